@@ -1,0 +1,116 @@
+/* libdpgen: business request -> executed data product specification.
+ *
+ * Usage:
+ *   dp_catalog *cat; dp_error err = {0};
+ *   dp_catalog_options co = DP_CATALOG_OPTIONS_INIT;
+ *   co.db_path = "lake.duckdb"; co.models_path = "models/";
+ *   if (dp_catalog_open(&cat, &co, &err) < 0) ... err.message ...
+ *   dp_result *res;
+ *   dp_generate_options go = DP_GENERATE_OPTIONS_INIT;
+ *   int rc = dp_generate(&res, cat, "weekly revenue by region", &go, &err);
+ *   puts(dp_result_spec(res, DP_FORMAT_YAML));
+ *   dp_result_free(res); dp_catalog_free(cat);
+ *
+ * A catalog is read-only once opened and may be shared by threads; each
+ * dp_generate call owns its own run state. */
+#ifndef DPGEN_H
+#define DPGEN_H
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(DP_BUILDING_LIBRARY)
+#define DP_EXTERN __attribute__((visibility("default")))
+#else
+#define DP_EXTERN
+#endif
+
+/* Return codes: 0 success, negative failure. */
+enum {
+    DP_OK = 0,
+    DP_ERROR = -1,      /* catch-all */
+    DP_EINVALID = -2,   /* bad input: empty request, malformed file, bad option */
+    DP_ENOTFOUND = -3,  /* a named file, table or catalog object does not exist */
+    DP_ECLARIFY = -4,   /* the catalog cannot answer the request: ask the user */
+    DP_ELIMIT = -5,     /* a size, time or memory limit was exceeded */
+    DP_EENGINE = -6,    /* the database engine refused or failed a statement */
+    DP_ENOMEM = -7
+};
+
+typedef struct dp_error {
+    int code;
+    char message[1024];
+} dp_error;
+
+typedef struct dp_catalog dp_catalog;
+typedef struct dp_result dp_result;
+
+typedef struct dp_catalog_options {
+    int version;
+    const char *db_path;       /* DuckDB file or folder of Parquet/CSV; NULL: demo */
+    const char *models_path;   /* dbt semantic layer YAML file or folder; NULL: demo */
+    const char *glossary_path; /* dpgen glossary YAML file or folder; optional */
+    const char *state_dir;     /* folder for dpgen's SQLite state; NULL: per-user default */
+    int refresh_profile;       /* 1: recompute the profile even if cached */
+    int no_state;              /* 1: use no durable state (tests, read-only runs) */
+} dp_catalog_options;
+#define DP_CATALOG_OPTIONS_VERSION 1
+#define DP_CATALOG_OPTIONS_INIT {DP_CATALOG_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0}
+
+typedef struct dp_generate_options {
+    int version;
+    const char *dialect;  /* "duckdb" (default) or "postgres" */
+    const char *as_of;    /* YYYY-MM-DD for relative ranges; NULL: today */
+    const char *owner;    /* owner written in the spec; NULL: "data-platform" */
+    int intent_only;      /* 1: stop after the intent stage */
+    int record;           /* 1: record the run in the state (learning) */
+    long timeout_ms;      /* statement time limit of the test run; 0: 30000 */
+    const char *memory_limit; /* DuckDB memory limit of the test run; NULL: "2GB" */
+} dp_generate_options;
+#define DP_GENERATE_OPTIONS_VERSION 1
+#define DP_GENERATE_OPTIONS_INIT {DP_GENERATE_OPTIONS_VERSION, 0, 0, 0, 0, 1, 0, 0}
+
+typedef enum { DP_FORMAT_JSON, DP_FORMAT_YAML, DP_FORMAT_MARKDOWN } dp_format;
+
+DP_EXTERN const char *dp_version(void);
+
+/* Opens the knowledge graph: loads models and glossary, opens the database
+ * read-only, resolves every model's table and profiles the data (cached in
+ * the state). *out is owned by the caller (dp_catalog_free). */
+DP_EXTERN int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *err);
+DP_EXTERN void dp_catalog_free(dp_catalog *cat);
+
+/* Catalog inspection: each returns a JSON document the caller frees with free(). */
+DP_EXTERN int dp_catalog_list(char **out_json, dp_catalog *cat, dp_error *err);
+DP_EXTERN int dp_catalog_search(char **out_json, dp_catalog *cat, const char *text, int top_k,
+                                dp_error *err);
+DP_EXTERN int dp_catalog_show(char **out_json, dp_catalog *cat, const char *name, dp_error *err);
+
+/* Runs the pipeline. On DP_OK or DP_ECLARIFY and most failures *out holds a
+ * result (spec, or the trace of the failed run); the caller frees it. */
+DP_EXTERN int dp_generate(dp_result **out, dp_catalog *cat, const char *request,
+                          const dp_generate_options *opts, dp_error *err);
+
+/* Borrowed strings, valid until dp_result_free. NULL when not available. */
+DP_EXTERN const char *dp_result_spec(dp_result *res, dp_format fmt);
+DP_EXTERN const char *dp_result_intent_json(dp_result *res);
+DP_EXTERN const char *dp_result_trace_json(dp_result *res);
+/* Writes the spec and every export into dir (created if missing). */
+DP_EXTERN int dp_result_export(dp_result *res, const char *dir, dp_error *err);
+DP_EXTERN void dp_result_free(dp_result *res);
+
+/* The latest runs recorded in the state (JSON array); caller frees. */
+DP_EXTERN int dp_runs_list(char **out_json, const char *state_dir, int limit, dp_error *err);
+
+/* Builds the demo database at path (scale 1.0 = about one million events). */
+DP_EXTERN int dp_demo_build(const char *path, double scale, dp_error *err);
+/* Default locations of the built-in demo (borrowed, static strings). */
+DP_EXTERN const char *dp_demo_catalog_dir(void);
+DP_EXTERN const char *dp_demo_db_path(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

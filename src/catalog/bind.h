@@ -1,0 +1,21 @@
+/* Binding the semantic models to the database (tables, columns, comments,
+ * keys) and profiling the data. */
+#ifndef DP_CATALOG_BIND_H
+#define DP_CATALOG_BIND_H
+#include "catalog/db.h"
+#include "kg/kg.h"
+
+/* Resolves every model's ref to one table or view (any schema; ambiguity and
+ * absence are errors naming the candidates), loads its columns and checks that
+ * bare-column expressions exist. */
+int dp_bind_models(dp_kg *kg, duckdb_connection con, dp_error *err);
+/* Computes the profile of every bound model (row counts, nulls, distinct
+ * counts, min/max, frequent values, key duplicates, orphans, freshness). */
+int dp_profile_models(dp_kg *kg, duckdb_connection con, dp_error *err);
+/* Serialises / restores profiles (for the state cache); JSON text. */
+char *dp_profile_to_json(const dp_kg *kg);
+int dp_profile_from_json(dp_kg *kg, const char *json, dp_error *err);
+/* Is s a plain identifier (a bare column reference)? */
+int dp_is_identifier(const char *s);
+
+#endif

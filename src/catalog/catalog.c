@@ -1,0 +1,147 @@
+/* dp_catalog_open: models + glossary -> bind to the database -> profile
+ * (cached in the state) -> lexicon. */
+#include "catalog/catalog.h"
+#include "catalog/bind.h"
+#include "catalog/load.h"
+#include "kg/lexicon.h"
+#include "kg/vindex.h"
+#include "util/error.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+const char *dp_demo_catalog_dir(void)
+{
+    const char *env = getenv("DPGEN_DEMO_CATALOG");
+    return env && *env ? env : DP_SOURCE_DIR "/catalog/demo";
+}
+
+const char *dp_demo_db_path(void)
+{
+    const char *env = getenv("DPGEN_DEMO_DB");
+    return env && *env ? env : DP_BUILD_DIR "/demo/demo.duckdb";
+}
+
+const char *dp_version(void) { return DP_VERSION; }
+
+/* A hash of the catalog files' sizes and times, so edits refresh profiles. */
+static void catalog_key(char *out, size_t n, const dp_db *db, const dp_kg *kg)
+{
+    unsigned long long h = 1469598103934665603ull;
+    for (size_t i = 0; i < kg->nmodels; i++) {
+        for (const char *p = kg->models[i].name; *p; p++)
+            h = (h ^ (unsigned char)*p) * 1099511628211ull;
+        for (size_t j = 0; j < kg->models[i].ncolumns; j++)
+            for (const char *p = kg->models[i].columns[j].name; *p; p++)
+                h = (h ^ (unsigned char)*p) * 1099511628211ull;
+        for (size_t j = 0; j < kg->models[i].nentities; j++)
+            for (const char *p = kg->models[i].entities[j].expr; *p; p++)
+                h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    }
+    snprintf(out, n, "v2|%s|%016llx", dp_db_fingerprint(db), h);
+}
+
+int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *err)
+{
+    int rc = 0;
+    duckdb_connection con = NULL;
+    dp_catalog *cat = NULL;
+    char *cached = NULL;
+    *out = NULL;
+    dp_catalog_options def = DP_CATALOG_OPTIONS_INIT;
+    if (!opts)
+        opts = &def;
+    double t0 = now_ms();
+    const char *db_path = opts->db_path, *models = opts->models_path, *glossary = opts->glossary_path;
+    int demo = !db_path && !models;
+    char demo_models[4096], demo_gloss[4096];
+    if (demo) {
+        snprintf(demo_models, sizeof(demo_models), "%s/semantic_models.yml", dp_demo_catalog_dir());
+        snprintf(demo_gloss, sizeof(demo_gloss), "%s/glossary.yml", dp_demo_catalog_dir());
+        db_path = dp_demo_db_path();
+        models = demo_models;
+        if (!glossary)
+            glossary = demo_gloss;
+        struct stat st;
+        if (stat(db_path, &st) != 0) {
+            fprintf(stderr, "dpgen: building the demo database at %s (once)\n", db_path);
+            if ((rc = dp_demo_build(db_path, 1.0, err)))
+                return rc;
+        }
+    } else if (!db_path || !models) {
+        return dp_error_set(err, DP_EINVALID, "give both --db and --models (or neither, for the demo)");
+    }
+    cat = calloc(1, sizeof(*cat));
+    if (!cat || !(cat->kg.arena = dp_arena_new(256 * 1024))) {
+        free(cat);
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
+    }
+    cat->kg.models_path = dp_arena_strdup(cat->kg.arena, models);
+    cat->kg.db_path = dp_arena_strdup(cat->kg.arena, db_path);
+    cat->kg.glossary_path = glossary ? dp_arena_strdup(cat->kg.arena, glossary) : NULL;
+    if ((rc = dp_dbt_load_path(&cat->kg, models, err)))
+        goto done;
+    if (glossary && (rc = dp_glossary_load_path(&cat->kg, glossary, err)))
+        goto done;
+    if ((rc = dp_db_open(&cat->db, db_path, NULL, err)) || (rc = dp_db_connect(&con, cat->db, err)))
+        goto done;
+    if ((rc = dp_bind_models(&cat->kg, con, err)))
+        goto done;
+    if (!opts->no_state && (rc = dp_state_open(&cat->state, opts->state_dir, err)))
+        goto done;
+    double t1 = now_ms();
+    char key[1024];
+    catalog_key(key, sizeof(key), cat->db, &cat->kg);
+    if (cat->state && !opts->refresh_profile && (cached = dp_state_profile_get(cat->state, key))) {
+        dp_error ignore = {0};
+        if (dp_profile_from_json(&cat->kg, cached, &ignore) == 0)
+            cat->profile_cached = 1;
+    }
+    if (!cat->profile_cached) {
+        for (size_t i = 0; i < cat->kg.nmodels; i++)
+            cat->kg.models[i].profiled = 0;
+        if ((rc = dp_profile_models(&cat->kg, con, err)))
+            goto done;
+        if (cat->state) {
+            char *js = dp_profile_to_json(&cat->kg);
+            dp_error ignore = {0};
+            if (js)
+                dp_state_profile_put(cat->state, key, js, &ignore);
+            free(js);
+        }
+    }
+    cat->profile_ms = now_ms() - t1;
+    if ((rc = dp_glossary_check(&cat->kg, err)) || (rc = dp_lexicon_build(&cat->kg, err)) ||
+        (rc = dp_vindex_build(&cat->kg, err)))
+        goto done;
+    cat->load_ms = now_ms() - t0;
+done:
+    free(cached);
+    if (con)
+        duckdb_disconnect(&con);
+    if (rc) {
+        dp_catalog_free(cat);
+        return rc;
+    }
+    *out = cat;
+    return 0;
+}
+
+void dp_catalog_free(dp_catalog *cat)
+{
+    if (!cat)
+        return;
+    dp_db_close(cat->db);
+    dp_state_close(cat->state);
+    dp_arena_free(cat->kg.arena);
+    free(cat);
+}

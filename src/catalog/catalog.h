@@ -1,0 +1,16 @@
+/* The opened catalog: knowledge graph + database + state. */
+#ifndef DP_CATALOG_CATALOG_H
+#define DP_CATALOG_CATALOG_H
+#include "catalog/db.h"
+#include "kg/kg.h"
+#include "state/state.h"
+
+struct dp_catalog {
+    dp_kg kg;
+    dp_db *db;
+    dp_state *state; /* NULL with no_state */
+    int profile_cached;
+    double load_ms, profile_ms;
+};
+
+#endif

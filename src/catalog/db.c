@@ -1,0 +1,331 @@
+/* DuckDB access: read-only attach, limits, a watchdog for statement time. */
+#include "catalog/db.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+struct dp_db {
+    duckdb_database db;
+    char *path;
+    int attached; /* a DuckDB file attached as catalog src */
+    char fingerprint[600];
+};
+
+char *dp_sql_quote_literal(const char *s, char *out, size_t n)
+{
+    size_t j = 0;
+    if (n < 3)
+        return NULL;
+    out[j++] = '\'';
+    for (; *s && j + 3 < n; s++) {
+        if (*s == '\'')
+            out[j++] = '\'';
+        out[j++] = *s;
+    }
+    if (*s)
+        return NULL;
+    out[j++] = '\'';
+    out[j] = 0;
+    return out;
+}
+
+char *dp_sql_quote_ident(const char *s, char *out, size_t n)
+{
+    size_t j = 0;
+    if (n < 3)
+        return NULL;
+    out[j++] = '"';
+    for (; *s && j + 3 < n; s++) {
+        if (*s == '"')
+            out[j++] = '"';
+        out[j++] = *s;
+    }
+    if (*s)
+        return NULL;
+    out[j++] = '"';
+    out[j] = 0;
+    return out;
+}
+
+static int exec(duckdb_connection con, const char *sql, dp_error *err)
+{
+    return dp_db_query(con, sql, 0, NULL, NULL, err);
+}
+
+static int has_ext(const char *name, const char *ext)
+{
+    size_t n = strlen(name), e = strlen(ext);
+    return n > e && !strcasecmp(name + n - e, ext);
+}
+
+/* A folder: one view per Parquet/CSV file, named after the file. */
+static int attach_folder(duckdb_connection con, const char *dir, dp_error *err)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return dp_error_set(err, DP_EINVALID, "%s: %s", dir, strerror(errno));
+    int rc = 0, count = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && !rc) {
+        const char *reader = NULL;
+        size_t cut = 0;
+        if (has_ext(e->d_name, ".parquet")) reader = "read_parquet", cut = 8;
+        else if (has_ext(e->d_name, ".csv")) reader = "read_csv_auto", cut = 4;
+        else if (has_ext(e->d_name, ".csv.gz")) reader = "read_csv_auto", cut = 7;
+        if (!reader)
+            continue;
+        char name[256], qname[600], file[4096], qfile[8300], sql[9200];
+        size_t len = strlen(e->d_name) - cut;
+        if (len >= sizeof(name))
+            continue;
+        memcpy(name, e->d_name, len);
+        name[len] = 0;
+        snprintf(file, sizeof(file), "%s/%s", dir, e->d_name);
+        if (!dp_sql_quote_ident(name, qname, sizeof(qname)) ||
+            !dp_sql_quote_literal(file, qfile, sizeof(qfile)))
+            continue;
+        snprintf(sql, sizeof(sql), "CREATE VIEW main.%s AS SELECT * FROM %s(%s)", qname, reader, qfile);
+        if ((rc = exec(con, sql, err)))
+            dp_error_prefix(err, "%s", file);
+        count++;
+    }
+    closedir(d);
+    if (!rc && count == 0)
+        rc = dp_error_set(err, DP_ENOTFOUND, "%s: no .parquet or .csv files in the folder", dir);
+    return rc;
+}
+
+int dp_db_open(dp_db **out, const char *path, const dp_db_options *opts, dp_error *err)
+{
+    int rc = 0;
+    dp_db *db = NULL;
+    duckdb_config cfg = NULL;
+    duckdb_connection con = NULL;
+    char *open_err = NULL;
+    struct stat st;
+    *out = NULL;
+    if (!path || !*path)
+        return dp_error_set(err, DP_EINVALID, "no database given");
+    if (stat(path, &st) != 0)
+        return dp_error_set(err, errno == ENOENT ? DP_ENOTFOUND : DP_EINVALID,
+                            "database %s: %s", path, strerror(errno));
+    db = calloc(1, sizeof(*db));
+    if (!db || !(db->path = strdup(path))) {
+        rc = dp_error_set(err, DP_ENOMEM, "out of memory");
+        goto done;
+    }
+    snprintf(db->fingerprint, sizeof(db->fingerprint), "%s|%lld|%lld", path,
+             (long long)st.st_size, (long long)st.st_mtime);
+    if (duckdb_create_config(&cfg) == DuckDBError) {
+        rc = dp_error_set(err, DP_ENOMEM, "duckdb: cannot create config");
+        goto done;
+    }
+    char threads[16];
+    snprintf(threads, sizeof(threads), "%d", opts && opts->threads > 0 ? opts->threads : 2);
+    duckdb_set_config(cfg, "threads", threads);
+    duckdb_set_config(cfg, "memory_limit", opts && opts->memory_limit ? opts->memory_limit : "2GB");
+    duckdb_set_config(cfg, "autoinstall_known_extensions", "false");
+    duckdb_set_config(cfg, "autoload_known_extensions", "false");
+    if (duckdb_open_ext(NULL, &db->db, cfg, &open_err) == DuckDBError) {
+        rc = dp_error_set(err, DP_EENGINE, "duckdb: %s", open_err ? open_err : "cannot open");
+        goto done;
+    }
+    if (duckdb_connect(db->db, &con) == DuckDBError) {
+        rc = dp_error_set(err, DP_EENGINE, "duckdb: cannot connect");
+        goto done;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        rc = attach_folder(con, path, err);
+    } else {
+        char q[4200], sql[4400];
+        if (!dp_sql_quote_literal(path, q, sizeof(q))) {
+            rc = dp_error_set(err, DP_EINVALID, "database path too long");
+            goto done;
+        }
+        snprintf(sql, sizeof(sql), "ATTACH %s AS src (READ_ONLY)", q);
+        if ((rc = exec(con, sql, err))) {
+            dp_error_set(err, DP_EINVALID, "database %s cannot be opened read-only: %s", path,
+                         err ? err->message : "");
+            goto done;
+        }
+        rc = exec(con, "USE src", err);
+        db->attached = 1;
+    }
+    if (!rc) /* generated SQL never needs files or the network */
+        rc = exec(con, "SET enable_external_access = false", err);
+done:
+    if (con)
+        duckdb_disconnect(&con);
+    if (cfg)
+        duckdb_destroy_config(&cfg);
+    if (open_err)
+        duckdb_free(open_err);
+    if (rc) {
+        dp_db_close(db);
+        return rc;
+    }
+    *out = db;
+    return 0;
+}
+
+void dp_db_close(dp_db *db)
+{
+    if (!db)
+        return;
+    if (db->db)
+        duckdb_close(&db->db);
+    free(db->path);
+    free(db);
+}
+
+const char *dp_db_path(const dp_db *db) { return db->path; }
+const char *dp_db_fingerprint(const dp_db *db) { return db->fingerprint; }
+
+int dp_db_connect(duckdb_connection *out, dp_db *db, dp_error *err)
+{
+    if (duckdb_connect(db->db, out) == DuckDBError)
+        return dp_error_set(err, DP_EENGINE, "duckdb: cannot connect");
+    /* a new connection starts in the default catalog; make it the source */
+    if (db->attached && dp_db_query(*out, "USE src", 0, NULL, NULL, err) != 0) {
+        duckdb_disconnect(out);
+        return err ? err->code : DP_EENGINE;
+    }
+    return 0;
+}
+
+typedef struct watchdog {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int done, fired;
+    long ms;
+    duckdb_connection con;
+} watchdog;
+
+static void *watch(void *p)
+{
+    watchdog *w = p;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += w->ms / 1000;
+    ts.tv_nsec += (w->ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&w->mu);
+    while (!w->done) {
+        if (pthread_cond_timedwait(&w->cv, &w->mu, &ts) == ETIMEDOUT) {
+            if (!w->done) {
+                w->fired = 1;
+                duckdb_interrupt(w->con);
+            }
+            break;
+        }
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+#define DP_DB_MAX_COLS 1024
+
+int dp_db_query(duckdb_connection con, const char *sql, long timeout_ms, dp_row_fn fn,
+                void *payload, dp_error *err)
+{
+    duckdb_result res;
+    watchdog w;
+    pthread_t th;
+    int have_th = 0, rc = 0;
+    if (timeout_ms > 0) {
+        memset(&w, 0, sizeof(w));
+        pthread_mutex_init(&w.mu, NULL);
+        pthread_cond_init(&w.cv, NULL);
+        w.ms = timeout_ms;
+        w.con = con;
+        have_th = pthread_create(&th, NULL, watch, &w) == 0;
+    }
+    duckdb_state st = duckdb_query(con, sql, &res);
+    if (have_th) {
+        pthread_mutex_lock(&w.mu);
+        w.done = 1;
+        pthread_cond_signal(&w.cv);
+        pthread_mutex_unlock(&w.mu);
+        pthread_join(th, NULL);
+    }
+    if (st == DuckDBError) {
+        const char *msg = duckdb_result_error(&res);
+        if (have_th && w.fired)
+            rc = dp_error_set(err, DP_ELIMIT, "query stopped after the %ld ms time limit", timeout_ms);
+        else
+            rc = dp_error_set(err, DP_EENGINE, "%s", msg ? msg : "query failed");
+        goto done;
+    }
+    if (fn) {
+        idx_t ncols = duckdb_column_count(&res), nrows = duckdb_row_count(&res);
+        if (ncols > DP_DB_MAX_COLS) {
+            rc = dp_error_set(err, DP_ELIMIT, "result has more than %d columns", DP_DB_MAX_COLS);
+            goto done;
+        }
+        const char *names[DP_DB_MAX_COLS];
+        char *vals[DP_DB_MAX_COLS];
+        for (idx_t c = 0; c < ncols; c++)
+            names[c] = duckdb_column_name(&res, c);
+        for (idx_t r = 0; r < nrows && !rc; r++) {
+            for (idx_t c = 0; c < ncols; c++)
+                vals[c] = duckdb_value_is_null(&res, c, r) ? NULL : duckdb_value_varchar(&res, c, r);
+            if (fn(payload, (size_t)ncols, names, (const char *const *)vals))
+                rc = 1;
+            for (idx_t c = 0; c < ncols; c++)
+                if (vals[c])
+                    duckdb_free(vals[c]);
+        }
+        if (rc == 1)
+            rc = 0;
+    }
+done:
+    if (have_th) {
+        pthread_mutex_destroy(&w.mu);
+        pthread_cond_destroy(&w.cv);
+    }
+    duckdb_destroy_result(&res);
+    return rc;
+}
+
+typedef struct scalar_out {
+    char *out;
+    size_t n;
+} scalar_out;
+
+static int scalar_row(void *p, size_t ncols, const char *const *names, const char *const *vals)
+{
+    (void)names;
+    scalar_out *s = p;
+    snprintf(s->out, s->n, "%s", ncols && vals[0] ? vals[0] : "");
+    return 1;
+}
+
+int dp_db_scalar(duckdb_connection con, const char *sql, char *out, size_t n, dp_error *err)
+{
+    scalar_out s = {out, n};
+    out[0] = 0;
+    return dp_db_query(con, sql, 0, scalar_row, &s, err);
+}
+
+int dp_db_prepare_check(duckdb_connection con, const char *sql, dp_error *err)
+{
+    duckdb_prepared_statement ps = NULL;
+    int rc = 0;
+    if (duckdb_prepare(con, sql, &ps) == DuckDBError) {
+        const char *msg = duckdb_prepare_error(ps);
+        rc = dp_error_set(err, DP_EENGINE, "%s", msg ? msg : "prepare failed");
+    }
+    duckdb_destroy_prepare(&ps);
+    return rc;
+}

@@ -1,0 +1,40 @@
+/* The user's database, opened read-only through DuckDB: a DuckDB file is
+ * attached READ_ONLY; a folder of Parquet/CSV files becomes one view per
+ * file. One dp_db is shared by runs; each run takes its own connection. */
+#ifndef DP_CATALOG_DB_H
+#define DP_CATALOG_DB_H
+#include <duckdb.h>
+#include <stdint.h>
+#include "dpgen/dpgen.h"
+
+typedef struct dp_db dp_db;
+
+typedef struct dp_db_options {
+    const char *memory_limit; /* e.g. "2GB"; NULL: 2GB */
+    int threads;              /* 0: 2 */
+} dp_db_options;
+
+int dp_db_open(dp_db **out, const char *path, const dp_db_options *opts, dp_error *err);
+void dp_db_close(dp_db *db);
+const char *dp_db_path(const dp_db *db);
+/* Identity of the data for profile caching: path, size and mtime. */
+const char *dp_db_fingerprint(const dp_db *db);
+int dp_db_connect(duckdb_connection *out, dp_db *db, dp_error *err);
+
+/* Row callback: vals[i] is NULL for SQL NULL. Return non-zero to stop. */
+typedef int (*dp_row_fn)(void *payload, size_t ncols, const char *const *names,
+                         const char *const *vals);
+/* Runs sql; calls fn (may be NULL) for each row. timeout_ms > 0 interrupts
+ * the statement when it runs longer. Engine errors -> DP_EENGINE. */
+int dp_db_query(duckdb_connection con, const char *sql, long timeout_ms, dp_row_fn fn,
+                void *payload, dp_error *err);
+/* First column of the first row as text into out (size n); "" for NULL. */
+int dp_db_scalar(duckdb_connection con, const char *sql, char *out, size_t n, dp_error *err);
+/* Prepares sql without running it (DuckDB's own check). */
+int dp_db_prepare_check(duckdb_connection con, const char *sql, dp_error *err);
+
+/* Appends s as a SQL string literal / quoted identifier to out (capped). */
+char *dp_sql_quote_literal(const char *s, char *out, size_t n);
+char *dp_sql_quote_ident(const char *s, char *out, size_t n);
+
+#endif

@@ -1,0 +1,484 @@
+/* dbt Semantic Layer (MetricFlow) YAML -> knowledge graph. The whole spec
+ * is read (entities, dimensions, measures with agg_params and
+ * non_additive_dimension, the five metric types, filters); what the compiler
+ * cannot run yet is refused there, not here. */
+#include "catalog/load.h"
+#include "util/error.h"
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define POS(n) ((dp_src_pos){(n)->file, (n)->line, (n)->col})
+
+typedef struct ctx {
+    dp_kg *kg;
+    dp_error *err;
+} ctx;
+
+static int fail_at(ctx *c, const dp_node *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int fail_at(ctx *c, const dp_node *n, const char *fmt, ...)
+{
+    char msg[700];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    return dp_error_set(c->err, DP_EINVALID, "%s:%d:%d: %s", n->file, n->line, n->col, msg);
+}
+
+static const char *str(ctx *c, const dp_node *map, const char *key)
+{
+    const char *s = dp_node_str(map, key);
+    return s ? dp_arena_strdup(c->kg->arena, s) : NULL;
+}
+
+static int need_str(ctx *c, const dp_node *map, const char *key, const char *what, const char **out)
+{
+    const dp_node *n = dp_node_get(map, key);
+    if (!n || dp_node_is_null(n))
+        return fail_at(c, map, "%s has no '%s'", what, key);
+    if (n->kind != DP_NODE_SCALAR)
+        return fail_at(c, n, "%s: '%s' must be text", what, key);
+    *out = dp_arena_strdup(c->kg->arena, n->value);
+    return 0;
+}
+
+static int expect(ctx *c, const dp_node *n, dp_node_kind kind, const char *what)
+{
+    static const char *names[] = {"a value", "a mapping", "a list"};
+    if (!n || n->kind != kind)
+        return fail_at(c, n, "%s must be %s", what, names[kind]);
+    return 0;
+}
+
+/* ref('x') / ref("x") / ref('pkg', 'x') -> x; a bare name stays itself. */
+static const char *parse_ref(ctx *c, const char *s)
+{
+    const char *p = strstr(s, "ref(");
+    if (!p)
+        return dp_arena_strdup(c->kg->arena, s);
+    const char *last = NULL, *end = NULL;
+    for (const char *q = p + 4; *q && *q != ')'; q++) {
+        if (*q == '\'' || *q == '"') {
+            const char *close = strchr(q + 1, *q);
+            if (!close)
+                return NULL;
+            last = q + 1;
+            end = close;
+            q = close;
+        }
+    }
+    return last ? dp_arena_strndup(c->kg->arena, last, (size_t)(end - last)) : NULL;
+}
+
+static const char *filter_text(ctx *c, const dp_node *n)
+{
+    if (!n || dp_node_is_null(n))
+        return NULL;
+    if (n->kind == DP_NODE_SCALAR)
+        return dp_arena_strdup(c->kg->arena, n->value);
+    if (n->kind == DP_NODE_SEQ) {
+        const char *acc = NULL;
+        for (size_t i = 0; i < n->n; i++) {
+            if (n->items[i]->kind != DP_NODE_SCALAR)
+                continue;
+            acc = acc ? dp_arena_printf(c->kg->arena, "(%s) AND (%s)", acc, n->items[i]->value)
+                      : dp_arena_strdup(c->kg->arena, n->items[i]->value);
+        }
+        return acc;
+    }
+    return NULL;
+}
+
+static int parse_entity(ctx *c, const dp_node *n, dp_entity *e)
+{
+    int rc;
+    if ((rc = expect(c, n, DP_NODE_MAP, "an entity")) || (rc = need_str(c, n, "name", "entity", &e->name)))
+        return rc;
+    const char *type = dp_node_str(n, "type");
+    if (!type)
+        return fail_at(c, n, "entity '%s' has no type", e->name);
+    if (!strcmp(type, "primary")) e->type = DP_ENT_PRIMARY;
+    else if (!strcmp(type, "unique")) e->type = DP_ENT_UNIQUE;
+    else if (!strcmp(type, "foreign")) e->type = DP_ENT_FOREIGN;
+    else if (!strcmp(type, "natural")) e->type = DP_ENT_NATURAL;
+    else return fail_at(c, dp_node_get(n, "type"), "entity '%s': unknown type '%s' (primary, unique, foreign, natural)", e->name, type);
+    e->expr = str(c, n, "expr");
+    if (!e->expr)
+        e->expr = e->name;
+    e->description = str(c, n, "description");
+    e->label = str(c, n, "label");
+    e->pos = POS(n);
+    return 0;
+}
+
+static int parse_dimension(ctx *c, const dp_node *n, dp_dimension *d)
+{
+    int rc;
+    if ((rc = expect(c, n, DP_NODE_MAP, "a dimension")) || (rc = need_str(c, n, "name", "dimension", &d->name)))
+        return rc;
+    const char *type = dp_node_str(n, "type");
+    if (!type)
+        return fail_at(c, n, "dimension '%s' has no type", d->name);
+    if (!strcasecmp(type, "categorical")) d->type = DP_DIM_CATEGORICAL;
+    else if (!strcasecmp(type, "time")) d->type = DP_DIM_TIME;
+    else return fail_at(c, dp_node_get(n, "type"), "dimension '%s': unknown type '%s' (categorical, time)", d->name, type);
+    d->expr = str(c, n, "expr");
+    if (!d->expr)
+        d->expr = d->name;
+    d->description = str(c, n, "description");
+    d->label = str(c, n, "label");
+    const char *part = dp_node_str(n, "is_partition");
+    d->is_partition = part && !strcasecmp(part, "true");
+    d->granularity = DP_GRAIN_DAY;
+    const dp_node *tp = dp_node_get(n, "type_params");
+    const char *g = tp ? dp_node_str(tp, "time_granularity") : NULL;
+    if (g && dp_grain_parse(g, &d->granularity) && strcasecmp(g, "hour") && strcasecmp(g, "minute") &&
+        strcasecmp(g, "second") && strcasecmp(g, "millisecond") && strcasecmp(g, "nanosecond") &&
+        strcasecmp(g, "microsecond"))
+        return fail_at(c, dp_node_get(tp, "time_granularity"), "dimension '%s': unknown time_granularity '%s'", d->name, g);
+    if (d->type == DP_DIM_TIME && !tp && 0)
+        return fail_at(c, n, "time dimension '%s' needs type_params.time_granularity", d->name);
+    d->pos = POS(n);
+    return 0;
+}
+
+static int parse_agg(const char *s, dp_agg *out)
+{
+    static const struct { const char *name; dp_agg agg; } aggs[] = {
+        {"sum", DP_AGG_SUM}, {"count", DP_AGG_COUNT}, {"count_distinct", DP_AGG_COUNT_DISTINCT},
+        {"sum_boolean", DP_AGG_SUM_BOOLEAN}, {"average", DP_AGG_AVERAGE}, {"avg", DP_AGG_AVERAGE},
+        {"min", DP_AGG_MIN}, {"max", DP_AGG_MAX}, {"median", DP_AGG_MEDIAN},
+        {"percentile", DP_AGG_PERCENTILE}};
+    for (size_t i = 0; i < sizeof(aggs) / sizeof(*aggs); i++)
+        if (!strcasecmp(s, aggs[i].name)) {
+            *out = aggs[i].agg;
+            return 0;
+        }
+    return -1;
+}
+
+static int parse_measure(ctx *c, const dp_node *n, dp_measure *m)
+{
+    int rc;
+    if ((rc = expect(c, n, DP_NODE_MAP, "a measure")) || (rc = need_str(c, n, "name", "measure", &m->name)))
+        return rc;
+    const char *agg = dp_node_str(n, "agg");
+    if (!agg)
+        return fail_at(c, n, "measure '%s' has no agg", m->name);
+    if (parse_agg(agg, &m->agg))
+        return fail_at(c, dp_node_get(n, "agg"),
+                       "measure '%s': unknown agg '%s' (sum, count, count_distinct, sum_boolean, average, min, max, median, percentile)",
+                       m->name, agg);
+    m->expr = str(c, n, "expr");
+    if (!m->expr)
+        m->expr = m->name;
+    m->description = str(c, n, "description");
+    m->label = str(c, n, "label");
+    m->agg_time_dimension = str(c, n, "agg_time_dimension");
+    const dp_node *ap = dp_node_get(n, "agg_params");
+    if (m->agg == DP_AGG_MEDIAN)
+        m->percentile = 0.5;
+    if (ap) {
+        const char *p = dp_node_str(ap, "percentile");
+        if (p) {
+            char *end;
+            m->percentile = strtod(p, &end);
+            if (*end || m->percentile < 0 || m->percentile > 1)
+                return fail_at(c, dp_node_get(ap, "percentile"), "measure '%s': percentile must be a number in [0, 1]", m->name);
+        }
+        const char *d = dp_node_str(ap, "use_discrete_percentile");
+        m->use_discrete_percentile = d && !strcasecmp(d, "true");
+    }
+    if (m->agg == DP_AGG_PERCENTILE && !(ap && dp_node_str(ap, "percentile")))
+        return fail_at(c, n, "measure '%s': agg percentile needs agg_params.percentile", m->name);
+    const dp_node *na = dp_node_get(n, "non_additive_dimension");
+    if (na && !dp_node_is_null(na)) {
+        m->non_additive_dim = na->kind == DP_NODE_SCALAR ? dp_arena_strdup(c->kg->arena, na->value) : str(c, na, "name");
+        const char *wc = dp_node_str(na, "window_choice");
+        m->non_additive_max = !wc || !strcasecmp(wc, "max");
+    }
+    m->pos = POS(n);
+    return 0;
+}
+
+static int parse_list(ctx *c, const dp_node *model, const char *key, void **items, size_t *n,
+                      size_t sz, int (*fn)(ctx *, const dp_node *, void *))
+{
+    const dp_node *seq = dp_node_get(model, key);
+    if (!seq || dp_node_is_null(seq))
+        return 0;
+    int rc;
+    if ((rc = expect(c, seq, DP_NODE_SEQ, key)))
+        return rc;
+    *items = dp_arena_calloc(c->kg->arena, seq->n, sz);
+    if (!*items && seq->n)
+        return dp_error_set(c->err, DP_ENOMEM, "out of memory");
+    for (size_t i = 0; i < seq->n; i++)
+        if ((rc = fn(c, seq->items[i], (char *)*items + i * sz)))
+            return rc;
+    *n = seq->n;
+    return 0;
+}
+
+static int ent_fn(ctx *c, const dp_node *n, void *p) { return parse_entity(c, n, p); }
+static int dim_fn(ctx *c, const dp_node *n, void *p) { return parse_dimension(c, n, p); }
+static int mea_fn(ctx *c, const dp_node *n, void *p) { return parse_measure(c, n, p); }
+
+static int parse_model(ctx *c, const dp_node *n)
+{
+    dp_model m = {0};
+    int rc;
+    if ((rc = expect(c, n, DP_NODE_MAP, "a semantic model")) || (rc = need_str(c, n, "name", "semantic model", &m.name)))
+        return rc;
+    const char *ref = dp_node_str(n, "model");
+    if (!ref)
+        return fail_at(c, n, "semantic model '%s' has no model (e.g. ref('table'))", m.name);
+    m.ref = parse_ref(c, ref);
+    if (!m.ref || !*m.ref)
+        return fail_at(c, dp_node_get(n, "model"), "semantic model '%s': cannot read model '%s'", m.name, ref);
+    m.description = str(c, n, "description");
+    m.label = str(c, n, "label");
+    const dp_node *defaults = dp_node_get(n, "defaults");
+    m.default_time_dim = defaults ? str(c, defaults, "agg_time_dimension") : NULL;
+    if ((rc = parse_list(c, n, "entities", (void **)&m.entities, &m.nentities, sizeof(dp_entity), ent_fn)) ||
+        (rc = parse_list(c, n, "dimensions", (void **)&m.dims, &m.ndims, sizeof(dp_dimension), dim_fn)) ||
+        (rc = parse_list(c, n, "measures", (void **)&m.measures, &m.nmeasures, sizeof(dp_measure), mea_fn)))
+        return rc;
+    m.pos = POS(n);
+    for (size_t i = 0; i < c->kg->nmodels; i++)
+        if (!strcmp(c->kg->models[i].name, m.name))
+            return fail_at(c, n, "semantic model '%s' is also defined at %s:%d", m.name,
+                           c->kg->models[i].pos.file, c->kg->models[i].pos.line);
+    if (DP_VEC_PUSH(c->kg->arena, c->kg->models, c->kg->nmodels, c->kg->models_cap, m))
+        return dp_error_set(c->err, DP_ENOMEM, "out of memory");
+    return 0;
+}
+
+/* A metric input is a name or a map {name, filter, alias, offset_window, ...}. */
+static int parse_input(ctx *c, const dp_node *n, dp_metric_input *in, const char *what)
+{
+    if (!n || dp_node_is_null(n))
+        return 0;
+    if (n->kind == DP_NODE_SCALAR) {
+        in->name = dp_arena_strdup(c->kg->arena, n->value);
+        return 0;
+    }
+    if (n->kind != DP_NODE_MAP)
+        return fail_at(c, n, "%s must be a name or a mapping with a name", what);
+    int rc = need_str(c, n, "name", what, &in->name);
+    if (rc)
+        return rc;
+    in->filter = filter_text(c, dp_node_get(n, "filter"));
+    in->alias = str(c, n, "alias");
+    in->offset_window = str(c, n, "offset_window");
+    in->offset_to_grain = str(c, n, "offset_to_grain");
+    const char *fill = dp_node_str(n, "fill_nulls_with");
+    if (fill) {
+        in->fill_nulls_with_set = 1;
+        in->fill_nulls_with = strtol(fill, NULL, 10);
+    }
+    return 0;
+}
+
+static int parse_metric(ctx *c, const dp_node *n)
+{
+    dp_metric m = {0};
+    int rc;
+    if ((rc = expect(c, n, DP_NODE_MAP, "a metric")) || (rc = need_str(c, n, "name", "metric", &m.name)))
+        return rc;
+    const char *type = dp_node_str(n, "type");
+    if (!type)
+        return fail_at(c, n, "metric '%s' has no type", m.name);
+    static const char *types[] = {"simple", "ratio", "derived", "cumulative", "conversion"};
+    int t = -1;
+    for (int i = 0; i < 5; i++)
+        if (!strcasecmp(type, types[i]))
+            t = i;
+    if (t < 0)
+        return fail_at(c, dp_node_get(n, "type"),
+                       "metric '%s': unknown type '%s' (simple, ratio, derived, cumulative, conversion)", m.name, type);
+    m.type = (dp_metric_type)t;
+    m.label = str(c, n, "label");
+    m.description = str(c, n, "description");
+    m.filter = filter_text(c, dp_node_get(n, "filter"));
+    m.pos = POS(n);
+    const dp_node *tp = dp_node_get(n, "type_params");
+    if (tp && (rc = expect(c, tp, DP_NODE_MAP, "type_params")))
+        return rc;
+    const char *what = m.name;
+    switch (m.type) {
+    case DP_METRIC_SIMPLE:
+    case DP_METRIC_CUMULATIVE:
+        if ((rc = parse_input(c, dp_node_get(tp, "measure"), &m.measure, "measure")))
+            return rc;
+        if (!m.measure.name && m.type == DP_METRIC_SIMPLE)
+            return fail_at(c, n, "simple metric '%s' needs type_params.measure", what);
+        if (m.type == DP_METRIC_CUMULATIVE) {
+            const dp_node *cp = dp_node_get(tp, "cumulative_type_params");
+            m.window = str(c, cp ? cp : tp, "window");
+            m.grain_to_date = str(c, cp ? cp : tp, "grain_to_date");
+            if (!m.measure.name)
+                return fail_at(c, n, "cumulative metric '%s' needs type_params.measure", what);
+        }
+        break;
+    case DP_METRIC_RATIO:
+        if ((rc = parse_input(c, dp_node_get(tp, "numerator"), &m.numerator, "numerator")) ||
+            (rc = parse_input(c, dp_node_get(tp, "denominator"), &m.denominator, "denominator")))
+            return rc;
+        if (!m.numerator.name || !m.denominator.name)
+            return fail_at(c, n, "ratio metric '%s' needs type_params.numerator and denominator", what);
+        break;
+    case DP_METRIC_DERIVED: {
+        m.expr = tp ? str(c, tp, "expr") : NULL;
+        if (!m.expr)
+            return fail_at(c, n, "derived metric '%s' needs type_params.expr", what);
+        const dp_node *ms = dp_node_get(tp, "metrics");
+        if (!ms || ms->kind != DP_NODE_SEQ || !ms->n)
+            return fail_at(c, n, "derived metric '%s' needs type_params.metrics", what);
+        m.inputs = dp_arena_calloc(c->kg->arena, ms->n, sizeof(*m.inputs));
+        if (!m.inputs)
+            return dp_error_set(c->err, DP_ENOMEM, "out of memory");
+        for (size_t i = 0; i < ms->n; i++)
+            if ((rc = parse_input(c, ms->items[i], &m.inputs[i], "metric input")))
+                return rc;
+        m.ninputs = ms->n;
+        break;
+    }
+    case DP_METRIC_CONVERSION: {
+        const dp_node *cp = dp_node_get(tp, "conversion_type_params");
+        if (!cp)
+            return fail_at(c, n, "conversion metric '%s' needs type_params.conversion_type_params", what);
+        if ((rc = parse_input(c, dp_node_get(cp, "base_measure"), &m.base_measure, "base_measure")) ||
+            (rc = parse_input(c, dp_node_get(cp, "conversion_measure"), &m.conversion_measure, "conversion_measure")))
+            return rc;
+        m.entity = str(c, cp, "entity");
+        m.calculation = str(c, cp, "calculation");
+        m.conv_window = str(c, cp, "window");
+        if (!m.base_measure.name || !m.conversion_measure.name || !m.entity)
+            return fail_at(c, cp, "conversion metric '%s' needs base_measure, conversion_measure and entity", what);
+        break;
+    }
+    }
+    for (size_t i = 0; i < c->kg->nmetrics; i++)
+        if (!strcmp(c->kg->metrics[i].name, m.name))
+            return fail_at(c, n, "metric '%s' is also defined at %s:%d", m.name,
+                           c->kg->metrics[i].pos.file, c->kg->metrics[i].pos.line);
+    if (DP_VEC_PUSH(c->kg->arena, c->kg->metrics, c->kg->nmetrics, c->kg->metrics_cap, m))
+        return dp_error_set(c->err, DP_ENOMEM, "out of memory");
+    return 0;
+}
+
+int dp_dbt_load_doc(dp_kg *kg, const dp_node *doc, dp_error *err)
+{
+    ctx c = {kg, err};
+    int rc;
+    if (doc->kind != DP_NODE_MAP)
+        return fail_at(&c, doc, "a dbt YAML file must be a mapping");
+    const dp_node *sms = dp_node_get(doc, "semantic_models");
+    if (sms && !dp_node_is_null(sms)) {
+        if ((rc = expect(&c, sms, DP_NODE_SEQ, "semantic_models")))
+            return rc;
+        for (size_t i = 0; i < sms->n; i++)
+            if ((rc = parse_model(&c, sms->items[i])))
+                return rc;
+    }
+    const dp_node *ms = dp_node_get(doc, "metrics");
+    if (ms && !dp_node_is_null(ms)) {
+        if ((rc = expect(&c, ms, DP_NODE_SEQ, "metrics")))
+            return rc;
+        for (size_t i = 0; i < ms->n; i++)
+            if ((rc = parse_metric(&c, ms->items[i])))
+                return rc;
+    }
+    return 0;
+}
+
+int dp_dbt_load_path(dp_kg *kg, const char *path, dp_error *err)
+{
+    const char **files;
+    size_t n;
+    int rc = dp_list_yaml_files(&files, &n, kg->arena, path, err);
+    if (rc)
+        return rc;
+    if (n == 0)
+        return dp_error_set(err, DP_ENOTFOUND, "%s: no .yml or .yaml files", path);
+    for (size_t i = 0; i < n; i++) {
+        dp_node *doc;
+        if ((rc = dp_yaml_load_file(&doc, kg->arena, files[i], err)) ||
+            (rc = dp_dbt_load_doc(kg, doc, err)))
+            return rc;
+    }
+    if (kg->nmodels == 0)
+        return dp_error_set(err, DP_ENOTFOUND, "%s: no semantic_models found", path);
+    return dp_dbt_check(kg, err);
+}
+
+static int input_exists(const dp_kg *kg, const char *name, int metric_ok, int measure_ok)
+{
+    return (metric_ok && dp_kg_metric(kg, name)) || (measure_ok && dp_kg_measure(kg, name));
+}
+
+#define AT(pos) (pos).file, (pos).line, (pos).col
+
+int dp_dbt_check(dp_kg *kg, dp_error *err)
+{
+    /* back pointers (the models array may have moved while growing) */
+    for (size_t i = 0; i < kg->nmodels; i++) {
+        dp_model *m = &kg->models[i];
+        for (size_t j = 0; j < m->nmeasures; j++) {
+            dp_measure *me = &m->measures[j];
+            me->model = m;
+            if (!me->agg_time_dimension)
+                me->agg_time_dimension = m->default_time_dim;
+            if (me->agg_time_dimension) {
+                const dp_dimension *d = dp_kg_model_dim(m, me->agg_time_dimension);
+                if (!d || d->type != DP_DIM_TIME)
+                    return dp_error_set(err, DP_EINVALID,
+                                        "%s:%d:%d: measure '%s' of '%s': agg_time_dimension '%s' is not a time dimension of the model",
+                                        AT(me->pos), me->name, m->name, me->agg_time_dimension);
+            }
+            const dp_measure *other = dp_kg_measure(kg, me->name);
+            if (other && other != me)
+                return dp_error_set(err, DP_EINVALID, "%s:%d:%d: measure '%s' is also defined in semantic model '%s'",
+                                    AT(me->pos), me->name, other->model ? other->model->name : "?");
+        }
+    }
+    for (size_t i = 0; i < kg->nmetrics; i++) {
+        const dp_metric *m = &kg->metrics[i];
+        const char *missing = NULL, *kind = "measure";
+        switch (m->type) {
+        case DP_METRIC_SIMPLE:
+        case DP_METRIC_CUMULATIVE:
+            if (!input_exists(kg, m->measure.name, 0, 1))
+                missing = m->measure.name;
+            break;
+        case DP_METRIC_RATIO:
+            kind = "metric or measure";
+            if (!input_exists(kg, m->numerator.name, 1, 1))
+                missing = m->numerator.name;
+            else if (!input_exists(kg, m->denominator.name, 1, 1))
+                missing = m->denominator.name;
+            break;
+        case DP_METRIC_DERIVED:
+            kind = "metric";
+            for (size_t j = 0; j < m->ninputs && !missing; j++)
+                if (!input_exists(kg, m->inputs[j].name, 1, 0))
+                    missing = m->inputs[j].name;
+            break;
+        case DP_METRIC_CONVERSION:
+            if (!input_exists(kg, m->base_measure.name, 0, 1))
+                missing = m->base_measure.name;
+            else if (!input_exists(kg, m->conversion_measure.name, 0, 1))
+                missing = m->conversion_measure.name;
+            break;
+        }
+        if (missing)
+            return dp_error_set(err, DP_EINVALID,
+                                "%s:%d:%d: metric '%s' references %s '%s', which the catalog does not define",
+                                AT(m->pos), m->name, kind, missing);
+    }
+    return 0;
+}

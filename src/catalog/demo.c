@@ -1,0 +1,92 @@
+/* The demo world: catalog/demo/generate.sql run in a writable DuckDB file
+ * with the scale as a variable; written to path.tmp, then renamed. */
+#include "dpgen/dpgen.h"
+#include "catalog/db.h"
+#include "util/error.h"
+#include <duckdb.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static char *read_all(const char *path, dp_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        dp_error_set(err, DP_ENOTFOUND, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    char *s = n >= 0 && n < (64 << 20) ? malloc((size_t)n + 1) : NULL;
+    if (!s || fread(s, 1, (size_t)n, f) != (size_t)n) {
+        free(s);
+        fclose(f);
+        dp_error_set(err, DP_EINVALID, "%s: cannot read", path);
+        return NULL;
+    }
+    s[n] = 0;
+    fclose(f);
+    return s;
+}
+
+static int mkparent(const char *path)
+{
+    char buf[4096];
+    snprintf(buf, sizeof(buf), "%s", path);
+    for (char *p = buf + 1; *p; p++)
+        if (*p == '/') {
+            *p = 0;
+            if (mkdir(buf, 0755) && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    return 0;
+}
+
+int dp_demo_build(const char *path, double scale, dp_error *err)
+{
+    int rc = 0;
+    char sqlpath[4096], tmp[4200], set[128];
+    duckdb_database db = NULL;
+    duckdb_connection con = NULL;
+    char *sql = NULL;
+    if (scale <= 0 || scale > 100)
+        return dp_error_set(err, DP_EINVALID, "scale %g is outside (0, 100]", scale);
+    snprintf(sqlpath, sizeof(sqlpath), "%s/generate.sql", dp_demo_catalog_dir());
+    if (!(sql = read_all(sqlpath, err)))
+        return err ? err->code : DP_ERROR;
+    if (mkparent(path))
+        return dp_error_set(err, DP_EINVALID, "%s: cannot create its folder: %s", path, strerror(errno));
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    remove(tmp);
+    char *open_err = NULL;
+    if (duckdb_open_ext(tmp, &db, NULL, &open_err) == DuckDBError) {
+        rc = dp_error_set(err, DP_EENGINE, "%s: %s", tmp, open_err ? open_err : "cannot create");
+        duckdb_free(open_err);
+        goto done;
+    }
+    if (duckdb_connect(db, &con) == DuckDBError) {
+        rc = dp_error_set(err, DP_EENGINE, "duckdb: cannot connect");
+        goto done;
+    }
+    snprintf(set, sizeof(set), "SET VARIABLE scale = %.6f", scale);
+    if ((rc = dp_db_query(con, set, 0, NULL, NULL, err)) || (rc = dp_db_query(con, sql, 0, NULL, NULL, err))) {
+        dp_error_prefix(err, "%s", sqlpath);
+        goto done;
+    }
+    rc = dp_db_query(con, "CHECKPOINT", 0, NULL, NULL, err);
+done:
+    if (con)
+        duckdb_disconnect(&con);
+    if (db)
+        duckdb_close(&db);
+    free(sql);
+    if (!rc && rename(tmp, path) != 0)
+        rc = dp_error_set(err, DP_EINVALID, "%s: %s", path, strerror(errno));
+    if (rc)
+        remove(tmp);
+    return rc;
+}

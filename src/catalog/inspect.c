@@ -1,0 +1,103 @@
+/* dpgen catalog list / search / show. */
+#include "catalog/catalog.h"
+#include "doc/emit.h"
+#include "discovery/discovery.h"
+#include "kg/vindex.h"
+#include "util/error.h"
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static json_t *sn(const char *s) { return s ? json_string(s) : json_null(); }
+
+static int out_json(char **out, json_t *v, dp_error *err)
+{
+    *out = dp_json_dump(v);
+    json_decref(v);
+    return *out ? 0 : dp_error_set(err, DP_ENOMEM, "out of memory");
+}
+
+int dp_catalog_list(char **out, dp_catalog *cat, dp_error *err)
+{
+    const dp_kg *kg = &cat->kg;
+    json_t *ds = json_array(), *ms = json_array(), *ts = json_array();
+    for (size_t i = 0; i < kg->nmodels; i++) {
+        const dp_model *m = &kg->models[i];
+        json_array_append_new(ds, json_pack("{s:s,s:o,s:I,s:o,s:f}", "name", m->name, "table",
+                                            json_sprintf("%s.%s", m->schema, m->table), "rows", (json_int_t)m->rows,
+                                            "description", sn(m->description), "quality", m->quality));
+    }
+    for (size_t i = 0; i < kg->nmetrics; i++) {
+        const dp_metric *m = &kg->metrics[i];
+        json_array_append_new(ms, json_pack("{s:s,s:s,s:o,s:o}", "name", m->name, "type", dp_metric_type_name(m->type),
+                                            "label", sn(m->label), "description", sn(m->description)));
+    }
+    for (size_t i = 0; i < kg->nterms; i++) {
+        const dp_term *t = &kg->terms[i];
+        json_array_append_new(ts, json_pack("{s:s,s:o,s:o,s:o}", "name", t->name, "definition", sn(t->definition), "maps_to",
+                                            t->maps_kind ? json_sprintf("%s:%s", t->maps_kind, t->maps_to) : json_null(),
+                                            "owner", sn(t->owner)));
+    }
+    return out_json(out, json_pack("{s:o,s:o,s:o}", "datasets", ds, "metrics", ms, "terms", ts), err);
+}
+
+int dp_catalog_search(char **out, dp_catalog *cat, const char *text, int k, dp_error *err)
+{
+    if (!text || !*text)
+        return dp_error_set(err, DP_EINVALID, "empty search text");
+    dp_vhit hits[64];
+    size_t n = dp_vindex_search(&cat->kg, text, hits, k > 0 && k <= 64 ? (size_t)k : 10, 7);
+    json_t *arr = json_array();
+    static const char *kinds[] = {"metric", "dimension", "dataset"};
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, json_pack("{s:s,s:s,s:o,s:f}", "kind", kinds[hits[i].kind], "name", hits[i].name,
+                                             "label", sn(hits[i].label), "score", (double)(long)(hits[i].score * 1000) / 1000.0));
+    return out_json(out, json_pack("{s:s,s:o}", "query", text, "results", arr), err);
+}
+
+int dp_catalog_show(char **out, dp_catalog *cat, const char *name, dp_error *err)
+{
+    const dp_kg *kg = &cat->kg;
+    const dp_model *m = dp_kg_model(kg, name);
+    if (!m)
+        for (size_t i = 0; i < kg->nmodels && !m; i++)
+            if (kg->models[i].table && !strcmp(kg->models[i].table, name))
+                m = &kg->models[i];
+    if (!m) {
+        const dp_metric *me = dp_kg_metric(kg, name);
+        if (!me)
+            return dp_error_set(err, DP_ENOTFOUND, "no dataset or metric named '%s'", name);
+        const dp_model *mm[8];
+        size_t n = dp_metric_models(kg, me, mm, 8, 0);
+        json_t *ds = json_array();
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(ds, json_string(mm[i]->name));
+        return out_json(out, json_pack("{s:s,s:s,s:o,s:o,s:o,s:o}", "metric", me->name, "type", dp_metric_type_name(me->type),
+                                       "label", sn(me->label), "description", sn(me->description), "datasets", ds, "defined_in",
+                                       json_sprintf("%s:%d", me->pos.file, me->pos.line)), err);
+    }
+    json_t *cols = json_array();
+    for (size_t i = 0; i < m->ncolumns; i++) {
+        const dp_column *c = &m->columns[i];
+        json_t *top = json_array();
+        for (size_t k = 0; k < c->prof.ntop && k < 20; k++)
+            json_array_append_new(top, json_pack("[s,I]", c->prof.top_values[k], (json_int_t)c->prof.top_counts[k]));
+        json_array_append_new(cols, json_pack("{s:s,s:s,s:o,s:f,s:I,s:o,s:o,s:o}", "name", c->name, "type", c->type, "comment",
+                                              sn(c->comment), "null_fraction", c->prof.null_frac, "distinct", (json_int_t)c->prof.distinct,
+                                              "min", sn(c->prof.min), "max", sn(c->prof.max), "frequent_values", top));
+    }
+    json_t *joins = json_array();
+    for (size_t i = 0; i < kg->nmodels; i++) {
+        dp_path p;
+        int amb;
+        if (&kg->models[i] != m && dp_join_path(&p, kg, m, &kg->models[i], &amb) == 0)
+            json_array_append_new(joins, json_pack("{s:s,s:i,s:s,s:b}", "to", kg->models[i].name, "hops", (int)p.n, "via",
+                                                   p.steps[0].entity, "ambiguous", amb));
+    }
+    json_t *used = cat->state ? dp_state_products_using(cat->state, m->name) : json_array();
+    return out_json(out, json_pack("{s:s,s:o,s:o,s:I,s:I,s:I,s:o,s:f,s:o,s:o,s:o}", "dataset", m->name, "table",
+                                   json_sprintf("%s.%s", m->schema, m->table), "description", sn(m->description),
+                                   "rows", (json_int_t)m->rows, "duplicate_keys", (json_int_t)m->dup_keys, "orphan_keys",
+                                   (json_int_t)m->orphans, "freshest", sn(m->freshest), "quality", m->quality, "columns", cols,
+                                   "joins", joins, "used_by", used), err);
+}

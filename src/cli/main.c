@@ -1,0 +1,245 @@
+/* dpgen command line, built on the public API only. */
+#include "dpgen/dpgen.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { EXIT_USAGE = 2, EXIT_CLARIFY = 3 };
+
+static const char *usage =
+    "usage: dpgen generate [options] \"request\"   request -> data product spec\n"
+    "       dpgen intent [options] \"request\"     structured intent as JSON\n"
+    "       dpgen catalog list|search TEXT|show NAME|profile [options]\n"
+    "       dpgen runs [--limit N] [--state DIR]\n"
+    "       dpgen demo [--scale N] [--out PATH]\n"
+    "options: --db PATH --models PATH --glossary PATH --state DIR --format yaml|json|markdown\n"
+    "         --out DIR --dialect duckdb|postgres --as-of YYYY-MM-DD --owner NAME --trace --no-record\n"
+    "with no --db/--models the built-in demo is used.\n";
+
+typedef struct args {
+    const char *cmd, *sub, *text;
+    const char *db, *models, *glossary, *state, *format, *out, *dialect, *as_of, *owner;
+    double scale;
+    int trace, no_record, limit, refresh;
+} args;
+
+static int parse(args *a, int argc, char **argv)
+{
+    memset(a, 0, sizeof(*a));
+    a->scale = 1.0;
+    a->limit = 20;
+    if (argc < 2)
+        return -1;
+    a->cmd = argv[1];
+    for (int i = 2; i < argc; i++) {
+        const char *s = argv[i];
+        const char **slot = NULL;
+        if (!strcmp(s, "--db")) slot = &a->db;
+        else if (!strcmp(s, "--models")) slot = &a->models;
+        else if (!strcmp(s, "--glossary")) slot = &a->glossary;
+        else if (!strcmp(s, "--state")) slot = &a->state;
+        else if (!strcmp(s, "--format")) slot = &a->format;
+        else if (!strcmp(s, "--out")) slot = &a->out;
+        else if (!strcmp(s, "--dialect")) slot = &a->dialect;
+        else if (!strcmp(s, "--as-of")) slot = &a->as_of;
+        else if (!strcmp(s, "--owner")) slot = &a->owner;
+        else if (!strcmp(s, "--trace")) { a->trace = 1; continue; }
+        else if (!strcmp(s, "--no-record")) { a->no_record = 1; continue; }
+        else if (!strcmp(s, "--refresh")) { a->refresh = 1; continue; }
+        else if (!strcmp(s, "--scale") || !strcmp(s, "--limit")) {
+            if (i + 1 >= argc)
+                return -1;
+            char *end;
+            double v = strtod(argv[++i], &end);
+            if (*end || v <= 0)
+                return -1;
+            if (s[2] == 's') a->scale = v; else a->limit = (int)v;
+            continue;
+        } else if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
+            return -1;
+        } else if (s[0] == '-' && s[1] == '-') {
+            fprintf(stderr, "dpgen: unknown option %s\n", s);
+            return -1;
+        } else if ((!strcmp(a->cmd, "catalog")) && !a->sub) {
+            a->sub = s;
+            continue;
+        } else if (!a->text) {
+            a->text = s;
+            continue;
+        } else {
+            fprintf(stderr, "dpgen: unexpected argument '%s' (quote the request)\n", s);
+            return -1;
+        }
+        if (i + 1 >= argc) {
+            fprintf(stderr, "dpgen: %s needs a value\n", s);
+            return -1;
+        }
+        *slot = argv[++i];
+    }
+    return 0;
+}
+
+static int open_catalog(dp_catalog **cat, const args *a, dp_error *err)
+{
+    dp_catalog_options co = DP_CATALOG_OPTIONS_INIT;
+    co.db_path = a->db;
+    co.models_path = a->models;
+    co.glossary_path = a->glossary;
+    co.state_dir = a->state;
+    co.refresh_profile = a->refresh;
+    return dp_catalog_open(cat, &co, err);
+}
+
+static int fail(const dp_error *err, int rc)
+{
+    fprintf(stderr, "dpgen: %s\n", err->message);
+    if (rc == DP_ECLARIFY)
+        return EXIT_CLARIFY;
+    if (rc == DP_EINVALID && 0)
+        return EXIT_USAGE;
+    return 1;
+}
+
+static int cmd_generate(const args *a, int intent_only)
+{
+    dp_error err = {0};
+    dp_catalog *cat = NULL;
+    dp_result *res = NULL;
+    int code = 0;
+    if (!a->text || !*a->text || strspn(a->text, " \t\r\n") == strlen(a->text)) {
+        fputs("dpgen: empty request\n", stderr);
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    dp_format fmt = DP_FORMAT_YAML;
+    if (a->format) {
+        if (!strcmp(a->format, "json")) fmt = DP_FORMAT_JSON;
+        else if (!strcmp(a->format, "markdown") || !strcmp(a->format, "md")) fmt = DP_FORMAT_MARKDOWN;
+        else if (strcmp(a->format, "yaml")) {
+            fprintf(stderr, "dpgen: unknown format '%s' (yaml, json, markdown)\n", a->format);
+            return EXIT_USAGE;
+        }
+    }
+    int rc = open_catalog(&cat, a, &err);
+    if (rc)
+        return fail(&err, rc);
+    dp_generate_options go = DP_GENERATE_OPTIONS_INIT;
+    go.dialect = a->dialect;
+    go.as_of = a->as_of;
+    go.owner = a->owner;
+    go.intent_only = intent_only;
+    go.record = !a->no_record;
+    rc = dp_generate(&res, cat, a->text, &go, &err);
+    if (intent_only) {
+        if (dp_result_intent_json(res))
+            printf("%s\n", dp_result_intent_json(res));
+        if (rc)
+            code = fail(&err, rc);
+        goto done;
+    }
+    if (a->trace && dp_result_trace_json(res))
+        fprintf(stderr, "%s\n", dp_result_trace_json(res));
+    if (rc) {
+        code = fail(&err, rc);
+        goto done;
+    }
+    if (a->out) {
+        if ((rc = dp_result_export(res, a->out, &err))) {
+            code = fail(&err, rc);
+            goto done;
+        }
+        fprintf(stderr, "dpgen: wrote the spec and exports to %s\n", a->out);
+    }
+    fputs(dp_result_spec(res, fmt), stdout);
+    if (fmt == DP_FORMAT_JSON)
+        fputc('\n', stdout);
+done:
+    dp_result_free(res);
+    dp_catalog_free(cat);
+    return code;
+}
+
+static int cmd_catalog(const args *a)
+{
+    dp_error err = {0};
+    dp_catalog *cat = NULL;
+    char *out = NULL;
+    int rc;
+    if (!a->sub) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    args b = *a;
+    if (!strcmp(a->sub, "profile"))
+        b.refresh = 1;
+    if ((rc = open_catalog(&cat, &b, &err)))
+        return fail(&err, rc);
+    if (!strcmp(a->sub, "list"))
+        rc = dp_catalog_list(&out, cat, &err);
+    else if (!strcmp(a->sub, "search"))
+        rc = a->text ? dp_catalog_search(&out, cat, a->text, 10, &err) : (err.code = DP_EINVALID, snprintf(err.message, sizeof(err.message), "search needs text"), DP_EINVALID);
+    else if (!strcmp(a->sub, "show"))
+        rc = a->text ? dp_catalog_show(&out, cat, a->text, &err) : (snprintf(err.message, sizeof(err.message), "show needs a name"), DP_EINVALID);
+    else if (!strcmp(a->sub, "profile"))
+        rc = dp_catalog_list(&out, cat, &err);
+    else {
+        fprintf(stderr, "dpgen: unknown catalog command '%s'\n%s", a->sub, usage);
+        dp_catalog_free(cat);
+        return EXIT_USAGE;
+    }
+    int code = rc ? fail(&err, rc) : 0;
+    if (!rc)
+        printf("%s\n", out);
+    free(out);
+    dp_catalog_free(cat);
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    args a;
+    if (parse(&a, argc, argv)) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    if (!strcmp(a.cmd, "generate"))
+        return cmd_generate(&a, 0);
+    if (!strcmp(a.cmd, "intent"))
+        return cmd_generate(&a, 1);
+    if (!strcmp(a.cmd, "catalog"))
+        return cmd_catalog(&a);
+    if (!strcmp(a.cmd, "demo")) {
+        dp_error err = {0};
+        const char *path = a.out ? a.out : dp_demo_db_path();
+        FILE *f = fopen(path, "rb");
+        if (f && !a.out && a.scale == 1.0) {
+            fclose(f);
+            fprintf(stderr, "dpgen: demo database ready at %s\n", path);
+            return 0;
+        }
+        if (f)
+            fclose(f);
+        int rc = dp_demo_build(path, a.scale, &err);
+        if (rc)
+            return fail(&err, rc);
+        fprintf(stderr, "dpgen: demo database built at %s (scale %g)\n", path, a.scale);
+        return 0;
+    }
+    if (!strcmp(a.cmd, "runs")) {
+        dp_error err = {0};
+        char *out = NULL;
+        int rc = dp_runs_list(&out, a.state, a.limit, &err);
+        if (rc)
+            return fail(&err, rc);
+        printf("%s\n", out);
+        free(out);
+        return 0;
+    }
+    if (!strcmp(a.cmd, "version") || !strcmp(a.cmd, "--version")) {
+        printf("dpgen %s\n", dp_version());
+        return 0;
+    }
+    fprintf(stderr, "dpgen: unknown command '%s'\n%s", a.cmd, usage);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,319 @@
+/* Discovery stage. */
+#include "discovery/discovery.h"
+#include "intent/timeparse.h"
+#include "catalog/bind.h"
+#include "util/error.h"
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+size_t dp_metric_models(const dp_kg *kg, const dp_metric *m, const dp_model **out, size_t max, int depth)
+{
+    size_t n = 0;
+    const char *names[4] = {0};
+    size_t nn = 0;
+    if (depth > 16)
+        return 0;
+    switch (m->type) {
+    case DP_METRIC_SIMPLE:
+    case DP_METRIC_CUMULATIVE: names[nn++] = m->measure.name; break;
+    case DP_METRIC_RATIO: names[nn++] = m->numerator.name; names[nn++] = m->denominator.name; break;
+    case DP_METRIC_CONVERSION: names[nn++] = m->base_measure.name; names[nn++] = m->conversion_measure.name; break;
+    case DP_METRIC_DERIVED:
+        for (size_t i = 0; i < m->ninputs; i++) {
+            const dp_metric *in = dp_kg_metric(kg, m->inputs[i].name);
+            if (in)
+                n += dp_metric_models(kg, in, out + n, max - n, depth + 1);
+        }
+        break;
+    }
+    for (size_t i = 0; i < nn && n < max; i++) {
+        const dp_metric *sub = m->type == DP_METRIC_RATIO ? dp_kg_metric(kg, names[i]) : NULL;
+        if (sub && sub != m) {
+            n += dp_metric_models(kg, sub, out + n, max - n, depth + 1);
+            continue;
+        }
+        const dp_measure *me = dp_kg_measure(kg, names[i]);
+        if (me)
+            out[n++] = me->model;
+    }
+    /* dedupe */
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        int dup = 0;
+        for (size_t j = 0; j < k; j++)
+            dup |= out[j] == out[i];
+        if (!dup)
+            out[k++] = out[i];
+    }
+    return k;
+}
+
+static int add_model(const dp_model **arr, size_t *n, size_t max, const dp_model *m)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (arr[i] == m)
+            return 0;
+    if (*n >= max)
+        return -1;
+    arr[(*n)++] = m;
+    return 0;
+}
+
+/* Picks the candidate dimension every metric dataset reaches with the fewest
+ * hops; -1 when none is reachable from all. */
+static int pick_dim(const dp_kg *kg, const dp_target *t, const dp_model *const *mm, size_t nmm, int *hops_out,
+                    int *ambiguous)
+{
+    int best = -1, best_hops = 1 << 30;
+    *ambiguous = 0;
+    for (size_t c = 0; c < t->ndims; c++) {
+        int total = 0, ok = 1, amb = 0;
+        for (size_t i = 0; i < nmm && ok; i++) {
+            dp_path p;
+            int a = 0;
+            if (dp_join_path(&p, kg, mm[i], t->dim_models[c], &a) != 0)
+                ok = 0;
+            else
+                total += (int)p.n;
+            amb |= a;
+        }
+        if (!ok)
+            continue;
+        if (total < best_hops) {
+            best = (int)c;
+            best_hops = total;
+            *ambiguous = amb;
+        }
+    }
+    *hops_out = best_hops;
+    return best;
+}
+
+static const char *unique_name(dp_discovery *d, dp_arena *a, const char *want, const char *prefix)
+{
+    for (size_t i = 0; i < d->ncols; i++)
+        if (!strcmp(d->cols[i].name, want))
+            return dp_arena_printf(a, "%s__%s", prefix ? prefix : "dim", want);
+    return want;
+}
+
+static double date_days(const char *s)
+{
+    dp_date d;
+    char buf[11];
+    if (!s || strlen(s) < 10)
+        return NAN;
+    memcpy(buf, s, 10);
+    buf[10] = 0;
+    if (dp_date_parse(buf, &d))
+        return NAN;
+    /* days since 1970 via weekday-independent arithmetic */
+    dp_date epoch = {1970, 1, 1};
+    long lo = 0, hi = 200000;
+    while (lo < hi) { /* binary search is plenty fast for a handful of models */
+        long mid = (lo + hi) / 2;
+        dp_date m = dp_date_add_days(epoch, (int)mid);
+        if (m.y < d.y || (m.y == d.y && (m.m < d.m || (m.m == d.m && m.d < d.d))))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (double)lo;
+}
+
+static void rank(dp_discovery *d, const dp_kg *kg, const dp_intent *in, const dp_model *const *cands, size_t nc,
+                 dp_popularity_fn pop, void *pl, dp_arena *a)
+{
+    /* what the request needs: metric datasets, dimensions, filters */
+    size_t need = 0;
+    const dp_model *mm[DP_PLAN_MAX];
+    double newest = NAN, maxpop = 0;
+    double pops[64] = {0};
+    for (size_t i = 0; i < nc && i < 64; i++) {
+        double dd = date_days(cands[i]->freshest);
+        if (!isnan(dd) && (isnan(newest) || dd > newest))
+            newest = dd;
+        if (pop && pop(pl, cands[i]->name, &pops[i]) == 0 && pops[i] > maxpop)
+            maxpop = pops[i];
+    }
+    for (size_t i = 0; i < nc && i < 64; i++) {
+        const dp_model *m = cands[i];
+        size_t covered = 0;
+        need = 0;
+        for (size_t k = 0; k < in->nmetrics; k++) {
+            size_t nmm = dp_metric_models(kg, in->metrics[k], mm, DP_PLAN_MAX, 0);
+            for (size_t j = 0; j < nmm; j++) {
+                need++;
+                covered += mm[j] == m;
+            }
+        }
+        for (size_t k = 0; k < d->ncols; k++) {
+            if (d->cols[k].kind == DP_COL_TIME)
+                continue;
+            need++;
+            if (d->cols[k].kind == DP_COL_DIM)
+                covered += d->cols[k].dim_model == m;
+            else
+                covered += dp_kg_model_entity(m, d->cols[k].entity) != NULL;
+        }
+        for (size_t k = 0; k < d->nfilters; k++) {
+            need++;
+            covered += d->filters[k].model == m;
+        }
+        dp_ranked *r = &d->ranked[d->nranked++];
+        r->model = m;
+        r->coverage = need ? (double)covered / (double)need : 0;
+        r->quality = m->profiled ? m->quality : 0.5;
+        double dd = date_days(m->freshest);
+        r->freshness = isnan(dd) || isnan(newest) ? 0.5 : fmax(0, 1 - (newest - dd) / 90.0);
+        r->popularity = maxpop > 0 ? pops[i] / maxpop : 0;
+        r->score = 0.4 * r->coverage + 0.3 * r->quality + 0.2 * r->freshness + 0.1 * r->popularity;
+        r->why = dp_arena_printf(a,
+                                 "coverage %zu/%zu items (x0.4), quality %.3f from the profile (x0.3), freshness %.3f: newest %s (x0.2), popularity %.3f from %g earlier products (x0.1)",
+                                 covered, need, r->quality, r->freshness, m->freshest ? m->freshest : "unknown",
+                                 r->popularity, pops[i]);
+    }
+    /* sort by score, stable */
+    for (size_t i = 1; i < d->nranked; i++)
+        for (size_t j = i; j > 0 && d->ranked[j].score > d->ranked[j - 1].score; j--) {
+            dp_ranked t = d->ranked[j];
+            d->ranked[j] = d->ranked[j - 1];
+            d->ranked[j - 1] = t;
+        }
+}
+
+static void add_joins(dp_discovery *d, const dp_kg *kg, const dp_model *from, const dp_model *to, dp_arena *a)
+{
+    dp_path p;
+    int amb;
+    if (dp_join_path(&p, kg, from, to, &amb))
+        return;
+    for (size_t s = 0; s < p.n; s++) {
+        const dp_join_step *st = &p.steps[s];
+        add_model(d->selected, &d->nselected, DP_PLAN_MAX, st->to);
+        const char *on = dp_arena_printf(a, "%s.%s = %s.%s", st->from->name, st->from_expr, st->to->name, st->to_expr);
+        int dup = 0;
+        size_t i;
+        json_t *j;
+        json_array_foreach(d->joins, i, j) dup |= !strcmp(json_string_value(json_object_get(j, "on")), on);
+        if (!dup)
+            json_array_append_new(d->joins, json_pack("{s:s,s:s,s:s,s:s,s:s}", "from", st->from->name, "to",
+                                                      st->to->name, "entity", st->entity, "on", on, "type",
+                                                      "left join towards a primary key (many-to-one)"));
+    }
+}
+
+int dp_discover(dp_discovery *d, const dp_kg *kg, const dp_intent *in, dp_arena *a, dp_popularity_fn pop,
+                void *pl, json_t *decisions, unsigned *kgq, dp_error *err)
+{
+    memset(d, 0, sizeof(*d));
+    d->joins = json_array();
+    d->semantic = json_array();
+    const dp_model *mm[DP_PLAN_MAX];
+    size_t nmm = 0;
+    for (size_t i = 0; i < in->nmetrics; i++) {
+        const dp_model *tmp[DP_PLAN_MAX];
+        size_t k = dp_metric_models(kg, in->metrics[i], tmp, DP_PLAN_MAX, 0);
+        for (size_t j = 0; j < k; j++)
+            add_model(mm, &nmm, DP_PLAN_MAX, tmp[j]);
+        if (kgq)
+            (*kgq)++;
+    }
+    for (size_t i = 0; i < nmm; i++)
+        add_model(d->selected, &d->nselected, DP_PLAN_MAX, mm[i]);
+    if (in->grain != DP_GRAIN_NONE) {
+        d->cols[d->ncols++] = (dp_grain_col){DP_COL_TIME, dp_grain_name(in->grain), NULL, NULL, NULL,
+                                             dp_arena_printf(a, "Start of the %s (weeks start on Monday)", dp_grain_name(in->grain))};
+    }
+    for (size_t g = 0; g < in->ngroups && d->ncols < DP_PLAN_MAX; g++) {
+        const dp_target *t = &in->groups[g];
+        if (kgq)
+            (*kgq)++;
+        if (t->is_entity) {
+            const dp_model *home = dp_kg_entity_home(kg, t->entity);
+            const dp_entity *he = home ? dp_kg_model_entity(home, t->entity) : NULL;
+            for (size_t i = 0; i < nmm; i++) {
+                /* the entity must be on each metric dataset or reachable */
+                int ok = dp_kg_model_entity(mm[i], t->entity) != NULL;
+                if (!ok && home) {
+                    dp_path p;
+                    int amb;
+                    ok = dp_join_path(&p, kg, mm[i], home, &amb) == 0;
+                }
+                if (!ok)
+                    return dp_error_set(err, DP_ECLARIFY, "'%s' cannot be grouped by %s: dataset %s has no path to it",
+                                        t->phrase, t->entity, mm[i]->name);
+            }
+            const char *name = unique_name(d, a, he && dp_is_identifier(he->expr) ? he->expr : t->entity, NULL);
+            d->cols[d->ncols++] = (dp_grain_col){DP_COL_ENTITY, name, NULL, home, t->entity,
+                                                 he && he->description ? he->description
+                                                                       : dp_arena_printf(a, "Key of the %s", t->entity)};
+            continue;
+        }
+        int hops, amb;
+        int c = pick_dim(kg, t, mm, nmm, &hops, &amb);
+        if (c < 0) {
+            return dp_error_set(err, DP_ECLARIFY, "dimension '%s' (%s.%s) cannot be reached from dataset %s of the metrics",
+                                t->phrase, t->dim_models[0]->name, t->dims[0]->name, nmm ? mm[0]->name : "?");
+        }
+        if (t->ndims > 1 && decisions)
+            json_array_append_new(decisions, json_sprintf("'%s' could mean %zu dimensions; chose %s.%s, reachable from every metric dataset in %d join(s)%s",
+                                                          t->phrase, t->ndims, t->dim_models[c]->name, t->dims[c]->name, hops,
+                                                          amb ? " (another path of the same length exists)" : ""));
+        const char *prefix = NULL;
+        for (size_t e = 0; e < t->dim_models[c]->nentities; e++)
+            if (t->dim_models[c]->entities[e].type == DP_ENT_PRIMARY)
+                prefix = t->dim_models[c]->entities[e].name;
+        const char *dname = unique_name(d, a, t->dims[c]->name, prefix);
+        d->cols[d->ncols++] = (dp_grain_col){DP_COL_DIM, dname, t->dims[c],
+                                             t->dim_models[c], NULL, t->dims[c]->description};
+        for (size_t i = 0; i < nmm; i++)
+            add_joins(d, kg, mm[i], t->dim_models[c], a);
+    }
+    for (size_t f = 0; f < in->nfilters && d->nfilters < DP_PLAN_MAX; f++) {
+        const dp_filter *fl = &in->filters[f];
+        int hops, amb;
+        int c = pick_dim(kg, &fl->target, mm, nmm, &hops, &amb);
+        if (c < 0)
+            return dp_error_set(err, DP_ECLARIFY, "filter '%s' (%s.%s) cannot be applied to dataset %s of the metrics",
+                                fl->phrase, fl->target.dim_models[0]->name, fl->target.dims[0]->name, nmm ? mm[0]->name : "?");
+        if (fl->target.ndims > 1 && decisions)
+            json_array_append_new(decisions, json_sprintf("value '%s' occurs in %zu dimensions; chose %s.%s (%d join(s) from the metric datasets)",
+                                                          fl->values[0], fl->target.ndims, fl->target.dim_models[c]->name,
+                                                          fl->target.dims[c]->name, hops));
+        d->filters[d->nfilters++] = (dp_plan_filter){fl->target.dims[c], fl->target.dim_models[c], fl->values, fl->nvalues};
+        for (size_t i = 0; i < nmm; i++)
+            add_joins(d, kg, mm[i], fl->target.dim_models[c], a);
+    }
+    /* entity groups reached through joins */
+    for (size_t k = 0; k < d->ncols; k++) {
+        if (d->cols[k].kind != DP_COL_ENTITY)
+            continue;
+        for (size_t i = 0; i < nmm; i++)
+            if (!dp_kg_model_entity(mm[i], d->cols[k].entity) && d->cols[k].dim_model)
+                add_joins(d, kg, mm[i], d->cols[k].dim_model, a);
+    }
+    /* candidates: every dataset the request touched, ranked */
+    const dp_model *cands[64];
+    size_t nc = 0;
+    for (size_t i = 0; i < d->nselected; i++)
+        add_model(cands, &nc, 64, d->selected[i]);
+    for (size_t g = 0; g < in->ngroups; g++)
+        for (size_t k = 0; k < in->groups[g].ndims; k++)
+            add_model(cands, &nc, 64, in->groups[g].dim_models[k]);
+    for (size_t f = 0; f < in->nfilters; f++)
+        for (size_t k = 0; k < in->filters[f].target.ndims; k++)
+            add_model(cands, &nc, 64, in->filters[f].target.dim_models[k]);
+    for (size_t c = 0; c < in->ncontext; c++) {
+        const dp_model *m = dp_kg_model(kg, in->context_models[c]);
+        if (m)
+            add_model(cands, &nc, 64, m);
+    }
+    rank(d, kg, in, cands, nc, pop, pl, a);
+    for (size_t i = 0; i < d->nranked; i++)
+        for (size_t j = 0; j < d->nselected; j++)
+            if (d->ranked[i].model == d->selected[j])
+                d->ranked[i].selected = 1;
+    return 0;
+}

@@ -1,0 +1,84 @@
+/* Join paths over the entity graph: an edge A -> B when A carries an entity
+ * that is B's primary or unique key. Following only such edges means a join
+ * never multiplies the rows of A. Breadth-first, so the path is shortest. */
+#include "discovery/discovery.h"
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct node {
+    int prev;
+    dp_join_step step;
+    int depth;
+    int ways; /* number of shortest paths reaching it (capped) */
+} node;
+
+int dp_join_path(dp_path *out, const dp_kg *kg, const dp_model *from, const dp_model *to, int *ambiguous)
+{
+    memset(out, 0, sizeof(*out));
+    if (ambiguous)
+        *ambiguous = 0;
+    if (from == to)
+        return 0;
+    size_t n = kg->nmodels;
+    if (n > 100000)
+        return DP_ELIMIT;
+    node stackbuf[256];
+    node *nodes = n <= 256 ? stackbuf : calloc(n, sizeof(node));
+    int *queue = calloc(n ? n : 1, sizeof(int));
+    if (!nodes || !queue) {
+        if (nodes != stackbuf)
+            free(nodes);
+        free(queue);
+        return DP_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        nodes[i] = (node){-2, {0}, -1, 0};
+    int src = (int)(from - kg->models), dst = (int)(to - kg->models);
+    size_t qh = 0, qt = 0;
+    nodes[src].prev = -1;
+    nodes[src].depth = 0;
+    nodes[src].ways = 1;
+    queue[qt++] = src;
+    while (qh < qt) {
+        int a = queue[qh++];
+        const dp_model *ma = &kg->models[a];
+        if (nodes[a].depth >= DP_PATH_MAX)
+            continue;
+        for (size_t e = 0; e < ma->nentities; e++) {
+            const dp_entity *en = &ma->entities[e];
+            for (size_t b = 0; b < n; b++) {
+                if ((int)b == a)
+                    continue;
+                const dp_entity *be = dp_kg_model_entity(&kg->models[b], en->name);
+                if (!be || (be->type != DP_ENT_PRIMARY && be->type != DP_ENT_UNIQUE))
+                    continue;
+                if (nodes[b].depth == -1) {
+                    nodes[b].depth = nodes[a].depth + 1;
+                    nodes[b].prev = a;
+                    nodes[b].ways = nodes[a].ways;
+                    nodes[b].step = (dp_join_step){ma, &kg->models[b], en->name, en->expr, be->expr};
+                    queue[qt++] = (int)b;
+                } else if (nodes[b].depth == nodes[a].depth + 1) {
+                    nodes[b].ways += nodes[a].ways;
+                    if (nodes[b].ways > 1000)
+                        nodes[b].ways = 1000;
+                }
+            }
+        }
+    }
+    int rc = 0;
+    if (nodes[dst].depth < 0) {
+        rc = DP_ENOTFOUND;
+    } else {
+        size_t len = (size_t)nodes[dst].depth;
+        out->n = len;
+        for (int cur = dst; cur != src; cur = nodes[cur].prev)
+            out->steps[--len] = nodes[cur].step;
+        if (ambiguous)
+            *ambiguous = nodes[dst].ways > 1;
+    }
+    if (nodes != stackbuf)
+        free(nodes);
+    free(queue);
+    return rc;
+}

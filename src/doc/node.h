@@ -1,0 +1,40 @@
+/* Document trees read from YAML (catalog files): every node keeps its file,
+ * line and column so errors can point at it. Nodes live in an arena. */
+#ifndef DP_DOC_NODE_H
+#define DP_DOC_NODE_H
+#include <stddef.h>
+#include "dpgen/dpgen.h"
+#include "util/arena.h"
+
+typedef enum { DP_NODE_SCALAR, DP_NODE_MAP, DP_NODE_SEQ } dp_node_kind;
+
+typedef struct dp_node {
+    dp_node_kind kind;
+    const char *file; /* borrowed from the arena */
+    int line, col;    /* 1-based */
+    const char *value; /* scalar text (never NULL for scalars) */
+    int plain;         /* scalar was unquoted (so "null"/"~" mean null) */
+    size_t n;
+    const char **keys;      /* map keys, n of them */
+    struct dp_node **items; /* map values or sequence items */
+} dp_node;
+
+/* Limits on what input can grow. */
+#define DP_YAML_MAX_DEPTH 64
+#define DP_YAML_MAX_NODES 2000000
+#define DP_YAML_MAX_BYTES (256u * 1024 * 1024)
+
+/* Parses the first document of text into a tree allocated in a. Empty input
+ * gives an empty map. Errors name file:line:column and the problem. */
+int dp_yaml_parse(dp_node **out, dp_arena *a, const char *file, const char *text, size_t len,
+                  dp_error *err);
+/* Reads and parses a file. */
+int dp_yaml_load_file(dp_node **out, dp_arena *a, const char *path, dp_error *err);
+
+/* Map lookup (NULL when absent or not a map). */
+const dp_node *dp_node_get(const dp_node *map, const char *key);
+/* Scalar value of map[key], NULL when absent, null, or not a scalar. */
+const char *dp_node_str(const dp_node *map, const char *key);
+int dp_node_is_null(const dp_node *n);
+
+#endif

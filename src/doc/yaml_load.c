@@ -1,0 +1,288 @@
+/* YAML (libyaml event parser) -> dp_node tree with positions. */
+#include "doc/node.h"
+#include "util/error.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+typedef struct anchor {
+    const char *name;
+    dp_node *node;
+    struct anchor *next;
+} anchor;
+
+typedef struct loader {
+    yaml_parser_t parser;
+    dp_arena *a;
+    const char *file;
+    anchor *anchors;
+    size_t nodes;
+    dp_error *err;
+} loader;
+
+static int parse_fail(loader *L)
+{
+    const yaml_parser_t *p = &L->parser;
+    const yaml_mark_t *m = p->problem ? &p->problem_mark : &p->mark;
+    return dp_error_set(L->err, DP_EINVALID, "%s:%zu:%zu: malformed YAML: %s%s%s", L->file,
+                        m->line + 1, m->column + 1, p->problem ? p->problem : "parse error",
+                        p->context ? " " : "", p->context ? p->context : "");
+}
+
+static dp_node *new_node(loader *L, dp_node_kind kind, const yaml_mark_t *m)
+{
+    if (++L->nodes > DP_YAML_MAX_NODES) {
+        dp_error_set(L->err, DP_ELIMIT, "%s:%zu:%zu: more than %d YAML nodes", L->file,
+                     m->line + 1, m->column + 1, DP_YAML_MAX_NODES);
+        return NULL;
+    }
+    dp_node *n = dp_arena_alloc(L->a, sizeof(*n));
+    if (!n) {
+        dp_error_set(L->err, DP_ENOMEM, "out of memory");
+        return NULL;
+    }
+    n->kind = kind;
+    n->file = L->file;
+    n->line = (int)m->line + 1;
+    n->col = (int)m->column + 1;
+    return n;
+}
+
+static int remember(loader *L, const yaml_char_t *name, dp_node *node)
+{
+    if (!name)
+        return 0;
+    anchor *an = dp_arena_alloc(L->a, sizeof(*an));
+    if (!an)
+        return dp_error_set(L->err, DP_ENOMEM, "out of memory");
+    an->name = dp_arena_strdup(L->a, (const char *)name);
+    an->node = node;
+    an->next = L->anchors;
+    L->anchors = an;
+    return 0;
+}
+
+static int next_event(loader *L, yaml_event_t *ev)
+{
+    if (!yaml_parser_parse(&L->parser, ev))
+        return parse_fail(L);
+    return 0;
+}
+
+/* Parses the node whose first event is ev (consumed). */
+static int parse_node(loader *L, yaml_event_t *ev, int depth, dp_node **out)
+{
+    int rc = 0;
+    *out = NULL;
+    if (depth > DP_YAML_MAX_DEPTH) {
+        rc = dp_error_set(L->err, DP_ELIMIT, "%s:%zu:%zu: YAML nested deeper than %d", L->file,
+                          ev->start_mark.line + 1, ev->start_mark.column + 1, DP_YAML_MAX_DEPTH);
+        yaml_event_delete(ev);
+        return rc;
+    }
+    switch (ev->type) {
+    case YAML_ALIAS_EVENT: {
+        const char *name = (const char *)ev->data.alias.anchor;
+        for (anchor *an = L->anchors; an; an = an->next)
+            if (strcmp(an->name, name) == 0) {
+                *out = an->node;
+                break;
+            }
+        if (!*out)
+            rc = dp_error_set(L->err, DP_EINVALID, "%s:%zu:%zu: unknown alias *%s", L->file,
+                              ev->start_mark.line + 1, ev->start_mark.column + 1, name);
+        yaml_event_delete(ev);
+        return rc;
+    }
+    case YAML_SCALAR_EVENT: {
+        dp_node *n = new_node(L, DP_NODE_SCALAR, &ev->start_mark);
+        if (!n) {
+            yaml_event_delete(ev);
+            return L->err ? L->err->code : DP_ENOMEM;
+        }
+        n->value = dp_arena_strndup(L->a, (const char *)ev->data.scalar.value,
+                                    ev->data.scalar.length);
+        n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        rc = remember(L, ev->data.scalar.anchor, n);
+        yaml_event_delete(ev);
+        *out = n;
+        return rc;
+    }
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT: {
+        int is_map = ev->type == YAML_MAPPING_START_EVENT;
+        dp_node *n = new_node(L, is_map ? DP_NODE_MAP : DP_NODE_SEQ, &ev->start_mark);
+        yaml_char_t *anc = is_map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor;
+        if (!n || (rc = remember(L, anc, n))) {
+            yaml_event_delete(ev);
+            return n ? rc : (L->err ? L->err->code : DP_ENOMEM);
+        }
+        yaml_event_delete(ev);
+        size_t cap = 0;
+        for (;;) {
+            yaml_event_t e;
+            if ((rc = next_event(L, &e)))
+                return rc;
+            if (e.type == YAML_SEQUENCE_END_EVENT || e.type == YAML_MAPPING_END_EVENT) {
+                yaml_event_delete(&e);
+                break;
+            }
+            const char *key = NULL;
+            if (is_map) {
+                dp_node *k;
+                yaml_mark_t km = e.start_mark;
+                if ((rc = parse_node(L, &e, depth + 1, &k)))
+                    return rc;
+                if (k->kind != DP_NODE_SCALAR)
+                    return dp_error_set(L->err, DP_EINVALID,
+                                        "%s:%zu:%zu: mapping keys must be plain text", L->file,
+                                        km.line + 1, km.column + 1);
+                key = k->value;
+                for (size_t i = 0; i < n->n; i++)
+                    if (strcmp(n->keys[i], key) == 0)
+                        return dp_error_set(L->err, DP_EINVALID, "%s:%d:%d: duplicate key '%s'",
+                                            L->file, k->line, k->col, key);
+                if ((rc = next_event(L, &e)))
+                    return rc;
+            }
+            dp_node *child;
+            if ((rc = parse_node(L, &e, depth + 1, &child)))
+                return rc;
+            if (n->n == cap) {
+                size_t nc = cap ? cap * 2 : 4;
+                n->items = dp_arena_grow(L->a, n->items, cap, nc, sizeof(*n->items));
+                if (is_map)
+                    n->keys = dp_arena_grow(L->a, n->keys, cap, nc, sizeof(*n->keys));
+                if (!n->items || (is_map && !n->keys))
+                    return dp_error_set(L->err, DP_ENOMEM, "out of memory");
+                cap = nc;
+            }
+            if (is_map)
+                n->keys[n->n] = key;
+            n->items[n->n++] = child;
+        }
+        *out = n;
+        return 0;
+    }
+    default:
+        rc = dp_error_set(L->err, DP_EINVALID, "%s:%zu:%zu: unexpected YAML event", L->file,
+                          ev->start_mark.line + 1, ev->start_mark.column + 1);
+        yaml_event_delete(ev);
+        return rc;
+    }
+}
+
+int dp_yaml_parse(dp_node **out, dp_arena *a, const char *file, const char *text, size_t len,
+                  dp_error *err)
+{
+    loader L = {0};
+    int rc = 0;
+    *out = NULL;
+    L.a = a;
+    L.err = err;
+    L.file = dp_arena_strdup(a, file ? file : "<input>");
+    if (len > DP_YAML_MAX_BYTES)
+        return dp_error_set(err, DP_ELIMIT, "%s: larger than %u bytes", L.file, DP_YAML_MAX_BYTES);
+    if (!yaml_parser_initialize(&L.parser))
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
+    yaml_parser_set_input_string(&L.parser, (const unsigned char *)text, len);
+    yaml_event_t ev;
+    for (;;) {
+        if ((rc = next_event(&L, &ev)))
+            goto done;
+        if (ev.type == YAML_STREAM_START_EVENT || ev.type == YAML_DOCUMENT_START_EVENT) {
+            yaml_event_delete(&ev);
+            continue;
+        }
+        break;
+    }
+    if (ev.type == YAML_STREAM_END_EVENT) {
+        yaml_event_delete(&ev);
+        yaml_mark_t m = {0, 0, 0};
+        *out = new_node(&L, DP_NODE_MAP, &m);
+        rc = *out ? 0 : DP_ENOMEM;
+        goto done;
+    }
+    if ((rc = parse_node(&L, &ev, 0, out)))
+        goto done;
+    /* Let the parser check the rest of the document for syntax errors. */
+    for (;;) {
+        if ((rc = next_event(&L, &ev)))
+            goto done;
+        yaml_event_type_t t = ev.type;
+        yaml_event_delete(&ev);
+        if (t == YAML_DOCUMENT_END_EVENT || t == YAML_STREAM_END_EVENT)
+            break;
+    }
+done:
+    if (rc)
+        *out = NULL;
+    yaml_parser_delete(&L.parser);
+    return rc;
+}
+
+int dp_yaml_load_file(dp_node **out, dp_arena *a, const char *path, dp_error *err)
+{
+    int rc = 0;
+    char *text = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return dp_error_set(err, errno == ENOENT ? DP_ENOTFOUND : DP_EINVALID, "%s: %s", path,
+                            strerror(errno));
+    if (fseek(f, 0, SEEK_END) != 0) {
+        rc = dp_error_set(err, DP_EINVALID, "%s: cannot read: %s", path, strerror(errno));
+        goto done;
+    }
+    long sz = ftell(f);
+    if (sz < 0) {
+        rc = dp_error_set(err, DP_EINVALID, "%s: cannot read (is it a folder?)", path);
+        goto done;
+    }
+    if ((unsigned long)sz > DP_YAML_MAX_BYTES) {
+        rc = dp_error_set(err, DP_ELIMIT, "%s: larger than %u bytes", path, DP_YAML_MAX_BYTES);
+        goto done;
+    }
+    rewind(f);
+    text = malloc((size_t)sz + 1);
+    if (!text) {
+        rc = dp_error_set(err, DP_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (fread(text, 1, (size_t)sz, f) != (size_t)sz) {
+        rc = dp_error_set(err, DP_EINVALID, "%s: cannot read: %s", path, strerror(errno));
+        goto done;
+    }
+    text[sz] = 0;
+    rc = dp_yaml_parse(out, a, path, text, (size_t)sz, err);
+done:
+    free(text);
+    fclose(f);
+    return rc;
+}
+
+const dp_node *dp_node_get(const dp_node *map, const char *key)
+{
+    if (!map || map->kind != DP_NODE_MAP)
+        return NULL;
+    for (size_t i = 0; i < map->n; i++)
+        if (strcmp(map->keys[i], key) == 0)
+            return map->items[i];
+    return NULL;
+}
+
+int dp_node_is_null(const dp_node *n)
+{
+    return !n || (n->kind == DP_NODE_SCALAR && n->plain &&
+                  (!n->value[0] || !strcmp(n->value, "~") || !strcmp(n->value, "null") ||
+                   !strcmp(n->value, "Null") || !strcmp(n->value, "NULL")));
+}
+
+const char *dp_node_str(const dp_node *map, const char *key)
+{
+    const dp_node *n = dp_node_get(map, key);
+    if (!n || n->kind != DP_NODE_SCALAR || dp_node_is_null(n))
+        return NULL;
+    return n->value;
+}

@@ -1,0 +1,77 @@
+/* Intent stage: the request as structured intent, every word mapped to the
+ * knowledge graph or reported as unplaced. No domain words here: phrases come
+ * from the lexicon; only English grammar (grains, ranges, ranking, grouping
+ * markers, report framing) is known to the code. */
+#ifndef DP_INTENT_INTENT_H
+#define DP_INTENT_INTENT_H
+#include <jansson.h>
+#include "kg/kg.h"
+#include "kg/lexicon.h"
+
+#define DP_INTENT_MAX_ITEMS 32
+#define DP_INTENT_MAX_REQUEST 4000 /* bytes */
+
+/* A group-by or filter target: a dimension (with the candidates the phrase
+ * could mean, resolved by discovery) or an entity. */
+typedef struct dp_target {
+    int is_entity;
+    const char *entity;            /* entity name when is_entity */
+    const dp_dimension *dims[8];   /* candidate dimensions (same phrase) */
+    const dp_model *dim_models[8];
+    size_t ndims;
+    const char *qualifier;         /* entity the request named with it ("customer country") */
+    const char *phrase;
+} dp_target;
+
+typedef struct dp_filter {
+    dp_target target;
+    const char *values[8];
+    size_t nvalues;
+    const char *phrase;
+} dp_filter;
+
+typedef struct dp_match_note {
+    const char *text, *kind, *target, *source;
+    double confidence;
+} dp_match_note;
+
+typedef struct dp_intent {
+    const char *request;
+    const dp_metric *metrics[DP_INTENT_MAX_ITEMS];
+    size_t nmetrics;
+    dp_target groups[DP_INTENT_MAX_ITEMS];
+    size_t ngroups;
+    dp_filter filters[DP_INTENT_MAX_ITEMS];
+    size_t nfilters;
+    dp_grain grain;
+    const char *range_start, *range_end; /* YYYY-MM-DD, half-open; NULL if none */
+    const char *range_text;
+    const dp_metric *order_metric;
+    int order_desc;
+    long limit;
+    dp_match_note notes[64];
+    size_t nnotes;
+    const char *unplaced[64];
+    size_t nunplaced;
+    const char *missing[16];   /* phrases that look like metrics/filters/dimensions we lack */
+    const char *missing_kind[16];
+    size_t nmissing;
+    const char *context_models[8]; /* datasets the request named */
+    size_t ncontext;
+    double confidence;
+    const char *as_of;
+} dp_intent;
+
+typedef struct dp_intent_opts {
+    const char *as_of; /* YYYY-MM-DD */
+} dp_intent_opts;
+
+/* Parses request against kg. Returns 0, DP_EINVALID for an empty or oversized
+ * request, DP_ECLARIFY when a metric, dimension or filter could not be placed
+ * (intent->missing says which; err says it in one line). Arena-owned. */
+int dp_intent_parse(dp_intent *out, const dp_kg *kg, dp_arena *a, const char *request,
+                    const dp_intent_opts *opts, unsigned *kg_queries, dp_error *err);
+/* The structured intent as JSON (new reference). */
+json_t *dp_intent_to_json(const dp_intent *in);
+
+#endif

@@ -1,0 +1,164 @@
+/* The knowledge graph: datasets (semantic models bound to tables), their
+ * entities, dimensions, measures and columns, metrics, glossary terms, and
+ * what profiling learned. Built once by the catalog loader, then read-only:
+ * runs on many threads share it. Every string lives in kg->arena. */
+#ifndef DP_KG_KG_H
+#define DP_KG_KG_H
+#include <stddef.h>
+#include <stdint.h>
+#include "util/arena.h"
+#include "dpgen/dpgen.h"
+
+typedef enum { DP_ENT_PRIMARY, DP_ENT_UNIQUE, DP_ENT_FOREIGN, DP_ENT_NATURAL } dp_entity_type;
+typedef enum { DP_DIM_CATEGORICAL, DP_DIM_TIME } dp_dim_type;
+typedef enum {
+    DP_AGG_SUM, DP_AGG_COUNT, DP_AGG_COUNT_DISTINCT, DP_AGG_SUM_BOOLEAN, DP_AGG_AVERAGE,
+    DP_AGG_MIN, DP_AGG_MAX, DP_AGG_MEDIAN, DP_AGG_PERCENTILE
+} dp_agg;
+typedef enum {
+    DP_METRIC_SIMPLE, DP_METRIC_RATIO, DP_METRIC_DERIVED, DP_METRIC_CUMULATIVE,
+    DP_METRIC_CONVERSION
+} dp_metric_type;
+typedef enum { DP_GRAIN_NONE, DP_GRAIN_DAY, DP_GRAIN_WEEK, DP_GRAIN_MONTH, DP_GRAIN_QUARTER,
+               DP_GRAIN_YEAR } dp_grain;
+
+typedef struct dp_src_pos {
+    const char *file;
+    int line, col;
+} dp_src_pos;
+
+/* What the profile says of one column. */
+typedef struct dp_col_profile {
+    int done;
+    int64_t nulls, distinct; /* distinct is approximate on large tables */
+    double null_frac;
+    const char *min, *max;   /* as text */
+    const char **top_values; /* frequent values of low-cardinality text columns */
+    int64_t *top_counts;
+    size_t ntop;
+    int all_values;          /* top_values holds every distinct value */
+    int nonneg;              /* numeric column whose min >= 0 */
+} dp_col_profile;
+
+typedef struct dp_column {
+    const char *name, *type, *comment;
+    int is_key; /* declared primary/unique key in the database */
+    dp_col_profile prof;
+} dp_column;
+
+typedef struct dp_entity {
+    const char *name, *expr, *description, *label;
+    dp_entity_type type;
+    dp_src_pos pos;
+} dp_entity;
+
+typedef struct dp_dimension {
+    const char *name, *expr, *description, *label;
+    dp_dim_type type;
+    dp_grain granularity;
+    int is_partition;
+    const dp_column *column; /* when expr is a bare column of the table */
+    dp_src_pos pos;
+} dp_dimension;
+
+typedef struct dp_measure {
+    const char *name, *expr, *description, *label;
+    dp_agg agg;
+    double percentile;         /* for DP_AGG_PERCENTILE */
+    int use_discrete_percentile;
+    const char *agg_time_dimension; /* resolved: measure's, else model default */
+    const char *non_additive_dim;   /* name of the non-additive dimension, if any */
+    int non_additive_max;           /* window_choice max (1) or min (0) */
+    struct dp_model *model;
+    dp_src_pos pos;
+} dp_measure;
+
+typedef struct dp_model {
+    const char *name, *description, *label, *ref;
+    const char *schema, *table; /* resolved in the database */
+    const char *default_time_dim;
+    dp_entity *entities;
+    size_t nentities;
+    dp_dimension *dims;
+    size_t ndims;
+    dp_measure *measures;
+    size_t nmeasures;
+    dp_column *columns;
+    size_t ncolumns;
+    int64_t rows;
+    const char *freshest;   /* newest value of the default time dimension */
+    int profiled;
+    int64_t dup_keys;       /* rows whose primary key repeats another row's */
+    int64_t orphans;        /* rows whose foreign keys find no parent row */
+    const char *orphan_entity;
+    double quality;         /* 0..1 from the profile */
+    const char *quality_note;
+    dp_src_pos pos;
+} dp_model;
+
+/* A metric input: measure or metric reference with optional filter, alias,
+ * offset window. */
+typedef struct dp_metric_input {
+    const char *name, *filter, *alias, *offset_window, *offset_to_grain;
+    int fill_nulls_with_set;
+    long fill_nulls_with;
+} dp_metric_input;
+
+typedef struct dp_metric {
+    const char *name, *label, *description, *filter;
+    dp_metric_type type;
+    dp_metric_input measure;                /* simple, cumulative */
+    dp_metric_input numerator, denominator; /* ratio */
+    const char *expr;                       /* derived */
+    dp_metric_input *inputs;                /* derived: metrics */
+    size_t ninputs;
+    const char *window, *grain_to_date;     /* cumulative */
+    dp_metric_input base_measure, conversion_measure; /* conversion */
+    const char *entity, *calculation, *conv_window;
+    dp_src_pos pos;
+} dp_metric;
+
+/* Glossary term: maps business words onto a metric, dimension or column. */
+typedef struct dp_term {
+    const char *name, *definition, *owner, *domain, *source;
+    const char **synonyms;
+    size_t nsynonyms;
+    const char **abbreviations;
+    size_t nabbreviations;
+    const char *maps_kind;   /* "metric", "dimension", "entity", "column" or NULL */
+    const char *maps_to;     /* name (metric), entity__dim, model.column */
+    dp_src_pos pos;
+} dp_term;
+
+typedef struct dp_lexicon dp_lexicon;
+typedef struct dp_vindex dp_vindex;
+
+typedef struct dp_kg {
+    dp_arena *arena;
+    dp_model *models;
+    size_t nmodels;
+    dp_metric *metrics;
+    size_t nmetrics;
+    dp_term *terms;
+    size_t nterms;
+    size_t models_cap, metrics_cap, terms_cap;
+    dp_lexicon *lex;  /* phrase index for intent and search */
+    dp_vindex *vec;   /* vectors for semantic search */
+    const char *models_path, *glossary_path, *db_path;
+} dp_kg;
+
+const dp_model *dp_kg_model(const dp_kg *kg, const char *name);
+const dp_metric *dp_kg_metric(const dp_kg *kg, const char *name);
+const dp_measure *dp_kg_measure(const dp_kg *kg, const char *name);
+const dp_dimension *dp_kg_model_dim(const dp_model *m, const char *name);
+const dp_entity *dp_kg_model_entity(const dp_model *m, const char *name);
+const dp_column *dp_kg_model_column(const dp_model *m, const char *name);
+/* The model where entity is primary or unique (NULL if none). */
+const dp_model *dp_kg_entity_home(const dp_kg *kg, const char *entity);
+
+const char *dp_agg_name(dp_agg a);
+const char *dp_metric_type_name(dp_metric_type t);
+const char *dp_grain_name(dp_grain g);
+int dp_grain_parse(const char *s, dp_grain *out);
+
+#endif

@@ -1,0 +1,474 @@
+/* Phrase index over the knowledge graph. */
+#include "kg/lexicon.h"
+#include "util/error.h"
+#include <ctype.h>
+#include <stdint.h>
+#include <string.h>
+#include <strings.h>
+#include <stdlib.h>
+
+#define MAX_PHRASE_TOKENS 8
+
+typedef struct bucket {
+    const char *stem;
+    size_t *idx;
+    size_t n, cap;
+} bucket;
+
+struct dp_lexicon {
+    dp_arena *a;
+    dp_stemmer *st; /* build time only */
+    dp_lex_entry *entries;
+    size_t n, cap;
+    bucket *table;  /* open addressing on first stem */
+    size_t tcap, tused;
+};
+
+static uint64_t hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static bucket *slot(const dp_lexicon *lx, const char *stem)
+{
+    if (!lx->tcap)
+        return NULL;
+    size_t i = hash(stem) & (lx->tcap - 1);
+    while (lx->table[i].stem) {
+        if (!strcmp(lx->table[i].stem, stem))
+            return &lx->table[i];
+        i = (i + 1) & (lx->tcap - 1);
+    }
+    return &lx->table[i];
+}
+
+static int rehash(dp_lexicon *lx)
+{
+    size_t ncap = lx->tcap ? lx->tcap * 2 : 1024;
+    bucket *old = lx->table;
+    size_t ocap = lx->tcap;
+    lx->table = dp_arena_calloc(lx->a, ncap, sizeof(bucket));
+    if (!lx->table)
+        return -1;
+    lx->tcap = ncap;
+    for (size_t i = 0; i < ocap; i++)
+        if (old[i].stem)
+            *slot(lx, old[i].stem) = old[i];
+    return 0;
+}
+
+static int index_entry(dp_lexicon *lx, size_t idx)
+{
+    if ((lx->tused + 1) * 2 > lx->tcap && rehash(lx))
+        return -1;
+    bucket *b = slot(lx, lx->entries[idx].stems[0]);
+    if (!b->stem) {
+        b->stem = lx->entries[idx].stems[0];
+        lx->tused++;
+    }
+    return DP_VEC_PUSH(lx->a, b->idx, b->n, b->cap, idx);
+}
+
+/* Adds phrase text for a target; skips empty and duplicate phrases. */
+static int add(dp_lexicon *lx, dp_lex_entry proto, const char *text)
+{
+    if (!text || !*text)
+        return 0;
+    dp_tok *toks;
+    size_t n;
+    if (dp_tokenize(&toks, &n, lx->a, lx->st, text))
+        return -1;
+    size_t words = 0;
+    for (size_t i = 0; i < n; i++)
+        words += !toks[i].punct;
+    if (words == 0 || words > MAX_PHRASE_TOKENS)
+        return 0;
+    proto.text = dp_arena_strdup(lx->a, text);
+    proto.stems = dp_arena_calloc(lx->a, words, sizeof(char *));
+    proto.words = dp_arena_calloc(lx->a, words, sizeof(char *));
+    if (!proto.stems || !proto.words)
+        return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!toks[i].punct) {
+            proto.stems[k] = toks[i].stem;
+            proto.words[k++] = toks[i].low;
+        }
+    proto.ntok = words;
+    /* a lone stopword is no phrase; nor is a lone number */
+    if (words == 1 && (dp_is_stopword(proto.words[0]) || toks[0].is_num) && !proto.case_sensitive)
+        return 0;
+    /* duplicate (same target, same stems)? */
+    bucket *b = slot(lx, proto.stems[0]);
+    if (b && b->stem)
+        for (size_t i = 0; i < b->n; i++) {
+            const dp_lex_entry *e = &lx->entries[b->idx[i]];
+            if (e->kind == proto.kind && e->metric == proto.metric && e->dim == proto.dim &&
+                e->entity == proto.entity && e->model == proto.model && e->ntok == proto.ntok &&
+                e->case_sensitive == proto.case_sensitive &&
+                ((!e->value && !proto.value) || (e->value && proto.value && !strcmp(e->value, proto.value)))) {
+                size_t j = 0;
+                while (j < words && !strcmp(e->stems[j], proto.stems[j]))
+                    j++;
+                if (j == words)
+                    return 0;
+            }
+        }
+    if (DP_VEC_PUSH(lx->a, lx->entries, lx->n, lx->cap, proto))
+        return -1;
+    return index_entry(lx, lx->n - 1);
+}
+
+/* "Click-Through Rate (CTR)": main part and capitalised abbreviation. */
+static int add_label(dp_lexicon *lx, dp_lex_entry proto, const char *label)
+{
+    if (!label)
+        return 0;
+    const char *open = strchr(label, '(');
+    const char *close = open ? strchr(open, ')') : NULL;
+    if (!open || !close)
+        return add(lx, proto, label);
+    char *main = dp_arena_strndup(lx->a, label, (size_t)(open - label));
+    char *inner = dp_arena_strndup(lx->a, open + 1, (size_t)(close - open - 1));
+    int rc = add(lx, proto, main);
+    int upper = 0, lower = 0;
+    for (const char *p = inner; *p; p++) {
+        upper += isupper((unsigned char)*p) != 0;
+        lower += islower((unsigned char)*p) != 0;
+    }
+    if (!rc && upper >= 2 && upper > lower) {
+        proto.source = "abbreviation";
+        rc = add(lx, proto, inner);
+    }
+    return rc;
+}
+
+/* Splits "a, b or c" / "a, b, and c" into items and adds each. */
+static int add_list(dp_lexicon *lx, dp_lex_entry proto, const char *s, size_t len)
+{
+    char *buf = dp_arena_strndup(lx->a, s, len);
+    if (!buf)
+        return -1;
+    char *p = buf;
+    while (*p) {
+        char *end = p;
+        size_t cut = 0;
+        while (*end) {
+            if (*end == ',') { cut = 1; break; }
+            if (!strncmp(end, " or ", 4)) { cut = 4; break; }
+            if (!strncmp(end, " and ", 5)) { cut = 5; break; }
+            end++;
+        }
+        char save = *end;
+        *end = 0;
+        while (*p == ' ')
+            p++;
+        if (!strncmp(p, "and ", 4))
+            p += 4;
+        else if (!strncmp(p, "or ", 3))
+            p += 3;
+        if (*p && add(lx, proto, p))
+            return -1;
+        if (!save)
+            break;
+        p = end + cut;
+    }
+    return 0;
+}
+
+/* Synonyms stated in a description: "also called x, y or z", "also known as
+ * x", "aka x", and a parenthesised list "(x, y)". */
+static int add_description_synonyms(dp_lexicon *lx, dp_lex_entry proto, const char *desc)
+{
+    if (!desc)
+        return 0;
+    static const char *cues[] = {"also called ", "also known as ", "a.k.a. ", "aka ", "sometimes called ",
+                                 "known as ", "or simply ", NULL};
+    proto.source = "synonym";
+    proto.conf = 0.9;
+    for (int i = 0; cues[i]; i++) {
+        const char *p = strcasestr(desc, cues[i]);
+        if (!p)
+            continue;
+        p += strlen(cues[i]);
+        size_t len = strcspn(p, ".;)");
+        if (add_list(lx, proto, p, len))
+            return -1;
+        break;
+    }
+    const char *open = strchr(desc, '(');
+    while (open) {
+        const char *close = strchr(open, ')');
+        if (!close)
+            break;
+        size_t len = (size_t)(close - open - 1);
+        if (len && len < 120 && add_list(lx, proto, open + 1, len))
+            return -1;
+        open = strchr(close, '(');
+    }
+    return 0;
+}
+
+static char *spaced(dp_arena *a, const char *name)
+{
+    char *s = dp_arena_strdup(a, name);
+    for (char *p = s; p && *p; p++)
+        if (*p == '_' || *p == '-' || *p == '.')
+            *p = ' ';
+    return s;
+}
+
+static int is_code(const char *v)
+{
+    size_t n = strlen(v);
+    if (n < 2 || n > 3)
+        return 0;
+    for (const char *p = v; *p; p++)
+        if (!isupper((unsigned char)*p))
+            return 0;
+    return 1;
+}
+
+static int build_metrics(dp_lexicon *lx, const dp_kg *kg)
+{
+    for (size_t i = 0; i < kg->nmetrics; i++) {
+        const dp_metric *m = &kg->metrics[i];
+        dp_lex_entry p = {.kind = DP_LEX_METRIC, .metric = m, .source = "name", .conf = 1.0};
+        if (add(lx, p, spaced(lx->a, m->name)))
+            return -1;
+        p.source = "label";
+        if (add_label(lx, p, m->label) || add_description_synonyms(lx, p, m->description))
+            return -1;
+    }
+    return 0;
+}
+
+static int build_models(dp_lexicon *lx, const dp_kg *kg)
+{
+    for (size_t i = 0; i < kg->nmodels; i++) {
+        const dp_model *m = &kg->models[i];
+        dp_lex_entry p = {.kind = DP_LEX_MODEL, .model = m, .source = "name", .conf = 0.8};
+        if (add(lx, p, spaced(lx->a, m->name)) || add_label(lx, p, m->label))
+            return -1;
+        /* each word of a dataset name names it loosely ("marketing") */
+        const char *sp = spaced(lx->a, m->name);
+        if (strchr(sp, ' ')) {
+            char *w = dp_arena_strdup(lx->a, sp);
+            p.source = "dataset name word";
+            p.conf = 0.6;
+            for (char *tok = w; tok && *tok;) {
+                char *sp2 = strchr(tok, ' ');
+                if (sp2)
+                    *sp2 = 0;
+                if (strlen(tok) >= 4 && add(lx, p, tok))
+                    return -1;
+                tok = sp2 ? sp2 + 1 : NULL;
+            }
+        }
+        for (size_t j = 0; j < m->nentities; j++) {
+            const dp_entity *e = &m->entities[j];
+            dp_lex_entry pe = {.kind = DP_LEX_ENTITY, .model = m, .entity = e, .source = "name", .conf = 1.0};
+            if (add(lx, pe, spaced(lx->a, e->name)) || add_label(lx, pe, e->label))
+                return -1;
+        }
+        for (size_t j = 0; j < m->ndims; j++) {
+            const dp_dimension *d = &m->dims[j];
+            dp_lex_entry pd = {.kind = DP_LEX_DIM, .model = m, .dim = d, .source = "name", .conf = 1.0};
+            if (add(lx, pd, spaced(lx->a, d->name)) || add_label(lx, pd, d->label))
+                return -1;
+            /* qualified by the model's own entities: "campaign objective" */
+            for (size_t k = 0; k < m->nentities; k++) {
+                const dp_entity *e = &m->entities[k];
+                if (e->type != DP_ENT_PRIMARY && e->type != DP_ENT_UNIQUE && e->type != DP_ENT_NATURAL)
+                    continue;
+                const char *dn = spaced(lx->a, d->name);
+                const char *en = spaced(lx->a, e->name);
+                /* "customer_segment" already starts with the entity */
+                if (!strncmp(dn, en, strlen(en)))
+                    continue;
+                pd.source = "qualified name";
+                if (add(lx, pd, dp_arena_printf(lx->a, "%s %s", en, dn)))
+                    return -1;
+            }
+            /* frequent values of categorical dimensions */
+            const dp_column *c = d->column;
+            if (d->type != DP_DIM_CATEGORICAL || !c || !c->prof.ntop)
+                continue;
+            for (size_t k = 0; k < c->prof.ntop; k++) {
+                const char *v = c->prof.top_values[k];
+                if (strlen(v) > 80)
+                    continue;
+                dp_lex_entry pv = {.kind = DP_LEX_VALUE, .model = m, .dim = d, .value = v, .source = "value", .conf = 0.95};
+                pv.case_sensitive = is_code(v);
+                if (add(lx, pv, v))
+                    return -1;
+                /* "small_business" also as written with spaces */
+            }
+        }
+    }
+    return 0;
+}
+
+static int build_terms(dp_lexicon *lx, const dp_kg *kg)
+{
+    for (size_t i = 0; i < kg->nterms; i++) {
+        const dp_term *t = &kg->terms[i];
+        if (!t->maps_kind)
+            continue;
+        dp_lex_entry p = {.term = t, .source = "glossary", .conf = 1.0};
+        if (!strcmp(t->maps_kind, "metric")) {
+            p.kind = DP_LEX_METRIC;
+            p.metric = dp_kg_metric(kg, t->maps_to);
+            if (!p.metric)
+                continue;
+            if (add(lx, p, t->name))
+                return -1;
+            for (size_t k = 0; k < t->nsynonyms; k++)
+                if (add(lx, p, t->synonyms[k]))
+                    return -1;
+            p.source = "abbreviation";
+            for (size_t k = 0; k < t->nabbreviations; k++)
+                if (add(lx, p, t->abbreviations[k]))
+                    return -1;
+            continue;
+        }
+        /* dimension (entity__dim or dim), entity, column (model.column) */
+        const char *sep = strstr(t->maps_to, "__");
+        const char *dot = strchr(t->maps_to, '.');
+        for (size_t m = 0; m < kg->nmodels; m++) {
+            const dp_model *mo = &kg->models[m];
+            if (!strcmp(t->maps_kind, "entity")) {
+                const dp_entity *e = dp_kg_model_entity(mo, t->maps_to);
+                if (!e || (e->type != DP_ENT_PRIMARY && e->type != DP_ENT_UNIQUE))
+                    continue;
+                p.kind = DP_LEX_ENTITY;
+                p.model = mo;
+                p.entity = e;
+            } else {
+                const char *dim = !strcmp(t->maps_kind, "column") ? (dot ? dot + 1 : t->maps_to)
+                                  : sep ? sep + 2 : t->maps_to;
+                const dp_dimension *d = NULL;
+                for (size_t k = 0; k < mo->ndims && !d; k++)
+                    if (!strcmp(mo->dims[k].name, dim) || !strcmp(mo->dims[k].expr, dim))
+                        d = &mo->dims[k];
+                if (!d)
+                    continue;
+                if (dot && !strcmp(t->maps_kind, "column") &&
+                    (strlen(mo->name) != (size_t)(dot - t->maps_to) || strncmp(mo->name, t->maps_to, (size_t)(dot - t->maps_to))))
+                    continue;
+                p.kind = DP_LEX_DIM;
+                p.model = mo;
+                p.dim = d;
+            }
+            if (add(lx, p, t->name))
+                return -1;
+            for (size_t k = 0; k < t->nsynonyms; k++)
+                if (add(lx, p, t->synonyms[k]))
+                    return -1;
+            for (size_t k = 0; k < t->nabbreviations; k++)
+                if (add(lx, p, t->abbreviations[k]))
+                    return -1;
+        }
+    }
+    return 0;
+}
+
+int dp_lexicon_build(dp_kg *kg, dp_error *err)
+{
+    dp_lexicon *lx = dp_arena_alloc(kg->arena, sizeof(*lx));
+    if (!lx)
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
+    lx->a = kg->arena;
+    lx->st = dp_stemmer_new();
+    if (!lx->st)
+        return dp_error_set(err, DP_ENOMEM, "cannot create the English stemmer");
+    int rc = build_metrics(lx, kg) || build_terms(lx, kg) || build_models(lx, kg);
+    dp_stemmer_free(lx->st);
+    lx->st = NULL;
+    if (rc)
+        return dp_error_set(err, DP_ENOMEM, "out of memory building the lexicon");
+    kg->lex = lx;
+    return 0;
+}
+
+static int tok_eq(const dp_tok *t, const dp_lex_entry *e, size_t k, int *fuzzy)
+{
+    if (t->punct)
+        return 0;
+    if (e->case_sensitive)
+        return !strcmp(t->raw, e->text) || (e->ntok > 1 && !strcasecmp(t->low, e->words[k]) && t->is_upper);
+    if (!strcmp(t->stem, e->stems[k]) || !strcmp(t->low, e->words[k]))
+        return 1;
+    size_t lw = strlen(e->words[k]), lt = strlen(t->low);
+    if (lw >= 5 && lt >= 5 && e->kind != DP_LEX_VALUE && t->low[0] == e->words[k][0] &&
+        !t->is_num && dp_edit_distance(t->low, e->words[k], 1) <= 1) {
+        *fuzzy = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static size_t try_bucket(const dp_lexicon *lx, const bucket *b, const dp_tok *toks, size_t n, size_t i,
+                         dp_lex_match *out, size_t cnt, size_t max)
+{
+    for (size_t j = 0; j < b->n && cnt < max; j++) {
+        const dp_lex_entry *e = &lx->entries[b->idx[j]];
+        if (i + e->ntok > n)
+            continue;
+        int fuzzy = 0;
+        size_t k = 0;
+        while (k < e->ntok && tok_eq(&toks[i + k], e, k, &fuzzy))
+            k++;
+        if (k < e->ntok)
+            continue;
+        int dup = 0;
+        for (size_t q = 0; q < cnt && !dup; q++)
+            dup = out[q].e == e;
+        if (!dup)
+            out[cnt++] = (dp_lex_match){e, e->ntok, fuzzy};
+    }
+    return cnt;
+}
+
+static int by_len_desc(const void *a, const void *b)
+{
+    const dp_lex_match *x = a, *y = b;
+    if (x->len != y->len)
+        return x->len < y->len ? 1 : -1;
+    return x->fuzzy - y->fuzzy;
+}
+
+size_t dp_lexicon_match(const dp_lexicon *lx, const dp_tok *toks, size_t n, size_t i,
+                        dp_lex_match *out, size_t max)
+{
+    if (!lx || i >= n || toks[i].punct)
+        return 0;
+    size_t cnt = 0;
+    const bucket *b = slot(lx, toks[i].stem);
+    if (b && b->stem)
+        cnt = try_bucket(lx, b, toks, n, i, out, cnt, max);
+    if (strcmp(toks[i].stem, toks[i].low)) {
+        b = slot(lx, toks[i].low);
+        if (b && b->stem)
+            cnt = try_bucket(lx, b, toks, n, i, out, cnt, max);
+    }
+    if (cnt == 0 && strlen(toks[i].low) >= 5 && !toks[i].is_num) {
+        /* small typo in the first word: scan buckets whose stem is close */
+        for (size_t s = 0; s < lx->tcap && cnt < max; s++) {
+            const bucket *c = &lx->table[s];
+            if (!c->stem || c->stem[0] != toks[i].low[0] || strlen(c->stem) < 4)
+                continue;
+            if (dp_edit_distance(toks[i].stem, c->stem, 1) <= 1 || dp_edit_distance(toks[i].low, c->stem, 2) <= 1)
+                cnt = try_bucket(lx, c, toks, n, i, out, cnt, max);
+        }
+    }
+    if (cnt > 1)
+        qsort(out, cnt, sizeof(*out), by_len_desc);
+    return cnt;
+}
+
+size_t dp_lexicon_size(const dp_lexicon *lx) { return lx ? lx->n : 0; }
+const dp_lex_entry *dp_lexicon_entry(const dp_lexicon *lx, size_t i) { return &lx->entries[i]; }

@@ -1,0 +1,151 @@
+/* Tokenizer and Snowball stemming. */
+#include "kg/text.h"
+#include <ctype.h>
+#include <libstemmer.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct dp_stemmer {
+    struct sb_stemmer *sb;
+};
+
+dp_stemmer *dp_stemmer_new(void)
+{
+    dp_stemmer *s = calloc(1, sizeof(*s));
+    if (!s)
+        return NULL;
+    s->sb = sb_stemmer_new("english", NULL);
+    if (!s->sb) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void dp_stemmer_free(dp_stemmer *s)
+{
+    if (!s)
+        return;
+    sb_stemmer_delete(s->sb);
+    free(s);
+}
+
+const char *dp_stem(dp_stemmer *s, dp_arena *a, const char *low)
+{
+    size_t n = strlen(low);
+    if (n < 3 || !s)
+        return dp_arena_strdup(a, low);
+    const sb_symbol *r = sb_stemmer_stem(s->sb, (const sb_symbol *)low, (int)n);
+    if (!r)
+        return dp_arena_strdup(a, low);
+    return dp_arena_strndup(a, (const char *)r, (size_t)sb_stemmer_length(s->sb));
+}
+
+static int is_word_byte(unsigned char c)
+{
+    return isalnum(c) || c >= 0x80;
+}
+
+int dp_tokenize(dp_tok **out, size_t *n, dp_arena *a, dp_stemmer *st, const char *text)
+{
+    size_t cap = 0, cnt = 0;
+    dp_tok *toks = NULL;
+    const unsigned char *p = (const unsigned char *)text;
+    while (*p) {
+        if (cnt >= DP_TEXT_MAX_TOKENS)
+            return -2;
+        dp_tok t = {0};
+        if (is_word_byte(*p)) {
+            const unsigned char *s = p;
+            while (is_word_byte(*p) || (*p == '\'' && is_word_byte(p[1]) && p > s))
+                p++;
+            size_t len = (size_t)(p - s);
+            char *raw = dp_arena_strndup(a, (const char *)s, len);
+            char *low = dp_arena_alloc(a, len + 1);
+            char *w = low;
+            int letters = 0, uppers = 0, digits = 0;
+            for (size_t i = 0; i < len; i++) {
+                unsigned char c = s[i];
+                if (c == '\'')
+                    continue; /* customer's -> customers */
+                if (isalpha(c)) {
+                    letters++;
+                    uppers += isupper(c) != 0;
+                }
+                digits += isdigit(c) != 0;
+                *w++ = (char)tolower(c);
+            }
+            *w = 0;
+            t.raw = raw;
+            t.low = low;
+            t.is_num = digits == (int)strlen(low);
+            t.is_upper = letters >= 2 && uppers == letters;
+            t.stem = t.is_num ? low : dp_stem(st, a, low);
+            t.start = (int)(s - (const unsigned char *)text);
+            t.end = (int)(p - (const unsigned char *)text);
+        } else if (strchr(",;:?!.&()/", *p) && *p) {
+            char *c = dp_arena_strndup(a, (const char *)p, 1);
+            t.raw = t.low = t.stem = c;
+            t.punct = *p;
+            t.start = (int)(p - (const unsigned char *)text);
+            t.end = t.start + 1;
+            p++;
+        } else {
+            p++;
+            continue;
+        }
+        if (!t.raw || !t.stem)
+            return -1;
+        if (DP_VEC_PUSH(a, toks, cnt, cap, t))
+            return -1;
+    }
+    *out = toks;
+    *n = cnt;
+    return 0;
+}
+
+int dp_edit_distance(const char *a, const char *b, int max)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return max + 1;
+    if ((la > lb ? la - lb : lb - la) > (size_t)max)
+        return max + 1;
+    int d[65][65];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = (int)i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        int rowmin = max + 1;
+        for (size_t j = 1; j <= lb; j++) {
+            int cost = a[i - 1] != b[j - 1];
+            int v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (d[i - 1][j - 1] + cost < v)
+                v = d[i - 1][j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+            if (v < rowmin)
+                rowmin = v;
+        }
+        if (rowmin > max)
+            return max + 1;
+    }
+    return d[la][lb];
+}
+
+int dp_is_stopword(const char *low)
+{
+    static const char *words[] = {"a", "an", "the", "of", "for", "in", "on", "at", "by", "per", "and",
+                                  "or", "to", "with", "from", "into", "over", "as", "is", "are", "be",
+                                  "its", "their", "our", "my", "your", "this", "that", "these", "those",
+                                  "all", "any", "each", "every", "than", "then", "also", "only", "it",
+                                  "was", "were", "we", "i", "me", "you", "they", "do", "does", "did", NULL};
+    for (int i = 0; words[i]; i++)
+        if (!strcmp(low, words[i]))
+            return 1;
+    return 0;
+}

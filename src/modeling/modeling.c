@@ -1,0 +1,209 @@
+/* Modeling stage: name, grain, keys, typed columns and constraints. */
+#include "modeling/modeling.h"
+#include "util/error.h"
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+const char *dp_type_family(const char *t)
+{
+    if (!t)
+        return "other";
+    static const struct { const char *prefix, *fam; } map[] = {
+        {"TINYINT", "integer"}, {"SMALLINT", "integer"}, {"INTEGER", "integer"}, {"BIGINT", "integer"},
+        {"HUGEINT", "integer"}, {"UTINYINT", "integer"}, {"USMALLINT", "integer"}, {"UINTEGER", "integer"},
+        {"UBIGINT", "integer"}, {"INT", "integer"}, {"DECIMAL", "decimal"}, {"NUMERIC", "decimal"},
+        {"DOUBLE", "double"}, {"FLOAT", "double"}, {"REAL", "double"}, {"DATE", "date"},
+        {"TIMESTAMP", "timestamp"}, {"VARCHAR", "text"}, {"TEXT", "text"}, {"CHAR", "text"}, {"ENUM", "text"},
+        {"BOOLEAN", "boolean"}, {"UUID", "text"}, {NULL, NULL}};
+    for (int i = 0; map[i].prefix; i++)
+        if (!strncasecmp(t, map[i].prefix, strlen(map[i].prefix)))
+            return map[i].fam;
+    return "other";
+}
+
+static const char *measure_formula(const dp_measure *me, const char *filter, dp_arena *a)
+{
+    static const char *fn[] = {"sum", "count", "count", "sum", "avg", "min", "max", "median", "percentile"};
+    const char *inner = me->agg == DP_AGG_COUNT_DISTINCT ? dp_arena_printf(a, "DISTINCT %s", me->expr) : me->expr;
+    const char *f = dp_arena_printf(a, "%s(%s)", fn[me->agg], inner);
+    if (me->agg == DP_AGG_PERCENTILE)
+        f = dp_arena_printf(a, "percentile(%s, %g)", me->expr, me->percentile);
+    if (filter)
+        f = dp_arena_printf(a, "%s where %s", f, filter);
+    return f;
+}
+
+const char *dp_metric_formula(const dp_kg *kg, const dp_metric *m, dp_arena *a, int depth)
+{
+    if (depth > 8)
+        return m->name;
+    switch (m->type) {
+    case DP_METRIC_SIMPLE:
+    case DP_METRIC_CUMULATIVE: {
+        const dp_measure *me = dp_kg_measure(kg, m->measure.name);
+        const char *f = me ? measure_formula(me, m->filter, a) : m->measure.name;
+        if (m->type == DP_METRIC_CUMULATIVE)
+            f = dp_arena_printf(a, "cumulative %s over %s", f, m->window ? m->window : m->grain_to_date ? m->grain_to_date : "all time");
+        return f;
+    }
+    case DP_METRIC_RATIO: {
+        const dp_metric *n = dp_kg_metric(kg, m->numerator.name), *d = dp_kg_metric(kg, m->denominator.name);
+        const dp_measure *nm = n ? NULL : dp_kg_measure(kg, m->numerator.name);
+        const dp_measure *dm = d ? NULL : dp_kg_measure(kg, m->denominator.name);
+        const char *ns = n ? dp_metric_formula(kg, n, a, depth + 1) : nm ? measure_formula(nm, m->numerator.filter, a) : m->numerator.name;
+        const char *ds = d ? dp_metric_formula(kg, d, a, depth + 1) : dm ? measure_formula(dm, m->denominator.filter, a) : m->denominator.name;
+        return dp_arena_printf(a, "%s / %s (NULL when the denominator is 0)", ns, ds);
+    }
+    case DP_METRIC_DERIVED: return dp_arena_printf(a, "%s", m->expr);
+    case DP_METRIC_CONVERSION:
+        return dp_arena_printf(a, "conversion of %s to %s by %s", m->base_measure.name, m->conversion_measure.name, m->entity);
+    }
+    return m->name;
+}
+
+static int is_rate(const dp_metric *m)
+{
+    if (m->type != DP_METRIC_RATIO)
+        return 0;
+    static const char *words[] = {"rate", "share", "percentage", "proportion", "fraction", NULL};
+    const char *texts[] = {m->label, m->description, m->name};
+    for (int t = 0; t < 3; t++) {
+        if (!texts[t])
+            continue;
+        for (int i = 0; words[i]; i++) {
+            const char *p = strcasestr(texts[t], words[i]);
+            size_t wl = strlen(words[i]);
+            if (p && (p == texts[t] || !isalpha((unsigned char)p[-1])) && !isalpha((unsigned char)p[wl]))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+static const char *metric_type(const dp_kg *kg, const dp_metric *m, int depth)
+{
+    if (depth > 8)
+        return "DOUBLE";
+    if (m->type == DP_METRIC_RATIO || m->type == DP_METRIC_DERIVED || m->type == DP_METRIC_CONVERSION)
+        return "DOUBLE";
+    const dp_measure *me = dp_kg_measure(kg, m->measure.name);
+    if (!me)
+        return "DOUBLE";
+    switch (me->agg) {
+    case DP_AGG_COUNT:
+    case DP_AGG_COUNT_DISTINCT:
+    case DP_AGG_SUM_BOOLEAN: return "BIGINT";
+    case DP_AGG_AVERAGE:
+    case DP_AGG_MEDIAN:
+    case DP_AGG_PERCENTILE: return "DOUBLE";
+    default: break;
+    }
+    const dp_column *c = dp_kg_model_column(me->model, me->expr);
+    if (!c)
+        return "DOUBLE";
+    const char *fam = dp_type_family(c->type);
+    if (me->agg == DP_AGG_MIN || me->agg == DP_AGG_MAX)
+        return c->type;
+    if (!strcmp(fam, "integer"))
+        return "BIGINT";
+    if (!strcmp(fam, "decimal"))
+        return "DECIMAL(38,2)";
+    return "DOUBLE";
+}
+
+int dp_model_design(dp_design *dz, const dp_kg *kg, const dp_intent *in, const dp_discovery *d, dp_arena *a,
+                    dp_error *err)
+{
+    memset(dz, 0, sizeof(*dz));
+    char name[256] = "";
+    size_t off = 0;
+    if (in->grain != DP_GRAIN_NONE) {
+        static const char *adj[] = {"", "daily", "weekly", "monthly", "quarterly", "yearly"};
+        off += (size_t)snprintf(name + off, sizeof(name) - off, "%s_", adj[in->grain]);
+    }
+    if (in->nmetrics <= 4) {
+        for (size_t i = 0; i < in->nmetrics && off < 120; i++)
+            off += (size_t)snprintf(name + off, sizeof(name) - off, "%s%s", i ? "_" : "", in->metrics[i]->name);
+    } else {
+        const dp_model *mm[4];
+        size_t k = dp_metric_models(kg, in->metrics[0], mm, 4, 0);
+        off += (size_t)snprintf(name + off, sizeof(name) - off, "%s_metrics", k ? mm[0]->name : "report");
+    }
+    size_t nk = 0;
+    for (size_t i = 0; i < d->ncols; i++)
+        if (d->cols[i].kind != DP_COL_TIME && off < 180) {
+            const char *cn = d->cols[i].kind == DP_COL_ENTITY ? d->cols[i].entity : d->cols[i].name;
+            off += (size_t)snprintf(name + off, sizeof(name) - off, "%s%s", nk++ ? "_and_" : "_by_", cn);
+        }
+    if (in->limit > 0 && off < 200)
+        off += (size_t)snprintf(name + off, sizeof(name) - off, "_top_%ld", in->limit);
+    for (char *p = name; *p; p++)
+        *p = isalnum((unsigned char)*p) ? (char)tolower((unsigned char)*p) : '_';
+    if (strlen(name) > 63)
+        name[63] = 0;
+    dz->name = dp_arena_strdup(a, name);
+    dz->table = dp_arena_printf(a, "gold.%s", dz->name);
+    /* grain text: "weekly, by campaign" */
+    char grain[512] = "";
+    off = 0;
+    if (in->grain != DP_GRAIN_NONE)
+        off += (size_t)snprintf(grain + off, sizeof(grain) - off, "one row per %s", dp_grain_name(in->grain));
+    nk = 0;
+    for (size_t i = 0; i < d->ncols; i++) {
+        if (d->cols[i].kind == DP_COL_TIME || off > 400)
+            continue;
+        const char *cn = d->cols[i].kind == DP_COL_ENTITY ? d->cols[i].entity : d->cols[i].name;
+        off += (size_t)snprintf(grain + off, sizeof(grain) - off, "%s%s", off == 0 ? "one row per " : nk ? " and " : ", by ", cn);
+        nk++;
+    }
+    if (!off)
+        snprintf(grain, sizeof(grain), "one row in total");
+    dz->grain_text = dp_arena_strdup(a, grain);
+    for (size_t i = 0; i < d->ncols; i++) {
+        const dp_grain_col *g = &d->cols[i];
+        dp_target_col *c = &dz->cols[dz->ncols++];
+        c->name = g->name;
+        c->grain = g;
+        c->is_key = 1;
+        c->not_null = g->kind == DP_COL_TIME || g->kind == DP_COL_ENTITY;
+        c->description = g->description;
+        if (g->kind == DP_COL_TIME) {
+            c->role = DP_ROLE_TIME;
+            c->type = "DATE";
+            c->formula = dp_arena_printf(a, "date_trunc('%s', agg time dimension)", dp_grain_name(in->grain));
+        } else if (g->kind == DP_COL_DIM) {
+            c->role = DP_ROLE_DIMENSION;
+            c->type = g->dim->column ? g->dim->column->type : "VARCHAR";
+            c->formula = dp_arena_printf(a, "%s.%s", g->dim_model->name, g->dim->expr);
+            if (!c->description)
+                c->description = dp_arena_printf(a, "%s of %s", g->dim->name, g->dim_model->name);
+        } else {
+            c->role = DP_ROLE_ENTITY;
+            const dp_entity *e = g->dim_model ? dp_kg_model_entity(g->dim_model, g->entity) : NULL;
+            const dp_column *col = e && g->dim_model ? dp_kg_model_column(g->dim_model, e->expr) : NULL;
+            c->type = col ? col->type : "VARCHAR";
+            c->formula = e ? dp_arena_printf(a, "%s.%s", g->dim_model->name, e->expr) : g->entity;
+        }
+    }
+    for (size_t i = 0; i < in->nmetrics; i++) {
+        const dp_metric *m = in->metrics[i];
+        dp_target_col *c = &dz->cols[dz->ncols++];
+        c->role = DP_ROLE_METRIC;
+        c->metric = m;
+        c->name = m->name;
+        for (size_t k = 0; k + 1 < dz->ncols; k++)
+            if (!strcmp(dz->cols[k].name, m->name))
+                c->name = dp_arena_printf(a, "%s_value", m->name);
+        c->type = metric_type(kg, m, 0);
+        c->formula = dp_metric_formula(kg, m, a, 0);
+        c->is_rate = is_rate(m);
+        c->description = m->description ? m->description : m->label ? m->label : m->name;
+    }
+    char desc[700];
+    snprintf(desc, sizeof(desc), "%s: %s.", in->request, dz->grain_text);
+    dz->description = dp_arena_strdup(a, desc);
+    (void)err;
+    return 0;
+}

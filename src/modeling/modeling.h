@@ -1,0 +1,33 @@
+/* Modeling stage: the target table (name, grain, keys, columns with types,
+ * descriptions and constraints) from the intent and the discovered grain. */
+#ifndef DP_MODELING_MODELING_H
+#define DP_MODELING_MODELING_H
+#include <jansson.h>
+#include "discovery/discovery.h"
+#include "intent/intent.h"
+
+typedef enum { DP_ROLE_TIME, DP_ROLE_DIMENSION, DP_ROLE_ENTITY, DP_ROLE_METRIC } dp_role;
+
+typedef struct dp_target_col {
+    const char *name, *type, *description, *formula;
+    dp_role role;
+    const dp_metric *metric;     /* DP_ROLE_METRIC */
+    const dp_grain_col *grain;   /* other roles */
+    int is_key, not_null, is_rate; /* is_rate: a part of a whole, in [0, 1] */
+} dp_target_col;
+
+typedef struct dp_design {
+    const char *name, *table, *grain_text, *description;
+    dp_target_col cols[2 * DP_PLAN_MAX + DP_INTENT_MAX_ITEMS];
+    size_t ncols;
+} dp_design;
+
+int dp_model_design(dp_design *out, const dp_kg *kg, const dp_intent *in, const dp_discovery *d,
+                    dp_arena *a, dp_error *err);
+/* Human formula of a metric ("sum(clicks) / sum(impressions)"). */
+const char *dp_metric_formula(const dp_kg *kg, const dp_metric *m, dp_arena *a, int depth);
+/* Type family of an SQL type name: integer, decimal, double, date,
+ * timestamp, text, boolean, other. */
+const char *dp_type_family(const char *type);
+
+#endif

@@ -1,0 +1,303 @@
+/* The orchestrator: six stages over one run state, each timed, with its
+ * decisions, warnings and knowledge-graph query count; stops with a clear
+ * message (never a guess) when a stage cannot go on. */
+#include "orchestrator/run.h"
+#include "doc/emit.h"
+#include "kg/vindex.h"
+#include "packaging/render.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+struct dp_result {
+    dp_run *run;
+    char *json, *yaml, *md, *intent, *trace;
+};
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+static void vlog(dp_run *r, int warning, const char *fmt, va_list ap)
+{
+    char msg[1024];
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    dp_stage_log *s = &r->stages[r->cur];
+    json_array_append_new(warning ? s->warnings : s->decisions, json_string(msg));
+}
+
+void dp_run_decision(dp_run *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlog(r, 0, fmt, ap);
+    va_end(ap);
+}
+
+void dp_run_warning(dp_run *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlog(r, 1, fmt, ap);
+    va_end(ap);
+}
+
+static int popularity(void *payload, const char *dataset, double *out)
+{
+    dp_catalog *cat = payload;
+    if (!cat->state)
+        return -1;
+    return dp_state_popularity(cat->state, dataset, out);
+}
+
+static void run_free(dp_run *r)
+{
+    if (!r)
+        return;
+    for (int i = 0; i < DP_NSTAGES; i++) {
+        json_decref(r->stages[i].decisions);
+        json_decref(r->stages[i].warnings);
+    }
+    json_decref(r->disc.joins);
+    json_decref(r->disc.semantic);
+    json_decref(r->compiled.lineage);
+    json_decref(r->compiled.ctes);
+    json_decref(r->compiled_target.lineage);
+    json_decref(r->compiled_target.ctes);
+    json_decref(r->validation);
+    json_decref(r->exec.schema);
+    json_decref(r->exec.sample);
+    json_decref(r->exec.schema_check);
+    json_decref(r->rules);
+    json_decref(r->gx);
+    json_decref(r->dbt);
+    json_decref(r->sql_assertions);
+    json_decref(r->sla);
+    json_decref(r->spec);
+    if (r->con)
+        duckdb_disconnect(&r->con);
+    dp_arena_free(r->a);
+    free(r);
+}
+
+void dp_result_free(dp_result *res)
+{
+    if (!res)
+        return;
+    run_free(res->run);
+    free(res->json);
+    free(res->yaml);
+    free(res->md);
+    free(res->intent);
+    free(res->trace);
+    free(res);
+}
+
+static void new_run_id(char out[40])
+{
+    unsigned char b[16];
+    if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b)) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        for (size_t i = 0; i < sizeof(b); i++)
+            b[i] = (unsigned char)((ts.tv_nsec >> (i % 8)) ^ (ts.tv_sec >> i) ^ (i * 37));
+    }
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    snprintf(out, 40, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4],
+             b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+/* "did you mean": semantic search over what the request could not place. */
+static void suggest(dp_run *r, dp_error *err)
+{
+    if (!r->intent.nmissing || !err)
+        return;
+    dp_vhit hits[5];
+    char add[600] = "";
+    size_t off = 0;
+    for (size_t i = 0; i < r->intent.nmissing && off < 400; i++) {
+        int mask = !strcmp(r->intent.missing_kind[i], "metric") ? 1 << DP_DOC_METRIC : 1 << DP_DOC_DIMENSION;
+        size_t n = dp_vindex_search(r->kg, r->intent.missing[i], hits, 3, mask);
+        json_t *sug = json_array();
+        for (size_t k = 0; k < n; k++) {
+            json_array_append_new(sug, json_pack("{s:s,s:f}", "name", hits[k].name, "score", hits[k].score));
+            off += (size_t)snprintf(add + off, sizeof(add) - off, "%s%s", off ? ", " : "", hits[k].name);
+        }
+        dp_run_decision(r, "closest catalog entries to '%s': %s", r->intent.missing[i], n ? json_dumps(sug, JSON_COMPACT) : "none");
+        json_decref(sug);
+    }
+    if (!off) {
+        /* nothing close: list what the catalog can answer */
+        for (size_t i = 0; i < r->kg->nmetrics && i < 8; i++)
+            off += (size_t)snprintf(add + off, sizeof(add) - off, "%s%s", i ? ", " : "", r->kg->metrics[i].name);
+        if (off)
+            dp_error_prefix(err, "%s", "");
+        size_t l = strlen(err->message);
+        snprintf(err->message + l, sizeof(err->message) - l, "; metrics it has include: %s", add);
+        return;
+    }
+    size_t l = strlen(err->message);
+    snprintf(err->message + l, sizeof(err->message) - l, "; did you mean: %s?", add);
+}
+
+typedef int (*stage_fn)(dp_run *r, dp_error *err);
+
+static int st_intent(dp_run *r, dp_error *err)
+{
+    dp_intent_opts io = {r->opts.as_of};
+    int rc = dp_intent_parse(&r->intent, r->kg, r->a, r->request, &io, &r->stages[r->cur].kg_queries, err);
+    if (rc == DP_ECLARIFY)
+        suggest(r, err);
+    if (!rc) {
+        dp_run_decision(r, "confidence %.2f: %zu metric(s), %zu grouping(s), %zu filter(s), grain %s", r->intent.confidence,
+                        r->intent.nmetrics, r->intent.ngroups, r->intent.nfilters, dp_grain_name(r->intent.grain));
+        for (size_t i = 0; i < r->intent.nunplaced; i++)
+            dp_run_warning(r, "word not placed in the catalog: '%s'", r->intent.unplaced[i]);
+    }
+    return rc;
+}
+
+static int st_discovery(dp_run *r, dp_error *err)
+{
+    dp_stage_log *s = &r->stages[r->cur];
+    int rc = dp_discover(&r->disc, r->kg, &r->intent, r->a, popularity, r->cat, s->decisions, &s->kg_queries, err);
+    if (rc)
+        return rc;
+    /* semantic search over the request, for the record and for candidates */
+    dp_vhit hits[5];
+    size_t n = dp_vindex_search(r->kg, r->request, hits, 5, 1 << DP_DOC_DATASET | 1 << DP_DOC_METRIC);
+    s->kg_queries++;
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(r->disc.semantic, json_pack("{s:s,s:s,s:f}", "kind", hits[i].kind == DP_DOC_METRIC ? "metric" : "dataset",
+                                                           "name", hits[i].name, "score", hits[i].score));
+    for (size_t i = 0; i < r->disc.nselected; i++)
+        dp_run_decision(r, "selected %s.%s (%s)", r->disc.selected[i]->schema, r->disc.selected[i]->table, r->disc.selected[i]->name);
+    return 0;
+}
+
+static int st_modeling(dp_run *r, dp_error *err)
+{
+    int rc = dp_model_design(&r->design, r->kg, &r->intent, &r->disc, r->a, err);
+    if (!rc)
+        dp_run_decision(r, "target %s, %s, %zu columns", r->design.table, r->design.grain_text, r->design.ncols);
+    return rc;
+}
+
+int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_generate_options *opts, dp_error *err)
+{
+    *out = NULL;
+    dp_generate_options def = DP_GENERATE_OPTIONS_INIT;
+    dp_result *res = calloc(1, sizeof(*res));
+    dp_run *r = calloc(1, sizeof(*r));
+    if (!res || !r || !(r->a = dp_arena_new(256 * 1024))) {
+        free(res);
+        free(r);
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
+    }
+    res->run = r;
+    r->cat = cat;
+    r->kg = &cat->kg;
+    r->opts = opts ? *opts : def;
+    r->request = request;
+    new_run_id(r->run_id);
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(r->created_at, sizeof(r->created_at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    static const char *names[] = {"intent", "discovery", "modeling", "transformation", "quality", "packaging"};
+    for (int i = 0; i < DP_NSTAGES; i++) {
+        r->stages[i].name = names[i];
+        r->stages[i].decisions = json_array();
+        r->stages[i].warnings = json_array();
+    }
+    int rc = 0;
+    if (r->opts.dialect && strcmp(r->opts.dialect, "duckdb")) {
+        if (!strcmp(r->opts.dialect, "postgres") || !strcmp(r->opts.dialect, "postgresql"))
+            r->dialect = DP_DIALECT_POSTGRES;
+        else
+            rc = dp_error_set(err, DP_EINVALID, "unknown dialect '%s' (duckdb, postgres)", r->opts.dialect);
+    }
+    if (!rc)
+        rc = dp_db_connect(&r->con, cat->db, err);
+    if (!rc) {
+        char set[128];
+        snprintf(set, sizeof(set), "SET memory_limit = '%s'", r->opts.memory_limit ? r->opts.memory_limit : "2GB");
+        for (const char *p = r->opts.memory_limit; p && *p; p++)
+            if (!strchr("0123456789.KMGTBkmgtib ", *p))
+                rc = dp_error_set(err, DP_EINVALID, "memory limit '%s' is not like 2GB", r->opts.memory_limit);
+        if (!rc)
+            rc = dp_db_query(r->con, set, 0, NULL, NULL, err);
+    }
+    stage_fn fns[] = {st_intent, st_discovery, st_modeling, dp_stage_transform, dp_stage_quality, dp_stage_packaging};
+    double t0 = now_ms();
+    int last = r->opts.intent_only ? DP_STAGE_INTENT : DP_STAGE_PACKAGING;
+    for (int i = 0; i <= last && !rc; i++) {
+        r->cur = i;
+        double s0 = now_ms();
+        rc = fns[i](r, err);
+        r->stages[i].ms = now_ms() - s0;
+        r->stages[i].status = rc ? "failed" : "ok";
+        if (rc)
+            r->stages[i].error = dp_arena_strdup(r->a, err ? err->message : "failed");
+    }
+    r->total_ms = now_ms() - t0;
+    if (!rc && !r->opts.intent_only) {
+        json_t *exec = json_pack("{s:s,s:f,s:o}", "run_id", r->run_id, "total_ms", r->total_ms, "stages", json_array());
+        for (int i = 0; i < DP_NSTAGES; i++)
+            json_array_append_new(json_object_get(exec, "stages"),
+                                  json_pack("{s:s,s:f,s:I,s:O,s:O}", "stage", r->stages[i].name, "ms", r->stages[i].ms,
+                                            "kg_queries", (json_int_t)r->stages[i].kg_queries, "decisions",
+                                            r->stages[i].decisions, "warnings", r->stages[i].warnings));
+        json_object_set_new(exec, "catalog", json_pack("{s:s,s:s,s:s?,s:f,s:b}", "models", r->kg->models_path, "database",
+                                                       r->kg->db_path, "glossary", r->kg->glossary_path, "load_ms",
+                                                       cat->load_ms, "profile_cached", cat->profile_cached));
+        json_object_set_new(r->spec, "execution", exec);
+        res->json = dp_json_dump(r->spec);
+        dp_buf b;
+        dp_buf_init(&b, 0);
+        dp_yaml_emit(&b, r->spec);
+        res->yaml = dp_buf_detach(&b);
+        res->md = dp_render_markdown(r->spec);
+    }
+    json_t *ij = dp_intent_to_json(&r->intent);
+    res->intent = dp_json_dump(ij);
+    json_decref(ij);
+    json_t *tr = dp_run_trace(r);
+    res->trace = dp_json_dump(tr);
+    json_decref(tr);
+    if (cat->state && r->opts.record && !r->opts.intent_only) {
+        dp_error ignore = {0};
+        dp_state_record_run(cat->state, r->run_id, request ? request : "", rc ? (rc == DP_ECLARIFY ? "clarify" : "failed") : "ok",
+                            rc ? NULL : r->design.name, r->total_ms, rc && err ? err->message : NULL, &ignore);
+        if (!rc) {
+            const char *names2[DP_PLAN_MAX];
+            for (size_t i = 0; i < r->disc.nselected; i++)
+                names2[i] = r->disc.selected[i]->name;
+            dp_state_record_product(cat->state, r->run_id, r->design.name, names2, r->disc.nselected, r->rules, &ignore);
+        }
+    }
+    *out = res;
+    return rc;
+}
+
+const char *dp_result_spec(dp_result *res, dp_format fmt)
+{
+    if (!res)
+        return NULL;
+    return fmt == DP_FORMAT_JSON ? res->json : fmt == DP_FORMAT_YAML ? res->yaml : res->md;
+}
+
+const char *dp_result_intent_json(dp_result *res) { return res ? res->intent : NULL; }
+const char *dp_result_trace_json(dp_result *res) { return res ? res->trace : NULL; }
+
+json_t *dp__result_spec_tree(dp_result *res);
+json_t *dp__result_spec_tree(dp_result *res) { return res && res->run ? res->run->spec : NULL; }

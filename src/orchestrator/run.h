@@ -1,0 +1,72 @@
+/* One run's state, shared by the six stages. Everything is allocated from
+ * the run's arena or owned by the JSON trees freed with the run. */
+#ifndef DP_ORCHESTRATOR_RUN_H
+#define DP_ORCHESTRATOR_RUN_H
+#include <duckdb.h>
+#include <jansson.h>
+#include "catalog/catalog.h"
+#include "discovery/discovery.h"
+#include "intent/intent.h"
+#include "modeling/modeling.h"
+#include "transform/compile.h"
+
+enum { DP_STAGE_INTENT, DP_STAGE_DISCOVERY, DP_STAGE_MODELING, DP_STAGE_TRANSFORM, DP_STAGE_QUALITY,
+       DP_STAGE_PACKAGING, DP_NSTAGES };
+
+typedef struct dp_stage_log {
+    const char *name;
+    const char *status; /* "ok", "failed", "skipped" */
+    double ms;
+    unsigned kg_queries;
+    json_t *decisions; /* array of strings */
+    json_t *warnings;  /* array of strings */
+    const char *error;
+} dp_stage_log;
+
+typedef struct dp_exec_result {
+    int ran;
+    long long rows;
+    double ms;
+    json_t *schema;  /* [{name, type}] */
+    json_t *sample;  /* [{col: val}] up to 5 */
+    json_t *schema_check; /* {matches, differences[]} */
+    const char *table; /* temp table holding the result */
+} dp_exec_result;
+
+typedef struct dp_run {
+    dp_arena *a;
+    dp_catalog *cat;
+    const dp_kg *kg;
+    dp_generate_options opts;
+    char run_id[40];
+    char created_at[32];
+    const char *request;
+    dp_dialect dialect;
+    duckdb_connection con;
+    dp_intent intent;
+    dp_discovery disc;
+    dp_design design;
+    dp_compiled compiled;       /* DuckDB, the one that is run */
+    dp_compiled compiled_target;/* the requested dialect when not DuckDB */
+    json_t *validation;         /* {parser, engine, ...} */
+    dp_exec_result exec;
+    json_t *rules;   /* quality rules with results */
+    json_t *gx;      /* Great Expectations suite */
+    json_t *dbt;     /* dbt schema.yml model entry */
+    json_t *sql_assertions;
+    json_t *sla;
+    json_t *spec;
+    dp_stage_log stages[DP_NSTAGES];
+    int cur;
+    double total_ms;
+} dp_run;
+
+int dp_stage_transform(dp_run *r, dp_error *err);
+int dp_stage_quality(dp_run *r, dp_error *err);
+int dp_stage_packaging(dp_run *r, dp_error *err);
+
+void dp_run_decision(dp_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void dp_run_warning(dp_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+json_t *dp_run_trace(const dp_run *r);
+
+#endif

@@ -1,0 +1,223 @@
+/* Packaging stage: the data product specification as one JSON tree
+ * (metadata, business context, intent, sources, data model, transformation,
+ * quality, SLA, lineage, execution), rendered as JSON, YAML and Markdown. */
+#include "orchestrator/run.h"
+#include "modeling/modeling.h"
+#include "util/error.h"
+#include <stdio.h>
+#include <string.h>
+
+static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
+
+static json_t *metrics_json(dp_run *r)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < r->intent.nmetrics; i++) {
+        const dp_metric *m = r->intent.metrics[i];
+        json_t *o = json_pack("{s:s,s:o,s:s,s:o,s:s}", "name", m->name, "label", str_or_null(m->label), "type",
+                              dp_metric_type_name(m->type), "definition", str_or_null(m->description), "formula",
+                              dp_metric_formula(r->kg, m, r->a, 0));
+        if (m->filter)
+            json_object_set_new(o, "filter", json_string(m->filter));
+        json_object_set_new(o, "defined_in", json_sprintf("%s:%d", m->pos.file, m->pos.line));
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
+static json_t *sources_json(dp_run *r)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < r->disc.nselected; i++) {
+        const dp_model *m = r->disc.selected[i];
+        json_t *used = json_array();
+        /* columns of this dataset the lineage mentions */
+        size_t k;
+        json_t *l;
+        json_array_foreach(r->compiled.lineage, k, l) {
+            size_t j;
+            json_t *s;
+            json_array_foreach(json_object_get(l, "sources"), j, s) {
+                const char *v = json_string_value(s);
+                size_t n = strlen(m->name);
+                if (v && !strncmp(v, m->name, n) && v[n] == '.') {
+                    int dup = 0;
+                    size_t q;
+                    json_t *u;
+                    json_array_foreach(used, q, u) dup |= !strcmp(json_string_value(u), v + n + 1);
+                    if (!dup)
+                        json_array_append_new(used, json_string(v + n + 1));
+                }
+            }
+        }
+        for (size_t e = 0; e < m->nentities; e++) {
+            int dup = 0;
+            size_t q;
+            json_t *u;
+            json_array_foreach(used, q, u) dup |= !strcmp(json_string_value(u), m->entities[e].expr);
+            if (!dup && (m->entities[e].type != DP_ENT_FOREIGN || i == 0))
+                json_array_append_new(used, json_string(m->entities[e].expr));
+        }
+        json_t *schema = json_array();
+        for (size_t c = 0; c < m->ncolumns; c++)
+            json_array_append_new(schema, json_pack("{s:s,s:s}", "name", m->columns[c].name, "type", m->columns[c].type));
+        json_array_append_new(arr, json_pack("{s:s,s:s,s:o,s:I,s:o,s:o,s:f,s:o}", "name", m->name, "table",
+                                             dp_arena_printf(r->a, "%s.%s", m->schema, m->table), "description",
+                                             str_or_null(m->description), "row_count", (json_int_t)m->rows,
+                                             "columns_used", used, "freshest", str_or_null(m->freshest), "quality_score",
+                                             m->quality, "schema", schema));
+    }
+    return arr;
+}
+
+static json_t *ranking_json(dp_run *r)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < r->disc.nranked; i++) {
+        const dp_ranked *k = &r->disc.ranked[i];
+        json_array_append_new(arr, json_pack("{s:s,s:f,s:{s:f,s:f,s:f,s:f},s:s,s:b}", "dataset", k->model->name, "score",
+                                             k->score, "factors", "coverage", k->coverage, "quality", k->quality,
+                                             "freshness", k->freshness, "popularity", k->popularity, "explanation",
+                                             k->why, "selected", k->selected));
+    }
+    return arr;
+}
+
+static json_t *model_json(dp_run *r)
+{
+    const dp_design *dz = &r->design;
+    json_t *cols = json_array(), *pk = json_array(), *cons = json_array();
+    static const char *roles[] = {"time", "dimension", "entity", "metric"};
+    for (size_t i = 0; i < dz->ncols; i++) {
+        const dp_target_col *c = &dz->cols[i];
+        json_t *cc = json_array();
+        if (c->not_null)
+            json_array_append_new(cc, json_string("not_null"));
+        if (c->is_rate)
+            json_array_append_new(cc, json_string("between 0 and 1"));
+        json_array_append_new(cols, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:o}", "name", c->name, "type", c->type, "role",
+                                              roles[c->role], "description", c->description ? c->description : "",
+                                              "expression", c->formula ? c->formula : "", "primary_key", c->is_key,
+                                              "constraints", cc));
+        if (c->is_key)
+            json_array_append_new(pk, json_string(c->name));
+        if (c->is_rate)
+            json_array_append_new(cons, json_sprintf("%s BETWEEN 0 AND 1", c->name));
+    }
+    if (json_array_size(pk))
+        json_array_insert_new(cons, 0, json_sprintf("PRIMARY KEY (%s)", "grain columns"));
+    return json_pack("{s:s,s:s,s:s,s:o,s:o,s:o}", "target_table", dz->table, "grain", dz->grain_text, "materialization",
+                     "table", "primary_keys", pk, "columns", cols, "constraints", cons);
+}
+
+static json_t *lineage_json(dp_run *r)
+{
+    json_t *up = json_array();
+    for (size_t i = 0; i < r->disc.nselected; i++)
+        json_array_append_new(up, json_sprintf("%s.%s", r->disc.selected[i]->schema, r->disc.selected[i]->table));
+    int joins = json_array_size(r->disc.joins) > 0 || json_array_size(r->compiled.ctes) > 1;
+    /* Mermaid: sources -> target */
+    char buf[8192];
+    size_t off = (size_t)snprintf(buf, sizeof(buf), "graph LR\n");
+    for (size_t i = 0; i < r->disc.nselected && off < sizeof(buf) - 200; i++)
+        off += (size_t)snprintf(buf + off, sizeof(buf) - off, "  %s[%s.%s] --> target[%s]\n", r->disc.selected[i]->name,
+                                r->disc.selected[i]->schema, r->disc.selected[i]->table, r->design.table);
+    json_t *down = json_array();
+    if (r->cat->state)
+        for (size_t i = 0; i < r->disc.nselected; i++) {
+            json_t *p = dp_state_products_using(r->cat->state, r->disc.selected[i]->name);
+            size_t k;
+            json_t *x;
+            json_array_foreach(p, k, x) {
+                const char *name = json_string_value(json_object_get(x, "product"));
+                int dup = !name || !strcmp(name, r->design.name);
+                size_t q;
+                json_t *u;
+                json_array_foreach(down, q, u) dup |= !strcmp(json_string_value(u), name);
+                if (!dup)
+                    json_array_append_new(down, json_string(name));
+            }
+            json_decref(p);
+        }
+    return json_pack("{s:o,s:s,s:s,s:O,s:O,s:o,s:s}", "upstream", up, "target", r->design.table, "transformation_type",
+                     joins ? "aggregation + join" : "aggregation", "joins", r->disc.joins, "columns", r->compiled.lineage,
+                     "sibling_products", down, "mermaid", buf);
+}
+
+json_t *dp_run_trace(const dp_run *r)
+{
+    json_t *st = json_array();
+    for (int i = 0; i < DP_NSTAGES; i++) {
+        const dp_stage_log *s = &r->stages[i];
+        json_array_append_new(st, json_pack("{s:s,s:s,s:f,s:I,s:O,s:O,s:o}", "stage", s->name, "status",
+                                            s->status ? s->status : "skipped", "ms", s->ms, "kg_queries",
+                                            (json_int_t)s->kg_queries, "decisions", s->decisions, "warnings", s->warnings,
+                                            "error", str_or_null(s->error)));
+    }
+    return json_pack("{s:s,s:s,s:s,s:f,s:o,s:f,s:b}", "run_id", r->run_id, "started_at", r->created_at, "request",
+                     r->request ? r->request : "", "total_ms", r->total_ms, "stages", st, "catalog_load_ms",
+                     r->cat->load_ms, "profile_cached", r->cat->profile_cached);
+}
+
+int dp_stage_packaging(dp_run *r, dp_error *err)
+{
+    (void)err;
+    const dp_design *dz = &r->design;
+    json_t *tags = json_array();
+    for (size_t i = 0; i < r->disc.nselected; i++)
+        json_array_append_new(tags, json_string(r->disc.selected[i]->name));
+    if (r->intent.grain)
+        json_array_append_new(tags, json_string(dp_grain_name(r->intent.grain)));
+    json_t *dims = json_array();
+    for (size_t i = 0; i < dz->ncols; i++)
+        if (dz->cols[i].role != DP_ROLE_METRIC)
+            json_array_append_new(dims, json_string(dz->cols[i].name));
+    json_t *owners = json_array();
+    for (size_t i = 0; i < r->kg->nterms; i++)
+        for (size_t k = 0; k < r->intent.nmetrics; k++)
+            if (r->kg->terms[i].owner && r->kg->terms[i].maps_kind && !strcmp(r->kg->terms[i].maps_kind, "metric") &&
+                !strcmp(r->kg->terms[i].maps_to, r->intent.metrics[k]->name)) {
+                int dup = 0;
+                size_t q;
+                json_t *u;
+                json_array_foreach(owners, q, u) dup |= !strcmp(json_string_value(u), r->kg->terms[i].owner);
+                if (!dup)
+                    json_array_append_new(owners, json_string(r->kg->terms[i].owner));
+            }
+    const char *owner = r->opts.owner ? r->opts.owner : json_array_size(owners) ? json_string_value(json_array_get(owners, 0)) : "data-platform";
+    json_t *spec = json_object();
+    json_object_set_new(spec, "spec_version", json_string("1.0"));
+    json_object_set_new(spec, "metadata", json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:s}", "name", dz->name, "version", "1.0.0",
+                                                    "description", dz->description, "owner", owner, "created_at",
+                                                    r->created_at, "tags", tags, "generator",
+                                                    dp_arena_printf(r->a, "dpgen %s (deterministic engine)", DP_VERSION)));
+    json_object_set_new(spec, "business_context", json_pack("{s:s,s:o,s:o,s:s,s:s?,s:o}", "request", r->request, "metrics",
+                                                            metrics_json(r), "dimensions", dims, "grain", dz->grain_text,
+                                                            "time_grain", r->intent.grain ? dp_grain_name(r->intent.grain) : NULL,
+                                                            "stakeholders", owners));
+    json_object_set_new(spec, "intent", dp_intent_to_json(&r->intent));
+    json_object_set_new(spec, "source_datasets", sources_json(r));
+    json_object_set_new(spec, "discovery", json_pack("{s:s,s:o,s:O}", "ranking_weights",
+                                                     "coverage 0.4, quality 0.3, freshness 0.2, popularity 0.1", "candidates",
+                                                     ranking_json(r), "semantic_search", r->disc.semantic));
+    json_object_set_new(spec, "data_model", model_json(r));
+    const char *dialect = r->dialect == DP_DIALECT_POSTGRES ? "postgres" : "duckdb";
+    json_t *tx = json_pack("{s:s,s:s,s:s,s:O,s:O}", "language", "sql", "dialect", dialect, "sql",
+                           r->dialect == DP_DIALECT_POSTGRES ? r->compiled_target.sql : r->compiled.sql, "validation",
+                           r->validation, "ctes", r->compiled.ctes);
+    if (r->dialect == DP_DIALECT_POSTGRES)
+        json_object_set_new(tx, "duckdb_sql", json_string(r->compiled.sql));
+    json_object_set_new(tx, "test_run", json_pack("{s:s,s:b,s:I,s:f,s:O,s:O,s:O}", "engine", "duckdb (read-only)", "ran",
+                                                  r->exec.ran, "rows", (json_int_t)r->exec.rows, "ms", r->exec.ms,
+                                                  "result_schema", r->exec.schema ? r->exec.schema : json_null(),
+                                                  "schema_check", r->exec.schema_check ? r->exec.schema_check : json_null(),
+                                                  "sample_rows", r->exec.sample ? r->exec.sample : json_null()));
+    json_object_set_new(spec, "transformation", tx);
+    json_object_set_new(spec, "quality", json_pack("{s:O,s:O,s:{s:i,s:[o]},s:O}", "rules", r->rules,
+                                                   "great_expectations_suite", r->gx, "dbt_tests", "version", 2, "models",
+                                                   json_copy(r->dbt), "sql_assertions", r->sql_assertions));
+    json_object_set_new(spec, "sla", json_incref(r->sla));
+    json_object_set_new(spec, "lineage", lineage_json(r));
+    r->spec = spec;
+    return 0;
+}

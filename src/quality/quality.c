@@ -1,0 +1,361 @@
+/* Quality stage: rules from the target schema, from the knowledge graph's
+ * history and from the business logic of the metrics; every rule is run
+ * (on the test result, or on the source data where it concerns inputs) and
+ * its result recorded; the same rules become a Great Expectations suite, dbt
+ * tests and SQL assertions; and an SLA. */
+#include "orchestrator/run.h"
+#include "catalog/bind.h"
+#include "catalog/db.h"
+#include "util/error.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct qctx {
+    dp_run *r;
+    int n;
+} qctx;
+
+typedef struct ex_ctx {
+    json_t *examples;
+    long long count;
+} ex_ctx;
+
+static int collect(void *p, size_t ncols, const char *const *names, const char *const *vals)
+{
+    ex_ctx *c = p;
+    json_t *o = json_object();
+    for (size_t i = 0; i < ncols; i++)
+        json_object_set_new(o, names[i], vals[i] ? json_string(vals[i]) : json_null());
+    json_array_append_new(c->examples, o);
+    return 0;
+}
+
+/* Runs "failing rows" SQL: count and five examples. */
+static json_t *run_rule(dp_run *r, const char *failing_sql)
+{
+    dp_error err = {0};
+    char *sql = NULL;
+    size_t len = strlen(failing_sql) + 128;
+    json_t *res = json_object();
+    char out[64];
+    if (!(sql = malloc(len)))
+        return res;
+    snprintf(sql, len, "SELECT count(*) FROM (%s) AS failing", failing_sql);
+    if (dp_db_scalar(r->con, sql, out, sizeof(out), &err)) {
+        json_object_set_new(res, "status", json_string("error"));
+        json_object_set_new(res, "message", json_string(err.message));
+        free(sql);
+        return res;
+    }
+    long long n = atoll(out);
+    ex_ctx ex = {json_array(), 0};
+    if (n > 0) {
+        snprintf(sql, len, "SELECT * FROM (%s) AS failing LIMIT 5", failing_sql);
+        dp_db_query(r->con, sql, 10000, collect, &ex, &err);
+    }
+    free(sql);
+    json_object_set_new(res, "status", json_string(n ? "failed" : "passed"));
+    json_object_set_new(res, "failing_rows", json_integer(n));
+    json_object_set_new(res, "examples", ex.examples);
+    return res;
+}
+
+static void add_rule(qctx *q, const char *type, const char *column, const char *severity, const char *source,
+                     const char *dataset, const char *description, const char *definition, const char *failing_sql,
+                     json_t *gx, json_t *dbt)
+{
+    dp_run *r = q->r;
+    json_t *rule = json_object();
+    json_object_set_new(rule, "id", json_sprintf("Q%03d", ++q->n));
+    json_object_set_new(rule, "type", json_string(type));
+    json_object_set_new(rule, "column", column ? json_string(column) : json_null());
+    json_object_set_new(rule, "severity", json_string(severity));
+    json_object_set_new(rule, "source", json_string(source));
+    json_object_set_new(rule, "dataset", json_string(dataset));
+    json_object_set_new(rule, "description", json_string(description));
+    json_object_set_new(rule, "definition", json_string(definition));
+    json_object_set_new(rule, "sql", json_string(failing_sql));
+    json_object_set_new(rule, "result", run_rule(r, failing_sql));
+    json_array_append_new(r->rules, rule);
+    json_array_append_new(r->sql_assertions, json_pack("{s:s,s:s,s:s}", "name",
+                                                       json_string_value(json_object_get(rule, "id")), "severity",
+                                                       severity, "sql", failing_sql));
+    if (gx) {
+        json_object_set_new(json_object_get(gx, "meta"), "severity", json_string(severity));
+        json_object_set_new(json_object_get(gx, "meta"), "rule_id", json_copy(json_object_get(rule, "id")));
+        json_array_append_new(json_object_get(r->gx, "expectations"), gx);
+    }
+    if (dbt) {
+        json_object_set_new(dbt, "config", json_pack("{s:s}", "severity", severity));
+        json_t *target = NULL;
+        if (column) {
+            size_t i;
+            json_t *c;
+            json_array_foreach(json_object_get(r->dbt, "columns"), i, c)
+                if (!strcmp(json_string_value(json_object_get(c, "name")), column))
+                    target = json_object_get(c, "data_tests");
+        }
+        json_array_append_new(target ? target : json_object_get(r->dbt, "data_tests"), dbt);
+    }
+}
+
+static json_t *gx_exp(const char *type, json_t *kwargs, const char *notes)
+{
+    return json_pack("{s:s,s:o,s:{s:s}}", "type", type, "kwargs", kwargs, "meta", "notes", notes);
+}
+
+static const char *table_of(dp_run *r, const dp_model *m)
+{
+    char a[300], b[300];
+    dp_sql_quote_ident(m->schema, a, sizeof(a));
+    dp_sql_quote_ident(m->table, b, sizeof(b));
+    return dp_arena_printf(r->a, "%s.%s", a, b);
+}
+
+static const char *q_ident(dp_run *r, const char *name)
+{
+    char b[300];
+    return dp_arena_strdup(r->a, dp_sql_quote_ident(name, b, sizeof(b)) ? b : "\"?\"");
+}
+
+/* Business logic: a rate metric whose numerator and denominator are measures
+ * of one dataset checks, row by row on the source, that the part never
+ * exceeds the whole (impressions >= clicks >= conversions). */
+static void funnel_rules(qctx *q, const dp_metric *m)
+{
+    dp_run *r = q->r;
+    const dp_kg *kg = r->kg;
+    const char *nn = m->numerator.name, *dn = m->denominator.name;
+    const dp_metric *nmet = dp_kg_metric(kg, nn), *dmet = dp_kg_metric(kg, dn);
+    const dp_measure *num = nmet && nmet->type == DP_METRIC_SIMPLE ? dp_kg_measure(kg, nmet->measure.name) : dp_kg_measure(kg, nn);
+    const dp_measure *den = dmet && dmet->type == DP_METRIC_SIMPLE ? dp_kg_measure(kg, dmet->measure.name) : dp_kg_measure(kg, dn);
+    if (!num || !den || num->model != den->model || num->agg != DP_AGG_SUM || den->agg != DP_AGG_SUM ||
+        !dp_is_identifier(num->expr) || !dp_is_identifier(den->expr) || m->numerator.filter || m->denominator.filter)
+        return;
+    const char *sql = dp_arena_printf(r->a, "SELECT * FROM %s WHERE %s > %s", table_of(r, num->model), q_ident(r, num->expr),
+                                      q_ident(r, den->expr));
+    add_rule(q, "funnel_order", NULL, "warn", "business_logic", num->model->name,
+             dp_arena_printf(r->a, "%s is a part of %s (metric %s), so no source row may have more %s than %s",
+                             num->name, den->name, m->name, num->name, den->name),
+             dp_arena_printf(r->a, "%s <= %s", num->expr, den->expr), sql, NULL, NULL);
+}
+
+int dp_stage_quality(dp_run *r, dp_error *err)
+{
+    (void)err;
+    qctx q = {r, 0};
+    const dp_design *dz = &r->design;
+    const char *t = r->exec.table;
+    r->rules = json_array();
+    r->sql_assertions = json_array();
+    r->gx = json_pack("{s:s,s:[],s:{s:s,s:s}}", "name", dp_arena_printf(r->a, "%s_suite", dz->name), "expectations",
+                      "meta", "generated_by", "dpgen", "great_expectations_version", "1.x");
+    json_t *cols = json_array();
+    for (size_t i = 0; i < dz->ncols; i++)
+        json_array_append_new(cols, json_pack("{s:s,s:s,s:s,s:[]}", "name", dz->cols[i].name, "data_type", dz->cols[i].type,
+                                              "description", dz->cols[i].description ? dz->cols[i].description : "",
+                                              "data_tests"));
+    r->dbt = json_pack("{s:s,s:s,s:{s:{s:b}},s:o,s:[]}", "name", dz->name, "description", dz->description, "config",
+                       "contract", "enforced", 1, "columns", cols, "data_tests");
+    const char *ds = r->disc.nselected ? r->disc.selected[0]->name : "";
+    /* schema: keys not null, compound key unique */
+    size_t nkeys = 0;
+    json_t *keys = json_array();
+    for (size_t i = 0; i < dz->ncols; i++) {
+        const dp_target_col *c = &dz->cols[i];
+        if (!c->is_key)
+            continue;
+        nkeys++;
+        json_array_append_new(keys, json_string(c->name));
+        const char *sev = c->not_null ? "error" : "warn";
+        add_rule(&q, "not_null", c->name, sev, "schema", c->grain->dim_model ? c->grain->dim_model->name : ds,
+                 dp_arena_printf(r->a, "grain column %s must be present in every row%s", c->name,
+                                 c->not_null ? "" : " (a NULL groups rows whose source value is missing)"),
+                 dp_arena_printf(r->a, "%s IS NOT NULL", c->name),
+                 dp_arena_printf(r->a, "SELECT * FROM %s WHERE %s IS NULL", t, q_ident(r, c->name)),
+                 gx_exp("expect_column_values_to_not_be_null", json_pack("{s:s}", "column", c->name), "grain column"),
+                 json_string("not_null"));
+        /* accepted values from the profile */
+        if (c->role == DP_ROLE_DIMENSION && c->grain->dim->column && c->grain->dim->column->prof.all_values &&
+            c->grain->dim->column->prof.ntop) {
+            const dp_col_profile *p = &c->grain->dim->column->prof;
+            json_t *vals = json_array();
+            char lit[512];
+            const char *in = "";
+            for (size_t k = 0; k < p->ntop; k++) {
+                json_array_append_new(vals, json_string(p->top_values[k]));
+                in = dp_arena_printf(r->a, "%s%s%s", in, k ? ", " : "", dp_sql_quote_literal(p->top_values[k], lit, sizeof(lit)) ? lit : "''");
+            }
+            add_rule(&q, "accepted_values", c->name, "warn", "schema", c->grain->dim_model->name,
+                     dp_arena_printf(r->a, "%s takes only the %zu values the source profile shows", c->name, p->ntop),
+                     dp_arena_printf(r->a, "%s IN (%s)", c->name, in),
+                     dp_arena_printf(r->a, "SELECT * FROM %s WHERE %s NOT IN (%s)", t, q_ident(r, c->name), in),
+                     gx_exp("expect_column_values_to_be_in_set", json_pack("{s:s,s:O}", "column", c->name, "value_set", vals), "values from the profile"),
+                     json_pack("{s:{s:o}}", "accepted_values", "arguments", json_pack("{s:o}", "values", vals)));
+        }
+    }
+    if (nkeys) {
+        const char *list = "";
+        for (size_t i = 0; i < json_array_size(keys); i++)
+            list = dp_arena_printf(r->a, "%s%s%s", list, i ? ", " : "", q_ident(r, json_string_value(json_array_get(keys, i))));
+        add_rule(&q, "unique_key", NULL, "error", "schema", ds,
+                 dp_arena_printf(r->a, "one row per grain: (%s) is unique", list),
+                 dp_arena_printf(r->a, "unique (%s)", list),
+                 dp_arena_printf(r->a, "SELECT %s, count(*) AS copies FROM %s GROUP BY ALL HAVING count(*) > 1", list, t),
+                 gx_exp(nkeys > 1 ? "expect_compound_columns_to_be_unique" : "expect_column_values_to_be_unique",
+                        nkeys > 1 ? json_pack("{s:O}", "column_list", keys) : json_pack("{s:O}", "column", json_array_get(keys, 0)),
+                        "primary key of the grain"),
+                 nkeys > 1 ? json_pack("{s:{s:{s:O}}}", "dbt_utils.unique_combination_of_columns", "arguments", "combination_of_columns", keys)
+                           : NULL);
+        if (nkeys == 1) {
+            size_t i;
+            json_t *c;
+            json_array_foreach(json_object_get(r->dbt, "columns"), i, c)
+                if (!strcmp(json_string_value(json_object_get(c, "name")), json_string_value(json_array_get(keys, 0))))
+                    json_array_append_new(json_object_get(c, "data_tests"), json_pack("{s:{s:s}}", "unique", "config", "severity", "error"));
+        }
+    }
+    json_decref(keys);
+    /* business logic: rates in [0, 1]; non-negative sums and counts */
+    for (size_t i = 0; i < dz->ncols; i++) {
+        const dp_target_col *c = &dz->cols[i];
+        if (c->role != DP_ROLE_METRIC)
+            continue;
+        const dp_metric *m = c->metric;
+        const dp_model *mm[4];
+        size_t nmm = dp_metric_models(r->kg, m, mm, 4, 0);
+        const char *mds = nmm ? mm[0]->name : ds;
+        if (c->is_rate) {
+            add_rule(&q, "range", c->name, "error", "business_logic", mds,
+                     dp_arena_printf(r->a, "%s is a share of a whole, so it lies in [0, 1]", c->name),
+                     dp_arena_printf(r->a, "%s BETWEEN 0 AND 1", c->name),
+                     dp_arena_printf(r->a, "SELECT * FROM %s WHERE %s < 0 OR %s > 1", t, q_ident(r, c->name), q_ident(r, c->name)),
+                     gx_exp("expect_column_values_to_be_between", json_pack("{s:s,s:i,s:i}", "column", c->name, "min_value", 0, "max_value", 1), "rate"),
+                     json_pack("{s:{s:{s:s}}}", "dbt_utils.expression_is_true", "arguments", "expression",
+                               dp_arena_printf(r->a, "%s IS NULL OR %s BETWEEN 0 AND 1", c->name, c->name)));
+            funnel_rules(&q, m);
+        }
+        if (m->type == DP_METRIC_SIMPLE) {
+            const dp_measure *me = dp_kg_measure(r->kg, m->measure.name);
+            const dp_column *col = me ? dp_kg_model_column(me->model, me->expr) : NULL;
+            int counts = me && (me->agg == DP_AGG_COUNT || me->agg == DP_AGG_COUNT_DISTINCT);
+            if (me && (counts || (col && col->prof.done && me->agg == DP_AGG_SUM))) {
+                add_rule(&q, "non_negative", c->name, counts || (col && col->prof.nonneg) ? "error" : "warn", "business_logic",
+                         me->model->name,
+                         dp_arena_printf(r->a, "%s sums %s, so it cannot be negative", c->name, counts ? "counts" : "amounts"),
+                         dp_arena_printf(r->a, "%s >= 0", c->name),
+                         dp_arena_printf(r->a, "SELECT * FROM %s WHERE %s < 0", t, q_ident(r, c->name)),
+                         gx_exp("expect_column_values_to_be_between", json_pack("{s:s,s:i}", "column", c->name, "min_value", 0), "non-negative"),
+                         json_pack("{s:{s:{s:s}}}", "dbt_utils.expression_is_true", "arguments", "expression",
+                                   dp_arena_printf(r->a, "%s IS NULL OR %s >= 0", c->name, c->name)));
+                if (col && !counts && col->prof.done)
+                    add_rule(&q, "source_non_negative", me->expr, "warn", "source_data", me->model->name,
+                             dp_arena_printf(r->a, "source amounts %s.%s should not be negative (refunds and errors distort %s)",
+                                             me->model->name, col->name, c->name),
+                             dp_arena_printf(r->a, "%s >= 0", col->name),
+                             dp_arena_printf(r->a, "SELECT * FROM %s WHERE %s < 0", table_of(r, me->model), q_ident(r, col->name)),
+                             NULL, NULL);
+            }
+        }
+    }
+    /* source data: duplicate keys and orphans of the datasets used */
+    for (size_t i = 0; i < r->disc.nselected; i++) {
+        const dp_model *m = r->disc.selected[i];
+        for (size_t e = 0; e < m->nentities; e++) {
+            const dp_entity *en = &m->entities[e];
+            if (!dp_is_identifier(en->expr))
+                continue;
+            if (en->type == DP_ENT_PRIMARY || en->type == DP_ENT_UNIQUE) {
+                add_rule(&q, "source_unique_key", en->expr, "warn", "source_data", m->name,
+                         dp_arena_printf(r->a, "%s.%s identifies one row (the profile found %lld duplicates)", m->name, en->expr,
+                                         (long long)m->dup_keys),
+                         dp_arena_printf(r->a, "unique (%s)", en->expr),
+                         dp_arena_printf(r->a, "SELECT %s, count(*) AS copies FROM %s GROUP BY 1 HAVING count(*) > 1",
+                                         q_ident(r, en->expr), table_of(r, m)),
+                         NULL, NULL);
+            } else if (en->type == DP_ENT_FOREIGN) {
+                const dp_model *home = dp_kg_entity_home(r->kg, en->name);
+                const dp_entity *he = home ? dp_kg_model_entity(home, en->name) : NULL;
+                int used = 0;
+                for (size_t j = 0; j < r->disc.nselected; j++)
+                    used |= r->disc.selected[j] == home;
+                if (!home || !he || !used || !dp_is_identifier(he->expr))
+                    continue;
+                add_rule(&q, "source_relationship", en->expr, "warn", "source_data", m->name,
+                         dp_arena_printf(r->a, "every %s.%s exists in %s.%s (orphans fall into a NULL group)", m->name, en->expr,
+                                         home->name, he->expr),
+                         dp_arena_printf(r->a, "%s references %s.%s", en->expr, home->name, he->expr),
+                         dp_arena_printf(r->a, "SELECT c.* FROM %s AS c WHERE c.%s IS NOT NULL AND NOT EXISTS (SELECT 1 FROM %s AS p WHERE p.%s = c.%s)",
+                                         table_of(r, m), q_ident(r, en->expr), table_of(r, home), q_ident(r, he->expr),
+                                         q_ident(r, en->expr)),
+                         NULL, NULL);
+            }
+        }
+    }
+    /* history: rules earlier products adopted on the same datasets */
+    if (r->cat->state) {
+        for (size_t i = 0; i < r->disc.nselected; i++) {
+            json_t *hist = dp_state_rules_for(r->cat->state, r->disc.selected[i]->name);
+            size_t k;
+            json_t *h;
+            json_array_foreach(hist, k, h) {
+                const char *type = json_string_value(json_object_get(h, "type"));
+                const char *col = json_string_value(json_object_get(h, "column"));
+                if (!type || !col || !*col || strcmp(type, "non_negative"))
+                    continue;
+                int present = 0, already = 0;
+                for (size_t c = 0; c < dz->ncols; c++)
+                    present |= !strcmp(dz->cols[c].name, col);
+                size_t j;
+                json_t *x;
+                json_array_foreach(r->rules, j, x) already |= json_object_get(x, "column") &&
+                                                              json_is_string(json_object_get(x, "column")) &&
+                                                              !strcmp(json_string_value(json_object_get(x, "column")), col) &&
+                                                              !strcmp(json_string_value(json_object_get(x, "type")), type);
+                if (!present || already)
+                    continue;
+                add_rule(&q, type, col, json_string_value(json_object_get(h, "severity")), "history", r->disc.selected[i]->name,
+                         dp_arena_printf(r->a, "adopted by %g earlier product(s) on %s", json_real_value(json_object_get(h, "adopted_by")),
+                                         r->disc.selected[i]->name),
+                         dp_arena_printf(r->a, "%s >= 0", col),
+                         dp_arena_printf(r->a, "SELECT * FROM %s WHERE %s < 0", t, q_ident(r, col)), NULL, NULL);
+            }
+            json_decref(hist);
+        }
+    }
+    /* row count */
+    add_rule(&q, "row_count", NULL, "error", "business_logic", ds, "the product has at least one row for the period",
+             "count(*) >= 1", dp_arena_printf(r->a, "SELECT 1 AS empty WHERE NOT EXISTS (SELECT 1 FROM %s)", t),
+             gx_exp("expect_table_row_count_to_be_between", json_pack("{s:i}", "min_value", 1), "non-empty"), NULL);
+    /* SLA */
+    static const char *fresh[] = {"refreshed on demand", "daily by 06:00 UTC for the previous day",
+                                  "weekly, Mondays by 09:00 UTC for the previous Monday-Sunday week",
+                                  "monthly, on the 1st by 09:00 UTC for the previous month",
+                                  "quarterly, on the 1st day of the quarter by 09:00 UTC", "yearly, on January 1st by 09:00 UTC"};
+    size_t nerr = 0, nwarn = 0, ferr = 0, fwarn = 0;
+    size_t i;
+    json_t *x;
+    json_array_foreach(r->rules, i, x) {
+        int is_err = !strcmp(json_string_value(json_object_get(x, "severity")), "error");
+        int failed = strcmp(json_string_value(json_object_get(json_object_get(x, "result"), "status")), "passed") != 0;
+        nerr += is_err;
+        nwarn += !is_err;
+        ferr += is_err && failed;
+        fwarn += !is_err && failed;
+    }
+    r->sla = json_pack("{s:{s:s,s:s},s:{s:s,s:s,s:f},s:{s:s,s:s},s:{s:s,s:s},s:{s:I,s:I,s:I,s:I}}",
+                       "freshness", "target", fresh[r->intent.grain], "measured_by", "newest period in the table against the schedule",
+                       "latency", "target", "under 1 hour after the sources land", "measured_by",
+                       "run time of the transformation plus the sources' load time", "test_run_ms", r->exec.ms,
+                       "completeness", "target", ">= 99% of grain rows present with non-null keys", "measured_by",
+                       "not_null and row_count rules",
+                       "accuracy", "target", "100% of error rules and >= 95% of warn rules pass", "measured_by",
+                       "the quality rules of this spec on every run",
+                       "current", "error_rules", (json_int_t)nerr, "error_rules_failed", (json_int_t)ferr, "warn_rules",
+                       (json_int_t)nwarn, "warn_rules_failed", (json_int_t)fwarn);
+    if (ferr)
+        dp_run_warning(r, "%zu error-severity rule(s) failed on the test result", ferr);
+    dp_run_decision(r, "%zu rules: %zu error, %zu warn; %zu failed", json_array_size(r->rules), nerr, nwarn, ferr + fwarn);
+    return 0;
+}

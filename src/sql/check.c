@@ -1,0 +1,66 @@
+/* One read-only SELECT, by PostgreSQL's grammar (libpg_query). The parse tree
+ * (JSON) must hold one statement, a SelectStmt, with no INTO and no locking
+ * clause; anything else is refused before execution. */
+#include "sql/check.h"
+#include "util/error.h"
+#include <jansson.h>
+#include <pg_query.h>
+#include <string.h>
+
+static int has_key(json_t *v, const char *key, int depth)
+{
+    if (depth > 200)
+        return 1; /* refuse trees deeper than any query we generate */
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *c;
+        json_object_foreach(v, k, c) {
+            if (!strcmp(k, key) || has_key(c, key, depth + 1))
+                return 1;
+        }
+    } else if (json_is_array(v)) {
+        size_t i;
+        json_t *c;
+        json_array_foreach(v, i, c) if (has_key(c, key, depth + 1)) return 1;
+    }
+    return 0;
+}
+
+int dp_sql_check_select(const char *sql, dp_error *err)
+{
+    int rc = 0;
+    if (!sql || !*sql)
+        return dp_error_set(err, DP_EINVALID, "empty SQL");
+    PgQueryParseResult r = pg_query_parse(sql);
+    json_t *tree = NULL;
+    if (r.error) {
+        rc = dp_error_set(err, DP_EINVALID, "SQL does not parse: %s at character %d", r.error->message,
+                          r.error->cursorpos);
+        goto done;
+    }
+    json_error_t je;
+    tree = json_loads(r.parse_tree, 0, &je);
+    json_t *stmts = json_object_get(tree, "stmts");
+    if (json_array_size(stmts) != 1) {
+        rc = dp_error_set(err, DP_EINVALID, "SQL must be exactly one statement, found %zu", json_array_size(stmts));
+        goto done;
+    }
+    json_t *stmt = json_object_get(json_array_get(stmts, 0), "stmt");
+    json_t *sel = json_object_get(stmt, "SelectStmt");
+    if (!sel) {
+        const char *kind = "?";
+        void *it = json_object_iter(stmt);
+        if (it)
+            kind = json_object_iter_key(it);
+        rc = dp_error_set(err, DP_EINVALID, "SQL must be a SELECT, found %s", kind);
+        goto done;
+    }
+    if (has_key(sel, "intoClause", 0) || has_key(sel, "lockingClause", 0)) {
+        rc = dp_error_set(err, DP_EINVALID, "SQL must be a read-only SELECT (no INTO, no FOR UPDATE)");
+        goto done;
+    }
+done:
+    json_decref(tree);
+    pg_query_free_parse_result(r);
+    return rc;
+}

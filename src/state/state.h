@@ -1,0 +1,36 @@
+/* dpgen's durable state in SQLite: profile cache, run records (audit),
+ * products and the datasets they use (popularity, downstream lineage), and
+ * quality rules adopted (history). One connection, serialized mode. */
+#ifndef DP_STATE_STATE_H
+#define DP_STATE_STATE_H
+#include <jansson.h>
+#include "dpgen/dpgen.h"
+
+typedef struct dp_state dp_state;
+
+/* Opens (creating) dir/state.db. dir NULL: $DPGEN_STATE_DIR, else
+ * $XDG_STATE_HOME/dpgen, else ~/.local/state/dpgen. */
+int dp_state_open(dp_state **out, const char *dir, dp_error *err);
+void dp_state_close(dp_state *s);
+const char *dp_state_path(const dp_state *s);
+
+/* Profile cache keyed by the database fingerprint and catalog hash. Returns
+ * malloc'd JSON or NULL. */
+char *dp_state_profile_get(dp_state *s, const char *key);
+int dp_state_profile_put(dp_state *s, const char *key, const char *json, dp_error *err);
+
+/* Records a finished run; products also record datasets and rules. */
+int dp_state_record_run(dp_state *s, const char *run_id, const char *request, const char *status,
+                        const char *product, double ms, const char *message, dp_error *err);
+int dp_state_record_product(dp_state *s, const char *run_id, const char *product,
+                            const char *const *datasets, size_t ndatasets, json_t *rules, dp_error *err);
+/* How many recorded products used dataset. */
+int dp_state_popularity(dp_state *s, const char *dataset, double *out);
+/* Rules earlier products adopted on dataset (JSON array, new reference). */
+json_t *dp_state_rules_for(dp_state *s, const char *dataset);
+/* Products that used a dataset (JSON array of names). */
+json_t *dp_state_products_using(dp_state *s, const char *dataset);
+/* Latest runs (JSON array). */
+json_t *dp_state_runs(dp_state *s, int limit);
+
+#endif

@@ -1,0 +1,133 @@
+/* Chunked bump allocator. Large requests get their own chunk. */
+#include "util/arena.h"
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct chunk {
+    struct chunk *next;
+    size_t size, used;
+    _Alignas(16) unsigned char data[];
+} chunk;
+
+struct dp_arena {
+    chunk *head;
+    size_t chunk_size, total;
+};
+
+dp_arena *dp_arena_new(size_t chunk_size)
+{
+    dp_arena *a = calloc(1, sizeof(*a));
+    if (!a)
+        return NULL;
+    a->chunk_size = chunk_size ? chunk_size : 64 * 1024;
+    return a;
+}
+
+void dp_arena_free(dp_arena *a)
+{
+    if (!a)
+        return;
+    chunk *c = a->head;
+    while (c) {
+        chunk *n = c->next;
+        free(c);
+        c = n;
+    }
+    free(a);
+}
+
+void *dp_arena_alloc(dp_arena *a, size_t n)
+{
+    if (!a)
+        return NULL;
+    n = (n + 15) & ~(size_t)15;
+    if (n == 0)
+        n = 16;
+    chunk *c = a->head;
+    if (!c || c->size - c->used < n) {
+        size_t sz = n > a->chunk_size / 4 ? n : a->chunk_size;
+        if (sz > SIZE_MAX - sizeof(chunk))
+            return NULL;
+        chunk *nc = malloc(sizeof(chunk) + sz);
+        if (!nc)
+            return NULL;
+        nc->size = sz;
+        nc->used = 0;
+        if (c && sz == n && c->size - c->used >= 16) {
+            /* keep the current chunk as head: it still has room */
+            nc->next = c->next;
+            c->next = nc;
+        } else {
+            nc->next = c;
+            a->head = nc;
+        }
+        c = nc;
+        a->total += sz;
+    }
+    void *p = c->data + c->used;
+    c->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
+void *dp_arena_calloc(dp_arena *a, size_t n, size_t sz)
+{
+    if (sz && n > SIZE_MAX / sz)
+        return NULL;
+    return dp_arena_alloc(a, n * sz);
+}
+
+void *dp_arena_grow(dp_arena *a, void *old, size_t old_n, size_t new_n, size_t sz)
+{
+    void *p = dp_arena_calloc(a, new_n, sz);
+    if (p && old && old_n)
+        memcpy(p, old, old_n * sz);
+    return p;
+}
+
+char *dp_arena_strndup(dp_arena *a, const char *s, size_t n)
+{
+    if (!s)
+        return NULL;
+    char *p = dp_arena_alloc(a, n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = 0;
+    }
+    return p;
+}
+
+char *dp_arena_strdup(dp_arena *a, const char *s)
+{
+    return s ? dp_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+char *dp_arena_vprintf(dp_arena *a, const char *fmt, va_list ap)
+{
+    va_list cp;
+    va_copy(cp, ap);
+    int n = vsnprintf(NULL, 0, fmt, cp);
+    va_end(cp);
+    if (n < 0)
+        return NULL;
+    char *p = dp_arena_alloc(a, (size_t)n + 1);
+    if (p)
+        vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+char *dp_arena_printf(dp_arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = dp_arena_vprintf(a, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+size_t dp_arena_used(const dp_arena *a)
+{
+    return a ? a->total : 0;
+}
