@@ -106,6 +106,9 @@ DP_EXTERN int dp_runs_list(char **out_json, const char *state_dir, int limit, dp
 
 /* Builds the demo database at path (scale 1.0 = about one million events). */
 DP_EXTERN int dp_demo_build(const char *path, double scale, dp_error *err);
+/* Builds a DuckDB database at path by running the SQL file sql_path (with
+ * the variable `scale` set); used for the demo and for test catalogs. */
+DP_EXTERN int dp_db_build(const char *path, const char *sql_path, double scale, dp_error *err);
 /* Default locations of the built-in demo (borrowed, static strings). */
 DP_EXTERN const char *dp_demo_catalog_dir(void);
 DP_EXTERN const char *dp_demo_db_path(void);

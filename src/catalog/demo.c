@@ -48,14 +48,20 @@ static int mkparent(const char *path)
 
 int dp_demo_build(const char *path, double scale, dp_error *err)
 {
+    char sqlpath[4096];
+    snprintf(sqlpath, sizeof(sqlpath), "%s/generate.sql", dp_demo_catalog_dir());
+    return dp_db_build(path, sqlpath, scale, err);
+}
+
+int dp_db_build(const char *path, const char *sqlpath, double scale, dp_error *err)
+{
     int rc = 0;
-    char sqlpath[4096], tmp[4200], set[128];
+    char tmp[4200], set[128];
     duckdb_database db = NULL;
     duckdb_connection con = NULL;
     char *sql = NULL;
     if (scale <= 0 || scale > 100)
         return dp_error_set(err, DP_EINVALID, "scale %g is outside (0, 100]", scale);
-    snprintf(sqlpath, sizeof(sqlpath), "%s/generate.sql", dp_demo_catalog_dir());
     if (!(sql = read_all(sqlpath, err)))
         return err ? err->code : DP_ERROR;
     if (mkparent(path))

@@ -3,6 +3,8 @@
 #include "doc/emit.h"
 #include "discovery/discovery.h"
 #include "kg/vindex.h"
+#include "kg/lexicon.h"
+#include "kg/text.h"
 #include "util/error.h"
 #include <jansson.h>
 #include <stdlib.h>
@@ -49,7 +51,29 @@ int dp_catalog_search(char **out, dp_catalog *cat, const char *text, int k, dp_e
     size_t n = dp_vindex_search(&cat->kg, text, hits, k > 0 && k <= 64 ? (size_t)k : 10, 7);
     json_t *arr = json_array();
     static const char *kinds[] = {"metric", "dimension", "dataset"};
+    /* a phrase the catalog states (name, label, synonym) ranks first */
+    dp_arena *a = dp_arena_new(16384);
+    dp_stemmer *st = dp_stemmer_new();
+    dp_tok *toks;
+    size_t nt;
+    if (a && st && dp_tokenize(&toks, &nt, a, st, text) == 0 && nt) {
+        dp_lex_match m[16];
+        size_t nm = dp_lexicon_match(cat->kg.lex, toks, nt, 0, m, 16);
+        for (size_t i = 0; i < nm; i++) {
+            if (m[i].len != nt || m[i].e->kind != DP_LEX_METRIC)
+                continue;
+            json_array_append_new(arr, json_pack("{s:s,s:s,s:o,s:f,s:s}", "kind", "metric", "name", m[i].e->metric->name,
+                                                 "label", sn(m[i].e->metric->label), "score", 1.0, "match",
+                                                 m[i].e->source));
+            for (size_t j = 0; j < n; j++)
+                if (hits[j].metric == m[i].e->metric)
+                    hits[j].score = -1; /* listed already */
+        }
+    }
+    dp_stemmer_free(st);
+    dp_arena_free(a);
     for (size_t i = 0; i < n; i++)
+        if (hits[i].score >= 0)
         json_array_append_new(arr, json_pack("{s:s,s:s,s:o,s:f}", "kind", kinds[hits[i].kind], "name", hits[i].name,
                                              "label", sn(hits[i].label), "score", (double)(long)(hits[i].score * 1000) / 1000.0));
     return out_json(out, json_pack("{s:s,s:o}", "query", text, "results", arr), err);

@@ -12,14 +12,14 @@ static const char *usage =
     "       dpgen intent [options] \"request\"     structured intent as JSON\n"
     "       dpgen catalog list|search TEXT|show NAME|profile [options]\n"
     "       dpgen runs [--limit N] [--state DIR]\n"
-    "       dpgen demo [--scale N] [--out PATH]\n"
+    "       dpgen demo [--scale N] [--out PATH] [--sql FILE]\n"
     "options: --db PATH --models PATH --glossary PATH --state DIR --format yaml|json|markdown\n"
     "         --out DIR --dialect duckdb|postgres --as-of YYYY-MM-DD --owner NAME --trace --no-record\n"
     "with no --db/--models the built-in demo is used.\n";
 
 typedef struct args {
     const char *cmd, *sub, *text;
-    const char *db, *models, *glossary, *state, *format, *out, *dialect, *as_of, *owner;
+    const char *sql, *db, *models, *glossary, *state, *format, *out, *dialect, *as_of, *owner;
     double scale;
     int trace, no_record, limit, refresh;
 } args;
@@ -44,6 +44,7 @@ static int parse(args *a, int argc, char **argv)
         else if (!strcmp(s, "--dialect")) slot = &a->dialect;
         else if (!strcmp(s, "--as-of")) slot = &a->as_of;
         else if (!strcmp(s, "--owner")) slot = &a->owner;
+        else if (!strcmp(s, "--sql")) slot = &a->sql;
         else if (!strcmp(s, "--trace")) { a->trace = 1; continue; }
         else if (!strcmp(s, "--no-record")) { a->no_record = 1; continue; }
         else if (!strcmp(s, "--refresh")) { a->refresh = 1; continue; }
@@ -212,6 +213,17 @@ int main(int argc, char **argv)
     if (!strcmp(a.cmd, "demo")) {
         dp_error err = {0};
         const char *path = a.out ? a.out : dp_demo_db_path();
+        if (a.sql) {
+            if (!a.out) {
+                fputs("dpgen: demo --sql FILE needs --out PATH\n", stderr);
+                return EXIT_USAGE;
+            }
+            int rc = dp_db_build(a.out, a.sql, a.scale, &err);
+            if (rc)
+                return fail(&err, rc);
+            fprintf(stderr, "dpgen: database built at %s from %s\n", a.out, a.sql);
+            return 0;
+        }
         FILE *f = fopen(path, "rb");
         if (f && !a.out && a.scale == 1.0) {
             fclose(f);

@@ -25,7 +25,7 @@
 #define MAX_REPEAT 1000            /* largest {n,m} count */
 #define MAX_WIDE_RANGE 1024        /* non-ASCII code points one class range may list */
 #define MAX_URI 4096
-#define MAX_LOOKAHEAD_STEPS 100000 /* start positions tried for an unanchored lookahead */
+#define MAX_LOOKAHEAD_SCAN (16u << 20) /* bytes the lookahead search may rescan */
 #define PTR_CAP 512                /* bytes of a JSON pointer in a message */
 #define PROBE_MSG 512              /* bytes kept of a branch's first failure */
 #define VAL_SHOWN 120              /* bytes of a value quoted in a message */
@@ -41,6 +41,7 @@ typedef struct rx {
     size_t nlook, nlook_ok;
     regex_t *look;
     int *look_neg;
+    int *look_anch; /* compiled as "^(...)": tried at one position only */
 } rx;
 
 typedef struct ppat {
@@ -897,6 +898,23 @@ static size_t group_end(const char *p, size_t n, size_t i)
     return n;
 }
 
+/* Whether p[0..n) uses the "^" anchor. */
+static int has_caret(const char *p, size_t n)
+{
+    int cls = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '\\')
+            i++;
+        else if (cls)
+            cls = p[i] != ']';
+        else if (p[i] == '[')
+            cls = 1;
+        else if (p[i] == '^')
+            return 1;
+    }
+    return 0;
+}
+
 static int has_top_alt(const char *p, size_t n)
 {
     int depth = 0, cls = 0;
@@ -919,10 +937,11 @@ static int has_top_alt(const char *p, size_t n)
 }
 
 static int rx_regcomp(const dp_jsonschema *s, xl *x, regex_t *re, const char *p, size_t n,
-                      int flags)
+                      int flags, int anchor)
 {
     dp_buf_clear(&x->out);
-    if (xl_run(x, p, n))
+    if ((anchor && xl_puts(x, &x->out, "^(")) || xl_run(x, p, n) ||
+        (anchor && xl_puts(x, &x->out, ")")))
         return -1;
     locale_t old = s->loc ? uselocale(s->loc) : (locale_t)0;
     int rc = regcomp(re, dp_buf_cstr(&x->out), REG_EXTENDED | flags);
@@ -974,7 +993,7 @@ static int rx_compile(dp_jsonschema *s, rx **out, const char *pat, size_t len, c
         j = e + 1;
     }
     if (!nlook) {
-        if (rx_regcomp(s, &x, &r->body, pat, len, REG_NOSUB))
+        if (rx_regcomp(s, &x, &r->body, pat, len, REG_NOSUB, 0))
             goto fail;
         r->body_ok = 1;
         rc = 0;
@@ -983,7 +1002,8 @@ static int rx_compile(dp_jsonschema *s, rx **out, const char *pat, size_t len, c
     r->anchored = i == 1;
     r->look = dp_arena_calloc(s->arena, nlook, sizeof(*r->look));
     r->look_neg = dp_arena_calloc(s->arena, nlook, sizeof(*r->look_neg));
-    if (!r->look || !r->look_neg) {
+    r->look_anch = dp_arena_calloc(s->arena, nlook, sizeof(*r->look_anch));
+    if (!r->look || !r->look_neg || !r->look_anch) {
         snprintf(why, whysz, "out of memory");
         goto done;
     }
@@ -991,7 +1011,9 @@ static int rx_compile(dp_jsonschema *s, rx **out, const char *pat, size_t len, c
     for (size_t k = 0; k < nlook; k++) {
         size_t e = group_end(pat, len, i);
         r->look_neg[k] = pat[i + 2] == '!';
-        if (rx_regcomp(s, &x, &r->look[k], pat + i + 3, e - i - 3, 0))
+        r->look_anch[k] = !has_caret(pat + i + 3, e - i - 3);
+        if (rx_regcomp(s, &x, &r->look[k], pat + i + 3, e - i - 3,
+                       r->look_anch[k] ? REG_NOSUB : 0, r->look_anch[k]))
             goto fail;
         r->nlook_ok++;
         i = e + 1;
@@ -1000,7 +1022,7 @@ static int rx_compile(dp_jsonschema *s, rx **out, const char *pat, size_t len, c
         snprintf(why, whysz, "'|' after a leading lookahead");
         goto done;
     }
-    if (rx_regcomp(s, &x, &r->body, pat + i, len - i, 0))
+    if (rx_regcomp(s, &x, &r->body, pat + i, len - i, 0, 0))
         goto fail;
     r->body_ok = 1;
     rc = 0;
@@ -1046,8 +1068,9 @@ static int rx_match(const dp_jsonschema *s, const rx *r, const char *str, size_t
     }
     /* Lookaheads: find a start position where the body matches and every
      * lookahead holds; a match that starts at offset 0 of str+p is one at p. */
-    for (size_t p = 0, steps = 0; p <= n; steps++) {
-        if (steps > MAX_LOOKAHEAD_STEPS) {
+    size_t scanned = 0;
+    for (size_t p = 0; p <= n;) {
+        if ((scanned += n - p) > MAX_LOOKAHEAD_SCAN) { /* quadratic on a long string */
             result = DP_ELIMIT;
             goto done;
         }
@@ -1061,7 +1084,8 @@ static int rx_match(const dp_jsonschema *s, const rx *r, const char *str, size_t
             goto done;
         int all = 1;
         for (size_t k = 0; k < r->nlook && all; k++) {
-            long lo = rx_exec(&r->look[k], str + q, n - q, q > 0);
+            /* anchored: a plain exec; else "starts at q" is "leftmost at 0" */
+            long lo = rx_exec(&r->look[k], str + q, n - q, !r->look_anch[k] && q > 0);
             if (lo == -2) {
                 result = DP_ERROR;
                 goto done;
@@ -1256,7 +1280,7 @@ typedef struct cctx {
     jptr where; /* schema location of the node being compiled */
     snode **refs;
     size_t nrefs, caprefs;
-    int resources_walked;
+    int resources_scanned;
 } cctx;
 
 static int cerr(cctx *c, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -1400,6 +1424,95 @@ static int add_pattern(cctx *c, const char *kw, const char *key, const char *pat
     return rc;
 }
 
+/* Registers the $id, $anchor and $dynamicAnchor of node; *base becomes
+ * the base URI inside it. strict: report malformed values (else skip). */
+static int node_ids(cctx *c, json_t *node, const char **base, int strict)
+{
+    dp_jsonschema *s = c->s;
+    char buf[MAX_URI];
+    int rc;
+    json_t *id = json_object_get(node, "$id");
+    if (id && !json_is_string(id))
+        return strict ? kw_err(c, "$id", "%s", "expected a string") : 0;
+    /* draft-07: $ref hides its siblings, $id too */
+    if (id && !(json_object_get(node, "$ref") && !s->modern)) {
+        const char *ids = json_string_value(id);
+        if (uri_resolve(*base, ids, buf, sizeof(buf)))
+            return strict ? kw_err(c, "$id", "%s", "URI too long") : 0;
+        const char *h = strchr(buf, '#');
+        if (ids[0] == '#' && ids[1]) { /* draft-07 location-independent name */
+            if ((rc = register_id(c, buf, node)) && strict)
+                return rc;
+        } else {
+            char *doc = strip_frag(s->arena, buf);
+            if (!doc)
+                return cerr(c, DP_ENOMEM, "-");
+            if ((rc = register_id(c, doc, node)) && strict)
+                return rc;
+            if (h && h[1] && (rc = register_id(c, buf, node)) && strict)
+                return rc;
+            *base = doc;
+        }
+    }
+    static const char *const anchors[] = {"$anchor", "$dynamicAnchor"};
+    for (size_t k = 0; k < 2; k++) {
+        json_t *a = json_object_get(node, anchors[k]);
+        if (!a)
+            continue;
+        if (!json_is_string(a)) {
+            if (strict)
+                return kw_err(c, anchors[k], "%s", "expected a string");
+            continue;
+        }
+        const char *h = strchr(*base, '#');
+        int bl = h ? (int)(h - *base) : (int)strlen(*base);
+        if (snprintf(buf, sizeof(buf), "%.*s#%s", bl, *base, json_string_value(a)) >=
+            (int)sizeof(buf)) {
+            if (strict)
+                return kw_err(c, anchors[k], "%s", "URI too long");
+            continue;
+        }
+        if ((rc = register_id(c, buf, node)) && strict)
+            return rc;
+    }
+    return 0;
+}
+
+/* Keywords whose values are subschemas. */
+static const char *const kw_single[] = {"additionalProperties", "additionalItems", "contains",
+                                        "propertyNames", "not", "if", "then", "else",
+                                        "unevaluatedProperties", "unevaluatedItems"};
+static const char *const kw_maps[] = {"patternProperties", "properties", "definitions", "$defs",
+                                      "dependentSchemas", "dependencies"};
+static const char *const kw_arrays[] = {"allOf", "anyOf", "oneOf", "prefixItems", "items"};
+#define NKW(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Registers the identifiers of a document without compiling it: how names
+ * declared in resources no $ref has reached yet become known. */
+static int scan_ids(cctx *c, json_t *node, const char *base, int depth)
+{
+    if (!json_is_object(node) || depth > MAX_DEPTH || slot_get(c->s, node))
+        return 0;
+    int rc = node_ids(c, node, &base, 0);
+    for (size_t k = 0; !rc && k < NKW(kw_single); k++)
+        rc = scan_ids(c, json_object_get(node, kw_single[k]), base, depth + 1);
+    for (size_t k = 0; !rc && k < NKW(kw_maps); k++) {
+        const char *key;
+        json_t *sub;
+        json_object_foreach(json_object_get(node, kw_maps[k]), key, sub)
+        if (!rc)
+            rc = scan_ids(c, sub, base, depth + 1);
+    }
+    for (size_t k = 0; !rc && k < NKW(kw_arrays); k++) {
+        json_t *v = json_object_get(node, kw_arrays[k]);
+        if (json_is_object(v))
+            rc = scan_ids(c, v, base, depth + 1);
+        for (size_t i = 0; !rc && i < json_array_size(v); i++)
+            rc = scan_ids(c, json_array_get(v, i), base, depth + 1);
+    }
+    return rc;
+}
+
 /* Registers identifiers, checks keywords, compiles patterns and walks the
  * subschemas of one schema node; $ref targets are resolved afterwards. */
 static int walk(cctx *c, json_t *node, const char *base, int depth)
@@ -1424,43 +1537,8 @@ static int walk(cctx *c, json_t *node, const char *base, int depth)
         return cerr(c, DP_ENOMEM, "-");
 
     json_t *ref = json_object_get(node, "$ref");
-    json_t *id = json_object_get(node, "$id");
-    if (id && !json_is_string(id))
-        return kw_err(c, "$id", "%s", "expected a string");
-    if (id && !(ref && !s->modern)) { /* draft-07: $ref hides its siblings, $id too */
-        const char *ids = json_string_value(id);
-        if (uri_resolve(base, ids, buf, sizeof(buf)))
-            return kw_err(c, "$id", "%s", "URI too long");
-        const char *h = strchr(buf, '#');
-        if (ids[0] == '#' && ids[1]) { /* draft-07 location-independent name */
-            if ((rc = register_id(c, buf, node)))
-                return rc;
-        } else {
-            char *doc = strip_frag(s->arena, buf);
-            if (!doc)
-                return cerr(c, DP_ENOMEM, "-");
-            if ((rc = register_id(c, doc, node)))
-                return rc;
-            if (h && h[1] && (rc = register_id(c, buf, node)))
-                return rc;
-            base = doc;
-        }
-    }
-    const char *anchors[] = {"$anchor", "$dynamicAnchor"};
-    for (size_t k = 0; k < 2; k++) {
-        json_t *a = json_object_get(node, anchors[k]);
-        if (!a)
-            continue;
-        if (!json_is_string(a))
-            return kw_err(c, anchors[k], "%s", "expected a string");
-        const char *h = strchr(base, '#');
-        int bl = h ? (int)(h - base) : (int)strlen(base);
-        if (snprintf(buf, sizeof(buf), "%.*s#%s", bl, base, json_string_value(a)) >=
-            (int)sizeof(buf))
-            return kw_err(c, anchors[k], "%s", "URI too long");
-        if ((rc = register_id(c, buf, node)))
-            return rc;
-    }
+    if ((rc = node_ids(c, node, &base, 1)))
+        return rc;
     if (!(sn->base = dp_arena_strdup(s->arena, base)))
         return cerr(c, DP_ENOMEM, "-");
     if (ref) {
@@ -1508,32 +1586,27 @@ static int walk(cctx *c, json_t *node, const char *base, int depth)
         }
     }
 
-    static const char *const single[] = {"additionalProperties", "additionalItems", "contains",
-                                         "propertyNames", "not", "if", "then", "else",
-                                         "unevaluatedProperties", "unevaluatedItems"};
-    for (size_t k = 0; k < sizeof(single) / sizeof(single[0]); k++)
-        if ((v = json_object_get(node, single[k])) &&
-            (rc = walk_kw(c, v, single[k], NULL, base, depth)))
+    for (size_t k = 0; k < NKW(kw_single); k++)
+        if ((v = json_object_get(node, kw_single[k])) &&
+            (rc = walk_kw(c, v, kw_single[k], NULL, base, depth)))
             return rc;
-    static const char *const maps[] = {"properties", "definitions", "$defs", "dependentSchemas",
-                                       "dependencies"};
-    for (size_t k = 0; k < sizeof(maps) / sizeof(maps[0]); k++) {
-        if (!(v = json_object_get(node, maps[k])))
+    for (size_t k = 1; k < NKW(kw_maps); k++) { /* patternProperties: above */
+        if (!(v = json_object_get(node, kw_maps[k])))
             continue;
         if (!json_is_object(v))
-            return kw_err(c, maps[k], "%s", "expected an object");
+            return kw_err(c, kw_maps[k], "%s", "expected an object");
         const char *key;
         json_t *sub;
         json_object_foreach(v, key, sub)
         {
-            if (k == 4 && json_is_array(sub)) /* dependencies: property names */
+            if (!strcmp(kw_maps[k], "dependencies") && json_is_array(sub)) /* property names */
                 continue;
-            if ((rc = walk_kw(c, sub, maps[k], key, base, depth)))
+            if ((rc = walk_kw(c, sub, kw_maps[k], key, base, depth)))
                 return rc;
         }
     }
-    static const char *const arrays[] = {"allOf", "anyOf", "oneOf", "prefixItems", "items"};
-    for (size_t k = 0; k < sizeof(arrays) / sizeof(arrays[0]); k++) {
+    const char *const *arrays = kw_arrays;
+    for (size_t k = 0; k < NKW(kw_arrays); k++) {
         if (!(v = json_object_get(node, arrays[k])))
             continue;
         if (k == 4 && !json_is_array(v)) { /* items: one schema */
@@ -1629,23 +1702,16 @@ static int lookup_uri(cctx *c, const char *uri, json_t **target, char *tbase, si
     return 0;
 }
 
-/* Walks every resource document not walked yet, so identifiers declared
- * inside them become known. */
-static int walk_resources(cctx *c)
+/* Registers the identifiers inside every resource not compiled yet. */
+static int scan_resources(cctx *c)
 {
     const char *key;
     json_t *doc;
-    c->resources_walked = 1;
+    c->resources_scanned = 1;
     json_object_foreach(c->s->resources, key, doc)
     {
         char *uri = strip_frag(c->s->arena, key);
-        if (!uri)
-            return cerr(c, DP_ENOMEM, "-");
-        if (slot_get(c->s, doc))
-            continue;
-        snprintf(c->where.s, sizeof(c->where.s), "%s", uri);
-        c->where.len = strlen(c->where.s);
-        int rc = walk(c, doc, uri, 0);
+        int rc = uri ? scan_ids(c, doc, uri, 0) : cerr(c, DP_ENOMEM, "-");
         if (rc)
             return rc;
     }
@@ -1681,9 +1747,9 @@ static int resolve_refs(cctx *c)
         }
         if (!missing)
             return 0;
-        if (c->resources_walked || json_object_size(c->s->resources) == 0)
+        if (c->resources_scanned || json_object_size(c->s->resources) == 0)
             break;
-        int rc = walk_resources(c); /* a name may be declared inside one */
+        int rc = scan_resources(c); /* a name may be declared inside one */
         if (rc)
             return rc;
     }

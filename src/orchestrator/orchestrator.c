@@ -139,8 +139,6 @@ static void suggest(dp_run *r, dp_error *err)
         /* nothing close: list what the catalog can answer */
         for (size_t i = 0; i < r->kg->nmetrics && i < 8; i++)
             off += (size_t)snprintf(add + off, sizeof(add) - off, "%s%s", i ? ", " : "", r->kg->metrics[i].name);
-        if (off)
-            dp_error_prefix(err, "%s", "");
         size_t l = strlen(err->message);
         snprintf(err->message + l, sizeof(err->message) - l, "; metrics it has include: %s", add);
         return;

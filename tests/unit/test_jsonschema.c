@@ -186,9 +186,9 @@ static void list_json(const char *root, const char *rel, char ***out, size_t *n,
 static json_t *load_file(const char *path)
 {
     json_error_t je;
-    json_t *v = json_load_file(path, 0, &je);
+    json_t *v = json_load_file(path, JSON_ALLOW_NUL, &je);
     if (!v)
-        v = json_load_file(path, JSON_DECODE_INT_AS_REAL, &je);
+        v = json_load_file(path, JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, &je);
     return v;
 }
 
@@ -495,7 +495,23 @@ static void test_patterns(void **state)
     INVALID(pw, "\"abcdef\"");
     INVALID(pw, "\"ab1\"");
     VALID("{\"pattern\":\"(?=b)\\\\w\"}", "\"ab\"");
+    INVALID("{\"pattern\":\"(?=^b)\\\\w\"}", "\"ab\""); /* ^ inside: start of string only */
+    VALID("{\"pattern\":\"(?=^a)\\\\w\"}", "\"ab\"");
     INVALID("{\"pattern\":\"(?!a)[ab]\"}", "\"aa\"");
+    /* long strings: the usual lookahead is cheap, a quadratic one hits the limit */
+    size_t n = 200000;
+    char *big = malloc(n + 3);
+    assert_non_null(big);
+    big[0] = '"';
+    memset(big + 1, 'a', n);
+    big[n + 1] = '"';
+    big[n + 2] = 0;
+    VALID(dbt, big);
+    big[n - 1] = big[n - 2] = '_'; /* ends "__a" */
+    INVALID(dbt, big);
+    assert_int_equal(check("{\"pattern\":\"(?=a*b)a\"}", big, NULL, 0), DP_ELIMIT);
+    free(big);
+
     /* patternProperties and propertyNames use the same engine */
     VALID("{\"patternProperties\":{\"^x-\":{\"type\":\"string\"}},\"additionalProperties\":false}",
           "{\"x-a\":\"s\"}");

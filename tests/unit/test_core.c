@@ -1,0 +1,147 @@
+/* Unit tests: YAML loading with positions, YAML emitting, dates and time
+ * phrases, the SELECT-only SQL check, edit distance. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+#include "doc/emit.h"
+#include "doc/node.h"
+#include "intent/timeparse.h"
+#include "kg/text.h"
+#include "sql/check.h"
+
+static void yaml_positions(void **state)
+{
+    (void)state;
+    dp_arena *a = dp_arena_new(0);
+    dp_node *doc;
+    dp_error err = {0};
+    const char *t = "a: 1\nlist:\n  - x\n  - {k: v}\n";
+    assert_int_equal(dp_yaml_parse(&doc, a, "f.yml", t, strlen(t), &err), 0);
+    assert_string_equal(dp_node_str(doc, "a"), "1");
+    const dp_node *l = dp_node_get(doc, "list");
+    assert_int_equal(l->kind, DP_NODE_SEQ);
+    assert_int_equal(l->n, 2);
+    assert_int_equal(l->items[1]->line, 4);
+    assert_string_equal(dp_node_str(l->items[1], "k"), "v");
+    const char *bad = "a: [1, 2\nb: 3\n";
+    assert_int_equal(dp_yaml_parse(&doc, a, "bad.yml", bad, strlen(bad), &err), DP_EINVALID);
+    assert_non_null(strstr(err.message, "bad.yml:"));
+    const char *dup = "a: 1\na: 2\n";
+    assert_int_equal(dp_yaml_parse(&doc, a, "d.yml", dup, strlen(dup), &err), DP_EINVALID);
+    assert_non_null(strstr(err.message, "d.yml:2:1: duplicate key 'a'"));
+    dp_arena_free(a);
+}
+
+static void yaml_emit_roundtrip(void **state)
+{
+    (void)state;
+    json_t *v = json_pack("{s:s,s:s,s:s,s:i,s:f,s:[s,{s:s}],s:b,s:n,s:s}", "plain", "hello", "num", "1.0", "sql",
+                          "SELECT 1\nFROM t\n", "int", 7, "real", 0.25, "list", "a", "k", "yes", "flag", 1, "none",
+                          "colon", "a: b # c");
+    dp_buf b;
+    dp_buf_init(&b, 0);
+    assert_int_equal(dp_yaml_emit(&b, v), 0);
+    dp_arena *a = dp_arena_new(0);
+    dp_node *doc;
+    dp_error err = {0};
+    assert_int_equal(dp_yaml_parse(&doc, a, "emitted", b.ptr, b.len, &err), 0);
+    assert_string_equal(dp_node_str(doc, "plain"), "hello");
+    assert_string_equal(dp_node_str(doc, "num"), "1.0");
+    assert_false(dp_node_get(doc, "num")->plain); /* quoted: stays a string */
+    assert_string_equal(dp_node_str(doc, "sql"), "SELECT 1\nFROM t\n");
+    assert_string_equal(dp_node_str(dp_node_get(doc, "list")->items[1], "k"), "yes");
+    assert_false(dp_node_get(dp_node_get(doc, "list")->items[1], "k")->plain);
+    assert_string_equal(dp_node_str(doc, "colon"), "a: b # c");
+    assert_true(dp_node_is_null(dp_node_get(doc, "none")));
+    dp_buf_dispose(&b);
+    dp_arena_free(a);
+    json_decref(v);
+}
+
+static const char *range(const char *text, const char *as_of, char *out)
+{
+    dp_arena *a = dp_arena_new(0);
+    dp_tok *t;
+    size_t n;
+    dp_date asof, s, e;
+    dp_date_parse(as_of, &asof);
+    out[0] = 0;
+    if (dp_tokenize(&t, &n, a, NULL, text) == 0)
+        for (size_t i = 0; i < n; i++)
+            if (dp_time_range_at(t, n, i, asof, &s, &e)) {
+                char x[11], y[11];
+                dp_date_format(s, x);
+                dp_date_format(e, y);
+                snprintf(out, 40, "%s..%s", x, y);
+                break;
+            }
+    dp_arena_free(a);
+    return out;
+}
+
+static void time_ranges(void **state)
+{
+    (void)state;
+    char b[48];
+    assert_string_equal(range("revenue in March 2025", "2025-06-10", b), "2025-03-01..2025-04-01");
+    assert_string_equal(range("in Q2 2025", "2025-06-10", b), "2025-04-01..2025-07-01");
+    assert_string_equal(range("spend in 2025", "2026-01-01", b), "2025-01-01..2026-01-01");
+    assert_string_equal(range("the first half of 2025", "2026-01-01", b), "2025-01-01..2025-07-01");
+    assert_string_equal(range("since April", "2025-06-10", b), "2025-04-01..2025-06-11");
+    assert_string_equal(range("between March and May 2025", "2026-01-01", b), "2025-03-01..2025-06-01");
+    /* 2025-06-11 is a Wednesday: the 12 complete weeks before its week */
+    assert_string_equal(range("last 12 weeks", "2025-06-11", b), "2025-03-17..2025-06-09");
+    assert_string_equal(range("year to date", "2025-06-11", b), "2025-01-01..2025-06-12");
+    assert_string_equal(range("in November", "2025-03-01", b), "2024-11-01..2024-12-01");
+    assert_string_equal(range("from 2025-02-03 to 2025-02-10", "2026-01-01", b), "2025-02-03..2025-02-11");
+    assert_string_equal(range("total revenue by region", "2026-01-01", b), "");
+    dp_date d = {2024, 2, 29};
+    assert_int_equal(dp_date_weekday(d), 3); /* Thursday */
+    dp_date m = dp_date_add_months(d, 12);
+    assert_int_equal(m.d, 28);
+}
+
+static void sql_check(void **state)
+{
+    (void)state;
+    dp_error err = {0};
+    assert_int_equal(dp_sql_check_select("WITH a AS (SELECT 1 AS x) SELECT x FROM a", &err), 0);
+    assert_int_equal(dp_sql_check_select("SELECT 1; DROP TABLE t", &err), DP_EINVALID);
+    assert_non_null(strstr(err.message, "one statement"));
+    assert_int_equal(dp_sql_check_select("DELETE FROM t", &err), DP_EINVALID);
+    assert_int_equal(dp_sql_check_select("SELECT * INTO t2 FROM t", &err), DP_EINVALID);
+    assert_int_equal(dp_sql_check_select("SELECT * FROM t FOR UPDATE", &err), DP_EINVALID);
+    assert_int_equal(dp_sql_check_select("SELEC 1", &err), DP_EINVALID);
+    assert_non_null(strstr(err.message, "does not parse"));
+}
+
+static void text_tools(void **state)
+{
+    (void)state;
+    assert_int_equal(dp_edit_distance("revenue", "revenu", 1), 1);
+    assert_int_equal(dp_edit_distance("campaign", "campiagn", 1), 1); /* transposition */
+    assert_true(dp_edit_distance("spend", "trend", 1) > 1);
+    dp_arena *a = dp_arena_new(0);
+    dp_stemmer *st = dp_stemmer_new();
+    dp_tok *t;
+    size_t n;
+    assert_int_equal(dp_tokenize(&t, &n, a, st, "Click-through rates, in the US"), 0);
+    assert_int_equal(n, 7);
+    assert_string_equal(t[2].stem, "rate");
+    assert_int_equal(t[3].punct, ',');
+    assert_true(t[6].is_upper);
+    dp_stemmer_free(st);
+    dp_arena_free(a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(yaml_positions), cmocka_unit_test(yaml_emit_roundtrip), cmocka_unit_test(time_ranges),
+        cmocka_unit_test(sql_check), cmocka_unit_test(text_tools),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
