@@ -70,7 +70,7 @@ struct dp_jsonschema {
     dp_arena *arena;
     snode **slots; /* open addressing on the schema node's address */
     size_t nslots, nused;
-    rx **rxs; /* every pattern, for regfree */
+    void **rxs; /* every pattern (rx *), for regfree */
     size_t nrx, caprx;
     locale_t loc; /* UTF-8 LC_CTYPE for regcomp/regexec, or 0 */
     int modern;   /* 1: 2019-09, 2: 2020-12 ($ref beside its siblings) */
@@ -965,7 +965,7 @@ static int rx_compile(dp_jsonschema *s, rx **out, const char *pat, size_t len, c
     dp_buf_init(&x.out, MAX_ERE);
     x.utf8 = s->loc != 0;
     rx *r = dp_arena_calloc(s->arena, 1, sizeof(*r));
-    if (!r || ptr_push(s->arena, (void ***)&s->rxs, &s->nrx, &s->caprx, r)) {
+    if (!r || ptr_push(s->arena, &s->rxs, &s->nrx, &s->caprx, r)) {
         snprintf(why, whysz, "out of memory");
         goto done;
     }
@@ -1278,7 +1278,7 @@ typedef struct cctx {
     dp_jsonschema *s;
     dp_error *err;
     jptr where; /* schema location of the node being compiled */
-    snode **refs;
+    void **refs; /* every snode with a $ref */
     size_t nrefs, caprefs;
     int resources_scanned;
 } cctx;
@@ -1547,7 +1547,7 @@ static int walk(cctx *c, json_t *node, const char *base, int depth)
         if (uri_resolve(base, json_string_value(ref), buf, sizeof(buf)))
             return kw_err(c, "$ref", "%s", "URI too long");
         if (!(sn->ref_uri = dp_arena_strdup(s->arena, buf)) ||
-            ptr_push(s->arena, (void ***)&c->refs, &c->nrefs, &c->caprefs, sn))
+            ptr_push(s->arena, &c->refs, &c->nrefs, &c->caprefs, sn))
             return cerr(c, DP_ENOMEM, "-");
     }
     if (json_object_get(node, "$recursiveRef") || json_object_get(node, "$dynamicRef"))
@@ -1605,9 +1605,8 @@ static int walk(cctx *c, json_t *node, const char *base, int depth)
                 return rc;
         }
     }
-    const char *const *arrays = kw_arrays;
     for (size_t k = 0; k < NKW(kw_arrays); k++) {
-        if (!(v = json_object_get(node, arrays[k])))
+        if (!(v = json_object_get(node, kw_arrays[k])))
             continue;
         if (k == 4 && !json_is_array(v)) { /* items: one schema */
             if ((rc = walk_kw(c, v, "items", NULL, base, depth)))
@@ -1615,11 +1614,11 @@ static int walk(cctx *c, json_t *node, const char *base, int depth)
             continue;
         }
         if (!json_is_array(v) || (k < 3 && json_array_size(v) == 0))
-            return kw_err(c, arrays[k], "%s", "expected a non-empty array of schemas");
+            return kw_err(c, kw_arrays[k], "%s", "expected a non-empty array of schemas");
         for (size_t i = 0; i < json_array_size(v); i++) {
             char idx[32];
             snprintf(idx, sizeof(idx), "%zu", i);
-            if ((rc = walk_kw(c, json_array_get(v, i), arrays[k], idx, base, depth)))
+            if ((rc = walk_kw(c, json_array_get(v, i), kw_arrays[k], idx, base, depth)))
                 return rc;
         }
     }
@@ -1754,13 +1753,13 @@ static int resolve_refs(cctx *c)
             return rc;
     }
     for (size_t i = 0; i < c->nrefs; i++) {
-        if (c->refs[i]->ref)
+        const snode *sn = c->refs[i];
+        if (sn->ref)
             continue;
-        snprintf(c->where.s, sizeof(c->where.s), "%s/$ref", c->refs[i]->where);
+        snprintf(c->where.s, sizeof(c->where.s), "%s/$ref", sn->where);
         c->where.len = strlen(c->where.s);
-        return cerr(c, DP_EINVALID, "cannot resolve $ref '%.300s'%s", c->refs[i]->ref_uri,
-                    strncmp(c->refs[i]->ref_uri, "http", 4) ? ""
-                                                            : " (other documents are not fetched)");
+        return cerr(c, DP_EINVALID, "cannot resolve $ref '%.300s'%s", sn->ref_uri,
+                    strncmp(sn->ref_uri, "http", 4) ? "" : " (other documents are not fetched)");
     }
     return 0;
 }

@@ -132,7 +132,9 @@ static void suggest(dp_run *r, dp_error *err)
             json_array_append_new(sug, json_pack("{s:s,s:f}", "name", hits[k].name, "score", hits[k].score));
             off += (size_t)snprintf(add + off, sizeof(add) - off, "%s%s", off ? ", " : "", hits[k].name);
         }
-        dp_run_decision(r, "closest catalog entries to '%s': %s", r->intent.missing[i], n ? json_dumps(sug, JSON_COMPACT) : "none");
+        char *list = n ? json_dumps(sug, JSON_COMPACT) : NULL;
+        dp_run_decision(r, "closest catalog entries to '%s': %s", r->intent.missing[i], list ? list : "none");
+        free(list);
         json_decref(sug);
     }
     if (!off) {
