@@ -2,6 +2,7 @@
 #include "discovery/discovery.h"
 #include "intent/timeparse.h"
 #include "catalog/bind.h"
+#include "kg/vindex.h"
 #include "util/error.h"
 #include <math.h>
 #include <stdio.h>
@@ -204,9 +205,73 @@ static void add_joins(dp_discovery *d, const dp_kg *kg, const dp_model *from, co
     }
 }
 
-int dp_discover(dp_discovery *d, const dp_kg *kg, const dp_intent *in, dp_arena *a, dp_popularity_fn pop,
+/* Can every dataset of metric m reach every entity the request groups by? */
+static int metric_reaches_groups(const dp_kg *kg, const dp_metric *m, const dp_intent *in)
+{
+    const dp_model *mm[DP_PLAN_MAX];
+    size_t n = dp_metric_models(kg, m, mm, DP_PLAN_MAX, 0);
+    for (size_t g = 0; g < in->ngroups; g++) {
+        if (!in->groups[g].is_entity)
+            continue;
+        const dp_model *home = dp_kg_entity_home(kg, in->groups[g].entity);
+        for (size_t i = 0; i < n; i++) {
+            dp_path p;
+            int amb;
+            if (!dp_kg_model_entity(mm[i], in->groups[g].entity) &&
+                (!home || dp_join_path(&p, kg, mm[i], home, &amb) != 0))
+                return 0;
+        }
+    }
+    return 1;
+}
+
+/* A metric named in words that cannot be grouped as asked ("clicks" per user
+ * and product when clicks are ad clicks) is replaced by the closest metric,
+ * by semantic search over the phrase and the groupings, that can. */
+static void fit_metrics_to_groups(const dp_kg *kg, dp_intent *in, dp_arena *a, json_t *decisions)
+{
+    for (size_t i = 0; i < in->nmetrics; i++) {
+        const dp_metric *m = in->metrics[i];
+        if (metric_reaches_groups(kg, m, in))
+            continue;
+        const char *phrase = m->name;
+        for (size_t k = 0; k < in->nnotes; k++)
+            if (!strcmp(in->notes[k].kind, "metric") && in->notes[k].target && !strcmp(in->notes[k].target, m->name))
+                phrase = in->notes[k].text;
+        const char *query = phrase;
+        for (size_t g = 0; g < in->ngroups; g++)
+            if (in->groups[g].is_entity)
+                query = dp_arena_printf(a, "%s %s", query, in->groups[g].entity);
+        dp_vhit hits[16];
+        size_t n = dp_vindex_search(kg, query, hits, 16, 1 << DP_DOC_METRIC);
+        for (size_t h = 0; h < n; h++) {
+            const dp_metric *alt = hits[h].metric;
+            int dup = 0;
+            for (size_t j = 0; j < in->nmetrics; j++)
+                dup |= in->metrics[j] == alt;
+            if (!alt || dup || !metric_reaches_groups(kg, alt, in))
+                continue;
+            if (decisions)
+                json_array_append_new(decisions, json_sprintf("'%s' read as metric %s, whose data cannot be grouped as asked; chose %s (semantic score %.2f) instead",
+                                                              phrase, m->name, alt->name, hits[h].score));
+            in->metrics[i] = alt;
+            if (in->order_metric == m)
+                in->order_metric = alt;
+            for (size_t k = 0; k < in->nnotes; k++)
+                if (!strcmp(in->notes[k].kind, "metric") && in->notes[k].target && !strcmp(in->notes[k].target, m->name)) {
+                    in->notes[k].target = alt->name;
+                    in->notes[k].source = "semantic search (grouping)";
+                    in->notes[k].confidence = hits[h].score;
+                }
+            break;
+        }
+    }
+}
+
+int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp_popularity_fn pop,
                 void *pl, json_t *decisions, unsigned *kgq, dp_error *err)
 {
+    fit_metrics_to_groups(kg, in, a, decisions);
     memset(d, 0, sizeof(*d));
     d->joins = json_array();
     d->semantic = json_array();

@@ -65,7 +65,7 @@ typedef int (*dp_popularity_fn)(void *payload, const char *dataset, double *out)
 
 /* Resolves and ranks; DP_ECLARIFY when a dimension or filter cannot be
  * reached from the metrics' datasets. */
-int dp_discover(dp_discovery *out, const dp_kg *kg, const dp_intent *in, dp_arena *a,
+int dp_discover(dp_discovery *out, const dp_kg *kg, dp_intent *in, dp_arena *a,
                 dp_popularity_fn pop, void *pop_payload, json_t *decisions, unsigned *kgq,
                 dp_error *err);
 

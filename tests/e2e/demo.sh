@@ -29,7 +29,8 @@ PY
 for req in "Daily sales by region and product category" \
   "Customer 360 table: for each customer, orders, revenue, average order value, last order date, open support tickets and average satisfaction" \
   "Revenue per day by customer region for the app channel in June 2025" \
-  "top 10 products by units sold"; do
+  "top 10 products by units sold" \
+  "Recommendation features per user and product: views, clicks, add to carts, purchases and average rating"; do
   expect_rc 0 "showcase: $req" -- "$DPGEN" generate --format json "$req"
 done
 expect_rc 0 "markdown" -- "$DPGEN" generate --format markdown "$SEED"
