@@ -31,6 +31,7 @@ static int mkdirs(const char *path)
 static const char *schema =
     "PRAGMA journal_mode=WAL;"
     "CREATE TABLE IF NOT EXISTS profiles(key TEXT PRIMARY KEY, json TEXT NOT NULL, created_at TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS source_checks(key TEXT PRIMARY KEY, json TEXT NOT NULL, created_at TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS runs(run_id TEXT PRIMARY KEY, created_at TEXT NOT NULL, request TEXT NOT NULL,"
     " status TEXT NOT NULL, product TEXT, ms REAL, message TEXT);"
     "CREATE TABLE IF NOT EXISTS product_datasets(product TEXT NOT NULL, dataset TEXT NOT NULL, run_id TEXT NOT NULL,"
@@ -134,6 +135,29 @@ int dp_state_profile_put(dp_state *s, const char *key, const char *json, dp_erro
     now_iso(now);
     const char *v[] = {key, json, now};
     return exec_bind(s, "INSERT OR REPLACE INTO profiles(key, json, created_at) VALUES (?, ?, ?)", v, 3, 0, 0, err);
+}
+
+char *dp_state_check_get(dp_state *s, const char *key)
+{
+    sqlite3_stmt *st = NULL;
+    char *out = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT json FROM source_checks WHERE key = ?", -1, &st, NULL) != SQLITE_OK)
+        return NULL;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const char *j = (const char *)sqlite3_column_text(st, 0);
+        out = j ? strdup(j) : NULL;
+    }
+    sqlite3_finalize(st);
+    return out;
+}
+
+int dp_state_check_put(dp_state *s, const char *key, const char *json, dp_error *err)
+{
+    char now[32];
+    now_iso(now);
+    const char *v[] = {key, json, now};
+    return exec_bind(s, "INSERT OR REPLACE INTO source_checks(key, json, created_at) VALUES (?, ?, ?)", v, 3, 0, 0, err);
 }
 
 int dp_state_record_run(dp_state *s, const char *run_id, const char *request, const char *status, const char *product,

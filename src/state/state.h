@@ -19,6 +19,11 @@ const char *dp_state_path(const dp_state *s);
 char *dp_state_profile_get(dp_state *s, const char *key);
 int dp_state_profile_put(dp_state *s, const char *key, const char *json, dp_error *err);
 
+/* Results of rules on source data, keyed by database fingerprint and SQL:
+ * the inputs only change when the database file does. */
+char *dp_state_check_get(dp_state *s, const char *key);
+int dp_state_check_put(dp_state *s, const char *key, const char *json, dp_error *err);
+
 /* Records a finished run; products also record datasets and rules. */
 int dp_state_record_run(dp_state *s, const char *run_id, const char *request, const char *status,
                         const char *product, double ms, const char *message, dp_error *err);
