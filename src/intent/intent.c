@@ -26,6 +26,7 @@ typedef struct parser {
     int conf_n;
     unsigned *kgq;
     dp_error *err;
+    size_t rank_at; /* token after which the ranking metric is named */
 } parser;
 
 /* Report framing and filler: ignored without lowering confidence. Only
@@ -109,9 +110,11 @@ static void mark(parser *p, size_t i, size_t len, int how)
         p->used[k] = how;
 }
 
-static void add_metric(parser *p, const dp_metric *m)
+static void add_metric(parser *p, const dp_metric *m, size_t at)
 {
     dp_intent *in = p->in;
+    if (in->limit > 0 && !in->order_metric && at > p->rank_at)
+        in->order_metric = m;
     for (size_t i = 0; i < in->nmetrics; i++)
         if (in->metrics[i] == m)
             return;
@@ -274,6 +277,9 @@ static const char *target_name(parser *p, const dp_lex_entry *e)
 static int prev_is_join(parser *p, size_t i)
 {
     /* the word before is "and", "or" or a comma, after a value match */
+    while (i > 0 && (!strcmp(p->t[i - 1].low, "the") || !strcmp(p->t[i - 1].low, "in") ||
+                     !strcmp(p->t[i - 1].low, "for") || !strcmp(p->t[i - 1].low, "on")))
+        i--;
     if (i == 0)
         return 0;
     const dp_tok *t = &p->t[i - 1];
@@ -315,20 +321,26 @@ static void parse_ranking(parser *p, dp_date as_of)
                     !strcmp(x, "biggest") || !strcmp(x, "top")) {
                     desc = 1;
                     mark(p, j, 1, U_PATTERN);
+                    p->rank_at = j;
                     break;
                 }
                 if (!strcmp(x, "lowest") || !strcmp(x, "least") || !strcmp(x, "fewest") || !strcmp(x, "smallest") ||
                     !strcmp(x, "worst")) {
                     desc = 0;
                     mark(p, j, 1, U_PATTERN);
+                    p->rank_at = j;
                     break;
                 }
             }
             if (desc == 2)
                 continue;
         }
+        size_t sup_at = p->rank_at;
         p->in->limit = num;
         p->in->order_desc = desc;
+        p->rank_at = num_at > i ? num_at : i;
+        if (sup_at > p->rank_at)
+            p->rank_at = sup_at;
         mark(p, i, 1, U_PATTERN);
         mark(p, num_at, 1, U_PATTERN);
         /* the ranked thing right after the number is grouped by */
@@ -354,6 +366,36 @@ static void parse_ranking(parser *p, dp_date as_of)
             mark(p, j, len, U_MATCH);
         }
         return;
+    }
+}
+
+/* Report framing: "a view of", "a report on", "a dashboard table of" are
+ * consumed before catalog phrases, so their nouns never become metrics. */
+static void parse_framing(parser *p)
+{
+    static const char *nouns[] = {"view", "report", "dashboard", "table", "breakdown", "summary", "overview",
+                                  "chart", "list", "analysis", "extract", "dataset", "snapshot", NULL};
+    for (size_t i = 0; i < p->n; i++) {
+        if (strcmp(p->t[i].low, "a") && strcmp(p->t[i].low, "an") && strcmp(p->t[i].low, "the"))
+            continue;
+        size_t j = i + 1, nn = 0;
+        while (j < p->n && nn < 4) {
+            int hit = 0;
+            for (int k = 0; nouns[k] && !hit; k++)
+                hit = !strcmp(p->t[j].low, nouns[k]);
+            if (!hit)
+                break;
+            j++;
+            nn++;
+        }
+        if (!nn || j >= p->n)
+            continue;
+        const char *w = p->t[j].low;
+        if (!strcmp(w, "of") || !strcmp(w, "on") || !strcmp(w, "with") || !strcmp(w, "showing") || !strcmp(w, "for") ||
+            !strcmp(w, "about") || !strcmp(w, "that") || p->t[j].punct == ':') {
+            mark(p, i, j - i + (p->t[j].punct != ':' && strcmp(w, "for") ? 1 : 0), U_NOISE);
+            i = j;
+        }
     }
 }
 
@@ -424,6 +466,8 @@ static void parse_phrases(parser *p)
                 mode = MODE_NONE;
             continue;
         }
+        if (p->used[i] == U_MATCH || p->used[i] == U_NOISE) /* placed already, or framing */
+            continue;
         if (t->punct) {
             if (t->punct != ',' && t->punct != '&' && t->punct != '/')
                 mode = MODE_NONE;
@@ -497,7 +541,7 @@ static void parse_phrases(parser *p)
             mode = MODE_FILTER;
         } else if (metric) {
             const dp_lex_match *mm = first_of(m, nm, DP_LEX_METRIC, len);
-            add_metric(p, mm->e->metric);
+            add_metric(p, mm->e->metric, i);
             note(p, span_text(p, i, len), "metric", mm->e->metric->name, mm->e->source, mm->fuzzy ? 0.8 : mm->e->conf);
             mode = MODE_NONE;
         } else if (dim || ent) {
@@ -647,7 +691,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     char asb[11];
     dp_date_format(as_of, asb);
     in->as_of = dp_arena_strdup(a, asb);
-    parser p = {kg, a, in, NULL, 0, NULL, NULL, NULL, 0, 0, kgq, err};
+    parser p = {kg, a, in, NULL, 0, NULL, NULL, NULL, 0, 0, kgq, err, 0};
     dp_stemmer *st = dp_stemmer_new();
     if (!st)
         return dp_error_set(err, DP_ENOMEM, "cannot create the stemmer");
@@ -661,15 +705,17 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     p.kind = dp_arena_calloc(a, p.n + 1, sizeof(int));
     if (!p.used || !p.kind)
         return dp_error_set(err, DP_ENOMEM, "out of memory");
+    parse_framing(&p);
     parse_time(&p, as_of);
     parse_ranking(&p, as_of);
     parse_phrases(&p);
     compute_kinds(&p);
     classify_unplaced(&p);
 
-    /* ranking metric: "top 5 campaigns by revenue" orders by the metric
-     * named after the ranked thing, else the first metric */
-    if (in->limit > 0 && in->nmetrics)
+    /* ranking metric: the first metric named after the ranking words ("top 5
+     * campaigns by revenue", "which 3 carriers had the lowest cost"), else
+     * the first metric */
+    if (in->limit > 0 && in->nmetrics && !in->order_metric)
         in->order_metric = in->metrics[0];
 
     /* a request naming a dataset and no metric asks for the dataset's metrics */
@@ -680,7 +726,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
                 const dp_metric *m = &kg->metrics[k];
                 const dp_measure *me = m->type == DP_METRIC_SIMPLE ? dp_kg_measure(kg, m->measure.name) : NULL;
                 if (me && me->model == mo)
-                    add_metric(&p, m);
+                    add_metric(&p, m, 0);
             }
         }
         if (in->nmetrics)

@@ -1,5 +1,6 @@
 /* Phrase index over the knowledge graph. */
 #include "kg/lexicon.h"
+#include "util/embedded.h"
 #include "util/error.h"
 #include <ctype.h>
 #include <stdint.h>
@@ -199,6 +200,10 @@ static int add_description_synonyms(dp_lexicon *lx, dp_lex_entry proto, const ch
             return -1;
         break;
     }
+    /* a parenthesised list may enumerate parts rather than name the metric:
+     * it only wins where nothing better matches */
+    proto.conf = 0.7;
+    proto.source = "description list";
     const char *open = strchr(desc, '(');
     while (open) {
         const char *close = strchr(open, ')');
@@ -246,8 +251,97 @@ static int build_metrics(dp_lexicon *lx, const dp_kg *kg)
     return 0;
 }
 
+/* World knowledge, not business knowledge: country names, demonyms and
+ * ISO codes (share/countries.tsv), so "French customers" finds FR in a column
+ * of ISO codes and "DE" finds Germany in a column of names. */
+typedef struct country {
+    const char *f[5]; /* iso2, iso3, name, demonym, aliases */
+} country;
+
+static size_t load_countries(dp_arena *a, country **out)
+{
+    size_t len;
+    const char *txt = dp_embedded_find("countries.tsv", &len);
+    size_t n = 0, cap = 0;
+    country *arr = NULL;
+    if (!txt)
+        return 0;
+    char *copy = dp_arena_strndup(a, txt, len);
+    for (char *line = copy; line && *line;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = 0;
+        if (*line && *line != '#') {
+            country c = {{0}};
+            char *f = line;
+            for (int k = 0; k < 5 && f; k++) {
+                char *tab = strchr(f, '\t');
+                if (tab)
+                    *tab = 0;
+                c.f[k] = f;
+                f = tab ? tab + 1 : NULL;
+            }
+            if (c.f[0] && c.f[2] && DP_VEC_PUSH(a, arr, n, cap, c))
+                return 0;
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    *out = arr;
+    return n;
+}
+
+static const country *find_country(const country *cs, size_t n, const char *v, int *field)
+{
+    for (size_t i = 0; i < n; i++)
+        for (int k = 0; k < 3; k++)
+            if (cs[i].f[k] && (k < 2 ? !strcmp(cs[i].f[k], v) : !strcasecmp(cs[i].f[k], v))) {
+                *field = k;
+                return &cs[i];
+            }
+    return NULL;
+}
+
+static int add_country_names(dp_lexicon *lx, const dp_model *m, const dp_dimension *d, const country *cs, size_t ncs)
+{
+    const dp_col_profile *pr = &d->column->prof;
+    size_t hits = 0;
+    int field = -1;
+    for (size_t k = 0; k < pr->ntop; k++) {
+        int f;
+        if (find_country(cs, ncs, pr->top_values[k], &f)) {
+            hits++;
+            field = f;
+        }
+    }
+    if (!pr->ntop || hits * 2 < pr->ntop || hits < 2)
+        return 0; /* not a country column */
+    for (size_t k = 0; k < pr->ntop; k++) {
+        int f;
+        const country *c = find_country(cs, ncs, pr->top_values[k], &f);
+        if (!c)
+            continue;
+        dp_lex_entry pv = {.kind = DP_LEX_VALUE, .model = m, .dim = d, .value = pr->top_values[k],
+                           .source = "world knowledge (country)", .conf = 0.9};
+        for (int j = 0; j < 5; j++) {
+            if (!c->f[j] || !*c->f[j] || j == field)
+                continue;
+            pv.case_sensitive = j < 2; /* codes only in capitals: "IN" is not "in" */
+            if (j == 4) {
+                if (add_list(lx, pv, c->f[j], strlen(c->f[j])))
+                    return -1;
+            } else if (add(lx, pv, c->f[j])) {
+                return -1;
+            }
+        }
+    }
+    (void)field;
+    return 0;
+}
+
 static int build_models(dp_lexicon *lx, const dp_kg *kg)
 {
+    country *cs = NULL;
+    size_t ncs = load_countries(lx->a, &cs);
     for (size_t i = 0; i < kg->nmodels; i++) {
         const dp_model *m = &kg->models[i];
         dp_lex_entry p = {.kind = DP_LEX_MODEL, .model = m, .source = "name", .conf = 0.8};
@@ -297,6 +391,8 @@ static int build_models(dp_lexicon *lx, const dp_kg *kg)
             const dp_column *c = d->column;
             if (d->type != DP_DIM_CATEGORICAL || !c || !c->prof.ntop)
                 continue;
+            if (ncs && add_country_names(lx, m, d, cs, ncs))
+                return -1;
             for (size_t k = 0; k < c->prof.ntop; k++) {
                 const char *v = c->prof.top_values[k];
                 if (strlen(v) > 80)
@@ -438,7 +534,9 @@ static int by_len_desc(const void *a, const void *b)
     const dp_lex_match *x = a, *y = b;
     if (x->len != y->len)
         return x->len < y->len ? 1 : -1;
-    return x->fuzzy - y->fuzzy;
+    if (x->fuzzy != y->fuzzy)
+        return x->fuzzy - y->fuzzy;
+    return x->e->conf < y->e->conf ? 1 : x->e->conf > y->e->conf ? -1 : 0;
 }
 
 size_t dp_lexicon_match(const dp_lexicon *lx, const dp_tok *toks, size_t n, size_t i,
@@ -461,7 +559,7 @@ size_t dp_lexicon_match(const dp_lexicon *lx, const dp_tok *toks, size_t n, size
             const bucket *c = &lx->table[s];
             if (!c->stem || c->stem[0] != toks[i].low[0] || strlen(c->stem) < 4)
                 continue;
-            if (dp_edit_distance(toks[i].stem, c->stem, 1) <= 1 || dp_edit_distance(toks[i].low, c->stem, 2) <= 1)
+            if (dp_edit_distance(toks[i].stem, c->stem, 1) <= 1 || dp_edit_distance(toks[i].low, c->stem, 2) <= 2)
                 cnt = try_bucket(lx, c, toks, n, i, out, cnt, max);
         }
     }
