@@ -1,0 +1,238 @@
+/* Table-driven intent tests over three catalogs the code knows nothing of
+ * (the demo's marketing/commerce/support world, HR, logistics): request ->
+ * structured intent, including typos, casing, framing, countries, ranges,
+ * ranking and requests that must be refused (clarify). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "dpgen/dpgen.h"
+
+typedef struct icase {
+    const char *catalog; /* demo, hr, logistics */
+    const char *request;
+    int clarify;         /* 1: must be refused */
+    const char *metrics; /* comma list, in order */
+    const char *groups;  /* comma list: entity names or dimension names (model.dim) */
+    const char *grain;   /* NULL: none */
+    const char *range;   /* "start..end" or NULL */
+    const char *filters; /* "model.dim=v1|v2;..." first candidate, or NULL */
+    const char *order;   /* "metric desc 5" or NULL */
+} icase;
+
+static const icase cases[] = {
+    /* demo: marketing */
+    {"demo", "Create a weekly marketing performance report with CTR, CVR, CPA, and ROAS for each campaign.", 0,
+     "ctr,cvr,cpa,roas", "campaign", "week", NULL, NULL, NULL},
+    {"demo", "show me clcks and impresions by device", 0, "clicks,impressions", "marketing_events.device", NULL, NULL, NULL, NULL},
+    {"demo", "I need a view of CTR split by channel", 0, "ctr", "marketing_campaigns.channel", NULL, NULL, NULL, NULL},
+    {"demo", "which 3 campaigns had the lowest ROAS", 0, "roas", "campaign", NULL, NULL, NULL, "roas asc 3"},
+    {"demo", "WEEKLY ROAS IN THE FIRST HALF OF 2025 FOR SEARCH AND SOCIAL CAMPAIGNS", 0, "roas", "", "week",
+     "2025-01-01..2025-07-01", "marketing_campaigns.channel=search|social", NULL},
+    {"demo", "How much did we spend on mobile since April?", 0, "spend", "", NULL, "2025-04-01..2025-07-16",
+     "marketing_events.device=mobile", NULL},
+    {"demo", "ad spend by country last 12 weeks", 0, "spend", "marketing_events.country", NULL, "2025-04-21..2025-07-14", NULL, NULL},
+    {"demo", "Monthly customer lifetime value by campaign", 1, NULL, NULL, NULL, NULL, NULL, NULL},
+    /* demo: commerce and support */
+    {"demo", "French customers revenue by month", 0, "revenue", "", "month", NULL, "marketing_events.country=FR", NULL},
+    {"demo", "Average order value for enterprise customers by quarter", 0, "average_order_value", "", "quarter", NULL,
+     "customers.segment=enterprise", NULL},
+    {"demo", "GMV per category year to date", 0, "revenue", "products.category", NULL, "2025-01-01..2025-07-16", NULL, NULL},
+    {"demo", "bottom 10 products by units sold", 0, "units_sold", "product", NULL, NULL, NULL, "units_sold asc 10"},
+    {"demo", "views and purchases per product", 0, "product_views,purchases", "product", NULL, NULL, NULL, NULL},
+    {"demo", "Monthly inventory turnover by warehouse", 1, NULL, NULL, NULL, NULL, NULL, NULL},
+    /* hr */
+    {"hr", "Monthly headcount by department", 0, "headcount", "department", "month", NULL, NULL, NULL},
+    {"hr", "average salary per division", 0, "avg_salary", "departments.division", NULL, NULL, NULL, NULL},
+    {"hr", "Total absence days by reason each quarter in 2025", 0, "absence_days", "absences.reason", "quarter",
+     "2025-01-01..2026-01-01", NULL, NULL},
+    {"hr", "Top 5 departments by overtime hours", 0, "overtime_hours", "department", NULL, NULL, NULL, "overtime_hours desc 5"},
+    {"hr", "atrition rate by job level", 0, "attrition_rate", "employees.job_level", NULL, NULL, NULL, NULL},
+    {"hr", "Employee engagement survey score by manager", 1, NULL, NULL, NULL, NULL, NULL, NULL},
+    /* logistics */
+    {"logistics", "Weekly on-time delivery rate by carrier", 0, "on_time_delivery_rate", "carrier", "week", NULL, NULL, NULL},
+    {"logistics", "OTD and shipping cost per carrier type between March and May 2025", 0, "on_time_delivery_rate,shipping_cost",
+     "carriers.carrier_type", NULL, "2025-03-01..2025-06-01", NULL, NULL},
+    {"logistics", "which 3 carriers had the highest cost per shipment", 0, "cost_per_shipment", "carrier", NULL, NULL, NULL,
+     "cost_per_shipment desc 3"},
+    {"logistics", "Fuel consumption per truck by route", 1, NULL, NULL, NULL, NULL, NULL, NULL},
+};
+
+typedef struct world {
+    char dir[64];
+    dp_catalog *cat[3];
+} world;
+
+static const char *names[] = {"demo", "hr", "logistics"};
+
+static int setup(void **state)
+{
+    world *w = calloc(1, sizeof(*w));
+    const char *src = getenv("DP_SOURCE_DIR") ? getenv("DP_SOURCE_DIR") : DP_SOURCE_DIR;
+    snprintf(w->dir, sizeof(w->dir), "/tmp/dpgen-intent-XXXXXX");
+    if (!mkdtemp(w->dir))
+        return -1;
+    for (int i = 0; i < 3; i++) {
+        char sql[1024], db[256], models[1024], gloss[1024];
+        dp_error err = {0};
+        if (i == 0) {
+            snprintf(sql, sizeof(sql), "%s/catalog/demo/generate.sql", src);
+            snprintf(models, sizeof(models), "%s/catalog/demo/semantic_models.yml", src);
+            snprintf(gloss, sizeof(gloss), "%s/catalog/demo/glossary.yml", src);
+        } else {
+            snprintf(sql, sizeof(sql), "%s/tests/data/%s/data.sql", src, names[i]);
+            snprintf(models, sizeof(models), "%s/tests/data/%s/semantic_models.yml", src, names[i]);
+            snprintf(gloss, sizeof(gloss), "%s/tests/data/%s/glossary.yml", src, names[i]);
+        }
+        snprintf(db, sizeof(db), "%s/%s.duckdb", w->dir, names[i]);
+        if (dp_db_build(db, sql, i == 0 ? 0.02 : 1.0, &err)) {
+            fprintf(stderr, "build %s: %s\n", names[i], err.message);
+            return -1;
+        }
+        dp_catalog_options co = DP_CATALOG_OPTIONS_INIT;
+        co.db_path = db;
+        co.models_path = models;
+        co.glossary_path = gloss;
+        co.no_state = 1;
+        if (dp_catalog_open(&w->cat[i], &co, &err)) {
+            fprintf(stderr, "open %s: %s\n", names[i], err.message);
+            return -1;
+        }
+    }
+    *state = w;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    world *w = *state;
+    char cmd[128];
+    for (int i = 0; i < 3; i++)
+        dp_catalog_free(w->cat[i]);
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", w->dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", w->dir);
+    free(w);
+    return 0;
+}
+
+/* "a,b" == JSON array of strings (in order) */
+static int list_eq(json_t *arr, const char *want, char *got, size_t n)
+{
+    size_t i, off = 0;
+    json_t *v;
+    got[0] = 0;
+    json_array_foreach(arr, i, v) off += (size_t)snprintf(got + off, n - off, "%s%s", i ? "," : "", json_string_value(v));
+    return !strcmp(got, want);
+}
+
+static void one(world *w, const icase *c)
+{
+    int ci = !strcmp(c->catalog, "demo") ? 0 : !strcmp(c->catalog, "hr") ? 1 : 2;
+    dp_generate_options go = DP_GENERATE_OPTIONS_INIT;
+    go.intent_only = 1;
+    go.as_of = "2025-07-15";
+    go.record = 0;
+    dp_result *res = NULL;
+    dp_error err = {0};
+    int rc = dp_generate(&res, w->cat[ci], c->request, &go, &err);
+    json_t *in = json_loads(dp_result_intent_json(res), 0, NULL);
+    char got[1024];
+    if (c->clarify) {
+        if (rc != DP_ECLARIFY)
+            fail_msg("%s: expected a refusal, got rc %d", c->request, rc);
+        assert_true(json_array_size(json_object_get(in, "not_found")) > 0);
+        assert_true(strlen(err.message) > 10);
+        goto done;
+    }
+    if (rc)
+        fail_msg("%s: rc %d: %s", c->request, rc, err.message);
+    if (!list_eq(json_object_get(in, "metrics"), c->metrics, got, sizeof(got)))
+        fail_msg("%s: metrics %s, want %s", c->request, got, c->metrics);
+    /* groups: entity, else first dimension candidate */
+    json_t *gs = json_array(), *g;
+    size_t i;
+    json_array_foreach(json_object_get(in, "dimensions"), i, g) {
+        json_t *cand = json_object_get(g, "dimension_candidates");
+        json_array_append_new(gs, json_string(cand ? json_string_value(json_array_get(cand, 0))
+                                                   : json_string_value(json_object_get(g, "entity"))));
+    }
+    if (!list_eq(gs, c->groups, got, sizeof(got)))
+        fail_msg("%s: groups %s, want %s", c->request, got, c->groups);
+    json_decref(gs);
+    const char *grain = json_string_value(json_object_get(in, "time_grain"));
+    if ((c->grain || grain) && (!c->grain || !grain || strcmp(c->grain, grain)))
+        fail_msg("%s: grain %s, want %s", c->request, grain ? grain : "none", c->grain ? c->grain : "none");
+    json_t *tr = json_object_get(in, "time_range");
+    char range[64] = "";
+    if (json_is_object(tr))
+        snprintf(range, sizeof(range), "%s..%s", json_string_value(json_object_get(tr, "start")),
+                 json_string_value(json_object_get(tr, "end")));
+    if (strcmp(range, c->range ? c->range : ""))
+        fail_msg("%s: range %s, want %s", c->request, range, c->range ? c->range : "none");
+    char filters[512] = "";
+    size_t off = 0;
+    json_array_foreach(json_object_get(in, "filters"), i, g) {
+        off += (size_t)snprintf(filters + off, sizeof(filters) - off, "%s%s=", i ? ";" : "",
+                                json_string_value(json_array_get(json_object_get(g, "dimension_candidates"), 0)));
+        size_t k;
+        json_t *v;
+        json_array_foreach(json_object_get(g, "values"), k, v) off +=
+            (size_t)snprintf(filters + off, sizeof(filters) - off, "%s%s", k ? "|" : "", json_string_value(v));
+    }
+    if (strcmp(filters, c->filters ? c->filters : ""))
+        fail_msg("%s: filters %s, want %s", c->request, filters, c->filters ? c->filters : "none");
+    json_t *o = json_object_get(in, "order");
+    char order[128] = "";
+    if (json_is_object(o))
+        snprintf(order, sizeof(order), "%s %s %lld", json_string_value(json_object_get(o, "metric")),
+                 json_string_value(json_object_get(o, "direction")), (long long)json_integer_value(json_object_get(o, "limit")));
+    if (strcmp(order, c->order ? c->order : ""))
+        fail_msg("%s: order '%s', want '%s'", c->request, order, c->order ? c->order : "");
+    /* framing and typos never lower confidence below a useful level */
+    assert_true(json_real_value(json_object_get(in, "confidence")) >= 0.75);
+done:
+    json_decref(in);
+    dp_result_free(res);
+}
+
+static void intent_table(void **state)
+{
+    world *w = *state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
+        one(w, &cases[i]);
+    printf("intent cases: %zu passed, 0 failed\n", sizeof(cases) / sizeof(*cases));
+}
+
+static void empty_and_huge(void **state)
+{
+    world *w = *state;
+    dp_generate_options go = DP_GENERATE_OPTIONS_INIT;
+    go.intent_only = 1;
+    dp_result *res = NULL;
+    dp_error err = {0};
+    assert_int_equal(dp_generate(&res, w->cat[1], "   ", &go, &err), DP_EINVALID);
+    dp_result_free(res);
+    char *big = malloc(100001);
+    memset(big, 'x', 100000);
+    big[100000] = 0;
+    assert_int_equal(dp_generate(&res, w->cat[1], big, &go, &err), DP_EINVALID);
+    assert_non_null(strstr(err.message, "limit"));
+    dp_result_free(res);
+    free(big);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(intent_table),
+        cmocka_unit_test(empty_and_huge),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
