@@ -122,8 +122,8 @@ int dp_db_open(dp_db **out, const char *path, const dp_db_options *opts, dp_erro
         rc = dp_error_set(err, DP_ENOMEM, "out of memory");
         goto done;
     }
-    snprintf(db->fingerprint, sizeof(db->fingerprint), "%s|%lld|%lld", path,
-             (long long)st.st_size, (long long)st.st_mtime);
+    snprintf(db->fingerprint, sizeof(db->fingerprint), "%s|%lld|%lld.%09ld", path, (long long)st.st_size,
+             (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
     if (duckdb_create_config(&cfg) == DuckDBError) {
         rc = dp_error_set(err, DP_ENOMEM, "duckdb: cannot create config");
         goto done;
@@ -159,7 +159,15 @@ int dp_db_open(dp_db **out, const char *path, const dp_db_options *opts, dp_erro
         rc = exec(con, "USE src", err);
         db->attached = 1;
     }
-    if (!rc) /* generated SQL never needs files or the network */
+    if (!rc && !db->attached) {
+        /* a folder's views read their files at query time: allow that folder only */
+        char q[4200], sql[4400];
+        if (dp_sql_quote_literal(path, q, sizeof(q))) {
+            snprintf(sql, sizeof(sql), "SET allowed_directories = [%s]", q);
+            rc = exec(con, sql, err);
+        }
+    }
+    if (!rc) /* generated SQL never needs other files or the network */
         rc = exec(con, "SET enable_external_access = false", err);
 done:
     if (con)
