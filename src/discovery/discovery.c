@@ -81,7 +81,15 @@ static int pick_dim(const dp_kg *kg, const dp_target *t, const dp_model *const *
         }
         if (!ok)
             continue;
-        if (total < best_hops) {
+        /* fewest joins first; between equals, the dataset the profile
+         * trusts more (quality), then the fresher one */
+        const dp_model *cm = t->dim_models[c], *bm = best >= 0 ? t->dim_models[best] : NULL;
+        int better = total < best_hops ||
+                     (total == best_hops && bm &&
+                      (cm->quality > bm->quality + 1e-9 ||
+                       (cm->quality > bm->quality - 1e-9 && cm->freshest && bm->freshest &&
+                        strcmp(cm->freshest, bm->freshest) > 0)));
+        if (better) {
             best = (int)c;
             best_hops = total;
             *ambiguous = amb;
