@@ -57,6 +57,7 @@ static dp_date from_days(long z)
 }
 
 dp_date dp_date_add_days(dp_date d, int days) { return from_days(to_days(d) + days); }
+long dp_date_days(dp_date d) { return to_days(d); }
 
 dp_date dp_date_add_months(dp_date d, int months)
 {

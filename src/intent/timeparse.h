@@ -15,6 +15,7 @@ void dp_date_format(dp_date d, char out[11]);
 dp_date dp_date_add_days(dp_date d, int days);
 dp_date dp_date_add_months(dp_date d, int months);
 int dp_date_weekday(dp_date d); /* 0 = Monday */
+long dp_date_days(dp_date d);   /* days since 1970-01-01 */
 dp_date dp_date_trunc(dp_date d, dp_grain g);
 
 /* Grain named by a single word (daily, weekly, week, weeks...), or NONE. */

@@ -6,6 +6,8 @@
 #include "orchestrator/run.h"
 #include "catalog/bind.h"
 #include "catalog/db.h"
+#include "intent/timeparse.h"
+#include "modeling/modeling.h"
 #include "util/error.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,7 +125,11 @@ static void add_rule(qctx *q, const char *type, const char *column, const char *
         json_array_append_new(json_object_get(r->gx, "expectations"), gx);
     }
     if (dbt) {
-        json_object_set_new(dbt, "config", json_pack("{s:s}", "severity", severity));
+        /* {test: {arguments: ..., config: {severity: ...}}} */
+        void *it = json_object_iter(dbt);
+        json_t *inner = it ? json_object_iter_value(it) : NULL;
+        if (inner && json_is_object(inner))
+            json_object_set_new(inner, "config", json_pack("{s:s}", "severity", severity));
         json_t *target = NULL;
         if (column) {
             size_t i;
@@ -177,6 +183,217 @@ static void funnel_rules(qctx *q, const dp_metric *m)
              dp_arena_printf(r->a, "%s <= %s", num->expr, den->expr), sql, NULL, NULL);
 }
 
+/* Measures the requested metrics aggregate, through ratios and derived
+ * metrics. */
+static size_t metric_measures(const dp_kg *kg, const dp_metric *m, const dp_measure **out, size_t n, size_t max, int depth)
+{
+    if (depth > 12)
+        return n;
+    const char *names[2] = {0};
+    switch (m->type) {
+    case DP_METRIC_SIMPLE:
+    case DP_METRIC_CUMULATIVE: names[0] = m->measure.name; break;
+    case DP_METRIC_RATIO: names[0] = m->numerator.name; names[1] = m->denominator.name; break;
+    case DP_METRIC_CONVERSION: names[0] = m->base_measure.name; names[1] = m->conversion_measure.name; break;
+    case DP_METRIC_DERIVED:
+        for (size_t i = 0; i < m->ninputs; i++) {
+            const dp_metric *sub = dp_kg_metric(kg, m->inputs[i].name);
+            if (sub)
+                n = metric_measures(kg, sub, out, n, max, depth + 1);
+        }
+        return n;
+    }
+    for (int i = 0; i < 2 && names[i]; i++) {
+        const dp_metric *sub = m->type == DP_METRIC_RATIO ? dp_kg_metric(kg, names[i]) : NULL;
+        if (sub && sub != m) {
+            n = metric_measures(kg, sub, out, n, max, depth + 1);
+            continue;
+        }
+        const dp_measure *me = dp_kg_measure(kg, names[i]);
+        int dup = 0;
+        for (size_t k = 0; k < n; k++)
+            dup |= out[k] == me;
+        if (me && !dup && n < max)
+            out[n++] = me;
+    }
+    return n;
+}
+
+/* Source amounts summed by any requested metric should not be negative. */
+static void source_measure_rules(qctx *q)
+{
+    dp_run *r = q->r;
+    const dp_measure *ms[64];
+    size_t n = 0;
+    for (size_t i = 0; i < r->intent.nmetrics; i++)
+        n = metric_measures(r->kg, r->intent.metrics[i], ms, n, 64, 0);
+    for (size_t i = 0; i < n; i++) {
+        const dp_measure *me = ms[i];
+        const dp_column *col = dp_is_identifier(me->expr) ? dp_kg_model_column(me->model, me->expr) : NULL;
+        if (me->agg != DP_AGG_SUM || !col || !col->prof.done || !strcmp(dp_type_family(col->type), "text"))
+            continue;
+        add_rule(q, "source_non_negative", col->name, "warn", "source_data", me->model->name,
+                 dp_arena_printf(r->a, "source amounts %s.%s should not be negative: measure %s sums them (profile min %s)",
+                                 me->model->name, col->name, me->name, col->prof.min ? col->prof.min : "?"),
+                 dp_arena_printf(r->a, "%s >= 0", col->name),
+                 dp_arena_printf(r->a, "SELECT * FROM %s WHERE %s < 0", table_of(r, me->model), q_ident(r, col->name)), NULL,
+                 NULL);
+    }
+}
+
+/* Result column types belong to the families the target design states. */
+static void type_rule(qctx *q)
+{
+    dp_run *r = q->r;
+    const dp_design *dz = &r->design;
+    const char *cond = "";
+    json_t *gx_types = json_array();
+    for (size_t i = 0; i < dz->ncols; i++) {
+        const char *fam = dp_type_family(dz->cols[i].type);
+        const char *ok;
+        if (!strcmp(fam, "integer") || !strcmp(fam, "decimal") || !strcmp(fam, "double"))
+            ok = "(data_type IN ('TINYINT','SMALLINT','INTEGER','BIGINT','HUGEINT','UTINYINT','USMALLINT','UINTEGER','UBIGINT','UHUGEINT','DOUBLE','FLOAT') OR data_type LIKE 'DECIMAL%')";
+        else if (!strcmp(fam, "date"))
+            ok = "data_type = 'DATE'";
+        else if (!strcmp(fam, "timestamp"))
+            ok = "data_type LIKE 'TIMESTAMP%'";
+        else if (!strcmp(fam, "text"))
+            ok = "(data_type = 'VARCHAR' OR data_type LIKE 'ENUM%')";
+        else if (!strcmp(fam, "boolean"))
+            ok = "data_type = 'BOOLEAN'";
+        else
+            continue;
+        char lit[300];
+        cond = dp_arena_printf(r->a, "%s%s(column_name = %s AND NOT %s)", cond, *cond ? " OR " : "",
+                               dp_sql_quote_literal(dz->cols[i].name, lit, sizeof(lit)) ? lit : "''", ok);
+        json_array_append_new(json_object_get(r->gx, "expectations"),
+                              json_pack("{s:s,s:{s:s,s:s},s:{s:s,s:s}}", "type", "expect_column_values_to_be_of_type", "kwargs",
+                                        "column", dz->cols[i].name, "type_", dz->cols[i].type, "meta", "notes",
+                                        "type of the target design", "severity", "error"));
+    }
+    json_decref(gx_types);
+    if (!*cond)
+        return;
+    add_rule(q, "types", NULL, "error", "schema", r->disc.nselected ? r->disc.selected[0]->name : "",
+             "every column has the type family of the target design (dbt enforces the contract)",
+             "result types match data_model.columns[].type",
+             dp_arena_printf(r->a, "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = '%s' AND (%s)",
+                             r->exec.table, cond),
+             NULL, NULL);
+}
+
+/* Rows: at least one, at most one per grain value the sources can produce
+ * (periods in the data times the distinct values of each grain column, plus
+ * a NULL group each). */
+static void row_count_rule(qctx *q)
+{
+    dp_run *r = q->r;
+    const dp_design *dz = &r->design;
+    double max = 1;
+    int bounded = 1;
+    for (size_t i = 0; i < dz->ncols && bounded; i++) {
+        const dp_target_col *c = &dz->cols[i];
+        if (c->role == DP_ROLE_METRIC)
+            continue;
+        if (c->role == DP_ROLE_TIME) {
+            /* periods between the oldest and newest source dates */
+            double periods = 0;
+            for (size_t k = 0; k < r->disc.nselected; k++) {
+                const dp_model *m = r->disc.selected[k];
+                for (size_t d = 0; d < m->ndims; d++) {
+                    const dp_dimension *dim = &m->dims[d];
+                    if (dim->type != DP_DIM_TIME || !dim->column || !dim->column->prof.min || !dim->column->prof.max)
+                        continue;
+                    dp_date a, b;
+                    char x[11], y[11];
+                    snprintf(x, sizeof(x), "%.10s", dim->column->prof.min);
+                    snprintf(y, sizeof(y), "%.10s", dim->column->prof.max);
+                    if (dp_date_parse(x, &a) || dp_date_parse(y, &b))
+                        continue;
+                    double days = (double)(dp_date_days(b) - dp_date_days(a)) + 1;
+                    static const double len[] = {1, 1, 7, 28, 90, 365};
+                    double p = days / len[r->intent.grain] + 2;
+                    if (p > periods)
+                        periods = p;
+                }
+            }
+            if (periods <= 0)
+                bounded = 0;
+            max *= periods;
+        } else {
+            const dp_column *col = NULL;
+            if (c->role == DP_ROLE_DIMENSION)
+                col = c->grain->dim->column;
+            else if (c->grain->dim_model) {
+                const dp_entity *e = dp_kg_model_entity(c->grain->dim_model, c->grain->entity);
+                col = e ? dp_kg_model_column(c->grain->dim_model, e->expr) : NULL;
+            }
+            if (!col || !col->prof.done || col->prof.distinct <= 0) {
+                bounded = 0;
+                break;
+            }
+            /* distinct counts are estimates: allow 10% over, plus orphans and NULL */
+            max *= (double)col->prof.distinct * 1.1 + 2;
+        }
+    }
+    const char *t = r->exec.table;
+    if (bounded && max < 9e15) {
+        long long hi = (long long)max;
+        add_rule(q, "row_count", NULL, "error", "business_logic", r->disc.nselected ? r->disc.selected[0]->name : "",
+                 dp_arena_printf(r->a, "between 1 and %lld rows: the grain's periods times the distinct values of its columns in the sources", hi),
+                 dp_arena_printf(r->a, "count(*) BETWEEN 1 AND %lld", hi),
+                 dp_arena_printf(r->a, "SELECT count(*) AS row_count FROM %s HAVING count(*) < 1 OR count(*) > %lld", t, hi),
+                 gx_exp("expect_table_row_count_to_be_between", json_pack("{s:i,s:I}", "min_value", 1, "max_value", (json_int_t)hi),
+                        "derived from the grain and the source profile"),
+                 NULL);
+    } else {
+        add_rule(q, "row_count", NULL, "error", "business_logic", r->disc.nselected ? r->disc.selected[0]->name : "",
+                 "the product has at least one row", "count(*) >= 1",
+                 dp_arena_printf(r->a, "SELECT 1 AS empty WHERE NOT EXISTS (SELECT 1 FROM %s)", t),
+                 gx_exp("expect_table_row_count_to_be_between", json_pack("{s:i}", "min_value", 1), "non-empty"), NULL);
+    }
+}
+
+/* The newest period of the product is the newest period of its sources. */
+static void freshness_rule(qctx *q)
+{
+    dp_run *r = q->r;
+    const dp_design *dz = &r->design;
+    const dp_target_col *tc = NULL;
+    for (size_t i = 0; i < dz->ncols; i++)
+        if (dz->cols[i].role == DP_ROLE_TIME)
+            tc = &dz->cols[i];
+    if (!tc || r->intent.range_start)
+        return;
+    const char *newest = NULL;
+    for (size_t k = 0; k < r->disc.nselected; k++) {
+        const char *f = r->disc.selected[k]->freshest;
+        int is_metric_source = 0;
+        for (size_t m = 0; m < r->intent.nmetrics; m++) {
+            const dp_model *mm[8];
+            size_t nm = dp_metric_models(r->kg, r->intent.metrics[m], mm, 8, 0);
+            for (size_t j = 0; j < nm; j++)
+                is_metric_source |= mm[j] == r->disc.selected[k];
+        }
+        if (f && is_metric_source && (!newest || strcmp(f, newest) > 0))
+            newest = f;
+    }
+    dp_date d;
+    char buf[11];
+    if (!newest || (snprintf(buf, sizeof(buf), "%.10s", newest), dp_date_parse(buf, &d)))
+        return;
+    char want[11];
+    dp_date_format(dp_date_trunc(d, r->intent.grain), want);
+    add_rule(q, "freshness", tc->name, "warn", "business_logic", r->disc.nselected ? r->disc.selected[0]->name : "",
+             dp_arena_printf(r->a, "the newest %s is the sources' newest (%s, from data up to %s)", tc->name, want, buf),
+             dp_arena_printf(r->a, "max(%s) >= DATE '%s'", tc->name, want),
+             dp_arena_printf(r->a, "SELECT max(%s) AS newest FROM %s HAVING max(%s) IS NULL OR max(%s) < DATE '%s'", q_ident(r, tc->name),
+                             r->exec.table, q_ident(r, tc->name), q_ident(r, tc->name), want),
+             gx_exp("expect_column_max_to_be_between", json_pack("{s:s,s:s}", "column", tc->name, "min_value", want),
+                    "newest period present"),
+             NULL);
+}
+
 int dp_stage_quality(dp_run *r, dp_error *err)
 {
     (void)err;
@@ -211,7 +428,7 @@ int dp_stage_quality(dp_run *r, dp_error *err)
                  dp_arena_printf(r->a, "%s IS NOT NULL", c->name),
                  dp_arena_printf(r->a, "SELECT * FROM %s WHERE %s IS NULL", t, q_ident(r, c->name)),
                  gx_exp("expect_column_values_to_not_be_null", json_pack("{s:s}", "column", c->name), "grain column"),
-                 json_string("not_null"));
+                 json_pack("{s:{}}", "not_null"));
         /* accepted values from the profile */
         if (c->role == DP_ROLE_DIMENSION && c->grain->dim->column && c->grain->dim->column->prof.all_values &&
             c->grain->dim->column->prof.ntop) {
@@ -249,7 +466,7 @@ int dp_stage_quality(dp_run *r, dp_error *err)
             json_t *c;
             json_array_foreach(json_object_get(r->dbt, "columns"), i, c)
                 if (!strcmp(json_string_value(json_object_get(c, "name")), json_string_value(json_array_get(keys, 0))))
-                    json_array_append_new(json_object_get(c, "data_tests"), json_pack("{s:{s:s}}", "unique", "config", "severity", "error"));
+                    json_array_append_new(json_object_get(c, "data_tests"), json_pack("{s:{s:{s:s}}}", "unique", "config", "severity", "error"));
         }
     }
     json_decref(keys);
@@ -285,13 +502,6 @@ int dp_stage_quality(dp_run *r, dp_error *err)
                          gx_exp("expect_column_values_to_be_between", json_pack("{s:s,s:i}", "column", c->name, "min_value", 0), "non-negative"),
                          json_pack("{s:{s:{s:s}}}", "dbt_utils.expression_is_true", "arguments", "expression",
                                    dp_arena_printf(r->a, "%s IS NULL OR %s >= 0", c->name, c->name)));
-                if (col && !counts && col->prof.done)
-                    add_rule(&q, "source_non_negative", me->expr, "warn", "source_data", me->model->name,
-                             dp_arena_printf(r->a, "source amounts %s.%s should not be negative (refunds and errors distort %s)",
-                                             me->model->name, col->name, c->name),
-                             dp_arena_printf(r->a, "%s >= 0", col->name),
-                             dp_arena_printf(r->a, "SELECT * FROM %s WHERE %s < 0", table_of(r, me->model), q_ident(r, col->name)),
-                             NULL, NULL);
             }
         }
     }
@@ -316,6 +526,8 @@ int dp_stage_quality(dp_run *r, dp_error *err)
                 int used = 0;
                 for (size_t j = 0; j < r->disc.nselected; j++)
                     used |= r->disc.selected[j] == home;
+                for (size_t k = 0; k < dz->ncols; k++)
+                    used |= dz->cols[k].role == DP_ROLE_ENTITY && !strcmp(dz->cols[k].grain->entity, en->name);
                 if (!home || !he || !used || !dp_is_identifier(he->expr))
                     continue;
                 add_rule(&q, "source_relationship", en->expr, "warn", "source_data", m->name,
@@ -329,6 +541,8 @@ int dp_stage_quality(dp_run *r, dp_error *err)
             }
         }
     }
+    source_measure_rules(&q);
+    type_rule(&q);
     /* history: rules earlier products adopted on the same datasets */
     if (r->cat->state) {
         for (size_t i = 0; i < r->disc.nselected; i++) {
@@ -338,7 +552,7 @@ int dp_stage_quality(dp_run *r, dp_error *err)
             json_array_foreach(hist, k, h) {
                 const char *type = json_string_value(json_object_get(h, "type"));
                 const char *col = json_string_value(json_object_get(h, "column"));
-                if (!type || !col || !*col || strcmp(type, "non_negative"))
+                if (!type || !col || !*col || (strcmp(type, "non_negative") && strcmp(type, "not_null") && strcmp(type, "range")))
                     continue;
                 int present = 0, already = 0;
                 for (size_t c = 0; c < dz->ncols; c++)
@@ -351,19 +565,19 @@ int dp_stage_quality(dp_run *r, dp_error *err)
                                                               !strcmp(json_string_value(json_object_get(x, "type")), type);
                 if (!present || already)
                     continue;
+                const char *fail = !strcmp(type, "not_null") ? dp_arena_printf(r->a, "SELECT * FROM %s WHERE %s IS NULL", t, q_ident(r, col))
+                                   : !strcmp(type, "range") ? dp_arena_printf(r->a, "SELECT * FROM %s WHERE %s < 0 OR %s > 1", t, q_ident(r, col), q_ident(r, col))
+                                                            : dp_arena_printf(r->a, "SELECT * FROM %s WHERE %s < 0", t, q_ident(r, col));
                 add_rule(&q, type, col, json_string_value(json_object_get(h, "severity")), "history", r->disc.selected[i]->name,
-                         dp_arena_printf(r->a, "adopted by %g earlier product(s) on %s", json_real_value(json_object_get(h, "adopted_by")),
-                                         r->disc.selected[i]->name),
-                         dp_arena_printf(r->a, "%s >= 0", col),
-                         dp_arena_printf(r->a, "SELECT * FROM %s WHERE %s < 0", t, q_ident(r, col)), NULL, NULL);
+                         dp_arena_printf(r->a, "adopted by %g earlier product(s) on %s, adapted to this grain",
+                                         json_real_value(json_object_get(h, "adopted_by")), r->disc.selected[i]->name),
+                         json_string_value(json_object_get(h, "definition")), fail, NULL, NULL);
             }
             json_decref(hist);
         }
     }
-    /* row count */
-    add_rule(&q, "row_count", NULL, "error", "business_logic", ds, "the product has at least one row for the period",
-             "count(*) >= 1", dp_arena_printf(r->a, "SELECT 1 AS empty WHERE NOT EXISTS (SELECT 1 FROM %s)", t),
-             gx_exp("expect_table_row_count_to_be_between", json_pack("{s:i}", "min_value", 1), "non-empty"), NULL);
+    row_count_rule(&q);
+    freshness_rule(&q);
     /* SLA */
     static const char *fresh[] = {"refreshed on demand", "daily by 06:00 UTC for the previous day",
                                   "weekly, Mondays by 09:00 UTC for the previous Monday-Sunday week",
