@@ -27,6 +27,7 @@ typedef struct parser {
     unsigned *kgq;
     dp_error *err;
     size_t rank_at; /* token after which the ranking metric is named */
+    size_t qual_at[8], qual_len[8], nquals; /* "tickets" in "urgent tickets" */
 } parser;
 
 /* Report framing and filler: ignored without lowering confidence. Only
@@ -501,6 +502,10 @@ static void parse_phrases(parser *p)
             size_t q = qualifier_len(p, i, last_value);
             if (q) {
                 mark(p, i, q, U_MATCH);
+                if (p->nquals < 8) {
+                    p->qual_at[p->nquals] = i;
+                    p->qual_len[p->nquals++] = q;
+                }
                 note(p, span_text(p, i, q), "qualifier", last_value->dim->name, "context", 1.0);
                 i += q - 1;
                 last_value = NULL;
@@ -691,7 +696,13 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     char asb[11];
     dp_date_format(as_of, asb);
     in->as_of = dp_arena_strdup(a, asb);
-    parser p = {kg, a, in, NULL, 0, NULL, NULL, NULL, 0, 0, kgq, err, 0};
+    parser p;
+    memset(&p, 0, sizeof(p));
+    p.kg = kg;
+    p.a = a;
+    p.in = in;
+    p.kgq = kgq;
+    p.err = err;
     dp_stemmer *st = dp_stemmer_new();
     if (!st)
         return dp_error_set(err, DP_ENOMEM, "cannot create the stemmer");
@@ -709,6 +720,17 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     parse_time(&p, as_of);
     parse_ranking(&p, as_of);
     parse_phrases(&p);
+    /* "outage tickets per week": with no other metric, the noun that
+     * qualified a value is the metric when the catalog has one by that name */
+    for (size_t k = 0; k < p.nquals && !in->nmetrics; k++) {
+        dp_lex_match m[32];
+        size_t nm = dp_lexicon_match(kg->lex, p.t, p.n, p.qual_at[k], m, 32);
+        const dp_lex_match *mm = first_of(m, nm, DP_LEX_METRIC, p.qual_len[k]);
+        if (mm) {
+            add_metric(&p, mm->e->metric, p.qual_at[k]);
+            note(&p, span_text(&p, p.qual_at[k], p.qual_len[k]), "metric", mm->e->metric->name, mm->e->source, mm->e->conf);
+        }
+    }
     compute_kinds(&p);
     classify_unplaced(&p);
 
