@@ -72,6 +72,130 @@ static const char *table_ref(comp *c, const dp_model *m)
     return dp_arena_printf(c->a, "%s.%s", qi(c, m->schema), qi(c, m->table));
 }
 
+/* PostgreSQL has no date_diff: DuckDB's date_diff(part, a, b) (or
+ * datediff) counts the boundaries of part between a and b, which is date
+ * subtraction for days (and its truncated sevenths for weeks), EXTRACT
+ * arithmetic for months, quarters and years, and floored epochs for hours,
+ * minutes and seconds. Calls with another part are left as they are (and
+ * fail in PostgreSQL with its message). sql is catalog SQL, possibly with
+ * nested calls; the DuckDB dialect gets it unchanged. */
+static const char *pg_functions(comp *c, const char *sql)
+{
+    if (c->dialect != DP_DIALECT_POSTGRES || !sql)
+        return sql;
+    int any = 0;
+    for (const char *q = sql; *q && !any; q++)
+        any = !strncasecmp(q, "datediff", 8) || !strncasecmp(q, "date_diff", 9);
+    if (!any)
+        return sql;
+    static const struct {
+        const char *names, *fmt; /* fmt: %1$s is the end, %2$s the start */
+    } parts[] = {
+        {" day days d ", "(CAST(%1$s AS DATE) - CAST(%2$s AS DATE))"},
+        {" week weeks w ", "((CAST(%1$s AS DATE) - CAST(%2$s AS DATE)) / 7)"},
+        {" month months mon ", "CAST((EXTRACT(YEAR FROM %1$s) - EXTRACT(YEAR FROM %2$s)) * 12 + EXTRACT(MONTH FROM %1$s) - "
+                               "EXTRACT(MONTH FROM %2$s) AS BIGINT)"},
+        {" quarter quarters ", "CAST((EXTRACT(YEAR FROM %1$s) - EXTRACT(YEAR FROM %2$s)) * 4 + EXTRACT(QUARTER FROM %1$s) - "
+                               "EXTRACT(QUARTER FROM %2$s) AS BIGINT)"},
+        {" year years y yr ", "CAST(EXTRACT(YEAR FROM %1$s) - EXTRACT(YEAR FROM %2$s) AS BIGINT)"},
+        {" hour hours h hr ", "CAST(floor(EXTRACT(EPOCH FROM %1$s) / 3600) - floor(EXTRACT(EPOCH FROM %2$s) / 3600) AS BIGINT)"},
+        {" minute minutes min ", "CAST(floor(EXTRACT(EPOCH FROM %1$s) / 60) - floor(EXTRACT(EPOCH FROM %2$s) / 60) AS BIGINT)"},
+        {" second seconds s sec ", "CAST(floor(EXTRACT(EPOCH FROM %1$s)) - floor(EXTRACT(EPOCH FROM %2$s)) AS BIGINT)"},
+    };
+    dp_buf b;
+    dp_buf_init(&b, 1 << 20);
+    const char *p = sql;
+    while (*p) {
+        if (*p == '\'' || *p == '"') {
+            char qc = *p;
+            const char *s = p++;
+            while (*p && !(*p == qc && p[1] != qc))
+                p += *p == qc ? 2 : 1;
+            if (*p)
+                p++;
+            dp_buf_add(&b, s, (size_t)(p - s));
+            continue;
+        }
+        if (!isalpha((unsigned char)*p) && *p != '_') {
+            dp_buf_add(&b, p, 1);
+            p++;
+            continue;
+        }
+        const char *s = p;
+        while (isalnum((unsigned char)*p) || *p == '_')
+            p++;
+        size_t len = (size_t)(p - s);
+        const char *q = p;
+        while (isspace((unsigned char)*q))
+            q++;
+        int fn = *q == '(' && (s == sql || s[-1] != '.') &&
+                 ((len == 9 && !strncasecmp(s, "date_diff", 9)) || (len == 8 && !strncasecmp(s, "datediff", 8)));
+        /* the three arguments at depth 0 */
+        const char *arg[3] = {0}, *end = NULL;
+        size_t alen[3] = {0};
+        int n = 0, depth = 0;
+        for (const char *r = q + 1, *a0 = q + 1; fn && *r && !end; r++) {
+            if (*r == '\'' || *r == '"') {
+                char qc = *r++;
+                while (*r && !(*r == qc && r[1] != qc))
+                    r += *r == qc ? 2 : 1;
+                if (!*r)
+                    break;
+            } else if (*r == '(') {
+                depth++;
+            } else if ((*r == ')' && depth == 0) || (*r == ',' && depth == 0)) {
+                if (n == 3) {
+                    n = 4;
+                    break;
+                }
+                arg[n] = a0;
+                alen[n++] = (size_t)(r - a0);
+                a0 = r + 1;
+                if (*r == ')')
+                    end = r + 1;
+            } else if (*r == ')') {
+                depth--;
+            }
+        }
+        const char *fmt = NULL;
+        if (end && n == 3) {
+            while (alen[0] && isspace((unsigned char)*arg[0]))
+                arg[0]++, alen[0]--;
+            while (alen[0] && isspace((unsigned char)arg[0][alen[0] - 1]))
+                alen[0]--;
+            char part[24];
+            if (alen[0] >= 3 && alen[0] < sizeof(part) && arg[0][0] == '\'' && arg[0][alen[0] - 1] == '\'') {
+                snprintf(part, sizeof(part), " %.*s ", (int)alen[0] - 2, arg[0] + 1);
+                for (char *z = part; *z; z++)
+                    *z = (char)tolower((unsigned char)*z);
+                for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]) && !fmt; i++)
+                    if (strstr(parts[i].names, part))
+                        fmt = parts[i].fmt;
+            }
+        }
+        if (!fmt) {
+            dp_buf_add(&b, s, len);
+            continue;
+        }
+        const char *from = pg_functions(c, dp_arena_printf(c->a, "%.*s", (int)alen[1], arg[1]));
+        const char *to = pg_functions(c, dp_arena_printf(c->a, "%.*s", (int)alen[2], arg[2]));
+        while (isspace((unsigned char)*from))
+            from++;
+        while (isspace((unsigned char)*to))
+            to++;
+        char *f2 = dp_arena_strdup(c->a, from), *t2 = dp_arena_strdup(c->a, to);
+        for (size_t k = strlen(f2); k && isspace((unsigned char)f2[k - 1]); k--)
+            f2[k - 1] = 0;
+        for (size_t k = strlen(t2); k && isspace((unsigned char)t2[k - 1]); k--)
+            t2[k - 1] = 0;
+        dp_buf_printf(&b, fmt, t2, f2);
+        p = end;
+    }
+    const char *out = dp_arena_strdup(c->a, dp_buf_cstr(&b));
+    dp_buf_dispose(&b);
+    return out;
+}
+
 /* Prefixes bare column names of model m in expr with alias. */
 static const char *qualify(comp *c, const char *expr, const char *alias, const dp_model *m, json_t *sources)
 {
@@ -144,7 +268,7 @@ static const char *qualify(comp *c, const char *expr, const char *alias, const d
         dp_buf_add(&b, p, 1);
         p++;
     }
-    const char *out = dp_arena_strdup(c->a, dp_buf_cstr(&b));
+    const char *out = pg_functions(c, dp_arena_strdup(c->a, dp_buf_cstr(&b)));
     dp_buf_dispose(&b);
     return out;
 }
@@ -262,7 +386,7 @@ static const char *render_filter(comp *c, cte *t, const char *text)
         dp_buf_puts(&b, ref);
         p = close + 2;
     }
-    result = dp_arena_strdup(c->a, dp_buf_cstr(&b));
+    result = pg_functions(c, dp_arena_strdup(c->a, dp_buf_cstr(&b)));
 done:
     dp_buf_dispose(&b);
     return result;
@@ -613,6 +737,14 @@ int dp_compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_
             dp_buf_printf(&b, "-- %s = %s\n", design->cols[k].name, design->cols[k].formula);
     if (in->range_start)
         dp_buf_printf(&b, "-- time range: [%s, %s)\n", in->range_start, in->range_end);
+    if (dialect == DP_DIALECT_POSTGRES && c->nctes > 1) {
+        int keyed = 0;
+        for (size_t k = 0; k < design->ncols; k++)
+            keyed |= design->cols[k].role != DP_ROLE_METRIC;
+        if (keyed)
+            dp_buf_puts(&b, "-- datasets are joined on ARRAY[key] = ARRAY[key]: NULL keys match as with IS NOT DISTINCT FROM,\n"
+                            "-- in a join condition PostgreSQL can hash\n");
+    }
     dp_buf_puts(&b, "WITH ");
     for (size_t i = 0; i < c->nctes; i++) {
         if (i)
@@ -659,6 +791,17 @@ int dp_compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_
                 continue;
             if (kk++)
                 dp_buf_puts(&b, "\n    AND ");
+            /* PostgreSQL can FULL JOIN only on hashable or mergeable
+             * equalities, which IS NOT DISTINCT FROM is not: compare
+             * one-element arrays instead, whose equality holds for two
+             * NULLs. An entity key may have another type in each dataset
+             * (integer and bigint, varchar and text), which array equality
+             * refuses: those are compared as text. */
+            int pg = c->dialect == DP_DIALECT_POSTGRES;
+            const char *cast = pg && tc->role == DP_ROLE_ENTITY ? "CAST(" : "";
+            const char *as = *cast ? " AS TEXT)" : "";
+            if (pg)
+                dp_buf_printf(&b, "ARRAY[%s", cast);
             if (i == 1) {
                 dp_buf_printf(&b, "%s.%s", qi(c, c->ctes[0].name), qi(c, tc->name));
             } else {
@@ -667,7 +810,10 @@ int dp_compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_
                     dp_buf_printf(&b, "%s%s.%s", j ? ", " : "", qi(c, c->ctes[j].name), qi(c, tc->name));
                 dp_buf_puts(&b, ")");
             }
-            dp_buf_printf(&b, " IS NOT DISTINCT FROM %s.%s", qi(c, c->ctes[i].name), qi(c, tc->name));
+            if (pg)
+                dp_buf_printf(&b, "%s] = ARRAY[%s%s.%s%s]", as, cast, qi(c, c->ctes[i].name), qi(c, tc->name), as);
+            else
+                dp_buf_printf(&b, " IS NOT DISTINCT FROM %s.%s", qi(c, c->ctes[i].name), qi(c, tc->name));
         }
         dp_buf_puts(&b, "\n");
     }
