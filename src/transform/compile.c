@@ -33,6 +33,10 @@ typedef struct cte {
     const dp_model *joined[MAX_JOINS];
     dp_join_step steps[MAX_JOINS];
     size_t njoins;
+    const char *shift; /* offset window: each period moved forward by this interval */
+    int daily;         /* rows per day (metric_day), no lower range bound: feeds a cumulative */
+    int helper;        /* feeds another CTE; not joined into the result */
+    const char *body;  /* hand-built body (cumulative windows) */
 } cte;
 
 typedef struct comp {
@@ -46,6 +50,7 @@ typedef struct comp {
     cte ctes[MAX_CTES];
     size_t nctes;
     json_t *lineage_sources; /* per current metric: array of "model.column" */
+    const char *shift;       /* offset window in force while compiling an input */
 } comp;
 
 static const char *qi(comp *c, const char *name)
@@ -401,8 +406,14 @@ static const char *and_filters(comp *c, const char *a1, const char *a2)
     return dp_arena_printf(c->a, "(%s) AND (%s)", a1, a2);
 }
 
-/* The CTE column holding measure me under filter (raw text). */
-static const char *measure_ref(comp *c, const dp_measure *me, const char *filter_raw)
+static int same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* The CTE column holding measure me under filter (raw text), at the report
+ * grain, or per day for a cumulative window, or shifted by an offset window. */
+static const char *measure_ref_at(comp *c, const dp_measure *me, const char *filter_raw, int daily, cte **out_cte)
 {
     const char *tdim = c->design && (c->in->grain != DP_GRAIN_NONE || c->in->range_start) ? me->agg_time_dimension : NULL;
     if ((c->in->grain != DP_GRAIN_NONE || c->in->range_start) && !tdim) {
@@ -417,8 +428,8 @@ static const char *measure_ref(comp *c, const dp_measure *me, const char *filter
     }
     cte *t = NULL;
     for (size_t i = 0; i < c->nctes && !t; i++)
-        if (c->ctes[i].model == me->model &&
-            ((!tdim && !c->ctes[i].time_dim) || (tdim && c->ctes[i].time_dim && !strcmp(tdim, c->ctes[i].time_dim))))
+        if (c->ctes[i].model == me->model && !c->ctes[i].body && same_str(tdim, c->ctes[i].time_dim) &&
+            same_str(c->shift, c->ctes[i].shift) && c->ctes[i].daily == daily)
             t = &c->ctes[i];
     if (!t) {
         if (c->nctes >= MAX_CTES) {
@@ -429,12 +440,27 @@ static const char *measure_ref(comp *c, const dp_measure *me, const char *filter
         memset(t, 0, sizeof(*t));
         t->model = me->model;
         t->time_dim = tdim;
+        t->shift = c->shift;
+        t->daily = daily;
+        t->helper = daily;
         int same_model = 0;
         for (size_t i = 0; i + 1 < c->nctes; i++)
-            same_model |= c->ctes[i].model == me->model;
+            same_model |= c->ctes[i].model == me->model && !c->ctes[i].body;
         t->name = same_model ? dp_arena_printf(c->a, "%s_by_%s", me->model->name, tdim)
                              : dp_arena_printf(c->a, "%s_agg", me->model->name);
+        if (daily)
+            t->name = dp_arena_printf(c->a, "%s_daily", t->name);
+        if (c->shift) {
+            char sfx[64];
+            size_t k = 0;
+            for (const char *q = c->shift; *q && k < sizeof(sfx) - 1; q++)
+                sfx[k++] = isalnum((unsigned char)*q) ? *q : '_';
+            sfx[k] = 0;
+            t->name = dp_arena_printf(c->a, "%s_%s_earlier", t->name, sfx);
+        }
     }
+    if (out_cte)
+        *out_cte = t;
     for (size_t i = 0; i < t->n; i++)
         if (t->cols[i].me == me && ((!filter_raw && !t->cols[i].filter_raw) ||
                                     (filter_raw && t->cols[i].filter_raw && !strcmp(filter_raw, t->cols[i].filter_raw)))) {
@@ -461,7 +487,120 @@ static const char *measure_ref(comp *c, const dp_measure *me, const char *filter
     return dp_arena_printf(c->a, "%s.%s", qi(c, t->name), qi(c, mc->name));
 }
 
+static const char *measure_ref(comp *c, const dp_measure *me, const char *filter_raw)
+{
+    return measure_ref_at(c, me, filter_raw, 0, NULL);
+}
+
 static const char *metric_sql(comp *c, const dp_metric *m, const char *extra_filter, int depth);
+
+/* "7 days", "1 month", "2 weeks", "1 quarter" -> an interval both dialects
+ * read; NULL when the window is not of that form. */
+static const char *interval_of(comp *c, long n, const char *unit_in)
+{
+    char unit[32];
+    snprintf(unit, sizeof(unit), "%s", unit_in);
+    size_t ul = strlen(unit);
+    if (ul > 1 && unit[ul - 1] == 's')
+        unit[--ul] = 0;
+    if (!strcmp(unit, "quarter")) {
+        n *= 3;
+        snprintf(unit, sizeof(unit), "month");
+    }
+    if (n < 0 || n > 100000 || (strcmp(unit, "day") && strcmp(unit, "week") && strcmp(unit, "month") && strcmp(unit, "year")))
+        return NULL;
+    return dp_arena_printf(c->a, "INTERVAL '%ld %s%s'", n, unit, n == 1 ? "" : "s");
+}
+
+static const char *interval_sql(comp *c, const char *window)
+{
+    long n;
+    char unit[32];
+    if (!window || sscanf(window, "%ld %31s", &n, unit) != 2)
+        return NULL;
+    return interval_of(c, n, unit);
+}
+
+/* Cumulative metric: the measure per day and grain key, then summed over
+ * the window that ends with each period (rolling window, grain to date, or
+ * all history), for the periods the data has. */
+static const char *cumulative_sql(comp *c, const dp_metric *m, const char *filter)
+{
+    const dp_measure *me = dp_kg_measure(c->kg, m->measure.name);
+    if (!me)
+        return NULL;
+    if (c->in->grain == DP_GRAIN_NONE) {
+        dp_error_set(c->err, DP_ECLARIFY, "metric '%s' is cumulative: ask for it by day, week, month, quarter or year", m->name);
+        return NULL;
+    }
+    if (me->agg != DP_AGG_SUM && me->agg != DP_AGG_COUNT && me->agg != DP_AGG_SUM_BOOLEAN) {
+        dp_error_set(c->err, DP_ECLARIFY, "cumulative metric '%s' aggregates with %s, which cannot be summed over a window yet",
+                     m->name, dp_agg_name(me->agg));
+        return NULL;
+    }
+    const char *win = NULL;
+    dp_grain gtd = DP_GRAIN_NONE;
+    if (m->window && !(win = interval_sql(c, m->window))) {
+        dp_error_set(c->err, DP_EINVALID, "cumulative metric '%s': window '%s' is not like '7 days' or '1 month'", m->name, m->window);
+        return NULL;
+    }
+    if (m->grain_to_date && dp_grain_parse(m->grain_to_date, &gtd)) {
+        dp_error_set(c->err, DP_EINVALID, "cumulative metric '%s': grain_to_date '%s' is not a grain", m->name, m->grain_to_date);
+        return NULL;
+    }
+    cte *daily = NULL;
+    const char *ref = measure_ref_at(c, me, and_filters(c, filter, m->measure.filter), 1, &daily);
+    if (!ref)
+        return NULL;
+    const char *col = strrchr(ref, '.') + 1;
+    for (size_t i = 0; i < c->nctes; i++)
+        if (c->ctes[i].body && !strcmp(c->ctes[i].name, dp_arena_printf(c->a, "%s_cumulative", m->name)))
+            return dp_arena_printf(c->a, "%s.%s", qi(c, c->ctes[i].name), qi(c, m->name));
+    if (c->nctes >= MAX_CTES) {
+        dp_error_set(c->err, DP_ELIMIT, "more than %d datasets in one query", MAX_CTES);
+        return NULL;
+    }
+    cte *w = &c->ctes[c->nctes++];
+    memset(w, 0, sizeof(*w));
+    w->model = me->model;
+    w->time_dim = daily->time_dim;
+    w->name = dp_arena_printf(c->a, "%s_cumulative", m->name);
+    const dp_design *dz = c->design;
+    const char *tname = "period", *keys = "", *grp = "1";
+    size_t nk = 1;
+    for (size_t k = 0; k < dz->ncols; k++) {
+        const dp_target_col *tc = &dz->cols[k];
+        if (tc->role == DP_ROLE_METRIC)
+            continue;
+        if (tc->role == DP_ROLE_TIME) {
+            tname = qi(c, tc->name);
+            continue;
+        }
+        keys = dp_arena_printf(c->a, "%s        daily.%s,\n", keys, qi(c, tc->name));
+        grp = dp_arena_printf(c->a, "%s, %zu", grp, ++nk);
+    }
+    const char *gi = interval_of(c, 1, dp_grain_name(c->in->grain));
+    const char *range = c->in->range_start
+                            ? dp_arena_printf(c->a, "\n        WHERE metric_day >= DATE '%s' AND metric_day < DATE '%s'",
+                                              c->in->range_start, c->in->range_end)
+                            : "";
+    const char *lower = win ? dp_arena_printf(c->a, "\n       AND daily.metric_day >= spine.%s + %s - %s", tname, gi, win)
+                        : gtd ? dp_arena_printf(c->a, "\n       AND daily.metric_day >= date_trunc('%s', spine.%s)", dp_grain_name(gtd), tname)
+                              : "";
+    const char *what = m->window ? m->window
+                       : m->grain_to_date ? dp_arena_printf(c->a, "%s to date", m->grain_to_date) : "all history";
+    w->body = dp_arena_printf(c->a,
+                              "    -- %s: %s over %s, as of the end of each %s\n"
+                              "    SELECT\n        spine.%s,\n%s        sum(daily.%s) AS %s\n"
+                              "    FROM (\n        SELECT DISTINCT CAST(date_trunc('%s', metric_day) AS DATE) AS %s\n"
+                              "        FROM %s%s\n    ) AS spine\n"
+                              "    JOIN %s AS daily\n        ON daily.metric_day < spine.%s + %s%s\n"
+                              "    GROUP BY %s",
+                              m->name, dp_agg_name(me->agg), what, dp_grain_name(c->in->grain), tname, keys, qi(c, col),
+                              qi(c, m->name), dp_grain_name(c->in->grain), tname, qi(c, daily->name), range,
+                              qi(c, daily->name), tname, gi, lower, grp);
+    return dp_arena_printf(c->a, "%s.%s", qi(c, w->name), qi(c, m->name));
+}
 
 static const char *dbl(comp *c)
 {
@@ -504,13 +643,28 @@ static const char *derived_sql(comp *c, const dp_metric *m, const char *filter, 
                 dp_buf_add(&b, s, len);
                 continue;
             }
-            if (hit->offset_window || hit->offset_to_grain) {
-                dp_error_set(c->err, DP_ECLARIFY, "derived metric '%s' uses offset_window (period over period), which the compiler does not support yet",
+            if (hit->offset_to_grain) {
+                dp_error_set(c->err, DP_ECLARIFY, "derived metric '%s' uses offset_to_grain, which the compiler does not support yet",
                              m->name);
                 goto done;
             }
+            const char *saved = c->shift;
+            if (hit->offset_window) {
+                if (c->in->grain == DP_GRAIN_NONE) {
+                    dp_error_set(c->err, DP_ECLARIFY, "derived metric '%s' compares periods (offset %s): ask for it by day, week, month, quarter or year",
+                                 m->name, hit->offset_window);
+                    goto done;
+                }
+                if (c->shift || !interval_sql(c, hit->offset_window)) {
+                    dp_error_set(c->err, DP_EINVALID, "derived metric '%s': offset_window '%s' is not like '1 month' (or is nested)",
+                                 m->name, hit->offset_window);
+                    goto done;
+                }
+                c->shift = hit->offset_window;
+            }
             const dp_metric *sub = dp_kg_metric(c->kg, hit->name);
             const char *v = sub ? metric_sql(c, sub, and_filters(c, filter, hit->filter), depth + 1) : NULL;
+            c->shift = saved;
             if (!v)
                 goto done;
             if (hit->fill_nulls_with_set)
@@ -563,9 +717,11 @@ static const char *metric_sql(comp *c, const dp_metric *m, const char *extra_fil
     }
     case DP_METRIC_DERIVED: return derived_sql(c, m, f, depth);
     case DP_METRIC_CUMULATIVE:
-        dp_error_set(c->err, DP_ECLARIFY, "metric '%s' is cumulative (window %s), which the compiler does not support yet",
-                     m->name, m->window ? m->window : m->grain_to_date ? m->grain_to_date : "all time");
-        return NULL;
+        if (c->shift) {
+            dp_error_set(c->err, DP_ECLARIFY, "metric '%s': an offset of a cumulative metric is not supported yet", m->name);
+            return NULL;
+        }
+        return cumulative_sql(c, m, f);
     case DP_METRIC_CONVERSION:
         dp_error_set(c->err, DP_ECLARIFY, "metric '%s' is a conversion metric, which the compiler does not support yet", m->name);
         return NULL;
@@ -616,9 +772,17 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
     for (size_t k = 0; k < c->d->nfilters; k++)
         if (cte_join(c, t, c->d->filters[k].model))
             return -1;
-    dp_buf_printf(b, "%s AS (\n    -- %s at the report grain", qi(c, t->name), t->model->name);
+    if (t->body) {
+        dp_buf_printf(b, "%s AS (\n%s\n)", qi(c, t->name), t->body);
+        return 0;
+    }
+    const char *sh = t->shift ? interval_sql(c, t->shift) : NULL;
+    dp_buf_printf(b, "%s AS (\n    -- %s %s", qi(c, t->name), t->model->name,
+                  t->daily ? "per day (input of a cumulative window)" : "at the report grain");
     if (t->time_dim)
         dp_buf_printf(b, " (time: %s)", t->time_dim);
+    if (sh)
+        dp_buf_printf(b, ", each %s moved %s later to meet the period it is compared with", dp_grain_name(c->in->grain), t->shift);
     dp_buf_puts(b, "\n    SELECT\n");
     size_t ng = 0;
     for (size_t k = 0; k < dz->ncols; k++) {
@@ -626,8 +790,14 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
         const char *expr = NULL;
         if (tc->role == DP_ROLE_TIME) {
             const dp_dimension *td = dp_kg_model_dim(t->model, t->time_dim);
-            expr = dp_arena_printf(c->a, "CAST(date_trunc('%s', %s) AS DATE)", dp_grain_name(c->in->grain),
-                                   qualify(c, td->expr, alias, t->model, NULL));
+            const char *x = qualify(c, td->expr, alias, t->model, NULL);
+            if (t->daily) {
+                dp_buf_printf(b, "        CAST(date_trunc('day', %s) AS DATE) AS metric_day,\n", x);
+                ng++;
+                continue;
+            }
+            expr = sh ? dp_arena_printf(c->a, "CAST(date_trunc('%s', %s) + %s AS DATE)", dp_grain_name(c->in->grain), x, sh)
+                      : dp_arena_printf(c->a, "CAST(date_trunc('%s', %s) AS DATE)", dp_grain_name(c->in->grain), x);
         } else if (tc->role == DP_ROLE_DIMENSION) {
             const dp_model *dm = tc->grain->dim_model;
             expr = qualify(c, tc->grain->dim->expr, qi(c, dm->name), dm, NULL);
@@ -664,7 +834,13 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
     if (c->in->range_start && t->time_dim) {
         const dp_dimension *td = dp_kg_model_dim(t->model, t->time_dim);
         const char *x = qualify(c, td->expr, alias, t->model, NULL);
-        dp_buf_printf(b, "%s%s >= DATE '%s' AND %s < DATE '%s'\n", sep, x, c->in->range_start, x, c->in->range_end);
+        if (t->daily) /* a window needs the history before the range */
+            dp_buf_printf(b, "%s%s < DATE '%s'\n", sep, x, c->in->range_end);
+        else if (sh)
+            dp_buf_printf(b, "%s%s >= DATE '%s' - %s AND %s < DATE '%s' - %s\n", sep, x, c->in->range_start, sh, x,
+                          c->in->range_end, sh);
+        else
+            dp_buf_printf(b, "%s%s >= DATE '%s' AND %s < DATE '%s'\n", sep, x, c->in->range_start, x, c->in->range_end);
         sep = "      AND ";
     }
     for (size_t k = 0; k < c->d->nfilters; k++) {
@@ -752,6 +928,12 @@ int dp_compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_
         if ((rc = emit_cte(c, &b, &c->ctes[i])))
             goto done;
     }
+    /* the result joins the CTEs at the report grain; helpers feed them */
+    const cte *outs[MAX_CTES] = {0};
+    size_t nout = 0;
+    for (size_t i = 0; i < c->nctes; i++)
+        if (!c->ctes[i].helper)
+            outs[nout++] = &c->ctes[i];
     dp_buf_puts(&b, "\nSELECT\n");
     size_t nkeys = 0;
     for (size_t k = 0; k < design->ncols; k++) {
@@ -762,12 +944,12 @@ int dp_compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_
             continue;
         }
         nkeys++;
-        if (c->nctes == 1) {
-            dp_buf_printf(&b, "    %s.%s%s\n", qi(c, c->ctes[0].name), qi(c, tc->name), last ? "" : ",");
+        if (nout == 1) {
+            dp_buf_printf(&b, "    %s.%s%s\n", qi(c, outs[0]->name), qi(c, tc->name), last ? "" : ",");
         } else {
             dp_buf_puts(&b, "    COALESCE(");
-            for (size_t i = 0; i < c->nctes; i++)
-                dp_buf_printf(&b, "%s%s.%s", i ? ", " : "", qi(c, c->ctes[i].name), qi(c, tc->name));
+            for (size_t i = 0; i < nout; i++)
+                dp_buf_printf(&b, "%s%s.%s", i ? ", " : "", qi(c, outs[i]->name), qi(c, tc->name));
             dp_buf_printf(&b, ") AS %s%s\n", qi(c, tc->name), last ? "" : ",");
         }
         json_t *src = json_array();
@@ -777,13 +959,13 @@ int dp_compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_
         json_array_append_new(out->lineage, json_pack("{s:s,s:o,s:s}", "column", tc->name, "sources", src,
                                                       "expression", tc->formula ? tc->formula : tc->name));
     }
-    dp_buf_printf(&b, "FROM %s\n", qi(c, c->ctes[0].name));
-    for (size_t i = 1; i < c->nctes; i++) {
+    dp_buf_printf(&b, "FROM %s\n", qi(c, outs[0]->name));
+    for (size_t i = 1; i < nout; i++) {
         if (!nkeys) {
-            dp_buf_printf(&b, "CROSS JOIN %s\n", qi(c, c->ctes[i].name));
+            dp_buf_printf(&b, "CROSS JOIN %s\n", qi(c, outs[i]->name));
             continue;
         }
-        dp_buf_printf(&b, "FULL OUTER JOIN %s\n    ON ", qi(c, c->ctes[i].name));
+        dp_buf_printf(&b, "FULL OUTER JOIN %s\n    ON ", qi(c, outs[i]->name));
         size_t kk = 0;
         for (size_t k = 0; k < design->ncols; k++) {
             const dp_target_col *tc = &design->cols[k];
@@ -803,17 +985,17 @@ int dp_compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_
             if (pg)
                 dp_buf_printf(&b, "ARRAY[%s", cast);
             if (i == 1) {
-                dp_buf_printf(&b, "%s.%s", qi(c, c->ctes[0].name), qi(c, tc->name));
+                dp_buf_printf(&b, "%s.%s", qi(c, outs[0]->name), qi(c, tc->name));
             } else {
                 dp_buf_puts(&b, "COALESCE(");
                 for (size_t j = 0; j < i; j++)
-                    dp_buf_printf(&b, "%s%s.%s", j ? ", " : "", qi(c, c->ctes[j].name), qi(c, tc->name));
+                    dp_buf_printf(&b, "%s%s.%s", j ? ", " : "", qi(c, outs[j]->name), qi(c, tc->name));
                 dp_buf_puts(&b, ")");
             }
             if (pg)
-                dp_buf_printf(&b, "%s] = ARRAY[%s%s.%s%s]", as, cast, qi(c, c->ctes[i].name), qi(c, tc->name), as);
+                dp_buf_printf(&b, "%s] = ARRAY[%s%s.%s%s]", as, cast, qi(c, outs[i]->name), qi(c, tc->name), as);
             else
-                dp_buf_printf(&b, " IS NOT DISTINCT FROM %s.%s", qi(c, c->ctes[i].name), qi(c, tc->name));
+                dp_buf_printf(&b, " IS NOT DISTINCT FROM %s.%s", qi(c, outs[i]->name), qi(c, tc->name));
         }
         dp_buf_puts(&b, "\n");
     }
