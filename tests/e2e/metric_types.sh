@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The compiler against hand-written gold queries on a tiny catalog built for
+# the traps: every metric type, fan-out (orders beside order lines), chasm
+# (two facts sharing a dimension), NULL and orphan groups, a zero
+# denominator, multi-hop joins, filters, ranking, time ranges.
+. "$(dirname "$0")/lib.inc"
+D="$DP_SOURCE_DIR/tests/data/compiler"
+"$DPGEN" demo --sql "$D/data.sql" --out "$WORK/c.duckdb" 2>/dev/null || { bad "build"; finish; exit 1; }
+cat > "$WORK/cases.json" <<'JSON'
+[
+ {"request": "monthly orders and revenue",
+  "gold": "WITH r AS (SELECT date_trunc('month', ordered_on) AS m, sum(qty * price) AS revenue FROM bronze.items GROUP BY 1), o AS (SELECT date_trunc('month', ordered_on) AS m, count(DISTINCT order_id) AS orders FROM bronze.orders GROUP BY 1) SELECT CAST(coalesce(r.m, o.m) AS DATE) AS month, o.orders, r.revenue FROM r FULL JOIN o ON r.m = o.m"},
+ {"request": "average order value by region",
+  "gold": "WITH r AS (SELECT c.region, sum(i.qty * i.price) AS rev FROM bronze.items i LEFT JOIN bronze.orders o USING (order_id) LEFT JOIN bronze.customers c ON c.customer_id = o.customer_id GROUP BY 1), n AS (SELECT c.region, count(DISTINCT o.order_id) AS n FROM bronze.orders o LEFT JOIN bronze.customers c USING (customer_id) GROUP BY 1) SELECT coalesce(r.region, n.region) AS region, r.rev / nullif(n.n, 0) AS aov FROM r FULL JOIN n ON r.region IS NOT DISTINCT FROM n.region"},
+ {"request": "orders and visits by region",
+  "gold": "WITH o AS (SELECT c.region, count(DISTINCT o.order_id) AS orders FROM bronze.orders o LEFT JOIN bronze.customers c USING (customer_id) GROUP BY 1), v AS (SELECT c.region, count(v.visit_id) AS visits FROM bronze.visits v LEFT JOIN bronze.customers c USING (customer_id) GROUP BY 1) SELECT coalesce(o.region, v.region) AS region, o.orders, v.visits FROM o FULL JOIN v ON o.region IS NOT DISTINCT FROM v.region"},
+ {"request": "revenue per unit by status",
+  "gold": "SELECT o.status, sum(i.qty * i.price) / nullif(sum(i.qty), 0) AS revenue_per_unit FROM bronze.items i LEFT JOIN bronze.orders o USING (order_id) GROUP BY 1"},
+ {"request": "revenue by customer tier",
+  "gold": "SELECT c.tier, sum(i.qty * i.price) AS revenue FROM bronze.items i LEFT JOIN bronze.orders o USING (order_id) LEFT JOIN bronze.customers c ON c.customer_id = o.customer_id GROUP BY 1"},
+ {"request": "monthly median price and highest price",
+  "gold": "SELECT CAST(date_trunc('month', ordered_on) AS DATE) AS month, median(price) AS median_price, max(price) AS max_price FROM bronze.items GROUP BY 1"},
+ {"request": "completion rate and completed orders per month",
+  "gold": "SELECT CAST(date_trunc('month', ordered_on) AS DATE) AS month, sum(CASE WHEN status = 'done' THEN 1 ELSE 0 END) / count(DISTINCT order_id) AS done_share, count(DISTINCT order_id) FILTER (WHERE status = 'done') AS completed_orders FROM bronze.orders GROUP BY 1"},
+ {"request": "monthly cumulative revenue",
+  "gold": "WITH d AS (SELECT date_trunc('month', ordered_on) AS m, sum(qty * price) AS r FROM bronze.items GROUP BY 1) SELECT CAST(m AS DATE) AS month, sum(r) OVER (ORDER BY m) AS revenue_to_date FROM d"},
+ {"request": "weekly rolling 30 day visits",
+  "gold": "WITH w AS (SELECT DISTINCT CAST(date_trunc('week', visited_on) AS DATE) AS week FROM bronze.visits) SELECT w.week, (SELECT count(*) FROM bronze.visits v WHERE v.visited_on < w.week + 7 AND v.visited_on >= w.week + 7 - 30) AS visits_30d FROM w"},
+ {"request": "monthly revenue growth",
+  "gold": "WITH r AS (SELECT CAST(date_trunc('month', ordered_on) AS DATE) AS m, sum(qty * price) AS rev FROM bronze.items GROUP BY 1), p AS (SELECT CAST(m + INTERVAL 1 MONTH AS DATE) AS m, rev FROM r) SELECT coalesce(r.m, p.m) AS month, r.rev - p.rev AS revenue_growth FROM r FULL JOIN p ON r.m = p.m"},
+ {"request": "revenue for gold customers by month",
+  "gold": "SELECT CAST(date_trunc('month', i.ordered_on) AS DATE) AS month, sum(i.qty * i.price) AS revenue FROM bronze.items i LEFT JOIN bronze.orders o USING (order_id) LEFT JOIN bronze.customers c ON c.customer_id = o.customer_id WHERE c.tier = 'gold' GROUP BY 1"},
+ {"request": "top 2 customers by revenue", "ordered": true,
+  "gold": "SELECT o.customer_id, sum(i.qty * i.price) AS revenue FROM bronze.items i LEFT JOIN bronze.orders o USING (order_id) GROUP BY 1 ORDER BY 2 DESC LIMIT 2"},
+ {"request": "revenue in February 2025 by region",
+  "gold": "SELECT c.region, sum(i.qty * i.price) AS revenue FROM bronze.items i LEFT JOIN bronze.orders o USING (order_id) LEFT JOIN bronze.customers c ON c.customer_id = o.customer_id WHERE i.ordered_on >= DATE '2025-02-01' AND i.ordered_on < DATE '2025-03-01' GROUP BY 1"},
+ {"request": "total revenue and visits",
+  "gold": "SELECT (SELECT sum(qty * price) FROM bronze.items) AS revenue, (SELECT count(visit_id) FROM bronze.visits) AS visits"},
+ {"request": "cumulative revenue", "clarify": true, "gold": ""},
+ {"request": "monthly churn by region", "clarify": true, "gold": ""}
+]
+JSON
+python3 "$DP_SOURCE_DIR/tests/e2e/sqlcompare.py" "$DPGEN" "$WORK/c.duckdb" "$D/semantic_models.yml" "$WORK/cases.json" "$WORK"
