@@ -4,6 +4,7 @@
 #include "orchestrator/run.h"
 #include "catalog/db.h"
 #include "sql/check.h"
+#include "transform/generator.h"
 #include "util/error.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,28 +33,72 @@ static int collect(void *p, size_t ncols, const char *const *names, const char *
     return 0;
 }
 
+static int compiler_generate(void *self, const dp_sql_request *q, dp_compiled *out, dp_error *err)
+{
+    (void)self;
+    return dp_compile(out, q->kg, q->intent, q->disc, q->design, q->dialect, q->a, err);
+}
+
+const dp_sql_generator *dp_generator_compiler(void)
+{
+    static const dp_sql_generator g = {"metric compiler", 1, compiler_generate, NULL};
+    return &g;
+}
+
+/* One read-only SELECT by PostgreSQL's parser; DuckDB prepares it against
+ * the real schema. */
+static int validate_sql(dp_run *r, const char *sql, int prepare, dp_error *err)
+{
+    int rc = dp_sql_check_select(sql, err);
+    if (!rc && prepare && (rc = dp_db_prepare_check(r->con, sql, err)))
+        dp_error_prefix(err, "DuckDB cannot prepare it");
+    return rc;
+}
+
+/* Tries each generator in turn, each up to its attempts with the last error
+ * as feedback; every attempt is logged. */
+static int generate_checked(dp_run *r, dp_dialect dialect, dp_compiled *out, json_t *attempts, dp_error *err)
+{
+    const dp_sql_generator *gens[] = {dp_generator_compiler()};
+    int rc = DP_ERROR;
+    for (size_t g = 0; g < sizeof(gens) / sizeof(*gens); g++) {
+        const char *feedback = NULL;
+        for (int k = 1; k <= gens[g]->max_attempts; k++) {
+            dp_sql_request q = {r->kg, &r->intent, &r->disc, &r->design, dialect, r->a, feedback, k};
+            struct timespec t0, t1;
+            clock_gettime(CLOCK_MONOTONIC, &t0);
+            rc = gens[g]->generate(gens[g]->self, &q, out, err);
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            double us = (t1.tv_sec - t0.tv_sec) * 1e6 + (t1.tv_nsec - t0.tv_nsec) / 1e3;
+            if (rc == DP_ECLARIFY) /* the catalog cannot answer: no generator can */
+                return rc;
+            if (!rc)
+                rc = validate_sql(r, out->sql, dialect == DP_DIALECT_DUCKDB, err);
+            json_array_append_new(attempts, json_pack("{s:s,s:s,s:i,s:f,s:s,s:s?}", "generator", gens[g]->name, "dialect",
+                                                      dialect == DP_DIALECT_DUCKDB ? "duckdb" : "postgres", "attempt", k,
+                                                      "compile_us", us, "result", rc ? "rejected" : "valid", "error",
+                                                      rc ? err->message : NULL));
+            if (!rc)
+                return 0;
+            dp_run_warning(r, "%s, attempt %d: %s", gens[g]->name, k, err->message);
+            feedback = dp_arena_strdup(r->a, err->message);
+        }
+    }
+    return rc;
+}
+
 int dp_stage_transform(dp_run *r, dp_error *err)
 {
     int rc;
-    if ((rc = dp_compile(&r->compiled, r->kg, &r->intent, &r->disc, &r->design, DP_DIALECT_DUCKDB, r->a, err)))
+    r->validation = json_object();
+    json_t *attempts = json_array();
+    json_object_set_new(r->validation, "attempts", attempts);
+    if ((rc = generate_checked(r, DP_DIALECT_DUCKDB, &r->compiled, attempts, err)))
         return rc;
     dp_run_decision(r, "compiled %zu CTE(s): each dataset aggregated at the grain before joining", json_array_size(r->compiled.ctes));
-    if (r->dialect == DP_DIALECT_POSTGRES &&
-        (rc = dp_compile(&r->compiled_target, r->kg, &r->intent, &r->disc, &r->design, DP_DIALECT_POSTGRES, r->a, err)))
+    if (r->dialect == DP_DIALECT_POSTGRES && (rc = generate_checked(r, DP_DIALECT_POSTGRES, &r->compiled_target, attempts, err)))
         return rc;
-    r->validation = json_object();
-    /* 1. PostgreSQL's parser: one read-only SELECT (both dialects) */
-    if ((rc = dp_sql_check_select(r->compiled.sql, err)) ||
-        (r->dialect == DP_DIALECT_POSTGRES && (rc = dp_sql_check_select(r->compiled_target.sql, err)))) {
-        dp_run_warning(r, "generated SQL failed validation: %s", err->message);
-        return rc;
-    }
     json_object_set_new(r->validation, "parser", json_string("libpg_query: one SELECT statement, no INTO, no locking"));
-    /* 2. DuckDB prepares it against the real schema */
-    if ((rc = dp_db_prepare_check(r->con, r->compiled.sql, err))) {
-        dp_run_warning(r, "DuckDB rejected the generated SQL: %s", err->message);
-        return dp_error_prefix(err, "generated SQL does not prepare");
-    }
     json_object_set_new(r->validation, "engine", json_string("DuckDB prepared the statement against the source schema"));
     json_object_set_new(r->validation, "is_valid", json_true());
     /* 3. run it, read-only, with a time limit */
