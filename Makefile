@@ -33,6 +33,7 @@ test-asan: deps
 
 bench: build
 	@bench/run.sh
+	@if [ -d ../shared/bench ]; then bench/run_domains.sh; fi
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
