@@ -5,6 +5,7 @@
 #include "doc/emit.h"
 #include "kg/vindex.h"
 #include "packaging/render.h"
+#include "packaging/validate.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include <stdarg.h>
@@ -261,12 +262,20 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
                                                        r->kg->db_path, "glossary", r->kg->glossary_path, "load_ms",
                                                        cat->load_ms, "profile_cached", cat->profile_cached));
         json_object_set_new(r->spec, "execution", exec);
-        res->json = dp_json_dump(r->spec);
-        dp_buf b;
-        dp_buf_init(&b, 0);
-        dp_yaml_emit(&b, r->spec);
-        res->yaml = dp_buf_detach(&b);
-        res->md = dp_render_markdown(r->spec);
+        /* the spec is complete only now: validate before rendering it */
+        r->cur = DP_STAGE_PACKAGING;
+        if ((rc = dp_packaging__spec_validate(r->spec, err))) {
+            r->stages[DP_STAGE_PACKAGING].status = "failed";
+            r->stages[DP_STAGE_PACKAGING].error = dp_arena_strdup(r->a, err ? err->message : "invalid spec");
+        } else {
+            dp_run_decision(r, "spec validated against %s", DP_SPEC_SCHEMA_NAME);
+            res->json = dp_json_dump(r->spec);
+            dp_buf b;
+            dp_buf_init(&b, 0);
+            dp_yaml_emit(&b, r->spec);
+            res->yaml = dp_buf_detach(&b);
+            res->md = dp_render_markdown(r->spec);
+        }
     }
     json_t *ij = dp_intent_to_json(&r->intent);
     res->intent = dp_json_dump(ij);

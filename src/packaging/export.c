@@ -1,41 +1,72 @@
-/* dp_result_export: the spec (YAML, JSON), Markdown docs, a dbt project,
- * the Great Expectations suite, SQL assertions, written into a folder. */
+/* dp_result_export: a validated spec written out as files teams deploy:
+ *
+ *   spec.yaml, spec.json, README.md      the spec and its documentation
+ *   <name>.odcs.yaml                     ODCS v3.1.0 data contract
+ *   dbt/dbt_project.yml, packages.yml, profiles.yml, macros/
+ *   dbt/models/<name>.sql                the model, sources as {{ source() }}
+ *   dbt/models/schema.yml                enforced contract and generic tests
+ *   dbt/models/sources.yml               sources with freshness
+ *   dbt/tests/<name>_<rule>.sql          rules no generic test expresses
+ *   gx/<name>_suite.json                 Great Expectations 1.x suite
+ *   airflow/<name>_dag.py                dbt run, then dbt test, on the SLA
+ *   sql/assertions.sql                   every rule as a failing-rows query
+ *
+ * Every quality rule of the spec is checked by the dbt project (a generic
+ * test, the contract, or a singular test with the rule's own SQL). */
 #include "dpgen/dpgen.h"
 #include "doc/emit.h"
+#include "packaging/airflow.h"
+#include "packaging/odcs.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 json_t *dp__result_spec_tree(dp_result *res);
 
-static int mkdirp(const char *path)
+static const char *str(const json_t *o, const char *k)
 {
-    char buf[4096];
-    snprintf(buf, sizeof(buf), "%s", path);
+    const char *v = json_string_value(json_object_get(o, k));
+    return v ? v : "";
+}
+
+/* ---- files ---- */
+
+static int mkdirp(const char *path, dp_error *err)
+{
+    char buf[PATH_MAX];
+    if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+        return dp_error_set(err, DP_EINVALID, "%s: path too long", path);
     for (char *p = buf + 1; *p; p++)
         if (*p == '/') {
             *p = 0;
             if (mkdir(buf, 0755) && errno != EEXIST)
-                return -1;
+                return dp_error_set(err, DP_EINVALID, "%s: %s", buf, strerror(errno));
             *p = '/';
         }
-    return mkdir(buf, 0755) && errno != EEXIST ? -1 : 0;
+    if (mkdir(buf, 0755) && errno != EEXIST)
+        return dp_error_set(err, DP_EINVALID, "%s: %s", buf, strerror(errno));
+    return 0;
 }
 
-static int write_file(const char *dir, const char *name, const char *text, dp_error *err)
+static int write_file(const char *dir, const char *rel, const char *text, dp_error *err)
 {
-    char path[4096];
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof(path), "%s/%s", dir, rel) >= (int)sizeof(path))
+        return dp_error_set(err, DP_EINVALID, "%s/%s: path too long", dir, rel);
     char *slash = strrchr(path, '/');
     *slash = 0;
-    if (mkdirp(path))
-        return dp_error_set(err, DP_EINVALID, "%s: %s", path, strerror(errno));
+    int rc = mkdirp(path, err);
     *slash = '/';
+    if (rc)
+        return rc;
     FILE *f = fopen(path, "wb");
     if (!f)
         return dp_error_set(err, DP_EINVALID, "%s: %s", path, strerror(errno));
@@ -45,66 +76,504 @@ static int write_file(const char *dir, const char *name, const char *text, dp_er
     return bad ? dp_error_set(err, DP_EINVALID, "%s: write failed", path) : 0;
 }
 
-static int write_yaml(const char *dir, const char *name, const json_t *v, dp_error *err)
+static int write_yaml(const char *dir, const char *rel, const json_t *v, dp_error *err)
 {
+    if (!v)
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
     dp_buf b;
     dp_buf_init(&b, 0);
-    dp_yaml_emit(&b, v);
-    int rc = write_file(dir, name, dp_buf_cstr(&b), err);
+    int rc = dp_yaml_emit(&b, v) ? dp_error_set(err, DP_ELIMIT, "%s: too large", rel) : write_file(dir, rel, dp_buf_cstr(&b), err);
     dp_buf_dispose(&b);
     return rc;
 }
 
-static int write_json(const char *dir, const char *name, const json_t *v, dp_error *err)
+static int write_json(const char *dir, const char *rel, const json_t *v, dp_error *err)
 {
-    char *s = dp_json_dump(v);
-    int rc = s ? write_file(dir, name, s, err) : dp_error_set(err, DP_ENOMEM, "out of memory");
+    char *s = v ? dp_json_dump(v) : NULL;
+    int rc = s ? write_file(dir, rel, s, err) : dp_error_set(err, DP_ENOMEM, "out of memory");
     free(s);
     return rc;
+}
+
+/* Comment text: one line, nothing Jinja would evaluate. */
+static void comment(dp_buf *b, const char *s)
+{
+    for (; *s; s++)
+        dp_buf_putc(b, *s == '\n' || *s == '\r' ? ' ' : *s == '{' ? '(' : *s == '}' ? ')' : *s);
+}
+
+/* Removes the singular tests an earlier export of this product left. */
+static void remove_old_tests(const char *dir, const char *name)
+{
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof(path), "%s/dbt/tests", dir) >= (int)sizeof(path))
+        return;
+    DIR *d = opendir(path);
+    if (!d)
+        return;
+    size_t n = strlen(name);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t l = strlen(e->d_name);
+        if (l > n + 5 && !strncmp(e->d_name, name, n) && e->d_name[n] == '_' && e->d_name[n + 1] == 'q' &&
+            !strcmp(e->d_name + l - 4, ".sql")) {
+            char f[PATH_MAX];
+            if (snprintf(f, sizeof(f), "%s/%s", path, e->d_name) < (int)sizeof(f))
+                unlink(f);
+        }
+    }
+    closedir(d);
+}
+
+/* ---- the dbt project ---- */
+
+/* Whether a list of dbt tests holds one named test. */
+static int has_test(const json_t *tests, const char *test)
+{
+    size_t i;
+    json_t *t;
+    json_array_foreach(tests, i, t) {
+        if ((json_is_string(t) && !strcmp(json_string_value(t), test)) || (json_is_object(t) && json_object_get(t, test)))
+            return 1;
+    }
+    return 0;
+}
+
+static const json_t *model_column(const json_t *model, const char *name)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(model, "columns"), i, c) {
+        if (!strcmp(str(c, "name"), name))
+            return c;
+    }
+    return NULL;
+}
+
+/* Whether the spec's schema.yml entry already checks the rule with a
+ * generic test (or the contract does). */
+static int dbt_covers(const json_t *model, const json_t *rule)
+{
+    const char *type = str(rule, "type");
+    const json_t *col = model_column(model, str(rule, "column"));
+    const json_t *ct = json_object_get(col, "data_tests");
+    if (!strcmp(type, "types"))
+        return 1; /* the enforced contract */
+    if (!strcmp(type, "unique_key")) {
+        if (has_test(json_object_get(model, "data_tests"), "dbt_utils.unique_combination_of_columns"))
+            return 1;
+        size_t i;
+        json_t *c;
+        json_array_foreach(json_object_get(model, "columns"), i, c) {
+            if (has_test(json_object_get(c, "data_tests"), "unique"))
+                return 1;
+        }
+        return 0;
+    }
+    if (!col)
+        return 0;
+    if (!strcmp(type, "not_null"))
+        return has_test(ct, "not_null");
+    if (!strcmp(type, "accepted_values"))
+        return has_test(ct, "accepted_values");
+    if (!strcmp(type, "range") || !strcmp(type, "non_negative"))
+        return has_test(ct, "dbt_utils.expression_is_true");
+    return 0;
+}
+
+/* schema.yml: the spec's dbt model with the types DuckDB gave the test run
+ * (an enforced contract compares them), and column-level
+ * dbt_utils.expression_is_true tests moved to the model: their expressions
+ * are whole conditions, and on a column dbt_utils prefixes the column name. */
+static json_t *schema_yml(const json_t *spec, const json_t *model)
+{
+    json_t *m = json_deep_copy(model);
+    if (!m)
+        return NULL;
+    const json_t *rs = json_object_get(json_object_get(json_object_get(spec, "transformation"), "test_run"), "result_schema");
+    if (!json_is_array(json_object_get(m, "data_tests")))
+        json_object_set_new(m, "data_tests", json_array());
+    json_t *model_tests = json_object_get(m, "data_tests");
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(m, "columns"), i, c) {
+        size_t k;
+        json_t *r;
+        json_array_foreach(rs, k, r) {
+            if (!strcmp(str(r, "name"), str(c, "name")) && *str(r, "type"))
+                json_object_set_new(c, "data_type", json_string(str(r, "type")));
+        }
+        json_t *tests = json_object_get(c, "data_tests");
+        for (k = 0; k < json_array_size(tests);) {
+            json_t *t = json_array_get(tests, k);
+            if (json_is_object(t) && json_object_get(t, "dbt_utils.expression_is_true")) {
+                json_array_append(model_tests, t);
+                json_array_remove(tests, k);
+            } else {
+                k++;
+            }
+        }
+    }
+    if (!json_array_size(model_tests))
+        json_object_del(m, "data_tests");
+    return json_pack("{s:i,s:[o]}", "version", 2, "models", m);
+}
+
+/* One dbt singular test per rule the generic tests do not express: the
+ * rule's own failing-rows SQL, on ref() and source(). Tables read are noted
+ * in tables (for sources.yml). */
+static int singular_tests(const char *dir, const json_t *spec, const json_t *model, const char *temp, json_t *tables,
+                          int *count, dp_error *err)
+{
+    const char *name = str(json_object_get(spec, "metadata"), "name");
+    char ref[300];
+    snprintf(ref, sizeof(ref), "{{ ref('%s') }}", name);
+    *count = 0;
+    size_t i;
+    json_t *rule;
+    json_array_foreach(json_object_get(json_object_get(spec, "quality"), "rules"), i, rule) {
+        if (dbt_covers(model, rule))
+            continue;
+        dp_sql_target t = {temp, ref, name, 1, tables};
+        char *sql = dp_packaging__sql_retarget(str(rule, "sql"), &t);
+        if (!sql)
+            return dp_error_set(err, DP_ENOMEM, "out of memory");
+        const json_t *res = json_object_get(rule, "result");
+        dp_buf b;
+        dp_buf_init(&b, 0);
+        dp_buf_printf(&b, "-- %s %s (%s, from %s): ", str(rule, "id"), str(rule, "type"), str(rule, "severity"),
+                      str(rule, "source"));
+        comment(&b, str(rule, "description"));
+        dp_buf_puts(&b, "\n-- Returns the failing rows. dpgen's test run: ");
+        comment(&b, str(res, "status"));
+        if (json_is_integer(json_object_get(res, "failing_rows")))
+            dp_buf_printf(&b, ", %lld failing row(s)", (long long)json_integer_value(json_object_get(res, "failing_rows")));
+        dp_buf_printf(&b, ".\n{{ config(severity='%s') }}\n", !strcmp(str(rule, "severity"), "error") ? "error" : "warn");
+        if (!strstr(sql, ref))
+            dp_buf_printf(&b, "-- depends_on: %s\n", ref); /* runs with `dbt test --select <name>` */
+        dp_buf_printf(&b, "%s\n", sql);
+        free(sql);
+        char rel[PATH_MAX], id[32];
+        snprintf(id, sizeof(id), "%s", str(rule, "id"));
+        for (char *p = id; *p; p++)
+            *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+        snprintf(rel, sizeof(rel), "dbt/tests/%s_%s_%s.sql", name, id, str(rule, "type"));
+        int rc = b.toobig ? dp_error_set(err, DP_ENOMEM, "out of memory") : write_file(dir, rel, dp_buf_cstr(&b), err);
+        dp_buf_dispose(&b);
+        if (rc)
+            return rc;
+        (*count)++;
+    }
+    return 0;
+}
+
+static const json_t *dataset_of_table(const json_t *spec, const char *qualified)
+{
+    size_t i;
+    json_t *d;
+    json_array_foreach(json_object_get(spec, "source_datasets"), i, d) {
+        if (!strcmp(str(d, "table"), qualified))
+            return d;
+    }
+    return NULL;
+}
+
+/* The column a dataset's rows are dated by (its time dimension in the
+ * SQL, when that is a column of the table). */
+static const char *loaded_at(const json_t *spec, const json_t *ds)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(json_object_get(spec, "transformation"), "ctes"), i, c) {
+        const char *td = str(c, "time_dimension");
+        if (strcmp(str(c, "dataset"), str(ds, "name")) || !*td)
+            continue;
+        size_t k;
+        json_t *col;
+        json_array_foreach(json_object_get(ds, "schema"), k, col) {
+            if (!strcmp(str(col, "name"), td))
+                return td;
+        }
+    }
+    return NULL;
+}
+
+/* sources.yml: every table the model and the tests read, grouped by schema;
+ * freshness from the product's grain (the newest source day may be a day
+ * old when the run starts; a whole period missing is an error). */
+static json_t *sources_yml(const json_t *spec, const json_t *tables)
+{
+    static const struct {
+        const char *grain;
+        int days;
+    } periods[] = {{"day", 1}, {"week", 7}, {"month", 31}, {"quarter", 92}, {"year", 366}};
+    const char *grain = json_string_value(json_object_get(json_object_get(spec, "business_context"), "time_grain"));
+    int days = 0;
+    for (size_t i = 0; grain && i < sizeof(periods) / sizeof(*periods); i++)
+        if (!strcmp(grain, periods[i].grain))
+            days = periods[i].days;
+    json_t *sources = json_array();
+    size_t i;
+    json_t *t;
+    json_array_foreach(tables, i, t) {
+        const char *qn = json_string_value(t), *dot = strchr(qn, '.');
+        if (!dot)
+            continue;
+        json_t *src = NULL;
+        size_t k;
+        json_t *s;
+        json_array_foreach(sources, k, s) {
+            if (strlen(str(s, "name")) == (size_t)(dot - qn) && !strncmp(str(s, "name"), qn, (size_t)(dot - qn)))
+                src = s;
+        }
+        if (!src) {
+            src = json_pack("{s:s%,s:s,s:[]}", "name", qn, (size_t)(dot - qn), "description",
+                            "Tables the data product reads, as dpgen found them in the catalog", "tables");
+            json_array_append_new(sources, src);
+        }
+        const json_t *ds = dataset_of_table(spec, qn);
+        json_t *tab = json_pack("{s:s}", "name", dot + 1);
+        if (!ds) {
+            json_object_set_new(tab, "description", json_string("Read by the product's quality rules"));
+            json_array_append_new(json_object_get(src, "tables"), tab);
+            continue;
+        }
+        if (*str(ds, "description"))
+            json_object_set_new(tab, "description", json_string(str(ds, "description")));
+        const char *la = loaded_at(spec, ds);
+        if (la && days) {
+            json_object_set_new(tab, "loaded_at_field", json_string(la));
+            json_object_set_new(tab, "freshness", json_pack("{s:{s:i,s:s},s:{s:i,s:s}}", "warn_after", "count", 2,
+                                                            "period", "day", "error_after", "count", days + 1 > 3 ? days + 1 : 3,
+                                                            "period", "day"));
+        }
+        json_object_set_new(tab, "meta", json_pack("{s:s,s:O,s:O}", "dpgen_dataset", str(ds, "name"), "row_count",
+                                                   json_object_get(ds, "row_count"), "freshest",
+                                                   json_object_get(ds, "freshest")));
+        json_t *cols = json_array(), *c;
+        json_array_foreach(json_object_get(ds, "columns_used"), k, c) {
+            json_t *col = json_pack("{s:s}", "name", json_string_value(c));
+            size_t j;
+            json_t *sc;
+            json_array_foreach(json_object_get(ds, "schema"), j, sc) {
+                if (!strcmp(str(sc, "name"), json_string_value(c)))
+                    json_object_set_new(col, "data_type", json_string(str(sc, "type")));
+            }
+            json_array_append_new(cols, col);
+        }
+        json_object_set_new(tab, "columns", cols);
+        json_array_append_new(json_object_get(src, "tables"), tab);
+    }
+    return json_pack("{s:i,s:o}", "version", 2, "sources", sources);
+}
+
+static const char generate_schema_macro[] =
+    "{#- The model's schema is the one the spec names (+schema in dbt_project.yml),\n"
+    "    not dbt's default <target schema>_<custom schema>. -#}\n"
+    "{% macro generate_schema_name(custom_schema_name, node) -%}\n"
+    "    {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ custom_schema_name | trim }}{%- endif -%}\n"
+    "{%- endmacro %}\n";
+
+static int dbt_project(const char *dir, const json_t *spec, const char *temp, dp_error *err)
+{
+    const json_t *md = json_object_get(spec, "metadata"), *dm = json_object_get(spec, "data_model");
+    const json_t *tx = json_object_get(spec, "transformation");
+    const char *name = str(md, "name"), *target = str(dm, "target_table"), *dot = strchr(target, '.');
+    const json_t *model = json_array_get(json_object_get(json_object_get(json_object_get(spec, "quality"), "dbt_tests"), "models"), 0);
+    json_t *proj = NULL, *tables = json_array(), *doc = NULL;
+    char *sql = NULL;
+    char rel[PATH_MAX];
+    int rc = 0, ntests = 0;
+    /* dbt_project.yml: the project is named after the product */
+    proj = json_pack("{s:s,s:s,s:i,s:s,s:s,s:[s],s:[s],s:[s],s:{s:{s:s}}}", "name", name, "version", str(md, "version"),
+                     "config-version", 2, "profile", "dpgen", "require-dbt-version", ">=1.10.0", "model-paths", "models",
+                     "test-paths", "tests", "macro-paths", "macros", "models", name, "+materialized",
+                     str(dm, "materialization"));
+    if (proj && dot)
+        json_object_set_new(json_object_get(json_object_get(proj, "models"), name), "+schema",
+                            json_stringn(target, (size_t)(dot - target)));
+    if ((rc = write_yaml(dir, "dbt/dbt_project.yml", proj, err)))
+        goto done;
+    json_decref(proj);
+    proj = json_pack("{s:[{s:s,s:[s,s]}]}", "packages", "package", "dbt-labs/dbt_utils", "version", ">=1.3.0", "<2.0.0");
+    if ((rc = write_yaml(dir, "dbt/packages.yml", proj, err)))
+        goto done;
+    json_decref(proj);
+    /* profiles.yml: the database the spec was tested on */
+    if (!strcmp(str(tx, "dialect"), "postgres"))
+        proj = json_pack("{s:{s:s,s:{s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i}}}}", "dpgen", "target", "dev", "outputs", "dev",
+                         "type", "postgres", "host", "{{ env_var('DPGEN_PG_HOST', 'localhost') }}", "port",
+                         "{{ env_var('DPGEN_PG_PORT', '5432') | as_number }}", "user",
+                         "{{ env_var('DPGEN_PG_USER', 'dpgen') }}", "password", "{{ env_var('DPGEN_PG_PASSWORD', '') }}",
+                         "dbname", "{{ env_var('DPGEN_PG_DBNAME', 'dpgen') }}", "schema", "public", "threads", 1);
+    else
+        proj = json_pack("{s:{s:s,s:{s:{s:s,s:s,s:i}}}}", "dpgen", "target", "dev", "outputs", "dev", "type", "duckdb",
+                         "path", str(json_object_get(json_object_get(spec, "execution"), "catalog"), "database"),
+                         "threads", 1);
+    if ((rc = write_yaml(dir, "dbt/profiles.yml", proj, err)) ||
+        (rc = write_file(dir, "dbt/macros/generate_schema_name.sql", generate_schema_macro, err)))
+        goto done;
+    /* the model: sources as {{ source() }} */
+    dp_sql_target t = {NULL, NULL, NULL, 1, tables};
+    if (!(sql = dp_packaging__sql_retarget(str(tx, "sql"), &t))) {
+        rc = dp_error_set(err, DP_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t n = strlen(sql); n && (sql[n - 1] == ';' || sql[n - 1] == ' ' || sql[n - 1] == '\n'); n--)
+        sql[n - 1] = 0;
+    snprintf(rel, sizeof(rel), "dbt/models/%s.sql", name);
+    {
+        size_t len = strlen(sql) + 2;
+        char *text = malloc(len);
+        if (!text) {
+            rc = dp_error_set(err, DP_ENOMEM, "out of memory");
+            goto done;
+        }
+        snprintf(text, len, "%s\n", sql);
+        rc = write_file(dir, rel, text, err);
+        free(text);
+        if (rc)
+            goto done;
+    }
+    if ((rc = write_yaml(dir, "dbt/models/schema.yml", (doc = schema_yml(spec, model)), err)))
+        goto done;
+    json_decref(doc);
+    doc = NULL;
+    remove_old_tests(dir, name);
+    if ((rc = singular_tests(dir, spec, model, temp, tables, &ntests, err)))
+        goto done;
+    rc = write_yaml(dir, "dbt/models/sources.yml", (doc = sources_yml(spec, tables)), err);
+done:
+    json_decref(proj);
+    json_decref(tables);
+    json_decref(doc);
+    free(sql);
+    return rc;
+}
+
+/* The GX suite: the spec's, with each expect_column_values_to_be_of_type on
+ * the type DuckDB gave the test run (without parameters: GX compares type
+ * names), linked to the rule that checked the types in-process. */
+static json_t *gx_suite(const json_t *spec)
+{
+    const json_t *q = json_object_get(spec, "quality");
+    json_t *suite = json_deep_copy(json_object_get(q, "great_expectations_suite"));
+    if (!suite)
+        return NULL;
+    const json_t *rs = json_object_get(json_object_get(json_object_get(spec, "transformation"), "test_run"), "result_schema");
+    const char *types_rule = NULL;
+    size_t i, k;
+    json_t *e, *x;
+    json_array_foreach(json_object_get(q, "rules"), i, x) {
+        if (!strcmp(str(x, "type"), "types"))
+            types_rule = str(x, "id");
+    }
+    json_array_foreach(json_object_get(suite, "expectations"), i, e) {
+        if (strcmp(str(e, "type"), "expect_column_values_to_be_of_type"))
+            continue;
+        json_t *kw = json_object_get(e, "kwargs");
+        json_array_foreach(rs, k, x) {
+            if (strcmp(str(x, "name"), str(kw, "column")) || !*str(x, "type"))
+                continue;
+            const char *t = str(x, "type"), *paren = strchr(t, '(');
+            json_object_set_new(kw, "type_", paren ? json_stringn(t, (size_t)(paren - t)) : json_string(t));
+        }
+        json_t *meta = json_object_get(e, "meta");
+        if (types_rule && json_is_object(meta) && !json_object_get(meta, "rule_id"))
+            json_object_set_new(meta, "rule_id", json_string(types_rule));
+    }
+    return suite;
+}
+
+/* sql/assertions.sql: every rule's failing-rows query on the deployed table. */
+static int assertions(const char *dir, const json_t *spec, const char *temp, dp_error *err)
+{
+    const char *target = str(json_object_get(spec, "data_model"), "target_table");
+    const char *dot = strchr(target, '.');
+    dp_buf b;
+    dp_buf_init(&b, 0);
+    dp_buf_printf(&b,
+                  "-- SQL assertions of %s: each query returns the rows that break one\n"
+                  "-- quality rule; an empty result is a pass. Run them once %s is built.\n",
+                  str(json_object_get(spec, "metadata"), "name"), target);
+    size_t i;
+    json_t *rule;
+    int rc = 0;
+    json_array_foreach(json_object_get(json_object_get(spec, "quality"), "rules"), i, rule) {
+        dp_sql_target t = {temp, target, dot ? dot + 1 : target, 0, NULL};
+        char *sql = dp_packaging__sql_retarget(str(rule, "sql"), &t);
+        if (!sql) {
+            rc = dp_error_set(err, DP_ENOMEM, "out of memory");
+            break;
+        }
+        const json_t *res = json_object_get(rule, "result");
+        dp_buf_printf(&b, "\n-- %s %s (%s, from %s): ", str(rule, "id"), str(rule, "type"), str(rule, "severity"),
+                      str(rule, "source"));
+        comment(&b, str(rule, "description"));
+        dp_buf_printf(&b, "\n-- test run: %s", str(res, "status"));
+        if (json_is_integer(json_object_get(res, "failing_rows")))
+            dp_buf_printf(&b, ", %lld failing row(s)", (long long)json_integer_value(json_object_get(res, "failing_rows")));
+        dp_buf_printf(&b, "\n%s;\n", sql);
+        free(sql);
+    }
+    if (!rc)
+        rc = b.toobig ? dp_error_set(err, DP_ENOMEM, "out of memory") : write_file(dir, "sql/assertions.sql", dp_buf_cstr(&b), err);
+    dp_buf_dispose(&b);
+    return rc;
+}
+
+static int safe_name(const char *s)
+{
+    if (!*s || strlen(s) > 63)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return 0;
+    return 1;
 }
 
 int dp_result_export(dp_result *res, const char *dir, dp_error *err)
 {
     json_t *spec = dp__result_spec_tree(res);
-    if (!spec)
-        return dp_error_set(err, DP_EINVALID, "no spec to export");
-    const char *name = json_string_value(json_object_get(json_object_get(spec, "metadata"), "name"));
-    const json_t *q = json_object_get(spec, "quality");
-    const json_t *tx = json_object_get(spec, "transformation");
-    int rc = 0;
-    char fn[512];
-    if ((rc = write_file(dir, "spec.yaml", dp_result_spec(res, DP_FORMAT_YAML), err)) ||
+    /* only a spec that validated has its JSON rendering */
+    if (!spec || !dp_result_spec(res, DP_FORMAT_JSON))
+        return dp_error_set(err, DP_EINVALID, "no valid spec to export");
+    if (!dir || !*dir)
+        return dp_error_set(err, DP_EINVALID, "no folder to export to");
+    const char *name = str(json_object_get(spec, "metadata"), "name");
+    if (!safe_name(name))
+        return dp_error_set(err, DP_EINVALID, "product name '%s' is not a safe file name", name);
+    char temp[128] = "", rel[PATH_MAX];
+    if (dp_packaging__temp_table(temp, sizeof(temp), spec))
+        temp[0] = 0;
+    json_t *doc = NULL;
+    char *text = NULL;
+    int rc;
+    if ((rc = mkdirp(dir, err)) ||
+        (rc = write_file(dir, "spec.yaml", dp_result_spec(res, DP_FORMAT_YAML), err)) ||
         (rc = write_file(dir, "spec.json", dp_result_spec(res, DP_FORMAT_JSON), err)) ||
-        (rc = write_file(dir, "README.md", dp_result_spec(res, DP_FORMAT_MARKDOWN), err)))
-        return rc;
-    /* dbt project */
-    json_t *proj = json_pack("{s:s,s:s,s:i,s:s,s:[s],s:[s],s:{s:{s:{s:s}}}}", "name", name, "version", "1.0.0",
-                             "config-version", 2, "profile", "dpgen", "model-paths", "models", "test-paths", "tests",
-                             "models", name, "+materialized", "+materialized", "table");
-    json_object_del(json_object_get(json_object_get(proj, "models"), name), "+materialized");
-    json_object_set_new(json_object_get(json_object_get(proj, "models"), name), "+materialized", json_string("table"));
-    rc = write_yaml(dir, "dbt/dbt_project.yml", proj, err);
-    json_decref(proj);
+        (rc = write_file(dir, "README.md", dp_result_spec(res, DP_FORMAT_MARKDOWN), err)) ||
+        (rc = dbt_project(dir, spec, temp, err)))
+        goto done;
+    snprintf(rel, sizeof(rel), "gx/%s_suite.json", name);
+    rc = write_json(dir, rel, (doc = gx_suite(spec)), err);
+    json_decref(doc);
+    doc = NULL;
     if (rc)
-        return rc;
-    snprintf(fn, sizeof(fn), "dbt/models/%s.sql", name);
-    const char *sql = json_string_value(json_object_get(tx, "sql"));
-    if ((rc = write_file(dir, fn, sql ? sql : "", err)))
-        return rc;
-    if ((rc = write_yaml(dir, "dbt/models/schema.yml", json_object_get(q, "dbt_tests"), err)))
-        return rc;
-    snprintf(fn, sizeof(fn), "gx/%s_suite.json", name);
-    if ((rc = write_json(dir, fn, json_object_get(q, "great_expectations_suite"), err)))
-        return rc;
-    dp_buf b;
-    dp_buf_init(&b, 0);
-    size_t i;
-    json_t *a;
-    json_array_foreach(json_object_get(q, "sql_assertions"), i, a)
-        dp_buf_printf(&b, "-- %s (%s): rows returned are failures\n%s;\n\n",
-                      json_string_value(json_object_get(a, "name")), json_string_value(json_object_get(a, "severity")),
-                      json_string_value(json_object_get(a, "sql")));
-    rc = write_file(dir, "sql/assertions.sql", dp_buf_cstr(&b), err);
-    dp_buf_dispose(&b);
+        goto done;
+    if ((rc = dp_packaging__odcs(&doc, spec, err)))
+        goto done;
+    snprintf(rel, sizeof(rel), "%s.odcs.yaml", name);
+    if ((rc = write_yaml(dir, rel, doc, err)))
+        goto done;
+    if ((rc = dp_packaging__airflow_dag(&text, spec, err)))
+        goto done;
+    snprintf(rel, sizeof(rel), "airflow/%s_dag.py", name);
+    if ((rc = write_file(dir, rel, text, err)))
+        goto done;
+    rc = assertions(dir, spec, temp, err);
+done:
+    json_decref(doc);
+    free(text);
     return rc;
 }
