@@ -23,8 +23,32 @@ const char *dp_type_family(const char *t)
     return "other";
 }
 
+/* "{{ Dimension('ticket__status') }} = 'open'" -> "ticket__status = 'open'" */
+static const char *plain_filter(const char *f, dp_arena *a)
+{
+    if (!f || !strstr(f, "{{"))
+        return f;
+    const char *out = "";
+    const char *p = f;
+    for (;;) {
+        const char *open = strstr(p, "{{"), *close = open ? strstr(open, "}}") : NULL;
+        if (!open || !close) {
+            out = dp_arena_printf(a, "%s%s", out, p);
+            break;
+        }
+        const char *q1 = strpbrk(open, "'\""), *q2 = q1 && q1 < close ? strchr(q1 + 1, *q1) : NULL;
+        if (q2 && q2 < close)
+            out = dp_arena_printf(a, "%s%.*s%.*s", out, (int)(open - p), p, (int)(q2 - q1 - 1), q1 + 1);
+        else
+            out = dp_arena_printf(a, "%s%.*s", out, (int)(close + 2 - p), p);
+        p = close + 2;
+    }
+    return out;
+}
+
 static const char *measure_formula(const dp_measure *me, const char *filter, dp_arena *a)
 {
+    filter = plain_filter(filter, a);
     static const char *fn[] = {"sum", "count", "count", "sum", "avg", "min", "max", "median", "percentile"};
     const char *inner = me->agg == DP_AGG_COUNT_DISTINCT ? dp_arena_printf(a, "DISTINCT %s", me->expr) : me->expr;
     const char *f = dp_arena_printf(a, "%s(%s)", fn[me->agg], inner);
@@ -201,8 +225,11 @@ int dp_model_design(dp_design *dz, const dp_kg *kg, const dp_intent *in, const d
         c->is_rate = is_rate(m);
         c->description = m->description ? m->description : m->label ? m->label : m->name;
     }
-    char desc[700];
-    snprintf(desc, sizeof(desc), "%s: %s.", in->request, dz->grain_text);
+    char desc[700], req[DP_INTENT_MAX_REQUEST + 1];
+    snprintf(req, sizeof(req), "%s", in->request);
+    for (size_t l = strlen(req); l && strchr(".!?;: \t\n", req[l - 1]); l--)
+        req[l - 1] = 0;
+    snprintf(desc, sizeof(desc), "%s: %s.", req, dz->grain_text);
     dz->description = dp_arena_strdup(a, desc);
     (void)err;
     return 0;

@@ -154,6 +154,14 @@ char *dp_packaging__sql_retarget(const char *sql, const dp_sql_target *t)
                 int three = *q == '.';
                 if (depth && depth <= sizeof(parens) && parens[depth - 1] == PAREN_UNKNOWN)
                     parens[depth - 1] = PAREN_OTHER;
+                char qual[520];
+                snprintf(qual, sizeof(qual), "%s.%s", a, c);
+                if (!three && !qa && !qc && tlen && !strcmp(qual, t->temp)) { /* the product itself */
+                    bad = put_text(&b, t->result, strlen(t->result), 0);
+                    p = q;
+                    after_from = 0;
+                    continue;
+                }
                 if (after_from && !three && !fa && !fc) {
                     note_table(t->tables, a, c);
                     if (t->dbt && safe_jinja_arg(a) && safe_jinja_arg(c)) {
@@ -202,14 +210,13 @@ char *dp_packaging__sql_retarget(const char *sql, const dp_sql_target *t)
     return dp_buf_detach(&b);
 }
 
+/* The name the spec's rules use for the product's table: the target table
+ * (the run checked them on its temporary copy). */
 int dp_packaging__temp_table(char *out, size_t n, const json_t *spec)
 {
-    const char *id = str(json_object_get(spec, "execution"), "run_id");
-    if (!*id || snprintf(out, n, "dp_result_%s", id) >= (int)n)
+    const char *target = str(json_object_get(spec, "data_model"), "target_table");
+    if (!*target || snprintf(out, n, "%s", target) >= (int)n)
         return -1;
-    for (char *p = out; *p; p++)
-        if (*p == '-')
-            *p = '_';
     return 0;
 }
 

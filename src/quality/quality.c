@@ -104,6 +104,32 @@ static void add_rule(qctx *q, const char *type, const char *column, const char *
                      json_t *gx, json_t *dbt)
 {
     dp_run *r = q->r;
+    /* one rule per check: the same check reached twice (a dataset used by
+     * two metrics) is kept once */
+    size_t ri;
+    json_t *prev;
+    json_array_foreach(r->rules, ri, prev) {
+        const char *ps = json_string_value(json_object_get(prev, "dp_sql"));
+        if (ps && !strcmp(ps, failing_sql) && !strcmp(json_string_value(json_object_get(prev, "type")), type)) {
+            json_decref(gx);
+            json_decref(dbt);
+            return;
+        }
+    }
+    /* the spec states checks against the product's table; they run against
+     * this run's temporary copy of it */
+    const char *shown = failing_sql;
+    const char *hit = strstr(failing_sql, r->exec.table);
+    if (hit) {
+        const char *out = "";
+        const char *p = failing_sql;
+        size_t tl = strlen(r->exec.table);
+        while ((hit = strstr(p, r->exec.table))) {
+            out = dp_arena_printf(r->a, "%s%.*s%s", out, (int)(hit - p), p, r->design.table);
+            p = hit + tl;
+        }
+        shown = dp_arena_printf(r->a, "%s%s", out, p);
+    }
     json_t *rule = json_object();
     json_object_set_new(rule, "id", json_sprintf("Q%03d", ++q->n));
     json_object_set_new(rule, "type", json_string(type));
@@ -113,12 +139,13 @@ static void add_rule(qctx *q, const char *type, const char *column, const char *
     json_object_set_new(rule, "dataset", json_string(dataset));
     json_object_set_new(rule, "description", json_string(description));
     json_object_set_new(rule, "definition", json_string(definition));
-    json_object_set_new(rule, "sql", json_string(failing_sql));
+    json_object_set_new(rule, "sql", json_string(shown));
+    json_object_set_new(rule, "dp_sql", json_string(failing_sql));
     json_object_set_new(rule, "result", run_rule(r, failing_sql));
     json_array_append_new(r->rules, rule);
     json_array_append_new(r->sql_assertions, json_pack("{s:s,s:s,s:s}", "name",
                                                        json_string_value(json_object_get(rule, "id")), "severity",
-                                                       severity, "sql", failing_sql));
+                                                       severity, "sql", shown));
     if (gx) {
         json_object_set_new(json_object_get(gx, "meta"), "severity", json_string(severity));
         json_object_set_new(json_object_get(gx, "meta"), "rule_id", json_copy(json_object_get(rule, "id")));
@@ -131,7 +158,9 @@ static void add_rule(qctx *q, const char *type, const char *column, const char *
         if (inner && json_is_object(inner))
             json_object_set_new(inner, "config", json_pack("{s:s}", "severity", severity));
         json_t *target = NULL;
-        if (column) {
+        /* expression tests state whole conditions: they belong to the model */
+        int model_level = it && !strncmp(json_object_iter_key(it), "dbt_utils.expression_is_true", 28);
+        if (column && !model_level) {
             size_t i;
             json_t *c;
             json_array_foreach(json_object_get(r->dbt, "columns"), i, c)
@@ -230,7 +259,21 @@ static void source_measure_rules(qctx *q)
     for (size_t i = 0; i < n; i++) {
         const dp_measure *me = ms[i];
         const dp_column *col = dp_is_identifier(me->expr) ? dp_kg_model_column(me->model, me->expr) : NULL;
-        if (me->agg != DP_AGG_SUM || !col || !col->prof.done || !strcmp(dp_type_family(col->type), "text"))
+        if (me->agg != DP_AGG_SUM)
+            continue;
+        if (!col) {
+            /* an arithmetic expression of columns (quantity * price): check
+             * its value; CASE and comparisons are counts, not amounts */
+            if (strcasestr(me->expr, "case") || strpbrk(me->expr, "<>=") || dp_is_identifier(me->expr))
+                continue;
+            add_rule(q, "source_non_negative", NULL, "warn", "source_data", me->model->name,
+                     dp_arena_printf(r->a, "source amounts %s of %s should not be negative: measure %s sums them",
+                                     me->expr, me->model->name, me->name),
+                     dp_arena_printf(r->a, "%s >= 0", me->expr),
+                     dp_arena_printf(r->a, "SELECT * FROM %s WHERE (%s) < 0", table_of(r, me->model), me->expr), NULL, NULL);
+            continue;
+        }
+        if (!col->prof.done || !strcmp(dp_type_family(col->type), "text"))
             continue;
         add_rule(q, "source_non_negative", col->name, "warn", "source_data", me->model->name,
                  dp_arena_printf(r->a, "source amounts %s.%s should not be negative: measure %s sums them (profile min %s)",
@@ -266,10 +309,17 @@ static void type_rule(qctx *q)
         char lit[300];
         cond = dp_arena_printf(r->a, "%s%s(column_name = %s AND NOT %s)", cond, *cond ? " OR " : "",
                                dp_sql_quote_literal(dz->cols[i].name, lit, sizeof(lit)) ? lit : "''", ok);
+        /* pin the type the engine produced and the checks accepted */
+        const char *actual = dz->cols[i].type;
+        size_t si;
+        json_t *sc;
+        json_array_foreach(r->exec.schema, si, sc)
+            if (!strcmp(json_string_value(json_object_get(sc, "name")), dz->cols[i].name))
+                actual = json_string_value(json_object_get(sc, "type"));
         json_array_append_new(json_object_get(r->gx, "expectations"),
                               json_pack("{s:s,s:{s:s,s:s},s:{s:s,s:s}}", "type", "expect_column_values_to_be_of_type", "kwargs",
-                                        "column", dz->cols[i].name, "type_", dz->cols[i].type, "meta", "notes",
-                                        "type of the target design", "severity", "error"));
+                                        "column", dz->cols[i].name, "type_", actual, "meta", "notes",
+                                        "type the test run produced (family checked against the design)", "severity", "error"));
     }
     json_decref(gx_types);
     if (!*cond)
@@ -280,81 +330,77 @@ static void type_rule(qctx *q)
              dp_arena_printf(r->a, "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = '%s' AND (%s)",
                              r->exec.table, cond),
              NULL, NULL);
+    /* shown against the product's table: schema and name apart */
+    const char *dot = strchr(dz->table, '.');
+    const char *where = dp_arena_printf(r->a, "table_name = '%s'", dz->table);
+    const char *fixed = dp_arena_printf(r->a, "schema_name = '%.*s' AND table_name = '%s'", dot ? (int)(dot - dz->table) : 0,
+                                        dz->table, dot ? dot + 1 : dz->table);
+    json_t *last = json_array_get(r->rules, json_array_size(r->rules) - 1);
+    json_t *lasta = json_array_get(r->sql_assertions, json_array_size(r->sql_assertions) - 1);
+    const char *shown = json_string_value(json_object_get(last, "sql"));
+    const char *at = shown ? strstr(shown, where) : NULL;
+    if (at && !strcmp(json_string_value(json_object_get(last, "type")), "types")) {
+        json_t *ns = json_sprintf("%.*s%s%s", (int)(at - shown), shown, fixed, at + strlen(where));
+        json_object_set(last, "sql", ns);
+        json_object_set_new(lasta, "sql", ns);
+    }
 }
 
-/* Rows: at least one, at most one per grain value the sources can produce
- * (periods in the data times the distinct values of each grain column, plus
- * a NULL group each). */
+static int has_cumulative(const dp_kg *kg, const dp_metric *m, int depth)
+{
+    if (depth > 12 || m->type == DP_METRIC_CUMULATIVE)
+        return 1;
+    const char *names[2] = {m->type == DP_METRIC_RATIO ? m->numerator.name : NULL,
+                            m->type == DP_METRIC_RATIO ? m->denominator.name : NULL};
+    for (int i = 0; i < 2; i++) {
+        const dp_metric *sub = names[i] ? dp_kg_metric(kg, names[i]) : NULL;
+        if (sub && sub != m && has_cumulative(kg, sub, depth + 1))
+            return 1;
+    }
+    for (size_t i = 0; m->type == DP_METRIC_DERIVED && i < m->ninputs; i++) {
+        const dp_metric *sub = dp_kg_metric(kg, m->inputs[i].name);
+        if (sub && has_cumulative(kg, sub, depth + 1))
+            return 1;
+    }
+    return 0;
+}
+
+/* Rows: at least one; and, since every row of an aggregate comes from at
+ * least one source row, at most the rows of the datasets aggregated (checked
+ * live, so it holds as the data grows). Windows repeat rows across periods:
+ * products with a cumulative metric get the lower bound only. */
 static void row_count_rule(qctx *q)
 {
     dp_run *r = q->r;
-    const dp_design *dz = &r->design;
-    double max = 1;
-    int bounded = 1;
-    for (size_t i = 0; i < dz->ncols && bounded; i++) {
-        const dp_target_col *c = &dz->cols[i];
-        if (c->role == DP_ROLE_METRIC)
-            continue;
-        if (c->role == DP_ROLE_TIME) {
-            /* periods between the oldest and newest source dates */
-            double periods = 0;
-            for (size_t k = 0; k < r->disc.nselected; k++) {
-                const dp_model *m = r->disc.selected[k];
-                for (size_t d = 0; d < m->ndims; d++) {
-                    const dp_dimension *dim = &m->dims[d];
-                    if (dim->type != DP_DIM_TIME || !dim->column || !dim->column->prof.min || !dim->column->prof.max)
-                        continue;
-                    dp_date a, b;
-                    char x[11], y[11];
-                    snprintf(x, sizeof(x), "%.10s", dim->column->prof.min);
-                    snprintf(y, sizeof(y), "%.10s", dim->column->prof.max);
-                    if (dp_date_parse(x, &a) || dp_date_parse(y, &b))
-                        continue;
-                    double days = (double)(dp_date_days(b) - dp_date_days(a)) + 1;
-                    static const double len[] = {1, 1, 7, 28, 90, 365};
-                    double p = days / len[r->intent.grain] + 2;
-                    if (p > periods)
-                        periods = p;
-                }
-            }
-            if (periods <= 0)
-                bounded = 0;
-            max *= periods;
-        } else {
-            const dp_column *col = NULL;
-            if (c->role == DP_ROLE_DIMENSION)
-                col = c->grain->dim->column;
-            else if (c->grain->dim_model) {
-                const dp_entity *e = dp_kg_model_entity(c->grain->dim_model, c->grain->entity);
-                col = e ? dp_kg_model_column(c->grain->dim_model, e->expr) : NULL;
-            }
-            if (!col || !col->prof.done || col->prof.distinct <= 0) {
-                bounded = 0;
-                break;
-            }
-            /* distinct counts are estimates: allow 10% over, plus orphans and NULL */
-            max *= (double)col->prof.distinct * 1.1 + 2;
-        }
-    }
     const char *t = r->exec.table;
-    if (bounded && max < 9e15) {
-        long long hi = (long long)max;
-        add_rule(q, "row_count", NULL, "error", "business_logic", r->disc.nselected ? r->disc.selected[0]->name : "",
-                 dp_arena_printf(r->a, "between 1 and %lld rows: the grain's periods times the distinct values of its columns in the sources", hi),
-                 dp_arena_printf(r->a, "count(*) BETWEEN 1 AND %lld", hi),
-                 dp_arena_printf(r->a, "SELECT count(*) AS row_count FROM %s HAVING count(*) < 1 OR count(*) > %lld", t, hi),
-                 gx_exp("expect_table_row_count_to_be_between", json_pack("{s:i,s:I}", "min_value", 1, "max_value", (json_int_t)hi),
-                        "derived from the grain and the source profile"),
-                 NULL);
-    } else {
-        add_rule(q, "row_count", NULL, "error", "business_logic", r->disc.nselected ? r->disc.selected[0]->name : "",
-                 "the product has at least one row", "count(*) >= 1",
+    const char *ds = r->disc.nselected ? r->disc.selected[0]->name : "";
+    int cumulative = 0;
+    for (size_t i = 0; i < r->intent.nmetrics; i++)
+        cumulative |= has_cumulative(r->kg, r->intent.metrics[i], 0);
+    const char *bound = "";
+    size_t i;
+    json_t *cte;
+    json_array_foreach(r->compiled.ctes, i, cte) {
+        const dp_model *m = dp_kg_model(r->kg, json_string_value(json_object_get(cte, "dataset")));
+        if (!m || !m->table)
+            continue;
+        bound = dp_arena_printf(r->a, "%s%s(SELECT count(*) FROM %s)", bound, *bound ? " + " : "", table_of(r, m));
+    }
+    if (cumulative || !*bound) {
+        add_rule(q, "row_count", NULL, "error", "business_logic", ds, "the product has at least one row", "count(*) >= 1",
                  dp_arena_printf(r->a, "SELECT 1 AS empty WHERE NOT EXISTS (SELECT 1 FROM %s)", t),
                  gx_exp("expect_table_row_count_to_be_between", json_pack("{s:i}", "min_value", 1), "non-empty"), NULL);
+        return;
     }
+    add_rule(q, "row_count", NULL, "error", "business_logic", ds,
+             "between 1 row and the number of source rows aggregated (each row of the product comes from at least one)",
+             dp_arena_printf(r->a, "count(*) BETWEEN 1 AND %s", bound),
+             dp_arena_printf(r->a, "SELECT count(*) AS row_count FROM %s HAVING count(*) < 1 OR count(*) > %s", t, bound),
+             gx_exp("expect_table_row_count_to_be_between", json_pack("{s:i}", "min_value", 1), "non-empty"), NULL);
 }
 
-/* The newest period of the product is the newest period of its sources. */
+/* The newest period of the product is the newest period of its sources,
+ * checked against the sources as they are when the check runs. */
 static void freshness_rule(qctx *q)
 {
     dp_run *r = q->r;
@@ -363,35 +409,33 @@ static void freshness_rule(qctx *q)
     for (size_t i = 0; i < dz->ncols; i++)
         if (dz->cols[i].role == DP_ROLE_TIME)
             tc = &dz->cols[i];
-    if (!tc || r->intent.range_start)
+    if (!tc || r->intent.range_start || !r->intent.nmetrics)
         return;
-    const char *newest = NULL;
-    for (size_t k = 0; k < r->disc.nselected; k++) {
-        const char *f = r->disc.selected[k]->freshest;
-        int is_metric_source = 0;
-        for (size_t m = 0; m < r->intent.nmetrics; m++) {
-            const dp_model *mm[8];
-            size_t nm = dp_metric_models(r->kg, r->intent.metrics[m], mm, 8, 0);
-            for (size_t j = 0; j < nm; j++)
-                is_metric_source |= mm[j] == r->disc.selected[k];
-        }
-        if (f && is_metric_source && (!newest || strcmp(f, newest) > 0))
-            newest = f;
+    /* the time dimension of the first metric's dataset */
+    const dp_model *mm[8];
+    size_t nm = dp_metric_models(r->kg, r->intent.metrics[0], mm, 8, 0);
+    const dp_model *src = NULL;
+    const dp_dimension *td = NULL;
+    for (size_t j = 0; j < nm && !td; j++) {
+        const char *tname = mm[j]->default_time_dim;
+        for (size_t k = 0; k < mm[j]->nmeasures && !tname; k++)
+            tname = mm[j]->measures[k].agg_time_dimension;
+        if (tname && (td = dp_kg_model_dim(mm[j], tname)) && dp_is_identifier(td->expr))
+            src = mm[j];
+        else
+            td = NULL;
     }
-    dp_date d;
-    char buf[11];
-    if (!newest || (snprintf(buf, sizeof(buf), "%.10s", newest), dp_date_parse(buf, &d)))
+    if (!src)
         return;
-    char want[11];
-    dp_date_format(dp_date_trunc(d, r->intent.grain), want);
-    add_rule(q, "freshness", tc->name, "warn", "business_logic", r->disc.nselected ? r->disc.selected[0]->name : "",
-             dp_arena_printf(r->a, "the newest %s is the sources' newest (%s, from data up to %s)", tc->name, want, buf),
-             dp_arena_printf(r->a, "max(%s) >= DATE '%s'", tc->name, want),
-             dp_arena_printf(r->a, "SELECT max(%s) AS newest FROM %s HAVING max(%s) IS NULL OR max(%s) < DATE '%s'", q_ident(r, tc->name),
-                             r->exec.table, q_ident(r, tc->name), q_ident(r, tc->name), want),
-             gx_exp("expect_column_max_to_be_between", json_pack("{s:s,s:s}", "column", tc->name, "min_value", want),
-                    "newest period present"),
-             NULL);
+    const char *g = dp_grain_name(r->intent.grain);
+    const char *newest = dp_arena_printf(r->a, "(SELECT CAST(date_trunc('%s', max(%s)) AS DATE) FROM %s)", g, q_ident(r, td->expr),
+                                         table_of(r, src));
+    add_rule(q, "freshness", tc->name, "warn", "business_logic", src->name,
+             dp_arena_printf(r->a, "the newest %s is the newest %s of %s.%s", tc->name, g, src->name, td->expr),
+             dp_arena_printf(r->a, "max(%s) >= %s", tc->name, newest),
+             dp_arena_printf(r->a, "SELECT max(%s) AS newest FROM %s HAVING max(%s) IS NULL OR max(%s) < %s", q_ident(r, tc->name),
+                             r->exec.table, q_ident(r, tc->name), q_ident(r, tc->name), newest),
+             NULL, NULL);
 }
 
 int dp_stage_quality(dp_run *r, dp_error *err)
@@ -422,7 +466,7 @@ int dp_stage_quality(dp_run *r, dp_error *err)
         nkeys++;
         json_array_append_new(keys, json_string(c->name));
         const char *sev = c->not_null ? "error" : "warn";
-        add_rule(&q, "not_null", c->name, sev, "schema", c->grain->dim_model ? c->grain->dim_model->name : ds,
+        add_rule(&q, "not_null", c->name, sev, "schema", c->role == DP_ROLE_DIMENSION ? c->grain->dim_model->name : ds,
                  dp_arena_printf(r->a, "grain column %s must be present in every row%s", c->name,
                                  c->not_null ? "" : " (a NULL groups rows whose source value is missing)"),
                  dp_arena_printf(r->a, "%s IS NOT NULL", c->name),
@@ -493,7 +537,8 @@ int dp_stage_quality(dp_run *r, dp_error *err)
             const dp_measure *me = dp_kg_measure(r->kg, m->measure.name);
             const dp_column *col = me ? dp_kg_model_column(me->model, me->expr) : NULL;
             int counts = me && (me->agg == DP_AGG_COUNT || me->agg == DP_AGG_COUNT_DISTINCT);
-            if (me && (counts || (col && col->prof.done && me->agg == DP_AGG_SUM))) {
+            int expr_sum = me && !col && me->agg == DP_AGG_SUM && !strcasestr(me->expr, "case") && !strpbrk(me->expr, "<>=");
+            if (me && (counts || expr_sum || (col && col->prof.done && me->agg == DP_AGG_SUM))) {
                 add_rule(&q, "non_negative", c->name, counts || (col && col->prof.nonneg) ? "error" : "warn", "business_logic",
                          me->model->name,
                          dp_arena_printf(r->a, "%s sums %s, so it cannot be negative", c->name, counts ? "counts" : "amounts"),
@@ -604,6 +649,7 @@ int dp_stage_quality(dp_run *r, dp_error *err)
                        "the quality rules of this spec on every run",
                        "current", "error_rules", (json_int_t)nerr, "error_rules_failed", (json_int_t)ferr, "warn_rules",
                        (json_int_t)nwarn, "warn_rules_failed", (json_int_t)fwarn);
+    json_array_foreach(r->rules, i, x) json_object_del(x, "dp_sql");
     if (ferr)
         dp_run_warning(r, "%zu error-severity rule(s) failed on the test result", ferr);
     dp_run_decision(r, "%zu rules: %zu error, %zu warn; %zu failed", json_array_size(r->rules), nerr, nwarn, ferr + fwarn);

@@ -954,10 +954,48 @@ int dp_compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_
         }
         json_t *src = json_array();
         const dp_grain_col *g = tc->grain;
-        if (g->kind == DP_COL_DIM)
+        const char *expr = tc->formula ? tc->formula : tc->name;
+        if (g->kind == DP_COL_DIM) {
             json_array_append_new(src, json_sprintf("%s.%s", g->dim_model->name, g->dim->expr));
+        } else {
+            /* time and keys come from every dataset joined into the result */
+            const char *merged = "";
+            for (size_t i = 0; i < c->nctes; i++) {
+                const cte *t = &c->ctes[i];
+                const char *one = NULL;
+                if (t->body)
+                    continue;
+                if (g->kind == DP_COL_TIME && t->time_dim) {
+                    const dp_dimension *td = dp_kg_model_dim(t->model, t->time_dim);
+                    one = dp_arena_printf(c->a, "%s.%s", t->model->name, td ? td->expr : t->time_dim);
+                } else if (g->kind == DP_COL_ENTITY) {
+                    const dp_entity *e = dp_kg_model_entity(t->model, g->entity);
+                    const dp_model *em = t->model;
+                    for (size_t j = 0; j < t->njoins && !e; j++)
+                        if ((e = dp_kg_model_entity(t->joined[j], g->entity)))
+                            em = t->joined[j];
+                    if (e)
+                        one = dp_arena_printf(c->a, "%s.%s", em->name, e->expr);
+                }
+                if (!one)
+                    continue;
+                int dup = 0;
+                size_t q;
+                json_t *u;
+                json_array_foreach(src, q, u) dup |= !strcmp(json_string_value(u), one);
+                if (dup)
+                    continue;
+                json_array_append_new(src, json_string(one));
+                merged = *merged ? dp_arena_printf(c->a, "%s, %s", merged, one) : one;
+            }
+            if (*merged)
+                expr = g->kind == DP_COL_TIME
+                           ? dp_arena_printf(c->a, "date_trunc('%s', %s)%s", dp_grain_name(c->in->grain), merged,
+                                             strchr(merged, ',') ? " (coalesced across datasets)" : "")
+                           : strchr(merged, ',') ? dp_arena_printf(c->a, "COALESCE(%s)", merged) : merged;
+        }
         json_array_append_new(out->lineage, json_pack("{s:s,s:o,s:s}", "column", tc->name, "sources", src,
-                                                      "expression", tc->formula ? tc->formula : tc->name));
+                                                      "expression", expr));
     }
     dp_buf_printf(&b, "FROM %s\n", qi(c, outs[0]->name));
     for (size_t i = 1; i < nout; i++) {
