@@ -200,6 +200,8 @@ static int parse_measure(ctx *c, const dp_node *n, dp_measure *m)
         const char *wc = dp_node_str(na, "window_choice");
         m->non_additive_max = !wc || !strcasecmp(wc, "max");
     }
+    const char *cm = dp_node_str(n, "create_metric");
+    m->create_metric = cm && !strcasecmp(cm, "true");
     m->pos = POS(n);
     return 0;
 }
@@ -423,8 +425,36 @@ static int input_exists(const dp_kg *kg, const char *name, int metric_ok, int me
 
 #define AT(pos) (pos).file, (pos).line, (pos).col
 
+/* measures with create_metric: true are also simple metrics of the same
+ * name (MetricFlow), unless a metric of that name exists */
+static int create_metrics(dp_kg *kg, dp_error *err)
+{
+    size_t nmodels = kg->nmodels;
+    for (size_t i = 0; i < nmodels; i++) {
+        dp_model *m = &kg->models[i];
+        for (size_t j = 0; j < m->nmeasures; j++) {
+            const dp_measure *me = &m->measures[j];
+            if (!me->create_metric || dp_kg_metric(kg, me->name))
+                continue;
+            dp_metric mt = {0};
+            mt.name = me->name;
+            mt.label = me->label;
+            mt.description = me->description;
+            mt.type = DP_METRIC_SIMPLE;
+            mt.measure.name = me->name;
+            mt.pos = me->pos;
+            if (DP_VEC_PUSH(kg->arena, kg->metrics, kg->nmetrics, kg->metrics_cap, mt))
+                return dp_error_set(err, DP_ENOMEM, "out of memory");
+        }
+    }
+    return 0;
+}
+
 int dp_dbt_check(dp_kg *kg, dp_error *err)
 {
+    int crc = create_metrics(kg, err);
+    if (crc)
+        return crc;
     /* back pointers (the models array may have moved while growing) */
     for (size_t i = 0; i < kg->nmodels; i++) {
         dp_model *m = &kg->models[i];

@@ -69,6 +69,7 @@ typedef struct dp_measure {
     const char *agg_time_dimension; /* resolved: measure's, else model default */
     const char *non_additive_dim;   /* name of the non-additive dimension, if any */
     int non_additive_max;           /* window_choice max (1) or min (0) */
+    int create_metric;              /* also a simple metric of the same name */
     struct dp_model *model;
     dp_src_pos pos;
 } dp_measure;

@@ -49,6 +49,20 @@ SQL
 expect_rc 1 "ambiguous ref" -- "$DPGEN" generate --db "$WORK/dup.duckdb" --models "$H/semantic_models.yml" "headcount"
 grep -q "bronze.employees" "$WORK/err" && grep -q "silver.employees" "$WORK/err" && ok "ambiguity names the candidates" \
   || bad "ambiguity message: $(cat "$WORK/err")"
+# MetricFlow's create_metric: a measure that is also a metric
+cat > "$WORK/cm.yml" <<'YML'
+semantic_models:
+  - name: employees
+    model: ref('employees')
+    entities: [{name: employee, type: primary, expr: employee_id}]
+    dimensions: [{name: job_level, type: categorical}]
+    measures:
+      - {name: employee_total, agg: count, expr: employee_id, create_metric: true, description: Employees on the books}
+YML
+expect_rc 0 "create_metric measure answers as a metric" -- "$DPGEN" generate --db "$WORK/hr.duckdb" --models "$WORK/cm.yml" \
+  --format json "employee total by job level"
+python3 -c "import json; d=json.load(open('$WORK/out')); assert [m['name'] for m in d['business_context']['metrics']]==['employee_total']" \
+  && ok "create_metric" || bad "create_metric: $(head -c 300 "$WORK/out")"
 # search from descriptions alone (no glossary): the benchmark's e-commerce catalog
 B="$DP_SOURCE_DIR/../shared/bench/domains/ecommerce"
 if [ -f "$B/data.sql" ]; then
