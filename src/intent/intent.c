@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <stdint.h>
 #include <time.h>
 
 enum { MODE_NONE, MODE_GROUP, MODE_FILTER };
@@ -576,6 +577,50 @@ static void parse_phrases(parser *p)
     }
 }
 
+/* "which products sold the most units": a metric phrase whose words all
+ * appear, unplaced and close together, in another order ("units sold"). */
+static void parse_reordered(parser *p)
+{
+    size_t nfree = 0;
+    for (size_t i = 0; i < p->n; i++)
+        nfree += !p->used[i] && !p->t[i].punct && !dp_is_stopword(p->t[i].low);
+    if (nfree < 2)
+        return;
+    size_t ne = dp_lexicon_size(p->kg->lex);
+    for (size_t k = 0; k < ne; k++) {
+        const dp_lex_entry *e = dp_lexicon_entry(p->kg->lex, k);
+        if (e->kind != DP_LEX_METRIC || e->ntok < 2 || e->ntok > 4 || e->case_sensitive)
+            continue;
+        size_t at[4], lo = SIZE_MAX, hi = 0, found = 0;
+        for (size_t w = 0; w < e->ntok; w++) {
+            at[w] = SIZE_MAX;
+            for (size_t i = 0; i < p->n && at[w] == SIZE_MAX; i++) {
+                int taken = 0;
+                for (size_t v = 0; v < w; v++)
+                    taken |= at[v] == i;
+                if (!taken && !p->used[i] && !p->t[i].punct && !strcmp(p->t[i].stem, e->stems[w]))
+                    at[w] = i;
+            }
+            if (at[w] == SIZE_MAX)
+                break;
+            found++;
+            lo = at[w] < lo ? at[w] : lo;
+            hi = at[w] > hi ? at[w] : hi;
+        }
+        if (found != e->ntok || hi - lo > e->ntok + 2)
+            continue;
+        int contiguous_in_order = hi - lo + 1 == e->ntok;
+        for (size_t w = 1; w < e->ntok && contiguous_in_order; w++)
+            contiguous_in_order = at[w] == at[w - 1] + 1;
+        if (contiguous_in_order)
+            continue; /* the phrase itself: parse_phrases would have taken it */
+        add_metric(p, e->metric, lo);
+        for (size_t w = 0; w < e->ntok; w++)
+            mark(p, at[w], 1, U_MATCH);
+        note(p, span_text(p, lo, hi - lo + 1), "metric", e->metric->name, "words of its name in another order", 0.8);
+    }
+}
+
 /* Unplaced words: noise is dropped; the rest is reported, and a phrase in
  * the place of a metric, grouping or filter is a question back. */
 static void classify_unplaced(parser *p)
@@ -720,6 +765,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     parse_time(&p, as_of);
     parse_ranking(&p, as_of);
     parse_phrases(&p);
+    parse_reordered(&p);
     /* "outage tickets per week": with no other metric, the noun that
      * qualified a value is the metric when the catalog has one by that name */
     for (size_t k = 0; k < p.nquals && !in->nmetrics; k++) {

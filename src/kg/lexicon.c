@@ -237,6 +237,49 @@ static int is_code(const char *v)
     return 1;
 }
 
+const char *dp_agg_word_family(const char *w)
+{
+    static const char *fam[][2] = {{"average", "average"}, {"avg", "average"}, {"mean", "average"},
+                                   {"total", "total"},     {"sum", "total"},    {"number", "count"},
+                                   {"count", "count"},     {"median", "median"}, {NULL, NULL}};
+    for (int i = 0; fam[i][0]; i++)
+        if (!strcasecmp(w, fam[i][0]))
+            return fam[i][1];
+    return NULL;
+}
+
+/* "Average resolution time" is also asked for as "resolution time": the
+ * phrase without its leading aggregation word, remembered so that "total
+ * salary" does not take "average salary". */
+static int add_without_agg_word(dp_lexicon *lx, dp_lex_entry p, const char *phrase)
+{
+    if (!phrase)
+        return 0;
+    const char *open = strchr(phrase, '(');
+    char *text = dp_arena_strndup(lx->a, phrase, open ? (size_t)(open - phrase) : strlen(phrase));
+    char *sp = text ? strpbrk(text, " _") : NULL;
+    if (!sp || !sp[1])
+        return 0;
+    char first[32];
+    size_t fl = (size_t)(sp - text);
+    if (fl >= sizeof(first))
+        return 0;
+    memcpy(first, text, fl);
+    first[fl] = 0;
+    const char *fam = dp_agg_word_family(first);
+    if (!fam)
+        return 0;
+    const char *rest = sp + 1;
+    if (!strncasecmp(rest, "of ", 3))
+        rest += 3;
+    if (!strpbrk(rest, " _") && strlen(rest) < 4)
+        return 0;
+    p.source = "name without its aggregation word";
+    p.conf = 0.85;
+    p.dropped = fam;
+    return add(lx, p, rest);
+}
+
 static int build_metrics(dp_lexicon *lx, const dp_kg *kg)
 {
     for (size_t i = 0; i < kg->nmetrics; i++) {
@@ -246,6 +289,9 @@ static int build_metrics(dp_lexicon *lx, const dp_kg *kg)
             return -1;
         p.source = "label";
         if (add_label(lx, p, m->label) || add_description_synonyms(lx, p, m->description))
+            return -1;
+        p.source = "name";
+        if (add_without_agg_word(lx, p, spaced(lx->a, m->name)) || add_without_agg_word(lx, p, m->label))
             return -1;
     }
     return 0;
@@ -514,6 +560,12 @@ static size_t try_bucket(const dp_lexicon *lx, const bucket *b, const dp_tok *to
         const dp_lex_entry *e = &lx->entries[b->idx[j]];
         if (i + e->ntok > n)
             continue;
+        if (e->dropped && i > 0) {
+            /* "total salary" must not take "average salary" */
+            const char *fam = dp_agg_word_family(toks[i - 1].low);
+            if (fam && strcmp(fam, e->dropped))
+                continue;
+        }
         int fuzzy = 0;
         size_t k = 0;
         while (k < e->ntok && tok_eq(&toks[i + k], e, k, &fuzzy))

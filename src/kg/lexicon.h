@@ -16,6 +16,7 @@ typedef struct dp_lex_entry {
     size_t ntok;
     int case_sensitive;   /* short capital codes: US must not match "us" */
     double conf;          /* how sure a match of this phrase is */
+    const char *dropped;  /* aggregation word dropped from the phrase ("average") */
     const dp_metric *metric;
     const dp_model *model;
     const dp_dimension *dim;
@@ -37,6 +38,9 @@ int dp_lexicon_build(dp_kg *kg, dp_error *err);
 size_t dp_lexicon_match(const dp_lexicon *lex, const dp_tok *toks, size_t n, size_t i,
                         dp_lex_match *out, size_t max);
 size_t dp_lexicon_size(const dp_lexicon *lex);
+/* The family of an aggregation word (average, total, count, median...) or
+ * NULL: "avg" and "mean" are "average", "sum" is "total". */
+const char *dp_agg_word_family(const char *low);
 const dp_lex_entry *dp_lexicon_entry(const dp_lexicon *lex, size_t i);
 
 #endif

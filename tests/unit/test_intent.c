@@ -44,6 +44,7 @@ static const icase cases[] = {
     {"demo", "Average order value for enterprise customers by quarter", 0, "average_order_value", "", "quarter", NULL,
      "customers.segment=enterprise", NULL},
     {"demo", "GMV per category year to date", 0, "revenue", "products.category", NULL, "2025-01-01..2025-07-16", NULL, NULL},
+    {"demo", "which 5 products sold the most units", 0, "units_sold", "product", NULL, NULL, NULL, "units_sold desc 5"},
     {"demo", "bottom 10 products by units sold", 0, "units_sold", "product", NULL, NULL, NULL, "units_sold asc 10"},
     {"demo", "views and purchases per product", 0, "product_views,purchases", "product", NULL, NULL, NULL, NULL},
     {"demo", "billing tickets per week", 0, "tickets", "", "week", NULL, "support_tickets.category=billing", NULL},
@@ -55,6 +56,7 @@ static const icase cases[] = {
      "2025-01-01..2026-01-01", NULL, NULL},
     {"hr", "Top 5 departments by overtime hours", 0, "overtime_hours", "department", NULL, NULL, NULL, "overtime_hours desc 5"},
     {"hr", "atrition rate by job level", 0, "attrition_rate", "employees.job_level", NULL, NULL, NULL, NULL},
+    {"hr", "total salary by division", 0, "total_salary", "departments.division", NULL, NULL, NULL, NULL},
     {"hr", "Employee engagement survey score by manager", 1, NULL, NULL, NULL, NULL, NULL, NULL},
     /* logistics */
     {"logistics", "Weekly on-time delivery rate by carrier", 0, "on_time_delivery_rate", "carrier", "week", NULL, NULL, NULL},
