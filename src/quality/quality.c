@@ -597,13 +597,31 @@ int dp_stage_quality(dp_run *r, dp_error *err)
             json_array_foreach(hist, k, h) {
                 const char *type = json_string_value(json_object_get(h, "type"));
                 const char *col = json_string_value(json_object_get(h, "column"));
-                if (!type || !col || !*col || (strcmp(type, "non_negative") && strcmp(type, "not_null") && strcmp(type, "range")))
+                if (!type || !col)
                     continue;
-                int present = 0, already = 0;
-                for (size_t c = 0; c < dz->ncols; c++)
-                    present |= !strcmp(dz->cols[c].name, col);
+                /* a rule this product has too: say earlier products adopted it */
+                int already = 0;
                 size_t j;
                 json_t *x;
+                json_array_foreach(r->rules, j, x) {
+                    json_t *xc = json_object_get(x, "column");
+                    const char *xcs = json_is_string(xc) ? json_string_value(xc) : "";
+                    const char *hd = json_string_value(json_object_get(h, "definition"));
+                    const char *xd = json_string_value(json_object_get(x, "definition"));
+                    if (!strcmp(xcs, col) && !strcmp(json_string_value(json_object_get(x, "type")), type) &&
+                        !strcmp(json_string_value(json_object_get(x, "dataset")), r->disc.selected[i]->name) &&
+                        (*col || (hd && xd && !strcmp(hd, xd)))) {
+                        already = 1;
+                        json_object_set_new(x, "history", json_pack("{s:f,s:s}", "adopted_by_earlier_products",
+                                                                     json_real_value(json_object_get(h, "adopted_by")),
+                                                                     "definition", json_string_value(json_object_get(h, "definition"))));
+                    }
+                }
+                if (already || !*col || (strcmp(type, "non_negative") && strcmp(type, "not_null") && strcmp(type, "range")))
+                    continue;
+                int present = 0;
+                for (size_t c = 0; c < dz->ncols; c++)
+                    present |= !strcmp(dz->cols[c].name, col);
                 json_array_foreach(r->rules, j, x) already |= json_object_get(x, "column") &&
                                                               json_is_string(json_object_get(x, "column")) &&
                                                               !strcmp(json_string_value(json_object_get(x, "column")), col) &&

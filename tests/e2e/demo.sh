@@ -22,7 +22,11 @@ assert d["transformation"]["test_run"]["rows"] > 0
 assert d["metadata"]["version"] == "1.0.0"
 rules = d["quality"]["rules"]
 failed = {r["type"] for r in rules if r["result"]["status"] == "failed"}
-assert "funnel_order" in failed and "source_unique_key" in failed, failed
+assert {"funnel_order", "source_unique_key", "source_relationship", "source_non_negative"} <= failed, failed
+for r in rules:
+    if r["result"]["status"] == "failed":
+        assert r["severity"] == "warn", r  # source defects warn; the product itself is sound
+        assert r["result"]["failing_rows"] > 0 and r["result"]["examples"], r
 assert d["quality"]["great_expectations_suite"]["expectations"]
 assert len(d["execution"]["stages"]) == 6
 PY
@@ -33,6 +37,15 @@ for req in "Daily sales by region and product category" \
   "Recommendation features per user and product: views, clicks, add to carts, purchases and average rating"; do
   expect_rc 0 "showcase: $req" -- "$DPGEN" generate --format json "$req"
 done
+expect_rc 0 "a second product on the same dataset" -- "$DPGEN" generate --format json "monthly spend and clicks by device"
+python3 - "$WORK/out" <<'PY' && ok "rules earlier products adopted are marked as history" || bad "history"
+import json, sys
+d = json.load(open(sys.argv[1]))
+h = [r for r in d["quality"]["rules"] if r.get("history")]
+assert any(r["type"] == "source_unique_key" and r["history"]["adopted_by_earlier_products"] >= 1 for r in h), h
+c = {x["dataset"]: x for x in d["discovery"]["candidates"]}
+assert c["marketing_events"]["factors"]["popularity"] > 0, c
+PY
 expect_rc 0 "markdown" -- "$DPGEN" generate --format markdown "$SEED"
 grep -q "^## Quality rules" "$WORK/out" && ok "markdown has rules" || bad "markdown"
 expect_rc 0 "export" -- "$DPGEN" generate --out "$WORK/export" "$SEED"
