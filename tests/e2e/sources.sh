@@ -71,4 +71,11 @@ if [ -f "$B/data.sql" ]; then
   python3 -c "import json; d=json.load(open('$WORK/out')); assert d['results'][0]['name']=='revenue', d" \
     && ok "GMV found as revenue from its description" || bad "GMV search: $(head -c 300 "$WORK/out")"
 fi
+M="$DP_SOURCE_DIR/../shared/bench/domains/marketing"
+if [ -f "$M/data.sql" ]; then
+  "$DPGEN" demo --sql "$M/data.sql" --out "$WORK/mkt.duckdb" 2>/dev/null || bad "build marketing"
+  expect_rc 0 "search ad spend" -- "$DPGEN" catalog search "ad spend" --db "$WORK/mkt.duckdb" --models "$M/semantic_models.yml"
+  python3 -c "import json; d=json.load(open('$WORK/out')); assert d['results'][0]['name']=='spend', d" \
+    && ok "ad spend found as spend from its description" || bad "ad spend search: $(head -c 300 "$WORK/out")"
+fi
 finish
