@@ -71,6 +71,64 @@ static int next_event(loader *L, yaml_event_t *ev)
     return 0;
 }
 
+/* Duplicate-key detection: a linear scan for small maps, a hash set (in the
+ * arena) once a map grows, so a huge mapping stays linear. */
+typedef struct keyset {
+    const char **slots;
+    size_t cap, used;
+} keyset;
+
+static size_t key_hash(const char *s)
+{
+    size_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static int keyset_add(loader *L, keyset *ks, const char *key)
+{
+    if ((ks->used + 1) * 2 > ks->cap) {
+        size_t ncap = ks->cap ? ks->cap * 2 : 64;
+        const char **ns = dp_arena_calloc(L->a, ncap, sizeof(*ns));
+        if (!ns)
+            return -1;
+        for (size_t i = 0; i < ks->cap; i++)
+            if (ks->slots[i]) {
+                size_t j = key_hash(ks->slots[i]) & (ncap - 1);
+                while (ns[j])
+                    j = (j + 1) & (ncap - 1);
+                ns[j] = ks->slots[i];
+            }
+        ks->slots = ns;
+        ks->cap = ncap;
+    }
+    size_t j = key_hash(key) & (ks->cap - 1);
+    while (ks->slots[j]) {
+        if (!strcmp(ks->slots[j], key))
+            return 1;
+        j = (j + 1) & (ks->cap - 1);
+    }
+    ks->slots[j] = key;
+    ks->used++;
+    return 0;
+}
+
+/* 1 when key is already in map n (whose keys so far are n->keys). */
+static int key_seen(loader *L, keyset *ks, const dp_node *n, const char *key)
+{
+    if (n->n < 16 && !ks->cap) {
+        for (size_t i = 0; i < n->n; i++)
+            if (!strcmp(n->keys[i], key))
+                return 1;
+        return 0;
+    }
+    if (!ks->cap)
+        for (size_t i = 0; i < n->n; i++)
+            keyset_add(L, ks, n->keys[i]);
+    return keyset_add(L, ks, key) == 1;
+}
+
 /* Parses the node whose first event is ev (consumed). */
 static int parse_node(loader *L, yaml_event_t *ev, int depth, dp_node **out)
 {
@@ -121,6 +179,7 @@ static int parse_node(loader *L, yaml_event_t *ev, int depth, dp_node **out)
         }
         yaml_event_delete(ev);
         size_t cap = 0;
+        keyset ks = {0};
         for (;;) {
             yaml_event_t e;
             if ((rc = next_event(L, &e)))
@@ -140,10 +199,9 @@ static int parse_node(loader *L, yaml_event_t *ev, int depth, dp_node **out)
                                         "%s:%zu:%zu: mapping keys must be plain text", L->file,
                                         km.line + 1, km.column + 1);
                 key = k->value;
-                for (size_t i = 0; i < n->n; i++)
-                    if (strcmp(n->keys[i], key) == 0)
-                        return dp_error_set(L->err, DP_EINVALID, "%s:%d:%d: duplicate key '%s'",
-                                            L->file, k->line, k->col, key);
+                if (key_seen(L, &ks, n, key))
+                    return dp_error_set(L->err, DP_EINVALID, "%s:%d:%d: duplicate key '%s'",
+                                        L->file, k->line, k->col, key);
                 if ((rc = next_event(L, &e)))
                     return rc;
             }
