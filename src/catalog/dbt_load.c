@@ -9,11 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define POS(n) ((dp_src_pos){(n)->file, (n)->line, (n)->col})
+/* Positions outlive the document tree: the file name is the graph's copy. */
+#define POS(n) ((dp_src_pos){c->file ? c->file : (n)->file, (n)->line, (n)->col})
 
 typedef struct ctx {
     dp_kg *kg;
     dp_error *err;
+    const char *file; /* in kg->arena; NULL: the tree's own (it lives as long as kg) */
 } ctx;
 
 static int fail_at(ctx *c, const dp_node *n, const char *fmt, ...)
@@ -186,7 +188,7 @@ static int parse_measure(ctx *c, const dp_node *n, dp_measure *m)
         if (p) {
             char *end;
             m->percentile = strtod(p, &end);
-            if (*end || m->percentile < 0 || m->percentile > 1)
+            if (*end || end == p || !(m->percentile >= 0 && m->percentile <= 1)) /* "nan" too */
                 return fail_at(c, dp_node_get(ap, "percentile"), "measure '%s': percentile must be a number in [0, 1]", m->name);
         }
         const char *d = dp_node_str(ap, "use_discrete_percentile");
@@ -250,10 +252,7 @@ static int parse_model(ctx *c, const dp_node *n)
         (rc = parse_list(c, n, "measures", (void **)&m.measures, &m.nmeasures, sizeof(dp_measure), mea_fn)))
         return rc;
     m.pos = POS(n);
-    for (size_t i = 0; i < c->kg->nmodels; i++)
-        if (!strcmp(c->kg->models[i].name, m.name))
-            return fail_at(c, n, "semantic model '%s' is also defined at %s:%d", m.name,
-                           c->kg->models[i].pos.file, c->kg->models[i].pos.line);
+    /* a name defined twice is found by dp_dbt_check (through the index) */
     if (DP_VEC_PUSH(c->kg->arena, c->kg->models, c->kg->nmodels, c->kg->models_cap, m))
         return dp_error_set(c->err, DP_ENOMEM, "out of memory");
     return 0;
@@ -343,9 +342,12 @@ static int parse_metric(ctx *c, const dp_node *n)
         m.inputs = dp_arena_calloc(c->kg->arena, ms->n, sizeof(*m.inputs));
         if (!m.inputs)
             return dp_error_set(c->err, DP_ENOMEM, "out of memory");
-        for (size_t i = 0; i < ms->n; i++)
+        for (size_t i = 0; i < ms->n; i++) {
             if ((rc = parse_input(c, ms->items[i], &m.inputs[i], "metric input")))
                 return rc;
+            if (!m.inputs[i].name)
+                return fail_at(c, ms->items[i], "derived metric '%s': metric input %zu has no name", what, i + 1);
+        }
         m.ninputs = ms->n;
         break;
     }
@@ -364,18 +366,22 @@ static int parse_metric(ctx *c, const dp_node *n)
         break;
     }
     }
-    for (size_t i = 0; i < c->kg->nmetrics; i++)
-        if (!strcmp(c->kg->metrics[i].name, m.name))
-            return fail_at(c, n, "metric '%s' is also defined at %s:%d", m.name,
-                           c->kg->metrics[i].pos.file, c->kg->metrics[i].pos.line);
     if (DP_VEC_PUSH(c->kg->arena, c->kg->metrics, c->kg->nmetrics, c->kg->metrics_cap, m))
         return dp_error_set(c->err, DP_ENOMEM, "out of memory");
     return 0;
 }
 
+static int load_doc(ctx *cp, const dp_node *doc);
+
 int dp_dbt_load_doc(dp_kg *kg, const dp_node *doc, dp_error *err)
 {
-    ctx c = {kg, err};
+    ctx c = {kg, err, NULL};
+    return load_doc(&c, doc);
+}
+
+static int load_doc(ctx *cp, const dp_node *doc)
+{
+    ctx c = *cp;
     int rc;
     if (doc->kind != DP_NODE_MAP)
         return fail_at(&c, doc, "a dbt YAML file must be a mapping");
@@ -408,9 +414,16 @@ int dp_dbt_load_path(dp_kg *kg, const char *path, dp_error *err)
     if (n == 0)
         return dp_error_set(err, DP_ENOTFOUND, "%s: no .yml or .yaml files", path);
     for (size_t i = 0; i < n; i++) {
+        /* the tree is only read while loading: it goes with the file */
         dp_node *doc;
-        if ((rc = dp_yaml_load_file(&doc, kg->arena, files[i], err)) ||
-            (rc = dp_dbt_load_doc(kg, doc, err)))
+        dp_arena *tree = dp_arena_new(1 << 20);
+        ctx c = {kg, err, files[i]};
+        if (!tree)
+            return dp_error_set(err, DP_ENOMEM, "out of memory");
+        if (!(rc = dp_yaml_load_file(&doc, tree, files[i], err)))
+            rc = load_doc(&c, doc);
+        dp_arena_free(tree);
+        if (rc)
             return rc;
     }
     if (kg->nmodels == 0)
@@ -455,9 +468,16 @@ int dp_dbt_check(dp_kg *kg, dp_error *err)
     int crc = create_metrics(kg, err);
     if (crc)
         return crc;
+    /* after create_metrics: the index covers the final arrays */
+    if (dp_kg_index_build(kg))
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
     /* back pointers (the models array may have moved while growing) */
     for (size_t i = 0; i < kg->nmodels; i++) {
         dp_model *m = &kg->models[i];
+        const dp_model *first = dp_kg_model(kg, m->name);
+        if (first != m)
+            return dp_error_set(err, DP_EINVALID, "%s:%d:%d: semantic model '%s' is also defined at %s:%d", AT(m->pos),
+                                m->name, first->pos.file, first->pos.line);
         for (size_t j = 0; j < m->nmeasures; j++) {
             dp_measure *me = &m->measures[j];
             me->model = m;
@@ -479,6 +499,10 @@ int dp_dbt_check(dp_kg *kg, dp_error *err)
     for (size_t i = 0; i < kg->nmetrics; i++) {
         const dp_metric *m = &kg->metrics[i];
         const char *missing = NULL, *kind = "measure";
+        const dp_metric *first = dp_kg_metric(kg, m->name);
+        if (first != m)
+            return dp_error_set(err, DP_EINVALID, "%s:%d:%d: metric '%s' is also defined at %s:%d", AT(m->pos), m->name,
+                                first->pos.file, first->pos.line);
         switch (m->type) {
         case DP_METRIC_SIMPLE:
         case DP_METRIC_CUMULATIVE:

@@ -42,11 +42,20 @@ int dp_join_path(dp_path *out, const dp_kg *kg, const dp_model *from, const dp_m
     while (qh < qt) {
         int a = queue[qh++];
         const dp_model *ma = &kg->models[a];
+        /* breadth first: once the target's level is done, its count of
+         * shortest paths is final and nothing further can be shorter */
+        if (nodes[dst].depth >= 0 && nodes[a].depth >= nodes[dst].depth)
+            break;
         if (nodes[a].depth >= DP_PATH_MAX)
             continue;
         for (size_t e = 0; e < ma->nentities; e++) {
             const dp_entity *en = &ma->entities[e];
-            for (size_t b = 0; b < n; b++) {
+            /* the models where the entity is a key (all of them without an index) */
+            size_t nh = 0;
+            const dp_model *const *homes = dp_kg_entity_homes(kg, en->name, &nh);
+            size_t nb = homes ? nh : n;
+            for (size_t k = 0; k < nb; k++) {
+                size_t b = homes ? (size_t)(homes[k] - kg->models) : k;
                 if ((int)b == a)
                     continue;
                 const dp_entity *be = dp_kg_model_entity(&kg->models[b], en->name);

@@ -133,6 +133,7 @@ typedef struct dp_term {
 
 typedef struct dp_lexicon dp_lexicon;
 typedef struct dp_vindex dp_vindex;
+typedef struct dp_kg_index dp_kg_index;
 
 typedef struct dp_kg {
     dp_arena *arena;
@@ -145,6 +146,7 @@ typedef struct dp_kg {
     size_t models_cap, metrics_cap, terms_cap;
     dp_lexicon *lex;  /* phrase index for intent and search */
     dp_vindex *vec;   /* vectors for semantic search */
+    dp_kg_index *index; /* name lookups (dp_kg_index_build); NULL: linear scans */
     const char *models_path, *glossary_path, *db_path;
 } dp_kg;
 
@@ -156,6 +158,14 @@ const dp_entity *dp_kg_model_entity(const dp_model *m, const char *name);
 const dp_column *dp_kg_model_column(const dp_model *m, const char *name);
 /* The model where entity is primary or unique (NULL if none). */
 const dp_model *dp_kg_entity_home(const dp_kg *kg, const char *entity);
+/* Every model where entity is primary or unique, in model order (borrowed,
+ * valid as long as the kg); NULL when the graph has no current index. */
+const dp_model *const *dp_kg_entity_homes(const dp_kg *kg, const char *entity, size_t *n);
+/* Indexes models, metrics and measures by name and entities by their home
+ * models (in kg->arena), so the lookups above are O(1). Call once loading
+ * is over (dp_dbt_check does); lookups fall back to scans if models or
+ * metrics are added later. Returns 0 or DP_ENOMEM. */
+int dp_kg_index_build(dp_kg *kg);
 
 const char *dp_agg_name(dp_agg a);
 const char *dp_metric_type_name(dp_metric_type t);

@@ -23,6 +23,12 @@ struct dp_lexicon {
     size_t n, cap;
     bucket *table;  /* open addressing on first stem */
     size_t tcap, tused;
+    /* build time only (malloc'd, freed by dp_lexicon_build): */
+    dp_arena *tmp;          /* tokens and scratch text, renewed as it grows */
+    const char **strs;      /* interned words and stems (in a) */
+    size_t scap, sused;
+    size_t *seen;           /* entry index + 1 by hash of target and stems */
+    size_t seencap;
 };
 
 static uint64_t hash(const char *s)
@@ -73,6 +79,106 @@ static int index_entry(dp_lexicon *lx, size_t idx)
     return DP_VEC_PUSH(lx->a, b->idx, b->n, b->cap, idx);
 }
 
+/* The one copy of s in the lexicon's arena: phrases share a small
+ * vocabulary, so entries point at interned words and stems. */
+static const char *intern(dp_lexicon *lx, const char *s)
+{
+    if ((lx->sused + 1) * 2 > lx->scap) {
+        size_t ncap = lx->scap ? lx->scap * 2 : 4096;
+        const char **t = calloc(ncap, sizeof(*t));
+        if (!t)
+            return NULL;
+        for (size_t i = 0; i < lx->scap; i++)
+            if (lx->strs[i]) {
+                size_t j = hash(lx->strs[i]) & (ncap - 1);
+                while (t[j])
+                    j = (j + 1) & (ncap - 1);
+                t[j] = lx->strs[i];
+            }
+        free(lx->strs);
+        lx->strs = t;
+        lx->scap = ncap;
+    }
+    size_t i = hash(s) & (lx->scap - 1);
+    while (lx->strs[i]) {
+        if (!strcmp(lx->strs[i], s))
+            return lx->strs[i];
+        i = (i + 1) & (lx->scap - 1);
+    }
+    if (!(lx->strs[i] = dp_arena_strdup(lx->a, s)))
+        return NULL;
+    lx->sused++;
+    return lx->strs[i];
+}
+
+/* What makes two entries the same: target and stems (interned, so compared
+ * by address). */
+static uint64_t entry_hash(const dp_lex_entry *e)
+{
+    uint64_t h = 1469598103934665603ull;
+    const void *parts[] = {e->metric, e->dim, e->entity, e->model};
+    for (size_t i = 0; i < 4; i++)
+        h = (h ^ (uint64_t)(uintptr_t)parts[i]) * 1099511628211ull;
+    h = (h ^ (uint64_t)e->kind ^ (uint64_t)e->case_sensitive << 8 ^ (uint64_t)e->ntok << 16) * 1099511628211ull;
+    for (size_t i = 0; i < e->ntok; i++)
+        h = (h ^ (uint64_t)(uintptr_t)e->stems[i]) * 1099511628211ull;
+    if (e->value)
+        h ^= hash(e->value);
+    return h;
+}
+
+static int same_entry(const dp_lex_entry *e, const dp_lex_entry *p)
+{
+    if (e->kind != p->kind || e->metric != p->metric || e->dim != p->dim || e->entity != p->entity ||
+        e->model != p->model || e->ntok != p->ntok || e->case_sensitive != p->case_sensitive ||
+        !e->value != !p->value || (e->value && strcmp(e->value, p->value)))
+        return 0;
+    for (size_t j = 0; j < e->ntok; j++)
+        if (e->stems[j] != p->stems[j])
+            return 0;
+    return 1;
+}
+
+/* The slot of proto in the duplicate set: holding its twin, or empty. */
+static size_t *seen_slot(dp_lexicon *lx, const dp_lex_entry *proto)
+{
+    if ((lx->n + 1) * 2 > lx->seencap) {
+        size_t ncap = lx->seencap ? lx->seencap * 2 : 4096;
+        size_t *t = calloc(ncap, sizeof(*t));
+        if (!t)
+            return NULL;
+        for (size_t i = 0; i < lx->seencap; i++)
+            if (lx->seen[i]) {
+                size_t j = entry_hash(&lx->entries[lx->seen[i] - 1]) & (ncap - 1);
+                while (t[j])
+                    j = (j + 1) & (ncap - 1);
+                t[j] = lx->seen[i];
+            }
+        free(lx->seen);
+        lx->seen = t;
+        lx->seencap = ncap;
+    }
+    size_t i = entry_hash(proto) & (lx->seencap - 1);
+    while (lx->seen[i] && !same_entry(&lx->entries[lx->seen[i] - 1], proto))
+        i = (i + 1) & (lx->seencap - 1);
+    return &lx->seen[i];
+}
+
+/* Scratch text (tokens, spaced names) of earlier targets goes once it has
+ * grown; called between targets only, as callers hold scratch strings while
+ * they add a target's phrases. */
+static int scratch_renew(dp_lexicon *lx)
+{
+    if (lx->tmp && dp_arena_used(lx->tmp) < (64u << 20))
+        return 0;
+    dp_arena *fresh = dp_arena_new(1 << 20);
+    if (!fresh)
+        return -1;
+    dp_arena_free(lx->tmp);
+    lx->tmp = fresh;
+    return 0;
+}
+
 /* Adds phrase text for a target; skips empty and duplicate phrases. */
 static int add(dp_lexicon *lx, dp_lex_entry proto, const char *text)
 {
@@ -80,46 +186,47 @@ static int add(dp_lexicon *lx, dp_lex_entry proto, const char *text)
         return 0;
     dp_tok *toks;
     size_t n;
-    if (dp_tokenize(&toks, &n, lx->a, lx->st, text))
+    int trc = dp_tokenize(&toks, &n, lx->tmp, lx->st, text);
+    if (trc == -2)
+        return 0; /* more words than the tokenizer takes: no phrase anyway */
+    if (trc)
         return -1;
     size_t words = 0;
     for (size_t i = 0; i < n; i++)
         words += !toks[i].punct;
     if (words == 0 || words > MAX_PHRASE_TOKENS)
         return 0;
-    proto.text = dp_arena_strdup(lx->a, text);
-    proto.stems = dp_arena_calloc(lx->a, words, sizeof(char *));
-    proto.words = dp_arena_calloc(lx->a, words, sizeof(char *));
-    if (!proto.stems || !proto.words)
-        return -1;
+    const char *stems[MAX_PHRASE_TOKENS], *low[MAX_PHRASE_TOKENS];
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (!toks[i].punct) {
-            proto.stems[k] = toks[i].stem;
-            proto.words[k++] = toks[i].low;
+            stems[k] = intern(lx, toks[i].stem);
+            low[k] = intern(lx, toks[i].low);
+            if (!stems[k] || !low[k])
+                return -1;
+            k++;
         }
     proto.ntok = words;
     /* a lone stopword is no phrase; nor is a lone number */
-    if (words == 1 && (dp_is_stopword(proto.words[0]) || toks[0].is_num) && !proto.case_sensitive)
+    if (words == 1 && (dp_is_stopword(low[0]) || toks[0].is_num) && !proto.case_sensitive)
         return 0;
     /* duplicate (same target, same stems)? */
-    bucket *b = slot(lx, proto.stems[0]);
-    if (b && b->stem)
-        for (size_t i = 0; i < b->n; i++) {
-            const dp_lex_entry *e = &lx->entries[b->idx[i]];
-            if (e->kind == proto.kind && e->metric == proto.metric && e->dim == proto.dim &&
-                e->entity == proto.entity && e->model == proto.model && e->ntok == proto.ntok &&
-                e->case_sensitive == proto.case_sensitive &&
-                ((!e->value && !proto.value) || (e->value && proto.value && !strcmp(e->value, proto.value)))) {
-                size_t j = 0;
-                while (j < words && !strcmp(e->stems[j], proto.stems[j]))
-                    j++;
-                if (j == words)
-                    return 0;
-            }
-        }
+    proto.stems = stems;
+    size_t *seen = seen_slot(lx, &proto);
+    if (!seen)
+        return -1;
+    if (*seen)
+        return 0;
+    proto.text = dp_arena_strdup(lx->a, text);
+    proto.stems = dp_arena_calloc(lx->a, words, sizeof(char *));
+    proto.words = dp_arena_calloc(lx->a, words, sizeof(char *));
+    if (!proto.text || !proto.stems || !proto.words)
+        return -1;
+    memcpy(proto.stems, stems, words * sizeof(char *));
+    memcpy(proto.words, low, words * sizeof(char *));
     if (DP_VEC_PUSH(lx->a, lx->entries, lx->n, lx->cap, proto))
         return -1;
+    *seen = lx->n;
     return index_entry(lx, lx->n - 1);
 }
 
@@ -132,8 +239,8 @@ static int add_label(dp_lexicon *lx, dp_lex_entry proto, const char *label)
     const char *close = open ? strchr(open, ')') : NULL;
     if (!open || !close)
         return add(lx, proto, label);
-    char *main = dp_arena_strndup(lx->a, label, (size_t)(open - label));
-    char *inner = dp_arena_strndup(lx->a, open + 1, (size_t)(close - open - 1));
+    char *main = dp_arena_strndup(lx->tmp, label, (size_t)(open - label));
+    char *inner = dp_arena_strndup(lx->tmp, open + 1, (size_t)(close - open - 1));
     int rc = add(lx, proto, main);
     int upper = 0, lower = 0;
     for (const char *p = inner; *p; p++) {
@@ -150,7 +257,7 @@ static int add_label(dp_lexicon *lx, dp_lex_entry proto, const char *label)
 /* Splits "a, b or c" / "a, b, and c" into items and adds each. */
 static int add_list(dp_lexicon *lx, dp_lex_entry proto, const char *s, size_t len)
 {
-    char *buf = dp_arena_strndup(lx->a, s, len);
+    char *buf = dp_arena_strndup(lx->tmp, s, len);
     if (!buf)
         return -1;
     char *p = buf;
@@ -256,7 +363,7 @@ static int add_without_agg_word(dp_lexicon *lx, dp_lex_entry p, const char *phra
     if (!phrase)
         return 0;
     const char *open = strchr(phrase, '(');
-    char *text = dp_arena_strndup(lx->a, phrase, open ? (size_t)(open - phrase) : strlen(phrase));
+    char *text = dp_arena_strndup(lx->tmp, phrase, open ? (size_t)(open - phrase) : strlen(phrase));
     char *sp = text ? strpbrk(text, " _") : NULL;
     if (!sp || !sp[1])
         return 0;
@@ -285,13 +392,15 @@ static int build_metrics(dp_lexicon *lx, const dp_kg *kg)
     for (size_t i = 0; i < kg->nmetrics; i++) {
         const dp_metric *m = &kg->metrics[i];
         dp_lex_entry p = {.kind = DP_LEX_METRIC, .metric = m, .source = "name", .conf = 1.0};
-        if (add(lx, p, spaced(lx->a, m->name)))
+        if (scratch_renew(lx))
+            return -1;
+        if (add(lx, p, spaced(lx->tmp, m->name)))
             return -1;
         p.source = "label";
         if (add_label(lx, p, m->label) || add_description_synonyms(lx, p, m->description))
             return -1;
         p.source = "name";
-        if (add_without_agg_word(lx, p, spaced(lx->a, m->name)) || add_without_agg_word(lx, p, m->label))
+        if (add_without_agg_word(lx, p, spaced(lx->tmp, m->name)) || add_without_agg_word(lx, p, m->label))
             return -1;
     }
     return 0;
@@ -391,12 +500,14 @@ static int build_models(dp_lexicon *lx, const dp_kg *kg)
     for (size_t i = 0; i < kg->nmodels; i++) {
         const dp_model *m = &kg->models[i];
         dp_lex_entry p = {.kind = DP_LEX_MODEL, .model = m, .source = "name", .conf = 0.8};
-        if (add(lx, p, spaced(lx->a, m->name)) || add_label(lx, p, m->label))
+        if (scratch_renew(lx))
+            return -1;
+        if (add(lx, p, spaced(lx->tmp, m->name)) || add_label(lx, p, m->label))
             return -1;
         /* each word of a dataset name names it loosely ("marketing") */
-        const char *sp = spaced(lx->a, m->name);
+        const char *sp = spaced(lx->tmp, m->name);
         if (strchr(sp, ' ')) {
-            char *w = dp_arena_strdup(lx->a, sp);
+            char *w = dp_arena_strdup(lx->tmp, sp);
             p.source = "dataset name word";
             p.conf = 0.6;
             for (char *tok = w; tok && *tok;) {
@@ -411,26 +522,26 @@ static int build_models(dp_lexicon *lx, const dp_kg *kg)
         for (size_t j = 0; j < m->nentities; j++) {
             const dp_entity *e = &m->entities[j];
             dp_lex_entry pe = {.kind = DP_LEX_ENTITY, .model = m, .entity = e, .source = "name", .conf = 1.0};
-            if (add(lx, pe, spaced(lx->a, e->name)) || add_label(lx, pe, e->label))
+            if (add(lx, pe, spaced(lx->tmp, e->name)) || add_label(lx, pe, e->label))
                 return -1;
         }
         for (size_t j = 0; j < m->ndims; j++) {
             const dp_dimension *d = &m->dims[j];
             dp_lex_entry pd = {.kind = DP_LEX_DIM, .model = m, .dim = d, .source = "name", .conf = 1.0};
-            if (add(lx, pd, spaced(lx->a, d->name)) || add_label(lx, pd, d->label))
+            if (add(lx, pd, spaced(lx->tmp, d->name)) || add_label(lx, pd, d->label))
                 return -1;
             /* qualified by the model's own entities: "campaign objective" */
             for (size_t k = 0; k < m->nentities; k++) {
                 const dp_entity *e = &m->entities[k];
                 if (e->type != DP_ENT_PRIMARY && e->type != DP_ENT_UNIQUE && e->type != DP_ENT_NATURAL)
                     continue;
-                const char *dn = spaced(lx->a, d->name);
-                const char *en = spaced(lx->a, e->name);
+                const char *dn = spaced(lx->tmp, d->name);
+                const char *en = spaced(lx->tmp, e->name);
                 /* "customer_segment" already starts with the entity */
                 if (!strncmp(dn, en, strlen(en)))
                     continue;
                 pd.source = "qualified name";
-                if (add(lx, pd, dp_arena_printf(lx->a, "%s %s", en, dn)))
+                if (add(lx, pd, dp_arena_printf(lx->tmp, "%s %s", en, dn)))
                     return -1;
             }
             /* frequent values of categorical dimensions */
@@ -461,6 +572,8 @@ static int build_terms(dp_lexicon *lx, const dp_kg *kg)
         if (!t->maps_kind)
             continue;
         dp_lex_entry p = {.term = t, .source = "glossary", .conf = 1.0};
+        if (scratch_renew(lx))
+            return -1;
         if (!strcmp(t->maps_kind, "metric")) {
             p.kind = DP_LEX_METRIC;
             p.metric = dp_kg_metric(kg, t->maps_to);
@@ -527,9 +640,16 @@ int dp_lexicon_build(dp_kg *kg, dp_error *err)
     lx->st = dp_stemmer_new();
     if (!lx->st)
         return dp_error_set(err, DP_ENOMEM, "cannot create the English stemmer");
-    int rc = build_metrics(lx, kg) || build_terms(lx, kg) || build_models(lx, kg);
+    int rc = scratch_renew(lx) || build_metrics(lx, kg) || build_terms(lx, kg) || build_models(lx, kg);
     dp_stemmer_free(lx->st);
     lx->st = NULL;
+    dp_arena_free(lx->tmp);
+    free(lx->strs);
+    free(lx->seen);
+    lx->tmp = NULL;
+    lx->strs = NULL;
+    lx->seen = NULL;
+    lx->scap = lx->sused = lx->seencap = 0;
     if (rc)
         return dp_error_set(err, DP_ENOMEM, "out of memory building the lexicon");
     kg->lex = lx;

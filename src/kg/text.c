@@ -2,12 +2,71 @@
 #include "kg/text.h"
 #include <ctype.h>
 #include <libstemmer.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Catalogs and requests repeat a small vocabulary: stems are remembered
+ * (per stemmer, so still one per thread) instead of recomputed. */
+#define STEM_CACHE_MAX 65536
+
+typedef struct stem_memo {
+    const char *word, *stem;
+} stem_memo;
+
 struct dp_stemmer {
     struct sb_stemmer *sb;
+    dp_arena *a;       /* the memo's strings */
+    stem_memo *memo;   /* open addressing, power-of-two size */
+    size_t cap, used;
 };
+
+static uint64_t hash_word(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+/* The memo's entry for low (empty when unknown); NULL when there is no memo. */
+static stem_memo *memo_slot(dp_stemmer *s, const char *low)
+{
+    if (!s->memo)
+        return NULL;
+    size_t i = hash_word(low) & (s->cap - 1);
+    while (s->memo[i].word && strcmp(s->memo[i].word, low))
+        i = (i + 1) & (s->cap - 1);
+    return &s->memo[i];
+}
+
+static void memo_put(dp_stemmer *s, const char *low, const char *stem)
+{
+    if (!s->a || s->used >= STEM_CACHE_MAX) /* full: stem without remembering */
+        return;
+    if ((s->used + 1) * 2 > s->cap) {
+        size_t ncap = s->cap ? s->cap * 2 : 256;
+        stem_memo *t = calloc(ncap, sizeof(*t));
+        if (!t)
+            return;
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->memo[i].word) {
+                size_t j = hash_word(s->memo[i].word) & (ncap - 1);
+                while (t[j].word)
+                    j = (j + 1) & (ncap - 1);
+                t[j] = s->memo[i];
+            }
+        free(s->memo);
+        s->memo = t;
+        s->cap = ncap;
+    }
+    stem_memo *slot = memo_slot(s, low);
+    const char *w = dp_arena_strdup(s->a, low), *st = dp_arena_strdup(s->a, stem);
+    if (w && st) {
+        *slot = (stem_memo){w, st};
+        s->used++;
+    }
+}
 
 dp_stemmer *dp_stemmer_new(void)
 {
@@ -19,6 +78,8 @@ dp_stemmer *dp_stemmer_new(void)
         free(s);
         return NULL;
     }
+    /* without a memo it still works, only slower */
+    s->a = dp_arena_new(16 * 1024);
     return s;
 }
 
@@ -27,6 +88,8 @@ void dp_stemmer_free(dp_stemmer *s)
     if (!s)
         return;
     sb_stemmer_delete(s->sb);
+    free(s->memo);
+    dp_arena_free(s->a);
     free(s);
 }
 
@@ -35,10 +98,16 @@ const char *dp_stem(dp_stemmer *s, dp_arena *a, const char *low)
     size_t n = strlen(low);
     if (n < 3 || !s)
         return dp_arena_strdup(a, low);
+    stem_memo *m = n < 64 ? memo_slot(s, low) : NULL;
+    if (m && m->word)
+        return dp_arena_strdup(a, m->stem);
     const sb_symbol *r = sb_stemmer_stem(s->sb, (const sb_symbol *)low, (int)n);
     if (!r)
         return dp_arena_strdup(a, low);
-    return dp_arena_strndup(a, (const char *)r, (size_t)sb_stemmer_length(s->sb));
+    const char *stem = dp_arena_strndup(a, (const char *)r, (size_t)sb_stemmer_length(s->sb));
+    if (stem && n < 64)
+        memo_put(s, low, stem);
+    return stem;
 }
 
 static int is_word_byte(unsigned char c)

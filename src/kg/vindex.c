@@ -154,6 +154,20 @@ static int freeze(dp_kg *kg, dp_vindex *v)
     return 0;
 }
 
+/* The scratch arena holds each document's text and tokens; once it has
+ * grown, the documents already indexed let it go. */
+static int renew(dp_arena **tmp)
+{
+    if (dp_arena_used(*tmp) < (64u << 20))
+        return 0;
+    dp_arena *fresh = dp_arena_new(1 << 20);
+    if (!fresh)
+        return -1;
+    dp_arena_free(*tmp);
+    *tmp = fresh;
+    return 0;
+}
+
 int dp_vindex_build(dp_kg *kg, dp_error *err)
 {
     dp_vindex *v = dp_arena_alloc(kg->arena, sizeof(*v));
@@ -176,7 +190,7 @@ int dp_vindex_build(dp_kg *kg, dp_error *err)
                     text = dp_arena_printf(tmp, "%s %s", text, kg->terms[t].abbreviations[s]);
             }
         dp_vhit h = {DP_DOC_METRIC, m->name, m->label, NULL, m, 0};
-        rc = add_doc(v, tmp, st, h, text);
+        rc = add_doc(v, tmp, st, h, text) || renew(&tmp);
     }
     for (size_t i = 0; i < kg->nmodels && !rc; i++) {
         const dp_model *m = &kg->models[i];
@@ -195,6 +209,8 @@ int dp_vindex_build(dp_kg *kg, dp_error *err)
             dp_vhit dh = {DP_DOC_DIMENSION, dp_arena_printf(kg->arena, "%s.%s", m->name, d->name), d->label, m, NULL, 0};
             rc = add_doc(v, tmp, st, dh, dt);
         }
+        if (!rc)
+            rc = renew(&tmp);
     }
     if (rc)
         rc = dp_error_set(err, DP_ENOMEM, "out of memory building the search index");
