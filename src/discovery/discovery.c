@@ -213,6 +213,41 @@ static void add_joins(dp_discovery *d, const dp_kg *kg, const dp_model *from, co
     }
 }
 
+static void widen_add(dp_target *out, const dp_model *m, const char *name)
+{
+    const dp_dimension *d = dp_kg_model_dim(m, name);
+    if (!d || out->ndims >= 8)
+        return;
+    for (size_t k = 0; k < out->ndims; k++)
+        if (out->dims[k] == d)
+            return;
+    out->dims[out->ndims] = d;
+    out->dim_models[out->ndims++] = m;
+}
+
+/* The phrase kept a few candidates: look again for its dimension name on the
+ * metrics' own datasets, then on the datasets their entities lead to, then
+ * anywhere. */
+static int widen_target(const dp_kg *kg, const dp_target *t, const dp_model *const *mm, size_t nmm, dp_target *out)
+{
+    if (t->is_entity || !t->ndims || t->qualifier)
+        return 0;
+    const char *name = t->dims[0]->name;
+    *out = *t;
+    out->ndims = 0;
+    for (size_t i = 0; i < nmm; i++)
+        widen_add(out, mm[i], name);
+    for (size_t i = 0; i < nmm; i++)
+        for (size_t e = 0; e < mm[i]->nentities; e++) {
+            const dp_model *home = dp_kg_entity_home(kg, mm[i]->entities[e].name);
+            if (home)
+                widen_add(out, home, name);
+        }
+    for (size_t i = 0; i < kg->nmodels && out->ndims < 8; i++)
+        widen_add(out, &kg->models[i], name);
+    return out->ndims > 0;
+}
+
 /* Can every dataset of metric m reach every entity the request groups by? */
 static int metric_reaches_groups(const dp_kg *kg, const dp_metric *m, const dp_intent *in)
 {
@@ -326,6 +361,16 @@ int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp
         }
         int hops, amb;
         int c = pick_dim(kg, t, mm, nmm, &hops, &amb);
+        dp_target wide;
+        if (c < 0 && widen_target(kg, t, mm, nmm, &wide)) {
+            /* the phrase kept a few candidates; look at every dataset with a
+             * dimension of that name */
+            c = pick_dim(kg, &wide, mm, nmm, &hops, &amb);
+            if (c >= 0) {
+                in->groups[g] = wide;
+                t = &in->groups[g];
+            }
+        }
         if (c < 0) {
             return dp_error_set(err, DP_ECLARIFY, "dimension '%s' (%s.%s) cannot be reached from dataset %s of the metrics",
                                 t->phrase, t->dim_models[0]->name, t->dims[0]->name, nmm ? mm[0]->name : "?");

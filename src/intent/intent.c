@@ -586,9 +586,10 @@ static void parse_reordered(parser *p)
         nfree += !p->used[i] && !p->t[i].punct && !dp_is_stopword(p->t[i].low);
     if (nfree < 2)
         return;
-    size_t ne = dp_lexicon_size(p->kg->lex);
+    const size_t *idx;
+    size_t ne = dp_lexicon_multiword_metrics(p->kg->lex, &idx);
     for (size_t k = 0; k < ne; k++) {
-        const dp_lex_entry *e = dp_lexicon_entry(p->kg->lex, k);
+        const dp_lex_entry *e = dp_lexicon_entry(p->kg->lex, idx[k]);
         if (e->kind != DP_LEX_METRIC || e->ntok < 2 || e->ntok > 4 || e->case_sensitive)
             continue;
         size_t at[4], lo = SIZE_MAX, hi = 0, found = 0;

@@ -23,6 +23,8 @@ struct dp_lexicon {
     size_t n, cap;
     bucket *table;  /* open addressing on first stem */
     size_t tcap, tused;
+    size_t *multi_metric; /* entries of metric phrases of 2-4 words */
+    size_t nmulti;
     /* build time only (malloc'd, freed by dp_lexicon_build): */
     dp_arena *tmp;          /* tokens and scratch text, renewed as it grows */
     const char **strs;      /* interned words and stems (in a) */
@@ -652,8 +654,23 @@ int dp_lexicon_build(dp_kg *kg, dp_error *err)
     lx->scap = lx->sused = lx->seencap = 0;
     if (rc)
         return dp_error_set(err, DP_ENOMEM, "out of memory building the lexicon");
+    size_t nm = 0;
+    for (size_t i = 0; i < lx->n; i++)
+        nm += lx->entries[i].kind == DP_LEX_METRIC && lx->entries[i].ntok >= 2 && lx->entries[i].ntok <= 4;
+    lx->multi_metric = dp_arena_calloc(kg->arena, nm ? nm : 1, sizeof(size_t));
+    if (!lx->multi_metric)
+        return dp_error_set(err, DP_ENOMEM, "out of memory building the lexicon");
+    for (size_t i = 0; i < lx->n; i++)
+        if (lx->entries[i].kind == DP_LEX_METRIC && lx->entries[i].ntok >= 2 && lx->entries[i].ntok <= 4)
+            lx->multi_metric[lx->nmulti++] = i;
     kg->lex = lx;
     return 0;
+}
+
+size_t dp_lexicon_multiword_metrics(const dp_lexicon *lx, const size_t **out)
+{
+    *out = lx ? lx->multi_metric : NULL;
+    return lx ? lx->nmulti : 0;
 }
 
 static int tok_eq(const dp_tok *t, const dp_lex_entry *e, size_t k, int *fuzzy)

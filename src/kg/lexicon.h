@@ -38,6 +38,8 @@ int dp_lexicon_build(dp_kg *kg, dp_error *err);
 size_t dp_lexicon_match(const dp_lexicon *lex, const dp_tok *toks, size_t n, size_t i,
                         dp_lex_match *out, size_t max);
 size_t dp_lexicon_size(const dp_lexicon *lex);
+/* Indexes of the metric phrases of 2 to 4 words (for reordered matching). */
+size_t dp_lexicon_multiword_metrics(const dp_lexicon *lex, const size_t **out);
 /* The family of an aggregation word (average, total, count, median...) or
  * NULL: "avg" and "mean" are "average", "sum" is "total". */
 const char *dp_agg_word_family(const char *low);
