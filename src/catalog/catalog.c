@@ -3,6 +3,7 @@
 #include "catalog/catalog.h"
 #include "catalog/bind.h"
 #include "catalog/load.h"
+#include "kg/indexes.h"
 #include "kg/lexicon.h"
 #include "kg/vindex.h"
 #include "util/error.h"
@@ -120,8 +121,7 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
         }
     }
     cat->profile_ms = now_ms() - t1;
-    if ((rc = dp_glossary_check(&cat->kg, err)) || (rc = dp_lexicon_build(&cat->kg, err)) ||
-        (rc = dp_vindex_build(&cat->kg, err)))
+    if ((rc = dp_glossary_check(&cat->kg, err)) || (rc = dp_kg_build_indexes(&cat->kg, err)))
         goto done;
     cat->load_ms = now_ms() - t0;
 done:

@@ -4,6 +4,7 @@
  * the same as dp_catalog_open builds. */
 #include "catalog/offline.h"
 #include "catalog/load.h"
+#include "kg/indexes.h"
 #include "kg/lexicon.h"
 #include "kg/vindex.h"
 #include "util/error.h"
@@ -145,7 +146,7 @@ int dp_kg_open_offline(dp_kg **out, const char *models_path, const char *glossar
     /* after the columns, so "model.column" mappings are checked against them */
     if (glossary_path && (rc = dp_glossary_load_path(kg, glossary_path, err)))
         goto done;
-    if ((rc = dp_lexicon_build(kg, err)) || (rc = dp_vindex_build(kg, err)))
+    if ((rc = dp_kg_build_indexes(kg, err)))
         goto done;
     *out = kg;
     arena = NULL; /* owned by *out now */

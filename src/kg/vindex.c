@@ -124,9 +124,9 @@ static int add_doc(dp_vindex *v, dp_arena *tmp, dp_stemmer *st, dp_vhit hit, con
 /* The index's memory is malloc'd (large, grows by doubling); freed with the kg
  * through an arena-registered cleanup is not available, so it lives in the
  * arena's lifetime via a small trick: we copy final arrays into the arena. */
-static int freeze(dp_kg *kg, dp_vindex *v)
+static int freeze(dp_arena *dst, dp_vindex *v)
 {
-    vdoc *docs = dp_arena_calloc(kg->arena, v->ndocs ? v->ndocs : 1, sizeof(vdoc));
+    vdoc *docs = dp_arena_calloc(dst, v->ndocs ? v->ndocs : 1, sizeof(vdoc));
     if (!docs)
         return -1;
     if (v->ndocs)
@@ -137,7 +137,7 @@ static int freeze(dp_kg *kg, dp_vindex *v)
         plist *pl = &v->lists[i];
         if (!pl->n)
             continue;
-        posting *p = dp_arena_calloc(kg->arena, pl->n, sizeof(posting));
+        posting *p = dp_arena_calloc(dst, pl->n, sizeof(posting));
         if (!p)
             return -1;
         memcpy(p, pl->p, pl->n * sizeof(posting));
@@ -145,7 +145,7 @@ static int freeze(dp_kg *kg, dp_vindex *v)
         pl->p = p;
         pl->cap = pl->n;
     }
-    plist *lists = dp_arena_calloc(kg->arena, NBUCKETS, sizeof(plist));
+    plist *lists = dp_arena_calloc(dst, NBUCKETS, sizeof(plist));
     if (!lists)
         return -1;
     memcpy(lists, v->lists, NBUCKETS * sizeof(plist));
@@ -168,9 +168,10 @@ static int renew(dp_arena **tmp)
     return 0;
 }
 
-int dp_vindex_build(dp_kg *kg, dp_error *err)
+int dp_vindex_build_into(const dp_kg *kg, dp_arena *dst, dp_vindex **out, dp_error *err)
 {
-    dp_vindex *v = dp_arena_alloc(kg->arena, sizeof(*v));
+    dp_vindex *v = dp_arena_alloc(dst, sizeof(*v));
+    *out = NULL;
     dp_stemmer *st = dp_stemmer_new();
     dp_arena *tmp = dp_arena_new(1 << 20);
     int rc = 0;
@@ -206,7 +207,7 @@ int dp_vindex_build(dp_kg *kg, dp_error *err)
             if (d->column)
                 for (size_t k = 0; k < d->column->prof.ntop && k < 20; k++)
                     dt = dp_arena_printf(tmp, "%s %s", dt, d->column->prof.top_values[k]);
-            dp_vhit dh = {DP_DOC_DIMENSION, dp_arena_printf(kg->arena, "%s.%s", m->name, d->name), d->label, m, NULL, 0};
+            dp_vhit dh = {DP_DOC_DIMENSION, dp_arena_printf(dst, "%s.%s", m->name, d->name), d->label, m, NULL, 0};
             rc = add_doc(v, tmp, st, dh, dt);
         }
         if (!rc)
@@ -214,10 +215,10 @@ int dp_vindex_build(dp_kg *kg, dp_error *err)
     }
     if (rc)
         rc = dp_error_set(err, DP_ENOMEM, "out of memory building the search index");
-    else if (freeze(kg, v))
+    else if (freeze(dst, v))
         rc = dp_error_set(err, DP_ENOMEM, "out of memory building the search index");
     else
-        kg->vec = v;
+        *out = v;
 done:
     if (rc && v) {
         free(v->docs);
@@ -269,4 +270,9 @@ size_t dp_vindex_search(const dp_kg *kg, const char *text, dp_vhit *out, size_t 
     dp_stemmer_free(st);
     dp_arena_free(tmp);
     return cnt;
+}
+
+int dp_vindex_build(dp_kg *kg, dp_error *err)
+{
+    return dp_vindex_build_into(kg, kg->arena, &kg->vec, err);
 }

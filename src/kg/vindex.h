@@ -18,6 +18,10 @@ typedef struct dp_vhit {
 } dp_vhit;
 
 int dp_vindex_build(dp_kg *kg, dp_error *err);
+/* The same, allocating in dst and touching nothing of kg: it may run on
+ * another thread while the lexicon is built (dst is then adopted by
+ * kg->arena). */
+int dp_vindex_build_into(const dp_kg *kg, dp_arena *dst, dp_vindex **out, dp_error *err);
 /* Top-k hits for text (k <= 64); returns count. Thread-safe. */
 size_t dp_vindex_search(const dp_kg *kg, const char *text, dp_vhit *out, size_t k, int kinds_mask);
 

@@ -131,3 +131,27 @@ size_t dp_arena_used(const dp_arena *a)
 {
     return a ? a->total : 0;
 }
+
+void dp_arena_adopt(dp_arena *dst, dp_arena *src)
+{
+    if (!src)
+        return;
+    if (!dst) {
+        dp_arena_free(src);
+        return;
+    }
+    /* src's chunks go behind dst's current one: dst keeps allocating where it was */
+    chunk *tail = src->head;
+    if (tail) {
+        while (tail->next)
+            tail = tail->next;
+        if (dst->head) {
+            tail->next = dst->head->next;
+            dst->head->next = src->head;
+        } else {
+            dst->head = src->head;
+        }
+    }
+    dst->total += src->total;
+    free(src);
+}

@@ -20,6 +20,8 @@ char *dp_arena_strndup(dp_arena *a, const char *s, size_t n);
 char *dp_arena_printf(dp_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *dp_arena_vprintf(dp_arena *a, const char *fmt, va_list ap);
 size_t dp_arena_used(const dp_arena *a);
+/* Moves every block of src into dst (freed with dst); frees src. */
+void dp_arena_adopt(dp_arena *dst, dp_arena *src);
 
 /* Appends x to an arena vector (T *items; size_t n, cap). Evaluates to 0 or -1. */
 #define DP_VEC_PUSH(arena, items, n, cap, x)                                               \
