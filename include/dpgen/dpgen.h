@@ -7,7 +7,7 @@
  *   if (dp_catalog_open(&cat, &co, &err) < 0) ... err.message ...
  *   dp_result *res;
  *   dp_generate_options go = DP_GENERATE_OPTIONS_INIT;
- *   int rc = dp_generate(&res, cat, "weekly revenue by region", &go, &err);
+ *   int rc = dp_generate(&res, cat, "weekly headcount by region", &go, &err);
  *   puts(dp_result_spec(res, DP_FORMAT_YAML));
  *   dp_result_free(res); dp_catalog_free(cat);
  *

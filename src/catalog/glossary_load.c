@@ -1,6 +1,6 @@
 /* dpgen glossary YAML (docs/glossary-format.md) -> knowledge graph terms,
  * plus implicit terms read from the dbt files' labels and descriptions:
- * "Click-Through Rate (CTR)" gives an abbreviation, "also called a, b or c"
+ * "Mean Time To Repair (MTTR)" gives an abbreviation, "also called a, b or c"
  * and a parenthesised list in a metric description give synonyms. */
 #include "catalog/load.h"
 #include "util/error.h"

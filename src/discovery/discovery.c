@@ -268,8 +268,8 @@ static int metric_reaches_groups(const dp_kg *kg, const dp_metric *m, const dp_i
     return 1;
 }
 
-/* A metric named in words that cannot be grouped as asked ("clicks" per user
- * and product when clicks are ad clicks) is replaced by the closest metric,
+/* A metric named in words that cannot be grouped as asked ("views" per user
+ * and product when the metric named views counts page loads) is replaced by the closest metric,
  * by semantic search over the phrase and the groupings, that can. */
 static void fit_metrics_to_groups(const dp_kg *kg, dp_intent *in, dp_arena *a, json_t *decisions)
 {

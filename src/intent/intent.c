@@ -28,7 +28,7 @@ typedef struct parser {
     unsigned *kgq;
     dp_error *err;
     size_t rank_at; /* token after which the ranking metric is named */
-    size_t qual_at[8], qual_len[8], nquals; /* "tickets" in "urgent tickets" */
+    size_t qual_at[8], qual_len[8], nquals; /* "shipments" in "late shipments" */
 } parser;
 
 /* Report framing and filler: ignored without lowering confidence. Only
@@ -201,7 +201,7 @@ static const dp_lex_match *first_of(const dp_lex_match *m, size_t nm, dp_lex_kin
 }
 
 /* Does the token at j name the value's dimension, its model or one of the
- * model's entities ("search campaigns", "app channel", "urgent tickets")? */
+ * model's entities ("express shipments", "app channel", "urgent requests")? */
 static size_t qualifier_len(parser *p, size_t j, const dp_lex_entry *val)
 {
     if (j >= p->n || p->t[j].punct)
@@ -250,7 +250,7 @@ static void add_filter_value(parser *p, const dp_lex_match *m, size_t nm, size_t
         }
     }
     const char *value = first_of(m, nm, DP_LEX_VALUE, len)->e->value;
-    /* "search and email campaigns": same dimension -> IN list */
+    /* "express and freight shipments": same dimension -> IN list */
     if (joined && in->nfilters) {
         dp_filter *prev = &in->filters[in->nfilters - 1];
         for (size_t j = 0; j < prev->target.ndims; j++)
@@ -498,7 +498,7 @@ static void parse_phrases(parser *p)
             continue;
         }
         size_t len = m[0].len;
-        /* qualifier right after a value: "search campaigns" */
+        /* qualifier right after a value: "express shipments" */
         if (last_value && i > 0 && p->used[i - 1] == U_MATCH) {
             size_t q = qualifier_len(p, i, last_value);
             if (q) {
@@ -520,13 +520,13 @@ static void parse_phrases(parser *p)
         int val = has_kind(m, nm, DP_LEX_VALUE, len);
         int model = has_kind(m, nm, DP_LEX_MODEL, len);
         /* a value is a filter after a filter word or before its qualifier;
-         * otherwise a metric of the same words wins ("clicks and conversions") */
+         * otherwise a metric of the same words wins ("hires and leavers") */
         if (val && metric) {
             const dp_lex_match *vm = first_of(m, nm, DP_LEX_VALUE, len);
             if (!(mode == MODE_FILTER || qualifier_len(p, i + len, vm->e)))
                 val = 0;
         }
-        /* "for each customer, orders, revenue": after the first item of a
+        /* "for each employee, absences, salary": after the first item of a
          * grouping, a metric phrase is a metric again */
         if (mode == MODE_GROUP && metric && !was_fresh && (dim || ent) &&
             (i == 0 || p->t[i - 1].punct == ','))
@@ -551,8 +551,8 @@ static void parse_phrases(parser *p)
             note(p, span_text(p, i, len), "metric", mm->e->metric->name, mm->e->source, mm->fuzzy ? 0.8 : mm->e->conf);
             mode = MODE_NONE;
         } else if (dim || ent) {
-            /* a dimension named outside a grouping phrase ("CTR by device" has
-             * "by"; "device CTR" has not): still a grouping */
+            /* a dimension named outside a grouping phrase ("OTD by carrier" has
+             * "by"; "carrier OTD" has not): still a grouping */
             dp_target tg;
             target_from(&tg, m, nm, dim ? DP_LEX_DIM : DP_LEX_ENTITY, len);
             tg.phrase = span_text(p, i, len);
@@ -767,7 +767,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     parse_ranking(&p, as_of);
     parse_phrases(&p);
     parse_reordered(&p);
-    /* "outage tickets per week": with no other metric, the noun that
+    /* "lost shipments per week": with no other metric, the noun that
      * qualified a value is the metric when the catalog has one by that name */
     for (size_t k = 0; k < p.nquals && !in->nmetrics; k++) {
         dp_lex_match m[32];
@@ -782,7 +782,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     classify_unplaced(&p);
 
     /* ranking metric: the first metric named after the ranking words ("top 5
-     * campaigns by revenue", "which 3 carriers had the lowest cost"), else
+     * carriers by cost", "which 3 carriers had the lowest cost"), else
      * the first metric */
     if (in->limit > 0 && in->nmetrics && !in->order_metric)
         in->order_metric = in->metrics[0];

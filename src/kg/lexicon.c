@@ -232,7 +232,7 @@ static int add(dp_lexicon *lx, dp_lex_entry proto, const char *text)
     return index_entry(lx, lx->n - 1);
 }
 
-/* "Click-Through Rate (CTR)": main part and capitalised abbreviation. */
+/* "Mean Time To Repair (MTTR)": main part and capitalised abbreviation. */
 static int add_label(dp_lexicon *lx, dp_lex_entry proto, const char *label)
 {
     if (!label)
@@ -532,7 +532,7 @@ static int build_models(dp_lexicon *lx, const dp_kg *kg)
             dp_lex_entry pd = {.kind = DP_LEX_DIM, .model = m, .dim = d, .source = "name", .conf = 1.0};
             if (add(lx, pd, spaced(lx->tmp, d->name)) || add_label(lx, pd, d->label))
                 return -1;
-            /* qualified by the model's own entities: "campaign objective" */
+            /* qualified by the model's own entities: "carrier type" */
             for (size_t k = 0; k < m->nentities; k++) {
                 const dp_entity *e = &m->entities[k];
                 if (e->type != DP_ENT_PRIMARY && e->type != DP_ENT_UNIQUE && e->type != DP_ENT_NATURAL)

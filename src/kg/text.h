@@ -11,7 +11,7 @@ typedef struct dp_tok {
     const char *stem; /* stemmed lowercase (punctuation: the character) */
     int start, end;   /* byte offsets in the source text */
     int is_num;       /* all digits */
-    int is_upper;     /* written in capitals (2+ letters), e.g. US, CTR */
+    int is_upper;     /* written in capitals (2+ letters), e.g. US, MTTR */
     int punct;        /* ',', ';', ':', '?', '!', '.', '&', '(', ')', '/' */
 } dp_tok;
 

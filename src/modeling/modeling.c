@@ -169,7 +169,7 @@ int dp_model_design(dp_design *dz, const dp_kg *kg, const dp_intent *in, const d
         name[63] = 0;
     dz->name = dp_arena_strdup(a, name);
     dz->table = dp_arena_printf(a, "gold.%s", dz->name);
-    /* grain text: "weekly, by campaign" */
+    /* grain text: "weekly, by carrier" */
     char grain[512] = "";
     off = 0;
     if (in->grain != DP_GRAIN_NONE)

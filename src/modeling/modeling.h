@@ -24,7 +24,7 @@ typedef struct dp_design {
 
 int dp_model_design(dp_design *out, const dp_kg *kg, const dp_intent *in, const dp_discovery *d,
                     dp_arena *a, dp_error *err);
-/* Human formula of a metric ("sum(clicks) / sum(impressions)"). */
+/* Human formula of a metric ("sum(late) / sum(shipments)"). */
 const char *dp_metric_formula(const dp_kg *kg, const dp_metric *m, dp_arena *a, int depth);
 /* Type family of an SQL type name: integer, decimal, double, date,
  * timestamp, text, boolean, other. */

@@ -192,7 +192,7 @@ static const char *q_ident(dp_run *r, const char *name)
 
 /* Business logic: a rate metric whose numerator and denominator are measures
  * of one dataset checks, row by row on the source, that the part never
- * exceeds the whole (impressions >= clicks >= conversions). */
+ * exceeds the whole (each step of a funnel no larger than the one before). */
 static void funnel_rules(qctx *q, const dp_metric *m)
 {
     dp_run *r = q->r;
