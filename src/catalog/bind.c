@@ -6,16 +6,6 @@
 #include <string.h>
 #include <strings.h>
 
-int dp_is_identifier(const char *s)
-{
-    if (!s || !(isalpha((unsigned char)*s) || *s == '_'))
-        return 0;
-    for (; *s; s++)
-        if (!(isalnum((unsigned char)*s) || *s == '_'))
-            return 0;
-    return 1;
-}
-
 typedef struct tables {
     dp_arena *a;
     const char **schema, **name;

@@ -4,6 +4,7 @@
 #define DP_CATALOG_BIND_H
 #include "catalog/db.h"
 #include "kg/kg.h"
+#include "util/ident.h"
 
 /* Resolves every model's ref to one table or view (any schema; ambiguity and
  * absence are errors naming the candidates), loads its columns and checks that
@@ -15,7 +16,5 @@ int dp_profile_models(dp_kg *kg, duckdb_connection con, dp_error *err);
 /* Serialises / restores profiles (for the state cache); JSON text. */
 char *dp_profile_to_json(const dp_kg *kg);
 int dp_profile_from_json(dp_kg *kg, const char *json, dp_error *err);
-/* Is s a plain identifier (a bare column reference)? */
-int dp_is_identifier(const char *s);
 
 #endif

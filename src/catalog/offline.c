@@ -8,24 +8,12 @@
 #include "kg/lexicon.h"
 #include "kg/vindex.h"
 #include "util/error.h"
+#include "util/ident.h"
 #include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-/* A bare column reference: the rule of dp_is_identifier (catalog/bind.c),
- * repeated here so this file needs no database headers (the fuzzer links it
- * without DuckDB). */
-static int is_identifier(const char *s)
-{
-    if (!s || !(isalpha((unsigned char)*s) || *s == '_'))
-        return 0;
-    for (; *s; s++)
-        if (!(isalnum((unsigned char)*s) || *s == '_'))
-            return 0;
-    return 1;
-}
 
 /* A small open-addressing set of column names (case-insensitive, as DuckDB
  * and dp_kg_model_column compare them), reused from model to model. */
@@ -106,14 +94,14 @@ int dp_kg__offline_columns(dp_kg *kg, dp_error *err)
             goto done;
         }
         for (size_t j = 0; j < m->nentities; j++)
-            if (is_identifier(m->entities[j].expr))
+            if (dp_is_identifier(m->entities[j].expr))
                 column_for(m, &cs, m->entities[j].expr, "VARCHAR");
         for (size_t j = 0; j < m->ndims; j++) {
             dp_dimension *d = &m->dims[j];
-            d->column = is_identifier(d->expr) ? column_for(m, &cs, d->expr, "VARCHAR") : NULL;
+            d->column = dp_is_identifier(d->expr) ? column_for(m, &cs, d->expr, "VARCHAR") : NULL;
         }
         for (size_t j = 0; j < m->nmeasures; j++)
-            if (is_identifier(m->measures[j].expr))
+            if (dp_is_identifier(m->measures[j].expr))
                 column_for(m, &cs, m->measures[j].expr, "DOUBLE");
     }
 done:
