@@ -6,6 +6,7 @@ DUCKDB_DIR ?= $(CURDIR)/third_party/duckdb
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SEED_REQUEST = Create a weekly marketing performance report with CTR, CVR, CPA, and ROAS for each campaign.
 export DUCKDB_DIR
+MAKEFLAGS += --no-print-directory
 
 .PHONY: all deps build demo test test-asan check bench clean
 
