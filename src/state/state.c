@@ -93,11 +93,12 @@ static void now_iso(char out[32])
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-char *dp_state_profile_get(dp_state *s, const char *key)
+/* The JSON stored under key in a (key, json, created_at) table, or NULL. */
+static char *keyed_get(dp_state *s, const char *sql, const char *key)
 {
     sqlite3_stmt *st = NULL;
     char *out = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT json FROM profiles WHERE key = ?", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
         return NULL;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW) {
@@ -106,6 +107,11 @@ char *dp_state_profile_get(dp_state *s, const char *key)
     }
     sqlite3_finalize(st);
     return out;
+}
+
+char *dp_state_profile_get(dp_state *s, const char *key)
+{
+    return keyed_get(s, "SELECT json FROM profiles WHERE key = ?", key);
 }
 
 static int exec_bind(dp_state *s, const char *sql, const char *const *vals, int n, double real, int real_at,
@@ -139,17 +145,7 @@ int dp_state_profile_put(dp_state *s, const char *key, const char *json, dp_erro
 
 char *dp_state_check_get(dp_state *s, const char *key)
 {
-    sqlite3_stmt *st = NULL;
-    char *out = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT json FROM source_checks WHERE key = ?", -1, &st, NULL) != SQLITE_OK)
-        return NULL;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        const char *j = (const char *)sqlite3_column_text(st, 0);
-        out = j ? strdup(j) : NULL;
-    }
-    sqlite3_finalize(st);
-    return out;
+    return keyed_get(s, "SELECT json FROM source_checks WHERE key = ?", key);
 }
 
 int dp_state_check_put(dp_state *s, const char *key, const char *json, dp_error *err)
