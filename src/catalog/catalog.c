@@ -1,5 +1,6 @@
 /* dp_catalog_open: models + glossary -> bind to the database -> profile
  * (cached in the state) -> lexicon. */
+#include "util/fs.h"
 #include "catalog/catalog.h"
 #include "catalog/bind.h"
 #include "catalog/load.h"
@@ -12,13 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
 
 const char *dp_demo_catalog_dir(void)
 {
@@ -61,7 +55,7 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
     dp_catalog_options def = DP_CATALOG_OPTIONS_INIT;
     if (!opts)
         opts = &def;
-    double t0 = now_ms();
+    double t0 = dp_now_ms();
     const char *db_path = opts->db_path, *models = opts->models_path, *glossary = opts->glossary_path;
     int demo = !db_path && !models;
     char demo_models[4096], demo_gloss[4096];
@@ -99,7 +93,7 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
         goto done;
     if (!opts->no_state && (rc = dp_state_open(&cat->state, opts->state_dir, err)))
         goto done;
-    double t1 = now_ms();
+    double t1 = dp_now_ms();
     char key[1024];
     catalog_key(key, sizeof(key), cat->db, &cat->kg);
     if (cat->state && !opts->refresh_profile && (cached = dp_state_profile_get(cat->state, key))) {
@@ -120,10 +114,10 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
             free(js);
         }
     }
-    cat->profile_ms = now_ms() - t1;
+    cat->profile_ms = dp_now_ms() - t1;
     if ((rc = dp_glossary_check(&cat->kg, err)) || (rc = dp_kg_build_indexes(&cat->kg, err)))
         goto done;
-    cat->load_ms = now_ms() - t0;
+    cat->load_ms = dp_now_ms() - t0;
 done:
     free(cached);
     if (con)

@@ -1,5 +1,6 @@
 /* The demo world: catalog/demo/generate.sql run in a writable DuckDB file
  * with the scale as a variable; written to path.tmp, then renamed. */
+#include "util/fs.h"
 #include "dpgen/dpgen.h"
 #include "catalog/db.h"
 #include "util/error.h"
@@ -32,20 +33,6 @@ static char *read_all(const char *path, dp_error *err)
     return s;
 }
 
-static int mkparent(const char *path)
-{
-    char buf[4096];
-    snprintf(buf, sizeof(buf), "%s", path);
-    for (char *p = buf + 1; *p; p++)
-        if (*p == '/') {
-            *p = 0;
-            if (mkdir(buf, 0755) && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    return 0;
-}
-
 int dp_demo_build(const char *path, double scale, dp_error *err)
 {
     char sqlpath[4096];
@@ -64,7 +51,7 @@ int dp_db_build(const char *path, const char *sqlpath, double scale, dp_error *e
         return dp_error_set(err, DP_EINVALID, "scale %g is outside (0, 100]", scale);
     if (!(sql = read_all(sqlpath, err)))
         return err ? err->code : DP_ERROR;
-    if (mkparent(path))
+    if (dp_mkdirs(path, 1))
         return dp_error_set(err, DP_EINVALID, "%s: cannot create its folder: %s", path, strerror(errno));
     snprintf(tmp, sizeof(tmp), "%s.tmp", path);
     remove(tmp);

@@ -1,6 +1,7 @@
 /* The orchestrator: six stages over one run state, each timed, with its
  * decisions, warnings and knowledge-graph query count; stops with a clear
  * message (never a guess) when a stage cannot go on. */
+#include "util/fs.h"
 #include "orchestrator/run.h"
 #include "doc/emit.h"
 #include "kg/vindex.h"
@@ -19,13 +20,6 @@ struct dp_result {
     dp_run *run;
     char *json, *yaml, *md, *intent, *trace;
 };
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
 
 static void vlog(dp_run *r, int warning, const char *fmt, va_list ap)
 {
@@ -239,18 +233,18 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
             rc = dp_db_query(r->con, set, 0, NULL, NULL, err);
     }
     stage_fn fns[] = {st_intent, st_discovery, st_modeling, dp_stage_transform, dp_stage_quality, dp_stage_packaging};
-    double t0 = now_ms();
+    double t0 = dp_now_ms();
     int last = r->opts.intent_only ? DP_STAGE_INTENT : DP_STAGE_PACKAGING;
     for (int i = 0; i <= last && !rc; i++) {
         r->cur = i;
-        double s0 = now_ms();
+        double s0 = dp_now_ms();
         rc = fns[i](r, err);
-        r->stages[i].ms = now_ms() - s0;
+        r->stages[i].ms = dp_now_ms() - s0;
         r->stages[i].status = rc ? "failed" : "ok";
         if (rc)
             r->stages[i].error = dp_arena_strdup(r->a, err ? err->message : "failed");
     }
-    r->total_ms = now_ms() - t0;
+    r->total_ms = dp_now_ms() - t0;
     if (!rc && !r->opts.intent_only) {
         json_t *exec = json_pack("{s:s,s:f,s:o}", "run_id", r->run_id, "total_ms", r->total_ms, "stages", json_array());
         for (int i = 0; i < DP_NSTAGES; i++)

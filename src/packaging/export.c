@@ -13,6 +13,7 @@
  *
  * Every quality rule of the spec is checked by the dbt project (a generic
  * test, the contract, or a singular test with the rule's own SQL). */
+#include "util/fs.h"
 #include "dpgen/dpgen.h"
 #include "doc/emit.h"
 #include "packaging/airflow.h"
@@ -41,18 +42,8 @@ static const char *str(const json_t *o, const char *k)
 
 static int mkdirp(const char *path, dp_error *err)
 {
-    char buf[PATH_MAX];
-    if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-        return dp_error_set(err, DP_EINVALID, "%s: path too long", path);
-    for (char *p = buf + 1; *p; p++)
-        if (*p == '/') {
-            *p = 0;
-            if (mkdir(buf, 0755) && errno != EEXIST)
-                return dp_error_set(err, DP_EINVALID, "%s: %s", buf, strerror(errno));
-            *p = '/';
-        }
-    if (mkdir(buf, 0755) && errno != EEXIST)
-        return dp_error_set(err, DP_EINVALID, "%s: %s", buf, strerror(errno));
+    if (dp_mkdirs(path, 0))
+        return dp_error_set(err, DP_EINVALID, "%s: %s", path, strerror(errno));
     return 0;
 }
 

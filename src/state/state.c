@@ -1,4 +1,5 @@
 /* SQLite state. */
+#include "util/fs.h"
 #include "state/state.h"
 #include "util/error.h"
 #include <errno.h>
@@ -13,20 +14,6 @@ struct dp_state {
     sqlite3 *db;
     char path[4096];
 };
-
-static int mkdirs(const char *path)
-{
-    char buf[4096];
-    snprintf(buf, sizeof(buf), "%s", path);
-    for (char *p = buf + 1; *p; p++)
-        if (*p == '/') {
-            *p = 0;
-            if (mkdir(buf, 0755) && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    return mkdir(buf, 0755) && errno != EEXIST ? -1 : 0;
-}
 
 static const char *schema =
     "PRAGMA journal_mode=WAL;"
@@ -52,7 +39,7 @@ int dp_state_open(dp_state **out, const char *dir, dp_error *err)
         snprintf(d, sizeof(d), "%s/dpgen", getenv("XDG_STATE_HOME"));
     else
         snprintf(d, sizeof(d), "%s/.local/state/dpgen", getenv("HOME") ? getenv("HOME") : "/tmp");
-    if (mkdirs(d))
+    if (dp_mkdirs(d, 0))
         return dp_error_set(err, DP_EINVALID, "state folder %s: %s", d, strerror(errno));
     dp_state *s = calloc(1, sizeof(*s));
     if (!s)

@@ -1,6 +1,7 @@
 /* Transformation stage: compile, check (libpg_query, DuckDB prepare), run
  * read-only with time and memory limits into a temporary table, record rows,
  * time, result schema against the target, and a sample. */
+#include "util/fs.h"
 #include "orchestrator/run.h"
 #include "catalog/db.h"
 #include "sql/check.h"
@@ -10,13 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
 
 typedef struct rows_ctx {
     json_t *arr;
@@ -113,10 +107,10 @@ int dp_stage_transform(dp_run *r, dp_error *err)
     if (!(create = malloc(len)))
         return dp_error_set(err, DP_ENOMEM, "out of memory");
     snprintf(create, len, "CREATE TEMPORARY TABLE %s AS\n%s", r->exec.table, r->compiled.sql);
-    double t0 = now_ms();
+    double t0 = dp_now_ms();
     rc = dp_db_query(r->con, create, timeout, NULL, NULL, err);
     free(create);
-    r->exec.ms = now_ms() - t0;
+    r->exec.ms = dp_now_ms() - t0;
     if (rc) {
         dp_run_warning(r, "test run failed: %s", err->message);
         return dp_error_prefix(err, "test run of the generated SQL");
