@@ -16,29 +16,52 @@ typedef struct bucket {
     size_t n, cap;
 } bucket;
 
+typedef struct seen_slot_t {
+    uint32_t idx;  /* entry index + 1; 0 is empty */
+    uint32_t hash; /* its entry_hash, so probes and growth need not read it */
+} seen_slot_t;
+
+typedef struct lexword {
+    const char *low;  /* interned; NULL: empty slot */
+    const char *stem; /* interned */
+    int is_num;
+} lexword;
+
 struct dp_lexicon {
     dp_arena *a;
     dp_stemmer *st; /* build time only */
     dp_lex_entry *entries;
     size_t n, cap;
     bucket *table;  /* open addressing on first stem */
-    size_t tcap, tused;
+    size_t tcap, tused;  /* tcap: a power of two */
     size_t *multi_metric; /* entries of metric phrases of 2-4 words */
     size_t nmulti;
     /* build time only (malloc'd, freed by dp_lexicon_build): */
     dp_arena *tmp;          /* tokens and scratch text, renewed as it grows */
     const char **strs;      /* interned words and stems (in a) */
     size_t scap, sused;
-    size_t *seen;           /* entry index + 1 by hash of target and stems */
+    seen_slot_t *seen;      /* duplicate set: entries by hash of target and stems */
     size_t seencap;
+    lexword *words;         /* each word met: its interned forms */
+    size_t wcap, wused;
 };
+
+/* FNV-1a's low bits only see the low bits of its input (and pointers are
+ * aligned): tables take the low bits, so every hash ends with a mix. */
+static uint64_t mix(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    return h;
+}
 
 static uint64_t hash(const char *s)
 {
     uint64_t h = 1469598103934665603ull;
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
+    return mix(h);
 }
 
 static bucket *slot(const dp_lexicon *lx, const char *stem)
@@ -54,31 +77,39 @@ static bucket *slot(const dp_lexicon *lx, const char *stem)
     return &lx->table[i];
 }
 
-static int rehash(dp_lexicon *lx)
+/* The buckets of the first stems, built once every entry is in: one count
+ * pass, then each bucket's indexes in one exact array. */
+static int index_entries(dp_lexicon *lx)
 {
-    size_t ncap = lx->tcap ? lx->tcap * 2 : 1024;
-    bucket *old = lx->table;
-    size_t ocap = lx->tcap;
-    lx->table = dp_arena_calloc(lx->a, ncap, sizeof(bucket));
+    size_t cap = 1024;
+    while (cap < lx->sused * 2 + 2)
+        cap *= 2;
+    lx->table = dp_arena_calloc(lx->a, cap, sizeof(bucket));
     if (!lx->table)
         return -1;
-    lx->tcap = ncap;
-    for (size_t i = 0; i < ocap; i++)
-        if (old[i].stem)
-            *slot(lx, old[i].stem) = old[i];
-    return 0;
-}
-
-static int index_entry(dp_lexicon *lx, size_t idx)
-{
-    if ((lx->tused + 1) * 2 > lx->tcap && rehash(lx))
-        return -1;
-    bucket *b = slot(lx, lx->entries[idx].stems[0]);
-    if (!b->stem) {
-        b->stem = lx->entries[idx].stems[0];
-        lx->tused++;
+    lx->tcap = cap;
+    for (size_t i = 0; i < lx->n; i++) {
+        bucket *b = slot(lx, lx->entries[i].stems[0]);
+        if (!b->stem) {
+            b->stem = lx->entries[i].stems[0];
+            lx->tused++;
+        }
+        b->cap++;
     }
-    return DP_VEC_PUSH(lx->a, b->idx, b->n, b->cap, idx);
+    size_t *all = dp_arena_calloc(lx->a, lx->n ? lx->n : 1, sizeof(size_t));
+    if (!all)
+        return -1;
+    size_t at = 0;
+    for (size_t i = 0; i < cap; i++)
+        if (lx->table[i].stem) {
+            lx->table[i].idx = all + at;
+            at += lx->table[i].cap;
+        }
+    for (size_t i = 0; i < lx->n; i++) {
+        bucket *b = slot(lx, lx->entries[i].stems[0]);
+        b->idx[b->n++] = i;
+    }
+    return 0;
 }
 
 /* The one copy of s in the lexicon's arena: phrases share a small
@@ -126,7 +157,7 @@ static uint64_t entry_hash(const dp_lex_entry *e)
         h = (h ^ (uint64_t)(uintptr_t)e->stems[i]) * 1099511628211ull;
     if (e->value)
         h ^= hash(e->value);
-    return h;
+    return mix(h);
 }
 
 static int same_entry(const dp_lex_entry *e, const dp_lex_entry *p)
@@ -142,17 +173,19 @@ static int same_entry(const dp_lex_entry *e, const dp_lex_entry *p)
 }
 
 /* The slot of proto in the duplicate set: holding its twin, or empty. */
-static size_t *seen_slot(dp_lexicon *lx, const dp_lex_entry *proto)
+static seen_slot_t *seen_slot(dp_lexicon *lx, const dp_lex_entry *proto)
 {
     if ((lx->n + 1) * 2 > lx->seencap) {
         size_t ncap = lx->seencap ? lx->seencap * 2 : 4096;
-        size_t *t = calloc(ncap, sizeof(*t));
+        if (ncap > UINT32_MAX)
+            return NULL;
+        seen_slot_t *t = calloc(ncap, sizeof(*t));
         if (!t)
             return NULL;
         for (size_t i = 0; i < lx->seencap; i++)
-            if (lx->seen[i]) {
-                size_t j = entry_hash(&lx->entries[lx->seen[i] - 1]) & (ncap - 1);
-                while (t[j])
+            if (lx->seen[i].idx) {
+                size_t j = lx->seen[i].hash & (ncap - 1);
+                while (t[j].idx)
                     j = (j + 1) & (ncap - 1);
                 t[j] = lx->seen[i];
             }
@@ -160,9 +193,12 @@ static size_t *seen_slot(dp_lexicon *lx, const dp_lex_entry *proto)
         lx->seen = t;
         lx->seencap = ncap;
     }
-    size_t i = entry_hash(proto) & (lx->seencap - 1);
-    while (lx->seen[i] && !same_entry(&lx->entries[lx->seen[i] - 1], proto))
+    uint32_t h = (uint32_t)entry_hash(proto);
+    size_t i = h & (lx->seencap - 1);
+    while (lx->seen[i].idx &&
+           (lx->seen[i].hash != h || !same_entry(&lx->entries[lx->seen[i].idx - 1], proto)))
         i = (i + 1) & (lx->seencap - 1);
+    lx->seen[i].hash = h;
     return &lx->seen[i];
 }
 
@@ -181,43 +217,108 @@ static int scratch_renew(dp_lexicon *lx)
     return 0;
 }
 
+/* The interned lowercase and stemmed forms of the word low (len bytes),
+ * remembered: phrases repeat a small vocabulary. NULL: out of memory. */
+static const lexword *word_forms(dp_lexicon *lx, const char *low)
+{
+    if ((lx->wused + 1) * 2 > lx->wcap) {
+        size_t ncap = lx->wcap ? lx->wcap * 2 : 4096;
+        lexword *t = calloc(ncap, sizeof(*t));
+        if (!t)
+            return NULL;
+        for (size_t i = 0; i < lx->wcap; i++)
+            if (lx->words[i].low) {
+                size_t j = hash(lx->words[i].low) & (ncap - 1);
+                while (t[j].low)
+                    j = (j + 1) & (ncap - 1);
+                t[j] = lx->words[i];
+            }
+        free(lx->words);
+        lx->words = t;
+        lx->wcap = ncap;
+    }
+    size_t i = hash(low) & (lx->wcap - 1);
+    while (lx->words[i].low) {
+        if (!strcmp(lx->words[i].low, low))
+            return &lx->words[i];
+        i = (i + 1) & (lx->wcap - 1);
+    }
+    int num = 1;
+    for (const char *p = low; *p && num; p++)
+        num = isdigit((unsigned char)*p) != 0;
+    const char *stem = num ? low : dp_stem(lx->st, lx->tmp, low);
+    lexword w = {intern(lx, low), stem ? intern(lx, stem) : NULL, num};
+    if (!w.low || !w.stem)
+        return NULL;
+    lx->words[i] = w;
+    lx->wused++;
+    return &lx->words[i];
+}
+
+static int is_word_byte(unsigned char c)
+{
+    return isalnum(c) || c >= 0x80;
+}
+
+/* The words of text as dp_tokenize splits them (letters and digits, an
+ * inner apostrophe dropped), at most MAX_PHRASE_TOKENS + 1 of them (one
+ * more: too long for a phrase). Returns their count, -1 for no memory. */
+static long phrase_words(dp_lexicon *lx, const char *text, const char **stems, const char **low, int *first_num)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    long n = 0;
+    char buf[128];
+    while (*p && n <= MAX_PHRASE_TOKENS) {
+        if (!is_word_byte(*p)) {
+            p++;
+            continue;
+        }
+        const unsigned char *s = p;
+        while (is_word_byte(*p) || (*p == '\'' && is_word_byte(p[1]) && p > s))
+            p++;
+        size_t raw = (size_t)(p - s), len = 0;
+        char *w = raw < sizeof(buf) ? buf : dp_arena_alloc(lx->tmp, raw + 1);
+        if (!w)
+            return -1;
+        for (size_t i = 0; i < raw; i++)
+            if (s[i] != '\'')
+                w[len++] = (char)tolower(s[i]);
+        w[len] = 0;
+        const lexword *f = word_forms(lx, w);
+        if (!f)
+            return -1;
+        if (n == 0)
+            *first_num = f->is_num;
+        stems[n] = f->stem;
+        low[n] = f->low;
+        n++;
+    }
+    return n;
+}
+
 /* Adds phrase text for a target; skips empty and duplicate phrases. */
 static int add(dp_lexicon *lx, dp_lex_entry proto, const char *text)
 {
     if (!text || !*text)
         return 0;
-    dp_tok *toks;
-    size_t n;
-    int trc = dp_tokenize(&toks, &n, lx->tmp, lx->st, text);
-    if (trc == -2)
-        return 0; /* more words than the tokenizer takes: no phrase anyway */
-    if (trc)
+    const char *stems[MAX_PHRASE_TOKENS + 1], *low[MAX_PHRASE_TOKENS + 1];
+    int first_num = 0;
+    long got = phrase_words(lx, text, stems, low, &first_num);
+    if (got < 0)
         return -1;
-    size_t words = 0;
-    for (size_t i = 0; i < n; i++)
-        words += !toks[i].punct;
+    size_t words = (size_t)got;
     if (words == 0 || words > MAX_PHRASE_TOKENS)
         return 0;
-    const char *stems[MAX_PHRASE_TOKENS], *low[MAX_PHRASE_TOKENS];
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!toks[i].punct) {
-            stems[k] = intern(lx, toks[i].stem);
-            low[k] = intern(lx, toks[i].low);
-            if (!stems[k] || !low[k])
-                return -1;
-            k++;
-        }
     proto.ntok = words;
     /* a lone stopword is no phrase; nor is a lone number */
-    if (words == 1 && (dp_is_stopword(low[0]) || toks[0].is_num) && !proto.case_sensitive)
+    if (words == 1 && (dp_is_stopword(low[0]) || first_num) && !proto.case_sensitive)
         return 0;
     /* duplicate (same target, same stems)? */
     proto.stems = stems;
-    size_t *seen = seen_slot(lx, &proto);
+    seen_slot_t *seen = seen_slot(lx, &proto);
     if (!seen)
         return -1;
-    if (*seen)
+    if (seen->idx)
         return 0;
     proto.text = dp_arena_strdup(lx->a, text);
     proto.stems = dp_arena_calloc(lx->a, words, sizeof(char *));
@@ -226,10 +327,20 @@ static int add(dp_lexicon *lx, dp_lex_entry proto, const char *text)
         return -1;
     memcpy(proto.stems, stems, words * sizeof(char *));
     memcpy(proto.words, low, words * sizeof(char *));
-    if (DP_VEC_PUSH(lx->a, lx->entries, lx->n, lx->cap, proto))
+    if (lx->n == lx->cap) {
+        /* malloc'd while building (an arena would keep every outgrown copy) */
+        size_t ncap = lx->cap ? lx->cap * 2 : 1024;
+        dp_lex_entry *t = realloc(lx->entries, ncap * sizeof(*t));
+        if (!t)
+            return -1;
+        lx->entries = t;
+        lx->cap = ncap;
+    }
+    if (lx->n >= UINT32_MAX - 1)
         return -1;
-    *seen = lx->n;
-    return index_entry(lx, lx->n - 1);
+    lx->entries[lx->n++] = proto;
+    seen->idx = (uint32_t)lx->n;
+    return 0;
 }
 
 /* "Mean Time To Repair (MTTR)": main part and capitalised abbreviation. */
@@ -567,70 +678,172 @@ static int build_models(dp_lexicon *lx, const dp_kg *kg)
     return 0;
 }
 
+static int add_term_phrases(dp_lexicon *lx, dp_lex_entry p, const dp_term *t)
+{
+    if (add(lx, p, t->name))
+        return -1;
+    for (size_t k = 0; k < t->nsynonyms; k++)
+        if (add(lx, p, t->synonyms[k]))
+            return -1;
+    for (size_t k = 0; k < t->nabbreviations; k++)
+        if (add(lx, p, t->abbreviations[k]))
+            return -1;
+    return 0;
+}
+
+/* Dimensions by name and by expression, each key's list in model then
+ * dimension order (what a scan of every model would meet first). */
+typedef struct dimref {
+    uint32_t model, dim, next; /* next: index + 1 in refs, 0 ends */
+} dimref;
+
+typedef struct dimkey {
+    const char *key; /* NULL: empty slot */
+    uint32_t head, tail;
+} dimkey;
+
+typedef struct dimmap {
+    dimkey *keys; /* power-of-two size, at least twice the keys */
+    size_t cap;
+    dimref *refs;
+    size_t nrefs;
+} dimmap;
+
+static void dimmap_free(dimmap *dm)
+{
+    if (!dm)
+        return;
+    free(dm->keys);
+    free(dm->refs);
+    free(dm);
+}
+
+static dimkey *dimmap_slot(const dimmap *dm, const char *key)
+{
+    size_t i = hash(key) & (dm->cap - 1);
+    while (dm->keys[i].key && strcmp(dm->keys[i].key, key))
+        i = (i + 1) & (dm->cap - 1);
+    return &dm->keys[i];
+}
+
+static void dimmap_put(dimmap *dm, const char *key, size_t model, size_t dim)
+{
+    dimkey *k = dimmap_slot(dm, key);
+    dm->refs[dm->nrefs] = (dimref){(uint32_t)model, (uint32_t)dim, 0};
+    uint32_t id = (uint32_t)++dm->nrefs;
+    if (!k->key)
+        *k = (dimkey){key, id, id};
+    else
+        k->tail = dm->refs[k->tail - 1].next = id;
+}
+
+static uint32_t dimmap_first(const dimmap *dm, const char *key)
+{
+    return dimmap_slot(dm, key)->head;
+}
+
+static dimmap *dimmap_build(const dp_kg *kg)
+{
+    size_t n = 0;
+    for (size_t m = 0; m < kg->nmodels; m++)
+        n += kg->models[m].ndims * 2;
+    dimmap *dm = calloc(1, sizeof(*dm));
+    if (!dm || n >= UINT32_MAX / 2)
+        goto fail;
+    dm->cap = 16;
+    while (dm->cap < n * 2)
+        dm->cap *= 2;
+    dm->keys = calloc(dm->cap, sizeof(*dm->keys));
+    dm->refs = calloc(n ? n : 1, sizeof(*dm->refs));
+    if (!dm->keys || !dm->refs)
+        goto fail;
+    for (size_t m = 0; m < kg->nmodels; m++)
+        for (size_t k = 0; k < kg->models[m].ndims; k++) {
+            const dp_dimension *d = &kg->models[m].dims[k];
+            dimmap_put(dm, d->name, m, k);
+            if (d->expr && strcmp(d->expr, d->name))
+                dimmap_put(dm, d->expr, m, k);
+        }
+    return dm;
+fail:
+    dimmap_free(dm);
+    return NULL;
+}
+
 static int build_terms(dp_lexicon *lx, const dp_kg *kg)
 {
+    dimmap *dims = NULL;
     for (size_t i = 0; i < kg->nterms; i++) {
         const dp_term *t = &kg->terms[i];
         if (!t->maps_kind)
             continue;
         dp_lex_entry p = {.term = t, .source = "glossary", .conf = 1.0};
         if (scratch_renew(lx))
-            return -1;
+            goto fail;
         if (!strcmp(t->maps_kind, "metric")) {
             p.kind = DP_LEX_METRIC;
             p.metric = dp_kg_metric(kg, t->maps_to);
             if (!p.metric)
                 continue;
             if (add(lx, p, t->name))
-                return -1;
+                goto fail;
             for (size_t k = 0; k < t->nsynonyms; k++)
                 if (add(lx, p, t->synonyms[k]))
-                    return -1;
+                    goto fail;
             p.source = "abbreviation";
             for (size_t k = 0; k < t->nabbreviations; k++)
                 if (add(lx, p, t->abbreviations[k]))
-                    return -1;
+                    goto fail;
             continue;
         }
         /* dimension (entity__dim or dim), entity, column (model.column) */
         const char *sep = strstr(t->maps_to, "__");
         const char *dot = strchr(t->maps_to, '.');
-        for (size_t m = 0; m < kg->nmodels; m++) {
-            const dp_model *mo = &kg->models[m];
-            if (!strcmp(t->maps_kind, "entity")) {
+        if (!strcmp(t->maps_kind, "entity")) {
+            /* the models it is the primary or unique key of (all of them to
+             * check, before the graph's index is built) */
+            size_t nh = 0;
+            const dp_model *const *homes = dp_kg_entity_homes(kg, t->maps_to, &nh);
+            if (!homes)
+                nh = kg->nmodels;
+            for (size_t h = 0; h < nh; h++) {
+                const dp_model *mo = homes ? homes[h] : &kg->models[h];
                 const dp_entity *e = dp_kg_model_entity(mo, t->maps_to);
                 if (!e || (e->type != DP_ENT_PRIMARY && e->type != DP_ENT_UNIQUE))
                     continue;
                 p.kind = DP_LEX_ENTITY;
                 p.model = mo;
                 p.entity = e;
-            } else {
-                const char *dim = !strcmp(t->maps_kind, "column") ? (dot ? dot + 1 : t->maps_to)
-                                  : sep ? sep + 2 : t->maps_to;
-                const dp_dimension *d = NULL;
-                for (size_t k = 0; k < mo->ndims && !d; k++)
-                    if (!strcmp(mo->dims[k].name, dim) || !strcmp(mo->dims[k].expr, dim))
-                        d = &mo->dims[k];
-                if (!d)
-                    continue;
-                if (dot && !strcmp(t->maps_kind, "column") &&
-                    (strlen(mo->name) != (size_t)(dot - t->maps_to) || strncmp(mo->name, t->maps_to, (size_t)(dot - t->maps_to))))
-                    continue;
-                p.kind = DP_LEX_DIM;
-                p.model = mo;
-                p.dim = d;
+                if (add_term_phrases(lx, p, t))
+                    goto fail;
             }
-            if (add(lx, p, t->name))
-                return -1;
-            for (size_t k = 0; k < t->nsynonyms; k++)
-                if (add(lx, p, t->synonyms[k]))
-                    return -1;
-            for (size_t k = 0; k < t->nabbreviations; k++)
-                if (add(lx, p, t->abbreviations[k]))
-                    return -1;
+            continue;
+        }
+        const char *dim = !strcmp(t->maps_kind, "column") ? (dot ? dot + 1 : t->maps_to) : sep ? sep + 2 : t->maps_to;
+        if (!dims && !(dims = dimmap_build(kg)))
+            goto fail;
+        /* each model's first dimension named (or computed as) dim */
+        const dp_model *last = NULL;
+        for (uint32_t r = dimmap_first(dims, dim); r; r = dims->refs[r - 1].next) {
+            const dp_model *mo = &kg->models[dims->refs[r - 1].model];
+            if (mo == last)
+                continue;
+            last = mo;
+            if (dot && !strcmp(t->maps_kind, "column") &&
+                (strlen(mo->name) != (size_t)(dot - t->maps_to) || strncmp(mo->name, t->maps_to, (size_t)(dot - t->maps_to))))
+                continue;
+            p.kind = DP_LEX_DIM;
+            p.model = mo;
+            p.dim = &mo->dims[dims->refs[r - 1].dim];
+            if (add_term_phrases(lx, p, t))
+                goto fail;
         }
     }
+    dimmap_free(dims);
     return 0;
+fail:
+    dimmap_free(dims);
+    return -1;
 }
 
 int dp_lexicon_build(dp_kg *kg, dp_error *err)
@@ -643,11 +856,24 @@ int dp_lexicon_build(dp_kg *kg, dp_error *err)
     if (!lx->st)
         return dp_error_set(err, DP_ENOMEM, "cannot create the English stemmer");
     int rc = scratch_renew(lx) || build_metrics(lx, kg) || build_terms(lx, kg) || build_models(lx, kg);
+    dp_lex_entry *built = lx->entries;
+    if (!rc) {
+        /* into the graph's arena, now that the count is known */
+        lx->entries = dp_arena_calloc(kg->arena, lx->n ? lx->n : 1, sizeof(dp_lex_entry));
+        if (lx->entries && lx->n)
+            memcpy(lx->entries, built, lx->n * sizeof(dp_lex_entry));
+        rc = !lx->entries || index_entries(lx);
+    }
+    free(built);
+    lx->cap = lx->n;
     dp_stemmer_free(lx->st);
     lx->st = NULL;
     dp_arena_free(lx->tmp);
     free(lx->strs);
     free(lx->seen);
+    free(lx->words);
+    lx->words = NULL;
+    lx->wcap = lx->wused = 0;
     lx->tmp = NULL;
     lx->strs = NULL;
     lx->seen = NULL;

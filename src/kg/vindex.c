@@ -1,5 +1,6 @@
 /* Sparse vectors over hashed features, inverted index, cosine top-k. */
 #include "kg/vindex.h"
+#include "kg/features.h"
 #include "kg/text.h"
 #include "util/error.h"
 #include <math.h>
@@ -7,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NBUCKETS (1u << 18)
-#define MAX_FEATS 512
+#define NBUCKETS DP_FEAT_BUCKETS
 
 typedef struct posting {
     uint32_t doc;
@@ -30,70 +30,12 @@ struct dp_vindex {
     plist *lists; /* NBUCKETS */
 };
 
-typedef struct feat {
-    uint32_t h;
-    float w;
-} feat;
-
-static uint32_t fnv(const char *s, size_t n, uint32_t salt)
+/* Ends the featurizer's document and indexes it as hit (no words: not
+ * indexed). */
+static int add_doc(dp_vindex *v, dp_featurizer *fz, dp_vhit hit)
 {
-    uint32_t h = 2166136261u ^ salt;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h & (NBUCKETS - 1);
-}
-
-static int cmp_feat(const void *a, const void *b)
-{
-    const feat *x = a, *y = b;
-    return x->h < y->h ? -1 : x->h > y->h;
-}
-
-/* Features of text: stems (1.0) and trigrams of " stem " (0.25), merged and
- * L2-normalised. */
-static size_t features(const char *text, dp_stemmer *st, dp_arena *a, feat *out)
-{
-    dp_tok *t;
-    size_t n, k = 0;
-    if (!text || dp_tokenize(&t, &n, a, st, text))
-        return 0;
-    for (size_t i = 0; i < n && k + 16 < MAX_FEATS; i++) {
-        if (t[i].punct || dp_is_stopword(t[i].low))
-            continue;
-        out[k++] = (feat){fnv(t[i].stem, strlen(t[i].stem), 1), 1.0f};
-        char buf[80];
-        size_t l = strlen(t[i].low);
-        if (l > 60)
-            continue;
-        buf[0] = ' ';
-        memcpy(buf + 1, t[i].low, l);
-        buf[l + 1] = ' ';
-        for (size_t j = 0; j + 3 <= l + 2 && k < MAX_FEATS; j++)
-            out[k++] = (feat){fnv(buf + j, 3, 2), 0.25f};
-    }
-    if (!k)
-        return 0;
-    qsort(out, k, sizeof(*out), cmp_feat);
-    size_t m = 0;
-    for (size_t i = 0; i < k; i++) {
-        if (m && out[m - 1].h == out[i].h)
-            out[m - 1].w += out[i].w;
-        else
-            out[m++] = out[i];
-    }
-    double norm = 0;
-    for (size_t i = 0; i < m; i++)
-        norm += (double)out[i].w * out[i].w;
-    norm = sqrt(norm);
-    for (size_t i = 0; i < m; i++)
-        out[i].w = (float)(out[i].w / norm);
-    return m;
-}
-
-static int add_doc(dp_vindex *v, dp_arena *tmp, dp_stemmer *st, dp_vhit hit, const char *text)
-{
-    feat f[MAX_FEATS];
-    size_t nf = features(text, st, tmp, f);
+    dp_feat f[DP_FEAT_MAX];
+    size_t nf = dp_featurizer_end(fz, f);
     if (!nf)
         return 0;
     if (v->ndocs == v->cap) {
@@ -154,17 +96,61 @@ static int freeze(dp_arena *dst, dp_vindex *v)
     return 0;
 }
 
-/* The scratch arena holds each document's text and tokens; once it has
- * grown, the documents already indexed let it go. */
-static int renew(dp_arena **tmp)
+/* Feeds fz s unless NULL (a space between texts is implied). */
+static int feed(dp_featurizer *fz, const char *s)
 {
-    if (dp_arena_used(*tmp) < (64u << 20))
-        return 0;
-    dp_arena *fresh = dp_arena_new(1 << 20);
-    if (!fresh)
+    return s ? dp_featurizer_add(fz, s) : 0;
+}
+
+/* A metric: its name, label, description, and the glossary terms that mean
+ * it (name, definition, synonyms, abbreviations). */
+static int add_metric(dp_vindex *v, dp_featurizer *fz, const dp_metric *m, const dp_term *const *terms, size_t nterms)
+{
+    dp_featurizer_begin(fz);
+    if (feed(fz, m->name) || feed(fz, m->label) || feed(fz, m->description))
         return -1;
-    dp_arena_free(*tmp);
-    *tmp = fresh;
+    for (size_t t = 0; t < nterms; t++) {
+        const dp_term *tm = terms[t];
+        if (strcmp(tm->maps_to, m->name))
+            continue;
+        if (feed(fz, tm->name) || feed(fz, tm->definition))
+            return -1;
+        for (size_t s = 0; s < tm->nsynonyms; s++)
+            if (feed(fz, tm->synonyms[s]))
+                return -1;
+        for (size_t s = 0; s < tm->nabbreviations; s++)
+            if (feed(fz, tm->abbreviations[s]))
+                return -1;
+    }
+    return add_doc(v, fz, (dp_vhit){DP_DOC_METRIC, m->name, m->label, NULL, m, 0});
+}
+
+/* A dataset (name, label, description, its measures' names and
+ * descriptions), then each of its dimensions (name, label, description and
+ * up to 20 frequent values). */
+static int add_model(dp_vindex *v, dp_featurizer *fz, dp_arena *dst, const dp_model *m)
+{
+    dp_featurizer_begin(fz);
+    if (feed(fz, m->name) || feed(fz, m->label) || feed(fz, m->description))
+        return -1;
+    for (size_t j = 0; j < m->nmeasures; j++)
+        if (feed(fz, m->measures[j].name) || feed(fz, m->measures[j].description))
+            return -1;
+    if (add_doc(v, fz, (dp_vhit){DP_DOC_DATASET, m->name, m->label, m, NULL, 0}))
+        return -1;
+    for (size_t j = 0; j < m->ndims; j++) {
+        const dp_dimension *d = &m->dims[j];
+        dp_featurizer_begin(fz);
+        if (feed(fz, d->name) || feed(fz, d->label) || feed(fz, d->description))
+            return -1;
+        if (d->column)
+            for (size_t k = 0; k < d->column->prof.ntop && k < 20; k++)
+                if (feed(fz, d->column->prof.top_values[k]))
+                    return -1;
+        const char *name = dp_arena_printf(dst, "%s.%s", m->name, d->name);
+        if (!name || add_doc(v, fz, (dp_vhit){DP_DOC_DIMENSION, name, d->label, m, NULL, 0}))
+            return -1;
+    }
     return 0;
 }
 
@@ -172,47 +158,21 @@ int dp_vindex_build_into(const dp_kg *kg, dp_arena *dst, dp_vindex **out, dp_err
 {
     dp_vindex *v = dp_arena_alloc(dst, sizeof(*v));
     *out = NULL;
-    dp_stemmer *st = dp_stemmer_new();
-    dp_arena *tmp = dp_arena_new(1 << 20);
+    dp_featurizer *fz = dp_featurizer_new();
+    const dp_term **terms = calloc(kg->nterms ? kg->nterms : 1, sizeof(*terms));
+    size_t nterms = 0;
     int rc = 0;
-    if (!v || !st || !tmp || !(v->lists = calloc(NBUCKETS, sizeof(plist)))) {
+    if (!v || !fz || !terms || !(v->lists = calloc(NBUCKETS, sizeof(plist)))) {
         rc = dp_error_set(err, DP_ENOMEM, "out of memory");
         goto done;
     }
-    for (size_t i = 0; i < kg->nmetrics && !rc; i++) {
-        const dp_metric *m = &kg->metrics[i];
-        const char *text = dp_arena_printf(tmp, "%s %s %s", m->name, m->label ? m->label : "", m->description ? m->description : "");
-        for (size_t t = 0; t < kg->nterms; t++)
-            if (kg->terms[t].maps_kind && !strcmp(kg->terms[t].maps_kind, "metric") && !strcmp(kg->terms[t].maps_to, m->name)) {
-                text = dp_arena_printf(tmp, "%s %s %s", text, kg->terms[t].name, kg->terms[t].definition);
-                for (size_t s = 0; s < kg->terms[t].nsynonyms; s++)
-                    text = dp_arena_printf(tmp, "%s %s", text, kg->terms[t].synonyms[s]);
-                for (size_t s = 0; s < kg->terms[t].nabbreviations; s++)
-                    text = dp_arena_printf(tmp, "%s %s", text, kg->terms[t].abbreviations[s]);
-            }
-        dp_vhit h = {DP_DOC_METRIC, m->name, m->label, NULL, m, 0};
-        rc = add_doc(v, tmp, st, h, text) || renew(&tmp);
-    }
-    for (size_t i = 0; i < kg->nmodels && !rc; i++) {
-        const dp_model *m = &kg->models[i];
-        const char *text = dp_arena_printf(tmp, "%s %s %s", m->name, m->label ? m->label : "", m->description ? m->description : "");
-        for (size_t j = 0; j < m->nmeasures; j++)
-            text = dp_arena_printf(tmp, "%s %s %s", text, m->measures[j].name,
-                                   m->measures[j].description ? m->measures[j].description : "");
-        dp_vhit h = {DP_DOC_DATASET, m->name, m->label, m, NULL, 0};
-        rc = add_doc(v, tmp, st, h, text);
-        for (size_t j = 0; j < m->ndims && !rc; j++) {
-            const dp_dimension *d = &m->dims[j];
-            const char *dt = dp_arena_printf(tmp, "%s %s %s", d->name, d->label ? d->label : "", d->description ? d->description : "");
-            if (d->column)
-                for (size_t k = 0; k < d->column->prof.ntop && k < 20; k++)
-                    dt = dp_arena_printf(tmp, "%s %s", dt, d->column->prof.top_values[k]);
-            dp_vhit dh = {DP_DOC_DIMENSION, dp_arena_printf(dst, "%s.%s", m->name, d->name), d->label, m, NULL, 0};
-            rc = add_doc(v, tmp, st, dh, dt);
-        }
-        if (!rc)
-            rc = renew(&tmp);
-    }
+    for (size_t t = 0; t < kg->nterms; t++)
+        if (kg->terms[t].maps_kind && !strcmp(kg->terms[t].maps_kind, "metric"))
+            terms[nterms++] = &kg->terms[t];
+    for (size_t i = 0; i < kg->nmetrics && !rc; i++)
+        rc = add_metric(v, fz, &kg->metrics[i], terms, nterms);
+    for (size_t i = 0; i < kg->nmodels && !rc; i++)
+        rc = add_model(v, fz, dst, &kg->models[i]);
     if (rc)
         rc = dp_error_set(err, DP_ENOMEM, "out of memory building the search index");
     else if (freeze(dst, v))
@@ -227,8 +187,8 @@ done:
                 free(v->lists[i].p);
         free(v->lists);
     }
-    dp_stemmer_free(st);
-    dp_arena_free(tmp);
+    free(terms);
+    dp_featurizer_free(fz);
     return rc;
 }
 
@@ -239,12 +199,13 @@ size_t dp_vindex_search(const dp_kg *kg, const char *text, dp_vhit *out, size_t 
         return 0;
     if (k > 64)
         k = 64;
-    dp_arena *tmp = dp_arena_new(64 * 1024);
-    dp_stemmer *st = dp_stemmer_new();
+    dp_featurizer *fz = dp_featurizer_new();
     float *score = calloc(v->ndocs, sizeof(float));
     size_t cnt = 0;
-    feat f[MAX_FEATS];
-    size_t nf = tmp && st && score ? features(text, st, tmp, f) : 0;
+    dp_feat f[DP_FEAT_MAX];
+    size_t nf = 0;
+    if (fz && score && text && !dp_featurizer_add(fz, text))
+        nf = dp_featurizer_end(fz, f);
     for (size_t i = 0; i < nf; i++) {
         const plist *pl = &v->lists[f[i].h];
         for (uint32_t j = 0; j < pl->n; j++)
@@ -267,8 +228,7 @@ size_t dp_vindex_search(const dp_kg *kg, const char *text, dp_vhit *out, size_t 
         out[pos] = h;
     }
     free(score);
-    dp_stemmer_free(st);
-    dp_arena_free(tmp);
+    dp_featurizer_free(fz);
     return cnt;
 }
 
