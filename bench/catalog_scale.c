@@ -698,7 +698,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "catalog_scale: step-by-step load: %s\n", err2.message);
         goto done;
     }
-    printf("  step by step (second load): YAML parse %.0f ms, dbt documents -> graph %.0f ms, dbt_check %.0f ms, "
+    printf("  step by step (second load, every step on one thread; the load above parses files and builds the "
+           "lexicon and the index side by side):\n    YAML parse %.0f ms, dbt documents -> graph %.0f ms, dbt_check %.0f ms, "
            "columns + glossary %.0f ms, lexicon %.0f ms, vector index %.0f ms\n",
            steps[0], steps[1], steps[2], steps[3], steps[4], steps[5]);
     fflush(stdout);

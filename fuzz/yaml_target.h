@@ -1,7 +1,8 @@
 /* The code path the YAML fuzzer drives, shared with the test that replays its
  * saved inputs (tests/unit/test_yaml_corpus.c): bytes -> dp_yaml_parse ->
  * on a fresh knowledge graph, dp_dbt_load_doc + dp_dbt_check + the offline
- * columns -> dp_glossary_load_doc + dp_glossary_check -> dp_lexicon_build.
+ * columns -> dp_glossary_load_doc + dp_glossary_check -> dp_lexicon_build ->
+ * dp_vindex_build (every name, label, description and synonym featurised).
  * Header-only (static) so both programs compile it without CMake. */
 #ifndef DP_FUZZ_YAML_TARGET_H
 #define DP_FUZZ_YAML_TARGET_H
@@ -12,6 +13,7 @@
 #include "catalog/offline.h"
 #include "doc/node.h"
 #include "kg/lexicon.h"
+#include "kg/vindex.h"
 
 /* Called for each step that failed: its name, code and error. */
 typedef void (*dp_fuzz_fail_fn)(void *payload, const char *step, int rc, const dp_error *err);
@@ -67,6 +69,12 @@ static int dp_fuzz_yaml_one(const char *name, const uint8_t *data, size_t size, 
         failed++;
         if (on_fail)
             on_fail(payload, "lexicon", rc, &err);
+    }
+    memset(&err, 0, sizeof(err));
+    if (dbt_ok && (rc = dp_vindex_build(&kg, &err))) {
+        failed++;
+        if (on_fail)
+            on_fail(payload, "vector index", rc, &err);
     }
 done:
     dp_arena_free(a);

@@ -404,6 +404,19 @@ static int load_doc(ctx *cp, const dp_node *doc)
     return 0;
 }
 
+typedef struct load_files {
+    dp_kg *kg;
+    dp_error *err;
+    const char **files;
+} load_files;
+
+static int load_file(void *p, size_t i, const dp_node *doc)
+{
+    load_files *lf = p;
+    ctx c = {lf->kg, lf->err, lf->files[i]};
+    return load_doc(&c, doc);
+}
+
 int dp_dbt_load_path(dp_kg *kg, const char *path, dp_error *err)
 {
     const char **files;
@@ -413,19 +426,11 @@ int dp_dbt_load_path(dp_kg *kg, const char *path, dp_error *err)
         return rc;
     if (n == 0)
         return dp_error_set(err, DP_ENOTFOUND, "%s: no .yml or .yaml files", path);
-    for (size_t i = 0; i < n; i++) {
-        /* the tree is only read while loading: it goes with the file */
-        dp_node *doc;
-        dp_arena *tree = dp_arena_new(1 << 20);
-        ctx c = {kg, err, files[i]};
-        if (!tree)
-            return dp_error_set(err, DP_ENOMEM, "out of memory");
-        if (!(rc = dp_yaml_load_file(&doc, tree, files[i], err)))
-            rc = load_doc(&c, doc);
-        dp_arena_free(tree);
-        if (rc)
-            return rc;
-    }
+    /* parsed side by side, loaded in file order; each tree is only read
+     * while loading and goes with its batch */
+    load_files lf = {kg, err, files};
+    if ((rc = dp_yaml_load_files(files, n, 0, load_file, &lf, err)))
+        return rc;
     if (kg->nmodels == 0)
         return dp_error_set(err, DP_ENOTFOUND, "%s: no semantic_models found", path);
     return dp_dbt_check(kg, err);

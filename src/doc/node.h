@@ -31,6 +31,15 @@ int dp_yaml_parse(dp_node **out, dp_arena *a, const char *file, const char *text
 /* Reads and parses a file. */
 int dp_yaml_load_file(dp_node **out, dp_arena *a, const char *path, dp_error *err);
 
+/* Reads and parses files[0..n) on up to threads threads (0: one per
+ * processor) and hands each tree to visit(ctx, i, tree) on the calling
+ * thread, in file order; a tree lives until visit returns. Stops at the
+ * first file (in order) that fails to parse or that visit refuses (its
+ * non-zero code is returned, err set by visit). */
+typedef int (*dp_yaml_visit)(void *ctx, size_t i, const dp_node *tree);
+int dp_yaml_load_files(const char *const *files, size_t n, unsigned threads, dp_yaml_visit visit, void *ctx,
+                       dp_error *err);
+
 /* Map lookup (NULL when absent or not a map). */
 const dp_node *dp_node_get(const dp_node *map, const char *key);
 /* Scalar value of map[key], NULL when absent, null, or not a scalar. */

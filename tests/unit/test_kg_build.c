@@ -1,0 +1,301 @@
+/* Unit tests of what loading a big catalog relies on: YAML files parsed side
+ * by side but loaded in order, search features remembered per word, and
+ * glossary terms that reach every model through the lexicon's indexes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "catalog/offline.h"
+#include "doc/node.h"
+#include "kg/features.h"
+#include "kg/lexicon.h"
+
+static char *temp_dir(void)
+{
+    char *d = strdup("/tmp/dp_kg_build_XXXXXX");
+    assert_non_null(mkdtemp(d));
+    return d;
+}
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void remove_dir(char *dir)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    free(dir);
+}
+
+/* ---- dp_yaml_load_files ---- */
+
+#define NFILES 23
+
+typedef struct seen {
+    size_t n;
+    size_t index[NFILES];
+    int value[NFILES];
+    size_t refuse_at; /* visit returns an error for this index */
+} seen;
+
+static int record(void *p, size_t i, const dp_node *tree)
+{
+    seen *s = p;
+    s->index[s->n] = i;
+    s->value[s->n] = atoi(dp_node_str(tree, "v"));
+    s->n++;
+    return i == s->refuse_at ? DP_EINVALID : 0;
+}
+
+static void yaml_files_in_order(void **state)
+{
+    (void)state;
+    char *dir = temp_dir();
+    const char *files[NFILES];
+    char *paths[NFILES];
+    for (int i = 0; i < NFILES; i++) {
+        char name[32], text[64];
+        snprintf(name, sizeof(name), "f%02d.yml", i);
+        snprintf(text, sizeof(text), "v: %d\n", i * 7);
+        write_file(dir, name, text);
+        paths[i] = malloc(strlen(dir) + 40);
+        sprintf(paths[i], "%s/%s", dir, name);
+        files[i] = paths[i];
+    }
+    unsigned threads[] = {1, 3, 8, 0};
+    for (size_t t = 0; t < sizeof(threads) / sizeof(*threads); t++) {
+        seen s = {.refuse_at = (size_t)-1};
+        dp_error err = {0};
+        assert_int_equal(dp_yaml_load_files(files, NFILES, threads[t], record, &s, &err), 0);
+        assert_int_equal(s.n, NFILES);
+        for (size_t i = 0; i < NFILES; i++) {
+            assert_int_equal(s.index[i], i);
+            assert_int_equal(s.value[i], (int)i * 7);
+        }
+        /* the visitor's refusal stops the walk there */
+        seen r = {.refuse_at = 9};
+        assert_int_equal(dp_yaml_load_files(files, NFILES, threads[t], record, &r, &err), DP_EINVALID);
+        assert_int_equal(r.n, 10);
+    }
+    /* two broken files: the error is the first one's, whatever parsed first */
+    write_file(dir, "f05.yml", "v: [1, 2\n");
+    write_file(dir, "f17.yml", "v: {\n");
+    for (size_t t = 0; t < sizeof(threads) / sizeof(*threads); t++) {
+        seen s = {.refuse_at = (size_t)-1};
+        dp_error err = {0};
+        assert_int_equal(dp_yaml_load_files(files, NFILES, threads[t], record, &s, &err), DP_EINVALID);
+        assert_int_equal(s.n, 5);
+        assert_non_null(strstr(err.message, "f05.yml:"));
+    }
+    /* a missing file is named too */
+    const char *missing[] = {files[0], "/nonexistent/dir/x.yml", files[1]};
+    seen s = {.refuse_at = (size_t)-1};
+    dp_error err = {0};
+    assert_int_equal(dp_yaml_load_files(missing, 3, 2, record, &s, &err), DP_ENOTFOUND);
+    assert_int_equal(s.n, 1);
+    assert_non_null(strstr(err.message, "/nonexistent/dir/x.yml"));
+    for (int i = 0; i < NFILES; i++)
+        free(paths[i]);
+    remove_dir(dir);
+}
+
+/* ---- dp_featurizer ---- */
+
+static int by_bucket(const void *a, const void *b)
+{
+    const dp_feat *x = a, *y = b;
+    return x->h < y->h ? -1 : x->h > y->h;
+}
+
+/* The features of the texts fed to one document, sorted by bucket. */
+static size_t doc(dp_featurizer *fz, dp_feat *out, const char *const *texts, size_t n)
+{
+    dp_featurizer_begin(fz);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(dp_featurizer_add(fz, texts[i]), 0);
+    size_t k = dp_featurizer_end(fz, out);
+    qsort(out, k, sizeof(*out), by_bucket);
+    return k;
+}
+
+static void assert_same(const dp_feat *a, size_t na, const dp_feat *b, size_t nb)
+{
+    assert_int_equal(na, nb);
+    for (size_t i = 0; i < na; i++) {
+        assert_int_equal(a[i].h, b[i].h);
+        assert_true(fabsf(a[i].w - b[i].w) < 1e-6f);
+    }
+}
+
+static void search_features(void **state)
+{
+    (void)state;
+    dp_featurizer *fz = dp_featurizer_new();
+    assert_non_null(fz);
+    dp_feat a[DP_FEAT_MAX], b[DP_FEAT_MAX];
+
+    /* texts of a document count as one text joined by spaces */
+    const char *parts[] = {"Net Revenue", "per shipped order", NULL};
+    const char *whole[] = {"net revenue per shipped order"};
+    size_t na = doc(fz, a, parts, 2), nb = doc(fz, b, whole, 1);
+    assert_true(na > 10);
+    assert_same(a, na, b, nb);
+    /* remembered words give what they gave the first time */
+    nb = doc(fz, b, parts, 2);
+    assert_same(a, na, b, nb);
+    /* normalised */
+    double sq = 0;
+    for (size_t i = 0; i < na; i++)
+        sq += (double)a[i].w * a[i].w;
+    assert_true(fabs(sq - 1.0) < 1e-5);
+    /* stopwords and punctuation carry nothing; NULL is nothing */
+    const char *empty[] = {"the of and, (to)", ""};
+    assert_int_equal(doc(fz, a, empty, 2), 0);
+    /* an inner apostrophe is dropped, as the tokenizer does */
+    const char *apo[] = {"customer's"}, *plain[] = {"customers"};
+    na = doc(fz, a, apo, 1);
+    nb = doc(fz, b, plain, 1);
+    assert_same(a, na, b, nb);
+    /* a word longer than any remembered one: its stem alone */
+    char longword[120];
+    memset(longword, 'q', sizeof(longword) - 1);
+    longword[sizeof(longword) - 1] = 0;
+    const char *lw[] = {longword};
+    assert_int_equal(doc(fz, a, lw, 1), 1);
+    /* the cap: 200 distinct five-letter words are 6 features each (a stem,
+     * five trigrams); the document stops taking words within 16 of 512, so
+     * after 83 of them */
+    static char many[200 * 6 + 1], first[83 * 6 + 1];
+    char *p = many;
+    for (int i = 0; i < 200; i++) {
+        p += sprintf(p, "%c%c%cxz ", 'a' + i % 26, 'a' + (i / 26) % 26, 'k');
+        if (i == 82)
+            memcpy(first, many, (size_t)(p - many));
+    }
+    const char *m1[] = {many}, *m2[] = {first};
+    na = doc(fz, a, m1, 1);
+    nb = doc(fz, b, m2, 1);
+    assert_true(na <= DP_FEAT_MAX);
+    assert_same(a, na, b, nb);
+    dp_featurizer_free(fz);
+}
+
+/* ---- glossary terms through the lexicon's indexes ---- */
+
+static const char *const models_yml =
+    "semantic_models:\n"
+    "  - name: parcels\n"
+    "    model: ref('parcels')\n"
+    "    entities:\n"
+    "      - {name: parcel, type: primary, expr: parcel_id}\n"
+    "    dimensions:\n"
+    "      - {name: progress_label, type: categorical, expr: stage}\n"
+    "      - {name: stage, type: categorical}\n"
+    "    measures:\n"
+    "      - {name: parcel_weight, agg: sum, expr: weight}\n"
+    "  - name: scans\n"
+    "    model: ref('scans')\n"
+    "    entities:\n"
+    "      - {name: scan, type: primary, expr: scan_id}\n"
+    "      - {name: parcel, type: foreign, expr: parcel_id}\n"
+    "    dimensions:\n"
+    "      - {name: stage, type: categorical}\n"
+    "      - {name: depot, type: categorical}\n"
+    "    measures:\n"
+    "      - {name: scan_count, agg: count, expr: scan_id}\n"
+    "  - name: depots\n"
+    "    model: ref('depots')\n"
+    "    entities:\n"
+    "      - {name: depot_key, type: primary, expr: depot}\n"
+    "    dimensions:\n"
+    "      - {name: depot, type: categorical}\n";
+
+static const char *const glossary_yml =
+    "version: 1\n"
+    "terms:\n"
+    "  - name: Handling Phase\n"
+    "    definition: Where a parcel is in its journey.\n"
+    "    synonyms: [transit step]\n"
+    "    maps_to:\n"
+    "      dimension: stage\n"
+    "  - name: Consignment\n"
+    "    definition: One parcel sent.\n"
+    "    maps_to:\n"
+    "      entity: parcel\n"
+    "  - name: Hub\n"
+    "    definition: A sorting depot.\n"
+    "    maps_to:\n"
+    "      column: scans.depot\n";
+
+/* The glossary entries of kind with text: for each, its model's name and,
+ * for a dimension, the dimension's name, into names; returns how many names. */
+static size_t glossary_entries(const dp_kg *kg, dp_lex_kind kind, const char *text, const char **models)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < dp_lexicon_size(kg->lex); i++) {
+        const dp_lex_entry *e = dp_lexicon_entry(kg->lex, i);
+        if (e->kind != kind || strcmp(e->source, "glossary") || strcmp(e->text, text))
+            continue;
+        models[n++] = e->model->name;
+        if (kind == DP_LEX_DIM)
+            models[n++] = e->dim->name;
+    }
+    return n;
+}
+
+static void glossary_terms(void **state)
+{
+    (void)state;
+    char *dir = temp_dir();
+    write_file(dir, "models.yml", models_yml);
+    char gpath[512];
+    snprintf(gpath, sizeof(gpath), "%s/glossary.yml", dir);
+    write_file(dir, "glossary.yml", glossary_yml);
+    char mpath[512];
+    snprintf(mpath, sizeof(mpath), "%s/models.yml", dir);
+    dp_kg *kg = NULL;
+    dp_error err = {0};
+    assert_int_equal(dp_kg_open_offline(&kg, mpath, gpath, &err), 0);
+    const char *got[16];
+    /* a dimension term: every model's first dimension named or computed
+     * as stage (parcels: progress_label, whose expr is stage) */
+    assert_int_equal(glossary_entries(kg, DP_LEX_DIM, "Handling Phase", got), 4);
+    assert_string_equal(got[0], "parcels");
+    assert_string_equal(got[1], "progress_label");
+    assert_string_equal(got[2], "scans");
+    assert_string_equal(got[3], "stage");
+    assert_int_equal(glossary_entries(kg, DP_LEX_DIM, "transit step", got), 4);
+    /* an entity term: only where the entity is the primary key */
+    assert_int_equal(glossary_entries(kg, DP_LEX_ENTITY, "Consignment", got), 1);
+    assert_string_equal(got[0], "parcels");
+    /* a column term: that model's only */
+    assert_int_equal(glossary_entries(kg, DP_LEX_DIM, "Hub", got), 2);
+    assert_string_equal(got[0], "scans");
+    assert_string_equal(got[1], "depot");
+    dp_kg_free_offline(kg);
+    remove_dir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(yaml_files_in_order),
+        cmocka_unit_test(search_features),
+        cmocka_unit_test(glossary_terms),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
