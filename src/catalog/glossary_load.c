@@ -116,13 +116,18 @@ int dp_glossary_check(const dp_kg *kg, dp_error *err)
         if (!strcmp(t->maps_kind, "metric")) {
             ok = dp_kg_metric(kg, t->maps_to) != NULL;
         } else if (!strcmp(t->maps_kind, "entity")) {
-            for (size_t m = 0; m < kg->nmodels && !ok; m++)
-                ok = dp_kg_model_entity(&kg->models[m], t->maps_to) != NULL;
+            size_t n;
+            const dp_model *const *ms = dp_kg_models_with_entity(kg, t->maps_to, &n);
+            for (size_t m = 0; m < (ms ? n : kg->nmodels) && !ok; m++)
+                ok = dp_kg_model_entity(ms ? ms[m] : &kg->models[m], t->maps_to) != NULL;
         } else if (!strcmp(t->maps_kind, "dimension")) {
             const char *sep = strstr(t->maps_to, "__");
             const char *dim = sep ? sep + 2 : t->maps_to;
-            for (size_t m = 0; m < kg->nmodels && !ok; m++) {
-                const dp_model *mo = &kg->models[m];
+            /* the models that have it, or all of them before the index */
+            size_t n;
+            const dp_model *const *ms = dp_kg_models_with_dim(kg, dim, &n);
+            for (size_t m = 0; m < (ms ? n : kg->nmodels) && !ok; m++) {
+                const dp_model *mo = ms ? ms[m] : &kg->models[m];
                 if (!dp_kg_model_dim(mo, dim))
                     continue;
                 if (!sep)

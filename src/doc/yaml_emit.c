@@ -21,8 +21,9 @@ static int looks_special(const char *s)
     char low[8];
     size_t len = strlen(s);
     if (len < sizeof(low)) {
-        for (size_t i = 0; i <= len; i++)
+        for (size_t i = 0; i < len; i++)
             low[i] = (char)tolower((unsigned char)s[i]);
+        low[len] = 0;
         for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
             if (!strcmp(low, words[i]))
                 return 1;

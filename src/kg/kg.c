@@ -16,17 +16,21 @@ typedef struct table {
     size_t cap; /* power of two, at least twice the keys */
 } table;
 
-typedef struct homes {
+typedef struct model_list {
     const dp_model **v;
     size_t n, cap;
-} homes;
+    const dp_model *last; /* while building: the model listed last */
+} model_list;
 
 struct dp_kg_index {
     const dp_model *models; /* the arrays it was built over */
     size_t nmodels;
     const dp_metric *metrics;
     size_t nmetrics;
-    table model, metric, measure, home;
+    table model, metric, measure;
+    table home;            /* entity -> models where it is primary or unique */
+    table with_entity;     /* entity -> models that have it (any type) */
+    table with_dim;        /* dimension name or expression -> models that have it */
 };
 
 static uint64_t hash(const char *s)
@@ -34,7 +38,9 @@ static uint64_t hash(const char *s)
     uint64_t h = 1469598103934665603ull;
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
+    h ^= h >> 33; /* tables take the low bits: mix the high ones in */
+    h *= 0xff51afd7ed558ccdull;
+    return h ^ (h >> 33);
 }
 
 static int table_init(table *t, dp_arena *a, size_t n)
@@ -81,40 +87,95 @@ static const dp_kg_index *current(const dp_kg *kg)
                : NULL;
 }
 
+/* Lists m under key, once (models come in order): a first pass counts
+ * (fill 0), size_lists gives each list its exact room, a second pass
+ * (fill 1) stores. */
+static int list_model(table *t, dp_arena *a, const char *key, const dp_model *m, int fill)
+{
+    slot *s = table_slot(t, key);
+    if (!s->key) {
+        model_list *h = fill ? NULL : dp_arena_alloc(a, sizeof(*h));
+        if (!h)
+            return -1;
+        *s = (slot){key, h};
+    }
+    model_list *h = (model_list *)s->val;
+    if (h->last == m)
+        return 0;
+    h->last = m;
+    if (!fill)
+        h->cap++;
+    else if (h->n < h->cap)
+        h->v[h->n++] = m;
+    return 0;
+}
+
+static int size_lists(table *t, dp_arena *a)
+{
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->s[i].key) {
+            model_list *h = (model_list *)t->s[i].val;
+            if (!(h->v = dp_arena_calloc(a, h->cap, sizeof(*h->v))))
+                return -1;
+            h->n = 0;
+            h->last = NULL;
+        }
+    return 0;
+}
+
+/* Lists each model under its dimensions and entities. */
+static int list_models(dp_kg_index *x, dp_arena *a, const dp_kg *kg, int fill)
+{
+    for (size_t i = 0; i < kg->nmodels; i++) {
+        const dp_model *m = &kg->models[i];
+        for (size_t j = 0; j < m->ndims; j++) {
+            const dp_dimension *d = &m->dims[j];
+            if (list_model(&x->with_dim, a, d->name, m, fill) ||
+                (d->expr && strcmp(d->expr, d->name) && list_model(&x->with_dim, a, d->expr, m, fill)))
+                return -1;
+        }
+        for (size_t j = 0; j < m->nentities; j++) {
+            const dp_entity *e = &m->entities[j];
+            if (list_model(&x->with_entity, a, e->name, m, fill) ||
+                ((e->type == DP_ENT_PRIMARY || e->type == DP_ENT_UNIQUE) && list_model(&x->home, a, e->name, m, fill)))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static const dp_model *const *models_of(const table *t, const char *key, size_t *n)
+{
+    static const dp_model *const none[1] = {NULL};
+    const model_list *h = table_get(t, key);
+    *n = h ? h->n : 0;
+    return h ? h->v : none;
+}
+
 int dp_kg_index_build(dp_kg *kg)
 {
     dp_kg_index *x = dp_arena_alloc(kg->arena, sizeof(*x));
-    size_t nmeasures = 0, nentities = 0;
+    size_t nmeasures = 0, nentities = 0, ndims = 0;
     if (!x)
         return DP_ENOMEM;
     for (size_t i = 0; i < kg->nmodels; i++) {
         nmeasures += kg->models[i].nmeasures;
         nentities += kg->models[i].nentities;
+        ndims += kg->models[i].ndims;
     }
     if (table_init(&x->model, kg->arena, kg->nmodels) || table_init(&x->metric, kg->arena, kg->nmetrics) ||
-        table_init(&x->measure, kg->arena, nmeasures) || table_init(&x->home, kg->arena, nentities))
+        table_init(&x->measure, kg->arena, nmeasures) || table_init(&x->home, kg->arena, nentities) ||
+        table_init(&x->with_entity, kg->arena, nentities) || table_init(&x->with_dim, kg->arena, ndims * 2))
         return DP_ENOMEM;
     for (size_t i = 0; i < kg->nmodels; i++) {
         const dp_model *m = &kg->models[i];
         table_put(&x->model, m->name, m);
         for (size_t j = 0; j < m->nmeasures; j++)
             table_put(&x->measure, m->measures[j].name, &m->measures[j]);
-        for (size_t j = 0; j < m->nentities; j++) {
-            const dp_entity *e = &m->entities[j];
-            if (e->type != DP_ENT_PRIMARY && e->type != DP_ENT_UNIQUE)
-                continue;
-            slot *s = table_slot(&x->home, e->name);
-            if (!s->key) {
-                homes *h = dp_arena_alloc(kg->arena, sizeof(*h));
-                if (!h)
-                    return DP_ENOMEM;
-                *s = (slot){e->name, h};
-            }
-            homes *h = (homes *)s->val;
-            if ((!h->n || h->v[h->n - 1] != m) && DP_VEC_PUSH(kg->arena, h->v, h->n, h->cap, m))
-                return DP_ENOMEM;
-        }
     }
+    if (list_models(x, kg->arena, kg, 0) || size_lists(&x->with_dim, kg->arena) ||
+        size_lists(&x->with_entity, kg->arena) || size_lists(&x->home, kg->arena) || list_models(x, kg->arena, kg, 1))
+        return DP_ENOMEM;
     for (size_t i = 0; i < kg->nmetrics; i++)
         table_put(&x->metric, kg->metrics[i].name, &kg->metrics[i]);
     x->models = kg->models;
@@ -129,14 +190,21 @@ const dp_model *const *dp_kg_entity_homes(const dp_kg *kg, const char *entity, s
 {
     const dp_kg_index *x = current(kg);
     *n = 0;
-    if (!x)
-        return NULL;
-    static const dp_model *const none[1] = {NULL};
-    const homes *h = table_get(&x->home, entity);
-    if (!h)
-        return none; /* indexed, and no model has it as a key */
-    *n = h->n;
-    return h->v;
+    return x ? models_of(&x->home, entity, n) : NULL;
+}
+
+const dp_model *const *dp_kg_models_with_entity(const dp_kg *kg, const char *entity, size_t *n)
+{
+    const dp_kg_index *x = current(kg);
+    *n = 0;
+    return x ? models_of(&x->with_entity, entity, n) : NULL;
+}
+
+const dp_model *const *dp_kg_models_with_dim(const dp_kg *kg, const char *dim, size_t *n)
+{
+    const dp_kg_index *x = current(kg);
+    *n = 0;
+    return x ? models_of(&x->with_dim, dim, n) : NULL;
 }
 
 const dp_model *dp_kg_model(const dp_kg *kg, const char *name)

@@ -161,8 +161,13 @@ const dp_model *dp_kg_entity_home(const dp_kg *kg, const char *entity);
 /* Every model where entity is primary or unique, in model order (borrowed,
  * valid as long as the kg); NULL when the graph has no current index. */
 const dp_model *const *dp_kg_entity_homes(const dp_kg *kg, const char *entity, size_t *n);
-/* Indexes models, metrics and measures by name and entities by their home
- * models (in kg->arena), so the lookups above are O(1). Call once loading
+/* The same for every model with an entity of that name (any type), and for
+ * every model with a dimension of that name or whose expression is exactly
+ * that (a column name, usually). */
+const dp_model *const *dp_kg_models_with_entity(const dp_kg *kg, const char *entity, size_t *n);
+const dp_model *const *dp_kg_models_with_dim(const dp_kg *kg, const char *dim, size_t *n);
+/* Indexes models, metrics and measures by name, and entities and dimensions
+ * by the models that have them (in kg->arena), so the lookups above are O(1). Call once loading
  * is over (dp_dbt_check does); lookups fall back to scans if models or
  * metrics are added later. Returns 0 or DP_ENOMEM. */
 int dp_kg_index_build(dp_kg *kg);

@@ -691,109 +691,29 @@ static int add_term_phrases(dp_lexicon *lx, dp_lex_entry p, const dp_term *t)
     return 0;
 }
 
-/* Dimensions by name and by expression, each key's list in model then
- * dimension order (what a scan of every model would meet first). */
-typedef struct dimref {
-    uint32_t model, dim, next; /* next: index + 1 in refs, 0 ends */
-} dimref;
-
-typedef struct dimkey {
-    const char *key; /* NULL: empty slot */
-    uint32_t head, tail;
-} dimkey;
-
-typedef struct dimmap {
-    dimkey *keys; /* power-of-two size, at least twice the keys */
-    size_t cap;
-    dimref *refs;
-    size_t nrefs;
-} dimmap;
-
-static void dimmap_free(dimmap *dm)
-{
-    if (!dm)
-        return;
-    free(dm->keys);
-    free(dm->refs);
-    free(dm);
-}
-
-static dimkey *dimmap_slot(const dimmap *dm, const char *key)
-{
-    size_t i = hash(key) & (dm->cap - 1);
-    while (dm->keys[i].key && strcmp(dm->keys[i].key, key))
-        i = (i + 1) & (dm->cap - 1);
-    return &dm->keys[i];
-}
-
-static void dimmap_put(dimmap *dm, const char *key, size_t model, size_t dim)
-{
-    dimkey *k = dimmap_slot(dm, key);
-    dm->refs[dm->nrefs] = (dimref){(uint32_t)model, (uint32_t)dim, 0};
-    uint32_t id = (uint32_t)++dm->nrefs;
-    if (!k->key)
-        *k = (dimkey){key, id, id};
-    else
-        k->tail = dm->refs[k->tail - 1].next = id;
-}
-
-static uint32_t dimmap_first(const dimmap *dm, const char *key)
-{
-    return dimmap_slot(dm, key)->head;
-}
-
-static dimmap *dimmap_build(const dp_kg *kg)
-{
-    size_t n = 0;
-    for (size_t m = 0; m < kg->nmodels; m++)
-        n += kg->models[m].ndims * 2;
-    dimmap *dm = calloc(1, sizeof(*dm));
-    if (!dm || n >= UINT32_MAX / 2)
-        goto fail;
-    dm->cap = 16;
-    while (dm->cap < n * 2)
-        dm->cap *= 2;
-    dm->keys = calloc(dm->cap, sizeof(*dm->keys));
-    dm->refs = calloc(n ? n : 1, sizeof(*dm->refs));
-    if (!dm->keys || !dm->refs)
-        goto fail;
-    for (size_t m = 0; m < kg->nmodels; m++)
-        for (size_t k = 0; k < kg->models[m].ndims; k++) {
-            const dp_dimension *d = &kg->models[m].dims[k];
-            dimmap_put(dm, d->name, m, k);
-            if (d->expr && strcmp(d->expr, d->name))
-                dimmap_put(dm, d->expr, m, k);
-        }
-    return dm;
-fail:
-    dimmap_free(dm);
-    return NULL;
-}
-
 static int build_terms(dp_lexicon *lx, const dp_kg *kg)
 {
-    dimmap *dims = NULL;
     for (size_t i = 0; i < kg->nterms; i++) {
         const dp_term *t = &kg->terms[i];
         if (!t->maps_kind)
             continue;
         dp_lex_entry p = {.term = t, .source = "glossary", .conf = 1.0};
         if (scratch_renew(lx))
-            goto fail;
+            return -1;
         if (!strcmp(t->maps_kind, "metric")) {
             p.kind = DP_LEX_METRIC;
             p.metric = dp_kg_metric(kg, t->maps_to);
             if (!p.metric)
                 continue;
             if (add(lx, p, t->name))
-                goto fail;
+                return -1;
             for (size_t k = 0; k < t->nsynonyms; k++)
                 if (add(lx, p, t->synonyms[k]))
-                    goto fail;
+                    return -1;
             p.source = "abbreviation";
             for (size_t k = 0; k < t->nabbreviations; k++)
                 if (add(lx, p, t->abbreviations[k]))
-                    goto fail;
+                    return -1;
             continue;
         }
         /* dimension (entity__dim or dim), entity, column (model.column) */
@@ -815,35 +735,36 @@ static int build_terms(dp_lexicon *lx, const dp_kg *kg)
                 p.model = mo;
                 p.entity = e;
                 if (add_term_phrases(lx, p, t))
-                    goto fail;
+                    return -1;
             }
             continue;
         }
         const char *dim = !strcmp(t->maps_kind, "column") ? (dot ? dot + 1 : t->maps_to) : sep ? sep + 2 : t->maps_to;
-        if (!dims && !(dims = dimmap_build(kg)))
-            goto fail;
-        /* each model's first dimension named (or computed as) dim */
-        const dp_model *last = NULL;
-        for (uint32_t r = dimmap_first(dims, dim); r; r = dims->refs[r - 1].next) {
-            const dp_model *mo = &kg->models[dims->refs[r - 1].model];
-            if (mo == last)
+        /* each model's first dimension named or computed as dim (the
+         * models that have one, or all of them before the graph's index) */
+        size_t nm = 0;
+        const dp_model *const *ms = dp_kg_models_with_dim(kg, dim, &nm);
+        if (!ms)
+            nm = kg->nmodels;
+        for (size_t k = 0; k < nm; k++) {
+            const dp_model *mo = ms ? ms[k] : &kg->models[k];
+            const dp_dimension *d = NULL;
+            for (size_t j = 0; j < mo->ndims && !d; j++)
+                if (!strcmp(mo->dims[j].name, dim) || !strcmp(mo->dims[j].expr, dim))
+                    d = &mo->dims[j];
+            if (!d)
                 continue;
-            last = mo;
             if (dot && !strcmp(t->maps_kind, "column") &&
                 (strlen(mo->name) != (size_t)(dot - t->maps_to) || strncmp(mo->name, t->maps_to, (size_t)(dot - t->maps_to))))
                 continue;
             p.kind = DP_LEX_DIM;
             p.model = mo;
-            p.dim = &mo->dims[dims->refs[r - 1].dim];
+            p.dim = d;
             if (add_term_phrases(lx, p, t))
-                goto fail;
+                return -1;
         }
     }
-    dimmap_free(dims);
     return 0;
-fail:
-    dimmap_free(dims);
-    return -1;
 }
 
 int dp_lexicon_build(dp_kg *kg, dp_error *err)

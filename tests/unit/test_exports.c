@@ -41,8 +41,8 @@
 static const char *const requests[] = {
     SEED,
     "Daily sales by region and product category",
-    "Customer 360 table: for each customer, orders, revenue, average order value, last order date, open support "
-    "tickets and average satisfaction",
+    ("Customer 360 table: for each customer, orders, revenue, average order value, last order date, open support "
+     "tickets and average satisfaction"),
     "Revenue per day by customer region for the app channel in June 2025",
     "top 10 products by units sold",
     "Recommendation features per user and product: views, clicks, add to carts, purchases and average rating",
