@@ -10,6 +10,8 @@
 #define WORD_MAX 63            /* longer words are not remembered */
 #define TRIGRAM_WORD_MAX 60    /* longer words have no trigram features */
 #define MEMO_MAX (1u << 20)    /* words remembered; past it, computed each time */
+#define ACC_BITS 10
+#define ACC_SLOTS (1u << ACC_BITS) /* twice DP_FEAT_MAX */
 
 typedef struct word {
     const char *low; /* NULL: empty slot */
@@ -24,8 +26,11 @@ struct dp_featurizer {
     size_t cap, used;
     dp_feat *pool; /* features of remembered words */
     size_t npool, poolcap;
-    float *acc;    /* DP_FEAT_BUCKETS: the current document's sums */
-    uint32_t touched[DP_FEAT_MAX];
+    /* the current document's sums: a small open-addressing table on the
+     * bucket (at most DP_FEAT_MAX distinct ones, so never over half full) */
+    uint32_t key[ACC_SLOTS]; /* bucket + 1; 0 is empty */
+    float sum[ACC_SLOTS];
+    uint32_t touched[DP_FEAT_MAX]; /* slots in use, in first-use order */
     size_t ntouched, k;
     int full;      /* DP_FEAT_MAX reached: later words are cut */
 };
@@ -55,8 +60,7 @@ dp_featurizer *dp_featurizer_new(void)
         return NULL;
     fz->st = dp_stemmer_new();
     fz->a = dp_arena_new(64 * 1024);
-    fz->acc = calloc(DP_FEAT_BUCKETS, sizeof(float));
-    if (!fz->st || !fz->a || !fz->acc) {
+    if (!fz->st || !fz->a) {
         dp_featurizer_free(fz);
         return NULL;
     }
@@ -71,7 +75,6 @@ void dp_featurizer_free(dp_featurizer *fz)
     dp_arena_free(fz->a);
     free(fz->memo);
     free(fz->pool);
-    free(fz->acc);
     free(fz);
 }
 
@@ -133,7 +136,7 @@ static const word *remembered(dp_featurizer *fz, const char *low, size_t len)
         i = (i + 1) & (fz->cap - 1);
     }
     if (fz->npool + len + 1 > fz->poolcap) {
-        size_t ncap = fz->poolcap ? fz->poolcap * 2 : 16384;
+        size_t ncap = fz->poolcap ? fz->poolcap * 2 : 1024;
         while (ncap < fz->npool + len + 1)
             ncap *= 2;
         dp_feat *p = realloc(fz->pool, ncap * sizeof(*p));
@@ -169,10 +172,15 @@ static void take(dp_featurizer *fz, const dp_feat *f, size_t n)
         return;
     }
     for (size_t i = 0; i < n && fz->k < DP_FEAT_MAX; i++, fz->k++) {
-        float *s = &fz->acc[f[i].h];
-        if (*s == 0.0f)
-            fz->touched[fz->ntouched++] = f[i].h;
-        *s += f[i].w;
+        uint32_t slot = (f[i].h * 2654435761u) >> (32 - ACC_BITS);
+        while (fz->key[slot] && fz->key[slot] != f[i].h + 1)
+            slot = (slot + 1) & (ACC_SLOTS - 1);
+        if (!fz->key[slot]) {
+            fz->key[slot] = f[i].h + 1;
+            fz->sum[slot] = 0.0f;
+            fz->touched[fz->ntouched++] = slot;
+        }
+        fz->sum[slot] += f[i].w;
     }
 }
 
@@ -220,14 +228,14 @@ size_t dp_featurizer_end(dp_featurizer *fz, dp_feat *out)
 {
     double norm = 0;
     for (size_t i = 0; i < fz->ntouched; i++) {
-        double w = fz->acc[fz->touched[i]];
+        double w = fz->sum[fz->touched[i]];
         norm += w * w;
     }
     norm = sqrt(norm);
     for (size_t i = 0; i < fz->ntouched; i++) {
-        uint32_t h = fz->touched[i];
-        out[i] = (dp_feat){h, (float)(fz->acc[h] / norm)};
-        fz->acc[h] = 0.0f;
+        uint32_t slot = fz->touched[i];
+        out[i] = (dp_feat){fz->key[slot] - 1, (float)(fz->sum[slot] / norm)};
+        fz->key[slot] = 0;
     }
     size_t n = fz->ntouched;
     dp_featurizer_begin(fz);
