@@ -98,7 +98,8 @@ ok "private PostgreSQL server ($("$PGBIN/postgres" --version)) on socket $PGDIR,
 # In the background, so that a signal to this script stops the server at once.
 python3 "$HERE/pg_parity.py" --dpgen "$DPGEN" --bench "$BENCH" --work "$WORK" --psql "$PGBIN/psql" \
   --host "$PGDIR" --port "$PGPORT" --user "$PGUSER_NAME" \
-  --demo --catalogs "$DP_SOURCE_DIR/tests/data/hr" "$DP_SOURCE_DIR/tests/data/logistics" &
+  --demo --catalogs "$DP_SOURCE_DIR/tests/data/hr" "$DP_SOURCE_DIR/tests/data/logistics" \
+  "$DP_SOURCE_DIR/tests/data/keywords" &
 HELPER=$!
 wait "$HELPER"
 HELPER=
