@@ -14,7 +14,7 @@ SRC=(
   src/util/arena.c src/util/error.c src/util/ident.c
   src/doc/yaml_load.c src/doc/yaml_files.c
   src/catalog/dbt_load.c src/catalog/glossary_load.c src/catalog/files.c src/catalog/offline.c
-  src/kg/kg.c src/kg/text.c src/kg/lexicon.c src/kg/vindex.c src/kg/features.c src/kg/indexes.c
+  src/kg/kg.c src/kg/text.c src/kg/lexicon.c src/kg/lexicon_phrases.c src/kg/vindex.c src/kg/features.c src/kg/indexes.c
   "$OUT/embedded.c"
 )
 FLAGS=(-std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer

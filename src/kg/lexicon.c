@@ -1,6 +1,8 @@
-/* Phrase index over the knowledge graph. */
+/* Phrase index over the knowledge graph: entries, their deduplication and
+ * interned words, the first-stem index, matching. Which phrases the catalog
+ * offers is lexicon_phrases.c's. */
 #include "kg/lexicon.h"
-#include "util/embedded.h"
+#include "kg/lexicon_int.h"
 #include "util/error.h"
 #include <ctype.h>
 #include <stdint.h>
@@ -8,7 +10,6 @@
 #include <strings.h>
 #include <stdlib.h>
 
-#define MAX_PHRASE_TOKENS 8
 
 typedef struct bucket {
     const char *stem;
@@ -202,10 +203,20 @@ static seen_slot_t *seen_slot(dp_lexicon *lx, const dp_lex_entry *proto)
     return &lx->seen[i];
 }
 
+dp_arena *dp_lex__arena(dp_lexicon *lx)
+{
+    return lx->a;
+}
+
+dp_arena *dp_lex__scratch(dp_lexicon *lx)
+{
+    return lx->tmp;
+}
+
 /* Scratch text (tokens, spaced names) of earlier targets goes once it has
  * grown; called between targets only, as callers hold scratch strings while
  * they add a target's phrases. */
-static int scratch_renew(dp_lexicon *lx)
+int dp_lex__renew_scratch(dp_lexicon *lx)
 {
     if (lx->tmp && dp_arena_used(lx->tmp) < (64u << 20))
         return 0;
@@ -296,8 +307,7 @@ static long phrase_words(dp_lexicon *lx, const char *text, const char **stems, c
     return n;
 }
 
-/* Adds phrase text for a target; skips empty and duplicate phrases. */
-static int add(dp_lexicon *lx, dp_lex_entry proto, const char *text)
+int dp_lex__add(dp_lexicon *lx, dp_lex_entry proto, const char *text)
 {
     if (!text || !*text)
         return 0;
@@ -343,430 +353,6 @@ static int add(dp_lexicon *lx, dp_lex_entry proto, const char *text)
     return 0;
 }
 
-/* "Mean Time To Repair (MTTR)": main part and capitalised abbreviation. */
-static int add_label(dp_lexicon *lx, dp_lex_entry proto, const char *label)
-{
-    if (!label)
-        return 0;
-    const char *open = strchr(label, '(');
-    const char *close = open ? strchr(open, ')') : NULL;
-    if (!open || !close)
-        return add(lx, proto, label);
-    char *main = dp_arena_strndup(lx->tmp, label, (size_t)(open - label));
-    char *inner = dp_arena_strndup(lx->tmp, open + 1, (size_t)(close - open - 1));
-    int rc = add(lx, proto, main);
-    int upper = 0, lower = 0;
-    for (const char *p = inner; *p; p++) {
-        upper += isupper((unsigned char)*p) != 0;
-        lower += islower((unsigned char)*p) != 0;
-    }
-    if (!rc && upper >= 2 && upper > lower) {
-        proto.source = "abbreviation";
-        rc = add(lx, proto, inner);
-    }
-    return rc;
-}
-
-/* Splits "a, b or c" / "a, b, and c" into items and adds each. */
-static int add_list(dp_lexicon *lx, dp_lex_entry proto, const char *s, size_t len)
-{
-    char *buf = dp_arena_strndup(lx->tmp, s, len);
-    if (!buf)
-        return -1;
-    char *p = buf;
-    while (*p) {
-        char *end = p;
-        size_t cut = 0;
-        while (*end) {
-            if (*end == ',') { cut = 1; break; }
-            if (!strncmp(end, " or ", 4)) { cut = 4; break; }
-            if (!strncmp(end, " and ", 5)) { cut = 5; break; }
-            end++;
-        }
-        char save = *end;
-        *end = 0;
-        while (*p == ' ')
-            p++;
-        if (!strncmp(p, "and ", 4))
-            p += 4;
-        else if (!strncmp(p, "or ", 3))
-            p += 3;
-        if (*p && add(lx, proto, p))
-            return -1;
-        if (!save)
-            break;
-        p = end + cut;
-    }
-    return 0;
-}
-
-/* Synonyms stated in a description: "also called x, y or z", "also known as
- * x", "aka x", and a parenthesised list "(x, y)". */
-static int add_description_synonyms(dp_lexicon *lx, dp_lex_entry proto, const char *desc)
-{
-    if (!desc)
-        return 0;
-    static const char *cues[] = {"also called ", "also known as ", "a.k.a. ", "aka ", "sometimes called ",
-                                 "known as ", "or simply ", NULL};
-    proto.source = "synonym";
-    proto.conf = 0.9;
-    for (int i = 0; cues[i]; i++) {
-        const char *p = strcasestr(desc, cues[i]);
-        if (!p)
-            continue;
-        p += strlen(cues[i]);
-        size_t len = strcspn(p, ".;)");
-        if (add_list(lx, proto, p, len))
-            return -1;
-        break;
-    }
-    /* a parenthesised list may enumerate parts rather than name the metric:
-     * it only wins where nothing better matches */
-    proto.conf = 0.7;
-    proto.source = "description list";
-    const char *open = strchr(desc, '(');
-    while (open) {
-        const char *close = strchr(open, ')');
-        if (!close)
-            break;
-        size_t len = (size_t)(close - open - 1);
-        if (len && len < 120 && add_list(lx, proto, open + 1, len))
-            return -1;
-        open = strchr(close, '(');
-    }
-    return 0;
-}
-
-static char *spaced(dp_arena *a, const char *name)
-{
-    char *s = dp_arena_strdup(a, name);
-    for (char *p = s; p && *p; p++)
-        if (*p == '_' || *p == '-' || *p == '.')
-            *p = ' ';
-    return s;
-}
-
-static int is_code(const char *v)
-{
-    size_t n = strlen(v);
-    if (n < 2 || n > 3)
-        return 0;
-    for (const char *p = v; *p; p++)
-        if (!isupper((unsigned char)*p))
-            return 0;
-    return 1;
-}
-
-const char *dp_agg_word_family(const char *w)
-{
-    static const char *fam[][2] = {{"average", "average"}, {"avg", "average"}, {"mean", "average"},
-                                   {"total", "total"},     {"sum", "total"},    {"number", "count"},
-                                   {"count", "count"},     {"median", "median"}, {NULL, NULL}};
-    for (int i = 0; fam[i][0]; i++)
-        if (!strcasecmp(w, fam[i][0]))
-            return fam[i][1];
-    return NULL;
-}
-
-/* "Average resolution time" is also asked for as "resolution time": the
- * phrase without its leading aggregation word, remembered so that "total
- * salary" does not take "average salary". */
-static int add_without_agg_word(dp_lexicon *lx, dp_lex_entry p, const char *phrase)
-{
-    if (!phrase)
-        return 0;
-    const char *open = strchr(phrase, '(');
-    char *text = dp_arena_strndup(lx->tmp, phrase, open ? (size_t)(open - phrase) : strlen(phrase));
-    char *sp = text ? strpbrk(text, " _") : NULL;
-    if (!sp || !sp[1])
-        return 0;
-    char first[32];
-    size_t fl = (size_t)(sp - text);
-    if (fl >= sizeof(first))
-        return 0;
-    memcpy(first, text, fl);
-    first[fl] = 0;
-    const char *fam = dp_agg_word_family(first);
-    if (!fam)
-        return 0;
-    const char *rest = sp + 1;
-    if (!strncasecmp(rest, "of ", 3))
-        rest += 3;
-    if (!strpbrk(rest, " _") && strlen(rest) < 4)
-        return 0;
-    p.source = "name without its aggregation word";
-    p.conf = 0.85;
-    p.dropped = fam;
-    return add(lx, p, rest);
-}
-
-static int build_metrics(dp_lexicon *lx, const dp_kg *kg)
-{
-    for (size_t i = 0; i < kg->nmetrics; i++) {
-        const dp_metric *m = &kg->metrics[i];
-        dp_lex_entry p = {.kind = DP_LEX_METRIC, .metric = m, .source = "name", .conf = 1.0};
-        if (scratch_renew(lx))
-            return -1;
-        if (add(lx, p, spaced(lx->tmp, m->name)))
-            return -1;
-        p.source = "label";
-        if (add_label(lx, p, m->label) || add_description_synonyms(lx, p, m->description))
-            return -1;
-        p.source = "name";
-        if (add_without_agg_word(lx, p, spaced(lx->tmp, m->name)) || add_without_agg_word(lx, p, m->label))
-            return -1;
-    }
-    return 0;
-}
-
-/* World knowledge, not business knowledge: country names, demonyms and
- * ISO codes (share/countries.tsv), so "French customers" finds FR in a column
- * of ISO codes and "DE" finds Germany in a column of names. */
-typedef struct country {
-    const char *f[5]; /* iso2, iso3, name, demonym, aliases */
-} country;
-
-static size_t load_countries(dp_arena *a, country **out)
-{
-    size_t len;
-    const char *txt = dp_embedded_find("countries.tsv", &len);
-    size_t n = 0, cap = 0;
-    country *arr = NULL;
-    if (!txt)
-        return 0;
-    char *copy = dp_arena_strndup(a, txt, len);
-    for (char *line = copy; line && *line;) {
-        char *nl = strchr(line, '\n');
-        if (nl)
-            *nl = 0;
-        if (*line && *line != '#') {
-            country c = {{0}};
-            char *f = line;
-            for (int k = 0; k < 5 && f; k++) {
-                char *tab = strchr(f, '\t');
-                if (tab)
-                    *tab = 0;
-                c.f[k] = f;
-                f = tab ? tab + 1 : NULL;
-            }
-            if (c.f[0] && c.f[2] && DP_VEC_PUSH(a, arr, n, cap, c))
-                return 0;
-        }
-        line = nl ? nl + 1 : NULL;
-    }
-    *out = arr;
-    return n;
-}
-
-static const country *find_country(const country *cs, size_t n, const char *v, int *field)
-{
-    for (size_t i = 0; i < n; i++)
-        for (int k = 0; k < 3; k++)
-            if (cs[i].f[k] && (k < 2 ? !strcmp(cs[i].f[k], v) : !strcasecmp(cs[i].f[k], v))) {
-                *field = k;
-                return &cs[i];
-            }
-    return NULL;
-}
-
-static int add_country_names(dp_lexicon *lx, const dp_model *m, const dp_dimension *d, const country *cs, size_t ncs)
-{
-    const dp_col_profile *pr = &d->column->prof;
-    size_t hits = 0;
-    int field = -1;
-    for (size_t k = 0; k < pr->ntop; k++) {
-        int f;
-        if (find_country(cs, ncs, pr->top_values[k], &f)) {
-            hits++;
-            field = f;
-        }
-    }
-    if (!pr->ntop || hits * 2 < pr->ntop || hits < 2)
-        return 0; /* not a country column */
-    for (size_t k = 0; k < pr->ntop; k++) {
-        int f;
-        const country *c = find_country(cs, ncs, pr->top_values[k], &f);
-        if (!c)
-            continue;
-        dp_lex_entry pv = {.kind = DP_LEX_VALUE, .model = m, .dim = d, .value = pr->top_values[k],
-                           .source = "world knowledge (country)", .conf = 0.9};
-        for (int j = 0; j < 5; j++) {
-            if (!c->f[j] || !*c->f[j] || j == field)
-                continue;
-            pv.case_sensitive = j < 2; /* codes only in capitals: "IN" is not "in" */
-            if (j == 4) {
-                if (add_list(lx, pv, c->f[j], strlen(c->f[j])))
-                    return -1;
-            } else if (add(lx, pv, c->f[j])) {
-                return -1;
-            }
-        }
-    }
-    (void)field;
-    return 0;
-}
-
-static int build_models(dp_lexicon *lx, const dp_kg *kg)
-{
-    country *cs = NULL;
-    size_t ncs = load_countries(lx->a, &cs);
-    for (size_t i = 0; i < kg->nmodels; i++) {
-        const dp_model *m = &kg->models[i];
-        dp_lex_entry p = {.kind = DP_LEX_MODEL, .model = m, .source = "name", .conf = 0.8};
-        if (scratch_renew(lx))
-            return -1;
-        if (add(lx, p, spaced(lx->tmp, m->name)) || add_label(lx, p, m->label))
-            return -1;
-        /* each word of a dataset name names it loosely ("marketing") */
-        const char *sp = spaced(lx->tmp, m->name);
-        if (strchr(sp, ' ')) {
-            char *w = dp_arena_strdup(lx->tmp, sp);
-            p.source = "dataset name word";
-            p.conf = 0.6;
-            for (char *tok = w; tok && *tok;) {
-                char *sp2 = strchr(tok, ' ');
-                if (sp2)
-                    *sp2 = 0;
-                if (strlen(tok) >= 4 && add(lx, p, tok))
-                    return -1;
-                tok = sp2 ? sp2 + 1 : NULL;
-            }
-        }
-        for (size_t j = 0; j < m->nentities; j++) {
-            const dp_entity *e = &m->entities[j];
-            dp_lex_entry pe = {.kind = DP_LEX_ENTITY, .model = m, .entity = e, .source = "name", .conf = 1.0};
-            if (add(lx, pe, spaced(lx->tmp, e->name)) || add_label(lx, pe, e->label))
-                return -1;
-        }
-        for (size_t j = 0; j < m->ndims; j++) {
-            const dp_dimension *d = &m->dims[j];
-            dp_lex_entry pd = {.kind = DP_LEX_DIM, .model = m, .dim = d, .source = "name", .conf = 1.0};
-            if (add(lx, pd, spaced(lx->tmp, d->name)) || add_label(lx, pd, d->label))
-                return -1;
-            /* qualified by the model's own entities: "carrier type" */
-            for (size_t k = 0; k < m->nentities; k++) {
-                const dp_entity *e = &m->entities[k];
-                if (e->type != DP_ENT_PRIMARY && e->type != DP_ENT_UNIQUE && e->type != DP_ENT_NATURAL)
-                    continue;
-                const char *dn = spaced(lx->tmp, d->name);
-                const char *en = spaced(lx->tmp, e->name);
-                /* "customer_segment" already starts with the entity */
-                if (!strncmp(dn, en, strlen(en)))
-                    continue;
-                pd.source = "qualified name";
-                if (add(lx, pd, dp_arena_printf(lx->tmp, "%s %s", en, dn)))
-                    return -1;
-            }
-            /* frequent values of categorical dimensions */
-            const dp_column *c = d->column;
-            if (d->type != DP_DIM_CATEGORICAL || !c || !c->prof.ntop)
-                continue;
-            if (ncs && add_country_names(lx, m, d, cs, ncs))
-                return -1;
-            for (size_t k = 0; k < c->prof.ntop; k++) {
-                const char *v = c->prof.top_values[k];
-                if (strlen(v) > 80)
-                    continue;
-                dp_lex_entry pv = {.kind = DP_LEX_VALUE, .model = m, .dim = d, .value = v, .source = "value", .conf = 0.95};
-                pv.case_sensitive = is_code(v);
-                if (add(lx, pv, v))
-                    return -1;
-                /* "small_business" also as written with spaces */
-            }
-        }
-    }
-    return 0;
-}
-
-static int add_term_phrases(dp_lexicon *lx, dp_lex_entry p, const dp_term *t)
-{
-    if (add(lx, p, t->name))
-        return -1;
-    for (size_t k = 0; k < t->nsynonyms; k++)
-        if (add(lx, p, t->synonyms[k]))
-            return -1;
-    for (size_t k = 0; k < t->nabbreviations; k++)
-        if (add(lx, p, t->abbreviations[k]))
-            return -1;
-    return 0;
-}
-
-static int build_terms(dp_lexicon *lx, const dp_kg *kg)
-{
-    for (size_t i = 0; i < kg->nterms; i++) {
-        const dp_term *t = &kg->terms[i];
-        if (!t->maps_kind)
-            continue;
-        dp_lex_entry p = {.term = t, .source = "glossary", .conf = 1.0};
-        if (scratch_renew(lx))
-            return -1;
-        if (!strcmp(t->maps_kind, "metric")) {
-            p.kind = DP_LEX_METRIC;
-            p.metric = dp_kg_metric(kg, t->maps_to);
-            if (!p.metric)
-                continue;
-            if (add(lx, p, t->name))
-                return -1;
-            for (size_t k = 0; k < t->nsynonyms; k++)
-                if (add(lx, p, t->synonyms[k]))
-                    return -1;
-            p.source = "abbreviation";
-            for (size_t k = 0; k < t->nabbreviations; k++)
-                if (add(lx, p, t->abbreviations[k]))
-                    return -1;
-            continue;
-        }
-        /* dimension (entity__dim or dim), entity, column (model.column) */
-        const char *sep = strstr(t->maps_to, "__");
-        const char *dot = strchr(t->maps_to, '.');
-        if (!strcmp(t->maps_kind, "entity")) {
-            /* the models it is the primary or unique key of (all of them to
-             * check, before the graph's index is built) */
-            size_t nh = 0;
-            const dp_model *const *homes = dp_kg_entity_homes(kg, t->maps_to, &nh);
-            if (!homes)
-                nh = kg->nmodels;
-            for (size_t h = 0; h < nh; h++) {
-                const dp_model *mo = homes ? homes[h] : &kg->models[h];
-                const dp_entity *e = dp_kg_model_entity(mo, t->maps_to);
-                if (!e || (e->type != DP_ENT_PRIMARY && e->type != DP_ENT_UNIQUE))
-                    continue;
-                p.kind = DP_LEX_ENTITY;
-                p.model = mo;
-                p.entity = e;
-                if (add_term_phrases(lx, p, t))
-                    return -1;
-            }
-            continue;
-        }
-        const char *dim = !strcmp(t->maps_kind, "column") ? (dot ? dot + 1 : t->maps_to) : sep ? sep + 2 : t->maps_to;
-        /* each model's first dimension named or computed as dim (the
-         * models that have one, or all of them before the graph's index) */
-        size_t nm = 0;
-        const dp_model *const *ms = dp_kg_models_with_dim(kg, dim, &nm);
-        if (!ms)
-            nm = kg->nmodels;
-        for (size_t k = 0; k < nm; k++) {
-            const dp_model *mo = ms ? ms[k] : &kg->models[k];
-            const dp_dimension *d = NULL;
-            for (size_t j = 0; j < mo->ndims && !d; j++)
-                if (!strcmp(mo->dims[j].name, dim) || !strcmp(mo->dims[j].expr, dim))
-                    d = &mo->dims[j];
-            if (!d)
-                continue;
-            if (dot && !strcmp(t->maps_kind, "column") &&
-                (strlen(mo->name) != (size_t)(dot - t->maps_to) || strncmp(mo->name, t->maps_to, (size_t)(dot - t->maps_to))))
-                continue;
-            p.kind = DP_LEX_DIM;
-            p.model = mo;
-            p.dim = d;
-            if (add_term_phrases(lx, p, t))
-                return -1;
-        }
-    }
-    return 0;
-}
-
 int dp_lexicon_build(dp_kg *kg, dp_error *err)
 {
     dp_lexicon *lx = dp_arena_alloc(kg->arena, sizeof(*lx));
@@ -776,7 +362,7 @@ int dp_lexicon_build(dp_kg *kg, dp_error *err)
     lx->st = dp_stemmer_new();
     if (!lx->st)
         return dp_error_set(err, DP_ENOMEM, "cannot create the English stemmer");
-    int rc = scratch_renew(lx) || build_metrics(lx, kg) || build_terms(lx, kg) || build_models(lx, kg);
+    int rc = dp_lex__renew_scratch(lx) || dp_lex__build_phrases(lx, kg);
     dp_lex_entry *built = lx->entries;
     if (!rc) {
         /* into the graph's arena, now that the count is known */
