@@ -184,32 +184,17 @@ static void take(dp_featurizer *fz, const dp_feat *f, size_t n)
     }
 }
 
-static int is_word_byte(unsigned char c)
-{
-    return isalnum(c) || c >= 0x80;
-}
-
-/* Words as dp_tokenize splits them: letters and digits (and bytes of UTF-8
- * sequences), with an inner apostrophe dropped. */
+/* Words as dp_tokenize splits them (kg/text.h), lowercase. */
 int dp_featurizer_add(dp_featurizer *fz, const char *text)
 {
-    const unsigned char *p = (const unsigned char *)text;
-    while (p && *p && !fz->full) {
-        if (!is_word_byte(*p)) {
-            p++;
-            continue;
-        }
-        const unsigned char *s = p;
-        while (is_word_byte(*p) || (*p == '\'' && is_word_byte(p[1]) && p > s))
-            p++;
-        size_t raw = (size_t)(p - s), len = 0;
+    for (const char *p = text ? dp_word_start(text) : ""; *p && !fz->full; p = dp_word_start(p)) {
+        const char *s = p;
+        p = dp_word_end(s);
+        size_t raw = (size_t)(p - s);
         char small[WORD_MAX + 1], *low = raw <= WORD_MAX ? small : dp_arena_alloc(fz->a, raw + 1);
         if (!low)
             return -1;
-        for (size_t i = 0; i < raw; i++)
-            if (s[i] != '\'')
-                low[len++] = (char)tolower(s[i]);
-        low[len] = 0;
+        size_t len = dp_word_lower(s, raw, low);
         const word *w = len <= WORD_MAX ? remembered(fz, low, len) : NULL;
         if (w) {
             take(fz, fz->pool + w->first, w->n);

@@ -266,35 +266,21 @@ static const lexword *word_forms(dp_lexicon *lx, const char *low)
     return &lx->words[i];
 }
 
-static int is_word_byte(unsigned char c)
-{
-    return isalnum(c) || c >= 0x80;
-}
-
-/* The words of text as dp_tokenize splits them (letters and digits, an
- * inner apostrophe dropped), at most MAX_PHRASE_TOKENS + 1 of them (one
- * more: too long for a phrase). Returns their count, -1 for no memory. */
+/* The words of text as dp_tokenize splits them (kg/text.h), at most
+ * MAX_PHRASE_TOKENS + 1 of them (one more: too long for a phrase). Returns
+ * their count, -1 for no memory. */
 static long phrase_words(dp_lexicon *lx, const char *text, const char **stems, const char **low, int *first_num)
 {
-    const unsigned char *p = (const unsigned char *)text;
     long n = 0;
     char buf[128];
-    while (*p && n <= MAX_PHRASE_TOKENS) {
-        if (!is_word_byte(*p)) {
-            p++;
-            continue;
-        }
-        const unsigned char *s = p;
-        while (is_word_byte(*p) || (*p == '\'' && is_word_byte(p[1]) && p > s))
-            p++;
-        size_t raw = (size_t)(p - s), len = 0;
+    for (const char *p = dp_word_start(text); *p && n <= MAX_PHRASE_TOKENS; p = dp_word_start(p)) {
+        const char *s = p;
+        p = dp_word_end(s);
+        size_t raw = (size_t)(p - s);
         char *w = raw < sizeof(buf) ? buf : dp_arena_alloc(lx->tmp, raw + 1);
         if (!w)
             return -1;
-        for (size_t i = 0; i < raw; i++)
-            if (s[i] != '\'')
-                w[len++] = (char)tolower(s[i]);
-        w[len] = 0;
+        dp_word_lower(s, raw, w);
         const lexword *f = word_forms(lx, w);
         if (!f)
             return -1;

@@ -115,48 +115,68 @@ static int is_word_byte(unsigned char c)
     return isalnum(c) || c >= 0x80;
 }
 
+const char *dp_word_start(const char *p)
+{
+    while (*p && !is_word_byte((unsigned char)*p))
+        p++;
+    return p;
+}
+
+const char *dp_word_end(const char *p)
+{
+    const char *s = p;
+    while (is_word_byte((unsigned char)*p) || (*p == '\'' && p > s && is_word_byte((unsigned char)p[1])))
+        p++;
+    return p;
+}
+
+size_t dp_word_lower(const char *word, size_t len, char *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (word[i] != '\'')
+            out[n++] = (char)tolower((unsigned char)word[i]);
+    out[n] = 0;
+    return n;
+}
+
 int dp_tokenize(dp_tok **out, size_t *n, dp_arena *a, dp_stemmer *st, const char *text)
 {
     size_t cap = 0, cnt = 0;
     dp_tok *toks = NULL;
-    const unsigned char *p = (const unsigned char *)text;
+    const char *p = text;
     while (*p) {
         if (cnt >= DP_TEXT_MAX_TOKENS)
             return -2;
         dp_tok t = {0};
-        if (is_word_byte(*p)) {
-            const unsigned char *s = p;
-            while (is_word_byte(*p) || (*p == '\'' && is_word_byte(p[1]) && p > s))
-                p++;
+        if (is_word_byte((unsigned char)*p)) {
+            const char *s = p;
+            p = dp_word_end(s);
             size_t len = (size_t)(p - s);
-            char *raw = dp_arena_strndup(a, (const char *)s, len);
+            char *raw = dp_arena_strndup(a, s, len);
             char *low = dp_arena_alloc(a, len + 1);
-            char *w = low;
+            if (!raw || !low)
+                return -1;
+            size_t nl = dp_word_lower(s, len, low);
             int letters = 0, uppers = 0, digits = 0;
             for (size_t i = 0; i < len; i++) {
-                unsigned char c = s[i];
-                if (c == '\'')
-                    continue; /* customer's -> customers */
-                if (isalpha(c)) {
-                    letters++;
-                    uppers += isupper(c) != 0;
-                }
+                unsigned char c = (unsigned char)s[i];
+                letters += isalpha(c) != 0;
+                uppers += isupper(c) != 0;
                 digits += isdigit(c) != 0;
-                *w++ = (char)tolower(c);
             }
-            *w = 0;
             t.raw = raw;
             t.low = low;
-            t.is_num = digits == (int)strlen(low);
+            t.is_num = digits == (int)nl;
             t.is_upper = letters >= 2 && uppers == letters;
             t.stem = t.is_num ? low : dp_stem(st, a, low);
-            t.start = (int)(s - (const unsigned char *)text);
-            t.end = (int)(p - (const unsigned char *)text);
+            t.start = (int)(s - text);
+            t.end = (int)(p - text);
         } else if (strchr(",;:?!.&()/", *p) && *p) {
-            char *c = dp_arena_strndup(a, (const char *)p, 1);
+            char *c = dp_arena_strndup(a, p, 1);
             t.raw = t.low = t.stem = c;
             t.punct = *p;
-            t.start = (int)(p - (const unsigned char *)text);
+            t.start = (int)(p - text);
             t.end = t.start + 1;
             p++;
         } else {
