@@ -1,0 +1,310 @@
+/* Metric SQL: the CTE column that holds a measure (filtered, per day or
+ * shifted), and simple, ratio, derived and cumulative metrics over them. */
+#include "transform/compile_int.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include <ctype.h>
+#include <string.h>
+
+static const char *and_filters(comp *c, const char *a1, const char *a2)
+{
+    if (!a1)
+        return a2;
+    if (!a2)
+        return a1;
+    return dp_arena_printf(c->a, "(%s) AND (%s)", a1, a2);
+}
+
+static int same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* The CTE column holding measure me under filter (raw text), at the report
+ * grain, or per day for a cumulative window, or shifted by an offset window. */
+static const char *measure_ref_at(comp *c, const dp_measure *me, const char *filter_raw, int daily, cte **out_cte)
+{
+    const char *tdim = c->design && (c->in->grain != DP_GRAIN_NONE || c->in->range_start) ? me->agg_time_dimension : NULL;
+    if ((c->in->grain != DP_GRAIN_NONE || c->in->range_start) && !tdim) {
+        dp_error_set(c->err, DP_ECLARIFY, "measure '%s' of %s has no time dimension, so it cannot be reported by %s",
+                     me->name, me->model->name, c->in->grain ? dp_grain_name(c->in->grain) : "time range");
+        return NULL;
+    }
+    if (me->non_additive_dim) {
+        dp_error_set(c->err, DP_ECLARIFY, "measure '%s' is semi-additive (non_additive_dimension %s), which the compiler does not support yet",
+                     me->name, me->non_additive_dim);
+        return NULL;
+    }
+    cte *t = NULL;
+    for (size_t i = 0; i < c->nctes && !t; i++)
+        if (c->ctes[i].model == me->model && !c->ctes[i].body && same_str(tdim, c->ctes[i].time_dim) &&
+            same_str(c->shift, c->ctes[i].shift) && c->ctes[i].daily == daily)
+            t = &c->ctes[i];
+    if (!t) {
+        if (c->nctes >= MAX_CTES) {
+            dp_error_set(c->err, DP_ELIMIT, "more than %d datasets in one query", MAX_CTES);
+            return NULL;
+        }
+        t = &c->ctes[c->nctes++];
+        memset(t, 0, sizeof(*t));
+        t->model = me->model;
+        t->time_dim = tdim;
+        t->shift = c->shift;
+        t->daily = daily;
+        t->helper = daily;
+        int same_model = 0;
+        for (size_t i = 0; i + 1 < c->nctes; i++)
+            same_model |= c->ctes[i].model == me->model && !c->ctes[i].body;
+        t->name = same_model ? dp_arena_printf(c->a, "%s_by_%s", me->model->name, tdim)
+                             : dp_arena_printf(c->a, "%s_agg", me->model->name);
+        if (daily)
+            t->name = dp_arena_printf(c->a, "%s_daily", t->name);
+        if (c->shift) {
+            char sfx[64];
+            size_t k = 0;
+            for (const char *q = c->shift; *q && k < sizeof(sfx) - 1; q++)
+                sfx[k++] = isalnum((unsigned char)*q) ? *q : '_';
+            sfx[k] = 0;
+            t->name = dp_arena_printf(c->a, "%s_%s_earlier", t->name, sfx);
+        }
+    }
+    if (out_cte)
+        *out_cte = t;
+    for (size_t i = 0; i < t->n; i++)
+        if (t->cols[i].me == me && ((!filter_raw && !t->cols[i].filter_raw) ||
+                                    (filter_raw && t->cols[i].filter_raw && !strcmp(filter_raw, t->cols[i].filter_raw)))) {
+            if (c->lineage_sources)
+                dp_comp__qualify(c, me->expr, "x", me->model, c->lineage_sources);
+            return dp_arena_printf(c->a, "%s.%s", dp_comp__qi(c, t->name), dp_comp__qi(c, t->cols[i].name));
+        }
+    if (t->n >= MAX_MCOLS) {
+        dp_error_set(c->err, DP_ELIMIT, "more than %d measures on one dataset", MAX_MCOLS);
+        return NULL;
+    }
+    mcol *mc = &t->cols[t->n];
+    mc->me = me;
+    mc->filter_raw = filter_raw;
+    if (filter_raw && !(mc->filter = dp_comp__render_filter(c, t, filter_raw)))
+        return NULL;
+    int dup = 0;
+    for (size_t i = 0; i < t->n; i++)
+        dup += !strcmp(t->cols[i].me->name, me->name);
+    mc->name = dup ? dp_arena_printf(c->a, "%s_%d", me->name, dup + 1) : me->name;
+    t->n++;
+    if (c->lineage_sources)
+        dp_comp__qualify(c, me->expr, "x", me->model, c->lineage_sources);
+    return dp_arena_printf(c->a, "%s.%s", dp_comp__qi(c, t->name), dp_comp__qi(c, mc->name));
+}
+
+static const char *measure_ref(comp *c, const dp_measure *me, const char *filter_raw)
+{
+    return measure_ref_at(c, me, filter_raw, 0, NULL);
+}
+
+/* Cumulative metric: the measure per day and grain key, then summed over
+ * the window that ends with each period (rolling window, grain to date, or
+ * all history), for the periods the data has. */
+static const char *cumulative_sql(comp *c, const dp_metric *m, const char *filter)
+{
+    const dp_measure *me = dp_kg_measure(c->kg, m->measure.name);
+    if (!me)
+        return NULL;
+    if (c->in->grain == DP_GRAIN_NONE) {
+        dp_error_set(c->err, DP_ECLARIFY, "metric '%s' is cumulative: ask for it by day, week, month, quarter or year", m->name);
+        return NULL;
+    }
+    if (me->agg != DP_AGG_SUM && me->agg != DP_AGG_COUNT && me->agg != DP_AGG_SUM_BOOLEAN) {
+        dp_error_set(c->err, DP_ECLARIFY, "cumulative metric '%s' aggregates with %s, which cannot be summed over a window yet",
+                     m->name, dp_agg_name(me->agg));
+        return NULL;
+    }
+    const char *win = NULL;
+    dp_grain gtd = DP_GRAIN_NONE;
+    if (m->window && !(win = dp_comp__interval_sql(c, m->window))) {
+        dp_error_set(c->err, DP_EINVALID, "cumulative metric '%s': window '%s' is not like '7 days' or '1 month'", m->name, m->window);
+        return NULL;
+    }
+    if (m->grain_to_date && dp_grain_parse(m->grain_to_date, &gtd)) {
+        dp_error_set(c->err, DP_EINVALID, "cumulative metric '%s': grain_to_date '%s' is not a grain", m->name, m->grain_to_date);
+        return NULL;
+    }
+    cte *daily = NULL;
+    const char *ref = measure_ref_at(c, me, and_filters(c, filter, m->measure.filter), 1, &daily);
+    if (!ref)
+        return NULL;
+    const char *col = strrchr(ref, '.') + 1;
+    for (size_t i = 0; i < c->nctes; i++)
+        if (c->ctes[i].body && !strcmp(c->ctes[i].name, dp_arena_printf(c->a, "%s_cumulative", m->name)))
+            return dp_arena_printf(c->a, "%s.%s", dp_comp__qi(c, c->ctes[i].name), dp_comp__qi(c, m->name));
+    if (c->nctes >= MAX_CTES) {
+        dp_error_set(c->err, DP_ELIMIT, "more than %d datasets in one query", MAX_CTES);
+        return NULL;
+    }
+    cte *w = &c->ctes[c->nctes++];
+    memset(w, 0, sizeof(*w));
+    w->model = me->model;
+    w->time_dim = daily->time_dim;
+    w->name = dp_arena_printf(c->a, "%s_cumulative", m->name);
+    const dp_design *dz = c->design;
+    const char *tname = "period", *keys = "", *grp = "1";
+    size_t nk = 1;
+    for (size_t k = 0; k < dz->ncols; k++) {
+        const dp_target_col *tc = &dz->cols[k];
+        if (tc->role == DP_ROLE_METRIC)
+            continue;
+        if (tc->role == DP_ROLE_TIME) {
+            tname = dp_comp__qi(c, tc->name);
+            continue;
+        }
+        keys = dp_arena_printf(c->a, "%s        daily.%s,\n", keys, dp_comp__qi(c, tc->name));
+        grp = dp_arena_printf(c->a, "%s, %zu", grp, ++nk);
+    }
+    const char *gi = dp_comp__interval_of(c, 1, dp_grain_name(c->in->grain));
+    const char *range = c->in->range_start
+                            ? dp_arena_printf(c->a, "\n        WHERE metric_day >= DATE '%s' AND metric_day < DATE '%s'",
+                                              c->in->range_start, c->in->range_end)
+                            : "";
+    const char *lower = win ? dp_arena_printf(c->a, "\n       AND daily.metric_day >= spine.%s + %s - %s", tname, gi, win)
+                        : gtd ? dp_arena_printf(c->a, "\n       AND daily.metric_day >= date_trunc('%s', spine.%s)", dp_grain_name(gtd), tname)
+                              : "";
+    const char *what = m->window ? m->window
+                       : m->grain_to_date ? dp_arena_printf(c->a, "%s to date", m->grain_to_date) : "all history";
+    w->body = dp_arena_printf(c->a,
+                              "    -- %s: %s over %s, as of the end of each %s\n"
+                              "    SELECT\n        spine.%s,\n%s        sum(daily.%s) AS %s\n"
+                              "    FROM (\n        SELECT DISTINCT CAST(date_trunc('%s', metric_day) AS DATE) AS %s\n"
+                              "        FROM %s%s\n    ) AS spine\n"
+                              "    JOIN %s AS daily\n        ON daily.metric_day < spine.%s + %s%s\n"
+                              "    GROUP BY %s",
+                              m->name, dp_agg_name(me->agg), what, dp_grain_name(c->in->grain), tname, keys,
+                              dp_comp__qi(c, col), dp_comp__qi(c, m->name), dp_grain_name(c->in->grain), tname,
+                              dp_comp__qi(c, daily->name), range, dp_comp__qi(c, daily->name), tname, gi, lower, grp);
+    return dp_arena_printf(c->a, "%s.%s", dp_comp__qi(c, w->name), dp_comp__qi(c, m->name));
+}
+
+static const char *dbl(comp *c)
+{
+    return c->dialect == DP_DIALECT_POSTGRES ? "DOUBLE PRECISION" : "DOUBLE";
+}
+
+/* A ratio's numerator/denominator: a metric or a measure. */
+static const char *input_sql(comp *c, const dp_metric_input *in, const char *filter, int depth)
+{
+    const char *f = and_filters(c, filter, in->filter);
+    const dp_metric *sub = dp_kg_metric(c->kg, in->name);
+    if (sub)
+        return dp_comp__metric_sql(c, sub, f, depth + 1);
+    const dp_measure *me = dp_kg_measure(c->kg, in->name);
+    if (!me) {
+        dp_error_set(c->err, DP_EINVALID, "'%s' is neither a metric nor a measure", in->name);
+        return NULL;
+    }
+    return measure_ref(c, me, f);
+}
+
+static const char *derived_sql(comp *c, const dp_metric *m, const char *filter, int depth)
+{
+    dp_buf b;
+    dp_buf_init(&b, 1 << 20);
+    const char *p = m->expr, *out = NULL;
+    while (*p) {
+        if (isalpha((unsigned char)*p) || *p == '_') {
+            const char *s = p;
+            while (isalnum((unsigned char)*p) || *p == '_')
+                p++;
+            size_t len = (size_t)(p - s);
+            const dp_metric_input *hit = NULL;
+            for (size_t i = 0; i < m->ninputs && !hit; i++) {
+                const char *nm = m->inputs[i].alias ? m->inputs[i].alias : m->inputs[i].name;
+                if (strlen(nm) == len && !strncmp(nm, s, len))
+                    hit = &m->inputs[i];
+            }
+            if (!hit) {
+                dp_buf_add(&b, s, len);
+                continue;
+            }
+            if (hit->offset_to_grain) {
+                dp_error_set(c->err, DP_ECLARIFY, "derived metric '%s' uses offset_to_grain, which the compiler does not support yet",
+                             m->name);
+                goto done;
+            }
+            const char *saved = c->shift;
+            if (hit->offset_window) {
+                if (c->in->grain == DP_GRAIN_NONE) {
+                    dp_error_set(c->err, DP_ECLARIFY, "derived metric '%s' compares periods (offset %s): ask for it by day, week, month, quarter or year",
+                                 m->name, hit->offset_window);
+                    goto done;
+                }
+                if (c->shift || !dp_comp__interval_sql(c, hit->offset_window)) {
+                    dp_error_set(c->err, DP_EINVALID, "derived metric '%s': offset_window '%s' is not like '1 month' (or is nested)",
+                                 m->name, hit->offset_window);
+                    goto done;
+                }
+                c->shift = hit->offset_window;
+            }
+            const dp_metric *sub = dp_kg_metric(c->kg, hit->name);
+            const char *v = sub ? dp_comp__metric_sql(c, sub, and_filters(c, filter, hit->filter), depth + 1) : NULL;
+            c->shift = saved;
+            if (!v)
+                goto done;
+            if (hit->fill_nulls_with_set)
+                v = dp_arena_printf(c->a, "COALESCE(%s, %ld)", v, hit->fill_nulls_with);
+            dp_buf_printf(&b, "(%s)", v);
+            continue;
+        }
+        dp_buf_add(&b, p, 1);
+        p++;
+    }
+    /* integer division would truncate in PostgreSQL: divide as double */
+    out = dp_arena_strdup(c->a, dp_buf_cstr(&b));
+    if (strchr(m->expr, '/')) {
+        dp_buf_clear(&b);
+        for (const char *q = out; *q; q++) {
+            if (*q == '/') {
+                dp_buf_printf(&b, "* CAST(1 AS %s) /", dbl(c));
+            } else {
+                dp_buf_add(&b, q, 1);
+            }
+        }
+        out = dp_arena_strdup(c->a, dp_buf_cstr(&b));
+    }
+done:
+    dp_buf_dispose(&b);
+    return out;
+}
+
+const char *dp_comp__metric_sql(comp *c, const dp_metric *m, const char *extra_filter, int depth)
+{
+    if (depth > 12) {
+        dp_error_set(c->err, DP_EINVALID, "metric '%s' refers to itself through other metrics", m->name);
+        return NULL;
+    }
+    const char *f = and_filters(c, m->filter, extra_filter);
+    switch (m->type) {
+    case DP_METRIC_SIMPLE: {
+        const dp_measure *me = dp_kg_measure(c->kg, m->measure.name);
+        const char *r = me ? measure_ref(c, me, and_filters(c, f, m->measure.filter)) : NULL;
+        if (r && m->measure.fill_nulls_with_set)
+            r = dp_arena_printf(c->a, "COALESCE(%s, %ld)", r, m->measure.fill_nulls_with);
+        return r;
+    }
+    case DP_METRIC_RATIO: {
+        const char *num = input_sql(c, &m->numerator, f, depth);
+        const char *den = num ? input_sql(c, &m->denominator, f, depth) : NULL;
+        if (!num || !den)
+            return NULL;
+        return dp_arena_printf(c->a, "CAST(%s AS %s) / NULLIF(%s, 0)", num, dbl(c), den);
+    }
+    case DP_METRIC_DERIVED: return derived_sql(c, m, f, depth);
+    case DP_METRIC_CUMULATIVE:
+        if (c->shift) {
+            dp_error_set(c->err, DP_ECLARIFY, "metric '%s': an offset of a cumulative metric is not supported yet", m->name);
+            return NULL;
+        }
+        return cumulative_sql(c, m, f);
+    case DP_METRIC_CONVERSION:
+        dp_error_set(c->err, DP_ECLARIFY, "metric '%s' is a conversion metric, which the compiler does not support yet", m->name);
+        return NULL;
+    }
+    return NULL;
+}
