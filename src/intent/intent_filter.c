@@ -1,0 +1,92 @@
+/* Filters from values: the words that introduce one, the dimensions holding a
+ * matched value, values joined into IN lists ("search and social"), and the
+ * qualifier after a value ("express shipments"). */
+#include "intent/intent_int.h"
+#include <string.h>
+
+int dp_int__is_filter_marker(const char *w)
+{
+    static const char *words[] = {"for", "in", "on", "from", "with", "where", "only", "among", "within",
+                                  "at", "of", "excluding", "to", "via", "through", NULL};
+    for (int i = 0; words[i]; i++)
+        if (!strcmp(w, words[i]))
+            return 1;
+    return 0;
+}
+
+/* Does the token at j name the value's dimension, its model or one of the
+ * model's entities ("express shipments", "app channel", "urgent requests")? */
+size_t dp_int__qualifier_len(parser *p, size_t j, const dp_lex_entry *val)
+{
+    if (j >= p->n || p->t[j].punct)
+        return 0;
+    dp_lex_match m[32];
+    size_t nm = dp_lexicon_match(p->kg->lex, p->t, p->n, j, m, 32);
+    for (size_t k = 0; k < nm; k++) {
+        const dp_lex_entry *e = m[k].e;
+        if ((e->kind == DP_LEX_ENTITY || e->kind == DP_LEX_MODEL) && e->model == val->model)
+            return m[k].len;
+        if (e->kind == DP_LEX_ENTITY && dp_kg_model_entity(val->model, e->entity->name))
+            return m[k].len;
+        if (e->kind == DP_LEX_DIM && e->dim == val->dim)
+            return m[k].len;
+    }
+    /* one word of the dimension's name: "channel" for sales_channel */
+    const char *dn = val->dim->name;
+    const char *w = p->t[j].low;
+    size_t wl = strlen(w);
+    const char *hit = strstr(dn, w);
+    if (wl >= 3 && hit && (hit == dn || hit[-1] == '_') && (hit[wl] == 0 || hit[wl] == '_'))
+        return 1;
+    if (wl >= 4 && !strncmp(w, p->t[j].stem, strlen(p->t[j].stem))) {
+        hit = strstr(dn, p->t[j].stem);
+        if (hit && (hit == dn || hit[-1] == '_'))
+            return 1;
+    }
+    return 0;
+}
+
+void dp_int__add_filter_value(parser *p, const dp_lex_match *m, size_t nm, size_t len, const char *phrase, int joined)
+{
+    dp_intent *in = p->in;
+    /* all dimensions holding this value */
+    dp_filter f = {0};
+    f.phrase = phrase;
+    for (size_t k = 0; k < nm; k++) {
+        if (m[k].len != len || m[k].e->kind != DP_LEX_VALUE || f.target.ndims >= 8)
+            continue;
+        int dup = 0;
+        for (size_t j = 0; j < f.target.ndims; j++)
+            dup |= f.target.dims[j] == m[k].e->dim;
+        if (!dup) {
+            f.target.dims[f.target.ndims] = m[k].e->dim;
+            f.target.dim_models[f.target.ndims++] = m[k].e->model;
+        }
+    }
+    const char *value = dp_int__first_of(m, nm, DP_LEX_VALUE, len)->e->value;
+    /* "express and freight shipments": same dimension -> IN list */
+    if (joined && in->nfilters) {
+        dp_filter *prev = &in->filters[in->nfilters - 1];
+        for (size_t j = 0; j < prev->target.ndims; j++)
+            if (prev->target.dims[j] == f.target.dims[0] && prev->nvalues < 8) {
+                prev->values[prev->nvalues++] = value;
+                return;
+            }
+    }
+    f.values[0] = value;
+    f.nvalues = 1;
+    if (in->nfilters < DP_INTENT_MAX_ITEMS)
+        in->filters[in->nfilters++] = f;
+}
+
+int dp_int__prev_is_join(parser *p, size_t i)
+{
+    /* the word before is "and", "or" or a comma, after a value match */
+    while (i > 0 && (!strcmp(p->t[i - 1].low, "the") || !strcmp(p->t[i - 1].low, "in") ||
+                     !strcmp(p->t[i - 1].low, "for") || !strcmp(p->t[i - 1].low, "on")))
+        i--;
+    if (i == 0)
+        return 0;
+    const dp_tok *t = &p->t[i - 1];
+    return t->punct == ',' || !strcmp(t->low, "and") || !strcmp(t->low, "or") || t->punct == '/';
+}

@@ -1,0 +1,75 @@
+/* Groupings: the words that introduce one ("by", "per", "for each", "broken
+ * down by"), the dimension or entity a matched phrase names, the group-by list. */
+#include "intent/intent_int.h"
+#include <string.h>
+
+int dp_int__is_group_marker(const parser *p, size_t i, size_t *len)
+{
+    const char *w = p->t[i].low;
+    const char *nx = i + 1 < p->n ? p->t[i + 1].low : "";
+    *len = 1;
+    if (!strcmp(w, "for") && (!strcmp(nx, "each") || !strcmp(nx, "every"))) {
+        *len = 2;
+        return 1;
+    }
+    if ((!strcmp(w, "split") || !strcmp(w, "grouped") || !strcmp(w, "broken") || !strcmp(w, "break") ||
+         !strcmp(w, "segmented") || !strcmp(w, "sliced")) && !strcmp(nx, "by")) {
+        *len = 2;
+        return 1;
+    }
+    if ((!strcmp(w, "broken") || !strcmp(w, "break")) && !strcmp(nx, "down") && i + 2 < p->n &&
+        !strcmp(p->t[i + 2].low, "by")) {
+        *len = 3;
+        return 1;
+    }
+    return !strcmp(w, "by") || !strcmp(w, "per") || !strcmp(w, "each") || !strcmp(w, "every") ||
+           !strcmp(w, "across") || !strcmp(w, "vs") || !strcmp(w, "versus");
+}
+
+static int same_target(const dp_target *a, const dp_target *b)
+{
+    if (a->is_entity != b->is_entity)
+        return 0;
+    if (a->is_entity)
+        return !strcmp(a->entity, b->entity);
+    return a->ndims && b->ndims && a->dims[0] == b->dims[0];
+}
+
+void dp_int__add_group(parser *p, const dp_target *t)
+{
+    dp_intent *in = p->in;
+    for (size_t i = 0; i < in->ngroups; i++)
+        if (same_target(&in->groups[i], t))
+            return;
+    if (in->ngroups < DP_INTENT_MAX_ITEMS)
+        in->groups[in->ngroups++] = *t;
+}
+
+/* Target from all same-length matches of one kind at a position. */
+void dp_int__target_from(dp_target *t, const dp_lex_match *m, size_t nm, dp_lex_kind kind, size_t len)
+{
+    memset(t, 0, sizeof(*t));
+    for (size_t k = 0; k < nm; k++) {
+        const dp_lex_entry *e = m[k].e;
+        if (m[k].len != len || e->kind != kind)
+            continue;
+        if (kind == DP_LEX_ENTITY) {
+            t->is_entity = 1;
+            t->entity = e->entity->name;
+            return;
+        }
+        if (t->ndims < 8) {
+            int dup = 0;
+            for (size_t j = 0; j < t->ndims; j++)
+                dup |= t->dims[j] == e->dim;
+            if (!dup) {
+                t->dims[t->ndims] = e->dim;
+                t->dim_models[t->ndims++] = e->model;
+            }
+        }
+        if (!strcmp(e->source, "qualified name") && e->model)
+            for (size_t j = 0; j < e->model->nentities; j++)
+                if (e->model->entities[j].type == DP_ENT_PRIMARY)
+                    t->qualifier = e->model->entities[j].name;
+    }
+}

@@ -1,0 +1,103 @@
+/* Between the parts of the intent stage (intent.c: recording, pass order, JSON; intent_match.c,
+ * intent_filter.c, intent_group.c, intent_rank.c, intent_time.c, intent_unplaced.c): the parser
+ * state the passes share and the helpers one part uses from another. */
+#ifndef DP_INTENT_INTENT_INT_H
+#define DP_INTENT_INTENT_INT_H
+#include "intent/intent.h"
+#include "intent/timeparse.h"
+#include "kg/kg.h"
+#include "kg/lexicon.h"
+#include "util/arena.h"
+#include "util/error.h"
+#include <stddef.h>
+
+enum { MODE_NONE, MODE_GROUP, MODE_FILTER };
+enum { U_FREE = 0, U_PATTERN, U_MATCH, U_NOISE };
+
+typedef struct parser {
+    const dp_kg *kg;
+    dp_arena *a;
+    dp_intent *in;
+    dp_tok *t;
+    size_t n;
+    int *used;   /* U_* per token */
+    int *kind;   /* lexicon kind matched at token, -1 none */
+    const dp_lex_entry **ent; /* entry matched at token */
+    double conf_sum;
+    int conf_n;
+    unsigned *kgq;
+    dp_error *err;
+    size_t rank_at; /* token after which the ranking metric is named */
+    size_t qual_at[8], qual_len[8], nquals; /* "shipments" in "late shipments" */
+} parser;
+
+/* ------------------------------------------------------------------------ */
+/* Helpers used across files                                                */
+
+/* intent.c: what the passes record */
+/* Adds a matched-term note (up to the notes' capacity) and counts its
+ * confidence into the mean. */
+void dp_int__note(parser *p, const char *text, const char *kind, const char *target, const char *source, double conf);
+/* The request text of tokens i..i+len-1 (arena copy), "" for len 0. */
+const char *dp_int__span_text(parser *p, size_t i, size_t len);
+/* Sets tokens i..i+len-1 (within the request) to how (U_*). */
+void dp_int__mark(parser *p, size_t i, size_t len, int how);
+/* Adds metric m once; named at token at, after the ranking words, it becomes
+ * the ranking metric. */
+void dp_int__add_metric(parser *p, const dp_metric *m, size_t at);
+/* Adds phrase (once) to what the catalog lacks, as kind. */
+void dp_int__add_missing(parser *p, const char *phrase, const char *kind);
+
+/* intent_match.c: catalog phrases and choosing among their candidates */
+/* Is there a match of kind and length len among m[0..nm)? */
+int dp_int__has_kind(const dp_lex_match *m, size_t nm, dp_lex_kind kind, size_t len);
+/* The first match of kind and length len, or NULL. */
+const dp_lex_match *dp_int__first_of(const dp_lex_match *m, size_t nm, dp_lex_kind kind, size_t len);
+/* Places every free token the lexicon matches: metrics, groupings, filter
+ * values, qualifiers, datasets named as context. */
+void dp_int__parse_phrases(parser *p);
+/* Metric phrases whose words appear unplaced in another order. */
+void dp_int__parse_reordered(parser *p);
+
+/* intent_filter.c: filters from values */
+/* Filtering marker ("for", "in", "only", "excluding"...)? */
+int dp_int__is_filter_marker(const char *w);
+/* Tokens at j naming value val's dimension, model or entity, else 0. */
+size_t dp_int__qualifier_len(parser *p, size_t j, const dp_lex_entry *val);
+/* A filter on the value matched at length len (every dimension holding it);
+ * joined to the previous filter's dimension it extends that IN list. */
+void dp_int__add_filter_value(parser *p, const dp_lex_match *m, size_t nm, size_t len, const char *phrase, int joined);
+/* Is token i (skipping back over "the", "in", "for", "on") joined to what
+ * comes before by "and", "or", a comma or a slash? */
+int dp_int__prev_is_join(parser *p, size_t i);
+
+/* intent_group.c: groupings */
+/* Grouping marker at token i ("by", "per", "for each", "broken down by"...);
+ * *len is its length in tokens. */
+int dp_int__is_group_marker(const parser *p, size_t i, size_t *len);
+/* Target from all same-length matches of one kind at a position. */
+void dp_int__target_from(dp_target *t, const dp_lex_match *m, size_t nm, dp_lex_kind kind, size_t len);
+/* Adds grouping t unless the same target is grouped already. */
+void dp_int__add_group(parser *p, const dp_target *t);
+
+/* intent_rank.c: ranking, ordering, top-N */
+/* "top 5 X", "bottom 10 X", "which 3 X had the lowest M": limit, direction,
+ * the ranked grouping. */
+void dp_int__parse_ranking(parser *p, dp_date as_of);
+
+/* intent_time.c: time range and grain */
+/* The first time range (against as_of) and the finest grain named. */
+void dp_int__parse_time(parser *p, dp_date as_of);
+
+/* intent_unplaced.c: framing, filler and the words left unplaced */
+/* Report framing and filler word? */
+int dp_int__is_noise(const char *w);
+/* Marks report framing ("a view of") as noise before catalog phrases. */
+void dp_int__parse_framing(parser *p);
+/* p->kind per token: the lexicon kind of each placed match, metric first. */
+void dp_int__compute_kinds(parser *p);
+/* Reports unplaced words, and the phrases in the place of a metric,
+ * grouping or filter as missing. */
+void dp_int__classify_unplaced(parser *p);
+
+#endif

@@ -1,0 +1,204 @@
+/* Phrase matching: each free token against the catalog's lexicon, choosing
+ * among the candidates (metric, grouping, filter value, qualifier, dataset)
+ * by the grammar around them; metric phrases with their words reordered. */
+#include "intent/intent_int.h"
+#include <stdint.h>
+#include <string.h>
+
+int dp_int__has_kind(const dp_lex_match *m, size_t nm, dp_lex_kind kind, size_t len)
+{
+    for (size_t k = 0; k < nm; k++)
+        if (m[k].e->kind == kind && m[k].len == len)
+            return 1;
+    return 0;
+}
+
+const dp_lex_match *dp_int__first_of(const dp_lex_match *m, size_t nm, dp_lex_kind kind, size_t len)
+{
+    for (size_t k = 0; k < nm; k++)
+        if (m[k].e->kind == kind && m[k].len == len)
+            return &m[k];
+    return NULL;
+}
+
+static const char *target_name(parser *p, const dp_lex_entry *e)
+{
+    switch (e->kind) {
+    case DP_LEX_METRIC: return e->metric->name;
+    case DP_LEX_DIM: return dp_arena_printf(p->a, "%s.%s", e->model->name, e->dim->name);
+    case DP_LEX_ENTITY: return e->entity->name;
+    case DP_LEX_VALUE: return dp_arena_printf(p->a, "%s.%s = %s", e->model->name, e->dim->name, e->value);
+    default: return e->model->name;
+    }
+}
+
+void dp_int__parse_phrases(parser *p)
+{
+    int mode = MODE_NONE, fresh = 0;
+    const dp_lex_entry *last_value = NULL;
+    for (size_t i = 0; i < p->n; i++) {
+        const dp_tok *t = &p->t[i];
+        int was_fresh = fresh;
+        fresh = 0;
+        if (p->used[i] == U_PATTERN) {
+            if (t->punct != ',')
+                mode = MODE_NONE;
+            continue;
+        }
+        if (p->used[i] == U_MATCH || p->used[i] == U_NOISE) /* placed already, or framing */
+            continue;
+        if (t->punct) {
+            if (t->punct != ',' && t->punct != '&' && t->punct != '/')
+                mode = MODE_NONE;
+            continue;
+        }
+        size_t ml;
+        dp_lex_match m[32];
+        size_t nm = dp_lexicon_match(p->kg->lex, p->t, p->n, i, m, 32);
+        if (p->kgq)
+            (*p->kgq)++;
+        /* grammar words win over catalog phrases only when nothing longer matched */
+        if (dp_int__is_group_marker(p, i, &ml) && (!nm || m[0].len <= ml)) {
+            mode = MODE_GROUP;
+            fresh = 1;
+            dp_int__mark(p, i, ml, U_PATTERN);
+            i += ml - 1;
+            continue;
+        }
+        if (!nm) {
+            if (dp_int__is_filter_marker(t->low) && mode != MODE_GROUP)
+                mode = MODE_FILTER;
+            else if (!strcmp(t->low, "and") || !strcmp(t->low, "or") || dp_is_stopword(t->low))
+                ;
+            else if (!dp_int__is_noise(t->low))
+                mode = mode == MODE_GROUP ? MODE_GROUP : MODE_NONE;
+            continue;
+        }
+        size_t len = m[0].len;
+        /* qualifier right after a value: "express shipments" */
+        if (last_value && i > 0 && p->used[i - 1] == U_MATCH) {
+            size_t q = dp_int__qualifier_len(p, i, last_value);
+            if (q) {
+                dp_int__mark(p, i, q, U_MATCH);
+                if (p->nquals < 8) {
+                    p->qual_at[p->nquals] = i;
+                    p->qual_len[p->nquals++] = q;
+                }
+                dp_int__note(p, dp_int__span_text(p, i, q), "qualifier", last_value->dim->name, "context", 1.0);
+                i += q - 1;
+                last_value = NULL;
+                continue;
+            }
+        }
+        last_value = NULL;
+        int metric = dp_int__has_kind(m, nm, DP_LEX_METRIC, len);
+        int dim = dp_int__has_kind(m, nm, DP_LEX_DIM, len);
+        int ent = dp_int__has_kind(m, nm, DP_LEX_ENTITY, len);
+        int val = dp_int__has_kind(m, nm, DP_LEX_VALUE, len);
+        int model = dp_int__has_kind(m, nm, DP_LEX_MODEL, len);
+        /* a value is a filter after a filter word or before its qualifier;
+         * otherwise a metric of the same words wins ("hires and leavers") */
+        if (val && metric) {
+            const dp_lex_match *vm = dp_int__first_of(m, nm, DP_LEX_VALUE, len);
+            if (!(mode == MODE_FILTER || dp_int__qualifier_len(p, i + len, vm->e)))
+                val = 0;
+        }
+        /* "for each employee, absences, salary": after the first item of a
+         * grouping, a metric phrase is a metric again */
+        if (mode == MODE_GROUP && metric && !was_fresh && (dim || ent) &&
+            (i == 0 || p->t[i - 1].punct == ','))
+            dim = ent = 0;
+        if (mode == MODE_GROUP && (dim || ent) && !(metric && !was_fresh && p->t[i - 1].punct == ',')) {
+            dp_target tg;
+            dp_int__target_from(&tg, m, nm, dim ? DP_LEX_DIM : DP_LEX_ENTITY, len);
+            tg.phrase = dp_int__span_text(p, i, len);
+            dp_int__add_group(p, &tg);
+            const dp_lex_match *mm = dp_int__first_of(m, nm, dim ? DP_LEX_DIM : DP_LEX_ENTITY, len);
+            dp_int__note(p, tg.phrase, dim ? "dimension" : "entity", target_name(p, mm->e), mm->e->source,
+                         mm->fuzzy ? 0.8 : mm->e->conf);
+        } else if (val) {
+            const dp_lex_match *vm = dp_int__first_of(m, nm, DP_LEX_VALUE, len);
+            dp_int__add_filter_value(p, m, nm, len, dp_int__span_text(p, i, len), dp_int__prev_is_join(p, i));
+            dp_int__note(p, dp_int__span_text(p, i, len), "filter", target_name(p, vm->e), "profile value",
+                         vm->e->conf);
+            last_value = vm->e;
+            mode = MODE_FILTER;
+        } else if (metric) {
+            const dp_lex_match *mm = dp_int__first_of(m, nm, DP_LEX_METRIC, len);
+            dp_int__add_metric(p, mm->e->metric, i);
+            dp_int__note(p, dp_int__span_text(p, i, len), "metric", mm->e->metric->name, mm->e->source,
+                         mm->fuzzy ? 0.8 : mm->e->conf);
+            mode = MODE_NONE;
+        } else if (dim || ent) {
+            /* a dimension named outside a grouping phrase ("OTD by carrier" has
+             * "by"; "carrier OTD" has not): still a grouping */
+            dp_target tg;
+            dp_int__target_from(&tg, m, nm, dim ? DP_LEX_DIM : DP_LEX_ENTITY, len);
+            tg.phrase = dp_int__span_text(p, i, len);
+            const dp_lex_match *mm = dp_int__first_of(m, nm, dim ? DP_LEX_DIM : DP_LEX_ENTITY, len);
+            if (dim) {
+                dp_int__add_group(p, &tg);
+                dp_int__note(p, tg.phrase, "dimension", target_name(p, mm->e), mm->e->source,
+                             mm->fuzzy ? 0.8 : mm->e->conf);
+            } else {
+                /* an entity word alone names the subject, not a grouping */
+                dp_int__note(p, tg.phrase, "context", tg.entity, mm->e->source, mm->e->conf);
+                if (p->in->ncontext < 8)
+                    p->in->context_models[p->in->ncontext++] = mm->e->model->name;
+            }
+        } else if (model) {
+            const dp_lex_match *mm = dp_int__first_of(m, nm, DP_LEX_MODEL, len);
+            dp_int__note(p, dp_int__span_text(p, i, len), "context", mm->e->model->name, "dataset name", mm->e->conf);
+            if (p->in->ncontext < 8)
+                p->in->context_models[p->in->ncontext++] = mm->e->model->name;
+        }
+        dp_int__mark(p, i, len, U_MATCH);
+        i += len - 1;
+    }
+}
+
+/* "which products sold the most units": a metric phrase whose words all
+ * appear, unplaced and close together, in another order ("units sold"). */
+void dp_int__parse_reordered(parser *p)
+{
+    size_t nfree = 0;
+    for (size_t i = 0; i < p->n; i++)
+        nfree += !p->used[i] && !p->t[i].punct && !dp_is_stopword(p->t[i].low);
+    if (nfree < 2)
+        return;
+    const size_t *idx;
+    size_t ne = dp_lexicon_multiword_metrics(p->kg->lex, &idx);
+    for (size_t k = 0; k < ne; k++) {
+        const dp_lex_entry *e = dp_lexicon_entry(p->kg->lex, idx[k]);
+        if (e->kind != DP_LEX_METRIC || e->ntok < 2 || e->ntok > 4 || e->case_sensitive)
+            continue;
+        size_t at[4], lo = SIZE_MAX, hi = 0, found = 0;
+        for (size_t w = 0; w < e->ntok; w++) {
+            at[w] = SIZE_MAX;
+            for (size_t i = 0; i < p->n && at[w] == SIZE_MAX; i++) {
+                int taken = 0;
+                for (size_t v = 0; v < w; v++)
+                    taken |= at[v] == i;
+                if (!taken && !p->used[i] && !p->t[i].punct && !strcmp(p->t[i].stem, e->stems[w]))
+                    at[w] = i;
+            }
+            if (at[w] == SIZE_MAX)
+                break;
+            found++;
+            lo = at[w] < lo ? at[w] : lo;
+            hi = at[w] > hi ? at[w] : hi;
+        }
+        if (found != e->ntok || hi - lo > e->ntok + 2)
+            continue;
+        int contiguous_in_order = hi - lo + 1 == e->ntok;
+        for (size_t w = 1; w < e->ntok && contiguous_in_order; w++)
+            contiguous_in_order = at[w] == at[w - 1] + 1;
+        if (contiguous_in_order)
+            continue; /* the phrase itself: dp_int__parse_phrases would have taken it */
+        dp_int__add_metric(p, e->metric, lo);
+        for (size_t w = 0; w < e->ntok; w++)
+            dp_int__mark(p, at[w], 1, U_MATCH);
+        dp_int__note(p, dp_int__span_text(p, lo, hi - lo + 1), "metric", e->metric->name,
+                     "words of its name in another order", 0.8);
+    }
+}

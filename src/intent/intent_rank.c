@@ -1,0 +1,88 @@
+/* Ranking, ordering and top-N: the limit, the direction (from "top",
+ * "bottom" or a later superlative) and the ranked thing, which is grouped by. */
+#include "intent/intent_int.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* Ranking: "top 5 X", "bottom 10 X", "5 best X", "which 3 X had the lowest M". */
+void dp_int__parse_ranking(parser *p, dp_date as_of)
+{
+    (void)as_of;
+    for (size_t i = 0; i < p->n; i++) {
+        const char *w = p->t[i].low;
+        int desc = -1;
+        size_t num_at = 0;
+        if (!strcmp(w, "top") || !strcmp(w, "best") || !strcmp(w, "highest") || !strcmp(w, "largest") ||
+            !strcmp(w, "biggest"))
+            desc = 1;
+        else if (!strcmp(w, "bottom") || !strcmp(w, "worst") || !strcmp(w, "lowest") || !strcmp(w, "smallest") ||
+                 !strcmp(w, "fewest") || !strcmp(w, "least"))
+            desc = 0;
+        else if (!strcmp(w, "which") || !strcmp(w, "what"))
+            desc = 2; /* direction from a later superlative */
+        if (desc < 0)
+            continue;
+        long num = 0;
+        if (i + 1 < p->n && p->t[i + 1].is_num && strlen(p->t[i + 1].low) <= 6) {
+            num = atol(p->t[i + 1].low);
+            num_at = i + 1;
+        } else if (i > 0 && p->t[i - 1].is_num && desc != 2 && strlen(p->t[i - 1].low) <= 6) {
+            num = atol(p->t[i - 1].low);
+            num_at = i - 1;
+        }
+        if (num <= 0)
+            continue;
+        if (desc == 2) {
+            for (size_t j = i + 2; j < p->n; j++) {
+                const char *x = p->t[j].low;
+                if (!strcmp(x, "highest") || !strcmp(x, "most") || !strcmp(x, "largest") || !strcmp(x, "best") ||
+                    !strcmp(x, "biggest") || !strcmp(x, "top")) {
+                    desc = 1;
+                    dp_int__mark(p, j, 1, U_PATTERN);
+                    p->rank_at = j;
+                    break;
+                }
+                if (!strcmp(x, "lowest") || !strcmp(x, "least") || !strcmp(x, "fewest") || !strcmp(x, "smallest") ||
+                    !strcmp(x, "worst")) {
+                    desc = 0;
+                    dp_int__mark(p, j, 1, U_PATTERN);
+                    p->rank_at = j;
+                    break;
+                }
+            }
+            if (desc == 2)
+                continue;
+        }
+        size_t sup_at = p->rank_at;
+        p->in->limit = num;
+        p->in->order_desc = desc;
+        p->rank_at = num_at > i ? num_at : i;
+        if (sup_at > p->rank_at)
+            p->rank_at = sup_at;
+        dp_int__mark(p, i, 1, U_PATTERN);
+        dp_int__mark(p, num_at, 1, U_PATTERN);
+        /* the ranked thing right after the number is grouped by */
+        size_t j = (num_at > i ? num_at : i) + 1;
+        dp_lex_match m[32];
+        size_t nm = dp_lexicon_match(p->kg->lex, p->t, p->n, j, m, 32);
+        if (p->kgq)
+            (*p->kgq)++;
+        if (nm) {
+            size_t len = m[0].len;
+            dp_target tg;
+            if (dp_int__has_kind(m, nm, DP_LEX_ENTITY, len)) {
+                dp_int__target_from(&tg, m, nm, DP_LEX_ENTITY, len);
+            } else if (dp_int__has_kind(m, nm, DP_LEX_DIM, len)) {
+                dp_int__target_from(&tg, m, nm, DP_LEX_DIM, len);
+            } else {
+                continue;
+            }
+            tg.phrase = dp_int__span_text(p, j, len);
+            dp_int__add_group(p, &tg);
+            dp_int__note(p, tg.phrase, tg.is_entity ? "entity" : "dimension",
+                         tg.is_entity ? tg.entity : tg.dims[0]->name, m[0].e->source, m[0].fuzzy ? 0.8 : m[0].e->conf);
+            dp_int__mark(p, j, len, U_MATCH);
+        }
+        return;
+    }
+}

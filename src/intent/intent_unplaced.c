@@ -1,0 +1,144 @@
+/* Words the catalog does not claim: report framing and filler are dropped;
+ * the rest is reported as unplaced, and a phrase in the place of a metric,
+ * grouping or filter becomes a question back. */
+#include "intent/intent_int.h"
+#include <string.h>
+
+/* Report framing and filler: ignored without lowering confidence. Only
+ * consulted for words the catalog did not claim. */
+int dp_int__is_noise(const char *w)
+{
+    static const char *words[] = {
+        "create", "build", "make", "generate", "produce", "give", "show", "list", "get", "need", "want",
+        "like", "would", "could", "please", "can", "report", "reports", "dashboard", "dashboards", "table",
+        "tables", "view", "overview", "summary", "summarize", "breakdown", "analysis", "metrics", "metric",
+        "kpi", "kpis", "performance", "data", "dataset", "what", "which", "who", "how", "much", "many",
+        "has", "have", "had", "total", "overall", "number", "count", "amount", "sum", "figures",
+        "numbers", "stats", "statistics", "trend", "trends", "including", "include", "includes",
+        "containing", "plus", "along", "us", "let", "see", "know", "tell", "one", "row", "rows", "given",
+        "made", "there", "just", "so", "far", "up", "out", "both", "versus", "vs", "compared", "grain",
+        "level", "broken", "down", "grouped", "split", "feature", "features", "daily", "new",
+        "weekly", "monthly", "quarterly", "yearly", "ranked", "rank", "sorted", "ordered", "order",
+        "showing", "look", "looking", "calculate", "compute", "track", "tracking", "measure", "measuring",
+        "where", "when", "while", "whose", "had", "got", "happened", "doing", "did", "does", "do", "done",
+        "current", "whole", "entire", "complete", "full", NULL};
+    for (int i = 0; words[i]; i++)
+        if (!strcmp(w, words[i]))
+            return 1;
+    return 0;
+}
+
+/* Report framing: "a view of", "a report on", "a dashboard table of" are
+ * consumed before catalog phrases, so their nouns never become metrics. */
+void dp_int__parse_framing(parser *p)
+{
+    static const char *nouns[] = {"view", "report", "dashboard", "table", "breakdown", "summary", "overview",
+                                  "chart", "list", "analysis", "extract", "dataset", "snapshot", NULL};
+    for (size_t i = 0; i < p->n; i++) {
+        if (strcmp(p->t[i].low, "a") && strcmp(p->t[i].low, "an") && strcmp(p->t[i].low, "the"))
+            continue;
+        size_t j = i + 1, nn = 0;
+        while (j < p->n && nn < 4) {
+            int hit = 0;
+            for (int k = 0; nouns[k] && !hit; k++)
+                hit = !strcmp(p->t[j].low, nouns[k]);
+            if (!hit)
+                break;
+            j++;
+            nn++;
+        }
+        if (!nn || j >= p->n)
+            continue;
+        const char *w = p->t[j].low;
+        if (!strcmp(w, "of") || !strcmp(w, "on") || !strcmp(w, "with") || !strcmp(w, "showing") || !strcmp(w, "for") ||
+            !strcmp(w, "about") || !strcmp(w, "that") || p->t[j].punct == ':') {
+            dp_int__mark(p, i, j - i + (p->t[j].punct != ':' && strcmp(w, "for") ? 1 : 0), U_NOISE);
+            i = j;
+        }
+    }
+}
+
+/* The lexicon kind of each placed match, per token (a metric wins at equal
+ * length); -1 elsewhere. */
+void dp_int__compute_kinds(parser *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        p->kind[i] = -1;
+    for (size_t i = 0; i < p->n; i++) {
+        if (p->used[i] != U_MATCH)
+            continue;
+        dp_lex_match m[8];
+        size_t nm = dp_lexicon_match(p->kg->lex, p->t, p->n, i, m, 8);
+        if (!nm)
+            continue;
+        int k = m[0].e->kind;
+        for (size_t q = 0; q < nm; q++)
+            if (m[q].len == m[0].len && m[q].e->kind == DP_LEX_METRIC)
+                k = DP_LEX_METRIC;
+        for (size_t q = i; q < i + m[0].len && q < p->n; q++)
+            p->kind[q] = k;
+        i += m[0].len - 1;
+    }
+}
+
+/* Unplaced words: noise is dropped; the rest is reported, and a phrase in
+ * the place of a metric, grouping or filter is a question back. */
+void dp_int__classify_unplaced(parser *p)
+{
+    int mode = MODE_NONE;
+    for (size_t i = 0; i < p->n; i++) {
+        const dp_tok *t = &p->t[i];
+        size_t ml;
+        if (p->used[i] || t->punct) {
+            if (p->used[i] == U_PATTERN && dp_int__is_group_marker(p, i, &ml))
+                mode = MODE_GROUP;
+            else if (p->used[i] == U_MATCH || t->punct == '.' || t->punct == '?' || t->punct == ';')
+                mode = MODE_NONE;
+            continue;
+        }
+        if (dp_int__is_filter_marker(t->low) && mode != MODE_GROUP) {
+            mode = MODE_FILTER;
+            continue;
+        }
+        if (dp_is_stopword(t->low) || dp_int__is_noise(t->low) || t->is_num) {
+            continue;
+        }
+        /* a run of unplaced words */
+        size_t j = i;
+        while (j < p->n && !p->used[j] && !p->t[j].punct && !dp_is_stopword(p->t[j].low) &&
+               !dp_int__is_group_marker(p, j, &ml))
+            j++;
+        size_t s = i, e = j;
+        while (s < e && dp_int__is_noise(p->t[s].low))
+            s++;
+        while (e > s && dp_int__is_noise(p->t[e - 1].low))
+            e--;
+        if (s == e) {
+            i = j - 1;
+            continue;
+        }
+        const char *phrase = dp_int__span_text(p, s, e - s);
+        for (size_t k = s; k < e; k++)
+            if (!dp_int__is_noise(p->t[k].low) && p->in->nunplaced < 64)
+                p->in->unplaced[p->in->nunplaced++] = p->t[k].raw;
+        /* what sits around the run */
+        size_t b = s;
+        while (b > 0 && (p->t[b - 1].punct == ',' || !strcmp(p->t[b - 1].low, "and") || !strcmp(p->t[b - 1].low, "or")))
+            b--;
+        int after_metric = b < s && b > 0 && p->kind[b - 1] == DP_LEX_METRIC;
+        size_t f = e;
+        while (f < p->n && (p->t[f].punct == ',' || !strcmp(p->t[f].low, "and") || !strcmp(p->t[f].low, "or")))
+            f++;
+        int before_metric = f > e && f < p->n && p->kind[f] == DP_LEX_METRIC;
+        int before_noun = e < p->n && (p->kind[e] == DP_LEX_ENTITY || p->kind[e] == DP_LEX_MODEL);
+        if (mode == MODE_GROUP)
+            dp_int__add_missing(p, phrase, "dimension");
+        else if (after_metric || before_metric)
+            dp_int__add_missing(p, phrase, "metric");
+        else if (mode == MODE_FILTER && before_noun)
+            dp_int__add_missing(p, phrase, "filter value");
+        else if (p->in->nmetrics == 0)
+            dp_int__add_missing(p, phrase, "metric");
+        i = j - 1;
+    }
+}
