@@ -113,6 +113,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     p.kind = dp_arena_calloc(a, p.n + 1, sizeof(int));
     if (!p.used || !p.kind)
         return dp_error_set(err, DP_ENOMEM, "out of memory");
+    dp_int__find_calculations(&p);
     dp_int__parse_framing(&p);
     dp_int__parse_time(&p, as_of);
     dp_int__parse_ranking(&p, as_of);
@@ -131,6 +132,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
         }
     }
     dp_int__compute_kinds(&p);
+    dp_int__check_calculations(&p);
     dp_int__classify_unplaced(&p);
 
     /* ranking metric: the first metric named after the ranking words ("top 5

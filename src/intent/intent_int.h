@@ -29,6 +29,8 @@ typedef struct parser {
     dp_error *err;
     size_t rank_at; /* token after which the ranking metric is named */
     size_t qual_at[8], qual_len[8], nquals; /* "shipments" in "late shipments" */
+    size_t calc_at[8], calc_len[8], ncalcs; /* "cumulative", "year over year" */
+    const char *calc_what[8];               /* "cumulative metric" */
 } parser;
 
 /* ------------------------------------------------------------------------ */
@@ -47,6 +49,14 @@ void dp_int__mark(parser *p, size_t i, size_t len, int how);
 void dp_int__add_metric(parser *p, const dp_metric *m, size_t at);
 /* Adds phrase (once) to what the catalog lacks, as kind. */
 void dp_int__add_missing(parser *p, const char *phrase, const char *kind);
+
+/* intent_calc.c: words that ask for a calculation on top of a metric */
+/* Finds them (share/calculations.tsv) before any other pass claims tokens. */
+void dp_int__find_calculations(parser *p);
+/* Those no catalog phrase claimed (after the phrase passes and
+ * dp_int__compute_kinds): each, with the metric beside it, is a metric the
+ * catalog lacks; their words are placed so they are not reported again. */
+void dp_int__check_calculations(parser *p);
 
 /* intent_match.c: catalog phrases and choosing among their candidates */
 /* Is there a match of kind and length len among m[0..nm)? */

@@ -120,7 +120,8 @@ static void suggest(dp_run *r, dp_error *err)
     char add[600] = "";
     size_t off = 0;
     for (size_t i = 0; i < r->intent.nmissing && off < 400; i++) {
-        int mask = !strcmp(r->intent.missing_kind[i], "metric") ? 1 << DP_DOC_METRIC : 1 << DP_DOC_DIMENSION;
+        /* "metric", "cumulative metric"...: metrics; else dimensions */
+        int mask = strstr(r->intent.missing_kind[i], "metric") ? 1 << DP_DOC_METRIC : 1 << DP_DOC_DIMENSION;
         size_t n = dp_vindex_search(r->kg, r->intent.missing[i], hits, 3, mask);
         json_t *sug = json_array();
         for (size_t k = 0; k < n; k++) {

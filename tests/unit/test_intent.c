@@ -231,10 +231,60 @@ static void empty_and_huge(void **state)
     free(big);
 }
 
+/* Words asking for a calculation on top of a metric (share/calculations.tsv)
+ * that no catalog phrase claims: refused, naming the metric the catalog would
+ * need, never answered with the plain metric. */
+static void calculation_words(void **state)
+{
+    world *w = *state;
+    static const struct {
+        int cat;
+        const char *request, *kind, *phrase;
+    } calc[] = {
+        {0, "Monthly cumulative revenue", "cumulative metric", "cumulative revenue"},
+        {0, "revenue growth rate by channel", "period-over-period metric", "revenue growth rate"},
+        {0, "Share of revenue by country", "share-of-total metric", "Share of revenue"},
+        {0, "Revenue year over year by month", "period-over-period metric", "Revenue year over year"},
+        {0, "weekly rolling clicks by device", "rolling-window metric", "rolling clicks"},
+        {1, "running total of payroll cost by month", "cumulative metric", "running total of payroll cost"},
+        {1, "headcount change by department", "period-over-period metric", "headcount change"},
+    };
+    for (size_t i = 0; i < sizeof(calc) / sizeof(*calc); i++) {
+        dp_generate_options go = DP_GENERATE_OPTIONS_INIT;
+        go.intent_only = 1;
+        go.as_of = "2025-07-15";
+        go.record = 0;
+        dp_result *res = NULL;
+        dp_error err = {0};
+        int rc = dp_generate(&res, w->cat[calc[i].cat], calc[i].request, &go, &err);
+        if (rc != DP_ECLARIFY)
+            fail_msg("%s: expected a refusal, got rc %d", calc[i].request, rc);
+        char want[200];
+        snprintf(want, sizeof(want), "%s '%s'", calc[i].kind, calc[i].phrase);
+        if (!strstr(err.message, want))
+            fail_msg("%s: message '%s' lacks \"%s\"", calc[i].request, err.message, want);
+        json_t *in = json_loads(dp_result_intent_json(res), 0, NULL);
+        json_t *nf = json_array_get(json_object_get(in, "not_found"), 0);
+        assert_string_equal(json_string_value(json_object_get(nf, "kind")), calc[i].kind);
+        json_decref(in);
+        dp_result_free(res);
+    }
+    /* the same words claimed by the catalog's own phrase are no calculation:
+     * the HR catalog's "Attrition Rate" is not a "rate" of anything */
+    dp_generate_options go = DP_GENERATE_OPTIONS_INIT;
+    go.intent_only = 1;
+    go.record = 0;
+    dp_result *res = NULL;
+    dp_error err = {0};
+    assert_int_equal(dp_generate(&res, w->cat[1], "monthly attrition rate", &go, &err), 0);
+    dp_result_free(res);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(intent_table),
+        cmocka_unit_test(calculation_words),
         cmocka_unit_test(empty_and_huge),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
