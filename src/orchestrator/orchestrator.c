@@ -111,7 +111,37 @@ static void new_run_id(char out[40])
              b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
-/* "did you mean": semantic search over what the request could not place. */
+/* Below this cosine, a search hit shares a trigram or two with the phrase
+ * and nothing else ("planet" -> "end_date"): no suggestion. */
+#define SUGGEST_MIN_SCORE 0.15
+
+static size_t list_model_dims(const dp_model *mo, char *add, size_t cap, size_t off, size_t *k, size_t max)
+{
+    for (size_t d = 0; mo && d < mo->ndims && *k < max && off < cap; d++, (*k)++)
+        off += (size_t)snprintf(add + off, cap - off, "%s%s.%s", off ? ", " : "", mo->name, mo->dims[d].name);
+    return off;
+}
+
+/* Up to max dimensions ("model.dim") the request's metrics can be grouped
+ * by: their datasets' own, then those of the datasets their foreign keys
+ * point at. Appended to add at off; returns the new length. */
+static size_t list_dims(const dp_run *r, char *add, size_t cap, size_t off, size_t max)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < r->intent.nmetrics && k < max; i++) {
+        const dp_metric *m = r->intent.metrics[i];
+        const dp_measure *me = m->type == DP_METRIC_SIMPLE ? dp_kg_measure(r->kg, m->measure.name) : NULL;
+        const dp_model *mo = me ? me->model : NULL;
+        off = list_model_dims(mo, add, cap, off, &k, max);
+        for (size_t e = 0; mo && e < mo->nentities && k < max; e++)
+            if (mo->entities[e].type == DP_ENT_FOREIGN)
+                off = list_model_dims(dp_kg_entity_home(r->kg, mo->entities[e].name), add, cap, off, &k, max);
+    }
+    return off;
+}
+
+/* "did you mean": semantic search over what the request could not place;
+ * with nothing close, what the catalog has instead. */
 static void suggest(dp_run *r, dp_error *err)
 {
     if (!r->intent.nmissing || !err)
@@ -119,30 +149,38 @@ static void suggest(dp_run *r, dp_error *err)
     dp_vhit hits[5];
     char add[600] = "";
     size_t off = 0;
+    int dims_missing = 0;
     for (size_t i = 0; i < r->intent.nmissing && off < 400; i++) {
         /* "metric", "cumulative metric"...: metrics; else dimensions */
-        int mask = strstr(r->intent.missing_kind[i], "metric") ? 1 << DP_DOC_METRIC : 1 << DP_DOC_DIMENSION;
-        size_t n = dp_vindex_search(r->kg, r->intent.missing[i], hits, 3, mask);
+        int metric = strstr(r->intent.missing_kind[i], "metric") != NULL;
+        dims_missing |= !metric;
+        size_t n = dp_vindex_search(r->kg, r->intent.missing[i], hits, 3,
+                                    metric ? 1 << DP_DOC_METRIC : 1 << DP_DOC_DIMENSION);
         json_t *sug = json_array();
         for (size_t k = 0; k < n; k++) {
+            if (hits[k].score < SUGGEST_MIN_SCORE)
+                continue;
             json_array_append_new(sug, json_pack("{s:s,s:f}", "name", hits[k].name, "score", hits[k].score));
             off += (size_t)snprintf(add + off, sizeof(add) - off, "%s%s", off ? ", " : "", hits[k].name);
         }
-        char *list = n ? json_dumps(sug, JSON_COMPACT) : NULL;
+        char *list = json_array_size(sug) ? json_dumps(sug, JSON_COMPACT) : NULL;
         dp_run_decision(r, "closest catalog entries to '%s': %s", r->intent.missing[i], list ? list : "none");
         free(list);
         json_decref(sug);
     }
-    if (!off) {
-        /* nothing close: list what the catalog can answer */
-        for (size_t i = 0; i < r->kg->nmetrics && i < 8; i++)
-            off += (size_t)snprintf(add + off, sizeof(add) - off, "%s%s", i ? ", " : "", r->kg->metrics[i].name);
-        size_t l = strlen(err->message);
-        snprintf(err->message + l, sizeof(err->message) - l, "; metrics it has include: %s", add);
+    size_t l = strlen(err->message);
+    if (off) {
+        snprintf(err->message + l, sizeof(err->message) - l, "; did you mean: %s?", add);
         return;
     }
-    size_t l = strlen(err->message);
-    snprintf(err->message + l, sizeof(err->message) - l, "; did you mean: %s?", add);
+    /* nothing close: what the catalog can answer */
+    if (dims_missing && (off = list_dims(r, add, sizeof(add), 0, 8))) {
+        snprintf(err->message + l, sizeof(err->message) - l, "; dimensions it has for these metrics include: %s", add);
+        return;
+    }
+    for (size_t i = 0; i < r->kg->nmetrics && i < 8; i++)
+        off += (size_t)snprintf(add + off, sizeof(add) - off, "%s%s", i ? ", " : "", r->kg->metrics[i].name);
+    snprintf(err->message + l, sizeof(err->message) - l, "; metrics it has include: %s", add);
 }
 
 typedef int (*stage_fn)(dp_run *r, dp_error *err);

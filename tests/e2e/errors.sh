@@ -14,6 +14,14 @@ expect_rc 3 "unanswerable request" -- "$DPGEN" generate "${CAT[@]}" --format jso
 grep -q "forklift utilisation" "$WORK/err" && ok "refusal names what it could not find" || bad "refusal message: $(cat "$WORK/err")"
 expect_rc 3 "unknown dimension" -- "$DPGEN" generate "${CAT[@]}" "Monthly headcount by spaceship"
 grep -q "spaceship" "$WORK/err" && ok "names the missing dimension" || bad "missing dimension message: $(cat "$WORK/err")"
+# nothing in the catalog is close to "spaceship": no far-fetched "did you
+# mean", but the dimensions headcount can be grouped by
+grep -q "did you mean" "$WORK/err" && bad "far-fetched suggestion: $(cat "$WORK/err")" || ok "no far-fetched suggestion"
+grep -q "dimensions it has for these metrics include: .*employees.job_level" "$WORK/err" \
+  && ok "lists the dimensions it has instead" || bad "fallback message: $(cat "$WORK/err")"
+expect_rc 3 "cumulative metric the catalog lacks" -- "$DPGEN" generate "${CAT[@]}" "running total of payroll cost by month"
+grep -q "no cumulative metric 'running total of payroll cost'" "$WORK/err" && ok "names the calculation it lacks" \
+  || bad "calculation message: $(cat "$WORK/err")"
 expect_rc 1 "missing database" -- "$DPGEN" generate --db "$WORK/nope.duckdb" --models "$H/semantic_models.yml" "headcount"
 grep -q "nope.duckdb" "$WORK/err" && ok "names the missing database" || bad "missing db message"
 printf 'semantic_models:\n  - name: x\n    model: [unclosed\n' > "$WORK/bad.yml"
