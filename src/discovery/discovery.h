@@ -39,6 +39,7 @@ typedef struct dp_plan_filter {
     const dp_model *model;
     const char *const *values;
     size_t nvalues;
+    int negate; /* rows whose value is none of values, NULL included */
 } dp_plan_filter;
 
 typedef struct dp_ranked {

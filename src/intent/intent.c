@@ -223,7 +223,8 @@ json_t *dp_intent_to_json(const dp_intent *in)
         for (size_t k = 0; k < f->target.ndims; k++)
             json_array_append_new(c, json_sprintf("%s.%s", f->target.dim_models[k]->name, f->target.dims[k]->name));
         json_array_append_new(fs, json_pack("{s:s,s:o,s:s,s:o}", "phrase", f->phrase ? f->phrase : "",
-                                            "dimension_candidates", c, "operator", f->nvalues > 1 ? "in" : "=",
+                                            "dimension_candidates", c, "operator",
+                                            f->negate ? (f->nvalues > 1 ? "not in" : "!=") : f->nvalues > 1 ? "in" : "=",
                                             "values", vals));
     }
     json_object_set_new(o, "filters", fs);

@@ -27,6 +27,8 @@ typedef struct dp_filter {
     dp_target target;
     const char *values[8];
     size_t nvalues;
+    int negate; /* "excluding", "other than", "non-", "not": every row whose value is not
+                   one of values, NULL included (so "x" and "excluding x" add up to all) */
     const char *phrase;
 } dp_filter;
 

@@ -46,12 +46,47 @@ size_t dp_int__qualifier_len(parser *p, size_t j, const dp_lex_entry *val)
     return 0;
 }
 
-void dp_int__add_filter_value(parser *p, const dp_lex_match *m, size_t nm, size_t len, const char *phrase, int joined)
+/* The words that negate the value after them, looking back from token at
+ * past articles and prepositions ("not in the US", "other than mobile",
+ * "non-US", "excluding", "apart from"): the first negating token, or at
+ * when there is none. */
+static size_t negation_before(const parser *p, size_t at)
+{
+    static const char *cues[] = {"excluding", "exclude", "excludes", "except", "not", "non", "without",
+                                 "outside", NULL};
+    static const char *skip[] = {"the", "a", "an", "any", "in", "on", "for", "of", "at", "from", NULL};
+    size_t j = at;
+    for (int steps = 0; j > 0 && steps < 4; steps++) {
+        const dp_tok *t = &p->t[j - 1];
+        if (t->punct || p->used[j - 1] == U_MATCH)
+            break;
+        for (int k = 0; cues[k]; k++)
+            if (!strcmp(t->low, cues[k]))
+                return j - 1;
+        if (j > 1 && ((!strcmp(t->low, "than") && !strcmp(p->t[j - 2].low, "other")) ||
+                      (!strcmp(t->low, "from") && !strcmp(p->t[j - 2].low, "apart"))))
+            return j - 2;
+        int skippable = 0;
+        for (int k = 0; skip[k] && !skippable; k++)
+            skippable = !strcmp(t->low, skip[k]);
+        if (!skippable)
+            break;
+        j--;
+    }
+    return at;
+}
+
+void dp_int__add_filter_value(parser *p, const dp_lex_match *m, size_t nm, size_t at, size_t len, int joined)
 {
     dp_intent *in = p->in;
     /* all dimensions holding this value */
     dp_filter f = {0};
-    f.phrase = phrase;
+    size_t cue = joined ? at : negation_before(p, at);
+    if (cue < at) {
+        f.negate = 1;
+        dp_int__mark(p, cue, at - cue, U_PATTERN);
+    }
+    f.phrase = dp_int__span_text(p, cue, at + len - cue);
     for (size_t k = 0; k < nm; k++) {
         if (m[k].len != len || m[k].e->kind != DP_LEX_VALUE || f.target.ndims >= 8)
             continue;

@@ -74,9 +74,10 @@ void dp_int__parse_reordered(parser *p);
 int dp_int__is_filter_marker(const char *w);
 /* Tokens at j naming value val's dimension, model or entity, else 0. */
 size_t dp_int__qualifier_len(parser *p, size_t j, const dp_lex_entry *val);
-/* A filter on the value matched at length len (every dimension holding it);
- * joined to the previous filter's dimension it extends that IN list. */
-void dp_int__add_filter_value(parser *p, const dp_lex_match *m, size_t nm, size_t len, const char *phrase, int joined);
+/* A filter on the value matched at token at, len tokens (every dimension
+ * holding it), negated after "excluding", "other than", "non", "not"...;
+ * joined to the previous filter's dimension it extends that list. */
+void dp_int__add_filter_value(parser *p, const dp_lex_match *m, size_t nm, size_t at, size_t len, int joined);
 /* Is token i (skipping back over "the", "in", "for", "on") joined to what
  * comes before by "and", "or", a comma or a slash? */
 int dp_int__prev_is_join(parser *p, size_t i);

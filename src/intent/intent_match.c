@@ -118,7 +118,7 @@ void dp_int__parse_phrases(parser *p)
                          mm->fuzzy ? 0.8 : mm->e->conf);
         } else if (val) {
             const dp_lex_match *vm = dp_int__first_of(m, nm, DP_LEX_VALUE, len);
-            dp_int__add_filter_value(p, m, nm, len, dp_int__span_text(p, i, len), dp_int__prev_is_join(p, i));
+            dp_int__add_filter_value(p, m, nm, i, len, dp_int__prev_is_join(p, i));
             dp_int__note(p, dp_int__span_text(p, i, len), "filter", target_name(p, vm->e), "profile value",
                          vm->e->conf);
             last_value = vm->e;

@@ -158,13 +158,20 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
     for (size_t k = 0; k < c->d->nfilters; k++) {
         const dp_plan_filter *f = &c->d->filters[k];
         const char *x = dp_comp__qualify(c, f->dim->expr, dp_comp__qi(c, f->model->name), f->model, NULL);
-        if (f->nvalues == 1) {
+        if (f->nvalues == 1 && !f->negate) {
             dp_buf_printf(b, "%s%s = %s\n", sep, x, literal(c, f->values[0]));
+        } else if (f->nvalues == 1) {
+            /* "excluding x": everything else, rows without a value too */
+            dp_buf_printf(b, "%s%s IS DISTINCT FROM %s\n", sep, x, literal(c, f->values[0]));
         } else {
-            dp_buf_printf(b, "%s%s IN (", sep, x);
+            /* IN list; negated: everything else, rows without a value too */
+            if (f->negate)
+                dp_buf_printf(b, "%s(%s IS NULL OR %s NOT IN (", sep, x, x);
+            else
+                dp_buf_printf(b, "%s%s IN (", sep, x);
             for (size_t v = 0; v < f->nvalues; v++)
                 dp_buf_printf(b, "%s%s", v ? ", " : "", literal(c, f->values[v]));
-            dp_buf_puts(b, ")\n");
+            dp_buf_puts(b, f->negate ? "))\n" : ")\n");
         }
         sep = "      AND ";
     }

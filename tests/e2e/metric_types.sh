@@ -36,6 +36,10 @@ cat > "$WORK/cases.json" <<'JSON'
   "gold": "SELECT c.region, sum(i.qty * i.price) AS revenue FROM bronze.items i LEFT JOIN bronze.orders o USING (order_id) LEFT JOIN bronze.customers c ON c.customer_id = o.customer_id WHERE i.ordered_on >= DATE '2025-02-01' AND i.ordered_on < DATE '2025-03-01' GROUP BY 1"},
  {"request": "total revenue and visits",
   "gold": "SELECT (SELECT sum(qty * price) FROM bronze.items) AS revenue, (SELECT count(visit_id) FROM bronze.visits) AS visits"},
+ {"request": "revenue excluding north",
+  "gold": "SELECT sum(i.qty * i.price) AS revenue FROM bronze.items i LEFT JOIN bronze.orders o USING (order_id) LEFT JOIN bronze.customers c ON c.customer_id = o.customer_id WHERE c.region IS NULL OR c.region <> 'north'"},
+ {"request": "revenue by tier excluding north and south",
+  "gold": "SELECT c.tier, sum(i.qty * i.price) AS revenue FROM bronze.items i LEFT JOIN bronze.orders o USING (order_id) LEFT JOIN bronze.customers c ON c.customer_id = o.customer_id WHERE c.region IS NULL OR c.region NOT IN ('north', 'south') GROUP BY 1"},
  {"request": "cumulative revenue", "clarify": true, "gold": ""},
  {"request": "monthly churn by region", "clarify": true, "gold": ""}
 ]

@@ -22,7 +22,7 @@ typedef struct icase {
     const char *groups;  /* comma list: entity names or dimension names (model.dim) */
     const char *grain;   /* NULL: none */
     const char *range;   /* "start..end" or NULL */
-    const char *filters; /* "model.dim=v1|v2;..." first candidate, or NULL */
+    const char *filters; /* "model.dim=v1|v2;..." first candidate ("!=": excluded), or NULL */
     const char *order;   /* "metric desc 5" or NULL */
 } icase;
 
@@ -49,6 +49,11 @@ static const icase cases[] = {
     {"demo", "views and purchases per product", 0, "product_views,purchases", "product", NULL, NULL, NULL, NULL},
     {"demo", "billing tickets per week", 0, "tickets", "", "week", NULL, "support_tickets.category=billing", NULL},
     {"demo", "Monthly inventory turnover by warehouse", 1, NULL, NULL, NULL, NULL, NULL, NULL},
+    /* negated filters */
+    {"demo", "clicks by device except mobile", 0, "clicks", "marketing_events.device", NULL, NULL,
+     "marketing_events.device!=mobile", NULL},
+    {"demo", "spend outside the US by channel", 0, "spend", "marketing_campaigns.channel", NULL, NULL,
+     "marketing_events.country!=US", NULL},
     /* hr */
     {"hr", "Monthly headcount by department", 0, "headcount", "department", "month", NULL, NULL, NULL},
     {"hr", "average salary per division", 0, "avg_salary", "departments.division", NULL, NULL, NULL, NULL},
@@ -58,6 +63,10 @@ static const icase cases[] = {
     {"hr", "atrition rate by job level", 0, "attrition_rate", "employees.job_level", NULL, NULL, NULL, NULL},
     {"hr", "total salary by division", 0, "total_salary", "departments.division", NULL, NULL, NULL, NULL},
     {"hr", "Employee engagement survey score by manager", 1, NULL, NULL, NULL, NULL, NULL, NULL},
+    {"hr", "headcount by department excluding contractors", 0, "headcount", "department", NULL, NULL,
+     "employees.employment_type!=contractor", NULL},
+    {"hr", "headcount for locations other than London and Berlin", 0, "headcount", "employees.location", NULL, NULL,
+     "employees.location!=London|Berlin", NULL},
     /* logistics */
     {"logistics", "Weekly on-time delivery rate by carrier", 0, "on_time_delivery_rate", "carrier", "week", NULL, NULL, NULL},
     {"logistics", "OTD and shipping cost per carrier type between March and May 2025", 0, "on_time_delivery_rate,shipping_cost",
@@ -182,8 +191,10 @@ static void one(world *w, const icase *c)
     char filters[512] = "";
     size_t off = 0;
     json_array_foreach(json_object_get(in, "filters"), i, g) {
-        off += (size_t)snprintf(filters + off, sizeof(filters) - off, "%s%s=", i ? ";" : "",
-                                json_string_value(json_array_get(json_object_get(g, "dimension_candidates"), 0)));
+        const char *op = json_string_value(json_object_get(g, "operator"));
+        off += (size_t)snprintf(filters + off, sizeof(filters) - off, "%s%s%s", i ? ";" : "",
+                                json_string_value(json_array_get(json_object_get(g, "dimension_candidates"), 0)),
+                                !strcmp(op, "!=") || !strcmp(op, "not in") ? "!=" : "=");
         size_t k;
         json_t *v;
         json_array_foreach(json_object_get(g, "values"), k, v) off +=
