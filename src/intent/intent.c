@@ -133,6 +133,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     }
     dp_int__compute_kinds(&p);
     dp_int__check_calculations(&p);
+    dp_int__check_comparisons(&p);
     dp_int__classify_unplaced(&p);
 
     /* ranking metric: the first metric named after the ranking words ("top 5
@@ -172,12 +173,19 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     if (!in->nmetrics && !in->nmissing)
         dp_int__add_missing(&p, in->request, "metric");
     if (in->nmissing) {
+        /* what the catalog lacks, then what dpgen cannot do yet */
         char msg[700];
         size_t off = 0;
         for (size_t i = 0; i < in->nmissing && off < sizeof(msg) - 100; i++)
-            off += (size_t)snprintf(msg + off, sizeof(msg) - off, "%s%s '%s'", i ? "; " : "",
-                                    in->missing_kind[i], in->missing[i]);
-        return dp_error_set(err, DP_ECLARIFY, "the catalog has no %s", msg);
+            if (strcmp(in->missing_kind[i], "amount comparison"))
+                off += (size_t)snprintf(msg + off, sizeof(msg) - off, "%s%s '%s'", off ? "; " : "the catalog has no ",
+                                        in->missing_kind[i], in->missing[i]);
+        for (size_t i = 0; i < in->nmissing && off < sizeof(msg) - 150; i++)
+            if (!strcmp(in->missing_kind[i], "amount comparison"))
+                off += (size_t)snprintf(msg + off, sizeof(msg) - off,
+                                        "%sfiltering on an amount ('%s') is not supported yet: ask without it", off ? "; " : "",
+                                        in->missing[i]);
+        return dp_error_set(err, DP_ECLARIFY, "%s", msg);
     }
     return 0;
 }

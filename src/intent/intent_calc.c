@@ -1,8 +1,11 @@
-/* Words that ask for a calculation on top of a metric (cumulative, growth,
- * year over year, share of...): unless a catalog phrase claims them, the
- * catalog cannot answer, and the plain metric would be a wrong answer. */
+/* What a request asks beyond its metrics that dpgen must not drop: a
+ * calculation on top of a metric (cumulative, growth, year over year, share
+ * of...) unless a catalog phrase claims it, and a comparison of amounts
+ * ("more than 1000 clicks"). Answering without them would answer another
+ * question, so each becomes a refusal. */
 #include "intent/intent_int.h"
 #include "util/embedded.h"
+#include <stdint.h>
 #include <string.h>
 
 #define CALC_WORDS 4
@@ -102,5 +105,63 @@ void dp_int__check_calculations(parser *p)
         beside_metric(p, s, e, &from, &to);
         dp_int__add_missing(p, dp_int__span_text(p, from, to - from), p->calc_what[c]);
         dp_int__mark(p, s, e - s, U_PATTERN);
+    }
+}
+
+/* Before a number: "more than", "at least", "above", ">"... */
+static size_t comparison_cue(const parser *p, size_t num)
+{
+    static const char *one[] = {"above", "below", "over", "under", "exceeding", "exceeds", "exceed", "between",
+                                "beyond", NULL};
+    static const char *before_than[] = {"more", "less", "fewer", "greater", "higher", "lower", "bigger",
+                                        "smaller", NULL};
+    /* a comparison sign written before the number: "clicks > 1000" */
+    const char *req = p->in->request;
+    int from = num > 0 ? p->t[num - 1].end : 0;
+    for (int b = p->t[num].start - 1; b >= from; b--)
+        if (req[b] == '>' || req[b] == '<')
+            return num;
+    if (num == 0)
+        return SIZE_MAX;
+    const dp_tok *t = &p->t[num - 1];
+    if (t->punct || p->used[num - 1] == U_MATCH)
+        return SIZE_MAX;
+    for (int k = 0; one[k]; k++)
+        if (!strcmp(t->low, one[k]))
+            return num - 1;
+    if (num >= 2 && !strcmp(t->low, "than"))
+        for (int k = 0; before_than[k]; k++)
+            if (!strcmp(p->t[num - 2].low, before_than[k]))
+                return num - 2;
+    if (num >= 2 && (!strcmp(t->low, "least") || !strcmp(t->low, "most")) && !strcmp(p->t[num - 2].low, "at"))
+        return num - 2;
+    return SIZE_MAX;
+}
+
+void dp_int__check_comparisons(parser *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        if (!p->t[i].is_num || p->used[i])
+            continue;
+        size_t cue = comparison_cue(p, i);
+        if (cue == SIZE_MAX)
+            continue;
+        /* the number's own tail ("1,000", "2.5") and the metric after it */
+        size_t e = i + 1;
+        while (e + 1 < p->n && (p->t[e].punct == ',' || p->t[e].punct == '.') && p->t[e + 1].is_num &&
+               p->t[e].start == p->t[e - 1].end && p->t[e + 1].start == p->t[e].end)
+            e += 2;
+        size_t to = e;
+        while (to < p->n && p->kind[to] == DP_LEX_METRIC)
+            to++;
+        const char *phrase = dp_int__span_text(p, cue, to - cue);
+        if (cue == i) /* the sign before the number: "> 1000" */
+            for (int b = p->t[i].start - 1; b >= 0; b--)
+                if (p->in->request[b] == '>' || p->in->request[b] == '<') {
+                    phrase = dp_arena_printf(p->a, "%c %s", p->in->request[b], phrase);
+                    break;
+                }
+        dp_int__add_missing(p, phrase ? phrase : "", "amount comparison");
+        dp_int__mark(p, cue, e - cue, U_PATTERN);
     }
 }

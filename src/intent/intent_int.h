@@ -57,6 +57,10 @@ void dp_int__find_calculations(parser *p);
  * dp_int__compute_kinds): each, with the metric beside it, is a metric the
  * catalog lacks; their words are placed so they are not reported again. */
 void dp_int__check_calculations(parser *p);
+/* A number no other pass took, after "more than", "at least", "above",
+ * "over", ">"...: filtering on an amount, which dpgen does not do yet, so a
+ * refusal ("amount comparison") rather than an answer without it. */
+void dp_int__check_comparisons(parser *p);
 
 /* intent_match.c: catalog phrases and choosing among their candidates */
 /* Is there a match of kind and length len among m[0..nm)? */

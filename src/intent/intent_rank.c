@@ -20,7 +20,8 @@ void dp_int__parse_ranking(parser *p, dp_date as_of)
             desc = 0;
         else if (!strcmp(w, "which") || !strcmp(w, "what"))
             desc = 2; /* direction from a later superlative */
-        if (desc < 0)
+        /* "at least 1,000" / "at most 5" bound an amount: no ranking */
+        if (desc < 0 || (i > 0 && !strcmp(p->t[i - 1].low, "at") && (!strcmp(w, "least") || !strcmp(w, "most"))))
             continue;
         long num = 0;
         if (i + 1 < p->n && p->t[i + 1].is_num && strlen(p->t[i + 1].low) <= 6) {

@@ -151,6 +151,8 @@ static void suggest(dp_run *r, dp_error *err)
     size_t off = 0;
     int dims_missing = 0;
     for (size_t i = 0; i < r->intent.nmissing && off < 400; i++) {
+        if (!strcmp(r->intent.missing_kind[i], "amount comparison"))
+            continue; /* not a catalog entry to look up */
         /* "metric", "cumulative metric"...: metrics; else dimensions */
         int metric = strstr(r->intent.missing_kind[i], "metric") != NULL;
         dims_missing |= !metric;
@@ -168,7 +170,11 @@ static void suggest(dp_run *r, dp_error *err)
         free(list);
         json_decref(sug);
     }
-    size_t l = strlen(err->message);
+    size_t l = strlen(err->message), lookups = 0;
+    for (size_t i = 0; i < r->intent.nmissing; i++)
+        lookups += strcmp(r->intent.missing_kind[i], "amount comparison") != 0;
+    if (!lookups)
+        return; /* nothing the catalog could have had */
     if (off) {
         snprintf(err->message + l, sizeof(err->message) - l, "; did you mean: %s?", add);
         return;
