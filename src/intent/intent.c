@@ -66,6 +66,15 @@ static int today(dp_date *d)
     return 0;
 }
 
+const char *dp_intent_unsupported(const char *kind)
+{
+    if (!strcmp(kind, "amount comparison"))
+        return "filtering on an amount";
+    if (!strcmp(kind, "period comparison"))
+        return "comparing periods";
+    return NULL;
+}
+
 int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *request,
                     const dp_intent_opts *opts, unsigned *kgq, dp_error *err)
 {
@@ -177,14 +186,18 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
         char msg[700];
         size_t off = 0;
         for (size_t i = 0; i < in->nmissing && off < sizeof(msg) - 100; i++)
-            if (strcmp(in->missing_kind[i], "amount comparison"))
+            if (!dp_intent_unsupported(in->missing_kind[i]))
                 off += (size_t)snprintf(msg + off, sizeof(msg) - off, "%s%s '%s'", off ? "; " : "the catalog has no ",
                                         in->missing_kind[i], in->missing[i]);
-        for (size_t i = 0; i < in->nmissing && off < sizeof(msg) - 150; i++)
-            if (!strcmp(in->missing_kind[i], "amount comparison"))
-                off += (size_t)snprintf(msg + off, sizeof(msg) - off,
-                                        "%sfiltering on an amount ('%s') is not supported yet: ask without it", off ? "; " : "",
-                                        in->missing[i]);
+        for (size_t i = 0; i < in->nmissing && off < sizeof(msg) - 150; i++) {
+            const char *what = dp_intent_unsupported(in->missing_kind[i]);
+            if (what)
+                off += (size_t)snprintf(msg + off, sizeof(msg) - off, "%s%s ('%s') is not supported yet: %s",
+                                        off ? "; " : "", what, in->missing[i],
+                                        strcmp(in->missing_kind[i], "period comparison")
+                                            ? "ask without it"
+                                            : "ask for one period, or group by a time grain");
+        }
         return dp_error_set(err, DP_ECLARIFY, "%s", msg);
     }
     return 0;

@@ -74,6 +74,10 @@ typedef struct dp_intent_opts {
 int dp_intent_parse(dp_intent *out, const dp_kg *kg, dp_arena *a, const char *request,
                     const dp_intent_opts *opts, unsigned *kg_queries, dp_error *err);
 /* The structured intent as JSON (new reference). */
+/* For a kind of missing item that is something dpgen does not do yet rather
+ * than something the catalog lacks ("amount comparison", "period
+ * comparison"): how to say it ("filtering on an amount"); else NULL. */
+const char *dp_intent_unsupported(const char *kind);
 json_t *dp_intent_to_json(const dp_intent *in);
 
 #endif

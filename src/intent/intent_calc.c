@@ -72,11 +72,13 @@ void dp_int__find_calculations(parser *p)
 }
 
 /* The metric phrase beside tokens [s, e): right after it (past "of", "in",
- * "the"), else right before it; widens [*from, *to) to cover it. */
+ * "the" and time words), else right before it; widens [*from, *to) to cover
+ * it. */
 static void beside_metric(const parser *p, size_t s, size_t e, size_t *from, size_t *to)
 {
     size_t r = e;
-    while (r < p->n && (!strcmp(p->t[r].low, "of") || !strcmp(p->t[r].low, "in") || !strcmp(p->t[r].low, "the")))
+    while (r < p->n && (!strcmp(p->t[r].low, "of") || !strcmp(p->t[r].low, "in") || !strcmp(p->t[r].low, "the") ||
+                        p->used[r] == U_PATTERN)) /* "average daily clicks" */
         r++;
     if (r < p->n && p->kind[r] == DP_LEX_METRIC) {
         while (r < p->n && p->kind[r] == DP_LEX_METRIC)

@@ -1,6 +1,7 @@
-/* Time in the request: the first range ("in March 2025", "last 12 weeks")
- * and the finest grain ("weekly", "per month", "week by week"), read with
- * timeparse.c against the as-of date. */
+/* Time in the request: the range ("in March 2025", "last 12 weeks"; a
+ * second one is a comparison of periods, refused) and the finest grain
+ * ("weekly", "per month", "week by week"), read with timeparse.c against the
+ * as-of date. */
 #include "intent/intent_int.h"
 #include "intent/timeparse.h"
 #include <string.h>
@@ -12,7 +13,12 @@ void dp_int__parse_time(parser *p, dp_date as_of)
             continue;
         dp_date s, e;
         size_t k = dp_time_range_at(p->t, p->n, i, as_of, &s, &e);
-        if (k && !p->in->range_start) {
+        if (k && p->in->range_start) {
+            /* a second period: "this year compared to last year" */
+            dp_int__add_missing(p, dp_int__span_text(p, i, k), "period comparison");
+            dp_int__mark(p, i, k, U_PATTERN);
+            i += k - 1;
+        } else if (k) {
             char a[11], b[11];
             dp_date_format(s, a);
             dp_date_format(e, b);

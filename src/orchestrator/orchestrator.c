@@ -151,7 +151,7 @@ static void suggest(dp_run *r, dp_error *err)
     size_t off = 0;
     int dims_missing = 0;
     for (size_t i = 0; i < r->intent.nmissing && off < 400; i++) {
-        if (!strcmp(r->intent.missing_kind[i], "amount comparison"))
+        if (dp_intent_unsupported(r->intent.missing_kind[i]))
             continue; /* not a catalog entry to look up */
         /* "metric", "cumulative metric"...: metrics; else dimensions */
         int metric = strstr(r->intent.missing_kind[i], "metric") != NULL;
@@ -172,7 +172,7 @@ static void suggest(dp_run *r, dp_error *err)
     }
     size_t l = strlen(err->message), lookups = 0;
     for (size_t i = 0; i < r->intent.nmissing; i++)
-        lookups += strcmp(r->intent.missing_kind[i], "amount comparison") != 0;
+        lookups += !dp_intent_unsupported(r->intent.missing_kind[i]);
     if (!lookups)
         return; /* nothing the catalog could have had */
     if (off) {
