@@ -72,6 +72,8 @@ const char *dp_intent_unsupported(const char *kind)
         return "filtering on an amount";
     if (!strcmp(kind, "period comparison"))
         return "comparing periods";
+    if (!strcmp(kind, "key filter"))
+        return "filtering on one key";
     return NULL;
 }
 

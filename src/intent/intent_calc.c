@@ -140,11 +140,33 @@ static size_t comparison_cue(const parser *p, size_t num)
     return SIZE_MAX;
 }
 
+/* "for campaign 42", "of customer 1001": a number right after a catalog
+ * phrase that a filter word introduced names one key; the start of that
+ * phrase, or SIZE_MAX. */
+static size_t key_cue(const parser *p, size_t num)
+{
+    if (num == 0 || p->used[num - 1] != U_MATCH)
+        return SIZE_MAX;
+    size_t s = num - 1;
+    while (s > 0 && p->used[s - 1] == U_MATCH && num - s < 4)
+        s--;
+    for (size_t b = s; b > 0 && s - b < 2; b--)
+        if (dp_int__is_filter_marker(p->t[b - 1].low))
+            return s;
+    return SIZE_MAX;
+}
+
 void dp_int__check_comparisons(parser *p)
 {
     for (size_t i = 0; i < p->n; i++) {
         if (!p->t[i].is_num || p->used[i])
             continue;
+        size_t key = key_cue(p, i);
+        if (key != SIZE_MAX) {
+            dp_int__add_missing(p, dp_int__span_text(p, key, i + 1 - key), "key filter");
+            dp_int__mark(p, i, 1, U_PATTERN);
+            continue;
+        }
         size_t cue = comparison_cue(p, i);
         if (cue == SIZE_MAX)
             continue;

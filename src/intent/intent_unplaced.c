@@ -130,12 +130,14 @@ void dp_int__classify_unplaced(parser *p)
         while (f < p->n && (p->t[f].punct == ',' || !strcmp(p->t[f].low, "and") || !strcmp(p->t[f].low, "or")))
             f++;
         int before_metric = f > e && f < p->n && p->kind[f] == DP_LEX_METRIC;
-        int before_noun = e < p->n && (p->kind[e] == DP_LEX_ENTITY || p->kind[e] == DP_LEX_MODEL);
         if (mode == MODE_GROUP)
             dp_int__add_missing(p, phrase, "dimension");
         else if (after_metric || before_metric)
             dp_int__add_missing(p, phrase, "metric");
-        else if (mode == MODE_FILTER && before_noun)
+        else if (mode == MODE_FILTER)
+            /* "for campaigns starting with Summer": a constraint the
+             * catalog cannot place; answering without it would widen the
+             * answer */
             dp_int__add_missing(p, phrase, "filter value");
         else if (p->in->nmetrics == 0)
             dp_int__add_missing(p, phrase, "metric");
