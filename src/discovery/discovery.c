@@ -268,6 +268,10 @@ static int metric_reaches_groups(const dp_kg *kg, const dp_metric *m, const dp_i
     return 1;
 }
 
+/* How close (cosine) a replacement metric must be to the words the request
+ * used for the metric it replaces. */
+#define FIT_MIN_SCORE 0.3
+
 /* A metric named in words that cannot be grouped as asked ("views" per user
  * and product when the metric named views counts page loads) is replaced by the closest metric,
  * by semantic search over the phrase and the groupings, that can. */
@@ -285,14 +289,20 @@ static void fit_metrics_to_groups(const dp_kg *kg, dp_intent *in, dp_arena *a, j
         for (size_t g = 0; g < in->ngroups; g++)
             if (in->groups[g].is_entity)
                 query = dp_arena_printf(a, "%s %s", query, in->groups[g].entity);
-        dp_vhit hits[16];
+        dp_vhit hits[16], own[16];
         size_t n = dp_vindex_search(kg, query, hits, 16, 1 << DP_DOC_METRIC);
+        /* the replacement must answer to the metric's words on their own:
+         * "revenue" by campaign may become ad revenue, never the count of
+         * campaigns the grouping words pull up */
+        size_t nown = dp_vindex_search(kg, phrase, own, 16, 1 << DP_DOC_METRIC);
         for (size_t h = 0; h < n; h++) {
             const dp_metric *alt = hits[h].metric;
-            int dup = 0;
+            int dup = 0, close = 0;
             for (size_t j = 0; j < in->nmetrics; j++)
                 dup |= in->metrics[j] == alt;
-            if (!alt || dup || !metric_reaches_groups(kg, alt, in))
+            for (size_t j = 0; j < nown; j++)
+                close |= own[j].metric == alt && own[j].score >= FIT_MIN_SCORE;
+            if (!alt || dup || !close || !metric_reaches_groups(kg, alt, in))
                 continue;
             if (decisions)
                 json_array_append_new(decisions, json_sprintf("'%s' read as metric %s, whose data cannot be grouped as asked; chose %s (semantic score %.2f) instead",

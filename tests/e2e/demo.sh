@@ -46,6 +46,17 @@ assert any(r["type"] == "source_unique_key" and r["history"]["adopted_by_earlier
 c = {x["dataset"]: x for x in d["discovery"]["candidates"]}
 assert c["marketing_events"]["factors"]["popularity"] > 0, c
 PY
+# a metric that cannot be grouped as asked is replaced only by one its own
+# words name: revenue per campaign is the campaigns' ad revenue, never the
+# count of campaigns that "campaigns" pulls up
+expect_rc 0 "revenue by campaign" -- "$DPGEN" generate --no-record --format json "Top 5 campaigns by revenue"
+python3 - "$WORK/out" <<'PY' && ok "replacement metric answers to the request's words" || bad "replacement: $(head -c 300 "$WORK/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["intent"]["metrics"] == ["ad_revenue"], d["intent"]["metrics"]
+ds = [x for s in d["execution"]["stages"] if s["stage"] == "discovery" for x in s["decisions"]]
+assert any("chose ad_revenue" in x for x in ds), ds
+PY
 expect_rc 0 "markdown" -- "$DPGEN" generate --format markdown "$SEED"
 grep -q "^## Quality rules" "$WORK/out" && ok "markdown has rules" || bad "markdown"
 expect_rc 0 "export" -- "$DPGEN" generate --out "$WORK/export" "$SEED"
