@@ -66,15 +66,29 @@ static int today(dp_date *d)
     return 0;
 }
 
+/* What dpgen does not do yet, as missing kinds: how to say it, and what to
+ * ask instead. */
+static const struct {
+    const char *kind, *what, *instead;
+} unsupported[] = {
+    {"amount comparison", "filtering on an amount", "ask without it and filter the result"},
+    {"period comparison", "comparing periods", "ask for one period, or group by a time grain"},
+    {"key filter", "filtering on one key", "group by it instead"},
+    {"ranking within groups", "ranking within each group or period", "rank over one grouping, or drop the ranking"},
+};
+
+static int unsupported_at(const char *kind)
+{
+    for (size_t i = 0; i < sizeof(unsupported) / sizeof(*unsupported); i++)
+        if (!strcmp(kind, unsupported[i].kind))
+            return (int)i;
+    return -1;
+}
+
 const char *dp_intent_unsupported(const char *kind)
 {
-    if (!strcmp(kind, "amount comparison"))
-        return "filtering on an amount";
-    if (!strcmp(kind, "period comparison"))
-        return "comparing periods";
-    if (!strcmp(kind, "key filter"))
-        return "filtering on one key";
-    return NULL;
+    int i = unsupported_at(kind);
+    return i < 0 ? NULL : unsupported[i].what;
 }
 
 int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *request,
@@ -147,6 +161,12 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     dp_int__check_comparisons(&p);
     dp_int__classify_unplaced(&p);
 
+    /* "top 3 countries ... for each channel", "top 5 campaigns per month":
+     * the rank would apply to rows of every grouping, not within each, so
+     * the answer would not be the one asked */
+    if (in->limit > 0 && (in->ngroups > 1 || in->grain != DP_GRAIN_NONE))
+        dp_int__add_missing(&p, dp_int__span_text(&p, p.rank_from, p.rank_to - p.rank_from), "ranking within groups");
+
     /* ranking metric: the first metric named after the ranking words ("top 5
      * carriers by cost", "which 3 carriers had the lowest cost"), else
      * the first metric */
@@ -192,13 +212,10 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
                 off += (size_t)snprintf(msg + off, sizeof(msg) - off, "%s%s '%s'", off ? "; " : "the catalog has no ",
                                         in->missing_kind[i], in->missing[i]);
         for (size_t i = 0; i < in->nmissing && off < sizeof(msg) - 150; i++) {
-            const char *what = dp_intent_unsupported(in->missing_kind[i]);
-            if (what)
+            int u = unsupported_at(in->missing_kind[i]);
+            if (u >= 0)
                 off += (size_t)snprintf(msg + off, sizeof(msg) - off, "%s%s ('%s') is not supported yet: %s",
-                                        off ? "; " : "", what, in->missing[i],
-                                        strcmp(in->missing_kind[i], "period comparison")
-                                            ? "ask without it"
-                                            : "ask for one period, or group by a time grain");
+                                        off ? "; " : "", unsupported[u].what, in->missing[i], unsupported[u].instead);
         }
         return dp_error_set(err, DP_ECLARIFY, "%s", msg);
     }

@@ -28,6 +28,7 @@ typedef struct parser {
     unsigned *kgq;
     dp_error *err;
     size_t rank_at; /* token after which the ranking metric is named */
+    size_t rank_from, rank_to; /* "top 3 countries": tokens [from, to) */
     size_t qual_at[8], qual_len[8], nquals; /* "shipments" in "late shipments" */
     size_t calc_at[8], calc_len[8], ncalcs; /* "cumulative", "year over year" */
     const char *calc_what[8];               /* "cumulative metric" */

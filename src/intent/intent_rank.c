@@ -62,6 +62,8 @@ void dp_int__parse_ranking(parser *p, dp_date as_of)
             p->rank_at = sup_at;
         dp_int__mark(p, i, 1, U_PATTERN);
         dp_int__mark(p, num_at, 1, U_PATTERN);
+        p->rank_from = i < num_at ? i : num_at;
+        p->rank_to = (i > num_at ? i : num_at) + 1;
         /* the ranked thing right after the number is grouped by */
         size_t j = (num_at > i ? num_at : i) + 1;
         dp_lex_match m[32];
@@ -83,6 +85,7 @@ void dp_int__parse_ranking(parser *p, dp_date as_of)
             dp_int__note(p, tg.phrase, tg.is_entity ? "entity" : "dimension",
                          tg.is_entity ? tg.entity : tg.dims[0]->name, m[0].e->source, m[0].fuzzy ? 0.8 : m[0].e->conf);
             dp_int__mark(p, j, len, U_MATCH);
+            p->rank_to = j + len;
         }
         return;
     }
