@@ -5,7 +5,7 @@
 #define DP_KG_LEXICON_INT_H
 #include "kg/lexicon.h"
 
-#define MAX_PHRASE_TOKENS 8
+#define MAX_PHRASE_TOKENS 12
 
 /* Adds text as a phrase for the target proto describes (kind, target,
  * source, confidence); skips empty phrases, phrases of more than
