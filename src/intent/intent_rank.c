@@ -64,8 +64,19 @@ void dp_int__parse_ranking(parser *p, dp_date as_of)
         dp_int__mark(p, num_at, 1, U_PATTERN);
         p->rank_from = i < num_at ? i : num_at;
         p->rank_to = (i > num_at ? i : num_at) + 1;
-        /* the ranked thing right after the number is grouped by */
+        /* the ranked thing right after the number is grouped by; "top 5
+         * days" ranks periods of that grain */
         size_t j = (num_at > i ? num_at : i) + 1;
+        int adj = 1;
+        dp_grain g = j < p->n && !p->used[j] ? dp_grain_word(p->t[j].low, &adj) : DP_GRAIN_NONE;
+        if (g != DP_GRAIN_NONE && !adj) {
+            if (p->in->grain == DP_GRAIN_NONE || g < p->in->grain)
+                p->in->grain = g;
+            dp_int__note(p, dp_int__span_text(p, j, 1), "time_grain", dp_grain_name(g), "calendar", 1.0);
+            dp_int__mark(p, j, 1, U_PATTERN);
+            p->rank_to = j + 1;
+            return;
+        }
         dp_lex_match m[32];
         size_t nm = dp_lexicon_match(p->kg->lex, p->t, p->n, j, m, 32);
         if (p->kgq)

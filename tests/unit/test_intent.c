@@ -46,6 +46,7 @@ static const icase cases[] = {
     {"demo", "GMV per category year to date", 0, "revenue", "products.category", NULL, "2025-01-01..2025-07-16", NULL, NULL},
     {"demo", "which 5 products sold the most units", 0, "units_sold", "product", NULL, NULL, NULL, "units_sold desc 5"},
     {"demo", "bottom 10 products by units sold", 0, "units_sold", "product", NULL, NULL, NULL, "units_sold asc 10"},
+    {"demo", "top 5 days by revenue", 0, "revenue", "", "day", NULL, NULL, "revenue desc 5"},
     {"demo", "views and purchases per product", 0, "product_views,purchases", "product", NULL, NULL, NULL, NULL},
     {"demo", "billing tickets per week", 0, "tickets", "", "week", NULL, "support_tickets.category=billing", NULL},
     {"demo", "Monthly inventory turnover by warehouse", 1, NULL, NULL, NULL, NULL, NULL, NULL},
