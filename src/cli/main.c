@@ -15,7 +15,7 @@ static const char *usage =
     "       dpgen demo [--scale N] [--out PATH] [--sql FILE]\n"
     "options: --db PATH --models PATH --glossary PATH --state DIR --format yaml|json|markdown\n"
     "         --out DIR --dialect duckdb|postgres --as-of YYYY-MM-DD --owner NAME --trace --no-record\n"
-    "with no --db/--models the built-in demo is used.\n";
+    "with no --db/--models the built-in demo is used; after -- every argument is the request.\n";
 
 typedef struct args {
     const char *cmd, *sub, *text;
@@ -32,9 +32,25 @@ static int parse(args *a, int argc, char **argv)
     if (argc < 2)
         return -1;
     a->cmd = argv[1];
+    int options = 1; /* until "--": after it every argument is text ("-- DROP TABLE") */
     for (int i = 2; i < argc; i++) {
         const char *s = argv[i];
         const char **slot = NULL;
+        if (options && !strcmp(s, "--")) {
+            options = 0;
+            continue;
+        }
+        if (!options) {
+            if (!strcmp(a->cmd, "catalog") && !a->sub)
+                a->sub = s;
+            else if (!a->text)
+                a->text = s;
+            else {
+                fprintf(stderr, "dpgen: unexpected argument '%s' (quote the request)\n", s);
+                return -1;
+            }
+            continue;
+        }
         if (!strcmp(s, "--db")) slot = &a->db;
         else if (!strcmp(s, "--models")) slot = &a->models;
         else if (!strcmp(s, "--glossary")) slot = &a->glossary;
