@@ -92,15 +92,30 @@ static void beside_metric(const parser *p, size_t s, size_t e, size_t *from, siz
     *from = l;
 }
 
+/* Is token k inside a catalog phrase that matches it as written (not
+ * through a typo)? */
+static int exactly_matched(const parser *p, size_t k)
+{
+    for (size_t j = k + 1; j-- > 0 && k - j < 12;) {
+        dp_lex_match m[32];
+        size_t nm = dp_lexicon_match(p->kg->lex, p->t, p->n, j, m, 32);
+        for (size_t q = 0; q < nm; q++)
+            if (j + m[q].len > k && !m[q].fuzzy)
+                return 1;
+    }
+    return 0;
+}
+
 void dp_int__check_calculations(parser *p)
 {
     for (size_t c = 0; c < p->ncalcs; c++) {
         size_t s = p->calc_at[c], e = s + p->calc_len[c];
         /* a catalog phrase ("Revenue growth") has every word of it; one
-         * that took a word of it ("rate" of "growth rate") does not count */
+         * that took a word of it ("rate" of "growth rate") or read it as a
+         * typo ("median" for "media") does not count */
         int claimed = 1;
         for (size_t k = s; k < e && claimed; k++)
-            claimed = p->used[k] == U_MATCH;
+            claimed = p->used[k] == U_MATCH && exactly_matched(p, k);
         if (claimed)
             continue;
         size_t from = s, to = e;

@@ -263,6 +263,7 @@ static void calculation_words(void **state)
         {0, "average daily clicks by campaign", "average metric", "average daily clicks"},
         {0, "max spend by campaign", "maximum metric", "max spend"},
         {0, "median order value", "median metric", "median order"},
+        {0, "median spend by device", "median metric", "median spend"}, /* not a typo of "media spend" */
         {1, "distinct employees by location", "distinct-count metric", "distinct"},
     };
     for (size_t i = 0; i < sizeof(calc) / sizeof(*calc); i++) {
