@@ -21,7 +21,12 @@ int dp_int__is_noise(const char *w)
         "weekly", "monthly", "quarterly", "yearly", "ranked", "rank", "sorted", "ordered", "order",
         "showing", "look", "looking", "calculate", "compute", "track", "tracking", "measure", "measuring",
         "where", "when", "while", "whose", "had", "got", "happened", "doing", "did", "does", "do", "done",
-        "current", "whole", "entire", "complete", "full", NULL};
+        "current", "whole", "entire", "complete", "full",
+        /* who and what the report is for: "for the board", "for our review" */
+        "board", "team", "teams", "review", "reviews", "meeting", "meetings", "management", "leadership",
+        "executive", "executives", "exec", "execs", "stakeholder", "stakeholders", "manager", "managers",
+        "director", "directors", "ceo", "cfo", "cmo", "coo", "cto", "vp", "presentation", "deck", "slides",
+        "standup", "sync", "purposes", "purpose", NULL};
     for (int i = 0; words[i]; i++)
         if (!strcmp(w, words[i]))
             return 1;
