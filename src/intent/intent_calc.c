@@ -106,6 +106,52 @@ static int exactly_matched(const parser *p, size_t k)
     return 0;
 }
 
+/* The aggregation an aggregation word asks for ("avg" -> average), or -1. */
+static int agg_of_word(const char *w)
+{
+    static const struct {
+        const char *w;
+        dp_agg agg;
+    } words[] = {{"average", DP_AGG_AVERAGE}, {"averages", DP_AGG_AVERAGE}, {"avg", DP_AGG_AVERAGE},
+                 {"mean", DP_AGG_AVERAGE},    {"median", DP_AGG_MEDIAN},     {"max", DP_AGG_MAX},
+                 {"maximum", DP_AGG_MAX},     {"min", DP_AGG_MIN},           {"minimum", DP_AGG_MIN},
+                 {"distinct", DP_AGG_COUNT_DISTINCT}, {"unique", DP_AGG_COUNT_DISTINCT}};
+    for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
+        if (!strcmp(w, words[i].w))
+            return (int)words[i].agg;
+    return -1;
+}
+
+/* An aggregation word before a metric that already is that aggregation:
+ * "average deal size" for a metric named "avg_deal_size" (matched without
+ * its aggregation word), or for "deal size" whose measure is an average. */
+static int metric_is_aggregation(const parser *p, size_t s, size_t e)
+{
+    int agg = e == s + 1 ? agg_of_word(p->t[s].low) : -1;
+    if (agg < 0)
+        return 0;
+    size_t r = e;
+    while (r < p->n && (!strcmp(p->t[r].low, "of") || !strcmp(p->t[r].low, "the") || p->used[r] == U_PATTERN))
+        r++;
+    if (r >= p->n || p->kind[r] != DP_LEX_METRIC)
+        return 0;
+    const char *family = dp_agg_word_family(p->t[s].low);
+    dp_lex_match m[32];
+    size_t nm = dp_lexicon_match(p->kg->lex, p->t, p->n, r, m, 32);
+    for (size_t q = 0; q < nm; q++) {
+        const dp_lex_entry *x = m[q].e;
+        if (x->kind != DP_LEX_METRIC || m[q].fuzzy)
+            continue;
+        if (x->dropped && family && !strcmp(x->dropped, family))
+            return 1;
+        const dp_measure *me =
+            x->metric->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, x->metric->measure.name) : NULL;
+        if (me && (int)me->agg == agg)
+            return 1;
+    }
+    return 0;
+}
+
 void dp_int__check_calculations(parser *p)
 {
     for (size_t c = 0; c < p->ncalcs; c++) {
@@ -118,6 +164,11 @@ void dp_int__check_calculations(parser *p)
             claimed = p->used[k] == U_MATCH && exactly_matched(p, k);
         if (claimed)
             continue;
+        if (metric_is_aggregation(p, s, e)) {
+            dp_int__note(p, dp_int__span_text(p, s, e - s), "aggregation", "the metric's own", "metric definition", 1.0);
+            dp_int__mark(p, s, e - s, U_PATTERN);
+            continue;
+        }
         size_t from = s, to = e;
         beside_metric(p, s, e, &from, &to);
         dp_int__add_missing(p, dp_int__span_text(p, from, to - from), p->calc_what[c]);
