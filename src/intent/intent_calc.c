@@ -124,7 +124,8 @@ static int agg_of_word(const char *w)
 
 /* An aggregation word before a metric that already is that aggregation:
  * "average deal size" for a metric named "avg_deal_size" (matched without
- * its aggregation word), or for "deal size" whose measure is an average. */
+ * its aggregation word), or for "deal size" whose measure is an average;
+ * "average" before a rate (a ratio, or a derived metric that divides). */
 static int metric_is_aggregation(const parser *p, size_t s, size_t e)
 {
     int agg = e == s + 1 ? agg_of_word(p->t[s].low) : -1;
@@ -147,6 +148,12 @@ static int metric_is_aggregation(const parser *p, size_t s, size_t e)
         const dp_measure *me =
             x->metric->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, x->metric->measure.name) : NULL;
         if (me && (int)me->agg == agg)
+            return 1;
+        /* a rate is an average already: "average CTR by campaign" is each
+         * campaign's CTR, the ratio of the sums */
+        if (agg == DP_AGG_AVERAGE && (x->metric->type == DP_METRIC_RATIO ||
+                                      (x->metric->type == DP_METRIC_DERIVED && x->metric->expr &&
+                                       strchr(x->metric->expr, '/'))))
             return 1;
     }
     return 0;
