@@ -32,6 +32,38 @@ static const char *target_name(parser *p, const dp_lex_entry *e)
     }
 }
 
+/* Narrows the last grouping (a dimension) to the candidates of the entity
+ * or dataset matched at token i, len tokens ("country of customer"); 0 when
+ * none of its candidates belongs to it (then it is a grouping of its own). */
+static int of_qualifies(parser *p, const dp_lex_match *m, size_t nm, size_t i, size_t len)
+{
+    dp_target *last = &p->in->groups[p->in->ngroups - 1];
+    if (last->is_entity || !last->ndims)
+        return 0;
+    for (size_t k = 0; k < nm; k++) {
+        const dp_lex_entry *e = m[k].e;
+        if (m[k].len != len || (e->kind != DP_LEX_ENTITY && e->kind != DP_LEX_MODEL))
+            continue;
+        dp_target t = *last;
+        t.ndims = 0;
+        for (size_t d = 0; d < last->ndims; d++) {
+            const dp_model *mo = last->dim_models[d];
+            if (e->kind == DP_LEX_MODEL ? mo == e->model : dp_kg_model_entity(mo, e->entity->name) != NULL) {
+                t.dims[t.ndims] = last->dims[d];
+                t.dim_models[t.ndims++] = mo;
+            }
+        }
+        if (!t.ndims)
+            continue;
+        if (e->kind == DP_LEX_ENTITY)
+            t.qualifier = e->entity->name;
+        *last = t;
+        dp_int__note(p, dp_int__span_text(p, i, len), "qualifier", t.dims[0]->name, "context", 1.0);
+        return 1;
+    }
+    return 0;
+}
+
 void dp_int__parse_phrases(parser *p)
 {
     int mode = MODE_NONE, fresh = 0;
@@ -102,6 +134,19 @@ void dp_int__parse_phrases(parser *p)
             const dp_lex_match *vm = dp_int__first_of(m, nm, DP_LEX_VALUE, len);
             if (!(mode == MODE_FILTER || dp_int__qualifier_len(p, i + len, vm->e)))
                 val = 0;
+        }
+        /* "country of customer": the entity or dataset after "of" says
+         * whose country, it is no second grouping */
+        size_t of = i;
+        while (of > 0 && (!strcmp(p->t[of - 1].low, "the") || !strcmp(p->t[of - 1].low, "a") ||
+                          !strcmp(p->t[of - 1].low, "an") || !strcmp(p->t[of - 1].low, "their") ||
+                          !strcmp(p->t[of - 1].low, "its")))
+            of--;
+        if (mode == MODE_GROUP && (ent || model) && of > 0 && !strcmp(p->t[of - 1].low, "of") && p->in->ngroups &&
+            of_qualifies(p, m, nm, i, len)) {
+            dp_int__mark(p, i, len, U_MATCH);
+            i += len - 1;
+            continue;
         }
         /* "for each employee, absences, salary": after the first item of a
          * grouping, a metric phrase is a metric again */

@@ -47,6 +47,8 @@ static const icase cases[] = {
     {"demo", "which 5 products sold the most units", 0, "units_sold", "product", NULL, NULL, NULL, "units_sold desc 5"},
     {"demo", "bottom 10 products by units sold", 0, "units_sold", "product", NULL, NULL, NULL, "units_sold asc 10"},
     {"demo", "top 5 days by revenue", 0, "revenue", "", "day", NULL, NULL, "revenue desc 5"},
+    /* "of the customer" says whose country: no second grouping */
+    {"demo", "revenue by country of the customer", 0, "revenue", "customers.country", NULL, NULL, NULL, NULL},
     /* a rate is an average already */
     {"demo", "average CTR by campaign", 0, "ctr", "campaign", NULL, NULL, NULL, NULL},
     /* who the report is for is no filter */
