@@ -292,8 +292,8 @@ static void fit_metrics_to_groups(const dp_kg *kg, dp_intent *in, dp_arena *a, j
         dp_vhit hits[16], own[16];
         size_t n = dp_vindex_search(kg, query, hits, 16, 1 << DP_DOC_METRIC);
         /* the replacement must answer to the metric's words on their own:
-         * "revenue" by campaign may become ad revenue, never the count of
-         * campaigns the grouping words pull up */
+         * "cost" by carrier may become shipping cost, never the count of
+         * carriers the grouping words pull up */
         size_t nown = dp_vindex_search(kg, phrase, own, 16, 1 << DP_DOC_METRIC);
         for (size_t h = 0; h < n; h++) {
             const dp_metric *alt = hits[h].metric;

@@ -161,7 +161,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     dp_int__check_comparisons(&p);
     dp_int__classify_unplaced(&p);
 
-    /* "top 3 countries ... for each channel", "top 5 campaigns per month":
+    /* "top 3 carriers ... for each region", "top 5 carriers per month":
      * over more than one grouping (a time grain counts) the rank would apply
      * to rows of all of them, not within each, so the answer would not be
      * the one asked */

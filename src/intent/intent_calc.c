@@ -1,7 +1,7 @@
 /* What a request asks beyond its metrics that dpgen must not drop: a
  * calculation on top of a metric (cumulative, growth, year over year, share
  * of...) unless a catalog phrase claims it, and a comparison of amounts
- * ("more than 1000 clicks"). Answering without them would answer another
+ * ("more than 1000 shipments"). Answering without them would answer another
  * question, so each becomes a refusal. */
 #include "intent/intent_int.h"
 #include "util/embedded.h"
@@ -78,7 +78,7 @@ static void beside_metric(const parser *p, size_t s, size_t e, size_t *from, siz
 {
     size_t r = e;
     while (r < p->n && (!strcmp(p->t[r].low, "of") || !strcmp(p->t[r].low, "in") || !strcmp(p->t[r].low, "the") ||
-                        p->used[r] == U_PATTERN)) /* "average daily clicks" */
+                        p->used[r] == U_PATTERN)) /* "average daily shipments" */
         r++;
     if (r < p->n && p->kind[r] == DP_LEX_METRIC) {
         while (r < p->n && p->kind[r] == DP_LEX_METRIC)
@@ -149,8 +149,8 @@ static int metric_is_aggregation(const parser *p, size_t s, size_t e)
             x->metric->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, x->metric->measure.name) : NULL;
         if (me && (int)me->agg == agg)
             return 1;
-        /* a rate is an average already: "average CTR by campaign" is each
-         * campaign's CTR, the ratio of the sums */
+        /* a rate is an average already: "average loss rate by carrier" is
+         * each carrier's loss rate, the ratio of the sums */
         if (agg == DP_AGG_AVERAGE && (x->metric->type == DP_METRIC_RATIO ||
                                       (x->metric->type == DP_METRIC_DERIVED && x->metric->expr &&
                                        strchr(x->metric->expr, '/'))))
@@ -163,7 +163,7 @@ void dp_int__check_calculations(parser *p)
 {
     for (size_t c = 0; c < p->ncalcs; c++) {
         size_t s = p->calc_at[c], e = s + p->calc_len[c];
-        /* a catalog phrase ("Revenue growth") has every word of it; one
+        /* a catalog phrase ("Headcount growth") has every word of it; one
          * that took a word of it ("rate" of "growth rate") or read it as a
          * typo ("median" for "media") does not count */
         int claimed = 1;
@@ -190,7 +190,7 @@ static size_t comparison_cue(const parser *p, size_t num)
                                 "beyond", NULL};
     static const char *before_than[] = {"more", "less", "fewer", "greater", "higher", "lower", "bigger",
                                         "smaller", NULL};
-    /* a comparison sign written before the number: "clicks > 1000" */
+    /* a comparison sign written before the number: "shipments > 1000" */
     const char *req = p->in->request;
     int from = num > 0 ? p->t[num - 1].end : 0;
     for (int b = p->t[num].start - 1; b >= from; b--)
@@ -213,7 +213,7 @@ static size_t comparison_cue(const parser *p, size_t num)
     return SIZE_MAX;
 }
 
-/* "for campaign 42", "of customer 1001": a number right after a catalog
+/* "for carrier 42", "of employee 1001": a number right after a catalog
  * phrase that a filter word introduced names one key; the start of that
  * phrase, or SIZE_MAX. */
 static size_t key_cue(const parser *p, size_t num)

@@ -47,7 +47,7 @@ size_t dp_int__qualifier_len(parser *p, size_t j, const dp_lex_entry *val)
 }
 
 /* The words that negate the value after them, looking back from token at
- * past articles and prepositions ("not in the US", "other than mobile",
+ * past articles and prepositions ("not in Berlin", "other than express",
  * "non-US", "excluding", "apart from"): the first negating token, or at
  * when there is none. */
 static size_t negation_before(const parser *p, size_t at)

@@ -60,7 +60,7 @@ void dp_int__find_calculations(parser *p);
 void dp_int__check_calculations(parser *p);
 /* A number no other pass took, after "more than", "at least", "above",
  * "over", ">"... (filtering on an amount) or after a catalog phrase a
- * filter word introduced ("for campaign 42": filtering on one key): dpgen
+ * filter word introduced ("for carrier 42": filtering on one key): dpgen
  * does not do these yet, so a refusal ("amount comparison", "key filter")
  * rather than an answer without them. */
 void dp_int__check_comparisons(parser *p);

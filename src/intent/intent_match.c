@@ -33,7 +33,7 @@ static const char *target_name(parser *p, const dp_lex_entry *e)
 }
 
 /* Narrows the last grouping (a dimension) to the candidates of the entity
- * or dataset matched at token i, len tokens ("country of customer"); 0 when
+ * or dataset matched at token i, len tokens ("region of carrier"); 0 when
  * none of its candidates belongs to it (then it is a grouping of its own). */
 static int of_qualifies(parser *p, const dp_lex_match *m, size_t nm, size_t i, size_t len)
 {
@@ -135,8 +135,8 @@ void dp_int__parse_phrases(parser *p)
             if (!(mode == MODE_FILTER || dp_int__qualifier_len(p, i + len, vm->e)))
                 val = 0;
         }
-        /* "country of customer": the entity or dataset after "of" says
-         * whose country, it is no second grouping */
+        /* "region of carrier": the entity or dataset after "of" says
+         * whose region, it is no second grouping */
         size_t of = i;
         while (of > 0 && (!strcmp(p->t[of - 1].low, "the") || !strcmp(p->t[of - 1].low, "a") ||
                           !strcmp(p->t[of - 1].low, "an") || !strcmp(p->t[of - 1].low, "their") ||

@@ -140,7 +140,7 @@ void dp_int__classify_unplaced(parser *p)
         else if (after_metric || before_metric)
             dp_int__add_missing(p, phrase, "metric");
         else if (mode == MODE_FILTER)
-            /* "for campaigns starting with Summer": a constraint the
+            /* "for carriers starting with North": a constraint the
              * catalog cannot place; answering without it would widen the
              * answer */
             dp_int__add_missing(p, phrase, "filter value");
