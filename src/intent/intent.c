@@ -161,11 +161,11 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     dp_int__check_comparisons(&p);
     dp_int__classify_unplaced(&p);
 
-    /* "top 3 carriers ... for each region", "top 5 carriers per month":
-     * over more than one grouping (a time grain counts) the rank would apply
-     * to rows of all of them, not within each, so the answer would not be
-     * the one asked */
-    if (in->limit > 0 && in->ngroups + (in->grain != DP_GRAIN_NONE) > 1)
+    /* "top 3 carriers ... for each region", "top 5 carriers per month" rank
+     * the carriers within each region or month; over more than one grouping
+     * (a time grain counts) without a ranked thing, what to rank within
+     * what is unknown */
+    if (in->limit > 0 && in->ngroups + (in->grain != DP_GRAIN_NONE) > 1 && !in->ranked)
         dp_int__add_missing(&p, dp_int__span_text(&p, p.rank_from, p.rank_to - p.rank_from), "ranking within groups");
 
     /* ranking metric: the first metric named after the ranking words ("top 5

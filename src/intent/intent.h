@@ -51,6 +51,8 @@ typedef struct dp_intent {
     const dp_metric *order_metric;
     int order_desc;
     long limit;
+    int ranked;        /* the ranked thing is groups[ranked_group] ("top 3 carriers") */
+    size_t ranked_group;
     dp_match_note notes[64];
     size_t nnotes;
     const char *unplaced[64];

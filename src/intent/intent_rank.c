@@ -93,6 +93,13 @@ void dp_int__parse_ranking(parser *p, dp_date as_of)
             }
             tg.phrase = dp_int__span_text(p, j, len);
             dp_int__add_group(p, &tg);
+            for (size_t k = 0; k < p->in->ngroups; k++)
+                if (p->in->groups[k].is_entity == tg.is_entity &&
+                    (tg.is_entity ? !strcmp(p->in->groups[k].entity, tg.entity)
+                                  : p->in->groups[k].ndims && p->in->groups[k].dims[0] == tg.dims[0])) {
+                    p->in->ranked = 1;
+                    p->in->ranked_group = k;
+                }
             dp_int__note(p, tg.phrase, tg.is_entity ? "entity" : "dimension",
                          tg.is_entity ? tg.entity : tg.dims[0]->name, m[0].e->source, m[0].fuzzy ? 0.8 : m[0].e->conf);
             dp_int__mark(p, j, len, U_MATCH);

@@ -185,6 +185,69 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
     return 0;
 }
 
+/* The output column of the ranking metric. */
+static const char *order_column(const dp_design *design, const dp_intent *in)
+{
+    for (size_t k = 0; k < design->ncols; k++)
+        if (design->cols[k].metric == in->order_metric)
+            return design->cols[k].name;
+    return in->order_metric->name;
+}
+
+/* With a limit, a ranked thing and other keys beside it, the key column of
+ * the ranked thing (*out); else -1. */
+static int ranked_column(comp *c, const dp_design *design, int *out)
+{
+    const dp_intent *in = c->in;
+    size_t nkeys = 0;
+    *out = -1;
+    for (size_t k = 0; k < design->ncols; k++)
+        nkeys += design->cols[k].role != DP_ROLE_METRIC;
+    if (in->limit <= 0 || !in->order_metric || !in->ranked || nkeys < 2)
+        return 0;
+    const dp_target *t = &in->groups[in->ranked_group];
+    for (size_t k = 0; k < design->ncols; k++) {
+        const dp_grain_col *g = design->cols[k].grain;
+        if (design->cols[k].role == DP_ROLE_METRIC || !g)
+            continue;
+        int hit = 0;
+        if (t->is_entity)
+            hit = g->kind == DP_COL_ENTITY && !strcmp(g->entity, t->entity);
+        else
+            for (size_t d = 0; d < t->ndims && !hit; d++)
+                hit = g->kind == DP_COL_DIM && g->dim == t->dims[d];
+        if (hit) {
+            *out = (int)k;
+            return 0;
+        }
+    }
+    return dp_error_set(c->err, DP_ECLARIFY, "the ranked '%s' is not a column of the result", t->phrase ? t->phrase : "?");
+}
+
+/* Closes dp_report and ranks its rows within each combination of the
+ * other keys: row_number, so exactly N per group, ties broken by the ranked
+ * key. */
+static void emit_ranked(comp *c, dp_buf *b, const dp_design *design, int ranked)
+{
+    const dp_intent *in = c->in;
+    const char *rk = dp_comp__qi(c, design->cols[ranked].name);
+    dp_buf_puts(b, ")\nSELECT\n");
+    for (size_t k = 0; k < design->ncols; k++)
+        dp_buf_printf(b, "    dp_ranked.%s%s\n", dp_comp__qi(c, design->cols[k].name), k + 1 < design->ncols ? "," : "");
+    dp_buf_puts(b, "FROM (\n    SELECT dp_report.*, row_number() OVER (PARTITION BY ");
+    size_t n = 0;
+    for (size_t k = 0; k < design->ncols; k++)
+        if (design->cols[k].role != DP_ROLE_METRIC && (int)k != ranked)
+            dp_buf_printf(b, "%s%s", n++ ? ", " : "", dp_comp__qi(c, design->cols[k].name));
+    dp_buf_printf(b, " ORDER BY %s %s NULLS LAST, %s) AS dp_rank\n    FROM dp_report\n) AS dp_ranked\n",
+                  dp_comp__qi(c, order_column(design, in)), in->order_desc ? "DESC" : "ASC", rk);
+    dp_buf_printf(b, "WHERE dp_rank <= %ld\nORDER BY ", in->limit);
+    for (size_t k = 0; k < design->ncols; k++)
+        if (design->cols[k].role != DP_ROLE_METRIC && (int)k != ranked)
+            dp_buf_printf(b, "dp_ranked.%s, ", dp_comp__qi(c, design->cols[k].name));
+    dp_buf_puts(b, "dp_rank");
+}
+
 int dp_compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_discovery *d,
                const dp_design *design, dp_dialect dialect, dp_arena *a, dp_error *err)
 {
@@ -232,6 +295,19 @@ int dp_compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_
             dp_buf_printf(&b, "-- %s = %s\n", design->cols[k].name, design->cols[k].formula);
     if (in->range_start)
         dp_buf_printf(&b, "-- time range: [%s, %s)\n", in->range_start, in->range_end);
+    /* "top 3 carriers ... for each region": the ranked column, ranked
+     * within each combination of the other keys */
+    int ranked = -1;
+    if ((rc = ranked_column(c, design, &ranked)))
+        goto done;
+    if (ranked >= 0) {
+        dp_buf_printf(&b, "-- ranking: %s %ld %s by %s within each", in->order_desc ? "top" : "bottom", in->limit,
+                      design->cols[ranked].name, order_column(design, in));
+        for (size_t k = 0, n = 0; k < design->ncols; k++)
+            if (design->cols[k].role != DP_ROLE_METRIC && (int)k != ranked)
+                dp_buf_printf(&b, "%s %s", n++ ? "," : "", design->cols[k].name);
+        dp_buf_puts(&b, "\n");
+    }
     if (dialect == DP_DIALECT_POSTGRES && c->nctes > 1) {
         int keyed = 0;
         for (size_t k = 0; k < design->ncols; k++)
@@ -253,7 +329,7 @@ int dp_compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_
     for (size_t i = 0; i < c->nctes; i++)
         if (!c->ctes[i].helper)
             outs[nout++] = &c->ctes[i];
-    dp_buf_puts(&b, "\nSELECT\n");
+    dp_buf_puts(&b, ranked >= 0 ? ",\ndp_report AS (\nSELECT\n" : "\nSELECT\n");
     size_t nkeys = 0;
     for (size_t k = 0; k < design->ncols; k++) {
         const dp_target_col *tc = &design->cols[k];
@@ -360,11 +436,10 @@ int dp_compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_
         }
         dp_buf_puts(&b, "\n");
     }
-    if (in->limit > 0 && in->order_metric) {
-        const char *oname = in->order_metric->name;
-        for (size_t k = 0; k < design->ncols; k++)
-            if (design->cols[k].metric == in->order_metric)
-                oname = design->cols[k].name;
+    if (ranked >= 0) {
+        emit_ranked(c, &b, design, ranked);
+    } else if (in->limit > 0 && in->order_metric) {
+        const char *oname = order_column(design, in);
         dp_buf_printf(&b, "ORDER BY %s %s NULLS LAST", dp_comp__qi(c, oname), in->order_desc ? "DESC" : "ASC");
         for (size_t k = 0; k < nkeys; k++)
             dp_buf_printf(&b, ", %zu", k + 1);

@@ -306,9 +306,9 @@ static void calculation_words(void **state)
         assert_string_equal(json_string_value(json_object_get(nf, "kind")), calc[i].kind);
         json_decref(in);
     }
-    /* comparisons of amounts, two periods, single keys and ranking within
-     * groups are refused, not dropped; bounds of ranking and time are not
-     * comparisons, "Customer 360" no key */
+    /* comparisons of amounts, two periods, single keys and a ranking over
+     * several groupings with nothing named to rank are refused, not dropped;
+     * bounds of ranking and time are not comparisons, "Customer 360" no key */
     static const struct {
         const char *request, *phrase; /* NULL: answered */
     } cmp[] = {
@@ -317,8 +317,9 @@ static void calculation_words(void **state)
         {"spend above 500 by country", "filtering on an amount ('above 500')"},
         {"clicks > 1000 by campaign", "filtering on an amount ('> 1000')"},
         {"clicks and conversions for campaign 42", "filtering on one key ('campaign 42')"},
-        {"top 3 countries by spend for each channel", "ranking within each group or period ('top 3 countries')"},
-        {"Top 5 campaigns by clicks per month", "ranking within each group or period ('Top 5 campaigns')"},
+        {"top 5 by spend by country and channel", "ranking within each group or period ('top 5')"},
+        {"top 3 countries by spend for each channel", NULL}, /* ranked within each channel */
+        {"Top 5 campaigns by clicks per month", NULL},       /* within each month */
         {"spend this year compared to last year", "comparing periods ('last year')"},
         {"Customer 360 table: for each customer, orders and revenue", NULL},
         {"which 3 campaigns had the least clicks", NULL},
