@@ -71,7 +71,8 @@ static int today(dp_date *d)
 static const struct {
     const char *kind, *what, *instead;
 } unsupported[] = {
-    {"amount comparison", "filtering on an amount", "ask without it and filter the result"},
+    {"amount comparison", "this comparison of amounts",
+     "compare a metric of the request per grouping, as in 'cost by carrier above 500'"},
     {"period comparison", "comparing periods", "ask for one period, or group by a time grain"},
     {"key filter", "filtering on one key", "group by it instead"},
     {"ranking within groups", "ranking within each group or period", "rank over one grouping, or drop the ranking"},
@@ -269,6 +270,12 @@ json_t *dp_intent_to_json(const dp_intent *in)
                                             "values", vals));
     }
     json_object_set_new(o, "filters", fs);
+    json_t *cs = json_array();
+    for (size_t i = 0; i < in->nconditions; i++)
+        json_array_append_new(cs, json_pack("{s:s,s:s,s:s,s:f}", "phrase", in->conditions[i].phrase, "metric",
+                                            in->conditions[i].metric->name, "operator", in->conditions[i].op, "value",
+                                            in->conditions[i].value));
+    json_object_set_new(o, "conditions", cs);
     if (in->limit > 0)
         json_object_set_new(o, "order", json_pack("{s:s?,s:s,s:I}", "metric",
                                                    in->order_metric ? in->order_metric->name : NULL, "direction",

@@ -32,6 +32,15 @@ typedef struct dp_filter {
     const char *phrase;
 } dp_filter;
 
+/* A condition on a metric's value at the report grain ("campaigns with more
+ * than 1000 clicks": clicks > 1000), applied to the report's rows. */
+typedef struct dp_condition {
+    const dp_metric *metric;
+    const char *op; /* ">", ">=", "<", "<=" */
+    double value;
+    const char *phrase;
+} dp_condition;
+
 typedef struct dp_match_note {
     const char *text, *kind, *target, *source;
     double confidence;
@@ -51,6 +60,8 @@ typedef struct dp_intent {
     const dp_metric *order_metric;
     int order_desc;
     long limit;
+    dp_condition conditions[4];
+    size_t nconditions;
     int ranked;        /* the ranked thing is groups[ranked_group] ("top 3 carriers") */
     size_t ranked_group;
     dp_match_note notes[64];

@@ -6,6 +6,8 @@
 #include "intent/intent_int.h"
 #include "util/embedded.h"
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define CALC_WORDS 4
@@ -229,6 +231,113 @@ static size_t key_cue(const parser *p, size_t num)
     return SIZE_MAX;
 }
 
+/* The value of the number in tokens [i, e) ("1,000", "2.5", "5"), with a
+ * percent sign after it ("5%") as *pct. */
+static double number_value(const parser *p, size_t i, size_t e, int *pct)
+{
+    char buf[64];
+    size_t n = 0;
+    for (size_t k = i; k < e && n + 24 < sizeof(buf); k++)
+        if (p->t[k].punct != ',')
+            n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s", p->t[k].punct ? "." : p->t[k].low);
+    buf[n] = 0;
+    const char *after = p->in->request + p->t[e - 1].end;
+    while (*after == ' ')
+        after++;
+    *pct = *after == '%';
+    return strtod(buf, NULL);
+}
+
+/* The metric a comparison is about: the metric phrase right after the number
+ * ("more than 1000 shipments"), else right before the cue ("cost above
+ * 500", "carriers whose cost is above 500"), else the request's only
+ * metric ("cost by carrier above 500"). */
+static const dp_metric *compared_metric(const parser *p, size_t cue, size_t e)
+{
+    size_t j = SIZE_MAX;
+    if (e < p->n && p->kind[e] == DP_LEX_METRIC)
+        j = e;
+    else {
+        size_t b = cue;
+        while (b > 0 && (!strcmp(p->t[b - 1].low, "is") || !strcmp(p->t[b - 1].low, "are") ||
+                         !strcmp(p->t[b - 1].low, "was") || !strcmp(p->t[b - 1].low, "were") ||
+                         !strcmp(p->t[b - 1].low, "of")))
+            b--;
+        if (b > 0 && p->kind[b - 1] == DP_LEX_METRIC) {
+            j = b - 1;
+            while (j > 0 && p->kind[j - 1] == DP_LEX_METRIC)
+                j--;
+        }
+    }
+    if (j == SIZE_MAX) /* "cost by carrier above 500": the request's only metric */
+        return p->in->nmetrics == 1 ? p->in->metrics[0] : NULL;
+    dp_lex_match m[32];
+    size_t nm = dp_lexicon_match(p->kg->lex, p->t, p->n, j, m, 32);
+    const dp_lex_match *mm = dp_int__first_of(m, nm, DP_LEX_METRIC, nm ? m[0].len : 0);
+    return mm ? mm->e->metric : NULL;
+}
+
+/* The operator a cue asks for, or NULL ("between" takes two numbers). */
+static const char *cue_operator(const parser *p, size_t cue, size_t num)
+{
+    if (cue == num) { /* a sign: ">", ">=", "<", "<=" */
+        for (int b = p->t[num].start - 1; b >= 0; b--)
+            if (p->in->request[b] == '>' || p->in->request[b] == '<') {
+                int eq = p->in->request[b + 1] == '=';
+                return p->in->request[b] == '>' ? (eq ? ">=" : ">") : (eq ? "<=" : "<");
+            }
+        return NULL;
+    }
+    const char *w = p->t[cue].low;
+    if (!strcmp(w, "at"))
+        return !strcmp(p->t[cue + 1].low, "least") ? ">=" : "<=";
+    static const char *more[] = {"above", "over", "exceeding", "exceeds", "exceed", "beyond", "more", "greater",
+                                 "higher", "bigger", NULL};
+    static const char *less[] = {"below", "under", "less", "fewer", "lower", "smaller", NULL};
+    for (int k = 0; more[k]; k++)
+        if (!strcmp(w, more[k]))
+            return ">";
+    for (int k = 0; less[k]; k++)
+        if (!strcmp(w, less[k]))
+            return "<";
+    return NULL;
+}
+
+/* Records "more than 1000 shipments" as a condition on the report's rows;
+ * 0 when it cannot be placed (no metric beside it, a percent on a metric
+ * that is no rate, "between"), which the caller refuses. */
+static int add_condition(parser *p, size_t cue, size_t num, size_t e, const char *phrase)
+{
+    const char *op = cue_operator(p, cue, num);
+    const dp_metric *m = op ? compared_metric(p, cue, e) : NULL;
+    dp_intent *in = p->in;
+    if (!m || in->nconditions >= sizeof(in->conditions) / sizeof(*in->conditions))
+        return 0;
+    int pct = 0;
+    double v = number_value(p, num, e, &pct);
+    if (pct) {
+        /* "5%" of a rate is 0.05; of anything else it is unclear */
+        if (m->type != DP_METRIC_RATIO)
+            return 0;
+        v /= 100.0;
+    }
+    int listed = 0;
+    for (size_t k = 0; k < in->nmetrics; k++)
+        listed |= in->metrics[k] == m;
+    /* a condition keeps or drops rows: on a one-row total it is no answer
+     * ("campaigns with more than 1000 clicks" without "by campaign") */
+    if (!listed || (!in->ngroups && in->grain == DP_GRAIN_NONE))
+        return 0;
+    in->conditions[in->nconditions++] = (dp_condition){m, op, v, phrase};
+    dp_int__note(p, phrase, "condition", dp_arena_printf(p->a, "%s %s %g", m->name, op, v), "comparison", 1.0);
+    return 1;
+}
+
+int dp_int__is_compared(const parser *p, size_t i)
+{
+    return p->t[i].is_num && comparison_cue(p, i) != SIZE_MAX;
+}
+
 void dp_int__check_comparisons(parser *p)
 {
     for (size_t i = 0; i < p->n; i++) {
@@ -258,7 +367,8 @@ void dp_int__check_comparisons(parser *p)
                     phrase = dp_arena_printf(p->a, "%c %s", p->in->request[b], phrase);
                     break;
                 }
-        dp_int__add_missing(p, phrase ? phrase : "", "amount comparison");
+        if (!phrase || !add_condition(p, cue, i, e, phrase))
+            dp_int__add_missing(p, phrase ? phrase : "", "amount comparison");
         dp_int__mark(p, cue, e - cue, U_PATTERN);
     }
 }

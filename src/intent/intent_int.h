@@ -64,6 +64,9 @@ void dp_int__check_calculations(parser *p);
  * does not do these yet, so a refusal ("amount comparison", "key filter")
  * rather than an answer without them. */
 void dp_int__check_comparisons(parser *p);
+/* Is token i a number after a comparison ("above 2000", ">= 2000"), so no
+ * year? */
+int dp_int__is_compared(const parser *p, size_t i);
 
 /* intent_match.c: catalog phrases and choosing among their candidates */
 /* Is there a match of kind and length len among m[0..nm)? */

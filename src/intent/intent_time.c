@@ -9,7 +9,7 @@
 void dp_int__parse_time(parser *p, dp_date as_of)
 {
     for (size_t i = 0; i < p->n; i++) {
-        if (p->used[i])
+        if (p->used[i] || dp_int__is_compared(p, i))
             continue;
         dp_date s, e;
         size_t k = dp_time_range_at(p->t, p->n, i, as_of, &s, &e);

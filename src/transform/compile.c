@@ -224,6 +224,34 @@ static int ranked_column(comp *c, const dp_design *design, int *out)
     return dp_error_set(c->err, DP_ECLARIFY, "the ranked '%s' is not a column of the result", t->phrase ? t->phrase : "?");
 }
 
+/* The conditions on metric values ("clicks > 1000"), as a WHERE on
+ * dp_report's columns; nothing without conditions. */
+static void emit_where(comp *c, dp_buf *b, const dp_design *design, const char *indent)
+{
+    const dp_intent *in = c->in;
+    for (size_t k = 0; k < in->nconditions; k++) {
+        const dp_condition *cd = &in->conditions[k];
+        const char *col = cd->metric->name;
+        for (size_t j = 0; j < design->ncols; j++)
+            if (design->cols[j].metric == cd->metric)
+                col = design->cols[j].name;
+        dp_buf_printf(b, "%s%s dp_report.%s %s %.15g\n", indent, k ? "  AND" : "WHERE", dp_comp__qi(c, col), cd->op,
+                      cd->value);
+    }
+}
+
+/* Closes dp_report and keeps the rows that meet the conditions; ORDER BY
+ * and LIMIT follow as for the plain report (by position: the columns are
+ * the same, in the same order). */
+static void emit_kept(comp *c, dp_buf *b, const dp_design *design)
+{
+    dp_buf_puts(b, ")\nSELECT\n");
+    for (size_t k = 0; k < design->ncols; k++)
+        dp_buf_printf(b, "    dp_report.%s%s\n", dp_comp__qi(c, design->cols[k].name), k + 1 < design->ncols ? "," : "");
+    dp_buf_puts(b, "FROM dp_report\n");
+    emit_where(c, b, design, "");
+}
+
 /* Closes dp_report and ranks its rows within each combination of the
  * other keys: row_number, so exactly N per group, ties broken by the ranked
  * key. */
@@ -239,8 +267,10 @@ static void emit_ranked(comp *c, dp_buf *b, const dp_design *design, int ranked)
     for (size_t k = 0; k < design->ncols; k++)
         if (design->cols[k].role != DP_ROLE_METRIC && (int)k != ranked)
             dp_buf_printf(b, "%s%s", n++ ? ", " : "", dp_comp__qi(c, design->cols[k].name));
-    dp_buf_printf(b, " ORDER BY %s %s NULLS LAST, %s) AS dp_rank\n    FROM dp_report\n) AS dp_ranked\n",
+    dp_buf_printf(b, " ORDER BY %s %s NULLS LAST, %s) AS dp_rank\n    FROM dp_report\n",
                   dp_comp__qi(c, order_column(design, in)), in->order_desc ? "DESC" : "ASC", rk);
+    emit_where(c, b, design, "    ");
+    dp_buf_puts(b, ") AS dp_ranked\n");
     dp_buf_printf(b, "WHERE dp_rank <= %ld\nORDER BY ", in->limit);
     for (size_t k = 0; k < design->ncols; k++)
         if (design->cols[k].role != DP_ROLE_METRIC && (int)k != ranked)
@@ -300,6 +330,9 @@ int dp_compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_
     int ranked = -1;
     if ((rc = ranked_column(c, design, &ranked)))
         goto done;
+    for (size_t k = 0; k < in->nconditions; k++)
+        dp_buf_printf(&b, "-- condition: %s %s %g\n", in->conditions[k].metric->name, in->conditions[k].op,
+                      in->conditions[k].value);
     if (ranked >= 0) {
         dp_buf_printf(&b, "-- ranking: %s %ld %s by %s within each", in->order_desc ? "top" : "bottom", in->limit,
                       design->cols[ranked].name, order_column(design, in));
@@ -329,7 +362,10 @@ int dp_compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_
     for (size_t i = 0; i < c->nctes; i++)
         if (!c->ctes[i].helper)
             outs[nout++] = &c->ctes[i];
-    dp_buf_puts(&b, ranked >= 0 ? ",\ndp_report AS (\nSELECT\n" : "\nSELECT\n");
+    /* ranking within groups and conditions on metrics read the report as
+     * a CTE of its own */
+    int wrapped = ranked >= 0 || in->nconditions;
+    dp_buf_puts(&b, wrapped ? ",\ndp_report AS (\nSELECT\n" : "\nSELECT\n");
     size_t nkeys = 0;
     for (size_t k = 0; k < design->ncols; k++) {
         const dp_target_col *tc = &design->cols[k];
@@ -436,6 +472,8 @@ int dp_compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_
         }
         dp_buf_puts(&b, "\n");
     }
+    if (wrapped && ranked < 0)
+        emit_kept(c, &b, design);
     if (ranked >= 0) {
         emit_ranked(c, &b, design, ranked);
     } else if (in->limit > 0 && in->order_metric) {

@@ -42,6 +42,8 @@ cat > "$WORK/cases.json" <<'JSON'
   "gold": "SELECT c.tier, sum(i.qty * i.price) AS revenue FROM bronze.items i LEFT JOIN bronze.orders o USING (order_id) LEFT JOIN bronze.customers c ON c.customer_id = o.customer_id WHERE c.region IS NULL OR c.region NOT IN ('north', 'south') GROUP BY 1"},
  {"request": "top 1 tier by revenue for each region",
   "gold": "WITH r AS (SELECT c.region, c.tier, sum(i.qty * i.price) AS revenue FROM bronze.items i LEFT JOIN bronze.orders o USING (order_id) LEFT JOIN bronze.customers c ON c.customer_id = o.customer_id GROUP BY 1, 2) SELECT region, tier, revenue FROM (SELECT *, row_number() OVER (PARTITION BY region ORDER BY revenue DESC NULLS LAST, tier) AS rn FROM r) AS x WHERE rn <= 1"},
+ {"request": "revenue by region above 8",
+  "gold": "WITH r AS (SELECT c.region, sum(i.qty * i.price) AS revenue FROM bronze.items i LEFT JOIN bronze.orders o USING (order_id) LEFT JOIN bronze.customers c ON c.customer_id = o.customer_id GROUP BY 1) SELECT region, revenue FROM r WHERE revenue > 8"},
  {"request": "cumulative revenue", "clarify": true, "gold": ""},
  {"request": "monthly churn by region", "clarify": true, "gold": ""}
 ]

@@ -312,10 +312,10 @@ static void calculation_words(void **state)
     static const struct {
         const char *request, *phrase; /* NULL: answered */
     } cmp[] = {
-        {"campaigns with more than 1000 clicks", "filtering on an amount ('more than 1000 clicks')"},
-        {"campaigns with at least 1,000 clicks", "filtering on an amount ('at least 1,000 clicks')"},
-        {"spend above 500 by country", "filtering on an amount ('above 500')"},
-        {"clicks > 1000 by campaign", "filtering on an amount ('> 1000')"},
+        /* a comparison on a one-row total, or with no metric to compare */
+        {"campaigns with more than 1000 clicks", "this comparison of amounts ('more than 1000 clicks')"},
+        {"campaigns with at least 1,000 clicks", "this comparison of amounts ('at least 1,000 clicks')"},
+        {"clicks by campaign between 10 and 20", "this comparison of amounts ('between 10')"},
         {"clicks and conversions for campaign 42", "filtering on one key ('campaign 42')"},
         {"top 5 by spend by country and channel", "ranking within each group or period ('top 5')"},
         {"top 3 countries by spend for each channel", NULL}, /* ranked within each channel */
@@ -335,6 +335,31 @@ static void calculation_words(void **state)
             fail_msg("%s: rc %d, message '%s'", cmp[i].request, rc, err.message);
         if (!cmp[i].phrase && rc)
             fail_msg("%s: rc %d: %s", cmp[i].request, rc, err.message);
+    }
+    /* a comparison per grouping is a condition on the report's rows */
+    static const struct {
+        const char *request, *metric, *op;
+        double value;
+    } cond[] = {
+        {"spend above 500 by country", "spend", ">", 500},
+        {"clicks > 1000 by campaign", "clicks", ">", 1000},
+        {"clicks by campaign with at least 1,000 clicks", "clicks", ">=", 1000},
+        {"CTR above 5% by campaign", "ctr", ">", 0.05},
+        {"weekly spend below 2.5", "spend", "<", 2.5},
+        {"clicks >= 2000 by campaign", "clicks", ">=", 2000}, /* no year 2000 */
+    };
+    for (size_t i = 0; i < sizeof(cond) / sizeof(*cond); i++) {
+        dp_error err = {0};
+        json_t *in = NULL;
+        int rc = ask(w, 0, cond[i].request, &err, &in);
+        if (rc)
+            fail_msg("%s: rc %d: %s", cond[i].request, rc, err.message);
+        json_t *c0 = json_array_get(json_object_get(in, "conditions"), 0);
+        if (!c0 || strcmp(json_string_value(json_object_get(c0, "metric")), cond[i].metric) ||
+            strcmp(json_string_value(json_object_get(c0, "operator")), cond[i].op) ||
+            json_real_value(json_object_get(c0, "value")) != cond[i].value || json_is_object(json_object_get(in, "time_range")))
+            fail_msg("%s: conditions %s", cond[i].request, json_dumps(json_object_get(in, "conditions"), 0));
+        json_decref(in);
     }
     /* the same words claimed by the catalog's own phrase are no calculation:
      * HR's "Average Salary" is a metric of its own */
