@@ -74,7 +74,7 @@ static const struct {
     {"amount comparison", "this comparison of amounts",
      "compare a metric of the request per grouping, as in 'cost by carrier above 500'"},
     {"period comparison", "comparing periods", "ask for one period, or group by a time grain"},
-    {"key filter", "filtering on one key", "group by it instead"},
+    {"key filter", "filtering on one key of something that is no entity", "group by it instead"},
     {"ranking within groups", "ranking within each group or period", "rank over one grouping, or drop the ranking"},
 };
 

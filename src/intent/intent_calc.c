@@ -333,6 +333,58 @@ static int add_condition(parser *p, size_t cue, size_t num, size_t e, const char
     return 1;
 }
 
+/* "for carrier 42": a filter on the key of the entity named at tokens
+ * [key, num), through its primary key column in its home dataset (a
+ * dimension made for the purpose); the words stop being a metric if they
+ * were read as one ("carriers" as the count of carriers). 0: no such
+ * entity. */
+static int add_key_filter(parser *p, size_t key, size_t num)
+{
+    dp_intent *in = p->in;
+    dp_lex_match m[32];
+    size_t nm = dp_lexicon_match(p->kg->lex, p->t, p->n, key, m, 32);
+    const dp_entity *e = NULL;
+    const dp_model *home = NULL;
+    for (size_t q = 0; q < nm && !e; q++)
+        if (m[q].e->kind == DP_LEX_ENTITY && key + m[q].len == num && (home = dp_kg_entity_home(p->kg, m[q].e->entity->name)))
+            e = dp_kg_model_entity(home, m[q].e->entity->name);
+    dp_dimension *d = e ? dp_arena_calloc(p->a, 1, sizeof(*d)) : NULL;
+    if (!d || in->nfilters >= DP_INTENT_MAX_ITEMS)
+        return 0;
+    d->name = e->name;
+    d->expr = e->expr;
+    d->type = DP_DIM_CATEGORICAL;
+    d->description = dp_arena_printf(p->a, "key of %s", e->name);
+    d->column = dp_kg_model_column(home, e->expr);
+    const char *phrase = dp_int__span_text(p, key, num + 1 - key);
+    dp_filter f = {0};
+    f.target.dims[0] = d;
+    f.target.dim_models[0] = home;
+    f.target.ndims = 1;
+    f.values[0] = p->t[num].raw;
+    f.nvalues = 1;
+    f.phrase = phrase;
+    in->filters[in->nfilters++] = f;
+    /* the entity's words read as a metric ("carriers"): not one here */
+    const char *words = dp_int__span_text(p, key, num - key);
+    for (size_t k = 0; k < in->nnotes; k++) {
+        dp_match_note *nt = &in->notes[k];
+        if (strcmp(nt->kind, "metric") || strcmp(nt->text, words))
+            continue;
+        for (size_t j = 0; j < in->nmetrics; j++)
+            if (!strcmp(in->metrics[j]->name, nt->target)) {
+                memmove(&in->metrics[j], &in->metrics[j + 1], (in->nmetrics - j - 1) * sizeof(*in->metrics));
+                in->nmetrics--;
+                break;
+            }
+        nt->kind = "key filter";
+        nt->target = dp_arena_printf(p->a, "%s.%s = %s", home->name, e->expr, p->t[num].raw);
+    }
+    dp_int__note(p, phrase, "filter", dp_arena_printf(p->a, "%s.%s = %s", home->name, e->expr, p->t[num].raw),
+                 "entity key", 1.0);
+    return 1;
+}
+
 int dp_int__is_compared(const parser *p, size_t i)
 {
     return p->t[i].is_num && comparison_cue(p, i) != SIZE_MAX;
@@ -345,7 +397,8 @@ void dp_int__check_comparisons(parser *p)
             continue;
         size_t key = key_cue(p, i);
         if (key != SIZE_MAX) {
-            dp_int__add_missing(p, dp_int__span_text(p, key, i + 1 - key), "key filter");
+            if (!add_key_filter(p, key, i))
+                dp_int__add_missing(p, dp_int__span_text(p, key, i + 1 - key), "key filter");
             dp_int__mark(p, i, 1, U_PATTERN);
             continue;
         }

@@ -58,11 +58,11 @@ void dp_int__find_calculations(parser *p);
  * dp_int__compute_kinds): each, with the metric beside it, is a metric the
  * catalog lacks; their words are placed so they are not reported again. */
 void dp_int__check_calculations(parser *p);
-/* A number no other pass took, after "more than", "at least", "above",
- * "over", ">"... (filtering on an amount) or after a catalog phrase a
- * filter word introduced ("for carrier 42": filtering on one key): dpgen
- * does not do these yet, so a refusal ("amount comparison", "key filter")
- * rather than an answer without them. */
+/* A number no other pass took: after "more than", "at least", "above",
+ * "over", ">"... a condition on a metric's value (intent.conditions); after
+ * an entity a filter word introduced ("for carrier 42") a filter on its key.
+ * What cannot be placed so is refused ("amount comparison", "key filter")
+ * rather than answered without it. */
 void dp_int__check_comparisons(parser *p);
 /* Is token i a number after a comparison ("above 2000", ">= 2000"), so no
  * year? */

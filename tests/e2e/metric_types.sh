@@ -44,6 +44,8 @@ cat > "$WORK/cases.json" <<'JSON'
   "gold": "WITH r AS (SELECT c.region, c.tier, sum(i.qty * i.price) AS revenue FROM bronze.items i LEFT JOIN bronze.orders o USING (order_id) LEFT JOIN bronze.customers c ON c.customer_id = o.customer_id GROUP BY 1, 2) SELECT region, tier, revenue FROM (SELECT *, row_number() OVER (PARTITION BY region ORDER BY revenue DESC NULLS LAST, tier) AS rn FROM r) AS x WHERE rn <= 1"},
  {"request": "revenue by region above 8",
   "gold": "WITH r AS (SELECT c.region, sum(i.qty * i.price) AS revenue FROM bronze.items i LEFT JOIN bronze.orders o USING (order_id) LEFT JOIN bronze.customers c ON c.customer_id = o.customer_id GROUP BY 1) SELECT region, revenue FROM r WHERE revenue > 8"},
+ {"request": "revenue for customer 1",
+  "gold": "SELECT sum(i.qty * i.price) AS revenue FROM bronze.items i JOIN bronze.orders o USING (order_id) WHERE o.customer_id = 1"},
  {"request": "cumulative revenue", "clarify": true, "gold": ""},
  {"request": "monthly churn by region", "clarify": true, "gold": ""}
 ]
