@@ -32,8 +32,8 @@ typedef struct dp_filter {
     const char *phrase;
 } dp_filter;
 
-/* A condition on a metric's value at the report grain ("campaigns with more
- * than 1000 clicks": clicks > 1000), applied to the report's rows. */
+/* A condition on a metric's value at the report grain ("carriers with more
+ * than 1000 shipments": shipments > 1000), applied to the report's rows. */
 typedef struct dp_condition {
     const dp_metric *metric;
     const char *op; /* ">", ">=", "<", "<=" */

@@ -325,7 +325,7 @@ static int add_condition(parser *p, size_t cue, size_t num, size_t e, const char
     for (size_t k = 0; k < in->nmetrics; k++)
         listed |= in->metrics[k] == m;
     /* a condition keeps or drops rows: on a one-row total it is no answer
-     * ("campaigns with more than 1000 clicks" without "by campaign") */
+     * ("carriers with more than 1000 shipments" without "by carrier") */
     if (!listed || (!in->ngroups && in->grain == DP_GRAIN_NONE))
         return 0;
     in->conditions[in->nconditions++] = (dp_condition){m, op, v, phrase};
