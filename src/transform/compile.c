@@ -224,7 +224,7 @@ static int ranked_column(comp *c, const dp_design *design, int *out)
     return dp_error_set(c->err, DP_ECLARIFY, "the ranked '%s' is not a column of the result", t->phrase ? t->phrase : "?");
 }
 
-/* The conditions on metric values ("clicks > 1000"), as a WHERE on
+/* The conditions on metric values ("shipments > 1000"), as a WHERE on
  * dp_report's columns; nothing without conditions. */
 static void emit_where(comp *c, dp_buf *b, const dp_design *design, const char *indent)
 {
