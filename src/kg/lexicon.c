@@ -34,7 +34,7 @@ struct dp_lexicon {
     dp_lex_entry *entries;
     size_t n, cap;
     bucket *table;  /* open addressing on first stem */
-    size_t tcap, tused;  /* tcap: a power of two */
+    size_t tcap;    /* a power of two */
     size_t *multi_metric; /* entries of metric phrases of 2-4 words */
     size_t nmulti;
     /* build time only (malloc'd, freed by dp_lexicon_build): */
@@ -91,10 +91,8 @@ static int index_entries(dp_lexicon *lx)
     lx->tcap = cap;
     for (size_t i = 0; i < lx->n; i++) {
         bucket *b = slot(lx, lx->entries[i].stems[0]);
-        if (!b->stem) {
+        if (!b->stem)
             b->stem = lx->entries[i].stems[0];
-            lx->tused++;
-        }
         b->cap++;
     }
     size_t *all = dp_arena_calloc(lx->a, lx->n ? lx->n : 1, sizeof(size_t));

@@ -346,13 +346,17 @@ static int build_models(dp_lexicon *lx, const dp_kg *kg)
     return 0;
 }
 
-static int add_term_phrases(dp_lexicon *lx, dp_lex_entry p, const dp_term *t)
+/* A glossary term's name, synonyms and abbreviations as phrases for p's
+ * target; abbreviations with source abbrev_source when given. */
+static int add_term_phrases(dp_lexicon *lx, dp_lex_entry p, const dp_term *t, const char *abbrev_source)
 {
     if (dp_lex__add(lx, p, t->name))
         return -1;
     for (size_t k = 0; k < t->nsynonyms; k++)
         if (dp_lex__add(lx, p, t->synonyms[k]))
             return -1;
+    if (abbrev_source)
+        p.source = abbrev_source;
     for (size_t k = 0; k < t->nabbreviations; k++)
         if (dp_lex__add(lx, p, t->abbreviations[k]))
             return -1;
@@ -371,17 +375,8 @@ static int build_terms(dp_lexicon *lx, const dp_kg *kg)
         if (!strcmp(t->maps_kind, "metric")) {
             p.kind = DP_LEX_METRIC;
             p.metric = dp_kg_metric(kg, t->maps_to);
-            if (!p.metric)
-                continue;
-            if (dp_lex__add(lx, p, t->name))
+            if (p.metric && add_term_phrases(lx, p, t, "abbreviation"))
                 return -1;
-            for (size_t k = 0; k < t->nsynonyms; k++)
-                if (dp_lex__add(lx, p, t->synonyms[k]))
-                    return -1;
-            p.source = "abbreviation";
-            for (size_t k = 0; k < t->nabbreviations; k++)
-                if (dp_lex__add(lx, p, t->abbreviations[k]))
-                    return -1;
             continue;
         }
         /* dimension (entity__dim or dim), entity, column (model.column) */
@@ -402,7 +397,7 @@ static int build_terms(dp_lexicon *lx, const dp_kg *kg)
                 p.kind = DP_LEX_ENTITY;
                 p.model = mo;
                 p.entity = e;
-                if (add_term_phrases(lx, p, t))
+                if (add_term_phrases(lx, p, t, NULL))
                     return -1;
             }
             continue;
@@ -428,7 +423,7 @@ static int build_terms(dp_lexicon *lx, const dp_kg *kg)
             p.kind = DP_LEX_DIM;
             p.model = mo;
             p.dim = d;
-            if (add_term_phrases(lx, p, t))
+            if (add_term_phrases(lx, p, t, NULL))
                 return -1;
         }
     }
