@@ -126,6 +126,10 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     p.in = in;
     p.kgq = kgq;
     p.err = err;
+    if (opts) {
+        p.learned = opts->learned;
+        p.nlearned = opts->nlearned;
+    }
     dp_stemmer *st = dp_stemmer_new();
     if (!st)
         return dp_error_set(err, DP_ENOMEM, "cannot create the stemmer");
@@ -149,7 +153,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
      * qualified a value is the metric when the catalog has one by that name */
     for (size_t k = 0; k < p.nquals && !in->nmetrics; k++) {
         dp_lex_match m[32];
-        size_t nm = dp_lexicon_match(kg->lex, p.t, p.n, p.qual_at[k], m, 32);
+        size_t nm = dp_int__match(&p, p.qual_at[k], m, 32);
         const dp_lex_match *mm = dp_int__first_of(m, nm, DP_LEX_METRIC, p.qual_len[k]);
         if (mm) {
             dp_int__add_metric(&p, mm->e->metric, p.qual_at[k]);

@@ -79,6 +79,10 @@ typedef struct dp_intent {
 
 typedef struct dp_intent_opts {
     const char *as_of; /* YYYY-MM-DD */
+    /* Phrases users taught this catalog (learned synonyms, --choose): lexicon
+     * entries owned by the caller, matched like the catalog's own. */
+    const dp_lex_entry *const *learned;
+    size_t nlearned;
 } dp_intent_opts;
 
 /* Parses request against kg. Returns 0, DP_EINVALID for an empty or oversized

@@ -100,7 +100,7 @@ static int exactly_matched(const parser *p, size_t k)
 {
     for (size_t j = k + 1; j-- > 0 && k - j < 12;) {
         dp_lex_match m[32];
-        size_t nm = dp_lexicon_match(p->kg->lex, p->t, p->n, j, m, 32);
+        size_t nm = dp_int__match(p, j, m, 32);
         for (size_t q = 0; q < nm; q++)
             if (j + m[q].len > k && !m[q].fuzzy)
                 return 1;
@@ -140,7 +140,7 @@ static int metric_is_aggregation(const parser *p, size_t s, size_t e)
         return 0;
     const char *family = dp_agg_word_family(p->t[s].low);
     dp_lex_match m[32];
-    size_t nm = dp_lexicon_match(p->kg->lex, p->t, p->n, r, m, 32);
+    size_t nm = dp_int__match(p, r, m, 32);
     for (size_t q = 0; q < nm; q++) {
         const dp_lex_entry *x = m[q].e;
         if (x->kind != DP_LEX_METRIC || m[q].fuzzy)
@@ -272,7 +272,7 @@ static const dp_metric *compared_metric(const parser *p, size_t cue, size_t e)
     if (j == SIZE_MAX) /* "cost by carrier above 500": the request's only metric */
         return p->in->nmetrics == 1 ? p->in->metrics[0] : NULL;
     dp_lex_match m[32];
-    size_t nm = dp_lexicon_match(p->kg->lex, p->t, p->n, j, m, 32);
+    size_t nm = dp_int__match(p, j, m, 32);
     const dp_lex_match *mm = dp_int__first_of(m, nm, DP_LEX_METRIC, nm ? m[0].len : 0);
     return mm ? mm->e->metric : NULL;
 }
@@ -342,7 +342,7 @@ static int add_key_filter(parser *p, size_t key, size_t num)
 {
     dp_intent *in = p->in;
     dp_lex_match m[32];
-    size_t nm = dp_lexicon_match(p->kg->lex, p->t, p->n, key, m, 32);
+    size_t nm = dp_int__match(p, key, m, 32);
     const dp_entity *e = NULL;
     const dp_model *home = NULL;
     for (size_t q = 0; q < nm && !e; q++)

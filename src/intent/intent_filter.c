@@ -21,7 +21,7 @@ size_t dp_int__qualifier_len(parser *p, size_t j, const dp_lex_entry *val)
     if (j >= p->n || p->t[j].punct)
         return 0;
     dp_lex_match m[32];
-    size_t nm = dp_lexicon_match(p->kg->lex, p->t, p->n, j, m, 32);
+    size_t nm = dp_int__match(p, j, m, 32);
     for (size_t k = 0; k < nm; k++) {
         const dp_lex_entry *e = m[k].e;
         if ((e->kind == DP_LEX_ENTITY || e->kind == DP_LEX_MODEL) && e->model == val->model)

@@ -32,6 +32,8 @@ typedef struct parser {
     size_t qual_at[8], qual_len[8], nquals; /* "shipments" in "late shipments" */
     size_t calc_at[8], calc_len[8], ncalcs; /* "cumulative", "year over year" */
     const char *calc_what[8];               /* "cumulative metric" */
+    const dp_lex_entry *const *learned;     /* phrases users taught this catalog (opts->learned) */
+    size_t nlearned;
 } parser;
 
 /* ------------------------------------------------------------------------ */
@@ -69,6 +71,9 @@ void dp_int__check_comparisons(parser *p);
 int dp_int__is_compared(const parser *p, size_t i);
 
 /* intent_match.c: catalog phrases and choosing among their candidates */
+/* The phrases matching at token i, longest first: the catalog's lexicon and
+ * what users taught this catalog (p->learned). */
+size_t dp_int__match(parser *p, size_t i, dp_lex_match *out, size_t max);
 /* Is there a match of kind and length len among m[0..nm)? */
 int dp_int__has_kind(const dp_lex_match *m, size_t nm, dp_lex_kind kind, size_t len);
 /* The first match of kind and length len, or NULL. */

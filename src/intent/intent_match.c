@@ -21,6 +21,11 @@ const dp_lex_match *dp_int__first_of(const dp_lex_match *m, size_t nm, dp_lex_ki
     return NULL;
 }
 
+size_t dp_int__match(parser *p, size_t i, dp_lex_match *out, size_t max)
+{
+    return dp_lexicon_match(p->kg->lex, p->t, p->n, i, out, max);
+}
+
 static const char *target_name(parser *p, const dp_lex_entry *e)
 {
     switch (e->kind) {
@@ -86,7 +91,7 @@ void dp_int__parse_phrases(parser *p)
         }
         size_t ml;
         dp_lex_match m[32];
-        size_t nm = dp_lexicon_match(p->kg->lex, p->t, p->n, i, m, 32);
+        size_t nm = dp_int__match(p, i, m, 32);
         if (p->kgq)
             (*p->kgq)++;
         /* grammar words win over catalog phrases only when nothing longer matched */

@@ -78,7 +78,7 @@ void dp_int__parse_ranking(parser *p, dp_date as_of)
             return;
         }
         dp_lex_match m[32];
-        size_t nm = dp_lexicon_match(p->kg->lex, p->t, p->n, j, m, 32);
+        size_t nm = dp_int__match(p, j, m, 32);
         if (p->kgq)
             (*p->kgq)++;
         if (nm) {

@@ -73,7 +73,7 @@ void dp_int__compute_kinds(parser *p)
         if (p->used[i] != U_MATCH)
             continue;
         dp_lex_match m[8];
-        size_t nm = dp_lexicon_match(p->kg->lex, p->t, p->n, i, m, 8);
+        size_t nm = dp_int__match(p, i, m, 8);
         if (!nm)
             continue;
         int k = m[0].e->kind;
