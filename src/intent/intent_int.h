@@ -73,7 +73,7 @@ int dp_int__is_compared(const parser *p, size_t i);
 /* intent_match.c: catalog phrases and choosing among their candidates */
 /* The phrases matching at token i, longest first: the catalog's lexicon and
  * what users taught this catalog (p->learned). */
-size_t dp_int__match(parser *p, size_t i, dp_lex_match *out, size_t max);
+size_t dp_int__match(const parser *p, size_t i, dp_lex_match *out, size_t max);
 /* Is there a match of kind and length len among m[0..nm)? */
 int dp_int__has_kind(const dp_lex_match *m, size_t nm, dp_lex_kind kind, size_t len);
 /* The first match of kind and length len, or NULL. */

@@ -21,7 +21,7 @@ const dp_lex_match *dp_int__first_of(const dp_lex_match *m, size_t nm, dp_lex_ki
     return NULL;
 }
 
-size_t dp_int__match(parser *p, size_t i, dp_lex_match *out, size_t max)
+size_t dp_int__match(const parser *p, size_t i, dp_lex_match *out, size_t max)
 {
     return dp_lexicon_match(p->kg->lex, p->t, p->n, i, out, max);
 }
