@@ -193,7 +193,8 @@ typedef int (*stage_fn)(dp_run *r, dp_error *err);
 
 static int st_intent(dp_run *r, dp_error *err)
 {
-    dp_intent_opts io = {r->opts.as_of};
+    dp_intent_opts io = {0};
+    io.as_of = r->opts.as_of;
     int rc = dp_intent_parse(&r->intent, r->kg, r->a, r->request, &io, &r->stages[r->cur].kg_queries, err);
     if (rc == DP_ECLARIFY)
         suggest(r, err);
