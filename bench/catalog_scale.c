@@ -716,7 +716,7 @@ int main(int argc, char **argv)
     }
     size_t nr = make_requests(&g, reqs, nreq), ok = 0, clarify = 0, right = 0, ndisc = 0;
     printf("\n%zu requests (\"<grain> <metric label> by <dimension>\"):\n", nr);
-    dp_intent_opts io = {"2025-06-30"};
+    dp_intent_opts io = {.as_of = "2025-06-30"};
     for (size_t i = 0; i < nr; i++) {
         dp_arena *a = dp_arena_new(64 * 1024);
         dp_intent in;

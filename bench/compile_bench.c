@@ -74,7 +74,7 @@ int main(int argc, char **argv)
         dp_intent in;
         dp_discovery d;
         dp_design dz;
-        dp_intent_opts io = {"2025-07-01"};
+        dp_intent_opts io = {.as_of = "2025-07-01"};
         if (dp_intent_parse(&in, &cat->kg, a, line, &io, NULL, &err) ||
             dp_discover(&d, &cat->kg, &in, a, NULL, NULL, NULL, NULL, &err) ||
             dp_model_design(&dz, &cat->kg, &in, &d, a, &err)) {
