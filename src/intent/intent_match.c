@@ -102,17 +102,8 @@ void dp_int__parse_phrases(parser *p)
             i += ml - 1;
             continue;
         }
-        if (!nm) {
-            if (dp_int__is_filter_marker(t->low) && mode != MODE_GROUP)
-                mode = MODE_FILTER;
-            else if (!strcmp(t->low, "and") || !strcmp(t->low, "or") || dp_is_stopword(t->low))
-                ;
-            else if (!dp_int__is_noise(t->low))
-                mode = mode == MODE_GROUP ? MODE_GROUP : MODE_NONE;
-            continue;
-        }
-        size_t len = m[0].len;
-        /* qualifier right after a value: "express shipments" */
+        /* qualifier right after a value: "express shipments", "the app
+         * channel" (a word of the dimension's name, no phrase of its own) */
         if (last_value && i > 0 && p->used[i - 1] == U_MATCH) {
             size_t q = dp_int__qualifier_len(p, i, last_value);
             if (q) {
@@ -128,6 +119,16 @@ void dp_int__parse_phrases(parser *p)
             }
         }
         last_value = NULL;
+        if (!nm) {
+            if (dp_int__is_filter_marker(t->low) && mode != MODE_GROUP)
+                mode = MODE_FILTER;
+            else if (!strcmp(t->low, "and") || !strcmp(t->low, "or") || dp_is_stopword(t->low))
+                ;
+            else if (!dp_int__is_noise(t->low))
+                mode = mode == MODE_GROUP ? MODE_GROUP : MODE_NONE;
+            continue;
+        }
+        size_t len = m[0].len;
         int metric = dp_int__has_kind(m, nm, DP_LEX_METRIC, len);
         int dim = dp_int__has_kind(m, nm, DP_LEX_DIM, len);
         int ent = dp_int__has_kind(m, nm, DP_LEX_ENTITY, len);
