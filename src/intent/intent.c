@@ -78,12 +78,28 @@ static const struct {
     {"ranking within groups", "ranking within each group or period", "rank over one grouping, or drop the ranking"},
 };
 
+/* Readings dpgen will not choose between: how to say it, what to ask. */
+static const struct {
+    const char *kind, *what, *instead;
+} questions[] = {
+    {"conflicting values", "names two values of one column and no row has both",
+     "join them with 'vs' to compare them, 'or' for either, or say what the words mean"},
+};
+
 static int unsupported_at(const char *kind)
 {
     for (size_t i = 0; i < sizeof(unsupported) / sizeof(*unsupported); i++)
         if (!strcmp(kind, unsupported[i].kind))
             return (int)i;
     return -1;
+}
+
+int dp_intent_question(const char *kind)
+{
+    for (size_t q = 0; q < sizeof(questions) / sizeof(*questions); q++)
+        if (!strcmp(kind, questions[q].kind))
+            return 1;
+    return 0;
 }
 
 const char *dp_intent_unsupported(const char *kind)
@@ -213,8 +229,13 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
         /* what the catalog lacks, then what dpgen cannot do yet */
         char msg[700];
         size_t off = 0;
+        for (size_t i = 0; i < in->nmissing && off < sizeof(msg) - 200; i++)
+            for (size_t q = 0; q < sizeof(questions) / sizeof(*questions); q++)
+                if (!strcmp(in->missing_kind[i], questions[q].kind))
+                    off += (size_t)snprintf(msg + off, sizeof(msg) - off, "%s'%s' %s: %s", off ? "; " : "",
+                                            in->missing[i], questions[q].what, questions[q].instead);
         for (size_t i = 0; i < in->nmissing && off < sizeof(msg) - 100; i++)
-            if (!dp_intent_unsupported(in->missing_kind[i]))
+            if (!dp_intent_unsupported(in->missing_kind[i]) && !dp_intent_question(in->missing_kind[i]))
                 off += (size_t)snprintf(msg + off, sizeof(msg) - off, "%s%s '%s'", off ? "; " : "the catalog has no ",
                                         in->missing_kind[i], in->missing[i]);
         for (size_t i = 0; i < in->nmissing && off < sizeof(msg) - 150; i++) {

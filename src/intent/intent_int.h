@@ -11,7 +11,7 @@
 #include "util/error.h"
 #include <stddef.h>
 
-enum { MODE_NONE, MODE_GROUP, MODE_FILTER };
+enum { MODE_NONE, MODE_GROUP, MODE_FILTER, MODE_VALUE };
 enum { U_FREE = 0, U_PATTERN, U_MATCH, U_NOISE };
 
 typedef struct parser {
@@ -93,8 +93,10 @@ size_t dp_int__qualifier_len(parser *p, size_t j, const dp_lex_entry *val);
  * holding it), negated after "excluding", "other than", "non", "not"...;
  * joined to the previous filter's dimension it extends that list. */
 void dp_int__add_filter_value(parser *p, const dp_lex_match *m, size_t nm, size_t at, size_t len, int joined);
-/* Is token i (skipping back over "the", "in", "for", "on") joined to what
- * comes before by "and", "or", a comma or a slash? */
+/* How token i (skipping back over "the", "in", "for", "on") is joined to
+ * what comes before: "and" or a comma, "or" or a slash, a contrast ("vs",
+ * "versus", "against", "compared to"), or not at all (DP_JOIN_*). */
+enum { DP_JOIN_NONE, DP_JOIN_AND, DP_JOIN_OR, DP_JOIN_CONTRAST };
 int dp_int__prev_is_join(parser *p, size_t i);
 
 /* intent_group.c: groupings */

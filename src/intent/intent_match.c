@@ -4,6 +4,7 @@
 #include "intent/intent_int.h"
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 int dp_int__has_kind(const dp_lex_match *m, size_t nm, dp_lex_kind kind, size_t len)
 {
@@ -21,9 +22,29 @@ const dp_lex_match *dp_int__first_of(const dp_lex_match *m, size_t nm, dp_lex_ki
     return NULL;
 }
 
+/* Words that name a kind of number, not a thing measured: alone they select
+ * a metric only one the catalog names by that very word ("churn rate" must
+ * not become a rating through the stem "rate"). */
+static int generic_word(const char *w)
+{
+    static const char *words[] = {"rate", "rates", "ratio", "ratios", "count", "counts", "total", "totals",
+                                  "amount", "amounts", "number", "numbers", "sum", "sums", "value", "values",
+                                  "average", "averages", "avg", "mean", "percent", "percentage", "share",
+                                  "level", "levels", "score", "scores", "figure", "figures", NULL};
+    for (int k = 0; words[k]; k++)
+        if (!strcmp(w, words[k]))
+            return 1;
+    return 0;
+}
+
 size_t dp_int__match(const parser *p, size_t i, dp_lex_match *out, size_t max)
 {
-    return dp_lexicon_match(p->kg->lex, p->t, p->n, i, out, max);
+    size_t n = dp_lexicon_match(p->kg->lex, p->t, p->n, i, out, max), k = 0;
+    for (size_t j = 0; j < n; j++)
+        if (!(out[j].len == 1 && out[j].e->kind == DP_LEX_METRIC && generic_word(p->t[i].low) &&
+              (out[j].fuzzy || strcasecmp(out[j].e->text, p->t[i].low))))
+            out[k++] = out[j];
+    return k;
 }
 
 static const char *target_name(parser *p, const dp_lex_entry *e)
@@ -138,7 +159,8 @@ void dp_int__parse_phrases(parser *p)
          * otherwise a metric of the same words wins ("hires and leavers") */
         if (val && metric) {
             const dp_lex_match *vm = dp_int__first_of(m, nm, DP_LEX_VALUE, len);
-            if (!(mode == MODE_FILTER || dp_int__qualifier_len(p, i + len, vm->e)))
+            if (!(mode == MODE_FILTER || (mode == MODE_VALUE && dp_int__prev_is_join(p, i)) ||
+                  dp_int__qualifier_len(p, i + len, vm->e)))
                 val = 0;
         }
         /* "region of carrier": the entity or dataset after "of" says
@@ -173,7 +195,7 @@ void dp_int__parse_phrases(parser *p)
             dp_int__note(p, dp_int__span_text(p, i, len), "filter", target_name(p, vm->e), "profile value",
                          vm->e->conf);
             last_value = vm->e;
-            mode = MODE_FILTER;
+            mode = MODE_VALUE; /* a list of values may go on: "search, social and display" */
         } else if (metric) {
             const dp_lex_match *mm = dp_int__first_of(m, nm, DP_LEX_METRIC, len);
             dp_int__add_metric(p, mm->e->metric, i);
