@@ -35,7 +35,7 @@ void dp_int__mark(parser *p, size_t i, size_t len, int how)
 void dp_int__add_metric(parser *p, const dp_metric *m, size_t at)
 {
     dp_intent *in = p->in;
-    if (in->limit > 0 && !in->order_metric && at > p->rank_at)
+    if ((in->limit > 0 || in->ordered) && !in->order_metric && at > p->rank_at)
         in->order_metric = m;
     for (size_t i = 0; i < in->nmetrics; i++)
         if (in->metrics[i] == m)
@@ -163,6 +163,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     dp_int__parse_framing(&p);
     dp_int__parse_time(&p, as_of);
     dp_int__parse_ranking(&p, as_of);
+    dp_int__parse_ordering(&p);
     dp_int__parse_phrases(&p);
     dp_int__parse_reordered(&p);
     /* "lost shipments per week": with no other metric, the noun that
@@ -192,7 +193,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     /* ranking metric: the first metric named after the ranking words ("top 5
      * carriers by cost", "which 3 carriers had the lowest cost"), else
      * the first metric */
-    if (in->limit > 0 && in->nmetrics && !in->order_metric)
+    if ((in->limit > 0 || in->ordered) && in->nmetrics && !in->order_metric)
         in->order_metric = in->metrics[0];
 
     /* a request naming a dataset and no metric asks for the dataset's metrics */
@@ -305,6 +306,9 @@ json_t *dp_intent_to_json(const dp_intent *in)
         json_object_set_new(o, "order", json_pack("{s:s?,s:s,s:I}", "metric",
                                                    in->order_metric ? in->order_metric->name : NULL, "direction",
                                                    in->order_desc ? "desc" : "asc", "limit", (json_int_t)in->limit));
+    else if (in->ordered && in->order_metric)
+        json_object_set_new(o, "order", json_pack("{s:s,s:s,s:n}", "metric", in->order_metric->name, "direction",
+                                                   in->order_desc ? "desc" : "asc", "limit"));
     else
         json_object_set_new(o, "order", json_null());
     json_t *ns = json_array();

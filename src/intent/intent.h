@@ -60,6 +60,7 @@ typedef struct dp_intent {
     const dp_metric *order_metric;
     int order_desc;
     long limit;
+    int ordered;       /* rows ordered by order_metric with no limit ("biggest first") */
     dp_condition conditions[4];
     size_t nconditions;
     int ranked;        /* the ranked thing is groups[ranked_group] ("top 3 carriers") */

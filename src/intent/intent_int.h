@@ -112,6 +112,9 @@ void dp_int__add_group(parser *p, const dp_target *t);
 /* "top 5 X", "bottom 10 X", "which 3 X had the lowest M": limit, direction,
  * the ranked grouping. */
 void dp_int__parse_ranking(parser *p, dp_date as_of);
+/* Ordering without a limit ("biggest first", "sorted by cost", "in
+ * descending order"): in->ordered and the direction. */
+void dp_int__parse_ordering(parser *p);
 
 /* intent_time.c: time range and grain */
 /* The first time range (against as_of) and the finest grain named. */

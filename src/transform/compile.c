@@ -476,12 +476,13 @@ int dp_compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_
         emit_kept(c, &b, design);
     if (ranked >= 0) {
         emit_ranked(c, &b, design, ranked);
-    } else if (in->limit > 0 && in->order_metric) {
+    } else if ((in->limit > 0 || in->ordered) && in->order_metric) {
         const char *oname = order_column(design, in);
         dp_buf_printf(&b, "ORDER BY %s %s NULLS LAST", dp_comp__qi(c, oname), in->order_desc ? "DESC" : "ASC");
         for (size_t k = 0; k < nkeys; k++)
             dp_buf_printf(&b, ", %zu", k + 1);
-        dp_buf_printf(&b, "\nLIMIT %ld", in->limit);
+        if (in->limit > 0)
+            dp_buf_printf(&b, "\nLIMIT %ld", in->limit);
     } else if (nkeys) {
         dp_buf_puts(&b, "ORDER BY ");
         for (size_t k = 0; k < nkeys; k++)
