@@ -32,6 +32,7 @@ typedef struct dp_grain_col {
     const dp_model *dim_model;
     const char *entity;          /* DP_COL_ENTITY */
     const char *description;
+    int attribute; /* an attribute of an entity in the grain: it does not change the grain */
 } dp_grain_col;
 
 typedef struct dp_plan_filter {

@@ -166,6 +166,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     dp_int__parse_ordering(&p);
     dp_int__parse_phrases(&p);
     dp_int__parse_reordered(&p);
+    dp_int__mark_attributes(&p);
     /* "lost shipments per week": with no other metric, the noun that
      * qualified a value is the metric when the catalog has one by that name */
     for (size_t k = 0; k < p.nquals && !in->nmetrics; k++) {
@@ -187,7 +188,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
      * the carriers within each region or month; over more than one grouping
      * (a time grain counts) without a ranked thing, what to rank within
      * what is unknown */
-    if (in->limit > 0 && in->ngroups + (in->grain != DP_GRAIN_NONE) > 1 && !in->ranked)
+    if (in->limit > 0 && dp_int__grouping_keys(in) > 1 && !in->ranked)
         dp_int__add_missing(&p, dp_int__span_text(&p, p.rank_from, p.rank_to - p.rank_from), "ranking within groups");
 
     /* ranking metric: the first metric named after the ranking words ("top 5
@@ -272,6 +273,8 @@ json_t *dp_intent_to_json(const dp_intent *in)
             json_object_set_new(g, "dimension_candidates", c);
             if (t->qualifier)
                 json_object_set_new(g, "entity", json_string(t->qualifier));
+            if (t->attribute_of)
+                json_object_set_new(g, "attribute_of", json_string(t->attribute_of));
         }
         json_array_append_new(gs, g);
     }

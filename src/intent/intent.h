@@ -21,6 +21,8 @@ typedef struct dp_target {
     size_t ndims;
     const char *qualifier;         /* entity the request named with it ("customer country") */
     const char *phrase;
+    const char *attribute_of;      /* entity grouped beside it whose home dataset holds it: an
+                                      attribute of that entity, same grain ("carriers with their region") */
 } dp_target;
 
 typedef struct dp_filter {

@@ -103,6 +103,13 @@ int dp_int__prev_is_join(parser *p, size_t i);
 /* Grouping marker at token i ("by", "per", "for each", "broken down by"...);
  * *len is its length in tokens. */
 int dp_int__is_group_marker(const parser *p, size_t i, size_t *len);
+/* Dimensions of the home dataset of an entity grouped beside them ("top 5
+ * carriers, with carrier name and region") are attributes of that entity:
+ * narrowed to that dataset, same grain, no grouping of their own. */
+void dp_int__mark_attributes(parser *p);
+/* The keys of the report's grain: the time grain and every grouping that is
+ * no attribute. */
+size_t dp_int__grouping_keys(const dp_intent *in);
 /* Target from all same-length matches of one kind at a position. */
 void dp_int__target_from(dp_target *t, const dp_lex_match *m, size_t nm, dp_lex_kind kind, size_t len);
 /* Adds grouping t unless the same target is grouped already. */

@@ -176,7 +176,7 @@ int dp_model_design(dp_design *dz, const dp_kg *kg, const dp_intent *in, const d
         off += (size_t)snprintf(grain + off, sizeof(grain) - off, "one row per %s", dp_grain_name(in->grain));
     nk = 0;
     for (size_t i = 0; i < d->ncols; i++) {
-        if (d->cols[i].kind == DP_COL_TIME || off > 400)
+        if (d->cols[i].kind == DP_COL_TIME || d->cols[i].attribute || off > 400)
             continue;
         const char *cn = d->cols[i].kind == DP_COL_ENTITY ? d->cols[i].entity : d->cols[i].name;
         off += (size_t)snprintf(grain + off, sizeof(grain) - off, "%s%s", off == 0 ? "one row per " : nk ? " and " : ", by ", cn);
@@ -190,7 +190,7 @@ int dp_model_design(dp_design *dz, const dp_kg *kg, const dp_intent *in, const d
         dp_target_col *c = &dz->cols[dz->ncols++];
         c->name = g->name;
         c->grain = g;
-        c->is_key = 1;
+        c->is_key = !g->attribute; /* an attribute follows from its entity's key */
         c->not_null = g->kind == DP_COL_TIME || g->kind == DP_COL_ENTITY;
         c->description = g->description;
         if (g->kind == DP_COL_TIME) {

@@ -194,6 +194,13 @@ static const char *order_column(const dp_design *design, const dp_intent *in)
     return in->order_metric->name;
 }
 
+/* An attribute of an entity in the grain ("campaign name" beside
+ * "campaigns") is no key of its own: rankings do not partition by it. */
+static int is_attribute(const dp_target_col *col)
+{
+    return col->grain && col->grain->attribute;
+}
+
 /* With a limit, a ranked thing and other keys beside it, the key column of
  * the ranked thing (*out); else -1. */
 static int ranked_column(comp *c, const dp_design *design, int *out)
@@ -202,7 +209,7 @@ static int ranked_column(comp *c, const dp_design *design, int *out)
     size_t nkeys = 0;
     *out = -1;
     for (size_t k = 0; k < design->ncols; k++)
-        nkeys += design->cols[k].role != DP_ROLE_METRIC;
+        nkeys += design->cols[k].role != DP_ROLE_METRIC && !is_attribute(&design->cols[k]);
     if (in->limit <= 0 || !in->order_metric || !in->ranked || nkeys < 2)
         return 0;
     const dp_target *t = &in->groups[in->ranked_group];
@@ -265,7 +272,7 @@ static void emit_ranked(comp *c, dp_buf *b, const dp_design *design, int ranked)
     dp_buf_puts(b, "FROM (\n    SELECT dp_report.*, row_number() OVER (PARTITION BY ");
     size_t n = 0;
     for (size_t k = 0; k < design->ncols; k++)
-        if (design->cols[k].role != DP_ROLE_METRIC && (int)k != ranked)
+        if (design->cols[k].role != DP_ROLE_METRIC && (int)k != ranked && !is_attribute(&design->cols[k]))
             dp_buf_printf(b, "%s%s", n++ ? ", " : "", dp_comp__qi(c, design->cols[k].name));
     dp_buf_printf(b, " ORDER BY %s %s NULLS LAST, %s) AS dp_rank\n    FROM dp_report\n",
                   dp_comp__qi(c, order_column(design, in)), in->order_desc ? "DESC" : "ASC", rk);
@@ -273,7 +280,7 @@ static void emit_ranked(comp *c, dp_buf *b, const dp_design *design, int ranked)
     dp_buf_puts(b, ") AS dp_ranked\n");
     dp_buf_printf(b, "WHERE dp_rank <= %ld\nORDER BY ", in->limit);
     for (size_t k = 0; k < design->ncols; k++)
-        if (design->cols[k].role != DP_ROLE_METRIC && (int)k != ranked)
+        if (design->cols[k].role != DP_ROLE_METRIC && (int)k != ranked && !is_attribute(&design->cols[k]))
             dp_buf_printf(b, "dp_ranked.%s, ", dp_comp__qi(c, design->cols[k].name));
     dp_buf_puts(b, "dp_rank");
 }
