@@ -14,6 +14,12 @@ int dp_int__is_filter_marker(const char *w)
     return 0;
 }
 
+int dp_int__ends_grouping(const char *w)
+{
+    /* "of" says whose ("region of carrier"), "to" and "with" may go on a list */
+    return dp_int__is_filter_marker(w) && strcmp(w, "of") && strcmp(w, "to") && strcmp(w, "with");
+}
+
 /* Does the token at j name the value's dimension, its model or one of the
  * model's entities ("express shipments", "app channel", "urgent requests")? */
 size_t dp_int__qualifier_len(parser *p, size_t j, const dp_lex_entry *val)

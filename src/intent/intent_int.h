@@ -87,6 +87,9 @@ void dp_int__parse_reordered(parser *p);
 /* intent_filter.c: filters from values */
 /* Filtering marker ("for", "in", "only", "excluding"...)? */
 int dp_int__is_filter_marker(const char *w);
+/* A filtering marker that ends a list of groupings ("by category for
+ * urgent tickets")? */
+int dp_int__ends_grouping(const char *w);
 /* Tokens at j naming value val's dimension, model or entity, else 0. */
 size_t dp_int__qualifier_len(parser *p, size_t j, const dp_lex_entry *val);
 /* A filter on the value matched at token at, len tokens (every dimension

@@ -141,7 +141,7 @@ void dp_int__parse_phrases(parser *p)
         }
         last_value = NULL;
         if (!nm) {
-            if (dp_int__is_filter_marker(t->low) && mode != MODE_GROUP)
+            if (dp_int__is_filter_marker(t->low) && (mode != MODE_GROUP || dp_int__ends_grouping(t->low)))
                 mode = MODE_FILTER;
             else if (!strcmp(t->low, "and") || !strcmp(t->low, "or") || dp_is_stopword(t->low))
                 ;
@@ -155,6 +155,18 @@ void dp_int__parse_phrases(parser *p)
         int ent = dp_int__has_kind(m, nm, DP_LEX_ENTITY, len);
         int val = dp_int__has_kind(m, nm, DP_LEX_VALUE, len);
         int model = dp_int__has_kind(m, nm, DP_LEX_MODEL, len);
+        /* "for urgent tickets": after a filter word, a metric phrase that is
+         * a value and its qualifier ("urgent" + "tickets") is the user's
+         * filter, not a metric that carries the same filter */
+        if (metric && !val && mode == MODE_FILTER)
+            for (size_t q = 0; q < nm; q++)
+                if (m[q].e->kind == DP_LEX_VALUE && m[q].len < len &&
+                    dp_int__qualifier_len(p, i + m[q].len, m[q].e) == len - m[q].len) {
+                    len = m[q].len;
+                    metric = dim = ent = model = 0;
+                    val = 1;
+                    break;
+                }
         /* a value is a filter after a filter word or before its qualifier;
          * otherwise a metric of the same words wins ("hires and leavers") */
         if (val && metric) {

@@ -107,7 +107,7 @@ void dp_int__classify_unplaced(parser *p)
                 mode = MODE_NONE;
             continue;
         }
-        if (dp_int__is_filter_marker(t->low) && mode != MODE_GROUP) {
+        if (dp_int__is_filter_marker(t->low) && (mode != MODE_GROUP || dp_int__ends_grouping(t->low))) {
             mode = MODE_FILTER;
             continue;
         }
