@@ -161,6 +161,50 @@ static int metric_is_aggregation(const parser *p, size_t s, size_t e)
     return 0;
 }
 
+/* The grain a period-over-period phrase names ("month over month", "yoy",
+ * "week on week"), or DP_GRAIN_NONE ("growth"). */
+static dp_grain pop_grain(const parser *p, size_t s, size_t e)
+{
+    static const struct {
+        const char *w;
+        dp_grain g;
+    } abbrev[] = {{"yoy", DP_GRAIN_YEAR}, {"mom", DP_GRAIN_MONTH}, {"wow", DP_GRAIN_WEEK}, {"qoq", DP_GRAIN_QUARTER}};
+    for (size_t k = s; k < e; k++) {
+        dp_grain g = dp_grain_word(p->t[k].low, NULL);
+        if (g != DP_GRAIN_NONE)
+            return g;
+        for (size_t a = 0; a < sizeof(abbrev) / sizeof(*abbrev); a++)
+            if (!strcmp(p->t[k].low, abbrev[a].w))
+                return abbrev[a].g;
+    }
+    return DP_GRAIN_NONE;
+}
+
+/* A metric of the request that is the period-over-period calculation asked
+ * at grain g: a derived metric with an input offset by one g ("revenue
+ * growth month over month" for a catalog metric over revenue and revenue
+ * offset by 1 month); NULL when none. */
+static const dp_metric *pop_metric(const parser *p, dp_grain g)
+{
+    for (size_t i = 0; i < p->in->nmetrics; i++) {
+        const dp_metric *m = p->in->metrics[i];
+        for (size_t k = 0; m->type == DP_METRIC_DERIVED && k < m->ninputs; k++) {
+            const char *w = m->inputs[k].offset_window;
+            char unit[32];
+            int n = 0;
+            if (!w || sscanf(w, "%d %31s", &n, unit) != 2)
+                continue;
+            dp_grain ug = dp_grain_word(unit, NULL);
+            if (ug == DP_GRAIN_NONE && dp_grain_parse(unit, &ug))
+                continue;
+            if (g == DP_GRAIN_NONE || (n == 1 && ug == g) || (g == DP_GRAIN_WEEK && ug == DP_GRAIN_DAY && n == 7) ||
+                (g == DP_GRAIN_YEAR && ug == DP_GRAIN_MONTH && n == 12))
+                return m;
+        }
+    }
+    return NULL;
+}
+
 void dp_int__check_calculations(parser *p)
 {
     for (size_t c = 0; c < p->ncalcs; c++) {
@@ -173,6 +217,13 @@ void dp_int__check_calculations(parser *p)
             claimed = p->used[k] == U_MATCH && exactly_matched(p, k);
         if (claimed)
             continue;
+        const dp_metric *pm = strstr(p->calc_what[c], "period-over-period") ? pop_metric(p, pop_grain(p, s, e)) : NULL;
+        if (pm) {
+            dp_int__note(p, dp_int__span_text(p, s, e - s), "calculation", pm->name, "metric definition (offset window)",
+                         1.0);
+            dp_int__mark(p, s, e - s, U_PATTERN);
+            continue;
+        }
         if (metric_is_aggregation(p, s, e)) {
             dp_int__note(p, dp_int__span_text(p, s, e - s), "aggregation", "the metric's own", "metric definition", 1.0);
             dp_int__mark(p, s, e - s, U_PATTERN);
