@@ -180,6 +180,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
         }
     }
     dp_int__compute_kinds(&p);
+    dp_int__check_percent(&p);
     dp_int__check_calculations(&p);
     dp_int__check_comparisons(&p);
     dp_int__classify_unplaced(&p);

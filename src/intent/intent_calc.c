@@ -5,6 +5,7 @@
  * question, so each becomes a refusal. */
 #include "intent/intent_int.h"
 #include "util/embedded.h"
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -474,5 +475,82 @@ void dp_int__check_comparisons(parser *p)
         if (!phrase || !add_condition(p, cue, i, e, phrase))
             dp_int__add_missing(p, phrase ? phrase : "", "amount comparison");
         dp_int__mark(p, cue, e - cue, U_PATTERN);
+    }
+}
+
+/* Does the metric's name or label say it is a share ("Refund share",
+ * "pct_returned", "Return percentage") and hold every stem of words? */
+static int share_metric_of(const dp_metric *m, const char *const *stems, size_t n)
+{
+    static const char *marks[] = {"share", "percent", "pct", "proportion", "%", NULL};
+    char text[256];
+    snprintf(text, sizeof(text), "%s %s", m->name, m->label ? m->label : "");
+    for (char *q = text; *q; q++)
+        *q = (char)tolower((unsigned char)*q);
+    int marked = 0;
+    for (int k = 0; marks[k] && !marked; k++)
+        marked = strstr(text, marks[k]) != NULL;
+    for (size_t k = 0; k < n && marked; k++)
+        marked = strstr(text, stems[k]) != NULL;
+    return marked;
+}
+
+void dp_int__check_percent(parser *p)
+{
+    static const char *words[] = {"percent", "percentage", "pct", "share", "proportion", NULL};
+    const char *req = p->in->request;
+    for (size_t i = 0; i <= p->n; i++) {
+        /* a percent marker: a percent word no phrase took, or a '%' sign
+         * right after token i - 1 that is no number ("5%" is a value) */
+        size_t at = SIZE_MAX, len = 0;
+        if (i < p->n && !p->used[i])
+            for (int k = 0; words[k] && at == SIZE_MAX; k++)
+                if (!strcmp(p->t[i].low, words[k]))
+                    at = i, len = 1;
+        if (at == SIZE_MAX && i > 0 && !p->t[i - 1].is_num) {
+            int b = p->t[i - 1].end, e = i < p->n ? p->t[i].start : (int)strlen(req);
+            for (int q = b; q < e && at == SIZE_MAX; q++)
+                if (req[q] == '%')
+                    at = i;
+        }
+        if (at == SIZE_MAX)
+            continue;
+        /* the metric it qualifies: right before it ("refunds %", "refund
+         * share"), else after "of" ("share of refunds" is a calculation,
+         * found by dp_int__check_calculations) */
+        size_t e = at, s = at;
+        while (s > 0 && p->kind[s - 1] == DP_LEX_METRIC)
+            s--;
+        const char *stems[12];
+        size_t ns = 0;
+        for (size_t k = s; k < e && ns < 12; k++)
+            if (!dp_is_stopword(p->t[k].low))
+                stems[ns++] = p->t[k].stem;
+        const dp_metric *found = NULL;
+        int nfound = 0;
+        for (size_t k = 0; ns && k < p->kg->nmetrics; k++)
+            if (share_metric_of(&p->kg->metrics[k], stems, ns)) {
+                found = &p->kg->metrics[k];
+                nfound++;
+            }
+        const char *phrase = s < e ? dp_arena_printf(p->a, "%s %s", dp_int__span_text(p, s, e - s), len ? p->t[at].raw : "%")
+                                   : (len ? p->t[at].raw : "%");
+        if (nfound == 1) {
+            /* the share metric replaces the amount the words named */
+            dp_intent *in = p->in;
+            dp_lex_match m[32];
+            size_t nm = dp_int__match(p, s, m, 32);
+            const dp_lex_match *mm = dp_int__first_of(m, nm, DP_LEX_METRIC, nm ? m[0].len : 0);
+            for (size_t k = 0; mm && k < in->nmetrics; k++)
+                if (in->metrics[k] == mm->e->metric)
+                    in->metrics[k] = found;
+            if (!mm)
+                dp_int__add_metric(p, found, s);
+            dp_int__note(p, phrase, "metric", found->name, "share metric of the catalog", 0.9);
+        } else {
+            dp_int__add_missing(p, phrase, nfound ? "single share metric" : "share-of-total metric");
+        }
+        if (len)
+            dp_int__mark(p, at, len, U_PATTERN);
     }
 }

@@ -66,6 +66,10 @@ void dp_int__check_calculations(parser *p);
  * What cannot be placed so is refused ("amount comparison", "key filter")
  * rather than answered without it. */
 void dp_int__check_comparisons(parser *p);
+/* "refunds %", "refund share", "return percentage": the catalog's share
+ * metric of those words replaces the amount; with none (or several) the
+ * request is asked about, never answered with the amount. */
+void dp_int__check_percent(parser *p);
 /* Is token i a number after a comparison ("above 2000", ">= 2000"), so no
  * year? */
 int dp_int__is_compared(const parser *p, size_t i);
