@@ -167,6 +167,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     dp_int__parse_phrases(&p);
     dp_int__parse_reordered(&p);
     dp_int__mark_attributes(&p);
+    dp_int__attach_dates(&p);
     /* "lost shipments per week": with no other metric, the noun that
      * qualified a value is the metric when the catalog has one by that name */
     for (size_t k = 0; k < p.nquals && !in->nmetrics; k++) {
@@ -292,11 +293,18 @@ json_t *dp_intent_to_json(const dp_intent *in)
         json_t *vals = json_array(), *c = json_array();
         for (size_t k = 0; k < f->nvalues; k++)
             json_array_append_new(vals, json_string(f->values[k]));
+        if (f->range_start) {
+            json_array_append_new(vals, json_string(f->range_start));
+            json_array_append_new(vals, json_string(f->range_end));
+        }
         for (size_t k = 0; k < f->target.ndims; k++)
             json_array_append_new(c, json_sprintf("%s.%s", f->target.dim_models[k]->name, f->target.dims[k]->name));
         json_array_append_new(fs, json_pack("{s:s,s:o,s:s,s:o}", "phrase", f->phrase ? f->phrase : "",
                                             "dimension_candidates", c, "operator",
-                                            f->negate ? (f->nvalues > 1 ? "not in" : "!=") : f->nvalues > 1 ? "in" : "=",
+                                            f->range_start ? "range"
+                                            : f->negate    ? (f->nvalues > 1 ? "not in" : "!=")
+                                            : f->nvalues > 1 ? "in"
+                                                             : "=",
                                             "values", vals));
     }
     json_object_set_new(o, "filters", fs);

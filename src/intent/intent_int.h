@@ -32,6 +32,7 @@ typedef struct parser {
     size_t qual_at[8], qual_len[8], nquals; /* "shipments" in "late shipments" */
     size_t calc_at[8], calc_len[8], ncalcs; /* "cumulative", "year over year" */
     const char *calc_what[8];               /* "cumulative metric" */
+    size_t range_at, range_len;             /* the time range's tokens */
     const dp_lex_entry *const *learned;     /* phrases users taught this catalog (opts->learned) */
     size_t nlearned;
 } parser;
@@ -133,6 +134,12 @@ void dp_int__parse_ordering(parser *p);
 /* intent_time.c: time range and grain */
 /* The first time range (against as_of) and the finest grain named. */
 void dp_int__parse_time(parser *p, dp_date as_of);
+
+/* intent_dates.c: whose date a range is */
+/* "carriers that started in 2025", "employees hired last year": a range
+ * after an entity and a verb filters that entity's own time dimension the
+ * verb names, not the metrics' event dates. */
+void dp_int__attach_dates(parser *p);
 
 /* intent_unplaced.c: framing, filler and the words left unplaced */
 /* Report framing and filler word? */

@@ -25,6 +25,8 @@ void dp_int__parse_time(parser *p, dp_date as_of)
             p->in->range_start = dp_arena_strdup(p->a, a);
             p->in->range_end = dp_arena_strdup(p->a, b);
             p->in->range_text = dp_int__span_text(p, i, k);
+            p->range_at = i;
+            p->range_len = k;
             dp_int__note(p, p->in->range_text, "time_range", dp_arena_printf(p->a, "[%s, %s)", a, b), "calendar", 1.0);
             dp_int__mark(p, i, k, U_PATTERN);
             i += k - 1;

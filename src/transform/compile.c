@@ -158,7 +158,9 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
     for (size_t k = 0; k < c->d->nfilters; k++) {
         const dp_plan_filter *f = &c->d->filters[k];
         const char *x = dp_comp__qualify(c, f->dim->expr, dp_comp__qi(c, f->model->name), f->model, NULL);
-        if (f->nvalues == 1 && !f->negate) {
+        if (f->range_start) {
+            dp_buf_printf(b, "%s%s >= DATE '%s' AND %s < DATE '%s'\n", sep, x, f->range_start, x, f->range_end);
+        } else if (f->nvalues == 1 && !f->negate) {
             dp_buf_printf(b, "%s%s = %s\n", sep, x, literal(c, f->values[0]));
         } else if (f->nvalues == 1) {
             /* "excluding x": everything else, rows without a value too */
