@@ -29,7 +29,7 @@ typedef struct dp_filter {
     dp_target target;
     const char *values[8];
     size_t nvalues;
-    const char *range_start, *range_end; /* a range on a time dimension ("campaigns that
+    const char *range_start, *range_end; /* a range on a time dimension ("carriers that
                                             started in 2025"), half-open; values unused */
     int negate; /* "excluding", "other than", "non-", "not": every row whose value is not
                    one of values, NULL included (so "x" and "excluding x" add up to all) */

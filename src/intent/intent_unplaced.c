@@ -159,7 +159,7 @@ void dp_int__classify_unplaced(parser *p)
             dp_int__add_missing(p, phrase, "metric");
         else
             /* a complete reading places every content word: one left
-             * over may change the question ("for campaign X-12",
+             * over may change the question ("for carrier X-12",
              * "churn rate"), so it is asked about, never dropped */
             dp_int__add_missing(p, phrase, "term");
         i = j - 1;

@@ -196,8 +196,8 @@ static const char *order_column(const dp_design *design, const dp_intent *in)
     return in->order_metric->name;
 }
 
-/* An attribute of an entity in the grain ("campaign name" beside
- * "campaigns") is no key of its own: rankings do not partition by it. */
+/* An attribute of an entity in the grain ("carrier name" beside
+ * "carriers") is no key of its own: rankings do not partition by it. */
 static int is_attribute(const dp_target_col *col)
 {
     return col->grain && col->grain->attribute;
