@@ -182,9 +182,9 @@ static dp_grain pop_grain(const parser *p, size_t s, size_t e)
 }
 
 /* A metric of the request that is the period-over-period calculation asked
- * at grain g: a derived metric with an input offset by one g ("revenue
- * growth month over month" for a catalog metric over revenue and revenue
- * offset by 1 month); NULL when none. */
+ * at grain g: a derived metric with an input offset by one g ("cost
+ * growth month over month" for a catalog metric over cost and cost offset
+ * by 1 month); NULL when none. */
 static const dp_metric *pop_metric(const parser *p, dp_grain g)
 {
     for (size_t i = 0; i < p->in->nmetrics; i++) {
