@@ -9,6 +9,13 @@ S=$DP_SOURCE_DIR
 for d in hr logistics compiler fitness; do
   "$DPGEN" demo --sql "$S/tests/data/$d/data.sql" --out "$WORK/$d.duckdb" >/dev/null 2>&1 || { bad "build $d"; finish; exit 1; }
 done
+# the runner itself: a right gold passes, each wrong expectation fails
+TRAPS_ONLY= python3 "$S/tests/traps/run.py" "$DPGEN" "$S/tests/traps/selftest" "$WORK" \
+  "hr=$WORK/hr.duckdb,$S/tests/data/hr/semantic_models.yml,$S/tests/data/hr/glossary.yml" >"$WORK/self.out" 2>&1
+verdicts=$(grep -oE '^(ok|FAIL) +self-[a-z-]+' "$WORK/self.out" | tr -s ' ' | tr '\n' ' ')
+if [ "$verdicts" != "ok self-pass FAIL self-wrong-gold FAIL self-wrong-rows FAIL self-wrong-order FAIL self-wrong-exit FAIL self-wrong-metric " ]; then
+  cat "$WORK/self.out"; bad "trap runner self-test: $verdicts"; finish; exit 1
+fi
 python3 "$S/tests/traps/run.py" "$DPGEN" "$S/tests/traps" "$WORK" \
   "demo=$WORK/demo.duckdb,$S/catalog/demo/semantic_models.yml,$S/catalog/demo/glossary.yml" \
   "hr=$WORK/hr.duckdb,$S/tests/data/hr/semantic_models.yml,$S/tests/data/hr/glossary.yml" \
