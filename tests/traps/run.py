@@ -204,6 +204,8 @@ def main():
         if kind == "clarify":
             if run.returncode != 3:
                 why = f"exit {run.returncode}, want 3 (a clarification)"
+            elif '"transformation"' in run.stdout:
+                why = "exit 3 but a spec with SQL on stdout"
             else:
                 why = words_ok(words, run.stderr + run.stdout)
                 if why:
