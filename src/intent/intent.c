@@ -168,6 +168,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     dp_int__parse_reordered(&p);
     dp_int__mark_attributes(&p);
     dp_int__attach_dates(&p);
+    dp_int__settle_ranges(&p);
     /* "lost shipments per week": with no other metric, the noun that
      * qualified a value is the metric when the catalog has one by that name */
     for (size_t k = 0; k < p.nquals && !in->nmetrics; k++) {

@@ -14,6 +14,14 @@
 enum { MODE_NONE, MODE_GROUP, MODE_FILTER, MODE_VALUE };
 enum { U_FREE = 0, U_PATTERN, U_MATCH, U_NOISE };
 
+/* A time range of the request: the report's, or an entity's own date
+ * ("carriers that started in 2025") when owned. */
+typedef struct dp_range {
+    const char *start, *end, *text;
+    size_t at, len; /* tokens */
+    int owned;
+} dp_range;
+
 typedef struct parser {
     const dp_kg *kg;
     dp_arena *a;
@@ -32,7 +40,8 @@ typedef struct parser {
     size_t qual_at[8], qual_len[8], nquals; /* "shipments" in "late shipments" */
     size_t calc_at[8], calc_len[8], ncalcs; /* "cumulative", "year over year" */
     const char *calc_what[8];               /* "cumulative metric" */
-    size_t range_at, range_len;             /* the time range's tokens */
+    dp_range ranges[4];                     /* every time range named, in order */
+    size_t nranges;
     const dp_lex_entry *const *learned;     /* phrases users taught this catalog (opts->learned) */
     size_t nlearned;
 } parser;
@@ -132,8 +141,14 @@ void dp_int__parse_ranking(parser *p, dp_date as_of);
 void dp_int__parse_ordering(parser *p);
 
 /* intent_time.c: time range and grain */
-/* The first time range (against as_of) and the finest grain named. */
+/* The time ranges (against as_of, kept in p->ranges; the first is the
+ * report's until dp_int__settle_ranges) and the finest grain named. */
 void dp_int__parse_time(parser *p, dp_date as_of);
+/* Grains: "weekly", "per month", "each quarter", "week by week". */
+void dp_int__grains(parser *p);
+/* After dp_int__attach_dates: the one range no entity owns is the
+ * report's; a second is a comparison of periods (refused). */
+void dp_int__settle_ranges(parser *p);
 
 /* intent_dates.c: whose date a range is */
 /* "carriers that started in 2025", "employees hired last year": a range
