@@ -5,6 +5,7 @@
 #include "orchestrator/run.h"
 #include "doc/emit.h"
 #include "kg/vindex.h"
+#include "orchestrator/learn.h"
 #include "packaging/render.h"
 #include "packaging/validate.h"
 #include "util/buf.h"
@@ -19,6 +20,7 @@
 struct dp_result {
     dp_run *run;
     char *json, *yaml, *md, *intent, *trace;
+    char *clarification; /* after DP_ECLARIFY */
 };
 
 static void vlog(dp_run *r, int warning, const char *fmt, va_list ap)
@@ -77,6 +79,7 @@ static void run_free(dp_run *r)
     json_decref(r->sql_assertions);
     json_decref(r->sla);
     json_decref(r->spec);
+    json_decref(r->clarify_candidates);
     if (r->con)
         duckdb_disconnect(&r->con);
     dp_arena_free(r->a);
@@ -93,6 +96,7 @@ void dp_result_free(dp_result *res)
     free(res->md);
     free(res->intent);
     free(res->trace);
+    free(res->clarification);
     free(res);
 }
 
@@ -159,16 +163,23 @@ static void suggest(dp_run *r, dp_error *err)
         size_t n = dp_vindex_search(r->kg, r->intent.missing[i], hits, 3,
                                     metric ? 1 << DP_DOC_METRIC : 1 << DP_DOC_DIMENSION);
         json_t *sug = json_array();
+        json_t *cands = json_array(); /* the same, for the clarification */
         for (size_t k = 0; k < n; k++) {
             if (hits[k].score < SUGGEST_MIN_SCORE)
                 continue;
             json_array_append_new(sug, json_pack("{s:s,s:f}", "name", hits[k].name, "score", hits[k].score));
+            if (r->clarify_candidates)
+                json_array_append_new(cands, dp_orch__candidate(hits[k].kind == DP_DOC_METRIC ? "metric" : "dimension",
+                                                                hits[k].name, hits[k].label, hits[k].score));
             off += (size_t)snprintf(add + off, sizeof(add) - off, "%s%s", off ? ", " : "", hits[k].name);
         }
         char *list = json_array_size(sug) ? json_dumps(sug, JSON_COMPACT) : NULL;
         dp_run_decision(r, "closest catalog entries to '%s': %s", r->intent.missing[i], list ? list : "none");
         free(list);
         json_decref(sug);
+        if (r->clarify_candidates && json_array_size(cands))
+            json_object_set(r->clarify_candidates, r->intent.missing[i], cands);
+        json_decref(cands);
     }
     size_t l = strlen(err->message), lookups = 0;
     for (size_t i = 0; i < r->intent.nmissing; i++)
@@ -191,11 +202,84 @@ static void suggest(dp_run *r, dp_error *err)
 
 typedef int (*stage_fn)(dp_run *r, dp_error *err);
 
+/* The phrases users taught this catalog, then this run's --choose answers
+ * (which replace a learned phrase of the same words), as lexicon entries
+ * for the intent stage; answers are recorded as learned when the run
+ * records. A learned target the catalog no longer has is skipped with a
+ * warning; a --choose name it does not have fails the run. */
+static int learned_entries(dp_run *r, dp_intent_opts *io, dp_error *err)
+{
+    size_t nrows = 0, n = 0;
+    json_t *rows = r->cat->state ? dp_state_learned(r->cat->state) : NULL;
+    nrows = json_array_size(rows);
+    size_t cap = nrows + r->opts.nchoose;
+    if (cap > DP_LEARN_MAX)
+        cap = DP_LEARN_MAX;
+    const dp_lex_entry **out = cap ? dp_arena_calloc(r->a, cap, sizeof(*out)) : NULL;
+    const char **keys = cap ? dp_arena_calloc(r->a, cap, sizeof(*keys)) : NULL;
+    dp_stemmer *st = cap ? dp_stemmer_new() : NULL;
+    int rc = 0;
+    if (cap && (!out || !keys || !st)) {
+        rc = dp_error_set(err, DP_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < cap; i++) {
+        const char *phrase, *name, *key;
+        int chosen = i >= nrows;
+        if (!chosen) {
+            json_t *row = json_array_get(rows, i);
+            phrase = json_string_value(json_object_get(row, "text"));
+            name = json_string_value(json_object_get(row, "target"));
+            key = dp_arena_strdup(r->a, json_string_value(json_object_get(row, "phrase")));
+        } else if ((rc = dp_learn__split(&phrase, &name, r->a, r->opts.choose[i - nrows], err))) {
+            goto done;
+        } else {
+            char k[DP_LEARN_MAX_PHRASE + 1];
+            key = dp_learn__norm(phrase, k, sizeof(k)) ? dp_arena_strdup(r->a, k) : "";
+        }
+        dp_lex_entry *e;
+        const char *kind, *target;
+        dp_error e2 = {0};
+        if (dp_learn__resolve(&e, &kind, &target, r->kg, r->a, st, phrase, name, chosen ? err : &e2)) {
+            if (chosen) {
+                rc = err ? err->code : DP_EINVALID;
+                if (err)
+                    dp_error_prefix(err, "--choose \"%s\"", r->opts.choose[i - nrows]);
+                goto done;
+            }
+            dp_run_warning(r, "learned phrase '%s' skipped: %s", phrase ? phrase : "", e2.message);
+            continue;
+        }
+        size_t at = n;
+        for (size_t k = 0; k < n; k++)
+            if (key && keys[k] && !strcmp(keys[k], key))
+                at = k; /* an answer replaces what was learned */
+        out[at] = e;
+        keys[at] = key;
+        n += at == n;
+        dp_run_decision(r, "%s phrase '%s' read as %s %s", chosen ? "chosen" : "learned", phrase, kind, target);
+        if (chosen && r->opts.record && r->cat->state && key && *key) {
+            dp_error ignore = {0};
+            dp_state_learn(r->cat->state, key, phrase, kind, target, &ignore);
+        }
+    }
+    io->learned = out;
+    io->nlearned = n;
+done:
+    dp_stemmer_free(st);
+    json_decref(rows);
+    return rc;
+}
+
 static int st_intent(dp_run *r, dp_error *err)
 {
     dp_intent_opts io = {0};
     io.as_of = r->opts.as_of;
-    int rc = dp_intent_parse(&r->intent, r->kg, r->a, r->request, &io, &r->stages[r->cur].kg_queries, err);
+    int rc = learned_entries(r, &io, err);
+    if (rc)
+        return rc;
+    r->clarify_candidates = json_object();
+    rc = dp_intent_parse(&r->intent, r->kg, r->a, r->request, &io, &r->stages[r->cur].kg_queries, err);
     if (rc == DP_ECLARIFY)
         suggest(r, err);
     if (!rc) {
@@ -317,6 +401,8 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
             res->md = dp_render_markdown(r->spec);
         }
     }
+    if (rc == DP_ECLARIFY)
+        res->clarification = dp_orch__clarification(r, err ? err->message : "");
     json_t *ij = dp_intent_to_json(&r->intent);
     res->intent = dp_json_dump(ij);
     json_decref(ij);
@@ -347,6 +433,7 @@ const char *dp_result_spec(dp_result *res, dp_format fmt)
 
 const char *dp_result_intent_json(dp_result *res) { return res ? res->intent : NULL; }
 const char *dp_result_trace_json(dp_result *res) { return res ? res->trace : NULL; }
+const char *dp_result_clarification_json(dp_result *res) { return res ? res->clarification : NULL; }
 
 json_t *dp__result_spec_tree(dp_result *res);
 json_t *dp__result_spec_tree(dp_result *res) { return res && res->run ? res->run->spec : NULL; }
