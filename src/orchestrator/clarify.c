@@ -12,13 +12,27 @@
 #include <strings.h>
 
 #define MAX_FALLBACK 8        /* "what the catalog has" candidates per phrase */
-#define WORD_MIN_SCORE 0.15   /* as suggest's: below, a hit shares a trigram or two */
+#define MIN_SCORE 0.15        /* as suggest's: below, a hit shares a trigram or two */
 
-json_t *dp_orch__candidate(const char *kind, const char *name, const char *label, double score)
+static json_t *candidate(const char *kind, const char *name, const char *label, double score)
 {
     /* three decimals: the score is a ranking, not a measurement */
     return json_pack("{s:s,s:s,s:s?,s:f}", "kind", kind, "name", name, "label", label,
                      "score", (double)(long)(score * 1000 + 0.5) / 1000.0);
+}
+
+/* Catalog names close to phrase among kinds (a dp_doc_kind mask), closest
+ * first, as candidates. */
+static json_t *search(const dp_run *r, const char *phrase, int kinds)
+{
+    dp_vhit hits[3];
+    json_t *c = json_array();
+    size_t n = dp_vindex_search(r->kg, phrase, hits, 3, kinds);
+    for (size_t k = 0; k < n; k++)
+        if (hits[k].score >= MIN_SCORE)
+            json_array_append_new(c, candidate(hits[k].kind == DP_DOC_METRIC ? "metric" : "dimension", hits[k].name,
+                                               hits[k].label, hits[k].score));
+    return c;
 }
 
 /* The reading so far: the intent's parts that say what would be computed,
@@ -62,7 +76,7 @@ static json_t *fallback(const dp_run *r, const char *role)
     json_t *arr = json_array();
     if (strstr(role, "metric")) {
         for (size_t i = 0; i < r->kg->nmetrics && i < MAX_FALLBACK; i++)
-            json_array_append_new(arr, dp_orch__candidate("metric", r->kg->metrics[i].name, r->kg->metrics[i].label, 0));
+            json_array_append_new(arr, candidate("metric", r->kg->metrics[i].name, r->kg->metrics[i].label, 0));
         return arr;
     }
     for (size_t i = 0; i < r->intent.nmetrics && json_array_size(arr) < MAX_FALLBACK; i++) {
@@ -76,7 +90,7 @@ static json_t *fallback(const dp_run *r, const char *role)
             for (size_t k = 0; k < json_array_size(arr) && !dup; k++)
                 dup = !strcmp(json_string_value(json_object_get(json_array_get(arr, k), "name")), name);
             if (!dup)
-                json_array_append_new(arr, dp_orch__candidate("dimension", name, mo->dims[d].label, 0));
+                json_array_append_new(arr, candidate("dimension", name, mo->dims[d].label, 0));
         }
     }
     return arr;
@@ -110,8 +124,14 @@ char *dp_orch__clarification(const dp_run *r, const char *message)
         if (how) {
             json_object_set_new(u, "unsupported", json_string(how));
         } else {
-            json_t *c = r->clarify_candidates ? json_object_get(r->clarify_candidates, in->missing[i]) : NULL;
-            json_object_set_new(cands, in->missing[i], c ? json_incref(c) : fallback(r, in->missing_kind[i]));
+            /* the search suggest() says "did you mean" from, for the role */
+            int metric = strstr(in->missing_kind[i], "metric") != NULL;
+            json_t *c = search(r, in->missing[i], metric ? 1 << DP_DOC_METRIC : 1 << DP_DOC_DIMENSION);
+            if (!json_array_size(c)) {
+                json_decref(c);
+                c = fallback(r, in->missing_kind[i]);
+            }
+            json_object_set_new(cands, in->missing[i], c);
         }
         json_array_append_new(unplaced, u);
     }
@@ -123,14 +143,7 @@ char *dp_orch__clarification(const dp_run *r, const char *message)
         if (held || json_object_get(cands, in->unplaced[i]))
             continue;
         json_array_append_new(unplaced, json_pack("{s:s,s:s}", "phrase", in->unplaced[i], "role", "unknown"));
-        dp_vhit hits[3];
-        json_t *c = json_array();
-        size_t n = dp_vindex_search(r->kg, in->unplaced[i], hits, 3, 1 << DP_DOC_METRIC | 1 << DP_DOC_DIMENSION);
-        for (size_t k = 0; k < n; k++)
-            if (hits[k].score >= WORD_MIN_SCORE)
-                json_array_append_new(c, dp_orch__candidate(hits[k].kind == DP_DOC_METRIC ? "metric" : "dimension",
-                                                            hits[k].name, hits[k].label, hits[k].score));
-        json_object_set_new(cands, in->unplaced[i], c);
+        json_object_set_new(cands, in->unplaced[i], search(r, in->unplaced[i], 1 << DP_DOC_METRIC | 1 << DP_DOC_DIMENSION));
     }
     dp_buf q;
     dp_buf_init(&q, 0);

@@ -2,6 +2,7 @@
  * lexicon entries the intent stage matches, and the catalog learn / forget /
  * list calls of the public API. */
 #include "orchestrator/learn.h"
+#include "orchestrator/run.h"
 #include "catalog/catalog.h"
 #include "doc/emit.h"
 #include "kg/vindex.h"
@@ -166,6 +167,75 @@ int dp_learn__resolve(dp_lex_entry **out, const char **kind, const char **target
     *copy = e;
     *out = copy;
     return 0;
+}
+
+/* The phrases users taught this catalog, then this run's --choose answers
+ * (which replace a learned phrase of the same words), as lexicon entries
+ * for the intent stage; answers are recorded as learned when the run
+ * records. A learned target the catalog no longer has is skipped with a
+ * warning; a --choose name it does not have fails the run. */
+int dp_learn__entries(dp_run *r, dp_intent_opts *io, dp_error *err)
+{
+    size_t nrows = 0, n = 0;
+    json_t *rows = r->cat->state ? dp_state_learned(r->cat->state) : NULL;
+    nrows = json_array_size(rows);
+    size_t cap = nrows + r->opts.nchoose;
+    if (cap > DP_LEARN_MAX)
+        cap = DP_LEARN_MAX;
+    const dp_lex_entry **out = cap ? dp_arena_calloc(r->a, cap, sizeof(*out)) : NULL;
+    const char **keys = cap ? dp_arena_calloc(r->a, cap, sizeof(*keys)) : NULL;
+    dp_stemmer *st = cap ? dp_stemmer_new() : NULL;
+    int rc = 0;
+    if (cap && (!out || !keys || !st)) {
+        rc = dp_error_set(err, DP_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < cap; i++) {
+        const char *phrase, *name, *key;
+        int chosen = i >= nrows;
+        if (!chosen) {
+            json_t *row = json_array_get(rows, i);
+            phrase = json_string_value(json_object_get(row, "text"));
+            name = json_string_value(json_object_get(row, "target"));
+            key = dp_arena_strdup(r->a, json_string_value(json_object_get(row, "phrase")));
+        } else if ((rc = dp_learn__split(&phrase, &name, r->a, r->opts.choose[i - nrows], err))) {
+            goto done;
+        } else {
+            char k[DP_LEARN_MAX_PHRASE + 1];
+            key = dp_learn__norm(phrase, k, sizeof(k)) ? dp_arena_strdup(r->a, k) : "";
+        }
+        dp_lex_entry *e;
+        const char *kind, *target;
+        dp_error e2 = {0};
+        if (dp_learn__resolve(&e, &kind, &target, r->kg, r->a, st, phrase, name, chosen ? err : &e2)) {
+            if (chosen) {
+                rc = err ? err->code : DP_EINVALID;
+                if (err)
+                    dp_error_prefix(err, "--choose \"%s\"", r->opts.choose[i - nrows]);
+                goto done;
+            }
+            dp_run_warning(r, "learned phrase '%s' skipped: %s", phrase ? phrase : "", e2.message);
+            continue;
+        }
+        size_t at = n;
+        for (size_t k = 0; k < n; k++)
+            if (key && keys[k] && !strcmp(keys[k], key))
+                at = k; /* an answer replaces what was learned */
+        out[at] = e;
+        keys[at] = key;
+        n += at == n;
+        dp_run_decision(r, "%s phrase '%s' read as %s %s", chosen ? "chosen" : "learned", phrase, kind, target);
+        if (chosen && r->opts.record && r->cat->state && key && *key) {
+            dp_error ignore = {0};
+            dp_state_learn(r->cat->state, key, phrase, kind, target, &ignore);
+        }
+    }
+    io->learned = out;
+    io->nlearned = n;
+done:
+    dp_stemmer_free(st);
+    json_decref(rows);
+    return rc;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -31,4 +31,13 @@ int dp_learn__resolve(dp_lex_entry **out, const char **kind, const char **target
  * comes later) into arena copies. DP_EINVALID when either side is empty. */
 int dp_learn__split(const char **phrase, const char **name, dp_arena *a, const char *choice, dp_error *err);
 
+/* The phrases users taught the run's catalog, then the run's --choose
+ * answers (an answer replaces a learned phrase of the same words), as
+ * lexicon entries in io (run-arena-owned); answers are learned when the run
+ * records. A learned target the catalog no longer has is skipped with a
+ * warning; a --choose name it does not have fails with DP_ENOTFOUND. */
+struct dp_run;
+struct dp_intent_opts;
+int dp_learn__entries(struct dp_run *r, struct dp_intent_opts *io, dp_error *err);
+
 #endif

@@ -79,7 +79,6 @@ static void run_free(dp_run *r)
     json_decref(r->sql_assertions);
     json_decref(r->sla);
     json_decref(r->spec);
-    json_decref(r->clarify_candidates);
     if (r->con)
         duckdb_disconnect(&r->con);
     dp_arena_free(r->a);
@@ -163,23 +162,16 @@ static void suggest(dp_run *r, dp_error *err)
         size_t n = dp_vindex_search(r->kg, r->intent.missing[i], hits, 3,
                                     metric ? 1 << DP_DOC_METRIC : 1 << DP_DOC_DIMENSION);
         json_t *sug = json_array();
-        json_t *cands = json_array(); /* the same, for the clarification */
         for (size_t k = 0; k < n; k++) {
             if (hits[k].score < SUGGEST_MIN_SCORE)
                 continue;
             json_array_append_new(sug, json_pack("{s:s,s:f}", "name", hits[k].name, "score", hits[k].score));
-            if (r->clarify_candidates)
-                json_array_append_new(cands, dp_orch__candidate(hits[k].kind == DP_DOC_METRIC ? "metric" : "dimension",
-                                                                hits[k].name, hits[k].label, hits[k].score));
             off += (size_t)snprintf(add + off, sizeof(add) - off, "%s%s", off ? ", " : "", hits[k].name);
         }
         char *list = json_array_size(sug) ? json_dumps(sug, JSON_COMPACT) : NULL;
         dp_run_decision(r, "closest catalog entries to '%s': %s", r->intent.missing[i], list ? list : "none");
         free(list);
         json_decref(sug);
-        if (r->clarify_candidates && json_array_size(cands))
-            json_object_set(r->clarify_candidates, r->intent.missing[i], cands);
-        json_decref(cands);
     }
     size_t l = strlen(err->message), lookups = 0;
     for (size_t i = 0; i < r->intent.nmissing; i++)
@@ -202,83 +194,13 @@ static void suggest(dp_run *r, dp_error *err)
 
 typedef int (*stage_fn)(dp_run *r, dp_error *err);
 
-/* The phrases users taught this catalog, then this run's --choose answers
- * (which replace a learned phrase of the same words), as lexicon entries
- * for the intent stage; answers are recorded as learned when the run
- * records. A learned target the catalog no longer has is skipped with a
- * warning; a --choose name it does not have fails the run. */
-static int learned_entries(dp_run *r, dp_intent_opts *io, dp_error *err)
-{
-    size_t nrows = 0, n = 0;
-    json_t *rows = r->cat->state ? dp_state_learned(r->cat->state) : NULL;
-    nrows = json_array_size(rows);
-    size_t cap = nrows + r->opts.nchoose;
-    if (cap > DP_LEARN_MAX)
-        cap = DP_LEARN_MAX;
-    const dp_lex_entry **out = cap ? dp_arena_calloc(r->a, cap, sizeof(*out)) : NULL;
-    const char **keys = cap ? dp_arena_calloc(r->a, cap, sizeof(*keys)) : NULL;
-    dp_stemmer *st = cap ? dp_stemmer_new() : NULL;
-    int rc = 0;
-    if (cap && (!out || !keys || !st)) {
-        rc = dp_error_set(err, DP_ENOMEM, "out of memory");
-        goto done;
-    }
-    for (size_t i = 0; i < cap; i++) {
-        const char *phrase, *name, *key;
-        int chosen = i >= nrows;
-        if (!chosen) {
-            json_t *row = json_array_get(rows, i);
-            phrase = json_string_value(json_object_get(row, "text"));
-            name = json_string_value(json_object_get(row, "target"));
-            key = dp_arena_strdup(r->a, json_string_value(json_object_get(row, "phrase")));
-        } else if ((rc = dp_learn__split(&phrase, &name, r->a, r->opts.choose[i - nrows], err))) {
-            goto done;
-        } else {
-            char k[DP_LEARN_MAX_PHRASE + 1];
-            key = dp_learn__norm(phrase, k, sizeof(k)) ? dp_arena_strdup(r->a, k) : "";
-        }
-        dp_lex_entry *e;
-        const char *kind, *target;
-        dp_error e2 = {0};
-        if (dp_learn__resolve(&e, &kind, &target, r->kg, r->a, st, phrase, name, chosen ? err : &e2)) {
-            if (chosen) {
-                rc = err ? err->code : DP_EINVALID;
-                if (err)
-                    dp_error_prefix(err, "--choose \"%s\"", r->opts.choose[i - nrows]);
-                goto done;
-            }
-            dp_run_warning(r, "learned phrase '%s' skipped: %s", phrase ? phrase : "", e2.message);
-            continue;
-        }
-        size_t at = n;
-        for (size_t k = 0; k < n; k++)
-            if (key && keys[k] && !strcmp(keys[k], key))
-                at = k; /* an answer replaces what was learned */
-        out[at] = e;
-        keys[at] = key;
-        n += at == n;
-        dp_run_decision(r, "%s phrase '%s' read as %s %s", chosen ? "chosen" : "learned", phrase, kind, target);
-        if (chosen && r->opts.record && r->cat->state && key && *key) {
-            dp_error ignore = {0};
-            dp_state_learn(r->cat->state, key, phrase, kind, target, &ignore);
-        }
-    }
-    io->learned = out;
-    io->nlearned = n;
-done:
-    dp_stemmer_free(st);
-    json_decref(rows);
-    return rc;
-}
-
 static int st_intent(dp_run *r, dp_error *err)
 {
     dp_intent_opts io = {0};
     io.as_of = r->opts.as_of;
-    int rc = learned_entries(r, &io, err);
+    int rc = dp_learn__entries(r, &io, err);
     if (rc)
         return rc;
-    r->clarify_candidates = json_object();
     rc = dp_intent_parse(&r->intent, r->kg, r->a, r->request, &io, &r->stages[r->cur].kg_queries, err);
     if (rc == DP_ECLARIFY)
         suggest(r, err);

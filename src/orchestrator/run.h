@@ -56,7 +56,6 @@ typedef struct dp_run {
     json_t *sql_assertions;
     json_t *sla;
     json_t *spec;
-    json_t *clarify_candidates; /* {phrase: [{kind, name, label, score}]} of a refusal */
     dp_stage_log stages[DP_NSTAGES];
     int cur;
     double total_ms;
@@ -72,7 +71,5 @@ json_t *dp_run_trace(const dp_run *r);
 /* clarify.c: what a refused run asks back (docs/clarification.md); message
  * is the refusal's one line. Returns malloc'd JSON, NULL out of memory. */
 char *dp_orch__clarification(const dp_run *r, const char *message);
-/* The vector-search hit as a clarification candidate (new reference). */
-json_t *dp_orch__candidate(const char *kind, const char *name, const char *label, double score);
 
 #endif
