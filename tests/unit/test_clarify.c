@@ -277,6 +277,26 @@ static void learned_kinds_and_precedence(void **state)
     json_decref(in);
     dp_result_free(res);
     assert_int_equal(dp_catalog_forget(F.a, "channel", &err), 0);
+    /* longest first: a learned phrase longer than the catalog's "clicks" */
+    assert_int_equal(dp_catalog_learn(F.a, "click volume", "impressions", &err), 0);
+    assert_int_equal(run(F.a, "weekly click volume", NULL, 0, 0, &res, &err), 0);
+    in = intent_of(res);
+    assert_int_equal(json_array_size(json_object_get(in, "metrics")), 1);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(in, "metrics"), 0)), "impressions");
+    json_decref(in);
+    dp_result_free(res);
+    assert_int_equal(dp_catalog_forget(F.a, "click volume", &err), 0);
+    /* matched by stem, as the catalog's phrases are: "zorblaxes" */
+    assert_int_equal(dp_catalog_learn(F.a, "zorblax", "clicks", &err), 0);
+    assert_int_equal(run(F.a, "weekly zorblaxes by campaign", NULL, 0, 0, &res, &err), 0);
+    dp_result_free(res);
+    assert_int_equal(dp_catalog_forget(F.a, "zorblax", &err), 0);
+    /* a learned target the catalog no longer has is skipped, and said */
+    assert_int_equal(dp_state_learn(F.a->state, "zorblax", "zorblax", "metric", "renamed_metric", &err), 0);
+    assert_int_equal(run(F.a, REFUSED, NULL, 0, 0, &res, &err), DP_ECLARIFY);
+    assert_non_null(strstr(dp_result_trace_json(res), "learned phrase 'zorblax' skipped"));
+    dp_result_free(res);
+    assert_int_equal(dp_catalog_forget(F.a, "zorblax", &err), 0);
     /* a value the profile does not have is no value of the catalog */
     assert_int_equal(dp_catalog_learn(F.a, "zz", "marketing_campaigns.channel=telepathy", &err), DP_ENOTFOUND);
     assert_int_equal(dp_catalog_forget(F.a, "campaign", &err), 0);
