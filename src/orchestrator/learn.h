@@ -1,5 +1,5 @@
-/* Learned synonyms: a user's answer to a clarification ("zorblax" means the
- * metric clicks) resolved against the catalog and made a lexicon entry the
+/* Learned synonyms: a user's answer to a clarification ("zorblax" means a
+ * certain metric) resolved against the catalog and made a lexicon entry the
  * intent stage matches like the catalog's own phrases. */
 #ifndef DP_ORCHESTRATOR_LEARN_H
 #define DP_ORCHESTRATOR_LEARN_H
