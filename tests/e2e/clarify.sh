@@ -2,7 +2,10 @@
 # Clarification as a result (exit 3 + --format json), answering it with
 # --choose, learning, forgetting, and learned phrases kept per catalog.
 . "$(dirname "$0")/lib.inc"
-G=(--as-of 2025-07-16)
+# a demo database of its own: no race with tests that build the shared one
+"$DPGEN" demo --scale 0.05 --out "$WORK/demo.duckdb" 2>/dev/null || bad "build the demo database"
+M=(--models "$DP_SOURCE_DIR/catalog/demo/semantic_models.yml" --glossary "$DP_SOURCE_DIR/catalog/demo/glossary.yml")
+G=(--db "$WORK/demo.duckdb" "${M[@]}" --as-of 2025-07-16)
 REQ="weekly zorblax by campaign"
 SCHEMA="$DP_SOURCE_DIR/schemas/dpgen-spec-1.0.json"
 
@@ -44,7 +47,7 @@ d = json.load(open('$WORK/out'))
 assert d['intent']['metrics'] == ['clicks'], d['intent']
 " && ok "the phrase is read as the chosen metric" || bad "spec after --choose: $(head -c 300 "$WORK/out")"
 expect_rc 0 "the learned phrase answers the next request" -- "$DPGEN" generate "${G[@]}" --format json "daily zorblax by channel"
-expect_rc 0 "catalog list" -- "$DPGEN" catalog list
+expect_rc 0 "catalog list" -- "$DPGEN" catalog list "${G[@]}"
 python3 -c "
 import json
 l = json.load(open('$WORK/out'))['learned']
@@ -52,19 +55,18 @@ assert [(x['phrase'], x['kind'], x['target']) for x in l] == [('zorblax', 'metri
 " && ok "catalog list shows the learned phrase" || bad "catalog list: $(tail -c 300 "$WORK/out")"
 
 # the same catalog files over another database are another catalog
-# (the demo database exists: the runs above built it when it was missing)
-cp "${DPGEN_DEMO_DB:-$DP_BUILD_DIR/demo/demo.duckdb}" "$WORK/other.duckdb" || bad "copy the demo database"
-OTHER=(--db "$WORK/other.duckdb" --models "$DP_SOURCE_DIR/catalog/demo/semantic_models.yml" --glossary "$DP_SOURCE_DIR/catalog/demo/glossary.yml")
-expect_rc 3 "another catalog in the same state has not learned it" -- "$DPGEN" generate "${OTHER[@]}" "${G[@]}" "$REQ"
+cp "$WORK/demo.duckdb" "$WORK/other.duckdb" || bad "copy the demo database"
+OTHER=(--db "$WORK/other.duckdb" "${M[@]}" --as-of 2025-07-16)
+expect_rc 3 "another catalog in the same state has not learned it" -- "$DPGEN" generate "${OTHER[@]}" "$REQ"
 expect_rc 0 "catalog learn" -- "$DPGEN" catalog learn "${OTHER[@]}" "zorblax" "impressions"
-expect_rc 0 "other catalog: learned there" -- "$DPGEN" intent "${OTHER[@]}" "${G[@]}" "$REQ"
+expect_rc 0 "other catalog: learned there" -- "$DPGEN" intent "${OTHER[@]}" "$REQ"
 grep -q '"impressions"' "$WORK/out" && ok "each catalog its own meaning" || bad "other catalog intent: $(head -c 300 "$WORK/out")"
 expect_rc 0 "demo still reads its own" -- "$DPGEN" intent "${G[@]}" "$REQ"
 grep -q '"clicks"' "$WORK/out" && ok "demo keeps clicks" || bad "demo intent: $(head -c 300 "$WORK/out")"
-expect_rc 2 "catalog learn of a name the catalog lacks" -- "$DPGEN" catalog learn "blip" "marketing_campaigns.planet"
-expect_rc 2 "catalog learn without a name" -- "$DPGEN" catalog learn "blip"
+expect_rc 2 "catalog learn of a name the catalog lacks" -- "$DPGEN" catalog learn "${G[@]}" "blip" "marketing_campaigns.planet"
+expect_rc 2 "catalog learn without a name" -- "$DPGEN" catalog learn "${G[@]}" "blip"
 
-expect_rc 0 "catalog forget" -- "$DPGEN" catalog forget zorblax
+expect_rc 0 "catalog forget" -- "$DPGEN" catalog forget "${G[@]}" zorblax
 expect_rc 3 "forgotten: refused again" -- "$DPGEN" generate "${G[@]}" "$REQ"
-expect_rc 2 "forgetting it twice" -- "$DPGEN" catalog forget zorblax
+expect_rc 2 "forgetting it twice" -- "$DPGEN" catalog forget "${G[@]}" zorblax
 finish
