@@ -37,9 +37,63 @@ static int generic_word(const char *w)
     return 0;
 }
 
+/* Does learned entry e match the request at token i (every word, by stem or
+ * lowercase form; no typo tolerance: the user wrote it)? */
+static int learned_at(const parser *p, const dp_lex_entry *e, size_t i)
+{
+    if (i + e->ntok > p->n)
+        return 0;
+    for (size_t k = 0; k < e->ntok; k++) {
+        const dp_tok *t = &p->t[i + k];
+        if (t->punct || (strcmp(t->stem, e->stems[k]) && strcmp(t->low, e->words[k])))
+            return 0;
+    }
+    return 1;
+}
+
+/* The catalog's and the learned phrases at token i, longest first. */
+static size_t all_matches(const parser *p, size_t i, dp_lex_match *out, size_t max)
+{
+    if (!p->nlearned || i >= p->n)
+        return dp_lexicon_match(p->kg->lex, p->t, p->n, i, out, max);
+    /* what users taught this catalog first, longest first (stable) */
+    size_t n = 0;
+    for (size_t k = 0; k < p->nlearned && n < max; k++) {
+        const dp_lex_entry *e = p->learned[k];
+        if (!learned_at(p, e, i))
+            continue;
+        size_t at = n;
+        while (at > 0 && out[at - 1].len < e->ntok)
+            at--;
+        memmove(&out[at + 1], &out[at], (n - at) * sizeof(*out));
+        out[at] = (dp_lex_match){e, e->ntok, 0};
+        n++;
+    }
+    if (!n)
+        return dp_lexicon_match(p->kg->lex, p->t, p->n, i, out, max);
+    /* then the catalog's phrases of other lengths: a learned phrase wins over
+     * the catalog's reading of the same words */
+    dp_lex_match cat[32];
+    size_t nc = dp_lexicon_match(p->kg->lex, p->t, p->n, i, cat, 32);
+    for (size_t c = 0; c < nc && n < max; c++) {
+        int same = 0;
+        for (size_t k = 0; k < n && !same; k++)
+            same = out[k].e->source && !strcmp(out[k].e->source, "learned") && out[k].len == cat[c].len;
+        if (same)
+            continue;
+        size_t at = n;
+        while (at > 0 && out[at - 1].len < cat[c].len)
+            at--;
+        memmove(&out[at + 1], &out[at], (n - at) * sizeof(*out));
+        out[at] = cat[c];
+        n++;
+    }
+    return n;
+}
+
 size_t dp_int__match(const parser *p, size_t i, dp_lex_match *out, size_t max)
 {
-    size_t n = dp_lexicon_match(p->kg->lex, p->t, p->n, i, out, max), k = 0;
+    size_t n = all_matches(p, i, out, max), k = 0;
     for (size_t j = 0; j < n; j++)
         if (!(out[j].len == 1 && out[j].e->kind == DP_LEX_METRIC && generic_word(p->t[i].low) &&
               (out[j].fuzzy || strcasecmp(out[j].e->text, p->t[i].low))))

@@ -5,6 +5,7 @@
 #include "orchestrator/run.h"
 #include "doc/emit.h"
 #include "kg/vindex.h"
+#include "orchestrator/learn.h"
 #include "packaging/render.h"
 #include "packaging/validate.h"
 #include "util/buf.h"
@@ -19,6 +20,7 @@
 struct dp_result {
     dp_run *run;
     char *json, *yaml, *md, *intent, *trace;
+    char *clarification; /* after DP_ECLARIFY */
 };
 
 static void vlog(dp_run *r, int warning, const char *fmt, va_list ap)
@@ -93,6 +95,7 @@ void dp_result_free(dp_result *res)
     free(res->md);
     free(res->intent);
     free(res->trace);
+    free(res->clarification);
     free(res);
 }
 
@@ -195,7 +198,10 @@ static int st_intent(dp_run *r, dp_error *err)
 {
     dp_intent_opts io = {0};
     io.as_of = r->opts.as_of;
-    int rc = dp_intent_parse(&r->intent, r->kg, r->a, r->request, &io, &r->stages[r->cur].kg_queries, err);
+    int rc = dp_learn__entries(r, &io, err);
+    if (rc)
+        return rc;
+    rc = dp_intent_parse(&r->intent, r->kg, r->a, r->request, &io, &r->stages[r->cur].kg_queries, err);
     if (rc == DP_ECLARIFY)
         suggest(r, err);
     if (!rc) {
@@ -317,6 +323,8 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
             res->md = dp_render_markdown(r->spec);
         }
     }
+    if (rc == DP_ECLARIFY)
+        res->clarification = dp_orch__clarification(r, err ? err->message : "");
     json_t *ij = dp_intent_to_json(&r->intent);
     res->intent = dp_json_dump(ij);
     json_decref(ij);
@@ -347,6 +355,7 @@ const char *dp_result_spec(dp_result *res, dp_format fmt)
 
 const char *dp_result_intent_json(dp_result *res) { return res ? res->intent : NULL; }
 const char *dp_result_trace_json(dp_result *res) { return res ? res->trace : NULL; }
+const char *dp_result_clarification_json(dp_result *res) { return res ? res->clarification : NULL; }
 
 json_t *dp__result_spec_tree(dp_result *res);
 json_t *dp__result_spec_tree(dp_result *res) { return res && res->run ? res->run->spec : NULL; }

@@ -68,5 +68,8 @@ int dp_stage_packaging(dp_run *r, dp_error *err);
 void dp_run_decision(dp_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void dp_run_warning(dp_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 json_t *dp_run_trace(const dp_run *r);
+/* clarify.c: what a refused run asks back (docs/clarification.md); message
+ * is the refusal's one line. Returns malloc'd JSON, NULL out of memory. */
+char *dp_orch__clarification(const dp_run *r, const char *message);
 
 #endif

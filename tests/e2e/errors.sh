@@ -12,7 +12,9 @@ expect_rc 2 "unknown option" -- "$DPGEN" generate --bogus x "headcount"
 expect_rc 3 "a request that starts with -- after the -- separator" -- "$DPGEN" generate "${CAT[@]}" -- "-- DROP TABLE employees"
 grep -q "unknown option" "$WORK/err" && bad "-- separator: $(cat "$WORK/err")" || ok "after --, the request is text, not an option"
 expect_rc 3 "unanswerable request" -- "$DPGEN" generate "${CAT[@]}" --format json "Monthly warehouse forklift utilisation by shift"
-[ ! -s "$WORK/out" ] && ok "no SQL printed for a refusal" || bad "refusal printed output"
+# with --format json a refusal prints its clarification (docs/clarification.md), never a spec
+grep -q '"clarification"' "$WORK/out" && ! grep -qi '"sql"\|spec_version' "$WORK/out" \
+  && ok "no SQL printed for a refusal, its clarification instead" || bad "refusal printed: $(head -c 300 "$WORK/out")"
 grep -q "forklift utilisation" "$WORK/err" && ok "refusal names what it could not find" || bad "refusal message: $(cat "$WORK/err")"
 expect_rc 3 "unknown dimension" -- "$DPGEN" generate "${CAT[@]}" "Monthly headcount by spaceship"
 grep -q "spaceship" "$WORK/err" && ok "names the missing dimension" || bad "missing dimension message: $(cat "$WORK/err")"
