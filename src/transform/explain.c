@@ -488,10 +488,14 @@ void dp_transform__explain(dp_run *r)
         return;
     }
     for (size_t k = 0; k < nm; k++) {
-        if (!row[k] || strcmp(row[k], "0"))
-            continue;
         const dp_metric *m = mcols[k]->metric;
         const char *why = range_outside(x, spans_of_metric(x, m));
+        if (!row[k] || strcmp(row[k], "0")) {
+            /* a count of nothing is 0, not NULL: still no answer */
+            if (why)
+                warn(x, dp_arena_printf(r->a, "%s has no data for this request: %s", mcols[k]->name, why));
+            continue;
+        }
         if (!why)
             why = value_absent(x);
         if (!why)

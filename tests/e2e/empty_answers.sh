@@ -59,6 +59,22 @@ assert tr["rows"] == 1
 w = [x for x in warns if "revenue" in x and "NULL on every row" in x]
 assert w and "2025-03-10" in w[0], warns
 '
+# 3b. Two datasets, one without rows in the range: its metric is named, NULL
+# (beside a grouping) or 0 (a count in a one-row total).
+expect_rc 0 "one dataset outside the range exits 0" -- "$DPGEN" generate "${CAT[@]}" "monthly visits and revenue by region between 2025-03-06 and 2025-03-10"
+spec_check "NULL metric of a dataset outside the range: named" '
+w = [x for x in warns if x.startswith("visits is NULL on every row")]
+assert w and "after the data" in w[0] and "2025-03-05" in w[0] and "visits.visited_on" in w[0], warns
+assert not [x for x in warns if x.startswith("revenue")], warns
+cov = {c["dataset"]: (c["first"], c["last"]) for c in tr["time_coverage"]}
+assert cov == {"visits": ("2025-01-02", "2025-03-05"), "items": ("2025-01-03", "2025-03-10")}, cov
+'
+expect_rc 0 "a count outside the range exits 0" -- "$DPGEN" generate "${CAT[@]}" "visits and revenue between 2025-03-06 and 2025-03-10"
+spec_check "a count of 0 outside the range: named" '
+assert tr["sample_rows"][0]["visits"] in ("0", 0), tr
+w = [x for x in warns if x.startswith("visits has no data")]
+assert w and "2025-03-05" in w[0], warns
+'
 # 4. Partial: a relative range that runs past the data's end.
 expect_rc 0 "partial range exits 0" -- "$DPGEN" generate "${CAT[@]}" --as-of 2025-06-15 "monthly revenue this year"
 spec_check "partial range: said, with the last date and --as-of" '
