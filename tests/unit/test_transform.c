@@ -1,7 +1,8 @@
-/* The metric compiler refuses filters no row can pass (issue 10, item 3):
- * intents built directly on the compiler test catalog, with filters set on
- * the discovery plan and metric filters written by hand, so the refusal does
- * not depend on how a request is read. */
+/* The transformation stage on the compiler test catalog. The metric
+ * compiler refuses filters no row can pass (issue 10, item 3): intents built
+ * directly, with filters set on the discovery plan and metric filters written
+ * by hand, so the refusal does not depend on how a request is read. Relative
+ * ranges are told from fixed ones (item 8). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include "intent/intent.h"
 #include "modeling/modeling.h"
 #include "transform/compile.h"
+#include "transform/explain.h"
 
 typedef struct world {
     char dir[64];
@@ -252,6 +254,40 @@ static void metric_filter_forms(void **state)
     }
 }
 
+/* A range is relative when it moves with the as-of date. */
+static void relative_ranges(void **state)
+{
+    world *w = *state;
+    static const struct {
+        const char *request;
+        int relative;
+    } cases[] = {
+        {"revenue last quarter", 1},
+        {"revenue last 12 weeks", 1},
+        {"revenue year to date", 1},
+        {"revenue since April", 1},
+        {"revenue in March", 1}, /* the year comes from as-of */
+        {"revenue this month", 1},
+        {"revenue yesterday", 1},
+        {"revenue in March 2025", 0},
+        {"revenue in 2024", 0},
+        {"revenue between March and May 2025", 0},
+        {"revenue in Q2 2025", 0},
+        {"revenue before 2025", 0},
+        {"revenue by region", -1},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        plan p;
+        plan_of(&p, w, cases[i].request);
+        int got = dp_transform__range_relative(&p.in, p.a);
+        if (got != cases[i].relative)
+            fail_msg("%s: relative %d, want %d (range %s..%s '%s')", cases[i].request, got, cases[i].relative,
+                     p.in.range_start ? p.in.range_start : "-", p.in.range_end ? p.in.range_end : "-",
+                     p.in.range_text ? p.in.range_text : "");
+        plan_dispose(&p);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -261,6 +297,7 @@ int main(void)
         cmocka_unit_test(value_and_its_exclusion),
         cmocka_unit_test(metric_filter_against_request),
         cmocka_unit_test(metric_filter_forms),
+        cmocka_unit_test(relative_ranges),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
