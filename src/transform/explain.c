@@ -359,6 +359,9 @@ static const char *applied(ctx *x)
 static void warn(ctx *x, const char *msg)
 {
     dp_run *r = x->r;
+    /* the stage log keeps up to 1023 bytes: the spec says the same words */
+    if (strlen(msg) > 1000)
+        msg = dp_arena_printf(r->a, "%.997s...", msg);
     size_t i;
     json_t *w;
     json_array_foreach(r->exec.warnings, i, w) if (!strcmp(json_string_value(w), msg)) return;
