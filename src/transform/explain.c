@@ -360,8 +360,12 @@ static void warn(ctx *x, const char *msg)
 {
     dp_run *r = x->r;
     /* the stage log keeps up to 1023 bytes: the spec says the same words */
-    if (strlen(msg) > 1000)
-        msg = dp_arena_printf(r->a, "%.997s...", msg);
+    if (strlen(msg) > 1000) {
+        int cut = 997;
+        while (cut > 0 && ((unsigned char)msg[cut] & 0xC0) == 0x80)
+            cut--; /* not inside a UTF-8 sequence */
+        msg = dp_arena_printf(r->a, "%.*s...", cut, msg);
+    }
     size_t i;
     json_t *w;
     json_array_foreach(r->exec.warnings, i, w) if (!strcmp(json_string_value(w), msg)) return;
