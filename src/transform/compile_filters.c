@@ -58,8 +58,9 @@ static const char *describe(comp *c, const vset *s)
 
 static int refuse(comp *c, const vset *a, const vset *b)
 {
-    /* the request's filter first, the metric's second; a positive before a negated */
-    if ((a->of_metric && !b->of_metric) || (a->negate && !b->negate)) {
+    /* the request's filter first, the metric's second; else a positive
+     * before a negated */
+    if (a->of_metric != b->of_metric ? a->of_metric : a->negate && !b->negate) {
         const vset *t = a;
         a = b;
         b = t;
@@ -67,8 +68,8 @@ static int refuse(comp *c, const vset *a, const vset *b)
     const char *col = a->dim->name;
     const char *head = dp_arena_printf(c->a, "%s cannot be both %s and %s", col, describe(c, a), describe(c, b));
     if (b->of_metric && !a->of_metric)
-        return dp_error_set(c->err, DP_ECLARIFY, "%s: metric %s keeps only rows where %s is %s; ask for another metric, or drop %s",
-                            head, c->metric ? c->metric->name : "?", col, describe(c, b), describe(c, a));
+        return dp_error_set(c->err, DP_ECLARIFY, "%s: metric %s keeps only rows where %s is %s; ask for another metric, or drop the filter on %s",
+                            head, c->metric ? c->metric->name : "?", col, describe(c, b), col);
     if (b->of_metric)
         return dp_error_set(c->err, DP_ECLARIFY, "%s: the filters of metric %s leave no row", head,
                             c->metric ? c->metric->name : "?");

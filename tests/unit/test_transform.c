@@ -211,6 +211,11 @@ static void metric_filter_against_request(void **state)
     add_filter(&p, w, "orders", "status", 0, "done", "void");
     expect_sql(&p, w, "IN ('done', 'void')");
     plan_dispose(&p);
+    /* the request excludes what the metric keeps: still the metric named */
+    plan_of(&p, w, "completed orders by month");
+    add_filter(&p, w, "orders", "status", 1, "done", NULL);
+    expect_refusal(&p, w, "status cannot be both other than 'done' and 'done': metric completed_orders keeps only rows where status is 'done'");
+    plan_dispose(&p);
 }
 
 /* Metric filters written by hand: AND-ed and parenthesised comparisons are
