@@ -418,8 +418,9 @@ static unsigned spans_of_metric(ctx *x, const dp_metric *m)
     return mask;
 }
 
-/* The range runs past the end of the data of some span: a partial answer.
- * A day of slack: data loaded up to yesterday is complete for "to date". */
+/* The range runs past the end (or before the start) of the data of some
+ * span: a partial answer. A day of slack at the end: data loaded up to
+ * yesterday is complete for "to date". */
 static void partial(ctx *x)
 {
     dp_run *r = x->r;
@@ -428,6 +429,14 @@ static void partial(ctx *x)
         const span *sp = &x->spans[i];
         if (strcmp(in->range_start, sp->last) > 0 || strcmp(in->range_end, sp->first) <= 0)
             continue; /* outside: said as an empty answer */
+        /* the start: a range reaching back before the data ("last 12
+         * months" over 2 months of data) with a week of slack, as a series
+         * seldom begins on the first day of a period; "before X" starts in
+         * 1900 and is open */
+        long early = days_of(sp->first) - days_of(in->range_start);
+        if (early > 7 && strcmp(in->range_start, "1901") > 0)
+            warn(x, dp_arena_printf(r->a, "partial answer: the data starts on %s, after the start of %s, so its first %ld day(s) have no data (%s)",
+                                    sp->first, x->range, early, spans_text(x, 1u << i)));
         long missing = days_of(in->range_end) - 1 - days_of(sp->last);
         if (missing <= 1)
             continue;

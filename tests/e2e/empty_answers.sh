@@ -85,6 +85,21 @@ assert "2025-03-10" in w[0] and "[2025-01-01, 2025-06-16)" in w[0] and "--as-of 
 assert "2025-06-15" in w[0], w  # the anchor
 assert "dpgen: warning: " + w[0] in err
 '
+# 4b. A range reaching back before the data's first date: partial too; a
+# few days before it, or an open start ("before"), is not.
+expect_rc 0 "range before the data's start exits 0" -- "$DPGEN" generate "${CAT[@]}" --as-of 2025-03-15 "monthly revenue last 12 months"
+spec_check "range before the data's start: partial" '
+w = [x for x in warns if "partial" in x and "starts on 2025-01-03" in x]
+assert w and "[2024-03-01, 2025-03-01)" in w[0] and "308 day(s)" in w[0], warns
+'
+expect_rc 0 "open start exits 0" -- "$DPGEN" generate "${CAT[@]}" --as-of 2025-03-15 "monthly revenue before February 2025"
+spec_check "open start: no warning" '
+assert tr["rows"] == 1 and not warns, warns
+'
+expect_rc 0 "this year, data from its third day" -- "$DPGEN" generate "${CAT[@]}" --as-of 2025-03-09 "monthly revenue this year"
+spec_check "a start two days late is no partial answer" '
+assert not warns, warns
+'
 # 5. Covered relative range: the anchor is said, no warning.
 expect_rc 0 "covered relative range exits 0" -- "$DPGEN" generate "${CAT[@]}" --as-of 2025-03-05 "monthly revenue since February"
 spec_check "covered relative range: anchored, no warning" '
