@@ -126,6 +126,11 @@ DP_EXTERN const char *dp_result_trace_json(dp_result *res);
  * (schema: definitions/clarification_result of dpgen-spec-1.0.json,
  * docs/clarification.md). NULL for a run that was not refused. */
 DP_EXTERN const char *dp_result_clarification_json(dp_result *res);
+/* The run's warnings in stage order (an empty or partial answer with its
+ * cause, words not placed, failed rules): how many, and the i-th (borrowed,
+ * valid until dp_result_free; NULL past the end). */
+DP_EXTERN size_t dp_result_warning_count(dp_result *res);
+DP_EXTERN const char *dp_result_warning(dp_result *res, size_t i);
 /* Writes the spec and every export into dir (created if missing). */
 DP_EXTERN int dp_result_export(dp_result *res, const char *dir, dp_error *err);
 DP_EXTERN void dp_result_free(dp_result *res);

@@ -191,6 +191,9 @@ static int cmd_generate(const args *a, int intent_only)
         code = fail(&err, rc);
         goto done;
     }
+    /* an empty or partial answer exits 0 with its spec, and says so */
+    for (size_t i = 0; i < dp_result_warning_count(res); i++)
+        fprintf(stderr, "dpgen: warning: %s\n", dp_result_warning(res, i));
     if (a->out) {
         if ((rc = dp_result_export(res, a->out, &err))) {
             code = fail(&err, rc);

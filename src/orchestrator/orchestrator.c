@@ -8,6 +8,7 @@
 #include "orchestrator/learn.h"
 #include "packaging/render.h"
 #include "packaging/validate.h"
+#include "transform/explain.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include <stdarg.h>
@@ -73,6 +74,8 @@ static void run_free(dp_run *r)
     json_decref(r->exec.schema);
     json_decref(r->exec.sample);
     json_decref(r->exec.schema_check);
+    json_decref(r->exec.warnings);
+    json_decref(r->exec.coverage);
     json_decref(r->rules);
     json_decref(r->gx);
     json_decref(r->dbt);
@@ -209,6 +212,11 @@ static int st_intent(dp_run *r, dp_error *err)
                         r->intent.nmetrics, r->intent.ngroups, r->intent.nfilters, dp_grain_name(r->intent.grain));
         for (size_t i = 0; i < r->intent.nunplaced; i++)
             dp_run_warning(r, "word not placed in the catalog: '%s'", r->intent.unplaced[i]);
+        /* a relative range says its anchor */
+        r->range_relative = dp_transform__range_relative(&r->intent, r->a);
+        if (r->range_relative == 1)
+            dp_run_decision(r, "time range '%s' is relative: [%s, %s) anchored on as-of %s", r->intent.range_text,
+                            r->intent.range_start, r->intent.range_end, r->intent.as_of);
     }
     return rc;
 }
@@ -351,6 +359,25 @@ const char *dp_result_spec(dp_result *res, dp_format fmt)
     if (!res)
         return NULL;
     return fmt == DP_FORMAT_JSON ? res->json : fmt == DP_FORMAT_YAML ? res->yaml : res->md;
+}
+
+size_t dp_result_warning_count(dp_result *res)
+{
+    size_t n = 0;
+    for (int i = 0; res && res->run && i < DP_NSTAGES; i++)
+        n += json_array_size(res->run->stages[i].warnings);
+    return n;
+}
+
+const char *dp_result_warning(dp_result *res, size_t k)
+{
+    for (int i = 0; res && res->run && i < DP_NSTAGES; i++) {
+        size_t n = json_array_size(res->run->stages[i].warnings);
+        if (k < n)
+            return json_string_value(json_array_get(res->run->stages[i].warnings, k));
+        k -= n;
+    }
+    return NULL;
 }
 
 const char *dp_result_intent_json(dp_result *res) { return res ? res->intent : NULL; }

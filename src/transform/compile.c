@@ -305,6 +305,9 @@ int dp_compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_
     dp_buf b;
     dp_buf_init(&b, 8u << 20);
     const char *exprs[DP_INTENT_MAX_ITEMS * 2 + 2 * DP_PLAN_MAX] = {0};
+    /* filters no row can pass: refused before any SQL */
+    if ((rc = dp_comp__check_filters(c)))
+        goto done;
     out->lineage = json_array();
     /* metric expressions first: they decide the CTEs */
     for (size_t k = 0; k < design->ncols; k++) {
@@ -313,6 +316,7 @@ int dp_compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_
             continue;
         json_t *src = json_array();
         c->lineage_sources = src;
+        c->metric = tc->metric;
         exprs[k] = dp_comp__metric_sql(c, tc->metric, NULL, 0);
         c->lineage_sources = NULL;
         if (!exprs[k]) {
