@@ -141,11 +141,11 @@ expect_rc 3 "two values of one column refused" -- "$DPGEN" generate "${CAT[@]}" 
 # in one phrase); the compiler's own message is checked in test_transform.
 grep -q "north" "$WORK/err" && grep -q "south" "$WORK/err" && ok "contradiction names the values" \
   || bad "contradiction message: $(cat "$WORK/err")"
-[ -s "$WORK/out" ] && bad "contradiction printed a spec" || ok "contradiction prints no SQL"
+grep -qiE "select|transformation" "$WORK/out" && bad "contradiction printed a spec" || ok "contradiction prints no SQL (a clarification at most)"
 expect_rc 3 "a metric's filter against the request's refused" -- "$DPGEN" generate "${CAT[@]}" "completed orders for void orders"
 grep -q "status cannot be both 'void' and 'done'" "$WORK/err" && grep -q "completed_orders" "$WORK/err" \
   && ok "metric contradiction names the column, values and metric" || bad "metric contradiction message: $(cat "$WORK/err")"
-[ -s "$WORK/out" ] && bad "metric contradiction printed a spec" || ok "metric contradiction prints no SQL"
+grep -qiE "select|transformation" "$WORK/out" && bad "metric contradiction printed a spec" || ok "metric contradiction prints no SQL (a clarification at most)"
 expect_rc 3 "a value and its exclusion refused" -- "$DPGEN" generate "${CAT[@]}" "revenue for north customers excluding north"
 grep -q "region cannot be both 'north' and other than 'north'" "$WORK/err" && ok "exclusion contradiction named" \
   || bad "exclusion contradiction message: $(cat "$WORK/err")"
