@@ -149,6 +149,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     dp_int__parse_ranking(&p, as_of);
     dp_int__parse_phrases(&p);
     dp_int__parse_reordered(&p);
+    dp_int__parse_arithmetic(&p);
     /* "lost shipments per week": with no other metric, the noun that
      * qualified a value is the metric when the catalog has one by that name */
     for (size_t k = 0; k < p.nquals && !in->nmetrics; k++) {
@@ -236,6 +237,8 @@ json_t *dp_intent_to_json(const dp_intent *in)
         json_array_append_new(ms, json_string(in->metrics[i]->name));
     json_object_set_new(o, "request", json_string(in->request ? in->request : ""));
     json_object_set_new(o, "metrics", ms);
+    if (in->ndefined)
+        json_object_set_new(o, "defined_metrics", dp_int__defined_json(in));
     json_t *gs = json_array();
     for (size_t i = 0; i < in->ngroups; i++) {
         const dp_target *t = &in->groups[i];

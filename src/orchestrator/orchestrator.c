@@ -203,6 +203,11 @@ static int st_intent(dp_run *r, dp_error *err)
                         r->intent.nmetrics, r->intent.ngroups, r->intent.nfilters, dp_grain_name(r->intent.grain));
         for (size_t i = 0; i < r->intent.nunplaced; i++)
             dp_run_warning(r, "word not placed in the catalog: '%s'", r->intent.unplaced[i]);
+        for (size_t i = 0; i < r->intent.ndefined; i++) {
+            const dp_metric *m = r->intent.defined[i];
+            dp_run_decision(r, "metric %s ('%s') defined in the request as %s / %s, each aggregated at the grain, then divided",
+                            m->name, r->intent.defined_phrase[i], m->numerator.name, m->denominator.name);
+        }
     }
     return rc;
 }
