@@ -18,7 +18,7 @@ typedef struct side {
 typedef struct expr {
     size_t lo, hi;          /* tokens of the whole expression, name included */
     size_t name_lo, name_hi; /* "average basket": the name the request gives, if any */
-    size_t op_at;           /* first operator token */
+    size_t op_at, op_hi;    /* operator tokens [op_at, op_hi) */
     side num, den;
     int share;              /* "as a share of": a fraction */
     int must;               /* an explicit operator: a side that does not resolve is refused */
@@ -190,6 +190,7 @@ static int operator_at(const parser *p, size_t k, size_t lo, expr *x)
     } else if (word(p, k, "ratio") && (word(p, k + 1, "of") || word(p, k + 1, "between"))) {
         /* "ratio of X to Y", "ratio between X and Y" */
         side_from(p, k + 2, &x->num);
+        x->op_hi = k + 2;
         size_t j = x->num.to;
         if (!word_in(p, j, joins))
             return 0;
@@ -201,6 +202,7 @@ static int operator_at(const parser *p, size_t k, size_t lo, expr *x)
     } else if (word(p, k, "ratio") && k >= 3 && p->used[k - 1] == U_MATCH) {
         /* "the click to impression ratio" */
         side_to(p, lo, k, &x->den);
+        x->op_hi = k + 1;
         size_t j = x->den.from;
         if (!x->den.e || j == 0 || !word(p, j - 1, "to"))
             return 0;
@@ -214,6 +216,7 @@ static int operator_at(const parser *p, size_t k, size_t lo, expr *x)
     } else {
         return 0;
     }
+    x->op_hi = r;
     side_to(p, lo, k, &x->num);
     side_from(p, r, &x->den);
     if (!x->must) {
@@ -224,7 +227,7 @@ static int operator_at(const parser *p, size_t k, size_t lo, expr *x)
     }
     x->lo = x->num.from;
     x->hi = x->den.to;
-    return x->num.from < k;
+    return x->must || x->num.from < k;
 }
 
 /* "NAME, which is", "NAME (", "NAME =", "NAME, defined as": the name the
@@ -375,7 +378,12 @@ static const char *metric_name(const parser *p, const char *label)
     char buf[64];
     size_t n = 0;
     for (const char *q = label; *q && n < 48; q++) {
-        if (isalnum((unsigned char)*q))
+        if (*q == '%' && n + 9 < sizeof(buf)) { /* "as % of" */
+            if (n && buf[n - 1] != '_')
+                buf[n++] = '_';
+            memcpy(buf + n, "percent_", 8);
+            n += 8;
+        } else if (isalnum((unsigned char)*q))
             buf[n++] = (char)tolower((unsigned char)*q);
         else if (n && buf[n - 1] != '_')
             buf[n++] = '_';
@@ -481,17 +489,27 @@ static void apply(parser *p, const expr *x)
 }
 
 /* A side an explicit operator needs that the catalog lacks: refused,
- * naming it. */
-static void refuse(parser *p, const side *s)
+ * naming it (or, with no words there, naming the operator: "divided by
+ * clicks" divides nothing). The operator's words are placed, and a
+ * calculation word among them ("share of") is no second refusal. */
+static void refuse(parser *p, const expr *x)
 {
-    if (s->e)
-        return;
-    if (s->to > s->from) {
-        dp_int__add_missing(p, dp_int__span_text(p, s->from, s->to - s->from), "metric");
-        dp_int__mark(p, s->from, s->to - s->from, U_PATTERN);
-    } else {
-        dp_int__add_missing(p, "(nothing named)", "metric");
+    const side *sides[2] = {&x->num, &x->den};
+    for (int i = 0; i < 2; i++) {
+        const side *s = sides[i];
+        if (s->e)
+            continue;
+        if (s->to > s->from) {
+            dp_int__add_missing(p, dp_int__span_text(p, s->from, s->to - s->from), "metric");
+            dp_int__mark(p, s->from, s->to - s->from, U_PATTERN);
+        } else {
+            size_t a = x->op_at, b = x->op_hi > a ? x->op_hi : a + 1;
+            dp_int__add_missing(p, dp_int__span_text(p, a, b - a), i ? "metric named after" : "metric named before");
+        }
     }
+    size_t a = x->op_at, b = x->op_hi > a ? x->op_hi : a + 1;
+    drop_calculations(p, a, b);
+    dp_int__mark(p, a, b - a, U_PATTERN);
 }
 
 void dp_int__parse_arithmetic(parser *p)
@@ -506,11 +524,8 @@ void dp_int__parse_arithmetic(parser *p)
         if (p->t[k].punct == '/' && !named)
             continue;
         if (!x.num.e || !x.den.e) {
-            if (x.must) {
-                refuse(p, &x.num);
-                refuse(p, &x.den);
-                dp_int__mark(p, k, 1, U_PATTERN);
-            }
+            if (x.must)
+                refuse(p, &x);
             continue;
         }
         if (!named && !x.share && x.lo > lo && word_in(p, x.lo - 1, averages) && p->used[x.lo - 1] != U_MATCH)

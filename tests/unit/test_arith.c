@@ -67,7 +67,22 @@ static const acase cases[] = {
     /* "per <entity>" is a grouping, even when a count metric of it exists */
     {"demo", "clicks per campaign", 0, "clicks", NULL, NULL, "campaign", NULL},
     {"logistics", "shipping cost per carrier", 0, "shipping_cost", NULL, NULL, "carrier", NULL},
+    {"demo", "spend as % of revenue by month", 0, "spend_as_percent_of_revenue",
+     "spend_as_percent_of_revenue=spend/revenue", "spend as % of revenue", "", NULL},
+    /* "average" before a ratio the request spells out: the ratio is the average */
+    {"demo", "average spend per buyer by month", 0, "average_spend_per_buyer",
+     "average_spend_per_buyer=spend/buyers", "average spend per buyer", "", NULL},
+    /* the name is the user's, even with a catalog word in it; a catalog
+     * metric of another definition is not it */
+    {"demo", "conversion rate, which is conversions divided by impressions, by channel", 0, "conversion_rate",
+     "conversion_rate=conversions/impressions", "conversion rate", "marketing_campaigns.channel", NULL},
+    /* a name that is a catalog ratio of that very definition: the catalog's */
+    {"demo", "ctr, which is clicks divided by impressions, by month", 0, "ctr", NULL, NULL, "", NULL},
+    /* a slash outside a definition lists metrics */
+    {"demo", "CPA/ROAS by channel", 0, "cpa,roas", NULL, NULL, "marketing_campaigns.channel", NULL},
     /* an operand the catalog lacks is refused, naming it */
+    {"demo", "refunds as a share of revenue by month", 1, NULL, NULL, NULL, NULL, "refunds"},
+    {"demo", "divided by clicks", 1, NULL, NULL, NULL, NULL, "divided by"},
     {"demo", "revenue divided by widgets by month", 1, NULL, NULL, NULL, NULL, "widgets"},
     {"logistics", "ratio of late shipments to gadget returns", 1, NULL, NULL, NULL, NULL, "gadget returns"},
     {"hr", "gizmos as a share of headcount", 1, NULL, NULL, NULL, NULL, "gizmos"},
@@ -217,6 +232,28 @@ static void arith_table(void **state)
         one(w, &cases[i]);
 }
 
+/* Ranked by a defined metric: "top 5 campaigns by spend divided by
+ * clicks" ranks by the ratio, not by one of its sides. */
+static void arith_ranking(void **state)
+{
+    world *w = *state;
+    dp_generate_options go = DP_GENERATE_OPTIONS_INIT;
+    go.intent_only = 1;
+    go.as_of = "2025-07-15";
+    go.record = 0;
+    dp_result *res = NULL;
+    dp_error err = {0};
+    int rc = dp_generate(&res, w->cat[0], "top 5 campaigns by spend divided by clicks", &go, &err);
+    if (rc)
+        fail_msg("rc %d: %s", rc, err.message);
+    json_t *in = json_loads(dp_result_intent_json(res), 0, NULL);
+    json_t *o = json_object_get(in, "order");
+    assert_string_equal(json_string_value(json_object_get(o, "metric")), "spend_divided_by_clicks");
+    assert_int_equal(json_integer_value(json_object_get(o, "limit")), 5);
+    json_decref(in);
+    dp_result_free(res);
+}
+
 /* The whole pipeline with a defined metric: the spec says where it was
  * defined (the request), a decision says so, the SQL divides after
  * aggregation with NULLIF, and the spec validates against its schema. */
@@ -248,6 +285,7 @@ static void arith_spec(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(arith_table), cmocka_unit_test(arith_spec)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(arith_table), cmocka_unit_test(arith_ranking),
+                                       cmocka_unit_test(arith_spec)};
     return cmocka_run_group_tests(tests, setup, teardown);
 }
