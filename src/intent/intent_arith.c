@@ -22,6 +22,7 @@ typedef struct expr {
     side num, den;
     int share;              /* "as a share of": a fraction */
     int must;               /* an explicit operator: a side that does not resolve is refused */
+    int unsure;             /* "<rate> per <count>": a metric the catalog lacks, refused whole */
 } expr;
 
 static int word(const parser *p, size_t i, const char *w)
@@ -224,6 +225,9 @@ static int operator_at(const parser *p, size_t k, size_t lo, expr *x)
          * what comes before is a metric ("clicks per campaign" groups) */
         if (!x->num.e || !x->den.e || grouping_at(p, x->den.at, x->den.len) || p->used[x->den.at] == U_PATTERN)
             return 0;
+        /* of two amounts or counts: a rate "per" a count is no reading to
+         * vouch for, nor are the two metrics side by side */
+        x->unsure = x->num.e->metric->type != DP_METRIC_SIMPLE || x->den.e->metric->type != DP_METRIC_SIMPLE;
     }
     x->lo = x->num.from;
     x->hi = x->den.to;
@@ -526,6 +530,12 @@ void dp_int__parse_arithmetic(parser *p)
         if (!x.num.e || !x.den.e) {
             if (x.must)
                 refuse(p, &x);
+            continue;
+        }
+        if (x.unsure && !named) {
+            dp_int__add_missing(p, dp_int__span_text(p, x.lo, x.hi - x.lo), "metric");
+            drop_calculations(p, x.lo, x.hi);
+            lo = x.hi;
             continue;
         }
         if (!named && !x.share && x.lo > lo && word_in(p, x.lo - 1, averages) && p->used[x.lo - 1] != U_MATCH)

@@ -91,6 +91,8 @@ static const acase cases[] = {
     /* an operand the catalog lacks is refused, naming it */
     {"demo", "refunds as a share of revenue by month", 1, NULL, NULL, NULL, NULL, "refunds"},
     {"demo", "divided by clicks", 1, NULL, NULL, NULL, NULL, "divided by"},
+    /* a rate "per" a count: neither a ratio to vouch for nor two metrics */
+    {"demo", "average order value per buyer by month", 1, NULL, NULL, NULL, NULL, "average order value per buyer"},
     {"demo", "revenue divided by widgets by month", 1, NULL, NULL, NULL, NULL, "widgets"},
     {"logistics", "ratio of late shipments to gadget returns", 1, NULL, NULL, NULL, NULL, "gadget returns"},
     {"hr", "gizmos as a share of headcount", 1, NULL, NULL, NULL, NULL, "gizmos"},
