@@ -5,6 +5,7 @@
  * the grain on its own and divided after, NULL when the denominator is 0
  * (the compiler's ratio semantics). Only English operators are known here. */
 #include "intent/intent_int.h"
+#include "discovery/discovery.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -66,16 +67,38 @@ static const dp_lex_entry *metric_at(const parser *p, size_t i, size_t *len)
     return NULL;
 }
 
-/* A grouping the catalog has for the words at i, at least len tokens long
- * (an entity or a dimension): "per campaign" groups by campaign even where a
- * count of campaigns is a metric. */
-static int grouping_at(const parser *p, size_t i, size_t len)
+/* Can every dataset of metric m reach dataset to (joins towards primary or
+ * unique keys, as the compiler joins)? */
+static int reaches(const parser *p, const dp_metric *m, const dp_model *to)
 {
-    dp_lex_match m[32];
-    size_t nm = dp_int__match(p, i, m, 32);
-    for (size_t k = 0; k < nm; k++)
-        if ((m[k].e->kind == DP_LEX_ENTITY || m[k].e->kind == DP_LEX_DIM) && m[k].len >= len)
+    const dp_model *mm[DP_PLAN_MAX];
+    size_t n = dp_metric_models(p->kg, m, mm, DP_PLAN_MAX, 0);
+    for (size_t i = 0; i < n; i++) {
+        dp_path path;
+        int amb;
+        if (mm[i] != to && dp_join_path(&path, p->kg, mm[i], to, &amb) != 0)
+            return 0;
+    }
+    return n > 0;
+}
+
+/* A grouping the catalog has for the words at i, at least len tokens long
+ * (an entity or a dimension), that metric m can be grouped by: "per
+ * campaign" groups by campaign even where a count of campaigns is a metric;
+ * a grouping m cannot reach is no reading of "per" ("revenue per visit"
+ * where the revenue's data has no path to visits). */
+static int grouping_at(const parser *p, size_t i, size_t len, const dp_metric *m)
+{
+    dp_lex_match mm[32];
+    size_t nm = dp_int__match(p, i, mm, 32);
+    for (size_t k = 0; k < nm; k++) {
+        const dp_lex_entry *e = mm[k].e;
+        if (mm[k].len < len || (e->kind != DP_LEX_ENTITY && e->kind != DP_LEX_DIM))
+            continue;
+        const dp_model *to = e->kind == DP_LEX_DIM ? e->model : dp_kg_entity_home(p->kg, e->entity->name);
+        if (!to || reaches(p, m, to))
             return 1;
+    }
     return 0;
 }
 
@@ -223,7 +246,8 @@ static int operator_at(const parser *p, size_t k, size_t lo, expr *x)
     if (!x->must) {
         /* "per X": arithmetic only when X is a metric and no grouping, and
          * what comes before is a metric ("clicks per campaign" groups) */
-        if (!x->num.e || !x->den.e || grouping_at(p, x->den.at, x->den.len) || p->used[x->den.at] == U_PATTERN)
+        if (!x->num.e || !x->den.e || grouping_at(p, x->den.at, x->den.len, x->num.e->metric) ||
+            p->used[x->den.at] == U_PATTERN)
             return 0;
         /* of two amounts or counts: a rate "per" a count is no reading to
          * vouch for, nor are the two metrics side by side */

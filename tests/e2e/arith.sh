@@ -21,6 +21,8 @@ cat > "$WORK/compiler.json" <<'JSON'
   "gold": "WITH v AS (SELECT date_trunc('month', visited_on) AS m, count(visit_id) AS n FROM bronze.visits GROUP BY 1), o AS (SELECT date_trunc('month', ordered_on) AS m, count(DISTINCT order_id) AS n FROM bronze.orders GROUP BY 1) SELECT CAST(coalesce(v.m, o.m) AS DATE) AS month, v.n / nullif(o.n, 0) AS ratio_of_visits_to_orders FROM v FULL JOIN o ON v.m = o.m"},
  {"request": "revenue per unit by status",
   "gold": "SELECT o.status, sum(i.qty * i.price) / nullif(sum(i.qty), 0) AS revenue_per_unit FROM bronze.items i LEFT JOIN bronze.orders o USING (order_id) GROUP BY 1"},
+ {"request": "revenue per visit by region",
+  "gold": "WITH r AS (SELECT c.region, sum(i.qty * i.price) AS rev FROM bronze.items i LEFT JOIN bronze.orders o USING (order_id) LEFT JOIN bronze.customers c ON c.customer_id = o.customer_id GROUP BY 1), v AS (SELECT c.region, count(v.visit_id) AS n FROM bronze.visits v LEFT JOIN bronze.customers c USING (customer_id) GROUP BY 1) SELECT coalesce(r.region, v.region) AS region, r.rev / nullif(v.n, 0) AS revenue_per_visit FROM r FULL JOIN v ON r.region IS NOT DISTINCT FROM v.region"},
  {"request": "revenue divided by widgets by month", "clarify": true, "gold": ""}
 ]
 JSON
