@@ -279,7 +279,10 @@ static void fit_metrics_to_groups(const dp_kg *kg, dp_intent *in, dp_arena *a, j
 {
     for (size_t i = 0; i < in->nmetrics; i++) {
         const dp_metric *m = in->metrics[i];
-        if (metric_reaches_groups(kg, m, in))
+        int defined = 0; /* the request's own definition is no word to re-read */
+        for (size_t k = 0; k < in->ndefined; k++)
+            defined |= in->defined[k] == m;
+        if (defined || metric_reaches_groups(kg, m, in))
             continue;
         const char *phrase = m->name;
         for (size_t k = 0; k < in->nnotes; k++)

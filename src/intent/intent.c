@@ -166,6 +166,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     dp_int__parse_ordering(&p);
     dp_int__parse_phrases(&p);
     dp_int__parse_reordered(&p);
+    dp_int__parse_arithmetic(&p);
     dp_int__mark_attributes(&p);
     dp_int__attach_dates(&p);
     dp_int__settle_ranges(&p);
@@ -262,6 +263,8 @@ json_t *dp_intent_to_json(const dp_intent *in)
         json_array_append_new(ms, json_string(in->metrics[i]->name));
     json_object_set_new(o, "request", json_string(in->request ? in->request : ""));
     json_object_set_new(o, "metrics", ms);
+    if (in->ndefined)
+        json_object_set_new(o, "defined_metrics", dp_int__defined_json(in));
     json_t *gs = json_array();
     for (size_t i = 0; i < in->ngroups; i++) {
         const dp_target *t = &in->groups[i];

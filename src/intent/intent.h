@@ -10,6 +10,7 @@
 
 #define DP_INTENT_MAX_ITEMS 32
 #define DP_INTENT_MAX_REQUEST 4000 /* bytes */
+#define DP_INTENT_MAX_DEFINED 4 /* metrics one request defines */
 
 /* A group-by or filter target: a dimension (with the candidates the phrase
  * could mean, resolved by discovery) or an entity. */
@@ -80,6 +81,12 @@ typedef struct dp_intent {
     size_t ncontext;
     double confidence;
     const char *as_of;
+    /* Metrics the request defines over catalog metrics ("average basket,
+     * which is revenue divided by orders"): ratios owned by the run's arena,
+     * in no catalog (pos.file NULL); also in metrics. phrase: the words. */
+    const dp_metric *defined[DP_INTENT_MAX_DEFINED];
+    const char *defined_phrase[DP_INTENT_MAX_DEFINED];
+    size_t ndefined;
 } dp_intent;
 
 typedef struct dp_intent_opts {

@@ -132,6 +132,17 @@ void dp_int__target_from(dp_target *t, const dp_lex_match *m, size_t nm, dp_lex_
 /* Adds grouping t unless the same target is grouped already. */
 void dp_int__add_group(parser *p, const dp_target *t);
 
+/* intent_arith.c: arithmetic over catalog metrics the request spells out */
+/* "X divided by Y", "X per Y" (Y a metric and no grouping), "ratio of X to
+ * Y", "X as a share of Y", "NAME, which is X / Y": a ratio metric the
+ * request defines (in->defined) in place of the sides' readings; a side an
+ * explicit operator needs that the catalog lacks is missing. After the
+ * phrase passes, before dp_int__compute_kinds. */
+void dp_int__parse_arithmetic(parser *p);
+/* in->defined as JSON (new reference): name, label, phrase, type,
+ * numerator, denominator, description. */
+json_t *dp_int__defined_json(const dp_intent *in);
+
 /* intent_rank.c: ranking, ordering, top-N */
 /* "top 5 X", "bottom 10 X", "which 3 X had the lowest M": limit, direction,
  * the ranked grouping. */

@@ -222,7 +222,12 @@ int dp_model_design(dp_design *dz, const dp_kg *kg, const dp_intent *in, const d
                 c->name = dp_arena_printf(a, "%s_value", m->name);
         c->type = metric_type(kg, m, 0);
         c->formula = dp_metric_formula(kg, m, a, 0);
-        c->is_rate = is_rate(m);
+        /* a share the request defines ("X as a percentage of Y") is a
+         * fraction, but nothing says X is a part of Y: no [0, 1] rule */
+        int defined = 0;
+        for (size_t k = 0; k < in->ndefined; k++)
+            defined |= in->defined[k] == m;
+        c->is_rate = !defined && is_rate(m);
         c->description = m->description ? m->description : m->label ? m->label : m->name;
     }
     char desc[700], req[DP_INTENT_MAX_REQUEST + 1];

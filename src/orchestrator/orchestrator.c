@@ -217,6 +217,11 @@ static int st_intent(dp_run *r, dp_error *err)
         if (r->range_relative == 1)
             dp_run_decision(r, "time range '%s' is relative: [%s, %s) anchored on as-of %s", r->intent.range_text,
                             r->intent.range_start, r->intent.range_end, r->intent.as_of);
+        for (size_t i = 0; i < r->intent.ndefined; i++) {
+            const dp_metric *m = r->intent.defined[i];
+            dp_run_decision(r, "metric %s ('%s') defined in the request as %s / %s, each aggregated at the grain, then divided",
+                            m->name, r->intent.defined_phrase[i], m->numerator.name, m->denominator.name);
+        }
     }
     return rc;
 }

@@ -19,7 +19,9 @@ static json_t *metrics_json(dp_run *r)
                               dp_metric_formula(r->kg, m, r->a, 0));
         if (m->filter)
             json_object_set_new(o, "filter", json_string(m->filter));
-        json_object_set_new(o, "defined_in", json_sprintf("%s:%d", m->pos.file, m->pos.line));
+        /* no file: a metric the request itself defined */
+        json_object_set_new(o, "defined_in", m->pos.file ? json_sprintf("%s:%d", m->pos.file, m->pos.line)
+                                                         : json_string("request"));
         json_array_append_new(arr, o);
     }
     return arr;
