@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define CALC_WORDS 4
 
@@ -478,21 +479,73 @@ void dp_int__check_comparisons(parser *p)
     }
 }
 
-/* Does the metric's name or label say it is a share ("Refund share",
- * "pct_returned", "Return percentage") and hold every stem of words? */
-static int share_metric_of(const dp_metric *m, const char *const *stems, size_t n)
+/* Is the metric a share: its name or label says so ("Refund share",
+ * "pct_returned", "Return rate"), or its description starts so ("Share of
+ * invoices whose payment failed")? Its text (name, label, description,
+ * lowercase) into text. */
+static int share_metric(const dp_metric *m, char *text, size_t cap)
 {
-    static const char *marks[] = {"share", "percent", "pct", "proportion", "%", NULL};
-    char text[256];
-    snprintf(text, sizeof(text), "%s %s", m->name, m->label ? m->label : "");
+    static const char *marks[] = {"share", "percent", "pct", "proportion", "rate", "%", NULL};
+    static const char *starts[] = {"share of", "percentage of", "percent of", "proportion of", "fraction of", NULL};
+    snprintf(text, cap, "%s %s", m->name, m->label ? m->label : "");
     for (char *q = text; *q; q++)
         *q = (char)tolower((unsigned char)*q);
     int marked = 0;
     for (int k = 0; marks[k] && !marked; k++)
         marked = strstr(text, marks[k]) != NULL;
-    for (size_t k = 0; k < n && marked; k++)
-        marked = strstr(text, stems[k]) != NULL;
+    for (int k = 0; starts[k] && !marked && m->description; k++)
+        marked = !strncasecmp(m->description, starts[k], strlen(starts[k]));
+    size_t off = strlen(text);
+    snprintf(text + off, cap - off, " %s", m->description ? m->description : "");
+    for (char *q = text + off; *q; q++)
+        *q = (char)tolower((unsigned char)*q);
     return marked;
+}
+
+/* A word that says what a share is of ("shipments", "lost", "premium"),
+ * not grammar. */
+static int share_content(const parser *p, size_t k)
+{
+    const dp_tok *t = &p->t[k];
+    return !t->punct && !t->is_num && strlen(t->low) > 2 && !dp_is_stopword(t->low) && !dp_int__is_noise(t->low);
+}
+
+/* Ends a span of a share's words: punctuation, a grouping or filter word,
+ * grammar already placed. */
+static int share_stop(const parser *p, size_t k)
+{
+    size_t ml;
+    return p->t[k].punct || p->used[k] == U_PATTERN || dp_int__is_group_marker(p, k, &ml) ||
+           (dp_int__ends_grouping(p->t[k].low) && strcmp(p->t[k].low, "of"));
+}
+
+/* Forgets what tokens [s, e) were read as (metrics, filter values): a
+ * share metric reads them now. */
+static void unread(parser *p, size_t s, size_t e, const dp_metric *keep)
+{
+    dp_intent *in = p->in;
+    const char *span = dp_int__span_text(p, s, e - s);
+    for (size_t k = 0; k < in->nnotes; k++) {
+        dp_match_note *nt = &in->notes[k];
+        if (!strstr(span, nt->text))
+            continue;
+        if (!strcmp(nt->kind, "metric"))
+            for (size_t j = 0; j < in->nmetrics; j++)
+                if (in->metrics[j] != keep && !strcmp(in->metrics[j]->name, nt->target)) {
+                    memmove(&in->metrics[j], &in->metrics[j + 1], (in->nmetrics - j - 1) * sizeof(*in->metrics));
+                    in->nmetrics--;
+                    break;
+                }
+        if (!strcmp(nt->kind, "metric") || !strcmp(nt->kind, "filter"))
+            nt->kind = "share of";
+    }
+    for (size_t j = 0; j < in->nfilters;)
+        if (in->filters[j].phrase && strstr(span, in->filters[j].phrase)) {
+            memmove(&in->filters[j], &in->filters[j + 1], (in->nfilters - j - 1) * sizeof(*in->filters));
+            in->nfilters--;
+        } else {
+            j++;
+        }
 }
 
 void dp_int__check_percent(parser *p)
@@ -507,7 +560,7 @@ void dp_int__check_percent(parser *p)
             for (int k = 0; words[k] && at == SIZE_MAX; k++)
                 if (!strcmp(p->t[i].low, words[k]))
                     at = i, len = 1;
-        if (at == SIZE_MAX && i > 0 && !p->t[i - 1].is_num) {
+        if (at == SIZE_MAX && i > 0 && !p->t[i - 1].is_num && strcmp(p->t[i - 1].low, "as")) {
             int b = p->t[i - 1].end, e = i < p->n ? p->t[i].start : (int)strlen(req);
             for (int q = b; q < e && at == SIZE_MAX; q++)
                 if (req[q] == '%')
@@ -515,42 +568,53 @@ void dp_int__check_percent(parser *p)
         }
         if (at == SIZE_MAX)
             continue;
-        /* the metric it qualifies: right before it ("refunds %", "refund
-         * share"), else after "of" ("share of refunds" is a calculation,
-         * found by dp_int__check_calculations) */
-        size_t e = at, s = at;
-        while (s > 0 && p->kind[s - 1] == DP_LEX_METRIC)
-            s--;
+        /* what it is a share of: the words before it ("returns %", "payment
+         * failures as a percentage") and after "of" ("percentage of
+         * shipments lost", "what % of bookings were no-shows") */
+        size_t bs = at, ae = at + len;
+        while (bs > 0 && at - bs < 5 && !share_stop(p, bs - 1))
+            bs--;
+        if (ae < p->n && !strcmp(p->t[ae].low, "of"))
+            for (ae++; ae < p->n && ae - at < 8 && !share_stop(p, ae);)
+                ae++;
         const char *stems[12];
         size_t ns = 0;
-        for (size_t k = s; k < e && ns < 12; k++)
-            if (!dp_is_stopword(p->t[k].low))
+        for (size_t k = bs; k < ae && ns < 12; k++)
+            if (k != at && share_content(p, k))
                 stems[ns++] = p->t[k].stem;
         const dp_metric *found = NULL;
         int nfound = 0;
-        for (size_t k = 0; ns && k < p->kg->nmetrics; k++)
-            if (share_metric_of(&p->kg->metrics[k], stems, ns)) {
+        for (size_t k = 0; ns && k < p->kg->nmetrics; k++) {
+            char text[1024];
+            if (!share_metric(&p->kg->metrics[k], text, sizeof(text)))
+                continue;
+            int all = 1;
+            for (size_t w = 0; w < ns && all; w++)
+                all = strstr(text, stems[w]) != NULL;
+            if (all) {
                 found = &p->kg->metrics[k];
                 nfound++;
             }
-        const char *phrase = s < e ? dp_arena_printf(p->a, "%s %s", dp_int__span_text(p, s, e - s), len ? p->t[at].raw : "%")
-                                   : (len ? p->t[at].raw : "%");
+        }
+        const char *phrase = bs < ae ? dp_int__span_text(p, bs, ae - bs) : "%";
+        if (len == 0 && bs == at && ae == at)
+            phrase = dp_arena_printf(p->a, "%s%%", bs ? p->t[bs - 1].raw : "");
         if (nfound == 1) {
-            /* the share metric replaces the amount the words named */
-            dp_intent *in = p->in;
-            dp_lex_match m[32];
-            size_t nm = dp_int__match(p, s, m, 32);
-            const dp_lex_match *mm = dp_int__first_of(m, nm, DP_LEX_METRIC, nm ? m[0].len : 0);
-            for (size_t k = 0; mm && k < in->nmetrics; k++)
-                if (in->metrics[k] == mm->e->metric)
-                    in->metrics[k] = found;
-            if (!mm)
-                dp_int__add_metric(p, found, s);
+            unread(p, bs, ae, found);
+            dp_int__add_metric(p, found, bs);
             dp_int__note(p, phrase, "metric", found->name, "share metric of the catalog", 0.9);
+            dp_int__mark(p, bs, ae - bs, U_MATCH);
+            /* "percentage of": read here, no calculation left to refuse */
+            for (size_t c = 0; c < p->ncalcs; c++)
+                if (p->calc_at[c] < ae && p->calc_at[c] + p->calc_len[c] > bs)
+                    p->calc_len[c] = 0;
+            for (size_t k = bs; k < ae; k++)
+                p->kind[k] = DP_LEX_METRIC;
         } else {
             dp_int__add_missing(p, phrase, nfound ? "single share metric" : "share-of-total metric");
+            if (len)
+                dp_int__mark(p, at, len, U_PATTERN);
         }
-        if (len)
-            dp_int__mark(p, at, len, U_PATTERN);
+        i = ae > i ? ae : i;
     }
 }
