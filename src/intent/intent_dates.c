@@ -7,7 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Does the time dimension's name, label or description hold stem? */
+/* How well the time dimension names the verb with stem: 2 in its name or
+ * label, 1 in its description, 0 not at all. */
 static int dim_says(const dp_dimension *d, const char *stem)
 {
     const char *texts[] = {d->name, d->label, d->description};
@@ -22,7 +23,7 @@ static int dim_says(const dp_dimension *d, const char *stem)
         for (char *q = low; *q; q++)
             *q = (char)tolower((unsigned char)*q);
         if (strstr(low, stem))
-            return 1;
+            return k < 2 ? 2 : 1;
     }
     return 0;
 }
@@ -141,22 +142,30 @@ static void attach_one(parser *p, dp_range *rg)
     }
     if (!ent)
         return; /* no entity and verb before it: the range is the report's */
+    /* the dimension the verb names best: its own word before a synonym
+     * ("hired": hire_date over a termination date "while employed"), a
+     * name before a description */
     const dp_dimension *hit = NULL;
-    int nhit = 0;
+    int nhit = 0, best = 0;
     for (size_t d = 0; d < home->ndims; d++) {
         if (home->dims[d].type != DP_DIM_TIME)
             continue;
-        int says = 0;
-        for (size_t k = vs; k < r && !says; k++) {
+        int score = 0;
+        for (size_t k = vs; k < r; k++) {
             if (dp_is_stopword(p->t[k].low))
                 continue;
             char verbs[16][24];
             size_t nv = same_verbs(p->t[k].stem, verbs, 16);
-            for (size_t v = 0; v < nv && !says; v++)
-                says = dim_says(&home->dims[d], verbs[v]);
+            for (size_t v = 0; v < nv; v++) {
+                int sc = dim_says(&home->dims[d], verbs[v]) * 2 + (v == 0);
+                score = sc > score && dim_says(&home->dims[d], verbs[v]) ? sc : score;
+            }
         }
-        if (says) {
+        if (score > best) {
+            best = score;
             hit = &home->dims[d];
+            nhit = 1;
+        } else if (score && score == best) {
             nhit++;
         }
     }

@@ -45,9 +45,51 @@ void dp_int__add_group(parser *p, const dp_target *t)
         in->groups[in->ngroups++] = *t;
 }
 
+/* "gym location" where gym names the club entity: the entity right before a
+ * dimension of its home dataset says whose dimension it is (one grouping,
+ * as "club location" would be), not a grouping of its own. */
+static void entity_qualifies(parser *p)
+{
+    dp_intent *in = p->in;
+    for (size_t g = 0; g < in->ngroups; g++) {
+        const dp_target *e = &in->groups[g];
+        const dp_model *home = e->is_entity && e->phrase ? dp_kg_entity_home(p->kg, e->entity) : NULL;
+        for (size_t d = 0; home && d < in->ngroups; d++) {
+            dp_target *t = &in->groups[d];
+            if (t->is_entity || !t->phrase)
+                continue;
+            const char *at = strstr(in->request, e->phrase);
+            size_t el = strlen(e->phrase);
+            if (!at || at[el] != ' ' || strncmp(at + el + 1, t->phrase, strlen(t->phrase)))
+                continue;
+            size_t k = 0;
+            for (size_t c = 0; c < t->ndims; c++)
+                if (t->dim_models[c] == home) {
+                    t->dims[k] = t->dims[c];
+                    t->dim_models[k++] = t->dim_models[c];
+                }
+            if (!k)
+                continue;
+            t->ndims = k;
+            t->qualifier = e->entity;
+            t->phrase = dp_arena_printf(p->a, "%s %s", e->phrase, t->phrase);
+            dp_int__note(p, t->phrase, "qualifier", e->entity, "context", 1.0);
+            memmove(&in->groups[g], &in->groups[g + 1], (in->ngroups - g - 1) * sizeof(*in->groups));
+            in->ngroups--;
+            if (in->ranked && in->ranked_group > g)
+                in->ranked_group--;
+            else if (in->ranked && in->ranked_group == g)
+                in->ranked = 0;
+            g--;
+            break;
+        }
+    }
+}
+
 void dp_int__mark_attributes(parser *p)
 {
     dp_intent *in = p->in;
+    entity_qualifies(p);
     for (size_t g = 0; g < in->ngroups; g++) {
         dp_target *t = &in->groups[g];
         for (size_t e = 0; e < in->ngroups && !t->is_entity && !t->attribute_of; e++) {
