@@ -596,6 +596,16 @@ static void unread(parser *p, size_t s, size_t e, const dp_metric *keep)
         if (!strcmp(nt->kind, "metric") || !strcmp(nt->kind, "filter"))
             nt->kind = "share of";
     }
+    /* a dimension read in those words ("who booked a class") is no grouping */
+    for (size_t j = 0; j < in->ngroups;)
+        if (in->groups[j].phrase && strstr(span, in->groups[j].phrase) && !(in->ranked && in->ranked_group == j)) {
+            if (in->ranked && in->ranked_group > j)
+                in->ranked_group--;
+            memmove(&in->groups[j], &in->groups[j + 1], (in->ngroups - j - 1) * sizeof(*in->groups));
+            in->ngroups--;
+        } else {
+            j++;
+        }
     for (size_t j = 0; j < in->nfilters;)
         if (in->filters[j].phrase && strstr(span, in->filters[j].phrase)) {
             memmove(&in->filters[j], &in->filters[j + 1], (in->nfilters - j - 1) * sizeof(*in->filters));

@@ -148,7 +148,8 @@ static int of_qualifies(parser *p, const dp_lex_match *m, size_t nm, size_t i, s
 void dp_int__parse_phrases(parser *p)
 {
     int mode = MODE_NONE, fresh = 0, after_of = 0;
-    const dp_lex_entry *last_value = NULL;
+    const dp_lex_entry *vals[4]; /* the values just read ("express parcel"), any may be qualified */
+    size_t nvals = 0;
     for (size_t i = 0; i < p->n; i++) {
         const dp_tok *t = &p->t[i];
         int was_fresh = fresh;
@@ -180,9 +181,14 @@ void dp_int__parse_phrases(parser *p)
         }
         /* qualifier right after a value: "express shipments", "the app
          * channel" (a word of the dimension's name, no phrase of its own) */
-        if (last_value && i > 0 && p->used[i - 1] == U_MATCH) {
-            size_t q = dp_int__qualifier_len(p, i, last_value);
-            if (q) {
+        const dp_lex_entry *last_value = NULL;
+        size_t ql = 0;
+        for (size_t v = nvals; v-- > 0 && !ql && i > 0 && p->used[i - 1] == U_MATCH;)
+            if ((ql = dp_int__qualifier_len(p, i, vals[v])))
+                last_value = vals[v];
+        if (last_value) {
+            {
+                size_t q = ql;
                 dp_int__mark(p, i, q, U_MATCH);
                 if (p->nquals < 8) {
                     p->qual_at[p->nquals] = i;
@@ -190,11 +196,12 @@ void dp_int__parse_phrases(parser *p)
                 }
                 dp_int__note(p, dp_int__span_text(p, i, q), "qualifier", last_value->dim->name, "context", 1.0);
                 i += q - 1;
-                last_value = NULL;
+                nvals = 0;
                 continue;
             }
         }
-        last_value = NULL;
+        size_t kept_vals = nvals;
+        nvals = 0;
         if (!nm) {
             if (dp_int__is_filter_marker(t->low) && (mode != MODE_GROUP || dp_int__ends_grouping(t->low))) {
                 mode = MODE_FILTER;
@@ -266,7 +273,8 @@ void dp_int__parse_phrases(parser *p)
             dp_int__add_filter_value(p, m, nm, i, len, dp_int__prev_is_join(p, i));
             dp_int__note(p, dp_int__span_text(p, i, len), "filter", target_name(p, vm->e), "profile value",
                          vm->e->conf);
-            last_value = vm->e;
+            nvals = kept_vals < 4 && i > 0 && p->used[i - 1] == U_MATCH ? kept_vals : 0;
+            vals[nvals++] = vm->e;
             mode = MODE_VALUE; /* a list of values may go on: "search, social and display" */
         } else if (metric) {
             const dp_lex_match *mm = dp_int__first_of(m, nm, DP_LEX_METRIC, len);
