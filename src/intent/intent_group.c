@@ -86,10 +86,59 @@ static void entity_qualifies(parser *p)
     }
 }
 
+/* Does word name a part of the dimension's name ("format" of club_format)? */
+static int names_part(const char *dim, const char *word)
+{
+    size_t wl = strlen(word);
+    for (const char *h = strstr(dim, word); h; h = strstr(h + 1, word))
+        if ((h == dim || h[-1] == '_') && (h[wl] == 0 || h[wl] == '_'))
+            return 1;
+    return 0;
+}
+
+/* "top 3 clubs by bookings showing location and format": a word no phrase
+ * took that names a part of exactly one dimension of a grouped entity's
+ * dataset is that attribute. */
+static void attribute_words(parser *p)
+{
+    dp_intent *in = p->in;
+    for (size_t i = 0; i < p->n; i++) {
+        const dp_tok *t = &p->t[i];
+        if (p->used[i] || t->punct || t->is_num || strlen(t->low) < 3 || dp_is_stopword(t->low))
+            continue;
+        const dp_dimension *hit = NULL;
+        const dp_model *hm = NULL;
+        const char *ent = NULL;
+        int nhit = 0;
+        for (size_t g = 0; g < in->ngroups; g++) {
+            const dp_model *home = in->groups[g].is_entity ? dp_kg_entity_home(p->kg, in->groups[g].entity) : NULL;
+            for (size_t d = 0; home && d < home->ndims; d++)
+                if (names_part(home->dims[d].name, t->low) || names_part(home->dims[d].name, t->stem)) {
+                    hit = &home->dims[d];
+                    hm = home;
+                    ent = in->groups[g].entity;
+                    nhit++;
+                }
+        }
+        if (nhit != 1)
+            continue;
+        dp_target tg = {0};
+        tg.dims[0] = hit;
+        tg.dim_models[0] = hm;
+        tg.ndims = 1;
+        tg.phrase = dp_int__span_text(p, i, 1);
+        dp_int__add_group(p, &tg);
+        dp_int__note(p, tg.phrase, "dimension", dp_arena_printf(p->a, "%s.%s", hm->name, hit->name),
+                     dp_arena_printf(p->a, "a word of its name, beside %s", ent), 0.8);
+        dp_int__mark(p, i, 1, U_MATCH);
+    }
+}
+
 void dp_int__mark_attributes(parser *p)
 {
     dp_intent *in = p->in;
     entity_qualifies(p);
+    attribute_words(p);
     for (size_t g = 0; g < in->ngroups; g++) {
         dp_target *t = &in->groups[g];
         for (size_t e = 0; e < in->ngroups && !t->is_entity && !t->attribute_of; e++) {

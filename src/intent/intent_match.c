@@ -255,6 +255,10 @@ void dp_int__parse_phrases(parser *p)
             i += len - 1;
             continue;
         }
+        /* "top 3 carriers by shipments": right after the ranked thing, "by"
+         * names what it is ranked by, a metric when the words can be one */
+        if (mode == MODE_GROUP && metric && (dim || ent) && p->in->limit > 0 && i > 0 && p->rank_to == i - 1)
+            dim = ent = 0;
         /* "for each employee, absences, salary": after the first item of a
          * grouping, a metric phrase is a metric again */
         if (mode == MODE_GROUP && metric && !was_fresh && (dim || ent) &&
