@@ -84,6 +84,8 @@ static const struct {
 } questions[] = {
     {"conflicting values", "names two values of one column and no row has both",
      "join them with 'vs' to compare them, 'or' for either, or say what the words mean"},
+    {"ratio or grouping", "after 'per' beside another grouping may mean one row per item or an average per item",
+     "say 'by <it>' for rows per item, or '<metric> divided by <count of them>' for the average"},
     {"filter or metric", "follows a filter word but is a metric whose condition is no simple filter",
      "ask for it as a metric ('... and <metric>') or name the filter's value"},
 };
@@ -189,6 +191,13 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     dp_int__check_calculations(&p);
     dp_int__check_comparisons(&p);
     dp_int__settle_filter_metrics(&p);
+    /* "revenue per customer by segment": "per <entity>" beside a grouping
+     * said otherwise (a time grain aside: "weekly clicks per carrier" is
+     * rows; "per user and product" is one list)
+     * reads as much as an average per entity as rows per entity; which one
+     * is asked */
+    if (p.per_entity && p.other_groups && in->ngroups > 1 && !in->limit)
+        dp_int__add_missing(&p, p.per_entity, "ratio or grouping");
     dp_int__classify_unplaced(&p);
 
     /* "top 3 carriers ... for each region", "top 5 carriers per month" rank

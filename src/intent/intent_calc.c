@@ -627,8 +627,8 @@ void dp_int__check_percent(parser *p)
             for (int k = 0; words[k] && at == SIZE_MAX; k++)
                 if (!strcmp(p->t[i].low, words[k]))
                     at = i, len = 1;
-        if (at == SIZE_MAX && i > 0 && !p->t[i - 1].is_num && strcmp(p->t[i - 1].low, "as")) {
-            int b = p->t[i - 1].end, e = i < p->n ? p->t[i].start : (int)strlen(req);
+        if (at == SIZE_MAX && (i == 0 || (!p->t[i - 1].is_num && strcmp(p->t[i - 1].low, "as")))) {
+            int b = i ? p->t[i - 1].end : 0, e = i < p->n ? p->t[i].start : (int)strlen(req);
             for (int q = b; q < e && at == SIZE_MAX; q++)
                 if (req[q] == '%')
                     at = i;

@@ -47,6 +47,8 @@ typedef struct parser {
     size_t calc_at[8], calc_len[8], ncalcs; /* "cumulative", "year over year" */
     const char *calc_what[8];               /* "cumulative metric" */
     dp_range ranges[4];                     /* every time range named, in order */
+    const char *per_entity;                 /* "per order": an entity grouping said with "per" */
+    size_t other_groups;                    /* groupings said otherwise ("by segment") */
     dp_fm fm[4];                            /* metric phrases after a filter word */
     size_t nfm;
     size_t nranges;

@@ -145,9 +145,28 @@ static int of_qualifies(parser *p, const dp_lex_match *m, size_t nm, size_t i, s
     return 0;
 }
 
+/* Is a value of one of t's dimensions next, past "is", "was", "=",
+ * "equal to" ("status is done", "with status done")? */
+static int names_value_next(parser *p, size_t j, const dp_target *t)
+{
+    while (j < p->n && (!strcmp(p->t[j].low, "is") || !strcmp(p->t[j].low, "was") || !strcmp(p->t[j].low, "are") ||
+                        !strcmp(p->t[j].low, "were") || !strcmp(p->t[j].low, "equals") ||
+                        !strcmp(p->t[j].low, "equal") || !strcmp(p->t[j].low, "to") || !strcmp(p->t[j].low, "of")))
+        j++;
+    if (j >= p->n)
+        return 0;
+    dp_lex_match m[32];
+    size_t nm = dp_int__match(p, j, m, 32);
+    for (size_t k = 0; k < nm; k++)
+        for (size_t d = 0; m[k].e->kind == DP_LEX_VALUE && d < t->ndims; d++)
+            if (m[k].e->dim == t->dims[d])
+                return 1;
+    return 0;
+}
+
 void dp_int__parse_phrases(parser *p)
 {
-    int mode = MODE_NONE, fresh = 0, after_of = 0;
+    int mode = MODE_NONE, fresh = 0, after_of = 0, after_with = 0, per = 0;
     const dp_lex_entry *vals[4]; /* the values just read ("express parcel"), any may be qualified */
     size_t nvals = 0;
     for (size_t i = 0; i < p->n; i++) {
@@ -175,6 +194,7 @@ void dp_int__parse_phrases(parser *p)
         if (dp_int__is_group_marker(p, i, &ml) && (!nm || m[0].len <= ml)) {
             mode = MODE_GROUP;
             fresh = 1;
+            per = !strcmp(t->low, "per");
             dp_int__mark(p, i, ml, U_PATTERN);
             i += ml - 1;
             continue;
@@ -207,6 +227,7 @@ void dp_int__parse_phrases(parser *p)
                 mode = MODE_FILTER;
                 /* "total of clicks": what follows is measured; "satisfaction
                  * of escalated tickets": whose */
+                after_with = !strcmp(t->low, "with"); /* "a report with CTR, CVR": what it holds */
                 after_of = !strcmp(t->low, "of") &&
                            (i == 0 || generic_word(p->t[i - 1].low) || dp_int__is_noise(p->t[i - 1].low));
             }
@@ -269,6 +290,9 @@ void dp_int__parse_phrases(parser *p)
             dp_int__target_from(&tg, m, nm, dim ? DP_LEX_DIM : DP_LEX_ENTITY, len);
             tg.phrase = dp_int__span_text(p, i, len);
             dp_int__add_group(p, &tg);
+            p->other_groups += !per;
+            if (!dim && per && was_fresh && !p->per_entity)
+                p->per_entity = tg.phrase; /* "units sold per order" */
             const dp_lex_match *mm = dp_int__first_of(m, nm, dim ? DP_LEX_DIM : DP_LEX_ENTITY, len);
             dp_int__note(p, tg.phrase, dim ? "dimension" : "entity", target_name(p, mm->e), mm->e->source,
                          mm->fuzzy ? 0.8 : mm->e->conf);
@@ -285,7 +309,7 @@ void dp_int__parse_phrases(parser *p)
             /* "absences for sick leave": after a filter word, a metric that
              * only counts some rows may be the user's filter; settled once
              * every metric is known (dp_int__settle_filter_metrics) */
-            if (mode == MODE_FILTER && !after_of && p->nfm < sizeof(p->fm) / sizeof(*p->fm))
+            if (mode == MODE_FILTER && !after_of && !after_with && p->nfm < sizeof(p->fm) / sizeof(*p->fm))
                 p->fm[p->nfm++] = (dp_fm){mm->e->metric, i, len};
             dp_int__add_metric(p, mm->e->metric, i);
             dp_int__note(p, dp_int__span_text(p, i, len), "metric", mm->e->metric->name, mm->e->source,
@@ -298,8 +322,13 @@ void dp_int__parse_phrases(parser *p)
             dp_int__target_from(&tg, m, nm, dim ? DP_LEX_DIM : DP_LEX_ENTITY, len);
             tg.phrase = dp_int__span_text(p, i, len);
             const dp_lex_match *mm = dp_int__first_of(m, nm, dim ? DP_LEX_DIM : DP_LEX_ENTITY, len);
-            if (dim) {
+            if (dim && names_value_next(p, i + len, &tg)) {
+                /* "whose objective is awareness", "with status done": the
+                 * dimension says what the value after it is, no grouping */
+                dp_int__note(p, tg.phrase, "qualifier", target_name(p, mm->e), "the value after it", 1.0);
+            } else if (dim) {
                 dp_int__add_group(p, &tg);
+                p->other_groups++;
                 dp_int__note(p, tg.phrase, "dimension", target_name(p, mm->e), mm->e->source,
                              mm->fuzzy ? 0.8 : mm->e->conf);
             } else {
@@ -436,6 +465,16 @@ static int metric_condition(parser *p, const dp_metric *m, dp_filter *f)
     return 1;
 }
 
+/* Does metric m count only some rows (a filter, or a measure that is a
+ * condition: CASE ..., a sum of a true/false column)? */
+static int conditional(parser *p, const dp_metric *m)
+{
+    if (m->filter)
+        return 1;
+    const dp_measure *me = m->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, m->measure.name) : NULL;
+    return me && (me->agg == DP_AGG_SUM_BOOLEAN || (me->expr && strcasestr(me->expr, "case ")));
+}
+
 void dp_int__settle_filter_metrics(parser *p)
 {
     dp_intent *in = p->in;
@@ -449,8 +488,21 @@ void dp_int__settle_filter_metrics(parser *p)
         dp_filter f;
         const char *phrase = dp_int__span_text(p, fm->at, fm->len);
         if (!metric_condition(p, fm->metric, &f)) {
-            if (fm->metric->filter)
+            dp_lex_match m[32];
+            size_t nm = dp_int__match(p, fm->at, m, 32);
+            if (dp_int__has_kind(m, nm, DP_LEX_ENTITY, fm->len)) {
+                /* "budget for carriers starting in 2025": the entity the
+                 * filters that follow are about, not a count of it */
+                memmove(&in->metrics[j], &in->metrics[j + 1], (in->nmetrics - j - 1) * sizeof(*in->metrics));
+                in->nmetrics--;
+                for (size_t q = 0; q < in->nnotes; q++)
+                    if (!strcmp(in->notes[q].kind, "metric") && !strcmp(in->notes[q].text, phrase))
+                        in->notes[q].kind = "context";
+            } else if (conditional(p, fm->metric)) {
+                /* "average salary of leavers": who the leavers are is a
+                 * condition no simple filter says */
                 dp_int__add_missing(p, phrase, "filter or metric");
+            }
             continue;
         }
         if (in->nfilters >= DP_INTENT_MAX_ITEMS)

@@ -124,7 +124,8 @@ void dp_int__parse_ordering(parser *p)
 {
     static const char *const high[] = {"biggest", "largest", "highest", "most", "top", "best", "greatest", NULL};
     static const char *const low[] = {"smallest", "lowest", "least", "fewest", "worst", NULL};
-    static const char *const sort[] = {"sorted", "sort", "ordered", "order", "ranked", "rank", NULL};
+    /* verbs only: "per order by month" is no ordering */
+    static const char *const sort[] = {"sorted", "sort", "ordered", "ranked", NULL};
     dp_intent *in = p->in;
     for (size_t i = 0; i < p->n; i++) {
         if (p->used[i])

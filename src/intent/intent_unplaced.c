@@ -20,7 +20,7 @@ int dp_int__is_noise(const char *w)
         "level", "broken", "down", "grouped", "split", "feature", "features", "daily", "new",
         "weekly", "monthly", "quarterly", "yearly", "ranked", "rank", "sorted", "ordered", "order",
         "showing", "look", "looking", "calculate", "compute", "track", "tracking", "measure", "measuring",
-        "where", "when", "while", "whose", "had", "got", "happened", "doing", "did", "does", "do", "done",
+        "where", "when", "while", "whose", "had", "got", "happened", "doing", "did", "does", "do",
         "current", "whole", "entire", "complete", "full", "whats", "hows", "may", "might", "should", "must", "will", "shall", "compare", "comparing", "comparison", "against",
         /* who and what the report is for: "for the board", "for our review" */
         "board", "team", "teams", "review", "reviews", "meeting", "meetings", "management", "leadership",
