@@ -615,6 +615,29 @@ static void unread(parser *p, size_t s, size_t e, const dp_metric *keep)
         }
 }
 
+/* Does every word of the metric's name (but share words) begin like one of
+ * the request's stems ("loss_rate" for "lost": three letters in common)? */
+static int name_said(const char *name, const char *const *stems, size_t ns)
+{
+    static const char *skip[] = {"share", "rate", "pct", "percent", "percentage", "proportion", "ratio", NULL};
+    char buf[128];
+    snprintf(buf, sizeof(buf), "%s", name);
+    char *save = NULL;
+    for (char *w = strtok_r(buf, "_", &save); w; w = strtok_r(NULL, "_", &save)) {
+        int skipped = strlen(w) < 3;
+        for (int k = 0; skip[k] && !skipped; k++)
+            skipped = !strcmp(w, skip[k]);
+        if (skipped)
+            continue;
+        int said = 0;
+        for (size_t s = 0; s < ns && !said; s++)
+            said = !strncmp(w, stems[s], 3) && (strlen(stems[s]) < 4 || !strncmp(w, stems[s], 3));
+        if (!said)
+            return 0;
+    }
+    return 1;
+}
+
 void dp_int__check_percent(parser *p)
 {
     static const char *words[] = {"percent", "percentage", "pct", "share", "proportion", NULL};
@@ -658,7 +681,9 @@ void dp_int__check_percent(parser *p)
             int all = 1;
             for (size_t w = 0; w < ns && all; w++)
                 all = strstr(text, stems[w]) != NULL;
-            if (all) {
+            /* and the request says every word of the metric's own name: "share
+             * of shipments delivered" is not the on-time delivery rate */
+            if (all && name_said(p->kg->metrics[k].name, stems, ns)) {
                 found = &p->kg->metrics[k];
                 nfound++;
             }
