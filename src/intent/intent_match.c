@@ -322,7 +322,20 @@ void dp_int__parse_phrases(parser *p)
             dp_int__target_from(&tg, m, nm, dim ? DP_LEX_DIM : DP_LEX_ENTITY, len);
             tg.phrase = dp_int__span_text(p, i, len);
             const dp_lex_match *mm = dp_int__first_of(m, nm, dim ? DP_LEX_DIM : DP_LEX_ENTITY, len);
-            if (dim && names_value_next(p, i + len, &tg)) {
+            const dp_dimension *flag = dim && tg.ndims == 1 ? tg.dims[0] : NULL;
+            if (flag && flag->column && flag->column->type && !strcasecmp(flag->column->type, "BOOLEAN") &&
+                p->in->nfilters < DP_INTENT_MAX_ITEMS) {
+                /* "approved absences": a true/false dimension said as an
+                 * adjective keeps the rows where it is true */
+                dp_filter f = {0};
+                f.target = tg;
+                f.values[0] = "true";
+                f.nvalues = 1;
+                f.phrase = tg.phrase;
+                p->in->filters[p->in->nfilters++] = f;
+                dp_int__note(p, tg.phrase, "filter", dp_arena_printf(p->a, "%s = true", target_name(p, mm->e)),
+                             "true/false dimension", 1.0);
+            } else if (dim && names_value_next(p, i + len, &tg)) {
                 /* "whose objective is awareness", "with status done": the
                  * dimension says what the value after it is, no grouping */
                 dp_int__note(p, tg.phrase, "qualifier", target_name(p, mm->e), "the value after it", 1.0);
