@@ -63,6 +63,37 @@ void dp_int__settle_ranges(parser *p)
     }
 }
 
+/* Is the grain adjective at i a value of a column here: after a filter
+ * word, or before a noun that qualifies the value ("annual members" where
+ * billing_cycle holds 'annual' and members have one)? */
+static int grain_is_value(parser *p, size_t i)
+{
+    dp_lex_match m[32];
+    size_t nm = dp_int__match(p, i, m, 32);
+    const dp_lex_match *v = dp_int__first_of(m, nm, DP_LEX_VALUE, 1);
+    if (!v)
+        return 0;
+    size_t b = i;
+    while (b > 0 && (!strcmp(p->t[b - 1].low, "the") || !strcmp(p->t[b - 1].low, "a") || !strcmp(p->t[b - 1].low, "an")))
+        b--;
+    if (b > 0 && dp_int__is_filter_marker(p->t[b - 1].low))
+        return 1;
+    /* the noun after it is the value's own dataset or column ("annual
+     * members", "annual billing cycle"), not one that only refers to it
+     * ("monthly bookings" stays a grain) */
+    if (i + 1 >= p->n)
+        return 0;
+    dp_lex_match q[32];
+    size_t nq = dp_int__match(p, i + 1, q, 32);
+    for (size_t k = 0; k < nq; k++) {
+        const dp_lex_entry *e = q[k].e;
+        if ((e->kind == DP_LEX_ENTITY && dp_kg_entity_home(p->kg, e->entity->name) == v->e->model) ||
+            (e->kind == DP_LEX_MODEL && e->model == v->e->model) || (e->kind == DP_LEX_DIM && e->dim == v->e->dim))
+            return 1;
+    }
+    return 0;
+}
+
 void dp_int__grains(parser *p)
 {
     for (size_t i = 0; i < p->n; i++) {
@@ -72,6 +103,8 @@ void dp_int__grains(parser *p)
         dp_grain g = dp_grain_word(p->t[i].low, &adj);
         if (g == DP_GRAIN_NONE)
             continue;
+        if (adj && grain_is_value(p, i))
+            continue; /* "for annual members": a value of a column, no grain */
         size_t start = i, len = 1;
         if (!adj) {
             size_t ml;
