@@ -191,6 +191,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     dp_int__check_calculations(&p);
     dp_int__check_comparisons(&p);
     dp_int__settle_filter_metrics(&p);
+    dp_int__metric_verbs(&p);
     /* "revenue per customer by segment": "per <entity>" beside a grouping
      * said otherwise (a time grain aside: "weekly clicks per carrier" is
      * rows; "per user and product" is one list)

@@ -116,6 +116,15 @@ static int inflected_value(parser *p, size_t s, size_t e)
     return v && e == s + 1 && strcasecmp(v->e->text, p->t[s].low) != 0;
 }
 
+/* Is tokens [s, e) a filter value as written ("delivered" for the status
+ * 'delivered')? Before a range it may be the verb that names a date. */
+static int value_span(parser *p, size_t s, size_t e)
+{
+    dp_lex_match m[32];
+    size_t nm = dp_int__match(p, s, m, 32);
+    return dp_int__has_kind(m, nm, DP_LEX_VALUE, e - s);
+}
+
 /* Forgets the filter read from the words text (the verb, read as a value). */
 static void drop_filter(dp_intent *in, const char *text)
 {
@@ -153,7 +162,7 @@ static void attach_one(parser *p, dp_range *rg)
         if (p->used[vs] == U_PATTERN || p->used[vs] == U_NOISE || !wordlike(&p->t[vs]) ||
             dp_is_stopword(p->t[vs].low))
             break;
-        if (p->used[vs] == U_MATCH && !metric_spans(p, vs, r) && !inflected_value(p, vs, r))
+        if (p->used[vs] == U_MATCH && !metric_spans(p, vs, r) && !inflected_value(p, vs, r) && !value_span(p, vs, r))
             continue; /* part of a phrase: "up" of "signed up", or no verb ("carrier type") */
         ent_end = vs;
         while (ent_end > 0 && (!strcmp(p->t[ent_end - 1].low, "that") || !strcmp(p->t[ent_end - 1].low, "who") ||
@@ -192,6 +201,10 @@ static void attach_one(parser *p, dp_range *rg)
         }
     }
     const char *verb = dp_int__span_text(p, vs, r - vs);
+    /* "shipments delivered in June": a value that names no date of the
+     * entity stays a value, and the range the report's */
+    if (!nhit && p->used[vs] == U_MATCH && value_span(p, vs, r) && !inflected_value(p, vs, r))
+        return;
     /* "shipments delivered in May" where delivery is the date the metrics
      * count by: the report's range, said with its verb */
     const char *words = dp_int__span_text(p, es, ent_end - es);
@@ -249,6 +262,10 @@ static void attach_one(parser *p, dp_range *rg)
     for (size_t k = 0; k < in->nnotes; k++) {
         dp_match_note *nt = &in->notes[k];
         if (strcmp(nt->kind, "metric") || (strcmp(nt->text, words) && strcmp(nt->text, verb)))
+            continue;
+        /* "shipments delivered in June": the count of the entity is what is
+         * asked when nothing else is */
+        if (!strcmp(nt->text, words) && in->nmetrics <= 1)
             continue;
         for (size_t j = 0; j < in->nmetrics; j++)
             if (!strcmp(in->metrics[j]->name, nt->target)) {

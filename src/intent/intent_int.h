@@ -111,6 +111,10 @@ void dp_int__parse_phrases(parser *p);
  * becomes a filter of the report; a condition it cannot be turned into is
  * asked about. */
 void dp_int__settle_filter_metrics(parser *p);
+/* A free word right after a metric phrase that the metric's description
+ * uses ("tickets opened" for "Support tickets opened", "orders placed") is
+ * the metric's own verb: placed, nothing to filter. */
+void dp_int__metric_verbs(parser *p);
 /* Metric phrases whose words appear unplaced in another order. */
 void dp_int__parse_reordered(parser *p);
 

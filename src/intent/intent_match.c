@@ -145,6 +145,56 @@ static int of_qualifies(parser *p, const dp_lex_match *m, size_t nm, size_t i, s
     return 0;
 }
 
+/* A value matched through another form of its word right after a metric
+ * or entity phrase ("tickets opened"): a participle, not the value 'open'
+ * (which comes before its noun: "open tickets"). */
+static int participle(parser *p, size_t i, size_t len, const dp_lex_match *vm)
+{
+    if (len != 1 || !vm || !strcasecmp(vm->e->text, p->t[i].low) || i == 0 || p->used[i - 1] != U_MATCH)
+        return 0;
+    dp_lex_match m[32];
+    for (size_t s = i; s-- > 0 && i - s <= 4 && p->used[s] == U_MATCH;) {
+        size_t nm = dp_int__match(p, s, m, 32);
+        for (size_t k = 0; k < nm; k++)
+            if (s + m[k].len == i && (m[k].e->kind == DP_LEX_METRIC || m[k].e->kind == DP_LEX_ENTITY))
+                return 1;
+    }
+    return 0;
+}
+
+/* Does a metric phrase end right before token i? */
+static int metric_ends_at(parser *p, size_t i)
+{
+    dp_lex_match m[32];
+    for (size_t s = i; s-- > 0 && i - s <= 4 && p->used[s] == U_MATCH;) {
+        size_t nm = dp_int__match(p, s, m, 32);
+        for (size_t k = 0; k < nm; k++)
+            if (s + m[k].len == i && m[k].e->kind == DP_LEX_METRIC)
+                return 1;
+    }
+    return 0;
+}
+
+void dp_int__metric_verbs(parser *p)
+{
+    dp_intent *in = p->in;
+    for (size_t i = 1; i < p->n; i++) {
+        if (p->used[i] || p->used[i - 1] != U_MATCH || p->t[i].punct || p->t[i].is_num || strlen(p->t[i].stem) < 4 ||
+            !metric_ends_at(p, i))
+            continue;
+        for (size_t k = 0; k < in->nmetrics; k++) {
+            const dp_metric *m = in->metrics[k];
+            const dp_measure *me = m->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, m->measure.name) : NULL;
+            if ((m->description && strcasestr(m->description, p->t[i].stem)) ||
+                (me && me->description && strcasestr(me->description, p->t[i].stem))) {
+                dp_int__mark(p, i, 1, U_PATTERN);
+                dp_int__note(p, p->t[i].raw, "verb", m->name, "the metric's description", 1.0);
+                break;
+            }
+        }
+    }
+}
+
 /* Is a value of one of t's dimensions next, past "is", "was", "=",
  * "equal to" ("status is done", "with status done")? */
 static int names_value_next(parser *p, size_t j, const dp_target *t)
@@ -296,6 +346,10 @@ void dp_int__parse_phrases(parser *p)
             const dp_lex_match *mm = dp_int__first_of(m, nm, dim ? DP_LEX_DIM : DP_LEX_ENTITY, len);
             dp_int__note(p, tg.phrase, dim ? "dimension" : "entity", target_name(p, mm->e), mm->e->source,
                          mm->fuzzy ? 0.8 : mm->e->conf);
+        } else if (val && participle(p, i, len, dp_int__first_of(m, nm, DP_LEX_VALUE, len))) {
+            /* "tickets opened by ...": the verb, not status = 'open'; left
+             * for the date and verb passes, else asked */
+            continue;
         } else if (val) {
             const dp_lex_match *vm = dp_int__first_of(m, nm, DP_LEX_VALUE, len);
             dp_int__add_filter_value(p, m, nm, i, len, dp_int__prev_is_join(p, i));
