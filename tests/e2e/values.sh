@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Values come from the data: identifiers and names in a request ("campaign
+# CMP-0012", a customer's name, "carrier CAR-03") are looked up in the key and
+# name-like columns of the entity's dataset at request time. Found: a filter on
+# that column, and an answer that differs from the unfiltered one. Not found:
+# exit 3 naming the closest existing values, never a report of everything.
+. "$(dirname "$0")/lib.inc"
+"$DPGEN" demo --scale 0.05 --out "$WORK/demo.duckdb" 2>/dev/null || bad "build demo"
+export DPGEN_DEMO_DB="$WORK/demo.duckdb"
+gen() { "$DPGEN" generate --as-of 2025-07-16 --format json "$@"; }
+
+# check FILE PYTHON-ASSERTIONS: d is the spec, sql its SQL, rows its row count,
+# col(name) the sample's values of a column as floats
+check() {
+  local f=$1 what=$2 code=$3
+  python3 - "$f" "$code" <<'PY' && ok "$what" || bad "$what: $(head -c 400 "$f")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = d["transformation"]
+sql, rows = t["sql"], t["test_run"]["rows"]
+def col(name):
+    return [float(r[name]) for r in t["test_run"]["sample_rows"] if r.get(name) is not None]
+exec(sys.argv[2])
+PY
+}
+
+# --- an existing key, written after its entity -----------------------------
+expect_rc 0 "demo: daily spend in May (unfiltered)" -- gen "daily spend in May 2025"
+cp "$WORK/out" "$WORK/all.json"
+expect_rc 0 "demo: daily spend for an existing campaign id" -- gen "daily spend for campaign CMP-0005 in May 2025"
+cp "$WORK/out" "$WORK/one.json"
+check "$WORK/one.json" "demo: the campaign id is a filter on the campaign key" \
+  'assert "campaign_id = '"'"'CMP-0005'"'"'" in sql, sql; assert rows > 0'
+python3 - "$WORK/all.json" "$WORK/one.json" <<'PY' && ok "demo: one campaign's daily spend is less than everyone's" || bad "demo: filtered spend not below the total"
+import json, sys
+a, o = (json.load(open(f))["transformation"]["test_run"] for f in sys.argv[1:3])
+sa = {r["day"]: float(r["spend"]) for r in a["sample_rows"]}
+so = {r["day"]: float(r["spend"] or 0) for r in o["sample_rows"]}
+assert so and all(so[k] < sa[k] for k in so if k in sa), (sa, so)
+PY
+expect_rc 0 "demo: the id in lower case is the same campaign" -- gen "spend for campaign cmp-0005"
+check "$WORK/out" "demo: the stored spelling is the filter value" 'assert "'"'"'CMP-0005'"'"'" in sql, sql'
+
+# --- an identifier with no entity word before it ----------------------------
+expect_rc 0 "demo: an id alone is looked up in every dataset's keys" -- gen "spend for CMP-0005 by month"
+check "$WORK/out" "demo: the id alone filters the campaign key" 'assert "'"'"'CMP-0005'"'"'" in sql, sql'
+
+# --- a name ------------------------------------------------------------------
+expect_rc 0 "demo: orders of all customers by month" -- gen "orders by month"
+cp "$WORK/out" "$WORK/all_orders.json"
+expect_rc 0 "demo: orders of a customer named in the request" -- gen "orders by customer Lucas Smith by month"
+check "$WORK/out" "demo: the name is a filter on the name column" \
+  'assert "'"'"'Lucas Smith'"'"'" in sql, sql; assert rows > 0'
+python3 - "$WORK/all_orders.json" "$WORK/out" <<'PY' && ok "demo: one customer's orders are fewer than everyone's" || bad "demo: customer filter did not narrow"
+import json, sys
+a, o = (json.load(open(f))["transformation"]["test_run"] for f in sys.argv[1:3])
+tot = lambda t: sum(float(v) for r in t["sample_rows"] for k, v in r.items() if k != "month" and v is not None)
+assert tot(o) < tot(a), (tot(o), tot(a))
+PY
+
+# --- missing values: a clarification with the closest values ---------------
+expect_rc 3 "demo: a campaign id that does not exist is refused" -- gen "daily spend for campaign CMP-0999 in May 2025"
+grep -q "closest" "$WORK/err" && grep -q "CMP-0" "$WORK/err" && ok "demo: the refusal names the closest ids" \
+  || bad "demo: no closest ids in: $(cat "$WORK/err")"
+expect_rc 3 "demo: a number that is no campaign key is refused" -- gen "spend for campaign 42"
+grep -q "CMP-00" "$WORK/err" && ok "demo: the refusal names existing campaign ids" || bad "demo: $(cat "$WORK/err")"
+expect_rc 3 "demo: a customer name that does not exist is refused" -- gen "orders by customer Zorro Quuxington by month"
+grep -q "closest" "$WORK/err" && ok "demo: the refusal names the closest names" || bad "demo: $(cat "$WORK/err")"
+expect_rc 3 "demo: refusal as JSON" -- gen "spend for campaign CMP-0999"
+python3 - "$WORK/out" "$WORK/err" <<'PY' && ok "demo: no spec printed for a missing id" || bad "demo: refusal printed a spec"
+import sys
+out = open(sys.argv[1]).read()
+assert "transformation" not in out, out[:300]
+PY
+
+# --- the same on catalogs the code was not tuned on --------------------------
+H=tests/data/hr
+"$DPGEN" demo --sql "$DP_SOURCE_DIR/$H/data.sql" --out "$WORK/hr.duckdb" 2>/dev/null || bad "build hr"
+hr() { gen --db "$WORK/hr.duckdb" --models "$DP_SOURCE_DIR/$H/semantic_models.yml" --glossary "$DP_SOURCE_DIR/$H/glossary.yml" "$@"; }
+expect_rc 0 "hr: an existing employee key" -- hr "Monthly absence days of employee 5"
+check "$WORK/out" "hr: the key filter is in the SQL" 'assert "employee_id = '"'"'5'"'"'" in sql, sql'
+expect_rc 3 "hr: an employee key that does not exist" -- hr "Monthly absence days of employee 9999"
+grep -q "closest" "$WORK/err" && ok "hr: the refusal names the closest keys" || bad "hr: $(cat "$WORK/err")"
+expect_rc 0 "hr: an employee named in the request" -- hr "Monthly payroll cost for employee Tom Berg"
+check "$WORK/out" "hr: the name filters the name column" 'assert "full_name = '"'"'Tom Berg'"'"'" in sql, sql'
+expect_rc 3 "hr: an employee name that does not exist" -- hr "Monthly payroll cost for employee Zorro Quux"
+grep -q "closest" "$WORK/err" && ok "hr: the refusal names the closest names" || bad "hr: $(cat "$WORK/err")"
+
+L=tests/data/logistics
+"$DPGEN" demo --sql "$DP_SOURCE_DIR/$L/data.sql" --out "$WORK/lg.duckdb" 2>/dev/null || bad "build logistics"
+lg() { gen --db "$WORK/lg.duckdb" --models "$DP_SOURCE_DIR/$L/semantic_models.yml" --glossary "$DP_SOURCE_DIR/$L/glossary.yml" "$@"; }
+expect_rc 0 "logistics: shipping cost by month (unfiltered)" -- lg "shipping cost by month"
+cp "$WORK/out" "$WORK/lg_all.json"
+expect_rc 0 "logistics: a carrier id after its entity" -- lg "shipping cost by month for carrier CAR-03"
+check "$WORK/out" "logistics: the carrier key filter is in the SQL" 'assert "carrier_id = '"'"'CAR-03'"'"'" in sql, sql'
+python3 - "$WORK/lg_all.json" "$WORK/out" <<'PY' && ok "logistics: one carrier's cost is below all carriers'" || bad "logistics: carrier filter did not narrow"
+import json, sys
+a, o = (json.load(open(f))["transformation"]["test_run"] for f in sys.argv[1:3])
+sa = {r["month"]: float(r["shipping_cost"]) for r in a["sample_rows"]}
+so = {r["month"]: float(r["shipping_cost"] or 0) for r in o["sample_rows"]}
+assert so and all(so[k] < sa[k] for k in so if k in sa), (sa, so)
+PY
+expect_rc 0 "logistics: a carrier id alone" -- lg "shipping cost by month for CAR-03"
+check "$WORK/out" "logistics: the id alone filters the carrier key" 'assert "'"'"'CAR-03'"'"'" in sql, sql'
+expect_rc 3 "logistics: a carrier id that does not exist" -- lg "shipping cost for carrier CAR-42"
+grep -q "closest" "$WORK/err" && grep -q "CAR-0" "$WORK/err" && ok "logistics: the refusal names the closest carrier ids" \
+  || bad "logistics: $(cat "$WORK/err")"
+expect_rc 3 "logistics: a warehouse id that does not exist" -- lg "shipping cost for warehouse WH-77"
+grep -q "WH-0" "$WORK/err" && ok "logistics: the refusal names existing warehouse ids" || bad "logistics: $(cat "$WORK/err")"
+finish
