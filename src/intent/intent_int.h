@@ -34,6 +34,8 @@ typedef struct parser {
     const char *calc_what[8];               /* "cumulative metric" */
     const dp_lex_entry *const *learned;     /* phrases users taught this catalog (opts->learned) */
     size_t nlearned;
+    dp_value_lookup_fn lookup;              /* values in the data (opts->lookup), NULL: none */
+    void *lookup_payload;
 } parser;
 
 /* ------------------------------------------------------------------------ */
@@ -69,6 +71,18 @@ void dp_int__check_comparisons(parser *p);
 /* Is token i a number after a comparison ("above 2000", ">= 2000"), so no
  * year? */
 int dp_int__is_compared(const parser *p, size_t i);
+
+/* intent_values.c: identifiers and names looked up in the data */
+/* Free runs of words after an entity ("campaign CMP-0400", "customer Jane
+ * Doe") or written like an identifier ("WH-07"), looked up in the key and
+ * name-like columns (p->lookup): a filter when found, else a missing
+ * "filter value" with the closest values. Nothing without p->lookup. */
+void dp_int__lookup_values(parser *p);
+/* Is text a value of model.column? 1 when found or when it cannot be
+ * checked (no look-up, no such bare column, a failed look-up); 0 when the
+ * data lacks it, recorded as a missing "filter value" phrase with the
+ * closest values. */
+int dp_int__value_exists(parser *p, const dp_model *model, const char *column, const char *text, const char *phrase);
 
 /* intent_match.c: catalog phrases and choosing among their candidates */
 /* The phrases matching at token i, longest first: the catalog's lexicon and

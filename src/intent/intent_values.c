@@ -1,0 +1,392 @@
+/* Values from the data: identifiers and names no catalog phrase placed ("campaign CMP-0400", "customer
+ * Jane Doe", an id alone like "WH-07") are looked up, through the caller's look-up (the intent stage
+ * has no database), in the key and name-like columns of the entity's dataset. Found: a filter on that
+ * column; not found: a question back naming the closest stored values. */
+#include "intent/intent_int.h"
+#include <stdio.h>
+#include <string.h>
+
+#define VALUE_MAX_COLUMNS 16 /* columns searched for one phrase */
+#define VALUE_MAX_TOKENS 6   /* words of one identifier or name */
+
+/* One column to search: the key of an entity (key set) or a dimension. */
+typedef struct vcol {
+    const dp_model *model;
+    const dp_entity *key;
+    const dp_dimension *dim;
+    const char *column;
+} vcol;
+
+typedef struct vcols {
+    vcol c[VALUE_MAX_COLUMNS];
+    size_t n;
+} vcols;
+
+static int text_type(const char *type)
+{
+    static const char *kinds[] = {"VARCHAR", "TEXT", "STRING", "CHAR", "ENUM", NULL};
+    for (int i = 0; type && kinds[i]; i++)
+        if (strstr(type, kinds[i]))
+            return 1;
+    return 0;
+}
+
+/* Does a column or dimension name mark it as naming or coding each row
+ * ("customer_name", "title", "cost_code", "ref")? Generic English only. */
+static int name_like(const char *name)
+{
+    static const char *words[] = {"name", "label", "title", "code", "id", "identifier", "number", "ref",
+                                  "reference", "key", "handle", "username", NULL};
+    char w[64];
+    for (const char *s = name; s && *s;) {
+        size_t l = strcspn(s, "_ .-");
+        if (l && l < sizeof(w)) {
+            for (size_t k = 0; k < l; k++)
+                w[k] = (char)(s[k] >= 'A' && s[k] <= 'Z' ? s[k] + 32 : s[k]);
+            w[l] = 0;
+            for (int i = 0; words[i]; i++)
+                if (!strcmp(w, words[i]))
+                    return 1;
+        }
+        s += l;
+        s += *s != 0;
+    }
+    return 0;
+}
+
+static void add_col(vcols *v, const dp_model *m, const dp_entity *key, const dp_dimension *dim, const char *column)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (v->c[i].model == m && !strcmp(v->c[i].column, column))
+            return;
+    if (v->n < VALUE_MAX_COLUMNS)
+        v->c[v->n++] = (vcol){m, key, dim, column};
+}
+
+/* The key of entity e in model m, then m's name-like text dimensions. */
+static void entity_columns(vcols *v, const dp_model *m, const dp_entity *e)
+{
+    if (e && e->expr && dp_kg_model_column(m, e->expr))
+        add_col(v, m, e, NULL, e->expr);
+    for (size_t k = 0; k < m->ndims; k++) {
+        const dp_dimension *d = &m->dims[k];
+        const dp_column *c = d->expr ? dp_kg_model_column(m, d->expr) : NULL;
+        if (d->type == DP_DIM_CATEGORICAL && c && text_type(c->type) && (name_like(d->name) || name_like(d->expr)))
+            add_col(v, m, NULL, d, d->expr);
+    }
+}
+
+/* Every dataset with a primary entity: its key and name-like columns. */
+static void all_columns(const parser *p, vcols *v)
+{
+    for (size_t i = 0; i < p->kg->nmodels && v->n < VALUE_MAX_COLUMNS; i++) {
+        const dp_model *m = &p->kg->models[i];
+        for (size_t k = 0; k < m->nentities; k++)
+            if (m->entities[k].type == DP_ENT_PRIMARY) {
+                entity_columns(v, m, &m->entities[k]);
+                break;
+            }
+    }
+}
+
+/* A token no pass placed that can be part of an identifier or a name. */
+static int free_word(const parser *p, size_t k)
+{
+    size_t ml;
+    return k < p->n && p->used[k] == U_FREE && !p->t[k].punct && !dp_is_stopword(p->t[k].low) &&
+           !dp_int__is_group_marker(p, k, &ml);
+}
+
+/* Written like an identifier: one run of letters and digits mixed
+ * ("CMP-0400", "A17", "wh_07"), or capital codes joined by hyphens. */
+static int id_like(const char *s)
+{
+    int digit = 0, alpha = 0, lower = 0, joint = 0;
+    size_t l = strlen(s);
+    if (l < 2 || l > 64)
+        return 0;
+    for (size_t i = 0; i < l; i++) {
+        char c = s[i];
+        if (c == ' ' || c == '\t')
+            return 0;
+        digit |= c >= '0' && c <= '9';
+        alpha |= (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        lower |= c >= 'a' && c <= 'z';
+        joint |= (c == '-' || c == '_') && i > 0 && i + 1 < l;
+    }
+    return (digit && alpha) || (joint && alpha && !lower);
+}
+
+/* Words between an entity and its value that say what follows: "customer
+ * named X", "campaign id X". */
+static int value_cue(const char *w)
+{
+    static const char *words[] = {"named", "called", "id", "ids", "number", "code", "titled", "labelled",
+                                  "labeled", NULL};
+    for (int i = 0; words[i]; i++)
+        if (!strcmp(w, words[i]))
+            return 1;
+    return 0;
+}
+
+/* The entity or dimension phrase that ends right before token at: its
+ * start in *from, what it names in *ent or *dim; 0 when there is none. */
+static int context_before(const parser *p, size_t at, size_t *from, const dp_lex_entry **ent)
+{
+    if (at == 0 || p->used[at - 1] != U_MATCH)
+        return 0;
+    for (size_t j = at; j-- > 0 && at - j <= 4;) {
+        if (p->used[j] != U_MATCH)
+            break;
+        dp_lex_match m[32];
+        size_t nm = dp_int__match(p, j, m, 32);
+        for (size_t q = 0; q < nm; q++) {
+            const dp_lex_entry *e = m[q].e;
+            if (j + m[q].len != at)
+                continue;
+            if ((e->kind == DP_LEX_ENTITY && dp_kg_entity_home(p->kg, e->entity->name)) ||
+                (e->kind == DP_LEX_DIM && e->dim->type == DP_DIM_CATEGORICAL)) {
+                *from = j;
+                *ent = e;
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* "excluding campaign X", "not for customer Y": the negating word before
+ * token at (past articles and prepositions), or at. */
+static size_t negated_from(const parser *p, size_t at)
+{
+    static const char *cues[] = {"excluding", "exclude", "excludes", "except", "not", "non", "without", NULL};
+    size_t j = at;
+    for (int steps = 0; j > 0 && steps < 3; steps++, j--) {
+        const char *w = p->t[j - 1].low;
+        if (p->t[j - 1].punct || p->used[j - 1] == U_MATCH)
+            break;
+        for (int k = 0; cues[k]; k++)
+            if (!strcmp(w, cues[k]))
+                return j - 1;
+        if (strcmp(w, "the") && strcmp(w, "a") && strcmp(w, "an") && strcmp(w, "for") && strcmp(w, "in") &&
+            strcmp(w, "of") && strcmp(w, "from"))
+            break;
+    }
+    return at;
+}
+
+/* The dimension a filter on column c uses: the dimension itself, or one
+ * made for the entity's key (as "for carrier 42" does). */
+static const dp_dimension *filter_dim(parser *p, const vcol *c)
+{
+    if (c->dim)
+        return c->dim;
+    dp_dimension *d = dp_arena_calloc(p->a, 1, sizeof(*d));
+    if (!d)
+        return NULL;
+    d->name = c->key->name;
+    d->expr = c->key->expr;
+    d->type = DP_DIM_CATEGORICAL;
+    d->description = dp_arena_printf(p->a, "key of %s", c->key->name);
+    d->column = dp_kg_model_column(c->model, c->key->expr);
+    return d;
+}
+
+/* The entity words [from, to) name what is filtered, not a metric ("campaign" as a count of campaigns) nor
+ * a grouping ("orders by customer Jane Doe"). */
+static void unread_entity_words(parser *p, size_t from, size_t to, const char *filter)
+{
+    dp_intent *in = p->in;
+    const char *words = dp_int__span_text(p, from, to - from);
+    for (size_t k = 0; k < in->nnotes; k++) {
+        dp_match_note *nt = &in->notes[k];
+        if (strcmp(nt->text, words))
+            continue;
+        if (!strcmp(nt->kind, "metric")) {
+            for (size_t j = 0; j < in->nmetrics; j++)
+                if (!strcmp(in->metrics[j]->name, nt->target)) {
+                    memmove(&in->metrics[j], &in->metrics[j + 1], (in->nmetrics - j - 1) * sizeof(*in->metrics));
+                    in->nmetrics--;
+                    if (in->order_metric && !strcmp(in->order_metric->name, nt->target))
+                        in->order_metric = NULL;
+                    break;
+                }
+        } else if (!strcmp(nt->kind, "entity") || !strcmp(nt->kind, "dimension")) {
+            for (size_t j = 0; j < in->ngroups; j++)
+                if (in->groups[j].phrase && !strcmp(in->groups[j].phrase, words) &&
+                    !(in->ranked && in->ranked_group == j)) {
+                    memmove(&in->groups[j], &in->groups[j + 1], (in->ngroups - j - 1) * sizeof(*in->groups));
+                    in->ngroups--;
+                    if (in->ranked && in->ranked_group > j)
+                        in->ranked_group--;
+                    break;
+                }
+        } else {
+            continue;
+        }
+        nt->kind = "filter";
+        nt->target = filter;
+    }
+}
+
+/* Looks text up in every column of v: the columns holding it exactly (as
+ * stored) in hit/val (up to 8), the closest values of the others merged in
+ * *closest ("A, B, C"). Returns the number of exact hits, or -1 when a
+ * look-up failed and none hit. */
+static int look_up(parser *p, const vcols *v, const char *text, size_t *hit, const char **val, const char **closest)
+{
+    int nhit = 0, failed = 0;
+    const char *best[DP_VALUE_HITS_MAX];
+    double score[DP_VALUE_HITS_MAX];
+    size_t nbest = 0;
+    *closest = NULL;
+    for (size_t i = 0; i < v->n; i++) {
+        dp_value_hits h;
+        dp_error e = {0};
+        if (p->lookup(p->lookup_payload, v->c[i].model, v->c[i].column, text, &h, &e)) {
+            failed = 1;
+            continue;
+        }
+        if (h.exact && h.n && nhit < 8) {
+            hit[nhit] = i;
+            val[nhit++] = dp_arena_strdup(p->a, h.values[0]);
+            continue;
+        }
+        /* merge by score, each value once */
+        for (size_t k = 0; k < h.n; k++) {
+            int dup = 0;
+            for (size_t b = 0; b < nbest && !dup; b++)
+                dup = !strcmp(best[b], h.values[k]);
+            if (dup)
+                continue;
+            size_t at = nbest;
+            while (at > 0 && score[at - 1] < h.scores[k])
+                at--;
+            if (at >= DP_VALUE_HITS_MAX)
+                continue;
+            if (nbest < DP_VALUE_HITS_MAX)
+                nbest++;
+            memmove(&best[at + 1], &best[at], (nbest - 1 - at) * sizeof(*best));
+            memmove(&score[at + 1], &score[at], (nbest - 1 - at) * sizeof(*score));
+            best[at] = dp_arena_strdup(p->a, h.values[k]);
+            score[at] = h.scores[k];
+        }
+    }
+    if (!nhit && failed)
+        return -1;
+    if (nbest) {
+        char buf[DP_VALUE_HITS_MAX * (DP_VALUE_MAX + 2)];
+        size_t off = 0;
+        for (size_t b = 0; b < nbest && off < sizeof(buf); b++)
+            off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s", b ? ", " : "", best[b]);
+        *closest = dp_arena_strdup(p->a, buf);
+    }
+    return nhit;
+}
+
+/* Records that the data has no value phrase (with its closest values). */
+static void add_missing_value(parser *p, const char *phrase, const char *closest)
+{
+    dp_intent *in = p->in;
+    size_t before = in->nmissing;
+    dp_int__add_missing(p, phrase, "filter value");
+    if (in->nmissing > before)
+        in->missing_closest[before] = closest;
+}
+
+int dp_int__value_exists(parser *p, const dp_model *model, const char *column, const char *text, const char *phrase)
+{
+    if (!p->lookup || !model || !column || !dp_kg_model_column(model, column))
+        return 1;
+    vcols v = {0};
+    v.c[0] = (vcol){model, NULL, NULL, column};
+    v.n = 1;
+    size_t hit[8];
+    const char *val[8], *closest;
+    int n = look_up(p, &v, text, hit, val, &closest);
+    if (n != 0)
+        return 1; /* there, or it could not be checked: the filter says what was asked */
+    add_missing_value(p, phrase, closest);
+    return 0;
+}
+
+void dp_int__lookup_values(parser *p)
+{
+    if (!p->lookup)
+        return;
+    dp_intent *in = p->in;
+    for (size_t i = 0; i < p->n; i++) {
+        if (!free_word(p, i))
+            continue;
+        size_t s = i, e = i;
+        while (e < p->n && free_word(p, e) && e - s < VALUE_MAX_TOKENS)
+            e++;
+        /* "customer named Jane Doe": the cue word belongs to neither */
+        size_t vs = s;
+        while (vs < e && value_cue(p->t[vs].low))
+            vs++;
+        size_t ve = e;
+        while (ve > vs && dp_int__is_noise(p->t[ve - 1].low) && !p->t[ve - 1].is_upper)
+            ve--;
+        i = e - 1;
+        if (vs == ve)
+            continue;
+        const char *text = dp_int__span_text(p, vs, ve - vs);
+        size_t from = s;
+        const dp_lex_entry *ctx = NULL;
+        vcols v = {0};
+        if (context_before(p, s, &from, &ctx)) {
+            if (ctx->kind == DP_LEX_ENTITY) {
+                const dp_model *home = dp_kg_entity_home(p->kg, ctx->entity->name);
+                entity_columns(&v, home, dp_kg_model_entity(home, ctx->entity->name));
+            } else if (ctx->dim->expr && dp_kg_model_column(ctx->model, ctx->dim->expr)) {
+                add_col(&v, ctx->model, NULL, ctx->dim, ctx->dim->expr);
+            }
+        } else if (id_like(text)) {
+            from = vs;
+            all_columns(p, &v);
+        } else {
+            continue; /* words, not a named thing: the unplaced-word pass asks */
+        }
+        if (!v.n || strlen(text) >= DP_VALUE_MAX)
+            continue;
+        size_t hit[8];
+        const char *val[8], *closest;
+        int nhit = look_up(p, &v, text, hit, val, &closest);
+        size_t neg = negated_from(p, from);
+        const char *phrase = dp_int__span_text(p, neg, ve - neg);
+        if (nhit <= 0) {
+            /* absent, or it could not be checked: either way no answer
+             * without it */
+            add_missing_value(p, phrase, nhit < 0 ? "(the data could not be searched in time)" : closest);
+            dp_int__mark(p, vs, ve - vs, U_PATTERN);
+            continue;
+        }
+        if (in->nfilters >= DP_INTENT_MAX_ITEMS)
+            continue;
+        dp_filter f = {0};
+        for (int k = 0; k < nhit; k++) {
+            const dp_dimension *d = filter_dim(p, &v.c[hit[k]]);
+            if (d) {
+                f.target.dims[f.target.ndims] = d;
+                f.target.dim_models[f.target.ndims++] = v.c[hit[k]].model;
+            }
+        }
+        if (!f.target.ndims)
+            continue;
+        f.values[0] = val[0];
+        f.nvalues = 1;
+        f.negate = neg < from;
+        f.phrase = phrase;
+        in->filters[in->nfilters++] = f;
+        const vcol *c0 = &v.c[hit[0]];
+        const char *target = dp_arena_printf(p->a, "%s.%s %s %s", c0->model->name, c0->column, f.negate ? "!=" : "=",
+                                             val[0]);
+        if (from < vs)
+            unread_entity_words(p, from, s, target);
+        dp_int__mark(p, neg, from - neg, U_PATTERN);
+        dp_int__mark(p, s, vs - s, U_PATTERN);
+        dp_int__mark(p, vs, ve - vs, U_MATCH);
+        dp_int__note(p, text, "filter", target, "data lookup", 1.0);
+    }
+}
