@@ -310,83 +310,166 @@ int dp_int__value_exists(parser *p, const dp_model *model, const char *column, c
     return 0;
 }
 
+/* A word the profile placed as a filter value: it can be part of a longer
+ * name ("Spring Sale NA Search #28" holds the values NA and Search). */
+static int value_word(const parser *p, size_t k)
+{
+    return k < p->n && p->used[k] == U_MATCH && p->kind[k] == DP_LEX_VALUE && !p->t[k].punct;
+}
+
+/* Written like a proper name right after a filter word ("orders for Jane
+ * Doe"): every word capitalised. */
+static int proper_name_after_marker(const parser *p, size_t s, size_t e)
+{
+    if (s == 0 || !dp_int__is_filter_marker(p->t[s - 1].low))
+        return 0;
+    for (size_t k = s; k < e; k++) {
+        char c = p->t[k].raw[0];
+        if (!(c >= 'A' && c <= 'Z'))
+            return 0;
+    }
+    return 1;
+}
+
+/* The filters the values inside [s, e) made: a longer name holds them. */
+static void drop_value_filters(parser *p, size_t s, size_t e, const char *target)
+{
+    dp_intent *in = p->in;
+    for (size_t a = s; a < e; a++)
+        for (size_t b = a + 1; b <= e && value_word(p, b - 1); b++) {
+            const char *words = dp_int__span_text(p, a, b - a);
+            for (size_t j = 0; j < in->nfilters; j++)
+                if (in->filters[j].phrase && !strcmp(in->filters[j].phrase, words)) {
+                    memmove(&in->filters[j], &in->filters[j + 1], (in->nfilters - j - 1) * sizeof(*in->filters));
+                    in->nfilters--;
+                    break;
+                }
+            for (size_t k = 0; k < in->nnotes; k++)
+                if (!strcmp(in->notes[k].text, words) && !strcmp(in->notes[k].kind, "filter"))
+                    in->notes[k].target = target;
+        }
+}
+
+/* Looks the words [s, e) up: in the columns of the entity or dimension
+ * named before them (ctx, from its first token ctx_from), else in every
+ * dataset's key and name-like columns when they are written like an
+ * identifier or a proper name after a filter word. Found: a filter. Not
+ * found: a missing value with the closest ones, unless only_found (then
+ * nothing happens). 1 when the words were placed. */
+static int resolve(parser *p, size_t s, size_t e, size_t ctx_from, const dp_lex_entry *ctx, int only_found)
+{
+    dp_intent *in = p->in;
+    /* "customer named Jane Doe": the cue word belongs to neither */
+    size_t vs = s;
+    while (vs < e && value_cue(p->t[vs].low))
+        vs++;
+    size_t ve = e;
+    while (ve > vs && dp_int__is_noise(p->t[ve - 1].low) && !p->t[ve - 1].is_upper)
+        ve--;
+    if (vs == ve)
+        return 0;
+    const char *text = dp_int__span_text(p, vs, ve - vs);
+    size_t from = s;
+    vcols v = {0};
+    if (ctx && ctx->kind == DP_LEX_ENTITY) {
+        from = ctx_from;
+        const dp_model *home = dp_kg_entity_home(p->kg, ctx->entity->name);
+        entity_columns(&v, home, dp_kg_model_entity(home, ctx->entity->name));
+    } else if (ctx) {
+        from = ctx_from;
+        if (ctx->dim->expr && dp_kg_model_column(ctx->model, ctx->dim->expr))
+            add_col(&v, ctx->model, NULL, ctx->dim, ctx->dim->expr);
+    } else if (id_like(text) || proper_name_after_marker(p, vs, ve)) {
+        from = vs;
+        all_columns(p, &v);
+    } else {
+        return 0; /* words, not a named thing: the unplaced-word pass asks */
+    }
+    if (!v.n || strlen(text) >= DP_VALUE_MAX)
+        return 0;
+    size_t hit[8];
+    const char *val[8], *closest;
+    int nhit = look_up(p, &v, text, hit, val, &closest);
+    if (nhit <= 0 && only_found)
+        return 0;
+    size_t neg = negated_from(p, from);
+    const char *phrase = dp_int__span_text(p, neg, ve - neg);
+    if (nhit <= 0) {
+        /* absent, or it could not be checked: either way no answer
+         * without it */
+        add_missing_value(p, phrase, nhit < 0 ? "(the data could not be searched in time)" : closest);
+        dp_int__mark(p, vs, ve - vs, U_PATTERN);
+        return 1;
+    }
+    if (in->nfilters >= DP_INTENT_MAX_ITEMS)
+        return 0;
+    dp_filter f = {0};
+    for (int k = 0; k < nhit; k++) {
+        const dp_dimension *d = filter_dim(p, &v.c[hit[k]]);
+        if (d) {
+            f.target.dims[f.target.ndims] = d;
+            f.target.dim_models[f.target.ndims++] = v.c[hit[k]].model;
+        }
+    }
+    if (!f.target.ndims)
+        return 0;
+    f.values[0] = val[0];
+    f.nvalues = 1;
+    f.negate = neg < from;
+    f.phrase = phrase;
+    const vcol *c0 = &v.c[hit[0]];
+    const char *target =
+        dp_arena_printf(p->a, "%s.%s %s %s", c0->model->name, c0->column, f.negate ? "!=" : "=", val[0]);
+    drop_value_filters(p, vs, ve, target);
+    /* "CMP-0005 and CMP-0006": two values of one column are an IN list,
+     * never two equalities that no row meets; joined to an exclusion
+     * ("excluding A and B") they are excluded too */
+    dp_filter *prev = in->nfilters ? &in->filters[in->nfilters - 1] : NULL;
+    if (prev && dp_int__prev_is_join(p, neg) && (!f.negate || prev->negate) && prev->target.ndims &&
+        prev->target.dim_models[0] == f.target.dim_models[0] && prev->target.dims[0]->expr &&
+        !strcmp(prev->target.dims[0]->expr, f.target.dims[0]->expr) && prev->nvalues < 8) {
+        prev->values[prev->nvalues++] = f.values[0];
+        prev->phrase = dp_arena_printf(p->a, "%s, %s", prev->phrase, phrase);
+    } else {
+        in->filters[in->nfilters++] = f;
+    }
+    if (from < s)
+        unread_entity_words(p, from, s, target);
+    dp_int__mark(p, neg, from - neg, U_PATTERN);
+    dp_int__mark(p, s, vs - s, U_PATTERN);
+    dp_int__mark(p, vs, ve - vs, U_MATCH);
+    dp_int__note(p, text, "filter", target, "data lookup", 1.0);
+    return 1;
+}
+
 void dp_int__lookup_values(parser *p)
 {
     if (!p->lookup)
         return;
-    dp_intent *in = p->in;
     for (size_t i = 0; i < p->n; i++) {
+        size_t ctx_from = i;
+        const dp_lex_entry *ctx = NULL;
+        int has_ctx = context_before(p, i, &ctx_from, &ctx);
+        /* after an entity, a name may hold words the profile knows as
+         * values: the whole name first */
+        if (has_ctx) {
+            size_t e = i, nfree = 0, nval = 0;
+            while (e < p->n && e - i < VALUE_MAX_TOKENS + 2 && (free_word(p, e) || value_word(p, e))) {
+                nfree += free_word(p, e);
+                nval += value_word(p, e);
+                e++;
+            }
+            if (nfree && nval && resolve(p, i, e, ctx_from, ctx, 1)) {
+                i = e - 1;
+                continue;
+            }
+        }
         if (!free_word(p, i))
             continue;
-        size_t s = i, e = i;
-        while (e < p->n && free_word(p, e) && e - s < VALUE_MAX_TOKENS)
+        size_t e = i;
+        while (e < p->n && free_word(p, e) && e - i < VALUE_MAX_TOKENS)
             e++;
-        /* "customer named Jane Doe": the cue word belongs to neither */
-        size_t vs = s;
-        while (vs < e && value_cue(p->t[vs].low))
-            vs++;
-        size_t ve = e;
-        while (ve > vs && dp_int__is_noise(p->t[ve - 1].low) && !p->t[ve - 1].is_upper)
-            ve--;
+        resolve(p, i, e, ctx_from, has_ctx ? ctx : NULL, 0);
         i = e - 1;
-        if (vs == ve)
-            continue;
-        const char *text = dp_int__span_text(p, vs, ve - vs);
-        size_t from = s;
-        const dp_lex_entry *ctx = NULL;
-        vcols v = {0};
-        if (context_before(p, s, &from, &ctx)) {
-            if (ctx->kind == DP_LEX_ENTITY) {
-                const dp_model *home = dp_kg_entity_home(p->kg, ctx->entity->name);
-                entity_columns(&v, home, dp_kg_model_entity(home, ctx->entity->name));
-            } else if (ctx->dim->expr && dp_kg_model_column(ctx->model, ctx->dim->expr)) {
-                add_col(&v, ctx->model, NULL, ctx->dim, ctx->dim->expr);
-            }
-        } else if (id_like(text)) {
-            from = vs;
-            all_columns(p, &v);
-        } else {
-            continue; /* words, not a named thing: the unplaced-word pass asks */
-        }
-        if (!v.n || strlen(text) >= DP_VALUE_MAX)
-            continue;
-        size_t hit[8];
-        const char *val[8], *closest;
-        int nhit = look_up(p, &v, text, hit, val, &closest);
-        size_t neg = negated_from(p, from);
-        const char *phrase = dp_int__span_text(p, neg, ve - neg);
-        if (nhit <= 0) {
-            /* absent, or it could not be checked: either way no answer
-             * without it */
-            add_missing_value(p, phrase, nhit < 0 ? "(the data could not be searched in time)" : closest);
-            dp_int__mark(p, vs, ve - vs, U_PATTERN);
-            continue;
-        }
-        if (in->nfilters >= DP_INTENT_MAX_ITEMS)
-            continue;
-        dp_filter f = {0};
-        for (int k = 0; k < nhit; k++) {
-            const dp_dimension *d = filter_dim(p, &v.c[hit[k]]);
-            if (d) {
-                f.target.dims[f.target.ndims] = d;
-                f.target.dim_models[f.target.ndims++] = v.c[hit[k]].model;
-            }
-        }
-        if (!f.target.ndims)
-            continue;
-        f.values[0] = val[0];
-        f.nvalues = 1;
-        f.negate = neg < from;
-        f.phrase = phrase;
-        in->filters[in->nfilters++] = f;
-        const vcol *c0 = &v.c[hit[0]];
-        const char *target = dp_arena_printf(p->a, "%s.%s %s %s", c0->model->name, c0->column, f.negate ? "!=" : "=",
-                                             val[0]);
-        if (from < vs)
-            unread_entity_words(p, from, s, target);
-        dp_int__mark(p, neg, from - neg, U_PATTERN);
-        dp_int__mark(p, s, vs - s, U_PATTERN);
-        dp_int__mark(p, vs, ve - vs, U_MATCH);
-        dp_int__note(p, text, "filter", target, "data lookup", 1.0);
     }
 }

@@ -58,6 +58,20 @@ tot = lambda t: sum(float(v) for r in t["sample_rows"] for k, v in r.items() if 
 assert tot(o) < tot(a), (tot(o), tot(a))
 PY
 
+# --- several ids, exclusions, a name without its entity word ---------------
+expect_rc 0 "demo: two ids joined by 'and'" -- gen "spend for CMP-0005 and CMP-0006 by month"
+check "$WORK/out" "demo: two ids of one column are an IN list, not two equalities" \
+  'assert "campaign_id IN ('"'"'CMP-0005'"'"', '"'"'CMP-0006'"'"')" in sql, sql; assert rows > 0'
+expect_rc 0 "demo: ids excluded" -- gen "spend by month excluding campaigns CMP-0005 and CMP-0006"
+check "$WORK/out" "demo: both ids are excluded" 'assert "NOT IN ('"'"'CMP-0005'"'"', '"'"'CMP-0006'"'"')" in sql, sql'
+expect_rc 0 "demo: a proper name after 'for', no entity word" -- gen "orders for Lucas Smith by month"
+check "$WORK/out" "demo: the name alone filters the name column" 'assert "'"'"'Lucas Smith'"'"'" in sql, sql'
+expect_rc 3 "demo: a misspelt name is refused" -- gen "orders for Lucas Smyth by month"
+grep -q "closest: Lucas Smith" "$WORK/err" && ok "demo: the refusal offers the stored spelling first" \
+  || bad "demo: $(cat "$WORK/err")"
+expect_rc 3 "demo: an id alone that does not exist is refused" -- gen "spend for CMP-0999 by month"
+grep -q "closest: CMP-0" "$WORK/err" && ok "demo: the refusal names the closest ids" || bad "demo: $(cat "$WORK/err")"
+
 # --- missing values: a clarification with the closest values ---------------
 expect_rc 3 "demo: a campaign id that does not exist is refused" -- gen "daily spend for campaign CMP-0999 in May 2025"
 grep -q "closest" "$WORK/err" && grep -q "CMP-0" "$WORK/err" && ok "demo: the refusal names the closest ids" \
