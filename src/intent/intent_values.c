@@ -317,18 +317,54 @@ static int value_word(const parser *p, size_t k)
     return k < p->n && p->used[k] == U_MATCH && p->kind[k] == DP_LEX_VALUE && !p->t[k].punct;
 }
 
-/* Written like a proper name right after a filter word ("orders for Jane
- * Doe"): every word capitalised. */
-static int proper_name_after_marker(const parser *p, size_t s, size_t e)
+/* Every word of [s, e) capitalised as names are ("Jane Doe", "Store 12";
+ * not capitals throughout, which are codes and shouting), the first one at
+ * least. */
+static int proper_name(const parser *p, size_t s, size_t e)
 {
-    if (s == 0 || !dp_int__is_filter_marker(p->t[s - 1].low))
-        return 0;
     for (size_t k = s; k < e; k++) {
         char c = p->t[k].raw[0];
-        if (!(c >= 'A' && c <= 'Z'))
+        if (p->t[k].is_num && k > s)
+            continue;
+        if (!(c >= 'A' && c <= 'Z') || p->t[k].is_upper)
             return 0;
     }
-    return 1;
+    return s < e;
+}
+
+/* Written like a proper name right after a filter word ("orders for Jane
+ * Doe"). */
+static int proper_name_after_marker(const parser *p, size_t s, size_t e)
+{
+    return s > 0 && dp_int__is_filter_marker(p->t[s - 1].low) && proper_name(p, s, e);
+}
+
+/* A filter word right before the phrase at token at ("for campaign",
+ * "of the employee"). */
+static int marker_before(const parser *p, size_t at)
+{
+    for (size_t b = at; b > 0 && at - b < 2; b--) {
+        if (dp_int__is_filter_marker(p->t[b - 1].low))
+            return 1;
+        if (strcmp(p->t[b - 1].low, "the") && strcmp(p->t[b - 1].low, "a"))
+            return 0;
+    }
+    return 0;
+}
+
+/* After an entity, do words [vs, ve) name one of it? A number only after a
+ * filter word or "id", "number" ("Customer 360 table" is no customer 360);
+ * plain lowercase words only after a filter word ("customer lifetime value"
+ * is no customer's name). */
+static int names_one(const parser *p, size_t ctx_from, size_t s, size_t vs, size_t ve, const char *text)
+{
+    int numbers = 1;
+    for (size_t k = vs; k < ve; k++)
+        numbers &= p->t[k].is_num;
+    int cued = marker_before(p, ctx_from) || vs > s;
+    if (numbers)
+        return cued;
+    return cued || id_like(text) || proper_name(p, vs, ve);
 }
 
 /* The filters the values inside [s, e) made: a longer name holds them. */
@@ -371,7 +407,9 @@ static int resolve(parser *p, size_t s, size_t e, size_t ctx_from, const dp_lex_
     const char *text = dp_int__span_text(p, vs, ve - vs);
     size_t from = s;
     vcols v = {0};
-    if (ctx && ctx->kind == DP_LEX_ENTITY) {
+    if (ctx && !names_one(p, ctx_from, s, vs, ve, text)) {
+        return 0;
+    } else if (ctx && ctx->kind == DP_LEX_ENTITY) {
         from = ctx_from;
         const dp_model *home = dp_kg_entity_home(p->kg, ctx->entity->name);
         entity_columns(&v, home, dp_kg_model_entity(home, ctx->entity->name));
@@ -379,7 +417,7 @@ static int resolve(parser *p, size_t s, size_t e, size_t ctx_from, const dp_lex_
         from = ctx_from;
         if (ctx->dim->expr && dp_kg_model_column(ctx->model, ctx->dim->expr))
             add_col(&v, ctx->model, NULL, ctx->dim, ctx->dim->expr);
-    } else if (id_like(text) || proper_name_after_marker(p, vs, ve)) {
+    } else if (id_like(text) || proper_name_after_marker(p, vs, ve) || (ve - vs >= 2 && proper_name(p, vs, ve))) {
         from = vs;
         all_columns(p, &v);
     } else {

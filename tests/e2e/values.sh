@@ -66,6 +66,16 @@ expect_rc 0 "demo: ids excluded" -- gen "spend by month excluding campaigns CMP-
 check "$WORK/out" "demo: both ids are excluded" 'assert "NOT IN ('"'"'CMP-0005'"'"', '"'"'CMP-0006'"'"')" in sql, sql'
 expect_rc 0 "demo: a proper name after 'for', no entity word" -- gen "orders for Lucas Smith by month"
 check "$WORK/out" "demo: the name alone filters the name column" 'assert "'"'"'Lucas Smith'"'"'" in sql, sql'
+expect_rc 0 "demo: a proper name opening the request" -- gen "Lucas Smith orders by month"
+check "$WORK/out" "demo: the opening name filters the name column" 'assert "'"'"'Lucas Smith'"'"'" in sql, sql'
+
+# --- words after an entity that name none of it -----------------------------
+expect_rc 0 "demo: 'Customer 360' is a kind of table, not customer 360" -- \
+  gen "Customer 360 table: for each customer, orders and revenue"
+check "$WORK/out" "demo: no filter on a customer key" 'assert "WHERE" not in sql or "360" not in sql, sql'
+expect_rc 3 "demo: 'customer lifetime value' is a metric the catalog lacks" -- gen "customer lifetime value by segment"
+grep -q "metric 'lifetime value'" "$WORK/err" && ok "demo: asked as a metric, not as a customer's name" \
+  || bad "demo: $(cat "$WORK/err")"
 expect_rc 3 "demo: a misspelt name is refused" -- gen "orders for Lucas Smyth by month"
 grep -q "closest: Lucas Smith" "$WORK/err" && ok "demo: the refusal offers the stored spelling first" \
   || bad "demo: $(cat "$WORK/err")"
