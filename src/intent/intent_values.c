@@ -231,11 +231,11 @@ static void unread_entity_words(parser *p, size_t from, size_t to, const char *f
 
 /* Looks text up in every column of v: the columns holding it exactly (as
  * stored) in hit/val (up to 8), the closest values of the others merged in
- * *closest ("A, B, C"). Returns the number of exact hits, or -1 when a
- * look-up failed and none hit. */
+ * *closest ("A, B, C"). Returns the number of exact hits, or -1 when no
+ * look-up answered (out of time, unreadable data). */
 static int look_up(parser *p, const vcols *v, const char *text, size_t *hit, const char **val, const char **closest)
 {
-    int nhit = 0, failed = 0;
+    int nhit = 0, answered = 0;
     const char *best[DP_VALUE_HITS_MAX];
     double score[DP_VALUE_HITS_MAX];
     size_t nbest = 0;
@@ -243,10 +243,9 @@ static int look_up(parser *p, const vcols *v, const char *text, size_t *hit, con
     for (size_t i = 0; i < v->n; i++) {
         dp_value_hits h;
         dp_error e = {0};
-        if (p->lookup(p->lookup_payload, v->c[i].model, v->c[i].column, text, &h, &e)) {
-            failed = 1;
-            continue;
-        }
+        if (p->lookup(p->lookup_payload, v->c[i].model, v->c[i].column, text, &h, &e))
+            continue; /* out of time, or unreadable: the others may still answer */
+        answered = 1;
         if (h.exact && h.n && nhit < 8) {
             hit[nhit] = i;
             val[nhit++] = dp_arena_strdup(p->a, h.values[0]);
@@ -272,7 +271,7 @@ static int look_up(parser *p, const vcols *v, const char *text, size_t *hit, con
             score[at] = h.scores[k];
         }
     }
-    if (!nhit && failed)
+    if (!nhit && !answered)
         return -1;
     if (nbest) {
         char buf[DP_VALUE_HITS_MAX * (DP_VALUE_MAX + 2)];
@@ -435,7 +434,7 @@ static int resolve(parser *p, size_t s, size_t e, size_t ctx_from, const dp_lex_
     if (nhit <= 0) {
         /* absent, or it could not be checked: either way no answer
          * without it */
-        add_missing_value(p, phrase, nhit < 0 ? "(the data could not be searched in time)" : closest);
+        add_missing_value(p, phrase, nhit < 0 ? "(the data could not be searched)" : closest);
         dp_int__mark(p, vs, ve - vs, U_PATTERN);
         return 1;
     }
