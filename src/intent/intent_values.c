@@ -506,7 +506,13 @@ void dp_int__lookup_values(parser *p)
         size_t e = i;
         while (e < p->n && free_word(p, e) && e - i < VALUE_MAX_TOKENS)
             e++;
-        resolve(p, i, e, ctx_from, has_ctx ? ctx : NULL, 0);
-        i = e - 1;
+        /* "Show Jane Doe's orders": framing before a name is no part of it,
+         * unless the data says so ("New Haven") */
+        size_t b = i;
+        while (b < e && dp_int__is_noise(p->t[b].low) && !p->t[b].is_upper)
+            b++;
+        if (b < e && (b == i || !resolve(p, i, e, ctx_from, has_ctx ? ctx : NULL, 1)))
+            resolve(p, b, e, ctx_from, has_ctx ? ctx : NULL, 0);
+        i = e - 1; /* framing alone ("for Board Review") names nothing */
     }
 }

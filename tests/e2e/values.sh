@@ -69,6 +69,11 @@ check "$WORK/out" "demo: the name alone filters the name column" 'assert "'"'"'L
 expect_rc 0 "demo: a proper name opening the request" -- gen "Lucas Smith orders by month"
 check "$WORK/out" "demo: the opening name filters the name column" 'assert "'"'"'Lucas Smith'"'"'" in sql, sql'
 
+expect_rc 0 "demo: framing before a name" -- gen "Show Lucas Smith orders by month"
+check "$WORK/out" "demo: the framing word is no part of the name" 'assert "= '"'"'Lucas Smith'"'"'" in sql, sql'
+expect_rc 0 "demo: capitalised framing names nothing" -- gen "Monthly Revenue for Board Review"
+check "$WORK/out" "demo: no filter from framing words" 'assert "Board" not in sql, sql'
+
 # --- words after an entity that name none of it -----------------------------
 expect_rc 0 "demo: 'Customer 360' is a kind of table, not customer 360" -- \
   gen "Customer 360 table: for each customer, orders and revenue"
