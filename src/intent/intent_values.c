@@ -63,10 +63,12 @@ static void add_col(vcols *v, const dp_model *m, const dp_entity *key, const dp_
         v->c[v->n++] = (vcol){m, key, dim, column};
 }
 
-/* The key of entity e in model m, then m's name-like text dimensions. */
-static void entity_columns(vcols *v, const dp_model *m, const dp_entity *e)
+/* The key of entity e in model m (a text key only with text_only), then
+ * m's name-like text dimensions. */
+static void entity_columns(vcols *v, const dp_model *m, const dp_entity *e, int text_only)
 {
-    if (e && e->expr && dp_kg_model_column(m, e->expr))
+    const dp_column *kc = e && e->expr ? dp_kg_model_column(m, e->expr) : NULL;
+    if (kc && (!text_only || text_type(kc->type)))
         add_col(v, m, e, NULL, e->expr);
     for (size_t k = 0; k < m->ndims; k++) {
         const dp_dimension *d = &m->dims[k];
@@ -76,14 +78,16 @@ static void entity_columns(vcols *v, const dp_model *m, const dp_entity *e)
     }
 }
 
-/* Every dataset with a primary entity: its key and name-like columns. */
+/* Every dataset with a primary entity: its key and name-like columns, text
+ * only (what is looked up so has letters; the cap is for columns that can
+ * hold it). */
 static void all_columns(const parser *p, vcols *v)
 {
     for (size_t i = 0; i < p->kg->nmodels && v->n < VALUE_MAX_COLUMNS; i++) {
         const dp_model *m = &p->kg->models[i];
         for (size_t k = 0; k < m->nentities; k++)
             if (m->entities[k].type == DP_ENT_PRIMARY) {
-                entity_columns(v, m, &m->entities[k]);
+                entity_columns(v, m, &m->entities[k], 1);
                 break;
             }
     }
@@ -129,8 +133,8 @@ static int value_cue(const char *w)
     return 0;
 }
 
-/* The entity or dimension phrase that ends right before token at: its
- * start in *from, what it names in *ent or *dim; 0 when there is none. */
+/* The entity or categorical dimension phrase that ends right before token
+ * at: its start in *from, its lexicon entry in *ent; 0 when there is none. */
 static int context_before(const parser *p, size_t at, size_t *from, const dp_lex_entry **ent)
 {
     if (at == 0 || p->used[at - 1] != U_MATCH)
@@ -305,7 +309,7 @@ int dp_int__value_exists(parser *p, const dp_model *model, const char *column, c
     int n = look_up(p, &v, text, hit, val, &closest);
     if (n != 0)
         return 1; /* there, or it could not be checked: the filter says what was asked */
-    add_missing_value(p, phrase, closest);
+    add_missing_value(p, phrase, closest ? closest : "none");
     return 0;
 }
 
@@ -411,7 +415,7 @@ static int resolve(parser *p, size_t s, size_t e, size_t ctx_from, const dp_lex_
     } else if (ctx && ctx->kind == DP_LEX_ENTITY) {
         from = ctx_from;
         const dp_model *home = dp_kg_entity_home(p->kg, ctx->entity->name);
-        entity_columns(&v, home, dp_kg_model_entity(home, ctx->entity->name));
+        entity_columns(&v, home, dp_kg_model_entity(home, ctx->entity->name), 0);
     } else if (ctx) {
         from = ctx_from;
         if (ctx->dim->expr && dp_kg_model_column(ctx->model, ctx->dim->expr))
@@ -434,7 +438,7 @@ static int resolve(parser *p, size_t s, size_t e, size_t ctx_from, const dp_lex_
     if (nhit <= 0) {
         /* absent, or it could not be checked: either way no answer
          * without it */
-        add_missing_value(p, phrase, nhit < 0 ? "(the data could not be searched)" : closest);
+        add_missing_value(p, phrase, nhit < 0 ? "none, the data could not be searched" : closest ? closest : "none");
         dp_int__mark(p, vs, ve - vs, U_PATTERN);
         return 1;
     }
