@@ -126,7 +126,7 @@ static int id_like(const char *s)
 static int value_cue(const char *w)
 {
     static const char *words[] = {"named", "called", "id", "ids", "number", "code", "titled", "labelled",
-                                  "labeled", NULL};
+                                  "labeled", "whose", "name", "is", NULL};
     for (int i = 0; words[i]; i++)
         if (!strcmp(w, words[i]))
             return 1;
@@ -134,9 +134,15 @@ static int value_cue(const char *w)
 }
 
 /* The entity or categorical dimension phrase that ends right before token
- * at: its start in *from, its lexicon entry in *ent; 0 when there is none. */
-static int context_before(const parser *p, size_t at, size_t *from, const dp_lex_entry **ent)
+ * at, or before "with", "whose", "having" there ("customer with id 7"): its
+ * tokens [*from, *to), its lexicon entry in *ent; 0 when there is none. */
+static int context_before(const parser *p, size_t at, size_t *from, size_t *to, const dp_lex_entry **ent)
 {
+    if (at > 1 && p->used[at - 1] != U_MATCH &&
+        (!strcmp(p->t[at - 1].low, "with") || !strcmp(p->t[at - 1].low, "whose") ||
+         !strcmp(p->t[at - 1].low, "having")))
+        at--;
+    *to = at;
     if (at == 0 || p->used[at - 1] != U_MATCH)
         return 0;
     for (size_t j = at; j-- > 0 && at - j <= 4;) {
@@ -395,7 +401,8 @@ static void drop_value_filters(parser *p, size_t s, size_t e, const char *target
  * identifier or a proper name after a filter word. Found: a filter. Not
  * found: a missing value with the closest ones, unless only_found (then
  * nothing happens). 1 when the words were placed. */
-static int resolve(parser *p, size_t s, size_t e, size_t ctx_from, const dp_lex_entry *ctx, int only_found)
+static int resolve(parser *p, size_t s, size_t e, size_t ctx_from, size_t ctx_to, const dp_lex_entry *ctx,
+                   int only_found)
 {
     dp_intent *in = p->in;
     /* "customer named Jane Doe": the cue word belongs to neither */
@@ -475,7 +482,7 @@ static int resolve(parser *p, size_t s, size_t e, size_t ctx_from, const dp_lex_
         in->filters[in->nfilters++] = f;
     }
     if (from < s)
-        unread_entity_words(p, from, s, target);
+        unread_entity_words(p, from, ctx_to, target);
     dp_int__mark(p, neg, from - neg, U_PATTERN);
     dp_int__mark(p, s, vs - s, U_PATTERN);
     dp_int__mark(p, vs, ve - vs, U_MATCH);
@@ -488,9 +495,9 @@ void dp_int__lookup_values(parser *p)
     if (!p->lookup)
         return;
     for (size_t i = 0; i < p->n; i++) {
-        size_t ctx_from = i;
+        size_t ctx_from = i, ctx_to = i;
         const dp_lex_entry *ctx = NULL;
-        int has_ctx = context_before(p, i, &ctx_from, &ctx);
+        int has_ctx = context_before(p, i, &ctx_from, &ctx_to, &ctx);
         /* after an entity, a name may hold words the profile knows as
          * values: the whole name first */
         if (has_ctx) {
@@ -500,7 +507,7 @@ void dp_int__lookup_values(parser *p)
                 nval += value_word(p, e);
                 e++;
             }
-            if (nfree && nval && resolve(p, i, e, ctx_from, ctx, 1)) {
+            if (nfree && nval && resolve(p, i, e, ctx_from, ctx_to, ctx, 1)) {
                 i = e - 1;
                 continue;
             }
@@ -510,13 +517,22 @@ void dp_int__lookup_values(parser *p)
         size_t e = i;
         while (e < p->n && free_word(p, e) && e - i < VALUE_MAX_TOKENS)
             e++;
+        /* "customer whose name is Jane Doe": the value follows "is" */
+        size_t c = i;
+        while (c < e && value_cue(p->t[c].low))
+            c++;
+        if (has_ctx && c == e && e + 1 < p->n && !strcmp(p->t[e].low, "is") && free_word(p, e + 1)) {
+            e++;
+            while (e < p->n && free_word(p, e) && e - i < VALUE_MAX_TOKENS + 4)
+                e++;
+        }
         /* "Show Jane Doe's orders": framing before a name is no part of it,
          * unless the data says so ("New Haven") */
         size_t b = i;
         while (b < e && dp_int__is_noise(p->t[b].low) && !p->t[b].is_upper)
             b++;
-        if (b < e && (b == i || !resolve(p, i, e, ctx_from, has_ctx ? ctx : NULL, 1)))
-            resolve(p, b, e, ctx_from, has_ctx ? ctx : NULL, 0);
+        if (b < e && (b == i || !resolve(p, i, e, ctx_from, ctx_to, has_ctx ? ctx : NULL, 1)))
+            resolve(p, b, e, ctx_from, ctx_to, has_ctx ? ctx : NULL, 0);
         i = e - 1; /* framing alone ("for Board Review") names nothing */
     }
 }

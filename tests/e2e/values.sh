@@ -74,6 +74,12 @@ check "$WORK/out" "demo: the framing word is no part of the name" 'assert "= '"'
 expect_rc 0 "demo: capitalised framing names nothing" -- gen "Monthly Revenue for Board Review"
 check "$WORK/out" "demo: no filter from framing words" 'assert "Board" not in sql, sql'
 
+expect_rc 0 "demo: 'customer whose name is ...'" -- gen "orders of the customer whose name is Lucas Smith by month"
+check "$WORK/out" "demo: the name after 'whose name is' filters the name column" \
+  'assert "= '"'"'Lucas Smith'"'"'" in sql, sql'
+expect_rc 0 "demo: 'customer with id 7'" -- gen "orders by month for customer with id 7"
+check "$WORK/out" "demo: the id after 'with id' filters the customer key" 'assert "customer_id = '"'"'7'"'"'" in sql, sql'
+
 # --- words after an entity that name none of it -----------------------------
 expect_rc 0 "demo: 'Customer 360' is a kind of table, not customer 360" -- \
   gen "Customer 360 table: for each customer, orders and revenue"
