@@ -351,15 +351,15 @@ static int add_key_filter(parser *p, size_t key, size_t num)
     dp_dimension *d = e ? dp_arena_calloc(p->a, 1, sizeof(*d)) : NULL;
     if (!d || in->nfilters >= DP_INTENT_MAX_ITEMS)
         return 0;
-    const char *phrase = dp_int__span_text(p, key, num + 1 - key);
     /* a key the data does not have is a question back, not an empty report */
-    if (!dp_int__value_exists(p, home, e->expr, p->t[num].raw, phrase))
+    if (!dp_int__key_exists(p, home, e->expr, key, num))
         return 1;
     d->name = e->name;
     d->expr = e->expr;
     d->type = DP_DIM_CATEGORICAL;
     d->description = dp_arena_printf(p->a, "key of %s", e->name);
     d->column = dp_kg_model_column(home, e->expr);
+    const char *phrase = dp_int__span_text(p, key, num + 1 - key);
     dp_filter f = {0};
     f.target.dims[0] = d;
     f.target.dim_models[0] = home;

@@ -78,11 +78,13 @@ int dp_int__is_compared(const parser *p, size_t i);
  * name-like columns (p->lookup): a filter when found, else a missing
  * "filter value" with the closest values. Nothing without p->lookup. */
 void dp_int__lookup_values(parser *p);
-/* Is text a value of model.column? 1 when found or when it cannot be
- * checked (no look-up, no such bare column, a failed look-up); 0 when the
- * data lacks it, recorded as a missing "filter value" phrase with the
- * closest values. */
-int dp_int__value_exists(parser *p, const dp_model *model, const char *column, const char *text, const char *phrase);
+/* "for store 42" (entity words [from, num), the number at num): is the
+ * number a key of home.column? 1 when found or when it cannot be checked
+ * (no look-up, no such bare column, a failed look-up): the caller filters
+ * on it. 0 when placed otherwise ("Store 42" is a name in the data: a
+ * filter on that column) or when the data lacks it (a missing "filter
+ * value" with the closest keys). */
+int dp_int__key_exists(parser *p, const dp_model *home, const char *column, size_t from, size_t num);
 
 /* intent_match.c: catalog phrases and choosing among their candidates */
 /* The phrases matching at token i, longest first: the catalog's lexicon and

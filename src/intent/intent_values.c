@@ -239,11 +239,12 @@ static void unread_entity_words(parser *p, size_t from, size_t to, const char *f
     }
 }
 
-/* Looks text up in every column of v: the columns holding it exactly (as
- * stored) in hit/val (up to 8), the closest values of the others merged in
- * *closest ("A, B, C"). Returns the number of exact hits, or -1 when no
+/* Looks text up in every column of v (until the first that holds it with
+ * first_hit): the columns holding it exactly (as stored) in hit/val (up to
+ * 8), the closest values of the others merged in *closest ("A, B, C"). Returns the number of exact hits, or -1 when no
  * look-up answered (out of time, unreadable data). */
-static int look_up(parser *p, const vcols *v, const char *text, size_t *hit, const char **val, const char **closest)
+static int look_up(parser *p, const vcols *v, const char *text, int first_hit, size_t *hit, const char **val,
+                   const char **closest)
 {
     int nhit = 0, answered = 0;
     const char *best[DP_VALUE_HITS_MAX];
@@ -259,6 +260,8 @@ static int look_up(parser *p, const vcols *v, const char *text, size_t *hit, con
         if (h.exact && h.n && nhit < 8) {
             hit[nhit] = i;
             val[nhit++] = dp_arena_strdup(p->a, h.values[0]);
+            if (first_hit)
+                break;
             continue;
         }
         /* merge by score, each value once */
@@ -303,18 +306,70 @@ static void add_missing_value(parser *p, const char *phrase, const char *closest
         in->missing_closest[before] = closest;
 }
 
-int dp_int__value_exists(parser *p, const dp_model *model, const char *column, const char *text, const char *phrase)
+/* A filter on the columns of v that hold the value (hit, val: look_up's),
+ * written phrase, negated or not, joined to the filter before it when the
+ * words before token at join them ("CMP-0005 and CMP-0006": two values of
+ * one column are an IN list, never two equalities no row meets; after
+ * "excluding A and B" both are excluded). Its description ("model.column =
+ * value"), or NULL when there is no room. */
+static const char *place_filter(parser *p, const vcols *v, const size_t *hit, int nhit, const char *const *val,
+                                const char *phrase, int negate, size_t at)
 {
-    if (!p->lookup || !model || !column || !dp_kg_model_column(model, column))
+    dp_intent *in = p->in;
+    if (in->nfilters >= DP_INTENT_MAX_ITEMS)
+        return NULL;
+    dp_filter f = {0};
+    for (int k = 0; k < nhit; k++) {
+        const dp_dimension *d = filter_dim(p, &v->c[hit[k]]);
+        if (d) {
+            f.target.dims[f.target.ndims] = d;
+            f.target.dim_models[f.target.ndims++] = v->c[hit[k]].model;
+        }
+    }
+    if (!f.target.ndims)
+        return NULL;
+    f.values[0] = val[0];
+    f.nvalues = 1;
+    f.negate = negate;
+    f.phrase = phrase;
+    dp_filter *prev = in->nfilters ? &in->filters[in->nfilters - 1] : NULL;
+    if (prev && dp_int__prev_is_join(p, at) && (!f.negate || prev->negate) && prev->target.ndims &&
+        prev->target.dim_models[0] == f.target.dim_models[0] && prev->target.dims[0]->expr &&
+        !strcmp(prev->target.dims[0]->expr, f.target.dims[0]->expr) && prev->nvalues < 8) {
+        prev->values[prev->nvalues++] = f.values[0];
+        prev->phrase = dp_arena_printf(p->a, "%s, %s", prev->phrase, phrase);
+    } else {
+        in->filters[in->nfilters++] = f;
+    }
+    const vcol *c0 = &v->c[hit[0]];
+    return dp_arena_printf(p->a, "%s.%s %s %s", c0->model->name, c0->column, negate ? "!=" : "=", val[0]);
+}
+
+int dp_int__key_exists(parser *p, const dp_model *home, const char *column, size_t from, size_t num)
+{
+    if (!p->lookup || !home || !column || !dp_kg_model_column(home, column))
         return 1;
     vcols v = {0};
-    v.c[0] = (vcol){model, NULL, NULL, column};
+    v.c[0] = (vcol){home, NULL, NULL, column};
     v.n = 1;
     size_t hit[8];
-    const char *val[8], *closest;
-    int n = look_up(p, &v, text, hit, val, &closest);
+    const char *val[8], *closest, *named;
+    const char *phrase = dp_int__span_text(p, from, num + 1 - from);
+    int n = look_up(p, &v, p->t[num].raw, 1, hit, val, &closest);
     if (n != 0)
         return 1; /* there, or it could not be checked: the filter says what was asked */
+    /* "Store 280" may be a store's name as written, entity word and all */
+    vcols names = {0};
+    entity_columns(&names, home, NULL, 0);
+    if (names.n && look_up(p, &names, phrase, 1, hit, val, &named) > 0) {
+        const char *target = place_filter(p, &names, hit, 1, val, phrase, 0, from);
+        if (target) {
+            unread_entity_words(p, from, num, target);
+            dp_int__mark(p, from, num + 1 - from, U_MATCH);
+            dp_int__note(p, phrase, "filter", target, "data lookup", 1.0);
+            return 0;
+        }
+    }
     add_missing_value(p, phrase, closest ? closest : "none");
     return 0;
 }
@@ -404,7 +459,6 @@ static void drop_value_filters(parser *p, size_t s, size_t e, const char *target
 static int resolve(parser *p, size_t s, size_t e, size_t ctx_from, size_t ctx_to, const dp_lex_entry *ctx,
                    int only_found)
 {
-    dp_intent *in = p->in;
     /* "customer named Jane Doe": the cue word belongs to neither */
     size_t vs = s;
     while (vs < e && value_cue(p->t[vs].low))
@@ -437,7 +491,9 @@ static int resolve(parser *p, size_t s, size_t e, size_t ctx_from, size_t ctx_to
         return 0;
     size_t hit[8];
     const char *val[8], *closest;
-    int nhit = look_up(p, &v, text, hit, val, &closest);
+    /* after an entity its key decides; an id alone may be in several
+     * datasets, all kept as candidates for discovery to choose from */
+    int nhit = look_up(p, &v, text, ctx != NULL, hit, val, &closest);
     if (nhit <= 0 && only_found)
         return 0;
     size_t neg = negated_from(p, from);
@@ -449,38 +505,10 @@ static int resolve(parser *p, size_t s, size_t e, size_t ctx_from, size_t ctx_to
         dp_int__mark(p, vs, ve - vs, U_PATTERN);
         return 1;
     }
-    if (in->nfilters >= DP_INTENT_MAX_ITEMS)
+    const char *target = place_filter(p, &v, hit, nhit, val, phrase, neg < from, neg);
+    if (!target)
         return 0;
-    dp_filter f = {0};
-    for (int k = 0; k < nhit; k++) {
-        const dp_dimension *d = filter_dim(p, &v.c[hit[k]]);
-        if (d) {
-            f.target.dims[f.target.ndims] = d;
-            f.target.dim_models[f.target.ndims++] = v.c[hit[k]].model;
-        }
-    }
-    if (!f.target.ndims)
-        return 0;
-    f.values[0] = val[0];
-    f.nvalues = 1;
-    f.negate = neg < from;
-    f.phrase = phrase;
-    const vcol *c0 = &v.c[hit[0]];
-    const char *target =
-        dp_arena_printf(p->a, "%s.%s %s %s", c0->model->name, c0->column, f.negate ? "!=" : "=", val[0]);
     drop_value_filters(p, vs, ve, target);
-    /* "CMP-0005 and CMP-0006": two values of one column are an IN list,
-     * never two equalities that no row meets; joined to an exclusion
-     * ("excluding A and B") they are excluded too */
-    dp_filter *prev = in->nfilters ? &in->filters[in->nfilters - 1] : NULL;
-    if (prev && dp_int__prev_is_join(p, neg) && (!f.negate || prev->negate) && prev->target.ndims &&
-        prev->target.dim_models[0] == f.target.dim_models[0] && prev->target.dims[0]->expr &&
-        !strcmp(prev->target.dims[0]->expr, f.target.dims[0]->expr) && prev->nvalues < 8) {
-        prev->values[prev->nvalues++] = f.values[0];
-        prev->phrase = dp_arena_printf(p->a, "%s, %s", prev->phrase, phrase);
-    } else {
-        in->filters[in->nfilters++] = f;
-    }
     if (from < s)
         unread_entity_words(p, from, ctx_to, target);
     dp_int__mark(p, neg, from - neg, U_PATTERN);

@@ -142,4 +142,59 @@ grep -q "closest" "$WORK/err" && grep -q "CAR-0" "$WORK/err" && ok "logistics: t
   || bad "logistics: $(cat "$WORK/err")"
 expect_rc 3 "logistics: a warehouse id that does not exist" -- lg "shipping cost for warehouse WH-77"
 grep -q "WH-0" "$WORK/err" && ok "logistics: the refusal names existing warehouse ids" || bad "logistics: $(cat "$WORK/err")"
+# --- an id held by two datasets: both are candidates, one is chosen and said -
+cat > "$WORK/two.sql" <<'SQL'
+CREATE SCHEMA bronze;
+-- more than the profile keeps as frequent values: only a look-up finds them
+CREATE TABLE bronze.stores AS SELECT printf('S-%03d', i) AS store_code, 'Store ' || i AS store_label FROM range(1, 301) t(i);
+CREATE TABLE bronze.depots AS SELECT printf('S-%03d', i) AS depot_code FROM range(251, 551) t(i);
+CREATE TABLE bronze.sales AS SELECT i AS sale_id, printf('S-%03d', 1 + i % 300) AS store_code,
+  printf('S-%03d', 251 + i % 300) AS depot_code, DATE '2025-01-01' + CAST(i % 90 AS INTEGER) AS sold_on,
+  (i % 7) * 2.5 AS amount FROM range(1, 6001) t(i);
+SQL
+cat > "$WORK/two.yml" <<'YML'
+semantic_models:
+  - name: sales
+    model: ref('sales')
+    defaults: {agg_time_dimension: sold_on}
+    entities:
+      - {name: sale, type: primary, expr: sale_id}
+      - {name: store, type: foreign, expr: store_code}
+      - {name: depot, type: foreign, expr: depot_code}
+    dimensions:
+      - {name: sold_on, type: time, type_params: {time_granularity: day}}
+    measures:
+      - {name: amount, agg: sum}
+  - name: stores
+    model: ref('stores')
+    entities: [{name: store, type: primary, expr: store_code}]
+    dimensions: [{name: store_label, type: categorical}]
+  - name: depots
+    model: ref('depots')
+    entities: [{name: depot, type: primary, expr: depot_code}]
+metrics:
+  - {name: amount, label: Sales amount, type: simple, type_params: {measure: amount}}
+YML
+"$DPGEN" demo --sql "$WORK/two.sql" --out "$WORK/two.duckdb" 2>/dev/null || bad "build two"
+two() { gen --db "$WORK/two.duckdb" --models "$WORK/two.yml" "$@"; }
+expect_rc 0 "two datasets: an id both hold" -- two "amount by month for S-260"
+python3 - "$WORK/out" <<'PY' && ok "two datasets: both candidates, the choice recorded" || bad "two datasets: $(head -c 400 "$WORK/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+f = d["intent"]["filters"][0]
+assert sorted(f["dimension_candidates"]) == ["depots.depot", "stores.store"], f
+assert f["values"] == ["S-260"], f
+decisions = [x for s in d["execution"]["stages"] for x in s["decisions"]]
+assert any("occurs in 2 dimensions" in x for x in decisions), decisions
+assert "'S-260'" in d["transformation"]["sql"]
+assert any(n["source"] == "data lookup" for n in d["intent"]["matched_terms"]), d["intent"]["matched_terms"]
+PY
+expect_rc 0 "two datasets: an id only one holds" -- two "amount by month for S-400"
+python3 - "$WORK/out" <<'PY' && ok "two datasets: the one that holds it" || bad "two datasets: $(head -c 400 "$WORK/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["intent"]["filters"][0]["dimension_candidates"] == ["depots.depot"], d["intent"]["filters"]
+PY
+expect_rc 0 "two datasets: a label written as a name" -- two "amount by month for Store 280"
+check "$WORK/out" "two datasets: the label column" 'assert "store_label = '"'"'Store 280'"'"'" in sql, sql'
 finish
