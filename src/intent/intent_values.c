@@ -8,6 +8,7 @@
 
 #define VALUE_MAX_COLUMNS 16 /* columns searched for one phrase */
 #define VALUE_MAX_TOKENS 6   /* words of one identifier or name */
+#define VALUE_CLOSE 0.8      /* similarity of a value named as closest to an id or name said alone */
 
 /* One column to search: the key of an entity (key set) or a dimension. */
 typedef struct vcol {
@@ -241,10 +242,11 @@ static void unread_entity_words(parser *p, size_t from, size_t to, const char *f
 
 /* Looks text up in every column of v (until the first that holds it with
  * first_hit): the columns holding it exactly (as stored) in hit/val (up to
- * 8), the closest values of the others merged in *closest ("A, B, C"). Returns the number of exact hits, or -1 when no
+ * 8), the closest values of the others (similarity min_score at least)
+ * merged in *closest ("A, B, C"). Returns the number of exact hits, or -1 when no
  * look-up answered (out of time, unreadable data). */
-static int look_up(parser *p, const vcols *v, const char *text, int first_hit, size_t *hit, const char **val,
-                   const char **closest)
+static int look_up(parser *p, const vcols *v, const char *text, int first_hit, double min_score, size_t *hit,
+                   const char **val, const char **closest)
 {
     int nhit = 0, answered = 0;
     const char *best[DP_VALUE_HITS_MAX];
@@ -265,7 +267,7 @@ static int look_up(parser *p, const vcols *v, const char *text, int first_hit, s
             continue;
         }
         /* merge by score, each value once */
-        for (size_t k = 0; k < h.n; k++) {
+        for (size_t k = 0; k < h.n && h.scores[k] >= min_score; k++) {
             int dup = 0;
             for (size_t b = 0; b < nbest && !dup; b++)
                 dup = !strcmp(best[b], h.values[k]);
@@ -355,13 +357,13 @@ int dp_int__key_exists(parser *p, const dp_model *home, const char *column, size
     size_t hit[8];
     const char *val[8], *closest, *named;
     const char *phrase = dp_int__span_text(p, from, num + 1 - from);
-    int n = look_up(p, &v, p->t[num].raw, 1, hit, val, &closest);
+    int n = look_up(p, &v, p->t[num].raw, 1, 0, hit, val, &closest);
     if (n != 0)
         return 1; /* there, or it could not be checked: the filter says what was asked */
     /* "Store 280" may be a store's name as written, entity word and all */
     vcols names = {0};
     entity_columns(&names, home, NULL, 0);
-    if (names.n && look_up(p, &names, phrase, 1, hit, val, &named) > 0) {
+    if (names.n && look_up(p, &names, phrase, 1, 0, hit, val, &named) > 0) {
         const char *target = place_filter(p, &names, hit, 1, val, phrase, 0, from);
         if (target) {
             unread_entity_words(p, from, num, target);
@@ -370,7 +372,7 @@ int dp_int__key_exists(parser *p, const dp_model *home, const char *column, size
             return 0;
         }
     }
-    add_missing_value(p, phrase, closest ? closest : "none");
+    add_missing_value(p, phrase, closest ? closest : "none like it in the data");
     return 0;
 }
 
@@ -491,9 +493,10 @@ static int resolve(parser *p, size_t s, size_t e, size_t ctx_from, size_t ctx_to
         return 0;
     size_t hit[8];
     const char *val[8], *closest;
-    /* after an entity its key decides; an id alone may be in several
-     * datasets, all kept as candidates for discovery to choose from */
-    int nhit = look_up(p, &v, text, ctx != NULL, hit, val, &closest);
+    /* after an entity its key decides, and its values are worth listing;
+     * an id alone may be in several datasets, all kept as candidates for
+     * discovery to choose from, and only values like it are worth naming */
+    int nhit = look_up(p, &v, text, ctx != NULL, ctx ? 0 : VALUE_CLOSE, hit, val, &closest);
     if (nhit <= 0 && only_found)
         return 0;
     size_t neg = negated_from(p, from);
@@ -501,7 +504,7 @@ static int resolve(parser *p, size_t s, size_t e, size_t ctx_from, size_t ctx_to
     if (nhit <= 0) {
         /* absent, or it could not be checked: either way no answer
          * without it */
-        add_missing_value(p, phrase, nhit < 0 ? "none, the data could not be searched" : closest ? closest : "none");
+        add_missing_value(p, phrase, nhit < 0 ? "none, the data could not be searched" : closest ? closest : "none like it in the data");
         dp_int__mark(p, vs, ve - vs, U_PATTERN);
         return 1;
     }

@@ -90,6 +90,9 @@ grep -q "metric 'lifetime value'" "$WORK/err" && ok "demo: asked as a metric, no
 expect_rc 3 "demo: a misspelt name is refused" -- gen "orders for Lucas Smyth by month"
 grep -q "closest: Lucas Smith" "$WORK/err" && ok "demo: the refusal offers the stored spelling first" \
   || bad "demo: $(cat "$WORK/err")"
+expect_rc 3 "demo: a name alone like nothing in the data" -- gen "orders for Zorro Quux by month"
+grep -q "closest: none like it in the data" "$WORK/err" && ok "demo: no unrelated values offered for a name said alone" \
+  || bad "demo: $(cat "$WORK/err")"
 expect_rc 3 "demo: an id alone that does not exist is refused" -- gen "spend for CMP-0999 by month"
 grep -q "closest: CMP-0" "$WORK/err" && ok "demo: the refusal names the closest ids" || bad "demo: $(cat "$WORK/err")"
 
