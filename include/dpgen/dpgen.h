@@ -68,9 +68,17 @@ typedef struct dp_generate_options {
     int record;           /* 1: record the run in the state (learning) */
     long timeout_ms;      /* statement time limit of the test run; 0: 30000 */
     const char *memory_limit; /* DuckDB memory limit of the test run; NULL: "2GB" */
+    /* Answers to a clarification, each "phrase=name" (name: a metric, a
+     * dimension model.dim or entity__dim, an entity, a value model.dim=value):
+     * the phrase is read as that catalog object in this run, and with record
+     * it is learned for the catalog (dp_catalog_learn). A name the catalog
+     * does not have fails the run with DP_ENOTFOUND (see
+     * dp_catalog_check_choice). Borrowed for the call. */
+    const char *const *choose;
+    size_t nchoose;
 } dp_generate_options;
 #define DP_GENERATE_OPTIONS_VERSION 1
-#define DP_GENERATE_OPTIONS_INIT {DP_GENERATE_OPTIONS_VERSION, 0, 0, 0, 0, 1, 0, 0}
+#define DP_GENERATE_OPTIONS_INIT {DP_GENERATE_OPTIONS_VERSION, 0, 0, 0, 0, 1, 0, 0, 0, 0}
 
 typedef enum { DP_FORMAT_JSON, DP_FORMAT_YAML, DP_FORMAT_MARKDOWN } dp_format;
 
@@ -88,6 +96,22 @@ DP_EXTERN int dp_catalog_search(char **out_json, dp_catalog *cat, const char *te
                                 dp_error *err);
 DP_EXTERN int dp_catalog_show(char **out_json, dp_catalog *cat, const char *name, dp_error *err);
 
+/* Learned synonyms, per catalog (models + database), kept in the state.
+ * dp_catalog_learn: from now on phrase is read as name (a metric name, a
+ * dimension "model.dim" or "entity__dim", an entity name, or a value
+ * "model.dim=value"); learning a phrase again replaces it. DP_ENOTFOUND
+ * when name is nothing of the catalog (the message lists close names),
+ * DP_EINVALID for a phrase that is not 1 to 12 words. */
+DP_EXTERN int dp_catalog_learn(dp_catalog *cat, const char *phrase, const char *name, dp_error *err);
+/* Removes a learned phrase; DP_ENOTFOUND when the catalog has none. */
+DP_EXTERN int dp_catalog_forget(dp_catalog *cat, const char *phrase, dp_error *err);
+/* The catalog's learned phrases as a JSON array of {phrase, text, kind,
+ * target, created_at}; caller frees. */
+DP_EXTERN int dp_catalog_learned(char **out_json, dp_catalog *cat, dp_error *err);
+/* Checks one --choose answer "phrase=name" without running or recording
+ * anything: 0, DP_EINVALID (malformed) or DP_ENOTFOUND (with close names). */
+DP_EXTERN int dp_catalog_check_choice(dp_catalog *cat, const char *choice, dp_error *err);
+
 /* Runs the pipeline. On DP_OK or DP_ECLARIFY and most failures *out holds a
  * result (spec, or the trace of the failed run); the caller frees it. */
 DP_EXTERN int dp_generate(dp_result **out, dp_catalog *cat, const char *request,
@@ -97,6 +121,16 @@ DP_EXTERN int dp_generate(dp_result **out, dp_catalog *cat, const char *request,
 DP_EXTERN const char *dp_result_spec(dp_result *res, dp_format fmt);
 DP_EXTERN const char *dp_result_intent_json(dp_result *res);
 DP_EXTERN const char *dp_result_trace_json(dp_result *res);
+/* After DP_ECLARIFY: what dpgen asks back, as JSON
+ * {"clarification": {"question", "reading", "unplaced", "candidates"}}
+ * (schema: definitions/clarification_result of dpgen-spec-1.0.json,
+ * docs/clarification.md). NULL for a run that was not refused. */
+DP_EXTERN const char *dp_result_clarification_json(dp_result *res);
+/* The run's warnings in stage order (an empty or partial answer with its
+ * cause, words not placed, failed rules): how many, and the i-th (borrowed,
+ * valid until dp_result_free; NULL past the end). */
+DP_EXTERN size_t dp_result_warning_count(dp_result *res);
+DP_EXTERN const char *dp_result_warning(dp_result *res, size_t i);
 /* Writes the spec and every export into dir (created if missing). */
 DP_EXTERN int dp_result_export(dp_result *res, const char *dir, dp_error *err);
 DP_EXTERN void dp_result_free(dp_result *res);

@@ -93,6 +93,11 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
         goto done;
     if (!opts->no_state && (rc = dp_state_open(&cat->state, opts->state_dir, err)))
         goto done;
+    if (cat->state) {
+        char ck[40]; /* what runs learn is per catalog */
+        dp_state_catalog_key(ck, models, db_path);
+        dp_state_set_catalog(cat->state, ck);
+    }
     double t1 = dp_now_ms();
     char key[1024];
     catalog_key(key, sizeof(key), cat->db, &cat->kg);

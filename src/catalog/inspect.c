@@ -40,7 +40,10 @@ int dp_catalog_list(char **out, dp_catalog *cat, dp_error *err)
                                             t->maps_kind ? json_sprintf("%s:%s", t->maps_kind, t->maps_to) : json_null(),
                                             "owner", sn(t->owner)));
     }
-    return out_json(out, json_pack("{s:o,s:o,s:o}", "datasets", ds, "metrics", ms, "terms", ts), err);
+    /* phrases users taught this catalog (dpgen catalog learn, --choose) */
+    json_t *learned = cat->state ? dp_state_learned(cat->state) : json_array();
+    return out_json(out, json_pack("{s:o,s:o,s:o,s:o}", "datasets", ds, "metrics", ms, "terms", ts, "learned", learned),
+                    err);
 }
 
 int dp_catalog_search(char **out, dp_catalog *cat, const char *text, int k, dp_error *err)

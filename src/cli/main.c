@@ -11,14 +11,18 @@ static const char *usage =
     "usage: dpgen generate [options] \"request\"   request -> data product spec\n"
     "       dpgen intent [options] \"request\"     structured intent as JSON\n"
     "       dpgen catalog list|search TEXT|show NAME|profile [options]\n"
+    "       dpgen catalog learn PHRASE NAME | forget PHRASE [options]   learned synonyms\n"
     "       dpgen runs [--limit N] [--state DIR]\n"
     "       dpgen demo [--scale N] [--out PATH] [--sql FILE]\n"
     "options: --db PATH --models PATH --glossary PATH --state DIR --format yaml|json|markdown\n"
     "         --out DIR --dialect duckdb|postgres --as-of YYYY-MM-DD --owner NAME --trace --no-record\n"
+    "         --choose \"phrase=name\" (repeatable: answers a clarification; learned unless --no-record)\n"
     "with no --db/--models the built-in demo is used; after -- every argument is the request.\n";
 
 typedef struct args {
-    const char *cmd, *sub, *text;
+    const char *cmd, *sub, *text, *text2; /* text2: NAME of catalog learn */
+    const char *choose[16];
+    size_t nchoose;
     const char *sql, *db, *models, *glossary, *state, *format, *out, *dialect, *as_of, *owner;
     double scale;
     int trace, no_record, limit, refresh;
@@ -45,6 +49,8 @@ static int parse(args *a, int argc, char **argv)
                 a->sub = s;
             else if (!a->text)
                 a->text = s;
+            else if (!strcmp(a->cmd, "catalog") && !a->text2)
+                a->text2 = s;
             else {
                 fprintf(stderr, "dpgen: unexpected argument '%s' (quote the request)\n", s);
                 return -1;
@@ -61,6 +67,14 @@ static int parse(args *a, int argc, char **argv)
         else if (!strcmp(s, "--as-of")) slot = &a->as_of;
         else if (!strcmp(s, "--owner")) slot = &a->owner;
         else if (!strcmp(s, "--sql")) slot = &a->sql;
+        else if (!strcmp(s, "--choose")) {
+            if (i + 1 >= argc || a->nchoose == sizeof(a->choose) / sizeof(*a->choose)) {
+                fprintf(stderr, "dpgen: --choose needs \"phrase=name\" (at most 16)\n");
+                return -1;
+            }
+            a->choose[a->nchoose++] = argv[++i];
+            continue;
+        }
         else if (!strcmp(s, "--trace")) { a->trace = 1; continue; }
         else if (!strcmp(s, "--no-record")) { a->no_record = 1; continue; }
         else if (!strcmp(s, "--refresh")) { a->refresh = 1; continue; }
@@ -83,6 +97,9 @@ static int parse(args *a, int argc, char **argv)
             continue;
         } else if (!a->text) {
             a->text = s;
+            continue;
+        } else if (!strcmp(a->cmd, "catalog") && !a->text2) {
+            a->text2 = s;
             continue;
         } else {
             fprintf(stderr, "dpgen: unexpected argument '%s' (quote the request)\n", s);
@@ -141,7 +158,17 @@ static int cmd_generate(const args *a, int intent_only)
     int rc = open_catalog(&cat, a, &err);
     if (rc)
         return fail(&err, rc);
+    /* an answer naming nothing of the catalog is a usage error: say so
+     * before running anything */
+    for (size_t i = 0; i < a->nchoose; i++)
+        if ((rc = dp_catalog_check_choice(cat, a->choose[i], &err))) {
+            fprintf(stderr, "dpgen: --choose \"%s\": %s\n", a->choose[i], err.message);
+            dp_catalog_free(cat);
+            return rc == DP_ENOMEM ? 1 : EXIT_USAGE;
+        }
     dp_generate_options go = DP_GENERATE_OPTIONS_INIT;
+    go.choose = a->choose;
+    go.nchoose = a->nchoose;
     go.dialect = a->dialect;
     go.as_of = a->as_of;
     go.owner = a->owner;
@@ -157,10 +184,16 @@ static int cmd_generate(const args *a, int intent_only)
     }
     if (a->trace && dp_result_trace_json(res))
         fprintf(stderr, "%s\n", dp_result_trace_json(res));
+    /* a refusal is a result too: with --format json, what to answer */
+    if (rc == DP_ECLARIFY && fmt == DP_FORMAT_JSON && dp_result_clarification_json(res))
+        printf("%s\n", dp_result_clarification_json(res));
     if (rc) {
         code = fail(&err, rc);
         goto done;
     }
+    /* an empty or partial answer exits 0 with its spec, and says so */
+    for (size_t i = 0; i < dp_result_warning_count(res); i++)
+        fprintf(stderr, "dpgen: warning: %s\n", dp_result_warning(res, i));
     if (a->out) {
         if ((rc = dp_result_export(res, a->out, &err))) {
             code = fail(&err, rc);
@@ -200,6 +233,23 @@ static int cmd_catalog(const args *a)
         rc = a->text ? dp_catalog_show(&out, cat, a->text, &err) : (snprintf(err.message, sizeof(err.message), "show needs a name"), DP_EINVALID);
     else if (!strcmp(a->sub, "profile"))
         rc = dp_catalog_list(&out, cat, &err);
+    else if (!strcmp(a->sub, "learn") || !strcmp(a->sub, "forget")) {
+        int learn = a->sub[0] == 'l';
+        if (!a->text || (learn && !a->text2)) {
+            fprintf(stderr, "dpgen: catalog %s\n%s", learn ? "learn needs PHRASE NAME" : "forget needs PHRASE", usage);
+            dp_catalog_free(cat);
+            return EXIT_USAGE;
+        }
+        rc = learn ? dp_catalog_learn(cat, a->text, a->text2, &err) : dp_catalog_forget(cat, a->text, &err);
+        if (!rc)
+            fprintf(stderr, learn ? "dpgen: learned '%s' as %s for this catalog\n" : "dpgen: forgot '%s'%s\n", a->text,
+                    learn ? a->text2 : "");
+        /* a name or phrase the catalog does not have is the user's to fix */
+        int code = rc == DP_ENOTFOUND || rc == DP_EINVALID ? (fprintf(stderr, "dpgen: %s\n", err.message), EXIT_USAGE)
+                   : rc ? fail(&err, rc) : 0;
+        dp_catalog_free(cat);
+        return code;
+    }
     else {
         fprintf(stderr, "dpgen: unknown catalog command '%s'\n%s", a->sub, usage);
         dp_catalog_free(cat);

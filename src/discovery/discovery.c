@@ -279,7 +279,10 @@ static void fit_metrics_to_groups(const dp_kg *kg, dp_intent *in, dp_arena *a, j
 {
     for (size_t i = 0; i < in->nmetrics; i++) {
         const dp_metric *m = in->metrics[i];
-        if (metric_reaches_groups(kg, m, in))
+        int defined = 0; /* the request's own definition is no word to re-read */
+        for (size_t k = 0; k < in->ndefined; k++)
+            defined |= in->defined[k] == m;
+        if (defined || metric_reaches_groups(kg, m, in))
             continue;
         const char *phrase = m->name;
         for (size_t k = 0; k < in->nnotes; k++)
@@ -342,7 +345,7 @@ int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp
         add_model(d->selected, &d->nselected, DP_PLAN_MAX, mm[i]);
     if (in->grain != DP_GRAIN_NONE) {
         d->cols[d->ncols++] = (dp_grain_col){DP_COL_TIME, dp_grain_name(in->grain), NULL, NULL, NULL,
-                                             dp_arena_printf(a, "Start of the %s (weeks start on Monday)", dp_grain_name(in->grain))};
+                                             dp_arena_printf(a, "Start of the %s (weeks start on Monday)", dp_grain_name(in->grain)), 0};
     }
     for (size_t g = 0; g < in->ngroups && d->ncols < DP_PLAN_MAX; g++) {
         const dp_target *t = &in->groups[g];
@@ -366,7 +369,7 @@ int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp
             const char *name = unique_name(d, a, he && dp_is_identifier(he->expr) ? he->expr : t->entity, NULL);
             d->cols[d->ncols++] = (dp_grain_col){DP_COL_ENTITY, name, NULL, home, t->entity,
                                                  he && he->description ? he->description
-                                                                       : dp_arena_printf(a, "Key of the %s", t->entity)};
+                                                                       : dp_arena_printf(a, "Key of the %s", t->entity), 0};
             continue;
         }
         int hops, amb;
@@ -395,7 +398,7 @@ int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp
                 prefix = t->dim_models[c]->entities[e].name;
         const char *dname = unique_name(d, a, t->dims[c]->name, prefix);
         d->cols[d->ncols++] = (dp_grain_col){DP_COL_DIM, dname, t->dims[c],
-                                             t->dim_models[c], NULL, t->dims[c]->description};
+                                             t->dim_models[c], NULL, t->dims[c]->description, t->attribute_of != NULL};
         for (size_t i = 0; i < nmm; i++)
             add_joins(d, kg, mm[i], t->dim_models[c], a);
     }
@@ -411,7 +414,7 @@ int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp
                                                           fl->values[0], fl->target.ndims, fl->target.dim_models[c]->name,
                                                           fl->target.dims[c]->name, hops));
         d->filters[d->nfilters++] = (dp_plan_filter){fl->target.dims[c], fl->target.dim_models[c], fl->values, fl->nvalues,
-                                                      fl->negate};
+                                                      fl->negate, fl->range_start, fl->range_end};
         for (size_t i = 0; i < nmm; i++)
             add_joins(d, kg, mm[i], fl->target.dim_models[c], a);
     }

@@ -32,6 +32,7 @@ typedef struct dp_grain_col {
     const dp_model *dim_model;
     const char *entity;          /* DP_COL_ENTITY */
     const char *description;
+    int attribute; /* an attribute of an entity in the grain: it does not change the grain */
 } dp_grain_col;
 
 typedef struct dp_plan_filter {
@@ -40,6 +41,7 @@ typedef struct dp_plan_filter {
     const char *const *values;
     size_t nvalues;
     int negate; /* rows whose value is none of values, NULL included */
+    const char *range_start, *range_end; /* a range of a time dimension instead of values */
 } dp_plan_filter;
 
 typedef struct dp_ranked {

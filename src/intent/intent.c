@@ -35,7 +35,7 @@ void dp_int__mark(parser *p, size_t i, size_t len, int how)
 void dp_int__add_metric(parser *p, const dp_metric *m, size_t at)
 {
     dp_intent *in = p->in;
-    if (in->limit > 0 && !in->order_metric && at > p->rank_at)
+    if ((in->limit > 0 || in->ordered) && !in->order_metric && at > p->rank_at)
         in->order_metric = m;
     for (size_t i = 0; i < in->nmetrics; i++)
         if (in->metrics[i] == m)
@@ -78,12 +78,28 @@ static const struct {
     {"ranking within groups", "ranking within each group or period", "rank over one grouping, or drop the ranking"},
 };
 
+/* Readings dpgen will not choose between: how to say it, what to ask. */
+static const struct {
+    const char *kind, *what, *instead;
+} questions[] = {
+    {"conflicting values", "names two values of one column and no row has both",
+     "join them with 'vs' to compare them, 'or' for either, or say what the words mean"},
+};
+
 static int unsupported_at(const char *kind)
 {
     for (size_t i = 0; i < sizeof(unsupported) / sizeof(*unsupported); i++)
         if (!strcmp(kind, unsupported[i].kind))
             return (int)i;
     return -1;
+}
+
+int dp_intent_question(const char *kind)
+{
+    for (size_t q = 0; q < sizeof(questions) / sizeof(*questions); q++)
+        if (!strcmp(kind, questions[q].kind))
+            return 1;
+    return 0;
 }
 
 const char *dp_intent_unsupported(const char *kind)
@@ -149,8 +165,13 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     dp_int__parse_framing(&p);
     dp_int__parse_time(&p, as_of);
     dp_int__parse_ranking(&p, as_of);
+    dp_int__parse_ordering(&p);
     dp_int__parse_phrases(&p);
     dp_int__parse_reordered(&p);
+    dp_int__parse_arithmetic(&p);
+    dp_int__mark_attributes(&p);
+    dp_int__attach_dates(&p);
+    dp_int__settle_ranges(&p);
     /* "lost shipments per week": with no other metric, the noun that
      * qualified a value is the metric when the catalog has one by that name */
     for (size_t k = 0; k < p.nquals && !in->nmetrics; k++) {
@@ -164,6 +185,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
         }
     }
     dp_int__compute_kinds(&p);
+    dp_int__check_percent(&p);
     dp_int__check_calculations(&p);
     dp_int__check_comparisons(&p);
     dp_int__lookup_values(&p);
@@ -173,13 +195,13 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
      * the carriers within each region or month; over more than one grouping
      * (a time grain counts) without a ranked thing, what to rank within
      * what is unknown */
-    if (in->limit > 0 && in->ngroups + (in->grain != DP_GRAIN_NONE) > 1 && !in->ranked)
+    if (in->limit > 0 && dp_int__grouping_keys(in) > 1 && !in->ranked)
         dp_int__add_missing(&p, dp_int__span_text(&p, p.rank_from, p.rank_to - p.rank_from), "ranking within groups");
 
     /* ranking metric: the first metric named after the ranking words ("top 5
      * carriers by cost", "which 3 carriers had the lowest cost"), else
      * the first metric */
-    if (in->limit > 0 && in->nmetrics && !in->order_metric)
+    if ((in->limit > 0 || in->ordered) && in->nmetrics && !in->order_metric)
         in->order_metric = in->metrics[0];
 
     /* a request naming a dataset and no metric asks for the dataset's metrics */
@@ -216,8 +238,13 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
         /* what the catalog lacks, then what dpgen cannot do yet */
         char msg[700];
         size_t off = 0;
+        for (size_t i = 0; i < in->nmissing && off < sizeof(msg) - 200; i++)
+            for (size_t q = 0; q < sizeof(questions) / sizeof(*questions); q++)
+                if (!strcmp(in->missing_kind[i], questions[q].kind))
+                    off += (size_t)snprintf(msg + off, sizeof(msg) - off, "%s'%s' %s: %s", off ? "; " : "",
+                                            in->missing[i], questions[q].what, questions[q].instead);
         for (size_t i = 0; i < in->nmissing && off < sizeof(msg) - 100; i++)
-            if (!dp_intent_unsupported(in->missing_kind[i]))
+            if (!dp_intent_unsupported(in->missing_kind[i]) && !dp_intent_question(in->missing_kind[i]))
                 off += (size_t)snprintf(msg + off, sizeof(msg) - off, "%s%s '%s'%s%s%s", off ? "; " : "the catalog has no ",
                                         in->missing_kind[i], in->missing[i], in->missing_closest[i] ? " (closest: " : "",
                                         in->missing_closest[i] ? in->missing_closest[i] : "", in->missing_closest[i] ? ")" : "");
@@ -240,6 +267,8 @@ json_t *dp_intent_to_json(const dp_intent *in)
         json_array_append_new(ms, json_string(in->metrics[i]->name));
     json_object_set_new(o, "request", json_string(in->request ? in->request : ""));
     json_object_set_new(o, "metrics", ms);
+    if (in->ndefined)
+        json_object_set_new(o, "defined_metrics", dp_int__defined_json(in));
     json_t *gs = json_array();
     for (size_t i = 0; i < in->ngroups; i++) {
         const dp_target *t = &in->groups[i];
@@ -254,6 +283,8 @@ json_t *dp_intent_to_json(const dp_intent *in)
             json_object_set_new(g, "dimension_candidates", c);
             if (t->qualifier)
                 json_object_set_new(g, "entity", json_string(t->qualifier));
+            if (t->attribute_of)
+                json_object_set_new(g, "attribute_of", json_string(t->attribute_of));
         }
         json_array_append_new(gs, g);
     }
@@ -270,11 +301,18 @@ json_t *dp_intent_to_json(const dp_intent *in)
         json_t *vals = json_array(), *c = json_array();
         for (size_t k = 0; k < f->nvalues; k++)
             json_array_append_new(vals, json_string(f->values[k]));
+        if (f->range_start) {
+            json_array_append_new(vals, json_string(f->range_start));
+            json_array_append_new(vals, json_string(f->range_end));
+        }
         for (size_t k = 0; k < f->target.ndims; k++)
             json_array_append_new(c, json_sprintf("%s.%s", f->target.dim_models[k]->name, f->target.dims[k]->name));
         json_array_append_new(fs, json_pack("{s:s,s:o,s:s,s:o}", "phrase", f->phrase ? f->phrase : "",
                                             "dimension_candidates", c, "operator",
-                                            f->negate ? (f->nvalues > 1 ? "not in" : "!=") : f->nvalues > 1 ? "in" : "=",
+                                            f->range_start ? "range"
+                                            : f->negate    ? (f->nvalues > 1 ? "not in" : "!=")
+                                            : f->nvalues > 1 ? "in"
+                                                             : "=",
                                             "values", vals));
     }
     json_object_set_new(o, "filters", fs);
@@ -288,6 +326,9 @@ json_t *dp_intent_to_json(const dp_intent *in)
         json_object_set_new(o, "order", json_pack("{s:s?,s:s,s:I}", "metric",
                                                    in->order_metric ? in->order_metric->name : NULL, "direction",
                                                    in->order_desc ? "desc" : "asc", "limit", (json_int_t)in->limit));
+    else if (in->ordered && in->order_metric)
+        json_object_set_new(o, "order", json_pack("{s:s,s:s,s:n}", "metric", in->order_metric->name, "direction",
+                                                   in->order_desc ? "desc" : "asc", "limit"));
     else
         json_object_set_new(o, "order", json_null());
     json_t *ns = json_array();

@@ -10,6 +10,7 @@
 
 #define DP_INTENT_MAX_ITEMS 32
 #define DP_INTENT_MAX_REQUEST 4000 /* bytes */
+#define DP_INTENT_MAX_DEFINED 4 /* metrics one request defines */
 
 /* A group-by or filter target: a dimension (with the candidates the phrase
  * could mean, resolved by discovery) or an entity. */
@@ -21,12 +22,16 @@ typedef struct dp_target {
     size_t ndims;
     const char *qualifier;         /* entity the request named with it ("customer country") */
     const char *phrase;
+    const char *attribute_of;      /* entity grouped beside it whose home dataset holds it: an
+                                      attribute of that entity, same grain ("carriers with their region") */
 } dp_target;
 
 typedef struct dp_filter {
     dp_target target;
     const char *values[8];
     size_t nvalues;
+    const char *range_start, *range_end; /* a range on a time dimension ("carriers that
+                                            started in 2025"), half-open; values unused */
     int negate; /* "excluding", "other than", "non-", "not": every row whose value is not
                    one of values, NULL included (so "x" and "excluding x" add up to all) */
     const char *phrase;
@@ -60,6 +65,7 @@ typedef struct dp_intent {
     const dp_metric *order_metric;
     int order_desc;
     long limit;
+    int ordered;       /* rows ordered by order_metric with no limit ("biggest first") */
     dp_condition conditions[4];
     size_t nconditions;
     int ranked;        /* the ranked thing is groups[ranked_group] ("top 3 carriers") */
@@ -76,6 +82,12 @@ typedef struct dp_intent {
     size_t ncontext;
     double confidence;
     const char *as_of;
+    /* Metrics the request defines over catalog metrics ("average basket,
+     * which is revenue divided by orders"): ratios owned by the run's arena,
+     * in no catalog (pos.file NULL); also in metrics. phrase: the words. */
+    const dp_metric *defined[DP_INTENT_MAX_DEFINED];
+    const char *defined_phrase[DP_INTENT_MAX_DEFINED];
+    size_t ndefined;
 } dp_intent;
 
 /* What the data holds for a text looked up in one column (values are
@@ -118,6 +130,9 @@ int dp_intent_parse(dp_intent *out, const dp_kg *kg, dp_arena *a, const char *re
  * than something the catalog lacks ("amount comparison", "period
  * comparison"): how to say it ("filtering on an amount"); else NULL. */
 const char *dp_intent_unsupported(const char *kind);
+/* Is a missing item of kind a choice between readings (asked as a
+ * question) rather than something the catalog lacks? */
+int dp_intent_question(const char *kind);
 json_t *dp_intent_to_json(const dp_intent *in);
 
 #endif

@@ -5,10 +5,12 @@
  * question, so each becomes a refusal. */
 #include "intent/intent_int.h"
 #include "util/embedded.h"
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define CALC_WORDS 4
 
@@ -161,6 +163,50 @@ static int metric_is_aggregation(const parser *p, size_t s, size_t e)
     return 0;
 }
 
+/* The grain a period-over-period phrase names ("month over month", "yoy",
+ * "week on week"), or DP_GRAIN_NONE ("growth"). */
+static dp_grain pop_grain(const parser *p, size_t s, size_t e)
+{
+    static const struct {
+        const char *w;
+        dp_grain g;
+    } abbrev[] = {{"yoy", DP_GRAIN_YEAR}, {"mom", DP_GRAIN_MONTH}, {"wow", DP_GRAIN_WEEK}, {"qoq", DP_GRAIN_QUARTER}};
+    for (size_t k = s; k < e; k++) {
+        dp_grain g = dp_grain_word(p->t[k].low, NULL);
+        if (g != DP_GRAIN_NONE)
+            return g;
+        for (size_t a = 0; a < sizeof(abbrev) / sizeof(*abbrev); a++)
+            if (!strcmp(p->t[k].low, abbrev[a].w))
+                return abbrev[a].g;
+    }
+    return DP_GRAIN_NONE;
+}
+
+/* A metric of the request that is the period-over-period calculation asked
+ * at grain g: a derived metric with an input offset by one g ("cost
+ * growth month over month" for a catalog metric over cost and cost offset
+ * by 1 month); NULL when none. */
+static const dp_metric *pop_metric(const parser *p, dp_grain g)
+{
+    for (size_t i = 0; i < p->in->nmetrics; i++) {
+        const dp_metric *m = p->in->metrics[i];
+        for (size_t k = 0; m->type == DP_METRIC_DERIVED && k < m->ninputs; k++) {
+            const char *w = m->inputs[k].offset_window;
+            char unit[32];
+            int n = 0;
+            if (!w || sscanf(w, "%d %31s", &n, unit) != 2)
+                continue;
+            dp_grain ug = dp_grain_word(unit, NULL);
+            if (ug == DP_GRAIN_NONE && dp_grain_parse(unit, &ug))
+                continue;
+            if (g == DP_GRAIN_NONE || (n == 1 && ug == g) || (g == DP_GRAIN_WEEK && ug == DP_GRAIN_DAY && n == 7) ||
+                (g == DP_GRAIN_YEAR && ug == DP_GRAIN_MONTH && n == 12))
+                return m;
+        }
+    }
+    return NULL;
+}
+
 void dp_int__check_calculations(parser *p)
 {
     for (size_t c = 0; c < p->ncalcs; c++) {
@@ -173,6 +219,13 @@ void dp_int__check_calculations(parser *p)
             claimed = p->used[k] == U_MATCH && exactly_matched(p, k);
         if (claimed)
             continue;
+        const dp_metric *pm = strstr(p->calc_what[c], "period-over-period") ? pop_metric(p, pop_grain(p, s, e)) : NULL;
+        if (pm) {
+            dp_int__note(p, dp_int__span_text(p, s, e - s), "calculation", pm->name, "metric definition (offset window)",
+                         1.0);
+            dp_int__mark(p, s, e - s, U_PATTERN);
+            continue;
+        }
         if (metric_is_aggregation(p, s, e)) {
             dp_int__note(p, dp_int__span_text(p, s, e - s), "aggregation", "the metric's own", "metric definition", 1.0);
             dp_int__mark(p, s, e - s, U_PATTERN);
@@ -426,5 +479,145 @@ void dp_int__check_comparisons(parser *p)
         if (!phrase || !add_condition(p, cue, i, e, phrase))
             dp_int__add_missing(p, phrase ? phrase : "", "amount comparison");
         dp_int__mark(p, cue, e - cue, U_PATTERN);
+    }
+}
+
+/* Is the metric a share: its name or label says so ("Refund share",
+ * "pct_returned", "Return rate"), or its description starts so ("Share of
+ * invoices whose payment failed")? Its text (name, label, description,
+ * lowercase) into text. */
+static int share_metric(const dp_metric *m, char *text, size_t cap)
+{
+    static const char *marks[] = {"share", "percent", "pct", "proportion", "rate", "%", NULL};
+    static const char *starts[] = {"share of", "percentage of", "percent of", "proportion of", "fraction of", NULL};
+    snprintf(text, cap, "%s %s", m->name, m->label ? m->label : "");
+    for (char *q = text; *q; q++)
+        *q = (char)tolower((unsigned char)*q);
+    int marked = 0;
+    for (int k = 0; marks[k] && !marked; k++)
+        marked = strstr(text, marks[k]) != NULL;
+    for (int k = 0; starts[k] && !marked && m->description; k++)
+        marked = !strncasecmp(m->description, starts[k], strlen(starts[k]));
+    size_t off = strlen(text);
+    snprintf(text + off, cap - off, " %s", m->description ? m->description : "");
+    for (char *q = text + off; *q; q++)
+        *q = (char)tolower((unsigned char)*q);
+    return marked;
+}
+
+/* A word that says what a share is of ("shipments", "lost", "premium"),
+ * not grammar. */
+static int share_content(const parser *p, size_t k)
+{
+    const dp_tok *t = &p->t[k];
+    return !t->punct && !t->is_num && strlen(t->low) > 2 && !dp_is_stopword(t->low) && !dp_int__is_noise(t->low);
+}
+
+/* Ends a span of a share's words: punctuation, a grouping or filter word,
+ * grammar already placed. */
+static int share_stop(const parser *p, size_t k)
+{
+    size_t ml;
+    return p->t[k].punct || p->used[k] == U_PATTERN || dp_int__is_group_marker(p, k, &ml) ||
+           (dp_int__ends_grouping(p->t[k].low) && strcmp(p->t[k].low, "of"));
+}
+
+/* Forgets what tokens [s, e) were read as (metrics, filter values): a
+ * share metric reads them now. */
+static void unread(parser *p, size_t s, size_t e, const dp_metric *keep)
+{
+    dp_intent *in = p->in;
+    const char *span = dp_int__span_text(p, s, e - s);
+    for (size_t k = 0; k < in->nnotes; k++) {
+        dp_match_note *nt = &in->notes[k];
+        if (!strstr(span, nt->text))
+            continue;
+        if (!strcmp(nt->kind, "metric"))
+            for (size_t j = 0; j < in->nmetrics; j++)
+                if (in->metrics[j] != keep && !strcmp(in->metrics[j]->name, nt->target)) {
+                    memmove(&in->metrics[j], &in->metrics[j + 1], (in->nmetrics - j - 1) * sizeof(*in->metrics));
+                    in->nmetrics--;
+                    break;
+                }
+        if (!strcmp(nt->kind, "metric") || !strcmp(nt->kind, "filter"))
+            nt->kind = "share of";
+    }
+    for (size_t j = 0; j < in->nfilters;)
+        if (in->filters[j].phrase && strstr(span, in->filters[j].phrase)) {
+            memmove(&in->filters[j], &in->filters[j + 1], (in->nfilters - j - 1) * sizeof(*in->filters));
+            in->nfilters--;
+        } else {
+            j++;
+        }
+}
+
+void dp_int__check_percent(parser *p)
+{
+    static const char *words[] = {"percent", "percentage", "pct", "share", "proportion", NULL};
+    const char *req = p->in->request;
+    for (size_t i = 0; i <= p->n; i++) {
+        /* a percent marker: a percent word no phrase took, or a '%' sign
+         * right after token i - 1 that is no number ("5%" is a value) */
+        size_t at = SIZE_MAX, len = 0;
+        if (i < p->n && !p->used[i])
+            for (int k = 0; words[k] && at == SIZE_MAX; k++)
+                if (!strcmp(p->t[i].low, words[k]))
+                    at = i, len = 1;
+        if (at == SIZE_MAX && i > 0 && !p->t[i - 1].is_num && strcmp(p->t[i - 1].low, "as")) {
+            int b = p->t[i - 1].end, e = i < p->n ? p->t[i].start : (int)strlen(req);
+            for (int q = b; q < e && at == SIZE_MAX; q++)
+                if (req[q] == '%')
+                    at = i;
+        }
+        if (at == SIZE_MAX)
+            continue;
+        /* what it is a share of: the words before it ("returns %", "payment
+         * failures as a percentage") and after "of" ("percentage of
+         * shipments lost", "what % of bookings were no-shows") */
+        size_t bs = at, ae = at + len;
+        while (bs > 0 && at - bs < 5 && !share_stop(p, bs - 1))
+            bs--;
+        if (ae < p->n && !strcmp(p->t[ae].low, "of"))
+            for (ae++; ae < p->n && ae - at < 8 && !share_stop(p, ae);)
+                ae++;
+        const char *stems[12];
+        size_t ns = 0;
+        for (size_t k = bs; k < ae && ns < 12; k++)
+            if (k != at && share_content(p, k))
+                stems[ns++] = p->t[k].stem;
+        const dp_metric *found = NULL;
+        int nfound = 0;
+        for (size_t k = 0; ns && k < p->kg->nmetrics; k++) {
+            char text[1024];
+            if (!share_metric(&p->kg->metrics[k], text, sizeof(text)))
+                continue;
+            int all = 1;
+            for (size_t w = 0; w < ns && all; w++)
+                all = strstr(text, stems[w]) != NULL;
+            if (all) {
+                found = &p->kg->metrics[k];
+                nfound++;
+            }
+        }
+        const char *phrase = bs < ae ? dp_int__span_text(p, bs, ae - bs) : "%";
+        if (len == 0 && bs == at && ae == at)
+            phrase = dp_arena_printf(p->a, "%s%%", bs ? p->t[bs - 1].raw : "");
+        if (nfound == 1) {
+            unread(p, bs, ae, found);
+            dp_int__add_metric(p, found, bs);
+            dp_int__note(p, phrase, "metric", found->name, "share metric of the catalog", 0.9);
+            dp_int__mark(p, bs, ae - bs, U_MATCH);
+            /* "percentage of": read here, no calculation left to refuse */
+            for (size_t c = 0; c < p->ncalcs; c++)
+                if (p->calc_at[c] < ae && p->calc_at[c] + p->calc_len[c] > bs)
+                    p->calc_len[c] = 0;
+            for (size_t k = bs; k < ae; k++)
+                p->kind[k] = DP_LEX_METRIC;
+        } else {
+            dp_int__add_missing(p, phrase, nfound ? "single share metric" : "share-of-total metric");
+            if (len)
+                dp_int__mark(p, at, len, U_PATTERN);
+        }
+        i = ae > i ? ae : i;
     }
 }

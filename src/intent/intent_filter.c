@@ -14,6 +14,12 @@ int dp_int__is_filter_marker(const char *w)
     return 0;
 }
 
+int dp_int__ends_grouping(const char *w)
+{
+    /* "of" says whose ("region of carrier"), "to" and "with" may go on a list */
+    return dp_int__is_filter_marker(w) && strcmp(w, "of") && strcmp(w, "to") && strcmp(w, "with");
+}
+
 /* Does the token at j name the value's dimension, its model or one of the
  * model's entities ("express shipments", "app channel", "urgent requests")? */
 size_t dp_int__qualifier_len(parser *p, size_t j, const dp_lex_entry *val)
@@ -99,14 +105,33 @@ void dp_int__add_filter_value(parser *p, const dp_lex_match *m, size_t nm, size_
         }
     }
     const char *value = dp_int__first_of(m, nm, DP_LEX_VALUE, len)->e->value;
-    /* "express and freight shipments": same dimension -> IN list */
+    /* "express and freight shipments", "mobile vs desktop": same dimension
+     * -> an IN list; with "and" or a contrast each value is also a row of
+     * its own (grouped by the dimension), with "or" they are one set */
     if (joined && in->nfilters) {
         dp_filter *prev = &in->filters[in->nfilters - 1];
         for (size_t j = 0; j < prev->target.ndims; j++)
             if (prev->target.dims[j] == f.target.dims[0] && prev->nvalues < 8) {
                 prev->values[prev->nvalues++] = value;
+                if (joined != DP_JOIN_OR && !prev->negate) {
+                    dp_target g = prev->target;
+                    g.ndims = 1;
+                    g.dims[0] = prev->target.dims[j];
+                    g.dim_models[0] = prev->target.dim_models[j];
+                    g.phrase = prev->phrase;
+                    dp_int__add_group(p, &g);
+                }
                 return;
             }
+    }
+    /* "the web shop" where both words are values of one column: no row
+     * is both, so the words mean something else */
+    for (size_t k = 0; k < in->nfilters && !f.negate; k++) {
+        const dp_filter *o = &in->filters[k];
+        if (o->negate || o->target.ndims != 1 || f.target.ndims != 1 || o->target.dims[0] != f.target.dims[0])
+            continue;
+        dp_int__add_missing(p, dp_arena_printf(p->a, "%s %s", o->phrase, f.phrase), "conflicting values");
+        return;
     }
     f.values[0] = value;
     f.nvalues = 1;
@@ -116,12 +141,20 @@ void dp_int__add_filter_value(parser *p, const dp_lex_match *m, size_t nm, size_
 
 int dp_int__prev_is_join(parser *p, size_t i)
 {
-    /* the word before is "and", "or" or a comma, after a value match */
+    /* the word before, past "the", "in", "for", "on" */
     while (i > 0 && (!strcmp(p->t[i - 1].low, "the") || !strcmp(p->t[i - 1].low, "in") ||
                      !strcmp(p->t[i - 1].low, "for") || !strcmp(p->t[i - 1].low, "on")))
         i--;
     if (i == 0)
-        return 0;
+        return DP_JOIN_NONE;
     const dp_tok *t = &p->t[i - 1];
-    return t->punct == ',' || !strcmp(t->low, "and") || !strcmp(t->low, "or") || t->punct == '/';
+    const char *w = t->low, *w2 = i > 1 ? p->t[i - 2].low : "";
+    if (!strcmp(w, "vs") || !strcmp(w, "versus") || !strcmp(w, "v") || !strcmp(w, "against") ||
+        ((!strcmp(w, "to") || !strcmp(w, "with")) && (!strcmp(w2, "compared") || !strcmp(w2, "comparing"))))
+        return DP_JOIN_CONTRAST;
+    if (!strcmp(w, "or") || t->punct == '/')
+        return DP_JOIN_OR;
+    if (t->punct == ',' || !strcmp(w, "and"))
+        return DP_JOIN_AND;
+    return DP_JOIN_NONE;
 }

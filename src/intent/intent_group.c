@@ -45,6 +45,37 @@ void dp_int__add_group(parser *p, const dp_target *t)
         in->groups[in->ngroups++] = *t;
 }
 
+void dp_int__mark_attributes(parser *p)
+{
+    dp_intent *in = p->in;
+    for (size_t g = 0; g < in->ngroups; g++) {
+        dp_target *t = &in->groups[g];
+        for (size_t e = 0; e < in->ngroups && !t->is_entity && !t->attribute_of; e++) {
+            const dp_model *home = in->groups[e].is_entity ? dp_kg_entity_home(p->kg, in->groups[e].entity) : NULL;
+            size_t k = 0;
+            for (size_t d = 0; home && d < t->ndims; d++)
+                if (t->dim_models[d] == home) {
+                    t->dims[k] = t->dims[d];
+                    t->dim_models[k++] = t->dim_models[d];
+                }
+            if (!k)
+                continue;
+            t->ndims = k;
+            t->attribute_of = in->groups[e].entity;
+            dp_int__note(p, t->phrase ? t->phrase : t->dims[0]->name, "attribute", in->groups[e].entity, "entity's dataset",
+                         1.0);
+        }
+    }
+}
+
+size_t dp_int__grouping_keys(const dp_intent *in)
+{
+    size_t n = in->grain != DP_GRAIN_NONE;
+    for (size_t g = 0; g < in->ngroups; g++)
+        n += !in->groups[g].attribute_of;
+    return n;
+}
+
 /* Target from all same-length matches of one kind at a position. */
 void dp_int__target_from(dp_target *t, const dp_lex_match *m, size_t nm, dp_lex_kind kind, size_t len)
 {

@@ -11,8 +11,16 @@
 #include "util/error.h"
 #include <stddef.h>
 
-enum { MODE_NONE, MODE_GROUP, MODE_FILTER };
+enum { MODE_NONE, MODE_GROUP, MODE_FILTER, MODE_VALUE };
 enum { U_FREE = 0, U_PATTERN, U_MATCH, U_NOISE };
+
+/* A time range of the request: the report's, or an entity's own date
+ * ("carriers that started in 2025") when owned. */
+typedef struct dp_range {
+    const char *start, *end, *text;
+    size_t at, len; /* tokens */
+    int owned;
+} dp_range;
 
 typedef struct parser {
     const dp_kg *kg;
@@ -32,6 +40,8 @@ typedef struct parser {
     size_t qual_at[8], qual_len[8], nquals; /* "shipments" in "late shipments" */
     size_t calc_at[8], calc_len[8], ncalcs; /* "cumulative", "year over year" */
     const char *calc_what[8];               /* "cumulative metric" */
+    dp_range ranges[4];                     /* every time range named, in order */
+    size_t nranges;
     const dp_lex_entry *const *learned;     /* phrases users taught this catalog (opts->learned) */
     size_t nlearned;
     dp_value_lookup_fn lookup;              /* values in the data (opts->lookup), NULL: none */
@@ -68,6 +78,10 @@ void dp_int__check_calculations(parser *p);
  * What cannot be placed so is refused ("amount comparison", "key filter")
  * rather than answered without it. */
 void dp_int__check_comparisons(parser *p);
+/* "refunds %", "refund share", "return percentage": the catalog's share
+ * metric of those words replaces the amount; with none (or several) the
+ * request is asked about, never answered with the amount. */
+void dp_int__check_percent(parser *p);
 /* Is token i a number after a comparison ("above 2000", ">= 2000"), so no
  * year? */
 int dp_int__is_compared(const parser *p, size_t i);
@@ -103,33 +117,71 @@ void dp_int__parse_reordered(parser *p);
 /* intent_filter.c: filters from values */
 /* Filtering marker ("for", "in", "only", "excluding"...)? */
 int dp_int__is_filter_marker(const char *w);
+/* A filtering marker that ends a list of groupings ("by category for
+ * urgent tickets")? */
+int dp_int__ends_grouping(const char *w);
 /* Tokens at j naming value val's dimension, model or entity, else 0. */
 size_t dp_int__qualifier_len(parser *p, size_t j, const dp_lex_entry *val);
 /* A filter on the value matched at token at, len tokens (every dimension
  * holding it), negated after "excluding", "other than", "non", "not"...;
  * joined to the previous filter's dimension it extends that list. */
 void dp_int__add_filter_value(parser *p, const dp_lex_match *m, size_t nm, size_t at, size_t len, int joined);
-/* Is token i (skipping back over "the", "in", "for", "on") joined to what
- * comes before by "and", "or", a comma or a slash? */
+/* How token i (skipping back over "the", "in", "for", "on") is joined to
+ * what comes before: "and" or a comma, "or" or a slash, a contrast ("vs",
+ * "versus", "against", "compared to"), or not at all (DP_JOIN_*). */
+enum { DP_JOIN_NONE, DP_JOIN_AND, DP_JOIN_OR, DP_JOIN_CONTRAST };
 int dp_int__prev_is_join(parser *p, size_t i);
 
 /* intent_group.c: groupings */
 /* Grouping marker at token i ("by", "per", "for each", "broken down by"...);
  * *len is its length in tokens. */
 int dp_int__is_group_marker(const parser *p, size_t i, size_t *len);
+/* Dimensions of the home dataset of an entity grouped beside them ("top 5
+ * carriers, with carrier name and region") are attributes of that entity:
+ * narrowed to that dataset, same grain, no grouping of their own. */
+void dp_int__mark_attributes(parser *p);
+/* The keys of the report's grain: the time grain and every grouping that is
+ * no attribute. */
+size_t dp_int__grouping_keys(const dp_intent *in);
 /* Target from all same-length matches of one kind at a position. */
 void dp_int__target_from(dp_target *t, const dp_lex_match *m, size_t nm, dp_lex_kind kind, size_t len);
 /* Adds grouping t unless the same target is grouped already. */
 void dp_int__add_group(parser *p, const dp_target *t);
 
+/* intent_arith.c: arithmetic over catalog metrics the request spells out */
+/* "X divided by Y", "X per Y" (Y a metric and no grouping), "ratio of X to
+ * Y", "X as a share of Y", "NAME, which is X / Y": a ratio metric the
+ * request defines (in->defined) in place of the sides' readings; a side an
+ * explicit operator needs that the catalog lacks is missing. After the
+ * phrase passes, before dp_int__compute_kinds. */
+void dp_int__parse_arithmetic(parser *p);
+/* in->defined as JSON (new reference): name, label, phrase, type,
+ * numerator, denominator, description. */
+json_t *dp_int__defined_json(const dp_intent *in);
+
 /* intent_rank.c: ranking, ordering, top-N */
 /* "top 5 X", "bottom 10 X", "which 3 X had the lowest M": limit, direction,
  * the ranked grouping. */
 void dp_int__parse_ranking(parser *p, dp_date as_of);
+/* Ordering without a limit ("biggest first", "sorted by cost", "in
+ * descending order"): in->ordered and the direction. */
+void dp_int__parse_ordering(parser *p);
 
 /* intent_time.c: time range and grain */
-/* The first time range (against as_of) and the finest grain named. */
+/* The time ranges (against as_of, kept in p->ranges; the first is the
+ * report's until dp_int__settle_ranges) and the finest grain named. */
 void dp_int__parse_time(parser *p, dp_date as_of);
+/* Grains: "weekly", "per month", "each quarter", "week by week". */
+void dp_int__grains(parser *p);
+/* After dp_int__attach_dates: the one range no entity owns is the
+ * report's; a second is a comparison of periods (refused). */
+void dp_int__settle_ranges(parser *p);
+
+/* intent_dates.c: whose date a range is */
+/* "carriers that started in 2025", "employees hired last year": a range
+ * after an entity and a verb filters that entity's own time dimension the
+ * verb names, not the metrics' event dates. */
+void dp_int__attach_dates(parser *p);
 
 /* intent_unplaced.c: framing, filler and the words left unplaced */
 /* Report framing and filler word? */

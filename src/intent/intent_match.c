@@ -4,6 +4,7 @@
 #include "intent/intent_int.h"
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 int dp_int__has_kind(const dp_lex_match *m, size_t nm, dp_lex_kind kind, size_t len)
 {
@@ -21,9 +22,83 @@ const dp_lex_match *dp_int__first_of(const dp_lex_match *m, size_t nm, dp_lex_ki
     return NULL;
 }
 
+/* Words that name a kind of number, not a thing measured: alone they select
+ * a metric only one the catalog names by that very word ("churn rate" must
+ * not become a rating through the stem "rate"). */
+static int generic_word(const char *w)
+{
+    static const char *words[] = {"rate", "rates", "ratio", "ratios", "count", "counts", "total", "totals",
+                                  "amount", "amounts", "number", "numbers", "sum", "sums", "value", "values",
+                                  "average", "averages", "avg", "mean", "percent", "percentage", "share",
+                                  "level", "levels", "score", "scores", "figure", "figures", NULL};
+    for (int k = 0; words[k]; k++)
+        if (!strcmp(w, words[k]))
+            return 1;
+    return 0;
+}
+
+/* Does learned entry e match the request at token i (every word, by stem or
+ * lowercase form; no typo tolerance: the user wrote it)? */
+static int learned_at(const parser *p, const dp_lex_entry *e, size_t i)
+{
+    if (i + e->ntok > p->n)
+        return 0;
+    for (size_t k = 0; k < e->ntok; k++) {
+        const dp_tok *t = &p->t[i + k];
+        if (t->punct || (strcmp(t->stem, e->stems[k]) && strcmp(t->low, e->words[k])))
+            return 0;
+    }
+    return 1;
+}
+
+/* The catalog's and the learned phrases at token i, longest first. */
+static size_t all_matches(const parser *p, size_t i, dp_lex_match *out, size_t max)
+{
+    if (!p->nlearned || i >= p->n)
+        return dp_lexicon_match(p->kg->lex, p->t, p->n, i, out, max);
+    /* what users taught this catalog first, longest first (stable) */
+    size_t n = 0;
+    for (size_t k = 0; k < p->nlearned && n < max; k++) {
+        const dp_lex_entry *e = p->learned[k];
+        if (!learned_at(p, e, i))
+            continue;
+        size_t at = n;
+        while (at > 0 && out[at - 1].len < e->ntok)
+            at--;
+        memmove(&out[at + 1], &out[at], (n - at) * sizeof(*out));
+        out[at] = (dp_lex_match){e, e->ntok, 0};
+        n++;
+    }
+    if (!n)
+        return dp_lexicon_match(p->kg->lex, p->t, p->n, i, out, max);
+    /* then the catalog's phrases of other lengths: a learned phrase wins over
+     * the catalog's reading of the same words */
+    dp_lex_match cat[32];
+    size_t nc = dp_lexicon_match(p->kg->lex, p->t, p->n, i, cat, 32);
+    for (size_t c = 0; c < nc && n < max; c++) {
+        int same = 0;
+        for (size_t k = 0; k < n && !same; k++)
+            same = out[k].e->source && !strcmp(out[k].e->source, "learned") && out[k].len == cat[c].len;
+        if (same)
+            continue;
+        size_t at = n;
+        while (at > 0 && out[at - 1].len < cat[c].len)
+            at--;
+        memmove(&out[at + 1], &out[at], (n - at) * sizeof(*out));
+        out[at] = cat[c];
+        n++;
+    }
+    return n;
+}
+
 size_t dp_int__match(const parser *p, size_t i, dp_lex_match *out, size_t max)
 {
-    return dp_lexicon_match(p->kg->lex, p->t, p->n, i, out, max);
+    size_t n = all_matches(p, i, out, max), k = 0;
+    for (size_t j = 0; j < n; j++)
+        if (!(out[j].len == 1 && out[j].e->kind == DP_LEX_METRIC && generic_word(p->t[i].low) &&
+              (out[j].fuzzy || strcasecmp(out[j].e->text, p->t[i].low))))
+            out[k++] = out[j];
+    return k;
 }
 
 static const char *target_name(parser *p, const dp_lex_entry *e)
@@ -102,17 +177,8 @@ void dp_int__parse_phrases(parser *p)
             i += ml - 1;
             continue;
         }
-        if (!nm) {
-            if (dp_int__is_filter_marker(t->low) && mode != MODE_GROUP)
-                mode = MODE_FILTER;
-            else if (!strcmp(t->low, "and") || !strcmp(t->low, "or") || dp_is_stopword(t->low))
-                ;
-            else if (!dp_int__is_noise(t->low))
-                mode = mode == MODE_GROUP ? MODE_GROUP : MODE_NONE;
-            continue;
-        }
-        size_t len = m[0].len;
-        /* qualifier right after a value: "express shipments" */
+        /* qualifier right after a value: "express shipments", "the app
+         * channel" (a word of the dimension's name, no phrase of its own) */
         if (last_value && i > 0 && p->used[i - 1] == U_MATCH) {
             size_t q = dp_int__qualifier_len(p, i, last_value);
             if (q) {
@@ -128,16 +194,39 @@ void dp_int__parse_phrases(parser *p)
             }
         }
         last_value = NULL;
+        if (!nm) {
+            if (dp_int__is_filter_marker(t->low) && (mode != MODE_GROUP || dp_int__ends_grouping(t->low)))
+                mode = MODE_FILTER;
+            else if (!strcmp(t->low, "and") || !strcmp(t->low, "or") || dp_is_stopword(t->low))
+                ;
+            else if (!dp_int__is_noise(t->low))
+                mode = mode == MODE_GROUP ? MODE_GROUP : MODE_NONE;
+            continue;
+        }
+        size_t len = m[0].len;
         int metric = dp_int__has_kind(m, nm, DP_LEX_METRIC, len);
         int dim = dp_int__has_kind(m, nm, DP_LEX_DIM, len);
         int ent = dp_int__has_kind(m, nm, DP_LEX_ENTITY, len);
         int val = dp_int__has_kind(m, nm, DP_LEX_VALUE, len);
         int model = dp_int__has_kind(m, nm, DP_LEX_MODEL, len);
+        /* "for urgent tickets": after a filter word, a metric phrase that is
+         * a value and its qualifier ("urgent" + "tickets") is the user's
+         * filter, not a metric that carries the same filter */
+        if (metric && !val && mode == MODE_FILTER)
+            for (size_t q = 0; q < nm; q++)
+                if (m[q].e->kind == DP_LEX_VALUE && m[q].len < len &&
+                    dp_int__qualifier_len(p, i + m[q].len, m[q].e) == len - m[q].len) {
+                    len = m[q].len;
+                    metric = dim = ent = model = 0;
+                    val = 1;
+                    break;
+                }
         /* a value is a filter after a filter word or before its qualifier;
          * otherwise a metric of the same words wins ("hires and leavers") */
         if (val && metric) {
             const dp_lex_match *vm = dp_int__first_of(m, nm, DP_LEX_VALUE, len);
-            if (!(mode == MODE_FILTER || dp_int__qualifier_len(p, i + len, vm->e)))
+            if (!(mode == MODE_FILTER || (mode == MODE_VALUE && dp_int__prev_is_join(p, i)) ||
+                  dp_int__qualifier_len(p, i + len, vm->e)))
                 val = 0;
         }
         /* "region of carrier": the entity or dataset after "of" says
@@ -172,7 +261,7 @@ void dp_int__parse_phrases(parser *p)
             dp_int__note(p, dp_int__span_text(p, i, len), "filter", target_name(p, vm->e), "profile value",
                          vm->e->conf);
             last_value = vm->e;
-            mode = MODE_FILTER;
+            mode = MODE_VALUE; /* a list of values may go on: "search, social and display" */
         } else if (metric) {
             const dp_lex_match *mm = dp_int__first_of(m, nm, DP_LEX_METRIC, len);
             dp_int__add_metric(p, mm->e->metric, i);

@@ -108,3 +108,58 @@ void dp_int__parse_ranking(parser *p, dp_date as_of)
         return;
     }
 }
+
+/* Is w one of words (NULL-terminated)? */
+static int word_in(const char *w, const char *const *words)
+{
+    for (int k = 0; words[k]; k++)
+        if (!strcmp(w, words[k]))
+            return 1;
+    return 0;
+}
+
+/* Ordering without a limit: "biggest first", "highest to lowest", "in
+ * descending order", "sorted by cost", "ordered by cost ascending". */
+void dp_int__parse_ordering(parser *p)
+{
+    static const char *const high[] = {"biggest", "largest", "highest", "most", "top", "best", "greatest", NULL};
+    static const char *const low[] = {"smallest", "lowest", "least", "fewest", "worst", NULL};
+    static const char *const sort[] = {"sorted", "sort", "ordered", "order", "ranked", "rank", NULL};
+    dp_intent *in = p->in;
+    for (size_t i = 0; i < p->n; i++) {
+        if (p->used[i])
+            continue;
+        const char *w = p->t[i].low, *nx = i + 1 < p->n ? p->t[i + 1].low : "";
+        int desc = -1;
+        size_t len = 0;
+        if ((word_in(w, high) || word_in(w, low)) && !strcmp(nx, "first")) {
+            desc = word_in(w, high);
+            len = 2;
+        } else if ((word_in(w, high) || word_in(w, low)) && !strcmp(nx, "to") && i + 2 < p->n &&
+                   (word_in(p->t[i + 2].low, high) || word_in(p->t[i + 2].low, low))) {
+            desc = word_in(w, high);
+            len = 3;
+        } else if (!strcmp(w, "descending") || !strcmp(w, "desc") || !strcmp(w, "ascending") || !strcmp(w, "asc")) {
+            desc = w[0] == 'd';
+            len = 1;
+            if (i > 0 && !strcmp(p->t[i - 1].low, "in") && !strcmp(nx, "order")) {
+                i--;
+                len = 3;
+            }
+        } else if (word_in(w, sort) && !strcmp(nx, "by") && !in->limit) {
+            /* the metric after "by" is the ordering one (dp_int__add_metric) */
+            dp_int__mark(p, i, 2, U_PATTERN);
+            in->ordered = 1;
+            p->rank_at = i + 1;
+            continue;
+        }
+        if (desc < 0)
+            continue;
+        dp_int__mark(p, i, len, U_PATTERN);
+        dp_int__note(p, dp_int__span_text(p, i, len), "ordering", desc ? "descending" : "ascending", "grammar", 1.0);
+        in->order_desc = desc;
+        if (!in->limit)
+            in->ordered = 1;
+        i += len - 1;
+    }
+}

@@ -13,24 +13,58 @@ void dp_int__parse_time(parser *p, dp_date as_of)
             continue;
         dp_date s, e;
         size_t k = dp_time_range_at(p->t, p->n, i, as_of, &s, &e);
-        if (k && p->in->range_start) {
-            /* a second period: "this year compared to last year" */
+        if (k && p->nranges == sizeof(p->ranges) / sizeof(*p->ranges)) {
             dp_int__add_missing(p, dp_int__span_text(p, i, k), "period comparison");
             dp_int__mark(p, i, k, U_PATTERN);
             i += k - 1;
         } else if (k) {
+            /* every range is kept: whose it is (the report's, or an
+             * entity's own date) is settled after the phrases */
             char a[11], b[11];
             dp_date_format(s, a);
             dp_date_format(e, b);
-            p->in->range_start = dp_arena_strdup(p->a, a);
-            p->in->range_end = dp_arena_strdup(p->a, b);
-            p->in->range_text = dp_int__span_text(p, i, k);
-            dp_int__note(p, p->in->range_text, "time_range", dp_arena_printf(p->a, "[%s, %s)", a, b), "calendar", 1.0);
+            dp_range *r = &p->ranges[p->nranges++];
+            r->start = dp_arena_strdup(p->a, a);
+            r->end = dp_arena_strdup(p->a, b);
+            r->text = dp_int__span_text(p, i, k);
+            r->at = i;
+            r->len = k;
+            r->owned = 0;
+            if (!p->in->range_start) {
+                p->in->range_start = r->start;
+                p->in->range_end = r->end;
+                p->in->range_text = r->text;
+            }
             dp_int__mark(p, i, k, U_PATTERN);
             i += k - 1;
         }
     }
     /* grains: "weekly", "per month", "each quarter", "week by week", "by day" */
+    dp_int__grains(p);
+}
+
+void dp_int__settle_ranges(parser *p)
+{
+    dp_intent *in = p->in;
+    in->range_start = in->range_end = in->range_text = NULL;
+    for (size_t k = 0; k < p->nranges; k++) {
+        const dp_range *r = &p->ranges[k];
+        if (r->owned)
+            continue;
+        if (in->range_start) {
+            /* a second period of the report: "this year compared to last year" */
+            dp_int__add_missing(p, r->text, "period comparison");
+            continue;
+        }
+        in->range_start = r->start;
+        in->range_end = r->end;
+        in->range_text = r->text;
+        dp_int__note(p, r->text, "time_range", dp_arena_printf(p->a, "[%s, %s)", r->start, r->end), "calendar", 1.0);
+    }
+}
+
+void dp_int__grains(parser *p)
+{
     for (size_t i = 0; i < p->n; i++) {
         if (p->used[i])
             continue;

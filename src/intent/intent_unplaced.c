@@ -21,7 +21,7 @@ int dp_int__is_noise(const char *w)
         "weekly", "monthly", "quarterly", "yearly", "ranked", "rank", "sorted", "ordered", "order",
         "showing", "look", "looking", "calculate", "compute", "track", "tracking", "measure", "measuring",
         "where", "when", "while", "whose", "had", "got", "happened", "doing", "did", "does", "do", "done",
-        "current", "whole", "entire", "complete", "full",
+        "current", "whole", "entire", "complete", "full", "whats", "hows", "may", "might", "should", "must", "will", "shall", "compare", "comparing", "comparison", "against",
         /* who and what the report is for: "for the board", "for our review" */
         "board", "team", "teams", "review", "reviews", "meeting", "meetings", "management", "leadership",
         "executive", "executives", "exec", "execs", "stakeholder", "stakeholders", "manager", "managers",
@@ -91,6 +91,12 @@ void dp_int__compute_kinds(parser *p)
 void dp_int__classify_unplaced(parser *p)
 {
     int mode = MODE_NONE;
+    /* "Recommendation features per user and product: views, ...": what
+     * stands before the first colon is the product's title */
+    size_t colon = p->n;
+    for (size_t i = 0; i < p->n && colon == p->n; i++)
+        if (p->t[i].punct == ':' && i + 1 < p->n)
+            colon = i;
     for (size_t i = 0; i < p->n; i++) {
         const dp_tok *t = &p->t[i];
         size_t ml;
@@ -101,7 +107,7 @@ void dp_int__classify_unplaced(parser *p)
                 mode = MODE_NONE;
             continue;
         }
-        if (dp_int__is_filter_marker(t->low) && mode != MODE_GROUP) {
+        if (dp_int__is_filter_marker(t->low) && (mode != MODE_GROUP || dp_int__ends_grouping(t->low))) {
             mode = MODE_FILTER;
             continue;
         }
@@ -123,6 +129,11 @@ void dp_int__classify_unplaced(parser *p)
             continue;
         }
         const char *phrase = dp_int__span_text(p, s, e - s);
+        if (e <= colon && colon < p->n && mode == MODE_NONE) {
+            dp_int__note(p, phrase, "title", "the product's name", "request", 1.0);
+            i = j - 1;
+            continue;
+        }
         for (size_t k = s; k < e; k++)
             if (!dp_int__is_noise(p->t[k].low) && p->in->nunplaced < 64)
                 p->in->unplaced[p->in->nunplaced++] = p->t[k].raw;
@@ -146,6 +157,11 @@ void dp_int__classify_unplaced(parser *p)
             dp_int__add_missing(p, phrase, "filter value");
         else if (p->in->nmetrics == 0)
             dp_int__add_missing(p, phrase, "metric");
+        else
+            /* a complete reading places every content word: one left
+             * over may change the question ("for carrier X-12",
+             * "churn rate"), so it is asked about, never dropped */
+            dp_int__add_missing(p, phrase, "term");
         i = j - 1;
     }
 }

@@ -148,6 +148,20 @@ static int number_word(const dp_tok *t)
 
 /* A single point in time: "March 2025", "March", "2025", "Q2 2025",
  * "2025-03-01". Sets [s, e) of the period; returns tokens consumed. */
+
+/* Does a preposition that takes a month come before token i ("in", "since",
+ * "during", "until", "through", "from", "to", "before", "after", "of",
+ * "last", "this", "next")? */
+static int month_prep(const dp_tok *t, size_t i)
+{
+    static const char *w[] = {"in", "since", "during", "until", "till", "through", "from", "to", "before", "after",
+                              "of", "last", "this", "next", "early", "late", "mid", NULL};
+    for (int k = 0; i > 0 && w[k]; k++)
+        if (!strcmp(t[i - 1].low, w[k]))
+            return 1;
+    return 0;
+}
+
 static size_t period_at(const dp_tok *t, size_t n, size_t i, dp_date as_of, dp_date *s, dp_date *e)
 {
     if (i >= n)
@@ -168,7 +182,10 @@ static size_t period_at(const dp_tok *t, size_t n, size_t i, dp_date as_of, dp_d
         *e = (dp_date){y + 1, 1, 1};
         return 1;
     }
-    if ((m = month_word(t[i].low)) && !(m == 5 && !strcmp(t[i].raw, "may") && !(i + 1 < n && year_tok(&t[i + 1])))) {
+    /* lowercase "may" is the verb unless a year or a time preposition
+     * makes it the month ("in may", "since may", "may 2025") */
+    if ((m = month_word(t[i].low)) &&
+        !(m == 5 && !strcmp(t[i].raw, "may") && !(i + 1 < n && year_tok(&t[i + 1])) && !month_prep(t, i))) {
         size_t used = 1;
         y = as_of.y;
         if (i + 1 < n && (year_tok(&t[i + 1]))) {

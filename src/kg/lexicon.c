@@ -334,6 +334,20 @@ int dp_lex__add(dp_lexicon *lx, dp_lex_entry proto, const char *text)
         return -1;
     lx->entries[lx->n++] = proto;
     seen->idx = (uint32_t)lx->n;
+    /* "sign-ups" is also written "signups", "e-mail" "email": the phrase
+     * with its inner hyphens closed is a phrase too */
+    const char *h = strchr(proto.text, '-');
+    if (h && h > proto.text && isalpha((unsigned char)h[-1]) && isalpha((unsigned char)h[1])) {
+        size_t tl = strlen(proto.text);
+        char *closed = dp_arena_alloc(lx->tmp, tl + 1), *o = closed;
+        if (!closed)
+            return -1;
+        for (const char *q = proto.text; *q; q++)
+            if (!(*q == '-' && q > proto.text && isalpha((unsigned char)q[-1]) && isalpha((unsigned char)q[1])))
+                *o++ = *q;
+        *o = 0;
+        return dp_lex__add(lx, proto, closed);
+    }
     return 0;
 }
 

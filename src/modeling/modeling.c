@@ -176,7 +176,7 @@ int dp_model_design(dp_design *dz, const dp_kg *kg, const dp_intent *in, const d
         off += (size_t)snprintf(grain + off, sizeof(grain) - off, "one row per %s", dp_grain_name(in->grain));
     nk = 0;
     for (size_t i = 0; i < d->ncols; i++) {
-        if (d->cols[i].kind == DP_COL_TIME || off > 400)
+        if (d->cols[i].kind == DP_COL_TIME || d->cols[i].attribute || off > 400)
             continue;
         const char *cn = d->cols[i].kind == DP_COL_ENTITY ? d->cols[i].entity : d->cols[i].name;
         off += (size_t)snprintf(grain + off, sizeof(grain) - off, "%s%s", off == 0 ? "one row per " : nk ? " and " : ", by ", cn);
@@ -190,7 +190,7 @@ int dp_model_design(dp_design *dz, const dp_kg *kg, const dp_intent *in, const d
         dp_target_col *c = &dz->cols[dz->ncols++];
         c->name = g->name;
         c->grain = g;
-        c->is_key = 1;
+        c->is_key = !g->attribute; /* an attribute follows from its entity's key */
         c->not_null = g->kind == DP_COL_TIME || g->kind == DP_COL_ENTITY;
         c->description = g->description;
         if (g->kind == DP_COL_TIME) {
@@ -222,7 +222,12 @@ int dp_model_design(dp_design *dz, const dp_kg *kg, const dp_intent *in, const d
                 c->name = dp_arena_printf(a, "%s_value", m->name);
         c->type = metric_type(kg, m, 0);
         c->formula = dp_metric_formula(kg, m, a, 0);
-        c->is_rate = is_rate(m);
+        /* a share the request defines ("X as a percentage of Y") is a
+         * fraction, but nothing says X is a part of Y: no [0, 1] rule */
+        int defined = 0;
+        for (size_t k = 0; k < in->ndefined; k++)
+            defined |= in->defined[k] == m;
+        c->is_rate = !defined && is_rate(m);
         c->description = m->description ? m->description : m->label ? m->label : m->name;
     }
     char desc[700], req[DP_INTENT_MAX_REQUEST + 1];

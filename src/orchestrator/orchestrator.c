@@ -6,8 +6,10 @@
 #include "doc/emit.h"
 #include "catalog/lookup.h"
 #include "kg/vindex.h"
+#include "orchestrator/learn.h"
 #include "packaging/render.h"
 #include "packaging/validate.h"
+#include "transform/explain.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include <stdarg.h>
@@ -20,6 +22,7 @@
 struct dp_result {
     dp_run *run;
     char *json, *yaml, *md, *intent, *trace;
+    char *clarification; /* after DP_ECLARIFY */
 };
 
 static void vlog(dp_run *r, int warning, const char *fmt, va_list ap)
@@ -72,6 +75,8 @@ static void run_free(dp_run *r)
     json_decref(r->exec.schema);
     json_decref(r->exec.sample);
     json_decref(r->exec.schema_check);
+    json_decref(r->exec.warnings);
+    json_decref(r->exec.coverage);
     json_decref(r->rules);
     json_decref(r->gx);
     json_decref(r->dbt);
@@ -94,6 +99,7 @@ void dp_result_free(dp_result *res)
     free(res->md);
     free(res->intent);
     free(res->trace);
+    free(res->clarification);
     free(res);
 }
 
@@ -196,6 +202,9 @@ static int st_intent(dp_run *r, dp_error *err)
 {
     dp_intent_opts io = {0};
     io.as_of = r->opts.as_of;
+    int rc = dp_learn__entries(r, &io, err);
+    if (rc)
+        return rc;
     /* identifiers and names in the request are looked up in the data, on
      * this run's (read-only) connection, within a time budget */
     dp_lookup lk;
@@ -204,7 +213,7 @@ static int st_intent(dp_run *r, dp_error *err)
         io.lookup = dp_lookup_values;
         io.lookup_payload = &lk;
     }
-    int rc = dp_intent_parse(&r->intent, r->kg, r->a, r->request, &io, &r->stages[r->cur].kg_queries, err);
+    rc = dp_intent_parse(&r->intent, r->kg, r->a, r->request, &io, &r->stages[r->cur].kg_queries, err);
     if (lk.queries)
         dp_run_decision(r, "%u value look-up(s) in the data, %.0f ms", lk.queries, lk.spent_ms);
     if (rc == DP_ECLARIFY)
@@ -214,6 +223,16 @@ static int st_intent(dp_run *r, dp_error *err)
                         r->intent.nmetrics, r->intent.ngroups, r->intent.nfilters, dp_grain_name(r->intent.grain));
         for (size_t i = 0; i < r->intent.nunplaced; i++)
             dp_run_warning(r, "word not placed in the catalog: '%s'", r->intent.unplaced[i]);
+        /* a relative range says its anchor */
+        r->range_relative = dp_transform__range_relative(&r->intent, r->a);
+        if (r->range_relative == 1)
+            dp_run_decision(r, "time range '%s' is relative: [%s, %s) anchored on as-of %s", r->intent.range_text,
+                            r->intent.range_start, r->intent.range_end, r->intent.as_of);
+        for (size_t i = 0; i < r->intent.ndefined; i++) {
+            const dp_metric *m = r->intent.defined[i];
+            dp_run_decision(r, "metric %s ('%s') defined in the request as %s / %s, each aggregated at the grain, then divided",
+                            m->name, r->intent.defined_phrase[i], m->numerator.name, m->denominator.name);
+        }
     }
     return rc;
 }
@@ -328,6 +347,8 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
             res->md = dp_render_markdown(r->spec);
         }
     }
+    if (rc == DP_ECLARIFY)
+        res->clarification = dp_orch__clarification(r, err ? err->message : "");
     json_t *ij = dp_intent_to_json(&r->intent);
     res->intent = dp_json_dump(ij);
     json_decref(ij);
@@ -356,8 +377,28 @@ const char *dp_result_spec(dp_result *res, dp_format fmt)
     return fmt == DP_FORMAT_JSON ? res->json : fmt == DP_FORMAT_YAML ? res->yaml : res->md;
 }
 
+size_t dp_result_warning_count(dp_result *res)
+{
+    size_t n = 0;
+    for (int i = 0; res && res->run && i < DP_NSTAGES; i++)
+        n += json_array_size(res->run->stages[i].warnings);
+    return n;
+}
+
+const char *dp_result_warning(dp_result *res, size_t k)
+{
+    for (int i = 0; res && res->run && i < DP_NSTAGES; i++) {
+        size_t n = json_array_size(res->run->stages[i].warnings);
+        if (k < n)
+            return json_string_value(json_array_get(res->run->stages[i].warnings, k));
+        k -= n;
+    }
+    return NULL;
+}
+
 const char *dp_result_intent_json(dp_result *res) { return res ? res->intent : NULL; }
 const char *dp_result_trace_json(dp_result *res) { return res ? res->trace : NULL; }
+const char *dp_result_clarification_json(dp_result *res) { return res ? res->clarification : NULL; }
 
 json_t *dp__result_spec_tree(dp_result *res);
 json_t *dp__result_spec_tree(dp_result *res) { return res && res->run ? res->run->spec : NULL; }

@@ -31,6 +31,8 @@ typedef struct dp_exec_result {
     json_t *sample;  /* [{col: val}] up to 5 */
     json_t *schema_check; /* {matches, differences[]} */
     const char *table; /* temp table holding the result */
+    json_t *warnings;  /* empty, partial or all-NULL answers, with their cause */
+    json_t *coverage;  /* [{dataset, time_dimension, first, last}] of the data the metrics use */
 } dp_exec_result;
 
 typedef struct dp_run {
@@ -44,6 +46,7 @@ typedef struct dp_run {
     dp_dialect dialect;
     duckdb_connection con;
     dp_intent intent;
+    int range_relative;         /* dp_transform__range_relative of the intent */
     dp_discovery disc;
     dp_design design;
     dp_compiled compiled;       /* DuckDB, the one that is run */
@@ -68,5 +71,8 @@ int dp_stage_packaging(dp_run *r, dp_error *err);
 void dp_run_decision(dp_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void dp_run_warning(dp_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 json_t *dp_run_trace(const dp_run *r);
+/* clarify.c: what a refused run asks back (docs/clarification.md); message
+ * is the refusal's one line. Returns malloc'd JSON, NULL out of memory. */
+char *dp_orch__clarification(const dp_run *r, const char *message);
 
 #endif

@@ -19,7 +19,9 @@ static json_t *metrics_json(dp_run *r)
                               dp_metric_formula(r->kg, m, r->a, 0));
         if (m->filter)
             json_object_set_new(o, "filter", json_string(m->filter));
-        json_object_set_new(o, "defined_in", json_sprintf("%s:%d", m->pos.file, m->pos.line));
+        /* no file: a metric the request itself defined */
+        json_object_set_new(o, "defined_in", m->pos.file ? json_sprintf("%s:%d", m->pos.file, m->pos.line)
+                                                         : json_string("request"));
         json_array_append_new(arr, o);
     }
     return arr;
@@ -195,7 +197,15 @@ int dp_stage_packaging(dp_run *r, dp_error *err)
                                                             metrics_json(r), "dimensions", dims, "grain", dz->grain_text,
                                                             "time_grain", r->intent.grain ? dp_grain_name(r->intent.grain) : NULL,
                                                             "stakeholders", owners));
-    json_object_set_new(spec, "intent", dp_intent_to_json(&r->intent));
+    json_t *intent = dp_intent_to_json(&r->intent);
+    json_t *range = json_object_get(intent, "time_range");
+    if (json_is_object(range) && r->range_relative >= 0) {
+        /* a relative range moves with --as-of: the spec says on which date */
+        json_object_set_new(range, "relative", json_boolean(r->range_relative == 1));
+        if (r->range_relative == 1)
+            json_object_set_new(range, "anchor", json_string(r->intent.as_of));
+    }
+    json_object_set_new(spec, "intent", intent);
     json_object_set_new(spec, "source_datasets", sources_json(r));
     json_object_set_new(spec, "discovery", json_pack("{s:s,s:o,s:O}", "ranking_weights",
                                                      "coverage 0.4, quality 0.3, freshness 0.2, popularity 0.1", "candidates",
@@ -212,6 +222,9 @@ int dp_stage_packaging(dp_run *r, dp_error *err)
                                                   "result_schema", r->exec.schema ? r->exec.schema : json_null(),
                                                   "schema_check", r->exec.schema_check ? r->exec.schema_check : json_null(),
                                                   "sample_rows", r->exec.sample ? r->exec.sample : json_null()));
+    json_t *run = json_object_get(tx, "test_run");
+    json_object_set_new(run, "warnings", r->exec.warnings ? json_incref(r->exec.warnings) : json_array());
+    json_object_set_new(run, "time_coverage", r->exec.coverage ? json_incref(r->exec.coverage) : json_array());
     json_object_set_new(spec, "transformation", tx);
     json_object_set_new(spec, "quality", json_pack("{s:O,s:O,s:{s:i,s:[o]},s:O}", "rules", r->rules,
                                                    "great_expectations_suite", r->gx, "dbt_tests", "version", 2, "models",

@@ -1,4 +1,5 @@
-/* SQLite state. */
+/* SQLite state: profile and check caches, runs, products, adopted rules and
+ * learned synonyms, the last three per catalog; schema migrations. */
 #include "util/fs.h"
 #include "state/state.h"
 #include "util/error.h"
@@ -13,6 +14,7 @@
 struct dp_state {
     sqlite3 *db;
     char path[4096];
+    char catalog[40]; /* the catalog runs are recorded for and read from ("" none) */
 };
 
 static const char *schema =
@@ -26,6 +28,56 @@ static const char *schema =
     "CREATE TABLE IF NOT EXISTS rules(product TEXT NOT NULL, dataset TEXT NOT NULL, rule_type TEXT NOT NULL,"
     " column_name TEXT, definition TEXT NOT NULL, severity TEXT NOT NULL, created_at TEXT NOT NULL,"
     " PRIMARY KEY(product, dataset, rule_type, column_name, definition));";
+
+/* Version 1: what runs learn (popularity, adopted rules, learned synonyms)
+ * belongs to one catalog, so each table gets the catalog key, in the primary
+ * key where two catalogs may hold the same product or dataset name. Rows of
+ * an older state keep catalog '': no catalog is known for them, so no
+ * catalog sees them (their runs stay in the audit list). */
+static const char *migrate_v1 =
+    "ALTER TABLE runs ADD COLUMN catalog TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE product_datasets_v1(catalog TEXT NOT NULL DEFAULT '', product TEXT NOT NULL, dataset TEXT NOT NULL,"
+    " run_id TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY(catalog, product, dataset));"
+    "INSERT INTO product_datasets_v1(product, dataset, run_id, created_at)"
+    " SELECT product, dataset, run_id, created_at FROM product_datasets;"
+    "DROP TABLE product_datasets;"
+    "ALTER TABLE product_datasets_v1 RENAME TO product_datasets;"
+    "CREATE TABLE rules_v1(catalog TEXT NOT NULL DEFAULT '', product TEXT NOT NULL, dataset TEXT NOT NULL,"
+    " rule_type TEXT NOT NULL, column_name TEXT, definition TEXT NOT NULL, severity TEXT NOT NULL, created_at TEXT NOT NULL,"
+    " PRIMARY KEY(catalog, product, dataset, rule_type, column_name, definition));"
+    "INSERT INTO rules_v1(product, dataset, rule_type, column_name, definition, severity, created_at)"
+    " SELECT product, dataset, rule_type, column_name, definition, severity, created_at FROM rules;"
+    "DROP TABLE rules;"
+    "ALTER TABLE rules_v1 RENAME TO rules;"
+    "CREATE TABLE learned(catalog TEXT NOT NULL, phrase TEXT NOT NULL, text TEXT NOT NULL, kind TEXT NOT NULL,"
+    " target TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY(catalog, phrase));"
+    "PRAGMA user_version = 1;";
+
+static int user_version(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* Brings an older state up to the current version, in one transaction taken
+ * before the version is read, so two processes opening the same old state
+ * migrate it once. */
+static int migrate(sqlite3 *db, char **msg)
+{
+    if (user_version(db) >= 1)
+        return SQLITE_OK;
+    int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, msg);
+    if (rc != SQLITE_OK)
+        return rc;
+    int v = user_version(db);
+    rc = v < 0 ? SQLITE_ERROR : v < 1 ? sqlite3_exec(db, migrate_v1, NULL, NULL, msg) : SQLITE_OK;
+    sqlite3_exec(db, rc == SQLITE_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
 
 int dp_state_open(dp_state **out, const char *dir, dp_error *err)
 {
@@ -52,7 +104,7 @@ int dp_state_open(dp_state **out, const char *dir, dp_error *err)
     }
     sqlite3_busy_timeout(s->db, 5000);
     char *msg = NULL;
-    if (sqlite3_exec(s->db, schema, NULL, NULL, &msg) != SQLITE_OK) {
+    if (sqlite3_exec(s->db, schema, NULL, NULL, &msg) != SQLITE_OK || migrate(s->db, &msg) != SQLITE_OK) {
         int rc = dp_error_set(err, DP_EINVALID, "state %s: %s", s->path, msg ? msg : "schema");
         sqlite3_free(msg);
         dp_state_close(s);
@@ -71,6 +123,36 @@ void dp_state_close(dp_state *s)
 }
 
 const char *dp_state_path(const dp_state *s) { return s->path; }
+
+static unsigned long long fnv(unsigned long long h, const char *p)
+{
+    for (; p && *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    return h;
+}
+
+/* The path as the file system resolves it, so "./m.yml" and "/abs/m.yml"
+ * are one catalog; as given when it cannot be resolved. */
+static unsigned long long fnv_path(unsigned long long h, const char *path)
+{
+    char *real = path ? realpath(path, NULL) : NULL;
+    h = fnv(h, real ? real : path);
+    free(real);
+    return fnv(h, "\n");
+}
+
+void dp_state_catalog_key(char out[40], const char *models_path, const char *db_path)
+{
+    unsigned long long h = fnv_path(fnv_path(1469598103934665603ull, models_path), db_path);
+    snprintf(out, 40, "c1-%016llx", h);
+}
+
+void dp_state_set_catalog(dp_state *s, const char *key)
+{
+    snprintf(s->catalog, sizeof(s->catalog), "%s", key ? key : "");
+}
+
+const char *dp_state_catalog(const dp_state *s) { return s->catalog; }
 
 static void now_iso(char out[32])
 {
@@ -148,9 +230,9 @@ int dp_state_record_run(dp_state *s, const char *run_id, const char *request, co
 {
     char now[32];
     now_iso(now);
-    const char *v[] = {run_id, now, request, status, product, NULL, message};
-    return exec_bind(s, "INSERT OR REPLACE INTO runs(run_id, created_at, request, status, product, ms, message) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                     v, 7, ms, 6, err);
+    const char *v[] = {run_id, now, request, status, product, NULL, message, s->catalog};
+    return exec_bind(s, "INSERT OR REPLACE INTO runs(run_id, created_at, request, status, product, ms, message, catalog) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                     v, 8, ms, 6, err);
 }
 
 int dp_state_record_product(dp_state *s, const char *run_id, const char *product, const char *const *datasets,
@@ -161,9 +243,9 @@ int dp_state_record_product(dp_state *s, const char *run_id, const char *product
     int rc = 0;
     sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
     for (size_t i = 0; i < nd && !rc; i++) {
-        const char *v[] = {product, datasets[i], run_id, now};
-        rc = exec_bind(s, "INSERT OR REPLACE INTO product_datasets(product, dataset, run_id, created_at) VALUES (?, ?, ?, ?)",
-                       v, 4, 0, 0, err);
+        const char *v[] = {product, datasets[i], run_id, now, s->catalog};
+        rc = exec_bind(s, "INSERT OR REPLACE INTO product_datasets(product, dataset, run_id, created_at, catalog) VALUES (?, ?, ?, ?, ?)",
+                       v, 5, 0, 0, err);
     }
     size_t i;
     json_t *r;
@@ -177,9 +259,9 @@ int dp_state_record_product(dp_state *s, const char *run_id, const char *product
         const char *sev = json_string_value(json_object_get(r, "severity"));
         if (!ds || !type || !def || !sev)
             continue;
-        const char *v[] = {product, ds, type, col ? col : "", def, sev, now};
-        rc = exec_bind(s, "INSERT OR REPLACE INTO rules(product, dataset, rule_type, column_name, definition, severity, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       v, 7, 0, 0, err);
+        const char *v[] = {product, ds, type, col ? col : "", def, sev, now, s->catalog};
+        rc = exec_bind(s, "INSERT OR REPLACE INTO rules(product, dataset, rule_type, column_name, definition, severity, created_at, catalog) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       v, 8, 0, 0, err);
     }
     sqlite3_exec(s->db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
     return rc;
@@ -189,9 +271,10 @@ int dp_state_popularity(dp_state *s, const char *dataset, double *out)
 {
     sqlite3_stmt *st = NULL;
     *out = 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM product_datasets WHERE dataset = ?", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM product_datasets WHERE dataset = ? AND catalog = ?", -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_text(st, 1, dataset, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, s->catalog, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW)
         *out = sqlite3_column_double(st, 0);
     sqlite3_finalize(st);
@@ -208,6 +291,9 @@ static json_t *query_json(dp_state *s, const char *sql, const char *arg, int lim
         sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
     else
         sqlite3_bind_int(st, 1, limit);
+    /* a second parameter is always the catalog the state reads for */
+    if (sqlite3_bind_parameter_count(st) > 1)
+        sqlite3_bind_text(st, 2, s->catalog, -1, SQLITE_STATIC);
     while (sqlite3_step(st) == SQLITE_ROW) {
         json_t *o = json_object();
         for (int c = 0; c < sqlite3_column_count(st); c++) {
@@ -228,20 +314,43 @@ static json_t *query_json(dp_state *s, const char *sql, const char *arg, int lim
 json_t *dp_state_rules_for(dp_state *s, const char *dataset)
 {
     return query_json(s, "SELECT rule_type AS type, column_name AS \"column\", definition, severity, count(*) AS adopted_by "
-                         "FROM rules WHERE dataset = ? GROUP BY 1, 2, 3, 4 ORDER BY 5 DESC, 1, 2 LIMIT 50",
+                         "FROM rules WHERE dataset = ? AND catalog = ? GROUP BY 1, 2, 3, 4 ORDER BY 5 DESC, 1, 2 LIMIT 50",
                       dataset, 0);
 }
 
 json_t *dp_state_products_using(dp_state *s, const char *dataset)
 {
-    return query_json(s, "SELECT product, max(created_at) AS created_at FROM product_datasets WHERE dataset = ? GROUP BY 1 ORDER BY 2 DESC LIMIT 100",
+    return query_json(s, "SELECT product, max(created_at) AS created_at FROM product_datasets WHERE dataset = ? AND catalog = ? GROUP BY 1 ORDER BY 2 DESC LIMIT 100",
                       dataset, 0);
 }
 
 json_t *dp_state_runs(dp_state *s, int limit)
 {
-    return query_json(s, "SELECT run_id, created_at, status, product, ms, request, message FROM runs ORDER BY created_at DESC LIMIT ?",
+    return query_json(s, "SELECT run_id, created_at, status, product, ms, request, message, catalog FROM runs ORDER BY created_at DESC LIMIT ?",
                       NULL, limit);
+}
+
+int dp_state_learn(dp_state *s, const char *phrase, const char *text, const char *kind, const char *target, dp_error *err)
+{
+    char now[32];
+    now_iso(now);
+    const char *v[] = {s->catalog, phrase, text, kind, target, now};
+    return exec_bind(s, "INSERT OR REPLACE INTO learned(catalog, phrase, text, kind, target, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                     v, 6, 0, 0, err);
+}
+
+int dp_state_forget(dp_state *s, const char *phrase, dp_error *err)
+{
+    const char *v[] = {s->catalog, phrase};
+    int rc = exec_bind(s, "DELETE FROM learned WHERE catalog = ? AND phrase = ?", v, 2, 0, 0, err);
+    return rc ? rc : sqlite3_changes(s->db) > 0;
+}
+
+json_t *dp_state_learned(dp_state *s)
+{
+    /* the first parameter is the catalog here: query_json binds arg there */
+    return query_json(s, "SELECT phrase, text, kind, target, created_at FROM learned WHERE catalog = ? ORDER BY phrase LIMIT 10000",
+                      s->catalog, 0);
 }
 
 int dp_runs_list(char **out, const char *dir, int limit, dp_error *err)

@@ -1,6 +1,7 @@
 /* dpgen's durable state in SQLite: profile cache, run records (audit),
  * products and the datasets they use (popularity, downstream lineage), and
- * quality rules adopted (history). One connection, serialized mode. */
+ * quality rules adopted (history), learned synonyms; all that runs learn is
+ * kept per catalog. One connection, serialized mode. */
 #ifndef DP_STATE_STATE_H
 #define DP_STATE_STATE_H
 #include <jansson.h>
@@ -13,6 +14,17 @@ typedef struct dp_state dp_state;
 int dp_state_open(dp_state **out, const char *dir, dp_error *err);
 void dp_state_close(dp_state *s);
 const char *dp_state_path(const dp_state *s);
+
+/* A catalog's identity in the state: the resolved paths of its models and
+ * of its database, hashed ("c1-" + 16 hex digits). Not the profile key: that
+ * one changes with every write to the database, and what runs learned must
+ * outlive a data load. */
+void dp_state_catalog_key(char out[40], const char *models_path, const char *db_path);
+/* The catalog whose runs are recorded and read from now on: popularity,
+ * adopted rules, products and learned synonyms are per catalog. Until it is
+ * set the state reads and writes catalog "" (an old state's rows). */
+void dp_state_set_catalog(dp_state *s, const char *key);
+const char *dp_state_catalog(const dp_state *s);
 
 /* Profile cache keyed by the database fingerprint and catalog hash. Returns
  * malloc'd JSON or NULL. */
@@ -35,6 +47,15 @@ int dp_state_popularity(dp_state *s, const char *dataset, double *out);
 json_t *dp_state_rules_for(dp_state *s, const char *dataset);
 /* Products that used a dataset (JSON array of names). */
 json_t *dp_state_products_using(dp_state *s, const char *dataset);
+/* Learned synonyms of the current catalog: phrase (normalized: lowercase
+ * words, one space) -> kind ("metric", "dimension", "entity", "value") and
+ * target (metric name, model.dim, entity name, model.dim=value); text is the
+ * phrase as the user wrote it. Learning a phrase again replaces it. */
+int dp_state_learn(dp_state *s, const char *phrase, const char *text, const char *kind, const char *target, dp_error *err);
+/* 1 removed, 0 no such phrase, negative error. */
+int dp_state_forget(dp_state *s, const char *phrase, dp_error *err);
+/* [{phrase, text, kind, target, created_at}] sorted by phrase (new reference). */
+json_t *dp_state_learned(dp_state *s);
 /* Latest runs (JSON array). */
 json_t *dp_state_runs(dp_state *s, int limit);
 

@@ -158,7 +158,9 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
     for (size_t k = 0; k < c->d->nfilters; k++) {
         const dp_plan_filter *f = &c->d->filters[k];
         const char *x = dp_comp__qualify(c, f->dim->expr, dp_comp__qi(c, f->model->name), f->model, NULL);
-        if (f->nvalues == 1 && !f->negate) {
+        if (f->range_start) {
+            dp_buf_printf(b, "%s%s >= DATE '%s' AND %s < DATE '%s'\n", sep, x, f->range_start, x, f->range_end);
+        } else if (f->nvalues == 1 && !f->negate) {
             dp_buf_printf(b, "%s%s = %s\n", sep, x, literal(c, f->values[0]));
         } else if (f->nvalues == 1) {
             /* "excluding x": everything else, rows without a value too */
@@ -194,6 +196,13 @@ static const char *order_column(const dp_design *design, const dp_intent *in)
     return in->order_metric->name;
 }
 
+/* An attribute of an entity in the grain ("carrier name" beside
+ * "carriers") is no key of its own: rankings do not partition by it. */
+static int is_attribute(const dp_target_col *col)
+{
+    return col->grain && col->grain->attribute;
+}
+
 /* With a limit, a ranked thing and other keys beside it, the key column of
  * the ranked thing (*out); else -1. */
 static int ranked_column(comp *c, const dp_design *design, int *out)
@@ -202,7 +211,7 @@ static int ranked_column(comp *c, const dp_design *design, int *out)
     size_t nkeys = 0;
     *out = -1;
     for (size_t k = 0; k < design->ncols; k++)
-        nkeys += design->cols[k].role != DP_ROLE_METRIC;
+        nkeys += design->cols[k].role != DP_ROLE_METRIC && !is_attribute(&design->cols[k]);
     if (in->limit <= 0 || !in->order_metric || !in->ranked || nkeys < 2)
         return 0;
     const dp_target *t = &in->groups[in->ranked_group];
@@ -265,7 +274,7 @@ static void emit_ranked(comp *c, dp_buf *b, const dp_design *design, int ranked)
     dp_buf_puts(b, "FROM (\n    SELECT dp_report.*, row_number() OVER (PARTITION BY ");
     size_t n = 0;
     for (size_t k = 0; k < design->ncols; k++)
-        if (design->cols[k].role != DP_ROLE_METRIC && (int)k != ranked)
+        if (design->cols[k].role != DP_ROLE_METRIC && (int)k != ranked && !is_attribute(&design->cols[k]))
             dp_buf_printf(b, "%s%s", n++ ? ", " : "", dp_comp__qi(c, design->cols[k].name));
     dp_buf_printf(b, " ORDER BY %s %s NULLS LAST, %s) AS dp_rank\n    FROM dp_report\n",
                   dp_comp__qi(c, order_column(design, in)), in->order_desc ? "DESC" : "ASC", rk);
@@ -273,7 +282,7 @@ static void emit_ranked(comp *c, dp_buf *b, const dp_design *design, int ranked)
     dp_buf_puts(b, ") AS dp_ranked\n");
     dp_buf_printf(b, "WHERE dp_rank <= %ld\nORDER BY ", in->limit);
     for (size_t k = 0; k < design->ncols; k++)
-        if (design->cols[k].role != DP_ROLE_METRIC && (int)k != ranked)
+        if (design->cols[k].role != DP_ROLE_METRIC && (int)k != ranked && !is_attribute(&design->cols[k]))
             dp_buf_printf(b, "dp_ranked.%s, ", dp_comp__qi(c, design->cols[k].name));
     dp_buf_puts(b, "dp_rank");
 }
@@ -296,6 +305,9 @@ int dp_compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_
     dp_buf b;
     dp_buf_init(&b, 8u << 20);
     const char *exprs[DP_INTENT_MAX_ITEMS * 2 + 2 * DP_PLAN_MAX] = {0};
+    /* filters no row can pass: refused before any SQL */
+    if ((rc = dp_comp__check_filters(c)))
+        goto done;
     out->lineage = json_array();
     /* metric expressions first: they decide the CTEs */
     for (size_t k = 0; k < design->ncols; k++) {
@@ -304,6 +316,7 @@ int dp_compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_
             continue;
         json_t *src = json_array();
         c->lineage_sources = src;
+        c->metric = tc->metric;
         exprs[k] = dp_comp__metric_sql(c, tc->metric, NULL, 0);
         c->lineage_sources = NULL;
         if (!exprs[k]) {
@@ -476,12 +489,13 @@ int dp_compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_
         emit_kept(c, &b, design);
     if (ranked >= 0) {
         emit_ranked(c, &b, design, ranked);
-    } else if (in->limit > 0 && in->order_metric) {
+    } else if ((in->limit > 0 || in->ordered) && in->order_metric) {
         const char *oname = order_column(design, in);
         dp_buf_printf(&b, "ORDER BY %s %s NULLS LAST", dp_comp__qi(c, oname), in->order_desc ? "DESC" : "ASC");
         for (size_t k = 0; k < nkeys; k++)
             dp_buf_printf(&b, ", %zu", k + 1);
-        dp_buf_printf(&b, "\nLIMIT %ld", in->limit);
+        if (in->limit > 0)
+            dp_buf_printf(&b, "\nLIMIT %ld", in->limit);
     } else if (nkeys) {
         dp_buf_puts(&b, "ORDER BY ");
         for (size_t k = 0; k < nkeys; k++)

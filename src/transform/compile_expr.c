@@ -85,6 +85,29 @@ const char *dp_comp__qualify(comp *c, const char *expr, const char *alias, const
     return out;
 }
 
+const dp_model *dp_comp__dim_home(comp *c, const dp_model *from, const char *arg, const dp_dimension **dim)
+{
+    const char *sep = strstr(arg, "__");
+    const char *name = sep ? sep + 2 : arg;
+    char ent[128] = "";
+    if (sep && (size_t)(sep - arg) < sizeof(ent))
+        snprintf(ent, sizeof(ent), "%.*s", (int)(sep - arg), arg);
+    const dp_model *home = NULL;
+    if (!ent[0] || dp_kg_model_entity(from, ent)) {
+        const dp_entity *e = ent[0] ? dp_kg_model_entity(from, ent) : NULL;
+        if (dp_kg_model_dim(from, name) && (!e || e->type == DP_ENT_PRIMARY || e->type == DP_ENT_UNIQUE || !ent[0]))
+            home = from;
+    }
+    if (!home && ent[0]) {
+        const dp_model *h = dp_kg_entity_home(c->kg, ent);
+        if (h && dp_kg_model_dim(h, name))
+            home = h;
+    }
+    if (home && dim)
+        *dim = dp_kg_model_dim(home, name);
+    return home;
+}
+
 /* {{ Dimension('entity__dim') }}, {{ TimeDimension('entity__dim', 'grain') }},
  * {{ Entity('entity') }} -> column references in the scope of cte t. */
 const char *dp_comp__render_filter(comp *c, cte *t, const char *text)
@@ -140,26 +163,11 @@ const char *dp_comp__render_filter(comp *c, cte *t, const char *text)
             if (e)
                 ref = dp_comp__qualify(c, e->expr, dp_comp__qi(c, t->model->name), t->model, NULL);
         } else if (!strcmp(fn, "Dimension") || !strcmp(fn, "TimeDimension")) {
-            const char *sep = strstr(arg, "__");
-            const char *dim = sep ? sep + 2 : arg;
-            char ent[128] = "";
-            if (sep && (size_t)(sep - arg) < sizeof(ent))
-                snprintf(ent, sizeof(ent), "%.*s", (int)(sep - arg), arg);
-            const dp_model *home = NULL;
-            if (!ent[0] || dp_kg_model_entity(t->model, ent)) {
-                const dp_entity *e = ent[0] ? dp_kg_model_entity(t->model, ent) : NULL;
-                if (dp_kg_model_dim(t->model, dim) && (!e || e->type == DP_ENT_PRIMARY || e->type == DP_ENT_UNIQUE || !ent[0]))
-                    home = t->model;
-            }
-            if (!home && ent[0]) {
-                const dp_model *h = dp_kg_entity_home(c->kg, ent);
-                if (h && dp_kg_model_dim(h, dim))
-                    home = h;
-            }
+            const dp_dimension *dd = NULL;
+            const dp_model *home = dp_comp__dim_home(c, t->model, arg, &dd);
             if (home) {
                 if (dp_comp__cte_join(c, t, home))
                     goto done;
-                const dp_dimension *dd = dp_kg_model_dim(home, dim);
                 ref = dp_comp__qualify(c, dd->expr, dp_comp__qi(c, home->name), home, c->lineage_sources);
                 if (!strcmp(fn, "TimeDimension") && arg2[0])
                     ref = dp_arena_printf(c->a, "CAST(date_trunc('%s', %s) AS DATE)", arg2, ref);

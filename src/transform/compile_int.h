@@ -47,6 +47,7 @@ typedef struct comp {
     size_t nctes;
     json_t *lineage_sources; /* per current metric: array of "model.column" */
     const char *shift;       /* offset window in force while compiling an input */
+    const dp_metric *metric; /* the report column's metric being compiled */
 } comp;
 
 /* ------------------------------------------------------------------------ */
@@ -71,6 +72,22 @@ const char *dp_comp__qualify(comp *c, const char *expr, const char *alias, const
 /* A filter's templates rendered as columns cte t can reach (joining what it
  * needs); NULL with c->err set when one names nothing reachable. */
 const char *dp_comp__render_filter(comp *c, cte *t, const char *text);
+
+/* The dataset and dimension a template argument 'entity__dim' (or 'dim')
+ * names as seen from dataset from: from itself when it has the dimension
+ * (and the entity, if named, is its own key), else the entity's home; NULL
+ * when neither has it. */
+const dp_model *dp_comp__dim_home(comp *c, const dp_model *from, const char *arg, const dp_dimension **dim);
+
+/* compile_filters.c */
+/* DP_ECLARIFY (c->err naming the column and the values) when the request's
+ * filters leave no value a row could have: two equality or IN filters on
+ * one column with nothing in common, a value and its exclusion; else 0. */
+int dp_comp__check_filters(comp *c);
+/* The same for filter_raw, a measure's whole filter text (the metric's own,
+ * its inputs', AND-ed) on dataset from, against itself and the request's
+ * filters; conjuncts it cannot read are left to SQL. */
+int dp_comp__check_metric_filter(comp *c, const dp_model *from, const char *filter_raw);
 
 /* compile_metric.c */
 /* The SQL of metric m (under extra_filter) over the CTE columns it adds to

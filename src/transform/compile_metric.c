@@ -81,6 +81,9 @@ static const char *measure_ref_at(comp *c, const dp_measure *me, const char *fil
         dp_error_set(c->err, DP_ELIMIT, "more than %d measures on one dataset", MAX_MCOLS);
         return NULL;
     }
+    /* a filter no row can pass is a question to ask, not SQL to run */
+    if (dp_comp__check_metric_filter(c, me->model, filter_raw))
+        return NULL;
     mcol *mc = &t->cols[t->n];
     mc->me = me;
     mc->filter_raw = filter_raw;

@@ -5,6 +5,7 @@
 #include "orchestrator/run.h"
 #include "catalog/db.h"
 #include "sql/check.h"
+#include "transform/explain.h"
 #include "transform/generator.h"
 #include "util/error.h"
 #include <stdio.h>
@@ -157,7 +158,8 @@ int dp_stage_transform(dp_run *r, dp_error *err)
     }
     r->exec.schema_check = json_pack("{s:b,s:o}", "matches", json_array_size(diffs) == 0, "differences", diffs);
     dp_run_decision(r, "test run: %lld rows in %.1f ms", r->exec.rows, r->exec.ms);
-    if (r->exec.rows == 0)
-        dp_run_warning(r, "the test run returned no rows: check the time range and filters");
+    /* an empty result, a metric NULL on every row, a range past the data:
+     * said, with the cause */
+    dp_transform__explain(r);
     return 0;
 }

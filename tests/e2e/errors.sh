@@ -12,7 +12,9 @@ expect_rc 2 "unknown option" -- "$DPGEN" generate --bogus x "headcount"
 expect_rc 3 "a request that starts with -- after the -- separator" -- "$DPGEN" generate "${CAT[@]}" -- "-- DROP TABLE employees"
 grep -q "unknown option" "$WORK/err" && bad "-- separator: $(cat "$WORK/err")" || ok "after --, the request is text, not an option"
 expect_rc 3 "unanswerable request" -- "$DPGEN" generate "${CAT[@]}" --format json "Monthly warehouse forklift utilisation by shift"
-[ ! -s "$WORK/out" ] && ok "no SQL printed for a refusal" || bad "refusal printed output"
+# with --format json a refusal prints its clarification (docs/clarification.md), never a spec
+grep -q '"clarification"' "$WORK/out" && ! grep -qi '"sql"\|spec_version' "$WORK/out" \
+  && ok "no SQL printed for a refusal, its clarification instead" || bad "refusal printed: $(head -c 300 "$WORK/out")"
 grep -q "forklift utilisation" "$WORK/err" && ok "refusal names what it could not find" || bad "refusal message: $(cat "$WORK/err")"
 expect_rc 3 "unknown dimension" -- "$DPGEN" generate "${CAT[@]}" "Monthly headcount by spaceship"
 grep -q "spaceship" "$WORK/err" && ok "names the missing dimension" || bad "missing dimension message: $(cat "$WORK/err")"
@@ -45,14 +47,9 @@ grep -q "no_such_measure" "$WORK/err" && grep -q "headcount" "$WORK/err" && ok "
 sed 's/ref(.employees.)/ref('"'"'no_table'"'"')/' "$WORK/missing.yml" | sed 's/no_such_measure/headcount_m/' > "$WORK/notable.yml"
 expect_rc 1 "model whose table is missing" -- "$DPGEN" generate --db "$WORK/hr.duckdb" --models "$WORK/notable.yml" "headcount"
 grep -q "no_table" "$WORK/err" && ok "names the missing table" || bad "missing table message: $(cat "$WORK/err")"
-"$DPGEN" generate "${CAT[@]}" --format json "headcount'; DROP TABLE employees; --" >"$WORK/out" 2>"$WORK/err"
-python3 - "$WORK/out" <<'PY' && ok "request text never reaches the SQL" || bad "injection: $(head -c 300 "$WORK/out")"
-import json, sys
-d = json.load(open(sys.argv[1]))
-sql = d["transformation"]["sql"].upper()
-assert "DROP" not in sql and sql.count(";") == 0, sql
-assert "DROP" in " ".join(d["intent"]["unplaced_words"]).upper()
-PY
+expect_rc 3 "request with SQL in it is refused" -- "$DPGEN" generate "${CAT[@]}" --format json "headcount'; DROP TABLE employees; --"
+grep -q "DROP" "$WORK/err" && ok "the refusal names the words it could not place" || bad "injection: $(cat "$WORK/err")"
+grep -qi "select" "$WORK/out" && bad "injection: SQL printed: $(head -c 300 "$WORK/out")" || ok "request text never reaches any SQL"
 long=$(head -c 5000 /dev/zero | tr '\0' 'a')
 expect_rc 1 "oversized request" -- "$DPGEN" generate "${CAT[@]}" "$long"
 grep -q "limit" "$WORK/err" && ok "oversized request names the limit" || bad "oversized message"

@@ -33,7 +33,7 @@ static const icase cases[] = {
     {"demo", "show me clcks and impresions by device", 0, "clicks,impressions", "marketing_events.device", NULL, NULL, NULL, NULL},
     {"demo", "I need a view of CTR split by channel", 0, "ctr", "marketing_campaigns.channel", NULL, NULL, NULL, NULL},
     {"demo", "which 3 campaigns had the lowest ROAS", 0, "roas", "campaign", NULL, NULL, NULL, "roas asc 3"},
-    {"demo", "WEEKLY ROAS IN THE FIRST HALF OF 2025 FOR SEARCH AND SOCIAL CAMPAIGNS", 0, "roas", "", "week",
+    {"demo", "WEEKLY ROAS IN THE FIRST HALF OF 2025 FOR SEARCH AND SOCIAL CAMPAIGNS", 0, "roas", "marketing_campaigns.channel", "week",
      "2025-01-01..2025-07-01", "marketing_campaigns.channel=search|social", NULL},
     {"demo", "How much did we spend on mobile since April?", 0, "spend", "", NULL, "2025-04-01..2025-07-16",
      "marketing_events.device=mobile", NULL},

@@ -1,0 +1,235 @@
+/* Whose date a time range is: "carriers that started in 2025" filters the
+ * carrier's own start date, "orders placed in May" the order's; the verb
+ * between the entity and the range names the time dimension. */
+#include "intent/intent_int.h"
+#include "util/embedded.h"
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Does the time dimension's name, label or description hold stem? */
+static int dim_says(const dp_dimension *d, const char *stem)
+{
+    const char *texts[] = {d->name, d->label, d->description};
+    size_t sl = strlen(stem);
+    if (sl < 3)
+        return 0;
+    for (size_t k = 0; k < 3; k++) {
+        if (!texts[k])
+            continue;
+        char low[256];
+        snprintf(low, sizeof(low), "%s", texts[k]);
+        for (char *q = low; *q; q++)
+            *q = (char)tolower((unsigned char)*q);
+        if (strstr(low, stem))
+            return 1;
+    }
+    return 0;
+}
+
+/* The entity named by the phrase that ends at token end (exclusive),
+ * *start set to its first token; NULL when none. */
+static const dp_entity *entity_before(parser *p, size_t end, size_t *start, const dp_model **home)
+{
+    for (size_t s = end; s-- > 0 && end - s <= 4;) {
+        if (p->used[s] != U_MATCH)
+            break;
+        dp_lex_match m[32];
+        size_t nm = dp_int__match(p, s, m, 32);
+        for (size_t q = 0; q < nm; q++) {
+            if (s + m[q].len != end || m[q].e->kind != DP_LEX_ENTITY)
+                continue;
+            const dp_model *h = dp_kg_entity_home(p->kg, m[q].e->entity->name);
+            const dp_entity *e = h ? dp_kg_model_entity(h, m[q].e->entity->name) : NULL;
+            if (e) {
+                *start = s;
+                *home = h;
+                return e;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Is tokens [s, e) exactly a metric phrase ("hired" read as hires)? */
+static int metric_spans(parser *p, size_t s, size_t e)
+{
+    dp_lex_match m[32];
+    size_t nm = dp_int__match(p, s, m, 32);
+    return dp_int__has_kind(m, nm, DP_LEX_METRIC, e - s) && (s == 0 || p->used[s - 1] != U_MATCH ||
+                                                            !dp_int__first_of(m, nm, DP_LEX_METRIC, e - s)->fuzzy);
+}
+
+/* The stems of the verbs that mean the same as the one with stem (from
+ * share/date_verbs.tsv), into out (at most max, stem itself first). */
+static size_t same_verbs(const char *stem, char out[][24], size_t max)
+{
+    size_t n = 0, len = 0;
+    snprintf(out[n++], 24, "%s", stem);
+    const char *txt = dp_embedded_find("date_verbs.tsv", &len);
+    for (size_t pos = 0; txt && pos < len;) {
+        const char *line = txt + pos, *nl = memchr(line, '\n', len - pos);
+        size_t ll = nl ? (size_t)(nl - line) : len - pos;
+        pos += ll + 1;
+        if (!ll || line[0] == '#')
+            continue;
+        char buf[256];
+        if (ll >= sizeof(buf))
+            continue;
+        memcpy(buf, line, ll);
+        buf[ll] = 0;
+        int hit = 0;
+        char *save = NULL;
+        for (char *w = strtok_r(buf, "\t", &save); w && !hit; w = strtok_r(NULL, "\t", &save))
+            hit = !strncmp(stem, w, strlen(w)) && strlen(w) >= 3;
+        if (!hit)
+            continue;
+        memcpy(buf, line, ll);
+        buf[ll] = 0;
+        save = NULL;
+        for (char *w = strtok_r(buf, "\t", &save); w && n < max; w = strtok_r(NULL, "\t", &save))
+            snprintf(out[n++], 24, "%s", w);
+    }
+    return n;
+}
+
+/* Is the token a verb-like word (letters only, not a code)? */
+static int wordlike(const dp_tok *t)
+{
+    if (t->is_upper || t->punct)
+        return 0;
+    for (const char *q = t->low; *q; q++)
+        if (!isalpha((unsigned char)*q))
+            return 0;
+    return 1;
+}
+
+/* Was metric m read from the words text? */
+static int read_from(const dp_intent *in, const dp_metric *m, const char *text)
+{
+    for (size_t k = 0; k < in->nnotes; k++)
+        if (!strcmp(in->notes[k].kind, "metric") && !strcmp(in->notes[k].text, text) &&
+            !strcmp(in->notes[k].target, m->name))
+            return 1;
+    return 0;
+}
+
+/* Range r: owned by the entity before it when an entity phrase, a relative
+ * word and a verb stand before it; the verb picks the time dimension. */
+static void attach_one(parser *p, dp_range *rg)
+{
+    dp_intent *in = p->in;
+    /* back from the range over the verb (one to three words, free or read
+     * as a metric: "hired" as hires) and "that", "who", "which", "were"
+     * to the entity phrase */
+    size_t r = rg->at, vs = r, ent_end = r, es = 0;
+    const dp_model *home = NULL;
+    const dp_entity *ent = NULL;
+    for (size_t vlen = 1; vlen <= 3 && vlen <= r && !ent; vlen++) {
+        vs = r - vlen;
+        if (p->used[vs] == U_PATTERN || p->used[vs] == U_NOISE || !wordlike(&p->t[vs]) ||
+            dp_is_stopword(p->t[vs].low))
+            break;
+        if (p->used[vs] == U_MATCH && !metric_spans(p, vs, r))
+            continue; /* part of a phrase: "up" of "signed up", or no verb ("carrier type") */
+        ent_end = vs;
+        while (ent_end > 0 && (!strcmp(p->t[ent_end - 1].low, "that") || !strcmp(p->t[ent_end - 1].low, "who") ||
+                               !strcmp(p->t[ent_end - 1].low, "which") || !strcmp(p->t[ent_end - 1].low, "were") ||
+                               !strcmp(p->t[ent_end - 1].low, "was")))
+            ent_end--;
+        ent = entity_before(p, ent_end, &es, &home);
+    }
+    if (!ent)
+        return; /* no entity and verb before it: the range is the report's */
+    const dp_dimension *hit = NULL;
+    int nhit = 0;
+    for (size_t d = 0; d < home->ndims; d++) {
+        if (home->dims[d].type != DP_DIM_TIME)
+            continue;
+        int says = 0;
+        for (size_t k = vs; k < r && !says; k++) {
+            if (dp_is_stopword(p->t[k].low))
+                continue;
+            char verbs[16][24];
+            size_t nv = same_verbs(p->t[k].stem, verbs, 16);
+            for (size_t v = 0; v < nv && !says; v++)
+                says = dim_says(&home->dims[d], verbs[v]);
+        }
+        if (says) {
+            hit = &home->dims[d];
+            nhit++;
+        }
+    }
+    const char *verb = dp_int__span_text(p, vs, r - vs);
+    /* "shipments delivered in May" where delivery is the date the metrics
+     * count by: the report's range, said with its verb */
+    const char *words = dp_int__span_text(p, es, ent_end - es);
+    for (size_t k = 0; nhit == 1 && k < in->nmetrics; k++) {
+        const dp_metric *m = in->metrics[k];
+        if (read_from(in, m, verb) || (read_from(in, m, words) && in->nmetrics > 1))
+            continue; /* the verb or the entity read as a metric: not what is counted */
+        const dp_measure *me = m->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, m->measure.name) : NULL;
+        if (me && me->model == home && me->agg_time_dimension && !strcmp(me->agg_time_dimension, hit->name)) {
+            dp_int__note(p, verb, "time_range", hit->name, "the metrics' own date", 1.0);
+            dp_int__mark(p, vs, r - vs, U_PATTERN);
+            return;
+        }
+    }
+    rg->owned = 1;
+    if (nhit != 1) {
+        dp_int__add_missing(p, dp_arena_printf(p->a, "%s %s", dp_int__span_text(p, es, ent_end - es), verb),
+                            nhit ? "single date of" : "time dimension");
+        dp_int__mark(p, vs, r - vs, U_PATTERN);
+        return;
+    }
+    if (in->nfilters >= DP_INTENT_MAX_ITEMS)
+        return;
+    dp_filter f = {0};
+    f.target.dims[0] = hit;
+    f.target.dim_models[0] = home;
+    f.target.ndims = 1;
+    f.range_start = rg->start;
+    f.range_end = rg->end;
+    f.phrase = dp_int__span_text(p, es, r + rg->len - es);
+    in->filters[in->nfilters++] = f;
+    /* "placed in May by customers who registered in 2025": "by" after a
+     * verb or a range names who did it, no grouping */
+    size_t b = es;
+    while (b > 0 && !strcmp(p->t[b - 1].low, "the"))
+        b--;
+    if (b >= 2 && !strcmp(p->t[b - 1].low, "by") && (p->used[b - 2] == U_PATTERN || p->used[b - 2] == U_FREE)) {
+        const char *words0 = dp_int__span_text(p, es, ent_end - es);
+        for (size_t g = 0; g < in->ngroups; g++)
+            if (in->groups[g].is_entity && in->groups[g].phrase && !strcmp(in->groups[g].phrase, words0)) {
+                memmove(&in->groups[g], &in->groups[g + 1], (in->ngroups - g - 1) * sizeof(*in->groups));
+                in->ngroups--;
+                break;
+            }
+    }
+    dp_int__note(p, f.phrase, "filter",
+                 dp_arena_printf(p->a, "%s.%s in [%s, %s)", home->name, hit->name, rg->start, rg->end),
+                 "entity's own date", 1.0);
+    dp_int__mark(p, vs, r - vs, U_MATCH);
+    /* the entity's words read as a count metric ("carriers") name whose
+     * date it is; the verb read as a metric ("hired" as hires) names the
+     * date */
+    for (size_t k = 0; k < in->nnotes; k++) {
+        dp_match_note *nt = &in->notes[k];
+        if (strcmp(nt->kind, "metric") || (strcmp(nt->text, words) && strcmp(nt->text, verb)))
+            continue;
+        for (size_t j = 0; j < in->nmetrics; j++)
+            if (!strcmp(in->metrics[j]->name, nt->target)) {
+                memmove(&in->metrics[j], &in->metrics[j + 1], (in->nmetrics - j - 1) * sizeof(*in->metrics));
+                in->nmetrics--;
+                break;
+            }
+        nt->kind = "context";
+        nt->target = ent->name;
+    }
+}
+
+void dp_int__attach_dates(parser *p)
+{
+    for (size_t k = 0; k < p->nranges; k++)
+        attach_one(p, &p->ranges[k]);
+}

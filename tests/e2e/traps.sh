@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Trap suite of issue 10: requests phrased as users phrase them, over the demo,
+# the hr/logistics/compiler test catalogs and the fitness catalog, each with the
+# answer a user must get (tests/traps/*.txt, format in tests/traps/README.md).
+# TRAPS_ONLY=<class or substring> runs a subset.
+. "$(dirname "$0")/lib.inc"
+S=$DP_SOURCE_DIR
+"$DPGEN" demo --out "$WORK/demo.duckdb" >/dev/null 2>&1 || { bad "build demo"; finish; exit 1; }
+for d in hr logistics compiler fitness; do
+  "$DPGEN" demo --sql "$S/tests/data/$d/data.sql" --out "$WORK/$d.duckdb" >/dev/null 2>&1 || { bad "build $d"; finish; exit 1; }
+done
+# the runner itself: a right gold passes, each wrong expectation fails
+TRAPS_ONLY= python3 "$S/tests/traps/run.py" "$DPGEN" "$S/tests/traps/selftest" "$WORK" \
+  "hr=$WORK/hr.duckdb,$S/tests/data/hr/semantic_models.yml,$S/tests/data/hr/glossary.yml" >"$WORK/self.out" 2>&1
+verdicts=$(grep -oE '^(ok|FAIL) +self-[a-z-]+' "$WORK/self.out" | tr -s ' ' | tr '\n' ' ')
+if [ "$verdicts" != "ok self-pass FAIL self-wrong-gold FAIL self-wrong-rows FAIL self-wrong-order FAIL self-wrong-exit FAIL self-wrong-metric " ]; then
+  cat "$WORK/self.out"; bad "trap runner self-test: $verdicts"; finish; exit 1
+fi
+python3 "$S/tests/traps/run.py" "$DPGEN" "$S/tests/traps" "$WORK" \
+  "demo=$WORK/demo.duckdb,$S/catalog/demo/semantic_models.yml,$S/catalog/demo/glossary.yml" \
+  "hr=$WORK/hr.duckdb,$S/tests/data/hr/semantic_models.yml,$S/tests/data/hr/glossary.yml" \
+  "logistics=$WORK/logistics.duckdb,$S/tests/data/logistics/semantic_models.yml,$S/tests/data/logistics/glossary.yml" \
+  "compiler=$WORK/compiler.duckdb,$S/tests/data/compiler/semantic_models.yml" \
+  "fitness=$WORK/fitness.duckdb,$S/tests/data/fitness/semantic_models.yml,$S/tests/data/fitness/glossary.yml"
