@@ -214,7 +214,13 @@ static void unread_entity_words(parser *p, size_t from, size_t to, const char *f
         if (strcmp(nt->text, words))
             continue;
         if (!strcmp(nt->kind, "metric")) {
-            for (size_t j = 0; j < in->nmetrics; j++)
+            /* a metric another phrase names too stays ("Sales for the
+             * Spring Sale campaign") */
+            int elsewhere = 0;
+            for (size_t o = 0; o < in->nnotes && !elsewhere; o++)
+                elsewhere = o != k && !strcmp(in->notes[o].kind, "metric") && in->notes[o].target &&
+                            !strcmp(in->notes[o].target, nt->target) && strcmp(in->notes[o].text, words);
+            for (size_t j = 0; j < in->nmetrics && !elsewhere; j++)
                 if (!strcmp(in->metrics[j]->name, nt->target)) {
                     memmove(&in->metrics[j], &in->metrics[j + 1], (in->nmetrics - j - 1) * sizeof(*in->metrics));
                     in->nmetrics--;
@@ -308,6 +314,12 @@ static void add_missing_value(parser *p, const char *phrase, const char *closest
         in->missing_closest[before] = closest;
 }
 
+/* "model.column = value", how a found value is noted. */
+static const char *describe(parser *p, const vcol *c, const char *value, int negate)
+{
+    return dp_arena_printf(p->a, "%s.%s %s %s", c->model->name, c->column, negate ? "!=" : "=", value);
+}
+
 /* A filter on the columns of v that hold the value (hit, val: look_up's),
  * written phrase, negated or not, joined to the filter before it when the
  * words before token at join them ("CMP-0005 and CMP-0006": two values of
@@ -343,8 +355,7 @@ static const char *place_filter(parser *p, const vcols *v, const size_t *hit, in
     } else {
         in->filters[in->nfilters++] = f;
     }
-    const vcol *c0 = &v->c[hit[0]];
-    return dp_arena_printf(p->a, "%s.%s %s %s", c0->model->name, c0->column, negate ? "!=" : "=", val[0]);
+    return describe(p, &v->c[hit[0]], val[0], negate);
 }
 
 int dp_int__key_exists(parser *p, const dp_model *home, const char *column, size_t from, size_t num)
@@ -433,12 +444,14 @@ static int names_one(const parser *p, size_t ctx_from, size_t s, size_t vs, size
     return cued || id_like(text) || proper_name(p, vs, ve);
 }
 
-/* The filters the values inside [s, e) made: a longer name holds them. */
-static void drop_value_filters(parser *p, size_t s, size_t e, const char *target)
+/* What other passes read inside [s, e) ("NA" and "Search" as filter
+ * values, "Sale" as a metric): a longer name holds those words, so those
+ * readings go. */
+static void drop_other_readings(parser *p, size_t s, size_t e, const char *target)
 {
     dp_intent *in = p->in;
     for (size_t a = s; a < e; a++)
-        for (size_t b = a + 1; b <= e && value_word(p, b - 1); b++) {
+        for (size_t b = a + 1; b <= e && p->used[b - 1] == U_MATCH; b++) {
             const char *words = dp_int__span_text(p, a, b - a);
             for (size_t j = 0; j < in->nfilters; j++)
                 if (in->filters[j].phrase && !strcmp(in->filters[j].phrase, words)) {
@@ -449,7 +462,38 @@ static void drop_value_filters(parser *p, size_t s, size_t e, const char *target
             for (size_t k = 0; k < in->nnotes; k++)
                 if (!strcmp(in->notes[k].text, words) && !strcmp(in->notes[k].kind, "filter"))
                     in->notes[k].target = target;
+            unread_entity_words(p, a, b, target);
         }
+}
+
+/* A word of a name written in title case ("Spring Sale NA Search #400"):
+ * capitalised or a number, and free or read by another pass as a value or
+ * a metric ("Sale" as sales), never grammar. */
+static int title_word(const parser *p, size_t k)
+{
+    if (k >= p->n || p->t[k].punct || dp_is_stopword(p->t[k].low))
+        return 0;
+    char c = p->t[k].raw[0];
+    if (!(c >= 'A' && c <= 'Z') && !p->t[k].is_num)
+        return 0;
+    return free_word(p, k) || value_word(p, k) || (p->used[k] == U_MATCH && p->kind[k] == DP_LEX_METRIC);
+}
+
+/* The entity phrase starting at token at ("... #400 campaign"): its end in
+ * *to, its lexicon entry in *ent; 0 when there is none. */
+static int context_after(const parser *p, size_t at, size_t *to, const dp_lex_entry **ent)
+{
+    if (at >= p->n || p->used[at] != U_MATCH)
+        return 0;
+    dp_lex_match m[32];
+    size_t nm = dp_int__match(p, at, m, 32);
+    for (size_t q = 0; q < nm; q++)
+        if (m[q].e->kind == DP_LEX_ENTITY && dp_kg_entity_home(p->kg, m[q].e->entity->name)) {
+            *to = at + m[q].len;
+            *ent = m[q].e;
+            return 1;
+        }
+    return 0;
 }
 
 /* Looks the words [s, e) up: in the columns of the entity or dimension
@@ -459,8 +503,9 @@ static void drop_value_filters(parser *p, size_t s, size_t e, const char *target
  * found: a missing value with the closest ones, unless only_found (then
  * nothing happens). 1 when the words were placed. */
 static int resolve(parser *p, size_t s, size_t e, size_t ctx_from, size_t ctx_to, const dp_lex_entry *ctx,
-                   int only_found)
+                   int only_found, int title)
 {
+    int after = ctx && ctx_from >= e; /* "the Spring Sale #400 campaign" */
     /* "customer named Jane Doe": the cue word belongs to neither */
     size_t vs = s;
     while (vs < e && value_cue(p->t[vs].low))
@@ -473,17 +518,18 @@ static int resolve(parser *p, size_t s, size_t e, size_t ctx_from, size_t ctx_to
     const char *text = dp_int__span_text(p, vs, ve - vs);
     size_t from = s;
     vcols v = {0};
-    if (ctx && !names_one(p, ctx_from, s, vs, ve, text)) {
+    if (ctx && !title && !names_one(p, ctx_from, s, vs, ve, text)) {
         return 0;
     } else if (ctx && ctx->kind == DP_LEX_ENTITY) {
-        from = ctx_from;
+        from = after ? vs : ctx_from;
         const dp_model *home = dp_kg_entity_home(p->kg, ctx->entity->name);
         entity_columns(&v, home, dp_kg_model_entity(home, ctx->entity->name), 0);
     } else if (ctx) {
         from = ctx_from;
         if (ctx->dim->expr && dp_kg_model_column(ctx->model, ctx->dim->expr))
             add_col(&v, ctx->model, NULL, ctx->dim, ctx->dim->expr);
-    } else if (id_like(text) || proper_name_after_marker(p, vs, ve) || (ve - vs >= 2 && proper_name(p, vs, ve))) {
+    } else if (title || id_like(text) || proper_name_after_marker(p, vs, ve) ||
+               (ve - vs >= 2 && proper_name(p, vs, ve))) {
         from = vs;
         all_columns(p, &v);
     } else {
@@ -499,8 +545,8 @@ static int resolve(parser *p, size_t s, size_t e, size_t ctx_from, size_t ctx_to
     int nhit = look_up(p, &v, text, ctx != NULL, ctx ? 0 : VALUE_CLOSE, hit, val, &closest);
     if (nhit <= 0 && only_found)
         return 0;
-    size_t neg = negated_from(p, from);
-    const char *phrase = dp_int__span_text(p, neg, ve - neg);
+    size_t neg = negated_from(p, from), end = after ? ctx_to : ve;
+    const char *phrase = dp_int__span_text(p, neg, end - neg);
     if (nhit <= 0) {
         /* absent, or it could not be checked: either way no answer
          * without it */
@@ -508,11 +554,15 @@ static int resolve(parser *p, size_t s, size_t e, size_t ctx_from, size_t ctx_to
         dp_int__mark(p, vs, ve - vs, U_PATTERN);
         return 1;
     }
+    if (p->in->nfilters >= DP_INTENT_MAX_ITEMS)
+        return 0;
+    drop_other_readings(p, vs, ve, describe(p, &v.c[hit[0]], val[0], neg < from));
     const char *target = place_filter(p, &v, hit, nhit, val, phrase, neg < from, neg);
     if (!target)
         return 0;
-    drop_value_filters(p, vs, ve, target);
-    if (from < s)
+    if (after)
+        unread_entity_words(p, ctx_from, ctx_to, target);
+    else if (from < s)
         unread_entity_words(p, from, ctx_to, target);
     dp_int__mark(p, neg, from - neg, U_PATTERN);
     dp_int__mark(p, s, vs - s, U_PATTERN);
@@ -529,6 +579,31 @@ void dp_int__lookup_values(parser *p)
         size_t ctx_from = i, ctx_to = i;
         const dp_lex_entry *ctx = NULL;
         int has_ctx = context_before(p, i, &ctx_from, &ctx_to, &ctx);
+        /* a name in title case that other passes read in part ("Acme" as a
+         * brand, "Sale" as sales): the whole, when the data has it exactly;
+         * it ends with a word no pass placed */
+        if (title_word(p, i) && (i == 0 || !title_word(p, i - 1)) && !p->t[i].is_num) {
+            size_t e = i, nfree = 0, nother = 0;
+            while (e < p->n && e - i < VALUE_MAX_TOKENS + 2 && title_word(p, e))
+                e++;
+            while (e > i && !free_word(p, e - 1))
+                e--;
+            for (size_t k = i; k < e; k++) {
+                nfree += free_word(p, k) && !dp_int__is_noise(p->t[k].low);
+                nother += !free_word(p, k);
+            }
+            size_t a_to = e;
+            const dp_lex_entry *a_ctx = NULL;
+            if (e - i >= 2 && nfree && nother) {
+                int placed = has_ctx ? resolve(p, i, e, ctx_from, ctx_to, ctx, 1, 1)
+                             : context_after(p, e, &a_to, &a_ctx) ? resolve(p, i, e, e, a_to, a_ctx, 1, 1)
+                                                                  : resolve(p, i, e, i, i, NULL, 1, 1);
+                if (placed) {
+                    i = e - 1;
+                    continue;
+                }
+            }
+        }
         /* after an entity, a name may hold words the profile knows as
          * values: the whole name first */
         if (has_ctx) {
@@ -538,7 +613,7 @@ void dp_int__lookup_values(parser *p)
                 nval += value_word(p, e);
                 e++;
             }
-            if (nfree && nval && resolve(p, i, e, ctx_from, ctx_to, ctx, 1)) {
+            if (nfree && nval && resolve(p, i, e, ctx_from, ctx_to, ctx, 1, 0)) {
                 i = e - 1;
                 continue;
             }
@@ -562,8 +637,8 @@ void dp_int__lookup_values(parser *p)
         size_t b = i;
         while (b < e && dp_int__is_noise(p->t[b].low) && !p->t[b].is_upper)
             b++;
-        if (b < e && (b == i || !resolve(p, i, e, ctx_from, ctx_to, has_ctx ? ctx : NULL, 1)))
-            resolve(p, b, e, ctx_from, ctx_to, has_ctx ? ctx : NULL, 0);
+        if (b < e && (b == i || !resolve(p, i, e, ctx_from, ctx_to, has_ctx ? ctx : NULL, 1, 0)))
+            resolve(p, b, e, ctx_from, ctx_to, has_ctx ? ctx : NULL, 0, 0);
         i = e - 1; /* framing alone ("for Board Review") names nothing */
     }
 }
