@@ -518,7 +518,7 @@ static int resolve(parser *p, size_t s, size_t e, size_t ctx_from, size_t ctx_to
     const char *text = dp_int__span_text(p, vs, ve - vs);
     size_t from = s;
     vcols v = {0};
-    if (ctx && !title && !names_one(p, ctx_from, s, vs, ve, text)) {
+    if (ctx && !title && !names_one(p, after ? s : ctx_from, s, vs, ve, text)) {
         return 0;
     } else if (ctx && ctx->kind == DP_LEX_ENTITY) {
         from = after ? vs : ctx_from;
@@ -637,6 +637,12 @@ void dp_int__lookup_values(parser *p)
         size_t b = i;
         while (b < e && dp_int__is_noise(p->t[b].low) && !p->t[b].is_upper)
             b++;
+        /* with no entity before, the one right after ("Jane Doe's
+         * account", "the Plaza 12 store") */
+        if (!has_ctx && context_after(p, e, &ctx_to, &ctx)) {
+            has_ctx = 1;
+            ctx_from = e;
+        }
         if (b < e && (b == i || !resolve(p, i, e, ctx_from, ctx_to, has_ctx ? ctx : NULL, 1, 0)))
             resolve(p, b, e, ctx_from, ctx_to, has_ctx ? ctx : NULL, 0, 0);
         i = e - 1; /* framing alone ("for Board Review") names nothing */

@@ -149,7 +149,9 @@ grep -q "WH-0" "$WORK/err" && ok "logistics: the refusal names existing warehous
 cat > "$WORK/two.sql" <<'SQL'
 CREATE SCHEMA bronze;
 -- more than the profile keeps as frequent values: only a look-up finds them
-CREATE TABLE bronze.stores AS SELECT printf('S-%03d', i) AS store_code, 'Store ' || i AS store_label FROM range(1, 301) t(i);
+CREATE TABLE bronze.stores AS SELECT printf('S-%03d', i) AS store_code, 'Store ' || i AS store_label,
+  ['North', 'South'][1 + i % 2] || ' Plaza ' || i AS store_title, ['North', 'South'][1 + i % 2] AS area
+  FROM range(1, 301) t(i);
 CREATE TABLE bronze.depots AS SELECT printf('S-%03d', i) AS depot_code FROM range(251, 551) t(i);
 CREATE TABLE bronze.sales AS SELECT i AS sale_id, printf('S-%03d', 1 + i % 300) AS store_code,
   printf('S-%03d', 251 + i % 300) AS depot_code, DATE '2025-01-01' + CAST(i % 90 AS INTEGER) AS sold_on,
@@ -171,7 +173,10 @@ semantic_models:
   - name: stores
     model: ref('stores')
     entities: [{name: store, type: primary, expr: store_code}]
-    dimensions: [{name: store_label, type: categorical}]
+    dimensions:
+      - {name: store_label, type: categorical}
+      - {name: store_title, type: categorical}
+      - {name: area, type: categorical}
   - name: depots
     model: ref('depots')
     entities: [{name: depot, type: primary, expr: depot_code}]
@@ -200,4 +205,11 @@ assert d["intent"]["filters"][0]["dimension_candidates"] == ["depots.depot"], d[
 PY
 expect_rc 0 "two datasets: a label written as a name" -- two "amount by month for Store 280"
 check "$WORK/out" "two datasets: the label column" 'assert "store_label = '"'"'Store 280'"'"'" in sql, sql'
+# a name holding a word the profile knows as a value ("North" is an area)
+expect_rc 0 "two datasets: a title-case name with a value word in it, entity after" -- \
+  two "amount by month for the North Plaza 280 store"
+check "$WORK/out" "two datasets: the whole name, not the area" \
+  'assert "store_title = '"'"'North Plaza 280'"'"'" in sql, sql; assert "area" not in sql, sql'
+expect_rc 0 "two datasets: the area alone is still a value" -- two "amount by month for the North area"
+check "$WORK/out" "two datasets: the area filter" 'assert "area = '"'"'North'"'"'" in sql, sql'
 finish
