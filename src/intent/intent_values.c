@@ -479,11 +479,16 @@ static int title_word(const parser *p, size_t k)
     return free_word(p, k) || value_word(p, k) || (p->used[k] == U_MATCH && p->kind[k] == DP_LEX_METRIC);
 }
 
-/* The entity phrase starting at token at ("... #400 campaign"): its end in
- * *to, its lexicon entry in *ent; 0 when there is none. */
-static int context_after(const parser *p, size_t at, size_t *to, const dp_lex_entry **ent)
+/* The entity phrase starting at token at that names what the words [s, at)
+ * after an article are ("the Spring Sale #400 campaign"; not "Jane Doe
+ * orders", whose orders are Jane Doe's): its end in *to, its lexicon entry
+ * in *ent; 0 when there is none. */
+static int context_after(const parser *p, size_t s, size_t at, size_t *to, const dp_lex_entry **ent)
 {
-    if (at >= p->n || p->used[at] != U_MATCH)
+    while (s > 0 && value_word(p, s - 1)) /* "the North Plaza 12 store": past "North" */
+        s--;
+    if (at >= p->n || p->used[at] != U_MATCH || s == 0 ||
+        (strcmp(p->t[s - 1].low, "the") && strcmp(p->t[s - 1].low, "a") && strcmp(p->t[s - 1].low, "an")))
         return 0;
     dp_lex_match m[32];
     size_t nm = dp_int__match(p, at, m, 32);
@@ -596,7 +601,7 @@ void dp_int__lookup_values(parser *p)
             const dp_lex_entry *a_ctx = NULL;
             if (e - i >= 2 && nfree && nother) {
                 int placed = has_ctx ? resolve(p, i, e, ctx_from, ctx_to, ctx, 1, 1)
-                             : context_after(p, e, &a_to, &a_ctx) ? resolve(p, i, e, e, a_to, a_ctx, 1, 1)
+                             : context_after(p, i, e, &a_to, &a_ctx) ? resolve(p, i, e, e, a_to, a_ctx, 1, 1)
                                                                   : resolve(p, i, e, i, i, NULL, 1, 1);
                 if (placed) {
                     i = e - 1;
@@ -639,7 +644,7 @@ void dp_int__lookup_values(parser *p)
             b++;
         /* with no entity before, the one right after ("Jane Doe's
          * account", "the Plaza 12 store") */
-        if (!has_ctx && context_after(p, e, &ctx_to, &ctx)) {
+        if (!has_ctx && context_after(p, b, e, &ctx_to, &ctx)) {
             has_ctx = 1;
             ctx_from = e;
         }
