@@ -9,6 +9,8 @@
 #include "kg/lexicon.h"
 
 #define DP_INTENT_MAX_ITEMS 32
+#define DP_VALUE_HITS_MAX 5  /* closest values of a value the data lacks */
+#define DP_VALUE_MAX 128     /* bytes of a value looked up */
 #define DP_INTENT_MAX_REQUEST 4000 /* bytes */
 #define DP_INTENT_MAX_DEFINED 4 /* metrics one request defines */
 
@@ -77,6 +79,8 @@ typedef struct dp_intent {
     const char *missing[16];   /* phrases that look like metrics/filters/dimensions we lack */
     const char *missing_kind[16];
     const char *missing_closest[16]; /* for a value the data lacks: its closest values, "A, B, C" */
+    const char *missing_choices[16][DP_VALUE_HITS_MAX]; /* the same as --choose names, "model.dim=value" */
+    double missing_choice_scores[16][DP_VALUE_HITS_MAX];
     size_t nmissing;
     const char *context_models[8]; /* datasets the request named */
     size_t ncontext;
@@ -92,8 +96,6 @@ typedef struct dp_intent {
 
 /* What the data holds for a text looked up in one column (values are
  * copied, as stored; longer ones cut to fit). */
-#define DP_VALUE_HITS_MAX 5
-#define DP_VALUE_MAX 128
 typedef struct dp_value_hits {
     int exact;                                 /* values[0] equals the text, case aside */
     char values[DP_VALUE_HITS_MAX][DP_VALUE_MAX]; /* the exact value, else the closest, best first */

@@ -246,19 +246,26 @@ static void unread_entity_words(parser *p, size_t from, size_t to, const char *f
     }
 }
 
+/* The closest values of a text the data lacks: "A, B, C", and each as a
+ * --choose name ("model.dim=value") with its similarity, best first. */
+typedef struct vclose {
+    const char *joined;
+    const char *choice[DP_VALUE_HITS_MAX];
+    double score[DP_VALUE_HITS_MAX];
+    size_t n;
+} vclose;
+
 /* Looks text up in every column of v (until the first that holds it with
  * first_hit): the columns holding it exactly (as stored) in hit/val (up to
  * 8), the closest values of the others (similarity min_score at least)
- * merged in *closest ("A, B, C"). Returns the number of exact hits, or -1 when no
- * look-up answered (out of time, unreadable data). */
+ * merged in *cl. Returns the number of exact hits, or -1 when no look-up
+ * answered (out of time, unreadable data). */
 static int look_up(parser *p, const vcols *v, const char *text, int first_hit, double min_score, size_t *hit,
-                   const char **val, const char **closest)
+                   const char **val, vclose *cl)
 {
     int nhit = 0, answered = 0;
     const char *best[DP_VALUE_HITS_MAX];
-    double score[DP_VALUE_HITS_MAX];
-    size_t nbest = 0;
-    *closest = NULL;
+    memset(cl, 0, sizeof(*cl));
     for (size_t i = 0; i < v->n; i++) {
         dp_value_hits h;
         dp_error e = {0};
@@ -273,45 +280,56 @@ static int look_up(parser *p, const vcols *v, const char *text, int first_hit, d
             continue;
         }
         /* merge by score, each value once */
+        const vcol *c = &v->c[i];
+        const char *dim = c->dim ? c->dim->name : c->key ? c->key->name : c->column;
         for (size_t k = 0; k < h.n && h.scores[k] >= min_score; k++) {
             int dup = 0;
-            for (size_t b = 0; b < nbest && !dup; b++)
+            for (size_t b = 0; b < cl->n && !dup; b++)
                 dup = !strcmp(best[b], h.values[k]);
             if (dup)
                 continue;
-            size_t at = nbest;
-            while (at > 0 && score[at - 1] < h.scores[k])
+            size_t at = cl->n;
+            while (at > 0 && cl->score[at - 1] < h.scores[k])
                 at--;
             if (at >= DP_VALUE_HITS_MAX)
                 continue;
-            if (nbest < DP_VALUE_HITS_MAX)
-                nbest++;
-            memmove(&best[at + 1], &best[at], (nbest - 1 - at) * sizeof(*best));
-            memmove(&score[at + 1], &score[at], (nbest - 1 - at) * sizeof(*score));
+            if (cl->n < DP_VALUE_HITS_MAX)
+                cl->n++;
+            size_t move = cl->n - 1 - at;
+            memmove(&best[at + 1], &best[at], move * sizeof(*best));
+            memmove(&cl->score[at + 1], &cl->score[at], move * sizeof(*cl->score));
+            memmove(&cl->choice[at + 1], &cl->choice[at], move * sizeof(*cl->choice));
             best[at] = dp_arena_strdup(p->a, h.values[k]);
-            score[at] = h.scores[k];
+            cl->score[at] = h.scores[k];
+            cl->choice[at] = dp_arena_printf(p->a, "%s.%s=%s", c->model->name, dim, h.values[k]);
         }
     }
     if (!nhit && !answered)
         return -1;
-    if (nbest) {
+    if (cl->n) {
         char buf[DP_VALUE_HITS_MAX * (DP_VALUE_MAX + 2)];
         size_t off = 0;
-        for (size_t b = 0; b < nbest && off < sizeof(buf); b++)
+        for (size_t b = 0; b < cl->n && off < sizeof(buf); b++)
             off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s", b ? ", " : "", best[b]);
-        *closest = dp_arena_strdup(p->a, buf);
+        cl->joined = dp_arena_strdup(p->a, buf);
     }
     return nhit;
 }
 
-/* Records that the data has no value phrase (with its closest values). */
-static void add_missing_value(parser *p, const char *phrase, const char *closest)
+/* Records that the data has no value phrase, with its closest values (cl)
+ * or, when there are none, what to say instead (none). */
+static void add_missing_value(parser *p, const char *phrase, const vclose *cl, const char *none)
 {
     dp_intent *in = p->in;
     size_t before = in->nmissing;
     dp_int__add_missing(p, phrase, "filter value");
-    if (in->nmissing > before)
-        in->missing_closest[before] = closest;
+    if (in->nmissing <= before)
+        return;
+    in->missing_closest[before] = cl && cl->joined ? cl->joined : none;
+    for (size_t k = 0; cl && k < cl->n; k++) {
+        in->missing_choices[before][k] = cl->choice[k];
+        in->missing_choice_scores[before][k] = cl->score[k];
+    }
 }
 
 /* "model.column = value", how a found value is noted. */
@@ -362,11 +380,18 @@ int dp_int__key_exists(parser *p, const dp_model *home, const char *column, size
 {
     if (!p->lookup || !home || !column || !dp_kg_model_column(home, column))
         return 1;
+    const dp_entity *key = NULL;
+    for (size_t k = 0; k < home->nentities && !key; k++)
+        if (home->entities[k].expr && !strcmp(home->entities[k].expr, column))
+            key = &home->entities[k];
+    if (!key)
+        return 1;
     vcols v = {0};
-    v.c[0] = (vcol){home, NULL, NULL, column};
+    v.c[0] = (vcol){home, key, NULL, column};
     v.n = 1;
     size_t hit[8];
-    const char *val[8], *closest, *named;
+    const char *val[8];
+    vclose closest, named;
     const char *phrase = dp_int__span_text(p, from, num + 1 - from);
     int n = look_up(p, &v, p->t[num].raw, 1, 0, hit, val, &closest);
     if (n != 0)
@@ -383,7 +408,7 @@ int dp_int__key_exists(parser *p, const dp_model *home, const char *column, size
             return 0;
         }
     }
-    add_missing_value(p, phrase, closest ? closest : "none like it in the data");
+    add_missing_value(p, phrase, &closest, "none like it in the data");
     return 0;
 }
 
@@ -543,7 +568,8 @@ static int resolve(parser *p, size_t s, size_t e, size_t ctx_from, size_t ctx_to
     if (!v.n || strlen(text) >= DP_VALUE_MAX)
         return 0;
     size_t hit[8];
-    const char *val[8], *closest;
+    const char *val[8];
+    vclose closest;
     /* after an entity its key decides, and its values are worth listing;
      * an id alone may be in several datasets, all kept as candidates for
      * discovery to choose from, and only values like it are worth naming */
@@ -555,7 +581,8 @@ static int resolve(parser *p, size_t s, size_t e, size_t ctx_from, size_t ctx_to
     if (nhit <= 0) {
         /* absent, or it could not be checked: either way no answer
          * without it */
-        add_missing_value(p, phrase, nhit < 0 ? "none, the data could not be searched" : closest ? closest : "none like it in the data");
+        add_missing_value(p, phrase, &closest,
+                          nhit < 0 ? "none, the data could not be searched" : "none like it in the data");
         dp_int__mark(p, vs, ve - vs, U_PATTERN);
         return 1;
     }

@@ -111,6 +111,33 @@ out = open(sys.argv[1]).read()
 assert "transformation" not in out, out[:300]
 PY
 
+# --- the clarification lists the closest values; choosing one answers --------
+expect_rc 3 "demo: a missing key, clarification as JSON" -- gen "spend by month for campaign CMP-0999"
+python3 - "$WORK/out" "$DP_SOURCE_DIR/schemas/dpgen-spec-1.0.json" > "$WORK/choice" <<'PY' \
+  && ok "demo: the candidates are the closest keys, as --choose names" || bad "demo: candidates $(head -c 600 "$WORK/out")"
+import json, sys
+c = json.load(open(sys.argv[1]))["clarification"]
+cands = c["candidates"]["campaign CMP-0999"]
+assert cands and all(x["kind"] == "value" and x["name"].startswith("marketing_campaigns.campaign=CMP-0") for x in cands), cands
+assert cands == sorted(cands, key=lambda x: -x["score"]), cands
+try:
+    import jsonschema
+    schema = json.load(open(sys.argv[2]))
+    jsonschema.validate(c and {"clarification": c}, {**schema, "$ref": "#/definitions/clarification_result"})
+except ImportError:
+    pass
+print(cands[0]["name"])
+PY
+choice=$(cat "$WORK/choice")
+expect_rc 0 "demo: --choose the first candidate" -- gen --no-record --choose "campaign CMP-0999=$choice" "spend by month for campaign CMP-0999"
+check "$WORK/out" "demo: the chosen key is the filter" 'assert "campaign_id = '"'"'"+"'"${choice#*=}"'"+"'"'"'" in sql, sql'
+expect_rc 3 "demo: a misspelt name, clarification as JSON" -- gen "orders by month for customer Lucas Smyth"
+python3 - "$WORK/out" <<'PY' && ok "demo: the closest names as name-column values" || bad "demo: $(head -c 600 "$WORK/out")"
+import json, sys
+cands = json.load(open(sys.argv[1]))["clarification"]["candidates"]["customer Lucas Smyth"]
+assert cands[0]["name"] == "customers.customer_name=Lucas Smith", cands
+PY
+
 # --- the same on catalogs the code was not tuned on --------------------------
 H=tests/data/hr
 "$DPGEN" demo --sql "$DP_SOURCE_DIR/$H/data.sql" --out "$WORK/hr.duckdb" 2>/dev/null || bad "build hr"
