@@ -84,6 +84,8 @@ static const struct {
 } questions[] = {
     {"conflicting values", "names two values of one column and no row has both",
      "join them with 'vs' to compare them, 'or' for either, or say what the words mean"},
+    {"filter or metric", "follows a filter word but is a metric whose condition is no simple filter",
+     "ask for it as a metric ('... and <metric>') or name the filter's value"},
 };
 
 static int unsupported_at(const char *kind)
@@ -189,6 +191,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     dp_int__check_calculations(&p);
     dp_int__check_comparisons(&p);
     dp_int__lookup_values(&p);
+    dp_int__settle_filter_metrics(&p);
     dp_int__classify_unplaced(&p);
 
     /* "top 3 carriers ... for each region", "top 5 carriers per month" rank

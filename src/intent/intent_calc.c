@@ -207,6 +207,60 @@ static const dp_metric *pop_metric(const parser *p, dp_grain g)
     return NULL;
 }
 
+static int share_content(const parser *p, size_t k);
+static int share_stop(const parser *p, size_t k);
+static void unread(parser *p, size_t s, size_t e, const dp_metric *keep);
+
+/* "number of distinct customers who ordered": the one count-distinct metric
+ * of the catalog whose name, label or description holds every word after
+ * "distinct" reads them (a metric described as "Distinct customers who
+ * placed an order"); 1 when it did. */
+static int distinct_described(parser *p, size_t s, size_t e)
+{
+    size_t ae = e;
+    while (ae < p->n && ae - e < 8 && !share_stop(p, ae))
+        ae++;
+    const char *stems[12];
+    size_t ns = 0;
+    for (size_t k = e; k < ae && ns < 12; k++)
+        if (share_content(p, k))
+            stems[ns++] = p->t[k].stem;
+    const dp_metric *found = NULL;
+    int nfound = 0;
+    for (size_t k = 0; ns && k < p->kg->nmetrics; k++) {
+        const dp_metric *m = &p->kg->metrics[k];
+        const dp_measure *me = m->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, m->measure.name) : NULL;
+        if (!me || me->agg != DP_AGG_COUNT_DISTINCT)
+            continue;
+        char text[1024];
+        snprintf(text, sizeof(text), "%s %s %s %s", m->name, m->label ? m->label : "",
+                 m->description ? m->description : "", me->description ? me->description : "");
+        for (char *q = text; *q; q++)
+            *q = (char)tolower((unsigned char)*q);
+        int all = 1;
+        for (size_t w = 0; w < ns && all; w++)
+            all = strstr(text, stems[w]) != NULL;
+        if (all) {
+            found = m;
+            nfound++;
+        }
+    }
+    if (nfound != 1)
+        return 0;
+    /* "number of" before it is the count itself */
+    size_t bs = s;
+    while (bs > 0 && (!strcmp(p->t[bs - 1].low, "of") || !strcmp(p->t[bs - 1].low, "number") ||
+                      !strcmp(p->t[bs - 1].low, "count") || !strcmp(p->t[bs - 1].low, "the")))
+        bs--;
+    unread(p, s, ae, found);
+    dp_int__add_metric(p, found, s);
+    dp_int__note(p, dp_int__span_text(p, bs, ae - bs), "metric", found->name, "described count-distinct metric", 0.9);
+    dp_int__mark(p, bs, ae - bs, U_MATCH);
+    for (size_t k = bs; k < ae; k++)
+        p->kind[k] = DP_LEX_METRIC;
+    return 1;
+}
+
 void dp_int__check_calculations(parser *p)
 {
     for (size_t c = 0; c < p->ncalcs; c++) {
@@ -231,6 +285,8 @@ void dp_int__check_calculations(parser *p)
             dp_int__mark(p, s, e - s, U_PATTERN);
             continue;
         }
+        if (strstr(p->calc_what[c], "distinct") && distinct_described(p, s, e))
+            continue;
         size_t from = s, to = e;
         beside_metric(p, s, e, &from, &to);
         dp_int__add_missing(p, dp_int__span_text(p, from, to - from), p->calc_what[c]);
@@ -510,7 +566,8 @@ static int share_metric(const dp_metric *m, char *text, size_t cap)
 static int share_content(const parser *p, size_t k)
 {
     const dp_tok *t = &p->t[k];
-    return !t->punct && !t->is_num && strlen(t->low) > 2 && !dp_is_stopword(t->low) && !dp_int__is_noise(t->low);
+    return !t->punct && !t->is_num && strlen(t->low) > 2 && !dp_is_stopword(t->low) &&
+           (p->used[k] == U_MATCH || !dp_int__is_noise(t->low)); /* "no-show" is a phrase, "show" alone framing */
 }
 
 /* Ends a span of a share's words: punctuation, a grouping or filter word,
@@ -542,6 +599,16 @@ static void unread(parser *p, size_t s, size_t e, const dp_metric *keep)
         if (!strcmp(nt->kind, "metric") || !strcmp(nt->kind, "filter"))
             nt->kind = "share of";
     }
+    /* a dimension read in those words ("who booked a class") is no grouping */
+    for (size_t j = 0; j < in->ngroups;)
+        if (in->groups[j].phrase && strstr(span, in->groups[j].phrase) && !(in->ranked && in->ranked_group == j)) {
+            if (in->ranked && in->ranked_group > j)
+                in->ranked_group--;
+            memmove(&in->groups[j], &in->groups[j + 1], (in->ngroups - j - 1) * sizeof(*in->groups));
+            in->ngroups--;
+        } else {
+            j++;
+        }
     for (size_t j = 0; j < in->nfilters;)
         if (in->filters[j].phrase && strstr(span, in->filters[j].phrase)) {
             memmove(&in->filters[j], &in->filters[j + 1], (in->nfilters - j - 1) * sizeof(*in->filters));

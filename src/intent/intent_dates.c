@@ -6,8 +6,10 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
-/* Does the time dimension's name, label or description hold stem? */
+/* How well the time dimension names the verb with stem: 2 in its name or
+ * label, 1 in its description, 0 not at all. */
 static int dim_says(const dp_dimension *d, const char *stem)
 {
     const char *texts[] = {d->name, d->label, d->description};
@@ -22,7 +24,7 @@ static int dim_says(const dp_dimension *d, const char *stem)
         for (char *q = low; *q; q++)
             *q = (char)tolower((unsigned char)*q);
         if (strstr(low, stem))
-            return 1;
+            return k < 2 ? 2 : 1;
     }
     return 0;
 }
@@ -104,6 +106,27 @@ static int wordlike(const dp_tok *t)
     return 1;
 }
 
+/* Is tokens [s, e) a filter value matched through another form of the word
+ * ("opened" for the status 'open'): before a range it is the verb. */
+static int inflected_value(parser *p, size_t s, size_t e)
+{
+    dp_lex_match m[32];
+    size_t nm = dp_int__match(p, s, m, 32);
+    const dp_lex_match *v = dp_int__first_of(m, nm, DP_LEX_VALUE, e - s);
+    return v && e == s + 1 && strcasecmp(v->e->text, p->t[s].low) != 0;
+}
+
+/* Forgets the filter read from the words text (the verb, read as a value). */
+static void drop_filter(dp_intent *in, const char *text)
+{
+    for (size_t j = 0; j < in->nfilters; j++)
+        if (in->filters[j].phrase && !strcmp(in->filters[j].phrase, text) && !in->filters[j].range_start) {
+            memmove(&in->filters[j], &in->filters[j + 1], (in->nfilters - j - 1) * sizeof(*in->filters));
+            in->nfilters--;
+            return;
+        }
+}
+
 /* Was metric m read from the words text? */
 static int read_from(const dp_intent *in, const dp_metric *m, const char *text)
 {
@@ -130,7 +153,7 @@ static void attach_one(parser *p, dp_range *rg)
         if (p->used[vs] == U_PATTERN || p->used[vs] == U_NOISE || !wordlike(&p->t[vs]) ||
             dp_is_stopword(p->t[vs].low))
             break;
-        if (p->used[vs] == U_MATCH && !metric_spans(p, vs, r))
+        if (p->used[vs] == U_MATCH && !metric_spans(p, vs, r) && !inflected_value(p, vs, r))
             continue; /* part of a phrase: "up" of "signed up", or no verb ("carrier type") */
         ent_end = vs;
         while (ent_end > 0 && (!strcmp(p->t[ent_end - 1].low, "that") || !strcmp(p->t[ent_end - 1].low, "who") ||
@@ -141,22 +164,30 @@ static void attach_one(parser *p, dp_range *rg)
     }
     if (!ent)
         return; /* no entity and verb before it: the range is the report's */
+    /* the dimension the verb names best: its own word before a synonym
+     * ("hired": hire_date over a termination date "while employed"), a
+     * name before a description */
     const dp_dimension *hit = NULL;
-    int nhit = 0;
+    int nhit = 0, best = 0;
     for (size_t d = 0; d < home->ndims; d++) {
         if (home->dims[d].type != DP_DIM_TIME)
             continue;
-        int says = 0;
-        for (size_t k = vs; k < r && !says; k++) {
+        int score = 0;
+        for (size_t k = vs; k < r; k++) {
             if (dp_is_stopword(p->t[k].low))
                 continue;
             char verbs[16][24];
             size_t nv = same_verbs(p->t[k].stem, verbs, 16);
-            for (size_t v = 0; v < nv && !says; v++)
-                says = dim_says(&home->dims[d], verbs[v]);
+            for (size_t v = 0; v < nv; v++) {
+                int sc = dim_says(&home->dims[d], verbs[v]) * 2 + (v == 0);
+                score = sc > score && dim_says(&home->dims[d], verbs[v]) ? sc : score;
+            }
         }
-        if (says) {
+        if (score > best) {
+            best = score;
             hit = &home->dims[d];
+            nhit = 1;
+        } else if (score && score == best) {
             nhit++;
         }
     }
@@ -171,6 +202,7 @@ static void attach_one(parser *p, dp_range *rg)
         const dp_measure *me = m->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, m->measure.name) : NULL;
         if (me && me->model == home && me->agg_time_dimension && !strcmp(me->agg_time_dimension, hit->name)) {
             dp_int__note(p, verb, "time_range", hit->name, "the metrics' own date", 1.0);
+            drop_filter(in, verb);
             dp_int__mark(p, vs, r - vs, U_PATTERN);
             return;
         }
@@ -191,6 +223,7 @@ static void attach_one(parser *p, dp_range *rg)
     f.range_start = rg->start;
     f.range_end = rg->end;
     f.phrase = dp_int__span_text(p, es, r + rg->len - es);
+    drop_filter(in, verb);
     in->filters[in->nfilters++] = f;
     /* "placed in May by customers who registered in 2025": "by" after a
      * verb or a range names who did it, no grouping */
@@ -230,6 +263,9 @@ static void attach_one(parser *p, dp_range *rg)
 
 void dp_int__attach_dates(parser *p)
 {
-    for (size_t k = 0; k < p->nranges; k++)
+    /* the last first: a later clause ("... by customers who signed up
+     * before 2025") is settled before the one it qualifies, so what it read
+     * as metrics is gone when the earlier one asks what is counted */
+    for (size_t k = p->nranges; k-- > 0;)
         attach_one(p, &p->ranges[k]);
 }

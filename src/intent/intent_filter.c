@@ -2,6 +2,7 @@
  * matched value, values joined into IN lists ("search and social"), and the
  * qualifier after a value ("express shipments"). */
 #include "intent/intent_int.h"
+#include <stdio.h>
 #include <string.h>
 
 int dp_int__is_filter_marker(const char *w)
@@ -36,6 +37,24 @@ size_t dp_int__qualifier_len(parser *p, size_t j, const dp_lex_entry *val)
             return m[k].len;
         if (e->kind == DP_LEX_DIM && e->dim == val->dim)
             return m[k].len;
+        /* "parcel shipments": the things named refer to the value's dataset
+         * (shipments carry the carrier whose type is parcel) */
+        const dp_model *home = e->kind == DP_LEX_ENTITY ? dp_kg_entity_home(p->kg, e->entity->name)
+                               : e->kind == DP_LEX_MODEL ? e->model
+                                                         : NULL;
+        for (size_t q = 0; home && q < val->model->nentities; q++)
+            if (val->model->entities[q].type == DP_ENT_PRIMARY && dp_kg_model_entity(home, val->model->entities[q].name))
+                return m[k].len;
+    }
+    /* the value and the word as the catalog describes them: "sick leave"
+     * where the dataset is "Absence spells (sick leave, vacation, ...)" */
+    if (j > 0 && !p->t[j].is_num && strlen(p->t[j].low) >= 3) {
+        const char *texts[] = {val->dim->description, val->model->description};
+        char want[160];
+        snprintf(want, sizeof(want), "%s %s", val->value, p->t[j].low);
+        for (size_t k = 0; k < 2; k++)
+            if (texts[k] && strcasestr(texts[k], want))
+                return 1;
     }
     /* one word of the dimension's name: "channel" for sales_channel */
     const char *dn = val->dim->name;

@@ -45,9 +45,100 @@ void dp_int__add_group(parser *p, const dp_target *t)
         in->groups[in->ngroups++] = *t;
 }
 
+/* "gym location" where gym names the club entity: the entity right before a
+ * dimension of its home dataset says whose dimension it is (one grouping,
+ * as "club location" would be), not a grouping of its own. */
+static void entity_qualifies(parser *p)
+{
+    dp_intent *in = p->in;
+    for (size_t g = 0; g < in->ngroups; g++) {
+        const dp_target *e = &in->groups[g];
+        const dp_model *home = e->is_entity && e->phrase ? dp_kg_entity_home(p->kg, e->entity) : NULL;
+        for (size_t d = 0; home && d < in->ngroups; d++) {
+            dp_target *t = &in->groups[d];
+            if (t->is_entity || !t->phrase)
+                continue;
+            const char *at = strstr(in->request, e->phrase);
+            size_t el = strlen(e->phrase);
+            if (!at || at[el] != ' ' || strncmp(at + el + 1, t->phrase, strlen(t->phrase)))
+                continue;
+            size_t k = 0;
+            for (size_t c = 0; c < t->ndims; c++)
+                if (t->dim_models[c] == home) {
+                    t->dims[k] = t->dims[c];
+                    t->dim_models[k++] = t->dim_models[c];
+                }
+            if (!k)
+                continue;
+            t->ndims = k;
+            t->qualifier = e->entity;
+            t->phrase = dp_arena_printf(p->a, "%s %s", e->phrase, t->phrase);
+            dp_int__note(p, t->phrase, "qualifier", e->entity, "context", 1.0);
+            memmove(&in->groups[g], &in->groups[g + 1], (in->ngroups - g - 1) * sizeof(*in->groups));
+            in->ngroups--;
+            if (in->ranked && in->ranked_group > g)
+                in->ranked_group--;
+            else if (in->ranked && in->ranked_group == g)
+                in->ranked = 0;
+            g--;
+            break;
+        }
+    }
+}
+
+/* Does word name a part of the dimension's name ("format" of club_format)? */
+static int names_part(const char *dim, const char *word)
+{
+    size_t wl = strlen(word);
+    for (const char *h = strstr(dim, word); h; h = strstr(h + 1, word))
+        if ((h == dim || h[-1] == '_') && (h[wl] == 0 || h[wl] == '_'))
+            return 1;
+    return 0;
+}
+
+/* "top 3 clubs by bookings showing location and format": a word no phrase
+ * took that names a part of exactly one dimension of a grouped entity's
+ * dataset is that attribute. */
+static void attribute_words(parser *p)
+{
+    dp_intent *in = p->in;
+    for (size_t i = 0; i < p->n; i++) {
+        const dp_tok *t = &p->t[i];
+        if (p->used[i] || t->punct || t->is_num || strlen(t->low) < 3 || dp_is_stopword(t->low))
+            continue;
+        const dp_dimension *hit = NULL;
+        const dp_model *hm = NULL;
+        const char *ent = NULL;
+        int nhit = 0;
+        for (size_t g = 0; g < in->ngroups; g++) {
+            const dp_model *home = in->groups[g].is_entity ? dp_kg_entity_home(p->kg, in->groups[g].entity) : NULL;
+            for (size_t d = 0; home && d < home->ndims; d++)
+                if (names_part(home->dims[d].name, t->low) || names_part(home->dims[d].name, t->stem)) {
+                    hit = &home->dims[d];
+                    hm = home;
+                    ent = in->groups[g].entity;
+                    nhit++;
+                }
+        }
+        if (nhit != 1)
+            continue;
+        dp_target tg = {0};
+        tg.dims[0] = hit;
+        tg.dim_models[0] = hm;
+        tg.ndims = 1;
+        tg.phrase = dp_int__span_text(p, i, 1);
+        dp_int__add_group(p, &tg);
+        dp_int__note(p, tg.phrase, "dimension", dp_arena_printf(p->a, "%s.%s", hm->name, hit->name),
+                     dp_arena_printf(p->a, "a word of its name, beside %s", ent), 0.8);
+        dp_int__mark(p, i, 1, U_MATCH);
+    }
+}
+
 void dp_int__mark_attributes(parser *p)
 {
     dp_intent *in = p->in;
+    entity_qualifies(p);
+    attribute_words(p);
     for (size_t g = 0; g < in->ngroups; g++) {
         dp_target *t = &in->groups[g];
         for (size_t e = 0; e < in->ngroups && !t->is_entity && !t->attribute_of; e++) {

@@ -22,6 +22,12 @@ typedef struct dp_range {
     int owned;
 } dp_range;
 
+/* A metric phrase read after a filter word ("for sick leave"). */
+typedef struct dp_fm {
+    const dp_metric *metric;
+    size_t at, len;
+} dp_fm;
+
 typedef struct parser {
     const dp_kg *kg;
     dp_arena *a;
@@ -41,6 +47,8 @@ typedef struct parser {
     size_t calc_at[8], calc_len[8], ncalcs; /* "cumulative", "year over year" */
     const char *calc_what[8];               /* "cumulative metric" */
     dp_range ranges[4];                     /* every time range named, in order */
+    dp_fm fm[4];                            /* metric phrases after a filter word */
+    size_t nfm;
     size_t nranges;
     const dp_lex_entry *const *learned;     /* phrases users taught this catalog (opts->learned) */
     size_t nlearned;
@@ -111,6 +119,12 @@ const dp_lex_match *dp_int__first_of(const dp_lex_match *m, size_t nm, dp_lex_ki
 /* Places every free token the lexicon matches: metrics, groupings, filter
  * values, qualifiers, datasets named as context. */
 void dp_int__parse_phrases(parser *p);
+/* A metric phrase after a filter word beside other metrics ("absences by
+ * department for sick leave") is the user's filter: the metric's own
+ * condition (a simple equality filter, or a count of a true/false column)
+ * becomes a filter of the report; a condition it cannot be turned into is
+ * asked about. */
+void dp_int__settle_filter_metrics(parser *p);
 /* Metric phrases whose words appear unplaced in another order. */
 void dp_int__parse_reordered(parser *p);
 

@@ -2,6 +2,7 @@
  * among the candidates (metric, grouping, filter value, qualifier, dataset)
  * by the grammar around them; metric phrases with their words reordered. */
 #include "intent/intent_int.h"
+#include "util/ident.h"
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
@@ -146,8 +147,9 @@ static int of_qualifies(parser *p, const dp_lex_match *m, size_t nm, size_t i, s
 
 void dp_int__parse_phrases(parser *p)
 {
-    int mode = MODE_NONE, fresh = 0;
-    const dp_lex_entry *last_value = NULL;
+    int mode = MODE_NONE, fresh = 0, after_of = 0;
+    const dp_lex_entry *vals[4]; /* the values just read ("express parcel"), any may be qualified */
+    size_t nvals = 0;
     for (size_t i = 0; i < p->n; i++) {
         const dp_tok *t = &p->t[i];
         int was_fresh = fresh;
@@ -179,9 +181,14 @@ void dp_int__parse_phrases(parser *p)
         }
         /* qualifier right after a value: "express shipments", "the app
          * channel" (a word of the dimension's name, no phrase of its own) */
-        if (last_value && i > 0 && p->used[i - 1] == U_MATCH) {
-            size_t q = dp_int__qualifier_len(p, i, last_value);
-            if (q) {
+        const dp_lex_entry *last_value = NULL;
+        size_t ql = 0;
+        for (size_t v = nvals; v-- > 0 && !ql && i > 0 && p->used[i - 1] == U_MATCH;)
+            if ((ql = dp_int__qualifier_len(p, i, vals[v])))
+                last_value = vals[v];
+        if (last_value) {
+            {
+                size_t q = ql;
                 dp_int__mark(p, i, q, U_MATCH);
                 if (p->nquals < 8) {
                     p->qual_at[p->nquals] = i;
@@ -189,14 +196,20 @@ void dp_int__parse_phrases(parser *p)
                 }
                 dp_int__note(p, dp_int__span_text(p, i, q), "qualifier", last_value->dim->name, "context", 1.0);
                 i += q - 1;
-                last_value = NULL;
+                nvals = 0;
                 continue;
             }
         }
-        last_value = NULL;
+        size_t kept_vals = nvals;
+        nvals = 0;
         if (!nm) {
-            if (dp_int__is_filter_marker(t->low) && (mode != MODE_GROUP || dp_int__ends_grouping(t->low)))
+            if (dp_int__is_filter_marker(t->low) && (mode != MODE_GROUP || dp_int__ends_grouping(t->low))) {
                 mode = MODE_FILTER;
+                /* "total of clicks": what follows is measured; "satisfaction
+                 * of escalated tickets": whose */
+                after_of = !strcmp(t->low, "of") &&
+                           (i == 0 || generic_word(p->t[i - 1].low) || dp_int__is_noise(p->t[i - 1].low));
+            }
             else if (!strcmp(t->low, "and") || !strcmp(t->low, "or") || dp_is_stopword(t->low))
                 ;
             else if (!dp_int__is_noise(t->low))
@@ -225,7 +238,7 @@ void dp_int__parse_phrases(parser *p)
          * otherwise a metric of the same words wins ("hires and leavers") */
         if (val && metric) {
             const dp_lex_match *vm = dp_int__first_of(m, nm, DP_LEX_VALUE, len);
-            if (!(mode == MODE_FILTER || (mode == MODE_VALUE && dp_int__prev_is_join(p, i)) ||
+            if (!((mode == MODE_FILTER && !after_of) || (mode == MODE_VALUE && dp_int__prev_is_join(p, i)) ||
                   dp_int__qualifier_len(p, i + len, vm->e)))
                 val = 0;
         }
@@ -242,6 +255,10 @@ void dp_int__parse_phrases(parser *p)
             i += len - 1;
             continue;
         }
+        /* "top 3 carriers by shipments": right after the ranked thing, "by"
+         * names what it is ranked by, a metric when the words can be one */
+        if (mode == MODE_GROUP && metric && (dim || ent) && p->in->limit > 0 && i > 0 && p->rank_to == i - 1)
+            dim = ent = 0;
         /* "for each employee, absences, salary": after the first item of a
          * grouping, a metric phrase is a metric again */
         if (mode == MODE_GROUP && metric && !was_fresh && (dim || ent) &&
@@ -260,10 +277,16 @@ void dp_int__parse_phrases(parser *p)
             dp_int__add_filter_value(p, m, nm, i, len, dp_int__prev_is_join(p, i));
             dp_int__note(p, dp_int__span_text(p, i, len), "filter", target_name(p, vm->e), "profile value",
                          vm->e->conf);
-            last_value = vm->e;
+            nvals = kept_vals < 4 && i > 0 && p->used[i - 1] == U_MATCH ? kept_vals : 0;
+            vals[nvals++] = vm->e;
             mode = MODE_VALUE; /* a list of values may go on: "search, social and display" */
         } else if (metric) {
             const dp_lex_match *mm = dp_int__first_of(m, nm, DP_LEX_METRIC, len);
+            /* "absences for sick leave": after a filter word, a metric that
+             * only counts some rows may be the user's filter; settled once
+             * every metric is known (dp_int__settle_filter_metrics) */
+            if (mode == MODE_FILTER && !after_of && p->nfm < sizeof(p->fm) / sizeof(*p->fm))
+                p->fm[p->nfm++] = (dp_fm){mm->e->metric, i, len};
             dp_int__add_metric(p, mm->e->metric, i);
             dp_int__note(p, dp_int__span_text(p, i, len), "metric", mm->e->metric->name, mm->e->source,
                          mm->fuzzy ? 0.8 : mm->e->conf);
@@ -339,5 +362,108 @@ void dp_int__parse_reordered(parser *p)
             dp_int__mark(p, at[w], 1, U_MATCH);
         dp_int__note(p, dp_int__span_text(p, lo, hi - lo + 1), "metric", e->metric->name,
                      "words of its name in another order", 0.8);
+    }
+}
+
+/* The condition of metric m as a filter: "{{ Dimension('e__d') }} = 'v'"
+ * (one equality), or a measure that sums a true/false column (the rows
+ * where it is true). 0 when it has none that simple. */
+static int metric_condition(parser *p, const dp_metric *m, dp_filter *f)
+{
+    memset(f, 0, sizeof(*f));
+    if (m->type != DP_METRIC_SIMPLE)
+        return 0;
+    const char *txt = m->filter;
+    if (txt) {
+        char ent[128], dim[128], val[128];
+        const char *q = strstr(txt, "Dimension(");
+        const char *end = q ? strstr(q, "}}") : NULL;
+        if (!q || strstr(txt, " and ") || strstr(txt, " AND ") || strstr(txt, " or ") || strstr(txt, " OR ") ||
+            strstr(end ? end + 2 : txt, "{{"))
+            return 0;
+        q += strlen("Dimension(");
+        while (*q == ' ' || *q == '\'' || *q == '"')
+            q++;
+        const char *sep = strstr(q, "__"), *qe = strpbrk(q, "'\"");
+        if (!sep || !qe || sep > qe || (size_t)(sep - q) >= sizeof(ent) || (size_t)(qe - sep - 2) >= sizeof(dim) || !end)
+            return 0;
+        snprintf(ent, sizeof(ent), "%.*s", (int)(sep - q), q);
+        snprintf(dim, sizeof(dim), "%.*s", (int)(qe - sep - 2), sep + 2);
+        const char *r = end + 2;
+        while (*r == ' ')
+            r++;
+        if (*r != '=')
+            return 0;
+        r++;
+        while (*r == ' ')
+            r++;
+        if (*r != '\'' || !strchr(r + 1, '\''))
+            return 0;
+        const char *ve = strchr(r + 1, '\'');
+        if ((size_t)(ve - r - 1) >= sizeof(val))
+            return 0;
+        snprintf(val, sizeof(val), "%.*s", (int)(ve - r - 1), r + 1);
+        for (const char *z = ve + 1; *z; z++)
+            if (*z != ' ')
+                return 0;
+        const dp_model *home = dp_kg_entity_home(p->kg, ent);
+        const dp_dimension *d = home ? dp_kg_model_dim(home, dim) : NULL;
+        if (!d)
+            return 0;
+        f->target.dims[0] = d;
+        f->target.dim_models[0] = home;
+        f->values[0] = dp_arena_strdup(p->a, val);
+    } else {
+        const dp_measure *me = dp_kg_measure(p->kg, m->measure.name);
+        const dp_column *col = me && me->expr && dp_is_identifier(me->expr) ? dp_kg_model_column(me->model, me->expr) : NULL;
+        if (!col || !col->type || strcasecmp(col->type, "BOOLEAN") ||
+            (me->agg != DP_AGG_SUM && me->agg != DP_AGG_SUM_BOOLEAN))
+            return 0;
+        dp_dimension *d = dp_arena_calloc(p->a, 1, sizeof(*d));
+        if (!d)
+            return 0;
+        d->name = col->name;
+        d->expr = col->name;
+        d->type = DP_DIM_CATEGORICAL;
+        d->description = me->description;
+        d->column = col;
+        f->target.dims[0] = d;
+        f->target.dim_models[0] = me->model;
+        f->values[0] = "true";
+    }
+    f->target.ndims = 1;
+    f->nvalues = 1;
+    return 1;
+}
+
+void dp_int__settle_filter_metrics(parser *p)
+{
+    dp_intent *in = p->in;
+    for (size_t k = 0; k < p->nfm && in->nmetrics > 1; k++) {
+        const dp_fm *fm = &p->fm[k];
+        size_t j = 0;
+        while (j < in->nmetrics && in->metrics[j] != fm->metric)
+            j++;
+        if (j == in->nmetrics || in->order_metric == fm->metric)
+            continue;
+        dp_filter f;
+        const char *phrase = dp_int__span_text(p, fm->at, fm->len);
+        if (!metric_condition(p, fm->metric, &f)) {
+            if (fm->metric->filter)
+                dp_int__add_missing(p, phrase, "filter or metric");
+            continue;
+        }
+        if (in->nfilters >= DP_INTENT_MAX_ITEMS)
+            continue;
+        memmove(&in->metrics[j], &in->metrics[j + 1], (in->nmetrics - j - 1) * sizeof(*in->metrics));
+        in->nmetrics--;
+        f.phrase = phrase;
+        in->filters[in->nfilters++] = f;
+        for (size_t q = 0; q < in->nnotes; q++)
+            if (!strcmp(in->notes[q].kind, "metric") && !strcmp(in->notes[q].text, phrase)) {
+                in->notes[q].kind = "filter";
+                in->notes[q].target = dp_arena_printf(p->a, "%s.%s = %s (the condition of %s)", f.target.dim_models[0]->name,
+                                                      f.target.dims[0]->name, f.values[0], fm->metric->name);
+            }
     }
 }
