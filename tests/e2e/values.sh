@@ -111,6 +111,13 @@ out = open(sys.argv[1]).read()
 assert "transformation" not in out, out[:300]
 PY
 
+# --- text is data: quotes, SQL and accents in a looked-up value -------------
+expect_rc 3 "demo: quotes and SQL in an id are a value to look up, nothing else" -- \
+  gen "spend for campaign CMP-0'); DROP TABLE bronze.marketing_campaigns; --"
+expect_rc 0 "demo: the data is still there" -- gen "spend for campaign CMP-0005"
+expect_rc 3 "demo: an accented name the data lacks" -- gen "orders for customer José Müller by month"
+grep -q "closest" "$WORK/err" && ok "demo: accented name refused with the closest names" || bad "demo: $(cat "$WORK/err")"
+
 # --- the clarification lists the closest values; choosing one answers --------
 expect_rc 3 "demo: a missing key, clarification as JSON" -- gen "spend by month for campaign CMP-0999"
 python3 - "$WORK/out" "$DP_SOURCE_DIR/schemas/dpgen-spec-1.0.json" > "$WORK/choice" <<'PY' \
@@ -150,6 +157,9 @@ expect_rc 0 "hr: an employee named in the request" -- hr "Monthly payroll cost f
 check "$WORK/out" "hr: the name filters the name column" 'assert "full_name = '"'"'Tom Berg'"'"'" in sql, sql'
 expect_rc 3 "hr: an employee name that does not exist" -- hr "Monthly payroll cost for employee Zorro Quux"
 grep -q "closest" "$WORK/err" && ok "hr: the refusal names the closest names" || bad "hr: $(cat "$WORK/err")"
+
+expect_rc 3 "hr: a value of a dimension named before it, missing" -- hr "Average salary for job level L9"
+grep -q "closest: L1" "$WORK/err" && ok "hr: the refusal names the dimension's values" || bad "hr: $(cat "$WORK/err")"
 
 L=tests/data/logistics
 "$DPGEN" demo --sql "$DP_SOURCE_DIR/$L/data.sql" --out "$WORK/lg.duckdb" 2>/dev/null || bad "build logistics"
