@@ -244,50 +244,57 @@ static void *watch(void *p)
 
 #define DP_DB_MAX_COLS 1024
 
-int dp_db_query(duckdb_connection con, const char *sql, long timeout_ms, dp_row_fn fn,
-                void *payload, dp_error *err)
+/* The watchdog around one statement: started when timeout_ms > 0; stopped
+ * (joined) before the result is read. */
+static int watch_start(watchdog *w, pthread_t *th, duckdb_connection con, long timeout_ms)
 {
-    duckdb_result res;
-    watchdog w;
-    pthread_t th;
-    int have_th = 0, rc = 0;
-    if (timeout_ms > 0) {
-        memset(&w, 0, sizeof(w));
-        pthread_mutex_init(&w.mu, NULL);
-        pthread_cond_init(&w.cv, NULL);
-        w.ms = timeout_ms;
-        w.con = con;
-        have_th = pthread_create(&th, NULL, watch, &w) == 0;
-    }
-    duckdb_state st = duckdb_query(con, sql, &res);
-    if (have_th) {
-        pthread_mutex_lock(&w.mu);
-        w.done = 1;
-        pthread_cond_signal(&w.cv);
-        pthread_mutex_unlock(&w.mu);
-        pthread_join(th, NULL);
-    }
+    if (timeout_ms <= 0)
+        return 0;
+    memset(w, 0, sizeof(*w));
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->cv, NULL);
+    w->ms = timeout_ms;
+    w->con = con;
+    if (pthread_create(th, NULL, watch, w) == 0)
+        return 1;
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->cv);
+    return 0;
+}
+
+static void watch_stop(watchdog *w, pthread_t th)
+{
+    pthread_mutex_lock(&w->mu);
+    w->done = 1;
+    pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(th, NULL);
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->cv);
+}
+
+/* The result's rows to fn (as text), or the statement's error. */
+static int finish(duckdb_state st, duckdb_result *res, int fired, long timeout_ms, dp_row_fn fn, void *payload,
+                  dp_error *err)
+{
+    int rc = 0;
     if (st == DuckDBError) {
-        const char *msg = duckdb_result_error(&res);
-        if (have_th && w.fired)
-            rc = dp_error_set(err, DP_ELIMIT, "query stopped after the %ld ms time limit", timeout_ms);
-        else
-            rc = dp_error_set(err, DP_EENGINE, "%s", msg ? msg : "query failed");
-        goto done;
+        const char *msg = duckdb_result_error(res);
+        if (fired)
+            return dp_error_set(err, DP_ELIMIT, "query stopped after the %ld ms time limit", timeout_ms);
+        return dp_error_set(err, DP_EENGINE, "%s", msg ? msg : "query failed");
     }
     if (fn) {
-        idx_t ncols = duckdb_column_count(&res), nrows = duckdb_row_count(&res);
-        if (ncols > DP_DB_MAX_COLS) {
-            rc = dp_error_set(err, DP_ELIMIT, "result has more than %d columns", DP_DB_MAX_COLS);
-            goto done;
-        }
+        idx_t ncols = duckdb_column_count(res), nrows = duckdb_row_count(res);
+        if (ncols > DP_DB_MAX_COLS)
+            return dp_error_set(err, DP_ELIMIT, "result has more than %d columns", DP_DB_MAX_COLS);
         const char *names[DP_DB_MAX_COLS];
         char *vals[DP_DB_MAX_COLS];
         for (idx_t c = 0; c < ncols; c++)
-            names[c] = duckdb_column_name(&res, c);
+            names[c] = duckdb_column_name(res, c);
         for (idx_t r = 0; r < nrows && !rc; r++) {
             for (idx_t c = 0; c < ncols; c++)
-                vals[c] = duckdb_value_is_null(&res, c, r) ? NULL : duckdb_value_varchar(&res, c, r);
+                vals[c] = duckdb_value_is_null(res, c, r) ? NULL : duckdb_value_varchar(res, c, r);
             if (fn(payload, (size_t)ncols, names, (const char *const *)vals))
                 rc = 1;
             for (idx_t c = 0; c < ncols; c++)
@@ -297,12 +304,52 @@ int dp_db_query(duckdb_connection con, const char *sql, long timeout_ms, dp_row_
         if (rc == 1)
             rc = 0;
     }
-done:
-    if (have_th) {
-        pthread_mutex_destroy(&w.mu);
-        pthread_cond_destroy(&w.cv);
-    }
+    return rc;
+}
+
+int dp_db_query(duckdb_connection con, const char *sql, long timeout_ms, dp_row_fn fn,
+                void *payload, dp_error *err)
+{
+    duckdb_result res;
+    watchdog w;
+    pthread_t th;
+    int have_th = watch_start(&w, &th, con, timeout_ms);
+    duckdb_state st = duckdb_query(con, sql, &res);
+    if (have_th)
+        watch_stop(&w, th);
+    int rc = finish(st, &res, have_th && w.fired, timeout_ms, fn, payload, err);
     duckdb_destroy_result(&res);
+    return rc;
+}
+
+int dp_db_query_params(duckdb_connection con, const char *sql, const char *const *params, size_t nparams,
+                       long timeout_ms, dp_row_fn fn, void *payload, dp_error *err)
+{
+    duckdb_prepared_statement ps = NULL;
+    duckdb_result res;
+    watchdog w;
+    pthread_t th;
+    int rc = 0, have_res = 0, have_th;
+    if (duckdb_prepare(con, sql, &ps) == DuckDBError) {
+        const char *msg = duckdb_prepare_error(ps);
+        rc = dp_error_set(err, DP_EENGINE, "%s", msg ? msg : "prepare failed");
+        goto done;
+    }
+    for (size_t i = 0; i < nparams; i++)
+        if (duckdb_bind_varchar(ps, (idx_t)(i + 1), params[i]) == DuckDBError) {
+            rc = dp_error_set(err, DP_EENGINE, "cannot bind parameter %zu", i + 1);
+            goto done;
+        }
+    have_th = watch_start(&w, &th, con, timeout_ms);
+    duckdb_state st = duckdb_execute_prepared(ps, &res);
+    have_res = 1;
+    if (have_th)
+        watch_stop(&w, th);
+    rc = finish(st, &res, have_th && w.fired, timeout_ms, fn, payload, err);
+done:
+    if (have_res)
+        duckdb_destroy_result(&res);
+    duckdb_destroy_prepare(&ps);
     return rc;
 }
 

@@ -28,6 +28,10 @@ typedef int (*dp_row_fn)(void *payload, size_t ncols, const char *const *names,
  * the statement when it runs longer. Engine errors -> DP_EENGINE. */
 int dp_db_query(duckdb_connection con, const char *sql, long timeout_ms, dp_row_fn fn,
                 void *payload, dp_error *err);
+/* The same for one statement with ? parameters, each bound as text (values
+ * are never pasted into SQL). */
+int dp_db_query_params(duckdb_connection con, const char *sql, const char *const *params, size_t nparams,
+                       long timeout_ms, dp_row_fn fn, void *payload, dp_error *err);
 /* First column of the first row as text into out (size n); "" for NULL. */
 int dp_db_scalar(duckdb_connection con, const char *sql, char *out, size_t n, dp_error *err);
 /* Prepares sql without running it (DuckDB's own check). */

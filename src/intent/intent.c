@@ -149,6 +149,8 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     if (opts) {
         p.learned = opts->learned;
         p.nlearned = opts->nlearned;
+        p.lookup = opts->lookup;
+        p.lookup_payload = opts->lookup_payload;
     }
     dp_stemmer *st = dp_stemmer_new();
     if (!st)
@@ -190,6 +192,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     dp_int__check_percent(&p);
     dp_int__check_calculations(&p);
     dp_int__check_comparisons(&p);
+    dp_int__lookup_values(&p);
     dp_int__settle_filter_metrics(&p);
     dp_int__metric_verbs(&p);
     /* "revenue per customer by segment": "per <entity>" beside a grouping
@@ -255,8 +258,9 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
                                             in->missing[i], questions[q].what, questions[q].instead);
         for (size_t i = 0; i < in->nmissing && off < sizeof(msg) - 100; i++)
             if (!dp_intent_unsupported(in->missing_kind[i]) && !dp_intent_question(in->missing_kind[i]))
-                off += (size_t)snprintf(msg + off, sizeof(msg) - off, "%s%s '%s'", off ? "; " : "the catalog has no ",
-                                        in->missing_kind[i], in->missing[i]);
+                off += (size_t)snprintf(msg + off, sizeof(msg) - off, "%s%s '%s'%s%s%s", off ? "; " : "the catalog has no ",
+                                        in->missing_kind[i], in->missing[i], in->missing_closest[i] ? " (closest: " : "",
+                                        in->missing_closest[i] ? in->missing_closest[i] : "", in->missing_closest[i] ? ")" : "");
         for (size_t i = 0; i < in->nmissing && off < sizeof(msg) - 150; i++) {
             int u = unsupported_at(in->missing_kind[i]);
             if (u >= 0)
@@ -354,7 +358,8 @@ json_t *dp_intent_to_json(const dp_intent *in)
     json_object_set_new(o, "unplaced_words", un);
     json_t *mi = json_array();
     for (size_t i = 0; i < in->nmissing; i++)
-        json_array_append_new(mi, json_pack("{s:s,s:s}", "phrase", in->missing[i], "kind", in->missing_kind[i]));
+        json_array_append_new(mi, json_pack("{s:s,s:s,s:s*}", "phrase", in->missing[i], "kind", in->missing_kind[i],
+                                            "closest", in->missing_closest[i]));
     json_object_set_new(o, "not_found", mi);
     json_object_set_new(o, "confidence", json_real((double)(long)(in->confidence * 1000 + 0.5) / 1000.0));
     json_object_set_new(o, "as_of", json_string(in->as_of ? in->as_of : ""));

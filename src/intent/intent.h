@@ -9,6 +9,8 @@
 #include "kg/lexicon.h"
 
 #define DP_INTENT_MAX_ITEMS 32
+#define DP_VALUE_HITS_MAX 5  /* closest values of a value the data lacks */
+#define DP_VALUE_MAX 128     /* bytes of a value looked up */
 #define DP_INTENT_MAX_REQUEST 4000 /* bytes */
 #define DP_INTENT_MAX_DEFINED 4 /* metrics one request defines */
 
@@ -76,6 +78,9 @@ typedef struct dp_intent {
     size_t nunplaced;
     const char *missing[16];   /* phrases that look like metrics/filters/dimensions we lack */
     const char *missing_kind[16];
+    const char *missing_closest[16]; /* for a value the data lacks: its closest values, "A, B, C" */
+    const char *missing_choices[16][DP_VALUE_HITS_MAX]; /* the same as --choose names, "model.dim=value" */
+    double missing_choice_scores[16][DP_VALUE_HITS_MAX];
     size_t nmissing;
     const char *context_models[8]; /* datasets the request named */
     size_t ncontext;
@@ -89,12 +94,32 @@ typedef struct dp_intent {
     size_t ndefined;
 } dp_intent;
 
+/* What the data holds for a text looked up in one column (values are
+ * copied, as stored; longer ones cut to fit). */
+typedef struct dp_value_hits {
+    int exact;                                 /* values[0] equals the text, case aside */
+    char values[DP_VALUE_HITS_MAX][DP_VALUE_MAX]; /* the exact value, else the closest, best first */
+    double scores[DP_VALUE_HITS_MAX];          /* similarity in [0, 1]; 1 for the exact value */
+    size_t n;
+} dp_value_hits;
+
+/* Looks text up in column (a column of model's table): 0 with out filled (n
+ * may be 0: nothing comparable); DP_ELIMIT when the time for look-ups is
+ * spent; another error when the data cannot be read. The intent stage has no
+ * database: the caller provides this. */
+typedef int (*dp_value_lookup_fn)(void *payload, const dp_model *model, const char *column, const char *text,
+                                  dp_value_hits *out, dp_error *err);
+
 typedef struct dp_intent_opts {
     const char *as_of; /* YYYY-MM-DD */
     /* Phrases users taught this catalog (learned synonyms, --choose): lexicon
      * entries owned by the caller, matched like the catalog's own. */
     const dp_lex_entry *const *learned;
     size_t nlearned;
+    /* Identifiers and names in the request are looked up in the data through
+     * this (NULL: only the profile's frequent values are known). */
+    dp_value_lookup_fn lookup;
+    void *lookup_payload;
 } dp_intent_opts;
 
 /* Parses request against kg. Returns 0, DP_EINVALID for an empty or oversized

@@ -460,6 +460,9 @@ static int add_key_filter(parser *p, size_t key, size_t num)
     dp_dimension *d = e ? dp_arena_calloc(p->a, 1, sizeof(*d)) : NULL;
     if (!d || in->nfilters >= DP_INTENT_MAX_ITEMS)
         return 0;
+    /* a key the data does not have is a question back, not an empty report */
+    if (!dp_int__key_exists(p, home, e->expr, key, num))
+        return 1;
     d->name = e->name;
     d->expr = e->expr;
     d->type = DP_DIM_CATEGORICAL;

@@ -54,6 +54,8 @@ typedef struct parser {
     size_t nranges;
     const dp_lex_entry *const *learned;     /* phrases users taught this catalog (opts->learned) */
     size_t nlearned;
+    dp_value_lookup_fn lookup;              /* values in the data (opts->lookup), NULL: none */
+    void *lookup_payload;
 } parser;
 
 /* ------------------------------------------------------------------------ */
@@ -93,6 +95,20 @@ void dp_int__check_percent(parser *p);
 /* Is token i a number after a comparison ("above 2000", ">= 2000"), so no
  * year? */
 int dp_int__is_compared(const parser *p, size_t i);
+
+/* intent_values.c: identifiers and names looked up in the data */
+/* Free runs of words after an entity ("campaign CMP-0400", "customer Jane
+ * Doe") or written like an identifier ("WH-07"), looked up in the key and
+ * name-like columns (p->lookup): a filter when found, else a missing
+ * "filter value" with the closest values. Nothing without p->lookup. */
+void dp_int__lookup_values(parser *p);
+/* "for store 42" (entity words [from, num), the number at num): is the
+ * number a key of home.column? 1 when found or when it cannot be checked
+ * (no look-up, no such bare column, a failed look-up): the caller filters
+ * on it. 0 when placed otherwise ("Store 42" is a name in the data: a
+ * filter on that column) or when the data lacks it (a missing "filter
+ * value" with the closest keys). */
+int dp_int__key_exists(parser *p, const dp_model *home, const char *column, size_t from, size_t num);
 
 /* intent_match.c: catalog phrases and choosing among their candidates */
 /* The phrases matching at token i, longest first: the catalog's lexicon and

@@ -123,6 +123,13 @@ char *dp_orch__clarification(const dp_run *r, const char *message)
         json_t *u = json_pack("{s:s,s:s}", "phrase", in->missing[i], "role", in->missing_kind[i]);
         if (how) {
             json_object_set_new(u, "unsupported", json_string(how));
+        } else if (in->missing_choices[i][0]) {
+            /* a value the data lacks: the closest values it has */
+            json_t *c = json_array();
+            for (size_t k = 0; k < DP_VALUE_HITS_MAX && in->missing_choices[i][k]; k++)
+                json_array_append_new(c, candidate("value", in->missing_choices[i][k], NULL,
+                                                   in->missing_choice_scores[i][k]));
+            json_object_set_new(cands, in->missing[i], c);
         } else {
             /* the search suggest() says "did you mean" from, for the role */
             int metric = strstr(in->missing_kind[i], "metric") != NULL;

@@ -42,6 +42,25 @@ int dp_learn__split(const char **phrase, const char **name, dp_arena *a, const c
     return *phrase && *name ? 0 : dp_error_set(err, DP_ENOMEM, "out of memory");
 }
 
+/* "model.entity" where entity is the model's primary or unique key on a bare
+ * column: the key as a dimension (for a value of it, "model.entity=KEY",
+ * as a clarification names a key the data has), arena-owned; else NULL. */
+static const dp_dimension *key_dim(const dp_model *m, const char *entity, dp_arena *a)
+{
+    const dp_entity *e = m ? dp_kg_model_entity(m, entity) : NULL;
+    const dp_column *c = e && e->expr ? dp_kg_model_column(m, e->expr) : NULL;
+    dp_dimension *d = c && a && (e->type == DP_ENT_PRIMARY || e->type == DP_ENT_UNIQUE)
+                          ? dp_arena_calloc(a, 1, sizeof(*d)) : NULL;
+    if (!d)
+        return NULL;
+    d->name = e->name;
+    d->expr = e->expr;
+    d->type = DP_DIM_CATEGORICAL;
+    d->description = dp_arena_printf(a, "key of %s", e->name);
+    d->column = c;
+    return d;
+}
+
 /* The dimension "model.dim" or "entity__dim" names, or NULL. */
 static const dp_dimension *find_dim(const dp_kg *kg, const char *name, size_t len, const dp_model **mo)
 {
@@ -118,6 +137,10 @@ int dp_learn__resolve(dp_lex_entry **out, const char **kind, const char **target
     const dp_model *mo = NULL;
     if (eq) {
         const dp_dimension *d = find_dim(kg, name, (size_t)(eq - name), &mo);
+        if (!d && mo) { /* "model.entity=KEY": a key value */
+            const char *dot = memchr(name, '.', (size_t)(eq - name));
+            d = dot ? key_dim(mo, dp_arena_strndup(a, dot + 1, (size_t)(eq - dot - 1)), a) : NULL;
+        }
         const char *v = NULL;
         if (!d || !eq[1] || !known_value(d, eq + 1, &v))
             return not_found(kg, name, err);

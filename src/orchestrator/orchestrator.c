@@ -4,6 +4,7 @@
 #include "util/fs.h"
 #include "orchestrator/run.h"
 #include "doc/emit.h"
+#include "catalog/lookup.h"
 #include "kg/vindex.h"
 #include "orchestrator/learn.h"
 #include "packaging/render.h"
@@ -157,8 +158,8 @@ static void suggest(dp_run *r, dp_error *err)
     size_t off = 0;
     int dims_missing = 0;
     for (size_t i = 0; i < r->intent.nmissing && off < 400; i++) {
-        if (dp_intent_unsupported(r->intent.missing_kind[i]))
-            continue; /* not a catalog entry to look up */
+        if (dp_intent_unsupported(r->intent.missing_kind[i]) || r->intent.missing_closest[i])
+            continue; /* not a catalog entry to look up; or a value, its closest values said already */
         /* "metric", "cumulative metric"...: metrics; else dimensions */
         int metric = strstr(r->intent.missing_kind[i], "metric") != NULL;
         dims_missing |= !metric;
@@ -178,7 +179,7 @@ static void suggest(dp_run *r, dp_error *err)
     }
     size_t l = strlen(err->message), lookups = 0;
     for (size_t i = 0; i < r->intent.nmissing; i++)
-        lookups += !dp_intent_unsupported(r->intent.missing_kind[i]);
+        lookups += !dp_intent_unsupported(r->intent.missing_kind[i]) && !r->intent.missing_closest[i];
     if (!lookups)
         return; /* nothing the catalog could have had */
     if (off) {
@@ -204,7 +205,17 @@ static int st_intent(dp_run *r, dp_error *err)
     int rc = dp_learn__entries(r, &io, err);
     if (rc)
         return rc;
+    /* identifiers and names in the request are looked up in the data, on
+     * this run's (read-only) connection, within a time budget */
+    dp_lookup lk;
+    dp_lookup_init(&lk, r->con, 0);
+    if (r->con) {
+        io.lookup = dp_lookup_values;
+        io.lookup_payload = &lk;
+    }
     rc = dp_intent_parse(&r->intent, r->kg, r->a, r->request, &io, &r->stages[r->cur].kg_queries, err);
+    if (lk.queries)
+        dp_run_decision(r, "%u value look-up(s) in the data, %.0f ms", lk.queries, lk.spent_ms);
     if (rc == DP_ECLARIFY)
         suggest(r, err);
     if (!rc) {

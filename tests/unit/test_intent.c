@@ -316,7 +316,6 @@ static void calculation_words(void **state)
         {"campaigns with more than 1000 clicks", "this comparison of amounts ('more than 1000 clicks')"},
         {"campaigns with at least 1,000 clicks", "this comparison of amounts ('at least 1,000 clicks')"},
         {"clicks by campaign between 10 and 20", "this comparison of amounts ('between 10')"},
-        {"clicks and conversions for campaign 42", NULL}, /* a key filter, below */
         {"top 5 by spend by country and channel", "ranking within each group or period ('top 5')"},
         {"top 3 countries by spend for each channel", NULL}, /* ranked within each channel */
         {"Top 5 campaigns by clicks per month", NULL},       /* within each month */
@@ -336,19 +335,39 @@ static void calculation_words(void **state)
         if (!cmp[i].phrase && rc)
             fail_msg("%s: rc %d: %s", cmp[i].request, rc, err.message);
     }
-    /* "for campaign 42": a filter on the entity's key in its home dataset;
-     * "campaign" is then no metric (the count of campaigns) */
+    /* "for campaign CMP-0007" (a key the data has): a filter on the entity's
+     * key in its home dataset; "campaign" is then no metric (the count of
+     * campaigns) */
     {
         dp_error err = {0};
         json_t *in = NULL;
-        assert_int_equal(ask(w, 0, "clicks and conversions for campaign 42", &err, &in), 0);
+        assert_int_equal(ask(w, 0, "clicks and conversions for campaign cmp-0007", &err, &in), 0);
         char got[256];
         if (!list_eq(json_object_get(in, "metrics"), "clicks,conversions", got, sizeof(got)))
             fail_msg("key filter: metrics %s", got);
         json_t *f0 = json_array_get(json_object_get(in, "filters"), 0);
         assert_string_equal(json_string_value(json_array_get(json_object_get(f0, "dimension_candidates"), 0)),
                             "marketing_campaigns.campaign");
-        assert_string_equal(json_string_value(json_array_get(json_object_get(f0, "values"), 0)), "42");
+        assert_string_equal(json_string_value(json_array_get(json_object_get(f0, "values"), 0)), "CMP-0007");
+        json_decref(in);
+    }
+    /* campaign keys are CMP-nnnn: 42 is none, and the question back names
+     * real ones instead of an empty report */
+    {
+        dp_error err = {0};
+        assert_int_equal(ask(w, 0, "clicks and conversions for campaign 42", &err, NULL), DP_ECLARIFY);
+        if (!strstr(err.message, "filter value 'campaign 42' (closest: CMP-0"))
+            fail_msg("missing key: '%s'", err.message);
+    }
+    /* a number key the data has ("employee 5") stays a key filter */
+    {
+        dp_error err = {0};
+        json_t *in = NULL;
+        assert_int_equal(ask(w, 1, "monthly absence days of employee 5", &err, &in), 0);
+        json_t *f0 = json_array_get(json_object_get(in, "filters"), 0);
+        assert_string_equal(json_string_value(json_array_get(json_object_get(f0, "dimension_candidates"), 0)),
+                            "employees.employee");
+        assert_string_equal(json_string_value(json_array_get(json_object_get(f0, "values"), 0)), "5");
         json_decref(in);
     }
     /* a comparison per grouping is a condition on the report's rows */
