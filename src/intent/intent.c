@@ -217,22 +217,8 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     if ((in->limit > 0 || in->ordered) && in->nmetrics && !in->order_metric)
         in->order_metric = in->metrics[0];
 
-    /* a request naming a dataset and no metric asks for the dataset's metrics */
-    if (!in->nmetrics && !in->nmissing && in->ncontext && in->ngroups) {
-        for (size_t c = 0; c < in->ncontext; c++) {
-            const dp_model *mo = dp_kg_model(kg, in->context_models[c]);
-            for (size_t k = 0; mo && k < kg->nmetrics; k++) {
-                const dp_metric *m = &kg->metrics[k];
-                const dp_measure *me = m->type == DP_METRIC_SIMPLE ? dp_kg_measure(kg, m->measure.name) : NULL;
-                if (me && me->model == mo)
-                    dp_int__add_metric(&p, m, 0);
-            }
-        }
-        if (in->nmetrics)
-            dp_int__note(&p, "(no metric named)", "metric", "every simple metric of the named dataset", "fallback",
-                         0.6);
-    }
-
+    /* a request naming a dataset and no metric is asked which metric: every
+     * metric of the dataset would be a guess */
     size_t content = 0, placed = 0;
     for (size_t i = 0; i < p.n; i++) {
         if (p.t[i].punct || dp_is_stopword(p.t[i].low))

@@ -136,6 +136,15 @@ static void drop_filter(dp_intent *in, const char *text)
         }
 }
 
+/* How many metrics of the request were read from the words text? */
+static size_t verb_metrics(const dp_intent *in, const char *text)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < in->nnotes; k++)
+        n += !strcmp(in->notes[k].kind, "metric") && !strcmp(in->notes[k].text, text);
+    return n;
+}
+
 /* Was metric m read from the words text? */
 static int read_from(const dp_intent *in, const dp_metric *m, const char *text)
 {
@@ -210,8 +219,9 @@ static void attach_one(parser *p, dp_range *rg)
     const char *words = dp_int__span_text(p, es, ent_end - es);
     for (size_t k = 0; nhit == 1 && k < in->nmetrics; k++) {
         const dp_metric *m = in->metrics[k];
-        if (read_from(in, m, verb) || (read_from(in, m, words) && in->nmetrics > 1))
-            continue; /* the verb or the entity read as a metric: not what is counted */
+        if ((read_from(in, m, verb) && in->nmetrics > verb_metrics(in, verb)) ||
+            (read_from(in, m, words) && in->nmetrics > 1))
+            continue; /* the verb or the entity read as a metric beside others: not what is counted */
         const dp_measure *me = m->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, m->measure.name) : NULL;
         if (me && me->model == home && me->agg_time_dimension && !strcmp(me->agg_time_dimension, hit->name)) {
             dp_int__note(p, verb, "time_range", hit->name, "the metrics' own date", 1.0);
@@ -264,8 +274,8 @@ static void attach_one(parser *p, dp_range *rg)
         if (strcmp(nt->kind, "metric") || (strcmp(nt->text, words) && strcmp(nt->text, verb)))
             continue;
         /* "shipments delivered in June": the count of the entity is what is
-         * asked when nothing else is */
-        if (!strcmp(nt->text, words) && in->nmetrics <= 1)
+         * asked when nothing else is (the verb's metric is gone first) */
+        if (!strcmp(nt->text, words) && in->nmetrics - verb_metrics(in, verb) <= 1)
             continue;
         for (size_t j = 0; j < in->nmetrics; j++)
             if (!strcmp(in->metrics[j]->name, nt->target)) {

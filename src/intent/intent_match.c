@@ -175,12 +175,50 @@ static int metric_ends_at(parser *p, size_t i)
     return 0;
 }
 
+/* "orders that were cancelled": an entity's count before a relative
+ * clause whose metric counts some of those rows is no metric of its own. */
+static void relative_metrics(parser *p)
+{
+    dp_intent *in = p->in;
+    for (size_t i = 1; i + 1 < p->n && in->nmetrics > 1; i++) {
+        if (strcmp(p->t[i].low, "that") && strcmp(p->t[i].low, "which") && strcmp(p->t[i].low, "who"))
+            continue;
+        size_t j = i + 1;
+        while (j < p->n && (!strcmp(p->t[j].low, "were") || !strcmp(p->t[j].low, "was") || !strcmp(p->t[j].low, "are") ||
+                            !strcmp(p->t[j].low, "is") || !strcmp(p->t[j].low, "have") || !strcmp(p->t[j].low, "had") ||
+                            !strcmp(p->t[j].low, "been") || !strcmp(p->t[j].low, "got")))
+            j++;
+        const dp_metric *second = NULL, *first = NULL;
+        dp_lex_match m[32];
+        size_t nm = j < p->n ? dp_int__match(p, j, m, 32) : 0;
+        const dp_lex_match *mm = nm ? dp_int__first_of(m, nm, DP_LEX_METRIC, m[0].len) : NULL;
+        second = mm ? mm->e->metric : NULL;
+        for (size_t s = i; s-- > 0 && i - s <= 4 && !first && p->used[s] == U_MATCH;) {
+            size_t nf = dp_int__match(p, s, m, 32);
+            if (s + (nf ? m[0].len : 0) == i && dp_int__has_kind(m, nf, DP_LEX_ENTITY, m[0].len))
+                first = dp_int__first_of(m, nf, DP_LEX_METRIC, m[0].len) ? dp_int__first_of(m, nf, DP_LEX_METRIC, m[0].len)->e->metric : NULL;
+        }
+        const dp_measure *a = first && first->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, first->measure.name) : NULL;
+        const dp_measure *b = second && second->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, second->measure.name) : NULL;
+        if (!a || !b || a->model != b->model || first == second)
+            continue;
+        for (size_t k = 0; k < in->nmetrics; k++)
+            if (in->metrics[k] == first) {
+                memmove(&in->metrics[k], &in->metrics[k + 1], (in->nmetrics - k - 1) * sizeof(*in->metrics));
+                in->nmetrics--;
+                dp_int__note(p, p->t[i - 1].raw, "context", second->name, "counted by the clause after it", 1.0);
+                break;
+            }
+    }
+}
+
 void dp_int__metric_verbs(parser *p)
 {
     dp_intent *in = p->in;
+    relative_metrics(p);
     for (size_t i = 1; i < p->n; i++) {
         if (p->used[i] || p->used[i - 1] != U_MATCH || p->t[i].punct || p->t[i].is_num || strlen(p->t[i].stem) < 4 ||
-            !metric_ends_at(p, i))
+            dp_is_stopword(p->t[i].low) || !metric_ends_at(p, i))
             continue;
         for (size_t k = 0; k < in->nmetrics; k++) {
             const dp_metric *m = in->metrics[k];

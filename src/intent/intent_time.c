@@ -76,8 +76,9 @@ static int grain_is_value(parser *p, size_t i)
     size_t b = i;
     while (b > 0 && (!strcmp(p->t[b - 1].low, "the") || !strcmp(p->t[b - 1].low, "a") || !strcmp(p->t[b - 1].low, "an")))
         b--;
-    if (b > 0 && dp_int__is_filter_marker(p->t[b - 1].low))
-        return 1;
+    if (b > 0 && (dp_int__is_filter_marker(p->t[b - 1].low) || !strcmp(p->t[b - 1].low, "is") ||
+                  !strcmp(p->t[b - 1].low, "was") || !strcmp(p->t[b - 1].low, "are")))
+        return 1; /* "for annual members", "where billing cycle is annual" */
     /* the noun after it is the value's own dataset or column ("annual
      * members", "annual billing cycle"), not one that only refers to it
      * ("monthly bookings" stays a grain) */
