@@ -261,6 +261,64 @@ static int distinct_described(parser *p, size_t s, size_t e)
     return 1;
 }
 
+/* "monthly change in revenue", "running total of revenue": the one catalog
+ * metric that is that calculation of the metric named beside the words (a
+ * derived metric over it offset by the grain asked, a cumulative metric of
+ * its measure) replaces it; 1 when it did. */
+static int catalog_calculation(parser *p, size_t c, size_t s, size_t e, size_t from, size_t to)
+{
+    const dp_metric *base = NULL;
+    for (size_t q = from; q < to && !base; q++) {
+        if (q >= s && q < e)
+            continue;
+        dp_lex_match m[32];
+        size_t nm = dp_int__match(p, q, m, 32);
+        const dp_lex_match *mm = nm ? dp_int__first_of(m, nm, DP_LEX_METRIC, m[0].len) : NULL;
+        base = mm ? mm->e->metric : NULL;
+    }
+    if (!base)
+        return 0;
+    const char *what = p->calc_what[c];
+    int pop = strstr(what, "period-over-period") != NULL, cum = strstr(what, "cumulative") != NULL,
+        roll = strstr(what, "rolling") != NULL;
+    dp_grain g = pop ? pop_grain(p, s, e) : DP_GRAIN_NONE;
+    if (pop && g == DP_GRAIN_NONE)
+        g = p->in->grain; /* "monthly change in revenue" */
+    const dp_metric *found = NULL;
+    int nfound = 0;
+    for (size_t k = 0; k < p->kg->nmetrics; k++) {
+        const dp_metric *m = &p->kg->metrics[k];
+        int hit = 0;
+        if (pop && m->type == DP_METRIC_DERIVED)
+            for (size_t i = 0; i < m->ninputs && !hit; i++) {
+                const char *w = m->inputs[i].offset_window;
+                char unit[32];
+                int n = 0;
+                dp_grain ug = DP_GRAIN_NONE;
+                if (!w || strcmp(m->inputs[i].name, base->name) || sscanf(w, "%d %31s", &n, unit) != 2)
+                    continue;
+                ug = dp_grain_word(unit, NULL);
+                hit = g == DP_GRAIN_NONE || (n == 1 && ug == g);
+            }
+        if ((cum || roll) && m->type == DP_METRIC_CUMULATIVE && base->type == DP_METRIC_SIMPLE && m->measure.name &&
+            base->measure.name && !strcmp(m->measure.name, base->measure.name))
+            hit = roll ? m->window != NULL : m->window == NULL && m->grain_to_date == NULL;
+        if (hit) {
+            found = m;
+            nfound++;
+        }
+    }
+    if (nfound != 1)
+        return 0;
+    for (size_t k = 0; k < p->in->nmetrics; k++)
+        if (p->in->metrics[k] == base)
+            p->in->metrics[k] = found;
+    dp_int__note(p, dp_int__span_text(p, from, to - from), "metric", found->name,
+                 dp_arena_printf(p->a, "the catalog's %s of %s", what, base->name), 0.9);
+    dp_int__mark(p, s, e - s, U_PATTERN);
+    return 1;
+}
+
 void dp_int__check_calculations(parser *p)
 {
     for (size_t c = 0; c < p->ncalcs; c++) {
@@ -289,6 +347,8 @@ void dp_int__check_calculations(parser *p)
             continue;
         size_t from = s, to = e;
         beside_metric(p, s, e, &from, &to);
+        if (catalog_calculation(p, c, s, e, from, to))
+            continue;
         dp_int__add_missing(p, dp_int__span_text(p, from, to - from), p->calc_what[c]);
         dp_int__mark(p, s, e - s, U_PATTERN);
     }

@@ -4,6 +4,49 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* "which carriers had the highest cost" (no number): the thing after
+ * "which" is grouped by and ordered by the metric named after the
+ * superlative, every row; 1 when it read so. */
+static int which_superlative(parser *p, size_t i)
+{
+    static const char *high[] = {"highest", "most", "largest", "biggest", "best", "top", NULL};
+    static const char *low[] = {"lowest", "least", "fewest", "smallest", "worst", NULL};
+    int dir = -1;
+    size_t j = i + 2;
+    for (; j < p->n && dir < 0 && p->t[j].punct != ','; j++) {
+        for (int k = 0; high[k] && dir < 0; k++)
+            if (!strcmp(p->t[j].low, high[k]))
+                dir = 1;
+        for (int k = 0; low[k] && dir < 0; k++)
+            if (!strcmp(p->t[j].low, low[k]))
+                dir = 0;
+    }
+    if (dir < 0 || i + 1 >= p->n)
+        return 0;
+    dp_lex_match m[32];
+    size_t nm = dp_int__match(p, i + 1, m, 32);
+    if (!nm)
+        return 0;
+    size_t len = m[0].len;
+    dp_target tg;
+    if (dp_int__has_kind(m, nm, DP_LEX_ENTITY, len))
+        dp_int__target_from(&tg, m, nm, DP_LEX_ENTITY, len);
+    else if (dp_int__has_kind(m, nm, DP_LEX_DIM, len))
+        dp_int__target_from(&tg, m, nm, DP_LEX_DIM, len);
+    else
+        return 0;
+    tg.phrase = dp_int__span_text(p, i + 1, len);
+    dp_int__add_group(p, &tg);
+    dp_int__mark(p, i + 1, len, U_MATCH);
+    dp_int__mark(p, j - 1, 1, U_PATTERN);
+    p->in->ordered = 1;
+    p->in->order_desc = dir;
+    p->rank_at = j - 1;
+    dp_int__note(p, tg.phrase, tg.is_entity ? "entity" : "dimension", tg.is_entity ? tg.entity : tg.dims[0]->name,
+                 m[0].e->source, m[0].fuzzy ? 0.8 : m[0].e->conf);
+    return 1;
+}
+
 /* Ranking: "top 5 X", "bottom 10 X", "5 best X", "which 3 X had the lowest M". */
 void dp_int__parse_ranking(parser *p, dp_date as_of)
 {
@@ -31,6 +74,8 @@ void dp_int__parse_ranking(parser *p, dp_date as_of)
             num = atol(p->t[i - 1].low);
             num_at = i - 1;
         }
+        if (num <= 0 && desc == 2 && which_superlative(p, i))
+            return; /* "which carriers had the highest cost": every one, ordered */
         if (num <= 0)
             continue;
         if (desc == 2) {
@@ -123,7 +168,7 @@ static int word_in(const char *w, const char *const *words)
 void dp_int__parse_ordering(parser *p)
 {
     static const char *const high[] = {"biggest", "largest", "highest", "most", "top", "best", "greatest", NULL};
-    static const char *const low[] = {"smallest", "lowest", "least", "fewest", "worst", NULL};
+    static const char *const low[] = {"smallest", "lowest", "least", "fewest", "worst", "cheapest", NULL};
     /* verbs only: "per order by month" is no ordering */
     static const char *const sort[] = {"sorted", "sort", "ordered", "ranked", NULL};
     dp_intent *in = p->in;
