@@ -44,6 +44,20 @@ void dp_int__add_metric(parser *p, const dp_metric *m, size_t at)
         in->metrics[in->nmetrics++] = m;
 }
 
+int dp_int__drop_metric(parser *p, const char *name, const dp_metric *keep)
+{
+    dp_intent *in = p->in;
+    for (size_t j = 0; j < in->nmetrics; j++)
+        if (in->metrics[j] != keep && !strcmp(in->metrics[j]->name, name)) {
+            if (in->order_metric == in->metrics[j])
+                in->order_metric = NULL;
+            memmove(&in->metrics[j], &in->metrics[j + 1], (in->nmetrics - j - 1) * sizeof(*in->metrics));
+            in->nmetrics--;
+            return 1;
+        }
+    return 0;
+}
+
 void dp_int__add_missing(parser *p, const char *phrase, const char *kind)
 {
     dp_intent *in = p->in;

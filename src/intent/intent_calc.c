@@ -543,12 +543,7 @@ static int add_key_filter(parser *p, size_t key, size_t num)
         dp_match_note *nt = &in->notes[k];
         if (strcmp(nt->kind, "metric") || strcmp(nt->text, words))
             continue;
-        for (size_t j = 0; j < in->nmetrics; j++)
-            if (!strcmp(in->metrics[j]->name, nt->target)) {
-                memmove(&in->metrics[j], &in->metrics[j + 1], (in->nmetrics - j - 1) * sizeof(*in->metrics));
-                in->nmetrics--;
-                break;
-            }
+        dp_int__drop_metric(p, nt->target, NULL);
         nt->kind = "key filter";
         nt->target = dp_arena_printf(p->a, "%s.%s = %s", home->name, e->expr, p->t[num].raw);
     }
@@ -650,12 +645,7 @@ static void unread(parser *p, size_t s, size_t e, const dp_metric *keep)
         if (!strstr(span, nt->text))
             continue;
         if (!strcmp(nt->kind, "metric"))
-            for (size_t j = 0; j < in->nmetrics; j++)
-                if (in->metrics[j] != keep && !strcmp(in->metrics[j]->name, nt->target)) {
-                    memmove(&in->metrics[j], &in->metrics[j + 1], (in->nmetrics - j - 1) * sizeof(*in->metrics));
-                    in->nmetrics--;
-                    break;
-                }
+            dp_int__drop_metric(p, nt->target, keep);
         if (!strcmp(nt->kind, "metric") || !strcmp(nt->kind, "filter"))
             nt->kind = "share of";
     }

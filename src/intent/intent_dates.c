@@ -277,12 +277,7 @@ static void attach_one(parser *p, dp_range *rg)
          * asked when nothing else is (the verb's metric is gone first) */
         if (!strcmp(nt->text, words) && in->nmetrics - verb_metrics(in, verb) <= 1)
             continue;
-        for (size_t j = 0; j < in->nmetrics; j++)
-            if (!strcmp(in->metrics[j]->name, nt->target)) {
-                memmove(&in->metrics[j], &in->metrics[j + 1], (in->nmetrics - j - 1) * sizeof(*in->metrics));
-                in->nmetrics--;
-                break;
-            }
+        dp_int__drop_metric(p, nt->target, NULL);
         nt->kind = "context";
         nt->target = ent->name;
     }

@@ -72,6 +72,10 @@ void dp_int__mark(parser *p, size_t i, size_t len, int how);
 /* Adds metric m once; named at token at, after the ranking words, it becomes
  * the ranking metric. */
 void dp_int__add_metric(parser *p, const dp_metric *m, size_t at);
+/* Takes the metric called name (unless it is keep) out of the request's
+ * metrics, and out of the ordering: its words mean something else here
+ * ("carriers that started in 2025" names whose date). 1 when it was there. */
+int dp_int__drop_metric(parser *p, const char *name, const dp_metric *keep);
 /* Adds phrase (once) to what the catalog lacks, as kind. */
 void dp_int__add_missing(parser *p, const char *phrase, const char *kind);
 

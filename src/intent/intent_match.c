@@ -202,13 +202,8 @@ static void relative_metrics(parser *p)
         const dp_measure *b = second && second->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, second->measure.name) : NULL;
         if (!a || !b || a->model != b->model || first == second)
             continue;
-        for (size_t k = 0; k < in->nmetrics; k++)
-            if (in->metrics[k] == first) {
-                memmove(&in->metrics[k], &in->metrics[k + 1], (in->nmetrics - k - 1) * sizeof(*in->metrics));
-                in->nmetrics--;
-                dp_int__note(p, p->t[i - 1].raw, "context", second->name, "counted by the clause after it", 1.0);
-                break;
-            }
+        if (dp_int__drop_metric(p, first->name, NULL))
+            dp_int__note(p, p->t[i - 1].raw, "context", second->name, "counted by the clause after it", 1.0);
     }
 }
 
@@ -598,8 +593,7 @@ void dp_int__settle_filter_metrics(parser *p)
             if (dp_int__has_kind(m, nm, DP_LEX_ENTITY, fm->len)) {
                 /* "budget for carriers starting in 2025": the entity the
                  * filters that follow are about, not a count of it */
-                memmove(&in->metrics[j], &in->metrics[j + 1], (in->nmetrics - j - 1) * sizeof(*in->metrics));
-                in->nmetrics--;
+                dp_int__drop_metric(p, fm->metric->name, NULL);
                 for (size_t q = 0; q < in->nnotes; q++)
                     if (!strcmp(in->notes[q].kind, "metric") && !strcmp(in->notes[q].text, phrase))
                         in->notes[q].kind = "context";
@@ -612,8 +606,7 @@ void dp_int__settle_filter_metrics(parser *p)
         }
         if (in->nfilters >= DP_INTENT_MAX_ITEMS)
             continue;
-        memmove(&in->metrics[j], &in->metrics[j + 1], (in->nmetrics - j - 1) * sizeof(*in->metrics));
-        in->nmetrics--;
+        dp_int__drop_metric(p, fm->metric->name, NULL);
         f.phrase = phrase;
         in->filters[in->nfilters++] = f;
         for (size_t q = 0; q < in->nnotes; q++)

@@ -220,14 +220,8 @@ static void unread_entity_words(parser *p, size_t from, size_t to, const char *f
             for (size_t o = 0; o < in->nnotes && !elsewhere; o++)
                 elsewhere = o != k && !strcmp(in->notes[o].kind, "metric") && in->notes[o].target &&
                             !strcmp(in->notes[o].target, nt->target) && strcmp(in->notes[o].text, words);
-            for (size_t j = 0; j < in->nmetrics && !elsewhere; j++)
-                if (!strcmp(in->metrics[j]->name, nt->target)) {
-                    memmove(&in->metrics[j], &in->metrics[j + 1], (in->nmetrics - j - 1) * sizeof(*in->metrics));
-                    in->nmetrics--;
-                    if (in->order_metric && !strcmp(in->order_metric->name, nt->target))
-                        in->order_metric = NULL;
-                    break;
-                }
+            if (!elsewhere)
+                dp_int__drop_metric(p, nt->target, NULL);
         } else if (!strcmp(nt->kind, "entity") || !strcmp(nt->kind, "dimension")) {
             for (size_t j = 0; j < in->ngroups; j++)
                 if (in->groups[j].phrase && !strcmp(in->groups[j].phrase, words) &&
