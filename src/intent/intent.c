@@ -112,12 +112,12 @@ static int unsupported_at(const char *kind)
     return -1;
 }
 
-int dp_intent_question(const char *kind)
+const char *dp_intent_question(const char *kind)
 {
     for (size_t q = 0; q < sizeof(questions) / sizeof(*questions); q++)
         if (!strcmp(kind, questions[q].kind))
-            return 1;
-    return 0;
+            return questions[q].instead;
+    return NULL;
 }
 
 const char *dp_intent_unsupported(const char *kind)

@@ -132,9 +132,10 @@ int dp_intent_parse(dp_intent *out, const dp_kg *kg, dp_arena *a, const char *re
  * than something the catalog lacks ("amount comparison", "period
  * comparison"): how to say it ("filtering on an amount"); else NULL. */
 const char *dp_intent_unsupported(const char *kind);
-/* Is a missing item of kind a choice between readings (asked as a
- * question) rather than something the catalog lacks? */
-int dp_intent_question(const char *kind);
+/* For a missing item of kind that is a choice between readings (asked as a
+ * question) rather than something the catalog lacks: what to say to choose
+ * (static string); else NULL. */
+const char *dp_intent_question(const char *kind);
 json_t *dp_intent_to_json(const dp_intent *in);
 
 #endif

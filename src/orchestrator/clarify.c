@@ -121,8 +121,12 @@ char *dp_orch__clarification(const dp_run *r, const char *message)
     for (size_t i = 0; i < in->nmissing; i++) {
         const char *how = dp_intent_unsupported(in->missing_kind[i]);
         json_t *u = json_pack("{s:s,s:s}", "phrase", in->missing[i], "role", in->missing_kind[i]);
+        const char *asks = dp_intent_question(in->missing_kind[i]);
         if (how) {
             json_object_set_new(u, "unsupported", json_string(how));
+        } else if (asks) {
+            /* two readings dpgen will not choose between: how to say which */
+            json_object_set_new(u, "asks", json_string(asks));
         } else if (in->missing_choices[i][0]) {
             /* a value the data lacks: the closest values it has */
             json_t *c = json_array();

@@ -158,8 +158,10 @@ static void suggest(dp_run *r, dp_error *err)
     size_t off = 0;
     int dims_missing = 0;
     for (size_t i = 0; i < r->intent.nmissing && off < 400; i++) {
-        if (dp_intent_unsupported(r->intent.missing_kind[i]) || r->intent.missing_closest[i])
-            continue; /* not a catalog entry to look up; or a value, its closest values said already */
+        if (dp_intent_unsupported(r->intent.missing_kind[i]) || dp_intent_question(r->intent.missing_kind[i]) ||
+            r->intent.missing_closest[i])
+            continue; /* not a catalog entry to look up (something dpgen does not do, a choice between
+                         readings); or a value, its closest values said already */
         /* "metric", "cumulative metric"...: metrics; else dimensions */
         int metric = strstr(r->intent.missing_kind[i], "metric") != NULL;
         dims_missing |= !metric;
@@ -179,7 +181,8 @@ static void suggest(dp_run *r, dp_error *err)
     }
     size_t l = strlen(err->message), lookups = 0;
     for (size_t i = 0; i < r->intent.nmissing; i++)
-        lookups += !dp_intent_unsupported(r->intent.missing_kind[i]) && !r->intent.missing_closest[i];
+        lookups += !dp_intent_unsupported(r->intent.missing_kind[i]) && !dp_intent_question(r->intent.missing_kind[i]) &&
+                   !r->intent.missing_closest[i];
     if (!lookups)
         return; /* nothing the catalog could have had */
     if (off) {
