@@ -98,6 +98,8 @@ static const struct {
 } questions[] = {
     {"conflicting values", "names two values of one column and no row has both",
      "join them with 'vs' to compare them, 'or' for either, or say what the words mean"},
+    {"ranking direction", "ranks by what is good, and whether more or less of the metric is good the catalog does not say",
+     "say 'top' or 'highest' for the largest values, 'bottom' or 'lowest' for the smallest"},
     {"ratio or grouping", "after 'per' beside another grouping may mean one row per item or an average per item",
      "say 'by <it>' for rows per item, or '<metric> divided by <count of them>' for the average"},
     {"filter or metric", "follows a filter word but is a metric whose condition is no simple filter",
@@ -188,6 +190,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     dp_int__parse_reordered(&p);
     dp_int__parse_arithmetic(&p);
     dp_int__mark_attributes(&p);
+    dp_int__group_words(&p);
     dp_int__attach_dates(&p);
     dp_int__settle_ranges(&p);
     /* "lost shipments per week": with no other metric, the noun that
@@ -207,6 +210,12 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     dp_int__check_calculations(&p);
     dp_int__check_comparisons(&p);
     dp_int__lookup_values(&p);
+    /* "best 3 channels by cost per click", "worst 5 carriers by loss rate":
+     * whether higher is better depends on the metric, which the catalog does
+     * not say; asked rather than ranked the wrong way round */
+    for (size_t i = 0; i < p.n && (in->limit > 0 || in->ordered); i++)
+        if (p.used[i] == U_PATTERN && (!strcmp(p.t[i].low, "best") || !strcmp(p.t[i].low, "worst")))
+            dp_int__add_missing(&p, p.t[i].raw, "ranking direction");
     dp_int__settle_filter_metrics(&p);
     dp_int__metric_verbs(&p);
     /* "revenue per customer by segment": "per <entity>" beside a grouping

@@ -195,3 +195,38 @@ void dp_int__target_from(dp_target *t, const dp_lex_match *m, size_t nm, dp_lex_
                     t->qualifier = e->model->entities[j].name;
     }
 }
+
+void dp_int__group_words(parser *p)
+{
+    for (size_t i = 1; i < p->n; i++) {
+        const dp_tok *t = &p->t[i];
+        size_t ml;
+        if (p->used[i] || t->punct || t->is_num || strlen(t->low) < 3 || dp_is_stopword(t->low) ||
+            !(p->used[i - 1] == U_PATTERN && dp_int__is_group_marker(p, i - 1, &ml)) ||
+            (i + 1 < p->n && !p->used[i + 1] && !p->t[i + 1].punct && !dp_is_stopword(p->t[i + 1].low)))
+            continue;
+        const dp_dimension *hit = NULL;
+        const dp_model *hm = NULL;
+        int nhit = 0;
+        for (size_t m = 0; m < p->kg->nmodels && nhit < 2; m++)
+            for (size_t d = 0; d < p->kg->models[m].ndims && nhit < 2; d++)
+                if (names_part(p->kg->models[m].dims[d].name, t->low) || names_part(p->kg->models[m].dims[d].name, t->stem)) {
+                    if (hit && !strcmp(hit->name, p->kg->models[m].dims[d].name))
+                        continue; /* the same column seen from two datasets: discovery picks */
+                    hit = &p->kg->models[m].dims[d];
+                    hm = &p->kg->models[m];
+                    nhit++;
+                }
+        if (nhit != 1)
+            continue;
+        dp_target tg = {0};
+        tg.dims[0] = hit;
+        tg.dim_models[0] = hm;
+        tg.ndims = 1;
+        tg.phrase = dp_int__span_text(p, i, 1);
+        dp_int__add_group(p, &tg);
+        dp_int__note(p, tg.phrase, "dimension", dp_arena_printf(p->a, "%s.%s", hm->name, hit->name),
+                     "the one dimension a word of whose name it is", 0.8);
+        dp_int__mark(p, i, 1, U_MATCH);
+    }
+}

@@ -164,6 +164,10 @@ int dp_int__is_group_marker(const parser *p, size_t i, size_t *len);
  * carriers, with carrier name and region") are attributes of that entity:
  * narrowed to that dataset, same grain, no grouping of their own. */
 void dp_int__mark_attributes(parser *p);
+/* "salary by level": a lone word after a grouping marker that no phrase
+ * took and that is a word of exactly one dimension's name (job_level) is
+ * that grouping. */
+void dp_int__group_words(parser *p);
 /* The keys of the report's grain: the time grain and every grouping that is
  * no attribute. */
 size_t dp_int__grouping_keys(const dp_intent *in);

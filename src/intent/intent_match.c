@@ -31,7 +31,7 @@ static int generic_word(const char *w)
     static const char *words[] = {"rate", "rates", "ratio", "ratios", "count", "counts", "total", "totals",
                                   "amount", "amounts", "number", "numbers", "sum", "sums", "value", "values",
                                   "average", "averages", "avg", "mean", "percent", "percentage", "share",
-                                  "level", "levels", "score", "scores", "figure", "figures", NULL};
+                                  "score", "scores", "figure", "figures", NULL};
     for (int k = 0; words[k]; k++)
         if (!strcmp(w, words[k]))
             return 1;

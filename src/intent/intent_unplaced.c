@@ -12,20 +12,23 @@ int dp_int__is_noise(const char *w)
         "create", "build", "make", "generate", "produce", "give", "show", "list", "get", "need", "want",
         "like", "would", "could", "please", "can", "report", "reports", "dashboard", "dashboards", "table",
         "tables", "view", "overview", "summary", "summarize", "breakdown", "analysis", "metrics", "metric",
-        "kpi", "kpis", "performance", "data", "dataset", "what", "which", "who", "how", "much", "many",
+        "kpi", "kpis", "performance", "dataset", "what", "which", "who", "how", "much", "many",
         "has", "have", "had", "total", "overall", "number", "count", "amount", "sum", "figures",
         "numbers", "stats", "statistics", "trend", "trends", "including", "include", "includes",
         "containing", "plus", "along", "us", "let", "see", "know", "tell", "one", "row", "rows", "given",
         "made", "there", "just", "so", "far", "up", "out", "both", "versus", "vs", "compared", "grain",
-        "level", "broken", "down", "grouped", "split", "feature", "features", "daily", "new",
+        "broken", "down", "grouped", "split", "feature", "features", "daily", "new",
         "weekly", "monthly", "quarterly", "yearly", "ranked", "rank", "sorted", "ordered", "order",
         "showing", "look", "looking", "calculate", "compute", "track", "tracking", "measure", "measuring",
         "where", "when", "while", "whose", "had", "got", "happened", "doing", "did", "does", "do",
-        "current", "whole", "entire", "complete", "full", "whats", "hows", "may", "might", "should", "must", "will", "shall", "compare", "comparing", "comparison", "against",
-        /* who and what the report is for: "for the board", "for our review" */
-        "board", "team", "teams", "review", "reviews", "meeting", "meetings", "management", "leadership",
-        "executive", "executives", "exec", "execs", "stakeholder", "stakeholders", "manager", "managers",
-        "director", "directors", "ceo", "cfo", "cmo", "coo", "cto", "vp", "presentation", "deck", "slides",
+        "whole", "entire", "complete", "full", "whats", "hows", "may", "might", "should", "must", "will", "shall", "compare", "comparing", "comparison", "against",
+        /* who and what the report is for: "for the board", "for our review"
+         * (words that are often values of a catalog's columns, "data",
+         * "team", "management", "executive", "manager", "level", "current",
+         * are not filler: unplaced, they are asked about) */
+        "board", "review", "reviews", "meeting", "meetings", "leadership",
+        "stakeholder", "stakeholders", "managers",
+        "ceo", "cfo", "cmo", "coo", "cto", "vp", "presentation", "deck", "slides",
         "standup", "sync", "purposes", "purpose", NULL};
     for (int i = 0; words[i]; i++)
         if (!strcmp(w, words[i]))
