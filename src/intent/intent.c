@@ -98,6 +98,8 @@ static const struct {
 } questions[] = {
     {"conflicting values", "names two values of one column and no row has both",
      "join them with 'vs' to compare them, 'or' for either, or say what the words mean"},
+    {"value of which column", "is a value of several columns, written differently in each",
+     "name the column with it ('warehouse Singapore', 'shipped to Singapore')"},
     {"ranking direction", "ranks by what is good, and whether more or less of the metric is good the catalog does not say",
      "say 'top' or 'highest' for the largest values, 'bottom' or 'lowest' for the smallest"},
     {"ratio or grouping", "after 'per' beside another grouping may mean one row per item or an average per item",

@@ -24,6 +24,7 @@ typedef struct dp_target {
     size_t ndims;
     const char *qualifier;         /* entity the request named with it ("customer country") */
     const char *phrase;
+    int each;                      /* said "in each", "per", "for every": a group of its own */
     const char *attribute_of;      /* entity grouped beside it whose home dataset holds it: an
                                       attribute of that entity, same grain ("carriers with their region") */
 } dp_target;

@@ -4,6 +4,7 @@
 #include "intent/intent_int.h"
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 int dp_int__is_filter_marker(const char *w)
 {
@@ -124,6 +125,13 @@ void dp_int__add_filter_value(parser *p, const dp_lex_match *m, size_t nm, size_
         }
     }
     const char *value = dp_int__first_of(m, nm, DP_LEX_VALUE, len)->e->value;
+    /* "Singapore": a warehouse named Singapore and the country code SG of a
+     * destination are two readings with two values; which one is asked */
+    for (size_t k = 0; k < nm; k++)
+        if (m[k].len == len && m[k].e->kind == DP_LEX_VALUE && strcasecmp(m[k].e->value, value)) {
+            dp_int__add_missing(p, f.phrase, "value of which column");
+            return;
+        }
     /* "express and freight shipments", "mobile vs desktop": same dimension
      * -> an IN list; with "and" or a contrast each value is also a row of
      * its own (grouped by the dimension), with "or" they are one set */

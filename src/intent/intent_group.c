@@ -141,7 +141,7 @@ void dp_int__mark_attributes(parser *p)
     attribute_words(p);
     for (size_t g = 0; g < in->ngroups; g++) {
         dp_target *t = &in->groups[g];
-        for (size_t e = 0; e < in->ngroups && !t->is_entity && !t->attribute_of; e++) {
+        for (size_t e = 0; e < in->ngroups && !t->is_entity && !t->attribute_of && !t->each; e++) {
             const dp_model *home = in->groups[e].is_entity ? dp_kg_entity_home(p->kg, in->groups[e].entity) : NULL;
             size_t k = 0;
             for (size_t d = 0; home && d < t->ndims; d++)

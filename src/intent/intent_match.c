@@ -249,7 +249,7 @@ static int names_value_next(parser *p, size_t j, const dp_target *t)
 
 void dp_int__parse_phrases(parser *p)
 {
-    int mode = MODE_NONE, fresh = 0, after_of = 0, after_with = 0, per = 0;
+    int mode = MODE_NONE, fresh = 0, after_of = 0, after_with = 0, per = 0, each = 0;
     const dp_lex_entry *vals[4]; /* the values just read ("express parcel"), any may be qualified */
     size_t nvals = 0;
     for (size_t i = 0; i < p->n; i++) {
@@ -278,6 +278,10 @@ void dp_int__parse_phrases(parser *p)
             mode = MODE_GROUP;
             fresh = 1;
             per = !strcmp(t->low, "per");
+            /* "in each category", "for every region", "per month": one
+             * group each, never an attribute beside the ranked thing */
+            each = per || !strcmp(t->low, "each") || !strcmp(t->low, "every") || !strcmp(t->low, "for") ||
+                   !strcmp(t->low, "within");
             dp_int__mark(p, i, ml, U_PATTERN);
             i += ml - 1;
             continue;
@@ -372,6 +376,7 @@ void dp_int__parse_phrases(parser *p)
             dp_target tg;
             dp_int__target_from(&tg, m, nm, dim ? DP_LEX_DIM : DP_LEX_ENTITY, len);
             tg.phrase = dp_int__span_text(p, i, len);
+            tg.each = each;
             dp_int__add_group(p, &tg);
             p->other_groups += !per;
             if (!dim && per && was_fresh && !p->per_entity)
