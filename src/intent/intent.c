@@ -225,7 +225,10 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
      * rows; "per user and product" is one list)
      * reads as much as an average per entity as rows per entity; which one
      * is asked */
-    if (p.per_entity && p.other_groups && in->ngroups > 1 && !in->limit)
+    int per_grouped = 0;
+    for (size_t g = 0; p.per_entity && g < in->ngroups; g++)
+        per_grouped |= in->groups[g].is_entity && in->groups[g].phrase && !strcmp(in->groups[g].phrase, p.per_entity);
+    if (per_grouped && p.other_groups && !in->limit)
         dp_int__add_missing(&p, p.per_entity, "ratio or grouping");
     dp_int__classify_unplaced(&p);
 

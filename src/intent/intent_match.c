@@ -602,9 +602,10 @@ void dp_int__settle_filter_metrics(parser *p)
                 for (size_t q = 0; q < in->nnotes; q++)
                     if (!strcmp(in->notes[q].kind, "metric") && !strcmp(in->notes[q].text, phrase))
                         in->notes[q].kind = "context";
-            } else if (conditional(p, fm->metric)) {
-                /* "average salary of leavers": who the leavers are is a
-                 * condition no simple filter says */
+            } else {
+                /* "average salary of leavers", "revenue from new customers":
+                 * who they are is a condition no simple filter says */
+                (void)conditional;
                 dp_int__add_missing(p, phrase, "filter or metric");
             }
             continue;

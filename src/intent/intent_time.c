@@ -112,6 +112,7 @@ void dp_int__grains(parser *p)
             if (i > 0 && !p->used[i - 1] && dp_int__is_group_marker(p, i - 1, &ml) && ml == 1) {
                 start = i - 1;
                 len = 2;
+                p->other_groups += strcmp(p->t[i - 1].low, "per") != 0; /* "by month": said as a grouping */
             } else if (i > 1 && !strcmp(p->t[i - 1].low, "each") && !strcmp(p->t[i - 2].low, "for")) {
                 start = i - 2;
                 len = 3;
