@@ -175,12 +175,15 @@ static int metric_ends_at(parser *p, size_t i)
     return 0;
 }
 
-/* "orders that were cancelled": an entity's count before a relative
- * clause whose metric counts some of those rows is no metric of its own. */
+/* "orders that were cancelled", "tickets that were escalated": a relative
+ * clause after an entity whose metric counts some of the entity's rows.
+ * Alone, that metric is what is asked and the entity's own count goes;
+ * beside another metric it says which rows (dp_int__settle_filter_metrics
+ * turns it into a filter or asks). */
 static void relative_metrics(parser *p)
 {
     dp_intent *in = p->in;
-    for (size_t i = 1; i + 1 < p->n && in->nmetrics > 1; i++) {
+    for (size_t i = 1; i + 1 < p->n; i++) {
         if (strcmp(p->t[i].low, "that") && strcmp(p->t[i].low, "which") && strcmp(p->t[i].low, "who"))
             continue;
         size_t j = i + 1;
@@ -188,29 +191,35 @@ static void relative_metrics(parser *p)
                             !strcmp(p->t[j].low, "is") || !strcmp(p->t[j].low, "have") || !strcmp(p->t[j].low, "had") ||
                             !strcmp(p->t[j].low, "been") || !strcmp(p->t[j].low, "got")))
             j++;
-        const dp_metric *second = NULL, *first = NULL;
         dp_lex_match m[32];
         size_t nm = j < p->n ? dp_int__match(p, j, m, 32) : 0;
         const dp_lex_match *mm = nm ? dp_int__first_of(m, nm, DP_LEX_METRIC, m[0].len) : NULL;
-        second = mm ? mm->e->metric : NULL;
-        for (size_t s = i; s-- > 0 && i - s <= 4 && !first && p->used[s] == U_MATCH;) {
+        const dp_metric *second = mm ? mm->e->metric : NULL, *first = NULL;
+        const dp_entity *ent = NULL;
+        for (size_t s = i; s-- > 0 && i - s <= 4 && !ent && p->used[s] == U_MATCH;) {
             size_t nf = dp_int__match(p, s, m, 32);
-            if (s + (nf ? m[0].len : 0) == i && dp_int__has_kind(m, nf, DP_LEX_ENTITY, m[0].len))
-                first = dp_int__first_of(m, nf, DP_LEX_METRIC, m[0].len) ? dp_int__first_of(m, nf, DP_LEX_METRIC, m[0].len)->e->metric : NULL;
+            if (!nf || s + m[0].len != i || !dp_int__has_kind(m, nf, DP_LEX_ENTITY, m[0].len))
+                continue;
+            ent = dp_int__first_of(m, nf, DP_LEX_ENTITY, m[0].len)->e->entity;
+            const dp_lex_match *fm = dp_int__first_of(m, nf, DP_LEX_METRIC, m[0].len);
+            first = fm ? fm->e->metric : NULL;
         }
-        const dp_measure *a = first && first->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, first->measure.name) : NULL;
         const dp_measure *b = second && second->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, second->measure.name) : NULL;
-        if (!a || !b || a->model != b->model || first == second)
+        if (!ent || !b || !dp_kg_model_entity(b->model, ent->name) || first == second)
             continue;
-        if (dp_int__drop_metric(p, first->name, NULL))
+        if (first && dp_int__drop_metric(p, first->name, NULL))
             dp_int__note(p, p->t[i - 1].raw, "context", second->name, "counted by the clause after it", 1.0);
+        size_t others = 0;
+        for (size_t k = 0; k < in->nmetrics; k++)
+            others += in->metrics[k] != second;
+        if (others && p->nfm < sizeof(p->fm) / sizeof(*p->fm))
+            p->fm[p->nfm++] = (dp_fm){second, j, mm->len};
     }
 }
 
 void dp_int__metric_verbs(parser *p)
 {
     dp_intent *in = p->in;
-    relative_metrics(p);
     for (size_t i = 1; i < p->n; i++) {
         if (p->used[i] || p->used[i - 1] != U_MATCH || p->t[i].punct || p->t[i].is_num || strlen(p->t[i].stem) < 4 ||
             dp_is_stopword(p->t[i].low) || !metric_ends_at(p, i))
@@ -232,9 +241,14 @@ void dp_int__metric_verbs(parser *p)
  * "equal to" ("status is done", "with status done")? */
 static int names_value_next(parser *p, size_t j, const dp_target *t)
 {
+    /* also "brands other than Acme", "devices except tablet": the values
+     * excluded are still values of the dimension named */
     while (j < p->n && (!strcmp(p->t[j].low, "is") || !strcmp(p->t[j].low, "was") || !strcmp(p->t[j].low, "are") ||
                         !strcmp(p->t[j].low, "were") || !strcmp(p->t[j].low, "equals") ||
-                        !strcmp(p->t[j].low, "equal") || !strcmp(p->t[j].low, "to") || !strcmp(p->t[j].low, "of")))
+                        !strcmp(p->t[j].low, "equal") || !strcmp(p->t[j].low, "to") || !strcmp(p->t[j].low, "of") ||
+                        !strcmp(p->t[j].low, "not") || !strcmp(p->t[j].low, "except") ||
+                        !strcmp(p->t[j].low, "excluding") || !strcmp(p->t[j].low, "other") ||
+                        !strcmp(p->t[j].low, "than") || !strcmp(p->t[j].low, "but")))
         j++;
     if (j >= p->n)
         return 0;
@@ -583,6 +597,7 @@ static int conditional(parser *p, const dp_metric *m)
 void dp_int__settle_filter_metrics(parser *p)
 {
     dp_intent *in = p->in;
+    relative_metrics(p);
     for (size_t k = 0; k < p->nfm && in->nmetrics > 1; k++) {
         const dp_fm *fm = &p->fm[k];
         size_t j = 0;
