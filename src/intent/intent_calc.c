@@ -475,6 +475,36 @@ static const char *cue_operator(const parser *p, size_t cue, size_t num)
 /* Records "more than 1000 shipments" as a condition on the report's rows;
  * 0 when it cannot be placed (no metric beside it, a percent on a metric
  * that is no rate, "between"), which the caller refuses. */
+/* Is the condition before cue said of an entity the report is not grouped
+ * by ("carriers with cost above 500" beside "by region")? */
+static int condition_on_other_entity(parser *p, size_t cue)
+{
+    size_t b = cue;
+    while (b > 0 && (p->kind[b - 1] == DP_LEX_METRIC || !strcmp(p->t[b - 1].low, "is") ||
+                     !strcmp(p->t[b - 1].low, "a") || !strcmp(p->t[b - 1].low, "an") || !strcmp(p->t[b - 1].low, "the")))
+        b--; /* the metric compared */
+    size_t w = b;
+    while (b > 0 && (!strcmp(p->t[b - 1].low, "with") || !strcmp(p->t[b - 1].low, "whose") ||
+                     !strcmp(p->t[b - 1].low, "having") || !strcmp(p->t[b - 1].low, "where") ||
+                     !strcmp(p->t[b - 1].low, "that") || !strcmp(p->t[b - 1].low, "have") ||
+                     !strcmp(p->t[b - 1].low, "had")))
+        b--; /* the words that make it a condition of what stands before */
+    if (b == w || b == 0 || p->used[b - 1] != U_MATCH)
+        return 0;
+    dp_lex_match m[32];
+    for (size_t s = b; s-- > 0 && b - s <= 4 && p->used[s] == U_MATCH;) {
+        size_t nm = dp_int__match(p, s, m, 32);
+        const dp_lex_match *em = nm && s + m[0].len == b ? dp_int__first_of(m, nm, DP_LEX_ENTITY, m[0].len) : NULL;
+        if (!em)
+            continue;
+        for (size_t g = 0; g < p->in->ngroups; g++)
+            if (p->in->groups[g].is_entity && !strcmp(p->in->groups[g].entity, em->e->entity->name))
+                return 0;
+        return 1;
+    }
+    return 0;
+}
+
 static int add_condition(parser *p, size_t cue, size_t num, size_t e, const char *phrase)
 {
     const char *op = cue_operator(p, cue, num);
@@ -490,6 +520,11 @@ static int add_condition(parser *p, size_t cue, size_t num, size_t e, const char
             return 0;
         v /= 100.0;
     }
+    /* "spend for carriers with a loss rate above 5% by region": the
+     * condition is on each carrier, a grain the report does not have; kept
+     * on the report's rows it would be another question */
+    if (condition_on_other_entity(p, cue))
+        return 0;
     int listed = 0;
     for (size_t k = 0; k < in->nmetrics; k++)
         listed |= in->metrics[k] == m;
