@@ -114,7 +114,17 @@ void dp_int__classify_unplaced(parser *p)
             mode = MODE_FILTER;
             continue;
         }
-        if (dp_is_stopword(t->low) || dp_int__is_noise(t->low) || t->is_num) {
+        if (dp_is_stopword(t->low) || dp_int__is_noise(t->low)) {
+            continue;
+        }
+        /* a number no pass read (a rank, a year, an amount compared, a key)
+         * changes the question as much as a word ("per 1000 impressions"),
+         * except in the product's title before a colon */
+        if (t->is_num) {
+            if (!(i < colon && colon < p->n) && p->in->nunplaced < 64) {
+                p->in->unplaced[p->in->nunplaced++] = t->raw;
+                dp_int__add_missing(p, t->raw, "number");
+            }
             continue;
         }
         /* a run of unplaced words */
