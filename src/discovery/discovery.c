@@ -99,6 +99,32 @@ static int pick_dim(const dp_kg *kg, const dp_target *t, const dp_model *const *
     return best;
 }
 
+/* Another candidate of t, a different column, as near to the metrics as
+ * the chosen one c (hops joins): its index, else -1. Candidates that are
+ * the same column seen from two datasets (same name, a key and its
+ * reference) are one. */
+static int equal_rival(const dp_kg *kg, const dp_target *t, const dp_model *const *mm, size_t nmm, int c, int hops)
+{
+    if (t->ndims < 2 || t->qualifier)
+        return -1;
+    for (size_t k = 0; k < t->ndims; k++) {
+        if ((int)k == c || !strcmp(t->dims[k]->name, t->dims[c]->name))
+            continue;
+        int total = 0, ok = 1;
+        for (size_t i = 0; i < nmm && ok; i++) {
+            dp_path p;
+            int a = 0;
+            if (dp_join_path(&p, kg, mm[i], t->dim_models[k], &a) != 0)
+                ok = 0;
+            else
+                total += (int)p.n;
+        }
+        if (ok && total == hops)
+            return (int)k;
+    }
+    return -1;
+}
+
 static const char *unique_name(dp_discovery *d, dp_arena *a, const char *want, const char *prefix)
 {
     for (size_t i = 0; i < d->ncols; i++)
@@ -388,6 +414,16 @@ int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp
             return dp_error_set(err, DP_ECLARIFY, "dimension '%s' (%s.%s) cannot be reached from dataset %s of the metrics",
                                 t->phrase, t->dim_models[0]->name, t->dims[0]->name, nmm ? mm[0]->name : "?");
         }
+        int other = equal_rival(kg, t, mm, nmm, c, hops);
+        if (other >= 0)
+            /* "shipments by country": the warehouse's country and the
+             * destination country are both a join away; either answer is
+             * another question */
+            return dp_error_set(err, DP_ECLARIFY,
+                                "'%s' could be %s.%s or %s.%s, both %d join(s) from the metrics: name the one meant "
+                                "(for instance '%s %s')",
+                                t->phrase, t->dim_models[c]->name, t->dims[c]->name, t->dim_models[other]->name,
+                                t->dims[other]->name, hops, t->dim_models[other]->name, t->dims[other]->name);
         if (t->ndims > 1 && decisions)
             json_array_append_new(decisions, json_sprintf("'%s' could mean %zu dimensions; chose %s.%s, reachable from every metric dataset in %d join(s)%s",
                                                           t->phrase, t->ndims, t->dim_models[c]->name, t->dims[c]->name, hops,
