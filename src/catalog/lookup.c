@@ -62,6 +62,14 @@ static int hit_row(void *payload, size_t ncols, const char *const *names, const 
     return 0;
 }
 
+static int count_row(void *payload, size_t ncols, const char *const *names, const char *const *vals)
+{
+    (void)names;
+    if (ncols >= 1 && vals[0])
+        *(long *)payload = strtol(vals[0], NULL, 10);
+    return 0;
+}
+
 int dp_lookup_values(void *payload, const dp_model *model, const char *column, const char *text, dp_value_hits *out,
                      dp_error *err)
 {
@@ -99,6 +107,11 @@ int dp_lookup_values(void *payload, const dp_model *model, const char *column, c
     long ms = left < DP_LOOKUP_QUERY_MS ? left : DP_LOOKUP_QUERY_MS;
     double t0 = now_ms();
     int rc = dp_db_query_params(l->con, sql, params, num ? 2 : 3, ms, hit_row, out, err);
+    if (!rc && out->exact && !num && l->budget_ms - (long)(l->spent_ms + now_ms() - t0) > 0) {
+        /* how many rows hold it: a name two people share names no one */
+        snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s.%s WHERE lower(CAST(%s AS VARCHAR)) = lower(?)", qs, qt, qc);
+        rc = dp_db_query_params(l->con, sql, params, 1, ms, count_row, &out->exact_rows, err);
+    }
     l->spent_ms += now_ms() - t0;
     l->queries++;
     return rc;

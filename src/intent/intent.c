@@ -98,6 +98,8 @@ static const struct {
 } questions[] = {
     {"conflicting values", "names two values of one column and no row has both",
      "join them with 'vs' to compare them, 'or' for either, or say what the words mean"},
+    {"one of several", "name several rows of the data",
+     "give the key of the one meant, or group by it to see each"},
     {"number", "is a number no part of the request reads",
      "say what it is: a ranking ('top 5'), a period ('in 2025'), an amount compared ('above 500') or a key ('carrier 42')"},
     {"value of which column", "is a value of several columns, written differently in each",

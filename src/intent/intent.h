@@ -102,6 +102,7 @@ typedef struct dp_value_hits {
     char values[DP_VALUE_HITS_MAX][DP_VALUE_MAX]; /* the exact value, else the closest, best first */
     double scores[DP_VALUE_HITS_MAX];          /* similarity in [0, 1]; 1 for the exact value */
     size_t n;
+    long exact_rows;                           /* rows holding the exact text value; 0: not counted */
 } dp_value_hits;
 
 /* Looks text up in column (a column of model's table): 0 with out filled (n

@@ -125,6 +125,20 @@ void dp_int__add_filter_value(parser *p, const dp_lex_match *m, size_t nm, size_
         }
     }
     const char *value = dp_int__first_of(m, nm, DP_LEX_VALUE, len)->e->value;
+    /* "Maria Costa" where three employees have that name: a column that
+     * names rows (nearly one value per row) holding the value more than once
+     * names several of them, and their sum is no answer about one */
+    const dp_lex_match *vm0 = dp_int__first_of(m, nm, DP_LEX_VALUE, len);
+    const dp_column *col = vm0->e->dim->column;
+    const char *dn = vm0->e->dim->name;
+    int names = col && (strstr(dn, "name") || strstr(dn, "title") || col->prof.distinct * 2 >= vm0->e->model->rows);
+    if (names && vm0->e->model->rows >= 20)
+        for (size_t k = 0; k < col->prof.ntop; k++)
+            if (col->prof.top_counts && col->prof.top_counts[k] > 1 && !strcmp(col->prof.top_values[k], value)) {
+                dp_int__add_missing(p, dp_arena_printf(p->a, "%s (%lld of them)", f.phrase, (long long)col->prof.top_counts[k]),
+                                    "one of several");
+                return;
+            }
     /* "Singapore": a warehouse named Singapore and the country code SG of a
      * destination are two readings with two values; which one is asked */
     for (size_t k = 0; k < nm; k++)

@@ -249,6 +249,17 @@ typedef struct vclose {
     size_t n;
 } vclose;
 
+/* Is the column in a dataset where its entity is the primary key, so a row
+ * is one of them (two rows with one name are two of them)? */
+static int is_home(parser *p, const vcol *c)
+{
+    for (size_t k = 0; k < c->model->nentities; k++)
+        if (c->model->entities[k].type == DP_ENT_PRIMARY)
+            return 1;
+    (void)p;
+    return 0;
+}
+
 /* Looks text up in every column of v (until the first that holds it with
  * first_hit): the columns holding it exactly (as stored) in hit/val (up to
  * 8), the closest values of the others (similarity min_score at least)
@@ -266,6 +277,14 @@ static int look_up(parser *p, const vcols *v, const char *text, int first_hit, d
         if (p->lookup(p->lookup_payload, v->c[i].model, v->c[i].column, text, &h, &e))
             continue; /* out of time, or unreadable: the others may still answer */
         answered = 1;
+        if (h.exact && h.n && !v->c[i].key && v->c[i].dim && h.exact_rows > 1 && is_home(p, &v->c[i])) {
+            /* "bookings for Julia Moreau" where two members have that name:
+             * the sum of both is no answer about either */
+            dp_int__add_missing(p, dp_arena_printf(p->a, "%s (%ld of them)", text, h.exact_rows), "one of several");
+            hit[nhit] = i;
+            val[nhit++] = dp_arena_strdup(p->a, h.values[0]);
+            break;
+        }
         if (h.exact && h.n && nhit < 8) {
             hit[nhit] = i;
             val[nhit++] = dp_arena_strdup(p->a, h.values[0]);

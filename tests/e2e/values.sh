@@ -48,9 +48,9 @@ check "$WORK/out" "demo: the id alone filters the campaign key" 'assert "'"'"'CM
 # --- a name ------------------------------------------------------------------
 expect_rc 0 "demo: orders of all customers by month" -- gen "orders by month"
 cp "$WORK/out" "$WORK/all_orders.json"
-expect_rc 0 "demo: orders of a customer named in the request" -- gen "orders by customer Lucas Smith by month"
+expect_rc 0 "demo: orders of a customer named in the request" -- gen "orders by customer Amara Okafor by month"
 check "$WORK/out" "demo: the name is a filter on the name column" \
-  'assert "'"'"'Lucas Smith'"'"'" in sql, sql; assert rows > 0'
+  'assert "'"'"'Amara Okafor'"'"'" in sql, sql; assert rows > 0'
 python3 - "$WORK/all_orders.json" "$WORK/out" <<'PY' && ok "demo: one customer's orders are fewer than everyone's" || bad "demo: customer filter did not narrow"
 import json, sys
 a, o = (json.load(open(f))["transformation"]["test_run"] for f in sys.argv[1:3])
@@ -64,19 +64,19 @@ check "$WORK/out" "demo: two ids of one column are an IN list, not two equalitie
   'assert "campaign_id IN ('"'"'CMP-0005'"'"', '"'"'CMP-0006'"'"')" in sql, sql; assert rows > 0'
 expect_rc 0 "demo: ids excluded" -- gen "spend by month excluding campaigns CMP-0005 and CMP-0006"
 check "$WORK/out" "demo: both ids are excluded" 'assert "NOT IN ('"'"'CMP-0005'"'"', '"'"'CMP-0006'"'"')" in sql, sql'
-expect_rc 0 "demo: a proper name after 'for', no entity word" -- gen "orders for Lucas Smith by month"
-check "$WORK/out" "demo: the name alone filters the name column" 'assert "'"'"'Lucas Smith'"'"'" in sql, sql'
-expect_rc 0 "demo: a proper name opening the request" -- gen "Lucas Smith orders by month"
-check "$WORK/out" "demo: the opening name filters the name column" 'assert "'"'"'Lucas Smith'"'"'" in sql, sql'
+expect_rc 0 "demo: a proper name after 'for', no entity word" -- gen "orders for Amara Okafor by month"
+check "$WORK/out" "demo: the name alone filters the name column" 'assert "'"'"'Amara Okafor'"'"'" in sql, sql'
+expect_rc 0 "demo: a proper name opening the request" -- gen "Amara Okafor orders by month"
+check "$WORK/out" "demo: the opening name filters the name column" 'assert "'"'"'Amara Okafor'"'"'" in sql, sql'
 
-expect_rc 0 "demo: framing before a name" -- gen "Show Lucas Smith orders by month"
-check "$WORK/out" "demo: the framing word is no part of the name" 'assert "= '"'"'Lucas Smith'"'"'" in sql, sql'
+expect_rc 0 "demo: framing before a name" -- gen "Show Amara Okafor orders by month"
+check "$WORK/out" "demo: the framing word is no part of the name" 'assert "= '"'"'Amara Okafor'"'"'" in sql, sql'
 expect_rc 0 "demo: capitalised framing names nothing" -- gen "Monthly Revenue for Board Review"
 check "$WORK/out" "demo: no filter from framing words" 'assert "Board" not in sql, sql'
 
-expect_rc 0 "demo: 'customer whose name is ...'" -- gen "orders of the customer whose name is Lucas Smith by month"
+expect_rc 0 "demo: 'customer whose name is ...'" -- gen "orders of the customer whose name is Amara Okafor by month"
 check "$WORK/out" "demo: the name after 'whose name is' filters the name column" \
-  'assert "= '"'"'Lucas Smith'"'"'" in sql, sql'
+  'assert "= '"'"'Amara Okafor'"'"'" in sql, sql'
 expect_rc 0 "demo: 'customer with id 7'" -- gen "orders by month for customer with id 7"
 check "$WORK/out" "demo: the id after 'with id' filters the customer key" 'assert "customer_id = '"'"'7'"'"'" in sql, sql'
 
@@ -87,6 +87,10 @@ check "$WORK/out" "demo: no filter on a customer key" 'assert "WHERE" not in sql
 expect_rc 3 "demo: 'customer lifetime value' is a metric the catalog lacks" -- gen "customer lifetime value by segment"
 grep -q "metric 'lifetime value'" "$WORK/err" && ok "demo: asked as a metric, not as a customer's name" \
   || bad "demo: $(cat "$WORK/err")"
+# a name several customers share names none of them: asked, never summed
+expect_rc 3 "demo: a name four customers share is asked about" -- gen "orders for Lucas Smith by month"
+grep -q "Lucas Smith (4 of them)" "$WORK/err" && ok "demo: the question says how many share the name" \
+  || bad "demo: shared name message: $(cat "$WORK/err")"
 expect_rc 3 "demo: a misspelt name is refused" -- gen "orders for Lucas Smyth by month"
 grep -q "closest: Lucas Smith" "$WORK/err" && ok "demo: the refusal offers the stored spelling first" \
   || bad "demo: $(cat "$WORK/err")"
