@@ -445,6 +445,16 @@ int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp
         if (c < 0)
             return dp_error_set(err, DP_ECLARIFY, "filter '%s' (%s.%s) cannot be applied to dataset %s of the metrics",
                                 fl->phrase, fl->target.dim_models[0]->name, fl->target.dims[0]->name, nmm ? mm[0]->name : "?");
+        int other = fl->range_start ? -1 : equal_rival(kg, &fl->target, mm, nmm, c, hops);
+        if (other >= 0)
+            /* "loans in the North district": the branch's district and the
+             * member's home district both hold North, as near as each other */
+            return dp_error_set(err, DP_ECLARIFY,
+                                "'%s' is a value of %s.%s and of %s.%s, both %d join(s) from the metrics: name the one "
+                                "meant (for instance '%s %s')",
+                                fl->phrase, fl->target.dim_models[c]->name, fl->target.dims[c]->name,
+                                fl->target.dim_models[other]->name, fl->target.dims[other]->name, hops,
+                                fl->target.dim_models[other]->name, fl->target.dims[other]->name);
         if (fl->target.ndims > 1 && decisions)
             json_array_append_new(decisions, json_sprintf("value '%s' occurs in %zu dimensions; chose %s.%s (%d join(s) from the metric datasets)",
                                                           fl->values[0], fl->target.ndims, fl->target.dim_models[c]->name,

@@ -90,6 +90,8 @@ static const struct {
     {"period comparison", "comparing periods", "ask for one period, or group by a time grain"},
     {"key filter", "filtering on one key of something that is no entity", "group by it instead"},
     {"ranking within groups", "ranking within each group or period", "rank over one grouping, or drop the ranking"},
+    {"entity condition", "keeping only the ones that have some of a metric",
+     "group by them and compare the metric, as in '... by carrier with shipments above 0'"},
 };
 
 /* Readings dpgen will not choose between: how to say it, what to ask. */

@@ -76,7 +76,7 @@ size_t dp_int__qualifier_len(parser *p, size_t j, const dp_lex_entry *val)
  * past articles and prepositions ("not in Berlin", "other than express",
  * "non-US", "excluding", "apart from"): the first negating token, or at
  * when there is none. */
-static size_t negation_before(const parser *p, size_t at)
+size_t dp_int__negation_before(const parser *p, size_t at)
 {
     static const char *cues[] = {"excluding", "exclude", "excludes", "except", "not", "non", "without",
                                  "outside", NULL};
@@ -107,7 +107,7 @@ void dp_int__add_filter_value(parser *p, const dp_lex_match *m, size_t nm, size_
     dp_intent *in = p->in;
     /* all dimensions holding this value */
     dp_filter f = {0};
-    size_t cue = joined ? at : negation_before(p, at);
+    size_t cue = joined ? at : dp_int__negation_before(p, at);
     if (cue < at) {
         f.negate = 1;
         dp_int__mark(p, cue, at - cue, U_PATTERN);

@@ -135,6 +135,9 @@ void dp_int__settle_filter_metrics(parser *p);
  * uses ("tickets opened" for "Support tickets opened", "orders placed") is
  * the metric's own verb: placed, nothing to filter. */
 void dp_int__metric_verbs(parser *p);
+/* The entity a count metric counts ("borrowers": a count of distinct
+ * member_id, the key of member), or NULL. */
+const char *dp_int__counted_entity(const parser *p, const dp_lex_match *mm);
 /* Metric phrases whose words appear unplaced in another order. */
 void dp_int__parse_reordered(parser *p);
 
@@ -150,6 +153,9 @@ size_t dp_int__qualifier_len(parser *p, size_t j, const dp_lex_entry *val);
  * holding it), negated after "excluding", "other than", "non", "not"...;
  * joined to the previous filter's dimension it extends that list. */
 void dp_int__add_filter_value(parser *p, const dp_lex_match *m, size_t nm, size_t at, size_t len, int joined);
+/* The first token of the words that negate what starts at token at
+ * ("excluding", "not in", "other than", "non"), or at when none does. */
+size_t dp_int__negation_before(const parser *p, size_t at);
 /* How token i (skipping back over "the", "in", "for", "on") is joined to
  * what comes before: "and" or a comma, "or" or a slash, a contrast ("vs",
  * "versus", "against", "compared to"), or not at all (DP_JOIN_*). */

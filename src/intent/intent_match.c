@@ -438,6 +438,12 @@ void dp_int__parse_phrases(parser *p)
                 f.values[0] = "true";
                 f.nvalues = 1;
                 f.phrase = tg.phrase;
+                size_t cue = dp_int__negation_before(p, i);
+                if (cue < i) { /* "excluding renewed loans": the rows where it is not true */
+                    f.negate = 1;
+                    f.phrase = dp_int__span_text(p, cue, i + len - cue);
+                    dp_int__mark(p, cue, i - cue, U_PATTERN);
+                }
                 p->in->filters[p->in->nfilters++] = f;
                 dp_int__note(p, tg.phrase, "filter", dp_arena_printf(p->a, "%s = true", target_name(p, mm->e)),
                              "true/false dimension", 1.0);
@@ -594,9 +600,67 @@ static int conditional(parser *p, const dp_metric *m)
     return me && (me->agg == DP_AGG_SUM_BOOLEAN || (me->expr && strcasestr(me->expr, "case ")));
 }
 
+const char *dp_int__counted_entity(const parser *p, const dp_lex_match *mm)
+{
+    const dp_metric *m = mm ? mm->e->metric : NULL;
+    const dp_measure *me = m && m->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, m->measure.name) : NULL;
+    if (!me || !me->expr || (me->agg != DP_AGG_COUNT && me->agg != DP_AGG_COUNT_DISTINCT) || m->filter)
+        return NULL;
+    for (size_t k = 0; k < me->model->nentities; k++)
+        if (me->model->entities[k].expr && !strcmp(me->model->entities[k].expr, me->expr))
+            return me->model->entities[k].name;
+    return NULL;
+}
+
+/* "borrowers who have unpaid fines", "members with overdue loans": an
+ * entity, then "who have"/"with"/"having" and a metric with no amount
+ * compared keeps the entities having some of it, which a report of the
+ * metric beside them does not say: refused (dpgen does not filter on an
+ * amount at another grain yet). */
+static void entity_conditions(parser *p)
+{
+    for (size_t i = 1; i + 1 < p->n; i++) {
+        const char *w = p->t[i].low;
+        size_t j = i + 1;
+        if (!strcmp(w, "who") || !strcmp(w, "that") || !strcmp(w, "which")) {
+            if (strcmp(p->t[j].low, "have") && strcmp(p->t[j].low, "has") && strcmp(p->t[j].low, "had"))
+                continue;
+            j++;
+        } else if (strcmp(w, "with") && strcmp(w, "having")) {
+            continue;
+        }
+        while (j < p->n && (!strcmp(p->t[j].low, "some") || !strcmp(p->t[j].low, "any") || dp_is_stopword(p->t[j].low)))
+            j++;
+        dp_lex_match m[32];
+        size_t nm = j < p->n ? dp_int__match(p, j, m, 32) : 0;
+        const dp_lex_match *mm = nm ? dp_int__first_of(m, nm, DP_LEX_METRIC, m[0].len) : NULL;
+        if (!mm || p->used[j] != U_MATCH)
+            continue;
+        size_t after = j + mm->len;
+        while (after < p->n && dp_is_stopword(p->t[after].low))
+            after++;
+        int compared = 0;
+        for (size_t k = after; k < p->n && k < after + 3 && !compared; k++)
+            compared = p->t[k].is_num && dp_int__is_compared(p, k);
+        if (compared)
+            continue; /* an amount compared: a condition of its own pass */
+        int entity_before = 0;
+        for (size_t s = i; s-- > 0 && i - s <= 4 && p->used[s] == U_MATCH && !entity_before;) {
+            dp_lex_match q[32];
+            size_t nq = dp_int__match(p, s, q, 32);
+            entity_before = nq && s + q[0].len == i &&
+                            (dp_int__has_kind(q, nq, DP_LEX_ENTITY, q[0].len) ||
+                             dp_int__counted_entity(p, dp_int__first_of(q, nq, DP_LEX_METRIC, q[0].len)));
+        }
+        if (entity_before)
+            dp_int__add_missing(p, dp_int__span_text(p, i, j + mm->len - i), "entity condition");
+    }
+}
+
 void dp_int__settle_filter_metrics(parser *p)
 {
     dp_intent *in = p->in;
+    entity_conditions(p);
     relative_metrics(p);
     for (size_t k = 0; k < p->nfm && in->nmetrics > 1; k++) {
         const dp_fm *fm = &p->fm[k];

@@ -129,10 +129,17 @@ void dp_int__parse_ranking(parser *p, dp_date as_of)
         if (nm) {
             size_t len = m[0].len;
             dp_target tg;
+            const char *counted = NULL;
             if (dp_int__has_kind(m, nm, DP_LEX_ENTITY, len)) {
                 dp_int__target_from(&tg, m, nm, DP_LEX_ENTITY, len);
             } else if (dp_int__has_kind(m, nm, DP_LEX_DIM, len)) {
                 dp_int__target_from(&tg, m, nm, DP_LEX_DIM, len);
+            } else if ((counted = dp_int__counted_entity(p, dp_int__first_of(m, nm, DP_LEX_METRIC, len)))) {
+                /* "top 10 borrowers by loans": the metric counts borrowers
+                 * (members): the members are what is ranked */
+                memset(&tg, 0, sizeof(tg));
+                tg.is_entity = 1;
+                tg.entity = counted;
             } else {
                 continue;
             }

@@ -383,6 +383,13 @@ static const char *place_filter(parser *p, const vcols *v, const size_t *hit, in
         !strcmp(prev->target.dims[0]->expr, f.target.dims[0]->expr) && prev->nvalues < 8) {
         prev->values[prev->nvalues++] = f.values[0];
         prev->phrase = dp_arena_printf(p->a, "%s, %s", prev->phrase, phrase);
+        if (dp_int__prev_is_join(p, at) != DP_JOIN_OR && !prev->negate) {
+            /* "A and B", "A vs B": a row each, as for values of the profile */
+            dp_target g = prev->target;
+            g.ndims = 1;
+            g.phrase = prev->phrase;
+            dp_int__add_group(p, &g);
+        }
     } else {
         in->filters[in->nfilters++] = f;
     }
