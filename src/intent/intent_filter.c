@@ -2,6 +2,7 @@
  * matched value, values joined into IN lists ("search and social"), and the
  * qualifier after a value ("express shipments"). */
 #include "intent/intent_int.h"
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -87,8 +88,14 @@ size_t dp_int__negation_before(const parser *p, size_t at)
         if (t->punct || p->used[j - 1] == U_MATCH)
             break;
         for (int k = 0; cues[k]; k++)
-            if (!strcmp(t->low, cues[k]))
+            if (!strcmp(t->low, cues[k])) {
+                /* "non-US" excludes a name or code; "non-fiction" is a word
+                 * of its own, not everything but fiction: left unplaced */
+                if (!strcmp(t->low, "non") && j == at && p->t[at].start == t->end + 1 &&
+                    p->in->request[t->end] == '-' && !p->t[at].is_upper && !isupper((unsigned char)p->t[at].raw[0]))
+                    return at;
                 return j - 1;
+            }
         if (j > 1 && ((!strcmp(t->low, "than") && !strcmp(p->t[j - 2].low, "other")) ||
                       (!strcmp(t->low, "from") && !strcmp(p->t[j - 2].low, "apart"))))
             return j - 2;

@@ -439,6 +439,8 @@ void dp_int__parse_phrases(parser *p)
                 f.nvalues = 1;
                 f.phrase = tg.phrase;
                 size_t cue = dp_int__negation_before(p, i);
+                if (cue == i && i > 0 && !p->used[i - 1] && !strcmp(p->t[i - 1].low, "non"))
+                    cue = i - 1; /* "non-renewed": true/false has no third reading */
                 if (cue < i) { /* "excluding renewed loans": the rows where it is not true */
                     f.negate = 1;
                     f.phrase = dp_int__span_text(p, cue, i + len - cue);
