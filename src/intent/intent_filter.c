@@ -88,14 +88,8 @@ size_t dp_int__negation_before(const parser *p, size_t at)
         if (t->punct || p->used[j - 1] == U_MATCH)
             break;
         for (int k = 0; cues[k]; k++)
-            if (!strcmp(t->low, cues[k])) {
-                /* "non-US" excludes a name or code; "non-fiction" is a word
-                 * of its own, not everything but fiction: left unplaced */
-                if (!strcmp(t->low, "non") && j == at && p->t[at].start == t->end + 1 &&
-                    p->in->request[t->end] == '-' && !p->t[at].is_upper && !isupper((unsigned char)p->t[at].raw[0]))
-                    return at;
+            if (!strcmp(t->low, cues[k]))
                 return j - 1;
-            }
         if (j > 1 && ((!strcmp(t->low, "than") && !strcmp(p->t[j - 2].low, "other")) ||
                       (!strcmp(t->low, "from") && !strcmp(p->t[j - 2].low, "apart"))))
             return j - 2;
@@ -120,8 +114,19 @@ void dp_int__add_filter_value(parser *p, const dp_lex_match *m, size_t nm, size_
         dp_int__mark(p, cue, at - cue, U_PATTERN);
     }
     f.phrase = dp_int__span_text(p, cue, at + len - cue);
+    /* values written as the request writes them come first: "returned" is
+     * the status 'returned', not an interaction 'return' found by its stem */
+    const char *said = dp_int__span_text(p, at, len);
+    const dp_lex_match *first = NULL;
+    for (size_t k = 0; k < nm && !first; k++)
+        if (m[k].len == len && m[k].e->kind == DP_LEX_VALUE && !strcasecmp(m[k].e->text, said))
+            first = &m[k];
+    int as_written = first != NULL;
+    if (!first)
+        first = dp_int__first_of(m, nm, DP_LEX_VALUE, len);
     for (size_t k = 0; k < nm; k++) {
-        if (m[k].len != len || m[k].e->kind != DP_LEX_VALUE || f.target.ndims >= 8)
+        if (m[k].len != len || m[k].e->kind != DP_LEX_VALUE || f.target.ndims >= 8 ||
+            (as_written && strcasecmp(m[k].e->text, said)))
             continue;
         int dup = 0;
         for (size_t j = 0; j < f.target.ndims; j++)
@@ -131,11 +136,11 @@ void dp_int__add_filter_value(parser *p, const dp_lex_match *m, size_t nm, size_
             f.target.dim_models[f.target.ndims++] = m[k].e->model;
         }
     }
-    const char *value = dp_int__first_of(m, nm, DP_LEX_VALUE, len)->e->value;
+    const char *value = first->e->value;
     /* "Maria Costa" where three employees have that name: a column that
      * names rows (nearly one value per row) holding the value more than once
      * names several of them, and their sum is no answer about one */
-    const dp_lex_match *vm0 = dp_int__first_of(m, nm, DP_LEX_VALUE, len);
+    const dp_lex_match *vm0 = first;
     const dp_column *col = vm0->e->dim->column;
     const char *dn = vm0->e->dim->name;
     int names = col && (strstr(dn, "name") || strstr(dn, "title") || col->prof.distinct * 2 >= vm0->e->model->rows);
@@ -147,9 +152,12 @@ void dp_int__add_filter_value(parser *p, const dp_lex_match *m, size_t nm, size_
                 return;
             }
     /* "Singapore": a warehouse named Singapore and the country code SG of a
-     * destination are two readings with two values; which one is asked */
+     * destination are two readings with two values; which one is asked.
+     * Values written as the request writes them come first: "returned"
+     * is the status 'returned', not the interaction 'return' */
     for (size_t k = 0; k < nm; k++)
-        if (m[k].len == len && m[k].e->kind == DP_LEX_VALUE && strcasecmp(m[k].e->value, value)) {
+        if (m[k].len == len && m[k].e->kind == DP_LEX_VALUE && strcasecmp(m[k].e->value, value) &&
+            (!as_written || !strcasecmp(m[k].e->text, said))) {
             dp_int__add_missing(p, f.phrase, "value of which column");
             return;
         }

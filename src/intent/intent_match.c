@@ -671,6 +671,11 @@ void dp_int__settle_filter_metrics(parser *p)
             j++;
         if (j == in->nmetrics || in->order_metric == fm->metric)
             continue;
+        int compared = 0; /* "where units sold above 500": a condition, read by its own pass */
+        for (size_t q = fm->at + fm->len; q < p->n && q < fm->at + fm->len + 3 && !compared; q++)
+            compared = p->t[q].is_num && dp_int__is_compared(p, q);
+        if (compared)
+            continue;
         dp_filter f;
         const char *phrase = dp_int__span_text(p, fm->at, fm->len);
         if (!metric_condition(p, fm->metric, &f)) {
