@@ -726,6 +726,23 @@ static int name_said(const char *name, const char *const *stems, size_t ns)
     return 1;
 }
 
+/* Do the stems all stand in the synonyms the description gives ("also
+ * called on-time rate or OTD" for "on time %")? */
+static int synonym_said(const dp_metric *m, const char *const *stems, size_t ns)
+{
+    const char *also = m->description ? strcasestr(m->description, "also called") : NULL;
+    if (!also || !ns)
+        return 0;
+    char low[512];
+    snprintf(low, sizeof(low), "%s", also);
+    for (char *q = low; *q; q++)
+        *q = (char)tolower((unsigned char)*q);
+    for (size_t s = 0; s < ns; s++)
+        if (!strstr(low, stems[s]))
+            return 0;
+    return 1;
+}
+
 void dp_int__check_percent(parser *p)
 {
     static const char *words[] = {"percent", "percentage", "pct", "share", "proportion", NULL};
@@ -771,7 +788,7 @@ void dp_int__check_percent(parser *p)
                 all = strstr(text, stems[w]) != NULL;
             /* and the request says every word of the metric's own name: "share
              * of shipments delivered" is not the on-time delivery rate */
-            if (all && name_said(p->kg->metrics[k].name, stems, ns)) {
+            if (all && (name_said(p->kg->metrics[k].name, stems, ns) || synonym_said(&p->kg->metrics[k], stems, ns))) {
                 found = &p->kg->metrics[k];
                 nfound++;
             }
