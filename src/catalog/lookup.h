@@ -1,5 +1,5 @@
-/* Request-time look-ups of values in the data: is "CMP-0400" a campaign key,
- * "Jane Doe" a customer name, and if not, which stored values are closest.
+/* Request-time look-ups of values in the data: is "CAR-0400" a carrier key,
+ * "Jane Doe" a member name, and if not, which stored values are closest.
  * Read-only, parameterised, bounded in rows and in time. */
 #ifndef DP_CATALOG_LOOKUP_H
 #define DP_CATALOG_LOOKUP_H

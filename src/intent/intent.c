@@ -226,7 +226,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
             dp_int__add_missing(&p, p.t[i].raw, "ranking direction");
     dp_int__settle_filter_metrics(&p);
     dp_int__metric_verbs(&p);
-    /* "revenue per customer by segment": "per <entity>" beside a grouping
+    /* "cost per member by segment": "per <entity>" beside a grouping
      * said otherwise (a time grain aside: "weekly clicks per carrier" is
      * rows; "per user and product" is one list)
      * reads as much as an average per entity as rows per entity; which one

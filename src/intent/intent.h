@@ -22,7 +22,7 @@ typedef struct dp_target {
     const dp_dimension *dims[8];   /* candidate dimensions (same phrase) */
     const dp_model *dim_models[8];
     size_t ndims;
-    const char *qualifier;         /* entity the request named with it ("customer country") */
+    const char *qualifier;         /* entity the request named with it ("member country") */
     const char *phrase;
     int each;                      /* said "in each", "per", "for every": a group of its own */
     const char *attribute_of;      /* entity grouped beside it whose home dataset holds it: an
@@ -88,7 +88,7 @@ typedef struct dp_intent {
     double confidence;
     const char *as_of;
     /* Metrics the request defines over catalog metrics ("average basket,
-     * which is revenue divided by orders"): ratios owned by the run's arena,
+     * which is cost divided by orders"): ratios owned by the run's arena,
      * in no catalog (pos.file NULL); also in metrics. phrase: the words. */
     const dp_metric *defined[DP_INTENT_MAX_DEFINED];
     const char *defined_phrase[DP_INTENT_MAX_DEFINED];

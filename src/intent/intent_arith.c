@@ -39,7 +39,7 @@ static int word_in(const parser *p, size_t i, const char *const *ws)
     return 0;
 }
 
-/* The request's bytes between tokens i-1 and i hold c ("revenue = x",
+/* The request's bytes between tokens i-1 and i hold c ("cost = x",
  * "as % of": characters the tokenizer drops). */
 static int gap_has(const parser *p, size_t i, char c)
 {
@@ -84,9 +84,9 @@ static int reaches(const parser *p, const dp_metric *m, const dp_model *to)
 
 /* A grouping the catalog has for the words at i, at least len tokens long
  * (an entity or a dimension), that metric m can be grouped by: "per
- * campaign" groups by campaign even where a count of campaigns is a metric;
- * a grouping m cannot reach is no reading of "per" ("revenue per visit"
- * where the revenue's data has no path to visits). */
+ * carrier" groups by carrier even where a count of carriers is a metric;
+ * a grouping m cannot reach is no reading of "per" ("cost per visit"
+ * where the cost's data has no path to visits). */
 static int grouping_at(const parser *p, size_t i, size_t len, const dp_metric *m)
 {
     dp_lex_match mm[32];
@@ -186,7 +186,7 @@ static int operator_at(const parser *p, size_t k, size_t lo, expr *x)
     static const char *const joins[] = {"to", "and", "over", "versus", "vs", NULL};
     memset(x, 0, sizeof(*x));
     x->op_at = k;
-    /* a catalog phrase took the operator ("Revenue per Buyer"): it wins */
+    /* a catalog phrase took the operator ("Cost per Buyer"): it wins */
     if (k >= p->n || p->used[k] == U_MATCH)
         return 0;
     size_t r = 0;
@@ -194,7 +194,7 @@ static int operator_at(const parser *p, size_t k, size_t lo, expr *x)
         r = k + 2;
         x->must = 1;
     } else if (p->t[k].punct == '/') {
-        r = k + 1; /* a division only in a definition: a list elsewhere ("CPA/ROAS") */
+        r = k + 1; /* a division only in a definition: a list elsewhere ("OTD/cost") */
         x->must = 1;
     } else if (word(p, k, "per")) {
         r = k + 1;
@@ -245,7 +245,7 @@ static int operator_at(const parser *p, size_t k, size_t lo, expr *x)
     side_from(p, r, &x->den);
     if (!x->must) {
         /* "per X": arithmetic only when X is a metric and no grouping, and
-         * what comes before is a metric ("clicks per campaign" groups) */
+         * what comes before is a metric ("clicks per carrier" groups) */
         if (!x->num.e || !x->den.e || grouping_at(p, x->den.at, x->den.len, x->num.e->metric) ||
             p->used[x->den.at] == U_PATTERN)
             return 0;
@@ -563,7 +563,7 @@ void dp_int__parse_arithmetic(parser *p)
             continue;
         }
         if (!named && !x.share && x.lo > lo && word_in(p, x.lo - 1, averages) && p->used[x.lo - 1] != U_MATCH)
-            x.lo--; /* "average revenue per buyer": a ratio is an average already */
+            x.lo--; /* "average cost per buyer": a ratio is an average already */
         if (x.hi <= x.lo)
             continue;
         /* the closing ")" of "NAME (X / Y)" */

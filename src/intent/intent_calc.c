@@ -211,9 +211,9 @@ static int share_content(const parser *p, size_t k);
 static int share_stop(const parser *p, size_t k);
 static void unread(parser *p, size_t s, size_t e, const dp_metric *keep);
 
-/* "number of distinct customers who ordered": the one count-distinct metric
+/* "number of distinct members who ordered": the one count-distinct metric
  * of the catalog whose name, label or description holds every word after
- * "distinct" reads them (a metric described as "Distinct customers who
+ * "distinct" reads them (a metric described as "Distinct members who
  * placed an order"); 1 when it did. */
 static int distinct_described(parser *p, size_t s, size_t e)
 {
@@ -261,7 +261,7 @@ static int distinct_described(parser *p, size_t s, size_t e)
     return 1;
 }
 
-/* "monthly change in revenue", "running total of revenue": the one catalog
+/* "monthly change in cost", "running total of cost": the one catalog
  * metric that is that calculation of the metric named beside the words (a
  * derived metric over it offset by the grain asked, a cumulative metric of
  * its measure) replaces it; 1 when it did. */
@@ -283,7 +283,7 @@ static int catalog_calculation(parser *p, size_t c, size_t s, size_t e, size_t f
         roll = strstr(what, "rolling") != NULL;
     dp_grain g = pop ? pop_grain(p, s, e) : DP_GRAIN_NONE;
     if (pop && g == DP_GRAIN_NONE)
-        g = p->in->grain; /* "monthly change in revenue" */
+        g = p->in->grain; /* "monthly change in cost" */
     const dp_metric *found = NULL;
     int nfound = 0;
     for (size_t k = 0; k < p->kg->nmetrics; k++) {

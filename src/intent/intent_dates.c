@@ -248,7 +248,7 @@ static void attach_one(parser *p, dp_range *rg)
     f.phrase = dp_int__span_text(p, es, r + rg->len - es);
     drop_filter(in, verb);
     in->filters[in->nfilters++] = f;
-    /* "placed in May by customers who registered in 2025": "by" after a
+    /* "placed in May by members who registered in 2025": "by" after a
      * verb or a range names who did it, no grouping */
     size_t b = es;
     while (b > 0 && !strcmp(p->t[b - 1].low, "the"))
@@ -285,7 +285,7 @@ static void attach_one(parser *p, dp_range *rg)
 
 void dp_int__attach_dates(parser *p)
 {
-    /* the last first: a later clause ("... by customers who signed up
+    /* the last first: a later clause ("... by members who signed up
      * before 2025") is settled before the one it qualifies, so what it read
      * as metrics is gone when the earlier one asks what is counted */
     for (size_t k = p->nranges; k-- > 0;)

@@ -101,7 +101,7 @@ void dp_int__check_percent(parser *p);
 int dp_int__is_compared(const parser *p, size_t i);
 
 /* intent_values.c: identifiers and names looked up in the data */
-/* Free runs of words after an entity ("campaign CMP-0400", "customer Jane
+/* Free runs of words after an entity ("carrier CAR-0400", "member Jane
  * Doe") or written like an identifier ("WH-07"), looked up in the key and
  * name-like columns (p->lookup): a filter when found, else a missing
  * "filter value" with the closest values. Nothing without p->lookup. */

@@ -328,7 +328,7 @@ void dp_int__parse_phrases(parser *p)
                 mode = MODE_FILTER;
                 /* "total of clicks": what follows is measured; "satisfaction
                  * of escalated tickets": whose */
-                after_with = !strcmp(t->low, "with"); /* "a report with CTR, CVR": what it holds */
+                after_with = !strcmp(t->low, "with"); /* "a report with OTD, cost": what it holds */
                 after_of = !strcmp(t->low, "of") &&
                            (i == 0 || generic_word(p->t[i - 1].low) || dp_int__is_noise(p->t[i - 1].low));
             }
@@ -689,7 +689,7 @@ void dp_int__settle_filter_metrics(parser *p)
                     if (!strcmp(in->notes[q].kind, "metric") && !strcmp(in->notes[q].text, phrase))
                         in->notes[q].kind = "context";
             } else {
-                /* "average salary of leavers", "revenue from new customers":
+                /* "average salary of leavers", "cost from new members":
                  * who they are is a condition no simple filter says */
                 (void)conditional;
                 dp_int__add_missing(p, phrase, "filter or metric");

@@ -118,7 +118,7 @@ void dp_int__classify_unplaced(parser *p)
             continue;
         }
         /* a number no pass read (a rank, a year, an amount compared, a key)
-         * changes the question as much as a word ("per 1000 impressions"),
+         * changes the question as much as a word ("per 1000 parcels"),
          * except in the product's title before a colon */
         if (t->is_num) {
             if (!(i < colon && colon < p->n) && p->in->nunplaced < 64) {

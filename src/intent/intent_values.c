@@ -1,4 +1,4 @@
-/* Values from the data: identifiers and names no catalog phrase placed ("campaign CMP-0400", "customer
+/* Values from the data: identifiers and names no catalog phrase placed ("carrier CAR-0400", "member
  * Jane Doe", an id alone like "WH-07") are looked up, through the caller's look-up (the intent stage
  * has no database), in the key and name-like columns of the entity's dataset. Found: a filter on that
  * column; not found: a question back naming the closest stored values. */
@@ -103,7 +103,7 @@ static int free_word(const parser *p, size_t k)
 }
 
 /* Written like an identifier: one run of letters and digits mixed
- * ("CMP-0400", "A17", "wh_07"), or capital codes joined by hyphens. */
+ * ("CAR-0400", "A17", "wh_07"), or capital codes joined by hyphens. */
 static int id_like(const char *s)
 {
     int digit = 0, alpha = 0, lower = 0, joint = 0;
@@ -122,8 +122,8 @@ static int id_like(const char *s)
     return (digit && alpha) || (joint && alpha && !lower);
 }
 
-/* Words between an entity and its value that say what follows: "customer
- * named X", "campaign id X". */
+/* Words between an entity and its value that say what follows: "member
+ * named X", "carrier id X". */
 static int value_cue(const char *w)
 {
     static const char *words[] = {"named", "called", "id", "ids", "number", "code", "titled", "labelled",
@@ -135,7 +135,7 @@ static int value_cue(const char *w)
 }
 
 /* The entity or categorical dimension phrase that ends right before token
- * at, or before "with", "whose", "having" there ("customer with id 7"): its
+ * at, or before "with", "whose", "having" there ("member with id 7"): its
  * tokens [*from, *to), its lexicon entry in *ent; 0 when there is none. */
 static int context_before(const parser *p, size_t at, size_t *from, size_t *to, const dp_lex_entry **ent)
 {
@@ -166,7 +166,7 @@ static int context_before(const parser *p, size_t at, size_t *from, size_t *to, 
     return 0;
 }
 
-/* "excluding campaign X", "not for customer Y": the negating word before
+/* "excluding carrier X", "not for member Y": the negating word before
  * token at (past articles and prepositions), or at. */
 static size_t negated_from(const parser *p, size_t at)
 {
@@ -203,8 +203,8 @@ static const dp_dimension *filter_dim(parser *p, const vcol *c)
     return d;
 }
 
-/* The entity words [from, to) name what is filtered, not a metric ("campaign" as a count of campaigns) nor
- * a grouping ("orders by customer Jane Doe"). */
+/* The entity words [from, to) name what is filtered, not a metric ("carrier" as a count of carriers) nor
+ * a grouping ("orders by member Jane Doe"). */
 static void unread_entity_words(parser *p, size_t from, size_t to, const char *filter)
 {
     dp_intent *in = p->in;
@@ -215,7 +215,7 @@ static void unread_entity_words(parser *p, size_t from, size_t to, const char *f
             continue;
         if (!strcmp(nt->kind, "metric")) {
             /* a metric another phrase names too stays ("Sales for the
-             * Spring Sale campaign") */
+             * Spring Sale carrier") */
             int elsewhere = 0;
             for (size_t o = 0; o < in->nnotes && !elsewhere; o++)
                 elsewhere = o != k && !strcmp(in->notes[o].kind, "metric") && in->notes[o].target &&
@@ -461,7 +461,7 @@ static int proper_name_after_marker(const parser *p, size_t s, size_t e)
     return s > 0 && dp_int__is_filter_marker(p->t[s - 1].low) && proper_name(p, s, e);
 }
 
-/* A filter word right before the phrase at token at ("for campaign",
+/* A filter word right before the phrase at token at ("for carrier",
  * "of the employee"). */
 static int marker_before(const parser *p, size_t at)
 {
@@ -475,9 +475,9 @@ static int marker_before(const parser *p, size_t at)
 }
 
 /* After an entity, do words [vs, ve) name one of it? A number only after a
- * filter word or "id", "number" ("Customer 360 table" is no customer 360);
- * plain lowercase words only after a filter word ("customer lifetime value"
- * is no customer's name). */
+ * filter word or "id", "number" ("Member 360 table" is no member 360);
+ * plain lowercase words only after a filter word ("member lifetime value"
+ * is no member's name). */
 static int names_one(const parser *p, size_t ctx_from, size_t s, size_t vs, size_t ve, const char *text)
 {
     int numbers = 1;
@@ -525,7 +525,7 @@ static int title_word(const parser *p, size_t k)
 }
 
 /* The entity phrase starting at token at that names what the words [s, at)
- * after an article are ("the Spring Sale #400 campaign"; not "Jane Doe
+ * after an article are ("the Spring Sale #400 carrier"; not "Jane Doe
  * orders", whose orders are Jane Doe's): its end in *to, its lexicon entry
  * in *ent; 0 when there is none. */
 static int context_after(const parser *p, size_t s, size_t at, size_t *to, const dp_lex_entry **ent)
@@ -555,8 +555,8 @@ static int context_after(const parser *p, size_t s, size_t at, size_t *to, const
 static int resolve(parser *p, size_t s, size_t e, size_t ctx_from, size_t ctx_to, const dp_lex_entry *ctx,
                    int only_found, int title)
 {
-    int after = ctx && ctx_from >= e; /* "the Spring Sale #400 campaign" */
-    /* "customer named Jane Doe": the cue word belongs to neither */
+    int after = ctx && ctx_from >= e; /* "the Spring Sale #400 carrier" */
+    /* "member named Jane Doe": the cue word belongs to neither */
     size_t vs = s;
     while (vs < e && value_cue(p->t[vs].low))
         vs++;
@@ -675,7 +675,7 @@ void dp_int__lookup_values(parser *p)
         size_t e = i;
         while (e < p->n && free_word(p, e) && e - i < VALUE_MAX_TOKENS)
             e++;
-        /* "customer whose name is Jane Doe": the value follows "is" */
+        /* "member whose name is Jane Doe": the value follows "is" */
         size_t c = i;
         while (c < e && value_cue(p->t[c].low))
             c++;

@@ -188,7 +188,7 @@ static int build_metrics(dp_lexicon *lx, const dp_kg *kg)
 }
 
 /* World knowledge, not business knowledge: country names, demonyms and
- * ISO codes (share/countries.tsv), so "French customers" finds FR in a column
+ * ISO codes (share/countries.tsv), so "French members" finds FR in a column
  * of ISO codes and "DE" finds Germany in a column of names. */
 typedef struct country {
     const char *f[5]; /* iso2, iso3, name, demonym, aliases */

@@ -24,12 +24,12 @@ const char *dp_stem(dp_stemmer *s, dp_arena *a, const char *low);
 
 /* What a word is, the one definition the tokenizer, the lexicon and the
  * search features share: letters, digits and bytes of UTF-8 sequences, with
- * an apostrophe inside ("customer's"). dp_word_start: the first word byte at
+ * an apostrophe inside ("member's"). dp_word_start: the first word byte at
  * or after p (NUL at the end); dp_word_end: just past the word at p. */
 const char *dp_word_start(const char *p);
 const char *dp_word_end(const char *p);
-/* The word's matching form: lowercase, apostrophes dropped ("Customer's" ->
- * "customers"), into out (room for len + 1); returns its length. */
+/* The word's matching form: lowercase, apostrophes dropped ("Member's" ->
+ * "members"), into out (room for len + 1); returns its length. */
 size_t dp_word_lower(const char *word, size_t len, char *out);
 #define DP_TEXT_MAX_TOKENS 4096
 /* Splits text into tokens (words split on anything but letters and digits;
