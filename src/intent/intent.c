@@ -85,6 +85,8 @@ static int today(dp_date *d)
 static const struct {
     const char *kind, *what, *instead;
 } unsupported[] = {
+    {"grain finer than the data", "a time grain finer than the data is recorded at",
+     "ask for the data's own grain or a coarser one"},
     {"amount comparison", "this comparison of amounts",
      "compare a metric of the request per grouping, as in 'cost by carrier above 500'"},
     {"period comparison", "comparing periods", "ask for one period, or group by a time grain"},
@@ -134,6 +136,29 @@ const char *dp_intent_unsupported(const char *kind)
 {
     int i = unsupported_at(kind);
     return i < 0 ? NULL : unsupported[i].what;
+}
+
+/* The coarsest time granularity of the dates metric m is counted by (a
+ * payroll recorded by month), DP_GRAIN_NONE when unknown; *dim_out names it. */
+static dp_grain recorded_grain(const dp_kg *kg, dp_arena *a, const dp_metric *m, int depth, const char **dim_out)
+{
+    if (!m || depth > 3)
+        return DP_GRAIN_NONE;
+    if (m->type == DP_METRIC_SIMPLE || m->type == DP_METRIC_CUMULATIVE) {
+        const dp_measure *me = m->measure.name ? dp_kg_measure(kg, m->measure.name) : NULL;
+        const dp_dimension *d = me && me->agg_time_dimension ? dp_kg_model_dim(me->model, me->agg_time_dimension) : NULL;
+        if (d && d->granularity != DP_GRAIN_NONE)
+            *dim_out = dp_arena_printf(a, "%s.%s", me->model->name, d->name);
+        return d ? d->granularity : DP_GRAIN_NONE;
+    }
+    const char *names[2] = {m->numerator.name, m->denominator.name};
+    dp_grain g = DP_GRAIN_NONE;
+    for (size_t k = 0; k < 2 + m->ninputs; k++) {
+        const char *n = k < 2 ? names[k] : m->inputs[k - 2].name;
+        dp_grain s = n ? recorded_grain(kg, a, dp_kg_metric(kg, n), depth + 1, dim_out) : DP_GRAIN_NONE;
+        g = s > g ? s : g;
+    }
+    return g;
 }
 
 int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *request,
@@ -251,6 +276,16 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     if ((in->limit > 0 || in->ordered) && in->nmetrics && !in->order_metric)
         in->order_metric = in->metrics[0];
 
+    /* "labour cost per week" where pay is recorded by month: each month would
+     * fall in one week, another question than the one asked */
+    for (size_t k = 0; in->grain != DP_GRAIN_NONE && k < in->nmetrics; k++) {
+        const char *dim = NULL;
+        dp_grain g = recorded_grain(kg, a, in->metrics[k], 0, &dim);
+        if (g != DP_GRAIN_NONE && in->grain < g && dim)
+            dp_int__add_missing(&p, dp_arena_printf(a, "%s by %s (%s is recorded by %s)", in->metrics[k]->name,
+                                                    dp_grain_name(in->grain), dim, dp_grain_name(g)),
+                                "grain finer than the data");
+    }
     /* a request naming a dataset and no metric is asked which metric: every
      * metric of the dataset would be a guess */
     size_t content = 0, placed = 0;
