@@ -130,7 +130,7 @@ static int agg_of_word(const char *w)
  * "average deal size" for a metric named "avg_deal_size" (matched without
  * its aggregation word), or for "deal size" whose measure is an average;
  * "average" before a rate (a ratio, or a derived metric that divides). */
-static int metric_is_aggregation(const parser *p, size_t s, size_t e)
+static int metric_is_aggregation(parser *p, size_t s, size_t e)
 {
     int agg = e == s + 1 ? agg_of_word(p->t[s].low) : -1;
     if (agg < 0)
@@ -143,24 +143,30 @@ static int metric_is_aggregation(const parser *p, size_t s, size_t e)
     const char *family = dp_agg_word_family(p->t[s].low);
     dp_lex_match m[32];
     size_t nm = dp_int__match(p, r, m, 32);
-    for (size_t q = 0; q < nm; q++) {
+    const dp_lex_match *read = nm ? dp_int__first_of(m, nm, DP_LEX_METRIC, m[0].len) : NULL;
+    const dp_metric *is = NULL;
+    for (size_t q = 0; q < nm && !is; q++) {
         const dp_lex_entry *x = m[q].e;
-        if (x->kind != DP_LEX_METRIC || m[q].fuzzy)
+        if (x->kind != DP_LEX_METRIC || m[q].fuzzy || (read && m[q].len != read->len))
             continue;
-        if (x->dropped && family && !strcmp(x->dropped, family))
-            return 1;
         const dp_measure *me =
             x->metric->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, x->metric->measure.name) : NULL;
-        if (me && (int)me->agg == agg)
-            return 1;
         /* a rate is an average already: "average loss rate by carrier" is
          * each carrier's loss rate, the ratio of the sums */
-        if (agg == DP_AGG_AVERAGE && (x->metric->type == DP_METRIC_RATIO ||
-                                      (x->metric->type == DP_METRIC_DERIVED && x->metric->expr &&
-                                       strchr(x->metric->expr, '/'))))
-            return 1;
+        if ((x->dropped && family && !strcmp(x->dropped, family)) || (me && (int)me->agg == agg) ||
+            (agg == DP_AGG_AVERAGE && (x->metric->type == DP_METRIC_RATIO ||
+                                       (x->metric->type == DP_METRIC_DERIVED && x->metric->expr &&
+                                        strchr(x->metric->expr, '/')))))
+            is = x->metric;
     }
-    return 0;
+    if (!is)
+        return 0;
+    /* "average loan days" where the words also name a total: the metric that
+     * is the average is the one read, not the total that came first */
+    for (size_t k = 0; read && k < p->in->nmetrics; k++)
+        if (p->in->metrics[k] == read->e->metric && read->e->metric != is)
+            p->in->metrics[k] = is;
+    return 1;
 }
 
 /* The grain a period-over-period phrase names ("month over month", "yoy",
