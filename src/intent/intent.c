@@ -104,6 +104,8 @@ static const struct {
      "join them with 'vs' to compare them, 'or' for either, or say what the words mean"},
     {"one of several", "name several rows of the data",
      "give the key of the one meant, or group by it to see each"},
+    {"amount of a count", "asks for an amount of a metric that counts",
+     "name the metric of the amount (a sum), or ask for the count"},
     {"number", "is a number no part of the request reads",
      "say what it is: a ranking ('top 5'), a period ('in 2025'), an amount compared ('above 500') or a key ('carrier 42')"},
     {"value of which column", "is a value of several columns, written differently in each",
@@ -159,6 +161,35 @@ static dp_grain recorded_grain(const dp_kg *kg, dp_arena *a, const dp_metric *m,
         g = s > g ? s : g;
     }
     return g;
+}
+
+/* "fine amount", "amount of fines", "order value": an amount asked of a
+ * metric that counts rows (the count of fines) is another number; asked. */
+static void amount_of_count(parser *p)
+{
+    static const char *words[] = {"amount", "amounts", "value", "values", "sum", NULL};
+    for (size_t i = 0; i < p->n; i++) {
+        int w = 0;
+        for (int k = 0; words[k] && !w; k++)
+            w = !strcmp(p->t[i].low, words[k]);
+        if (!w || p->used[i])
+            continue;
+        size_t j = i + 1;
+        while (j < p->n && (!strcmp(p->t[j].low, "of") || !strcmp(p->t[j].low, "the")))
+            j++;
+        size_t at = i > 0 && p->kind[i - 1] == DP_LEX_METRIC ? i - 1 : j < p->n && p->kind[j] == DP_LEX_METRIC ? j : SIZE_MAX;
+        if (at == SIZE_MAX)
+            continue;
+        while (at > 0 && at == i - 1 && p->kind[at - 1] == DP_LEX_METRIC)
+            at--;
+        dp_lex_match m[32];
+        size_t nm = dp_int__match(p, at, m, 32);
+        const dp_lex_match *mm = nm ? dp_int__first_of(m, nm, DP_LEX_METRIC, m[0].len) : NULL;
+        const dp_measure *me = mm && mm->e->metric->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, mm->e->metric->measure.name) : NULL;
+        if (me && (me->agg == DP_AGG_COUNT || me->agg == DP_AGG_COUNT_DISTINCT))
+            dp_int__add_missing(p, dp_arena_printf(p->a, "%s (%s counts rows)", p->t[i].raw, mm->e->metric->name),
+                                "amount of a count");
+    }
 }
 
 int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *request,
@@ -251,6 +282,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
             dp_int__add_missing(&p, p.t[i].raw, "ranking direction");
     dp_int__settle_filter_metrics(&p);
     dp_int__metric_verbs(&p);
+    amount_of_count(&p);
     /* "cost per member by segment": "per <entity>" beside a grouping
      * said otherwise (a time grain aside: "weekly clicks per carrier" is
      * rows; "per user and product" is one list)
