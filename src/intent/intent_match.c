@@ -145,6 +145,38 @@ static int of_qualifies(parser *p, const dp_lex_match *m, size_t nm, size_t i, s
     return 0;
 }
 
+/* Keeps, of the filter on value val (the last one holding it), the
+ * candidate columns of the dataset the phrase at token i names ("Spanish
+ * warehouses", "carriers from Germany"): the country of the warehouses, not
+ * of the destination. Nothing when the phrase names no dataset of them. */
+static void narrow_to_named(parser *p, size_t i, const dp_lex_entry *val)
+{
+    dp_lex_match m[32];
+    size_t nm = dp_int__match(p, i, m, 32);
+    const dp_model *home = NULL;
+    for (size_t k = 0; k < nm && !home; k++)
+        home = m[k].e->kind == DP_LEX_ENTITY ? dp_kg_entity_home(p->kg, m[k].e->entity->name)
+               : m[k].e->kind == DP_LEX_MODEL ? m[k].e->model
+                                               : NULL;
+    for (size_t f = p->in->nfilters; home && f-- > 0;) {
+        dp_target *t = &p->in->filters[f].target;
+        int holds = 0;
+        for (size_t d = 0; d < t->ndims; d++)
+            holds |= t->dims[d] == val->dim;
+        if (!holds)
+            continue;
+        size_t n = 0;
+        for (size_t d = 0; d < t->ndims; d++)
+            if (t->dim_models[d] == home) {
+                t->dims[n] = t->dims[d];
+                t->dim_models[n++] = t->dim_models[d];
+            }
+        if (n)
+            t->ndims = n;
+        return;
+    }
+}
+
 /* A value matched through another form of its word right after a metric
  * or entity phrase ("tickets opened"): a participle, not the value 'open'
  * (which comes before its noun: "open tickets"). */
@@ -316,6 +348,7 @@ void dp_int__parse_phrases(parser *p)
                     p->qual_len[p->nquals++] = q;
                 }
                 dp_int__note(p, dp_int__span_text(p, i, q), "qualifier", last_value->dim->name, "context", 1.0);
+                narrow_to_named(p, i, last_value); /* "Spanish warehouses": the warehouses' country */
                 i += q - 1;
                 nvals = 0;
                 continue;
@@ -409,6 +442,23 @@ void dp_int__parse_phrases(parser *p)
                          vm->e->conf);
             nvals = kept_vals < 4 && i > 0 && p->used[i - 1] == U_MATCH ? kept_vals : 0;
             vals[nvals++] = vm->e;
+            /* "warehouses in Germany", "carriers from Spain": the entity before
+             * the preposition says whose value it is */
+            size_t b = i;
+            while (b > 0 && (!strcmp(p->t[b - 1].low, "the") || !strcmp(p->t[b - 1].low, "in") ||
+                             !strcmp(p->t[b - 1].low, "from") || !strcmp(p->t[b - 1].low, "of") ||
+                             !strcmp(p->t[b - 1].low, "at") || !strcmp(p->t[b - 1].low, "based")))
+                b--;
+            if (b < i && b > 0 && p->used[b - 1] == U_MATCH && !dp_int__qualifier_len(p, i + len, vm->e))
+                for (size_t s = b; s-- > 0 && b - s <= 4 && p->used[s] == U_MATCH;) {
+                    dp_lex_match q[32];
+                    size_t nq = dp_int__match(p, s, q, 32);
+                    if (nq && s + q[0].len == b && (dp_int__has_kind(q, nq, DP_LEX_ENTITY, q[0].len) ||
+                                                    dp_int__has_kind(q, nq, DP_LEX_MODEL, q[0].len))) {
+                        narrow_to_named(p, s, vm->e);
+                        break;
+                    }
+                }
             mode = MODE_VALUE; /* a list of values may go on: "search, social and display" */
         } else if (metric) {
             const dp_lex_match *mm = dp_int__first_of(m, nm, DP_LEX_METRIC, len);
