@@ -339,6 +339,21 @@ void dp_int__parse_phrases(parser *p)
         for (size_t v = nvals; v-- > 0 && !ql && i > 0 && p->used[i - 1] == U_MATCH;)
             if ((ql = dp_int__qualifier_len(p, i, vals[v])))
                 last_value = vals[v];
+        /* "German carriers": the value is also a carrier's home country, one
+         * of the other columns holding it */
+        if (!ql && nvals && i > 0 && p->used[i - 1] == U_MATCH && p->in->nfilters) {
+            const dp_target *ft = &p->in->filters[p->in->nfilters - 1].target;
+            for (size_t d = 0; d < ft->ndims && !ql; d++) {
+                dp_lex_entry *alt = dp_arena_alloc(p->a, sizeof(*alt));
+                if (!alt)
+                    break;
+                *alt = *vals[nvals - 1];
+                alt->dim = ft->dims[d];
+                alt->model = ft->dim_models[d];
+                if ((ql = dp_int__qualifier_len(p, i, alt)))
+                    last_value = alt;
+            }
+        }
         if (last_value) {
             {
                 size_t q = ql;

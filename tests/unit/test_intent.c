@@ -40,7 +40,8 @@ static const icase cases[] = {
     {"demo", "ad spend by country last 12 weeks", 0, "spend", "marketing_events.country", NULL, "2025-04-21..2025-07-14", NULL, NULL},
     {"demo", "Monthly customer lifetime value by campaign", 1, NULL, NULL, NULL, NULL, NULL, NULL},
     /* demo: commerce and support */
-    {"demo", "French customers revenue by month", 0, "revenue", "", "month", NULL, "marketing_events.country=FR", NULL},
+    /* "customers" says whose country: the customers' */
+    {"demo", "French customers revenue by month", 0, "revenue", "", "month", NULL, "customers.country=FR", NULL},
     {"demo", "Average order value for enterprise customers by quarter", 0, "average_order_value", "", "quarter", NULL,
      "customers.segment=enterprise", NULL},
     {"demo", "GMV per category year to date", 0, "revenue", "products.category", NULL, "2025-01-01..2025-07-16", NULL, NULL},
