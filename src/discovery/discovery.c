@@ -63,23 +63,32 @@ static int add_model(const dp_model **arr, size_t *n, size_t max, const dp_model
 
 /* Picks the candidate dimension every metric dataset reaches with the fewest
  * hops; -1 when none is reachable from all. */
+/* The joins from every metric dataset mm[0..nmm) to model, summed into
+ * *total (*amb: some path had a rival of the same length); -1 when one of
+ * them cannot reach it. */
+static int joins_to(const dp_kg *kg, const dp_model *const *mm, size_t nmm, const dp_model *model, int *total, int *amb)
+{
+    *total = 0;
+    *amb = 0;
+    for (size_t i = 0; i < nmm; i++) {
+        dp_path p;
+        int a = 0;
+        if (dp_join_path(&p, kg, mm[i], model, &a) != 0)
+            return -1;
+        *total += (int)p.n;
+        *amb |= a;
+    }
+    return 0;
+}
+
 static int pick_dim(const dp_kg *kg, const dp_target *t, const dp_model *const *mm, size_t nmm, int *hops_out,
                     int *ambiguous)
 {
     int best = -1, best_hops = 1 << 30;
     *ambiguous = 0;
     for (size_t c = 0; c < t->ndims; c++) {
-        int total = 0, ok = 1, amb = 0;
-        for (size_t i = 0; i < nmm && ok; i++) {
-            dp_path p;
-            int a = 0;
-            if (dp_join_path(&p, kg, mm[i], t->dim_models[c], &a) != 0)
-                ok = 0;
-            else
-                total += (int)p.n;
-            amb |= a;
-        }
-        if (!ok)
+        int total, amb;
+        if (joins_to(kg, mm, nmm, t->dim_models[c], &total, &amb))
             continue;
         /* fewest joins first; between equals, the dataset the profile
          * trusts more (quality), then the fresher one */
@@ -110,16 +119,8 @@ static int equal_rival(const dp_kg *kg, const dp_target *t, const dp_model *cons
     for (size_t k = 0; k < t->ndims; k++) {
         if ((int)k == c || !strcmp(t->dims[k]->name, t->dims[c]->name))
             continue;
-        int total = 0, ok = 1;
-        for (size_t i = 0; i < nmm && ok; i++) {
-            dp_path p;
-            int a = 0;
-            if (dp_join_path(&p, kg, mm[i], t->dim_models[k], &a) != 0)
-                ok = 0;
-            else
-                total += (int)p.n;
-        }
-        if (ok && total == hops)
+        int total, amb;
+        if (!joins_to(kg, mm, nmm, t->dim_models[k], &total, &amb) && total == hops)
             return (int)k;
     }
     return -1;

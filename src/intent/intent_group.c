@@ -96,6 +96,20 @@ static int names_part(const char *dim, const char *word)
     return 0;
 }
 
+/* Groups by dimension d of model m, named by the one word at token i;
+ * source says how the word was placed. */
+static void group_by_word(parser *p, size_t i, const dp_dimension *d, const dp_model *m, const char *source)
+{
+    dp_target tg = {0};
+    tg.dims[0] = d;
+    tg.dim_models[0] = m;
+    tg.ndims = 1;
+    tg.phrase = dp_int__span_text(p, i, 1);
+    dp_int__add_group(p, &tg);
+    dp_int__note(p, tg.phrase, "dimension", dp_arena_printf(p->a, "%s.%s", m->name, d->name), source, 0.8);
+    dp_int__mark(p, i, 1, U_MATCH);
+}
+
 /* "top 3 clubs by bookings showing location and format": a word no phrase
  * took that names a part of exactly one dimension of a grouped entity's
  * dataset is that attribute. */
@@ -120,17 +134,8 @@ static void attribute_words(parser *p)
                     nhit++;
                 }
         }
-        if (nhit != 1)
-            continue;
-        dp_target tg = {0};
-        tg.dims[0] = hit;
-        tg.dim_models[0] = hm;
-        tg.ndims = 1;
-        tg.phrase = dp_int__span_text(p, i, 1);
-        dp_int__add_group(p, &tg);
-        dp_int__note(p, tg.phrase, "dimension", dp_arena_printf(p->a, "%s.%s", hm->name, hit->name),
-                     dp_arena_printf(p->a, "a word of its name, beside %s", ent), 0.8);
-        dp_int__mark(p, i, 1, U_MATCH);
+        if (nhit == 1)
+            group_by_word(p, i, hit, hm, dp_arena_printf(p->a, "a word of its name, beside %s", ent));
     }
 }
 
@@ -217,16 +222,7 @@ void dp_int__group_words(parser *p)
                     hm = &p->kg->models[m];
                     nhit++;
                 }
-        if (nhit != 1)
-            continue;
-        dp_target tg = {0};
-        tg.dims[0] = hit;
-        tg.dim_models[0] = hm;
-        tg.ndims = 1;
-        tg.phrase = dp_int__span_text(p, i, 1);
-        dp_int__add_group(p, &tg);
-        dp_int__note(p, tg.phrase, "dimension", dp_arena_printf(p->a, "%s.%s", hm->name, hit->name),
-                     "the one dimension a word of whose name it is", 0.8);
-        dp_int__mark(p, i, 1, U_MATCH);
+        if (nhit == 1)
+            group_by_word(p, i, hit, hm, "the one dimension a word of whose name it is");
     }
 }

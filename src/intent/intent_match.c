@@ -177,6 +177,20 @@ static void narrow_to_named(parser *p, size_t i, const dp_lex_entry *val)
     }
 }
 
+/* Does a placed catalog phrase of one of the kinds (bits of dp_lex_kind)
+ * end right before token i? */
+static int phrase_ends_at(parser *p, size_t i, unsigned kinds)
+{
+    dp_lex_match m[32];
+    for (size_t s = i; s-- > 0 && i - s <= 4 && p->used[s] == U_MATCH;) {
+        size_t nm = dp_int__match(p, s, m, 32);
+        for (size_t k = 0; k < nm; k++)
+            if (s + m[k].len == i && (kinds & (1u << m[k].e->kind)))
+                return 1;
+    }
+    return 0;
+}
+
 /* A value matched through another form of its word right after a metric
  * or entity phrase ("tickets opened"): a participle, not the value 'open'
  * (which comes before its noun: "open tickets"). */
@@ -184,27 +198,7 @@ static int participle(parser *p, size_t i, size_t len, const dp_lex_match *vm)
 {
     if (len != 1 || !vm || !strcasecmp(vm->e->text, p->t[i].low) || i == 0 || p->used[i - 1] != U_MATCH)
         return 0;
-    dp_lex_match m[32];
-    for (size_t s = i; s-- > 0 && i - s <= 4 && p->used[s] == U_MATCH;) {
-        size_t nm = dp_int__match(p, s, m, 32);
-        for (size_t k = 0; k < nm; k++)
-            if (s + m[k].len == i && (m[k].e->kind == DP_LEX_METRIC || m[k].e->kind == DP_LEX_ENTITY))
-                return 1;
-    }
-    return 0;
-}
-
-/* Does a metric phrase end right before token i? */
-static int metric_ends_at(parser *p, size_t i)
-{
-    dp_lex_match m[32];
-    for (size_t s = i; s-- > 0 && i - s <= 4 && p->used[s] == U_MATCH;) {
-        size_t nm = dp_int__match(p, s, m, 32);
-        for (size_t k = 0; k < nm; k++)
-            if (s + m[k].len == i && m[k].e->kind == DP_LEX_METRIC)
-                return 1;
-    }
-    return 0;
+    return phrase_ends_at(p, i, 1u << DP_LEX_METRIC | 1u << DP_LEX_ENTITY);
 }
 
 /* "orders that were cancelled", "tickets that were escalated": a relative
@@ -254,7 +248,7 @@ void dp_int__metric_verbs(parser *p)
     dp_intent *in = p->in;
     for (size_t i = 1; i < p->n; i++) {
         if (p->used[i] || p->used[i - 1] != U_MATCH || p->t[i].punct || p->t[i].is_num || strlen(p->t[i].stem) < 4 ||
-            dp_is_stopword(p->t[i].low) || !metric_ends_at(p, i))
+            dp_is_stopword(p->t[i].low) || !phrase_ends_at(p, i, 1u << DP_LEX_METRIC))
             continue;
         for (size_t k = 0; k < in->nmetrics; k++) {
             const dp_metric *m = in->metrics[k];
