@@ -55,9 +55,17 @@ typedef struct dp_catalog_options {
     const char *state_dir;     /* folder for dpgen's SQLite state; NULL: per-user default */
     int refresh_profile;       /* 1: recompute the profile even if cached */
     int no_state;              /* 1: use no durable state (tests, read-only runs) */
+    /* dbt: the semantic manifest (target/semantic_manifest.json written by
+     * `dbt parse`) to load instead of the YAML; NULL: found in the project
+     * under models_path when it has one. */
+    const char *manifest_path;
+    /* dbt: the target schema ref() resolves to when the project's
+     * target/manifest.json does not give the model's relation; NULL: the
+     * database's default search path. */
+    const char *schema;
 } dp_catalog_options;
 #define DP_CATALOG_OPTIONS_VERSION 1
-#define DP_CATALOG_OPTIONS_INIT {DP_CATALOG_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0}
+#define DP_CATALOG_OPTIONS_INIT {DP_CATALOG_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0}
 
 typedef struct dp_generate_options {
     int version;
@@ -76,9 +84,12 @@ typedef struct dp_generate_options {
      * dp_catalog_check_choice). Borrowed for the call. */
     const char *const *choose;
     size_t nchoose;
+    /* dbt: the name of a saved query of the catalog to answer instead of a
+     * request text (the request argument is then NULL or empty). */
+    const char *saved_query;
 } dp_generate_options;
 #define DP_GENERATE_OPTIONS_VERSION 1
-#define DP_GENERATE_OPTIONS_INIT {DP_GENERATE_OPTIONS_VERSION, 0, 0, 0, 0, 1, 0, 0, 0, 0}
+#define DP_GENERATE_OPTIONS_INIT {DP_GENERATE_OPTIONS_VERSION, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0}
 
 typedef enum { DP_FORMAT_JSON, DP_FORMAT_YAML, DP_FORMAT_MARKDOWN } dp_format;
 

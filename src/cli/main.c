@@ -17,6 +17,7 @@ static const char *usage =
     "options: --db PATH --models PATH --glossary PATH --state DIR --format yaml|json|markdown\n"
     "         --out DIR --dialect duckdb|postgres --as-of YYYY-MM-DD --owner NAME --trace --no-record\n"
     "         --choose \"phrase=name\" (repeatable: answers a clarification; learned unless --no-record)\n"
+    "         dbt: --manifest FILE (semantic_manifest.json) --schema NAME (target schema of ref()) --saved-query NAME\n"
     "with no --db/--models the built-in demo is used; after -- every argument is the request.\n";
 
 typedef struct args {
@@ -24,6 +25,7 @@ typedef struct args {
     const char *choose[16];
     size_t nchoose;
     const char *sql, *db, *models, *glossary, *state, *format, *out, *dialect, *as_of, *owner;
+    const char *manifest, *schema, *saved_query;
     double scale;
     int trace, no_record, limit, refresh;
 } args;
@@ -67,6 +69,9 @@ static int parse(args *a, int argc, char **argv)
         else if (!strcmp(s, "--as-of")) slot = &a->as_of;
         else if (!strcmp(s, "--owner")) slot = &a->owner;
         else if (!strcmp(s, "--sql")) slot = &a->sql;
+        else if (!strcmp(s, "--manifest")) slot = &a->manifest;
+        else if (!strcmp(s, "--schema")) slot = &a->schema;
+        else if (!strcmp(s, "--saved-query")) slot = &a->saved_query;
         else if (!strcmp(s, "--choose")) {
             if (i + 1 >= argc || a->nchoose == sizeof(a->choose) / sizeof(*a->choose)) {
                 fprintf(stderr, "dpgen: --choose needs \"phrase=name\" (at most 16)\n");
@@ -122,6 +127,8 @@ static int open_catalog(dp_catalog **cat, const args *a, dp_error *err)
     co.glossary_path = a->glossary;
     co.state_dir = a->state;
     co.refresh_profile = a->refresh;
+    co.manifest_path = a->manifest;
+    co.schema = a->schema;
     return dp_catalog_open(cat, &co, err);
 }
 
@@ -141,7 +148,7 @@ static int cmd_generate(const args *a, int intent_only)
     dp_catalog *cat = NULL;
     dp_result *res = NULL;
     int code = 0;
-    if (!a->text || !*a->text || strspn(a->text, " \t\r\n") == strlen(a->text)) {
+    if (!a->saved_query && (!a->text || !*a->text || strspn(a->text, " \t\r\n") == strlen(a->text))) {
         fputs("dpgen: empty request\n", stderr);
         fputs(usage, stderr);
         return EXIT_USAGE;
@@ -174,6 +181,7 @@ static int cmd_generate(const args *a, int intent_only)
     go.owner = a->owner;
     go.intent_only = intent_only;
     go.record = !a->no_record;
+    go.saved_query = a->saved_query;
     rc = dp_generate(&res, cat, a->text, &go, &err);
     if (intent_only) {
         if (dp_result_intent_json(res))

@@ -46,10 +46,17 @@ typedef struct dp_column {
     dp_col_profile prof;
 } dp_column;
 
+/* Why a catalog element is switched off (issue 11: one broken element does
+ * not break the catalog). NULL reason: the element is in use. */
+typedef struct dp_disabled {
+    const char *reason; /* "uses column 'x', which table s.t does not have", ... */
+} dp_disabled;
+
 typedef struct dp_entity {
     const char *name, *expr, *description, *label;
     dp_entity_type type;
     dp_src_pos pos;
+    dp_disabled off;
 } dp_entity;
 
 typedef struct dp_dimension {
@@ -58,7 +65,9 @@ typedef struct dp_dimension {
     dp_grain granularity;
     int is_partition;
     const dp_column *column; /* when expr is a bare column of the table */
+    int validity;            /* validity_params: 1 is_start, 2 is_end, 0 none (SCD type 2) */
     dp_src_pos pos;
+    dp_disabled off;
 } dp_dimension;
 
 typedef struct dp_measure {
@@ -70,13 +79,20 @@ typedef struct dp_measure {
     const char *non_additive_dim;   /* name of the non-additive dimension, if any */
     int non_additive_max;           /* window_choice max (1) or min (0) */
     int create_metric;              /* also a simple metric of the same name */
+    const char **window_groupings;  /* non_additive_dimension.window_groupings (entities) */
+    size_t nwindow_groupings;
     struct dp_model *model;
     dp_src_pos pos;
+    dp_disabled off;
 } dp_measure;
 
 typedef struct dp_model {
     const char *name, *description, *label, *ref;
     const char *schema, *table; /* resolved in the database */
+    /* The relation dbt built for the model, when a manifest gives it
+     * (target/manifest.json or node_relation of semantic_manifest.json). */
+    const char *rel_database, *rel_schema, *rel_alias;
+    const char *bind_note; /* how the relation was chosen (a decision) */
     const char *default_time_dim;
     dp_entity *entities;
     size_t nentities;
@@ -95,6 +111,7 @@ typedef struct dp_model {
     double quality;         /* 0..1 from the profile */
     const char *quality_note;
     dp_src_pos pos;
+    dp_disabled off;
 } dp_model;
 
 /* A metric input: measure or metric reference with optional filter, alias,
@@ -103,7 +120,14 @@ typedef struct dp_metric_input {
     const char *name, *filter, *alias, *offset_window, *offset_to_grain;
     int fill_nulls_with_set;
     long fill_nulls_with;
+    int join_to_timespine;
 } dp_metric_input;
+
+/* conversion_type_params.constant_properties: a property that must be equal
+ * on the base and the conversion event. */
+typedef struct dp_const_prop {
+    const char *base_property, *conversion_property;
+} dp_const_prop;
 
 typedef struct dp_metric {
     const char *name, *label, *description, *filter;
@@ -116,8 +140,53 @@ typedef struct dp_metric {
     const char *window, *grain_to_date;     /* cumulative */
     dp_metric_input base_measure, conversion_measure; /* conversion */
     const char *entity, *calculation, *conv_window;
+    dp_const_prop *const_props;
+    size_t nconst_props;
     dp_src_pos pos;
+    dp_disabled off;
 } dp_metric;
+
+/* A time spine: one row per period of its grain (dbt's time_spines: config
+ * of a model, or the legacy metricflow_time_spine model), with the custom
+ * granularities its columns give (fiscal quarter, retail week). */
+typedef struct dp_custom_grain {
+    const char *name, *column;
+} dp_custom_grain;
+
+typedef struct dp_time_spine {
+    const char *model;        /* dbt model name (ref) */
+    const char *schema, *table; /* resolved in the database */
+    const char *column;       /* standard granularity column */
+    dp_grain grain;
+    dp_custom_grain *custom;
+    size_t ncustom;
+    dp_src_pos pos;
+} dp_time_spine;
+
+/* A saved query: a named request of the project (dbt saved_queries). */
+typedef struct dp_saved_query {
+    const char *name, *label, *description;
+    const char **metrics;
+    size_t nmetrics;
+    const char **group_by;  /* "TimeDimension('metric_time', 'day')", "Dimension('e__d')", "Entity('e')" */
+    size_t ngroup_by;
+    const char **where;     /* where filters as written */
+    size_t nwhere;
+    const char **exports;   /* export names (export_as table/view) */
+    size_t nexports;
+    dp_src_pos pos;
+    dp_disabled off;
+} dp_saved_query;
+
+/* A catalog problem found while loading or binding: the element it
+ * disabled, where it is written and why (dpgen catalog check). */
+typedef struct dp_problem {
+    const char *kind;   /* "semantic_model", "entity", "dimension", "measure", "metric", "saved_query", "time_spine" */
+    const char *name;   /* model.element for parts of a semantic model */
+    const char *reason;
+    const char *hint;   /* what settles it ("run dbt build", "--schema NAME"), or NULL */
+    dp_src_pos pos;
+} dp_problem;
 
 /* Glossary term: maps business words onto a metric, dimension or column. */
 typedef struct dp_term {
@@ -148,6 +217,14 @@ typedef struct dp_kg {
     dp_vindex *vec;   /* vectors for semantic search */
     dp_kg_index *index; /* name lookups (dp_kg_index_build); NULL: linear scans */
     const char *models_path, *glossary_path, *db_path;
+    dp_time_spine *spines;
+    size_t nspines, spines_cap;
+    dp_saved_query *saved;
+    size_t nsaved, saved_cap;
+    dp_problem *problems;
+    size_t nproblems, problems_cap;
+    const char *manifest_path; /* dbt semantic manifest, when given */
+    const char *target_schema; /* dbt target schema for ref(), when given */
 } dp_kg;
 
 const dp_model *dp_kg_model(const dp_kg *kg, const char *name);

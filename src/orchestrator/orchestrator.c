@@ -281,7 +281,7 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
     r->cat = cat;
     r->kg = &cat->kg;
     r->opts = opts ? *opts : def;
-    r->request = request;
+    r->request = request ? request : "";
     new_run_id(r->run_id);
     time_t t = time(NULL);
     struct tm tm;
@@ -300,6 +300,8 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
         else
             rc = dp_error_set(err, DP_EINVALID, "unknown dialect '%s' (duckdb, postgres)", r->opts.dialect);
     }
+    if (!rc && r->opts.saved_query) /* placeholder until saved queries compile (issue 11) */
+        rc = dp_error_set(err, DP_ECLARIFY, "saved query '%s': saved queries are not supported yet", r->opts.saved_query);
     if (!rc)
         rc = dp_db_connect(&r->con, cat->db, err);
     if (!rc) {
