@@ -3,6 +3,7 @@
  * non_additive_dimension, the five metric types, filters); what the compiler
  * cannot run yet is refused there, not here. */
 #include "catalog/load.h"
+#include "catalog/dbt_int.h"
 #include "util/error.h"
 #include <ctype.h>
 #include <stdio.h>
@@ -288,6 +289,8 @@ static int parse_metric(ctx *c, const dp_node *n)
 {
     dp_metric m = {0};
     int rc;
+    if (dp_dbt_latest_is_metric(n)) /* parameters as keys of the metric */
+        return dp_dbt_latest_metric(c->kg, c->file, n, c->err);
     if ((rc = expect(c, n, DP_NODE_MAP, "a metric")) || (rc = need_str(c, n, "name", "metric", &m.name)))
         return rc;
     const char *type = dp_node_str(n, "type");
@@ -401,7 +404,8 @@ static int load_doc(ctx *cp, const dp_node *doc)
             if ((rc = parse_metric(&c, ms->items[i])))
                 return rc;
     }
-    return 0;
+    /* the latest spec: semantic models declared on models */
+    return dp_dbt_latest_models(c.kg, c.file, dp_node_get(doc, "models"), c.err);
 }
 
 typedef struct load_files {
@@ -432,7 +436,7 @@ int dp_dbt_load_path(dp_kg *kg, const char *path, dp_error *err)
     if ((rc = dp_yaml_load_files(files, n, 0, load_file, &lf, err)))
         return rc;
     if (kg->nmodels == 0)
-        return dp_error_set(err, DP_ENOTFOUND, "%s: no semantic_models found", path);
+        return dp_error_set(err, DP_ENOTFOUND, "%s: no semantic_models (nor models with a semantic_model) found", path);
     return dp_dbt_check(kg, err);
 }
 
@@ -476,6 +480,8 @@ int dp_dbt_check(dp_kg *kg, dp_error *err)
     /* after create_metrics: the index covers the final arrays */
     if (dp_kg_index_build(kg))
         return dp_error_set(err, DP_ENOMEM, "out of memory");
+    if ((crc = dp_dbt_latest_resolve(kg, err)))
+        return crc;
     /* back pointers (the models array may have moved while growing) */
     for (size_t i = 0; i < kg->nmodels; i++) {
         dp_model *m = &kg->models[i];
@@ -540,4 +546,20 @@ int dp_dbt_check(dp_kg *kg, dp_error *err)
                                 AT(m->pos), m->name, kind, missing);
     }
     return 0;
+}
+
+/* For the latest-spec loader (dbt_latest.c), which reads the same values. */
+int dp_dbt__parse_agg(const char *s, dp_agg *out) { return parse_agg(s, out); }
+
+const char *dp_dbt__filter_text(dp_kg *kg, const char *file, const dp_node *n)
+{
+    ctx c = {kg, NULL, file};
+    return filter_text(&c, n);
+}
+
+int dp_dbt__parse_input(dp_kg *kg, const char *file, const dp_node *n, dp_metric_input *in, const char *what,
+                        dp_error *err)
+{
+    ctx c = {kg, err, file};
+    return parse_input(&c, n, in, what);
 }

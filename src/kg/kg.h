@@ -112,6 +112,7 @@ typedef struct dp_model {
     const char *quality_note;
     dp_src_pos pos;
     dp_disabled off;
+    const char *primary_entity; /* primary_entity: when no entity is primary */
 } dp_model;
 
 /* A metric input: measure or metric reference with optional filter, alias,
@@ -144,6 +145,9 @@ typedef struct dp_metric {
     size_t nconst_props;
     dp_src_pos pos;
     dp_disabled off;
+    /* latest YAML spec: measure, base_measure and conversion_measure name
+     * metrics; dp_dbt_check resolves them to the metrics' measures */
+    int inputs_are_metrics;
 } dp_metric;
 
 /* A time spine: one row per period of its grain (dbt's time_spines: config

@@ -1,0 +1,56 @@
+#!/bin/bash
+# dbt's latest Semantic Layer YAML spec (semantic models on `models:`,
+# metrics without type_params): tests/data/latest declares the logistics
+# test catalog that way, so both must give the same SQL for every request;
+# the parts only the latest spec has (model-level switches, input_metric)
+# are checked on their own.
+. "$(dirname "$0")/lib.inc"
+DB="$WORK/logistics.duckdb"
+"$DPGEN" demo --sql "$DP_SOURCE_DIR/tests/data/logistics/data.sql" --out "$DB" >/dev/null 2>&1 || { bad "build logistics db"; finish; exit; }
+LEGACY="$DP_SOURCE_DIR/tests/data/logistics/semantic_models.yml"
+LATEST="$DP_SOURCE_DIR/tests/data/latest"
+sql_of() { # MODELS REQUEST -> the transformation SQL, or the exit status
+  "$DPGEN" generate --no-record --as-of 2025-07-16 --db "$DB" --models "$1" --format json "$2" 2>/dev/null |
+    python3 -c "import json,sys; print(json.load(sys.stdin)['transformation']['sql'])" 2>/dev/null || echo "failed"
+}
+while IFS= read -r q; do
+  case "$q" in '!'*|'') continue ;; esac
+  a=$(sql_of "$LEGACY" "$q"); b=$(sql_of "$LATEST" "$q")
+  if [ "$a" != failed ] && [ "$a" = "$b" ]; then ok "same SQL: $q"; else bad "SQL differs or failed: $q"; fi
+done < "$DP_SOURCE_DIR/tests/data/logistics/requests.txt"
+for q in "cost per shipment by carrier" "loss rate by warehouse region" "average delivery days by service level" "shipping cost by warehouse"; do
+  a=$(sql_of "$LEGACY" "$q"); b=$(sql_of "$LATEST" "$q")
+  if [ "$a" != failed ] && [ "$a" = "$b" ]; then ok "same SQL: $q"; else bad "SQL differs or failed: $q"; fi
+done
+# the project root (dbt_project.yml's own `models:` is configuration, not models)
+expect_rc 0 "the project root loads" -- "$DPGEN" catalog list --db "$DB" --models "$LATEST"
+grep -q '"stg_carriers"' "$WORK/out" && bad "a model without semantic_model became a dataset" || ok "a model without semantic_model is not a dataset"
+grep -q '"retired_metric"' "$WORK/out" && bad "a metric with enabled: false was loaded" || ok "config: {enabled: false} switches a metric off"
+# input_metric reads the simple metric's measure; a derived input keeps its filter
+"$DPGEN" generate --no-record --as-of 2025-07-16 --db "$DB" --models "$LATEST" --format json "monthly cumulative shipping cost" >"$WORK/cum.json" 2>"$WORK/err"
+python3 - "$WORK/cum.json" <<'PY' && ok "cumulative over input_metric compiles to a running sum" || bad "cumulative over input_metric: $(tail -1 "$WORK/err")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+sql = d["transformation"]["sql"]
+assert "cumulative" in sql and "shipping_cost" in sql, sql
+PY
+"$DPGEN" generate --no-record --as-of 2025-07-16 --db "$DB" --models "$LATEST" --format json "express shipping cost by carrier" >"$WORK/der.json" 2>"$WORK/err"
+python3 - "$WORK/der.json" <<'PY' && ok "a derived input's filter is applied" || bad "derived input filter: $(tail -1 "$WORK/err")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert "'express'" in d["transformation"]["sql"], d["transformation"]["sql"]
+PY
+# errors name the file and line
+mkdir -p "$WORK/bad/models"
+cat > "$WORK/bad/models/m.yml" <<'YML'
+models:
+  - name: shipments
+    semantic_model: true
+    agg_time_dimension: ship_date
+    columns:
+      - name: shipment_id
+        entity: primery
+YML
+expect_rc 1 "an unknown entity type is an error" -- "$DPGEN" catalog list --db "$DB" --models "$WORK/bad/models"
+grep -q "m.yml:7" "$WORK/err" && ok "the error names file:line" || bad "error without file:line: $(cat "$WORK/err")"
+finish
