@@ -242,9 +242,7 @@ static int read_metric(lctx *c, const dp_node *n, dp_model *model, dp_measure *m
             return fail(c, n, "cumulative metric '%s' needs input_metric", m->name);
         m->window = sdup(c, n, "window");
         m->grain_to_date = sdup(c, n, "grain_to_date");
-        const char *pa = dp_node_str(n, "period_agg");
-        if (pa && strcasecmp(pa, "first"))
-            return fail(c, n, "cumulative metric '%s': period_agg '%s' is not supported (first is)", m->name, pa);
+        m->period_agg = sdup(c, n, "period_agg");
         break;
     }
     case DP_METRIC_RATIO:

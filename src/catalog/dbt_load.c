@@ -324,6 +324,13 @@ static int parse_metric(ctx *c, const dp_node *n)
             const dp_node *cp = dp_node_get(tp, "cumulative_type_params");
             m.window = str(c, cp ? cp : tp, "window");
             m.grain_to_date = str(c, cp ? cp : tp, "grain_to_date");
+            m.period_agg = str(c, cp ? cp : tp, "period_agg");
+            /* newer MetricFlow: the input is a metric (cumulative_type_params.metric) */
+            if (!m.measure.name && cp && dp_node_get(cp, "metric")) {
+                if ((rc = parse_input(c, dp_node_get(cp, "metric"), &m.measure, "metric")))
+                    return rc;
+                m.inputs_are_metrics = 1;
+            }
             if (!m.measure.name)
                 return fail_at(c, n, "cumulative metric '%s' needs type_params.measure", what);
         }
@@ -361,6 +368,13 @@ static int parse_metric(ctx *c, const dp_node *n)
         if ((rc = parse_input(c, dp_node_get(cp, "base_measure"), &m.base_measure, "base_measure")) ||
             (rc = parse_input(c, dp_node_get(cp, "conversion_measure"), &m.conversion_measure, "conversion_measure")))
             return rc;
+        /* newer MetricFlow: base_metric and conversion_metric name metrics */
+        if (!m.base_measure.name && !m.conversion_measure.name && dp_node_get(cp, "base_metric")) {
+            if ((rc = parse_input(c, dp_node_get(cp, "base_metric"), &m.base_measure, "base_metric")) ||
+                (rc = parse_input(c, dp_node_get(cp, "conversion_metric"), &m.conversion_measure, "conversion_metric")))
+                return rc;
+            m.inputs_are_metrics = 1;
+        }
         m.entity = str(c, cp, "entity");
         m.calculation = str(c, cp, "calculation");
         m.conv_window = str(c, cp, "window");

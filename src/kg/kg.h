@@ -148,6 +148,9 @@ typedef struct dp_metric {
     /* latest YAML spec: measure, base_measure and conversion_measure name
      * metrics; dp_dbt_check resolves them to the metrics' measures */
     int inputs_are_metrics;
+    /* cumulative: the value a coarser period takes of its days' values:
+     * "first" (MetricFlow's default), "last" or "average" */
+    const char *period_agg;
 } dp_metric;
 
 /* A time spine: one row per period of its grain (dbt's time_spines: config

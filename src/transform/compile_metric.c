@@ -5,6 +5,7 @@
 #include "util/error.h"
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *and_filters(comp *c, const char *a1, const char *a2)
 {
@@ -149,8 +150,7 @@ static const char *cumulative_sql(comp *c, const dp_metric *m, const char *filte
     w->time_dim = daily->time_dim;
     w->name = dp_arena_printf(c->a, "%s_cumulative", m->name);
     const dp_design *dz = c->design;
-    const char *tname = "period", *keys = "", *grp = "1";
-    size_t nk = 1;
+    const char *tname = "period", *keys = "", *keys_out = "", *keys_grp = "", *keys_part = "";
     for (size_t k = 0; k < dz->ncols; k++) {
         const dp_target_col *tc = &dz->cols[k];
         if (tc->role == DP_ROLE_METRIC)
@@ -159,29 +159,61 @@ static const char *cumulative_sql(comp *c, const dp_metric *m, const char *filte
             tname = dp_comp__qi(c, tc->name);
             continue;
         }
-        keys = dp_arena_printf(c->a, "%s        daily.%s,\n", keys, dp_comp__qi(c, tc->name));
-        grp = dp_arena_printf(c->a, "%s, %zu", grp, ++nk);
+        const char *q = dp_comp__qi(c, tc->name);
+        keys = dp_arena_printf(c->a, "%s            daily.%s,\n", keys, q);
+        keys_out = dp_arena_printf(c->a, "%s    %s,\n", keys_out, q);
+        keys_grp = dp_arena_printf(c->a, "%s, daily.%s", keys_grp, q);
+        keys_part = dp_arena_printf(c->a, "%s, daily.%s", keys_part, q);
     }
-    const char *gi = dp_comp__interval_of(c, 1, dp_grain_name(c->in->grain));
-    const char *range = c->in->range_start
-                            ? dp_arena_printf(c->a, "\n        WHERE metric_day >= DATE '%s' AND metric_day < DATE '%s'",
-                                              c->in->range_start, c->in->range_end)
-                            : "";
-    const char *lower = win ? dp_arena_printf(c->a, "\n       AND daily.metric_day >= spine.%s + %s - %s", tname, gi, win)
-                        : gtd ? dp_arena_printf(c->a, "\n       AND daily.metric_day >= date_trunc('%s', spine.%s)", dp_grain_name(gtd), tname)
+    /* MetricFlow: the window is summed as of each day (days between the
+     * range's bounds, else the data's first and last day, that have rows in
+     * their window), and a period takes its first day's value (period_agg
+     * first, the default), its last day's, or their average */
+    const char *pa = m->period_agg ? m->period_agg : "first";
+    int avg = !strcasecmp(pa, "average"), last = !strcasecmp(pa, "last");
+    if (!avg && !last && strcasecmp(pa, "first")) {
+        dp_error_set(c->err, DP_EINVALID, "cumulative metric '%s': period_agg '%s' is not first, last or average", m->name, pa);
+        return NULL;
+    }
+    const char *g = dp_grain_name(c->in->grain);
+    const char *day = dp_comp__interval_of(c, 1, "day");
+    const char *lo = c->in->range_start ? dp_arena_printf(c->a, "CAST(DATE '%s' AS TIMESTAMP)", c->in->range_start)
+                                        : "CAST(min(metric_day) AS TIMESTAMP)";
+    const char *hi = c->in->range_end ? dp_arena_printf(c->a, "CAST(DATE '%s' AS TIMESTAMP) - %s", c->in->range_end, day)
+                                      : "CAST(max(metric_day) AS TIMESTAMP)";
+    const char *series = c->dialect == DP_DIALECT_POSTGRES
+                             ? dp_arena_printf(c->a, "CAST(generate_series(lo, hi, %s) AS DATE)", day)
+                             : dp_arena_printf(c->a, "CAST(unnest(generate_series(lo, hi, %s)) AS DATE)", day);
+    const char *lower = win ? dp_arena_printf(c->a, "\n            AND daily.metric_day > spine.metric_day - %s", win)
+                        : gtd ? dp_arena_printf(c->a, "\n            AND daily.metric_day >= CAST(date_trunc('%s', spine.metric_day) AS DATE)",
+                                                dp_grain_name(gtd))
                               : "";
     const char *what = m->window ? m->window
                        : m->grain_to_date ? dp_arena_printf(c->a, "%s to date", m->grain_to_date) : "all history";
-    w->body = dp_arena_printf(c->a,
-                              "    -- %s: %s over %s, as of the end of each %s\n"
-                              "    SELECT\n        spine.%s,\n%s        sum(daily.%s) AS %s\n"
-                              "    FROM (\n        SELECT DISTINCT CAST(date_trunc('%s', metric_day) AS DATE) AS %s\n"
-                              "        FROM %s%s\n    ) AS spine\n"
-                              "    JOIN %s AS daily\n        ON daily.metric_day < spine.%s + %s%s\n"
-                              "    GROUP BY %s",
-                              m->name, dp_agg_name(me->agg), what, dp_grain_name(c->in->grain), tname, keys,
-                              dp_comp__qi(c, col), dp_comp__qi(c, m->name), dp_grain_name(c->in->grain), tname,
-                              dp_comp__qi(c, daily->name), range, dp_comp__qi(c, daily->name), tname, gi, lower, grp);
+    const char *period = dp_arena_printf(c->a, "CAST(date_trunc('%s', spine.metric_day) AS DATE)", g);
+    const char *qm = dp_comp__qi(c, m->name);
+    const char *per_day = dp_arena_printf(c->a,
+        "        SELECT\n            %s AS %s,\n%s            sum(daily.%s) AS %s%s\n"
+        "        FROM (\n            SELECT %s AS metric_day\n"
+        "            FROM (SELECT %s AS lo, %s AS hi FROM %s) AS bounds\n        ) AS spine\n"
+        "        JOIN %s AS daily\n            ON daily.metric_day <= spine.metric_day%s\n"
+        "        GROUP BY spine.metric_day%s",
+        period, tname, keys, dp_comp__qi(c, col), qm,
+        avg ? "" : dp_arena_printf(c->a, ",\n            row_number() OVER (PARTITION BY %s%s ORDER BY spine.metric_day%s) AS day_rank",
+                                   period, keys_part, last ? " DESC" : ""),
+        series, lo, hi, dp_comp__qi(c, daily->name), dp_comp__qi(c, daily->name), lower, keys_grp);
+    size_t nk = 1;
+    const char *grp = "1";
+    for (const char *p = keys_out; (p = strchr(p, '\n')); p++)
+        grp = dp_arena_printf(c->a, "%s, %zu", grp, ++nk);
+    w->body = avg ? dp_arena_printf(c->a,
+                                    "    -- %s: %s over %s as of each day, averaged over the days of each %s (period_agg average)\n"
+                                    "    SELECT\n        %s,\n%s        avg(%s) AS %s\n    FROM (\n%s\n    ) AS per_day\n    GROUP BY %s",
+                                    m->name, dp_agg_name(me->agg), what, g, tname, keys_out, qm, qm, per_day, grp)
+                  : dp_arena_printf(c->a,
+                                    "    -- %s: %s over %s as of each day; each %s takes its %s day's value (period_agg %s)\n"
+                                    "    SELECT\n        %s,\n%s        %s\n    FROM (\n%s\n    ) AS per_day\n    WHERE day_rank = 1",
+                                    m->name, dp_agg_name(me->agg), what, g, last ? "last" : "first", pa, tname, keys_out, qm, per_day);
     return dp_arena_printf(c->a, "%s.%s", dp_comp__qi(c, w->name), dp_comp__qi(c, m->name));
 }
 
