@@ -248,6 +248,7 @@ static int parse_model(ctx *c, const dp_node *n)
     m.label = str(c, n, "label");
     const dp_node *defaults = dp_node_get(n, "defaults");
     m.default_time_dim = defaults ? str(c, defaults, "agg_time_dimension") : NULL;
+    m.primary_entity = str(c, n, "primary_entity");
     if ((rc = parse_list(c, n, "entities", (void **)&m.entities, &m.nentities, sizeof(dp_entity), ent_fn)) ||
         (rc = parse_list(c, n, "dimensions", (void **)&m.dims, &m.ndims, sizeof(dp_dimension), dim_fn)) ||
         (rc = parse_list(c, n, "measures", (void **)&m.measures, &m.nmeasures, sizeof(dp_measure), mea_fn)))

@@ -93,9 +93,11 @@ const dp_model *dp_comp__dim_home(comp *c, const dp_model *from, const char *arg
     if (sep && (size_t)(sep - arg) < sizeof(ent))
         snprintf(ent, sizeof(ent), "%.*s", (int)(sep - arg), arg);
     const dp_model *home = NULL;
-    if (!ent[0] || dp_kg_model_entity(from, ent)) {
+    /* primary_entity names the rows of a dataset with no key column */
+    int own = ent[0] && from->primary_entity && !strcmp(from->primary_entity, ent);
+    if (!ent[0] || own || dp_kg_model_entity(from, ent)) {
         const dp_entity *e = ent[0] ? dp_kg_model_entity(from, ent) : NULL;
-        if (dp_kg_model_dim(from, name) && (!e || e->type == DP_ENT_PRIMARY || e->type == DP_ENT_UNIQUE || !ent[0]))
+        if (dp_kg_model_dim(from, name) && (own || !e || e->type == DP_ENT_PRIMARY || e->type == DP_ENT_UNIQUE || !ent[0]))
             home = from;
     }
     if (!home && ent[0]) {

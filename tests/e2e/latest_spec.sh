@@ -40,6 +40,32 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert "'express'" in d["transformation"]["sql"], d["transformation"]["sql"]
 PY
+# primary_entity: a dataset with no key column is named by it in filters
+mkdir -p "$WORK/pe"
+cat > "$WORK/pe/m.yml" <<'YML'
+semantic_models:
+  - name: moves
+    model: ref('shipments')
+    primary_entity: move
+    defaults: {agg_time_dimension: ship_date}
+    dimensions:
+      - {name: ship_date, type: time, type_params: {time_granularity: day}}
+      - {name: service_level, type: categorical}
+    measures:
+      - {name: move_count, agg: sum, expr: 1}
+metrics:
+  - name: express_moves
+    label: Express moves
+    type: simple
+    type_params: {measure: move_count}
+    filter: "{{ Dimension('move__service_level') }} = 'express'"
+YML
+"$DPGEN" generate --no-record --as-of 2025-07-16 --db "$DB" --models "$WORK/pe" --format json "monthly express moves" >"$WORK/pe.json" 2>"$WORK/err"
+python3 - "$WORK/pe.json" <<'PY' && ok "a filter names the dataset by its primary_entity" || bad "primary_entity filter: $(tail -1 "$WORK/err")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert "'express'" in d["transformation"]["sql"], d["transformation"]["sql"]
+PY
 # errors name the file and line
 mkdir -p "$WORK/bad/models"
 cat > "$WORK/bad/models/m.yml" <<'YML'
