@@ -15,6 +15,8 @@ int dp_dbt__parse_input(dp_kg *kg, const char *file, const dp_node *n, dp_metric
                         dp_error *err);
 
 /* dbt_latest.c */
+/* 1 when the element's config says enabled: false (dbt leaves it out). */
+int dp_dbt__disabled(const dp_node *n);
 /* The `models:` list of a properties file: each model with an enabled
  * semantic_model becomes a semantic model (entities and dimensions from its
  * columns and derived_semantics, a measure and a simple metric for each

@@ -40,7 +40,7 @@ static int is_true(const char *s) { return s && (!strcasecmp(s, "true") || !strc
 static int is_false(const char *s) { return s && (!strcasecmp(s, "false") || !strcasecmp(s, "no")); }
 
 /* config: {enabled: false} switches an element off, as dbt does. */
-static int config_disabled(const dp_node *n)
+int dp_dbt__disabled(const dp_node *n)
 {
     const dp_node *cfg = dp_node_get(n, "config");
     return cfg && is_false(dp_node_str(cfg, "enabled"));
@@ -324,7 +324,7 @@ static int push_metric(lctx *c, const dp_metric *m)
 int dp_dbt_latest_metric(dp_kg *kg, const char *file, const dp_node *n, dp_error *err)
 {
     lctx cc = {kg, file, err}, *c = &cc;
-    if (config_disabled(n))
+    if (dp_dbt__disabled(n))
         return 0;
     dp_metric m = {0};
     int rc = read_metric(c, n, NULL, NULL, &m);
@@ -341,7 +341,7 @@ static const dp_node *semantic_block(const dp_node *model, int *on)
     if (sm->kind == DP_NODE_SCALAR)
         *on = is_true(sm->value);
     else if (sm->kind == DP_NODE_MAP)
-        *on = !is_false(dp_node_str(sm, "enabled")) && !config_disabled(sm);
+        *on = !is_false(dp_node_str(sm, "enabled")) && !dp_dbt__disabled(sm);
     return sm;
 }
 
@@ -349,7 +349,7 @@ static int read_model(lctx *c, const dp_node *n)
 {
     int on, rc;
     const dp_node *sm = semantic_block(n, &on);
-    if (!sm || !on || config_disabled(n))
+    if (!sm || !on || dp_dbt__disabled(n))
         return 0;
     dp_model m = {0};
     const char *dbt_name = dp_node_str(n, "name");
@@ -396,7 +396,7 @@ static int read_model(lctx *c, const dp_node *n)
         const dp_node *mn = mts->items[i];
         if (mn->kind != DP_NODE_MAP)
             return fail(c, mn, "a metric must be a mapping");
-        if (config_disabled(mn))
+        if (dp_dbt__disabled(mn))
             continue;
         dp_metric mt = {0};
         dp_measure *me = &m.measures[m.nmeasures];

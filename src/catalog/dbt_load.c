@@ -236,6 +236,8 @@ static int parse_model(ctx *c, const dp_node *n)
 {
     dp_model m = {0};
     int rc;
+    if (dp_dbt__disabled(n))
+        return 0;
     if ((rc = expect(c, n, DP_NODE_MAP, "a semantic model")) || (rc = need_str(c, n, "name", "semantic model", &m.name)))
         return rc;
     const char *ref = dp_node_str(n, "model");
@@ -290,6 +292,8 @@ static int parse_metric(ctx *c, const dp_node *n)
 {
     dp_metric m = {0};
     int rc;
+    if (dp_dbt__disabled(n))
+        return 0;
     if (dp_dbt_latest_is_metric(n)) /* parameters as keys of the metric */
         return dp_dbt_latest_metric(c->kg, c->file, n, c->err);
     if ((rc = expect(c, n, DP_NODE_MAP, "a metric")) || (rc = need_str(c, n, "name", "metric", &m.name)))

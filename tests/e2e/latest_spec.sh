@@ -59,7 +59,13 @@ metrics:
     type: simple
     type_params: {measure: move_count}
     filter: "{{ Dimension('move__service_level') }} = 'express'"
+  - name: old_moves
+    type: simple
+    type_params: {measure: move_count}
+    config: {enabled: false}
 YML
+expect_rc 0 "legacy catalog list" -- "$DPGEN" catalog list --db "$DB" --models "$WORK/pe"
+grep -q '"old_moves"' "$WORK/out" && bad "a legacy metric with enabled: false was loaded" || ok "legacy config: {enabled: false} too"
 "$DPGEN" generate --no-record --as-of 2025-07-16 --db "$DB" --models "$WORK/pe" --format json "monthly express moves" >"$WORK/pe.json" 2>"$WORK/err"
 python3 - "$WORK/pe.json" <<'PY' && ok "a filter names the dataset by its primary_entity" || bad "primary_entity filter: $(tail -1 "$WORK/err")"
 import json, sys
