@@ -166,13 +166,33 @@ const char *dp_comp__render_filter(comp *c, cte *t, const char *text)
                 ref = dp_comp__qualify(c, e->expr, dp_comp__qi(c, t->model->name), t->model, NULL);
         } else if (!strcmp(fn, "Dimension") || !strcmp(fn, "TimeDimension")) {
             const dp_dimension *dd = NULL;
-            const dp_model *home = dp_comp__dim_home(c, t->model, arg, &dd);
+            const dp_model *home = NULL;
+            dp_grain gr;
+            char *g2 = strrchr(arg, '_');
+            /* 'entity__dim__month': the grain written as a suffix */
+            if (!dp_comp__dim_home(c, t->model, arg, NULL) && g2 && g2 > arg + 1 && g2[-1] == '_' &&
+                !dp_grain_parse(g2 + 1, &gr) && !arg2[0]) {
+                snprintf(arg2, sizeof(arg2), "%s", g2 + 1);
+                g2[-1] = 0;
+            }
+            if (!strcmp(arg, "metric_time")) { /* the time dimension the measures aggregate by */
+                const char *td = t->time_dim ? t->time_dim : t->n ? t->cols[0].me->agg_time_dimension : t->model->default_time_dim;
+                dd = td ? dp_kg_model_dim(t->model, td) : NULL;
+                home = dd ? t->model : NULL;
+            } else {
+                home = dp_comp__dim_home(c, t->model, arg, &dd);
+            }
             if (home) {
                 if (dp_comp__cte_join(c, t, home))
                     goto done;
                 ref = dp_comp__qualify(c, dd->expr, dp_comp__qi(c, home->name), home, c->lineage_sources);
-                if (!strcmp(fn, "TimeDimension") && arg2[0])
-                    ref = dp_arena_printf(c->a, "CAST(date_trunc('%s', %s) AS DATE)", arg2, ref);
+                if (arg2[0] && dd->type == DP_DIM_TIME) {
+                    if (dp_grain_parse(arg2, &gr)) {
+                        dp_error_set(c->err, DP_EINVALID, "filter '%s': '%s' is not a time grain", text, arg2);
+                        goto done;
+                    }
+                    ref = dp_arena_printf(c->a, "CAST(date_trunc('%s', %s) AS DATE)", dp_grain_name(gr), ref);
+                }
             }
         }
         if (!ref) {

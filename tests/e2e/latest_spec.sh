@@ -59,6 +59,16 @@ metrics:
     type: simple
     type_params: {measure: move_count}
     filter: "{{ Dimension('move__service_level') }} = 'express'"
+  - name: later_moves
+    label: Later moves
+    type: simple
+    type_params: {measure: move_count}
+    filter: "{{ TimeDimension('metric_time', 'month') }} >= '2025-03-01'"
+  - name: earlier_moves
+    label: Earlier moves
+    type: simple
+    type_params: {measure: move_count}
+    filter: "{{ Dimension('move__ship_date__month') }} < '2025-03-01'"
   - name: old_moves
     type: simple
     type_params: {measure: move_count}
@@ -71,6 +81,17 @@ python3 - "$WORK/pe.json" <<'PY' && ok "a filter names the dataset by its primar
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert "'express'" in d["transformation"]["sql"], d["transformation"]["sql"]
+PY
+# metric_time and a grain written as a suffix in filters: the two parts add up
+"$DPGEN" generate --no-record --as-of 2025-07-16 --db "$DB" --models "$WORK/pe" --format json "later moves and earlier moves" >"$WORK/mt.json" 2>"$WORK/err"
+python3 - "$WORK/mt.json" "$DPGEN" "$DB" "$WORK/pe" <<'PY' && ok "metric_time and entity__dim__grain filters" || bad "metric_time filters: $(tail -1 "$WORK/err")"
+import json, sys, subprocess
+d = json.load(open(sys.argv[1]))
+sql = d["transformation"]["sql"]
+assert "date_trunc('month'" in sql, sql
+row = d["transformation"]["test_run"]["sample_rows"][0]
+later, earlier = int(row["later_moves"]), int(row["earlier_moves"])
+assert later > 0 and earlier > 0 and later + earlier == 4000, row  # the logistics data has 4000 shipments
 PY
 # errors name the file and line
 mkdir -p "$WORK/bad/models"
