@@ -320,14 +320,35 @@ done:
     return rc;
 }
 
-const dp_node *dp_node_get(const dp_node *map, const char *key)
+/* YAML's merge key (`<<: *anchor`, `<<: [*a, *b]`), which dbt's YAML
+ * reader honours: a key the map lacks is looked up in the merged maps, the
+ * first one first. depth bounds anchors that merge each other. */
+static const dp_node *node_get(const dp_node *map, const char *key, int depth)
 {
-    if (!map || map->kind != DP_NODE_MAP)
+    if (!map || map->kind != DP_NODE_MAP || depth > 8)
         return NULL;
-    for (size_t i = 0; i < map->n; i++)
+    const dp_node *merge = NULL;
+    for (size_t i = 0; i < map->n; i++) {
         if (strcmp(map->keys[i], key) == 0)
             return map->items[i];
+        if (!merge && !strcmp(map->keys[i], "<<"))
+            merge = map->items[i];
+    }
+    if (!merge || !strcmp(key, "<<"))
+        return NULL;
+    if (merge->kind == DP_NODE_MAP)
+        return node_get(merge, key, depth + 1);
+    for (size_t i = 0; merge->kind == DP_NODE_SEQ && i < merge->n; i++) {
+        const dp_node *v = node_get(merge->items[i], key, depth + 1);
+        if (v)
+            return v;
+    }
     return NULL;
+}
+
+const dp_node *dp_node_get(const dp_node *map, const char *key)
+{
+    return node_get(map, key, 0);
 }
 
 int dp_node_is_null(const dp_node *n)

@@ -35,6 +35,26 @@ static void yaml_positions(void **state)
     dp_arena_free(a);
 }
 
+/* dbt reads YAML merge keys: `<<: *anchor` and `<<: [*a, *b]` */
+static void yaml_merge_keys(void **state)
+{
+    (void)state;
+    dp_arena *a = dp_arena_new(0);
+    dp_node *doc;
+    dp_error err = {0};
+    const char *t = "base: &b {type: categorical, expr: x}\nmore: &m {label: L, expr: y}\n"
+                    "one: {<<: *b, name: n1}\ntwo: {<<: [*m, *b], expr: z}\nself: &s {<<: *b}\n";
+    assert_int_equal(dp_yaml_parse(&doc, a, "m.yml", t, strlen(t), &err), 0);
+    const dp_node *one = dp_node_get(doc, "one"), *two = dp_node_get(doc, "two");
+    assert_string_equal(dp_node_str(one, "name"), "n1");
+    assert_string_equal(dp_node_str(one, "type"), "categorical"); /* merged */
+    assert_string_equal(dp_node_str(two, "expr"), "z");           /* own key wins */
+    assert_string_equal(dp_node_str(two, "label"), "L");          /* first merged map */
+    assert_string_equal(dp_node_str(two, "type"), "categorical"); /* second merged map */
+    assert_null(dp_node_get(one, "label"));
+    dp_arena_free(a);
+}
+
 static void yaml_emit_roundtrip(void **state)
 {
     (void)state;
@@ -140,7 +160,7 @@ static void text_tools(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(yaml_positions), cmocka_unit_test(yaml_emit_roundtrip), cmocka_unit_test(time_ranges),
+        cmocka_unit_test(yaml_positions), cmocka_unit_test(yaml_merge_keys), cmocka_unit_test(yaml_emit_roundtrip), cmocka_unit_test(time_ranges),
         cmocka_unit_test(sql_check), cmocka_unit_test(text_tools),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
