@@ -6,6 +6,7 @@
 #include "intent/timeparse.h"
 #include "util/error.h"
 #include <stdio.h>
+#include <ctype.h>
 #include <string.h>
 #include <time.h>
 
@@ -192,6 +193,29 @@ static void amount_of_count(parser *p)
     }
 }
 
+/* MetricFlow's own names for the report's time, as a dbt user writes them in
+ * a group by: "metric_time__month" is the month, "metric_time" the day.
+ * Rewritten in place with blanks so every word keeps its offset. */
+static void metric_time_words(char *text)
+{
+    static const char mt[] = "metric_time";
+    for (char *p = text; (p = strstr(p, mt));) {
+        int word_start = p == text || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+        char *q = p + sizeof(mt) - 1;
+        if (!word_start) {
+            p = q;
+            continue;
+        }
+        if (q[0] == '_' && q[1] == '_' && isalpha((unsigned char)q[2])) {
+            memset(p, ' ', (size_t)(q + 2 - p)); /* the grain after it stays */
+        } else if (!(isalnum((unsigned char)*q) || *q == '_')) {
+            memset(p, ' ', (size_t)(q - p));
+            memcpy(q - 3, "day", 3);
+        }
+        p = q;
+    }
+}
+
 int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *request,
                     const dp_intent_opts *opts, unsigned *kgq, dp_error *err)
 {
@@ -235,7 +259,13 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     dp_stemmer *st = dp_stemmer_new();
     if (!st)
         return dp_error_set(err, DP_ENOMEM, "cannot create the stemmer");
-    int trc = dp_tokenize(&p.t, &p.n, a, st, in->request);
+    char *words = dp_arena_strdup(a, in->request);
+    if (!words) {
+        dp_stemmer_free(st);
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
+    }
+    metric_time_words(words);
+    int trc = dp_tokenize(&p.t, &p.n, a, st, words);
     dp_stemmer_free(st);
     if (trc == -2)
         return dp_error_set(err, DP_EINVALID, "request has more than %d words", DP_TEXT_MAX_TOKENS);

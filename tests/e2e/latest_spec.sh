@@ -22,6 +22,11 @@ for q in "cost per shipment by carrier" "loss rate by warehouse region" "average
   a=$(sql_of "$LEGACY" "$q"); b=$(sql_of "$LATEST" "$q")
   if [ "$a" != failed ] && [ "$a" = "$b" ]; then ok "same SQL: $q"; else bad "SQL differs or failed: $q"; fi
 done
+# MetricFlow's names for the report's time, as a dbt user writes a group by
+for pair in "metric_time__month:monthly" "metric_time:daily" "metric_time__quarter:quarterly"; do
+  a=$(sql_of "$LATEST" "shipping cost by carrier type by ${pair%%:*}"); b=$(sql_of "$LATEST" "${pair##*:} shipping cost by carrier type")
+  if [ "$a" != failed ] && [ "$a" = "$b" ]; then ok "by ${pair%%:*} is ${pair##*:}"; else bad "by ${pair%%:*} differs from ${pair##*:}"; fi
+done
 # the project root (dbt_project.yml's own `models:` is configuration, not models)
 expect_rc 0 "the project root loads" -- "$DPGEN" catalog list --db "$DB" --models "$LATEST"
 grep -q '"stg_carriers"' "$WORK/out" && bad "a model without semantic_model became a dataset" || ok "a model without semantic_model is not a dataset"
