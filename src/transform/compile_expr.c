@@ -87,6 +87,18 @@ const char *dp_comp__qualify(comp *c, const char *expr, const char *alias, const
 
 const dp_model *dp_comp__dim_home(comp *c, const dp_model *from, const char *arg, const dp_dimension **dim)
 {
+    /* an entity path ('e1__e2__dim'): the dimension of the last entity's home */
+    const char *last = NULL;
+    for (const char *q = strstr(arg, "__"); q; q = strstr(q + 2, "__"))
+        last = q;
+    if (last && last != strstr(arg, "__")) {
+        const char *prev = last - 1;
+        while (prev > arg && !(prev[-1] == '_' && prev > arg + 1 && prev[-2] == '_'))
+            prev--;
+        const dp_model *h = dp_comp__dim_home(c, from, prev, dim);
+        if (h)
+            return h;
+    }
     const char *sep = strstr(arg, "__");
     const char *name = sep ? sep + 2 : arg;
     char ent[128] = "";

@@ -98,6 +98,15 @@ row = d["transformation"]["test_run"]["sample_rows"][0]
 later, earlier = int(row["later_moves"]), int(row["earlier_moves"])
 assert later > 0 and earlier > 0 and later + earlier == 4000, row  # the logistics data has 4000 shipments
 PY
+# an entity path in a filter: the last entity's dimension, joined on the way
+"$DPGEN" generate --no-record --as-of 2025-07-16 --db "$DB" --models "$LATEST" --format json "us carrier shipping cost by carrier" >"$WORK/path.json" 2>"$WORK/err"
+python3 - "$WORK/path.json" <<'PY' && ok "an entity path names the last entity's dimension" || bad "entity path filter: $(tail -1 "$WORK/err")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert "home_country" in d["transformation"]["sql"] and "'US'" in d["transformation"]["sql"]
+rows = [r for r in d["transformation"]["test_run"]["sample_rows"] if r.get("us_carrier_cost") not in (None, "", "NULL")]
+assert 1 <= len(rows) <= 3, rows  # the data has three carriers based in the US
+PY
 # errors name the file and line
 mkdir -p "$WORK/bad/models"
 cat > "$WORK/bad/models/m.yml" <<'YML'
