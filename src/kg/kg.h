@@ -112,6 +112,7 @@ typedef struct dp_model {
     const char *quality_note;
     dp_src_pos pos;
     dp_disabled off;
+    const char *ref_package; /* the package of ref('package', 'name'), else NULL */
 } dp_model;
 
 /* A metric input: measure or metric reference with optional filter, alias,
