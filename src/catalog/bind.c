@@ -102,8 +102,8 @@ static int load_tables(tables *t, duckdb_connection con, dp_error *err)
 void dp_bind_missing_relation(dp_arena *a, const dp_model *m, const char *looked_for, const char **reason,
                               const char **hint)
 {
-    *reason = dp_arena_printf(a, "the database has no table or view %s (the relation of ref('%s'))",
-                              looked_for ? looked_for : m->ref, m->ref);
+    *reason = dp_arena_printf(a, "the database has no table or view %s for ref('%s')", looked_for ? looked_for : m->ref,
+                              m->ref);
     *hint = "run dbt build (dbt seed for a seed) so it exists, or give --schema NAME if dbt built it in another schema";
 }
 
