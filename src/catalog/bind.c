@@ -134,6 +134,10 @@ static int resolve_relation(dp_kg *kg, dp_model *m, const tables *t, size_t *hit
     const char *want = m->ref, *note = NULL, *prefix = "";
     const char *dot = strrchr(m->ref, '.');
     long j;
+    /* dbt names version N of a model name_vN unless an alias says otherwise
+     * (which only the manifest knows) */
+    if (m->ref_version && !(want = dp_arena_printf(kg->arena, "%s_v%s", m->ref, m->ref_version)))
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
     if (dot) {
         const char *schema = dp_arena_strndup(kg->arena, m->ref, (size_t)(dot - m->ref));
         want = dot + 1;
@@ -144,7 +148,7 @@ static int resolve_relation(dp_kg *kg, dp_model *m, const tables *t, size_t *hit
         return 0;
     }
     if (m->rel_schema) {
-        const char *alias = m->rel_alias ? m->rel_alias : m->ref;
+        const char *alias = m->rel_alias ? m->rel_alias : want;
         if ((j = find_table(t, m->rel_schema, alias)) >= 0) {
             *hit = (size_t)j;
             m->bind_note = "relation from target/manifest.json";

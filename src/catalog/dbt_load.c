@@ -245,7 +245,10 @@ static int parse_model(ctx *c, const dp_node *n)
     m.ref = parse_ref(c, ref);
     if (!m.ref || !*m.ref)
         return fail_at(c, dp_node_get(n, "model"), "semantic model '%s': cannot read model '%s'", m.name, ref);
-    m.ref_package = dp_dbt__ref_package(c->kg->arena, ref);
+    /* dbt's full ref(): package and version beside the name */
+    const char *rname;
+    if (dp_dbt__ref_parts(c->kg->arena, ref, &rname, &m.ref_package, &m.ref_version) == 0)
+        m.ref = rname;
     m.description = str(c, n, "description");
     m.label = str(c, n, "label");
     const dp_node *defaults = dp_node_get(n, "defaults");

@@ -4,6 +4,7 @@
 #include "catalog/dbt_project.h"
 #include "util/error.h"
 #include <jansson.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -21,11 +22,30 @@ static int buildable(const char *type)
     return type && (!strcmp(type, "model") || !strcmp(type, "seed") || !strcmp(type, "snapshot"));
 }
 
-/* ref('x') without a version reads the latest version of a versioned
- * model; other versions are other relations. */
-static int latest_or_unversioned(const json_t *node)
+/* A version is a number or a string in the manifest, text in a ref. */
+static int version_is(const json_t *v, const char *want)
+{
+    char buf[64];
+    if (json_is_string(v))
+        return !strcmp(json_string_value(v), want);
+    if (json_is_integer(v)) {
+        snprintf(buf, sizeof(buf), "%lld", (long long)json_integer_value(v));
+        return !strcmp(buf, want);
+    }
+    if (json_is_real(v)) {
+        snprintf(buf, sizeof(buf), "%g", json_real_value(v));
+        return !strcmp(buf, want);
+    }
+    return 0;
+}
+
+/* ref('x', v=N) reads version N; ref('x') the latest version of a
+ * versioned model; other versions are other relations. */
+static int version_matches(const json_t *node, const char *want)
 {
     const json_t *v = json_object_get(node, "version"), *latest = json_object_get(node, "latest_version");
+    if (want)
+        return v && version_is(v, want);
     if (!v || json_is_null(v) || !latest || json_is_null(latest))
         return 1;
     return json_equal((json_t *)v, (json_t *)latest);
@@ -61,7 +81,7 @@ int dp_dbt_manifest_relations(dp_kg *kg, const char *path, const char *project, 
         json_object_foreach((json_t *)nodes, key, node) {
             const char *name = jstr(node, "name"), *pkg = jstr(node, "package_name");
             if (!buildable(jstr(node, "resource_type")) || !name || strcmp(name, m->ref) ||
-                (m->ref_package && (!pkg || strcmp(pkg, m->ref_package))) || !latest_or_unversioned(node))
+                (m->ref_package && (!pkg || strcmp(pkg, m->ref_package))) || !version_matches(node, m->ref_version))
                 continue;
             /* an ephemeral model is never a relation */
             if (!jstr(node, "schema") || json_is_null(json_object_get(node, "relation_name")))

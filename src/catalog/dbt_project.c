@@ -136,25 +136,80 @@ int dp_dbt_project_open(dp_dbt_project **out, const char *dir, dp_arena *a, dp_e
     return 0;
 }
 
-const char *dp_dbt__ref_package(dp_arena *a, const char *text)
+/* One argument of ref(): a quoted literal or a number, optionally after
+ * v= or version=. Returns the end, NULL when it is none of these. */
+static const char *ref_arg(const char *q, const char **val, size_t *len, int *is_version)
 {
-    const char *p = text ? strstr(text, "ref(") : NULL;
-    const char *lit[2] = {0};
-    size_t len[2] = {0}, n = 0;
-    for (const char *q = p ? p + 4 : ""; *q && *q != ')'; q++) {
-        if (*q != '\'' && *q != '"')
-            continue;
+    while (*q == ' ' || *q == '\t')
+        q++;
+    *is_version = 0;
+    if (!strncmp(q, "version", 7) || (q[0] == 'v' && (q[1] == '=' || q[1] == ' '))) {
+        q += q[1] == 'e' ? 7 : 1;
+        while (*q == ' ')
+            q++;
+        if (*q++ != '=')
+            return NULL;
+        while (*q == ' ')
+            q++;
+        *is_version = 1;
+    }
+    if (*q == '\'' || *q == '"') {
         const char *close = strchr(q + 1, *q);
         if (!close)
             return NULL;
-        if (n < 2) {
-            lit[n] = q + 1;
-            len[n] = (size_t)(close - q - 1);
-        }
-        n++;
-        q = close;
+        *val = q + 1;
+        *len = (size_t)(close - q - 1);
+        return close + 1;
     }
-    return n == 2 ? dp_arena_strndup(a, lit[0], len[0]) : NULL;
+    const char *d = q;
+    while ((*d >= '0' && *d <= '9') || *d == '.')
+        d++;
+    if (d == q)
+        return NULL;
+    *val = q;
+    *len = (size_t)(d - q);
+    return d;
+}
+
+int dp_dbt__ref_parts(dp_arena *a, const char *text, const char **name, const char **package, const char **version)
+{
+    const char *p = text ? strstr(text, "ref(") : NULL;
+    const char *lit[2] = {0}, *ver = NULL;
+    size_t len[2] = {0}, vlen = 0, n = 0;
+    if (!p)
+        return -1;
+    for (const char *q = p + 4;;) {
+        while (*q == ' ' || *q == '\t')
+            q++;
+        if (*q == ')')
+            break;
+        const char *val;
+        size_t vl;
+        int is_version;
+        if (!(q = ref_arg(q, &val, &vl, &is_version)))
+            return -1;
+        if (is_version) {
+            ver = val;
+            vlen = vl;
+        } else if (n < 2) {
+            lit[n] = val;
+            len[n++] = vl;
+        } else {
+            return -1;
+        }
+        while (*q == ' ' || *q == '\t')
+            q++;
+        if (*q == ',')
+            q++;
+        else if (*q != ')')
+            return -1;
+    }
+    if (n == 0)
+        return -1;
+    *name = dp_arena_strndup(a, lit[n - 1], len[n - 1]);
+    *package = n == 2 ? dp_arena_strndup(a, lit[0], len[0]) : NULL;
+    *version = ver ? dp_arena_strndup(a, ver, vlen) : NULL;
+    return *name ? 0 : -1;
 }
 
 /* The YAML of every model path (a missing one is skipped, as dbt does). */

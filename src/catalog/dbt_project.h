@@ -33,8 +33,9 @@ int dp_dbt_project_open(dp_dbt_project **out, const char *dir, dp_arena *a, dp_e
  * NULL. */
 int dp_dbt_manifest_relations(dp_kg *kg, const char *path, const char *project, dp_error *err);
 
-/* The package of ref('package', 'name') in text, NULL for ref('name') or a
- * bare name; in a. */
-const char *dp_dbt__ref_package(dp_arena *a, const char *text);
+/* The parts of ref('name'), ref('package', 'name'), ref('name', v=2) or
+ * ref('name', version='2') in text: *package and *version NULL when not
+ * written; strings in a. -1 when text holds no such call. */
+int dp_dbt__ref_parts(dp_arena *a, const char *text, const char **name, const char **package, const char **version);
 
 #endif

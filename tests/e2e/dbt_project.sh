@@ -99,6 +99,38 @@ expect_rc 0 "custom schema of --schema" -- "$DPGEN" generate --db "$WORK/custom.
 check "analytics_marts chosen as dbt's custom schema" \
   "'dataset orders reads analytics_marts.orders: --schema analytics (dbt\\'s custom schema analytics_marts)' in ds"
 
+# versioned models: ref('orders', v=1) is relation orders_v1 (dbt's name for
+# version 1), never orders; with the manifest, ref('orders') is the latest
+cat > "$WORK/ver.sql" <<SQL
+ATTACH '$DB' AS s (READ_ONLY);
+CREATE SCHEMA analytics;
+CREATE TABLE analytics.orders_v1 AS SELECT * FROM s.analytics.orders WHERE order_id <= 2;
+CREATE TABLE analytics.orders_v2 AS SELECT * FROM s.analytics.orders;
+CREATE TABLE analytics.orders AS SELECT * FROM s.main.orders;
+CREATE TABLE analytics.customers AS SELECT * FROM s.analytics.customers;
+SQL
+"$DPGEN" demo --sql "$WORK/ver.sql" --out "$WORK/ver.duckdb" 2>/dev/null || bad "build ver"
+fresh; rm "$WORK/p/target/manifest.json"
+sed -i "s/model: \"{{ ref('orders') }}\"/model: ref('orders', v=1)/" "$WORK/p/models/marts/orders.yml"
+expect_rc 0 "ref('orders', v=1)" -- "$DPGEN" generate --db "$WORK/ver.duckdb" --models "$WORK/p" --format json "$Q"
+check "version 1 is orders_v1" "'dataset orders reads analytics.orders_v1: the only schema with the table' in ds and rows == [{'order_total': '35.50'}]"
+python3 - "$SRC/target/manifest.json" "$WORK/p/target/manifest.json" <<'PY'
+import copy, json, sys
+m = json.load(open(sys.argv[1]))
+base = m["nodes"].pop("model.shop_analytics.orders")
+for v in (1, 2):
+    n = copy.deepcopy(base)
+    n.update({"unique_id": f"model.shop_analytics.orders.v{v}", "alias": f"orders_v{v}", "version": v, "latest_version": 2,
+              "relation_name": f'"shop"."analytics"."orders_v{v}"'})
+    m["nodes"][n["unique_id"]] = n
+json.dump(m, open(sys.argv[2], "w"))
+PY
+expect_rc 0 "ref('orders', v=1) with the manifest" -- "$DPGEN" generate --db "$WORK/ver.duckdb" --models "$WORK/p" --format json "$Q"
+check "the manifest's version 1" "'dataset orders reads analytics.orders_v1: relation from target/manifest.json' in ds"
+sed -i "s/model: ref('orders', v=1)/model: ref('orders')/" "$WORK/p/models/marts/orders.yml"
+expect_rc 0 "ref('orders') with versions in the manifest" -- "$DPGEN" generate --db "$WORK/ver.duckdb" --models "$WORK/p" --format json "$Q"
+check "the latest version, not the table named orders" "'dataset orders reads analytics.orders_v2: relation from target/manifest.json' in ds and rows == [{'order_total': '265.75'}]"
+
 # only model-paths are read: YAML under target/, dbt_packages/, logs/,
 # analyses/ (a duplicate or broken semantic model) is not loaded
 fresh

@@ -186,9 +186,24 @@ static void project_file(void **state)
     assert_false(dp_dbt_project_is(dir));
     assert_int_equal(dp_dbt_project_open(&p, dir, a, &err), DP_ENOTFOUND);
     rmdir(dir);
-    assert_string_equal(dp_dbt__ref_package(a, "ref('pkg', 'x')"), "pkg");
-    assert_null(dp_dbt__ref_package(a, "ref('x')"));
-    assert_null(dp_dbt__ref_package(a, "x"));
+    const char *nm, *pkg, *ver;
+    assert_int_equal(dp_dbt__ref_parts(a, "ref('pkg', 'x')", &nm, &pkg, &ver), 0);
+    assert_string_equal(nm, "x");
+    assert_string_equal(pkg, "pkg");
+    assert_null(ver);
+    assert_int_equal(dp_dbt__ref_parts(a, "ref(\"x\")", &nm, &pkg, &ver), 0);
+    assert_string_equal(nm, "x");
+    assert_null(pkg);
+    /* a version is not the name (ref('x', v='2') is model x, version 2) */
+    assert_int_equal(dp_dbt__ref_parts(a, "ref('x', v='2')", &nm, &pkg, &ver), 0);
+    assert_string_equal(nm, "x");
+    assert_string_equal(ver, "2");
+    assert_int_equal(dp_dbt__ref_parts(a, "ref('p', 'x', version=3)", &nm, &pkg, &ver), 0);
+    assert_string_equal(nm, "x");
+    assert_string_equal(pkg, "p");
+    assert_string_equal(ver, "3");
+    assert_int_equal(dp_dbt__ref_parts(a, "x", &nm, &pkg, &ver), -1);
+    assert_int_equal(dp_dbt__ref_parts(a, "ref(x)", &nm, &pkg, &ver), -1);
     dp_arena_free(a);
 }
 
