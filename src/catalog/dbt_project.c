@@ -4,7 +4,9 @@
 #include "catalog/dbt_project.h"
 #include "catalog/load.h"
 #include "util/error.h"
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -262,6 +264,26 @@ static int is_dbt_manifest(const char *path)
     return !strcmp(base, "manifest.json");
 }
 
+/* The project a folder or file of it belongs to (--models project/models):
+ * the nearest folder above with dbt_project.yml, at most MAX_UP levels. */
+#define MAX_UP 8
+static int enclosing_project(dp_dbt_project **out, const char *path, dp_arena *a, dp_error *err)
+{
+    *out = NULL;
+    char buf[PATH_MAX];
+    if (!realpath(path, buf))
+        return 0;
+    for (int up = 0; up <= MAX_UP; up++) {
+        char *slash = strrchr(buf, '/');
+        if (!slash || slash == buf)
+            return 0;
+        *slash = 0; /* the first step leaves a file for its folder, or a folder for its parent */
+        if (dp_dbt_project_is(buf))
+            return dp_dbt_project_open(out, buf, a, err);
+    }
+    return 0;
+}
+
 int dp_dbt_load_catalog(dp_kg *kg, const char *path, dp_error *err)
 {
     const char *given = kg->manifest_path;
@@ -273,9 +295,24 @@ int dp_dbt_load_catalog(dp_kg *kg, const char *path, dp_error *err)
         if (given && !given_relations)
             return dp_semantic_manifest_load(kg, given, err);
         kg->manifest_path = NULL;
-        if ((rc = dp_dbt_load_path(kg, path, err)))
+        dp_dbt_project *enc;
+        if ((rc = enclosing_project(&enc, path, kg->arena, err)))
             return rc;
-        return given_relations ? dp_dbt_manifest_relations(kg, given, NULL, err) : 0;
+        if (!enc) {
+            if ((rc = dp_dbt_load_path(kg, path, err)))
+                return rc;
+            return given_relations ? dp_dbt_manifest_relations(kg, given, NULL, err) : 0;
+        }
+        /* a part of a project: its files only, with the project's vars and
+         * relations */
+        const char **files;
+        size_t n;
+        dp_jinja_ctx jc = {enc->vars, enc->nvars, NULL, NULL};
+        if ((rc = dp_list_yaml_files(&files, &n, kg->arena, path, err)) ||
+            (rc = dp_dbt_load_files(kg, files, n, &jc, path, err)))
+            return rc;
+        const char *rel = given_relations ? given : enc->manifest;
+        return rel ? dp_dbt_manifest_relations(kg, rel, enc->name, err) : 0;
     }
     dp_dbt_project *p;
     const char **files = NULL;

@@ -54,6 +54,15 @@ check "the root project's node wins" "'dataset customers reads analytics.custome
 fresh; mv "$WORK/p/target/manifest.json" "$WORK/manifest.json"
 expect_rc 0 "--manifest .../manifest.json" -- "$DPGEN" generate --db "$DB" --models "$WORK/p" --manifest "$WORK/manifest.json" --format json "$Q"
 check "--manifest gives the relations" "'dataset orders reads analytics.orders: relation from target/manifest.json' in ds"
+# --models at a folder or file inside the project: the project's vars and
+# target/manifest.json still apply
+fresh
+expect_rc 0 "--models project/models" -- "$DPGEN" generate --db "$DB" --models "$WORK/p/models" --format json "large orders by region"
+check "vars and manifest of the enclosing project" \
+  "'dataset orders reads analytics.orders: relation from target/manifest.json' in ds and
+   rows == [{'region': 'APAC', 'large_orders': '1'}, {'region': 'EU', 'large_orders': '2'}, {'region': 'US', 'large_orders': '1'}]"
+expect_rc 0 "--models project/models/marts/orders.yml" -- "$DPGEN" generate --db "$DB" --models "$WORK/p/models/marts/orders.yml" --format json "large orders"
+check "one file of the project" "'dataset orders reads analytics.orders: relation from target/manifest.json' in ds and rows == [{'large_orders': '4'}]"
 # the manifest names a relation the database lacks: an error suggesting dbt
 # build, or --schema when given
 fresh; sed -i 's/"schema": "analytics"/"schema": "prod_analytics"/' "$WORK/p/target/manifest.json"
