@@ -43,10 +43,28 @@ static int fail_at(dp_error *err, const dp_node *n, const char *what)
     return dp_error_set(err, DP_EINVALID, "%s:%d:%d: %s", n->file, n->line, n->col, what);
 }
 
+/* dbt reads YAML 1.1 (PyYAML): these plain words are booleans, which
+ * Jinja writes True and False. */
+static const char *yaml11_bool(const dp_node *v)
+{
+    static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"};
+    static const char *const no[] = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"};
+    if (v->kind != DP_NODE_SCALAR || !v->plain)
+        return NULL;
+    for (size_t i = 0; i < sizeof(yes) / sizeof(*yes); i++) {
+        if (!strcmp(v->value, yes[i]))
+            return "True";
+        if (!strcmp(v->value, no[i]))
+            return "False";
+    }
+    return NULL;
+}
+
 static int add_var(dp_dbt_project *p, dp_arena *a, size_t *cap, const char *name, const dp_node *v)
 {
+    const char *b = yaml11_bool(v);
     dp_jinja_var var = {dp_arena_strdup(a, name),
-                        v->kind == DP_NODE_SCALAR && !dp_node_is_null(v) ? dp_arena_strdup(a, v->value) : NULL};
+                        v->kind == DP_NODE_SCALAR && !dp_node_is_null(v) ? dp_arena_strdup(a, b ? b : v->value) : NULL};
     if (v->kind == DP_NODE_SCALAR && dp_node_is_null(v))
         var.value = dp_arena_strdup(a, "None"); /* what dbt writes for a null var */
     if (!var.name || (v->kind == DP_NODE_SCALAR && !var.value) || DP_VEC_PUSH(a, p->vars, p->nvars, *cap, var))

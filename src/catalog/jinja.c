@@ -215,6 +215,13 @@ static int render_call(dp_buf *b, const call *c, const char *raw, size_t rawlen,
     int is_var = !strcmp(c->name, "var"), is_env = !strcmp(c->name, "env_var");
     if (!is_var && !is_env)
         return refuse(err, pos, raw, rawlen, where);
+    if (is_env && !strncmp(name, "DBT_ENV_SECRET", 14)) {
+        /* dbt allows secrets only in profiles.yml and packages.yml: they
+         * must not end up in a spec */
+        dp_src_pos at = locate(pos, raw, rawlen);
+        return dp_error_set(err, DP_EINVALID, "%s:%d:%d: env_var('%s'): secret variables (DBT_ENV_SECRET*) are not read here, as in dbt",
+                            at.file, at.line, at.col, name);
+    }
     int found = 0;
     const char *v = is_var ? lookup_var(ctx, name, &found) : env_get(ctx, name);
     if (is_env)

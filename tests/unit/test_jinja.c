@@ -94,6 +94,7 @@ static void refuses_the_rest(void **state)
         {"{{ var('listy') }}", "is a list or mapping", DP_JINJA_VALUE},
         {"{{ var('macro') }}", "var 'macro' holds Jinja", DP_JINJA_VALUE},
         {"{{ var('threshold')", "is not supported", DP_JINJA_VALUE},
+        {"{{ env_var('DBT_ENV_SECRET_TOKEN', 'x') }}", "secret variables (DBT_ENV_SECRET*) are not read", DP_JINJA_VALUE},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
         memset(&err, 0, sizeof(err));
@@ -164,7 +165,8 @@ static void project_file(void **state)
     snprintf(path, sizeof(path), "%s/dbt_project.yml", dir);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
-    fputs("name: proj\nmodel-paths: [\"sm\", \"more/models\"]\nvars:\n  a: '1'\n  b: [1, 2]\n  proj:\n    a: '2'\n", f);
+    fputs("name: proj\nmodel-paths: [\"sm\", \"more/models\"]\nvars:\n  a: '1'\n  b: [1, 2]\n  c: yes\n  d: 'yes'\n"
+          "  proj:\n    a: '2'\n", f);
     fclose(f);
     dp_arena *a = dp_arena_new(0);
     dp_error err = {0};
@@ -177,9 +179,18 @@ static void project_file(void **state)
     snprintf(want, sizeof(want), "%s/more/models", dir);
     assert_string_equal(p->model_paths[1], want);
     /* the project's own scope first: var('a') is 2 */
-    assert_true(p->nvars >= 3);
+    assert_int_equal(p->nvars, 5); /* proj.a, a, b, c, d */
     assert_string_equal(p->vars[0].name, "a");
     assert_string_equal(p->vars[0].value, "2");
+    /* YAML 1.1 booleans as dbt's Jinja writes them; a quoted word stays */
+    for (size_t i = 0; i < p->nvars; i++) {
+        if (!strcmp(p->vars[i].name, "b"))
+            assert_null(p->vars[i].value);
+        if (!strcmp(p->vars[i].name, "c"))
+            assert_string_equal(p->vars[i].value, "True");
+        if (!strcmp(p->vars[i].name, "d"))
+            assert_string_equal(p->vars[i].value, "yes");
+    }
     assert_null(p->semantic_manifest);
     assert_null(p->manifest);
     unlink(path);
