@@ -140,6 +140,12 @@ sed -i "s/model: ref('orders', v=1)/model: ref('orders')/" "$WORK/p/models/marts
 expect_rc 0 "ref('orders') with versions in the manifest" -- "$DPGEN" generate --db "$WORK/ver.duckdb" --models "$WORK/p" --format json "$Q"
 check "the latest version, not the table named orders" "'dataset orders reads analytics.orders_v2: relation from target/manifest.json' in ds and rows == [{'order_total': '265.75'}]"
 
+# a target/semantic_manifest.json older than the YAML was written before the
+# last edit: the YAML is read (this one is empty: loading it would fail)
+fresh; echo '{}' > "$WORK/p/target/semantic_manifest.json"; touch -d '2001-01-01' "$WORK/p/target/semantic_manifest.json"
+expect_rc 0 "stale semantic manifest" -- "$DPGEN" generate --db "$DB" --models "$WORK/p" --format json "$Q"
+check "the newer YAML is read" "rows == [{'order_total': '265.75'}]"
+
 # only model-paths are read: YAML under target/, dbt_packages/, logs/,
 # analyses/ (a duplicate or broken semantic model) is not loaded
 fresh
