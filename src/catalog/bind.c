@@ -115,6 +115,15 @@ static int missing(dp_kg *kg, const dp_model *m, const char *looked_for, dp_erro
                         m->pos.col, m->name, reason ? reason : m->ref, hint);
 }
 
+/* Which manifest gave a model's relation: its loader left "relation from
+ * FILE" in bind_note; a semantic manifest's node_relation otherwise. */
+static const char *rel_source(const dp_model *m)
+{
+    static const char lead[] = "relation from ";
+    return m->bind_note && !strncmp(m->bind_note, lead, sizeof(lead) - 1) ? m->bind_note + sizeof(lead) - 1
+                                                                          : "the semantic manifest";
+}
+
 static long find_table(const tables *t, const char *schema, const char *name)
 {
     for (size_t j = 0; j < t->n; j++)
@@ -149,16 +158,16 @@ static int resolve_relation(dp_kg *kg, dp_model *m, const tables *t, size_t *hit
     }
     if (m->rel_schema) {
         const char *alias = m->rel_alias ? m->rel_alias : want;
+        const char *src = rel_source(m);
         if ((j = find_table(t, m->rel_schema, alias)) >= 0) {
             *hit = (size_t)j;
-            m->bind_note = "relation from target/manifest.json";
-            return 0;
+            m->bind_note = dp_arena_printf(kg->arena, "relation from %s", src);
+            return m->bind_note ? 0 : dp_error_set(err, DP_ENOMEM, "out of memory");
         }
-        const char *rel = dp_arena_printf(kg->arena, "%s.%s (named by target/manifest.json)", m->rel_schema, alias);
+        const char *rel = dp_arena_printf(kg->arena, "%s.%s (named by %s)", m->rel_schema, alias, src);
         if (!kg->target_schema)
             return missing(kg, m, rel, err);
-        prefix = dp_arena_printf(kg->arena, "target/manifest.json names %s.%s, which the database lacks; ",
-                                 m->rel_schema, alias);
+        prefix = dp_arena_printf(kg->arena, "%s names %s.%s, which the database lacks; ", src, m->rel_schema, alias);
         if (!prefix)
             return dp_error_set(err, DP_ENOMEM, "out of memory");
     }

@@ -70,6 +70,11 @@ int dp_dbt_manifest_relations(dp_kg *kg, const char *path, const char *project, 
     }
     if (!project)
         project = jstr(json_object_get(root, "metadata"), "project_name");
+    /* how binding will say where the relation came from */
+    size_t pl = strlen(path), tl = strlen("target/manifest.json");
+    const char *note = pl >= tl && !strcmp(path + pl - tl, "target/manifest.json")
+                           ? "relation from target/manifest.json"
+                           : dp_arena_printf(kg->arena, "relation from %s", path);
     for (size_t i = 0; i < kg->nmodels; i++) {
         dp_model *m = &kg->models[i];
         if (m->rel_schema)
@@ -102,7 +107,8 @@ int dp_dbt_manifest_relations(dp_kg *kg, const char *path, const char *project, 
         m->rel_database = db ? dp_arena_strdup(kg->arena, db) : NULL;
         m->rel_schema = dp_arena_strdup(kg->arena, jstr(best, "schema"));
         m->rel_alias = dp_arena_strdup(kg->arena, alias ? alias : m->ref);
-        if (!m->rel_schema || !m->rel_alias || (db && !m->rel_database)) {
+        m->bind_note = note;
+        if (!m->rel_schema || !m->rel_alias || (db && !m->rel_database) || !note) {
             rc = dp_error_set(err, DP_ENOMEM, "out of memory");
             goto done;
         }
