@@ -141,7 +141,10 @@ int dp_dbt_project_open(dp_dbt_project **out, const char *dir, dp_arena *a, dp_e
         if (!path || DP_VEC_PUSH(a, p->model_paths, p->nmodel_paths, cap, path))
             return dp_error_set(err, DP_ENOMEM, "out of memory");
     }
-    const char *tp = dp_node_str(doc, "target-path");
+    /* dbt's order: DBT_TARGET_PATH over the project's target-path */
+    const char *tp = getenv("DBT_TARGET_PATH");
+    if (!tp || !*tp)
+        tp = dp_node_str(doc, "target-path");
     p->target_dir = join(a, p->dir, tp && *tp ? tp : "target");
     const dp_node *vars = dp_node_get(doc, "vars");
     if (vars && !dp_node_is_null(vars) && (rc = read_vars(p, a, vars, err)))

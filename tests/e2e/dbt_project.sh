@@ -63,6 +63,10 @@ check "vars and manifest of the enclosing project" \
    rows == [{'region': 'APAC', 'large_orders': '1'}, {'region': 'EU', 'large_orders': '2'}, {'region': 'US', 'large_orders': '1'}]"
 expect_rc 0 "--models project/models/marts/orders.yml" -- "$DPGEN" generate --db "$DB" --models "$WORK/p/models/marts/orders.yml" --format json "large orders"
 check "one file of the project" "'dataset orders reads analytics.orders: relation from target/manifest.json' in ds and rows == [{'large_orders': '4'}]"
+# DBT_TARGET_PATH moves the artifacts, as in dbt
+fresh; mv "$WORK/p/target" "$WORK/p/build_artifacts"
+DBT_TARGET_PATH=build_artifacts expect_rc 0 "DBT_TARGET_PATH" -- "$DPGEN" generate --db "$DB" --models "$WORK/p" --format json "$Q"
+check "the manifest under DBT_TARGET_PATH" "'dataset orders reads analytics.orders: relation from ' + 'target/manifest.json' not in ds and any('build_artifacts/manifest.json' in x for x in ds)"
 # the manifest names a relation the database lacks: an error suggesting dbt
 # build, or --schema when given
 fresh; sed -i 's/"schema": "analytics"/"schema": "prod_analytics"/' "$WORK/p/target/manifest.json"
