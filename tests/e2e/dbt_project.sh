@@ -54,6 +54,23 @@ check "the root project's node wins" "'dataset customers reads analytics.custome
 fresh; mv "$WORK/p/target/manifest.json" "$WORK/manifest.json"
 expect_rc 0 "--manifest .../manifest.json" -- "$DPGEN" generate --db "$DB" --models "$WORK/p" --manifest "$WORK/manifest.json" --format json "$Q"
 check "--manifest gives the relations, named" "any(x.startswith('dataset orders reads analytics.orders: relation from /') and x.endswith('/manifest.json') for x in ds)"
+# a semantic model on a seed: ref('raw_orders') is the seed's alias orders
+# in schema raw, which only the manifest knows
+fresh
+cat > "$WORK/p/models/raw.yml" <<'YML'
+semantic_models:
+  - name: raw_orders
+    model: ref('raw_orders')
+    entities: [{name: raw_order, type: primary, expr: id}]
+    measures:
+      - {name: amount_cents, agg: sum, create_metric: true, description: Order amounts in cents as loaded}
+YML
+expect_rc 0 "a seed's alias" -- "$DPGEN" generate --db "$DB" --models "$WORK/p" --format json "amount cents"
+check "seed raw_orders is raw.orders" "'dataset raw_orders reads raw.orders: relation from target/manifest.json' in ds and rows == [{'amount_cents': '26575'}]"
+mv "$WORK/p/target/manifest.json" "$WORK/p/target/manifest.off"
+expect_rc 1 "a seed's alias without the manifest" -- "$DPGEN" generate --db "$DB" --models "$WORK/p" "amount cents"
+grep -q "no table or view 'raw_orders'.*dbt seed" "$WORK/err" && ok "missing seed relation suggests dbt seed" || bad "seed: $(cat "$WORK/err")"
+rm "$WORK/p/models/raw.yml"; mv "$WORK/p/target/manifest.off" "$WORK/p/target/manifest.json"
 # --models at a folder or file inside the project: the project's vars and
 # target/manifest.json still apply
 fresh
