@@ -11,7 +11,7 @@
 #define MAX_ARGS 2
 #define MAX_RENDERED (1u << 20) /* one scalar's rendered text */
 #define SHOWN 80                /* characters of a construct quoted in a message */
-#define LOCATE_LINES 100000     /* how far past the scalar's line a construct is looked for */
+#define LOCATE_LINES 200        /* how far past the scalar's line a construct is looked for */
 
 /* MetricFlow's filter templates: rendered by the compiler, not here. */
 static const char *const mf_templates[] = {"Dimension", "TimeDimension", "Entity", "Metric"};
