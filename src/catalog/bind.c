@@ -209,7 +209,10 @@ static int resolve_relation(dp_kg *kg, dp_model *m, const tables *t, size_t *hit
     } else if (t->def_schema && (j = find_table(t, t->def_schema, want)) >= 0) {
         /* what the engine itself reads for the unqualified name */
         *hit = (size_t)j;
-        note = dp_arena_printf(kg->arena, "default schema %s", t->def_schema);
+        /* the others are named: a stale copy in main is a likely decoy */
+        note = hits > 1 ? dp_arena_printf(kg->arena, "default schema %s (of %s; --schema NAME picks another)",
+                                          t->def_schema, cands)
+                        : dp_arena_printf(kg->arena, "default schema %s", t->def_schema);
     } else if (hits == 1) {
         *hit = last;
         note = "the only schema with the table";

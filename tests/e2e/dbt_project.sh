@@ -28,7 +28,7 @@ Q="order total"
 fresh; rm "$WORK/p/target/manifest.json"
 expect_rc 0 "no manifest, no --schema" -- "$DPGEN" generate --db "$DB" --models "$WORK/p" --format json "$Q"
 check "default schema main chosen and recorded" \
-  "'dataset orders reads main.orders: default schema main' in ds and rows == [{'order_total': '3000.00'}]"
+  "'dataset orders reads main.orders: default schema main (of analytics.orders, main.orders, raw.orders; --schema NAME picks another)' in ds and rows == [{'order_total': '3000.00'}]"
 expect_rc 0 "--schema analytics" -- "$DPGEN" generate --db "$DB" --models "$WORK/p" --schema analytics --format json "$Q"
 check "--schema wins over the default schema" \
   "'dataset orders reads analytics.orders: --schema analytics' in ds and rows == [{'order_total': '265.75'}]"
