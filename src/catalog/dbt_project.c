@@ -285,22 +285,45 @@ static int is_dbt_manifest(const char *path)
     return !strcmp(base, "manifest.json");
 }
 
+/* 1 when path (resolved) is folder or below it. */
+static int under(const char *path, const char *folder)
+{
+    char f[PATH_MAX];
+    if (!realpath(folder, f))
+        return 0;
+    size_t n = strlen(f);
+    return !strncmp(path, f, n) && (path[n] == '/' || path[n] == 0);
+}
+
 /* The project a folder or file of it belongs to (--models project/models):
- * the nearest folder above with dbt_project.yml, at most MAX_UP levels. */
+ * the nearest folder above with dbt_project.yml, at most MAX_UP levels,
+ * when path is in one of its model-paths (a YAML file that merely sits
+ * below some project is not that project's). */
 #define MAX_UP 8
 static int enclosing_project(dp_dbt_project **out, const char *path, dp_arena *a, dp_error *err)
 {
     *out = NULL;
-    char buf[PATH_MAX];
-    if (!realpath(path, buf))
+    char full[PATH_MAX], buf[PATH_MAX];
+    if (!realpath(path, full))
         return 0;
+    memcpy(buf, full, sizeof(buf));
     for (int up = 0; up <= MAX_UP; up++) {
         char *slash = strrchr(buf, '/');
         if (!slash || slash == buf)
             return 0;
         *slash = 0; /* the first step leaves a file for its folder, or a folder for its parent */
-        if (dp_dbt_project_is(buf))
-            return dp_dbt_project_open(out, buf, a, err);
+        if (!dp_dbt_project_is(buf))
+            continue;
+        dp_dbt_project *p;
+        int rc = dp_dbt_project_open(&p, buf, a, err);
+        if (rc)
+            return rc;
+        for (size_t i = 0; i < p->nmodel_paths; i++)
+            if (under(full, p->model_paths[i])) {
+                *out = p;
+                return 0;
+            }
+        return 0;
     }
     return 0;
 }

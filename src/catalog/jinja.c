@@ -249,6 +249,10 @@ static int render_call(dp_buf *b, const call *c, const char *raw, size_t rawlen,
         return 0;
     }
     dp_src_pos at = locate(pos, raw, rawlen);
+    if (is_var && !ctx)
+        return dp_error_set(err, DP_EINVALID,
+                            "%s:%d:%d: var '%s' has no default, and no dbt_project.yml was read for vars (point --models at the project root)",
+                            at.file, at.line, at.col, name);
     if (is_var)
         return dp_error_set(err, DP_EINVALID,
                             "%s:%d:%d: var '%s' is not defined in dbt_project.yml vars and has no default (var('%s', 'default'))",

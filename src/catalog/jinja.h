@@ -26,8 +26,8 @@ typedef struct dp_jinja_ctx {
  * there; every other scalar takes var() and env_var(). */
 typedef enum { DP_JINJA_VALUE, DP_JINJA_MODEL, DP_JINJA_FILTER } dp_jinja_where;
 
-/* Renders text. *out is text itself when it holds no Jinja, else a string
- * in a. Errors (DP_EINVALID) name pos's file:line:col (found in the file
+/* Renders text (ctx NULL: no project was read, so no vars). *out is text
+ * itself when it holds no Jinja, else a string in a. Errors (DP_EINVALID) name pos's file:line:col (found in the file
  * when it can be) and the construct. */
 int dp_jinja_render(const char **out, dp_arena *a, const char *text, dp_jinja_where where,
                     const dp_jinja_ctx *ctx, dp_src_pos pos, dp_error *err);

@@ -84,6 +84,11 @@ check "one file of the project" "'dataset orders reads analytics.orders: relatio
 fresh; mv "$WORK/p/target" "$WORK/p/build_artifacts"
 DBT_TARGET_PATH=build_artifacts expect_rc 0 "DBT_TARGET_PATH" -- "$DPGEN" generate --db "$DB" --models "$WORK/p" --format json "$Q"
 check "the manifest under DBT_TARGET_PATH" "'dataset orders reads analytics.orders: relation from ' + 'target/manifest.json' not in ds and any('build_artifacts/manifest.json' in x for x in ds)"
+# a YAML file below the project but outside its model-paths is not the
+# project's: no vars (currency has no default there), no manifest
+mkdir -p "$WORK/p/notes"; cp "$SRC/models/marts/orders.yml" "$WORK/p/notes/"
+expect_rc 1 "YAML outside model-paths, given alone" -- "$DPGEN" catalog list --db "$DB" --models "$WORK/p/notes"
+grep -q "var 'currency' has no default, and no dbt_project.yml was read" "$WORK/err" && ok "not read as part of the project" || bad "outside part: $(cat "$WORK/err")"
 # the manifest names a relation the database lacks: an error suggesting dbt
 # build, or --schema when given
 fresh; sed -i 's/"schema": "analytics"/"schema": "prod_analytics"/' "$WORK/p/target/manifest.json"
