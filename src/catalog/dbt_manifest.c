@@ -298,9 +298,11 @@ typedef struct nodes {
     size_t n, cap;
 } nodes;
 
-/* The nodes a ref can name, and the root project's name. */
+/* The nodes a ref can name, and the root project's name; -3 when the
+ * document has no nodes (another artifact, such as a semantic manifest). */
 static int scan_manifest(scan *s, dp_arena *a, nodes *out, const char **project)
 {
+    int seen_nodes = 0;
     if (!expect(s, '{'))
         return -1;
     int first = 1;
@@ -320,6 +322,7 @@ static int scan_manifest(scan *s, dp_arena *a, nodes *out, const char **project)
             }
         } else if (key_is(key, klen, "nodes")) {
             int f2 = 1;
+            seen_nodes = 1;
             if (!expect(s, '{'))
                 return -1;
             while (!s->bad && member(s, &f2, &key, &klen)) {
@@ -332,7 +335,7 @@ static int scan_manifest(scan *s, dp_arena *a, nodes *out, const char **project)
             skip_value(s); /* sources, macros, docs, parent_map ...: not relations of models */
         }
     }
-    return s->bad ? -1 : 0;
+    return s->bad ? -1 : seen_nodes ? 0 : -3;
 }
 
 int dp_dbt_manifest_relations(dp_kg *kg, const char *path, const char *project, dp_error *err)
@@ -362,6 +365,10 @@ int dp_dbt_manifest_relations(dp_kg *kg, const char *path, const char *project, 
         src = scan_manifest(&s, tmp, &ns, &project);
     if (src == -2) {
         rc = dp_error_set(err, DP_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (src == -3) {
+        rc = dp_error_set(err, DP_EINVALID, "%s: not a dbt manifest.json (it has no nodes)", path);
         goto done;
     }
     if (src) {

@@ -92,6 +92,10 @@ static void relations(void **state)
         ms[i].rel_schema = NULL;
     assert_int_equal(dp_dbt_manifest_relations(&kg, path, NULL, &err), DP_EINVALID);
     assert_non_null(strstr(err.message, "not a dbt manifest"));
+    /* another artifact (a semantic manifest named manifest.json) is said to be one */
+    write_file(path, "{\"semantic_models\": [], \"metrics\": [], \"project_configuration\": {}}");
+    assert_int_equal(dp_dbt_manifest_relations(&kg, path, NULL, &err), DP_EINVALID);
+    assert_non_null(strstr(err.message, "has no nodes"));
     unlink(path);
     dp_arena_free(kg.arena);
 }
