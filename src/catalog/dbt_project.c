@@ -276,13 +276,23 @@ static int stale(const char *manifest, const char *const *files, size_t n)
     return 0;
 }
 
-/* --manifest names either the semantic manifest or, by its file name, dbt's
- * manifest.json (which gives relations only). */
+/* --manifest names either the semantic manifest or dbt's manifest.json
+ * (which gives relations only): told by the file name, or by the schema
+ * dbt writes at the top of its metadata. */
 static int is_dbt_manifest(const char *path)
 {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
-    return !strcmp(base, "manifest.json");
+    if (!strcmp(base, "manifest.json"))
+        return 1;
+    char head[4096];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t n = fread(head, 1, sizeof(head) - 1, f);
+    fclose(f);
+    head[n] = 0;
+    return strstr(head, "schemas.getdbt.com/dbt/manifest/") != NULL;
 }
 
 /* 1 when path (resolved) is folder or below it. */

@@ -54,6 +54,9 @@ check "the root project's node wins" "'dataset customers reads analytics.custome
 fresh; mv "$WORK/p/target/manifest.json" "$WORK/manifest.json"
 expect_rc 0 "--manifest .../manifest.json" -- "$DPGEN" generate --db "$DB" --models "$WORK/p" --manifest "$WORK/manifest.json" --format json "$Q"
 check "--manifest gives the relations, named" "any(x.startswith('dataset orders reads analytics.orders: relation from /') and x.endswith('/manifest.json') for x in ds)"
+mv "$WORK/manifest.json" "$WORK/prod-artifacts.json"
+expect_rc 0 "--manifest of another name" -- "$DPGEN" generate --db "$DB" --models "$WORK/p" --manifest "$WORK/prod-artifacts.json" --format json "$Q"
+check "known by its dbt_schema_version" "any(x.endswith('/prod-artifacts.json') for x in ds)"
 # a semantic model on a seed: ref('raw_orders') is the seed's alias orders
 # in schema raw, which only the manifest knows
 fresh
