@@ -4,6 +4,8 @@
  * cannot run yet is refused there, not here. */
 #include "catalog/load.h"
 #include "catalog/dbt_int.h"
+#include "catalog/jinja.h"
+#include "catalog/dbt_project.h"
 #include "util/error.h"
 #include <ctype.h>
 #include <stdio.h>
@@ -246,6 +248,10 @@ static int parse_model(ctx *c, const dp_node *n)
     m.ref = parse_ref(c, ref);
     if (!m.ref || !*m.ref)
         return fail_at(c, dp_node_get(n, "model"), "semantic model '%s': cannot read model '%s'", m.name, ref);
+    /* dbt's full ref(): package and version beside the name */
+    const char *rname;
+    if (dp_dbt__ref_parts(c->kg->arena, ref, &rname, &m.ref_package, &m.ref_version) == 0)
+        m.ref = rname;
     m.description = str(c, n, "description");
     m.label = str(c, n, "label");
     const dp_node *defaults = dp_node_get(n, "defaults");
@@ -430,14 +436,40 @@ static int load_doc(ctx *cp, const dp_node *doc)
 typedef struct load_files {
     dp_kg *kg;
     dp_error *err;
-    const char **files;
+    const char *const *files;
+    const dp_jinja_ctx *jinja;
 } load_files;
 
 static int load_file(void *p, size_t i, const dp_node *doc)
 {
     load_files *lf = p;
     ctx c = {lf->kg, lf->err, lf->files[i]};
-    return load_doc(&c, doc);
+    /* the Jinja dbt would render: the rendered copy lives while loading */
+    dp_arena *tmp = dp_arena_new(16 * 1024);
+    if (!tmp)
+        return dp_error_set(lf->err, DP_ENOMEM, "out of memory");
+    const dp_node *rendered;
+    int rc = dp_jinja_render_doc(&rendered, tmp, doc, lf->jinja, lf->files[i], lf->err);
+    if (!rc)
+        rc = load_doc(&c, rendered);
+    dp_arena_free(tmp);
+    return rc;
+}
+
+int dp_dbt_load_files(dp_kg *kg, const char *const *files, size_t n, const dp_jinja_ctx *jinja, const char *what,
+                      dp_error *err)
+{
+    if (n == 0)
+        return dp_error_set(err, DP_ENOTFOUND, "%s: no .yml or .yaml files", what);
+    /* parsed side by side, loaded in file order; each tree is only read
+     * while loading and goes with its batch */
+    load_files lf = {kg, err, files, jinja};
+    int rc = dp_yaml_load_files(files, n, 0, load_file, &lf, err);
+    if (rc)
+        return rc;
+    if (kg->nmodels == 0)
+        return dp_error_set(err, DP_ENOTFOUND, "%s: no semantic_models (nor models with a semantic_model) found", what);
+    return dp_dbt_check(kg, err);
 }
 
 int dp_dbt_load_path(dp_kg *kg, const char *path, dp_error *err)
@@ -447,16 +479,7 @@ int dp_dbt_load_path(dp_kg *kg, const char *path, dp_error *err)
     int rc = dp_list_yaml_files(&files, &n, kg->arena, path, err);
     if (rc)
         return rc;
-    if (n == 0)
-        return dp_error_set(err, DP_ENOTFOUND, "%s: no .yml or .yaml files", path);
-    /* parsed side by side, loaded in file order; each tree is only read
-     * while loading and goes with its batch */
-    load_files lf = {kg, err, files};
-    if ((rc = dp_yaml_load_files(files, n, 0, load_file, &lf, err)))
-        return rc;
-    if (kg->nmodels == 0)
-        return dp_error_set(err, DP_ENOTFOUND, "%s: no semantic_models (nor models with a semantic_model) found", path);
-    return dp_dbt_check(kg, err);
+    return dp_dbt_load_files(kg, files, n, NULL, path, err);
 }
 
 static int input_exists(const dp_kg *kg, const char *name, int metric_ok, int measure_ok)

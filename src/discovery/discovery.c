@@ -494,5 +494,11 @@ int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp
         for (size_t j = 0; j < d->nselected; j++)
             if (d->ranked[i].model == d->selected[j])
                 d->ranked[i].selected = 1;
+    /* which relation each dataset used is read from: a choice binding made */
+    for (size_t i = 0; decisions && i < d->nselected; i++)
+        if (d->selected[i]->bind_note)
+            json_array_append_new(decisions, json_sprintf("dataset %s reads %s.%s: %s", d->selected[i]->name,
+                                                          d->selected[i]->schema, d->selected[i]->table,
+                                                          d->selected[i]->bind_note));
     return 0;
 }

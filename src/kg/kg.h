@@ -113,6 +113,8 @@ typedef struct dp_model {
     dp_src_pos pos;
     dp_disabled off;
     const char *primary_entity; /* primary_entity: when no entity is primary */
+    const char *ref_package; /* the package of ref('package', 'name'), else NULL */
+    const char *ref_version; /* the version of ref('name', v=2), else NULL */
 } dp_model;
 
 /* A metric input: measure or metric reference with optional filter, alias,
