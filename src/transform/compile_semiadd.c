@@ -35,9 +35,9 @@ const char *dp_comp__semiadd_ref(comp *c, const dp_measure *me, const char *filt
          * another time: a number that is no period's value */
         dp_error_set(c->err, DP_ECLARIFY,
                      "measure '%s' is semi-additive in %s but reported by its time dimension %s, so no period has its own %s "
-                     "of %s; ask for it without a time grain",
-                     me->name, me->non_additive_dim, me->agg_time_dimension ? me->agg_time_dimension : "(none)", edge,
-                     me->non_additive_dim);
+                     "%s; ask for it without a time grain",
+                     me->name, me->non_additive_dim, me->agg_time_dimension ? me->agg_time_dimension : "(none)",
+                     me->non_additive_max ? "last" : "first", me->non_additive_dim);
         return NULL;
     }
     const char *part = "", *notnull = "";
@@ -92,7 +92,7 @@ const char *dp_comp__semiadd_ref(comp *c, const dp_measure *me, const char *filt
                               "            %s(dp_r.dp_at) OVER (%s%s) AS dp_edge\n"
                               "        FROM (\n%s        ) AS dp_r\n    ) AS dp_s\n"
                               "    WHERE dp_s.dp_at = dp_s.dp_edge%s%s",
-                              me->name, dp_agg_name(me->agg), edge == NULL ? "" : me->non_additive_max ? "last" : "first",
+                              me->name, dp_agg_name(me->agg), me->non_additive_max ? "last" : "first",
                               me->non_additive_dim, dp_grain_name(nd->granularity ? nd->granularity : DP_GRAIN_DAY), scope,
                               dp_comp__key_list(c, "dp_s"), nk ? ",\n        " : "", dp_comp__agg_of(c, me, "dp_s.dp_value"),
                               dp_comp__qi(c, me->name), edge, *part ? "PARTITION BY " : "", part, rows, notnull, grp);

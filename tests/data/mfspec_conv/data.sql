@@ -41,7 +41,8 @@ CREATE TABLE bronze.purchases AS SELECT purchase_id, user_id, CAST(purchased_at 
 -- is not the balance of the last day.
 CREATE TABLE bronze.accounts AS SELECT * FROM (VALUES
   (1, 'checking'), (2, 'savings'), (3, 'checking'), (4, 'savings')) t(account_id, account_type);
-CREATE TABLE bronze.balances AS SELECT snapshot_id, account_id, CAST(snapshot_date AS DATE) AS snapshot_date, balance FROM (VALUES
+CREATE TABLE bronze.balances AS SELECT snapshot_id, account_id, CAST(snapshot_date AS DATE) AS snapshot_date,
+  CAST(snapshot_date AS DATE) + 1 AS booked_on, balance FROM (VALUES
   (1, 1, '2025-01-30', 100.0), (2, 1, '2025-01-31', 110.0), (3, 1, '2025-02-27', 150.0), (4, 1, '2025-02-28', 160.0),
   (5, 1, '2025-03-30', 170.0),
   (6, 2, '2025-01-31', 1000.0), (7, 2, '2025-02-28', 1200.0), (8, 2, '2025-03-31', 1300.0),

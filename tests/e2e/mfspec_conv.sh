@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Conversion metrics and semi-additive measures against hand-written gold
+# queries of MetricFlow's semantics, on tests/data/mfspec_conv (see its
+# data.sql for the traps). Conversions: a purchase counts for the latest
+# visit of the same user on or before its day, within [visit day, visit day
+# + 7 days), constant properties equal, once; grouped by that visit; the
+# rate divides by the visits of the group (NULL when no purchase converted).
+# Balances: the rows on the last day (per period, after filters; per
+# product for stock counts), summed.
+. "$(dirname "$0")/lib.inc"
+D="$DP_SOURCE_DIR/tests/data/mfspec_conv"
+"$DPGEN" demo --sql "$D/data.sql" --out "$WORK/c.duckdb" 2>/dev/null || { bad "build"; finish; exit 1; }
+# the gold's building blocks: visits and purchases by day, each purchase's visit
+V="v AS (SELECT v.*, CAST(visited_at AS DATE) AS d, CAST(date_trunc('month', visited_at) AS DATE) AS month, CAST(date_trunc('week', visited_at) AS DATE) AS week, u.segment FROM bronze.visits v LEFT JOIN bronze.users u USING (user_id))"
+P="p AS (SELECT p.*, CAST(purchased_at AS DATE) AS d FROM bronze.purchases p)"
+M7="m AS (SELECT p.purchase_id, p.amount, (SELECT v.visit_id FROM v WHERE v.user_id = p.user_id AND v.d <= p.d AND p.d - v.d < 7 ORDER BY v.d DESC LIMIT 1) AS visit_id FROM p)"
+MALL="m AS (SELECT p.purchase_id, p.amount, (SELECT v.visit_id FROM v WHERE v.user_id = p.user_id AND v.d <= p.d ORDER BY v.d DESC LIMIT 1) AS visit_id FROM p)"
+MDEV="m AS (SELECT p.purchase_id, p.amount, (SELECT v.visit_id FROM v WHERE v.user_id = p.user_id AND v.d <= p.d AND p.d - v.d < 7 AND v.device = p.device ORDER BY v.d DESC LIMIT 1) AS visit_id FROM p)"
+MV="mv AS (SELECT v.*, m.purchase_id, m.amount FROM m JOIN v USING (visit_id))"
+B="b AS (SELECT b.*, a.account_type, CAST(date_trunc('month', snapshot_date) AS DATE) AS month FROM bronze.balances b JOIN bronze.accounts a USING (account_id))"
+cat > "$WORK/cases.json" <<JSON
+[
+ {"request": "monthly conversion rate",
+  "gold": "WITH $V, $P, $M7, $MV SELECT v.month, (SELECT count(*) FROM mv WHERE mv.month = v.month) * 1.0 / count(*) AS visit_to_purchase_rate FROM v GROUP BY v.month"},
+ {"request": "conversion rate by channel",
+  "gold": "WITH $V, $P, $M7, $MV SELECT v.channel, (SELECT count(*) FROM mv WHERE mv.channel = v.channel) * 1.0 / count(*) AS visit_to_purchase_rate FROM v GROUP BY v.channel"},
+ {"request": "conversion rate by segment and month",
+  "gold": "WITH $V, $P, $M7, $MV, c AS (SELECT month, segment, count(*) AS n FROM mv GROUP BY 1, 2), s AS (SELECT month, segment, count(*) AS n FROM v GROUP BY 1, 2) SELECT s.month, s.segment, c.n * 1.0 / s.n AS visit_to_purchase_rate FROM s LEFT JOIN c ON c.month = s.month AND c.segment IS NOT DISTINCT FROM s.segment"},
+ {"request": "converted purchases by channel",
+  "gold": "WITH $V, $P, $M7, $MV SELECT channel, count(*) AS purchase_conversions FROM mv GROUP BY 1"},
+ {"request": "lifetime visit conversion by month",
+  "gold": "WITH $V, $P, $MALL, $MV SELECT v.month, (SELECT count(*) FROM mv WHERE mv.month = v.month) * 1.0 / count(*) AS lifetime_conversion_rate FROM v GROUP BY v.month"},
+ {"request": "same device conversion by channel",
+  "gold": "WITH $V, $P, $MDEV, $MV SELECT v.channel, (SELECT count(*) FROM mv WHERE mv.channel = v.channel) * 1.0 / count(*) AS same_device_conversion_rate FROM v GROUP BY v.channel"},
+ {"request": "converted amount by month",
+  "gold": "WITH $V, $P, $M7, $MV SELECT month, sum(amount) AS converted_amount FROM mv GROUP BY 1"},
+ {"request": "conversion rate for the search channel",
+  "gold": "WITH $V, $P, $M7, $MV SELECT (SELECT count(*) FROM mv WHERE channel = 'search') * 1.0 / count(*) AS visit_to_purchase_rate FROM v WHERE channel = 'search'"},
+ {"request": "conversion rate in January 2025",
+  "gold": "WITH $V, $P, $M7, $MV SELECT (SELECT count(*) FROM mv WHERE month = DATE '2025-01-01') * 1.0 / count(*) AS visit_to_purchase_rate FROM v WHERE month = DATE '2025-01-01'"},
+ {"request": "weekly conversion rate",
+  "gold": "WITH $V, $P, $M7, $MV SELECT v.week, (SELECT nullif(count(*), 0) FROM mv WHERE mv.week = v.week) * 1.0 / count(*) AS visit_to_purchase_rate FROM v GROUP BY v.week"},
+ {"request": "balance by month",
+  "gold": "WITH $B SELECT month, sum(balance) AS balance FROM b WHERE snapshot_date = (SELECT max(snapshot_date) FROM b b2 WHERE b2.month = b.month) GROUP BY 1"},
+ {"request": "total balance",
+  "gold": "WITH $B SELECT sum(balance) AS balance FROM b WHERE snapshot_date = (SELECT max(snapshot_date) FROM b)"},
+ {"request": "balance by account type",
+  "gold": "WITH $B SELECT account_type, sum(balance) AS balance FROM b WHERE snapshot_date = (SELECT max(snapshot_date) FROM b) GROUP BY 1"},
+ {"request": "balance by account",
+  "gold": "WITH $B SELECT account_id, sum(balance) AS balance FROM b WHERE snapshot_date = (SELECT max(snapshot_date) FROM b) GROUP BY 1"},
+ {"request": "opening balance by month",
+  "gold": "WITH $B SELECT month, sum(balance) AS opening_balance FROM b WHERE snapshot_date = (SELECT min(snapshot_date) FROM b b2 WHERE b2.month = b.month) GROUP BY 1"},
+ {"request": "balance and opening balance by month",
+  "gold": "WITH $B SELECT month, sum(balance) FILTER (WHERE snapshot_date = (SELECT max(snapshot_date) FROM b b2 WHERE b2.month = b.month)) AS balance, sum(balance) FILTER (WHERE snapshot_date = (SELECT min(snapshot_date) FROM b b2 WHERE b2.month = b.month)) AS opening_balance FROM b GROUP BY 1"},
+ {"request": "balance in February 2025",
+  "gold": "WITH $B SELECT sum(balance) AS balance FROM b WHERE snapshot_date = (SELECT max(snapshot_date) FROM b WHERE month = DATE '2025-02-01')"},
+ {"request": "balance for checking accounts by month",
+  "gold": "WITH $B, k AS (SELECT * FROM b WHERE account_type = 'checking') SELECT month, sum(balance) AS balance FROM k WHERE snapshot_date = (SELECT max(snapshot_date) FROM k k2 WHERE k2.month = k.month) GROUP BY 1"},
+ {"request": "stock on hand",
+  "gold": "SELECT sum(on_hand) AS stock_on_hand FROM bronze.stock_counts s WHERE counted_on = (SELECT max(counted_on) FROM bronze.stock_counts s2 WHERE s2.product_id = s.product_id)"},
+ {"request": "monthly stock on hand",
+  "gold": "WITH s AS (SELECT *, CAST(date_trunc('month', counted_on) AS DATE) AS month FROM bronze.stock_counts) SELECT month, sum(on_hand) AS stock_on_hand FROM s WHERE counted_on = (SELECT max(counted_on) FROM s s2 WHERE s2.product_id = s.product_id AND s2.month = s.month) GROUP BY 1"},
+ {"request": "ledger balance",
+  "gold": "WITH $B SELECT sum(balance) AS ledger_balance FROM b WHERE snapshot_date = (SELECT max(snapshot_date) FROM b)"},
+ {"request": "ledger balance by month", "clarify": true, "gold": ""},
+ {"request": "monthly cumulative balance", "clarify": true, "gold": ""},
+ {"request": "monthly conversion rate change", "clarify": true, "gold": ""},
+ {"request": "desktop purchase conversions", "clarify": true, "gold": ""},
+ {"request": "stock on hand by category",
+  "gold": "SELECT p.category, sum(on_hand) AS stock_on_hand FROM bronze.stock_counts s JOIN bronze.products p USING (product_id) WHERE counted_on = (SELECT max(counted_on) FROM bronze.stock_counts s2 WHERE s2.product_id = s.product_id) GROUP BY 1"}
+]
+JSON
+python3 "$DP_SOURCE_DIR/tests/e2e/sqlcompare.py" "$DPGEN" "$WORK/c.duckdb" "$D/semantic_models.yml" "$WORK/cases.json" "$WORK" && ok "gold SQL" || bad "gold SQL"
+# every request of the catalog as a whole spec: executed SQL, every quality
+# rule run (the rules read the conversion and semi-additive columns too)
+while IFS= read -r line; do
+  [ -z "$line" ] && continue
+  req=${line#! }
+  if [ "$req" != "$line" ]; then want=3; else want=0; fi
+  expect_rc $want "spec: $req" -- "$DPGEN" generate --db "$WORK/c.duckdb" --models "$D/semantic_models.yml" --format json "$req"
+  if [ $want = 0 ]; then
+    python3 - "$WORK/out" <<'PY' && ok "spec complete: $req" || bad "spec incomplete: $req"
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = d["transformation"]
+assert t["test_run"]["ran"] and t["test_run"]["rows"] > 0
+assert t["test_run"]["schema_check"]["matches"], t["test_run"]["schema_check"]
+assert all(r["result"]["status"] in ("passed", "failed") for r in d["quality"]["rules"]), [r for r in d["quality"]["rules"] if r["result"]["status"] not in ("passed", "failed")]
+PY
+  fi
+done < "$D/requests.txt"
+finish
