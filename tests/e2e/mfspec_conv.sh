@@ -12,6 +12,7 @@ D="$DP_SOURCE_DIR/tests/data/mfspec_conv"
 "$DPGEN" demo --sql "$D/data.sql" --out "$WORK/c.duckdb" 2>/dev/null || { bad "build"; finish; exit 1; }
 # the gold's building blocks: visits and purchases by day, each purchase's visit
 V="v AS (SELECT v.*, CAST(visited_at AS DATE) AS d, CAST(date_trunc('month', visited_at) AS DATE) AS month, CAST(date_trunc('week', visited_at) AS DATE) AS week, u.segment FROM bronze.visits v LEFT JOIN bronze.users u USING (user_id))"
+VADS="v AS (SELECT * FROM (${V#v AS }) AS x WHERE channel = 'ads')"
 P="p AS (SELECT p.*, CAST(purchased_at AS DATE) AS d FROM bronze.purchases p)"
 M7="m AS (SELECT p.purchase_id, p.amount, (SELECT v.visit_id FROM v WHERE v.user_id = p.user_id AND v.d <= p.d AND p.d - v.d < 7 ORDER BY v.d DESC LIMIT 1) AS visit_id FROM p)"
 MALL="m AS (SELECT p.purchase_id, p.amount, (SELECT v.visit_id FROM v WHERE v.user_id = p.user_id AND v.d <= p.d ORDER BY v.d DESC LIMIT 1) AS visit_id FROM p)"
@@ -40,6 +41,18 @@ cat > "$WORK/cases.json" <<JSON
   "gold": "WITH $V, $P, $M7, $MV SELECT (SELECT count(*) FROM mv WHERE month = DATE '2025-01-01') * 1.0 / count(*) AS visit_to_purchase_rate FROM v WHERE month = DATE '2025-01-01'"},
  {"request": "weekly conversion rate",
   "gold": "WITH $V, $P, $M7, $MV SELECT v.week, (SELECT nullif(count(*), 0) FROM mv WHERE mv.week = v.week) * 1.0 / count(*) AS visit_to_purchase_rate FROM v GROUP BY v.week"},
+ {"request": "ads conversion rate by month",
+  "gold": "WITH $VADS, $P, $M7, $MV, c AS (SELECT month, count(*) AS n FROM mv GROUP BY 1) SELECT s.month, c.n * 1.0 / s.n AS ads_conversion_rate FROM (SELECT month, count(*) AS n FROM v GROUP BY 1) s LEFT JOIN c USING (month)"},
+ {"request": "visitor conversion rate by month",
+  "gold": "WITH $V, $P, $M7, $MV SELECT v.month, (SELECT count(DISTINCT user_id) FROM mv WHERE mv.month = v.month) * 1.0 / count(DISTINCT user_id) AS visitor_conversion_rate FROM v GROUP BY v.month"},
+ {"request": "conversion percent by channel",
+  "gold": "WITH $V, $P, $M7, $MV SELECT v.channel, (SELECT count(*) FROM mv WHERE mv.channel = v.channel) * 100.0 / count(*) AS conversion_percent FROM v GROUP BY v.channel"},
+ {"request": "conversion rate and lifetime visit conversion by month",
+  "gold": "WITH $V, $P, $M7, $MV, mall AS (SELECT p.purchase_id, (SELECT v.visit_id FROM v WHERE v.user_id = p.user_id AND v.d <= p.d ORDER BY v.d DESC LIMIT 1) AS visit_id FROM p), mva AS (SELECT v.* FROM mall JOIN v USING (visit_id)) SELECT v.month, (SELECT count(*) FROM mv WHERE mv.month = v.month) * 1.0 / count(*) AS visit_to_purchase_rate, (SELECT count(*) FROM mva WHERE mva.month = v.month) * 1.0 / count(*) AS lifetime_conversion_rate FROM v GROUP BY v.month"},
+ {"request": "conversion rate by user",
+  "gold": "WITH $V, $P, $M7, $MV SELECT v.user_id, (SELECT nullif(count(*), 0) FROM mv WHERE mv.user_id = v.user_id) * 1.0 / count(*) AS visit_to_purchase_rate FROM v GROUP BY v.user_id"},
+ {"request": "savings balance by month",
+  "gold": "WITH $B, k AS (SELECT * FROM b WHERE account_type = 'savings') SELECT month, sum(balance) AS savings_balance FROM k WHERE snapshot_date = (SELECT max(snapshot_date) FROM k k2 WHERE k2.month = k.month) GROUP BY 1"},
  {"request": "balance by month",
   "gold": "WITH $B SELECT month, sum(balance) AS balance FROM b WHERE snapshot_date = (SELECT max(snapshot_date) FROM b b2 WHERE b2.month = b.month) GROUP BY 1"},
  {"request": "total balance",
