@@ -45,8 +45,9 @@ static const char *conversions_ref(comp *c, const dp_metric *m, const char *filt
 {
     const char *win = NULL;
     if (m->conv_window && !(win = dp_comp__interval_sql(c, m->conv_window))) {
-        dp_error_set(c->err, DP_EINVALID, "conversion metric '%s': window '%s' is not like '7 days' or '1 month'", m->name,
-                     m->conv_window);
+        /* MetricFlow also takes hours and minutes, which need a grain finer than a day */
+        dp_error_set(c->err, DP_ECLARIFY, "conversion metric '%s': window '%s' is not in days, weeks, months, quarters or years",
+                     m->name, m->conv_window);
         return NULL;
     }
     const char *base_filter = filter;

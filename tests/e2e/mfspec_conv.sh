@@ -59,6 +59,8 @@ cat > "$WORK/cases.json" <<JSON
   "gold": "WITH $B SELECT sum(balance) AS balance FROM b WHERE snapshot_date = (SELECT max(snapshot_date) FROM b)"},
  {"request": "balance by account type",
   "gold": "WITH $B SELECT account_type, sum(balance) AS balance FROM b WHERE snapshot_date = (SELECT max(snapshot_date) FROM b) GROUP BY 1"},
+ {"request": "balance by account type and month",
+  "gold": "WITH $B SELECT month, account_type, sum(balance) AS balance FROM b WHERE snapshot_date = (SELECT max(snapshot_date) FROM b b2 WHERE b2.month = b.month) GROUP BY 1, 2"},
  {"request": "balance by account",
   "gold": "WITH $B SELECT account_id, sum(balance) AS balance FROM b WHERE snapshot_date = (SELECT max(snapshot_date) FROM b) GROUP BY 1"},
  {"request": "opening balance by month",
