@@ -397,6 +397,9 @@ static int parse_metric(ctx *c, const dp_node *n)
         m.conv_window = str(c, cp, "window");
         if ((rc = parse_const_props(c, cp, &m)))
             return rc;
+        if (!m.base_measure.name && !m.conversion_measure.name &&
+            (dp_node_get(cp, "base_metric") || dp_node_get(cp, "conversion_metric")))
+            return fail_at(c, cp, "conversion metric '%s': base_metric and conversion_metric are not supported yet (use base_measure and conversion_measure)", what);
         if (!m.base_measure.name || !m.conversion_measure.name || !m.entity)
             return fail_at(c, cp, "conversion metric '%s' needs base_measure, conversion_measure and entity", what);
         break;

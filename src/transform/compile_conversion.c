@@ -139,6 +139,11 @@ const char *dp_comp__conversion_sql(comp *c, const dp_metric *m, const char *fil
                      m->name);
         return NULL;
     }
+    if (m->base_measure.join_to_timespine || m->conversion_measure.join_to_timespine) {
+        dp_error_set(c->err, DP_ECLARIFY, "conversion metric '%s' joins an input to the time spine, which the compiler does not support for conversions",
+                     m->name);
+        return NULL;
+    }
     const char *calc = m->calculation ? m->calculation : "conversion_rate";
     int rate = !strcmp(calc, "conversion_rate");
     if (!rate && strcmp(calc, "conversions")) {

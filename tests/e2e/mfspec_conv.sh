@@ -86,6 +86,34 @@ cat > "$WORK/cases.json" <<JSON
 ]
 JSON
 python3 "$DP_SOURCE_DIR/tests/e2e/sqlcompare.py" "$DPGEN" "$WORK/c.duckdb" "$D/semantic_models.yml" "$WORK/cases.json" "$WORK" && ok "gold SQL" || bad "gold SQL"
+# malformed conversion and semi-additive parameters are named with file:line
+# (the catalog, or the element once broken elements are disabled, is refused)
+bad_catalog() { # NAME REQUEST EXPECTED-MESSAGE, the catalog in $WORK/NAME.yml
+  "$DPGEN" generate --db "$WORK/c.duckdb" --models "$WORK/$1.yml" --format json "$2" >"$WORK/out" 2>"$WORK/err"
+  local rc=$?
+  if [ $rc -ne 0 ] && grep -q "$1.yml:[0-9]*:[0-9]*: $3" "$WORK/err"; then ok "$1 refused: $3"; else bad "$1: exit $rc, $(tail -2 "$WORK/err")"; fi
+}
+{ cat "$D/semantic_models.yml"; cat <<'YML'
+  - name: broken_conversion
+    label: Broken conversion
+    type: conversion
+    type_params:
+      conversion_type_params: {base_measure: visit_count, conversion_measure: purchase_count, entity: user, constant_properties: {base_property: device}}
+YML
+} >"$WORK/props.yml"
+bad_catalog props "broken conversion" "conversion metric 'broken_conversion': constant_properties must be a list"
+sed 's/window_groupings: \[product\]/window_groupings: [{name: product}]/' "$D/semantic_models.yml" >"$WORK/groupings.yml"
+bad_catalog groupings "stock on hand" "measure 'on_hand': window_groupings lists entity names"
+{ cat "$D/semantic_models.yml"; cat <<'YML'
+  - name: newer_conversion
+    label: Newer conversion
+    type: conversion
+    type_params:
+      conversion_type_params: {base_metric: visits, conversion_metric: purchases, entity: user}
+YML
+} >"$WORK/newer.yml"
+bad_catalog newer "newer conversion" "conversion metric 'newer_conversion': base_metric and conversion_metric are not supported yet"
+
 # every request of the catalog as a whole spec: executed SQL, every quality
 # rule run (the rules read the conversion and semi-additive columns too)
 while IFS= read -r line; do
