@@ -201,6 +201,8 @@ static int parse_measure(ctx *c, const dp_node *n, dp_measure *m)
         m->non_additive_dim = na->kind == DP_NODE_SCALAR ? dp_arena_strdup(c->kg->arena, na->value) : str(c, na, "name");
         const char *wc = dp_node_str(na, "window_choice");
         m->non_additive_max = !wc || !strcasecmp(wc, "max");
+        if (wc && strcasecmp(wc, "max") && strcasecmp(wc, "min"))
+            return fail_at(c, dp_node_get(na, "window_choice"), "measure '%s': window_choice '%s' is neither min nor max", m->name, wc);
         const dp_node *wg = na->kind == DP_NODE_MAP ? dp_node_get(na, "window_groupings") : NULL;
         if (wg && wg->kind == DP_NODE_SEQ && wg->n) {
             m->window_groupings = dp_arena_calloc(c->kg->arena, wg->n, sizeof(*m->window_groupings));

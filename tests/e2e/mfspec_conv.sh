@@ -104,6 +104,8 @@ YML
 bad_catalog props "broken conversion" "conversion metric 'broken_conversion': constant_properties must be a list"
 sed 's/window_groupings: \[product\]/window_groupings: [{name: product}]/' "$D/semantic_models.yml" >"$WORK/groupings.yml"
 bad_catalog groupings "stock on hand" "measure 'on_hand': window_groupings lists entity names"
+sed 's/window_choice: max, window_groupings/window_choice: last, window_groupings/' "$D/semantic_models.yml" >"$WORK/choice.yml"
+bad_catalog choice "stock on hand" "measure 'on_hand': window_choice 'last' is neither min nor max"
 { cat "$D/semantic_models.yml"; cat <<'YML'
   - name: newer_conversion
     label: Newer conversion
