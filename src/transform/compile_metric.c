@@ -30,10 +30,12 @@ static const char *measure_ref_at(comp *c, const dp_measure *me, const char *fil
                      me->name, me->model->name, c->in->grain ? dp_grain_name(c->in->grain) : "time range");
         return NULL;
     }
+    if (me->non_additive_dim && out_cte) {
+        dp_error_set(c->err, DP_ECLARIFY, "measure '%s' is semi-additive: a window over it is not supported", me->name);
+        return NULL;
+    }
     if (me->non_additive_dim) /* compile_semiadd.c */
-        return out_cte ? (dp_error_set(c->err, DP_ECLARIFY, "measure '%s' is semi-additive: a window over it is not supported",
-                                       me->name), NULL)
-                       : dp_comp__semiadd_ref(c, me, filter_raw, daily);
+        return dp_comp__semiadd_ref(c, me, filter_raw, daily);
     cte *t = NULL;
     for (size_t i = 0; i < c->nctes && !t; i++)
         if (c->ctes[i].model == me->model && !c->ctes[i].body && same_str(tdim, c->ctes[i].time_dim) &&
@@ -306,6 +308,7 @@ const char *dp_comp__metric_sql(comp *c, const dp_metric *m, const char *extra_f
         return cumulative_sql(c, m, f);
     case DP_METRIC_CONVERSION: { /* compile_conversion.c; base measure as a simple metric */
         const dp_measure *bm = dp_kg_measure(c->kg, m->base_measure.name);
+        /* "": no base measure to aggregate, which dp_comp__conversion_sql refuses */
         const char *base = bm && !bm->non_additive_dim ? measure_ref(c, bm, and_filters(c, f, m->base_measure.filter)) : "";
         return base ? dp_comp__conversion_sql(c, m, f, base) : NULL;
     }
