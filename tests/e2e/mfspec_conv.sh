@@ -120,6 +120,12 @@ YML
 } >"$WORK/newer.yml"
 bad_catalog newer "newer conversion" "conversion metric 'newer_conversion': base_metric and conversion_metric are not supported yet"
 
+# the spec says how each is computed (the target's formula and the SQL's header)
+"$DPGEN" generate --db "$WORK/c.duckdb" --models "$D/semantic_models.yml" "same device conversion and balance by month" >"$WORK/out" 2>"$WORK/err"
+grep -q "same_device_conversion_rate = conversion_rate of visit_count to purchase_count by user within 7 days with constant properties" "$WORK/out" &&
+  grep -q "balance = sum(balance) at the last snapshot_date (of each reported period)" "$WORK/out" &&
+  ok "formulas name the window, the constant properties and the last day" || bad "formulas: $(grep -m3 ' = ' "$WORK/out")"
+
 # every request of the catalog as a whole spec: executed SQL, every quality
 # rule run (the rules read the conversion and semi-additive columns too)
 while IFS= read -r line; do
