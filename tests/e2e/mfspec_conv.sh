@@ -57,6 +57,8 @@ cat > "$WORK/cases.json" <<JSON
   "gold": "WITH $V, $P, $M7, $MV SELECT v.week, (SELECT nullif(count(*), 0) FROM mv WHERE mv.week = v.week) AS purchase_conversions FROM v GROUP BY v.week"},
  {"request": "weekly zero filled conversions",
   "gold": "WITH $V, $P, $M7, $MV SELECT v.week, (SELECT count(*) FROM mv WHERE mv.week = v.week) AS zero_filled_conversions FROM v GROUP BY v.week"},
+ {"request": "same month conversion",
+  "gold": "WITH $V, $P SELECT (SELECT count(*) FROM p WHERE EXISTS (SELECT 1 FROM v WHERE v.user_id = p.user_id AND v.month = date_trunc('month', p.purchased_at))) * 1.0 / (SELECT count(*) FROM v) AS same_month_conversion_rate"},
  {"request": "balance by month",
   "gold": "WITH $B SELECT month, sum(balance) AS balance FROM b WHERE snapshot_date = (SELECT max(snapshot_date) FROM b b2 WHERE b2.month = b.month) GROUP BY 1"},
  {"request": "total balance",
