@@ -204,6 +204,19 @@ static int parse_measure(ctx *c, const dp_node *n, dp_measure *m)
         m->non_additive_dim = na->kind == DP_NODE_SCALAR ? dp_arena_strdup(c->kg->arena, na->value) : str(c, na, "name");
         const char *wc = dp_node_str(na, "window_choice");
         m->non_additive_max = !wc || !strcasecmp(wc, "max");
+        if (wc && strcasecmp(wc, "max") && strcasecmp(wc, "min"))
+            return fail_at(c, dp_node_get(na, "window_choice"), "measure '%s': window_choice '%s' is neither min nor max", m->name, wc);
+        const dp_node *wg = na->kind == DP_NODE_MAP ? dp_node_get(na, "window_groupings") : NULL;
+        if (wg && wg->kind == DP_NODE_SEQ && wg->n) {
+            m->window_groupings = dp_arena_calloc(c->kg->arena, wg->n, sizeof(*m->window_groupings));
+            if (!m->window_groupings)
+                return dp_error_set(c->err, DP_ENOMEM, "out of memory");
+            for (size_t i = 0; i < wg->n; i++) {
+                if (wg->items[i]->kind != DP_NODE_SCALAR)
+                    return fail_at(c, wg->items[i], "measure '%s': window_groupings lists entity names", m->name);
+                m->window_groupings[m->nwindow_groupings++] = dp_arena_strdup(c->kg->arena, wg->items[i]->value);
+            }
+        }
     }
     const char *cm = dp_node_str(n, "create_metric");
     m->create_metric = cm && !strcasecmp(cm, "true");
@@ -291,6 +304,29 @@ static int parse_input(ctx *c, const dp_node *n, dp_metric_input *in, const char
         in->fill_nulls_with_set = 1;
         in->fill_nulls_with = strtol(fill, NULL, 10);
     }
+    return 0;
+}
+
+/* conversion_type_params.constant_properties: [{base_property, conversion_property}]. */
+static int parse_const_props(ctx *c, const dp_node *cp, dp_metric *m)
+{
+    const dp_node *seq = dp_node_get(cp, "constant_properties");
+    if (!seq || dp_node_is_null(seq))
+        return 0;
+    if (seq->kind != DP_NODE_SEQ)
+        return fail_at(c, seq, "conversion metric '%s': constant_properties must be a list", m->name);
+    m->const_props = dp_arena_calloc(c->kg->arena, seq->n ? seq->n : 1, sizeof(*m->const_props));
+    if (!m->const_props)
+        return dp_error_set(c->err, DP_ENOMEM, "out of memory");
+    for (size_t i = 0; i < seq->n; i++) {
+        dp_const_prop *p = &m->const_props[i];
+        p->base_property = str(c, seq->items[i], "base_property");
+        p->conversion_property = str(c, seq->items[i], "conversion_property");
+        if (!p->base_property || !p->conversion_property)
+            return fail_at(c, seq->items[i], "conversion metric '%s': a constant property needs base_property and conversion_property",
+                           m->name);
+    }
+    m->nconst_props = seq->n;
     return 0;
 }
 
@@ -389,6 +425,8 @@ static int parse_metric(ctx *c, const dp_node *n)
         m.entity = str(c, cp, "entity");
         m.calculation = str(c, cp, "calculation");
         m.conv_window = str(c, cp, "window");
+        if ((rc = parse_const_props(c, cp, &m)))
+            return rc;
         if (!m.base_measure.name || !m.conversion_measure.name || !m.entity)
             return fail_at(c, cp, "conversion metric '%s' needs base_measure, conversion_measure and entity", what);
         break;

@@ -94,6 +94,44 @@ int dp_comp__check_metric_filter(comp *c, const dp_model *from, const char *filt
  * c->ctes; NULL with c->err set when it cannot be compiled. */
 const char *dp_comp__metric_sql(comp *c, const dp_metric *m, const char *extra_filter, int depth);
 
+/* compile_rows.c: one dataset's rows before aggregation */
+#define DP_ROWS_KEYS 1    /* the report's key columns, under their names */
+#define DP_ROWS_REQUEST 2 /* the request's range (on tdim) and filters */
+/* A scope for the rows of dataset m (the joins they need accumulate in it);
+ * arena-owned, not one of c->ctes. */
+cte *dp_comp__rows_scope(comp *c, const dp_model *m);
+/* SELECT [keys,] extra FROM m's table and the joins needed, WHERE [the
+ * request's range and filters] [AND filter_raw rendered]; each line begins
+ * with indent, extra is "expr AS name,\n" lines ending without a comma. NULL
+ * with c->err set. */
+const char *dp_comp__rows_sql(comp *c, cte *t, int flags, const char *tdim, const char *filter_raw, const char *extra,
+                              const char *indent);
+/* Time dimension tdim of m truncated to grain (day when none), as a DATE. */
+const char *dp_comp__row_time(comp *c, const dp_model *m, const char *tdim, dp_grain grain);
+/* A dimension (time ones at their own grain) or entity of m by name, or NULL. */
+const char *dp_comp__row_element(comp *c, const dp_model *m, const char *name);
+/* How many key (non-metric) columns the report has; their names, comma
+ * separated, each prefixed with "alias." when alias is not NULL. */
+size_t dp_comp__nkeys(const comp *c);
+const char *dp_comp__key_list(comp *c, const char *alias);
+/* me's aggregation applied to the expression x. */
+const char *dp_comp__agg_of(comp *c, const dp_measure *me, const char *x);
+/* The hand-built CTE named base (or base_2, ...) holding measure me under
+ * filter_raw in column col: *existing when built before (its body is then
+ * complete), else a new one whose body the caller writes. */
+cte *dp_comp__body_cte(comp *c, const dp_model *m, const char *base, const dp_measure *me, const char *filter_raw,
+                       const char *col, int *existing);
+
+/* compile_conversion.c */
+/* Conversion metric m (filter: the metric's own and the request's, AND-ed)
+ * given base, the SQL of its base measure at the report grain. */
+const char *dp_comp__conversion_sql(comp *c, const dp_metric *m, const char *filter, const char *base);
+
+/* compile_semiadd.c */
+/* The column holding semi-additive measure me under filter_raw at the
+ * report grain; NULL with c->err set (per day, for a window, is refused). */
+const char *dp_comp__semiadd_ref(comp *c, const dp_measure *me, const char *filter_raw, int daily);
+
 /* compile.c */
 /* Adds to t the joins that reach dataset to; 0 or an error code. */
 int dp_comp__cte_join(comp *c, cte *t, const dp_model *to);
