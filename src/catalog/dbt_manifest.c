@@ -55,19 +55,26 @@ static int string_span(scan *s, const char **raw, size_t *len, int *esc)
     }
     const char *q = ++s->p;
     *esc = 0;
-    while (q < s->end && *q != '"') {
-        if (*q == '\\') {
-            *esc = 1;
-            q++;
-        }
+    /* long strings (raw_code, compiled SQL) are most of a manifest: jump
+     * from quote to quote; a quote after an odd run of backslashes is text */
+    for (;;) {
+        q = q < s->end ? memchr(q, '"', (size_t)(s->end - q)) : NULL;
+        if (!q)
+            break;
+        size_t bs = 0;
+        while (q - bs > s->p && q[-1 - (long)bs] == '\\')
+            bs++;
+        if (bs % 2 == 0)
+            break;
         q++;
     }
-    if (q >= s->end) {
+    if (!q || q >= s->end) {
         s->bad = 1;
         return 0;
     }
     *raw = s->p;
     *len = (size_t)(q - s->p);
+    *esc = memchr(s->p, '\\', *len) != NULL;
     s->p = q + 1;
     return 1;
 }
@@ -188,9 +195,12 @@ static void skip_value(scan *s)
     for (; s->p < s->end; s->p++) {
         char c = *s->p;
         if (c == '"') {
-            for (s->p++; s->p < s->end && *s->p != '"'; s->p++)
-                if (*s->p == '\\')
-                    s->p++;
+            const char *raw;
+            size_t len;
+            int esc;
+            if (!string_span(s, &raw, &len, &esc))
+                return;
+            s->p--; /* the loop steps past the closing quote */
         } else if (c == '{' || c == '[') {
             depth++;
         } else if ((c == '}' || c == ']') && --depth == 0) {

@@ -92,6 +92,18 @@ static void relations(void **state)
         ms[i].rel_schema = NULL;
     assert_int_equal(dp_dbt_manifest_relations(&kg, path, NULL, &err), DP_EINVALID);
     assert_non_null(strstr(err.message, "not a dbt manifest"));
+    /* every truncation of the manifest is refused, never read past its end */
+    size_t full = strlen(manifest);
+    char *cut = malloc(full + 1);
+    assert_non_null(cut);
+    for (size_t n = 0; n < full; n += 3) {
+        memcpy(cut, manifest, n);
+        cut[n] = 0;
+        write_file(path, cut);
+        if (dp_dbt_manifest_relations(&kg, path, NULL, &err) == 0)
+            fail_msg("a manifest cut at byte %zu was read", n);
+    }
+    free(cut);
     /* another artifact (a semantic manifest named manifest.json) is said to be one */
     write_file(path, "{\"semantic_models\": [], \"metrics\": [], \"project_configuration\": {}}");
     assert_int_equal(dp_dbt_manifest_relations(&kg, path, NULL, &err), DP_EINVALID);

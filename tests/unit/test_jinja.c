@@ -105,6 +105,33 @@ static void refuses_the_rest(void **state)
     dp_arena_free(a);
 }
 
+/* Every prefix of a text full of constructs renders or is refused; none
+ * reads past its end (valgrind, ASan). */
+static void prefixes(void **state)
+{
+    (void)state;
+    const char *t = "a {{- var('label', \"x}}\") -}} b {{ Dimension('e__d') }} {% if %} {{ env_var('DP_TEST_SET') }}"
+                    " {{ ref('p', 'm') }} {# c #} {{ var('threshold', -1.5) }} {{";
+    size_t n = strlen(t);
+    char *buf = malloc(n + 1);
+    assert_non_null(buf);
+    dp_arena *a = dp_arena_new(0);
+    for (size_t k = 0; k <= n; k++) {
+        memcpy(buf, t, k);
+        buf[k] = 0;
+        for (int w = 0; w < 3; w++) {
+            dp_error err = {0};
+            const char *out = NULL;
+            int rc = dp_jinja_render(&out, a, buf, (dp_jinja_where)w, &ctx, here, &err);
+            assert_true(rc == 0 || (rc == DP_EINVALID && err.message[0]));
+            if (rc == 0)
+                assert_non_null(out);
+        }
+    }
+    free(buf);
+    dp_arena_free(a);
+}
+
 /* The construct's own line and column, found in the file, not the scalar's. */
 static void locates_in_the_file(void **state)
 {
@@ -224,6 +251,7 @@ int main(void)
         cmocka_unit_test(renders_dbt_calls),     cmocka_unit_test(keeps_metricflow_templates),
         cmocka_unit_test(refuses_the_rest),      cmocka_unit_test(locates_in_the_file),
         cmocka_unit_test(renders_only_semantic_sections), cmocka_unit_test(project_file),
+        cmocka_unit_test(prefixes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
