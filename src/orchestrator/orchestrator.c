@@ -203,6 +203,15 @@ typedef int (*stage_fn)(dp_run *r, dp_error *err);
 
 static int st_intent(dp_run *r, dp_error *err)
 {
+    if (r->opts.saved_query) {
+        int src = dp_intent_from_saved(&r->intent, r->kg, r->a, r->opts.saved_query, r->opts.as_of, err);
+        if (!src)
+            dp_run_decision(r, "saved query %s (%s:%d) read as the intent: %zu metric(s), %zu grouping(s), grain %s, "
+                            "%zu where filter(s)", r->intent.saved->name, r->intent.saved->pos.file,
+                            r->intent.saved->pos.line, r->intent.nmetrics, r->intent.ngroups,
+                            dp_grain_name(r->intent.grain), r->intent.nwhere);
+        return src;
+    }
     dp_intent_opts io = {0};
     io.as_of = r->opts.as_of;
     int rc = dp_learn__entries(r, &io, err);
@@ -261,6 +270,8 @@ static int st_discovery(dp_run *r, dp_error *err)
 static int st_modeling(dp_run *r, dp_error *err)
 {
     int rc = dp_model_design(&r->design, r->kg, &r->intent, &r->disc, r->a, err);
+    if (!rc && r->intent.saved) /* the product the saved query's exports name */
+        dp_intent_saved_product(r->intent.saved, r->a, &r->design.name, &r->design.table);
     if (!rc)
         dp_run_decision(r, "target %s, %s, %zu columns", r->design.table, r->design.grain_text, r->design.ncols);
     return rc;
@@ -300,8 +311,12 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
         else
             rc = dp_error_set(err, DP_EINVALID, "unknown dialect '%s' (duckdb, postgres)", r->opts.dialect);
     }
-    if (!rc && r->opts.saved_query) /* placeholder until saved queries compile (issue 11) */
-        rc = dp_error_set(err, DP_ECLARIFY, "saved query '%s': saved queries are not supported yet", r->opts.saved_query);
+    if (!rc && r->opts.saved_query) { /* a named request of the catalog: no words to read */
+        if (request && request[strspn(request, " \t\r\n")])
+            rc = dp_error_set(err, DP_EINVALID, "give a request or a saved query, not both");
+        else
+            r->request = dp_arena_printf(r->a, "saved query %s", r->opts.saved_query);
+    }
     if (!rc)
         rc = dp_db_connect(&r->con, cat->db, err);
     if (!rc) {
