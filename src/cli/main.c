@@ -153,6 +153,10 @@ static int cmd_generate(const args *a, int intent_only)
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
+    if (a->saved_query && a->text && a->text[strspn(a->text, " \t\r\n")]) {
+        fputs("dpgen: give a request or --saved-query NAME, not both\n", stderr);
+        return EXIT_USAGE;
+    }
     dp_format fmt = DP_FORMAT_YAML;
     if (a->format) {
         if (!strcmp(a->format, "json")) fmt = DP_FORMAT_JSON;

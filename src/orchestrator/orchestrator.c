@@ -228,8 +228,10 @@ static int st_intent(dp_run *r, dp_error *err)
     rc = dp_intent_parse(&r->intent, r->kg, r->a, r->request, &io, &r->stages[r->cur].kg_queries, err);
     if (lk.queries)
         dp_run_decision(r, "%u value look-up(s) in the data, %.0f ms", lk.queries, lk.spent_ms);
-    if (rc == DP_ECLARIFY)
+    if (rc == DP_ECLARIFY) {
         suggest(r, err);
+        dp_orch__measure_hint(r, err);
+    }
     if (!rc) {
         dp_run_decision(r, "confidence %.2f: %zu metric(s), %zu grouping(s), %zu filter(s), grain %s", r->intent.confidence,
                         r->intent.nmetrics, r->intent.ngroups, r->intent.nfilters, dp_grain_name(r->intent.grain));

@@ -7,6 +7,8 @@
 --   member_tiers  SCD type 2: a member's tier and region over time,
 --                 [valid_from, valid_to), NULL valid_to = current      6
 --   visits        one row per visit, with its amount                  14
+--   referrals     one row per referral, no date (so no period to
+--                 place it in a member's tier history)                 3
 --
 -- Traps:
 --   member 1 changes tier on 2025-03-15 (visits on 03-14 and 03-15): a join
@@ -56,3 +58,6 @@ SELECT * FROM (VALUES
   (13, 5, DATE '2025-03-03', 80.0),
   (14, CAST(NULL AS INTEGER), DATE '2025-02-15', 5.0)
 ) AS t(visit_id, member_id, visited_at, amount);
+
+CREATE OR REPLACE TABLE bronze.referrals AS
+SELECT * FROM (VALUES (1, 1), (2, 1), (3, 3)) AS t(referral_id, member_id);
