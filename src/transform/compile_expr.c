@@ -177,8 +177,17 @@ const char *dp_comp__render_filter(comp *c, cte *t, const char *text)
             /* a metric per entity, joined to the rows (compile_metric_filter.c) */
             if (!(ref = dp_comp__metric_filter_ref(c, t, arg, inner)))
                 goto done;
-        } else if ((!strcmp(fn, "Dimension") || !strcmp(fn, "TimeDimension")) && !strcmp(arg, "metric_time")) {
-            /* MetricFlow's metric_time: the time dimension of the rows */
+        } else if ((!strcmp(fn, "Dimension") || !strcmp(fn, "TimeDimension")) && !strncmp(arg, "metric_time", 11) &&
+                   (!arg[11] || !strncmp(arg + 11, "__", 2))) {
+            /* MetricFlow's metric_time (metric_time__month: at that grain):
+             * the time dimension of the rows */
+            dp_grain g;
+            if (!arg2[0] && arg[11])
+                snprintf(arg2, sizeof(arg2), "%s", arg + 13);
+            if (arg2[0] && dp_grain_parse(arg2, &g)) {
+                dp_error_set(c->err, DP_ECLARIFY, "filter '%s': '%s' is not day, week, month, quarter or year", text, arg2);
+                goto done;
+            }
             const dp_measure *adding = t->n < MAX_MCOLS ? t->cols[t->n].me : NULL;
             const char *td = t->time_dim ? t->time_dim : adding ? adding->agg_time_dimension : NULL;
             for (size_t i = 0; !td && i < t->n; i++)

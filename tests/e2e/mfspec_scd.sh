@@ -36,7 +36,11 @@ cat > "$WORK/cases.json" <<JSON
  {"request": "", "args": ["--saved-query", "loyal_member_amounts"],
   "gold": "SELECT * FROM (VALUES (1, 145.0), (3, 105.0), (4, 95.0)) AS g(member_id, visit_amount)"},
  {"request": "", "args": ["--saved-query", "weekly_visits_since_march"],
-  "gold": "SELECT CAST(date_trunc('week', v.visited_at) AS DATE) AS week, count(*) AS visits, count(*) FILTER (WHERE v.member_id IN (1, 2, 3)) AS visits_of_big_spenders FROM bronze.visits v WHERE v.visited_at >= DATE '2025-03-01' GROUP BY 1"},
+  "gold": "SELECT CAST(date_trunc('week', v.visited_at) AS DATE) AS week, count(*) AS visits, count(*) FILTER (WHERE v.member_id IN (1, 2, 3)) AS visits_of_big_spenders FROM bronze.visits v WHERE v.visited_at >= DATE '2025-03-01' AND v.visited_at < DATE '2025-05-01' GROUP BY 1"},
+ {"request": "", "args": ["--saved-query", "members_by_amount_per_visit"],
+  "gold": "SELECT * FROM (VALUES ('Ada', 4), ('Ben', 2), ('Eve', 1)) AS g(member_name, visits)"},
+ {"request": "", "args": ["--saved-query", "top_tiers"], "ordered": true,
+  "gold": "SELECT * FROM (VALUES ('gold', 5), (NULL, 4)) AS g(tier, visits)"},
  {"request": "referral count by tier", "clarify": true, "gold": ""},
  {"request": "largest visit by month", "clarify": true, "gold": ""}
 ]
