@@ -4,8 +4,9 @@
 --
 -- Tables (schema bronze)                                            rows
 --   members       one row per member                                   5
---   member_tiers  SCD type 2: a member's tier and region over time,
+--   member_tiers  SCD type 2: a member's tier, region and agent over time,
 --                 [valid_from, valid_to), NULL valid_to = current      6
+--   agents        one row per agent (reached through member_tiers)      3
 --   visits        one row per visit, with its amount                  14
 --   referrals     one row per referral, no date (so no period to
 --                 place it in a member's tier history)                 3
@@ -33,13 +34,18 @@ SELECT * FROM (VALUES
 
 CREATE OR REPLACE TABLE bronze.member_tiers AS
 SELECT * FROM (VALUES
-  (1, 'silver', 'north', DATE '2025-01-01', DATE '2025-03-15'),
-  (1, 'gold',   'north', DATE '2025-03-15', CAST(NULL AS DATE)),
-  (2, 'bronze', 'north', DATE '2025-01-01', DATE '2025-02-10'),
-  (2, 'silver', 'south', DATE '2025-02-10', CAST(NULL AS DATE)),
-  (3, 'gold',   'south', DATE '2025-01-01', CAST(NULL AS DATE)),
-  (4, 'bronze', 'east',  DATE '2025-02-01', DATE '2025-05-01')
-) AS t(member_id, tier, region, valid_from, valid_to);
+  (1, 'silver', 'north', 10, DATE '2025-01-01', DATE '2025-03-15'),
+  (1, 'gold',   'north', 20, DATE '2025-03-15', CAST(NULL AS DATE)),
+  (2, 'bronze', 'north', 10, DATE '2025-01-01', DATE '2025-02-10'),
+  (2, 'silver', 'south', 10, DATE '2025-02-10', CAST(NULL AS DATE)),
+  (3, 'gold',   'south', 20, DATE '2025-01-01', CAST(NULL AS DATE)),
+  (4, 'bronze', 'east',  30, DATE '2025-02-01', DATE '2025-05-01')
+) AS t(member_id, tier, region, agent_id, valid_from, valid_to);
+
+-- the agent looking after each version of a member (reached through the
+-- SCD table: a join on member_id alone would give member 1's visits both agents)
+CREATE OR REPLACE TABLE bronze.agents AS
+SELECT * FROM (VALUES (10, 'Kim'), (20, 'Lou'), (30, 'Max')) AS t(agent_id, agent_name);
 
 CREATE OR REPLACE TABLE bronze.visits AS
 SELECT * FROM (VALUES
