@@ -379,7 +379,7 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
     json_decref(tr);
     if (cat->state && r->opts.record && !r->opts.intent_only) {
         dp_error ignore = {0};
-        dp_state_record_run(cat->state, r->run_id, request ? request : "", rc ? (rc == DP_ECLARIFY ? "clarify" : "failed") : "ok",
+        dp_state_record_run(cat->state, r->run_id, r->request, rc ? (rc == DP_ECLARIFY ? "clarify" : "failed") : "ok",
                             rc ? NULL : r->design.name, r->total_ms, rc && err ? err->message : NULL, &ignore);
         if (!rc) {
             const char *names2[DP_PLAN_MAX];
