@@ -49,8 +49,24 @@ static int read_item(const char *s, item *it)
             return -1;
         snprintf(it->arg2, sizeof(it->arg2), "%.*s", (int)(q4 - q3 - 1), q3 + 1);
     }
-    const char *desc = strstr(q2, "descending(");
-    it->descending = desc && !strncmp(desc + 11, "True", 4);
+    /* after the call: .grain('month') or .descending(True); anything else
+     * (.date_part('year'), ...) would be read as something it is not */
+    for (const char *p = close ? close + 1 : q2 + 1; *p && *p != '}';) {
+        if (*p == ' ') {
+            p++;
+        } else if (!strncmp(p, ".grain(", 7) && (q3 = strpbrk(p, "'\"")) && strchr(q3 + 1, *q3)) {
+            const char *q4 = strchr(q3 + 1, *q3);
+            if ((size_t)(q4 - q3 - 1) >= sizeof(it->arg2))
+                return -1;
+            snprintf(it->arg2, sizeof(it->arg2), "%.*s", (int)(q4 - q3 - 1), q3 + 1);
+            p = strchr(q4, ')') ? strchr(q4, ')') + 1 : q4 + 1;
+        } else if (!strncmp(p, ".descending(", 12)) {
+            it->descending = !strncmp(p + 12, "True", 4) || !strncmp(p + 12, "true", 4);
+            p = strchr(p, ')') ? strchr(p, ')') + 1 : p + 12;
+        } else {
+            return -1;
+        }
+    }
     return 0;
 }
 

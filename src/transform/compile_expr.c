@@ -182,6 +182,10 @@ const char *dp_comp__render_filter(comp *c, cte *t, const char *text)
             /* MetricFlow's metric_time (metric_time__month: at that grain):
              * the time dimension of the rows */
             dp_grain g;
+            if (strstr(inner, "date_part")) {
+                dp_error_set(c->err, DP_ECLARIFY, "filter '%s': date_part of metric_time is not supported yet", text);
+                goto done;
+            }
             if (!arg2[0] && arg[11])
                 snprintf(arg2, sizeof(arg2), "%s", arg + 13);
             if (arg2[0] && dp_grain_parse(arg2, &g)) {

@@ -81,7 +81,7 @@ static const char *saved =
     "    label: By level\n"
     "    query_params:\n"
     "      metrics: [rows_m, n_rows]\n"
-    "      group_by: [\"TimeDimension('metric_time', 'month')\", \"Dimension('acct__level')\", \"Entity('acct')\"]\n"
+    "      group_by: [\"TimeDimension('metric_time').grain('month')\", \"Dimension('acct__level')\", \"Entity('acct')\"]\n"
     "      where: \"{{ Dimension('acct__level') }} = 'a'\"\n"
     "      order_by: [\"Metric('rows_m').descending(True)\"]\n"
     "      limit: 10\n"
@@ -147,6 +147,8 @@ static void saved_query_refusals(void **state)
         {"saved_queries:\n  - name: s\n    query_params: {metrics: [rows_m], group_by: [\"Dimension('acct__colour')\"]}\n",
          "no dataset of entity 'acct'", DP_ECLARIFY},
         {"saved_queries:\n  - name: s\n    query_params: {metrics: [rows_m], limit: 5}\n", "needs an order_by", DP_ECLARIFY},
+        {"saved_queries:\n  - name: s\n    query_params: {metrics: [rows_m], group_by: [\"Dimension('metric_time').date_part('year')\"]}\n",
+         "cannot read group_by", DP_ECLARIFY},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
         fx f;
