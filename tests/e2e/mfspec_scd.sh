@@ -81,6 +81,14 @@ assert d["intent"]["time_grain"] == "month" and d["intent"]["metrics"] == ["visi
 assert d["business_context"]["request"] == "saved query visits_by_tier"
 assert "-- marts.tier_visits_monthly" in d["transformation"]["sql"]
 PY
+# the exports: the dbt model is the export's alias, in its schema, materialized as export_as says
+expect_rc 0 "--saved-query visits_by_tier --out" -- "${G[@]}" --saved-query visits_by_tier --out "$WORK/x1"
+[ -f "$WORK/x1/dbt/models/tier_visits_monthly.sql" ] && grep -q "+schema: marts" "$WORK/x1/dbt/dbt_project.yml" \
+  && grep -q "+materialized: table" "$WORK/x1/dbt/dbt_project.yml" && ok "export alias, schema and table in the dbt project" \
+  || bad "export of visits_by_tier: $(ls "$WORK/x1/dbt/models" 2>&1)"
+expect_rc 0 "--saved-query north_visits --out" -- "${G[@]}" --saved-query north_visits --out "$WORK/x2"
+[ -f "$WORK/x2/dbt/models/north_visits.sql" ] && grep -q "+materialized: view" "$WORK/x2/dbt/dbt_project.yml" \
+  && ok "an export as view is a dbt view" || bad "export of north_visits: $(cat "$WORK/x2/dbt/dbt_project.yml" 2>&1)"
 expect_rc 0 "--saved-query north_visits (intent only)" -- "$DPGEN" intent --db "$WORK/s.duckdb" --models "$M" --saved-query north_visits
 python3 - "$WORK/out" <<'PY' && ok "where filters kept as written in the intent" || bad "saved query intent"
 import json, sys
