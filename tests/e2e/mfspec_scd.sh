@@ -27,6 +27,8 @@ cat > "$WORK/cases.json" <<JSON
   "gold": "SELECT a.agent_name, count(*) AS visits FROM bronze.visits v LEFT JOIN bronze.agents a ON a.agent_id = (SELECT t.agent_id FROM bronze.member_tiers t WHERE t.member_id = v.member_id AND t.valid_from <= v.visited_at AND coalesce(t.valid_to, DATE '9999-12-31') > v.visited_at) GROUP BY 1"},
  {"request": "visits by agent name",
   "gold": "SELECT * FROM (VALUES ('Kim', 4), ('Lou', 5), ('Max', 1), (NULL, 4)) AS g(agent_name, visits)"},
+ {"request": "monthly gold tier visits",
+  "gold": "SELECT CAST(date_trunc('month', v.visited_at) AS DATE) AS month, count(*) FILTER (WHERE $TIER = 'gold') AS gold_tier_visits FROM bronze.visits v GROUP BY 1"},
  {"request": "total visits of big spenders",
   "gold": "SELECT 9 AS visits_of_big_spenders"},
  {"request": "visits of big spenders by month",
