@@ -299,9 +299,9 @@ int dp_intent_from_saved(dp_intent *in, const dp_kg *kg, dp_arena *a, const char
 void dp_intent_saved_product(const dp_saved_query *q, dp_arena *a, const char **name, const char **table)
 {
     const char *want = q->name, *schema = NULL;
-    if (q->nexports) {
-        want = q->export_alias[0] ? q->export_alias[0] : q->exports[0];
-        schema = q->export_schema[0];
+    if (q->nexports) { /* the config arrays may be absent (a loader that fills only names) */
+        want = q->export_alias && q->export_alias[0] ? q->export_alias[0] : q->exports[0];
+        schema = q->export_schema ? q->export_schema[0] : NULL;
     }
     char buf[64];
     size_t k = 0;
@@ -320,8 +320,9 @@ json_t *dp_intent__saved_json(const dp_intent *in)
     json_t *ex = json_array(), *wh = json_array();
     for (size_t i = 0; i < q->nexports; i++)
         json_array_append_new(ex, json_pack("{s:s,s:s,s:s?,s:s?}", "name", q->exports[i], "export_as",
-                                            q->export_as[i] ? q->export_as[i] : "table", "schema", q->export_schema[i],
-                                            "alias", q->export_alias[i]));
+                                            q->export_as && q->export_as[i] ? q->export_as[i] : "table", "schema",
+                                            q->export_schema ? q->export_schema[i] : NULL, "alias",
+                                            q->export_alias ? q->export_alias[i] : NULL));
     for (size_t i = 0; i < q->nwhere; i++)
         json_array_append_new(wh, json_string(q->where[i]));
     return json_pack("{s:s,s:s?,s:s?,s:s,s:i,s:o,s:o}", "name", q->name, "label", q->label, "description",
