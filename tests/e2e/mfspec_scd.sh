@@ -48,7 +48,8 @@ cat > "$WORK/cases.json" <<JSON
  {"request": "", "args": ["--saved-query", "top_tiers"], "ordered": true,
   "gold": "SELECT * FROM (VALUES ('gold', 5), (NULL, 4)) AS g(tier, visits)"},
  {"request": "referral count by tier", "clarify": true, "gold": ""},
- {"request": "largest visit by month", "clarify": true, "gold": ""}
+ {"request": "largest visit by month", "clarify": true, "gold": ""},
+ {"request": "gold tier visits for silver tier", "clarify": true, "gold": ""}
 ]
 JSON
 if python3 "$DP_SOURCE_DIR/tests/e2e/sqlcompare.py" "$DPGEN" "$WORK/s.duckdb" "$M" "$WORK/cases.json" "$WORK" >"$WORK/cmp" 2>&1; then
