@@ -133,11 +133,6 @@ static int add_group(dp_intent *in, const dp_kg *kg, dp_arena *a, const dp_saved
             in->grain = g;
             return 0;
         }
-        if (time_fn)
-            return refuse(err, q,
-                          "group_by '%s': only metric_time is compiled as a time grouping yet (the time dimension of "
-                          "each metric's rows); use TimeDimension('metric_time', '%s')",
-                          text, it.arg2[0] ? it.arg2 : "day");
         const char *sep = NULL;
         for (const char *p = strstr(it.arg, "__"); p; p = strstr(p + 2, "__"))
             sep = p;
@@ -159,6 +154,18 @@ static int add_group(dp_intent *in, const dp_kg *kg, dp_arena *a, const dp_saved
         const dp_model *m = dim_of_entity(kg, ent, sep + 2, &d);
         if (!m)
             return refuse(err, q, "group_by '%s': no dataset of entity '%s' has that dimension", text, ent);
+        if (time_fn || it.arg2[0]) {
+            /* a time dimension at its own granularity is its value, as
+             * MetricFlow renders it; another grain would need date_trunc */
+            dp_grain want = d->granularity ? d->granularity : DP_GRAIN_DAY;
+            if (d->type != DP_DIM_TIME)
+                return refuse(err, q, "group_by '%s': %s is not a time dimension", text, d->name);
+            if (it.arg2[0] && (dp_grain_parse(it.arg2, &g) || g != want))
+                return refuse(err, q,
+                              "group_by '%s': a time dimension other than metric_time is compiled at its own "
+                              "granularity (%s) only yet",
+                              text, dp_grain_name(want));
+        }
         if (in->ngroups >= DP_INTENT_MAX_ITEMS)
             return refuse(err, q, "more than %s group_by entries", "32", NULL);
         dp_target *t = &in->groups[in->ngroups++];

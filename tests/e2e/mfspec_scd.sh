@@ -45,6 +45,8 @@ cat > "$WORK/cases.json" <<JSON
   "gold": "SELECT CAST(date_trunc('week', v.visited_at) AS DATE) AS week, count(*) AS visits, count(*) FILTER (WHERE v.member_id IN (1, 2, 3)) AS visits_of_big_spenders FROM bronze.visits v WHERE v.visited_at >= DATE '2025-03-01' AND v.visited_at < DATE '2025-05-01' GROUP BY 1"},
  {"request": "", "args": ["--saved-query", "members_by_amount_per_visit"],
   "gold": "SELECT * FROM (VALUES ('Ada', 4), ('Ben', 2), ('Eve', 1)) AS g(member_name, visits)"},
+ {"request": "", "args": ["--saved-query", "visits_by_join_day"],
+  "gold": "SELECT m.joined_at, count(*) AS visits FROM bronze.visits v LEFT JOIN bronze.members m ON m.member_id = v.member_id GROUP BY 1"},
  {"request": "", "args": ["--saved-query", "top_tiers"], "ordered": true,
   "gold": "SELECT * FROM (VALUES ('gold', 5), (NULL, 4)) AS g(tier, visits)"},
  {"request": "referral count by tier", "clarify": true, "gold": ""},

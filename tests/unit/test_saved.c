@@ -118,6 +118,16 @@ static void saved_query_loaded(void **state)
     assert_int_equal(in.order_desc, 1);
     assert_int_equal(in.limit, 10);
     assert_string_equal(in.as_of, "2025-07-16");
+    /* another dataset's time dimension at its own granularity: its value */
+    fx g;
+    assert_int_equal(load(&g, "saved_queries:\n  - name: t\n    query_params: {metrics: [rows_m], group_by: "
+                              "[\"TimeDimension('acct__since', 'day')\"]}\n"), 0);
+    assert_int_equal(dp_intent_from_saved(&in, &g.kg, g.a, "t", NULL, &g.err), 0);
+    assert_int_equal(in.ngroups, 1);
+    assert_string_equal(in.groups[0].dims[0]->name, "since");
+    assert_int_equal(in.grain, DP_GRAIN_NONE);
+    dp_arena_free(g.a);
+    assert_int_equal(dp_intent_from_saved(&in, &f.kg, f.a, "by_level", "2025-07-16", &f.err), 0);
     const char *name, *table;
     dp_intent_saved_product(q, f.a, &name, &table);
     assert_string_equal(name, "level_report");
@@ -140,8 +150,10 @@ static void saved_query_refusals(void **state)
         {"saved_queries:\n  - name: s\n    query_params: {metrics: [hidden_total]}\n",
          "add create_metric: true to it", DP_ECLARIFY},
         {"saved_queries:\n  - name: s\n    query_params: {metrics: [nothing]}\n", "no metric 'nothing'", DP_ECLARIFY},
-        {"saved_queries:\n  - name: s\n    query_params: {metrics: [rows_m], group_by: [\"TimeDimension('facts__at', 'day')\"]}\n",
-         "only metric_time", DP_ECLARIFY},
+        {"saved_queries:\n  - name: s\n    query_params: {metrics: [rows_m], group_by: [\"TimeDimension('row_id__at', 'month')\"]}\n",
+         "at its own granularity (day) only", DP_ECLARIFY},
+        {"saved_queries:\n  - name: s\n    query_params: {metrics: [rows_m], group_by: [\"TimeDimension('acct__level', 'day')\"]}\n",
+         "not a time dimension", DP_ECLARIFY},
         {"saved_queries:\n  - name: s\n    query_params: {metrics: [rows_m], group_by: [\"TimeDimension('metric_time', 'fortnight')\"]}\n",
          "not day, week", DP_ECLARIFY},
         {"saved_queries:\n  - name: s\n    query_params: {metrics: [rows_m], group_by: [\"Dimension('acct__colour')\"]}\n",
