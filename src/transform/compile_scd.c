@@ -53,7 +53,10 @@ const char *dp_comp__validity_on(comp *c, const cte *t, const dp_join_step *s)
                      s->to->name, start->name, end->name, t->model->name, why);
         return NULL;
     }
-    const char *at = dp_arena_printf(c->a, "date_trunc('%s', %s)", dp_grain_name(d->granularity ? d->granularity : DP_GRAIN_DAY),
+    /* as a DATE, as the compiler's other periods: in PostgreSQL date_trunc
+     * of a date is a timestamp with time zone, which a DATE bound would be
+     * compared with through the session's zone */
+    const char *at = dp_arena_printf(c->a, "CAST(date_trunc('%s', %s) AS DATE)", dp_grain_name(d->granularity ? d->granularity : DP_GRAIN_DAY),
                                      dp_comp__qualify(c, d->expr, dp_comp__qi(c, t->model->name), t->model, NULL));
     const char *alias = dp_comp__qi(c, s->to->name);
     const char *st = dp_comp__qualify(c, start->expr, alias, s->to, NULL);

@@ -67,7 +67,7 @@ expect_rc 0 "visits by tier" -- "${G[@]}" "visits by tier"
 python3 - "$WORK/out" <<'PY' && ok "SCD join on the period of the visit's own day" || bad "SCD join"
 import json, sys
 sql = json.load(open(sys.argv[1]))["transformation"]["sql"]
-assert ">= member_tiers.valid_from AND (date_trunc('day', visits.visited_at) < member_tiers.valid_to OR member_tiers.valid_to IS NULL)" in sql, sql
+assert ">= member_tiers.valid_from AND (CAST(date_trunc('day', visits.visited_at) AS DATE) < member_tiers.valid_to OR member_tiers.valid_to IS NULL)" in sql, sql
 PY
 # without a time on the rows there is no period to join on: refused, saying why
 expect_rc 3 "SCD dimension for rows without time" -- "${G[@]}" "referral count by tier"
