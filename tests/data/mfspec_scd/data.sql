@@ -5,9 +5,9 @@
 -- Tables (schema bronze)                                            rows
 --   members       one row per member                                   5
 --   member_tiers  SCD type 2: a member's tier, region and agent over time,
---                 [valid_from, valid_to), NULL valid_to = current      6
+--                 [valid_from, valid_to), NULL valid_to = current      7
 --   agents        one row per agent (reached through member_tiers)      3
---   visits        one row per visit, with its amount                  14
+--   visits        one row per visit, with its amount                  15
 --   referrals     one row per referral, no date (so no period to
 --                 place it in a member's tier history)                 3
 --
@@ -16,7 +16,11 @@
 --     on member_id alone gives each of its visits both versions (counts x2);
 --   member 2 changes tier and region on 2025-02-10 (visits on 02-09, 02-10);
 --   member 4's history starts 2025-02-01 and ends 2025-05-01 (visits on
---     01-25 and 05-01 find no version: NULL tier), member 5 has none;
+--     01-25 and 05-01 find no version: NULL tier); member 5's starts on
+--     2025-03-09, a day whose midnight does not exist in the zone the
+--     PostgreSQL parity server runs in (clocks move at midnight): visit 15
+--     on that day must be bronze in both engines; visit 13 before it has no
+--     version;
 --   visit 14 has no member;
 --   member 3 spends 105 in three visits of 35, member 2 has one visit of
 --     120: "members whose visit amount is above 100" (entity level: members
@@ -39,7 +43,8 @@ SELECT * FROM (VALUES
   (2, 'bronze', 'north', 10, DATE '2025-01-01', DATE '2025-02-10'),
   (2, 'silver', 'south', 10, DATE '2025-02-10', CAST(NULL AS DATE)),
   (3, 'gold',   'south', 20, DATE '2025-01-01', CAST(NULL AS DATE)),
-  (4, 'bronze', 'east',  30, DATE '2025-02-01', DATE '2025-05-01')
+  (4, 'bronze', 'east',  30, DATE '2025-02-01', DATE '2025-05-01'),
+  (5, 'bronze', 'west',  30, DATE '2025-03-09', CAST(NULL AS DATE))
 ) AS t(member_id, tier, region, agent_id, valid_from, valid_to);
 
 -- the agent looking after each version of a member (reached through the
@@ -62,7 +67,8 @@ SELECT * FROM (VALUES
   (11, 4, DATE '2025-04-30', 20.0),
   (12, 4, DATE '2025-05-01', 15.0),
   (13, 5, DATE '2025-03-03', 80.0),
-  (14, CAST(NULL AS INTEGER), DATE '2025-02-15', 5.0)
+  (14, CAST(NULL AS INTEGER), DATE '2025-02-15', 5.0),
+  (15, 5, DATE '2025-03-09', 10.0)
 ) AS t(visit_id, member_id, visited_at, amount);
 
 CREATE OR REPLACE TABLE bronze.referrals AS
