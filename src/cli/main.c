@@ -187,6 +187,11 @@ static int cmd_generate(const args *a, int intent_only)
     go.record = !a->no_record;
     go.saved_query = a->saved_query;
     rc = dp_generate(&res, cat, a->text, &go, &err);
+    if (rc == DP_ENOTFOUND && a->saved_query) { /* a name the catalog lacks: usage */
+        fprintf(stderr, "dpgen: --saved-query: %s\n", err.message);
+        code = EXIT_USAGE;
+        goto done;
+    }
     if (intent_only) {
         if (dp_result_intent_json(res))
             printf("%s\n", dp_result_intent_json(res));
@@ -199,11 +204,6 @@ static int cmd_generate(const args *a, int intent_only)
     /* a refusal is a result too: with --format json, what to answer */
     if (rc == DP_ECLARIFY && fmt == DP_FORMAT_JSON && dp_result_clarification_json(res))
         printf("%s\n", dp_result_clarification_json(res));
-    if (rc == DP_ENOTFOUND && a->saved_query) { /* a name the catalog lacks: usage */
-        fprintf(stderr, "dpgen: --saved-query: %s\n", err.message);
-        code = EXIT_USAGE;
-        goto done;
-    }
     if (rc) {
         code = fail(&err, rc);
         goto done;

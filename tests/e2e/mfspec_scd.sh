@@ -104,6 +104,7 @@ PY
 expect_rc 2 "unknown saved query is a usage error" -- "${G[@]}" --saved-query visits_by_teir
 grep -q "no saved query 'visits_by_teir' (it has: visits_by_tier" "$WORK/err" && ok "names the close saved queries" \
   || bad "unknown saved query message: $(cat "$WORK/err")"
+expect_rc 2 "unknown saved query (intent)" -- "$DPGEN" intent --db "$WORK/s.duckdb" --models "$M" --saved-query nothing_like_it
 expect_rc 2 "a request and a saved query" -- "${G[@]}" --saved-query north_visits "visits by tier"
 # a saved query on a catalog with none: says so
 expect_rc 2 "no saved queries in the catalog" -- "$DPGEN" generate --no-record --saved-query x
