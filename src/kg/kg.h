@@ -176,7 +176,8 @@ typedef struct dp_saved_query {
     size_t nexports;
     dp_src_pos pos;
     dp_disabled off;
-    /* each export's config, parallel to exports (NULL where not given) */
+    /* each export's config, parallel to exports (NULL where not given;
+     * a loader that reads only names leaves the arrays NULL) */
     const char **export_as, **export_schema, **export_alias;
     const char **order_by;  /* "Metric('m').descending(True)", "TimeDimension('metric_time', 'day')" */
     size_t norder_by;
