@@ -144,6 +144,13 @@ static int parse_dimension(ctx *c, const dp_node *n, dp_dimension *d)
         strcasecmp(g, "second") && strcasecmp(g, "millisecond") && strcasecmp(g, "nanosecond") &&
         strcasecmp(g, "microsecond"))
         return fail_at(c, dp_node_get(tp, "time_granularity"), "dimension '%s': unknown time_granularity '%s'", d->name, g);
+    /* SCD type 2: the period each row is valid over (MetricFlow's
+     * validity_params), joined on by dp_comp__validity_on */
+    const dp_node *vp = tp ? dp_node_get(tp, "validity_params") : NULL;
+    if (vp && !dp_node_is_null(vp)) {
+        const char *st = dp_node_str(vp, "is_start"), *en = dp_node_str(vp, "is_end");
+        d->validity = st && !strcasecmp(st, "true") ? 1 : en && !strcasecmp(en, "true") ? 2 : 0;
+    }
     if (d->type == DP_DIM_TIME && !tp && 0)
         return fail_at(c, n, "time dimension '%s' needs type_params.time_granularity", d->name);
     d->pos = POS(n);
@@ -467,6 +474,9 @@ static int load_doc(ctx *cp, const dp_node *doc)
             if ((rc = parse_metric(&c, ms->items[i])))
                 return rc;
     }
+    const dp_node *sq = dp_node_get(doc, "saved_queries");
+    if (sq && !dp_node_is_null(sq) && (rc = dp_dbt__load_saved_queries(c.kg, sq, c.file, c.err)))
+        return rc;
     /* the latest spec: semantic models declared on models */
     return dp_dbt_latest_models(c.kg, c.file, dp_node_get(doc, "models"), c.err);
 }

@@ -24,6 +24,9 @@ int dp_dbt_load_catalog(dp_kg *kg, const char *path, dp_error *err);
 int dp_semantic_manifest_load(dp_kg *kg, const char *path, dp_error *err);
 /* Loads one parsed document (exposed for tests and fuzzing). */
 int dp_dbt_load_doc(dp_kg *kg, const dp_node *doc, dp_error *err);
+/* saved_queries: (a sequence) into kg->saved (dbt_saved.c); file: the
+ * graph's copy of the file name, or NULL for the tree's own. */
+int dp_dbt__load_saved_queries(dp_kg *kg, const dp_node *seq, const char *file, dp_error *err);
 /* Checks cross references once everything is loaded. */
 int dp_dbt_check(dp_kg *kg, dp_error *err);
 

@@ -74,5 +74,11 @@ json_t *dp_run_trace(const dp_run *r);
 /* clarify.c: what a refused run asks back (docs/clarification.md); message
  * is the refusal's one line. Returns malloc'd JSON, NULL out of memory. */
 char *dp_orch__clarification(const dp_run *r, const char *message);
+/* measure_hint.c: measures the request names that no metric exposes, and
+ * how to expose them: appended to err's message; inserted first among the
+ * candidates of the phrases that share a word with them (kind "measure",
+ * with a hint). */
+void dp_orch__measure_hint(dp_run *r, dp_error *err);
+void dp_orch__measure_candidates(const dp_run *r, json_t *cands);
 
 #endif

@@ -33,6 +33,11 @@ typedef struct cte {
     int daily;         /* rows per day (metric_day), no lower range bound: feeds a cumulative */
     int helper;        /* feeds another CTE; not joined into the result */
     const char *body;  /* hand-built body (cumulative windows) */
+    /* LEFT JOINs of a metric aggregated per entity, for Metric() filters
+     * (compile_metric_filter.c): "    LEFT JOIN (...) AS alias ON ...\n" */
+    const char *subjoins[MAX_JOINS];
+    const char *subjoin_alias[MAX_JOINS];
+    size_t nsubjoins;
 } cte;
 
 typedef struct comp {
@@ -48,6 +53,7 @@ typedef struct comp {
     json_t *lineage_sources; /* per current metric: array of "model.column" */
     const char *shift;       /* offset window in force while compiling an input */
     const dp_metric *metric; /* the report column's metric being compiled */
+    int depth;               /* queries compiled inside another (Metric() filters) */
 } comp;
 
 /* ------------------------------------------------------------------------ */
@@ -132,7 +138,23 @@ const char *dp_comp__conversion_sql(comp *c, const dp_metric *m, const char *fil
  * report grain; NULL with c->err set (per day, for a window, is refused). */
 const char *dp_comp__semiadd_ref(comp *c, const dp_measure *me, const char *filter_raw, int daily);
 
+/* compile_scd.c */
+/* For a join step of cte t into an SCD type 2 dataset: "\n AND <the
+ * row's time within the validity period>"; "" for another dataset; NULL
+ * with c->err set when the rows of t have no time to place in a period. */
+const char *dp_comp__validity_on(comp *c, const cte *t, const dp_join_step *s);
+
+/* compile_metric_filter.c */
+/* {{ Metric('m', group_by=['entity']) }} (inner: the template's text) in
+ * the scope of cte t: m aggregated per entity over all its rows, LEFT
+ * JOINed to t on the entity's key; returns its column, NULL with c->err
+ * set when it cannot be. */
+const char *dp_comp__metric_filter_ref(comp *c, cte *t, const char *metric, const char *inner);
+
 /* compile.c */
+/* dp_compile for a query inside another (depth > 0). */
+int dp_comp__compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_discovery *d,
+                     const dp_design *design, dp_dialect dialect, dp_arena *a, dp_error *err, int depth);
 /* Adds to t the joins that reach dataset to; 0 or an error code. */
 int dp_comp__cte_join(comp *c, cte *t, const dp_model *to);
 
