@@ -92,7 +92,10 @@ int dp_bind_models(dp_kg *kg, duckdb_connection con, dp_error *err)
         dp_model *m = &kg->models[i];
         const char *want = m->ref, *want_schema = NULL;
         const char *dot = strrchr(m->ref, '.');
-        if (dot) {
+        if (m->rel_schema && m->rel_alias) { /* the relation dbt built (a manifest's node_relation) */
+            want_schema = m->rel_schema;
+            want = m->rel_alias;
+        } else if (dot) {
             want_schema = dp_arena_strndup(kg->arena, m->ref, (size_t)(dot - m->ref));
             want = dot + 1;
         }

@@ -57,7 +57,7 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
         opts = &def;
     double t0 = dp_now_ms();
     const char *db_path = opts->db_path, *models = opts->models_path, *glossary = opts->glossary_path;
-    int demo = !db_path && !models;
+    int demo = !db_path && !models && !opts->manifest_path;
     char demo_models[4096], demo_gloss[4096];
     if (demo) {
         snprintf(demo_models, sizeof(demo_models), "%s/semantic_models.yml", dp_demo_catalog_dir());
@@ -72,7 +72,10 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
             if ((rc = dp_demo_build(db_path, 1.0, err)))
                 return rc;
         }
-    } else if (!db_path || !models) {
+    } else if (!models && opts->manifest_path) {
+        models = opts->manifest_path; /* the catalog's name in the state and the spec */
+    }
+    if (!db_path || !models) {
         return dp_error_set(err, DP_EINVALID, "give both --db and --models (or neither, for the demo)");
     }
     cat = calloc(1, sizeof(*cat));
@@ -85,7 +88,8 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
     cat->kg.glossary_path = glossary ? dp_arena_strdup(cat->kg.arena, glossary) : NULL;
     cat->kg.manifest_path = opts->manifest_path ? dp_arena_strdup(cat->kg.arena, opts->manifest_path) : NULL;
     cat->kg.target_schema = opts->schema ? dp_arena_strdup(cat->kg.arena, opts->schema) : NULL;
-    if ((rc = dp_dbt_load_path(&cat->kg, models, err)))
+    if (cat->kg.manifest_path ? (rc = dp_semantic_manifest_load(&cat->kg, cat->kg.manifest_path, err))
+                              : (rc = dp_dbt_load_path(&cat->kg, models, err)))
         goto done;
     if (glossary && (rc = dp_glossary_load_path(&cat->kg, glossary, err)))
         goto done;

@@ -11,6 +11,10 @@
 int dp_dbt_load_path(dp_kg *kg, const char *path, dp_error *err);
 /* Loads one parsed document (exposed for tests and fuzzing). */
 int dp_dbt_load_doc(dp_kg *kg, const dp_node *doc, dp_error *err);
+/* Loads dbt's semantic manifest (target/semantic_manifest.json, written by
+ * `dbt parse`) into kg instead of the YAML: the same graph, then the same
+ * checks. Errors name the file and the JSON path of the wrong field. */
+int dp_semantic_manifest_load(dp_kg *kg, const char *path, dp_error *err);
 /* Checks cross references once everything is loaded. */
 int dp_dbt_check(dp_kg *kg, dp_error *err);
 

@@ -144,6 +144,7 @@ typedef struct dp_metric {
     size_t nconst_props;
     dp_src_pos pos;
     dp_disabled off;
+    const char *period_agg; /* cumulative_type_params.period_agg (first, last, average); NULL: first */
 } dp_metric;
 
 /* A time spine: one row per period of its grain (dbt's time_spines: config
@@ -176,6 +177,9 @@ typedef struct dp_saved_query {
     size_t nexports;
     dp_src_pos pos;
     dp_disabled off;
+    const char **order_by;  /* query_params.order_by as written */
+    size_t norder_by;
+    long limit;             /* query_params.limit; 0: none */
 } dp_saved_query;
 
 /* A catalog problem found while loading or binding: the element it
