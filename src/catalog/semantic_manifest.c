@@ -222,7 +222,11 @@ int dp_sm__window(dp_sm *c, const json_t *o, const char *key, const char *path, 
         return rc;
     if (!n)
         return dp_sm__fail(c, p, "count", "is missing");
-    *out = dp_arena_printf(c->kg->arena, "%lld %s", (long long)json_integer_value(n), g);
+    /* dbt drops the plural ("7 days" -> day); a standard grain gets it
+     * back so the text reads as written */
+    dp_grain std;
+    long long k = json_integer_value(n);
+    *out = dp_arena_printf(c->kg->arena, "%lld %s%s", k, g, k != 1 && !dp_grain_parse(g, &std) ? "s" : "");
     return 0;
 }
 
