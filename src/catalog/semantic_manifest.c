@@ -5,6 +5,7 @@
 #include "catalog/load.h"
 #include "catalog/semantic_manifest_int.h"
 #include "util/error.h"
+#include <ctype.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -144,11 +145,13 @@ static int where_list(dp_sm *c, const json_t *v, const char *path, const char **
     if (json_is_string(v)) {
         if (*n >= cap)
             return dp_sm__fail(c, path, NULL, "has more than %zu where filters", cap);
-        (*out)[(*n)++] = dp_arena_strdup(c->kg->arena, json_string_value(v));
+        if (out)
+            (*out)[*n] = dp_arena_strdup(c->kg->arena, json_string_value(v));
+        ++*n;
         return 0;
     }
     if (json_is_array(v)) {
-        if (json_array_size(v) > cap)
+        if (json_array_size(v) > cap - *n)
             return dp_sm__fail(c, path, NULL, "has more than %zu where filters", cap);
         for (size_t i = 0; i < json_array_size(v); i++) {
             const char *p = dp_arena_printf(c->kg->arena, "%s[%zu]", path, i);
@@ -182,10 +185,16 @@ int dp_sm__wheres(dp_sm *c, const json_t *o, const char *key, const char *path, 
     *n = 0;
     if (!v || json_is_null(v))
         return 0;
-    *out = dp_arena_calloc(c->kg->arena, DP_SM_MAX_WHERE, sizeof(**out));
-    if (!*out)
+    /* counted first (out NULL), then read into a list of that size */
+    const char *p = dp_sm__sub(c, path, key);
+    int rc = where_list(c, v, p, NULL, n, DP_SM_MAX_WHERE);
+    size_t cap = *n;
+    if (rc || !cap)
+        return rc;
+    if (!(*out = dp_arena_calloc(c->kg->arena, cap, sizeof(**out))))
         return dp_error_set(c->err, DP_ENOMEM, "out of memory");
-    return where_list(c, v, dp_sm__sub(c, path, key), out, n, DP_SM_MAX_WHERE);
+    *n = 0;
+    return where_list(c, v, p, out, n, cap);
 }
 
 /* Several where filters AND-ed, spelled as the YAML loader spells a list of
@@ -220,13 +229,16 @@ int dp_sm__window(dp_sm *c, const json_t *o, const char *key, const char *path, 
     int rc;
     if ((rc = dp_sm__field(c, v, "count", p, JSON_INTEGER, &n)) || (rc = dp_sm__need_text(c, v, "granularity", p, &g)))
         return rc;
-    if (!n)
-        return dp_sm__fail(c, p, "count", "is missing");
+    if (!n || json_integer_value(n) < 0)
+        return dp_sm__fail(c, p, "count", n ? "must not be negative" : "is missing");
     /* dbt drops the plural ("7 days" -> day); a standard grain gets it
      * back so the text reads as written */
     dp_grain std;
     long long k = json_integer_value(n);
-    *out = dp_arena_printf(c->kg->arena, "%lld %s%s", k, g, k != 1 && !dp_grain_parse(g, &std) ? "s" : "");
+    char *lower = dp_arena_strdup(c->kg->arena, g); /* older manifests wrote DAY */
+    for (char *q = lower; q && *q; q++)
+        *q = (char)tolower((unsigned char)*q);
+    *out = dp_arena_printf(c->kg->arena, "%lld %s%s", k, lower, k != 1 && !dp_grain_parse(lower, &std) ? "s" : "");
     return 0;
 }
 

@@ -232,42 +232,87 @@ static int parse_metric(dp_sm *c, const json_t *o, const char *path, pending *pd
     return 0;
 }
 
-/* Appends the measures metrics define themselves to their models. */
+/* name -> index, in a jansson object (a hash table): the lookups below stay
+ * linear in the manifest's size. */
+static json_t *index_names(size_t n, const char *(*name)(const dp_kg *, size_t), const dp_kg *kg)
+{
+    json_t *map = json_object();
+    for (size_t i = 0; map && i < n; i++)
+        if (!json_object_get(map, name(kg, i)) && json_object_set_new(map, name(kg, i), json_integer((json_int_t)i))) {
+            json_decref(map);
+            return NULL;
+        }
+    return map;
+}
+
+static const char *model_name(const dp_kg *kg, size_t i) { return kg->models[i].name; }
+static const char *metric_name(const dp_kg *kg, size_t i) { return kg->metrics[i].name; }
+
+/* Appends the measures metrics define themselves to their models: counted
+ * first, so each model's array grows once. */
 static int add_own_measures(dp_sm *c)
 {
+    if (!c->nextra)
+        return 0;
+    int rc = 0;
+    size_t *count = NULL;
+    json_t *models = index_names(c->kg->nmodels, model_name, c->kg);
+    if (!models || !(count = dp_arena_calloc(c->kg->arena, c->kg->nmodels + 1, sizeof(*count)))) {
+        rc = dp_error_set(c->err, DP_ENOMEM, "out of memory");
+        goto done;
+    }
     for (size_t i = 0; i < c->nextra; i++) {
-        dp_sm_measure *x = &c->extra[i];
-        dp_model *m = NULL;
-        for (size_t j = 0; j < c->kg->nmodels && !m; j++)
-            if (!strcmp(c->kg->models[j].name, x->model))
-                m = &c->kg->models[j];
-        if (!m)
-            return dp_sm__fail(c, x->path, "semantic_model", "names '%s', which semantic_models does not define", x->model);
-        dp_measure *grown = dp_arena_grow(c->kg->arena, m->measures, m->nmeasures, m->nmeasures + 1, sizeof(*grown));
-        if (!grown)
-            return dp_error_set(c->err, DP_ENOMEM, "out of memory");
-        grown[m->nmeasures++] = x->measure;
+        json_t *at = json_object_get(models, c->extra[i].model);
+        if (!at) {
+            rc = dp_sm__fail(c, c->extra[i].path, "semantic_model", "names '%s', which semantic_models does not define",
+                             c->extra[i].model);
+            goto done;
+        }
+        count[json_integer_value(at)]++;
+    }
+    for (size_t j = 0; j < c->kg->nmodels; j++) {
+        dp_model *m = &c->kg->models[j];
+        if (!count[j])
+            continue;
+        dp_measure *grown = dp_arena_grow(c->kg->arena, m->measures, m->nmeasures, m->nmeasures + count[j], sizeof(*grown));
+        if (!grown) {
+            rc = dp_error_set(c->err, DP_ENOMEM, "out of memory");
+            goto done;
+        }
         m->measures = grown;
     }
-    return 0;
+    for (size_t i = 0; i < c->nextra; i++) {
+        dp_model *m = &c->kg->models[json_integer_value(json_object_get(models, c->extra[i].model))];
+        m->measures[m->nmeasures++] = c->extra[i].measure;
+    }
+done:
+    json_decref(models);
+    return rc;
 }
 
 /* An input given as a metric becomes that simple metric's measure, with the
  * metric's filters AND-ed in front of the input's own. */
 static int settle_via_metric(dp_sm *c, const pending *pd)
 {
-    for (size_t i = 0; i < pd->n; i++) {
+    if (!pd->n)
+        return 0;
+    int rc = 0;
+    json_t *metrics = index_names(c->kg->nmetrics, metric_name, c->kg);
+    if (!metrics)
+        return dp_error_set(c->err, DP_ENOMEM, "out of memory");
+    for (size_t i = 0; i < pd->n && !rc; i++) {
         dp_metric_input *in = input_of(&c->kg->metrics[pd->items[i].metric], pd->items[i].which);
-        const dp_metric *src = NULL;
-        for (size_t j = 0; j < c->kg->nmetrics && !src; j++)
-            if (!strcmp(c->kg->metrics[j].name, in->name))
-                src = &c->kg->metrics[j];
-        if (!src)
-            return dp_sm__fail(c, pd->items[i].path, NULL, "names metric '%s', which metrics does not define", in->name);
-        if (src->type != DP_METRIC_SIMPLE)
-            return dp_sm__fail(c, pd->items[i].path, NULL,
-                               "names %s metric '%s'; dpgen reads this input only over a simple metric",
-                               dp_metric_type_name(src->type), in->name);
+        json_t *at = json_object_get(metrics, in->name);
+        const dp_metric *src = at ? &c->kg->metrics[json_integer_value(at)] : NULL;
+        if (!src) {
+            rc = dp_sm__fail(c, pd->items[i].path, NULL, "names metric '%s', which metrics does not define", in->name);
+            break;
+        }
+        if (src->type != DP_METRIC_SIMPLE) {
+            rc = dp_sm__fail(c, pd->items[i].path, NULL, "names %s metric '%s'; dpgen reads this input only over a simple metric",
+                             dp_metric_type_name(src->type), in->name);
+            break;
+        }
         const char *f = NULL, *parts[3] = {src->filter, src->measure.filter, in->filter};
         for (int k = 0; k < 3; k++)
             if (parts[k])
@@ -280,7 +325,8 @@ static int settle_via_metric(dp_sm *c, const pending *pd)
         }
         in->join_to_timespine |= src->measure.join_to_timespine;
     }
-    return 0;
+    json_decref(metrics);
+    return rc;
 }
 
 int dp_sm__load_metrics(dp_sm *c, const json_t *root)

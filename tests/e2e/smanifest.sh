@@ -60,6 +60,12 @@ expect_rc 0 "node_relation binds shop.orders beside raw.orders" -- \
   "$DPGEN" catalog show orders --db "$WORK/s.duckdb" --manifest "$D/semantic_manifest.json" --no-record
 grep -q "shop.orders" "$WORK/out" && ok "bound to shop.orders" || bad "not bound to shop.orders: $(head -5 "$WORK/out")"
 
+# a metric's position is the manifest and its JSON path
+expect_rc 0 "generate from the manifest" -- "$DPGEN" generate --db "$WORK/s.duckdb" --manifest "$D/semantic_manifest.json" \
+  --no-record --format json "monthly revenue"
+grep -q '"defined_in": ".*tests/data/smanifest/semantic_manifest.json:metrics\[0\]"' "$WORK/out" && ok "defined_in names metrics[0]" \
+  || bad "defined_in: $(grep defined_in "$WORK/out")"
+
 # malformed manifests: exit 1, the file and the JSON path in the message
 bad_manifest() { # NAME PYTHON-EDIT EXPECTED-SUBSTRING
   python3 - "$D/semantic_manifest.json" "$WORK/$1.json" "$2" <<'PY'
