@@ -242,6 +242,21 @@ int dp_sm__window(dp_sm *c, const json_t *o, const char *key, const char *path, 
     return 0;
 }
 
+static json_t *check_root(dp_sm *c, json_t *root, const json_error_t *je)
+{
+    if (!root) {
+        dp_error_set(c->err, DP_EINVALID, "%s:%d:%d: not valid JSON: %s", c->file, je->line, je->column, je->text);
+        return NULL;
+    }
+    if (!json_is_object(root)) {
+        json_decref(root);
+        dp_error_set(c->err, DP_EINVALID, "%s: a semantic manifest is a JSON object with semantic_models and metrics",
+                     c->file);
+        return NULL;
+    }
+    return root;
+}
+
 static json_t *read_file(dp_sm *c, const char *path)
 {
     struct stat st;
@@ -259,39 +274,43 @@ static json_t *read_file(dp_sm *c, const char *path)
         return NULL;
     }
     json_error_t je;
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-    if (!root) {
-        dp_error_set(c->err, DP_EINVALID, "%s:%d:%d: not valid JSON: %s", path, je.line, je.column, je.text);
-        return NULL;
+    return check_root(c, json_load_file(path, JSON_REJECT_DUPLICATES, &je), &je);
+}
+
+/* The document is read; its elements go into the graph, then the checks. */
+static int load_root(dp_sm *c, json_t *root)
+{
+    int rc;
+    if (!root)
+        return c->err && c->err->code ? c->err->code : DP_EINVALID;
+    if ((rc = dp_sm__load_models(c, root)) || (rc = dp_sm__load_metrics(c, root)) || (rc = dp_sm__load_project(c, root)))
+        goto done;
+    if (c->kg->nmodels == 0) {
+        rc = dp_error_set(c->err, DP_ENOTFOUND, "%s: no semantic_models found", c->file);
+        goto done;
     }
-    if (!json_is_object(root)) {
-        json_decref(root);
-        dp_error_set(c->err, DP_EINVALID, "%s: a semantic manifest is a JSON object with semantic_models and metrics", path);
-        return NULL;
-    }
-    return root;
+    rc = dp_dbt_check(c->kg, c->err);
+done:
+    json_decref(root);
+    return rc;
 }
 
 int dp_semantic_manifest_load(dp_kg *kg, const char *path, dp_error *err)
 {
-    int rc = 0;
     dp_sm c = {kg, err, NULL, NULL, 0, 0};
-    json_t *root = NULL;
     if (!(c.file = dp_arena_strdup(kg->arena, path)))
         return dp_error_set(err, DP_ENOMEM, "out of memory");
-    if (!(root = read_file(&c, path))) {
-        rc = err && err->code ? err->code : DP_EINVALID;
-        goto done;
-    }
-    if ((rc = dp_sm__load_models(&c, root)) || (rc = dp_sm__load_metrics(&c, root)) ||
-        (rc = dp_sm__load_project(&c, root)))
-        goto done;
-    if (kg->nmodels == 0) {
-        rc = dp_error_set(err, DP_ENOTFOUND, "%s: no semantic_models found", path);
-        goto done;
-    }
-    rc = dp_dbt_check(kg, err);
-done:
-    json_decref(root);
-    return rc;
+    return load_root(&c, read_file(&c, path));
+}
+
+int dp_sm__load_text(dp_kg *kg, const char *name, const char *data, size_t len, dp_error *err)
+{
+    dp_sm c = {kg, err, NULL, NULL, 0, 0};
+    json_error_t je;
+    if (!(c.file = dp_arena_strdup(kg->arena, name)))
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
+    if (len > (size_t)DP_SM_MAX_BYTES)
+        return dp_error_set(err, DP_ELIMIT, "%s: %zu bytes, larger than the %lld bytes dpgen reads", name, len,
+                            (long long)DP_SM_MAX_BYTES);
+    return load_root(&c, check_root(&c, json_loadb(data, len, JSON_REJECT_DUPLICATES, &je), &je));
 }

@@ -40,6 +40,9 @@ int dp_sm__wheres(dp_sm *c, const json_t *o, const char *key, const char *path, 
 int dp_sm__filter(dp_sm *c, const json_t *o, const char *key, const char *path, const char **out);
 int dp_sm__window(dp_sm *c, const json_t *o, const char *key, const char *path, const char **out);
 
+/* dp_semantic_manifest_load on text in memory named name (fuzzing, tests). */
+int dp_sm__load_text(dp_kg *kg, const char *name, const char *data, size_t len, dp_error *err);
+
 /* semantic_models, metrics, and saved_queries + project_configuration. */
 int dp_sm__load_models(dp_sm *c, const json_t *root);
 int dp_sm__load_metrics(dp_sm *c, const json_t *root);
