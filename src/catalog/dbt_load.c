@@ -245,6 +245,7 @@ static int parse_model(ctx *c, const dp_node *n)
         return fail_at(c, dp_node_get(n, "model"), "semantic model '%s': cannot read model '%s'", m.name, ref);
     m.description = str(c, n, "description");
     m.label = str(c, n, "label");
+    m.primary_entity = str(c, n, "primary_entity");
     const dp_node *defaults = dp_node_get(n, "defaults");
     m.default_time_dim = defaults ? str(c, defaults, "agg_time_dimension") : NULL;
     if ((rc = parse_list(c, n, "entities", (void **)&m.entities, &m.nentities, sizeof(dp_entity), ent_fn)) ||

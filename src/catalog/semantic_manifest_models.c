@@ -187,6 +187,7 @@ static int parse_model(dp_sm *c, const json_t *o, const char *path)
     /* the relation's name stands for the dbt model name ref() would give */
     m.ref = m.rel_alias;
     if ((rc = dp_sm__text(c, o, "description", path, &m.description)) || (rc = dp_sm__text(c, o, "label", path, &m.label)) ||
+        (rc = dp_sm__text(c, o, "primary_entity", path, &m.primary_entity)) ||
         (rc = dp_sm__field(c, o, "defaults", path, JSON_OBJECT, &defaults)))
         return rc;
     if (defaults && (rc = dp_sm__text(c, defaults, "agg_time_dimension", dp_sm__sub(c, path, "defaults"), &m.default_time_dim)))

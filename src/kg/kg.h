@@ -112,6 +112,7 @@ typedef struct dp_model {
     const char *quality_note;
     dp_src_pos pos;
     dp_disabled off;
+    const char *primary_entity; /* primary_entity: the entity a model without a primary one stands for */
 } dp_model;
 
 /* A metric input: measure or metric reference with optional filter, alias,

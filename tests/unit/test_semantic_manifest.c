@@ -78,6 +78,7 @@ static void same_graph_as_yaml(void **state)
         assert_same_text(a->description, b->description, a->name);
         assert_same_text(a->label, b->label, a->name);
         assert_same_text(a->default_time_dim, b->default_time_dim, a->name);
+        assert_same_text(a->primary_entity, b->primary_entity, a->name);
         char rel[200];
         snprintf(rel, sizeof(rel), "%s.%s", b->rel_schema, b->rel_alias);
         assert_same_text(a->ref, rel, a->name); /* the twin writes ref('schema.table') */
@@ -183,6 +184,7 @@ static void issue11_fields(void **state)
     assert_int_equal(dp_kg_model_dim(tiers, "valid_from")->validity, 1);
     assert_int_equal(dp_kg_model_dim(tiers, "valid_to")->validity, 2);
     assert_int_equal(dp_kg_model_dim(tiers, "tier")->validity, 0);
+    assert_string_equal(tiers->primary_entity, "tier_record");
 
     const dp_measure *bal = measure(kg, "balance_total");
     assert_string_equal(bal->non_additive_dim, "as_of");
