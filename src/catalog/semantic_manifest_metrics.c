@@ -61,17 +61,16 @@ static int parse_input(dp_sm *c, const json_t *parent, const char *key, const ch
 
 /* A measure input, or else the metric input named by metric_key (settled
  * later to that metric's measure). */
-static int measure_or_metric(dp_sm *c, const json_t *o, const char *key, const char *metric_key, const char *path,
-                             int which, pending *pd)
+static int measure_or_metric(dp_sm *c, dp_metric *m, const json_t *o, const char *key, const char *metric_key,
+                             const char *path, int which, pending *pd)
 {
-    dp_metric *m = &c->kg->metrics[c->kg->nmetrics]; /* the slot being filled, see parse_metric */
     dp_metric_input *in = input_of(m, which);
     int rc = parse_input(c, o, key, path, in);
     if (rc || in->name || !metric_key)
         return rc;
     if ((rc = parse_input(c, o, metric_key, path, in)) || !in->name)
         return rc;
-    via_metric v = {c->kg->nmetrics, which, dp_sm__sub(c, path, metric_key)};
+    via_metric v = {(size_t)(m - c->kg->metrics), which, dp_sm__sub(c, path, metric_key)};
     if (DP_VEC_PUSH(c->kg->arena, pd->items, pd->n, pd->cap, v))
         return dp_error_set(c->err, DP_ENOMEM, "out of memory");
     return 0;
@@ -139,11 +138,11 @@ static int parse_metric(dp_sm *c, const json_t *o, const char *path, pending *pd
     case DP_METRIC_SIMPLE:
     case DP_METRIC_CUMULATIVE:
         if ((rc = dp_sm__field(c, tp, "cumulative_type_params", tpp, JSON_OBJECT, &cp)) ||
-            (rc = measure_or_metric(c, tp, "measure", NULL, tpp, 0, pd)))
+            (rc = measure_or_metric(c, m, tp, "measure", NULL, tpp, 0, pd)))
             return rc;
         if (!m->measure.name && m->type == DP_METRIC_SIMPLE && (rc = own_measure(c, m, tp, tpp)))
             return rc;
-        if (!m->measure.name && cp && (rc = measure_or_metric(c, cp, "measure", "metric", dp_sm__sub(c, tpp, "cumulative_type_params"), 0, pd)))
+        if (!m->measure.name && cp && (rc = measure_or_metric(c, m, cp, "measure", "metric", dp_sm__sub(c, tpp, "cumulative_type_params"), 0, pd)))
             return rc;
         if (!m->measure.name)
             return dp_sm__fail(c, tpp, "measure", "is missing (%s metric '%s')", types[t], m->name);
@@ -202,8 +201,8 @@ static int parse_metric(dp_sm *c, const json_t *o, const char *path, pending *pd
         if (!cp)
             return dp_sm__fail(c, tpp, "conversion_type_params", "is missing (conversion metric '%s')", m->name);
         const char *cpp = dp_sm__sub(c, tpp, "conversion_type_params");
-        if ((rc = measure_or_metric(c, cp, "base_measure", "base_metric", cpp, 1, pd)) ||
-            (rc = measure_or_metric(c, cp, "conversion_measure", "conversion_metric", cpp, 2, pd)) ||
+        if ((rc = measure_or_metric(c, m, cp, "base_measure", "base_metric", cpp, 1, pd)) ||
+            (rc = measure_or_metric(c, m, cp, "conversion_measure", "conversion_metric", cpp, 2, pd)) ||
             (rc = dp_sm__need_text(c, cp, "entity", cpp, &m->entity)) ||
             (rc = dp_sm__text(c, cp, "calculation", cpp, &m->calculation)) ||
             (rc = dp_sm__window(c, cp, "window", cpp, &m->conv_window)) ||
