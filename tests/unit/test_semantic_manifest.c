@@ -290,7 +290,10 @@ static void newer_forms(void **state)
         "    \"metric\": {\"name\": \"amount\", \"filter\": {\"where_sql_template\": \"{{ Dimension('user__kind') }} <> 'b'\"}}}}},"
         "  {\"name\": \"conv\", \"type\": \"conversion\", \"type_params\": {\"conversion_type_params\":"
         "   {\"base_metric\": {\"name\": \"amount\"}, \"conversion_measure\": \"n\", \"entity\": \"user\","
-        "    \"window\": {\"count\": 1, \"granularity\": \"week\"}}}}"
+        "    \"window\": {\"count\": 1, \"granularity\": \"week\"}}}},"
+        "  {\"name\": \"amount_2fq\", \"type\": \"derived\", \"type_params\": {\"expr\": \"a\", \"metrics\":"
+        "   [{\"name\": \"amount\", \"alias\": \"a\", \"offset_window\": {\"count\": 2, \"granularity\": \"fiscal_quarter\"}},"
+        "    {\"name\": \"amount\", \"alias\": \"b\", \"offset_window\": {\"count\": 3, \"granularity\": \"MONTH\"}}]}}"
         " ],"
         " \"project_configuration\": {\"time_spine_table_configurations\":"
         "   [{\"location\": \"db.util.spine\", \"column_name\": \"d\", \"grain\": \"day\"},"
@@ -320,6 +323,10 @@ static void newer_forms(void **state)
     assert_string_equal(m->base_measure.filter, "{{ Dimension('user__kind') }} = 'a'");
     assert_string_equal(m->conversion_measure.name, "n");
     assert_string_equal(m->conv_window, "1 week");
+    /* a custom grain keeps dbt's spelling; a standard one gets its plural back */
+    m = dp_kg_metric(kg, "amount_2fq");
+    assert_string_equal(m->inputs[0].offset_window, "2 fiscal_quarter");
+    assert_string_equal(m->inputs[1].offset_window, "3 months");
     /* the position dbt recorded */
     const dp_model *ev = dp_kg_model(kg, "ev");
     assert_string_equal(ev->pos.file, "models/ev.yml");
