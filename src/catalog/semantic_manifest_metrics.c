@@ -142,7 +142,8 @@ static int parse_metric(dp_sm *c, const json_t *o, const char *path, pending *pd
             return rc;
         if (!m->measure.name && m->type == DP_METRIC_SIMPLE && (rc = own_measure(c, m, tp, tpp)))
             return rc;
-        if (!m->measure.name && cp && (rc = measure_or_metric(c, m, cp, "measure", "metric", dp_sm__sub(c, tpp, "cumulative_type_params"), 0, pd)))
+        if (!m->measure.name && cp &&
+            (rc = measure_or_metric(c, m, cp, "measure", "metric", dp_sm__sub(c, tpp, "cumulative_type_params"), 0, pd)))
             return rc;
         if (!m->measure.name)
             return dp_sm__fail(c, tpp, "measure", "is missing (%s metric '%s')", types[t], m->name);
