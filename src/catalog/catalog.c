@@ -76,7 +76,8 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
         models = opts->manifest_path; /* the catalog's name in the state and the spec */
     }
     if (!db_path || !models) {
-        return dp_error_set(err, DP_EINVALID, "give both --db and --models (or neither, for the demo)");
+        return dp_error_set(err, DP_EINVALID, opts->manifest_path ? "give --db with --manifest"
+                                                                  : "give both --db and --models (or neither, for the demo)");
     }
     cat = calloc(1, sizeof(*cat));
     if (!cat || !(cat->kg.arena = dp_arena_new(256 * 1024))) {

@@ -66,6 +66,13 @@ expect_rc 0 "generate from the manifest" -- "$DPGEN" generate --db "$WORK/s.duck
 grep -q '"defined_in": ".*tests/data/smanifest/semantic_manifest.json:metrics\[0\]"' "$WORK/out" && ok "defined_in names metrics[0]" \
   || bad "defined_in: $(grep defined_in "$WORK/out")"
 
+# --manifest wins over --models (here another catalog altogether)
+expect_rc 0 "--manifest with --models" -- "$DPGEN" generate --db "$WORK/s.duckdb" --models "$DP_SOURCE_DIR/tests/data/compiler" \
+  --manifest "$D/semantic_manifest.json" --no-record --format json "monthly revenue"
+grep -q "FROM shop.orders" "$WORK/out" && ok "the manifest's catalog answered" || bad "not from the manifest: $(head -c 300 "$WORK/out")"
+expect_rc 1 "--manifest without --db" -- "$DPGEN" catalog list --manifest "$D/semantic_manifest.json" --no-record
+grep -q "give --db with --manifest" "$WORK/err" && ok "says to give --db" || bad "$(cat "$WORK/err")"
+
 # malformed manifests: exit 1, the file and the JSON path in the message
 bad_manifest() { # NAME PYTHON-EDIT EXPECTED-SUBSTRING
   python3 - "$D/semantic_manifest.json" "$WORK/$1.json" "$2" <<'PY'
