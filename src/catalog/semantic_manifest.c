@@ -92,7 +92,7 @@ int dp_sm__need_text(dp_sm *c, const json_t *o, const char *key, const char *pat
 {
     int rc = dp_sm__text(c, o, key, path, out);
     if (!rc && (!*out || !**out))
-        return dp_sm__fail(c, path, key, "is missing");
+        return dp_sm__fail(c, path, key, *out ? "is empty" : "is missing");
     return rc;
 }
 
