@@ -114,6 +114,43 @@ static int parse_spine(dp_sm *c, const json_t *o, const char *path)
     return push_spine(c, &sp);
 }
 
+/* Splits a relation name, database.schema.table or schema.table, each part
+ * bare or quoted ("x" or `x`, as dbt renders them), into its last two. */
+static int split_relation(dp_sm *c, const char *loc, const char **schema, const char **table)
+{
+    const char *part[3];
+    size_t len[3], n = 0;
+    for (const char *p = loc; *p;) {
+        if (n == 3)
+            return -1;
+        if (*p == '"' || *p == '`') {
+            const char *end = strchr(p + 1, *p);
+            if (!end)
+                return -1;
+            part[n] = p + 1;
+            len[n] = (size_t)(end - p - 1);
+            p = end + 1;
+        } else {
+            part[n] = p;
+            while (*p && *p != '.')
+                p++;
+            len[n] = (size_t)(p - part[n]);
+        }
+        if (!len[n++])
+            return -1;
+        if (!*p)
+            break;
+        if (*p != '.' || !p[1]) /* parts are separated by one dot */
+            return -1;
+        p++;
+    }
+    if (n < 2)
+        return -1;
+    *schema = dp_arena_strndup(c->kg->arena, part[n - 2], len[n - 2]);
+    *table = dp_arena_strndup(c->kg->arena, part[n - 1], len[n - 1]);
+    return *schema && *table ? 0 : -1;
+}
+
 /* The legacy form: location "db.schema.table" (or "schema.table"), used
  * only for a grain no time_spines entry gives, as MetricFlow does. */
 static int parse_legacy_spine(dp_sm *c, const json_t *o, const char *path)
@@ -128,16 +165,8 @@ static int parse_legacy_spine(dp_sm *c, const json_t *o, const char *path)
     for (size_t i = 0; i < c->kg->nspines; i++)
         if (c->kg->spines[i].grain == sp.grain)
             return 0;
-    const char *last = strrchr(loc, '.');
-    if (!last || last == loc || !last[1])
+    if (split_relation(c, loc, &sp.schema, &sp.table))
         return dp_sm__fail(c, path, "location", "must be schema.table or database.schema.table, not '%s'", loc);
-    const char *before = last - 1;
-    while (before > loc && *before != '.')
-        before--;
-    if (*before == '.')
-        before++;
-    sp.table = dp_arena_strdup(c->kg->arena, last + 1);
-    sp.schema = dp_arena_strndup(c->kg->arena, before, (size_t)(last - before));
     sp.model = sp.table;
     sp.pos = dp_sm__pos(c, o, path);
     return push_spine(c, &sp);

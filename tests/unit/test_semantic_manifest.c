@@ -296,7 +296,7 @@ static void newer_forms(void **state)
         "    {\"name\": \"amount\", \"alias\": \"b\", \"offset_window\": {\"count\": 3, \"granularity\": \"MONTH\"}}]}}"
         " ],"
         " \"project_configuration\": {\"time_spine_table_configurations\":"
-        "   [{\"location\": \"db.util.spine\", \"column_name\": \"d\", \"grain\": \"day\"},"
+        "   [{\"location\": \"\\\"db\\\".\\\"util\\\".\\\"spine\\\"\", \"column_name\": \"d\", \"grain\": \"day\"},"
         "    {\"location\": \"util.hours\", \"column_name\": \"h\", \"grain\": \"hour\"}]}}");
     dp_error err = {0};
     dp_kg *kg = load_manifest(path, &err);
@@ -374,6 +374,12 @@ static void errors_name_the_path(void **state)
          " \"schema_name\": \"s\"}, \"primary_column\": {\"name\": \"d\", \"time_granularity\": \"fortnight\"}}]}}",
          "project_configuration.time_spines[0].primary_column.time_granularity: unknown granularity 'fortnight'"},
         {"{\"semantic_models\": [], \"metrics\": [], \"semantic_models\": []}", "duplicate object key"},
+        {"{\"semantic_models\": [], \"project_configuration\": {\"time_spine_table_configurations\": [{\"location\":"
+         " \"a.b.c.d\", \"column_name\": \"d\", \"grain\": \"day\"}]}}",
+         "time_spine_table_configurations[0].location: must be schema.table or database.schema.table, not 'a.b.c.d'"},
+        {"{\"semantic_models\": [], \"project_configuration\": {\"time_spine_table_configurations\": [{\"location\":"
+         " \"s.\\\"t\", \"column_name\": \"d\", \"grain\": \"day\"}]}}",
+         "time_spine_table_configurations[0].location: must be schema.table"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
         char *path = write_temp(cases[i].json);
