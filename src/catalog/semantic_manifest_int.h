@@ -14,6 +14,7 @@
 typedef struct dp_sm_measure {
     const char *model, *path;
     dp_measure measure;
+    int reuse; /* the model has this very measure already */
 } dp_sm_measure;
 
 typedef struct dp_sm {

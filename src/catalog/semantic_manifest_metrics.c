@@ -248,6 +248,16 @@ static json_t *index_names(size_t n, const char *(*name)(const dp_kg *, size_t),
 static const char *model_name(const dp_kg *kg, size_t i) { return kg->models[i].name; }
 static const char *metric_name(const dp_kg *kg, size_t i) { return kg->metrics[i].name; }
 
+static int same_text(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+
+static int same_measure(const dp_measure *a, const dp_measure *b)
+{
+    return a->agg == b->agg && same_text(a->expr, b->expr) && a->percentile == b->percentile &&
+           a->use_discrete_percentile == b->use_discrete_percentile && same_text(a->non_additive_dim, b->non_additive_dim) &&
+           a->non_additive_max == b->non_additive_max &&
+           (!b->agg_time_dimension || same_text(a->agg_time_dimension, b->agg_time_dimension));
+}
+
 /* Appends the measures metrics define themselves to their models: counted
  * first, so each model's array grows once. */
 static int add_own_measures(dp_sm *c)
@@ -262,13 +272,25 @@ static int add_own_measures(dp_sm *c)
         goto done;
     }
     for (size_t i = 0; i < c->nextra; i++) {
-        json_t *at = json_object_get(models, c->extra[i].model);
+        dp_sm_measure *x = &c->extra[i];
+        json_t *at = json_object_get(models, x->model);
         if (!at) {
-            rc = dp_sm__fail(c, c->extra[i].path, "semantic_model", "names '%s', which semantic_models does not define",
-                             c->extra[i].model);
+            rc = dp_sm__fail(c, x->path, "semantic_model", "names '%s', which semantic_models does not define", x->model);
             goto done;
         }
-        count[json_integer_value(at)]++;
+        /* a manifest that also keeps the measure (dbt's migration copies a
+         * measure into the metric that uses it) names the same one twice */
+        const dp_model *m = &c->kg->models[json_integer_value(at)];
+        for (size_t k = 0; k < m->nmeasures && !x->reuse; k++)
+            if (!strcmp(m->measures[k].name, x->measure.name)) {
+                if (!same_measure(&m->measures[k], &x->measure)) {
+                    rc = dp_sm__fail(c, x->path, NULL, "aggregates otherwise than measure '%s' of semantic model '%s'",
+                                     x->measure.name, m->name);
+                    goto done;
+                }
+                x->reuse = 1;
+            }
+        count[json_integer_value(at)] += !x->reuse;
     }
     for (size_t j = 0; j < c->kg->nmodels; j++) {
         dp_model *m = &c->kg->models[j];
@@ -283,7 +305,8 @@ static int add_own_measures(dp_sm *c)
     }
     for (size_t i = 0; i < c->nextra; i++) {
         dp_model *m = &c->kg->models[json_integer_value(json_object_get(models, c->extra[i].model))];
-        m->measures[m->nmeasures++] = c->extra[i].measure;
+        if (!c->extra[i].reuse)
+            m->measures[m->nmeasures++] = c->extra[i].measure;
     }
 done:
     json_decref(models);

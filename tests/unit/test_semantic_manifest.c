@@ -275,6 +275,8 @@ static char *write_temp(const char *text)
     " \"metadata\": {\"repo_file_path\": \"models/ev.yml\", \"file_slice\": {\"filename\": \"ev.yml\","         \
     " \"content\": \"\", \"start_line_number\": 12, \"end_line_number\": 30}}}"
 
+static size_t ev_measures(const dp_kg *kg) { return dp_kg_model(kg, "ev")->nmeasures; }
+
 static void newer_forms(void **state)
 {
     (void)state;
@@ -291,6 +293,8 @@ static void newer_forms(void **state)
         "  {\"name\": \"conv\", \"type\": \"conversion\", \"type_params\": {\"conversion_type_params\":"
         "   {\"base_metric\": {\"name\": \"amount\"}, \"conversion_measure\": \"n\", \"entity\": \"user\","
         "    \"window\": {\"count\": 1, \"granularity\": \"week\"}}}},"
+        "  {\"name\": \"n\", \"type\": \"simple\", \"type_params\": {\"expr\": \"1\","
+        "   \"metric_aggregation_params\": {\"semantic_model\": \"ev\", \"agg\": \"count\"}}},"
         "  {\"name\": \"amount_2fq\", \"type\": \"derived\", \"type_params\": {\"expr\": \"a\", \"metrics\":"
         "   [{\"name\": \"amount\", \"alias\": \"a\", \"offset_window\": {\"count\": 2, \"granularity\": \"fiscal_quarter\"}},"
         "    {\"name\": \"amount\", \"alias\": \"b\", \"offset_window\": {\"count\": 3, \"granularity\": \"MONTH\"}}]}}"
@@ -323,6 +327,9 @@ static void newer_forms(void **state)
     assert_string_equal(m->base_measure.filter, "{{ Dimension('user__kind') }} = 'a'");
     assert_string_equal(m->conversion_measure.name, "n");
     assert_string_equal(m->conv_window, "1 week");
+    /* the model's own measure n, not a second one */
+    assert_int_equal(ev_measures(kg), 2);
+    assert_string_equal(dp_kg_metric(kg, "n")->measure.name, "n");
     /* a custom grain keeps dbt's spelling; a standard one gets its plural back */
     m = dp_kg_metric(kg, "amount_2fq");
     assert_string_equal(m->inputs[0].offset_window, "2 fiscal_quarter");
@@ -373,6 +380,9 @@ static void errors_name_the_path(void **state)
         {"{\"semantic_models\": [], \"project_configuration\": {\"time_spines\": [{\"node_relation\": {\"alias\": \"t\","
          " \"schema_name\": \"s\"}, \"primary_column\": {\"name\": \"d\", \"time_granularity\": \"fortnight\"}}]}}",
          "project_configuration.time_spines[0].primary_column.time_granularity: unknown granularity 'fortnight'"},
+        {"{\"semantic_models\": [" MODEL "], \"metrics\": [{\"name\": \"n\", \"type\": \"simple\", \"type_params\":"
+         " {\"metric_aggregation_params\": {\"semantic_model\": \"ev\", \"agg\": \"sum\"}}}]}",
+         "metrics[0].type_params.metric_aggregation_params: aggregates otherwise than measure 'n' of semantic model 'ev'"},
         {"{\"semantic_models\": [], \"metrics\": [], \"semantic_models\": []}", "duplicate object key"},
         {"{\"semantic_models\": [], \"project_configuration\": {\"time_spine_table_configurations\": [{\"location\":"
          " \"a.b.c.d\", \"column_name\": \"d\", \"grain\": \"day\"}]}}",
