@@ -274,6 +274,7 @@ static int parse_model(ctx *c, const dp_node *n)
         m.ref = rname;
     m.description = str(c, n, "description");
     m.label = str(c, n, "label");
+    m.primary_entity = str(c, n, "primary_entity");
     const dp_node *defaults = dp_node_get(n, "defaults");
     m.default_time_dim = defaults ? str(c, defaults, "agg_time_dimension") : NULL;
     m.primary_entity = str(c, n, "primary_entity");
