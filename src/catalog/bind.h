@@ -10,6 +10,11 @@
  * absence are errors naming the candidates), loads its columns and checks that
  * bare-column expressions exist. */
 int dp_bind_models(dp_kg *kg, duckdb_connection con, dp_error *err);
+/* Binds each time spine to its relation and checks its columns; a spine
+ * that does not bind is a problem of the catalog (kg->problems), not an
+ * error. With no spine configured, the legacy metricflow_time_spine
+ * relation (date_day) is the spine when the database has it. */
+int dp_bind_spines(dp_kg *kg, duckdb_connection con, dp_error *err);
 /* Computes the profile of every bound model (row counts, nulls, distinct
  * counts, min/max, frequent values, key duplicates, orphans, freshness). */
 int dp_profile_models(dp_kg *kg, duckdb_connection con, dp_error *err);

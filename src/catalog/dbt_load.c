@@ -276,6 +276,8 @@ static int parse_input(ctx *c, const dp_node *n, dp_metric_input *in, const char
     in->alias = str(c, n, "alias");
     in->offset_window = str(c, n, "offset_window");
     in->offset_to_grain = str(c, n, "offset_to_grain");
+    const char *jts = dp_node_str(n, "join_to_timespine");
+    in->join_to_timespine = jts && !strcasecmp(jts, "true");
     const char *fill = dp_node_str(n, "fill_nulls_with");
     if (fill) {
         in->fill_nulls_with_set = 1;
@@ -371,6 +373,66 @@ static int parse_metric(ctx *c, const dp_node *n)
     return 0;
 }
 
+/* A dbt model entry with a time_spine config (dbt 1.9+), or the legacy
+ * model named metricflow_time_spine (its date_day column, by day): one row
+ * per period, and the custom granularities its columns give. Other model
+ * entries say nothing to the semantic layer and are skipped. */
+static int parse_spine(ctx *c, const dp_node *n)
+{
+    if (!n || n->kind != DP_NODE_MAP)
+        return 0;
+    const char *name = dp_node_str(n, "name");
+    const dp_node *ts = dp_node_get(n, "time_spine");
+    int legacy = name && !strcmp(name, "metricflow_time_spine");
+    if (!name || ((!ts || dp_node_is_null(ts)) && !legacy))
+        return 0;
+    dp_time_spine sp = {0};
+    sp.model = dp_arena_strdup(c->kg->arena, name);
+    sp.grain = DP_GRAIN_DAY;
+    sp.pos = POS(n);
+    int rc;
+    if (ts && !dp_node_is_null(ts)) {
+        if ((rc = expect(c, ts, DP_NODE_MAP, "time_spine")) ||
+            (rc = need_str(c, ts, "standard_granularity_column", "time_spine", &sp.column)))
+            return rc;
+        const dp_node *cg = dp_node_get(ts, "custom_granularities");
+        if (cg && !dp_node_is_null(cg)) {
+            if ((rc = expect(c, cg, DP_NODE_SEQ, "custom_granularities")))
+                return rc;
+            sp.custom = dp_arena_calloc(c->kg->arena, cg->n ? cg->n : 1, sizeof(*sp.custom));
+            if (!sp.custom)
+                return dp_error_set(c->err, DP_ENOMEM, "out of memory");
+            for (size_t i = 0; i < cg->n; i++) {
+                dp_custom_grain *g = &sp.custom[sp.ncustom];
+                if ((rc = expect(c, cg->items[i], DP_NODE_MAP, "a custom granularity")) ||
+                    (rc = need_str(c, cg->items[i], "name", "custom granularity", &g->name)))
+                    return rc;
+                dp_grain std;
+                if (!dp_grain_parse(g->name, &std))
+                    return fail_at(c, cg->items[i], "custom granularity '%s' has the name of a standard grain", g->name);
+                g->column = str(c, cg->items[i], "column_name");
+                if (!g->column)
+                    g->column = g->name;
+                sp.ncustom++;
+            }
+        }
+    } else {
+        sp.column = "date_day";
+    }
+    /* the standard column's grain is written on the column */
+    const dp_node *cols = dp_node_get(n, "columns");
+    for (size_t i = 0; cols && cols->kind == DP_NODE_SEQ && i < cols->n; i++) {
+        const char *cn = dp_node_str(cols->items[i], "name");
+        const char *g = dp_node_str(cols->items[i], "granularity");
+        if (cn && g && !strcasecmp(cn, sp.column) && dp_grain_parse(g, &sp.grain))
+            return fail_at(c, cols->items[i], "time spine '%s': column '%s' has granularity '%s', which dpgen reads only as day, week, month, quarter or year",
+                           name, cn, g);
+    }
+    if (DP_VEC_PUSH(c->kg->arena, c->kg->spines, c->kg->nspines, c->kg->spines_cap, sp))
+        return dp_error_set(c->err, DP_ENOMEM, "out of memory");
+    return 0;
+}
+
 static int load_doc(ctx *cp, const dp_node *doc);
 
 int dp_dbt_load_doc(dp_kg *kg, const dp_node *doc, dp_error *err)
@@ -393,6 +455,10 @@ static int load_doc(ctx *cp, const dp_node *doc)
             if ((rc = parse_model(&c, sms->items[i])))
                 return rc;
     }
+    const dp_node *dm = dp_node_get(doc, "models");
+    for (size_t i = 0; dm && dm->kind == DP_NODE_SEQ && i < dm->n; i++)
+        if ((rc = parse_spine(&c, dm->items[i])))
+            return rc;
     const dp_node *ms = dp_node_get(doc, "metrics");
     if (ms && !dp_node_is_null(ms)) {
         if ((rc = expect(&c, ms, DP_NODE_SEQ, "metrics")))

@@ -71,6 +71,8 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
 {
     const dp_design *dz = c->design;
     const char *alias = dp_comp__qi(c, t->model->name);
+    if (t->spine_of) /* the time spine joined to another CTE (compile_spine.c) */
+        return dp_comp__emit_spine(c, b, t);
     /* joins needed for grain columns and filters */
     for (size_t k = 0; k < dz->ncols; k++) {
         const dp_target_col *tc = &dz->cols[k];
@@ -146,7 +148,7 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
     if (c->in->range_start && t->time_dim) {
         const dp_dimension *td = dp_kg_model_dim(t->model, t->time_dim);
         const char *x = dp_comp__qualify(c, td->expr, alias, t->model, NULL);
-        if (t->daily) /* a window needs the history before the range */
+        if (t->daily || t->spine_src == 2) /* a window or an offset needs the history before the range */
             dp_buf_printf(b, "%s%s < DATE '%s'\n", sep, x, c->in->range_end);
         else if (sh)
             dp_buf_printf(b, "%s%s >= DATE '%s' - %s AND %s < DATE '%s' - %s\n", sep, x, c->in->range_start, sh, x,

@@ -22,7 +22,7 @@ static int same_str(const char *a, const char *b)
 
 /* The CTE column holding measure me under filter (raw text), at the report
  * grain, or per day for a cumulative window, or shifted by an offset window. */
-static const char *measure_ref_at(comp *c, const dp_measure *me, const char *filter_raw, int daily, cte **out_cte)
+const char *dp_comp__measure_ref_at(comp *c, const dp_measure *me, const char *filter_raw, int daily, cte **out_cte)
 {
     const char *tdim = c->design && (c->in->grain != DP_GRAIN_NONE || c->in->range_start) ? me->agg_time_dimension : NULL;
     if ((c->in->grain != DP_GRAIN_NONE || c->in->range_start) && !tdim) {
@@ -38,7 +38,8 @@ static const char *measure_ref_at(comp *c, const dp_measure *me, const char *fil
     cte *t = NULL;
     for (size_t i = 0; i < c->nctes && !t; i++)
         if (c->ctes[i].model == me->model && !c->ctes[i].body && same_str(tdim, c->ctes[i].time_dim) &&
-            same_str(c->shift, c->ctes[i].shift) && c->ctes[i].daily == daily)
+            same_str(c->shift, c->ctes[i].shift) && c->ctes[i].daily == daily && !c->ctes[i].spine_of &&
+            c->ctes[i].spine_src == (daily ? 0 : c->spine_src))
             t = &c->ctes[i];
     if (!t) {
         if (c->nctes >= MAX_CTES) {
@@ -52,6 +53,10 @@ static const char *measure_ref_at(comp *c, const dp_measure *me, const char *fil
         t->shift = c->shift;
         t->daily = daily;
         t->helper = daily;
+        if (!daily && c->spine_src) { /* feeds a spine join (compile_spine.c) */
+            t->spine_src = c->spine_src;
+            t->helper = 1;
+        }
         int same_model = 0;
         for (size_t i = 0; i + 1 < c->nctes; i++)
             same_model |= c->ctes[i].model == me->model && !c->ctes[i].body;
@@ -59,6 +64,8 @@ static const char *measure_ref_at(comp *c, const dp_measure *me, const char *fil
                              : dp_arena_printf(c->a, "%s_agg", me->model->name);
         if (daily)
             t->name = dp_arena_printf(c->a, "%s_daily", t->name);
+        else if (t->spine_src)
+            t->name = dp_arena_printf(c->a, "%s%s", t->name, t->spine_src == 2 ? "_all" : "_periods");
         if (c->shift) {
             char sfx[64];
             size_t k = 0;
@@ -101,7 +108,9 @@ static const char *measure_ref_at(comp *c, const dp_measure *me, const char *fil
 
 static const char *measure_ref(comp *c, const dp_measure *me, const char *filter_raw)
 {
-    return measure_ref_at(c, me, filter_raw, 0, NULL);
+    if (c->spine_left || c->spine_offset || c->spine_to_grain)
+        return dp_comp__spine_measure(c, me, filter_raw);
+    return dp_comp__measure_ref_at(c, me, filter_raw, 0, NULL);
 }
 
 /* Cumulative metric: the measure per day and grain key, then summed over
@@ -132,7 +141,7 @@ static const char *cumulative_sql(comp *c, const dp_metric *m, const char *filte
         return NULL;
     }
     cte *daily = NULL;
-    const char *ref = measure_ref_at(c, me, and_filters(c, filter, m->measure.filter), 1, &daily);
+    const char *ref = dp_comp__measure_ref_at(c, me, and_filters(c, filter, m->measure.filter), 1, &daily);
     if (!ref)
         return NULL;
     const char *col = strrchr(ref, '.') + 1;
@@ -167,6 +176,9 @@ static const char *cumulative_sql(comp *c, const dp_metric *m, const char *filte
                             ? dp_arena_printf(c->a, "\n        WHERE metric_day >= DATE '%s' AND metric_day < DATE '%s'",
                                               c->in->range_start, c->in->range_end)
                             : "";
+    /* with a time spine, its periods (MetricFlow: a period whose window
+     * has rows has a value, rows of its own or not) */
+    const char *periods = dp_comp__spine_periods(c, tname);
     const char *lower = win ? dp_arena_printf(c->a, "\n       AND daily.metric_day >= spine.%s + %s - %s", tname, gi, win)
                         : gtd ? dp_arena_printf(c->a, "\n       AND daily.metric_day >= date_trunc('%s', spine.%s)", dp_grain_name(gtd), tname)
                               : "";
@@ -175,13 +187,16 @@ static const char *cumulative_sql(comp *c, const dp_metric *m, const char *filte
     w->body = dp_arena_printf(c->a,
                               "    -- %s: %s over %s, as of the end of each %s\n"
                               "    SELECT\n        spine.%s,\n%s        sum(daily.%s) AS %s\n"
-                              "    FROM (\n        SELECT DISTINCT CAST(date_trunc('%s', metric_day) AS DATE) AS %s\n"
-                              "        FROM %s%s\n    ) AS spine\n"
+                              "    FROM (\n%s\n    ) AS spine\n"
                               "    JOIN %s AS daily\n        ON daily.metric_day < spine.%s + %s%s\n"
                               "    GROUP BY %s",
                               m->name, dp_agg_name(me->agg), what, dp_grain_name(c->in->grain), tname, keys,
-                              dp_comp__qi(c, col), dp_comp__qi(c, m->name), dp_grain_name(c->in->grain), tname,
-                              dp_comp__qi(c, daily->name), range, dp_comp__qi(c, daily->name), tname, gi, lower, grp);
+                              dp_comp__qi(c, col), dp_comp__qi(c, m->name),
+                              periods ? periods
+                                      : dp_arena_printf(c->a, "        SELECT DISTINCT CAST(date_trunc('%s', metric_day) AS DATE) AS %s\n"
+                                                              "        FROM %s%s",
+                                                        dp_grain_name(c->in->grain), tname, dp_comp__qi(c, daily->name), range),
+                              dp_comp__qi(c, daily->name), tname, gi, lower, grp);
     return dp_arena_printf(c->a, "%s.%s", dp_comp__qi(c, w->name), dp_comp__qi(c, m->name));
 }
 
@@ -226,13 +241,12 @@ static const char *derived_sql(comp *c, const dp_metric *m, const char *filter, 
                 dp_buf_add(&b, s, len);
                 continue;
             }
-            if (hit->offset_to_grain) {
-                dp_error_set(c->err, DP_ECLARIFY, "derived metric '%s' uses offset_to_grain, which the compiler does not support yet",
-                             m->name);
+            const char *saved = c->shift, *saved_off = c->spine_offset;
+            dp_grain saved_tg = c->spine_to_grain;
+            int through_spine = dp_comp__spine_offset(c, m, hit);
+            if (through_spine < 0)
                 goto done;
-            }
-            const char *saved = c->shift;
-            if (hit->offset_window) {
+            if (hit->offset_window && !through_spine) {
                 if (c->in->grain == DP_GRAIN_NONE) {
                     dp_error_set(c->err, DP_ECLARIFY, "derived metric '%s' compares periods (offset %s): ask for it by day, week, month, quarter or year",
                                  m->name, hit->offset_window);
@@ -248,6 +262,8 @@ static const char *derived_sql(comp *c, const dp_metric *m, const char *filter, 
             const dp_metric *sub = dp_kg_metric(c->kg, hit->name);
             const char *v = sub ? dp_comp__metric_sql(c, sub, and_filters(c, filter, hit->filter), depth + 1) : NULL;
             c->shift = saved;
+            c->spine_offset = saved_off;
+            c->spine_to_grain = saved_tg;
             if (!v)
                 goto done;
             if (hit->fill_nulls_with_set)
@@ -286,7 +302,15 @@ const char *dp_comp__metric_sql(comp *c, const dp_metric *m, const char *extra_f
     switch (m->type) {
     case DP_METRIC_SIMPLE: {
         const dp_measure *me = dp_kg_measure(c->kg, m->measure.name);
+        /* join_to_timespine: only with a time grain (MetricFlow: with the agg time dimension asked) */
+        int saved_left = c->spine_left;
+        if (m->measure.join_to_timespine && c->in->grain != DP_GRAIN_NONE) {
+            if (!dp_comp__spine(c, dp_arena_printf(c->a, "metric '%s' (join_to_timespine)", m->name)))
+                return NULL;
+            c->spine_left = 1;
+        }
         const char *r = me ? measure_ref(c, me, and_filters(c, f, m->measure.filter)) : NULL;
+        c->spine_left = saved_left;
         if (r && m->measure.fill_nulls_with_set)
             r = dp_arena_printf(c->a, "COALESCE(%s, %ld)", r, m->measure.fill_nulls_with);
         return r;
@@ -300,11 +324,25 @@ const char *dp_comp__metric_sql(comp *c, const dp_metric *m, const char *extra_f
     }
     case DP_METRIC_DERIVED: return derived_sql(c, m, f, depth);
     case DP_METRIC_CUMULATIVE:
-        if (c->shift) {
+        if (c->shift || c->spine_offset || c->spine_to_grain) {
             dp_error_set(c->err, DP_ECLARIFY, "metric '%s': an offset of a cumulative metric is not supported yet", m->name);
             return NULL;
         }
-        return cumulative_sql(c, m, f);
+    {
+        const char *r = cumulative_sql(c, m, f);
+        /* join_to_timespine: every period of the spine, the window's value where it has one */
+        if (r && m->measure.join_to_timespine) {
+            const char *col = strrchr(r, '.') + 1;
+            cte *w = NULL;
+            for (size_t i = 0; i < c->nctes && !w; i++)
+                if (c->ctes[i].body && !strcmp(c->ctes[i].name, dp_arena_printf(c->a, "%s_cumulative", m->name)))
+                    w = &c->ctes[i];
+            r = w ? dp_comp__spine_cumulative(c, w, col) : NULL;
+        }
+        if (r && m->measure.fill_nulls_with_set)
+            r = dp_arena_printf(c->a, "COALESCE(%s, %ld)", r, m->measure.fill_nulls_with);
+        return r;
+    }
     case DP_METRIC_CONVERSION:
         dp_error_set(c->err, DP_ECLARIFY, "metric '%s' is a conversion metric, which the compiler does not support yet", m->name);
         return NULL;
