@@ -30,11 +30,17 @@ static int rel_row(void *p, size_t ncols, const char *const *names, const char *
     return 0;
 }
 
-static int count_row(void *p, size_t ncols, const char *const *names, const char *const *v)
+typedef struct col_hit {
+    dp_arena *a;
+    const char *type;
+} col_hit;
+
+static int type_row(void *p, size_t ncols, const char *const *names, const char *const *v)
 {
     (void)names;
     (void)ncols;
-    *(int *)p = v[0] && strcmp(v[0], "0") != 0;
+    col_hit *h = p;
+    h->type = dp_arena_strdup(h->a, v[0] ? v[0] : "VARCHAR");
     return 0;
 }
 
@@ -73,19 +79,23 @@ static int find_relation(dp_kg *kg, duckdb_connection con, const char *name, hit
     return 0;
 }
 
-static int has_column(duckdb_connection con, const char *schema, const char *table, const char *col, int *out,
-                      dp_error *err)
+/* *out: the type of column col of schema.table, NULL when it has none. */
+static int column_type(dp_arena *a, duckdb_connection con, const char *schema, const char *table, const char *col,
+                       const char **out, dp_error *err)
 {
     char qs[300], qt[300], qc[300], sql[1200];
-    *out = 0;
+    col_hit h = {a, NULL};
+    *out = NULL;
     if (!dp_sql_quote_literal(schema, qs, sizeof(qs)) || !dp_sql_quote_literal(table, qt, sizeof(qt)) ||
         !dp_sql_quote_literal(col, qc, sizeof(qc)))
         return 0;
     snprintf(sql, sizeof(sql),
-             "SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = %s "
+             "SELECT data_type FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = %s "
              "AND table_name = %s AND column_name = %s",
              qs, qt, qc);
-    return dp_db_query(con, sql, 0, count_row, out, err);
+    int rc = dp_db_query(con, sql, 0, type_row, &h, err);
+    *out = h.type;
+    return rc;
 }
 
 static int problem(dp_kg *kg, const dp_time_spine *sp, const char *reason, const char *hint, dp_error *err)
@@ -102,10 +112,10 @@ int dp_bind_spines(dp_kg *kg, duckdb_connection con, dp_error *err)
     if (!kg->nspines) {
         /* the legacy spine is a dbt model without YAML: its relation */
         hits h;
-        int col = 0;
+        const char *col = NULL;
         if ((rc = find_relation(kg, con, "metricflow_time_spine", &h, err)))
             return rc;
-        if (h.n == 1 && (rc = has_column(con, h.schema, h.table, "date_day", &col, err)))
+        if (h.n == 1 && (rc = column_type(kg->arena, con, h.schema, h.table, "date_day", &col, err)))
             return rc;
         if (h.n == 1 && col) {
             dp_time_spine sp = {0};
@@ -134,12 +144,15 @@ int dp_bind_spines(dp_kg *kg, duckdb_connection con, dp_error *err)
                 return rc;
             continue;
         }
-        int ok = 0;
-        if ((rc = has_column(con, h.schema, h.table, sp->column, &ok, err)))
+        const char *ty = NULL;
+        int ok;
+        if ((rc = column_type(kg->arena, con, h.schema, h.table, sp->column, &ty, err)))
             return rc;
+        ok = ty != NULL;
         for (size_t j = 0; ok && j < sp->ncustom; j++) {
-            if ((rc = has_column(con, h.schema, h.table, sp->custom[j].column, &ok, err)))
+            if ((rc = column_type(kg->arena, con, h.schema, h.table, sp->custom[j].column, &sp->custom[j].type, err)))
                 return rc;
+            ok = sp->custom[j].type != NULL;
             if (!ok)
                 snprintf(why, sizeof(why), "time spine '%s': custom granularity '%s' uses column '%s', which %s.%s does not have",
                          sp->model, sp->custom[j].name, sp->custom[j].column, h.schema, h.table);

@@ -93,6 +93,9 @@ typedef struct dp_intent {
     const dp_metric *defined[DP_INTENT_MAX_DEFINED];
     const char *defined_phrase[DP_INTENT_MAX_DEFINED];
     size_t ndefined;
+    /* A custom granularity of the time spine ("by lunar month"): its
+     * name; grain is then the spine's own (the day the periods are made of). */
+    const char *custom_grain;
 } dp_intent;
 
 /* What the data holds for a text looked up in one column (values are

@@ -111,6 +111,8 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
             }
             expr = sh ? dp_arena_printf(c->a, "CAST(date_trunc('%s', %s) + %s AS DATE)", dp_grain_name(c->in->grain), x, sh)
                       : dp_arena_printf(c->a, "CAST(date_trunc('%s', %s) AS DATE)", dp_grain_name(c->in->grain), x);
+            if (c->in->custom_grain && !(expr = dp_comp__custom_period(c, t->model->name)))
+                return -1;
         } else if (tc->role == DP_ROLE_DIMENSION) {
             const dp_model *dm = tc->grain->dim_model;
             expr = dp_comp__qualify(c, tc->grain->dim->expr, dp_comp__qi(c, dm->name), dm, NULL);
@@ -143,6 +145,11 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
                       dp_comp__qi(c, s->to->name),
                       dp_comp__qualify(c, s->to_expr, dp_comp__qi(c, s->to->name), s->to, NULL),
                       dp_comp__qualify(c, s->from_expr, dp_comp__qi(c, s->from->name), s->from, NULL));
+    }
+    if (c->in->custom_grain && t->time_dim && !t->daily) { /* the period of each day, from the spine */
+        const dp_dimension *td = dp_kg_model_dim(t->model, t->time_dim);
+        if (dp_comp__custom_join(c, b, dp_comp__qualify(c, td->expr, alias, t->model, NULL)))
+            return -1;
     }
     const char *sep = "    WHERE ";
     if (c->in->range_start && t->time_dim) {

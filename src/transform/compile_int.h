@@ -124,6 +124,13 @@ const char *dp_comp__spine_cumulative(comp *c, cte *w, const char *col);
 /* The spine's periods at the report grain in the range, as the body of a
  * subquery whose column is tname; NULL when the catalog has no spine. */
 const char *dp_comp__spine_periods(comp *c, const char *tname);
+/* The request's custom granularity: the period column of the spine joined
+ * as dp_spine (NULL, c->err set, when that spine is not bound), the LEFT JOIN
+ * of the spine on the day of day_expr, and DP_ECLARIFY (c->err saying what)
+ * for what cannot be computed by one yet (0 without a custom grain). */
+const char *dp_comp__custom_period(comp *c, const char *what);
+int dp_comp__custom_join(comp *c, dp_buf *b, const char *day_expr);
+int dp_comp__custom_refuse(comp *c, const char *what);
 /* The SQL of a spine CTE (t->spine_of set). */
 int dp_comp__emit_spine(comp *c, dp_buf *b, const cte *t);
 /* Sets c->spine_offset/spine_to_grain for a derived metric's input with an

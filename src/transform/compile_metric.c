@@ -324,6 +324,8 @@ const char *dp_comp__metric_sql(comp *c, const dp_metric *m, const char *extra_f
     }
     case DP_METRIC_DERIVED: return derived_sql(c, m, f, depth);
     case DP_METRIC_CUMULATIVE:
+        if (dp_comp__custom_refuse(c, dp_arena_printf(c->a, "cumulative metric '%s'", m->name)))
+            return NULL;
         if (c->shift || c->spine_offset || c->spine_to_grain) {
             dp_error_set(c->err, DP_ECLARIFY, "metric '%s': an offset of a cumulative metric is not supported yet", m->name);
             return NULL;

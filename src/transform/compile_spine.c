@@ -24,6 +24,54 @@ static const dp_time_spine *finest(const dp_kg *kg, const char **why)
     return best;
 }
 
+/* The spine holding the request's custom granularity, and its column. */
+static const dp_time_spine *custom_spine(const dp_kg *kg, const char *name, const dp_custom_grain **g)
+{
+    for (size_t i = 0; i < kg->nspines; i++)
+        for (size_t j = 0; j < kg->spines[i].ncustom; j++)
+            if (!strcmp(kg->spines[i].custom[j].name, name)) {
+                *g = &kg->spines[i].custom[j];
+                return &kg->spines[i];
+            }
+    return NULL;
+}
+
+const char *dp_comp__custom_period(comp *c, const char *what)
+{
+    const dp_custom_grain *g = NULL;
+    const dp_time_spine *sp = custom_spine(c->kg, c->in->custom_grain, &g);
+    if (!sp || !sp->table) {
+        const char *why = NULL;
+        for (size_t i = 0; sp && i < c->kg->nproblems && !why; i++)
+            if (!strcmp(c->kg->problems[i].kind, "time_spine") && !strcmp(c->kg->problems[i].name, sp->model))
+                why = c->kg->problems[i].reason;
+        dp_error_set(c->err, DP_ECLARIFY, "the %s of %s needs the time spine%s%s", c->in->custom_grain, what,
+                     why ? ": " : "", why ? why : "");
+        return NULL;
+    }
+    return dp_arena_printf(c->a, "dp_spine.%s", dp_comp__qi(c, g->column));
+}
+
+int dp_comp__custom_join(comp *c, dp_buf *b, const char *day)
+{
+    const dp_custom_grain *g = NULL;
+    const dp_time_spine *sp = custom_spine(c->kg, c->in->custom_grain, &g);
+    if (!sp || !sp->table)
+        return dp_error_set(c->err, DP_ECLARIFY, "the %s needs the time spine", c->in->custom_grain);
+    /* MetricFlow: LEFT JOIN on the day; a day the spine lacks has no period */
+    dp_buf_printf(b, "    LEFT JOIN %s.%s AS dp_spine\n        ON CAST(dp_spine.%s AS DATE) = CAST(%s AS DATE)\n",
+                  dp_comp__qi(c, sp->schema), dp_comp__qi(c, sp->table), dp_comp__qi(c, sp->column), day);
+    return 0;
+}
+
+int dp_comp__custom_refuse(comp *c, const char *what)
+{
+    if (!c->in->custom_grain)
+        return 0;
+    return dp_error_set(c->err, DP_ECLARIFY, "%s by the custom granularity %s is not supported yet", what,
+                        c->in->custom_grain);
+}
+
 const dp_time_spine *dp_comp__spine(comp *c, const char *what)
 {
     const char *why;
@@ -59,6 +107,8 @@ int dp_comp__spine_offset(comp *c, const dp_metric *m, const dp_metric_input *in
 {
     if (!in->offset_window && !in->offset_to_grain)
         return 0;
+    if (dp_comp__custom_refuse(c, dp_arena_printf(c->a, "derived metric '%s' (an offset)", m->name)))
+        return -1;
     dp_grain g = c->in->grain, og = DP_GRAIN_NONE;
     if (in->offset_window && in->offset_to_grain) {
         dp_error_set(c->err, DP_EINVALID, "derived metric '%s': input '%s' has both offset_window and offset_to_grain",
@@ -239,12 +289,13 @@ static const char *reagg(const dp_measure *me)
 int dp_comp__emit_spine(comp *c, dp_buf *b, const cte *t)
 {
     const char *why;
-    const dp_time_spine *sp = finest(c->kg, &why);
+    const dp_custom_grain *cg = NULL;
+    const dp_time_spine *sp = c->in->custom_grain ? custom_spine(c->kg, c->in->custom_grain, &cg) : finest(c->kg, &why);
     const cte *src = t->spine_of;
     const dp_design *dz = c->design;
-    if (!sp)
-        return dp_error_set(c->err, DP_ECLARIFY, "the time spine is gone"); /* checked when the CTE was made */
-    const char *gn = dp_grain_name(c->in->grain);
+    if (!sp || !sp->table)
+        return dp_error_set(c->err, DP_ECLARIFY, "the time spine is not bound"); /* checked when the CTE was made */
+    const char *gn = cg ? cg->name : dp_grain_name(c->in->grain);
     const char *tbl = dp_arena_printf(c->a, "%s.%s", dp_comp__qi(c, sp->schema), dp_comp__qi(c, sp->table));
     const char *day = dp_arena_printf(c->a, "CAST(ts.%s AS DATE)", dp_comp__qi(c, sp->column));
     const char *tname = "period", *keys = "";
@@ -275,8 +326,9 @@ int dp_comp__emit_spine(comp *c, dp_buf *b, const cte *t)
             for (size_t i = 0; i < src->n; i++)
                 dp_buf_printf(b, "        src.%s%s\n", dp_comp__qi(c, src->cols[i].name), i + 1 < src->n ? "," : "");
         }
-        dp_buf_printf(b, "    FROM (\n        SELECT DISTINCT CAST(date_trunc('%s', %s) AS DATE) AS %s\n        FROM %s AS ts\n", gn,
-                      day, tname, tbl);
+        const char *period = cg ? dp_arena_printf(c->a, "ts.%s", dp_comp__qi(c, cg->column))
+                                : dp_arena_printf(c->a, "CAST(date_trunc('%s', %s) AS DATE)", gn, day);
+        dp_buf_printf(b, "    FROM (\n        SELECT DISTINCT %s AS %s\n        FROM %s AS ts\n", period, tname, tbl);
         if (range)
             dp_buf_printf(b, "        WHERE %s\n", range);
         const char *on = t->spine_offset ? dp_arena_printf(c->a, "CAST(spine.%s - %s AS DATE)", tname,
