@@ -10,18 +10,27 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The finest bound spine (NULL when none; *why says why, or stays NULL). */
-static const dp_time_spine *finest(const dp_kg *kg, const char **why)
+/* The bound spine for a report by grain g, as MetricFlow chooses it: the
+ * coarsest whose grain is no coarser than g (any grain: the finest); when
+ * none is fine enough, the finest (the caller says it is too coarse). NULL
+ * when none is bound; *why then says why, or stays NULL. */
+static const dp_time_spine *pick(const dp_kg *kg, dp_grain g, const char **why)
 {
-    const dp_time_spine *best = NULL;
+    const dp_time_spine *best = NULL, *fin = NULL;
     *why = NULL;
-    for (size_t i = 0; i < kg->nspines; i++)
-        if (kg->spines[i].table && (!best || kg->spines[i].grain < best->grain))
-            best = &kg->spines[i];
-    for (size_t i = 0; !best && i < kg->nproblems && !*why; i++)
+    for (size_t i = 0; i < kg->nspines; i++) {
+        const dp_time_spine *sp = &kg->spines[i];
+        if (!sp->table)
+            continue;
+        if (!fin || sp->grain < fin->grain)
+            fin = sp;
+        if (g != DP_GRAIN_NONE && sp->grain <= g && (!best || sp->grain > best->grain))
+            best = sp;
+    }
+    for (size_t i = 0; !fin && i < kg->nproblems && !*why; i++)
         if (!strcmp(kg->problems[i].kind, "time_spine"))
             *why = kg->problems[i].reason;
-    return best;
+    return best ? best : fin;
 }
 
 /* The spine holding the request's custom granularity, and its column. */
@@ -75,7 +84,7 @@ int dp_comp__custom_refuse(comp *c, const char *what)
 const dp_time_spine *dp_comp__spine(comp *c, const char *what)
 {
     const char *why;
-    const dp_time_spine *sp = finest(c->kg, &why);
+    const dp_time_spine *sp = pick(c->kg, c->in->grain, &why);
     if (!sp) {
         dp_error_set(c->err, DP_ECLARIFY, "%s needs the project's time spine, and %s", what,
                      why ? why : "the catalog has none (a models: entry with time_spine:, or a metricflow_time_spine model)");
@@ -136,7 +145,7 @@ int dp_comp__spine_offset(comp *c, const dp_metric *m, const dp_metric_input *in
         return -1;
     }
     const char *why;
-    if (!finest(c->kg, &why)) {
+    if (!pick(c->kg, DP_GRAIN_NONE, &why)) {
         /* no spine: an offset of whole periods is a shift of the periods
          * (what MetricFlow's join gives, bar the spine's bounds); finer
          * offsets and months over days are not, and are refused */
@@ -230,6 +239,8 @@ const char *dp_comp__spine_measure(comp *c, const dp_measure *me, const char *fi
                          me->name, dp_grain_name(g));
             return NULL;
         }
+        const char *why;
+        sp = pick(c->kg, DP_GRAIN_DAY, &why);
         if (sp->grain != DP_GRAIN_DAY) {
             dp_error_set(c->err, DP_ECLARIFY, "measure '%s': an offset finer than the report's %s joins the time spine by day, and %s is by %s",
                          me->name, dp_grain_name(g), sp->model, dp_grain_name(sp->grain));
@@ -268,7 +279,7 @@ const char *dp_comp__spine_cumulative(comp *c, cte *w, const char *col)
 const char *dp_comp__spine_periods(comp *c, const char *tname)
 {
     const char *why;
-    const dp_time_spine *sp = finest(c->kg, &why);
+    const dp_time_spine *sp = pick(c->kg, c->in->grain, &why);
     if (!sp || sp->grain > c->in->grain)
         return NULL;
     const char *day = dp_arena_printf(c->a, "CAST(ts.%s AS DATE)", dp_comp__qi(c, sp->column));
@@ -290,7 +301,7 @@ int dp_comp__emit_spine(comp *c, dp_buf *b, const cte *t)
 {
     const char *why;
     const dp_custom_grain *cg = NULL;
-    const dp_time_spine *sp = c->in->custom_grain ? custom_spine(c->kg, c->in->custom_grain, &cg) : finest(c->kg, &why);
+    const dp_time_spine *sp = c->in->custom_grain ? custom_spine(c->kg, c->in->custom_grain, &cg) : pick(c->kg, t->spine_daily ? DP_GRAIN_DAY : c->in->grain, &why);
     const cte *src = t->spine_of;
     const dp_design *dz = c->design;
     if (!sp || !sp->table)
