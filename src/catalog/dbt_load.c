@@ -373,6 +373,15 @@ static int parse_metric(ctx *c, const dp_node *n)
     return 0;
 }
 
+/* A time spine dpgen leaves out, as a problem of the catalog. */
+static int spine_problem(ctx *c, const dp_node *n, const char *model, const char *reason)
+{
+    dp_problem p = {"time_spine", dp_arena_strdup(c->kg->arena, model), reason, NULL, POS(n)};
+    if (!reason || DP_VEC_PUSH(c->kg->arena, c->kg->problems, c->kg->nproblems, c->kg->problems_cap, p))
+        return dp_error_set(c->err, DP_ENOMEM, "out of memory");
+    return 0;
+}
+
 /* A dbt model entry with a time_spine config (dbt 1.9+), or the legacy
  * model named metricflow_time_spine (its date_day column, by day): one row
  * per period, and the custom granularities its columns give. Other model
@@ -408,8 +417,12 @@ static int parse_spine(ctx *c, const dp_node *n)
                     (rc = need_str(c, cg->items[i], "name", "custom granularity", &g->name)))
                     return rc;
                 dp_grain std;
-                if (!dp_grain_parse(g->name, &std))
-                    return fail_at(c, cg->items[i], "custom granularity '%s' has the name of a standard grain", g->name);
+                if (!dp_grain_parse(g->name, &std)) { /* MetricFlow refuses it too: the rest of the spine stays */
+                    if ((rc = spine_problem(c, cg->items[i], name, dp_arena_printf(c->kg->arena,
+                                            "custom granularity '%s' has the name of a standard grain", g->name))))
+                        return rc;
+                    continue;
+                }
                 g->column = str(c, cg->items[i], "column_name");
                 if (!g->column)
                     g->column = g->name;
@@ -425,8 +438,9 @@ static int parse_spine(ctx *c, const dp_node *n)
         const char *cn = dp_node_str(cols->items[i], "name");
         const char *g = dp_node_str(cols->items[i], "granularity");
         if (cn && g && !strcasecmp(cn, sp.column) && dp_grain_parse(g, &sp.grain))
-            return fail_at(c, cols->items[i], "time spine '%s': column '%s' has granularity '%s', which dpgen reads only as day, week, month, quarter or year",
-                           name, cn, g);
+            /* an hourly spine beside a daily one: not used, the project still loads */
+            return spine_problem(c, cols->items[i], name, dp_arena_printf(c->kg->arena,
+                                 "column '%s' has granularity '%s'; dpgen uses spines by day, week, month, quarter or year", cn, g));
     }
     if (DP_VEC_PUSH(c->kg->arena, c->kg->spines, c->kg->nspines, c->kg->spines_cap, sp))
         return dp_error_set(c->err, DP_ENOMEM, "out of memory");

@@ -70,6 +70,25 @@ expect_rc 3 "unbuilt spine" -- "$DPGEN" generate --db "$WORK/t.duckdb" --models 
 grep -q "unbuilt_spine_daily' is not in the database" "$WORK/err" && ok "unbuilt spine named" || bad "unbuilt spine: $(cat "$WORK/err")"
 expect_rc 0 "unbuilt spine: other requests answer" -- "$DPGEN" generate --db "$WORK/t.duckdb" --models "$WORK/unbuilt.yml" "monthly sales"
 
+# What a real project may also have: an hourly spine (not used; the project
+# loads and the daily spine answers), a custom granularity named like a
+# standard grain (MetricFlow refuses it; it is left out, the others stay).
+python3 - "$D/semantic_models.yml" "$WORK/extra.yml" <<'PY'
+import sys
+s = open(sys.argv[1]).read()
+s = s.replace("models:\n", "models:\n  - name: time_spine_hourly\n    time_spine:\n      standard_granularity_column: date_hour\n    columns:\n      - name: date_hour\n        granularity: hour\n", 1)
+s = s.replace("        - name: retail_week\n", "        - name: month\n          column_name: retail_week_start\n        - name: retail_week\n", 1)
+open(sys.argv[2], "w").write(s)
+PY
+expect_rc 0 "hourly spine and a custom grain named month: loads" -- "$DPGEN" generate --db "$WORK/t.duckdb" --models "$WORK/extra.yml" --format json "padded sales per retail week in January 2025"
+python3 - "$WORK/out" <<'PY' && ok "the daily spine answers by retail week" || bad "extra spines: wrong answer"
+import json, sys
+t = json.load(open(sys.argv[1]))["transformation"]
+assert t["test_run"]["rows"] == 5 and "time_spine_daily" in t["sql"], t["sql"]
+PY
+expect_rc 0 "a custom grain named month is no grain: 'by month' is the calendar's" -- "$DPGEN" generate --db "$WORK/t.duckdb" --models "$WORK/extra.yml" --format json "sales by month"
+grep -q "date_trunc('month'" "$WORK/out" && ok "by month: date_trunc" || bad "by month read as the custom grain"
+
 # The legacy spine: a relation named metricflow_time_spine with date_day, no YAML.
 cat > "$WORK/legacy.sql" <<SQL
 ATTACH '$WORK/t.duckdb' AS src (READ_ONLY);
