@@ -4,6 +4,7 @@
  * earlier period: after aggregation when the report grain is no coarser than
  * the offset's, else per day before it). */
 #include "transform/compile_int.h"
+#include "catalog/db.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include <ctype.h>
@@ -297,6 +298,33 @@ static const char *reagg(const dp_measure *me)
     return me->agg == DP_AGG_MIN ? "min" : me->agg == DP_AGG_MAX ? "max" : "sum";
 }
 
+/* MetricFlow applies the request's filters on a grouped column again after
+ * the LEFT JOIN, so the periods the spine added (with no value in that
+ * column) do not pass a filter that wants a value. An exclusion keeps them:
+ * it keeps rows without a value (dpgen's semantics of "excluding"). */
+static void refilter(comp *c, dp_buf *b)
+{
+    const char *sep = "    WHERE ";
+    for (size_t k = 0; k < c->d->nfilters; k++) {
+        const dp_plan_filter *f = &c->d->filters[k];
+        if (f->range_start || f->negate || !f->nvalues)
+            continue;
+        const dp_target_col *col = NULL;
+        for (size_t j = 0; j < c->design->ncols && !col; j++)
+            if (c->design->cols[j].role == DP_ROLE_DIMENSION && c->design->cols[j].grain->dim == f->dim)
+                col = &c->design->cols[j];
+        if (!col)
+            continue;
+        dp_buf_printf(b, "%ssrc.%s IN (", sep, dp_comp__qi(c, col->name));
+        for (size_t v = 0; v < f->nvalues; v++) {
+            char lit[1024];
+            dp_buf_printf(b, "%s%s", v ? ", " : "", dp_sql_quote_literal(f->values[v], lit, sizeof(lit)) ? lit : "''");
+        }
+        dp_buf_puts(b, ")\n");
+        sep = "      AND ";
+    }
+}
+
 int dp_comp__emit_spine(comp *c, dp_buf *b, const cte *t)
 {
     const char *why;
@@ -347,8 +375,11 @@ int dp_comp__emit_spine(comp *c, dp_buf *b, const cte *t)
                          : t->spine_to_grain ? dp_arena_printf(c->a, "CAST(date_trunc('%s', spine.%s) AS DATE)",
                                                                dp_grain_name(t->spine_to_grain), tname)
                                              : dp_arena_printf(c->a, "spine.%s", tname);
-        dp_buf_printf(b, "    ) AS spine\n    %s %s AS src\n        ON src.%s = %s\n)", join, dp_comp__qi(c, src->name), tname,
+        dp_buf_printf(b, "    ) AS spine\n    %s %s AS src\n        ON src.%s = %s\n", join, dp_comp__qi(c, src->name), tname,
                       on);
+        if (t->spine_left)
+            refilter(c, b);
+        dp_buf_puts(b, ")");
         return 0;
     }
     /* per day, then to the report grain (MetricFlow's join before aggregation) */

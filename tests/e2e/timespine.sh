@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Time spines against hand-written gold queries (issue 11): join_to_timespine
-# and fill_nulls_with (every period of the spine, empty ones filled),
+# and fill_nulls_with (every period of the spine, empty ones filled; a
+# request's filter on a grouped column applied again after the join, so the
+# empty periods go),
 # cumulative periods from the spine, offset_to_grain (the value at the start
 # of the month), offset_window through the spine (a month back from a day: a
 # day the month before lacks is no match, so 31 January is nobody's "month
@@ -19,6 +21,10 @@ cat > "$WORK/cases.json" <<JSON
   "gold": "SELECT w AS week, (SELECT sum(amount) FROM bronze.sales WHERE date_trunc('week', sold_on) = w AND sold_on >= DATE '2025-01-01' AND sold_on < DATE '2025-02-01') AS spined_sales FROM (SELECT DISTINCT CAST(date_trunc('week', date_day) AS DATE) AS w FROM $SP WHERE date_day >= DATE '2025-01-01' AND date_day < DATE '2025-02-01') AS p"},
  {"request": "monthly padded sales by channel",
   "gold": "WITH a AS (SELECT CAST(date_trunc('month', sold_on) AS DATE) AS m, channel, sum(amount) AS s FROM bronze.sales GROUP BY 1, 2), p AS (SELECT date_month AS m FROM $SPM) SELECT p.m AS month, a.channel, coalesce(a.s, 0) AS padded_sales FROM p LEFT JOIN a ON a.m = p.m"},
+ {"request": "monthly padded sales by channel for web",
+  "gold": "SELECT CAST(date_trunc('month', sold_on) AS DATE) AS month, channel, sum(amount) AS padded_sales FROM bronze.sales WHERE channel = 'web' GROUP BY 1, 2"},
+ {"request": "monthly padded sales for web",
+  "gold": "SELECT m AS month, coalesce((SELECT sum(amount) FROM bronze.sales WHERE date_trunc('month', sold_on) = m AND channel = 'web'), 0) AS padded_sales FROM (SELECT date_month AS m FROM $SPM) AS p"},
  {"request": "monthly sales and padded sales",
   "gold": "SELECT m AS month, (SELECT sum(amount) FROM bronze.sales WHERE date_trunc('month', sold_on) = m) AS sales, coalesce((SELECT sum(amount) FROM bronze.sales WHERE date_trunc('month', sold_on) = m), 0) AS padded_sales FROM (SELECT date_month AS m FROM $SPM) AS p"},
  {"request": "monthly zeroed count",
