@@ -37,6 +37,8 @@ cat > "$WORK/cases.json" <<JSON
   "gold": "SELECT date_day AS week, (SELECT sum(amount) FROM bronze.sales WHERE sold_on = date_trunc('month', date_day)) AS month_start_sales FROM $SP WHERE date_day >= DATE '2025-03-01' AND date_day < DATE '2025-04-01' AND dayofweek(date_day) = 1 AND EXISTS (SELECT 1 FROM bronze.sales WHERE sold_on = date_trunc('month', date_day))"},
  {"request": "monthly sales growth",
   "gold": "WITH a AS (SELECT CAST(date_trunc('month', sold_on) AS DATE) AS m, sum(amount) AS s FROM bronze.sales GROUP BY 1), p AS (SELECT date_month AS m FROM $SPM), prev AS (SELECT p.m, a.s FROM p JOIN a ON a.m = p.m - INTERVAL 1 MONTH) SELECT coalesce(a.m, prev.m) AS month, a.s - prev.s AS sales_mom FROM a FULL JOIN prev ON a.m = prev.m"},
+ {"request": "monthly sales growth in April 2025",
+  "gold": "SELECT DATE '2025-04-01' AS month, (SELECT sum(amount) FROM bronze.sales WHERE sold_on >= DATE '2025-04-01' AND sold_on < DATE '2025-05-01') - (SELECT sum(amount) FROM bronze.sales WHERE sold_on >= DATE '2025-03-01' AND sold_on < DATE '2025-04-01') AS sales_mom"},
  {"request": "daily lagged sales in February 2025",
   "gold": "SELECT date_day AS day, (SELECT sum(amount) FROM bronze.sales WHERE sold_on = CAST(date_day - INTERVAL 1 MONTH AS DATE)) AS prior_month_sales FROM $SP WHERE date_day >= DATE '2025-02-01' AND date_day < DATE '2025-03-01' AND EXISTS (SELECT 1 FROM bronze.sales WHERE sold_on = CAST(date_day - INTERVAL 1 MONTH AS DATE))"},
  {"request": "quarterly sales two weeks ago",
