@@ -50,7 +50,9 @@ static int find_relation(dp_kg *kg, duckdb_connection con, const char *name, hit
     char qn[300], qs[300], sql[1200];
     if (!dp_sql_quote_literal(name, qn, sizeof(qn)))
         return dp_error_set(err, DP_EINVALID, "time spine name too long: %s", name);
-    const char *schema = kg->target_schema ? kg->target_schema : NULL;
+    /* several: the dbt target schema settles it, else the database's
+     * default schema (what an unqualified name resolves to) */
+    const char *schema = kg->target_schema;
     snprintf(sql, sizeof(sql),
              "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
              "AND lower(table_name) = lower(%s) UNION ALL SELECT schema_name, view_name FROM duckdb_views() "
@@ -59,10 +61,11 @@ static int find_relation(dp_kg *kg, duckdb_connection con, const char *name, hit
     memset(h, 0, sizeof(*h));
     h->a = kg->arena;
     int rc = dp_db_query(con, sql, 0, rel_row, h, err);
-    if (rc || h->n <= 1 || !schema)
+    if (rc || h->n <= 1)
         return rc;
-    /* several: the dbt target schema settles it */
-    if (!dp_sql_quote_literal(schema, qs, sizeof(qs)))
+    if (!schema)
+        snprintf(qs, sizeof(qs), "current_schema()");
+    else if (!dp_sql_quote_literal(schema, qs, sizeof(qs)))
         return 0;
     hits one = {0};
     one.a = kg->arena;

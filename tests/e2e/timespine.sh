@@ -97,6 +97,21 @@ PY
 expect_rc 0 "a custom grain named month is no grain: 'by month' is the calendar's" -- "$DPGEN" generate --db "$WORK/t.duckdb" --models "$WORK/extra.yml" --format json "sales by month"
 grep -q "date_trunc('month'" "$WORK/out" && ok "by month: date_trunc" || bad "by month read as the custom grain"
 
+# The spine's name in two schemas: the default schema's, or the --schema given.
+cat > "$WORK/amb.sql" <<SQL
+ATTACH '$WORK/t.duckdb' AS src (READ_ONLY);
+CREATE SCHEMA bronze;
+CREATE TABLE bronze.sales AS SELECT * FROM src.bronze.sales;
+CREATE TABLE bronze.time_spine_daily AS SELECT * FROM src.bronze.time_spine_daily WHERE date_day < DATE '2025-03-01';
+CREATE TABLE main.time_spine_daily AS SELECT * FROM src.bronze.time_spine_daily;
+SQL
+"$DPGEN" demo --sql "$WORK/amb.sql" --out "$WORK/amb.duckdb" >/dev/null 2>&1 || bad "ambiguous build"
+sed '/time_spine_monthly/,/granularity: month/d' "$D/semantic_models.yml" > "$WORK/amb.yml"
+expect_rc 0 "spine in two schemas" -- "$DPGEN" generate --db "$WORK/amb.duckdb" --models "$WORK/amb.yml" --format json "monthly padded sales"
+grep -q 'FROM main.time_spine_daily' "$WORK/out" && ok "spine in two schemas: main's" || bad "spine in two schemas: not main's"
+expect_rc 0 "spine in two schemas, --schema bronze" -- "$DPGEN" generate --db "$WORK/amb.duckdb" --models "$WORK/amb.yml" --schema bronze --format json "monthly padded sales"
+grep -q 'FROM bronze.time_spine_daily' "$WORK/out" && ok "spine in two schemas: --schema settles it" || bad "spine in two schemas: --schema ignored"
+
 # The legacy spine: a relation named metricflow_time_spine with date_day, no YAML.
 cat > "$WORK/legacy.sql" <<SQL
 ATTACH '$WORK/t.duckdb' AS src (READ_ONLY);
