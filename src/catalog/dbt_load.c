@@ -258,6 +258,21 @@ static int parse_model(ctx *c, const dp_node *n)
     return 0;
 }
 
+/* fill_nulls_with: an integer (MetricFlow's type), or null for none. */
+static int parse_fill(ctx *c, const dp_node *map, dp_metric_input *in)
+{
+    const dp_node *f = dp_node_get(map, "fill_nulls_with");
+    if (!f || dp_node_is_null(f))
+        return 0;
+    char *end = NULL;
+    long v = f->kind == DP_NODE_SCALAR ? strtol(f->value, &end, 10) : 0;
+    if (f->kind != DP_NODE_SCALAR || end == f->value || *end)
+        return fail_at(c, f, "fill_nulls_with must be an integer");
+    in->fill_nulls_with_set = 1;
+    in->fill_nulls_with = v;
+    return 0;
+}
+
 /* A metric input is a name or a map {name, filter, alias, offset_window, ...}. */
 static int parse_input(ctx *c, const dp_node *n, dp_metric_input *in, const char *what)
 {
@@ -278,12 +293,17 @@ static int parse_input(ctx *c, const dp_node *n, dp_metric_input *in, const char
     in->offset_to_grain = str(c, n, "offset_to_grain");
     const char *jts = dp_node_str(n, "join_to_timespine");
     in->join_to_timespine = jts && !strcasecmp(jts, "true");
-    const char *fill = dp_node_str(n, "fill_nulls_with");
-    if (fill) {
-        in->fill_nulls_with_set = 1;
-        in->fill_nulls_with = strtol(fill, NULL, 10);
-    }
-    return 0;
+    return parse_fill(c, n, in);
+}
+
+/* join_to_timespine and fill_nulls_with written on the metric's
+ * type_params (dbt's newer form) rather than on its measure input. */
+static int type_params_fill(ctx *c, const dp_node *tp, dp_metric_input *in)
+{
+    const char *jts = tp ? dp_node_str(tp, "join_to_timespine") : NULL;
+    if (jts && !strcasecmp(jts, "true"))
+        in->join_to_timespine = 1;
+    return in->fill_nulls_with_set || !tp ? 0 : parse_fill(c, tp, in);
 }
 
 static int parse_metric(ctx *c, const dp_node *n)
@@ -319,6 +339,8 @@ static int parse_metric(ctx *c, const dp_node *n)
             return rc;
         if (!m.measure.name && m.type == DP_METRIC_SIMPLE)
             return fail_at(c, n, "simple metric '%s' needs type_params.measure", what);
+        if ((rc = type_params_fill(c, tp, &m.measure)))
+            return rc;
         if (m.type == DP_METRIC_CUMULATIVE) {
             const dp_node *cp = dp_node_get(tp, "cumulative_type_params");
             m.window = str(c, cp ? cp : tp, "window");

@@ -27,6 +27,8 @@ cat > "$WORK/cases.json" <<JSON
   "gold": "SELECT m AS month, coalesce((SELECT sum(amount) FROM bronze.sales WHERE date_trunc('month', sold_on) = m AND channel = 'web'), 0) AS padded_sales FROM (SELECT date_month AS m FROM $SPM) AS p"},
  {"request": "monthly sales and padded sales",
   "gold": "SELECT m AS month, (SELECT sum(amount) FROM bronze.sales WHERE date_trunc('month', sold_on) = m) AS sales, coalesce((SELECT sum(amount) FROM bronze.sales WHERE date_trunc('month', sold_on) = m), 0) AS padded_sales FROM (SELECT date_month AS m FROM $SPM) AS p"},
+ {"request": "monthly padded count",
+  "gold": "SELECT m AS month, (SELECT count(*) FROM bronze.sales WHERE date_trunc('month', sold_on) = m) AS padded_count FROM (SELECT date_month AS m FROM $SPM) AS p"},
  {"request": "monthly zeroed count",
   "gold": "SELECT CAST(date_trunc('month', sold_on) AS DATE) AS month, count(*) AS zeroed_count FROM bronze.sales GROUP BY 1"},
  {"request": "monthly running sales",
