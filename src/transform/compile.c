@@ -442,7 +442,11 @@ int dp_compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_
                 json_array_append_new(src, json_string(one));
                 merged = *merged ? dp_arena_printf(c->a, "%s, %s", merged, one) : one;
             }
-            if (*merged)
+            /* the periods the time spine gave */
+            const char *sx = g->kind == DP_COL_TIME ? dp_comp__spine_lineage(c, src, merged) : NULL;
+            if (sx)
+                expr = sx;
+            else if (*merged)
                 expr = g->kind == DP_COL_TIME
                            ? dp_arena_printf(c->a, "date_trunc('%s', %s)%s", dp_grain_name(c->in->grain), merged,
                                              strchr(merged, ',') ? " (coalesced across datasets)" : "")

@@ -131,6 +131,10 @@ const char *dp_comp__spine_periods(comp *c, const char *tname);
 const char *dp_comp__custom_period(comp *c, const char *what);
 int dp_comp__custom_join(comp *c, dp_buf *b, const char *day_expr);
 int dp_comp__custom_refuse(comp *c, const char *what);
+/* Adds to sources ("model.column" strings) the spine column the report's
+ * periods came from, when they came from a spine; for a custom granularity
+ * also returns the period's expression (merged: the time columns read). */
+const char *dp_comp__spine_lineage(comp *c, json_t *sources, const char *merged);
 /* The SQL of a spine CTE (t->spine_of set). */
 int dp_comp__emit_spine(comp *c, dp_buf *b, const cte *t);
 /* Sets c->spine_offset/spine_to_grain for a derived metric's input with an

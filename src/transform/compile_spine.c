@@ -292,6 +292,24 @@ const char *dp_comp__spine_periods(comp *c, const char *tname)
     return out;
 }
 
+const char *dp_comp__spine_lineage(comp *c, json_t *sources, const char *merged)
+{
+    const char *why;
+    const dp_custom_grain *cg = NULL;
+    const dp_time_spine *sp = NULL;
+    const char *col = NULL;
+    if (c->in->custom_grain && (sp = custom_spine(c->kg, c->in->custom_grain, &cg)))
+        col = cg->column;
+    for (size_t i = 0; i < c->nctes && !col; i++)
+        if (c->ctes[i].spine_of || (c->ctes[i].body && dp_comp__spine_periods(c, "p"))) {
+            sp = pick(c->kg, c->ctes[i].spine_daily ? DP_GRAIN_DAY : c->in->grain, &why);
+            col = sp ? sp->column : NULL;
+        }
+    if (sp && col)
+        json_array_append_new(sources, json_sprintf("%s.%s", sp->model, col));
+    return cg && sp ? dp_arena_printf(c->a, "%s.%s of the day of %s", sp->model, cg->column, merged) : NULL;
+}
+
 /* What a per-day value sums to over a period. */
 static const char *reagg(const dp_measure *me)
 {
