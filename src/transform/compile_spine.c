@@ -132,8 +132,20 @@ int dp_comp__spine_offset(comp *c, const dp_metric *m, const dp_metric_input *in
     }
     if (in->offset_window && ((og = window_grain(in->offset_window)) == DP_GRAIN_NONE ||
                               !dp_comp__interval_sql(c, in->offset_window))) {
-        dp_error_set(c->err, DP_EINVALID, "derived metric '%s': offset_window '%s' is not like '1 month'", m->name,
-                     in->offset_window);
+        /* "1 fiscal_quarter": MetricFlow offsets by the spine's custom periods */
+        const char *unit = strchr(in->offset_window, ' ');
+        const dp_custom_grain *cg = NULL;
+        char u[64];
+        snprintf(u, sizeof(u), "%s", unit ? unit + 1 + strspn(unit + 1, " ") : "");
+        size_t ul = strlen(u);
+        if (ul > 1 && u[ul - 1] == 's' && !custom_spine(c->kg, u, &cg))
+            u[ul - 1] = 0;
+        if (custom_spine(c->kg, u, &cg))
+            dp_error_set(c->err, DP_ECLARIFY, "derived metric '%s': offset_window '%s' counts custom periods, which is not supported yet",
+                         m->name, in->offset_window);
+        else
+            dp_error_set(c->err, DP_EINVALID, "derived metric '%s': offset_window '%s' is not like '1 month'", m->name,
+                         in->offset_window);
         return -1;
     }
     if (g == DP_GRAIN_NONE) {

@@ -59,7 +59,8 @@ cat > "$WORK/cases.json" <<JSON
   "gold": "SELECT w AS retail_week, coalesce((SELECT sum(s.amount) FROM bronze.sales s JOIN $SP ts ON ts.date_day = s.sold_on WHERE ts.retail_week_start = w AND s.sold_on >= DATE '2025-01-01' AND s.sold_on < DATE '2025-02-01'), 0) AS padded_sales FROM (SELECT DISTINCT retail_week_start AS w FROM $SP WHERE date_day >= DATE '2025-01-01' AND date_day < DATE '2025-02-01') AS p"},
  {"request": "running sales by fiscal quarter", "clarify": true, "gold": ""},
  {"request": "sales growth by fiscal quarter", "clarify": true, "gold": ""},
- {"request": "sales by fiscal quarter and month", "clarify": true, "gold": ""}
+ {"request": "sales by fiscal quarter and month", "clarify": true, "gold": ""},
+ {"request": "monthly shifted sales", "clarify": true, "gold": ""}
 ]
 JSON
 python3 "$DP_SOURCE_DIR/tests/e2e/sqlcompare.py" "$DPGEN" "$WORK/t.duckdb" "$D/semantic_models.yml" "$WORK/cases.json" "$WORK"
