@@ -119,8 +119,9 @@ const dp_time_spine *dp_comp__spine(comp *c, const char *what);
 /* measure me through the time spine (join_to_timespine, offset_window or
  * offset_to_grain in force in c): the spine CTE's column. */
 const char *dp_comp__spine_measure(comp *c, const dp_measure *me, const char *filter_raw);
-/* The cumulative CTE w's column col with every spine period (LEFT JOIN). */
-const char *dp_comp__spine_cumulative(comp *c, cte *w, const char *col);
+/* Cumulative metric m's value r (NULL: passed on) with every spine period
+ * (join_to_timespine, LEFT JOIN) and fill_nulls_with. */
+const char *dp_comp__spine_cumulative(comp *c, const dp_metric *m, const char *r);
 /* The spine's periods at the report grain in the range, as the body of a
  * subquery whose column is tname; NULL when the catalog has no spine. */
 const char *dp_comp__spine_periods(comp *c, const char *tname);

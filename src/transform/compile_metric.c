@@ -22,7 +22,7 @@ static int same_str(const char *a, const char *b)
 
 /* The CTE column holding measure me under filter (raw text), at the report
  * grain, or per day for a cumulative window, or shifted by an offset window. */
-const char *dp_comp__measure_ref_at(comp *c, const dp_measure *me, const char *filter_raw, int daily, cte **out_cte)
+static const char *measure_ref_at(comp *c, const dp_measure *me, const char *filter_raw, int daily, cte **out_cte)
 {
     const char *tdim = c->design && (c->in->grain != DP_GRAIN_NONE || c->in->range_start) ? me->agg_time_dimension : NULL;
     if ((c->in->grain != DP_GRAIN_NONE || c->in->range_start) && !tdim) {
@@ -106,11 +106,16 @@ const char *dp_comp__measure_ref_at(comp *c, const dp_measure *me, const char *f
     return dp_arena_printf(c->a, "%s.%s", dp_comp__qi(c, t->name), dp_comp__qi(c, mc->name));
 }
 
+const char *dp_comp__measure_ref_at(comp *c, const dp_measure *me, const char *filter_raw, int daily, cte **out_cte)
+{
+    return measure_ref_at(c, me, filter_raw, daily, out_cte);
+}
+
 static const char *measure_ref(comp *c, const dp_measure *me, const char *filter_raw)
 {
     if (c->spine_left || c->spine_offset || c->spine_to_grain)
         return dp_comp__spine_measure(c, me, filter_raw);
-    return dp_comp__measure_ref_at(c, me, filter_raw, 0, NULL);
+    return measure_ref_at(c, me, filter_raw, 0, NULL);
 }
 
 /* Cumulative metric: the measure per day and grain key, then summed over
@@ -141,7 +146,7 @@ static const char *cumulative_sql(comp *c, const dp_metric *m, const char *filte
         return NULL;
     }
     cte *daily = NULL;
-    const char *ref = dp_comp__measure_ref_at(c, me, and_filters(c, filter, m->measure.filter), 1, &daily);
+    const char *ref = measure_ref_at(c, me, and_filters(c, filter, m->measure.filter), 1, &daily);
     if (!ref)
         return NULL;
     const char *col = strrchr(ref, '.') + 1;
@@ -330,21 +335,7 @@ const char *dp_comp__metric_sql(comp *c, const dp_metric *m, const char *extra_f
             dp_error_set(c->err, DP_ECLARIFY, "metric '%s': an offset of a cumulative metric is not supported yet", m->name);
             return NULL;
         }
-    {
-        const char *r = cumulative_sql(c, m, f);
-        /* join_to_timespine: every period of the spine, the window's value where it has one */
-        if (r && m->measure.join_to_timespine) {
-            const char *col = strrchr(r, '.') + 1;
-            cte *w = NULL;
-            for (size_t i = 0; i < c->nctes && !w; i++)
-                if (c->ctes[i].body && !strcmp(c->ctes[i].name, dp_arena_printf(c->a, "%s_cumulative", m->name)))
-                    w = &c->ctes[i];
-            r = w ? dp_comp__spine_cumulative(c, w, col) : NULL;
-        }
-        if (r && m->measure.fill_nulls_with_set)
-            r = dp_arena_printf(c->a, "COALESCE(%s, %ld)", r, m->measure.fill_nulls_with);
-        return r;
-    }
+        return dp_comp__spine_cumulative(c, m, cumulative_sql(c, m, f));
     case DP_METRIC_CONVERSION:
         dp_error_set(c->err, DP_ECLARIFY, "metric '%s' is a conversion metric, which the compiler does not support yet", m->name);
         return NULL;

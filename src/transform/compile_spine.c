@@ -275,18 +275,30 @@ const char *dp_comp__spine_measure(comp *c, const dp_measure *me, const char *fi
     return dp_arena_printf(c->a, "%s.%s", dp_comp__qi(c, t->name), strrchr(ref, '.') + 1);
 }
 
-const char *dp_comp__spine_cumulative(comp *c, cte *w, const char *col)
+const char *dp_comp__spine_cumulative(comp *c, const dp_metric *m, const char *r)
 {
-    if (!dp_comp__spine(c, dp_arena_printf(c->a, "metric '%s' (join_to_timespine)", col)))
-        return NULL;
-    int saved = c->spine_left;
-    c->spine_left = 1;
-    cte *t = spine_cte(c, w, col, 0);
-    c->spine_left = saved;
-    if (!t)
-        return NULL;
-    w->helper = 1;
-    return dp_arena_printf(c->a, "%s.%s", dp_comp__qi(c, t->name), col);
+    /* join_to_timespine: every period of the spine, the window's value where it has one */
+    if (r && m->measure.join_to_timespine) {
+        const char *col = strrchr(r, '.') + 1;
+        const char *wname = dp_arena_printf(c->a, "%s_cumulative", m->name);
+        cte *w = NULL;
+        for (size_t i = 0; i < c->nctes && !w; i++)
+            if (c->ctes[i].body && !strcmp(c->ctes[i].name, wname))
+                w = &c->ctes[i];
+        if (!w || !dp_comp__spine(c, dp_arena_printf(c->a, "metric '%s' (join_to_timespine)", m->name)))
+            return NULL;
+        int saved = c->spine_left;
+        c->spine_left = 1;
+        cte *t = spine_cte(c, w, col, 0);
+        c->spine_left = saved;
+        if (!t)
+            return NULL;
+        w->helper = 1;
+        r = dp_arena_printf(c->a, "%s.%s", dp_comp__qi(c, t->name), col);
+    }
+    if (r && m->measure.fill_nulls_with_set)
+        r = dp_arena_printf(c->a, "COALESCE(%s, %ld)", r, m->measure.fill_nulls_with);
+    return r;
 }
 
 const char *dp_comp__spine_periods(comp *c, const char *tname)
