@@ -44,15 +44,18 @@ static int type_row(void *p, size_t ncols, const char *const *names, const char 
     return 0;
 }
 
-/* The one relation called name (the target schema's when several are). */
-static int find_relation(dp_kg *kg, duckdb_connection con, const char *name, hits *h, dp_error *err)
+/* The one relation called name: in schema when one is given (a relation a
+ * manifest names), else the target schema's, else the default schema's when
+ * several are. */
+static int find_relation(dp_kg *kg, duckdb_connection con, const char *name, const char *in_schema, hits *h,
+                         dp_error *err)
 {
     char qn[300], qs[300], sql[1200];
     if (!dp_sql_quote_literal(name, qn, sizeof(qn)))
         return dp_error_set(err, DP_EINVALID, "time spine name too long: %s", name);
     /* several: the dbt target schema settles it, else the database's
      * default schema (what an unqualified name resolves to) */
-    const char *schema = kg->target_schema;
+    const char *schema = in_schema ? in_schema : kg->target_schema;
     snprintf(sql, sizeof(sql),
              "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
              "AND lower(table_name) = lower(%s) UNION ALL SELECT schema_name, view_name FROM duckdb_views() "
@@ -61,7 +64,7 @@ static int find_relation(dp_kg *kg, duckdb_connection con, const char *name, hit
     memset(h, 0, sizeof(*h));
     h->a = kg->arena;
     int rc = dp_db_query(con, sql, 0, rel_row, h, err);
-    if (rc || h->n <= 1)
+    if (rc || (h->n <= 1 && !in_schema))
         return rc;
     if (!schema)
         snprintf(qs, sizeof(qs), "current_schema()");
@@ -77,7 +80,7 @@ static int find_relation(dp_kg *kg, duckdb_connection con, const char *name, hit
              qn, qs, qn, qs);
     if ((rc = dp_db_query(con, sql, 0, rel_row, &one, err)))
         return rc;
-    if (one.n == 1)
+    if (one.n == 1 || in_schema)
         *h = one;
     return 0;
 }
@@ -116,7 +119,7 @@ int dp_bind_spines(dp_kg *kg, duckdb_connection con, dp_error *err)
         /* the legacy spine is a dbt model without YAML: its relation */
         hits h;
         const char *col = NULL;
-        if ((rc = find_relation(kg, con, "metricflow_time_spine", &h, err)))
+        if ((rc = find_relation(kg, con, "metricflow_time_spine", NULL, &h, err)))
             return rc;
         if (h.n == 1 && (rc = column_type(kg->arena, con, h.schema, h.table, "date_day", &col, err)))
             return rc;
@@ -136,7 +139,8 @@ int dp_bind_spines(dp_kg *kg, duckdb_connection con, dp_error *err)
         dp_time_spine *sp = &kg->spines[i];
         hits h;
         char why[600] = "";
-        if ((rc = find_relation(kg, con, sp->model, &h, err)))
+        /* a relation given by a manifest (schema and table set) is checked, not searched */
+        if ((rc = find_relation(kg, con, sp->table ? sp->table : sp->model, sp->table ? sp->schema : NULL, &h, err)))
             return rc;
         if (h.n != 1) {
             if (h.n)
