@@ -67,6 +67,12 @@ python3 "$DP_SOURCE_DIR/tests/e2e/sqlcompare.py" "$DPGEN" "$WORK/t.duckdb" "$D/s
 rc=$?
 [ $rc = 0 ] && ok "gold queries" || bad "gold queries"
 
+# An offset whose earlier periods are empty says so, not that the range is.
+expect_rc 0 "lagged sales in March (February is empty)" -- "$DPGEN" generate --db "$WORK/t.duckdb" --models "$D/semantic_models.yml" "daily lagged sales in March 2025"
+grep -q "reads earlier periods only (sales 1 month earlier)" "$WORK/err" && ok "empty offset: the earlier period named" || bad "empty offset warning: $(cat "$WORK/err")"
+expect_rc 0 "month start gain and lagged sales in March" -- "$DPGEN" generate --db "$WORK/t.duckdb" --models "$D/semantic_models.yml" "daily month start gain and lagged sales in March 2025"
+grep -q "prior_month_sales is NULL on every row: it reads sales 1 month earlier" "$WORK/err" && ok "NULL offset column: the earlier period named" || bad "NULL offset warning: $(cat "$WORK/err")"
+
 # Without a spine: what needs one is refused, saying so; the rest answers.
 sed '/^models:/,/^semantic_models:/{/^semantic_models:/!d}' "$D/semantic_models.yml" > "$WORK/nospine.yml"
 for r in "monthly padded sales" "monthly running sales" "daily month start gain" "daily lagged sales" "quarterly sales two weeks ago"; do
