@@ -386,6 +386,14 @@ static void row_count_rule(qctx *q)
             continue;
         bound = dp_arena_printf(r->a, "%s%s(SELECT count(*) FROM %s)", bound, *bound ? " + " : "", table_of(r, m));
     }
+    /* a time spine the SQL reads gives rows of its own (periods without data) */
+    for (size_t k = 0; *bound && k < r->kg->nspines; k++) {
+        const dp_time_spine *sp = &r->kg->spines[k];
+        char a[300], b[300];
+        if (sp->table && r->compiled.sql && strstr(r->compiled.sql, sp->table))
+            bound = dp_arena_printf(r->a, "%s + (SELECT count(*) FROM %s.%s)", bound, dp_sql_quote_ident(sp->schema, a, sizeof(a)),
+                                    dp_sql_quote_ident(sp->table, b, sizeof(b)));
+    }
     if (cumulative || !*bound) {
         add_rule(q, "row_count", NULL, "error", "business_logic", ds, "the product has at least one row", "count(*) >= 1",
                  dp_arena_printf(r->a, "SELECT 1 AS empty WHERE NOT EXISTS (SELECT 1 FROM %s)", t),

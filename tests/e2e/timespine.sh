@@ -67,6 +67,10 @@ python3 "$DP_SOURCE_DIR/tests/e2e/sqlcompare.py" "$DPGEN" "$WORK/t.duckdb" "$D/s
 rc=$?
 [ $rc = 0 ] && ok "gold queries" || bad "gold queries"
 
+# Rows the spine adds are no failure of the row-count rule.
+expect_rc 0 "daily padded sales" -- "$DPGEN" generate --db "$WORK/t.duckdb" --models "$D/semantic_models.yml" "daily padded sales"
+grep -q "error-severity rule" "$WORK/err" && bad "daily padded sales: a rule failed: $(cat "$WORK/err")" || ok "daily padded sales: every error rule passes"
+
 # An offset whose earlier periods are empty says so, not that the range is.
 expect_rc 0 "lagged sales in March (February is empty)" -- "$DPGEN" generate --db "$WORK/t.duckdb" --models "$D/semantic_models.yml" "daily lagged sales in March 2025"
 grep -q "reads earlier periods only (sales 1 month earlier)" "$WORK/err" && ok "empty offset: the earlier period named" || bad "empty offset warning: $(cat "$WORK/err")"
