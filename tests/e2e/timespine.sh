@@ -71,6 +71,15 @@ rc=$?
 expect_rc 0 "daily padded sales" -- "$DPGEN" generate --db "$WORK/t.duckdb" --models "$D/semantic_models.yml" "daily padded sales"
 grep -q "error-severity rule" "$WORK/err" && bad "daily padded sales: a rule failed: $(cat "$WORK/err")" || ok "daily padded sales: every error rule passes"
 
+# By a custom granularity, the freshness rule compares custom periods.
+expect_rc 0 "sales by fiscal quarter (rules)" -- "$DPGEN" generate --db "$WORK/t.duckdb" --models "$D/semantic_models.yml" --format json "sales by fiscal quarter"
+python3 - "$WORK/out" <<'PY' && ok "by fiscal quarter: the freshness rule passes on the spine's period" || bad "by fiscal quarter: freshness rule"
+import json, sys
+rules = json.load(open(sys.argv[1]))["quality"]["rules"]
+f = [r for r in rules if r["description"].startswith("the newest fiscal_quarter")]
+assert f and all(r["result"]["status"] == "passed" for r in f), f
+PY
+
 # An offset whose earlier periods are empty says so, not that the range is.
 expect_rc 0 "lagged sales in March (February is empty)" -- "$DPGEN" generate --db "$WORK/t.duckdb" --models "$D/semantic_models.yml" "daily lagged sales in March 2025"
 grep -q "reads earlier periods only (sales 1 month earlier)" "$WORK/err" && ok "empty offset: the earlier period named" || bad "empty offset warning: $(cat "$WORK/err")"
