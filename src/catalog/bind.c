@@ -273,5 +273,5 @@ int dp_bind_models(dp_kg *kg, duckdb_connection con, dp_error *err)
             if ((rc = check_expr(m, "measure", m->measures[j].name, m->measures[j].expr, m->measures[j].pos, err)))
                 return rc;
     }
-    return 0;
+    return dp_bind_spines(kg, con, err);
 }
