@@ -78,6 +78,14 @@ int dp_discover(dp_discovery *out, const dp_kg *kg, dp_intent *in, dp_arena *a,
 int dp_join_path(dp_path *out, const dp_kg *kg, const dp_model *from, const dp_model *to,
                  int *ambiguous);
 
+/* dp_join_path, and when another shortest path exists (*ambiguous), one
+ * such path in rival (rival->n stays 0 otherwise; rival may be NULL). */
+int dp_join_paths(dp_path *out, dp_path *rival, const dp_kg *kg, const dp_model *from, const dp_model *to,
+                  int *ambiguous);
+
+/* "a -[entity]-> b -[entity]-> c" for path p starting at from, in a. */
+const char *dp_path_text(const dp_path *p, const dp_model *from, dp_arena *a);
+
 /* Models a metric's measures live in (up to max). */
 size_t dp_metric_models(const dp_kg *kg, const dp_metric *m, const dp_model **out, size_t max, int depth);
 

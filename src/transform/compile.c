@@ -22,10 +22,22 @@ int dp_comp__cte_join(comp *c, cte *t, const dp_model *to)
     for (size_t i = 0; i < t->njoins; i++)
         if (t->joined[i] == to)
             return 0;
-    dp_path p;
+    dp_path p, other;
     int amb;
-    if (dp_join_path(&p, c->kg, t->model, to, &amb))
+    if (dp_join_paths(&p, &other, c->kg, t->model, to, &amb))
         return dp_error_set(c->err, DP_ECLARIFY, "dataset %s has no join path to %s", t->model->name, to->name);
+    if (amb)
+        /* two routes of the same length give two different answers
+         * (the store's country, the buyer's country): asked, never picked */
+        return dp_error_set(c->err, DP_ECLARIFY,
+                            "dataset %s reaches %s by two paths of %zu join(s): %s and %s; the answer depends on the "
+                            "path, so name the one meant",
+                            t->model->name, to->name, p.n, dp_path_text(&p, t->model, c->a),
+                            other.n ? dp_path_text(&other, t->model, c->a) : "another");
+    if (!t->body && t->nreached < MAX_JOINS) {
+        t->reached[t->nreached] = to;
+        t->reached_path[t->nreached++] = dp_path_text(&p, t->model, c->a);
+    }
     for (size_t s = 0; s < p.n; s++) {
         int have = 0;
         for (size_t i = 0; i < t->njoins; i++)
@@ -71,18 +83,20 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
 {
     const dp_design *dz = c->design;
     const char *alias = dp_comp__qi(c, t->model->name);
-    /* joins needed for grain columns and filters */
+    int rc;
+    /* joins needed for grain columns and filters (their error code: a
+     * refusal stays a refusal) */
     for (size_t k = 0; k < dz->ncols; k++) {
         const dp_target_col *tc = &dz->cols[k];
-        if (tc->role == DP_ROLE_DIMENSION && dp_comp__cte_join(c, t, tc->grain->dim_model))
-            return -1;
+        if (tc->role == DP_ROLE_DIMENSION && (rc = dp_comp__cte_join(c, t, tc->grain->dim_model)))
+            return rc;
         if (tc->role == DP_ROLE_ENTITY && !dp_kg_model_entity(t->model, tc->grain->entity) &&
-            dp_comp__cte_join(c, t, tc->grain->dim_model))
-            return -1;
+            (rc = dp_comp__cte_join(c, t, tc->grain->dim_model)))
+            return rc;
     }
     for (size_t k = 0; k < c->d->nfilters; k++)
-        if (dp_comp__cte_join(c, t, c->d->filters[k].model))
-            return -1;
+        if ((rc = dp_comp__cte_join(c, t, c->d->filters[k].model)))
+            return rc;
     if (t->body) {
         dp_buf_printf(b, "%s AS (\n%s\n)", dp_comp__qi(c, t->name), t->body);
         return 0;
@@ -511,9 +525,15 @@ int dp_compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_
         json_t *ms = json_array();
         for (size_t j = 0; j < c->ctes[i].n; j++)
             json_array_append_new(ms, json_string(c->ctes[i].cols[j].name));
-        json_array_append_new(out->ctes, json_pack("{s:s,s:s,s:s?,s:o}", "name", c->ctes[i].name, "dataset",
+        /* each dataset this one joined to, by the path it took: datasets
+         * of one query may reach the same one by different paths */
+        json_t *paths = json_array();
+        for (size_t j = 0; j < c->ctes[i].nreached; j++)
+            json_array_append_new(paths, json_pack("{s:s,s:s}", "to", c->ctes[i].reached[j]->name, "path",
+                                                   c->ctes[i].reached_path[j]));
+        json_array_append_new(out->ctes, json_pack("{s:s,s:s,s:s?,s:o,s:o}", "name", c->ctes[i].name, "dataset",
                                                    c->ctes[i].model->name, "time_dimension", c->ctes[i].time_dim,
-                                                   "measures", ms));
+                                                   "measures", ms, "join_paths", paths));
     }
 done:
     dp_buf_dispose(&b);

@@ -33,6 +33,9 @@ typedef struct cte {
     int daily;         /* rows per day (metric_day), no lower range bound: feeds a cumulative */
     int helper;        /* feeds another CTE; not joined into the result */
     const char *body;  /* hand-built body (cumulative windows) */
+    const dp_model *reached[MAX_JOINS]; /* each dataset a join was asked for, and its path */
+    const char *reached_path[MAX_JOINS];
+    size_t nreached;
 } cte;
 
 typedef struct comp {
