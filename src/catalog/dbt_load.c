@@ -321,6 +321,14 @@ static int parse_metric(ctx *c, const dp_node *n)
             const dp_node *cp = dp_node_get(tp, "cumulative_type_params");
             m.window = str(c, cp ? cp : tp, "window");
             m.grain_to_date = str(c, cp ? cp : tp, "grain_to_date");
+            const char *pa = cp ? dp_node_str(cp, "period_agg") : NULL;
+            if (pa && !strcasecmp(pa, "last"))
+                m.period_agg = 1;
+            else if (pa && !strcasecmp(pa, "average"))
+                m.period_agg = 2;
+            else if (pa && strcasecmp(pa, "first"))
+                return fail_at(c, dp_node_get(cp, "period_agg"), "cumulative metric '%s': unknown period_agg '%s' (first, last, average)",
+                               what, pa);
             if (!m.measure.name)
                 return fail_at(c, n, "cumulative metric '%s' needs type_params.measure", what);
         }

@@ -144,6 +144,7 @@ typedef struct dp_metric {
     size_t nconst_props;
     dp_src_pos pos;
     dp_disabled off;
+    int period_agg; /* cumulative at a grain coarser than a day: 0 first day (MetricFlow's default), 1 last, 2 average */
 } dp_metric;
 
 /* A time spine: one row per period of its grain (dbt's time_spines: config

@@ -104,9 +104,13 @@ static const char *measure_ref(comp *c, const dp_measure *me, const char *filter
     return measure_ref_at(c, me, filter_raw, 0, NULL);
 }
 
-/* Cumulative metric: the measure per day and grain key, then summed over
- * the window that ends with each period (rolling window, grain to date, or
- * all history), for the periods the data has. */
+/* Cumulative metric, as MetricFlow computes it: the measure per day, summed
+ * for each day over the window that ends that day (rolling window, grain to
+ * date, or all history), the days being every day from the data's first to
+ * its last (plus the window, or to the end of the range) on which the window
+ * holds rows; at a grain coarser than a day, each period takes the value of
+ * its first such day (period_agg first, the default), its last, or their
+ * average. */
 static const char *cumulative_sql(comp *c, const dp_metric *m, const char *filter)
 {
     const dp_measure *me = dp_kg_measure(c->kg, m->measure.name);
@@ -149,7 +153,7 @@ static const char *cumulative_sql(comp *c, const dp_metric *m, const char *filte
     w->time_dim = daily->time_dim;
     w->name = dp_arena_printf(c->a, "%s_cumulative", m->name);
     const dp_design *dz = c->design;
-    const char *tname = "period", *keys = "", *grp = "1";
+    const char *tname = "period", *keys = "", *okeys = "", *grp = "1";
     size_t nk = 1;
     for (size_t k = 0; k < dz->ncols; k++) {
         const dp_target_col *tc = &dz->cols[k];
@@ -159,29 +163,44 @@ static const char *cumulative_sql(comp *c, const dp_metric *m, const char *filte
             tname = dp_comp__qi(c, tc->name);
             continue;
         }
-        keys = dp_arena_printf(c->a, "%s        daily.%s,\n", keys, dp_comp__qi(c, tc->name));
+        keys = dp_arena_printf(c->a, "%s            daily.%s,\n", keys, dp_comp__qi(c, tc->name));
+        okeys = dp_arena_printf(c->a, "%s        per_day.%s,\n", okeys, dp_comp__qi(c, tc->name));
         grp = dp_arena_printf(c->a, "%s, %zu", grp, ++nk);
     }
-    const char *gi = dp_comp__interval_of(c, 1, dp_grain_name(c->in->grain));
+    const char *dn = dp_comp__qi(c, daily->name), *cn = dp_comp__qi(c, col), *mn = dp_comp__qi(c, m->name);
+    const char *day = dp_comp__interval_of(c, 1, "day");
+    /* the last day: the data's last plus the window's other days, or the
+     * range's last day */
+    const char *last = c->in->range_start
+                           ? dp_arena_printf(c->a, "CAST(DATE '%s' AS TIMESTAMP) - %s", c->in->range_end, day)
+                       : win ? dp_arena_printf(c->a, "CAST((SELECT max(metric_day) FROM %s) AS TIMESTAMP) + %s - %s", dn, win, day)
+                             : dp_arena_printf(c->a, "CAST((SELECT max(metric_day) FROM %s) AS TIMESTAMP)", dn);
     const char *range = c->in->range_start
-                            ? dp_arena_printf(c->a, "\n        WHERE metric_day >= DATE '%s' AND metric_day < DATE '%s'",
+                            ? dp_arena_printf(c->a, "\n        WHERE days.metric_day >= DATE '%s' AND days.metric_day < DATE '%s'",
                                               c->in->range_start, c->in->range_end)
                             : "";
-    const char *lower = win ? dp_arena_printf(c->a, "\n       AND daily.metric_day >= spine.%s + %s - %s", tname, gi, win)
-                        : gtd ? dp_arena_printf(c->a, "\n       AND daily.metric_day >= date_trunc('%s', spine.%s)", dp_grain_name(gtd), tname)
+    const char *lower = win ? dp_arena_printf(c->a, "\n           AND daily.metric_day > days.metric_day - %s", win)
+                        : gtd ? dp_arena_printf(c->a, "\n           AND daily.metric_day >= date_trunc('%s', days.metric_day)", dp_grain_name(gtd))
                               : "";
+    const char *pick = c->in->grain == DP_GRAIN_DAY ? dp_arena_printf(c->a, "max(per_day.%s)", mn)
+                       : m->period_agg == 1         ? dp_arena_printf(c->a, "(array_agg(per_day.%s ORDER BY per_day.metric_day DESC))[1]", mn)
+                       : m->period_agg == 2         ? dp_arena_printf(c->a, "avg(per_day.%s)", mn)
+                                                    : dp_arena_printf(c->a, "(array_agg(per_day.%s ORDER BY per_day.metric_day))[1]", mn);
+    static const char *aggs[] = {"first", "last", "average"};
     const char *what = m->window ? m->window
                        : m->grain_to_date ? dp_arena_printf(c->a, "%s to date", m->grain_to_date) : "all history";
     w->body = dp_arena_printf(c->a,
-                              "    -- %s: %s over %s, as of the end of each %s\n"
-                              "    SELECT\n        spine.%s,\n%s        sum(daily.%s) AS %s\n"
-                              "    FROM (\n        SELECT DISTINCT CAST(date_trunc('%s', metric_day) AS DATE) AS %s\n"
-                              "        FROM %s%s\n    ) AS spine\n"
-                              "    JOIN %s AS daily\n        ON daily.metric_day < spine.%s + %s%s\n"
-                              "    GROUP BY %s",
-                              m->name, dp_agg_name(me->agg), what, dp_grain_name(c->in->grain), tname, keys,
-                              dp_comp__qi(c, col), dp_comp__qi(c, m->name), dp_grain_name(c->in->grain), tname,
-                              dp_comp__qi(c, daily->name), range, dp_comp__qi(c, daily->name), tname, gi, lower, grp);
+                              "    -- %s: %s over %s ending each day; each %s takes the %s of its days (period_agg)\n"
+                              "    SELECT\n        CAST(date_trunc('%s', per_day.metric_day) AS DATE) AS %s,\n%s        %s AS %s\n"
+                              "    FROM (\n        SELECT\n            days.metric_day,\n%s            sum(daily.%s) AS %s\n"
+                              "        FROM (\n            SELECT CAST(g.d AS DATE) AS metric_day\n"
+                              "            FROM generate_series(CAST((SELECT min(metric_day) FROM %s) AS TIMESTAMP), %s, %s) AS g(d)\n"
+                              "        ) AS days\n"
+                              "        JOIN %s AS daily\n            ON daily.metric_day <= days.metric_day%s%s\n"
+                              "        GROUP BY %s\n    ) AS per_day\n    GROUP BY %s",
+                              m->name, dp_agg_name(me->agg), what, dp_grain_name(c->in->grain),
+                              c->in->grain == DP_GRAIN_DAY ? "value" : aggs[m->period_agg], dp_grain_name(c->in->grain),
+                              tname, okeys, pick, mn, keys, cn, mn, dn, last, day, dn, lower, range, grp, grp);
     return dp_arena_printf(c->a, "%s.%s", dp_comp__qi(c, w->name), dp_comp__qi(c, m->name));
 }
 

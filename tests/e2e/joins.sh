@@ -10,11 +10,17 @@ D="$DP_SOURCE_DIR/tests/data/joins"
 cat > "$WORK/cases.json" <<'JSON'
 [
  {"request": "buyers and revenue per buyer by country",
-  "gold": "WITH b AS (SELECT c.country, count(DISTINCT b.buyer_id) AS n FROM shop.buyers b LEFT JOIN shop.cities c USING (city_id) GROUP BY 1), s AS (SELECT c.country, sum(s.amount) AS amt FROM shop.sales s LEFT JOIN shop.stores st USING (store_id) LEFT JOIN shop.cities c ON c.city_id = st.city_id GROUP BY 1) SELECT coalesce(b.country, s.country) AS country, b.n AS buyers, s.amt / nullif(b.n, 0) AS revenue_per_buyer FROM b FULL JOIN s ON b.country IS NOT DISTINCT FROM s.country"},
+  "gold": "WITH b AS (SELECT c.country, count(DISTINCT b.buyer_id) AS n FROM bronze.buyers b LEFT JOIN bronze.cities c USING (city_id) GROUP BY 1), s AS (SELECT c.country, sum(s.amount) AS amt FROM bronze.sales s LEFT JOIN bronze.stores st USING (store_id) LEFT JOIN bronze.cities c ON c.city_id = st.city_id GROUP BY 1) SELECT coalesce(b.country, s.country) AS country, b.n AS buyers, s.amt / nullif(b.n, 0) AS revenue_per_buyer FROM b FULL JOIN s ON b.country IS NOT DISTINCT FROM s.country"},
  {"request": "refunds and buyers by country",
-  "gold": "WITH r AS (SELECT c.country, sum(r.refund_amount) AS refunds FROM shop.refunds r LEFT JOIN shop.sales s USING (sale_id) LEFT JOIN shop.stores st ON st.store_id = s.store_id LEFT JOIN shop.cities c ON c.city_id = st.city_id GROUP BY 1), b AS (SELECT c.country, count(DISTINCT b.buyer_id) AS buyers FROM shop.buyers b LEFT JOIN shop.cities c USING (city_id) GROUP BY 1) SELECT coalesce(r.country, b.country) AS country, r.refunds, b.buyers FROM r FULL JOIN b ON r.country IS NOT DISTINCT FROM b.country"},
+  "gold": "WITH r AS (SELECT c.country, sum(r.refund_amount) AS refunds FROM bronze.refunds r LEFT JOIN bronze.sales s USING (sale_id) LEFT JOIN bronze.stores st ON st.store_id = s.store_id LEFT JOIN bronze.cities c ON c.city_id = st.city_id GROUP BY 1), b AS (SELECT c.country, count(DISTINCT b.buyer_id) AS buyers FROM bronze.buyers b LEFT JOIN bronze.cities c USING (city_id) GROUP BY 1) SELECT coalesce(r.country, b.country) AS country, r.refunds, b.buyers FROM r FULL JOIN b ON r.country IS NOT DISTINCT FROM b.country"},
  {"request": "monthly refunds and revenue in France",
-  "gold": "WITH r AS (SELECT date_trunc('month', r.refunded_on) AS m, sum(r.refund_amount) AS refunds FROM shop.refunds r JOIN shop.sales s USING (sale_id) JOIN shop.stores st ON st.store_id = s.store_id JOIN shop.cities c ON c.city_id = st.city_id WHERE c.country = 'France' GROUP BY 1), s AS (SELECT date_trunc('month', s.sold_on) AS m, sum(s.amount) AS revenue FROM shop.sales s JOIN shop.stores st USING (store_id) JOIN shop.cities c ON c.city_id = st.city_id WHERE c.country = 'France' GROUP BY 1) SELECT CAST(coalesce(r.m, s.m) AS DATE) AS month, r.refunds, s.revenue FROM r FULL JOIN s ON r.m = s.m"},
+  "gold": "WITH r AS (SELECT date_trunc('month', r.refunded_on) AS m, sum(r.refund_amount) AS refunds FROM bronze.refunds r JOIN bronze.sales s USING (sale_id) JOIN bronze.stores st ON st.store_id = s.store_id JOIN bronze.cities c ON c.city_id = st.city_id WHERE c.country = 'France' GROUP BY 1), s AS (SELECT date_trunc('month', s.sold_on) AS m, sum(s.amount) AS revenue FROM bronze.sales s JOIN bronze.stores st USING (store_id) JOIN bronze.cities c ON c.city_id = st.city_id WHERE c.country = 'France' GROUP BY 1) SELECT CAST(coalesce(r.m, s.m) AS DATE) AS month, r.refunds, s.revenue FROM r FULL JOIN s ON r.m = s.m"},
+ {"request": "refunds_last_7_days by month and country",
+  "gold": "WITH r AS (SELECT r.refunded_on AS day, c.country, r.refund_amount AS amt FROM bronze.refunds r LEFT JOIN bronze.sales s USING (sale_id) LEFT JOIN bronze.stores st ON st.store_id = s.store_id LEFT JOIN bronze.cities c ON c.city_id = st.city_id), s AS (SELECT CAST(g AS DATE) AS day FROM generate_series(TIMESTAMP '2025-01-15', TIMESTAMP '2025-03-18', INTERVAL 1 DAY) t(g)), d AS (SELECT s.day, r.country, sum(r.amt) AS v FROM s JOIN r ON r.day <= s.day AND r.day > s.day - 7 GROUP BY 1, 2) SELECT CAST(date_trunc('month', day) AS DATE) AS month, country, arg_min(v, day) AS refunds_last_7_days FROM d GROUP BY 1, 2"},
+ {"request": "weekly revenue to date by country",
+  "gold": "WITH r AS (SELECT s.sold_on AS day, c.country, s.amount FROM bronze.sales s LEFT JOIN bronze.stores st USING (store_id) LEFT JOIN bronze.cities c ON c.city_id = st.city_id), s AS (SELECT CAST(g AS DATE) AS day FROM generate_series(TIMESTAMP '2025-01-06', TIMESTAMP '2025-03-10', INTERVAL 1 DAY) t(g)), d AS (SELECT s.day, r.country, sum(r.amount) AS v FROM s JOIN r ON r.day <= s.day GROUP BY 1, 2) SELECT CAST(date_trunc('week', day) AS DATE) AS week, country, arg_max(v, day) AS revenue_to_date FROM d GROUP BY 1, 2"},
+ {"request": "monthly average_monthly_revenue_to_date",
+  "gold": "WITH s AS (SELECT CAST(g AS DATE) AS day FROM generate_series(TIMESTAMP '2025-01-06', TIMESTAMP '2025-03-10', INTERVAL 1 DAY) t(g)), d AS (SELECT s.day, sum(x.amount) AS v FROM s JOIN bronze.sales x ON x.sold_on <= s.day AND x.sold_on >= date_trunc('month', s.day) GROUP BY 1) SELECT CAST(date_trunc('month', day) AS DATE) AS month, avg(v) AS average_monthly_revenue_to_date FROM d GROUP BY 1"},
  {"request": "deliveries by country", "clarify": true, "gold": ""},
  {"request": "deliveries by city", "clarify": true, "gold": ""},
  {"request": "deliveries in France", "clarify": true, "gold": ""}
@@ -35,6 +41,10 @@ assert got == want, got
 PY
 "$DPGEN" generate --db "$WORK/j.duckdb" --models "$M" --no-record "buyers and revenue per buyer by country" >"$WORK/s.yaml" 2>"$WORK/err"
 grep -q "path: sales -\[store\]-> stores -\[city\]-> cities" "$WORK/s.yaml" && ok "YAML spec names the path" || bad "YAML spec lacks the path"
+# a name written with underscores is one word: no range read inside it
+"$DPGEN" intent --db "$WORK/j.duckdb" --models "$M" "refunds_last_7_days by month" >"$WORK/i.json" 2>"$WORK/err"
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['metrics'] == ['refunds_last_7_days'] and d['time_range'] is None, d" "$WORK/i.json" \
+  && ok "refunds_last_7_days is a metric, not a range" || bad "refunds_last_7_days: $(head -c 300 "$WORK/i.json")"
 # the refusal names both paths
 "$DPGEN" generate --db "$WORK/j.duckdb" --models "$M" --no-record "deliveries by country" >/dev/null 2>"$WORK/err"
 rc=$?
