@@ -191,6 +191,18 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
         }
         sep = "      AND ";
     }
+    /* every measure filtered: only rows some filter keeps make groups
+     * (MetricFlow filters each metric's rows before grouping) */
+    int all_filtered = t->n > 0;
+    for (size_t i = 0; i < t->n; i++)
+        all_filtered &= t->cols[i].filter != NULL;
+    if (all_filtered && ng) {
+        dp_buf_printf(b, "%s(", sep);
+        for (size_t i = 0; i < t->n; i++)
+            dp_buf_printf(b, "%s(%s)", i ? " OR " : "", t->cols[i].filter);
+        dp_buf_puts(b, ")\n");
+        sep = "      AND ";
+    }
     if (ng) {
         dp_buf_puts(b, "    GROUP BY ");
         for (size_t k = 0; k < ng; k++)

@@ -48,6 +48,8 @@ cat > "$WORK/cases.json" <<'JSON'
   "gold": "WITH r AS (SELECT c.region, sum(i.qty * i.price) AS revenue FROM bronze.items i LEFT JOIN bronze.orders o USING (order_id) LEFT JOIN bronze.customers c ON c.customer_id = o.customer_id GROUP BY 1) SELECT region, revenue FROM r WHERE revenue > 8"},
  {"request": "revenue for customer 1",
   "gold": "SELECT sum(i.qty * i.price) AS revenue FROM bronze.items i JOIN bronze.orders o USING (order_id) WHERE o.customer_id = 1"},
+ {"request": "completed orders by region",
+  "gold": "SELECT c.region, count(DISTINCT o.order_id) AS completed_orders FROM bronze.orders o LEFT JOIN bronze.customers c USING (customer_id) WHERE o.status = 'done' GROUP BY 1"},
  {"request": "cumulative revenue", "clarify": true, "gold": ""},
  {"request": "monthly churn by region", "clarify": true, "gold": ""}
 ]
