@@ -276,6 +276,8 @@ static int parse_input(ctx *c, const dp_node *n, dp_metric_input *in, const char
     in->alias = str(c, n, "alias");
     in->offset_window = str(c, n, "offset_window");
     in->offset_to_grain = str(c, n, "offset_to_grain");
+    const char *jts = dp_node_str(n, "join_to_timespine");
+    in->join_to_timespine = jts && !strcasecmp(jts, "true");
     const char *fill = dp_node_str(n, "fill_nulls_with");
     if (fill) {
         in->fill_nulls_with_set = 1;

@@ -169,12 +169,17 @@ static const char *cumulative_sql(comp *c, const dp_metric *m, const char *filte
     }
     const char *dn = dp_comp__qi(c, daily->name), *cn = dp_comp__qi(c, col), *mn = dp_comp__qi(c, m->name);
     const char *day = dp_comp__interval_of(c, 1, "day");
-    /* the last day: the data's last plus the window's other days, or the
-     * range's last day */
+    /* the last day: the range's last; else the last whose window can
+     * hold a row: the data's last day plus the window's other days, or the
+     * end of its grain-to-date period; all history: the end of the data's
+     * last period (MetricFlow goes on to the time spine's end) */
+    const char *maxd = dp_arena_printf(c->a, "(SELECT max(metric_day) FROM %s)", dn);
+    dp_grain endg = gtd ? gtd : c->in->grain;
     const char *last = c->in->range_start
                            ? dp_arena_printf(c->a, "CAST(DATE '%s' AS TIMESTAMP) - %s", c->in->range_end, day)
-                       : win ? dp_arena_printf(c->a, "CAST((SELECT max(metric_day) FROM %s) AS TIMESTAMP) + %s - %s", dn, win, day)
-                             : dp_arena_printf(c->a, "CAST((SELECT max(metric_day) FROM %s) AS TIMESTAMP)", dn);
+                       : win ? dp_arena_printf(c->a, "CAST(%s AS TIMESTAMP) + %s - %s", maxd, win, day)
+                             : dp_arena_printf(c->a, "CAST(date_trunc('%s', %s) AS TIMESTAMP) + %s - %s", dp_grain_name(endg),
+                                               maxd, dp_comp__interval_of(c, 1, dp_grain_name(endg)), day);
     const char *range = c->in->range_start
                             ? dp_arena_printf(c->a, "\n        WHERE days.metric_day >= DATE '%s' AND days.metric_day < DATE '%s'",
                                               c->in->range_start, c->in->range_end)
@@ -304,6 +309,13 @@ const char *dp_comp__metric_sql(comp *c, const dp_metric *m, const char *extra_f
     const char *f = and_filters(c, m->filter, extra_filter);
     switch (m->type) {
     case DP_METRIC_SIMPLE: {
+        if (m->measure.join_to_timespine && c->in->grain != DP_GRAIN_NONE) {
+            /* every period of the time spine, empty ones too: without the
+             * spine the periods without rows would be missing, not 0 */
+            dp_error_set(c->err, DP_ECLARIFY, "metric '%s' joins its measure to the time spine (join_to_timespine), which the compiler does not support yet",
+                         m->name);
+            return NULL;
+        }
         const dp_measure *me = dp_kg_measure(c->kg, m->measure.name);
         const char *r = me ? measure_ref(c, me, and_filters(c, f, m->measure.filter)) : NULL;
         if (r && m->measure.fill_nulls_with_set)
