@@ -1,6 +1,7 @@
 /* Groupings: the words that introduce one ("by", "per", "for each", "broken
  * down by"), the dimension or entity a matched phrase names, the group-by list. */
 #include "intent/intent_int.h"
+#include "discovery/discovery.h"
 #include <string.h>
 
 int dp_int__is_group_marker(const parser *p, size_t i, size_t *len)
@@ -51,6 +52,8 @@ void dp_int__add_group(parser *p, const dp_target *t)
 static void entity_qualifies(parser *p)
 {
     dp_intent *in = p->in;
+    const char *bases[8]; /* the dimension phrases qualified, as written */
+    size_t nbases = 0;
     for (size_t g = 0; g < in->ngroups; g++) {
         const dp_target *e = &in->groups[g];
         const dp_model *home = e->is_entity && e->phrase ? dp_kg_entity_home(p->kg, e->entity) : NULL;
@@ -68,10 +71,23 @@ static void entity_qualifies(parser *p)
                     t->dims[k] = t->dims[c];
                     t->dim_models[k++] = t->dim_models[c];
                 }
+            /* "store country" where the country is the store's city's: the
+             * entity names the path, from the entity's dataset on */
+            for (size_t c = 0; c < t->ndims && !k; c++) {
+                dp_path path;
+                int amb = 0;
+                if (dp_join_path(&path, p->kg, home, t->dim_models[c], &amb) == 0 && !amb) {
+                    t->dims[0] = t->dims[c];
+                    t->dim_models[0] = t->dim_models[c];
+                    k = 1;
+                }
+            }
             if (!k)
                 continue;
             t->ndims = k;
             t->qualifier = e->entity;
+            if (nbases < 8)
+                bases[nbases++] = t->phrase;
             t->phrase = dp_arena_printf(p->a, "%s %s", e->phrase, t->phrase);
             dp_int__note(p, t->phrase, "qualifier", e->entity, "context", 1.0);
             memmove(&in->groups[g], &in->groups[g + 1], (in->ngroups - g - 1) * sizeof(*in->groups));
@@ -83,6 +99,16 @@ static void entity_qualifies(parser *p)
             g--;
             break;
         }
+    }
+    /* "by store country and buyer country": the one dimension by two
+     * paths in one report is asked about, never read as a key beside it */
+    for (size_t g = 0; g < in->ngroups; g++) {
+        const dp_target *e = &in->groups[g];
+        const char *at = e->is_entity && e->phrase ? strstr(in->request, e->phrase) : NULL;
+        size_t el = e->phrase ? strlen(e->phrase) : 0;
+        for (size_t b = 0; at && b < nbases; b++)
+            if (at[el] == ' ' && !strncmp(at + el + 1, bases[b], strlen(bases[b])))
+                dp_int__add_missing(p, dp_arena_printf(p->a, "%s %s", e->phrase, bases[b]), "second grouping by the same dimension");
     }
 }
 

@@ -15,6 +15,59 @@ static const char *table_ref(comp *c, const dp_model *m)
     return dp_arena_printf(c->a, "%s.%s", dp_comp__qi(c, m->schema), dp_comp__qi(c, m->table));
 }
 
+/* The one shortest path from -> to; a refusal naming both when another of
+ * the same length exists, since each gives another answer. */
+static int one_path(comp *c, dp_path *p, const dp_model *from, const dp_model *to)
+{
+    dp_path other;
+    int amb;
+    if (dp_join_paths(p, &other, c->kg, from, to, &amb))
+        return dp_error_set(c->err, DP_ECLARIFY, "dataset %s has no join path to %s", from->name, to->name);
+    if (amb)
+        /* two routes of the same length give two different answers
+         * (the store's country, the buyer's country): asked, never picked */
+        return dp_error_set(c->err, DP_ECLARIFY,
+                            "dataset %s reaches %s by two paths of %zu join(s): %s and %s; the answer depends on the "
+                            "path, and the request does not say which",
+                            from->name, to->name, p->n, dp_path_text(p, from, c->a),
+                            other.n ? dp_path_text(&other, from, c->a) : "another");
+    return 0;
+}
+
+/* Adds the steps of p to t's joins. A dataset already joined by another
+ * step would need a second alias: refused rather than joined once for both. */
+static int add_steps(comp *c, cte *t, const dp_path *p)
+{
+    for (size_t s = 0; s < p->n; s++) {
+        const dp_join_step *st = &p->steps[s];
+        int have = 0;
+        for (size_t i = 0; i < t->njoins; i++) {
+            if (t->joined[i] != st->to)
+                continue;
+            if (t->steps[i].from != st->from || strcmp(t->steps[i].entity, st->entity))
+                return dp_error_set(c->err, DP_ECLARIFY,
+                                    "dataset %s would join %s twice, through %s and through %s, which one query does not do yet",
+                                    t->model->name, st->to->name, t->steps[i].from->name, st->from->name);
+            have = 1;
+        }
+        if (have)
+            continue;
+        if (t->njoins >= MAX_JOINS)
+            return dp_error_set(c->err, DP_ELIMIT, "more than %d joins in one dataset", MAX_JOINS);
+        t->joined[t->njoins] = st->to;
+        t->steps[t->njoins++] = *st;
+    }
+    return 0;
+}
+
+static void reached(cte *t, const dp_model *to, const char *path)
+{
+    if (!t->body && t->nreached < MAX_JOINS) {
+        t->reached[t->nreached] = to;
+        t->reached_path[t->nreached++] = path;
+    }
+}
+
 int dp_comp__cte_join(comp *c, cte *t, const dp_model *to)
 {
     if (to == t->model)
@@ -22,33 +75,33 @@ int dp_comp__cte_join(comp *c, cte *t, const dp_model *to)
     for (size_t i = 0; i < t->njoins; i++)
         if (t->joined[i] == to)
             return 0;
-    dp_path p, other;
-    int amb;
-    if (dp_join_paths(&p, &other, c->kg, t->model, to, &amb))
-        return dp_error_set(c->err, DP_ECLARIFY, "dataset %s has no join path to %s", t->model->name, to->name);
-    if (amb)
-        /* two routes of the same length give two different answers
-         * (the store's country, the buyer's country): asked, never picked */
-        return dp_error_set(c->err, DP_ECLARIFY,
-                            "dataset %s reaches %s by two paths of %zu join(s): %s and %s; the answer depends on the "
-                            "path, so name the one meant",
-                            t->model->name, to->name, p.n, dp_path_text(&p, t->model, c->a),
-                            other.n ? dp_path_text(&other, t->model, c->a) : "another");
-    if (!t->body && t->nreached < MAX_JOINS) {
-        t->reached[t->nreached] = to;
-        t->reached_path[t->nreached++] = dp_path_text(&p, t->model, c->a);
-    }
-    for (size_t s = 0; s < p.n; s++) {
-        int have = 0;
-        for (size_t i = 0; i < t->njoins; i++)
-            have |= t->joined[i] == p.steps[s].to;
-        if (have)
-            continue;
-        if (t->njoins >= MAX_JOINS)
-            return dp_error_set(c->err, DP_ELIMIT, "more than %d joins in one dataset", MAX_JOINS);
-        t->joined[t->njoins] = p.steps[s].to;
-        t->steps[t->njoins++] = p.steps[s];
-    }
+    dp_path p;
+    int rc;
+    if ((rc = one_path(c, &p, t->model, to)) || (rc = add_steps(c, t, &p)))
+        return rc;
+    reached(t, to, dp_path_text(&p, t->model, c->a));
+    return 0;
+}
+
+int dp_comp__cte_join_via(comp *c, cte *t, const dp_model *via, const dp_model *to)
+{
+    if (!via || via == to)
+        return dp_comp__cte_join(c, t, to);
+    dp_path p1 = {0}, p2;
+    int rc;
+    if (via != t->model && (rc = one_path(c, &p1, t->model, via)))
+        return rc;
+    if ((rc = one_path(c, &p2, via, to)))
+        return rc;
+    if ((rc = add_steps(c, t, &p1)) || (rc = add_steps(c, t, &p2)))
+        return rc;
+    for (size_t i = 0; i < t->nreached; i++)
+        if (t->reached[i] == to)
+            return 0; /* the same route asked again (add_steps refuses another) */
+    const char *txt = dp_path_text(&p1, t->model, c->a);
+    for (size_t s = 0; s < p2.n && txt; s++)
+        txt = dp_arena_printf(c->a, "%s -[%s]-> %s", txt, p2.steps[s].entity, p2.steps[s].to->name);
+    reached(t, to, txt);
     return 0;
 }
 
@@ -88,7 +141,7 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
      * refusal stays a refusal) */
     for (size_t k = 0; k < dz->ncols; k++) {
         const dp_target_col *tc = &dz->cols[k];
-        if (tc->role == DP_ROLE_DIMENSION && (rc = dp_comp__cte_join(c, t, tc->grain->dim_model)))
+        if (tc->role == DP_ROLE_DIMENSION && (rc = dp_comp__cte_join_via(c, t, tc->grain->via, tc->grain->dim_model)))
             return rc;
         if (tc->role == DP_ROLE_ENTITY && !dp_kg_model_entity(t->model, tc->grain->entity) &&
             (rc = dp_comp__cte_join(c, t, tc->grain->dim_model)))

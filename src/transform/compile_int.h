@@ -100,5 +100,7 @@ const char *dp_comp__metric_sql(comp *c, const dp_metric *m, const char *extra_f
 /* compile.c */
 /* Adds to t the joins that reach dataset to; 0 or an error code. */
 int dp_comp__cte_join(comp *c, cte *t, const dp_model *to);
+/* The same through dataset via (t's dataset to via, then via to to). */
+int dp_comp__cte_join_via(comp *c, cte *t, const dp_model *via, const dp_model *to);
 
 #endif

@@ -45,10 +45,28 @@ grep -q "path: sales -\[store\]-> stores -\[city\]-> cities" "$WORK/s.yaml" && o
 "$DPGEN" intent --db "$WORK/j.duckdb" --models "$M" "refunds_last_7_days by month" >"$WORK/i.json" 2>"$WORK/err"
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['metrics'] == ['refunds_last_7_days'] and d['time_range'] is None, d" "$WORK/i.json" \
   && ok "refunds_last_7_days is a metric, not a range" || bad "refunds_last_7_days: $(head -c 300 "$WORK/i.json")"
+# the entity before the dimension names the path; both in one report are asked about
+cat > "$WORK/via.json" <<'JSON'
+[
+ {"request": "deliveries by store country",
+  "gold": "SELECT c.country, count(d.delivery_id) AS deliveries FROM bronze.deliveries d LEFT JOIN bronze.stores s USING (store_id) LEFT JOIN bronze.cities c ON c.city_id = s.city_id GROUP BY 1"},
+ {"request": "deliveries by buyer country",
+  "gold": "SELECT c.country, count(d.delivery_id) AS deliveries FROM bronze.deliveries d LEFT JOIN bronze.buyers b USING (buyer_id) LEFT JOIN bronze.cities c ON c.city_id = b.city_id GROUP BY 1"},
+ {"request": "deliveries and revenue by store country",
+  "gold": "WITH d AS (SELECT c.country, count(d.delivery_id) AS n FROM bronze.deliveries d LEFT JOIN bronze.stores s USING (store_id) LEFT JOIN bronze.cities c ON c.city_id = s.city_id GROUP BY 1), r AS (SELECT c.country, sum(x.amount) AS v FROM bronze.sales x LEFT JOIN bronze.stores s USING (store_id) LEFT JOIN bronze.cities c ON c.city_id = s.city_id GROUP BY 1) SELECT coalesce(d.country, r.country) AS country, d.n AS deliveries, r.v AS revenue FROM d FULL JOIN r ON d.country IS NOT DISTINCT FROM r.country"},
+ {"request": "deliveries by store country and buyer country", "clarify": true, "gold": ""}
+]
+JSON
+python3 "$DP_SOURCE_DIR/tests/e2e/sqlcompare.py" "$DPGEN" "$WORK/j.duckdb" "$D/semantic_models.yml" "$WORK/via.json" "$WORK" \
+  && ok "paths named by an entity" || bad "paths named by an entity"
+"$DPGEN" generate --db "$WORK/j.duckdb" --models "$M" --no-record --format json "deliveries by buyer country" >"$WORK/v.json" 2>"$WORK/err"
+python3 -c "import json,sys; jp=json.load(open(sys.argv[1]))['transformation']['join_paths']; assert [p['path'] for p in jp] == ['deliveries -[buyer]-> buyers -[city]-> cities'], jp" "$WORK/v.json" \
+  && ok "the named path is the one in the spec" || bad "named path: $(tail -1 "$WORK/err")"
 # the refusal names both paths
 "$DPGEN" generate --db "$WORK/j.duckdb" --models "$M" --no-record "deliveries by country" >/dev/null 2>"$WORK/err"
 rc=$?
 if [ $rc = 3 ] && grep -q "deliveries -\[store\]-> stores -\[city\]-> cities" "$WORK/err" &&
-   grep -q "deliveries -\[buyer\]-> buyers -\[city\]-> cities" "$WORK/err"; then ok "two equal paths: both named (exit 3)"
+   grep -q "deliveries -\[buyer\]-> buyers -\[city\]-> cities" "$WORK/err" &&
+   grep -q "'store country' or 'buyer country'" "$WORK/err"; then ok "two equal paths: both named (exit 3)"
 else bad "two equal paths: exit $rc: $(cat "$WORK/err")"; fi
 finish
