@@ -28,7 +28,7 @@ static int one_path(comp *c, dp_path *p, const dp_model *from, const dp_model *t
          * (the store's country, the buyer's country): asked, never picked */
         return dp_error_set(c->err, DP_ECLARIFY,
                             "dataset %s reaches %s by two paths of %zu join(s): %s and %s; the answer depends on the "
-                            "path, and the request does not say which",
+                            "path, and neither the request nor a filter says which",
                             from->name, to->name, p->n, dp_path_text(p, from, c->a),
                             other.n ? dp_path_text(&other, from, c->a) : "another");
     return 0;

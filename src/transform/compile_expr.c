@@ -87,11 +87,18 @@ const char *dp_comp__qualify(comp *c, const char *expr, const char *alias, const
 
 const dp_model *dp_comp__dim_home(comp *c, const dp_model *from, const char *arg, const dp_dimension **dim)
 {
-    const char *sep = strstr(arg, "__");
+    /* 'e1__e2__dim' (MetricFlow's path of entities): the dimension of the
+     * last entity; the path starts at the first (dp_comp__path_start) */
+    const char *sep = NULL, *prev = arg;
+    for (const char *q = strstr(arg, "__"); q; q = strstr(q + 2, "__")) {
+        if (sep)
+            prev = sep + 2;
+        sep = q;
+    }
     const char *name = sep ? sep + 2 : arg;
     char ent[128] = "";
-    if (sep && (size_t)(sep - arg) < sizeof(ent))
-        snprintf(ent, sizeof(ent), "%.*s", (int)(sep - arg), arg);
+    if (sep && (size_t)(sep - prev) < sizeof(ent))
+        snprintf(ent, sizeof(ent), "%.*s", (int)(sep - prev), prev);
     const dp_model *home = NULL;
     if (!ent[0] || dp_kg_model_entity(from, ent)) {
         const dp_entity *e = ent[0] ? dp_kg_model_entity(from, ent) : NULL;
@@ -106,6 +113,19 @@ const dp_model *dp_comp__dim_home(comp *c, const dp_model *from, const char *arg
     if (home && dim)
         *dim = dp_kg_model_dim(home, name);
     return home;
+}
+
+const dp_model *dp_comp__path_start(comp *c, const dp_model *from, const char *arg)
+{
+    const char *sep = strstr(arg, "__");
+    char ent[128];
+    if (!sep || (size_t)(sep - arg) >= sizeof(ent))
+        return NULL;
+    snprintf(ent, sizeof(ent), "%.*s", (int)(sep - arg), arg);
+    const dp_entity *e = dp_kg_model_entity(from, ent);
+    if (e && (e->type == DP_ENT_PRIMARY || e->type == DP_ENT_UNIQUE))
+        return NULL; /* from's own key: the path starts here */
+    return dp_kg_entity_home(c->kg, ent);
 }
 
 /* {{ Dimension('entity__dim') }}, {{ TimeDimension('entity__dim', 'grain') }},
@@ -166,7 +186,7 @@ const char *dp_comp__render_filter(comp *c, cte *t, const char *text)
             const dp_dimension *dd = NULL;
             const dp_model *home = dp_comp__dim_home(c, t->model, arg, &dd);
             if (home) {
-                if (dp_comp__cte_join(c, t, home))
+                if (dp_comp__cte_join_via(c, t, home != t->model ? dp_comp__path_start(c, t->model, arg) : NULL, home))
                     goto done;
                 ref = dp_comp__qualify(c, dd->expr, dp_comp__qi(c, home->name), home, c->lineage_sources);
                 if (!strcmp(fn, "TimeDimension") && arg2[0])

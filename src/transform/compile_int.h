@@ -82,6 +82,10 @@ const char *dp_comp__render_filter(comp *c, cte *t, const char *text);
  * when neither has it. */
 const dp_model *dp_comp__dim_home(comp *c, const dp_model *from, const char *arg, const dp_dimension **dim);
 
+/* The dataset the path of 'e1__e2__dim' starts from, as seen from dataset
+ * from: the first entity's home; NULL when it is from's own key or absent. */
+const dp_model *dp_comp__path_start(comp *c, const dp_model *from, const char *arg);
+
 /* compile_filters.c */
 /* DP_ECLARIFY (c->err naming the column and the values) when the request's
  * filters leave no value a row could have: two equality or IN filters on

@@ -54,7 +54,12 @@ cat > "$WORK/via.json" <<'JSON'
   "gold": "SELECT c.country, count(d.delivery_id) AS deliveries FROM bronze.deliveries d LEFT JOIN bronze.buyers b USING (buyer_id) LEFT JOIN bronze.cities c ON c.city_id = b.city_id GROUP BY 1"},
  {"request": "deliveries and revenue by store country",
   "gold": "WITH d AS (SELECT c.country, count(d.delivery_id) AS n FROM bronze.deliveries d LEFT JOIN bronze.stores s USING (store_id) LEFT JOIN bronze.cities c ON c.city_id = s.city_id GROUP BY 1), r AS (SELECT c.country, sum(x.amount) AS v FROM bronze.sales x LEFT JOIN bronze.stores s USING (store_id) LEFT JOIN bronze.cities c ON c.city_id = s.city_id GROUP BY 1) SELECT coalesce(d.country, r.country) AS country, d.n AS deliveries, r.v AS revenue FROM d FULL JOIN r ON d.country IS NOT DISTINCT FROM r.country"},
- {"request": "deliveries by store country and buyer country", "clarify": true, "gold": ""}
+ {"request": "deliveries by store country and buyer country", "clarify": true, "gold": ""},
+ {"request": "store_deliveries_france",
+  "gold": "SELECT count(d.delivery_id) AS store_deliveries_france FROM bronze.deliveries d JOIN bronze.stores s USING (store_id) JOIN bronze.cities c ON c.city_id = s.city_id WHERE c.country = 'France'"},
+ {"request": "buyer_deliveries_france by month",
+  "gold": "SELECT CAST(date_trunc('month', d.delivered_on) AS DATE) AS month, count(d.delivery_id) AS buyer_deliveries_france FROM bronze.deliveries d JOIN bronze.buyers b USING (buyer_id) JOIN bronze.cities c ON c.city_id = b.city_id WHERE c.country = 'France' GROUP BY 1"},
+ {"request": "city_deliveries_france", "clarify": true, "gold": ""}
 ]
 JSON
 python3 "$DP_SOURCE_DIR/tests/e2e/sqlcompare.py" "$DPGEN" "$WORK/j.duckdb" "$D/semantic_models.yml" "$WORK/via.json" "$WORK" \
