@@ -407,7 +407,7 @@ int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp
                 dp_path p;
                 int amb;
                 if (mm[i] != via && dp_join_path(&p, kg, mm[i], via, &amb) != 0)
-                    return dp_error_set(err, DP_ECLARIFY, "'%s' cannot be grouped by: dataset %s of the metrics has no path to %s",
+                    return dp_error_set(err, DP_ECLARIFY, "cannot group by '%s': dataset %s of the metrics has no path to %s",
                                         t->phrase, mm[i]->name, via->name);
             }
             d->cols[d->ncols] = (dp_grain_col){DP_COL_DIM, unique_name(d, a, t->dims[0]->name, t->qualifier), t->dims[0],

@@ -2,6 +2,7 @@
  * down by"), the dimension or entity a matched phrase names, the group-by list. */
 #include "intent/intent_int.h"
 #include "discovery/discovery.h"
+#include <ctype.h>
 #include <string.h>
 
 int dp_int__is_group_marker(const parser *p, size_t i, size_t *len)
@@ -49,6 +50,27 @@ void dp_int__add_group(parser *p, const dp_target *t)
 /* "gym location" where gym names the club entity: the entity right before a
  * dimension of its home dataset says whose dimension it is (one grouping,
  * as "club location" would be), not a grouping of its own. */
+/* Is phrase a, somewhere in req, followed by phrase b after a space or a
+ * MetricFlow "__" ("store country", "store__city__country")? */
+static int said_before(const char *req, const char *a, const char *b)
+{
+    size_t al = strlen(a), bl = strlen(b);
+    for (const char *at = strstr(req, a); at; at = strstr(at + 1, a)) {
+        if (at > req && (isalnum((unsigned char)at[-1]) || at[-1] == '_'))
+            continue;
+        const char *q = at + al;
+        if (*q == ' ')
+            q++;
+        else if (q[0] == '_' && q[1] == '_')
+            q += 2;
+        else
+            continue;
+        if (!strncmp(q, b, bl))
+            return 1;
+    }
+    return 0;
+}
+
 static void entity_qualifies(parser *p)
 {
     dp_intent *in = p->in;
@@ -61,9 +83,7 @@ static void entity_qualifies(parser *p)
             dp_target *t = &in->groups[d];
             if (t->is_entity || !t->phrase)
                 continue;
-            const char *at = strstr(in->request, e->phrase);
-            size_t el = strlen(e->phrase);
-            if (!at || at[el] != ' ' || strncmp(at + el + 1, t->phrase, strlen(t->phrase)))
+            if (!said_before(in->request, e->phrase, t->phrase))
                 continue;
             size_t k = 0;
             for (size_t c = 0; c < t->ndims; c++)
@@ -104,10 +124,8 @@ static void entity_qualifies(parser *p)
      * paths in one report is asked about, never read as a key beside it */
     for (size_t g = 0; g < in->ngroups; g++) {
         const dp_target *e = &in->groups[g];
-        const char *at = e->is_entity && e->phrase ? strstr(in->request, e->phrase) : NULL;
-        size_t el = e->phrase ? strlen(e->phrase) : 0;
-        for (size_t b = 0; at && b < nbases; b++)
-            if (at[el] == ' ' && !strncmp(at + el + 1, bases[b], strlen(bases[b])))
+        for (size_t b = 0; e->is_entity && e->phrase && b < nbases; b++)
+            if (said_before(in->request, e->phrase, bases[b]))
                 dp_int__add_missing(p, dp_arena_printf(p->a, "%s %s", e->phrase, bases[b]), "second grouping by the same dimension");
     }
 }
