@@ -4,6 +4,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *and_filters(comp *c, const char *a1, const char *a2)
@@ -229,6 +230,46 @@ static const char *input_sql(comp *c, const dp_metric_input *in, const char *fil
     return measure_ref(c, me, f);
 }
 
+/* The unit of an offset like "1 month" as a grain name ("day" when unknown). */
+static const char *offset_grain_name(const char *window)
+{
+    long n;
+    char unit[32];
+    if (!window || sscanf(window, "%ld %31s", &n, unit) != 2)
+        return "day";
+    size_t ul = strlen(unit);
+    if (ul > 1 && unit[ul - 1] == 's')
+        unit[ul - 1] = 0;
+    static const char *units[] = {"day", "week", "month", "quarter", "year"};
+    for (size_t i = 0; i < 5; i++)
+        if (!strcmp(unit, units[i]))
+            return units[i];
+    return "day";
+}
+
+/* Does moving each period start of grain g by window land on a period
+ * start of g, with g no coarser than the offset (so grouping first and
+ * shifting the groups is what MetricFlow computes)? 7 days keep weeks,
+ * months keep months, 3 months quarters, 12 months years. */
+static int shift_keeps_grain(dp_grain g, const char *window)
+{
+    long n;
+    char unit[32];
+    if (!window || sscanf(window, "%ld %31s", &n, unit) != 2)
+        return 0;
+    const char *u = offset_grain_name(window);
+    long days = !strcmp(u, "day") ? n : !strcmp(u, "week") ? 7 * n : -1;
+    long months = !strcmp(u, "month") ? n : !strcmp(u, "quarter") ? 3 * n : !strcmp(u, "year") ? 12 * n : -1;
+    switch (g) {
+    case DP_GRAIN_DAY: return days >= 0;
+    case DP_GRAIN_WEEK: return days >= 0 && days % 7 == 0;
+    case DP_GRAIN_MONTH: return months >= 0;
+    case DP_GRAIN_QUARTER: return months >= 0 && months % 3 == 0;
+    case DP_GRAIN_YEAR: return months >= 0 && months % 12 == 0;
+    default: return 0;
+    }
+}
+
 static const char *derived_sql(comp *c, const dp_metric *m, const char *filter, int depth)
 {
     dp_buf b;
@@ -265,6 +306,15 @@ static const char *derived_sql(comp *c, const dp_metric *m, const char *filter, 
                 if (c->shift || !dp_comp__interval_sql(c, hit->offset_window)) {
                     dp_error_set(c->err, DP_EINVALID, "derived metric '%s': offset_window '%s' is not like '1 month' (or is nested)",
                                  m->name, hit->offset_window);
+                    goto done;
+                }
+                if (!shift_keeps_grain(c->in->grain, hit->offset_window)) {
+                    dp_error_set(c->err, DP_ECLARIFY,
+                                 "derived metric '%s' compares with %s earlier, which does not move each %s onto one %s; "
+                                 "MetricFlow then shifts each day before grouping, which the compiler does not do yet: ask "
+                                 "for it by %s",
+                                 m->name, hit->offset_window, dp_grain_name(c->in->grain), dp_grain_name(c->in->grain),
+                                 offset_grain_name(hit->offset_window));
                     goto done;
                 }
                 c->shift = hit->offset_window;

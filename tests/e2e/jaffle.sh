@@ -73,6 +73,8 @@ cat > "$WORK/cases.json" <<'JSON'
  {"request": "revenue_growth_mom by month and product__product_type",
   "gold": "WITH r AS (SELECT date_trunc('month', CAST(i.ordered_at AS DATE)) AS m, p.product_type AS t, sum(i.product_price) AS v FROM order_items i LEFT JOIN stg_products p USING (product_id) GROUP BY 1, 2), sp AS (SELECT DISTINCT date_trunc('month', date_day) AS m FROM time_spine), pr AS (SELECT sp.m, r.t, r.v FROM sp JOIN r ON sp.m - INTERVAL 1 MONTH = r.m), j AS (SELECT coalesce(r.m, pr.m) AS m, coalesce(r.t, pr.t) AS t, coalesce(r.v, 0) AS cur, coalesce(pr.v, 0) AS pv FROM r FULL JOIN pr ON r.m = pr.m AND r.t IS NOT DISTINCT FROM pr.t) SELECT CAST(m AS DATE) AS month, t AS product_type, CAST(cur - pv AS DOUBLE) * 100 / pv AS revenue_growth_mom FROM j"},
 
+ {"request": "revenue_growth_mom by week", "clarify": true, "gold": ""},
+ {"request": "revenue_growth_mom by quarter", "clarify": true, "gold": ""},
  {"request": "order_gross_profit", "gold": "SELECT (SELECT sum(product_price) FROM order_items) - (SELECT sum(order_cost) FROM orders) AS order_gross_profit"},
  {"request": "order_gross_profit by month",
   "gold": "WITH r AS (SELECT date_trunc('month', CAST(ordered_at AS DATE)) AS m, sum(product_price) AS v FROM order_items GROUP BY 1), o AS (SELECT date_trunc('month', CAST(ordered_at AS DATE)) AS m, sum(order_cost) AS v FROM orders GROUP BY 1) SELECT CAST(coalesce(r.m, o.m) AS DATE) AS month, coalesce(r.v, 0) - o.v AS order_gross_profit FROM r FULL JOIN o ON r.m = o.m"},

@@ -51,6 +51,8 @@ cat > "$WORK/cases.json" <<'JSON'
  {"request": "completed orders by region",
   "gold": "SELECT c.region, count(DISTINCT o.order_id) AS completed_orders FROM bronze.orders o LEFT JOIN bronze.customers c USING (customer_id) WHERE o.status = 'done' GROUP BY 1"},
  {"request": "cumulative revenue", "clarify": true, "gold": ""},
+ {"request": "weekly revenue growth", "clarify": true, "gold": ""},
+ {"request": "daily revenue growth", "clarify": true, "gold": ""},
  {"request": "monthly churn by region", "clarify": true, "gold": ""}
 ]
 JSON
