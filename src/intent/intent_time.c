@@ -114,8 +114,41 @@ static int grain_is_value(parser *p, size_t i)
     return 0;
 }
 
+/* MetricFlow's names of the report's time: metric_time (by day) and
+ * metric_time__week ("revenue by metric_time__month"), with the group word
+ * before them. */
+static void metric_time_names(parser *p)
+{
+    const char *r = p->in->request;
+    for (size_t i = 0; i + 1 < p->n; i++) {
+        const dp_tok *a = &p->t[i], *b = &p->t[i + 1];
+        if (p->used[i] || p->used[i + 1] || strcmp(a->low, "metric") || strcmp(b->low, "time") ||
+            b->start != a->end + 1 || r[a->end] != '_')
+            continue;
+        dp_grain g = DP_GRAIN_DAY;
+        size_t len = 2;
+        if (i + 2 < p->n && r[b->end] == '_' && r[b->end + 1] == '_' && p->t[i + 2].start == b->end + 2) {
+            int adj = 0;
+            g = dp_grain_word(p->t[i + 2].low, &adj);
+            if (g == DP_GRAIN_NONE)
+                continue; /* a custom grain or another word: left to the other passes */
+            len = 3;
+        }
+        size_t start = i, ml;
+        if (i > 0 && !p->used[i - 1] && dp_int__is_group_marker(p, i - 1, &ml) && ml == 1) {
+            start = i - 1;
+            len++;
+        }
+        if (p->in->grain == DP_GRAIN_NONE || g < p->in->grain)
+            p->in->grain = g;
+        dp_int__note(p, dp_int__span_text(p, start, len), "time_grain", dp_grain_name(g), "metric_time", 1.0);
+        dp_int__mark(p, start, len, U_PATTERN);
+    }
+}
+
 void dp_int__grains(parser *p)
 {
+    metric_time_names(p);
     for (size_t i = 0; i < p->n; i++) {
         if (p->used[i])
             continue;

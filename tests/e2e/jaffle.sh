@@ -119,6 +119,9 @@ cat > "$WORK/cases.json" <<'JSON'
   "gold": "WITH d AS (SELECT CAST(o.ordered_at AS DATE) AS day, l.location_name AS n, sum(1) AS v FROM orders o LEFT JOIN stg_locations l USING (location_id) GROUP BY 1, 2), c AS (SELECT s.date_day AS day, d.n, sum(d.v) AS v FROM time_spine s JOIN d ON d.day <= s.date_day AND d.day > s.date_day - INTERVAL 7 DAY GROUP BY 1, 2) SELECT CAST(date_trunc('month', day) AS DATE) AS month, n AS location_name, arg_min(v, day) AS orders_last_7_days FROM c GROUP BY 1, 2"},
  {"request": "orders_last_7_days by location__location_name", "clarify": true, "gold": ""},
 
+ {"request": "revenue by metric_time__month", "gold": "SELECT CAST(date_trunc('month', CAST(ordered_at AS DATE)) AS DATE) AS month, sum(product_price) AS revenue FROM order_items GROUP BY 1"},
+ {"request": "orders by metric_time__week and customer__customer_type", "gold": "SELECT CAST(date_trunc('week', CAST(o.ordered_at AS DATE)) AS DATE) AS week, c.customer_type, sum(1) AS orders FROM orders o LEFT JOIN customers c USING (customer_id) GROUP BY 1, 2"},
+ {"request": "revenue by order_id__customer__customer_type", "gold": "SELECT c.customer_type, sum(i.product_price) AS revenue FROM order_items i LEFT JOIN orders o USING (order_id) LEFT JOIN customers c ON c.customer_id = o.customer_id GROUP BY 1"},
  {"request": "average_revenue", "gold": "SELECT avg(product_price) AS average_revenue FROM order_items"},
  {"request": "average_revenue by month", "gold": "SELECT CAST(date_trunc('month', CAST(ordered_at AS DATE)) AS DATE) AS month, avg(product_price) AS average_revenue FROM order_items GROUP BY 1"},
  {"request": "average_revenue by product__product_type", "gold": "SELECT p.product_type, avg(i.product_price) AS average_revenue FROM order_items i LEFT JOIN stg_products p USING (product_id) GROUP BY 1"}

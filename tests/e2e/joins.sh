@@ -58,6 +58,8 @@ cat > "$WORK/via.json" <<'JSON'
  {"request": "deliveries by buyer__city__country",
   "gold": "SELECT c.country, count(d.delivery_id) AS deliveries FROM bronze.deliveries d LEFT JOIN bronze.buyers b USING (buyer_id) LEFT JOIN bronze.cities c ON c.city_id = b.city_id GROUP BY 1"},
  {"request": "revenue per buyer by buyer country", "clarify": true, "gold": ""},
+ {"request": "refunds by metric_time__month and store__city__country",
+  "gold": "SELECT CAST(date_trunc('month', r.refunded_on) AS DATE) AS month, c.country, sum(r.refund_amount) AS refunds FROM bronze.refunds r LEFT JOIN bronze.sales s USING (sale_id) LEFT JOIN bronze.stores st ON st.store_id = s.store_id LEFT JOIN bronze.cities c ON c.city_id = st.city_id GROUP BY 1, 2"},
  {"request": "store_deliveries_france",
   "gold": "SELECT count(d.delivery_id) AS store_deliveries_france FROM bronze.deliveries d JOIN bronze.stores s USING (store_id) JOIN bronze.cities c ON c.city_id = s.city_id WHERE c.country = 'France'"},
  {"request": "buyer_deliveries_france by month",
