@@ -399,8 +399,8 @@ int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp
                                                                        : dp_arena_printf(a, "Key of the %s", t->entity), 0, NULL};
             continue;
         }
-        /* "store country": the dimension as seen through the entity's
-         * dataset, whatever other paths reach it */
+        /* "<entity> <dimension>": the dimension as seen through the
+         * entity's dataset, whatever other paths reach it */
         const dp_model *via = t->qualifier && t->ndims ? dp_kg_entity_home(kg, t->qualifier) : NULL;
         if (via && via != t->dim_models[0]) {
             for (size_t i = 0; i < nmm; i++) {
@@ -440,8 +440,8 @@ int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp
                                 t->phrase, t->dim_models[0]->name, t->dims[0]->name, nmm ? mm[0]->name : "?");
         }
         for (size_t i = 0; amb && i < nmm; i++) {
-            /* "deliveries by country": the store's city's or the buyer's
-             * city's; each path gives another answer, so the request says */
+            /* two paths of one length reach the dimension's dataset; each
+             * gives another answer, so the request must say which */
             dp_path p1, p2;
             int a2 = 0;
             if (dp_join_paths(&p1, &p2, kg, mm[i], t->dim_models[c], &a2) == 0 && a2 && p1.n && p2.n)

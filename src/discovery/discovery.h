@@ -33,7 +33,7 @@ typedef struct dp_grain_col {
     const char *entity;          /* DP_COL_ENTITY */
     const char *description;
     int attribute; /* an attribute of an entity in the grain: it does not change the grain */
-    const dp_model *via; /* DP_COL_DIM named with an entity ("store country"): reached through its dataset */
+    const dp_model *via; /* DP_COL_DIM named with an entity ("<entity> <dimension>"): reached through its dataset */
 } dp_grain_col;
 
 typedef struct dp_plan_filter {

@@ -51,7 +51,7 @@ void dp_int__add_group(parser *p, const dp_target *t)
  * dimension of its home dataset says whose dimension it is (one grouping,
  * as "club location" would be), not a grouping of its own. */
 /* Is phrase a, somewhere in req, followed by phrase b after a space or a
- * MetricFlow "__" ("store country", "store__city__country")? */
+ * MetricFlow "__" ("e1 dim", "e1__e2__dim")? */
 static int said_before(const char *req, const char *a, const char *b)
 {
     size_t al = strlen(a), bl = strlen(b);
@@ -91,8 +91,8 @@ static void entity_qualifies(parser *p)
                     t->dims[k] = t->dims[c];
                     t->dim_models[k++] = t->dim_models[c];
                 }
-            /* "store country" where the country is the store's city's: the
-             * entity names the path, from the entity's dataset on */
+            /* a dimension beyond the entity's dataset, which leads to it:
+             * the entity names the path, from the entity's dataset on */
             for (size_t c = 0; c < t->ndims && !k; c++) {
                 dp_path path;
                 int amb = 0;
@@ -120,8 +120,8 @@ static void entity_qualifies(parser *p)
             break;
         }
     }
-    /* "by store country and buyer country": the one dimension by two
-     * paths in one report is asked about, never read as a key beside it */
+    /* one dimension named with two entities in one report (two paths):
+     * asked about, never read as a key beside it */
     for (size_t g = 0; g < in->ngroups; g++) {
         const dp_target *e = &in->groups[g];
         for (size_t b = 0; e->is_entity && e->phrase && b < nbases; b++)

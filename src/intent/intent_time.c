@@ -7,7 +7,7 @@
 #include <string.h>
 
 /* Are tokens [i, i + k) part of a name written with underscores
- * ("orders_last_7_days")? Such a name is one word of the catalog, never a
+ * ("x_last_7_days")? Such a name is one word of the catalog, never a
  * date phrase. */
 static int in_identifier(const parser *p, size_t i, size_t k)
 {
@@ -115,7 +115,7 @@ static int grain_is_value(parser *p, size_t i)
 }
 
 /* MetricFlow's names of the report's time: metric_time (by day) and
- * metric_time__week ("revenue by metric_time__month"), with the group word
+ * metric_time__week ("by metric_time__month"), with the group word
  * before them. */
 static void metric_time_names(parser *p)
 {

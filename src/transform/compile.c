@@ -25,7 +25,7 @@ static int one_path(comp *c, dp_path *p, const dp_model *from, const dp_model *t
         return dp_error_set(c->err, DP_ECLARIFY, "dataset %s has no join path to %s", from->name, to->name);
     if (amb)
         /* two routes of the same length give two different answers
-         * (the store's country, the buyer's country): asked, never picked */
+         * (other rows of the same dataset): asked, never picked */
         return dp_error_set(c->err, DP_ECLARIFY,
                             "dataset %s reaches %s by two paths of %zu join(s): %s and %s; the answer depends on the "
                             "path, and neither the request nor a filter says which",
