@@ -1,5 +1,5 @@
 /* Between the parts of the metric compiler: the CTEs it assembles and the
- * helpers one part uses from another (compile.c: CTEs and the query,
+ * helpers one part uses from another (compile.c: CTEs and the query, compile_join.c: their joins,
  * compile_dialect.c, compile_expr.c, compile_metric.c). */
 #ifndef DP_TRANSFORM_COMPILE_INT_H
 #define DP_TRANSFORM_COMPILE_INT_H
