@@ -392,10 +392,10 @@ int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp
     }
     if (in->custom_grain) /* a custom granularity: the time spine's column for each day */
         d->cols[d->ncols++] = (dp_grain_col){DP_COL_TIME, in->custom_grain, NULL, NULL, NULL,
-                                             dp_arena_printf(a, "The %s of the day, from the time spine", in->custom_grain), 0};
+                                             dp_arena_printf(a, "The %s of the day, from the time spine", in->custom_grain), 0, NULL};
     else if (in->grain != DP_GRAIN_NONE) {
         d->cols[d->ncols++] = (dp_grain_col){DP_COL_TIME, dp_grain_name(in->grain), NULL, NULL, NULL,
-                                             dp_arena_printf(a, "Start of the %s (weeks start on Monday)", dp_grain_name(in->grain)), 0};
+                                             dp_arena_printf(a, "Start of the %s (weeks start on Monday)", dp_grain_name(in->grain)), 0, NULL};
     }
     for (size_t g = 0; g < in->ngroups && d->ncols < DP_PLAN_MAX; g++) {
         const dp_target *t = &in->groups[g];
@@ -419,7 +419,31 @@ int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp
             const char *name = unique_name(d, a, he && dp_is_identifier(he->expr) ? he->expr : t->entity, NULL);
             d->cols[d->ncols++] = (dp_grain_col){DP_COL_ENTITY, name, NULL, home, t->entity,
                                                  he && he->description ? he->description
-                                                                       : dp_arena_printf(a, "Key of the %s", t->entity), 0};
+                                                                       : dp_arena_printf(a, "Key of the %s", t->entity), 0, NULL};
+            continue;
+        }
+        /* "<entity> <dimension>": the dimension as seen through the
+         * entity's dataset, whatever other paths reach it */
+        const dp_model *via = t->qualifier && t->ndims ? dp_kg_entity_home(kg, t->qualifier) : NULL;
+        if (via && via != t->dim_models[0]) {
+            for (size_t i = 0; i < nmm; i++) {
+                dp_path p;
+                int amb;
+                if (mm[i] != via && dp_join_path(&p, kg, mm[i], via, &amb) != 0)
+                    return dp_error_set(err, DP_ECLARIFY, "cannot group by '%s': dataset %s of the metrics has no path to %s",
+                                        t->phrase, mm[i]->name, via->name);
+            }
+            d->cols[d->ncols] = (dp_grain_col){DP_COL_DIM, unique_name(d, a, t->dims[0]->name, t->qualifier), t->dims[0],
+                                               t->dim_models[0], NULL, t->dims[0]->description, t->attribute_of != NULL, via};
+            d->ncols++;
+            for (size_t i = 0; i < nmm; i++) {
+                add_joins(d, kg, mm[i], via, a);
+                add_joins(d, kg, via, t->dim_models[0], a);
+            }
+            if (decisions)
+                json_array_append_new(decisions, json_sprintf("'%s': %s.%s reached through %s, the dataset of %s",
+                                                              t->phrase, t->dim_models[0]->name, t->dims[0]->name,
+                                                              via->name, t->qualifier));
             continue;
         }
         int hops, amb;
@@ -437,6 +461,18 @@ int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp
         if (c < 0) {
             return dp_error_set(err, DP_ECLARIFY, "dimension '%s' (%s.%s) cannot be reached from dataset %s of the metrics",
                                 t->phrase, t->dim_models[0]->name, t->dims[0]->name, nmm ? mm[0]->name : "?");
+        }
+        for (size_t i = 0; amb && i < nmm; i++) {
+            /* two paths of one length reach the dimension's dataset; each
+             * gives another answer, so the request must say which */
+            dp_path p1, p2;
+            int a2 = 0;
+            if (dp_join_paths(&p1, &p2, kg, mm[i], t->dim_models[c], &a2) == 0 && a2 && p1.n && p2.n)
+                return dp_error_set(err, DP_ECLARIFY,
+                                    "'%s' is reached from %s by two paths of %zu join(s): %s and %s; say which "
+                                    "(for instance '%s %s' or '%s %s')",
+                                    t->phrase, mm[i]->name, p1.n, dp_path_text(&p1, mm[i], a), dp_path_text(&p2, mm[i], a),
+                                    p1.steps[0].entity, t->phrase, p2.steps[0].entity, t->phrase);
         }
         int other = equal_rival(kg, t, mm, nmm, c, hops);
         if (other >= 0)
@@ -458,7 +494,7 @@ int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp
                 prefix = t->dim_models[c]->entities[e].name;
         const char *dname = unique_name(d, a, t->dims[c]->name, prefix);
         d->cols[d->ncols++] = (dp_grain_col){DP_COL_DIM, dname, t->dims[c],
-                                             t->dim_models[c], NULL, t->dims[c]->description, t->attribute_of != NULL};
+                                             t->dim_models[c], NULL, t->dims[c]->description, t->attribute_of != NULL, NULL};
         for (size_t i = 0; i < nmm; i++)
             add_joins(d, kg, mm[i], t->dim_models[c], a);
     }

@@ -33,6 +33,7 @@ typedef struct dp_grain_col {
     const char *entity;          /* DP_COL_ENTITY */
     const char *description;
     int attribute; /* an attribute of an entity in the grain: it does not change the grain */
+    const dp_model *via; /* DP_COL_DIM named with an entity ("<entity> <dimension>"): reached through its dataset */
 } dp_grain_col;
 
 typedef struct dp_plan_filter {
@@ -77,6 +78,14 @@ int dp_discover(dp_discovery *out, const dp_kg *kg, dp_intent *in, dp_arena *a,
  * when another path of the same length exists. */
 int dp_join_path(dp_path *out, const dp_kg *kg, const dp_model *from, const dp_model *to,
                  int *ambiguous);
+
+/* dp_join_path, and when another shortest path exists (*ambiguous), one
+ * such path in rival (rival->n stays 0 otherwise; rival may be NULL). */
+int dp_join_paths(dp_path *out, dp_path *rival, const dp_kg *kg, const dp_model *from, const dp_model *to,
+                  int *ambiguous);
+
+/* "a -[entity]-> b -[entity]-> c" for path p starting at from, in a. */
+const char *dp_path_text(const dp_path *p, const dp_model *from, dp_arena *a);
 
 /* Models a metric's measures live in (up to max). */
 size_t dp_metric_models(const dp_kg *kg, const dp_metric *m, const dp_model **out, size_t max, int depth);

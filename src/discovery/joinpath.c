@@ -2,6 +2,7 @@
  * that is B's primary or unique key. Following only such edges means a join
  * never multiplies the rows of A. Breadth-first, so the path is shortest. */
 #include "discovery/discovery.h"
+#include "util/arena.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,11 +11,53 @@ typedef struct node {
     dp_join_step step;
     int depth;
     int ways; /* number of shortest paths reaching it (capped) */
+    int alt_prev; /* a second predecessor at the same depth (-2: none) */
+    dp_join_step alt_step;
 } node;
+
+/* The shortest path that differs from the one through prev: it leaves it at
+ * the node nearest to the target that was reached two ways. */
+static void rival_path(dp_path *out, const node *nodes, int src, int dst)
+{
+    dp_join_step rev[DP_PATH_MAX];
+    size_t n = 0;
+    int cur = dst;
+    memset(out, 0, sizeof(*out));
+    while (cur != src && nodes[cur].alt_prev == -2 && n < DP_PATH_MAX) {
+        rev[n++] = nodes[cur].step;
+        cur = nodes[cur].prev;
+    }
+    if (cur == src || n >= DP_PATH_MAX)
+        return;
+    rev[n++] = nodes[cur].alt_step;
+    for (cur = nodes[cur].alt_prev; cur != src && n < DP_PATH_MAX; cur = nodes[cur].prev)
+        rev[n++] = nodes[cur].step;
+    if (cur != src)
+        return;
+    for (size_t i = 0; i < n; i++)
+        out->steps[i] = rev[n - 1 - i];
+    out->n = n;
+}
 
 int dp_join_path(dp_path *out, const dp_kg *kg, const dp_model *from, const dp_model *to, int *ambiguous)
 {
+    return dp_join_paths(out, NULL, kg, from, to, ambiguous);
+}
+
+const char *dp_path_text(const dp_path *p, const dp_model *from, dp_arena *a)
+{
+    const char *s = from->name;
+    for (size_t i = 0; i < p->n && s; i++)
+        s = dp_arena_printf(a, "%s -[%s]-> %s", s, p->steps[i].entity, p->steps[i].to->name);
+    return s;
+}
+
+int dp_join_paths(dp_path *out, dp_path *rival, const dp_kg *kg, const dp_model *from, const dp_model *to,
+                  int *ambiguous)
+{
     memset(out, 0, sizeof(*out));
+    if (rival)
+        memset(rival, 0, sizeof(*rival));
     if (ambiguous)
         *ambiguous = 0;
     if (from == to)
@@ -32,7 +75,7 @@ int dp_join_path(dp_path *out, const dp_kg *kg, const dp_model *from, const dp_m
         return DP_ENOMEM;
     }
     for (size_t i = 0; i < n; i++)
-        nodes[i] = (node){-2, {0}, -1, 0};
+        nodes[i] = (node){-2, {0}, -1, 0, -2, {0}};
     int src = (int)(from - kg->models), dst = (int)(to - kg->models);
     size_t qh = 0, qt = 0;
     nodes[src].prev = -1;
@@ -72,6 +115,10 @@ int dp_join_path(dp_path *out, const dp_kg *kg, const dp_model *from, const dp_m
                     nodes[b].step = (dp_join_step){ma, &kg->models[b], en->name, en->expr, be->expr};
                     queue[qt++] = (int)b;
                 } else if (nodes[b].depth == nodes[a].depth + 1) {
+                    if (nodes[b].alt_prev == -2) {
+                        nodes[b].alt_prev = a;
+                        nodes[b].alt_step = (dp_join_step){ma, &kg->models[b], en->name, en->expr, be->expr};
+                    }
                     nodes[b].ways += nodes[a].ways;
                     if (nodes[b].ways > 1000)
                         nodes[b].ways = 1000;
@@ -89,6 +136,8 @@ int dp_join_path(dp_path *out, const dp_kg *kg, const dp_model *from, const dp_m
             out->steps[--len] = nodes[cur].step;
         if (ambiguous)
             *ambiguous = nodes[dst].ways > 1;
+        if (rival && nodes[dst].ways > 1)
+            rival_path(rival, nodes, src, dst);
     }
     if (nodes != stackbuf)
         free(nodes);

@@ -1,6 +1,8 @@
 /* Groupings: the words that introduce one ("by", "per", "for each", "broken
  * down by"), the dimension or entity a matched phrase names, the group-by list. */
 #include "intent/intent_int.h"
+#include "discovery/discovery.h"
+#include <ctype.h>
 #include <string.h>
 
 int dp_int__is_group_marker(const parser *p, size_t i, size_t *len)
@@ -48,9 +50,32 @@ void dp_int__add_group(parser *p, const dp_target *t)
 /* "gym location" where gym names the club entity: the entity right before a
  * dimension of its home dataset says whose dimension it is (one grouping,
  * as "club location" would be), not a grouping of its own. */
+/* Is phrase a, somewhere in req, followed by phrase b after a space or a
+ * MetricFlow "__" ("e1 dim", "e1__e2__dim")? */
+static int said_before(const char *req, const char *a, const char *b)
+{
+    size_t al = strlen(a), bl = strlen(b);
+    for (const char *at = strstr(req, a); at; at = strstr(at + 1, a)) {
+        if (at > req && (isalnum((unsigned char)at[-1]) || at[-1] == '_'))
+            continue;
+        const char *q = at + al;
+        if (*q == ' ')
+            q++;
+        else if (q[0] == '_' && q[1] == '_')
+            q += 2;
+        else
+            continue;
+        if (!strncmp(q, b, bl))
+            return 1;
+    }
+    return 0;
+}
+
 static void entity_qualifies(parser *p)
 {
     dp_intent *in = p->in;
+    const char *bases[8]; /* the dimension phrases qualified, as written */
+    size_t nbases = 0;
     for (size_t g = 0; g < in->ngroups; g++) {
         const dp_target *e = &in->groups[g];
         const dp_model *home = e->is_entity && e->phrase ? dp_kg_entity_home(p->kg, e->entity) : NULL;
@@ -58,9 +83,7 @@ static void entity_qualifies(parser *p)
             dp_target *t = &in->groups[d];
             if (t->is_entity || !t->phrase)
                 continue;
-            const char *at = strstr(in->request, e->phrase);
-            size_t el = strlen(e->phrase);
-            if (!at || at[el] != ' ' || strncmp(at + el + 1, t->phrase, strlen(t->phrase)))
+            if (!said_before(in->request, e->phrase, t->phrase))
                 continue;
             size_t k = 0;
             for (size_t c = 0; c < t->ndims; c++)
@@ -68,10 +91,23 @@ static void entity_qualifies(parser *p)
                     t->dims[k] = t->dims[c];
                     t->dim_models[k++] = t->dim_models[c];
                 }
+            /* a dimension beyond the entity's dataset, which leads to it:
+             * the entity names the path, from the entity's dataset on */
+            for (size_t c = 0; c < t->ndims && !k; c++) {
+                dp_path path;
+                int amb = 0;
+                if (dp_join_path(&path, p->kg, home, t->dim_models[c], &amb) == 0 && !amb) {
+                    t->dims[0] = t->dims[c];
+                    t->dim_models[0] = t->dim_models[c];
+                    k = 1;
+                }
+            }
             if (!k)
                 continue;
             t->ndims = k;
             t->qualifier = e->entity;
+            if (nbases < 8)
+                bases[nbases++] = t->phrase;
             t->phrase = dp_arena_printf(p->a, "%s %s", e->phrase, t->phrase);
             dp_int__note(p, t->phrase, "qualifier", e->entity, "context", 1.0);
             memmove(&in->groups[g], &in->groups[g + 1], (in->ngroups - g - 1) * sizeof(*in->groups));
@@ -83,6 +119,14 @@ static void entity_qualifies(parser *p)
             g--;
             break;
         }
+    }
+    /* one dimension named with two entities in one report (two paths):
+     * asked about, never read as a key beside it */
+    for (size_t g = 0; g < in->ngroups; g++) {
+        const dp_target *e = &in->groups[g];
+        for (size_t b = 0; e->is_entity && e->phrase && b < nbases; b++)
+            if (said_before(in->request, e->phrase, bases[b]))
+                dp_int__add_missing(p, dp_arena_printf(p->a, "%s %s", e->phrase, bases[b]), "second grouping by the same dimension");
     }
 }
 

@@ -7,6 +7,21 @@
 #include <string.h>
 #include <strings.h>
 
+/* Are tokens [i, i + k) part of a name written with underscores
+ * ("x_last_7_days")? Such a name is one word of the catalog, never a
+ * date phrase. */
+static int in_identifier(const parser *p, size_t i, size_t k)
+{
+    const char *r = p->in->request;
+    for (size_t j = i; j < i + k && j < p->n; j++) {
+        if (j > 0 && p->t[j].start > 0 && r[p->t[j].start - 1] == '_')
+            return 1;
+        if (r[p->t[j].end] == '_')
+            return 1;
+    }
+    return 0;
+}
+
 void dp_int__parse_time(parser *p, dp_date as_of)
 {
     for (size_t i = 0; i < p->n; i++) {
@@ -14,6 +29,10 @@ void dp_int__parse_time(parser *p, dp_date as_of)
             continue;
         dp_date s, e;
         size_t k = dp_time_range_at(p->t, p->n, i, as_of, &s, &e);
+        if (k && in_identifier(p, i, k)) {
+            i += k - 1;
+            continue;
+        }
         if (k && p->nranges == sizeof(p->ranges) / sizeof(*p->ranges)) {
             dp_int__add_missing(p, dp_int__span_text(p, i, k), "period comparison");
             dp_int__mark(p, i, k, U_PATTERN);

@@ -341,9 +341,8 @@ static int build_models(dp_lexicon *lx, const dp_kg *kg)
                     continue;
                 const char *dn = spaced(dp_lex__scratch(lx), d->name);
                 const char *en = spaced(dp_lex__scratch(lx), e->name);
-                /* "customer_segment" already starts with the entity */
-                if (!strncmp(dn, en, strlen(en)))
-                    continue;
+                /* even when the dimension's name starts with the entity's:
+                 * MetricFlow's entity__dimension says both */
                 pd.source = "qualified name";
                 if (dp_lex__add(lx, pd, dp_arena_printf(dp_lex__scratch(lx), "%s %s", en, dn)))
                     return -1;

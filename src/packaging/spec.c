@@ -117,6 +117,25 @@ static json_t *model_json(dp_run *r)
                      mat, "primary_keys", pk, "columns", cols, "constraints", cons);
 }
 
+/* The join path of each measure to each dataset its query joined, from
+ * the CTEs: [{measure, dataset, to, path}]. Two measures of one query may
+ * reach one dataset by different paths (each CTE joins from its own). */
+static json_t *join_paths_json(dp_run *r)
+{
+    json_t *out = json_array(), *cte, *ms, *jp;
+    size_t i, j, k;
+    json_array_foreach(r->compiled.ctes, i, cte)
+    {
+        json_t *paths = json_object_get(cte, "join_paths");
+        json_array_foreach(json_object_get(cte, "measures"), j, ms)
+        json_array_foreach(paths, k, jp)
+        json_array_append_new(out, json_pack("{s:O,s:O,s:O,s:O}", "measure", ms, "dataset",
+                                             json_object_get(cte, "dataset"), "to", json_object_get(jp, "to"), "path",
+                                             json_object_get(jp, "path")));
+    }
+    return out;
+}
+
 static json_t *lineage_json(dp_run *r)
 {
     json_t *up = json_array();
@@ -223,6 +242,7 @@ int dp_stage_packaging(dp_run *r, dp_error *err)
                            r->validation, "ctes", r->compiled.ctes);
     if (r->dialect == DP_DIALECT_POSTGRES)
         json_object_set_new(tx, "duckdb_sql", json_string(r->compiled.sql));
+    json_object_set_new(tx, "join_paths", join_paths_json(r));
     json_object_set_new(tx, "test_run", json_pack("{s:s,s:b,s:I,s:f,s:O,s:O,s:O}", "engine", "duckdb (read-only)", "ran",
                                                   r->exec.ran, "rows", (json_int_t)r->exec.rows, "ms", r->exec.ms,
                                                   "result_schema", r->exec.schema ? r->exec.schema : json_null(),

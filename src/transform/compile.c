@@ -15,31 +15,6 @@ static const char *table_ref(comp *c, const dp_model *m)
     return dp_arena_printf(c->a, "%s.%s", dp_comp__qi(c, m->schema), dp_comp__qi(c, m->table));
 }
 
-int dp_comp__cte_join(comp *c, cte *t, const dp_model *to)
-{
-    if (to == t->model)
-        return 0;
-    for (size_t i = 0; i < t->njoins; i++)
-        if (t->joined[i] == to)
-            return 0;
-    dp_path p;
-    int amb;
-    if (dp_join_path(&p, c->kg, t->model, to, &amb))
-        return dp_error_set(c->err, DP_ECLARIFY, "dataset %s has no join path to %s", t->model->name, to->name);
-    for (size_t s = 0; s < p.n; s++) {
-        int have = 0;
-        for (size_t i = 0; i < t->njoins; i++)
-            have |= t->joined[i] == p.steps[s].to;
-        if (have)
-            continue;
-        if (t->njoins >= MAX_JOINS)
-            return dp_error_set(c->err, DP_ELIMIT, "more than %d joins in one dataset", MAX_JOINS);
-        t->joined[t->njoins] = p.steps[s].to;
-        t->steps[t->njoins++] = p.steps[s];
-    }
-    return 0;
-}
-
 static const char *agg_sql(comp *c, const mcol *mc, const char *alias)
 {
     const dp_measure *me = mc->me;
@@ -73,18 +48,20 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
     const char *alias = dp_comp__qi(c, t->model->name);
     if (t->spine_of) /* the time spine joined to another CTE (compile_spine.c) */
         return dp_comp__emit_spine(c, b, t);
-    /* joins needed for grain columns and filters */
+    int rc;
+    /* joins needed for grain columns and filters (their error code: a
+     * refusal stays a refusal) */
     for (size_t k = 0; k < dz->ncols; k++) {
         const dp_target_col *tc = &dz->cols[k];
-        if (tc->role == DP_ROLE_DIMENSION && dp_comp__cte_join(c, t, tc->grain->dim_model))
-            return -1;
+        if (tc->role == DP_ROLE_DIMENSION && (rc = dp_comp__cte_join_via(c, t, tc->grain->via, tc->grain->dim_model)))
+            return rc;
         if (tc->role == DP_ROLE_ENTITY && !dp_kg_model_entity(t->model, tc->grain->entity) &&
-            dp_comp__cte_join(c, t, tc->grain->dim_model))
-            return -1;
+            (rc = dp_comp__cte_join(c, t, tc->grain->dim_model)))
+            return rc;
     }
     for (size_t k = 0; k < c->d->nfilters; k++)
-        if (dp_comp__cte_join(c, t, c->d->filters[k].model))
-            return -1;
+        if ((rc = dp_comp__cte_join(c, t, c->d->filters[k].model)))
+            return rc;
     /* a saved query's where filters, on these rows (joining what they need) */
     const char *where[DP_INTENT_MAX_WHERE];
     for (size_t k = 0; k < c->in->nwhere && !t->body; k++)
@@ -198,6 +175,18 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
     }
     for (size_t k = 0; k < c->in->nwhere; k++) {
         dp_buf_printf(b, "%s(%s)\n", sep, where[k]);
+        sep = "      AND ";
+    }
+    /* every measure filtered: only rows some filter keeps make groups
+     * (MetricFlow filters each metric's rows before grouping) */
+    int all_filtered = t->n > 0;
+    for (size_t i = 0; i < t->n; i++)
+        all_filtered &= t->cols[i].filter != NULL;
+    if (all_filtered && ng) {
+        dp_buf_printf(b, "%s(", sep);
+        for (size_t i = 0; i < t->n; i++)
+            dp_buf_printf(b, "%s(%s)", i ? " OR " : "", t->cols[i].filter);
+        dp_buf_puts(b, ")\n");
         sep = "      AND ";
     }
     if (ng) {
@@ -546,9 +535,15 @@ int dp_comp__compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, con
         json_t *ms = json_array();
         for (size_t j = 0; j < c->ctes[i].n; j++)
             json_array_append_new(ms, json_string(c->ctes[i].cols[j].name));
-        json_array_append_new(out->ctes, json_pack("{s:s,s:s,s:s?,s:o}", "name", c->ctes[i].name, "dataset",
+        /* each dataset this one joined to, by the path it took: datasets
+         * of one query may reach the same one by different paths */
+        json_t *paths = json_array();
+        for (size_t j = 0; j < c->ctes[i].nreached; j++)
+            json_array_append_new(paths, json_pack("{s:s,s:s}", "to", c->ctes[i].reached[j]->name, "path",
+                                                   c->ctes[i].reached_path[j]));
+        json_array_append_new(out->ctes, json_pack("{s:s,s:s,s:s?,s:o,s:o}", "name", c->ctes[i].name, "dataset",
                                                    c->ctes[i].model->name, "time_dimension", c->ctes[i].time_dim,
-                                                   "measures", ms));
+                                                   "measures", ms, "join_paths", paths));
     }
 done:
     dp_buf_dispose(&b);

@@ -87,23 +87,18 @@ const char *dp_comp__qualify(comp *c, const char *expr, const char *alias, const
 
 const dp_model *dp_comp__dim_home(comp *c, const dp_model *from, const char *arg, const dp_dimension **dim)
 {
-    /* an entity path ('e1__e2__dim'): the dimension of the last entity's home */
-    const char *last = NULL;
-    for (const char *q = strstr(arg, "__"); q; q = strstr(q + 2, "__"))
-        last = q;
-    if (last && last != strstr(arg, "__")) {
-        const char *prev = last - 1;
-        while (prev > arg && !(prev[-1] == '_' && prev > arg + 1 && prev[-2] == '_'))
-            prev--;
-        const dp_model *h = dp_comp__dim_home(c, from, prev, dim);
-        if (h)
-            return h;
+    /* 'e1__e2__dim' (MetricFlow's path of entities): the dimension of the
+     * last entity; the path starts at the first (dp_comp__path_start) */
+    const char *sep = NULL, *prev = arg;
+    for (const char *q = strstr(arg, "__"); q; q = strstr(q + 2, "__")) {
+        if (sep)
+            prev = sep + 2;
+        sep = q;
     }
-    const char *sep = strstr(arg, "__");
     const char *name = sep ? sep + 2 : arg;
     char ent[128] = "";
-    if (sep && (size_t)(sep - arg) < sizeof(ent))
-        snprintf(ent, sizeof(ent), "%.*s", (int)(sep - arg), arg);
+    if (sep && (size_t)(sep - prev) < sizeof(ent))
+        snprintf(ent, sizeof(ent), "%.*s", (int)(sep - prev), prev);
     const dp_model *home = NULL;
     /* primary_entity names the rows of a dataset with no key column */
     int own = ent[0] && from->primary_entity && !strcmp(from->primary_entity, ent);
@@ -146,6 +141,19 @@ const dp_model *dp_comp__dim_home(comp *c, const dp_model *from, const char *arg
     if (home && dim)
         *dim = dp_kg_model_dim(home, name);
     return home;
+}
+
+const dp_model *dp_comp__path_start(comp *c, const dp_model *from, const char *arg)
+{
+    const char *sep = strstr(arg, "__");
+    char ent[128];
+    if (!sep || (size_t)(sep - arg) >= sizeof(ent))
+        return NULL;
+    snprintf(ent, sizeof(ent), "%.*s", (int)(sep - arg), arg);
+    const dp_entity *e = dp_kg_model_entity(from, ent);
+    if (e && (e->type == DP_ENT_PRIMARY || e->type == DP_ENT_UNIQUE))
+        return NULL; /* from's own key: the path starts here */
+    return dp_kg_entity_home(c->kg, ent);
 }
 
 /* {{ Dimension('entity__dim') }}, {{ TimeDimension('entity__dim', 'grain') }},
@@ -247,7 +255,15 @@ const char *dp_comp__render_filter(comp *c, cte *t, const char *text)
             }
             home = dp_comp__dim_home(c, t->model, arg, &dd);
             if (home) {
-                if (dp_comp__cte_join(c, t, home))
+                /* the entity names the route, unless the dimension's dataset
+                 * carries the entity itself (its key, or an SCD's natural key) */
+                const char *sep2 = strstr(arg, "__");
+                char e0[128] = "";
+                if (sep2 && (size_t)(sep2 - arg) < sizeof(e0))
+                    snprintf(e0, sizeof(e0), "%.*s", (int)(sep2 - arg), arg);
+                const dp_model *via = home != t->model && !(e0[0] && dp_kg_model_entity(home, e0))
+                                          ? dp_comp__path_start(c, t->model, arg) : NULL;
+                if (dp_comp__cte_join_via(c, t, via, home))
                     goto done;
                 ref = dp_comp__qualify(c, dd->expr, dp_comp__qi(c, home->name), home, c->lineage_sources);
                 if (arg2[0] && dd->type == DP_DIM_TIME) {

@@ -1,5 +1,5 @@
 /* Between the parts of the metric compiler: the CTEs it assembles and the
- * helpers one part uses from another (compile.c: CTEs and the query,
+ * helpers one part uses from another (compile.c: CTEs and the query, compile_join.c: their joins,
  * compile_dialect.c, compile_expr.c, compile_metric.c). */
 #ifndef DP_TRANSFORM_COMPILE_INT_H
 #define DP_TRANSFORM_COMPILE_INT_H
@@ -48,6 +48,10 @@ typedef struct cte {
     dp_grain spine_to_grain;   /* offset_to_grain: each spine period takes the value at the start of this grain */
     int spine_left;            /* LEFT JOIN (join_to_timespine: every period) rather than INNER (offsets) */
     int spine_daily;           /* spine_of is per day: joined by day, then aggregated to the report grain */
+
+    const dp_model *reached[MAX_JOINS]; /* each dataset a join was asked for, and its path */
+    const char *reached_path[MAX_JOINS];
+    size_t nreached;
 } cte;
 
 typedef struct comp {
@@ -100,6 +104,10 @@ const char *dp_comp__render_filter(comp *c, cte *t, const char *text);
  * (and the entity, if named, is its own key), else the entity's home; NULL
  * when neither has it. */
 const dp_model *dp_comp__dim_home(comp *c, const dp_model *from, const char *arg, const dp_dimension **dim);
+
+/* The dataset the path of 'e1__e2__dim' starts from, as seen from dataset
+ * from: the first entity's home; NULL when it is from's own key or absent. */
+const dp_model *dp_comp__path_start(comp *c, const dp_model *from, const char *arg);
 
 /* compile_filters.c */
 /* DP_ECLARIFY (c->err naming the column and the values) when the request's
@@ -208,5 +216,7 @@ int dp_comp__compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, con
                      const dp_design *design, dp_dialect dialect, dp_arena *a, dp_error *err, int depth);
 /* Adds to t the joins that reach dataset to; 0 or an error code. */
 int dp_comp__cte_join(comp *c, cte *t, const dp_model *to);
+/* The same through dataset via (t's dataset to via, then via to to). */
+int dp_comp__cte_join_via(comp *c, cte *t, const dp_model *via, const dp_model *to);
 
 #endif

@@ -4,6 +4,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -194,8 +195,13 @@ static const char *cumulative_sql(comp *c, const dp_metric *m, const char *filte
     const char *day = dp_comp__interval_of(c, 1, "day");
     const char *lo = c->in->range_start ? dp_arena_printf(c->a, "CAST(DATE '%s' AS TIMESTAMP)", c->in->range_start)
                                         : "CAST(min(metric_day) AS TIMESTAMP)";
+    /* the last day whose window still holds rows: the data's last day plus
+     * the window, or the end of its grain-to-date period */
     const char *hi = c->in->range_end ? dp_arena_printf(c->a, "CAST(DATE '%s' AS TIMESTAMP) - %s", c->in->range_end, day)
-                                      : "CAST(max(metric_day) AS TIMESTAMP)";
+                     : win ? dp_arena_printf(c->a, "CAST(max(metric_day) AS TIMESTAMP) + %s - %s", win, day)
+                     : gtd ? dp_arena_printf(c->a, "CAST(date_trunc('%s', max(metric_day)) AS TIMESTAMP) + %s - %s", dp_grain_name(gtd),
+                                             dp_comp__interval_of(c, 1, dp_grain_name(gtd)), day)
+                           : "CAST(max(metric_day) AS TIMESTAMP)";
     const char *series = c->dialect == DP_DIALECT_POSTGRES
                              ? dp_arena_printf(c->a, "CAST(generate_series(lo, hi, %s) AS DATE)", day)
                              : dp_arena_printf(c->a, "CAST(unnest(generate_series(lo, hi, %s)) AS DATE)", day);
@@ -255,6 +261,46 @@ static const char *input_sql(comp *c, const dp_metric_input *in, const char *fil
     return measure_ref(c, me, f);
 }
 
+/* The unit of an offset like "1 month" as a grain name ("day" when unknown). */
+static const char *offset_grain_name(const char *window)
+{
+    long n;
+    char unit[32];
+    if (!window || sscanf(window, "%ld %31s", &n, unit) != 2)
+        return "day";
+    size_t ul = strlen(unit);
+    if (ul > 1 && unit[ul - 1] == 's')
+        unit[ul - 1] = 0;
+    static const char *units[] = {"day", "week", "month", "quarter", "year"};
+    for (size_t i = 0; i < 5; i++)
+        if (!strcmp(unit, units[i]))
+            return units[i];
+    return "day";
+}
+
+/* Does moving each period start of grain g by window land on a period
+ * start of g, with g no coarser than the offset (so grouping first and
+ * shifting the groups is what MetricFlow computes)? 7 days keep weeks,
+ * months keep months, 3 months quarters, 12 months years. */
+static int shift_keeps_grain(dp_grain g, const char *window)
+{
+    long n;
+    char unit[32];
+    if (!window || sscanf(window, "%ld %31s", &n, unit) != 2)
+        return 0;
+    const char *u = offset_grain_name(window);
+    long days = !strcmp(u, "day") ? n : !strcmp(u, "week") ? 7 * n : -1;
+    long months = !strcmp(u, "month") ? n : !strcmp(u, "quarter") ? 3 * n : !strcmp(u, "year") ? 12 * n : -1;
+    switch (g) {
+    case DP_GRAIN_DAY: return days >= 0;
+    case DP_GRAIN_WEEK: return days >= 0 && days % 7 == 0;
+    case DP_GRAIN_MONTH: return months >= 0;
+    case DP_GRAIN_QUARTER: return months >= 0 && months % 3 == 0;
+    case DP_GRAIN_YEAR: return months >= 0 && months % 12 == 0;
+    default: return 0;
+    }
+}
+
 static const char *derived_sql(comp *c, const dp_metric *m, const char *filter, int depth)
 {
     dp_buf b;
@@ -281,6 +327,20 @@ static const char *derived_sql(comp *c, const dp_metric *m, const char *filter, 
             int through_spine = dp_comp__spine_offset(c, m, hit);
             if (through_spine < 0)
                 goto done;
+            dp_grain og = DP_GRAIN_NONE;
+            if (through_spine && hit->offset_window && c->in->grain > DP_GRAIN_DAY && !c->in->custom_grain &&
+                !dp_grain_parse(offset_grain_name(hit->offset_window), &og) && c->in->grain <= og &&
+                !shift_keeps_grain(c->in->grain, hit->offset_window)) {
+                /* periods joined after grouping: a week moved by a month is
+                 * no week, and the earlier value would be missed */
+                dp_error_set(c->err, DP_ECLARIFY,
+                             "derived metric '%s' compares with %s earlier, which does not move each %s onto one %s: ask for it by %s",
+                             m->name, hit->offset_window, dp_grain_name(c->in->grain), dp_grain_name(c->in->grain),
+                             offset_grain_name(hit->offset_window));
+                c->spine_offset = saved_off;
+                c->spine_to_grain = saved_tg;
+                goto done;
+            }
             if (hit->offset_window && !through_spine) {
                 if (c->in->grain == DP_GRAIN_NONE) {
                     dp_error_set(c->err, DP_ECLARIFY, "derived metric '%s' compares periods (offset %s): ask for it by day, week, month, quarter or year",
@@ -290,6 +350,15 @@ static const char *derived_sql(comp *c, const dp_metric *m, const char *filter, 
                 if (c->shift || !dp_comp__interval_sql(c, hit->offset_window)) {
                     dp_error_set(c->err, DP_EINVALID, "derived metric '%s': offset_window '%s' is not like '1 month' (or is nested)",
                                  m->name, hit->offset_window);
+                    goto done;
+                }
+                if (!shift_keeps_grain(c->in->grain, hit->offset_window)) {
+                    dp_error_set(c->err, DP_ECLARIFY,
+                                 "derived metric '%s' compares with %s earlier, which does not move each %s onto one %s; "
+                                 "MetricFlow then shifts each day before grouping, which the compiler does not do yet: ask "
+                                 "for it by %s",
+                                 m->name, hit->offset_window, dp_grain_name(c->in->grain), dp_grain_name(c->in->grain),
+                                 offset_grain_name(hit->offset_window));
                     goto done;
                 }
                 c->shift = hit->offset_window;

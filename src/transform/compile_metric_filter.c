@@ -54,7 +54,7 @@ static int sub_query(comp *c, const dp_metric *m, const char *ent, const char **
     in->request = c->in->request;
     in->metrics[in->nmetrics++] = m;
     const dp_model *home = dp_kg_entity_home(c->kg, ent);
-    d->cols[d->ncols++] = (dp_grain_col){DP_COL_ENTITY, ent, NULL, home, ent, NULL, 0};
+    d->cols[d->ncols++] = (dp_grain_col){DP_COL_ENTITY, ent, NULL, home, ent, NULL, 0, NULL};
     dz->name = dz->table = dp_arena_printf(c->a, "%s per %s", m->name, ent);
     dz->grain_text = dp_arena_printf(c->a, "one row per %s", ent);
     dz->description = dz->table;

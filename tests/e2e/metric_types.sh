@@ -25,11 +25,13 @@ cat > "$WORK/cases.json" <<'JSON'
  {"request": "monthly cumulative revenue",
   "gold": "WITH days AS (SELECT CAST(unnest(generate_series(CAST((SELECT min(ordered_on) FROM bronze.items) AS TIMESTAMP), CAST((SELECT max(ordered_on) FROM bronze.items) AS TIMESTAMP), INTERVAL 1 DAY)) AS DATE) AS d), v AS (SELECT d, (SELECT sum(qty * price) FROM bronze.items WHERE CAST(ordered_on AS DATE) <= d) AS r, (SELECT count(*) FROM bronze.items WHERE CAST(ordered_on AS DATE) <= d) AS n FROM days) SELECT CAST(date_trunc('month', d) AS DATE) AS month, arg_min(r, d) AS revenue_to_date FROM v WHERE n > 0 GROUP BY 1"},
  {"request": "weekly rolling 30 day visits",
-  "gold": "WITH days AS (SELECT CAST(unnest(generate_series(CAST((SELECT min(visited_on) FROM bronze.visits) AS TIMESTAMP), CAST((SELECT max(visited_on) FROM bronze.visits) AS TIMESTAMP), INTERVAL 1 DAY)) AS DATE) AS d), v AS (SELECT d, (SELECT count(*) FROM bronze.visits WHERE CAST(visited_on AS DATE) <= d AND CAST(visited_on AS DATE) > d - 30) AS n FROM days) SELECT CAST(date_trunc('week', d) AS DATE) AS week, arg_min(n, d) AS visits_30d FROM v WHERE n > 0 GROUP BY 1"},
+  "gold": "WITH d AS (SELECT visited_on AS day, count(*) AS n FROM bronze.visits GROUP BY 1), s AS (SELECT CAST(g AS DATE) AS day FROM generate_series(CAST((SELECT min(day) FROM d) AS TIMESTAMP), CAST((SELECT max(day) FROM d) AS TIMESTAMP) + INTERVAL 29 DAY, INTERVAL 1 DAY) t(g)), c AS (SELECT s.day, sum(d.n) AS v FROM s JOIN d ON d.day <= s.day AND d.day > s.day - 30 GROUP BY 1) SELECT CAST(date_trunc('week', day) AS DATE) AS week, arg_min(v, day) AS visits_30d FROM c GROUP BY 1"},
+ {"request": "daily rolling 30 day visits in January 2025",
+  "gold": "WITH s AS (SELECT CAST(g AS DATE) AS day FROM generate_series(TIMESTAMP '2025-01-01', TIMESTAMP '2025-01-31', INTERVAL 1 DAY) t(g)) SELECT s.day, count(v.visit_id) AS visits_30d FROM s JOIN bronze.visits v ON v.visited_on <= s.day AND v.visited_on > s.day - 30 GROUP BY 1"},
  {"request": "monthly revenue to date at month end",
-  "gold": "WITH days AS (SELECT CAST(unnest(generate_series(CAST((SELECT min(ordered_on) FROM bronze.items) AS TIMESTAMP), CAST((SELECT max(ordered_on) FROM bronze.items) AS TIMESTAMP), INTERVAL 1 DAY)) AS DATE) AS d), v AS (SELECT d, (SELECT sum(qty * price) FROM bronze.items WHERE CAST(ordered_on AS DATE) <= d AND year(ordered_on) = year(d)) AS r, (SELECT count(*) FROM bronze.items WHERE CAST(ordered_on AS DATE) <= d AND year(ordered_on) = year(d)) AS n FROM days) SELECT CAST(date_trunc('month', d) AS DATE) AS month, arg_max(r, d) AS revenue_to_month_end FROM v WHERE n > 0 GROUP BY 1"},
+  "gold": "WITH days AS (SELECT CAST(unnest(generate_series(CAST((SELECT min(ordered_on) FROM bronze.items) AS TIMESTAMP), CAST(date_trunc('year', (SELECT max(ordered_on) FROM bronze.items)) AS TIMESTAMP) + INTERVAL 1 YEAR - INTERVAL 1 DAY, INTERVAL 1 DAY)) AS DATE) AS d), v AS (SELECT d, (SELECT sum(qty * price) FROM bronze.items WHERE CAST(ordered_on AS DATE) <= d AND year(ordered_on) = year(d)) AS r, (SELECT count(*) FROM bronze.items WHERE CAST(ordered_on AS DATE) <= d AND year(ordered_on) = year(d)) AS n FROM days) SELECT CAST(date_trunc('month', d) AS DATE) AS month, arg_max(r, d) AS revenue_to_month_end FROM v WHERE n > 0 GROUP BY 1"},
  {"request": "weekly mean rolling 30 day visits",
-  "gold": "WITH days AS (SELECT CAST(unnest(generate_series(CAST((SELECT min(visited_on) FROM bronze.visits) AS TIMESTAMP), CAST((SELECT max(visited_on) FROM bronze.visits) AS TIMESTAMP), INTERVAL 1 DAY)) AS DATE) AS d), v AS (SELECT d, (SELECT count(*) FROM bronze.visits WHERE CAST(visited_on AS DATE) <= d AND CAST(visited_on AS DATE) > d - 30) AS n FROM days) SELECT CAST(date_trunc('week', d) AS DATE) AS week, avg(n) AS visits_30d_mean FROM v WHERE n > 0 GROUP BY 1"},
+  "gold": "WITH days AS (SELECT CAST(unnest(generate_series(CAST((SELECT min(visited_on) FROM bronze.visits) AS TIMESTAMP), CAST((SELECT max(visited_on) FROM bronze.visits) AS TIMESTAMP) + INTERVAL 29 DAY, INTERVAL 1 DAY)) AS DATE) AS d), v AS (SELECT d, (SELECT count(*) FROM bronze.visits WHERE CAST(visited_on AS DATE) <= d AND CAST(visited_on AS DATE) > d - 30) AS n FROM days) SELECT CAST(date_trunc('week', d) AS DATE) AS week, avg(n) AS visits_30d_mean FROM v WHERE n > 0 GROUP BY 1"},
  {"request": "monthly revenue growth",
   "gold": "WITH r AS (SELECT CAST(date_trunc('month', ordered_on) AS DATE) AS m, sum(qty * price) AS rev FROM bronze.items GROUP BY 1), p AS (SELECT CAST(m + INTERVAL 1 MONTH AS DATE) AS m, rev FROM r) SELECT coalesce(r.m, p.m) AS month, r.rev - p.rev AS revenue_growth FROM r FULL JOIN p ON r.m = p.m"},
  {"request": "revenue for gold customers by month",
@@ -50,7 +52,11 @@ cat > "$WORK/cases.json" <<'JSON'
   "gold": "WITH r AS (SELECT c.region, sum(i.qty * i.price) AS revenue FROM bronze.items i LEFT JOIN bronze.orders o USING (order_id) LEFT JOIN bronze.customers c ON c.customer_id = o.customer_id GROUP BY 1) SELECT region, revenue FROM r WHERE revenue > 8"},
  {"request": "revenue for customer 1",
   "gold": "SELECT sum(i.qty * i.price) AS revenue FROM bronze.items i JOIN bronze.orders o USING (order_id) WHERE o.customer_id = 1"},
+ {"request": "completed orders by region",
+  "gold": "SELECT c.region, count(DISTINCT o.order_id) AS completed_orders FROM bronze.orders o LEFT JOIN bronze.customers c USING (customer_id) WHERE o.status = 'done' GROUP BY 1"},
  {"request": "cumulative revenue", "clarify": true, "gold": ""},
+ {"request": "weekly revenue growth", "clarify": true, "gold": ""},
+ {"request": "daily revenue growth", "clarify": true, "gold": ""},
  {"request": "monthly churn by region", "clarify": true, "gold": ""}
 ]
 JSON
