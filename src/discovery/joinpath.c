@@ -50,6 +50,8 @@ int dp_join_path(dp_path *out, const dp_kg *kg, const dp_model *from, const dp_m
             continue;
         for (size_t e = 0; e < ma->nentities; e++) {
             const dp_entity *en = &ma->entities[e];
+            if (en->off.reason)
+                continue; /* disabled: no join goes through it */
             /* the models where the entity is a key (all of them without an index) */
             size_t nh = 0;
             const dp_model *const *homes = dp_kg_entity_homes(kg, en->name, &nh);

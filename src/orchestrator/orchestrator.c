@@ -217,6 +217,8 @@ static int st_intent(dp_run *r, dp_error *err)
         io.lookup_payload = &lk;
     }
     rc = dp_intent_parse(&r->intent, r->kg, r->a, r->request, &io, &r->stages[r->cur].kg_queries, err);
+    if (!rc) /* a disabled element is named with its reason, never used */
+        rc = dp_orch__refuse_disabled(r, err);
     if (lk.queries)
         dp_run_decision(r, "%u value look-up(s) in the data, %.0f ms", lk.queries, lk.spent_ms);
     if (rc == DP_ECLARIFY)
@@ -244,6 +246,8 @@ static int st_discovery(dp_run *r, dp_error *err)
 {
     dp_stage_log *s = &r->stages[r->cur];
     int rc = dp_discover(&r->disc, r->kg, &r->intent, r->a, popularity, r->cat, s->decisions, &s->kg_queries, err);
+    if (rc == DP_ECLARIFY) /* a join a disabled entity would have given is named */
+        dp_orch__disabled_joins(r, err);
     if (rc)
         return rc;
     /* semantic search over the request, for the record and for candidates */

@@ -1,0 +1,272 @@
+/* Disabled catalog elements: recording a problem, and switching off what
+ * depends on a disabled element (see problems.h). */
+#include "catalog/problems.h"
+#include "util/error.h"
+#include <stdio.h>
+#include <string.h>
+
+int dp_catalog__disable(dp_kg *kg, dp_disabled *off, const char *kind, const char *name, const char *reason,
+                        const char *hint, dp_src_pos pos)
+{
+    dp_problem p = {0};
+    p.kind = kind;
+    p.name = dp_arena_strdup(kg->arena, name);
+    p.reason = dp_arena_strdup(kg->arena, reason);
+    p.hint = hint ? dp_arena_strdup(kg->arena, hint) : NULL;
+    p.pos = pos;
+    if (!p.name || !p.reason || (hint && !p.hint) ||
+        DP_VEC_PUSH(kg->arena, kg->problems, kg->nproblems, kg->problems_cap, p))
+        return DP_ENOMEM;
+    /* the first cause stays the element's reason; later ones are still listed */
+    if (off && !off->reason)
+        off->reason = p.reason;
+    return 0;
+}
+
+const dp_problem *dp_catalog__root(const dp_kg *kg, const dp_disabled *off)
+{
+    for (size_t i = 0; off && off->reason && i < kg->nproblems; i++)
+        if (kg->problems[i].reason == off->reason)
+            return &kg->problems[i];
+    return NULL;
+}
+
+const char *dp_catalog__disabled_msg(const dp_kg *kg, const char *kind, const char *name, const dp_disabled *off,
+                                     dp_src_pos pos, char *out, size_t n)
+{
+    const dp_problem *p = dp_catalog__root(kg, off);
+    if (p)
+        snprintf(out, n, "%s '%s' is disabled: %s (%s:%d)%s%s", kind, name, off->reason, pos.file ? pos.file : "?",
+                 pos.line, p->hint ? "; " : "", p->hint ? p->hint : "");
+    else
+        snprintf(out, n, "%s '%s' is disabled: %s", kind, name, off && off->reason ? off->reason : "?");
+    return out;
+}
+
+/* Switches off x because of dep (kind 'name'); 1 if x changed, -1 out of memory. */
+static int because(dp_kg *kg, dp_disabled *x, const char *kind, const char *name, const dp_disabled *dep,
+                   dp_src_pos dep_pos)
+{
+    if (x->reason || !dep || !dep->reason)
+        return 0;
+    const dp_problem *p = dp_catalog__root(kg, dep);
+    x->reason = p ? dp_arena_printf(kg->arena, "its %s '%s' %s (%s:%d%s%s)", kind, name, dep->reason,
+                                    dep_pos.file ? dep_pos.file : "?", dep_pos.line, p->hint ? "; " : "",
+                                    p->hint ? p->hint : "")
+                  : dp_arena_printf(kg->arena, "its %s '%s' is disabled: %s", kind, name, dep->reason);
+    return x->reason ? 1 : -1;
+}
+
+/* A dimension of a model by name, disabled or not. */
+static dp_dimension *find_dim(dp_model *m, const char *name)
+{
+    for (size_t i = 0; name && i < m->ndims; i++)
+        if (!strcmp(m->dims[i].name, name))
+            return &m->dims[i];
+    return NULL;
+}
+
+static dp_measure *find_measure(dp_kg *kg, const char *name)
+{
+    return name ? (dp_measure *)dp_kg_measure(kg, name) : NULL;
+}
+
+/* One input of a metric: a metric (when metric_ok and one has the name)
+ * else a measure. Returns 1/0/-1 like because(). */
+static int input_off(dp_kg *kg, dp_metric *m, const char *name, int metric_ok)
+{
+    if (!name)
+        return 0;
+    const dp_metric *sub = metric_ok ? dp_kg_metric(kg, name) : NULL;
+    if (sub && sub != m)
+        return because(kg, &m->off, "metric", sub->name, &sub->off, sub->pos);
+    const dp_measure *me = find_measure(kg, name);
+    return me ? because(kg, &m->off, "measure", me->name, &me->off, me->pos) : 0;
+}
+
+typedef struct ref_state {
+    dp_kg *kg;
+    dp_metric *m;
+    int rc; /* 1 changed, -1 out of memory */
+} ref_state;
+
+/* A filter reference whose every candidate is disabled switches off the metric. */
+static int filter_ref(void *payload, const char *fn, const char *arg)
+{
+    ref_state *s = payload;
+    const dp_disabled *dep = NULL;
+    dp_src_pos pos = {0};
+    const char *kind = NULL;
+    int on = 0;
+    char ent[256] = "";
+    const char *dim = arg, *sep = NULL;
+    if (!strcmp(fn, "Entity")) {
+        snprintf(ent, sizeof(ent), "%s", arg);
+        dim = NULL;
+    } else if (strcmp(fn, "Dimension") && strcmp(fn, "TimeDimension")) {
+        return 0;
+    } else {
+        for (const char *p = strstr(arg, "__"); p; p = strstr(p + 2, "__"))
+            sep = p;
+        if (sep) {
+            const char *start = sep;
+            while (start > arg && !(start - arg >= 2 && start[-1] == '_' && start[-2] == '_'))
+                start--;
+            snprintf(ent, sizeof(ent), "%.*s", (int)(sep - start), start);
+            dim = sep + 2;
+        }
+    }
+    for (size_t i = 0; i < s->kg->nmodels && !on; i++) {
+        dp_model *mo = &s->kg->models[i];
+        dp_entity *e = NULL;
+        for (size_t k = 0; ent[0] && k < mo->nentities && !e; k++)
+            if (!strcmp(mo->entities[k].name, ent))
+                e = &mo->entities[k];
+        if (ent[0] && !e)
+            continue;
+        dp_dimension *d = dim ? find_dim(mo, dim) : NULL;
+        if (dim && !d)
+            continue;
+        const dp_disabled *o = d ? &d->off : &e->off;
+        if (!o->reason) {
+            on = 1;
+        } else if (!dep) {
+            dep = o;
+            pos = d ? d->pos : e->pos;
+            kind = d ? "dimension" : "entity";
+        }
+    }
+    if (!on && dep) {
+        int r = because(s->kg, &s->m->off, kind, arg, dep, pos);
+        if (r)
+            s->rc = r;
+        return r < 0;
+    }
+    return 0;
+}
+
+int dp_catalog__filter_refs(const char *text, int (*fn)(void *, const char *, const char *), void *payload)
+{
+    for (const char *p = text ? strstr(text, "{{") : NULL; p; p = strstr(p, "{{")) {
+        const char *close = strstr(p, "}}");
+        if (!close)
+            return 0;
+        const char *q = p + 2;
+        while (q < close && *q == ' ')
+            q++;
+        const char *paren = memchr(q, '(', (size_t)(close - q));
+        const char *q1 = paren ? strpbrk(paren, "'\"") : NULL;
+        const char *q2 = q1 && q1 < close ? strchr(q1 + 1, *q1) : NULL;
+        char name[64], arg[256];
+        if (paren && q2 && q2 < close && (size_t)(paren - q) < sizeof(name) && (size_t)(q2 - q1 - 1) < sizeof(arg)) {
+            snprintf(name, sizeof(name), "%.*s", (int)(paren - q), q);
+            for (char *z = name + strlen(name); z > name && z[-1] == ' '; z--)
+                z[-1] = 0;
+            snprintf(arg, sizeof(arg), "%.*s", (int)(q2 - q1 - 1), q1 + 1);
+            int rc = fn(payload, name, arg);
+            if (rc)
+                return rc;
+        }
+        p = close + 2;
+    }
+    return 0;
+}
+
+static int metric_filters(dp_kg *kg, dp_metric *m, int any_dim_off)
+{
+    if (!any_dim_off || m->off.reason)
+        return 0;
+    ref_state s = {kg, m, 0};
+    const char *texts[5] = {m->filter, m->measure.filter, m->numerator.filter, m->denominator.filter, NULL};
+    for (size_t i = 0; i < 4 && !s.rc; i++)
+        dp_catalog__filter_refs(texts[i], filter_ref, &s);
+    for (size_t i = 0; i < m->ninputs && !s.rc; i++)
+        dp_catalog__filter_refs(m->inputs[i].filter, filter_ref, &s);
+    return s.rc;
+}
+
+static int metric_inputs(dp_kg *kg, dp_metric *m)
+{
+    if (m->off.reason)
+        return 0;
+    int r = 0;
+    switch (m->type) {
+    case DP_METRIC_SIMPLE:
+    case DP_METRIC_CUMULATIVE: r = input_off(kg, m, m->measure.name, 0); break;
+    case DP_METRIC_RATIO:
+        if (!(r = input_off(kg, m, m->numerator.name, 1)))
+            r = input_off(kg, m, m->denominator.name, 1);
+        break;
+    case DP_METRIC_DERIVED:
+        for (size_t i = 0; i < m->ninputs && !r; i++)
+            r = input_off(kg, m, m->inputs[i].name, 1);
+        break;
+    case DP_METRIC_CONVERSION:
+        if (!(r = input_off(kg, m, m->base_measure.name, 0)))
+            r = input_off(kg, m, m->conversion_measure.name, 0);
+        break;
+    }
+    return r;
+}
+
+/* The parts of models: a disabled model switches off all of them; a
+ * disabled time dimension its measures. */
+static int model_parts(dp_kg *kg, int *any_dim_off)
+{
+    int changed = 0, r;
+    for (size_t i = 0; i < kg->nmodels; i++) {
+        dp_model *mo = &kg->models[i];
+        for (size_t j = 0; mo->off.reason && j < mo->nentities; j++)
+            if ((r = because(kg, &mo->entities[j].off, "semantic model", mo->name, &mo->off, mo->pos)))
+                changed = r < 0 ? -1 : 1;
+        for (size_t j = 0; mo->off.reason && j < mo->ndims; j++)
+            if ((r = because(kg, &mo->dims[j].off, "semantic model", mo->name, &mo->off, mo->pos)))
+                changed = r < 0 ? -1 : 1;
+        for (size_t j = 0; j < mo->nmeasures; j++) {
+            dp_measure *me = &mo->measures[j];
+            if ((r = because(kg, &me->off, "semantic model", mo->name, &mo->off, mo->pos)))
+                changed = r < 0 ? -1 : 1;
+            const char *tds[2] = {me->agg_time_dimension, me->non_additive_dim};
+            for (size_t k = 0; k < 2; k++) {
+                const dp_dimension *d = find_dim(mo, tds[k]);
+                if (d && (r = because(kg, &me->off, "time dimension", d->name, &d->off, d->pos)))
+                    changed = r < 0 ? -1 : 1;
+            }
+        }
+        for (size_t j = 0; j < mo->ndims; j++)
+            *any_dim_off |= mo->dims[j].off.reason != NULL;
+        for (size_t j = 0; j < mo->nentities; j++)
+            *any_dim_off |= mo->entities[j].off.reason != NULL;
+        if (changed < 0)
+            return -1;
+    }
+    return changed;
+}
+
+int dp_catalog__cascade(dp_kg *kg)
+{
+    int any_dim_off = 0, any = kg->nproblems > 0;
+    int r = model_parts(kg, &any_dim_off);
+    if (r < 0)
+        return DP_ENOMEM;
+    /* metrics over metrics: to a fixpoint (each pass switches one more off
+     * or ends) */
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t i = 0; i < kg->nmetrics; i++) {
+            dp_metric *m = &kg->metrics[i];
+            if ((r = metric_inputs(kg, m)) == 0)
+                r = metric_filters(kg, m, any_dim_off);
+            if (r < 0)
+                return DP_ENOMEM;
+            changed |= r;
+        }
+    }
+    for (size_t i = 0; i < kg->nmetrics && !any; i++)
+        any = kg->metrics[i].off.reason != NULL;
+    /* the index lists disabled elements under no entity or dimension, so
+     * joins and dimension homes never reach them; names stay findable */
+    if (any && dp_kg_index_build(kg))
+        return DP_ENOMEM;
+    return 0;
+}

@@ -1,0 +1,37 @@
+/* Catalog problems: an element that does not bind is switched off (its
+ * off.reason set) and listed in kg->problems, and what depends on it is
+ * switched off too, so one broken element does not break the catalog. */
+#ifndef DP_CATALOG_PROBLEMS_H
+#define DP_CATALOG_PROBLEMS_H
+#include "kg/kg.h"
+
+/* Switches off one element for a problem of its own (a root cause): sets
+ * off->reason (kept when already set) and appends a dp_problem. reason is a
+ * predicate of the element ("uses column 'x', which table s.t does not
+ * have"); hint may be NULL. Strings are copied. 0 or DP_ENOMEM. */
+int dp_catalog__disable(dp_kg *kg, dp_disabled *off, const char *kind, const char *name, const char *reason,
+                        const char *hint, dp_src_pos pos);
+/* Switches off what depends on a disabled element (a model's parts, the
+ * measures of a disabled time dimension, metrics of a disabled measure or
+ * metric, metrics whose filter needs a disabled dimension), to a fixpoint,
+ * then rebuilds the graph's index without the disabled elements when
+ * anything is off. 0 or DP_ENOMEM. */
+int dp_catalog__cascade(dp_kg *kg);
+/* The metrics' references, checked without a database: inputs the catalog
+ * does not define, cycles, filters naming dimensions or entities no model
+ * has, derived expressions naming something that is not an input. Each
+ * problem disables its metric. 0 or DP_ENOMEM. */
+int dp_catalog__check_metrics(dp_kg *kg);
+/* Calls fn(payload, "Dimension", "entity__dim") for each {{ Fn('arg' ...) }}
+ * of a filter text; stops at fn's first non-zero return, which it returns. */
+int dp_catalog__filter_refs(const char *text, int (*fn)(void *payload, const char *fn_name, const char *arg),
+                            void *payload);
+/* The one message for a disabled element: "metric 'x' is disabled: <reason>
+ * (file:line)" into out (size n); returns out. */
+const char *dp_catalog__disabled_msg(const dp_kg *kg, const char *kind, const char *name, const dp_disabled *off,
+                                     dp_src_pos pos, char *out, size_t n);
+/* The problem whose root cause is off (NULL when off was switched off by a
+ * dependency, or is on). */
+const dp_problem *dp_catalog__root(const dp_kg *kg, const dp_disabled *off);
+
+#endif
