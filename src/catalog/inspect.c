@@ -1,5 +1,6 @@
 /* dpgen catalog list / search / show. */
 #include "catalog/catalog.h"
+#include "catalog/problems.h"
 #include "doc/emit.h"
 #include "discovery/discovery.h"
 #include "kg/vindex.h"
@@ -26,7 +27,8 @@ int dp_catalog_list(char **out, dp_catalog *cat, dp_error *err)
     for (size_t i = 0; i < kg->nmodels; i++) {
         const dp_model *m = &kg->models[i];
         json_array_append_new(ds, json_pack("{s:s,s:o,s:I,s:o,s:f}", "name", m->name, "table",
-                                            json_sprintf("%s.%s", m->schema, m->table), "rows", (json_int_t)m->rows,
+                                            m->table ? json_sprintf("%s.%s", m->schema, m->table) : json_string(m->ref),
+                                            "rows", (json_int_t)m->rows,
                                             "description", sn(m->description), "quality", m->quality));
     }
     for (size_t i = 0; i < kg->nmetrics; i++) {
@@ -42,7 +44,9 @@ int dp_catalog_list(char **out, dp_catalog *cat, dp_error *err)
     }
     /* phrases users taught this catalog (dpgen catalog learn, --choose) */
     json_t *learned = cat->state ? dp_state_learned(cat->state) : json_array();
-    return out_json(out, json_pack("{s:o,s:o,s:o,s:o}", "datasets", ds, "metrics", ms, "terms", ts, "learned", learned),
+    /* elements switched off while loading, with why (dpgen catalog check) */
+    return out_json(out, json_pack("{s:o,s:o,s:o,s:o,s:o}", "datasets", ds, "metrics", ms, "terms", ts, "learned", learned,
+                                   "disabled", dp_catalog__disabled_json(kg)),
                     err);
 }
 

@@ -3,6 +3,7 @@
  * switched off too, so one broken element does not break the catalog. */
 #ifndef DP_CATALOG_PROBLEMS_H
 #define DP_CATALOG_PROBLEMS_H
+#include <jansson.h>
 #include "kg/kg.h"
 
 /* Switches off one element for a problem of its own (a root cause): sets
@@ -33,5 +34,8 @@ const char *dp_catalog__disabled_msg(const dp_kg *kg, const char *kind, const ch
 /* The problem whose root cause is off (NULL when off was switched off by a
  * dependency, or is on). */
 const dp_problem *dp_catalog__root(const dp_kg *kg, const dp_disabled *off);
+/* Every disabled element as a JSON array of {kind, name, reason, hint,
+ * defined_in} (new reference). */
+json_t *dp_catalog__disabled_json(const dp_kg *kg);
 
 #endif
