@@ -103,9 +103,9 @@ int dp_catalog_show(char **out, dp_catalog *cat, const char *name, dp_error *err
         json_t *ds = json_array();
         for (size_t i = 0; i < n; i++)
             json_array_append_new(ds, json_string(mm[i]->name));
-        return out_json(out, json_pack("{s:s,s:s,s:o,s:o,s:o,s:o}", "metric", me->name, "type", dp_metric_type_name(me->type),
+        return out_json(out, json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "metric", me->name, "type", dp_metric_type_name(me->type),
                                        "label", sn(me->label), "description", sn(me->description), "datasets", ds, "defined_in",
-                                       json_sprintf("%s:%d", me->pos.file, me->pos.line)), err);
+                                       json_sprintf("%s:%d", me->pos.file, me->pos.line), "disabled", sn(me->off.reason)), err);
     }
     json_t *cols = json_array();
     for (size_t i = 0; i < m->ncolumns; i++) {
@@ -126,9 +126,10 @@ int dp_catalog_show(char **out, dp_catalog *cat, const char *name, dp_error *err
                                                    p.steps[0].entity, "ambiguous", amb));
     }
     json_t *used = cat->state ? dp_state_products_using(cat->state, m->name) : json_array();
-    return out_json(out, json_pack("{s:s,s:o,s:o,s:I,s:I,s:I,s:o,s:f,s:o,s:o,s:o}", "dataset", m->name, "table",
-                                   json_sprintf("%s.%s", m->schema, m->table), "description", sn(m->description),
+    return out_json(out, json_pack("{s:s,s:o,s:o,s:I,s:I,s:I,s:o,s:f,s:o,s:o,s:o,s:o}", "dataset", m->name, "table",
+                                   m->table ? json_sprintf("%s.%s", m->schema, m->table) : json_string(m->ref),
+                                   "description", sn(m->description),
                                    "rows", (json_int_t)m->rows, "duplicate_keys", (json_int_t)m->dup_keys, "orphan_keys",
                                    (json_int_t)m->orphans, "freshest", sn(m->freshest), "quality", m->quality, "columns", cols,
-                                   "joins", joins, "used_by", used), err);
+                                   "joins", joins, "used_by", used, "disabled", sn(m->off.reason)), err);
 }

@@ -171,7 +171,7 @@ static const char *primary_entity(const dp_model *m)
     for (size_t i = 0; i < m->nentities; i++)
         if (m->entities[i].type == DP_ENT_PRIMARY || m->entities[i].type == DP_ENT_UNIQUE)
             return m->entities[i].name;
-    return NULL;
+    return m->primary_entity; /* the latest spec names it on the model */
 }
 
 static const char *type_name(dp_entity_type t)

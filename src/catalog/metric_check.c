@@ -211,10 +211,12 @@ static int stray_name(const dp_metric *m, char *out, size_t cap)
             continue;
         }
         if (!isalpha((unsigned char)*p) && *p != '_') {
-            if (*p == ':' && p[1] == ':')
+            if (*p == ':' && p[1] == ':') { /* a cast: a type name follows */
                 after_as = 1;
-            else if (!isspace((unsigned char)*p))
+                p++;
+            } else if (!isspace((unsigned char)*p)) {
                 after_as = 0;
+            }
             p++;
             continue;
         }

@@ -262,6 +262,13 @@ int dp_catalog__cascade(dp_kg *kg)
             changed |= r;
         }
     }
+    /* a saved query asks for its metrics: one disabled, the query is too */
+    for (size_t i = 0; i < kg->nsaved; i++)
+        for (size_t j = 0; j < kg->saved[i].nmetrics; j++) {
+            const dp_metric *m = dp_kg_metric(kg, kg->saved[i].metrics[j]);
+            if (m && because(kg, &kg->saved[i].off, "metric", m->name, &m->off, m->pos) < 0)
+                return DP_ENOMEM;
+        }
     for (size_t i = 0; i < kg->nmetrics && !any; i++)
         any = kg->metrics[i].off.reason != NULL;
     /* the index lists disabled elements under no entity or dimension, so

@@ -14,7 +14,8 @@ int dp_catalog__disable(dp_kg *kg, dp_disabled *off, const char *kind, const cha
                         const char *hint, dp_src_pos pos);
 /* Switches off what depends on a disabled element (a model's parts, the
  * measures of a disabled time dimension, metrics of a disabled measure or
- * metric, metrics whose filter needs a disabled dimension), to a fixpoint,
+ * metric, metrics whose filter needs a disabled dimension, saved queries
+ * of a disabled metric), to a fixpoint,
  * then rebuilds the graph's index without the disabled elements when
  * anything is off. 0 or DP_ENOMEM. */
 int dp_catalog__cascade(dp_kg *kg);
