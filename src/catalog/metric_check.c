@@ -132,24 +132,11 @@ typedef struct fref {
 static int known_ref(void *payload, const char *fn, const char *arg)
 {
     fref *f = payload;
-    int entity = !strcmp(fn, "Entity");
-    if (!entity && strcmp(fn, "Dimension") && strcmp(fn, "TimeDimension"))
-        return 0; /* Metric(...) and others are read elsewhere */
-    const char *sep = NULL, *dim = entity ? NULL : arg;
-    char ent[256] = "";
-    if (entity)
-        snprintf(ent, sizeof(ent), "%s", arg);
-    for (const char *p = entity ? NULL : strstr(arg, "__"); p; p = strstr(p + 2, "__"))
-        sep = p;
-    if (sep) {
-        const char *start = sep;
-        while (start > arg && !(start - arg >= 2 && start[-1] == '_' && start[-2] == '_'))
-            start--;
-        snprintf(ent, sizeof(ent), "%.*s", (int)(sep - start), start);
-        dim = sep + 2;
-    }
-    if (dim && !strcmp(dim, "metric_time"))
+    char ent[256], dbuf[256];
+    if (!dp_catalog__split_ref(fn, arg, ent, sizeof(ent), dbuf, sizeof(dbuf)))
         return 0;
+    const char *dim = dbuf[0] ? dbuf : NULL;
+    int entity = !dim;
     size_t n = 0;
     const dp_model *const *ms = ent[0] ? dp_kg_models_with_entity(f->kg, ent, &n) : dp_kg_models_with_dim(f->kg, dim, &n);
     if (!ms) { /* no index: scan */

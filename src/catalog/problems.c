@@ -96,26 +96,12 @@ static int filter_ref(void *payload, const char *fn, const char *arg)
     ref_state *s = payload;
     const dp_disabled *dep = NULL;
     dp_src_pos pos = {0};
-    const char *kind = NULL;
+    const char *kind = NULL, *what = arg;
     int on = 0;
-    char ent[256] = "";
-    const char *dim = arg, *sep = NULL;
-    if (!strcmp(fn, "Entity")) {
-        snprintf(ent, sizeof(ent), "%s", arg);
-        dim = NULL;
-    } else if (strcmp(fn, "Dimension") && strcmp(fn, "TimeDimension")) {
+    char ent[256], dbuf[256];
+    if (!dp_catalog__split_ref(fn, arg, ent, sizeof(ent), dbuf, sizeof(dbuf)))
         return 0;
-    } else {
-        for (const char *p = strstr(arg, "__"); p; p = strstr(p + 2, "__"))
-            sep = p;
-        if (sep) {
-            const char *start = sep;
-            while (start > arg && !(start - arg >= 2 && start[-1] == '_' && start[-2] == '_'))
-                start--;
-            snprintf(ent, sizeof(ent), "%.*s", (int)(sep - start), start);
-            dim = sep + 2;
-        }
-    }
+    const char *dim = dbuf[0] ? dbuf : NULL;
     for (size_t i = 0; i < s->kg->nmodels && !on; i++) {
         dp_model *mo = &s->kg->models[i];
         dp_entity *e = NULL;
@@ -125,24 +111,66 @@ static int filter_ref(void *payload, const char *fn, const char *arg)
         if (ent[0] && !e)
             continue;
         dp_dimension *d = dim ? find_dim(mo, dim) : NULL;
-        if (dim && !d)
+        if ((dim && !d) || (!d && !e))
             continue;
-        const dp_disabled *o = d ? &d->off : &e->off;
+        /* the entity the path names must be on too */
+        int by_entity = e && (e->off.reason || !d);
+        const dp_disabled *o = by_entity ? &e->off : &d->off;
         if (!o->reason) {
             on = 1;
         } else if (!dep) {
             dep = o;
-            pos = d ? d->pos : e->pos;
-            kind = d ? "dimension" : "entity";
+            pos = by_entity ? e->pos : d->pos;
+            kind = by_entity ? "entity" : "dimension";
+            what = by_entity ? e->name : arg;
         }
     }
     if (!on && dep) {
-        int r = because(s->kg, &s->m->off, kind, arg, dep, pos);
+        int r = because(s->kg, &s->m->off, kind, what, dep, pos);
         if (r)
             s->rc = r;
         return r < 0;
     }
     return 0;
+}
+
+int dp_catalog__split_ref(const char *fn, const char *arg, char *ent, size_t ne, char *dim, size_t nd)
+{
+    static const char *grains[] = {"day", "week", "month", "quarter", "year", "hour", "minute", "second",
+                                   "millisecond", "microsecond", "nanosecond", NULL};
+    ent[0] = dim[0] = 0;
+    if (!strcmp(fn, "Entity")) {
+        snprintf(ent, ne, "%s", arg);
+        return 1;
+    }
+    if (strcmp(fn, "Dimension") && strcmp(fn, "TimeDimension"))
+        return 0; /* Metric(...) and others are read elsewhere */
+    char path[256];
+    snprintf(path, sizeof(path), "%s", arg);
+    /* a time dimension may carry its grain: e__d__month */
+    char *last = NULL;
+    for (char *p = strstr(path, "__"); p; p = strstr(p + 2, "__"))
+        last = p;
+    for (size_t g = 0; last && grains[g]; g++)
+        if (!strcmp(last + 2, grains[g])) {
+            *last = 0;
+            last = NULL;
+            for (char *p = strstr(path, "__"); p; p = strstr(p + 2, "__"))
+                last = p;
+            break;
+        }
+    const char *d = last ? last + 2 : path;
+    if (!strcmp(d, "metric_time"))
+        return 0; /* the metric's own time, always there */
+    snprintf(dim, nd, "%s", d);
+    if (last) { /* entity path a__b__dim: the entity that holds it is the last */
+        *last = 0;
+        char *start = path;
+        for (char *p = strstr(path, "__"); p; p = strstr(p + 2, "__"))
+            start = p + 2;
+        snprintf(ent, ne, "%s", start);
+    }
+    return 1;
 }
 
 int dp_catalog__filter_refs(const char *text, int (*fn)(void *, const char *, const char *), void *payload)

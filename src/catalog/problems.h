@@ -28,6 +28,11 @@ int dp_catalog__check_metrics(dp_kg *kg);
  * of a filter text; stops at fn's first non-zero return, which it returns. */
 int dp_catalog__filter_refs(const char *text, int (*fn)(void *payload, const char *fn_name, const char *arg),
                             void *payload);
+/* A filter reference Dimension/TimeDimension('a__e__dim[__grain]') or
+ * Entity('e') as the entity that holds it (ent, "" for none) and the
+ * dimension (dim, "" for an entity). 0: nothing to check (metric_time, or
+ * another function). */
+int dp_catalog__split_ref(const char *fn, const char *arg, char *ent, size_t ne, char *dim, size_t nd);
 /* The one message for a disabled element: "metric 'x' is disabled: <reason>
  * (file:line)" into out (size n); returns out. */
 const char *dp_catalog__disabled_msg(const dp_kg *kg, const char *kind, const char *name, const dp_disabled *off,

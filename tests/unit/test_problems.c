@@ -49,7 +49,10 @@ static const char *models =
     "  - {name: good_filter, type: simple, type_params: {measure: units}, filter: \"{{ Dimension('item__colour') }} = 'x' AND {{ TimeDimension('metric_time', 'day') }} > '2024-01-01'\"}\n"
     "  - {name: heavy, type: simple, type_params: {measure: weight}}\n"
     "  - {name: dup, type: simple, type_params: {measure: units}}\n"   /* 34 */
-    "  - {name: dup, type: simple, type_params: {measure: units}}\n"; /* 35: twice */
+    "  - {name: dup, type: simple, type_params: {measure: units}}\n"   /* 35: twice */
+    "  - {name: grain_filter, type: simple, type_params: {measure: units}, filter: \"{{ Dimension('item__day__month') }} > '2024-01-01' AND {{ Dimension('metric_time__week') }} > '2024-01-01'\"}\n"
+    "  - {name: path_filter, type: simple, type_params: {measure: units}, filter: \"{{ Dimension('item__group__colour') }} = 'x' AND {{ Entity('item') }} IS NOT NULL\"}\n"
+    "  - {name: off_entity, type: simple, type_params: {measure: units}, filter: \"{{ Dimension('group__region') }} = 'x'\"}\n";
 
 typedef struct fx {
     char dir[64];
@@ -110,8 +113,10 @@ static const dp_problem *problem(const dp_kg *kg, const char *name, int line)
 static void test_the_catalog_loads_and_good_metrics_stay(void **state)
 {
     const dp_kg *kg = ((fx *)*state)->kg;
-    const char *names[] = {"units", "fine_expr", "good_filter"};
-    for (size_t i = 0; i < 3; i++)
+    /* a grain suffix, metric_time, an entity path and Entity() are read as
+     * such, not as names no model has */
+    const char *names[] = {"units", "fine_expr", "good_filter", "grain_filter"};
+    for (size_t i = 0; i < 4; i++)
         if (metric(kg, names[i])->off.reason)
             fail_msg("%s: %s", names[i], metric(kg, names[i])->off.reason);
 }
@@ -155,6 +160,18 @@ static void test_filter_on_unknown_dimension(void **state)
 {
     const dp_kg *kg = ((fx *)*state)->kg;
     assert_non_null(strstr(metric(kg, "bad_filter")->off.reason, "dimension 'item__colr', which no semantic model has"));
+}
+
+static void test_filter_paths_and_disabled_dimensions(void **state)
+{
+    const dp_kg *kg = ((fx *)*state)->kg;
+    /* item__group__colour: a model with the entity 'group' has colour */
+    assert_null(metric(kg, "path_filter")->off.reason);
+    /* region exists, but only in the disabled 'groups' models: a consequence */
+    const char *r = metric(kg, "off_entity")->off.reason;
+    assert_non_null(r);
+    assert_non_null(strstr(r, "its entity 'group' is disabled") ? r : strstr(r, "its dimension 'group__region' is disabled"));
+    assert_null(problem(kg, "off_entity", 0));
 }
 
 static void test_time_dimension_that_is_not_one(void **state)
@@ -206,6 +223,7 @@ int main(void)
         cmocka_unit_test(test_cycle_disables_its_members_and_what_uses_them),
         cmocka_unit_test(test_derived_expr_names_only_its_inputs),
         cmocka_unit_test(test_filter_on_unknown_dimension),
+        cmocka_unit_test(test_filter_paths_and_disabled_dimensions),
         cmocka_unit_test(test_time_dimension_that_is_not_one),
         cmocka_unit_test(test_names_defined_twice),
         cmocka_unit_test(test_lookups_skip_disabled_elements),
