@@ -305,3 +305,24 @@ int dp_catalog__cascade(dp_kg *kg)
         return DP_ENOMEM;
     return 0;
 }
+
+int dp_catalog__names_disabled(const dp_kg *kg, const char *kind, const char *name)
+{
+    const char *sep = strstr(name, "__"), *dot = strchr(name, '.');
+    const char *dim = sep ? sep + 2 : name;
+    for (size_t i = 0; i < kg->nmodels; i++) {
+        const dp_model *m = &kg->models[i];
+        if (!strcmp(kind, "column")) {
+            if (m->off.reason && dot && strlen(m->name) == (size_t)(dot - name) && !strncmp(m->name, name, (size_t)(dot - name)))
+                return 1;
+            continue;
+        }
+        for (size_t j = 0; !strcmp(kind, "entity") && j < m->nentities; j++)
+            if (m->entities[j].off.reason && !strcmp(m->entities[j].name, name))
+                return 1;
+        for (size_t j = 0; !strcmp(kind, "dimension") && j < m->ndims; j++)
+            if (m->dims[j].off.reason && !strcmp(m->dims[j].name, dim))
+                return 1;
+    }
+    return 0;
+}

@@ -33,6 +33,9 @@ int dp_catalog__filter_refs(const char *text, int (*fn)(void *payload, const cha
  * dimension (dim, "" for an entity). 0: nothing to check (metric_time, or
  * another function). */
 int dp_catalog__split_ref(const char *fn, const char *arg, char *ent, size_t ne, char *dim, size_t nd);
+/* Does a disabled element answer to a glossary mapping (kind "entity",
+ * "dimension" entity__dim or dim, "column" model.column)? */
+int dp_catalog__names_disabled(const dp_kg *kg, const char *kind, const char *name);
 /* The one message for a disabled element: "metric 'x' is disabled: <reason>
  * (file:line)" into out (size n); returns out. */
 const char *dp_catalog__disabled_msg(const dp_kg *kg, const char *kind, const char *name, const dp_disabled *off,

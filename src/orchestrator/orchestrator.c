@@ -169,8 +169,8 @@ static void suggest(dp_run *r, dp_error *err)
                                     metric ? 1 << DP_DOC_METRIC : 1 << DP_DOC_DIMENSION);
         json_t *sug = json_array();
         for (size_t k = 0; k < n; k++) {
-            if (hits[k].score < SUGGEST_MIN_SCORE)
-                continue;
+            if (hits[k].score < SUGGEST_MIN_SCORE || (hits[k].metric && hits[k].metric->off.reason))
+                continue; /* a disabled metric is no answer */
             json_array_append_new(sug, json_pack("{s:s,s:f}", "name", hits[k].name, "score", hits[k].score));
             off += (size_t)snprintf(add + off, sizeof(add) - off, "%s%s", off ? ", " : "", hits[k].name);
         }
@@ -194,8 +194,9 @@ static void suggest(dp_run *r, dp_error *err)
         snprintf(err->message + l, sizeof(err->message) - l, "; dimensions it has for these metrics include: %s", add);
         return;
     }
-    for (size_t i = 0; i < r->kg->nmetrics && i < 8; i++)
-        off += (size_t)snprintf(add + off, sizeof(add) - off, "%s%s", i ? ", " : "", r->kg->metrics[i].name);
+    for (size_t i = 0, k = 0; i < r->kg->nmetrics && k < 8; i++)
+        if (!r->kg->metrics[i].off.reason) /* the ones that answer */
+            off += (size_t)snprintf(add + off, sizeof(add) - off, "%s%s", k++ ? ", " : "", r->kg->metrics[i].name);
     snprintf(err->message + l, sizeof(err->message) - l, "; metrics it has include: %s", add);
 }
 

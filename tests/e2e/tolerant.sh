@@ -13,7 +13,8 @@ D="$DP_SOURCE_DIR/tests/data/broken"
 H="$DP_SOURCE_DIR/tests/data/hr"
 "$DPGEN" demo --sql "$D/data.sql" --out "$WORK/broken.duckdb" 2>/dev/null || bad "build broken db"
 "$DPGEN" demo --sql "$H/data.sql" --out "$WORK/hr.duckdb" 2>/dev/null || bad "build hr db"
-B=(--db "$WORK/broken.duckdb" --models "$D" --glossary "$H/glossary.yml")
+# its glossary is the twin's with terms that map to elements it disables
+B=(--db "$WORK/broken.duckdb" --models "$D" --glossary "$D/glossary.yml")
 T=(--db "$WORK/hr.duckdb" --models "$H/semantic_models.yml" --glossary "$H/glossary.yml")
 
 # --- catalog check: every problem at once, file:line, exit 1
@@ -97,6 +98,11 @@ refused "pay per scheduled day by month" "metric 'pay_per_day' is disabled" "sch
 refused "absences by absence year" "dimension 'absences.absence_year' is disabled" "absences.yml:"
 refused "headcount by course" "dimension 'trainings.course' is disabled" "dbt build"
 refused "headcount by division" "entity 'employees.department' is disabled: uses column 'departmnt_id'" "employees.yml:13" "department_id"
+refused "headcount by course attended" "dimension 'trainings.course' is disabled" "refers to table 'trainings'"
+refused "monthly hours of learning" "metric 'training_hours' is disabled"
+# no "did you mean" leads to a disabled metric
+expect_rc 3 "a phrase close to a disabled metric" -- "$DPGEN" generate "${B[@]}" --no-record "daily pay by month"
+grep -q "pay_per_day" "$WORK/err" && bad "suggests a disabled metric: $(cat "$WORK/err")" || ok "suggests no disabled metric"
 # the refusal is a clarification: with --format json, its JSON on stdout
 expect_rc 3 "refusal as JSON" -- "$DPGEN" generate "${B[@]}" --no-record --format json "bonus total by month"
 grep -q '"clarification"' "$WORK/out" && ok "refusal prints its clarification" || bad "no clarification: $(head -c 300 "$WORK/out")"
