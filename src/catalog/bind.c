@@ -105,8 +105,7 @@ static const char *closest_column(const dp_model *m, const char *name)
 /* An expr that does not bind switches its element off (problems.h): a bare
  * name the table lacks, or an expression DuckDB cannot prepare over the
  * table. One prepare per expression, at most DP_EXPR_PREPARE_MAX per
- * catalog (the rest are left to the compiler's own checks). */
-#define DP_EXPR_PREPARE_MAX 2000
+ * catalog (problems.h; the rest are left to the compiler's own checks). */
 static int check_expr(dp_kg *kg, duckdb_connection con, const dp_model *m, const char *kind, const char *name,
                       const char *expr, dp_src_pos pos, dp_disabled *off, size_t *prepares)
 {

@@ -151,6 +151,19 @@ static int check_text(char **out, const dp_kg *kg, const dp_problem **sorted, dp
     json_t *d = dp_catalog__disabled_json(kg);
     nd = json_array_size(d);
     json_decref(d);
+    size_t nexpr = 0; /* expressions bind.c prepares, in the same order */
+    for (size_t i = 0; i < kg->nmodels; i++) {
+        const dp_model *m = &kg->models[i];
+        for (size_t j = 0; m->table && j < m->nentities; j++)
+            nexpr += !dp_is_identifier(m->entities[j].expr);
+        for (size_t j = 0; m->table && j < m->ndims; j++)
+            nexpr += !dp_is_identifier(m->dims[j].expr);
+        for (size_t j = 0; m->table && j < m->nmeasures; j++)
+            nexpr += !dp_is_identifier(m->measures[j].expr);
+    }
+    if (nexpr > DP_EXPR_PREPARE_MAX)
+        dp_buf_printf(&b, "note: %zu expressions; the first %d were checked against the database\n", nexpr,
+                      DP_EXPR_PREPARE_MAX);
     if (kg->nproblems)
         dp_buf_printf(&b, "%zu problem(s); %zu element(s) disabled\n", kg->nproblems, nd);
     else

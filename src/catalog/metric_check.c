@@ -71,34 +71,44 @@ typedef struct dfs {
     size_t depth;
 } dfs;
 
-/* Each metric on a cycle is disabled, the cycle named in its reason. */
+/* Disables each metric on the path from position from to the top (a
+ * cycle back to path[from]), the cycle named in its reason. Kept out of
+ * visit() so the recursion's frames stay small. */
+static __attribute__((noinline)) int report_cycle(dfs *d, size_t from, size_t j)
+{
+    char cyc[512] = "";
+    size_t off = 0;
+    for (size_t q = from; q < d->depth && off < sizeof(cyc) - 80; q++)
+        off += (size_t)snprintf(cyc + off, sizeof(cyc) - off, "%s -> ", d->kg->metrics[d->path[q]].name);
+    snprintf(cyc + off, sizeof(cyc) - off, "%s", d->kg->metrics[j].name);
+    char why[600];
+    snprintf(why, sizeof(why), "refers to itself through %s", cyc);
+    for (size_t q = from; q < d->depth; q++) {
+        dp_metric *mq = &d->kg->metrics[d->path[q]];
+        if (!mq->off.reason && problem(d->kg, mq, why, "remove one of the references"))
+            return DP_ENOMEM;
+    }
+    return 0;
+}
+
+/* Depth first over the metrics' inputs; a metric met again on the path
+ * closes a cycle. */
 static int visit(dfs *d, size_t i)
 {
     if (d->state[i] == 2 || d->depth >= CYCLE_MAX_DEPTH)
         return 0;
     d->state[i] = 1;
     d->path[d->depth++] = i;
-    const dp_metric *deps[64];
-    size_t n = metric_deps(d->kg, &d->kg->metrics[i], deps, 64);
+    const dp_metric *deps[32];
+    size_t n = metric_deps(d->kg, &d->kg->metrics[i], deps, 32);
     for (size_t k = 0; k < n; k++) {
         size_t j = (size_t)(deps[k] - d->kg->metrics);
         if (d->state[j] == 1) {
             size_t from = d->depth;
             while (from > 0 && d->path[from - 1] != j)
                 from--;
-            from = from ? from - 1 : 0;
-            char cyc[512] = "";
-            size_t off = 0;
-            for (size_t q = from; q < d->depth && off < sizeof(cyc) - 80; q++)
-                off += (size_t)snprintf(cyc + off, sizeof(cyc) - off, "%s -> ", d->kg->metrics[d->path[q]].name);
-            snprintf(cyc + off, sizeof(cyc) - off, "%s", d->kg->metrics[j].name);
-            char why[600];
-            snprintf(why, sizeof(why), "refers to itself through %s", cyc);
-            for (size_t q = from; q < d->depth; q++) {
-                dp_metric *mq = &d->kg->metrics[d->path[q]];
-                if (!mq->off.reason && problem(d->kg, mq, why, "remove one of the references"))
-                    return DP_ENOMEM;
-            }
+            if (report_cycle(d, from ? from - 1 : 0, j))
+                return DP_ENOMEM;
             continue;
         }
         int rc = visit(d, j);

@@ -6,6 +6,11 @@
 #include <jansson.h>
 #include "kg/kg.h"
 
+/* Expressions that are not bare columns are checked by preparing
+ * SELECT expr FROM table LIMIT 0, at most this many per catalog (bind.c);
+ * catalog check says when some were not. */
+#define DP_EXPR_PREPARE_MAX 2000
+
 /* Switches off one element for a problem of its own (a root cause): sets
  * off->reason (kept when already set) and appends a dp_problem. reason is a
  * predicate of the element ("uses column 'x', which table s.t does not
