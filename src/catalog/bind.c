@@ -144,6 +144,16 @@ static int check_expr(dp_kg *kg, duckdb_connection con, const dp_model *m, const
     return full ? dp_catalog__disable(kg, off, kind, full, why, hint[0] ? hint : NULL, pos) : DP_ENOMEM;
 }
 
+/* A model whose relation the database does not have is disabled with all
+ * of it (problems.h), the one message for it here; 0 or DP_ENOMEM. */
+static int missing_relation(dp_kg *kg, dp_model *m, const char *relation)
+{
+    char why[600];
+    snprintf(why, sizeof(why), "refers to table '%s', which the database does not have", relation);
+    return dp_catalog__disable(kg, &m->off, "semantic_model", m->name, why,
+                               "run dbt build (or dbt seed) so the table exists, or fix the model's ref", m->pos);
+}
+
 int dp_bind_models(dp_kg *kg, duckdb_connection con, dp_error *err)
 {
     tables t = {kg->arena, 0, 0, 0, 0, 0};
@@ -178,10 +188,7 @@ int dp_bind_models(dp_kg *kg, duckdb_connection con, dp_error *err)
                                         t.schema[j], t.name[j]);
         }
         if (hits == 0) { /* the model and all of it are switched off, not the catalog */
-            char why[600];
-            snprintf(why, sizeof(why), "refers to table '%s', which the database does not have", m->ref);
-            if (dp_catalog__disable(kg, &m->off, "semantic_model", m->name, why,
-                                    "run dbt build (or dbt seed) so the table exists, or fix the model's ref", m->pos))
+            if (missing_relation(kg, m, m->ref))
                 return dp_error_set(err, DP_ENOMEM, "out of memory");
             continue;
         }
