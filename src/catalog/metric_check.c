@@ -159,6 +159,12 @@ static int known_ref(void *payload, const char *fn, const char *arg)
     for (size_t i = 0; ms && i < n; i++)
         if (!dim || dp_kg_model_dim(ms[i], dim))
             return 0;
+    /* primary_entity names a dataset with no key column (not indexed) */
+    for (size_t i = 0; ms && ent[0] && i < f->kg->nmodels; i++) {
+        const dp_model *m = &f->kg->models[i];
+        if (m->primary_entity && !strcmp(m->primary_entity, ent) && (!dim || dp_kg_model_dim(m, dim)))
+            return 0;
+    }
     snprintf(f->unknown, sizeof(f->unknown), "%s '%s'", entity ? "entity" : "dimension", arg);
     return 1;
 }

@@ -108,21 +108,23 @@ static int filter_ref(void *payload, const char *fn, const char *arg)
         for (size_t k = 0; ent[0] && k < mo->nentities && !e; k++)
             if (!strcmp(mo->entities[k].name, ent))
                 e = &mo->entities[k];
-        if (ent[0] && !e)
+        /* primary_entity names a dataset with no key column */
+        int own = ent[0] && !e && mo->primary_entity && !strcmp(mo->primary_entity, ent);
+        if (ent[0] && !e && !own)
             continue;
         dp_dimension *d = dim ? find_dim(mo, dim) : NULL;
-        if ((dim && !d) || (!d && !e))
+        if (dim && !d)
             continue;
         /* the entity the path names must be on too */
-        int by_entity = e && (e->off.reason || !d);
-        const dp_disabled *o = by_entity ? &e->off : &d->off;
+        int by_entity = e && (e->off.reason || !d), by_model = !d && !e;
+        const dp_disabled *o = by_model ? &mo->off : by_entity ? &e->off : &d->off;
         if (!o->reason) {
             on = 1;
         } else if (!dep) {
             dep = o;
-            pos = by_entity ? e->pos : d->pos;
-            kind = by_entity ? "entity" : "dimension";
-            what = by_entity ? e->name : arg;
+            pos = by_model ? mo->pos : by_entity ? e->pos : d->pos;
+            kind = by_model ? "semantic model" : by_entity ? "entity" : "dimension";
+            what = by_model ? mo->name : by_entity ? e->name : arg;
         }
     }
     if (!on && dep) {

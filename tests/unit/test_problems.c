@@ -26,20 +26,24 @@ static const char *models =
     "    measures:\n"
     "      - {name: units, agg: sum}\n"
     "      - {name: weight, agg: sum, agg_time_dimension: colour}\n" /* line 11: not a time dimension */
+    "  - name: rows_only\n"                                /* line 12: primary_entity, no key */
+    "    model: ref('rows_only')\n"
+    "    primary_entity: visit\n"
+    "    dimensions: [{name: channel, type: categorical}]\n"
     "  - name: groups\n"
     "    model: ref('groups')\n"
     "    entities: [{name: group, type: primary, expr: group_id}]\n"
     "    dimensions: [{name: region, type: categorical}]\n"
-    "  - name: groups\n"                                   /* line 16: defined twice */
+    "  - name: groups\n"                                   /* line 20: defined twice */
     "    model: ref('groups2')\n"
     "    entities: [{name: group, type: primary, expr: group_id}]\n"
     "metrics:\n"
-    "  - {name: units, type: simple, type_params: {measure: units}}\n"                  /* 20 */
-    "  - {name: ghost, type: simple, type_params: {measure: no_such}}\n"                /* 21 */
-    "  - {name: loop_a, type: derived, type_params: {expr: loop_b + 1, metrics: [loop_b]}}\n"  /* 22 */
-    "  - {name: loop_b, type: derived, type_params: {expr: loop_a * 2, metrics: [loop_a]}}\n"  /* 23 */
+    "  - {name: units, type: simple, type_params: {measure: units}}\n"                  /* 24 */
+    "  - {name: ghost, type: simple, type_params: {measure: no_such}}\n"                /* 25 */
+    "  - {name: loop_a, type: derived, type_params: {expr: loop_b + 1, metrics: [loop_b]}}\n"  /* 26 */
+    "  - {name: loop_b, type: derived, type_params: {expr: loop_a * 2, metrics: [loop_a]}}\n"  /* 27 */
     "  - {name: on_loop, type: derived, type_params: {expr: loop_a + units, metrics: [loop_a, units]}}\n"
-    "  - {name: stray, type: derived, type_params: {expr: units / unitz, metrics: [units]}}\n" /* 25 */
+    "  - {name: stray, type: derived, type_params: {expr: units / unitz, metrics: [units]}}\n" /* 29 */
     "  - name: fine_expr\n"
     "    type: derived\n"
     "    type_params:\n"
@@ -48,10 +52,11 @@ static const char *models =
     "  - {name: bad_filter, type: simple, type_params: {measure: units}, filter: \"{{ Dimension('item__colr') }} = 'x'\"}\n"
     "  - {name: good_filter, type: simple, type_params: {measure: units}, filter: \"{{ Dimension('item__colour') }} = 'x' AND {{ TimeDimension('metric_time', 'day') }} > '2024-01-01'\"}\n"
     "  - {name: heavy, type: simple, type_params: {measure: weight}}\n"
-    "  - {name: dup, type: simple, type_params: {measure: units}}\n"   /* 34 */
-    "  - {name: dup, type: simple, type_params: {measure: units}}\n"   /* 35: twice */
+    "  - {name: dup, type: simple, type_params: {measure: units}}\n"   /* 38 */
+    "  - {name: dup, type: simple, type_params: {measure: units}}\n"   /* 39: twice */
     "  - {name: grain_filter, type: simple, type_params: {measure: units}, filter: \"{{ Dimension('item__day__month') }} > '2024-01-01' AND {{ Dimension('metric_time__week') }} > '2024-01-01'\"}\n"
     "  - {name: path_filter, type: simple, type_params: {measure: units}, filter: \"{{ Dimension('item__group__colour') }} = 'x' AND {{ Entity('item') }} IS NOT NULL\"}\n"
+    "  - {name: own_rows, type: simple, type_params: {measure: units}, filter: \"{{ Dimension('visit__channel') }} = 'x'\"}\n"
     "  - {name: off_entity, type: simple, type_params: {measure: units}, filter: \"{{ Dimension('group__region') }} = 'x'\"}\n";
 
 typedef struct fx {
@@ -115,8 +120,8 @@ static void test_the_catalog_loads_and_good_metrics_stay(void **state)
     const dp_kg *kg = ((fx *)*state)->kg;
     /* a grain suffix, metric_time, an entity path and Entity() are read as
      * such, not as names no model has */
-    const char *names[] = {"units", "fine_expr", "good_filter", "grain_filter"};
-    for (size_t i = 0; i < 4; i++)
+    const char *names[] = {"units", "fine_expr", "good_filter", "grain_filter", "own_rows"};
+    for (size_t i = 0; i < 5; i++)
         if (metric(kg, names[i])->off.reason)
             fail_msg("%s: %s", names[i], metric(kg, names[i])->off.reason);
 }
@@ -124,7 +129,7 @@ static void test_the_catalog_loads_and_good_metrics_stay(void **state)
 static void test_unknown_measure(void **state)
 {
     const dp_kg *kg = ((fx *)*state)->kg;
-    const dp_problem *p = problem(kg, "ghost", 21);
+    const dp_problem *p = problem(kg, "ghost", 25);
     assert_non_null(p);
     assert_string_equal(p->kind, "metric");
     assert_string_equal(p->reason, "refers to measure 'no_such', which the catalog does not define");
@@ -133,14 +138,14 @@ static void test_unknown_measure(void **state)
     const dp_metric *g = metric(kg, "ghost");
     dp_catalog__disabled_msg(kg, "metric", g->name, &g->off, g->pos, msg, sizeof(msg));
     assert_non_null(strstr(msg, "metric 'ghost' is disabled: refers to measure 'no_such'"));
-    assert_non_null(strstr(msg, "m.yml:21)"));
+    assert_non_null(strstr(msg, "m.yml:25)"));
 }
 
 static void test_cycle_disables_its_members_and_what_uses_them(void **state)
 {
     const dp_kg *kg = ((fx *)*state)->kg;
-    assert_non_null(problem(kg, "loop_a", 22));
-    assert_non_null(problem(kg, "loop_b", 23));
+    assert_non_null(problem(kg, "loop_a", 26));
+    assert_non_null(problem(kg, "loop_b", 27));
     assert_non_null(strstr(metric(kg, "loop_a")->off.reason, "refers to itself through loop_a -> loop_b -> loop_a"));
     const char *r = metric(kg, "on_loop")->off.reason;
     assert_non_null(r);
@@ -151,7 +156,7 @@ static void test_cycle_disables_its_members_and_what_uses_them(void **state)
 static void test_derived_expr_names_only_its_inputs(void **state)
 {
     const dp_kg *kg = ((fx *)*state)->kg;
-    const dp_problem *p = problem(kg, "stray", 25);
+    const dp_problem *p = problem(kg, "stray", 29);
     assert_non_null(p);
     assert_non_null(strstr(p->reason, "uses 'unitz' in its expr, which is not one of its inputs (units)"));
 }
@@ -187,13 +192,13 @@ static void test_names_defined_twice(void **state)
 {
     const dp_kg *kg = ((fx *)*state)->kg;
     /* neither definition is used: which one was meant is not known */
+    assert_non_null(problem(kg, "groups", 20));
     assert_non_null(problem(kg, "groups", 16));
-    assert_non_null(problem(kg, "groups", 12));
-    const dp_problem *p = problem(kg, "dup", 35);
+    const dp_problem *p = problem(kg, "dup", 39);
     assert_non_null(p);
     assert_non_null(strstr(p->reason, "is also defined at "));
-    assert_non_null(strstr(p->reason, "m.yml:34"));
-    assert_non_null(problem(kg, "dup", 34));
+    assert_non_null(strstr(p->reason, "m.yml:38"));
+    assert_non_null(problem(kg, "dup", 38));
     assert_null(metric(kg, "units")->off.reason);
 }
 
