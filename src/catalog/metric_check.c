@@ -249,6 +249,8 @@ int dp_catalog__check_metrics(dp_kg *kg)
     char why[700];
     for (size_t i = 0; i < kg->nmetrics; i++) {
         dp_metric *m = &kg->metrics[i];
+        if (m->off.reason)
+            continue; /* one cause is enough to list */
         const char *kind, *missing = missing_input(kg, m, &kind);
         fref f;
         const char *unknown = missing ? NULL : unknown_filter_ref(kg, m, &f);
