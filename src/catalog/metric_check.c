@@ -15,30 +15,45 @@ static int problem(dp_kg *kg, dp_metric *m, const char *reason, const char *hint
     return dp_catalog__disable(kg, &m->off, "metric", m->name, reason, hint, m->pos);
 }
 
+static const dp_metric *metric_of(const dp_kg *kg, const char *name)
+{
+    return name ? dp_kg_metric(kg, name) : NULL;
+}
+
+static const dp_measure *measure_of(const dp_kg *kg, const char *name)
+{
+    return name ? dp_kg_measure(kg, name) : NULL;
+}
+
 /* An input the catalog does not define: what is missing, else NULL. */
 static const char *missing_input(const dp_kg *kg, const dp_metric *m, const char **kind)
 {
     *kind = "measure";
     switch (m->type) {
     case DP_METRIC_SIMPLE:
-    case DP_METRIC_CUMULATIVE: return dp_kg_measure(kg, m->measure.name) ? NULL : m->measure.name;
+    case DP_METRIC_CUMULATIVE:
+        if (measure_of(kg, m->measure.name))
+            return NULL;
+        return m->measure.name ? m->measure.name : "(none)";
     case DP_METRIC_RATIO:
         *kind = "metric or measure";
-        if (!dp_kg_metric(kg, m->numerator.name) && !dp_kg_measure(kg, m->numerator.name))
-            return m->numerator.name;
-        if (!dp_kg_metric(kg, m->denominator.name) && !dp_kg_measure(kg, m->denominator.name))
-            return m->denominator.name;
+        if (!metric_of(kg, m->numerator.name) && !measure_of(kg, m->numerator.name))
+            return m->numerator.name ? m->numerator.name : "(none)";
+        if (!metric_of(kg, m->denominator.name) && !measure_of(kg, m->denominator.name))
+            return m->denominator.name ? m->denominator.name : "(none)";
         return NULL;
     case DP_METRIC_DERIVED:
         *kind = "metric";
         for (size_t j = 0; j < m->ninputs; j++)
-            if (!dp_kg_metric(kg, m->inputs[j].name))
-                return m->inputs[j].name;
+            if (!metric_of(kg, m->inputs[j].name))
+                return m->inputs[j].name ? m->inputs[j].name : "(none)";
         return NULL;
     case DP_METRIC_CONVERSION:
-        if (!dp_kg_measure(kg, m->base_measure.name))
-            return m->base_measure.name;
-        return dp_kg_measure(kg, m->conversion_measure.name) ? NULL : m->conversion_measure.name;
+        if (!measure_of(kg, m->base_measure.name))
+            return m->base_measure.name ? m->base_measure.name : "(none)";
+        if (measure_of(kg, m->conversion_measure.name))
+            return NULL;
+        return m->conversion_measure.name ? m->conversion_measure.name : "(none)";
     }
     return NULL;
 }
@@ -49,14 +64,14 @@ static size_t metric_deps(const dp_kg *kg, const dp_metric *m, const dp_metric *
 {
     size_t n = 0;
     if (m->type == DP_METRIC_RATIO) {
-        const dp_metric *a = dp_kg_metric(kg, m->numerator.name), *b = dp_kg_metric(kg, m->denominator.name);
+        const dp_metric *a = metric_of(kg, m->numerator.name), *b = metric_of(kg, m->denominator.name);
         if (a && n < max)
             out[n++] = a;
         if (b && n < max)
             out[n++] = b;
     } else if (m->type == DP_METRIC_DERIVED) {
         for (size_t i = 0; i < m->ninputs && n < max; i++) {
-            const dp_metric *a = dp_kg_metric(kg, m->inputs[i].name);
+            const dp_metric *a = metric_of(kg, m->inputs[i].name);
             if (a)
                 out[n++] = a;
         }

@@ -295,7 +295,7 @@ int dp_catalog__cascade(dp_kg *kg)
     /* a saved query asks for its metrics: one disabled, the query is too */
     for (size_t i = 0; i < kg->nsaved; i++)
         for (size_t j = 0; j < kg->saved[i].nmetrics; j++) {
-            const dp_metric *m = dp_kg_metric(kg, kg->saved[i].metrics[j]);
+            const dp_metric *m = kg->saved[i].metrics[j] ? dp_kg_metric(kg, kg->saved[i].metrics[j]) : NULL;
             if (m && because(kg, &kg->saved[i].off, "metric", m->name, &m->off, m->pos) < 0)
                 return DP_ENOMEM;
         }
