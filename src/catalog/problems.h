@@ -4,12 +4,23 @@
 #ifndef DP_CATALOG_PROBLEMS_H
 #define DP_CATALOG_PROBLEMS_H
 #include <jansson.h>
+#include "catalog/db.h"
 #include "kg/kg.h"
 
 /* Expressions that are not bare columns are checked by preparing
  * SELECT expr FROM table LIMIT 0, at most this many per catalog (bind.c);
  * catalog check says when some were not. */
 #define DP_EXPR_PREPARE_MAX 2000
+
+/* bind_check.c: an entity, dimension or measure whose expr does not bind
+ * (a bare name the table lacks, or an expression DuckDB cannot prepare
+ * over it; *prepares counts them against DP_EXPR_PREPARE_MAX) is disabled;
+ * kind "entity", "dimension" or "measure". 0 or DP_ENOMEM. */
+int dp_bind__check_expr(dp_kg *kg, duckdb_connection con, const dp_model *m, const char *kind, const char *name,
+                        const char *expr, dp_src_pos pos, dp_disabled *off, size_t *prepares);
+/* A model whose relation the database does not have is disabled with all
+ * of it; 0 or DP_ENOMEM. */
+int dp_bind__missing_relation(dp_kg *kg, dp_model *m, const char *relation);
 
 /* Switches off one element for a problem of its own (a root cause): sets
  * off->reason (kept when already set) and appends a dp_problem. reason is a
