@@ -59,6 +59,16 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["ok"] is T
   && ok "hr check JSON ok" || bad "hr check JSON: $(cat "$WORK/out")"
 expect_rc 0 "catalog check on the demo" -- "$DPGEN" catalog check
 
+# a project before `dbt build`: no table at all; it still loads, says so for each model, refuses by name
+printf 'SELECT 1;\n' >"$WORK/none.sql"
+"$DPGEN" demo --sql "$WORK/none.sql" --out "$WORK/none.duckdb" 2>/dev/null || bad "build empty db"
+expect_rc 1 "catalog check before dbt build" -- "$DPGEN" catalog check --db "$WORK/none.duckdb" --models "$D"
+[ "$(grep -c "refers to table '[a-z]*', which the database does not have \[run dbt build" "$WORK/out")" = 5 ] \
+  && ok "each of the 5 models says dbt build" || bad "before dbt build: $(cat "$WORK/out")"
+expect_rc 3 "a request before dbt build" -- "$DPGEN" generate --db "$WORK/none.duckdb" --models "$D" --no-record "monthly headcount"
+grep -q "metric 'headcount' is disabled: its measure 'headcount' is disabled: its semantic model 'payroll' refers to table 'payroll'" "$WORK/err" \
+  && grep -q "dbt build" "$WORK/err" && ok "names the metric, the model and dbt build" || bad "before dbt build: $(cat "$WORK/err")"
+
 # --- requests that avoid the broken parts: the same SQL and rows as the twin
 for q in "monthly headcount by location" "Total absence days by reason each quarter" "Monthly absence days of employee 5" \
   "payroll cost by job level" "attrition rate by location in 2024" "Top 5 employees by overtime hours in 2025" \
