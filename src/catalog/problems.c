@@ -279,15 +279,16 @@ int dp_catalog__cascade(dp_kg *kg)
     int r = model_parts(kg, &any_dim_off);
     if (r < 0)
         return DP_ENOMEM;
-    /* metrics over metrics: to a fixpoint (each pass switches one more off
-     * or ends) */
+    /* filters read dimensions and entities, which metrics do not change:
+     * once; then metrics over metrics to a fixpoint (each pass switches one
+     * more off or ends) */
+    for (size_t i = 0; i < kg->nmetrics; i++)
+        if (metric_filters(kg, &kg->metrics[i], any_dim_off) < 0)
+            return DP_ENOMEM;
     for (int changed = 1; changed;) {
         changed = 0;
         for (size_t i = 0; i < kg->nmetrics; i++) {
-            dp_metric *m = &kg->metrics[i];
-            if ((r = metric_inputs(kg, m)) == 0)
-                r = metric_filters(kg, m, any_dim_off);
-            if (r < 0)
+            if ((r = metric_inputs(kg, &kg->metrics[i])) < 0)
                 return DP_ENOMEM;
             changed |= r;
         }
