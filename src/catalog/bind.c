@@ -11,6 +11,7 @@ typedef struct tables {
     dp_arena *a;
     const char **schema, **name;
     size_t n, cap_s, cap_n;
+    const char *def_schema; /* what an unqualified name resolves to (current_schema()) */
 } tables;
 
 static int table_row(void *p, size_t ncols, const char *const *names, const char *const *v)
@@ -65,14 +66,164 @@ static int key_row(void *p, size_t ncols, const char *const *names, const char *
     return 0;
 }
 
-int dp_bind_models(dp_kg *kg, duckdb_connection con, dp_error *err)
+static int schema_row(void *p, size_t ncols, const char *const *names, const char *const *v)
 {
-    tables t = {kg->arena, 0, 0, 0, 0, 0};
+    (void)names;
+    (void)ncols;
+    tables *t = p;
+    t->def_schema = v[0] ? dp_arena_strdup(t->a, v[0]) : NULL;
+    return 0;
+}
+
+/* Every table and view of the database, and its default schema. */
+static int load_tables(tables *t, duckdb_connection con, dp_error *err)
+{
     int rc = dp_db_query(con,
                          "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
                          "UNION ALL SELECT schema_name, view_name FROM duckdb_views() "
                          "WHERE database_name = current_database() AND NOT internal ORDER BY 1, 2",
-                         0, table_row, &t, err);
+                         0, table_row, t, err);
+    return rc ? rc : dp_db_query(con, "SELECT current_schema()", 0, schema_row, t, err);
+}
+
+void dp_bind_missing_relation(dp_arena *a, const dp_model *m, const char *looked_for, const char **reason,
+                              const char **hint)
+{
+    *reason = dp_arena_printf(a, "the database has no table or view %s for ref('%s')", looked_for ? looked_for : m->ref,
+                              m->ref);
+    *hint = "run dbt build (dbt seed for a seed) so it exists, or give --schema NAME if dbt built it in another schema";
+}
+
+/* The model and all of it are switched off, not the catalog (problems.h):
+ * DP_ENOTFOUND with m->off.reason set, and dp_bind_models goes on. */
+static int missing(dp_kg *kg, dp_model *m, const char *looked_for, dp_error *err)
+{
+    const char *reason, *hint;
+    dp_bind_missing_relation(kg->arena, m, looked_for, &reason, &hint);
+    if (!reason || dp_bind__missing_relation(kg, m, reason, hint))
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
+    return DP_ENOTFOUND;
+}
+
+/* Which manifest gave a model's relation: its loader left "relation from
+ * FILE" in bind_note; a semantic manifest's node_relation otherwise. */
+static const char *rel_source(const dp_model *m)
+{
+    static const char lead[] = "relation from ";
+    return m->bind_note && !strncmp(m->bind_note, lead, sizeof(lead) - 1) ? m->bind_note + sizeof(lead) - 1
+                                                                          : "the semantic manifest";
+}
+
+static long find_table(const tables *t, const char *schema, const char *name)
+{
+    for (size_t j = 0; j < t->n; j++)
+        if (!strcasecmp(t->name[j], name) && !strcasecmp(t->schema[j], schema))
+            return (long)j;
+    return -1;
+}
+
+/* Which relation a model's ref names, the way dbt built it: the schema
+ * written in the ref; else the relation target/manifest.json gives; else
+ * --schema (or a custom schema <schema>_x dbt derives from it); else the
+ * schema an unqualified name resolves to; else the one schema holding the
+ * name. The choice is kept in m->bind_note. Only a name still ambiguous
+ * after that is an error, naming the candidates and --schema. */
+static int resolve_relation(dp_kg *kg, dp_model *m, const tables *t, size_t *hit, dp_error *err)
+{
+    const char *want = m->ref, *note = NULL, *prefix = "";
+    const char *dot = strrchr(m->ref, '.');
+    long j;
+    /* dbt names version N of a model name_vN unless an alias says otherwise
+     * (which only the manifest knows) */
+    if (m->ref_version && !(want = dp_arena_printf(kg->arena, "%s_v%s", m->ref, m->ref_version)))
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
+    if (dot) {
+        const char *schema = dp_arena_strndup(kg->arena, m->ref, (size_t)(dot - m->ref));
+        want = dot + 1;
+        if (!schema || (j = find_table(t, schema, want)) < 0)
+            return missing(kg, m, m->ref, err);
+        *hit = (size_t)j;
+        m->bind_note = "schema written in the model's ref";
+        return 0;
+    }
+    if (m->rel_schema) {
+        const char *alias = m->rel_alias ? m->rel_alias : want;
+        const char *src = rel_source(m);
+        if ((j = find_table(t, m->rel_schema, alias)) >= 0) {
+            *hit = (size_t)j;
+            m->bind_note = dp_arena_printf(kg->arena, "relation from %s", src);
+            return m->bind_note ? 0 : dp_error_set(err, DP_ENOMEM, "out of memory");
+        }
+        const char *rel = dp_arena_printf(kg->arena, "%s.%s (named by %s)", m->rel_schema, alias, src);
+        if (!kg->target_schema)
+            return missing(kg, m, rel, err);
+        prefix = dp_arena_printf(kg->arena, "%s names %s.%s, which the database lacks; ", src, m->rel_schema, alias);
+        if (!prefix)
+            return dp_error_set(err, DP_ENOMEM, "out of memory");
+    }
+    size_t hits = 0, custom = 0, last = 0, last_custom = 0;
+    char cands[512] = "";
+    size_t off = 0, slen = kg->target_schema ? strlen(kg->target_schema) : 0;
+    for (size_t k = 0; k < t->n; k++) {
+        if (strcasecmp(t->name[k], want))
+            continue;
+        hits++;
+        last = k;
+        if (slen && !strncasecmp(t->schema[k], kg->target_schema, slen) && t->schema[k][slen] == '_') {
+            custom++;
+            last_custom = k;
+        }
+        if (off < sizeof(cands) - 80)
+            off += (size_t)snprintf(cands + off, sizeof(cands) - off, "%s%s.%s", off ? ", " : "", t->schema[k],
+                                    t->name[k]);
+    }
+    if (kg->target_schema) {
+        if ((j = find_table(t, kg->target_schema, want)) >= 0) {
+            *hit = (size_t)j;
+            note = dp_arena_printf(kg->arena, "%s--schema %s", prefix, kg->target_schema);
+        } else if (custom == 1) {
+            /* dbt's generate_schema_name: a model with +schema: x is built
+             * in <target schema>_x */
+            *hit = last_custom;
+            note = dp_arena_printf(kg->arena, "%s--schema %s (dbt's custom schema %s)", prefix, kg->target_schema,
+                                   t->schema[last_custom]);
+        } else if (custom > 1) {
+            return dp_error_set(err, DP_EINVALID,
+                                "%s:%d:%d: semantic model '%s': ref '%s' is in no schema %s but in several of its custom schemas (%s); "
+                                "--schema NAME settles it",
+                                m->pos.file, m->pos.line, m->pos.col, m->name, m->ref, kg->target_schema, cands);
+        } else {
+            return missing(kg, m, dp_arena_printf(kg->arena, "%s.%s (--schema %s)", kg->target_schema, want,
+                                                  kg->target_schema), err);
+        }
+    } else if (t->def_schema && (j = find_table(t, t->def_schema, want)) >= 0) {
+        /* what the engine itself reads for the unqualified name */
+        *hit = (size_t)j;
+        /* the others are named: a stale copy in main is a likely decoy */
+        note = hits > 1 ? dp_arena_printf(kg->arena, "default schema %s (of %s; --schema NAME picks another)",
+                                          t->def_schema, cands)
+                        : dp_arena_printf(kg->arena, "default schema %s", t->def_schema);
+    } else if (hits == 1) {
+        *hit = last;
+        note = "the only schema with the table";
+    } else if (hits == 0) {
+        return missing(kg, m, dp_arena_printf(kg->arena, "'%s'", want), err);
+    } else {
+        return dp_error_set(err, DP_EINVALID,
+                            "%s:%d:%d: semantic model '%s': ref '%s' is ambiguous (%s); --schema NAME (the dbt target "
+                            "schema) or the project's target/manifest.json settles it",
+                            m->pos.file, m->pos.line, m->pos.col, m->name, m->ref, cands);
+    }
+    if (!note)
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
+    m->bind_note = note;
+    return 0;
+}
+
+int dp_bind_models(dp_kg *kg, duckdb_connection con, dp_error *err)
+{
+    tables t = {kg->arena, 0, 0, 0, 0, 0, NULL};
+    int rc = load_tables(&t, con, err);
     if (rc)
         return rc;
     size_t prepares = 0;
@@ -80,33 +231,12 @@ int dp_bind_models(dp_kg *kg, duckdb_connection con, dp_error *err)
         dp_model *m = &kg->models[i];
         if (m->off.reason)
             continue; /* defined twice: never bound */
-        const char *want = m->ref, *want_schema = NULL;
-        const char *dot = strrchr(m->ref, '.');
-        if (dot) {
-            want_schema = dp_arena_strndup(kg->arena, m->ref, (size_t)(dot - m->ref));
-            want = dot + 1;
+        size_t hit = 0;
+        if ((rc = resolve_relation(kg, m, &t, &hit, err))) {
+            if (rc == DP_ENOTFOUND && m->off.reason)
+                continue; /* disabled, with why */
+            return rc;
         }
-        size_t hits = 0, hit = 0;
-        char cands[512] = "";
-        size_t off = 0;
-        for (size_t j = 0; j < t.n; j++) {
-            if (strcasecmp(t.name[j], want) || (want_schema && strcasecmp(t.schema[j], want_schema)))
-                continue;
-            hits++;
-            hit = j;
-            if (off < sizeof(cands) - 80)
-                off += (size_t)snprintf(cands + off, sizeof(cands) - off, "%s%s.%s", off ? ", " : "",
-                                        t.schema[j], t.name[j]);
-        }
-        if (hits == 0) { /* the model and all of it are switched off, not the catalog */
-            if (dp_bind__missing_relation(kg, m, m->ref))
-                return dp_error_set(err, DP_ENOMEM, "out of memory");
-            continue;
-        }
-        if (hits > 1)
-            return dp_error_set(err, DP_EINVALID,
-                                "%s:%d:%d: semantic model '%s': ref '%s' is ambiguous (%s); write schema.table",
-                                m->pos.file, m->pos.line, m->pos.col, m->name, m->ref, cands);
         m->schema = t.schema[hit];
         m->table = t.name[hit];
         char qs[300], qt[300], sql[1024];

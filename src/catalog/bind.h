@@ -6,10 +6,17 @@
 #include "kg/kg.h"
 #include "util/ident.h"
 
-/* Resolves every model's ref to one table or view (any schema; ambiguity and
- * absence are errors naming the candidates), loads its columns and checks that
- * bare-column expressions exist. */
+/* Resolves every model's ref to one table or view the way dbt built it
+ * (target/manifest.json, --schema, the default schema, the only schema with
+ * the name; the choice in bind_note; ambiguity and absence are errors naming
+ * the candidates), loads its columns and checks that bare-column
+ * expressions exist. */
 int dp_bind_models(dp_kg *kg, duckdb_connection con, dp_error *err);
+/* Why model m has no relation in the database (looked_for: the relation
+ * looked for, NULL: its ref) and what settles it (reason may be NULL when
+ * out of memory); a's strings, or static. */
+void dp_bind_missing_relation(dp_arena *a, const dp_model *m, const char *looked_for, const char **reason,
+                              const char **hint);
 /* Computes the profile of every bound model (row counts, nulls, distinct
  * counts, min/max, frequent values, key duplicates, orphans, freshness). */
 int dp_profile_models(dp_kg *kg, duckdb_connection con, dp_error *err);

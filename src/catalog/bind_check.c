@@ -87,12 +87,11 @@ int dp_bind__check_expr(dp_kg *kg, duckdb_connection con, const dp_model *m, con
 }
 
 /* A model whose relation the database does not have is disabled with all
- * of it (problems.h), the one message for it here; 0 or DP_ENOMEM. */
-int dp_bind__missing_relation(dp_kg *kg, dp_model *m, const char *relation)
+ * of it; reason and hint are bind.c's (dp_bind_missing_relation), the one
+ * message for it. 0 or DP_ENOMEM. */
+int dp_bind__missing_relation(dp_kg *kg, dp_model *m, const char *reason, const char *hint)
 {
-    char why[600];
-    snprintf(why, sizeof(why), "refers to table '%s', which the database does not have", relation);
-    return dp_catalog__disable(kg, &m->off, "semantic_model", m->name, why,
-                               "run dbt build (or dbt seed) so the table exists, or fix the model's ref", m->pos);
+    char why[900];
+    snprintf(why, sizeof(why), "is not built: %s", reason);
+    return dp_catalog__disable(kg, &m->off, "semantic_model", m->name, why, hint, m->pos);
 }
-

@@ -35,6 +35,11 @@ static void catalog_key(char *out, size_t n, const dp_db *db, const dp_kg *kg)
     for (size_t i = 0; i < kg->nmodels; i++) {
         for (const char *p = kg->models[i].name; *p; p++)
             h = (h ^ (unsigned char)*p) * 1099511628211ull;
+        /* the relation bound: --schema or a manifest can change it alone */
+        for (const char *p = kg->models[i].schema ? kg->models[i].schema : ""; *p; p++)
+            h = (h ^ (unsigned char)*p) * 1099511628211ull;
+        for (const char *p = kg->models[i].table ? kg->models[i].table : ""; *p; p++)
+            h = (h ^ (unsigned char)*p) * 1099511628211ull;
         for (size_t j = 0; j < kg->models[i].ncolumns; j++)
             for (const char *p = kg->models[i].columns[j].name; *p; p++)
                 h = (h ^ (unsigned char)*p) * 1099511628211ull;
@@ -85,7 +90,7 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
     cat->kg.glossary_path = glossary ? dp_arena_strdup(cat->kg.arena, glossary) : NULL;
     cat->kg.manifest_path = opts->manifest_path ? dp_arena_strdup(cat->kg.arena, opts->manifest_path) : NULL;
     cat->kg.target_schema = opts->schema ? dp_arena_strdup(cat->kg.arena, opts->schema) : NULL;
-    if ((rc = dp_dbt_load_path(&cat->kg, models, err)))
+    if ((rc = dp_dbt_load_catalog(&cat->kg, models, err)))
         goto done;
     if (glossary && (rc = dp_glossary_load_path(&cat->kg, glossary, err)))
         goto done;

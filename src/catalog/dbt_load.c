@@ -5,6 +5,8 @@
 #include "catalog/load.h"
 #include "catalog/dbt_int.h"
 #include "catalog/problems.h"
+#include "catalog/jinja.h"
+#include "catalog/dbt_project.h"
 #include "util/error.h"
 #include <ctype.h>
 #include <stdio.h>
@@ -143,6 +145,13 @@ static int parse_dimension(ctx *c, const dp_node *n, dp_dimension *d)
         strcasecmp(g, "second") && strcasecmp(g, "millisecond") && strcasecmp(g, "nanosecond") &&
         strcasecmp(g, "microsecond"))
         return fail_at(c, dp_node_get(tp, "time_granularity"), "dimension '%s': unknown time_granularity '%s'", d->name, g);
+    /* SCD type 2: the period each row is valid over (MetricFlow's
+     * validity_params), joined on by dp_comp__validity_on */
+    const dp_node *vp = tp ? dp_node_get(tp, "validity_params") : NULL;
+    if (vp && !dp_node_is_null(vp)) {
+        const char *st = dp_node_str(vp, "is_start"), *en = dp_node_str(vp, "is_end");
+        d->validity = st && !strcasecmp(st, "true") ? 1 : en && !strcasecmp(en, "true") ? 2 : 0;
+    }
     if (d->type == DP_DIM_TIME && !tp && 0)
         return fail_at(c, n, "time dimension '%s' needs type_params.time_granularity", d->name);
     d->pos = POS(n);
@@ -203,6 +212,19 @@ static int parse_measure(ctx *c, const dp_node *n, dp_measure *m)
         m->non_additive_dim = na->kind == DP_NODE_SCALAR ? dp_arena_strdup(c->kg->arena, na->value) : str(c, na, "name");
         const char *wc = dp_node_str(na, "window_choice");
         m->non_additive_max = !wc || !strcasecmp(wc, "max");
+        if (wc && strcasecmp(wc, "max") && strcasecmp(wc, "min"))
+            return fail_at(c, dp_node_get(na, "window_choice"), "measure '%s': window_choice '%s' is neither min nor max", m->name, wc);
+        const dp_node *wg = na->kind == DP_NODE_MAP ? dp_node_get(na, "window_groupings") : NULL;
+        if (wg && wg->kind == DP_NODE_SEQ && wg->n) {
+            m->window_groupings = dp_arena_calloc(c->kg->arena, wg->n, sizeof(*m->window_groupings));
+            if (!m->window_groupings)
+                return dp_error_set(c->err, DP_ENOMEM, "out of memory");
+            for (size_t i = 0; i < wg->n; i++) {
+                if (wg->items[i]->kind != DP_NODE_SCALAR)
+                    return fail_at(c, wg->items[i], "measure '%s': window_groupings lists entity names", m->name);
+                m->window_groupings[m->nwindow_groupings++] = dp_arena_strdup(c->kg->arena, wg->items[i]->value);
+            }
+        }
     }
     const char *cm = dp_node_str(n, "create_metric");
     m->create_metric = cm && !strcasecmp(cm, "true");
@@ -247,6 +269,10 @@ static int parse_model(ctx *c, const dp_node *n)
     m.ref = parse_ref(c, ref);
     if (!m.ref || !*m.ref)
         return fail_at(c, dp_node_get(n, "model"), "semantic model '%s': cannot read model '%s'", m.name, ref);
+    /* dbt's full ref(): package and version beside the name */
+    const char *rname;
+    if (dp_dbt__ref_parts(c->kg->arena, ref, &rname, &m.ref_package, &m.ref_version) == 0)
+        m.ref = rname;
     m.description = str(c, n, "description");
     m.label = str(c, n, "label");
     const dp_node *defaults = dp_node_get(n, "defaults");
@@ -286,6 +312,29 @@ static int parse_input(ctx *c, const dp_node *n, dp_metric_input *in, const char
         in->fill_nulls_with_set = 1;
         in->fill_nulls_with = strtol(fill, NULL, 10);
     }
+    return 0;
+}
+
+/* conversion_type_params.constant_properties: [{base_property, conversion_property}]. */
+static int parse_const_props(ctx *c, const dp_node *cp, dp_metric *m)
+{
+    const dp_node *seq = dp_node_get(cp, "constant_properties");
+    if (!seq || dp_node_is_null(seq))
+        return 0;
+    if (seq->kind != DP_NODE_SEQ)
+        return fail_at(c, seq, "conversion metric '%s': constant_properties must be a list", m->name);
+    m->const_props = dp_arena_calloc(c->kg->arena, seq->n ? seq->n : 1, sizeof(*m->const_props));
+    if (!m->const_props)
+        return dp_error_set(c->err, DP_ENOMEM, "out of memory");
+    for (size_t i = 0; i < seq->n; i++) {
+        dp_const_prop *p = &m->const_props[i];
+        p->base_property = str(c, seq->items[i], "base_property");
+        p->conversion_property = str(c, seq->items[i], "conversion_property");
+        if (!p->base_property || !p->conversion_property)
+            return fail_at(c, seq->items[i], "conversion metric '%s': a constant property needs base_property and conversion_property",
+                           m->name);
+    }
+    m->nconst_props = seq->n;
     return 0;
 }
 
@@ -384,6 +433,8 @@ static int parse_metric(ctx *c, const dp_node *n)
         m.entity = str(c, cp, "entity");
         m.calculation = str(c, cp, "calculation");
         m.conv_window = str(c, cp, "window");
+        if ((rc = parse_const_props(c, cp, &m)))
+            return rc;
         if (!m.base_measure.name || !m.conversion_measure.name || !m.entity)
             return fail_at(c, cp, "conversion metric '%s' needs base_measure, conversion_measure and entity", what);
         break;
@@ -424,6 +475,9 @@ static int load_doc(ctx *cp, const dp_node *doc)
             if ((rc = parse_metric(&c, ms->items[i])))
                 return rc;
     }
+    const dp_node *sq = dp_node_get(doc, "saved_queries");
+    if (sq && !dp_node_is_null(sq) && (rc = dp_dbt__load_saved_queries(c.kg, sq, c.file, c.err)))
+        return rc;
     /* the latest spec: semantic models declared on models */
     return dp_dbt_latest_models(c.kg, c.file, dp_node_get(doc, "models"), c.err);
 }
@@ -431,14 +485,40 @@ static int load_doc(ctx *cp, const dp_node *doc)
 typedef struct load_files {
     dp_kg *kg;
     dp_error *err;
-    const char **files;
+    const char *const *files;
+    const dp_jinja_ctx *jinja;
 } load_files;
 
 static int load_file(void *p, size_t i, const dp_node *doc)
 {
     load_files *lf = p;
     ctx c = {lf->kg, lf->err, lf->files[i]};
-    return load_doc(&c, doc);
+    /* the Jinja dbt would render: the rendered copy lives while loading */
+    dp_arena *tmp = dp_arena_new(16 * 1024);
+    if (!tmp)
+        return dp_error_set(lf->err, DP_ENOMEM, "out of memory");
+    const dp_node *rendered;
+    int rc = dp_jinja_render_doc(&rendered, tmp, doc, lf->jinja, lf->files[i], lf->err);
+    if (!rc)
+        rc = load_doc(&c, rendered);
+    dp_arena_free(tmp);
+    return rc;
+}
+
+int dp_dbt_load_files(dp_kg *kg, const char *const *files, size_t n, const dp_jinja_ctx *jinja, const char *what,
+                      dp_error *err)
+{
+    if (n == 0)
+        return dp_error_set(err, DP_ENOTFOUND, "%s: no .yml or .yaml files", what);
+    /* parsed side by side, loaded in file order; each tree is only read
+     * while loading and goes with its batch */
+    load_files lf = {kg, err, files, jinja};
+    int rc = dp_yaml_load_files(files, n, 0, load_file, &lf, err);
+    if (rc)
+        return rc;
+    if (kg->nmodels == 0)
+        return dp_error_set(err, DP_ENOTFOUND, "%s: no semantic_models (nor models with a semantic_model) found", what);
+    return dp_dbt_check(kg, err);
 }
 
 int dp_dbt_load_path(dp_kg *kg, const char *path, dp_error *err)
@@ -448,16 +528,7 @@ int dp_dbt_load_path(dp_kg *kg, const char *path, dp_error *err)
     int rc = dp_list_yaml_files(&files, &n, kg->arena, path, err);
     if (rc)
         return rc;
-    if (n == 0)
-        return dp_error_set(err, DP_ENOTFOUND, "%s: no .yml or .yaml files", path);
-    /* parsed side by side, loaded in file order; each tree is only read
-     * while loading and goes with its batch */
-    load_files lf = {kg, err, files};
-    if ((rc = dp_yaml_load_files(files, n, 0, load_file, &lf, err)))
-        return rc;
-    if (kg->nmodels == 0)
-        return dp_error_set(err, DP_ENOTFOUND, "%s: no semantic_models (nor models with a semantic_model) found", path);
-    return dp_dbt_check(kg, err);
+    return dp_dbt_load_files(kg, files, n, NULL, path, err);
 }
 
 /* A name defined twice: neither definition is used (which one was meant

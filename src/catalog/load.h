@@ -9,8 +9,24 @@
 /* Loads every semantic model and metric from path (a .yml/.yaml file or a
  * folder searched recursively) into kg. Checks references between them. */
 int dp_dbt_load_path(dp_kg *kg, const char *path, dp_error *err);
+/* Loads files[0..n) (Jinja rendered with jinja's vars; NULL: no vars) and
+ * checks them as dp_dbt_load_path does; what names them in errors. */
+struct dp_jinja_ctx;
+int dp_dbt_load_files(dp_kg *kg, const char *const *files, size_t n, const struct dp_jinja_ctx *jinja,
+                      const char *what, dp_error *err);
+/* Loads the catalog at path: a dbt project root (dbt_project.yml: its
+ * model-paths, vars, target/semantic_manifest.json and target/manifest.json;
+ * src/catalog/dbt_project.c) or a YAML file or folder (dp_dbt_load_path).
+ * kg->manifest_path and kg->target_schema are read. */
+int dp_dbt_load_catalog(dp_kg *kg, const char *path, dp_error *err);
+/* Loads a dbt semantic manifest (target/semantic_manifest.json written by
+ * `dbt parse`) into kg instead of the YAML. */
+int dp_semantic_manifest_load(dp_kg *kg, const char *path, dp_error *err);
 /* Loads one parsed document (exposed for tests and fuzzing). */
 int dp_dbt_load_doc(dp_kg *kg, const dp_node *doc, dp_error *err);
+/* saved_queries: (a sequence) into kg->saved (dbt_saved.c); file: the
+ * graph's copy of the file name, or NULL for the tree's own. */
+int dp_dbt__load_saved_queries(dp_kg *kg, const dp_node *seq, const char *file, dp_error *err);
 /* Checks cross references once everything is loaded. */
 int dp_dbt_check(dp_kg *kg, dp_error *err);
 

@@ -19,8 +19,8 @@
 int dp_bind__check_expr(dp_kg *kg, duckdb_connection con, const dp_model *m, const char *kind, const char *name,
                         const char *expr, dp_src_pos pos, dp_disabled *off, size_t *prepares);
 /* A model whose relation the database does not have is disabled with all
- * of it; 0 or DP_ENOMEM. */
-int dp_bind__missing_relation(dp_kg *kg, dp_model *m, const char *relation);
+ * of it (reason, hint: dp_bind_missing_relation's); 0 or DP_ENOMEM. */
+int dp_bind__missing_relation(dp_kg *kg, dp_model *m, const char *reason, const char *hint);
 
 /* Switches off one element for a problem of its own (a root cause): sets
  * off->reason (kept when already set) and appends a dp_problem. reason is a

@@ -155,6 +155,10 @@ static int cmd_generate(const args *a, int intent_only)
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
+    if (a->saved_query && a->text && a->text[strspn(a->text, " \t\r\n")]) {
+        fputs("dpgen: give a request or --saved-query NAME, not both\n", stderr);
+        return EXIT_USAGE;
+    }
     dp_format fmt = DP_FORMAT_YAML;
     if (a->format) {
         if (!strcmp(a->format, "json")) fmt = DP_FORMAT_JSON;
@@ -185,6 +189,11 @@ static int cmd_generate(const args *a, int intent_only)
     go.record = !a->no_record;
     go.saved_query = a->saved_query;
     rc = dp_generate(&res, cat, a->text, &go, &err);
+    if (rc == DP_ENOTFOUND && a->saved_query) { /* a name the catalog lacks: usage */
+        fprintf(stderr, "dpgen: --saved-query: %s\n", err.message);
+        code = EXIT_USAGE;
+        goto done;
+    }
     if (intent_only) {
         if (dp_result_intent_json(res))
             printf("%s\n", dp_result_intent_json(res));

@@ -8,7 +8,22 @@
 #include <stdio.h>
 #include <string.h>
 
+static size_t metric_models(const dp_kg *kg, const dp_metric *m, const dp_model **out, size_t max, int depth, int base_only);
+
 size_t dp_metric_models(const dp_kg *kg, const dp_metric *m, const dp_model **out, size_t max, int depth)
+{
+    return metric_models(kg, m, out, max, depth, 0);
+}
+
+/* The datasets the request's groupings and filters must reach: those of
+ * dp_metric_models, but only the base rows of a conversion metric (its
+ * conversion rows are reached through the entity, as in MetricFlow). */
+static size_t metric_group_models(const dp_kg *kg, const dp_metric *m, const dp_model **out, size_t max)
+{
+    return metric_models(kg, m, out, max, 0, 1);
+}
+
+static size_t metric_models(const dp_kg *kg, const dp_metric *m, const dp_model **out, size_t max, int depth, int base_only)
 {
     size_t n = 0;
     const char *names[4] = {0};
@@ -19,19 +34,23 @@ size_t dp_metric_models(const dp_kg *kg, const dp_metric *m, const dp_model **ou
     case DP_METRIC_SIMPLE:
     case DP_METRIC_CUMULATIVE: names[nn++] = m->measure.name; break;
     case DP_METRIC_RATIO: names[nn++] = m->numerator.name; names[nn++] = m->denominator.name; break;
-    case DP_METRIC_CONVERSION: names[nn++] = m->base_measure.name; names[nn++] = m->conversion_measure.name; break;
+    case DP_METRIC_CONVERSION:
+        names[nn++] = m->base_measure.name;
+        if (!base_only)
+            names[nn++] = m->conversion_measure.name;
+        break;
     case DP_METRIC_DERIVED:
         for (size_t i = 0; i < m->ninputs; i++) {
             const dp_metric *in = dp_kg_metric(kg, m->inputs[i].name);
             if (in)
-                n += dp_metric_models(kg, in, out + n, max - n, depth + 1);
+                n += metric_models(kg, in, out + n, max - n, depth + 1, base_only);
         }
         break;
     }
     for (size_t i = 0; i < nn && n < max; i++) {
         const dp_metric *sub = m->type == DP_METRIC_RATIO ? dp_kg_metric(kg, names[i]) : NULL;
         if (sub && sub != m) {
-            n += dp_metric_models(kg, sub, out + n, max - n, depth + 1);
+            n += metric_models(kg, sub, out + n, max - n, depth + 1, base_only);
             continue;
         }
         const dp_measure *me = dp_kg_measure(kg, names[i]);
@@ -279,7 +298,7 @@ static int widen_target(const dp_kg *kg, const dp_target *t, const dp_model *con
 static int metric_reaches_groups(const dp_kg *kg, const dp_metric *m, const dp_intent *in)
 {
     const dp_model *mm[DP_PLAN_MAX];
-    size_t n = dp_metric_models(kg, m, mm, DP_PLAN_MAX, 0);
+    size_t n = metric_group_models(kg, m, mm, DP_PLAN_MAX);
     for (size_t g = 0; g < in->ngroups; g++) {
         if (!in->groups[g].is_entity)
             continue;
@@ -364,12 +383,13 @@ int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp
         const dp_model *tmp[DP_PLAN_MAX];
         size_t k = dp_metric_models(kg, in->metrics[i], tmp, DP_PLAN_MAX, 0);
         for (size_t j = 0; j < k; j++)
+            add_model(d->selected, &d->nselected, DP_PLAN_MAX, tmp[j]);
+        k = metric_group_models(kg, in->metrics[i], tmp, DP_PLAN_MAX);
+        for (size_t j = 0; j < k; j++)
             add_model(mm, &nmm, DP_PLAN_MAX, tmp[j]);
         if (kgq)
             (*kgq)++;
     }
-    for (size_t i = 0; i < nmm; i++)
-        add_model(d->selected, &d->nselected, DP_PLAN_MAX, mm[i]);
     if (in->grain != DP_GRAIN_NONE) {
         d->cols[d->ncols++] = (dp_grain_col){DP_COL_TIME, dp_grain_name(in->grain), NULL, NULL, NULL,
                                              dp_arena_printf(a, "Start of the %s (weeks start on Monday)", dp_grain_name(in->grain)), 0};
@@ -494,5 +514,11 @@ int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp
         for (size_t j = 0; j < d->nselected; j++)
             if (d->ranked[i].model == d->selected[j])
                 d->ranked[i].selected = 1;
+    /* which relation each dataset used is read from: a choice binding made */
+    for (size_t i = 0; decisions && i < d->nselected; i++)
+        if (d->selected[i]->bind_note)
+            json_array_append_new(decisions, json_sprintf("dataset %s reads %s.%s: %s", d->selected[i]->name,
+                                                          d->selected[i]->schema, d->selected[i]->table,
+                                                          d->selected[i]->bind_note));
     return 0;
 }

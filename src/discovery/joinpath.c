@@ -52,16 +52,20 @@ int dp_join_path(dp_path *out, const dp_kg *kg, const dp_model *from, const dp_m
             const dp_entity *en = &ma->entities[e];
             if (en->off.reason)
                 continue; /* disabled: no join goes through it */
-            /* the models where the entity is a key (all of them without an index) */
+            /* the models with the entity (all of them without an index):
+             * those where it is a key, and SCD type 2 datasets where it is
+             * natural (one row per key and validity period: the compiler
+             * joins them on the period too, so rows still do not multiply) */
             size_t nh = 0;
-            const dp_model *const *homes = dp_kg_entity_homes(kg, en->name, &nh);
+            const dp_model *const *homes = dp_kg_models_with_entity(kg, en->name, &nh);
             size_t nb = homes ? nh : n;
             for (size_t k = 0; k < nb; k++) {
                 size_t b = homes ? (size_t)(homes[k] - kg->models) : k;
                 if ((int)b == a)
                     continue;
                 const dp_entity *be = dp_kg_model_entity(&kg->models[b], en->name);
-                if (!be || (be->type != DP_ENT_PRIMARY && be->type != DP_ENT_UNIQUE))
+                if (!be || (be->type != DP_ENT_PRIMARY && be->type != DP_ENT_UNIQUE &&
+                            !(be->type == DP_ENT_NATURAL && dp_kg_model_validity(&kg->models[b], NULL, NULL))))
                     continue;
                 if (nodes[b].depth == -1) {
                     nodes[b].depth = nodes[a].depth + 1;

@@ -480,5 +480,7 @@ json_t *dp_intent_to_json(const dp_intent *in)
     json_object_set_new(o, "not_found", mi);
     json_object_set_new(o, "confidence", json_real((double)(long)(in->confidence * 1000 + 0.5) / 1000.0));
     json_object_set_new(o, "as_of", json_string(in->as_of ? in->as_of : ""));
+    if (in->saved)
+        json_object_set_new(o, "saved_query", dp_intent__saved_json(in));
     return o;
 }

@@ -13,6 +13,7 @@
 #define DP_VALUE_MAX 128     /* bytes of a value looked up */
 #define DP_INTENT_MAX_REQUEST 4000 /* bytes */
 #define DP_INTENT_MAX_DEFINED 4 /* metrics one request defines */
+#define DP_INTENT_MAX_WHERE 16  /* where filters of a saved query */
 
 /* A group-by or filter target: a dimension (with the candidates the phrase
  * could mean, resolved by discovery) or an entity. */
@@ -93,6 +94,13 @@ typedef struct dp_intent {
     const dp_metric *defined[DP_INTENT_MAX_DEFINED];
     const char *defined_phrase[DP_INTENT_MAX_DEFINED];
     size_t ndefined;
+    /* A saved query of the catalog answered instead of words
+     * (dp_intent_from_saved); its where filters, as written
+     * ("{{ Dimension('e__d') }} = 'x'"), are rendered by the compiler on
+     * the rows of every dataset. */
+    const dp_saved_query *saved;
+    const char *where[DP_INTENT_MAX_WHERE];
+    size_t nwhere;
 } dp_intent;
 
 /* What the data holds for a text looked up in one column (values are
@@ -139,5 +147,20 @@ const char *dp_intent_unsupported(const char *kind);
  * (static string); else NULL. */
 const char *dp_intent_question(const char *kind);
 json_t *dp_intent_to_json(const dp_intent *in);
+
+/* intent_saved.c: the saved query name of kg as the intent (metrics, grain
+ * of metric_time, group-bys, where filters, order and limit), with no words
+ * to read. Returns 0; DP_ENOTFOUND when kg has no saved query of that name
+ * (err names the close ones); DP_ECLARIFY when it uses what the catalog
+ * lacks or what dpgen cannot compile yet (err says which, with file:line).
+ * as_of: YYYY-MM-DD, NULL for today. Arena-owned. */
+int dp_intent_from_saved(dp_intent *out, const dp_kg *kg, dp_arena *a, const char *name, const char *as_of,
+                         dp_error *err);
+/* The product a saved query's exports name: the first export's alias, else
+ * its name, else the saved query's, as an identifier (*name), and the
+ * table it is written to, schema.name (*table; "gold" without a schema). */
+void dp_intent_saved_product(const dp_saved_query *q, dp_arena *a, const char **name, const char **table);
+/* intent.saved_query of the spec (new reference). */
+json_t *dp_intent__saved_json(const dp_intent *in);
 
 #endif

@@ -314,3 +314,19 @@ int dp_grain_parse(const char *s, dp_grain *out)
         }
     return -1;
 }
+
+int dp_kg_model_validity(const dp_model *m, const dp_dimension **start, const dp_dimension **end)
+{
+    const dp_dimension *st = NULL, *en = NULL;
+    for (size_t i = 0; m && i < m->ndims; i++) {
+        if (m->dims[i].validity == 1 && !st)
+            st = &m->dims[i];
+        else if (m->dims[i].validity == 2 && !en)
+            en = &m->dims[i];
+    }
+    if (start)
+        *start = st;
+    if (end)
+        *end = en;
+    return st && en;
+}

@@ -113,6 +113,8 @@ typedef struct dp_model {
     dp_src_pos pos;
     dp_disabled off;
     const char *primary_entity; /* primary_entity: when no entity is primary */
+    const char *ref_package; /* the package of ref('package', 'name'), else NULL */
+    const char *ref_version; /* the version of ref('name', v=2), else NULL */
 } dp_model;
 
 /* A metric input: measure or metric reference with optional filter, alias,
@@ -183,6 +185,12 @@ typedef struct dp_saved_query {
     size_t nexports;
     dp_src_pos pos;
     dp_disabled off;
+    /* each export's config, parallel to exports (NULL where not given;
+     * a loader that reads only names leaves the arrays NULL) */
+    const char **export_as, **export_schema, **export_alias;
+    const char **order_by;  /* "Metric('m').descending(True)", "TimeDimension('metric_time', 'day')" */
+    size_t norder_by;
+    long limit;             /* 0: none */
 } dp_saved_query;
 
 /* A catalog problem found while loading or binding: the element it
@@ -256,6 +264,11 @@ const dp_model *const *dp_kg_models_with_dim(const dp_kg *kg, const char *dim, s
  * is over (dp_dbt_check does); lookups fall back to scans if models or
  * metrics are added later. Returns 0 or DP_ENOMEM. */
 int dp_kg_index_build(dp_kg *kg);
+
+/* An SCD type 2 dataset (validity_params): 1 with *start and *end (either
+ * may be NULL) when m has a dimension marked is_start and one marked
+ * is_end; else 0. */
+int dp_kg_model_validity(const dp_model *m, const dp_dimension **start, const dp_dimension **end);
 
 const char *dp_agg_name(dp_agg a);
 const char *dp_metric_type_name(dp_metric_type t);

@@ -56,6 +56,9 @@ static const char *measure_formula(const dp_measure *me, const char *filter, dp_
         f = dp_arena_printf(a, "percentile(%s, %g)", me->expr, me->percentile);
     if (filter)
         f = dp_arena_printf(a, "%s where %s", f, filter);
+    if (me->non_additive_dim) /* semi-additive: only the rows of the edge day count */
+        f = dp_arena_printf(a, "%s at the %s %s (of each reported period%s)", f, me->non_additive_max ? "last" : "first",
+                            me->non_additive_dim, me->nwindow_groupings ? ", per window grouping" : "");
     return f;
 }
 
@@ -82,7 +85,9 @@ const char *dp_metric_formula(const dp_kg *kg, const dp_metric *m, dp_arena *a, 
     }
     case DP_METRIC_DERIVED: return dp_arena_printf(a, "%s", m->expr);
     case DP_METRIC_CONVERSION:
-        return dp_arena_printf(a, "conversion of %s to %s by %s", m->base_measure.name, m->conversion_measure.name, m->entity);
+        return dp_arena_printf(a, "%s of %s to %s by %s%s%s%s", m->calculation ? m->calculation : "conversion_rate",
+                               m->base_measure.name, m->conversion_measure.name, m->entity, m->conv_window ? " within " : "",
+                               m->conv_window ? m->conv_window : "", m->nconst_props ? " with constant properties" : "");
     }
     return m->name;
 }

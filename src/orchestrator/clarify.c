@@ -157,6 +157,7 @@ char *dp_orch__clarification(const dp_run *r, const char *message)
         json_array_append_new(unplaced, json_pack("{s:s,s:s}", "phrase", in->unplaced[i], "role", "unknown"));
         json_object_set_new(cands, in->unplaced[i], search(r, in->unplaced[i], 1 << DP_DOC_METRIC | 1 << DP_DOC_DIMENSION));
     }
+    dp_orch__measure_candidates(r, cands);
     dp_buf q;
     dp_buf_init(&q, 0);
     question(&q, unplaced, message && *message ? message : "the catalog cannot answer this request");

@@ -204,6 +204,15 @@ typedef int (*stage_fn)(dp_run *r, dp_error *err);
 
 static int st_intent(dp_run *r, dp_error *err)
 {
+    if (r->opts.saved_query) {
+        int src = dp_intent_from_saved(&r->intent, r->kg, r->a, r->opts.saved_query, r->opts.as_of, err);
+        if (!src)
+            dp_run_decision(r, "saved query %s (%s:%d) read as the intent: %zu metric(s), %zu grouping(s), grain %s, "
+                            "%zu where filter(s)", r->intent.saved->name, r->intent.saved->pos.file,
+                            r->intent.saved->pos.line, r->intent.nmetrics, r->intent.ngroups,
+                            dp_grain_name(r->intent.grain), r->intent.nwhere);
+        return src;
+    }
     dp_intent_opts io = {0};
     io.as_of = r->opts.as_of;
     int rc = dp_learn__entries(r, &io, err);
@@ -222,8 +231,10 @@ static int st_intent(dp_run *r, dp_error *err)
         rc = dp_orch__refuse_disabled(r, err);
     if (lk.queries)
         dp_run_decision(r, "%u value look-up(s) in the data, %.0f ms", lk.queries, lk.spent_ms);
-    if (rc == DP_ECLARIFY)
+    if (rc == DP_ECLARIFY) {
         suggest(r, err);
+        dp_orch__measure_hint(r, err);
+    }
     if (!rc) {
         dp_run_decision(r, "confidence %.2f: %zu metric(s), %zu grouping(s), %zu filter(s), grain %s", r->intent.confidence,
                         r->intent.nmetrics, r->intent.ngroups, r->intent.nfilters, dp_grain_name(r->intent.grain));
@@ -266,6 +277,8 @@ static int st_discovery(dp_run *r, dp_error *err)
 static int st_modeling(dp_run *r, dp_error *err)
 {
     int rc = dp_model_design(&r->design, r->kg, &r->intent, &r->disc, r->a, err);
+    if (!rc && r->intent.saved) /* the product the saved query's exports name */
+        dp_intent_saved_product(r->intent.saved, r->a, &r->design.name, &r->design.table);
     if (!rc)
         dp_run_decision(r, "target %s, %s, %zu columns", r->design.table, r->design.grain_text, r->design.ncols);
     return rc;
@@ -305,8 +318,12 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
         else
             rc = dp_error_set(err, DP_EINVALID, "unknown dialect '%s' (duckdb, postgres)", r->opts.dialect);
     }
-    if (!rc && r->opts.saved_query) /* placeholder until saved queries compile (issue 11) */
-        rc = dp_error_set(err, DP_ECLARIFY, "saved query '%s': saved queries are not supported yet", r->opts.saved_query);
+    if (!rc && r->opts.saved_query) { /* a named request of the catalog: no words to read */
+        if (request && request[strspn(request, " \t\r\n")])
+            rc = dp_error_set(err, DP_EINVALID, "give a request or a saved query, not both");
+        else
+            r->request = dp_arena_printf(r->a, "saved query %s", r->opts.saved_query);
+    }
     if (!rc)
         rc = dp_db_connect(&r->con, cat->db, err);
     if (!rc) {
@@ -367,7 +384,7 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
     json_decref(tr);
     if (cat->state && r->opts.record && !r->opts.intent_only) {
         dp_error ignore = {0};
-        dp_state_record_run(cat->state, r->run_id, request ? request : "", rc ? (rc == DP_ECLARIFY ? "clarify" : "failed") : "ok",
+        dp_state_record_run(cat->state, r->run_id, r->request, rc ? (rc == DP_ECLARIFY ? "clarify" : "failed") : "ok",
                             rc ? NULL : r->design.name, r->total_ms, rc && err ? err->message : NULL, &ignore);
         if (!rc) {
             const char *names2[DP_PLAN_MAX];

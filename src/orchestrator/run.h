@@ -81,5 +81,11 @@ int dp_orch__refuse_disabled(dp_run *r, dp_error *err);
 /* After discovery refused: appends to err the disabled entities of the
  * datasets the metrics reach whose join could have been used. */
 void dp_orch__disabled_joins(dp_run *r, dp_error *err);
+/* measure_hint.c: measures the request names that no metric exposes, and
+ * how to expose them: appended to err's message; inserted first among the
+ * candidates of the phrases that share a word with them (kind "measure",
+ * with a hint). */
+void dp_orch__measure_hint(dp_run *r, dp_error *err);
+void dp_orch__measure_candidates(const dp_run *r, json_t *cands);
 
 #endif

@@ -108,8 +108,11 @@ static json_t *model_json(dp_run *r)
     }
     if (json_array_size(pk))
         json_array_insert_new(cons, 0, json_sprintf("PRIMARY KEY (%s)", "grain columns"));
+    /* a saved query's first export says table or view */
+    const dp_saved_query *sq = r->intent.saved;
+    const char *mat = sq && sq->nexports && sq->export_as && sq->export_as[0] ? sq->export_as[0] : "table";
     return json_pack("{s:s,s:s,s:s,s:o,s:o,s:o}", "target_table", dz->table, "grain", dz->grain_text, "materialization",
-                     "table", "primary_keys", pk, "columns", cols, "constraints", cons);
+                     mat, "primary_keys", pk, "columns", cols, "constraints", cons);
 }
 
 static json_t *lineage_json(dp_run *r)

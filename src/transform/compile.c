@@ -83,6 +83,11 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
     for (size_t k = 0; k < c->d->nfilters; k++)
         if (dp_comp__cte_join(c, t, c->d->filters[k].model))
             return -1;
+    /* a saved query's where filters, on these rows (joining what they need) */
+    const char *where[DP_INTENT_MAX_WHERE];
+    for (size_t k = 0; k < c->in->nwhere && !t->body; k++)
+        if (!(where[k] = dp_comp__render_filter(c, t, c->in->where[k])))
+            return c->err->code ? c->err->code : DP_ERROR;
     if (t->body) {
         dp_buf_printf(b, "%s AS (\n%s\n)", dp_comp__qi(c, t->name), t->body);
         return 0;
@@ -137,11 +142,16 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
     dp_buf_printf(b, "    FROM %s AS %s\n", table_ref(c, t->model), alias);
     for (size_t j = 0; j < t->njoins; j++) {
         const dp_join_step *s = &t->steps[j];
-        dp_buf_printf(b, "    LEFT JOIN %s AS %s\n        ON %s = %s\n", table_ref(c, s->to),
+        const char *window = dp_comp__validity_on(c, t, s); /* SCD type 2: the period too */
+        if (!window)
+            return c->err->code ? c->err->code : DP_ERROR;
+        dp_buf_printf(b, "    LEFT JOIN %s AS %s\n        ON %s = %s%s\n", table_ref(c, s->to),
                       dp_comp__qi(c, s->to->name),
                       dp_comp__qualify(c, s->to_expr, dp_comp__qi(c, s->to->name), s->to, NULL),
-                      dp_comp__qualify(c, s->from_expr, dp_comp__qi(c, s->from->name), s->from, NULL));
+                      dp_comp__qualify(c, s->from_expr, dp_comp__qi(c, s->from->name), s->from, NULL), window);
     }
+    for (size_t j = 0; j < t->nsubjoins; j++) /* Metric() filters: a metric per entity */
+        dp_buf_puts(b, t->subjoins[j]);
     const char *sep = "    WHERE ";
     if (c->in->range_start && t->time_dim) {
         const dp_dimension *td = dp_kg_model_dim(t->model, t->time_dim);
@@ -175,6 +185,10 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
                 dp_buf_printf(b, "%s%s", v ? ", " : "", literal(c, f->values[v]));
             dp_buf_puts(b, f->negate ? "))\n" : ")\n");
         }
+        sep = "      AND ";
+    }
+    for (size_t k = 0; k < c->in->nwhere; k++) {
+        dp_buf_printf(b, "%s(%s)\n", sep, where[k]);
         sep = "      AND ";
     }
     if (ng) {
@@ -290,9 +304,17 @@ static void emit_ranked(comp *c, dp_buf *b, const dp_design *design, int ranked)
 int dp_compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_discovery *d,
                const dp_design *design, dp_dialect dialect, dp_arena *a, dp_error *err)
 {
+    return dp_comp__compile(out, kg, in, d, design, dialect, a, err, 0);
+}
+
+int dp_comp__compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_discovery *d,
+                     const dp_design *design, dp_dialect dialect, dp_arena *a, dp_error *err, int depth)
+{
     comp *c = dp_arena_alloc(a, sizeof(*c));
     if (!c)
         return dp_error_set(err, DP_ENOMEM, "out of memory");
+    memset(c, 0, sizeof(*c));
+    c->depth = depth;
     c->kg = kg;
     c->in = in;
     c->d = d;

@@ -117,6 +117,17 @@ const dp_model *dp_comp__dim_home(comp *c, const dp_model *from, const char *arg
         if (h && dp_kg_model_dim(h, name))
             home = h;
     }
+    if (!home && ent[0]) {
+        /* an SCD type 2 dataset where the entity is natural (joined on the
+         * validity period too) */
+        size_t n = 0;
+        const dp_model *const *ms = dp_kg_models_with_entity(c->kg, ent, &n);
+        for (size_t i = 0; ms && i < n && !home; i++) {
+            const dp_entity *e = dp_kg_model_entity(ms[i], ent);
+            if (e && e->type == DP_ENT_NATURAL && dp_kg_model_validity(ms[i], NULL, NULL) && dp_kg_model_dim(ms[i], name))
+                home = ms[i];
+        }
+    }
     if (home && dim)
         *dim = dp_kg_model_dim(home, name);
     return home;
@@ -176,6 +187,38 @@ const char *dp_comp__render_filter(comp *c, cte *t, const char *text)
             const dp_entity *e = dp_kg_model_entity(t->model, arg);
             if (e)
                 ref = dp_comp__qualify(c, e->expr, dp_comp__qi(c, t->model->name), t->model, NULL);
+        } else if (!strcmp(fn, "Metric")) {
+            /* a metric per entity, joined to the rows (compile_metric_filter.c) */
+            if (!(ref = dp_comp__metric_filter_ref(c, t, arg, inner)))
+                goto done;
+        } else if ((!strcmp(fn, "Dimension") || !strcmp(fn, "TimeDimension")) && !strncmp(arg, "metric_time", 11) &&
+                   (!arg[11] || !strncmp(arg + 11, "__", 2))) {
+            /* MetricFlow's metric_time (metric_time__month: at that grain):
+             * the time dimension of the rows */
+            dp_grain g;
+            if (strstr(inner, "date_part")) {
+                dp_error_set(c->err, DP_ECLARIFY, "filter '%s': date_part of metric_time is not supported yet", text);
+                goto done;
+            }
+            if (!arg2[0] && arg[11])
+                snprintf(arg2, sizeof(arg2), "%s", arg + 13);
+            if (arg2[0] && dp_grain_parse(arg2, &g)) {
+                dp_error_set(c->err, DP_ECLARIFY, "filter '%s': '%s' is not day, week, month, quarter or year", text, arg2);
+                goto done;
+            }
+            const dp_measure *adding = t->n < MAX_MCOLS ? t->cols[t->n].me : NULL;
+            const char *td = t->time_dim ? t->time_dim : adding ? adding->agg_time_dimension : NULL;
+            for (size_t i = 0; !td && i < t->n; i++)
+                td = t->cols[i].me->agg_time_dimension;
+            const dp_dimension *dd = td ? dp_kg_model_dim(t->model, td) : NULL;
+            if (!dd) {
+                dp_error_set(c->err, DP_ECLARIFY, "filter '%s': dataset %s has no time dimension for metric_time", text,
+                             t->model->name);
+                goto done;
+            }
+            ref = dp_comp__qualify(c, dd->expr, dp_comp__qi(c, t->model->name), t->model, c->lineage_sources);
+            if (arg2[0])
+                ref = dp_arena_printf(c->a, "CAST(date_trunc('%s', %s) AS DATE)", arg2, ref);
         } else if (!strcmp(fn, "Dimension") || !strcmp(fn, "TimeDimension")) {
             const dp_dimension *dd = NULL;
             const dp_model *home = NULL;
@@ -187,13 +230,7 @@ const char *dp_comp__render_filter(comp *c, cte *t, const char *text)
                 snprintf(arg2, sizeof(arg2), "%s", g2 + 1);
                 g2[-1] = 0;
             }
-            if (!strcmp(arg, "metric_time")) { /* the time dimension the measures aggregate by */
-                const char *td = t->time_dim ? t->time_dim : t->n ? t->cols[0].me->agg_time_dimension : t->model->default_time_dim;
-                dd = td ? dp_kg_model_dim(t->model, td) : NULL;
-                home = dd ? t->model : NULL;
-            } else {
-                home = dp_comp__dim_home(c, t->model, arg, &dd);
-            }
+            home = dp_comp__dim_home(c, t->model, arg, &dd);
             if (home) {
                 if (dp_comp__cte_join(c, t, home))
                     goto done;
@@ -216,6 +253,8 @@ const char *dp_comp__render_filter(comp *c, cte *t, const char *text)
         p = close + 2;
     }
     result = dp_comp__pg_functions(c, dp_arena_strdup(c->a, dp_buf_cstr(&b)));
+    for (size_t n = strlen(result); n && strchr(" \t\r\n", result[n - 1]); n--) /* a YAML block's last newline */
+        ((char *)result)[n - 1] = 0;
 done:
     dp_buf_dispose(&b);
     return result;

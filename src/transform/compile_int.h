@@ -33,6 +33,11 @@ typedef struct cte {
     int daily;         /* rows per day (metric_day), no lower range bound: feeds a cumulative */
     int helper;        /* feeds another CTE; not joined into the result */
     const char *body;  /* hand-built body (cumulative windows) */
+    /* LEFT JOINs of a metric aggregated per entity, for Metric() filters
+     * (compile_metric_filter.c): "    LEFT JOIN (...) AS alias ON ...\n" */
+    const char *subjoins[MAX_JOINS];
+    const char *subjoin_alias[MAX_JOINS];
+    size_t nsubjoins;
 } cte;
 
 typedef struct comp {
@@ -48,6 +53,7 @@ typedef struct comp {
     json_t *lineage_sources; /* per current metric: array of "model.column" */
     const char *shift;       /* offset window in force while compiling an input */
     const dp_metric *metric; /* the report column's metric being compiled */
+    int depth;               /* queries compiled inside another (Metric() filters) */
 } comp;
 
 /* ------------------------------------------------------------------------ */
@@ -94,7 +100,61 @@ int dp_comp__check_metric_filter(comp *c, const dp_model *from, const char *filt
  * c->ctes; NULL with c->err set when it cannot be compiled. */
 const char *dp_comp__metric_sql(comp *c, const dp_metric *m, const char *extra_filter, int depth);
 
+/* compile_rows.c: one dataset's rows before aggregation */
+#define DP_ROWS_KEYS 1    /* the report's key columns, under their names */
+#define DP_ROWS_REQUEST 2 /* the request's range (on tdim) and filters */
+/* A scope for the rows of dataset m (the joins they need accumulate in it);
+ * arena-owned, not one of c->ctes. */
+cte *dp_comp__rows_scope(comp *c, const dp_model *m);
+/* SELECT [keys,] extra FROM m's table and the joins needed, WHERE [the
+ * request's range and filters] [AND filter_raw rendered]; each line begins
+ * with indent, extra is "expr AS name,\n" lines ending without a comma. NULL
+ * with c->err set. */
+const char *dp_comp__rows_sql(comp *c, cte *t, int flags, const char *tdim, const char *filter_raw, const char *extra,
+                              const char *indent);
+/* Time dimension tdim of m truncated to grain (day when none), as a DATE. */
+const char *dp_comp__row_time(comp *c, const dp_model *m, const char *tdim, dp_grain grain);
+/* A dimension (time ones at their own grain) or entity of m by name, or NULL. */
+const char *dp_comp__row_element(comp *c, const dp_model *m, const char *name);
+/* How many key (non-metric) columns the report has; their names, comma
+ * separated, each prefixed with "alias." when alias is not NULL. */
+size_t dp_comp__nkeys(const comp *c);
+const char *dp_comp__key_list(comp *c, const char *alias);
+/* me's aggregation applied to the expression x. */
+const char *dp_comp__agg_of(comp *c, const dp_measure *me, const char *x);
+/* The hand-built CTE named base (or base_2, ...) holding measure me under
+ * filter_raw in column col: *existing when built before (its body is then
+ * complete), else a new one whose body the caller writes. */
+cte *dp_comp__body_cte(comp *c, const dp_model *m, const char *base, const dp_measure *me, const char *filter_raw,
+                       const char *col, int *existing);
+
+/* compile_conversion.c */
+/* Conversion metric m (filter: the metric's own and the request's, AND-ed)
+ * given base, the SQL of its base measure at the report grain. */
+const char *dp_comp__conversion_sql(comp *c, const dp_metric *m, const char *filter, const char *base);
+
+/* compile_semiadd.c */
+/* The column holding semi-additive measure me under filter_raw at the
+ * report grain; NULL with c->err set (per day, for a window, is refused). */
+const char *dp_comp__semiadd_ref(comp *c, const dp_measure *me, const char *filter_raw, int daily);
+
+/* compile_scd.c */
+/* For a join step of cte t into an SCD type 2 dataset: "\n AND <the
+ * row's time within the validity period>"; "" for another dataset; NULL
+ * with c->err set when the rows of t have no time to place in a period. */
+const char *dp_comp__validity_on(comp *c, const cte *t, const dp_join_step *s);
+
+/* compile_metric_filter.c */
+/* {{ Metric('m', group_by=['entity']) }} (inner: the template's text) in
+ * the scope of cte t: m aggregated per entity over all its rows, LEFT
+ * JOINed to t on the entity's key; returns its column, NULL with c->err
+ * set when it cannot be. */
+const char *dp_comp__metric_filter_ref(comp *c, cte *t, const char *metric, const char *inner);
+
 /* compile.c */
+/* dp_compile for a query inside another (depth > 0). */
+int dp_comp__compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_discovery *d,
+                     const dp_design *design, dp_dialect dialect, dp_arena *a, dp_error *err, int depth);
 /* Adds to t the joins that reach dataset to; 0 or an error code. */
 int dp_comp__cte_join(comp *c, cte *t, const dp_model *to);
 

@@ -31,11 +31,12 @@ static const char *measure_ref_at(comp *c, const dp_measure *me, const char *fil
                      me->name, me->model->name, c->in->grain ? dp_grain_name(c->in->grain) : "time range");
         return NULL;
     }
-    if (me->non_additive_dim) {
-        dp_error_set(c->err, DP_ECLARIFY, "measure '%s' is semi-additive (non_additive_dimension %s), which the compiler does not support yet",
-                     me->name, me->non_additive_dim);
+    if (me->non_additive_dim && out_cte) {
+        dp_error_set(c->err, DP_ECLARIFY, "measure '%s' is semi-additive: a window over it is not supported", me->name);
         return NULL;
     }
+    if (me->non_additive_dim) /* compile_semiadd.c */
+        return dp_comp__semiadd_ref(c, me, filter_raw, daily);
     cte *t = NULL;
     for (size_t i = 0; i < c->nctes && !t; i++)
         if (c->ctes[i].model == me->model && !c->ctes[i].body && same_str(tdim, c->ctes[i].time_dim) &&
@@ -337,9 +338,12 @@ const char *dp_comp__metric_sql(comp *c, const dp_metric *m, const char *extra_f
             return NULL;
         }
         return cumulative_sql(c, m, f);
-    case DP_METRIC_CONVERSION:
-        dp_error_set(c->err, DP_ECLARIFY, "metric '%s' is a conversion metric, which the compiler does not support yet", m->name);
-        return NULL;
+    case DP_METRIC_CONVERSION: { /* compile_conversion.c; base measure as a simple metric */
+        const dp_measure *bm = dp_kg_measure(c->kg, m->base_measure.name);
+        /* "": no base measure to aggregate, which dp_comp__conversion_sql refuses */
+        const char *base = bm && !bm->non_additive_dim ? measure_ref(c, bm, and_filters(c, f, m->base_measure.filter)) : "";
+        return base ? dp_comp__conversion_sql(c, m, f, base) : NULL;
+    }
     }
     return NULL;
 }

@@ -370,8 +370,10 @@ def main():
             bad("%s: domain %s is not loaded" % (cid, dom))
             continue
         try:
+            # a test catalog's "--saved-query NAME" line answers that saved query
+            req = c["request"].split() if c["request"].startswith("--saved-query ") else [c["request"]]
             out = run([A.dpgen, "generate", "--no-record"] + catalog[dom] +
-                      ["--format", "json", "--dialect", "postgres", c["request"]], "generate")
+                      ["--format", "json", "--dialect", "postgres"] + req, "generate")
             tx = json.loads(out)["transformation"]
             pg_sql, duck_sql = tx["sql"], tx.get("duckdb_sql")
             if tx.get("dialect") != "postgres" or not duck_sql:

@@ -99,7 +99,8 @@ ok "private PostgreSQL server ($("$PGBIN/postgres" --version)) on socket $PGDIR,
 python3 "$HERE/pg_parity.py" --dpgen "$DPGEN" --bench "$BENCH" --work "$WORK" --psql "$PGBIN/psql" \
   --host "$PGDIR" --port "$PGPORT" --user "$PGUSER_NAME" \
   --demo --catalogs "$DP_SOURCE_DIR/tests/data/hr" "$DP_SOURCE_DIR/tests/data/logistics" \
-  "$DP_SOURCE_DIR/tests/data/keywords" "$DP_SOURCE_DIR/tests/data/compiler" &
+  "$DP_SOURCE_DIR/tests/data/keywords" "$DP_SOURCE_DIR/tests/data/compiler" "$DP_SOURCE_DIR/tests/data/mfspec_conv" \
+  "$DP_SOURCE_DIR/tests/data/mfspec_scd" &
 HELPER=$!
 wait "$HELPER"
 HELPER=

@@ -4,7 +4,7 @@ query on the same DuckDB file (both exported with COPY through
 when ordered is set), numbers to 1e-6 relative or 5e-5 absolute.
 
 usage: sqlcompare.py DPGEN DB MODELS CASES.json WORKDIR
-CASES.json: [{"request": ..., "gold": ..., "ordered": false, "clarify": false}]
+CASES.json: [{"request": ..., "gold": ..., "ordered": false, "clarify": false, "args": []}]
 """
 import csv, json, os, subprocess, sys
 
@@ -41,8 +41,10 @@ def key(row):
 passed = failed = 0
 for i, c in enumerate(cases):
     req = c["request"]
-    run = subprocess.run([dpgen, "generate", "--db", db, "--models", models, "--format", "json", "--no-record", req],
-                         capture_output=True, text=True)
+    # "args": options before the request ("--saved-query", "NAME" with an empty request)
+    run = subprocess.run([dpgen, "generate", "--db", db, "--models", models, "--format", "json", "--no-record"]
+                         + c.get("args", []) + ([req] if req else []), capture_output=True, text=True)
+    req = req or " ".join(c.get("args", []))
     if c.get("clarify"):
         # a refusal prints no spec; with --format json, its clarification
         ok = run.returncode == 3 and (not run.stdout.strip() or list(json.loads(run.stdout)) == ["clarification"])

@@ -21,7 +21,7 @@ T=(--db "$WORK/hr.duckdb" --models "$H/semantic_models.yml" --glossary "$H/gloss
 expect_rc 1 "catalog check on the broken catalog" -- "$DPGEN" catalog check "${B[@]}"
 for want in \
   "models/employees.yml:13: entity employees.department: uses column 'departmnt_id', which table .*employees does not have \[did you mean 'department_id'\?\]" \
-  "models/trainings.yml:5: semantic_model trainings: refers to table 'trainings', which the database does not have \[run dbt build" \
+  "models/trainings.yml:5: semantic_model trainings: is not built: the database has no table or view 'trainings' for ref\\('trainings'\\) \[run dbt build" \
   "models/metrics.yml:[0-9]+: metric bonus_total: refers to measure 'bonus', which the catalog does not define" \
   "models/metrics.yml:[0-9]+: metric staffing_index: refers to itself through staffing_index -> staffing_ratio -> staffing_index" \
   "models/metrics.yml:[0-9]+: metric staffing_ratio: refers to itself through" \
@@ -63,10 +63,10 @@ expect_rc 0 "catalog check on the demo" -- "$DPGEN" catalog check
 printf 'SELECT 1;\n' >"$WORK/none.sql"
 "$DPGEN" demo --sql "$WORK/none.sql" --out "$WORK/none.duckdb" 2>/dev/null || bad "build empty db"
 expect_rc 1 "catalog check before dbt build" -- "$DPGEN" catalog check --db "$WORK/none.duckdb" --models "$D"
-[ "$(grep -c "refers to table '[a-z]*', which the database does not have \[run dbt build" "$WORK/out")" = 5 ] \
+[ "$(grep -c "is not built: the database has no table or view '[a-z]*' for ref('[a-z]*') \[run dbt build" "$WORK/out")" = 5 ] \
   && ok "each of the 5 models says dbt build" || bad "before dbt build: $(cat "$WORK/out")"
 expect_rc 3 "a request before dbt build" -- "$DPGEN" generate --db "$WORK/none.duckdb" --models "$D" --no-record "monthly headcount"
-grep -q "metric 'headcount' is disabled: its measure 'headcount' is disabled: its semantic model 'payroll' refers to table 'payroll'" "$WORK/err" \
+grep -q "metric 'headcount' is disabled: its measure 'headcount' is disabled: its semantic model 'payroll' is not built: the database has no table or view 'payroll'" "$WORK/err" \
   && grep -q "dbt build" "$WORK/err" && ok "names the metric, the model and dbt build" || bad "before dbt build: $(cat "$WORK/err")"
 
 # --- requests that avoid the broken parts: the same SQL and rows as the twin
@@ -87,7 +87,7 @@ PY
 done
 # a phrase one disabled dataset also has: read as the enabled one, with a warning naming the disabled one
 "$DPGEN" generate "${B[@]}" --no-record --as-of 2025-07-16 "monthly headcount by location" >/dev/null 2>"$WORK/err"
-grep -q "warning: dimension 'trainings.location' is disabled: its semantic model 'trainings' refers to table 'trainings'" "$WORK/err" \
+grep -q "warning: dimension 'trainings.location' is disabled: its semantic model 'trainings' is not built" "$WORK/err" \
   && ok "warning names the disabled candidate" || bad "no warning: $(cat "$WORK/err")"
 
 # --- requests that need a disabled element: exit 3, naming it and why
@@ -98,7 +98,7 @@ refused() { # request, then patterns the message must hold
     grep -q -- "$p" "$WORK/err" && ok "  names: $p" || bad "  '$q' lacks '$p': $(cat "$WORK/err")"
   done
 }
-refused "training hours by month" "metric 'training_hours' is disabled" "refers to table 'trainings', which the database does not have" "trainings.yml:5" "dbt build"
+refused "training hours by month" "metric 'training_hours' is disabled" "is not built: the database has no table or view 'trainings'" "trainings.yml:5" "dbt build"
 refused "training hours per employee" "metric 'training_hours_per_employee' is disabled" "its metric 'training_hours'"
 refused "bonus total by month" "metric 'bonus_total' is disabled: refers to measure 'bonus', which the catalog does not define (" "metrics.yml:"
 refused "staffing index" "metric 'staffing_index' is disabled: refers to itself through"
@@ -108,7 +108,7 @@ refused "pay per scheduled day by month" "metric 'pay_per_day' is disabled" "sch
 refused "absences by absence year" "dimension 'absences.absence_year' is disabled" "absences.yml:"
 refused "headcount by course" "dimension 'trainings.course' is disabled" "dbt build"
 refused "headcount by division" "entity 'employees.department' is disabled: uses column 'departmnt_id'" "employees.yml:13" "department_id"
-refused "headcount by course attended" "dimension 'trainings.course' is disabled" "refers to table 'trainings'"
+refused "headcount by course attended" "dimension 'trainings.course' is disabled" "is not built"
 refused "monthly hours of learning" "metric 'training_hours' is disabled"
 # no "did you mean" leads to a disabled metric
 expect_rc 3 "a phrase close to a disabled metric" -- "$DPGEN" generate "${B[@]}" --no-record "daily pay by month"
