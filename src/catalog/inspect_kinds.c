@@ -276,8 +276,12 @@ int dp_catalog_list_kind(char **out, dp_catalog *cat, const char *kind, dp_forma
         }
         static const char *const k[] = {"name", "metric_list", "status", "reason"};
         static const char *const h[] = {"SAVED QUERY", "METRICS", "STATUS", "REASON"};
-        return fmt == DP_FORMAT_JSON ? finish(out, json_pack("{s:o}", "saved_queries", rows), err)
-                                     : table(out, rows, k, h, 4, err);
+        if (fmt != DP_FORMAT_JSON)
+            return table(out, rows, k, h, 4, err);
+        size_t i;
+        json_t *row;
+        json_array_foreach(rows, i, row) json_object_del(row, "metric_list"); /* the table's column only */
+        return finish(out, json_pack("{s:o}", "saved_queries", rows), err);
     }
     json_decref(rows);
     return dp_error_set(err, DP_EINVALID, "catalog list: unknown kind '%s' (metrics, dimensions, entities, saved-queries)",

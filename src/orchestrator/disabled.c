@@ -85,6 +85,8 @@ int dp_orch__refuse_disabled(dp_run *r, dp_error *err)
     int rc = 0;
     if (!r->kg->nproblems)
         return 0; /* nothing is disabled */
+    if (in->saved && in->saved->off.reason)
+        return refuse(r, err, "saved query", in->saved->name, &in->saved->off, in->saved->pos);
     for (size_t i = 0; i < in->nmetrics && !rc; i++)
         rc = metric_off(r, in->metrics[i], err);
     for (size_t i = 0; i < in->nconditions && !rc; i++)

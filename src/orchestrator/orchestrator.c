@@ -206,6 +206,8 @@ static int st_intent(dp_run *r, dp_error *err)
 {
     if (r->opts.saved_query) {
         int src = dp_intent_from_saved(&r->intent, r->kg, r->a, r->opts.saved_query, r->opts.as_of, err);
+        if (!src) /* a disabled query, metric or dimension is named with its reason */
+            src = dp_orch__refuse_disabled(r, err);
         if (!src)
             dp_run_decision(r, "saved query %s (%s:%d) read as the intent: %zu metric(s), %zu grouping(s), grain %s, "
                             "%zu where filter(s)", r->intent.saved->name, r->intent.saved->pos.file,

@@ -148,8 +148,16 @@ e = json.load(open(sys.argv[1]))["entities"]
 bad = [x for x in e if x["status"] == "disabled"]
 assert {(x["semantic_model"], x["name"]) for x in bad} == {("employees", "department"), ("trainings", "training"), ("trainings", "employee")}, bad' "$WORK/out" \
   && ok "list entities JSON: the disabled ones" || bad "list entities: $(head -c 400 "$WORK/out")"
-expect_rc 0 "catalog list saved-queries (none here)" -- "$DPGEN" catalog list saved-queries "${B[@]}" --format json
-grep -q '"saved_queries": \[\]' "$WORK/out" && ok "no saved queries" || bad "saved queries: $(cat "$WORK/out")"
+expect_rc 0 "catalog list saved-queries" -- "$DPGEN" catalog list saved-queries "${B[@]}" --format json
+python3 -c '
+import json,sys
+q = {x["name"]: x for x in json.load(open(sys.argv[1]))["saved_queries"]}
+assert q["headcount_by_location"]["status"] == "ok" and q["headcount_by_location"]["metrics"] == ["headcount"]
+assert q["bonus_by_location"]["status"] == "disabled" and "its metric '"'"'bonus_total'"'"'" in q["bonus_by_location"]["reason"]' "$WORK/out" \
+  && ok "saved queries: the one over a disabled metric is disabled" || bad "saved queries: $(cat "$WORK/out")"
+expect_rc 0 "a saved query that avoids the broken parts" -- "$DPGEN" generate "${B[@]}" --no-record --as-of 2025-07-16 --saved-query headcount_by_location
+expect_rc 3 "a saved query over a disabled metric" -- "$DPGEN" generate "${B[@]}" --no-record --as-of 2025-07-16 --saved-query bonus_by_location
+grep -q "bonus_by_location.*disabled.*bonus_total.*refers to measure 'bonus'" "$WORK/err" && ok "  names the query, the metric and why" || bad "saved query refusal: $(cat "$WORK/err")"
 expect_rc 2 "catalog list of an unknown kind" -- "$DPGEN" catalog list widgets "${B[@]}"
 
 # --- dimension-values: from the data, sorted, by entity__dim or model.dim
