@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang against the library sources that
-# they reach (no CMake, no DuckDB): build/fuzz/yaml_fuzz.
+# they reach (no CMake, no DuckDB): build/fuzz/yaml_fuzz and build/fuzz/manifest_fuzz.
 #   fuzz/build.sh            then e.g.
 #   mkdir -p build/fuzz/work && build/fuzz/yaml_fuzz -max_total_time=600 -max_len=4096 build/fuzz/work fuzz/corpus/yaml
 set -euo pipefail
@@ -14,6 +14,8 @@ SRC=(
   src/util/arena.c src/util/error.c src/util/ident.c
   src/doc/yaml_load.c src/doc/yaml_files.c
   src/catalog/dbt_load.c src/catalog/glossary_load.c src/catalog/files.c src/catalog/offline.c
+  src/catalog/semantic_manifest.c src/catalog/semantic_manifest_models.c src/catalog/semantic_manifest_metrics.c
+  src/catalog/semantic_manifest_project.c
   src/kg/kg.c src/kg/text.c src/kg/lexicon.c src/kg/lexicon_phrases.c src/kg/vindex.c src/kg/features.c src/kg/indexes.c
   "$OUT/embedded.c"
 )
@@ -30,3 +32,5 @@ if [ -n "${PATCH_DIR:-}" ]; then
 fi
 "$CC" "${FLAGS[@]}" fuzz/yaml_fuzz.c "${SRC[@]}" -lyaml -ljansson -lstemmer -lm -lpthread -o "$OUT/yaml_fuzz"
 echo "built $OUT/yaml_fuzz"
+"$CC" "${FLAGS[@]}" fuzz/manifest_fuzz.c "${SRC[@]}" -lyaml -ljansson -lstemmer -lm -lpthread -o "$OUT/manifest_fuzz"
+echo "built $OUT/manifest_fuzz"

@@ -21,7 +21,7 @@ typedef void (*dp_fuzz_fail_fn)(void *payload, const char *step, int rc, const d
 /* A failure is well formed when its code is a negative DP_ code and its
  * message is one line that starts with the input's name ("name:line:col: ..."
  * or "name: ..."). */
-static int dp_fuzz_failure_ok(const char *name, int rc, const dp_error *err)
+static inline int dp_fuzz_failure_ok(const char *name, int rc, const dp_error *err)
 {
     size_t n = strlen(name);
     return rc < 0 && rc >= DP_ENOMEM && err->code == rc && err->message[0] &&
@@ -29,7 +29,7 @@ static int dp_fuzz_failure_ok(const char *name, int rc, const dp_error *err)
 }
 
 /* Runs one input named name; returns how many steps failed (0: it loads). */
-static int dp_fuzz_yaml_one(const char *name, const uint8_t *data, size_t size, dp_fuzz_fail_fn on_fail,
+static inline int dp_fuzz_yaml_one(const char *name, const uint8_t *data, size_t size, dp_fuzz_fail_fn on_fail,
                             void *payload)
 {
     int failed = 0, rc;

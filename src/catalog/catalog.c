@@ -62,7 +62,7 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
         opts = &def;
     double t0 = dp_now_ms();
     const char *db_path = opts->db_path, *models = opts->models_path, *glossary = opts->glossary_path;
-    int demo = !db_path && !models;
+    int demo = !db_path && !models && !opts->manifest_path;
     char demo_models[4096], demo_gloss[4096];
     if (demo) {
         snprintf(demo_models, sizeof(demo_models), "%s/semantic_models.yml", dp_demo_catalog_dir());
@@ -77,8 +77,12 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
             if ((rc = dp_demo_build(db_path, 1.0, err)))
                 return rc;
         }
-    } else if (!db_path || !models) {
-        return dp_error_set(err, DP_EINVALID, "give both --db and --models (or neither, for the demo)");
+    } else if (!models && opts->manifest_path) {
+        models = opts->manifest_path; /* the catalog's name in the state and the spec */
+    }
+    if (!db_path || !models) {
+        return dp_error_set(err, DP_EINVALID, opts->manifest_path ? "give --db with --manifest"
+                                                                  : "give both --db and --models (or neither, for the demo)");
     }
     cat = calloc(1, sizeof(*cat));
     if (!cat || !(cat->kg.arena = dp_arena_new(256 * 1024))) {

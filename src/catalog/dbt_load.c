@@ -275,6 +275,7 @@ static int parse_model(ctx *c, const dp_node *n)
         m.ref = rname;
     m.description = str(c, n, "description");
     m.label = str(c, n, "label");
+    m.primary_entity = str(c, n, "primary_entity");
     const dp_node *defaults = dp_node_get(n, "defaults");
     m.default_time_dim = defaults ? str(c, defaults, "agg_time_dimension") : NULL;
     m.primary_entity = str(c, n, "primary_entity");
@@ -536,11 +537,11 @@ int dp_dbt_load_path(dp_kg *kg, const char *path, dp_error *err)
 static int twice(dp_kg *kg, dp_disabled *a, const char *kind, const char *name, dp_src_pos apos, dp_disabled *b,
                  dp_src_pos bpos)
 {
-    char why[600];
-    snprintf(why, sizeof(why), "is also defined at %s:%d", bpos.file, bpos.line);
+    char why[700], at[600];
+    snprintf(why, sizeof(why), "is also defined at %s", dp_catalog__where(bpos, at, sizeof(at)));
     if (dp_catalog__disable(kg, a, kind, name, why, "give each its own name", apos))
         return DP_ENOMEM;
-    snprintf(why, sizeof(why), "is also defined at %s:%d", apos.file, apos.line);
+    snprintf(why, sizeof(why), "is also defined at %s", dp_catalog__where(apos, at, sizeof(at)));
     return b->reason ? 0 : dp_catalog__disable(kg, b, kind, name, why, "give each its own name", bpos);
 }
 

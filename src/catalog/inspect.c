@@ -105,7 +105,7 @@ int dp_catalog_show(char **out, dp_catalog *cat, const char *name, dp_error *err
             json_array_append_new(ds, json_string(mm[i]->name));
         return out_json(out, json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "metric", me->name, "type", dp_metric_type_name(me->type),
                                        "label", sn(me->label), "description", sn(me->description), "datasets", ds, "defined_in",
-                                       json_sprintf("%s:%d", me->pos.file, me->pos.line), "disabled", sn(me->off.reason)), err);
+                                       me->pos.line ? json_sprintf("%s:%d", me->pos.file, me->pos.line) : json_string(me->pos.file), "disabled", sn(me->off.reason)), err);
     }
     json_t *cols = json_array();
     for (size_t i = 0; i < m->ncolumns; i++) {

@@ -19,7 +19,8 @@ static json_t *sn(const char *s) { return s ? json_string(s) : json_null(); }
 
 static json_t *where(dp_src_pos pos)
 {
-    return pos.file ? json_sprintf("%s:%d", pos.file, pos.line) : json_null();
+    char at[600];
+    return pos.file ? json_string(dp_catalog__where(pos, at, sizeof(at))) : json_null();
 }
 
 static int finish(char **out, json_t *v, dp_error *err)
@@ -144,7 +145,8 @@ static int check_text(char **out, const dp_kg *kg, const dp_problem **sorted, dp
     dp_buf_init(&b, TEXT_MAX);
     for (size_t i = 0; i < kg->nproblems; i++) {
         const dp_problem *p = sorted[i];
-        dp_buf_printf(&b, "%s:%d: %s %s: %s%s%s%s\n", p->pos.file ? p->pos.file : "?", p->pos.line, p->kind, p->name,
+        char at[600];
+        dp_buf_printf(&b, "%s: %s %s: %s%s%s%s\n", dp_catalog__where(p->pos, at, sizeof(at)), p->kind, p->name,
                       p->reason, p->hint ? " [" : "", p->hint ? p->hint : "", p->hint ? "]" : "");
     }
     size_t nd = 0;

@@ -31,13 +31,23 @@ const dp_problem *dp_catalog__root(const dp_kg *kg, const dp_disabled *off)
     return NULL;
 }
 
+const char *dp_catalog__where(dp_src_pos pos, char *out, size_t n)
+{
+    if (pos.line > 0)
+        snprintf(out, n, "%s:%d", pos.file ? pos.file : "?", pos.line);
+    else /* a manifest's element: its JSON path is in the file name */
+        snprintf(out, n, "%s", pos.file ? pos.file : "?");
+    return out;
+}
+
 const char *dp_catalog__disabled_msg(const dp_kg *kg, const char *kind, const char *name, const dp_disabled *off,
                                      dp_src_pos pos, char *out, size_t n)
 {
     const dp_problem *p = dp_catalog__root(kg, off);
+    char at[600];
     if (p)
-        snprintf(out, n, "%s '%s' is disabled: %s (%s:%d)%s%s", kind, name, off->reason, pos.file ? pos.file : "?",
-                 pos.line, p->hint ? "; " : "", p->hint ? p->hint : "");
+        snprintf(out, n, "%s '%s' is disabled: %s (%s)%s%s", kind, name, off->reason,
+                 dp_catalog__where(pos, at, sizeof(at)), p->hint ? "; " : "", p->hint ? p->hint : "");
     else
         snprintf(out, n, "%s '%s' is disabled: %s", kind, name, off && off->reason ? off->reason : "?");
     return out;
@@ -50,8 +60,9 @@ static int because(dp_kg *kg, dp_disabled *x, const char *kind, const char *name
     if (x->reason || !dep || !dep->reason)
         return 0;
     const dp_problem *p = dp_catalog__root(kg, dep);
-    x->reason = p ? dp_arena_printf(kg->arena, "its %s '%s' %s (%s:%d%s%s)", kind, name, dep->reason,
-                                    dep_pos.file ? dep_pos.file : "?", dep_pos.line, p->hint ? "; " : "",
+    char at[600];
+    x->reason = p ? dp_arena_printf(kg->arena, "its %s '%s' %s (%s%s%s)", kind, name, dep->reason,
+                                    dp_catalog__where(dep_pos, at, sizeof(at)), p->hint ? "; " : "",
                                     p->hint ? p->hint : "")
                   : dp_arena_printf(kg->arena, "its %s '%s' is disabled: %s", kind, name, dep->reason);
     return x->reason ? 1 : -1;

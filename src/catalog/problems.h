@@ -52,6 +52,9 @@ int dp_catalog__split_ref(const char *fn, const char *arg, char *ent, size_t ne,
 /* Does a disabled element answer to a glossary mapping (kind "entity",
  * "dimension" entity__dim or dim, "column" model.column)? */
 int dp_catalog__names_disabled(const dp_kg *kg, const char *kind, const char *name);
+/* Where an element is written: "file:line", or the file alone when it has
+ * no line (a manifest's element, "semantic_manifest.json:metrics[0]"). */
+const char *dp_catalog__where(dp_src_pos pos, char *out, size_t n);
 /* The one message for a disabled element: "metric 'x' is disabled: <reason>
  * (file:line)" into out (size n); returns out. */
 const char *dp_catalog__disabled_msg(const dp_kg *kg, const char *kind, const char *name, const dp_disabled *off,

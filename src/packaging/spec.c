@@ -20,8 +20,10 @@ static json_t *metrics_json(dp_run *r)
         if (m->filter)
             json_object_set_new(o, "filter", json_string(m->filter));
         /* no file: a metric the request itself defined */
-        json_object_set_new(o, "defined_in", m->pos.file ? json_sprintf("%s:%d", m->pos.file, m->pos.line)
-                                                         : json_string("request"));
+        /* line 0: a JSON source, whose position is the file and the JSON path */
+        json_object_set_new(o, "defined_in", !m->pos.file ? json_string("request")
+                                             : m->pos.line ? json_sprintf("%s:%d", m->pos.file, m->pos.line)
+                                                           : json_string(m->pos.file));
         json_array_append_new(arr, o);
     }
     return arr;
