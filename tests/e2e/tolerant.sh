@@ -69,6 +69,22 @@ expect_rc 3 "a request before dbt build" -- "$DPGEN" generate --db "$WORK/none.d
 grep -q "metric 'headcount' is disabled: its measure 'headcount' is disabled: its semantic model 'payroll' is not built: the database has no table or view 'payroll'" "$WORK/err" \
   && grep -q "dbt build" "$WORK/err" && ok "names the metric, the model and dbt build" || bad "before dbt build: $(cat "$WORK/err")"
 
+# a semantic manifest (dbt parse's JSON) with a broken reference and a column typo: the same, located by JSON path
+S="$DP_SOURCE_DIR/tests/data/smanifest"
+"$DPGEN" demo --sql "$S/data.sql" --out "$WORK/sm.duckdb" 2>/dev/null || bad "build smanifest db"
+python3 - "$S/semantic_manifest.json" "$WORK/sm_broken.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+next(m for m in d["metrics"] if m["type"] == "simple")["type_params"]["measure"]["name"] = "no_such_measure"
+next(x for x in d["semantic_models"][0]["dimensions"] if x["type"] == "categorical")["expr"] = "no_such_col"
+json.dump(d, open(sys.argv[2], "w"))
+PY
+expect_rc 1 "catalog check on a broken semantic manifest" -- "$DPGEN" catalog check --db "$WORK/sm.duckdb" --manifest "$WORK/sm_broken.json"
+grep -Eq "sm_broken.json:metrics\[[0-9]+\]: metric [a-z_]+: refers to measure 'no_such_measure'" "$WORK/out" \
+  && grep -Eq "sm_broken.json:semantic_models\[0\]\.dimensions\[[0-9]+\]: dimension [a-z_.]+: uses column 'no_such_col'" "$WORK/out" \
+  && ok "manifest problems located by JSON path" || bad "manifest check: $(cat "$WORK/out")"
+expect_rc 0 "catalog check on the unbroken manifest" -- "$DPGEN" catalog check --db "$WORK/sm.duckdb" --manifest "$S/semantic_manifest.json"
+
 # --- requests that avoid the broken parts: the same SQL and rows as the twin
 for q in "monthly headcount by location" "Total absence days by reason each quarter" "Monthly absence days of employee 5" \
   "payroll cost by job level" "attrition rate by location in 2024" "Top 5 employees by overtime hours in 2025" \
