@@ -274,5 +274,7 @@ int dp_bind_models(dp_kg *kg, duckdb_connection con, dp_error *err)
         }
     }
     /* what uses a disabled element is switched off too */
-    return dp_catalog__cascade(kg) ? dp_error_set(err, DP_ENOMEM, "out of memory") : 0;
+    if (dp_catalog__cascade(kg))
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
+    return dp_bind_spines(kg, con, err);
 }

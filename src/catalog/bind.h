@@ -17,6 +17,13 @@ int dp_bind_models(dp_kg *kg, duckdb_connection con, dp_error *err);
  * out of memory); a's strings, or static. */
 void dp_bind_missing_relation(dp_arena *a, const dp_model *m, const char *looked_for, const char **reason,
                               const char **hint);
+/* Binds each time spine to its relation and checks its columns; a spine
+ * that does not bind is a problem of the catalog (kg->problems), not an
+ * error. With no spine configured, the legacy metricflow_time_spine
+ * relation (date_day) is the spine when the database has it. A spine whose
+ * table (and schema) a manifest already gave is looked up there, not by
+ * its model's name. */
+int dp_bind_spines(dp_kg *kg, duckdb_connection con, dp_error *err);
 /* Computes the profile of every bound model (row counts, nulls, distinct
  * counts, min/max, frequent values, key duplicates, orphans, freshness). */
 int dp_profile_models(dp_kg *kg, duckdb_connection con, dp_error *err);

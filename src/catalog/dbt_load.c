@@ -290,6 +290,21 @@ static int parse_model(ctx *c, const dp_node *n)
     return 0;
 }
 
+/* fill_nulls_with: an integer (MetricFlow's type), or null for none. */
+static int parse_fill(ctx *c, const dp_node *map, dp_metric_input *in)
+{
+    const dp_node *f = dp_node_get(map, "fill_nulls_with");
+    if (!f || dp_node_is_null(f))
+        return 0;
+    char *end = NULL;
+    long v = f->kind == DP_NODE_SCALAR ? strtol(f->value, &end, 10) : 0;
+    if (f->kind != DP_NODE_SCALAR || end == f->value || *end)
+        return fail_at(c, f, "fill_nulls_with must be an integer");
+    in->fill_nulls_with_set = 1;
+    in->fill_nulls_with = v;
+    return 0;
+}
+
 /* A metric input is a name or a map {name, filter, alias, offset_window, ...}. */
 static int parse_input(ctx *c, const dp_node *n, dp_metric_input *in, const char *what)
 {
@@ -308,12 +323,19 @@ static int parse_input(ctx *c, const dp_node *n, dp_metric_input *in, const char
     in->alias = str(c, n, "alias");
     in->offset_window = str(c, n, "offset_window");
     in->offset_to_grain = str(c, n, "offset_to_grain");
-    const char *fill = dp_node_str(n, "fill_nulls_with");
-    if (fill) {
-        in->fill_nulls_with_set = 1;
-        in->fill_nulls_with = strtol(fill, NULL, 10);
-    }
-    return 0;
+    const char *jts = dp_node_str(n, "join_to_timespine");
+    in->join_to_timespine = jts && !strcasecmp(jts, "true");
+    return parse_fill(c, n, in);
+}
+
+/* join_to_timespine and fill_nulls_with written on the metric's
+ * type_params (dbt's newer form) rather than on its measure input. */
+static int type_params_fill(ctx *c, const dp_node *tp, dp_metric_input *in)
+{
+    const char *jts = tp ? dp_node_str(tp, "join_to_timespine") : NULL;
+    if (jts && !strcasecmp(jts, "true"))
+        in->join_to_timespine = 1;
+    return in->fill_nulls_with_set || !tp ? 0 : parse_fill(c, tp, in);
 }
 
 /* conversion_type_params.constant_properties: [{base_property, conversion_property}]. */
@@ -376,6 +398,8 @@ static int parse_metric(ctx *c, const dp_node *n)
             return rc;
         if (!m.measure.name && m.type == DP_METRIC_SIMPLE)
             return fail_at(c, n, "simple metric '%s' needs type_params.measure", what);
+        if ((rc = type_params_fill(c, tp, &m.measure)))
+            return rc;
         if (m.type == DP_METRIC_CUMULATIVE) {
             const dp_node *cp = dp_node_get(tp, "cumulative_type_params");
             m.window = str(c, cp ? cp : tp, "window");
@@ -446,6 +470,80 @@ static int parse_metric(ctx *c, const dp_node *n)
     return 0;
 }
 
+/* A time spine dpgen leaves out, as a problem of the catalog. */
+static int spine_problem(ctx *c, const dp_node *n, const char *model, const char *reason)
+{
+    dp_problem p = {"time_spine", dp_arena_strdup(c->kg->arena, model), reason, NULL, POS(n)};
+    if (!reason || DP_VEC_PUSH(c->kg->arena, c->kg->problems, c->kg->nproblems, c->kg->problems_cap, p))
+        return dp_error_set(c->err, DP_ENOMEM, "out of memory");
+    return 0;
+}
+
+/* A dbt model entry with a time_spine config (dbt 1.9+), or the legacy
+ * model named metricflow_time_spine (its date_day column, by day): one row
+ * per period, and the custom granularities its columns give. Other model
+ * entries say nothing to the semantic layer and are skipped. */
+static int parse_spine(ctx *c, const dp_node *n)
+{
+    if (!n || n->kind != DP_NODE_MAP)
+        return 0;
+    const char *name = dp_node_str(n, "name");
+    const dp_node *ts = dp_node_get(n, "time_spine");
+    int legacy = name && !strcmp(name, "metricflow_time_spine");
+    if (!name || ((!ts || dp_node_is_null(ts)) && !legacy))
+        return 0;
+    dp_time_spine sp = {0};
+    sp.model = dp_arena_strdup(c->kg->arena, name);
+    sp.grain = DP_GRAIN_DAY;
+    sp.pos = POS(n);
+    int rc;
+    if (ts && !dp_node_is_null(ts)) {
+        if ((rc = expect(c, ts, DP_NODE_MAP, "time_spine")) ||
+            (rc = need_str(c, ts, "standard_granularity_column", "time_spine", &sp.column)))
+            return rc;
+        const dp_node *cg = dp_node_get(ts, "custom_granularities");
+        if (cg && !dp_node_is_null(cg)) {
+            if ((rc = expect(c, cg, DP_NODE_SEQ, "custom_granularities")))
+                return rc;
+            sp.custom = dp_arena_calloc(c->kg->arena, cg->n ? cg->n : 1, sizeof(*sp.custom));
+            if (!sp.custom)
+                return dp_error_set(c->err, DP_ENOMEM, "out of memory");
+            for (size_t i = 0; i < cg->n; i++) {
+                dp_custom_grain *g = &sp.custom[sp.ncustom];
+                if ((rc = expect(c, cg->items[i], DP_NODE_MAP, "a custom granularity")) ||
+                    (rc = need_str(c, cg->items[i], "name", "custom granularity", &g->name)))
+                    return rc;
+                dp_grain std;
+                if (!dp_grain_parse(g->name, &std)) { /* MetricFlow refuses it too: the rest of the spine stays */
+                    if ((rc = spine_problem(c, cg->items[i], name, dp_arena_printf(c->kg->arena,
+                                            "custom granularity '%s' has the name of a standard grain", g->name))))
+                        return rc;
+                    continue;
+                }
+                g->column = str(c, cg->items[i], "column_name");
+                if (!g->column)
+                    g->column = g->name;
+                sp.ncustom++;
+            }
+        }
+    } else {
+        sp.column = "date_day";
+    }
+    /* the standard column's grain is written on the column */
+    const dp_node *cols = dp_node_get(n, "columns");
+    for (size_t i = 0; cols && cols->kind == DP_NODE_SEQ && i < cols->n; i++) {
+        const char *cn = dp_node_str(cols->items[i], "name");
+        const char *g = dp_node_str(cols->items[i], "granularity");
+        if (cn && g && !strcasecmp(cn, sp.column) && dp_grain_parse(g, &sp.grain))
+            /* an hourly spine beside a daily one: not used, the project still loads */
+            return spine_problem(c, cols->items[i], name, dp_arena_printf(c->kg->arena,
+                                 "column '%s' has granularity '%s'; dpgen uses spines by day, week, month, quarter or year", cn, g));
+    }
+    if (DP_VEC_PUSH(c->kg->arena, c->kg->spines, c->kg->nspines, c->kg->spines_cap, sp))
+        return dp_error_set(c->err, DP_ENOMEM, "out of memory");
+    return 0;
+}
+
 static int load_doc(ctx *cp, const dp_node *doc);
 
 int dp_dbt_load_doc(dp_kg *kg, const dp_node *doc, dp_error *err)
@@ -468,6 +566,10 @@ static int load_doc(ctx *cp, const dp_node *doc)
             if ((rc = parse_model(&c, sms->items[i])))
                 return rc;
     }
+    const dp_node *dm = dp_node_get(doc, "models");
+    for (size_t i = 0; dm && dm->kind == DP_NODE_SEQ && i < dm->n; i++)
+        if ((rc = parse_spine(&c, dm->items[i])))
+            return rc;
     const dp_node *ms = dp_node_get(doc, "metrics");
     if (ms && !dp_node_is_null(ms)) {
         if ((rc = expect(&c, ms, DP_NODE_SEQ, "metrics")))

@@ -390,7 +390,10 @@ int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp
         if (kgq)
             (*kgq)++;
     }
-    if (in->grain != DP_GRAIN_NONE) {
+    if (in->custom_grain) /* a custom granularity: the time spine's column for each day */
+        d->cols[d->ncols++] = (dp_grain_col){DP_COL_TIME, in->custom_grain, NULL, NULL, NULL,
+                                             dp_arena_printf(a, "The %s of the day, from the time spine", in->custom_grain), 0};
+    else if (in->grain != DP_GRAIN_NONE) {
         d->cols[d->ncols++] = (dp_grain_col){DP_COL_TIME, dp_grain_name(in->grain), NULL, NULL, NULL,
                                              dp_arena_printf(a, "Start of the %s (weeks start on Monday)", dp_grain_name(in->grain)), 0};
     }

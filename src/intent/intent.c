@@ -91,6 +91,7 @@ static const struct {
     {"amount comparison", "this comparison of amounts",
      "compare a metric of the request per grouping, as in 'cost by carrier above 500'"},
     {"period comparison", "comparing periods", "ask for one period, or group by a time grain"},
+    {"second time grain", "a second time grain beside a custom granularity", "ask for one time grain"},
     {"key filter", "filtering on one key of something that is no entity", "group by it instead"},
     {"ranking within groups", "ranking within each group or period", "rank over one grouping, or drop the ranking"},
     {"entity condition", "keeping only the ones that have some of a metric",
@@ -419,7 +420,9 @@ json_t *dp_intent_to_json(const dp_intent *in)
         json_array_append_new(gs, g);
     }
     json_object_set_new(o, "dimensions", gs);
-    json_object_set_new(o, "time_grain", in->grain ? json_string(dp_grain_name(in->grain)) : json_null());
+    json_object_set_new(o, "time_grain", in->custom_grain ? json_string(in->custom_grain)
+                                         : in->grain      ? json_string(dp_grain_name(in->grain))
+                                                          : json_null());
     if (in->range_start)
         json_object_set_new(o, "time_range", json_pack("{s:s,s:s,s:s,s:s}", "start", in->range_start, "end",
                                                         in->range_end, "text", in->range_text, "bounds", "[start, end)"));

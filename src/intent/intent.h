@@ -101,6 +101,9 @@ typedef struct dp_intent {
     const dp_saved_query *saved;
     const char *where[DP_INTENT_MAX_WHERE];
     size_t nwhere;
+    /* A custom granularity of the time spine ("by lunar month"): its
+     * name; grain is then the spine's own (the day the periods are made of). */
+    const char *custom_grain;
 } dp_intent;
 
 /* What the data holds for a text looked up in one column (values are

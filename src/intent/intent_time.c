@@ -5,6 +5,7 @@
 #include "intent/intent_int.h"
 #include "intent/timeparse.h"
 #include <string.h>
+#include <strings.h>
 
 void dp_int__parse_time(parser *p, dp_date as_of)
 {
@@ -95,8 +96,54 @@ static int grain_is_value(parser *p, size_t i)
     return 0;
 }
 
+/* Does the custom grain name (words joined by underscores, as the catalog
+ * writes it) start at token i? Its word count, else 0. */
+static size_t custom_at(const parser *p, size_t i, const char *name)
+{
+    size_t k = 0;
+    const char *w = name;
+    while (*w) {
+        const char *e = strchr(w, '_');
+        size_t len = e ? (size_t)(e - w) : strlen(w);
+        if (len) {
+            if (i + k >= p->n || p->used[i + k] || strlen(p->t[i + k].low) != len || strncasecmp(p->t[i + k].low, w, len))
+                return 0;
+            k++;
+        }
+        w += len + (e ? 1 : 0);
+    }
+    return k;
+}
+
+/* Custom granularities of the catalog's time spines ("by lunar month",
+ * "per half month"): said as a grouping, before the standard grains read
+ * their last word. The names come from the catalog, not from here. */
+static void custom_grains(parser *p)
+{
+    for (size_t i = 1; i < p->n; i++) {
+        size_t ml;
+        if (p->used[i] || p->used[i - 1] || !dp_int__is_group_marker(p, i - 1, &ml) || ml != 1)
+            continue;
+        for (size_t s = 0; s < p->kg->nspines; s++) {
+            const dp_time_spine *sp = &p->kg->spines[s];
+            for (size_t j = 0; j < sp->ncustom; j++) {
+                size_t k = custom_at(p, i, sp->custom[j].name);
+                if (!k)
+                    continue;
+                p->in->custom_grain = sp->custom[j].name;
+                p->in->grain = sp->grain;
+                p->other_groups += strcmp(p->t[i - 1].low, "per") != 0;
+                dp_int__note(p, dp_int__span_text(p, i - 1, k + 1), "time_grain", sp->custom[j].name, "time spine", 1.0);
+                dp_int__mark(p, i - 1, k + 1, U_PATTERN);
+                return;
+            }
+        }
+    }
+}
+
 void dp_int__grains(parser *p)
 {
+    custom_grains(p);
     for (size_t i = 0; i < p->n; i++) {
         if (p->used[i])
             continue;
@@ -126,6 +173,12 @@ void dp_int__grains(parser *p)
             } else {
                 continue;
             }
+        }
+        if (p->in->custom_grain) {
+            /* "by lunar month and month": two grains of time */
+            dp_int__add_missing(p, dp_int__span_text(p, start, len), "second time grain");
+            dp_int__mark(p, start, len, U_PATTERN);
+            continue;
         }
         if (p->in->grain == DP_GRAIN_NONE || g < p->in->grain)
             p->in->grain = g;

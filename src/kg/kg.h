@@ -160,6 +160,7 @@ typedef struct dp_metric {
  * granularities its columns give (fiscal quarter, retail week). */
 typedef struct dp_custom_grain {
     const char *name, *column;
+    const char *type; /* the column's type in the database, once bound */
 } dp_custom_grain;
 
 typedef struct dp_time_spine {

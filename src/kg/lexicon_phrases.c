@@ -11,23 +11,46 @@
 #include <string.h>
 #include <strings.h>
 
-/* "Mean Time To Repair (MTTR)": main part and capitalised abbreviation. */
+/* A label's "%" is a word of it ("Food Revenue %" is not "Food Revenue"). */
+static char *percent_words(dp_arena *a, const char *label)
+{
+    size_t n = 0;
+    for (const char *p = label; *p; p++)
+        n += *p == '%';
+    char *out = dp_arena_alloc(a, strlen(label) + n * 8 + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (const char *p = label; *p; p++)
+        o = *p == '%' ? (memcpy(o, " percent", 8), o + 8) : (*o = *p, o + 1);
+    *o = 0;
+    return out;
+}
+
+/* "Mean Time To Repair (MTTR)": main part and capitalised abbreviation.
+ * Parentheses of several words qualify ("Revenue (Last 28 Days)") and are
+ * part of the name: the main part alone would name another metric. */
 static int add_label(dp_lexicon *lx, dp_lex_entry proto, const char *label)
 {
     if (!label)
         return 0;
+    if (strchr(label, '%') && !(label = percent_words(dp_lex__scratch(lx), label)))
+        return -1;
     const char *open = strchr(label, '(');
     const char *close = open ? strchr(open, ')') : NULL;
     if (!open || !close)
         return dp_lex__add(lx, proto, label);
     char *main = dp_arena_strndup(dp_lex__scratch(lx), label, (size_t)(open - label));
     char *inner = dp_arena_strndup(dp_lex__scratch(lx), open + 1, (size_t)(close - open - 1));
-    int rc = dp_lex__add(lx, proto, main);
     int upper = 0, lower = 0;
     for (const char *p = inner; *p; p++) {
         upper += isupper((unsigned char)*p) != 0;
         lower += islower((unsigned char)*p) != 0;
     }
+    if (strchr(inner, ' ')) { /* several words qualify; one is a unit or an abbreviation */
+        char *whole = dp_arena_printf(dp_lex__scratch(lx), "%s %s%s", main, inner, close + 1);
+        return whole ? dp_lex__add(lx, proto, whole) : -1;
+    }
+    int rc = dp_lex__add(lx, proto, main);
     if (!rc && upper >= 2 && upper > lower) {
         proto.source = "abbreviation";
         rc = dp_lex__add(lx, proto, inner);

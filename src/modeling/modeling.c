@@ -148,7 +148,9 @@ int dp_model_design(dp_design *dz, const dp_kg *kg, const dp_intent *in, const d
     memset(dz, 0, sizeof(*dz));
     char name[256] = "";
     size_t off = 0;
-    if (in->grain != DP_GRAIN_NONE) {
+    if (in->custom_grain) {
+        off += (size_t)snprintf(name + off, sizeof(name) - off, "%s_", in->custom_grain);
+    } else if (in->grain != DP_GRAIN_NONE) {
         static const char *adj[] = {"", "daily", "weekly", "monthly", "quarterly", "yearly"};
         off += (size_t)snprintf(name + off, sizeof(name) - off, "%s_", adj[in->grain]);
     }
@@ -178,7 +180,8 @@ int dp_model_design(dp_design *dz, const dp_kg *kg, const dp_intent *in, const d
     char grain[512] = "";
     off = 0;
     if (in->grain != DP_GRAIN_NONE)
-        off += (size_t)snprintf(grain + off, sizeof(grain) - off, "one row per %s", dp_grain_name(in->grain));
+        off += (size_t)snprintf(grain + off, sizeof(grain) - off, "one row per %s",
+                                in->custom_grain ? in->custom_grain : dp_grain_name(in->grain));
     nk = 0;
     for (size_t i = 0; i < d->ncols; i++) {
         if (d->cols[i].kind == DP_COL_TIME || d->cols[i].attribute || off > 400)
@@ -202,6 +205,13 @@ int dp_model_design(dp_design *dz, const dp_kg *kg, const dp_intent *in, const d
             c->role = DP_ROLE_TIME;
             c->type = "DATE";
             c->formula = dp_arena_printf(a, "date_trunc('%s', agg time dimension)", dp_grain_name(in->grain));
+            for (size_t s = 0; in->custom_grain && s < kg->nspines; s++)
+                for (size_t j = 0; j < kg->spines[s].ncustom; j++)
+                    if (!strcmp(kg->spines[s].custom[j].name, in->custom_grain)) {
+                        c->type = kg->spines[s].custom[j].type ? kg->spines[s].custom[j].type : "DATE";
+                        c->formula = dp_arena_printf(a, "%s.%s of the agg time dimension's day", kg->spines[s].model,
+                                                     kg->spines[s].custom[j].column);
+                    }
         } else if (g->kind == DP_COL_DIM) {
             c->role = DP_ROLE_DIMENSION;
             c->type = g->dim->column ? g->dim->column->type : "VARCHAR";

@@ -200,7 +200,8 @@ int dp_stage_packaging(dp_run *r, dp_error *err)
                                                     dp_arena_printf(r->a, "dpgen %s (deterministic engine)", DP_VERSION)));
     json_object_set_new(spec, "business_context", json_pack("{s:s,s:o,s:o,s:s,s:s?,s:o}", "request", r->request, "metrics",
                                                             metrics_json(r), "dimensions", dims, "grain", dz->grain_text,
-                                                            "time_grain", r->intent.grain ? dp_grain_name(r->intent.grain) : NULL,
+                                                            "time_grain", r->intent.custom_grain ? r->intent.custom_grain
+                                                            : r->intent.grain ? dp_grain_name(r->intent.grain) : NULL,
                                                             "stakeholders", owners));
     json_t *intent = dp_intent_to_json(&r->intent);
     json_t *range = json_object_get(intent, "time_range");

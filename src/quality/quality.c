@@ -386,6 +386,14 @@ static void row_count_rule(qctx *q)
             continue;
         bound = dp_arena_printf(r->a, "%s%s(SELECT count(*) FROM %s)", bound, *bound ? " + " : "", table_of(r, m));
     }
+    /* a time spine the SQL reads gives rows of its own (periods without data) */
+    for (size_t k = 0; *bound && k < r->kg->nspines; k++) {
+        const dp_time_spine *sp = &r->kg->spines[k];
+        char a[300], b[300];
+        if (sp->table && r->compiled.sql && strstr(r->compiled.sql, sp->table))
+            bound = dp_arena_printf(r->a, "%s + (SELECT count(*) FROM %s.%s)", bound, dp_sql_quote_ident(sp->schema, a, sizeof(a)),
+                                    dp_sql_quote_ident(sp->table, b, sizeof(b)));
+    }
     if (cumulative || !*bound) {
         add_rule(q, "row_count", NULL, "error", "business_logic", ds, "the product has at least one row", "count(*) >= 1",
                  dp_arena_printf(r->a, "SELECT 1 AS empty WHERE NOT EXISTS (SELECT 1 FROM %s)", t),
@@ -430,8 +438,23 @@ static void freshness_rule(qctx *q)
     const char *g = dp_grain_name(r->intent.grain);
     const char *newest = dp_arena_printf(r->a, "(SELECT CAST(date_trunc('%s', max(%s)) AS DATE) FROM %s)", g, q_ident(r, td->expr),
                                          table_of(r, src));
+    /* a custom granularity: the time spine's period of the newest day */
+    const char *desc = NULL;
+    for (size_t k = 0; r->intent.custom_grain && k < r->kg->nspines; k++)
+        for (size_t j = 0; j < r->kg->spines[k].ncustom; j++) {
+            const dp_time_spine *sp = &r->kg->spines[k];
+            char a[300], b[300];
+            if (strcmp(sp->custom[j].name, r->intent.custom_grain) || !sp->table)
+                continue;
+            newest = dp_arena_printf(r->a, "(SELECT max(%s) FROM %s.%s WHERE CAST(%s AS DATE) = (SELECT CAST(max(%s) AS DATE) FROM %s))",
+                                     q_ident(r, sp->custom[j].column), dp_sql_quote_ident(sp->schema, a, sizeof(a)),
+                                     dp_sql_quote_ident(sp->table, b, sizeof(b)), q_ident(r, sp->column), q_ident(r, td->expr),
+                                     table_of(r, src));
+            desc = dp_arena_printf(r->a, "the newest %s is the %s of the newest day of %s.%s", tc->name, r->intent.custom_grain,
+                                   src->name, td->expr);
+        }
     add_rule(q, "freshness", tc->name, "warn", "business_logic", src->name,
-             dp_arena_printf(r->a, "the newest %s is the newest %s of %s.%s", tc->name, g, src->name, td->expr),
+             desc ? desc : dp_arena_printf(r->a, "the newest %s is the newest %s of %s.%s", tc->name, g, src->name, td->expr),
              dp_arena_printf(r->a, "max(%s) >= %s", tc->name, newest),
              dp_arena_printf(r->a, "SELECT max(%s) AS newest FROM %s HAVING max(%s) IS NULL OR max(%s) < %s", q_ident(r, tc->name),
                              r->exec.table, q_ident(r, tc->name), q_ident(r, tc->name), newest),

@@ -71,6 +71,8 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
 {
     const dp_design *dz = c->design;
     const char *alias = dp_comp__qi(c, t->model->name);
+    if (t->spine_of) /* the time spine joined to another CTE (compile_spine.c) */
+        return dp_comp__emit_spine(c, b, t);
     /* joins needed for grain columns and filters */
     for (size_t k = 0; k < dz->ncols; k++) {
         const dp_target_col *tc = &dz->cols[k];
@@ -114,6 +116,8 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
             }
             expr = sh ? dp_arena_printf(c->a, "CAST(date_trunc('%s', %s) + %s AS DATE)", dp_grain_name(c->in->grain), x, sh)
                       : dp_arena_printf(c->a, "CAST(date_trunc('%s', %s) AS DATE)", dp_grain_name(c->in->grain), x);
+            if (c->in->custom_grain && !(expr = dp_comp__custom_period(c, t->model->name)))
+                return -1;
         } else if (tc->role == DP_ROLE_DIMENSION) {
             const dp_model *dm = tc->grain->dim_model;
             expr = dp_comp__qualify(c, tc->grain->dim->expr, dp_comp__qi(c, dm->name), dm, NULL);
@@ -152,11 +156,16 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
     }
     for (size_t j = 0; j < t->nsubjoins; j++) /* Metric() filters: a metric per entity */
         dp_buf_puts(b, t->subjoins[j]);
+    if (c->in->custom_grain && t->time_dim && !t->daily) { /* the period of each day, from the spine */
+        const dp_dimension *td = dp_kg_model_dim(t->model, t->time_dim);
+        if (dp_comp__custom_join(c, b, dp_comp__qualify(c, td->expr, alias, t->model, NULL)))
+            return -1;
+    }
     const char *sep = "    WHERE ";
     if (c->in->range_start && t->time_dim) {
         const dp_dimension *td = dp_kg_model_dim(t->model, t->time_dim);
         const char *x = dp_comp__qualify(c, td->expr, alias, t->model, NULL);
-        if (t->daily) /* a window needs the history before the range */
+        if (t->daily || t->spine_src == 2) /* a window or an offset needs the history before the range */
             dp_buf_printf(b, "%s%s < DATE '%s'\n", sep, x, c->in->range_end);
         else if (sh)
             dp_buf_printf(b, "%s%s >= DATE '%s' - %s AND %s < DATE '%s' - %s\n", sep, x, c->in->range_start, sh, x,
@@ -455,7 +464,11 @@ int dp_comp__compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, con
                 json_array_append_new(src, json_string(one));
                 merged = *merged ? dp_arena_printf(c->a, "%s, %s", merged, one) : one;
             }
-            if (*merged)
+            /* the periods the time spine gave */
+            const char *sx = g->kind == DP_COL_TIME ? dp_comp__spine_lineage(c, src, merged) : NULL;
+            if (sx)
+                expr = sx;
+            else if (*merged)
                 expr = g->kind == DP_COL_TIME
                            ? dp_arena_printf(c->a, "date_trunc('%s', %s)%s", dp_grain_name(c->in->grain), merged,
                                              strchr(merged, ',') ? " (coalesced across datasets)" : "")

@@ -113,9 +113,24 @@ const dp_model *dp_comp__dim_home(comp *c, const dp_model *from, const char *arg
             home = from;
     }
     if (!home && ent[0]) {
-        const dp_model *h = dp_kg_entity_home(c->kg, ent);
-        if (h && dp_kg_model_dim(h, name))
-            home = h;
+        /* every dataset where the entity is the key: several may share it,
+         * each with its own dimensions */
+        size_t n = 0;
+        const dp_model *only = NULL;
+        const dp_model *const *hs = dp_kg_entity_homes(c->kg, ent, &n);
+        if (!hs && (only = dp_kg_entity_home(c->kg, ent))) {
+            hs = &only;
+            n = 1;
+        }
+        for (size_t i = 0; hs && i < n && !home; i++)
+            if (dp_kg_model_dim(hs[i], name))
+                home = hs[i];
+        /* a dataset named by its primary_entity (no key column) */
+        for (size_t i = 0; !home && i < c->kg->nmodels; i++) {
+            const dp_model *m = &c->kg->models[i];
+            if (m->primary_entity && !strcmp(m->primary_entity, ent) && dp_kg_model_dim(m, name))
+                home = m;
+        }
     }
     if (!home && ent[0]) {
         /* an SCD type 2 dataset where the entity is natural (joined on the

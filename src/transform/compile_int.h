@@ -7,6 +7,7 @@
 #include "discovery/discovery.h"
 #include "kg/kg.h"
 #include "util/arena.h"
+#include "util/buf.h"
 #include "util/error.h"
 
 #define MAX_CTES 16
@@ -38,6 +39,15 @@ typedef struct cte {
     const char *subjoins[MAX_JOINS];
     const char *subjoin_alias[MAX_JOINS];
     size_t nsubjoins;
+
+    /* time spine joins (compile_spine.c) */
+    int spine_src;             /* 1: at the report grain, feeds a spine join; 2: the same, no lower range bound */
+    const struct cte *spine_of; /* this CTE joins the time spine to that one */
+    const char *spine_col;     /* the one column of spine_of to carry (a cumulative's), else all its measures */
+    const char *spine_offset;  /* offset_window: each spine period takes the value this much earlier */
+    dp_grain spine_to_grain;   /* offset_to_grain: each spine period takes the value at the start of this grain */
+    int spine_left;            /* LEFT JOIN (join_to_timespine: every period) rather than INNER (offsets) */
+    int spine_daily;           /* spine_of is per day: joined by day, then aggregated to the report grain */
 } cte;
 
 typedef struct comp {
@@ -54,6 +64,12 @@ typedef struct comp {
     const char *shift;       /* offset window in force while compiling an input */
     const dp_metric *metric; /* the report column's metric being compiled */
     int depth;               /* queries compiled inside another (Metric() filters) */
+
+    /* in force while compiling an input (compile_spine.c) */
+    int spine_src;             /* measure CTEs being made feed a spine join (cte.spine_src) */
+    int spine_left;            /* the measure joins the spine (join_to_timespine) */
+    const char *spine_offset;  /* offset_window through the spine */
+    dp_grain spine_to_grain;   /* offset_to_grain through the spine */
 } comp;
 
 /* ------------------------------------------------------------------------ */
@@ -150,6 +166,41 @@ const char *dp_comp__validity_on(comp *c, const cte *t, const dp_join_step *s);
  * JOINed to t on the entity's key; returns its column, NULL with c->err
  * set when it cannot be. */
 const char *dp_comp__metric_filter_ref(comp *c, cte *t, const char *metric, const char *inner);
+
+/* The CTE column holding measure me (under filter_raw, raw text) at the
+ * report grain, or per day (daily) for a window; the CTE in *out_cte. */
+const char *dp_comp__measure_ref_at(comp *c, const dp_measure *me, const char *filter_raw, int daily, cte **out_cte);
+
+/* compile_spine.c */
+/* The finest bound time spine, or NULL with c->err set (DP_ECLARIFY) saying
+ * that what (a metric's name and feature) needs one and why there is none. */
+const dp_time_spine *dp_comp__spine(comp *c, const char *what);
+/* measure me through the time spine (join_to_timespine, offset_window or
+ * offset_to_grain in force in c): the spine CTE's column. */
+const char *dp_comp__spine_measure(comp *c, const dp_measure *me, const char *filter_raw);
+/* Cumulative metric m's value r (NULL: passed on) with every spine period
+ * (join_to_timespine, LEFT JOIN) and fill_nulls_with. */
+const char *dp_comp__spine_cumulative(comp *c, const dp_metric *m, const char *r);
+/* The spine's periods at the report grain in the range, as the body of a
+ * subquery whose column is tname; NULL when the catalog has no spine. */
+const char *dp_comp__spine_periods(comp *c, const char *tname);
+/* The request's custom granularity: the period column of the spine joined
+ * as dp_spine (NULL, c->err set, when that spine is not bound), the LEFT JOIN
+ * of the spine on the day of day_expr, and DP_ECLARIFY (c->err saying what)
+ * for what cannot be computed by one yet (0 without a custom grain). */
+const char *dp_comp__custom_period(comp *c, const char *what);
+int dp_comp__custom_join(comp *c, dp_buf *b, const char *day_expr);
+int dp_comp__custom_refuse(comp *c, const char *what);
+/* Adds to sources ("model.column" strings) the spine column the report's
+ * periods came from, when they came from a spine; for a custom granularity
+ * also returns the period's expression (merged: the time columns read). */
+const char *dp_comp__spine_lineage(comp *c, json_t *sources, const char *merged);
+/* The SQL of a spine CTE (t->spine_of set). */
+int dp_comp__emit_spine(comp *c, dp_buf *b, const cte *t);
+/* Sets c->spine_offset/spine_to_grain for a derived metric's input with an
+ * offset when the catalog has a spine (1), leaves them for the shift
+ * without one (0), or refuses what cannot be exact (-1, c->err set). */
+int dp_comp__spine_offset(comp *c, const dp_metric *m, const dp_metric_input *in);
 
 /* compile.c */
 /* dp_compile for a query inside another (depth > 0). */

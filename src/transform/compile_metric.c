@@ -40,7 +40,8 @@ static const char *measure_ref_at(comp *c, const dp_measure *me, const char *fil
     cte *t = NULL;
     for (size_t i = 0; i < c->nctes && !t; i++)
         if (c->ctes[i].model == me->model && !c->ctes[i].body && same_str(tdim, c->ctes[i].time_dim) &&
-            same_str(c->shift, c->ctes[i].shift) && c->ctes[i].daily == daily)
+            same_str(c->shift, c->ctes[i].shift) && c->ctes[i].daily == daily && !c->ctes[i].spine_of &&
+            c->ctes[i].spine_src == (daily ? 0 : c->spine_src))
             t = &c->ctes[i];
     if (!t) {
         if (c->nctes >= MAX_CTES) {
@@ -54,6 +55,10 @@ static const char *measure_ref_at(comp *c, const dp_measure *me, const char *fil
         t->shift = c->shift;
         t->daily = daily;
         t->helper = daily;
+        if (!daily && c->spine_src) { /* feeds a spine join (compile_spine.c) */
+            t->spine_src = c->spine_src;
+            t->helper = 1;
+        }
         int same_model = 0;
         for (size_t i = 0; i + 1 < c->nctes; i++)
             same_model |= c->ctes[i].model == me->model && !c->ctes[i].body;
@@ -61,6 +66,8 @@ static const char *measure_ref_at(comp *c, const dp_measure *me, const char *fil
                              : dp_arena_printf(c->a, "%s_agg", me->model->name);
         if (daily)
             t->name = dp_arena_printf(c->a, "%s_daily", t->name);
+        else if (t->spine_src)
+            t->name = dp_arena_printf(c->a, "%s%s", t->name, t->spine_src == 2 ? "_all" : "_periods");
         if (c->shift) {
             char sfx[64];
             size_t k = 0;
@@ -101,8 +108,15 @@ static const char *measure_ref_at(comp *c, const dp_measure *me, const char *fil
     return dp_arena_printf(c->a, "%s.%s", dp_comp__qi(c, t->name), dp_comp__qi(c, mc->name));
 }
 
+const char *dp_comp__measure_ref_at(comp *c, const dp_measure *me, const char *filter_raw, int daily, cte **out_cte)
+{
+    return measure_ref_at(c, me, filter_raw, daily, out_cte);
+}
+
 static const char *measure_ref(comp *c, const dp_measure *me, const char *filter_raw)
 {
+    if (c->spine_left || c->spine_offset || c->spine_to_grain)
+        return dp_comp__spine_measure(c, me, filter_raw);
     return measure_ref_at(c, me, filter_raw, 0, NULL);
 }
 
@@ -196,13 +210,16 @@ static const char *cumulative_sql(comp *c, const dp_metric *m, const char *filte
     const char *per_day = dp_arena_printf(c->a,
         "        SELECT\n            %s AS %s,\n%s            sum(daily.%s) AS %s%s\n"
         "        FROM (\n            SELECT %s AS metric_day\n"
-        "            FROM (SELECT %s AS lo, %s AS hi FROM %s) AS bounds\n        ) AS spine\n"
+        "            FROM (SELECT %s AS lo, %s AS hi%s) AS bounds\n        ) AS spine\n"
         "        JOIN %s AS daily\n            ON daily.metric_day <= spine.metric_day%s\n"
         "        GROUP BY spine.metric_day%s",
         period, tname, keys, dp_comp__qi(c, col), qm,
         avg ? "" : dp_arena_printf(c->a, ",\n            row_number() OVER (PARTITION BY %s%s ORDER BY spine.metric_day%s) AS day_rank",
                                    period, keys_part, last ? " DESC" : ""),
-        series, lo, hi, dp_comp__qi(c, daily->name), dp_comp__qi(c, daily->name), lower, keys_grp);
+        series, lo, hi,
+        /* the data's own bounds need its rows; the range's are one row */
+        c->in->range_start && c->in->range_end ? "" : dp_arena_printf(c->a, " FROM %s", dp_comp__qi(c, daily->name)),
+        dp_comp__qi(c, daily->name), lower, keys_grp);
     size_t nk = 1;
     const char *grp = "1";
     for (const char *p = keys_out; (p = strchr(p, '\n')); p++)
@@ -259,13 +276,12 @@ static const char *derived_sql(comp *c, const dp_metric *m, const char *filter, 
                 dp_buf_add(&b, s, len);
                 continue;
             }
-            if (hit->offset_to_grain) {
-                dp_error_set(c->err, DP_ECLARIFY, "derived metric '%s' uses offset_to_grain, which the compiler does not support yet",
-                             m->name);
+            const char *saved = c->shift, *saved_off = c->spine_offset;
+            dp_grain saved_tg = c->spine_to_grain;
+            int through_spine = dp_comp__spine_offset(c, m, hit);
+            if (through_spine < 0)
                 goto done;
-            }
-            const char *saved = c->shift;
-            if (hit->offset_window) {
+            if (hit->offset_window && !through_spine) {
                 if (c->in->grain == DP_GRAIN_NONE) {
                     dp_error_set(c->err, DP_ECLARIFY, "derived metric '%s' compares periods (offset %s): ask for it by day, week, month, quarter or year",
                                  m->name, hit->offset_window);
@@ -281,6 +297,8 @@ static const char *derived_sql(comp *c, const dp_metric *m, const char *filter, 
             const dp_metric *sub = dp_kg_metric(c->kg, hit->name);
             const char *v = sub ? dp_comp__metric_sql(c, sub, and_filters(c, filter, hit->filter), depth + 1) : NULL;
             c->shift = saved;
+            c->spine_offset = saved_off;
+            c->spine_to_grain = saved_tg;
             if (!v)
                 goto done;
             if (hit->fill_nulls_with_set)
@@ -319,7 +337,15 @@ const char *dp_comp__metric_sql(comp *c, const dp_metric *m, const char *extra_f
     switch (m->type) {
     case DP_METRIC_SIMPLE: {
         const dp_measure *me = dp_kg_measure(c->kg, m->measure.name);
+        /* join_to_timespine: only with a time grain (MetricFlow: with the agg time dimension asked) */
+        int saved_left = c->spine_left;
+        if (m->measure.join_to_timespine && c->in->grain != DP_GRAIN_NONE) {
+            if (!dp_comp__spine(c, dp_arena_printf(c->a, "metric '%s' (join_to_timespine)", m->name)))
+                return NULL;
+            c->spine_left = 1;
+        }
         const char *r = me ? measure_ref(c, me, and_filters(c, f, m->measure.filter)) : NULL;
+        c->spine_left = saved_left;
         if (r && m->measure.fill_nulls_with_set)
             r = dp_arena_printf(c->a, "COALESCE(%s, %ld)", r, m->measure.fill_nulls_with);
         return r;
@@ -333,11 +359,13 @@ const char *dp_comp__metric_sql(comp *c, const dp_metric *m, const char *extra_f
     }
     case DP_METRIC_DERIVED: return derived_sql(c, m, f, depth);
     case DP_METRIC_CUMULATIVE:
-        if (c->shift) {
+        if (dp_comp__custom_refuse(c, dp_arena_printf(c->a, "cumulative metric '%s'", m->name)))
+            return NULL;
+        if (c->shift || c->spine_offset || c->spine_to_grain) {
             dp_error_set(c->err, DP_ECLARIFY, "metric '%s': an offset of a cumulative metric is not supported yet", m->name);
             return NULL;
         }
-        return cumulative_sql(c, m, f);
+        return dp_comp__spine_cumulative(c, m, cumulative_sql(c, m, f));
     case DP_METRIC_CONVERSION: { /* compile_conversion.c; base measure as a simple metric */
         const dp_measure *bm = dp_kg_measure(c->kg, m->base_measure.name);
         /* "": no base measure to aggregate, which dp_comp__conversion_sql refuses */

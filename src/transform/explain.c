@@ -342,6 +342,27 @@ static const char *by_variants(ctx *x, const char *col)
     return NULL;
 }
 
+/* Every metric of the report reads earlier periods only (offset_window,
+ * offset_to_grain): no rows means those periods have none. */
+static const char *offsets_only(dp_run *r)
+{
+    const char *first = NULL;
+    for (size_t k = 0; k < r->intent.nmetrics; k++) {
+        const dp_metric *m = r->intent.metrics[k];
+        if (m->type != DP_METRIC_DERIVED || !m->ninputs)
+            return NULL;
+        for (size_t i = 0; i < m->ninputs; i++) {
+            if (!m->inputs[i].offset_window && !m->inputs[i].offset_to_grain)
+                return NULL;
+            if (!first)
+                first = m->inputs[i].offset_window
+                            ? dp_arena_printf(r->a, "%s %s earlier", m->inputs[i].name, m->inputs[i].offset_window)
+                            : dp_arena_printf(r->a, "%s at the start of the %s", m->inputs[i].name, m->inputs[i].offset_to_grain);
+        }
+    }
+    return first ? dp_arena_printf(r->a, "the report reads earlier periods only (%s), and they have no data", first) : NULL;
+}
+
 /* What applied: "under the time range ..., the filters ..." or "". */
 static const char *applied(ctx *x)
 {
@@ -478,6 +499,8 @@ void dp_transform__explain(dp_run *r)
         if (!why)
             why = value_absent(x);
         if (!why)
+            why = offsets_only(r);
+        if (!why)
             why = by_variants(x, NULL);
         if (!why)
             why = dp_arena_printf(r->a, "nothing in the data matches%s", *applied(x) ? applied(x) : " the request");
@@ -514,6 +537,13 @@ void dp_transform__explain(dp_run *r)
         }
         if (!why)
             why = value_absent(x);
+        for (size_t i = 0; !why && m->type == DP_METRIC_DERIVED && i < m->ninputs; i++)
+            if (m->inputs[i].offset_window || m->inputs[i].offset_to_grain) /* the earlier period is the empty one */
+                why = dp_arena_printf(r->a, "it reads %s %s, and that period has no data for any period asked",
+                                      m->inputs[i].name,
+                                      m->inputs[i].offset_window
+                                          ? dp_arena_printf(r->a, "%s earlier", m->inputs[i].offset_window)
+                                          : dp_arena_printf(r->a, "at the start of the %s", m->inputs[i].offset_to_grain));
         if (!why)
             why = by_variants(x, mcols[k]->name);
         if (!why && m->type == DP_METRIC_RATIO && m->denominator.name)

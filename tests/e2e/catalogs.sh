@@ -3,7 +3,7 @@
 # with SQL keywords): answerable requests produce an executed spec whose
 # quality rules all ran, the others a refusal (exit 3).
 . "$(dirname "$0")/lib.inc"
-for d in hr logistics keywords fitness; do
+for d in hr logistics keywords fitness mfspec_time; do
   D="$DP_SOURCE_DIR/tests/data/$d"
   gloss=()
   [ -f "$D/glossary.yml" ] && gloss=(--glossary "$D/glossary.yml")

@@ -107,6 +107,34 @@ assert "home_country" in d["transformation"]["sql"] and "'US'" in d["transformat
 rows = [r for r in d["transformation"]["test_run"]["sample_rows"] if r.get("us_carrier_cost") not in (None, "", "NULL")]
 assert 1 <= len(rows) <= 3, rows  # the data has three carriers based in the US
 PY
+# two datasets keyed by one entity: a filter finds the dimension in either
+mkdir -p "$WORK/homes"
+cat > "$WORK/homes/m.yml" <<'YML'
+semantic_models:
+  - name: shipment_facts
+    model: ref('shipments')
+    defaults: {agg_time_dimension: ship_date}
+    entities: [{name: shipment, type: primary, expr: shipment_id}]
+    dimensions: [{name: ship_date, type: time, type_params: {time_granularity: day}}]
+    measures: [{name: shipped, agg: count, expr: shipment_id}]
+  - name: shipment_flags
+    model: ref('shipments')
+    entities: [{name: shipment, type: primary, expr: shipment_id}]
+    dimensions: [{name: is_lost, type: categorical, expr: "CASE WHEN status = 'lost' THEN 1 ELSE 0 END"}]
+metrics:
+  - name: lost_count
+    label: Lost count
+    type: simple
+    type_params: {measure: shipped}
+    filter: "{{ Dimension('shipment__is_lost') }} = 1"
+YML
+"$DPGEN" generate --no-record --as-of 2025-07-16 --db "$DB" --models "$WORK/homes" --format json "lost count" >"$WORK/homes.json" 2>"$WORK/err"
+python3 - "$WORK/homes.json" <<'PY' && ok "a dimension of another dataset keyed by the same entity" || bad "shared primary entity: $(tail -1 "$WORK/err")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert "is_lost" in d["transformation"]["sql"] or "'lost'" in d["transformation"]["sql"]
+assert int(d["transformation"]["test_run"]["sample_rows"][0]["lost_count"]) > 0
+PY
 # errors name the file and line
 mkdir -p "$WORK/bad/models"
 cat > "$WORK/bad/models/m.yml" <<'YML'

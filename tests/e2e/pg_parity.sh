@@ -100,7 +100,7 @@ python3 "$HERE/pg_parity.py" --dpgen "$DPGEN" --bench "$BENCH" --work "$WORK" --
   --host "$PGDIR" --port "$PGPORT" --user "$PGUSER_NAME" \
   --demo --catalogs "$DP_SOURCE_DIR/tests/data/hr" "$DP_SOURCE_DIR/tests/data/logistics" \
   "$DP_SOURCE_DIR/tests/data/keywords" "$DP_SOURCE_DIR/tests/data/compiler" "$DP_SOURCE_DIR/tests/data/mfspec_conv" \
-  "$DP_SOURCE_DIR/tests/data/mfspec_scd" &
+  "$DP_SOURCE_DIR/tests/data/mfspec_scd" "$DP_SOURCE_DIR/tests/data/mfspec_time" &
 HELPER=$!
 wait "$HELPER"
 HELPER=
