@@ -158,6 +158,28 @@ DP_EXTERN int dp_db_build(const char *path, const char *sql_path, double scale, 
 DP_EXTERN const char *dp_demo_catalog_dir(void);
 DP_EXTERN const char *dp_demo_db_path(void);
 
+/* dbt-style catalog inspection (dpgen catalog check / list KIND /
+ * dimension-values). fmt DP_FORMAT_JSON gives JSON, any other value text
+ * (lines, or a table like `mf list metrics`); *out is the caller's to free().
+ *
+ * dp_catalog_check: every problem found while loading (an element that did
+ * not bind, disabled with what depends on it), as "file:line: kind name:
+ * reason [hint]" lines, or JSON {"problems": [{kind, name, reason, hint,
+ * file, line}], "disabled": [...], "ok": bool}. *nproblems (may be NULL)
+ * gets their number; problems are the answer, not a failure: returns 0. */
+DP_EXTERN int dp_catalog_check(char **out, dp_catalog *cat, dp_format fmt, size_t *nproblems, dp_error *err);
+/* kind: "metrics", "dimensions" (entity__dim), "entities" or
+ * "saved-queries", each with its status and, when disabled, why.
+ * DP_EINVALID for another kind. */
+DP_EXTERN int dp_catalog_list_kind(char **out, dp_catalog *cat, const char *kind, dp_format fmt, dp_error *err);
+/* The distinct values of a dimension in the data (read-only, sorted, at
+ * most 1000). name: "entity__dim", "model.dim" or a dimension name one
+ * dataset has. DP_ENOTFOUND for no such dimension, DP_EINVALID when the
+ * name is ambiguous, DP_ECLARIFY when it is disabled (the message says
+ * why). */
+DP_EXTERN int dp_catalog_dimension_values(char **out, dp_catalog *cat, const char *name, dp_format fmt,
+                                          dp_error *err);
+
 #ifdef __cplusplus
 }
 #endif

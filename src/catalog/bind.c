@@ -1,5 +1,6 @@
 /* ref('x') -> schema.table, columns and declared keys from DuckDB's catalog. */
 #include "catalog/bind.h"
+#include "catalog/problems.h"
 #include "util/error.h"
 #include <ctype.h>
 #include <stdio.h>
@@ -65,20 +66,6 @@ static int key_row(void *p, size_t ncols, const char *const *names, const char *
     return 0;
 }
 
-static int check_expr(const dp_model *m, const char *what, const char *name, const char *expr,
-                      dp_src_pos pos, dp_error *err)
-{
-    if (!dp_is_identifier(expr) || dp_kg_model_column(m, expr))
-        return 0;
-    char list[600] = "";
-    size_t off = 0;
-    for (size_t i = 0; i < m->ncolumns && off < sizeof(list) - 40; i++)
-        off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s", i ? ", " : "", m->columns[i].name);
-    return dp_error_set(err, DP_EINVALID,
-                        "%s:%d:%d: %s '%s' of semantic model '%s' uses column '%s', which table %s.%s does not have (columns: %s)",
-                        pos.file, pos.line, pos.col, what, name, m->name, expr, m->schema, m->table, list);
-}
-
 static int schema_row(void *p, size_t ncols, const char *const *names, const char *const *v)
 {
     (void)names;
@@ -107,12 +94,15 @@ void dp_bind_missing_relation(dp_arena *a, const dp_model *m, const char *looked
     *hint = "run dbt build (dbt seed for a seed) so it exists, or give --schema NAME if dbt built it in another schema";
 }
 
-static int missing(dp_kg *kg, const dp_model *m, const char *looked_for, dp_error *err)
+/* The model and all of it are switched off, not the catalog (problems.h):
+ * DP_ENOTFOUND with m->off.reason set, and dp_bind_models goes on. */
+static int missing(dp_kg *kg, dp_model *m, const char *looked_for, dp_error *err)
 {
     const char *reason, *hint;
     dp_bind_missing_relation(kg->arena, m, looked_for, &reason, &hint);
-    return dp_error_set(err, DP_ENOTFOUND, "%s:%d:%d: semantic model '%s': %s; %s", m->pos.file, m->pos.line,
-                        m->pos.col, m->name, reason ? reason : m->ref, hint);
+    if (!reason || dp_bind__missing_relation(kg, m, reason, hint))
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
+    return DP_ENOTFOUND;
 }
 
 /* Which manifest gave a model's relation: its loader left "relation from
@@ -236,11 +226,17 @@ int dp_bind_models(dp_kg *kg, duckdb_connection con, dp_error *err)
     int rc = load_tables(&t, con, err);
     if (rc)
         return rc;
+    size_t prepares = 0;
     for (size_t i = 0; i < kg->nmodels; i++) {
         dp_model *m = &kg->models[i];
+        if (m->off.reason)
+            continue; /* defined twice: never bound */
         size_t hit = 0;
-        if ((rc = resolve_relation(kg, m, &t, &hit, err)))
+        if ((rc = resolve_relation(kg, m, &t, &hit, err))) {
+            if (rc == DP_ENOTFOUND && m->off.reason)
+                continue; /* disabled, with why */
             return rc;
+        }
         m->schema = t.schema[hit];
         m->table = t.name[hit];
         char qs[300], qt[300], sql[1024];
@@ -259,19 +255,26 @@ int dp_bind_models(dp_kg *kg, duckdb_connection con, dp_error *err)
                  "AND schema_name = %s AND table_name = %s AND constraint_type IN ('PRIMARY KEY', 'UNIQUE')", qs, qt);
         if ((rc = dp_db_query(con, sql, 0, key_row, m, err)))
             return rc;
-        for (size_t j = 0; j < m->nentities; j++)
-            if ((rc = check_expr(m, "entity", m->entities[j].name, m->entities[j].expr, m->entities[j].pos, err)))
-                return rc;
+        for (size_t j = 0; j < m->nentities; j++) {
+            dp_entity *e = &m->entities[j];
+            if (dp_bind__check_expr(kg, con, m, "entity", e->name, e->expr, e->pos, &e->off, &prepares))
+                return dp_error_set(err, DP_ENOMEM, "out of memory");
+        }
         for (size_t j = 0; j < m->ndims; j++) {
             dp_dimension *d = &m->dims[j];
-            if ((rc = check_expr(m, "dimension", d->name, d->expr, d->pos, err)))
-                return rc;
+            if (dp_bind__check_expr(kg, con, m, "dimension", d->name, d->expr, d->pos, &d->off, &prepares))
+                return dp_error_set(err, DP_ENOMEM, "out of memory");
             if (dp_is_identifier(d->expr))
                 d->column = dp_kg_model_column(m, d->expr);
         }
-        for (size_t j = 0; j < m->nmeasures; j++)
-            if ((rc = check_expr(m, "measure", m->measures[j].name, m->measures[j].expr, m->measures[j].pos, err)))
-                return rc;
+        for (size_t j = 0; j < m->nmeasures; j++) {
+            dp_measure *me = &m->measures[j];
+            if (dp_bind__check_expr(kg, con, m, "measure", me->name, me->expr, me->pos, &me->off, &prepares))
+                return dp_error_set(err, DP_ENOMEM, "out of memory");
+        }
     }
+    /* what uses a disabled element is switched off too */
+    if (dp_catalog__cascade(kg))
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
     return dp_bind_spines(kg, con, err);
 }

@@ -4,6 +4,7 @@
  * metrics whose parameters are keys of the metric instead of type_params.
  * Both land in the same graph as the legacy spec (dbt_load.c). */
 #include "catalog/dbt_int.h"
+#include "catalog/problems.h"
 #include "util/error.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -441,10 +442,14 @@ static int resolve_input(dp_kg *kg, const dp_metric *m, dp_metric_input *in, con
     const dp_metric *src = dp_kg_metric(kg, in->name);
     if (!src)
         return 0; /* dp_dbt_check names the missing input */
-    if (src->type != DP_METRIC_SIMPLE)
-        return dp_error_set(err, DP_EINVALID,
-                            "%s:%d:%d: metric '%s': %s '%s' is a %s metric; dpgen reads this input over simple metrics only",
-                            m->pos.file, m->pos.line, m->pos.col, m->name, what, in->name, dp_metric_type_name(src->type));
+    if (src->type != DP_METRIC_SIMPLE) { /* the metric is disabled, not the catalog */
+        char why[400];
+        snprintf(why, sizeof(why), "has %s '%s', a %s metric; dpgen reads this input over simple metrics only", what,
+                 in->name, dp_metric_type_name(src->type));
+        return dp_catalog__disable(kg, &((dp_metric *)m)->off, "metric", m->name, why, NULL, m->pos)
+                   ? dp_error_set(err, DP_ENOMEM, "out of memory")
+                   : 0;
+    }
     in->filter = and_filters(kg, src->filter, in->filter);
     in->name = src->measure.name;
     return 0;

@@ -4,6 +4,7 @@
  * cannot run yet is refused there, not here. */
 #include "catalog/load.h"
 #include "catalog/dbt_int.h"
+#include "catalog/problems.h"
 #include "catalog/jinja.h"
 #include "catalog/dbt_project.h"
 #include "util/error.h"
@@ -633,12 +634,18 @@ int dp_dbt_load_path(dp_kg *kg, const char *path, dp_error *err)
     return dp_dbt_load_files(kg, files, n, NULL, path, err);
 }
 
-static int input_exists(const dp_kg *kg, const char *name, int metric_ok, int measure_ok)
+/* A name defined twice: neither definition is used (which one was meant
+ * is not known), and both are listed. */
+static int twice(dp_kg *kg, dp_disabled *a, const char *kind, const char *name, dp_src_pos apos, dp_disabled *b,
+                 dp_src_pos bpos)
 {
-    return (metric_ok && dp_kg_metric(kg, name)) || (measure_ok && dp_kg_measure(kg, name));
+    char why[700], at[600];
+    snprintf(why, sizeof(why), "is also defined at %s", dp_catalog__where(bpos, at, sizeof(at)));
+    if (dp_catalog__disable(kg, a, kind, name, why, "give each its own name", apos))
+        return DP_ENOMEM;
+    snprintf(why, sizeof(why), "is also defined at %s", dp_catalog__where(apos, at, sizeof(at)));
+    return b->reason ? 0 : dp_catalog__disable(kg, b, kind, name, why, "give each its own name", bpos);
 }
-
-#define AT(pos) (pos).file, (pos).line, (pos).col
 
 /* measures with create_metric: true are also simple metrics of the same
  * name (MetricFlow), unless a metric of that name exists */
@@ -678,10 +685,9 @@ int dp_dbt_check(dp_kg *kg, dp_error *err)
     /* back pointers (the models array may have moved while growing) */
     for (size_t i = 0; i < kg->nmodels; i++) {
         dp_model *m = &kg->models[i];
-        const dp_model *first = dp_kg_model(kg, m->name);
-        if (first != m)
-            return dp_error_set(err, DP_EINVALID, "%s:%d:%d: semantic model '%s' is also defined at %s:%d", AT(m->pos),
-                                m->name, first->pos.file, first->pos.line);
+        dp_model *first = (dp_model *)dp_kg_model(kg, m->name);
+        if (first != m && (twice(kg, &m->off, "semantic_model", m->name, m->pos, &first->off, first->pos)))
+            return dp_error_set(err, DP_ENOMEM, "out of memory");
         for (size_t j = 0; j < m->nmeasures; j++) {
             dp_measure *me = &m->measures[j];
             me->model = m;
@@ -689,55 +695,30 @@ int dp_dbt_check(dp_kg *kg, dp_error *err)
                 me->agg_time_dimension = m->default_time_dim;
             if (me->agg_time_dimension) {
                 const dp_dimension *d = dp_kg_model_dim(m, me->agg_time_dimension);
-                if (!d || d->type != DP_DIM_TIME)
-                    return dp_error_set(err, DP_EINVALID,
-                                        "%s:%d:%d: measure '%s' of '%s': agg_time_dimension '%s' is not a time dimension of the model",
-                                        AT(me->pos), me->name, m->name, me->agg_time_dimension);
+                char why[400];
+                snprintf(why, sizeof(why), "has agg_time_dimension '%s', which is not a time dimension of semantic model '%s'",
+                         me->agg_time_dimension, m->name);
+                if ((!d || d->type != DP_DIM_TIME) &&
+                    dp_catalog__disable(kg, &me->off, "measure", dp_arena_printf(kg->arena, "%s.%s", m->name, me->name),
+                                        why, NULL, me->pos))
+                    return dp_error_set(err, DP_ENOMEM, "out of memory");
             }
-            const dp_measure *other = dp_kg_measure(kg, me->name);
-            if (other && other != me)
-                return dp_error_set(err, DP_EINVALID, "%s:%d:%d: measure '%s' is also defined in semantic model '%s'",
-                                    AT(me->pos), me->name, other->model ? other->model->name : "?");
+            dp_measure *other = (dp_measure *)dp_kg_measure(kg, me->name);
+            if (other && other != me && twice(kg, &me->off, "measure", me->name, me->pos, &other->off, other->pos))
+                return dp_error_set(err, DP_ENOMEM, "out of memory");
         }
     }
+    /* a metric's problems disable it (and what uses it), not the catalog */
+    if (dp_catalog__check_metrics(kg))
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
     for (size_t i = 0; i < kg->nmetrics; i++) {
-        const dp_metric *m = &kg->metrics[i];
-        const char *missing = NULL, *kind = "measure";
-        const dp_metric *first = dp_kg_metric(kg, m->name);
-        if (first != m)
-            return dp_error_set(err, DP_EINVALID, "%s:%d:%d: metric '%s' is also defined at %s:%d", AT(m->pos), m->name,
-                                first->pos.file, first->pos.line);
-        switch (m->type) {
-        case DP_METRIC_SIMPLE:
-        case DP_METRIC_CUMULATIVE:
-            if (!input_exists(kg, m->measure.name, 0, 1))
-                missing = m->measure.name;
-            break;
-        case DP_METRIC_RATIO:
-            kind = "metric or measure";
-            if (!input_exists(kg, m->numerator.name, 1, 1))
-                missing = m->numerator.name;
-            else if (!input_exists(kg, m->denominator.name, 1, 1))
-                missing = m->denominator.name;
-            break;
-        case DP_METRIC_DERIVED:
-            kind = "metric";
-            for (size_t j = 0; j < m->ninputs && !missing; j++)
-                if (!input_exists(kg, m->inputs[j].name, 1, 0))
-                    missing = m->inputs[j].name;
-            break;
-        case DP_METRIC_CONVERSION:
-            if (!input_exists(kg, m->base_measure.name, 0, 1))
-                missing = m->base_measure.name;
-            else if (!input_exists(kg, m->conversion_measure.name, 0, 1))
-                missing = m->conversion_measure.name;
-            break;
-        }
-        if (missing)
-            return dp_error_set(err, DP_EINVALID,
-                                "%s:%d:%d: metric '%s' references %s '%s', which the catalog does not define",
-                                AT(m->pos), m->name, kind, missing);
+        dp_metric *m = &kg->metrics[i];
+        dp_metric *first = (dp_metric *)dp_kg_metric(kg, m->name);
+        if (first != m && twice(kg, &m->off, "metric", m->name, m->pos, &first->off, first->pos))
+            return dp_error_set(err, DP_ENOMEM, "out of memory");
     }
+    if (dp_catalog__cascade(kg))
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
     return 0;
 }
 

@@ -3,6 +3,7 @@
  * "Mean Time To Repair (MTTR)" gives an abbreviation, "also called a, b or c"
  * and a parenthesised list in a metric description give synonyms. */
 #include "catalog/load.h"
+#include "catalog/problems.h"
 #include "util/error.h"
 #include <ctype.h>
 #include <string.h>
@@ -144,6 +145,8 @@ int dp_glossary_check(const dp_kg *kg, dp_error *err)
                      !strncmp(kg->models[m].name, t->maps_to, (size_t)(dot - t->maps_to)) &&
                      (kg->models[m].ncolumns == 0 || dp_kg_model_column(&kg->models[m], dot + 1));
         }
+        if (!ok && dp_catalog__names_disabled(kg, t->maps_kind, t->maps_to))
+            continue; /* defined, but disabled: a request using the term is refused, not the catalog */
         if (!ok)
             return dp_error_set(err, DP_EINVALID, "%s:%d:%d: term '%s' maps to %s '%s', which the catalog does not define",
                                 t->pos.file, t->pos.line, t->pos.col, t->name, t->maps_kind, t->maps_to);

@@ -1,5 +1,6 @@
 /* dpgen catalog list / search / show. */
 #include "catalog/catalog.h"
+#include "catalog/problems.h"
 #include "doc/emit.h"
 #include "discovery/discovery.h"
 #include "kg/vindex.h"
@@ -26,7 +27,8 @@ int dp_catalog_list(char **out, dp_catalog *cat, dp_error *err)
     for (size_t i = 0; i < kg->nmodels; i++) {
         const dp_model *m = &kg->models[i];
         json_array_append_new(ds, json_pack("{s:s,s:o,s:I,s:o,s:f}", "name", m->name, "table",
-                                            json_sprintf("%s.%s", m->schema, m->table), "rows", (json_int_t)m->rows,
+                                            m->table ? json_sprintf("%s.%s", m->schema, m->table) : json_string(m->ref),
+                                            "rows", (json_int_t)m->rows,
                                             "description", sn(m->description), "quality", m->quality));
     }
     for (size_t i = 0; i < kg->nmetrics; i++) {
@@ -42,7 +44,9 @@ int dp_catalog_list(char **out, dp_catalog *cat, dp_error *err)
     }
     /* phrases users taught this catalog (dpgen catalog learn, --choose) */
     json_t *learned = cat->state ? dp_state_learned(cat->state) : json_array();
-    return out_json(out, json_pack("{s:o,s:o,s:o,s:o}", "datasets", ds, "metrics", ms, "terms", ts, "learned", learned),
+    /* elements switched off while loading, with why (dpgen catalog check) */
+    return out_json(out, json_pack("{s:o,s:o,s:o,s:o,s:o}", "datasets", ds, "metrics", ms, "terms", ts, "learned", learned,
+                                   "disabled", dp_catalog__disabled_json(kg)),
                     err);
 }
 
@@ -99,9 +103,9 @@ int dp_catalog_show(char **out, dp_catalog *cat, const char *name, dp_error *err
         json_t *ds = json_array();
         for (size_t i = 0; i < n; i++)
             json_array_append_new(ds, json_string(mm[i]->name));
-        return out_json(out, json_pack("{s:s,s:s,s:o,s:o,s:o,s:o}", "metric", me->name, "type", dp_metric_type_name(me->type),
+        return out_json(out, json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "metric", me->name, "type", dp_metric_type_name(me->type),
                                        "label", sn(me->label), "description", sn(me->description), "datasets", ds, "defined_in",
-                                       me->pos.line ? json_sprintf("%s:%d", me->pos.file, me->pos.line) : json_string(me->pos.file)), err);
+                                       me->pos.line ? json_sprintf("%s:%d", me->pos.file, me->pos.line) : json_string(me->pos.file), "disabled", sn(me->off.reason)), err);
     }
     json_t *cols = json_array();
     for (size_t i = 0; i < m->ncolumns; i++) {
@@ -122,9 +126,10 @@ int dp_catalog_show(char **out, dp_catalog *cat, const char *name, dp_error *err
                                                    p.steps[0].entity, "ambiguous", amb));
     }
     json_t *used = cat->state ? dp_state_products_using(cat->state, m->name) : json_array();
-    return out_json(out, json_pack("{s:s,s:o,s:o,s:I,s:I,s:I,s:o,s:f,s:o,s:o,s:o}", "dataset", m->name, "table",
-                                   json_sprintf("%s.%s", m->schema, m->table), "description", sn(m->description),
+    return out_json(out, json_pack("{s:s,s:o,s:o,s:I,s:I,s:I,s:o,s:f,s:o,s:o,s:o,s:o}", "dataset", m->name, "table",
+                                   m->table ? json_sprintf("%s.%s", m->schema, m->table) : json_string(m->ref),
+                                   "description", sn(m->description),
                                    "rows", (json_int_t)m->rows, "duplicate_keys", (json_int_t)m->dup_keys, "orphan_keys",
                                    (json_int_t)m->orphans, "freshest", sn(m->freshest), "quality", m->quality, "columns", cols,
-                                   "joins", joins, "used_by", used), err);
+                                   "joins", joins, "used_by", used, "disabled", sn(m->off.reason)), err);
 }

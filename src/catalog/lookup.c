@@ -78,6 +78,8 @@ int dp_lookup_values(void *payload, const dp_model *model, const char *column, c
     if (!l || !model || !model->table || !column || !text || !*text)
         return dp_error_set(err, DP_EINVALID, "nothing to look up");
     const dp_column *col = dp_kg_model_column(model, column);
+    if (model->off.reason)
+        return 0; /* a disabled dataset holds nothing (its table may not exist) */
     int num = col && numeric_type(col->type);
     if (num && !is_number(text))
         return 0; /* "Jane Doe" is no number key: nothing to compare */

@@ -140,7 +140,7 @@ static int profile_model(dp_kg *kg, dp_model *m, duckdb_connection con, dp_error
     }
     for (size_t e = 0; e < m->nentities; e++)
         if ((m->entities[e].type == DP_ENT_PRIMARY || m->entities[e].type == DP_ENT_UNIQUE) &&
-            dp_is_identifier(m->entities[e].expr)) {
+            !m->entities[e].off.reason && dp_is_identifier(m->entities[e].expr)) {
             ac.key_col = m->entities[e].expr;
             dp_sql_quote_ident(ac.key_col, qc, sizeof(qc));
             dp_buf_printf(&sql, ", count(DISTINCT %s) + count(*) - count(%s)", qc, qc);
@@ -177,7 +177,7 @@ static int profile_model(dp_kg *kg, dp_model *m, duckdb_connection con, dp_error
     /* orphans: foreign keys without a parent row */
     for (size_t e = 0; e < m->nentities; e++) {
         const dp_entity *en = &m->entities[e];
-        if (en->type != DP_ENT_FOREIGN || !dp_is_identifier(en->expr))
+        if (en->type != DP_ENT_FOREIGN || en->off.reason || !dp_is_identifier(en->expr))
             continue;
         const dp_model *home = dp_kg_entity_home(kg, en->name);
         const dp_entity *he = home ? dp_kg_model_entity(home, en->name) : NULL;
@@ -219,6 +219,8 @@ done:
 int dp_profile_models(dp_kg *kg, duckdb_connection con, dp_error *err)
 {
     for (size_t i = 0; i < kg->nmodels; i++) {
+        if (kg->models[i].off.reason)
+            continue; /* disabled: its table may not exist */
         int rc = profile_model(kg, &kg->models[i], con, err);
         if (rc)
             return rc;
@@ -265,6 +267,8 @@ int dp_profile_from_json(dp_kg *kg, const char *text, dp_error *err)
     int rc = 0;
     for (size_t i = 0; i < kg->nmodels; i++) {
         dp_model *m = &kg->models[i];
+        if (m->off.reason)
+            continue; /* never profiled */
         json_t *jm = json_object_get(root, m->name);
         if (!jm || !m->table || strcmp(json_string_value(json_object_get(jm, "table")) ? json_string_value(json_object_get(jm, "table")) : "", m->table)) {
             rc = dp_error_set(err, DP_ENOTFOUND, "cached profile lacks %s", m->name);

@@ -12,6 +12,8 @@ static const char *usage =
     "       dpgen intent [options] \"request\"     structured intent as JSON\n"
     "       dpgen catalog list|search TEXT|show NAME|profile [options]\n"
     "       dpgen catalog learn PHRASE NAME | forget PHRASE [options]   learned synonyms\n"
+    "       dpgen catalog check | list metrics|dimensions|entities|saved-queries | dimension-values NAME\n"
+    "             [--format text|json]   problems (exit 1 if any), dbt-style listings, a dimension's values\n"
     "       dpgen runs [--limit N] [--state DIR]\n"
     "       dpgen demo [--scale N] [--out PATH] [--sql FILE]\n"
     "options: --db PATH --models PATH --glossary PATH --state DIR --format yaml|json|markdown\n"
@@ -227,6 +229,45 @@ done:
     return code;
 }
 
+/* catalog check | list KIND | dimension-values NAME: text unless --format
+ * json; check exits 1 when the catalog has problems (for CI). -1: not one
+ * of these. */
+static int cmd_catalog_dbt(const args *a, dp_catalog *cat)
+{
+    int check = !strcmp(a->sub, "check"), values = !strcmp(a->sub, "dimension-values");
+    int kinds = !strcmp(a->sub, "list") && a->text;
+    if (!check && !values && !kinds)
+        return -1;
+    if (a->format && strcmp(a->format, "json") && strcmp(a->format, "text")) {
+        fprintf(stderr, "dpgen: catalog %s: unknown format '%s' (text, json)\n", a->sub, a->format);
+        return EXIT_USAGE;
+    }
+    dp_format fmt = a->format && !strcmp(a->format, "json") ? DP_FORMAT_JSON : DP_FORMAT_YAML; /* YAML: text */
+    dp_error err = {0};
+    char *out = NULL;
+    size_t nproblems = 0;
+    if (values && !a->text) {
+        fprintf(stderr, "dpgen: catalog dimension-values needs NAME (entity__dim or model.dim)\n");
+        return EXIT_USAGE;
+    }
+    int rc = check ? dp_catalog_check(&out, cat, fmt, &nproblems, &err)
+             : values ? dp_catalog_dimension_values(&out, cat, a->text, fmt, &err)
+                      : dp_catalog_list_kind(&out, cat, a->text, fmt, &err);
+    if (rc) {
+        /* a name or kind the catalog does not have is the user's to fix */
+        if (rc == DP_ENOTFOUND || rc == DP_EINVALID) {
+            fprintf(stderr, "dpgen: %s\n", err.message);
+            return EXIT_USAGE;
+        }
+        return fail(&err, rc);
+    }
+    fputs(out, stdout);
+    if (fmt == DP_FORMAT_JSON)
+        fputc('\n', stdout);
+    free(out);
+    return nproblems ? 1 : 0;
+}
+
 static int cmd_catalog(const args *a)
 {
     dp_error err = {0};
@@ -242,6 +283,11 @@ static int cmd_catalog(const args *a)
         b.refresh = 1;
     if ((rc = open_catalog(&cat, &b, &err)))
         return fail(&err, rc);
+    int dbt = cmd_catalog_dbt(a, cat);
+    if (dbt >= 0) {
+        dp_catalog_free(cat);
+        return dbt;
+    }
     if (!strcmp(a->sub, "list"))
         rc = dp_catalog_list(&out, cat, &err);
     else if (!strcmp(a->sub, "search"))

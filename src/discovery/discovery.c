@@ -351,7 +351,7 @@ static void fit_metrics_to_groups(const dp_kg *kg, dp_intent *in, dp_arena *a, j
                 dup |= in->metrics[j] == alt;
             for (size_t j = 0; j < nown; j++)
                 close |= own[j].metric == alt && own[j].score >= FIT_MIN_SCORE;
-            if (!alt || dup || !close || !metric_reaches_groups(kg, alt, in))
+            if (!alt || alt->off.reason || dup || !close || !metric_reaches_groups(kg, alt, in))
                 continue;
             if (decisions)
                 json_array_append_new(decisions, json_sprintf("'%s' read as metric %s, whose data cannot be grouped as asked; chose %s (semantic score %.2f) instead",

@@ -93,6 +93,8 @@ int dp_join_paths(dp_path *out, dp_path *rival, const dp_kg *kg, const dp_model 
             continue;
         for (size_t e = 0; e < ma->nentities; e++) {
             const dp_entity *en = &ma->entities[e];
+            if (en->off.reason)
+                continue; /* disabled: no join goes through it */
             /* the models with the entity (all of them without an index):
              * those where it is a key, and SCD type 2 datasets where it is
              * natural (one row per key and validity period: the compiler

@@ -128,14 +128,20 @@ static int list_models(dp_kg_index *x, dp_arena *a, const dp_kg *kg, int fill)
 {
     for (size_t i = 0; i < kg->nmodels; i++) {
         const dp_model *m = &kg->models[i];
+        if (m->off.reason)
+            continue; /* disabled: no join or dimension home leads to it */
         for (size_t j = 0; j < m->ndims; j++) {
             const dp_dimension *d = &m->dims[j];
+            if (d->off.reason)
+                continue;
             if (list_model(&x->with_dim, a, d->name, m, fill) ||
                 (d->expr && strcmp(d->expr, d->name) && list_model(&x->with_dim, a, d->expr, m, fill)))
                 return -1;
         }
         for (size_t j = 0; j < m->nentities; j++) {
             const dp_entity *e = &m->entities[j];
+            if (e->off.reason)
+                continue;
             if (list_model(&x->with_entity, a, e->name, m, fill) ||
                 ((e->type == DP_ENT_PRIMARY || e->type == DP_ENT_UNIQUE) && list_model(&x->home, a, e->name, m, fill)))
                 return -1;
@@ -244,7 +250,7 @@ const dp_measure *dp_kg_measure(const dp_kg *kg, const char *name)
 const dp_dimension *dp_kg_model_dim(const dp_model *m, const char *name)
 {
     for (size_t i = 0; i < m->ndims; i++)
-        if (!strcmp(m->dims[i].name, name))
+        if (!m->dims[i].off.reason && !strcmp(m->dims[i].name, name))
             return &m->dims[i];
     return NULL;
 }
@@ -252,7 +258,7 @@ const dp_dimension *dp_kg_model_dim(const dp_model *m, const char *name)
 const dp_entity *dp_kg_model_entity(const dp_model *m, const char *name)
 {
     for (size_t i = 0; i < m->nentities; i++)
-        if (!strcmp(m->entities[i].name, name))
+        if (!m->entities[i].off.reason && !strcmp(m->entities[i].name, name))
             return &m->entities[i];
     return NULL;
 }

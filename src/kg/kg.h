@@ -246,6 +246,7 @@ typedef struct dp_kg {
 const dp_model *dp_kg_model(const dp_kg *kg, const char *name);
 const dp_metric *dp_kg_metric(const dp_kg *kg, const char *name);
 const dp_measure *dp_kg_measure(const dp_kg *kg, const char *name);
+/* A model's dimension / entity by name; disabled ones are not found. */
 const dp_dimension *dp_kg_model_dim(const dp_model *m, const char *name);
 const dp_entity *dp_kg_model_entity(const dp_model *m, const char *name);
 const dp_column *dp_kg_model_column(const dp_model *m, const char *name);

@@ -429,8 +429,10 @@ static int build_terms(dp_lexicon *lx, const dp_kg *kg)
          * models that have one, or all of them before the graph's index) */
         size_t nm = 0;
         const dp_model *const *ms = dp_kg_models_with_dim(kg, dim, &nm);
-        if (!ms)
+        if (!ms || !nm) { /* none in the index: a disabled one keeps the term, to be refused by name */
+            ms = NULL;
             nm = kg->nmodels;
+        }
         for (size_t k = 0; k < nm; k++) {
             const dp_model *mo = ms ? ms[k] : &kg->models[k];
             const dp_dimension *d = NULL;

@@ -29,7 +29,7 @@ static json_t *search(const dp_run *r, const char *phrase, int kinds)
     json_t *c = json_array();
     size_t n = dp_vindex_search(r->kg, phrase, hits, 3, kinds);
     for (size_t k = 0; k < n; k++)
-        if (hits[k].score >= MIN_SCORE)
+        if (hits[k].score >= MIN_SCORE && !(hits[k].metric && hits[k].metric->off.reason))
             json_array_append_new(c, candidate(hits[k].kind == DP_DOC_METRIC ? "metric" : "dimension", hits[k].name,
                                                hits[k].label, hits[k].score));
     return c;
@@ -75,8 +75,9 @@ static json_t *fallback(const dp_run *r, const char *role)
 {
     json_t *arr = json_array();
     if (strstr(role, "metric")) {
-        for (size_t i = 0; i < r->kg->nmetrics && i < MAX_FALLBACK; i++)
-            json_array_append_new(arr, candidate("metric", r->kg->metrics[i].name, r->kg->metrics[i].label, 0));
+        for (size_t i = 0; i < r->kg->nmetrics && json_array_size(arr) < MAX_FALLBACK; i++)
+            if (!r->kg->metrics[i].off.reason) /* the ones that answer */
+                json_array_append_new(arr, candidate("metric", r->kg->metrics[i].name, r->kg->metrics[i].label, 0));
         return arr;
     }
     for (size_t i = 0; i < r->intent.nmetrics && json_array_size(arr) < MAX_FALLBACK; i++) {

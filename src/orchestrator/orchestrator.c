@@ -169,8 +169,8 @@ static void suggest(dp_run *r, dp_error *err)
                                     metric ? 1 << DP_DOC_METRIC : 1 << DP_DOC_DIMENSION);
         json_t *sug = json_array();
         for (size_t k = 0; k < n; k++) {
-            if (hits[k].score < SUGGEST_MIN_SCORE)
-                continue;
+            if (hits[k].score < SUGGEST_MIN_SCORE || (hits[k].metric && hits[k].metric->off.reason))
+                continue; /* a disabled metric is no answer */
             json_array_append_new(sug, json_pack("{s:s,s:f}", "name", hits[k].name, "score", hits[k].score));
             off += (size_t)snprintf(add + off, sizeof(add) - off, "%s%s", off ? ", " : "", hits[k].name);
         }
@@ -194,8 +194,9 @@ static void suggest(dp_run *r, dp_error *err)
         snprintf(err->message + l, sizeof(err->message) - l, "; dimensions it has for these metrics include: %s", add);
         return;
     }
-    for (size_t i = 0; i < r->kg->nmetrics && i < 8; i++)
-        off += (size_t)snprintf(add + off, sizeof(add) - off, "%s%s", i ? ", " : "", r->kg->metrics[i].name);
+    for (size_t i = 0, k = 0; i < r->kg->nmetrics && k < 8; i++)
+        if (!r->kg->metrics[i].off.reason) /* the ones that answer */
+            off += (size_t)snprintf(add + off, sizeof(add) - off, "%s%s", k++ ? ", " : "", r->kg->metrics[i].name);
     snprintf(err->message + l, sizeof(err->message) - l, "; metrics it has include: %s", add);
 }
 
@@ -205,6 +206,8 @@ static int st_intent(dp_run *r, dp_error *err)
 {
     if (r->opts.saved_query) {
         int src = dp_intent_from_saved(&r->intent, r->kg, r->a, r->opts.saved_query, r->opts.as_of, err);
+        if (!src) /* a disabled query, metric or dimension is named with its reason */
+            src = dp_orch__refuse_disabled(r, err);
         if (!src)
             dp_run_decision(r, "saved query %s (%s:%d) read as the intent: %zu metric(s), %zu grouping(s), grain %s, "
                             "%zu where filter(s)", r->intent.saved->name, r->intent.saved->pos.file,
@@ -226,6 +229,8 @@ static int st_intent(dp_run *r, dp_error *err)
         io.lookup_payload = &lk;
     }
     rc = dp_intent_parse(&r->intent, r->kg, r->a, r->request, &io, &r->stages[r->cur].kg_queries, err);
+    if (!rc) /* a disabled element is named with its reason, never used */
+        rc = dp_orch__refuse_disabled(r, err);
     if (lk.queries)
         dp_run_decision(r, "%u value look-up(s) in the data, %.0f ms", lk.queries, lk.spent_ms);
     if (rc == DP_ECLARIFY) {
@@ -255,6 +260,8 @@ static int st_discovery(dp_run *r, dp_error *err)
 {
     dp_stage_log *s = &r->stages[r->cur];
     int rc = dp_discover(&r->disc, r->kg, &r->intent, r->a, popularity, r->cat, s->decisions, &s->kg_queries, err);
+    if (rc == DP_ECLARIFY) /* a join a disabled entity would have given is named */
+        dp_orch__disabled_joins(r, err);
     if (rc)
         return rc;
     /* semantic search over the request, for the record and for candidates */

@@ -74,6 +74,13 @@ json_t *dp_run_trace(const dp_run *r);
 /* clarify.c: what a refused run asks back (docs/clarification.md); message
  * is the refusal's one line. Returns malloc'd JSON, NULL out of memory. */
 char *dp_orch__clarification(const dp_run *r, const char *message);
+/* disabled.c: refuses (DP_ECLARIFY) an intent that needs a disabled catalog
+ * element, naming it and why; drops disabled candidates of a phrase that
+ * has enabled ones (with a warning). */
+int dp_orch__refuse_disabled(dp_run *r, dp_error *err);
+/* After discovery refused: appends to err the disabled entities of the
+ * datasets the metrics reach whose join could have been used. */
+void dp_orch__disabled_joins(dp_run *r, dp_error *err);
 /* measure_hint.c: measures the request names that no metric exposes, and
  * how to expose them: appended to err's message; inserted first among the
  * candidates of the phrases that share a word with them (kind "measure",
