@@ -97,7 +97,7 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
                 return -1;
         } else if (tc->role == DP_ROLE_DIMENSION) {
             const dp_model *dm = tc->grain->dim_model;
-            expr = dp_comp__qualify(c, tc->grain->dim->expr, dp_comp__qi(c, dm->name), dm, NULL);
+            expr = dp_comp__joined_value(c, t, dm, dp_comp__qualify(c, tc->grain->dim->expr, dp_comp__qi(c, dm->name), dm, NULL));
         } else if (tc->role == DP_ROLE_ENTITY) {
             const dp_entity *e = dp_kg_model_entity(t->model, tc->grain->entity);
             const dp_model *em = e ? t->model : tc->grain->dim_model;

@@ -85,6 +85,24 @@ const char *dp_comp__qualify(comp *c, const char *expr, const char *alias, const
     return out;
 }
 
+const char *dp_comp__joined_value(comp *c, const cte *t, const dp_model *home, const char *ref)
+{
+    if (!ref || home == t->model)
+        return ref;
+    char pref[300];
+    snprintf(pref, sizeof(pref), "%s.", dp_comp__qi(c, home->name));
+    if (strstr(ref, pref))
+        return ref; /* it reads the joined row: NULL when none joined */
+    const dp_entity *key = NULL;
+    for (size_t i = 0; i < home->nentities && !key; i++)
+        if (home->entities[i].type != DP_ENT_FOREIGN && !home->entities[i].off.reason)
+            key = &home->entities[i];
+    if (!key)
+        return ref;
+    return dp_arena_printf(c->a, "CASE WHEN %s IS NOT NULL THEN %s END",
+                           dp_comp__qualify(c, key->expr, dp_comp__qi(c, home->name), home, NULL), ref);
+}
+
 const dp_model *dp_comp__dim_home(comp *c, const dp_model *from, const char *arg, const dp_dimension **dim)
 {
     /* 'e1__e2__dim' (MetricFlow's path of entities): the dimension of the
@@ -265,7 +283,8 @@ const char *dp_comp__render_filter(comp *c, cte *t, const char *text)
                                           ? dp_comp__path_start(c, t->model, arg) : NULL;
                 if (dp_comp__cte_join_via(c, t, via, home))
                     goto done;
-                ref = dp_comp__qualify(c, dd->expr, dp_comp__qi(c, home->name), home, c->lineage_sources);
+                ref = dp_comp__joined_value(c, t, home,
+                                            dp_comp__qualify(c, dd->expr, dp_comp__qi(c, home->name), home, c->lineage_sources));
                 if (arg2[0] && dd->type == DP_DIM_TIME) {
                     if (dp_grain_parse(arg2, &gr)) {
                         dp_error_set(c->err, DP_EINVALID, "filter '%s': '%s' is not a time grain", text, arg2);

@@ -109,6 +109,11 @@ const dp_model *dp_comp__dim_home(comp *c, const dp_model *from, const char *arg
  * from: the first entity's home; NULL when it is from's own key or absent. */
 const dp_model *dp_comp__path_start(comp *c, const dp_model *from, const char *arg);
 
+/* A value of dataset home as the rows of cte t see it: a constant
+ * expression (a dimension "1") is NULL where no row of home joined, as a
+ * column of the joined row would be. ref: the qualified expression. */
+const char *dp_comp__joined_value(comp *c, const cte *t, const dp_model *home, const char *ref);
+
 /* compile_filters.c */
 /* DP_ECLARIFY (c->err naming the column and the values) when the request's
  * filters leave no value a row could have: two equality or IN filters on

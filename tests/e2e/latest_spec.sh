@@ -135,6 +135,39 @@ d = json.load(open(sys.argv[1]))
 assert "is_lost" in d["transformation"]["sql"] or "'lost'" in d["transformation"]["sql"]
 assert int(d["transformation"]["test_run"]["sample_rows"][0]["lost_count"]) > 0
 PY
+# a constant dimension of a joined dataset ("1" where a row exists) is NULL
+# where none joined, as MetricFlow's LEFT JOIN gives
+cat > "$WORK/sub.sql" <<'SQL'
+CREATE TABLE facts AS SELECT i AS fact_id, i * 10 AS amount, DATE '2025-01-01' + CAST(i AS INTEGER) AS day FROM range(1, 11) t(i);
+CREATE TABLE marked AS SELECT fact_id FROM facts WHERE fact_id <= 3;
+SQL
+"$DPGEN" demo --sql "$WORK/sub.sql" --out "$WORK/sub.duckdb" >/dev/null 2>&1
+mkdir -p "$WORK/sub"
+cat > "$WORK/sub/m.yml" <<'YML'
+semantic_models:
+  - name: facts
+    model: ref('facts')
+    defaults: {agg_time_dimension: day}
+    entities: [{name: fact, type: primary, expr: fact_id}]
+    dimensions: [{name: day, type: time, type_params: {time_granularity: day}}]
+    measures: [{name: amount, agg: sum}]
+  - name: marked
+    model: ref('marked')
+    entities: [{name: fact, type: primary, expr: fact_id}]
+    dimensions: [{name: is_marked, type: categorical, expr: "1"}]
+metrics:
+  - name: marked_amount
+    label: Marked amount
+    type: simple
+    type_params: {measure: amount}
+    filter: "{{ Dimension('fact__is_marked') }} = 1"
+YML
+"$DPGEN" generate --no-record --db "$WORK/sub.duckdb" --models "$WORK/sub" --format json "marked amount" >"$WORK/sub.json" 2>"$WORK/err"
+python3 - "$WORK/sub.json" <<'PY' && ok "a constant dimension of a joined dataset is NULL where no row joined" || bad "constant joined dimension: $(tail -1 "$WORK/err")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert float(d["transformation"]["test_run"]["sample_rows"][0]["marked_amount"]) == 60, d["transformation"]["test_run"]["sample_rows"]
+PY
 # errors name the file and line
 mkdir -p "$WORK/bad/models"
 cat > "$WORK/bad/models/m.yml" <<'YML'
