@@ -91,7 +91,7 @@ static const struct {
     {"amount comparison", "this comparison of amounts",
      "compare a metric of the request per grouping, as in 'cost by carrier above 500'"},
     {"period comparison", "comparing periods", "ask for one period, or group by a time grain"},
-    {"second time grain", "a second time grain beside a custom granularity", "ask for one time grain"},
+    {"second time grain", "a second time grain", "ask for one time grain"},
     {"key filter", "filtering on one key of something that is no entity", "group by it instead"},
     {"ranking within groups", "ranking within each group or period", "rank over one grouping, or drop the ranking"},
     {"entity condition", "keeping only the ones that have some of a metric",

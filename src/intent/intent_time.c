@@ -163,6 +163,9 @@ static void custom_grains(parser *p)
 void dp_int__grains(parser *p)
 {
     custom_grains(p);
+    /* "month over month" names the comparison; it is the report's grain
+     * only when no other grain is said ("quarterly ... month over month") */
+    dp_grain over = DP_GRAIN_NONE;
     for (size_t i = 0; i < p->n; i++) {
         if (p->used[i])
             continue;
@@ -186,6 +189,12 @@ void dp_int__grains(parser *p)
                                         !strcmp(p->t[i + 1].low, "on")) &&
                        dp_grain_word(p->t[i + 2].low, NULL) == g) {
                 len = 3; /* week by week, month over month */
+                if (!p->in->custom_grain) {
+                    over = over ? over : g;
+                    dp_int__note(p, dp_int__span_text(p, start, len), "time_grain", dp_grain_name(g), "calendar", 1.0);
+                    dp_int__mark(p, start, len, U_PATTERN);
+                    continue;
+                }
             } else if (i > 0 && (!strcmp(p->t[i - 1].low, "and") || p->t[i - 1].punct == ',')) {
                 /* "by region and month": grouping list continues */
                 start = i;
@@ -199,9 +208,17 @@ void dp_int__grains(parser *p)
             dp_int__mark(p, start, len, U_PATTERN);
             continue;
         }
-        if (p->in->grain == DP_GRAIN_NONE || g < p->in->grain)
-            p->in->grain = g;
+        if (p->in->grain != DP_GRAIN_NONE && g != p->in->grain) {
+            /* "quarterly ... month over month": which grain the report has
+             * is the user's to say, not the finer one's */
+            dp_int__add_missing(p, dp_int__span_text(p, start, len), "second time grain");
+            dp_int__mark(p, start, len, U_PATTERN);
+            continue;
+        }
+        p->in->grain = g;
         dp_int__note(p, dp_int__span_text(p, start, len), "time_grain", dp_grain_name(g), "calendar", 1.0);
         dp_int__mark(p, start, len, U_PATTERN);
     }
+    if (over && p->in->grain == DP_GRAIN_NONE && !p->in->custom_grain)
+        p->in->grain = over;
 }

@@ -27,6 +27,9 @@ for pair in "metric_time__month:monthly" "metric_time:daily" "metric_time__quart
   a=$(sql_of "$LATEST" "shipping cost by carrier type by ${pair%%:*}"); b=$(sql_of "$LATEST" "${pair##*:} shipping cost by carrier type")
   if [ "$a" != failed ] && [ "$a" = "$b" ]; then ok "by ${pair%%:*} is ${pair##*:}"; else bad "by ${pair%%:*} differs from ${pair##*:}"; fi
 done
+# two time grains are the user's to choose between, not the finer one's
+expect_rc 3 "two time grains are asked about" -- "$DPGEN" generate --no-record --as-of 2025-07-16 --db "$DB" --models "$LATEST" "weekly shipping cost by month"
+grep -q "second time grain" "$WORK/err" && ok "names the second time grain" || bad "two grains: $(tail -1 "$WORK/err")"
 # the project root (dbt_project.yml's own `models:` is configuration, not models)
 expect_rc 0 "the project root loads" -- "$DPGEN" catalog list --db "$DB" --models "$LATEST"
 grep -q '"stg_carriers"' "$WORK/out" && bad "a model without semantic_model became a dataset" || ok "a model without semantic_model is not a dataset"
