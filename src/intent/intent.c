@@ -276,6 +276,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     p.kind = dp_arena_calloc(a, p.n + 1, sizeof(int));
     if (!p.used || !p.kind)
         return dp_error_set(err, DP_ENOMEM, "out of memory");
+    dp_int__exact_labels(&p);
     dp_int__find_calculations(&p);
     dp_int__parse_framing(&p);
     dp_int__parse_time(&p, as_of);

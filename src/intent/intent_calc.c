@@ -749,6 +749,15 @@ static int synonym_said(const dp_metric *m, const char *const *stems, size_t ns)
     return 1;
 }
 
+/* Is byte q of the request inside a whole metric label the request wrote? */
+static int in_label(const parser *p, int q)
+{
+    for (size_t k = 0; k < p->nlabels; k++)
+        if (q >= p->label_from[k] && q < p->label_to[k])
+            return 1;
+    return 0;
+}
+
 void dp_int__check_percent(parser *p)
 {
     static const char *words[] = {"percent", "percentage", "pct", "share", "proportion", NULL};
@@ -764,7 +773,7 @@ void dp_int__check_percent(parser *p)
         if (at == SIZE_MAX && (i == 0 || (!p->t[i - 1].is_num && strcmp(p->t[i - 1].low, "as")))) {
             int b = i ? p->t[i - 1].end : 0, e = i < p->n ? p->t[i].start : (int)strlen(req);
             for (int q = b; q < e && at == SIZE_MAX; q++)
-                if (req[q] == '%')
+                if (req[q] == '%' && !in_label(p, q))
                     at = i;
         }
         if (at == SIZE_MAX)

@@ -56,6 +56,10 @@ typedef struct parser {
     size_t nlearned;
     dp_value_lookup_fn lookup;              /* values in the data (opts->lookup), NULL: none */
     void *lookup_payload;
+    /* byte spans of the request a whole metric label took (intent_labels.c):
+     * a '%' inside one is part of the label, no share asked */
+    int label_from[8], label_to[8];
+    size_t nlabels;
 } parser;
 
 /* ------------------------------------------------------------------------ */
@@ -81,6 +85,9 @@ void dp_int__add_missing(parser *p, const char *phrase, const char *kind);
 
 /* intent_calc.c: words that ask for a calculation on top of a metric */
 /* Finds them (share/calculations.tsv) before any other pass claims tokens. */
+/* intent_labels.c: a metric's whole label or name as written in the
+ * request is that metric, before any word pass reads its words. */
+void dp_int__exact_labels(parser *p);
 void dp_int__find_calculations(parser *p);
 /* Those no catalog phrase claimed (after the phrase passes and
  * dp_int__compute_kinds): each, with the metric beside it, is a metric the

@@ -30,6 +30,16 @@ done
 # two time grains are the user's to choose between, not the finer one's
 expect_rc 3 "two time grains are asked about" -- "$DPGEN" generate --no-record --as-of 2025-07-16 --db "$DB" --models "$LATEST" "weekly shipping cost by month"
 grep -q "second time grain" "$WORK/err" && ok "names the second time grain" || bad "two grains: $(tail -1 "$WORK/err")"
+# a label written whole is that metric: its words are no range, share or grouping
+metric_of() { # REQUEST -> the intent's metrics and grain and range, or the exit status
+  "$DPGEN" generate --no-record --as-of 2025-07-16 --db "$DB" --models "$LATEST" --format json "$1" 2>/dev/null |
+    python3 -c "import json,sys; i=json.load(sys.stdin)['intent']; print(','.join(i['metrics']), i.get('time_grain'), i.get('time_range'))" 2>/dev/null || echo "refused"
+}
+for pair in "monthly Shipping Cost (Last 28 Days)|cost_last_28d month None" "Lost Shipments|lost_shipments None None" \
+            "Lost Shipments %|lost_pct None None" "monthly cost_last_28d|cost_last_28d month None"; do
+  got=$(metric_of "${pair%%|*}")
+  [ "$got" = "${pair##*|}" ] && ok "label read whole: ${pair%%|*}" || bad "label '${pair%%|*}': got '$got', want '${pair##*|}'"
+done
 # the project root (dbt_project.yml's own `models:` is configuration, not models)
 expect_rc 0 "the project root loads" -- "$DPGEN" catalog list --db "$DB" --models "$LATEST"
 grep -q '"stg_carriers"' "$WORK/out" && bad "a model without semantic_model became a dataset" || ok "a model without semantic_model is not a dataset"
