@@ -7,6 +7,7 @@
 #include "util/error.h"
 #include <stdio.h>
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -94,6 +95,8 @@ static const struct {
     {"second time grain", "a second time grain", "ask for one time grain"},
     {"key filter", "filtering on one key of something that is no entity", "group by it instead"},
     {"ranking within groups", "ranking within each group or period", "rank over one grouping, or drop the ranking"},
+    {"ranked nothing", "a ranking with no grouping to rank (the catalog has nothing this names to group by)",
+     "name a dimension or entity to rank, as in 'top 3 <dimension> by <metric>'"},
     {"entity condition", "keeping only the ones that have some of a metric",
      "group by them and compare the metric, as in '... by carrier with shipments above 0'"},
 };
@@ -312,6 +315,15 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     for (size_t i = 0; i < p.n && (in->limit > 0 || in->ordered); i++)
         if (p.used[i] == U_PATTERN && (!strcmp(p.t[i].low, "best") || !strcmp(p.t[i].low, "worst")))
             dp_int__add_missing(&p, p.t[i].raw, "ranking direction");
+    /* "top 3 brands by net revenue" with nothing grouped: a one-row total
+     * cut to 3 rows is no ranking; what to rank is asked */
+    if (in->limit > 0 && !in->ngroups && in->grain == DP_GRAIN_NONE && !in->custom_grain && !in->saved) {
+        size_t at = p.n, len = 1;
+        for (size_t i = 1; i < p.n && at == p.n; i++)
+            if (p.t[i].is_num && atol(p.t[i].low) == in->limit && p.used[i] == U_PATTERN)
+                at = i - 1, len = 2 + (i + 1 < p.n && p.used[i + 1] != U_PATTERN && !p.t[i + 1].is_num);
+        dp_int__add_missing(&p, at < p.n ? dp_int__span_text(&p, at, len) : "top", "ranked nothing");
+    }
     dp_int__settle_filter_metrics(&p);
     dp_int__metric_verbs(&p);
     amount_of_count(&p);

@@ -181,6 +181,10 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert float(d["transformation"]["test_run"]["sample_rows"][0]["marked_amount"]) == 60, d["transformation"]["test_run"]["sample_rows"]
 PY
+# a ranking with nothing to group (the noun names a dataset, no dimension) is
+# asked, never a one-row total cut to N rows
+expect_rc 3 "a ranking of a dataset's name is asked" -- "$DPGEN" generate --no-record --db "$WORK/sub.duckdb" --models "$WORK/sub" "top 3 marked by amount"
+grep -q "no grouping to rank" "$WORK/err" && ok "says there is nothing to rank" || bad "ranked nothing: $(tail -1 "$WORK/err")"
 # errors name the file and line
 mkdir -p "$WORK/bad/models"
 cat > "$WORK/bad/models/m.yml" <<'YML'
