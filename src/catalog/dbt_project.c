@@ -155,6 +155,8 @@ int dp_dbt_project_open(dp_dbt_project **out, const char *dir, dp_arena *a, dp_e
         return dp_error_set(err, DP_ENOMEM, "out of memory");
     p->semantic_manifest = is_file(sm) ? sm : NULL;
     p->manifest = is_file(m) ? m : NULL;
+    if ((rc = dp_dbt_docs_read(p, a, err)))
+        return rc;
     *out = p;
     return 0;
 }
@@ -361,7 +363,7 @@ int dp_dbt_load_catalog(dp_kg *kg, const char *path, dp_error *err)
          * relations */
         const char **files;
         size_t n;
-        dp_jinja_ctx jc = {enc->vars, enc->nvars, NULL, NULL};
+        dp_jinja_ctx jc = {enc->vars, enc->nvars, NULL, NULL, enc->docs, enc->ndocs};
         if ((rc = dp_list_yaml_files(&files, &n, kg->arena, path, err)) ||
             (rc = dp_dbt_load_files(kg, files, n, &jc, path, err)))
             return rc;
@@ -380,7 +382,7 @@ int dp_dbt_load_catalog(dp_kg *kg, const char *path, dp_error *err)
     if (semantic) {
         rc = dp_semantic_manifest_load(kg, semantic, err);
     } else {
-        dp_jinja_ctx jc = {p->vars, p->nvars, NULL, NULL};
+        dp_jinja_ctx jc = {p->vars, p->nvars, NULL, NULL, p->docs, p->ndocs};
         rc = dp_dbt_load_files(kg, files, n, &jc, path, err);
     }
     if (rc)

@@ -16,7 +16,13 @@ typedef struct dp_dbt_project {
     const char *target_dir;        /* target-path joined to dir (default target) */
     const char *semantic_manifest; /* target/semantic_manifest.json when it exists, else NULL */
     const char *manifest;          /* target/manifest.json when it exists, else NULL */
+    dp_jinja_var *docs;            /* docs blocks of the project's .md files: name, text */
+    size_t ndocs;
 } dp_dbt_project;
+
+/* Reads the docs blocks ({% docs name %}...{% enddocs %}) of the .md files
+ * under the model paths and docs/ into p->docs (dbt_docs.c). */
+int dp_dbt_docs_read(dp_dbt_project *p, dp_arena *a, dp_error *err);
 
 /* 1 when dir is a folder holding dbt_project.yml. */
 int dp_dbt_project_is(const char *dir);

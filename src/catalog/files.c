@@ -15,11 +15,16 @@ typedef struct walk {
     const char **files;
     size_t n, cap;
     dp_error *err;
+    const char *ext; /* NULL: .yml and .yaml */
 } walk;
 
-static int has_yaml_ext(const char *name)
+static int has_ext(const walk *w, const char *name)
 {
     size_t n = strlen(name);
+    if (w->ext) {
+        size_t k = strlen(w->ext);
+        return n > k && !strcmp(name + n - k, w->ext);
+    }
     return (n > 4 && !strcmp(name + n - 4, ".yml")) || (n > 5 && !strcmp(name + n - 5, ".yaml"));
 }
 
@@ -45,9 +50,9 @@ static int visit(walk *w, const char *dir, int depth)
                 continue;
             if ((rc = visit(w, p, depth + 1)))
                 break;
-        } else if (has_yaml_ext(e->d_name)) {
+        } else if (has_ext(w, e->d_name)) {
             if (w->n >= MAX_FILES) {
-                rc = dp_error_set(w->err, DP_ELIMIT, "%s: more than %d YAML files", dir, MAX_FILES);
+                rc = dp_error_set(w->err, DP_ELIMIT, "%s: more than %d %s files", dir, MAX_FILES, w->ext ? w->ext : "YAML");
                 break;
             }
             if (DP_VEC_PUSH(w->a, w->files, w->n, w->cap, p)) {
@@ -67,8 +72,13 @@ static int cmpstr(const void *a, const void *b)
 
 int dp_list_yaml_files(const char ***out, size_t *n, dp_arena *a, const char *path, dp_error *err)
 {
+    return dp_list_files_ext(out, n, a, path, NULL, err);
+}
+
+int dp_list_files_ext(const char ***out, size_t *n, dp_arena *a, const char *path, const char *ext, dp_error *err)
+{
     struct stat st;
-    walk w = {a, NULL, 0, 0, err};
+    walk w = {a, NULL, 0, 0, err, ext};
     if (stat(path, &st) != 0)
         return dp_error_set(err, errno == ENOENT ? DP_ENOTFOUND : DP_EINVALID, "%s: %s", path,
                             strerror(errno));

@@ -212,6 +212,20 @@ static int render_call(dp_buf *b, const call *c, const char *raw, size_t rawlen,
         dp_buf_putc(b, ')');
         return 0;
     }
+    if (!strcmp(c->name, "doc")) {
+        /* doc('name') or doc('package', 'name'): the docs block's text; one
+         * the project does not have leaves the text without it */
+        if (where == DP_JINJA_FILTER || where == DP_JINJA_MODEL)
+            return refuse(err, pos, raw, rawlen, where);
+        const char *want = c->arg[c->narg - 1];
+        size_t wl = c->arglen[c->narg - 1];
+        for (size_t i = 0; ctx && i < ctx->ndocs; i++)
+            if (strlen(ctx->docs[i].name) == wl && !memcmp(ctx->docs[i].name, want, wl)) {
+                dp_buf_puts(b, ctx->docs[i].value);
+                break;
+            }
+        return 0;
+    }
     int is_var = !strcmp(c->name, "var"), is_env = !strcmp(c->name, "env_var");
     if (!is_var && !is_env)
         return refuse(err, pos, raw, rawlen, where);
@@ -290,6 +304,11 @@ int dp_jinja_render(const char **out, dp_arena *a, const char *text, dp_jinja_wh
         const char *e = find_close(o + 2, kind == '{' ? "}}" : kind == '%' ? "%}" : "#}");
         size_t rawlen = e ? (size_t)(e + 2 - o) : strlen(o);
         if (!e || kind != '{') {
+            if (where == DP_JINJA_TEXT) { /* a tag in documentation: left out */
+                changed = 1;
+                p = e ? e + 2 : o + rawlen;
+                continue;
+            }
             rc = refuse(err, pos, o, rawlen, where);
             goto done;
         }
@@ -303,15 +322,26 @@ int dp_jinja_render(const char **out, dp_arena *a, const char *text, dp_jinja_wh
             continue;
         }
         call c;
-        if (where == DP_JINJA_FILTER || parse_call(in, in_end, &c)) {
+        int bad = where == DP_JINJA_FILTER || parse_call(in, in_end, &c);
+        if (bad && where != DP_JINJA_TEXT) {
             rc = refuse(err, pos, o, rawlen, where);
             goto done;
         }
         /* {{- and -}} strip the white space beside them, as Jinja does */
         while (trim_before && b.len && isspace((unsigned char)b.ptr[b.len - 1]))
             b.ptr[--b.len] = 0;
-        if ((rc = render_call(&b, &c, o, rawlen, where, ctx, pos, err)))
-            goto done;
+        if (!bad) {
+            size_t mark = b.len;
+            dp_error ignored = {0};
+            if ((rc = render_call(&b, &c, o, rawlen, where, ctx, pos, where == DP_JINJA_TEXT ? &ignored : err))) {
+                if (where != DP_JINJA_TEXT)
+                    goto done;
+                b.len = mark; /* documentation: what does not render is left out */
+                if (b.ptr)
+                    b.ptr[mark] = 0;
+                rc = 0;
+            }
+        }
         changed = 1;
         p = e + 2;
         while (trim_after && *p && isspace((unsigned char)*p))
@@ -335,6 +365,8 @@ typedef struct walker {
     const char *file;
     int semantic_models; /* the section whose model: keys hold ref() */
     dp_error *err;
+    int text; /* dbt's models: properties: everything is documentation-like */
+    int in_metrics; /* under a metrics: key */
 } walker;
 
 /* Copy-on-write: *fresh is a new node when something below n rendered to
@@ -347,7 +379,9 @@ static int walk(walker *w, const dp_node *n, const char *key, int in_filter, int
     if (n->kind == DP_NODE_SCALAR) {
         dp_jinja_where where = in_filter ? DP_JINJA_FILTER
                                : w->semantic_models && key && !strcmp(key, "model") ? DP_JINJA_MODEL
-                                                                                   : DP_JINJA_VALUE;
+                               : w->text || (key && (!strcmp(key, "description") || !strcmp(key, "label")))
+                                   ? DP_JINJA_TEXT
+                                   : DP_JINJA_VALUE;
         const char *v;
         dp_src_pos pos = {w->file ? w->file : n->file, n->line, n->col};
         int rc = dp_jinja_render(&v, w->a, n->value, where, w->ctx, pos, w->err);
@@ -364,9 +398,15 @@ static int walk(walker *w, const dp_node *n, const char *key, int in_filter, int
     dp_node *copy = NULL;
     for (size_t i = 0; i < n->n; i++) {
         const char *k = n->kind == DP_NODE_MAP ? n->keys[i] : key;
-        int f = in_filter || (n->kind == DP_NODE_MAP && (!strcmp(k, "filter") || !strcmp(k, "where")));
+        /* in models: properties only metric filters are MetricFlow's (a
+         * test's where: is dbt's own SQL, documentation here) */
+        int metrics = n->kind == DP_NODE_MAP && !strcmp(k, "metrics");
+        int f = in_filter || (n->kind == DP_NODE_MAP && (!strcmp(k, "filter") || !strcmp(k, "where")) &&
+                              (!w->text || w->in_metrics));
+        w->in_metrics += metrics;
         dp_node *ci;
         int rc = walk(w, n->items[i], k, f, depth + 1, &ci);
+        w->in_metrics -= metrics;
         if (rc)
             return rc;
         if (!ci)
@@ -391,16 +431,18 @@ int dp_jinja_render_doc(const dp_node **out, dp_arena *a, const dp_node *doc, co
     *out = doc;
     if (!doc || doc->kind != DP_NODE_MAP)
         return 0;
-    static const char *const sections[] = {"semantic_models", "metrics", "saved_queries"};
+    /* models: holds the latest spec's semantic models among dbt's own
+     * properties, rendered as documentation but for metric filters */
+    static const char *const sections[] = {"semantic_models", "metrics", "saved_queries", "models"};
     dp_node *copy = NULL;
     for (size_t i = 0; i < doc->n; i++) {
         int s = -1;
-        for (int k = 0; k < 3; k++)
+        for (int k = 0; k < 4; k++)
             if (!strcmp(doc->keys[i], sections[k]))
                 s = k;
-        if (s < 0)
-            continue; /* dbt's own keys (models:, sources:) are not read */
-        walker w = {a, ctx, file, s == 0, err};
+        if (s < 0 || (s == 3 && doc->items[i]->kind != DP_NODE_SEQ))
+            continue; /* dbt's own keys (sources:, dbt_project.yml's models: config) are not read */
+        walker w = {a, ctx, file, s == 0, err, s == 3, 0};
         dp_node *ci;
         int rc = walk(&w, doc->items[i], doc->keys[i], 0, 1, &ci);
         if (rc)

@@ -18,13 +18,20 @@ typedef struct dp_jinja_ctx {
     /* Reads the environment for env_var(); NULL: getenv. */
     const char *(*env)(const char *name, void *payload);
     void *env_payload;
+    /* docs blocks for doc('name'): name and text */
+    const dp_jinja_var *docs;
+    size_t ndocs;
 } dp_jinja_ctx;
 
 /* Where a scalar sits decides what its Jinja may be: the model: key takes
  * ref(); metric filters and saved-query where clauses are left unrendered
  * by dbt (MetricFlow renders them), so only MetricFlow's templates belong
  * there; every other scalar takes var() and env_var(). */
-typedef enum { DP_JINJA_VALUE, DP_JINJA_MODEL, DP_JINJA_FILTER } dp_jinja_where;
+typedef enum { DP_JINJA_VALUE, DP_JINJA_MODEL, DP_JINJA_FILTER, DP_JINJA_TEXT } dp_jinja_where;
+/* DP_JINJA_TEXT: a description or label, or any scalar of dbt's own
+ * models: properties: what renders is rendered (doc(), var(), env_var()),
+ * anything else is left out of the text rather than refused, since it only
+ * documents. */
 
 /* Renders text (ctx NULL: no project was read, so no vars). *out is text
  * itself when it holds no Jinja, else a string in a. Errors (DP_EINVALID) name pos's file:line:col (found in the file

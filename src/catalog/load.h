@@ -38,5 +38,7 @@ int dp_glossary_check(const dp_kg *kg, dp_error *err);
 
 /* Lists .yml/.yaml files under path (or path itself), sorted; arena-owned. */
 int dp_list_yaml_files(const char ***out, size_t *n, dp_arena *a, const char *path, dp_error *err);
+/* The same for files whose name ends with ext (".md"). */
+int dp_list_files_ext(const char ***out, size_t *n, dp_arena *a, const char *path, const char *ext, dp_error *err);
 
 #endif

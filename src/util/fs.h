@@ -5,6 +5,12 @@
 /* mkdir -p of path (or only of its parent folders when parent_only).
  * Returns 0, or -1 with errno set (ENAMETOOLONG for an over-long path). */
 int dp_mkdirs(const char *path, int parent_only);
+/* Reads a whole regular file of at most max bytes into *out (malloc'd,
+ * NUL-terminated; the caller frees it) and its length into *len. Returns 0,
+ * or -1 with errno set (EFBIG when larger than max, EINVAL when not a
+ * regular file). */
+#include <stddef.h>
+int dp_fs_read_file(const char *path, size_t max, char **out, size_t *len);
 /* Monotonic clock in milliseconds. */
 double dp_now_ms(void);
 

@@ -22,7 +22,8 @@ static const char *fake_env(const char *name, void *payload)
 }
 
 static const dp_jinja_var vars[] = {{"threshold", "30"}, {"label", "EUR"}, {"listy", NULL}, {"macro", "{{ now() }}"}};
-static const dp_jinja_ctx ctx = {vars, 4, fake_env, NULL};
+static const dp_jinja_var docs[] = {{"orders", "One row per order."}};
+static const dp_jinja_ctx ctx = {vars, 4, fake_env, NULL, docs, 1};
 static const dp_src_pos here = {"f.yml", 7, 9};
 
 static const char *render(dp_arena *a, const char *text, dp_jinja_where w, dp_error *err, int *rc)
@@ -81,7 +82,8 @@ static void refuses_the_rest(void **state)
         const char *text, *want;
         dp_jinja_where w;
     } cases[] = {
-        {"{{ doc('x') }}", "f.yml:7:9: Jinja '{{ doc('x') }}' is not supported; dbt parse renders it", DP_JINJA_VALUE},
+        {"{{ adapter.quote('x') }}", "f.yml:7:9: Jinja '{{ adapter.quote('x') }}' is not supported; dbt parse renders it", DP_JINJA_VALUE},
+        {"{{ doc('orders') }}", "is not supported in a filter", DP_JINJA_FILTER},
         {"{% if x %}a{% endif %}", "Jinja '{% if x %}' is not supported", DP_JINJA_VALUE},
         {"{# note #}", "Jinja '{# note #}' is not supported", DP_JINJA_VALUE},
         {"{{ var('threshold') | int }}", "is not supported", DP_JINJA_VALUE},
@@ -142,7 +144,7 @@ static void locates_in_the_file(void **state)
     snprintf(path, sizeof(path), "%s/m.yml", dir);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
-    fputs("metrics:\n  - name: m\n    description: |\n      first line\n      then {{ doc('m') }} here\n", f);
+    fputs("metrics:\n  - name: m\n    expr: |\n      first line\n      then {{ adapter.quote('m') }} here\n", f);
     fclose(f);
     dp_arena *a = dp_arena_new(0);
     dp_error err = {0};
@@ -151,7 +153,7 @@ static void locates_in_the_file(void **state)
     const dp_node *out;
     assert_int_equal(dp_jinja_render_doc(&out, a, doc, &ctx, path, &err), DP_EINVALID);
     char want[300];
-    snprintf(want, sizeof(want), "%s:5:12: Jinja '{{ doc('m') }}'", path);
+    snprintf(want, sizeof(want), "%s:5:12: Jinja '{{ adapter.quote('m') }}'", path);
     assert_non_null(strstr(err.message, want));
     unlink(path);
     rmdir(dir);
@@ -164,7 +166,8 @@ static void renders_only_semantic_sections(void **state)
     dp_arena *a = dp_arena_new(0);
     dp_error err = {0};
     dp_node *doc;
-    const char *t = "models:\n  - name: x\n    description: '{{ doc(\"x\") }}'\n"
+    const char *t = "models:\n  - name: x\n    description: '{{ doc(\"orders\") }} {{ doc(\"absent\") }}{% if x %}'\n"
+                    "    data_tests: [{expression_is_true: {expression: \"{{ adapter.quote('a') }} > 0\", config: {where: \"{{ now() }}\"}}}]\n"
                     "semantic_models:\n  - name: s\n    model: \"{{ ref('x') }}\"\n"
                     "    measures:\n      - {name: n, agg: sum, expr: \"a > {{ var('threshold') }}\"}\n"
                     "metrics:\n  - name: m\n    filter: \"{{ Dimension('s__d') }} = 1\"\n";
@@ -175,8 +178,9 @@ static void renders_only_semantic_sections(void **state)
     const dp_node *sm = dp_node_get(out, "semantic_models")->items[0];
     assert_string_equal(dp_node_str(sm, "model"), "ref('x')");
     assert_string_equal(dp_node_str(dp_node_get(sm, "measures")->items[0], "expr"), "a > 30");
-    /* dbt's own keys are not read, and stay as written */
-    assert_ptr_equal(dp_node_get(out, "models"), dp_node_get(doc, "models"));
+    /* dbt's models: properties render as documentation: doc() is the docs
+     * block (nothing for one the project lacks), the rest is left out */
+    assert_string_equal(dp_node_str(dp_node_get(out, "models")->items[0], "description"), "One row per order. ");
     assert_ptr_equal(dp_node_get(out, "metrics"), dp_node_get(doc, "metrics"));
     /* the source tree is not changed */
     assert_string_equal(dp_node_str(dp_node_get(doc, "semantic_models")->items[0], "model"), "{{ ref('x') }}");
