@@ -370,10 +370,81 @@ static void fit_metrics_to_groups(const dp_kg *kg, dp_intent *in, dp_arena *a, j
     }
 }
 
+/* The finest granularity the measures of metric m are recorded at (their
+ * agg time dimensions), DP_GRAIN_NONE when none has one. */
+static dp_grain measures_grain(const dp_kg *kg, const dp_metric *m, int depth)
+{
+    const char *names[2] = {0};
+    size_t nn = 0;
+    dp_grain g = DP_GRAIN_NONE;
+    if (depth > 16)
+        return g;
+    switch (m->type) {
+    case DP_METRIC_SIMPLE:
+    case DP_METRIC_CUMULATIVE: names[nn++] = m->measure.name; break;
+    case DP_METRIC_CONVERSION: names[nn++] = m->base_measure.name; break;
+    case DP_METRIC_RATIO: names[nn++] = m->numerator.name; names[nn++] = m->denominator.name; break;
+    case DP_METRIC_DERIVED:
+        for (size_t i = 0; i < m->ninputs; i++) {
+            const dp_metric *sub = dp_kg_metric(kg, m->inputs[i].name);
+            dp_grain sg = sub ? measures_grain(kg, sub, depth + 1) : DP_GRAIN_NONE;
+            if (sg && (!g || sg < g))
+                g = sg;
+        }
+        return g;
+    }
+    for (size_t i = 0; i < nn; i++) {
+        const dp_metric *sub = m->type == DP_METRIC_RATIO ? dp_kg_metric(kg, names[i]) : NULL;
+        dp_grain sg = DP_GRAIN_NONE;
+        if (sub && sub != m) {
+            sg = measures_grain(kg, sub, depth + 1);
+        } else {
+            const dp_measure *me = dp_kg_measure(kg, names[i]);
+            const dp_dimension *td = me && me->agg_time_dimension ? dp_kg_model_dim(me->model, me->agg_time_dimension) : NULL;
+            sg = td ? td->granularity : DP_GRAIN_NONE;
+        }
+        if (sg && (!g || sg < g))
+            g = sg;
+    }
+    return g;
+}
+
+/* Data recorded by month (or coarser) cannot be cut inside a month: a range
+ * like "the last 90 days" is widened to the whole periods it touches, as
+ * MetricFlow widens a time constraint to the time dimension's grain, and
+ * the decision says so. */
+static void widen_range(const dp_kg *kg, dp_intent *in, dp_arena *a, json_t *decisions)
+{
+    if (!in->range_start || !in->range_end || in->custom_grain)
+        return;
+    dp_grain g = DP_GRAIN_NONE;
+    for (size_t i = 0; i < in->nmetrics; i++) {
+        dp_grain mg = measures_grain(kg, in->metrics[i], 0);
+        if (mg && (!g || mg < g))
+            g = mg;
+    }
+    dp_date s, e;
+    if (g <= DP_GRAIN_DAY || dp_date_parse(in->range_start, &s) || dp_date_parse(in->range_end, &e))
+        return;
+    dp_date s2 = dp_date_trunc(s, g), e2 = dp_date_trunc(dp_date_add_days(e, -1), g);
+    e2 = g == DP_GRAIN_WEEK ? dp_date_add_days(e2, 7)
+                            : dp_date_add_months(e2, g == DP_GRAIN_MONTH ? 1 : g == DP_GRAIN_QUARTER ? 3 : 12);
+    char sb[11], eb[11];
+    dp_date_format(s2, sb);
+    dp_date_format(e2, eb);
+    if (!strcmp(sb, in->range_start) && !strcmp(eb, in->range_end))
+        return;
+    json_array_append_new(decisions, json_sprintf("the range [%s, %s) is widened to whole %ss [%s, %s): the data is recorded by %s",
+                                                  in->range_start, in->range_end, dp_grain_name(g), sb, eb, dp_grain_name(g)));
+    in->range_start = dp_arena_strdup(a, sb);
+    in->range_end = dp_arena_strdup(a, eb);
+}
+
 int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp_popularity_fn pop,
                 void *pl, json_t *decisions, unsigned *kgq, dp_error *err)
 {
     fit_metrics_to_groups(kg, in, a, decisions);
+    widen_range(kg, in, a, decisions);
     memset(d, 0, sizeof(*d));
     d->joins = json_array();
     d->semantic = json_array();

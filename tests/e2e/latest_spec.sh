@@ -181,6 +181,26 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert float(d["transformation"]["test_run"]["sample_rows"][0]["marked_amount"]) == 60, d["transformation"]["test_run"]["sample_rows"]
 PY
+# data recorded by month is never cut inside a month: the range widens, said
+mkdir -p "$WORK/monthly"
+cat > "$WORK/monthly/m.yml" <<'YML'
+semantic_models:
+  - name: month_facts
+    model: ref('facts')
+    defaults: {agg_time_dimension: day}
+    entities: [{name: fact, type: primary, expr: fact_id}]
+    dimensions: [{name: day, type: time, type_params: {time_granularity: month}}]
+    measures: [{name: booked, agg: sum, expr: amount}]
+metrics:
+  - {name: booked, label: Booked, type: simple, type_params: {measure: booked}}
+YML
+"$DPGEN" generate --no-record --as-of 2025-01-12 --db "$WORK/sub.duckdb" --models "$WORK/monthly" --format json "booked in the last 5 days" >"$WORK/mo.json" 2>"$WORK/err"
+python3 - "$WORK/mo.json" <<'PY' && ok "a range widens to the months monthly data is recorded by" || bad "monthly range: $(tail -1 "$WORK/err")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert float(d["transformation"]["test_run"]["sample_rows"][0]["booked"]) == 550, d["transformation"]["test_run"]["sample_rows"]
+assert "widened to whole months" in json.dumps(d)
+PY
 # a ranking with nothing to group (the noun names a dataset, no dimension) is
 # asked, never a one-row total cut to N rows
 expect_rc 3 "a ranking of a dataset's name is asked" -- "$DPGEN" generate --no-record --db "$WORK/sub.duckdb" --models "$WORK/sub" "top 3 marked by amount"
