@@ -372,6 +372,12 @@ static int parse_metric(ctx *c, const dp_node *n)
     if ((rc = expect(c, n, DP_NODE_MAP, "a metric")) || (rc = need_str(c, n, "name", "metric", &m.name)))
         return rc;
     const char *type = dp_node_str(n, "type");
+    /* dbt before 1.6 (the dbt_metrics package): sql or calculation_method */
+    if (dp_node_get(n, "calculation_method") || (dp_node_get(n, "sql") && dp_node_get(n, "timestamp")))
+        return fail_at(c, n,
+                       "metric '%s' is written in dbt's metrics spec before 1.6 (calculation_method, expression), "
+                       "which MetricFlow replaced and dpgen does not read: define it on a semantic model (dbt 1.6+)",
+                       m.name);
     if (!type)
         return fail_at(c, n, "metric '%s' has no type", m.name);
     static const char *types[] = {"simple", "ratio", "derived", "cumulative", "conversion"};

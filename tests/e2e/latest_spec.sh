@@ -205,6 +205,21 @@ PY
 # asked, never a one-row total cut to N rows
 expect_rc 3 "a ranking of a dataset's name is asked" -- "$DPGEN" generate --no-record --db "$WORK/sub.duckdb" --models "$WORK/sub" "top 3 marked by amount"
 grep -q "no grouping to rank" "$WORK/err" && ok "says there is nothing to rank" || bad "ranked nothing: $(tail -1 "$WORK/err")"
+# dbt's metrics before 1.6 (the dbt_metrics package) are named as such
+mkdir -p "$WORK/old"
+cat > "$WORK/old/m.yml" <<'YML'
+version: 2
+metrics:
+  - name: revenue
+    label: Revenue
+    model: ref('orders')
+    calculation_method: sum
+    expression: amount
+    timestamp: order_date
+    time_grains: [day, week, month]
+YML
+expect_rc 1 "a pre-1.6 metric" -- "$DPGEN" catalog list --db "$DB" --models "$WORK/old"
+grep -q "m.yml:3:5: metric 'revenue' is written in dbt's metrics spec before 1.6" "$WORK/err" && ok "names dbt's old metrics spec" || bad "old spec: $(cat "$WORK/err")"
 # errors name the file and line
 mkdir -p "$WORK/bad/models"
 cat > "$WORK/bad/models/m.yml" <<'YML'
