@@ -185,6 +185,10 @@ const char *dp_comp__metric_filter_ref(comp *c, cte *t, const char *metric, cons
 const char *dp_comp__measure_ref_at(comp *c, const dp_measure *me, const char *filter_raw, int daily, cte **out_cte);
 
 /* compile_spine.c */
+/* The first (upper 0) or last (upper 1) day of the daily time spine as a
+ * TIMESTAMP subquery, or NULL when the catalog has no daily spine: the days
+ * a cumulative metric is computed on, as MetricFlow reads them. */
+const char *dp_comp__spine_days_bound(comp *c, int upper);
 /* The finest bound time spine, or NULL with c->err set (DP_ECLARIFY) saying
  * that what (a metric's name and feature) needs one and why there is none. */
 const dp_time_spine *dp_comp__spine(comp *c, const char *what);

@@ -202,6 +202,13 @@ static const char *cumulative_sql(comp *c, const dp_metric *m, const char *filte
                      : gtd ? dp_arena_printf(c->a, "CAST(date_trunc('%s', max(metric_day)) AS TIMESTAMP) + %s - %s", dp_grain_name(gtd),
                                              dp_comp__interval_of(c, 1, dp_grain_name(gtd)), day)
                            : "CAST(max(metric_day) AS TIMESTAMP)";
+    /* with a daily time spine, its days only (MetricFlow's cumulative
+     * joins the spine) */
+    const char *sp_lo = dp_comp__spine_days_bound(c, 0), *sp_hi = dp_comp__spine_days_bound(c, 1);
+    if (sp_lo && sp_hi) {
+        lo = dp_arena_printf(c->a, "greatest(%s, %s)", lo, sp_lo);
+        hi = dp_arena_printf(c->a, "least(%s, %s)", hi, sp_hi);
+    }
     const char *series = c->dialect == DP_DIALECT_POSTGRES
                              ? dp_arena_printf(c->a, "CAST(generate_series(lo, hi, %s) AS DATE)", day)
                              : dp_arena_printf(c->a, "CAST(unnest(generate_series(lo, hi, %s)) AS DATE)", day);

@@ -34,6 +34,16 @@ static const dp_time_spine *pick(const dp_kg *kg, dp_grain g, const char **why)
     return best ? best : fin;
 }
 
+const char *dp_comp__spine_days_bound(comp *c, int upper)
+{
+    const char *why;
+    const dp_time_spine *sp = pick(c->kg, DP_GRAIN_DAY, &why);
+    if (!sp || sp->grain != DP_GRAIN_DAY)
+        return NULL;
+    return dp_arena_printf(c->a, "(SELECT CAST(%s(%s) AS TIMESTAMP) FROM %s.%s)", upper ? "max" : "min",
+                           dp_comp__qi(c, sp->column), dp_comp__qi(c, sp->schema), dp_comp__qi(c, sp->table));
+}
+
 /* The spine holding the request's custom granularity, and its column. */
 static const dp_time_spine *custom_spine(const dp_kg *kg, const char *name, const dp_custom_grain **g)
 {
