@@ -129,6 +129,10 @@ static const char *cumulative_sql(comp *c, const dp_metric *m, const char *filte
     const dp_measure *me = dp_kg_measure(c->kg, m->measure.name);
     if (!me)
         return NULL;
+    if (c->in->grain == DP_GRAIN_NONE && !c->in->range_start && !m->window && !m->grain_to_date)
+        /* all history with no time asked: the total of every row, as
+         * MetricFlow answers it */
+        return measure_ref(c, me, and_filters(c, filter, m->measure.filter));
     if (c->in->grain == DP_GRAIN_NONE) {
         dp_error_set(c->err, DP_ECLARIFY, "metric '%s' is cumulative: ask for it by day, week, month, quarter or year", m->name);
         return NULL;

@@ -82,12 +82,13 @@ cat > "$WORK/cases.json" <<'JSON'
  {"request": "order_gross_profit by location__location_name",
   "gold": "WITH r AS (SELECT l.location_name AS n, sum(i.product_price) AS v FROM order_items i LEFT JOIN orders o USING (order_id) LEFT JOIN stg_locations l ON l.location_id = o.location_id GROUP BY 1), c AS (SELECT l.location_name AS n, sum(o.order_cost) AS v FROM orders o LEFT JOIN stg_locations l USING (location_id) GROUP BY 1) SELECT coalesce(r.n, c.n) AS location_name, coalesce(r.v, 0) - c.v AS order_gross_profit FROM r FULL JOIN c ON r.n IS NOT DISTINCT FROM c.n"},
 
- {"request": "cumulative_revenue", "clarify": true, "gold": ""},
+ {"request": "cumulative_revenue", "gold": "SELECT sum(product_price) AS cumulative_revenue FROM order_items"},
  {"request": "cumulative_revenue by month",
   "gold": "WITH d AS (SELECT CAST(ordered_at AS DATE) AS day, sum(product_price) AS v FROM order_items GROUP BY 1), s AS (SELECT date_day AS day FROM time_spine WHERE date_day <= DATE '2025-04-30'), c AS (SELECT s.day, sum(d.v) AS v FROM s JOIN d ON d.day <= s.day GROUP BY 1) SELECT CAST(date_trunc('month', day) AS DATE) AS month, arg_min(v, day) AS cumulative_revenue FROM c GROUP BY 1"},
  {"request": "cumulative_revenue by month and product__product_type",
   "gold": "WITH d AS (SELECT CAST(i.ordered_at AS DATE) AS day, p.product_type AS t, sum(i.product_price) AS v FROM order_items i LEFT JOIN stg_products p USING (product_id) GROUP BY 1, 2), s AS (SELECT date_day AS day FROM time_spine WHERE date_day <= DATE '2025-04-30'), c AS (SELECT s.day, d.t, sum(d.v) AS v FROM s JOIN d ON d.day <= s.day GROUP BY 1, 2) SELECT CAST(date_trunc('month', day) AS DATE) AS month, t AS product_type, arg_min(v, day) AS cumulative_revenue FROM c GROUP BY 1, 2"},
- {"request": "cumulative_revenue by product__product_type", "clarify": true, "gold": ""},
+ {"request": "cumulative_revenue by product__product_type",
+  "gold": "SELECT p.product_type, sum(i.product_price) AS cumulative_revenue FROM order_items i LEFT JOIN stg_products p USING (product_id) GROUP BY 1"},
 
  {"request": "order_total", "gold": "SELECT sum(order_total) AS order_total FROM orders"},
  {"request": "order_total by month", "gold": "SELECT CAST(date_trunc('month', CAST(ordered_at AS DATE)) AS DATE) AS month, sum(order_total) AS order_total FROM orders GROUP BY 1"},

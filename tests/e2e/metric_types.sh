@@ -54,7 +54,8 @@ cat > "$WORK/cases.json" <<'JSON'
   "gold": "SELECT sum(i.qty * i.price) AS revenue FROM bronze.items i JOIN bronze.orders o USING (order_id) WHERE o.customer_id = 1"},
  {"request": "completed orders by region",
   "gold": "SELECT c.region, count(DISTINCT o.order_id) AS completed_orders FROM bronze.orders o LEFT JOIN bronze.customers c USING (customer_id) WHERE o.status = 'done' GROUP BY 1"},
- {"request": "cumulative revenue", "clarify": true, "gold": ""},
+ {"request": "cumulative revenue", "gold": "SELECT sum(qty * price) AS revenue_to_date FROM bronze.items"},
+ {"request": "rolling 30 day visits", "clarify": true, "gold": ""},
  {"request": "weekly revenue growth", "clarify": true, "gold": ""},
  {"request": "daily revenue growth", "clarify": true, "gold": ""},
  {"request": "monthly churn by region", "clarify": true, "gold": ""}
