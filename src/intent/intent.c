@@ -315,7 +315,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     for (size_t i = 0; i < p.n && (in->limit > 0 || in->ordered); i++)
         if (p.used[i] == U_PATTERN && (!strcmp(p.t[i].low, "best") || !strcmp(p.t[i].low, "worst")))
             dp_int__add_missing(&p, p.t[i].raw, "ranking direction");
-    /* "top 3 brands by net revenue" with nothing grouped: a one-row total
+    /* "top 3 regions by cost" with nothing grouped: a one-row total
      * cut to 3 rows is no ranking; what to rank is asked */
     if (in->limit > 0 && !in->ngroups && in->grain == DP_GRAIN_NONE && !in->custom_grain && !in->saved) {
         size_t at = p.n, len = 1;

@@ -1,9 +1,10 @@
-/* A metric's whole label or name written in the request ("Revenue (Last 28
- * Days)", "Food Revenue %", "revenue_last_28d") is that metric, read before
+/* A metric's whole label or name written in the request ("Shipping Cost
+ * (Last 28 Days)", "Lost Shipments %", "cost_last_28d") is that metric, read before
  * the grammar passes could take its words for a range, a share or a
  * grouping. Labels come from the catalog, not from here. */
 #include "intent/intent_int.h"
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -61,14 +62,43 @@ static void claim(parser *p, const dp_metric *m, const char *text, const char *s
     }
 }
 
+typedef struct cand {
+    const dp_metric *m;
+    const char *text, *source;
+    size_t len;
+} cand;
+
+static int longer_first(const void *a, const void *b)
+{
+    size_t la = ((const cand *)a)->len, lb = ((const cand *)b)->len;
+    return la < lb ? 1 : la > lb ? -1 : 0;
+}
+
+/* Could text be in the request at all: every digit and symbol of it is? */
+static int chars_in(const unsigned char *have, const char *text)
+{
+    for (const char *q = text; *q; q++)
+        if ((isdigit((unsigned char)*q) || strchr("()%/#&_-+", *q)) && !have[(unsigned char)*q])
+            return 0;
+    return 1;
+}
+
 void dp_int__exact_labels(parser *p)
 {
-    /* longest first, so "Revenue (Last 28 Days) Growth" beats its prefix */
-    for (size_t pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < p->kg->nmetrics; i++) {
-            const dp_metric *m = &p->kg->metrics[i];
-            const char *s = pass == 0 ? m->label : m->name;
-            if (s && worth(s))
-                claim(p, m, s, pass == 0 ? "label" : "name");
-        }
+    unsigned char have[256] = {0};
+    for (const char *q = p->in->request; *q; q++)
+        have[(unsigned char)*q] = 1;
+    /* the longest first, so a label holding another one wins its words */
+    cand cs[64];
+    size_t n = 0;
+    for (size_t i = 0; i < p->kg->nmetrics && n + 2 <= sizeof(cs) / sizeof(*cs); i++) {
+        const dp_metric *m = &p->kg->metrics[i];
+        if (m->label && worth(m->label) && chars_in(have, m->label) && strcasestr(p->in->request, m->label))
+            cs[n++] = (cand){m, m->label, "label", strlen(m->label)};
+        if (m->name && worth(m->name) && chars_in(have, m->name) && strcasestr(p->in->request, m->name))
+            cs[n++] = (cand){m, m->name, "name", strlen(m->name)};
+    }
+    qsort(cs, n, sizeof(*cs), longer_first);
+    for (size_t i = 0; i < n; i++)
+        claim(p, cs[i].m, cs[i].text, cs[i].source);
 }

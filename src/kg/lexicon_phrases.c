@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-/* A label's "%" is a word of it ("Food Revenue %" is not "Food Revenue"). */
+/* A label's "%" is a word of it ("Lost Shipments %" is not "Lost Shipments"). */
 static char *percent_words(dp_arena *a, const char *label)
 {
     size_t n = 0;
@@ -27,7 +27,7 @@ static char *percent_words(dp_arena *a, const char *label)
 }
 
 /* "Mean Time To Repair (MTTR)": main part and capitalised abbreviation.
- * Parentheses of several words qualify ("Revenue (Last 28 Days)") and are
+ * Parentheses of several words qualify ("Shipping Cost (Last 28 Days)") and are
  * part of the name: the main part alone would name another metric. */
 static int add_label(dp_lexicon *lx, dp_lex_entry proto, const char *label)
 {
