@@ -7,7 +7,8 @@
 #include <string.h>
 
 typedef struct node {
-    int prev;
+    int model; /* index in kg->models; -1: free slot */
+    int prev;  /* slot of the predecessor, -1 at the source */
     dp_join_step step;
     int depth;
     int ways; /* number of shortest paths reaching it (capped) */
@@ -15,23 +16,79 @@ typedef struct node {
     dp_join_step alt_step;
 } node;
 
+/* Appends x to a malloc'd vector; 1 when out of memory. */
+#define DP_VEC_PUSH_HEAP(v, n, cap, x) push_int(&(v), &(n), &(cap), (x))
+static int push_int(int **v, size_t *n, size_t *cap, int x)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 64;
+        int *g = realloc(*v, nc * sizeof(int));
+        if (!g)
+            return 1;
+        *v = g;
+        *cap = nc;
+    }
+    (*v)[(*n)++] = x;
+    return 0;
+}
+
+/* The nodes a search reached, by model index (open addressing): a search
+ * costs what it explores, not the size of the catalog. */
+typedef struct nodes_t {
+    node *slot;
+    size_t cap, n;
+} nodes_t;
+
+static node *find(nodes_t *t, int model)
+{
+    size_t i = ((size_t)model * 2654435761u) & (t->cap - 1);
+    while (t->slot[i].model != -1 && t->slot[i].model != model)
+        i = (i + 1) & (t->cap - 1);
+    return &t->slot[i];
+}
+
+/* The node of model, added (depth -1) when new; NULL when out of memory. */
+static node *get(nodes_t *t, int model)
+{
+    if ((t->n + 1) * 2 > t->cap) {
+        nodes_t g = {calloc(t->cap * 2, sizeof(node)), t->cap * 2, 0};
+        if (!g.slot)
+            return NULL;
+        for (size_t i = 0; i < g.cap; i++)
+            g.slot[i].model = -1;
+        for (size_t i = 0; i < t->cap; i++)
+            if (t->slot[i].model != -1) {
+                *find(&g, t->slot[i].model) = t->slot[i];
+                g.n++;
+            }
+        free(t->slot);
+        *t = g;
+    }
+    node *x = find(t, model);
+    if (x->model == -1) {
+        *x = (node){model, -2, {0}, -1, 0, -2, {0}};
+        t->n++;
+    }
+    return x;
+}
+
 /* The shortest path that differs from the one through prev: it leaves it at
  * the node nearest to the target that was reached two ways. */
-static void rival_path(dp_path *out, const node *nodes, int src, int dst)
+static void rival_path(dp_path *out, nodes_t *t, int src, int dst)
 {
     dp_join_step rev[DP_PATH_MAX];
     size_t n = 0;
     int cur = dst;
     memset(out, 0, sizeof(*out));
-    while (cur != src && nodes[cur].alt_prev == -2 && n < DP_PATH_MAX) {
-        rev[n++] = nodes[cur].step;
-        cur = nodes[cur].prev;
+    while (cur != src && find(t, cur)->alt_prev == -2 && n < DP_PATH_MAX) {
+        rev[n++] = find(t, cur)->step;
+        cur = find(t, cur)->prev;
     }
     if (cur == src || n >= DP_PATH_MAX)
         return;
-    rev[n++] = nodes[cur].alt_step;
-    for (cur = nodes[cur].alt_prev; cur != src && n < DP_PATH_MAX; cur = nodes[cur].prev)
-        rev[n++] = nodes[cur].step;
+    rev[n++] = find(t, cur)->alt_step;
+    for (cur = find(t, cur)->alt_prev; cur != src && n < DP_PATH_MAX; cur = find(t, cur)->prev)
+        rev[n++] = find(t, cur)->step;
     if (cur != src)
         return;
     for (size_t i = 0; i < n; i++)
@@ -65,44 +122,48 @@ int dp_join_paths(dp_path *out, dp_path *rival, const dp_kg *kg, const dp_model 
     size_t n = kg->nmodels;
     if (n > 100000)
         return DP_ELIMIT;
-    node stackbuf[256];
-    node *nodes = n <= 256 ? stackbuf : calloc(n, sizeof(node));
-    int *queue = calloc(n ? n : 1, sizeof(int));
-    if (!nodes || !queue) {
-        if (nodes != stackbuf)
-            free(nodes);
-        free(queue);
+    nodes_t t = {calloc(64, sizeof(node)), 64, 0};
+    int *queue = NULL;
+    size_t qcap = 0;
+    if (!t.slot)
         return DP_ENOMEM;
-    }
-    for (size_t i = 0; i < n; i++)
-        nodes[i] = (node){-2, {0}, -1, 0, -2, {0}};
+    for (size_t i = 0; i < t.cap; i++)
+        t.slot[i].model = -1;
+    /* the SCD type 2 datasets, reached through their natural entity */
+    int any_scd = kg->index ? kg->nscd > 0 : 1;
     int src = (int)(from - kg->models), dst = (int)(to - kg->models);
     size_t qh = 0, qt = 0;
-    nodes[src].prev = -1;
-    nodes[src].depth = 0;
-    nodes[src].ways = 1;
-    queue[qt++] = src;
-    while (qh < qt) {
+    node *ns = get(&t, src);
+    int oom = !ns || DP_VEC_PUSH_HEAP(queue, qt, qcap, src);
+    if (!oom) {
+        ns->prev = -1;
+        ns->depth = 0;
+        ns->ways = 1;
+    }
+    while (!oom && qh < qt) {
         int a = queue[qh++];
         const dp_model *ma = &kg->models[a];
+        int da = find(&t, a)->depth, wa = find(&t, a)->ways;
         /* breadth first: once the target's level is done, its count of
          * shortest paths is final and nothing further can be shorter */
-        if (nodes[dst].depth >= 0 && nodes[a].depth >= nodes[dst].depth)
+        node *nd = find(&t, dst);
+        if (nd->model == dst && nd->depth >= 0 && da >= nd->depth)
             break;
-        if (nodes[a].depth >= DP_PATH_MAX)
+        if (da >= DP_PATH_MAX)
             continue;
-        for (size_t e = 0; e < ma->nentities; e++) {
+        for (size_t e = 0; e < ma->nentities && !oom; e++) {
             const dp_entity *en = &ma->entities[e];
             if (en->off.reason)
                 continue; /* disabled: no join goes through it */
-            /* the models with the entity (all of them without an index):
-             * those where it is a key, and SCD type 2 datasets where it is
-             * natural (one row per key and validity period: the compiler
-             * joins them on the period too, so rows still do not multiply) */
+            /* the models where the entity is a key, and SCD type 2
+             * datasets where it is natural (one row per key and validity
+             * period: the compiler joins them on the period too, so rows
+             * still do not multiply) */
             size_t nh = 0;
-            const dp_model *const *homes = dp_kg_models_with_entity(kg, en->name, &nh);
+            const dp_model *const *homes = any_scd ? dp_kg_models_with_entity(kg, en->name, &nh)
+                                                   : dp_kg_entity_homes(kg, en->name, &nh);
             size_t nb = homes ? nh : n;
-            for (size_t k = 0; k < nb; k++) {
+            for (size_t k = 0; k < nb && !oom; k++) {
                 size_t b = homes ? (size_t)(homes[k] - kg->models) : k;
                 if ((int)b == a)
                     continue;
@@ -110,39 +171,49 @@ int dp_join_paths(dp_path *out, dp_path *rival, const dp_kg *kg, const dp_model 
                 if (!be || (be->type != DP_ENT_PRIMARY && be->type != DP_ENT_UNIQUE &&
                             !(be->type == DP_ENT_NATURAL && dp_kg_model_validity(&kg->models[b], NULL, NULL))))
                     continue;
-                if (nodes[b].depth == -1) {
-                    nodes[b].depth = nodes[a].depth + 1;
-                    nodes[b].prev = a;
-                    nodes[b].ways = nodes[a].ways;
-                    nodes[b].step = (dp_join_step){ma, &kg->models[b], en->name, en->expr, be->expr};
-                    queue[qt++] = (int)b;
-                } else if (nodes[b].depth == nodes[a].depth + 1) {
-                    if (nodes[b].alt_prev == -2) {
-                        nodes[b].alt_prev = a;
-                        nodes[b].alt_step = (dp_join_step){ma, &kg->models[b], en->name, en->expr, be->expr};
+                node *nb_ = get(&t, (int)b);
+                if (!nb_) {
+                    oom = 1;
+                    break;
+                }
+                if (nb_->depth == -1) {
+                    nb_->depth = da + 1;
+                    nb_->prev = a;
+                    nb_->ways = wa;
+                    nb_->step = (dp_join_step){ma, &kg->models[b], en->name, en->expr, be->expr};
+                    oom = DP_VEC_PUSH_HEAP(queue, qt, qcap, (int)b);
+                } else if (nb_->depth == da + 1) {
+                    if (nb_->alt_prev == -2) {
+                        nb_->alt_prev = a;
+                        nb_->alt_step = (dp_join_step){ma, &kg->models[b], en->name, en->expr, be->expr};
                     }
-                    nodes[b].ways += nodes[a].ways;
-                    if (nodes[b].ways > 1000)
-                        nodes[b].ways = 1000;
+                    nb_->ways += wa;
+                    if (nb_->ways > 1000)
+                        nb_->ways = 1000;
                 }
             }
         }
     }
+    if (oom) {
+        free(t.slot);
+        free(queue);
+        return DP_ENOMEM;
+    }
     int rc = 0;
-    if (nodes[dst].depth < 0) {
+    node *nd = find(&t, dst);
+    if (nd->model != dst || nd->depth < 0) {
         rc = DP_ENOTFOUND;
     } else {
-        size_t len = (size_t)nodes[dst].depth;
+        size_t len = (size_t)nd->depth;
         out->n = len;
-        for (int cur = dst; cur != src; cur = nodes[cur].prev)
-            out->steps[--len] = nodes[cur].step;
+        for (int cur = dst; cur != src; cur = find(&t, cur)->prev)
+            out->steps[--len] = find(&t, cur)->step;
         if (ambiguous)
-            *ambiguous = nodes[dst].ways > 1;
-        if (rival && nodes[dst].ways > 1)
-            rival_path(rival, nodes, src, dst);
+            *ambiguous = nd->ways > 1;
+        if (rival && nd->ways > 1)
+            rival_path(rival, &t, src, dst);
     }
-    if (nodes != stackbuf)
-        free(nodes);
+    free(t.slot);
     free(queue);
     return rc;
 }

@@ -164,10 +164,12 @@ int dp_kg_index_build(dp_kg *kg)
     size_t nmeasures = 0, nentities = 0, ndims = 0;
     if (!x)
         return DP_ENOMEM;
+    kg->nscd = 0;
     for (size_t i = 0; i < kg->nmodels; i++) {
         nmeasures += kg->models[i].nmeasures;
         nentities += kg->models[i].nentities;
         ndims += kg->models[i].ndims;
+        kg->nscd += dp_kg_model_validity(&kg->models[i], NULL, NULL) != 0;
     }
     if (table_init(&x->model, kg->arena, kg->nmodels) || table_init(&x->metric, kg->arena, kg->nmetrics) ||
         table_init(&x->measure, kg->arena, nmeasures) || table_init(&x->home, kg->arena, nentities) ||

@@ -241,6 +241,7 @@ typedef struct dp_kg {
     size_t nproblems, problems_cap;
     const char *manifest_path; /* dbt semantic manifest, when given */
     const char *target_schema; /* dbt target schema for ref(), when given */
+    size_t nscd; /* datasets with validity_params (SCD type 2), counted by dp_kg_index_build */
 } dp_kg;
 
 const dp_model *dp_kg_model(const dp_kg *kg, const char *name);
