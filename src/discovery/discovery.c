@@ -538,12 +538,18 @@ int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp
              * gives another answer, so the request must say which */
             dp_path p1, p2;
             int a2 = 0;
-            if (dp_join_paths(&p1, &p2, kg, mm[i], t->dim_models[c], &a2) == 0 && a2 && p1.n && p2.n)
+            if (dp_join_paths(&p1, &p2, kg, mm[i], t->dim_models[c], &a2) == 0 && a2 && p1.n && p2.n) {
+                /* the step where the two paths part names them */
+                size_t k = 0;
+                while (k + 1 < p1.n && k + 1 < p2.n && p1.steps[k].to == p2.steps[k].to &&
+                       !strcmp(p1.steps[k].entity, p2.steps[k].entity))
+                    k++;
                 return dp_error_set(err, DP_ECLARIFY,
                                     "'%s' is reached from %s by two paths of %zu join(s): %s and %s; say which "
                                     "(for instance '%s %s' or '%s %s')",
                                     t->phrase, mm[i]->name, p1.n, dp_path_text(&p1, mm[i], a), dp_path_text(&p2, mm[i], a),
-                                    p1.steps[0].entity, t->phrase, p2.steps[0].entity, t->phrase);
+                                    p1.steps[k].entity, t->phrase, p2.steps[k].entity, t->phrase);
+            }
         }
         int other = equal_rival(kg, t, mm, nmm, c, hops);
         if (other >= 0)
