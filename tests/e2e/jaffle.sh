@@ -5,11 +5,18 @@
 # one dimension, against hand-written SQL that follows MetricFlow's
 # semantics. The project is not in the repository: DPGEN_JAFFLE_DIR names a
 # checkout (the folder holding models/), else the git mirror the `fetch` tool
-# makes (DPGEN_JAFFLE_MIRROR, default ../.mirror/dbt-labs+jaffle-sl-template/repo
-# beside the source); with neither the test is skipped (exit 77).
+# makes (DPGEN_JAFFLE_MIRROR, default the nearest .mirror/dbt-labs+jaffle-sl-template/repo
+# above the source); with neither the test is skipped (exit 77).
 . "$(dirname "$0")/lib.inc"
 D="$DP_SOURCE_DIR/tests/data/jaffle"
-MIRROR=${DPGEN_JAFFLE_MIRROR:-$DP_SOURCE_DIR/../.mirror/dbt-labs+jaffle-sl-template/repo}
+MIRROR=${DPGEN_JAFFLE_MIRROR:-}
+if [ -z "$MIRROR" ]; then # the nearest .mirror above the source
+  d=$DP_SOURCE_DIR
+  while [ "$d" != "/" ] && [ -z "$MIRROR" ]; do
+    d=$(dirname "$d")
+    [ -d "$d/.mirror/dbt-labs+jaffle-sl-template/repo" ] && MIRROR="$d/.mirror/dbt-labs+jaffle-sl-template/repo"
+  done
+fi
 if [ -n "${DPGEN_JAFFLE_DIR:-}" ] && [ -d "$DPGEN_JAFFLE_DIR/models" ]; then
   PROJECT=$DPGEN_JAFFLE_DIR
 elif [ -d "$MIRROR" ] && git --git-dir="$MIRROR" rev-parse -q --verify HEAD >/dev/null 2>&1; then
