@@ -349,6 +349,14 @@ static int build_models(dp_lexicon *lx, const dp_kg *kg)
             }
             /* frequent values of categorical dimensions */
             const dp_column *c = d->column;
+            /* a yes/no column named for what it says ("is_x", "has_x"): its
+             * words ("x") are the value true */
+            size_t pre = !strncmp(d->name, "is_", 3) ? 3 : !strncmp(d->name, "has_", 4) ? 4 : 0;
+            if (d->type == DP_DIM_CATEGORICAL && c && c->type && !strcasecmp(c->type, "BOOLEAN") && pre && d->name[pre]) {
+                dp_lex_entry pv = {.kind = DP_LEX_VALUE, .model = m, .dim = d, .value = "true", .source = "yes/no column", .conf = 0.9};
+                if (dp_lex__add(lx, pv, spaced(dp_lex__scratch(lx), d->name + pre)))
+                    return -1;
+            }
             if (d->type != DP_DIM_CATEGORICAL || !c || !c->prof.ntop)
                 continue;
             if (ncs && add_country_names(lx, m, d, cs, ncs))

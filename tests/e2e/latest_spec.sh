@@ -151,7 +151,7 @@ PY
 # a constant dimension of a joined dataset ("1" where a row exists) is NULL
 # where none joined, as MetricFlow's LEFT JOIN gives
 cat > "$WORK/sub.sql" <<'SQL'
-CREATE TABLE facts AS SELECT i AS fact_id, i * 10 AS amount, DATE '2025-01-01' + CAST(i AS INTEGER) AS day FROM range(1, 11) t(i);
+CREATE TABLE facts AS SELECT i AS fact_id, i * 10 AS amount, DATE '2025-01-01' + CAST(i AS INTEGER) AS day, i * 10 > 50 AS is_big FROM range(1, 11) t(i);
 CREATE TABLE marked AS SELECT fact_id FROM facts WHERE fact_id <= 3;
 SQL
 "$DPGEN" demo --sql "$WORK/sub.sql" --out "$WORK/sub.duckdb" >/dev/null 2>&1
@@ -162,7 +162,7 @@ semantic_models:
     model: ref('facts')
     defaults: {agg_time_dimension: day}
     entities: [{name: fact, type: primary, expr: fact_id}]
-    dimensions: [{name: day, type: time, type_params: {time_granularity: day}}]
+    dimensions: [{name: day, type: time, type_params: {time_granularity: day}}, {name: is_big, type: categorical}]
     measures: [{name: amount, agg: sum}]
   - name: marked
     model: ref('marked')
@@ -174,6 +174,7 @@ metrics:
     type: simple
     type_params: {measure: amount}
     filter: "{{ Dimension('fact__is_marked') }} = 1"
+  - {name: total_amount, label: Total amount, type: simple, type_params: {measure: amount}}
 YML
 "$DPGEN" generate --no-record --db "$WORK/sub.duckdb" --models "$WORK/sub" --format json "marked amount" >"$WORK/sub.json" 2>"$WORK/err"
 python3 - "$WORK/sub.json" <<'PY' && ok "a constant dimension of a joined dataset is NULL where no row joined" || bad "constant joined dimension: $(tail -1 "$WORK/err")"
@@ -200,6 +201,13 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert float(d["transformation"]["test_run"]["sample_rows"][0]["booked"]) == 550, d["transformation"]["test_run"]["sample_rows"]
 assert "widened to whole months" in json.dumps(d)
+PY
+# a yes/no column named for what it says: its words are the value true
+"$DPGEN" generate --no-record --db "$WORK/sub.duckdb" --models "$WORK/sub" --format json "total amount for big facts" >"$WORK/big.json" 2>"$WORK/err"
+python3 - "$WORK/big.json" <<'PY' && ok "'big facts' is is_big = true" || bad "yes/no column: $(tail -1 "$WORK/err")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert float(d["transformation"]["test_run"]["sample_rows"][0]["total_amount"]) == 400, d["transformation"]["test_run"]["sample_rows"]
 PY
 # a ranking with nothing to group (the noun names a dataset, no dimension) is
 # asked, never a one-row total cut to N rows
