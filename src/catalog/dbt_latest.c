@@ -127,7 +127,10 @@ static int read_dimension(lctx *c, const dp_node *n, const dp_node *col, dp_dime
     }
     if (!d->description && col)
         d->description = sdup(c, col, "description");
-    const dp_node *gn = col ? dp_node_get(col, "granularity") : (m ? dp_node_get(m, "granularity") : NULL);
+    /* the grain on the column (dbt's form), or in the dimension block */
+    const dp_node *gn = col ? dp_node_get(col, "granularity") : NULL;
+    if (!gn && m)
+        gn = dp_node_get(m, "granularity");
     int rc = read_grain(c, gn ? gn : n, gn && gn->kind == DP_NODE_SCALAR ? gn->value : NULL, d);
     d->pos = LPOS(n);
     return rc;
@@ -361,6 +364,8 @@ static int read_model(lctx *c, const dp_node *n)
     m.description = sdup(c, n, "description");
     m.label = sm->kind == DP_NODE_MAP ? sdup(c, sm, "label") : NULL;
     m.default_time_dim = sdup(c, n, "agg_time_dimension");
+    if (!m.default_time_dim && sm->kind == DP_NODE_MAP)
+        m.default_time_dim = sdup(c, sm, "agg_time_dimension");
     m.primary_entity = sdup(c, n, "primary_entity");
     m.pos = LPOS(n);
     const dp_node *cols = dp_node_get(n, "columns");
@@ -370,6 +375,10 @@ static int read_model(lctx *c, const dp_node *n)
     size_t ncols = cols && cols->kind == DP_NODE_SEQ ? cols->n : 0;
     size_t nd = dds && dds->kind == DP_NODE_SEQ ? dds->n : 0, ne = des && des->kind == DP_NODE_SEQ ? des->n : 0;
     size_t nm = mts && mts->kind == DP_NODE_SEQ ? mts->n : 0;
+    for (size_t i = 0; i < ncols; i++) { /* metrics written under a column */
+        const dp_node *cm = dp_node_get(cols->items[i], "metrics");
+        nm += cm && cm->kind == DP_NODE_SEQ ? cm->n : 0;
+    }
     m.entities = dp_arena_calloc(c->kg->arena, ncols + ne + 1, sizeof(*m.entities));
     m.dims = dp_arena_calloc(c->kg->arena, ncols + nd + 1, sizeof(*m.dims));
     m.measures = dp_arena_calloc(c->kg->arena, nm + 1, sizeof(*m.measures));
@@ -392,9 +401,28 @@ static int read_model(lctx *c, const dp_node *n)
     for (size_t i = 0; i < nd; i++)
         if ((rc = read_dimension(c, dds->items[i], NULL, &m.dims[m.ndims++])))
             return rc;
-    /* metrics after the model is in the graph: they only name it */
+    /* metrics after the model is in the graph: they only name it; those
+     * under a column aggregate that column unless they say otherwise */
     for (size_t i = 0; i < nm; i++) {
-        const dp_node *mn = mts->items[i];
+        const dp_node *mn = NULL, *under = NULL;
+        size_t k = i;
+        if (mts && mts->kind == DP_NODE_SEQ && k < mts->n) {
+            mn = mts->items[k];
+        } else {
+            k -= mts && mts->kind == DP_NODE_SEQ ? mts->n : 0;
+            for (size_t j = 0; j < ncols && !mn; j++) {
+                const dp_node *cm = dp_node_get(cols->items[j], "metrics");
+                size_t cn = cm && cm->kind == DP_NODE_SEQ ? cm->n : 0;
+                if (k < cn) {
+                    mn = cm->items[k];
+                    under = cols->items[j];
+                } else {
+                    k -= cn;
+                }
+            }
+        }
+        if (!mn)
+            break;
         if (mn->kind != DP_NODE_MAP)
             return fail(c, mn, "a metric must be a mapping");
         if (dp_dbt__disabled(mn))
@@ -403,6 +431,8 @@ static int read_model(lctx *c, const dp_node *n)
         dp_measure *me = &m.measures[m.nmeasures];
         if ((rc = read_metric(c, mn, &m, me, &mt)))
             return rc;
+        if (under && mt.type == DP_METRIC_SIMPLE && !dp_node_get(mn, "expr") && dp_node_str(under, "name"))
+            me->expr = sdup(c, under, "name");
         if (mt.type == DP_METRIC_SIMPLE)
             m.nmeasures++;
         if ((rc = push_metric(c, &mt)))

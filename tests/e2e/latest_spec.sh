@@ -209,6 +209,30 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert float(d["transformation"]["test_run"]["sample_rows"][0]["total_amount"]) == 400, d["transformation"]["test_run"]["sample_rows"]
 PY
+# forms seen in projects: the grain inside the dimension block, the model's
+# time in the semantic_model block, a metric written under its column
+mkdir -p "$WORK/forms"
+cat > "$WORK/forms/m.yml" <<'YML'
+models:
+  - name: facts
+    semantic_model:
+      enabled: true
+      agg_time_dimension: day
+    columns:
+      - name: fact_id
+        entity: {type: primary, name: fact}
+      - name: day
+        dimension: {type: time, granularity: day}
+      - name: amount
+        metrics:
+          - {name: amount_total, label: Amount total, type: simple, agg: sum}
+YML
+"$DPGEN" generate --no-record --db "$WORK/sub.duckdb" --models "$WORK/forms" --format json "monthly amount total" >"$WORK/forms.json" 2>"$WORK/err"
+python3 - "$WORK/forms.json" <<'PY' && ok "a metric under its column sums the column" || bad "column metric: $(tail -1 "$WORK/err")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert float(d["transformation"]["test_run"]["sample_rows"][0]["amount_total"]) == 550, d["transformation"]["test_run"]["sample_rows"]
+PY
 # a ranking with nothing to group (the noun names a dataset, no dimension) is
 # asked, never a one-row total cut to N rows
 expect_rc 3 "a ranking of a dataset's name is asked" -- "$DPGEN" generate --no-record --db "$WORK/sub.duckdb" --models "$WORK/sub" "top 3 marked by amount"
