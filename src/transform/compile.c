@@ -5,7 +5,6 @@
  * the aggregated sums with NULLIF on the denominator. */
 #include "transform/compile.h"
 #include "transform/compile_int.h"
-#include "catalog/db.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include <string.h>
@@ -36,32 +35,17 @@ static const char *agg_sql(comp *c, const mcol *mc, const char *alias)
     return NULL;
 }
 
-static const char *literal(comp *c, const char *v)
-{
-    char buf[1024];
-    return dp_arena_strdup(c->a, dp_sql_quote_literal(v, buf, sizeof(buf)) ? buf : "''");
-}
-
 static int emit_cte(comp *c, dp_buf *b, cte *t)
 {
     const dp_design *dz = c->design;
     const char *alias = dp_comp__qi(c, t->model->name);
     if (t->spine_of) /* the time spine joined to another CTE (compile_spine.c) */
         return dp_comp__emit_spine(c, b, t);
-    int rc;
     /* joins needed for grain columns and filters (their error code: a
      * refusal stays a refusal) */
-    for (size_t k = 0; k < dz->ncols; k++) {
-        const dp_target_col *tc = &dz->cols[k];
-        if (tc->role == DP_ROLE_DIMENSION && (rc = dp_comp__cte_join_via(c, t, tc->grain->via, tc->grain->dim_model)))
-            return rc;
-        if (tc->role == DP_ROLE_ENTITY && !dp_kg_model_entity(t->model, tc->grain->entity) &&
-            (rc = dp_comp__cte_join(c, t, tc->grain->dim_model)))
-            return rc;
-    }
-    for (size_t k = 0; k < c->d->nfilters; k++)
-        if ((rc = dp_comp__cte_join(c, t, c->d->filters[k].model)))
-            return rc;
+    int rc = dp_comp__join_for_request(c, t, 1, 1);
+    if (rc)
+        return rc;
     /* a saved query's where filters, on these rows (joining what they need) */
     const char *where[DP_INTENT_MAX_WHERE];
     for (size_t k = 0; k < c->in->nwhere && !t->body; k++)
@@ -95,21 +79,9 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
                       : dp_arena_printf(c->a, "CAST(date_trunc('%s', %s) AS DATE)", dp_grain_name(c->in->grain), x);
             if (c->in->custom_grain && !(expr = dp_comp__custom_period(c, t->model->name)))
                 return -1;
-        } else if (tc->role == DP_ROLE_DIMENSION) {
-            const dp_model *dm = tc->grain->dim_model;
-            expr = dp_comp__joined_value(c, t, dm, dp_comp__qualify(c, tc->grain->dim->expr, dp_comp__qi(c, dm->name), dm, NULL));
-        } else if (tc->role == DP_ROLE_ENTITY) {
-            const dp_entity *e = dp_kg_model_entity(t->model, tc->grain->entity);
-            const dp_model *em = e ? t->model : tc->grain->dim_model;
-            if (!e) {
-                /* the key on the nearest joined dataset that carries it */
-                for (size_t j = 0; j < t->njoins && !e; j++)
-                    if ((e = dp_kg_model_entity(t->joined[j], tc->grain->entity)))
-                        em = t->joined[j];
-            }
-            if (!e)
-                return dp_error_set(c->err, DP_ECLARIFY, "dataset %s cannot reach entity %s", t->model->name, tc->grain->entity);
-            expr = dp_comp__qualify(c, e->expr, dp_comp__qi(c, em->name), em, NULL);
+        } else if (tc->role == DP_ROLE_DIMENSION || tc->role == DP_ROLE_ENTITY) {
+            if (!(expr = dp_comp__key_expr(c, t, tc)))
+                return c->err->code;
         } else {
             continue;
         }
@@ -152,25 +124,7 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
         sep = "      AND ";
     }
     for (size_t k = 0; k < c->d->nfilters; k++) {
-        const dp_plan_filter *f = &c->d->filters[k];
-        const char *x = dp_comp__qualify(c, f->dim->expr, dp_comp__qi(c, f->model->name), f->model, NULL);
-        if (f->range_start) {
-            dp_buf_printf(b, "%s%s >= DATE '%s' AND %s < DATE '%s'\n", sep, x, f->range_start, x, f->range_end);
-        } else if (f->nvalues == 1 && !f->negate) {
-            dp_buf_printf(b, "%s%s = %s\n", sep, x, literal(c, f->values[0]));
-        } else if (f->nvalues == 1) {
-            /* "excluding x": everything else, rows without a value too */
-            dp_buf_printf(b, "%s%s IS DISTINCT FROM %s\n", sep, x, literal(c, f->values[0]));
-        } else {
-            /* IN list; negated: everything else, rows without a value too */
-            if (f->negate)
-                dp_buf_printf(b, "%s(%s IS NULL OR %s NOT IN (", sep, x, x);
-            else
-                dp_buf_printf(b, "%s%s IN (", sep, x);
-            for (size_t v = 0; v < f->nvalues; v++)
-                dp_buf_printf(b, "%s%s", v ? ", " : "", literal(c, f->values[v]));
-            dp_buf_puts(b, f->negate ? "))\n" : ")\n");
-        }
+        dp_buf_printf(b, "%s%s\n", sep, dp_comp__filter_cond(c, &c->d->filters[k]));
         sep = "      AND ";
     }
     for (size_t k = 0; k < c->in->nwhere; k++) {

@@ -219,6 +219,16 @@ int dp_comp__emit_spine(comp *c, dp_buf *b, const cte *t);
  * without one (0), or refuses what cannot be exact (-1, c->err set). */
 int dp_comp__spine_offset(comp *c, const dp_metric *m, const dp_metric_input *in);
 
+/* compile_keys.c: what every dataset's rows share in a query */
+/* Adds to t the joins the report's keys (keys) and the request's filters
+ * (filters) need; 0 or the error code (a refusal stays one). */
+int dp_comp__join_for_request(comp *c, cte *t, int keys, int filters);
+/* A dimension or entity key column of the report as t's rows see it; NULL
+ * with c->err set when t cannot reach the entity. */
+const char *dp_comp__key_expr(comp *c, const cte *t, const dp_target_col *tc);
+/* A filter of the plan as one SQL condition. */
+const char *dp_comp__filter_cond(comp *c, const dp_plan_filter *f);
+
 /* compile.c */
 /* dp_compile for a query inside another (depth > 0). */
 int dp_comp__compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_discovery *d,

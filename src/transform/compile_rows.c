@@ -3,16 +3,9 @@
  * filters. Feeds the measures that choose rows before aggregating
  * (conversion joins, semi-additive measures). */
 #include "transform/compile_int.h"
-#include "catalog/db.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include <string.h>
-
-static const char *literal(comp *c, const char *v)
-{
-    char buf[1024];
-    return dp_arena_strdup(c->a, dp_sql_quote_literal(v, buf, sizeof(buf)) ? buf : "''");
-}
 
 cte *dp_comp__rows_scope(comp *c, const dp_model *m)
 {
@@ -87,18 +80,9 @@ static int key_columns(comp *c, cte *t, const char *tdim, dp_buf *b, const char 
                                     dp_grain_name(c->in->grain));
             expr = dp_arena_printf(c->a, "CAST(date_trunc('%s', %s) AS DATE)", dp_grain_name(c->in->grain),
                                    dp_comp__qualify(c, td->expr, alias, t->model, NULL));
-        } else if (tc->role == DP_ROLE_DIMENSION) {
-            const dp_model *dm = tc->grain->dim_model;
-            expr = dp_comp__qualify(c, tc->grain->dim->expr, dp_comp__qi(c, dm->name), dm, NULL);
-        } else if (tc->role == DP_ROLE_ENTITY) {
-            const dp_entity *e = dp_kg_model_entity(t->model, tc->grain->entity);
-            const dp_model *em = e ? t->model : tc->grain->dim_model;
-            for (size_t j = 0; j < t->njoins && !e; j++)
-                if ((e = dp_kg_model_entity(t->joined[j], tc->grain->entity)))
-                    em = t->joined[j];
-            if (!e)
-                return dp_error_set(c->err, DP_ECLARIFY, "dataset %s cannot reach entity %s", t->model->name, tc->grain->entity);
-            expr = dp_comp__qualify(c, e->expr, dp_comp__qi(c, em->name), em, NULL);
+        } else if (tc->role == DP_ROLE_DIMENSION || tc->role == DP_ROLE_ENTITY) {
+            if (!(expr = dp_comp__key_expr(c, t, tc)))
+                return c->err->code;
         } else {
             continue;
         }
@@ -121,44 +105,16 @@ static const char *request_conditions(comp *c, cte *t, const char *tdim)
         const char *x = dp_comp__qualify(c, td->expr, dp_comp__qi(c, t->model->name), t->model, NULL);
         out = dp_arena_printf(c->a, " AND %s >= DATE '%s' AND %s < DATE '%s'", x, c->in->range_start, x, c->in->range_end);
     }
-    for (size_t k = 0; k < c->d->nfilters; k++) {
-        const dp_plan_filter *f = &c->d->filters[k];
-        const char *x = dp_comp__qualify(c, f->dim->expr, dp_comp__qi(c, f->model->name), f->model, NULL);
-        const char *cond;
-        if (f->range_start) {
-            cond = dp_arena_printf(c->a, "%s >= DATE '%s' AND %s < DATE '%s'", x, f->range_start, x, f->range_end);
-        } else if (f->nvalues == 1) {
-            /* "excluding x": everything else, rows without a value too */
-            cond = dp_arena_printf(c->a, "%s %s %s", x, f->negate ? "IS DISTINCT FROM" : "=", literal(c, f->values[0]));
-        } else {
-            const char *list = "";
-            for (size_t v = 0; v < f->nvalues; v++)
-                list = dp_arena_printf(c->a, "%s%s%s", list, v ? ", " : "", literal(c, f->values[v]));
-            cond = f->negate ? dp_arena_printf(c->a, "(%s IS NULL OR %s NOT IN (%s))", x, x, list)
-                             : dp_arena_printf(c->a, "%s IN (%s)", x, list);
-        }
-        out = dp_arena_printf(c->a, "%s AND %s", out, cond);
-    }
+    for (size_t k = 0; k < c->d->nfilters; k++)
+        out = dp_arena_printf(c->a, "%s AND %s", out, dp_comp__filter_cond(c, &c->d->filters[k]));
     return out;
 }
 
 const char *dp_comp__rows_sql(comp *c, cte *t, int flags, const char *tdim, const char *filter_raw, const char *extra,
                               const char *indent)
 {
-    const dp_design *dz = c->design;
-    if (flags & DP_ROWS_KEYS)
-        for (size_t k = 0; k < dz->ncols; k++) {
-            const dp_target_col *tc = &dz->cols[k];
-            if (tc->role == DP_ROLE_DIMENSION && dp_comp__cte_join(c, t, tc->grain->dim_model))
-                return NULL;
-            if (tc->role == DP_ROLE_ENTITY && !dp_kg_model_entity(t->model, tc->grain->entity) &&
-                dp_comp__cte_join(c, t, tc->grain->dim_model))
-                return NULL;
-        }
-    if (flags & DP_ROWS_REQUEST)
-        for (size_t k = 0; k < c->d->nfilters; k++)
-            if (dp_comp__cte_join(c, t, c->d->filters[k].model))
-                return NULL;
+    if (dp_comp__join_for_request(c, t, (flags & DP_ROWS_KEYS) != 0, (flags & DP_ROWS_REQUEST) != 0))
+        return NULL;
     const char *fsql = NULL;
     if (filter_raw) {
         if (dp_comp__check_metric_filter(c, t->model, filter_raw))
