@@ -11,28 +11,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static char *read_all(const char *path, dp_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        dp_error_set(err, DP_ENOTFOUND, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *s = n >= 0 && n < (64 << 20) ? malloc((size_t)n + 1) : NULL;
-    if (!s || fread(s, 1, (size_t)n, f) != (size_t)n) {
-        free(s);
-        fclose(f);
-        dp_error_set(err, DP_EINVALID, "%s: cannot read", path);
-        return NULL;
-    }
-    s[n] = 0;
-    fclose(f);
-    return s;
-}
-
 int dp_demo_build(const char *path, double scale, dp_error *err)
 {
     char sqlpath[4096];
@@ -49,8 +27,10 @@ int dp_db_build(const char *path, const char *sqlpath, double scale, dp_error *e
     char *sql = NULL;
     if (scale <= 0 || scale > 100)
         return dp_error_set(err, DP_EINVALID, "scale %g is outside (0, 100]", scale);
-    if (!(sql = read_all(sqlpath, err)))
-        return err ? err->code : DP_ERROR;
+    size_t len;
+    if (dp_fs_read_file(sqlpath, 64u << 20, &sql, &len))
+        return dp_error_set(err, errno == ENOENT ? DP_ENOTFOUND : DP_EINVALID, "%s: %s", sqlpath,
+                            errno == EFBIG ? "larger than 64 MiB" : strerror(errno));
     if (dp_mkdirs(path, 1))
         return dp_error_set(err, DP_EINVALID, "%s: cannot create its folder: %s", path, strerror(errno));
     snprintf(tmp, sizeof(tmp), "%s.tmp", path);
