@@ -87,9 +87,14 @@ typedef struct dp_generate_options {
     /* dbt: the name of a saved query of the catalog to answer instead of a
      * request text (the request argument is then NULL or empty). */
     const char *saved_query;
+    /* Columns of the product: NULL or "wide" (default): the grain, each
+     * grain entity's descriptive attributes, the component measures of
+     * each ratio or derived metric, then the metrics; "asked": only the
+     * grain and the metrics the request asked for. */
+    const char *columns;
 } dp_generate_options;
 #define DP_GENERATE_OPTIONS_VERSION 1
-#define DP_GENERATE_OPTIONS_INIT {DP_GENERATE_OPTIONS_VERSION, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0}
+#define DP_GENERATE_OPTIONS_INIT {DP_GENERATE_OPTIONS_VERSION, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0}
 
 typedef enum { DP_FORMAT_JSON, DP_FORMAT_YAML, DP_FORMAT_MARKDOWN } dp_format;
 

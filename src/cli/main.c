@@ -18,6 +18,8 @@ static const char *usage =
     "       dpgen demo [--scale N] [--out PATH] [--sql FILE]\n"
     "options: --db PATH --models PATH --glossary PATH --state DIR --format yaml|json|markdown\n"
     "         --out DIR --dialect duckdb|postgres --as-of YYYY-MM-DD --owner NAME --trace --no-record\n"
+    "         --columns wide|asked (default wide: attributes and component measures too)\n"
+    "         --openlineage-url URL (posts the run's OpenLineage event with --out)\n"
     "         --choose \"phrase=name\" (repeatable: answers a clarification; learned unless --no-record)\n"
     "         dbt: --manifest FILE (semantic_manifest.json) --schema NAME (target schema of ref()) --saved-query NAME\n"
     "with no --db/--models the built-in demo is used; after -- every argument is the request.\n";
@@ -28,6 +30,7 @@ typedef struct args {
     size_t nchoose;
     const char *sql, *db, *models, *glossary, *state, *format, *out, *dialect, *as_of, *owner;
     const char *manifest, *schema, *saved_query;
+    const char *columns, *openlineage_url;
     double scale;
     int trace, no_record, limit, refresh;
 } args;
@@ -74,6 +77,8 @@ static int parse(args *a, int argc, char **argv)
         else if (!strcmp(s, "--manifest")) slot = &a->manifest;
         else if (!strcmp(s, "--schema")) slot = &a->schema;
         else if (!strcmp(s, "--saved-query")) slot = &a->saved_query;
+        else if (!strcmp(s, "--columns")) slot = &a->columns;
+        else if (!strcmp(s, "--openlineage-url")) slot = &a->openlineage_url;
         else if (!strcmp(s, "--choose")) {
             if (i + 1 >= argc || a->nchoose == sizeof(a->choose) / sizeof(*a->choose)) {
                 fprintf(stderr, "dpgen: --choose needs \"phrase=name\" (at most 16)\n");
@@ -188,6 +193,12 @@ static int cmd_generate(const args *a, int intent_only)
     go.intent_only = intent_only;
     go.record = !a->no_record;
     go.saved_query = a->saved_query;
+    if (a->columns && strcmp(a->columns, "wide") && strcmp(a->columns, "asked")) {
+        fprintf(stderr, "dpgen: --columns is wide or asked, not '%s'\n", a->columns);
+        code = EXIT_USAGE;
+        goto done;
+    }
+    go.columns = a->columns;
     rc = dp_generate(&res, cat, a->text, &go, &err);
     if (rc == DP_ENOTFOUND && a->saved_query) { /* a name the catalog lacks: usage */
         fprintf(stderr, "dpgen: --saved-query: %s\n", err.message);

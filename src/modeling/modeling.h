@@ -6,12 +6,17 @@
 #include "discovery/discovery.h"
 #include "intent/intent.h"
 
-typedef enum { DP_ROLE_TIME, DP_ROLE_DIMENSION, DP_ROLE_ENTITY, DP_ROLE_METRIC } dp_role;
+/* DP_ROLE_MEASURE: a component measure of a ratio or derived metric the
+ * product carries beside it (the wide product), so a BI tool can
+ * re-aggregate the metric. */
+typedef enum { DP_ROLE_TIME, DP_ROLE_DIMENSION, DP_ROLE_ENTITY, DP_ROLE_METRIC, DP_ROLE_MEASURE } dp_role;
 
 typedef struct dp_target_col {
     const char *name, *type, *description, *formula;
     dp_role role;
-    const dp_metric *metric;     /* DP_ROLE_METRIC */
+    const dp_metric *metric;     /* DP_ROLE_METRIC; DP_ROLE_MEASURE: the metric it is a component of */
+    const dp_measure *measure;   /* DP_ROLE_MEASURE */
+    const char *added_because;   /* NULL: asked for; else why the wide product added it */
     const dp_grain_col *grain;   /* other roles */
     int is_key, not_null, is_rate; /* is_rate: a part of a whole, in [0, 1] */
 } dp_target_col;

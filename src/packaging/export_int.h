@@ -1,0 +1,27 @@
+/* Internal interface between the export's files: dp_result_export (export.c)
+ * writes the tree with the writers of export_files.c and the renderings of
+ * dbt.c, gx.c and assertions.c. */
+#ifndef DP_PACKAGING_EXPORT_INT_H
+#define DP_PACKAGING_EXPORT_INT_H
+#include "dpgen/dpgen.h"
+#include "util/buf.h"
+#include <jansson.h>
+
+/* A string member of an object, "" when absent (borrowed). */
+const char *dp_export__str(const json_t *o, const char *k);
+int dp_export__mkdirp(const char *path, dp_error *err);
+/* Writes dir/rel (creating its folders). Returns 0 or DP_EINVALID. */
+int dp_export__write_file(const char *dir, const char *rel, const char *text, dp_error *err);
+int dp_export__write_yaml(const char *dir, const char *rel, const json_t *v, dp_error *err);
+int dp_export__write_json(const char *dir, const char *rel, const json_t *v, dp_error *err);
+/* Comment text: one line, nothing Jinja would evaluate. */
+void dp_export__comment(dp_buf *b, const char *s);
+
+/* dbt/ of the export (temp: the test run's result table, "" if unknown). */
+int dp_export__dbt_project(const char *dir, const json_t *spec, const char *temp, dp_error *err);
+/* The GX suite (new reference, NULL when out of memory). */
+json_t *dp_export__gx_suite(const json_t *spec);
+/* sql/assertions.sql. */
+int dp_export__assertions(const char *dir, const json_t *spec, const char *temp, dp_error *err);
+
+#endif
