@@ -609,6 +609,9 @@ static int v_string(vctx *c, const snode *sn, const json_t *inst)
             FAIL("does not match pattern '%.200s'",
                  json_string_value(json_object_get(sch, "pattern")));
     }
+    const char *format = json_string_value(json_object_get(sch, "format"));
+    if (c->s->formats && format && dp_js__format_check(format, str, n) == 0)
+        FAIL("'%.80s' is not a valid %s", str, format);
 done:
     return valid;
 }

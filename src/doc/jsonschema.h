@@ -10,7 +10,8 @@
  * pattern, allOf, anyOf, oneOf, not, if/then/else, unevaluatedProperties,
  * unevaluatedItems, $ref (JSON pointers, $id/$anchor names, other documents
  * given as resources), $id, $anchor, $defs/definitions, boolean schemas.
- * "format" and the content keywords are annotations (always pass); other
+ * "format" and the content keywords are annotations (always pass) unless
+ * dp_jsonschema__assert_formats turns "format" into an assertion; other
  * unknown keywords are ignored. A root "$schema" naming 2019-09 or 2020-12
  * makes $ref apply beside its sibling keywords; otherwise (draft-07) $ref
  * replaces them.
@@ -63,6 +64,11 @@ int dp_jsonschema__new_with(dp_jsonschema **out, json_t *schema, json_t *resourc
                             dp_error *err);
 
 void dp_jsonschema_free(dp_jsonschema *s);
+
+/* Makes "format" an assertion for date-time, date, time (RFC 3339), uri
+ * (an absolute RFC 3986 URI) and uuid; other formats stay annotations. Call
+ * before the schema is shared between threads. */
+void dp_jsonschema__assert_formats(dp_jsonschema *s, int on);
 
 /* Validates instance. Returns 0 when valid; DP_EINVALID when not, with
  * err->message "<JSON pointer>: <what failed>" for the first failure (the

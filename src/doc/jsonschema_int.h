@@ -59,6 +59,7 @@ struct dp_jsonschema {
     size_t nrx, caprx;
     locale_t loc; /* UTF-8 LC_CTYPE for regcomp/regexec, or 0 */
     int modern;   /* 1: 2019-09, 2: 2020-12 ($ref beside its siblings) */
+    int formats;  /* 1: "format" is an assertion (dp_jsonschema__assert_formats) */
 };
 
 /* A JSON pointer built segment by segment, cut (with "...") when too long. */
@@ -91,6 +92,10 @@ int dp_js__rx_match(const dp_jsonschema *s, const rx *r, const char *str, size_t
 int dp_js__uri_resolve(const char *base, const char *ref, char *out, size_t cap);
 /* Decodes %XX in place. */
 void dp_js__pct_decode(char *s);
+
+/* jsonschema_format.c */
+/* 1 when s[0..n) has the format, 0 when not, -1 for a format not checked. */
+int dp_js__format_check(const char *format, const char *s, size_t n);
 
 /* jsonschema.c */
 /* Appends a segment (escaped as a JSON pointer); returns the length to give
