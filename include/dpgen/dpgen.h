@@ -149,6 +149,15 @@ DP_EXTERN size_t dp_result_warning_count(dp_result *res);
 DP_EXTERN const char *dp_result_warning(dp_result *res, size_t i);
 /* Writes the spec and every export into dir (created if missing). */
 DP_EXTERN int dp_result_export(dp_result *res, const char *dir, dp_error *err);
+/* POSTs the run's OpenLineage RunEvent (the one dp_result_export writes to
+ * openlineage/<name>_run_event.json) to url, e.g. a lineage server's
+ * http://host:5000/api/v1/lineage, as application/json with a 10 s
+ * timeout and, when DPGEN_OPENLINEAGE_API_KEY is set, "Authorization:
+ * Bearer <key>". Nothing goes on the network unless this is called.
+ * Returns 0 on a 2xx answer; DP_EINVALID (no valid spec, a URL that is not
+ * http or https), DP_ERROR (unreachable, or the server's status and the
+ * start of its answer in the message) or DP_ENOMEM. */
+DP_EXTERN int dp_result_openlineage_post(dp_result *res, const char *url, dp_error *err);
 DP_EXTERN void dp_result_free(dp_result *res);
 
 /* The latest runs recorded in the state (JSON array); caller frees. */

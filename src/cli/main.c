@@ -19,7 +19,7 @@ static const char *usage =
     "options: --db PATH --models PATH --glossary PATH --state DIR --format yaml|json|markdown\n"
     "         --out DIR --dialect duckdb|postgres --as-of YYYY-MM-DD --owner NAME --trace --no-record\n"
     "         --columns wide|asked (default wide: attributes and component measures too)\n"
-    "         --openlineage-url URL (posts the run's OpenLineage event with --out)\n"
+    "         --openlineage-url URL (posts the run's OpenLineage event, the one --out writes)\n"
     "         --choose \"phrase=name\" (repeatable: answers a clarification; learned unless --no-record)\n"
     "         dbt: --manifest FILE (semantic_manifest.json) --schema NAME (target schema of ref()) --saved-query NAME\n"
     "with no --db/--models the built-in demo is used; after -- every argument is the request.\n";
@@ -199,6 +199,11 @@ static int cmd_generate(const args *a, int intent_only)
         goto done;
     }
     go.columns = a->columns;
+    if (a->openlineage_url && strncmp(a->openlineage_url, "http://", 7) && strncmp(a->openlineage_url, "https://", 8)) {
+        fprintf(stderr, "dpgen: --openlineage-url takes an http:// or https:// URL, not '%s'\n", a->openlineage_url);
+        code = EXIT_USAGE;
+        goto done;
+    }
     rc = dp_generate(&res, cat, a->text, &go, &err);
     if (rc == DP_ENOTFOUND && a->saved_query) { /* a name the catalog lacks: usage */
         fprintf(stderr, "dpgen: --saved-query: %s\n", err.message);
@@ -230,6 +235,17 @@ static int cmd_generate(const args *a, int intent_only)
             goto done;
         }
         fprintf(stderr, "dpgen: wrote the spec and exports to %s\n", a->out);
+    }
+    /* after the files: a lineage server that refuses loses nothing written */
+    if (a->openlineage_url) {
+        if ((rc = dp_result_openlineage_post(res, a->openlineage_url, &err))) {
+            fprintf(stderr, "dpgen: --openlineage-url: %s\n", err.message);
+            if (a->out)
+                fprintf(stderr, "dpgen: the exports in %s are complete; only the post failed\n", a->out);
+            code = 1;
+            goto done;
+        }
+        fprintf(stderr, "dpgen: sent the OpenLineage run event to the lineage server\n");
     }
     fputs(dp_result_spec(res, fmt), stdout);
     if (fmt == DP_FORMAT_JSON)

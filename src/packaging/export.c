@@ -10,6 +10,8 @@
  *   gx/<name>_suite.json                 Great Expectations 1.x suite
  *   airflow/<name>_dag.py                dbt run, then dbt test, on the SLA
  *   sql/assertions.sql                   every rule as a failing-rows query
+ *   openlineage/<name>_run_event.json    OpenLineage RunEvent (COMPLETE) of the test run:
+ *                                        job SQL, inputs, output, column lineage, rule results
  *
  * Every quality rule of the spec is checked by the dbt project (a generic
  * test, the contract, or a singular test with the rule's own SQL). */
@@ -19,6 +21,7 @@
 #include "packaging/airflow.h"
 #include "packaging/export_int.h"
 #include "packaging/odcs.h"
+#include "packaging/openlineage.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include <dirent.h>
@@ -65,6 +68,8 @@ int dp_result_export(dp_result *res, const char *dir, dp_error *err)
         (rc = dp_export__write_file(dir, "spec.json", dp_result_spec(res, DP_FORMAT_JSON), err)) ||
         (rc = dp_export__write_file(dir, "README.md", dp_result_spec(res, DP_FORMAT_MARKDOWN), err)) ||
         (rc = dp_export__dbt_project(dir, spec, temp, err)))
+        goto done;
+    if ((rc = dp_export__openlineage(dir, spec, name, err)))
         goto done;
     snprintf(rel, sizeof(rel), "gx/%s_suite.json", name);
     rc = dp_export__write_json(dir, rel, (doc = dp_export__gx_suite(spec)), err);
