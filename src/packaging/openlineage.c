@@ -174,27 +174,27 @@ static int reads(const json_t *tables, const char *table)
     return 0;
 }
 
-/* Whether a rule is about source dataset d: it reads d's table and not the
- * product (a rule reading no table at all, such as the type check on the
- * catalog of columns, is the product's). */
-static int rule_on_source(const json_t *spec, const json_t *tables, const json_t *d)
+/* The source dataset a rule is about (NULL: the product's). A rule that
+ * reads the product, or no table at all (the type check reads the catalog
+ * of columns), is the product's; else the dataset the rule names when it
+ * reads that one's table (a relationship rule also reads the parent's),
+ * else the first source whose table it reads. */
+static const json_t *rule_dataset(const json_t *spec, const json_t *rule)
 {
     const char *target = dp_export__str(json_object_get(spec, "data_model"), "target_table");
-    if (reads(tables, target) || !json_array_size(tables))
-        return 0;
-    return reads(tables, dp_export__str(d, "table"));
-}
-
-/* Whether the rule reads any source table (else it is the product's). */
-static int rule_on_any_source(const json_t *spec, const json_t *tables)
-{
+    json_t *tables = tables_read(rule);
+    const json_t *owner = NULL;
     size_t i;
     json_t *d;
-    json_array_foreach(json_object_get(spec, "source_datasets"), i, d) {
-        if (rule_on_source(spec, tables, d))
-            return 1;
-    }
-    return 0;
+    if (!reads(tables, target))
+        json_array_foreach(json_object_get(spec, "source_datasets"), i, d) {
+            if (!reads(tables, dp_export__str(d, "table")))
+                continue;
+            if (!owner || !strcmp(dp_export__str(d, "name"), dp_export__str(rule, "dataset")))
+                owner = d;
+        }
+    json_decref(tables);
+    return owner;
 }
 
 /* The dataQualityAssertions body of source dataset d, or of the product
@@ -205,10 +205,7 @@ static json_t *assertions(const json_t *spec, const json_t *d, const json_t *col
     size_t i;
     json_t *rule;
     json_array_foreach(json_object_get(json_object_get(spec, "quality"), "rules"), i, rule) {
-        json_t *tables = tables_read(rule);
-        int mine = d ? rule_on_source(spec, tables, d) : !rule_on_any_source(spec, tables);
-        json_decref(tables);
-        if (mine)
+        if (rule_dataset(spec, rule) == d)
             json_array_append_new(list, assertion(rule, cols));
     }
     if (!json_array_size(list)) {

@@ -79,6 +79,12 @@ int dp_packaging__openlineage_post(const char *url, const char *body, dp_error *
         rc = dp_error_set(err, DP_ENOMEM, "out of memory");
         goto done;
     }
+    /* no "Expect: 100-continue" wait: the event is sent at once */
+    if (!(more = curl_slist_append(headers, "Expect:"))) {
+        rc = dp_error_set(err, DP_ENOMEM, "out of memory");
+        goto done;
+    }
+    headers = more;
     const char *key = getenv("DPGEN_OPENLINEAGE_API_KEY");
     if (key && *key) {
         size_t n = strlen(key);
