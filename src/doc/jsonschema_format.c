@@ -115,7 +115,7 @@ static int uri(const char *s, size_t n)
             if (i >= auth_end || (c == '[') == in_brackets)
                 return 0;
             in_brackets = c == '[';
-        } else if (!(dp_js__is_alnum(c) || strchr("-._~:/?#@!$&'()*+,;=", c))) {
+        } else if (!c || !(dp_js__is_alnum(c) || strchr("-._~:/?#@!$&'()*+,;=", c))) {
             return 0;
         }
     }

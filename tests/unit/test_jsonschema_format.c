@@ -74,6 +74,21 @@ static void test_suite_files(void **state)
     assert_true(passed > 30);
 }
 
+/* A string with a NUL inside is not a URI (JSON strings may hold one). */
+static void test_embedded_nul(void **state)
+{
+    (void)state;
+    json_t *sch = json_pack("{s:s}", "format", "uri"), *inst = json_stringn("http://a/b\0c", 12);
+    dp_jsonschema *s = NULL;
+    dp_error err = {0};
+    assert_int_equal(dp_jsonschema_new(&s, sch, &err), 0);
+    dp_jsonschema__assert_formats(s, 1);
+    assert_int_equal(dp_jsonschema_validate(s, inst, NULL, 0, &err), DP_EINVALID);
+    dp_jsonschema_free(s);
+    json_decref(sch);
+    json_decref(inst);
+}
+
 static void test_uuid_and_more(void **state)
 {
     (void)state;
@@ -124,6 +139,7 @@ int main(void)
         cmocka_unit_test(test_suite_files),
         cmocka_unit_test(test_uuid_and_more),
         cmocka_unit_test(test_message),
+        cmocka_unit_test(test_embedded_nul),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
