@@ -152,11 +152,12 @@ DP_EXTERN int dp_result_export(dp_result *res, const char *dir, dp_error *err);
 /* POSTs the run's OpenLineage RunEvent (the one dp_result_export writes to
  * openlineage/<name>_run_event.json) to url, e.g. a lineage server's
  * http://host:5000/api/v1/lineage, as application/json with a 10 s
- * timeout and, when DPGEN_OPENLINEAGE_API_KEY is set, "Authorization:
- * Bearer <key>". Nothing goes on the network unless this is called.
- * Returns 0 on a 2xx answer; DP_EINVALID (no valid spec, a URL that is not
- * http or https), DP_ERROR (unreachable, or the server's status and the
- * start of its answer in the message) or DP_ENOMEM. */
+ * timeout (DPGEN_OPENLINEAGE_TIMEOUT seconds, 1 to 300, when set) and,
+ * when DPGEN_OPENLINEAGE_API_KEY is set, "Authorization: Bearer <key>".
+ * Nothing goes on the network unless this is called. Returns 0 on a 2xx
+ * answer; DP_EINVALID (no valid spec, a URL that is not http or https, a
+ * bad timeout), DP_ERROR (unreachable or timed out, or the server's status
+ * and the start of its answer in the message) or DP_ENOMEM. */
 DP_EXTERN int dp_result_openlineage_post(dp_result *res, const char *url, dp_error *err);
 DP_EXTERN void dp_result_free(dp_result *res);
 

@@ -54,7 +54,8 @@ int dp_packaging__openlineage_text(char **out, const json_t *spec, dp_error *err
 /* Writes dir/openlineage/<name>_run_event.json. */
 int dp_export__openlineage(const char *dir, const json_t *spec, const char *name, dp_error *err);
 
-/* POSTs body (JSON) to url with a 10 s timeout; Authorization: Bearer
+/* POSTs body (JSON) to url with a 10 s timeout (DPGEN_OPENLINEAGE_TIMEOUT
+ * seconds when set); Authorization: Bearer
  * $DPGEN_OPENLINEAGE_API_KEY when set (never in a message). Returns 0 on a
  * 2xx answer, DP_EINVALID for a URL that is not http(s), DP_ERROR when the
  * server cannot be reached or answers otherwise (the message says which,

@@ -17,9 +17,9 @@
 
 json_t *dp__result_spec_tree(dp_result *res);
 
-#define POST_TIMEOUT_S 10L
-#define ANSWER_CAP 300 /* bytes of the server's answer quoted in a message */
-#define KEY_CAP 4096   /* bytes of an API key */
+#define POST_TIMEOUT_S 10L /* default; DPGEN_OPENLINEAGE_TIMEOUT (1 to 300 s) overrides */
+#define ANSWER_CAP 300     /* bytes of the server's answer quoted in a message */
+#define KEY_CAP 4096       /* bytes of an API key */
 
 typedef struct answer {
     char text[ANSWER_CAP + 1];
@@ -104,6 +104,17 @@ int dp_packaging__openlineage_post(const char *url, const char *body, dp_error *
         }
         headers = more;
     }
+    /* a lineage server that hangs must not hang the pipeline */
+    long timeout = POST_TIMEOUT_S;
+    const char *tv = getenv("DPGEN_OPENLINEAGE_TIMEOUT");
+    if (tv && *tv) {
+        char *end = NULL;
+        timeout = strtol(tv, &end, 10);
+        if (*end || timeout < 1 || timeout > 300) {
+            rc = dp_error_set(err, DP_EINVALID, "DPGEN_OPENLINEAGE_TIMEOUT is seconds from 1 to 300, not '%.40s'", tv);
+            goto done;
+        }
+    }
     curl_easy_setopt(h, CURLOPT_URL, url);
 #if LIBCURL_VERSION_NUM >= 0x075500
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -111,8 +122,8 @@ int dp_packaging__openlineage_post(const char *url, const char *body, dp_error *
     curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, POST_TIMEOUT_S);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, POST_TIMEOUT_S);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, timeout);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, timeout);
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);

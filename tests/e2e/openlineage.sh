@@ -43,7 +43,8 @@ while time.time() < deadline and n < 20:
     n = len([f for f in os.listdir(out) if f.endswith(".body")])
 PY
 SRV=$!
-trap 'kill $SRV 2>/dev/null; rm -rf "$WORK" "$DPGEN_STATE_DIR"' EXIT
+HUNG_PID=
+trap 'kill $SRV $HUNG_PID 2>/dev/null; rm -rf "$WORK" "$DPGEN_STATE_DIR"' EXIT
 for _ in $(seq 50); do [ -s "$WORK/srv/port" ] && break; sleep 0.1; done
 PORT=$(cat "$WORK/srv/port" 2>/dev/null)
 [ -n "$PORT" ] || { bad "test server did not start"; finish; exit 1; }
@@ -95,7 +96,28 @@ grep -q "lineage server http://127.0.0.1:$CLOSED/api/v1/lineage could not be rea
 [ "$(tree "$WORK/ok")" = "$(tree "$WORK/closed")" ] && ok "unreachable: the --out tree is complete" || bad "unreachable: the --out tree differs"
 [ -s "$WORK/closed/openlineage/${NAME}_run_event.json" ] && ok "unreachable: the event file is there" || bad "unreachable: no event file"
 
-# 5. not an http(s) URL: usage, nothing run
+# 5. a server that accepts and never answers: the timeout ends the wait
+python3 - "$WORK/hung" <<'PY' &
+import os, socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(4)
+open(sys.argv[1] + ".tmp", "w").write(str(s.getsockname()[1]))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+time.sleep(30)  # connections wait in the backlog, unanswered; stops by itself
+PY
+HUNG_PID=$!
+for _ in $(seq 50); do [ -s "$WORK/hung" ] && break; sleep 0.1; done
+start=$(date +%s)
+DPGEN_OPENLINEAGE_TIMEOUT=2 expect_rc 1 "a server that never answers" -- "$DPGEN" generate --as-of 2025-07-16 --no-record --openlineage-url "http://127.0.0.1:$(cat "$WORK/hung")/api/v1/lineage" "$SEED"
+took=$(( $(date +%s) - start ))
+grep -q "could not be reached: Timeout was reached" "$WORK/err" && ok "hung: says it timed out" || bad "hung message: $(cat "$WORK/err")"
+[ "$took" -lt 20 ] && ok "hung: gave up after the timeout (${took}s)" || bad "hung: took ${took}s"
+kill $HUNG_PID 2>/dev/null
+DPGEN_OPENLINEAGE_TIMEOUT=0 expect_rc 1 "a timeout of 0 s is refused" -- "$DPGEN" generate --as-of 2025-07-16 --no-record --openlineage-url "$URL" "$SEED"
+grep -q "DPGEN_OPENLINEAGE_TIMEOUT is seconds from 1 to 300" "$WORK/err" && ok "bad timeout: says why" || bad "bad timeout message: $(cat "$WORK/err")"
+
+# 6. not an http(s) URL: usage, nothing run
 expect_rc 2 "an ftp:// URL is a usage error" -- "$DPGEN" generate --no-record --openlineage-url "ftp://127.0.0.1/x" "$SEED"
 
 # cross-check with Python's validator (2020-12, with the $id of every file)
