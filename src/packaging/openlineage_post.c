@@ -38,7 +38,8 @@ static size_t keep_answer(char *data, size_t size, size_t nmemb, void *payload)
     return n;
 }
 
-/* The URL as a message may show it: without "user:password@". */
+/* The URL as a message may show it: without "user:password@", and
+ * without a query, where some servers take their key. */
 static void shown_url(char *out, size_t n, const char *url)
 {
     const char *auth = strstr(url, "://"), *at = NULL;
@@ -53,6 +54,7 @@ static void shown_url(char *out, size_t n, const char *url)
         snprintf(out, n, "%.*s%s", (int)(auth - url), url, at + 1);
     else
         snprintf(out, n, "%s", url);
+    out[strcspn(out, "?#")] = 0;
 }
 
 /* One line of the answer for a message. */

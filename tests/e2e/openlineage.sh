@@ -26,7 +26,7 @@ class H(http.server.BaseHTTPRequestHandler):
         i = len([f for f in os.listdir(out) if f.endswith(".body")])
         open(f"{out}/{i}.meta", "w").write(json.dumps({"path": self.path, "headers": dict(self.headers)}))
         open(f"{out}/{i}.body", "wb").write(body)
-        refuse = self.path.endswith("/refuse")
+        refuse = self.path.split("?")[0].endswith("/refuse")
         self.send_response(400 if refuse else 201)
         self.send_header("Content-Type", "application/json")
         self.end_headers()
@@ -83,9 +83,10 @@ python3 -c "import json,sys; h={k.lower() for k in json.load(open(sys.argv[1]))[
   "$WORK/srv/1.meta" && ok "no Authorization without DPGEN_OPENLINEAGE_API_KEY" || bad "Authorization sent without a key"
 
 # 3. the server refuses: exit 1 with its answer, the --out tree complete
-DPGEN_OPENLINEAGE_API_KEY="$KEY" expect_rc 1 "a server that refuses" -- "$DPGEN" generate --as-of 2025-07-16 --out "$WORK/refused" --openlineage-url "http://user:pw-$$@127.0.0.1:$PORT/api/v1/refuse" "$SEED"
+DPGEN_OPENLINEAGE_API_KEY="$KEY" expect_rc 1 "a server that refuses" -- "$DPGEN" generate --as-of 2025-07-16 --out "$WORK/refused" --openlineage-url "http://user:pw-$$@127.0.0.1:$PORT/api/v1/refuse?api_key=q-$$" "$SEED"
 grep -q "refused the event: HTTP 400: .*event refused by the test server" "$WORK/err" && ok "the refusal says the status and the answer" || bad "refusal message: $(cat "$WORK/err")"
-grep -q "pw-$$\|$KEY" "$WORK/err" "$WORK/out" && bad "a credential is printed" || ok "no credential in the message"
+grep -q "pw-$$\|q-$$\|$KEY" "$WORK/err" "$WORK/out" && bad "a credential is printed" || ok "no credential in the message"
+grep -q "lineage server http://127.0.0.1:$PORT/api/v1/refuse refused" "$WORK/err" && ok "the message names the server" || bad "server not named: $(cat "$WORK/err")"
 grep -q "the exports in $WORK/refused are complete" "$WORK/err" && ok "says the exports are complete" || bad "no word on the exports"
 [ "$(tree "$WORK/ok")" = "$(tree "$WORK/refused")" ] && ok "refused: the --out tree is complete" || bad "refused: the --out tree differs"
 
