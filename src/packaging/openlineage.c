@@ -178,7 +178,8 @@ static int reads(const json_t *tables, const char *table)
  * reads the product, or no table at all (the type check reads the catalog
  * of columns), is the product's; else the dataset the rule names when it
  * reads that one's table (a relationship rule also reads the parent's),
- * else the first source whose table it reads. */
+ * else the first source whose table it reads, else (it reads other
+ * tables only) the dataset it names. */
 static const json_t *rule_dataset(const json_t *spec, const json_t *rule)
 {
     const char *target = dp_export__str(json_object_get(spec, "data_model"), "target_table");
@@ -191,6 +192,13 @@ static const json_t *rule_dataset(const json_t *spec, const json_t *rule)
             if (!reads(tables, dp_export__str(d, "table")))
                 continue;
             if (!owner || !strcmp(dp_export__str(d, "name"), dp_export__str(rule, "dataset")))
+                owner = d;
+        }
+    /* reading only tables that are not inputs (a parent's): the dataset
+     * the rule names, when it is one */
+    if (!owner && json_array_size(tables) && !reads(tables, target))
+        json_array_foreach(json_object_get(spec, "source_datasets"), i, d) {
+            if (!owner && !strcmp(dp_export__str(d, "name"), dp_export__str(rule, "dataset")))
                 owner = d;
         }
     json_decref(tables);

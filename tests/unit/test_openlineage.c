@@ -594,6 +594,18 @@ static void test_names_and_refusal(void **state)
     json_decref(ev2);
     json_decref(copy);
 
+    /* a rule reading only a table that is no input goes to the dataset it
+     * names, not to the product */
+    copy = json_deep_copy(spec);
+    json_t *rule = json_array_get(json_object_get(json_object_get(copy, "quality"), "rules"), 0);
+    json_object_set_new(rule, "sql", json_string("SELECT * FROM bronze.not_an_input WHERE x IS NULL"));
+    json_object_set_new(rule, "id", json_string("QX"));
+    assert_int_equal(dp_packaging__openlineage(&ev2, copy, &err), 0);
+    assert_non_null(assertion_of(json_array_get(json_object_get(ev2, "inputs"), 0), "QX"));
+    assert_null(assertion_of(json_array_get(json_object_get(ev2, "outputs"), 0), "QX"));
+    json_decref(ev2);
+    json_decref(copy);
+
     copy = json_deep_copy(spec);
     json_t *lin = json_array_get(json_object_get(json_object_get(copy, "lineage"), "columns"), 0);
     json_array_append_new(json_object_get(lin, "sources"), json_string("elsewhere.x"));
