@@ -552,7 +552,7 @@ static void check_odcs(const json_t *spec, const json_t *odcs, const char *dir, 
 
 /* ---- sql/assertions.sql ---- */
 
-static void check_assertions(const json_t *spec, const char *dir, duckdb_connection built, duckdb_connection bare)
+static void check_assertions(const json_t *spec, const char *dir, duckdb_connection built, duckdb_connection bare, int pg)
 {
     char path[1200];
     snprintf(path, sizeof(path), "%s/sql/assertions.sql", dir);
@@ -567,6 +567,14 @@ static void check_assertions(const json_t *spec, const char *dir, duckdb_connect
         *end = 0;
         const json_t *rule = rule_by_id(spec, id);
         assert_non_null(rule);
+        if (pg && !strcmp(str(rule, "type"), "types")) {
+            /* PostgreSQL's catalog: run there by tests/e2e/pg_exports.sh */
+            assert_non_null(strstr(stmt, "information_schema.columns"));
+            assert_null(strstr(stmt, "duckdb_columns"));
+            n++;
+            p = end + 1;
+            continue;
+        }
         long long got = rows_of(built, stmt + 1);
         if (got != recorded(rule))
             fail_msg("assertion %s: %lld rows, the spec recorded %lld\n%s", id, got, recorded(rule), stmt + 1);
@@ -645,7 +653,7 @@ static void check_request(dp_catalog *cat, const char *db_path, const char *requ
     free(sql);
 
     check_gx(spec, gx, built.con, target);
-    check_assertions(spec, dir, built.con, bare.con);
+    check_assertions(spec, dir, built.con, bare.con, dialect != NULL);
     scratch_close(&built);
     scratch_close(&bare);
     json_decref(spec);
