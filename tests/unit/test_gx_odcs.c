@@ -538,6 +538,24 @@ static void check_odcs(const json_t *spec, const json_t *odcs, const char *dir, 
     assert_int_equal(scalar(s.con, sql),
                      json_integer_value(json_object_get(
                          json_object_get(json_object_get(spec, "transformation"), "test_run"), "rows")));
+    /* datacontract-cli's schema checks: a required property has no NULL
+     * unless the spec recorded its not_null rule failing */
+    json_array_foreach(json_object_get(product, "properties"), k, p) {
+        if (!json_is_true(json_object_get(p, "required")))
+            continue;
+        snprintf(sql, sizeof(sql), "SELECT count(*) FROM \"%s\" WHERE \"%s\" IS NULL", str(product, "name"),
+                 str(p, "physicalName"));
+        long long nulls = scalar(s.con, sql);
+        int recorded_failure = 0;
+        json_t *r;
+        size_t j;
+        json_array_foreach(json_object_get(json_object_get(spec, "quality"), "rules"), j, r) {
+            if (!strcmp(str(r, "type"), "not_null") && !strcmp(str(r, "column"), str(p, "name")))
+                recorded_failure |= !passed(r) && recorded(r) == nulls;
+        }
+        if (nulls && !recorded_failure)
+            fail_msg("required %s has %lld NULLs the spec's rules did not record", str(p, "name"), nulls);
+    }
     size_t seen = 0;
     json_array_foreach(objs, i, o) {
         check_odcs_checks(spec, o, NULL, json_object_get(o, "quality"), s.con, i == 0, &seen);
@@ -552,7 +570,8 @@ static void check_odcs(const json_t *spec, const json_t *odcs, const char *dir, 
 
 /* ---- sql/assertions.sql ---- */
 
-static void check_assertions(const json_t *spec, const char *dir, duckdb_connection built, duckdb_connection bare, int pg)
+static void check_assertions(const json_t *spec, const char *dir, duckdb_connection built, duckdb_connection bare,
+                             int pg)
 {
     char path[1200];
     snprintf(path, sizeof(path), "%s/sql/assertions.sql", dir);
@@ -592,7 +611,24 @@ static void check_assertions(const json_t *spec, const char *dir, duckdb_connect
 
 /* ---- one request ---- */
 
-static void check_request(dp_catalog *cat, const char *db_path, const char *request, const char *dialect, int index)
+/* The lake's files as views of the default schema, as --db FOLDER reads them. */
+static void lake_views(duckdb_connection con, const char *folder)
+{
+    char sql[1400];
+    snprintf(sql, sizeof(sql), "SELECT parse_filename(file, true) FROM glob('%s/*.parquet')", folder);
+    duckdb_result res;
+    assert_int_equal(duckdb_query(con, sql, &res), DuckDBSuccess);
+    for (idx_t r = 0; r < duckdb_row_count(&res); r++) {
+        char *t = duckdb_value_varchar(&res, 0, r);
+        snprintf(sql, sizeof(sql), "CREATE VIEW \"%s\" AS SELECT * FROM read_parquet('%s/%s.parquet')", t, folder, t);
+        exec_ok(con, sql);
+        duckdb_free(t);
+    }
+    duckdb_destroy_result(&res);
+}
+
+static void check_request(dp_catalog *cat, const char *db_path, const char *lake, const char *request,
+                          const char *dialect, int index)
 {
     dp_result *res = NULL;
     dp_error err = {0};
@@ -627,8 +663,12 @@ static void check_request(dp_catalog *cat, const char *db_path, const char *requ
     /* the product, built from the spec's DuckDB SQL (from the contract's
      * Parquet file for the PostgreSQL dialect, whose SQL is not DuckDB's) */
     scratch built, bare;
-    scratch_open(&built, db_path);
-    scratch_open(&bare, db_path);
+    scratch_open(&built, lake ? NULL : db_path);
+    scratch_open(&bare, lake ? NULL : db_path);
+    if (lake) {
+        lake_views(built.con, lake);
+        lake_views(bare.con, lake);
+    }
     const char *tsql = str(json_object_get(spec, "transformation"), "sql");
     size_t len = strlen(tsql) + 1200;
     char *sql = malloc(len);
@@ -646,7 +686,8 @@ static void check_request(dp_catalog *cat, const char *db_path, const char *requ
     exec_ok(built.con, "ATTACH ':memory:' AS deployed");
     snprintf(sql, len, "CREATE SCHEMA deployed.%.*s", (int)(dot - target), target);
     exec_ok(built.con, sql);
-    snprintf(sql, len, "SET search_path = 'src.main,deployed.%.*s'", (int)(dot - target), target);
+    snprintf(sql, len, "SET search_path = '%s.main,deployed.%.*s'", lake ? "memory" : "src", (int)(dot - target),
+             target);
     exec_ok(built.con, sql);
     snprintf(sql, len, "CREATE TABLE deployed.%s AS SELECT * FROM exported_product", target);
     exec_ok(built.con, sql);
@@ -664,14 +705,34 @@ static void check_request(dp_catalog *cat, const char *db_path, const char *requ
 
 typedef struct catalog_case {
     const char *dir; /* tests/data/<dir>, or NULL for the demo */
+    int lake;        /* the catalog as a folder of Parquet files (one per source table) */
     const char *requests[3];
 } catalog_case;
+
+/* Writes each table of the DuckDB file's bronze schema as folder/<table>.parquet. */
+static void build_lake(const char *db, const char *folder)
+{
+    assert_int_equal(mkdir(folder, 0755), 0);
+    scratch s;
+    scratch_open(&s, db);
+    duckdb_result res;
+    assert_int_equal(duckdb_query(s.con, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'bronze'", &res),
+                     DuckDBSuccess);
+    for (idx_t r = 0; r < duckdb_row_count(&res); r++) {
+        char *t = duckdb_value_varchar(&res, 0, r), sql[1400];
+        snprintf(sql, sizeof(sql), "COPY bronze.\"%s\" TO '%s/%s.parquet' (FORMAT parquet)", t, folder, t);
+        exec_ok(s.con, sql);
+        duckdb_free(t);
+    }
+    duckdb_destroy_result(&res);
+    scratch_close(&s);
+}
 
 static void run_catalog(const catalog_case *cc, int *index)
 {
     char db[600], models[1024], gloss[1024];
     dp_error err = {0};
-    snprintf(db, sizeof(db), "%s/%s.duckdb", tmp, cc->dir ? cc->dir : "demo");
+    snprintf(db, sizeof(db), "%s/%s%s.duckdb", tmp, cc->dir ? cc->dir : "demo", cc->lake ? "_lake" : "");
     if (cc->dir) {
         char sqlpath[1024];
         snprintf(sqlpath, sizeof(sqlpath), "%s/tests/data/%s/data.sql", source_dir(), cc->dir);
@@ -685,8 +746,12 @@ static void run_catalog(const catalog_case *cc, int *index)
         if (dp_demo_build(db, 0.05, &err))
             fail_msg("demo: %s", err.message);
     }
+    char lake[700];
+    snprintf(lake, sizeof(lake), "%s/%s_lake", tmp, cc->dir ? cc->dir : "demo");
+    if (cc->lake)
+        build_lake(db, lake);
     dp_catalog_options co = DP_CATALOG_OPTIONS_INIT;
-    co.db_path = db;
+    co.db_path = cc->lake ? lake : db;
     co.models_path = models;
     co.glossary_path = gloss;
     co.no_state = 1;
@@ -694,9 +759,9 @@ static void run_catalog(const catalog_case *cc, int *index)
     if (dp_catalog_open(&cat, &co, &err))
         fail_msg("catalog %s: %s", cc->dir ? cc->dir : "demo", err.message);
     for (int i = 0; i < 3 && cc->requests[i]; i++) {
-        check_request(cat, db, cc->requests[i], NULL, (*index)++);
+        check_request(cat, db, cc->lake ? lake : NULL, cc->requests[i], NULL, (*index)++);
         if (i == 0)
-            check_request(cat, db, cc->requests[i], "postgres", (*index)++);
+            check_request(cat, db, cc->lake ? lake : NULL, cc->requests[i], "postgres", (*index)++);
     }
     dp_catalog_free(cat);
 }
@@ -706,12 +771,15 @@ static void test_catalogs(void **state)
     (void)state;
     static const catalog_case cases[] = {
         {NULL,
+         0,
          {"Create a weekly marketing performance report with CTR, CVR, CPA, and ROAS for each campaign.",
           "Daily sales by region and product category",
           "Customer 360 table: for each customer, orders, revenue, average order value, last order date, open support "
           "tickets and average satisfaction"}},
-        {"hr", {"Absence rate by department per quarter in 2025", "Monthly headcount by department", NULL}},
-        {"logistics", {"Weekly on-time delivery rate by carrier", "Top 3 carriers by shipping cost", NULL}},
+        {"hr", 0, {"Absence rate by department per quarter in 2025", "Monthly headcount by department", NULL}},
+        {"logistics", 0, {"Weekly on-time delivery rate by carrier", "Top 3 carriers by shipping cost", NULL}},
+        /* --db a folder: the export's second connection reads it and writes data/ */
+        {"logistics", 1, {"Weekly on-time delivery rate by carrier", NULL, NULL}},
     };
     int index = 0;
     for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
