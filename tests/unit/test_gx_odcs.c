@@ -493,8 +493,10 @@ static void check_odcs(const json_t *spec, const json_t *odcs, const char *dir, 
             }
         }
     }
-    /* the local server: one view per schema object over its Parquet file,
-     * named after the object, as datacontract-cli creates them */
+    /* the local server as datacontract-cli 1.1.1 builds it: per schema
+     * object, "<name>__raw__" over its Parquet file, and a table <name>
+     * with the contract's types filled BY NAME from the file (a view of
+     * the file when the object lists no properties) */
     scratch s;
     scratch_open(&s, NULL);
     json_array_foreach(objs, i, o) {
@@ -505,8 +507,32 @@ static void check_odcs(const json_t *spec, const json_t *odcs, const char *dir, 
         struct stat st;
         if (stat(path, &st))
             fail_msg("no %s for schema object %s", path, str(o, "name"));
-        snprintf(sql, sizeof(sql), "CREATE VIEW \"%s\" AS SELECT * FROM read_parquet('%s')", str(o, "name"), path);
+        snprintf(sql, sizeof(sql), "CREATE VIEW \"%s__raw__\" AS SELECT * FROM read_parquet('%s')", str(o, "name"),
+                 path);
         exec_ok(s.con, sql);
+        if (!json_array_size(json_object_get(o, "properties"))) {
+            snprintf(sql, sizeof(sql), "CREATE VIEW \"%s\" AS SELECT * FROM read_parquet('%s')", str(o, "name"), path);
+            exec_ok(s.con, sql);
+        } else {
+            dp_buf ddl, cols;
+            dp_buf_init(&ddl, 0);
+            dp_buf_init(&cols, 0);
+            json_array_foreach(json_object_get(o, "properties"), k, p) {
+                dp_buf_printf(&ddl, "%s\"%s\" %s", k ? ", " : "", str(p, "physicalName"), str(p, "physicalType"));
+                dp_buf_printf(&cols, "%s\"%s\"", k ? ", " : "", str(p, "physicalName"));
+            }
+            size_t qn = ddl.len + cols.len + 1600;
+            char *q = malloc(qn);
+            assert_non_null(q);
+            snprintf(q, qn, "CREATE TABLE \"%s\" (%s)", str(o, "name"), dp_buf_cstr(&ddl));
+            exec_ok(s.con, q);
+            snprintf(q, qn, "INSERT INTO \"%s\" BY NAME (SELECT %s FROM read_parquet('%s'))", str(o, "name"),
+                     dp_buf_cstr(&cols), path);
+            exec_ok(s.con, q);
+            free(q);
+            dp_buf_dispose(&ddl);
+            dp_buf_dispose(&cols);
+        }
         json_array_foreach(json_object_get(o, "properties"), k, p) {
             /* declared types are the file's types; for the product, the
              * file holds the test run's types, which the design's equal
@@ -527,7 +553,7 @@ static void check_odcs(const json_t *spec, const json_t *odcs, const char *dir, 
                 }
             }
             snprintf(sql, sizeof(sql),
-                     "SELECT count(*) FROM (DESCRIBE \"%s\") WHERE column_name = '%s' AND column_type = '%s'",
+                     "SELECT count(*) FROM (DESCRIBE \"%s__raw__\") WHERE column_name = '%s' AND column_type = '%s'",
                      str(o, "name"), str(p, "physicalName"), want);
             if (scalar(s.con, sql) != 1)
                 fail_msg("%s.%s is not %s in its Parquet file", str(o, "name"), str(p, "name"), want);
