@@ -603,6 +603,8 @@ static void check_assertions(const json_t *spec, const char *dir, duckdb_connect
     snprintf(path, sizeof(path), "%s/sql/assertions.sql", dir);
     char *text = read_text(path);
     assert_non_null(text);
+    assert_null(strstr(text, tmp)); /* no machine path */
+    assert_null(strstr(text, source_dir()));
     size_t n = 0;
     for (char *p = text; (p = strstr(p, "\n-- Q"));) {
         char id[16];
@@ -685,6 +687,7 @@ static void check_request(dp_catalog *cat, const char *db_path, const char *lake
            json_array_size(json_object_get(json_object_get(spec, "quality"), "rules")));
 
     check_odcs(spec, odcs, dir, db_path);
+    no_paths_no_results(gx, db_path); /* the suite names no machine path either */
 
     /* the product, built from the spec's DuckDB SQL (from the contract's
      * Parquet file for the PostgreSQL dialect, whose SQL is not DuckDB's) */
