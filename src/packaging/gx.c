@@ -48,7 +48,7 @@ char *dp_packaging__gx_query(const char *sql, const char *target)
     char *esc = gx_escape(sql);
     if (!esc)
         return NULL;
-    dp_sql_target t = {target, "{batch}", NULL, 0, NULL};
+    dp_sql_target t = {.temp = target, .result = "{batch}"};
     char *out = dp_packaging__sql_retarget(esc, &t);
     free(esc);
     return out;

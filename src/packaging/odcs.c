@@ -74,7 +74,7 @@ static json_t *odcs_rule(const json_t *spec, const json_t *rule, const char *tar
     } else {
         char quoted[300];
         snprintf(quoted, sizeof(quoted), "\"%s\"", view);
-        dp_sql_target t = {target, quoted, NULL, 0, NULL};
+        dp_sql_target t = {.temp = target, .result = quoted};
         char *failing = dp_packaging__sql_retarget_renamed(str(rule, "sql"), &t, rename);
         if (!failing) {
             json_decref(q);
@@ -126,7 +126,7 @@ static const char *rule_object(const json_t *spec, const json_t *rule, const jso
             qual = str(d, "table");
     }
     json_t *reads = json_array();
-    dp_sql_target t = {NULL, NULL, NULL, 0, reads};
+    dp_sql_target t = {.tables = reads};
     char *sql = dp_packaging__sql_retarget(str(rule, "sql"), &t);
     free(sql);
     int read = 0;

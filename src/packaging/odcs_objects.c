@@ -254,7 +254,7 @@ json_t *dp_packaging__odcs_tables(const json_t *spec)
             add_table(map, str(x, "table"));
     }
     json_array_foreach(json_object_get(json_object_get(spec, "quality"), "rules"), i, x) {
-        dp_sql_target st = {target, target, NULL, 0, tables};
+        dp_sql_target st = {.temp = target, .result = target, .tables = tables};
         char *sql = dp_packaging__sql_retarget(str(x, "sql"), &st);
         if (!sql)
             goto nomem;

@@ -830,7 +830,7 @@ static void test_gx_query(void **state)
     assert_string_equal(q, "SELECT '{{x}}', a::DATE, '09:30', '\\:k' FROM {batch} JOIN \"s\".\"t\" ON TRUE");
     free(q);
     json_t *rename = json_pack("{s:s}", "s.t", "\"t\"");
-    dp_sql_target t = {"gold.p", "\"p\"", NULL, 0, NULL};
+    dp_sql_target t = {.temp = "gold.p", .result = "\"p\""};
     q = dp_packaging__sql_retarget_renamed("SELECT 's.t' FROM \"s\".\"t\" WHERE x IN (SELECT k FROM gold.p)", &t,
                                            rename);
     assert_string_equal(q, "SELECT 's.t' FROM \"t\" WHERE x IN (SELECT k FROM \"p\")");
