@@ -96,8 +96,8 @@ static json_t *odcs_rule(const json_t *spec, const json_t *rule, const char *tar
 }
 
 /* Appends r to the quality list of obj, or of its property named column
- * when it has one; returns whether it went to the property. */
-static int attach(json_t *obj, const char *column, json_t *r, int allow_property)
+ * when it has one (and allow_property). */
+static void attach(json_t *obj, const char *column, json_t *r, int allow_property)
 {
     json_t *dest = NULL;
     size_t k;
@@ -111,7 +111,6 @@ static int attach(json_t *obj, const char *column, json_t *r, int allow_property
     if (!json_object_get(dest, "quality"))
         json_object_set_new(dest, "quality", json_array());
     json_array_append_new(json_object_get(dest, "quality"), r);
-    return dest != obj;
 }
 
 /* The object a source rule belongs to: its dataset's table, else the first
