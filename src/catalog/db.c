@@ -159,11 +159,13 @@ int dp_db_open(dp_db **out, const char *path, const dp_db_options *opts, dp_erro
         rc = exec(con, "USE src", err);
         db->attached = 1;
     }
-    if (!rc && !db->attached) {
-        /* a folder's views read their files at query time: allow that folder only */
-        char q[4200], sql[4400];
-        if (dp_sql_quote_literal(path, q, sizeof(q))) {
-            snprintf(sql, sizeof(sql), "SET allowed_directories = [%s]", q);
+    if (!rc && (!db->attached || (opts && opts->write_dir))) {
+        /* a folder's views read their files at query time: allow that folder
+         * only (and the folder an export writes into, when asked) */
+        char q[4200] = "", w[4200] = "", sql[8600];
+        if ((db->attached || dp_sql_quote_literal(path, q, sizeof(q))) &&
+            (!(opts && opts->write_dir) || dp_sql_quote_literal(opts->write_dir, w, sizeof(w)))) {
+            snprintf(sql, sizeof(sql), "SET allowed_directories = [%s%s%s]", q, *q && *w ? ", " : "", w);
             rc = exec(con, sql, err);
         }
     }

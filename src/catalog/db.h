@@ -12,6 +12,7 @@ typedef struct dp_db dp_db;
 typedef struct dp_db_options {
     const char *memory_limit; /* e.g. "2GB"; NULL: 2GB */
     int threads;              /* 0: 2 */
+    const char *write_dir;    /* a folder COPY ... TO may write into (exports); NULL: none */
 } dp_db_options;
 
 int dp_db_open(dp_db **out, const char *path, const dp_db_options *opts, dp_error *err);

@@ -431,3 +431,6 @@ const char *dp_result_clarification_json(dp_result *res) { return res ? res->cla
 
 json_t *dp__result_spec_tree(dp_result *res);
 json_t *dp__result_spec_tree(dp_result *res) { return res && res->run ? res->run->spec : NULL; }
+/* The run behind a result (borrowed): exports read its test-run table. */
+dp_run *dp__result_run(dp_result *res);
+dp_run *dp__result_run(dp_result *res) { return res ? res->run : NULL; }

@@ -2,6 +2,7 @@
  *
  *   spec.yaml, spec.json, README.md      the spec and its documentation
  *   <name>.odcs.yaml                     ODCS v3.1.0 data contract
+ *   data/<object>.parquet                its local server's data (test run, sources)
  *   dbt/dbt_project.yml, packages.yml, profiles.yml, macros/
  *   dbt/models/<name>.sql                the model, sources as {{ source() }}
  *   dbt/models/schema.yml                enforced contract and generic tests
@@ -35,6 +36,7 @@
 #include <unistd.h>
 
 json_t *dp__result_spec_tree(dp_result *res);
+struct dp_run *dp__result_run(dp_result *res);
 
 static int safe_name(const char *s)
 {
@@ -80,7 +82,8 @@ int dp_result_export(dp_result *res, const char *dir, dp_error *err)
     if ((rc = dp_packaging__odcs(&doc, spec, err)))
         goto done;
     snprintf(rel, sizeof(rel), "%s.odcs.yaml", name);
-    if ((rc = dp_export__write_yaml(dir, rel, doc, err)))
+    if ((rc = dp_export__write_yaml(dir, rel, doc, err)) ||
+        (rc = dp_export__odcs_data(dir, dp__result_run(res), spec, err)))
         goto done;
     if ((rc = dp_packaging__airflow_dag(&text, spec, err)))
         goto done;

@@ -21,6 +21,10 @@ void dp_export__comment(dp_buf *b, const char *s);
 int dp_export__dbt_project(const char *dir, const json_t *spec, const char *temp, dp_error *err);
 /* The GX suite (new reference, NULL when out of memory). */
 json_t *dp_export__gx_suite(const json_t *spec);
+/* data/<object>.parquet for the ODCS contract's local server, from the
+ * run's test-run table and its source tables. */
+struct dp_run;
+int dp_export__odcs_data(const char *dir, struct dp_run *r, const json_t *spec, dp_error *err);
 /* sql/assertions.sql. */
 int dp_export__assertions(const char *dir, const json_t *spec, const char *temp, dp_error *err);
 

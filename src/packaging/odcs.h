@@ -7,12 +7,29 @@
 #include "dpgen/dpgen.h"
 
 /* The ODCS v3.1.0 data contract (kind DataContract) of a validated spec:
- * the target table as one schema object with its properties, the quality
- * rules in ODCS form (library metrics where ODCS has one, SQL otherwise,
- * each with its last result), the SLA as slaProperties and the DuckDB
- * database the spec was tested on as a server. *out is a new reference.
+ * the target table as a schema object with its properties and the rules
+ * on it, each source table a rule reads as a schema object of its own with
+ * the rules on the source data, the SLA as slaProperties, and a `local`
+ * server over Parquet files beside the contract (data/<object>.parquet,
+ * which dp_packaging__odcs_data writes) that datacontract-cli tests as is.
+ * No run results: those are the spec's. *out is a new reference.
  * Returns 0 or DP_ENOMEM. */
 int dp_packaging__odcs(json_t **out, const json_t *spec, dp_error *err);
+
+/* The schema objects of the contract and the table each one reads, as
+ * {"object name": "schema.table"} (new reference; the product's value is
+ * its target table). NULL when out of memory. */
+json_t *dp_packaging__odcs_tables(const json_t *spec);
+
+/* The GX suite completed in place: an unexpected_rows_expectation for
+ * every rule without an expectation (the rule's SQL with the target table
+ * as {batch}), the row-count bound, and in meta why column types are left
+ * to the dbt contract. Returns 0, DP_EINVALID or DP_ENOMEM. */
+int dp_packaging__gx_complete(json_t *suite, const json_t *rules, const char *target, dp_error *err);
+
+/* A rule's SQL as GX 1.x runs it in unexpected_rows_query: target as
+ * {batch}, braces doubled, ":name" escaped. malloc'd; NULL on no memory. */
+char *dp_packaging__gx_query(const char *sql, const char *target);
 
 /* How dp_packaging__sql_retarget rewrites a query. */
 typedef struct dp_sql_target {
@@ -28,6 +45,11 @@ typedef struct dp_sql_target {
 /* Returns the rewritten SQL (malloc'd, caller frees) or NULL when out of
  * memory. Comments, string literals and quoted identifiers are respected. */
 char *dp_packaging__sql_retarget(const char *sql, const dp_sql_target *t);
+
+/* dp_packaging__sql_retarget, and each "schema.table" read after FROM/JOIN
+ * that rename (an object of strings) has becomes its value there (a data
+ * contract's view name). */
+char *dp_packaging__sql_retarget_renamed(const char *sql, const dp_sql_target *t, const json_t *rename);
 
 /* Source columns of a target column as "dataset.column" (new array): the
  * lineage's, and for a time column without any, the time dimension of each

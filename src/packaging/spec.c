@@ -3,6 +3,7 @@
  * quality, SLA, lineage, execution), rendered as JSON, YAML and Markdown. */
 #include "orchestrator/run.h"
 #include "modeling/modeling.h"
+#include "packaging/odcs.h"
 #include "util/error.h"
 #include <stdio.h>
 #include <string.h>
@@ -187,8 +188,12 @@ json_t *dp_run_trace(const dp_run *r)
 
 int dp_stage_packaging(dp_run *r, dp_error *err)
 {
-    (void)err;
     const dp_design *dz = &r->design;
+    /* the GX suite gets an expectation for every rule the quality stage
+     * stated none for */
+    int gxrc = r->gx && r->rules ? dp_packaging__gx_complete(r->gx, r->rules, dz->table, err) : 0;
+    if (gxrc)
+        return gxrc;
     json_t *tags = json_array();
     for (size_t i = 0; i < r->disc.nselected; i++)
         json_array_append_new(tags, json_string(r->disc.selected[i]->name));

@@ -63,7 +63,7 @@ assert gx["name"] and gx["expectations"]
 assert all(set(("type", "kwargs", "meta")) <= set(e) for e in gx["expectations"])
 # ODCS
 odcs = open(f"{out}/{name}.odcs.yaml").read()
-for key in ("apiVersion: v3.1.0", "kind: DataContract", "slaProperties:", "servers:", "type: duckdb", "quality:"):
+for key in ("apiVersion: v3.1.0", "kind: DataContract", "slaProperties:", "servers:", "type: local", "format: parquet", "quality:"):
     assert key in odcs, key
 # Airflow: dbt run then dbt test on the SLA's schedule
 dag = open(f"{out}/airflow/{name}_dag.py").read()

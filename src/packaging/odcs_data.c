@@ -1,0 +1,90 @@
+/* The data beside the ODCS contract: one Parquet file per schema object
+ * (data/<object>.parquet), which the contract's local server reads, so
+ * that `datacontract test` runs on what the test run produced. */
+#include "catalog/catalog.h"
+#include "catalog/db.h"
+#include "orchestrator/run.h"
+#include "packaging/export_int.h"
+#include "packaging/odcs.h"
+#include "util/error.h"
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int dp_export__odcs_data(const char *dir, struct dp_run *r, const json_t *spec, dp_error *err)
+{
+    if (!r || !r->cat || !r->cat->db || !r->compiled.sql || !r->exec.ran)
+        return dp_error_set(err, DP_EINVALID, "no test run to write the contract's data from");
+    char rel[PATH_MAX], real[PATH_MAX];
+    snprintf(rel, sizeof(rel), "%s/data", dir);
+    int rc = dp_export__mkdirp(rel, err);
+    if (rc)
+        return rc;
+    if (!realpath(rel, real))
+        return dp_error_set(err, DP_EINVALID, "%s: cannot resolve the folder", rel);
+    /* the run's own connection may not write files (external access is off
+     * for generated SQL): a second one on the same data may write into
+     * data/ only, and recomputes the product with the SQL the run ran */
+    dp_db_options dbo = {.threads = 1, .write_dir = real};
+    dp_db *db = NULL;
+    duckdb_connection con = NULL;
+    json_t *tables = NULL;
+    if ((rc = dp_db_open(&db, dp_db_path(r->cat->db), &dbo, err)) || (rc = dp_db_connect(&con, db, err)))
+        goto done;
+    size_t clen = strlen(r->compiled.sql) + 64;
+    char *create = malloc(clen);
+    if (!create) {
+        rc = dp_error_set(err, DP_ENOMEM, "out of memory");
+        goto done;
+    }
+    snprintf(create, clen, "CREATE TEMPORARY TABLE dp_export_product AS\n%s", r->compiled.sql);
+    rc = dp_db_query(con, create, 0, NULL, NULL, err);
+    free(create);
+    if (rc)
+        goto done;
+    if (!(tables = dp_packaging__odcs_tables(spec))) {
+        rc = dp_error_set(err, DP_ENOMEM, "out of memory");
+        goto done;
+    }
+    const char *target = dp_export__str(json_object_get(spec, "data_model"), "target_table");
+    const char *name;
+    json_t *v;
+    json_object_foreach(tables, name, v) {
+        const char *qual = json_string_value(v), *dot = strchr(qual, '.');
+        char path[PATH_MAX + 64], lit[PATH_MAX * 2 + 8], a[300], b[300], from[700];
+        if (snprintf(path, sizeof(path), "%s/%s.parquet", real, name) >= (int)sizeof(path) ||
+            !dp_sql_quote_literal(path, lit, sizeof(lit))) {
+            rc = dp_error_set(err, DP_EINVALID, "path too long: %s/data/%s.parquet", dir, name);
+            break;
+        }
+        if (!strcmp(qual, target)) {
+            snprintf(from, sizeof(from), "dp_export_product");
+        } else {
+            char schema[300];
+            snprintf(schema, sizeof(schema), "%.*s", dot ? (int)(dot - qual) : 0, qual);
+            if (!dot || !dp_sql_quote_ident(schema, a, sizeof(a)) || !dp_sql_quote_ident(dot + 1, b, sizeof(b))) {
+                rc = dp_error_set(err, DP_EINVALID, "source table '%s' has no schema", qual);
+                break;
+            }
+            snprintf(from, sizeof(from), "%s.%s", a, b);
+        }
+        size_t len = strlen(from) + strlen(lit) + 64;
+        char *sql = malloc(len);
+        if (!sql) {
+            rc = dp_error_set(err, DP_ENOMEM, "out of memory");
+            break;
+        }
+        snprintf(sql, len, "COPY (SELECT * FROM %s) TO %s (FORMAT parquet)", from, lit);
+        rc = dp_db_query(con, sql, 0, NULL, NULL, err);
+        free(sql);
+        if (rc)
+            break;
+    }
+done:
+    json_decref(tables);
+    if (con)
+        duckdb_disconnect(&con);
+    dp_db_close(db);
+    return rc;
+}
