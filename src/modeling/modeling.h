@@ -19,12 +19,14 @@ typedef struct dp_target_col {
     const char *added_because;   /* NULL: asked for; else why the wide product added it */
     const dp_grain_col *grain;   /* other roles */
     int is_key, not_null, is_rate; /* is_rate: a part of a whole, in [0, 1] */
+    const char *key_note;        /* a grain column the test run found NULL in: why it is no declared key */
 } dp_target_col;
 
 typedef struct dp_design {
     const char *name, *table, *grain_text, *description;
     dp_target_col cols[2 * DP_PLAN_MAX + DP_INTENT_MAX_ITEMS];
     size_t ncols;
+    int no_primary_key; /* a grain column can be NULL: the grain is unique, yet no primary key */
 } dp_design;
 
 int dp_model_design(dp_design *out, const dp_kg *kg, const dp_intent *in, const dp_discovery *d,

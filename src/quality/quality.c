@@ -383,6 +383,8 @@ int dp_stage_quality(dp_run *r, dp_error *err)
     r->dbt = json_pack("{s:s,s:s,s:{s:{s:b}},s:o,s:[]}", "name", dz->name, "description", dz->description, "config",
                        "contract", "enforced", 1, "columns", cols, "data_tests");
     const char *ds = r->disc.nselected ? r->disc.selected[0]->name : "";
+    /* the test result says which grain columns can be declared not-null */
+    dp_quality__key_nulls(r);
     /* schema: keys not null, compound key unique */
     size_t nkeys = 0;
     json_t *keys = json_array();
@@ -393,7 +395,9 @@ int dp_stage_quality(dp_run *r, dp_error *err)
         nkeys++;
         json_array_append_new(keys, json_string(c->name));
         const char *sev = c->not_null ? "error" : "warn";
-        add_rule(&q, "not_null", c->name, sev, "schema", c->role == DP_ROLE_DIMENSION ? c->grain->dim_model->name : ds,
+        /* a NULL group by design (key_note says why) has no not_null rule */
+        if (!c->key_note)
+            add_rule(&q, "not_null", c->name, sev, "schema", c->role == DP_ROLE_DIMENSION ? c->grain->dim_model->name : ds,
                  dp_arena_printf(r->a, "grain column %s must be present in every row%s", c->name,
                                  c->not_null ? "" : " (a NULL groups rows whose source value is missing)"),
                  dp_arena_printf(r->a, "%s IS NOT NULL", c->name),
@@ -424,7 +428,8 @@ int dp_stage_quality(dp_run *r, dp_error *err)
         for (size_t i = 0; i < json_array_size(keys); i++)
             list = dp_arena_printf(r->a, "%s%s%s", list, i ? ", " : "", q_ident(r, json_string_value(json_array_get(keys, i))));
         add_rule(&q, "unique_key", NULL, "error", "schema", ds,
-                 dp_arena_printf(r->a, "one row per grain: (%s) is unique", list),
+                 dp_arena_printf(r->a, "one row per grain: (%s) is unique%s", list,
+                                 dz->no_primary_key ? ", NULL counted as one value (a grain column can be NULL: no primary key)" : ""),
                  dp_arena_printf(r->a, "unique (%s)", list),
                  dp_arena_printf(r->a, "SELECT %s, count(*) AS copies FROM %s GROUP BY ALL HAVING count(*) > 1", list, t),
                  gx_exp(nkeys > 1 ? "expect_compound_columns_to_be_unique" : "expect_column_values_to_be_unique",
@@ -548,7 +553,7 @@ int dp_stage_quality(dp_run *r, dp_error *err)
                     continue;
                 int present = 0;
                 for (size_t c = 0; c < dz->ncols; c++)
-                    present |= !strcmp(dz->cols[c].name, col);
+                    present |= !strcmp(dz->cols[c].name, col) && !(dz->cols[c].key_note && !strcmp(type, "not_null"));
                 json_array_foreach(r->rules, j, x) already |= json_object_get(x, "column") &&
                                                               json_is_string(json_object_get(x, "column")) &&
                                                               !strcmp(json_string_value(json_object_get(x, "column")), col) &&
@@ -568,6 +573,11 @@ int dp_stage_quality(dp_run *r, dp_error *err)
     }
     dp_quality__row_count_rule(&q);
     dp_quality__freshness_rule(&q);
+    /* the product's own rows: funnel, component measures, orphans, periods */
+    dp_quality__product_funnel(&q);
+    dp_quality__measure_rules(&q);
+    dp_quality__orphan_rules(&q);
+    dp_quality__partial_period_rule(&q);
     /* SLA */
     static const char *fresh[] = {"refreshed on demand", "daily by 06:00 UTC for the previous day",
                                   "weekly, Mondays by 09:00 UTC for the previous Monday-Sunday week",
