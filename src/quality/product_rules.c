@@ -32,7 +32,8 @@ static int read_counts(void *p, size_t ncols, const char *const *names, const ch
 static const dp_model *joined_from(dp_run *r, const dp_target_col *c)
 {
     const dp_model *dm = c->grain ? c->grain->dim_model : NULL;
-    if (!dm || !r->intent.nmetrics)
+    /* an entity column holds the aggregated rows' own key */
+    if (!dm || c->role != DP_ROLE_DIMENSION || !r->intent.nmetrics)
         return NULL;
     for (size_t i = 0; i < r->intent.nmetrics; i++) {
         const dp_model *mm[8];
@@ -201,9 +202,9 @@ void dp_quality__orphan_rules(qctx *q)
         dp_quality__add_rule(
             q, "orphan_rows", c->name, "warn", "schema", home->name,
             dp_arena_printf(r->a,
-                            "rows of the product whose %s (%s) is missing from %s: the source rows of such a %s are "
-                            "kept as a group of their own, and every column taken from %s is NULL on them",
-                            ent, c->name, home->name, ent, home->name),
+                            "rows of the product whose %s (%s) is missing from %s: the source rows naming such a "
+                            "%s keep a group of their own, and every column taken from %s is NULL on them",
+                            ent, c->name, home->name, c->name, home->name),
             dp_arena_printf(r->a, "%s references %s.%s", c->name, home->name, he->expr),
             dp_arena_printf(r->a,
                             "SELECT p.* FROM %s AS p WHERE p.%s IS NOT NULL AND NOT EXISTS (SELECT 1 FROM %s AS e "
