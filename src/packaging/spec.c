@@ -91,7 +91,7 @@ static json_t *model_json(dp_run *r)
 {
     const dp_design *dz = &r->design;
     json_t *cols = json_array(), *pk = json_array(), *cons = json_array();
-    static const char *roles[] = {"time", "dimension", "entity", "metric"};
+    static const char *roles[] = {"time", "dimension", "entity", "metric", "measure", "attribute"};
     for (size_t i = 0; i < dz->ncols; i++) {
         const dp_target_col *c = &dz->cols[i];
         json_t *cc = json_array();
@@ -99,10 +99,16 @@ static json_t *model_json(dp_run *r)
             json_array_append_new(cc, json_string("not_null"));
         if (c->is_rate)
             json_array_append_new(cc, json_string("between 0 and 1"));
-        json_array_append_new(cols, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:o}", "name", c->name, "type", c->type, "role",
-                                              roles[c->role], "description", c->description ? c->description : "",
-                                              "expression", c->formula ? c->formula : "", "primary_key", c->is_key,
-                                              "constraints", cc));
+        json_t *col = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:o}", "name", c->name, "type", c->type, "role",
+                                roles[c->role], "description", c->description ? c->description : "", "expression",
+                                c->formula ? c->formula : "", "primary_key", c->is_key, "constraints", cc);
+        if (c->added_because) { /* the wide product's own columns, and why */
+            json_object_set_new(col, "added", json_true());
+            json_object_set_new(col, "added_because", json_string(c->added_because));
+        }
+        if (c->role == DP_ROLE_MEASURE && c->metric)
+            json_object_set_new(col, "component_of", json_string(c->metric->name));
+        json_array_append_new(cols, col);
         if (c->is_key)
             json_array_append_new(pk, json_string(c->name));
         if (c->is_rate)
