@@ -91,7 +91,7 @@ static json_t *model_json(dp_run *r)
 {
     const dp_design *dz = &r->design;
     json_t *cols = json_array(), *pk = json_array(), *cons = json_array(), *grain = json_array();
-    static const char *roles[] = {"time", "dimension", "entity", "metric"};
+    static const char *roles[] = {"time", "dimension", "entity", "metric", "measure", "attribute"};
     for (size_t i = 0; i < dz->ncols; i++) {
         const dp_target_col *c = &dz->cols[i];
         json_t *cc = json_array();
@@ -102,12 +102,19 @@ static json_t *model_json(dp_run *r)
         /* a grain column the test run found NULL in: no primary key at all
          * (a key of the other grain columns would not be unique) */
         int is_pk = c->is_key && !dz->no_primary_key;
-        json_array_append_new(cols, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:o,s:b}", "name", c->name, "type", c->type, "role",
-                                              roles[c->role], "description", c->description ? c->description : "",
-                                              "expression", c->formula ? c->formula : "", "primary_key", is_pk,
-                                              "constraints", cc, "not_null", c->not_null));
+        json_t *col = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:o,s:b}", "name", c->name, "type", c->type, "role",
+                                roles[c->role], "description", c->description ? c->description : "", "expression",
+                                c->formula ? c->formula : "", "primary_key", is_pk, "constraints", cc, "not_null",
+                                c->not_null);
         if (c->key_note)
-            json_object_set_new(json_array_get(cols, json_array_size(cols) - 1), "key_note", json_string(c->key_note));
+            json_object_set_new(col, "key_note", json_string(c->key_note));
+        if (c->added_because) { /* the wide product's own columns, and why */
+            json_object_set_new(col, "added", json_true());
+            json_object_set_new(col, "added_because", json_string(c->added_because));
+        }
+        if (c->role == DP_ROLE_MEASURE && c->metric)
+            json_object_set_new(col, "component_of", json_string(c->metric->name));
+        json_array_append_new(cols, col);
         if (c->is_key)
             json_array_append_new(grain, json_string(c->name));
         if (is_pk)
