@@ -202,8 +202,8 @@ void dp_quality__orphan_rules(qctx *q)
         dp_quality__add_rule(
             q, "orphan_rows", c->name, "warn", "schema", home->name,
             dp_arena_printf(r->a,
-                            "rows of the product whose %s (%s) is missing from %s: the source rows naming such a "
-                            "%s keep a group of their own, and every column taken from %s is NULL on them",
+                            "rows of the product whose %s (%s) is missing from %s: the source rows with that %s "
+                            "value keep a group of their own, and every column taken from %s is NULL on them",
                             ent, c->name, home->name, c->name, home->name),
             dp_arena_printf(r->a, "%s references %s.%s", c->name, home->name, he->expr),
             dp_arena_printf(r->a,
