@@ -95,6 +95,10 @@ col = [c for c in d["data_model"]["columns"] if c["name"] == "category"][0]
 assert col["key_note"].startswith("1 row(s) of the test run have no category") and "no row in items" in col["key_note"], col
 assert not any(c.startswith("PRIMARY KEY") for c in d["data_model"]["constraints"]), d["data_model"]["constraints"]
 PY
+# the README of the product says why it has no primary key
+"$DPGEN" generate --db "$WORK/o.duckdb" --models "$D/semantic_models.yml" --no-record --out "$WORK/o_out" "visits by category" >/dev/null 2>"$WORK/err"
+grep -q 'Primary key: none (`category`: 1 row(s) of the test run have no category' "$WORK/o_out/README.md" \
+  && ok "README: no primary key, and why" || bad "README grain: $(grep -A2 '## Grain' "$WORK/o_out/README.md")"
 
 # a custom granularity (tests/data/mfspec_time): the fiscal quarters of the spine
 T="$DP_SOURCE_DIR/tests/data/mfspec_time"
