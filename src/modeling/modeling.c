@@ -133,15 +133,60 @@ static const char *decimal_sum_type(const char *type)
     return by_scale[sc];
 }
 
-/* An integer literal ("1"): a sum of it is a count. */
-static int is_int_literal(const char *x)
+/* Is expression x of model m an integer for sure? Its values (outside the
+ * conditions of CASE WHEN ... THEN) are integer literals or integer
+ * columns joined by + - * and parentheses ("1", "case when amount >= 50
+ * then 1 else 0 end"). Anything else (a division, a function, a decimal
+ * literal) is not known here: its sum is designed DOUBLE, never a type
+ * that would round it. */
+static int int_expr(const dp_model *m, const char *x)
 {
-    if (!x || !*x)
-        return 0;
-    for (; *x; x++)
-        if (!isdigit((unsigned char)*x))
+    int in_cond = 0, values = 0;
+    for (const char *p = x; p && *p;) {
+        if (isspace((unsigned char)*p)) {
+            p++;
+            continue;
+        }
+        if (isalpha((unsigned char)*p) || *p == '_') {
+            const char *s = p;
+            while (isalnum((unsigned char)*p) || *p == '_')
+                p++;
+            char w[128];
+            snprintf(w, sizeof(w), "%.*s", (int)(p - s), s);
+            if (!strcasecmp(w, "when")) {
+                in_cond = 1;
+                continue;
+            }
+            if (!strcasecmp(w, "then")) {
+                in_cond = 0;
+                continue;
+            }
+            if (in_cond || !strcasecmp(w, "case") || !strcasecmp(w, "else") || !strcasecmp(w, "end") ||
+                !strcasecmp(w, "null"))
+                continue;
+            const dp_column *c = dp_kg_model_column(m, w);
+            if (!c || strcmp(dp_type_family(c->type), "integer"))
+                return 0;
+            values++;
+            continue;
+        }
+        if (in_cond) { /* a condition's operands: any type */
+            p++;
+            continue;
+        }
+        if (isdigit((unsigned char)*p)) {
+            while (isdigit((unsigned char)*p))
+                p++;
+            if (*p == '.' || isalpha((unsigned char)*p))
+                return 0;
+            values++;
+            continue;
+        }
+        if (!strchr("+-*()", *p))
             return 0;
-    return 1;
+        p++;
+    }
+    return values > 0;
 }
 
 const char *dp_model_measure_type(const dp_measure *me)
@@ -156,7 +201,7 @@ const char *dp_model_measure_type(const dp_measure *me)
     }
     const dp_column *c = dp_kg_model_column(me->model, me->expr);
     if (!c)
-        return me->agg == DP_AGG_SUM && is_int_literal(me->expr) ? "BIGINT" : "DOUBLE";
+        return me->agg == DP_AGG_SUM && int_expr(me->model, me->expr) ? "BIGINT" : "DOUBLE";
     const char *fam = dp_type_family(c->type);
     int numeric = !strcmp(fam, "integer") || !strcmp(fam, "decimal") || !strcmp(fam, "double");
     if (me->agg == DP_AGG_MIN || me->agg == DP_AGG_MAX)

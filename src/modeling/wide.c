@@ -162,7 +162,8 @@ static void add_attributes(wctx *w, const dp_target_col *key)
         c->role = DP_ROLE_ATTRIBUTE;
         c->type = dim->column->type;
         c->description = dim->description ? dim->description : dp_arena_printf(w->a, "%s of %s", dim->name, entity);
-        c->formula = dp_arena_printf(w->a, "%s.%s (one value per %s.%s)", m->name, dim->expr, m->name, e->expr);
+        c->formula = dp_arena_printf(w->a, "%s.%s per %s.%s (NULL where the key's rows disagree)", m->name, dim->expr,
+                                     m->name, e->expr);
         c->attr_model = m;
         c->attr_dim = dim;
         c->attr_entity = entity;

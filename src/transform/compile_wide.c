@@ -127,10 +127,11 @@ const char *dp_comp__typed(comp *c, const dp_target_col *tc, const char *x)
 }
 
 /* One CTE per entity with attributes: the entity's rows reduced to one row
- * per key. A key whose rows disagree on the attributes (duplicate keys,
- * history kept in place) has no row here, so its attributes are NULL:
- * never an arbitrary pick, and never more than one row per key, so the
- * join keeps the product's rows and numbers as they are. */
+ * per key. An attribute whose rows disagree for a key (duplicate keys,
+ * history kept in place) is NULL for that key: never an arbitrary pick.
+ * One row per key, so the join keeps the product's rows and numbers as
+ * they are. min = max says the non-NULL values agree (booleans, which
+ * PostgreSQL cannot min, through bool_and = bool_or). */
 static int emit_attr_cte(comp *c, dp_buf *b, const dp_design *dz, size_t first, const char *cname)
 {
     const dp_target_col *f = &dz->cols[first];
@@ -140,27 +141,21 @@ static int emit_attr_cte(comp *c, dp_buf *b, const dp_design *dz, size_t first, 
         return dp_error_set(c->err, DP_ERROR, "entity %s is not in %s", f->attr_entity, m->name);
     const char *alias = dp_comp__qi(c, m->name);
     dp_buf_printf(b,
-                  ",\n%s AS (\n    -- %s: one row per %s; a key whose rows disagree on these attributes gets NULLs\n",
-                  cname, m->name, f->attr_entity);
-    dp_buf_puts(b, "    SELECT dp_key");
-    for (size_t k = first; k < dz->ncols; k++)
-        if (dz->cols[k].role == DP_ROLE_ATTRIBUTE && dz->cols[k].attr_model == m &&
-            !strcmp(dz->cols[k].attr_entity, f->attr_entity))
-            dp_buf_printf(b, ", %s", dp_comp__qi(c, dz->cols[k].name));
-    dp_buf_puts(
-        b,
-        "\n    FROM (\n        SELECT dp_rows.*, count(*) OVER (PARTITION BY dp_key) AS dp_versions\n        FROM (\n");
-    dp_buf_printf(b, "            SELECT DISTINCT\n                %s AS dp_key",
-                  dp_comp__qualify(c, e->expr, alias, m, NULL));
+                  ",\n%s AS (\n    -- %s: one row per %s; an attribute whose rows disagree for a key is NULL for it\n"
+                  "    SELECT\n        %s AS dp_key",
+                  cname, m->name, f->attr_entity, dp_comp__qualify(c, e->expr, alias, m, NULL));
     for (size_t k = first; k < dz->ncols; k++) {
         const dp_target_col *tc = &dz->cols[k];
-        if (tc->role == DP_ROLE_ATTRIBUTE && tc->attr_model == m && !strcmp(tc->attr_entity, f->attr_entity))
-            dp_buf_printf(b, ",\n                %s AS %s", dp_comp__qualify(c, tc->attr_dim->expr, alias, m, NULL),
-                          dp_comp__qi(c, tc->name));
+        if (tc->role != DP_ROLE_ATTRIBUTE || tc->attr_model != m || strcmp(tc->attr_entity, f->attr_entity))
+            continue;
+        const char *x = dp_comp__qualify(c, tc->attr_dim->expr, alias, m, NULL);
+        int boolean = !strcmp(dp_type_family(tc->type), "boolean");
+        const char *lo = boolean ? "bool_and" : "min", *hi = boolean ? "bool_or" : "max";
+        dp_buf_printf(b, ",\n        CASE WHEN %s(%s) = %s(%s) THEN %s(%s) END AS %s", lo, x, hi, x, lo, x,
+                      dp_comp__qi(c, tc->name));
     }
-    dp_buf_printf(b,
-                  "\n            FROM %s.%s AS %s\n        ) AS dp_rows\n    ) AS dp_one\n    WHERE dp_versions = 1\n)",
-                  dp_comp__qi(c, m->schema), dp_comp__qi(c, m->table), alias);
+    dp_buf_printf(b, "\n    FROM %s.%s AS %s\n    GROUP BY 1\n)", dp_comp__qi(c, m->schema), dp_comp__qi(c, m->table),
+                  alias);
     return 0;
 }
 
@@ -186,6 +181,9 @@ int dp_comp__wrap_attributes(comp *c, dp_buf *b, const dp_design *wide, const ch
                              const char *final, const char *order, json_t *lineage)
 {
     dp_buf_puts(b, head);
+    for (size_t k = 0; k < wide->ncols; k++) /* beside the metrics' definitions */
+        if (wide->cols[k].role == DP_ROLE_ATTRIBUTE)
+            dp_buf_printf(b, "-- %s = %s\n", wide->cols[k].name, wide->cols[k].formula);
     dp_buf_puts(b, ctes);
     dp_buf_printf(b, ",\ndp_product AS (\n%s\n)", final);
     const char *cname[DP_PLAN_MAX * 2 + DP_INTENT_MAX_ITEMS] = {0};
@@ -205,11 +203,12 @@ int dp_comp__wrap_attributes(comp *c, dp_buf *b, const dp_design *wide, const ch
         }
         const dp_entity *e = dp_kg_model_entity(tc->attr_model, tc->attr_entity);
         json_array_append_new(
-            lineage, json_pack("{s:s,s:[s],s:s}", "column", tc->name, "sources",
-                               dp_arena_printf(c->a, "%s.%s", tc->attr_model->name, tc->attr_dim->expr), "expression",
-                               dp_arena_printf(c->a, "%s.%s joined on %s.%s = %s (keys with one value)",
-                                               tc->attr_model->name, tc->attr_dim->expr, tc->attr_model->name,
-                                               e ? e->expr : tc->attr_entity, tc->attr_key_col)));
+            lineage,
+            json_pack("{s:s,s:[s],s:s}", "column", tc->name, "sources",
+                      dp_arena_printf(c->a, "%s.%s", tc->attr_model->name, tc->attr_dim->expr), "expression",
+                      dp_arena_printf(c->a, "%s.%s joined on %s.%s = %s (NULL where the rows of a key disagree)",
+                                      tc->attr_model->name, tc->attr_dim->expr, tc->attr_model->name,
+                                      e ? e->expr : tc->attr_entity, tc->attr_key_col)));
     }
     dp_buf_puts(b, "\nSELECT\n");
     for (size_t k = 0; k < wide->ncols; k++) {
