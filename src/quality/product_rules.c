@@ -92,22 +92,36 @@ void dp_quality__key_nulls(dp_run *r)
     }
 }
 
-/* The measure a ratio's numerator or denominator aggregates: a measure
- * named directly, or a simple metric's. */
-static const dp_measure *ratio_measure(const dp_kg *kg, const char *name)
+/* The product's column holding a ratio's numerator or denominator: the
+ * simple metric's own column when it was asked, else the component measure
+ * column of the same rows (a metric filtered by its own definition matches
+ * only its own column, never its measure's unfiltered sum). */
+static const dp_target_col *part_col(const dp_run *r, const char *name)
 {
-    const dp_metric *m = dp_kg_metric(kg, name);
-    if (m && m->type == DP_METRIC_SIMPLE)
-        return dp_kg_measure(kg, m->measure.name);
-    return m ? NULL : dp_kg_measure(kg, name);
+    const dp_metric *sub = dp_kg_metric(r->kg, name);
+    if (sub && sub->type != DP_METRIC_SIMPLE)
+        return NULL;
+    const dp_measure *me = sub ? dp_kg_measure(r->kg, sub->measure.name) : dp_kg_measure(r->kg, name);
+    if (!me)
+        return NULL;
+    int filtered = sub && (sub->filter || sub->measure.filter);
+    const dp_design *dz = &r->design;
+    for (size_t i = 0; i < dz->ncols; i++) {
+        const dp_target_col *c = &dz->cols[i];
+        if (c->role == DP_ROLE_METRIC && sub && c->metric == sub)
+            return c;
+        if (c->role == DP_ROLE_MEASURE && c->measure == me &&
+            (filtered ? c->input == sub : !c->input || (!c->input->filter && !c->input->measure.filter)))
+            return c;
+    }
+    return NULL;
 }
 
-static const dp_target_col *measure_col(const dp_design *dz, const dp_measure *me)
+/* The dataset of a column part_col found. */
+static const char *col_dataset(const dp_run *r, const dp_target_col *c)
 {
-    for (size_t i = 0; me && i < dz->ncols; i++)
-        if (dz->cols[i].role == DP_ROLE_MEASURE && dz->cols[i].measure == me)
-            return &dz->cols[i];
-    return NULL;
+    const dp_measure *me = c->measure ? c->measure : c->metric ? dp_kg_measure(r->kg, c->metric->measure.name) : NULL;
+    return me && me->model ? me->model->name : "";
 }
 
 void dp_quality__product_funnel(qctx *q)
@@ -120,16 +134,15 @@ void dp_quality__product_funnel(qctx *q)
         if (c->role != DP_ROLE_METRIC || !c->is_rate || !m || m->type != DP_METRIC_RATIO || m->numerator.filter ||
             m->denominator.filter)
             continue;
-        const dp_target_col *num = measure_col(dz, ratio_measure(r->kg, m->numerator.name));
-        const dp_target_col *den = measure_col(dz, ratio_measure(r->kg, m->denominator.name));
+        const dp_target_col *num = part_col(r, m->numerator.name), *den = part_col(r, m->denominator.name);
         if (!num || !den || num == den)
             continue;
         dp_quality__add_rule(
-            q, "funnel_order", NULL, "warn", "business_logic", num->measure->model->name,
+            q, "funnel_order", NULL, "warn", "business_logic", col_dataset(r, num),
             dp_arena_printf(r->a,
                             "%s is a part of %s (metric %s), so no row of the product may have more %s than %s (its "
                             "columns %s and %s)",
-                            num->measure->name, den->measure->name, m->name, num->name, den->name, num->name,
+                            m->numerator.name, m->denominator.name, m->name, num->name, den->name, num->name,
                             den->name),
             dp_arena_printf(r->a, "%s <= %s", num->name, den->name),
             dp_arena_printf(r->a, "SELECT * FROM %s WHERE %s > %s", r->exec.table, dp_quality__ident(r, num->name),
@@ -152,6 +165,7 @@ void dp_quality__measure_rules(qctx *q)
         if (c->role != DP_ROLE_MEASURE || !me)
             continue;
         const dp_column *col = dp_is_identifier(me->expr) ? dp_kg_model_column(me->model, me->expr) : NULL;
+        int filtered = c->input && (c->input->filter || c->input->measure.filter);
         int counts = me->agg == DP_AGG_COUNT || me->agg == DP_AGG_COUNT_DISTINCT;
         int expr_sum = !col && me->agg == DP_AGG_SUM && !strcasestr(me->expr, "case") && !strpbrk(me->expr, "<>=");
         if (!counts && !expr_sum && !(col && col->prof.done && me->agg == DP_AGG_SUM))
@@ -159,8 +173,9 @@ void dp_quality__measure_rules(qctx *q)
         dp_quality__add_rule(
             q, "non_negative", c->name, counts || (col && col->prof.nonneg) ? "error" : "warn", "business_logic",
             me->model->name,
-            dp_arena_printf(r->a, "%s sums %s (measure %s), so it cannot be negative", c->name,
-                            counts ? "counts" : "amounts", me->name),
+            dp_arena_printf(r->a, "%s sums %s (%s%s%s), so it cannot be negative", c->name, counts ? "counts" : "amounts",
+                            filtered ? c->input->name : "", filtered ? ": its filter over measure " : "measure ",
+                            me->name),
             dp_arena_printf(r->a, "%s >= 0", c->name),
             dp_arena_printf(r->a, "SELECT * FROM %s WHERE %s < 0", r->exec.table, dp_quality__ident(r, c->name)),
             dp_quality__gx_exp("expect_column_values_to_be_between",

@@ -30,6 +30,9 @@ cat > "$WORK/demo.json" <<'JSON'
    {"type": "range", "column": "ctr", "status": "passed"},
    {"type": "non_negative", "column": "impressions", "status": "passed"}
   ]},
+ {"request": "weekly ctr and clicks by campaign", "args": ["--as-of", "2025-07-16"],
+  "rules": [{"type": "funnel_order", "status": "passed", "desc": ["row of the product", "its columns clicks and impressions"],
+             "count": "SELECT count(*) FROM product WHERE clicks > impressions"}]},
  {"request": "monthly clicks by campaign in March 2025", "args": ["--as-of", "2025-07-16"],
   "rules": [{"type": "partial_period", "column": "month", "status": "passed", "desc": ["every month is whole"],
              "count": "SELECT 0"}]},
@@ -115,6 +118,23 @@ cat > "$WORK/time.json" <<'JSON'
 ]
 JSON
 python3 "$RC" "$DPGEN" "$WORK/t.duckdb" "$T/semantic_models.yml" "$WORK/time.json" "$WORK" && ok "custom grain: partial fiscal quarters" || bad "custom grain: partial fiscal quarters"
+
+# the wide product's catalog (tests/data/wide): a filtered numerator (returned sales) and a store the stores lack
+W="$DP_SOURCE_DIR/tests/data/wide"
+"$DPGEN" demo --sql "$W/data.sql" --out "$WORK/w.duckdb" 2>/dev/null || { bad "build wide"; finish; exit 1; }
+cat > "$WORK/wide.json" <<'JSON'
+[
+ {"request": "monthly return rate by store",
+  "rules": [
+   {"type": "funnel_order", "status": "passed", "desc": ["its columns returned_sales and sale_count"],
+    "count": "SELECT count(*) FROM (SELECT date_trunc('month', sold_on) AS m, store_id, count(*) FILTER (WHERE returned) AS r, count(*) AS n FROM bronze.sales GROUP BY ALL) AS g WHERE r > n"},
+   {"type": "non_negative", "column": "returned_sales", "status": "passed", "desc": ["its filter"]},
+   {"type": "orphan_rows", "column": "store_id", "status": "failed", "desc": ["missing from stores"],
+    "count": "SELECT count(DISTINCT date_trunc('month', sold_on)) FROM bronze.sales WHERE store_id NOT IN (SELECT store_id FROM bronze.stores)"}
+  ]}
+]
+JSON
+python3 "$RC" "$DPGEN" "$WORK/w.duckdb" "$W/semantic_models.yml" "$WORK/wide.json" "$WORK" && ok "wide: product rules" || bad "wide: product rules"
 
 # a catalog the rules were not written for (tests/data/logistics): shipments 2024-07-01 (a Monday) .. 2025-06-30
 L="$DP_SOURCE_DIR/tests/data/logistics"
