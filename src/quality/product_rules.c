@@ -213,13 +213,23 @@ void dp_quality__orphan_rules(qctx *q)
         const dp_entity *he = home ? dp_kg_model_entity(home, ent) : NULL;
         if (!home || !home->table || !he || !dp_is_identifier(he->expr) || !referenced_elsewhere(r, home, ent))
             continue;
+        /* the product's columns that come from home: NULL on those rows */
+        const char *from_home = "";
+        for (size_t k = 0; k < dz->ncols; k++) {
+            const dp_target_col *a = &dz->cols[k];
+            if ((a->role == DP_ROLE_ATTRIBUTE && a->attr_model == home) ||
+                (a->role == DP_ROLE_DIMENSION && a->grain && a->grain->dim_model == home))
+                from_home = dp_arena_printf(r->a, "%s%s%s", from_home, *from_home ? ", " : "", a->name);
+        }
         const char *id = dp_quality__ident(r, c->name);
         dp_quality__add_rule(
             q, "orphan_rows", c->name, "warn", "schema", home->name,
             dp_arena_printf(r->a,
                             "rows of the product whose %s (%s) is missing from %s: the source rows with that %s "
-                            "value keep a group of their own, and every column taken from %s is NULL on them",
-                            ent, c->name, home->name, c->name, home->name),
+                            "value keep a group of their own%s%s%s",
+                            ent, c->name, home->name, c->name,
+                            *from_home ? ", with NULL in the columns taken from it (" : "", from_home,
+                            *from_home ? ")" : ""),
             dp_arena_printf(r->a, "%s references %s.%s", c->name, home->name, he->expr),
             dp_arena_printf(r->a,
                             "SELECT p.* FROM %s AS p WHERE p.%s IS NOT NULL AND NOT EXISTS (SELECT 1 FROM %s AS e "

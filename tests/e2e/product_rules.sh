@@ -24,6 +24,8 @@ cat > "$WORK/demo.json" <<'JSON'
     "count": "SELECT count(*) FROM bronze.marketing_events WHERE clicks > impressions"},
    {"type": "orphan_rows", "column": "campaign_id", "status": "failed", "desc": ["marketing_campaigns"],
     "count": "SELECT count(*) FROM (SELECT DISTINCT date_trunc('week', e.event_date), e.campaign_id FROM bronze.marketing_events AS e LEFT JOIN bronze.marketing_campaigns AS m USING (campaign_id) WHERE m.campaign_id IS NULL AND e.campaign_id IS NOT NULL) AS o"},
+   {"type": "orphan_rows", "column": "campaign_id", "status": "failed", "desc": ["NULL in the columns taken from it (campaign_name, objective, channel, region)"],
+    "count": "SELECT count(*) FROM product WHERE campaign_name IS NULL AND channel IS NULL AND campaign_id NOT IN (SELECT campaign_id FROM bronze.marketing_campaigns)"},
    {"type": "partial_period", "column": "week", "status": "failed",
     "desc": ["first week (2024-12-30)", "starts on 2025-01-01, a Wednesday", "last week (2025-06-30)", "ends on 2025-06-30, a Monday"],
     "count": "SELECT count(*) FROM product WHERE week IN (DATE '2024-12-30', DATE '2025-06-30')"},
