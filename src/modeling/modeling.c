@@ -235,6 +235,33 @@ const char *dp_model_measure_formula(const dp_measure *me, const char *filter, d
     return measure_formula(me, filter, a);
 }
 
+/* The type of an entity's key as the product gives it: the key's values
+ * come from the datasets read (their foreign keys), so their column type,
+ * the widest integer when they differ in width, VARCHAR when they differ
+ * otherwise (the compiler casts the key to it); home_type without any. */
+static const char *key_type(const dp_discovery *d, const char *entity, const char *home_type)
+{
+    static const char *ints[] = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", NULL};
+    const char *t = NULL;
+    for (size_t i = 0; i < d->nselected; i++) {
+        const dp_entity *e = dp_kg_model_entity(d->selected[i], entity);
+        const dp_column *col = e ? dp_kg_model_column(d->selected[i], e->expr) : NULL;
+        if (!col || !col->type)
+            continue;
+        if (!t || !strcasecmp(t, col->type)) {
+            t = col->type;
+            continue;
+        }
+        int a = -1, b = -1;
+        for (int k = 0; ints[k]; k++) {
+            a = strcasecmp(t, ints[k]) ? a : k;
+            b = strcasecmp(col->type, ints[k]) ? b : k;
+        }
+        t = a >= 0 && b >= 0 ? ints[a > b ? a : b] : "VARCHAR";
+    }
+    return t ? t : home_type;
+}
+
 int dp_model_design(dp_design *dz, const dp_kg *kg, const dp_intent *in, const dp_discovery *d, dp_arena *a,
                     dp_error *err)
 {
@@ -287,7 +314,7 @@ int dp_model_design(dp_design *dz, const dp_kg *kg, const dp_intent *in, const d
             c->role = DP_ROLE_ENTITY;
             const dp_entity *e = g->dim_model ? dp_kg_model_entity(g->dim_model, g->entity) : NULL;
             const dp_column *col = e && g->dim_model ? dp_kg_model_column(g->dim_model, e->expr) : NULL;
-            c->type = col ? col->type : "VARCHAR";
+            c->type = key_type(d, g->entity, col ? col->type : "VARCHAR");
             c->formula = e ? dp_arena_printf(a, "%s.%s", g->dim_model->name, e->expr) : g->entity;
         }
     }

@@ -373,7 +373,16 @@ int dp_comp__compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, con
             continue;
         }
         nkeys++;
-        if (nout == 1) {
+        if (tc->role == DP_ROLE_ENTITY && !depth && dp_comp__cast_type(c, tc->type)) {
+            /* a key read from datasets whose columns differ in type: the
+             * designed one */
+            const char *x = dp_arena_printf(c->a, "%s.%s", dp_comp__qi(c, outs[0]->name), dp_comp__qi(c, tc->name));
+            for (size_t i = 1; i < nout; i++)
+                x = dp_arena_printf(c->a, "%s, %s.%s", x, dp_comp__qi(c, outs[i]->name), dp_comp__qi(c, tc->name));
+            dp_buf_printf(&b, "    %s AS %s%s\n",
+                          dp_comp__typed(c, tc, nout > 1 ? dp_arena_printf(c->a, "COALESCE(%s)", x) : x),
+                          dp_comp__qi(c, tc->name), last ? "" : ",");
+        } else if (nout == 1) {
             dp_buf_printf(&b, "    %s.%s%s\n", dp_comp__qi(c, outs[0]->name), dp_comp__qi(c, tc->name),
                           last ? "" : ",");
         } else {
