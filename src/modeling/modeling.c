@@ -112,35 +112,154 @@ static int is_rate(const dp_metric *m)
     return 0;
 }
 
-static const char *metric_type(const dp_kg *kg, const dp_metric *m, int depth)
+/* Sums keep a DECIMAL source's scale: DuckDB sums DECIMAL(p, s) as
+ * DECIMAL(38, s); "DECIMAL" alone is DuckDB's DECIMAL(18, 3). */
+static const char *decimal_sum_type(const char *type)
 {
-    if (depth > 8)
+    int p = 0, sc = 3;
+    const char *paren = strchr(type, '(');
+    if (paren && sscanf(paren, "(%d , %d", &p, &sc) < 2)
         return "DOUBLE";
-    if (m->type == DP_METRIC_RATIO || m->type == DP_METRIC_DERIVED || m->type == DP_METRIC_CONVERSION)
+    if (sc < 0 || sc > 38)
         return "DOUBLE";
-    const dp_measure *me = dp_kg_measure(kg, m->measure.name);
-    if (!me)
-        return "DOUBLE";
+    static const char *by_scale[] = {
+        "DECIMAL(38,0)",  "DECIMAL(38,1)",  "DECIMAL(38,2)",  "DECIMAL(38,3)",  "DECIMAL(38,4)",  "DECIMAL(38,5)",
+        "DECIMAL(38,6)",  "DECIMAL(38,7)",  "DECIMAL(38,8)",  "DECIMAL(38,9)",  "DECIMAL(38,10)", "DECIMAL(38,11)",
+        "DECIMAL(38,12)", "DECIMAL(38,13)", "DECIMAL(38,14)", "DECIMAL(38,15)", "DECIMAL(38,16)", "DECIMAL(38,17)",
+        "DECIMAL(38,18)", "DECIMAL(38,19)", "DECIMAL(38,20)", "DECIMAL(38,21)", "DECIMAL(38,22)", "DECIMAL(38,23)",
+        "DECIMAL(38,24)", "DECIMAL(38,25)", "DECIMAL(38,26)", "DECIMAL(38,27)", "DECIMAL(38,28)", "DECIMAL(38,29)",
+        "DECIMAL(38,30)", "DECIMAL(38,31)", "DECIMAL(38,32)", "DECIMAL(38,33)", "DECIMAL(38,34)", "DECIMAL(38,35)",
+        "DECIMAL(38,36)", "DECIMAL(38,37)", "DECIMAL(38,38)"};
+    return by_scale[sc];
+}
+
+/* Is expression x of model m an integer for sure? Its values (outside the
+ * conditions of CASE WHEN ... THEN) are integer literals or integer
+ * columns joined by + - * and parentheses ("1", "case when amount >= 50
+ * then 1 else 0 end"). Anything else (a division, a function, a decimal
+ * literal) is not known here: its sum is designed DOUBLE, never a type
+ * that would round it. */
+static int int_expr(const dp_model *m, const char *x)
+{
+    int in_cond = 0, values = 0;
+    for (const char *p = x; p && *p;) {
+        if (isspace((unsigned char)*p)) {
+            p++;
+            continue;
+        }
+        if (isalpha((unsigned char)*p) || *p == '_') {
+            const char *s = p;
+            while (isalnum((unsigned char)*p) || *p == '_')
+                p++;
+            char w[128];
+            snprintf(w, sizeof(w), "%.*s", (int)(p - s), s);
+            if (!strcasecmp(w, "when")) {
+                in_cond = 1;
+                continue;
+            }
+            if (!strcasecmp(w, "then")) {
+                in_cond = 0;
+                continue;
+            }
+            if (in_cond || !strcasecmp(w, "case") || !strcasecmp(w, "else") || !strcasecmp(w, "end") ||
+                !strcasecmp(w, "null"))
+                continue;
+            const dp_column *c = dp_kg_model_column(m, w);
+            if (!c || strcmp(dp_type_family(c->type), "integer"))
+                return 0;
+            values++;
+            continue;
+        }
+        if (in_cond) { /* a condition's operands: any type */
+            p++;
+            continue;
+        }
+        if (isdigit((unsigned char)*p)) {
+            while (isdigit((unsigned char)*p))
+                p++;
+            if (*p == '.' || isalpha((unsigned char)*p))
+                return 0;
+            values++;
+            continue;
+        }
+        if (!strchr("+-*()", *p))
+            return 0;
+        p++;
+    }
+    return values > 0;
+}
+
+const char *dp_model_measure_type(const dp_measure *me)
+{
     switch (me->agg) {
     case DP_AGG_COUNT:
     case DP_AGG_COUNT_DISTINCT:
     case DP_AGG_SUM_BOOLEAN: return "BIGINT";
     case DP_AGG_AVERAGE:
-    case DP_AGG_MEDIAN:
-    case DP_AGG_PERCENTILE: return "DOUBLE";
+        return "DOUBLE";
     default: break;
     }
     const dp_column *c = dp_kg_model_column(me->model, me->expr);
     if (!c)
-        return "DOUBLE";
+        return me->agg == DP_AGG_SUM && int_expr(me->model, me->expr) ? "BIGINT" : "DOUBLE";
     const char *fam = dp_type_family(c->type);
+    int numeric = !strcmp(fam, "integer") || !strcmp(fam, "decimal") || !strcmp(fam, "double");
     if (me->agg == DP_AGG_MIN || me->agg == DP_AGG_MAX)
         return c->type;
+    if (me->agg == DP_AGG_MEDIAN || me->agg == DP_AGG_PERCENTILE)
+        return numeric ? "DOUBLE" : c->type;
     if (!strcmp(fam, "integer"))
         return "BIGINT";
     if (!strcmp(fam, "decimal"))
-        return "DECIMAL(38,2)";
+        return decimal_sum_type(c->type);
     return "DOUBLE";
+}
+
+/* Ratios, derived and conversion metrics are DOUBLE (docs/spec.md, "Column
+ * types"): a quotient has no scale a DECIMAL could keep. */
+const char *dp_model_metric_type(const dp_kg *kg, const dp_metric *m)
+{
+    if (m->type == DP_METRIC_RATIO || m->type == DP_METRIC_DERIVED || m->type == DP_METRIC_CONVERSION)
+        return "DOUBLE";
+    const dp_measure *me = dp_kg_measure(kg, m->measure.name);
+    if (!me)
+        return "DOUBLE";
+    /* a cumulative's average over the days of a period is no sum */
+    if (m->type == DP_METRIC_CUMULATIVE && m->period_agg && !strcasecmp(m->period_agg, "average"))
+        return "DOUBLE";
+    return dp_model_measure_type(me);
+}
+
+const char *dp_model_measure_formula(const dp_measure *me, const char *filter, dp_arena *a)
+{
+    return measure_formula(me, filter, a);
+}
+
+/* The type of an entity's key as the product gives it: the key's values
+ * come from the datasets read (their foreign keys), so their column type,
+ * the widest integer when they differ in width, VARCHAR when they differ
+ * otherwise (the compiler casts the key to it); home_type without any. */
+static const char *key_type(const dp_discovery *d, const char *entity, const char *home_type)
+{
+    static const char *ints[] = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", NULL};
+    const char *t = NULL;
+    for (size_t i = 0; i < d->nselected; i++) {
+        const dp_entity *e = dp_kg_model_entity(d->selected[i], entity);
+        const dp_column *col = e ? dp_kg_model_column(d->selected[i], e->expr) : NULL;
+        if (!col || !col->type)
+            continue;
+        if (!t || !strcasecmp(t, col->type)) {
+            t = col->type;
+            continue;
+        }
+        int a = -1, b = -1;
+        for (int k = 0; ints[k]; k++) {
+            a = strcasecmp(t, ints[k]) ? a : k;
+            b = strcasecmp(col->type, ints[k]) ? b : k;
+        }
+        t = a >= 0 && b >= 0 ? ints[a > b ? a : b] : "VARCHAR";
+    }
+    return t ? t : home_type;
 }
 
 int dp_model_design(dp_design *dz, const dp_kg *kg, const dp_intent *in, const dp_discovery *d, dp_arena *a,
@@ -195,7 +314,7 @@ int dp_model_design(dp_design *dz, const dp_kg *kg, const dp_intent *in, const d
             c->role = DP_ROLE_ENTITY;
             const dp_entity *e = g->dim_model ? dp_kg_model_entity(g->dim_model, g->entity) : NULL;
             const dp_column *col = e && g->dim_model ? dp_kg_model_column(g->dim_model, e->expr) : NULL;
-            c->type = col ? col->type : "VARCHAR";
+            c->type = key_type(d, g->entity, col ? col->type : "VARCHAR");
             c->formula = e ? dp_arena_printf(a, "%s.%s", g->dim_model->name, e->expr) : g->entity;
         }
     }
@@ -208,7 +327,7 @@ int dp_model_design(dp_design *dz, const dp_kg *kg, const dp_intent *in, const d
         for (size_t k = 0; k + 1 < dz->ncols; k++)
             if (!strcmp(dz->cols[k].name, m->name))
                 c->name = dp_arena_printf(a, "%s_value", m->name);
-        c->type = metric_type(kg, m, 0);
+        c->type = dp_model_metric_type(kg, m);
         c->formula = dp_metric_formula(kg, m, a, 0);
         /* a share the request defines ("X as a percentage of Y") is a
          * fraction, but nothing says X is a part of Y: no [0, 1] rule */

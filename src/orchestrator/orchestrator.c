@@ -276,11 +276,37 @@ static int st_discovery(dp_run *r, dp_error *err)
     return 0;
 }
 
+/* The wide product unless --columns asked: what was added, and what was
+ * not and why, are the stage's decisions. */
+static int widen(dp_run *r, dp_error *err)
+{
+    if (r->opts.columns && !strcmp(r->opts.columns, "asked")) {
+        dp_run_decision(r, "--columns asked: only the columns asked, no attribute or component measure added");
+        return 0;
+    }
+    const char *notes[64];
+    size_t nnotes = 0, nattr = 0, nmeas = 0;
+    int rc = dp_model_widen(&r->design, r->kg, &r->intent, &r->disc, r->a, notes, 64, &nnotes, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < r->design.ncols; i++) {
+        nattr += r->design.cols[i].role == DP_ROLE_ATTRIBUTE;
+        nmeas += r->design.cols[i].role == DP_ROLE_MEASURE;
+    }
+    dp_run_decision(r, "added %zu attribute(s) and %zu component measure(s) (--columns asked for only what was asked)",
+                    nattr, nmeas);
+    for (size_t i = 0; i < nnotes; i++)
+        dp_run_decision(r, "%s", notes[i]);
+    return 0;
+}
+
 static int st_modeling(dp_run *r, dp_error *err)
 {
     int rc = dp_model_design(&r->design, r->kg, &r->intent, &r->disc, r->a, err);
     if (!rc && r->intent.saved) /* the product the saved query's exports name */
         dp_intent_saved_product(r->intent.saved, r->a, &r->design.name, &r->design.table);
+    if (!rc)
+        rc = widen(r, err);
     if (!rc)
         dp_run_decision(r, "target %s, %s, %zu columns", r->design.table, r->design.grain_text, r->design.ncols);
     return rc;

@@ -202,8 +202,16 @@ char *dp_render_markdown(const json_t *spec)
 
     /* grain and columns */
     dp_buf_printf(&b, "\n## Grain\n\n%s. Primary key: ", s(dm, "grain"));
-    if (!json_array_size(json_object_get(dm, "primary_keys")))
+    if (!json_array_size(json_object_get(dm, "primary_keys")) && !json_array_size(json_object_get(dm, "unique_key")))
         dp_buf_puts(&b, "none (a single row)");
+    else if (!json_array_size(json_object_get(dm, "primary_keys"))) {
+        /* a grain column with a NULL group: the reason, from the column */
+        dp_buf_puts(&b, "none");
+        json_array_foreach(json_object_get(dm, "columns"), i, c) {
+            if (*s(c, "key_note"))
+                dp_buf_printf(&b, " (`%s`: %s)", s(c, "name"), s(c, "key_note"));
+        }
+    }
     json_array_foreach(json_object_get(dm, "primary_keys"), i, c) dp_buf_printf(&b, "%s`%s`", i ? ", " : "", json_string_value(c));
     dp_buf_puts(&b, ".\n\n## Columns\n\n| column | type | role | key | constraints | description |\n|---|---|---|---|---|---|\n");
     json_array_foreach(json_object_get(dm, "columns"), i, c) {

@@ -91,8 +91,8 @@ static json_t *ranking_json(dp_run *r)
 static json_t *model_json(dp_run *r)
 {
     const dp_design *dz = &r->design;
-    json_t *cols = json_array(), *pk = json_array(), *cons = json_array();
-    static const char *roles[] = {"time", "dimension", "entity", "metric"};
+    json_t *cols = json_array(), *pk = json_array(), *cons = json_array(), *grain = json_array();
+    static const char *roles[] = {"time", "dimension", "entity", "metric", "measure", "attribute"};
     for (size_t i = 0; i < dz->ncols; i++) {
         const dp_target_col *c = &dz->cols[i];
         json_t *cc = json_array();
@@ -100,22 +100,40 @@ static json_t *model_json(dp_run *r)
             json_array_append_new(cc, json_string("not_null"));
         if (c->is_rate)
             json_array_append_new(cc, json_string("between 0 and 1"));
-        json_array_append_new(cols, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:o}", "name", c->name, "type", c->type, "role",
-                                              roles[c->role], "description", c->description ? c->description : "",
-                                              "expression", c->formula ? c->formula : "", "primary_key", c->is_key,
-                                              "constraints", cc));
+        /* a grain column the test run found NULL in: no primary key at all
+         * (a key of the other grain columns would not be unique) */
+        int is_pk = c->is_key && !dz->no_primary_key;
+        json_t *col = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:o,s:b}", "name", c->name, "type", c->type, "role",
+                                roles[c->role], "description", c->description ? c->description : "", "expression",
+                                c->formula ? c->formula : "", "primary_key", is_pk, "constraints", cc, "not_null",
+                                c->not_null);
+        if (c->key_note)
+            json_object_set_new(col, "key_note", json_string(c->key_note));
+        if (c->added_because) { /* the wide product's own columns, and why */
+            json_object_set_new(col, "added", json_true());
+            json_object_set_new(col, "added_because", json_string(c->added_because));
+        }
+        if (c->role == DP_ROLE_MEASURE && c->metric)
+            json_object_set_new(col, "component_of", json_string(c->metric->name));
+        json_array_append_new(cols, col);
         if (c->is_key)
+            json_array_append_new(grain, json_string(c->name));
+        if (is_pk)
             json_array_append_new(pk, json_string(c->name));
         if (c->is_rate)
             json_array_append_new(cons, json_sprintf("%s BETWEEN 0 AND 1", c->name));
     }
-    if (json_array_size(pk))
-        json_array_insert_new(cons, 0, json_sprintf("PRIMARY KEY (%s)", "grain columns"));
+    if (json_array_size(pk)) {
+        const char *list = "";
+        for (size_t i = 0; i < json_array_size(pk); i++)
+            list = dp_arena_printf(r->a, "%s%s%s", list, i ? ", " : "", json_string_value(json_array_get(pk, i)));
+        json_array_insert_new(cons, 0, json_sprintf("PRIMARY KEY (%s)", list));
+    }
     /* a saved query's first export says table or view */
     const dp_saved_query *sq = r->intent.saved;
     const char *mat = sq && sq->nexports && sq->export_as && sq->export_as[0] ? sq->export_as[0] : "table";
-    return json_pack("{s:s,s:s,s:s,s:o,s:o,s:o}", "target_table", dz->table, "grain", dz->grain_text, "materialization",
-                     mat, "primary_keys", pk, "columns", cols, "constraints", cons);
+    return json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o}", "target_table", dz->table, "grain", dz->grain_text, "materialization",
+                     mat, "primary_keys", pk, "columns", cols, "constraints", cons, "unique_key", grain);
 }
 
 /* The join path of each measure to each dataset its query joined, from

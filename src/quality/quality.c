@@ -4,6 +4,7 @@
  * its result recorded; the same rules become a Great Expectations suite, dbt
  * tests and SQL assertions; and an SLA. */
 #include "orchestrator/run.h"
+#include "quality/quality_int.h"
 #include "catalog/bind.h"
 #include "catalog/db.h"
 #include "intent/timeparse.h"
@@ -14,10 +15,6 @@
 #include <string.h>
 #include <time.h>
 
-typedef struct qctx {
-    dp_run *r;
-    int n;
-} qctx;
 
 /* Runs "failing rows" SQL once: the count rides along each of up to five
  * example rows (one scan of the data instead of two). */
@@ -190,6 +187,28 @@ static const char *q_ident(dp_run *r, const char *name)
     return dp_arena_strdup(r->a, dp_sql_quote_ident(name, b, sizeof(b)) ? b : "\"?\"");
 }
 
+void dp_quality__add_rule(qctx *q, const char *type, const char *column, const char *severity, const char *source,
+                          const char *dataset, const char *description, const char *definition,
+                          const char *failing_sql, json_t *gx, json_t *dbt)
+{
+    add_rule(q, type, column, severity, source, dataset, description, definition, failing_sql, gx, dbt);
+}
+
+json_t *dp_quality__gx_exp(const char *type, json_t *kwargs, const char *notes)
+{
+    return gx_exp(type, kwargs, notes);
+}
+
+const char *dp_quality__table(dp_run *r, const dp_model *m)
+{
+    return table_of(r, m);
+}
+
+const char *dp_quality__ident(dp_run *r, const char *name)
+{
+    return q_ident(r, name);
+}
+
 /* Business logic: a rate metric whose numerator and denominator are measures
  * of one dataset checks, row by row on the source, that the part never
  * exceeds the whole (each step of a funnel no larger than the one before). */
@@ -340,121 +359,6 @@ static void type_rule(qctx *q)
     }
 }
 
-static int has_cumulative(const dp_kg *kg, const dp_metric *m, int depth)
-{
-    if (depth > 12 || m->type == DP_METRIC_CUMULATIVE)
-        return 1;
-    const char *names[2] = {m->type == DP_METRIC_RATIO ? m->numerator.name : NULL,
-                            m->type == DP_METRIC_RATIO ? m->denominator.name : NULL};
-    for (int i = 0; i < 2; i++) {
-        const dp_metric *sub = names[i] ? dp_kg_metric(kg, names[i]) : NULL;
-        if (sub && sub != m && has_cumulative(kg, sub, depth + 1))
-            return 1;
-    }
-    for (size_t i = 0; m->type == DP_METRIC_DERIVED && i < m->ninputs; i++) {
-        const dp_metric *sub = dp_kg_metric(kg, m->inputs[i].name);
-        if (sub && has_cumulative(kg, sub, depth + 1))
-            return 1;
-    }
-    return 0;
-}
-
-/* Rows: at least one; and, since every row of an aggregate comes from at
- * least one source row, at most the rows of the datasets aggregated (checked
- * live, so it holds as the data grows). Windows repeat rows across periods:
- * products with a cumulative metric get the lower bound only. */
-static void row_count_rule(qctx *q)
-{
-    dp_run *r = q->r;
-    const char *t = r->exec.table;
-    const char *ds = r->disc.nselected ? r->disc.selected[0]->name : "";
-    int cumulative = 0;
-    for (size_t i = 0; i < r->intent.nmetrics; i++)
-        cumulative |= has_cumulative(r->kg, r->intent.metrics[i], 0);
-    const char *bound = "";
-    size_t i;
-    json_t *cte;
-    json_array_foreach(r->compiled.ctes, i, cte) {
-        const dp_model *m = dp_kg_model(r->kg, json_string_value(json_object_get(cte, "dataset")));
-        if (!m || !m->table)
-            continue;
-        bound = dp_arena_printf(r->a, "%s%s(SELECT count(*) FROM %s)", bound, *bound ? " + " : "", table_of(r, m));
-    }
-    /* a time spine the SQL reads gives rows of its own (periods without data) */
-    for (size_t k = 0; *bound && k < r->kg->nspines; k++) {
-        const dp_time_spine *sp = &r->kg->spines[k];
-        char a[300], b[300];
-        if (sp->table && r->compiled.sql && strstr(r->compiled.sql, sp->table))
-            bound = dp_arena_printf(r->a, "%s + (SELECT count(*) FROM %s.%s)", bound, dp_sql_quote_ident(sp->schema, a, sizeof(a)),
-                                    dp_sql_quote_ident(sp->table, b, sizeof(b)));
-    }
-    if (cumulative || !*bound) {
-        add_rule(q, "row_count", NULL, "error", "business_logic", ds, "the product has at least one row", "count(*) >= 1",
-                 dp_arena_printf(r->a, "SELECT 1 AS empty WHERE NOT EXISTS (SELECT 1 FROM %s)", t),
-                 gx_exp("expect_table_row_count_to_be_between", json_pack("{s:i}", "min_value", 1), "non-empty"), NULL);
-        return;
-    }
-    add_rule(q, "row_count", NULL, "error", "business_logic", ds,
-             "between 1 row and the number of source rows aggregated (each row of the product comes from at least one)",
-             dp_arena_printf(r->a, "count(*) BETWEEN 1 AND %s", bound),
-             dp_arena_printf(r->a, "SELECT count(*) AS row_count FROM %s HAVING count(*) < 1 OR count(*) > %s", t, bound),
-             gx_exp("expect_table_row_count_to_be_between", json_pack("{s:i}", "min_value", 1), "non-empty"), NULL);
-}
-
-/* The newest period of the product is the newest period of its sources,
- * checked against the sources as they are when the check runs. */
-static void freshness_rule(qctx *q)
-{
-    dp_run *r = q->r;
-    const dp_design *dz = &r->design;
-    const dp_target_col *tc = NULL;
-    for (size_t i = 0; i < dz->ncols; i++)
-        if (dz->cols[i].role == DP_ROLE_TIME)
-            tc = &dz->cols[i];
-    if (!tc || r->intent.range_start || !r->intent.nmetrics)
-        return;
-    /* the time dimension of the first metric's dataset */
-    const dp_model *mm[8];
-    size_t nm = dp_metric_models(r->kg, r->intent.metrics[0], mm, 8, 0);
-    const dp_model *src = NULL;
-    const dp_dimension *td = NULL;
-    for (size_t j = 0; j < nm && !td; j++) {
-        const char *tname = mm[j]->default_time_dim;
-        for (size_t k = 0; k < mm[j]->nmeasures && !tname; k++)
-            tname = mm[j]->measures[k].agg_time_dimension;
-        if (tname && (td = dp_kg_model_dim(mm[j], tname)) && dp_is_identifier(td->expr))
-            src = mm[j];
-        else
-            td = NULL;
-    }
-    if (!src)
-        return;
-    const char *g = dp_grain_name(r->intent.grain);
-    const char *newest = dp_arena_printf(r->a, "(SELECT CAST(date_trunc('%s', max(%s)) AS DATE) FROM %s)", g, q_ident(r, td->expr),
-                                         table_of(r, src));
-    /* a custom granularity: the time spine's period of the newest day */
-    const char *desc = NULL;
-    for (size_t k = 0; r->intent.custom_grain && k < r->kg->nspines; k++)
-        for (size_t j = 0; j < r->kg->spines[k].ncustom; j++) {
-            const dp_time_spine *sp = &r->kg->spines[k];
-            char a[300], b[300];
-            if (strcmp(sp->custom[j].name, r->intent.custom_grain) || !sp->table)
-                continue;
-            newest = dp_arena_printf(r->a, "(SELECT max(%s) FROM %s.%s WHERE CAST(%s AS DATE) = (SELECT CAST(max(%s) AS DATE) FROM %s))",
-                                     q_ident(r, sp->custom[j].column), dp_sql_quote_ident(sp->schema, a, sizeof(a)),
-                                     dp_sql_quote_ident(sp->table, b, sizeof(b)), q_ident(r, sp->column), q_ident(r, td->expr),
-                                     table_of(r, src));
-            desc = dp_arena_printf(r->a, "the newest %s is the %s of the newest day of %s.%s", tc->name, r->intent.custom_grain,
-                                   src->name, td->expr);
-        }
-    add_rule(q, "freshness", tc->name, "warn", "business_logic", src->name,
-             desc ? desc : dp_arena_printf(r->a, "the newest %s is the newest %s of %s.%s", tc->name, g, src->name, td->expr),
-             dp_arena_printf(r->a, "max(%s) >= %s", tc->name, newest),
-             dp_arena_printf(r->a, "SELECT max(%s) AS newest FROM %s HAVING max(%s) IS NULL OR max(%s) < %s", q_ident(r, tc->name),
-                             r->exec.table, q_ident(r, tc->name), q_ident(r, tc->name), newest),
-             NULL, NULL);
-}
-
 int dp_stage_quality(dp_run *r, dp_error *err)
 {
     (void)err;
@@ -473,6 +377,8 @@ int dp_stage_quality(dp_run *r, dp_error *err)
     r->dbt = json_pack("{s:s,s:s,s:{s:{s:b}},s:o,s:[]}", "name", dz->name, "description", dz->description, "config",
                        "contract", "enforced", 1, "columns", cols, "data_tests");
     const char *ds = r->disc.nselected ? r->disc.selected[0]->name : "";
+    /* the test result says which grain columns can be declared not-null */
+    dp_quality__key_nulls(r);
     /* schema: keys not null, compound key unique */
     size_t nkeys = 0;
     json_t *keys = json_array();
@@ -483,7 +389,9 @@ int dp_stage_quality(dp_run *r, dp_error *err)
         nkeys++;
         json_array_append_new(keys, json_string(c->name));
         const char *sev = c->not_null ? "error" : "warn";
-        add_rule(&q, "not_null", c->name, sev, "schema", c->role == DP_ROLE_DIMENSION ? c->grain->dim_model->name : ds,
+        /* a NULL group by design (key_note says why) has no not_null rule */
+        if (!c->key_note)
+            add_rule(&q, "not_null", c->name, sev, "schema", c->role == DP_ROLE_DIMENSION ? c->grain->dim_model->name : ds,
                  dp_arena_printf(r->a, "grain column %s must be present in every row%s", c->name,
                                  c->not_null ? "" : " (a NULL groups rows whose source value is missing)"),
                  dp_arena_printf(r->a, "%s IS NOT NULL", c->name),
@@ -514,7 +422,8 @@ int dp_stage_quality(dp_run *r, dp_error *err)
         for (size_t i = 0; i < json_array_size(keys); i++)
             list = dp_arena_printf(r->a, "%s%s%s", list, i ? ", " : "", q_ident(r, json_string_value(json_array_get(keys, i))));
         add_rule(&q, "unique_key", NULL, "error", "schema", ds,
-                 dp_arena_printf(r->a, "one row per grain: (%s) is unique", list),
+                 dp_arena_printf(r->a, "one row per grain: (%s) is unique%s", list,
+                                 dz->no_primary_key ? ", NULL counted as one value (a grain column can be NULL: no primary key)" : ""),
                  dp_arena_printf(r->a, "unique (%s)", list),
                  dp_arena_printf(r->a, "SELECT %s, count(*) AS copies FROM %s GROUP BY %s HAVING count(*) > 1", list, t, list),
                  gx_exp(nkeys > 1 ? "expect_compound_columns_to_be_unique" : "expect_column_values_to_be_unique",
@@ -638,7 +547,7 @@ int dp_stage_quality(dp_run *r, dp_error *err)
                     continue;
                 int present = 0;
                 for (size_t c = 0; c < dz->ncols; c++)
-                    present |= !strcmp(dz->cols[c].name, col);
+                    present |= !strcmp(dz->cols[c].name, col) && !(dz->cols[c].key_note && !strcmp(type, "not_null"));
                 json_array_foreach(r->rules, j, x) already |= json_object_get(x, "column") &&
                                                               json_is_string(json_object_get(x, "column")) &&
                                                               !strcmp(json_string_value(json_object_get(x, "column")), col) &&
@@ -656,8 +565,13 @@ int dp_stage_quality(dp_run *r, dp_error *err)
             json_decref(hist);
         }
     }
-    row_count_rule(&q);
-    freshness_rule(&q);
+    dp_quality__row_count_rule(&q);
+    dp_quality__freshness_rule(&q);
+    /* the product's own rows: funnel, component measures, orphans, periods */
+    dp_quality__product_funnel(&q);
+    dp_quality__measure_rules(&q);
+    dp_quality__orphan_rules(&q);
+    dp_quality__partial_period_rule(&q);
     /* SLA */
     static const char *fresh[] = {"refreshed on demand", "daily by 06:00 UTC for the previous day",
                                   "weekly, Mondays by 09:00 UTC for the previous Monday-Sunday week",

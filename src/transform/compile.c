@@ -275,6 +275,12 @@ int dp_comp__compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, con
     c->a = a;
     c->err = err;
     memset(out, 0, sizeof(*out));
+    /* the wide product's measures are computed as metrics, its attributes
+     * joined at the end (compile_wide.c) */
+    const dp_design *wide = design;
+    if (depth == 0 && !(design = dp_comp__inner_design(c, design)))
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
+    c->design = design;
     int rc = 0;
     dp_buf b;
     dp_buf_init(&b, 8u << 20);
@@ -283,15 +289,16 @@ int dp_comp__compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, con
     if ((rc = dp_comp__check_filters(c)))
         goto done;
     out->lineage = json_array();
-    /* metric expressions first: they decide the CTEs */
-    for (size_t k = 0; k < design->ncols; k++) {
+    /* metric expressions first: they decide the CTEs; then the component
+     * measures, which read what the metrics computed */
+    for (size_t k = 0, pass = 0; pass < 2; k = (k + 1) % design->ncols, pass += k == 0) {
         const dp_target_col *tc = &design->cols[k];
-        if (tc->role != DP_ROLE_METRIC)
+        if (tc->role != DP_ROLE_METRIC || (tc->measure != NULL) != (pass == 1))
             continue;
         json_t *src = json_array();
         c->lineage_sources = src;
         c->metric = tc->metric;
-        exprs[k] = dp_comp__metric_sql(c, tc->metric, NULL, 0);
+        exprs[k] = pass ? dp_comp__component_sql(c, tc) : dp_comp__metric_sql(c, tc->metric, NULL, 0);
         c->lineage_sources = NULL;
         if (!exprs[k]) {
             json_decref(src);
@@ -336,6 +343,7 @@ int dp_comp__compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, con
             dp_buf_puts(&b, "-- datasets are joined on ARRAY[key] = ARRAY[key]: NULL keys match as with IS NOT DISTINCT FROM,\n"
                             "-- in a join condition PostgreSQL can hash\n");
     }
+    size_t with_pos = b.len, final_pos = 0;
     dp_buf_puts(&b, "WITH ");
     for (size_t i = 0; i < c->nctes; i++) {
         if (i)
@@ -353,16 +361,28 @@ int dp_comp__compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, con
      * a CTE of its own */
     int wrapped = ranked >= 0 || in->nconditions;
     dp_buf_puts(&b, wrapped ? ",\ndp_report AS (\nSELECT\n" : "\nSELECT\n");
+    if (!wrapped)
+        final_pos = b.len - strlen("SELECT\n");
     size_t nkeys = 0;
     for (size_t k = 0; k < design->ncols; k++) {
         const dp_target_col *tc = &design->cols[k];
         int last = k + 1 == design->ncols;
         if (tc->role == DP_ROLE_METRIC) {
-            dp_buf_printf(&b, "    %s AS %s%s\n", exprs[k], dp_comp__qi(c, tc->name), last ? "" : ",");
+            dp_buf_printf(&b, "    %s AS %s%s\n", depth ? exprs[k] : dp_comp__typed(c, tc, exprs[k]),
+                          dp_comp__qi(c, tc->name), last ? "" : ",");
             continue;
         }
         nkeys++;
-        if (nout == 1) {
+        if (tc->role == DP_ROLE_ENTITY && !depth && dp_comp__cast_type(c, tc->type)) {
+            /* a key read from datasets whose columns differ in type: the
+             * designed one */
+            const char *x = dp_arena_printf(c->a, "%s.%s", dp_comp__qi(c, outs[0]->name), dp_comp__qi(c, tc->name));
+            for (size_t i = 1; i < nout; i++)
+                x = dp_arena_printf(c->a, "%s, %s.%s", x, dp_comp__qi(c, outs[i]->name), dp_comp__qi(c, tc->name));
+            dp_buf_printf(&b, "    %s AS %s%s\n",
+                          dp_comp__typed(c, tc, nout > 1 ? dp_arena_printf(c->a, "COALESCE(%s)", x) : x),
+                          dp_comp__qi(c, tc->name), last ? "" : ",");
+        } else if (nout == 1) {
             dp_buf_printf(&b, "    %s.%s%s\n", dp_comp__qi(c, outs[0]->name), dp_comp__qi(c, tc->name),
                           last ? "" : ",");
         } else {
@@ -463,21 +483,49 @@ int dp_comp__compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, con
         }
         dp_buf_puts(&b, "\n");
     }
+    if (wrapped)
+        final_pos = b.len + strlen(")\n");
     if (wrapped && ranked < 0)
         emit_kept(c, &b, design);
+    const char *outer_order = "";
     if (ranked >= 0) {
         emit_ranked(c, &b, design, ranked);
+        outer_order = "ORDER BY ";
+        for (size_t k = 0; k < design->ncols; k++)
+            if (design->cols[k].role != DP_ROLE_METRIC && (int)k != ranked && !is_attribute(&design->cols[k]))
+                outer_order =
+                    dp_arena_printf(c->a, "%sdp_product.%s, ", outer_order, dp_comp__qi(c, design->cols[k].name));
+        outer_order = dp_arena_printf(c->a, "%sdp_product.%s %s NULLS LAST, dp_product.%s", outer_order,
+                                      dp_comp__qi(c, order_column(design, in)), in->order_desc ? "DESC" : "ASC",
+                                      dp_comp__qi(c, design->cols[ranked].name));
     } else if ((in->limit > 0 || in->ordered) && in->order_metric) {
         const char *oname = order_column(design, in);
         dp_buf_printf(&b, "ORDER BY %s %s NULLS LAST", dp_comp__qi(c, oname), in->order_desc ? "DESC" : "ASC");
         for (size_t k = 0; k < nkeys; k++)
             dp_buf_printf(&b, ", %zu", k + 1);
+        outer_order =
+            dp_arena_printf(c->a, "ORDER BY %s %s NULLS LAST", dp_comp__qi(c, oname), in->order_desc ? "DESC" : "ASC");
+        for (size_t k = 0; k < nkeys; k++)
+            outer_order = dp_arena_printf(c->a, "%s, %zu", outer_order, k + 1);
         if (in->limit > 0)
             dp_buf_printf(&b, "\nLIMIT %ld", in->limit);
     } else if (nkeys) {
-        dp_buf_puts(&b, "ORDER BY ");
+        outer_order = "ORDER BY ";
         for (size_t k = 0; k < nkeys; k++)
-            dp_buf_printf(&b, "%s%zu", k ? ", " : "", k + 1);
+            outer_order = dp_arena_printf(c->a, "%s%s%zu", outer_order, k ? ", " : "", k + 1);
+        dp_buf_puts(&b, outer_order);
+    }
+    /* the attributes joined to the finished product, ordered as it is */
+    if (!depth && dp_comp__has_attributes(wide) && !b.toobig) {
+        const char *all = dp_arena_strdup(a, dp_buf_cstr(&b));
+        size_t cend = final_pos;
+        while (cend > with_pos && (all[cend - 1] == '\n' || all[cend - 1] == ','))
+            cend--;
+        dp_buf_clear(&b);
+        if ((rc = dp_comp__wrap_attributes(c, &b, wide, dp_arena_printf(a, "%.*s", (int)with_pos, all),
+                                           dp_arena_printf(a, "%.*s", (int)(cend - with_pos), all + with_pos),
+                                           all + final_pos, outer_order, out->lineage)))
+            goto done;
     }
     if (b.toobig) {
         rc = dp_error_set(err, DP_ELIMIT, "generated SQL exceeds %zu bytes", b.max);

@@ -229,6 +229,27 @@ const char *dp_comp__key_expr(comp *c, const cte *t, const dp_target_col *tc);
 /* A filter of the plan as one SQL condition. */
 const char *dp_comp__filter_cond(comp *c, const dp_plan_filter *f);
 
+/* compile_wide.c: the wide product (modeling/wide.c) */
+/* The design the compiler works on: the keys, the component measures as
+ * metrics (the simple metric their parent reads) and the metrics; the
+ * attributes are left to dp_comp__wrap_attributes. dz itself when it has
+ * no added column; NULL out of memory. */
+const dp_design *dp_comp__inner_design(comp *c, const dp_design *dz);
+int dp_comp__has_attributes(const dp_design *dz);
+/* A component measure's SQL: a column the metrics' SQL already computes;
+ * NULL with c->err set otherwise. */
+const char *dp_comp__component_sql(comp *c, const dp_target_col *tc);
+/* type as the dialect spells it for a CAST, or NULL (no cast). */
+const char *dp_comp__cast_type(comp *c, const char *type);
+/* x cast to tc's designed type (x itself when the type has no cast). */
+const char *dp_comp__typed(comp *c, const dp_target_col *tc, const char *x);
+/* Writes head, the CTEs (ctes: "WITH ... )" without the final statement),
+ * the finished product as CTE dp_product (final), one CTE of attributes
+ * per entity and the SELECT of every column of wide joining them, then
+ * order; adds the attributes' lineage. 0 or an error code. */
+int dp_comp__wrap_attributes(comp *c, dp_buf *b, const dp_design *wide, const char *head, const char *ctes,
+                             const char *final, const char *order, json_t *lineage);
+
 /* compile.c */
 /* dp_compile for a query inside another (depth > 0). */
 int dp_comp__compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_discovery *d,
