@@ -33,8 +33,22 @@ static json_t *metrics_json(dp_run *r)
 static json_t *sources_json(dp_run *r)
 {
     json_t *arr = json_array();
-    for (size_t i = 0; i < r->disc.nselected; i++) {
-        const dp_model *m = r->disc.selected[i];
+    /* the datasets discovery selected, then those the wide product reads
+     * its entities' attributes from */
+    const dp_model *models[DP_PLAN_MAX + 2 * DP_PLAN_MAX + DP_INTENT_MAX_ITEMS];
+    size_t nmodels = 0;
+    for (size_t i = 0; i < r->disc.nselected && nmodels < sizeof(models) / sizeof(*models); i++)
+        models[nmodels++] = r->disc.selected[i];
+    for (size_t c = 0; c < r->design.ncols && nmodels < sizeof(models) / sizeof(*models); c++) {
+        const dp_model *am = r->design.cols[c].attr_model;
+        size_t k = 0;
+        while (am && k < nmodels && models[k] != am)
+            k++;
+        if (am && k == nmodels)
+            models[nmodels++] = am;
+    }
+    for (size_t i = 0; i < nmodels; i++) {
+        const dp_model *m = models[i];
         json_t *used = json_array();
         /* columns of this dataset the lineage mentions */
         size_t k;
