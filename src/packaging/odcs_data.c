@@ -12,6 +12,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Sources larger than this are not copied beside the contract: the export
+ * stays small and its time bounded (the contract's source object then has
+ * no local file, and `datacontract test` says so). */
+#define DP_ODCS_SOURCE_COPY_MAX_ROWS 2000000
+
+static long long source_rows(const json_t *spec, const char *table)
+{
+    size_t i;
+    json_t *d;
+    json_array_foreach(json_object_get(spec, "source_datasets"), i, d) {
+        if (!strcmp(dp_export__str(d, "table"), table))
+            return (long long)json_integer_value(json_object_get(d, "row_count"));
+    }
+    return 0;
+}
+
 int dp_export__odcs_data(const char *dir, struct dp_run *r, const json_t *spec, dp_error *err)
 {
     if (!r || !r->cat || !r->cat->db || !r->compiled.sql || !r->exec.ran)
@@ -60,6 +76,8 @@ int dp_export__odcs_data(const char *dir, struct dp_run *r, const json_t *spec, 
         }
         if (!strcmp(qual, target)) {
             snprintf(from, sizeof(from), "dp_export_product");
+        } else if (source_rows(spec, qual) > DP_ODCS_SOURCE_COPY_MAX_ROWS) {
+            continue; /* bounded work: a large source is tested where it lives, not copied */
         } else {
             char schema[300];
             snprintf(schema, sizeof(schema), "%.*s", dot ? (int)(dot - qual) : 0, qual);
