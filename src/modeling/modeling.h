@@ -25,6 +25,7 @@ typedef struct dp_design {
     const char *name, *table, *grain_text, *description;
     dp_target_col cols[2 * DP_PLAN_MAX + DP_INTENT_MAX_ITEMS];
     size_t ncols;
+    const char *name_reason; /* why the product has its name (the modeling decision) */
 } dp_design;
 
 int dp_model_design(dp_design *out, const dp_kg *kg, const dp_intent *in, const dp_discovery *d,

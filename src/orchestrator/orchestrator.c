@@ -279,10 +279,14 @@ static int st_discovery(dp_run *r, dp_error *err)
 static int st_modeling(dp_run *r, dp_error *err)
 {
     int rc = dp_model_design(&r->design, r->kg, &r->intent, &r->disc, r->a, err);
-    if (!rc && r->intent.saved) /* the product the saved query's exports name */
+    if (!rc && r->intent.saved) { /* the product the saved query's exports name */
         dp_intent_saved_product(r->intent.saved, r->a, &r->design.name, &r->design.table);
+        r->design.name_reason = "named after the saved query's first export (its alias, else its name)";
+    }
     if (!rc)
         dp_run_decision(r, "target %s, %s, %zu columns", r->design.table, r->design.grain_text, r->design.ncols);
+    if (!rc && r->design.name_reason)
+        dp_run_decision(r, "%s: %s", r->design.name, r->design.name_reason);
     return rc;
 }
 
