@@ -121,7 +121,12 @@ static int before_colon(const parser *p, size_t *s, size_t *e)
         end++;
     *s = b;
     *e = end;
-    return b < end && trim(p, s, e);
+    if (b == end || !trim(p, s, e))
+        return 0;
+    for (size_t i = *s; i < *e; i++) /* "2025: ..." is a period, no title */
+        if (has_letter(p->t[i].low))
+            return 1;
+    return 0;
 }
 
 /* A word as it goes into a name: lowercase, the possessive "'s" dropped. */
