@@ -211,9 +211,9 @@ const char *dp_kg_shown_path(const dp_kg *kg, const char *path, dp_arena *a)
     const char *s = dp_kg_shown_text(kg, path, a);
     if (s && !*s) /* the root itself, written with a slash */
         return ".";
-    if (s && s[0] == '/') { /* outside every known folder */
+    if (s && s[0] == '/') { /* the root itself, or outside every known folder */
         char *abs = real(a, s);
-        return dp_arena_strdup(a, base(abs ? abs : s));
+        return abs ? shown_abs(kg, abs, a) : dp_arena_strdup(a, base(s));
     }
     return s;
 }

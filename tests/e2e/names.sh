@@ -44,6 +44,8 @@ name "weekly revenue report by region" weekly_revenue_by_region "the grouping re
 name "revenue by region last month" revenue_by_region "the request names no product"
 name "Create a monthly report of revenue by region" monthly_revenue_by_region "the request names no product"
 name "Create a sales report for each region, with revenue" sales_by_region "'sales report'"
+# a title that is only a period names nothing
+name "2025: revenue by region" revenue_by_region "the request names no product"
 # a number inside the name is part of it, but one before a catalog word is
 # still asked about, never dropped
 expect_rc 3 "a number before a catalog word is still asked" -- gen "Give me 5 campaigns report with clicks"
