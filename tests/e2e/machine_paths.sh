@@ -117,6 +117,15 @@ expect_rc 0 "semantic manifest --out" -- "$DPGEN" generate --db "$WORK/s.duckdb"
   --no-record --as-of 2025-07-16 --out "$WORK/sm" "monthly revenue"
 scan "$WORK/sm" "semantic manifest"
 
+# a saved query: intent.saved_query.file and its decision's file:line
+Q="$DP_SOURCE_DIR/tests/data/mfspec_scd"
+"$DPGEN" demo --sql "$Q/data.sql" --out "$WORK/q.duckdb" 2>/dev/null || bad "build mfspec_scd"
+expect_rc 0 "saved query --out" -- "$DPGEN" generate --db "$WORK/q.duckdb" --models "$Q/semantic_models.yml" --no-record \
+  --as-of 2025-07-16 --saved-query visits_by_tier --out "$WORK/sq"
+scan "$WORK/sq" "saved query"
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['intent']['saved_query']['file'] == 'semantic_models.yml', d['intent']['saved_query']" \
+  "$WORK/sq/spec.json" && ok "  saved_query.file relative" || bad "  saved_query.file"
+
 # disabled parts of a catalog: their warnings quote file:line
 D="$DP_SOURCE_DIR/tests/data/broken"
 "$DPGEN" demo --sql "$D/data.sql" --out "$WORK/broken.duckdb" 2>/dev/null || bad "build broken"
