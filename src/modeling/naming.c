@@ -73,24 +73,36 @@ static int grain_said(const dp_intent *in, const tok *t, size_t s, size_t e)
 
 /* Lowercase [a-z0-9_], no trailing "_", at most 63 characters cut at a
  * word, never starting with a digit (an identifier SQL takes unquoted). */
-static void sanitize(char *name)
+static void sanitize(char *name) /* name: at least 64 bytes */
 {
-    for (char *p = name; *p; p++)
-        *p = isalnum((unsigned char)*p) ? (char)tolower((unsigned char)*p) : '_';
-    if (strlen(name) > 63) {
-        name[63] = 0;
-        char *u = strrchr(name, '_');
-        if (u && u - name >= 20)
+    char out[64];
+    size_t k = 0;
+    const char *p = name;
+    while (*p && !isalnum((unsigned char)*p)) /* no leading "_" */
+        p++;
+    if (isdigit((unsigned char)*p)) {
+        out[k++] = 't';
+        out[k++] = '_';
+    }
+    for (; *p && k < 63; p++)
+        out[k++] = isalnum((unsigned char)*p) ? (char)tolower((unsigned char)*p) : '_';
+    out[k] = 0;
+    if (*p && isalnum((unsigned char)*p) && k && out[k - 1] != '_') { /* cut inside a word: drop it */
+        char *u = strrchr(out, '_');
+        if (u && u - out >= 20)
             *u = 0;
     }
-    size_t l = strlen(name);
-    while (l && name[l - 1] == '_')
-        name[--l] = 0;
-    if (isdigit((unsigned char)name[0])) {
-        char tmp[80];
-        snprintf(tmp, sizeof(tmp), "t_%s", name);
-        snprintf(name, 64, "%s", tmp);
+    for (int cut = *p != 0; cut;) { /* a cut name ends on a word, not on "_by" or "_and" */
+        char *u = strrchr(out, '_');
+        cut = u && u > out && u[1] && (!strcmp(u + 1, "by") || !strcmp(u + 1, "and") || !strcmp(u + 1, "top"));
+        if (cut || (u && !u[1]))
+            *u = 0;
+        cut |= u && !u[1];
     }
+    size_t l = strlen(out);
+    while (l && out[l - 1] == '_')
+        out[--l] = 0;
+    memcpy(name, out, l + 1);
 }
 
 /* The name from the request's own name for the product (in->title), or 0

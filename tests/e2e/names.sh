@@ -44,6 +44,9 @@ name "weekly revenue report by region" weekly_revenue_by_region "the grouping re
 name "revenue by region last month" revenue_by_region "the request names no product"
 name "Create a monthly report of revenue by region" monthly_revenue_by_region "the request names no product"
 name "Create a sales report for each region, with revenue" sales_by_region "'sales report'"
+# at most 63 characters, cut at a word, never ending on "_by" or "_and"
+name "Create a weekly customer revenue performance tracking overview for each region and sales channel with revenue" \
+  weekly_customer_revenue_performance_tracking_by_region "and the grouping region and sales_channel"
 # a title that is only a period names nothing
 name "2025: revenue by region" revenue_by_region "the request names no product"
 # a number inside the name is part of it, but one before a catalog word is
