@@ -42,9 +42,12 @@ static const char *base(const char *p)
     return s;
 }
 
+/* -1 when an allocation before it failed (from or to NULL) */
 static int add_map(dp_kg *kg, const char *from, const char *to)
 {
-    if (!from || !to || strlen(from) < 2 || !strcmp(from, to))
+    if (!from || !to)
+        return -1;
+    if (strlen(from) < 2 || !strcmp(from, to))
         return 0;
     for (size_t i = 0; i < kg->npath_maps; i++)
         if (!strcmp(kg->path_from[i], from))
@@ -73,29 +76,30 @@ static const char *shown_abs(const dp_kg *kg, const char *abs, dp_arena *a)
 
 /* given (as the user wrote it) and its real path, both shown as to; a
  * folder also as a prefix. */
-static void map_given(dp_kg *kg, const char *given, const char *env)
+static int map_given(dp_kg *kg, const char *given, const char *env)
 {
     dp_arena *a = kg->arena;
     if (!given || !*given)
-        return;
+        return 0;
     char *abs = real(a, given);
     if (!abs)
-        return;
+        return 0; /* gone since it was read: shown by its file name */
     const char *to = env ? env : shown_abs(kg, abs, a);
     size_t gl = strlen(given);
     while (gl > 1 && given[gl - 1] == '/')
         gl--;
     const char *g = dp_arena_strndup(a, given, gl);
     if (!g || !to)
-        return;
-    int dir = is_dir(abs);
-    const char *to_dir = !strcmp(to, ".") ? "" : dp_arena_printf(a, "%s/", to);
-    if (dir) {
-        add_map(kg, dp_arena_printf(a, "%s/", g), to_dir);
-        add_map(kg, dp_arena_printf(a, "%s/", abs), to_dir);
+        return -1;
+    int bad = 0;
+    if (is_dir(abs)) {
+        const char *to_dir = !strcmp(to, ".") ? "" : dp_arena_printf(a, "%s/", to);
+        bad |= add_map(kg, dp_arena_printf(a, "%s/", g), to_dir);
+        bad |= add_map(kg, dp_arena_printf(a, "%s/", abs), to_dir);
     }
-    add_map(kg, g, to);
-    add_map(kg, abs, to);
+    bad |= add_map(kg, g, to);
+    bad |= add_map(kg, abs, to);
+    return bad;
 }
 
 int dp_kg__set_root(dp_kg *kg, int demo, dp_error *err)
@@ -106,6 +110,7 @@ int dp_kg__set_root(dp_kg *kg, int demo, dp_error *err)
     kg->path_shown = "";
     kg->path_root_kind = "the folder of the catalog";
     const char *env = demo ? getenv("DPGEN_DEMO_CATALOG") : NULL;
+    int bad = 0;
     if (demo && env && *env) {
         kg->path_root = real(a, env);
         kg->path_shown = "$DPGEN_DEMO_CATALOG/";
@@ -136,18 +141,17 @@ int dp_kg__set_root(dp_kg *kg, int demo, dp_error *err)
     }
     if (kg->path_root) {
         if (strcmp(kg->path_root, "/"))
-            add_map(kg, dp_arena_printf(a, "%s/", kg->path_root), kg->path_shown);
+            bad |= add_map(kg, dp_arena_printf(a, "%s/", kg->path_root), kg->path_shown);
         else
             kg->path_root = NULL; /* "/" as the root would show every path */
     }
     const char *db_env = demo && getenv("DPGEN_DEMO_DB") && *getenv("DPGEN_DEMO_DB") ? "$DPGEN_DEMO_DB" : NULL;
-    map_given(kg, kg->models_path, NULL);
-    map_given(kg, kg->manifest_path, NULL);
-    map_given(kg, kg->glossary_path, NULL);
-    map_given(kg, kg->db_path, db_env);
-    for (size_t i = 0; i < kg->npath_maps; i++)
-        if (!kg->path_from[i] || !kg->path_to[i])
-            return dp_error_set(err, DP_ENOMEM, "out of memory");
+    bad |= map_given(kg, kg->models_path, NULL);
+    bad |= map_given(kg, kg->manifest_path, NULL);
+    bad |= map_given(kg, kg->glossary_path, NULL);
+    bad |= map_given(kg, kg->db_path, db_env);
+    if (bad) /* a path left as it is would reach the spec */
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
     return 0;
 }
 

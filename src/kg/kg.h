@@ -247,7 +247,7 @@ typedef struct dp_kg {
      * or "$DPGEN_DEMO_CATALOG/"), what it is, and the rewrites of the
      * paths given (as written and real) to their shown forms */
     const char *path_root, *path_shown, *path_root_kind;
-    const char *path_from[16], *path_to[16];
+    const char *path_from[24], *path_to[24]; /* 1 root + 4 paths given x 4 forms at most */
     size_t npath_maps;
 } dp_kg;
 
