@@ -5,7 +5,6 @@
  * after it. */
 #include "intent/intent_int.h"
 #include <ctype.h>
-#include <stdio.h>
 #include <string.h>
 
 #define TITLE_MAX_WORDS 6 /* a longer run is a clause, not a name */
@@ -139,6 +138,18 @@ static const char *name_word(parser *p, size_t i)
     return low;
 }
 
+/* Appends word and a blank to name (cap bytes) when both fit. */
+static void append(char *name, size_t cap, size_t *off, const char *word)
+{
+    size_t l = strlen(word);
+    if (*off + l + 2 > cap)
+        return;
+    memcpy(name + *off, word, l);
+    *off += l;
+    name[(*off)++] = ' ';
+    name[*off] = 0;
+}
+
 void dp_int__find_title(parser *p)
 {
     size_t s = 0, e = 0, noun = p->n;
@@ -166,17 +177,17 @@ void dp_int__find_title(parser *p)
         lead++;
     if (numbers && noun + 2 < p->n && in_list(p->t[noun + 1].low, joiners))
         for (size_t j = noun + 2; j < p->n && j < noun + 5 && !p->t[j].punct && !in_list(p->t[j].low, joiners) &&
-                                  !in_list(p->t[j].low, boundaries) && off < sizeof(name) - 64;
+                                  !in_list(p->t[j].low, boundaries);
              j++)
-            off += (size_t)snprintf(name + off, sizeof(name) - off, "%s ", name_word(p, j));
+            append(name, sizeof(name), &off, name_word(p, j));
     if (numbers && !off && noun < p->n)
-        off += (size_t)snprintf(name + off, sizeof(name) - off, "%s ", p->t[noun].low);
-    for (size_t j = lead; j < e && off < sizeof(name) - 64; j++)
-        off += (size_t)snprintf(name + off, sizeof(name) - off, "%s ", name_word(p, j));
-    for (size_t j = s; j < lead && off < sizeof(name) - 64; j++)
-        off += (size_t)snprintf(name + off, sizeof(name) - off, "%s ", name_word(p, j));
+        append(name, sizeof(name), &off, p->t[noun].low);
+    for (size_t j = lead; j < e; j++)
+        append(name, sizeof(name), &off, name_word(p, j));
+    for (size_t j = s; j < lead; j++)
+        append(name, sizeof(name), &off, name_word(p, j));
     if (off)
-        name[off - 1] = 0;
+        name[off - 1] = 0; /* the last blank */
     p->in->title = dp_arena_strdup(p->a, name);
     p->in->title_text = dp_int__span_text(p, s, (noun < p->n ? noun + 1 : e) - s);
 }
