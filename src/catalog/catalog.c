@@ -4,6 +4,7 @@
 #include "catalog/catalog.h"
 #include "catalog/bind.h"
 #include "catalog/load.h"
+#include "catalog/paths.h"
 #include "kg/indexes.h"
 #include "kg/lexicon.h"
 #include "kg/vindex.h"
@@ -94,7 +95,7 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
     cat->kg.glossary_path = glossary ? dp_arena_strdup(cat->kg.arena, glossary) : NULL;
     cat->kg.manifest_path = opts->manifest_path ? dp_arena_strdup(cat->kg.arena, opts->manifest_path) : NULL;
     cat->kg.target_schema = opts->schema ? dp_arena_strdup(cat->kg.arena, opts->schema) : NULL;
-    if ((rc = dp_dbt_load_catalog(&cat->kg, models, err)))
+    if ((rc = dp_kg__set_root(&cat->kg, demo, err)) || (rc = dp_dbt_load_catalog(&cat->kg, models, err)))
         goto done;
     if (glossary && (rc = dp_glossary_load_path(&cat->kg, glossary, err)))
         goto done;

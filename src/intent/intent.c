@@ -337,6 +337,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
         per_grouped |= in->groups[g].is_entity && in->groups[g].phrase && !strcmp(in->groups[g].phrase, p.per_entity);
     if (per_grouped && p.other_groups && !in->limit)
         dp_int__add_missing(&p, p.per_entity, "ratio or grouping");
+    dp_int__find_title(&p);
     dp_int__classify_unplaced(&p);
 
     /* "top 3 carriers ... for each region", "top 5 carriers per month" rank

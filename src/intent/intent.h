@@ -104,6 +104,11 @@ typedef struct dp_intent {
     /* A custom granularity of the time spine ("by lunar month"): its
      * name; grain is then the spine's own (the day the periods are made of). */
     const char *custom_grain;
+    /* The request's own name for the product (intent_title.c): the words
+     * before a deliverable noun or a title before a colon, lowercase, in
+     * name order, space-separated ("x 360" for "a 360 view of x"); NULL when
+     * it names none. title_text: those words as written, with the noun. */
+    const char *title, *title_text;
 } dp_intent;
 
 /* What the data holds for a text looked up in one column (values are

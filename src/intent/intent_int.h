@@ -224,6 +224,10 @@ void dp_int__settle_ranges(parser *p);
  * verb names, not the metrics' event dates. */
 void dp_int__attach_dates(parser *p);
 
+/* intent_title.c: the request's name for the product (in->title); a free
+ * number inside it is part of the name, no longer unplaced. */
+void dp_int__find_title(parser *p);
+
 /* intent_unplaced.c: framing, filler and the words left unplaced */
 /* Report framing and filler word? */
 int dp_int__is_noise(const char *w);

@@ -242,6 +242,13 @@ typedef struct dp_kg {
     const char *manifest_path; /* dbt semantic manifest, when given */
     const char *target_schema; /* dbt target schema for ref(), when given */
     size_t nscd; /* datasets with validity_params (SCD type 2), counted by dp_kg_index_build */
+    /* catalog/paths.c: what written files' paths are relative to (the
+     * catalog root, absolute; NULL: unknown), the prefix shown for it ("",
+     * or "$DPGEN_DEMO_CATALOG/"), what it is, and the rewrites of the
+     * paths given (as written and real) to their shown forms */
+    const char *path_root, *path_shown, *path_root_kind;
+    const char *path_from[24], *path_to[24]; /* 1 root + 4 paths given x 4 forms at most */
+    size_t npath_maps;
 } dp_kg;
 
 const dp_model *dp_kg_model(const dp_kg *kg, const char *name);

@@ -266,7 +266,7 @@ int dp_model_design(dp_design *dz, const dp_kg *kg, const dp_intent *in, const d
                     dp_error *err)
 {
     memset(dz, 0, sizeof(*dz));
-    dz->name = dp_model__name(kg, in, d, a);
+    dz->name = dp_model__name(kg, in, d, a, &dz->name_reason);
     dz->table = dp_arena_printf(a, "gold.%s", dz->name);
     /* grain text: "weekly, by carrier" */
     char grain[512] = "";

@@ -45,6 +45,7 @@ typedef struct dp_design {
     dp_target_col cols[2 * DP_PLAN_MAX + DP_INTENT_MAX_ITEMS];
     size_t ncols;
     int no_primary_key; /* a grain column can be NULL: the grain is unique, yet no primary key */
+    const char *name_reason; /* why the product has its name (the modeling decision) */
 } dp_design;
 
 int dp_model_design(dp_design *out, const dp_kg *kg, const dp_intent *in, const dp_discovery *d,

@@ -3,6 +3,7 @@
  * message (never a guess) when a stage cannot go on. */
 #include "util/fs.h"
 #include "orchestrator/run.h"
+#include "catalog/paths.h"
 #include "doc/emit.h"
 #include "catalog/lookup.h"
 #include "kg/vindex.h"
@@ -303,12 +304,16 @@ static int widen(dp_run *r, dp_error *err)
 static int st_modeling(dp_run *r, dp_error *err)
 {
     int rc = dp_model_design(&r->design, r->kg, &r->intent, &r->disc, r->a, err);
-    if (!rc && r->intent.saved) /* the product the saved query's exports name */
+    if (!rc && r->intent.saved) { /* the product the saved query's exports name */
         dp_intent_saved_product(r->intent.saved, r->a, &r->design.name, &r->design.table);
+        r->design.name_reason = "named after the saved query's first export (its alias, else its name)";
+    }
     if (!rc)
         rc = widen(r, err);
     if (!rc)
         dp_run_decision(r, "target %s, %s, %zu columns", r->design.table, r->design.grain_text, r->design.ncols);
+    if (!rc && r->design.name_reason)
+        dp_run_decision(r, "%s: %s", r->design.name, r->design.name_reason);
     return rc;
 }
 
@@ -383,10 +388,17 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
                                   json_pack("{s:s,s:f,s:I,s:O,s:O}", "stage", r->stages[i].name, "ms", r->stages[i].ms,
                                             "kg_queries", (json_int_t)r->stages[i].kg_queries, "decisions",
                                             r->stages[i].decisions, "warnings", r->stages[i].warnings));
-        json_object_set_new(exec, "catalog", json_pack("{s:s,s:s,s:s?,s:f,s:b}", "models", r->kg->models_path, "database",
-                                                       r->kg->db_path, "glossary", r->kg->glossary_path, "load_ms",
-                                                       cat->load_ms, "profile_cached", cat->profile_cached));
+        json_object_set_new(exec, "catalog",
+                            json_pack("{s:s,s:s,s:s?,s:f,s:b,s:s}", "models",
+                                      dp_kg_shown_path(r->kg, r->kg->models_path, r->a), "database",
+                                      dp_kg_shown_path(r->kg, r->kg->db_path, r->a), "glossary",
+                                      dp_kg_shown_path(r->kg, r->kg->glossary_path, r->a), "load_ms", cat->load_ms,
+                                      "profile_cached", cat->profile_cached, "paths_relative_to",
+                                      r->kg->path_root_kind ? r->kg->path_root_kind : "the folder of the catalog"));
         json_object_set_new(r->spec, "execution", exec);
+        /* no path of this machine in the spec: decisions and warnings
+         * quote catalog files (file:line) as the catalog root has them */
+        dp_kg_shown_json(r->kg, r->spec, r->a);
         /* the spec is complete only now: validate before rendering it */
         r->cur = DP_STAGE_PACKAGING;
         if ((rc = dp_packaging__spec_validate(r->spec, err))) {

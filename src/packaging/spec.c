@@ -4,6 +4,7 @@
 #include "orchestrator/run.h"
 #include "modeling/modeling.h"
 #include "packaging/odcs.h"
+#include "catalog/paths.h"
 #include "util/error.h"
 #include <stdio.h>
 #include <string.h>
@@ -22,9 +23,12 @@ static json_t *metrics_json(dp_run *r)
             json_object_set_new(o, "filter", json_string(m->filter));
         /* no file: a metric the request itself defined */
         /* line 0: a JSON source, whose position is the file and the JSON path */
-        json_object_set_new(o, "defined_in", !m->pos.file ? json_string("request")
-                                             : m->pos.line ? json_sprintf("%s:%d", m->pos.file, m->pos.line)
-                                                           : json_string(m->pos.file));
+        /* relative to the catalog root: the spec travels, the machine's paths do not */
+        const char *file = dp_kg_shown_path(r->kg, m->pos.file, r->a);
+        json_object_set_new(o, "defined_in",
+                            !file         ? json_string("request")
+                            : m->pos.line ? json_sprintf("%s:%d", file, m->pos.line)
+                                          : json_string(file));
         json_array_append_new(arr, o);
     }
     return arr;

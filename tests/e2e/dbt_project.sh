@@ -55,10 +55,11 @@ check "the root project's node wins" "'dataset customers reads analytics.custome
 # --manifest FILE naming a dbt manifest.json elsewhere
 fresh; mv "$WORK/p/target/manifest.json" "$WORK/manifest.json"
 expect_rc 0 "--manifest .../manifest.json" -- "$DPGEN" generate --db "$DB" --models "$WORK/p" --manifest "$WORK/manifest.json" --format json "$Q"
-check "--manifest gives the relations, named" "any(x.startswith('dataset orders reads analytics.orders: relation from /') and x.endswith('/manifest.json') for x in ds)"
+# named by its file name: it lies outside the project, and the spec holds no path of this machine
+check "--manifest gives the relations, named" "'dataset orders reads analytics.orders: relation from manifest.json' in ds"
 mv "$WORK/manifest.json" "$WORK/prod-artifacts.json"
 expect_rc 0 "--manifest of another name" -- "$DPGEN" generate --db "$DB" --models "$WORK/p" --manifest "$WORK/prod-artifacts.json" --format json "$Q"
-check "known by its dbt_schema_version" "any(x.endswith('/prod-artifacts.json') for x in ds)"
+check "known by its dbt_schema_version" "'dataset orders reads analytics.orders: relation from prod-artifacts.json' in ds"
 # a semantic model on a seed: ref('raw_orders') is the seed's alias orders
 # in schema raw, which only the manifest knows
 fresh

@@ -71,5 +71,5 @@ python3 -c "import json; d=json.load(open('$WORK/out')); assert d['results'][0][
   && ok "search finds ad spend as spend" || bad "search ad spend: $(head -c 300 "$WORK/out")"
 expect_rc 0 "catalog show" -- "$DPGEN" catalog show marketing_events
 expect_rc 0 "runs" -- "$DPGEN" runs
-grep -q "weekly_ctr_cvr_cpa_roas_by_campaign" "$WORK/out" && ok "runs recorded" || bad "runs not recorded"
+grep -q "weekly_marketing_performance_by_campaign" "$WORK/out" && ok "runs recorded" || bad "runs not recorded"
 finish

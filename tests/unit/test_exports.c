@@ -728,7 +728,7 @@ static void test_export_twice(void **state)
     char dir[600], stale[900];
     snprintf(dir, sizeof(dir), "%s/twice", F.tmp);
     assert_int_equal(dp_result_export(res, dir, &err), 0);
-    snprintf(stale, sizeof(stale), "%s/dbt/tests/weekly_ctr_cvr_cpa_roas_by_campaign_q999_gone.sql", dir);
+    snprintf(stale, sizeof(stale), "%s/dbt/tests/weekly_marketing_performance_by_campaign_q999_gone.sql", dir);
     FILE *f = fopen(stale, "w");
     assert_non_null(f);
     fclose(f);

@@ -324,6 +324,7 @@ static void calculation_words(void **state)
         {"Top 5 campaigns by clicks per month", NULL},       /* within each month */
         {"spend this year compared to last year", "comparing periods ('last year')"},
         {"Customer 360 table: for each customer, orders and revenue", NULL},
+        {"Build a customer 360 table with orders and revenue for each customer", NULL}, /* the name's number */
         {"which 3 campaigns had the least clicks", NULL},
         {"top 5 campaigns by clicks", NULL},
         {"spend over the last 3 months", NULL},
