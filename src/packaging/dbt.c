@@ -69,12 +69,33 @@ static int not_null_key(const json_t *dc)
     return 0;
 }
 
+/* The contract's data_type: the design's (DuckDB's names), in PostgreSQL
+ * the name PostgreSQL has for the same type (dbt creates the table with
+ * it; PostgreSQL has no DOUBLE or HUGEINT). */
+static const char *contract_type(const char *type, int pg)
+{
+    static const struct {
+        const char *duckdb, *postgres;
+    } names[] = {{"DOUBLE", "double precision"},    {"FLOAT", "real"},
+                 {"HUGEINT", "numeric(38,0)"},      {"UBIGINT", "numeric(20,0)"},
+                 {"UINTEGER", "bigint"},            {"USMALLINT", "integer"},
+                 {"UTINYINT", "smallint"},          {"TINYINT", "smallint"},
+                 {"BLOB", "bytea"},                 {"TIMESTAMP WITH TIME ZONE", "timestamptz"},
+                 {"TIMESTAMP_NS", "timestamp"},     {"TIMESTAMP_MS", "timestamp"},
+                 {"TIMESTAMP_S", "timestamp"}};
+    for (size_t i = 0; pg && i < sizeof(names) / sizeof(*names); i++)
+        if (!strcasecmp(type, names[i].duckdb))
+            return names[i].postgres;
+    return type;
+}
+
 /* schema.yml: the spec's dbt model with the design's types (the enforced
  * contract compares them with what the model returns), not-null keys as
  * contract constraints (and the grain as the primary key when every key
  * column is one), and each rule's generic test once. */
 static json_t *schema_yml(const json_t *spec, const json_t *model, const dp_dbt_placed *placed)
 {
+    int pg = !strcmp(dp_export__str(json_object_get(spec, "transformation"), "dialect"), "postgres");
     json_t *m = json_deep_copy(model);
     if (!m)
         return NULL;
@@ -84,7 +105,7 @@ static json_t *schema_yml(const json_t *spec, const json_t *model, const dp_dbt_
     json_array_foreach(json_object_get(m, "columns"), i, c) {
         const json_t *dc = design_column(spec, dp_export__str(c, "name"));
         if (*dp_export__str(dc, "type"))
-            json_object_set_new(c, "data_type", json_string(dp_export__str(dc, "type")));
+            json_object_set_new(c, "data_type", json_string(contract_type(dp_export__str(dc, "type"), pg)));
         if (not_null_key(dc))
             json_object_set_new(c, "constraints", json_pack("[{s:s}]", "type", "not_null"));
         json_t *tests = json_object_get(placed->column_tests, dp_export__str(c, "name"));
