@@ -135,8 +135,20 @@ static const json_t *dataset_of_table(const json_t *spec, const char *qualified)
     return NULL;
 }
 
-/* The column a dataset's rows are dated by (its time dimension in the
- * SQL, when that is a column of the table), and its type. */
+static const char *column_type(const json_t *ds, const char *name)
+{
+    size_t k;
+    json_t *col;
+    json_array_foreach(json_object_get(ds, "schema"), k, col) {
+        if (!strcmp(dp_export__str(col, "name"), name))
+            return dp_export__str(col, "type");
+    }
+    return NULL;
+}
+
+/* The column a dataset's rows are dated by: its time dimension in the SQL
+ * when that is a column of the table, else the column its freshest value
+ * was read from; and its type. */
 static const char *loaded_at(const json_t *spec, const json_t *ds, const char **type)
 {
     size_t i;
@@ -145,16 +157,11 @@ static const char *loaded_at(const json_t *spec, const json_t *ds, const char **
         const char *td = dp_export__str(c, "time_dimension");
         if (strcmp(dp_export__str(c, "dataset"), dp_export__str(ds, "name")) || !*td)
             continue;
-        size_t k;
-        json_t *col;
-        json_array_foreach(json_object_get(ds, "schema"), k, col) {
-            if (!strcmp(dp_export__str(col, "name"), td)) {
-                *type = dp_export__str(col, "type");
-                return td;
-            }
-        }
+        if ((*type = column_type(ds, td)))
+            return td;
     }
-    return NULL;
+    const char *tc = dp_export__str(ds, "time_column");
+    return *tc && (*type = column_type(ds, tc)) ? tc : NULL;
 }
 
 /* The loaded_at_field expression: dbt's freshness check needs a timestamp

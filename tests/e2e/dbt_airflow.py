@@ -80,7 +80,9 @@ for d in spec["source_datasets"]:
     td = [c["time_dimension"] for c in spec["transformation"]["ctes"]
           if c.get("dataset") == d["name"] and c.get("time_dimension")]
     cols = {c["name"]: c["type"] for c in d.get("schema", [])}
-    td = [c for c in td if c in cols]
+    td = [c for c in td if c in cols] + [c for c in [d.get("time_column")] if c in cols]
+    if d.get("freshest"):
+        assert td, f"{d['name']}: a time source without its time column"
     if not td:
         continue
     t = tables[d["table"]]
