@@ -76,12 +76,18 @@ static const char *contract_type(const char *type, int pg)
 {
     static const struct {
         const char *duckdb, *postgres;
-    } names[] = {{"DOUBLE", "double precision"},    {"FLOAT", "real"},
-                 {"HUGEINT", "numeric(38,0)"},      {"UBIGINT", "numeric(20,0)"},
-                 {"UINTEGER", "bigint"},            {"USMALLINT", "integer"},
-                 {"UTINYINT", "smallint"},          {"TINYINT", "smallint"},
-                 {"BLOB", "bytea"},                 {"TIMESTAMP WITH TIME ZONE", "timestamptz"},
-                 {"TIMESTAMP_NS", "timestamp"},     {"TIMESTAMP_MS", "timestamp"},
+    } names[] = {{"DOUBLE", "double precision"},
+                 {"FLOAT", "real"},
+                 {"HUGEINT", "numeric(38,0)"},
+                 {"UBIGINT", "numeric(20,0)"},
+                 {"UINTEGER", "bigint"},
+                 {"USMALLINT", "integer"},
+                 {"UTINYINT", "smallint"},
+                 {"TINYINT", "smallint"},
+                 {"BLOB", "bytea"},
+                 {"TIMESTAMP WITH TIME ZONE", "timestamptz"},
+                 {"TIMESTAMP_NS", "timestamp"},
+                 {"TIMESTAMP_MS", "timestamp"},
                  {"TIMESTAMP_S", "timestamp"}};
     for (size_t i = 0; pg && i < sizeof(names) / sizeof(*names); i++)
         if (!strcasecmp(type, names[i].duckdb))
@@ -116,7 +122,8 @@ static json_t *schema_yml(const json_t *spec, const json_t *model, const dp_dbt_
     }
     const json_t *keys = json_object_get(json_object_get(spec, "data_model"), "primary_keys");
     int all_keys = json_array_size(keys) > 0;
-    json_array_foreach(keys, i, c) all_keys &= not_null_key(design_column(spec, json_string_value(c)));
+    json_array_foreach(keys, i, c)
+        all_keys &= not_null_key(design_column(spec, json_string_value(c)));
     if (all_keys)
         json_object_set_new(m, "constraints", json_pack("[{s:s,s:O}]", "type", "primary_key", "columns", keys));
     if (json_array_size(placed->model_tests))
@@ -258,15 +265,16 @@ static json_t *sources_yml(const json_t *spec, const json_t *tables, const dp_db
             const char *la = loaded_at(spec, ds, &type);
             if (la) {
                 json_object_set_new(config, "loaded_at_field", loaded_at_expr(la, type));
-                json_object_set_new(
-                    config, "freshness",
-                    days ? json_pack("{s:{s:i,s:s},s:{s:i,s:s}}", "warn_after", "count", 2, "period", "day",
-                                     "error_after", "count", days + 1 > 3 ? days + 1 : 3, "period", "day")
-                         : json_pack("{s:{s:i,s:s}}", "warn_after", "count", 2, "period", "day"));
+                json_object_set_new(config, "freshness",
+                                    days ? json_pack("{s:{s:i,s:s},s:{s:i,s:s}}", "warn_after", "count", 2, "period",
+                                                     "day", "error_after", "count", days + 1 > 3 ? days + 1 : 3,
+                                                     "period", "day")
+                                         : json_pack("{s:{s:i,s:s}}", "warn_after", "count", 2, "period", "day"));
             }
             json_object_set_new(config, "meta",
                                 json_pack("{s:s,s:O,s:O}", "dpgen_dataset", dp_export__str(ds, "name"), "row_count",
-                                          json_object_get(ds, "row_count"), "freshest", json_object_get(ds, "freshest")));
+                                          json_object_get(ds, "row_count"), "freshest",
+                                          json_object_get(ds, "freshest")));
             json_object_set_new(tab, "config", config);
             json_array_foreach(json_object_get(ds, "columns_used"), k, c) {
                 json_t *col = source_column(cols, json_string_value(c));
@@ -333,8 +341,9 @@ static int profiles_yml(const char *dir, const json_t *spec, dp_error *err)
                         "type", "duckdb", "path", target, "attach", "path", source, "alias", DP_DBT_SOURCE_DB,
                         "read_only", 1, "threads", 1);
     }
-    int rc = !doc || dp_yaml_emit(&b, doc) || b.toobig ? dp_error_set(err, DP_ENOMEM, "profiles.yml: out of memory")
-                                                       : dp_export__write_file(dir, "dbt/profiles.yml", dp_buf_cstr(&b), err);
+    int rc = !doc || dp_yaml_emit(&b, doc) || b.toobig
+                 ? dp_error_set(err, DP_ENOMEM, "profiles.yml: out of memory")
+                 : dp_export__write_file(dir, "dbt/profiles.yml", dp_buf_cstr(&b), err);
     json_decref(doc);
     dp_buf_dispose(&b);
     return rc;
@@ -403,10 +412,9 @@ int dp_export__dbt_project(const char *dir, const json_t *spec, const char *temp
     if ((rc = dp_export__write_yaml(dir, "dbt/models/schema.yml", (doc = schema_yml(spec, model, &placed)), err)))
         goto done;
     json_decref(doc);
-    rc = dp_export__write_yaml(dir, "dbt/models/sources.yml",
-                               (doc = sources_yml(spec, placed.tables, &placed,
-                                                  strcmp(dp_export__str(tx, "dialect"), "postgres") != 0)),
-                               err);
+    rc = dp_export__write_yaml(
+        dir, "dbt/models/sources.yml",
+        (doc = sources_yml(spec, placed.tables, &placed, strcmp(dp_export__str(tx, "dialect"), "postgres") != 0)), err);
 done:
     json_decref(proj);
     json_decref(doc);

@@ -83,8 +83,8 @@ static json_t *test_obj(const char *test, json_t *args, const json_t *rule, cons
     json_t *inner = json_pack("{s:s}", "name", tname);
     if (args)
         json_object_set_new(inner, "arguments", args);
-    json_object_set_new(inner, "config", json_pack("{s:s,s:{s:s}}", "severity", sev, "meta", "dpgen_rule",
-                                                   dp_export__str(rule, "id")));
+    json_object_set_new(inner, "config",
+                        json_pack("{s:s,s:{s:s}}", "severity", sev, "meta", "dpgen_rule", dp_export__str(rule, "id")));
     return json_pack("{s:o}", test, inner);
 }
 
@@ -94,7 +94,9 @@ static void add_table(json_t *tables, const char *schema, const char *table)
     snprintf(qn, sizeof(qn), "%s.%s", schema, table);
     size_t i;
     json_t *t;
-    json_array_foreach(tables, i, t) if (!strcmp(json_string_value(t), qn)) return;
+    json_array_foreach(tables, i, t)
+        if (!strcmp(json_string_value(t), qn))
+            return;
     json_array_append_new(tables, json_string(qn));
 }
 
@@ -201,7 +203,8 @@ static int place_generic(const json_t *spec, const json_t *rule, const char *sql
         if ((q = skip(q, ", count(*) AS copies FROM ")) && (q = parse_rel(q, &r)) && (q = skip(q, " GROUP BY "))) {
             /* GROUP BY ALL, or by the selected columns' positions */
             const char *h = strstr(q, " HAVING count(*) > 1");
-            int by_ok = h && ((h - q == 3 && !strncmp(q, "ALL", 3)) || (h > q && strspn(q, "0123456789, ") >= (size_t)(h - q)));
+            int by_ok =
+                h && ((h - q == 3 && !strncmp(q, "ALL", 3)) || (h > q && strspn(q, "0123456789, ") >= (size_t)(h - q)));
             if (by_ok && h + 20 == sql + n && json_array_size(cols)) {
                 json_t *t = test_obj("dbt_utils.unique_combination_of_columns",
                                      json_pack("{s:o}", "combination_of_columns", cols), rule, tname);
@@ -212,11 +215,11 @@ static int place_generic(const json_t *spec, const json_t *rule, const char *sql
         json_decref(cols);
         return 0;
     }
-    if ((q = skip(sql, "SELECT c.* FROM ")) && (q = parse_rel(q, &r)) && !r.is_ref &&
-        (q = skip(q, " AS c WHERE c.")) && (q = parse_ident(q, c1, sizeof(c1))) &&
-        (q = skip(q, " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ")) && (q = parse_rel(q, &r2)) && !r2.is_ref &&
-        (q = skip(q, " AS p WHERE p.")) && (q = parse_ident(q, c2, sizeof(c2))) && (q = skip(q, " = c.")) &&
-        (q = parse_ident(q, c3, sizeof(c3))) && (q = skip(q, ")")) && q == sql + n && !strcmp(c1, c3)) {
+    if ((q = skip(sql, "SELECT c.* FROM ")) && (q = parse_rel(q, &r)) && !r.is_ref && (q = skip(q, " AS c WHERE c.")) &&
+        (q = parse_ident(q, c1, sizeof(c1))) && (q = skip(q, " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ")) &&
+        (q = parse_rel(q, &r2)) && !r2.is_ref && (q = skip(q, " AS p WHERE p.")) &&
+        (q = parse_ident(q, c2, sizeof(c2))) && (q = skip(q, " = c.")) && (q = parse_ident(q, c3, sizeof(c3))) &&
+        (q = skip(q, ")")) && q == sql + n && !strcmp(c1, c3)) {
         char to[2 * NAME_MAX_LEN + 32];
         snprintf(to, sizeof(to), "source('%s', '%s')", r2.schema, r2.table);
         add_table(p->tables, r2.schema, r2.table);

@@ -772,7 +772,8 @@ static void check_exports(const char *request, int index, const char *dialect)
                 tsql = generic_sql(&g, "exported_model");
             }
             if (tsql && json_is_integer(json_object_get(res, "failing_rows")))
-                assert_int_equal(count_rows(con, tsql, str(rule, "id")), json_integer_value(json_object_get(res, "failing_rows")));
+                assert_int_equal(count_rows(con, tsql, str(rule, "id")),
+                                 json_integer_value(json_object_get(res, "failing_rows")));
             free(tsql);
         }
 
