@@ -71,7 +71,8 @@ static int not_null_key(const json_t *dc)
 
 /* The contract's data_type: the design's (DuckDB's names), in PostgreSQL
  * the name PostgreSQL has for the same type (dbt creates the table with
- * it; PostgreSQL has no DOUBLE or HUGEINT). */
+ * it; PostgreSQL has no DOUBLE or HUGEINT; DuckDB's VARCHAR has no length,
+ * PostgreSQL's unbounded string is text). */
 static const char *contract_type(const char *type, int pg)
 {
     static const struct {
@@ -88,7 +89,7 @@ static const char *contract_type(const char *type, int pg)
                  {"TIMESTAMP WITH TIME ZONE", "timestamptz"},
                  {"TIMESTAMP_NS", "timestamp"},
                  {"TIMESTAMP_MS", "timestamp"},
-                 {"TIMESTAMP_S", "timestamp"}};
+                 {"TIMESTAMP_S", "timestamp"},      {"VARCHAR", "text"}};
     for (size_t i = 0; pg && i < sizeof(names) / sizeof(*names); i++)
         if (!strcasecmp(type, names[i].duckdb))
             return names[i].postgres;

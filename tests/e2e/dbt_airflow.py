@@ -138,7 +138,7 @@ for c in model["columns"]:
     d = dm[c["name"]]
     want = d["type"]
     if dialect == "postgres":  # PostgreSQL's names for DuckDB's
-        want = {"DOUBLE": "double precision", "FLOAT": "real", "HUGEINT": "numeric(38,0)"}.get(want, want)
+        want = {"DOUBLE": "double precision", "FLOAT": "real", "HUGEINT": "numeric(38,0)", "VARCHAR": "text"}.get(want, want)
     assert c["data_type"] == want, (c["name"], c["data_type"], want)
     nn = d.get("primary_key") is True and "not_null" in d.get("constraints", [])
     assert (c.get("constraints") == [{"type": "not_null"}]) == nn, (c["name"], c.get("constraints"))
