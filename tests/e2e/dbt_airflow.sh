@@ -25,6 +25,7 @@ for req in "Create a weekly marketing performance report with CTR, CVR, CPA, and
   "Daily sales by region and product category" \
   "Customer 360 table: for each customer, orders, revenue, average order value, last order date, open support tickets and average satisfaction" \
   "top 10 products by units sold" \
+  "Orders, revenue and support tickets by customer region" \
   "pg:Daily sales by region and product category"; do
   n=$((n + 1))
   dialect=duckdb

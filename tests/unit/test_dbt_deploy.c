@@ -29,6 +29,8 @@ static const char *const requests[] = {
     ("Customer 360 table: for each customer, orders, revenue, average order value, last order date, open support "
      "tickets and average satisfaction"),
     "top 10 products by units sold",
+    /* a grain key with a NULL group (orphans): no not-null constraint */
+    "Orders, revenue and support tickets by customer region",
 };
 #define NREQ (sizeof(requests) / sizeof(*requests))
 
