@@ -89,7 +89,8 @@ static const char *contract_type(const char *type, int pg)
                  {"TIMESTAMP WITH TIME ZONE", "timestamptz"},
                  {"TIMESTAMP_NS", "timestamp"},
                  {"TIMESTAMP_MS", "timestamp"},
-                 {"TIMESTAMP_S", "timestamp"},      {"VARCHAR", "text"}};
+                 {"TIMESTAMP_S", "timestamp"},
+                 {"VARCHAR", "text"}};
     for (size_t i = 0; pg && i < sizeof(names) / sizeof(*names); i++)
         if (!strcasecmp(type, names[i].duckdb))
             return names[i].postgres;
@@ -408,7 +409,7 @@ int dp_export__dbt_project(const char *dir, const json_t *spec, const char *temp
             goto done;
     }
     remove_old_tests(dir, name);
-    if ((rc = dp_dbt__place_rules(dir, spec, temp, &placed, err)))
+    if ((rc = dp_dbt__place_rules(&placed, dir, spec, temp, err)))
         goto done;
     if ((rc = dp_export__write_yaml(dir, "dbt/models/schema.yml", (doc = schema_yml(spec, model, &placed)), err)))
         goto done;
@@ -419,7 +420,7 @@ int dp_export__dbt_project(const char *dir, const json_t *spec, const char *temp
 done:
     json_decref(proj);
     json_decref(doc);
-    dp_dbt__placed_free(&placed);
+    dp_dbt__placed_dispose(&placed);
     free(sql);
     return rc;
 }

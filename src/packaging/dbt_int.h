@@ -24,7 +24,7 @@ typedef struct dp_dbt_placed {
  * or a singular test under dir/dbt/tests/ with the rule's SQL. temp: the
  * test run's result table ("" if unknown). Returns 0, DP_ENOMEM or the
  * writer's error. */
-int dp_dbt__place_rules(const char *dir, const json_t *spec, const char *temp, dp_dbt_placed *out, dp_error *err);
-void dp_dbt__placed_free(dp_dbt_placed *p);
+int dp_dbt__place_rules(dp_dbt_placed *out, const char *dir, const json_t *spec, const char *temp, dp_error *err);
+void dp_dbt__placed_dispose(dp_dbt_placed *p);
 
 #endif

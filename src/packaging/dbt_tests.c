@@ -252,7 +252,7 @@ static int singular_test(const char *dir, const json_t *rule, const char *sql, c
     return rc;
 }
 
-int dp_dbt__place_rules(const char *dir, const json_t *spec, const char *temp, dp_dbt_placed *out, dp_error *err)
+int dp_dbt__place_rules(dp_dbt_placed *out, const char *dir, const json_t *spec, const char *temp, dp_error *err)
 {
     const char *name = dp_export__str(json_object_get(spec, "metadata"), "name");
     char ref[300];
@@ -295,7 +295,7 @@ int dp_dbt__place_rules(const char *dir, const json_t *spec, const char *temp, d
     return 0;
 }
 
-void dp_dbt__placed_free(dp_dbt_placed *p)
+void dp_dbt__placed_dispose(dp_dbt_placed *p)
 {
     json_decref(p->model_tests);
     json_decref(p->column_tests);
