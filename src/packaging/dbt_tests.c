@@ -142,6 +142,17 @@ static int model_has_column(const json_t *spec, const char *name)
     return 0;
 }
 
+/* Appends a test (stolen) to a list: 1, or -1 when either is missing (out
+ * of memory). */
+static int append(json_t *list, json_t *t)
+{
+    if (!t || !list) {
+        json_decref(t);
+        return -1;
+    }
+    return json_array_append_new(list, t) ? -1 : 1;
+}
+
 /* Places the rule as a generic test when its retargeted SQL has one of the
  * shapes whose failing rows a generic test reproduces exactly:
  *   SELECT * FROM R WHERE cond          -> dbt_utils.expression_is_true
@@ -189,7 +200,7 @@ static int place_generic(const json_t *spec, const json_t *rule, const char *sql
             list = r.is_ref ? p->model_tests : source_list(p, &r, NULL);
         }
         free(cond);
-        return t && list && !json_array_append_new(list, t) ? 1 : -1;
+        return append(list, t);
     }
     if ((q = skip(sql, "SELECT ")) && !strncmp(sql + 7, "\"", 1)) {
         json_t *cols = json_array();
@@ -209,7 +220,7 @@ static int place_generic(const json_t *spec, const json_t *rule, const char *sql
                 json_t *t = test_obj("dbt_utils.unique_combination_of_columns",
                                      json_pack("{s:o}", "combination_of_columns", cols), rule, tname);
                 json_t *list = r.is_ref ? p->model_tests : source_list(p, &r, NULL);
-                return t && list && !json_array_append_new(list, t) ? 1 : -1;
+                return append(list, t);
             }
         }
         json_decref(cols);
@@ -225,7 +236,7 @@ static int place_generic(const json_t *spec, const json_t *rule, const char *sql
         add_table(p->tables, r2.schema, r2.table);
         json_t *t = test_obj("relationships", json_pack("{s:s,s:s}", "to", to, "field", c2), rule, tname);
         json_t *list = source_list(p, &r, c1);
-        return t && list && !json_array_append_new(list, t) ? 1 : -1;
+        return append(list, t);
     }
     return 0;
 }
