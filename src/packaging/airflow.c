@@ -117,7 +117,8 @@ int dp_packaging__airflow_dag(char **out, const json_t *spec, dp_error *err)
                   "\n\nRuns `dbt deps` (the project uses dbt_utils), `dbt source freshness` (a source\n"
                   "past its error threshold stops the run), then `dbt build --select +%s`:\n"
                   "the sources' tests, the model, then the model's tests, in that order.\n\n"
-                  "The dbt project is $DPGEN_DBT_PROJECT_DIR, else %s_dbt/ beside this file\n"
+                  "The dbt project is the Airflow Variable dpgen_dbt_project_dir, else\n"
+                  "$DPGEN_DBT_PROJECT_DIR, else %s_dbt/ beside this file\n"
                   "(copy the export's dbt/ folder there when this file goes into a dags folder),\n"
                   "else ../dbt/ as dpgen's export lays it out. dbt runs inside that folder, so\n"
                   "the relative paths of its profiles.yml are read from there. Needs Airflow 2.4+\n"
@@ -129,7 +130,6 @@ int dp_packaging__airflow_dag(char **out, const json_t *spec, dp_error *err)
         dp_buf_printf(&b, ";\nthe run starts an hour before that (cron \"%s\", UTC).", sch.cron);
     dp_buf_puts(&b, "\n\"\"\"\n");
     dp_buf_puts(&b, "import os\n"
-                    "import shlex\n"
                     "from datetime import datetime, timedelta, timezone\n"
                     "\n"
                     "try:  # Airflow 3\n"
@@ -162,9 +162,19 @@ int dp_packaging__airflow_dag(char **out, const json_t *spec, dp_error *err)
             "DBT_PROJECT_DIR = _dbt_project_dir()\n"
             "\n"
             "\n"
-            "def dbt(args):\n"
-            "    \"\"\"A dbt command run inside the project folder.\"\"\"\n"
-            "    return \"cd %s && dbt %s --project-dir . --profiles-dir .\" % (shlex.quote(DBT_PROJECT_DIR), args)\n"
+            "# The Airflow Variable dpgen_dbt_project_dir, when set, names the project\n"
+            "# folder instead (read when a task runs, not when the DAG is parsed).\n"
+            "DBT_ENV = {\"DPGEN_DBT_DIR\": \"{{ var.value.get('dpgen_dbt_project_dir', params.dbt_project_dir) }}\"}\n"
+            "\n"
+            "\n"
+            "def dbt(task_id, args):\n"
+            "    \"\"\"A task running one dbt command inside the project folder.\"\"\"\n"
+            "    return BashOperator(\n"
+            "        task_id=task_id,\n"
+            "        bash_command='cd \"$DPGEN_DBT_DIR\" && dbt %s --project-dir . --profiles-dir .' % args,\n"
+            "        env=DBT_ENV,\n"
+            "        append_env=True,\n"
+            "    )\n"
             "\n"
             "\n"
             "with DAG(\n"
@@ -177,7 +187,9 @@ int dp_packaging__airflow_dag(char **out, const json_t *spec, dp_error *err)
         py_str(&b, sch.cron);
     else
         dp_buf_puts(&b, "None");
-    dp_buf_puts(&b, ",\n    start_date=datetime(2025, 1, 1, tzinfo=timezone.utc),\n    catchup=False,\n    max_active_runs=1,\n");
+    dp_buf_puts(
+        &b, ",\n    start_date=datetime(2025, 1, 1, tzinfo=timezone.utc),\n    catchup=False,\n    max_active_runs=1,\n"
+            "    params={\"dbt_project_dir\": DBT_PROJECT_DIR},\n");
     if (sch.latency_hours > 0)
         dp_buf_printf(&b, "    dagrun_timeout=timedelta(minutes=%d),  # the SLA's latency bound\n",
                       (int)(sch.latency_hours * 60 + 0.5));
@@ -192,15 +204,9 @@ int dp_packaging__airflow_dag(char **out, const json_t *spec, dp_error *err)
     }
     dp_buf_puts(&b, "],\n) as dag:\n");
     dp_buf_printf(&b,
-                  "    dbt_deps = BashOperator(task_id=\"dbt_deps\", bash_command=dbt(\"deps\"))\n"
-                  "    dbt_source_freshness = BashOperator(\n"
-                  "        task_id=\"dbt_source_freshness\",\n"
-                  "        bash_command=dbt(\"source freshness\"),\n"
-                  "    )\n"
-                  "    dbt_build = BashOperator(\n"
-                  "        task_id=\"dbt_build\",\n"
-                  "        bash_command=dbt(\"build --select +%s\"),\n"
-                  "    )\n"
+                  "    dbt_deps = dbt(\"dbt_deps\", \"deps\")\n"
+                  "    dbt_source_freshness = dbt(\"dbt_source_freshness\", \"source freshness\")\n"
+                  "    dbt_build = dbt(\"dbt_build\", \"build --select +%s\")\n"
                   "    dbt_deps >> dbt_source_freshness >> dbt_build\n",
                   name);
     if (b.toobig) {

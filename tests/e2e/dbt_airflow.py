@@ -159,7 +159,7 @@ STUB = '''
 class DAG:
     current = None
     ALLOWED = {"description", "schedule", "start_date", "catchup", "max_active_runs", "dagrun_timeout",
-               "default_args", "tags"}
+               "default_args", "tags", "params"}
     def __init__(self, dag_id, **kw):
         bad = set(kw) - self.ALLOWED
         if bad:
@@ -172,8 +172,9 @@ class DAG:
         DAG.current = None
 
 class BashOperator:
-    def __init__(self, task_id, bash_command, **kw):
+    def __init__(self, task_id, bash_command, env=None, append_env=False):
         self.task_id, self.bash_command, self.downstream = task_id, bash_command, []
+        self.env, self.append_env = env, append_env
         DAG.current.tasks.append(self)
     def __rshift__(self, other):
         self.downstream.append(other)
@@ -196,8 +197,28 @@ mod = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(mod)
 d = mod.dag
 print(json.dumps({"dag_id": d.dag_id, "schedule": d.kw.get("schedule"), "project": mod.DBT_PROJECT_DIR,
-                  "tasks": [[t.task_id, t.bash_command, [x.task_id for x in t.downstream]] for t in d.tasks]}))
+                  "params": d.kw.get("params"),
+                  "tasks": [[t.task_id, t.bash_command, [x.task_id for x in t.downstream], t.env, t.append_env]
+                            for t in d.tasks]}))
 '''
+
+
+def project_dir(env, params, variable):
+    """The folder a task cds into: its DPGEN_DBT_DIR rendered as Airflow does
+    (var.value.get with the Variable dpgen_dbt_project_dir, params); None
+    when jinja2 is missing (the template is then checked as text)."""
+    tmpl = env["DPGEN_DBT_DIR"]
+    assert "var.value.get('dpgen_dbt_project_dir', params.dbt_project_dir)" in tmpl, tmpl
+    try:
+        import jinja2
+    except ImportError:
+        return params["dbt_project_dir"] if variable is None else None
+
+    class Value:
+        def get(self, key, default=None):
+            return variable if key == "dpgen_dbt_project_dir" and variable is not None else default
+
+    return jinja2.Template(tmpl).render(var={"value": Value()}, params=params)
 
 
 def import_dag(version, path, env_extra=None):
@@ -223,10 +244,14 @@ for version in ("2", "3"):
     cmds = {t[0]: t[1] for t in got["tasks"]}
     assert " dbt deps " in cmds["dbt_deps"] and " dbt source freshness " in cmds["dbt_source_freshness"]
     assert f" dbt build --select +{name} " in cmds["dbt_build"], cmds["dbt_build"]
-    for c in cmds.values():
-        assert c.startswith("cd ") and "--profiles-dir ." in c, c
+    for t in got["tasks"]:
+        assert t[1].startswith('cd "$DPGEN_DBT_DIR" && dbt ') and "--profiles-dir ." in t[1], t[1]
+        assert t[4] is True, "the worker's environment (PATH, DPGEN_SOURCE_DB) is kept"
+        assert project_dir(t[3], got["params"], None) == got["project"]
     # the export's layout: ../dbt beside airflow/
     assert os.path.realpath(got["project"]) == os.path.realpath(dbt), (got["project"], dbt)
+    # the Airflow Variable, when set, wins
+    assert project_dir(got["tasks"][0][3], got["params"], "/srv/dbt/p") in ("/srv/dbt/p", None)
     if got["schedule"] is not None:
         assert len(got["schedule"].split()) == 5, got["schedule"]
 
@@ -237,8 +262,8 @@ shutil.copytree(dbt, f"{dags_dir}/{name}_dbt")
 copied = f"{dags_dir}/{os.path.basename(dag)}"
 got = import_dag("3", copied)
 assert os.path.realpath(got["project"]) == os.path.realpath(f"{dags_dir}/{name}_dbt"), got["project"]
-assert got["tasks"][0][1].startswith("cd ") and f"{name}_dbt" in got["tasks"][0][1]
+assert got["params"]["dbt_project_dir"] == got["project"]
 got = import_dag("2", copied, {"DPGEN_DBT_PROJECT_DIR": f"{work}/elsewhere dir"})
 assert got["project"] == f"{work}/elsewhere dir"
-assert got["tasks"][2][1].startswith(f"cd '{work}/elsewhere dir' && dbt build"), got["tasks"][2][1]
+assert project_dir(got["tasks"][2][3], got["params"], None) == f"{work}/elsewhere dir"
 print("ok", name, dialect)

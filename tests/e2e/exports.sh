@@ -68,7 +68,7 @@ for key in ("apiVersion: v3.1.0", "kind: DataContract", "slaProperties:", "serve
 # Airflow: dbt deps, source freshness, then build on the SLA's schedule (dbt_airflow.sh imports it)
 dag = open(f"{out}/airflow/{name}_dag.py").read()
 ast.parse(dag)
-assert f'dbt("build --select +{name}")' in dag and "dbt_deps >> dbt_source_freshness >> dbt_build" in dag
+assert f'dbt("dbt_build", "build --select +{name}")' in dag and "dbt_deps >> dbt_source_freshness >> dbt_build" in dag
 grain = spec["business_context"]["time_grain"]
 want = {"week": 'schedule="0 8 * * 1"', "day": 'schedule="0 5 * * *"', None: "schedule=None"}.get(grain)
 assert want is None or want in dag, (grain, re.findall("schedule=.*", dag))

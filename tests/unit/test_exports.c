@@ -712,9 +712,9 @@ static void check_exports(const char *request, int index, const char *dialect)
     snprintf(path, sizeof(path), "%s/airflow/%s_dag.py", dir, name);
     char *dag = read_text(path, NULL), want[512];
     assert_non_null(dag);
-    assert_non_null(strstr(dag, "bash_command=dbt(\"deps\")"));
-    assert_non_null(strstr(dag, "bash_command=dbt(\"source freshness\")"));
-    snprintf(want, sizeof(want), "bash_command=dbt(\"build --select +%s\")", name);
+    assert_non_null(strstr(dag, "dbt(\"dbt_deps\", \"deps\")"));
+    assert_non_null(strstr(dag, "dbt(\"dbt_source_freshness\", \"source freshness\")"));
+    snprintf(want, sizeof(want), "dbt(\"dbt_build\", \"build --select +%s\")", name);
     assert_non_null(strstr(dag, want));
     assert_non_null(strstr(dag, "dbt_deps >> dbt_source_freshness >> dbt_build"));
     dp_schedule sch;
