@@ -17,9 +17,9 @@ typedef struct dp_schedule {
  * what the texts do not say falls back to 09:00 UTC and no latency bound. */
 void dp_packaging__schedule(dp_schedule *out, const json_t *spec);
 
-/* The Airflow DAG (Python source, malloc'd into *out) that runs
- * `dbt run --select <name>` then `dbt test --select <name>` on the SLA's
- * schedule. Returns 0 or DP_ENOMEM. */
+/* The Airflow DAG (Python source, malloc'd into *out) that runs `dbt deps`,
+ * `dbt source freshness` then `dbt build --select +<name>` in the dbt
+ * project's folder on the SLA's schedule. Returns 0 or DP_ENOMEM. */
 int dp_packaging__airflow_dag(char **out, const json_t *spec, dp_error *err);
 
 #endif

@@ -1,8 +1,10 @@
 /* The dbt project of an export: dbt_project.yml, packages.yml,
- * profiles.yml, the model with its sources as {{ source() }}, schema.yml
- * (enforced contract and generic tests), sources.yml and singular tests
- * for the rules no generic test expresses. */
+ * profiles.yml (paths from the environment, sources read-only), the model
+ * with its sources as {{ source() }}, schema.yml (enforced contract with the
+ * design's types and constraints) and sources.yml (freshness, source tests). */
 #include "dpgen/dpgen.h"
+#include "doc/emit.h"
+#include "packaging/dbt_int.h"
 #include "packaging/export_int.h"
 #include "packaging/odcs.h"
 #include "util/buf.h"
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 /* Removes the singular tests an earlier export of this product left. */
@@ -40,149 +43,94 @@ static void remove_old_tests(const char *dir, const char *name)
 
 /* ---- the dbt project ---- */
 
-/* Whether a list of dbt tests holds one named test. */
-static int has_test(const json_t *tests, const char *test)
-{
-    size_t i;
-    json_t *t;
-    json_array_foreach(tests, i, t) {
-        if ((json_is_string(t) && !strcmp(json_string_value(t), test)) ||
-            (json_is_object(t) && json_object_get(t, test)))
-            return 1;
-    }
-    return 0;
-}
-
-static const json_t *model_column(const json_t *model, const char *name)
+static const json_t *design_column(const json_t *spec, const char *name)
 {
     size_t i;
     json_t *c;
-    json_array_foreach(json_object_get(model, "columns"), i, c) {
+    json_array_foreach(json_object_get(json_object_get(spec, "data_model"), "columns"), i, c) {
         if (!strcmp(dp_export__str(c, "name"), name))
             return c;
     }
     return NULL;
 }
 
-/* Whether the spec's schema.yml entry already checks the rule with a
- * generic test (or the contract does). */
-static int dbt_covers(const json_t *model, const json_t *rule)
+/* A key column the design declares present in every row: a primary-key
+ * column with a not_null constraint. */
+static int not_null_key(const json_t *dc)
 {
-    const char *type = dp_export__str(rule, "type");
-    const json_t *col = model_column(model, dp_export__str(rule, "column"));
-    const json_t *ct = json_object_get(col, "data_tests");
-    if (!strcmp(type, "types"))
-        return 1; /* the enforced contract */
-    if (!strcmp(type, "unique_key")) {
-        if (has_test(json_object_get(model, "data_tests"), "dbt_utils.unique_combination_of_columns"))
+    if (!json_is_true(json_object_get(dc, "primary_key")))
+        return 0;
+    size_t i;
+    json_t *k;
+    json_array_foreach(json_object_get(dc, "constraints"), i, k) {
+        if (json_is_string(k) && !strcasecmp(json_string_value(k), "not_null"))
             return 1;
-        size_t i;
-        json_t *c;
-        json_array_foreach(json_object_get(model, "columns"), i, c) {
-            if (has_test(json_object_get(c, "data_tests"), "unique"))
-                return 1;
-        }
-        return 0;
     }
-    if (!col)
-        return 0;
-    if (!strcmp(type, "not_null"))
-        return has_test(ct, "not_null");
-    if (!strcmp(type, "accepted_values"))
-        return has_test(ct, "accepted_values");
-    if (!strcmp(type, "range") || !strcmp(type, "non_negative"))
-        return has_test(ct, "dbt_utils.expression_is_true");
     return 0;
 }
 
-/* schema.yml: the spec's dbt model with the types DuckDB gave the test run
- * (an enforced contract compares them), and column-level
- * dbt_utils.expression_is_true tests moved to the model: their expressions
- * are whole conditions, and on a column dbt_utils prefixes the column name. */
-static json_t *schema_yml(const json_t *spec, const json_t *model)
+/* The contract's data_type: the design's (DuckDB's names), in PostgreSQL
+ * the name PostgreSQL has for the same type (dbt creates the table with
+ * it; PostgreSQL has no DOUBLE or HUGEINT; DuckDB's VARCHAR has no length,
+ * PostgreSQL's unbounded string is text). */
+static const char *contract_type(const char *type, int pg)
 {
+    static const struct {
+        const char *duckdb, *postgres;
+    } names[] = {{"DOUBLE", "double precision"},
+                 {"FLOAT", "real"},
+                 {"HUGEINT", "numeric(38,0)"},
+                 {"UBIGINT", "numeric(20,0)"},
+                 {"UINTEGER", "bigint"},
+                 {"USMALLINT", "integer"},
+                 {"UTINYINT", "smallint"},
+                 {"TINYINT", "smallint"},
+                 {"BLOB", "bytea"},
+                 {"TIMESTAMP WITH TIME ZONE", "timestamptz"},
+                 {"TIMESTAMP_NS", "timestamp"},
+                 {"TIMESTAMP_MS", "timestamp"},
+                 {"TIMESTAMP_S", "timestamp"},
+                 {"VARCHAR", "text"}};
+    for (size_t i = 0; pg && i < sizeof(names) / sizeof(*names); i++)
+        if (!strcasecmp(type, names[i].duckdb))
+            return names[i].postgres;
+    return type;
+}
+
+/* schema.yml: the spec's dbt model with the design's types (the enforced
+ * contract compares them with what the model returns), not-null keys as
+ * contract constraints (and the grain as the primary key when every key
+ * column is one), and each rule's generic test once. */
+static json_t *schema_yml(const json_t *spec, const json_t *model, const dp_dbt_placed *placed)
+{
+    int pg = !strcmp(dp_export__str(json_object_get(spec, "transformation"), "dialect"), "postgres");
     json_t *m = json_deep_copy(model);
     if (!m)
         return NULL;
-    const json_t *rs =
-        json_object_get(json_object_get(json_object_get(spec, "transformation"), "test_run"), "result_schema");
-    if (!json_is_array(json_object_get(m, "data_tests")))
-        json_object_set_new(m, "data_tests", json_array());
-    json_t *model_tests = json_object_get(m, "data_tests");
+    json_object_del(m, "data_tests");
     size_t i;
     json_t *c;
     json_array_foreach(json_object_get(m, "columns"), i, c) {
-        size_t k;
-        json_t *r;
-        json_array_foreach(rs, k, r) {
-            if (!strcmp(dp_export__str(r, "name"), dp_export__str(c, "name")) && *dp_export__str(r, "type"))
-                json_object_set_new(c, "data_type", json_string(dp_export__str(r, "type")));
-        }
-        json_t *tests = json_object_get(c, "data_tests");
-        for (k = 0; k < json_array_size(tests);) {
-            json_t *t = json_array_get(tests, k);
-            if (json_is_object(t) && json_object_get(t, "dbt_utils.expression_is_true")) {
-                json_array_append(model_tests, t);
-                json_array_remove(tests, k);
-            } else {
-                k++;
-            }
-        }
+        const json_t *dc = design_column(spec, dp_export__str(c, "name"));
+        if (*dp_export__str(dc, "type"))
+            json_object_set_new(c, "data_type", json_string(contract_type(dp_export__str(dc, "type"), pg)));
+        if (not_null_key(dc))
+            json_object_set_new(c, "constraints", json_pack("[{s:s}]", "type", "not_null"));
+        json_t *tests = json_object_get(placed->column_tests, dp_export__str(c, "name"));
+        if (tests)
+            json_object_set(c, "data_tests", tests);
+        else
+            json_object_del(c, "data_tests");
     }
-    if (!json_array_size(model_tests))
-        json_object_del(m, "data_tests");
+    const json_t *keys = json_object_get(json_object_get(spec, "data_model"), "primary_keys");
+    int all_keys = json_array_size(keys) > 0;
+    json_array_foreach(keys, i, c)
+        all_keys &= not_null_key(design_column(spec, json_string_value(c)));
+    if (all_keys)
+        json_object_set_new(m, "constraints", json_pack("[{s:s,s:O}]", "type", "primary_key", "columns", keys));
+    if (json_array_size(placed->model_tests))
+        json_object_set(m, "data_tests", placed->model_tests);
     return json_pack("{s:i,s:[o]}", "version", 2, "models", m);
-}
-
-/* One dbt singular test per rule the generic tests do not express: the
- * rule's own failing-rows SQL, on ref() and source(). Tables read are noted
- * in tables (for sources.yml). */
-static int singular_tests(const char *dir, const json_t *spec, const json_t *model, const char *temp, json_t *tables,
-                          int *count, dp_error *err)
-{
-    const char *name = dp_export__str(json_object_get(spec, "metadata"), "name");
-    char ref[300];
-    snprintf(ref, sizeof(ref), "{{ ref('%s') }}", name);
-    *count = 0;
-    size_t i;
-    json_t *rule;
-    json_array_foreach(json_object_get(json_object_get(spec, "quality"), "rules"), i, rule) {
-        if (dbt_covers(model, rule))
-            continue;
-        dp_sql_target t = {temp, ref, name, 1, tables};
-        char *sql = dp_packaging__sql_retarget(dp_export__str(rule, "sql"), &t);
-        if (!sql)
-            return dp_error_set(err, DP_ENOMEM, "out of memory");
-        const json_t *res = json_object_get(rule, "result");
-        dp_buf b;
-        dp_buf_init(&b, 0);
-        dp_buf_printf(&b, "-- %s %s (%s, from %s): ", dp_export__str(rule, "id"), dp_export__str(rule, "type"),
-                      dp_export__str(rule, "severity"), dp_export__str(rule, "source"));
-        dp_export__comment(&b, dp_export__str(rule, "description"));
-        dp_buf_puts(&b, "\n-- Returns the failing rows. dpgen's test run: ");
-        dp_export__comment(&b, dp_export__str(res, "status"));
-        if (json_is_integer(json_object_get(res, "failing_rows")))
-            dp_buf_printf(&b, ", %lld failing row(s)",
-                          (long long)json_integer_value(json_object_get(res, "failing_rows")));
-        dp_buf_printf(&b, ".\n{{ config(severity='%s') }}\n",
-                      !strcmp(dp_export__str(rule, "severity"), "error") ? "error" : "warn");
-        if (!strstr(sql, ref))
-            dp_buf_printf(&b, "-- depends_on: %s\n", ref); /* runs with `dbt test --select <name>` */
-        dp_buf_printf(&b, "%s\n", sql);
-        free(sql);
-        char rel[PATH_MAX], id[32];
-        snprintf(id, sizeof(id), "%s", dp_export__str(rule, "id"));
-        for (char *p = id; *p; p++)
-            *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
-        snprintf(rel, sizeof(rel), "dbt/tests/%s_%s_%s.sql", name, id, dp_export__str(rule, "type"));
-        int rc = b.toobig ? dp_error_set(err, DP_ENOMEM, "out of memory")
-                          : dp_export__write_file(dir, rel, dp_buf_cstr(&b), err);
-        dp_buf_dispose(&b);
-        if (rc)
-            return rc;
-        (*count)++;
-    }
-    return 0;
 }
 
 static const json_t *dataset_of_table(const json_t *spec, const char *qualified)
@@ -196,9 +144,21 @@ static const json_t *dataset_of_table(const json_t *spec, const char *qualified)
     return NULL;
 }
 
-/* The column a dataset's rows are dated by (its time dimension in the
- * SQL, when that is a column of the table). */
-static const char *loaded_at(const json_t *spec, const json_t *ds)
+static const char *column_type(const json_t *ds, const char *name)
+{
+    size_t k;
+    json_t *col;
+    json_array_foreach(json_object_get(ds, "schema"), k, col) {
+        if (!strcmp(dp_export__str(col, "name"), name))
+            return dp_export__str(col, "type");
+    }
+    return NULL;
+}
+
+/* The column a dataset's rows are dated by: its time dimension in the SQL
+ * when that is a column of the table, else the column its freshest value
+ * was read from; and its type. */
+static const char *loaded_at(const json_t *spec, const json_t *ds, const char **type)
 {
     size_t i;
     json_t *c;
@@ -206,20 +166,60 @@ static const char *loaded_at(const json_t *spec, const json_t *ds)
         const char *td = dp_export__str(c, "time_dimension");
         if (strcmp(dp_export__str(c, "dataset"), dp_export__str(ds, "name")) || !*td)
             continue;
-        size_t k;
-        json_t *col;
-        json_array_foreach(json_object_get(ds, "schema"), k, col) {
-            if (!strcmp(dp_export__str(col, "name"), td))
-                return td;
-        }
+        if ((*type = column_type(ds, td)))
+            return td;
     }
-    return NULL;
+    const char *tc = dp_export__str(ds, "time_column");
+    return *tc && (*type = column_type(ds, tc)) ? tc : NULL;
 }
 
-/* sources.yml: every table the model and the tests read, grouped by schema;
- * freshness from the product's grain (the newest source day may be a day
- * old when the run starts; a whole period missing is an error). */
-static json_t *sources_yml(const json_t *spec, const json_t *tables)
+/* The loaded_at_field expression: dbt's freshness check needs a timestamp
+ * (a DATE is refused: "Expected a timestamp value"), so any other type is
+ * cast; the column is quoted unless it is a plain lower-case name. */
+static json_t *loaded_at_expr(const char *col, const char *type)
+{
+    int plain = (*col >= 'a' && *col <= 'z') || *col == '_';
+    for (const char *p = col; *p; p++)
+        plain &= (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_';
+    dp_buf b;
+    dp_buf_init(&b, 0);
+    int ts = !strncasecmp(type, "TIMESTAMP", 9);
+    if (!ts)
+        dp_buf_puts(&b, "CAST(");
+    if (plain) {
+        dp_buf_puts(&b, col);
+    } else {
+        dp_buf_putc(&b, '"');
+        for (const char *p = col; *p; p++)
+            dp_buf_puts(&b, *p == '"' ? "\"\"" : (char[]){*p, 0});
+        dp_buf_putc(&b, '"');
+    }
+    if (!ts)
+        dp_buf_puts(&b, " AS TIMESTAMP)");
+    json_t *v = b.toobig ? NULL : json_string(dp_buf_cstr(&b));
+    dp_buf_dispose(&b);
+    return v;
+}
+
+static json_t *source_column(json_t *cols, const char *name)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach(cols, i, c) {
+        if (!strcmp(dp_export__str(c, "name"), name))
+            return c;
+    }
+    c = json_pack("{s:s}", "name", name);
+    json_array_append_new(cols, c);
+    return c;
+}
+
+/* sources.yml: every table the model and the tests read, grouped by schema
+ * (in DuckDB, in the source database attached read-only); freshness from
+ * the product's grain for each time source (the newest source day may be a
+ * day old when the run starts; a whole period missing is an error; with no
+ * grain, only a warning); the source rules' generic tests. */
+static json_t *sources_yml(const json_t *spec, const json_t *tables, const dp_dbt_placed *placed, int duckdb)
 {
     static const struct {
         const char *grain;
@@ -246,41 +246,57 @@ static json_t *sources_yml(const json_t *spec, const json_t *tables)
                 src = s;
         }
         if (!src) {
-            src = json_pack("{s:s%,s:s,s:[]}", "name", qn, (size_t)(dot - qn), "description",
-                            "Tables the data product reads, as dpgen found them in the catalog", "tables");
+            src = json_pack("{s:s%}", "name", qn, (size_t)(dot - qn));
+            if (duckdb)
+                json_object_set_new(src, "database", json_string(DP_DBT_SOURCE_DB));
+            json_object_set_new(src, "description",
+                                json_string("Tables the data product reads, as dpgen found them in the catalog"));
+            json_object_set_new(src, "tables", json_array());
             json_array_append_new(sources, src);
         }
         const json_t *ds = dataset_of_table(spec, qn);
-        json_t *tab = json_pack("{s:s}", "name", dot + 1);
+        const json_t *st = json_object_get(placed->source_tests, qn);
+        json_t *tab = json_pack("{s:s}", "name", dot + 1), *cols = json_array(), *c;
         if (!ds) {
             json_object_set_new(tab, "description", json_string("Read by the product's quality rules"));
-            json_array_append_new(json_object_get(src, "tables"), tab);
-            continue;
-        }
-        if (*dp_export__str(ds, "description"))
-            json_object_set_new(tab, "description", json_string(dp_export__str(ds, "description")));
-        const char *la = loaded_at(spec, ds);
-        if (la && days) {
-            json_object_set_new(tab, "loaded_at_field", json_string(la));
-            json_object_set_new(tab, "freshness",
-                                json_pack("{s:{s:i,s:s},s:{s:i,s:s}}", "warn_after", "count", 2, "period", "day",
-                                          "error_after", "count", days + 1 > 3 ? days + 1 : 3, "period", "day"));
-        }
-        json_object_set_new(tab, "meta",
-                            json_pack("{s:s,s:O,s:O}", "dpgen_dataset", dp_export__str(ds, "name"), "row_count",
-                                      json_object_get(ds, "row_count"), "freshest", json_object_get(ds, "freshest")));
-        json_t *cols = json_array(), *c;
-        json_array_foreach(json_object_get(ds, "columns_used"), k, c) {
-            json_t *col = json_pack("{s:s}", "name", json_string_value(c));
-            size_t j;
-            json_t *sc;
-            json_array_foreach(json_object_get(ds, "schema"), j, sc) {
-                if (!strcmp(dp_export__str(sc, "name"), json_string_value(c)))
-                    json_object_set_new(col, "data_type", json_string(dp_export__str(sc, "type")));
+        } else {
+            if (*dp_export__str(ds, "description"))
+                json_object_set_new(tab, "description", json_string(dp_export__str(ds, "description")));
+            json_t *config = json_object();
+            const char *type = "";
+            const char *la = loaded_at(spec, ds, &type);
+            if (la) {
+                json_object_set_new(config, "loaded_at_field", loaded_at_expr(la, type));
+                json_object_set_new(config, "freshness",
+                                    days ? json_pack("{s:{s:i,s:s},s:{s:i,s:s}}", "warn_after", "count", 2, "period",
+                                                     "day", "error_after", "count", days + 1 > 3 ? days + 1 : 3,
+                                                     "period", "day")
+                                         : json_pack("{s:{s:i,s:s}}", "warn_after", "count", 2, "period", "day"));
             }
-            json_array_append_new(cols, col);
+            json_object_set_new(config, "meta",
+                                json_pack("{s:s,s:O,s:O}", "dpgen_dataset", dp_export__str(ds, "name"), "row_count",
+                                          json_object_get(ds, "row_count"), "freshest",
+                                          json_object_get(ds, "freshest")));
+            json_object_set_new(tab, "config", config);
+            json_array_foreach(json_object_get(ds, "columns_used"), k, c) {
+                json_t *col = source_column(cols, json_string_value(c));
+                size_t j;
+                json_t *sc;
+                json_array_foreach(json_object_get(ds, "schema"), j, sc) {
+                    if (!strcmp(dp_export__str(sc, "name"), json_string_value(c)))
+                        json_object_set_new(col, "data_type", json_string(dp_export__str(sc, "type")));
+                }
+            }
         }
-        json_object_set_new(tab, "columns", cols);
+        const char *cn;
+        json_t *ct;
+        json_object_foreach(json_object_get(st, "columns"), cn, ct)
+            json_object_set(source_column(cols, cn), "data_tests", ct);
+        if (json_array_size(cols))
+            json_object_set(tab, "columns", cols);
+        json_decref(cols);
+        if (json_array_size(json_object_get(st, "data_tests")))
+            json_object_set(tab, "data_tests", json_object_get(st, "data_tests"));
         json_array_append_new(json_object_get(src, "tables"), tab);
     }
     return json_pack("{s:i,s:o}", "version", 2, "sources", sources);
@@ -294,6 +310,47 @@ static const char generate_schema_macro[] =
     "-%}\n"
     "{%- endmacro %}\n";
 
+/* profiles.yml: every path or credential from the environment. In DuckDB
+ * the product is built in its own database file and the source database is
+ * attached read-only, so a run never writes into the sources. */
+static int profiles_yml(const char *dir, const json_t *spec, dp_error *err)
+{
+    const char *name = dp_export__str(json_object_get(spec, "metadata"), "name");
+    int pg = !strcmp(dp_export__str(json_object_get(spec, "transformation"), "dialect"), "postgres");
+    json_t *doc;
+    dp_buf b;
+    dp_buf_init(&b, 0);
+    if (pg) {
+        dp_buf_puts(&b, "# The product's PostgreSQL database, from the environment: DPGEN_PG_HOST,\n"
+                        "# DPGEN_PG_PORT, DPGEN_PG_USER, DPGEN_PG_PASSWORD, DPGEN_PG_DBNAME.\n");
+        doc = json_pack("{s:{s:s,s:{s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i}}}}", "dpgen", "target", "dev", "outputs", "dev",
+                        "type", "postgres", "host", "{{ env_var('DPGEN_PG_HOST', 'localhost') }}", "port",
+                        "{{ env_var('DPGEN_PG_PORT', '5432') | as_number }}", "user",
+                        "{{ env_var('DPGEN_PG_USER', 'dpgen') }}", "password", "{{ env_var('DPGEN_PG_PASSWORD', '') }}",
+                        "dbname", "{{ env_var('DPGEN_PG_DBNAME', 'dpgen') }}", "schema", "public", "threads", 1);
+    } else {
+        char target[300], source[64];
+        snprintf(target, sizeof(target), "{{ env_var('DPGEN_TARGET_DB', '%s.duckdb') }}", name);
+        snprintf(source, sizeof(source), "{{ env_var('DPGEN_SOURCE_DB', 'source.duckdb') }}");
+        dp_buf_printf(&b,
+                      "# Paths from the environment; relative paths are read from the folder dbt\n"
+                      "# runs in (run it in this project folder, as the Airflow DAG does):\n"
+                      "#   DPGEN_SOURCE_DB  the source database, attached read-only as %s\n"
+                      "#                    (default source.duckdb: a copy or link in this folder)\n"
+                      "#   DPGEN_TARGET_DB  the database the product is built in (default %s.duckdb)\n",
+                      DP_DBT_SOURCE_DB, name);
+        doc = json_pack("{s:{s:s,s:{s:{s:s,s:s,s:[{s:s,s:s,s:b}],s:i}}}}", "dpgen", "target", "dev", "outputs", "dev",
+                        "type", "duckdb", "path", target, "attach", "path", source, "alias", DP_DBT_SOURCE_DB,
+                        "read_only", 1, "threads", 1);
+    }
+    int rc = !doc || dp_yaml_emit(&b, doc) || b.toobig
+                 ? dp_error_set(err, DP_ENOMEM, "profiles.yml: out of memory")
+                 : dp_export__write_file(dir, "dbt/profiles.yml", dp_buf_cstr(&b), err);
+    json_decref(doc);
+    dp_buf_dispose(&b);
+    return rc;
+}
+
 int dp_export__dbt_project(const char *dir, const json_t *spec, const char *temp, dp_error *err)
 {
     const json_t *md = json_object_get(spec, "metadata"), *dm = json_object_get(spec, "data_model");
@@ -302,14 +359,21 @@ int dp_export__dbt_project(const char *dir, const json_t *spec, const char *temp
                *dot = strchr(target, '.');
     const json_t *model =
         json_array_get(json_object_get(json_object_get(json_object_get(spec, "quality"), "dbt_tests"), "models"), 0);
-    json_t *proj = NULL, *tables = json_array(), *doc = NULL;
+    json_t *proj = NULL, *doc = NULL;
+    dp_dbt_placed placed = {0};
     char *sql = NULL;
     char rel[PATH_MAX];
-    int rc = 0, ntests = 0;
-    /* dbt_project.yml: the project is named after the product */
+    int rc = 0;
+    if (!strcmp(name, DP_DBT_SOURCE_DB))
+        return dp_error_set(err, DP_EINVALID, "product name '%s' is the dbt project's name of its source database",
+                            name);
+    if (!(placed.tables = json_array()))
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
+    /* dbt_project.yml: the project is named after the product; 1.10.5 reads
+     * tests' arguments: and sources' loaded_at_field under config: */
     proj = json_pack("{s:s,s:s,s:i,s:s,s:s,s:[s],s:[s],s:[s],s:{s:{s:s}}}", "name", name, "version",
                      dp_export__str(md, "version"), "config-version", 2, "profile", "dpgen", "require-dbt-version",
-                     ">=1.10.0", "model-paths", "models", "test-paths", "tests", "macro-paths", "macros", "models",
+                     ">=1.10.5", "model-paths", "models", "test-paths", "tests", "macro-paths", "macros", "models",
                      name, "+materialized", dp_export__str(dm, "materialization"));
     if (proj && dot)
         json_object_set_new(json_object_get(json_object_get(proj, "models"), name), "+schema",
@@ -319,26 +383,11 @@ int dp_export__dbt_project(const char *dir, const json_t *spec, const char *temp
     json_decref(proj);
     proj =
         json_pack("{s:[{s:s,s:[s,s]}]}", "packages", "package", "dbt-labs/dbt_utils", "version", ">=1.3.0", "<2.0.0");
-    if ((rc = dp_export__write_yaml(dir, "dbt/packages.yml", proj, err)))
-        goto done;
-    json_decref(proj);
-    /* profiles.yml: the database the spec was tested on */
-    if (!strcmp(dp_export__str(tx, "dialect"), "postgres"))
-        proj =
-            json_pack("{s:{s:s,s:{s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i}}}}", "dpgen", "target", "dev", "outputs", "dev",
-                      "type", "postgres", "host", "{{ env_var('DPGEN_PG_HOST', 'localhost') }}", "port",
-                      "{{ env_var('DPGEN_PG_PORT', '5432') | as_number }}", "user",
-                      "{{ env_var('DPGEN_PG_USER', 'dpgen') }}", "password", "{{ env_var('DPGEN_PG_PASSWORD', '') }}",
-                      "dbname", "{{ env_var('DPGEN_PG_DBNAME', 'dpgen') }}", "schema", "public", "threads", 1);
-    else
-        proj = json_pack(
-            "{s:{s:s,s:{s:{s:s,s:s,s:i}}}}", "dpgen", "target", "dev", "outputs", "dev", "type", "duckdb", "path",
-            dp_export__str(json_object_get(json_object_get(spec, "execution"), "catalog"), "database"), "threads", 1);
-    if ((rc = dp_export__write_yaml(dir, "dbt/profiles.yml", proj, err)) ||
+    if ((rc = dp_export__write_yaml(dir, "dbt/packages.yml", proj, err)) || (rc = profiles_yml(dir, spec, err)) ||
         (rc = dp_export__write_file(dir, "dbt/macros/generate_schema_name.sql", generate_schema_macro, err)))
         goto done;
     /* the model: sources as {{ source() }} */
-    dp_sql_target t = {NULL, NULL, NULL, 1, tables};
+    dp_sql_target t = {NULL, NULL, NULL, 1, placed.tables};
     if (!(sql = dp_packaging__sql_retarget(dp_export__str(tx, "sql"), &t))) {
         rc = dp_error_set(err, DP_ENOMEM, "out of memory");
         goto done;
@@ -359,18 +408,19 @@ int dp_export__dbt_project(const char *dir, const json_t *spec, const char *temp
         if (rc)
             goto done;
     }
-    if ((rc = dp_export__write_yaml(dir, "dbt/models/schema.yml", (doc = schema_yml(spec, model)), err)))
+    remove_old_tests(dir, name);
+    if ((rc = dp_dbt__place_rules(&placed, dir, spec, temp, err)))
+        goto done;
+    if ((rc = dp_export__write_yaml(dir, "dbt/models/schema.yml", (doc = schema_yml(spec, model, &placed)), err)))
         goto done;
     json_decref(doc);
-    doc = NULL;
-    remove_old_tests(dir, name);
-    if ((rc = singular_tests(dir, spec, model, temp, tables, &ntests, err)))
-        goto done;
-    rc = dp_export__write_yaml(dir, "dbt/models/sources.yml", (doc = sources_yml(spec, tables)), err);
+    rc = dp_export__write_yaml(
+        dir, "dbt/models/sources.yml",
+        (doc = sources_yml(spec, placed.tables, &placed, strcmp(dp_export__str(tx, "dialect"), "postgres") != 0)), err);
 done:
     json_decref(proj);
-    json_decref(tables);
     json_decref(doc);
+    dp_dbt__placed_dispose(&placed);
     free(sql);
     return rc;
 }

@@ -6,10 +6,10 @@
  *   dbt/dbt_project.yml, packages.yml, profiles.yml, macros/
  *   dbt/models/<name>.sql                the model, sources as {{ source() }}
  *   dbt/models/schema.yml                enforced contract and generic tests
- *   dbt/models/sources.yml               sources with freshness
- *   dbt/tests/<name>_<rule>.sql          rules no generic test expresses
+ *   dbt/models/sources.yml               sources with freshness and the source rules
+ *   dbt/tests/<name>_<rule>.sql          rules no generic test reproduces exactly
  *   gx/<name>_suite.json                 Great Expectations 1.x suite
- *   airflow/<name>_dag.py                dbt run, then dbt test, on the SLA
+ *   airflow/<name>_dag.py                dbt deps, source freshness, build, on the SLA
  *   sql/assertions.sql                   every rule as a failing-rows query
  *   openlineage/<name>_run_event.json    OpenLineage RunEvent (COMPLETE) of the test run:
  *                                        job SQL, inputs, output, column lineage, rule results

@@ -358,8 +358,10 @@ char *dp_render_markdown(const json_t *spec)
     dp_buf_printf(&b,
                   "\n## Deployment\n\n`dpgen generate --out DIR` writes, next to this file: `spec.yaml` and `spec.json`; "
                   "the dbt project `dbt/` (model `models/%s.sql` with an enforced contract, tests in `models/schema.yml` "
-                  "and `tests/`, sources with freshness in `models/sources.yml`); `gx/%s_suite.json`; the ODCS data "
-                  "contract `%s.odcs.yaml`; the Airflow DAG `airflow/%s_dag.py`; and `sql/assertions.sql`.\n",
+                  "and `tests/`, sources with freshness and the source rules' tests in `models/sources.yml`; run it "
+                  "in `dbt/` with the environment variables `profiles.yml` lists); "
+                  "`gx/%s_suite.json`; the ODCS data contract `%s.odcs.yaml`; the Airflow DAG `airflow/%s_dag.py` "
+                  "(`dbt deps`, `dbt source freshness`, `dbt build`); and `sql/assertions.sql`.\n",
                   name, name, name, name);
     return dp_buf_detach(&b);
 }

@@ -89,6 +89,11 @@ static json_t *sources_json(dp_run *r)
                                              str_or_null(m->description), "row_count", (json_int_t)m->rows,
                                              "columns_used", used, "freshest", str_or_null(m->freshest), "quality_score",
                                              m->quality, "schema", schema));
+        /* the column freshest is read from: sources' freshness checks it */
+        const dp_dimension *td = m->default_time_dim ? dp_kg_model_dim(m, m->default_time_dim) : NULL;
+        if (td && td->column)
+            json_object_set_new(json_array_get(arr, json_array_size(arr) - 1), "time_column",
+                                json_string(td->column->name));
     }
     return arr;
 }

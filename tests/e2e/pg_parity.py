@@ -402,6 +402,9 @@ def main():
             bad("%s (%s): results differ: %s" % (cid, c["request"], why))
         else:
             ok("%s: same %d rows in both dialects" % (cid, len(got.splitlines()) - 1))
+    if "demo" in loaded:  # the demo's dbt project on PostgreSQL (pg_dbt.py)
+        import pg_dbt
+        pg_dbt.check(sys.modules[__name__], "dp_demo")
     print("(%d requests in %.1fs)" % (len(cases), time.time() - t0), flush=True)
 
 
