@@ -4,9 +4,11 @@
 #include "orchestrator/run.h"
 #include "modeling/modeling.h"
 #include "packaging/odcs.h"
+#include "catalog/db.h"
 #include "catalog/paths.h"
 #include "util/error.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
@@ -34,6 +36,53 @@ static json_t *metrics_json(dp_run *r)
     return arr;
 }
 
+/* Time spines the SQL reads (a padded or custom-grain period): sources
+ * too, with their period column and row count (a spine is small). */
+static void spine_sources(dp_run *r, json_t *arr)
+{
+    for (size_t s = 0; s < r->kg->nspines; s++) {
+        const dp_time_spine *sp = &r->kg->spines[s];
+        size_t li;
+        json_t *lc;
+        int read = 0;
+        json_array_foreach(r->compiled.lineage, li, lc) {
+            size_t j;
+            json_t *src;
+            json_array_foreach(json_object_get(lc, "sources"), j, src) {
+                const char *v = json_string_value(src);
+                size_t n = strlen(sp->model);
+                read |= v && !strncmp(v, sp->model, n) && v[n] == '.';
+            }
+        }
+        size_t k;
+        json_t *d;
+        json_array_foreach(arr, k, d) read &= strcmp(json_string_value(json_object_get(d, "name")), sp->model) != 0;
+        if (!read || !sp->schema || !sp->table)
+            continue;
+        char a[300], b[300], c[300], sql[1000], count[64] = "0", type[64] = "DATE";
+        dp_error err = {0};
+        if (dp_sql_quote_ident(sp->schema, a, sizeof(a)) && dp_sql_quote_ident(sp->table, b, sizeof(b)) &&
+            dp_sql_quote_ident(sp->column, c, sizeof(c))) {
+            snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s.%s", a, b);
+            (void)dp_db_scalar(r->con, sql, count, sizeof(count), &err);
+            snprintf(sql, sizeof(sql), "SELECT typeof(%s) FROM %s.%s LIMIT 1", c, a, b);
+            (void)dp_db_scalar(r->con, sql, type, sizeof(type), &err);
+        }
+        json_t *schema = json_pack("[{s:s,s:s}]", "name", sp->column, "type", type);
+        json_t *used = json_pack("[s]", sp->column);
+        for (size_t g = 0; g < sp->ncustom; g++) {
+            json_array_append_new(schema, json_pack("{s:s,s:s}", "name", sp->custom[g].column, "type",
+                                                    sp->custom[g].type ? sp->custom[g].type : "DATE"));
+            json_array_append_new(used, json_string(sp->custom[g].column));
+        }
+        json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:I,s:o,s:n,s:f,s:o}", "name", sp->model, "table",
+                                             dp_arena_printf(r->a, "%s.%s", sp->schema, sp->table), "description",
+                                             "time spine: one row per period, so periods without rows are reported",
+                                             (json_int_t)strtoll(count, NULL, 10), "columns_used", used, "freshest",
+                                             "quality_score", 1.0, "schema", schema));
+    }
+}
+
 static json_t *sources_json(dp_run *r)
 {
     json_t *arr = json_array();
@@ -50,6 +99,26 @@ static json_t *sources_json(dp_run *r)
             k++;
         if (am && k == nmodels)
             models[nmodels++] = am;
+    }
+    /* and any other dataset the SQL reads for a column (a time spine) */
+    size_t li;
+    json_t *lc;
+    json_array_foreach(r->compiled.lineage, li, lc) {
+        size_t j;
+        json_t *src;
+        json_array_foreach(json_object_get(lc, "sources"), j, src) {
+            const char *v = json_string_value(src), *dot = v ? strchr(v, '.') : NULL;
+            char name[256];
+            if (!dot || (size_t)(dot - v) >= sizeof(name) || nmodels == sizeof(models) / sizeof(*models))
+                continue;
+            snprintf(name, sizeof(name), "%.*s", (int)(dot - v), v);
+            const dp_model *lm = dp_kg_model(r->kg, name);
+            size_t k = 0;
+            while (lm && k < nmodels && models[k] != lm)
+                k++;
+            if (lm && k == nmodels)
+                models[nmodels++] = lm;
+        }
     }
     for (size_t i = 0; i < nmodels; i++) {
         const dp_model *m = models[i];
@@ -95,6 +164,7 @@ static json_t *sources_json(dp_run *r)
             json_object_set_new(json_array_get(arr, json_array_size(arr) - 1), "time_column",
                                 json_string(td->column->name));
     }
+    spine_sources(r, arr);
     return arr;
 }
 

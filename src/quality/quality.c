@@ -514,7 +514,15 @@ int dp_stage_quality(dp_run *r, dp_error *err)
     }
     source_measure_rules(&q);
     type_rule(&q);
-    /* history: rules earlier products adopted on the same datasets */
+    dp_quality__row_count_rule(&q);
+    dp_quality__freshness_rule(&q);
+    /* the product's own rows: funnel, component measures, orphans, periods */
+    dp_quality__product_funnel(&q);
+    dp_quality__measure_rules(&q);
+    dp_quality__orphan_rules(&q);
+    dp_quality__partial_period_rule(&q);
+    /* history: rules earlier products adopted on the same datasets (after
+     * this product's own rules, so their ids do not move with the history) */
     if (r->cat->state) {
         for (size_t i = 0; i < r->disc.nselected; i++) {
             json_t *hist = dp_state_rules_for(r->cat->state, r->disc.selected[i]->name);
@@ -565,13 +573,6 @@ int dp_stage_quality(dp_run *r, dp_error *err)
             json_decref(hist);
         }
     }
-    dp_quality__row_count_rule(&q);
-    dp_quality__freshness_rule(&q);
-    /* the product's own rows: funnel, component measures, orphans, periods */
-    dp_quality__product_funnel(&q);
-    dp_quality__measure_rules(&q);
-    dp_quality__orphan_rules(&q);
-    dp_quality__partial_period_rule(&q);
     /* SLA */
     static const char *fresh[] = {"refreshed on demand", "daily by 06:00 UTC for the previous day",
                                   "weekly, Mondays by 09:00 UTC for the previous Monday-Sunday week",

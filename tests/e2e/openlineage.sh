@@ -11,7 +11,7 @@
 export DPGEN_DEMO_DB="$WORK/demo.duckdb"
 unset DPGEN_OPENLINEAGE_API_KEY DPGEN_OPENLINEAGE_NAMESPACE DPGEN_OPENLINEAGE_DATASET_NAMESPACE OPENLINEAGE_NAMESPACE
 SEED="Create a weekly marketing performance report with CTR, CVR, CPA, and ROAS for each campaign."
-NAME=weekly_ctr_cvr_cpa_roas_by_campaign
+NAME=weekly_marketing_performance_by_campaign
 KEY="s3cret-$$-key"
 
 mkdir -p "$WORK/srv"

@@ -146,6 +146,12 @@ def gx_sql(e, table):
         return "SELECT * FROM %s WHERE %s OR %s" % (table, lo, hi)
     if t == "expect_column_values_to_be_in_set":
         return "SELECT * FROM %s WHERE %s NOT IN (%s)" % (table, col, ", ".join(lit(v) for v in kw["value_set"]))
+    if t == "expect_column_pair_values_a_to_be_greater_than_b":
+        # GX: a row with a NULL is ignored (either_value_is_missing); or_equal lets A = B pass
+        assert kw.get("ignore_row_if") == "either_value_is_missing", kw
+        a, b = ident(kw["column_A"]), ident(kw["column_B"])
+        op = ">=" if kw.get("or_equal") else ">"
+        return "SELECT * FROM %s WHERE %s IS NOT NULL AND %s IS NOT NULL AND NOT (%s %s %s)" % (table, a, b, a, op, b)
     if t == "expect_table_row_count_to_be_between":
         hi = " OR count(*) > %d" % kw["max_value"] if "max_value" in kw else ""
         return "SELECT count(*) FROM %s HAVING count(*) < %d%s" % (table, kw["min_value"], hi)

@@ -264,6 +264,13 @@ static char *gx_sql(const json_t *e, const char *table)
         }
         snprintf(out, 4096, "SELECT * FROM %s WHERE %s NOT IN (%s)", table, col, dp_buf_cstr(&l));
         dp_buf_dispose(&l);
+    } else if (!strcmp(type, "expect_column_pair_values_a_to_be_greater_than_b")) {
+        /* GX: with ignore_row_if either_value_is_missing, a row with a NULL
+         * is not counted; or_equal makes A = B a pass */
+        assert_string_equal(str(kw, "ignore_row_if"), "either_value_is_missing");
+        snprintf(out, 4096, "SELECT * FROM %s WHERE \"%s\" IS NOT NULL AND \"%s\" IS NOT NULL AND NOT (\"%s\" %s \"%s\")",
+                 table, str(kw, "column_A"), str(kw, "column_B"), str(kw, "column_A"),
+                 json_is_true(json_object_get(kw, "or_equal")) ? ">=" : ">", str(kw, "column_B"));
     } else if (!strcmp(type, "unexpected_rows_expectation")) {
         free(out);
         return gx_unescape(str(kw, "unexpected_rows_query"), table);
