@@ -2,7 +2,8 @@
 # The wide product (issue 12, modeling 1 and 2): the seed request's shape
 # (keys, the campaign's attributes, the ratios' component measures, the
 # ratios), designed types equal to the test run's, and on the demo and the
-# test catalogs (the trap suite's answers and each catalog's requests.txt:
+# test catalogs (the trap suite's answers, each catalog's requests.txt and
+# the semantic manifest's YAML twin:
 # ranked, filtered, several datasets, offsets, cumulative, conversion, SCD,
 # saved queries) the wide product's rows and values of every asked column
 # equal to --columns asked's (tests/e2e/wide.py). WIDE_ONLY=<catalog> runs
@@ -10,7 +11,7 @@
 . "$(dirname "$0")/lib.inc"
 S=$DP_SOURCE_DIR
 "$DPGEN" demo --out "$WORK/demo.duckdb" >/dev/null 2>&1 || { bad "build demo"; finish; exit 1; }
-CATS="hr logistics compiler fitness library joins keywords mfspec_conv mfspec_scd mfspec_time wide"
+CATS="hr logistics compiler fitness library joins keywords mfspec_conv mfspec_scd mfspec_time wide smanifest"
 for d in $CATS; do
   "$DPGEN" demo --sql "$S/tests/data/$d/data.sql" --out "$WORK/$d.duckdb" >/dev/null 2>&1 || { bad "build $d"; finish; exit 1; }
 done
@@ -100,6 +101,7 @@ glos = lambda d: f"{S}/tests/data/{d}/glossary.yml" if os.path.exists(f"{S}/test
 cats = {"demo": (f"{W}/demo.duckdb", f"{S}/catalog/demo/semantic_models.yml", f"{S}/catalog/demo/glossary.yml")}
 for d in "hr logistics compiler fitness library joins keywords mfspec_conv mfspec_scd mfspec_time wide".split():
     cats[d] = (f"{W}/{d}.duckdb", f"{S}/tests/data/{d}/semantic_models.yml", glos(d))
+cats["smanifest"] = (f"{W}/smanifest.duckdb", f"{S}/tests/data/smanifest/models", None)
 reqs = {k: [] for k in cats}
 # the trap suite's answers
 for f in sorted(os.listdir(f"{S}/tests/traps")):
@@ -120,6 +122,12 @@ for d in cats:
 reqs["wide"] += ["sales per unit by store", "monthly return rate by store", "top 2 stores by sales",
                  "monthly sales growth by store", "sales margin by store", "average sale by store",
                  "stores with sales above 10", "sales per unit by region"]
+# semantic_manifest's twin: percentiles, conversion, semi-additive, offsets
+reqs["smanifest"] += ["monthly revenue", "aov by region", "large paid orders by month", "median order amount by device",
+                      "90th percentile order amount by month", "paid order share by month", "revenue growth by month",
+                      "cumulative revenue by month", "visit to order conversion rate by month", "total balance by month",
+                      "revenue at month start by month", "orders per day including empty days in March 2025",
+                      "orders by customer region and device", "orders by tier"]
 reqs["demo"] += ["Create a weekly marketing performance report with CTR, CVR, CPA, and ROAS for each campaign.",
                  "top 5 campaigns by roas", "monthly ctr by channel for mobile", "ctr and cpa by campaign and device",
                  "weekly cvr by campaign in Q2 2025"]
