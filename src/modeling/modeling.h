@@ -37,6 +37,10 @@ typedef struct dp_target_col {
     const dp_model *attr_model;
     const dp_dimension *attr_dim;
     const char *attr_entity, *attr_key_col;
+    /* DP_ROLE_MEASURE: the input (part) of metric parent the column is, read
+     * under parent's filter as parent's SQL reads it */
+    const dp_metric *parent;
+    const dp_metric_input *part;
 } dp_target_col;
 
 typedef struct dp_design {

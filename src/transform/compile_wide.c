@@ -72,7 +72,9 @@ const char *dp_comp__component_sql(comp *c, const dp_target_col *tc)
 {
     shape before, after;
     shape_of(c, &before);
-    const char *x = dp_comp__metric_sql(c, tc->metric, NULL, 0);
+    /* the input as its metric reads it, under that metric's filter */
+    const char *x =
+        tc->part ? dp_comp__input_sql(c, tc->part, tc->parent->filter) : dp_comp__metric_sql(c, tc->metric, NULL, 0);
     if (!x)
         return NULL;
     shape_of(c, &after);
