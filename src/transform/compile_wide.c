@@ -153,8 +153,11 @@ static int emit_attr_cte(comp *c, dp_buf *b, const dp_design *dz, size_t first, 
         const char *x = dp_comp__qualify(c, tc->attr_dim->expr, alias, m, NULL);
         int boolean = !strcmp(dp_type_family(tc->type), "boolean");
         const char *lo = boolean ? "bool_and" : "min", *hi = boolean ? "bool_or" : "max";
-        dp_buf_printf(b, ",\n        CASE WHEN %s(%s) = %s(%s) THEN %s(%s) END AS %s", lo, x, hi, x, lo, x,
-                      dp_comp__qi(c, tc->name));
+        const char *one = dp_arena_printf(c->a, "CASE WHEN %s(%s) = %s(%s) THEN %s(%s) END", lo, x, hi, x, lo, x);
+        /* PostgreSQL's min of a varchar is text: the source's type */
+        if (c->dialect == DP_DIALECT_POSTGRES)
+            one = dp_comp__typed(c, tc, one);
+        dp_buf_printf(b, ",\n        %s AS %s", one, dp_comp__qi(c, tc->name));
     }
     dp_buf_printf(b, "\n    FROM %s.%s AS %s\n    GROUP BY 1\n)", dp_comp__qi(c, m->schema), dp_comp__qi(c, m->table),
                   alias);

@@ -71,11 +71,12 @@ python3 - "$WORK/stores.json" <<'PY' && ok "repeated store keys: attributes per 
 import json, sys
 d = json.load(open(sys.argv[1]))
 names = [c["name"] for c in d["data_model"]["columns"]]
-assert names == ["store_id", "store_name", "store_size", "region", "units_sold", "sales_amount", "sales_per_unit"], names
+assert names == ["store_id", "store_name", "store_size", "flagship", "region", "units_sold", "sales_amount", "sales_per_unit"], names
 rows = {r["store_id"]: r for r in d["transformation"]["test_run"]["sample_rows"]}
 assert d["transformation"]["test_run"]["rows"] == 4, d["transformation"]["test_run"]["rows"]
 assert rows["2"]["store_name"] == "South Store" and rows["2"]["units_sold"] == "3", rows["2"]
 assert rows["3"]["store_name"] is None and rows["3"]["region"] == "east", rows["3"]  # two names; one region
+assert rows["3"]["flagship"] is None and rows["1"]["flagship"] == "true" and rows["2"]["flagship"] == "false", rows
 assert rows["4"]["store_name"] is None and rows["4"]["sales_amount"] == "3.333", rows["4"]  # no store row
 types = {c["name"]: c["type"] for c in d["data_model"]["columns"]}
 assert types["sales_amount"] == "DECIMAL(38,3)" and types["units_sold"] == "BIGINT", types
