@@ -49,6 +49,10 @@ rules = {r["type"]: r for r in d["quality"]["rules"]}
 assert rules["types"]["result"]["status"] == "passed", rules["types"]
 dec = [s for s in d["execution"]["stages"] if s["stage"] == "modeling"][0]["decisions"]
 assert dec[0] == "added %d attribute(s) and 5 component measure(s) (--columns asked for only what was asked)" % len(attrs), dec
+# the attributes' dataset is read: a source like the others
+assert "bronze.marketing_campaigns" in d["lineage"]["upstream"], d["lineage"]["upstream"]
+src = {s["name"]: s for s in d["source_datasets"]}
+assert "campaign_name" in src["marketing_campaigns"]["columns_used"], src.keys()
 lin = {c["column"]: c for c in d["lineage"]["columns"]}
 assert lin["campaign_name"]["sources"] == ["marketing_campaigns.campaign_name"], lin["campaign_name"]
 assert lin["clicks"]["sources"] == ["marketing_events.clicks"], lin["clicks"]
@@ -60,6 +64,17 @@ d = json.load(open(sys.argv[1]))
 assert [c["name"] for c in d["data_model"]["columns"]] == ["week", "campaign_id", "ctr", "cvr", "cpa", "roas"], d["data_model"]["columns"]
 dec = [s for s in d["execution"]["stages"] if s["stage"] == "modeling"][0]["decisions"]
 assert dec[0].startswith("--columns asked"), dec
+PY
+# the exports: every source() the dbt model reads is declared in sources.yml
+"$DPGEN" generate --db "$WORK/demo.duckdb" --models "$S/catalog/demo/semantic_models.yml" --as-of 2025-07-16 --no-record \
+  --out "$WORK/seed_out" "$SEED" >/dev/null 2>"$WORK/err"
+python3 - "$WORK/seed_out/dbt/models" <<'PY' && ok "dbt: the attributes' dataset is a declared source" || bad "dbt sources of the wide product"
+import glob, re, sys, yaml
+d = sys.argv[1]
+model = [f for f in glob.glob(d + "/*.sql")][0]
+used = set(re.findall(r"source\('(\w+)', '(\w+)'\)", open(model).read()))
+declared = {(s["name"], t["name"]) for s in yaml.safe_load(open(d + "/sources.yml"))["sources"] for t in s["tables"]}
+assert ("bronze", "marketing_campaigns") in used and used <= declared, (used, declared)
 PY
 expect_rc 2 "--columns with another value" -- "$DPGEN" generate --columns all "$SEED"
 
