@@ -146,7 +146,8 @@ reqs["smanifest"] += ["monthly revenue", "aov by region", "large paid orders by 
                       "orders by customer region and device", "orders by tier"]
 reqs["demo"] += ["Create a weekly marketing performance report with CTR, CVR, CPA, and ROAS for each campaign.",
                  "top 5 campaigns by roas", "monthly ctr by channel for mobile", "ctr and cpa by campaign and device",
-                 "weekly cvr by campaign in Q2 2025"]
+                 "weekly cvr by campaign in Q2 2025", "ctr by campaign with ctr above 0.02",
+                 "clicks and ctr by campaign above 1000 clicks", "top 3 customers by revenue for each segment"]
 jobs = []
 for k, (db, models, g) in cats.items():
     if only and k != only:
