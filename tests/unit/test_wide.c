@@ -34,6 +34,7 @@ static void sums_keep_their_type(void **state)
     assert_string_equal(type_of(DP_AGG_SUM, "price"), "DECIMAL(38,3)");
     assert_string_equal(type_of(DP_AGG_SUM, "qty"), "BIGINT");
     assert_string_equal(type_of(DP_AGG_SUM, "score"), "DOUBLE");
+    assert_string_equal(type_of(DP_AGG_SUM, "big"), "HUGEINT"); /* would overflow a BIGINT */
 }
 
 static void counts_are_bigint(void **state)
