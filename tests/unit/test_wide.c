@@ -18,6 +18,7 @@ static dp_column cols[] = {
     {.name = "score", .type = "DOUBLE"},
     {.name = "day", .type = "DATE"},
     {.name = "code", .type = "VARCHAR"},
+    {.name = "big", .type = "UBIGINT"},
 };
 static dp_model model = {.name = "m", .columns = cols, .ncolumns = sizeof(cols) / sizeof(cols[0])};
 
