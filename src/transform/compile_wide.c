@@ -164,8 +164,8 @@ static int emit_attr_cte(comp *c, dp_buf *b, const dp_design *dz, size_t first, 
     return 0;
 }
 
-/* The type family of the key column of the product and of the entity's own
- * key, as one comparison: equal families compare as they are, others as text. */
+/* The join of the product's key column with the entity's own key: as they
+ * are when their type families agree, else both as text. */
 static const char *key_cond(comp *c, const dp_target_col *f, const char *cname)
 {
     const dp_entity *e = dp_kg_model_entity(f->attr_model, f->attr_entity);
