@@ -97,6 +97,16 @@ types = {c["name"]: c["type"] for c in d["data_model"]["columns"]}
 assert types["sales_amount"] == "DECIMAL(38,3)" and types["units_sold"] == "BIGINT", types
 PY
 "$DPGEN" generate --db "$WORK/wide.duckdb" --models "$S/tests/data/wide/semantic_models.yml" --format json --no-record \
+  "sales by sales channel" >"$WORK/channels.json" 2>"$WORK/err"
+python3 - "$WORK/channels.json" <<'PY' && ok "a text key beside an integer key: joined as text, typed as the values read" || bad "key types"
+import json, sys
+d = json.load(open(sys.argv[1]))
+cols = {c["name"]: c for c in d["data_model"]["columns"]}
+assert cols["channel_id"]["type"] == "VARCHAR" and cols["channel_name"]["role"] == "attribute", cols
+rows = {r["channel_id"]: r["channel_name"] for r in d["transformation"]["test_run"]["sample_rows"]}
+assert rows == {"1": "Web shop", "2": "Phone"}, rows
+PY
+"$DPGEN" generate --db "$WORK/wide.duckdb" --models "$S/tests/data/wide/semantic_models.yml" --format json --no-record \
   "monthly sales growth and return rate by store" >"$WORK/growth.json" 2>"$WORK/err"
 python3 - "$WORK/growth.json" <<'PY' && ok "offset input and filtered numerator: said, or named after their metric" || bad "offset and filtered components"
 import json, sys
@@ -137,7 +147,8 @@ for d in cats:
                 reqs[d].append(line.split() if line.startswith("--saved-query") else line)
 reqs["wide"] += ["sales per unit by store", "monthly return rate by store", "top 2 stores by sales",
                  "monthly sales growth by store", "sales margin by store", "average sale by store",
-                 "stores with sales above 10", "sales per unit by region"]
+                 "stores with sales above 10", "sales per unit by region", "sales per unit by sales channel",
+                 "monthly return rate by store and sales channel"]
 # semantic_manifest's twin: percentiles, conversion, semi-additive, offsets
 reqs["smanifest"] += ["monthly revenue", "aov by region", "large paid orders by month", "median order amount by device",
                       "90th percentile order amount by month", "paid order share by month", "revenue growth by month",
