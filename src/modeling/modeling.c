@@ -208,8 +208,8 @@ const char *dp_model_measure_type(const dp_measure *me)
         return c->type;
     if (me->agg == DP_AGG_MEDIAN || me->agg == DP_AGG_PERCENTILE)
         return numeric ? "DOUBLE" : c->type;
-    if (!strcmp(fam, "integer"))
-        return "BIGINT";
+    if (!strcmp(fam, "integer")) /* sums of 128-bit or unsigned 64-bit need more than BIGINT */
+        return strcasestr(c->type, "HUGEINT") || !strcasecmp(c->type, "UBIGINT") ? "HUGEINT" : "BIGINT";
     if (!strcmp(fam, "decimal"))
         return decimal_sum_type(c->type);
     return "DOUBLE";

@@ -38,6 +38,10 @@ typedef struct dp_target_col {
     const dp_dimension *attr_dim;
     const char *attr_entity, *attr_key_col;
     const char *key_note;        /* a grain column the test run found NULL in: why it is no declared key */
+    /* DP_ROLE_MEASURE: the input (part) of metric parent the column is, read
+     * under parent's filter as parent's SQL reads it */
+    const dp_metric *parent;
+    const dp_metric_input *part;
 } dp_target_col;
 
 typedef struct dp_design {

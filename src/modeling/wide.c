@@ -182,6 +182,8 @@ static void add_attributes(wctx *w, const dp_target_col *key)
     }
 }
 
+static int same_str(const char *a, const char *b) { return (!a && !b) || (a && b && !strcmp(a, b)); }
+
 /* The asked metric's column already holding this value (a simple metric
  * asked alone), so no component is added for it. */
 static int asked_simple(const wctx *w, const dp_metric *sub, const dp_measure *me)
@@ -211,16 +213,19 @@ static void add_input(wctx *w, const dp_metric *asked, const dp_metric *parent, 
         note(w, dp_arena_printf(w->a, "%s (%s) not added: it is read through the time spine", what, inp->name));
         return;
     }
-    if (parent->filter || inp->filter) {
-        note(w, dp_arena_printf(w->a, "%s (%s) not added: %s filters it, so it is no measure of its own", what,
-                                inp->name, parent->filter ? parent->name : "the input's filter"));
+    /* filtered where the metric reads it: exact, but no measure of its own */
+    int outer = parent->filter || inp->filter;
+    if (outer && depth > 0) {
+        note(w, dp_arena_printf(w->a, "%s (%s) not added: filtered inside another metric", what, inp->name));
         return;
     }
     const dp_metric *sub = dp_kg_metric(w->kg, inp->name);
     const dp_measure *me = sub ? NULL : dp_kg_measure(w->kg, inp->name);
     if (sub && (sub->type == DP_METRIC_RATIO || sub->type == DP_METRIC_DERIVED)) {
-        if (depth >= 4)
+        if (depth >= 4 || outer) {
+            note(w, dp_arena_printf(w->a, "%s (%s) not added: a filtered or deeply nested metric", what, inp->name));
             return;
+        }
         if (sub->type == DP_METRIC_RATIO) {
             add_input(w, asked, sub, &sub->denominator, "denominator", depth + 1);
             add_input(w, asked, sub, &sub->numerator, "numerator", depth + 1);
@@ -244,15 +249,26 @@ static void add_input(wctx *w, const dp_metric *asked, const dp_metric *parent, 
     }
     if (!me)
         return;
-    /* filtered by its own definition: the metric's name says which rows */
+    /* filtered by its own definition: the metric's name says which rows;
+     * by the metric reading it: named after that metric and the part */
     int filtered = sub && (sub->filter || sub->measure.filter);
-    const char *base = filtered ? sub->name : me->name;
-    if (asked_simple(w, filtered ? sub : NULL, me))
+    const char *base = outer      ? dp_arena_printf(w->a, "%s_%s", parent->name,
+                                               strcmp(part, "input") ? part
+                                                    : inp->alias          ? inp->alias
+                                                                          : inp->name)
+                       : filtered ? sub->name
+                                  : me->name;
+    if (!outer && asked_simple(w, filtered ? sub : NULL, me))
         return;
     for (size_t i = 0; i < w->nadded; i++) {
         dp_target_col *c = &w->added[i];
-        if (c->role == DP_ROLE_MEASURE && c->measure == me &&
-            (filtered ? c->input == sub : !c->input || (!c->input->filter && !c->input->measure.filter))) {
+        int c_outer = c->part && (c->parent->filter || c->part->filter);
+        int same = c->role == DP_ROLE_MEASURE && c->measure == me && c_outer == outer &&
+                   (outer ? c->input == sub && same_str(c->parent->filter, parent->filter) &&
+                                same_str(c->part->filter, inp->filter)
+                    : filtered ? c->input == sub
+                               : !c->input || (!c->input->filter && !c->input->measure.filter));
+        if (same) {
             if (!strstr(c->added_because, what)) /* "numerator of ctr and denominator of cvr: ..." */
                 c->added_because =
                     dp_arena_printf(w->a, "%.*s and %s%s", (int)(strchr(c->added_because, ':') - c->added_because),
@@ -276,11 +292,23 @@ static void add_input(wctx *w, const dp_metric *asked, const dp_metric *parent, 
     c->metric = asked;
     c->measure = me;
     c->input = sub;
+    c->parent = parent;
+    c->part = inp;
     c->type = sub ? dp_model_metric_type(w->kg, sub) : dp_model_measure_type(me);
     c->formula = sub ? dp_metric_formula(w->kg, sub, w->a, 0) : dp_model_measure_formula(me, NULL, w->a);
     c->description = sub && sub->description ? sub->description : me->description ? me->description : me->name;
     c->added_because = dp_arena_printf(w->a, "%s: lets a BI tool re-aggregate it%s", what,
-                                       filtered ? " (the metric's own filter applied)" : "");
+                                       outer      ? dp_arena_printf(w->a, " (filtered as %s reads it)", parent->name)
+                                       : filtered ? " (the metric's own filter applied)"
+                                                  : "");
+    if (outer) { /* every filter on its rows, as one */
+        const char *fs[] = {sub ? sub->filter : NULL, sub ? sub->measure.filter : NULL, parent->filter, inp->filter};
+        const char *all = NULL;
+        for (size_t i = 0; i < 4; i++)
+            if (fs[i])
+                all = all ? dp_arena_printf(w->a, "%s and %s", all, fs[i]) : fs[i];
+        c->formula = dp_model_measure_formula(me, all, w->a);
+    }
     w->nmeasures++;
 }
 

@@ -298,6 +298,21 @@ static int widen(dp_run *r, dp_error *err)
                     nattr, nmeas);
     for (size_t i = 0; i < nnotes; i++)
         dp_run_decision(r, "%s", notes[i]);
+    /* the SQL reads the attributes' datasets: sources like the others
+     * (source_datasets, lineage, the dbt sources) */
+    for (size_t i = 0; i < r->design.ncols; i++) {
+        const dp_model *m = r->design.cols[i].role == DP_ROLE_ATTRIBUTE ? r->design.cols[i].attr_model : NULL;
+        int known = !m;
+        for (size_t k = 0; k < r->disc.nselected && !known; k++)
+            known = r->disc.selected[k] == m;
+        if (known || r->disc.nselected >= DP_PLAN_MAX)
+            continue;
+        r->disc.selected[r->disc.nselected++] = m;
+        for (size_t k = 0; k < r->disc.nranked; k++)
+            r->disc.ranked[k].selected |= r->disc.ranked[k].model == m;
+        dp_run_decision(r, "selected %s.%s (%s) for the attributes of %s", m->schema, m->table, m->name,
+                        r->design.cols[i].attr_entity);
+    }
     return 0;
 }
 

@@ -291,7 +291,8 @@ int dp_comp__compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, con
     out->lineage = json_array();
     /* metric expressions first: they decide the CTEs; then the component
      * measures, which read what the metrics computed */
-    for (size_t k = 0, pass = 0; pass < 2; k = (k + 1) % design->ncols, pass += k == 0) {
+    for (size_t i = 0; i < 2 * design->ncols; i++) {
+        size_t k = i % design->ncols, pass = i / design->ncols;
         const dp_target_col *tc = &design->cols[k];
         if (tc->role != DP_ROLE_METRIC || (tc->measure != NULL) != (pass == 1))
             continue;

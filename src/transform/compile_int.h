@@ -157,6 +157,10 @@ const char *dp_comp__agg_of(comp *c, const dp_measure *me, const char *x);
 cte *dp_comp__body_cte(comp *c, const dp_model *m, const char *base, const dp_measure *me, const char *filter_raw,
                        const char *col, int *existing);
 
+/* A ratio's or derived metric's input in as that metric reads it (filter:
+ * the metric's own): the same SQL, so the same CTE column. */
+const char *dp_comp__input_sql(comp *c, const dp_metric_input *in, const char *filter);
+
 /* compile_conversion.c */
 /* Conversion metric m (filter: the metric's own and the request's, AND-ed)
  * given base, the SQL of its base measure at the report grain. */

@@ -272,6 +272,11 @@ static const char *input_sql(comp *c, const dp_metric_input *in, const char *fil
     return measure_ref(c, me, f);
 }
 
+const char *dp_comp__input_sql(comp *c, const dp_metric_input *in, const char *filter)
+{
+    return input_sql(c, in, filter, 0);
+}
+
 /* The unit of an offset like "1 month" as a grain name ("day" when unknown). */
 static const char *offset_grain_name(const char *window)
 {

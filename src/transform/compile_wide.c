@@ -72,7 +72,9 @@ const char *dp_comp__component_sql(comp *c, const dp_target_col *tc)
 {
     shape before, after;
     shape_of(c, &before);
-    const char *x = dp_comp__metric_sql(c, tc->metric, NULL, 0);
+    /* the input as its metric reads it, under that metric's filter */
+    const char *x =
+        tc->part ? dp_comp__input_sql(c, tc->part, tc->parent->filter) : dp_comp__metric_sql(c, tc->metric, NULL, 0);
     if (!x)
         return NULL;
     shape_of(c, &after);
@@ -151,16 +153,19 @@ static int emit_attr_cte(comp *c, dp_buf *b, const dp_design *dz, size_t first, 
         const char *x = dp_comp__qualify(c, tc->attr_dim->expr, alias, m, NULL);
         int boolean = !strcmp(dp_type_family(tc->type), "boolean");
         const char *lo = boolean ? "bool_and" : "min", *hi = boolean ? "bool_or" : "max";
-        dp_buf_printf(b, ",\n        CASE WHEN %s(%s) = %s(%s) THEN %s(%s) END AS %s", lo, x, hi, x, lo, x,
-                      dp_comp__qi(c, tc->name));
+        const char *one = dp_arena_printf(c->a, "CASE WHEN %s(%s) = %s(%s) THEN %s(%s) END", lo, x, hi, x, lo, x);
+        /* PostgreSQL's min of a varchar is text: the source's type */
+        if (c->dialect == DP_DIALECT_POSTGRES)
+            one = dp_comp__typed(c, tc, one);
+        dp_buf_printf(b, ",\n        %s AS %s", one, dp_comp__qi(c, tc->name));
     }
     dp_buf_printf(b, "\n    FROM %s.%s AS %s\n    GROUP BY 1\n)", dp_comp__qi(c, m->schema), dp_comp__qi(c, m->table),
                   alias);
     return 0;
 }
 
-/* The type family of the key column of the product and of the entity's own
- * key, as one comparison: equal families compare as they are, others as text. */
+/* The join of the product's key column with the entity's own key: as they
+ * are when their type families agree, else both as text. */
 static const char *key_cond(comp *c, const dp_target_col *f, const char *cname)
 {
     const dp_entity *e = dp_kg_model_entity(f->attr_model, f->attr_entity);
