@@ -78,7 +78,7 @@ static void spine_sources(dp_run *r, json_t *arr)
         json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:I,s:o,s:n,s:f,s:o}", "name", sp->model, "table",
                                              dp_arena_printf(r->a, "%s.%s", sp->schema, sp->table), "description",
                                              "time spine: one row per period, so periods without rows are reported",
-                                             (json_int_t)strtoll(count, NULL, 10), "columns_used", used, "freshest",
+                                             "row_count", (json_int_t)strtoll(count, NULL, 10), "columns_used", used, "freshest",
                                              "quality_score", 1.0, "schema", schema));
     }
 }
