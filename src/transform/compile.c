@@ -8,6 +8,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include <string.h>
+#include <strings.h>
 
 static const char *table_ref(comp *c, const dp_model *m)
 {
@@ -374,7 +375,10 @@ int dp_comp__compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, con
             continue;
         }
         nkeys++;
-        if (tc->role == DP_ROLE_ENTITY && !depth && dp_comp__cast_type(c, tc->type)) {
+        /* PostgreSQL: a text key is text whether its column is varchar or
+         * text, so the contract's declared type is the model's */
+        int pg_text = c->dialect == DP_DIALECT_POSTGRES && tc->type && !strcasecmp(tc->type, "VARCHAR");
+        if ((tc->role == DP_ROLE_ENTITY || pg_text) && !depth && dp_comp__cast_type(c, tc->type)) {
             /* a key read from datasets whose columns differ in type: the
              * designed one */
             const char *x = dp_arena_printf(c->a, "%s.%s", dp_comp__qi(c, outs[0]->name), dp_comp__qi(c, tc->name));

@@ -108,7 +108,7 @@ const char *dp_comp__cast_type(comp *c, const char *type)
                {"UINTEGER", "BIGINT"},         {"UBIGINT", "NUMERIC(20,0)"},
                {"BIGINT", "BIGINT"},           {"INTEGER", "INTEGER"},
                {"SMALLINT", "SMALLINT"},       {"DATE", "DATE"},
-               {"VARCHAR", "VARCHAR"},         {"BOOLEAN", "BOOLEAN"},
+               {"VARCHAR", "TEXT"},         {"BOOLEAN", "BOOLEAN"},
                {"TIMESTAMP", "TIMESTAMP"},     {NULL, NULL}};
     for (int i = 0; map[i].duck; i++)
         if (!strcasecmp(type, map[i].duck))
