@@ -269,7 +269,7 @@ static void add_input(wctx *w, const dp_metric *asked, const dp_metric *parent, 
                     : filtered ? c->input == sub
                                : !c->input || (!c->input->filter && !c->input->measure.filter));
         if (same) {
-            if (!strstr(c->added_because, what)) /* "numerator of ctr and denominator of cvr: ..." */
+            if (!strstr(c->added_because, what)) /* "numerator of m1 and denominator of m2: ..." */
                 c->added_because =
                     dp_arena_printf(w->a, "%.*s and %s%s", (int)(strchr(c->added_because, ':') - c->added_because),
                                     c->added_because, what, strchr(c->added_because, ':'));
