@@ -36,24 +36,39 @@ static json_t *metrics_json(dp_run *r)
     return arr;
 }
 
+/* The columns of a dataset the lineage names, each once (new array). */
+static json_t *lineage_columns(const dp_run *r, const char *dataset)
+{
+    json_t *used = json_array();
+    size_t n = strlen(dataset), k;
+    json_t *l;
+    json_array_foreach(r->compiled.lineage, k, l) {
+        size_t j;
+        json_t *s;
+        json_array_foreach(json_object_get(l, "sources"), j, s) {
+            const char *v = json_string_value(s);
+            if (!v || strncmp(v, dataset, n) || v[n] != '.')
+                continue;
+            int dup = 0;
+            size_t q;
+            json_t *u;
+            json_array_foreach(used, q, u) dup |= !strcmp(json_string_value(u), v + n + 1);
+            if (!dup)
+                json_array_append_new(used, json_string(v + n + 1));
+        }
+    }
+    return used;
+}
+
 /* Time spines the SQL reads (a padded or custom-grain period): sources
  * too, with their period column and row count (a spine is small). */
 static void spine_sources(dp_run *r, json_t *arr)
 {
     for (size_t s = 0; s < r->kg->nspines; s++) {
         const dp_time_spine *sp = &r->kg->spines[s];
-        size_t li;
-        json_t *lc;
-        int read = 0;
-        json_array_foreach(r->compiled.lineage, li, lc) {
-            size_t j;
-            json_t *src;
-            json_array_foreach(json_object_get(lc, "sources"), j, src) {
-                const char *v = json_string_value(src);
-                size_t n = strlen(sp->model);
-                read |= v && !strncmp(v, sp->model, n) && v[n] == '.';
-            }
-        }
+        json_t *cols = lineage_columns(r, sp->model);
+        int read = json_array_size(cols) > 0;
+        json_decref(cols);
         size_t k;
         json_t *d;
         json_array_foreach(arr, k, d) read &= strcmp(json_string_value(json_object_get(d, "name")), sp->model) != 0;
@@ -86,21 +101,13 @@ static void spine_sources(dp_run *r, json_t *arr)
 static json_t *sources_json(dp_run *r)
 {
     json_t *arr = json_array();
-    /* the datasets discovery selected, then those the wide product reads
-     * its entities' attributes from */
+    /* the datasets discovery selected (with those the wide product reads
+     * its entities' attributes from), then any other dataset the lineage
+     * names */
     const dp_model *models[DP_PLAN_MAX + 2 * DP_PLAN_MAX + DP_INTENT_MAX_ITEMS];
     size_t nmodels = 0;
     for (size_t i = 0; i < r->disc.nselected && nmodels < sizeof(models) / sizeof(*models); i++)
         models[nmodels++] = r->disc.selected[i];
-    for (size_t c = 0; c < r->design.ncols && nmodels < sizeof(models) / sizeof(*models); c++) {
-        const dp_model *am = r->design.cols[c].attr_model;
-        size_t k = 0;
-        while (am && k < nmodels && models[k] != am)
-            k++;
-        if (am && k == nmodels)
-            models[nmodels++] = am;
-    }
-    /* and any other dataset the SQL reads for a column (a time spine) */
     size_t li;
     json_t *lc;
     json_array_foreach(r->compiled.lineage, li, lc) {
@@ -122,26 +129,7 @@ static json_t *sources_json(dp_run *r)
     }
     for (size_t i = 0; i < nmodels; i++) {
         const dp_model *m = models[i];
-        json_t *used = json_array();
-        /* columns of this dataset the lineage mentions */
-        size_t k;
-        json_t *l;
-        json_array_foreach(r->compiled.lineage, k, l) {
-            size_t j;
-            json_t *s;
-            json_array_foreach(json_object_get(l, "sources"), j, s) {
-                const char *v = json_string_value(s);
-                size_t n = strlen(m->name);
-                if (v && !strncmp(v, m->name, n) && v[n] == '.') {
-                    int dup = 0;
-                    size_t q;
-                    json_t *u;
-                    json_array_foreach(used, q, u) dup |= !strcmp(json_string_value(u), v + n + 1);
-                    if (!dup)
-                        json_array_append_new(used, json_string(v + n + 1));
-                }
-            }
-        }
+        json_t *used = lineage_columns(r, m->name);
         for (size_t e = 0; e < m->nentities; e++) {
             int dup = 0;
             size_t q;
