@@ -26,6 +26,7 @@
 #include "catalog/catalog.h"
 #include "doc/jsonschema.h"
 #include "util/error.h"
+#include "testutil.h"
 
 #define REFUSED "weekly zorblax by campaign"
 
@@ -36,12 +37,6 @@ typedef struct fixture {
 } fixture;
 
 static fixture F;
-
-static const char *source_dir(void)
-{
-    const char *src = getenv("DP_SOURCE_DIR");
-    return src && *src ? src : DP_SOURCE_DIR;
-}
 
 static int copy_file(const char *from, const char *to)
 {
@@ -61,8 +56,8 @@ static int copy_file(const char *from, const char *to)
 static int open_cat(dp_catalog **out, const char *db)
 {
     char models[1024], gloss[1024];
-    snprintf(models, sizeof(models), "%s/catalog/demo/semantic_models.yml", source_dir());
-    snprintf(gloss, sizeof(gloss), "%s/catalog/demo/glossary.yml", source_dir());
+    snprintf(models, sizeof(models), "%s/catalog/demo/semantic_models.yml", tu_source_dir());
+    snprintf(gloss, sizeof(gloss), "%s/catalog/demo/glossary.yml", tu_source_dir());
     dp_catalog_options co = DP_CATALOG_OPTIONS_INIT;
     co.db_path = db;
     co.models_path = models;
@@ -80,7 +75,7 @@ static int open_cat(dp_catalog **out, const char *db)
 static dp_jsonschema *clarification_schema(void)
 {
     char path[1024];
-    snprintf(path, sizeof(path), "%s/schemas/dpgen-spec-1.0.json", source_dir());
+    snprintf(path, sizeof(path), "%s/schemas/dpgen-spec-1.0.json", tu_source_dir());
     json_error_t je;
     json_t *s = json_load_file(path, 0, &je);
     if (!s)
@@ -118,14 +113,6 @@ static int setup(void **state)
     return F.schema ? 0 : -1;
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static int teardown(void **state)
 {
     (void)state;
@@ -133,7 +120,7 @@ static int teardown(void **state)
     dp_catalog_free(F.b);
     dp_jsonschema_free(F.schema);
     if (F.tmp[0])
-        nftw(F.tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        tu_rm_tree(F.tmp);
     return 0;
 }
 

@@ -22,6 +22,7 @@
 #include "catalog/db.h"
 #include "packaging/validate.h"
 #include "util/buf.h"
+#include "testutil.h"
 
 static const char *const requests[] = {
     "Create a weekly marketing performance report with CTR, CVR, CPA, and ROAS for each campaign.",
@@ -36,12 +37,6 @@ static const char *const requests[] = {
 
 static char tmp[256], demo[512];
 
-static const char *source_dir(void)
-{
-    const char *src = getenv("DP_SOURCE_DIR");
-    return src && *src ? src : DP_SOURCE_DIR;
-}
-
 static const char *str(const json_t *o, const char *k)
 {
     const char *v = json_string_value(json_object_get(o, k));
@@ -55,21 +50,6 @@ static json_t *yaml_file(const char *path)
     if (dp_packaging__yaml_file_to_json(&doc, path, &err))
         fail_msg("%s", err.message);
     return doc;
-}
-
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    dp_buf b;
-    char chunk[8192];
-    size_t n;
-    dp_buf_init(&b, 0);
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        dp_buf_add(&b, chunk, n);
-    fclose(f);
-    return dp_buf_detach(&b);
 }
 
 /* The default of "{{ env_var('VAR', 'default') }}"; fails on anything else. */
@@ -248,7 +228,7 @@ static void deploy(const char *request, int index, dp_catalog *cat)
     json_t *schema = yaml_file(path);
     const json_t *model = json_array_get(json_object_get(schema, "models"), 0);
     snprintf(path, sizeof(path), "%s/dbt/models/%s.sql", dir, name);
-    char *model_text = read_text(path);
+    char *model_text = tu_read_text(path, NULL);
     assert_non_null(model_text);
     char *model_sql = resolve(model_text, alias, "?");
     free(model_text);
@@ -344,7 +324,7 @@ static void deploy(const char *request, int index, dp_catalog *cat)
         snprintf(id, sizeof(id), "%s", rid);
         id[0] = 'q';
         snprintf(path, sizeof(path), "%s/dbt/tests/%s_%s_%s.sql", dir, name, id, str(rule, "type"));
-        char *test = read_text(path);
+        char *test = tu_read_text(path, NULL);
         if (test) {
             assert_null(json_object_get(ran, rid));
             char *tsql = resolve(test, alias, target);
@@ -379,14 +359,6 @@ static void deploy(const char *request, int index, dp_catalog *cat)
     json_decref(spec);
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static void test_deploy(void **state)
 {
     (void)state;
@@ -397,8 +369,8 @@ static void test_deploy(void **state)
     if (dp_demo_build(demo, 0.05, &err))
         fail_msg("demo: %s", err.message);
     char models[1024], gloss[1024];
-    snprintf(models, sizeof(models), "%s/catalog/demo/semantic_models.yml", source_dir());
-    snprintf(gloss, sizeof(gloss), "%s/catalog/demo/glossary.yml", source_dir());
+    snprintf(models, sizeof(models), "%s/catalog/demo/semantic_models.yml", tu_source_dir());
+    snprintf(gloss, sizeof(gloss), "%s/catalog/demo/glossary.yml", tu_source_dir());
     dp_catalog_options co = DP_CATALOG_OPTIONS_INIT;
     co.db_path = demo;
     co.models_path = models;
@@ -428,7 +400,7 @@ static void test_deploy(void **state)
     duckdb_disconnect(&con);
     duckdb_close(&db);
     if (!getenv("DP_KEEP_EXPORTS"))
-        nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        tu_rm_tree(tmp);
 }
 
 int main(void)

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "packaging/dbt_int.h"
+#include "testutil.h"
 
 static const char *const rules[][3] = {
     /* id, type, sql */
@@ -40,14 +41,6 @@ static const char *const rules[][3] = {
 #define NRULES (sizeof(rules) / sizeof(*rules))
 
 static char dir[256];
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
 
 /* The test with rule id rid in a list: its name (test type), or NULL. */
 static const char *find(const json_t *tests, const char *rid, const json_t **args)
@@ -141,7 +134,7 @@ static void test_place(void **state)
     assert_int_equal(n, 7); /* Q001 Q002 Q004 Q006 Q009 Q010 Q012, nothing twice */
     dp_dbt__placed_dispose(&p);
     json_decref(spec);
-    nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    tu_rm_tree(dir);
 }
 
 int main(void)

@@ -35,6 +35,7 @@
 #include "packaging/validate.h"
 #include "util/buf.h"
 #include "util/embedded.h"
+#include "testutil.h"
 
 #define SEED "Create a weekly marketing performance report with CTR, CVR, CPA, and ROAS for each campaign."
 
@@ -64,29 +65,6 @@ typedef struct fixture {
 
 static fixture F;
 
-static const char *source_dir(void)
-{
-    const char *src = getenv("DP_SOURCE_DIR");
-    return src && *src ? src : DP_SOURCE_DIR;
-}
-
-static char *read_text(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    dp_buf b;
-    char chunk[8192];
-    size_t n;
-    dp_buf_init(&b, 0);
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        dp_buf_add(&b, chunk, n);
-    fclose(f);
-    if (len)
-        *len = b.len;
-    return dp_buf_detach(&b);
-}
-
 static dp_jsonschema *compile_file(const char *path)
 {
     json_error_t je;
@@ -104,7 +82,7 @@ static dp_jsonschema *compile_file(const char *path)
 static dp_jsonschema *official(const char *file)
 {
     char path[1024];
-    snprintf(path, sizeof(path), "%s/../shared/schemas/%s", source_dir(), file);
+    snprintf(path, sizeof(path), "%s/../shared/schemas/%s", tu_source_dir(), file);
     struct stat st;
     if (stat(path, &st)) {
         printf("exports: %s not found (DP_SOURCE_DIR/../shared/schemas); official-schema checks skipped\n", file);
@@ -120,38 +98,16 @@ static int setup(void **state)
     if (!mkdtemp(F.tmp))
         return -1;
     snprintf(F.db_path, sizeof(F.db_path), "%s/demo.duckdb", F.tmp);
-    dp_error err = {0};
-    if (dp_demo_build(F.db_path, 0.05, &err)) {
-        fprintf(stderr, "demo: %s\n", err.message);
+    if (tu_open_demo(&F.cat, F.db_path, 0.05))
         return -1;
-    }
-    char models[1024], gloss[1024], path[1024];
-    snprintf(models, sizeof(models), "%s/catalog/demo/semantic_models.yml", source_dir());
-    snprintf(gloss, sizeof(gloss), "%s/catalog/demo/glossary.yml", source_dir());
-    dp_catalog_options co = DP_CATALOG_OPTIONS_INIT;
-    co.db_path = F.db_path;
-    co.models_path = models;
-    co.glossary_path = gloss;
-    co.no_state = 1;
-    if (dp_catalog_open(&F.cat, &co, &err)) {
-        fprintf(stderr, "catalog: %s\n", err.message);
-        return -1;
-    }
-    snprintf(path, sizeof(path), "%s/schemas/%s", source_dir(), DP_SPEC_SCHEMA_NAME);
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/schemas/%s", tu_source_dir(), DP_SPEC_SCHEMA_NAME);
     F.spec_schema = compile_file(path);
     F.odcs = official("odcs-json-schema-v3.1.0.json");
     F.dbt_yml = official("dbt_yml_files-latest.json");
     F.dbt_project = official("dbt_project-latest.json");
     F.have_shared = F.odcs && F.dbt_yml && F.dbt_project;
     return 0;
-}
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
 }
 
 static int teardown(void **state)
@@ -163,7 +119,7 @@ static int teardown(void **state)
     dp_jsonschema_free(F.dbt_yml);
     dp_jsonschema_free(F.dbt_project);
     if (F.tmp[0] && !getenv("DP_KEEP_EXPORTS"))
-        nftw(F.tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        tu_rm_tree(F.tmp);
     return 0;
 }
 
@@ -389,10 +345,10 @@ static void test_schema_copies(void **state)
 {
     (void)state;
     char a[1024], b[1024];
-    snprintf(a, sizeof(a), "%s/schemas/%s", source_dir(), DP_SPEC_SCHEMA_NAME);
-    snprintf(b, sizeof(b), "%s/share/%s", source_dir(), DP_SPEC_SCHEMA_NAME);
+    snprintf(a, sizeof(a), "%s/schemas/%s", tu_source_dir(), DP_SPEC_SCHEMA_NAME);
+    snprintf(b, sizeof(b), "%s/share/%s", tu_source_dir(), DP_SPEC_SCHEMA_NAME);
     size_t la = 0, lb = 0, le = 0;
-    char *ta = read_text(a, &la), *tb = read_text(b, &lb);
+    char *ta = tu_read_text(a, &la), *tb = tu_read_text(b, &lb);
     assert_non_null(ta);
     assert_non_null(tb);
     if (la != lb || memcmp(ta, tb, la))
@@ -584,7 +540,7 @@ static void check_exports(const char *request, int index, const char *dialect)
 
     /* README */
     snprintf(path, sizeof(path), "%s/README.md", dir);
-    char *md = read_text(path, NULL);
+    char *md = tu_read_text(path, NULL);
     assert_non_null(md);
     static const char *const sections[] = {"## Purpose", "## Grain", "## Columns", "## Metric definitions", "## Sources",
                                            "## Lineage", "### Column-level lineage", "## Quality rules", "## SLA",
@@ -700,7 +656,7 @@ static void check_exports(const char *request, int index, const char *dialect)
 
     /* Airflow */
     snprintf(path, sizeof(path), "%s/airflow/%s_dag.py", dir, name);
-    char *dag = read_text(path, NULL), want[512];
+    char *dag = tu_read_text(path, NULL), want[512];
     assert_non_null(dag);
     assert_non_null(strstr(dag, "dbt(\"dbt_deps\", \"deps\")"));
     assert_non_null(strstr(dag, "dbt(\"dbt_source_freshness\", \"source freshness\")"));
@@ -723,7 +679,7 @@ static void check_exports(const char *request, int index, const char *dialect)
         duckdb_connection con = NULL;
         assert_int_equal(dp_db_connect(&con, F.cat->db, &err), 0);
         snprintf(path, sizeof(path), "%s/dbt/models/%s.sql", dir, name);
-        char *model_sql = read_text(path, NULL);
+        char *model_sql = tu_read_text(path, NULL);
         assert_non_null(model_sql);
         assert_null(strstr(model_sql, "bronze."));
         char *sql = resolve_dbt(model_sql, "?", sources);
@@ -746,7 +702,7 @@ static void check_exports(const char *request, int index, const char *dialect)
             snprintf(id, sizeof(id), "%s", str(rule, "id"));
             id[0] = 'q';
             snprintf(path, sizeof(path), "%s/dbt/tests/%s_%s_%s.sql", dir, name, id, str(rule, "type"));
-            char *test = read_text(path, NULL);
+            char *test = tu_read_text(path, NULL);
             const json_t *res = json_object_get(rule, "result");
             char rel[300] = "";
             generic_test g = find_generic(schema_yml, sources, str(rule, "id"), rel, sizeof(rel));
@@ -785,7 +741,7 @@ static void check_exports(const char *request, int index, const char *dialect)
         if (dp_db_query(con, deploy, 0, NULL, NULL, &err))
             fail_msg("%s: %s", deploy, err.message);
         snprintf(path, sizeof(path), "%s/sql/assertions.sql", dir);
-        char *asserts = read_text(path, NULL);
+        char *asserts = tu_read_text(path, NULL);
         assert_non_null(asserts);
         size_t nrule = 0;
         for (char *p = asserts; (p = strstr(p, "\n-- Q"));) {

@@ -34,35 +34,15 @@
 #include "packaging/odcs.h"
 #include "packaging/validate.h"
 #include "util/buf.h"
+#include "testutil.h"
 
 static char tmp[256];
 static dp_jsonschema *odcs_schema;
-
-static const char *source_dir(void)
-{
-    const char *src = getenv("DP_SOURCE_DIR");
-    return src && *src ? src : DP_SOURCE_DIR;
-}
 
 static const char *str(const json_t *o, const char *k)
 {
     const char *v = json_string_value(json_object_get(o, k));
     return v ? v : "";
-}
-
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    dp_buf b;
-    char chunk[8192];
-    size_t n;
-    dp_buf_init(&b, 0);
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        dp_buf_add(&b, chunk, n);
-    fclose(f);
-    return dp_buf_detach(&b);
 }
 
 static int setup(void **state)
@@ -72,7 +52,7 @@ static int setup(void **state)
     if (!mkdtemp(tmp))
         return -1;
     char path[1024];
-    snprintf(path, sizeof(path), "%s/../shared/schemas/odcs-json-schema-v3.1.0.json", source_dir());
+    snprintf(path, sizeof(path), "%s/../shared/schemas/odcs-json-schema-v3.1.0.json", tu_source_dir());
     json_t *doc = json_load_file(path, 0, NULL);
     if (doc) {
         dp_error err = {0};
@@ -85,20 +65,12 @@ static int setup(void **state)
     return 0;
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static int teardown(void **state)
 {
     (void)state;
     dp_jsonschema_free(odcs_schema);
     if (tmp[0] && !getenv("DP_KEEP_EXPORTS"))
-        nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        tu_rm_tree(tmp);
     return 0;
 }
 
@@ -343,7 +315,7 @@ static void no_paths_no_results(const json_t *v, const char *db_path)
 {
     if (json_is_string(v)) {
         const char *s = json_string_value(v);
-        if (s[0] == '/' || strstr(s, tmp) || strstr(s, db_path) || strstr(s, source_dir()))
+        if (s[0] == '/' || strstr(s, tmp) || strstr(s, db_path) || strstr(s, tu_source_dir()))
             fail_msg("machine path in the contract: %s", s);
         return;
     }
@@ -608,10 +580,10 @@ static void check_assertions(const json_t *spec, const char *dir, duckdb_connect
 {
     char path[1200];
     snprintf(path, sizeof(path), "%s/sql/assertions.sql", dir);
-    char *text = read_text(path);
+    char *text = tu_read_text(path, NULL);
     assert_non_null(text);
     assert_null(strstr(text, tmp)); /* no machine path */
-    assert_null(strstr(text, source_dir()));
+    assert_null(strstr(text, tu_source_dir()));
     size_t n = 0;
     for (char *p = text; (p = strstr(p, "\n-- Q"));) {
         char id[16];
@@ -771,14 +743,14 @@ static void run_catalog(const catalog_case *cc, int *index)
     snprintf(db, sizeof(db), "%s/%s%s.duckdb", tmp, cc->dir ? cc->dir : "demo", cc->lake ? "_lake" : "");
     if (cc->dir) {
         char sqlpath[1024];
-        snprintf(sqlpath, sizeof(sqlpath), "%s/tests/data/%s/data.sql", source_dir(), cc->dir);
-        snprintf(models, sizeof(models), "%s/tests/data/%s/semantic_models.yml", source_dir(), cc->dir);
-        snprintf(gloss, sizeof(gloss), "%s/tests/data/%s/glossary.yml", source_dir(), cc->dir);
+        snprintf(sqlpath, sizeof(sqlpath), "%s/tests/data/%s/data.sql", tu_source_dir(), cc->dir);
+        snprintf(models, sizeof(models), "%s/tests/data/%s/semantic_models.yml", tu_source_dir(), cc->dir);
+        snprintf(gloss, sizeof(gloss), "%s/tests/data/%s/glossary.yml", tu_source_dir(), cc->dir);
         if (dp_db_build(db, sqlpath, 1.0, &err))
             fail_msg("%s: %s", sqlpath, err.message);
     } else {
-        snprintf(models, sizeof(models), "%s/catalog/demo/semantic_models.yml", source_dir());
-        snprintf(gloss, sizeof(gloss), "%s/catalog/demo/glossary.yml", source_dir());
+        snprintf(models, sizeof(models), "%s/catalog/demo/semantic_models.yml", tu_source_dir());
+        snprintf(gloss, sizeof(gloss), "%s/catalog/demo/glossary.yml", tu_source_dir());
         if (dp_demo_build(db, 0.05, &err))
             fail_msg("demo: %s", err.message);
     }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "../../fuzz/manifest_target.h"
+#include "testutil.h"
 
 typedef struct replay {
     const char *name;
@@ -30,17 +31,11 @@ static void report(void *payload, const char *step, int rc, const dp_error *err)
     r->bad++;
 }
 
-static const char *source_dir(void)
-{
-    const char *env = getenv("DP_SOURCE_DIR");
-    return env && *env ? env : DP_SOURCE_DIR;
-}
-
 static void corpus_replays(void **state)
 {
     (void)state;
     char dir[4096];
-    snprintf(dir, sizeof(dir), "%s/fuzz/corpus/manifest", source_dir());
+    snprintf(dir, sizeof(dir), "%s/fuzz/corpus/manifest", tu_source_dir());
     struct dirent **names = NULL;
     int n = scandir(dir, &names, NULL, alphasort);
     assert_true(n > 0);

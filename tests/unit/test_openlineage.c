@@ -23,6 +23,7 @@
 #include "catalog/catalog.h"
 #include "doc/jsonschema.h"
 #include "packaging/openlineage.h"
+#include "testutil.h"
 
 #define SEED "Create a weekly marketing performance report with CTR, CVR, CPA, and ROAS for each campaign."
 #define CTR_FILTERED "Show me the CTR on mobile in the US, week by week"
@@ -71,12 +72,6 @@ typedef struct fixture {
 
 static fixture F;
 
-static const char *source_dir(void)
-{
-    const char *src = getenv("DP_SOURCE_DIR");
-    return src && *src ? src : DP_SOURCE_DIR;
-}
-
 static const char *str(const json_t *o, const char *k)
 {
     const char *v = json_string_value(json_object_get(o, k));
@@ -110,30 +105,16 @@ static int setup(void **state)
     if (!mkdtemp(F.tmp))
         return -1;
     snprintf(F.db_path, sizeof(F.db_path), "%s/demo.duckdb", F.tmp);
-    dp_error err = {0};
-    if (dp_demo_build(F.db_path, 0.05, &err)) {
-        fprintf(stderr, "demo: %s\n", err.message);
+    if (tu_open_demo(&F.cat, F.db_path, 0.05))
         return -1;
-    }
-    char models[1024], gloss[1024], path[1200];
-    snprintf(models, sizeof(models), "%s/catalog/demo/semantic_models.yml", source_dir());
-    snprintf(gloss, sizeof(gloss), "%s/catalog/demo/glossary.yml", source_dir());
-    dp_catalog_options co = DP_CATALOG_OPTIONS_INIT;
-    co.db_path = F.db_path;
-    co.models_path = models;
-    co.glossary_path = gloss;
-    co.no_state = 1;
-    if (dp_catalog_open(&F.cat, &co, &err)) {
-        fprintf(stderr, "catalog: %s\n", err.message);
-        return -1;
-    }
+    char path[1200];
     F.resources = json_object();
-    snprintf(path, sizeof(path), "%s/schemas/openlineage/OpenLineage.json", source_dir());
+    snprintf(path, sizeof(path), "%s/schemas/openlineage/OpenLineage.json", tu_source_dir());
     json_t *doc = load(path);
     json_object_set_new(F.resources, str(doc, "$id"), doc);
     json_t *files[NFACETS] = {0};
     for (size_t i = 0; i < NFACETS; i++) {
-        snprintf(path, sizeof(path), "%s/schemas/openlineage/facets/%s.json", source_dir(), facet_files[i].file);
+        snprintf(path, sizeof(path), "%s/schemas/openlineage/facets/%s.json", tu_source_dir(), facet_files[i].file);
         files[i] = load(path);
         json_object_set(F.resources, str(files[i], "$id"), files[i]);
     }
@@ -148,14 +129,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static int teardown(void **state)
 {
     (void)state;
@@ -165,7 +138,7 @@ static int teardown(void **state)
         dp_jsonschema_free(F.facet[i]);
     json_decref(F.resources);
     if (F.tmp[0] && !getenv("DP_KEEP_EXPORTS"))
-        nftw(F.tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        tu_rm_tree(F.tmp);
     return 0;
 }
 
@@ -628,21 +601,6 @@ static void test_names_and_refusal(void **state)
     json_decref(spec);
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *text = NULL;
-    size_t cap = 0;
-    if (getdelim(&text, &cap, 0, f) < 0) {
-        free(text);
-        text = NULL;
-    }
-    fclose(f);
-    return text;
-}
-
 /* The copy in schemas/openlineage is the one in ../shared/schemas (when
  * that folder is there): the event is checked against the spec the issue
  * names, not a drifted copy. */
@@ -651,7 +609,7 @@ static void test_schema_copy(void **state)
     (void)state;
     static const char *const files[] = {"LICENSE", "OpenLineage.json"};
     char a[1200], b[1200];
-    snprintf(b, sizeof(b), "%s/../shared/schemas/openlineage/OpenLineage.json", source_dir());
+    snprintf(b, sizeof(b), "%s/../shared/schemas/openlineage/OpenLineage.json", tu_source_dir());
     struct stat st;
     if (stat(b, &st)) {
         printf("openlineage: ../shared/schemas/openlineage not found; the copy is not compared\n");
@@ -663,9 +621,9 @@ static void test_schema_copy(void **state)
             snprintf(rel, sizeof(rel), "%s", files[i]);
         else
             snprintf(rel, sizeof(rel), "facets/%s.json", facet_files[i - 2].file);
-        snprintf(a, sizeof(a), "%s/schemas/openlineage/%s", source_dir(), rel);
-        snprintf(b, sizeof(b), "%s/../shared/schemas/openlineage/%s", source_dir(), rel);
-        char *ta = slurp(a), *tb = slurp(b);
+        snprintf(a, sizeof(a), "%s/schemas/openlineage/%s", tu_source_dir(), rel);
+        snprintf(b, sizeof(b), "%s/../shared/schemas/openlineage/%s", tu_source_dir(), rel);
+        char *ta = tu_read_text(a, NULL), *tb = tu_read_text(b, NULL);
         if (!ta || !tb || strcmp(ta, tb))
             fail_msg("schemas/openlineage/%s differs from ../shared/schemas/openlineage/%s", rel, rel);
         free(ta);

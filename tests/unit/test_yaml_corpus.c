@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include "../../fuzz/yaml_target.h"
 #include "kg/vindex.h"
+#include "testutil.h"
 
 typedef struct replay {
     const char *name;
@@ -91,18 +92,12 @@ static size_t replay_dir(const char *dir, size_t *bad)
     return ran;
 }
 
-static const char *source_dir(void)
-{
-    const char *env = getenv("DP_SOURCE_DIR");
-    return env && *env ? env : DP_SOURCE_DIR;
-}
-
 static void corpus_replays(void **state)
 {
     (void)state;
     char dir[4096];
     size_t bad = 0;
-    snprintf(dir, sizeof(dir), "%s/fuzz/corpus/yaml", source_dir());
+    snprintf(dir, sizeof(dir), "%s/fuzz/corpus/yaml", tu_source_dir());
     size_t ran = replay_dir(dir, &bad);
     assert_true(ran >= 20); /* the seed corpus alone has more */
     assert_int_equal(bad, 0);
@@ -116,7 +111,7 @@ static void crashes_replay(void **state)
         skip();
     char dir[4096];
     size_t bad = 0;
-    snprintf(dir, sizeof(dir), "%s/fuzz/crashes/yaml", source_dir());
+    snprintf(dir, sizeof(dir), "%s/fuzz/crashes/yaml", tu_source_dir());
     replay_dir(dir, &bad);
     assert_int_equal(bad, 0);
 }
@@ -129,8 +124,8 @@ static void offline_catalogs(void **state)
     static const char *const dirs[] = {"catalog/demo", "tests/data/hr", "tests/data/logistics"};
     for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++) {
         char models[4096], glossary[4096];
-        snprintf(models, sizeof(models), "%s/%s/semantic_models.yml", source_dir(), dirs[i]);
-        snprintf(glossary, sizeof(glossary), "%s/%s/glossary.yml", source_dir(), dirs[i]);
+        snprintf(models, sizeof(models), "%s/%s/semantic_models.yml", tu_source_dir(), dirs[i]);
+        snprintf(glossary, sizeof(glossary), "%s/%s/glossary.yml", tu_source_dir(), dirs[i]);
         dp_kg *kg = NULL;
         dp_error err = {0};
         int rc = dp_kg_open_offline(&kg, models, glossary, &err);
