@@ -99,7 +99,7 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
         const char *window = dp_comp__validity_on(c, t, s); /* SCD type 2: the period too */
         if (!window)
             return c->err->code ? c->err->code : DP_ERROR;
-        dp_buf_printf(b, "    LEFT JOIN %s AS %s\n        ON %s = %s%s\n", table_ref(c, s->to),
+        dp_buf_printf(b, "    LEFT JOIN %s AS %s\n        ON %s = %s%s\n", dp_comp__join_source(c, s),
                       dp_comp__qi(c, s->to->name),
                       dp_comp__qualify(c, s->to_expr, dp_comp__qi(c, s->to->name), s->to, NULL),
                       dp_comp__qualify(c, s->from_expr, dp_comp__qi(c, s->from->name), s->from, NULL), window);

@@ -176,6 +176,9 @@ const char *dp_comp__semiadd_ref(comp *c, const dp_measure *me, const char *filt
  * row's time within the validity period>"; "" for another dataset; NULL
  * with c->err set when the rows of t have no time to place in a period. */
 const char *dp_comp__validity_on(comp *c, const cte *t, const dp_join_step *s);
+/* The table a join step reads, or one row per key of it when its key
+ * repeats (compile_join.c). */
+const char *dp_comp__join_source(comp *c, const dp_join_step *s);
 
 /* compile_metric_filter.c */
 /* {{ Metric('m', group_by=['entity']) }} (inner: the template's text) in

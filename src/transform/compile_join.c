@@ -2,6 +2,8 @@
  * filters and the metric filters need, by the one shortest path (or the
  * path an entity names), each recorded for the spec. */
 #include "transform/compile_int.h"
+#include "modeling/modeling.h"
+#include "util/ident.h"
 #include "util/error.h"
 #include <string.h>
 
@@ -93,4 +95,35 @@ int dp_comp__cte_join_via(comp *c, cte *t, const dp_model *via, const dp_model *
         txt = dp_arena_printf(c->a, "%s -[%s]-> %s", txt, p2.steps[s].entity, p2.steps[s].to->name);
     reached(t, to, txt);
     return 0;
+}
+
+/* What a join step reads: the dataset's table, or, when its profile found
+ * rows whose key repeats another's (and it is not valid over periods, where
+ * a key has one row per period), one row per key. A column whose rows
+ * disagree for a key, a value on one and NULL on another included, is NULL
+ * for that key: joined as they are, repeated rows would multiply the
+ * measured rows, and any one pick would be arbitrary. Columns of a type
+ * with no order (lists, structs) are left out. */
+const char *dp_comp__join_source(comp *c, const dp_join_step *s)
+{
+    const dp_model *m = s->to;
+    const char *table = dp_arena_printf(c->a, "%s.%s", dp_comp__qi(c, m->schema), dp_comp__qi(c, m->table));
+    const dp_dimension *start = NULL, *end = NULL;
+    if (m->dup_keys <= 0 || dp_kg_model_validity(m, &start, &end) || start || end || !dp_is_identifier(s->to_expr))
+        return table;
+    const char *key = dp_comp__qi(c, s->to_expr);
+    const char *cols = key;
+    for (size_t i = 0; i < m->ncolumns; i++) {
+        const dp_column *col = &m->columns[i];
+        if (!strcmp(col->name, s->to_expr))
+            continue;
+        const char *fam = dp_type_family(col->type), *x = dp_comp__qi(c, col->name);
+        int boolean = !strcmp(fam, "boolean");
+        if (!boolean && !strcmp(fam, "other"))
+            continue;
+        const char *lo = boolean ? "bool_and" : "min", *hi = boolean ? "bool_or" : "max";
+        cols = dp_arena_printf(c->a, "%s, CASE WHEN count(%s) = count(*) AND %s(%s) = %s(%s) THEN %s(%s) END AS %s", cols,
+                               x, lo, x, hi, x, lo, x, x);
+    }
+    return dp_arena_printf(c->a, "(SELECT %s FROM %s GROUP BY %s)", cols, table, key);
 }

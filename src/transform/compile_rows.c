@@ -139,8 +139,8 @@ const char *dp_comp__rows_sql(comp *c, cte *t, int flags, const char *tdim, cons
                   dp_comp__qi(c, t->model->name));
     for (size_t j = 0; j < t->njoins; j++) {
         const dp_join_step *s = &t->steps[j];
-        dp_buf_printf(&b, "%sLEFT JOIN %s.%s AS %s\n%s    ON %s = %s\n", indent, dp_comp__qi(c, s->to->schema),
-                      dp_comp__qi(c, s->to->table), dp_comp__qi(c, s->to->name), indent,
+        dp_buf_printf(&b, "%sLEFT JOIN %s AS %s\n%s    ON %s = %s\n", indent, dp_comp__join_source(c, s),
+                      dp_comp__qi(c, s->to->name), indent,
                       dp_comp__qualify(c, s->to_expr, dp_comp__qi(c, s->to->name), s->to, NULL),
                       dp_comp__qualify(c, s->from_expr, dp_comp__qi(c, s->from->name), s->from, NULL));
     }

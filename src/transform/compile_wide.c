@@ -153,7 +153,9 @@ static int emit_attr_cte(comp *c, dp_buf *b, const dp_design *dz, size_t first, 
         const char *x = dp_comp__qualify(c, tc->attr_dim->expr, alias, m, NULL);
         int boolean = !strcmp(dp_type_family(tc->type), "boolean");
         const char *lo = boolean ? "bool_and" : "min", *hi = boolean ? "bool_or" : "max";
-        const char *one = dp_arena_printf(c->a, "CASE WHEN %s(%s) = %s(%s) THEN %s(%s) END", lo, x, hi, x, lo, x);
+        /* a value on one row and NULL on another disagree too */
+        const char *one = dp_arena_printf(c->a, "CASE WHEN count(%s) = count(*) AND %s(%s) = %s(%s) THEN %s(%s) END", x, lo,
+                                          x, hi, x, lo, x);
         /* PostgreSQL's min of a varchar is text: the source's type */
         if (c->dialect == DP_DIALECT_POSTGRES)
             one = dp_comp__typed(c, tc, one);
