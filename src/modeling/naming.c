@@ -159,12 +159,33 @@ static int from_title(const dp_intent *in, const dp_discovery *d, char *name, si
     return 1;
 }
 
+/* SQL's reserved words: a table named one must be quoted wherever it is
+ * read unqualified (a data contract's checks, a view of its file), so a
+ * product is never named one ("order table" is order_table). */
+static const char *unreserved(const char *name, dp_arena *a)
+{
+    static const char *const reserved[] = {
+        "all",    "analyse", "analyze",  "and",     "any",    "array",      "as",     "asc",    "asymmetric",
+        "both",   "case",    "cast",     "check",   "collate", "column",    "constraint", "create", "current_date",
+        "current_role", "current_time", "current_timestamp", "current_user", "default", "deferrable", "desc",
+        "distinct", "do",    "else",     "end",     "except", "false",      "fetch",  "for",    "foreign",
+        "from",   "grant",   "group",    "having",  "in",     "initially",  "intersect", "into", "lateral",
+        "leading", "limit",  "localtime", "localtimestamp", "not", "null",  "offset", "on",     "only",
+        "or",     "order",   "placing",  "primary", "references", "returning", "select", "session_user", "some",
+        "symmetric", "table", "then",    "to",      "trailing", "true",     "union",  "unique", "user",
+        "using",  "variadic", "when",    "where",   "window", "with",       NULL};
+    for (int i = 0; reserved[i]; i++)
+        if (!strcmp(name, reserved[i]))
+            return dp_arena_printf(a, "%s_table", name);
+    return name;
+}
+
 const char *dp_model__name(const dp_kg *kg, const dp_intent *in, const dp_discovery *d, dp_arena *a, const char **why)
 {
     char name[256] = "";
     *why = NULL;
     if (from_title(in, d, name, sizeof(name), why, a) && name[0])
-        return dp_arena_strdup(a, name);
+        return unreserved(dp_arena_strdup(a, name), a);
     name[0] = 0;
     size_t off = 0;
     if (in->custom_grain) {
@@ -191,5 +212,5 @@ const char *dp_model__name(const dp_kg *kg, const dp_intent *in, const dp_discov
     sanitize(name);
     *why = "named after the metrics and the grouping: the request names no product (no phrase before a word "
            "such as report or table)";
-    return dp_arena_strdup(a, name);
+    return unreserved(dp_arena_strdup(a, name), a);
 }

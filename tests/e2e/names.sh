@@ -31,6 +31,8 @@ name "$SEED" weekly_marketing_performance_by_campaign \
 name "Build a customer 360 table with orders and revenue for each customer" customer_360 \
   "named after the request's phrase 'customer 360 table'"
 name "Customer 360 table: for each customer, orders and revenue" customer_360 "'Customer 360 table'"
+# an SQL reserved word is never a table's whole name (read unquoted by contract checks)
+name "Build an all table with revenue" all_table "'all table'"
 name "Recommendation features per user and product: views, clicks and purchases" \
   recommendation_features_by_user_and_product "'Recommendation features' and the grouping user and product"
 # the grain the phrase lacks is added; a year that starts it moves last
