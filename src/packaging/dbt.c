@@ -54,10 +54,14 @@ static const json_t *design_column(const json_t *spec, const char *name)
     return NULL;
 }
 
-/* A key column the design declares present in every row: a primary-key
- * column with a not_null constraint. */
+/* A column the design declares present in every row: not_null (a grain
+ * column the test run found no NULL in), or a primary-key column with a
+ * not_null constraint. */
 static int not_null_key(const json_t *dc)
 {
+    /* as ODCS's required says, key of the product or not */
+    if (json_is_true(json_object_get(dc, "not_null")))
+        return 1;
     if (!json_is_true(json_object_get(dc, "primary_key")))
         return 0;
     size_t i;

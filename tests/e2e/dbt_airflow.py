@@ -140,7 +140,8 @@ for c in model["columns"]:
     if dialect == "postgres":  # PostgreSQL's names for DuckDB's
         want = {"DOUBLE": "double precision", "FLOAT": "real", "HUGEINT": "numeric(38,0)", "VARCHAR": "text"}.get(want, want)
     assert c["data_type"] == want, (c["name"], c["data_type"], want)
-    nn = d.get("primary_key") is True and "not_null" in d.get("constraints", [])
+    # declared not null (as ODCS's required): the design's not_null, key or not
+    nn = d.get("not_null") is True or (d.get("primary_key") is True and "not_null" in d.get("constraints", []))
     assert (c.get("constraints") == [{"type": "not_null"}]) == nn, (c["name"], c.get("constraints"))
     if nn:
         nn_keys.append(c["name"])

@@ -631,7 +631,8 @@ static void check_exports(const char *request, int index, const char *dialect)
         else if (!strcmp(str(dc, "type"), "DOUBLE"))
             assert_string_equal(str(c, "data_type"), "double precision");
         char *dcc = json_dumps(json_object_get(dc, "constraints"), JSON_COMPACT);
-        int nn = json_is_true(json_object_get(dc, "primary_key")) && dcc && strstr(dcc, "\"not_null\"");
+        int nn = json_is_true(json_object_get(dc, "not_null")) ||
+                 (json_is_true(json_object_get(dc, "primary_key")) && dcc && strstr(dcc, "\"not_null\""));
         free(dcc);
         assert_int_equal(str(json_array_get(json_object_get(c, "constraints"), 0), "type")[0] != 0, nn);
         assert_false(has_test(json_object_get(c, "data_tests"), "dbt_utils.expression_is_true"));
