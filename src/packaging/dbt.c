@@ -355,6 +355,33 @@ static int profiles_yml(const char *dir, const json_t *spec, dp_error *err)
     return rc;
 }
 
+json_t *dp_packaging__dbt_properties(const json_t *spec, const char *temp, dp_error *err)
+{
+    const json_t *model =
+        json_array_get(json_object_get(json_object_get(json_object_get(spec, "quality"), "dbt_tests"), "models"), 0);
+    int duckdb = strcmp(dp_export__str(json_object_get(spec, "transformation"), "dialect"), "postgres") != 0;
+    dp_dbt_placed placed = {0};
+    json_t *out = NULL, *models = NULL, *sources = NULL;
+    char *sql = NULL;
+    /* the tables the model reads, then those its tests read: as the export */
+    dp_sql_target t = {NULL, NULL, NULL, 1, placed.tables = json_array()};
+    if (!model || !placed.tables ||
+        !(sql = dp_packaging__sql_retarget(dp_export__str(json_object_get(spec, "transformation"), "sql"), &t)) ||
+        dp_dbt__place_rules(&placed, NULL, spec, temp ? temp : "", err) ||
+        !(models = schema_yml(spec, model, &placed)) || !(sources = sources_yml(spec, placed.tables, &placed, duckdb)))
+        goto done;
+    out = json_pack("{s:i,s:O,s:O}", "version", 2, "models", json_object_get(models, "models"), "sources",
+                    json_object_get(sources, "sources"));
+done:
+    if (!out && !err->code)
+        dp_error_set(err, DP_ENOMEM, "out of memory");
+    free(sql);
+    json_decref(models);
+    json_decref(sources);
+    dp_dbt__placed_dispose(&placed);
+    return out;
+}
+
 int dp_export__dbt_project(const char *dir, const json_t *spec, const char *temp, dp_error *err)
 {
     const json_t *md = json_object_get(spec, "metadata"), *dm = json_object_get(spec, "data_model");

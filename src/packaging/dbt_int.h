@@ -21,7 +21,8 @@ typedef struct dp_dbt_placed {
 
 /* Places every rule of spec.quality.rules: the contract (types), a generic
  * test whose failing rows are the rule's own (on the model or on a source),
- * or a singular test under dir/dbt/tests/ with the rule's SQL. temp: the
+ * or a singular test under dir/dbt/tests/ with the rule's SQL (dir NULL:
+ * placed, not written). temp: the
  * test run's result table ("" if unknown). Returns 0, DP_ENOMEM or the
  * writer's error. */
 int dp_dbt__place_rules(dp_dbt_placed *out, const char *dir, const json_t *spec, const char *temp, dp_error *err);

@@ -25,6 +25,13 @@ json_t *dp_packaging__odcs_tables(const json_t *spec);
  * every rule without an expectation (the rule's SQL with the target table
  * as {batch}), the row-count bound, and in meta why column types are left
  * to the dbt contract. Returns 0, DP_EINVALID or DP_ENOMEM. */
+/* The dbt properties the export writes (schema.yml's model with each rule
+ * placed once, its contract and constraints; sources.yml's sources with
+ * their freshness and tests) as one {version, models, sources} object, for
+ * the spec's quality.dbt_tests; temp: the product's table as the rules
+ * name it (dp_packaging__temp_table; NULL if none). New reference, or NULL with err set. */
+json_t *dp_packaging__dbt_properties(const json_t *spec, const char *temp, dp_error *err);
+
 int dp_packaging__gx_complete(json_t *suite, const json_t *rules, const char *target, dp_error *err);
 
 /* A rule's SQL as GX 1.x runs it in unexpected_rows_query: target as

@@ -359,6 +359,16 @@ int dp_stage_packaging(dp_run *r, dp_error *err)
     json_object_set_new(spec, "quality", json_pack("{s:O,s:O,s:{s:i,s:[o]},s:O}", "rules", r->rules,
                                                    "great_expectations_suite", r->gx, "dbt_tests", "version", 2, "models",
                                                    json_copy(r->dbt), "sql_assertions", r->sql_assertions));
+    /* quality.dbt_tests: what the dbt project of the export holds */
+    char temp[300] = "";
+    if (dp_packaging__temp_table(temp, sizeof(temp), spec))
+        temp[0] = 0;
+    json_t *props = dp_packaging__dbt_properties(spec, temp, err);
+    if (!props) {
+        json_decref(spec);
+        return err->code ? err->code : DP_ENOMEM;
+    }
+    json_object_set_new(json_object_get(spec, "quality"), "dbt_tests", props);
     json_object_set_new(spec, "sla", json_incref(r->sla));
     json_object_set_new(spec, "lineage", lineage_json(r));
     r->spec = spec;

@@ -588,6 +588,10 @@ static void check_exports(const char *request, int index, const char *dialect)
     snprintf(path, sizeof(path), "%s/dbt/models/schema.yml", dir);
     json_t *schema_yml = yaml_file(path);
     expect_valid(F.dbt_yml, schema_yml, "schema.yml");
+    /* the spec's quality.dbt_tests is what the project holds */
+    const json_t *spec_dbt = json_object_get(json_object_get(spec, "quality"), "dbt_tests");
+    assert_true(json_equal(json_object_get(spec_dbt, "models"), json_object_get(schema_yml, "models")));
+    assert_true(json_equal(json_object_get(spec_dbt, "sources"), json_object_get(sources, "sources")));
     if (F.dbt_yml && index == 0) {
         json_t *bad = json_deep_copy(sources);
         json_t *tab = json_array_get(json_object_get(json_array_get(json_object_get(bad, "sources"), 0), "tables"), 0);
