@@ -82,11 +82,11 @@ void dp_quality__key_nulls(dp_run *r)
         dz->no_primary_key = 1;
         c->key_note = dp_arena_printf(
             r->a,
-            "%lld row(s) of the test run have no %s: source rows whose %s is NULL%s%s%s form a group of their own, so "
+            "%lld row(s) of the test run have no %s: source rows whose %s is NULL, or that have no row in %s "
+            "(reached through a LEFT JOIN) or rows there that disagree, form a group of their own, so "
             "%s is not declared not-null and the product declares no primary key; the grain (%s) is checked unique "
             "with NULL as one value",
-            nc.n[k], c->name, c->name, via ? ", or that have no row in " : "", via ? via->name : "",
-            via ? " (reached through a LEFT JOIN)," : "", c->name, grain);
+            nc.n[k], c->name, c->name, via ? via->name : "the dataset it is read from", c->name, grain);
         dp_run_decision(r, "grain column %s: %lld NULL row(s) in the test result, no primary key declared", c->name,
                         nc.n[k]);
     }
