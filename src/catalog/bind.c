@@ -257,19 +257,19 @@ int dp_bind_models(dp_kg *kg, duckdb_connection con, dp_error *err)
             return rc;
         for (size_t j = 0; j < m->nentities; j++) {
             dp_entity *e = &m->entities[j];
-            if (dp_bind__check_expr(kg, con, m, "entity", e->name, e->expr, e->pos, &e->off, &prepares))
+            if (dp_bind__check_expr(kg, con, m, "entity", e->name, e->expr, e->pos, &e->off, &prepares, NULL))
                 return dp_error_set(err, DP_ENOMEM, "out of memory");
         }
         for (size_t j = 0; j < m->ndims; j++) {
             dp_dimension *d = &m->dims[j];
-            if (dp_bind__check_expr(kg, con, m, "dimension", d->name, d->expr, d->pos, &d->off, &prepares))
+            if (dp_bind__check_expr(kg, con, m, "dimension", d->name, d->expr, d->pos, &d->off, &prepares, NULL))
                 return dp_error_set(err, DP_ENOMEM, "out of memory");
             if (dp_is_identifier(d->expr))
                 d->column = dp_kg_model_column(m, d->expr);
         }
         for (size_t j = 0; j < m->nmeasures; j++) {
             dp_measure *me = &m->measures[j];
-            if (dp_bind__check_expr(kg, con, m, "measure", me->name, me->expr, me->pos, &me->off, &prepares))
+            if (dp_bind__check_expr(kg, con, m, "measure", me->name, me->expr, me->pos, &me->off, &prepares, &me->expr_type))
                 return dp_error_set(err, DP_ENOMEM, "out of memory");
         }
     }

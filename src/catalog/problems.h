@@ -15,9 +15,12 @@
 /* bind_check.c: an entity, dimension or measure whose expr does not bind
  * (a bare name the table lacks, or an expression DuckDB cannot prepare
  * over it; *prepares counts them against DP_EXPR_PREPARE_MAX) is disabled;
- * kind "entity", "dimension" or "measure". 0 or DP_ENOMEM. */
+ * kind "entity", "dimension" or "measure". An expression that prepares
+ * gives its result type in *type_out when type_out is not NULL (DuckDB's
+ * name, kg arena; NULL for types a product column does not take). 0 or
+ * DP_ENOMEM. */
 int dp_bind__check_expr(dp_kg *kg, duckdb_connection con, const dp_model *m, const char *kind, const char *name,
-                        const char *expr, dp_src_pos pos, dp_disabled *off, size_t *prepares);
+                        const char *expr, dp_src_pos pos, dp_disabled *off, size_t *prepares, const char **type_out);
 /* A model whose relation the database does not have is disabled with all
  * of it (reason, hint: dp_bind_missing_relation's); 0 or DP_ENOMEM. */
 int dp_bind__missing_relation(dp_kg *kg, dp_model *m, const char *reason, const char *hint);

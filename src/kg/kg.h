@@ -84,6 +84,8 @@ typedef struct dp_measure {
     struct dp_model *model;
     dp_src_pos pos;
     dp_disabled off;
+    const char *expr_type; /* DuckDB's type of an expr that is no bare column, found when the catalog
+                              binds (NULL: unknown); a sum's designed type follows it */
 } dp_measure;
 
 typedef struct dp_model {

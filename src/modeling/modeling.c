@@ -200,18 +200,20 @@ const char *dp_model_measure_type(const dp_measure *me)
     default: break;
     }
     const dp_column *c = dp_kg_model_column(me->model, me->expr);
-    if (!c)
+    /* an expression: the type DuckDB gave it when the catalog bound it */
+    const char *type = c ? c->type : me->expr_type;
+    if (!type)
         return me->agg == DP_AGG_SUM && int_expr(me->model, me->expr) ? "BIGINT" : "DOUBLE";
-    const char *fam = dp_type_family(c->type);
+    const char *fam = dp_type_family(type);
     int numeric = !strcmp(fam, "integer") || !strcmp(fam, "decimal") || !strcmp(fam, "double");
     if (me->agg == DP_AGG_MIN || me->agg == DP_AGG_MAX)
-        return c->type;
+        return type;
     if (me->agg == DP_AGG_MEDIAN || me->agg == DP_AGG_PERCENTILE)
-        return numeric ? "DOUBLE" : c->type;
+        return numeric ? "DOUBLE" : type;
     if (!strcmp(fam, "integer")) /* sums of 128-bit or unsigned 64-bit need more than BIGINT */
-        return strcasestr(c->type, "HUGEINT") || !strcasecmp(c->type, "UBIGINT") ? "HUGEINT" : "BIGINT";
+        return strcasestr(type, "HUGEINT") || !strcasecmp(type, "UBIGINT") ? "HUGEINT" : "BIGINT";
     if (!strcmp(fam, "decimal"))
-        return decimal_sum_type(c->type);
+        return decimal_sum_type(type);
     return "DOUBLE";
 }
 
