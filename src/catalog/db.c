@@ -4,6 +4,7 @@
 #include "util/error.h"
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,12 +67,72 @@ static int has_ext(const char *name, const char *ext)
     return n > e && !strcasecmp(name + n - e, ext);
 }
 
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    for (const unsigned char *c = p; n--; c++)
+        h = (h ^ *c) * 1099511628211ull;
+    return h;
+}
+
+static uint64_t stat_hash(uint64_t h, const struct stat *st)
+{
+    long long v[3] = {(long long)st->st_size, (long long)st->st_mtim.tv_sec, (long long)st->st_mtim.tv_nsec};
+    return fnv(h, v, sizeof(v));
+}
+
+/* What keys the caches: it must change with every committed write. A DuckDB
+ * file's write may stay in its WAL (path.wal) until a checkpoint, so the WAL's
+ * presence, size and mtime count too; a folder's files are read at query
+ * time, so each file's name, size and mtime count (order-free sum). */
+static void fingerprint(dp_db *db, const char *path, const struct stat *st)
+{
+    uint64_t h = stat_hash(1469598103934665603ull, st);
+    char aux[4200];
+    struct stat fs;
+    if (S_ISDIR(st->st_mode)) {
+        DIR *d = opendir(path);
+        struct dirent *e;
+        uint64_t sum = 0;
+        while (d && (e = readdir(d))) {
+            snprintf(aux, sizeof(aux), "%s/%s", path, e->d_name);
+            uint64_t eh = fnv(1469598103934665603ull, e->d_name, strlen(e->d_name));
+            if (stat(aux, &fs) == 0)
+                eh = stat_hash(eh, &fs);
+            sum += eh;
+        }
+        if (d)
+            closedir(d);
+        h = fnv(h, &sum, sizeof(sum));
+    } else {
+        snprintf(aux, sizeof(aux), "%s.wal", path);
+        h = stat(aux, &fs) == 0 ? stat_hash(fnv(h, "w", 1), &fs) : fnv(h, "-", 1);
+    }
+    /* the hash first: a long path is cut, never the hash */
+    snprintf(db->fingerprint, sizeof(db->fingerprint), "%016llx|%s", (unsigned long long)h, path);
+}
+
+/* A folder's file must stay in it: a link that resolves outside is refused,
+ * as a "../" path is (DuckDB's allowed_directories does not follow links). */
+static int inside(const char *realdir, const char *file, dp_error *err)
+{
+    char *real = realpath(file, NULL);
+    size_t n = strlen(realdir);
+    int ok = real && !strncmp(real, realdir, n) && (real[n] == '/' || (n == 1 && realdir[0] == '/'));
+    free(real);
+    if (!ok)
+        return dp_error_set(err, DP_EINVALID, "%s: a link to a file outside the folder is not read", file);
+    return 0;
+}
+
 /* A folder: one view per Parquet/CSV file, named after the file. */
 static int attach_folder(duckdb_connection con, const char *dir, dp_error *err)
 {
-    DIR *d = opendir(dir);
-    if (!d)
+    char *realdir = realpath(dir, NULL);
+    DIR *d = realdir ? opendir(dir) : NULL;
+    if (!d) {
+        free(realdir);
         return dp_error_set(err, DP_EINVALID, "%s: %s", dir, strerror(errno));
+    }
     int rc = 0, count = 0;
     struct dirent *e;
     while ((e = readdir(d)) && !rc) {
@@ -89,6 +150,8 @@ static int attach_folder(duckdb_connection con, const char *dir, dp_error *err)
         memcpy(name, e->d_name, len);
         name[len] = 0;
         snprintf(file, sizeof(file), "%s/%s", dir, e->d_name);
+        if ((rc = inside(realdir, file, err)))
+            break;
         if (!dp_sql_quote_ident(name, qname, sizeof(qname)) ||
             !dp_sql_quote_literal(file, qfile, sizeof(qfile)))
             continue;
@@ -98,6 +161,7 @@ static int attach_folder(duckdb_connection con, const char *dir, dp_error *err)
         count++;
     }
     closedir(d);
+    free(realdir);
     if (!rc && count == 0)
         rc = dp_error_set(err, DP_ENOTFOUND, "%s: no .parquet or .csv files in the folder", dir);
     return rc;
@@ -117,13 +181,15 @@ int dp_db_open(dp_db **out, const char *path, const dp_db_options *opts, dp_erro
     if (stat(path, &st) != 0)
         return dp_error_set(err, errno == ENOENT ? DP_ENOTFOUND : DP_EINVALID,
                             "database %s: %s", path, strerror(errno));
+    /* DuckDB would wait forever on a FIFO's reader end */
+    if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+        return dp_error_set(err, DP_EINVALID, "database %s is not a regular file or a folder", path);
     db = calloc(1, sizeof(*db));
     if (!db || !(db->path = strdup(path))) {
         rc = dp_error_set(err, DP_ENOMEM, "out of memory");
         goto done;
     }
-    snprintf(db->fingerprint, sizeof(db->fingerprint), "%s|%lld|%lld.%09ld", path, (long long)st.st_size,
-             (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
+    fingerprint(db, path, &st);
     if (duckdb_create_config(&cfg) == DuckDBError) {
         rc = dp_error_set(err, DP_ENOMEM, "duckdb: cannot create config");
         goto done;
@@ -152,8 +218,9 @@ int dp_db_open(dp_db **out, const char *path, const dp_db_options *opts, dp_erro
         }
         snprintf(sql, sizeof(sql), "ATTACH %s AS src (READ_ONLY)", q);
         if ((rc = exec(con, sql, err))) {
-            dp_error_set(err, DP_EINVALID, "database %s cannot be opened read-only: %s", path,
-                         err ? err->message : "");
+            char why[sizeof(err->message)]; /* the message is formatted into its own buffer */
+            snprintf(why, sizeof(why), "%s", err ? err->message : "");
+            dp_error_set(err, DP_EINVALID, "database %s cannot be opened read-only: %s", path, why);
             goto done;
         }
         rc = exec(con, "USE src", err);

@@ -1,0 +1,219 @@
+/* Unit tests: the database fingerprint that keys dpgen's caches changes with
+ * a write that stays in DuckDB's WAL; a FIFO as the database and links that
+ * leave a folder of files are refused; error messages can quote their own
+ * buffer and never carry control bytes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <duckdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "catalog/db.h"
+#include "dpgen/dpgen.h"
+#include "testutil.h"
+#include "util/error.h"
+
+/* Runs SQL in a writable DuckDB file; nowal: the writes stay in the WAL
+ * (no checkpoint, also not on close). */
+static void write_db(const char *path, const char *sql, int nowal)
+{
+    duckdb_database db;
+    duckdb_connection con;
+    duckdb_result res;
+    assert_int_equal(duckdb_open(path, &db), DuckDBSuccess);
+    assert_int_equal(duckdb_connect(db, &con), DuckDBSuccess);
+    if (nowal) {
+        assert_int_equal(duckdb_query(con, "SET wal_autocheckpoint = '1TB'", NULL), DuckDBSuccess);
+        assert_int_equal(duckdb_query(con, "PRAGMA disable_checkpoint_on_shutdown", NULL), DuckDBSuccess);
+    }
+    if (duckdb_query(con, sql, &res) != DuckDBSuccess)
+        fail_msg("%s: %s", sql, duckdb_result_error(&res));
+    duckdb_destroy_result(&res);
+    duckdb_disconnect(&con);
+    duckdb_close(&db);
+}
+
+static void fingerprint_of(const char *path, char *out, size_t n)
+{
+    dp_db *db = NULL;
+    dp_error err = {0};
+    if (dp_db_open(&db, path, NULL, &err))
+        fail_msg("open %s: %s", path, err.message);
+    snprintf(out, n, "%s", dp_db_fingerprint(db));
+    dp_db_close(db);
+}
+
+static void wal_write_changes_fingerprint(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/dp-caches-XXXXXX", path[256], wal[300], a[700], b[700], c[700];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/t.duckdb", dir);
+    snprintf(wal, sizeof(wal), "%s.wal", path);
+    write_db(path, "CREATE TABLE t AS SELECT 1 AS x", 0);
+    fingerprint_of(path, a, sizeof(a));
+    struct stat before, st;
+    assert_int_equal(stat(path, &before), 0);
+    write_db(path, "INSERT INTO t VALUES (2)", 1);
+    assert_int_equal(stat(wal, &st), 0); /* the write is in the WAL only */
+    fingerprint_of(path, b, sizeof(b));
+    assert_string_not_equal(a, b);
+    write_db(path, "INSERT INTO t VALUES (3)", 1);
+    fingerprint_of(path, c, sizeof(c));
+    assert_string_not_equal(b, c);
+    tu_rm_tree(dir);
+}
+
+/* A folder of files: a change to a file's content changes the fingerprint. */
+static void folder_file_change_changes_fingerprint(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/dp-caches-XXXXXX", file[256], a[700], b[700];
+    assert_non_null(mkdtemp(dir));
+    snprintf(file, sizeof(file), "%s/t.csv", dir);
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fputs("x\n1\n", f);
+    fclose(f);
+    fingerprint_of(dir, a, sizeof(a));
+    f = fopen(file, "a");
+    assert_non_null(f);
+    fputs("2\n", f);
+    fclose(f);
+    fingerprint_of(dir, b, sizeof(b));
+    assert_string_not_equal(a, b);
+    tu_rm_tree(dir);
+}
+
+static int run(const char *cmd)
+{
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* End to end: a value only a row in the WAL has is found by a warm state
+ * (a column's few values are kept in the cached profile). */
+static void warm_state_sees_wal_row(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/dp-caches-XXXXXX", path[256], cmd[2048];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/demo.duckdb", dir);
+    dp_error err = {0};
+    if (dp_demo_build(path, 0.05, &err))
+        fail_msg("demo: %s", err.message);
+    snprintf(cmd, sizeof(cmd),
+             "DPGEN_STATE_DIR=%s/state DPGEN_DEMO_DB=%s %s/dpgen generate --as-of 2025-07-16 --format json "
+             "'daily spend on podcast in May 2025' >%s/out 2>%s/err",
+             dir, path, DP_BUILD_DIR, dir, dir);
+    assert_int_equal(run(cmd), 3); /* warms the state: no such value */
+    write_db(path,
+             "INSERT INTO bronze.marketing_campaigns SELECT * REPLACE ('podcast' AS channel, 'CMP-9999' AS campaign_id) "
+             "FROM bronze.marketing_campaigns LIMIT 1",
+             1);
+    int rc = run(cmd);
+    if (rc != 0) {
+        char errf[300];
+        snprintf(errf, sizeof(errf), "%s/err", dir);
+        char *e = tu_read_text(errf, NULL);
+        fail_msg("after the WAL write: exit %d: %s", rc, e ? e : "");
+    }
+    tu_rm_tree(dir);
+}
+
+static void fifo_refused(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/dp-caches-XXXXXX", path[256];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/db.fifo", dir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    alarm(20); /* a hang fails the test instead of stalling it */
+    dp_db *db = NULL;
+    dp_error err = {0};
+    assert_int_equal(dp_db_open(&db, path, NULL, &err), DP_EINVALID);
+    alarm(0);
+    assert_non_null(strstr(err.message, "not a regular file"));
+    tu_rm_tree(dir);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void symlink_leaving_folder_refused(void **state)
+{
+    (void)state;
+    char top[] = "/tmp/dp-caches-XXXXXX", dir[256], p[512], q[512];
+    assert_non_null(mkdtemp(top));
+    snprintf(dir, sizeof(dir), "%s/data", top);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    snprintf(p, sizeof(p), "%s/a.csv", dir);
+    write_file(p, "x\n1\n");
+    snprintf(p, sizeof(p), "%s/secret.csv", top);
+    write_file(p, "s\nhidden\n");
+    /* a link inside the folder is fine */
+    snprintf(q, sizeof(q), "%s/b.csv", dir);
+    assert_int_equal(symlink("a.csv", q), 0);
+    dp_db *db = NULL;
+    dp_error err = {0};
+    if (dp_db_open(&db, dir, NULL, &err))
+        fail_msg("in-folder link refused: %s", err.message);
+    dp_db_close(db);
+    /* a link to a file outside is not */
+    snprintf(q, sizeof(q), "%s/c.csv", dir);
+    assert_int_equal(symlink(p, q), 0);
+    db = NULL;
+    assert_int_equal(dp_db_open(&db, dir, NULL, &err), DP_EINVALID);
+    assert_null(db);
+    assert_non_null(strstr(err.message, "c.csv"));
+    assert_non_null(strstr(err.message, "outside the folder"));
+    tu_rm_tree(top);
+}
+
+static void error_quotes_its_own_buffer(void **state)
+{
+    (void)state;
+    dp_error err = {0};
+    dp_error_set(&err, DP_EINVALID, "first part of a message");
+    dp_error_set(&err, DP_EENGINE, "wrapped: %s (%s)", err.message, err.message);
+    assert_string_equal(err.message, "wrapped: first part of a message (first part of a message)");
+    assert_int_equal(err.code, DP_EENGINE);
+}
+
+static void error_escapes_control_bytes(void **state)
+{
+    (void)state;
+    dp_error err = {0};
+    dp_error_set(&err, DP_EINVALID, "no metric '%s'", "a\x1b[31mred\nb\rc\x07\x7f");
+    assert_string_equal(err.message, "no metric 'a\\x1b[31mred b c\\x07\\x7f'");
+    dp_error_prefix(&err, "at %s", "x\x1by");
+    assert_string_equal(err.message, "at x\\x1by: no metric 'a\\x1b[31mred b c\\x07\\x7f'");
+    /* UTF-8 text is kept */
+    dp_error_set(&err, DP_EINVALID, "%s", "caf\xc3\xa9");
+    assert_string_equal(err.message, "caf\xc3\xa9");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(wal_write_changes_fingerprint),
+        cmocka_unit_test(folder_file_change_changes_fingerprint),
+        cmocka_unit_test(warm_state_sees_wal_row),
+        cmocka_unit_test(fifo_refused),
+        cmocka_unit_test(symlink_leaving_folder_refused),
+        cmocka_unit_test(error_quotes_its_own_buffer),
+        cmocka_unit_test(error_escapes_control_bytes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
