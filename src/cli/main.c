@@ -1,5 +1,6 @@
 /* dpgen command line, built on the public API only. */
 #include "dpgen/dpgen.h"
+#include "cli/escape.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,7 +60,7 @@ static int parse(args *a, int argc, char **argv)
             else if (!strcmp(a->cmd, "catalog") && !a->text2)
                 a->text2 = s;
             else {
-                fprintf(stderr, "dpgen: unexpected argument '%s' (quote the request)\n", s);
+                fprintf(stderr, "dpgen: unexpected argument '%s' (quote the request)\n", DP_SAFE(s));
                 return -1;
             }
             continue;
@@ -102,7 +103,7 @@ static int parse(args *a, int argc, char **argv)
         } else if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
             return -1;
         } else if (s[0] == '-' && s[1] == '-') {
-            fprintf(stderr, "dpgen: unknown option %s\n", s);
+            fprintf(stderr, "dpgen: unknown option %s\n", DP_SAFE(s));
             return -1;
         } else if ((!strcmp(a->cmd, "catalog")) && !a->sub) {
             a->sub = s;
@@ -114,11 +115,11 @@ static int parse(args *a, int argc, char **argv)
             a->text2 = s;
             continue;
         } else {
-            fprintf(stderr, "dpgen: unexpected argument '%s' (quote the request)\n", s);
+            fprintf(stderr, "dpgen: unexpected argument '%s' (quote the request)\n", DP_SAFE(s));
             return -1;
         }
         if (i + 1 >= argc) {
-            fprintf(stderr, "dpgen: %s needs a value\n", s);
+            fprintf(stderr, "dpgen: %s needs a value\n", DP_SAFE(s));
             return -1;
         }
         *slot = argv[++i];
@@ -169,7 +170,7 @@ static int cmd_generate(const args *a, int intent_only)
         if (!strcmp(a->format, "json")) fmt = DP_FORMAT_JSON;
         else if (!strcmp(a->format, "markdown") || !strcmp(a->format, "md")) fmt = DP_FORMAT_MARKDOWN;
         else if (strcmp(a->format, "yaml")) {
-            fprintf(stderr, "dpgen: unknown format '%s' (yaml, json, markdown)\n", a->format);
+            fprintf(stderr, "dpgen: unknown format '%s' (yaml, json, markdown)\n", DP_SAFE(a->format));
             return EXIT_USAGE;
         }
     }
@@ -180,7 +181,7 @@ static int cmd_generate(const args *a, int intent_only)
      * before running anything */
     for (size_t i = 0; i < a->nchoose; i++)
         if ((rc = dp_catalog_check_choice(cat, a->choose[i], &err))) {
-            fprintf(stderr, "dpgen: --choose \"%s\": %s\n", a->choose[i], err.message);
+            fprintf(stderr, "dpgen: --choose \"%s\": %s\n", DP_SAFE(a->choose[i]), err.message);
             dp_catalog_free(cat);
             return rc == DP_ENOMEM ? 1 : EXIT_USAGE;
         }
@@ -194,13 +195,13 @@ static int cmd_generate(const args *a, int intent_only)
     go.record = !a->no_record;
     go.saved_query = a->saved_query;
     if (a->columns && strcmp(a->columns, "wide") && strcmp(a->columns, "asked")) {
-        fprintf(stderr, "dpgen: --columns is wide or asked, not '%s'\n", a->columns);
+        fprintf(stderr, "dpgen: --columns is wide or asked, not '%s'\n", DP_SAFE(a->columns));
         code = EXIT_USAGE;
         goto done;
     }
     go.columns = a->columns;
     if (a->openlineage_url && strncmp(a->openlineage_url, "http://", 7) && strncmp(a->openlineage_url, "https://", 8)) {
-        fprintf(stderr, "dpgen: --openlineage-url takes an http:// or https:// URL, not '%s'\n", a->openlineage_url);
+        fprintf(stderr, "dpgen: --openlineage-url takes an http:// or https:// URL, not '%s'\n", DP_SAFE(a->openlineage_url));
         code = EXIT_USAGE;
         goto done;
     }
@@ -228,7 +229,7 @@ static int cmd_generate(const args *a, int intent_only)
     }
     /* an empty or partial answer exits 0 with its spec, and says so */
     for (size_t i = 0; i < dp_result_warning_count(res); i++)
-        fprintf(stderr, "dpgen: warning: %s\n", dp_result_warning(res, i));
+        fprintf(stderr, "dpgen: warning: %s\n", DP_SAFE(dp_result_warning(res, i)));
     if (a->out) {
         if ((rc = dp_result_export(res, a->out, &err))) {
             code = fail(&err, rc);
@@ -266,7 +267,7 @@ static int cmd_catalog_dbt(const args *a, dp_catalog *cat)
     if (!check && !values && !kinds)
         return -1;
     if (a->format && strcmp(a->format, "json") && strcmp(a->format, "text")) {
-        fprintf(stderr, "dpgen: catalog %s: unknown format '%s' (text, json)\n", a->sub, a->format);
+        fprintf(stderr, "dpgen: catalog %s: unknown format '%s' (text, json)\n", a->sub, DP_SAFE(a->format));
         return EXIT_USAGE;
     }
     dp_format fmt = a->format && !strcmp(a->format, "json") ? DP_FORMAT_JSON : DP_FORMAT_YAML; /* YAML: text */
@@ -332,8 +333,8 @@ static int cmd_catalog(const args *a)
         }
         rc = learn ? dp_catalog_learn(cat, a->text, a->text2, &err) : dp_catalog_forget(cat, a->text, &err);
         if (!rc)
-            fprintf(stderr, learn ? "dpgen: learned '%s' as %s for this catalog\n" : "dpgen: forgot '%s'%s\n", a->text,
-                    learn ? a->text2 : "");
+            fprintf(stderr, learn ? "dpgen: learned '%s' as %s for this catalog\n" : "dpgen: forgot '%s'%s\n", DP_SAFE(a->text),
+                    learn ? DP_SAFE(a->text2) : "");
         /* a name or phrase the catalog does not have is the user's to fix */
         int code = rc == DP_ENOTFOUND || rc == DP_EINVALID ? (fprintf(stderr, "dpgen: %s\n", err.message), EXIT_USAGE)
                    : rc ? fail(&err, rc) : 0;
@@ -341,7 +342,7 @@ static int cmd_catalog(const args *a)
         return code;
     }
     else {
-        fprintf(stderr, "dpgen: unknown catalog command '%s'\n%s", a->sub, usage);
+        fprintf(stderr, "dpgen: unknown catalog command '%s'\n%s", DP_SAFE(a->sub), usage);
         dp_catalog_free(cat);
         return EXIT_USAGE;
     }
@@ -408,6 +409,6 @@ int main(int argc, char **argv)
         printf("dpgen %s\n", dp_version());
         return 0;
     }
-    fprintf(stderr, "dpgen: unknown command '%s'\n%s", a.cmd, usage);
+    fprintf(stderr, "dpgen: unknown command '%s'\n%s", DP_SAFE(a.cmd), usage);
     return EXIT_USAGE;
 }
