@@ -201,7 +201,8 @@ static int cmd_generate(const args *a, int intent_only)
     }
     go.columns = a->columns;
     if (a->openlineage_url && strncmp(a->openlineage_url, "http://", 7) && strncmp(a->openlineage_url, "https://", 8)) {
-        fprintf(stderr, "dpgen: --openlineage-url takes an http:// or https:// URL, not '%s'\n", DP_SAFE(a->openlineage_url));
+        fprintf(stderr, "dpgen: --openlineage-url takes an http:// or https:// URL, not '%s'\n",
+                DP_SAFE(a->openlineage_url));
         code = EXIT_USAGE;
         goto done;
     }
@@ -333,8 +334,8 @@ static int cmd_catalog(const args *a)
         }
         rc = learn ? dp_catalog_learn(cat, a->text, a->text2, &err) : dp_catalog_forget(cat, a->text, &err);
         if (!rc)
-            fprintf(stderr, learn ? "dpgen: learned '%s' as %s for this catalog\n" : "dpgen: forgot '%s'%s\n", DP_SAFE(a->text),
-                    learn ? DP_SAFE(a->text2) : "");
+            fprintf(stderr, learn ? "dpgen: learned '%s' as %s for this catalog\n" : "dpgen: forgot '%s'%s\n",
+                    DP_SAFE(a->text), learn ? DP_SAFE(a->text2) : "");
         /* a name or phrase the catalog does not have is the user's to fix */
         int code = rc == DP_ENOTFOUND || rc == DP_EINVALID ? (fprintf(stderr, "dpgen: %s\n", err.message), EXIT_USAGE)
                    : rc ? fail(&err, rc) : 0;

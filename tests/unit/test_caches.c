@@ -113,10 +113,11 @@ static void warm_state_sees_wal_row(void **state)
              "'daily spend on podcast in May 2025' >%s/out 2>%s/err",
              dir, path, DP_BUILD_DIR, dir, dir);
     assert_int_equal(run(cmd), 3); /* warms the state: no such value */
-    write_db(path,
-             "INSERT INTO bronze.marketing_campaigns SELECT * REPLACE ('podcast' AS channel, 'CMP-9999' AS campaign_id) "
-             "FROM bronze.marketing_campaigns LIMIT 1",
-             1);
+    write_db(
+        path,
+        "INSERT INTO bronze.marketing_campaigns SELECT * REPLACE ('podcast' AS channel, 'CMP-9999' AS campaign_id) "
+        "FROM bronze.marketing_campaigns LIMIT 1",
+        1);
     int rc = run(cmd);
     if (rc != 0) {
         char errf[300];
@@ -207,12 +208,9 @@ static void error_escapes_control_bytes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(wal_write_changes_fingerprint),
-        cmocka_unit_test(folder_file_change_changes_fingerprint),
-        cmocka_unit_test(warm_state_sees_wal_row),
-        cmocka_unit_test(fifo_refused),
-        cmocka_unit_test(symlink_leaving_folder_refused),
-        cmocka_unit_test(error_quotes_its_own_buffer),
+        cmocka_unit_test(wal_write_changes_fingerprint),  cmocka_unit_test(folder_file_change_changes_fingerprint),
+        cmocka_unit_test(warm_state_sees_wal_row),        cmocka_unit_test(fifo_refused),
+        cmocka_unit_test(symlink_leaving_folder_refused), cmocka_unit_test(error_quotes_its_own_buffer),
         cmocka_unit_test(error_escapes_control_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
