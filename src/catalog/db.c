@@ -112,7 +112,8 @@ static void fingerprint(dp_db *db, const char *path, const struct stat *st)
 }
 
 /* A folder's file must stay in it: a link that resolves outside is refused,
- * as a "../" path is (DuckDB's allowed_directories does not follow links). */
+ * as a "../" path is (DuckDB's allowed_directories does not follow links);
+ * and it must be a regular file. */
 static int inside(const char *realdir, const char *file, dp_error *err)
 {
     char *real = realpath(file, NULL);
@@ -121,6 +122,9 @@ static int inside(const char *realdir, const char *file, dp_error *err)
     free(real);
     if (!ok)
         return dp_error_set(err, DP_EINVALID, "%s: a link to a file outside the folder is not read", file);
+    struct stat st; /* a FIFO would hang the read */
+    if (stat(file, &st) != 0 || !S_ISREG(st.st_mode))
+        return dp_error_set(err, DP_EINVALID, "%s: not a regular file", file);
     return 0;
 }
 

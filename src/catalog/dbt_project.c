@@ -4,6 +4,7 @@
 #include "catalog/dbt_project.h"
 #include "catalog/load.h"
 #include "util/error.h"
+#include "util/fs.h"
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -288,7 +289,7 @@ static int is_dbt_manifest(const char *path)
     if (!strcmp(base, "manifest.json"))
         return 1;
     char head[4096];
-    FILE *f = fopen(path, "rb");
+    FILE *f = dp_fs_open_read(path);
     if (!f)
         return 0;
     size_t n = fread(head, 1, sizeof(head) - 1, f);

@@ -3,6 +3,7 @@
 #include "catalog/jinja.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/fs.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,7 +134,7 @@ static dp_src_pos locate(dp_src_pos pos, const char *raw, size_t rawlen)
         n++;
     memcpy(needle, raw, n);
     needle[n] = 0;
-    FILE *f = pos.file ? fopen(pos.file, "rb") : NULL;
+    FILE *f = pos.file ? dp_fs_open_read(pos.file) : NULL;
     if (!f)
         return pos;
     char *line = NULL;

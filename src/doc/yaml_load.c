@@ -1,6 +1,7 @@
 /* YAML (libyaml event parser) -> dp_node tree with positions. */
 #include "doc/node.h"
 #include "util/error.h"
+#include "util/fs.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -285,10 +286,10 @@ int dp_yaml_load_file(dp_node **out, dp_arena *a, const char *path, dp_error *er
 {
     int rc = 0;
     char *text = NULL;
-    FILE *f = fopen(path, "rb");
+    FILE *f = dp_fs_open_read(path);
     if (!f)
         return dp_error_set(err, errno == ENOENT ? DP_ENOTFOUND : DP_EINVALID, "%s: %s", path,
-                            strerror(errno));
+                            errno == ENODEV ? "not a regular file" : strerror(errno));
     if (fseek(f, 0, SEEK_END) != 0) {
         rc = dp_error_set(err, DP_EINVALID, "%s: cannot read: %s", path, strerror(errno));
         goto done;

@@ -27,6 +27,25 @@ int dp_mkdirs(const char *path, int parent_only)
     return 0;
 }
 
+FILE *dp_fs_open_read(const char *path)
+{
+    /* O_NONBLOCK: opening a FIFO for reading would wait for a writer */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))) {
+        close(fd);
+        errno = ENODEV;
+        return NULL;
+    }
+    int flags = fcntl(fd, F_GETFL);
+    FILE *f = flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0 ? NULL : fdopen(fd, "rb");
+    if (!f)
+        close(fd);
+    return f;
+}
+
 double dp_now_ms(void)
 {
     struct timespec ts;

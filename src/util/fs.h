@@ -11,6 +11,10 @@ int dp_mkdirs(const char *path, int parent_only);
  * regular file). */
 #include <stddef.h>
 int dp_fs_read_file(const char *path, size_t max, char **out, size_t *len);
+/* fopen(path, "rb") that never blocks on a FIFO or device: a file that is
+ * neither regular nor a folder gives NULL with errno ENODEV. */
+#include <stdio.h>
+FILE *dp_fs_open_read(const char *path);
 /* Monotonic clock in milliseconds. */
 double dp_now_ms(void);
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Hostile inputs to the command line: a FIFO as --db is refused at once (not a
-# hang), and a request's or an option's control bytes (ESC[31m, a newline)
+# Hostile inputs to the command line: a FIFO as --db (or as any catalog
+# file) is refused at once (not a hang), and a request's or an option's control bytes (ESC[31m, a newline)
 # never reach the terminal raw: stderr and stdout carry them escaped.
 . "$(dirname "$0")/lib.inc"
 "$DPGEN" demo --scale 0.05 --out "$WORK/demo.duckdb" 2>/dev/null || bad "build demo"
@@ -15,6 +15,12 @@ if [ "$rc" != 124 ] && [ "$rc" != 0 ] && grep -q "not a regular file" "$WORK/err
 else
   bad "a FIFO as --db: exit $rc: $(head -c 300 "$WORK/err")"
 fi
+# the same FIFO as the models, a glossary or a dbt manifest: refused, not read
+for opt in "--models $WORK/fifo" "--glossary $WORK/fifo" "--manifest $WORK/fifo"; do
+  timeout 20 "$DPGEN" generate --db "$WORK/demo.duckdb" --models "$MODELS" $opt "daily spend" >"$WORK/out" 2>"$WORK/err"
+  rc=$?
+  if [ "$rc" != 124 ] && [ "$rc" != 0 ]; then ok "a FIFO as ${opt%% *} is refused (exit $rc)"; else bad "a FIFO as ${opt%% *}: exit $rc"; fi
+done
 
 E=$'\e[31mX\ny'
 # raw ARGS...: runs dpgen; the output must hold no ESC byte and no line that

@@ -179,6 +179,14 @@ static void symlink_leaving_folder_refused(void **state)
     assert_null(db);
     assert_non_null(strstr(err.message, "c.csv"));
     assert_non_null(strstr(err.message, "outside the folder"));
+    /* nor a FIFO named like a data file */
+    assert_int_equal(unlink(q), 0);
+    snprintf(q, sizeof(q), "%s/d.csv", dir);
+    assert_int_equal(mkfifo(q, 0600), 0);
+    alarm(20);
+    assert_int_equal(dp_db_open(&db, dir, NULL, &err), DP_EINVALID);
+    alarm(0);
+    assert_non_null(strstr(err.message, "not a regular file"));
     tu_rm_tree(top);
 }
 
