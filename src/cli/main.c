@@ -142,7 +142,7 @@ static int open_catalog(dp_catalog **cat, const args *a, dp_error *err)
 
 static int fail(const dp_error *err, int rc)
 {
-    fprintf(stderr, "dpgen: %s\n", err->message);
+    fprintf(stderr, "dpgen: %s\n", DP_SAFE(err->message));
     if (rc == DP_ECLARIFY)
         return EXIT_CLARIFY;
     if (rc == DP_EINVALID && 0)
@@ -181,7 +181,7 @@ static int cmd_generate(const args *a, int intent_only)
      * before running anything */
     for (size_t i = 0; i < a->nchoose; i++)
         if ((rc = dp_catalog_check_choice(cat, a->choose[i], &err))) {
-            fprintf(stderr, "dpgen: --choose \"%s\": %s\n", DP_SAFE(a->choose[i]), err.message);
+            fprintf(stderr, "dpgen: --choose \"%s\": %s\n", DP_SAFE(a->choose[i]), DP_SAFE(err.message));
             dp_catalog_free(cat);
             return rc == DP_ENOMEM ? 1 : EXIT_USAGE;
         }
@@ -208,7 +208,7 @@ static int cmd_generate(const args *a, int intent_only)
     }
     rc = dp_generate(&res, cat, a->text, &go, &err);
     if (rc == DP_ENOTFOUND && a->saved_query) { /* a name the catalog lacks: usage */
-        fprintf(stderr, "dpgen: --saved-query: %s\n", err.message);
+        fprintf(stderr, "dpgen: --saved-query: %s\n", DP_SAFE(err.message));
         code = EXIT_USAGE;
         goto done;
     }
@@ -285,7 +285,7 @@ static int cmd_catalog_dbt(const args *a, dp_catalog *cat)
     if (rc) {
         /* a name or kind the catalog does not have is the user's to fix */
         if (rc == DP_ENOTFOUND || rc == DP_EINVALID) {
-            fprintf(stderr, "dpgen: %s\n", err.message);
+            fprintf(stderr, "dpgen: %s\n", DP_SAFE(err.message));
             return EXIT_USAGE;
         }
         return fail(&err, rc);
@@ -337,8 +337,10 @@ static int cmd_catalog(const args *a)
             fprintf(stderr, learn ? "dpgen: learned '%s' as %s for this catalog\n" : "dpgen: forgot '%s'%s\n",
                     DP_SAFE(a->text), learn ? DP_SAFE(a->text2) : "");
         /* a name or phrase the catalog does not have is the user's to fix */
-        int code = rc == DP_ENOTFOUND || rc == DP_EINVALID ? (fprintf(stderr, "dpgen: %s\n", err.message), EXIT_USAGE)
-                   : rc ? fail(&err, rc) : 0;
+        int code = rc == DP_ENOTFOUND || rc == DP_EINVALID
+                       ? (fprintf(stderr, "dpgen: %s\n", DP_SAFE(err.message)), EXIT_USAGE)
+                   : rc ? fail(&err, rc)
+                        : 0;
         dp_catalog_free(cat);
         return code;
     }

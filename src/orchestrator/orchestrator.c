@@ -392,6 +392,8 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
         rc = fns[i](r, err);
         r->stages[i].ms = dp_now_ms() - s0;
         r->stages[i].status = rc ? "failed" : "ok";
+        if (rc && err) /* text appended after dp_error_set too: one line, control bytes escaped */
+            dp_error_set(err, err->code, "%s", err->message);
         if (rc)
             r->stages[i].error = dp_arena_strdup(r->a, err ? err->message : "failed");
     }
