@@ -121,7 +121,7 @@ static int inside(const char *realdir, const char *file, dp_error *err)
     int ok = real && !strncmp(real, realdir, n) && (real[n] == '/' || (n == 1 && realdir[0] == '/'));
     free(real);
     if (!ok)
-        return dp_error_set(err, DP_EINVALID, "%s: a link to a file outside the folder is not read", file);
+        return dp_error_set(err, DP_EINVALID, "%s: resolves outside the folder (or not at all): not read", file);
     struct stat st; /* a FIFO would hang the read */
     if (stat(file, &st) != 0 || !S_ISREG(st.st_mode))
         return dp_error_set(err, DP_EINVALID, "%s: not a regular file", file);

@@ -187,6 +187,11 @@ static void symlink_leaving_folder_refused(void **state)
     assert_int_equal(dp_db_open(&db, dir, NULL, &err), DP_EINVALID);
     alarm(0);
     assert_non_null(strstr(err.message, "not a regular file"));
+    /* nor a link that leads nowhere */
+    assert_int_equal(unlink(q), 0);
+    assert_int_equal(symlink("missing.csv", q), 0);
+    assert_int_equal(dp_db_open(&db, dir, NULL, &err), DP_EINVALID);
+    assert_non_null(strstr(err.message, "d.csv"));
     tu_rm_tree(top);
 }
 
