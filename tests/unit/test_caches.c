@@ -125,6 +125,18 @@ static void warm_state_sees_wal_row(void **state)
         char *e = tu_read_text(errf, NULL);
         fail_msg("after the WAL write: exit %d: %s", rc, e ? e : "");
     }
+    /* profiled again after the write; cached on the next run */
+    char outf[300];
+    snprintf(outf, sizeof(outf), "%s/out", dir);
+    char *out = tu_read_text(outf, NULL);
+    assert_non_null(out);
+    assert_non_null(strstr(out, "\"profile_cached\": false"));
+    free(out);
+    assert_int_equal(run(cmd), 0);
+    out = tu_read_text(outf, NULL);
+    assert_non_null(out);
+    assert_non_null(strstr(out, "\"profile_cached\": true"));
+    free(out);
     tu_rm_tree(dir);
 }
 
