@@ -27,5 +27,12 @@ struct dp_run;
 int dp_export__odcs_data(const char *dir, struct dp_run *r, const json_t *spec, dp_error *err);
 /* sql/assertions.sql. */
 int dp_export__assertions(const char *dir, const json_t *spec, const char *temp, dp_error *err);
+/* An export replaced whole (export_atomic.c): begin checks that dir may be
+ * replaced (new, empty, or a previous export), creates its parent and the
+ * temporary folder beside it (its path into tmp); commit syncs the files and
+ * renames the folder into dir's place. On an error the caller removes tmp. */
+int dp_export__atomic_begin(const char *dir, char *tmp, size_t cap, dp_error *err);
+int dp_export__atomic_commit(const char *dir, const char *tmp, dp_error *err);
+void dp_export__remove_tree(const char *path);
 
 #endif
