@@ -16,6 +16,10 @@ int dp_export__write_yaml(const char *dir, const char *rel, const json_t *v, dp_
 int dp_export__write_json(const char *dir, const char *rel, const json_t *v, dp_error *err);
 /* Comment text: one line, nothing Jinja would evaluate. */
 void dp_export__comment(dp_buf *b, const char *s);
+/* Every string of v (catalog text bound for YAML dbt renders) with its
+ * Jinja delimiters printed by Jinja instead: dbt shows the text as written
+ * and evaluates none of it. Returns 0, or -1 when out of memory. */
+int dp_export__jinja_literal_tree(json_t *v);
 
 /* dbt/ of the export (temp: the test run's result table, "" if unknown). */
 int dp_export__dbt_project(const char *dir, const json_t *spec, const char *temp, dp_error *err);
