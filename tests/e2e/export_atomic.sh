@@ -45,15 +45,23 @@ gen --out "$WORK/afile" "$A" && bad "export replaced a regular file" || ok "a fi
 mkdir -p "$WORK/empty"
 gen --out "$WORK/empty/" "$A" && [ -s "$WORK/empty/spec.json" ] && ok "an empty folder (trailing slash) is used" || bad "empty folder: $(cat "$WORK/gerr")"
 
-# kill -9 at random moments: always the old or the new complete tree
+# kill -9 at random moments within an export's time: always the old or the
+# new complete tree (a kill while the files are written leaves a temporary
+# folder beside DIR, counted to show the kills hit that window)
+t0=$(date +%s%N)
+gen --out "$out" "$B" || bad "timed export"
+span=$((($(date +%s%N) - t0) / 1000000 + 50))
 torn=0
+mid=0
 for i in $(seq 1 30); do
   if [ $((i % 2)) = 1 ]; then req=$A; else req=$B; fi
   "$DPGEN" generate --no-record --as-of 2025-07-16 --out "$out" "$req" >/dev/null 2>&1 &
   pid=$!
-  sleep "0.$(printf '%03d' $((RANDOM % 300)))"
+  ms=$((RANDOM % span))
+  sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
   kill -9 "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
+  [ "$(leftovers "$out")" = 0 ] || mid=$((mid + 1))
   names "$out" >"$WORK/names_now"
   if ! { cmp -s "$WORK/names_now" "$WORK/names_a" || cmp -s "$WORK/names_now" "$WORK/names_b"; } ||
     ! python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$out/spec.json" 2>/dev/null; then
@@ -61,7 +69,9 @@ for i in $(seq 1 30); do
     echo "torn tree after kill $i: $(diff "$WORK/names_now" "$WORK/names_a" | head -3)"
   fi
 done
-[ "$torn" = 0 ] && ok "30 kills: every tree was the old or the new one whole" || bad "$torn of 30 kills left a partial tree"
+[ "$torn" = 0 ] && ok "30 kills ($mid while writing): every tree was the old or the new one whole" ||
+  bad "$torn of 30 kills left a partial tree"
+[ "$mid" -gt 0 ] && ok "some kills landed while the files were written" || bad "no kill landed while writing: the test tested nothing"
 gen --out "$out" "$A" && cmp -s <(names "$out") "$WORK/names_a" && ok "an export after the kills is whole" || bad "export after kills"
 [ "$(leftovers "$out")" = 0 ] && ok "the killed runs' temporary folders are cleaned" || bad "leftovers: $(ls -a "$WORK/deep/new")"
 finish
