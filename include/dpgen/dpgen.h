@@ -74,7 +74,7 @@ typedef struct dp_generate_options {
     const char *owner;    /* owner written in the spec; NULL: "data-platform" */
     int intent_only;      /* 1: stop after the intent stage */
     int record;           /* 1: record the run in the state (learning) */
-    long timeout_ms;      /* statement time limit of the test run; 0: 30000 */
+    long timeout_ms;      /* time budget (ms) of the test run and quality checks together; 0: 30000 */
     const char *memory_limit; /* DuckDB memory limit of the test run; NULL: "2GB" */
     /* Answers to a clarification, each "phrase=name" (name: a metric, a
      * dimension model.dim or entity__dim, an entity, a value model.dim=value):

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 enum { EXIT_USAGE = 2, EXIT_CLARIFY = 3 };
 
@@ -21,6 +22,8 @@ static const char *usage =
     "         --out DIR --dialect duckdb|postgres --as-of YYYY-MM-DD --owner NAME --trace --no-record\n"
     "         --columns wide|asked (default wide: attributes and component measures too)\n"
     "         --openlineage-url URL (posts the run's OpenLineage event, the one --out writes)\n"
+    "         --timeout SECONDS (the test run and quality checks together; default 30)\n"
+    "         --memory-limit SIZE (DuckDB's, e.g. 2GB; the default)\n"
     "         --choose \"phrase=name\" (repeatable: answers a clarification; learned unless --no-record)\n"
     "         dbt: --manifest FILE (semantic_manifest.json) --schema NAME (target schema of ref()) --saved-query NAME\n"
     "with no --db/--models the built-in demo is used; after -- every argument is the request.\n";
@@ -32,9 +35,45 @@ typedef struct args {
     const char *sql, *db, *models, *glossary, *state, *format, *out, *dialect, *as_of, *owner;
     const char *manifest, *schema, *saved_query;
     const char *columns, *openlineage_url;
+    const char *timeout, *memory_limit; /* --timeout SECONDS, --memory-limit SIZE */
+    long timeout_ms;
     double scale;
     int trace, no_record, limit, refresh;
 } args;
+
+/* --timeout: seconds, more than 0 and at most a day; --memory-limit: a
+ * number and a unit DuckDB reads (2GB, 512MB, 1.5GiB). */
+static int check_limits(args *a)
+{
+    if (a->timeout) {
+        char *end;
+        double v = strtod(a->timeout, &end);
+        if (end == a->timeout || *end || !(v > 0 && v <= 86400)) {
+            fprintf(stderr, "dpgen: --timeout is a number of seconds above 0 and at most 86400, not '%s'\n",
+                    a->timeout);
+            return -1;
+        }
+        a->timeout_ms = v * 1000 < 1 ? 1 : (long)(v * 1000);
+    }
+    if (a->memory_limit) {
+        static const char *units[] = {"B", "KB", "MB", "GB", "TB", "KiB", "MiB", "GiB", "TiB"};
+        const char *p = a->memory_limit;
+        size_t digits = strspn(p, "0123456789");
+        p += digits;
+        if (digits && *p == '.') {
+            size_t frac = strspn(p + 1, "0123456789");
+            p += frac ? frac + 1 : 0;
+        }
+        int ok = 0;
+        for (size_t i = 0; digits && i < sizeof(units) / sizeof(*units); i++)
+            ok |= !strcasecmp(p, units[i]);
+        if (!ok) {
+            fprintf(stderr, "dpgen: --memory-limit is a size like 2GB or 512MB, not '%s'\n", a->memory_limit);
+            return -1;
+        }
+    }
+    return 0;
+}
 
 static int parse(args *a, int argc, char **argv)
 {
@@ -80,6 +119,8 @@ static int parse(args *a, int argc, char **argv)
         else if (!strcmp(s, "--saved-query")) slot = &a->saved_query;
         else if (!strcmp(s, "--columns")) slot = &a->columns;
         else if (!strcmp(s, "--openlineage-url")) slot = &a->openlineage_url;
+        else if (!strcmp(s, "--timeout")) slot = &a->timeout;
+        else if (!strcmp(s, "--memory-limit")) slot = &a->memory_limit;
         else if (!strcmp(s, "--choose")) {
             if (i + 1 >= argc || a->nchoose == sizeof(a->choose) / sizeof(*a->choose)) {
                 fprintf(stderr, "dpgen: --choose needs \"phrase=name\" (at most 16)\n");
@@ -124,7 +165,7 @@ static int parse(args *a, int argc, char **argv)
         }
         *slot = argv[++i];
     }
-    return 0;
+    return check_limits(a);
 }
 
 static int open_catalog(dp_catalog **cat, const args *a, dp_error *err)
@@ -194,6 +235,8 @@ static int cmd_generate(const args *a, int intent_only)
     go.intent_only = intent_only;
     go.record = !a->no_record;
     go.saved_query = a->saved_query;
+    go.timeout_ms = a->timeout_ms;
+    go.memory_limit = a->memory_limit;
     if (a->columns && strcmp(a->columns, "wide") && strcmp(a->columns, "asked")) {
         fprintf(stderr, "dpgen: --columns is wide or asked, not '%s'\n", DP_SAFE(a->columns));
         code = EXIT_USAGE;

@@ -62,8 +62,18 @@ typedef struct dp_run {
     dp_stage_log stages[DP_NSTAGES];
     int cur;
     double total_ms;
+    double deadline_ms; /* dp_now_ms() when the test run and quality budget ends; 0: not started */
 } dp_run;
 
+/* The run's time budget (deadline.c): opts.timeout_ms (0: 30 s) for the test
+ * run and the quality checks together, started by the test run. remaining
+ * is what the next statement may take (at least 1 ms; the full budget before
+ * it starts); over sets err, naming the limit and how to raise it, when the
+ * budget is spent (DP_ELIMIT), else returns 0. */
+long dp_run_budget_ms(const dp_run *r);
+void dp_run_budget_start(dp_run *r);
+long dp_run_remaining_ms(const dp_run *r);
+int dp_run_over(const dp_run *r, dp_error *err);
 int dp_stage_transform(dp_run *r, dp_error *err);
 int dp_stage_quality(dp_run *r, dp_error *err);
 int dp_stage_packaging(dp_run *r, dp_error *err);

@@ -86,6 +86,8 @@ static void py_str(dp_buf *b, const char *s)
             dp_buf_puts(b, "\\n");
         else if (*p < 0x20 || *p == 0x7f)
             dp_buf_printf(b, "\\x%02x", *p);
+        else if (*p == '{' && (p[1] == '{' || p[1] == '%' || p[1] == '#'))
+            dp_buf_puts(b, "{ "); /* no Jinja delimiter from catalog text */
         else
             dp_buf_putc(b, (char)*p);
     }
@@ -95,8 +97,11 @@ static void py_str(dp_buf *b, const char *s)
 /* Text for a Python comment or docstring line: one line, no quotes run. */
 static void py_line(dp_buf *b, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         dp_buf_putc(b, *p == '\n' || *p == '\r' || *p < 0x20 ? ' ' : *p == '"' ? '\'' : *p == '\\' ? '/' : (char)*p);
+        if (*p == '{' && (p[1] == '{' || p[1] == '%' || p[1] == '#'))
+            dp_buf_putc(b, ' '); /* no Jinja delimiter from the request */
+    }
 }
 
 int dp_packaging__airflow_dag(char **out, const json_t *spec, dp_error *err)

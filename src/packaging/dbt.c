@@ -382,6 +382,15 @@ done:
     return out;
 }
 
+/* A YAML file dbt renders as Jinja, with the catalog's text in it (descriptions,
+ * labels, owners, values) kept as text: no delimiter of it is live. */
+static int write_yaml_text(const char *dir, const char *rel, json_t *v, dp_error *err)
+{
+    if (v && dp_export__jinja_literal_tree(v))
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
+    return dp_export__write_yaml(dir, rel, v, err);
+}
+
 int dp_export__dbt_project(const char *dir, const json_t *spec, const char *temp, dp_error *err)
 {
     const json_t *md = json_object_get(spec, "metadata"), *dm = json_object_get(spec, "data_model");
@@ -409,7 +418,7 @@ int dp_export__dbt_project(const char *dir, const json_t *spec, const char *temp
     if (proj && dot)
         json_object_set_new(json_object_get(json_object_get(proj, "models"), name), "+schema",
                             json_stringn(target, (size_t)(dot - target)));
-    if ((rc = dp_export__write_yaml(dir, "dbt/dbt_project.yml", proj, err)))
+    if ((rc = write_yaml_text(dir, "dbt/dbt_project.yml", proj, err)))
         goto done;
     json_decref(proj);
     proj =
@@ -442,10 +451,10 @@ int dp_export__dbt_project(const char *dir, const json_t *spec, const char *temp
     remove_old_tests(dir, name);
     if ((rc = dp_dbt__place_rules(&placed, dir, spec, temp, err)))
         goto done;
-    if ((rc = dp_export__write_yaml(dir, "dbt/models/schema.yml", (doc = schema_yml(spec, model, &placed)), err)))
+    if ((rc = write_yaml_text(dir, "dbt/models/schema.yml", (doc = schema_yml(spec, model, &placed)), err)))
         goto done;
     json_decref(doc);
-    rc = dp_export__write_yaml(
+    rc = write_yaml_text(
         dir, "dbt/models/sources.yml",
         (doc = sources_yml(spec, placed.tables, &placed, strcmp(dp_export__str(tx, "dialect"), "postgres") != 0)), err);
 done:

@@ -48,17 +48,9 @@ static int safe_name(const char *s)
     return 1;
 }
 
-int dp_result_export(dp_result *res, const char *dir, dp_error *err)
+/* The files of the export, written into dir (a fresh temporary folder). */
+static int export_into(dp_result *res, const char *dir, const char *name, json_t *spec, dp_error *err)
 {
-    json_t *spec = dp__result_spec_tree(res);
-    /* only a spec that validated has its JSON rendering */
-    if (!spec || !dp_result_spec(res, DP_FORMAT_JSON))
-        return dp_error_set(err, DP_EINVALID, "no valid spec to export");
-    if (!dir || !*dir)
-        return dp_error_set(err, DP_EINVALID, "no folder to export to");
-    const char *name = dp_export__str(json_object_get(spec, "metadata"), "name");
-    if (!safe_name(name))
-        return dp_error_set(err, DP_EINVALID, "product name '%s' is not a safe file name", name);
     char temp[128] = "", rel[PATH_MAX];
     if (dp_packaging__temp_table(temp, sizeof(temp), spec))
         temp[0] = 0;
@@ -94,5 +86,26 @@ int dp_result_export(dp_result *res, const char *dir, dp_error *err)
 done:
     json_decref(doc);
     free(text);
+    return rc;
+}
+
+int dp_result_export(dp_result *res, const char *dir, dp_error *err)
+{
+    json_t *spec = dp__result_spec_tree(res);
+    /* only a spec that validated has its JSON rendering */
+    if (!spec || !dp_result_spec(res, DP_FORMAT_JSON))
+        return dp_error_set(err, DP_EINVALID, "no valid spec to export");
+    if (!dir || !*dir)
+        return dp_error_set(err, DP_EINVALID, "no folder to export to");
+    const char *name = dp_export__str(json_object_get(spec, "metadata"), "name");
+    if (!safe_name(name))
+        return dp_error_set(err, DP_EINVALID, "product name '%s' is not a safe file name", name);
+    /* written beside dir, then renamed into place: never a partial tree */
+    char tmp[PATH_MAX];
+    int rc = dp_export__atomic_begin(dir, tmp, sizeof(tmp), err);
+    if (rc)
+        return rc;
+    if ((rc = export_into(res, tmp, name, spec, err)) || (rc = dp_export__atomic_commit(dir, tmp, err)))
+        dp_export__remove_tree(tmp);
     return rc;
 }

@@ -70,3 +70,49 @@ void dp_export__comment(dp_buf *b, const char *s)
     for (; *s; s++)
         dp_buf_putc(b, *s == '\n' || *s == '\r' ? ' ' : *s == '{' ? '(' : *s == '}' ? ')' : *s);
 }
+
+/* Catalog text in a file dbt renders as Jinja (its YAML): each opening
+ * delimiter becomes an expression printing it, so dbt shows the text as
+ * written and evaluates none of it ("{{" -> "{{ '{{' }}"). */
+static char *jinja_literal(const char *s)
+{
+    if (!strstr(s, "{{") && !strstr(s, "{%") && !strstr(s, "{#"))
+        return NULL;
+    dp_buf b;
+    dp_buf_init(&b, 0);
+    for (; *s; s++) {
+        if (s[0] == '{' && (s[1] == '{' || s[1] == '%' || s[1] == '#')) {
+            dp_buf_printf(&b, "{{ '{%c' }}", s[1]);
+            s++;
+        } else {
+            dp_buf_putc(&b, *s);
+        }
+    }
+    if (b.toobig) {
+        dp_buf_dispose(&b);
+        return NULL;
+    }
+    return dp_buf_detach(&b);
+}
+
+int dp_export__jinja_literal_tree(json_t *v)
+{
+    size_t i;
+    const char *k;
+    json_t *e;
+    if (json_is_string(v)) {
+        char *s = jinja_literal(json_string_value(v));
+        int rc = s ? json_string_set(v, s) : 0;
+        free(s);
+        return rc;
+    }
+    if (json_is_array(v))
+        json_array_foreach(v, i, e)
+            if (dp_export__jinja_literal_tree(e))
+                return -1;
+    if (json_is_object(v))
+        json_object_foreach(v, k, e)
+            if (dp_export__jinja_literal_tree(e))
+                return -1;
+    return 0;
+}

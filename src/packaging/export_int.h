@@ -16,6 +16,10 @@ int dp_export__write_yaml(const char *dir, const char *rel, const json_t *v, dp_
 int dp_export__write_json(const char *dir, const char *rel, const json_t *v, dp_error *err);
 /* Comment text: one line, nothing Jinja would evaluate. */
 void dp_export__comment(dp_buf *b, const char *s);
+/* Every string of v (catalog text bound for YAML dbt renders) with its
+ * Jinja delimiters printed by Jinja instead: dbt shows the text as written
+ * and evaluates none of it. Returns 0, or -1 when out of memory. */
+int dp_export__jinja_literal_tree(json_t *v);
 
 /* dbt/ of the export (temp: the test run's result table, "" if unknown). */
 int dp_export__dbt_project(const char *dir, const json_t *spec, const char *temp, dp_error *err);
@@ -27,5 +31,12 @@ struct dp_run;
 int dp_export__odcs_data(const char *dir, struct dp_run *r, const json_t *spec, dp_error *err);
 /* sql/assertions.sql. */
 int dp_export__assertions(const char *dir, const json_t *spec, const char *temp, dp_error *err);
+/* An export replaced whole (export_atomic.c): begin checks that dir may be
+ * replaced (new, empty, or a previous export), creates its parent and the
+ * temporary folder beside it (its path into tmp); commit syncs the files and
+ * renames the folder into dir's place. On an error the caller removes tmp. */
+int dp_export__atomic_begin(const char *dir, char *tmp, size_t cap, dp_error *err);
+int dp_export__atomic_commit(const char *dir, const char *tmp, dp_error *err);
+void dp_export__remove_tree(const char *path);
 
 #endif

@@ -188,7 +188,7 @@ static int period_of(dp_run *r, dp_date day, int first, const dp_time_spine *sp,
                                       cc, tab, cc, cc, dc, first ? "<" : ">", ds, tab, dc, ds);
     period_ctx pc = {"", 0, 0};
     dp_error err = {0};
-    if (dp_db_query(r->con, sql, 30000, read_period, &pc, &err) || !pc.got)
+    if (dp_db_query(r->con, sql, dp_run_remaining_ms(r), read_period, &pc, &err) || !pc.got)
         return -1;
     snprintf(out, n, "%s", pc.value);
     *partial = pc.partial;

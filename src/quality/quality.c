@@ -80,7 +80,7 @@ static json_t *run_rule_now(dp_run *r, const char *failing_sql)
     fail_ctx fc = {json_array(), 0};
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int rc = dp_db_query(r->con, sql, 30000, collect_failing, &fc, &err);
+    int rc = dp_db_query(r->con, sql, dp_run_remaining_ms(r), collect_failing, &fc, &err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     json_object_set_new(res, "ms", json_real((t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6));
     free(sql);
@@ -585,5 +585,6 @@ int dp_stage_quality(dp_run *r, dp_error *err)
     if (ferr)
         dp_run_warning(r, "%zu error-severity rule(s) failed on the test result", ferr);
     dp_run_decision(r, "%zu rules: %zu error, %zu warn; %zu failed", json_array_size(r->rules), nerr, nwarn, ferr + fwarn);
-    return 0;
+    /* rules cut short by the run's time budget are not a result */
+    return dp_run_over(r, err);
 }

@@ -10,6 +10,18 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include "intent/intent.h"
+
+/* The run history keeps at most a request's length limit of a request or a
+ * message, `dpgen runs` prints at most DP_STATE_PRINT_MAX characters of
+ * each (rows recorded before the cap included) and at most
+ * DP_STATE_MAX_RUNS runs. */
+#define DP_STATE_MAX_TEXT DP_INTENT_MAX_REQUEST
+#define DP_STATE_PRINT_MAX "500"
+#define DP_STATE_MAX_RUNS 1000
+#define DP_STATE_PRINT_CUT(col)                                                                                        \
+    "CASE WHEN length(" col ") > " DP_STATE_PRINT_MAX " THEN substr(" col ", 1, " DP_STATE_PRINT_MAX                   \
+    ") || '... (cut)' ELSE " col " END AS " col
 
 struct dp_state {
     sqlite3 *db;
@@ -225,14 +237,38 @@ int dp_state_check_put(dp_state *s, const char *key, const char *json, dp_error 
     return exec_bind(s, "INSERT OR REPLACE INTO source_checks(key, json, created_at) VALUES (?, ?, ?)", v, 3, 0, 0, err);
 }
 
+/* Text longer than a request may be, cut on a character boundary and
+ * marked (malloc'd), or NULL when it fits (or memory is short: then the
+ * cut is the SQL's, below). */
+static char *cut_text(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n <= DP_STATE_MAX_TEXT)
+        return NULL;
+    size_t k = DP_STATE_MAX_TEXT;
+    while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+        k--;
+    char *out = malloc(k + 64);
+    if (out)
+        snprintf(out, k + 64, "%.*s... (cut: %zu bytes)", (int)k, s, n);
+    return out;
+}
+
 int dp_state_record_run(dp_state *s, const char *run_id, const char *request, const char *status, const char *product,
                         double ms, const char *message, dp_error *err)
 {
     char now[32];
     now_iso(now);
-    const char *v[] = {run_id, now, request, status, product, NULL, message, s->catalog};
-    return exec_bind(s, "INSERT OR REPLACE INTO runs(run_id, created_at, request, status, product, ms, message, catalog) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                     v, 8, ms, 6, err);
+    /* a refused request may be any size: what is kept is bounded */
+    char *req = cut_text(request), *msg = cut_text(message);
+    const char *v[] = {run_id, now, req ? req : request, status, product, NULL, msg ? msg : message, s->catalog};
+    int rc = exec_bind(s,
+                       "INSERT OR REPLACE INTO runs(run_id, created_at, request, status, product, ms, message, "
+                       "catalog) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       v, 8, ms, 6, err);
+    free(req);
+    free(msg);
+    return rc;
 }
 
 int dp_state_record_product(dp_state *s, const char *run_id, const char *product, const char *const *datasets,
@@ -326,8 +362,11 @@ json_t *dp_state_products_using(dp_state *s, const char *dataset)
 
 json_t *dp_state_runs(dp_state *s, int limit)
 {
-    return query_json(s, "SELECT run_id, created_at, status, product, ms, request, message, catalog FROM runs ORDER BY created_at DESC LIMIT ?",
-                      NULL, limit);
+    return query_json(
+        s,
+        "SELECT run_id, created_at, status, product, ms, " DP_STATE_PRINT_CUT("request") ", " DP_STATE_PRINT_CUT(
+            "message") ", catalog FROM runs ORDER BY created_at DESC LIMIT ?",
+        NULL, limit);
 }
 
 int dp_state_learn(dp_state *s, const char *phrase, const char *text, const char *kind, const char *target, dp_error *err)
@@ -359,7 +398,7 @@ int dp_runs_list(char **out, const char *dir, int limit, dp_error *err)
     int rc = dp_state_open(&s, dir, err);
     if (rc)
         return rc;
-    json_t *runs = dp_state_runs(s, limit > 0 ? limit : 20);
+    json_t *runs = dp_state_runs(s, limit > 0 ? (limit < DP_STATE_MAX_RUNS ? limit : DP_STATE_MAX_RUNS) : 20);
     *out = json_dumps(runs, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(runs);
     dp_state_close(s);

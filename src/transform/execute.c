@@ -120,7 +120,8 @@ int dp_stage_transform(dp_run *r, dp_error *err)
     for (char *p = (char *)r->exec.table; *p; p++)
         if (*p == '-')
             *p = '_';
-    long timeout = r->opts.timeout_ms > 0 ? r->opts.timeout_ms : 30000;
+    dp_run_budget_start(r); /* the test run and the quality checks share one budget */
+    long timeout = dp_run_remaining_ms(r);
     char *create = NULL;
     size_t len = strlen(r->compiled.sql) + 200;
     if (!(create = malloc(len)))
@@ -132,6 +133,8 @@ int dp_stage_transform(dp_run *r, dp_error *err)
     r->exec.ms = dp_now_ms() - t0;
     if (rc) {
         dp_run_warning(r, "test run failed: %s", err->message);
+        if (rc == DP_ELIMIT && dp_run_over(r, err))
+            return DP_ELIMIT;
         return dp_error_prefix(err, "test run of the generated SQL");
     }
     r->exec.ran = 1;
