@@ -14,6 +14,14 @@ const char *dp_dbt__filter_text(dp_kg *kg, const char *file, const dp_node *n);
 int dp_dbt__parse_input(dp_kg *kg, const char *file, const dp_node *n, dp_metric_input *in, const char *what,
                         dp_error *err);
 
+/* dbt_types.c */
+/* Every field of a file's semantic_models, metrics, saved_queries and
+ * latest-spec models has the YAML kind the spec gives it (text, a list of
+ * text, a mapping, a list): 0, or DP_EINVALID naming each mismatch as
+ * "file:line:col: metric 'x': 'filter' is a mapping; expected text or a
+ * list of text" (the first few; a count for the rest). */
+int dp_dbt__check_types(const dp_node *doc, dp_error *err);
+
 /* dbt_latest.c */
 /* 1 when the element's config says enabled: false (dbt leaves it out). */
 int dp_dbt__disabled(const dp_node *n);

@@ -564,6 +564,9 @@ static int load_doc(ctx *cp, const dp_node *doc)
     int rc;
     if (doc->kind != DP_NODE_MAP)
         return fail_at(&c, doc, "a dbt YAML file must be a mapping");
+    /* a field of the wrong kind fails the load, as a malformed element does */
+    if ((rc = dp_dbt__check_types(doc, c.err)))
+        return rc;
     const dp_node *sms = dp_node_get(doc, "semantic_models");
     if (sms && !dp_node_is_null(sms)) {
         if ((rc = expect(&c, sms, DP_NODE_SEQ, "semantic_models")))

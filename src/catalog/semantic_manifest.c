@@ -155,6 +155,8 @@ static int where_list(dp_sm *c, const json_t *v, const char *path, const char **
             return dp_sm__fail(c, path, NULL, "has more than %zu where filters", cap);
         for (size_t i = 0; i < json_array_size(v); i++) {
             const char *p = dp_arena_printf(c->kg->arena, "%s[%zu]", path, i);
+            if (json_is_array(json_array_get(v, i))) /* the YAML loader refuses a nested list too */
+                return dp_sm__fail(c, p, NULL, "is a list; expected text or {where_sql_template}");
             int rc = where_list(c, json_array_get(v, i), p, out, n, cap);
             if (rc)
                 return rc;
@@ -173,7 +175,10 @@ static int where_list(dp_sm *c, const json_t *v, const char *path, const char **
                 return dp_sm__fail(c, path, "where_filters", "must be a list");
             return where_list(c, fs, dp_sm__sub(c, path, "where_filters"), out, n, cap);
         }
-        return 0;
+        if (fs) /* where_filters: null, as dbt writes no filter */
+            return 0;
+        /* another object would be read as no filter: an unfiltered metric */
+        return dp_sm__fail(c, path, NULL, "is an object without where_sql_template or where_filters");
     }
     return dp_sm__fail(c, path, NULL, "must be a where filter (text or {where_filters: [...]})");
 }

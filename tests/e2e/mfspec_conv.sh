@@ -107,9 +107,9 @@ bad_catalog() { # NAME REQUEST EXPECTED-MESSAGE, the catalog in $WORK/NAME.yml
       conversion_type_params: {base_measure: visit_count, conversion_measure: purchase_count, entity: user, constant_properties: {base_property: device}}
 YML
 } >"$WORK/props.yml"
-bad_catalog props "broken conversion" "conversion metric 'broken_conversion': constant_properties must be a list"
+bad_catalog props "broken conversion" "metric 'broken_conversion': 'type_params.conversion_type_params.constant_properties' is a mapping; expected a list"
 sed 's/window_groupings: \[product\]/window_groupings: [{name: product}]/' "$D/semantic_models.yml" >"$WORK/groupings.yml"
-bad_catalog groupings "stock on hand" "measure 'on_hand': window_groupings lists entity names"
+bad_catalog groupings "stock on hand" "semantic model 'stock_counts': 'measures\[0\]\.non_additive_dimension.window_groupings' is a list holding a mapping; expected a list of text"
 sed 's/window_choice: max, window_groupings/window_choice: last, window_groupings/' "$D/semantic_models.yml" >"$WORK/choice.yml"
 bad_catalog choice "stock on hand" "measure 'on_hand': window_choice 'last' is neither min nor max"
 { cat "$D/semantic_models.yml"; cat <<'YML'

@@ -1,0 +1,270 @@
+/* The YAML kind of every field of a dbt semantic layer file, checked from
+ * tables before the elements are read: a mapping or a list where text is
+ * expected (or the reverse) would otherwise be read as absent, a silently
+ * unfiltered metric or a window over all time. */
+#include "catalog/dbt_int.h"
+#include "util/error.h"
+#include <stdio.h>
+#include <string.h>
+
+enum { T_TEXT = 1, T_MAP = 2, T_LIST = 4, T_TEXTS = 8 };
+#define T_FILTER (T_TEXT | T_TEXTS)
+#define T_INPUT (T_TEXT | T_MAP)
+
+typedef struct field {
+    const char *path; /* keys joined by '.'; "key[]" walks each item of a list */
+    unsigned want;
+} field;
+
+/* the tables read as tables */
+/* clang-format off */
+/* A metric input written as a mapping ({name, filter, alias, ...}); the
+ * prefix is the input's own path. */
+#define INPUT(p)                                                                                                      \
+    {p, T_INPUT}, {p ".name", T_TEXT}, {p ".filter", T_FILTER}, {p ".alias", T_TEXT},                                 \
+        {p ".join_to_timespine", T_TEXT}, {p ".fill_nulls_with", T_TEXT}, {p ".offset_window", T_TEXT},               \
+        {p ".offset_to_grain", T_TEXT}
+
+static const field model_fields[] = {
+    {"name", T_TEXT}, {"model", T_TEXT}, {"description", T_TEXT}, {"label", T_TEXT}, {"primary_entity", T_TEXT},
+    {"defaults", T_MAP}, {"defaults.agg_time_dimension", T_TEXT},
+    {"entities", T_LIST}, {"entities[]", T_MAP}, {"entities[].name", T_TEXT}, {"entities[].type", T_TEXT},
+    {"entities[].expr", T_TEXT}, {"entities[].description", T_TEXT}, {"entities[].label", T_TEXT},
+    {"dimensions", T_LIST}, {"dimensions[]", T_MAP}, {"dimensions[].name", T_TEXT}, {"dimensions[].type", T_TEXT},
+    {"dimensions[].expr", T_TEXT}, {"dimensions[].description", T_TEXT}, {"dimensions[].label", T_TEXT},
+    {"dimensions[].is_partition", T_TEXT}, {"dimensions[].type_params", T_MAP},
+    {"dimensions[].type_params.time_granularity", T_TEXT}, {"dimensions[].type_params.validity_params", T_MAP},
+    {"dimensions[].type_params.validity_params.is_start", T_TEXT},
+    {"dimensions[].type_params.validity_params.is_end", T_TEXT},
+    {"measures", T_LIST}, {"measures[]", T_MAP}, {"measures[].name", T_TEXT}, {"measures[].agg", T_TEXT},
+    {"measures[].expr", T_TEXT}, {"measures[].description", T_TEXT}, {"measures[].label", T_TEXT},
+    {"measures[].agg_time_dimension", T_TEXT}, {"measures[].create_metric", T_TEXT}, {"measures[].agg_params", T_MAP},
+    {"measures[].agg_params.percentile", T_TEXT}, {"measures[].agg_params.use_discrete_percentile", T_TEXT},
+    {"measures[].agg_params.use_approximate_percentile", T_TEXT},
+    {"measures[].non_additive_dimension", T_TEXT | T_MAP}, {"measures[].non_additive_dimension.name", T_TEXT},
+    {"measures[].non_additive_dimension.window_choice", T_TEXT},
+    {"measures[].non_additive_dimension.window_groupings", T_TEXTS},
+};
+
+/* Both metric forms: type_params (MetricFlow) and the parameters as keys of
+ * the metric (dbt's latest spec). */
+static const field metric_fields[] = {
+    {"name", T_TEXT}, {"type", T_TEXT}, {"label", T_TEXT}, {"description", T_TEXT}, {"filter", T_FILTER},
+    {"type_params", T_MAP}, INPUT("type_params.measure"), INPUT("type_params.numerator"),
+    INPUT("type_params.denominator"), {"type_params.expr", T_TEXT}, {"type_params.metrics", T_LIST},
+    INPUT("type_params.metrics[]"), {"type_params.window", T_TEXT}, {"type_params.grain_to_date", T_TEXT},
+    {"type_params.join_to_timespine", T_TEXT}, {"type_params.fill_nulls_with", T_TEXT},
+    {"type_params.cumulative_type_params", T_MAP}, {"type_params.cumulative_type_params.window", T_TEXT},
+    {"type_params.cumulative_type_params.grain_to_date", T_TEXT},
+    {"type_params.cumulative_type_params.period_agg", T_TEXT}, INPUT("type_params.cumulative_type_params.metric"),
+    {"type_params.conversion_type_params", T_MAP}, INPUT("type_params.conversion_type_params.base_measure"),
+    INPUT("type_params.conversion_type_params.conversion_measure"),
+    INPUT("type_params.conversion_type_params.base_metric"),
+    INPUT("type_params.conversion_type_params.conversion_metric"),
+    {"type_params.conversion_type_params.entity", T_TEXT}, {"type_params.conversion_type_params.calculation", T_TEXT},
+    {"type_params.conversion_type_params.window", T_TEXT},
+    {"type_params.conversion_type_params.constant_properties", T_LIST},
+    {"type_params.conversion_type_params.constant_properties[]", T_MAP},
+    {"type_params.conversion_type_params.constant_properties[].base_property", T_TEXT},
+    {"type_params.conversion_type_params.constant_properties[].conversion_property", T_TEXT},
+    /* the latest spec */
+    {"agg", T_TEXT}, {"expr", T_TEXT}, {"percentile", T_TEXT}, {"percentile_type", T_TEXT},
+    {"agg_time_dimension", T_TEXT}, {"join_to_timespine", T_TEXT}, {"fill_nulls_with", T_TEXT},
+    {"non_additive_dimension", T_TEXT | T_MAP}, {"non_additive_dimension.window_agg", T_TEXT},
+    {"non_additive_dimension.window_choice", T_TEXT}, {"non_additive_dimension.group_by", T_TEXTS},
+    {"non_additive_dimension.window_groupings", T_TEXTS}, INPUT("input_metric"), INPUT("numerator"),
+    INPUT("denominator"), {"input_metrics", T_LIST}, INPUT("input_metrics[]"), {"metrics", T_LIST},
+    INPUT("metrics[]"), INPUT("base_metric"), INPUT("conversion_metric"), {"entity", T_TEXT},
+    {"calculation", T_TEXT}, {"window", T_TEXT}, {"grain_to_date", T_TEXT}, {"period_agg", T_TEXT},
+    {"constant_properties", T_LIST}, {"constant_properties[]", T_MAP}, {"constant_properties[].base_property", T_TEXT},
+    {"constant_properties[].conversion_property", T_TEXT},
+};
+
+static const field saved_fields[] = {
+    {"name", T_TEXT}, {"label", T_TEXT}, {"description", T_TEXT}, {"query_params", T_MAP},
+    {"query_params.metrics", T_TEXTS}, {"query_params.group_by", T_TEXTS}, {"query_params.where", T_FILTER},
+    {"query_params.order_by", T_TEXTS}, {"query_params.limit", T_TEXT}, {"exports", T_LIST}, {"exports[]", T_MAP},
+    {"exports[].name", T_TEXT}, {"exports[].config", T_MAP}, {"exports[].config.export_as", T_TEXT},
+    {"exports[].config.schema", T_TEXT}, {"exports[].config.alias", T_TEXT},
+};
+
+/* A model of the latest spec (its metrics are checked as metrics). */
+static const field latest_fields[] = {
+    {"semantic_model", T_TEXT | T_MAP}, {"semantic_model.name", T_TEXT}, {"semantic_model.label", T_TEXT},
+    {"semantic_model.agg_time_dimension", T_TEXT}, {"agg_time_dimension", T_TEXT}, {"primary_entity", T_TEXT},
+    {"columns", T_LIST}, {"columns[]", T_MAP}, {"columns[].name", T_TEXT}, {"columns[].description", T_TEXT},
+    {"columns[].granularity", T_TEXT}, {"columns[].entity", T_TEXT | T_MAP}, {"columns[].entity.name", T_TEXT},
+    {"columns[].entity.type", T_TEXT}, {"columns[].entity.expr", T_TEXT}, {"columns[].dimension", T_TEXT | T_MAP},
+    {"columns[].dimension.name", T_TEXT}, {"columns[].dimension.type", T_TEXT}, {"columns[].dimension.expr", T_TEXT},
+    {"columns[].dimension.granularity", T_TEXT}, {"columns[].metrics", T_LIST}, {"derived_semantics", T_MAP},
+    {"derived_semantics.dimensions", T_LIST}, {"derived_semantics.dimensions[]", T_MAP},
+    {"derived_semantics.dimensions[].name", T_TEXT}, {"derived_semantics.dimensions[].type", T_TEXT},
+    {"derived_semantics.dimensions[].expr", T_TEXT}, {"derived_semantics.dimensions[].granularity", T_TEXT},
+    {"derived_semantics.entities", T_LIST}, {"derived_semantics.entities[]", T_MAP},
+    {"derived_semantics.entities[].name", T_TEXT}, {"derived_semantics.entities[].type", T_TEXT},
+    {"derived_semantics.entities[].expr", T_TEXT}, {"metrics", T_LIST},
+};
+
+/* clang-format on */
+
+#define MAX_SAID 5 /* mismatches named in one error (1 KiB); the count says the rest */
+
+typedef struct chk {
+    char msg[sizeof(((dp_error *)0)->message)];
+    size_t len;
+    int n;
+    char what[160]; /* "metric 'x'" */
+} chk;
+
+static const char *found_word(const dp_node *n)
+{
+    if (n->kind == DP_NODE_MAP)
+        return "a mapping";
+    if (n->kind == DP_NODE_SCALAR)
+        return "text";
+    for (size_t i = 0; i < n->n; i++)
+        if (n->items[i]->kind == DP_NODE_MAP)
+            return "a list holding a mapping";
+        else if (n->items[i]->kind == DP_NODE_SEQ)
+            return "a list holding a list";
+    return "a list";
+}
+
+static const char *want_word(unsigned want)
+{
+    switch (want) {
+    case T_TEXT:
+        return "text";
+    case T_MAP:
+        return "a mapping";
+    case T_LIST:
+        return "a list";
+    case T_TEXTS:
+        return "a list of text";
+    case T_FILTER:
+        return "text or a list of text";
+    case T_INPUT:
+        return "text or a mapping";
+    default:
+        return "another kind";
+    }
+}
+
+static int kind_ok(const dp_node *n, unsigned want)
+{
+    if (n->kind == DP_NODE_SCALAR)
+        return (want & T_TEXT) != 0;
+    if (n->kind == DP_NODE_MAP)
+        return (want & T_MAP) != 0;
+    if (want & T_LIST)
+        return 1;
+    if (!(want & T_TEXTS))
+        return 0;
+    for (size_t i = 0; i < n->n; i++)
+        if (n->items[i]->kind != DP_NODE_SCALAR)
+            return 0;
+    return 1;
+}
+
+static void mismatch(chk *k, const dp_node *n, const char *shown, unsigned want)
+{
+    const char *found = found_word(n);
+    if (k->n++ >= MAX_SAID)
+        return;
+    for (size_t i = 0; n->kind == DP_NODE_SEQ && i < n->n; i++)
+        if (n->items[i]->kind != DP_NODE_SCALAR) { /* where the list goes wrong */
+            n = n->items[i];
+            found = n->kind == DP_NODE_MAP ? "a list holding a mapping" : "a list holding a list";
+            break;
+        }
+    int w =
+        snprintf(k->msg + k->len, sizeof(k->msg) - k->len, "%s%s:%d:%d: %s: '%s' is %s; expected %s",
+                 k->len ? "; " : "", n->file ? n->file : "?", n->line, n->col, k->what, shown, found, want_word(want));
+    if (w > 0)
+        k->len = k->len + (size_t)w < sizeof(k->msg) ? k->len + (size_t)w : sizeof(k->msg) - 1;
+}
+
+/* Checks what path names under n; shown is the path as far as walked, with
+ * list positions ("entities[2].name"). Absent and null fields are fine. */
+static void walk(chk *k, const dp_node *n, const char *path, char *shown, size_t cap, unsigned want)
+{
+    if (!n || n->kind != DP_NODE_MAP)
+        return; /* the parent's own kind is checked by its entry */
+    const char *dot = strchr(path, '.');
+    size_t seg = dot ? (size_t)(dot - path) : strlen(path);
+    int each = seg > 2 && !strncmp(path + seg - 2, "[]", 2);
+    char key[96];
+    snprintf(key, sizeof(key), "%.*s", (int)(each ? seg - 2 : seg), path);
+    const dp_node *v = dp_node_get(n, key);
+    if (!v || dp_node_is_null(v))
+        return;
+    size_t used = strlen(shown);
+    snprintf(shown + used, cap - used, "%s%s", used ? "." : "", key);
+    if (!each) {
+        if (!dot) {
+            if (!kind_ok(v, want))
+                mismatch(k, v, shown, want);
+        } else {
+            walk(k, v, dot + 1, shown, cap, want);
+        }
+    } else if (v->kind == DP_NODE_SEQ) {
+        size_t at = strlen(shown);
+        for (size_t i = 0; i < v->n; i++) {
+            snprintf(shown + at, cap - at, "[%zu]", i);
+            if (dot)
+                walk(k, v->items[i], dot + 1, shown, cap, want);
+            else if (!dp_node_is_null(v->items[i]) && !kind_ok(v->items[i], want))
+                mismatch(k, v->items[i], shown, want);
+        }
+    }
+    shown[used] = '\0';
+}
+
+static void check_one(chk *k, const dp_node *n, const char *kind, const field *t, size_t nt)
+{
+    if (!n || n->kind != DP_NODE_MAP)
+        return; /* the reader says what an element must be */
+    const char *name = dp_node_str(n, "name");
+    snprintf(k->what, sizeof(k->what), "%s '%.100s'", kind, name ? name : "?");
+    for (size_t i = 0; i < nt; i++) {
+        char shown[400] = "";
+        walk(k, n, t[i].path, shown, sizeof(shown), t[i].want);
+    }
+}
+
+static void check_list(chk *k, const dp_node *doc, const char *key, const char *kind, const field *t, size_t nt)
+{
+    const dp_node *l = dp_node_get(doc, key);
+    for (size_t i = 0; l && l->kind == DP_NODE_SEQ && i < l->n; i++)
+        check_one(k, l->items[i], kind, t, nt);
+}
+
+#define N(t) (sizeof(t) / sizeof(*(t)))
+
+int dp_dbt__check_types(const dp_node *doc, dp_error *err)
+{
+    chk k = {.len = 0};
+    if (!doc || doc->kind != DP_NODE_MAP)
+        return 0;
+    check_list(&k, doc, "semantic_models", "semantic model", model_fields, N(model_fields));
+    check_list(&k, doc, "metrics", "metric", metric_fields, N(metric_fields));
+    check_list(&k, doc, "saved_queries", "saved query", saved_fields, N(saved_fields));
+    const dp_node *ms = dp_node_get(doc, "models");
+    for (size_t i = 0; ms && ms->kind == DP_NODE_SEQ && i < ms->n; i++) {
+        const dp_node *m = ms->items[i];
+        const dp_node *sm = m && m->kind == DP_NODE_MAP ? dp_node_get(m, "semantic_model") : NULL;
+        if (!sm || dp_node_is_null(sm))
+            continue; /* a model that says nothing to the semantic layer */
+        check_one(&k, m, "model", latest_fields, N(latest_fields));
+        check_list(&k, m, "metrics", "metric", metric_fields, N(metric_fields));
+        const dp_node *cols = dp_node_get(m, "columns");
+        for (size_t j = 0; cols && cols->kind == DP_NODE_SEQ && j < cols->n; j++)
+            if (cols->items[j]->kind == DP_NODE_MAP)
+                check_list(&k, cols->items[j], "metrics", "metric", metric_fields, N(metric_fields));
+    }
+    if (!k.n)
+        return 0;
+    if (k.n > MAX_SAID)
+        return dp_error_set(err, DP_EINVALID, "%s; and %d more fields of the wrong kind", k.msg, k.n - MAX_SAID);
+    return dp_error_set(err, DP_EINVALID, "%s", k.msg);
+}
