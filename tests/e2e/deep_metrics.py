@@ -23,6 +23,12 @@ for k in range(1, 13):
     w(f"  - name: level_{k}")
     w("    type: derived")
     w(f"    type_params: {{expr: \"({e}) / 9\", metrics: [{{name: level_{k-1}, alias: x}}]}}")
+# nine inputs a level that the expr does not all use: small SQL, but a walk
+# over the inputs that does not remember what it saw visits 9^12 metrics
+w("  - {name: reuse_0, type: simple, type_params: {measure: units}}")
+for k in range(1, 13):
+    ins = ", ".join(f"{{name: reuse_{k-1}, alias: r{i}}}" for i in range(9))
+    w(f"  - {{name: reuse_{k}, type: derived, type_params: {{expr: \"r4 + 0\", metrics: [{ins}]}}}}")
 # a wide fan-in: 100 metrics, each of the measure, summed
 for i in range(100):
     w(f"  - {{name: part_{i}, type: simple, type_params: {{measure: units}}}}")
@@ -31,6 +37,12 @@ w("    type: derived")
 w("    type_params:")
 w("      expr: \"" + " + ".join(f"part_{i}" for i in range(100)) + "\"")
 w("      metrics: [" + ", ".join(f"{{name: part_{i}}}" for i in range(100)) + "]")
+# a fan-in of 500 terms (the SQL nests some 2000 levels deep)
+w("  - name: fan_in_500")
+w("    type: derived")
+w("    type_params:")
+w("      expr: \"" + " + ".join(f"p{i}" for i in range(500)) + "\"")
+w("      metrics: [" + ", ".join(f"{{name: part_{i % 100}, alias: p{i}}}" for i in range(500)) + "]")
 # a chain 13 deep (no cycle)
 w("  - {name: chain_0, type: simple, type_params: {measure: units}}")
 for k in range(1, 14):
