@@ -166,8 +166,12 @@ static int check_cycles(dp_kg *kg)
 {
     if (!kg->nmetrics)
         return 0;
-    dfs d = {kg, calloc(kg->nmetrics, 1), calloc(CYCLE_MAX_DEPTH, sizeof(size_t)), 0,
-             calloc(kg->nmetrics, sizeof(size_t)), calloc(kg->nmetrics, sizeof(size_t))};
+    dfs d = {kg,
+             calloc(kg->nmetrics, 1),
+             calloc(CYCLE_MAX_DEPTH, sizeof(size_t)),
+             0,
+             calloc(kg->nmetrics, sizeof(size_t)),
+             calloc(kg->nmetrics, sizeof(size_t))};
     int rc = d.state && d.path && d.height && d.below ? 0 : DP_ENOMEM;
     for (size_t i = 0; i < kg->nmetrics && !rc; i++)
         rc = visit(&d, i);

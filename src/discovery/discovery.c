@@ -34,14 +34,20 @@ static size_t metric_models(const dp_kg *kg, const dp_metric *m, const dp_model 
         size_t nn = 0;
         switch (x->type) {
         case DP_METRIC_SIMPLE:
-        case DP_METRIC_CUMULATIVE: names[nn++] = x->measure.name; break;
-        case DP_METRIC_RATIO: names[nn++] = x->numerator.name; names[nn++] = x->denominator.name; break;
+        case DP_METRIC_CUMULATIVE:
+            names[nn++] = x->measure.name;
+            break;
+        case DP_METRIC_RATIO:
+            names[nn++] = x->numerator.name;
+            names[nn++] = x->denominator.name;
+            break;
         case DP_METRIC_CONVERSION:
             names[nn++] = x->base_measure.name;
             if (!base_only)
                 names[nn++] = x->conversion_measure.name;
             break;
-        case DP_METRIC_DERIVED: break; /* its inputs are in the closure */
+        case DP_METRIC_DERIVED:
+            break; /* its inputs are in the closure */
         }
         for (size_t i = 0; i < nn && n < max; i++) {
             const dp_metric *sub = x->type == DP_METRIC_RATIO && names[i] ? dp_kg_metric(kg, names[i]) : NULL;
@@ -373,10 +379,18 @@ static dp_grain measures_grain(const dp_kg *kg, const dp_metric *m, int depth)
         size_t nn = 0;
         switch (x->type) {
         case DP_METRIC_SIMPLE:
-        case DP_METRIC_CUMULATIVE: names[nn++] = x->measure.name; break;
-        case DP_METRIC_CONVERSION: names[nn++] = x->base_measure.name; break;
-        case DP_METRIC_RATIO: names[nn++] = x->numerator.name; names[nn++] = x->denominator.name; break;
-        case DP_METRIC_DERIVED: break; /* its inputs are in the closure */
+        case DP_METRIC_CUMULATIVE:
+            names[nn++] = x->measure.name;
+            break;
+        case DP_METRIC_CONVERSION:
+            names[nn++] = x->base_measure.name;
+            break;
+        case DP_METRIC_RATIO:
+            names[nn++] = x->numerator.name;
+            names[nn++] = x->denominator.name;
+            break;
+        case DP_METRIC_DERIVED:
+            break; /* its inputs are in the closure */
         }
         for (size_t i = 0; i < nn; i++) {
             const dp_metric *sub = x->type == DP_METRIC_RATIO && names[i] ? dp_kg_metric(kg, names[i]) : NULL;

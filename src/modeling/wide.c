@@ -207,7 +207,8 @@ static void add_input(wctx *w, const dp_metric *asked, const dp_metric *parent, 
 #define MAX_INPUT_VISITS 4096
     if (++w->visits > MAX_INPUT_VISITS) {
         if (w->visits == MAX_INPUT_VISITS + 1)
-            note(w, dp_arena_printf(w->a, "components past the first %d inputs not added: the metrics' inputs are too many",
+            note(w, dp_arena_printf(w->a,
+                                    "components past the first %d inputs not added: the metrics' inputs are too many",
                                     MAX_INPUT_VISITS));
         return;
     }

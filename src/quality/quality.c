@@ -243,10 +243,19 @@ static size_t metric_measures(const dp_kg *kg, const dp_metric *m, const dp_meas
         const char *names[2] = {0};
         switch (x->type) {
         case DP_METRIC_SIMPLE:
-        case DP_METRIC_CUMULATIVE: names[0] = x->measure.name; break;
-        case DP_METRIC_RATIO: names[0] = x->numerator.name; names[1] = x->denominator.name; break;
-        case DP_METRIC_CONVERSION: names[0] = x->base_measure.name; names[1] = x->conversion_measure.name; break;
-        case DP_METRIC_DERIVED: break; /* its inputs are in the closure */
+        case DP_METRIC_CUMULATIVE:
+            names[0] = x->measure.name;
+            break;
+        case DP_METRIC_RATIO:
+            names[0] = x->numerator.name;
+            names[1] = x->denominator.name;
+            break;
+        case DP_METRIC_CONVERSION:
+            names[0] = x->base_measure.name;
+            names[1] = x->conversion_measure.name;
+            break;
+        case DP_METRIC_DERIVED:
+            break; /* its inputs are in the closure */
         }
         for (int i = 0; i < 2 && names[i]; i++) {
             const dp_metric *sub = x->type == DP_METRIC_RATIO ? dp_kg_metric(kg, names[i]) : NULL;

@@ -26,8 +26,7 @@ static int has_key(json_t *v, const char *key, int depth)
     } else if (json_is_array(v)) {
         size_t i;
         json_t *c;
-        json_array_foreach(v, i, c)
-        {
+        json_array_foreach(v, i, c) {
             int r = has_key(c, key, depth + 1);
             if (r)
                 return r;

@@ -77,6 +77,7 @@ typedef struct comp {
 
     struct metric_memo *memo; /* derived metrics' SQL compiled so far (compile_metric.c) */
     size_t nmemo;
+    const char *cut; /* an expression whose SQL hit its buffer's cap: the compile is refused */
 } comp;
 
 /* ------------------------------------------------------------------------ */

@@ -462,8 +462,16 @@ static void memo_add(comp *c, const dp_metric *m, const char *f, const char *sql
         return;
     if (c->nmemo >= MAX_MEMO) /* unremembered: still bounded by DP_METRIC_SQL_MAX */
         return;
-    c->memo[c->nmemo++] = (metric_memo){m, c->metric, f, c->shift, c->spine_offset, sql, c->spine_to_grain,
-                                        c->spine_left, c->spine_src, c->lineage_sources};
+    c->memo[c->nmemo++] = (metric_memo){m,
+                                        c->metric,
+                                        f,
+                                        c->shift,
+                                        c->spine_offset,
+                                        sql,
+                                        c->spine_to_grain,
+                                        c->spine_left,
+                                        c->spine_src,
+                                        c->lineage_sources};
 }
 
 const char *dp_comp__metric_sql(comp *c, const dp_metric *m, const char *extra_filter, int depth)
