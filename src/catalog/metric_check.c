@@ -3,6 +3,7 @@
 #include "catalog/problems.h"
 #include "util/error.h"
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,25 +59,19 @@ static const char *missing_input(const dp_kg *kg, const dp_metric *m, const char
     return NULL;
 }
 
-/* The metrics a metric is computed from, as the compiler reads them (a
- * ratio's input is a metric first, then a measure). */
-static size_t metric_deps(const dp_kg *kg, const dp_metric *m, const dp_metric **out, size_t max)
+/* The k-th metric a metric is computed from, as the compiler reads them (a
+ * ratio's input is a metric first, then a measure); NULL for a measure or
+ * past the last (k < ndeps). */
+static size_t ndeps(const dp_metric *m)
 {
-    size_t n = 0;
-    if (m->type == DP_METRIC_RATIO) {
-        const dp_metric *a = metric_of(kg, m->numerator.name), *b = metric_of(kg, m->denominator.name);
-        if (a && n < max)
-            out[n++] = a;
-        if (b && n < max)
-            out[n++] = b;
-    } else if (m->type == DP_METRIC_DERIVED) {
-        for (size_t i = 0; i < m->ninputs && n < max; i++) {
-            const dp_metric *a = metric_of(kg, m->inputs[i].name);
-            if (a)
-                out[n++] = a;
-        }
-    }
-    return n;
+    return m->type == DP_METRIC_RATIO ? 2 : m->type == DP_METRIC_DERIVED ? m->ninputs : 0;
+}
+
+static const dp_metric *dep_at(const dp_kg *kg, const dp_metric *m, size_t k)
+{
+    if (m->type == DP_METRIC_RATIO)
+        return metric_of(kg, k ? m->denominator.name : m->numerator.name);
+    return m->type == DP_METRIC_DERIVED && k < m->ninputs ? metric_of(kg, m->inputs[k].name) : NULL;
 }
 
 typedef struct dfs {
@@ -84,6 +79,8 @@ typedef struct dfs {
     unsigned char *state; /* 0 new, 1 on the path, 2 done */
     size_t *path;
     size_t depth;
+    size_t *height; /* done metrics: the most levels below them */
+    size_t *below;  /* done metrics: the input on their deepest chain, or SIZE_MAX */
 } dfs;
 
 /* Disables each metric on the path from position from to the top (a
@@ -106,18 +103,40 @@ static __attribute__((noinline)) int report_cycle(dfs *d, size_t from, size_t j)
     return 0;
 }
 
+/* Disables metric i, more than DP_METRIC_MAX_DEPTH levels above a measure,
+ * naming its deepest chain (the compiler would refuse it: compile_metric.c). */
+static __attribute__((noinline)) int report_depth(dfs *d, size_t i)
+{
+    char chain[512] = "";
+    size_t off = 0, q = i;
+    for (int k = 0; q != SIZE_MAX && off < sizeof(chain) - 80; k++, q = d->below[q]) {
+        if (k > DP_METRIC_MAX_DEPTH + 1) {
+            snprintf(chain + off, sizeof(chain) - off, " -> ...");
+            break;
+        }
+        off += (size_t)snprintf(chain + off, sizeof(chain) - off, "%s%s", k ? " -> " : "", d->kg->metrics[q].name);
+    }
+    char why[600];
+    snprintf(why, sizeof(why), "is derived through more than %d levels: %s", DP_METRIC_MAX_DEPTH, chain);
+    dp_metric *m = &d->kg->metrics[i];
+    return !m->off.reason && problem(d->kg, m, why, "compute it from fewer levels of metrics") ? DP_ENOMEM : 0;
+}
+
 /* Depth first over the metrics' inputs; a metric met again on the path
- * closes a cycle. */
+ * closes a cycle. Each metric is visited once, so shared inputs cost once. */
 static int visit(dfs *d, size_t i)
 {
     if (d->state[i] == 2 || d->depth >= CYCLE_MAX_DEPTH)
         return 0;
     d->state[i] = 1;
     d->path[d->depth++] = i;
-    const dp_metric *deps[32];
-    size_t n = metric_deps(d->kg, &d->kg->metrics[i], deps, 32);
+    const dp_metric *m = &d->kg->metrics[i];
+    size_t n = ndeps(m), h = 0, below = SIZE_MAX;
     for (size_t k = 0; k < n; k++) {
-        size_t j = (size_t)(deps[k] - d->kg->metrics);
+        const dp_metric *dep = dep_at(d->kg, m, k);
+        if (!dep)
+            continue;
+        size_t j = (size_t)(dep - d->kg->metrics);
         if (d->state[j] == 1) {
             size_t from = d->depth;
             while (from > 0 && d->path[from - 1] != j)
@@ -129,9 +148,17 @@ static int visit(dfs *d, size_t i)
         int rc = visit(d, j);
         if (rc)
             return rc;
+        if (d->state[j] == 2 && d->height[j] + 1 > h) {
+            h = d->height[j] + 1;
+            below = j;
+        }
     }
     d->depth--;
     d->state[i] = 2;
+    d->height[i] = h;
+    d->below[i] = below;
+    if (h > DP_METRIC_MAX_DEPTH && report_depth(d, i))
+        return DP_ENOMEM;
     return 0;
 }
 
@@ -139,12 +166,19 @@ static int check_cycles(dp_kg *kg)
 {
     if (!kg->nmetrics)
         return 0;
-    dfs d = {kg, calloc(kg->nmetrics, 1), calloc(CYCLE_MAX_DEPTH, sizeof(size_t)), 0};
-    int rc = d.state && d.path ? 0 : DP_ENOMEM;
+    dfs d = {kg,
+             calloc(kg->nmetrics, 1),
+             calloc(CYCLE_MAX_DEPTH, sizeof(size_t)),
+             0,
+             calloc(kg->nmetrics, sizeof(size_t)),
+             calloc(kg->nmetrics, sizeof(size_t))};
+    int rc = d.state && d.path && d.height && d.below ? 0 : DP_ENOMEM;
     for (size_t i = 0; i < kg->nmetrics && !rc; i++)
         rc = visit(&d, i);
     free(d.state);
     free(d.path);
+    free(d.height);
+    free(d.below);
     return rc;
 }
 

@@ -25,48 +25,43 @@ static size_t metric_group_models(const dp_kg *kg, const dp_metric *m, const dp_
 
 static size_t metric_models(const dp_kg *kg, const dp_metric *m, const dp_model **out, size_t max, int depth, int base_only)
 {
-    size_t n = 0;
-    const char *names[4] = {0};
-    size_t nn = 0;
-    if (depth > 16)
-        return 0;
-    switch (m->type) {
-    case DP_METRIC_SIMPLE:
-    case DP_METRIC_CUMULATIVE: names[nn++] = m->measure.name; break;
-    case DP_METRIC_RATIO: names[nn++] = m->numerator.name; names[nn++] = m->denominator.name; break;
-    case DP_METRIC_CONVERSION:
-        names[nn++] = m->base_measure.name;
-        if (!base_only)
-            names[nn++] = m->conversion_measure.name;
-        break;
-    case DP_METRIC_DERIVED:
-        for (size_t i = 0; i < m->ninputs; i++) {
-            const dp_metric *in = dp_kg_metric(kg, m->inputs[i].name);
-            if (in)
-                n += metric_models(kg, in, out + n, max - n, depth + 1, base_only);
+    (void)depth; /* the closure bounds the walk, each metric once */
+    const dp_metric *cl[DP_METRIC_CLOSURE_MAX];
+    size_t ncl = dp_kg_metric_closure(kg, m, cl, DP_METRIC_CLOSURE_MAX), n = 0;
+    for (size_t c = 0; c < ncl; c++) {
+        const dp_metric *x = cl[c];
+        const char *names[4] = {0};
+        size_t nn = 0;
+        switch (x->type) {
+        case DP_METRIC_SIMPLE:
+        case DP_METRIC_CUMULATIVE:
+            names[nn++] = x->measure.name;
+            break;
+        case DP_METRIC_RATIO:
+            names[nn++] = x->numerator.name;
+            names[nn++] = x->denominator.name;
+            break;
+        case DP_METRIC_CONVERSION:
+            names[nn++] = x->base_measure.name;
+            if (!base_only)
+                names[nn++] = x->conversion_measure.name;
+            break;
+        case DP_METRIC_DERIVED:
+            break; /* its inputs are in the closure */
         }
-        break;
-    }
-    for (size_t i = 0; i < nn && n < max; i++) {
-        const dp_metric *sub = m->type == DP_METRIC_RATIO ? dp_kg_metric(kg, names[i]) : NULL;
-        if (sub && sub != m) {
-            n += metric_models(kg, sub, out + n, max - n, depth + 1, base_only);
-            continue;
+        for (size_t i = 0; i < nn && n < max; i++) {
+            const dp_metric *sub = x->type == DP_METRIC_RATIO && names[i] ? dp_kg_metric(kg, names[i]) : NULL;
+            if (sub && sub != x)
+                continue; /* in the closure */
+            const dp_measure *me = names[i] ? dp_kg_measure(kg, names[i]) : NULL;
+            int dup = 0;
+            for (size_t j = 0; me && j < n; j++)
+                dup |= out[j] == me->model;
+            if (me && !dup)
+                out[n++] = me->model;
         }
-        const dp_measure *me = dp_kg_measure(kg, names[i]);
-        if (me)
-            out[n++] = me->model;
     }
-    /* dedupe */
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        int dup = 0;
-        for (size_t j = 0; j < k; j++)
-            dup |= out[j] == out[i];
-        if (!dup)
-            out[k++] = out[i];
-    }
-    return k;
+    return n;
 }
 
 static int add_model(const dp_model **arr, size_t *n, size_t max, const dp_model *m)
@@ -374,37 +369,39 @@ static void fit_metrics_to_groups(const dp_kg *kg, dp_intent *in, dp_arena *a, j
  * agg time dimensions), DP_GRAIN_NONE when none has one. */
 static dp_grain measures_grain(const dp_kg *kg, const dp_metric *m, int depth)
 {
-    const char *names[2] = {0};
-    size_t nn = 0;
+    (void)depth; /* the closure bounds the walk, each metric once */
+    const dp_metric *cl[DP_METRIC_CLOSURE_MAX];
+    size_t ncl = dp_kg_metric_closure(kg, m, cl, DP_METRIC_CLOSURE_MAX);
     dp_grain g = DP_GRAIN_NONE;
-    if (depth > 16)
-        return g;
-    switch (m->type) {
-    case DP_METRIC_SIMPLE:
-    case DP_METRIC_CUMULATIVE: names[nn++] = m->measure.name; break;
-    case DP_METRIC_CONVERSION: names[nn++] = m->base_measure.name; break;
-    case DP_METRIC_RATIO: names[nn++] = m->numerator.name; names[nn++] = m->denominator.name; break;
-    case DP_METRIC_DERIVED:
-        for (size_t i = 0; i < m->ninputs; i++) {
-            const dp_metric *sub = dp_kg_metric(kg, m->inputs[i].name);
-            dp_grain sg = sub ? measures_grain(kg, sub, depth + 1) : DP_GRAIN_NONE;
+    for (size_t c = 0; c < ncl; c++) {
+        const dp_metric *x = cl[c];
+        const char *names[2] = {0};
+        size_t nn = 0;
+        switch (x->type) {
+        case DP_METRIC_SIMPLE:
+        case DP_METRIC_CUMULATIVE:
+            names[nn++] = x->measure.name;
+            break;
+        case DP_METRIC_CONVERSION:
+            names[nn++] = x->base_measure.name;
+            break;
+        case DP_METRIC_RATIO:
+            names[nn++] = x->numerator.name;
+            names[nn++] = x->denominator.name;
+            break;
+        case DP_METRIC_DERIVED:
+            break; /* its inputs are in the closure */
+        }
+        for (size_t i = 0; i < nn; i++) {
+            const dp_metric *sub = x->type == DP_METRIC_RATIO && names[i] ? dp_kg_metric(kg, names[i]) : NULL;
+            if (sub && sub != x)
+                continue; /* in the closure */
+            const dp_measure *me = names[i] ? dp_kg_measure(kg, names[i]) : NULL;
+            const dp_dimension *td = me && me->agg_time_dimension ? dp_kg_model_dim(me->model, me->agg_time_dimension) : NULL;
+            dp_grain sg = td ? td->granularity : DP_GRAIN_NONE;
             if (sg && (!g || sg < g))
                 g = sg;
         }
-        return g;
-    }
-    for (size_t i = 0; i < nn; i++) {
-        const dp_metric *sub = m->type == DP_METRIC_RATIO ? dp_kg_metric(kg, names[i]) : NULL;
-        dp_grain sg = DP_GRAIN_NONE;
-        if (sub && sub != m) {
-            sg = measures_grain(kg, sub, depth + 1);
-        } else {
-            const dp_measure *me = dp_kg_measure(kg, names[i]);
-            const dp_dimension *td = me && me->agg_time_dimension ? dp_kg_model_dim(me->model, me->agg_time_dimension) : NULL;
-            sg = td ? td->granularity : DP_GRAIN_NONE;
-        }
-        if (sg && (!g || sg < g))
-            g = sg;
     }
     return g;
 }

@@ -149,21 +149,20 @@ const char *dp_intent_unsupported(const char *kind)
  * payroll recorded by month), DP_GRAIN_NONE when unknown; *dim_out names it. */
 static dp_grain recorded_grain(const dp_kg *kg, dp_arena *a, const dp_metric *m, int depth, const char **dim_out)
 {
-    if (!m || depth > 3)
-        return DP_GRAIN_NONE;
-    if (m->type == DP_METRIC_SIMPLE || m->type == DP_METRIC_CUMULATIVE) {
-        const dp_measure *me = m->measure.name ? dp_kg_measure(kg, m->measure.name) : NULL;
-        const dp_dimension *d = me && me->agg_time_dimension ? dp_kg_model_dim(me->model, me->agg_time_dimension) : NULL;
-        if (d && d->granularity != DP_GRAIN_NONE)
-            *dim_out = dp_arena_printf(a, "%s.%s", me->model->name, d->name);
-        return d ? d->granularity : DP_GRAIN_NONE;
-    }
-    const char *names[2] = {m->numerator.name, m->denominator.name};
+    (void)depth; /* each metric it is computed from once: shared inputs do not multiply the walk */
+    const dp_metric *cl[DP_METRIC_CLOSURE_MAX];
+    size_t ncl = m ? dp_kg_metric_closure(kg, m, cl, DP_METRIC_CLOSURE_MAX) : 0;
     dp_grain g = DP_GRAIN_NONE;
-    for (size_t k = 0; k < 2 + m->ninputs; k++) {
-        const char *n = k < 2 ? names[k] : m->inputs[k - 2].name;
-        dp_grain s = n ? recorded_grain(kg, a, dp_kg_metric(kg, n), depth + 1, dim_out) : DP_GRAIN_NONE;
-        g = s > g ? s : g;
+    for (size_t i = 0; i < ncl; i++) {
+        const dp_metric *x = cl[i];
+        if (x->type != DP_METRIC_SIMPLE && x->type != DP_METRIC_CUMULATIVE)
+            continue;
+        const dp_measure *me = x->measure.name ? dp_kg_measure(kg, x->measure.name) : NULL;
+        const dp_dimension *d = me && me->agg_time_dimension ? dp_kg_model_dim(me->model, me->agg_time_dimension) : NULL;
+        if (!d || d->granularity == DP_GRAIN_NONE || d->granularity < g)
+            continue;
+        g = d->granularity;
+        *dim_out = dp_arena_printf(a, "%s.%s", me->model->name, d->name);
     }
     return g;
 }

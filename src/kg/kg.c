@@ -237,6 +237,33 @@ const dp_metric *dp_kg_metric(const dp_kg *kg, const char *name)
     return NULL;
 }
 
+static size_t closure_add(const dp_metric **out, size_t n, size_t max, const dp_metric *x)
+{
+    if (!x || n >= max)
+        return n;
+    for (size_t i = 0; i < n; i++)
+        if (out[i] == x)
+            return n;
+    out[n] = x;
+    return n + 1;
+}
+
+size_t dp_kg_metric_closure(const dp_kg *kg, const dp_metric *m, const dp_metric **out, size_t max)
+{
+    size_t n = closure_add(out, 0, max, m);
+    for (size_t i = 0; i < n; i++) { /* out grows behind i: breadth first */
+        const dp_metric *x = out[i];
+        if (x->type == DP_METRIC_RATIO) {
+            n = closure_add(out, n, max, x->numerator.name ? dp_kg_metric(kg, x->numerator.name) : NULL);
+            n = closure_add(out, n, max, x->denominator.name ? dp_kg_metric(kg, x->denominator.name) : NULL);
+        } else if (x->type == DP_METRIC_DERIVED) {
+            for (size_t k = 0; k < x->ninputs; k++)
+                n = closure_add(out, n, max, x->inputs[k].name ? dp_kg_metric(kg, x->inputs[k].name) : NULL);
+        }
+    }
+    return n;
+}
+
 const dp_measure *dp_kg_measure(const dp_kg *kg, const char *name)
 {
     const dp_kg_index *x = current(kg);

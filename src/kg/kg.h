@@ -134,6 +134,14 @@ typedef struct dp_const_prop {
     const char *base_property, *conversion_property;
 } dp_const_prop;
 
+/* The most levels of metrics a metric may be computed through (a derived
+ * metric of a derived metric ...): the catalog check disables deeper ones,
+ * the compiler refuses them. */
+#define DP_METRIC_MAX_DEPTH 12
+/* The most SQL one metric may expand to: inputs used many times repeat
+ * their SQL, which grows by a factor per level. */
+#define DP_METRIC_SQL_MAX (1u << 20)
+
 typedef struct dp_metric {
     const char *name, *label, *description, *filter;
     dp_metric_type type;
@@ -256,6 +264,12 @@ typedef struct dp_kg {
 const dp_model *dp_kg_model(const dp_kg *kg, const char *name);
 const dp_metric *dp_kg_metric(const dp_kg *kg, const char *name);
 const dp_measure *dp_kg_measure(const dp_kg *kg, const char *name);
+/* The metrics m is computed from, m first and each once (a ratio's inputs
+ * that name another metric, a derived metric's inputs), breadth first, at
+ * most max; returns how many. Walks over metric inputs use it rather than
+ * recursing, which visits a metric used n times per level n^levels times. */
+#define DP_METRIC_CLOSURE_MAX 512
+size_t dp_kg_metric_closure(const dp_kg *kg, const dp_metric *m, const dp_metric **out, size_t max);
 /* A model's dimension / entity by name; disabled ones are not found. */
 const dp_dimension *dp_kg_model_dim(const dp_model *m, const char *name);
 const dp_entity *dp_kg_model_entity(const dp_model *m, const char *name);

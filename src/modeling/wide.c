@@ -19,6 +19,7 @@ typedef struct wctx {
     size_t room; /* columns the design can still take */
     const char **notes;
     size_t max, *nnotes;
+    size_t visits; /* add_input calls: inputs shared level after level multiply them */
 } wctx;
 
 static void note(wctx *w, const char *s)
@@ -203,6 +204,14 @@ static int asked_simple(const wctx *w, const dp_metric *sub, const dp_measure *m
 static void add_input(wctx *w, const dp_metric *asked, const dp_metric *parent, const dp_metric_input *inp,
                       const char *part, int depth)
 {
+#define MAX_INPUT_VISITS 4096
+    if (++w->visits > MAX_INPUT_VISITS) {
+        if (w->visits == MAX_INPUT_VISITS + 1)
+            note(w, dp_arena_printf(w->a,
+                                    "components past the first %d inputs not added: the metrics' inputs are too many",
+                                    MAX_INPUT_VISITS));
+        return;
+    }
     const char *what = dp_arena_printf(w->a, "%s of %s", part, parent->name);
     if (inp->offset_window || inp->offset_to_grain) {
         note(w, dp_arena_printf(w->a, "%s (%s %s) not added: it is another period's value, not this row's", what,

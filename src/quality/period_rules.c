@@ -12,21 +12,13 @@
 
 static int has_cumulative(const dp_kg *kg, const dp_metric *m, int depth)
 {
-    if (depth > 12 || m->type == DP_METRIC_CUMULATIVE)
-        return 1;
-    const char *names[2] = {m->type == DP_METRIC_RATIO ? m->numerator.name : NULL,
-                            m->type == DP_METRIC_RATIO ? m->denominator.name : NULL};
-    for (int i = 0; i < 2; i++) {
-        const dp_metric *sub = names[i] ? dp_kg_metric(kg, names[i]) : NULL;
-        if (sub && sub != m && has_cumulative(kg, sub, depth + 1))
+    (void)depth; /* the closure bounds the walk, each metric once */
+    const dp_metric *cl[DP_METRIC_CLOSURE_MAX];
+    size_t ncl = dp_kg_metric_closure(kg, m, cl, DP_METRIC_CLOSURE_MAX);
+    for (size_t c = 0; c < ncl; c++)
+        if (cl[c]->type == DP_METRIC_CUMULATIVE)
             return 1;
-    }
-    for (size_t i = 0; m->type == DP_METRIC_DERIVED && i < m->ninputs; i++) {
-        const dp_metric *sub = dp_kg_metric(kg, m->inputs[i].name);
-        if (sub && has_cumulative(kg, sub, depth + 1))
-            return 1;
-    }
-    return 0;
+    return ncl == DP_METRIC_CLOSURE_MAX; /* not all seen: as the depth limit did, assume one */
 }
 
 /* Rows: at least one; and, since every row of an aggregate comes from at

@@ -235,34 +235,39 @@ static void funnel_rules(qctx *q, const dp_metric *m)
  * metrics. */
 static size_t metric_measures(const dp_kg *kg, const dp_metric *m, const dp_measure **out, size_t n, size_t max, int depth)
 {
-    if (depth > 12)
-        return n;
-    const char *names[2] = {0};
-    switch (m->type) {
-    case DP_METRIC_SIMPLE:
-    case DP_METRIC_CUMULATIVE: names[0] = m->measure.name; break;
-    case DP_METRIC_RATIO: names[0] = m->numerator.name; names[1] = m->denominator.name; break;
-    case DP_METRIC_CONVERSION: names[0] = m->base_measure.name; names[1] = m->conversion_measure.name; break;
-    case DP_METRIC_DERIVED:
-        for (size_t i = 0; i < m->ninputs; i++) {
-            const dp_metric *sub = dp_kg_metric(kg, m->inputs[i].name);
-            if (sub)
-                n = metric_measures(kg, sub, out, n, max, depth + 1);
+    (void)depth; /* the closure bounds the walk, each metric once */
+    const dp_metric *cl[DP_METRIC_CLOSURE_MAX];
+    size_t ncl = dp_kg_metric_closure(kg, m, cl, DP_METRIC_CLOSURE_MAX);
+    for (size_t c = 0; c < ncl; c++) {
+        const dp_metric *x = cl[c];
+        const char *names[2] = {0};
+        switch (x->type) {
+        case DP_METRIC_SIMPLE:
+        case DP_METRIC_CUMULATIVE:
+            names[0] = x->measure.name;
+            break;
+        case DP_METRIC_RATIO:
+            names[0] = x->numerator.name;
+            names[1] = x->denominator.name;
+            break;
+        case DP_METRIC_CONVERSION:
+            names[0] = x->base_measure.name;
+            names[1] = x->conversion_measure.name;
+            break;
+        case DP_METRIC_DERIVED:
+            break; /* its inputs are in the closure */
         }
-        return n;
-    }
-    for (int i = 0; i < 2 && names[i]; i++) {
-        const dp_metric *sub = m->type == DP_METRIC_RATIO ? dp_kg_metric(kg, names[i]) : NULL;
-        if (sub && sub != m) {
-            n = metric_measures(kg, sub, out, n, max, depth + 1);
-            continue;
+        for (int i = 0; i < 2 && names[i]; i++) {
+            const dp_metric *sub = x->type == DP_METRIC_RATIO ? dp_kg_metric(kg, names[i]) : NULL;
+            if (sub && sub != x)
+                continue; /* in the closure */
+            const dp_measure *me = dp_kg_measure(kg, names[i]);
+            int dup = 0;
+            for (size_t k = 0; k < n; k++)
+                dup |= out[k] == me;
+            if (me && !dup && n < max)
+                out[n++] = me;
         }
-        const dp_measure *me = dp_kg_measure(kg, names[i]);
-        int dup = 0;
-        for (size_t k = 0; k < n; k++)
-            dup |= out[k] == me;
-        if (me && !dup && n < max)
-            out[n++] = me;
     }
     return n;
 }

@@ -7,21 +7,30 @@
 #include <pg_query.h>
 #include <string.h>
 
+/* Parse-tree levels: a sum of a few hundred terms nests about 4 a term. */
+#define MAX_TREE_DEPTH 1500
+
+/* 1 when v holds key, 2 when it nests deeper than MAX_TREE_DEPTH. */
 static int has_key(json_t *v, const char *key, int depth)
 {
-    if (depth > 200)
-        return 1; /* refuse trees deeper than any query we generate */
+    if (depth > MAX_TREE_DEPTH)
+        return 2; /* refused, as deeper than any query we generate */
     if (json_is_object(v)) {
         const char *k;
         json_t *c;
         json_object_foreach(v, k, c) {
-            if (!strcmp(k, key) || has_key(c, key, depth + 1))
-                return 1;
+            int r = strcmp(k, key) ? has_key(c, key, depth + 1) : 1;
+            if (r)
+                return r;
         }
     } else if (json_is_array(v)) {
         size_t i;
         json_t *c;
-        json_array_foreach(v, i, c) if (has_key(c, key, depth + 1)) return 1;
+        json_array_foreach(v, i, c) {
+            int r = has_key(c, key, depth + 1);
+            if (r)
+                return r;
+        }
     }
     return 0;
 }
@@ -40,6 +49,10 @@ int dp_sql_check_select(const char *sql, dp_error *err)
     }
     json_error_t je;
     tree = json_loads(r.parse_tree, 0, &je);
+    if (!tree) { /* jansson stops at its own nesting limit (2048) */
+        rc = dp_error_set(err, DP_ELIMIT, "SQL nests deeper than %d levels", MAX_TREE_DEPTH);
+        goto done;
+    }
     json_t *stmts = json_object_get(tree, "stmts");
     if (json_array_size(stmts) != 1) {
         rc = dp_error_set(err, DP_EINVALID, "SQL must be exactly one statement, found %zu", json_array_size(stmts));
@@ -55,7 +68,12 @@ int dp_sql_check_select(const char *sql, dp_error *err)
         rc = dp_error_set(err, DP_EINVALID, "SQL must be a SELECT, found %s", kind);
         goto done;
     }
-    if (has_key(sel, "intoClause", 0) || has_key(sel, "lockingClause", 0)) {
+    int into = has_key(sel, "intoClause", 0), lock = into ? 0 : has_key(sel, "lockingClause", 0);
+    if (into == 2 || lock == 2) { /* never blamed on a clause it does not have */
+        rc = dp_error_set(err, DP_ELIMIT, "SQL nests deeper than %d levels", MAX_TREE_DEPTH);
+        goto done;
+    }
+    if (into || lock) {
         rc = dp_error_set(err, DP_EINVALID, "SQL must be a read-only SELECT (no INTO, no FOR UPDATE)");
         goto done;
     }

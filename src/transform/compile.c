@@ -536,6 +536,10 @@ int dp_comp__compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, con
         rc = dp_error_set(err, DP_ELIMIT, "generated SQL exceeds %zu bytes", b.max);
         goto done;
     }
+    if (c->cut) { /* never run SQL cut at a cap (compile_expr.c) */
+        rc = dp_error_set(err, DP_ELIMIT, "the SQL of expression '%s' exceeds 1 MiB", c->cut);
+        goto done;
+    }
     out->sql = dp_arena_strdup(a, dp_buf_cstr(&b));
     out->ctes = json_array();
     for (size_t i = 0; i < c->nctes; i++) {

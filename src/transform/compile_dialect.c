@@ -147,6 +147,8 @@ const char *dp_comp__pg_functions(comp *c, const char *sql)
         dp_buf_printf(&b, fmt, t2, f2);
         p = end;
     }
+    if (b.toobig && !c->cut)
+        c->cut = dp_arena_printf(c->a, "%.60s...", sql);
     const char *out = dp_arena_strdup(c->a, dp_buf_cstr(&b));
     dp_buf_dispose(&b);
     return out;

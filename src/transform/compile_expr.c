@@ -80,6 +80,8 @@ const char *dp_comp__qualify(comp *c, const char *expr, const char *alias, const
         dp_buf_add(&b, p, 1);
         p++;
     }
+    if (b.toobig && !c->cut) /* callers take the text as it is: dp_compile refuses it */
+        c->cut = dp_arena_printf(c->a, "%.60s...", expr);
     const char *out = dp_comp__pg_functions(c, dp_arena_strdup(c->a, dp_buf_cstr(&b)));
     dp_buf_dispose(&b);
     return out;
@@ -301,6 +303,10 @@ const char *dp_comp__render_filter(comp *c, cte *t, const char *text)
         }
         dp_buf_puts(&b, ref);
         p = close + 2;
+    }
+    if (b.toobig) {
+        dp_error_set(c->err, DP_ELIMIT, "filter '%.60s...' expands to more than %zu bytes of SQL", text, b.max);
+        goto done;
     }
     result = dp_comp__pg_functions(c, dp_arena_strdup(c->a, dp_buf_cstr(&b)));
     for (size_t n = strlen(result); n && strchr(" \t\r\n", result[n - 1]); n--) /* a YAML block's last newline */

@@ -74,6 +74,10 @@ typedef struct comp {
     int spine_left;            /* the measure joins the spine (join_to_timespine) */
     const char *spine_offset;  /* offset_window through the spine */
     dp_grain spine_to_grain;   /* offset_to_grain through the spine */
+
+    struct metric_memo *memo; /* derived metrics' SQL compiled so far (compile_metric.c) */
+    size_t nmemo;
+    const char *cut; /* an expression whose SQL hit its buffer's cap: the compile is refused */
 } comp;
 
 /* ------------------------------------------------------------------------ */

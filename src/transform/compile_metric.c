@@ -317,10 +317,20 @@ static int shift_keeps_grain(dp_grain g, const char *window)
     }
 }
 
+/* A derived metric's SQL was cut at the cap: refused, never passed on. */
+static void too_big(comp *c, const dp_metric *m)
+{
+    const char *in = c->metric && c->metric != m ? dp_arena_printf(c->a, " (in '%s')", c->metric->name) : "";
+    dp_error_set(c->err, DP_ELIMIT,
+                 "metric '%s'%s expands to more than %u bytes of SQL; each use of an input repeats the input's SQL: "
+                 "use its inputs fewer times or ask for them instead",
+                 m->name, in, DP_METRIC_SQL_MAX);
+}
+
 static const char *derived_sql(comp *c, const dp_metric *m, const char *filter, int depth)
 {
     dp_buf b;
-    dp_buf_init(&b, 1 << 20);
+    dp_buf_init(&b, DP_METRIC_SQL_MAX);
     const char *p = m->expr, *out = NULL;
     while (*p) {
         if (isalpha((unsigned char)*p) || *p == '_') {
@@ -388,11 +398,18 @@ static const char *derived_sql(comp *c, const dp_metric *m, const char *filter, 
                 goto done;
             if (hit->fill_nulls_with_set)
                 v = dp_arena_printf(c->a, "COALESCE(%s, %ld)", v, hit->fill_nulls_with);
-            dp_buf_printf(&b, "(%s)", v);
+            if (dp_buf_printf(&b, "(%s)", v)) {
+                too_big(c, m);
+                goto done;
+            }
             continue;
         }
         dp_buf_add(&b, p, 1);
         p++;
+    }
+    if (b.toobig) {
+        too_big(c, m);
+        goto done;
     }
     /* integer division would truncate in PostgreSQL: divide as double */
     out = dp_arena_strdup(c->a, dp_buf_cstr(&b));
@@ -405,17 +422,64 @@ static const char *derived_sql(comp *c, const dp_metric *m, const char *filter, 
                 dp_buf_add(&b, q, 1);
             }
         }
-        out = dp_arena_strdup(c->a, dp_buf_cstr(&b));
+        out = b.toobig ? NULL : dp_arena_strdup(c->a, dp_buf_cstr(&b));
+        if (!out)
+            too_big(c, m);
     }
 done:
     dp_buf_dispose(&b);
     return out;
 }
 
+/* A derived metric's SQL under one filter and offset state: the same
+ * input met again (level after level of shared inputs) is compiled once.
+ * Its CTE columns exist from the first time, so the text is all there is. */
+typedef struct metric_memo {
+    const dp_metric *m, *asked;
+    const char *filter, *shift, *spine_offset, *sql;
+    dp_grain spine_to_grain;
+    int spine_left, spine_src;
+    json_t *lineage_sources;
+} metric_memo;
+
+#define MAX_MEMO 256
+
+static metric_memo *memo_find(comp *c, const dp_metric *m, const char *f)
+{
+    for (size_t i = 0; i < c->nmemo; i++) {
+        metric_memo *e = &c->memo[i];
+        if (e->m == m && e->asked == c->metric && same_str(e->filter, f) && same_str(e->shift, c->shift) &&
+            same_str(e->spine_offset, c->spine_offset) && e->spine_to_grain == c->spine_to_grain &&
+            e->spine_left == c->spine_left && e->spine_src == c->spine_src && e->lineage_sources == c->lineage_sources)
+            return e;
+    }
+    return NULL;
+}
+
+static void memo_add(comp *c, const dp_metric *m, const char *f, const char *sql)
+{
+    if (!c->memo && !(c->memo = dp_arena_alloc(c->a, MAX_MEMO * sizeof(*c->memo))))
+        return;
+    if (c->nmemo >= MAX_MEMO) /* unremembered: still bounded by DP_METRIC_SQL_MAX */
+        return;
+    c->memo[c->nmemo++] = (metric_memo){m,
+                                        c->metric,
+                                        f,
+                                        c->shift,
+                                        c->spine_offset,
+                                        sql,
+                                        c->spine_to_grain,
+                                        c->spine_left,
+                                        c->spine_src,
+                                        c->lineage_sources};
+}
+
 const char *dp_comp__metric_sql(comp *c, const dp_metric *m, const char *extra_filter, int depth)
 {
-    if (depth > 12) {
-        dp_error_set(c->err, DP_EINVALID, "metric '%s' refers to itself through other metrics", m->name);
+    if (depth > DP_METRIC_MAX_DEPTH) {
+        /* the catalog check disables such metrics first (metric_check.c) */
+        dp_error_set(c->err, DP_ELIMIT, "metric '%s' is derived through more than %d levels (down to '%s')",
+                     c->metric ? c->metric->name : m->name, DP_METRIC_MAX_DEPTH, m->name);
         return NULL;
     }
     const char *f = and_filters(c, m->filter, extra_filter);
@@ -442,7 +506,15 @@ const char *dp_comp__metric_sql(comp *c, const dp_metric *m, const char *extra_f
             return NULL;
         return dp_arena_printf(c->a, "CAST(%s AS %s) / NULLIF(%s, 0)", num, dbl(c), den);
     }
-    case DP_METRIC_DERIVED: return derived_sql(c, m, f, depth);
+    case DP_METRIC_DERIVED: {
+        const metric_memo *e = memo_find(c, m, f);
+        if (e)
+            return e->sql;
+        const char *sql = derived_sql(c, m, f, depth);
+        if (sql)
+            memo_add(c, m, f, sql);
+        return sql;
+    }
     case DP_METRIC_CUMULATIVE:
         if (dp_comp__custom_refuse(c, dp_arena_printf(c->a, "cumulative metric '%s'", m->name)))
             return NULL;

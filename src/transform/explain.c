@@ -397,31 +397,33 @@ static void warn(ctx *x, const char *msg)
 /* Adds the datasets metric m reads (through ratios and derived inputs). */
 static void metric_models(const dp_kg *kg, const dp_metric *m, const dp_model **out, size_t *n, int depth)
 {
-    if (!m || depth > 12)
-        return;
-    const dp_metric_input *ins[2] = {NULL, NULL};
-    size_t nin = 0;
-    if (m->type == DP_METRIC_SIMPLE || m->type == DP_METRIC_CUMULATIVE || m->type == DP_METRIC_CONVERSION)
-        ins[nin++] = &m->measure;
-    if (m->type == DP_METRIC_RATIO) {
-        ins[nin++] = &m->numerator;
-        ins[nin++] = &m->denominator;
-    }
-    for (size_t i = 0; i < m->ninputs && m->type == DP_METRIC_DERIVED; i++)
-        metric_models(kg, dp_kg_metric(kg, m->inputs[i].name), out, n, depth + 1);
-    for (size_t i = 0; i < nin; i++) {
-        if (!ins[i]->name)
-            continue;
-        const dp_measure *me = dp_kg_measure(kg, ins[i]->name);
-        const dp_metric *sub = dp_kg_metric(kg, ins[i]->name);
-        if (sub && sub != m) {
-            metric_models(kg, sub, out, n, depth + 1);
-        } else if (me && *n < MAX_SPANS) {
-            int dup = 0;
-            for (size_t k = 0; k < *n; k++)
-                dup |= out[k] == me->model;
-            if (!dup)
-                out[(*n)++] = me->model;
+    (void)depth; /* the closure bounds the walk, each metric once */
+    const dp_metric *cl[DP_METRIC_CLOSURE_MAX];
+    size_t ncl = m ? dp_kg_metric_closure(kg, m, cl, DP_METRIC_CLOSURE_MAX) : 0;
+    for (size_t c = 0; c < ncl; c++) {
+        const dp_metric *x = cl[c];
+        const dp_metric_input *ins[2] = {NULL, NULL};
+        size_t nin = 0;
+        if (x->type == DP_METRIC_SIMPLE || x->type == DP_METRIC_CUMULATIVE || x->type == DP_METRIC_CONVERSION)
+            ins[nin++] = &x->measure;
+        if (x->type == DP_METRIC_RATIO) {
+            ins[nin++] = &x->numerator;
+            ins[nin++] = &x->denominator;
+        }
+        for (size_t i = 0; i < nin; i++) {
+            if (!ins[i]->name)
+                continue;
+            const dp_measure *me = dp_kg_measure(kg, ins[i]->name);
+            const dp_metric *sub = dp_kg_metric(kg, ins[i]->name);
+            if (sub && sub != x)
+                continue; /* in the closure */
+            if (me && *n < MAX_SPANS) {
+                int dup = 0;
+                for (size_t k = 0; k < *n; k++)
+                    dup |= out[k] == me->model;
+                if (!dup)
+                    out[(*n)++] = me->model;
+            }
         }
     }
 }
