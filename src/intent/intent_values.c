@@ -33,7 +33,7 @@ static int text_type(const char *type)
 }
 
 /* Does a column or dimension name mark it as naming or coding each row
- * ("customer_name", "title", "cost_code", "ref")? Generic English only. */
+ * ("person_name", "title", "cost_code", "ref")? Generic English only. */
 static int name_like(const char *name)
 {
     static const char *words[] = {"name", "label", "title", "code", "id", "identifier", "number", "ref",
