@@ -23,42 +23,55 @@ static size_t metric_group_models(const dp_kg *kg, const dp_metric *m, const dp_
     return metric_models(kg, m, out, max, 0, 1);
 }
 
+/* The measures metric x reads itself (its sub-metrics' are in the closure
+ * it is walked in); base_only: a conversion's base measure, not its
+ * conversion measure. Writes at most 2 into out. */
+static size_t own_measures(const dp_kg *kg, const dp_metric *x, int base_only, const dp_measure **out)
+{
+    const char *names[2] = {0};
+    size_t nn = 0, n = 0;
+    switch (x->type) {
+    case DP_METRIC_SIMPLE:
+    case DP_METRIC_CUMULATIVE:
+        names[nn++] = x->measure.name;
+        break;
+    case DP_METRIC_RATIO:
+        names[nn++] = x->numerator.name;
+        names[nn++] = x->denominator.name;
+        break;
+    case DP_METRIC_CONVERSION:
+        names[nn++] = x->base_measure.name;
+        if (!base_only)
+            names[nn++] = x->conversion_measure.name;
+        break;
+    case DP_METRIC_DERIVED:
+        break; /* its inputs are in the closure */
+    }
+    for (size_t i = 0; i < nn; i++) {
+        const dp_metric *sub = x->type == DP_METRIC_RATIO && names[i] ? dp_kg_metric(kg, names[i]) : NULL;
+        if (sub && sub != x)
+            continue; /* in the closure */
+        const dp_measure *me = names[i] ? dp_kg_measure(kg, names[i]) : NULL;
+        if (me)
+            out[n++] = me;
+    }
+    return n;
+}
+
 static size_t metric_models(const dp_kg *kg, const dp_metric *m, const dp_model **out, size_t max, int depth, int base_only)
 {
     (void)depth; /* the closure bounds the walk, each metric once */
     const dp_metric *cl[DP_METRIC_CLOSURE_MAX];
     size_t ncl = dp_kg_metric_closure(kg, m, cl, DP_METRIC_CLOSURE_MAX), n = 0;
     for (size_t c = 0; c < ncl; c++) {
-        const dp_metric *x = cl[c];
-        const char *names[4] = {0};
-        size_t nn = 0;
-        switch (x->type) {
-        case DP_METRIC_SIMPLE:
-        case DP_METRIC_CUMULATIVE:
-            names[nn++] = x->measure.name;
-            break;
-        case DP_METRIC_RATIO:
-            names[nn++] = x->numerator.name;
-            names[nn++] = x->denominator.name;
-            break;
-        case DP_METRIC_CONVERSION:
-            names[nn++] = x->base_measure.name;
-            if (!base_only)
-                names[nn++] = x->conversion_measure.name;
-            break;
-        case DP_METRIC_DERIVED:
-            break; /* its inputs are in the closure */
-        }
-        for (size_t i = 0; i < nn && n < max; i++) {
-            const dp_metric *sub = x->type == DP_METRIC_RATIO && names[i] ? dp_kg_metric(kg, names[i]) : NULL;
-            if (sub && sub != x)
-                continue; /* in the closure */
-            const dp_measure *me = names[i] ? dp_kg_measure(kg, names[i]) : NULL;
+        const dp_measure *mes[2];
+        size_t nme = own_measures(kg, cl[c], base_only, mes);
+        for (size_t i = 0; i < nme && n < max; i++) {
             int dup = 0;
-            for (size_t j = 0; me && j < n; j++)
-                dup |= out[j] == me->model;
-            if (me && !dup)
-                out[n++] = me->model;
+            for (size_t j = 0; j < n; j++)
+                dup |= out[j] == mes[i]->model;
+            if (!dup)
+                out[n++] = mes[i]->model;
         }
     }
     return n;
@@ -374,30 +387,11 @@ static dp_grain measures_grain(const dp_kg *kg, const dp_metric *m, int depth)
     size_t ncl = dp_kg_metric_closure(kg, m, cl, DP_METRIC_CLOSURE_MAX);
     dp_grain g = DP_GRAIN_NONE;
     for (size_t c = 0; c < ncl; c++) {
-        const dp_metric *x = cl[c];
-        const char *names[2] = {0};
-        size_t nn = 0;
-        switch (x->type) {
-        case DP_METRIC_SIMPLE:
-        case DP_METRIC_CUMULATIVE:
-            names[nn++] = x->measure.name;
-            break;
-        case DP_METRIC_CONVERSION:
-            names[nn++] = x->base_measure.name;
-            break;
-        case DP_METRIC_RATIO:
-            names[nn++] = x->numerator.name;
-            names[nn++] = x->denominator.name;
-            break;
-        case DP_METRIC_DERIVED:
-            break; /* its inputs are in the closure */
-        }
-        for (size_t i = 0; i < nn; i++) {
-            const dp_metric *sub = x->type == DP_METRIC_RATIO && names[i] ? dp_kg_metric(kg, names[i]) : NULL;
-            if (sub && sub != x)
-                continue; /* in the closure */
-            const dp_measure *me = names[i] ? dp_kg_measure(kg, names[i]) : NULL;
-            const dp_dimension *td = me && me->agg_time_dimension ? dp_kg_model_dim(me->model, me->agg_time_dimension) : NULL;
+        const dp_measure *mes[2];
+        size_t nme = own_measures(kg, cl[c], 1, mes);
+        for (size_t i = 0; i < nme; i++) {
+            const dp_dimension *td =
+                mes[i]->agg_time_dimension ? dp_kg_model_dim(mes[i]->model, mes[i]->agg_time_dimension) : NULL;
             dp_grain sg = td ? td->granularity : DP_GRAIN_NONE;
             if (sg && (!g || sg < g))
                 g = sg;
