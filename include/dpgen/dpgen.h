@@ -100,6 +100,12 @@ typedef enum { DP_FORMAT_JSON, DP_FORMAT_YAML, DP_FORMAT_MARKDOWN } dp_format;
 
 DP_EXTERN const char *dp_version(void);
 
+/* Text made safe to print on one line: line breaks and tabs become spaces,
+ * other control bytes "\xNN" (a request's ESC must not reach a terminal).
+ * Written into out (cut to n bytes); returns out. Every error message is
+ * made so; front ends use it for the text they echo. */
+DP_EXTERN const char *dp_escape_line(const char *text, char *out, size_t n);
+
 /* Opens the knowledge graph: loads models and glossary, opens the database
  * read-only, resolves every model's table and profiles the data (cached in
  * the state). *out is owned by the caller (dp_catalog_free). */

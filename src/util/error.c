@@ -2,14 +2,15 @@
 #include "util/error.h"
 #include <stdarg.h>
 #include <stdio.h>
+#include "dpgen/dpgen.h"
 #include <string.h>
 
-/* Copies text into out as one safe line: line breaks and tabs become spaces,
- * other control bytes "\xNN" (a request's ESC must not reach a terminal). */
-static void one_line(char *out, size_t n, const char *text)
+const char *dp_escape_line(const char *text, char *out, size_t n)
 {
     size_t j = 0;
-    for (const unsigned char *p = (const unsigned char *)text; *p && j + 1 < n; p++) {
+    if (!n)
+        return "";
+    for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p && j + 1 < n; p++) {
         if (*p == '\n' || *p == '\r' || *p == '\t') {
             out[j++] = ' ';
         } else if (*p < 0x20 || *p == 0x7f) {
@@ -21,6 +22,7 @@ static void one_line(char *out, size_t n, const char *text)
         }
     }
     out[j] = 0;
+    return out;
 }
 
 int dp_error_set(dp_error *err, int code, const char *fmt, ...)
@@ -33,7 +35,7 @@ int dp_error_set(dp_error *err, int code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
-    one_line(err->message, sizeof(err->message), text);
+    dp_escape_line(text, err->message, sizeof(err->message));
     err->code = code;
     return code;
 }
@@ -48,6 +50,6 @@ int dp_error_prefix(dp_error *err, const char *fmt, ...)
     vsnprintf(head, sizeof(head), fmt, ap);
     va_end(ap);
     snprintf(text, sizeof(text), "%s: %s", head, err->message);
-    one_line(err->message, sizeof(err->message), text);
+    dp_escape_line(text, err->message, sizeof(err->message));
     return err->code;
 }
