@@ -346,8 +346,11 @@ int dp_dbt_load_catalog(dp_kg *kg, const char *path, dp_error *err)
     const char *given = kg->manifest_path;
     int given_relations = given && is_dbt_manifest(given);
     int rc;
-    if (given && !is_file(given))
+    struct stat gst;
+    if (given && stat(given, &gst) != 0)
         return dp_error_set(err, DP_ENOTFOUND, "%s: no such file (--manifest)", given);
+    if (given && !S_ISREG(gst.st_mode))
+        return dp_error_set(err, DP_EINVALID, "%s: not a regular file (--manifest takes a JSON file)", given);
     if (!dp_dbt_project_is(path)) {
         if (given && !given_relations)
             return dp_semantic_manifest_load(kg, given, err);
