@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what dpgen needs to build and test, idempotently:
 #  - Debian packages (apt-get, only when one is missing);
+#  - the API tests' npm tools (tests/api, pinned by its package-lock.json);
 #  - DuckDB 1.4.4's C library and header, fetched pinned with `npm pack` from
 #    the npm packages that ship them, checked against third_party/duckdb.sha256,
 #    and unpacked into third_party/duckdb/ (git-ignored).
@@ -23,6 +24,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Test-time tools from npm, pinned with their integrity hashes by
+# tests/api/package-lock.json (the OpenAPI 3.1 schemas and a validator for
+# the API tests); reinstalled when the lock file changes.
+api="$top/tests/api"
+if [ ! -f "$api/node_modules/.package-lock.json" ] || [ "$api/package-lock.json" -nt "$api/node_modules/.package-lock.json" ]; then
+  echo "deps: installing the API test tools (npm ci in tests/api)"
+  (cd "$api" && npm ci --no-audit --no-fund --silent)
 fi
 
 if [ -n "${DUCKDB_DIR:-}" ] && [ "$DUCKDB_DIR" != "$top/third_party/duckdb" ]; then

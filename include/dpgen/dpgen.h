@@ -39,6 +39,10 @@ enum {
     DP_ENOMEM = -7
 };
 
+/* The longest request text dp_generate reads, in bytes; a longer one is
+ * DP_EINVALID. */
+#define DP_REQUEST_MAX_BYTES 4000
+
 typedef struct dp_error {
     int code;
     char message[1024];
@@ -117,6 +121,12 @@ DP_EXTERN int dp_catalog_list(char **out_json, dp_catalog *cat, dp_error *err);
 DP_EXTERN int dp_catalog_search(char **out_json, dp_catalog *cat, const char *text, int top_k,
                                 dp_error *err);
 DP_EXTERN int dp_catalog_show(char **out_json, dp_catalog *cat, const char *name, dp_error *err);
+
+/* Rewrites, in *text (malloc'd, replaced when it changes), every path of
+ * the catalog's files as the spec shows them: relative to the catalog root,
+ * never a path of the machine (front ends that serve remote users apply it
+ * to the JSON and messages they pass on). 0 or DP_ENOMEM. */
+DP_EXTERN int dp_catalog_shown_paths(char **text, dp_catalog *cat, dp_error *err);
 
 /* Learned synonyms, per catalog (models + database), kept in the state.
  * dp_catalog_learn: from now on phrase is read as name (a metric name, a

@@ -2,6 +2,7 @@
  * dpgen writes: a spec read on another machine names the catalog's files
  * as the project does ("models/marts/x.yml:12"). */
 #include "catalog/paths.h"
+#include "catalog/catalog.h"
 #include <jansson.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -241,4 +242,26 @@ void dp_kg_shown_json(const dp_kg *kg, json_t *tree, dp_arena *a)
         json_object_foreach(tree, k, x)
             dp_kg_shown_json(kg, x, a);
     }
+}
+
+int dp_catalog_shown_paths(char **text, dp_catalog *cat, dp_error *err)
+{
+    if (!text || !*text || !cat)
+        return 0;
+    dp_arena *a = dp_arena_new(4096);
+    if (!a)
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
+    int rc = 0;
+    const char *shown = dp_kg_shown_text(&cat->kg, *text, a);
+    if (shown != *text) {
+        char *copy = strdup(shown);
+        if (copy) {
+            free(*text);
+            *text = copy;
+        } else {
+            rc = dp_error_set(err, DP_ENOMEM, "out of memory");
+        }
+    }
+    dp_arena_free(a);
+    return rc;
 }

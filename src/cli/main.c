@@ -1,6 +1,7 @@
 /* dpgen command line, built on the public API only. */
 #include "dpgen/dpgen.h"
 #include "cli/escape.h"
+#include "server/server.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@ static const char *usage =
     "             [--format text|json]   problems (exit 1 if any), dbt-style listings, a dimension's values\n"
     "       dpgen runs [--limit N] [--state DIR]\n"
     "       dpgen demo [--scale N] [--out PATH] [--sql FILE]\n"
+    "       dpgen serve [--listen HOST:PORT] [catalog options]   the REST API (dpgen serve --help)\n"
     "options: --db PATH --models PATH --glossary PATH --state DIR --format yaml|json|markdown\n"
     "         --out DIR --dialect duckdb|postgres --as-of YYYY-MM-DD --owner NAME --trace --no-record\n"
     "         --columns wide|asked (default wide: attributes and component measures too)\n"
@@ -403,6 +405,8 @@ static int cmd_catalog(const args *a)
 int main(int argc, char **argv)
 {
     args a;
+    if (argc >= 2 && !strcmp(argv[1], "serve"))
+        return dp_serve_main(argc - 1, argv + 1);
     if (parse(&a, argc, argv)) {
         fputs(usage, stderr);
         return EXIT_USAGE;

@@ -11,7 +11,7 @@
 #define DP_INTENT_MAX_ITEMS 32
 #define DP_VALUE_HITS_MAX 5  /* closest values of a value the data lacks */
 #define DP_VALUE_MAX 128     /* bytes of a value looked up */
-#define DP_INTENT_MAX_REQUEST 4000 /* bytes */
+#define DP_INTENT_MAX_REQUEST DP_REQUEST_MAX_BYTES /* bytes */
 #define DP_INTENT_MAX_DEFINED 4 /* metrics one request defines */
 #define DP_INTENT_MAX_WHERE 16  /* where filters of a saved query */
 

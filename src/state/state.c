@@ -365,7 +365,7 @@ json_t *dp_state_runs(dp_state *s, int limit)
     return query_json(
         s,
         "SELECT run_id, created_at, status, product, ms, " DP_STATE_PRINT_CUT("request") ", " DP_STATE_PRINT_CUT(
-            "message") ", catalog FROM runs ORDER BY created_at DESC LIMIT ?",
+            "message") ", catalog FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?",
         NULL, limit);
 }
 

@@ -1,0 +1,151 @@
+/* The catalog and run-history routes: GET /v1/catalog, /v1/catalog/search,
+ * /v1/catalog/datasets/{name}, /v1/catalog/metrics/{name}, POST
+ * /v1/catalog/synonyms and GET /v1/runs, each one library call. */
+#include "server/server.h"
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define RUNS_MAX 1000 /* the most a history page reads */
+
+/* out (malloc'd JSON from the library, freed here) as the body, with the
+ * catalog's paths as the spec shows them; 500 when it is not JSON. */
+static void json_body(dp_srv_reply *r, char *out, dp_catalog *cat)
+{
+    dp_error ignore = {0};
+    dp_catalog_shown_paths(&out, cat, &ignore);
+    json_t *doc = out ? json_loads(out, 0, NULL) : NULL;
+    free(out);
+    if (!doc) {
+        dp_srv_reply_error(r, 500, "internal", "the library's answer is not JSON");
+        return;
+    }
+    r->status = 200;
+    r->body = doc;
+}
+
+/* A whole number in [lo, hi] from the query, or def; -1 when malformed. */
+static long query_long(const dp_srv_req *q, const char *key, long def, long lo, long hi)
+{
+    const char *v = q->query(q->conn, key);
+    if (!v)
+        return def;
+    char *end;
+    long n = strtol(v, &end, 10);
+    return end == v || *end || n < lo || n > hi ? -1 : n;
+}
+
+void dp_srv_get_catalog(dp_srv *s, const dp_srv_req *q, const char *what, const char *name, dp_srv_reply *r)
+{
+    dp_srv_gen *g = dp_srv_gen_take(s);
+    if (!g) {
+        r->retry_after = "1";
+        dp_srv_reply_error(r, 503, "loading", "the catalog is not loaded yet");
+        return;
+    }
+    dp_error err = {0};
+    char *out = NULL;
+    int rc = 0;
+    if (!strcmp(what, "list")) {
+        rc = dp_catalog_list(&out, g->cat, &err);
+    } else if (!strcmp(what, "search")) {
+        const char *text = q->query(q->conn, "q");
+        long k = query_long(q, "limit", 10, 1, 100);
+        if (!text || !*text || k < 0) {
+            dp_srv_reply_error(r, 400, "invalid", "search takes q=TEXT and an optional limit=1..100");
+            goto done;
+        }
+        rc = dp_catalog_search(&out, g->cat, text, (int)k, &err);
+    } else {
+        rc = dp_catalog_show(&out, g->cat, name, &err);
+        /* show answers a dataset or a metric: the route names which */
+        json_t *doc = !rc && out ? json_loads(out, 0, NULL) : NULL;
+        int is_metric = doc && json_object_get(doc, "metric");
+        json_decref(doc);
+        if (!rc && is_metric != !strcmp(what, "metric")) {
+            dp_srv_reply_error(r, 404, "not_found", "no %s named '%.200s'", what, name);
+            goto done;
+        }
+    }
+    if (rc)
+        dp_srv_reply_lib(r, rc, &err, g->cat);
+    else
+        json_body(r, out, g->cat), out = NULL;
+done:
+    free(out);
+    dp_srv_gen_drop(s, g);
+}
+
+void dp_srv_post_synonym(dp_srv *s, const dp_srv_req *q, dp_srv_reply *r)
+{
+    json_t *body = json_loadb(q->body, q->body_len, JSON_REJECT_DUPLICATES, NULL);
+    const char *phrase = json_string_value(json_object_get(body, "phrase"));
+    const char *name = json_string_value(json_object_get(body, "name"));
+    dp_srv_gen *g = NULL;
+    if (!phrase || !name) {
+        dp_srv_reply_error(r, 400, "invalid", "the body is {\"phrase\": \"words\", \"name\": \"catalog name\"}");
+        goto done;
+    }
+    if (!(g = dp_srv_gen_take(s))) {
+        r->retry_after = "1";
+        dp_srv_reply_error(r, 503, "loading", "the catalog is not loaded yet");
+        goto done;
+    }
+    dp_error err = {0};
+    int rc = dp_catalog_learn(g->cat, phrase, name, &err);
+    if (rc) {
+        dp_srv_reply_lib(r, rc, &err, g->cat);
+        if (rc == DP_ENOTFOUND) { /* the name, not the route, is unknown */
+            r->status = 400;
+            json_object_set_new(json_object_get(r->body, "error"), "code", json_string("unknown_name"));
+        }
+    } else {
+        r->status = 201;
+        r->body = json_pack("{s:s,s:s,s:b}", "phrase", phrase, "name", name, "learned", 1);
+    }
+done:
+    if (g)
+        dp_srv_gen_drop(s, g);
+    json_decref(body);
+}
+
+/* case-insensitive substring */
+static int contains(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; hay && *hay; hay++)
+        if (!strncasecmp(hay, needle, n))
+            return 1;
+    return !n;
+}
+
+void dp_srv_get_runs(dp_srv *s, const dp_srv_req *q, dp_srv_reply *r)
+{
+    long limit = query_long(q, "limit", 20, 1, RUNS_MAX);
+    const char *text = q->query(q->conn, "q");
+    if (limit < 0) {
+        dp_srv_reply_error(r, 400, "invalid", "limit is 1..%d", RUNS_MAX);
+        return;
+    }
+    dp_error err = {0};
+    char *out = NULL;
+    int rc = dp_runs_list(&out, s->cfg.co.state_dir, text ? RUNS_MAX : (int)limit, &err);
+    if (rc) {
+        dp_srv_reply_lib(r, rc, &err, NULL);
+        return;
+    }
+    json_t *all = out ? json_loads(out, 0, NULL) : NULL, *runs = json_array();
+    free(out);
+    size_t i;
+    json_t *run;
+    json_array_foreach(all, i, run) {
+        if ((long)json_array_size(runs) >= limit)
+            break;
+        if (!text || contains(json_string_value(json_object_get(run, "request")), text))
+            json_array_append(runs, run);
+    }
+    json_decref(all);
+    r->status = 200;
+    r->body = json_pack("{s:o}", "runs", runs);
+}

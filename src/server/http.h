@@ -1,0 +1,17 @@
+/* The HTTP layer (libmicrohttpd) under the routes. */
+#ifndef DP_SERVER_HTTP_H
+#define DP_SERVER_HTTP_H
+#include "server/server.h"
+#include <sys/socket.h>
+
+#define DP_SRV_CONNECTIONS 256 /* open connections at once; more wait in the kernel's backlog */
+
+/* Starts listening on addr with a thread per connection; *port gets the
+ * bound port. The daemon, or NULL. */
+void *dp_srv_http_start(dp_srv *s, const struct sockaddr *addr, unsigned *port);
+/* Stops accepting new connections (the in-flight ones go on). */
+void dp_srv_http_quiesce(void *daemon);
+/* Closes every connection and joins their threads. */
+void dp_srv_http_stop(void *daemon);
+
+#endif

@@ -1,0 +1,214 @@
+/* POST /v1/data-products: a request and its options in, the seed's payload
+ * out (data_product_spec, yaml_output, execution_time_ms, agent_logs,
+ * run_id), or the clarification (422), or an error body. */
+#include "server/server.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHOOSE_MAX 16
+
+void dp_srv_reply_lib(dp_srv_reply *r, int rc, const dp_error *err, dp_catalog *cat)
+{
+    /* the catalog's paths as the spec shows them: never the server's own */
+    char *shown = strdup(err && err->message[0] ? err->message : "failed");
+    dp_error ignore = {0};
+    dp_catalog_shown_paths(&shown, cat, &ignore);
+    const char *msg = shown ? shown : "failed";
+    switch (rc) {
+    case DP_EINVALID:
+        dp_srv_reply_error(r, 400, "invalid", "%s", msg);
+        break;
+    case DP_ENOTFOUND:
+        dp_srv_reply_error(r, 404, "not_found", "%s", msg);
+        break;
+    case DP_ELIMIT:
+        dp_srv_reply_error(r, 503, "limit", "%s", msg);
+        break;
+    case DP_ENOMEM:
+        dp_srv_reply_error(r, 503, "out_of_memory", "%s", msg);
+        break;
+    case DP_EENGINE:
+        dp_srv_reply_error(r, 500, "engine", "%s", msg);
+        break;
+    default:
+        dp_srv_reply_error(r, 500, "internal", "%s", msg);
+        break;
+    }
+    free(shown);
+}
+
+/* The options object into go; 0, or 400 set on r. Strings stay owned by
+ * the body's JSON. */
+static int read_options(json_t *o, dp_generate_options *go, const char **choose, dp_srv_reply *r)
+{
+    static const char *const known = "dialect, as_of, owner, columns, choose, saved_query, record, fresh";
+    if (!o || json_is_null(o))
+        return 0;
+    if (!json_is_object(o)) {
+        dp_srv_reply_error(r, 400, "invalid", "options is an object (%s)", known);
+        return -1;
+    }
+    const char *k;
+    json_t *v;
+    json_object_foreach(o, k, v) {
+        const char **slot = !strcmp(k, "dialect")       ? &go->dialect
+                            : !strcmp(k, "as_of")       ? &go->as_of
+                            : !strcmp(k, "owner")       ? &go->owner
+                            : !strcmp(k, "columns")     ? &go->columns
+                            : !strcmp(k, "saved_query") ? &go->saved_query
+                                                        : NULL;
+        if (slot) {
+            if (!json_is_string(v)) {
+                dp_srv_reply_error(r, 400, "invalid", "options.%s is a string", k);
+                return -1;
+            }
+            *slot = json_string_value(v);
+        } else if (!strcmp(k, "record") || !strcmp(k, "fresh")) {
+            if (!json_is_boolean(v)) {
+                dp_srv_reply_error(r, 400, "invalid", "options.%s is true or false", k);
+                return -1;
+            }
+            if (!strcmp(k, "record"))
+                go->record = json_is_true(v);
+        } else if (!strcmp(k, "choose")) {
+            size_t i;
+            json_t *c;
+            if (!json_is_array(v) || json_array_size(v) > CHOOSE_MAX) {
+                dp_srv_reply_error(r, 400, "invalid", "options.choose is a list of at most %d \"phrase=name\"",
+                                   CHOOSE_MAX);
+                return -1;
+            }
+            json_array_foreach(v, i, c) {
+                if (!json_is_string(c)) {
+                    dp_srv_reply_error(r, 400, "invalid", "options.choose[%zu] is a string \"phrase=name\"", i);
+                    return -1;
+                }
+                choose[i] = json_string_value(c);
+            }
+            go->choose = choose;
+            go->nchoose = json_array_size(v);
+        } else {
+            dp_srv_reply_error(r, 400, "invalid", "unknown option '%.100s' (options: %s)", k, known);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* A document of the library as JSON, or null. */
+static json_t *parsed(const char *text)
+{
+    json_t *v = text ? json_loads(text, 0, NULL) : NULL;
+    return v ? v : json_null();
+}
+
+/* The trace's stages as the seed's agent_logs, and its total time. */
+static json_t *agent_logs(json_t *trace, double *total_ms)
+{
+    *total_ms = json_number_value(json_object_get(trace, "total_ms"));
+    json_t *stages = json_object_get(trace, "stages");
+    return json_is_array(stages) ? json_incref(stages) : json_array();
+}
+
+static json_t *warnings(dp_result *res)
+{
+    json_t *w = json_array();
+    for (size_t i = 0; res && i < dp_result_warning_count(res); i++)
+        json_array_append_new(w, json_string(dp_result_warning(res, i)));
+    return w;
+}
+
+/* The run's answer: 200 with the payload, 422 with the clarification, or
+ * an error body; the trace goes to the metrics either way. */
+static void answer(dp_srv *s, dp_catalog *cat, int rc, dp_result *res, const dp_error *err, dp_srv_reply *r)
+{
+    json_t *trace = parsed(res ? dp_result_trace_json(res) : NULL);
+    double ms = 0;
+    json_t *logs = agent_logs(trace, &ms);
+    json_t *run_id = json_incref(json_object_get(trace, "run_id"));
+    if (res)
+        dp_srv_observe_trace(s, dp_result_trace_json(res));
+    if (!rc) {
+        r->status = 200;
+        r->body =
+            json_pack("{s:o*,s:s,s:o,s:s?,s:f,s:o,s:o}", "run_id", run_id, "status", "ok", "data_product_spec",
+                      parsed(dp_result_spec(res, DP_FORMAT_JSON)), "yaml_output", dp_result_spec(res, DP_FORMAT_YAML),
+                      "execution_time_ms", ms, "agent_logs", logs, "warnings", warnings(res));
+        run_id = logs = NULL;
+    } else if (rc == DP_ECLARIFY && res && dp_result_clarification_json(res)) {
+        json_t *c = parsed(dp_result_clarification_json(res));
+        r->status = 422;
+        r->body = json_pack("{s:o*,s:s,s:O,s:f,s:o}", "run_id", run_id, "status", "clarify", "clarification",
+                            json_object_get(c, "clarification"), "execution_time_ms", ms, "agent_logs", logs);
+        json_decref(c);
+        run_id = logs = NULL;
+    } else if (rc == DP_ENOTFOUND) { /* a choice naming nothing of the catalog */
+        dp_srv_reply_lib(r, rc, err, cat);
+        json_object_set_new(json_object_get(r->body, "error"), "code", json_string("unknown_name"));
+        r->status = 400;
+    } else {
+        dp_srv_reply_lib(r, rc, err, cat);
+    }
+    json_decref(run_id);
+    json_decref(logs);
+    json_decref(trace);
+}
+
+void dp_srv_post_product(dp_srv *s, const dp_srv_req *q, dp_srv_reply *r)
+{
+    json_error_t je;
+    json_t *body = json_loadb(q->body, q->body_len, JSON_REJECT_DUPLICATES, &je);
+    dp_generate_options go = DP_GENERATE_OPTIONS_INIT;
+    const char *choose[CHOOSE_MAX];
+    dp_srv_gen *g = NULL;
+    dp_result *res = NULL;
+    int counted = 0;
+    if (!json_is_object(body)) {
+        dp_srv_reply_error(r, 400, "invalid",
+                           "the body is a JSON object {\"request\": \"...\", \"options\": {...}}%s%s", body ? "" : ": ",
+                           body ? "" : je.text);
+        goto done;
+    }
+    json_t *req = json_object_get(body, "request");
+    const char *text = json_string_value(req);
+    if (req && !json_is_string(req)) {
+        dp_srv_reply_error(r, 400, "invalid", "request is a string");
+        goto done;
+    }
+    go.timeout_ms = s->cfg.timeout_ms;
+    go.memory_limit = s->cfg.memory_limit;
+    if (read_options(json_object_get(body, "options"), &go, choose, r))
+        goto done;
+    if (!go.saved_query && (!text || strspn(text, " \t\r\n") == strlen(text))) {
+        dp_srv_reply_error(r, 400, "empty_request", "request is empty: say what data product to build");
+        goto done;
+    }
+    if (text && strlen(text) > DP_REQUEST_MAX_BYTES) {
+        dp_srv_reply_error(r, 413, "too_large", "the request is %zu bytes; the limit is %d", strlen(text),
+                           DP_REQUEST_MAX_BYTES);
+        goto done;
+    }
+    if (!(g = dp_srv_gen_take(s))) {
+        r->retry_after = "1";
+        dp_srv_reply_error(r, 503, "loading", "the catalog is not loaded yet");
+        goto done;
+    }
+    counted = 1;
+    if (atomic_fetch_add(&s->in_flight, 1) >= s->cfg.max_runs) {
+        r->retry_after = "1";
+        dp_srv_reply_error(r, 429, "busy", "%d runs are in progress, the most at once; retry shortly", s->cfg.max_runs);
+        goto done;
+    }
+    dp_error err = {0};
+    int rc = dp_generate(&res, g->cat, text, &go, &err);
+    atomic_fetch_add(&s->runs_total, 1);
+    answer(s, g->cat, rc, res, &err, r);
+done:
+    if (counted)
+        atomic_fetch_sub(&s->in_flight, 1);
+    if (g)
+        dp_srv_gen_drop(s, g);
+    dp_result_free(res);
+    json_decref(body);
+}

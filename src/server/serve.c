@@ -1,0 +1,274 @@
+/* `dpgen serve`: options, the catalog's generations (loaded in the
+ * background, reloaded on SIGHUP without dropping requests), and the
+ * process's life: listen, then on SIGTERM/SIGINT stop accepting, let the
+ * runs in flight finish (up to a grace period) and exit. */
+#include "server/http.h"
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DRAIN_GRACE_MS 30000 /* runs in flight at SIGTERM get this long */
+
+static const char *usage =
+    "usage: dpgen serve [--listen HOST:PORT] [--db PATH --models PATH] [--glossary PATH] [--state DIR]\n"
+    "                   [--manifest FILE] [--schema NAME] [--max-body BYTES] [--max-runs N]\n"
+    "                   [--timeout SECONDS] [--memory-limit SIZE]\n"
+    "  --listen    default 127.0.0.1:8080; port 0 takes a free port (printed on stdout)\n"
+    "  --max-body  request body limit, default 65536 bytes (413 past it)\n"
+    "  --max-runs  runs at once, default 2 per core (429 past it)\n"
+    "  SIGHUP reloads the catalog; SIGTERM drains the runs in flight and exits.\n";
+
+dp_srv_gen *dp_srv_gen_take(dp_srv *s)
+{
+    pthread_mutex_lock(&s->mu);
+    dp_srv_gen *g = s->gen;
+    if (g)
+        g->refs++;
+    pthread_mutex_unlock(&s->mu);
+    return g;
+}
+
+void dp_srv_gen_drop(dp_srv *s, dp_srv_gen *g)
+{
+    pthread_mutex_lock(&s->mu);
+    int last = --g->refs == 0 && g->stale;
+    pthread_mutex_unlock(&s->mu);
+    if (last) {
+        dp_catalog_free(g->cat);
+        free(g);
+    }
+}
+
+int dp_srv_load(dp_srv *s, dp_error *err)
+{
+    dp_catalog *cat = NULL;
+    int rc = dp_catalog_open(&cat, &s->cfg.co, err);
+    dp_srv_gen *g = rc ? NULL : calloc(1, sizeof(*g));
+    if (!rc && !g) {
+        dp_catalog_free(cat);
+        err->code = rc = DP_ENOMEM;
+        snprintf(err->message, sizeof(err->message), "out of memory");
+    }
+    pthread_mutex_lock(&s->mu);
+    if (rc) {
+        snprintf(s->load_error, sizeof(s->load_error), "%s", err->message);
+        pthread_mutex_unlock(&s->mu);
+        return rc;
+    }
+    dp_srv_gen *old = s->gen;
+    g->cat = cat;
+    g->id = old ? old->id + 1 : 1;
+    s->gen = g;
+    s->load_error[0] = 0;
+    int free_old = 0;
+    if (old) {
+        old->stale = 1;
+        free_old = old->refs == 0;
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (free_old) {
+        dp_catalog_free(old->cat);
+        free(old);
+    }
+    return 0;
+}
+
+static void log_line(const char *event, const char *detail)
+{
+    char safe[1200];
+    json_t *l = json_pack("{s:s,s:s}", "event", event, "detail", dp_escape_line(detail, safe, sizeof(safe)));
+    char *t = l ? json_dumps(l, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    if (t)
+        fprintf(stderr, "%s\n", t);
+    free(t);
+    json_decref(l);
+}
+
+static void *load_thread(void *p)
+{
+    dp_srv *s = p;
+    dp_error err = {0};
+    if (dp_srv_load(s, &err))
+        log_line("catalog_failed", err.message);
+    else
+        log_line("catalog_loaded", "first generation");
+    return NULL;
+}
+
+/* "host:port" (IPv4 or [IPv6]) into addr. */
+static int parse_listen(const char *spec, struct sockaddr_storage *addr)
+{
+    char host[256];
+    const char *colon = strrchr(spec, ':');
+    if (!colon || (size_t)(colon - spec) >= sizeof(host))
+        return -1;
+    memcpy(host, spec, (size_t)(colon - spec));
+    host[colon - spec] = 0;
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (end == colon + 1 || *end || port < 0 || port > 65535)
+        return -1;
+    memset(addr, 0, sizeof(*addr));
+    size_t hl = strlen(host);
+    if (hl > 2 && host[0] == '[' && host[hl - 1] == ']') {
+        struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)addr;
+        host[hl - 1] = 0;
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons((unsigned short)port);
+        return inet_pton(AF_INET6, host + 1, &a6->sin6_addr) == 1 ? 0 : -1;
+    }
+    struct sockaddr_in *a4 = (struct sockaddr_in *)addr;
+    a4->sin_family = AF_INET;
+    a4->sin_port = htons((unsigned short)port);
+    return inet_pton(AF_INET, hl ? host : "127.0.0.1", &a4->sin_addr) == 1 ? 0 : -1;
+}
+
+static int parse(dp_srv_config *c, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        const char **slot = !strcmp(o, "--listen")         ? &c->listen
+                            : !strcmp(o, "--db")           ? &c->co.db_path
+                            : !strcmp(o, "--models")       ? &c->co.models_path
+                            : !strcmp(o, "--glossary")     ? &c->co.glossary_path
+                            : !strcmp(o, "--state")        ? &c->co.state_dir
+                            : !strcmp(o, "--manifest")     ? &c->co.manifest_path
+                            : !strcmp(o, "--schema")       ? &c->co.schema
+                            : !strcmp(o, "--memory-limit") ? &c->memory_limit
+                                                           : NULL;
+        char *end = NULL;
+        if (!strcmp(o, "-h") || !strcmp(o, "--help"))
+            return -1;
+        if (!v) {
+            fprintf(stderr, "dpgen serve: %s needs a value, or is unknown\n", o);
+            return -1;
+        }
+        i++;
+        if (slot) {
+            *slot = v;
+        } else if (!strcmp(o, "--max-body")) {
+            unsigned long long n = strtoull(v, &end, 10);
+            if (*end || n < 1024 || n > 16u * 1024 * 1024)
+                return fprintf(stderr, "dpgen serve: --max-body is 1024..16777216 bytes\n"), -1;
+            c->max_body = (size_t)n;
+        } else if (!strcmp(o, "--max-runs")) {
+            long n = strtol(v, &end, 10);
+            if (*end || n < 1 || n > 1024)
+                return fprintf(stderr, "dpgen serve: --max-runs is 1..1024\n"), -1;
+            c->max_runs = (int)n;
+        } else if (!strcmp(o, "--timeout")) {
+            double sec = strtod(v, &end);
+            if (*end || !(sec > 0 && sec <= 86400))
+                return fprintf(stderr, "dpgen serve: --timeout is seconds above 0, at most 86400\n"), -1;
+            c->timeout_ms = (long)(sec * 1000) ? (long)(sec * 1000) : 1;
+        } else {
+            fprintf(stderr, "dpgen serve: unknown option %s\n", o);
+            return -1;
+        }
+    }
+    if (!c->co.db_path != !c->co.models_path && !c->co.manifest_path) {
+        fprintf(stderr, "dpgen serve: give both --db and --models (or neither, for the demo)\n");
+        return -1;
+    }
+    return 0;
+}
+
+static double now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+int dp_serve_main(int argc, char **argv)
+{
+    dp_srv *s = calloc(1, sizeof(*s));
+    if (!s)
+        return 1;
+    dp_catalog_options co = DP_CATALOG_OPTIONS_INIT;
+    s->cfg.co = co;
+    s->cfg.listen = "127.0.0.1:8080";
+    s->cfg.max_body = DP_SRV_BODY_MAX_DEFAULT;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    s->cfg.max_runs = (int)(cores > 0 ? 2 * cores : 2);
+    struct sockaddr_storage addr;
+    if (parse(&s->cfg, argc, argv)) {
+        fputs(usage, stderr);
+        free(s);
+        return 2;
+    }
+    if (parse_listen(s->cfg.listen, &addr)) {
+        fprintf(stderr, "dpgen serve: --listen is HOST:PORT (e.g. 127.0.0.1:8080 or [::1]:8080), not '%s'\n",
+                s->cfg.listen);
+        free(s);
+        return 2;
+    }
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_mutex_init(&s->metrics_mu, NULL);
+    /* every thread started from here on inherits the blocked set: the
+     * signals are taken by sigwait below, never by a request's thread */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    unsigned port = 0;
+    void *d = dp_srv_http_start(s, (struct sockaddr *)&addr, &port);
+    int code = 0;
+    if (!d) {
+        fprintf(stderr, "dpgen serve: cannot listen on %s: %s\n", s->cfg.listen, strerror(errno));
+        code = 1;
+        goto done;
+    }
+    char host[INET6_ADDRSTRLEN] = "127.0.0.1";
+    if (addr.ss_family == AF_INET6)
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&addr)->sin6_addr, host, sizeof(host));
+    else
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&addr)->sin_addr, host, sizeof(host));
+    printf(addr.ss_family == AF_INET6 ? "dpgen: listening on http://[%s]:%u\n" : "dpgen: listening on http://%s:%u\n",
+           host, port);
+    fflush(stdout);
+    pthread_t loader;
+    int loading = pthread_create(&loader, NULL, load_thread, s) == 0;
+    for (;;) {
+        int sig = 0;
+        if (sigwait(&set, &sig))
+            continue;
+        if (sig == SIGHUP) {
+            dp_error err = {0};
+            if (dp_srv_load(s, &err))
+                log_line("reload_failed", err.message);
+            else
+                log_line("catalog_reloaded", "SIGHUP");
+            continue;
+        }
+        break;
+    }
+    log_line("draining", "stopped accepting; waiting for the runs in flight");
+    dp_srv_http_quiesce(d);
+    double until = now_ms() + DRAIN_GRACE_MS;
+    while (atomic_load(&s->active) > 0 && now_ms() < until) /* answered and sent */
+        usleep(20 * 1000);
+    dp_srv_http_stop(d);
+    if (loading)
+        pthread_join(loader, NULL);
+    log_line("stopped", atomic_load(&s->active) ? "grace period over" : "drained");
+done:
+    if (s->gen) {
+        dp_catalog_free(s->gen->cat);
+        free(s->gen);
+    }
+    pthread_mutex_destroy(&s->mu);
+    pthread_mutex_destroy(&s->metrics_mu);
+    free(s);
+    return code;
+}

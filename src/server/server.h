@@ -1,0 +1,113 @@
+/* dpgen serve: the REST API over the public library (include/dpgen/). The
+ * server parses HTTP, calls dp_catalog_* and dp_generate, and writes what
+ * they return; no stage logic lives here (docs/server.md). */
+#ifndef DP_SERVER_SERVER_H
+#define DP_SERVER_SERVER_H
+#include "dpgen/dpgen.h"
+#include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+#define DP_SRV_BODY_MAX_DEFAULT (64 * 1024)
+#define DP_SRV_ROUTES 24 /* request counters by route (metrics.c) */
+
+typedef struct dp_srv_config {
+    const char *listen;       /* "host:port"; default 127.0.0.1:8080, port 0: any free port */
+    size_t max_body;          /* bytes of a request body; larger is 413 */
+    int max_runs;             /* runs at once; one more is 429 */
+    long timeout_ms;          /* per-run budget (dp_generate_options.timeout_ms) */
+    const char *memory_limit; /* DuckDB memory limit of each run */
+    dp_catalog_options co;    /* the catalog, as `generate` opens it */
+    int log_requests;         /* 1: the access log carries request texts */
+} dp_srv_config;
+
+/* One opened catalog with the requests using it: a reload opens a new one
+ * beside it and the old one is freed when its last request drops it. */
+typedef struct dp_srv_gen {
+    dp_catalog *cat;
+    long id;   /* 1, 2, ... */
+    int refs;  /* under dp_srv.mu */
+    int stale; /* replaced: freed at refs == 0 */
+} dp_srv_gen;
+
+#define DP_SRV_STAGES 8   /* stage latency histograms kept (metrics.c) */
+#define DP_SRV_BUCKETS 14 /* their upper bounds in ms, +Inf last */
+
+typedef struct dp_srv_hist {
+    char name[24]; /* a stage of the trace, or "total" */
+    long buckets[DP_SRV_BUCKETS];
+    long count;
+    double sum_ms;
+} dp_srv_hist;
+
+typedef struct dp_srv {
+    dp_srv_config cfg;
+    pthread_mutex_t mu;
+    dp_srv_gen *gen;                        /* current generation; NULL until the first load */
+    char load_error[512];                   /* the last failed load, for /readyz */
+    atomic_int in_flight;                   /* runs executing */
+    atomic_int active;                      /* requests begun and not yet answered in full */
+    atomic_long requests[DP_SRV_ROUTES][6]; /* by route, status class 1xx..5xx (index 1-5), 0: all */
+    atomic_long runs_total;
+    pthread_mutex_t metrics_mu; /* guards hist */
+    dp_srv_hist hist[DP_SRV_STAGES];
+} dp_srv;
+
+/* The current generation with a reference taken, or NULL (not loaded). */
+dp_srv_gen *dp_srv_gen_take(dp_srv *s);
+void dp_srv_gen_drop(dp_srv *s, dp_srv_gen *g);
+/* Opens the catalog and makes it current: 0, or the library's code with
+ * err set (the previous generation stays). */
+int dp_srv_load(dp_srv *s, dp_error *err);
+
+/* HTTP: one response. status and a JSON body (stolen), or an error body
+ * {"error": {"code", "message"}}. */
+typedef struct dp_srv_reply {
+    unsigned status;
+    json_t *body; /* JSON body, or NULL when text is set */
+    char *text;   /* malloc'd body of another type */
+    size_t text_len;
+    const char *content_type;
+    const char *retry_after; /* seconds, for 429 and 503 */
+    const char *allow;       /* methods, for 405 */
+} dp_srv_reply;
+
+void dp_srv_reply_error(dp_srv_reply *r, unsigned status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* The error body for a library return code: 400 invalid, 404 not found,
+ * 503 limit or memory, 500 engine or other; the message's catalog paths
+ * are shown as the spec shows them (cat may be NULL). */
+void dp_srv_reply_lib(dp_srv_reply *r, int rc, const dp_error *err, dp_catalog *cat);
+
+/* A parsed request: method, path (without the query), query string, body. */
+typedef struct dp_srv_req {
+    const char *method, *path, *accept;
+    const char *body;
+    size_t body_len;
+    const char *(*query)(void *conn, const char *key); /* a query parameter or NULL */
+    void *conn;
+} dp_srv_req;
+
+/* Route table (routes.c): fills r; returns the route's index for metrics. */
+int dp_srv_route(dp_srv *s, const dp_srv_req *q, dp_srv_reply *r);
+/* Route handlers. */
+void dp_srv_post_product(dp_srv *s, const dp_srv_req *q, dp_srv_reply *r);
+void dp_srv_get_catalog(dp_srv *s, const dp_srv_req *q, const char *what, const char *name, dp_srv_reply *r);
+void dp_srv_post_synonym(dp_srv *s, const dp_srv_req *q, dp_srv_reply *r);
+void dp_srv_get_runs(dp_srv *s, const dp_srv_req *q, dp_srv_reply *r);
+void dp_srv_get_metrics(dp_srv *s, dp_srv_reply *r);
+/* Counts one answered request of route (metrics.c). */
+void dp_srv_count(dp_srv *s, int route, unsigned status);
+/* Observes one finished run's trace (stage latencies, metrics.c). */
+void dp_srv_observe_trace(dp_srv *s, const char *trace_json);
+/* Names of the routes, for the metrics' labels (index as dp_srv_route returns). */
+const char *dp_srv_route_name(int i);
+
+/* Embedded files of src/server/assets/ (openapi.json, the page). */
+const char *dp_srv_asset_find(const char *name, size_t *len);
+
+/* `dpgen serve ARGS`: runs until SIGTERM/SIGINT; the process exit code. */
+int dp_serve_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,314 @@
+"""dpgen serve end to end: every route and status code, the limits (body,
+request text, runs at once), SIGHUP reload under load, SIGTERM drain, no
+server path in any body, and every response valid against the OpenAPI
+document (tests/api/validate.mjs).
+
+usage: serve.py DPGEN SOURCE_DIR WORK   (DPGEN_DEMO_DB, DPGEN_STATE_DIR set)
+"""
+import http.client
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+DPGEN, SRC, WORK = sys.argv[1:4]
+fails = 0
+passes = 0
+log = open(os.path.join(WORK, "responses.jsonl"), "w")
+log_lock = threading.Lock()
+bodies = []  # every body text, for the path scan
+SEED = "Create a weekly marketing performance report with CTR, CVR, CPA, and ROAS for each campaign."
+
+
+def ok(msg):
+    global passes
+    passes += 1
+    print("ok   " + msg)
+
+
+def bad(msg):
+    global fails
+    fails += 1
+    print("FAIL " + msg)
+
+
+def check(cond, msg, detail=""):
+    ok(msg) if cond else bad(msg + (": " + str(detail)[:400] if detail else ""))
+
+
+def start(*extra):
+    p = subprocess.Popen([DPGEN, "serve", "--listen", "127.0.0.1:0", *extra], stdout=subprocess.PIPE,
+                         stderr=open(os.path.join(WORK, "server.log"), "a"), text=True)
+    line = p.stdout.readline()
+    m = re.search(r":(\d+)\s*$", line)
+    if not m:
+        bad("server printed no port: %r" % line)
+        p.kill()
+        sys.exit(1)
+    return p, int(m.group(1))
+
+
+def call(port, method, path, body=None, route=None, headers=None, raw=None, timeout=120):
+    """One request; returns (status, headers, parsed body or text). Recorded
+    for the OpenAPI check under route (the path template)."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    h = {"Content-Type": "application/json"} if data is not None else {}
+    h.update(headers or {})
+    c.request(method, path, body=data, headers=h)
+    r = c.getresponse()
+    text = r.read().decode("utf-8", "replace")
+    c.close()
+    ctype = r.getheader("Content-Type", "")
+    parsed = json.loads(text) if ctype.startswith("application/json") and text else text
+    with log_lock:
+        bodies.append(text)
+        log.write(json.dumps({"method": method, "route": route or path.split("?")[0], "status": r.status,
+                              "body": parsed}) + "\n")
+    return r.status, r, parsed
+
+
+def wait_ready(port, gen=1, secs=120):
+    end = time.time() + secs
+    while time.time() < end:
+        st, _, b = call(port, "GET", "/readyz")
+        if st == 200 and b.get("catalog_generation", 0) >= gen:
+            return b
+        time.sleep(0.1)
+    return None
+
+
+p, port = start("--max-runs", "1", "--max-body", "8192", "--timeout", "60")
+
+# --- health, readiness, documents
+st, _, b = call(port, "GET", "/healthz")
+check(st == 200 and b == {"status": "alive"}, "GET /healthz is 200 alive", b)
+ready = wait_ready(port)
+check(ready is not None and ready["status"] == "ready", "GET /readyz turns 200 once the catalog is loaded", ready)
+st, r, b = call(port, "GET", "/openapi.json")
+check(st == 200 and b.get("openapi", "").startswith("3.1"), "GET /openapi.json is the OpenAPI 3.1 document")
+with open(os.path.join(WORK, "openapi.json"), "w") as f:
+    json.dump(b, f)
+repo_doc = json.load(open(os.path.join(SRC, "src/server/assets/openapi.json")))
+check(b == repo_doc, "the served document is the one kept in the repo")
+
+# --- the seed request
+st, r, b = call(port, "POST", "/v1/data-products", {"request": SEED, "options": {"as_of": "2025-07-16"}})
+check(st == 200, "POST the seed request is 200", b if st != 200 else "")
+if st == 200:
+    stages = [x["stage"] for x in b["agent_logs"]]
+    check(stages == ["intent", "discovery", "modeling", "transformation", "quality", "packaging"],
+          "agent_logs has the six stages in order", stages)
+    check(b["data_product_spec"]["metadata"]["name"] == "weekly_marketing_performance_by_campaign",
+          "data_product_spec is the nested spec", b["data_product_spec"]["metadata"])
+    check(b["yaml_output"].startswith("spec_version") and "weekly_marketing_performance_by_campaign" in b["yaml_output"],
+          "yaml_output is the spec as YAML")
+    check(b["execution_time_ms"] > 0 and re.match(r"^[0-9a-f-]{36}$", b["run_id"]), "execution_time_ms and run_id")
+    sql = b["data_product_spec"]["transformation"]
+    check("SELECT" in json.dumps(sql), "the spec carries the SQL that ran")
+seed_run = b.get("run_id") if isinstance(b, dict) else None
+
+# --- a clarification
+st, _, b = call(port, "POST", "/v1/data-products", {"request": "weekly zorblax by campaign"})
+check(st == 422 and any(u["phrase"] == "zorblax" for u in b["clarification"]["unplaced"]),
+      "an unknown word is 422 with the clarification naming it", b)
+
+# --- bad bodies and options
+cases = [
+    (b"{not json", "invalid", "a body that is not JSON"),
+    (b"[1,2]", "invalid", "a body that is not an object"),
+    (json.dumps({}).encode(), "empty_request", "no request"),
+    (json.dumps({"request": "   "}).encode(), "empty_request", "a blank request"),
+    (json.dumps({"request": 5}).encode(), "invalid", "a request that is not a string"),
+    (json.dumps({"request": "x", "options": {"bogus": 1}}).encode(), "invalid", "an unknown option"),
+    (json.dumps({"request": "x", "options": {"dialect": 1}}).encode(), "invalid", "an option of the wrong type"),
+    (json.dumps({"request": "x", "options": {"choose": "a=b"}}).encode(), "invalid", "choose not a list"),
+    (b'{"request": "a", "request": "b"}', "invalid", "a duplicate key"),
+]
+for raw, code, what in cases:
+    st, _, b = call(port, "POST", "/v1/data-products", raw=raw)
+    check(st == 400 and b["error"]["code"] == code, "%s is 400 %s" % (what, code), (st, b))
+st, _, b = call(port, "POST", "/v1/data-products", {"request": "weekly zorblax by campaign",
+                                                      "options": {"choose": ["zorblax=no_such_metric"]}})
+check(st == 400 and b["error"]["code"] == "unknown_name", "a choice naming nothing is 400 unknown_name", (st, b))
+st, _, b = call(port, "POST", "/v1/data-products", {"request": "x", "options": {"dialect": "oracle"}})
+check(st == 400, "an unknown dialect is 400", (st, b))
+
+# --- limits
+st, _, b = call(port, "POST", "/v1/data-products", raw=json.dumps({"request": "a" * 9000}).encode())
+check(st == 413 and b["error"]["code"] == "too_large", "a body over --max-body is 413", (st, b))
+st, _, b = call(port, "POST", "/v1/data-products", raw=json.dumps({"request": "clicks " * 700}).encode())
+check(st == 413 and "4000" in b["error"]["message"], "a request text over 4000 bytes is 413", (st, b))
+# a chunked body (no Content-Length) over the limit is cut off too
+c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+c.putrequest("POST", "/v1/data-products")
+c.putheader("Transfer-Encoding", "chunked")
+c.putheader("Content-Type", "application/json")
+c.endheaders()
+try:  # the server answers as soon as the limit is passed and may close before the end
+    for _ in range(10):
+        c.send(b"400\r\n" + b"x" * 1024 + b"\r\n")
+    c.send(b"0\r\n\r\n")
+except OSError:
+    pass
+resp = c.getresponse()
+body = json.loads(resp.read())
+check(resp.status == 413, "a chunked body over the limit is 413", (resp.status, body))
+with log_lock:
+    log.write(json.dumps({"method": "POST", "route": "/v1/data-products", "status": resp.status, "body": body}) + "\n")
+
+# --- routing
+st, r, b = call(port, "GET", "/v1/data-products")
+check(st == 405 and r.getheader("Allow") == "POST", "GET on the POST route is 405 with Allow: POST", (st, b))
+st, _, b = call(port, "GET", "/no/such/route", route="/no/such/route")
+check(st == 404 and b["error"]["code"] == "not_found", "an unknown route is 404", (st, b))
+st, _, b = call(port, "HEAD", "/healthz", route="/healthz")
+check(st == 200, "HEAD /healthz is 200")
+
+# --- the catalog
+st, _, cat = call(port, "GET", "/v1/catalog")
+check(st == 200 and cat["datasets"] and cat["metrics"], "GET /v1/catalog lists datasets and metrics")
+ds, me = cat["datasets"][0]["name"], cat["metrics"][0]["name"]
+st, _, b = call(port, "GET", "/v1/catalog/datasets/" + ds, route="/v1/catalog/datasets/{name}")
+check(st == 200 and b["dataset"] == ds, "GET /v1/catalog/datasets/{name}", (st, b))
+st, _, b = call(port, "GET", "/v1/catalog/metrics/" + me, route="/v1/catalog/metrics/{name}")
+check(st == 200 and b["metric"] == me, "GET /v1/catalog/metrics/{name}", (st, b))
+st, _, b = call(port, "GET", "/v1/catalog/metrics/" + ds, route="/v1/catalog/metrics/{name}")
+check(st == 404, "a dataset's name under metrics/ is 404", (st, b))
+st, _, b = call(port, "GET", "/v1/catalog/datasets/zzz_none", route="/v1/catalog/datasets/{name}")
+check(st == 404, "an unknown dataset is 404", (st, b))
+st, _, b = call(port, "GET", "/v1/catalog/search?q=" + me + "&limit=3")
+check(st == 200 and b["results"] and b["results"][0]["name"] == me and len(b["results"]) <= 3,
+      "search finds a metric by its name, at most limit results", b)
+st, _, b = call(port, "GET", "/v1/catalog/search")
+check(st == 400, "search without q is 400", (st, b))
+
+# --- learning a synonym makes the clarified request answer
+st, _, b = call(port, "POST", "/v1/catalog/synonyms", {"phrase": "zorblax", "name": "no_such_metric"})
+check(st == 400 and b["error"]["code"] == "unknown_name", "learning a name the catalog lacks is 400", (st, b))
+st, _, b = call(port, "POST", "/v1/catalog/synonyms", {"phrase": "zorblax", "name": me})
+check(st == 201 and b["learned"] is True, "POST /v1/catalog/synonyms learns a phrase (201)", (st, b))
+st, _, b = call(port, "POST", "/v1/data-products", {"request": "weekly zorblax by campaign",
+                                                      "options": {"as_of": "2025-07-16"}})
+check(st == 200, "the learned phrase now answers", (st, b.get("error") if isinstance(b, dict) else b))
+
+# --- history
+st, _, b = call(port, "GET", "/v1/runs?limit=50")
+reqs = [x["request"] for x in b["runs"]]
+check(st == 200 and SEED in reqs and reqs.index("weekly zorblax by campaign") < reqs.index(SEED),
+      "GET /v1/runs lists the runs, newest first", reqs[:5])
+st, _, b = call(port, "GET", "/v1/runs?q=ZORBLAX")
+check(st == 200 and b["runs"] and all("zorblax" in x["request"] for x in b["runs"]), "?q= filters by request text")
+st, _, b = call(port, "GET", "/v1/runs?limit=0")
+check(st == 400, "limit=0 is 400", (st, b))
+
+# --- capacity: --max-runs 1, six at once
+results = []
+
+
+def fire():
+    try:
+        st, r, b = call(port, "POST", "/v1/data-products", {"request": SEED, "options": {"as_of": "2025-07-16"}})
+        results.append((st, r.getheader("Retry-After")))
+    except Exception as e:  # noqa
+        results.append(("exc", str(e)))
+
+
+ts = [threading.Thread(target=fire) for _ in range(6)]
+[t.start() for t in ts]
+[t.join() for t in ts]
+codes = sorted(str(s) for s, _ in results)
+check(all(s in (200, 429) for s, _ in results) and any(s == 429 for s, _ in results)
+      and any(s == 200 for s, _ in results), "six at once with --max-runs 1: 200s and 429s only", codes)
+check(all(ra == "1" for s, ra in results if s == 429), "429 carries Retry-After")
+
+# --- metrics
+st, r, text = call(port, "GET", "/metrics")
+check(st == 200 and r.getheader("Content-Type", "").startswith("text/plain"), "GET /metrics is text/plain")
+check(re.search(r'dpgen_http_requests_total\{route="/v1/data-products",code="2xx"\} [1-9]', text),
+      "requests are counted by route and status class")
+check(re.search(r'dpgen_http_requests_total\{route="/v1/data-products",code="4xx"\} [1-9]', text), "4xx counted")
+check(re.search(r'dpgen_stage_duration_seconds_bucket\{stage="quality",le="\+Inf"\} [1-9]', text)
+      and 'dpgen_stage_duration_seconds_count{stage="total"}' in text, "stage latency histograms")
+check("dpgen_runs_in_flight 0" in text and "dpgen_catalog_generation 1" in text, "in-flight gauge and generation")
+
+# --- SIGHUP reloads the catalog while requests go on
+stop = threading.Event()
+during = []
+
+
+def load():
+    while not stop.is_set():
+        try:
+            st, _, _ = call(port, "GET", "/v1/catalog/search?q=" + me)
+            during.append(st)
+        except Exception as e:  # noqa
+            during.append(str(e))
+
+
+t = threading.Thread(target=load)
+t.start()
+time.sleep(0.2)
+p.send_signal(signal.SIGHUP)
+gen2 = wait_ready(port, gen=2, secs=120)
+time.sleep(0.2)
+stop.set()
+t.join()
+check(gen2 is not None, "SIGHUP reloads the catalog (generation 2)", gen2)
+check(during and all(s == 200 for s in during), "no request failed during the reload (%d requests)" % len(during),
+      [s for s in during if s != 200][:5])
+
+# --- SIGTERM drains the run in flight, then the server exits
+result = []
+th = threading.Thread(target=lambda: result.append(call(port, "POST", "/v1/data-products",
+                                                          {"request": SEED, "options": {"as_of": "2025-07-16"}})[0]))
+th.start()
+deadline = time.time() + 10
+while time.time() < deadline:  # the run is in flight once the gauge says so
+    _, _, text = call(port, "GET", "/metrics")
+    if "dpgen_runs_in_flight 1" in text:
+        break
+    time.sleep(0.005)
+p.send_signal(signal.SIGTERM)
+th.join(120)
+try:
+    rc = p.wait(60)
+except subprocess.TimeoutExpired:
+    p.kill()
+    rc = "hung"
+check(result == [200], "the run in flight at SIGTERM finishes with 200", result)
+check(rc == 0, "the server exits 0 after draining", rc)
+try:
+    call(port, "GET", "/healthz")
+    bad("the port still answers after the exit")
+except OSError:
+    ok("the port is closed after the exit")
+
+# --- no path of this machine in any body
+secret = [SRC, WORK, os.environ.get("DPGEN_STATE_DIR", "/nonexistent"), os.environ.get("DPGEN_DEMO_DB", "/nonexistent")]
+leaks = [s for s in secret if any(s in body for body in bodies)]
+check(not leaks, "no body shows a path of the server machine (%d bodies)" % len(bodies), leaks)
+
+# --- every response against the OpenAPI document
+log.close()
+mods = os.path.join(SRC, "tests/api/node_modules")
+if not os.path.isdir(mods):
+    bad("tests/api/node_modules is missing: run scripts/deps.sh (make test does)")
+else:
+    # an undocumented route's 404, a wrong method's 405 and HEAD (GET's
+    # answer without a body) have no operation in the document
+    def documented(rec):
+        return rec["method"].lower() in repo_doc["paths"].get(rec["route"], {})
+    lines = [x for x in open(os.path.join(WORK, "responses.jsonl")) if documented(json.loads(x))]
+    open(os.path.join(WORK, "checked.jsonl"), "w").writelines(lines)
+    v = subprocess.run(["node", os.path.join(SRC, "tests/api/validate.mjs"), os.path.join(WORK, "openapi.json"),
+                        os.path.join(WORK, "checked.jsonl")], capture_output=True, text=True)
+    print(v.stdout.strip())
+    check(v.returncode == 0, "the document is valid OpenAPI 3.1 and every response matches it", v.stderr[-600:])
+
+print("%d passed, %d failed" % (passes, fails))
+sys.exit(1 if fails else 0)
