@@ -1,6 +1,7 @@
 /* dpgen command line, built on the public API only. */
 #include "dpgen/dpgen.h"
 #include "cli/escape.h"
+#include "mcp/mcp.h"
 #include "server/server.h"
 #include <errno.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@ static const char *usage =
     "       dpgen runs [--limit N] [--state DIR]\n"
     "       dpgen demo [--scale N] [--out PATH] [--sql FILE]\n"
     "       dpgen serve [--listen HOST:PORT] [catalog options]   the REST API (dpgen serve --help)\n"
+    "       dpgen mcp [catalog options]         the Model Context Protocol over stdio, for AI agents\n"
     "options: --db PATH --models PATH --glossary PATH --state DIR --format yaml|json|markdown\n"
     "         --out DIR --dialect duckdb|postgres --as-of YYYY-MM-DD --owner NAME --trace --no-record\n"
     "         --columns wide|asked (default wide: attributes and component measures too)\n"
@@ -407,6 +409,8 @@ int main(int argc, char **argv)
     args a;
     if (argc >= 2 && !strcmp(argv[1], "serve"))
         return dp_serve_main(argc - 1, argv + 1);
+    if (argc >= 2 && !strcmp(argv[1], "mcp"))
+        return dp_mcp_main(argc - 1, argv + 1);
     if (parse(&a, argc, argv)) {
         fputs(usage, stderr);
         return EXIT_USAGE;

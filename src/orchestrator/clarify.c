@@ -112,7 +112,7 @@ static void question(dp_buf *b, json_t *unplaced, const char *message)
         dp_buf_puts(b, "? ");
     dp_buf_puts(b, message);
     if (n)
-        dp_buf_puts(b, " (answer with --choose \"phrase=name\")");
+        dp_buf_puts(b, " (answer each as \"phrase=name\": --choose on the command line, choose in the API)");
 }
 
 char *dp_orch__clarification(const dp_run *r, const char *message)

@@ -3,6 +3,7 @@
  * process's life: listen, then on SIGTERM/SIGINT stop accepting, let the
  * runs in flight finish (up to a grace period) and exit. */
 #include "server/http.h"
+#include "server/options.h"
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -135,12 +136,6 @@ static int parse(dp_srv_config *c, int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         const char **slot = !strcmp(o, "--listen")         ? &c->listen
-                            : !strcmp(o, "--db")           ? &c->co.db_path
-                            : !strcmp(o, "--models")       ? &c->co.models_path
-                            : !strcmp(o, "--glossary")     ? &c->co.glossary_path
-                            : !strcmp(o, "--state")        ? &c->co.state_dir
-                            : !strcmp(o, "--manifest")     ? &c->co.manifest_path
-                            : !strcmp(o, "--schema")       ? &c->co.schema
                             : !strcmp(o, "--memory-limit") ? &c->memory_limit
                                                            : NULL;
         char *end = NULL;
@@ -153,6 +148,8 @@ static int parse(dp_srv_config *c, int argc, char **argv)
         i++;
         if (slot) {
             *slot = v;
+        } else if (dp_srv_catalog_option(&c->co, o, v)) {
+            continue;
         } else if (!strcmp(o, "--max-body")) {
             unsigned long long n = strtoull(v, &end, 10);
             if (*end || n < 1024 || n > 16u * 1024 * 1024)
@@ -173,8 +170,9 @@ static int parse(dp_srv_config *c, int argc, char **argv)
             return -1;
         }
     }
-    if (!c->co.db_path != !c->co.models_path && !c->co.manifest_path) {
-        fprintf(stderr, "dpgen serve: give both --db and --models (or neither, for the demo)\n");
+    const char *why = dp_srv_catalog_options_check(&c->co);
+    if (why) {
+        fprintf(stderr, "dpgen serve: %s\n", why);
         return -1;
     }
     return 0;
