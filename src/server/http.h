@@ -6,9 +6,11 @@
 
 #define DP_SRV_CONNECTIONS 256 /* open connections at once; more wait in the kernel's backlog */
 
-/* Starts listening on addr with a thread per connection; *port gets the
- * bound port. The daemon, or NULL. */
-void *dp_srv_http_start(dp_srv *s, const struct sockaddr *addr, unsigned *port);
+/* Starts listening on addr with a thread per connection, HTTPS when
+ * cert_pem and key_pem (PEM text) are given; *port gets the bound port. The
+ * daemon, or NULL. */
+void *dp_srv_http_start(dp_srv *s, const struct sockaddr *addr, const char *cert_pem, const char *key_pem,
+                        unsigned *port);
 /* Stops accepting new connections (the in-flight ones go on). */
 void dp_srv_http_quiesce(void *daemon);
 /* Closes every connection and joins their threads. */

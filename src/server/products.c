@@ -200,6 +200,8 @@ void dp_srv_post_product(dp_srv *s, const dp_srv_req *q, dp_srv_reply *r)
         dp_srv_reply_error(r, 429, "busy", "%d runs are in progress, the most at once; retry shortly", s->cfg.max_runs);
         goto done;
     }
+    if (s->cfg.log_requests && text)
+        r->log_text = strdup(text);
     dp_error err = {0};
     int rc = dp_generate(&res, g->cat, text, &go, &err);
     atomic_fetch_add(&s->runs_total, 1);

@@ -44,6 +44,11 @@ _Static_assert(R_COUNT <= DP_SRV_ROUTES, "route counters");
 
 const char *dp_srv_route_name(int i) { return i >= 0 && i < R_COUNT ? routes[i].path : "none"; }
 
+int dp_srv_route_public(const char *path)
+{
+    return !strcmp(path, "/healthz") || !strcmp(path, "/readyz") || !strcmp(path, "/openapi.json");
+}
+
 /* path against a route's path: 1 when it matches, with *name the value of
  * a trailing {name} segment (non-empty, no '/'). */
 static int match(const char *pattern, const char *path, const char **name)

@@ -20,10 +20,16 @@
 static const char *usage =
     "usage: dpgen serve [--listen HOST:PORT] [--db PATH --models PATH] [--glossary PATH] [--state DIR]\n"
     "                   [--manifest FILE] [--schema NAME] [--max-body BYTES] [--max-runs N]\n"
-    "                   [--timeout SECONDS] [--memory-limit SIZE]\n"
+    "                   [--timeout SECONDS] [--memory-limit SIZE] [--api-keys FILE] [--rate N] [--burst N]\n"
+    "                   [--cors ORIGIN] [--tls-cert FILE --tls-key FILE] [--log-requests]\n"
     "  --listen    default 127.0.0.1:8080; port 0 takes a free port (printed on stdout)\n"
     "  --max-body  request body limit, default 65536 bytes (413 past it)\n"
     "  --max-runs  runs at once, default 2 per core (429 past it)\n"
+    "  --api-keys  a file of keys (one a line, or sha256:HEX): every route but the probes needs one\n"
+    "  --rate      requests a second per client (its key, else its address); --burst the bucket, default 2x\n"
+    "  --cors      the browser origin allowed to call (or *); none by default\n"
+    "  --tls-cert/--tls-key  PEM files: serve HTTPS\n"
+    "  --log-requests  the access log carries request texts (it does not by default)\n"
     "  SIGHUP reloads the catalog; SIGTERM drains the runs in flight and exits.\n";
 
 dp_srv_gen *dp_srv_gen_take(dp_srv *s)
@@ -137,10 +143,18 @@ static int parse(dp_srv_config *c, int argc, char **argv)
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         const char **slot = !strcmp(o, "--listen")         ? &c->listen
                             : !strcmp(o, "--memory-limit") ? &c->memory_limit
+                            : !strcmp(o, "--cors")         ? &c->cors
+                            : !strcmp(o, "--tls-cert")     ? &c->tls_cert
+                            : !strcmp(o, "--tls-key")      ? &c->tls_key
+                            : !strcmp(o, "--api-keys")     ? &c->api_keys
                                                            : NULL;
         char *end = NULL;
         if (!strcmp(o, "-h") || !strcmp(o, "--help"))
             return -1;
+        if (!strcmp(o, "--log-requests")) {
+            c->log_requests = 1;
+            continue;
+        }
         if (!v) {
             fprintf(stderr, "dpgen serve: %s needs a value, or is unknown\n", o);
             return -1;
@@ -160,6 +174,11 @@ static int parse(dp_srv_config *c, int argc, char **argv)
             if (*end || n < 1 || n > 1024)
                 return fprintf(stderr, "dpgen serve: --max-runs is 1..1024\n"), -1;
             c->max_runs = (int)n;
+        } else if (!strcmp(o, "--rate") || !strcmp(o, "--burst")) {
+            double n = strtod(v, &end);
+            if (*end || !(n > 0 && n <= 1e6))
+                return fprintf(stderr, "dpgen serve: %s is a number of requests above 0\n", o), -1;
+            *(o[2] == 'r' ? &c->rate : &c->burst) = n;
         } else if (!strcmp(o, "--timeout")) {
             double sec = strtod(v, &end);
             if (*end || !(sec > 0 && sec <= 86400))
@@ -170,12 +189,33 @@ static int parse(dp_srv_config *c, int argc, char **argv)
             return -1;
         }
     }
+    if (!c->tls_cert != !c->tls_key) {
+        fprintf(stderr, "dpgen serve: give both --tls-cert and --tls-key\n");
+        return -1;
+    }
     const char *why = dp_srv_catalog_options_check(&c->co);
     if (why) {
         fprintf(stderr, "dpgen serve: %s\n", why);
         return -1;
     }
     return 0;
+}
+
+/* A PEM file's text (malloc'd), or NULL (unreadable, empty or over 1 MiB). */
+static char *read_pem(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = malloc(1024 * 1024 + 1);
+    size_t n = buf ? fread(buf, 1, 1024 * 1024 + 1, f) : 0;
+    fclose(f);
+    if (!buf || !n || n > 1024 * 1024) {
+        free(buf);
+        return NULL;
+    }
+    buf[n] = 0;
+    return buf;
 }
 
 static double now_ms(void)
@@ -208,6 +248,25 @@ int dp_serve_main(int argc, char **argv)
         free(s);
         return 2;
     }
+    char why[300];
+    char *cert = NULL, *key = NULL;
+    int code = 0;
+    void *d = NULL;
+    if (s->cfg.api_keys && dp_srv_keys_load(&s->guard, s->cfg.api_keys, why, sizeof(why))) {
+        fprintf(stderr, "dpgen serve: --api-keys: %s\n", why);
+        free(s);
+        return 2;
+    }
+    if (s->cfg.tls_cert && (!(cert = read_pem(s->cfg.tls_cert)) || !(key = read_pem(s->cfg.tls_key)))) {
+        fprintf(stderr, "dpgen serve: cannot read %s (a PEM file of at most 1 MiB)\n",
+                cert ? s->cfg.tls_key : s->cfg.tls_cert);
+        free(cert);
+        free(s);
+        return 2;
+    }
+    s->guard.rate = s->cfg.rate;
+    s->guard.burst = s->cfg.burst;
+    pthread_mutex_init(&s->guard.mu, NULL);
     pthread_mutex_init(&s->mu, NULL);
     pthread_mutex_init(&s->metrics_mu, NULL);
     /* every thread started from here on inherits the blocked set: the
@@ -220,8 +279,7 @@ int dp_serve_main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
     unsigned port = 0;
-    void *d = dp_srv_http_start(s, (struct sockaddr *)&addr, &port);
-    int code = 0;
+    d = dp_srv_http_start(s, (struct sockaddr *)&addr, cert, key, &port);
     if (!d) {
         fprintf(stderr, "dpgen serve: cannot listen on %s: %s\n", s->cfg.listen, strerror(errno));
         code = 1;
@@ -232,8 +290,8 @@ int dp_serve_main(int argc, char **argv)
         inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&addr)->sin6_addr, host, sizeof(host));
     else
         inet_ntop(AF_INET, &((struct sockaddr_in *)&addr)->sin_addr, host, sizeof(host));
-    printf(addr.ss_family == AF_INET6 ? "dpgen: listening on http://[%s]:%u\n" : "dpgen: listening on http://%s:%u\n",
-           host, port);
+    printf(addr.ss_family == AF_INET6 ? "dpgen: listening on %s://[%s]:%u\n" : "dpgen: listening on %s://%s:%u\n",
+           cert ? "https" : "http", host, port);
     fflush(stdout);
     pthread_t loader;
     int loading = pthread_create(&loader, NULL, load_thread, s) == 0;
@@ -267,6 +325,12 @@ done:
     }
     pthread_mutex_destroy(&s->mu);
     pthread_mutex_destroy(&s->metrics_mu);
+    pthread_mutex_destroy(&s->guard.mu);
+    if (key)
+        explicit_bzero(key, strlen(key));
+    free(key);
+    free(cert);
+    explicit_bzero(s->guard.keys, sizeof(s->guard.keys));
     free(s);
     return code;
 }

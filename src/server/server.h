@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include "server/guard.h"
 
 #define DP_SRV_BODY_MAX_DEFAULT (64 * 1024)
 #define DP_SRV_ROUTES 24 /* request counters by route (metrics.c) */
@@ -19,6 +20,10 @@ typedef struct dp_srv_config {
     const char *memory_limit; /* DuckDB memory limit of each run */
     dp_catalog_options co;    /* the catalog, as `generate` opens it */
     int log_requests;         /* 1: the access log carries request texts */
+    const char *cors;         /* the origin allowed to call from a browser; NULL: none */
+    const char *tls_cert, *tls_key; /* PEM files: HTTPS */
+    const char *api_keys;     /* file of keys; NULL: none required */
+    double rate, burst;       /* per-client requests a second and bucket; 0: no limit */
 } dp_srv_config;
 
 /* One opened catalog with the requests using it: a reload opens a new one
@@ -49,6 +54,7 @@ typedef struct dp_srv {
     atomic_int active;                      /* requests begun and not yet answered in full */
     atomic_long requests[DP_SRV_ROUTES][6]; /* by route, status class 1xx..5xx (index 1-5), 0: all */
     atomic_long runs_total;
+    dp_srv_guard guard;         /* API keys and rate limits */
     pthread_mutex_t metrics_mu; /* guards hist */
     dp_srv_hist hist[DP_SRV_STAGES];
 } dp_srv;
@@ -69,7 +75,10 @@ typedef struct dp_srv_reply {
     size_t text_len;
     const char *content_type;
     const char *retry_after; /* seconds, for 429 and 503 */
+    char retry_buf[16];      /* retry_after's text when it is computed */
     const char *allow;       /* methods, for 405 */
+    int unauthorized;        /* 401: WWW-Authenticate */
+    char *log_text;          /* malloc'd request text for the access log (--log-requests) */
 } dp_srv_reply;
 
 void dp_srv_reply_error(dp_srv_reply *r, unsigned status, const char *code, const char *fmt, ...)
@@ -101,6 +110,9 @@ void dp_srv_get_metrics(dp_srv *s, dp_srv_reply *r);
 void dp_srv_count(dp_srv *s, int route, unsigned status);
 /* Observes one finished run's trace (stage latencies, metrics.c). */
 void dp_srv_observe_trace(dp_srv *s, const char *trace_json);
+/* 1 for the routes open without a key and outside the rate limit: the
+ * probes and the OpenAPI document. */
+int dp_srv_route_public(const char *path);
 /* Names of the routes, for the metrics' labels (index as dp_srv_route returns). */
 const char *dp_srv_route_name(int i);
 
