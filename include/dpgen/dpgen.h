@@ -96,9 +96,15 @@ typedef struct dp_generate_options {
      * each ratio or derived metric, then the metrics; "asked": only the
      * grain and the metrics the request asked for. */
     const char *columns;
+    /* Called on the calling thread as each stage ends, with the stage's log
+     * as JSON {stage, status, ms, kg_queries, decisions, warnings, error}
+     * (borrowed for the call; the trace's entry for it): a server streams
+     * the stages as they finish. NULL: none. */
+    void (*on_stage)(void *user, const char *stage_json);
+    void *on_stage_user;
 } dp_generate_options;
 #define DP_GENERATE_OPTIONS_VERSION 1
-#define DP_GENERATE_OPTIONS_INIT {DP_GENERATE_OPTIONS_VERSION, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0}
+#define DP_GENERATE_OPTIONS_INIT {DP_GENERATE_OPTIONS_VERSION, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}
 
 typedef enum { DP_FORMAT_JSON, DP_FORMAT_YAML, DP_FORMAT_MARKDOWN } dp_format;
 

@@ -332,6 +332,24 @@ static int st_modeling(dp_run *r, dp_error *err)
     return rc;
 }
 
+/* The stage's log to the caller's on_stage, with catalog paths as the spec
+ * shows them. */
+static void report_stage(dp_run *r, int i)
+{
+    const dp_stage_log *st = &r->stages[i];
+    json_t *o =
+        json_pack("{s:s,s:s,s:f,s:I,s:O,s:O,s:s?}", "stage", st->name, "status", st->status, "ms", st->ms, "kg_queries",
+                  (json_int_t)st->kg_queries, "decisions", st->decisions, "warnings", st->warnings, "error", st->error);
+    if (!o)
+        return;
+    dp_kg_shown_json(r->kg, o, r->a);
+    char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (text)
+        r->opts.on_stage(r->opts.on_stage_user, text);
+    free(text);
+    json_decref(o);
+}
+
 int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_generate_options *opts, dp_error *err)
 {
     *out = NULL;
@@ -396,6 +414,8 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
             dp_error_set(err, err->code, "%s", err->message);
         if (rc)
             r->stages[i].error = dp_arena_strdup(r->a, err ? err->message : "failed");
+        if (r->opts.on_stage)
+            report_stage(r, i);
     }
     r->total_ms = dp_now_ms() - t0;
     if (!rc && !r->opts.intent_only) {

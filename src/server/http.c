@@ -83,8 +83,27 @@ static void cors_headers(const dp_srv *s, struct MHD_Connection *c, struct MHD_R
     MHD_add_response_header(resp, "Access-Control-Max-Age", "600");
 }
 
+static enum MHD_Result send_stream(const dp_srv *s, struct MHD_Connection *c, dp_srv_reply *r)
+{
+    struct MHD_Response *resp = dp_srv_stream_response(r->stream);
+    r->stream = NULL;
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, "Content-Type", "text/event-stream");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "X-Accel-Buffering", "no"); /* proxies pass each event at once */
+    cors_headers(s, c, resp);
+    enum MHD_Result ret = MHD_queue_response(c, 200, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
 static enum MHD_Result send_reply(const dp_srv *s, struct MHD_Connection *c, dp_srv_reply *r, size_t *bytes)
 {
+    if (r->stream) {
+        *bytes = 0;
+        return send_stream(s, c, r);
+    }
     char *buf = NULL;
     size_t len = 0;
     const char *ct = "application/json";

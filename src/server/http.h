@@ -11,6 +11,9 @@
  * daemon, or NULL. */
 void *dp_srv_http_start(dp_srv *s, const struct sockaddr *addr, const char *cert_pem, const char *key_pem,
                         unsigned *port);
+/* The MHD response reading an event stream (sse.c); it owns st from now
+ * on (freed when the response is), NULL when it cannot be made. */
+void *dp_srv_stream_response(struct dp_srv_stream *st);
 /* Stops accepting new connections (the in-flight ones go on). */
 void dp_srv_http_quiesce(void *daemon);
 /* Closes every connection and joins their threads. */

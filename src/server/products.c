@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHOOSE_MAX 16
-
 void dp_srv_reply_lib(dp_srv_reply *r, int rc, const dp_error *err, dp_catalog *cat)
 {
     /* the catalog's paths as the spec shows them: never the server's own */
@@ -74,9 +72,9 @@ static int read_options(json_t *o, dp_generate_options *go, const char **choose,
         } else if (!strcmp(k, "choose")) {
             size_t i;
             json_t *c;
-            if (!json_is_array(v) || json_array_size(v) > CHOOSE_MAX) {
+            if (!json_is_array(v) || json_array_size(v) > DP_SRV_CHOOSE_MAX) {
                 dp_srv_reply_error(r, 400, "invalid", "options.choose is a list of at most %d \"phrase=name\"",
-                                   CHOOSE_MAX);
+                                   DP_SRV_CHOOSE_MAX);
                 return -1;
             }
             json_array_foreach(v, i, c) {
@@ -155,62 +153,90 @@ static void answer(dp_srv *s, dp_catalog *cat, int rc, dp_result *res, const dp_
     json_decref(trace);
 }
 
-void dp_srv_post_product(dp_srv *s, const dp_srv_req *q, dp_srv_reply *r)
+int dp_srv_run_prepare(dp_srv *s, const dp_srv_req *q, dp_srv_run *run, dp_srv_reply *r)
 {
     json_error_t je;
-    json_t *body = json_loadb(q->body, q->body_len, JSON_REJECT_DUPLICATES, &je);
-    dp_generate_options go = DP_GENERATE_OPTIONS_INIT;
-    const char *choose[CHOOSE_MAX];
-    dp_srv_gen *g = NULL;
-    dp_result *res = NULL;
-    int counted = 0;
-    if (!json_is_object(body)) {
+    dp_generate_options init = DP_GENERATE_OPTIONS_INIT;
+    memset(run, 0, sizeof(*run));
+    run->go = init;
+    run->body = json_loadb(q->body, q->body_len, JSON_REJECT_DUPLICATES, &je);
+    if (!json_is_object(run->body)) {
         dp_srv_reply_error(r, 400, "invalid",
-                           "the body is a JSON object {\"request\": \"...\", \"options\": {...}}%s%s", body ? "" : ": ",
-                           body ? "" : je.text);
-        goto done;
+                           "the body is a JSON object {\"request\": \"...\", \"options\": {...}}%s%s",
+                           run->body ? "" : ": ", run->body ? "" : je.text);
+        goto fail;
     }
-    json_t *req = json_object_get(body, "request");
-    const char *text = json_string_value(req);
+    json_t *req = json_object_get(run->body, "request");
+    run->text = json_string_value(req);
     if (req && !json_is_string(req)) {
         dp_srv_reply_error(r, 400, "invalid", "request is a string");
-        goto done;
+        goto fail;
     }
-    go.timeout_ms = s->cfg.timeout_ms;
-    go.memory_limit = s->cfg.memory_limit;
-    if (read_options(json_object_get(body, "options"), &go, choose, r))
-        goto done;
-    if (!go.saved_query && (!text || strspn(text, " \t\r\n") == strlen(text))) {
+    run->go.timeout_ms = s->cfg.timeout_ms;
+    run->go.memory_limit = s->cfg.memory_limit;
+    if (read_options(json_object_get(run->body, "options"), &run->go, run->choose, r))
+        goto fail;
+    const char *text = run->text;
+    if (!run->go.saved_query && (!text || strspn(text, " \t\r\n") == strlen(text))) {
         dp_srv_reply_error(r, 400, "empty_request", "request is empty: say what data product to build");
-        goto done;
+        goto fail;
     }
     if (text && strlen(text) > DP_REQUEST_MAX_BYTES) {
         dp_srv_reply_error(r, 413, "too_large", "the request is %zu bytes; the limit is %d", strlen(text),
                            DP_REQUEST_MAX_BYTES);
-        goto done;
+        goto fail;
     }
-    if (!(g = dp_srv_gen_take(s))) {
+    if (!(run->g = dp_srv_gen_take(s))) {
         r->retry_after = "1";
         dp_srv_reply_error(r, 503, "loading", "the catalog is not loaded yet");
-        goto done;
+        goto fail;
     }
-    counted = 1;
+    run->slot = 1;
     if (atomic_fetch_add(&s->in_flight, 1) >= s->cfg.max_runs) {
         r->retry_after = "1";
         dp_srv_reply_error(r, 429, "busy", "%d runs are in progress, the most at once; retry shortly", s->cfg.max_runs);
-        goto done;
+        goto fail;
     }
     if (s->cfg.log_requests && text)
         r->log_text = strdup(text);
-    dp_error err = {0};
-    int rc = dp_generate(&res, g->cat, text, &go, &err);
-    atomic_fetch_add(&s->runs_total, 1);
-    answer(s, g->cat, rc, res, &err, r);
-done:
-    if (counted)
+    return 0;
+fail:
+    dp_srv_run_release(s, run);
+    return -1;
+}
+
+void dp_srv_run_release(dp_srv *s, dp_srv_run *run)
+{
+    if (run->slot)
         atomic_fetch_sub(&s->in_flight, 1);
-    if (g)
-        dp_srv_gen_drop(s, g);
+    if (run->g)
+        dp_srv_gen_drop(s, run->g);
+    json_decref(run->body);
+    run->slot = 0;
+    run->g = NULL;
+    run->body = NULL;
+}
+
+int dp_srv_run_execute(dp_srv *s, dp_srv_run *run, dp_srv_reply *r)
+{
+    dp_result *res = NULL;
+    dp_error err = {0};
+    int rc = dp_generate(&res, run->g->cat, run->text, &run->go, &err);
+    atomic_fetch_add(&s->runs_total, 1);
+    answer(s, run->g->cat, rc, res, &err, r);
     dp_result_free(res);
-    json_decref(body);
+    return rc;
+}
+
+void dp_srv_post_product(dp_srv *s, const dp_srv_req *q, dp_srv_reply *r)
+{
+    if (q->accept && strstr(q->accept, "text/event-stream")) {
+        dp_srv_stream_product(s, q, r);
+        return;
+    }
+    dp_srv_run run;
+    if (dp_srv_run_prepare(s, q, &run, r))
+        return;
+    dp_srv_run_execute(s, &run, r);
+    dp_srv_run_release(s, &run);
 }

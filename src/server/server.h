@@ -68,6 +68,8 @@ int dp_srv_load(dp_srv *s, dp_error *err);
 
 /* HTTP: one response. status and a JSON body (stolen), or an error body
  * {"error": {"code", "message"}}. */
+struct dp_srv_stream;
+
 typedef struct dp_srv_reply {
     unsigned status;
     json_t *body; /* JSON body, or NULL when text is set */
@@ -79,6 +81,7 @@ typedef struct dp_srv_reply {
     const char *allow;       /* methods, for 405 */
     int unauthorized;        /* 401: WWW-Authenticate */
     char *log_text;          /* malloc'd request text for the access log (--log-requests) */
+    struct dp_srv_stream *stream; /* an event stream instead of a body (sse.c) */
 } dp_srv_reply;
 
 void dp_srv_reply_error(dp_srv_reply *r, unsigned status, const char *code, const char *fmt, ...)
@@ -100,6 +103,30 @@ typedef struct dp_srv_req {
 
 /* Route table (routes.c): fills r; returns the route's index for metrics. */
 int dp_srv_route(dp_srv *s, const dp_srv_req *q, dp_srv_reply *r);
+/* One run of POST /v1/data-products: the body, its options, the
+ * generation and the in-flight slot it holds. Must not move once prepared
+ * (go.choose points into it). */
+#define DP_SRV_CHOOSE_MAX 16
+typedef struct dp_srv_run {
+    json_t *body;
+    const char *text; /* the request (in body) */
+    dp_generate_options go;
+    const char *choose[DP_SRV_CHOOSE_MAX];
+    dp_srv_gen *g;
+    int slot;
+} dp_srv_run;
+
+/* Reads and checks the body and takes a generation and a run slot: 0, or
+ * -1 with the error (400, 413, 429, 503) in r and nothing held. */
+int dp_srv_run_prepare(dp_srv *s, const dp_srv_req *q, dp_srv_run *run, dp_srv_reply *r);
+/* Runs it: r gets the payload (200), the clarification (422) or the error;
+ * returns the library's code. */
+int dp_srv_run_execute(dp_srv *s, dp_srv_run *run, dp_srv_reply *r);
+/* Gives back what prepare took. */
+void dp_srv_run_release(dp_srv *s, dp_srv_run *run);
+/* The same POST answered as an event stream (sse.c). */
+void dp_srv_stream_product(dp_srv *s, const dp_srv_req *q, dp_srv_reply *r);
+
 /* Route handlers. */
 void dp_srv_post_product(dp_srv *s, const dp_srv_req *q, dp_srv_reply *r);
 void dp_srv_get_catalog(dp_srv *s, const dp_srv_req *q, const char *what, const char *name, dp_srv_reply *r);

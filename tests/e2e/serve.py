@@ -112,6 +112,42 @@ if st == 200:
     check("SELECT" in json.dumps(sql), "the spec carries the SQL that ran")
 seed_run = b.get("run_id") if isinstance(b, dict) else None
 
+# --- the same POST as an event stream: a stage event as each stage ends, then the result
+def stream(body):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    c.request("POST", "/v1/data-products", body=json.dumps(body).encode(),
+              headers={"Content-Type": "application/json", "Accept": "text/event-stream"})
+    r = c.getresponse()
+    events, ev, when = [], None, []
+    t0 = time.time()
+    for raw in r:  # line by line as they arrive
+        line = raw.decode().rstrip("\n")
+        if line.startswith("event: "):
+            ev = line[7:]
+        elif line.startswith("data: "):
+            events.append((ev, json.loads(line[6:])))
+            when.append(time.time() - t0)
+    c.close()
+    return r.status, r.getheader("Content-Type"), events, when
+
+
+st, ctype, events, when = stream({"request": SEED, "options": {"as_of": "2025-07-16"}})
+names = [e for e, _ in events]
+check(st == 200 and ctype == "text/event-stream", "Accept: text/event-stream answers a stream", (st, ctype))
+check(names == ["stage"] * 6 + ["result"], "six stage events, then the result", names)
+check([d["stage"] for e, d in events if e == "stage"] == ["intent", "discovery", "modeling", "transformation",
+                                                          "quality", "packaging"], "the stages in order")
+check(events and events[-1][1].get("data_product_spec", {}).get("metadata", {}).get("name") ==
+      "weekly_marketing_performance_by_campaign", "the result event is the plain POST's body")
+check(all(isinstance(d.get("ms"), (int, float)) and "decisions" in d for e, d in events if e == "stage"),
+      "each stage event has its time and decisions")
+st, ctype, events, _ = stream({"request": "weekly zorblax by campaign"})
+check([e for e, _ in events][-1:] == ["clarification"] and events[0][1]["stage"] == "intent"
+      and events[0][1]["status"] == "failed", "a refused request streams the intent stage, then the clarification",
+      [e for e, _ in events])
+st, ctype, events, _ = stream({"request": ""})
+check(st == 400 and ctype.startswith("application/json"), "a bad body is a plain 400, not a stream", (st, ctype))
+
 # --- a clarification
 st, _, b = call(port, "POST", "/v1/data-products", {"request": "weekly zorblax by campaign"})
 check(st == 422 and any(u["phrase"] == "zorblax" for u in b["clarification"]["unplaced"]),
