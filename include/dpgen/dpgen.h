@@ -67,9 +67,14 @@ typedef struct dp_catalog_options {
      * target/manifest.json does not give the model's relation; NULL: the
      * database's default search path. */
     const char *schema;
+    /* Runs the state keeps, with their documents (the newest); 0: all. */
+    long keep_runs;
 } dp_catalog_options;
 #define DP_CATALOG_OPTIONS_VERSION 1
-#define DP_CATALOG_OPTIONS_INIT {DP_CATALOG_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0}
+#define DP_CATALOG_OPTIONS_INIT                                                                                        \
+    {                                                                                                                  \
+        DP_CATALOG_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0                                                          \
+    }
 
 typedef struct dp_generate_options {
     int version;
@@ -183,6 +188,13 @@ DP_EXTERN int dp_result_export(dp_result *res, const char *dir, dp_error *err);
 DP_EXTERN int dp_result_openlineage_post(dp_result *res, const char *url, dp_error *err);
 DP_EXTERN void dp_result_free(dp_result *res);
 
+/* One stored run (recorded by dp_generate with record): what is "run" (its
+ * record with data_product_spec, trace and clarification as JSON), or one
+ * of its documents "spec.json", "spec.yaml", "README.md", "trace.json",
+ * "clarification.json" as written. *out is the caller's to free().
+ * DP_ENOTFOUND for no such run, or a run without that document (a refused
+ * run has no spec). */
+DP_EXTERN int dp_run_document(char **out, const char *state_dir, const char *run_id, const char *what, dp_error *err);
 /* The latest runs recorded in the state (JSON array); caller frees. */
 DP_EXTERN int dp_runs_list(char **out_json, const char *state_dir, int limit, dp_error *err);
 

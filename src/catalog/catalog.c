@@ -105,7 +105,10 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
         goto done;
     if (!opts->no_state && (rc = dp_state_open(&cat->state, opts->state_dir, err)))
         goto done;
+    cat->keep_runs = opts->keep_runs;
     if (cat->state) {
+        dp_error ignore = {0}; /* runs a crash interrupted are recorded failed */
+        dp_state_run_reap(cat->state, &ignore);
         char ck[40]; /* what runs learn is per catalog */
         dp_state_catalog_key(ck, models, db_path);
         dp_state_set_catalog(cat->state, ck);

@@ -10,6 +10,7 @@ struct dp_catalog {
     dp_db *db;
     dp_state *state; /* NULL with no_state */
     int profile_cached;
+    long keep_runs; /* runs the state keeps (dp_catalog_options.keep_runs); 0: all */
     double load_ms, profile_ms;
 };
 

@@ -401,6 +401,11 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
         if (!rc)
             rc = dp_db_query(r->con, set, 0, NULL, NULL, err);
     }
+    int store = cat->state && r->opts.record && !r->opts.intent_only;
+    if (store) { /* marked as going on: a crash before its end is found later */
+        dp_error ignore = {0};
+        dp_state_run_begin(cat->state, r->run_id, r->request, &ignore);
+    }
     stage_fn fns[] = {st_intent, st_discovery, st_modeling, dp_stage_transform, dp_stage_quality, dp_stage_packaging};
     double t0 = dp_now_ms();
     int last = r->opts.intent_only ? DP_STAGE_INTENT : DP_STAGE_PACKAGING;
@@ -459,8 +464,9 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
     json_t *tr = dp_run_trace(r);
     res->trace = dp_json_dump(tr);
     json_decref(tr);
-    if (cat->state && r->opts.record && !r->opts.intent_only) {
+    if (store) { /* the record, what the run learned and its documents: one transaction */
         dp_error ignore = {0};
+        int began = !dp_state_begin(cat->state, &ignore);
         dp_state_record_run(cat->state, r->run_id, r->request, rc ? (rc == DP_ECLARIFY ? "clarify" : "failed") : "ok",
                             rc ? NULL : r->design.name, r->total_ms, rc && err ? err->message : NULL, &ignore);
         if (!rc) {
@@ -469,6 +475,11 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
                 names2[i] = r->disc.selected[i]->name;
             dp_state_record_product(cat->state, r->run_id, r->design.name, names2, r->disc.nselected, r->rules, &ignore);
         }
+        dp_state_run_docs(cat->state, r->run_id, res->json, res->yaml, res->md, res->trace, res->clarification,
+                          &ignore);
+        if (began)
+            dp_state_commit(cat->state, 1);
+        dp_state_run_prune(cat->state, cat->keep_runs, &ignore);
     }
     *out = res;
     return rc;

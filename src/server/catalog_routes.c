@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <strings.h>
 
 #define RUNS_MAX 1000 /* the most a history page reads */
@@ -148,4 +149,44 @@ void dp_srv_get_runs(dp_srv *s, const dp_srv_req *q, dp_srv_reply *r)
     json_decref(all);
     r->status = 200;
     r->body = json_pack("{s:o}", "runs", runs);
+}
+
+void dp_srv_get_run(dp_srv *s, const char *id, const char *doc, dp_srv_reply *r)
+{
+    static const struct {
+        const char *name, *type;
+    } docs[] = {{"spec.yaml", "application/yaml"},
+                {"spec.json", "application/json"},
+                {"README.md", "text/markdown; charset=utf-8"}};
+    char run_id[80];
+    snprintf(run_id, sizeof(run_id), "%.*s", (int)strcspn(id, "/"), id);
+    const char *what = "run", *type = "application/json";
+    if (doc) {
+        what = NULL;
+        for (size_t i = 0; i < sizeof(docs) / sizeof(*docs); i++)
+            if (!strcmp(doc, docs[i].name))
+                what = docs[i].name, type = docs[i].type;
+        if (!what) {
+            dp_srv_reply_error(r, 404, "not_found", "a run has spec.yaml, spec.json and README.md");
+            return;
+        }
+    }
+    dp_error err = {0};
+    char *out = NULL;
+    int rc = dp_run_document(&out, s->cfg.co.state_dir, run_id, what, &err);
+    if (rc) {
+        dp_srv_reply_lib(r, rc, &err, NULL);
+        return;
+    }
+    if (!strcmp(type, "application/json")) {
+        dp_srv_gen *g = dp_srv_gen_take(s);
+        json_body(r, out, g ? g->cat : NULL);
+        if (g)
+            dp_srv_gen_drop(s, g);
+        return;
+    }
+    r->status = 200;
+    r->text = out;
+    r->text_len = strlen(out);
+    r->content_type = type;
 }

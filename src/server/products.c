@@ -225,6 +225,16 @@ int dp_srv_run_execute(dp_srv *s, dp_srv_run *run, dp_srv_reply *r)
     atomic_fetch_add(&s->runs_total, 1);
     answer(s, run->g->cat, rc, res, &err, r);
     dp_result_free(res);
+    const char *id = json_string_value(json_object_get(r->body, "run_id"));
+    if (run->go.record && id && (r->status == 200 || r->status == 422)) { /* stored: where to find it again */
+        char base[128];
+        snprintf(base, sizeof(base), "/v1/runs/%s", id);
+        json_t *links = json_pack("{s:s}", "run", base);
+        for (const char *const *d = (const char *const[]){"spec.yaml", "spec.json", "README.md", NULL};
+             r->status == 200 && *d; d++)
+            json_object_set_new(links, *d, json_sprintf("%s/%s", base, *d));
+        json_object_set_new(r->body, "links", links);
+    }
     return rc;
 }
 

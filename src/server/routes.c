@@ -18,6 +18,8 @@ enum {
     R_DATASET,
     R_METRIC,
     R_SYNONYMS,
+    R_RUN,
+    R_RUN_DOC,
     R_COUNT
 };
 
@@ -38,6 +40,8 @@ static const struct route {
     [R_DATASET] = {"/v1/catalog/datasets/{name}", "GET"},
     [R_METRIC] = {"/v1/catalog/metrics/{name}", "GET"},
     [R_SYNONYMS] = {"/v1/catalog/synonyms", "POST"},
+    [R_RUN] = {"/v1/runs/{id}", "GET"},
+    [R_RUN_DOC] = {"/v1/runs/{id}/{document}", "GET"},
 };
 
 _Static_assert(R_COUNT <= DP_SRV_ROUTES, "route counters");
@@ -49,18 +53,26 @@ int dp_srv_route_public(const char *path)
     return !strcmp(path, "/healthz") || !strcmp(path, "/readyz") || !strcmp(path, "/openapi.json");
 }
 
-/* path against a route's path: 1 when it matches, with *name the value of
- * a trailing {name} segment (non-empty, no '/'). */
-static int match(const char *pattern, const char *path, const char **name)
+/* path against a route's path, segment by segment: a "{...}" matches one
+ * non-empty segment, the first given back in *name, the second in *doc. 1
+ * when it matches. */
+static int match(const char *pattern, const char *path, const char **name, const char **doc)
 {
-    const char *brace = strstr(pattern, "{name}");
-    if (!brace)
-        return !strcmp(pattern, path);
-    size_t n = (size_t)(brace - pattern);
-    if (strncmp(pattern, path, n) || !path[n] || strchr(path + n, '/'))
-        return 0;
-    *name = path + n;
-    return 1;
+    while (*pattern && *path) {
+        if (*pattern == '{') {
+            const char **slot = *name ? doc : name;
+            size_t seg = strcspn(path, "/");
+            if (!seg)
+                return 0;
+            *slot = path;
+            pattern += strcspn(pattern, "}") + 1;
+            path += seg;
+            continue;
+        }
+        if (*pattern++ != *path++)
+            return 0;
+    }
+    return !*pattern && !*path;
 }
 
 static void ready(dp_srv *s, dp_srv_reply *r)
@@ -99,11 +111,13 @@ static void openapi(dp_srv_reply *r)
 
 int dp_srv_route(dp_srv *s, const dp_srv_req *q, dp_srv_reply *r)
 {
-    const char *p = q->path, *name = NULL;
+    const char *p = q->path, *name = NULL, *doc = NULL;
     int route = R_NONE;
-    for (int i = 1; i < R_COUNT && route == R_NONE; i++)
-        if (match(routes[i].path, p, &name))
+    for (int i = 1; i < R_COUNT && route == R_NONE; i++) {
+        name = doc = NULL;
+        if (match(routes[i].path, p, &name, &doc))
             route = i;
+    }
     if (route == R_NONE) {
         dp_srv_reply_error(r, 404, "not_found", "no route %s %s (see /openapi.json)", q->method, p);
         return route;
@@ -148,6 +162,12 @@ int dp_srv_route(dp_srv *s, const dp_srv_req *q, dp_srv_reply *r)
         break;
     case R_SYNONYMS:
         dp_srv_post_synonym(s, q, r);
+        break;
+    case R_RUN:
+        dp_srv_get_run(s, name, NULL, r);
+        break;
+    case R_RUN_DOC:
+        dp_srv_get_run(s, name, doc, r);
         break;
     }
     return route;

@@ -21,10 +21,11 @@ static const char *usage =
     "usage: dpgen serve [--listen HOST:PORT] [--db PATH --models PATH] [--glossary PATH] [--state DIR]\n"
     "                   [--manifest FILE] [--schema NAME] [--max-body BYTES] [--max-runs N]\n"
     "                   [--timeout SECONDS] [--memory-limit SIZE] [--api-keys FILE] [--rate N] [--burst N]\n"
-    "                   [--cors ORIGIN] [--tls-cert FILE --tls-key FILE] [--log-requests]\n"
+    "                   [--cors ORIGIN] [--tls-cert FILE --tls-key FILE] [--log-requests] [--keep-runs N]\n"
     "  --listen    default 127.0.0.1:8080; port 0 takes a free port (printed on stdout)\n"
     "  --max-body  request body limit, default 65536 bytes (413 past it)\n"
     "  --max-runs  runs at once, default 2 per core (429 past it)\n"
+    "  --keep-runs the newest runs the state keeps with their documents (default all)\n"
     "  --api-keys  a file of keys (one a line, or sha256:HEX): every route but the probes needs one\n"
     "  --rate      requests a second per client (its key, else its address); --burst the bucket, default 2x\n"
     "  --cors      the browser origin allowed to call (or *); none by default\n"
@@ -169,6 +170,11 @@ static int parse(dp_srv_config *c, int argc, char **argv)
             if (*end || n < 1024 || n > 16u * 1024 * 1024)
                 return fprintf(stderr, "dpgen serve: --max-body is 1024..16777216 bytes\n"), -1;
             c->max_body = (size_t)n;
+        } else if (!strcmp(o, "--keep-runs")) {
+            long n = strtol(v, &end, 10);
+            if (*end || n < 1)
+                return fprintf(stderr, "dpgen serve: --keep-runs is a number of runs above 0\n"), -1;
+            c->co.keep_runs = n;
         } else if (!strcmp(o, "--max-runs")) {
             long n = strtol(v, &end, 10);
             if (*end || n < 1 || n > 1024)

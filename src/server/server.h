@@ -132,6 +132,9 @@ void dp_srv_post_product(dp_srv *s, const dp_srv_req *q, dp_srv_reply *r);
 void dp_srv_get_catalog(dp_srv *s, const dp_srv_req *q, const char *what, const char *name, dp_srv_reply *r);
 void dp_srv_post_synonym(dp_srv *s, const dp_srv_req *q, dp_srv_reply *r);
 void dp_srv_get_runs(dp_srv *s, const dp_srv_req *q, dp_srv_reply *r);
+/* GET /v1/runs/{id} (doc NULL) and /v1/runs/{id}/{doc}: id and doc point
+ * into the path (id ends at the next '/'). */
+void dp_srv_get_run(dp_srv *s, const char *id, const char *doc, dp_srv_reply *r);
 void dp_srv_get_metrics(dp_srv *s, dp_srv_reply *r);
 /* Counts one answered request of route (metrics.c). */
 void dp_srv_count(dp_srv *s, int route, unsigned status);

@@ -39,7 +39,12 @@ static const char *schema =
     " created_at TEXT NOT NULL, PRIMARY KEY(product, dataset));"
     "CREATE TABLE IF NOT EXISTS rules(product TEXT NOT NULL, dataset TEXT NOT NULL, rule_type TEXT NOT NULL,"
     " column_name TEXT, definition TEXT NOT NULL, severity TEXT NOT NULL, created_at TEXT NOT NULL,"
-    " PRIMARY KEY(product, dataset, rule_type, column_name, definition));";
+    " PRIMARY KEY(product, dataset, rule_type, column_name, definition));"
+    /* the run store (runstore.c) */
+    "CREATE TABLE IF NOT EXISTS run_docs(run_id TEXT PRIMARY KEY, spec_json TEXT, spec_yaml TEXT, markdown TEXT,"
+    " trace_json TEXT, clarification TEXT);"
+    "CREATE TABLE IF NOT EXISTS run_live(run_id TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL,"
+    " started_at TEXT NOT NULL, request TEXT NOT NULL, catalog TEXT NOT NULL);";
 
 /* Version 1: what runs learn (popularity, adopted rules, learned synonyms)
  * belongs to one catalog, so each table gets the catalog key, in the primary
@@ -277,7 +282,8 @@ int dp_state_record_product(dp_state *s, const char *run_id, const char *product
     char now[32];
     now_iso(now);
     int rc = 0;
-    sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
+    /* a savepoint: a transaction of its own, or a part of the run's */
+    sqlite3_exec(s->db, "SAVEPOINT record_product", NULL, NULL, NULL);
     for (size_t i = 0; i < nd && !rc; i++) {
         const char *v[] = {product, datasets[i], run_id, now, s->catalog};
         rc = exec_bind(s, "INSERT OR REPLACE INTO product_datasets(product, dataset, run_id, created_at, catalog) VALUES (?, ?, ?, ?, ?)",
@@ -299,7 +305,9 @@ int dp_state_record_product(dp_state *s, const char *run_id, const char *product
         rc = exec_bind(s, "INSERT OR REPLACE INTO rules(product, dataset, rule_type, column_name, definition, severity, created_at, catalog) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        v, 8, 0, 0, err);
     }
-    sqlite3_exec(s->db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+    if (rc)
+        sqlite3_exec(s->db, "ROLLBACK TO record_product", NULL, NULL, NULL);
+    sqlite3_exec(s->db, "RELEASE record_product", NULL, NULL, NULL);
     return rc;
 }
 
@@ -404,3 +412,7 @@ int dp_runs_list(char **out, const char *dir, int limit, dp_error *err)
     dp_state_close(s);
     return *out ? 0 : dp_error_set(err, DP_ENOMEM, "out of memory");
 }
+
+sqlite3 *dp_state__db(dp_state *s) { return s->db; }
+
+void dp_state__now(char out[32]) { now_iso(out); }

@@ -59,4 +59,29 @@ json_t *dp_state_learned(dp_state *s);
 /* Latest runs (JSON array). */
 json_t *dp_state_runs(dp_state *s, int limit);
 
+/* The run store (runstore.c): what a run answered, kept with its record.
+ * dp_state_run_begin marks a run as going on (with this process's pid);
+ * dp_state_run_docs stores its documents and ends that mark. A run whose
+ * process died (its pid gone on this host) is recorded failed, as
+ * interrupted, by dp_state_run_reap. Each 0 or negative with err set. */
+int dp_state_run_begin(dp_state *s, const char *run_id, const char *request, dp_error *err);
+int dp_state_run_docs(dp_state *s, const char *run_id, const char *spec_json, const char *spec_yaml,
+                      const char *markdown, const char *trace_json, const char *clarification, dp_error *err);
+int dp_state_run_reap(dp_state *s, dp_error *err);
+/* One document of a stored run (malloc'd) or NULL: what is "spec.json",
+ * "spec.yaml", "README.md", "trace.json" or "clarification.json". */
+char *dp_state_run_doc(dp_state *s, const char *run_id, const char *what);
+/* The run's record as JSON (new reference) or NULL. */
+json_t *dp_state_run_record(dp_state *s, const char *run_id);
+/* Keeps the newest keep runs (and their documents); 0 keeps all. */
+int dp_state_run_prune(dp_state *s, long keep, dp_error *err);
+/* Transactions around a run's records: one commit for all of them. */
+int dp_state_begin(dp_state *s, dp_error *err);
+int dp_state_commit(dp_state *s, int ok);
+
+/* Internal: the connection, and the time as the state writes it. */
+struct sqlite3;
+struct sqlite3 *dp_state__db(dp_state *s);
+void dp_state__now(char out[32]);
+
 #endif
