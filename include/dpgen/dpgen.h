@@ -107,9 +107,18 @@ typedef struct dp_generate_options {
      * the stages as they finish. NULL: none. */
     void (*on_stage)(void *user, const char *stage_json);
     void *on_stage_user;
+    /* 1: a repeat (the same request and options on the same catalog
+     * files, data and learned state as a stored run) is answered from the
+     * run store without running (dp_result_cached says so; the answer is the
+     * stored run's, run id and times included, and cannot be exported).
+     * Only answers are reused (ok or clarify), never failures. */
+    int reuse;
 } dp_generate_options;
 #define DP_GENERATE_OPTIONS_VERSION 1
-#define DP_GENERATE_OPTIONS_INIT {DP_GENERATE_OPTIONS_VERSION, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}
+#define DP_GENERATE_OPTIONS_INIT                                                                                       \
+    {                                                                                                                  \
+        DP_GENERATE_OPTIONS_VERSION, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0                                          \
+    }
 
 typedef enum { DP_FORMAT_JSON, DP_FORMAT_YAML, DP_FORMAT_MARKDOWN } dp_format;
 
@@ -160,6 +169,9 @@ DP_EXTERN int dp_catalog_check_choice(dp_catalog *cat, const char *choice, dp_er
 DP_EXTERN int dp_generate(dp_result **out, dp_catalog *cat, const char *request,
                           const dp_generate_options *opts, dp_error *err);
 
+/* 1 when the result is a stored run's answer to the same request (reuse);
+ * *run_id (may be NULL) gets that run's id, valid until dp_result_free. */
+DP_EXTERN int dp_result_cached(dp_result *res, const char **run_id);
 /* Borrowed strings, valid until dp_result_free. NULL when not available. */
 DP_EXTERN const char *dp_result_spec(dp_result *res, dp_format fmt);
 DP_EXTERN const char *dp_result_intent_json(dp_result *res);

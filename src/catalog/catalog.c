@@ -116,6 +116,7 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
     double t1 = dp_now_ms();
     char key[1024];
     catalog_key(key, sizeof(key), cat->db, &cat->kg);
+    snprintf(cat->data_key, sizeof(cat->data_key), "%s", key);
     if (cat->state && !opts->refresh_profile && (cached = dp_state_profile_get(cat->state, key))) {
         dp_error ignore = {0};
         if (dp_profile_from_json(&cat->kg, cached, &ignore) == 0)

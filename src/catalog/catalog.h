@@ -11,6 +11,7 @@ struct dp_catalog {
     dp_state *state; /* NULL with no_state */
     int profile_cached;
     long keep_runs; /* runs the state keeps (dp_catalog_options.keep_runs); 0: all */
+    char data_key[1024]; /* the catalog files' and data's fingerprint (the profile's key) */
     double load_ms, profile_ms;
 };
 

@@ -3,6 +3,7 @@
  * message (never a guess) when a stage cannot go on. */
 #include "util/fs.h"
 #include "orchestrator/run.h"
+#include "orchestrator/repeat.h"
 #include "catalog/paths.h"
 #include "doc/emit.h"
 #include "catalog/lookup.h"
@@ -21,9 +22,11 @@
 #include <time.h>
 
 struct dp_result {
-    dp_run *run;
+    dp_run *run; /* NULL for a repeat answered from the run store */
     char *json, *yaml, *md, *intent, *trace;
     char *clarification; /* after DP_ECLARIFY */
+    char cached_from[64]; /* the stored run a repeat's answer is ("" none) */
+    json_t *trace_doc;    /* a repeat's trace, for its warnings */
 };
 
 static void vlog(dp_run *r, int warning, const char *fmt, va_list ap)
@@ -101,6 +104,7 @@ void dp_result_free(dp_result *res)
     free(res->intent);
     free(res->trace);
     free(res->clarification);
+    json_decref(res->trace_doc);
     free(res);
 }
 
@@ -350,6 +354,36 @@ static void report_stage(dp_run *r, int i)
     json_decref(o);
 }
 
+/* A repeat (repeat.c): the stored run's answer, or 0 when there is none.
+ * Returns 1 with *rc the stored outcome (0, or DP_ECLARIFY with its
+ * message). */
+static int answer_repeat(dp_result *res, dp_catalog *cat, const char *request, const dp_generate_options *o, int *rc,
+                         dp_error *err)
+{
+    char *key = dp_repeat__key(cat, request, o), *message = NULL, status[16];
+    int found = key && dp_repeat__find(cat, key, res->cached_from, status, &message);
+    free(key);
+    if (found && !strcmp(status, "ok")) {
+        res->json = dp_state_run_doc(cat->state, res->cached_from, "spec.json");
+        res->yaml = dp_state_run_doc(cat->state, res->cached_from, "spec.yaml");
+        res->md = dp_state_run_doc(cat->state, res->cached_from, "README.md");
+        *rc = res->json && res->yaml && res->md ? 0 : -1;
+    } else if (found && !strcmp(status, "clarify")) {
+        res->clarification = dp_state_run_doc(cat->state, res->cached_from, "clarification.json");
+        *rc = res->clarification ? dp_error_set(err, DP_ECLARIFY, "%s", message ? message : "") : -1;
+    } else {
+        *rc = -1;
+    }
+    free(message);
+    if (*rc == -1) { /* not stored, or stored in part: run it */
+        res->cached_from[0] = 0;
+        return 0;
+    }
+    res->trace = dp_state_run_doc(cat->state, res->cached_from, "trace.json");
+    res->trace_doc = res->trace ? json_loads(res->trace, 0, NULL) : NULL;
+    return 1;
+}
+
 int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_generate_options *opts, dp_error *err)
 {
     *out = NULL;
@@ -360,6 +394,14 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
         free(res);
         free(r);
         return dp_error_set(err, DP_ENOMEM, "out of memory");
+    }
+    int repeat_rc;
+    if (opts && opts->reuse && !opts->intent_only && cat->state &&
+        answer_repeat(res, cat, request, opts, &repeat_rc, err)) {
+        dp_arena_free(r->a);
+        free(r);
+        *out = res;
+        return repeat_rc;
     }
     res->run = r;
     r->cat = cat;
@@ -477,6 +519,8 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
         }
         dp_state_run_docs(cat->state, r->run_id, res->json, res->yaml, res->md, res->trace, res->clarification,
                           &ignore);
+        if (!rc || rc == DP_ECLARIFY) /* answers, not failures that may pass: a repeat may reuse them */
+            dp_repeat__store(cat, r->request, &r->opts, r->run_id);
         if (began)
             dp_state_commit(cat->state, 1);
         dp_state_run_prune(cat->state, cat->keep_runs, &ignore);
@@ -492,9 +536,24 @@ const char *dp_result_spec(dp_result *res, dp_format fmt)
     return fmt == DP_FORMAT_JSON ? res->json : fmt == DP_FORMAT_YAML ? res->yaml : res->md;
 }
 
+/* A repeat's stage warnings, from its stored trace. */
+static json_t *repeat_warnings(dp_result *res, int i)
+{
+    return json_object_get(json_array_get(json_object_get(res->trace_doc, "stages"), (size_t)i), "warnings");
+}
+
+int dp_result_cached(dp_result *res, const char **run_id)
+{
+    if (run_id)
+        *run_id = res && res->cached_from[0] ? res->cached_from : NULL;
+    return res && res->cached_from[0];
+}
+
 size_t dp_result_warning_count(dp_result *res)
 {
     size_t n = 0;
+    for (int i = 0; res && !res->run && i < DP_NSTAGES; i++)
+        n += json_array_size(repeat_warnings(res, i));
     for (int i = 0; res && res->run && i < DP_NSTAGES; i++)
         n += json_array_size(res->run->stages[i].warnings);
     return n;
@@ -502,6 +561,12 @@ size_t dp_result_warning_count(dp_result *res)
 
 const char *dp_result_warning(dp_result *res, size_t k)
 {
+    for (int i = 0; res && !res->run && i < DP_NSTAGES; i++) {
+        size_t n = json_array_size(repeat_warnings(res, i));
+        if (k < n)
+            return json_string_value(json_array_get(repeat_warnings(res, i), k));
+        k -= n;
+    }
     for (int i = 0; res && res->run && i < DP_NSTAGES; i++) {
         size_t n = json_array_size(res->run->stages[i].warnings);
         if (k < n)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void dp_srv_reply_lib(dp_srv_reply *r, int rc, const dp_error *err, dp_catalog *cat)
 {
@@ -69,6 +70,8 @@ static int read_options(json_t *o, dp_generate_options *go, const char **choose,
             }
             if (!strcmp(k, "record"))
                 go->record = json_is_true(v);
+            else /* fresh: run even when a stored run answers the same request */
+                go->reuse = !json_is_true(v);
         } else if (!strcmp(k, "choose")) {
             size_t i;
             json_t *c;
@@ -119,13 +122,16 @@ static json_t *warnings(dp_result *res)
 
 /* The run's answer: 200 with the payload, 422 with the clarification, or
  * an error body; the trace goes to the metrics either way. */
-static void answer(dp_srv *s, dp_catalog *cat, int rc, dp_result *res, const dp_error *err, dp_srv_reply *r)
+static void answer(dp_srv *s, dp_catalog *cat, int rc, dp_result *res, const dp_error *err, double wall_ms,
+                   dp_srv_reply *r)
 {
     json_t *trace = parsed(res ? dp_result_trace_json(res) : NULL);
     double ms = 0;
     json_t *logs = agent_logs(trace, &ms);
     json_t *run_id = json_incref(json_object_get(trace, "run_id"));
-    if (res)
+    const char *from = NULL;
+    int cached = dp_result_cached(res, &from);
+    if (res && !cached)
         dp_srv_observe_trace(s, dp_result_trace_json(res));
     if (!rc) {
         r->status = 200;
@@ -141,11 +147,18 @@ static void answer(dp_srv *s, dp_catalog *cat, int rc, dp_result *res, const dp_
                             json_object_get(c, "clarification"), "execution_time_ms", ms, "agent_logs", logs);
         json_decref(c);
         run_id = logs = NULL;
-    } else if (rc == DP_ENOTFOUND) { /* a choice naming nothing of the catalog */
+    }
+    if (r->status == 200 || r->status == 422) {
+        /* a repeat is the stored run's answer: said, and timed as this call */
+        json_object_set_new(r->body, "cached", json_boolean(cached));
+        if (cached)
+            json_object_set_new(r->body, "execution_time_ms", json_real(wall_ms));
+    }
+    if (rc == DP_ENOTFOUND) { /* a choice naming nothing of the catalog */
         dp_srv_reply_lib(r, rc, err, cat);
         json_object_set_new(json_object_get(r->body, "error"), "code", json_string("unknown_name"));
         r->status = 400;
-    } else {
+    } else if (rc && r->status != 422) {
         dp_srv_reply_lib(r, rc, err, cat);
     }
     json_decref(run_id);
@@ -172,6 +185,7 @@ int dp_srv_run_prepare(dp_srv *s, const dp_srv_req *q, dp_srv_run *run, dp_srv_r
         dp_srv_reply_error(r, 400, "invalid", "request is a string");
         goto fail;
     }
+    run->go.reuse = 1; /* a repeat is answered from the run store unless options.fresh */
     run->go.timeout_ms = s->cfg.timeout_ms;
     run->go.memory_limit = s->cfg.memory_limit;
     if (read_options(json_object_get(run->body, "options"), &run->go, run->choose, r))
@@ -221,9 +235,13 @@ int dp_srv_run_execute(dp_srv *s, dp_srv_run *run, dp_srv_reply *r)
 {
     dp_result *res = NULL;
     dp_error err = {0};
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = dp_generate(&res, run->g->cat, run->text, &run->go, &err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
     atomic_fetch_add(&s->runs_total, 1);
-    answer(s, run->g->cat, rc, res, &err, r);
+    answer(s, run->g->cat, rc, res, &err,
+           (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6, r);
     dp_result_free(res);
     const char *id = json_string_value(json_object_get(r->body, "run_id"));
     if (run->go.record && id && (r->status == 200 || r->status == 422)) { /* stored: where to find it again */

@@ -57,6 +57,16 @@ static void *worker(void *p)
     st->run.go.on_stage_user = st;
     dp_srv_run_execute(st->s, &st->run, &r);
     dp_srv_run_release(st->s, &st->run);
+    if (json_is_true(json_object_get(r.body, "cached"))) { /* a repeat ran no stage: the stored run's, in order */
+        size_t i;
+        json_t *stage;
+        json_array_foreach(json_object_get(r.body, "agent_logs"), i, stage) {
+            char *text = json_dumps(stage, JSON_COMPACT | JSON_PRESERVE_ORDER);
+            if (text)
+                push(st, "stage", text);
+            free(text);
+        }
+    }
     char *data = r.body ? json_dumps(r.body, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     push(st,
          r.status == 200   ? "result"

@@ -44,7 +44,8 @@ static const char *schema =
     "CREATE TABLE IF NOT EXISTS run_docs(run_id TEXT PRIMARY KEY, spec_json TEXT, spec_yaml TEXT, markdown TEXT,"
     " trace_json TEXT, clarification TEXT);"
     "CREATE TABLE IF NOT EXISTS run_live(run_id TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL,"
-    " started_at TEXT NOT NULL, request TEXT NOT NULL, catalog TEXT NOT NULL);";
+    " started_at TEXT NOT NULL, request TEXT NOT NULL, catalog TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS run_repeats(key TEXT PRIMARY KEY, run_id TEXT NOT NULL, created_at TEXT NOT NULL);";
 
 /* Version 1: what runs learn (popularity, adopted rules, learned synonyms)
  * belongs to one catalog, so each table gets the catalog key, in the primary

@@ -111,6 +111,7 @@ if st == 200:
     sql = b["data_product_spec"]["transformation"]
     check("SELECT" in json.dumps(sql), "the spec carries the SQL that ran")
 seed_run = b.get("run_id") if isinstance(b, dict) else None
+seed_body = b if isinstance(b, dict) else {}
 
 # --- the same POST as an event stream: a stage event as each stage ends, then the result
 def stream(body):
@@ -131,7 +132,7 @@ def stream(body):
     return r.status, r.getheader("Content-Type"), events, when
 
 
-st, ctype, events, when = stream({"request": SEED, "options": {"as_of": "2025-07-16"}})
+st, ctype, events, when = stream({"request": SEED, "options": {"as_of": "2025-07-16", "fresh": True}})
 names = [e for e, _ in events]
 check(st == 200 and ctype == "text/event-stream", "Accept: text/event-stream answers a stream", (st, ctype))
 check(names == ["stage"] * 6 + ["result"], "six stage events, then the result", names)
@@ -141,12 +142,30 @@ check(events and events[-1][1].get("data_product_spec", {}).get("metadata", {}).
       "weekly_marketing_performance_by_campaign", "the result event is the plain POST's body")
 check(all(isinstance(d.get("ms"), (int, float)) and "decisions" in d for e, d in events if e == "stage"),
       "each stage event has its time and decisions")
+latest = events[-1][1] if events else {}  # the newest run of the seed request
+st, ctype, events2, _ = stream({"request": SEED, "options": {"as_of": "2025-07-16"}})
+check([e for e, _ in events2] == ["stage"] * 6 + ["result"] and events2[-1][1]["cached"] is True
+      and [d["stage"] for e, d in events2 if e == "stage"] == [d["stage"] for e, d in events if e == "stage"],
+      "a repeat's stream replays the stored stages, then the cached result", [e for e, _ in events2])
 st, ctype, events, _ = stream({"request": "weekly zorblax by campaign"})
 check([e for e, _ in events][-1:] == ["clarification"] and events[0][1]["stage"] == "intent"
       and events[0][1]["status"] == "failed", "a refused request streams the intent stage, then the clarification",
       [e for e, _ in events])
 st, ctype, events, _ = stream({"request": ""})
 check(st == 400 and ctype.startswith("application/json"), "a bad body is a plain 400, not a stream", (st, ctype))
+
+# --- repeats: the same request and options answer from the run store, said so
+st, _, b1 = call(port, "POST", "/v1/data-products", {"request": SEED, "options": {"as_of": "2025-07-16"}})
+check(st == 200 and b1["cached"] is True and b1["run_id"] == latest.get("run_id")
+      and b1["data_product_spec"] == latest.get("data_product_spec") and b1["yaml_output"] == latest.get("yaml_output"),
+      "a repeat is the newest stored run's answer, marked cached", (st, b1.get("cached"), b1.get("run_id")))
+st, _, b2 = call(port, "POST", "/v1/data-products", {"request": SEED, "options": {"as_of": "2025-07-16", "fresh": True}})
+check(st == 200 and b2["cached"] is False and b2["run_id"] != seed_run, "fresh: true runs it again", b2.get("cached"))
+st, _, b3 = call(port, "POST", "/v1/data-products", {"request": SEED, "options": {"as_of": "2025-07-15"}})
+check(st == 200 and b3["cached"] is False, "another as-of day is another request", b3.get("cached"))
+st, _, b4 = call(port, "POST", "/v1/data-products", {"request": SEED + " ", "options": {"as_of": "2025-07-15",
+                                                                                         "columns": "asked"}})
+check(st == 200 and b4["cached"] is False, "other options are another request", b4.get("cached"))
 
 # --- the run store: what a run answered, found again by its links
 st, _, b = call(port, "POST", "/v1/data-products", {"request": SEED, "options": {"as_of": "2025-07-16"}})
@@ -282,7 +301,8 @@ results = []
 
 def fire():
     try:
-        st, r, b = call(port, "POST", "/v1/data-products", {"request": SEED, "options": {"as_of": "2025-07-16"}})
+        st, r, b = call(port, "POST", "/v1/data-products", {"request": SEED, "options": {"as_of": "2025-07-16",
+                                                                                          "fresh": True}})
         results.append((st, r.getheader("Retry-After")))
     except Exception as e:  # noqa
         results.append(("exc", str(e)))
@@ -334,8 +354,8 @@ check(during and all(s == 200 for s in during), "no request failed during the re
 
 # --- SIGTERM drains the run in flight, then the server exits
 result = []
-th = threading.Thread(target=lambda: result.append(call(port, "POST", "/v1/data-products",
-                                                          {"request": SEED, "options": {"as_of": "2025-07-16"}})[0]))
+th = threading.Thread(target=lambda: result.append(call(port, "POST", "/v1/data-products", {
+    "request": SEED, "options": {"as_of": "2025-07-16", "fresh": True}})[0]))
 th.start()
 deadline = time.time() + 10
 while time.time() < deadline:  # the run is in flight once the gauge says so
@@ -367,7 +387,8 @@ for attempt in range(5):
     out = []
     def doomed():
         try:
-            out.append(call(port, "POST", "/v1/data-products", {"request": SEED, "options": {"as_of": "2025-07-16"}}))
+            out.append(call(port, "POST", "/v1/data-products", {"request": SEED,
+                                                                "options": {"as_of": "2025-07-16", "fresh": True}}))
         except OSError:
             pass  # the server is killed under it
     th = threading.Thread(target=doomed)
