@@ -10,7 +10,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 
-pkgs=(build-essential cmake pkg-config libsqlite3-dev libpg-query-dev libmicrohttpd-dev libgnutls28-dev
+pkgs=(build-essential cmake pkg-config libsqlite3-dev libpg-query-dev libmicrohttpd-dev libgnutls28-dev zlib1g-dev
       libcurl4-openssl-dev libjansson-dev libyaml-dev libcmocka-dev libstemmer-dev
       json-schema-test-suite postgresql ca-certificates python3 python3-yaml python3-jinja2)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)

@@ -30,13 +30,14 @@ extern "C" {
 /* Return codes: 0 success, negative failure. */
 enum {
     DP_OK = 0,
-    DP_ERROR = -1,      /* catch-all */
-    DP_EINVALID = -2,   /* bad input: empty request, malformed file, bad option */
-    DP_ENOTFOUND = -3,  /* a named file, table or catalog object does not exist */
-    DP_ECLARIFY = -4,   /* the catalog cannot answer the request: ask the user */
-    DP_ELIMIT = -5,     /* a size, time or memory limit was exceeded */
-    DP_EENGINE = -6,    /* the database engine refused or failed a statement */
-    DP_ENOMEM = -7
+    DP_ERROR = -1,     /* catch-all */
+    DP_EINVALID = -2,  /* bad input: empty request, malformed file, bad option */
+    DP_ENOTFOUND = -3, /* a named file, table or catalog object does not exist */
+    DP_ECLARIFY = -4,  /* the catalog cannot answer the request: ask the user */
+    DP_ELIMIT = -5,    /* a size, time or memory limit was exceeded */
+    DP_EENGINE = -6,   /* the database engine refused or failed a statement */
+    DP_ENOMEM = -7,
+    DP_ESTALE = -8 /* a stored result no longer matches the catalog or the data */
 };
 
 /* The longest request text dp_generate reads, in bytes; a longer one is
@@ -207,6 +208,12 @@ DP_EXTERN void dp_result_free(dp_result *res);
  * DP_ENOTFOUND for no such run, or a run without that document (a refused
  * run has no spec). */
 DP_EXTERN int dp_run_document(char **out, const char *state_dir, const char *run_id, const char *what, dp_error *err);
+/* Writes a stored run's exports into dir (as dp_result_export does for a
+ * fresh run: the tree is replaced whole), from its stored spec and, for the
+ * contract's data, the product recomputed with the SQL it ran. DP_ENOTFOUND
+ * for no such run or a run without a spec; DP_ESTALE when the catalog's
+ * files or data changed since the run. */
+DP_EXTERN int dp_run_export(dp_catalog *cat, const char *run_id, const char *dir, dp_error *err);
 /* The latest runs recorded in the state (JSON array); caller frees. */
 DP_EXTERN int dp_runs_list(char **out_json, const char *state_dir, int limit, dp_error *err);
 

@@ -518,7 +518,7 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
             dp_state_record_product(cat->state, r->run_id, r->design.name, names2, r->disc.nselected, r->rules, &ignore);
         }
         dp_state_run_docs(cat->state, r->run_id, res->json, res->yaml, res->md, res->trace, res->clarification,
-                          &ignore);
+                          cat->data_key, &ignore);
         if (!rc || rc == DP_ECLARIFY) /* answers, not failures that may pass: a repeat may reuse them */
             dp_repeat__store(cat, r->request, &r->opts, r->run_id);
         if (began)

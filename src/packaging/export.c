@@ -18,6 +18,9 @@
  * test, the contract, or a singular test with the rule's own SQL). */
 #include "util/fs.h"
 #include "dpgen/dpgen.h"
+#include "catalog/catalog.h"
+#include "orchestrator/run.h"
+#include "state/state.h"
 #include "doc/emit.h"
 #include "packaging/airflow.h"
 #include "packaging/export_int.h"
@@ -49,18 +52,26 @@ static int safe_name(const char *s)
 }
 
 /* The files of the export, written into dir (a fresh temporary folder). */
-static int export_into(dp_result *res, const char *dir, const char *name, json_t *spec, dp_error *err)
+/* The documents and what the data export needs, from a run or a stored run. */
+typedef struct export_src {
+    const char *yaml, *json, *md;
+    json_t *spec;
+    dp_catalog *cat;
+    const char *product_sql; /* DuckDB SQL of the test run; NULL: none ran */
+} export_src;
+
+static int export_into(const export_src *x, const char *dir, const char *name, dp_error *err)
 {
+    json_t *spec = x->spec;
     char temp[128] = "", rel[PATH_MAX];
     if (dp_packaging__temp_table(temp, sizeof(temp), spec))
         temp[0] = 0;
     json_t *doc = NULL;
     char *text = NULL;
     int rc;
-    if ((rc = dp_export__mkdirp(dir, err)) ||
-        (rc = dp_export__write_file(dir, "spec.yaml", dp_result_spec(res, DP_FORMAT_YAML), err)) ||
-        (rc = dp_export__write_file(dir, "spec.json", dp_result_spec(res, DP_FORMAT_JSON), err)) ||
-        (rc = dp_export__write_file(dir, "README.md", dp_result_spec(res, DP_FORMAT_MARKDOWN), err)) ||
+    if ((rc = dp_export__mkdirp(dir, err)) || (rc = dp_export__write_file(dir, "spec.yaml", x->yaml, err)) ||
+        (rc = dp_export__write_file(dir, "spec.json", x->json, err)) ||
+        (rc = dp_export__write_file(dir, "README.md", x->md, err)) ||
         (rc = dp_export__dbt_project(dir, spec, temp, err)))
         goto done;
     if ((rc = dp_export__openlineage(dir, spec, name, err)))
@@ -75,7 +86,7 @@ static int export_into(dp_result *res, const char *dir, const char *name, json_t
         goto done;
     snprintf(rel, sizeof(rel), "%s.odcs.yaml", name);
     if ((rc = dp_export__write_yaml(dir, rel, doc, err)) ||
-        (rc = dp_export__odcs_data(dir, dp__result_run(res), spec, err)))
+        (rc = dp_export__odcs_data(dir, x->cat, x->product_sql, spec, err)))
         goto done;
     if ((rc = dp_packaging__airflow_dag(&text, spec, err)))
         goto done;
@@ -89,12 +100,10 @@ done:
     return rc;
 }
 
-int dp_result_export(dp_result *res, const char *dir, dp_error *err)
+/* Writes x's tree into dir, replacing it whole. */
+static int export_tree(const export_src *x, const char *dir, dp_error *err)
 {
-    json_t *spec = dp__result_spec_tree(res);
-    /* only a spec that validated has its JSON rendering */
-    if (!spec || !dp_result_spec(res, DP_FORMAT_JSON))
-        return dp_error_set(err, DP_EINVALID, "no valid spec to export");
+    json_t *spec = x->spec;
     if (!dir || !*dir)
         return dp_error_set(err, DP_EINVALID, "no folder to export to");
     const char *name = dp_export__str(json_object_get(spec, "metadata"), "name");
@@ -105,7 +114,67 @@ int dp_result_export(dp_result *res, const char *dir, dp_error *err)
     int rc = dp_export__atomic_begin(dir, tmp, sizeof(tmp), err);
     if (rc)
         return rc;
-    if ((rc = export_into(res, tmp, name, spec, err)) || (rc = dp_export__atomic_commit(dir, tmp, err)))
+    if ((rc = export_into(x, tmp, name, err)) || (rc = dp_export__atomic_commit(dir, tmp, err)))
         dp_export__remove_tree(tmp);
+    return rc;
+}
+
+int dp_result_export(dp_result *res, const char *dir, dp_error *err)
+{
+    json_t *spec = dp__result_spec_tree(res);
+    struct dp_run *r = dp__result_run(res);
+    /* only a spec that validated has its JSON rendering */
+    if (!spec || !dp_result_spec(res, DP_FORMAT_JSON))
+        return dp_error_set(err, DP_EINVALID,
+                            dp_result_cached(res, NULL) ? "a repeat answered from the run store has no exports here:"
+                                                          " dp_run_export writes the stored run's"
+                                                        : "no valid spec to export");
+    export_src x = {dp_result_spec(res, DP_FORMAT_YAML),
+                    dp_result_spec(res, DP_FORMAT_JSON),
+                    dp_result_spec(res, DP_FORMAT_MARKDOWN),
+                    spec,
+                    r->cat,
+                    r->exec.ran ? r->compiled.sql : NULL};
+    return export_tree(&x, dir, err);
+}
+
+int dp_run_export(dp_catalog *cat, const char *run_id, const char *dir, dp_error *err)
+{
+    if (!cat->state)
+        return dp_error_set(err, DP_EINVALID, "no state: runs are not stored");
+    char *json = dp_state_run_doc(cat->state, run_id, "spec.json"), *yaml = NULL, *md = NULL, *key = NULL;
+    json_t *spec = NULL;
+    int rc = 0;
+    if (!json) {
+        rc = dp_error_set(err, DP_ENOTFOUND, "no stored run '%.64s' with a spec", run_id);
+        goto done;
+    }
+    /* the data export recomputes the product: only on the data the run saw */
+    key = dp_state_run_doc(cat->state, run_id, "data_key");
+    if (!key || strcmp(key, cat->data_key)) {
+        rc = dp_error_set(err, DP_ESTALE,
+                          "the catalog files or the data changed since run '%s': its exports would not match it;"
+                          " run the request again",
+                          run_id);
+        goto done;
+    }
+    yaml = dp_state_run_doc(cat->state, run_id, "spec.yaml");
+    md = dp_state_run_doc(cat->state, run_id, "README.md");
+    if (!(spec = json_loads(json, 0, NULL)) || !yaml || !md) {
+        rc = dp_error_set(err, DP_ERROR, "run '%s' is stored in part", run_id);
+        goto done;
+    }
+    json_t *t = json_object_get(spec, "transformation");
+    const char *sql = json_string_value(json_object_get(t, "duckdb_sql"));
+    if (!sql)
+        sql = json_string_value(json_object_get(t, "sql"));
+    export_src x = {yaml, json, md, spec, cat, json_object_get(json_object_get(t, "test_run"), "rows") ? sql : NULL};
+    rc = export_tree(&x, dir, err);
+done:
+    json_decref(spec);
+    free(json);
+    free(yaml);
+    free(md);
+    free(key);
     return rc;
 }

@@ -25,10 +25,10 @@ int dp_export__jinja_literal_tree(json_t *v);
 int dp_export__dbt_project(const char *dir, const json_t *spec, const char *temp, dp_error *err);
 /* The GX suite (new reference, NULL when out of memory). */
 json_t *dp_export__gx_suite(const json_t *spec);
-/* data/<object>.parquet for the ODCS contract's local server, from the
- * run's test-run table and its source tables. */
-struct dp_run;
-int dp_export__odcs_data(const char *dir, struct dp_run *r, const json_t *spec, dp_error *err);
+/* data/<object>.parquet for the ODCS contract's local server: the product
+ * recomputed with product_sql (the DuckDB SQL the run ran, checked again as
+ * one read-only SELECT) and the source tables, from cat's database. */
+int dp_export__odcs_data(const char *dir, dp_catalog *cat, const char *product_sql, const json_t *spec, dp_error *err);
 /* sql/assertions.sql. */
 int dp_export__assertions(const char *dir, const json_t *spec, const char *temp, dp_error *err);
 /* An export replaced whole (export_atomic.c): begin checks that dir may be

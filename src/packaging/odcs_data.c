@@ -5,6 +5,7 @@
 #include "catalog/db.h"
 #include "orchestrator/run.h"
 #include "packaging/export_int.h"
+#include "sql/check.h"
 #include "packaging/odcs.h"
 #include "util/error.h"
 #include <limits.h>
@@ -28,10 +29,14 @@ static long long source_rows(const json_t *spec, const char *table)
     return 0;
 }
 
-int dp_export__odcs_data(const char *dir, struct dp_run *r, const json_t *spec, dp_error *err)
+int dp_export__odcs_data(const char *dir, dp_catalog *cat, const char *product_sql, const json_t *spec, dp_error *err)
 {
-    if (!r || !r->cat || !r->cat->db || !r->compiled.sql || !r->exec.ran)
+    if (!cat || !cat->db || !product_sql)
         return dp_error_set(err, DP_EINVALID, "no test run to write the contract's data from");
+    /* the SQL the run ran (or a stored run kept): one read-only SELECT, checked again */
+    int checked = dp_sql_check_select(product_sql, err);
+    if (checked)
+        return checked;
     char rel[PATH_MAX], real[PATH_MAX];
     snprintf(rel, sizeof(rel), "%s/data", dir);
     int rc = dp_export__mkdirp(rel, err);
@@ -46,15 +51,15 @@ int dp_export__odcs_data(const char *dir, struct dp_run *r, const json_t *spec, 
     dp_db *db = NULL;
     duckdb_connection con = NULL;
     json_t *tables = NULL;
-    if ((rc = dp_db_open(&db, dp_db_path(r->cat->db), &dbo, err)) || (rc = dp_db_connect(&con, db, err)))
+    if ((rc = dp_db_open(&db, dp_db_path(cat->db), &dbo, err)) || (rc = dp_db_connect(&con, db, err)))
         goto done;
-    size_t clen = strlen(r->compiled.sql) + 64;
+    size_t clen = strlen(product_sql) + 64;
     char *create = malloc(clen);
     if (!create) {
         rc = dp_error_set(err, DP_ENOMEM, "out of memory");
         goto done;
     }
-    snprintf(create, clen, "CREATE TEMPORARY TABLE dp_export_product AS\n%s", r->compiled.sql);
+    snprintf(create, clen, "CREATE TEMPORARY TABLE dp_export_product AS\n%s", product_sql);
     rc = dp_db_query(con, create, 0, NULL, NULL, err);
     free(create);
     if (rc)

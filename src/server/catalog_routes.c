@@ -2,6 +2,9 @@
  * /v1/catalog/datasets/{name}, /v1/catalog/metrics/{name}, POST
  * /v1/catalog/synonyms and GET /v1/runs, each one library call. */
 #include "server/server.h"
+#include "server/zip.h"
+#include <ftw.h>
+#include <sys/stat.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,13 +164,17 @@ void dp_srv_get_run(dp_srv *s, const char *id, const char *doc, dp_srv_reply *r)
     char run_id[80];
     snprintf(run_id, sizeof(run_id), "%.*s", (int)strcspn(id, "/"), id);
     const char *what = "run", *type = "application/json";
+    if (doc && !strcmp(doc, "exports.zip")) {
+        dp_srv_get_exports(s, run_id, r);
+        return;
+    }
     if (doc) {
         what = NULL;
         for (size_t i = 0; i < sizeof(docs) / sizeof(*docs); i++)
             if (!strcmp(doc, docs[i].name))
                 what = docs[i].name, type = docs[i].type;
         if (!what) {
-            dp_srv_reply_error(r, 404, "not_found", "a run has spec.yaml, spec.json and README.md");
+            dp_srv_reply_error(r, 404, "not_found", "a run has spec.yaml, spec.json, README.md and exports.zip");
             return;
         }
     }
@@ -189,4 +196,48 @@ void dp_srv_get_run(dp_srv *s, const char *id, const char *doc, dp_srv_reply *r)
     r->text = out;
     r->text_len = strlen(out);
     r->content_type = type;
+}
+
+/* Removes a tree this route wrote (its own temporary folder). */
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+void dp_srv_get_exports(dp_srv *s, const char *run_id, dp_srv_reply *r)
+{
+    dp_srv_gen *g = dp_srv_gen_take(s);
+    if (!g) {
+        r->retry_after = "1";
+        dp_srv_reply_error(r, 503, "loading", "the catalog is not loaded yet");
+        return;
+    }
+    const char *tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    char base[4096], dir[4200], why[300];
+    snprintf(base, sizeof(base), "%s/dpgen-exports-XXXXXX", tmpdir);
+    if (!mkdtemp(base)) {
+        dp_srv_gen_drop(s, g);
+        dp_srv_reply_error(r, 500, "internal", "cannot make a temporary folder for the exports");
+        return;
+    }
+    snprintf(dir, sizeof(dir), "%s/exports", base);
+    dp_error err = {0};
+    int rc = dp_run_export(g->cat, run_id, dir, &err);
+    char *zip = NULL;
+    size_t len = 0;
+    if (rc == DP_ESTALE)
+        dp_srv_reply_error(r, 409, "stale", "%s", err.message);
+    else if (rc)
+        dp_srv_reply_lib(r, rc, &err, g->cat);
+    else if (dp_srv_zip_dir(dir, &zip, &len, why, sizeof(why)))
+        dp_srv_reply_error(r, 500, "internal", "cannot zip the exports: %s", why);
+    else {
+        r->status = 200;
+        r->text = zip;
+        r->text_len = len;
+        r->content_type = "application/zip";
+    }
+    nftw(base, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    dp_srv_gen_drop(s, g);
 }

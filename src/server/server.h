@@ -135,6 +135,9 @@ void dp_srv_get_runs(dp_srv *s, const dp_srv_req *q, dp_srv_reply *r);
 /* GET /v1/runs/{id} (doc NULL) and /v1/runs/{id}/{doc}: id and doc point
  * into the path (id ends at the next '/'). */
 void dp_srv_get_run(dp_srv *s, const char *id, const char *doc, dp_srv_reply *r);
+/* GET /v1/runs/{id}/exports.zip: the stored run's --out tree, zipped (409
+ * when the catalog or data changed since the run). */
+void dp_srv_get_exports(dp_srv *s, const char *run_id, dp_srv_reply *r);
 void dp_srv_get_metrics(dp_srv *s, dp_srv_reply *r);
 /* Counts one answered request of route (metrics.c). */
 void dp_srv_count(dp_srv *s, int route, unsigned status);

@@ -63,13 +63,14 @@ int dp_state_run_begin(dp_state *s, const char *run_id, const char *request, dp_
 }
 
 int dp_state_run_docs(dp_state *s, const char *run_id, const char *spec_json, const char *spec_yaml,
-                      const char *markdown, const char *trace_json, const char *clarification, dp_error *err)
+                      const char *markdown, const char *trace_json, const char *clarification, const char *data_key,
+                      dp_error *err)
 {
-    const char *v[] = {run_id, spec_json, spec_yaml, markdown, trace_json, clarification};
+    const char *v[] = {run_id, spec_json, spec_yaml, markdown, trace_json, clarification, data_key};
     int rc = exec_text(s,
                        "INSERT OR REPLACE INTO run_docs(run_id, spec_json, spec_yaml, markdown, trace_json,"
-                       " clarification) VALUES (?, ?, ?, ?, ?, ?)",
-                       v, 6, err);
+                       " clarification, data_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       v, 7, err);
     if (!rc)
         rc = exec_text(s, "DELETE FROM run_live WHERE run_id = ?", v, 1, err);
     return rc;
@@ -126,7 +127,8 @@ char *dp_state_run_doc(dp_state *s, const char *run_id, const char *what)
                                           {"spec.yaml", "spec_yaml"},
                                           {"README.md", "markdown"},
                                           {"trace.json", "trace_json"},
-                                          {"clarification.json", "clarification"}};
+                                          {"clarification.json", "clarification"},
+                                          {"data_key", "data_key"}};
     const char *col = NULL;
     for (size_t i = 0; i < sizeof(cols) / sizeof(*cols); i++)
         if (!strcmp(what, cols[i][0]))

@@ -71,6 +71,11 @@ static const char *migrate_v1 =
     " target TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY(catalog, phrase));"
     "PRAGMA user_version = 1;";
 
+/* Version 2: a stored run keeps the fingerprint of the catalog files and
+ * data it ran on (its exports are only rewritten on the same). */
+static const char *migrate_v2 = "ALTER TABLE run_docs ADD COLUMN data_key TEXT;"
+                                "PRAGMA user_version = 2;";
+
 static int user_version(sqlite3 *db)
 {
     sqlite3_stmt *st = NULL;
@@ -86,13 +91,15 @@ static int user_version(sqlite3 *db)
  * migrate it once. */
 static int migrate(sqlite3 *db, char **msg)
 {
-    if (user_version(db) >= 1)
+    if (user_version(db) >= 2)
         return SQLITE_OK;
     int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, msg);
     if (rc != SQLITE_OK)
         return rc;
     int v = user_version(db);
     rc = v < 0 ? SQLITE_ERROR : v < 1 ? sqlite3_exec(db, migrate_v1, NULL, NULL, msg) : SQLITE_OK;
+    if (rc == SQLITE_OK && v < 2)
+        rc = sqlite3_exec(db, migrate_v2, NULL, NULL, msg);
     sqlite3_exec(db, rc == SQLITE_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
     return rc;
 }

@@ -66,10 +66,12 @@ json_t *dp_state_runs(dp_state *s, int limit);
  * interrupted, by dp_state_run_reap. Each 0 or negative with err set. */
 int dp_state_run_begin(dp_state *s, const char *run_id, const char *request, dp_error *err);
 int dp_state_run_docs(dp_state *s, const char *run_id, const char *spec_json, const char *spec_yaml,
-                      const char *markdown, const char *trace_json, const char *clarification, dp_error *err);
+                      const char *markdown, const char *trace_json, const char *clarification, const char *data_key,
+                      dp_error *err);
 int dp_state_run_reap(dp_state *s, dp_error *err);
 /* One document of a stored run (malloc'd) or NULL: what is "spec.json",
- * "spec.yaml", "README.md", "trace.json" or "clarification.json". */
+ * "spec.yaml", "README.md", "trace.json", "clarification.json", or
+ * "data_key" (the catalog files' and data's fingerprint it ran on). */
 char *dp_state_run_doc(dp_state *s, const char *run_id, const char *what);
 /* The run's record as JSON (new reference) or NULL. */
 json_t *dp_state_run_record(dp_state *s, const char *run_id);

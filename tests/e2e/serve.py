@@ -186,6 +186,27 @@ if links:
           "README.md is the Markdown")
     st2, _, _ = call(port, "GET", links["run"] + "/nope.txt", route="/no/such/route")
     check(st2 == 404, "an unknown document is 404")
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    c.request("GET", links["run"] + "/exports.zip")
+    rz = c.getresponse()
+    data = rz.read()
+    c.close()
+    import io
+    import zipfile
+    zf = zipfile.ZipFile(io.BytesIO(data)) if rz.status == 200 else None
+    check(rz.status == 200 and rz.getheader("Content-Type") == "application/zip" and zf.testzip() is None,
+          "exports.zip is a sound zip archive", rz.status)
+    if zf:
+        names = set(zf.namelist())
+        out_dir = os.path.join(WORK, "out_tree")
+        subprocess.run([DPGEN, "generate", "--as-of", "2025-07-16", "--no-record", "--out", out_dir, SEED],
+                       capture_output=True)
+        tree = {os.path.relpath(os.path.join(d, f), out_dir) for d, _, fs in os.walk(out_dir) for f in fs}
+        check(names == tree and len(names) > 15, "it holds the files --out writes (%d)" % len(names),
+              sorted(names ^ tree)[:10])
+        stored_yaml = call(port, "GET", links["spec.yaml"], route="/v1/runs/{id}/spec.yaml")[2]
+        check(zf.read("spec.yaml").decode() == stored_yaml, "its spec.yaml is the run's")
+        check(any(n.startswith("data/") and n.endswith(".parquet") for n in names), "with the contract's data")
 st, _, b = call(port, "POST", "/v1/data-products", {"request": "weekly blorptax by campaign"})
 cl_run = b.get("links", {}).get("run") if isinstance(b, dict) else None
 check(st == 422 and cl_run and "spec.yaml" not in b["links"], "a refused run links to its record only", b.get("links"))
@@ -416,6 +437,27 @@ st, _, b = call(port, "GET", "/v1/runs?limit=100")
 rec = [x for x in b["runs"] if x["run_id"] == killed]
 check(rec and rec[0]["status"] == "failed" and "interrupted" in (rec[0]["message"] or ""),
       "the next start records the killed run as failed: interrupted", rec)
+p.terminate()
+p.wait(60)
+
+# --- exports of a run on data that changed since: 409, never files that do not match it
+import shutil  # noqa: E402
+copy = os.path.join(WORK, "copy.duckdb")
+shutil.copy(os.environ["DPGEN_DEMO_DB"], copy)
+p, port = start("--db", copy, "--models", os.path.join(SRC, "catalog/demo"))
+wait_ready(port)
+st, _, b = call(port, "POST", "/v1/data-products", {"request": SEED, "options": {"as_of": "2025-07-16", "fresh": True}})
+rid = b.get("run_id")
+st1, _, _ = call(port, "GET", "/v1/runs/%s/exports.zip" % rid, route="/v1/runs/{id}/exports.zip")
+subprocess.run([DPGEN, "demo", "--scale", "0.06", "--out", copy], capture_output=True)
+p.send_signal(signal.SIGHUP)
+wait_ready(port, gen=2)
+st2, _, e = call(port, "GET", "/v1/runs/%s/exports.zip" % rid, route="/v1/runs/{id}/exports.zip")
+check(st1 == 200 and st2 == 409 and e["error"]["code"] == "stale",
+      "exports.zip on changed data is 409 stale (before the change: 200)", (st1, st2, e))
+st, _, b = call(port, "POST", "/v1/data-products", {"request": SEED, "options": {"as_of": "2025-07-16"}})
+check(st == 200 and b["cached"] is False, "and the same request on the changed data is run again, not a repeat",
+      b.get("cached"))
 p.terminate()
 p.wait(60)
 
