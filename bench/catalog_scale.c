@@ -9,7 +9,7 @@
  * state of the cold load), each in its own process so peak RSS is its own.
  *   catalog_scale [--models N] [--columns N] [--metrics N] [--files N]
  *                 [--requests N] [--seed N] [--keep DIR] [--quiet] [--db]
- *                 [--load-only] */
+ *                 [--legacy-storage] [--load-only] */
 #include "dpgen/dpgen.h"
 #include "catalog/catalog.h"
 #include "catalog/load.h"
@@ -523,14 +523,20 @@ static void stats(const char *name, double *v, size_t n, double target)
 /* One table per model with the columns its YAML names (the key a primary
  * key), all created in one transaction; empty, so the figures are the
  * catalog's cost, not the data's. */
-static int write_db(const gen *g, const char *path)
+static int write_db(const gen *g, const char *path, int legacy)
 {
     duckdb_database db = NULL;
     duckdb_connection con = NULL;
     int rc = -1;
     size_t cap = 64 * 1024;
     char *sql = malloc(cap);
-    if (!sql || duckdb_open(path, &db) == DuckDBError || duckdb_connect(db, &con) == DuckDBError ||
+    if (!sql || duckdb_open(NULL, &db) == DuckDBError || duckdb_connect(db, &con) == DuckDBError)
+        goto done;
+    /* DuckDB's default file format is the one v1.0 reads, whose statistics
+     * make an empty table of 50 columns cost ~160 KB on disk and ~4 ms and
+     * ~150 KB to ATTACH; --legacy-storage measures that */
+    snprintf(sql, cap, "ATTACH '%s' AS b%s", path, legacy ? "" : " (STORAGE_VERSION 'v1.4.0')");
+    if (duckdb_query(con, sql, NULL) == DuckDBError || duckdb_query(con, "USE b", NULL) == DuckDBError ||
         duckdb_query(con, "BEGIN", NULL) == DuckDBError)
         goto done;
     for (size_t i = 0; i < g->nmodels; i++) {
@@ -556,7 +562,7 @@ static int write_db(const gen *g, const char *path)
     }
     rc = duckdb_query(con, "COMMIT", NULL) == DuckDBError ? -1 : 0;
     if (!rc)
-        rc = duckdb_query(con, "CHECKPOINT", NULL) == DuckDBError ? -1 : 0;
+        rc = duckdb_query(con, "CHECKPOINT b", NULL) == DuckDBError ? -1 : 0;
 done:
     if (rc)
         fprintf(stderr, "catalog_scale: cannot build %s\n", path);
@@ -596,7 +602,7 @@ static int load_one(const char *db, const char *models, const char *glossary, co
         return 1;
     }
     cached = cat->profile_cached;
-    printf("%.0f %ld %d\n", now_ms() - t0, maxrss_kb(), cached);
+    printf("%.0f %ld %d %.0f\n", now_ms() - t0, maxrss_kb(), cached, cat->profile_ms);
     dp_catalog_free(cat);
     return 0;
 }
@@ -604,7 +610,7 @@ static int load_one(const char *db, const char *models, const char *glossary, co
 /* Runs load_one in a fresh process (its RSS is its own); 0 and the figures,
  * or -1. */
 static int measure(const char *db, const char *models, const char *glossary, const char *state, double *ms, long *kb,
-                   int *cached)
+                   int *cached, double *prof_ms)
 {
     int fd[2];
     if (pipe(fd))
@@ -628,7 +634,8 @@ static int measure(const char *db, const char *models, const char *glossary, con
     if (n <= 0 || !WIFEXITED(st) || WEXITSTATUS(st))
         return -1;
     buf[n] = 0;
-    return sscanf(buf, "%lf %ld %d", ms, kb, cached) == 3 ? 0 : -1;
+    *prof_ms = 0;
+    return sscanf(buf, "%lf %ld %d %lf", ms, kb, cached, prof_ms) >= 3 ? 0 : -1;
 }
 
 static void remove_tree(const char *dir)
@@ -741,7 +748,7 @@ int main(int argc, char **argv)
     gen g = {10000, 500000, 5000, 100, NULL, NULL, 0};
     size_t nreq = 50, seed = 42;
     const char *keep = NULL;
-    int quiet = 0, rc = 1, with_db = 0, load_only = 0;
+    int quiet = 0, rc = 1, with_db = 0, load_only = 0, legacy = 0;
     if (argc == 6 && !strcmp(argv[1], "--load-one"))
         return load_one(argv[2], argv[3], argv[4], argv[5]);
     for (int i = 1; i < argc; i++) {
@@ -759,9 +766,11 @@ int main(int argc, char **argv)
             with_db = 1;
         } else if (!strcmp(o, "--load-only")) {
             load_only = 1;
+        } else if (!strcmp(o, "--legacy-storage")) {
+            legacy = with_db = 1;
         } else {
             fprintf(stderr, "usage: catalog_scale [--models N] [--columns N] [--metrics N] [--files N] [--requests N] "
-                            "[--seed N] [--keep DIR] [--quiet] [--db] [--load-only]\n");
+                            "[--seed N] [--keep DIR] [--quiet] [--db] [--legacy-storage] [--load-only]\n");
             return 2;
         }
     }
@@ -809,30 +818,30 @@ int main(int argc, char **argv)
     if (with_db || load_only) {
         /* each load in its own process: time and peak RSS are its own */
         char dbp[4200], state[4200];
-        double ms;
+        double ms, prof;
         long kb;
         int cached;
         snprintf(dbp, sizeof(dbp), "%s/db.duckdb", dir);
         snprintf(state, sizeof(state), "%s/state", dir);
-        if (measure("-", models, glossary, state, &ms, &kb, &cached)) {
+        if (measure("-", models, glossary, state, &ms, &kb, &cached, &prof)) {
             fprintf(stderr, "catalog_scale: the load with no database failed\n");
             goto done;
         }
         printf("\nno database (dp_kg_open_offline, nothing cached): %.0f ms, peak RSS %.1f MB\n", ms, (double)kb / 1024);
         if (with_db) {
             t0 = now_ms();
-            if (write_db(&g, dbp))
+            if (write_db(&g, dbp, legacy))
                 goto done;
             printf("DuckDB file with %zu tables written in %.0f ms\n", g.nmodels, now_ms() - t0);
             const char *what[] = {"cold (fresh state)", "warm (state of the cold load)"};
             for (int k = 0; k < 2; k++) {
-                if (measure(dbp, models, glossary, state, &ms, &kb, &cached)) {
+                if (measure(dbp, models, glossary, state, &ms, &kb, &cached, &prof)) {
                     fprintf(stderr, "catalog_scale: the load against %s failed\n", dbp);
                     goto done;
                 }
                 printf("database, %-30s dp_catalog_open %.0f ms (target < %d ms: %s), peak RSS %.1f MB (target < 300 MB: "
-                       "%s)%s\n", what[k], ms, k ? 500 : 2000, ms < (k ? 500 : 2000) ? "met" : "MISSED",
-                       (double)kb / 1024, kb < 300 * 1024 ? "met" : "MISSED", k && !cached ? "; profile NOT cached" : "");
+                       "%s); profile %.0f ms%s\n", what[k], ms, k ? 500 : 2000, ms < (k ? 500 : 2000) ? "met" : "MISSED",
+                       (double)kb / 1024, kb < 300 * 1024 ? "met" : "MISSED", prof, k && !cached ? " (NOT cached)" : "");
                 fflush(stdout);
             }
         }

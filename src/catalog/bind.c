@@ -146,22 +146,31 @@ int dp_bind_models(dp_kg *kg, duckdb_connection con, dp_error *err)
     int rc = dp_relmap_load(&t, kg->arena, con, err);
     if (rc)
         return rc;
+    rc = dp_bind_models_map(kg, con, &t, err);
+    dp_relmap_dispose(&t);
+    return rc;
+}
+
+int dp_bind_models_map(dp_kg *kg, duckdb_connection con, const dp_relmap *map, dp_error *err)
+{
+    const dp_relmap *t = map;
+    int rc = 0;
     size_t prepares = 0;
     for (size_t i = 0; i < kg->nmodels; i++) {
         dp_model *m = &kg->models[i];
         if (m->off.reason)
             continue; /* defined twice: never bound */
         size_t hit = 0;
-        if ((rc = resolve_relation(kg, m, &t, &hit, err))) {
+        if ((rc = resolve_relation(kg, m, t, &hit, err))) {
             if (rc == DP_ENOTFOUND && m->off.reason) {
                 rc = 0;
                 continue; /* disabled, with why */
             }
             goto done;
         }
-        m->schema = t.schema[hit];
-        m->table = t.name[hit];
-        if (dp_relmap_columns(&t, hit, kg->arena, &m->columns, &m->ncolumns)) {
+        m->schema = t->schema[hit];
+        m->table = t->name[hit];
+        if (dp_relmap_columns(t, hit, kg->arena, &m->columns, &m->ncolumns)) {
             rc = dp_error_set(err, DP_ENOMEM, "out of memory");
             goto done;
         }
@@ -197,6 +206,5 @@ int dp_bind_models(dp_kg *kg, duckdb_connection con, dp_error *err)
     }
     rc = dp_bind_spines(kg, con, err);
 done:
-    dp_relmap_dispose(&t);
     return rc;
 }

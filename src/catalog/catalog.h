@@ -10,6 +10,7 @@ struct dp_catalog {
     dp_db *db;
     dp_state *state; /* NULL with no_state */
     int profile_cached;
+    int relmap_cached; /* the database's catalog came from the state (relmap.h) */
     double load_ms, profile_ms;
 };
 

@@ -63,7 +63,7 @@ static int schema_row(void *p, size_t ncols, const char *const *names, const cha
 
 /* The case-aside name index: chains run in relation order (built from the
  * end, each pushed at its bucket's head). */
-static int build_index(dp_relmap *r)
+int dp_relmap__index(dp_relmap *r)
 {
     size_t nb = 16;
     while (nb < r->n * 2)
@@ -272,7 +272,7 @@ int dp_relmap_load(dp_relmap *out, dp_arena *a, duckdb_connection con, dp_error 
                          0, rel_row, &l, err);
     if (!rc)
         rc = dp_db_query(con, "SELECT current_schema()", 0, schema_row, &l, err);
-    if (!rc && (l.oom || build_index(out)))
+    if (!rc && (l.oom || dp_relmap__index(out)))
         rc = dp_error_set(err, DP_ENOMEM, "out of memory");
     if (!rc)
         rc = load_columns(out, a, con, err);

@@ -38,4 +38,19 @@ size_t dp_relmap_find(const dp_relmap *r, const char *schema, const char *name);
 /* Relation t's columns as a new array in a (*out NULL when it has none). */
 int dp_relmap_columns(const dp_relmap *r, size_t t, dp_arena *a, dp_column **out, size_t *n);
 
+/* relmap_cache.c: the map kept in dpgen's state, keyed by the database
+ * path and checked against its fingerprint (dp_db_fingerprint: changes with
+ * every committed write, the WAL's too), so a warm load reads no catalog
+ * of the database. state may be NULL (no cache). *cached says whether the
+ * map came from the state. 0 or dp_relmap_load's errors. */
+struct dp_state;
+int dp_relmap_load_cached(dp_relmap *out, dp_arena *a, duckdb_connection con, struct dp_state *state,
+                          const char *db_path, const char *fingerprint, int *cached, dp_error *err);
+/* Text form of a map (malloc'd; NULL when out of memory or too large) and
+ * back (0; -1 when the text is not one this version wrote). */
+char *dp_relmap_to_text(const dp_relmap *r, const char *fingerprint);
+int dp_relmap_from_text(dp_relmap *out, dp_arena *a, const char *text, const char *fingerprint);
+/* Builds the name index over out->schema/name (relmap.c); 0 or -1. */
+int dp_relmap__index(dp_relmap *r);
+
 #endif

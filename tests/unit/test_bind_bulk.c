@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <duckdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,9 @@
 #include <unistd.h>
 #include "catalog/catalog.h"
 #include "catalog/db.h"
+#include "catalog/relmap.h"
 #include "dpgen/dpgen.h"
+#include "state/state.h"
 #include "testutil.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -135,7 +138,7 @@ static const bcase CASES[] = {
 
 /* Opens a case's catalog (no state) into *cat; 0, or the error code with
  * the message in err (a catalog may fail to open: that is compared too). */
-static int open_case(dp_catalog **cat, const bcase *c, const char *dir, dp_error *err)
+static int open_case(dp_catalog **cat, const bcase *c, const char *dir, const char *state, dp_error *err)
 {
     char sql[1024], db[1024], models[1024], gloss[1024];
     snprintf(sql, sizeof(sql), "%s/tests/data/%s/data.sql", tu_source_dir(), c->data);
@@ -150,7 +153,8 @@ static int open_case(dp_catalog **cat, const bcase *c, const char *dir, dp_error
     co.models_path = models;
     co.glossary_path = c->gloss ? gloss : NULL;
     co.schema = c->schema;
-    co.no_state = 1;
+    co.state_dir = state;
+    co.no_state = state == NULL;
     return dp_catalog_open(cat, &co, err);
 }
 
@@ -182,15 +186,20 @@ static void compare(const char *name, const char *got)
     free(want);
 }
 
-static void every_catalog_binds_as_before(void **state)
+/* runs: 1 with no state; 2 with a state, the second load from the map the
+ * first cached (which it must have used) */
+static void binds_as_before(int runs)
 {
-    (void)state;
-    char dir[] = "/tmp/dp-bindbulk-XXXXXX";
+    char dir[] = "/tmp/dp-bindbulk-XXXXXX", st[300];
     assert_non_null(mkdtemp(dir));
-    for (size_t i = 0; i < sizeof(CASES) / sizeof(*CASES); i++) {
+    for (size_t k = 0; k < sizeof(CASES) / sizeof(*CASES) * (size_t)runs; k++) {
+        size_t i = k / (size_t)runs;
         dp_catalog *cat = NULL;
         dp_error err = {0};
-        int rc = open_case(&cat, &CASES[i], dir, &err);
+        snprintf(st, sizeof(st), "%s/state-%s", dir, CASES[i].name);
+        int rc = open_case(&cat, &CASES[i], dir, runs > 1 ? st : NULL, &err);
+        if (!rc && runs > 1 && k % 2 == 1 && !cat->relmap_cached)
+            fail_msg("%s: the second load read the database's catalog again", CASES[i].name);
         char *got = NULL;
         if (rc) {
             dp_buf b;
@@ -210,6 +219,18 @@ static void every_catalog_binds_as_before(void **state)
     tu_rm_tree(dir);
 }
 
+static void every_catalog_binds_as_before(void **state)
+{
+    (void)state;
+    binds_as_before(1);
+}
+
+static void every_catalog_binds_as_before_from_the_cache(void **state)
+{
+    (void)state;
+    binds_as_before(2);
+}
+
 static void demo_binds_as_before(void **state)
 {
     (void)state;
@@ -225,11 +246,201 @@ static void demo_binds_as_before(void **state)
     tu_rm_tree(dir);
 }
 
+/* Runs SQL in a writable DuckDB file; nowal: the writes stay in its WAL. */
+static void write_db(const char *path, const char *sql, int nowal)
+{
+    duckdb_database db;
+    duckdb_connection con;
+    duckdb_result res;
+    assert_int_equal(duckdb_open(path, &db), DuckDBSuccess);
+    assert_int_equal(duckdb_connect(db, &con), DuckDBSuccess);
+    if (nowal) {
+        assert_int_equal(duckdb_query(con, "SET wal_autocheckpoint = '1TB'", NULL), DuckDBSuccess);
+        assert_int_equal(duckdb_query(con, "PRAGMA disable_checkpoint_on_shutdown", NULL), DuckDBSuccess);
+    }
+    if (duckdb_query(con, sql, &res) != DuckDBSuccess)
+        fail_msg("%s: %s", sql, duckdb_result_error(&res));
+    duckdb_destroy_result(&res);
+    duckdb_disconnect(&con);
+    duckdb_close(&db);
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+static const char MODELS[] = "semantic_models:\n"
+                             "  - name: rows_a\n"
+                             "    model: ref('t')\n"
+                             "    entities:\n"
+                             "      - name: row_a\n"
+                             "        type: primary\n"
+                             "        expr: a\n"
+                             "    dimensions:\n"
+                             "      - name: b\n"
+                             "        type: categorical\n"
+                             "      - name: %s\n"
+                             "        type: categorical\n";
+
+/* Opens dir/t.duckdb with dir/models.yml and state dir/state; the dump, and
+ * whether the database's catalog came from the state. */
+static char *open_dump(const char *dir, int *cached)
+{
+    char db[300], models[300], st[300];
+    snprintf(db, sizeof(db), "%s/t.duckdb", dir);
+    snprintf(models, sizeof(models), "%s/models.yml", dir);
+    snprintf(st, sizeof(st), "%s/state", dir);
+    dp_catalog_options co = DP_CATALOG_OPTIONS_INIT;
+    co.db_path = db;
+    co.models_path = models;
+    co.state_dir = st;
+    dp_catalog *cat = NULL;
+    dp_error err = {0};
+    if (dp_catalog_open(&cat, &co, &err))
+        fail_msg("open: %s", err.message);
+    char *d = dump(&cat->kg);
+    *cached = cat->relmap_cached;
+    dp_catalog_free(cat);
+    return d;
+}
+
+/* The cached catalog of the database is never used once the database has
+ * changed (a column added in the WAL only, then checkpointed, a table
+ * dropped and made a view), and the catalog's own files are bound afresh on
+ * every load (an edit binds at once); a cache the state holds in a form this
+ * version did not write is ignored. */
+static void a_changed_database_or_catalog_is_bound_afresh(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/dp-bindstale-XXXXXX", path[300], text[1024];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/t.duckdb", dir);
+    write_db(path, "CREATE TABLE t (a INTEGER, b VARCHAR)", 0);
+    snprintf(text, sizeof(text), MODELS, "c");
+    snprintf(path, sizeof(path), "%s/models.yml", dir);
+    write_text(path, text);
+    int cached = -1;
+    char *d = open_dump(dir, &cached);
+    assert_int_equal(cached, 0);
+    assert_non_null(strstr(d, "dimension c column - off uses column 'c'"));
+    free(d);
+    d = open_dump(dir, &cached);
+    assert_int_equal(cached, 1);
+    assert_non_null(strstr(d, "dimension c column - off uses column 'c'"));
+    free(d);
+
+    /* a column added that only the WAL holds */
+    snprintf(path, sizeof(path), "%s/t.duckdb", dir);
+    write_db(path, "ALTER TABLE t ADD COLUMN c DOUBLE", 1);
+    snprintf(text, sizeof(text), "%s.wal", path);
+    struct stat stw;
+    assert_int_equal(stat(text, &stw), 0);
+    d = open_dump(dir, &cached);
+    assert_int_equal(cached, 0);
+    assert_non_null(strstr(d, "column c DOUBLE key 0"));
+    assert_non_null(strstr(d, "dimension c column c off -"));
+    free(d);
+
+    /* the catalog's file edited: bound afresh from the cached map */
+    snprintf(text, sizeof(text), MODELS, "d");
+    snprintf(path, sizeof(path), "%s/models.yml", dir);
+    write_text(path, text);
+    d = open_dump(dir, &cached);
+    assert_int_equal(cached, 1);
+    assert_non_null(strstr(d, "dimension d column - off uses column 'd'"));
+    free(d);
+
+    /* the table becomes a view with other types, checkpointed */
+    snprintf(path, sizeof(path), "%s/t.duckdb", dir);
+    write_db(path, "ALTER TABLE t RENAME TO t_old; CREATE VIEW t AS SELECT CAST(a AS BIGINT) AS a, b, 1 AS d FROM t_old; "
+                   "CHECKPOINT",
+             0);
+    d = open_dump(dir, &cached);
+    assert_int_equal(cached, 0);
+    assert_non_null(strstr(d, "column a BIGINT key 0"));
+    assert_non_null(strstr(d, "dimension d column d off -"));
+    free(d);
+
+    /* a cache this version did not write: read the database instead */
+    dp_state *s = NULL;
+    dp_error err = {0};
+    snprintf(path, sizeof(path), "%s/state", dir);
+    assert_int_equal(dp_state_open(&s, path, &err), 0);
+    snprintf(path, sizeof(path), "relmap|%s/t.duckdb", dir);
+    assert_int_equal(dp_state_profile_put(s, path, "dpgen-relmap 0\nF x\n", &err), 0);
+    dp_state_close(s);
+    d = open_dump(dir, &cached);
+    assert_int_equal(cached, 0);
+    assert_non_null(strstr(d, "dimension d column d off -"));
+    free(d);
+    tu_rm_tree(dir);
+}
+
+/* Names and comments with tabs, newlines and backslashes survive the
+ * cache's text form; a text with another fingerprint is refused. */
+static void the_cached_form_keeps_every_name(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/dp-bindtext-XXXXXX", path[300];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/t.duckdb", dir);
+    write_db(path,
+             "CREATE SCHEMA \"s\tx\"; CREATE TABLE \"s\tx\".\"t\\n\" (\"a\nb\" INTEGER PRIMARY KEY, c VARCHAR); "
+             "COMMENT ON COLUMN \"s\tx\".\"t\\n\".c IS 'one\ttwo\nthree\\four'; CREATE TABLE plain (x INTEGER)",
+             0);
+    dp_db *db = NULL;
+    dp_error err = {0};
+    duckdb_connection con = NULL;
+    assert_int_equal(dp_db_open(&db, path, NULL, &err), 0);
+    assert_int_equal(dp_db_connect(&con, db, &err), 0);
+    dp_arena *a = dp_arena_new(4096);
+    dp_relmap live, back;
+    assert_int_equal(dp_relmap_load(&live, a, con, &err), 0);
+    char *text = dp_relmap_to_text(&live, "fp1");
+    assert_non_null(text);
+    assert_int_equal(dp_relmap_from_text(&back, a, text, "fp2"), -1);
+    assert_int_equal(dp_relmap_from_text(&back, a, text, "fp1"), 0);
+    assert_int_equal(back.n, live.n);
+    assert_int_equal(back.ncols, live.ncols);
+    assert_string_equal(back.def_schema, live.def_schema);
+    for (size_t t = 0; t < live.n; t++) {
+        assert_string_equal(back.schema[t], live.schema[t]);
+        assert_string_equal(back.name[t], live.name[t]);
+        assert_int_equal(back.col_n[t], live.col_n[t]);
+        for (size_t i = 0; i < live.col_n[t]; i++) {
+            const dp_relcol *x = &live.cols[live.col_off[t] + i], *y = &back.cols[back.col_off[t] + i];
+            assert_string_equal(x->name, y->name);
+            assert_string_equal(x->type, y->type);
+            assert_int_equal(x->is_key, y->is_key);
+            assert_true((!x->comment && !y->comment) || (x->comment && y->comment && !strcmp(x->comment, y->comment)));
+        }
+    }
+    size_t t = dp_relmap_find(&back, "S\tX", "T\\N");
+    assert_true(t != DP_RELMAP_NONE);
+    assert_string_equal(back.cols[back.col_off[t]].name, "a\nb");
+    assert_int_equal(back.cols[back.col_off[t]].is_key, 1);
+    assert_string_equal(back.cols[back.col_off[t] + 1].comment, "one\ttwo\nthree\\four");
+    free(text);
+    dp_relmap_dispose(&live);
+    dp_relmap_dispose(&back);
+    dp_arena_free(a);
+    duckdb_disconnect(&con);
+    dp_db_close(db);
+    tu_rm_tree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_catalog_binds_as_before),
         cmocka_unit_test(demo_binds_as_before),
+        cmocka_unit_test(every_catalog_binds_as_before_from_the_cache),
+        cmocka_unit_test(a_changed_database_or_catalog_is_bound_afresh),
+        cmocka_unit_test(the_cached_form_keeps_every_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
