@@ -555,7 +555,8 @@ static int write_db(const gen *g, const char *path, int legacy)
             o += (size_t)snprintf(sql + o, cap - o, ", \"%s\" VARCHAR", dn);
         }
         for (int k = 0; k < m->nmeas; k++)
-            o += (size_t)snprintf(sql + o, cap - o, ", \"%s_%s\" DOUBLE", MOD[m->meas[k] / N(QTY)], QTY[m->meas[k] % N(QTY)]);
+            o += (size_t)snprintf(sql + o, cap - o, ", \"%s_%s\" DOUBLE", MOD[m->meas[k] / N(QTY)],
+                                  QTY[m->meas[k] % N(QTY)]);
         snprintf(sql + o, cap - o, ")");
         if (duckdb_query(con, sql, NULL) == DuckDBError)
             goto done;
@@ -827,7 +828,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "catalog_scale: the load with no database failed\n");
             goto done;
         }
-        printf("\nno database (dp_kg_open_offline, nothing cached): %.0f ms, peak RSS %.1f MB\n", ms, (double)kb / 1024);
+        printf("\nno database (dp_kg_open_offline, nothing cached): %.0f ms, peak RSS %.1f MB\n", ms,
+               (double)kb / 1024);
         if (with_db) {
             t0 = now_ms();
             if (write_db(&g, dbp, legacy))
@@ -839,9 +841,11 @@ int main(int argc, char **argv)
                     fprintf(stderr, "catalog_scale: the load against %s failed\n", dbp);
                     goto done;
                 }
-                printf("database, %-30s dp_catalog_open %.0f ms (target < %d ms: %s), peak RSS %.1f MB (target < 300 MB: "
-                       "%s); profile %.0f ms%s\n", what[k], ms, k ? 500 : 2000, ms < (k ? 500 : 2000) ? "met" : "MISSED",
-                       (double)kb / 1024, kb < 300 * 1024 ? "met" : "MISSED", prof, k && !cached ? " (NOT cached)" : "");
+                printf(
+                    "database, %-30s dp_catalog_open %.0f ms (target < %d ms: %s), peak RSS %.1f MB (target < 300 MB: "
+                    "%s); profile %.0f ms%s\n",
+                    what[k], ms, k ? 500 : 2000, ms < (k ? 500 : 2000) ? "met" : "MISSED", (double)kb / 1024,
+                    kb < 300 * 1024 ? "met" : "MISSED", prof, k && !cached ? " (NOT cached)" : "");
                 fflush(stdout);
             }
         }

@@ -87,7 +87,8 @@ int dp_relmap__index(dp_relmap *r)
 
 size_t dp_relmap_next_named(const dp_relmap *r, const char *name, size_t after)
 {
-    size_t j = after == DP_RELMAP_NONE ? r->ci_head[hash_ci(name, strlen(name)) & (r->nbuckets - 1)] : r->ci_next[after];
+    size_t j =
+        after == DP_RELMAP_NONE ? r->ci_head[hash_ci(name, strlen(name)) & (r->nbuckets - 1)] : r->ci_next[after];
     for (; j != DP_RELMAP_NONE; j = r->ci_next[j])
         if (!strcasecmp(r->name[j], name))
             return j;
@@ -277,10 +278,11 @@ int dp_relmap_load(dp_relmap *out, dp_arena *a, duckdb_connection con, dp_error 
     if (!rc)
         rc = load_columns(out, a, con, err);
     if (!rc)
-        rc = dp_db_query(con,
-                         "SELECT schema_name, table_name, CAST(constraint_column_names AS VARCHAR) FROM duckdb_constraints() "
-                         "WHERE database_name = current_database() AND constraint_type IN ('PRIMARY KEY', 'UNIQUE')",
-                         0, key_row, out, err);
+        rc = dp_db_query(
+            con,
+            "SELECT schema_name, table_name, CAST(constraint_column_names AS VARCHAR) FROM duckdb_constraints() "
+            "WHERE database_name = current_database() AND constraint_type IN ('PRIMARY KEY', 'UNIQUE')",
+            0, key_row, out, err);
     if (rc)
         dp_relmap_dispose(out);
     return rc;

@@ -9,18 +9,18 @@
 
 typedef struct dp_relcol {
     const char *name, *type, *comment; /* strings in the arena given to load */
-    int is_key; /* a single-column PRIMARY KEY or UNIQUE constraint */
+    int is_key;                        /* a single-column PRIMARY KEY or UNIQUE constraint */
 } dp_relcol;
 
 typedef struct dp_relmap {
-    size_t n;                       /* relations, ordered by schema, name */
+    size_t n; /* relations, ordered by schema, name */
     const char **schema, **name;
-    size_t *col_off, *col_n;        /* the relation's columns in cols, in column order */
+    size_t *col_off, *col_n; /* the relation's columns in cols, in column order */
     dp_relcol *cols;
     size_t ncols;
     size_t nbuckets;
-    size_t *ci_head, *ci_next;      /* by name, case aside: chains in relation order */
-    const char *def_schema;         /* what an unqualified name resolves to */
+    size_t *ci_head, *ci_next; /* by name, case aside: chains in relation order */
+    const char *def_schema;    /* what an unqualified name resolves to */
 } dp_relmap;
 
 #define DP_RELMAP_NONE ((size_t)-1)

@@ -108,11 +108,11 @@ static char *dump(const dp_kg *kg)
 }
 
 typedef struct bcase {
-    const char *name;    /* golden file name */
-    const char *data;    /* tests/data/<data>/data.sql */
-    const char *models;  /* under tests/data/<data>/ */
-    const char *gloss;   /* under tests/data/<data>/, or NULL */
-    const char *schema;  /* --schema, or NULL */
+    const char *name;   /* golden file name */
+    const char *data;   /* tests/data/<data>/data.sql */
+    const char *models; /* under tests/data/<data>/ */
+    const char *gloss;  /* under tests/data/<data>/, or NULL */
+    const char *schema; /* --schema, or NULL */
 } bcase;
 
 static const bcase CASES[] = {
@@ -356,8 +356,9 @@ static void a_changed_database_or_catalog_is_bound_afresh(void **state)
 
     /* the table becomes a view with other types, checkpointed */
     snprintf(path, sizeof(path), "%s/t.duckdb", dir);
-    write_db(path, "ALTER TABLE t RENAME TO t_old; CREATE VIEW t AS SELECT CAST(a AS BIGINT) AS a, b, 1 AS d FROM t_old; "
-                   "CHECKPOINT",
+    write_db(path,
+             "ALTER TABLE t RENAME TO t_old; CREATE VIEW t AS SELECT CAST(a AS BIGINT) AS a, b, 1 AS d FROM t_old; "
+             "CHECKPOINT",
              0);
     d = open_dump(dir, &cached);
     assert_int_equal(cached, 0);
