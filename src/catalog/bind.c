@@ -1,90 +1,13 @@
-/* ref('x') -> schema.table, columns and declared keys from DuckDB's catalog. */
+/* ref('x') -> schema.table, columns and declared keys from DuckDB's catalog,
+ * read once for all models (relmap.h). */
 #include "catalog/bind.h"
 #include "catalog/problems.h"
+#include "catalog/relmap.h"
 #include "util/error.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-
-typedef struct tables {
-    dp_arena *a;
-    const char **schema, **name;
-    size_t n, cap_s, cap_n;
-    const char *def_schema; /* what an unqualified name resolves to (current_schema()) */
-} tables;
-
-static int table_row(void *p, size_t ncols, const char *const *names, const char *const *v)
-{
-    (void)names;
-    (void)ncols;
-    tables *t = p;
-    size_t n1 = t->n, n2 = t->n;
-    const char *s = dp_arena_strdup(t->a, v[0]), *nm = dp_arena_strdup(t->a, v[1]);
-    if (DP_VEC_PUSH(t->a, t->schema, n1, t->cap_s, s) || DP_VEC_PUSH(t->a, t->name, n2, t->cap_n, nm))
-        return 1;
-    t->n = n1;
-    return 0;
-}
-
-typedef struct cols {
-    dp_arena *a;
-    dp_column *items;
-    size_t n, cap;
-} cols;
-
-static int column_row(void *p, size_t ncols, const char *const *names, const char *const *v)
-{
-    (void)names;
-    (void)ncols;
-    cols *c = p;
-    dp_column col = {0};
-    col.name = dp_arena_strdup(c->a, v[0]);
-    col.type = dp_arena_strdup(c->a, v[1]);
-    col.comment = v[2] && *v[2] ? dp_arena_strdup(c->a, v[2]) : NULL;
-    return DP_VEC_PUSH(c->a, c->items, c->n, c->cap, col) ? 1 : 0;
-}
-
-static int key_row(void *p, size_t ncols, const char *const *names, const char *const *v)
-{
-    (void)names;
-    (void)ncols;
-    dp_model *m = p;
-    /* constraint_column_names is a list like [a, b]; single-column keys only */
-    const char *s = v[0];
-    if (!s || s[0] != '[' || strchr(s, ','))
-        return 0;
-    char name[256];
-    size_t len = strlen(s);
-    if (len < 3 || len - 2 >= sizeof(name))
-        return 0;
-    memcpy(name, s + 1, len - 2);
-    name[len - 2] = 0;
-    for (size_t i = 0; i < m->ncolumns; i++)
-        if (!strcasecmp(m->columns[i].name, name))
-            m->columns[i].is_key = 1;
-    return 0;
-}
-
-static int schema_row(void *p, size_t ncols, const char *const *names, const char *const *v)
-{
-    (void)names;
-    (void)ncols;
-    tables *t = p;
-    t->def_schema = v[0] ? dp_arena_strdup(t->a, v[0]) : NULL;
-    return 0;
-}
-
-/* Every table and view of the database, and its default schema. */
-static int load_tables(tables *t, duckdb_connection con, dp_error *err)
-{
-    int rc = dp_db_query(con,
-                         "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
-                         "UNION ALL SELECT schema_name, view_name FROM duckdb_views() "
-                         "WHERE database_name = current_database() AND NOT internal ORDER BY 1, 2",
-                         0, table_row, t, err);
-    return rc ? rc : dp_db_query(con, "SELECT current_schema()", 0, schema_row, t, err);
-}
 
 void dp_bind_missing_relation(dp_arena *a, const dp_model *m, const char *looked_for, const char **reason,
                               const char **hint)
@@ -114,12 +37,10 @@ static const char *rel_source(const dp_model *m)
                                                                           : "the semantic manifest";
 }
 
-static long find_table(const tables *t, const char *schema, const char *name)
+static long find_table(const dp_relmap *t, const char *schema, const char *name)
 {
-    for (size_t j = 0; j < t->n; j++)
-        if (!strcasecmp(t->name[j], name) && !strcasecmp(t->schema[j], schema))
-            return (long)j;
-    return -1;
+    size_t j = dp_relmap_find(t, schema, name);
+    return j == DP_RELMAP_NONE ? -1 : (long)j;
 }
 
 /* Which relation a model's ref names, the way dbt built it: the schema
@@ -128,7 +49,7 @@ static long find_table(const tables *t, const char *schema, const char *name)
  * schema an unqualified name resolves to; else the one schema holding the
  * name. The choice is kept in m->bind_note. Only a name still ambiguous
  * after that is an error, naming the candidates and --schema. */
-static int resolve_relation(dp_kg *kg, dp_model *m, const tables *t, size_t *hit, dp_error *err)
+static int resolve_relation(dp_kg *kg, dp_model *m, const dp_relmap *t, size_t *hit, dp_error *err)
 {
     const char *want = m->ref, *note = NULL, *prefix = "";
     const char *dot = strrchr(m->ref, '.');
@@ -164,9 +85,8 @@ static int resolve_relation(dp_kg *kg, dp_model *m, const tables *t, size_t *hit
     size_t hits = 0, custom = 0, last = 0, last_custom = 0;
     char cands[512] = "";
     size_t off = 0, slen = kg->target_schema ? strlen(kg->target_schema) : 0;
-    for (size_t k = 0; k < t->n; k++) {
-        if (strcasecmp(t->name[k], want))
-            continue;
+    for (size_t k = dp_relmap_next_named(t, want, DP_RELMAP_NONE); k != DP_RELMAP_NONE;
+         k = dp_relmap_next_named(t, want, k)) {
         hits++;
         last = k;
         if (slen && !strncasecmp(t->schema[k], kg->target_schema, slen) && t->schema[k][slen] == '_') {
@@ -222,59 +142,69 @@ static int resolve_relation(dp_kg *kg, dp_model *m, const tables *t, size_t *hit
 
 int dp_bind_models(dp_kg *kg, duckdb_connection con, dp_error *err)
 {
-    tables t = {kg->arena, 0, 0, 0, 0, 0, NULL};
-    int rc = load_tables(&t, con, err);
+    dp_relmap t;
+    int rc = dp_relmap_load(&t, kg->arena, con, err);
     if (rc)
         return rc;
+    rc = dp_bind_models_map(kg, con, &t, err);
+    dp_relmap_dispose(&t);
+    return rc;
+}
+
+int dp_bind_models_map(dp_kg *kg, duckdb_connection con, const dp_relmap *map, dp_error *err)
+{
+    const dp_relmap *t = map;
+    int rc = 0;
     size_t prepares = 0;
     for (size_t i = 0; i < kg->nmodels; i++) {
         dp_model *m = &kg->models[i];
         if (m->off.reason)
             continue; /* defined twice: never bound */
         size_t hit = 0;
-        if ((rc = resolve_relation(kg, m, &t, &hit, err))) {
-            if (rc == DP_ENOTFOUND && m->off.reason)
+        if ((rc = resolve_relation(kg, m, t, &hit, err))) {
+            if (rc == DP_ENOTFOUND && m->off.reason) {
+                rc = 0;
                 continue; /* disabled, with why */
-            return rc;
+            }
+            goto done;
         }
-        m->schema = t.schema[hit];
-        m->table = t.name[hit];
-        char qs[300], qt[300], sql[1024];
-        if (!dp_sql_quote_literal(m->schema, qs, sizeof(qs)) || !dp_sql_quote_literal(m->table, qt, sizeof(qt)))
-            return dp_error_set(err, DP_EINVALID, "table name too long: %s", m->table);
-        snprintf(sql, sizeof(sql),
-                 "SELECT column_name, data_type, comment FROM duckdb_columns() WHERE database_name = current_database() "
-                 "AND schema_name = %s AND table_name = %s ORDER BY column_index", qs, qt);
-        cols c = {kg->arena, NULL, 0, 0};
-        if ((rc = dp_db_query(con, sql, 0, column_row, &c, err)))
-            return rc;
-        m->columns = c.items;
-        m->ncolumns = c.n;
-        snprintf(sql, sizeof(sql),
-                 "SELECT CAST(constraint_column_names AS VARCHAR) FROM duckdb_constraints() WHERE database_name = current_database() "
-                 "AND schema_name = %s AND table_name = %s AND constraint_type IN ('PRIMARY KEY', 'UNIQUE')", qs, qt);
-        if ((rc = dp_db_query(con, sql, 0, key_row, m, err)))
-            return rc;
+        m->schema = t->schema[hit];
+        m->table = t->name[hit];
+        if (dp_relmap_columns(t, hit, kg->arena, &m->columns, &m->ncolumns)) {
+            rc = dp_error_set(err, DP_ENOMEM, "out of memory");
+            goto done;
+        }
         for (size_t j = 0; j < m->nentities; j++) {
             dp_entity *e = &m->entities[j];
-            if (dp_bind__check_expr(kg, con, m, "entity", e->name, e->expr, e->pos, &e->off, &prepares, NULL))
-                return dp_error_set(err, DP_ENOMEM, "out of memory");
+            if (dp_bind__check_expr(kg, con, m, "entity", e->name, e->expr, e->pos, &e->off, &prepares, NULL)) {
+                rc = dp_error_set(err, DP_ENOMEM, "out of memory");
+                goto done;
+            }
         }
         for (size_t j = 0; j < m->ndims; j++) {
             dp_dimension *d = &m->dims[j];
-            if (dp_bind__check_expr(kg, con, m, "dimension", d->name, d->expr, d->pos, &d->off, &prepares, NULL))
-                return dp_error_set(err, DP_ENOMEM, "out of memory");
+            if (dp_bind__check_expr(kg, con, m, "dimension", d->name, d->expr, d->pos, &d->off, &prepares, NULL)) {
+                rc = dp_error_set(err, DP_ENOMEM, "out of memory");
+                goto done;
+            }
             if (dp_is_identifier(d->expr))
                 d->column = dp_kg_model_column(m, d->expr);
         }
         for (size_t j = 0; j < m->nmeasures; j++) {
             dp_measure *me = &m->measures[j];
-            if (dp_bind__check_expr(kg, con, m, "measure", me->name, me->expr, me->pos, &me->off, &prepares, &me->expr_type))
-                return dp_error_set(err, DP_ENOMEM, "out of memory");
+            if (dp_bind__check_expr(kg, con, m, "measure", me->name, me->expr, me->pos, &me->off, &prepares,
+                                    &me->expr_type)) {
+                rc = dp_error_set(err, DP_ENOMEM, "out of memory");
+                goto done;
+            }
         }
     }
     /* what uses a disabled element is switched off too */
-    if (dp_catalog__cascade(kg))
-        return dp_error_set(err, DP_ENOMEM, "out of memory");
-    return dp_bind_spines(kg, con, err);
+    if (dp_catalog__cascade(kg)) {
+        rc = dp_error_set(err, DP_ENOMEM, "out of memory");
+        goto done;
+    }
+    rc = dp_bind_spines(kg, con, err);
+done:
+    return rc;
 }

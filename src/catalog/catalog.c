@@ -5,6 +5,7 @@
 #include "catalog/bind.h"
 #include "catalog/load.h"
 #include "catalog/paths.h"
+#include "catalog/relmap.h"
 #include "kg/indexes.h"
 #include "kg/lexicon.h"
 #include "kg/vindex.h"
@@ -49,6 +50,22 @@ static void catalog_key(char *out, size_t n, const dp_db *db, const dp_kg *kg)
                 h = (h ^ (unsigned char)*p) * 1099511628211ull;
     }
     snprintf(out, n, "v2|%s|%016llx", dp_db_fingerprint(db), h);
+}
+
+/* Binds the models from the database's catalog, read in bulk or, when the
+ * database has not changed since (its fingerprint), from the state. */
+static int bind_models(dp_catalog *cat, duckdb_connection con, int refresh, dp_error *err)
+{
+    dp_relmap map;
+    int cached = 0;
+    int rc = dp_relmap_load_cached(&map, cat->kg.arena, con, refresh ? NULL : cat->state, dp_db_path(cat->db),
+                                   dp_db_fingerprint(cat->db), &cached, err);
+    if (rc)
+        return rc;
+    cat->relmap_cached = cached;
+    rc = dp_bind_models_map(&cat->kg, con, &map, err);
+    dp_relmap_dispose(&map);
+    return rc;
 }
 
 int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *err)
@@ -101,11 +118,11 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
         goto done;
     if ((rc = dp_db_open(&cat->db, db_path, NULL, err)) || (rc = dp_db_connect(&con, cat->db, err)))
         goto done;
-    if ((rc = dp_bind_models(&cat->kg, con, err)))
-        goto done;
     if (!opts->no_state && (rc = dp_state_open(&cat->state, opts->state_dir, err)))
         goto done;
     cat->keep_runs = opts->keep_runs;
+    if ((rc = bind_models(cat, con, opts->refresh_profile, err)))
+        goto done;
     if (cat->state) {
         dp_error ignore = {0}; /* runs a crash interrupted are recorded failed */
         dp_state_run_reap(cat->state, &ignore);

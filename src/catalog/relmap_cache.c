@@ -1,0 +1,193 @@
+/* The database's catalog map kept in dpgen's state between loads (relmap.h):
+ * one line per relation and per column, tab-separated with backslash
+ * escapes, headed by the fingerprint of the database it was read from. */
+#include "catalog/relmap.h"
+#include "state/state.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RELMAP_TEXT_MAX (1024u << 20) /* larger maps are not cached */
+#define RELMAP_HEAD "dpgen-relmap 1\n"
+
+static void put_field(dp_buf *b, const char *s)
+{
+    for (const char *p = s ? s : ""; *p; p++) {
+        const char *e = *p == '\\' ? "\\\\" : *p == '\t' ? "\\t" : *p == '\n' ? "\\n" : *p == '\r' ? "\\r" : NULL;
+        if (e)
+            dp_buf_puts(b, e);
+        else
+            dp_buf_putc(b, *p);
+    }
+}
+
+char *dp_relmap_to_text(const dp_relmap *r, const char *fingerprint)
+{
+    dp_buf b;
+    dp_buf_init(&b, RELMAP_TEXT_MAX);
+    dp_buf_puts(&b, RELMAP_HEAD "F ");
+    put_field(&b, fingerprint);
+    dp_buf_printf(&b, "\nD %d ", r->def_schema != NULL);
+    put_field(&b, r->def_schema);
+    dp_buf_puts(&b, "\n");
+    for (size_t t = 0; t < r->n && !b.toobig; t++) {
+        dp_buf_printf(&b, "R %zu ", r->col_n[t]);
+        put_field(&b, r->schema[t]);
+        dp_buf_putc(&b, '\t');
+        put_field(&b, r->name[t]);
+        dp_buf_putc(&b, '\n');
+        for (size_t i = 0; i < r->col_n[t]; i++) {
+            const dp_relcol *c = &r->cols[r->col_off[t] + i];
+            dp_buf_printf(&b, "C %d ", c->is_key);
+            put_field(&b, c->name);
+            dp_buf_putc(&b, '\t');
+            put_field(&b, c->type);
+            dp_buf_putc(&b, '\t');
+            put_field(&b, c->comment);
+            dp_buf_putc(&b, '\n');
+        }
+    }
+    if (b.toobig) {
+        dp_buf_dispose(&b);
+        return NULL;
+    }
+    return dp_buf_detach(&b);
+}
+
+/* One field at *p up to a tab or newline (not consumed), unescaped into a. */
+static const char *field(const char **p, dp_arena *a)
+{
+    const char *s = *p;
+    size_t n = strcspn(s, "\t\n");
+    char *o = dp_arena_alloc(a, n + 1), *w = o;
+    if (!o)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\\' && i + 1 < n) {
+            char c = s[++i];
+            *w++ = c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' : c;
+        } else {
+            *w++ = s[i];
+        }
+    }
+    *w = 0;
+    *p = s + n;
+    return o;
+}
+
+/* A non-negative number and the space after it. */
+static int number(const char **p, size_t *out)
+{
+    char *end;
+    unsigned long long v = strtoull(*p, &end, 10);
+    if (end == *p || *end != ' ')
+        return -1;
+    *out = (size_t)v;
+    *p = end + 1;
+    return 0;
+}
+
+static int parse(dp_relmap *r, dp_arena *a, const char *p, const char *fingerprint)
+{
+    size_t hl = strlen(RELMAP_HEAD), nrel = 0, ncol = 0, key;
+    if (strncmp(p, RELMAP_HEAD, hl) || strncmp(p + hl, "F ", 2))
+        return -1;
+    p += hl + 2;
+    const char *fp = field(&p, a);
+    if (!fp || strcmp(fp, fingerprint) || *p++ != '\n' || strncmp(p, "D ", 2))
+        return -1;
+    p += 2;
+    size_t has_def;
+    if (number(&p, &has_def))
+        return -1;
+    const char *def = field(&p, a);
+    if (!def || *p++ != '\n')
+        return -1;
+    r->def_schema = has_def ? def : NULL;
+    /* count first: the arrays are sized once */
+    for (const char *q = p; *q; q++)
+        if (q[0] == '\n' && q[1]) {
+            nrel += q[1] == 'R';
+            ncol += q[1] == 'C';
+        }
+    nrel += p[0] == 'R';
+    ncol += p[0] == 'C';
+    r->schema = malloc((nrel ? nrel : 1) * sizeof(*r->schema));
+    r->name = malloc((nrel ? nrel : 1) * sizeof(*r->name));
+    r->cols = malloc((ncol ? ncol : 1) * sizeof(*r->cols));
+    size_t *counts = malloc((nrel ? nrel : 1) * sizeof(size_t));
+    int rc = -1;
+    if (!r->schema || !r->name || !r->cols || !counts)
+        goto done;
+    while (*p) {
+        if (p[0] == 'R' && p[1] == ' ') {
+            p += 2;
+            if (r->n >= nrel || number(&p, &counts[r->n]) || !(r->schema[r->n] = field(&p, a)) || *p++ != '\t' ||
+                !(r->name[r->n] = field(&p, a)) || *p++ != '\n')
+                goto done;
+            r->n++;
+        } else if (p[0] == 'C' && p[1] == ' ' && r->n) {
+            p += 2;
+            dp_relcol *c = &r->cols[r->ncols];
+            if (r->ncols >= ncol || number(&p, &key) || !(c->name = field(&p, a)) || *p++ != '\t' ||
+                !(c->type = field(&p, a)) || *p++ != '\t' || !(c->comment = field(&p, a)) || *p++ != '\n')
+                goto done;
+            if (!*c->comment)
+                c->comment = NULL;
+            c->is_key = key != 0;
+            r->ncols++;
+        } else {
+            goto done;
+        }
+    }
+    if (dp_relmap__index(r))
+        goto done;
+    /* each relation's columns follow its line */
+    size_t off = 0;
+    for (size_t t = 0; t < r->n; t++) {
+        r->col_off[t] = off;
+        r->col_n[t] = counts[t];
+        off += counts[t];
+    }
+    rc = off == r->ncols ? 0 : -1;
+done:
+    free(counts);
+    return rc;
+}
+
+int dp_relmap_from_text(dp_relmap *out, dp_arena *a, const char *text, const char *fingerprint)
+{
+    memset(out, 0, sizeof(*out));
+    if (parse(out, a, text, fingerprint) == 0)
+        return 0;
+    dp_relmap_dispose(out);
+    return -1;
+}
+
+int dp_relmap_load_cached(dp_relmap *out, dp_arena *a, duckdb_connection con, dp_state *state, const char *db_path,
+                          const char *fingerprint, int *cached, dp_error *err)
+{
+    *cached = 0;
+    char *key = NULL, *text = NULL;
+    size_t kn = strlen(db_path) + 16;
+    if (state && (key = malloc(kn)) != NULL) {
+        /* one entry per database: a newer fingerprint replaces it */
+        snprintf(key, kn, "relmap|%s", db_path);
+        text = dp_state_profile_get(state, key);
+        if (text && dp_relmap_from_text(out, a, text, fingerprint) == 0)
+            *cached = 1;
+        free(text);
+    }
+    int rc = 0;
+    if (!*cached && !(rc = dp_relmap_load(out, a, con, err)) && key) {
+        char *put = dp_relmap_to_text(out, fingerprint);
+        dp_error ignore = {0}; /* a cache that cannot be written is not an error */
+        if (put)
+            dp_state_profile_put(state, key, put, &ignore);
+        free(put);
+    }
+    free(key);
+    return rc;
+}
