@@ -27,8 +27,8 @@ int dp_bind_spines(dp_kg *kg, duckdb_connection con, dp_error *err);
 /* Bounds of a profile: every table together gets timeout_ms (each an even
  * share of what is left, at least 1 s of it), statements are interrupted
  * past their table's share; a table DuckDB estimates above sample_above
- * rows has its key, frequent-value and orphan counts taken on a reservoir
- * sample of sample_rows rows (its row count, nulls, distinct estimates and
+ * rows has its key, frequent-value and orphan counts taken on a seeded
+ * Bernoulli sample of about sample_rows rows (its row count, nulls, distinct estimates and
  * min/max stay exact: streaming aggregates of bounded memory). */
 typedef struct dp_profile_limits {
     long timeout_ms;      /* 0: 30000 */

@@ -178,16 +178,19 @@ static int64_t estimated_rows(duckdb_connection con, const dp_model *m)
 }
 
 /* The sample a large table's key, frequent-value and orphan counts are
- * taken on: one temporary table, so that every count sees the same rows
- * (reservoir: uniform over the table; repeatable: the same profile twice). */
+ * taken on: one temporary table, so that every count sees the same rows.
+ * Bernoulli: each row kept with the same chance, set for about sample_rows
+ * rows of the exact count (a reservoir of a million rows took 10 s on 12M
+ * rows, this 1.8 s); seeded: the same profile twice. */
 #define SAMPLE_TABLE "dp_profile_sample"
 
 static int take_sample(dp_kg *kg, dp_model *m, duckdb_connection con, const budget *b, const char *qt, int *done,
                        dp_error *err)
 {
     char sql[900], out[64] = "";
-    snprintf(sql, sizeof(sql), "CREATE OR REPLACE TEMPORARY TABLE " SAMPLE_TABLE " AS SELECT * FROM %s USING SAMPLE reservoir(%lld ROWS) REPEATABLE (7)",
-             qt, (long long)b->sample_rows);
+    double pct = m->rows > 0 ? 100.0 * (double)b->sample_rows / (double)m->rows : 100.0;
+    snprintf(sql, sizeof(sql), "CREATE OR REPLACE TEMPORARY TABLE " SAMPLE_TABLE " AS SELECT * FROM %s USING SAMPLE %.6f PERCENT (bernoulli, 7)",
+             qt, pct > 100 ? 100.0 : pct);
     int rc = dp_db_query(con, sql, left_ms(b), NULL, NULL, err);
     if (!rc)
         rc = dp_db_scalar(con, "SELECT count(*) FROM " SAMPLE_TABLE, out, sizeof(out), err);
