@@ -151,10 +151,11 @@ static long left_ms(const budget *b)
 static int limited(dp_kg *kg, dp_model *m, const budget *b, const char *step, int rc, dp_error *err)
 {
     if (rc == DP_ELIMIT && err && strstr(err->message, "time limit"))
-        m->profile_partial = dp_arena_printf(kg->arena, "time limit: its share of the profile's %.3g s ran out while %s",
-                                             b->timeout_ms / 1000.0, step);
+        m->profile_partial = dp_arena_printf(
+            kg->arena, "time limit: its share of the profile's %.3g s ran out while %s", b->timeout_ms / 1000.0, step);
     else if (rc == DP_EENGINE && err && strstr(err->message, "Out of Memory"))
-        m->profile_partial = dp_arena_printf(kg->arena, "memory limit: DuckDB's memory limit was reached while %s", step);
+        m->profile_partial =
+            dp_arena_printf(kg->arena, "memory limit: DuckDB's memory limit was reached while %s", step);
     else
         return rc;
     return 0;
@@ -189,7 +190,9 @@ static int take_sample(dp_kg *kg, dp_model *m, duckdb_connection con, const budg
 {
     char sql[900], out[64] = "";
     double pct = m->rows > 0 ? 100.0 * (double)b->sample_rows / (double)m->rows : 100.0;
-    snprintf(sql, sizeof(sql), "CREATE OR REPLACE TEMPORARY TABLE " SAMPLE_TABLE " AS SELECT * FROM %s USING SAMPLE %.6f PERCENT (bernoulli, 7)",
+    snprintf(sql, sizeof(sql),
+             "CREATE OR REPLACE TEMPORARY TABLE " SAMPLE_TABLE
+             " AS SELECT * FROM %s USING SAMPLE %.6f PERCENT (bernoulli, 7)",
              qt, pct > 100 ? 100.0 : pct);
     int rc = dp_db_query(con, sql, left_ms(b), NULL, NULL, err);
     if (!rc)
@@ -264,8 +267,8 @@ static int profile_model(dp_kg *kg, dp_model *m, duckdb_connection con, const bu
             key = m->entities[e].expr;
     agg_ctx ac = {kg, m, idx, 0, NULL};
     if (b->end_all <= dp_now_ms()) {
-        m->profile_partial = dp_arena_printf(kg->arena, "time limit: the profile's %.3g s were used up before this table",
-                                             b->timeout_ms / 1000.0);
+        m->profile_partial = dp_arena_printf(
+            kg->arena, "time limit: the profile's %.3g s were used up before this table", b->timeout_ms / 1000.0);
         goto partial;
     }
     int large = estimated_rows(con, m) > b->sample_above;
@@ -308,7 +311,9 @@ static int profile_model(dp_kg *kg, dp_model *m, duckdb_connection con, const bu
             continue;
         dp_sql_quote_ident(c->name, qc, sizeof(qc));
         dp_sql_quote_literal(c->name, lit, sizeof(lit));
-        dp_buf_printf(&tops, "%s(SELECT %s AS col, CAST(%s AS VARCHAR) AS val, count(*) AS n FROM %s WHERE %s IS NOT NULL GROUP BY 2 ORDER BY 3 DESC, 2 LIMIT %d)",
+        dp_buf_printf(&tops,
+                      "%s(SELECT %s AS col, CAST(%s AS VARCHAR) AS val, count(*) AS n FROM %s WHERE %s IS NOT NULL "
+                      "GROUP BY 2 ORDER BY 3 DESC, 2 LIMIT %d)",
                       ntop ? " UNION ALL " : "", lit, qc, from, qc, TOP_MAX);
         c->prof.all_values = !sampled; /* a sample may miss a rare value */
         ntop++;
@@ -343,8 +348,10 @@ static int profile_model(dp_kg *kg, dp_model *m, duckdb_connection con, const bu
         dp_sql_quote_ident(en->expr, qc, sizeof(qc));
         dp_sql_quote_ident(he->expr, hc, sizeof(hc));
         dp_buf_clear(&sql);
-        dp_buf_printf(&sql, "SELECT count(*) FROM %s c WHERE c.%s IS NOT NULL AND NOT EXISTS (SELECT 1 FROM %s p WHERE p.%s = c.%s)",
-                      from, qc, hq, hc, qc);
+        dp_buf_printf(
+            &sql,
+            "SELECT count(*) FROM %s c WHERE c.%s IS NOT NULL AND NOT EXISTS (SELECT 1 FROM %s p WHERE p.%s = c.%s)",
+            from, qc, hq, hc, qc);
         if ((rc = dp_db_query(con, dp_buf_cstr(&sql), left_ms(b), first_value, &(scalar_ctx){out, sizeof(out)}, err))) {
             if (!(rc = limited(kg, m, b, "finding orphan keys", rc, err)))
                 goto partial;
@@ -443,8 +450,8 @@ char *dp_profile_to_json(const dp_kg *kg)
                                           "all", p->all_values));
         }
         json_t *jm = json_pack("{s:s,s:s,s:I,s:I,s:I,s:s?,s:o}", "schema", m->schema, "table", m->table, "rows",
-                               (json_int_t)m->rows, "dup_keys", (json_int_t)m->dup_keys, "orphans", (json_int_t)m->orphans,
-                               "orphan_entity", m->orphan_entity, "columns", cols);
+                               (json_int_t)m->rows, "dup_keys", (json_int_t)m->dup_keys, "orphans",
+                               (json_int_t)m->orphans, "orphan_entity", m->orphan_entity, "columns", cols);
         if (m->profile_sample > 0) /* only then: the cache of a table profiled whole is as it was */
             json_object_set_new(jm, "sample_rows", json_integer((json_int_t)m->profile_sample));
         if (m->dup_keys_unknown)

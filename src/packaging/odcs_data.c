@@ -42,7 +42,9 @@ int dp_export__odcs_data(const char *dir, struct dp_run *r, const json_t *spec, 
     /* the run's own connection may not write files (external access is off
      * for generated SQL): a second one on the same data may write into
      * data/ only, and recomputes the product with the SQL the run ran */
-    dp_db_options dbo = {.threads = 1, .write_dir = real, .memory_limit = r->opts.memory_limit,
+    dp_db_options dbo = {.threads = 1,
+                         .write_dir = real,
+                         .memory_limit = r->opts.memory_limit,
                          .temp_root = dp_db_temp_root(r->cat->db)}; /* it spills where the run's does */
     dp_db *db = NULL;
     duckdb_connection con = NULL;

@@ -111,11 +111,12 @@ static void large_result(dp_run *r)
     long long limit = r->opts.large_result_rows > 0 ? r->opts.large_result_rows : DP_LARGE_RESULT_ROWS;
     if (r->exec.rows <= limit)
         return;
-    const char *msg = dp_arena_printf(r->a,
-                                      "the test run returned %lld rows, more than the large-result threshold of %lld rows: "
-                                      "the product is large (a coarser grain or a filter makes it smaller; library: "
-                                      "dp_generate_options.large_result_rows)",
-                                      r->exec.rows, limit);
+    const char *msg =
+        dp_arena_printf(r->a,
+                        "the test run returned %lld rows, more than the large-result threshold of %lld rows: "
+                        "the product is large (a coarser grain or a filter makes it smaller; library: "
+                        "dp_generate_options.large_result_rows)",
+                        r->exec.rows, limit);
     if (!r->exec.warnings)
         r->exec.warnings = json_array();
     json_array_append_new(r->exec.warnings, json_string(msg));
