@@ -100,9 +100,10 @@ static void spill_folder_lifecycle(void **state)
     assert_null(dp_db_temp_dir(db));
     assert_int_equal(dp_db_connect(&con, db, &err), 0);
     assert_int_equal(dp_db_query(con, "SET memory_limit = '32MB'", 0, NULL, NULL, &err), 0);
-    assert_int_not_equal(dp_db_query(con, "CREATE TEMPORARY TABLE big AS SELECT range AS a, range * 2 AS b FROM range(8000000)",
-                                     0, NULL, NULL, &err),
-                         0);
+    assert_int_not_equal(
+        dp_db_query(con, "CREATE TEMPORARY TABLE big AS SELECT range AS a, range * 2 AS b FROM range(8000000)", 0, NULL,
+                    NULL, &err),
+        0);
     assert_false(exists(".tmp"));
     duckdb_disconnect(&con);
     dp_db_close(db);
