@@ -110,10 +110,55 @@ static void spill_folder_lifecycle(void **state)
     tu_rm_tree(top);
 }
 
+/* The large-result threshold is the library's option: a result above it is
+ * a warning with the row count and the threshold; the default (1,000,000)
+ * says nothing of a small one. */
+static const char *large_warning(dp_result *res)
+{
+    for (size_t i = 0; i < dp_result_warning_count(res); i++)
+        if (strstr(dp_result_warning(res, i), "large-result threshold"))
+            return dp_result_warning(res, i);
+    return NULL;
+}
+
+static void large_result_threshold(void **state)
+{
+    (void)state;
+    char top[] = "/tmp/dp-large-XXXXXX", path[300];
+    assert_non_null(mkdtemp(top));
+    snprintf(path, sizeof(path), "%s/demo.duckdb", top);
+    dp_catalog *cat = NULL;
+    if (tu_open_demo(&cat, path, 0.05))
+        fail_msg("demo");
+    dp_generate_options go = DP_GENERATE_OPTIONS_INIT;
+    go.as_of = "2025-07-16";
+    go.record = 0;
+    dp_result *res = NULL;
+    dp_error err = {0};
+    const char *req = "Daily sales by region and product category";
+    if (dp_generate(&res, cat, req, &go, &err))
+        fail_msg("%s", err.message);
+    assert_null(large_warning(res));
+    dp_result_free(res);
+    go.large_result_rows = 10;
+    res = NULL;
+    if (dp_generate(&res, cat, req, &go, &err))
+        fail_msg("%s", err.message);
+    const char *w = large_warning(res);
+    assert_non_null(w);
+    assert_non_null(strstr(w, "more than the large-result threshold of 10 rows"));
+    assert_non_null(strstr(w, "the test run returned "));
+    assert_non_null(strstr(dp_result_spec(res, DP_FORMAT_JSON), "large-result threshold of 10 rows"));
+    dp_result_free(res);
+    dp_catalog_free(cat);
+    tu_rm_tree(top);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(spill_folder_lifecycle),
+        cmocka_unit_test(large_result_threshold),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
