@@ -70,12 +70,17 @@ typedef struct dp_catalog_options {
     const char *schema;
     /* Runs the state keeps, with their documents (the newest); 0: all. */
     long keep_runs;
+    /* Profiling's own time budget (ms), every table together (a table
+     * gets an even share of what is left); 0: 30000. A table that hits it,
+     * or the memory limit, is profiled in part and said so, never cached. */
+    long timeout_ms;
+    /* DuckDB's memory limit for profiling (and the runs' default); NULL:
+     * "2GB". What exceeds it spills into the state folder's tmp/ (never the
+     * current folder); with no_state, nothing spills. */
+    const char *memory_limit;
 } dp_catalog_options;
 #define DP_CATALOG_OPTIONS_VERSION 1
-#define DP_CATALOG_OPTIONS_INIT                                                                                        \
-    {                                                                                                                  \
-        DP_CATALOG_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0                                                          \
-    }
+#define DP_CATALOG_OPTIONS_INIT {DP_CATALOG_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
 
 typedef struct dp_generate_options {
     int version;
@@ -114,12 +119,15 @@ typedef struct dp_generate_options {
      * stored run's, run id and times included, and cannot be exported).
      * Only answers are reused (ok or clarify), never failures. */
     int reuse;
+    /* A test run returning more rows than this is warned about (in the
+     * spec and on stderr, with the count and this threshold): the product
+     * is large for what it was asked. Its rows stay in DuckDB (a temporary
+     * table that spills into the state folder past memory_limit); only the
+     * sample is read. 0: 1,000,000. */
+    long long large_result_rows;
 } dp_generate_options;
 #define DP_GENERATE_OPTIONS_VERSION 1
-#define DP_GENERATE_OPTIONS_INIT                                                                                       \
-    {                                                                                                                  \
-        DP_GENERATE_OPTIONS_VERSION, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0                                          \
-    }
+#define DP_GENERATE_OPTIONS_INIT {DP_GENERATE_OPTIONS_VERSION, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
 
 typedef enum { DP_FORMAT_JSON, DP_FORMAT_YAML, DP_FORMAT_MARKDOWN } dp_format;
 

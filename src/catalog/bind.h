@@ -29,9 +29,28 @@ void dp_bind_missing_relation(dp_arena *a, const dp_model *m, const char *looked
  * table (and schema) a manifest already gave is looked up there, not by
  * its model's name. */
 int dp_bind_spines(dp_kg *kg, duckdb_connection con, dp_error *err);
+/* Bounds of a profile: every table together gets timeout_ms (each an even
+ * share of what is left, at least 1 s of it), statements are interrupted
+ * past their table's share; a table DuckDB estimates above sample_above
+ * rows has its key, frequent-value and orphan counts taken on a seeded
+ * Bernoulli sample of about sample_rows rows (its row count, nulls, distinct estimates and
+ * min/max stay exact: streaming aggregates of bounded memory). */
+typedef struct dp_profile_limits {
+    long timeout_ms;      /* 0: 30000 */
+    int64_t sample_above; /* 0: 10,000,000 */
+    int64_t sample_rows;  /* 0: 1,000,000 */
+} dp_profile_limits;
+#define DP_PROFILE_TIMEOUT_MS 30000
+#define DP_PROFILE_SAMPLE_ABOVE 10000000
+#define DP_PROFILE_SAMPLE_ROWS 1000000
 /* Computes the profile of every bound model (row counts, nulls, distinct
- * counts, min/max, frequent values, key duplicates, orphans, freshness). */
-int dp_profile_models(dp_kg *kg, duckdb_connection con, dp_error *err);
+ * counts, min/max, frequent values, key duplicates, orphans, freshness).
+ * A table that hits the time or the memory limit is profiled in part
+ * (m->profile_partial says which limit, where) and the others go on; an
+ * engine error is an error. lim may be NULL (the defaults). */
+int dp_profile_models(dp_kg *kg, duckdb_connection con, const dp_profile_limits *lim, dp_error *err);
+/* How many models' profiles are partial (those are not to be cached). */
+size_t dp_profile_partial_count(const dp_kg *kg);
 /* Serialises / restores profiles (for the state cache); JSON text. */
 char *dp_profile_to_json(const dp_kg *kg);
 int dp_profile_from_json(dp_kg *kg, const char *json, dp_error *err);

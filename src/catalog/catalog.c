@@ -68,6 +68,21 @@ static int bind_models(dp_catalog *cat, duckdb_connection con, int refresh, dp_e
     return rc;
 }
 
+/* The database with the memory limit and, with a state, a spill folder in
+ * it (DuckDB's default would be ./.tmp of the current folder). */
+static int open_db(dp_catalog *cat, const char *db_path, const dp_catalog_options *opts, dp_error *err)
+{
+    char root[4200] = "";
+    const char *sp = cat->state ? dp_state_path(cat->state) : NULL, *slash = sp ? strrchr(sp, '/') : NULL;
+    if (slash && snprintf(root, sizeof(root), "%.*s/tmp", (int)(slash - sp), sp) >= (int)sizeof(root))
+        return dp_error_set(err, DP_ELIMIT, "state folder path too long");
+    for (const char *p = opts->memory_limit; p && *p; p++)
+        if (!strchr("0123456789.KMGTBkmgtib ", *p))
+            return dp_error_set(err, DP_EINVALID, "memory limit '%s' is not like 2GB", opts->memory_limit);
+    dp_db_options dbo = {.memory_limit = opts->memory_limit, .temp_root = root[0] ? root : NULL};
+    return dp_db_open(&cat->db, db_path, &dbo, err);
+}
+
 int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *err)
 {
     int rc = 0;
@@ -116,9 +131,10 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
         goto done;
     if (glossary && (rc = dp_glossary_load_path(&cat->kg, glossary, err)))
         goto done;
-    if ((rc = dp_db_open(&cat->db, db_path, NULL, err)) || (rc = dp_db_connect(&con, cat->db, err)))
-        goto done;
+    /* the state first: DuckDB spills into its tmp/ folder */
     if (!opts->no_state && (rc = dp_state_open(&cat->state, opts->state_dir, err)))
+        goto done;
+    if ((rc = open_db(cat, db_path, opts, err)) || (rc = dp_db_connect(&con, cat->db, err)))
         goto done;
     cat->keep_runs = opts->keep_runs;
     if ((rc = bind_models(cat, con, opts->refresh_profile, err)))
@@ -142,9 +158,10 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
     if (!cat->profile_cached) {
         for (size_t i = 0; i < cat->kg.nmodels; i++)
             cat->kg.models[i].profiled = 0;
-        if ((rc = dp_profile_models(&cat->kg, con, err)))
+        dp_profile_limits pl = {opts->timeout_ms, 0, 0};
+        if ((rc = dp_profile_models(&cat->kg, con, &pl, err)))
             goto done;
-        if (cat->state) {
+        if (cat->state && !dp_profile_partial_count(&cat->kg)) { /* a partial profile is redone next time */
             char *js = dp_profile_to_json(&cat->kg);
             dp_error ignore = {0};
             if (js)

@@ -18,6 +18,8 @@ struct dp_db {
     char *path;
     int attached; /* a DuckDB file attached as catalog src */
     char fingerprint[600];
+    char *temp_root;     /* as opened with; NULL: no spilling */
+    char temp_dir[4200]; /* our spill folder under it, removed on close */
 };
 
 char *dp_sql_quote_literal(const char *s, char *out, size_t n)
@@ -201,9 +203,23 @@ int dp_db_open(dp_db **out, const char *path, const dp_db_options *opts, dp_erro
     char threads[16];
     snprintf(threads, sizeof(threads), "%d", opts && opts->threads > 0 ? opts->threads : 2);
     duckdb_set_config(cfg, "threads", threads);
-    duckdb_set_config(cfg, "memory_limit", opts && opts->memory_limit ? opts->memory_limit : "2GB");
+    const char *mem = opts && opts->memory_limit ? opts->memory_limit : "2GB";
+    if (duckdb_set_config(cfg, "memory_limit", mem) == DuckDBError) {
+        rc = dp_error_set(err, DP_EINVALID, "memory limit '%s' is not like 2GB", mem);
+        goto done;
+    }
     duckdb_set_config(cfg, "autoinstall_known_extensions", "false");
     duckdb_set_config(cfg, "autoload_known_extensions", "false");
+    if (opts && opts->temp_root) {
+        if (!(db->temp_root = strdup(opts->temp_root))) {
+            rc = dp_error_set(err, DP_ENOMEM, "out of memory");
+            goto done;
+        }
+        if ((rc = dp_db__temp_make(opts->temp_root, db->temp_dir, sizeof(db->temp_dir), err)))
+            goto done;
+    }
+    /* "": DuckDB spills nowhere (never into ./.tmp of the current folder) */
+    duckdb_set_config(cfg, "temp_directory", db->temp_dir);
     if (duckdb_open_ext(NULL, &db->db, cfg, &open_err) == DuckDBError) {
         rc = dp_error_set(err, DP_EENGINE, "duckdb: %s", open_err ? open_err : "cannot open");
         goto done;
@@ -263,12 +279,16 @@ void dp_db_close(dp_db *db)
         return;
     if (db->db)
         duckdb_close(&db->db);
+    dp_db__temp_remove(db->temp_dir); /* after DuckDB let go of its files */
+    free(db->temp_root);
     free(db->path);
     free(db);
 }
 
 const char *dp_db_path(const dp_db *db) { return db->path; }
 const char *dp_db_fingerprint(const dp_db *db) { return db->fingerprint; }
+const char *dp_db_temp_root(const dp_db *db) { return db->temp_root; }
+const char *dp_db_temp_dir(const dp_db *db) { return db->temp_dir[0] ? db->temp_dir : NULL; }
 
 int dp_db_connect(duckdb_connection *out, dp_db *db, dp_error *err)
 {

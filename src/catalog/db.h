@@ -13,6 +13,11 @@ typedef struct dp_db_options {
     const char *memory_limit; /* e.g. "2GB"; NULL: 2GB */
     int threads;              /* 0: 2 */
     const char *write_dir;    /* a folder COPY ... TO may write into (exports); NULL: none */
+    /* DuckDB spills what exceeds memory_limit into a folder made under this
+     * one ("<pid>-XXXXXX", removed by dp_db_close; those of dead processes
+     * are removed here); NULL: no spilling (a statement over the limit fails)
+     * -- never DuckDB's default, ./.tmp of the current folder. */
+    const char *temp_root;
 } dp_db_options;
 
 int dp_db_open(dp_db **out, const char *path, const dp_db_options *opts, dp_error *err);
@@ -21,6 +26,15 @@ const char *dp_db_path(const dp_db *db);
 /* Identity of the data for profile caching: path, size and mtime. */
 const char *dp_db_fingerprint(const dp_db *db);
 int dp_db_connect(duckdb_connection *out, dp_db *db, dp_error *err);
+/* The temp_root the database was opened with (borrowed), NULL if none: a
+ * second database on the same data (exports) spills there too. */
+const char *dp_db_temp_root(const dp_db *db);
+/* Its own spill folder (borrowed), NULL when spilling is off. */
+const char *dp_db_temp_dir(const dp_db *db);
+/* db_temp.c: a new spill folder under root into out (stale ones of dead
+ * processes removed first); remove one with everything in it. */
+int dp_db__temp_make(const char *root, char *out, size_t n, dp_error *err);
+void dp_db__temp_remove(const char *dir);
 
 /* Row callback: vals[i] is NULL for SQL NULL. Return non-zero to stop. */
 typedef int (*dp_row_fn)(void *payload, size_t ncols, const char *const *names,

@@ -20,16 +20,30 @@ static int out_json(char **out, json_t *v, dp_error *err)
     return *out ? 0 : dp_error_set(err, DP_ENOMEM, "out of memory");
 }
 
+/* A profile that hit a limit, or took its counts on a sample, says so
+ * (only then: the output of a table profiled whole is as it was). */
+static void profile_limits(json_t *d, const dp_model *m)
+{
+    if (m->profile_partial)
+        json_object_set_new(d, "profile_partial", json_string(m->profile_partial));
+    if (m->profile_sample > 0)
+        json_object_set_new(d, "profile_sample_rows", json_integer((json_int_t)m->profile_sample));
+    if (m->dup_keys_unknown) /* none found in a sample, or not counted: not ruled out */
+        json_object_set_new(d, "duplicate_keys_unknown", json_true());
+}
+
 int dp_catalog_list(char **out, dp_catalog *cat, dp_error *err)
 {
     const dp_kg *kg = &cat->kg;
     json_t *ds = json_array(), *ms = json_array(), *ts = json_array();
     for (size_t i = 0; i < kg->nmodels; i++) {
         const dp_model *m = &kg->models[i];
-        json_array_append_new(ds, json_pack("{s:s,s:o,s:I,s:o,s:f}", "name", m->name, "table",
-                                            m->table ? json_sprintf("%s.%s", m->schema, m->table) : json_string(m->ref),
-                                            "rows", (json_int_t)m->rows,
-                                            "description", sn(m->description), "quality", m->quality));
+        json_t *d = json_pack("{s:s,s:o,s:I,s:o,s:f}", "name", m->name, "table",
+                              m->table ? json_sprintf("%s.%s", m->schema, m->table) : json_string(m->ref), "rows",
+                              (json_int_t)m->rows, "description", sn(m->description), "quality", m->quality);
+        if (d)
+            profile_limits(d, m);
+        json_array_append_new(ds, d);
     }
     for (size_t i = 0; i < kg->nmetrics; i++) {
         const dp_metric *m = &kg->metrics[i];
@@ -126,10 +140,12 @@ int dp_catalog_show(char **out, dp_catalog *cat, const char *name, dp_error *err
                                                    p.steps[0].entity, "ambiguous", amb));
     }
     json_t *used = cat->state ? dp_state_products_using(cat->state, m->name) : json_array();
-    return out_json(out, json_pack("{s:s,s:o,s:o,s:I,s:I,s:I,s:o,s:f,s:o,s:o,s:o,s:o}", "dataset", m->name, "table",
-                                   m->table ? json_sprintf("%s.%s", m->schema, m->table) : json_string(m->ref),
-                                   "description", sn(m->description),
-                                   "rows", (json_int_t)m->rows, "duplicate_keys", (json_int_t)m->dup_keys, "orphan_keys",
-                                   (json_int_t)m->orphans, "freshest", sn(m->freshest), "quality", m->quality, "columns", cols,
-                                   "joins", joins, "used_by", used, "disabled", sn(m->off.reason)), err);
+    json_t *d = json_pack("{s:s,s:o,s:o,s:I,s:I,s:I,s:o,s:f,s:o,s:o,s:o,s:o}", "dataset", m->name, "table",
+                          m->table ? json_sprintf("%s.%s", m->schema, m->table) : json_string(m->ref), "description",
+                          sn(m->description), "rows", (json_int_t)m->rows, "duplicate_keys", (json_int_t)m->dup_keys,
+                          "orphan_keys", (json_int_t)m->orphans, "freshest", sn(m->freshest), "quality", m->quality,
+                          "columns", cols, "joins", joins, "used_by", used, "disabled", sn(m->off.reason));
+    if (d)
+        profile_limits(d, m);
+    return out_json(out, d, err);
 }

@@ -1,9 +1,13 @@
 /* Profiling: what the data says about itself. A few aggregate queries per
  * table (DuckDB scans millions of rows in milliseconds); distinct counts are
- * approximate (HyperLogLog) except for keys, where duplicates must be exact. */
+ * approximate (HyperLogLog) except for keys, where duplicates must be exact.
+ * Bounded: a time budget shared by the tables, DuckDB's memory limit, and a
+ * sample for the counts of a large table that need memory per row; a table
+ * that hits a limit is partial, and says which limit and where. */
 #include "catalog/bind.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/fs.h"
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +100,19 @@ static int top_row(void *p, size_t ncols, const char *const *names, const char *
     return 0;
 }
 
+typedef struct scalar_ctx {
+    char *out;
+    size_t n;
+} scalar_ctx;
+
+static int first_value(void *p, size_t ncols, const char *const *names, const char *const *v)
+{
+    (void)names;
+    scalar_ctx *c = p;
+    snprintf(c->out, c->n, "%s", ncols && v[0] ? v[0] : "");
+    return 1;
+}
+
 static void quality_of(dp_kg *kg, dp_model *m)
 {
     double nullsum = 0;
@@ -115,11 +132,126 @@ static void quality_of(dp_kg *kg, dp_model *m)
                                       nullfrac, dup, orph);
 }
 
-static int profile_model(dp_kg *kg, dp_model *m, duckdb_connection con, dp_error *err)
+/* The time of one table: its share of what is left of the profile's. */
+typedef struct budget {
+    double end_all, end_table; /* dp_now_ms() deadlines */
+    long timeout_ms;
+    int64_t sample_above, sample_rows;
+} budget;
+
+static long left_ms(const budget *b)
 {
-    int rc = 0;
+    double l = b->end_table - dp_now_ms();
+    return l < 1 ? 1 : (long)l; /* never 0: that would be no limit */
+}
+
+/* A statement stopped by the time or the memory limit makes the table's
+ * profile partial (returns 0: the profile goes on with the next table);
+ * another error is returned as it is. */
+static int limited(dp_kg *kg, dp_model *m, const budget *b, const char *step, int rc, dp_error *err)
+{
+    if (rc == DP_ELIMIT && err && strstr(err->message, "time limit"))
+        m->profile_partial = dp_arena_printf(
+            kg->arena, "time limit: its share of the profile's %.3g s ran out while %s", b->timeout_ms / 1000.0, step);
+    else if (rc == DP_EENGINE && err && strstr(err->message, "Out of Memory"))
+        m->profile_partial =
+            dp_arena_printf(kg->arena, "memory limit: DuckDB's memory limit was reached while %s", step);
+    else
+        return rc;
+    return 0;
+}
+
+/* DuckDB's own estimate of a table's rows (kept with its storage, read at
+ * no cost); -1 for a view or when unknown. */
+static int64_t estimated_rows(duckdb_connection con, const dp_model *m)
+{
+    const char *params[2] = {m->schema, m->table};
+    char out[64] = "";
+    scalar_ctx sc = {out, sizeof(out)};
+    dp_error ignore = {0};
+    if (dp_db_query_params(con,
+                           "SELECT estimated_size FROM duckdb_tables() WHERE database_name = current_database() "
+                           "AND schema_name = ? AND table_name = ?",
+                           params, 2, 0, first_value, &sc, &ignore) ||
+        !out[0])
+        return -1;
+    return strtoll(out, NULL, 10);
+}
+
+/* The sample a large table's key, frequent-value and orphan counts are
+ * taken on: one temporary table, so that every count sees the same rows.
+ * Bernoulli: each row kept with the same chance, set for about sample_rows
+ * rows of the exact count (a reservoir of a million rows took 10 s on 12M
+ * rows, this 1.8 s); seeded: the same profile twice. */
+#define SAMPLE_TABLE "dp_profile_sample"
+
+static int take_sample(dp_kg *kg, dp_model *m, duckdb_connection con, const budget *b, const char *qt, int *done,
+                       dp_error *err)
+{
+    char sql[900], out[64] = "";
+    double pct = m->rows > 0 ? 100.0 * (double)b->sample_rows / (double)m->rows : 100.0;
+    snprintf(sql, sizeof(sql),
+             "CREATE OR REPLACE TEMPORARY TABLE " SAMPLE_TABLE
+             " AS SELECT * FROM %s USING SAMPLE %.6f PERCENT (bernoulli, 7)",
+             qt, pct > 100 ? 100.0 : pct);
+    int rc = dp_db_query(con, sql, left_ms(b), NULL, NULL, err);
+    if (!rc)
+        rc = dp_db_scalar(con, "SELECT count(*) FROM " SAMPLE_TABLE, out, sizeof(out), err);
+    if (rc)
+        return limited(kg, m, b, "taking a sample", rc, err);
+    m->profile_sample = strtoll(out, NULL, 10);
+    *done = 1;
+    return 0;
+}
+
+/* Repeated keys in the sample prove the table has them (a lower bound);
+ * none found proves nothing: then unknown. */
+static int sample_keys(dp_kg *kg, dp_model *m, duckdb_connection con, const budget *b, const char *key, dp_error *err)
+{
+    char qc[300], sql[900], out[64] = "";
+    dp_sql_quote_ident(key, qc, sizeof(qc));
+    snprintf(sql, sizeof(sql), "SELECT count(%s) - count(DISTINCT %s) FROM " SAMPLE_TABLE, qc, qc);
+    int rc = dp_db_query(con, sql, left_ms(b), first_value, &(scalar_ctx){out, sizeof(out)}, err);
+    if (rc)
+        return limited(kg, m, b, "counting repeated keys in the sample", rc, err);
+    m->dup_keys = strtoll(out, NULL, 10);
+    m->dup_keys_unknown = m->dup_keys <= 0;
+    return 0;
+}
+
+/* The one aggregate query of a table: its rows, and each orderable
+ * column's non-NULL count, distinct estimate, min and max; with
+ * ac->key_col, the exact count of its distinct keys. */
+static int agg_sql(dp_buf *sql, dp_model *m, agg_ctx *ac, const char *qt, dp_error *err)
+{
+    char qc[300];
+    dp_buf_clear(sql);
+    ac->n = 0;
+    dp_buf_puts(sql, "SELECT count(*)");
+    for (size_t i = 0; i < m->ncolumns; i++) {
+        const dp_column *c = &m->columns[i];
+        if (!orderable(c->type) || !dp_sql_quote_ident(c->name, qc, sizeof(qc)))
+            continue;
+        ac->colidx[ac->n++] = (int)i;
+        dp_buf_printf(sql, ", count(%s), approx_count_distinct(%s), CAST(min(%s) AS VARCHAR), CAST(max(%s) AS VARCHAR)",
+                      qc, qc, qc, qc);
+    }
+    if (ac->key_col) {
+        dp_sql_quote_ident(ac->key_col, qc, sizeof(qc));
+        dp_buf_printf(sql, ", count(DISTINCT %s) + count(*) - count(%s)", qc, qc);
+    }
+    dp_buf_printf(sql, " FROM %s", qt);
+    if (sql->toobig)
+        return dp_error_set(err, DP_ELIMIT, "table %s has too many columns to profile", qt);
+    return 0;
+}
+
+static int profile_model(dp_kg *kg, dp_model *m, duckdb_connection con, const budget *b, dp_error *err)
+{
+    int rc = 0, agg_done = 0, sampled = 0;
     dp_buf sql, tops;
     char qt[600], qs[300], qn[300], qc[300], lit[300];
+    const char *from = qt; /* what key, frequent-value and orphan counts read */
     dp_buf_init(&sql, 4u << 20);
     dp_buf_init(&tops, 4u << 20);
     int *idx = calloc(m->ncolumns ? m->ncolumns : 1, sizeof(int));
@@ -128,53 +260,79 @@ static int profile_model(dp_kg *kg, dp_model *m, duckdb_connection con, dp_error
     dp_sql_quote_ident(m->schema, qs, sizeof(qs));
     dp_sql_quote_ident(m->table, qn, sizeof(qn));
     snprintf(qt, sizeof(qt), "%s.%s", qs, qn);
-    agg_ctx ac = {kg, m, idx, 0, NULL};
-    dp_buf_puts(&sql, "SELECT count(*)");
-    for (size_t i = 0; i < m->ncolumns; i++) {
-        const dp_column *c = &m->columns[i];
-        if (!orderable(c->type) || !dp_sql_quote_ident(c->name, qc, sizeof(qc)))
-            continue;
-        idx[ac.n++] = (int)i;
-        dp_buf_printf(&sql, ", count(%s), approx_count_distinct(%s), CAST(min(%s) AS VARCHAR), CAST(max(%s) AS VARCHAR)",
-                      qc, qc, qc, qc);
-    }
-    for (size_t e = 0; e < m->nentities; e++)
+    const char *key = NULL;
+    for (size_t e = 0; e < m->nentities && !key; e++)
         if ((m->entities[e].type == DP_ENT_PRIMARY || m->entities[e].type == DP_ENT_UNIQUE) &&
-            !m->entities[e].off.reason && dp_is_identifier(m->entities[e].expr)) {
-            ac.key_col = m->entities[e].expr;
-            dp_sql_quote_ident(ac.key_col, qc, sizeof(qc));
-            dp_buf_printf(&sql, ", count(DISTINCT %s) + count(*) - count(%s)", qc, qc);
-            break;
-        }
-    dp_buf_printf(&sql, " FROM %s", qt);
-    if (sql.toobig) {
-        rc = dp_error_set(err, DP_ELIMIT, "table %s has too many columns to profile", qt);
+            !m->entities[e].off.reason && dp_is_identifier(m->entities[e].expr))
+            key = m->entities[e].expr;
+    agg_ctx ac = {kg, m, idx, 0, NULL};
+    if (b->end_all <= dp_now_ms()) {
+        m->profile_partial = dp_arena_printf(
+            kg->arena, "time limit: the profile's %.3g s were used up before this table", b->timeout_ms / 1000.0);
+        goto partial;
+    }
+    int large = estimated_rows(con, m) > b->sample_above;
+    /* streaming aggregates of bounded memory: exact on every table; the
+     * exact key count (a hash of every key) only below the sampling size */
+    ac.key_col = large ? NULL : key;
+    if ((rc = agg_sql(&sql, m, &ac, qt, err)))
+        goto done;
+    if ((rc = dp_db_query(con, dp_buf_cstr(&sql), left_ms(b), agg_row, &ac, err)) && ac.key_col && rc == DP_EENGINE &&
+        strstr(err->message, "Out of Memory")) {
+        /* the exact key count is what needs memory per row: without it,
+         * and with the key counted on a sample, the table is profiled */
+        large = 1;
+        ac.key_col = NULL;
+        if ((rc = agg_sql(&sql, m, &ac, qt, err)))
+            goto done;
+        rc = dp_db_query(con, dp_buf_cstr(&sql), left_ms(b), agg_row, &ac, err);
+    }
+    if (rc) {
+        for (size_t i = 0; i < ac.n; i++)
+            m->columns[idx[i]].prof.done = 0;
+        if (!(rc = limited(kg, m, b, "counting rows and values", rc, err)))
+            goto partial;
         goto done;
     }
-    if ((rc = dp_db_query(con, dp_buf_cstr(&sql), 0, agg_row, &ac, err)))
-        goto done;
+    agg_done = 1;
+    if (large) {
+        if ((rc = take_sample(kg, m, con, b, qt, &sampled, err)) || !sampled)
+            goto partial;
+        from = SAMPLE_TABLE;
+        if (key && ((rc = sample_keys(kg, m, con, b, key, err)) || m->profile_partial))
+            goto partial;
+    }
     /* frequent values of low-cardinality text columns, one query */
-    int ntop = 0;
+    int ntop;
+    ntop = 0;
     for (size_t i = 0; i < m->ncolumns; i++) {
         dp_column *c = &m->columns[i];
         if (!c->prof.done || !is_text(c->type) || c->prof.distinct > LOW_CARD_MAX || c->prof.distinct == 0)
             continue;
         dp_sql_quote_ident(c->name, qc, sizeof(qc));
         dp_sql_quote_literal(c->name, lit, sizeof(lit));
-        dp_buf_printf(&tops, "%s(SELECT %s AS col, CAST(%s AS VARCHAR) AS val, count(*) AS n FROM %s WHERE %s IS NOT NULL GROUP BY 2 ORDER BY 3 DESC, 2 LIMIT %d)",
-                      ntop ? " UNION ALL " : "", lit, qc, qt, qc, TOP_MAX);
-        c->prof.all_values = 1;
+        dp_buf_printf(&tops,
+                      "%s(SELECT %s AS col, CAST(%s AS VARCHAR) AS val, count(*) AS n FROM %s WHERE %s IS NOT NULL "
+                      "GROUP BY 2 ORDER BY 3 DESC, 2 LIMIT %d)",
+                      ntop ? " UNION ALL " : "", lit, qc, from, qc, TOP_MAX);
+        c->prof.all_values = !sampled; /* a sample may miss a rare value */
         ntop++;
     }
     if (ntop) {
         top_ctx tc = {kg, m, {0}};
-        if ((rc = dp_db_query(con, dp_buf_cstr(&tops), 0, top_row, &tc, err)))
+        if ((rc = dp_db_query(con, dp_buf_cstr(&tops), left_ms(b), top_row, &tc, err))) {
+            for (size_t i = 0; i < m->ncolumns; i++)
+                m->columns[i].prof.all_values = 0;
+            if (!(rc = limited(kg, m, b, "finding frequent values", rc, err)))
+                goto partial;
             goto done;
+        }
         for (size_t i = 0; i < m->ncolumns; i++)
             if (m->columns[i].prof.all_values && m->columns[i].prof.distinct > (int64_t)m->columns[i].prof.ntop)
                 m->columns[i].prof.all_values = 0;
     }
-    /* orphans: foreign keys without a parent row */
+    /* orphans: foreign keys without a parent row (on a sample: scaled to
+     * the table's rows) */
     for (size_t e = 0; e < m->nentities; e++) {
         const dp_entity *en = &m->entities[e];
         if (en->type != DP_ENT_FOREIGN || en->off.reason || !dp_is_identifier(en->expr))
@@ -183,31 +341,47 @@ static int profile_model(dp_kg *kg, dp_model *m, duckdb_connection con, dp_error
         const dp_entity *he = home ? dp_kg_model_entity(home, en->name) : NULL;
         if (!home || !home->table || !he || !dp_is_identifier(he->expr))
             continue;
-        char hq[600], hs[300], hn[300], hc[300], out[64];
+        char hq[600], hs[300], hn[300], hc[300], out[64] = "";
         dp_sql_quote_ident(home->schema, hs, sizeof(hs));
         dp_sql_quote_ident(home->table, hn, sizeof(hn));
         snprintf(hq, sizeof(hq), "%s.%s", hs, hn);
         dp_sql_quote_ident(en->expr, qc, sizeof(qc));
         dp_sql_quote_ident(he->expr, hc, sizeof(hc));
         dp_buf_clear(&sql);
-        dp_buf_printf(&sql, "SELECT count(*) FROM %s c WHERE c.%s IS NOT NULL AND NOT EXISTS (SELECT 1 FROM %s p WHERE p.%s = c.%s)",
-                      qt, qc, hq, hc, qc);
-        if ((rc = dp_db_scalar(con, dp_buf_cstr(&sql), out, sizeof(out), err)))
+        dp_buf_printf(
+            &sql,
+            "SELECT count(*) FROM %s c WHERE c.%s IS NOT NULL AND NOT EXISTS (SELECT 1 FROM %s p WHERE p.%s = c.%s)",
+            from, qc, hq, hc, qc);
+        if ((rc = dp_db_query(con, dp_buf_cstr(&sql), left_ms(b), first_value, &(scalar_ctx){out, sizeof(out)}, err))) {
+            if (!(rc = limited(kg, m, b, "finding orphan keys", rc, err)))
+                goto partial;
             goto done;
+        }
         int64_t o = strtoll(out, NULL, 10);
+        if (sampled && m->profile_sample > 0 && o > 0)
+            o = (int64_t)((double)o * (double)m->rows / (double)m->profile_sample + 0.5);
         if (o > 0 && (o > m->orphans || !m->orphan_entity)) {
             m->orphans = o;
             m->orphan_entity = en->name;
         }
     }
-    if (m->default_time_dim) {
-        const dp_dimension *d = dp_kg_model_dim(m, m->default_time_dim);
-        if (d && d->column)
-            m->freshest = d->column->prof.max;
+partial:
+    if (m->profile_partial && key && !(agg_done && ac.key_col) && m->dup_keys <= 0)
+        m->dup_keys_unknown = 1; /* repeated keys not ruled out */
+    if (agg_done) {
+        if (m->default_time_dim) {
+            const dp_dimension *d = dp_kg_model_dim(m, m->default_time_dim);
+            if (d && d->column)
+                m->freshest = d->column->prof.max;
+        }
+        m->profiled = 1;
+        quality_of(kg, m);
     }
-    m->profiled = 1;
-    quality_of(kg, m);
 done:
+    if (sampled) {
+        dp_error ignore = {0};
+        dp_db_query(con, "DROP TABLE IF EXISTS " SAMPLE_TABLE, 0, NULL, NULL, &ignore);
+    }
     if (rc)
         dp_error_prefix(err, "profiling %s", qt);
     free(idx);
@@ -216,16 +390,43 @@ done:
     return rc;
 }
 
-int dp_profile_models(dp_kg *kg, duckdb_connection con, dp_error *err)
+int dp_profile_models(dp_kg *kg, duckdb_connection con, const dp_profile_limits *lim, dp_error *err)
 {
+    budget b = {0};
+    b.timeout_ms = lim && lim->timeout_ms > 0 ? lim->timeout_ms : DP_PROFILE_TIMEOUT_MS;
+    b.sample_above = lim && lim->sample_above > 0 ? lim->sample_above : DP_PROFILE_SAMPLE_ABOVE;
+    b.sample_rows = lim && lim->sample_rows > 0 ? lim->sample_rows : DP_PROFILE_SAMPLE_ROWS;
+    b.end_all = dp_now_ms() + (double)b.timeout_ms;
+    size_t left = 0;
+    for (size_t i = 0; i < kg->nmodels; i++)
+        left += !kg->models[i].off.reason;
     for (size_t i = 0; i < kg->nmodels; i++) {
-        if (kg->models[i].off.reason)
+        dp_model *m = &kg->models[i];
+        if (m->off.reason)
             continue; /* disabled: its table may not exist */
-        int rc = profile_model(kg, &kg->models[i], con, err);
+        m->profile_partial = NULL;
+        m->profile_sample = 0;
+        m->dup_keys_unknown = 0;
+        /* an even share of what is left, so that one slow table cannot take
+         * the others' time; at least 1 s of it, so that many small tables
+         * are not cut by scheduling noise */
+        double now = dp_now_ms(), rest = b.end_all - now, share = rest / (double)left--;
+        if (share < 1000)
+            share = rest < 1000 ? rest : 1000;
+        b.end_table = now + share;
+        int rc = profile_model(kg, m, con, &b, err);
         if (rc)
             return rc;
     }
     return 0;
+}
+
+size_t dp_profile_partial_count(const dp_kg *kg)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < kg->nmodels; i++)
+        n += kg->models[i].profile_partial != NULL;
+    return n;
 }
 
 char *dp_profile_to_json(const dp_kg *kg)
@@ -248,10 +449,16 @@ char *dp_profile_to_json(const dp_kg *kg)
                                           (json_int_t)p->distinct, "min", p->min, "max", p->max, "top", top,
                                           "all", p->all_values));
         }
-        json_object_set_new(root, m->name,
-                            json_pack("{s:s,s:s,s:I,s:I,s:I,s:s?,s:o}", "schema", m->schema, "table", m->table,
-                                      "rows", (json_int_t)m->rows, "dup_keys", (json_int_t)m->dup_keys, "orphans",
-                                      (json_int_t)m->orphans, "orphan_entity", m->orphan_entity, "columns", cols));
+        json_t *jm = json_pack("{s:s,s:s,s:I,s:I,s:I,s:s?,s:o}", "schema", m->schema, "table", m->table, "rows",
+                               (json_int_t)m->rows, "dup_keys", (json_int_t)m->dup_keys, "orphans",
+                               (json_int_t)m->orphans, "orphan_entity", m->orphan_entity, "columns", cols);
+        if (m->profile_sample > 0) /* only then: the cache of a table profiled whole is as it was */
+            json_object_set_new(jm, "sample_rows", json_integer((json_int_t)m->profile_sample));
+        if (m->dup_keys_unknown)
+            json_object_set_new(jm, "dup_keys_unknown", json_true());
+        if (m->profile_partial)
+            json_object_set_new(jm, "partial", json_string(m->profile_partial));
+        json_object_set_new(root, m->name, jm);
     }
     char *s = json_dumps(root, JSON_COMPACT);
     json_decref(root);
@@ -277,6 +484,12 @@ int dp_profile_from_json(dp_kg *kg, const char *text, dp_error *err)
         m->rows = json_integer_value(json_object_get(jm, "rows"));
         m->dup_keys = json_integer_value(json_object_get(jm, "dup_keys"));
         m->orphans = json_integer_value(json_object_get(jm, "orphans"));
+        m->profile_sample = json_integer_value(json_object_get(jm, "sample_rows"));
+        m->dup_keys_unknown = json_is_true(json_object_get(jm, "dup_keys_unknown"));
+        if (json_object_get(jm, "partial")) { /* never cached so: a cache that says so is not used */
+            rc = dp_error_set(err, DP_EINVALID, "cached profile of %s is partial", m->name);
+            break;
+        }
         const char *oe = json_string_value(json_object_get(jm, "orphan_entity"));
         m->orphan_entity = oe ? dp_arena_strdup(kg->arena, oe) : NULL;
         json_t *cols = json_object_get(jm, "columns");

@@ -182,6 +182,8 @@ static int open_catalog(dp_catalog **cat, const args *a, dp_error *err)
     co.refresh_profile = a->refresh;
     co.manifest_path = a->manifest;
     co.schema = a->schema;
+    co.timeout_ms = a->timeout_ms; /* profiling has its own budget of the same size */
+    co.memory_limit = a->memory_limit;
     return dp_catalog_open(cat, &co, err);
 }
 

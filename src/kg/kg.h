@@ -110,6 +110,11 @@ typedef struct dp_model {
     int64_t dup_keys;       /* rows whose primary key repeats another row's */
     int64_t orphans;        /* rows whose foreign keys find no parent row */
     const char *orphan_entity;
+    /* The profile hit a limit: which one and where (a's text), else NULL;
+     * what it did not reach is unknown (never cached as complete). */
+    const char *profile_partial;
+    int64_t profile_sample; /* > 0: key, value and orphan counts from a sample of this many rows */
+    int dup_keys_unknown;   /* the profile could not rule out repeated keys (sampled or partial) */
     double quality;         /* 0..1 from the profile */
     const char *quality_note;
     dp_src_pos pos;

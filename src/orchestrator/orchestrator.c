@@ -276,8 +276,21 @@ static int st_discovery(dp_run *r, dp_error *err)
     for (size_t i = 0; i < n; i++)
         json_array_append_new(r->disc.semantic, json_pack("{s:s,s:s,s:f}", "kind", hits[i].kind == DP_DOC_METRIC ? "metric" : "dataset",
                                                            "name", hits[i].name, "score", hits[i].score));
-    for (size_t i = 0; i < r->disc.nselected; i++)
-        dp_run_decision(r, "selected %s.%s (%s)", r->disc.selected[i]->schema, r->disc.selected[i]->table, r->disc.selected[i]->name);
+    for (size_t i = 0; i < r->disc.nselected; i++) {
+        const dp_model *m = r->disc.selected[i];
+        dp_run_decision(r, "selected %s.%s (%s)", m->schema, m->table, m->name);
+        /* what the profile could not see is said, not taken as complete */
+        if (m->profile_partial)
+            dp_run_warning(r,
+                           "the profile of %s.%s (%s) is partial: %s; its counts and values are incomplete (raise "
+                           "--timeout or --memory-limit)",
+                           m->schema, m->table, m->name, m->profile_partial);
+        if (m->profile_sample > 0)
+            dp_run_decision(r,
+                            "%s.%s (%s) has %lld rows: its key, frequent-value and orphan counts come from a sample "
+                            "of %lld rows",
+                            m->schema, m->table, m->name, (long long)m->rows, (long long)m->profile_sample);
+    }
     return 0;
 }
 

@@ -58,6 +58,7 @@ typedef struct export_src {
     json_t *spec;
     dp_catalog *cat;
     const char *product_sql; /* DuckDB SQL of the test run; NULL: none ran */
+    const char *memory_limit; /* of the data export; NULL: 2GB */
 } export_src;
 
 static int export_into(const export_src *x, const char *dir, const char *name, dp_error *err)
@@ -86,7 +87,7 @@ static int export_into(const export_src *x, const char *dir, const char *name, d
         goto done;
     snprintf(rel, sizeof(rel), "%s.odcs.yaml", name);
     if ((rc = dp_export__write_yaml(dir, rel, doc, err)) ||
-        (rc = dp_export__odcs_data(dir, x->cat, x->product_sql, spec, err)))
+        (rc = dp_export__odcs_data(dir, x->cat, x->product_sql, x->memory_limit, spec, err)))
         goto done;
     if ((rc = dp_packaging__airflow_dag(&text, spec, err)))
         goto done;
@@ -134,7 +135,7 @@ int dp_result_export(dp_result *res, const char *dir, dp_error *err)
                     dp_result_spec(res, DP_FORMAT_MARKDOWN),
                     spec,
                     r->cat,
-                    r->exec.ran ? r->compiled.sql : NULL};
+                    r->exec.ran ? r->compiled.sql : NULL, r->opts.memory_limit};
     return export_tree(&x, dir, err);
 }
 
@@ -168,7 +169,8 @@ int dp_run_export(dp_catalog *cat, const char *run_id, const char *dir, dp_error
     const char *sql = json_string_value(json_object_get(t, "duckdb_sql"));
     if (!sql)
         sql = json_string_value(json_object_get(t, "sql"));
-    export_src x = {yaml, json, md, spec, cat, json_object_get(json_object_get(t, "test_run"), "rows") ? sql : NULL};
+    export_src x = {yaml, json, md, spec, cat, json_object_get(json_object_get(t, "test_run"), "rows") ? sql : NULL,
+                    NULL};
     rc = export_tree(&x, dir, err);
 done:
     json_decref(spec);

@@ -27,8 +27,10 @@ int dp_export__dbt_project(const char *dir, const json_t *spec, const char *temp
 json_t *dp_export__gx_suite(const json_t *spec);
 /* data/<object>.parquet for the ODCS contract's local server: the product
  * recomputed with product_sql (the DuckDB SQL the run ran, checked again as
- * one read-only SELECT) and the source tables, from cat's database. */
-int dp_export__odcs_data(const char *dir, dp_catalog *cat, const char *product_sql, const json_t *spec, dp_error *err);
+ * one read-only SELECT) and the source tables, from cat's database, under
+ * memory_limit (NULL: 2GB). */
+int dp_export__odcs_data(const char *dir, dp_catalog *cat, const char *product_sql, const char *memory_limit,
+                         const json_t *spec, dp_error *err);
 /* sql/assertions.sql. */
 int dp_export__assertions(const char *dir, const json_t *spec, const char *temp, dp_error *err);
 /* An export replaced whole (export_atomic.c): begin checks that dir may be

@@ -29,7 +29,8 @@ static long long source_rows(const json_t *spec, const char *table)
     return 0;
 }
 
-int dp_export__odcs_data(const char *dir, dp_catalog *cat, const char *product_sql, const json_t *spec, dp_error *err)
+int dp_export__odcs_data(const char *dir, dp_catalog *cat, const char *product_sql, const char *memory_limit,
+                         const json_t *spec, dp_error *err)
 {
     if (!cat || !cat->db || !product_sql)
         return dp_error_set(err, DP_EINVALID, "no test run to write the contract's data from");
@@ -47,7 +48,10 @@ int dp_export__odcs_data(const char *dir, dp_catalog *cat, const char *product_s
     /* the run's own connection may not write files (external access is off
      * for generated SQL): a second one on the same data may write into
      * data/ only, and recomputes the product with the SQL the run ran */
-    dp_db_options dbo = {.threads = 1, .write_dir = real};
+    dp_db_options dbo = {.threads = 1,
+                         .write_dir = real,
+                         .memory_limit = memory_limit,
+                         .temp_root = dp_db_temp_root(cat->db)}; /* it spills where the run's does */
     dp_db *db = NULL;
     duckdb_connection con = NULL;
     json_t *tables = NULL;

@@ -472,8 +472,12 @@ int dp_stage_quality(dp_run *r, dp_error *err)
                 continue;
             if (en->type == DP_ENT_PRIMARY || en->type == DP_ENT_UNIQUE) {
                 add_rule(&q, "source_unique_key", en->expr, "warn", "source_data", m->name,
-                         dp_arena_printf(r->a, "%s.%s identifies one row (the profile found %lld duplicates)", m->name, en->expr,
-                                         (long long)m->dup_keys),
+                         m->dup_keys_unknown && m->dup_keys <= 0 /* sampled or partial: none found is not none */
+                             ? dp_arena_printf(r->a,
+                                               "%s.%s identifies one row (the profile did not rule out duplicates)",
+                                               m->name, en->expr)
+                             : dp_arena_printf(r->a, "%s.%s identifies one row (the profile found %lld duplicates)",
+                                               m->name, en->expr, (long long)m->dup_keys),
                          dp_arena_printf(r->a, "unique (%s)", en->expr),
                          dp_arena_printf(r->a, "SELECT %s, count(*) AS copies FROM %s GROUP BY 1 HAVING count(*) > 1",
                                          q_ident(r, en->expr), table_of(r, m)),

@@ -195,6 +195,8 @@ static int parse(dp_srv_config *c, int argc, char **argv)
             return -1;
         }
     }
+    c->co.memory_limit = c->memory_limit; /* profiling has the runs' limits */
+    c->co.timeout_ms = c->timeout_ms;
     if (!c->tls_cert != !c->tls_key) {
         fprintf(stderr, "dpgen serve: give both --tls-cert and --tls-key\n");
         return -1;

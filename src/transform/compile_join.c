@@ -109,7 +109,9 @@ const char *dp_comp__join_source(comp *c, const dp_join_step *s)
     const dp_model *m = s->to;
     const char *table = dp_arena_printf(c->a, "%s.%s", dp_comp__qi(c, m->schema), dp_comp__qi(c, m->table));
     const dp_dimension *start = NULL, *end = NULL;
-    if (m->dup_keys <= 0 || dp_kg_model_validity(m, &start, &end) || start || end || !dp_is_identifier(s->to_expr))
+    /* repeated keys not ruled out (a sampled or partial profile): as if found */
+    if ((m->dup_keys <= 0 && !m->dup_keys_unknown) || dp_kg_model_validity(m, &start, &end) || start || end ||
+        !dp_is_identifier(s->to_expr))
         return table;
     const char *key = dp_comp__qi(c, s->to_expr);
     const char *cols = key;

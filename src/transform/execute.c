@@ -1,6 +1,10 @@
 /* Transformation stage: compile, check (libpg_query, DuckDB prepare), run
  * read-only with time and memory limits into a temporary table, record rows,
- * time, result schema against the target, and a sample. */
+ * time, result schema against the target, and a sample. The rows stay in
+ * DuckDB (what exceeds the memory limit spills into the state's tmp/): only
+ * the count, the schema and 5 sample rows are read into C, and the quality
+ * checks run against the table in DuckDB. */
+#define DP_LARGE_RESULT_ROWS 1000000LL
 #include "util/fs.h"
 #include "orchestrator/run.h"
 #include "catalog/db.h"
@@ -100,6 +104,25 @@ static int same_type(const char *a, const char *b)
     }
 }
 
+/* A result over the threshold is said: it stayed in DuckDB (only the sample
+ * was read), but a product of that size is rarely what was asked. */
+static void large_result(dp_run *r)
+{
+    long long limit = r->opts.large_result_rows > 0 ? r->opts.large_result_rows : DP_LARGE_RESULT_ROWS;
+    if (r->exec.rows <= limit)
+        return;
+    const char *msg =
+        dp_arena_printf(r->a,
+                        "the test run returned %lld rows, more than the large-result threshold of %lld rows: "
+                        "the product is large (a coarser grain or a filter makes it smaller; library: "
+                        "dp_generate_options.large_result_rows)",
+                        r->exec.rows, limit);
+    if (!r->exec.warnings)
+        r->exec.warnings = json_array();
+    json_array_append_new(r->exec.warnings, json_string(msg));
+    dp_run_warning(r, "%s", msg);
+}
+
 int dp_stage_transform(dp_run *r, dp_error *err)
 {
     int rc;
@@ -179,5 +202,6 @@ int dp_stage_transform(dp_run *r, dp_error *err)
     /* an empty result, a metric NULL on every row, a range past the data:
      * said, with the cause */
     dp_transform__explain(r);
+    large_result(r);
     return 0;
 }
