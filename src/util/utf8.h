@@ -1,0 +1,13 @@
+/* UTF-8 validity, for text that is printed or stored as JSON. */
+#ifndef DP_UTIL_UTF8_H
+#define DP_UTIL_UTF8_H
+#include <stddef.h>
+
+/* Length (1-4) of the UTF-8 character at p, or 0 when the bytes there are
+ * not one (a stray continuation byte, an overlong form, a surrogate, a
+ * character cut by the end of the string). p is NUL-terminated. */
+size_t dp_utf8_len(const char *p);
+/* Offset of the first byte of s that is not UTF-8, or -1 when s is UTF-8. */
+long dp_utf8_bad(const char *s);
+
+#endif
