@@ -1,5 +1,7 @@
 /* UTF-8 validity (RFC 3629: no overlong forms, no surrogates, at most U+10FFFF). */
 #include "util/utf8.h"
+#include <stdio.h>
+#include <stdlib.h>
 
 size_t dp_utf8_len(const char *s)
 {
@@ -28,4 +30,29 @@ long dp_utf8_bad(const char *s)
         p += n;
     }
     return -1;
+}
+
+char *dp_utf8_json_c1(char *json)
+{
+    size_t n = 0, len = 0;
+    if (!json)
+        return NULL;
+    for (const unsigned char *p = (const unsigned char *)json; *p; p++, len++)
+        n += p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f;
+    if (!n)
+        return json;
+    char *out = malloc(len + n * 4 + 1), *o = out;
+    if (out) {
+        for (const unsigned char *p = (const unsigned char *)json; *p; p++) {
+            if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+                o += snprintf(o, 7, "\\u%04x", p[1]);
+                p++;
+            } else {
+                *o++ = (char)*p;
+            }
+        }
+        *o = 0;
+    }
+    free(json);
+    return out;
 }

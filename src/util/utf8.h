@@ -9,5 +9,10 @@
 size_t dp_utf8_len(const char *p);
 /* Offset of the first byte of s that is not UTF-8, or -1 when s is UTF-8. */
 long dp_utf8_bad(const char *s);
+/* A JSON text with each C1 control (U+0080..U+009F, which JSON allows raw
+ * in strings and a terminal acts on: U+009B is CSI) as its \u escape.
+ * Takes json (malloc'd, NULL allowed) and returns the new text (malloc'd;
+ * json itself when it has none), NULL when out of memory. */
+char *dp_utf8_json_c1(char *json);
 
 #endif

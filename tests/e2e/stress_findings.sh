@@ -36,4 +36,11 @@ for d in 2025-02-30 0000-01-01 -1 2025-13-01 20250716 2025-07-16x; do
   grep -q "^dpgen: --as-of is a date YYYY-MM-DD, not '$d'" "$WORK/err" && ok "says why" || bad "message: $(head -1 "$WORK/err")"
 done
 expect_rc 0 "--as-of 2024-02-29 (a leap day) is a date" -- "$DPGEN" generate --no-record --as-of 2024-02-29 "daily spend"
+# the run history prints a recorded request's C1 control escaped (JSON
+# allows it raw; a terminal acts on it), and so does a JSON clarification
+"$DPGEN" generate --as-of 2025-07-16 --format json $'weekly clicks by \xc2\x9b31mzz' >"$WORK/out" 2>"$WORK/err"
+clean "$WORK/out" && python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$WORK/out" && ok "clarification JSON escapes U+009B" \
+  || bad "clarification JSON: $(cat -v "$WORK/out" | head -c 300)"
+"$DPGEN" runs --limit 3 >"$WORK/out" 2>"$WORK/err"
+clean "$WORK/out" && grep -q 'u009b31mzz' "$WORK/out" && ok "runs prints U+009B escaped" || bad "runs: $(cat -v "$WORK/out" | head -c 400)"
 finish
