@@ -194,9 +194,9 @@ def catalogs(ctx):
                 yaml.safe_dump(doc, fh, sort_keys=False, allow_unicode=True)
             req = request_for(doc, what) if "attack" in what else REQUEST
         cat = ["--db", db, "--models", d]
-        r1 = ctx.run(["catalog", "check"] + cat, state=state, expect=(0, 1))
+        r1 = ctx.run(["catalog", "check"] + cat, state=state, expect=(0, 1), note="catalog: " + what)
         argv = ["generate"] + cat + ["--as-of", "2025-07-16", "--timeout", "10", "--format", "json", req]
-        r2 = ctx.run(argv, state=state, expect=(0, 1, 3))
+        r2 = ctx.run(argv, state=state, expect=(0, 1, 3), note="catalog: " + what)
         for r in (r1, r2):
             if r.rc in (0, 1, 3) and r.timed_out is False and r.wall > ctx.max_wall / 3:
                 print("stress: catalogs: slow (%.1f s): %s [%s]" % (r.wall, ctx.cmdline(r.argv), what), flush=True)

@@ -103,14 +103,14 @@ def asked(ctx, db, models, what, state, n):
     cat = ["--db", db, "--models", models]
     for req in ctx.rng.sample(REQUESTS, n):
         argv = ["generate"] + cat + ["--as-of", "2025-07-16", "--timeout", "10", "--format", "json", req]
-        r = ctx.run(argv, state=state, expect=(0, 1, 3))
+        r = ctx.run(argv, state=state, expect=(0, 1, 3), note="data: " + what)
         if r.rc == 0:
             try:
                 json.loads(r.out)
             except ValueError as e:
                 ctx.finding(ctx.cmdline(argv, state) + "  [data: %s]" % what, "stdout is JSON", str(e)[:200])
-    ctx.run(["catalog", "profile"] + cat, state=state, expect=(0, 1))
-    ctx.run(["catalog", "check"] + cat, state=state, expect=(0, 1))
+    ctx.run(["catalog", "profile"] + cat, state=state, expect=(0, 1), note="data: " + what)
+    ctx.run(["catalog", "check"] + cat, state=state, expect=(0, 1), note="data: " + what)
 
 
 def wal_only(ctx, lib, db, models, state):

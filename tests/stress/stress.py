@@ -63,6 +63,10 @@ class Ctx:
         self.quick = opts.quick
         self.rng = random.Random(opts.seed)
         self.work = tempfile.mkdtemp(prefix="dpgen-stress-")
+        # a copy, so a rebuild during a long run does not pull the binary away
+        # (its RUNPATH is absolute)
+        shutil.copy2(self.dpgen, os.path.join(self.work, "dpgen"))
+        self.dpgen = os.path.join(self.work, "dpgen")
         self.findings = []
         self.runs = 0
         self.lock = threading.Lock()
@@ -145,16 +149,17 @@ class Ctx:
             self.slowest = max(self.slowest, wall)
         return res
 
-    def run(self, argv, state=None, expect=(0, 1, 2, 3), extra_env=None, cwd=None, check=True, limit=None):
+    def run(self, argv, state=None, expect=(0, 1, 2, 3), extra_env=None, cwd=None, check=True, limit=None, note=None):
         proc, fo, fe, cwd_used, t0 = self.spawn(argv, state, extra_env, cwd)
         res = self.reap(argv, proc, fo, fe, t0, limit)
         if check:
-            self.check(res, expect, state, extra_env, cwd_used if cwd is None else None)
+            self.check(res, expect, state, extra_env, cwd_used if cwd is None else None, note=note)
         return res
 
-    def check(self, res, expect, state=None, extra_env=None, cwd=None, killed=False):
-        """The invariants of one finished run; each breach is a finding."""
-        cmd = self.cmdline(res.argv, state, extra_env)
+    def check(self, res, expect, state=None, extra_env=None, cwd=None, killed=False, note=None):
+        """The invariants of one finished run; each breach is a finding.
+        note says what the case is (a catalog's mutation, a data fault)."""
+        cmd = self.cmdline(res.argv, state, extra_env) + ("  [%s]" % note if note else "")
         tail = res.msg()
         if res.timed_out:
             self.finding(cmd, "finishes within %.0f s" % self.kill_after, "still running, killed (hang)")
