@@ -243,6 +243,11 @@ static int cmd_generate(const args *a, int intent_only)
             return EXIT_USAGE;
         }
     }
+    if (a->dialect && strcmp(a->dialect, "duckdb") && strcmp(a->dialect, "postgres") &&
+        strcmp(a->dialect, "postgresql")) {
+        fprintf(stderr, "dpgen: unknown dialect '%s' (duckdb, postgres)\n", DP_SAFE(a->dialect));
+        return EXIT_USAGE;
+    }
     int rc = open_catalog(&cat, a, &err);
     if (rc)
         return fail(&err, rc);

@@ -35,6 +35,8 @@ for d in 2025-02-30 0000-01-01 -1 2025-13-01 20250716 2025-07-16x; do
   expect_rc 2 "--as-of $d is a usage error" -- "$DPGEN" generate --as-of "$d" "daily spend"
   grep -q "^dpgen: --as-of is a date YYYY-MM-DD, not '$d'" "$WORK/err" && ok "says why" || bad "message: $(head -1 "$WORK/err")"
 done
+expect_rc 2 "an unknown --dialect is a usage error, as an unknown --format is" -- "$DPGEN" generate --dialect $'\e[2J' "daily spend"
+clean "$WORK/err" && grep -qF "dpgen: unknown dialect '\\x1b[2J' (duckdb, postgres)" "$WORK/err" && ok "says which" || bad "message: $(cat -v "$WORK/err" | head -1)"
 expect_rc 0 "--as-of 2024-02-29 (a leap day) is a date" -- "$DPGEN" generate --no-record --as-of 2024-02-29 "daily spend"
 # the run history prints a recorded request's C1 control escaped (JSON
 # allows it raw; a terminal acts on it), and so does a JSON clarification

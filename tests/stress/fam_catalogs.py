@@ -80,7 +80,8 @@ def request_for(doc, what):
     """A request that needs the mutated element, when it is a measure."""
     name = what.split(" of ")[-1].split(":")[0]
     for m in doc.get("metrics") or []:
-        if isinstance(m, dict) and (m.get("type_params") or {}).get("measure") == name and m.get("label"):
+        tp = m.get("type_params") if isinstance(m, dict) else None
+        if isinstance(tp, dict) and tp.get("measure") == name and isinstance(m.get("label"), str):
             return "%s by department" % m["label"]
     return REQUEST
 
