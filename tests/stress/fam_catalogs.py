@@ -176,7 +176,7 @@ def catalogs(ctx):
     before = tree_digest(db)
     base_text = open(os.path.join(src, "semantic_models.yml")).read()
     state = ctx.dir("cat", "state")
-    kinds = list(SPECIALS)
+    kinds = [k for k in SPECIALS if k not in ctx.opts.skip]
     if ctx.quick:
         kinds = [k for k in kinds if k not in ("huge", "many_files", "deep_map")]
         kinds = ctx.rng.sample(kinds, min(len(kinds), ctx.opts.catalogs // 2))

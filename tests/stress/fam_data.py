@@ -153,7 +153,8 @@ def data(ctx):
     d.close()
     kinds = SQL_FAULTS + FILE_FAULTS
     if ctx.quick:
-        kinds = ["nulls", "dupkeys", "nan_inf", "truncated_half", "corrupt", "locked", "wal_only", "control_strings"]
+        kinds = ["nulls", "dupkeys", "truncated_half", "corrupt", "locked", "wal_only"]
+    kinds = [k for k in kinds if k not in ctx.opts.skip]
     n = 1 if ctx.quick else 2
     for i, kind in enumerate(kinds):
         folder = ctx.dir("data", "f%02d" % i)
