@@ -73,7 +73,7 @@ class Ctx:
         self.peak_rss = 0.0
         self.slowest = 0.0
         with open(self.dpgen, "rb") as f:
-            self.asan = b"AddressSanitizer" in f.read()
+            self.asan = b"__asan_init" in f.read()
         factor = opts.asan_factor if self.asan else 1
         self.max_wall = opts.max_wall * factor
         self.max_rss = opts.max_rss_mb * (3 if self.asan else 1)
