@@ -85,6 +85,7 @@ class Ctx:
         self.env["LC_ALL"] = "C.UTF-8"
         self.usage = None
         self.family = "?"
+        self.quiet = False
 
     def path(self, *parts):
         p = os.path.join(self.work, *parts)
@@ -99,7 +100,8 @@ class Ctx:
     def finding(self, cmd, expected, got):
         with self.lock:
             self.findings.append({"family": self.family, "command": cmd, "expected": expected, "got": got})
-        print("FINDING [%s] %s\n  expected: %s\n  got:      %s" % (self.family, cmd, expected, got), flush=True)
+        if not self.quiet:
+            print("FINDING [%s] %s\n  expected: %s\n  got:      %s" % (self.family, cmd, expected, got), flush=True)
 
     def cmdline(self, argv, state=None, extra_env=None):
         env = ""
@@ -254,6 +256,46 @@ def state_intact(ctx, state, after):
             ctx.finding(ctx.cmdline(["runs"], state) + "  (after %s)" % after, "JSON", str(e))
 
 
+FAKE = """#!/bin/sh
+case "$1" in
+crash) kill -SEGV $$ ;;
+locked) echo "dpgen: database is locked" >&2; exit 1 ;;
+esc) printf 'dpgen: no metric \\033[2J\\n' >&2; exit 3 ;;
+c1) printf 'dpgen: no metric \\302\\233\\n' >&2; exit 3 ;;
+bytes) printf 'dpgen: no metric \\303(\\n' >&2; exit 3 ;;
+multi) printf 'dpgen: first line\\nsecond line\\n' >&2; exit 1 ;;
+rc) exit 7 ;;
+asan) echo "==1==ERROR: AddressSanitizer: heap-use-after-free" >&2; exit 1 ;;
+ubsan) echo "x.c:1:2: runtime error: signed integer overflow" >&2; exit 0 ;;
+leave) touch .tmp; exit 0 ;;
+ok) exit 0 ;;
+esac
+"""
+
+
+def selftest(ctx):
+    """The checks can fail: a fake dpgen breaks each invariant once, and
+    each breach must be found (else the harness itself is a finding)."""
+    fake = os.path.join(ctx.dir("selftest"), "dpgen")
+    with open(fake, "w") as f:
+        f.write(FAKE)
+    os.chmod(fake, 0o755)
+    real, ctx.dpgen = ctx.dpgen, fake
+    try:
+        for case in ("crash", "locked", "esc", "c1", "bytes", "multi", "rc", "asan", "ubsan", "leave", "ok"):
+            n = len(ctx.findings)
+            ctx.quiet = True
+            ctx.run([case], expect=(0, 1, 3))
+            ctx.quiet = False
+            got = len(ctx.findings) - n
+            del ctx.findings[n:]
+            if (got == 0) != (case == "ok"):
+                ctx.finding("(harness self-test: a fake dpgen's '%s')" % case, "found" if case != "ok" else "clean",
+                            "%d findings" % got)
+    finally:
+        ctx.dpgen = real
+
+
 def build_db(ctx, sql, out):
     r = subprocess.run([ctx.dpgen, "demo", "--sql", sql, "--out", out], capture_output=True, env=ctx.env, timeout=300)
     if r.returncode != 0:
@@ -297,6 +339,8 @@ def main():
     t0 = time.monotonic()
     r = subprocess.run([ctx.dpgen, "generate", ""], capture_output=True, env=ctx.env)
     ctx.usage = set(r.stderr.decode("utf-8", "replace").split("\n")[1:])
+    ctx.family = "selftest"
+    selftest(ctx)
     print("stress: %s%s, seed %d, %s mode, scratch %s" % (ctx.dpgen, " (ASan)" if ctx.asan else "", opts.seed,
                                                         "quick" if q else "full", ctx.work), flush=True)
     try:
