@@ -20,7 +20,7 @@ NUMERIC = ("INTEGER", "BIGINT", "DOUBLE", "FLOAT", "SMALLINT", "HUGEINT", "REAL"
 SQL_FAULTS = ["nulls", "empty", "dupkeys", "future_dates", "extreme_dates", "nan_inf", "huge_strings", "control_strings",
               "negatives", "dropped_table", "text_in_numbers", "one_row"]
 FILE_FAULTS = ["truncated_half", "truncated_4k", "truncated_0", "corrupt", "corrupt", "corrupt", "not_duckdb", "sqlite_file",
-               "locked", "wal_only", "csv_folder", "empty_folder"]
+               "locked", "wal_only", "csv_folder", "empty_folder", "link_outside"]
 
 
 def rewrite(cols, table_sql):
@@ -104,6 +104,8 @@ def asked(ctx, db, models, what, state, n):
     for req in ctx.rng.sample(REQUESTS, n):
         argv = ["generate"] + cat + ["--as-of", "2025-07-16", "--timeout", "10", "--format", "json", req]
         r = ctx.run(argv, state=state, expect=(0, 1, 3), note="data: " + what)
+        if b"root:x:0:0" in r.out or b"root:x:0:0" in r.err:
+            ctx.finding(ctx.cmdline(argv, state) + "  [data: %s]" % what, "no file outside --db read", "/etc/passwd content printed")
         if r.rc == 0:
             try:
                 json.loads(r.out)
@@ -118,9 +120,7 @@ def wal_only(ctx, lib, db, models, state):
     fresh one does, and dpgen must leave the WAL as it found it."""
     req = ["generate", "--db", db, "--models", models, "--as-of", "2025-07-16", "--format", "json",
            "Monthly headcount by department for the Research division"]
-    ctx.run(req, state=state, expect=(0, 3))
-    d = duck.Duck(lib, db)
-    d.close()
+    first = ctx.run(req, state=state, expect=(0, 3))
     subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "duck.py"), lib, "wal", db,
                     "INSERT INTO bronze.departments VALUES (99, 'Research Lab', 'Research', 'CC-990');"
                     " UPDATE bronze.employees SET department_id = 99 WHERE employee_id % 7 = 0;"], check=True)
@@ -136,6 +136,9 @@ def wal_only(ctx, lib, db, models, state):
             return (r.rc, r.msg()[:200])
         t = json.loads(r.out)["transformation"]["test_run"]
         return (r.rc, t.get("rows"))
+    if key(first) == key(fresh):
+        ctx.finding("(the WAL-only case)", "the change alters the answer (else the case tests nothing)", "%s both" % (key(first),))
+    print("stress: data: WAL-only change: warm %s, fresh %s" % (key(warm), key(fresh)), flush=True)
     if key(warm) != key(fresh):
         ctx.finding(ctx.cmdline(req, state) + "  (after a change only in the WAL, warm state)",
                     "the fresh state's answer %s" % (key(fresh),), "%s" % (key(warm),))
@@ -179,6 +182,13 @@ def data(ctx):
             open(os.path.join(folder, "employees.csv"), "w").write("employee_id,full_name\n1,a,b,c\n\"2,x\n3\x00,\xff\n")
             open(os.path.join(folder, "payroll.csv"), "wb").write(os.urandom(4096))
             open(os.path.join(folder, "departments.csv"), "w").write("")
+        elif kind == "link_outside":
+            # a --db folder whose table files are links leaving it
+            os.remove(db)
+            db = folder
+            open(os.path.join(folder, "departments.csv"), "w").write("department_id,department_name,division,cost_center\n1,A,B,C\n")
+            os.symlink("/etc/passwd", os.path.join(folder, "employees.csv"))
+            os.symlink("/etc", os.path.join(folder, "payroll"))
         elif kind == "empty_folder":
             os.remove(db)
             db = folder
