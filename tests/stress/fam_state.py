@@ -136,6 +136,9 @@ def kill(ctx):
         st = ctx.dir("kill", "fresh%d" % i) if fresh else state
         a = argv(i)
         delay = ctx.rng.uniform(0, span[name] * (3 if fresh else 1))
+        if o and i % 2:
+            # the files are written at the end of a run: aim there half the time
+            delay = ctx.rng.uniform(0.6 * span[name], span[name])
         p, fo, fe, cwd, t0 = ctx.spawn(a, st)
         time.sleep(delay)
         try:
