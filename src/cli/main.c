@@ -45,6 +45,30 @@ typedef struct args {
     int trace, no_record, limit, refresh;
 } args;
 
+/* A calendar date written YYYY-MM-DD (year 1 on): a malformed --as-of is
+ * a usage error like any other malformed option value. */
+static int is_date(const char *s)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int v[3] = {0, 0, 0};
+    for (int i = 0, k = 0; i < 10; i++) {
+        if (i == 4 || i == 7) {
+            if (s[i] != '-')
+                return 0;
+            k++;
+        } else if (s[i] >= '0' && s[i] <= '9') {
+            v[k] = v[k] * 10 + (s[i] - '0');
+        } else {
+            return 0;
+        }
+    }
+    if (s[10])
+        return 0;
+    int y = v[0], m = v[1], d = v[2];
+    int leap = m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    return y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= mdays[m - 1] + leap;
+}
+
 /* --timeout: seconds, more than 0 and at most a day; --memory-limit: a
  * number and a unit DuckDB reads (2GB, 512MB, 1.5GiB). */
 static int check_limits(args *a)
@@ -54,7 +78,7 @@ static int check_limits(args *a)
         double v = strtod(a->timeout, &end);
         if (end == a->timeout || *end || !(v > 0 && v <= 86400)) {
             fprintf(stderr, "dpgen: --timeout is a number of seconds above 0 and at most 86400, not '%s'\n",
-                    a->timeout);
+                    DP_SAFE(a->timeout));
             return -1;
         }
         a->timeout_ms = v * 1000 < 1 ? 1 : (long)(v * 1000);
@@ -72,9 +96,13 @@ static int check_limits(args *a)
         for (size_t i = 0; digits && i < sizeof(units) / sizeof(*units); i++)
             ok |= !strcasecmp(p, units[i]);
         if (!ok) {
-            fprintf(stderr, "dpgen: --memory-limit is a size like 2GB or 512MB, not '%s'\n", a->memory_limit);
+            fprintf(stderr, "dpgen: --memory-limit is a size like 2GB or 512MB, not '%s'\n", DP_SAFE(a->memory_limit));
             return -1;
         }
+    }
+    if (a->as_of && !is_date(a->as_of)) {
+        fprintf(stderr, "dpgen: --as-of is a date YYYY-MM-DD, not '%s'\n", DP_SAFE(a->as_of));
+        return -1;
     }
     return 0;
 }
@@ -220,6 +248,11 @@ static int cmd_generate(const args *a, int intent_only)
             fprintf(stderr, "dpgen: unknown format '%s' (yaml, json, markdown)\n", DP_SAFE(a->format));
             return EXIT_USAGE;
         }
+    }
+    if (a->dialect && strcmp(a->dialect, "duckdb") && strcmp(a->dialect, "postgres") &&
+        strcmp(a->dialect, "postgresql")) {
+        fprintf(stderr, "dpgen: unknown dialect '%s' (duckdb, postgres)\n", DP_SAFE(a->dialect));
+        return EXIT_USAGE;
     }
     int rc = open_catalog(&cat, a, &err);
     if (rc)

@@ -1,6 +1,7 @@
 /* Block-style YAML emitter over jansson values. Scalars that YAML would read
  * as something else (numbers, booleans, null, leading indicators) are quoted. */
 #include "doc/emit.h"
+#include "util/utf8.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,5 +224,5 @@ int dp_yaml_emit(dp_buf *out, const json_t *v)
 
 char *dp_json_dump(const json_t *v)
 {
-    return json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+    return dp_utf8_json_c1(json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)));
 }

@@ -11,6 +11,7 @@
 typedef struct anchor {
     const char *name;
     dp_node *node;
+    size_t weight; /* nodes of node with its aliases expanded; 0 while node is being read */
     struct anchor *next;
 } anchor;
 
@@ -51,7 +52,7 @@ static dp_node *new_node(loader *L, dp_node_kind kind, const yaml_mark_t *m)
     return n;
 }
 
-static int remember(loader *L, const yaml_char_t *name, dp_node *node)
+static int remember(loader *L, const yaml_char_t *name, dp_node *node, size_t weight)
 {
     if (!name)
         return 0;
@@ -60,6 +61,7 @@ static int remember(loader *L, const yaml_char_t *name, dp_node *node)
         return dp_error_set(L->err, DP_ENOMEM, "out of memory");
     an->name = dp_arena_strdup(L->a, (const char *)name);
     an->node = node;
+    an->weight = weight;
     an->next = L->anchors;
     L->anchors = an;
     return 0;
@@ -130,11 +132,25 @@ static int key_seen(loader *L, keyset *ks, const dp_node *n, const char *key)
     return keyset_add(L, ks, key) == 1;
 }
 
-/* Parses the node whose first event is ev (consumed). */
-static int parse_node(loader *L, yaml_event_t *ev, int depth, dp_node **out)
+/* Sums the nodes a tree has with its aliases expanded (what every walk of
+ * it visits): more than DP_YAML_MAX_NODES is refused, so a few lines of
+ * aliases to aliases cannot stand for 10^11 nodes. */
+static int add_weight(loader *L, size_t *weight, size_t w, const yaml_mark_t *m)
+{
+    *weight += w;
+    if (w > DP_YAML_MAX_NODES || *weight > DP_YAML_MAX_NODES)
+        return dp_error_set(L->err, DP_ELIMIT, "%s:%zu:%zu: aliases expand to more than %d YAML nodes", L->file,
+                            m->line + 1, m->column + 1, DP_YAML_MAX_NODES);
+    return 0;
+}
+
+/* Parses the node whose first event is ev (consumed); *weight is its
+ * number of nodes with aliases expanded. */
+static int parse_node(loader *L, yaml_event_t *ev, int depth, dp_node **out, size_t *weight)
 {
     int rc = 0;
     *out = NULL;
+    *weight = 1;
     if (depth > DP_YAML_MAX_DEPTH) {
         rc = dp_error_set(L->err, DP_ELIMIT, "%s:%zu:%zu: YAML nested deeper than %d", L->file,
                           ev->start_mark.line + 1, ev->start_mark.column + 1, DP_YAML_MAX_DEPTH);
@@ -147,9 +163,14 @@ static int parse_node(loader *L, yaml_event_t *ev, int depth, dp_node **out)
         for (anchor *an = L->anchors; an; an = an->next)
             if (strcmp(an->name, name) == 0) {
                 *out = an->node;
+                *weight = an->weight;
                 break;
             }
-        if (!*out)
+        if (*out && !*weight)
+            /* a cycle: every walk of the tree would go round it */
+            rc = dp_error_set(L->err, DP_EINVALID, "%s:%zu:%zu: alias *%s is inside its own anchor", L->file,
+                              ev->start_mark.line + 1, ev->start_mark.column + 1, name);
+        else if (!*out)
             rc = dp_error_set(L->err, DP_EINVALID, "%s:%zu:%zu: unknown alias *%s", L->file,
                               ev->start_mark.line + 1, ev->start_mark.column + 1, name);
         yaml_event_delete(ev);
@@ -164,7 +185,7 @@ static int parse_node(loader *L, yaml_event_t *ev, int depth, dp_node **out)
         n->value = dp_arena_strndup(L->a, (const char *)ev->data.scalar.value,
                                     ev->data.scalar.length);
         n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-        rc = remember(L, ev->data.scalar.anchor, n);
+        rc = remember(L, ev->data.scalar.anchor, n, 1);
         yaml_event_delete(ev);
         *out = n;
         return rc;
@@ -174,10 +195,11 @@ static int parse_node(loader *L, yaml_event_t *ev, int depth, dp_node **out)
         int is_map = ev->type == YAML_MAPPING_START_EVENT;
         dp_node *n = new_node(L, is_map ? DP_NODE_MAP : DP_NODE_SEQ, &ev->start_mark);
         yaml_char_t *anc = is_map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor;
-        if (!n || (rc = remember(L, anc, n))) {
+        if (!n || (rc = remember(L, anc, n, 0))) {
             yaml_event_delete(ev);
             return n ? rc : (L->err ? L->err->code : DP_ENOMEM);
         }
+        anchor *self = anc ? L->anchors : NULL;
         yaml_event_delete(ev);
         size_t cap = 0;
         keyset ks = {0};
@@ -192,8 +214,9 @@ static int parse_node(loader *L, yaml_event_t *ev, int depth, dp_node **out)
             const char *key = NULL;
             if (is_map) {
                 dp_node *k;
+                size_t kw;
                 yaml_mark_t km = e.start_mark;
-                if ((rc = parse_node(L, &e, depth + 1, &k)))
+                if ((rc = parse_node(L, &e, depth + 1, &k, &kw)))
                     return rc;
                 if (k->kind != DP_NODE_SCALAR)
                     return dp_error_set(L->err, DP_EINVALID,
@@ -207,7 +230,9 @@ static int parse_node(loader *L, yaml_event_t *ev, int depth, dp_node **out)
                     return rc;
             }
             dp_node *child;
-            if ((rc = parse_node(L, &e, depth + 1, &child)))
+            size_t cw;
+            yaml_mark_t cm = e.start_mark;
+            if ((rc = parse_node(L, &e, depth + 1, &child, &cw)) || (rc = add_weight(L, weight, cw, &cm)))
                 return rc;
             if (n->n == cap) {
                 size_t nc = cap ? cap * 2 : 4;
@@ -222,6 +247,8 @@ static int parse_node(loader *L, yaml_event_t *ev, int depth, dp_node **out)
                 n->keys[n->n] = key;
             n->items[n->n++] = child;
         }
+        if (self)
+            self->weight = *weight;
         *out = n;
         return 0;
     }
@@ -264,7 +291,8 @@ int dp_yaml_parse(dp_node **out, dp_arena *a, const char *file, const char *text
         rc = *out ? 0 : DP_ENOMEM;
         goto done;
     }
-    if ((rc = parse_node(&L, &ev, 0, out)))
+    size_t weight;
+    if ((rc = parse_node(&L, &ev, 0, out, &weight)))
         goto done;
     /* Let the parser check the rest of the document for syntax errors. */
     for (;;) {

@@ -5,6 +5,7 @@
 #include "intent/intent_int.h"
 #include "intent/timeparse.h"
 #include "util/error.h"
+#include "util/utf8.h"
 #include <stdio.h>
 #include <ctype.h>
 #include <stdlib.h>
@@ -229,6 +230,11 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     size_t rl = strlen(request);
     if (rl > DP_INTENT_MAX_REQUEST)
         return dp_error_set(err, DP_EINVALID, "request is %zu bytes; the limit is %d", rl, DP_INTENT_MAX_REQUEST);
+    /* words are matched, stored and echoed in JSON as UTF-8 text */
+    long bad = dp_utf8_bad(request);
+    if (bad >= 0)
+        return dp_error_set(err, DP_EINVALID, "request is not UTF-8 text (byte 0x%02x at offset %ld)",
+                            (unsigned char)request[bad], bad);
     int blank = 1;
     for (const char *q = request; *q; q++)
         if (!strchr(" \t\r\n", *q))

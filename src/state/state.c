@@ -3,6 +3,7 @@
 #include "util/fs.h"
 #include "state/state.h"
 #include "util/error.h"
+#include "util/utf8.h"
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -415,7 +416,7 @@ int dp_runs_list(char **out, const char *dir, int limit, dp_error *err)
     if (rc)
         return rc;
     json_t *runs = dp_state_runs(s, limit > 0 ? (limit < DP_STATE_MAX_RUNS ? limit : DP_STATE_MAX_RUNS) : 20);
-    *out = json_dumps(runs, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    *out = dp_utf8_json_c1(json_dumps(runs, JSON_INDENT(2) | JSON_PRESERVE_ORDER));
     json_decref(runs);
     dp_state_close(s);
     return *out ? 0 : dp_error_set(err, DP_ENOMEM, "out of memory");

@@ -1,5 +1,6 @@
 /* Error objects: one line, no globals (see STYLE.md, "Errors"). */
 #include "util/error.h"
+#include "util/utf8.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include "dpgen/dpgen.h"
@@ -10,16 +11,30 @@ const char *dp_escape_line(const char *text, char *out, size_t n)
     size_t j = 0;
     if (!n)
         return "";
-    for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p && j + 1 < n; p++) {
+    for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p && j + 1 < n;) {
+        size_t len = dp_utf8_len((const char *)p);
         if (*p == '\n' || *p == '\r' || *p == '\t') {
             out[j++] = ' ';
-        } else if (*p < 0x20 || *p == 0x7f) {
+        } else if (len == 2 && p[0] == 0xc2 && p[1] < 0xa0) {
+            /* a C1 control (U+0080..U+009F; U+009B is CSI) */
+            if (j + 7 >= n)
+                break;
+            j += (size_t)snprintf(out + j, n - j, "\\u%04x", p[1]);
+        } else if (!len || *p < 0x20 || *p == 0x7f) {
+            /* a control byte, or a byte that is not UTF-8 (0x9b alone is CSI to an 8-bit terminal) */
             if (j + 5 >= n)
                 break;
             j += (size_t)snprintf(out + j, n - j, "\\x%02x", *p);
+            len = 1;
         } else {
-            out[j++] = (char)*p;
+            if (j + len >= n)
+                break;
+            memcpy(out + j, p, len);
+            j += len;
+            p += len;
+            continue;
         }
+        p += len ? len : 1;
     }
     out[j] = 0;
     return out;

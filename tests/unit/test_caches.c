@@ -18,6 +18,7 @@
 #include "dpgen/dpgen.h"
 #include "testutil.h"
 #include "util/error.h"
+#include "util/utf8.h"
 
 /* Runs SQL in a writable DuckDB file; nowal: the writes stay in the WAL
  * (no checkpoint, also not on close). */
@@ -230,13 +231,48 @@ static void error_escapes_control_bytes(void **state)
     assert_string_equal(err.message, "caf\xc3\xa9");
 }
 
+/* C1 controls (U+009B is CSI) and bytes that are not UTF-8 (a raw 0x9b is
+ * CSI to an 8-bit terminal) are escaped too; a cut never splits a
+ * character. */
+static void error_escapes_c1_and_invalid_utf8(void **state)
+{
+    (void)state;
+    dp_error err = {0};
+    dp_error_set(&err, DP_EINVALID, "'%s' '%s'", "\302\23331m", "\23331m");
+    assert_string_equal(err.message, "'\\u009b31m' '\\x9b31m'");
+    dp_error_set(&err, DP_EINVALID, "%s|%s|%s|%s", "\xc3(", "\xed\xa0\x80", "\xc0\xaf", "\xe2\x82");
+    assert_string_equal(err.message, "\\xc3(|\\xed\\xa0\\x80|\\xc0\\xaf|\\xe2\\x82");
+    dp_error_set(&err, DP_EINVALID, "%s", "\xf0\x9f\x8e\xaf \xe2\x82\xac");
+    assert_string_equal(err.message, "\xf0\x9f\x8e\xaf \xe2\x82\xac");
+    char buf[4];
+    assert_string_equal(dp_escape_line("ab\xc3\xa9", buf, sizeof(buf)), "ab");
+}
+
+/* JSON allows U+0080..U+009F raw in strings, a terminal acts on them:
+ * the printed JSON has them as \u escapes, other text unchanged. */
+static void json_c1_escaped(void **state)
+{
+    (void)state;
+    char *s = strdup("{\"a\": \"x\302\23331m caf\303\251 \302\200\"}");
+    s = dp_utf8_json_c1(s);
+    assert_non_null(s);
+    assert_string_equal(s, "{\"a\": \"x\\u009b31m caf\303\251 \\u0080\"}");
+    free(s);
+    assert_null(dp_utf8_json_c1(NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(wal_write_changes_fingerprint),  cmocka_unit_test(folder_file_change_changes_fingerprint),
-        cmocka_unit_test(warm_state_sees_wal_row),        cmocka_unit_test(fifo_refused),
-        cmocka_unit_test(symlink_leaving_folder_refused), cmocka_unit_test(error_quotes_its_own_buffer),
+        cmocka_unit_test(wal_write_changes_fingerprint),
+        cmocka_unit_test(folder_file_change_changes_fingerprint),
+        cmocka_unit_test(warm_state_sees_wal_row),
+        cmocka_unit_test(fifo_refused),
+        cmocka_unit_test(symlink_leaving_folder_refused),
+        cmocka_unit_test(error_quotes_its_own_buffer),
         cmocka_unit_test(error_escapes_control_bytes),
+        cmocka_unit_test(error_escapes_c1_and_invalid_utf8),
+        cmocka_unit_test(json_c1_escaped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
