@@ -111,6 +111,18 @@ static inline int dp_fuzz_req__open(dp_kg **out, const char *models, const char 
         rc = dp_error_set(err, DP_EINVALID, "%s: cannot read", values);
         goto done;
     }
+    /* dp_bind_spines finds the spines' relations in the database: here
+     * each spine is its model's name in main, its columns text */
+    for (size_t i = 0; i < kg->nspines; i++) {
+        dp_time_spine *sp = &kg->spines[i];
+        if (!sp->table) {
+            sp->schema = "main";
+            sp->table = sp->model;
+        }
+        for (size_t j = 0; j < sp->ncustom; j++)
+            if (!sp->custom[j].type)
+                sp->custom[j].type = "VARCHAR";
+    }
     if ((rc = dp_kg_build_indexes(kg, err)))
         goto done;
     *out = kg;
