@@ -22,42 +22,6 @@ struct dp_db {
     char temp_dir[4200]; /* our spill folder under it, removed on close */
 };
 
-char *dp_sql_quote_literal(const char *s, char *out, size_t n)
-{
-    size_t j = 0;
-    if (n < 3)
-        return NULL;
-    out[j++] = '\'';
-    for (; *s && j + 3 < n; s++) {
-        if (*s == '\'')
-            out[j++] = '\'';
-        out[j++] = *s;
-    }
-    if (*s)
-        return NULL;
-    out[j++] = '\'';
-    out[j] = 0;
-    return out;
-}
-
-char *dp_sql_quote_ident(const char *s, char *out, size_t n)
-{
-    size_t j = 0;
-    if (n < 3)
-        return NULL;
-    out[j++] = '"';
-    for (; *s && j + 3 < n; s++) {
-        if (*s == '"')
-            out[j++] = '"';
-        out[j++] = *s;
-    }
-    if (*s)
-        return NULL;
-    out[j++] = '"';
-    out[j] = 0;
-    return out;
-}
-
 static int exec(duckdb_connection con, const char *sql, dp_error *err)
 {
     return dp_db_query(con, sql, 0, NULL, NULL, err);
