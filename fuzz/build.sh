@@ -12,7 +12,7 @@ mkdir -p "$OUT"
 # files under share/ are compiled in (dp_embedded_find), as the CMake build does
 cmake -DOUT="$OUT/embedded.c" -DDIR="$PWD/share" -P scripts/embed.cmake
 SRC=(
-  src/util/arena.c src/util/error.c src/util/ident.c
+  src/util/arena.c src/util/error.c src/util/ident.c src/util/utf8.c
   src/doc/yaml_load.c src/doc/yaml_files.c
   src/catalog/dbt_load.c src/catalog/glossary_load.c src/catalog/files.c src/catalog/offline.c
   src/catalog/semantic_manifest.c src/catalog/semantic_manifest_models.c src/catalog/semantic_manifest_metrics.c
