@@ -16,6 +16,21 @@
 static int fits_before(char c) { return !c || strchr(" \t\r\n(,=<>!+*|%", c); }
 static int fits_after(char c) { return !c || strchr(" \t\r\n),=<>!+-*/|%:[", c); }
 
+/* MetricFlow's filter templates, the ones compile_expr.c renders. */
+static int metricflow_template(const char *s)
+{
+    static const char *const fns[] = {"Dimension", "TimeDimension", "Entity", "Metric", NULL};
+    for (size_t i = 0; fns[i]; i++) {
+        size_t n = strlen(fns[i]);
+        const char *q = s + n;
+        while (*q == ' ')
+            q++;
+        if (!strncmp(s, fns[i], n) && *q == '(')
+            return 1;
+    }
+    return 0;
+}
+
 int dp_catalog__check_filter_text(const char *text, dp_error *err)
 {
     if (!text)
@@ -46,6 +61,16 @@ int dp_catalog__check_filter_text(const char *text, dp_error *err)
                 rc = dp_error_set(err, DP_EINVALID,
                                   "has a template {{%.*s}} written against other text; put a space "
                                   "or an operator beside it",
+                                  (int)(close - p - 2 < 80 ? close - p - 2 : 80), p + 2);
+                goto done;
+            }
+            const char *fn = p + 2;
+            while (*fn == ' ')
+                fn++;
+            if (!metricflow_template(fn)) {
+                rc = dp_error_set(err, DP_EINVALID,
+                                  "has a template {{%.*s}} that is none of Dimension(), TimeDimension(), Entity() "
+                                  "and Metric()",
                                   (int)(close - p - 2 < 80 ? close - p - 2 : 80), p + 2);
                 goto done;
             }
