@@ -22,10 +22,12 @@ static int metricflow_template(const char *s)
     static const char *const fns[] = {"Dimension", "TimeDimension", "Entity", "Metric", NULL};
     for (size_t i = 0; fns[i]; i++) {
         size_t n = strlen(fns[i]);
+        if (strncmp(s, fns[i], n))
+            continue; /* before looking past the name: s may be shorter */
         const char *q = s + n;
         while (*q == ' ')
             q++;
-        if (!strncmp(s, fns[i], n) && *q == '(')
+        if (*q == '(')
             return 1;
     }
     return 0;
