@@ -21,10 +21,12 @@ for want in \
   "semantic_models.yml:74: measure events.secret_sum: has expr '\(SELECT max\(x\) FROM private.secret\)' that holds a subquery" \
   "semantic_models.yml:77: measure events.settings_count: has expr .* that holds a subquery" \
   "semantic_models.yml:118: metric sneaky_amount: has filter .* that holds a subquery" \
-  "semantic_models.yml:124: metric file_amount: has filter .* that calls read_csv\(\)"; do
+  "semantic_models.yml:124: metric file_amount: has filter .* that calls read_csv\(\)" \
+  "semantic_models.yml:130: metric click_share: has filter .* that calls read_text\(\)" \
+  "semantic_models.yml:156: saved_query leaky_by_kind: has where .* that holds a subquery"; do
   grep -Eq -- "$want" "$WORK/out" && ok "check lists: ${want:0:70}" || bad "check lacks '$want': $(cat "$WORK/out")"
 done
-grep -q "^9 problem(s)" "$WORK/out" && ok "9 problems, nothing else" || bad "check summary: $(tail -1 "$WORK/out")"
+grep -q "^11 problem(s)" "$WORK/out" && ok "11 problems, nothing else" || bad "check summary: $(tail -1 "$WORK/out")"
 expect_rc 1 "catalog check --format json" -- "$DPGEN" catalog check "${M[@]}" --format json
 python3 - "$WORK/out" <<'PY' && ok "the legitimate expressions are enabled" || bad "check JSON: $(head -c 600 "$WORK/out")"
 import json, sys
@@ -32,7 +34,7 @@ d = json.load(open(sys.argv[1]))
 dis = {x["name"] for x in d["disabled"]}
 assert dis == {"events.settings_leak", "events.query_leak", "events.file_leak", "events.qualified_leak",
                "events.pragma_leak", "events.secret_sum", "events.settings_count", "secret_total",
-               "sneaky_amount", "file_amount"}, dis
+               "sneaky_amount", "file_amount", "click_share", "leaky_by_kind"}, dis
 PY
 
 # requests on a refused element: exit 3, the reason, never the secret
@@ -49,10 +51,15 @@ refused "sneaky amount by month" "metric 'sneaky_amount' is disabled: has filter
 refused "file amount by kind" "metric 'file_amount' is disabled" "calls read_csv()"
 refused "amount by settings leak" "dimension 'events.settings_leak' is disabled" "calls current_setting()"
 refused "amount by query leak" "dimension 'events.query_leak' is disabled" "calls query()"
+refused "click share by month" "metric 'click_share' is disabled" "calls read_text()"
+expect_rc 3 "refused: saved query leaky_by_kind" -- "$DPGEN" generate "${M[@]}" --saved-query leaky_by_kind
+grep -q "saved query 'leaky_by_kind'.*disabled: has where .* that holds a subquery" "$WORK/err" && ok "  names the where" \
+  || bad "  leaky_by_kind: $(cat "$WORK/err")"
+expect_rc 0 "the saved query beside it runs" -- "$DPGEN" generate "${M[@]}" --saved-query amount_by_kind
 
 # the legitimate expressions: CASE, extract, date_trunc, coalesce, ::DATE, arithmetic, a percentile, a filter
 for q in "amount p90 by amount band" "amount cents by created year" "high events by month" "click amount by note text" \
-  "amount net by kind" "amount by created day" "amount by created month"; do
+  "amount net by kind" "amount by created day" "amount by created month" "view amount by month"; do
   "$DPGEN" generate "${M[@]}" --format json "$q" >"$WORK/q.json" 2>"$WORK/q.err"
   rc=$?
   if [ $rc = 0 ] && python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["transformation"]["test_run"]; assert t["rows"] > 0' "$WORK/q.json"; then
