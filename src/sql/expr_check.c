@@ -16,7 +16,7 @@
 
 /* Longer than any expression a catalog writes; deeper is refused too. */
 #define MAX_EXPR_LEN 16384
-#define MAX_DEPTH 400
+#define MAX_DEPTH 2040 /* jansson stops at 2048; a sum of 500 terms nests about 4 a term */
 
 typedef struct walk {
     dp_error *err;

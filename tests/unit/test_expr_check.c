@@ -151,12 +151,12 @@ static void function_list_is_sorted_and_lists_aggregates(void **state)
 static void limits(void **state)
 {
     (void)state;
-    char deep[12000];
+    char deep[24000];
     size_t n = 0;
-    for (int i = 0; i < 2000; i++, n += 4)
+    for (int i = 0; i < 4000; i++, n += 4)
         memcpy(deep + n, "abs(", 4);
     deep[n++] = '1';
-    for (int i = 0; i < 2000; i++)
+    for (int i = 0; i < 4000; i++)
         deep[n++] = ')';
     deep[n] = 0;
     dp_error e = {0};
