@@ -27,12 +27,13 @@ static inline int dp_fuzz_expr_refusal_ok(int rc, const dp_error *err)
     return rc < 0 && rc >= DP_ENOMEM && err->message[0] && !strchr(err->message, '\n');
 }
 
-/* What an accepted text never holds: a reserved word that starts a query
- * (select, table, values, with) outside quotes and (templated) outside the
+/* What an accepted text never holds: a word PostgreSQL reserves that starts
+ * a query (select, table, with; values is a plain name to it, a column)
+ * outside quotes and (templated) outside the
  * {{ ... }} templates, whose text renders to a checked expr, never itself. */
 static inline const char *dp_fuzz_expr_query_word(const char *s, int templated)
 {
-    static const char *const words[] = {"select", "table", "values", "with", NULL};
+    static const char *const words[] = {"select", "table", "with", NULL};
     for (const char *p = s; *p;) {
         if (*p == '\'' || *p == '"') {
             const char *close = strchr(p + 1, *p);
