@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang against the library sources that
-# they reach (no CMake, no DuckDB): build/fuzz/yaml_fuzz and build/fuzz/manifest_fuzz.
+# they reach (no CMake, no DuckDB library: its header only, from DUCKDB_DIR):
+# build/fuzz/yaml_fuzz, build/fuzz/manifest_fuzz and build/fuzz/expr_fuzz.
 #   fuzz/build.sh            then e.g.
 #   mkdir -p build/fuzz/work && build/fuzz/yaml_fuzz -max_total_time=600 -max_len=4096 build/fuzz/work fuzz/corpus/yaml
 set -euo pipefail
@@ -21,6 +22,8 @@ SRC=(
   src/catalog/dbt_saved.c src/catalog/dbt_project.c src/catalog/jinja.c src/catalog/dbt_docs.c src/catalog/dbt_manifest.c
   src/util/fs.c src/util/buf.c
   src/kg/kg.c src/kg/text.c src/kg/lexicon.c src/kg/lexicon_phrases.c src/kg/vindex.c src/kg/features.c src/kg/indexes.c
+  src/catalog/expr_check.c src/sql/expr_check.c
+  src/sql/expr_functions.c
   "$OUT/embedded.c"
 )
 FLAGS=(-std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer
@@ -34,10 +37,12 @@ if [ -n "${PATCH_DIR:-}" ]; then
     if [ -f "$PATCH_DIR/${SRC[$i]}" ]; then SRC[$i]="$PATCH_DIR/${SRC[$i]}"; echo "using ${SRC[$i]}"; fi
   done
 fi
-"$CC" "${FLAGS[@]}" fuzz/yaml_fuzz.c "${SRC[@]}" -lyaml -ljansson -lstemmer -lm -lpthread -o "$OUT/yaml_fuzz"
+"$CC" "${FLAGS[@]}" fuzz/yaml_fuzz.c "${SRC[@]}" -lyaml -ljansson -lstemmer -lpg_query -lm -lpthread -o "$OUT/yaml_fuzz"
 echo "built $OUT/yaml_fuzz"
-"$CC" "${FLAGS[@]}" fuzz/manifest_fuzz.c "${SRC[@]}" -lyaml -ljansson -lstemmer -lm -lpthread -o "$OUT/manifest_fuzz"
+"$CC" "${FLAGS[@]}" fuzz/manifest_fuzz.c "${SRC[@]}" -lyaml -ljansson -lstemmer -lpg_query -lm -lpthread -o "$OUT/manifest_fuzz"
 echo "built $OUT/manifest_fuzz"
+"$CC" "${FLAGS[@]}" fuzz/expr_fuzz.c "${SRC[@]}" -lyaml -ljansson -lstemmer -lpg_query -lm -lpthread -o "$OUT/expr_fuzz"
+echo "built $OUT/expr_fuzz"
 # The request target reaches the stages after the catalog: intent, discovery,
 # modeling, the compiler and the SQL check (libpg_query); still no DuckDB
 # (the data look-ups are answered from fuzz/request_values.txt).

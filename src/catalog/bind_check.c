@@ -85,6 +85,8 @@ int dp_bind__check_expr(dp_kg *kg, duckdb_connection con, const dp_model *m, con
                       const char *expr, dp_src_pos pos, dp_disabled *off, size_t *prepares, const char **type_out)
 {
     char why[900], hint[700] = "";
+    if (off->reason)
+        return 0; /* never prepared: an expr refused when the catalog loaded (expr_check.c) */
     if (dp_is_identifier(expr)) {
         if (dp_kg_model_column(m, expr))
             return 0;

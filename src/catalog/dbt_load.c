@@ -717,6 +717,9 @@ int dp_dbt_check(dp_kg *kg, dp_error *err)
                 return dp_error_set(err, DP_ENOMEM, "out of memory");
         }
     }
+    /* catalog SQL outside the allow-list disables its element (expr_check.c) */
+    if (dp_catalog__check_exprs(kg))
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
     /* a metric's problems disable it (and what uses it), not the catalog */
     if (dp_catalog__check_metrics(kg))
         return dp_error_set(err, DP_ENOMEM, "out of memory");

@@ -43,6 +43,15 @@ int dp_catalog__cascade(dp_kg *kg);
  * has, derived expressions naming something that is not an input. Each
  * problem disables its metric. 0 or DP_ENOMEM. */
 int dp_catalog__check_metrics(dp_kg *kg);
+/* expr_check.c: every expr of the models and derived metrics, every filter
+ * of the metrics and where of the saved queries against the allow-list of
+ * catalog SQL (dp_sql_check_expr); a refused one disables its element with
+ * why. Needs no database. 0 or DP_ENOMEM. */
+int dp_catalog__check_exprs(dp_kg *kg);
+/* A filter (or where) text, each {{ ... }} template taken as the column it
+ * renders to, against dp_sql_check_expr; a template inside quotes or glued
+ * to other text is refused too. 0, or dp_sql_check_expr's codes. */
+int dp_catalog__check_filter_text(const char *text, dp_error *err);
 /* Calls fn(payload, "Dimension", "entity__dim") for each {{ Fn('arg' ...) }}
  * of a filter text; stops at fn's first non-zero return, which it returns. */
 int dp_catalog__filter_refs(const char *text, int (*fn)(void *payload, const char *fn_name, const char *arg),

@@ -8,4 +8,17 @@
  * parser's message (and position) otherwise. */
 int dp_sql_check_select(const char *sql, dp_error *err);
 
+/* 0 when expr, a catalog expression (a dimension's or measure's expr, a
+ * filter with its templates already replaced), holds only what the
+ * allow-list of expr_check.c takes: bare column names, literals,
+ * operators, CASE/CAST/COALESCE/NULLIF/IN/BETWEEN/LIKE/IS and the functions
+ * dp_sql_expr_function lists. Else DP_EINVALID (or DP_ELIMIT when too long
+ * or deep) with err->message a predicate of the expression: "calls
+ * read_csv(), which is not one of ...". DP_ENOMEM. */
+int dp_sql_check_expr(const char *expr, dp_error *err);
+/* 1 when a catalog expression may call the function (any case). */
+int dp_sql_expr_function(const char *name);
+/* The i-th function of the list (sorted), NULL past its end. */
+const char *dp_sql_expr_function_at(size_t i);
+
 #endif
