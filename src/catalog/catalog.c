@@ -149,7 +149,13 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
     double t1 = dp_now_ms();
     char key[1024];
     catalog_key(key, sizeof(key), cat->db, &cat->kg);
-    snprintf(cat->data_key, sizeof(cat->data_key), "%s", key);
+    /* what repeats and stored exports depend on: the data and every catalog
+     * file (a label, a filter, a glossary term edited changes answers too);
+     * a tree too large to fingerprint leaves it empty: no reuse */
+    char fm[17], fg[17] = "-", fx[17] = "-";
+    if (!dp_fs_tree_fingerprint(models, fm) && (!glossary || !dp_fs_tree_fingerprint(glossary, fg)) &&
+        (!opts->manifest_path || !dp_fs_tree_fingerprint(opts->manifest_path, fx)))
+        snprintf(cat->data_key, sizeof(cat->data_key), "%s|files=%s.%s.%s", key, fm, fg, fx);
     if (cat->state && !opts->refresh_profile && (cached = dp_state_profile_get(cat->state, key))) {
         dp_error ignore = {0};
         if (dp_profile_from_json(&cat->kg, cached, &ignore) == 0)

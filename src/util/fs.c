@@ -1,8 +1,10 @@
 /* mkdir -p, reading a whole file, and a monotonic clock. */
 #include "util/fs.h"
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -89,5 +91,57 @@ int dp_fs_read_file(const char *path, size_t max, char **out, size_t *len)
     buf[n] = 0;
     *out = buf;
     *len = n;
+    return 0;
+}
+
+/* FNV-1a over bytes. */
+static unsigned long long fnv(unsigned long long h, const void *p, size_t n)
+{
+    for (const unsigned char *c = p; n--; c++)
+        h = (h ^ *c) * 1099511628211ull;
+    return h;
+}
+
+/* Adds every entry under dir (name, kind, size, mtime), in name order, up
+ * to *budget entries; -1 when the budget runs out or a folder cannot be
+ * read. */
+static int tree_walk(const char *dir, unsigned long long *h, long *budget, int depth)
+{
+    struct dirent **list = NULL;
+    int n = depth > 32 ? -1 : scandir(dir, &list, NULL, alphasort), rc = n < 0 ? -1 : 0;
+    for (int i = 0; i < n; i++) {
+        const char *nm = list[i]->d_name;
+        char path[4096];
+        struct stat st;
+        if (!rc && strcmp(nm, ".") && strcmp(nm, "..") &&
+            snprintf(path, sizeof(path), "%s/%s", dir, nm) < (int)sizeof(path) && stat(path, &st) == 0) {
+            if (--*budget < 0) {
+                rc = -1;
+            } else {
+                long long meta[4] = {(long long)st.st_size, (long long)st.st_mtim.tv_sec, (long long)st.st_mtim.tv_nsec,
+                                     S_ISDIR(st.st_mode)};
+                *h = fnv(fnv(*h, nm, strlen(nm) + 1), meta, sizeof(meta));
+                if (S_ISDIR(st.st_mode))
+                    rc = tree_walk(path, h, budget, depth + 1);
+            }
+        }
+        free(list[i]);
+    }
+    free(list);
+    return rc;
+}
+
+int dp_fs_tree_fingerprint(const char *path, char out[17])
+{
+    struct stat st;
+    unsigned long long h = 1469598103934665603ull;
+    long budget = DP_FS_TREE_MAX;
+    if (!path || stat(path, &st) != 0)
+        return -1;
+    long long meta[3] = {(long long)st.st_size, (long long)st.st_mtim.tv_sec, (long long)st.st_mtim.tv_nsec};
+    h = fnv(h, meta, sizeof(meta));
+    if (S_ISDIR(st.st_mode) && tree_walk(path, &h, &budget, 0))
+        return -1;
+    snprintf(out, 17, "%016llx", h);
     return 0;
 }

@@ -18,4 +18,13 @@ FILE *dp_fs_open_read(const char *path);
 /* Monotonic clock in milliseconds. */
 double dp_now_ms(void);
 
+#define DP_FS_TREE_MAX 200000 /* entries a tree fingerprint looks at */
+
+/* A fingerprint of a file, or of a folder and everything under it (names,
+ * sizes, modification times, in name order), as 16 hex digits: it changes
+ * when any file is written, added, removed or renamed. -1 when the path is
+ * missing, a folder cannot be read, or the tree holds more than
+ * DP_FS_TREE_MAX entries. */
+int dp_fs_tree_fingerprint(const char *path, char out[17]);
+
 #endif

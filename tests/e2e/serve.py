@@ -444,7 +444,9 @@ p.wait(60)
 import shutil  # noqa: E402
 copy = os.path.join(WORK, "copy.duckdb")
 shutil.copy(os.environ["DPGEN_DEMO_DB"], copy)
-p, port = start("--db", copy, "--models", os.path.join(SRC, "catalog/demo"))
+models_copy = os.path.join(WORK, "models_copy")
+shutil.copytree(os.path.join(SRC, "catalog/demo"), models_copy)
+p, port = start("--db", copy, "--models", models_copy)
 wait_ready(port)
 st, _, b = call(port, "POST", "/v1/data-products", {"request": SEED, "options": {"as_of": "2025-07-16", "fresh": True}})
 rid = b.get("run_id")
@@ -457,6 +459,17 @@ check(st1 == 200 and st2 == 409 and e["error"]["code"] == "stale",
       "exports.zip on changed data is 409 stale (before the change: 200)", (st1, st2, e))
 st, _, b = call(port, "POST", "/v1/data-products", {"request": SEED, "options": {"as_of": "2025-07-16"}})
 check(st == 200 and b["cached"] is False, "and the same request on the changed data is run again, not a repeat",
+      b.get("cached"))
+st, _, b = call(port, "POST", "/v1/data-products", {"request": SEED, "options": {"as_of": "2025-07-16"}})
+check(st == 200 and b["cached"] is True, "then it is a repeat again", b.get("cached"))
+# a catalog file edited (one description), reloaded: answers may differ, so no repeat
+yml = [os.path.join(d, f) for d, _, fs in os.walk(models_copy) for f in fs if f.endswith(".yml")][0]
+text = open(yml).read()
+open(yml, "w").write(text.replace("description:", "description: (edited)", 1))
+p.send_signal(signal.SIGHUP)
+wait_ready(port, gen=3)
+st, _, b = call(port, "POST", "/v1/data-products", {"request": SEED, "options": {"as_of": "2025-07-16"}})
+check(st == 200 and b["cached"] is False, "an edited catalog file: the request is run again, not a repeat",
       b.get("cached"))
 p.terminate()
 p.wait(60)
