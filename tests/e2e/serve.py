@@ -337,6 +337,32 @@ check(all(s in (200, 429) for s, _ in results) and any(s == 429 for s, _ in resu
       and any(s == 200 for s, _ in results), "six at once with --max-runs 1: 200s and 429s only", codes)
 check(all(ra == "1" for s, ra in results if s == 429), "429 carries Retry-After")
 
+# --- 16 clients at once, a bounded mix (under ASan in make test-asan: no leak, no race report)
+p16, port16 = start("--max-runs", "16")
+wait_ready(port16)
+mix = [{"request": SEED, "options": {"as_of": "2025-07-16", "fresh": True}},
+       {"request": SEED, "options": {"as_of": "2025-07-16"}},
+       {"request": "weekly zorblax by campaign"},
+       {"request": "monthly spend by channel", "options": {"as_of": "2025-07-16", "fresh": True}}]
+got = []
+
+
+def client(k):
+    for j in range(4):
+        try:
+            got.append(call(port16, "POST", "/v1/data-products", mix[(k + j) % len(mix)])[0])
+        except Exception as e:  # noqa
+            got.append(str(e))
+
+
+ts = [threading.Thread(target=client, args=(k,)) for k in range(16)]
+[t.start() for t in ts]
+[t.join() for t in ts]
+check(len(got) == 64 and all(g in (200, 422) for g in got), "16 clients, 64 requests: only 200 and 422",
+      sorted(set(map(str, got))))
+p16.terminate()
+check(p16.wait(60) == 0, "that server drains and exits 0 too")
+
 # --- metrics
 st, r, text = call(port, "GET", "/metrics")
 check(st == 200 and r.getheader("Content-Type", "").startswith("text/plain"), "GET /metrics is text/plain")
