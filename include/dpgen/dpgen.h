@@ -144,6 +144,10 @@ DP_EXTERN const char *dp_escape_line(const char *text, char *out, size_t n);
  * the state). *out is owned by the caller (dp_catalog_free). */
 DP_EXTERN int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *err);
 DP_EXTERN void dp_catalog_free(dp_catalog *cat);
+/* 1 when the catalog's files (models, glossary, manifest) or its database
+ * changed since it was opened, so a long-lived process should open it again;
+ * a few stat calls, no reading. */
+DP_EXTERN int dp_catalog_changed(dp_catalog *cat);
 
 /* Catalog inspection: each returns a JSON document the caller frees with free(). */
 DP_EXTERN int dp_catalog_list(char **out_json, dp_catalog *cat, dp_error *err);

@@ -83,6 +83,30 @@ static int open_db(dp_catalog *cat, const char *db_path, const dp_catalog_option
     return dp_db_open(&cat->db, db_path, &dbo, err);
 }
 
+/* The fingerprint of every catalog file (models, glossary, manifest), in
+ * out[64]; -1 when a tree is missing or too large to take. */
+static int files_key(const dp_catalog *cat, char out[64])
+{
+    char fm[17], fg[17] = "-", fx[17] = "-";
+    const dp_kg *kg = &cat->kg;
+    if (dp_fs_tree_fingerprint(kg->models_path, fm) ||
+        (kg->glossary_path && dp_fs_tree_fingerprint(kg->glossary_path, fg)) ||
+        (kg->manifest_path && dp_fs_tree_fingerprint(kg->manifest_path, fx)))
+        return -1;
+    snprintf(out, 64, "%s.%s.%s", fm, fg, fx);
+    return 0;
+}
+
+int dp_catalog_changed(dp_catalog *cat)
+{
+    char now[64];
+    if (!cat)
+        return 0;
+    if (dp_db_changed(cat->db))
+        return 1;
+    return cat->files_key[0] && (files_key(cat, now) || strcmp(now, cat->files_key));
+}
+
 int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *err)
 {
     int rc = 0;
@@ -152,10 +176,8 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
     /* what repeats and stored exports depend on: the data and every catalog
      * file (a label, a filter, a glossary term edited changes answers too);
      * a tree too large to fingerprint leaves it empty: no reuse */
-    char fm[17], fg[17] = "-", fx[17] = "-";
-    if (!dp_fs_tree_fingerprint(models, fm) && (!glossary || !dp_fs_tree_fingerprint(glossary, fg)) &&
-        (!opts->manifest_path || !dp_fs_tree_fingerprint(opts->manifest_path, fx)))
-        snprintf(cat->data_key, sizeof(cat->data_key), "%s|files=%s.%s.%s", key, fm, fg, fx);
+    if (!files_key(cat, cat->files_key))
+        snprintf(cat->data_key, sizeof(cat->data_key), "%s|files=%s", key, cat->files_key);
     if (cat->state && !opts->refresh_profile && (cached = dp_state_profile_get(cat->state, key))) {
         dp_error ignore = {0};
         if (dp_profile_from_json(&cat->kg, cached, &ignore) == 0)

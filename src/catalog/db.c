@@ -50,7 +50,7 @@ static uint64_t stat_hash(uint64_t h, const struct stat *st)
  * file's write may stay in its WAL (path.wal) until a checkpoint, so the WAL's
  * presence, size and mtime count too; a folder's files are read at query
  * time, so each file's name, size and mtime count (order-free sum). */
-static void fingerprint(dp_db *db, const char *path, const struct stat *st)
+static void fingerprint_into(char *out, size_t n, const char *path, const struct stat *st)
 {
     uint64_t h = stat_hash(1469598103934665603ull, st);
     char aux[4200];
@@ -74,7 +74,22 @@ static void fingerprint(dp_db *db, const char *path, const struct stat *st)
         h = stat(aux, &fs) == 0 ? stat_hash(fnv(h, "w", 1), &fs) : fnv(h, "-", 1);
     }
     /* the hash first: a long path is cut, never the hash */
-    snprintf(db->fingerprint, sizeof(db->fingerprint), "%016llx|%s", (unsigned long long)h, path);
+    snprintf(out, n, "%016llx|%s", (unsigned long long)h, path);
+}
+
+static void fingerprint(dp_db *db, const char *path, const struct stat *st)
+{
+    fingerprint_into(db->fingerprint, sizeof(db->fingerprint), path, st);
+}
+
+int dp_db_changed(const dp_db *db)
+{
+    struct stat st;
+    char now[sizeof(db->fingerprint)];
+    if (stat(db->path, &st) != 0)
+        return 1;
+    fingerprint_into(now, sizeof(now), db->path, &st);
+    return strcmp(now, db->fingerprint) != 0;
 }
 
 /* A folder's file must stay in it: a link that resolves outside is refused,

@@ -56,4 +56,8 @@ int dp_db_prepare_check(duckdb_connection con, const char *sql, dp_error *err);
 char *dp_sql_quote_literal(const char *s, char *out, size_t n);
 char *dp_sql_quote_ident(const char *s, char *out, size_t n);
 
+/* 1 when the database's files changed since it was opened (its
+ * fingerprint now differs, or it is gone). */
+int dp_db_changed(const dp_db *db);
+
 #endif

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #define DRAIN_GRACE_MS 30000 /* runs in flight at SIGTERM get this long */
+#define DP_SRV_WATCH_S 2     /* how often the catalog's files and data are looked at */
 
 static const char *usage =
     "usage: dpgen serve [--listen HOST:PORT] [--db PATH --models PATH] [--glossary PATH] [--state DIR]\n"
@@ -31,7 +32,7 @@ static const char *usage =
     "  --cors      the browser origin allowed to call (or *); none by default\n"
     "  --tls-cert/--tls-key  PEM files: serve HTTPS\n"
     "  --log-requests  the access log carries request texts (it does not by default)\n"
-    "  SIGHUP reloads the catalog; SIGTERM drains the runs in flight and exits.\n";
+    "  the catalog reloads on SIGHUP and when its files or data change; SIGTERM drains and exits.\n";
 
 dp_srv_gen *dp_srv_gen_take(dp_srv *s)
 {
@@ -304,9 +305,22 @@ int dp_serve_main(int argc, char **argv)
     pthread_t loader;
     int loading = pthread_create(&loader, NULL, load_thread, s) == 0;
     for (;;) {
-        int sig = 0;
-        if (sigwait(&set, &sig))
+        /* a signal, or every DP_SRV_WATCH_S a look at the catalog's files
+         * and data: changed ones are opened again as SIGHUP would */
+        struct timespec tick = {DP_SRV_WATCH_S, 0};
+        int sig = sigtimedwait(&set, NULL, &tick);
+        if (sig < 0) {
+            dp_srv_gen *g = dp_srv_gen_take(s);
+            int changed = g && dp_catalog_changed(g->cat);
+            if (g)
+                dp_srv_gen_drop(s, g);
+            dp_error err = {0};
+            if (changed && dp_srv_load(s, &err))
+                log_line("reload_failed", err.message);
+            else if (changed)
+                log_line("catalog_reloaded", "its files or data changed");
             continue;
+        }
         if (sig == SIGHUP) {
             dp_error err = {0};
             if (dp_srv_load(s, &err))
