@@ -139,6 +139,19 @@ typedef struct budget {
     int64_t sample_above, sample_rows;
 } budget;
 
+/* A model whose profile is complete (run or read from the cache): its
+ * freshness from the default time dimension, and its quality score. */
+static void mark_profiled(dp_kg *kg, dp_model *m)
+{
+    if (m->default_time_dim) {
+        const dp_dimension *d = dp_kg_model_dim(m, m->default_time_dim);
+        if (d && d->column)
+            m->freshest = d->column->prof.max;
+    }
+    m->profiled = 1;
+    quality_of(kg, m);
+}
+
 static long left_ms(const budget *b)
 {
     double l = b->end_table - dp_now_ms();
@@ -369,13 +382,7 @@ partial:
     if (m->profile_partial && key && !(agg_done && ac.key_col) && m->dup_keys <= 0)
         m->dup_keys_unknown = 1; /* repeated keys not ruled out */
     if (agg_done) {
-        if (m->default_time_dim) {
-            const dp_dimension *d = dp_kg_model_dim(m, m->default_time_dim);
-            if (d && d->column)
-                m->freshest = d->column->prof.max;
-        }
-        m->profiled = 1;
-        quality_of(kg, m);
+        mark_profiled(kg, m);
     }
 done:
     if (sampled) {
@@ -525,13 +532,7 @@ int dp_profile_from_json(dp_kg *kg, const char *text, dp_error *err)
                 p->ntop = nt;
             }
         }
-        if (m->default_time_dim) {
-            const dp_dimension *d = dp_kg_model_dim(m, m->default_time_dim);
-            if (d && d->column)
-                m->freshest = d->column->prof.max;
-        }
-        m->profiled = 1;
-        quality_of(kg, m);
+        mark_profiled(kg, m);
     }
     json_decref(root);
     return rc;
