@@ -10,11 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "../../fuzz/expr_target.h"
 #include "testutil.h"
 
@@ -46,41 +44,31 @@ static int misjudged(const char *name, const char *text)
     return 0;
 }
 
+typedef struct tally {
+    size_t bad, attacks, legit;
+} tally;
+
+static void replay_one(const char *name, unsigned char *data, size_t len, void *payload)
+{
+    tally *t = payload;
+    replay r = {name, 0};
+    dp_fuzz_expr_one(data, len, report, &r);
+    t->bad += (size_t)r.bad + (size_t)misjudged(r.name, (const char *)data);
+    t->attacks += !strncmp(r.name, "attack-", 7);
+    t->legit += !strncmp(r.name, "ok-", 3) || !strncmp(r.name, "cat-", 4);
+}
+
 static void corpus_replays(void **state)
 {
     (void)state;
     char dir[4096];
+    tally t = {0};
     snprintf(dir, sizeof(dir), "%s/fuzz/corpus/expr", tu_source_dir());
-    struct dirent **names = NULL;
-    int n = scandir(dir, &names, NULL, alphasort);
-    assert_true(n > 0);
-    size_t ran = 0, bad = 0, attacks = 0, legit = 0;
-    for (int i = 0; i < n; i++) {
-        char path[4200];
-        snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
-        struct stat st;
-        FILE *f = names[i]->d_name[0] != '.' && !stat(path, &st) && S_ISREG(st.st_mode) ? fopen(path, "rb") : NULL;
-        if (f) {
-            uint8_t *data = malloc((size_t)st.st_size + 1);
-            assert_non_null(data);
-            assert_int_equal(fread(data, 1, (size_t)st.st_size, f), (size_t)st.st_size);
-            fclose(f);
-            data[st.st_size] = 0;
-            replay r = {names[i]->d_name, 0};
-            dp_fuzz_expr_one(data, (size_t)st.st_size, report, &r);
-            bad += (size_t)r.bad + (size_t)misjudged(r.name, (const char *)data);
-            attacks += !strncmp(r.name, "attack-", 7);
-            legit += !strncmp(r.name, "ok-", 3) || !strncmp(r.name, "cat-", 4);
-            ran++;
-            free(data);
-        }
-        free(names[i]);
-    }
-    free(names);
+    size_t ran = tu_corpus_each(dir, replay_one, &t, &t.bad);
     assert_true(ran >= 200);
-    assert_true(attacks >= 40);
-    assert_true(legit >= 150);
-    assert_int_equal(bad, 0);
+    assert_true(t.attacks >= 40);
+    assert_true(t.legit >= 150);
+    assert_int_equal(t.bad, 0);
 }
 
 int main(void)

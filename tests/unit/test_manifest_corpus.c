@@ -8,11 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "../../fuzz/manifest_target.h"
 #include "testutil.h"
 
@@ -31,37 +29,28 @@ static void report(void *payload, const char *step, int rc, const dp_error *err)
     r->bad++;
 }
 
+typedef struct tally {
+    size_t bad, loaded;
+} tally;
+
+static void replay_one(const char *name, unsigned char *data, size_t len, void *payload)
+{
+    tally *t = payload;
+    replay r = {name, 0};
+    t->loaded += dp_fuzz_manifest_one(r.name, data, len, report, &r) == 0;
+    t->bad += (size_t)r.bad;
+}
+
 static void corpus_replays(void **state)
 {
     (void)state;
     char dir[4096];
+    tally t = {0};
     snprintf(dir, sizeof(dir), "%s/fuzz/corpus/manifest", tu_source_dir());
-    struct dirent **names = NULL;
-    int n = scandir(dir, &names, NULL, alphasort);
-    assert_true(n > 0);
-    size_t ran = 0, bad = 0, loaded = 0;
-    for (int i = 0; i < n; i++) {
-        char path[4200];
-        snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
-        struct stat st;
-        FILE *f = names[i]->d_name[0] != '.' && !stat(path, &st) && S_ISREG(st.st_mode) ? fopen(path, "rb") : NULL;
-        if (f) {
-            uint8_t *data = malloc((size_t)st.st_size + 1);
-            assert_non_null(data);
-            assert_int_equal(fread(data, 1, (size_t)st.st_size, f), (size_t)st.st_size);
-            fclose(f);
-            replay r = {names[i]->d_name, 0};
-            loaded += dp_fuzz_manifest_one(r.name, data, (size_t)st.st_size, report, &r) == 0;
-            bad += (size_t)r.bad;
-            ran++;
-            free(data);
-        }
-        free(names[i]);
-    }
-    free(names);
+    size_t ran = tu_corpus_each(dir, replay_one, &t, &t.bad);
     assert_true(ran >= 20);
-    assert_true(loaded >= 3); /* the fixture, the newer spec, the legacy forms */
-    assert_int_equal(bad, 0);
+    assert_true(t.loaded >= 3); /* the fixture, the newer spec, the legacy forms */
+    assert_int_equal(t.bad, 0);
 }
 
 int main(void)

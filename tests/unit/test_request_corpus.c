@@ -9,11 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "../../fuzz/request_target.h"
 #include "testutil.h"
 
@@ -55,6 +53,28 @@ static void malformed_refusals_are_caught(void **state)
     assert_non_null(dp_fuzz_req__bad_error(-99, &e));
 }
 
+typedef struct tally {
+    dp_fuzz_req_catalogs *cats;
+    size_t bad, seeds, made, slow;
+} tally;
+
+static void replay_one(const char *name, unsigned char *data, size_t len, void *payload)
+{
+    tally *t = payload;
+    replay r = {name, 0};
+    double ms = 0;
+    int sql = dp_fuzz_request_one(t->cats, data, len, report, &r, &ms);
+    if (!strncmp(r.name, "bench-", 6) || !strncmp(r.name, "trap-", 5)) {
+        t->seeds++;
+        t->made += sql > 0;
+    }
+    if (ms > MAX_MS) {
+        print_error("%s: took %.0f ms\n", r.name, ms);
+        t->slow++;
+    }
+    t->bad += (size_t)r.bad;
+}
+
 static void corpus_replays(void **state)
 {
     (void)state;
@@ -64,38 +84,9 @@ static void corpus_replays(void **state)
     if (dp_fuzz_req_open(&cats, tu_source_dir(), &err))
         fail_msg("catalogs: %s", err.message);
     snprintf(dir, sizeof(dir), "%s/fuzz/corpus/request", tu_source_dir());
-    struct dirent **names = NULL;
-    int n = scandir(dir, &names, NULL, alphasort);
-    assert_true(n > 0);
-    size_t ran = 0, bad = 0, seeds = 0, made = 0, slow = 0;
-    for (int i = 0; i < n; i++) {
-        char path[4200];
-        snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
-        struct stat st;
-        FILE *f = names[i]->d_name[0] != '.' && !stat(path, &st) && S_ISREG(st.st_mode) ? fopen(path, "rb") : NULL;
-        if (f) {
-            uint8_t *data = malloc((size_t)st.st_size + 1);
-            assert_non_null(data);
-            assert_int_equal(fread(data, 1, (size_t)st.st_size, f), (size_t)st.st_size);
-            fclose(f);
-            replay r = {names[i]->d_name, 0};
-            double ms = 0;
-            int sql = dp_fuzz_request_one(&cats, data, (size_t)st.st_size, report, &r, &ms);
-            if (!strncmp(r.name, "bench-", 6) || !strncmp(r.name, "trap-", 5)) {
-                seeds++;
-                made += sql > 0;
-            }
-            if (ms > MAX_MS) {
-                print_error("%s: took %.0f ms\n", r.name, ms);
-                slow++;
-            }
-            bad += (size_t)r.bad;
-            ran++;
-            free(data);
-        }
-        free(names[i]);
-    }
-    free(names);
+    tally t = {&cats, 0, 0, 0, 0};
+    size_t ran = tu_corpus_each(dir, replay_one, &t, &t.bad), bad = t.bad, seeds = t.seeds, made = t.made,
+           slow = t.slow;
     dp_fuzz_req_close(&cats);
     print_message("%zu inputs; %zu of %zu bench and trap requests compiled\n", ran, made, seeds);
     assert_true(ran >= 100);

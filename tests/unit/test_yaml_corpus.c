@@ -34,62 +34,18 @@ static void report(void *payload, const char *step, int rc, const dp_error *err)
     r->bad++;
 }
 
-/* Reads path whole into a malloc'd buffer. */
-static int read_all(const char *path, uint8_t **out, size_t *len)
+static void replay_one(const char *name, unsigned char *data, size_t len, void *payload)
 {
-    int rc = -1;
-    uint8_t *buf = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
-    struct stat st;
-    if (fstat(fileno(f), &st) || st.st_size < 0 || (uintmax_t)st.st_size > DP_YAML_MAX_BYTES)
-        goto done;
-    buf = malloc((size_t)st.st_size + 1);
-    if (!buf || fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size)
-        goto done;
-    *out = buf;
-    *len = (size_t)st.st_size;
-    buf = NULL;
-    rc = 0;
-done:
-    free(buf);
-    fclose(f);
-    return rc;
+    size_t *bad = payload;
+    replay r = {name, 0};
+    dp_fuzz_yaml_one(r.name, data, len, report, &r);
+    *bad += (size_t)r.bad;
 }
 
 /* Replays every regular file of dir (sorted); returns how many ran. */
 static size_t replay_dir(const char *dir, size_t *bad)
 {
-    struct dirent **names = NULL;
-    int n = scandir(dir, &names, NULL, alphasort);
-    size_t ran = 0;
-    if (n < 0) {
-        print_error("cannot read %s\n", dir);
-        return 0;
-    }
-    for (int i = 0; i < n; i++) {
-        char path[4096];
-        struct stat st;
-        snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
-        if (names[i]->d_name[0] != '.' && !stat(path, &st) && S_ISREG(st.st_mode)) {
-            uint8_t *data = NULL;
-            size_t len = 0;
-            if (read_all(path, &data, &len)) {
-                print_error("cannot read %s\n", path);
-                (*bad)++;
-            } else {
-                replay r = {names[i]->d_name, 0};
-                dp_fuzz_yaml_one(r.name, data, len, report, &r);
-                *bad += (size_t)r.bad;
-                ran++;
-            }
-            free(data);
-        }
-        free(names[i]);
-    }
-    free(names);
-    return ran;
+    return tu_corpus_each(dir, replay_one, bad, bad);
 }
 
 static void corpus_replays(void **state)

@@ -3,6 +3,7 @@
 #include "testutil.h"
 #include "dpgen/dpgen.h"
 #include "util/fs.h"
+#include <dirent.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,35 @@ char *tu_read_text(const char *path, size_t *len)
     if (len)
         *len = n;
     return text;
+}
+
+size_t tu_corpus_each(const char *dir, tu_corpus_fn fn, void *payload, size_t *unreadable)
+{
+    struct dirent **names = NULL;
+    int n = scandir(dir, &names, NULL, alphasort);
+    size_t ran = 0;
+    if (n < 0)
+        fprintf(stderr, "cannot read %s\n", dir);
+    for (int i = 0; i < n; i++) {
+        char path[4200];
+        struct stat st;
+        snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+        if (names[i]->d_name[0] != '.' && !stat(path, &st) && S_ISREG(st.st_mode)) {
+            size_t len = 0;
+            char *data = tu_read_text(path, &len);
+            if (!data) {
+                fprintf(stderr, "cannot read %s\n", path);
+                ++*unreadable;
+            } else {
+                fn(names[i]->d_name, (unsigned char *)data, len, payload);
+                ran++;
+            }
+            free(data);
+        }
+        free(names[i]);
+    }
+    free(names);
+    return ran;
 }
 
 static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)

@@ -14,6 +14,12 @@ char *tu_read_text(const char *path, size_t *len);
  * printing why. */
 struct dp_catalog;
 int tu_open_demo(struct dp_catalog **cat, const char *db_path, double scale);
+/* Calls fn for every regular file of dir whose name does not start with a
+ * dot, in name order, with the file's bytes (NUL-terminated past len).
+ * Returns how many it called fn for; a file it cannot read is printed and
+ * counted in *unreadable, a folder it cannot read is printed and gives 0. */
+typedef void (*tu_corpus_fn)(const char *name, unsigned char *data, size_t len, void *payload);
+size_t tu_corpus_each(const char *dir, tu_corpus_fn fn, void *payload, size_t *unreadable);
 /* Removes a folder and everything under it (symbolic links not followed). */
 void tu_rm_tree(const char *path);
 
