@@ -51,7 +51,10 @@ typedef struct dp_profile_limits {
 int dp_profile_models(dp_kg *kg, duckdb_connection con, const dp_profile_limits *lim, dp_error *err);
 /* How many models' profiles are partial (those are not to be cached). */
 size_t dp_profile_partial_count(const dp_kg *kg);
-/* Serialises / restores profiles (for the state cache); JSON text. */
+/* Serialises / restores profiles (for the state cache); JSON text. Only
+ * complete profiles are written; restoring marks each model found (same
+ * table) profiled and leaves the others to dp_profile_models, which
+ * profiles only models not yet profiled. */
 char *dp_profile_to_json(const dp_kg *kg);
 int dp_profile_from_json(dp_kg *kg, const char *json, dp_error *err);
 

@@ -178,18 +178,23 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
      * a tree too large to fingerprint leaves it empty: no reuse */
     if (!files_key(cat, cat->files_key))
         snprintf(cat->data_key, sizeof(cat->data_key), "%s|files=%s", key, cat->files_key);
+    /* the cache holds every table whose profile was complete; what it
+     * lacks (new, changed or partial last time) is profiled now and added */
+    for (size_t i = 0; i < cat->kg.nmodels; i++)
+        cat->kg.models[i].profiled = 0;
     if (cat->state && !opts->refresh_profile && (cached = dp_state_profile_get(cat->state, key))) {
         dp_error ignore = {0};
-        if (dp_profile_from_json(&cat->kg, cached, &ignore) == 0)
-            cat->profile_cached = 1;
+        dp_profile_from_json(&cat->kg, cached, &ignore);
     }
-    if (!cat->profile_cached) {
-        for (size_t i = 0; i < cat->kg.nmodels; i++)
-            cat->kg.models[i].profiled = 0;
+    size_t missing = 0;
+    for (size_t i = 0; i < cat->kg.nmodels; i++)
+        missing += !cat->kg.models[i].off.reason && !cat->kg.models[i].profiled;
+    cat->profile_cached = cached && !missing;
+    if (missing) {
         dp_profile_limits pl = {opts->timeout_ms, 0, 0};
         if ((rc = dp_profile_models(&cat->kg, con, &pl, err)))
             goto done;
-        if (cat->state && !dp_profile_partial_count(&cat->kg)) { /* a partial profile is redone next time */
+        if (cat->state) {
             char *js = dp_profile_to_json(&cat->kg);
             dp_error ignore = {0};
             if (js)

@@ -73,6 +73,24 @@ static int agg_row(void *p, size_t ncols, const char *const *names, const char *
     return 1;
 }
 
+/* agg_row's input for a table with no rows: count(*) 0, then per column
+ * count 0, distinct 0, min and max NULL, then the key count 0. */
+static int empty_row(agg_ctx *ac, dp_error *err)
+{
+    size_t n = 1 + 4 * ac->n + (ac->key_col != NULL);
+    const char **v = calloc(n, sizeof(*v));
+    if (!v)
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
+    v[0] = "0";
+    for (size_t i = 0; i < ac->n; i++)
+        v[1 + 4 * i] = v[2 + 4 * i] = "0";
+    if (ac->key_col)
+        v[n - 1] = "0";
+    agg_row(ac, n, NULL, (const char *const *)v);
+    free(v);
+    return 0;
+}
+
 typedef struct top_ctx {
     dp_kg *kg;
     dp_model *m;
@@ -174,23 +192,6 @@ static int limited(dp_kg *kg, dp_model *m, const budget *b, const char *step, in
     return 0;
 }
 
-/* DuckDB's own estimate of a table's rows (kept with its storage, read at
- * no cost); -1 for a view or when unknown. */
-static int64_t estimated_rows(duckdb_connection con, const dp_model *m)
-{
-    const char *params[2] = {m->schema, m->table};
-    char out[64] = "";
-    scalar_ctx sc = {out, sizeof(out)};
-    dp_error ignore = {0};
-    if (dp_db_query_params(con,
-                           "SELECT estimated_size FROM duckdb_tables() WHERE database_name = current_database() "
-                           "AND schema_name = ? AND table_name = ?",
-                           params, 2, 0, first_value, &sc, &ignore) ||
-        !out[0])
-        return -1;
-    return strtoll(out, NULL, 10);
-}
-
 /* The sample a large table's key, frequent-value and orphan counts are
  * taken on: one temporary table, so that every count sees the same rows.
  * Bernoulli: each row kept with the same chance, set for about sample_rows
@@ -284,14 +285,19 @@ static int profile_model(dp_kg *kg, dp_model *m, duckdb_connection con, const bu
             kg->arena, "time limit: the profile's %.3g s were used up before this table", b->timeout_ms / 1000.0);
         goto partial;
     }
-    int large = estimated_rows(con, m) > b->sample_above;
+    /* DuckDB's count of the stored rows, read with the database's catalog */
+    int large = m->est_known && m->est_rows > b->sample_above;
     /* streaming aggregates of bounded memory: exact on every table; the
      * exact key count (a hash of every key) only below the sampling size */
     ac.key_col = large ? NULL : key;
     if ((rc = agg_sql(&sql, m, &ac, qt, err)))
         goto done;
-    if ((rc = dp_db_query(con, dp_buf_cstr(&sql), left_ms(b), agg_row, &ac, err)) && ac.key_col && rc == DP_EENGINE &&
-        strstr(err->message, "Out of Memory")) {
+    if (m->est_known && m->est_rows == 0) {
+        /* a table that never stored a row: what the query would answer
+         * (no rows, no values, no repeated key), without a statement */
+        rc = empty_row(&ac, err);
+    } else if ((rc = dp_db_query(con, dp_buf_cstr(&sql), left_ms(b), agg_row, &ac, err)) && ac.key_col &&
+               rc == DP_EENGINE && strstr(err->message, "Out of Memory")) {
         /* the exact key count is what needs memory per row: without it,
          * and with the key counted on a sample, the table is profiled */
         large = 1;
@@ -346,7 +352,7 @@ static int profile_model(dp_kg *kg, dp_model *m, duckdb_connection con, const bu
     }
     /* orphans: foreign keys without a parent row (on a sample: scaled to
      * the table's rows) */
-    for (size_t e = 0; e < m->nentities; e++) {
+    for (size_t e = 0; e < m->nentities && m->rows > 0; e++) {
         const dp_entity *en = &m->entities[e];
         if (en->type != DP_ENT_FOREIGN || en->off.reason || !dp_is_identifier(en->expr))
             continue;
@@ -406,11 +412,11 @@ int dp_profile_models(dp_kg *kg, duckdb_connection con, const dp_profile_limits 
     b.end_all = dp_now_ms() + (double)b.timeout_ms;
     size_t left = 0;
     for (size_t i = 0; i < kg->nmodels; i++)
-        left += !kg->models[i].off.reason;
+        left += !kg->models[i].off.reason && !kg->models[i].profiled;
     for (size_t i = 0; i < kg->nmodels; i++) {
         dp_model *m = &kg->models[i];
-        if (m->off.reason)
-            continue; /* disabled: its table may not exist */
+        if (m->off.reason || m->profiled)
+            continue; /* disabled (its table may not exist), or read from the cache */
         m->profile_partial = NULL;
         m->profile_sample = 0;
         m->dup_keys_unknown = 0;
@@ -441,8 +447,8 @@ char *dp_profile_to_json(const dp_kg *kg)
     json_t *root = json_object();
     for (size_t i = 0; i < kg->nmodels; i++) {
         const dp_model *m = &kg->models[i];
-        if (!m->profiled)
-            continue;
+        if (!m->profiled || m->profile_partial)
+            continue; /* only what is complete is kept: a partial table is redone */
         json_t *cols = json_object();
         for (size_t j = 0; j < m->ncolumns; j++) {
             const dp_col_profile *p = &m->columns[j].prof;
@@ -463,8 +469,6 @@ char *dp_profile_to_json(const dp_kg *kg)
             json_object_set_new(jm, "sample_rows", json_integer((json_int_t)m->profile_sample));
         if (m->dup_keys_unknown)
             json_object_set_new(jm, "dup_keys_unknown", json_true());
-        if (m->profile_partial)
-            json_object_set_new(jm, "partial", json_string(m->profile_partial));
         json_object_set_new(root, m->name, jm);
     }
     char *s = json_dumps(root, JSON_COMPACT);
@@ -484,19 +488,14 @@ int dp_profile_from_json(dp_kg *kg, const char *text, dp_error *err)
         if (m->off.reason)
             continue; /* never profiled */
         json_t *jm = json_object_get(root, m->name);
-        if (!jm || !m->table || strcmp(json_string_value(json_object_get(jm, "table")) ? json_string_value(json_object_get(jm, "table")) : "", m->table)) {
-            rc = dp_error_set(err, DP_ENOTFOUND, "cached profile lacks %s", m->name);
-            break;
-        }
+        const char *jt = json_string_value(json_object_get(jm, "table"));
+        if (!jm || !m->table || !jt || strcmp(jt, m->table) || json_object_get(jm, "partial"))
+            continue; /* not kept (it was partial), or of another table: profiled anew */
         m->rows = json_integer_value(json_object_get(jm, "rows"));
         m->dup_keys = json_integer_value(json_object_get(jm, "dup_keys"));
         m->orphans = json_integer_value(json_object_get(jm, "orphans"));
         m->profile_sample = json_integer_value(json_object_get(jm, "sample_rows"));
         m->dup_keys_unknown = json_is_true(json_object_get(jm, "dup_keys_unknown"));
-        if (json_object_get(jm, "partial")) { /* never cached so: a cache that says so is not used */
-            rc = dp_error_set(err, DP_EINVALID, "cached profile of %s is partial", m->name);
-            break;
-        }
         const char *oe = json_string_value(json_object_get(jm, "orphan_entity"));
         m->orphan_entity = oe ? dp_arena_strdup(kg->arena, oe) : NULL;
         json_t *cols = json_object_get(jm, "columns");

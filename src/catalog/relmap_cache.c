@@ -10,7 +10,7 @@
 #include <string.h>
 
 #define RELMAP_TEXT_MAX (1024u << 20) /* larger maps are not cached */
-#define RELMAP_HEAD "dpgen-relmap 1\n"
+#define RELMAP_HEAD "dpgen-relmap 2\n"
 
 static void put_field(dp_buf *b, const char *s)
 {
@@ -33,7 +33,8 @@ char *dp_relmap_to_text(const dp_relmap *r, const char *fingerprint)
     put_field(&b, r->def_schema);
     dp_buf_puts(&b, "\n");
     for (size_t t = 0; t < r->n && !b.toobig; t++) {
-        dp_buf_printf(&b, "R %zu ", r->col_n[t]);
+        /* the row estimate + 1: a view's -1 is 0 */
+        dp_buf_printf(&b, "R %zu %lld ", r->col_n[t], (long long)(r->est_rows[t] + 1));
         put_field(&b, r->schema[t]);
         dp_buf_putc(&b, '\t');
         put_field(&b, r->name[t]);
@@ -116,17 +117,20 @@ static int parse(dp_relmap *r, dp_arena *a, const char *p, const char *fingerpri
     ncol += p[0] == 'C';
     r->schema = malloc((nrel ? nrel : 1) * sizeof(*r->schema));
     r->name = malloc((nrel ? nrel : 1) * sizeof(*r->name));
+    r->est_rows = malloc((nrel ? nrel : 1) * sizeof(*r->est_rows));
     r->cols = malloc((ncol ? ncol : 1) * sizeof(*r->cols));
     size_t *counts = malloc((nrel ? nrel : 1) * sizeof(size_t));
     int rc = -1;
-    if (!r->schema || !r->name || !r->cols || !counts)
+    if (!r->schema || !r->name || !r->est_rows || !r->cols || !counts)
         goto done;
     while (*p) {
         if (p[0] == 'R' && p[1] == ' ') {
             p += 2;
-            if (r->n >= nrel || number(&p, &counts[r->n]) || !(r->schema[r->n] = field(&p, a)) || *p++ != '\t' ||
-                !(r->name[r->n] = field(&p, a)) || *p++ != '\n')
+            size_t est;
+            if (r->n >= nrel || number(&p, &counts[r->n]) || number(&p, &est) || !(r->schema[r->n] = field(&p, a)) ||
+                *p++ != '\t' || !(r->name[r->n] = field(&p, a)) || *p++ != '\n')
                 goto done;
+            r->est_rows[r->n] = (int64_t)est - 1;
             r->n++;
         } else if (p[0] == 'C' && p[1] == ' ' && r->n) {
             p += 2;
