@@ -206,7 +206,7 @@ int dp_bind_models_map(dp_kg *kg, duckdb_connection con, const dp_relmap *map, d
         rc = dp_error_set(err, DP_ENOMEM, "out of memory");
         goto done;
     }
-    rc = dp_bind_spines(kg, con, err);
+    rc = dp_bind_spines(kg, map, err);
 done:
     return rc;
 }

@@ -8,13 +8,11 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/fs.h"
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#define TOP_MAX 60          /* frequent values kept per column */
 #define LOW_CARD_MAX 200    /* text columns with at most this many values get them */
 
 static int orderable(const char *type)
@@ -31,7 +29,7 @@ static int is_text(const char *type)
     return !strcasecmp(type, "VARCHAR") || !strncasecmp(type, "ENUM", 4);
 }
 
-static int is_numeric(const char *type)
+int dp_profile__numeric(const char *type)
 {
     static const char *num[] = {"INTEGER", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "DOUBLE",
                                 "FLOAT", "DECIMAL", "UBIGINT", "UINTEGER", "USMALLINT", "UTINYINT", "REAL"};
@@ -65,7 +63,7 @@ static int agg_row(void *p, size_t ncols, const char *const *names, const char *
         col->prof.distinct = v[k + 1] ? strtoll(v[k + 1], NULL, 10) : 0;
         col->prof.min = dp_arena_strdup(c->kg->arena, v[k + 2]);
         col->prof.max = dp_arena_strdup(c->kg->arena, v[k + 3]);
-        col->prof.nonneg = is_numeric(col->type) && col->prof.min && strtod(col->prof.min, NULL) >= 0;
+        col->prof.nonneg = dp_profile__numeric(col->type) && col->prof.min && strtod(col->prof.min, NULL) >= 0;
         k += 4;
     }
     if (c->key_col && k < ncols && v[k])
@@ -105,11 +103,11 @@ static int top_row(void *p, size_t ncols, const char *const *names, const char *
     if (!v[0] || !v[1])
         return 0;
     dp_column *col = (dp_column *)dp_kg_model_column(c->m, v[0]);
-    if (!col || col->prof.ntop >= TOP_MAX)
+    if (!col || col->prof.ntop >= DP_PROFILE_TOP_MAX)
         return 0;
     if (!col->prof.top_values) {
-        col->prof.top_values = dp_arena_calloc(c->kg->arena, TOP_MAX, sizeof(char *));
-        col->prof.top_counts = dp_arena_calloc(c->kg->arena, TOP_MAX, sizeof(int64_t));
+        col->prof.top_values = dp_arena_calloc(c->kg->arena, DP_PROFILE_TOP_MAX, sizeof(char *));
+        col->prof.top_counts = dp_arena_calloc(c->kg->arena, DP_PROFILE_TOP_MAX, sizeof(int64_t));
         if (!col->prof.top_values || !col->prof.top_counts)
             return 1;
     }
@@ -159,7 +157,7 @@ typedef struct budget {
 
 /* A model whose profile is complete (run or read from the cache): its
  * freshness from the default time dimension, and its quality score. */
-static void mark_profiled(dp_kg *kg, dp_model *m)
+void dp_profile__mark(dp_kg *kg, dp_model *m)
 {
     if (m->default_time_dim) {
         const dp_dimension *d = dp_kg_model_dim(m, m->default_time_dim);
@@ -333,7 +331,7 @@ static int profile_model(dp_kg *kg, dp_model *m, duckdb_connection con, const bu
         dp_buf_printf(&tops,
                       "%s(SELECT %s AS col, CAST(%s AS VARCHAR) AS val, count(*) AS n FROM %s WHERE %s IS NOT NULL "
                       "GROUP BY 2 ORDER BY 3 DESC, 2 LIMIT %d)",
-                      ntop ? " UNION ALL " : "", lit, qc, from, qc, TOP_MAX);
+                      ntop ? " UNION ALL " : "", lit, qc, from, qc, DP_PROFILE_TOP_MAX);
         c->prof.all_values = !sampled; /* a sample may miss a rare value */
         ntop++;
     }
@@ -388,7 +386,7 @@ partial:
     if (m->profile_partial && key && !(agg_done && ac.key_col) && m->dup_keys <= 0)
         m->dup_keys_unknown = 1; /* repeated keys not ruled out */
     if (agg_done) {
-        mark_profiled(kg, m);
+        dp_profile__mark(kg, m);
     }
 done:
     if (sampled) {
@@ -440,99 +438,4 @@ size_t dp_profile_partial_count(const dp_kg *kg)
     for (size_t i = 0; i < kg->nmodels; i++)
         n += kg->models[i].profile_partial != NULL;
     return n;
-}
-
-char *dp_profile_to_json(const dp_kg *kg)
-{
-    json_t *root = json_object();
-    for (size_t i = 0; i < kg->nmodels; i++) {
-        const dp_model *m = &kg->models[i];
-        if (!m->profiled || m->profile_partial)
-            continue; /* only what is complete is kept: a partial table is redone */
-        json_t *cols = json_object();
-        for (size_t j = 0; j < m->ncolumns; j++) {
-            const dp_col_profile *p = &m->columns[j].prof;
-            if (!p->done)
-                continue;
-            json_t *top = json_array();
-            for (size_t k = 0; k < p->ntop; k++)
-                json_array_append_new(top, json_pack("[s,I]", p->top_values[k], (json_int_t)p->top_counts[k]));
-            json_object_set_new(cols, m->columns[j].name,
-                                json_pack("{s:I,s:I,s:s?,s:s?,s:o,s:b}", "nulls", (json_int_t)p->nulls, "distinct",
-                                          (json_int_t)p->distinct, "min", p->min, "max", p->max, "top", top,
-                                          "all", p->all_values));
-        }
-        json_t *jm = json_pack("{s:s,s:s,s:I,s:I,s:I,s:s?,s:o}", "schema", m->schema, "table", m->table, "rows",
-                               (json_int_t)m->rows, "dup_keys", (json_int_t)m->dup_keys, "orphans",
-                               (json_int_t)m->orphans, "orphan_entity", m->orphan_entity, "columns", cols);
-        if (m->profile_sample > 0) /* only then: the cache of a table profiled whole is as it was */
-            json_object_set_new(jm, "sample_rows", json_integer((json_int_t)m->profile_sample));
-        if (m->dup_keys_unknown)
-            json_object_set_new(jm, "dup_keys_unknown", json_true());
-        json_object_set_new(root, m->name, jm);
-    }
-    char *s = json_dumps(root, JSON_COMPACT);
-    json_decref(root);
-    return s;
-}
-
-int dp_profile_from_json(dp_kg *kg, const char *text, dp_error *err)
-{
-    json_error_t je;
-    json_t *root = json_loads(text, 0, &je);
-    if (!root)
-        return dp_error_set(err, DP_EINVALID, "cached profile: %s", je.text);
-    int rc = 0;
-    for (size_t i = 0; i < kg->nmodels; i++) {
-        dp_model *m = &kg->models[i];
-        if (m->off.reason)
-            continue; /* never profiled */
-        json_t *jm = json_object_get(root, m->name);
-        const char *jt = json_string_value(json_object_get(jm, "table"));
-        if (!jm || !m->table || !jt || strcmp(jt, m->table) || json_object_get(jm, "partial"))
-            continue; /* not kept (it was partial), or of another table: profiled anew */
-        m->rows = json_integer_value(json_object_get(jm, "rows"));
-        m->dup_keys = json_integer_value(json_object_get(jm, "dup_keys"));
-        m->orphans = json_integer_value(json_object_get(jm, "orphans"));
-        m->profile_sample = json_integer_value(json_object_get(jm, "sample_rows"));
-        m->dup_keys_unknown = json_is_true(json_object_get(jm, "dup_keys_unknown"));
-        const char *oe = json_string_value(json_object_get(jm, "orphan_entity"));
-        m->orphan_entity = oe ? dp_arena_strdup(kg->arena, oe) : NULL;
-        json_t *cols = json_object_get(jm, "columns");
-        for (size_t j = 0; j < m->ncolumns; j++) {
-            dp_column *c = &m->columns[j];
-            json_t *jc = json_object_get(cols, c->name);
-            if (!jc)
-                continue;
-            dp_col_profile *p = &c->prof;
-            p->done = 1;
-            p->nulls = json_integer_value(json_object_get(jc, "nulls"));
-            p->null_frac = m->rows ? (double)p->nulls / (double)m->rows : 0;
-            p->distinct = json_integer_value(json_object_get(jc, "distinct"));
-            const char *mn = json_string_value(json_object_get(jc, "min"));
-            const char *mx = json_string_value(json_object_get(jc, "max"));
-            p->min = mn ? dp_arena_strdup(kg->arena, mn) : NULL;
-            p->max = mx ? dp_arena_strdup(kg->arena, mx) : NULL;
-            p->nonneg = is_numeric(c->type) && p->min && strtod(p->min, NULL) >= 0;
-            p->all_values = json_is_true(json_object_get(jc, "all"));
-            json_t *top = json_object_get(jc, "top");
-            size_t nt = json_array_size(top);
-            if (nt > TOP_MAX)
-                nt = TOP_MAX;
-            if (nt) {
-                p->top_values = dp_arena_calloc(kg->arena, nt, sizeof(char *));
-                p->top_counts = dp_arena_calloc(kg->arena, nt, sizeof(int64_t));
-                for (size_t k = 0; k < nt; k++) {
-                    json_t *pair = json_array_get(top, k);
-                    const char *v = json_string_value(json_array_get(pair, 0));
-                    p->top_values[k] = dp_arena_strdup(kg->arena, v ? v : "");
-                    p->top_counts[k] = json_integer_value(json_array_get(pair, 1));
-                }
-                p->ntop = nt;
-            }
-        }
-        mark_profiled(kg, m);
-    }
-    json_decref(root);
-    return rc;
 }
