@@ -70,6 +70,9 @@ typedef struct dp_catalog_options {
     const char *schema;
     /* Runs the state keeps, with their documents (the newest); 0: all. */
     long keep_runs;
+    /* Runs older than this many days are removed with their documents;
+     * 0: kept whatever their age. */
+    long keep_days;
     /* Profiling's own time budget (ms), every table together (a table
      * gets an even share of what is left); 0: 30000. A table that hits it,
      * or the memory limit, is profiled in part and said so, never cached. */
@@ -80,7 +83,10 @@ typedef struct dp_catalog_options {
     const char *memory_limit;
 } dp_catalog_options;
 #define DP_CATALOG_OPTIONS_VERSION 1
-#define DP_CATALOG_OPTIONS_INIT {DP_CATALOG_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+#define DP_CATALOG_OPTIONS_INIT                                                                                        \
+    {                                                                                                                  \
+        DP_CATALOG_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0                                                 \
+    }
 
 typedef struct dp_generate_options {
     int version;
@@ -157,8 +163,10 @@ DP_EXTERN int dp_catalog_show(char **out_json, dp_catalog *cat, const char *name
 
 /* Rewrites, in *text (malloc'd, replaced when it changes), every path of
  * the catalog's files as the spec shows them: relative to the catalog root,
- * never a path of the machine (front ends that serve remote users apply it
- * to the JSON and messages they pass on). 0 or DP_ENOMEM. */
+ * and any other absolute path of two or more parts (a spill file, the
+ * state's folder) as its last part: never a path of the machine (front
+ * ends that serve remote users apply it to the JSON and messages they pass
+ * on). 0 or DP_ENOMEM. */
 DP_EXTERN int dp_catalog_shown_paths(char **text, dp_catalog *cat, dp_error *err);
 
 /* Learned synonyms, per catalog (models + database), kept in the state.

@@ -165,6 +165,7 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
     if ((rc = dp_db_connect(&con, cat->db, err)))
         goto done;
     cat->keep_runs = opts->keep_runs;
+    cat->keep_days = opts->keep_days;
     if ((rc = bind_models(cat, con, opts->refresh_profile, err)))
         goto done;
     if (cat->state) {

@@ -536,7 +536,7 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
             dp_repeat__store(cat, r->request, &r->opts, r->run_id);
         if (began)
             dp_state_commit(cat->state, 1);
-        dp_state_run_prune(cat->state, cat->keep_runs, &ignore);
+        dp_state_run_prune(cat->state, cat->keep_runs, cat->keep_days, &ignore);
     }
     *out = res;
     return rc;
