@@ -258,7 +258,81 @@ static int agg_sql(dp_buf *sql, dp_model *m, agg_ctx *ac, const char *qt, dp_err
     return 0;
 }
 
-static int profile_model(dp_kg *kg, dp_model *m, duckdb_connection con, const budget *b, dp_error *err)
+/* The key column the profile counts repeats of: the first primary or
+ * unique entity that is a plain column; NULL when none. */
+static const char *key_column(const dp_model *m)
+{
+    for (size_t e = 0; e < m->nentities; e++)
+        if ((m->entities[e].type == DP_ENT_PRIMARY || m->entities[e].type == DP_ENT_UNIQUE) &&
+            !m->entities[e].off.reason && dp_is_identifier(m->entities[e].expr))
+            return m->entities[e].expr;
+    return NULL;
+}
+
+/* Models on one relation with the same key column profile alike but for
+ * their foreign keys: twin is an earlier such model profiled whole (not on
+ * a sample, not partial), whose rows, key count and column profiles m
+ * takes; NULL when none. Hashed by relation. */
+typedef struct twins {
+    size_t *slot; /* model index + 1, 0 empty */
+    size_t cap;
+} twins;
+
+static uint64_t rel_hash(const dp_model *m)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const char *p = m->schema; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull;
+    for (const char *p = m->table; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    return h;
+}
+
+static int same_rel(const dp_model *a, const dp_model *b)
+{
+    return !strcmp(a->schema, b->schema) && !strcmp(a->table, b->table);
+}
+
+static int shareable(const dp_model *p)
+{
+    return p->profiled && !p->profile_partial && p->profile_sample == 0 && p->table && p->schema;
+}
+
+static const dp_model *twin_of(const twins *t, const dp_kg *kg, const dp_model *m)
+{
+    if (!t->cap || !m->table || !m->schema)
+        return NULL;
+    const char *key = key_column(m);
+    for (size_t i = rel_hash(m) & (t->cap - 1); t->slot[i]; i = (i + 1) & (t->cap - 1)) {
+        const dp_model *p = &kg->models[t->slot[i] - 1];
+        if (!same_rel(p, m))
+            continue;
+        const char *pk = key_column(p);
+        if ((!key != !pk) || (key && strcmp(key, pk)) || p->ncolumns != m->ncolumns)
+            return NULL;
+        for (size_t j = 0; j < m->ncolumns; j++)
+            if (strcmp(p->columns[j].name, m->columns[j].name))
+                return NULL;
+        return shareable(p) ? p : NULL;
+    }
+    return NULL;
+}
+
+/* Files m as its relation's profile unless one is filed. */
+static void twin_add(twins *t, const dp_kg *kg, const dp_model *m)
+{
+    if (!t->cap || !shareable(m))
+        return;
+    size_t i = rel_hash(m) & (t->cap - 1);
+    for (; t->slot[i]; i = (i + 1) & (t->cap - 1))
+        if (same_rel(&kg->models[t->slot[i] - 1], m))
+            return;
+    t->slot[i] = (size_t)(m - kg->models) + 1;
+}
+
+static int profile_model(dp_kg *kg, dp_model *m, duckdb_connection con, const budget *b, const dp_model *twin,
+                         dp_error *err)
 {
     int rc = 0, agg_done = 0, sampled = 0;
     dp_buf sql, tops;
@@ -272,16 +346,22 @@ static int profile_model(dp_kg *kg, dp_model *m, duckdb_connection con, const bu
     dp_sql_quote_ident(m->schema, qs, sizeof(qs));
     dp_sql_quote_ident(m->table, qn, sizeof(qn));
     snprintf(qt, sizeof(qt), "%s.%s", qs, qn);
-    const char *key = NULL;
-    for (size_t e = 0; e < m->nentities && !key; e++)
-        if ((m->entities[e].type == DP_ENT_PRIMARY || m->entities[e].type == DP_ENT_UNIQUE) &&
-            !m->entities[e].off.reason && dp_is_identifier(m->entities[e].expr))
-            key = m->entities[e].expr;
+    const char *key = key_column(m);
     agg_ctx ac = {kg, m, idx, 0, NULL};
+    int ntop;
     if (b->end_all <= dp_now_ms()) {
         m->profile_partial = dp_arena_printf(
             kg->arena, "time limit: the profile's %.3g s were used up before this table", b->timeout_ms / 1000.0);
         goto partial;
+    }
+    if (twin) { /* the relation's profile, taken: only the foreign keys are m's own */
+        m->rows = twin->rows;
+        m->dup_keys = twin->dup_keys;
+        m->dup_keys_unknown = twin->dup_keys_unknown;
+        for (size_t j = 0; j < m->ncolumns; j++)
+            m->columns[j].prof = twin->columns[j].prof;
+        agg_done = 1;
+        goto orphans;
     }
     /* DuckDB's count of the stored rows, read with the database's catalog */
     int large = m->est_known && m->est_rows > b->sample_above;
@@ -320,7 +400,6 @@ static int profile_model(dp_kg *kg, dp_model *m, duckdb_connection con, const bu
             goto partial;
     }
     /* frequent values of low-cardinality text columns, one query */
-    int ntop;
     ntop = 0;
     for (size_t i = 0; i < m->ncolumns; i++) {
         dp_column *c = &m->columns[i];
@@ -348,6 +427,7 @@ static int profile_model(dp_kg *kg, dp_model *m, duckdb_connection con, const bu
             if (m->columns[i].prof.all_values && m->columns[i].prof.distinct > (int64_t)m->columns[i].prof.ntop)
                 m->columns[i].prof.all_values = 0;
     }
+orphans:
     /* orphans: foreign keys without a parent row (on a sample: scaled to
      * the table's rows) */
     for (size_t e = 0; e < m->nentities && m->rows > 0; e++) {
@@ -411,13 +491,25 @@ int dp_profile_models(dp_kg *kg, duckdb_connection con, const dp_profile_limits 
     size_t left = 0;
     for (size_t i = 0; i < kg->nmodels; i++)
         left += !kg->models[i].off.reason && !kg->models[i].profiled;
-    for (size_t i = 0; i < kg->nmodels; i++) {
+    twins tw = {0};
+    tw.cap = 16;
+    while (tw.cap < kg->nmodels * 2)
+        tw.cap *= 2;
+    if (!(tw.slot = calloc(tw.cap, sizeof(*tw.slot))))
+        tw.cap = 0; /* no sharing: each profiled on its own */
+    for (size_t i = 0; i < kg->nmodels; i++)
+        if (!kg->models[i].off.reason)
+            twin_add(&tw, kg, &kg->models[i]); /* those read from the cache */
+    int rc = 0;
+    for (size_t i = 0; i < kg->nmodels && !rc; i++) {
         dp_model *m = &kg->models[i];
         if (m->off.reason || m->profiled)
             continue; /* disabled (its table may not exist), or read from the cache */
         m->profile_partial = NULL;
         m->profile_sample = 0;
         m->dup_keys_unknown = 0;
+        m->orphans = 0;
+        m->orphan_entity = NULL;
         /* an even share of what is left, so that one slow table cannot take
          * the others' time; at least 1 s of it, so that many small tables
          * are not cut by scheduling noise */
@@ -425,11 +517,11 @@ int dp_profile_models(dp_kg *kg, duckdb_connection con, const dp_profile_limits 
         if (share < 1000)
             share = rest < 1000 ? rest : 1000;
         b.end_table = now + share;
-        int rc = profile_model(kg, m, con, &b, err);
-        if (rc)
-            return rc;
+        if (!(rc = profile_model(kg, m, con, &b, twin_of(&tw, kg, m), err)))
+            twin_add(&tw, kg, m);
     }
-    return 0;
+    free(tw.slot);
+    return rc;
 }
 
 size_t dp_profile_partial_count(const dp_kg *kg)

@@ -2,7 +2,8 @@
 # A table that never stored a row is profiled from DuckDB's own row count,
 # read with the database's catalog, without a statement (issue 13, item 6):
 # its profile must be the one a query gives (the view over it is profiled
-# by queries), and once rows are written the count and profile follow.
+# by queries), and once rows are written the count and profile follow. Two
+# models on one table share its profile but not their foreign keys' counts.
 # Catalog: tests/data/empty (data.sql, models.yml).
 . "$(dirname "$0")/lib.inc"
 D="$DP_SOURCE_DIR/tests/data/empty"
@@ -29,4 +30,11 @@ rm -f "$WORK/e.duckdb"
 t=$(prof items) v=$(prof items_v)
 [ "$t" = "$v" ] && ok "with a row: table and view agree" || bad "table $t / view $v"
 case "$t" in *'"orphan_keys": 1'*'"rows": 1'*) ok "rows 1, the orphan key found" ;; *) bad "with a row: $t" ;; esac
+# a second model on the same table (profiled once, shared): the same columns, rows and keys, but
+# no orphan count (having no foreign key) nor freshness (no time dimension)
+a=$(prof items_again)
+strip() { python3 -c "import json,sys; d=json.loads(sys.argv[1]); d.pop('orphan_keys'); d.pop('quality'); d.pop('freshest'); print(json.dumps(d, sort_keys=True))" "$1"; }
+[ -n "$a" ] && [ "$(strip "$a")" = "$(strip "$t")" ] && ok "a model on the same table has the table's profile" ||
+  bad "items_again $a / items $t"
+case "$a" in *'"orphan_keys": 0'*) ok "and its own (no) orphan keys" ;; *) bad "items_again orphans: $a" ;; esac
 finish
