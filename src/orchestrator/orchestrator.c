@@ -580,8 +580,11 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
         }
         dp_state_run_docs(cat->state, r->run_id, res->json, res->yaml, res->md, res->trace, res->clarification,
                           cat->data_key, &ignore);
-        if (!rc || rc == DP_ECLARIFY) /* answers, not failures that may pass: a repeat may reuse them */
-            dp_repeat__store(cat, r->request, &r->opts, r->run_id);
+        if (!rc || rc == DP_ECLARIFY) {          /* answers, not failures that may pass: a repeat may reuse them */
+            dp_generate_options asked = r->opts; /* as asked: without the model's readings */
+            asked.nchoose -= r->nproposed;
+            dp_repeat__store(cat, r->request, &asked, r->run_id);
+        }
         if (began)
             dp_state_commit(cat->state, 1);
         dp_state_run_prune(cat->state, cat->keep_runs, cat->keep_days, &ignore);
