@@ -153,6 +153,12 @@ static void answer(dp_srv *s, dp_catalog *cat, int rc, dp_result *res, const dp_
     if (r->status == 200 || r->status == 422) {
         /* a repeat is the stored run's answer: said, and timed as this call */
         json_object_set_new(r->body, "cached", json_boolean(cached));
+        /* the seed's token usage: a language model's, 0 when none was asked */
+        json_t *llm = json_object_get(trace, "llm");
+        json_object_set_new(r->body, "llm_tokens",
+                            json_integer(json_integer_value(json_object_get(llm, "total_tokens"))));
+        if (llm)
+            json_object_set(r->body, "llm", llm);
         if (cached)
             json_object_set_new(r->body, "execution_time_ms", json_real(wall_ms));
     }
@@ -244,6 +250,7 @@ int dp_srv_run_prepare(dp_srv *s, const dp_srv_req *q, dp_srv_run *run, dp_srv_r
     }
     run->go.reuse = 1; /* a repeat is answered from the run store unless options.fresh */
     run->go.timeout_ms = s->cfg.timeout_ms;
+    run->go.llm = s->llm;
     run->go.memory_limit = s->cfg.memory_limit;
     if (read_options(json_object_get(run->body, "options"), &run->go, run->choose, r))
         goto fail;

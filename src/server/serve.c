@@ -23,7 +23,7 @@ static const char *usage =
     "                   [--manifest FILE] [--schema NAME] [--max-body BYTES] [--max-runs N]\n"
     "                   [--timeout SECONDS] [--memory-limit SIZE] [--api-keys FILE] [--rate N] [--burst N]\n"
     "                   [--cors ORIGIN] [--tls-cert FILE --tls-key FILE] [--log-requests] [--keep-runs N]\n"
-    "                   [--keep-days N] [--queue N] [--queue-wait SECONDS]\n"
+    "                   [--keep-days N] [--queue N] [--queue-wait SECONDS] [--llm URL]\n"
     "  --listen    default 127.0.0.1:8080; port 0 takes a free port (printed on stdout)\n"
     "  --max-body  request body limit, default 65536 bytes (413 past it)\n"
     "  --max-runs  runs at once, default 2 per core; more wait in the queue\n"
@@ -31,6 +31,7 @@ static const char *usage =
     "  --queue-wait  how long one waits before it is answered 429, default 30 s\n"
     "  --keep-runs the newest runs the state keeps with their documents (default all)\n"
     "  --keep-days runs older than this many days are removed (default: kept)\n"
+    "  --llm       an OpenAI-compatible model that may read words the catalog lacks (docs/llm.md)\n"
     "  --api-keys  a file of keys (one a line, or sha256:HEX): every route but the probes needs one\n"
     "  --rate      requests a second per client (its key, else its address); --burst the bucket, default 2x\n"
     "  --cors      the browser origin allowed to call (or *); none by default\n"
@@ -180,6 +181,8 @@ static int parse(dp_srv_config *c, int argc, char **argv)
             if (*end || n < 1)
                 return fprintf(stderr, "dpgen serve: --keep-runs is a number of runs above 0\n"), -1;
             c->co.keep_runs = n;
+        } else if (!strcmp(o, "--llm")) {
+            c->llm_url = v;
         } else if (!strcmp(o, "--keep-days")) {
             long n = strtol(v, &end, 10);
             if (*end || n < 1 || n > 36500)
@@ -287,10 +290,17 @@ int dp_serve_main(int argc, char **argv)
         free(s);
         return 2;
     }
+    dp_error lerr = {0};
+    if (dp_llm_open_env(&s->llm, s->cfg.llm_url, &lerr)) {
+        fprintf(stderr, "dpgen serve: --llm: %s\n", lerr.message);
+        free(s);
+        return 2;
+    }
     if (s->cfg.tls_cert && (!(cert = read_pem(s->cfg.tls_cert)) || !(key = read_pem(s->cfg.tls_key)))) {
         fprintf(stderr, "dpgen serve: cannot read %s (a PEM file of at most 1 MiB)\n",
                 cert ? s->cfg.tls_key : s->cfg.tls_cert);
         free(cert);
+        dp_llm_free(s->llm);
         free(s);
         return 2;
     }
@@ -382,6 +392,7 @@ done:
     free(key);
     free(cert);
     explicit_bzero(s->guard.keys, sizeof(s->guard.keys));
+    dp_llm_free(s->llm);
     free(s);
     return code;
 }

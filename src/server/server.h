@@ -26,6 +26,7 @@ typedef struct dp_srv_config {
     const char *tls_cert, *tls_key; /* PEM files: HTTPS */
     const char *api_keys;     /* file of keys; NULL: none required */
     double rate, burst;       /* per-client requests a second and bucket; 0: no limit */
+    const char *llm_url;      /* --llm: a language model (else DPGEN_LLM_URL) */
 } dp_srv_config;
 
 /* One opened catalog with the requests using it: a reload opens a new one
@@ -60,6 +61,7 @@ typedef struct dp_srv {
     atomic_long requests[DP_SRV_ROUTES][6]; /* by route, status class 1xx..5xx (index 1-5), 0: all */
     atomic_long runs_total;
     dp_srv_guard guard;         /* API keys and rate limits */
+    dp_llm *llm;                /* --llm / DPGEN_LLM_URL; NULL: none */
     pthread_mutex_t metrics_mu; /* guards hist */
     dp_srv_hist hist[DP_SRV_STAGES];
 } dp_srv;

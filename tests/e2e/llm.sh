@@ -96,7 +96,30 @@ want 3 "$rc" "a slow server: asked back"
 [ "$el" -lt 5000 ] && ok "within the timeout and one retry ($el ms)" || bad "took $el ms"
 grep -qi "timeout\|timed out" "$WORK/err" && ok "stderr says it timed out" || bad "$(cat "$WORK/err")"
 
-# 7. the server down: answered what can be, the model said unavailable
+# 7. dpgen serve --llm: the answer carries the model's tokens (the seed's token usage), 422 without it
+DPGEN_LLM_MODEL=accept "$DPGEN" serve --listen 127.0.0.1:0 --llm "$URL" >"$WORK/serve.out" 2>"$WORK/serve.err" &
+api=$!
+for _ in $(seq 200); do grep -q ":[0-9]" "$WORK/serve.out" 2>/dev/null && break; sleep 0.05; done
+APORT=$(grep -o ':[0-9]*' "$WORK/serve.out" | tail -1 | tr -d :)
+python3 - "$APORT" "$REQ" <<'PY' && ok "serve --llm: 200 with llm_tokens 328 and the proposed reading" || bad "serve --llm"
+import json, sys, time, urllib.request, urllib.error
+port, req = sys.argv[1], sys.argv[2]
+for _ in range(200):
+    try:
+        urllib.request.urlopen("http://127.0.0.1:%s/readyz" % port)
+        break
+    except Exception:
+        time.sleep(0.1)
+body = json.dumps({"request": req, "options": {"as_of": "2025-07-16", "fresh": True}}).encode()
+r = urllib.request.urlopen(urllib.request.Request("http://127.0.0.1:%s/v1/data-products" % port, data=body,
+                                                  headers={"Content-Type": "application/json"}))
+d = json.load(r)
+assert r.status == 200 and d["llm_tokens"] == 328 and d["llm"]["proposed"] == ["zorblax=clicks"], d.get("llm")
+PY
+kill $api 2>/dev/null
+wait $api 2>/dev/null
+
+# 8. the server down: answered what can be, the model said unavailable
 kill $srv 2>/dev/null
 wait $srv 2>/dev/null
 run accept DPGEN_LLM_RETRIES=0
@@ -105,7 +128,7 @@ grep -q "unavailable" "$WORK/err" && ok "stderr says the model was unavailable" 
 env DPGEN_LLM_MODEL=accept "$DPGEN" generate --llm "$URL" --as-of 2025-07-16 "weekly clicks by campaign" >/dev/null 2>&1
 want 0 $? "server down: a request the catalog understands is answered (the model is never asked)"
 
-# 8. configuration errors are usage errors
+# 9. configuration errors are usage errors
 "$DPGEN" generate --llm "ftp://x" --as-of 2025-07-16 "$REQ" >/dev/null 2>&1
 want 2 $? "--llm ftp:// is a usage error"
 finish
