@@ -109,11 +109,19 @@ static const field latest_fields[] = {
 
 #define MAX_SAID 5 /* mismatches named in one error (1 KiB); the count says the rest */
 
+#define PATH_PARTS 16 /* deeper than any field path of the tables */
+
 typedef struct chk {
     char msg[sizeof(((dp_error *)0)->message)];
     size_t len;
     int n;
-    char what[160]; /* "metric 'x'" */
+    const char *kind, *name; /* of the element checked: "metric", its name */
+    /* the path walked so far, formatted only for a message: keys and list
+     * positions (-1: none) */
+    const char *keys[PATH_PARTS];
+    size_t keylens[PATH_PARTS];
+    long idx[PATH_PARTS];
+    int depth;
 } chk;
 
 static const char *found_word(const dp_node *n)
@@ -166,69 +174,85 @@ static int kind_ok(const dp_node *n, unsigned want)
     return 1;
 }
 
-static void mismatch(chk *k, const dp_node *n, const char *shown, unsigned want)
+static void mismatch(chk *k, const dp_node *n, unsigned want)
 {
     const char *found = found_word(n);
     if (k->n++ >= MAX_SAID)
         return;
+    char shown[400] = "";
+    size_t used = 0;
+    for (int i = 0; i < k->depth && used < sizeof(shown) - 1; i++) {
+        int w = snprintf(shown + used, sizeof(shown) - used, "%s%.*s", i ? "." : "", (int)k->keylens[i], k->keys[i]);
+        used = w > 0 && used + (size_t)w < sizeof(shown) ? used + (size_t)w : sizeof(shown) - 1;
+        if (k->idx[i] >= 0 && used < sizeof(shown) - 1) {
+            w = snprintf(shown + used, sizeof(shown) - used, "[%ld]", k->idx[i]);
+            used = w > 0 && used + (size_t)w < sizeof(shown) ? used + (size_t)w : sizeof(shown) - 1;
+        }
+    }
     for (size_t i = 0; n->kind == DP_NODE_SEQ && i < n->n; i++)
         if (n->items[i]->kind != DP_NODE_SCALAR) { /* where the list goes wrong */
             n = n->items[i];
             found = n->kind == DP_NODE_MAP ? "a list holding a mapping" : "a list holding a list";
             break;
         }
-    int w =
-        snprintf(k->msg + k->len, sizeof(k->msg) - k->len, "%s%s:%d:%d: %s: '%s' is %s; expected %s",
-                 k->len ? "; " : "", n->file ? n->file : "?", n->line, n->col, k->what, shown, found, want_word(want));
+    int w = snprintf(k->msg + k->len, sizeof(k->msg) - k->len, "%s%s:%d:%d: %s '%.100s': '%s' is %s; expected %s",
+                     k->len ? "; " : "", n->file ? n->file : "?", n->line, n->col, k->kind, k->name ? k->name : "?",
+                     shown, found, want_word(want));
     if (w > 0)
         k->len = k->len + (size_t)w < sizeof(k->msg) ? k->len + (size_t)w : sizeof(k->msg) - 1;
 }
 
-/* Checks what path names under n; shown is the path as far as walked, with
- * list positions ("entities[2].name"). Absent and null fields are fine. */
-static void walk(chk *k, const dp_node *n, const char *path, char *shown, size_t cap, unsigned want)
+/* Checks what path names under n; k's path parts say where the walk is
+ * (list positions too: "entities[2].name"). Absent and null fields are
+ * fine. */
+static void walk(chk *k, const dp_node *n, const char *path, unsigned want)
 {
-    if (!n || n->kind != DP_NODE_MAP)
+    if (!n || n->kind != DP_NODE_MAP || k->depth >= PATH_PARTS)
         return; /* the parent's own kind is checked by its entry */
     const char *dot = strchr(path, '.');
     size_t seg = dot ? (size_t)(dot - path) : strlen(path);
     int each = seg > 2 && !strncmp(path + seg - 2, "[]", 2);
     char key[96];
-    snprintf(key, sizeof(key), "%.*s", (int)(each ? seg - 2 : seg), path);
+    size_t kl = each ? seg - 2 : seg;
+    if (kl >= sizeof(key))
+        return;
+    memcpy(key, path, kl);
+    key[kl] = 0;
     const dp_node *v = dp_node_get(n, key);
     if (!v || dp_node_is_null(v))
         return;
-    size_t used = strlen(shown);
-    snprintf(shown + used, cap - used, "%s%s", used ? "." : "", key);
+    int d = k->depth++;
+    k->keys[d] = path;
+    k->keylens[d] = kl;
+    k->idx[d] = -1;
     if (!each) {
         if (!dot) {
             if (!kind_ok(v, want))
-                mismatch(k, v, shown, want);
+                mismatch(k, v, want);
         } else {
-            walk(k, v, dot + 1, shown, cap, want);
+            walk(k, v, dot + 1, want);
         }
     } else if (v->kind == DP_NODE_SEQ) {
-        size_t at = strlen(shown);
         for (size_t i = 0; i < v->n; i++) {
-            snprintf(shown + at, cap - at, "[%zu]", i);
+            k->idx[d] = (long)i;
             if (dot)
-                walk(k, v->items[i], dot + 1, shown, cap, want);
+                walk(k, v->items[i], dot + 1, want);
             else if (!dp_node_is_null(v->items[i]) && !kind_ok(v->items[i], want))
-                mismatch(k, v->items[i], shown, want);
+                mismatch(k, v->items[i], want);
         }
     }
-    shown[used] = '\0';
+    k->depth = d;
 }
 
 static void check_one(chk *k, const dp_node *n, const char *kind, const field *t, size_t nt)
 {
     if (!n || n->kind != DP_NODE_MAP)
         return; /* the reader says what an element must be */
-    const char *name = dp_node_str(n, "name");
-    snprintf(k->what, sizeof(k->what), "%s '%.100s'", kind, name ? name : "?");
+    k->kind = kind;
+    k->name = dp_node_str(n, "name");
     for (size_t i = 0; i < nt; i++) {
-        char shown[400] = "";
-        walk(k, n, t[i].path, shown, sizeof(shown), t[i].want);
+        k->depth = 0;
+        walk(k, n, t[i].path, t[i].want);
     }
 }
 

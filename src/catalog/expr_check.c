@@ -94,10 +94,11 @@ done:
     return rc;
 }
 
-/* 0, or disables off with why (kind/name as dp_catalog__disable takes
- * them); DP_ENOMEM. what: "expr", "filter" or "where". */
-static int check(dp_kg *kg, dp_disabled *off, const char *kind, const char *name, dp_src_pos pos, const char *what,
-                 const char *text, int templated)
+/* 0, or disables off with why (kind and owner.name, or name alone when
+ * owner is NULL, as dp_catalog__disable takes them; the name is built only
+ * then); DP_ENOMEM. what: "expr", "filter" or "where". */
+static int check(dp_kg *kg, dp_disabled *off, const char *kind, const char *owner, const char *name, dp_src_pos pos,
+                 const char *what, const char *text, int templated)
 {
     if (!text || off->reason)
         return 0; /* one cause is enough to list */
@@ -107,6 +108,8 @@ static int check(dp_kg *kg, dp_disabled *off, const char *kind, const char *name
         return 0;
     if (rc == DP_ENOMEM)
         return rc;
+    if (owner && !(name = dp_arena_join(kg->arena, owner, '.', name)))
+        return DP_ENOMEM;
     char why[900], shown[200]; /* a multi-line expr is shown on one line */
     dp_escape_line(text, shown, sizeof(shown));
     snprintf(why, sizeof(why), "has %s '%.160s%s' that %s", what, shown, strlen(shown) > 160 ? "..." : "", e.message);
@@ -121,18 +124,15 @@ static int check_model(dp_kg *kg, dp_model *m)
     int rc = 0;
     for (size_t j = 0; !rc && j < m->nentities; j++) {
         dp_entity *e = &m->entities[j];
-        rc = check(kg, &e->off, "entity", dp_arena_printf(kg->arena, "%s.%s", m->name, e->name), e->pos, "expr",
-                   e->expr, 0);
+        rc = check(kg, &e->off, "entity", m->name, e->name, e->pos, "expr", e->expr, 0);
     }
     for (size_t j = 0; !rc && j < m->ndims; j++) {
         dp_dimension *d = &m->dims[j];
-        rc = check(kg, &d->off, "dimension", dp_arena_printf(kg->arena, "%s.%s", m->name, d->name), d->pos, "expr",
-                   d->expr, 0);
+        rc = check(kg, &d->off, "dimension", m->name, d->name, d->pos, "expr", d->expr, 0);
     }
     for (size_t j = 0; !rc && j < m->nmeasures; j++) {
         dp_measure *me = &m->measures[j];
-        rc = check(kg, &me->off, "measure", dp_arena_printf(kg->arena, "%s.%s", m->name, me->name), me->pos, "expr",
-                   me->expr, 0);
+        rc = check(kg, &me->off, "measure", m->name, me->name, me->pos, "expr", me->expr, 0);
     }
     return rc;
 }
@@ -141,13 +141,13 @@ static int check_metric(dp_kg *kg, dp_metric *m)
 {
     const dp_metric_input *in[] = {&m->measure, &m->numerator, &m->denominator, &m->base_measure,
                                    &m->conversion_measure};
-    int rc = check(kg, &m->off, "metric", m->name, m->pos, "filter", m->filter, 1);
+    int rc = check(kg, &m->off, "metric", NULL, m->name, m->pos, "filter", m->filter, 1);
     for (size_t i = 0; !rc && i < sizeof(in) / sizeof(*in); i++)
-        rc = check(kg, &m->off, "metric", m->name, m->pos, "filter", in[i]->filter, 1);
+        rc = check(kg, &m->off, "metric", NULL, m->name, m->pos, "filter", in[i]->filter, 1);
     for (size_t i = 0; !rc && i < m->ninputs; i++)
-        rc = check(kg, &m->off, "metric", m->name, m->pos, "filter", m->inputs[i].filter, 1);
+        rc = check(kg, &m->off, "metric", NULL, m->name, m->pos, "filter", m->inputs[i].filter, 1);
     if (!rc && m->type == DP_METRIC_DERIVED)
-        rc = check(kg, &m->off, "metric", m->name, m->pos, "expr", m->expr, 0);
+        rc = check(kg, &m->off, "metric", NULL, m->name, m->pos, "expr", m->expr, 0);
     return rc;
 }
 
@@ -161,7 +161,7 @@ int dp_catalog__check_exprs(dp_kg *kg)
     for (size_t i = 0; !rc && i < kg->nsaved; i++) {
         dp_saved_query *s = &kg->saved[i];
         for (size_t j = 0; !rc && j < s->nwhere; j++)
-            rc = check(kg, &s->off, "saved_query", s->name, s->pos, "where", s->where[j], 1);
+            rc = check(kg, &s->off, "saved_query", NULL, s->name, s->pos, "where", s->where[j], 1);
     }
     return rc;
 }

@@ -344,7 +344,7 @@ static int build_models(dp_lexicon *lx, const dp_kg *kg)
                 /* even when the dimension's name starts with the entity's:
                  * MetricFlow's entity__dimension says both */
                 pd.source = "qualified name";
-                if (dp_lex__add(lx, pd, dp_arena_printf(dp_lex__scratch(lx), "%s %s", en, dn)))
+                if (dp_lex__add(lx, pd, dp_arena_join(dp_lex__scratch(lx), en, ' ', dn)))
                     return -1;
             }
             /* frequent values of categorical dimensions */

@@ -147,7 +147,7 @@ static int add_model(dp_vindex *v, dp_featurizer *fz, dp_arena *dst, const dp_mo
             for (size_t k = 0; k < d->column->prof.ntop && k < 20; k++)
                 if (feed(fz, d->column->prof.top_values[k]))
                     return -1;
-        const char *name = dp_arena_printf(dst, "%s.%s", m->name, d->name);
+        const char *name = dp_arena_join(dst, m->name, '.', d->name);
         if (!name || add_doc(v, fz, (dp_vhit){DP_DOC_DIMENSION, name, d->label, m, NULL, 0}))
             return -1;
     }

@@ -138,6 +138,19 @@ char *dp_arena_vprintf(dp_arena *a, const char *fmt, va_list ap)
     return p;
 }
 
+char *dp_arena_join(dp_arena *a, const char *x, char sep, const char *y)
+{
+    size_t lx = x ? strlen(x) : 0, ly = y ? strlen(y) : 0;
+    char *p = dp_arena_alloc(a, lx + ly + 2);
+    if (!p)
+        return NULL;
+    memcpy(p, x ? x : "", lx);
+    p[lx] = sep;
+    memcpy(p + lx + 1, y ? y : "", ly);
+    p[lx + 1 + ly] = 0;
+    return p;
+}
+
 char *dp_arena_printf(dp_arena *a, const char *fmt, ...)
 {
     va_list ap;
