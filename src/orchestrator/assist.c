@@ -17,15 +17,71 @@
 
 #define ASSIST_PHRASES 8     /* unplaced phrases put to the model */
 #define ASSIST_CANDIDATES 24 /* names offered per phrase */
+#define ASSIST_VALUES 30     /* a dimension's frequent values offered for a value phrase */
+#define ASSIST_NAMES 400     /* names in all */
 
 static const char *SYSTEM =
     "You map the words of a data request to the names of a data catalog. For each phrase listed, choose "
     "the one catalog name it means, from the names offered for that phrase, or \"none\" when no offered "
     "name means it. Never invent a name. Answer as JSON.";
 
-/* The clarification's phrases with their candidate names, as the prompt
- * and the answer's schema. 0, or -1 when there is nothing to ask. */
-static int build(const json_t *clar, const char *request, char **user, json_t **schema)
+/* Adds name to the answer's enum unless it is there. */
+static void add_name(json_t *names, const char *name)
+{
+    size_t j;
+    json_t *n;
+    json_array_foreach(names, j, n)
+        if (!strcmp(json_string_value(n), name))
+            return;
+    if (json_array_size(names) < ASSIST_NAMES)
+        json_array_append_new(names, json_string(name));
+}
+
+/* A value phrase: the frequent values of each candidate dimension, as
+ * the profile found them in the data, offered as "model.dim=value". */
+static void offer_values(const dp_kg *kg, const char *dim, json_t *offered, json_t *names)
+{
+    const char *dot = strchr(dim, '.');
+    char model[256];
+    if (!dot || (size_t)(dot - dim) >= sizeof(model))
+        return;
+    memcpy(model, dim, (size_t)(dot - dim));
+    model[dot - dim] = 0;
+    const dp_model *m = dp_kg_model(kg, model);
+    const dp_dimension *d = m ? dp_kg_model_dim(m, dot + 1) : NULL;
+    if (!d || !d->column || !d->column->prof.done)
+        return;
+    for (size_t k = 0; k < d->column->prof.ntop && k < ASSIST_VALUES; k++) {
+        char name[600];
+        if ((size_t)snprintf(name, sizeof(name), "%s=%s", dim, d->column->prof.top_values[k]) >= sizeof(name))
+            continue;
+        json_array_append_new(offered, json_pack("{s:s,s:s,s:s}", "name", name, "kind", "value", "dimension", dim));
+        add_name(names, name);
+    }
+}
+
+/* A catalog object's description, for the prompt (NULL when none). */
+static const char *description_of(const dp_kg *kg, const char *kind, const char *name)
+{
+    if (!strcmp(kind, "metric")) {
+        const dp_metric *m = dp_kg_metric(kg, name);
+        return m ? m->description : NULL;
+    }
+    const char *dot = strchr(name, '.');
+    char model[256];
+    if (strcmp(kind, "dimension") || !dot || (size_t)(dot - name) >= sizeof(model))
+        return NULL;
+    memcpy(model, name, (size_t)(dot - name));
+    model[dot - name] = 0;
+    const dp_model *m = dp_kg_model(kg, model);
+    const dp_dimension *d = m ? dp_kg_model_dim(m, dot + 1) : NULL;
+    return d ? d->description : NULL;
+}
+
+/* The clarification's phrases with their candidate names (and, for a value
+ * phrase, the candidate dimensions' frequent values), as the prompt and the
+ * answer's schema. 0, or -1 when there is nothing to ask. */
+static int build(const dp_kg *kg, const json_t *clar, const char *request, char **user, json_t **asked, json_t **schema)
 {
     json_t *unplaced = json_object_get(clar, "unplaced"), *cands = json_object_get(clar, "candidates");
     json_t *ask = json_array(), *phrases = json_array(), *names = json_array();
@@ -38,24 +94,28 @@ static int build(const json_t *clar, const char *request, char **user, json_t **
         if (!ph || !json_array_size(list) || json_array_size(phrases) >= ASSIST_PHRASES)
             continue;
         json_t *offered = json_array();
+        const char *role = json_string_value(json_object_get(u, "role"));
+        int value = role && strstr(role, "value");
         size_t k;
         json_t *c;
         json_array_foreach(list, k, c) {
             const char *name = json_string_value(json_object_get(c, "name"));
+            const char *kind = json_string_value(json_object_get(c, "kind"));
             if (!name || k >= ASSIST_CANDIDATES)
                 continue;
-            json_t *o = json_pack("{s:s,s:s?}", "name", name, "kind", json_string_value(json_object_get(c, "kind")));
+            if (value && kind && !strcmp(kind, "dimension")) {
+                offer_values(kg, name, offered, names); /* the value is what is chosen */
+                continue;
+            }
+            json_t *o = json_pack("{s:s,s:s?}", "name", name, "kind", kind);
             const char *label = json_string_value(json_object_get(c, "label"));
+            const char *desc = kind ? description_of(kg, kind, name) : NULL;
             if (label)
                 json_object_set_new(o, "label", json_string(label));
+            if (desc)
+                json_object_set_new(o, "description", json_string(desc));
             json_array_append_new(offered, o);
-            int seen = 0;
-            size_t j;
-            json_t *n;
-            json_array_foreach(names, j, n)
-                seen |= !strcmp(json_string_value(n), name);
-            if (!seen)
-                json_array_append_new(names, json_string(name));
+            add_name(names, name);
         }
         json_array_append_new(ask, json_pack("{s:s,s:s?,s:o}", "phrase", ph, "role",
                                              json_string_value(json_object_get(u, "role")), "names", offered));
@@ -69,7 +129,7 @@ static int build(const json_t *clar, const char *request, char **user, json_t **
     }
     json_t *msg = json_pack("{s:s,s:o}", "request", request, "phrases", ask);
     *user = json_dumps(msg, JSON_INDENT(1));
-    json_decref(msg);
+    *asked = msg;
     json_t *item = json_pack("{s:s,s:{s:{s:s,s:o},s:{s:s,s:o}},s:[ss],s:b}", "type", "object", "properties", "phrase",
                              "type", "string", "enum", phrases, "name", "type", "string", "enum", names, "required",
                              "phrase", "name", "additionalProperties", 0);
@@ -80,15 +140,20 @@ static int build(const json_t *clar, const char *request, char **user, json_t **
     return *user && *schema ? 0 : -1;
 }
 
-/* Is name one of the candidates the clarification offered for phrase? */
-static int offered(const json_t *clar, const char *phrase, const char *name)
+/* Is name one of those offered for phrase (the prompt's own lists)? */
+static int offered(const json_t *asked, const char *phrase, const char *name)
 {
-    size_t k;
-    json_t *c;
-    json_array_foreach(json_object_get(json_object_get(clar, "candidates"), phrase), k, c) {
-        const char *n = json_string_value(json_object_get(c, "name"));
-        if (n && !strcmp(n, name))
-            return 1;
+    size_t i, k;
+    json_t *p, *c;
+    json_array_foreach(json_object_get(asked, "phrases"), i, p) {
+        const char *ph = json_string_value(json_object_get(p, "phrase"));
+        if (!ph || strcmp(ph, phrase))
+            continue;
+        json_array_foreach(json_object_get(p, "names"), k, c) {
+            const char *n = json_string_value(json_object_get(c, "name"));
+            if (n && !strcmp(n, name))
+                return 1;
+        }
     }
     return 0;
 }
@@ -103,9 +168,9 @@ int dp_orch__assist_intent(dp_run *r, const char *message, const char ***out, si
     json_t *inner = json_object_get(clar, "clarification");
     free(cj);
     char *user = NULL;
-    json_t *schema = NULL;
+    json_t *schema = NULL, *asked = NULL;
     int rc = 0;
-    if (!inner || build(inner, r->request, &user, &schema)) {
+    if (!inner || build(r->kg, inner, r->request, &user, &asked, &schema)) {
         rc = -1; /* nothing the catalog could name */
         goto done;
     }
@@ -135,7 +200,7 @@ int dp_orch__assist_intent(dp_run *r, const char *message, const char ***out, si
             continue;
         const char *choice = dp_arena_printf(r->a, "%s=%s", ph, name);
         dp_error ce = {0};
-        if (!offered(inner, ph, name)) {
+        if (!offered(asked, ph, name)) {
             snprintf(why, sizeof(why), "'%s' was not offered for '%s'", name, ph);
             rejected++;
         } else if (dp_catalog_check_choice(r->cat, choice, &ce)) {
@@ -160,6 +225,7 @@ int dp_orch__assist_intent(dp_run *r, const char *message, const char ***out, si
     *nout = n;
 done:
     free(user);
+    json_decref(asked);
     json_decref(schema);
     json_decref(clar);
     return rc;

@@ -62,6 +62,24 @@ assert 'weekly zorblax by campaign' in b['messages'][1]['content']
 [ "$(learned)" = 1 ] && ok "confirmed with --choose, it is learned" || bad "not learned after --choose"
 "$DPGEN" catalog forget zorblax >/dev/null 2>&1
 
+# 1b. a value: the candidate dimensions' frequent values are offered, one is chosen and checked
+REQ2="weekly clicks for the teutonic market"
+env DPGEN_LLM_MODEL=value "$DPGEN" generate --llm "$URL" --as-of 2025-07-16 --format json "$REQ2" >"$WORK/out" 2>"$WORK/err"
+want 0 $? "value: answered with the model's value"
+[ "$(js "d['execution']['llm']['proposed']")" = "['teutonic=marketing_events.country=DE']" ] &&
+  ok "the spec lists the value the model proposed" || bad "proposed: $(js "d['execution'].get('llm')")"
+grep -q "'DE'" <<<"$(js "d['transformation']['sql']")" && ok "the SQL filters on the value" ||
+  bad "sql: $(js "d['transformation']['sql']" | head -5)"
+tail -1 "$LOG" | python3 -c "
+import json,sys; b=json.loads(sys.stdin.read())['body']
+names = b['response_format']['json_schema']['schema']['properties']['choices']['items']['properties']['name']['enum']
+assert 'marketing_events.country=DE' in names and 'marketing_events.device=mobile' in names, names[:20]
+" && ok "the values offered are the profile's, as model.dim=value" || bad "values offered: $(tail -1 "$LOG" | cut -c1-300)"
+env DPGEN_LLM_MODEL=value_invented "$DPGEN" generate --llm "$URL" --as-of 2025-07-16 "$REQ2" >"$WORK/out" 2>"$WORK/err"
+want 3 $? "a value the data lacks: asked back"
+grep -q "not of the schema\|not one of the names" "$WORK/err" && ok "stderr says the value was not one offered" ||
+  bad "$(cat "$WORK/err")"
+
 # 2. readings that fail the checks: the deterministic question, exit 3, the reason said
 for sc in hallucinate malformed none; do
   run $sc
