@@ -16,86 +16,6 @@
 #include <time.h>
 
 
-/* Runs "failing rows" SQL once: the count rides along each of up to five
- * example rows (one scan of the data instead of two). */
-typedef struct fail_ctx {
-    json_t *examples;
-    long long count;
-} fail_ctx;
-
-static int collect_failing(void *p, size_t ncols, const char *const *names, const char *const *vals)
-{
-    fail_ctx *c = p;
-    json_t *o = json_object();
-    for (size_t i = 0; i + 1 < ncols; i++)
-        json_object_set_new(o, names[i], vals[i] ? json_string(vals[i]) : json_null());
-    c->count = ncols && vals[ncols - 1] ? atoll(vals[ncols - 1]) : 0;
-    json_array_append_new(c->examples, o);
-    return 0;
-}
-
-static json_t *run_rule_now(dp_run *r, const char *failing_sql);
-
-/* Rules on the source tables (not on this run's result) depend only on the
- * database contents: their results are cached in the state under the
- * database fingerprint, with the time they were checked. */
-static json_t *run_rule(dp_run *r, const char *failing_sql)
-{
-    dp_state *st = r->cat->state;
-    if (!st || strstr(failing_sql, r->exec.table))
-        return run_rule_now(r, failing_sql);
-    unsigned long long h = 1469598103934665603ull;
-    for (const char *p = failing_sql; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ull;
-    char key[1200];
-    snprintf(key, sizeof(key), "%s|%016llx", dp_db_fingerprint(r->cat->db), h);
-    char *cached = dp_state_check_get(st, key);
-    json_t *res = cached ? json_loads(cached, 0, NULL) : NULL;
-    free(cached);
-    if (res) {
-        json_object_set_new(res, "cached", json_true());
-        return res;
-    }
-    res = run_rule_now(r, failing_sql);
-    if (strcmp(json_string_value(json_object_get(res, "status")), "error")) {
-        json_object_set_new(res, "checked_at", json_string(r->created_at));
-        char *js = json_dumps(res, JSON_COMPACT);
-        dp_error ignore = {0};
-        if (js)
-            dp_state_check_put(st, key, js, &ignore);
-        free(js);
-    }
-    return res;
-}
-
-static json_t *run_rule_now(dp_run *r, const char *failing_sql)
-{
-    dp_error err = {0};
-    size_t len = strlen(failing_sql) + 160;
-    char *sql = malloc(len);
-    json_t *res = json_object();
-    if (!sql)
-        return res;
-    snprintf(sql, len, "SELECT *, count(*) OVER () AS dp_failing_rows FROM (%s) AS failing LIMIT 5", failing_sql);
-    fail_ctx fc = {json_array(), 0};
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    int rc = dp_db_query(r->con, sql, dp_run_remaining_ms(r), collect_failing, &fc, &err);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    json_object_set_new(res, "ms", json_real((t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6));
-    free(sql);
-    if (rc) {
-        json_decref(fc.examples);
-        json_object_set_new(res, "status", json_string("error"));
-        json_object_set_new(res, "message", json_string(err.message));
-        return res;
-    }
-    json_object_set_new(res, "status", json_string(fc.count ? "failed" : "passed"));
-    json_object_set_new(res, "failing_rows", json_integer(fc.count));
-    json_object_set_new(res, "examples", fc.examples);
-    return res;
-}
-
 static void add_rule(qctx *q, const char *type, const char *column, const char *severity, const char *source,
                      const char *dataset, const char *description, const char *definition, const char *failing_sql,
                      json_t *gx, json_t *dbt)
@@ -138,7 +58,7 @@ static void add_rule(qctx *q, const char *type, const char *column, const char *
     json_object_set_new(rule, "definition", json_string(definition));
     json_object_set_new(rule, "sql", json_string(shown));
     json_object_set_new(rule, "dp_sql", json_string(failing_sql));
-    json_object_set_new(rule, "result", run_rule(r, failing_sql));
+    /* its result: dp_quality__run_rules runs the rules together */
     json_array_append_new(r->rules, rule);
     json_array_append_new(r->sql_assertions, json_pack("{s:s,s:s,s:s}", "name",
                                                        json_string_value(json_object_get(rule, "id")), "severity",
@@ -564,6 +484,7 @@ int dp_stage_quality(dp_run *r, dp_error *err)
             json_decref(hist);
         }
     }
+    dp_quality__run_rules(r);
     /* SLA */
     static const char *fresh[] = {"refreshed on demand", "daily by 06:00 UTC for the previous day",
                                   "weekly, Mondays by 09:00 UTC for the previous Monday-Sunday week",

@@ -11,7 +11,8 @@ typedef struct qctx {
     int n;
 } qctx;
 
-/* Adds one rule and runs it now (failing_sql returns the failing rows); gx
+/* Adds one rule (failing_sql returns the failing rows; it runs later, with
+ * the others, in dp_quality__run_rules); gx
  * and dbt (owned, may be NULL) are its Great Expectations expectation and
  * dbt generic test. */
 void dp_quality__add_rule(qctx *q, const char *type, const char *column, const char *severity, const char *source,
@@ -22,6 +23,12 @@ json_t *dp_quality__gx_exp(const char *type, json_t *kwargs, const char *notes);
 /* "schema"."table" of a dataset, and a quoted identifier, in the run's arena. */
 const char *dp_quality__table(dp_run *r, const dp_model *m);
 const char *dp_quality__ident(dp_run *r, const char *name);
+
+/* rule_run.c */
+/* Runs every rule of r->rules that has no result yet and records it: the
+ * rules on the test result in one statement, each source table's uncached
+ * rules in one pass; examples only for the rules that fail. */
+void dp_quality__run_rules(dp_run *r);
 
 /* product_rules.c */
 /* Counts the NULLs of each grain column in the test result: a column that has
