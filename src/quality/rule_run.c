@@ -13,15 +13,15 @@
 
 /* One rule waiting for its result: what its SQL counts and where. */
 typedef struct pending {
-    json_t *rule;       /* borrowed from r->rules */
-    const char *sql;    /* the failing-rows SQL */
-    const char *table;  /* the table a row condition reads, or NULL */
-    const char *alias;  /* its alias in the SQL ("" for none) */
-    const char *cond;   /* the row condition, or NULL: counted as a subquery */
-    const char *key;    /* cache key of a source rule, or NULL */
+    json_t *rule;      /* borrowed from r->rules */
+    const char *sql;   /* the failing-rows SQL */
+    const char *table; /* the table a row condition reads, or NULL */
+    const char *alias; /* its alias in the SQL ("" for none) */
+    const char *cond;  /* the row condition, or NULL: counted as a subquery */
+    const char *key;   /* cache key of a source rule, or NULL */
     long long count;
-    int counted;        /* the fused pass gave count */
-    int grouped;        /* taken into a table's group */
+    int counted; /* the fused pass gave count */
+    int grouped; /* taken into a table's group */
 } pending;
 
 /* "SELECT * FROM T WHERE cond" and "SELECT x.* FROM T AS x WHERE cond":
