@@ -20,6 +20,13 @@ struct dp_db {
     char fingerprint[600];
     char *temp_root;     /* as opened with; NULL: no spilling */
     char temp_dir[4200]; /* our spill folder under it, removed on close */
+    /* DuckDB's memory limit is the database's, not a connection's: the value
+     * last set, so a run asking for it again does not set it again (setting
+     * it costs ~2 ms and makes the next query slower); mu guards it for the
+     * server's threads */
+    pthread_mutex_t mu;
+    int mu_ready;
+    char memory_limit[64];
 };
 
 static int exec(duckdb_connection con, const char *sql, dp_error *err)
@@ -175,6 +182,11 @@ int dp_db_open(dp_db **out, const char *path, const dp_db_options *opts, dp_erro
         goto done;
     }
     fingerprint(db, path, &st);
+    if (pthread_mutex_init(&db->mu, NULL)) {
+        rc = dp_error_set(err, DP_ENOMEM, "cannot create a mutex");
+        goto done;
+    }
+    db->mu_ready = 1;
     if (duckdb_create_config(&cfg) == DuckDBError) {
         rc = dp_error_set(err, DP_ENOMEM, "duckdb: cannot create config");
         goto done;
@@ -187,6 +199,7 @@ int dp_db_open(dp_db **out, const char *path, const dp_db_options *opts, dp_erro
         rc = dp_error_set(err, DP_EINVALID, "memory limit '%s' is not like 2GB", mem);
         goto done;
     }
+    snprintf(db->memory_limit, sizeof(db->memory_limit), "%s", strlen(mem) < sizeof(db->memory_limit) ? mem : "");
     duckdb_set_config(cfg, "autoinstall_known_extensions", "false");
     duckdb_set_config(cfg, "autoload_known_extensions", "false");
     if (opts && opts->temp_root) {
@@ -259,6 +272,8 @@ void dp_db_close(dp_db *db)
     if (db->db)
         duckdb_close(&db->db);
     dp_db__temp_remove(db->temp_dir); /* after DuckDB let go of its files */
+    if (db->mu_ready)
+        pthread_mutex_destroy(&db->mu);
     free(db->temp_root);
     free(db->path);
     free(db);
@@ -279,6 +294,22 @@ int dp_db_connect(duckdb_connection *out, dp_db *db, dp_error *err)
         return err ? err->code : DP_EENGINE;
     }
     return 0;
+}
+
+int dp_db_set_memory_limit(dp_db *db, duckdb_connection con, const char *limit, dp_error *err)
+{
+    char sql[128];
+    int rc = 0;
+    if (strlen(limit) >= sizeof(db->memory_limit) || strchr(limit, '\''))
+        return dp_error_set(err, DP_EINVALID, "memory limit '%s' is not like 2GB", limit);
+    pthread_mutex_lock(&db->mu);
+    if (strcmp(db->memory_limit, limit)) {
+        snprintf(sql, sizeof(sql), "SET memory_limit = '%s'", limit);
+        if (!(rc = dp_db_query(con, sql, 0, NULL, NULL, err)))
+            snprintf(db->memory_limit, sizeof(db->memory_limit), "%s", limit);
+    }
+    pthread_mutex_unlock(&db->mu);
+    return rc;
 }
 
 typedef struct watchdog {

@@ -25,6 +25,10 @@ void dp_db_close(dp_db *db);
 const char *dp_db_path(const dp_db *db);
 /* Identity of the data for profile caching: path, size and mtime. */
 const char *dp_db_fingerprint(const dp_db *db);
+/* Sets DuckDB's memory limit (the whole database's) to limit ("2GB"), unless
+ * it is the value last set: a run asking for the same limit as the one
+ * before it costs nothing. Thread-safe. */
+int dp_db_set_memory_limit(dp_db *db, duckdb_connection con, const char *limit, dp_error *err);
 int dp_db_connect(duckdb_connection *out, dp_db *db, dp_error *err);
 /* The temp_root the database was opened with (borrowed), NULL if none: a
  * second database on the same data (exports) spills there too. */
