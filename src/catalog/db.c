@@ -456,6 +456,21 @@ done:
     return rc;
 }
 
+int dp_db_execute_prepared(duckdb_connection con, duckdb_prepared_statement ps, long timeout_ms, dp_row_fn fn,
+                           void *payload, dp_error *err)
+{
+    duckdb_result res;
+    watchdog w;
+    pthread_t th;
+    int have_th = watch_start(&w, &th, con, timeout_ms);
+    duckdb_state st = duckdb_execute_prepared(ps, &res);
+    if (have_th)
+        watch_stop(&w, th);
+    int rc = finish(st, &res, have_th && w.fired, timeout_ms, fn, payload, err);
+    duckdb_destroy_result(&res);
+    return rc;
+}
+
 typedef struct scalar_out {
     char *out;
     size_t n;

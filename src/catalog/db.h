@@ -49,6 +49,10 @@ int dp_db_query(duckdb_connection con, const char *sql, long timeout_ms, dp_row_
                 void *payload, dp_error *err);
 /* The same for one statement with ? parameters, each bound as text (values
  * are never pasted into SQL). */
+/* Runs a statement prepared on con, as dp_db_query runs SQL text (the same
+ * time limit, rows and errors); ps stays the caller's. */
+int dp_db_execute_prepared(duckdb_connection con, duckdb_prepared_statement ps, long timeout_ms, dp_row_fn fn,
+                           void *payload, dp_error *err);
 int dp_db_query_params(duckdb_connection con, const char *sql, const char *const *params, size_t nparams,
                        long timeout_ms, dp_row_fn fn, void *payload, dp_error *err);
 /* First column of the first row as text into out (size n); "" for NULL. */
