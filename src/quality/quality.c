@@ -234,6 +234,9 @@ static void type_rule(qctx *q)
     dp_run *r = q->r;
     const dp_design *dz = &r->design;
     const char *names = "";
+    const char **cn = dp_arena_alloc(r->a, (dz->ncols + 1) * sizeof(*cn));
+    const char **cf = dp_arena_alloc(r->a, (dz->ncols + 1) * sizeof(*cf));
+    size_t nc = 0;
     for (size_t i = 0; i < dz->ncols; i++) {
         const char *fam = dp_type_family(dz->cols[i].type);
         if (!strcmp(fam, "integer") || !strcmp(fam, "decimal") || !strcmp(fam, "double"))
@@ -245,6 +248,12 @@ static void type_rule(qctx *q)
          * table itself missing) is a failing row, not a silent pass */
         names = dp_arena_printf(r->a, "%s%s(%s, '%s')", names, *names ? ", " : "",
                                 dp_sql_quote_literal(dz->cols[i].name, lit, sizeof(lit)) ? lit : "''", fam);
+        if (cn && cf && dp_sql_quote_literal(dz->cols[i].name, lit, sizeof(lit))) {
+            cn[nc] = dz->cols[i].name;
+            cf[nc++] = fam;
+        } else {
+            cn = NULL; /* a name the SQL cannot state: the SQL decides */
+        }
     }
     if (!*names)
         return;
@@ -256,14 +265,11 @@ static void type_rule(qctx *q)
              dp_arena_printf(r->a,
                              "SELECT column_name, data_type FROM (VALUES %s) AS design(column_name, family) LEFT JOIN "
                              "(SELECT column_name, column_type AS data_type FROM (DESCRIBE %s)) AS actual "
-                             "USING (column_name) WHERE data_type IS NULL OR family <> CASE "
-                             "WHEN data_type IN ('TINYINT','SMALLINT','INTEGER','BIGINT','HUGEINT','UTINYINT','USMALLINT',"
-                             "'UINTEGER','UBIGINT','UHUGEINT','DOUBLE','FLOAT') OR data_type LIKE 'DECIMAL%%' THEN 'number' "
-                             "WHEN data_type = 'DATE' THEN 'date' WHEN data_type LIKE 'TIMESTAMP%%' THEN 'timestamp' "
-                             "WHEN data_type = 'VARCHAR' OR data_type LIKE 'ENUM%%' THEN 'text' "
-                             "WHEN data_type = 'BOOLEAN' THEN 'boolean' ELSE 'other' END",
-                             names, r->exec.table),
+                             "USING (column_name) WHERE data_type IS NULL OR family <> %s",
+                             names, r->exec.table, DP_QUALITY_TYPE_FAMILY_CASE),
              NULL, NULL);
+    if (cn && cf)
+        dp_quality__types_from_schema(r, cn, cf, nc);
 }
 
 int dp_stage_quality(dp_run *r, dp_error *err)

@@ -29,6 +29,20 @@ const char *dp_quality__ident(dp_run *r, const char *name);
  * rules on the test result in one statement, each source table's uncached
  * rules in one pass; examples only for the rules that fail. */
 void dp_quality__run_rules(dp_run *r);
+/* The types rule just added, from the schema the test run already read:
+ * when every design column (names[i], family fams[i]) is there with its
+ * family, the rule has passed and needs no statement; else its SQL runs. */
+void dp_quality__types_from_schema(dp_run *r, const char *const *names, const char *const *fams, size_t n);
+/* The types rule's family of a DuckDB type name (data_type), in SQL. */
+#define DP_QUALITY_TYPE_FAMILY_CASE                                                                            \
+    "CASE WHEN data_type IN ('TINYINT','SMALLINT','INTEGER','BIGINT','HUGEINT','UTINYINT','USMALLINT',"       \
+    "'UINTEGER','UBIGINT','UHUGEINT','DOUBLE','FLOAT') OR data_type LIKE 'DECIMAL%' THEN 'number' "            \
+    "WHEN data_type = 'DATE' THEN 'date' WHEN data_type LIKE 'TIMESTAMP%' THEN 'timestamp' "                  \
+    "WHEN data_type = 'VARCHAR' OR data_type LIKE 'ENUM%' THEN 'text' "                                       \
+    "WHEN data_type = 'BOOLEAN' THEN 'boolean' ELSE 'other' END"
+/* The family ("number", "date", "timestamp", "text", "boolean", "other")
+ * the types rule's SQL gives a DuckDB type name. */
+const char *dp_quality__sql_family(const char *type);
 
 /* product_rules.c */
 /* Counts the NULLs of each grain column in the test result: a column that has

@@ -242,6 +242,45 @@ static void run_group(dp_run *r, pending **ps, size_t n, const char *table, int 
         cache_put(r, ps[i]);
 }
 
+/* The family the types rule's SQL gives a DuckDB type name (its CASE, word
+ * for word: IN and = compare exactly, LIKE 'X%' is a prefix). */
+const char *dp_quality__sql_family(const char *t)
+{
+    static const char *numbers[] = {"TINYINT",  "SMALLINT",  "INTEGER", "BIGINT",  "HUGEINT", "UTINYINT",
+                                    "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT", "DOUBLE",  "FLOAT"};
+    for (size_t i = 0; i < sizeof(numbers) / sizeof(*numbers); i++)
+        if (!strcmp(t, numbers[i]))
+            return "number";
+    if (!strncmp(t, "DECIMAL", 7))
+        return "number";
+    if (!strcmp(t, "DATE"))
+        return "date";
+    if (!strncmp(t, "TIMESTAMP", 9))
+        return "timestamp";
+    if (!strcmp(t, "VARCHAR") || !strncmp(t, "ENUM", 4))
+        return "text";
+    if (!strcmp(t, "BOOLEAN"))
+        return "boolean";
+    return "other";
+}
+
+void dp_quality__types_from_schema(dp_run *r, const char *const *names, const char *const *fams, size_t n)
+{
+    json_t *rule = json_array_get(r->rules, json_array_size(r->rules) - 1);
+    if (!rule || strcmp(json_string_value(json_object_get(rule, "type")), "types") || !r->exec.schema)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        const char *type = NULL;
+        size_t k;
+        json_t *c;
+        json_array_foreach(r->exec.schema, k, c) if (!strcmp(json_string_value(json_object_get(c, "name")), names[i]))
+            type = json_string_value(json_object_get(c, "type"));
+        if (!type || strcmp(dp_quality__sql_family(type), fams[i]))
+            return; /* a failing row: the SQL finds them all, with its examples */
+    }
+    json_object_set_new(rule, "result", result(0, 0, json_array()));
+}
+
 void dp_quality__run_rules(dp_run *r)
 {
     size_t n = json_array_size(r->rules), np = 0;

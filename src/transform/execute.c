@@ -225,8 +225,8 @@ int dp_stage_transform(dp_run *r, dp_error *err)
         return rc;
     char sql[256];
     rows_ctx rs = {json_array(), 1};
-    snprintf(sql, sizeof(sql), "SELECT column_name AS name, data_type AS type FROM duckdb_columns() WHERE table_name = '%s' ORDER BY column_index",
-             r->exec.table);
+    /* this table only (duckdb_columns() lists every column of the catalog) */
+    snprintf(sql, sizeof(sql), "SELECT name, type FROM pragma_table_info('%s') ORDER BY cid", r->exec.table);
     if ((rc = dp_db_query(r->con, sql, 0, collect, &rs, err))) {
         json_decref(rs.arr);
         return rc;
