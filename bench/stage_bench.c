@@ -1,7 +1,8 @@
 /* Per-stage timing of dpgen: runs one request many times on an opened
  * catalog and prints median and p95 per stage and end to end, against the
  * limit: DuckDB alone running the generated SQL on the same file.
- *   stage_bench [-n RUNS] [--db PATH --models PATH] [--as-of DATE] ["request"] */
+ *   stage_bench [-n RUNS] [--db PATH --models PATH] [--as-of DATE] [--no-alone] ["request"]
+ * --no-alone: dpgen only (to compare two builds of dpgen under the same load) */
 #include "dpgen/dpgen.h"
 #include <duckdb.h>
 #include <jansson.h>
@@ -31,19 +32,50 @@ static double ms_since(const struct timespec *t0)
 }
 
 /* DuckDB alone, configured as dpgen opens it (two threads, 2GB, the file
- * attached read-only): the floor a request's test run cannot go under. */
+ * attached read-only): the floor a request cannot go under. It runs the
+ * generated SQL, and each quality rule on the test result (the source
+ * rules are cached by dpgen) against its own copy of that result. */
+#define MAX_RULES 256
 typedef struct alone {
     duckdb_database db;
     duckdb_connection con;
     char *sql;
+    char *rules[MAX_RULES];
+    size_t nrules;
 } alone;
 
-static int alone_open(alone *a, const char *path, const char *sql)
+/* text with every "from" replaced by "to" (malloc'd) */
+static char *replace_all(const char *text, const char *from, const char *to)
+{
+    size_t nf = strlen(from), nt = strlen(to), n = 0;
+    for (const char *p = text; (p = strstr(p, from)); p += nf)
+        n++;
+    char *out = malloc(strlen(text) + n * (nt > nf ? nt - nf : 0) + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (const char *p = text, *h; *p; p = h + nf) {
+        if (!(h = strstr(p, from))) {
+            strcpy(o, p);
+            return out;
+        }
+        memcpy(o, p, (size_t)(h - p));
+        o += h - p;
+        memcpy(o, to, nt);
+        o += nt;
+        *o = 0;
+    }
+    *o = 0;
+    return out;
+}
+
+static int alone_open(alone *a, const char *path, json_t *spec)
 {
     duckdb_config cfg;
     char *e = NULL, att[4400];
     memset(a, 0, sizeof(*a));
-    if (duckdb_create_config(&cfg) == DuckDBError)
+    const char *sql = json_string_value(json_object_get(json_object_get(spec, "transformation"), "sql"));
+    const char *target = json_string_value(json_object_get(json_object_get(spec, "data_model"), "target_table"));
+    if (!sql || !target || duckdb_create_config(&cfg) == DuckDBError)
         return -1;
     duckdb_set_config(cfg, "threads", "2");
     duckdb_set_config(cfg, "memory_limit", "2GB");
@@ -53,8 +85,23 @@ static int alone_open(alone *a, const char *path, const char *sql)
     snprintf(att, sizeof(att), "ATTACH '%s' AS src (READ_ONLY)", path);
     if (rc || duckdb_query(a->con, att, NULL) == DuckDBError || duckdb_query(a->con, "USE src", NULL) == DuckDBError)
         return -1;
-    a->sql = strdup(sql);
-    return a->sql ? 0 : -1;
+    if (!(a->sql = strdup(sql)))
+        return -1;
+    size_t len = strlen(sql) + 64;
+    char *ctas = malloc(len);
+    if (!ctas)
+        return -1;
+    snprintf(ctas, len, "CREATE TEMPORARY TABLE dp_alone_result AS %s", sql);
+    rc = duckdb_query(a->con, ctas, NULL) == DuckDBError;
+    free(ctas);
+    size_t i;
+    json_t *rule;
+    json_array_foreach(json_object_get(json_object_get(spec, "quality"), "rules"), i, rule) {
+        const char *rs = json_string_value(json_object_get(rule, "sql"));
+        if (!rc && rs && strstr(rs, target) && a->nrules < MAX_RULES)
+            a->rules[a->nrules++] = replace_all(rs, target, "dp_alone_result");
+    }
+    return rc ? -1 : 0;
 }
 
 /* One run of the SQL, its whole result materialized (what the test run
@@ -72,6 +119,30 @@ static double alone_run(alone *a)
     return bad ? -1 : ms;
 }
 
+/* Each rule on the result once, counting its failing rows, in ms. */
+static double alone_rules(alone *a)
+{
+    double ms = 0;
+    for (size_t i = 0; i < a->nrules; i++) {
+        if (!a->rules[i])
+            continue;
+        size_t len = strlen(a->rules[i]) + 64;
+        char *q = malloc(len);
+        duckdb_result res;
+        struct timespec t0;
+        if (!q)
+            continue;
+        snprintf(q, len, "SELECT count(*) FROM (%s) AS f", a->rules[i]);
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        if (duckdb_query(a->con, q, &res) == DuckDBError)
+            fprintf(stderr, "stage_bench: duckdb alone: %s\n", duckdb_result_error(&res));
+        ms += ms_since(&t0);
+        duckdb_destroy_result(&res);
+        free(q);
+    }
+    return ms;
+}
+
 static void alone_close(alone *a)
 {
     if (a->con)
@@ -79,18 +150,22 @@ static void alone_close(alone *a)
     if (a->db)
         duckdb_close(&a->db);
     free(a->sql);
+    for (size_t i = 0; i < a->nrules; i++)
+        free(a->rules[i]);
 }
 
 int main(int argc, char **argv)
 {
     int runs = 50;
     const char *db = NULL, *models = NULL, *as_of = NULL;
+    int no_alone = 0;
     const char *request = "Create a weekly marketing performance report with CTR, CVR, CPA, and ROAS for each campaign.";
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-n") && i + 1 < argc) runs = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--db") && i + 1 < argc) db = argv[++i];
         else if (!strcmp(argv[i], "--models") && i + 1 < argc) models = argv[++i];
         else if (!strcmp(argv[i], "--as-of") && i + 1 < argc) as_of = argv[++i];
+        else if (!strcmp(argv[i], "--no-alone")) no_alone = 1;
         else request = argv[i];
     }
     if (runs < 1 || runs > 100000)
@@ -115,8 +190,8 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     printf("catalog open (load + bind + profile): %.1f ms\n", (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
     static const char *stages[] = {"intent", "discovery", "modeling", "transformation", "quality", "packaging"};
-    double *v[8];
-    for (int s = 0; s < 8; s++)
+    double *v[10];
+    for (int s = 0; s < 10; s++)
         v[s] = calloc((size_t)runs, sizeof(double));
     dp_generate_options go = DP_GENERATE_OPTIONS_INIT;
     go.record = 0;
@@ -132,18 +207,19 @@ int main(int argc, char **argv)
             fprintf(stderr, "stage_bench: %s\n", err.message);
             return 1;
         }
-        if (i == 0) {
-            /* the generated SQL, as the spec states it */
+        if (i == 0 && !no_alone) {
+            /* the generated SQL and the rules, as the spec states them */
             json_t *spec = json_loads(dp_result_spec(res, DP_FORMAT_JSON), 0, NULL);
-            const char *sql = json_string_value(json_object_get(json_object_get(spec, "transformation"), "sql"));
             const char *path = db ? db : getenv("DPGEN_DEMO_DB") ? getenv("DPGEN_DEMO_DB") : "build/demo/demo.duckdb";
-            have_alone = sql && !alone_open(&al, path, sql);
+            have_alone = !alone_open(&al, path, spec);
             if (!have_alone)
                 fprintf(stderr, "stage_bench: DuckDB alone could not run the SQL on %s\n", path);
             json_decref(spec);
         }
         /* interleaved with dpgen's runs: both see the same machine load */
         v[7][i] = have_alone ? alone_run(&al) : 0;
+        v[8][i] = have_alone ? alone_rules(&al) : 0;
+        v[9][i] = v[7][i] + v[8][i];
         json_t *tr = json_loads(dp_result_trace_json(res), 0, NULL);
         json_t *st = json_object_get(tr, "stages");
         for (int s = 0; s < 6; s++)
@@ -159,13 +235,17 @@ int main(int argc, char **argv)
         report(stages[s], v[s], runs);
     report("end to end", v[6], runs);
     if (have_alone) {
-        double e2e = v[6][runs / 2], tr = v[3][runs / 2];
-        report("duckdb alone", v[7], runs);
-        printf("ratio            end to end / duckdb alone %.2fx   transformation / duckdb alone %.2fx\n",
-               e2e / v[7][runs / 2], tr / v[7][runs / 2]);
+        /* the limit, per stage: the transformation against the SQL alone,
+         * the quality stage against its rules on the result alone */
+        report("alone: SQL", v[7], runs);
+        report("alone: rules", v[8], runs);
+        report("alone: both", v[9], runs);
+        printf("ratio            transformation %.2fx   quality %.2fx   end to end %.2fx (of SQL alone %.2fx)\n",
+               v[3][runs / 2] / v[7][runs / 2], v[4][runs / 2] / v[8][runs / 2], v[6][runs / 2] / v[9][runs / 2],
+               v[6][runs / 2] / v[7][runs / 2]);
     }
     alone_close(&al);
-    for (int s = 0; s < 8; s++)
+    for (int s = 0; s < 10; s++)
         free(v[s]);
     dp_catalog_free(cat);
     return 0;
