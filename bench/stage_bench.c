@@ -2,7 +2,8 @@
  * catalog and prints median and p95 per stage and end to end, against the
  * limit: DuckDB alone running the generated SQL on the same file.
  *   stage_bench [-n RUNS] [--db PATH --models PATH] [--as-of DATE] [--no-alone] ["request"]
- * --no-alone: dpgen only (to compare two builds of dpgen under the same load) */
+ * --no-alone: dpgen only (to compare two builds of dpgen under the same load)
+ * --raw: also each run's transformation, quality and end-to-end ms */
 #include "dpgen/dpgen.h"
 #include <duckdb.h>
 #include <jansson.h>
@@ -158,7 +159,7 @@ int main(int argc, char **argv)
 {
     int runs = 50;
     const char *db = NULL, *models = NULL, *as_of = NULL;
-    int no_alone = 0;
+    int no_alone = 0, raw = 0;
     const char *request = "Create a weekly marketing performance report with CTR, CVR, CPA, and ROAS for each campaign.";
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-n") && i + 1 < argc) runs = atoi(argv[++i]);
@@ -166,6 +167,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--models") && i + 1 < argc) models = argv[++i];
         else if (!strcmp(argv[i], "--as-of") && i + 1 < argc) as_of = argv[++i];
         else if (!strcmp(argv[i], "--no-alone")) no_alone = 1;
+        else if (!strcmp(argv[i], "--raw")) raw = 1;
         else request = argv[i];
     }
     if (runs < 1 || runs > 100000)
@@ -227,6 +229,8 @@ int main(int argc, char **argv)
         v[6][i] = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
         json_decref(tr);
         dp_result_free(res);
+        if (raw)
+            printf("run %d transformation %.3f quality %.3f end_to_end %.3f\n", i, v[3][i], v[4][i], v[6][i]);
         if (i == 0)
             printf("first run (cold: source checks not cached yet): %.1f ms\n", v[6][0]);
     }
