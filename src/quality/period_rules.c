@@ -109,12 +109,14 @@ void dp_quality__freshness_rule(qctx *q)
             desc = dp_arena_printf(r->a, "the newest %s is the %s of the newest day of %s.%s", tc->name, r->intent.custom_grain,
                                    src->name, td->expr);
         }
+    /* the newest period of the source is read once per data fingerprint */
+    const char *fmt = "SELECT max(%s) AS newest FROM %s HAVING max(%s) IS NULL OR max(%s) < %s";
+    const char *col = dp_quality__ident(r, tc->name), *lit = dp_quality__source_date(r, newest);
+    q->run_sql = lit ? dp_arena_printf(r->a, fmt, col, r->exec.table, col, col, lit) : NULL;
     dp_quality__add_rule(q, "freshness", tc->name, "warn", "business_logic", src->name,
              desc ? desc : dp_arena_printf(r->a, "the newest %s is the newest %s of %s.%s", tc->name, g, src->name, td->expr),
              dp_arena_printf(r->a, "max(%s) >= %s", tc->name, newest),
-             dp_arena_printf(r->a, "SELECT max(%s) AS newest FROM %s HAVING max(%s) IS NULL OR max(%s) < %s", dp_quality__ident(r, tc->name),
-                             r->exec.table, dp_quality__ident(r, tc->name), dp_quality__ident(r, tc->name), newest),
-             NULL, NULL);
+             dp_arena_printf(r->a, fmt, col, r->exec.table, col, col, newest), NULL, NULL);
 }
 
 
@@ -213,7 +215,7 @@ void dp_quality__partial_period_rule(qctx *q)
     if (has_re)
         dp_date_format(rl, rll);
     const char *p_id = dp_quality__ident(r, tc->name);
-    const char *from = "", *cond = "", *desc = "", *ds0 = NULL;
+    const char *from = "", *run_from = "", *cond = "", *desc = "", *ds0 = NULL;
     int any = 0;
     size_t k;
     json_t *cov;
@@ -265,6 +267,11 @@ void dp_quality__partial_period_rule(qctx *q)
         const char *s = dp_arena_printf(r->a, "s%zu", k);
         from = dp_arena_printf(r->a, "%s, (SELECT %s AS first_day, %s AS last_day FROM %s) AS %s", from, lo, hi,
                                dp_quality__table(r, m), s);
+        /* as it runs: the source's first and last days read once per data
+         * fingerprint, when both are plain dates */
+        const char *llo = dp_quality__source_date(r, dp_arena_printf(r->a, "(SELECT %s FROM %s)", lo, dp_quality__table(r, m)));
+        const char *lhi = llo ? dp_quality__source_date(r, dp_arena_printf(r->a, "(SELECT %s FROM %s)", hi, dp_quality__table(r, m))) : NULL;
+        run_from = run_from && llo && lhi ? dp_arena_printf(r->a, "%s, (SELECT %s AS first_day, %s AS last_day) AS %s", run_from, llo, lhi, s) : NULL;
         const char *c;
         if (!sp) {
             const char *g = dp_grain_name(r->intent.grain);
@@ -290,6 +297,7 @@ void dp_quality__partial_period_rule(qctx *q)
     }
     if (!*cond)
         return;
+    q->run_sql = run_from ? dp_arena_printf(r->a, "SELECT p.* FROM %s AS p%s WHERE %s", r->exec.table, run_from, cond) : NULL;
     dp_quality__add_rule(
         q, "partial_period", tc->name, "warn", "business_logic", ds0,
         dp_arena_printf(r->a, "%s%s; the check finds the first and last %s again from the sources on each run", desc,

@@ -30,6 +30,7 @@ static void add_rule(qctx *q, const char *type, const char *column, const char *
         if (ps && !strcmp(ps, failing_sql) && !strcmp(json_string_value(json_object_get(prev, "type")), type)) {
             json_decref(gx);
             json_decref(dbt);
+            q->run_sql = NULL;
             return;
         }
     }
@@ -58,6 +59,9 @@ static void add_rule(qctx *q, const char *type, const char *column, const char *
     json_object_set_new(rule, "definition", json_string(definition));
     json_object_set_new(rule, "sql", json_string(shown));
     json_object_set_new(rule, "dp_sql", json_string(failing_sql));
+    if (q->run_sql) /* taken by dp_quality__run_rules */
+        json_object_set_new(rule, "dp_run_sql", json_string(q->run_sql));
+    q->run_sql = NULL;
     /* its result: dp_quality__run_rules runs the rules together */
     json_array_append_new(r->rules, rule);
     json_array_append_new(r->sql_assertions, json_pack("{s:s,s:s,s:s}", "name",
@@ -275,7 +279,7 @@ static void type_rule(qctx *q)
 int dp_stage_quality(dp_run *r, dp_error *err)
 {
     (void)err;
-    qctx q = {r, 0};
+    qctx q = {r, 0, NULL};
     const dp_design *dz = &r->design;
     const char *t = r->exec.table;
     r->rules = json_array();

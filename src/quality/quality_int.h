@@ -9,6 +9,10 @@
 typedef struct qctx {
     dp_run *r;
     int n;
+    /* the next rule's SQL as it runs, when it differs from the SQL shown
+     * (values of the sources read once per data fingerprint); add_rule
+     * takes it and clears it */
+    const char *run_sql;
 } qctx;
 
 /* Adds one rule (failing_sql returns the failing rows; it runs later, with
@@ -40,6 +44,11 @@ void dp_quality__types_from_schema(dp_run *r, const char *const *names, const ch
     "WHEN data_type = 'DATE' THEN 'date' WHEN data_type LIKE 'TIMESTAMP%' THEN 'timestamp' "                  \
     "WHEN data_type = 'VARCHAR' OR data_type LIKE 'ENUM%' THEN 'text' "                                       \
     "WHEN data_type = 'BOOLEAN' THEN 'boolean' ELSE 'other' END"
+/* A scalar subquery on the sources only ("(SELECT ... FROM t)") giving a
+ * DATE: its value as a SQL literal (DATE '2025-06-30', or a NULL DATE),
+ * read once per data fingerprint and kept in the state; NULL when there is
+ * no state or the value is not a plain date (the subquery then runs live). */
+const char *dp_quality__source_date(dp_run *r, const char *subquery);
 /* The family ("number", "date", "timestamp", "text", "boolean", "other")
  * the types rule's SQL gives a DuckDB type name. */
 const char *dp_quality__sql_family(const char *type);

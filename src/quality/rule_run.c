@@ -242,6 +242,62 @@ static void run_group(dp_run *r, pending **ps, size_t n, const char *table, int 
         cache_put(r, ps[i]);
 }
 
+typedef struct date_ctx {
+    char type[32], value[64];
+    int got;
+} date_ctx;
+
+static int read_date(void *payload, size_t ncols, const char *const *names, const char *const *vals)
+{
+    date_ctx *c = payload;
+    (void)names;
+    if (ncols == 2 && vals[0]) {
+        snprintf(c->type, sizeof(c->type), "%s", vals[0]);
+        snprintf(c->value, sizeof(c->value), "%s", vals[1] ? vals[1] : "");
+        c->got = 1 + !vals[1];
+    }
+    return 1;
+}
+
+static int plain_date(const char *s)
+{
+    static const char shape[] = "dddd-dd-dd";
+    for (size_t i = 0; i < sizeof(shape) - 1; i++)
+        if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != shape[i])
+            return 0;
+    return s[sizeof(shape) - 1] == 0;
+}
+
+const char *dp_quality__source_date(dp_run *r, const char *subquery)
+{
+    if (!r->cat->state)
+        return NULL;
+    const char *key = cache_key(r, dp_arena_printf(r->a, "source value|%s", subquery));
+    char *cached = dp_state_check_get(r->cat->state, key);
+    json_t *doc = cached ? json_loads(cached, 0, NULL) : NULL;
+    free(cached);
+    const char *lit = json_string_value(json_object_get(doc, "literal"));
+    lit = lit ? dp_arena_strdup(r->a, lit) : NULL;
+    json_decref(doc);
+    if (lit)
+        return lit;
+    date_ctx c = {"", "", 0};
+    dp_error err = {0};
+    const char *sql = dp_arena_printf(r->a, "SELECT typeof(v), CAST(v AS VARCHAR) FROM (SELECT %s AS v) AS s", subquery);
+    if (dp_db_query(r->con, sql, dp_run_remaining_ms(r), read_date, &c, &err) || !c.got || strcmp(c.type, "DATE") ||
+        (c.got == 1 && !plain_date(c.value)))
+        return NULL; /* the subquery runs live, and says what is wrong if anything is */
+    lit = c.got == 2 ? "CAST(NULL AS DATE)" : dp_arena_printf(r->a, "DATE '%s'", c.value);
+    json_t *o = json_pack("{s:s}", "literal", lit);
+    char *js = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    dp_error ignore = {0};
+    if (js)
+        dp_state_check_put(r->cat->state, key, js, &ignore);
+    free(js);
+    json_decref(o);
+    return lit;
+}
+
 /* The family the types rule's SQL gives a DuckDB type name (its CASE, word
  * for word: IN and = compare exactly, LIKE 'X%' is a prefix). */
 const char *dp_quality__sql_family(const char *t)
@@ -291,7 +347,8 @@ void dp_quality__run_rules(dp_run *r)
     size_t i;
     json_t *rule;
     json_array_foreach(r->rules, i, rule) {
-        const char *sql = json_string_value(json_object_get(rule, "dp_sql"));
+        const char *sql = json_string_value(json_object_get(rule, "dp_run_sql"));
+        sql = sql ? sql : json_string_value(json_object_get(rule, "dp_sql"));
         if (!sql || json_object_get(rule, "result"))
             continue;
         pending *p = &all[np++];
@@ -335,4 +392,5 @@ void dp_quality__run_rules(dp_run *r)
         }
         run_group(r, grp, ng, table ? table : "", 0);
     }
+    json_array_foreach(r->rules, i, rule) json_object_del(rule, "dp_run_sql");
 }
