@@ -157,6 +157,72 @@ static void finish_counted(dp_run *r, pending *p, double share_ms)
     json_object_set_new(p->rule, "result", result(ms, p->count, ex));
 }
 
+typedef struct union_ctx {
+    pending **ps;
+    size_t n;
+    json_t **ex; /* the examples of ps[i] */
+    int bad;     /* a row that cannot be told apart: read them one rule at a time */
+} union_ctx;
+
+#define TAG "dp_example_rule"
+
+static int read_union(void *payload, size_t ncols, const char *const *names, const char *const *vals)
+{
+    union_ctx *c = payload;
+    size_t i = vals[0] ? (size_t)atoll(vals[0]) : c->n;
+    if (ncols < 1 || strcmp(names[0], TAG) || i >= c->n) {
+        c->bad = 1;
+        return 1;
+    }
+    json_t *o = json_object();
+    for (size_t k = 1; k < ncols; k++) {
+        c->bad |= !strncmp(names[k], TAG, strlen(TAG)); /* a column of the table with our name */
+        json_object_set_new(o, names[k], vals[k] ? json_string(vals[k]) : json_null());
+    }
+    json_array_append_new(c->ex[i], o);
+    return c->bad;
+}
+
+/* The examples of the failing row conditions on one table in one statement:
+ * each rule's rows are the table's columns, so a UNION ALL of each rule's
+ * first five rows, tagged with the rule, reads them all. 0 when it did. */
+static int examples_together(dp_run *r, pending **ps, size_t n, double share_ms)
+{
+    pending **f = dp_arena_alloc(r->a, (n ? n : 1) * sizeof(*f));
+    size_t nf = 0;
+    const char *sql = "";
+    for (size_t i = 0; f && i < n; i++)
+        if (ps[i]->count && ps[i]->cond) {
+            sql = dp_arena_printf(r->a, "%s%s(SELECT %zu AS " TAG ", * FROM (%s) AS failing LIMIT %d)", sql,
+                                  nf ? " UNION ALL " : "", nf, ps[i]->sql, EXAMPLES);
+            f[nf++] = ps[i];
+        }
+    if (nf < 2)
+        return -1;
+    json_t **ex = dp_arena_calloc(r->a, nf, sizeof(*ex));
+    if (!ex)
+        return -1;
+    for (size_t i = 0; i < nf; i++)
+        ex[i] = json_array();
+    union_ctx c = {f, nf, ex, 0};
+    dp_error err = {0};
+    double t0 = dp_now_ms();
+    int rc = dp_db_query(r->con, sql, dp_run_remaining_ms(r), read_union, &c, &err);
+    double ms = (dp_now_ms() - t0) / (double)nf;
+    for (size_t i = 0; i < nf; i++) {
+        if (rc || c.bad || json_array_size(ex[i]) != (size_t)(f[i]->count < EXAMPLES ? f[i]->count : EXAMPLES)) {
+            rc = -1;
+            continue;
+        }
+    }
+    for (size_t i = 0; i < nf; i++) {
+        if (!rc)
+            json_object_set_new(f[i]->rule, "result", result(share_ms + ms, f[i]->count, json_incref(ex[i])));
+        json_decref(ex[i]);
+    }
+    return rc ? -1 : 0;
+}
+
 /* One statement counting the failing rows of every rule in ps: row
  * conditions on table (as alias) by FILTER, the others (with subq) as
  * scalar subqueries. 0 when every count was read; on an error nothing is
@@ -232,8 +298,10 @@ static void run_group(dp_run *r, pending **ps, size_t n, const char *table, int 
     double ms = 0;
     /* fusing one rule saves nothing: its own statement reads the examples too */
     if (k > 1 && !fused_pass(r, in, k, table, alias, &ms)) {
+        int together = !examples_together(r, in, k, ms / (double)k);
         for (size_t i = 0; i < k; i++)
-            finish_counted(r, in[i], ms / (double)k);
+            if (!(together && in[i]->count && in[i]->cond))
+                finish_counted(r, in[i], ms / (double)k);
     }
     for (size_t i = 0; i < n; i++)
         if (!ps[i]->counted)
