@@ -3,7 +3,10 @@
 # the demo's defects and the test catalogs, against the results recorded
 # before the rule checks were fused into one pass (tests/data/rule_results/
 # golden.json, recorded with the per-rule statements): how the rules run may
-# change, what they find may not.
+# change, what they find may not. A deliberate change to the rules (a new
+# rule, another description of what fails) is recorded again, with the diff
+# read and the reason in the commit:
+#   python3 tests/e2e/rule_results.py build/dpgen /tmp/rr tests/data/rule_results/golden.json
 . "$(dirname "$0")/lib.inc"
 if python3 "$DP_SOURCE_DIR/tests/e2e/rule_results.py" "$DPGEN" "$WORK/rr" "$WORK/now.json" \
   --compare "$DP_SOURCE_DIR/tests/data/rule_results/golden.json" >"$WORK/log" 2>&1; then
