@@ -33,6 +33,9 @@ static const char *rules_sql[] = {
     "SELECT * FROM \"main\".\"s\" WHERE y < 0", /* source, passes */
     "SELECT c.* FROM \"main\".\"s\" AS c WHERE c.k IS NOT NULL AND NOT EXISTS (SELECT 1 FROM h AS p WHERE p.k = c.k)",
     "SELECT k, count(*) AS copies FROM \"main\".\"s\" GROUP BY 1 HAVING count(*) > 1",
+    /* a name with a space, a quote and a dot: one table, read in one pass */
+    "SELECT * FROM \"main\".\"we ird\"\".t\" WHERE x < 3",
+    "SELECT c.* FROM \"main\".\"we ird\"\".t\" AS c WHERE c.x > 7",
 };
 #define NRULES (sizeof(rules_sql) / sizeof(*rules_sql))
 
@@ -59,7 +62,8 @@ static int setup(void **state)
     assert_int_equal(duckdb_connect(wdb, &w), DuckDBSuccess);
     assert_int_equal(duckdb_query(w,
                                   "CREATE TABLE s AS SELECT i AS x, 5 AS y, 'k' || (i % 13) AS k FROM range(-40, 2000) "
-                                  "t(i); CREATE TABLE h AS SELECT 'k' || i AS k FROM range(0, 11) t(i)",
+                                  "t(i); CREATE TABLE h AS SELECT 'k' || i AS k FROM range(0, 11) t(i); "
+                                  "CREATE TABLE \"we ird\"\".t\" AS SELECT i AS x FROM range(0, 10) t(i)",
                                   NULL),
                      DuckDBSuccess);
     duckdb_disconnect(&w);
