@@ -21,14 +21,19 @@ struct dp_db {
     char *write_dir;   /* dp_db_options.write_dir, copied */
     duckdb_config cfg; /* until the engine is open */
     /* the engine opens on a thread of its own when asked (background):
-     * dp_db_ready joins it, once, and reports how it went */
-    pthread_mutex_t mu;
+     * dp_db_ready joins it, once, and reports how it went (under mu) */
     pthread_t opener;
     int opening, ready_rc;
     dp_error ready_err;
     char fingerprint[600];
     char *temp_root;     /* as opened with; NULL: no spilling */
     char temp_dir[4200]; /* our spill folder under it, removed on close */
+    /* DuckDB's memory limit is the database's, not a connection's: the value
+     * last set, so a run asking for it again does not set it again (setting
+     * it costs ~2 ms and makes the next query slower); mu guards it for the
+     * server's threads, and the opener's join */
+    pthread_mutex_t mu;
+    char memory_limit[64];
 };
 
 static int exec(duckdb_connection con, const char *sql, dp_error *err)
@@ -272,6 +277,7 @@ int dp_db_open(dp_db **out, const char *path, const dp_db_options *opts, dp_erro
         rc = dp_error_set(err, DP_EINVALID, "memory limit '%s' is not like 2GB", mem);
         goto done;
     }
+    snprintf(db->memory_limit, sizeof(db->memory_limit), "%s", strlen(mem) < sizeof(db->memory_limit) ? mem : "");
     duckdb_set_config(db->cfg, "autoinstall_known_extensions", "false");
     duckdb_set_config(db->cfg, "autoload_known_extensions", "false");
     if (opts && opts->temp_root) {
@@ -332,6 +338,22 @@ int dp_db_connect(duckdb_connection *out, dp_db *db, dp_error *err)
         return err ? err->code : DP_EENGINE;
     }
     return 0;
+}
+
+int dp_db_set_memory_limit(dp_db *db, duckdb_connection con, const char *limit, dp_error *err)
+{
+    char sql[128];
+    int rc = 0;
+    if (strlen(limit) >= sizeof(db->memory_limit) || strchr(limit, '\''))
+        return dp_error_set(err, DP_EINVALID, "memory limit '%s' is not like 2GB", limit);
+    pthread_mutex_lock(&db->mu);
+    if (strcmp(db->memory_limit, limit)) {
+        snprintf(sql, sizeof(sql), "SET memory_limit = '%s'", limit);
+        if (!(rc = dp_db_query(con, sql, 0, NULL, NULL, err)))
+            snprintf(db->memory_limit, sizeof(db->memory_limit), "%s", limit);
+    }
+    pthread_mutex_unlock(&db->mu);
+    return rc;
 }
 
 typedef struct watchdog {
@@ -475,6 +497,21 @@ done:
     if (have_res)
         duckdb_destroy_result(&res);
     duckdb_destroy_prepare(&ps);
+    return rc;
+}
+
+int dp_db_execute_prepared(duckdb_connection con, duckdb_prepared_statement ps, long timeout_ms, dp_row_fn fn,
+                           void *payload, dp_error *err)
+{
+    duckdb_result res;
+    watchdog w;
+    pthread_t th;
+    int have_th = watch_start(&w, &th, con, timeout_ms);
+    duckdb_state st = duckdb_execute_prepared(ps, &res);
+    if (have_th)
+        watch_stop(&w, th);
+    int rc = finish(st, &res, have_th && w.fired, timeout_ms, fn, payload, err);
+    duckdb_destroy_result(&res);
     return rc;
 }
 

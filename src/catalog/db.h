@@ -32,6 +32,10 @@ int dp_db_ready(dp_db *db, dp_error *err);
 const char *dp_db_path(const dp_db *db);
 /* Identity of the data for profile caching: path, size and mtime. */
 const char *dp_db_fingerprint(const dp_db *db);
+/* Sets DuckDB's memory limit (the whole database's) to limit ("2GB"), unless
+ * it is the value last set: a run asking for the same limit as the one
+ * before it costs nothing. Thread-safe. */
+int dp_db_set_memory_limit(dp_db *db, duckdb_connection con, const char *limit, dp_error *err);
 int dp_db_connect(duckdb_connection *out, dp_db *db, dp_error *err);
 /* The temp_root the database was opened with (borrowed), NULL if none: a
  * second database on the same data (exports) spills there too. */
@@ -52,6 +56,10 @@ int dp_db_query(duckdb_connection con, const char *sql, long timeout_ms, dp_row_
                 void *payload, dp_error *err);
 /* The same for one statement with ? parameters, each bound as text (values
  * are never pasted into SQL). */
+/* Runs a statement prepared on con, as dp_db_query runs SQL text (the same
+ * time limit, rows and errors); ps stays the caller's. */
+int dp_db_execute_prepared(duckdb_connection con, duckdb_prepared_statement ps, long timeout_ms, dp_row_fn fn,
+                           void *payload, dp_error *err);
 int dp_db_query_params(duckdb_connection con, const char *sql, const char *const *params, size_t nparams,
                        long timeout_ms, dp_row_fn fn, void *payload, dp_error *err);
 /* First column of the first row as text into out (size n); "" for NULL. */

@@ -493,13 +493,11 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
     if (!rc)
         rc = dp_db_connect(&r->con, cat->db, err);
     if (!rc) {
-        char set[128];
-        snprintf(set, sizeof(set), "SET memory_limit = '%s'", r->opts.memory_limit ? r->opts.memory_limit : "2GB");
         for (const char *p = r->opts.memory_limit; p && *p; p++)
             if (!strchr("0123456789.KMGTBkmgtib ", *p))
                 rc = dp_error_set(err, DP_EINVALID, "memory limit '%s' is not like 2GB", r->opts.memory_limit);
-        if (!rc)
-            rc = dp_db_query(r->con, set, 0, NULL, NULL, err);
+        if (!rc) /* set only when it changes: it is the database's, not the run's */
+            rc = dp_db_set_memory_limit(cat->db, r->con, r->opts.memory_limit ? r->opts.memory_limit : "2GB", err);
     }
     int store = cat->state && r->opts.record && !r->opts.intent_only;
     if (store) { /* marked as going on: a crash before its end is found later */

@@ -109,12 +109,14 @@ void dp_quality__freshness_rule(qctx *q)
             desc = dp_arena_printf(r->a, "the newest %s is the %s of the newest day of %s.%s", tc->name, r->intent.custom_grain,
                                    src->name, td->expr);
         }
+    /* the newest period of the source is read once per data fingerprint */
+    const char *fmt = "SELECT max(%s) AS newest FROM %s HAVING max(%s) IS NULL OR max(%s) < %s";
+    const char *col = dp_quality__ident(r, tc->name), *lit = dp_quality__source_date(r, newest);
+    q->run_sql = lit ? dp_arena_printf(r->a, fmt, col, r->exec.table, col, col, lit) : NULL;
     dp_quality__add_rule(q, "freshness", tc->name, "warn", "business_logic", src->name,
              desc ? desc : dp_arena_printf(r->a, "the newest %s is the newest %s of %s.%s", tc->name, g, src->name, td->expr),
              dp_arena_printf(r->a, "max(%s) >= %s", tc->name, newest),
-             dp_arena_printf(r->a, "SELECT max(%s) AS newest FROM %s HAVING max(%s) IS NULL OR max(%s) < %s", dp_quality__ident(r, tc->name),
-                             r->exec.table, dp_quality__ident(r, tc->name), dp_quality__ident(r, tc->name), newest),
-             NULL, NULL);
+             dp_arena_printf(r->a, fmt, col, r->exec.table, col, col, newest), NULL, NULL);
 }
 
 
@@ -187,6 +189,33 @@ static int period_of(dp_run *r, dp_date day, int first, const dp_time_spine *sp,
     return 0;
 }
 
+/* The rows of the first or last period when it is partial: fd and ld are
+ * the first and last days the sources have (columns of the live check's
+ * derived table, or their values as literals). */
+static const char *period_cond(dp_run *r, const dp_time_spine *sp, const dp_custom_grain *cg, const char *p_id,
+                               const char *fd, const char *ld)
+{
+    if (!sp) {
+        const char *g = dp_grain_name(r->intent.grain);
+        return dp_arena_printf(r->a,
+                               "(p.%s = CAST(date_trunc('%s', %s) AS DATE) AND CAST(date_trunc('%s', "
+                               "%s) AS DATE) < %s) OR (p.%s = CAST(date_trunc('%s', %s) AS "
+                               "DATE) AND CAST(date_trunc('%s', %s + 1) AS DATE) = CAST(date_trunc('%s', "
+                               "%s) AS DATE))",
+                               p_id, g, fd, g, fd, fd, p_id, g, ld, g, ld, g, ld);
+    }
+    char a[300], b[300];
+    const char *tab = dp_arena_printf(r->a, "%s.%s", dp_sql_quote_ident(sp->schema, a, sizeof(a)),
+                                      dp_sql_quote_ident(sp->table, b, sizeof(b)));
+    const char *cc = dp_quality__ident(r, cg->column), *dc = dp_quality__ident(r, sp->column);
+    return dp_arena_printf(r->a,
+                           "p.%s IN (SELECT a.%s FROM %s AS a WHERE CAST(a.%s AS DATE) = %s AND EXISTS "
+                           "(SELECT 1 FROM %s AS b WHERE b.%s = a.%s AND CAST(b.%s AS DATE) < %s)) OR p.%s "
+                           "IN (SELECT a.%s FROM %s AS a WHERE CAST(a.%s AS DATE) = %s AND EXISTS (SELECT 1 "
+                           "FROM %s AS b WHERE b.%s = a.%s AND CAST(b.%s AS DATE) > %s))",
+                           p_id, cc, tab, dc, fd, tab, cc, cc, dc, fd, p_id, cc, tab, dc, ld, tab, cc, cc, dc, ld);
+}
+
 void dp_quality__partial_period_rule(qctx *q)
 {
     dp_run *r = q->r;
@@ -213,7 +242,7 @@ void dp_quality__partial_period_rule(qctx *q)
     if (has_re)
         dp_date_format(rl, rll);
     const char *p_id = dp_quality__ident(r, tc->name);
-    const char *from = "", *cond = "", *desc = "", *ds0 = NULL;
+    const char *from = "", *run_cond = "", *cond = "", *desc = "", *ds0 = NULL;
     int any = 0;
     size_t k;
     json_t *cov;
@@ -265,31 +294,21 @@ void dp_quality__partial_period_rule(qctx *q)
         const char *s = dp_arena_printf(r->a, "s%zu", k);
         from = dp_arena_printf(r->a, "%s, (SELECT %s AS first_day, %s AS last_day FROM %s) AS %s", from, lo, hi,
                                dp_quality__table(r, m), s);
-        const char *c;
-        if (!sp) {
-            const char *g = dp_grain_name(r->intent.grain);
-            c = dp_arena_printf(r->a,
-                                "(p.%s = CAST(date_trunc('%s', %s.first_day) AS DATE) AND CAST(date_trunc('%s', "
-                                "%s.first_day) AS DATE) < %s.first_day) OR (p.%s = CAST(date_trunc('%s', %s.last_day) AS "
-                                "DATE) AND CAST(date_trunc('%s', %s.last_day + 1) AS DATE) = CAST(date_trunc('%s', "
-                                "%s.last_day) AS DATE))",
-                                p_id, g, s, g, s, s, p_id, g, s, g, s, g, s);
-        } else {
-            char a[300], b[300];
-            const char *tab = dp_arena_printf(r->a, "%s.%s", dp_sql_quote_ident(sp->schema, a, sizeof(a)),
-                                              dp_sql_quote_ident(sp->table, b, sizeof(b)));
-            const char *cc = dp_quality__ident(r, cg->column), *dc = dp_quality__ident(r, sp->column);
-            c = dp_arena_printf(r->a,
-                                "p.%s IN (SELECT a.%s FROM %s AS a WHERE CAST(a.%s AS DATE) = %s.first_day AND EXISTS "
-                                "(SELECT 1 FROM %s AS b WHERE b.%s = a.%s AND CAST(b.%s AS DATE) < %s.first_day)) OR p.%s "
-                                "IN (SELECT a.%s FROM %s AS a WHERE CAST(a.%s AS DATE) = %s.last_day AND EXISTS (SELECT 1 "
-                                "FROM %s AS b WHERE b.%s = a.%s AND CAST(b.%s AS DATE) > %s.last_day))",
-                                p_id, cc, tab, dc, s, tab, cc, cc, dc, s, p_id, cc, tab, dc, s, tab, cc, cc, dc, s);
-        }
+        /* as it runs: the source's first and last days read once per data
+         * fingerprint, when both are plain dates */
+        const char *llo = dp_quality__source_date(r, dp_arena_printf(r->a, "(SELECT %s FROM %s)", lo, dp_quality__table(r, m)));
+        const char *lhi = llo ? dp_quality__source_date(r, dp_arena_printf(r->a, "(SELECT %s FROM %s)", hi, dp_quality__table(r, m))) : NULL;
+        const char *c = period_cond(r, sp, cg, p_id, dp_arena_printf(r->a, "%s.first_day", s),
+                                    dp_arena_printf(r->a, "%s.last_day", s));
+        /* as it runs: with the days as literals, a condition on the rows alone */
+        run_cond = run_cond && llo && lhi ? dp_arena_printf(r->a, "%s%s%s", run_cond, *run_cond ? " OR " : "",
+                                                            period_cond(r, sp, cg, p_id, llo, lhi))
+                                          : NULL;
         cond = dp_arena_printf(r->a, "%s%s%s", cond, *cond ? " OR " : "", c);
     }
     if (!*cond)
         return;
+    q->run_sql = run_cond ? dp_arena_printf(r->a, "SELECT p.* FROM %s AS p WHERE %s", r->exec.table, run_cond) : NULL;
     dp_quality__add_rule(
         q, "partial_period", tc->name, "warn", "business_logic", ds0,
         dp_arena_printf(r->a, "%s%s; the check finds the first and last %s again from the sources on each run", desc,

@@ -16,86 +16,6 @@
 #include <time.h>
 
 
-/* Runs "failing rows" SQL once: the count rides along each of up to five
- * example rows (one scan of the data instead of two). */
-typedef struct fail_ctx {
-    json_t *examples;
-    long long count;
-} fail_ctx;
-
-static int collect_failing(void *p, size_t ncols, const char *const *names, const char *const *vals)
-{
-    fail_ctx *c = p;
-    json_t *o = json_object();
-    for (size_t i = 0; i + 1 < ncols; i++)
-        json_object_set_new(o, names[i], vals[i] ? json_string(vals[i]) : json_null());
-    c->count = ncols && vals[ncols - 1] ? atoll(vals[ncols - 1]) : 0;
-    json_array_append_new(c->examples, o);
-    return 0;
-}
-
-static json_t *run_rule_now(dp_run *r, const char *failing_sql);
-
-/* Rules on the source tables (not on this run's result) depend only on the
- * database contents: their results are cached in the state under the
- * database fingerprint, with the time they were checked. */
-static json_t *run_rule(dp_run *r, const char *failing_sql)
-{
-    dp_state *st = r->cat->state;
-    if (!st || strstr(failing_sql, r->exec.table))
-        return run_rule_now(r, failing_sql);
-    unsigned long long h = 1469598103934665603ull;
-    for (const char *p = failing_sql; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ull;
-    char key[1200];
-    snprintf(key, sizeof(key), "%s|%016llx", dp_db_fingerprint(r->cat->db), h);
-    char *cached = dp_state_check_get(st, key);
-    json_t *res = cached ? json_loads(cached, 0, NULL) : NULL;
-    free(cached);
-    if (res) {
-        json_object_set_new(res, "cached", json_true());
-        return res;
-    }
-    res = run_rule_now(r, failing_sql);
-    if (strcmp(json_string_value(json_object_get(res, "status")), "error")) {
-        json_object_set_new(res, "checked_at", json_string(r->created_at));
-        char *js = json_dumps(res, JSON_COMPACT);
-        dp_error ignore = {0};
-        if (js)
-            dp_state_check_put(st, key, js, &ignore);
-        free(js);
-    }
-    return res;
-}
-
-static json_t *run_rule_now(dp_run *r, const char *failing_sql)
-{
-    dp_error err = {0};
-    size_t len = strlen(failing_sql) + 160;
-    char *sql = malloc(len);
-    json_t *res = json_object();
-    if (!sql)
-        return res;
-    snprintf(sql, len, "SELECT *, count(*) OVER () AS dp_failing_rows FROM (%s) AS failing LIMIT 5", failing_sql);
-    fail_ctx fc = {json_array(), 0};
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    int rc = dp_db_query(r->con, sql, dp_run_remaining_ms(r), collect_failing, &fc, &err);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    json_object_set_new(res, "ms", json_real((t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6));
-    free(sql);
-    if (rc) {
-        json_decref(fc.examples);
-        json_object_set_new(res, "status", json_string("error"));
-        json_object_set_new(res, "message", json_string(err.message));
-        return res;
-    }
-    json_object_set_new(res, "status", json_string(fc.count ? "failed" : "passed"));
-    json_object_set_new(res, "failing_rows", json_integer(fc.count));
-    json_object_set_new(res, "examples", fc.examples);
-    return res;
-}
-
 static void add_rule(qctx *q, const char *type, const char *column, const char *severity, const char *source,
                      const char *dataset, const char *description, const char *definition, const char *failing_sql,
                      json_t *gx, json_t *dbt)
@@ -110,6 +30,7 @@ static void add_rule(qctx *q, const char *type, const char *column, const char *
         if (ps && !strcmp(ps, failing_sql) && !strcmp(json_string_value(json_object_get(prev, "type")), type)) {
             json_decref(gx);
             json_decref(dbt);
+            q->run_sql = NULL;
             return;
         }
     }
@@ -138,7 +59,10 @@ static void add_rule(qctx *q, const char *type, const char *column, const char *
     json_object_set_new(rule, "definition", json_string(definition));
     json_object_set_new(rule, "sql", json_string(shown));
     json_object_set_new(rule, "dp_sql", json_string(failing_sql));
-    json_object_set_new(rule, "result", run_rule(r, failing_sql));
+    if (q->run_sql) /* taken by dp_quality__run_rules */
+        json_object_set_new(rule, "dp_run_sql", json_string(q->run_sql));
+    q->run_sql = NULL;
+    /* its result: dp_quality__run_rules runs the rules together */
     json_array_append_new(r->rules, rule);
     json_array_append_new(r->sql_assertions, json_pack("{s:s,s:s,s:s}", "name",
                                                        json_string_value(json_object_get(rule, "id")), "severity",
@@ -314,6 +238,9 @@ static void type_rule(qctx *q)
     dp_run *r = q->r;
     const dp_design *dz = &r->design;
     const char *names = "";
+    const char **cn = dp_arena_alloc(r->a, (dz->ncols + 1) * sizeof(*cn));
+    const char **cf = dp_arena_alloc(r->a, (dz->ncols + 1) * sizeof(*cf));
+    size_t nc = 0;
     for (size_t i = 0; i < dz->ncols; i++) {
         const char *fam = dp_type_family(dz->cols[i].type);
         if (!strcmp(fam, "integer") || !strcmp(fam, "decimal") || !strcmp(fam, "double"))
@@ -325,6 +252,12 @@ static void type_rule(qctx *q)
          * table itself missing) is a failing row, not a silent pass */
         names = dp_arena_printf(r->a, "%s%s(%s, '%s')", names, *names ? ", " : "",
                                 dp_sql_quote_literal(dz->cols[i].name, lit, sizeof(lit)) ? lit : "''", fam);
+        if (cn && cf && dp_sql_quote_literal(dz->cols[i].name, lit, sizeof(lit))) {
+            cn[nc] = dz->cols[i].name;
+            cf[nc++] = fam;
+        } else {
+            cn = NULL; /* a name the SQL cannot state: the SQL decides */
+        }
     }
     if (!*names)
         return;
@@ -336,20 +269,17 @@ static void type_rule(qctx *q)
              dp_arena_printf(r->a,
                              "SELECT column_name, data_type FROM (VALUES %s) AS design(column_name, family) LEFT JOIN "
                              "(SELECT column_name, column_type AS data_type FROM (DESCRIBE %s)) AS actual "
-                             "USING (column_name) WHERE data_type IS NULL OR family <> CASE "
-                             "WHEN data_type IN ('TINYINT','SMALLINT','INTEGER','BIGINT','HUGEINT','UTINYINT','USMALLINT',"
-                             "'UINTEGER','UBIGINT','UHUGEINT','DOUBLE','FLOAT') OR data_type LIKE 'DECIMAL%%' THEN 'number' "
-                             "WHEN data_type = 'DATE' THEN 'date' WHEN data_type LIKE 'TIMESTAMP%%' THEN 'timestamp' "
-                             "WHEN data_type = 'VARCHAR' OR data_type LIKE 'ENUM%%' THEN 'text' "
-                             "WHEN data_type = 'BOOLEAN' THEN 'boolean' ELSE 'other' END",
-                             names, r->exec.table),
+                             "USING (column_name) WHERE data_type IS NULL OR family <> %s",
+                             names, r->exec.table, DP_QUALITY_TYPE_FAMILY_CASE),
              NULL, NULL);
+    if (cn && cf)
+        dp_quality__types_from_schema(r, cn, cf, nc);
 }
 
 int dp_stage_quality(dp_run *r, dp_error *err)
 {
     (void)err;
-    qctx q = {r, 0};
+    qctx q = {r, 0, NULL};
     const dp_design *dz = &r->design;
     const char *t = r->exec.table;
     r->rules = json_array();
@@ -564,6 +494,7 @@ int dp_stage_quality(dp_run *r, dp_error *err)
             json_decref(hist);
         }
     }
+    dp_quality__run_rules(r);
     /* SLA */
     static const char *fresh[] = {"refreshed on demand", "daily by 06:00 UTC for the previous day",
                                   "weekly, Mondays by 09:00 UTC for the previous Monday-Sunday week",

@@ -9,9 +9,14 @@
 typedef struct qctx {
     dp_run *r;
     int n;
+    /* the next rule's SQL as it runs, when it differs from the SQL shown
+     * (values of the sources read once per data fingerprint); add_rule
+     * takes it and clears it */
+    const char *run_sql;
 } qctx;
 
-/* Adds one rule and runs it now (failing_sql returns the failing rows); gx
+/* Adds one rule (failing_sql returns the failing rows; it runs later, with
+ * the others, in dp_quality__run_rules); gx
  * and dbt (owned, may be NULL) are its Great Expectations expectation and
  * dbt generic test. */
 void dp_quality__add_rule(qctx *q, const char *type, const char *column, const char *severity, const char *source,
@@ -22,6 +27,31 @@ json_t *dp_quality__gx_exp(const char *type, json_t *kwargs, const char *notes);
 /* "schema"."table" of a dataset, and a quoted identifier, in the run's arena. */
 const char *dp_quality__table(dp_run *r, const dp_model *m);
 const char *dp_quality__ident(dp_run *r, const char *name);
+
+/* rule_run.c */
+/* Runs every rule of r->rules that has no result yet and records it: the
+ * rules on the test result in one statement, each source table's uncached
+ * rules in one pass; examples only for the rules that fail. */
+void dp_quality__run_rules(dp_run *r);
+/* The types rule just added, from the schema the test run already read:
+ * when every design column (names[i], family fams[i]) is there with its
+ * family, the rule has passed and needs no statement; else its SQL runs. */
+void dp_quality__types_from_schema(dp_run *r, const char *const *names, const char *const *fams, size_t n);
+/* The types rule's family of a DuckDB type name (data_type), in SQL. */
+#define DP_QUALITY_TYPE_FAMILY_CASE                                                                            \
+    "CASE WHEN data_type IN ('TINYINT','SMALLINT','INTEGER','BIGINT','HUGEINT','UTINYINT','USMALLINT',"       \
+    "'UINTEGER','UBIGINT','UHUGEINT','DOUBLE','FLOAT') OR data_type LIKE 'DECIMAL%' THEN 'number' "            \
+    "WHEN data_type = 'DATE' THEN 'date' WHEN data_type LIKE 'TIMESTAMP%' THEN 'timestamp' "                  \
+    "WHEN data_type = 'VARCHAR' OR data_type LIKE 'ENUM%' THEN 'text' "                                       \
+    "WHEN data_type = 'BOOLEAN' THEN 'boolean' ELSE 'other' END"
+/* A scalar subquery on the sources only ("(SELECT ... FROM t)") giving a
+ * DATE: its value as a SQL literal (DATE '2025-06-30', or a NULL DATE),
+ * read once per data fingerprint and kept in the state; NULL when there is
+ * no state or the value is not a plain date (the subquery then runs live). */
+const char *dp_quality__source_date(dp_run *r, const char *subquery);
+/* The family ("number", "date", "timestamp", "text", "boolean", "other")
+ * the types rule's SQL gives a DuckDB type name. */
+const char *dp_quality__sql_family(const char *type);
 
 /* product_rules.c */
 /* Counts the NULLs of each grain column in the test result: a column that has

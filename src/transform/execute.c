@@ -45,19 +45,44 @@ const dp_sql_generator *dp_generator_compiler(void)
     return &g;
 }
 
+/* The statement of the test run: the result kept in a temporary table. */
+static char *ctas_sql(const dp_run *r, const char *sql)
+{
+    size_t len = strlen(sql) + strlen(r->exec.table) + 64;
+    char *s = malloc(len);
+    if (s)
+        snprintf(s, len, "CREATE TEMPORARY TABLE %s AS\n%s", r->exec.table, sql);
+    return s;
+}
+
 /* One read-only SELECT by PostgreSQL's parser; DuckDB prepares it against
- * the real schema. */
-static int validate_sql(dp_run *r, const char *sql, int prepare, dp_error *err)
+ * the real schema. Prepared as the test run's statement (kept in *ctas, so
+ * the run does not parse, bind and plan it a second time); when that fails,
+ * the SELECT alone decides, with its own message. */
+static int validate_sql(dp_run *r, const char *sql, int prepare, duckdb_prepared_statement *ctas, dp_error *err)
 {
     int rc = dp_sql_check_select(sql, err);
-    if (!rc && prepare && (rc = dp_db_prepare_check(r->con, sql, err)))
+    if (rc || !prepare)
+        return rc;
+    char *c = ctas ? ctas_sql(r, sql) : NULL;
+    if (ctas && *ctas)
+        duckdb_destroy_prepare(ctas);
+    if (c && duckdb_prepare(r->con, c, ctas) == DuckDBSuccess) {
+        free(c);
+        return 0;
+    }
+    free(c);
+    if (ctas)
+        duckdb_destroy_prepare(ctas);
+    if ((rc = dp_db_prepare_check(r->con, sql, err)))
         dp_error_prefix(err, "DuckDB cannot prepare it");
     return rc;
 }
 
 /* Tries each generator in turn, each up to its attempts with the last error
  * as feedback; every attempt is logged. */
-static int generate_checked(dp_run *r, dp_dialect dialect, dp_compiled *out, json_t *attempts, dp_error *err)
+static int generate_checked(dp_run *r, dp_dialect dialect, dp_compiled *out, json_t *attempts,
+                            duckdb_prepared_statement *ctas, dp_error *err)
 {
     const dp_sql_generator *gens[] = {dp_generator_compiler()};
     int rc = DP_ERROR;
@@ -73,7 +98,7 @@ static int generate_checked(dp_run *r, dp_dialect dialect, dp_compiled *out, jso
             if (rc == DP_ECLARIFY) /* the catalog cannot answer: no generator can */
                 return rc;
             if (!rc)
-                rc = validate_sql(r, out->sql, dialect == DP_DIALECT_DUCKDB, err);
+                rc = validate_sql(r, out->sql, dialect == DP_DIALECT_DUCKDB, ctas, err);
             json_array_append_new(attempts, json_pack("{s:s,s:s,s:i,s:f,s:s,s:s?}", "generator", gens[g]->name, "dialect",
                                                       dialect == DP_DIALECT_DUCKDB ? "duckdb" : "postgres", "attempt", k,
                                                       "compile_us", us, "result", rc ? "rejected" : "valid", "error",
@@ -123,35 +148,30 @@ static void large_result(dp_run *r)
     dp_run_warning(r, "%s", msg);
 }
 
-int dp_stage_transform(dp_run *r, dp_error *err)
+/* CREATE TABLE AS answers with the number of rows it wrote. */
+static int read_count(void *p, size_t ncols, const char *const *names, const char *const *vals)
+{
+    (void)names;
+    long long *n = p;
+    if (ncols == 1 && vals[0])
+        *n = atoll(vals[0]);
+    return 1;
+}
+
+/* 3. runs it, read-only, with a time limit, into the result's table: the
+ * statement the check prepared when there is one */
+static int test_run(dp_run *r, duckdb_prepared_statement ctas, dp_error *err)
 {
     int rc;
-    r->validation = json_object();
-    json_t *attempts = json_array();
-    json_object_set_new(r->validation, "attempts", attempts);
-    if ((rc = generate_checked(r, DP_DIALECT_DUCKDB, &r->compiled, attempts, err)))
-        return rc;
-    dp_run_decision(r, "compiled %zu CTE(s): each dataset aggregated at the grain before joining", json_array_size(r->compiled.ctes));
-    if (r->dialect == DP_DIALECT_POSTGRES && (rc = generate_checked(r, DP_DIALECT_POSTGRES, &r->compiled_target, attempts, err)))
-        return rc;
-    json_object_set_new(r->validation, "parser", json_string("libpg_query: one SELECT statement, no INTO, no locking"));
-    json_object_set_new(r->validation, "engine", json_string("DuckDB prepared the statement against the source schema"));
-    json_object_set_new(r->validation, "is_valid", json_true());
-    /* 3. run it, read-only, with a time limit */
-    char sql[256];
-    r->exec.table = dp_arena_printf(r->a, "dp_result_%s", r->run_id);
-    for (char *p = (char *)r->exec.table; *p; p++)
-        if (*p == '-')
-            *p = '_';
     dp_run_budget_start(r); /* the test run and the quality checks share one budget */
     long timeout = dp_run_remaining_ms(r);
-    char *create = NULL;
-    size_t len = strlen(r->compiled.sql) + 200;
-    if (!(create = malloc(len)))
+    char *create = ctas ? NULL : ctas_sql(r, r->compiled.sql);
+    if (!ctas && !create)
         return dp_error_set(err, DP_ENOMEM, "out of memory");
-    snprintf(create, len, "CREATE TEMPORARY TABLE %s AS\n%s", r->exec.table, r->compiled.sql);
+    long long rows = -1;
     double t0 = dp_now_ms();
-    rc = dp_db_query(r->con, create, timeout, NULL, NULL, err);
+    rc = ctas ? dp_db_execute_prepared(r->con, ctas, timeout, read_count, &rows, err)
+              : dp_db_query(r->con, create, timeout, read_count, &rows, err);
     free(create);
     r->exec.ms = dp_now_ms() - t0;
     if (rc) {
@@ -161,14 +181,52 @@ int dp_stage_transform(dp_run *r, dp_error *err)
         return dp_error_prefix(err, "test run of the generated SQL");
     }
     r->exec.ran = 1;
-    char out[64];
-    snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", r->exec.table);
-    if ((rc = dp_db_scalar(r->con, sql, out, sizeof(out), err)))
+    if (rows < 0) { /* no count came back: ask for it */
+        char sql[256], out[64];
+        snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", r->exec.table);
+        if ((rc = dp_db_scalar(r->con, sql, out, sizeof(out), err)))
+            return rc;
+        rows = atoll(out);
+    }
+    r->exec.rows = rows;
+    return 0;
+}
+
+int dp_stage_transform(dp_run *r, dp_error *err)
+{
+    int rc;
+    r->validation = json_object();
+    json_t *attempts = json_array();
+    json_object_set_new(r->validation, "attempts", attempts);
+    duckdb_prepared_statement ctas = NULL;
+    /* the result's table is named before the SQL is checked: the check
+     * prepares the statement that fills it */
+    r->exec.table = dp_arena_printf(r->a, "dp_result_%s", r->run_id);
+    for (char *p = (char *)r->exec.table; *p; p++)
+        if (*p == '-')
+            *p = '_';
+    rc = generate_checked(r, DP_DIALECT_DUCKDB, &r->compiled, attempts, &ctas, err);
+    if (!rc)
+        dp_run_decision(r, "compiled %zu CTE(s): each dataset aggregated at the grain before joining",
+                        json_array_size(r->compiled.ctes));
+    if (!rc && r->dialect == DP_DIALECT_POSTGRES)
+        rc = generate_checked(r, DP_DIALECT_POSTGRES, &r->compiled_target, attempts, NULL, err);
+    if (!rc) {
+        json_object_set_new(r->validation, "parser",
+                            json_string("libpg_query: one SELECT statement, no INTO, no locking"));
+        json_object_set_new(r->validation, "engine",
+                            json_string("DuckDB prepared the statement against the source schema"));
+        json_object_set_new(r->validation, "is_valid", json_true());
+        rc = test_run(r, ctas, err);
+    }
+    if (ctas)
+        duckdb_destroy_prepare(&ctas);
+    if (rc)
         return rc;
-    r->exec.rows = atoll(out);
+    char sql[256];
     rows_ctx rs = {json_array(), 1};
-    snprintf(sql, sizeof(sql), "SELECT column_name AS name, data_type AS type FROM duckdb_columns() WHERE table_name = '%s' ORDER BY column_index",
-             r->exec.table);
+    /* this table only (duckdb_columns() lists every column of the catalog) */
+    snprintf(sql, sizeof(sql), "SELECT name, type FROM pragma_table_info('%s') ORDER BY cid", r->exec.table);
     if ((rc = dp_db_query(r->con, sql, 0, collect, &rs, err))) {
         json_decref(rs.arr);
         return rc;

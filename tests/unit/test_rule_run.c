@@ -1,0 +1,235 @@
+/* Unit tests: the rules run together (one statement on the test result, one
+ * pass per source table, examples only for failing rules) give each rule
+ * the result its own statement gives (status, failing rows, the same five
+ * examples); a rule whose SQL fails at run time fails alone, the others
+ * keep their results; source results come back from the state as they were
+ * recorded, marked cached. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <duckdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "catalog/catalog.h"
+#include "catalog/db.h"
+#include "quality/quality_int.h"
+#include "state/state.h"
+#include "testutil.h"
+#include "util/error.h"
+
+#define T "dp_result_t"
+
+static const char *rules_sql[] = {
+    "SELECT * FROM " T " WHERE a < 0",                                        /* fails: 24 rows */
+    "SELECT * FROM " T " WHERE a IS NULL",                                    /* passes */
+    "SELECT a, count(*) AS copies FROM " T " GROUP BY a HAVING count(*) > 1", /* a grouping */
+    "SELECT p.* FROM " T " AS p WHERE p.k IS NOT NULL AND p.k NOT IN (SELECT k FROM h WHERE k IS NOT NULL)",
+    "SELECT * FROM " T " WHERE a > 1000",       /* passes */
+    "SELECT * FROM \"main\".\"s\" WHERE x < 0", /* source, fails */
+    "SELECT * FROM \"main\".\"s\" WHERE y < 0", /* source, passes */
+    "SELECT c.* FROM \"main\".\"s\" AS c WHERE c.k IS NOT NULL AND NOT EXISTS (SELECT 1 FROM h AS p WHERE p.k = c.k)",
+    "SELECT k, count(*) AS copies FROM \"main\".\"s\" GROUP BY 1 HAVING count(*) > 1",
+    /* a name with a space, a quote and a dot: one table, read in one pass */
+    "SELECT * FROM \"main\".\"we ird\"\".t\" WHERE x < 3",
+    "SELECT c.* FROM \"main\".\"we ird\"\".t\" AS c WHERE c.x > 7",
+};
+#define NRULES (sizeof(rules_sql) / sizeof(*rules_sql))
+
+typedef struct fixture {
+    char dir[64];
+    dp_db *db;
+    dp_state *st;
+    struct dp_catalog cat;
+    duckdb_connection con;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    char path[128], sdir[128];
+    dp_error err = {0};
+    snprintf(f->dir, sizeof(f->dir), "/tmp/dp-rulerun-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(path, sizeof(path), "%s/d.duckdb", f->dir);
+    snprintf(sdir, sizeof(sdir), "%s/state", f->dir);
+    duckdb_database wdb;
+    duckdb_connection w;
+    assert_int_equal(duckdb_open(path, &wdb), DuckDBSuccess);
+    assert_int_equal(duckdb_connect(wdb, &w), DuckDBSuccess);
+    assert_int_equal(duckdb_query(w,
+                                  "CREATE TABLE s AS SELECT i AS x, 5 AS y, 'k' || (i % 13) AS k FROM range(-40, 2000) "
+                                  "t(i); CREATE TABLE h AS SELECT 'k' || i AS k FROM range(0, 11) t(i); "
+                                  "CREATE TABLE \"we ird\"\".t\" AS SELECT i AS x FROM range(0, 10) t(i)",
+                                  NULL),
+                     DuckDBSuccess);
+    duckdb_disconnect(&w);
+    duckdb_close(&wdb);
+    assert_int_equal(dp_db_open(&f->db, path, NULL, &err), 0);
+    assert_int_equal(dp_db_connect(&f->con, f->db, &err), 0);
+    assert_int_equal(dp_state_open(&f->st, sdir, &err), 0);
+    if (dp_db_query(f->con,
+                    "CREATE TEMPORARY TABLE " T " AS SELECT (i % 50) - 3 AS a, 'k' || (i % 12) AS k, "
+                    "CASE WHEN i = 17 THEN 'x' ELSE CAST(i AS VARCHAR) END AS n FROM range(0, 400) t(i)",
+                    0, NULL, NULL, &err))
+        fail_msg("%s", err.message);
+    f->cat.db = f->db;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    duckdb_disconnect(&f->con);
+    dp_state_close(f->st);
+    dp_db_close(f->db);
+    tu_rm_tree(f->dir);
+    free(f);
+    return 0;
+}
+
+static int collect(void *p, size_t ncols, const char *const *names, const char *const *vals)
+{
+    json_t *res = p, *o = json_object();
+    for (size_t i = 0; i + 1 < ncols; i++)
+        json_object_set_new(o, names[i], vals[i] ? json_string(vals[i]) : json_null());
+    json_object_set_new(res, "failing_rows", json_integer(atoll(vals[ncols - 1])));
+    json_array_append_new(json_object_get(res, "examples"), o);
+    return 0;
+}
+
+/* What the rule's own statement gives: the per-rule way, as it always ran. */
+static json_t *alone(fixture *f, const char *sql)
+{
+    char q[1024];
+    dp_error err = {0};
+    json_t *res = json_pack("{s:I,s:[]}", "failing_rows", (json_int_t)0, "examples");
+    snprintf(q, sizeof(q), "SELECT *, count(*) OVER () AS dp_failing_rows FROM (%s) AS failing LIMIT 5", sql);
+    if (dp_db_query(f->con, q, 0, collect, res, &err)) {
+        json_decref(res);
+        return json_pack("{s:s}", "status", "error");
+    }
+    json_object_set_new(res, "status",
+                        json_string(json_integer_value(json_object_get(res, "failing_rows")) ? "failed" : "passed"));
+    return res;
+}
+
+static void run(fixture *f, dp_run *r, const char *const *sqls, size_t n, int with_state)
+{
+    struct dp_catalog *cat = &f->cat;
+    cat->state = with_state ? f->st : NULL;
+    memset(r, 0, sizeof(*r));
+    r->a = dp_arena_new(0);
+    r->cat = cat;
+    r->con = f->con;
+    r->exec.table = T;
+    snprintf(r->created_at, sizeof(r->created_at), "2025-07-16T00:00:00Z");
+    r->rules = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(r->rules, json_pack("{s:s,s:s}", "type", "t", "dp_sql", sqls[i]));
+    dp_quality__run_rules(r);
+}
+
+static void check_like_alone(fixture *f, dp_run *r, const char *const *sqls, size_t n, size_t error_at)
+{
+    for (size_t i = 0; i < n; i++) {
+        json_t *got = json_object_get(json_array_get(r->rules, i), "result");
+        assert_non_null(got);
+        const char *st = json_string_value(json_object_get(got, "status"));
+        if (i == error_at) {
+            assert_string_equal(st, "error");
+            assert_non_null(strstr(json_string_value(json_object_get(got, "message")), "onver"));
+            continue;
+        }
+        json_t *want = alone(f, sqls[i]);
+        if (strcmp(st, json_string_value(json_object_get(want, "status"))) ||
+            !json_equal(json_object_get(got, "failing_rows"), json_object_get(want, "failing_rows")) ||
+            !json_equal(json_object_get(got, "examples"), json_object_get(want, "examples")))
+            fail_msg("rule %zu (%s): %s, alone %s", i, sqls[i], json_dumps(got, JSON_COMPACT),
+                     json_dumps(want, JSON_COMPACT));
+        assert_true(json_real_value(json_object_get(got, "ms")) >= 0);
+        json_decref(want);
+    }
+}
+
+static void fused_equals_alone(void **state)
+{
+    fixture *f = *state;
+    dp_run r;
+    run(f, &r, rules_sql, NRULES, 0);
+    check_like_alone(f, &r, rules_sql, NRULES, (size_t)-1);
+    /* not vacuous: failures with examples and passes, on both tables */
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(json_array_get(r.rules, 0), "result"), "failing_rows")),
+        3 * 8);
+    assert_int_equal(
+        json_array_size(json_object_get(json_object_get(json_array_get(r.rules, 5), "result"), "examples")), 5);
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(json_array_get(r.rules, 6), "result"), "status")), "passed");
+    assert_null(json_object_get(json_array_get(r.rules, 0), "dp_run_sql"));
+    /* and they did run together: passing rules of one statement share its time */
+#define MS(i) json_real_value(json_object_get(json_object_get(json_array_get(r.rules, i), "result"), "ms"))
+    assert_true(MS(1) > 0 && MS(1) == MS(4));
+#undef MS
+    json_decref(r.rules);
+    dp_arena_free(r.a);
+}
+
+static void failing_statement_falls_back(void **state)
+{
+    fixture *f = *state;
+    const char *sqls[NRULES + 1];
+    for (size_t i = 0; i < NRULES; i++)
+        sqls[i] = rules_sql[i];
+    /* fails at run time, not when planned: the fused statement fails */
+    sqls[NRULES] = "SELECT * FROM " T " WHERE CAST(n AS INTEGER) > 0";
+    /* once among the test result's rules and once on its own */
+    const char *first[NRULES + 1];
+    first[0] = sqls[NRULES];
+    for (size_t i = 0; i < NRULES; i++)
+        first[i + 1] = rules_sql[i];
+    dp_run r;
+    run(f, &r, first, NRULES + 1, 0);
+    check_like_alone(f, &r, first, NRULES + 1, 0);
+    json_decref(r.rules);
+    dp_arena_free(r.a);
+}
+
+static void sources_cached_as_recorded(void **state)
+{
+    fixture *f = *state;
+    dp_run r1, r2;
+    run(f, &r1, rules_sql, NRULES, 1);
+    check_like_alone(f, &r1, rules_sql, NRULES, (size_t)-1);
+    run(f, &r2, rules_sql, NRULES, 1);
+    check_like_alone(f, &r2, rules_sql, NRULES, (size_t)-1);
+    for (size_t i = 0; i < NRULES; i++) {
+        json_t *a = json_object_get(json_array_get(r1.rules, i), "result");
+        json_t *b = json_object_get(json_array_get(r2.rules, i), "result");
+        int source = !strstr(rules_sql[i], T);
+        assert_int_equal(json_is_true(json_object_get(b, "cached")), source);
+        assert_null(json_object_get(a, "cached"));
+        if (source) { /* the time it was checked travels with it */
+            assert_string_equal(json_string_value(json_object_get(a, "checked_at")), "2025-07-16T00:00:00Z");
+            assert_string_equal(json_string_value(json_object_get(b, "checked_at")), "2025-07-16T00:00:00Z");
+        }
+    }
+    json_decref(r1.rules);
+    json_decref(r2.rules);
+    dp_arena_free(r1.a);
+    dp_arena_free(r2.a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(fused_equals_alone, setup, teardown),
+        cmocka_unit_test_setup_teardown(failing_statement_falls_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(sources_cached_as_recorded, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
