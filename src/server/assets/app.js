@@ -1,0 +1,272 @@
+// The page's entry: hash routes (#/, #/history, #/catalog, #/run/ID), the
+// request form with its suggestions, the run watched through the API's event
+// stream, the clarification dialog and the review.
+import { el, $, clear, api, call } from './util.js';
+import { reviewView, stageItem } from './review.js';
+import { initSuggest } from './suggest.js';
+import { historyPage, catalogPage, examples } from './pages.js';
+
+const state = { choose: [], last: null };
+
+function show(page) {
+  for (const p of ['ask', 'history', 'catalog']) $('#page-' + p).hidden = p !== page;
+  for (const a of document.querySelectorAll('[data-nav]')) {
+    if (a.dataset.nav === page) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+}
+
+function fail(msg) {
+  const box = $('#ask-error');
+  box.textContent = msg;
+  box.hidden = !msg;
+}
+
+function busy(on) {
+  $('#submit').disabled = on;
+  $('#submit').textContent = on ? 'Running\u2026' : 'Generate';
+  $('#review').setAttribute('aria-busy', on ? 'true' : 'false');
+}
+
+function options() {
+  const o = { dialect: $('#dialect').value };
+  if ($('#as-of').value) o.as_of = $('#as-of').value;
+  if (state.choose.length) o.choose = [...state.choose];
+  return o;
+}
+
+// The shareable address of a request: /?q=...&dialect=...&as_of=...
+function shareUrl(text) {
+  const p = new URLSearchParams({ q: text });
+  if ($('#dialect').value !== 'duckdb') p.set('dialect', $('#dialect').value);
+  if ($('#as-of').value) p.set('as_of', $('#as-of').value);
+  return '/?' + p.toString();
+}
+
+// Reads an event stream from a fetch response: calls on(event, data) for
+// each complete event.
+async function readEvents(res, on) {
+  const reader = res.body.getReader();
+  const dec = new TextDecoder();
+  let buf = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buf += dec.decode(value, { stream: true });
+    let cut;
+    while ((cut = buf.search(/\r?\n\r?\n/)) >= 0) {
+      const block = buf.slice(0, cut);
+      buf = buf.slice(cut).replace(/^\r?\n\r?\n/, '');
+      let event = 'message';
+      const data = [];
+      for (const line of block.split(/\r?\n/)) {
+        if (line.startsWith('event:')) event = line.slice(6).trim();
+        else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+      }
+      if (data.length) on(event, JSON.parse(data.join('\n')));
+    }
+  }
+}
+
+// Runs the request in the box: stages as they end, then the review, the
+// clarification dialog or the error (the request text is never lost).
+export async function submit() {
+  const text = $('#request').value.trim();
+  if (!text) {
+    fail('Write a request first.');
+    $('#request').focus();
+    return;
+  }
+  fail('');
+  if (state.last !== text) state.choose = [];
+  state.last = text;
+  history.replaceState(null, '', shareUrl(text));
+  busy(true);
+  clear($('#review'));
+  clear($('#stages'));
+  $('#stages-box').hidden = false;
+  let final = null;
+  try {
+    const res = await call('/v1/data-products', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
+      body: JSON.stringify({ request: text, options: options() }),
+    });
+    const type = res.headers.get('Content-Type') || '';
+    if (!type.startsWith('text/event-stream')) {
+      let body = null;
+      try { body = await res.json(); } catch { body = null; }
+      final = res.status === 422 ? ['clarification', body] : ['error', (body && body.error) || { message: 'the server answered ' + res.status, code: 'http_' + res.status }];
+    } else {
+      await readEvents(res, (ev, data) => {
+        if (ev === 'stage') $('#stages').append(stageItem(data));
+        else final = [ev, data];
+      });
+    }
+  } catch (e) {
+    final = ['error', { message: 'the server could not be reached (' + e.message + ')' }];
+  }
+  busy(false);
+  if (!final) final = ['error', { message: 'the answer ended before its result' }];
+  const [ev, data] = final;
+  if (ev === 'result') {
+    openRun(data, true);
+  } else if (ev === 'clarification') {
+    clarify(data);
+  } else {
+    const err = data.error || data;
+    fail(`dpgen could not answer: ${err.message}${err.code ? ' (' + err.code + ')' : ''}`);
+  }
+}
+
+function openRun(run, fresh) {
+  clear($('#review'), reviewView(run));
+  if (fresh) {
+    if (location.hash !== '#/run/' + run.run_id) history.replaceState(null, '', location.pathname + location.search + '#/run/' + run.run_id);
+    offerLearn();
+  }
+  $('#summary-h').setAttribute('tabindex', '-1');
+  $('#summary-h').focus();
+}
+
+// After an answer that needed choices: offer to remember each as a synonym
+// of the catalog, so the plain request answers next time.
+function offerLearn() {
+  const box = $('#learn');
+  const picks = state.choose.map((c) => c.split('=')).filter((p) => p.length === 2);
+  if (!picks.length) { box.hidden = true; return; }
+  const status = el('span', { role: 'status' });
+  clear(box, el('p', {}, 'Remember your choice for this catalog, so the plain request answers next time?'),
+    picks.map(([phrase, name]) => el('button', {
+      type: 'button',
+      'data-learn': phrase,
+      onclick: async (e) => {
+        e.target.disabled = true;
+        try {
+          await api('/v1/catalog/synonyms', { method: 'POST', body: { phrase, name } });
+          status.textContent = ` Learned: \u201c${phrase}\u201d now means ${name}.`;
+          state.choose = state.choose.filter((c) => c !== phrase + '=' + name);
+        } catch (err) {
+          status.textContent = ` Not learned: ${err.message}`;
+          e.target.disabled = false;
+        }
+      },
+    }, `Remember \u201c${phrase}\u201d as ${name}`)), status);
+  box.hidden = false;
+}
+
+function readingList(r) {
+  const items = [];
+  const names = (xs, f) => (xs || []).map(f).filter(Boolean).join(', ');
+  if (r.metrics && r.metrics.length) items.push(['Measures', names(r.metrics, (m) => m.name || m.metric || m.phrase)]);
+  if (r.dimensions && r.dimensions.length) items.push(['Grouped by', names(r.dimensions, (d) => d.name || d.dimension || d.entity || (d.phrase + (d.dimension_candidates ? ' (one of ' + d.dimension_candidates.join(', ') + ')' : '')))]);
+  if (r.time_grain) items.push(['Time grain', r.time_grain]);
+  if (r.time_range) items.push(['Time range', JSON.stringify(r.time_range)]);
+  if (r.filters && r.filters.length) items.push(['Filters', r.filters.map((f) => JSON.stringify(f)).join('; ')]);
+  return items.length ? el('dl.facts', {}, items.map(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })]))
+    : el('p.muted', { text: 'Nothing of the request could be placed yet.' });
+}
+
+// The 422: the question, the reading, the words not placed, a button per
+// candidate; choosing answers that phrase and re-runs when all are chosen.
+function clarify(body) {
+  const c = (body && body.clarification) || {};
+  const dlg = $('#clarify');
+  const cands = c.candidates || {};
+  const phrases = Object.keys(cands);
+  const picked = {};
+  const groups = phrases.map((phrase) => el('fieldset.cands', {},
+    el('legend', {}, 'What does \u201c', el('strong', { text: phrase }), '\u201d mean?'),
+    el('div.row.wrap', {}, cands[phrase].map((k) => el('button', {
+      type: 'button',
+      'data-choose': k.name,
+      'aria-pressed': 'false',
+      onclick: (e) => {
+        picked[phrase] = k.name;
+        for (const b of e.target.parentNode.children) b.setAttribute('aria-pressed', b === e.target ? 'true' : 'false');
+        if (phrases.every((p) => picked[p])) {
+          state.choose = [...state.choose.filter((x) => !phrases.some((p) => x.startsWith(p + '='))),
+            ...phrases.map((p) => p + '=' + picked[p])];
+          dlg.close('chosen');
+          submit();
+        }
+      },
+    }, k.label && k.label !== k.name ? `${k.name} (${k.label})` : k.name)))));
+  clear($('#clarify-body'),
+    el('p', { text: c.question || 'The request could not be placed in the catalog.' }),
+    el('h3', { text: 'The reading dpgen would use' }), readingList(c.reading || {}),
+    (c.unplaced || []).length ? [el('h3', { text: 'Words it could not place' }),
+      el('ul', {}, c.unplaced.map((u) => el('li', {}, el('strong', { text: u.phrase }), u.role ? ` (as a ${u.role})` : '')))] : null,
+    phrases.length ? [el('h3', { text: 'Choose' }), groups] : el('p', { text: 'The catalog has no candidate: rephrase the request.' }));
+  fail('dpgen needs an answer before it can build this product: ' + (c.question || ''));
+  dlg.showModal();
+  const first = dlg.querySelector('[data-choose]');
+  if (first) first.focus();
+}
+
+async function openStored(id) {
+  show('ask');
+  fail('');
+  $('#stages-box').hidden = false;
+  clear($('#stages'));
+  clear($('#review'), el('p.muted', { text: 'Loading the run\u2026' }));
+  try {
+    const { data } = await api('/v1/runs/' + encodeURIComponent(id));
+    $('#request').value = data.request || '';
+    state.last = data.request;
+    const stages = (data.trace && data.trace.stages) || [];
+    for (const s of stages) $('#stages').append(stageItem(s));
+    if (data.data_product_spec) {
+      openRun({ run_id: data.run_id, data_product_spec: data.data_product_spec, agent_logs: stages,
+        execution_time_ms: data.ms, warnings: [], cached: false }, false);
+    } else {
+      clear($('#review'), el('p', {}, `This run ended with status ${data.status}: ${data.message || ''}`));
+      if (data.clarification) clarify({ clarification: data.clarification });
+    }
+  } catch (e) {
+    clear($('#review'));
+    fail(`The run could not be opened: ${e.message}`);
+  }
+}
+
+function route() {
+  const h = location.hash || '#/';
+  const run = /^#\/run\/(.+)$/.exec(h);
+  if (run) return openStored(decodeURIComponent(run[1]));
+  if (h === '#/history') { show('history'); return historyPage(); }
+  if (h === '#/catalog') { show('catalog'); return catalogPage(); }
+  show('ask');
+}
+
+async function catalogStatus() {
+  try {
+    const res = await call('/readyz');
+    const d = await res.json();
+    $('#catalog-status').textContent = res.ok ? `catalog generation ${d.catalog_generation}` : 'catalog loading\u2026';
+    if (!res.ok) setTimeout(catalogStatus, 1000);
+  } catch {
+    $('#catalog-status').textContent = 'server unreachable';
+  }
+}
+
+function start() {
+  const p = new URLSearchParams(location.search);
+  if (p.get('dialect')) $('#dialect').value = p.get('dialect');
+  if (p.get('as_of')) $('#as-of').value = p.get('as_of');
+  $('#ask').addEventListener('submit', (e) => { e.preventDefault(); submit(); });
+  $('#history-form').addEventListener('submit', (e) => { e.preventDefault(); historyPage(); });
+  $('#clarify').addEventListener('close', () => { $('#request').focus(); });
+  initSuggest($('#request'), $('#suggest'));
+  window.addEventListener('hashchange', route);
+  catalogStatus();
+  examples($('#examples'), (text) => { $('#request').value = text; submit(); });
+  if (p.get('q') && !/^#\/run\//.test(location.hash)) {
+    $('#request').value = p.get('q');
+    show('ask');
+    submit();
+  } else {
+    route();
+  }
+}
+
+start();

@@ -1,0 +1,112 @@
+// The history page (GET /v1/runs), the catalog browser (GET /v1/catalog and
+// its datasets and metrics) and the example requests of the ask page.
+import { el, $, clear, api, table, badge, ms, num } from './util.js';
+
+const verdicts = { ok: 'pass', clarify: 'warn', failed: 'fail', error: 'fail' };
+
+export async function historyPage() {
+  const box = $('#history');
+  const q = $('#history-q').value.trim();
+  clear(box, el('p.muted', { text: 'Loading\u2026' }));
+  try {
+    const { data } = await api('/v1/runs?limit=100' + (q ? '&q=' + encodeURIComponent(q) : ''));
+    const runs = data.runs || [];
+    if (!runs.length) {
+      clear(box, el('p', { text: q ? 'No run has a request containing that text.' : 'No run yet.' }));
+      return;
+    }
+    clear(box, table(['When', 'Status', 'Request', 'Product', 'Time'], runs.map((r) => [
+      r.created_at, badge(verdicts[r.status] || 'unknown', r.status),
+      el('a', { href: '#/run/' + encodeURIComponent(r.run_id), 'data-run': r.run_id, text: r.request || '(saved query)' }),
+      r.product || (r.message ? el('span.muted', { text: r.message }) : ''), ms(r.ms)]), `${runs.length} run(s), newest first`));
+  } catch (e) {
+    clear(box, el('p.error', { role: 'alert', text: 'The history could not be read: ' + e.message }));
+  }
+}
+
+function pct(v) {
+  return v === null || v === undefined ? '' : (v * 100).toFixed(v > 0 && v < 0.01 ? 2 : 0) + '%';
+}
+
+async function datasetDetail(name, slot) {
+  clear(slot, el('p.muted', { text: 'Loading\u2026' }));
+  try {
+    const { data: d } = await api('/v1/catalog/datasets/' + encodeURIComponent(name));
+    clear(slot,
+      el('p', {}, el('code', { text: d.table }), ` \u2014 ${num(d.rows)} rows, newest ${d.freshest || 'unknown'}, quality ${pct(d.quality)}, ` +
+        `${num(d.duplicate_keys)} duplicate key(s), ${num(d.orphan_keys)} orphan key(s)`),
+      table(['Column', 'Type', 'Nulls', 'Distinct', 'Min', 'Max', 'Frequent values'],
+        (d.columns || []).map((c) => [el('code', { text: c.name }), c.type, pct(c.null_fraction), num(c.distinct), c.min ?? '', c.max ?? '',
+          (c.frequent_values || []).map(([v, n]) => `${v} (${num(n)})`).join(', ')]), 'Profile of ' + d.dataset));
+  } catch (e) {
+    clear(slot, el('p.error', { text: 'The profile could not be read: ' + e.message }));
+  }
+}
+
+async function metricDetail(name, slot) {
+  try {
+    const { data: m } = await api('/v1/catalog/metrics/' + encodeURIComponent(name));
+    clear(slot, el('dl.facts', {},
+      m.formula ? [el('dt', { text: 'Formula' }), el('dd', {}, el('code', { text: m.formula }))] : null,
+      el('dt', { text: 'Datasets' }), el('dd', { text: (m.datasets || []).join(', ') }),
+      el('dt', { text: 'Defined in' }), el('dd', {}, el('code', { text: m.defined_in || '' })),
+      m.disabled ? [el('dt', { text: 'Disabled' }), el('dd', { text: JSON.stringify(m.disabled) })] : null));
+  } catch (e) {
+    clear(slot, el('p.error', { text: 'The metric could not be read: ' + e.message }));
+  }
+}
+
+// A list of <details>, each loading its detail the first time it opens.
+function lazyList(items, head, load) {
+  return el('ul.plain.lazy', {}, items.map((it) => {
+    const slot = el('div');
+    const d = el('details', {}, el('summary', {}, head(it)), slot);
+    d.addEventListener('toggle', () => { if (d.open && !slot.childNodes.length) load(it, slot); });
+    return el('li', {}, d);
+  }));
+}
+
+export async function catalogPage() {
+  const box = $('#catalog');
+  clear(box, el('p.muted', { text: 'Loading\u2026' }));
+  try {
+    const { data } = await api('/v1/catalog');
+    const ds = data.datasets || [], ms_ = data.metrics || [], terms = data.terms || [];
+    const learned = data.learned || [], disabled = data.disabled || [];
+    clear(box,
+      el('section.card', { 'aria-labelledby': 'cat-ds' }, el('h2', { id: 'cat-ds', text: `Datasets (${ds.length})` }),
+        lazyList(ds, (d) => [el('strong', { text: d.name }), ` \u2014 ${num(d.rows)} rows, quality ${pct(d.quality)}. `, el('span.muted', { text: d.description || '' })],
+          (d, slot) => datasetDetail(d.name, slot))),
+      el('section.card', { 'aria-labelledby': 'cat-m' }, el('h2', { id: 'cat-m', text: `Metrics (${ms_.length})` }),
+        lazyList(ms_, (m) => [el('strong', { text: m.name }), ` (${m.type}) `, m.label || '', m.formula ? [' = ', el('code', { text: m.formula })] : null,
+          el('span.muted', { text: ' ' + (m.description || '') })], (m, slot) => metricDetail(m.name, slot))),
+      el('section.card', { 'aria-labelledby': 'cat-g' }, el('h2', { id: 'cat-g', text: `Glossary (${terms.length})` }),
+        table(['Term', 'Definition', 'Maps to', 'Owner'], terms.map((t) => [el('strong', { text: t.name }), t.definition || '', t.maps_to || '', t.owner || '']), 'Glossary terms')),
+      el('section.card', { 'aria-labelledby': 'cat-l' }, el('h2', { id: 'cat-l', text: `Learned phrases (${learned.length})` }),
+        learned.length ? table(['Phrase', 'Means'], learned.map((l) => [l.phrase, l.name]), 'Learned phrases')
+          : el('p.muted', { text: 'None yet: answering a question offers to remember the choice.' })),
+      el('section.card', { 'aria-labelledby': 'cat-x' }, el('h2', { id: 'cat-x', text: `Disabled elements (${disabled.length})` }),
+        disabled.length ? table(['Element', 'Kind', 'Why', 'Hint', 'Defined in'], disabled.map((x) => [el('code', { text: x.name || '' }), x.kind || '', x.reason || '', x.hint || '', x.defined_in || '']), 'Disabled elements')
+          : el('p.muted', { text: 'Every element of the catalog loaded.' })));
+  } catch (e) {
+    clear(box, el('p.error', { role: 'alert', text: 'The catalog could not be read: ' + e.message }));
+  }
+}
+
+// Example requests: the catalog's saved queries when it lists them, and
+// the requests of recent answered runs; each runs on click.
+export async function examples(box, run) {
+  try {
+    const [{ data: cat }, { data: hist }] = await Promise.all([api('/v1/catalog'), api('/v1/runs?limit=50')]);
+    const seen = new Set();
+    const texts = [];
+    for (const sq of cat.saved_queries || []) if (sq.request) texts.push(sq.request);
+    for (const r of hist.runs || []) if (r.status === 'ok' && r.request) texts.push(r.request);
+    const uniq = texts.filter((t) => !seen.has(t) && seen.add(t)).slice(0, 6);
+    if (!uniq.length) return;
+    clear(box, el('span.muted', { text: 'Recent requests: ' }),
+      uniq.map((t) => el('button.chip', { type: 'button', onclick: () => run(t) }, t)));
+  } catch {
+    /* examples are optional: the form works without them */
+  }
+}

@@ -1,0 +1,253 @@
+// Drives dpgen's web page in chromium (Playwright) against a running
+// `dpgen serve` on the demo: node page.mjs BASE_URL SCREENSHOT_DIR.
+// Every check compares the page with what the API itself answers.
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const [BASE, SHOTS] = process.argv.slice(2);
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const AXE = fs.readFileSync(path.join(HERE, 'node_modules/axe-core/axe.min.js'), 'utf8');
+const SEED = 'Create a weekly marketing performance report with CTR, CVR, CPA, and ROAS for each campaign.';
+const AS_OF = '2025-07-16';
+const T = 20000; // ms: the longest wait for one state
+
+let passes = 0, fails = 0;
+const ok = (what) => { passes++; console.log('ok   ' + what); };
+const bad = (what) => { fails++; console.log('FAIL ' + what); };
+const check = (cond, what) => (cond ? ok(what) : bad(what));
+
+async function apiJson(p) {
+  const r = await fetch(BASE + p);
+  return { status: r.status, body: await r.json() };
+}
+
+// Page errors, console errors and CSP violations fail the test: the page
+// must run under its own Content-Security-Policy.
+function watch(page, name) {
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`${name}: page error ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`${name}: console ${m.text()}`); });
+  return problems;
+}
+
+async function axe(page, what) {
+  await page.evaluate(AXE);
+  const res = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, n: v.nodes.length, node: v.nodes[0] && v.nodes[0].target.join(' ') }));
+  });
+  const serious = res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  check(!serious.length, `axe-core on ${what}: no serious or critical violation` +
+    (serious.length ? ': ' + JSON.stringify(serious) : ` (${res.length} minor)`));
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(SHOTS, name + '.png'), fullPage: true });
+}
+
+async function ask(page, text) {
+  await page.fill('#request', text);
+  await page.press('#request', 'Escape');
+  const t0 = Date.now();
+  await page.press('#request', 'Enter');
+  return t0;
+}
+
+const browser = await chromium.launch({ executablePath: process.env.DP_CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+try {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await ctx.newPage();
+  const problems = watch(page, 'desktop');
+  const posts = [];
+  page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/v1/data-products')) posts.push(JSON.parse(r.postData())); });
+
+  // First load: every asset from this server, gzip-compressed, small.
+  await page.goto(BASE + '/');
+  await page.waitForSelector('#request');
+  const sizes = await page.evaluate(() => [performance.getEntriesByType('navigation'), performance.getEntriesByType('resource')]
+    .flat().map((e) => ({ name: e.name, size: e.transferSize, enc: e.encodedBodySize, dec: e.decodedBodySize })));
+  const total = sizes.reduce((a, e) => a + e.size, 0);
+  check(sizes.every((e) => e.name.startsWith(BASE)), 'first load: nothing but this server\'s own files');
+  check(total > 0 && total < 300 * 1024, `first load: ${total} bytes transferred (< 300 KB)`);
+  const js = sizes.find((e) => e.name.endsWith('/app.js'));
+  check(js && js.enc < js.dec, 'first load: scripts come gzip-compressed');
+  const head = await fetch(BASE + '/', { headers: { 'Accept-Encoding': 'gzip' } });
+  check(/default-src 'self'/.test(head.headers.get('content-security-policy') || ''), 'the page has a Content-Security-Policy of default-src \'self\'');
+  const etag = head.headers.get('etag');
+  const again = await fetch(BASE + '/', { headers: { 'If-None-Match': etag, 'Accept-Encoding': 'gzip' } });
+  check(etag && again.status === 304, 'revalidation with the ETag answers 304');
+  check((await fetch(BASE + '/app.css')).headers.get('content-type').startsWith('text/css'), 'app.css is text/css');
+  check((await fetch(BASE + '/missing.js')).status === 404, 'an unknown page file is 404');
+
+  // Autocomplete: catalog names for the word being typed, taken with arrows and Enter.
+  await page.fill('#request', '');
+  await page.type('#request', 'weekly clic');
+  await page.waitForSelector('#suggest:not([hidden]) li', { timeout: T });
+  const options = await page.$$eval('#suggest li', (xs) => xs.map((x) => x.textContent));
+  check(options.some((o) => o.includes('clicks')), 'autocomplete offers the catalog name for "clic"');
+  const idx = options.findIndex((o) => /metric\s*clicks/.test(o));
+  for (let i = 0; i <= idx; i++) await page.press('#request', 'ArrowDown');
+  await page.press('#request', 'Enter');
+  check((await page.inputValue('#request')).startsWith('weekly clicks '), 'arrow keys and Enter take the suggestion (the request is not submitted)');
+  check(posts.length === 0, 'taking a suggestion runs nothing');
+
+  // The seed request: six stages live, then the review.
+  await page.fill('#as-of', AS_OF);
+  const t0 = await ask(page, SEED);
+  await page.waitForSelector('#stages [data-stage]', { timeout: T });
+  const firstStage = Date.now() - t0;
+  await page.waitForSelector('#review [data-run]', { timeout: T });
+  check(firstStage < 1000, `the first stage shows ${firstStage} ms after Enter`);
+  const runId = await page.getAttribute('#review [data-run]', 'data-run');
+  const spec = (await apiJson(`/v1/runs/${runId}/spec.json`)).body;
+  const stages = await page.$$eval('#stages [data-stage]', (xs) => xs.map((x) => x.dataset.stage));
+  check(stages.length === 6, 'six stages appear: ' + stages.join(', '));
+  check(posts.length === 1 && posts[0].options.as_of === AS_OF, 'the POST carries the as-of date of the form');
+  check(new URL(page.url()).searchParams.get('q') === SEED && page.url().includes('#/run/' + runId), 'the address shares the request and the run');
+  const title = await page.textContent('#summary-h');
+  check(title === spec.metadata.name, 'summary names the product: ' + title);
+  const summary = await page.textContent('#summary');
+  check(spec.source_datasets.every((d) => summary.includes(d.table) && summary.includes(d.row_count.toLocaleString('en-US'))), 'summary lists every source with its rows');
+  check(summary.includes(spec.data_model.target_table) && summary.includes(spec.data_model.grain), 'summary has the target table and grain');
+  const sql = await page.textContent('#sql pre');
+  check(sql === spec.transformation.sql, 'the SQL shown is the spec\'s SQL, character for character');
+  check(await page.$$eval('#sql pre .t-k', (xs) => xs.length) > 5, 'the SQL is highlighted');
+  const modelRows = await page.$$eval('#model tbody tr', (xs) => xs.length);
+  check(modelRows === spec.data_model.columns.length, `the data model has one row per column (${modelRows})`);
+  const sampleRows = await page.$$eval('#sample tbody tr', (xs) => xs.length);
+  check(sampleRows === spec.transformation.test_run.sample_rows.length && sampleRows > 0, 'sample rows shown');
+
+  // Lineage: one edge per source, column edges on click.
+  const upstream = spec.lineage.upstream;
+  const srcEdges = await page.$$eval('#lineage svg path.edge[data-kind="source"]', (xs) => xs.map((x) => x.dataset.from));
+  check(upstream.length >= 2 && srcEdges.length === upstream.length && upstream.every((u) => srcEdges.includes(u)),
+    `lineage SVG: one edge per source (${srcEdges.join(', ')})`);
+  const lc = spec.lineage.columns.find((c) => c.sources.length >= 2);
+  await page.click(`#lineage .trow[aria-label^="column ${lc.column}:"]`);
+  const colEdges = await page.$$eval('#lineage .col-edge', (xs) => xs.map((x) => x.dataset.from));
+  check(colEdges.length === lc.sources.length && lc.sources.every((s) => colEdges.includes(s)),
+    `clicking ${lc.column} draws its ${lc.sources.length} column edges`);
+
+  // Quality rules: a badge per rule that says what the run found.
+  const verdicts = await page.$$eval('#quality [data-rule]', (xs) => Object.fromEntries(xs.map((x) => [x.dataset.rule, x.dataset.verdict])));
+  const want = Object.fromEntries(spec.quality.rules.map((r) => [r.id, r.result.status === 'passed' ? 'pass' : r.result.status === 'failed' ? (r.severity === 'error' ? 'fail' : 'warn') : r.result.status]));
+  const same = Object.keys(want).length === Object.keys(verdicts).length && Object.entries(want).every(([id, v]) => verdicts[id] === v);
+  check(same, `a badge per rule matching the run (${Object.keys(want).length} rules)`);
+  check(Object.values(verdicts).includes('pass'), 'some rules pass');
+  const failing = spec.quality.rules.find((r) => r.result.failing_rows > 0 && r.result.examples.length);
+  if (failing) {
+    await page.click(`#quality [data-rule="${failing.id}"] summary`);
+    const exRows = await page.$$eval(`#quality [data-rule="${failing.id}"] tbody tr`, (xs) => xs.length);
+    check(exRows === failing.result.examples.length, `rule ${failing.id}: ${exRows} failing examples on demand`);
+  }
+  check(await page.$$eval('#times svg rect.bar', (xs) => xs.length) === 6, 'a time bar per stage');
+
+  // YAML: shown as the API stores it, and the download is byte-identical.
+  const apiYaml = await (await fetch(`${BASE}/v1/runs/${runId}/spec.yaml`)).text();
+  await page.waitForSelector('#yaml pre', { timeout: T });
+  check(await page.textContent('#yaml pre') === apiYaml, 'the YAML shown is the stored spec.yaml');
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#downloads a[data-doc="spec.yaml"]')]);
+  const got = fs.readFileSync(await dl.path());
+  check(Buffer.compare(got, Buffer.from(apiYaml)) === 0, `YAML download is byte-identical to GET /v1/runs/{id}/spec.yaml (${got.length} bytes)`);
+  for (const doc of ['spec.json', 'README.md', 'exports.zip']) {
+    const href = await page.getAttribute(`#downloads a[data-doc="${doc}"]`, 'href');
+    check((await fetch(BASE + href)).status === 200, `download link ${doc} answers 200`);
+  }
+  await shot(page, '1-review');
+  await axe(page, 'the review');
+
+  // Errors keep the request text (the 503 below is the test's own: the
+  // browser logs it, so the problems so far are checked first).
+  check(!problems.length, 'no page error, console error or CSP violation so far' + (problems.length ? ': ' + problems.join('; ') : ''));
+  await page.route('**/v1/data-products', (r) => r.fulfill({ status: 503, contentType: 'application/json', body: '{"error":{"code":"loading","message":"the catalog is loading"}}' }));
+  await ask(page, 'clicks by week');
+  await page.waitForSelector('#ask-error:not([hidden])', { timeout: T });
+  check((await page.textContent('#ask-error')).includes('the catalog is loading') && await page.inputValue('#request') === 'clicks by week',
+    'an error is shown in words and the request text stays');
+  await page.unroute('**/v1/data-products');
+  problems.length = 0;
+
+  // Clarification: choose a candidate, re-run, learn it, then the plain request answers.
+  const odd = 'weekly zorblats by campaign';
+  await ask(page, odd);
+  await page.waitForSelector('#clarify[open] [data-choose]', { timeout: T });
+  const dlgText = await page.textContent('#clarify');
+  check(dlgText.includes('zorblats') && dlgText.includes('could not place'), 'clarification dialog: the reading and the unplaced word');
+  await shot(page, '2-clarification');
+  await axe(page, 'the clarification dialog');
+  const nCands = await page.$$eval('#clarify [data-choose]', (xs) => xs.length);
+  check(nCands > 1, `candidates as buttons (${nCands})`);
+  const nPosts = posts.length;
+  await page.click('#clarify [data-choose="clicks"]');
+  await page.waitForSelector('#learn:not([hidden]) [data-learn="zorblats"]', { timeout: T });
+  await page.waitForSelector('#review [data-run]', { timeout: T });
+  check(posts.length === nPosts + 1 && JSON.stringify(posts.at(-1).options.choose) === '["zorblats=clicks"]', 'choosing re-runs with options.choose');
+  check((await page.textContent('#summary-h')).includes('clicks'), 'the chosen reading answers');
+  await page.click('#learn [data-learn="zorblats"]');
+  await page.waitForFunction(() => /Learned/.test(document.querySelector('#learn').textContent), null, { timeout: T });
+  const learned = (await apiJson('/v1/catalog')).body.learned;
+  check(JSON.stringify(learned).includes('zorblats'), 'the synonym is learned by the catalog');
+  await ask(page, odd);
+  await page.waitForFunction(() => document.querySelector('#review [data-run]') && !document.querySelector('#submit').disabled, null, { timeout: T });
+  check(!posts.at(-1).options.choose && !(await page.$('#clarify[open]')), 'the plain request now answers without a question');
+  await shot(page, '3-learned');
+
+  // History: search, reopen a past run as it was.
+  await page.click('a[data-nav="history"]');
+  await page.fill('#history-q', 'marketing performance');
+  await page.press('#history-q', 'Enter');
+  await page.waitForSelector(`#history a[data-run="${runId}"]`, { timeout: T });
+  const listed = await page.$$eval('#history a[data-run]', (xs) => xs.map((x) => x.textContent));
+  check(listed.length >= 1 && listed.every((t) => t.includes('marketing performance')), 'history search lists matching runs only');
+  await shot(page, '4-history');
+  await axe(page, 'the history page');
+  const before = posts.length;
+  await page.click(`#history a[data-run="${runId}"]`);
+  await page.waitForSelector(`#review [data-run="${runId}"]`, { timeout: T });
+  check(await page.textContent('#sql pre') === spec.transformation.sql && await page.inputValue('#request') === SEED && posts.length === before,
+    'history reopens the run as it was (its SQL, its request, no new run)');
+  check(await page.$$eval('#stages [data-stage]', (xs) => xs.length) === 6, 'the reopened run shows its six stages');
+
+  // Catalog browser.
+  await page.click('a[data-nav="catalog"]');
+  const cat = (await apiJson('/v1/catalog')).body;
+  await page.waitForSelector('#cat-ds', { timeout: T });
+  check((await page.textContent('#cat-ds')).includes(String(cat.datasets.length)) && (await page.textContent('#cat-m')).includes(String(cat.metrics.length)),
+    'catalog browser: datasets and metrics counted as the API lists them');
+  await page.click('#catalog details summary');
+  await page.waitForSelector('#catalog details[open] table', { timeout: T });
+  check((await page.textContent('#catalog details[open] table')).includes('Nulls'), 'a dataset opens with its profile');
+  await shot(page, '5-catalog');
+  await axe(page, 'the catalog browser');
+  check(!problems.length, 'no page error, console error or CSP violation' + (problems.length ? ': ' + problems.join('; ') : ''));
+
+  // A shared link runs on load.
+  const p2 = await ctx.newPage();
+  const problems2 = watch(p2, 'link');
+  await p2.goto(`${BASE}/?q=${encodeURIComponent(SEED)}&as_of=${AS_OF}`);
+  await p2.waitForSelector('#review [data-run]', { timeout: T });
+  check((await p2.textContent('#summary-h')) === spec.metadata.name && await p2.inputValue('#request') === SEED, '/?q= runs the request on load');
+  check(!problems2.length, 'no error on the shared link' + (problems2.length ? ': ' + problems2.join('; ') : ''));
+
+  // A phone's width: nothing wider than the screen.
+  const phone = await browser.newContext({ viewport: { width: 375, height: 760 }, isMobile: true, hasTouch: true });
+  const p3 = await phone.newPage();
+  for (const [hash, sel] of [[`#/run/${runId}`, '#review [data-run]'], ['#/catalog', '#cat-ds'], ['#/history', '#history table']]) {
+    await p3.goto(`${BASE}/${hash}`);
+    await p3.waitForSelector(sel, { timeout: T });
+    // a mobile browser widens its layout to the content: 375 is the bound
+    const w = await p3.evaluate(() => document.documentElement.scrollWidth);
+    check(w <= 375, `375 px, ${hash}: no horizontal overflow (${w} px wide)`);
+    await shot(p3, '6-phone-' + hash.split('/')[1]);
+  }
+  await axe(p3, 'the review at 375 px');
+} catch (e) {
+  bad('exception: ' + (e.stack || e));
+} finally {
+  await browser.close();
+}
+console.log(`${passes} passed, ${fails} failed`);
+process.exit(fails ? 1 : 0);
