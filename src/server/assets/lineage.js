@@ -8,7 +8,7 @@ const W = 1000, ROW = 18, HEAD = 30, GAP = 18;
 const COLS = { src: [8, 270], step: [350, 230], tgt: [650, 342] };
 
 function fit(text, width) {
-  const max = Math.floor((width - 16) / 7);
+  const max = Math.floor((width - 16) / 7.6);
   return text.length > max ? text.slice(0, max - 1) + '\u2026' : text;
 }
 
@@ -56,11 +56,13 @@ export function lineageView(spec) {
   const srcBox = new Map();
   for (const s of m.sources) {
     const [x, w] = COLS.src;
-    const h = HEAD + s.cols.length * ROW + 6;
+    const top = HEAD + ROW; // the table's name, then its rows
+    const h = top + s.cols.length * ROW + 6;
     g.append(svg('rect', { x, y, width: w, height: h, rx: 6, class: 'node src' }),
-      label(x, y + 19, s.table + (s.rows != null ? `  (${s.rows.toLocaleString('en-US')} rows)` : ''), w, 'head'));
+      label(x, y + 19, s.table, w, 'head'),
+      label(x, y + 37, s.rows != null ? `${s.rows.toLocaleString('en-US')} rows` : 'rows not profiled', w, 'sub'));
     s.cols.forEach((c, i) => {
-      const cy = y + HEAD + i * ROW + 12;
+      const cy = y + top + i * ROW + 12;
       g.append(label(x, cy, c, w, 'col'));
       srcRow.set(s.name + '.' + c, [x + w, cy - 4]);
     });
