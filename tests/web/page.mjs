@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const [BASE, SHOTS] = process.argv.slice(2);
+const [BASE, SHOTS, SAVED_BASE] = process.argv.slice(2);
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const AXE = fs.readFileSync(path.join(HERE, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const SEED = 'Create a weekly marketing performance report with CTR, CVR, CPA, and ROAS for each campaign.';
@@ -231,6 +231,26 @@ try {
   await p2.waitForSelector('#review [data-run]', { timeout: T });
   check((await p2.textContent('#summary-h')) === spec.metadata.name && await p2.inputValue('#request') === SEED, '/?q= runs the request on load');
   check(!problems2.length, 'no error on the shared link' + (problems2.length ? ': ' + problems2.join('; ') : ''));
+
+  // A catalog's saved queries are offered as examples and run as saved queries.
+  if (SAVED_BASE) {
+    const sq = (await (await fetch(SAVED_BASE + '/v1/catalog')).json()).saved_queries || [];
+    check(sq.length > 0, `GET /v1/catalog lists the catalog's saved queries (${sq.length})`);
+    const p4 = await ctx.newPage();
+    const sent = [];
+    p4.on('request', (r) => { if (r.method() === 'POST') sent.push(JSON.parse(r.postData())); });
+    await p4.goto(SAVED_BASE + '/');
+    await p4.click(`#examples [data-saved="${sq[0].name}"]`);
+    await p4.waitForFunction(() => document.querySelector('#review [data-run]') || document.querySelector('#clarify[open]'), null, { timeout: T });
+    check(sent.length === 1 && sent[0].options.saved_query === sq[0].name && !('request' in sent[0]), 'a saved query chip posts options.saved_query');
+    const runs = (await (await fetch(SAVED_BASE + '/v1/runs?limit=1')).json()).runs;
+    const stored = (await (await fetch(SAVED_BASE + '/v1/runs/' + runs[0].run_id)).json());
+    const shown = await p4.evaluate(() => (document.querySelector('#clarify[open]') || document.querySelector('#review')).textContent);
+    check(stored.status === 'ok' ? shown.includes(stored.product) : shown.includes(stored.clarification.question.split(' (')[0]),
+      `the saved query's answer is shown (${stored.status})`);
+    check(new URL(p4.url()).searchParams.get('saved_query') === sq[0].name, 'the address names the saved query');
+    await shot(p4, '7-saved-query');
+  }
 
   // A phone's width: nothing wider than the screen.
   const phone = await browser.newContext({ viewport: { width: 375, height: 760 }, isMobile: true, hasTouch: true });

@@ -19,28 +19,37 @@ if [ ! -f "$here/node_modules/playwright-core/package.json" ] || [ ! -f "$here/n
 fi
 export DPGEN_STATE_DIR=$(mktemp -d)
 WORK=$(mktemp -d)
-server=
+servers=()
 cleanup() {
-  [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
   rm -rf "$WORK" "$DPGEN_STATE_DIR"
 }
 trap cleanup EXIT
+# start_server NAME ARGS...: `dpgen serve` on a free loopback port; its URL in $url
+start_server() {
+  local name=$1 line=
+  shift
+  "$DPGEN" serve --listen 127.0.0.1:0 "$@" >"$WORK/$name.out" 2>"$WORK/$name.log" &
+  servers+=($!)
+  for _ in $(seq 300); do
+    line=$(head -1 "$WORK/$name.out")
+    [ -n "$line" ] && break
+    sleep 0.1
+  done
+  url=${line##* }
+  case "$url" in http://127.0.0.1:*) ;; *) echo "FAIL $name: no address ($line)"; cat "$WORK/$name.log"; exit 1 ;; esac
+}
 "$DPGEN" demo --scale 0.05 --out "$WORK/demo.duckdb" >/dev/null 2>&1 || { echo "FAIL build demo"; exit 1; }
-export DPGEN_DEMO_DB="$WORK/demo.duckdb"
-"$DPGEN" serve --listen 127.0.0.1:0 >"$WORK/out" 2>"$WORK/log" &
-server=$!
-line=
-for _ in $(seq 300); do
-  line=$(head -1 "$WORK/out")
-  [ -n "$line" ] && break
-  sleep 0.1
-done
-[ -n "$line" ] || { echo "FAIL the server printed no address"; cat "$WORK/log"; exit 1; }
-url=${line##* }
-case "$url" in http://127.0.0.1:*) ;; *) echo "FAIL unexpected address line: $line"; exit 1 ;; esac
+sm="$DP_SOURCE_DIR/tests/data/smanifest"
+"$DPGEN" demo --sql "$sm/data.sql" --out "$WORK/sm.duckdb" >/dev/null 2>&1 || { echo "FAIL build smanifest"; exit 1; }
+DPGEN_DEMO_DB="$WORK/demo.duckdb" start_server demo
+demo_url=$url
+# a catalog with a saved query (the demo has none): the page offers it
+DPGEN_STATE_DIR="$WORK/state2" start_server saved --db "$WORK/sm.duckdb" --manifest "$sm/semantic_manifest.json"
+saved_url=$url
 shots="${DP_BUILD_DIR:-$WORK}/web-screenshots"
 mkdir -p "$shots"
-DP_CHROMIUM="$chromium" timeout 120 node "$here/page.mjs" "$url" "$shots"
+DP_CHROMIUM="$chromium" timeout 120 node "$here/page.mjs" "$demo_url" "$shots" "$saved_url"
 rc=$?
-[ $rc -eq 0 ] || tail -20 "$WORK/log"
+[ $rc -eq 0 ] || tail -20 "$WORK/demo.log"
 exit $rc

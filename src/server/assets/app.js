@@ -6,7 +6,7 @@ import { reviewView, stageItem } from './review.js';
 import { initSuggest } from './suggest.js';
 import { historyPage, catalogPage, examples } from './pages.js';
 
-const state = { choose: [], last: null };
+const state = { choose: [], last: null, saved: null };
 
 function show(page) {
   for (const p of ['ask', 'history', 'catalog']) $('#page-' + p).hidden = p !== page;
@@ -68,19 +68,23 @@ async function readEvents(res, on) {
   }
 }
 
-// Runs the request in the box: stages as they end, then the review, the
-// clarification dialog or the error (the request text is never lost).
-export async function submit() {
-  const text = $('#request').value.trim();
-  if (!text) {
+// Runs the request in the box (or the catalog's saved query named by
+// saved): stages as they end, then the review, the clarification dialog or
+// the error (the request text is never lost).
+export async function submit(saved) {
+  const text = saved ? '' : $('#request').value.trim();
+  if (!text && !saved) {
     fail('Write a request first.');
     $('#request').focus();
     return;
   }
   fail('');
-  if (state.last !== text) state.choose = [];
-  state.last = text;
-  history.replaceState(null, '', shareUrl(text));
+  if (state.last !== (saved || text)) state.choose = [];
+  state.last = saved || text;
+  state.saved = saved || null;
+  history.replaceState(null, '', saved ? '/?saved_query=' + encodeURIComponent(saved) : shareUrl(text));
+  const opts = options();
+  if (saved) opts.saved_query = saved;
   busy(true);
   clear($('#review'));
   clear($('#stages'));
@@ -90,7 +94,7 @@ export async function submit() {
     const res = await call('/v1/data-products', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
-      body: JSON.stringify({ request: text, options: options() }),
+      body: JSON.stringify(saved ? { options: opts } : { request: text, options: opts }),
     });
     const type = res.headers.get('Content-Type') || '';
     if (!type.startsWith('text/event-stream')) {
@@ -188,7 +192,7 @@ function clarify(body) {
           state.choose = [...state.choose.filter((x) => !phrases.some((p) => x.startsWith(p + '='))),
             ...phrases.map((p) => p + '=' + picked[p])];
           dlg.close('chosen');
-          submit();
+          submit(state.saved || undefined);
         }
       },
     }, k.label && k.label !== k.name ? `${k.name} (${k.label})` : k.name)))));
@@ -259,11 +263,15 @@ function start() {
   initSuggest($('#request'), $('#suggest'));
   window.addEventListener('hashchange', route);
   catalogStatus();
-  examples($('#examples'), (text) => { $('#request').value = text; submit(); });
-  if (p.get('q') && !/^#\/run\//.test(location.hash)) {
+  examples($('#examples'), (text) => { $('#request').value = text; submit(); }, (name) => submit(name));
+  const direct = !/^#\/run\//.test(location.hash);
+  if (p.get('q') && direct) {
     $('#request').value = p.get('q');
     show('ask');
     submit();
+  } else if (p.get('saved_query') && direct) {
+    show('ask');
+    submit(p.get('saved_query'));
   } else {
     route();
   }

@@ -93,19 +93,22 @@ export async function catalogPage() {
   }
 }
 
-// Example requests: the catalog's saved queries when it lists them, and
-// the requests of recent answered runs; each runs on click.
-export async function examples(box, run) {
+// Example requests: the catalog's saved queries (each runs as
+// options.saved_query) and the requests of recent answered runs; each runs
+// on click.
+export async function examples(box, run, runSaved) {
   try {
     const [{ data: cat }, { data: hist }] = await Promise.all([api('/v1/catalog'), api('/v1/runs?limit=50')]);
+    const saved = (cat.saved_queries || []).filter((q) => q.status !== 'disabled').slice(0, 6);
     const seen = new Set();
-    const texts = [];
-    for (const sq of cat.saved_queries || []) if (sq.request) texts.push(sq.request);
-    for (const r of hist.runs || []) if (r.status === 'ok' && r.request) texts.push(r.request);
-    const uniq = texts.filter((t) => !seen.has(t) && seen.add(t)).slice(0, 6);
-    if (!uniq.length) return;
-    clear(box, el('span.muted', { text: 'Recent requests: ' }),
-      uniq.map((t) => el('button.chip', { type: 'button', onclick: () => run(t) }, t)));
+    const texts = (hist.runs || []).filter((r) => r.status === 'ok' && r.request).map((r) => r.request)
+      .filter((t) => !seen.has(t) && seen.add(t)).slice(0, 6);
+    clear(box,
+      saved.length ? [el('span.muted', { text: 'Saved queries: ' }), saved.map((q) => el('button.chip', {
+        type: 'button', 'data-saved': q.name, title: q.description || null, onclick: () => runSaved(q.name),
+      }, q.label || q.name))] : null,
+      texts.length ? [el('span.muted', { text: 'Recent requests: ' }),
+        texts.map((t) => el('button.chip', { type: 'button', onclick: () => run(t) }, t))] : null);
   } catch {
     /* examples are optional: the form works without them */
   }

@@ -156,10 +156,10 @@ function stageChart(stages) {
 }
 
 export function stageItem(s) {
-  const ok = s.status === 'ok';
-  return el('li', { 'data-stage': s.stage },
+  const kind = s.status === 'ok' ? 'pass' : s.status === 'skipped' ? 'skip' : 'fail';
+  return el('li', { 'data-stage': s.stage, 'data-status': s.status },
     el('details', {},
-      el('summary', {}, badge(ok ? 'pass' : 'fail', s.status), ' ', el('strong', { text: s.stage }), ' ',
+      el('summary', {}, badge(kind, s.status), ' ', el('strong', { text: s.stage }), ' ',
         el('span.muted', { text: ms(s.ms) }),
         s.error ? el('span.err', { text: ' \u2014 ' + (s.error.message || s.error) }) : null),
       (s.decisions || []).length ? el('ul', {}, s.decisions.map((d) => el('li', { text: d }))) : el('p.muted.small', { text: 'No decisions recorded.' }),
