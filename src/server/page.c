@@ -102,10 +102,7 @@ static void page_etag(const char *data, size_t len, int gz, char *out, size_t n)
 }
 
 /* 1 when If-None-Match names etag (or is "*"): the browser's copy is current. */
-static int etag_matches(const char *inm, const char *etag)
-{
-    return inm && (strstr(inm, etag) || !strcmp(inm, "*"));
-}
+static int etag_matches(const char *inm, const char *etag) { return inm && (strstr(inm, etag) || !strcmp(inm, "*")); }
 
 void dp_srv_get_page(const dp_srv_req *q, dp_srv_reply *r)
 {

@@ -220,6 +220,12 @@ try {
   await page.click('#catalog details summary');
   await page.waitForSelector('#catalog details[open] table', { timeout: T });
   check((await page.textContent('#catalog details[open] table')).includes('Nulls'), 'a dataset opens with its profile');
+  const m0 = cat.metrics.find((m) => m.type === 'ratio') || cat.metrics[0];
+  const formula = (await apiJson('/v1/catalog/metrics/' + m0.name)).body.formula;
+  const msum = page.locator('#catalog ul.lazy').nth(1).locator('summary').filter({ hasText: m0.name }).first();
+  await msum.click();
+  await page.waitForSelector('#catalog details[open] dl', { timeout: T });
+  check(formula && (await page.textContent('#catalog details[open] dl')).includes(formula), `metric ${m0.name} opens with its formula: ${formula}`);
   await shot(page, '5-catalog');
   await axe(page, 'the catalog browser');
   check(!problems.length, 'no page error, console error or CSP violation' + (problems.length ? ': ' + problems.join('; ') : ''));
