@@ -93,6 +93,14 @@ try {
   await page.press('#request', 'Enter');
   check((await page.inputValue('#request')).startsWith('weekly clicks '), 'arrow keys and Enter take the suggestion (the request is not submitted)');
   check(posts.length === 0, 'taking a suggestion runs nothing');
+  // a value of a dimension, from the dataset's profile
+  await page.fill('#request', '');
+  await page.type('#request', 'clicks on tabl');
+  await page.waitForFunction(() => [...document.querySelectorAll('#suggest li')].some((li) => /value\s*tablet/.test(li.textContent)), null, { timeout: T });
+  const vopts = await page.$$eval('#suggest li', (xs) => xs.map((x) => x.textContent));
+  for (let i = 0; i <= vopts.findIndex((o) => /value\s*tablet/.test(o)); i++) await page.press('#request', 'ArrowDown');
+  await page.press('#request', 'Tab');
+  check(await page.inputValue('#request') === 'clicks on tablet ', 'a dimension value is suggested from the profile and taken with Tab');
 
   // The seed request: six stages live, then the review.
   await page.fill('#as-of', AS_OF);

@@ -22,11 +22,28 @@ async function catalogNames() {
   return names;
 }
 
-// The text a search result puts in the request: a dimension by its own
-// name (after the dataset's), a value as it is, others by name.
-function insertOf(r) {
-  if (r.kind === 'dimension' || r.kind === 'column') return r.name.slice(r.name.lastIndexOf('.') + 1).replace(/_/g, ' ');
-  return r.value ?? r.name;
+const profiles = new Map(); // dataset -> its profile's promise, read once
+
+function profile(dataset) {
+  if (!profiles.has(dataset)) {
+    profiles.set(dataset, api('/v1/catalog/datasets/' + encodeURIComponent(dataset)).then((r) => r.data, () => null));
+  }
+  return profiles.get(dataset);
+}
+
+// The suggestions of one search result: a dimension by its own name (after
+// the dataset's), and, when the word is one of its values rather than its
+// name, the values of its profile that start with the word; others by name.
+async function fromResult(r, low) {
+  if (r.kind !== 'dimension') return [{ kind: r.kind, name: r.name, label: r.label, insert: r.name }];
+  const dot = r.name.lastIndexOf('.');
+  const col = r.name.slice(dot + 1);
+  const dim = { kind: 'dimension', name: r.name, label: r.label, insert: col.replace(/_/g, ' ') };
+  if (col.toLowerCase().startsWith(low) || dot < 0) return [dim];
+  const prof = await profile(r.name.slice(0, dot));
+  const c = prof && (prof.columns || []).find((x) => x.name === col);
+  const values = ((c && c.frequent_values) || []).map(([v]) => String(v)).filter((v) => v.toLowerCase().startsWith(low));
+  return [...values.map((v) => ({ kind: 'value', name: v, label: r.name, insert: v })), dim];
 }
 
 export function initSuggest(input, list) {
@@ -84,7 +101,7 @@ export function initSuggest(input, list) {
     let found = [];
     try {
       const { data } = await api('/v1/catalog/search?limit=' + MAX + '&q=' + encodeURIComponent(w.text));
-      found = (data.results || []).map((r) => ({ kind: r.kind, name: r.name, label: r.label, insert: insertOf(r) }));
+      found = (await Promise.all((data.results || []).map((r) => fromResult(r, low)))).flat();
     } catch {
       found = [];
     }
