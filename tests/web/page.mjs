@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const [BASE, SHOTS, SAVED_BASE] = process.argv.slice(2);
+const [BASE, SHOTS, SAVED_BASE, KEYED_BASE] = process.argv.slice(2);
+const KEY = 'web-test-key-0123456789'; // run.sh writes it in the server's --api-keys file
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const AXE = fs.readFileSync(path.join(HERE, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const SEED = 'Create a weekly marketing performance report with CTR, CVR, CPA, and ROAS for each campaign.';
@@ -264,6 +265,40 @@ try {
       `the saved query's answer is shown (${stored.status})`);
     check(new URL(p4.url()).searchParams.get('saved_query') === sq[0].name, 'the address names the saved query');
     await shot(p4, '7-saved-query');
+  }
+
+  // Text from the user is shown as text: a request that looks like markup
+  // stays in the box and in the dialog, never becomes an element.
+  const alerts = [];
+  page.on('dialog', (d) => { alerts.push(d.message()); d.dismiss(); });
+  const hostile = '<img src=x onerror="alert(1)"> by <b>zz</b>';
+  await page.click('a[data-nav="ask"]');
+  await ask(page, hostile);
+  await page.waitForFunction(() => !document.querySelector('#submit').disabled, null, { timeout: T });
+  await page.waitForTimeout(200);
+  check(!alerts.length && !(await page.$('main img, dialog img, main b, dialog b')) && await page.inputValue('#request') === hostile,
+    'a request that looks like markup is shown as text, never run as HTML');
+  if (await page.$('#clarify[open]')) await page.press('#clarify', 'Escape');
+
+  // A server with API keys: the page loads without one, asks for it on
+  // the first 401, and then works (the YAML download too).
+  if (KEYED_BASE) {
+    const p5 = await ctx.newPage();
+    const asked = [];
+    p5.on('dialog', (d) => { asked.push(d.type()); d.accept(KEY); });
+    const probs5 = watch(p5, 'keyed');
+    await p5.goto(KEYED_BASE + '/');
+    await p5.fill('#as-of', AS_OF);
+    await ask(p5, SEED);
+    await p5.waitForSelector('#review [data-run]', { timeout: T });
+    check(asked.length === 1 && asked[0] === 'prompt', 'a server with keys: the page asks for the key once, then answers');
+    const kid = await p5.getAttribute('#review [data-run]', 'data-run');
+    const keyed = await (await fetch(`${KEYED_BASE}/v1/runs/${kid}/spec.yaml`, { headers: { Authorization: 'Bearer ' + KEY } })).text();
+    const [kdl] = await Promise.all([p5.waitForEvent('download'), p5.click('#downloads a[data-doc="spec.yaml"]')]);
+    check(fs.readFileSync(await kdl.path(), 'utf8') === keyed, 'with a key, the YAML download is the stored spec.yaml');
+    const other5 = probs5.filter((x) => !/status of 401/.test(x));
+    check(!other5.length, 'no error on the keyed server but the first 401s' + (other5.length ? ': ' + other5.join('; ') : ''));
+    await p5.close();
   }
 
   // A phone's width: nothing wider than the screen.

@@ -47,9 +47,13 @@ demo_url=$url
 # a catalog with a saved query (the demo has none): the page offers it
 DPGEN_STATE_DIR="$WORK/state2" start_server saved --db "$WORK/sm.duckdb" --manifest "$sm/semantic_manifest.json"
 saved_url=$url
+# a server that needs an API key: the page loads without one and asks for it
+echo "web-test-key-0123456789" >"$WORK/keys"
+DPGEN_DEMO_DB="$WORK/demo.duckdb" DPGEN_STATE_DIR="$WORK/state3" start_server keyed --api-keys "$WORK/keys"
+keyed_url=$url
 shots="${DP_BUILD_DIR:-$WORK}/web-screenshots"
 mkdir -p "$shots"
-DP_CHROMIUM="$chromium" timeout 120 node "$here/page.mjs" "$demo_url" "$shots" "$saved_url"
+DP_CHROMIUM="$chromium" timeout 120 node "$here/page.mjs" "$demo_url" "$shots" "$saved_url" "$keyed_url"
 rc=$?
 [ $rc -eq 0 ] || tail -20 "$WORK/demo.log"
 exit $rc

@@ -46,12 +46,6 @@ export function clear(node, ...kids) {
   return node;
 }
 
-// The API key the server asked for (401), kept for this tab only.
-function authHeaders() {
-  const key = sessionStorage.getItem('dpgen-key');
-  return key ? { Authorization: 'Bearer ' + key } : {};
-}
-
 export class ApiError extends Error {
   constructor(status, code, message, body) {
     super(message);
@@ -61,17 +55,29 @@ export class ApiError extends Error {
   }
 }
 
-// fetch with the key; a 401 asks for a key once and retries.
+// Asks for the key once for all the calls a 401 stopped at the same time.
+let asking = null;
+function askKey() {
+  if (!asking) {
+    asking = Promise.resolve().then(() => {
+      const key = window.prompt('This server needs an API key:');
+      if (key) sessionStorage.setItem('dpgen-key', key.trim());
+      return !!key;
+    }).finally(() => { asking = null; });
+  }
+  return asking;
+}
+
+// fetch with the key; a 401 asks for a key (unless another call has just
+// got one) and retries once.
 export async function call(path, init = {}) {
   for (let attempt = 0; ; attempt++) {
-    const headers = { ...(init.headers || {}), ...authHeaders() };
+    const used = sessionStorage.getItem('dpgen-key');
+    const headers = { ...(init.headers || {}), ...(used ? { Authorization: 'Bearer ' + used } : {}) };
     const res = await fetch(path, { ...init, headers });
     if (res.status === 401 && attempt === 0) {
-      const key = window.prompt('This server needs an API key:');
-      if (key) {
-        sessionStorage.setItem('dpgen-key', key.trim());
-        continue;
-      }
+      const now = sessionStorage.getItem('dpgen-key');
+      if ((now && now !== used) || await askKey()) continue;
     }
     return res;
   }
