@@ -291,7 +291,7 @@ try {
     await p5.fill('#as-of', AS_OF);
     await ask(p5, SEED);
     await p5.waitForSelector('#review [data-run]', { timeout: T });
-    check(asked.length === 1 && asked[0] === 'prompt', 'a server with keys: the page asks for the key once, then answers');
+    check(asked.length === 1 && asked[0] === 'prompt', 'a server with keys: the page asks for the key once, then answers (' + asked.join(', ') + ')');
     const kid = await p5.getAttribute('#review [data-run]', 'data-run');
     const keyed = await (await fetch(`${KEYED_BASE}/v1/runs/${kid}/spec.yaml`, { headers: { Authorization: 'Bearer ' + KEY } })).text();
     const [kdl] = await Promise.all([p5.waitForEvent('download'), p5.click('#downloads a[data-doc="spec.yaml"]')]);
