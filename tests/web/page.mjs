@@ -111,6 +111,7 @@ try {
   await page.waitForSelector('#review [data-run]', { timeout: T });
   check(firstStage < 1000, `the first stage shows ${firstStage} ms after Enter`);
   const runId = await page.getAttribute('#review [data-run]', 'data-run');
+  check(await page.$eval('#suggest', (e) => e.hidden), 'the suggestions are closed once the request runs');
   const spec = (await apiJson(`/v1/runs/${runId}/spec.json`)).body;
   const stages = await page.$$eval('#stages [data-stage]', (xs) => xs.map((x) => x.dataset.stage));
   check(stages.length === 6, 'six stages appear: ' + stages.join(', '));
@@ -235,6 +236,8 @@ try {
   await msum.click();
   await page.waitForSelector('#catalog details[open] dl', { timeout: T });
   check(formula && (await page.textContent('#catalog details[open] dl')).includes(formula), `metric ${m0.name} opens with its formula: ${formula}`);
+  check((await page.textContent('#catalog')).includes('zorblats') && /zorblats\s*clicks/.test(await page.textContent('#cat-l + div table, #catalog section:nth-of-type(4) table')),
+    'the catalog browser lists the learned phrase with what it means');
   await shot(page, '5-catalog');
   await axe(page, 'the catalog browser');
   check(!problems.length, 'no page error, console error or CSP violation' + (problems.length ? ': ' + problems.join('; ') : ''));

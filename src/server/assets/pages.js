@@ -83,7 +83,7 @@ export async function catalogPage() {
       el('section.card', { 'aria-labelledby': 'cat-g' }, el('h2', { id: 'cat-g', text: `Glossary (${terms.length})` }),
         table(['Term', 'Definition', 'Maps to', 'Owner'], terms.map((t) => [el('strong', { text: t.name }), t.definition || '', t.maps_to || '', t.owner || '']), 'Glossary terms')),
       el('section.card', { 'aria-labelledby': 'cat-l' }, el('h2', { id: 'cat-l', text: `Learned phrases (${learned.length})` }),
-        learned.length ? table(['Phrase', 'Means'], learned.map((l) => [l.phrase, l.name]), 'Learned phrases')
+        learned.length ? table(['Phrase', 'Means', 'Kind', 'Learned'], learned.map((l) => [l.phrase, el('code', { text: l.target ?? l.name ?? '' }), l.kind || '', l.created_at || '']), 'Learned phrases')
           : el('p.muted', { text: 'None yet: answering a question offers to remember the choice.' })),
       el('section.card', { 'aria-labelledby': 'cat-x' }, el('h2', { id: 'cat-x', text: `Disabled elements (${disabled.length})` }),
         disabled.length ? table(['Element', 'Kind', 'Why', 'Hint', 'Defined in'], disabled.map((x) => [el('code', { text: x.name || '' }), x.kind || '', x.reason || '', x.hint || '', x.defined_in || '']), 'Disabled elements')

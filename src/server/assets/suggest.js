@@ -14,7 +14,7 @@ async function catalogNames() {
     names = [
       ...(data.metrics || []).map((m) => ({ kind: 'metric', name: m.name, label: m.label, insert: m.name })),
       ...(data.terms || []).map((t) => ({ kind: 'term', name: t.name, label: t.definition, insert: t.name })),
-      ...(data.learned || []).map((l) => ({ kind: 'learned', name: l.phrase, label: l.name, insert: l.phrase })),
+      ...(data.learned || []).map((l) => ({ kind: 'learned', name: l.phrase, label: l.target ?? l.name, insert: l.phrase })),
     ];
   } catch {
     names = [];
@@ -111,16 +111,20 @@ export function initSuggest(input, list) {
     render();
   };
 
+  // a submitted or dismissed box drops the answers still on their way
+  const stop = () => { clearTimeout(timer); seq++; close(); };
+  if (input.form) input.form.addEventListener('submit', stop);
   input.addEventListener('input', () => {
     clearTimeout(timer);
     timer = setTimeout(update, 120);
   });
   input.addEventListener('blur', () => setTimeout(close, 150));
   input.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && list.hidden) { clearTimeout(timer); seq++; return; }
     if (list.hidden) return;
     if (e.key === 'ArrowDown') { e.preventDefault(); mark((active + 1) % items.length); }
     else if (e.key === 'ArrowUp') { e.preventDefault(); mark(active <= 0 ? items.length - 1 : active - 1); }
-    else if (e.key === 'Escape') { e.preventDefault(); close(); }
+    else if (e.key === 'Escape') { e.preventDefault(); stop(); }
     else if ((e.key === 'Tab' || e.key === 'Enter') && active >= 0) { e.preventDefault(); take(active); }
     else if (e.key === 'Enter') close();
   });
