@@ -169,6 +169,19 @@ try {
   await shot(page, '1-review');
   await axe(page, 'the review');
 
+  // A request whose step joins other datasets: each source still has one
+  // edge, the joined ones to the step that joins them.
+  await ask(page, 'monthly revenue by customer segment and product category');
+  await page.waitForFunction(() => document.querySelector('#review [data-run]') && !document.querySelector('#submit').disabled, null, { timeout: T });
+  const jid = await page.getAttribute('#review [data-run]', 'data-run');
+  const jspec = (await apiJson(`/v1/runs/${jid}/spec.json`)).body;
+  const jedges = await page.$$eval('#lineage svg path.edge[data-kind="source"]', (xs) => xs.map((x) => [x.dataset.from, x.dataset.to, x.classList.contains('joined')]));
+  const joinedDs = new Set(jspec.transformation.ctes.flatMap((c) => c.join_paths.flatMap((j) => j.path.split(/\s*-\[[^\]]*\]->\s*/))));
+  check(jspec.lineage.upstream.length >= 3 && jedges.length === jspec.lineage.upstream.length &&
+    jedges.filter((e) => e[2]).length > 0 && jedges.every((e) => e[1] === 'step' || !joinedDs.has(e[0].split('.').pop())),
+    `lineage with joins: one edge per source, joined sources into their step (${jedges.map((e) => e.join(':')).join(', ')})`);
+  await shot(page, '1b-joins');
+
   // Errors keep the request text (the 503 below is the test's own: the
   // browser logs it, so the problems so far are checked first).
   check(!problems.length, 'no page error, console error or CSP violation so far' + (problems.length ? ': ' + problems.join('; ') : ''));

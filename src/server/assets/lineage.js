@@ -39,7 +39,12 @@ function model(spec) {
       if (s && !s.cols.includes(ref.slice(dot + 1))) s.cols.push(ref.slice(dot + 1));
     }
   }
-  const steps = ((spec.transformation || {}).ctes || []).map((c) => ({ name: c.name, dataset: c.dataset, measures: c.measures || [] }));
+  // a step reads its dataset and the datasets its join paths go through
+  // ("a -[entity]-> b -[entity]-> c")
+  const steps = ((spec.transformation || {}).ctes || []).map((c) => ({
+    name: c.name, dataset: c.dataset, measures: c.measures || [],
+    joins: [...new Set((c.join_paths || []).flatMap((j) => String(j.path || '').split(/\s*-\[[^\]]*\]->\s*/)).filter((d) => d && d !== c.dataset))],
+  }));
   const tcols = ((spec.data_model || {}).columns || []).map((c) => c.name);
   return { sources, steps, target: lin.target || '', tcols, columns };
 }
@@ -72,13 +77,19 @@ export function lineageView(spec) {
   const height1 = y;
   y = 8;
   const stepBox = new Map();
+  const joinedBy = new Map(); // a dataset joined inside a step -> that step's box
   for (const st of m.steps) {
     const [x, w] = COLS.step;
-    g.append(svg('rect', { x, y, width: w, height: 48, rx: 6, class: 'node step' }),
+    const h = st.joins.length ? 66 : 48;
+    g.append(svg('rect', { x, y, width: w, height: h, rx: 6, class: 'node step' }),
       label(x, y + 19, st.name, w, 'head'),
-      label(x, y + 38, `${st.measures.length} measure(s) from ${st.dataset}`, w, 'col'));
-    stepBox.set(st.dataset, [x, y + 15, x + w]);
-    y += 48 + GAP;
+      label(x, y + 38, `${st.measures.length} measure(s) from ${st.dataset}`, w, 'col'),
+      ...(st.joins.length ? [label(x, y + 56, 'joined with ' + st.joins.join(', '), w, 'sub')] : []));
+    const box = [x, y + 15, x + w];
+    stepBox.set(st.dataset, box);
+    for (const d of st.joins) if (!joinedBy.has(d)) joinedBy.set(d, box);
+    st.box = box;
+    y += h + GAP;
   }
   const [tx, tw] = COLS.tgt;
   const th = HEAD + m.tcols.length * ROW + 6;
@@ -87,12 +98,14 @@ export function lineageView(spec) {
   const edges = svg('g', { class: 'edges' });
   for (const s of m.sources) {
     const [x1, y1] = srcBox.get(s.name);
-    const step = stepBox.get(s.name);
+    const joined = !stepBox.has(s.name) && joinedBy.get(s.name);
+    const step = stepBox.get(s.name) || joined;
     const to = step ? step[0] : tx;
-    edges.append(curve(x1, y1, to, step ? step[1] : 23, 'edge', { 'data-kind': 'source', 'data-from': s.table }));
+    edges.append(curve(x1, y1, to, step ? step[1] : 23, joined ? 'edge joined' : 'edge',
+      { 'data-kind': 'source', 'data-from': s.table, 'data-to': step ? 'step' : 'target' }));
   }
   for (const st of m.steps) {
-    const [, sy, sx2] = stepBox.get(st.dataset);
+    const [, sy, sx2] = st.box;
     edges.append(curve(sx2, sy, tx, 23, 'edge', { 'data-kind': 'step', 'data-from': st.name }));
   }
   const byCol = new Map(m.columns.map((c) => [c.column, c]));
