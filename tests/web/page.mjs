@@ -64,6 +64,8 @@ try {
   const problems = watch(page, 'desktop');
   const posts = [];
   page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/v1/data-products')) posts.push(JSON.parse(r.postData())); });
+  let listings = 0; // GET /v1/catalog: a large catalog's listing is read once per load
+  page.on('request', (r) => { if (new URL(r.url()).pathname === '/v1/catalog') listings++; });
 
   // First load: every asset from this server, gzip-compressed, small.
   await page.goto(BASE + '/');
@@ -73,6 +75,8 @@ try {
   const total = sizes.reduce((a, e) => a + e.size, 0);
   check(sizes.every((e) => e.name.startsWith(BASE)), 'first load: nothing but this server\'s own files');
   check(total > 0 && total < 300 * 1024, `first load: ${total} bytes transferred (< 300 KB)`);
+  await page.waitForFunction(() => /datasets/.test(document.querySelector('#catalog-status').textContent), null, { timeout: T });
+  check(/\d+ datasets, \d+ metrics/.test(await page.textContent('#catalog-status')), 'the header names the catalog: ' + await page.textContent('#catalog-status'));
   const js = sizes.find((e) => e.name.endsWith('/app.js'));
   check(js && js.enc < js.dec, 'first load: scripts come gzip-compressed');
   const head = await fetch(BASE + '/', { headers: { 'Accept-Encoding': 'gzip' } });
@@ -94,6 +98,7 @@ try {
   await page.press('#request', 'Enter');
   check((await page.inputValue('#request')).startsWith('weekly clicks '), 'arrow keys and Enter take the suggestion (the request is not submitted)');
   check(posts.length === 0, 'taking a suggestion runs nothing');
+  check(listings === 1, `the catalog listing is read once for the header, examples and suggestions (${listings})`);
   // a value of a dimension, from the dataset's profile
   await page.fill('#request', '');
   await page.type('#request', 'clicks on tabl');

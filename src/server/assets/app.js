@@ -1,7 +1,7 @@
 // The page's entry: hash routes (#/, #/history, #/catalog, #/run/ID), the
 // request form with its suggestions, the run watched through the API's event
 // stream, the clarification dialog and the review.
-import { el, $, clear, api, call } from './util.js';
+import { el, $, clear, api, call, catalogOnce } from './util.js';
 import { reviewView, stageItem } from './review.js';
 import { initSuggest } from './suggest.js';
 import { historyPage, catalogPage, examples } from './pages.js';
@@ -242,14 +242,21 @@ function route() {
   show('ask');
 }
 
+// The catalog the server answers from: its size and generation, in the header.
 async function catalogStatus() {
+  const box = $('#catalog-status');
   try {
     const res = await call('/readyz');
     const d = await res.json();
-    $('#catalog-status').textContent = res.ok ? `catalog generation ${d.catalog_generation}` : 'catalog loading\u2026';
-    if (!res.ok) setTimeout(catalogStatus, 1000);
+    if (!res.ok) {
+      box.textContent = 'catalog loading\u2026';
+      setTimeout(catalogStatus, 1000);
+      return;
+    }
+    const c = await catalogOnce();
+    box.textContent = `catalog: ${c.datasets.length} datasets, ${c.metrics.length} metrics, ${c.terms.length} terms (generation ${d.catalog_generation})`;
   } catch {
-    $('#catalog-status').textContent = 'server unreachable';
+    box.textContent = 'server unreachable';
   }
 }
 

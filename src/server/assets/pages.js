@@ -1,6 +1,6 @@
 // The history page (GET /v1/runs), the catalog browser (GET /v1/catalog and
 // its datasets and metrics) and the example requests of the ask page.
-import { el, $, clear, api, table, badge, ms, num } from './util.js';
+import { el, $, clear, api, table, badge, ms, num, catalogOnce } from './util.js';
 
 const verdicts = { ok: 'pass', clarify: 'warn', failed: 'fail', error: 'fail' };
 
@@ -98,7 +98,7 @@ export async function catalogPage() {
 // on click.
 export async function examples(box, run, runSaved) {
   try {
-    const [{ data: cat }, { data: hist }] = await Promise.all([api('/v1/catalog'), api('/v1/runs?limit=50')]);
+    const [cat, { data: hist }] = await Promise.all([catalogOnce(), api('/v1/runs?limit=50')]);
     const saved = (cat.saved_queries || []).filter((q) => q.status !== 'disabled').slice(0, 6);
     const seen = new Set();
     const texts = (hist.runs || []).filter((r) => r.status === 'ok' && r.request).map((r) => r.request)

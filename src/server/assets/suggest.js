@@ -2,7 +2,7 @@
 // (an ARIA combobox): names that start with the word, from GET /v1/catalog,
 // then what GET /v1/catalog/search ranks for it. Arrow keys choose one, Tab
 // or Enter takes it, Escape closes; Enter with none chosen submits.
-import { el, clear, api } from './util.js';
+import { el, clear, api, catalogOnce } from './util.js';
 
 const MAX = 8;
 let names = null; // [{kind, name, label, insert}] from the catalog, loaded once
@@ -10,7 +10,7 @@ let names = null; // [{kind, name, label, insert}] from the catalog, loaded once
 async function catalogNames() {
   if (names) return names;
   try {
-    const { data } = await api('/v1/catalog');
+    const data = await catalogOnce();
     names = [
       ...(data.metrics || []).map((m) => ({ kind: 'metric', name: m.name, label: m.label, insert: m.name })),
       ...(data.terms || []).map((t) => ({ kind: 'term', name: t.name, label: t.definition, insert: t.name })),

@@ -102,6 +102,15 @@ export async function api(path, { method = 'GET', body, ok = [] } = {}) {
   throw errorOf(res.status, data);
 }
 
+// GET /v1/catalog once for the header, the examples and the suggestions
+// (a large catalog's listing is read once per page load; the catalog page
+// reads it afresh).
+let listing = null;
+export function catalogOnce() {
+  if (!listing) listing = api('/v1/catalog').then((r) => r.data, (e) => { listing = null; throw e; });
+  return listing;
+}
+
 export function errorOf(status, data) {
   const e = data && data.error;
   return new ApiError(status, e ? e.code : 'http_' + status,
