@@ -206,6 +206,7 @@ try {
   check(dlgText.includes('zorblats') && dlgText.includes('could not place'), 'clarification dialog: the reading and the unplaced word');
   await shot(page, '2-clarification');
   await axe(page, 'the clarification dialog');
+  check(/Grouped by\s*campaign/.test(dlgText) && /Time grain\s*week/.test(dlgText), 'the reading shows the grouping and the grain');
   const nCands = await page.$$eval('#clarify [data-choose]', (xs) => xs.length);
   check(nCands > 1, `candidates as buttons (${nCands})`);
   const nPosts = posts.length;
@@ -222,6 +223,20 @@ try {
   await page.waitForFunction(() => document.querySelector('#review [data-run]') && !document.querySelector('#submit').disabled, null, { timeout: T });
   check(!posts.at(-1).options.choose && !(await page.$('#clarify[open]')), 'the plain request now answers without a question');
   await shot(page, '3-learned');
+  // A question with no candidate: the reading in words, the reason, no buttons.
+  const unsup = 'weekly clicks in Germany where spend > 10 last quarter';
+  const ures = await fetch(BASE + '/v1/data-products', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ request: unsup, options: { as_of: AS_OF, record: false } }) });
+  const ubody = await ures.json();
+  await ask(page, unsup);
+  await page.waitForSelector('#clarify[open]', { timeout: T });
+  const utext = await page.textContent('#clarify');
+  const r = ubody.clarification.reading;
+  check(ures.status === 422 && utext.includes(r.metrics.join(', ')) && utext.includes(r.time_range.text) &&
+    utext.includes(ubody.clarification.unplaced[0].unsupported) && !(await page.$('#clarify [data-choose]')),
+    'a question without candidates: the reading (measures, range), the reason, no buttons');
+  await page.press('#clarify', 'Escape');
+  check(await page.inputValue('#request') === unsup, 'closing the question keeps the request');
 
   // History: search, reopen a past run as it was.
   await page.click('a[data-nav="history"]');

@@ -159,14 +159,29 @@ function offerLearn() {
   box.hidden = false;
 }
 
+// One element of the reading (a name, or an object naming one) as text.
+function named(x) {
+  if (typeof x === 'string') return x;
+  if (!x || typeof x !== 'object') return String(x ?? '');
+  const base = x.name || x.metric || x.dimension || x.entity || x.phrase || JSON.stringify(x);
+  return x.dimension_candidates && !x.dimension ? `${base} (one of ${x.dimension_candidates.join(', ')})` : base;
+}
+
 function readingList(r) {
   const items = [];
-  const names = (xs, f) => (xs || []).map(f).filter(Boolean).join(', ');
-  if (r.metrics && r.metrics.length) items.push(['Measures', names(r.metrics, (m) => m.name || m.metric || m.phrase)]);
-  if (r.dimensions && r.dimensions.length) items.push(['Grouped by', names(r.dimensions, (d) => d.name || d.dimension || d.entity || (d.phrase + (d.dimension_candidates ? ' (one of ' + d.dimension_candidates.join(', ') + ')' : '')))]);
+  const list = (xs) => (xs || []).map(named).filter(Boolean).join(', ');
+  if ((r.metrics || []).length) items.push(['Measures', list(r.metrics)]);
+  if ((r.dimensions || []).length) items.push(['Grouped by', list(r.dimensions)]);
   if (r.time_grain) items.push(['Time grain', r.time_grain]);
-  if (r.time_range) items.push(['Time range', JSON.stringify(r.time_range)]);
-  if (r.filters && r.filters.length) items.push(['Filters', r.filters.map((f) => JSON.stringify(f)).join('; ')]);
+  if (r.time_range) {
+    const t = r.time_range;
+    items.push(['Time range', `${t.text ? t.text + ': ' : ''}${t.start || '\u2026'} to ${t.end || '\u2026'}${t.bounds ? ' ' + t.bounds : ''}`]);
+  }
+  for (const f of r.filters || []) {
+    items.push(['Filter', `${named(f)} ${f.operator || ''} ${(f.values || []).join(', ')}`.trim()]);
+  }
+  for (const c of r.conditions || []) items.push(['Condition', c.text || c.phrase || JSON.stringify(c)]);
+  if (r.order) items.push(['Order', typeof r.order === 'string' ? r.order : JSON.stringify(r.order)]);
   return items.length ? el('dl.facts', {}, items.map(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })]))
     : el('p.muted', { text: 'Nothing of the request could be placed yet.' });
 }
@@ -200,7 +215,8 @@ function clarify(body) {
     el('p', { text: c.question || 'The request could not be placed in the catalog.' }),
     el('h3', { text: 'The reading dpgen would use' }), readingList(c.reading || {}),
     (c.unplaced || []).length ? [el('h3', { text: 'Words it could not place' }),
-      el('ul', {}, c.unplaced.map((u) => el('li', {}, el('strong', { text: u.phrase }), u.role ? ` (as a ${u.role})` : '')))] : null,
+      el('ul', {}, c.unplaced.map((u) => el('li', {}, el('strong', { text: u.phrase }), u.role ? ` (as a ${u.role})` : '',
+        u.unsupported ? `: ${u.unsupported}` : '')))] : null,
     phrases.length ? [el('h3', { text: 'Choose' }), groups] : el('p', { text: 'The catalog has no candidate: rephrase the request.' }));
   fail('dpgen needs an answer before it can build this product: ' + (c.question || ''));
   dlg.showModal();
