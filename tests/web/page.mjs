@@ -87,6 +87,17 @@ try {
   check((await fetch(BASE + '/app.css')).headers.get('content-type').startsWith('text/css'), 'app.css is text/css');
   check((await fetch(BASE + '/missing.js')).status === 404, 'an unknown page file is 404');
 
+  // Keyboard: the controls in order, each with a visible focus ring.
+  await page.focus('#request');
+  const order = [];
+  for (let i = 0; i < 8 && (!order.length || order.at(-1)[0] !== 'submit'); i++) {
+    await page.keyboard.press('Tab'); // the date input takes one Tab per field
+    const o = await page.evaluate(() => [document.activeElement.id, getComputedStyle(document.activeElement).outlineStyle]);
+    if (!order.length || order.at(-1)[0] !== o[0]) order.push(o);
+  }
+  check(order.map((o) => o[0]).join(',') === 'dialect,as-of,submit' && order.every((o) => o[1] !== 'none'),
+    'Tab goes request, dialect, as-of, Generate, with a visible focus ring: ' + JSON.stringify(order));
+
   // Autocomplete: catalog names for the word being typed, taken with arrows and Enter.
   await page.fill('#request', '');
   await page.type('#request', 'weekly clic');
@@ -195,6 +206,17 @@ try {
   await page.waitForSelector('#ask-error:not([hidden])', { timeout: T });
   check((await page.textContent('#ask-error')).includes('the catalog is loading') && await page.inputValue('#request') === 'clicks by week',
     'an error is shown in words and the request text stays');
+  await page.unroute('**/v1/data-products');
+  // a stream that ends with a failed stage and an error event
+  const failed = { stage: 'transformation', status: 'failed', ms: 3, kg_queries: 0, decisions: [], warnings: [], error: 'the time limit of 30 s was reached' };
+  await page.route('**/v1/data-products', (r) => r.fulfill({ status: 200, contentType: 'text/event-stream',
+    body: `event: stage\ndata: {"stage":"intent","status":"ok","ms":1,"decisions":[],"warnings":[],"error":null}\n\nevent: stage\ndata: ${JSON.stringify(failed)}\n\n` +
+      'event: error\ndata: {"error":{"code":"limit","message":"the run took longer than its time limit"}}\n\n' }));
+  await ask(page, 'clicks by week');
+  await page.waitForSelector('#ask-error:not([hidden])', { timeout: T });
+  const failedText = await page.textContent('#stages [data-status="failed"]');
+  check(failedText.includes(failed.error) && (await page.textContent('#ask-error')).includes('longer than its time limit'),
+    'a failed stage shows its message, and the error event is said in words');
   await page.unroute('**/v1/data-products');
   problems.length = 0;
 
@@ -338,7 +360,8 @@ try {
   }
 
   // A phone's width: nothing wider than the screen.
-  const phone = await browser.newContext({ viewport: { width: 375, height: 760 }, isMobile: true, hasTouch: true });
+  // (in the dark color scheme: its contrast is checked by axe-core too)
+  const phone = await browser.newContext({ viewport: { width: 375, height: 760 }, isMobile: true, hasTouch: true, colorScheme: 'dark' });
   const p3 = await phone.newPage();
   for (const [hash, sel] of [[`#/run/${runId}`, '#review [data-run]'], ['#/catalog', '#cat-ds'], ['#/history', '#history table']]) {
     await p3.goto(`${BASE}/${hash}`);
@@ -348,7 +371,7 @@ try {
     check(w <= 375, `375 px, ${hash}: no horizontal overflow (${w} px wide)`);
     await shot(p3, '6-phone-' + hash.split('/')[1]);
   }
-  await axe(p3, 'the review at 375 px');
+  await axe(p3, 'the review at 375 px, dark');
 } catch (e) {
   bad('exception: ' + (e.stack || e));
 } finally {
