@@ -86,6 +86,18 @@ try {
   check(etag && again.status === 304, 'revalidation with the ETag answers 304');
   check((await fetch(BASE + '/app.css')).headers.get('content-type').startsWith('text/css'), 'app.css is text/css');
   check((await fetch(BASE + '/missing.js')).status === 404, 'an unknown page file is 404');
+  const plain = await fetch(BASE + '/app.js', { headers: { 'Accept-Encoding': 'gzip;q=0, identity' } });
+  const plainText = await plain.text();
+  check(!plain.headers.get('content-encoding') && plainText.includes('import'),
+    'gzip;q=0 gets the file uncompressed');
+  const gz = await fetch(BASE + '/app.js', { headers: { 'Accept-Encoding': 'br, gzip' } });
+  check(gz.headers.get('content-encoding') === 'gzip' && gz.headers.get('etag') !== plain.headers.get('etag') && (await gz.text()) === plainText,
+    'gzip is a representation of its own (its own ETag), the same text');
+  check((await fetch(BASE + '/app.js', { method: 'HEAD' })).status === 200 && (await fetch(BASE + '/', { method: 'POST' })).status === 405,
+    'HEAD answers, POST to a page file is 405');
+  check((await fetch(BASE + '/.app.js')).status === 404 && (await fetch(BASE + '/App.js')).status === 404 &&
+    (await fetch(BASE + '/openapi.json')).headers.get('content-type') === 'application/json',
+    'only the page\'s own names are page files (no hidden, no other case; the OpenAPI route keeps its own)');
 
   // Keyboard: the controls in order, each with a visible focus ring.
   await page.focus('#request');
