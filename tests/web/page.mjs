@@ -59,7 +59,8 @@ async function ask(page, text) {
 const browser = await chromium.launch({ executablePath: process.env.DP_CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
 try {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true,
+    permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await ctx.newPage();
   const problems = watch(page, 'desktop');
   const posts = [];
@@ -153,6 +154,9 @@ try {
   const sql = await page.textContent('#sql pre');
   check(sql === spec.transformation.sql, 'the SQL shown is the spec\'s SQL, character for character');
   check(await page.$$eval('#sql pre .t-k', (xs) => xs.length) > 5, 'the SQL is highlighted');
+  await page.click('#sql button');
+  await page.waitForFunction(() => /Copied/.test(document.querySelector('#sql [role=status]').textContent), null, { timeout: T });
+  check(await page.evaluate(() => navigator.clipboard.readText()) === spec.transformation.sql, 'the copy button puts the SQL on the clipboard');
   const modelRows = await page.$$eval('#model tbody tr', (xs) => xs.length);
   check(modelRows === spec.data_model.columns.length, `the data model has one row per column (${modelRows})`);
   const sampleRows = await page.$$eval('#sample tbody tr', (xs) => xs.length);
@@ -279,6 +283,17 @@ try {
   await page.waitForSelector(`#history a[data-run="${runId}"]`, { timeout: T });
   const listed = await page.$$eval('#history a[data-run]', (xs) => xs.map((x) => x.textContent));
   check(listed.length >= 1 && listed.every((t) => t.includes('marketing performance')), 'history search lists matching runs only');
+  await page.selectOption('#history-status', 'clarify');
+  await page.fill('#history-q', 'zorblats');
+  await page.press('#history-q', 'Enter');
+  await page.waitForFunction(() => document.querySelectorAll('#history a[data-run]').length > 0 &&
+    [...document.querySelectorAll('#history tbody tr')].every((tr) => /clarify/.test(tr.textContent)), null, { timeout: T });
+  const apiClar = (await apiJson('/v1/runs?limit=100&q=zorblats')).body.runs.filter((x) => x.status === 'clarify').length;
+  check(await page.$$eval('#history a[data-run]', (xs) => xs.length) === apiClar, `history filters by status (${apiClar} clarify runs)`);
+  await page.selectOption('#history-status', '');
+  await page.fill('#history-q', 'marketing performance');
+  await page.press('#history-q', 'Enter');
+  await page.waitForSelector(`#history a[data-run="${runId}"]`, { timeout: T });
   await shot(page, '4-history');
   await axe(page, 'the history page');
   const before = posts.length;

@@ -282,6 +282,7 @@ function start() {
   if (p.get('as_of')) $('#as-of').value = p.get('as_of');
   $('#ask').addEventListener('submit', (e) => { e.preventDefault(); submit(); });
   $('#history-form').addEventListener('submit', (e) => { e.preventDefault(); historyPage(); });
+  $('#history-status').addEventListener('change', () => historyPage());
   $('#clarify').addEventListener('close', () => { $('#request').focus(); });
   initSuggest($('#request'), $('#suggest'));
   window.addEventListener('hashchange', route);

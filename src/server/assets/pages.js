@@ -10,9 +10,10 @@ export async function historyPage() {
   clear(box, el('p.muted', { text: 'Loading\u2026' }));
   try {
     const { data } = await api('/v1/runs?limit=100' + (q ? '&q=' + encodeURIComponent(q) : ''));
-    const runs = data.runs || [];
+    const status = $('#history-status').value;
+    const runs = (data.runs || []).filter((r) => !status || r.status === status);
     if (!runs.length) {
-      clear(box, el('p', { text: q ? 'No run has a request containing that text.' : 'No run yet.' }));
+      clear(box, el('p', { text: q || status ? 'No run matches.' : 'No run yet.' }));
       return;
     }
     clear(box, table(['When', 'Status', 'Request', 'Product', 'Time'], runs.map((r) => [
