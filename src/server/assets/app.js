@@ -86,6 +86,7 @@ export async function submit(saved) {
   const opts = options();
   if (saved) opts.saved_query = saved;
   busy(true);
+  $('#learn').hidden = true;
   clear($('#review'));
   clear($('#stages'));
   $('#stages-box').hidden = false;
@@ -137,7 +138,8 @@ function openRun(run, fresh) {
 // of the catalog, so the plain request answers next time.
 function offerLearn() {
   const box = $('#learn');
-  const picks = state.choose.map((c) => c.split('=')).filter((p) => p.length === 2);
+  // "phrase=name": a name has no '=', a phrase may
+  const picks = state.choose.map((c) => [c.slice(0, c.lastIndexOf('=')), c.slice(c.lastIndexOf('=') + 1)]).filter(([p, n]) => p && n);
   if (!picks.length) { box.hidden = true; return; }
   const status = el('span', { role: 'status' });
   clear(box, el('p', {}, 'Remember your choice for this catalog, so the plain request answers next time?'),
