@@ -173,6 +173,22 @@ try {
   check(colEdges.length === lc.sources.length && lc.sources.every((s) => colEdges.includes(s)),
     `clicking ${lc.column} draws its ${lc.sources.length} column edges`);
 
+  // ... and by keyboard: Tab to a column, Enter
+  const kc = spec.lineage.columns.find((c) => c.column !== lc.column && c.sources.length >= 1);
+  await page.focus(`#lineage .trow[aria-label^="column ${kc.column}:"]`);
+  await page.keyboard.press('Enter');
+  const kEdges = await page.$$eval('#lineage .col-edge', (xs) => xs.map((x) => x.dataset.from));
+  check(JSON.stringify(kEdges.sort()) === JSON.stringify([...kc.sources].sort()) && (await page.textContent('#lineage p')).includes(kc.column),
+    `Enter on column ${kc.column} draws its edges and says where it comes from`);
+
+  // A stage's decisions on demand, as the run recorded them.
+  const trace = (await apiJson(`/v1/runs/${runId}`)).body.trace.stages;
+  const st0 = trace.find((x) => x.decisions.length);
+  await page.click(`#stages [data-stage="${st0.stage}"] summary`);
+  const dtext = await page.textContent(`#stages [data-stage="${st0.stage}"] details[open]`);
+  check(st0.decisions.every((d) => dtext.includes(d)), `stage ${st0.stage}: its ${st0.decisions.length} decision(s) on demand`);
+  check(await page.evaluate(() => document.documentElement.scrollWidth) <= 1280, 'at 1280 px the review has no horizontal overflow');
+
   // Quality rules: a badge per rule that says what the run found.
   const verdicts = await page.$$eval('#quality [data-rule]', (xs) => Object.fromEntries(xs.map((x) => [x.dataset.rule, x.dataset.verdict])));
   const want = Object.fromEntries(spec.quality.rules.map((r) => [r.id, r.result.status === 'passed' ? 'pass' : r.result.status === 'failed' ? (r.severity === 'error' ? 'fail' : 'warn') : r.result.status]));
