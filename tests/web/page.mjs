@@ -138,7 +138,7 @@ try {
   await page.waitForSelector('#stages [data-stage]', { timeout: T });
   const firstStage = Date.now() - t0;
   await page.waitForSelector('#review [data-run]', { timeout: T });
-  check(firstStage < 1000, `the first stage shows ${firstStage} ms after Enter`);
+  check(firstStage < 500, `the first stage shows ${firstStage} ms after Enter (the issue asks 100 ms; 500 leaves room for a loaded machine)`);
   const runId = await page.getAttribute('#review [data-run]', 'data-run');
   check(await page.$eval('#suggest', (e) => e.hidden), 'the suggestions are closed once the request runs');
   const spec = (await apiJson(`/v1/runs/${runId}/spec.json`)).body;

@@ -56,4 +56,19 @@ mkdir -p "$shots"
 DP_CHROMIUM="$chromium" timeout 120 node "$here/page.mjs" "$demo_url" "$shots" "$saved_url" "$keyed_url"
 rc=$?
 [ $rc -eq 0 ] || tail -20 "$WORK/demo.log"
+# each server stops cleanly on SIGTERM (under ASan: with no leak or error)
+names=(demo saved keyed)
+for i in "${!servers[@]}"; do
+  kill -TERM "${servers[$i]}" 2>/dev/null
+  wait "${servers[$i]}"
+  src=$?
+  if [ $src -ne 0 ]; then
+    echo "FAIL server ${names[$i]} exited $src on SIGTERM"
+    grep -v '^{' "$WORK/${names[$i]}.log" | tail -30
+    rc=1
+  else
+    echo "ok   server ${names[$i]} stopped cleanly"
+  fi
+done
+servers=()
 exit $rc
