@@ -334,9 +334,15 @@ try {
   await msum.click();
   await page.waitForSelector('#catalog details[open] dl', { timeout: T });
   check(formula && (await page.textContent('#catalog details[open] dl')).includes(formula), `metric ${m0.name} opens with its formula: ${formula}`);
-  check((await page.textContent('#catalog')).includes('zorblats') && /zorblats\s*clicks/.test(await page.textContent('#cat-l + div table, #catalog section:nth-of-type(4) table')),
+  check((await page.textContent('#catalog')).includes('zorblats') && /zorblats\s*clicks/.test(await page.textContent('#cat-l + div table')),
     'the catalog browser lists the learned phrase with what it means');
   await shot(page, '5-catalog');
+  await page.fill('#catalog-filter', 'rate');
+  const want_ = cat.metrics.filter((m) => [m.name, m.label].some((v) => v && v.toLowerCase().includes('rate'))).length;
+  await page.waitForFunction((n) => document.querySelectorAll('#cat-m + div li').length === n, want_, { timeout: T }).catch(() => {});
+  check(want_ > 0 && want_ < cat.metrics.length && await page.$$eval('#cat-m + div li', (xs) => xs.length) === want_,
+    `the catalog filter keeps the ${want_} metrics whose name or label has "rate"`);
+  await page.fill('#catalog-filter', '');
   await axe(page, 'the catalog browser');
   check(!problems.length, 'no page error, console error or CSP violation' + (problems.length ? ': ' + problems.join('; ') : ''));
 
@@ -366,6 +372,13 @@ try {
       `the saved query's answer is shown (${stored.status})`);
     check(new URL(p4.url()).searchParams.get('saved_query') === sq[0].name, 'the address names the saved query');
     await shot(p4, '7-saved-query');
+    if (await p4.$('#clarify[open]')) await p4.press('#clarify', 'Escape');
+    await p4.click('a[data-nav="catalog"]');
+    await p4.waitForSelector('#cat-s + div button', { timeout: T });
+    await p4.click('#cat-s + div button');
+    await p4.waitForFunction(() => document.querySelector('#review [data-run]') || document.querySelector('#clarify[open]'), null, { timeout: T });
+    check(sent.length === 2 && sent[1].options.saved_query === sq[0].name && !(await p4.$('#page-ask[hidden]')),
+      'the catalog browser lists the saved query and its Run button runs it on the ask page');
   }
 
   // Text from the user is shown as text: a request that looks like markup

@@ -256,7 +256,7 @@ function route() {
   const run = /^#\/run\/(.+)$/.exec(h);
   if (run) return openStored(decodeURIComponent(run[1]));
   if (h === '#/history') { show('history'); return historyPage(); }
-  if (h === '#/catalog') { show('catalog'); return catalogPage(); }
+  if (h === '#/catalog') { show('catalog'); return catalogPage((name) => { location.hash = '#/'; submit(name); }); }
   show('ask');
 }
 

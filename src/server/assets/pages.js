@@ -67,31 +67,58 @@ function lazyList(items, head, load) {
   }));
 }
 
-export async function catalogPage() {
+const SHOW = 200; // rows a section shows at once: a large catalog is filtered, not scrolled
+
+// The items matching the filter (by name or label), the first SHOW of them,
+// and a note when some are left out.
+function shown(items, filter, render) {
+  const f = filter.toLowerCase();
+  const hit = f ? items.filter((x) => [x.name, x.label, x.phrase].some((v) => v && String(v).toLowerCase().includes(f))) : items;
+  return [render(hit.slice(0, SHOW)),
+    hit.length > SHOW ? el('p.muted.small', { text: `Showing ${SHOW} of ${hit.length}: filter to find the others.` }) : null,
+    f && !hit.length ? el('p.muted', { text: 'Nothing matches the filter.' }) : null];
+}
+
+export async function catalogPage(runSaved) {
   const box = $('#catalog');
   clear(box, el('p.muted', { text: 'Loading\u2026' }));
+  let data;
   try {
-    const { data } = await api('/v1/catalog');
-    const ds = data.datasets || [], ms_ = data.metrics || [], terms = data.terms || [];
-    const learned = data.learned || [], disabled = data.disabled || [];
-    clear(box,
-      el('section.card', { 'aria-labelledby': 'cat-ds' }, el('h2', { id: 'cat-ds', text: `Datasets (${ds.length})` }),
-        lazyList(ds, (d) => [el('strong', { text: d.name }), ` \u2014 ${num(d.rows)} rows, quality ${pct(d.quality)}. `, el('span.muted', { text: d.description || '' })],
-          (d, slot) => datasetDetail(d.name, slot))),
-      el('section.card', { 'aria-labelledby': 'cat-m' }, el('h2', { id: 'cat-m', text: `Metrics (${ms_.length})` }),
-        lazyList(ms_, (m) => [el('strong', { text: m.name }), ` (${m.type}) `, m.label || '', m.formula ? [' = ', el('code', { text: m.formula })] : null,
-          el('span.muted', { text: ' ' + (m.description || '') })], (m, slot) => metricDetail(m.name, slot))),
-      el('section.card', { 'aria-labelledby': 'cat-g' }, el('h2', { id: 'cat-g', text: `Glossary (${terms.length})` }),
-        table(['Term', 'Definition', 'Maps to', 'Owner'], terms.map((t) => [el('strong', { text: t.name }), t.definition || '', t.maps_to || '', t.owner || '']), 'Glossary terms')),
-      el('section.card', { 'aria-labelledby': 'cat-l' }, el('h2', { id: 'cat-l', text: `Learned phrases (${learned.length})` }),
-        learned.length ? table(['Phrase', 'Means', 'Kind', 'Learned'], learned.map((l) => [l.phrase, el('code', { text: l.target ?? l.name ?? '' }), l.kind || '', l.created_at || '']), 'Learned phrases')
-          : el('p.muted', { text: 'None yet: answering a question offers to remember the choice.' })),
-      el('section.card', { 'aria-labelledby': 'cat-x' }, el('h2', { id: 'cat-x', text: `Disabled elements (${disabled.length})` }),
-        disabled.length ? table(['Element', 'Kind', 'Why', 'Hint', 'Defined in'], disabled.map((x) => [el('code', { text: x.name || '' }), x.kind || '', x.reason || '', x.hint || '', x.defined_in || '']), 'Disabled elements')
-          : el('p.muted', { text: 'Every element of the catalog loaded.' })));
+    ({ data } = await api('/v1/catalog'));
   } catch (e) {
     clear(box, el('p.error', { role: 'alert', text: 'The catalog could not be read: ' + e.message }));
+    return;
   }
+  const ds = data.datasets || [], mets = data.metrics || [], terms = data.terms || [];
+  const learned = data.learned || [], disabled = data.disabled || [], saved = data.saved_queries || [];
+  const sections = [
+    ['cat-ds', 'Datasets', ds, (xs) => lazyList(xs, (d) => [el('strong', { text: d.name }), ` \u2014 ${num(d.rows)} rows, quality ${pct(d.quality)}. `,
+      el('span.muted', { text: d.description || '' })], (d, slot) => datasetDetail(d.name, slot))],
+    ['cat-m', 'Metrics', mets, (xs) => lazyList(xs, (m) => [el('strong', { text: m.name }), ` (${m.type}) `, m.label || '',
+      el('span.muted', { text: ' ' + (m.description || '') })], (m, slot) => metricDetail(m.name, slot))],
+    ['cat-s', 'Saved queries', saved, (xs) => xs.length ? table(['Saved query', 'Metrics', 'Grouped by', 'Status', ''], xs.map((q) => [
+      [el('strong', { text: q.name }), q.label ? ' ' + q.label : '', q.description ? el('div.muted.small', { text: q.description }) : null],
+      (q.metrics || []).join(', '), (q.group_by || []).join(', '), q.reason ? `${q.status}: ${q.reason}` : q.status || '',
+      el('button', { type: 'button', onclick: () => runSaved(q.name) }, 'Run')]), 'Saved queries')
+      : el('p.muted', { text: 'The catalog defines none.' })],
+    ['cat-g', 'Glossary', terms, (xs) => table(['Term', 'Definition', 'Maps to', 'Owner'],
+      xs.map((t) => [el('strong', { text: t.name }), t.definition || '', t.maps_to || '', t.owner || '']), 'Glossary terms')],
+    ['cat-l', 'Learned phrases', learned, (xs) => xs.length ? table(['Phrase', 'Means', 'Kind', 'Learned'],
+      xs.map((l) => [l.phrase, el('code', { text: l.target ?? l.name ?? '' }), l.kind || '', l.created_at || '']), 'Learned phrases')
+      : el('p.muted', { text: 'None yet: answering a question offers to remember the choice.' })],
+    ['cat-x', 'Disabled elements', disabled, (xs) => xs.length ? table(['Element', 'Kind', 'Why', 'Hint', 'Defined in'],
+      xs.map((x) => [el('code', { text: x.name || '' }), x.kind || '', x.reason || '', x.hint || '', x.defined_in || '']), 'Disabled elements')
+      : el('p.muted', { text: 'Every element of the catalog loaded.' })],
+  ];
+  const bodies = sections.map(() => el('div'));
+  const filter = el('input', { id: 'catalog-filter', type: 'search' });
+  const draw = () => sections.forEach(([, , items, render], i) => clear(bodies[i], shown(items, filter.value.trim(), render)));
+  let timer = null;
+  filter.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(draw, 150); });
+  clear(box, el('div.row.wrap', {}, el('label', { for: 'catalog-filter', text: 'Filter by name' }), filter),
+    sections.map(([id, title, items], i) => el('section.card', { 'aria-labelledby': id },
+      el('h2', { id, text: `${title} (${items.length})` }), bodies[i])));
+  draw();
 }
 
 // Example requests: the catalog's saved queries (each runs as
