@@ -195,6 +195,8 @@ try {
   const same = Object.keys(want).length === Object.keys(verdicts).length && Object.entries(want).every(([id, v]) => verdicts[id] === v);
   check(same, `a badge per rule matching the run (${Object.keys(want).length} rules)`);
   check(Object.values(verdicts).includes('pass'), 'some rules pass');
+  const warnOrder = await page.$$eval('#quality .group:last-child [data-rule]', (xs) => xs.map((x) => x.dataset.verdict));
+  check(warnOrder.includes('pass') && warnOrder.indexOf('pass') > warnOrder.lastIndexOf('warn'), 'within a severity the failed rules come first');
   const failing = spec.quality.rules.find((r) => r.result.failing_rows > 0 && r.result.examples.length);
   if (failing) {
     await page.click(`#quality [data-rule="${failing.id}"] summary`);

@@ -102,6 +102,8 @@ function verdict(rule) {
   return st || 'unknown';
 }
 
+const rank = (v) => ({ fail: 0, warn: 1, pass: 3 }[v] ?? 2);
+
 function quality(spec) {
   const rules = (spec.quality || {}).rules || [];
   const groups = new Map();
@@ -113,7 +115,8 @@ function quality(spec) {
   for (const r of rules) counts[verdict(r)] = (counts[verdict(r)] || 0) + 1;
   return section('quality', 'Quality rules',
     el('p', {}, `${rules.length} rules: `, Object.entries(counts).map(([k, n]) => [badge(k, `${n} ${k}`), ' '])),
-    [...groups].map(([sev, list]) => el('div.group', {},
+    // within a severity, the rules that failed first (the spec's order otherwise)
+    [...groups].map(([sev, list]) => [sev, [...list].sort((a, b) => rank(verdict(a)) - rank(verdict(b)))]).map(([sev, list]) => el('div.group', {},
       el('h3', { text: `${sev} (${list.length})` }),
       el('ul.rules', {}, list.map((r) => {
         const res = r.result || {};
