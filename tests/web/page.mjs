@@ -214,7 +214,7 @@ try {
   check(Buffer.compare(got, Buffer.from(apiYaml)) === 0, `YAML download is byte-identical to GET /v1/runs/{id}/spec.yaml (${got.length} bytes)`);
   for (const doc of ['spec.json', 'README.md', 'exports.zip']) {
     const href = await page.getAttribute(`#downloads a[data-doc="${doc}"]`, 'href');
-    check((await fetch(BASE + href)).status === 200, `download link ${doc} answers 200`);
+    check((await fetch(new URL(href, BASE + '/'))).status === 200, `download link ${doc} answers 200`);
   }
   await shot(page, '1-review');
   await axe(page, 'the review');
@@ -416,6 +416,22 @@ try {
     check(!other5.length, 'no error on the keyed server but the first 401s' + (other5.length ? ': ' + other5.join('; ') : ''));
     await p5.close();
   }
+
+  // Behind a proxy that serves the page under a prefix: every address the
+  // page uses is relative, so it all goes through the prefix.
+  const pre = await ctx.newPage();
+  const outside = [];
+  await pre.route(BASE + '/**', async (route) => {
+    const u = new URL(route.request().url());
+    if (!u.pathname.startsWith('/pre/')) { outside.push(u.pathname); return route.abort(); }
+    u.pathname = u.pathname.slice(4);
+    return route.fulfill({ response: await route.fetch({ url: u.toString() }) });
+  });
+  await pre.goto(`${BASE}/pre/?q=${encodeURIComponent(SEED)}&as_of=${AS_OF}`);
+  await pre.waitForSelector('#review [data-run]', { timeout: T });
+  await pre.waitForSelector('#yaml pre', { timeout: T });
+  check(!outside.length && new URL(pre.url()).pathname === '/pre/', 'under a prefix the page runs a request with every address inside it' + (outside.length ? ': ' + outside.join(', ') : ''));
+  await pre.close();
 
   // A phone's width: nothing wider than the screen.
   // (in the dark color scheme: its contrast is checked by axe-core too)

@@ -35,12 +35,14 @@ function options() {
   return o;
 }
 
-// The shareable address of a request: /?q=...&dialect=...&as_of=...
+// The shareable address of a request: ?q=...&dialect=...&as_of=... on the
+// page's own path. Every address the page uses is relative, so it also
+// works behind a proxy that serves it under a prefix.
 function shareUrl(text) {
   const p = new URLSearchParams({ q: text });
   if ($('#dialect').value !== 'duckdb') p.set('dialect', $('#dialect').value);
   if ($('#as-of').value) p.set('as_of', $('#as-of').value);
-  return '/?' + p.toString();
+  return location.pathname + '?' + p.toString();
 }
 
 // Reads an event stream from a fetch response: calls on(event, data) for
@@ -82,7 +84,7 @@ export async function submit(saved) {
   if (state.last !== (saved || text)) state.choose = [];
   state.last = saved || text;
   state.saved = saved || null;
-  history.replaceState(null, '', saved ? '/?saved_query=' + encodeURIComponent(saved) : shareUrl(text));
+  history.replaceState(null, '', saved ? location.pathname + '?saved_query=' + encodeURIComponent(saved) : shareUrl(text));
   const opts = options();
   if (saved) opts.saved_query = saved;
   busy(true);
@@ -92,7 +94,7 @@ export async function submit(saved) {
   $('#stages-box').hidden = false;
   let final = null;
   try {
-    const res = await call('/v1/data-products', {
+    const res = await call('v1/data-products', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
       body: JSON.stringify(saved ? { options: opts } : { request: text, options: opts }),
@@ -149,7 +151,7 @@ function offerLearn() {
       onclick: async (e) => {
         e.target.disabled = true;
         try {
-          await api('/v1/catalog/synonyms', { method: 'POST', body: { phrase, name } });
+          await api('v1/catalog/synonyms', { method: 'POST', body: { phrase, name } });
           status.textContent = ` Learned: \u201c${phrase}\u201d now means ${name}.`;
           state.choose = state.choose.filter((c) => c !== phrase + '=' + name);
         } catch (err) {
@@ -233,7 +235,7 @@ async function openStored(id) {
   clear($('#stages'));
   clear($('#review'), el('p.muted', { text: 'Loading the run\u2026' }));
   try {
-    const { data } = await api('/v1/runs/' + encodeURIComponent(id));
+    const { data } = await api('v1/runs/' + encodeURIComponent(id));
     $('#request').value = data.request || '';
     state.last = data.request;
     const stages = (data.trace && data.trace.stages) || [];
@@ -264,7 +266,7 @@ function route() {
 async function catalogStatus() {
   const box = $('#catalog-status');
   try {
-    const res = await call('/readyz');
+    const res = await call('readyz');
     const d = await res.json();
     if (!res.ok) {
       box.textContent = 'catalog loading\u2026';

@@ -9,7 +9,7 @@ export async function historyPage() {
   const q = $('#history-q').value.trim();
   clear(box, el('p.muted', { text: 'Loading\u2026' }));
   try {
-    const { data } = await api('/v1/runs?limit=100' + (q ? '&q=' + encodeURIComponent(q) : ''));
+    const { data } = await api('v1/runs?limit=100' + (q ? '&q=' + encodeURIComponent(q) : ''));
     const status = $('#history-status').value;
     const runs = (data.runs || []).filter((r) => !status || r.status === status);
     if (!runs.length) {
@@ -32,7 +32,7 @@ function pct(v) {
 async function datasetDetail(name, slot) {
   clear(slot, el('p.muted', { text: 'Loading\u2026' }));
   try {
-    const { data: d } = await api('/v1/catalog/datasets/' + encodeURIComponent(name));
+    const { data: d } = await api('v1/catalog/datasets/' + encodeURIComponent(name));
     clear(slot,
       el('p', {}, el('code', { text: d.table }), ` \u2014 ${num(d.rows)} rows, newest ${d.freshest || 'unknown'}, quality ${pct(d.quality)}, ` +
         `${num(d.duplicate_keys)} duplicate key(s), ${num(d.orphan_keys)} orphan key(s)`),
@@ -46,7 +46,7 @@ async function datasetDetail(name, slot) {
 
 async function metricDetail(name, slot) {
   try {
-    const { data: m } = await api('/v1/catalog/metrics/' + encodeURIComponent(name));
+    const { data: m } = await api('v1/catalog/metrics/' + encodeURIComponent(name));
     clear(slot, el('dl.facts', {},
       m.formula ? [el('dt', { text: 'Formula' }), el('dd', {}, el('code', { text: m.formula }))] : null,
       el('dt', { text: 'Datasets' }), el('dd', { text: (m.datasets || []).join(', ') }),
@@ -84,7 +84,7 @@ export async function catalogPage(runSaved) {
   clear(box, el('p.muted', { text: 'Loading\u2026' }));
   let data;
   try {
-    ({ data } = await api('/v1/catalog'));
+    ({ data } = await api('v1/catalog'));
   } catch (e) {
     clear(box, el('p.error', { role: 'alert', text: 'The catalog could not be read: ' + e.message }));
     return;
@@ -126,7 +126,7 @@ export async function catalogPage(runSaved) {
 // on click.
 export async function examples(box, run, runSaved) {
   try {
-    const [cat, { data: hist }] = await Promise.all([catalogOnce(), api('/v1/runs?limit=50')]);
+    const [cat, { data: hist }] = await Promise.all([catalogOnce(), api('v1/runs?limit=50')]);
     const saved = (cat.saved_queries || []).filter((q) => q.status !== 'disabled').slice(0, 6);
     const seen = new Set();
     const texts = (hist.runs || []).filter((r) => r.status === 'ok' && r.request).map((r) => r.request)

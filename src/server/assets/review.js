@@ -46,7 +46,7 @@ function summary(run, spec) {
 }
 
 function downloads(run) {
-  const base = '/v1/runs/' + encodeURIComponent(run.run_id) + '/';
+  const base = 'v1/runs/' + encodeURIComponent(run.run_id) + '/';
   const name = (run.data_product_spec.metadata || {}).name || 'spec';
   const links = [['spec.yaml', 'YAML', name + '.yaml'], ['spec.json', 'JSON', name + '.json'],
     ['README.md', 'Markdown', name + '.md'], ['exports.zip', 'All exports (zip)', name + '.zip']];
@@ -196,7 +196,7 @@ export function reviewView(run) {
     section('lineage', 'Lineage', lineageView(spec)), stageChart(stages), agentLog(stages),
     yamlView(run.yaml_output ?? null));
   if (run.yaml_output == null) {
-    call('/v1/runs/' + encodeURIComponent(run.run_id) + '/spec.yaml').then(async (res) => {
+    call('v1/runs/' + encodeURIComponent(run.run_id) + '/spec.yaml').then(async (res) => {
       const text = res.ok ? await res.text() : null;
       const box = root.querySelector('#yaml');
       box.replaceWith(text === null ? section('yaml', 'YAML', el('p.error', { text: 'The YAML could not be read: ' + res.status })) : yamlView(text));

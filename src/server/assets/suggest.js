@@ -26,7 +26,7 @@ const profiles = new Map(); // dataset -> its profile's promise, read once
 
 function profile(dataset) {
   if (!profiles.has(dataset)) {
-    profiles.set(dataset, api('/v1/catalog/datasets/' + encodeURIComponent(dataset)).then((r) => r.data, () => null));
+    profiles.set(dataset, api('v1/catalog/datasets/' + encodeURIComponent(dataset)).then((r) => r.data, () => null));
   }
   return profiles.get(dataset);
 }
@@ -100,7 +100,7 @@ export function initSuggest(input, list) {
       (n.label && n.label.toLowerCase().startsWith(low)));
     let found = [];
     try {
-      const { data } = await api('/v1/catalog/search?limit=' + MAX + '&q=' + encodeURIComponent(w.text));
+      const { data } = await api('v1/catalog/search?limit=' + MAX + '&q=' + encodeURIComponent(w.text));
       found = (await Promise.all((data.results || []).map((r) => fromResult(r, low)))).flat();
     } catch {
       found = [];

@@ -107,7 +107,7 @@ export async function api(path, { method = 'GET', body, ok = [] } = {}) {
 // reads it afresh).
 let listing = null;
 export function catalogOnce() {
-  if (!listing) listing = api('/v1/catalog').then((r) => r.data, (e) => { listing = null; throw e; });
+  if (!listing) listing = api('v1/catalog').then((r) => r.data, (e) => { listing = null; throw e; });
   return listing;
 }
 
