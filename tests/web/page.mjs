@@ -354,6 +354,13 @@ try {
   await p2.goto(`${BASE}/?q=${encodeURIComponent(SEED)}&as_of=${AS_OF}`);
   await p2.waitForSelector('#review [data-run]', { timeout: T });
   check((await p2.textContent('#summary-h')) === spec.metadata.name && await p2.inputValue('#request') === SEED, '/?q= runs the request on load');
+  // Back after a second request returns to the first run
+  const firstRun = await p2.getAttribute('#review [data-run]', 'data-run');
+  await ask(p2, 'revenue by campaign');
+  await p2.waitForFunction((id) => { const r = document.querySelector('#review [data-run]'); return r && r.dataset.run !== id; }, firstRun, { timeout: T });
+  await p2.goBack();
+  await p2.waitForSelector(`#review [data-run="${firstRun}"]`, { timeout: T });
+  check(await p2.inputValue('#request') === SEED, 'Back returns to the run before, with its request');
   check(!problems2.length, 'no error on the shared link' + (problems2.length ? ': ' + problems2.join('; ') : ''));
 
   // A catalog's saved queries are offered as examples and run as saved queries.

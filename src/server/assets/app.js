@@ -84,7 +84,10 @@ export async function submit(saved) {
   if (state.last !== (saved || text)) state.choose = [];
   state.last = saved || text;
   state.saved = saved || null;
-  history.replaceState(null, '', saved ? location.pathname + '?saved_query=' + encodeURIComponent(saved) : shareUrl(text));
+  // a new entry per request, so Back returns to the run before
+  const url = saved ? location.pathname + '?saved_query=' + encodeURIComponent(saved) : shareUrl(text);
+  if (/^#\/run\//.test(location.hash)) history.pushState(null, '', url);
+  else history.replaceState(null, '', url);
   const opts = options();
   if (saved) opts.saved_query = saved;
   busy(true);
@@ -289,7 +292,8 @@ function start() {
   $('#history-status').addEventListener('change', () => historyPage());
   $('#clarify').addEventListener('close', () => { $('#request').focus(); });
   initSuggest($('#request'), $('#suggest'));
-  window.addEventListener('hashchange', route);
+  // popstate comes for links to #/... and for Back and Forward alike
+  window.addEventListener('popstate', route);
   catalogStatus();
   examples($('#examples'), (text) => { $('#request').value = text; submit(); }, (name) => submit(name));
   const direct = !/^#\/run\//.test(location.hash);
