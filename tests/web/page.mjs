@@ -354,6 +354,18 @@ try {
   await p2.goto(`${BASE}/?q=${encodeURIComponent(SEED)}&as_of=${AS_OF}`);
   await p2.waitForSelector('#review [data-run]', { timeout: T });
   check((await p2.textContent('#summary-h')) === spec.metadata.name && await p2.inputValue('#request') === SEED, '/?q= runs the request on load');
+  // The same request again is the stored answer, said so, and can be run afresh.
+  const n2 = [];
+  p2.on('request', (r) => { if (r.method() === 'POST') n2.push(JSON.parse(r.postData())); });
+  const storedId = await p2.getAttribute('#review [data-run]', 'data-run');
+  await ask(p2, SEED);
+  await p2.waitForSelector('#summary [data-fresh]', { timeout: T });
+  check(await p2.getAttribute('#review [data-run]', 'data-run') === storedId, 'a repeat is the stored answer (its run), said so, with a Run afresh button');
+  await p2.click('#summary [data-fresh]');
+  await p2.waitForFunction((id) => { const r = document.querySelector('#review [data-run]'); return r && r.dataset.run !== id; }, storedId, { timeout: T });
+  check(n2.length === 2 && !n2[0].options.fresh && n2[1].options.fresh === true && !(await p2.$('#summary [data-fresh]')),
+    'Run afresh posts options.fresh and answers anew');
+
   // Back after a second request returns to the first run
   const firstRun = await p2.getAttribute('#review [data-run]', 'data-run');
   await ask(p2, 'revenue by campaign');

@@ -28,8 +28,9 @@ function busy(on) {
   $('#review').setAttribute('aria-busy', on ? 'true' : 'false');
 }
 
-function options() {
+function options(fresh) {
   const o = { dialect: $('#dialect').value };
+  if (fresh) o.fresh = true;
   if ($('#as-of').value) o.as_of = $('#as-of').value;
   if (state.choose.length) o.choose = [...state.choose];
   return o;
@@ -73,7 +74,7 @@ async function readEvents(res, on) {
 // Runs the request in the box (or the catalog's saved query named by
 // saved): stages as they end, then the review, the clarification dialog or
 // the error (the request text is never lost).
-export async function submit(saved) {
+export async function submit(saved, fresh) {
   const text = saved ? '' : $('#request').value.trim();
   if (!text && !saved) {
     fail('Write a request first.');
@@ -88,7 +89,7 @@ export async function submit(saved) {
   const url = saved ? location.pathname + '?saved_query=' + encodeURIComponent(saved) : shareUrl(text);
   if (/^#\/run\//.test(location.hash)) history.pushState(null, '', url);
   else history.replaceState(null, '', url);
-  const opts = options();
+  const opts = options(fresh);
   if (saved) opts.saved_query = saved;
   busy(true);
   $('#learn').hidden = true;
@@ -138,6 +139,9 @@ function openRun(run, fresh) {
   $('#summary-h').setAttribute('tabindex', '-1');
   $('#summary-h').focus();
 }
+
+// "Run afresh" on a stored answer: the same request, not answered from the store.
+document.addEventListener('dpgen-fresh', () => submit(state.saved || undefined, true));
 
 // After an answer that needed choices: offer to remember each as a synonym
 // of the catalog, so the plain request answers next time.
