@@ -308,10 +308,15 @@ try {
     [...document.querySelectorAll('#history tbody tr')].every((tr) => /clarify/.test(tr.textContent)), null, { timeout: T });
   const apiClar = (await apiJson('/v1/runs?limit=100&q=zorblats')).body.runs.filter((x) => x.status === 'clarify').length;
   check(await page.$$eval('#history a[data-run]', (xs) => xs.length) === apiClar, `history filters by status (${apiClar} clarify runs)`);
-  await page.selectOption('#history-status', '');
+  // an older search answering late does not replace the newer one
+  await page.route('**/v1/runs?*zorblats*', async (r) => { await new Promise((ok) => setTimeout(ok, 800)); r.continue(); });
+  await page.selectOption('#history-status', ''); // searches "zorblats" again, slowly
   await page.fill('#history-q', 'marketing performance');
   await page.press('#history-q', 'Enter');
   await page.waitForSelector(`#history a[data-run="${runId}"]`, { timeout: T });
+  await page.waitForTimeout(1000);
+  check(await page.$(`#history a[data-run="${runId}"]`) !== null, 'a late answer of an older search does not replace the newer one');
+  await page.unroute('**/v1/runs?*zorblats*');
   await shot(page, '4-history');
   await axe(page, 'the history page');
   const before = posts.length;

@@ -82,6 +82,7 @@ export async function submit(saved, fresh) {
     return;
   }
   fail('');
+  openSeq++; // a stored run still loading must not replace this one
   if (state.last !== (saved || text)) state.choose = [];
   state.last = saved || text;
   state.saved = saved || null;
@@ -235,7 +236,10 @@ function clarify(body) {
   if (first) first.focus();
 }
 
+let openSeq = 0; // the run asked for last: an older one arriving late is dropped
+
 async function openStored(id) {
+  const mine = ++openSeq;
   show('ask');
   fail('');
   $('#stages-box').hidden = false;
@@ -243,6 +247,7 @@ async function openStored(id) {
   clear($('#review'), el('p.muted', { text: 'Loading the run\u2026' }));
   try {
     const { data } = await api('v1/runs/' + encodeURIComponent(id));
+    if (mine !== openSeq) return;
     $('#request').value = data.request || '';
     state.last = data.request;
     const stages = (data.trace && data.trace.stages) || [];

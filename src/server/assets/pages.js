@@ -4,12 +4,16 @@ import { el, $, clear, api, table, badge, ms, num, catalogOnce } from './util.js
 
 const verdicts = { ok: 'pass', clarify: 'warn', failed: 'fail', error: 'fail' };
 
+let historySeq = 0; // the latest search: an older answer arriving late is dropped
+
 export async function historyPage() {
   const box = $('#history');
   const q = $('#history-q').value.trim();
+  const mine = ++historySeq;
   clear(box, el('p.muted', { text: 'Loading\u2026' }));
   try {
     const { data } = await api('v1/runs?limit=100' + (q ? '&q=' + encodeURIComponent(q) : ''));
+    if (mine !== historySeq) return;
     const status = $('#history-status').value;
     const runs = (data.runs || []).filter((r) => !status || r.status === status);
     if (!runs.length) {
@@ -21,6 +25,7 @@ export async function historyPage() {
       el('a', { href: '#/run/' + encodeURIComponent(r.run_id), 'data-run': r.run_id, text: r.request || '(saved query)' }),
       r.product || (r.message ? el('span.muted', { text: r.message }) : ''), ms(r.ms)]), `${runs.length} run(s), newest first`));
   } catch (e) {
+    if (mine !== historySeq) return;
     clear(box, el('p.error', { role: 'alert', text: 'The history could not be read: ' + e.message }));
   }
 }
