@@ -147,6 +147,7 @@ try {
   check(posts.length === 1 && posts[0].options.as_of === AS_OF, 'the POST carries the as-of date of the form');
   check(new URL(page.url()).searchParams.get('q') === SEED && page.url().includes('#/run/' + runId), 'the address shares the request and the run');
   const title = await page.textContent('#summary-h');
+  check(await page.title() === spec.metadata.name + ' \u00b7 dpgen', 'the window title names the product');
   check(title === spec.metadata.name, 'summary names the product: ' + title);
   const summary = await page.textContent('#summary');
   check(spec.source_datasets.every((d) => summary.includes(d.table) && summary.includes(d.row_count.toLocaleString('en-US'))), 'summary lists every source with its rows');
@@ -296,6 +297,8 @@ try {
 
   // History: search, reopen a past run as it was.
   await page.click('a[data-nav="history"]');
+  check(await page.title() === 'History \u00b7 dpgen' && await page.evaluate(() => document.activeElement.id) === 'history-title',
+    'the history page has its title and takes the focus to its heading');
   await page.fill('#history-q', 'marketing performance');
   await page.press('#history-q', 'Enter');
   await page.waitForSelector(`#history a[data-run="${runId}"]`, { timeout: T });

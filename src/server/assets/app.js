@@ -8,8 +8,14 @@ import { historyPage, catalogPage, examples } from './pages.js';
 
 const state = { choose: [], last: null, saved: null };
 
+const titles = { ask: 'dpgen', history: 'History \u00b7 dpgen', catalog: 'Catalog \u00b7 dpgen' };
+
 function show(page) {
+  const moved = $('#page-' + page).hidden;
   for (const p of ['ask', 'history', 'catalog']) $('#page-' + p).hidden = p !== page;
+  document.title = titles[page];
+  // a page change by link: focus goes to its heading, as a new page's would
+  if (moved && page !== 'ask') $(`#${page}-title`).focus();
   for (const a of document.querySelectorAll('[data-nav]')) {
     if (a.dataset.nav === page) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
@@ -133,6 +139,7 @@ export async function submit(saved, fresh) {
 
 function openRun(run, fresh) {
   clear($('#review'), reviewView(run));
+  document.title = ((run.data_product_spec.metadata || {}).name || 'run') + ' \u00b7 dpgen';
   if (fresh) {
     if (location.hash !== '#/run/' + run.run_id) history.replaceState(null, '', location.pathname + location.search + '#/run/' + run.run_id);
     offerLearn();
