@@ -381,6 +381,14 @@ try {
   await p2.goBack();
   await p2.waitForSelector(`#review [data-run="${firstRun}"]`, { timeout: T });
   check(await p2.inputValue('#request') === SEED, 'Back returns to the run before, with its request');
+  // the dialect control: the SQL of the other dialect, and the link says so
+  await p2.selectOption('#dialect', 'postgres');
+  await ask(p2, 'revenue by campaign');
+  await p2.waitForFunction(() => /postgres/.test((document.querySelector('#summary') || {}).textContent || ''), null, { timeout: T });
+  const pgId = await p2.getAttribute('#review [data-run]', 'data-run');
+  const pgSpec = (await apiJson(`/v1/runs/${pgId}/spec.json`)).body;
+  check(pgSpec.transformation.dialect === 'postgres' && await p2.textContent('#sql pre') === pgSpec.transformation.sql &&
+    new URL(p2.url()).searchParams.get('dialect') === 'postgres', 'the dialect control runs the request for PostgreSQL, and the link carries it');
   check(!problems2.length, 'no error on the shared link' + (problems2.length ? ': ' + problems2.join('; ') : ''));
 
   // A catalog's saved queries are offered as examples and run as saved queries.
