@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 const [BASE, SHOTS, SAVED_BASE, KEYED_BASE] = process.argv.slice(2);
 const KEY = 'web-test-key-0123456789'; // run.sh writes it in the server's --api-keys file
 const HERE = path.dirname(fileURLToPath(import.meta.url));
+const DP_SOURCE = path.resolve(HERE, '../..');
 const AXE = fs.readFileSync(path.join(HERE, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const SEED = 'Create a weekly marketing performance report with CTR, CVR, CPA, and ROAS for each campaign.';
 const AS_OF = '2025-07-16';
@@ -54,6 +55,24 @@ async function ask(page, text) {
   const t0 = Date.now();
   await page.press('#request', 'Enter');
   return t0;
+}
+
+// The highlighters cut text into tokens and must never drop, add or reorder
+// a character, whatever the text (the page shows the SQL and YAML through
+// them): random texts from the characters that matter to them.
+{
+  const { sqlTokens, yamlTokens } = await import(path.join(DP_SOURCE, 'src/server/assets/hl.js'));
+  const alphabet = ["'", '"', '-', '/', '*', '#', ':', ' ', '\n', '\t', 'a', 'Z', '_', '1', '.', 'e', '|', '>', '[', '{', '$', '\u00e9', 'select ', '-- ', '/*', '*/', ': ', '- '];
+  let seed = 42;
+  const rnd = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  let lost = null;
+  for (let i = 0; i < 3000 && !lost; i++) {
+    let t = '';
+    for (let k = rnd(40); k > 0; k--) t += alphabet[rnd(alphabet.length)];
+    if (sqlTokens(t).map((x) => x[1]).join('') !== t) lost = ['sql', t];
+    else if (yamlTokens(t).map((x) => x[1]).join('') !== t) lost = ['yaml', t];
+  }
+  check(!lost, 'the SQL and YAML highlighters keep every character of 3000 random texts' + (lost ? ': ' + JSON.stringify(lost) : ''));
 }
 
 const browser = await chromium.launch({ executablePath: process.env.DP_CHROMIUM || '/usr/bin/chromium',
