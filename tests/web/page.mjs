@@ -494,6 +494,14 @@ try {
   for (const [hash, sel] of [[`#/run/${runId}`, '#review [data-run]'], ['#/catalog', '#cat-ds'], ['#/history', '#history table']]) {
     await p3.goto(`${BASE}/${hash}`);
     await p3.waitForSelector(sel, { timeout: T });
+    if (hash.startsWith('#/run/')) {
+      const last = (await apiJson('/v1/runs?limit=50')).body.runs.filter((x) => x.status === 'ok');
+      const n = new Map();
+      for (const x of last) n.set(x.request, (n.get(x.request) || 0) + 1);
+      const top = [...n.keys()].sort((a, b) => n.get(b) - n.get(a))[0];
+      await p3.waitForSelector('#examples button.chip', { timeout: T });
+      check(n.get(top) > 1 && await p3.textContent('#examples button.chip') === top, `the first example is the most asked request (${n.get(top)} times)`);
+    }
     // a mobile browser widens its layout to the content: 375 is the bound
     const w = await p3.evaluate(() => document.documentElement.scrollWidth);
     check(w <= 375, `375 px, ${hash}: no horizontal overflow (${w} px wide)`);

@@ -133,14 +133,15 @@ export async function examples(box, run, runSaved) {
   try {
     const [cat, { data: hist }] = await Promise.all([catalogOnce(), api('v1/runs?limit=50')]);
     const saved = (cat.saved_queries || []).filter((q) => q.status !== 'disabled').slice(0, 6);
-    const seen = new Set();
-    const texts = (hist.runs || []).filter((r) => r.status === 'ok' && r.request).map((r) => r.request)
-      .filter((t) => !seen.has(t) && seen.add(t)).slice(0, 6);
+    // the answered requests of the last runs, the most asked first, then the newest
+    const count = new Map();
+    for (const r of hist.runs || []) if (r.status === 'ok' && r.request) count.set(r.request, (count.get(r.request) || 0) + 1);
+    const texts = [...count.keys()].sort((a, b) => count.get(b) - count.get(a)).slice(0, 6);
     clear(box,
       saved.length ? [el('span.muted', { text: 'Saved queries: ' }), saved.map((q) => el('button.chip', {
         type: 'button', 'data-saved': q.name, title: q.description || null, onclick: () => runSaved(q.name),
       }, q.label || q.name))] : null,
-      texts.length ? [el('span.muted', { text: 'Recent requests: ' }),
+      texts.length ? [el('span.muted', { text: 'Asked before: ' }),
         texts.map((t) => el('button.chip', { type: 'button', onclick: () => run(t) }, t))] : null);
   } catch {
     /* examples are optional: the form works without them */
