@@ -193,8 +193,13 @@ try {
   check(colEdges.length === lc.sources.length && lc.sources.every((s) => colEdges.includes(s)),
     `clicking ${lc.column} draws its ${lc.sources.length} column edges`);
 
+  // ... on hover
+  const hc = spec.lineage.columns.find((c) => c.column !== lc.column);
+  await page.hover(`#lineage .trow[aria-label^="column ${hc.column}:"]`);
+  const hEdges = await page.$$eval('#lineage .col-edge', (xs) => xs.map((x) => x.dataset.from));
+  check(JSON.stringify(hEdges.sort()) === JSON.stringify([...hc.sources].sort()), `pointing at ${hc.column} draws its edges`);
   // ... and by keyboard: Tab to a column, Enter
-  const kc = spec.lineage.columns.find((c) => c.column !== lc.column && c.sources.length >= 1);
+  const kc = spec.lineage.columns.find((c) => c.column !== lc.column && c.column !== hc.column && c.sources.length >= 1);
   await page.focus(`#lineage .trow[aria-label^="column ${kc.column}:"]`);
   await page.keyboard.press('Enter');
   const kEdges = await page.$$eval('#lineage .col-edge', (xs) => xs.map((x) => x.dataset.from));

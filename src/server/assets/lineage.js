@@ -1,7 +1,8 @@
 // The lineage graph as inline SVG: source tables on the left, the SQL's
 // steps (its CTEs) in the middle, the target table on the right; one edge
-// per source (to the step that reads it, else to the target). Choosing a
-// target column (click, Enter or Space) draws its column-level edges.
+// per source (to the step that reads it, else to the target). Pointing at a
+// target column, or choosing it (click, Enter or Space), draws its
+// column-level edges.
 import { el, svg, clear } from './util.js';
 
 const W = 1000, ROW = 18, HEAD = 30, GAP = 18;
@@ -130,6 +131,7 @@ export function lineageView(spec) {
       svg('rect', { x: tx + 2, y: cy - 13, width: tw - 4, height: ROW, class: 'hit' }),
       label(tx, cy, name, tw, 'col'));
     row.addEventListener('click', () => show(name, row));
+    row.addEventListener('mouseenter', () => show(name, row));
     row.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); show(name, row); }
     });
