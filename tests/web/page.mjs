@@ -380,6 +380,40 @@ try {
   await axe(page, 'the catalog browser');
   check(!problems.length, 'no page error, console error or CSP violation' + (problems.length ? ': ' + problems.join('; ') : ''));
 
+  // Specs of other shapes (a ranking, filters, a one-row total, an empty
+  // answer with its warnings, ...): the review renders each without error.
+  const shapes = ['Top 10 products by revenue in 2025', 'daily clicks on mobile in Germany last month', 'total revenue',
+    'monthly orders by country since April', 'average order value by customer segment', 'weekly clicks in 2030',
+    'support tickets by priority and status'];
+  const before2 = problems.length;
+  const outcomes = [];
+  await page.click('a[data-nav="ask"]');
+  for (const q of shapes) {
+    await ask(page, q);
+    await page.waitForFunction(() => !document.querySelector('#submit').disabled, null, { timeout: T });
+    const o = (await page.$('#clarify[open]')) ? 'question' : (await page.$('#review [data-run]')) ? 'review' : 'error';
+    if (o === 'question') await page.press('#clarify', 'Escape');
+    if (o === 'review') {
+      const id = await page.getAttribute('#review [data-run]', 'data-run');
+      const sp = (await apiJson(`/v1/runs/${id}/spec.json`)).body;
+      const ok = await page.textContent('#sql pre') === sp.transformation.sql &&
+        await page.$$eval('#lineage path.edge[data-kind="source"]', (xs) => xs.length) === sp.lineage.upstream.length;
+      outcomes.push(ok ? 'review' : 'review with a wrong SQL or lineage');
+    } else outcomes.push(o);
+  }
+  check(problems.length === before2 && outcomes.filter((o) => o === 'review').length >= 5 && !outcomes.some((o) => /wrong|error/.test(o)),
+    `other shapes render without error: ${outcomes.join(', ')}` + (problems.length > before2 ? ': ' + problems.slice(before2).join('; ') : ''));
+  const warnedRun = await (async () => {
+    for (const r of (await apiJson('/v1/runs?limit=20&q=2030')).body.runs) if (r.status === 'ok') return r.run_id;
+    return null;
+  })();
+  if (warnedRun) {
+    await page.goto(`${BASE}/#/run/${warnedRun}`);
+    await page.waitForSelector(`#review [data-run="${warnedRun}"]`, { timeout: T });
+    const w = (await apiJson(`/v1/runs/${warnedRun}/spec.json`)).body.transformation.test_run.warnings;
+    check(w.length > 0 && (await page.textContent('#summary')).includes(w[0]), 'an empty answer\'s warning is in the summary');
+  }
+
   // A shared link runs on load.
   const p2 = await ctx.newPage();
   const problems2 = watch(p2, 'link');
