@@ -70,6 +70,9 @@ typedef struct dp_catalog_options {
     const char *schema;
     /* Runs the state keeps, with their documents (the newest); 0: all. */
     long keep_runs;
+    /* Runs older than this many days are removed with their documents;
+     * 0: kept whatever their age. */
+    long keep_days;
     /* Profiling's own time budget (ms), every table together (a table
      * gets an even share of what is left); 0: 30000. A table that hits it,
      * or the memory limit, is profiled in part and said so, never cached. */
@@ -80,7 +83,10 @@ typedef struct dp_catalog_options {
     const char *memory_limit;
 } dp_catalog_options;
 #define DP_CATALOG_OPTIONS_VERSION 1
-#define DP_CATALOG_OPTIONS_INIT {DP_CATALOG_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+#define DP_CATALOG_OPTIONS_INIT                                                                                        \
+    {                                                                                                                  \
+        DP_CATALOG_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0                                                 \
+    }
 
 typedef struct dp_generate_options {
     int version;
@@ -125,9 +131,48 @@ typedef struct dp_generate_options {
      * table that spills into the state folder past memory_limit); only the
      * sample is read. 0: 1,000,000. */
     long long large_result_rows;
+    /* A language model that may propose readings of the words the catalog
+     * cannot place (dp_llm_open); dpgen checks every proposal against the
+     * catalog and the data, and the spec says which parts it proposed.
+     * NULL (default): no model, no network. Borrowed for the call. */
+    const struct dp_llm *llm;
 } dp_generate_options;
 #define DP_GENERATE_OPTIONS_VERSION 1
-#define DP_GENERATE_OPTIONS_INIT {DP_GENERATE_OPTIONS_VERSION, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+#define DP_GENERATE_OPTIONS_INIT                                                                                       \
+    {                                                                                                                  \
+        DP_GENERATE_OPTIONS_VERSION, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0                                    \
+    }
+
+/* ---- optional language-model assistance (docs/llm.md) ----------------- */
+
+/* An OpenAI-compatible chat completions endpoint (a hosted API, vLLM,
+ * llama.cpp's server, Ollama). Immutable once open: shared by threads. */
+typedef struct dp_llm dp_llm;
+typedef struct dp_llm_options {
+    int version;
+    /* http(s) URL: the full .../chat/completions, or a base (".../v1" or
+     * the server's root) it is appended to. */
+    const char *url;
+    const char *model;   /* NULL: "default" (servers of one model ignore it) */
+    const char *api_key; /* sent as a Bearer token; never logged; NULL: none */
+    long timeout_ms;     /* one call; 0: 20000 */
+    int retries;         /* more tries on 429, 5xx, timeouts, with backoff; 0: 2; -1: none */
+    int max_calls;       /* a run's calls (tries included); 0: 6 */
+    long max_tokens;     /* a run's prompt + completion tokens; 0: 20000 */
+} dp_llm_options;
+#define DP_LLM_OPTIONS_VERSION 1
+#define DP_LLM_OPTIONS_INIT                                                                                            \
+    {                                                                                                                  \
+        DP_LLM_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0                                                                    \
+    }
+
+DP_EXTERN int dp_llm_open(dp_llm **out, const dp_llm_options *opts, dp_error *err);
+/* From the environment: DPGEN_LLM_URL (url overrides it when not NULL),
+ * DPGEN_LLM_MODEL, DPGEN_LLM_API_KEY or DPGEN_LLM_API_KEY_FILE,
+ * DPGEN_LLM_TIMEOUT (seconds), DPGEN_LLM_RETRIES, DPGEN_LLM_MAX_CALLS and
+ * DPGEN_LLM_MAX_TOKENS (a run's budget). *out NULL and 0 when no URL is set. */
+DP_EXTERN int dp_llm_open_env(dp_llm **out, const char *url, dp_error *err);
+DP_EXTERN void dp_llm_free(dp_llm *llm);
 
 typedef enum { DP_FORMAT_JSON, DP_FORMAT_YAML, DP_FORMAT_MARKDOWN } dp_format;
 
@@ -157,8 +202,10 @@ DP_EXTERN int dp_catalog_show(char **out_json, dp_catalog *cat, const char *name
 
 /* Rewrites, in *text (malloc'd, replaced when it changes), every path of
  * the catalog's files as the spec shows them: relative to the catalog root,
- * never a path of the machine (front ends that serve remote users apply it
- * to the JSON and messages they pass on). 0 or DP_ENOMEM. */
+ * and any other absolute path of two or more parts (a spill file, the
+ * state's folder) as its last part: never a path of the machine (front
+ * ends that serve remote users apply it to the JSON and messages they pass
+ * on). 0 or DP_ENOMEM. */
 DP_EXTERN int dp_catalog_shown_paths(char **text, dp_catalog *cat, dp_error *err);
 
 /* Learned synonyms, per catalog (models + database), kept in the state.

@@ -170,6 +170,8 @@ int dp_bind_models_map(dp_kg *kg, duckdb_connection con, const dp_relmap *map, d
         }
         m->schema = t->schema[hit];
         m->table = t->name[hit];
+        m->est_known = t->est_rows[hit] >= 0;
+        m->est_rows = t->est_rows[hit];
         if (dp_relmap_columns(t, hit, kg->arena, &m->columns, &m->ncolumns)) {
             rc = dp_error_set(err, DP_ENOMEM, "out of memory");
             goto done;
@@ -204,7 +206,7 @@ int dp_bind_models_map(dp_kg *kg, duckdb_connection con, const dp_relmap *map, d
         rc = dp_error_set(err, DP_ENOMEM, "out of memory");
         goto done;
     }
-    rc = dp_bind_spines(kg, con, err);
+    rc = dp_bind_spines(kg, map, err);
 done:
     return rc;
 }

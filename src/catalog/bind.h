@@ -28,7 +28,8 @@ void dp_bind_missing_relation(dp_arena *a, const dp_model *m, const char *looked
  * relation (date_day) is the spine when the database has it. A spine whose
  * table (and schema) a manifest already gave is looked up there, not by
  * its model's name. */
-int dp_bind_spines(dp_kg *kg, duckdb_connection con, dp_error *err);
+struct dp_relmap;
+int dp_bind_spines(dp_kg *kg, const struct dp_relmap *map, dp_error *err);
 /* Bounds of a profile: every table together gets timeout_ms (each an even
  * share of what is left, at least 1 s of it), statements are interrupted
  * past their table's share; a table DuckDB estimates above sample_above
@@ -51,8 +52,19 @@ typedef struct dp_profile_limits {
 int dp_profile_models(dp_kg *kg, duckdb_connection con, const dp_profile_limits *lim, dp_error *err);
 /* How many models' profiles are partial (those are not to be cached). */
 size_t dp_profile_partial_count(const dp_kg *kg);
-/* Serialises / restores profiles (for the state cache); JSON text. */
-char *dp_profile_to_json(const dp_kg *kg);
-int dp_profile_from_json(dp_kg *kg, const char *json, dp_error *err);
+#define DP_PROFILE_TOP_MAX 60 /* frequent values kept per column */
+
+/* profile_cache.c: the profiles in dpgen's state, as line records
+ * (util/textrec.h). Only complete profiles are written (malloc'd text, NULL
+ * when out of memory or too large); reading marks each model found (same
+ * table, same column names) profiled and leaves the others to
+ * dp_profile_models, which profiles only models not yet profiled. 0, or -1
+ * when the text is not one this version wrote (nothing is then taken). */
+char *dp_profile_to_text(const dp_kg *kg);
+int dp_profile_from_text(dp_kg *kg, const char *text);
+/* A model's profile is complete: freshness, profiled, quality score. */
+void dp_profile__mark(dp_kg *kg, dp_model *m);
+/* 1 when a column type is numeric. */
+int dp_profile__numeric(const char *type);
 
 #endif

@@ -49,7 +49,7 @@ static void catalog_key(char *out, size_t n, const dp_db *db, const dp_kg *kg)
             for (const char *p = kg->models[i].entities[j].expr; *p; p++)
                 h = (h ^ (unsigned char)*p) * 1099511628211ull;
     }
-    snprintf(out, n, "v2|%s|%016llx", dp_db_fingerprint(db), h);
+    snprintf(out, n, "v3|%s|%016llx", dp_db_fingerprint(db), h);
 }
 
 /* Binds the models from the database's catalog, read in bulk or, when the
@@ -79,7 +79,7 @@ static int open_db(dp_catalog *cat, const char *db_path, const dp_catalog_option
     for (const char *p = opts->memory_limit; p && *p; p++)
         if (!strchr("0123456789.KMGTBkmgtib ", *p))
             return dp_error_set(err, DP_EINVALID, "memory limit '%s' is not like 2GB", opts->memory_limit);
-    dp_db_options dbo = {.memory_limit = opts->memory_limit, .temp_root = root[0] ? root : NULL};
+    dp_db_options dbo = {.memory_limit = opts->memory_limit, .temp_root = root[0] ? root : NULL, .background = 1};
     return dp_db_open(&cat->db, db_path, &dbo, err);
 }
 
@@ -151,16 +151,21 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
     cat->kg.glossary_path = glossary ? dp_arena_strdup(cat->kg.arena, glossary) : NULL;
     cat->kg.manifest_path = opts->manifest_path ? dp_arena_strdup(cat->kg.arena, opts->manifest_path) : NULL;
     cat->kg.target_schema = opts->schema ? dp_arena_strdup(cat->kg.arena, opts->schema) : NULL;
+    /* the state first: DuckDB spills into its tmp/ folder; DuckDB opens
+     * the database on a thread of its own while the catalog files are read
+     * (attaching a file of 10,000 tables takes about a second) */
+    if (!opts->no_state && (rc = dp_state_open(&cat->state, opts->state_dir, err)))
+        goto done;
+    if ((rc = open_db(cat, db_path, opts, err)))
+        goto done;
     if ((rc = dp_kg__set_root(&cat->kg, demo, err)) || (rc = dp_dbt_load_catalog(&cat->kg, models, err)))
         goto done;
     if (glossary && (rc = dp_glossary_load_path(&cat->kg, glossary, err)))
         goto done;
-    /* the state first: DuckDB spills into its tmp/ folder */
-    if (!opts->no_state && (rc = dp_state_open(&cat->state, opts->state_dir, err)))
-        goto done;
-    if ((rc = open_db(cat, db_path, opts, err)) || (rc = dp_db_connect(&con, cat->db, err)))
+    if ((rc = dp_db_connect(&con, cat->db, err)))
         goto done;
     cat->keep_runs = opts->keep_runs;
+    cat->keep_days = opts->keep_days;
     if ((rc = bind_models(cat, con, opts->refresh_profile, err)))
         goto done;
     if (cat->state) {
@@ -178,19 +183,25 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
      * a tree too large to fingerprint leaves it empty: no reuse */
     if (!files_key(cat, cat->files_key))
         snprintf(cat->data_key, sizeof(cat->data_key), "%s|files=%s", key, cat->files_key);
-    if (cat->state && !opts->refresh_profile && (cached = dp_state_profile_get(cat->state, key))) {
-        dp_error ignore = {0};
-        if (dp_profile_from_json(&cat->kg, cached, &ignore) == 0)
-            cat->profile_cached = 1;
-    }
-    if (!cat->profile_cached) {
-        for (size_t i = 0; i < cat->kg.nmodels; i++)
+    /* the cache holds every table whose profile was complete; what it
+     * lacks (new, changed or partial last time) is profiled now and added */
+    for (size_t i = 0; i < cat->kg.nmodels; i++)
+        cat->kg.models[i].profiled = 0;
+    if (cat->state && !opts->refresh_profile && (cached = dp_state_profile_get(cat->state, key)) &&
+        dp_profile_from_text(&cat->kg, cached)) {
+        for (size_t i = 0; i < cat->kg.nmodels; i++) /* not a text this version wrote: nothing taken */
             cat->kg.models[i].profiled = 0;
+    }
+    size_t missing = 0;
+    for (size_t i = 0; i < cat->kg.nmodels; i++)
+        missing += !cat->kg.models[i].off.reason && !cat->kg.models[i].profiled;
+    cat->profile_cached = cached && !missing;
+    if (missing) {
         dp_profile_limits pl = {opts->timeout_ms, 0, 0};
         if ((rc = dp_profile_models(&cat->kg, con, &pl, err)))
             goto done;
-        if (cat->state && !dp_profile_partial_count(&cat->kg)) { /* a partial profile is redone next time */
-            char *js = dp_profile_to_json(&cat->kg);
+        if (cat->state) {
+            char *js = dp_profile_to_text(&cat->kg);
             dp_error ignore = {0};
             if (js)
                 dp_state_profile_put(cat->state, key, js, &ignore);

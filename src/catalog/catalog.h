@@ -11,6 +11,7 @@ struct dp_catalog {
     dp_state *state; /* NULL with no_state */
     int profile_cached;
     long keep_runs; /* runs the state keeps (dp_catalog_options.keep_runs); 0: all */
+    long keep_days; /* and the age past which they go (keep_days); 0: any age */
     char data_key[1024]; /* the catalog files' and data's fingerprint (the profile's key) */
     char files_key[64];  /* the catalog files' fingerprint alone ("" when too many to take) */
     int relmap_cached; /* the database's catalog came from the state (relmap.h) */

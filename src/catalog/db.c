@@ -17,6 +17,15 @@ struct dp_db {
     duckdb_database db;
     char *path;
     int attached; /* a DuckDB file attached as catalog src */
+    int is_dir;
+    char *write_dir;   /* dp_db_options.write_dir, copied */
+    duckdb_config cfg; /* until the engine is open */
+    /* the engine opens on a thread of its own when asked (background):
+     * dp_db_ready joins it, once, and reports how it went */
+    pthread_mutex_t mu;
+    pthread_t opener;
+    int opening, ready_rc;
+    dp_error ready_err;
     char fingerprint[600];
     char *temp_root;     /* as opened with; NULL: no spilling */
     char temp_dir[4200]; /* our spill folder under it, removed on close */
@@ -152,54 +161,14 @@ static int attach_folder(duckdb_connection con, const char *dir, dp_error *err)
     return rc;
 }
 
-int dp_db_open(dp_db **out, const char *path, const dp_db_options *opts, dp_error *err)
+/* DuckDB itself: the instance, the read-only attach (or a folder's views)
+ * and the settings every connection inherits. */
+static int open_engine(dp_db *db, dp_error *err)
 {
     int rc = 0;
-    dp_db *db = NULL;
-    duckdb_config cfg = NULL;
     duckdb_connection con = NULL;
     char *open_err = NULL;
-    struct stat st;
-    *out = NULL;
-    if (!path || !*path)
-        return dp_error_set(err, DP_EINVALID, "no database given");
-    if (stat(path, &st) != 0)
-        return dp_error_set(err, errno == ENOENT ? DP_ENOTFOUND : DP_EINVALID,
-                            "database %s: %s", path, strerror(errno));
-    /* DuckDB would wait forever on a FIFO's reader end */
-    if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
-        return dp_error_set(err, DP_EINVALID, "database %s is not a regular file or a folder", path);
-    db = calloc(1, sizeof(*db));
-    if (!db || !(db->path = strdup(path))) {
-        rc = dp_error_set(err, DP_ENOMEM, "out of memory");
-        goto done;
-    }
-    fingerprint(db, path, &st);
-    if (duckdb_create_config(&cfg) == DuckDBError) {
-        rc = dp_error_set(err, DP_ENOMEM, "duckdb: cannot create config");
-        goto done;
-    }
-    char threads[16];
-    snprintf(threads, sizeof(threads), "%d", opts && opts->threads > 0 ? opts->threads : 2);
-    duckdb_set_config(cfg, "threads", threads);
-    const char *mem = opts && opts->memory_limit ? opts->memory_limit : "2GB";
-    if (duckdb_set_config(cfg, "memory_limit", mem) == DuckDBError) {
-        rc = dp_error_set(err, DP_EINVALID, "memory limit '%s' is not like 2GB", mem);
-        goto done;
-    }
-    duckdb_set_config(cfg, "autoinstall_known_extensions", "false");
-    duckdb_set_config(cfg, "autoload_known_extensions", "false");
-    if (opts && opts->temp_root) {
-        if (!(db->temp_root = strdup(opts->temp_root))) {
-            rc = dp_error_set(err, DP_ENOMEM, "out of memory");
-            goto done;
-        }
-        if ((rc = dp_db__temp_make(opts->temp_root, db->temp_dir, sizeof(db->temp_dir), err)))
-            goto done;
-    }
-    /* "": DuckDB spills nowhere (never into ./.tmp of the current folder) */
-    duckdb_set_config(cfg, "temp_directory", db->temp_dir);
-    if (duckdb_open_ext(NULL, &db->db, cfg, &open_err) == DuckDBError) {
+    if (duckdb_open_ext(NULL, &db->db, db->cfg, &open_err) == DuckDBError) {
         rc = dp_error_set(err, DP_EENGINE, "duckdb: %s", open_err ? open_err : "cannot open");
         goto done;
     }
@@ -207,11 +176,11 @@ int dp_db_open(dp_db **out, const char *path, const dp_db_options *opts, dp_erro
         rc = dp_error_set(err, DP_EENGINE, "duckdb: cannot connect");
         goto done;
     }
-    if (S_ISDIR(st.st_mode)) {
-        rc = attach_folder(con, path, err);
+    if (db->is_dir) {
+        rc = attach_folder(con, db->path, err);
     } else {
         char q[4200], sql[4400];
-        if (!dp_sql_quote_literal(path, q, sizeof(q))) {
+        if (!dp_sql_quote_literal(db->path, q, sizeof(q))) {
             rc = dp_error_set(err, DP_EINVALID, "database path too long");
             goto done;
         }
@@ -219,18 +188,18 @@ int dp_db_open(dp_db **out, const char *path, const dp_db_options *opts, dp_erro
         if ((rc = exec(con, sql, err))) {
             char why[sizeof(err->message)]; /* the message is formatted into its own buffer */
             snprintf(why, sizeof(why), "%s", err ? err->message : "");
-            dp_error_set(err, DP_EINVALID, "database %s cannot be opened read-only: %s", path, why);
+            dp_error_set(err, DP_EINVALID, "database %s cannot be opened read-only: %s", db->path, why);
             goto done;
         }
         rc = exec(con, "USE src", err);
         db->attached = 1;
     }
-    if (!rc && (!db->attached || (opts && opts->write_dir))) {
+    if (!rc && (!db->attached || db->write_dir)) {
         /* a folder's views read their files at query time: allow that folder
          * only (and the folder an export writes into, when asked) */
         char q[4200] = "", w[4200] = "", sql[8600];
-        if ((db->attached || dp_sql_quote_literal(path, q, sizeof(q))) &&
-            (!(opts && opts->write_dir) || dp_sql_quote_literal(opts->write_dir, w, sizeof(w)))) {
+        if ((db->attached || dp_sql_quote_literal(db->path, q, sizeof(q))) &&
+            (!db->write_dir || dp_sql_quote_literal(db->write_dir, w, sizeof(w)))) {
             snprintf(sql, sizeof(sql), "SET allowed_directories = [%s%s%s]", q, *q && *w ? ", " : "", w);
             rc = exec(con, sql, err);
         }
@@ -240,10 +209,86 @@ int dp_db_open(dp_db **out, const char *path, const dp_db_options *opts, dp_erro
 done:
     if (con)
         duckdb_disconnect(&con);
-    if (cfg)
-        duckdb_destroy_config(&cfg);
     if (open_err)
         duckdb_free(open_err);
+    duckdb_destroy_config(&db->cfg);
+    return rc;
+}
+
+static void *opener_main(void *p)
+{
+    dp_db *db = p;
+    db->ready_rc = open_engine(db, &db->ready_err);
+    return NULL;
+}
+
+int dp_db_ready(dp_db *db, dp_error *err)
+{
+    pthread_mutex_lock(&db->mu);
+    if (db->opening) {
+        pthread_join(db->opener, NULL);
+        db->opening = 0;
+    }
+    int rc = db->ready_rc;
+    pthread_mutex_unlock(&db->mu);
+    if (rc && err)
+        *err = db->ready_err;
+    return rc;
+}
+
+int dp_db_open(dp_db **out, const char *path, const dp_db_options *opts, dp_error *err)
+{
+    int rc = 0;
+    dp_db *db = NULL;
+    struct stat st;
+    *out = NULL;
+    if (!path || !*path)
+        return dp_error_set(err, DP_EINVALID, "no database given");
+    if (stat(path, &st) != 0)
+        return dp_error_set(err, errno == ENOENT ? DP_ENOTFOUND : DP_EINVALID, "database %s: %s", path,
+                            strerror(errno));
+    /* DuckDB would wait forever on a FIFO's reader end */
+    if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+        return dp_error_set(err, DP_EINVALID, "database %s is not a regular file or a folder", path);
+    db = calloc(1, sizeof(*db));
+    if (!db || !(db->path = strdup(path)) || (opts && opts->write_dir && !(db->write_dir = strdup(opts->write_dir)))) {
+        if (db)
+            free(db->path);
+        free(db);
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
+    }
+    pthread_mutex_init(&db->mu, NULL);
+    db->is_dir = S_ISDIR(st.st_mode);
+    fingerprint(db, path, &st);
+    if (duckdb_create_config(&db->cfg) == DuckDBError) {
+        rc = dp_error_set(err, DP_ENOMEM, "duckdb: cannot create config");
+        goto done;
+    }
+    char threads[16];
+    snprintf(threads, sizeof(threads), "%d", opts && opts->threads > 0 ? opts->threads : 2);
+    duckdb_set_config(db->cfg, "threads", threads);
+    const char *mem = opts && opts->memory_limit ? opts->memory_limit : "2GB";
+    if (duckdb_set_config(db->cfg, "memory_limit", mem) == DuckDBError) {
+        rc = dp_error_set(err, DP_EINVALID, "memory limit '%s' is not like 2GB", mem);
+        goto done;
+    }
+    duckdb_set_config(db->cfg, "autoinstall_known_extensions", "false");
+    duckdb_set_config(db->cfg, "autoload_known_extensions", "false");
+    if (opts && opts->temp_root) {
+        if (!(db->temp_root = strdup(opts->temp_root))) {
+            rc = dp_error_set(err, DP_ENOMEM, "out of memory");
+            goto done;
+        }
+        if ((rc = dp_db__temp_make(opts->temp_root, db->temp_dir, sizeof(db->temp_dir), err)))
+            goto done;
+    }
+    /* "": DuckDB spills nowhere (never into ./.tmp of the current folder) */
+    duckdb_set_config(db->cfg, "temp_directory", db->temp_dir);
+    if (opts && opts->background && pthread_create(&db->opener, NULL, opener_main, db) == 0)
+        db->opening = 1;
+    else
+        rc = open_engine(db, err);
+done:
     if (rc) {
         dp_db_close(db);
         return rc;
@@ -256,11 +301,16 @@ void dp_db_close(dp_db *db)
 {
     if (!db)
         return;
+    dp_db_ready(db, NULL);
+    if (db->cfg)
+        duckdb_destroy_config(&db->cfg);
     if (db->db)
         duckdb_close(&db->db);
     dp_db__temp_remove(db->temp_dir); /* after DuckDB let go of its files */
     free(db->temp_root);
+    free(db->write_dir);
     free(db->path);
+    pthread_mutex_destroy(&db->mu);
     free(db);
 }
 
@@ -271,6 +321,9 @@ const char *dp_db_temp_dir(const dp_db *db) { return db->temp_dir[0] ? db->temp_
 
 int dp_db_connect(duckdb_connection *out, dp_db *db, dp_error *err)
 {
+    int rc = dp_db_ready(db, err);
+    if (rc)
+        return rc;
     if (duckdb_connect(db->db, out) == DuckDBError)
         return dp_error_set(err, DP_EENGINE, "duckdb: cannot connect");
     /* a new connection starts in the default catalog; make it the source */

@@ -18,10 +18,17 @@ typedef struct dp_db_options {
      * are removed here); NULL: no spilling (a statement over the limit fails)
      * -- never DuckDB's default, ./.tmp of the current folder. */
     const char *temp_root;
+    /* 1: DuckDB opens and attaches on a thread of its own (for a large file
+     * that takes a while, which the caller spends reading its catalog
+     * files); dp_db_connect and dp_db_ready wait for it */
+    int background;
 } dp_db_options;
 
 int dp_db_open(dp_db **out, const char *path, const dp_db_options *opts, dp_error *err);
 void dp_db_close(dp_db *db);
+/* Waits for a background open (once; safe from any thread): 0, or the
+ * error of opening the engine or attaching the file. */
+int dp_db_ready(dp_db *db, dp_error *err);
 const char *dp_db_path(const dp_db *db);
 /* Identity of the data for profile caching: path, size and mtime. */
 const char *dp_db_fingerprint(const dp_db *db);

@@ -244,6 +244,46 @@ void dp_kg_shown_json(const dp_kg *kg, json_t *tree, dp_arena *a)
     }
 }
 
+/* Every other absolute path of two or more parts (a spill file of the
+ * engine's, the state's folder) as its last part: text from a (or text
+ * itself when it has none). */
+static const char *hide_abs(const char *text, dp_arena *a)
+{
+    size_t n = strlen(text), off = 0;
+    char *out = NULL;
+    for (size_t i = 0; i < n;) {
+        size_t end = i, slashes = 0, last = i;
+        if (text[i] == '/' && (i == 0 || !path_char(text[i - 1])))
+            for (; end < n && path_char(text[end]); end++)
+                if (text[end] == '/' && end + 1 < n && path_char(text[end + 1]) && text[end + 1] != '/') {
+                    slashes++;
+                    last = end + 1;
+                }
+        if (slashes < 2) {
+            if (out)
+                out[off++] = text[i];
+            i++;
+            continue;
+        }
+        if (!out) {
+            if (!(out = dp_arena_alloc(a, n + 1)))
+                return text;
+            memcpy(out, text, i);
+            off = i;
+        }
+        size_t tail = end - last; /* the last part, trailing slashes aside */
+        while (tail && text[last + tail - 1] == '/')
+            tail--;
+        memcpy(out + off, text + last, tail);
+        off += tail;
+        i = end;
+    }
+    if (!out)
+        return text;
+    out[off] = 0;
+    return out;
+}
+
 int dp_catalog_shown_paths(char **text, dp_catalog *cat, dp_error *err)
 {
     if (!text || !*text || !cat)
@@ -252,7 +292,7 @@ int dp_catalog_shown_paths(char **text, dp_catalog *cat, dp_error *err)
     if (!a)
         return dp_error_set(err, DP_ENOMEM, "out of memory");
     int rc = 0;
-    const char *shown = dp_kg_shown_text(&cat->kg, *text, a);
+    const char *shown = hide_abs(dp_kg_shown_text(&cat->kg, *text, a), a);
     if (shown != *text) {
         char *copy = strdup(shown);
         if (copy) {

@@ -8,13 +8,11 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/fs.h"
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#define TOP_MAX 60          /* frequent values kept per column */
 #define LOW_CARD_MAX 200    /* text columns with at most this many values get them */
 
 static int orderable(const char *type)
@@ -31,7 +29,7 @@ static int is_text(const char *type)
     return !strcasecmp(type, "VARCHAR") || !strncasecmp(type, "ENUM", 4);
 }
 
-static int is_numeric(const char *type)
+int dp_profile__numeric(const char *type)
 {
     static const char *num[] = {"INTEGER", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "DOUBLE",
                                 "FLOAT", "DECIMAL", "UBIGINT", "UINTEGER", "USMALLINT", "UTINYINT", "REAL"};
@@ -65,12 +63,30 @@ static int agg_row(void *p, size_t ncols, const char *const *names, const char *
         col->prof.distinct = v[k + 1] ? strtoll(v[k + 1], NULL, 10) : 0;
         col->prof.min = dp_arena_strdup(c->kg->arena, v[k + 2]);
         col->prof.max = dp_arena_strdup(c->kg->arena, v[k + 3]);
-        col->prof.nonneg = is_numeric(col->type) && col->prof.min && strtod(col->prof.min, NULL) >= 0;
+        col->prof.nonneg = dp_profile__numeric(col->type) && col->prof.min && strtod(col->prof.min, NULL) >= 0;
         k += 4;
     }
     if (c->key_col && k < ncols && v[k])
         m->dup_keys = m->rows - strtoll(v[k], NULL, 10);
     return 1;
+}
+
+/* agg_row's input for a table with no rows: count(*) 0, then per column
+ * count 0, distinct 0, min and max NULL, then the key count 0. */
+static int empty_row(agg_ctx *ac, dp_error *err)
+{
+    size_t n = 1 + 4 * ac->n + (ac->key_col != NULL);
+    const char **v = calloc(n, sizeof(*v));
+    if (!v)
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
+    v[0] = "0";
+    for (size_t i = 0; i < ac->n; i++)
+        v[1 + 4 * i] = v[2 + 4 * i] = "0";
+    if (ac->key_col)
+        v[n - 1] = "0";
+    agg_row(ac, n, NULL, (const char *const *)v);
+    free(v);
+    return 0;
 }
 
 typedef struct top_ctx {
@@ -87,11 +103,11 @@ static int top_row(void *p, size_t ncols, const char *const *names, const char *
     if (!v[0] || !v[1])
         return 0;
     dp_column *col = (dp_column *)dp_kg_model_column(c->m, v[0]);
-    if (!col || col->prof.ntop >= TOP_MAX)
+    if (!col || col->prof.ntop >= DP_PROFILE_TOP_MAX)
         return 0;
     if (!col->prof.top_values) {
-        col->prof.top_values = dp_arena_calloc(c->kg->arena, TOP_MAX, sizeof(char *));
-        col->prof.top_counts = dp_arena_calloc(c->kg->arena, TOP_MAX, sizeof(int64_t));
+        col->prof.top_values = dp_arena_calloc(c->kg->arena, DP_PROFILE_TOP_MAX, sizeof(char *));
+        col->prof.top_counts = dp_arena_calloc(c->kg->arena, DP_PROFILE_TOP_MAX, sizeof(int64_t));
         if (!col->prof.top_values || !col->prof.top_counts)
             return 1;
     }
@@ -141,7 +157,7 @@ typedef struct budget {
 
 /* A model whose profile is complete (run or read from the cache): its
  * freshness from the default time dimension, and its quality score. */
-static void mark_profiled(dp_kg *kg, dp_model *m)
+void dp_profile__mark(dp_kg *kg, dp_model *m)
 {
     if (m->default_time_dim) {
         const dp_dimension *d = dp_kg_model_dim(m, m->default_time_dim);
@@ -172,23 +188,6 @@ static int limited(dp_kg *kg, dp_model *m, const budget *b, const char *step, in
     else
         return rc;
     return 0;
-}
-
-/* DuckDB's own estimate of a table's rows (kept with its storage, read at
- * no cost); -1 for a view or when unknown. */
-static int64_t estimated_rows(duckdb_connection con, const dp_model *m)
-{
-    const char *params[2] = {m->schema, m->table};
-    char out[64] = "";
-    scalar_ctx sc = {out, sizeof(out)};
-    dp_error ignore = {0};
-    if (dp_db_query_params(con,
-                           "SELECT estimated_size FROM duckdb_tables() WHERE database_name = current_database() "
-                           "AND schema_name = ? AND table_name = ?",
-                           params, 2, 0, first_value, &sc, &ignore) ||
-        !out[0])
-        return -1;
-    return strtoll(out, NULL, 10);
 }
 
 /* The sample a large table's key, frequent-value and orphan counts are
@@ -259,7 +258,81 @@ static int agg_sql(dp_buf *sql, dp_model *m, agg_ctx *ac, const char *qt, dp_err
     return 0;
 }
 
-static int profile_model(dp_kg *kg, dp_model *m, duckdb_connection con, const budget *b, dp_error *err)
+/* The key column the profile counts repeats of: the first primary or
+ * unique entity that is a plain column; NULL when none. */
+static const char *key_column(const dp_model *m)
+{
+    for (size_t e = 0; e < m->nentities; e++)
+        if ((m->entities[e].type == DP_ENT_PRIMARY || m->entities[e].type == DP_ENT_UNIQUE) &&
+            !m->entities[e].off.reason && dp_is_identifier(m->entities[e].expr))
+            return m->entities[e].expr;
+    return NULL;
+}
+
+/* Models on one relation with the same key column profile alike but for
+ * their foreign keys: twin is an earlier such model profiled whole (not on
+ * a sample, not partial), whose rows, key count and column profiles m
+ * takes; NULL when none. Hashed by relation. */
+typedef struct twins {
+    size_t *slot; /* model index + 1, 0 empty */
+    size_t cap;
+} twins;
+
+static uint64_t rel_hash(const dp_model *m)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const char *p = m->schema; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull;
+    for (const char *p = m->table; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    return h;
+}
+
+static int same_rel(const dp_model *a, const dp_model *b)
+{
+    return !strcmp(a->schema, b->schema) && !strcmp(a->table, b->table);
+}
+
+static int shareable(const dp_model *p)
+{
+    return p->profiled && !p->profile_partial && p->profile_sample == 0 && p->table && p->schema;
+}
+
+static const dp_model *twin_of(const twins *t, const dp_kg *kg, const dp_model *m)
+{
+    if (!t->cap || !m->table || !m->schema)
+        return NULL;
+    const char *key = key_column(m);
+    for (size_t i = rel_hash(m) & (t->cap - 1); t->slot[i]; i = (i + 1) & (t->cap - 1)) {
+        const dp_model *p = &kg->models[t->slot[i] - 1];
+        if (!same_rel(p, m))
+            continue;
+        const char *pk = key_column(p);
+        if ((!key != !pk) || (key && strcmp(key, pk)) || p->ncolumns != m->ncolumns)
+            return NULL;
+        for (size_t j = 0; j < m->ncolumns; j++)
+            if (strcmp(p->columns[j].name, m->columns[j].name))
+                return NULL;
+        return shareable(p) ? p : NULL;
+    }
+    return NULL;
+}
+
+/* Files m as its relation's profile unless one is filed. */
+static void twin_add(twins *t, const dp_kg *kg, const dp_model *m)
+{
+    if (!t->cap || !shareable(m))
+        return;
+    size_t i = rel_hash(m) & (t->cap - 1);
+    for (; t->slot[i]; i = (i + 1) & (t->cap - 1))
+        if (same_rel(&kg->models[t->slot[i] - 1], m))
+            return;
+    t->slot[i] = (size_t)(m - kg->models) + 1;
+}
+
+static int profile_model(dp_kg *kg, dp_model *m, duckdb_connection con, const budget *b, const dp_model *twin,
+                         dp_error *err)
 {
     int rc = 0, agg_done = 0, sampled = 0;
     dp_buf sql, tops;
@@ -273,25 +346,36 @@ static int profile_model(dp_kg *kg, dp_model *m, duckdb_connection con, const bu
     dp_sql_quote_ident(m->schema, qs, sizeof(qs));
     dp_sql_quote_ident(m->table, qn, sizeof(qn));
     snprintf(qt, sizeof(qt), "%s.%s", qs, qn);
-    const char *key = NULL;
-    for (size_t e = 0; e < m->nentities && !key; e++)
-        if ((m->entities[e].type == DP_ENT_PRIMARY || m->entities[e].type == DP_ENT_UNIQUE) &&
-            !m->entities[e].off.reason && dp_is_identifier(m->entities[e].expr))
-            key = m->entities[e].expr;
+    const char *key = key_column(m);
     agg_ctx ac = {kg, m, idx, 0, NULL};
+    int ntop;
     if (b->end_all <= dp_now_ms()) {
         m->profile_partial = dp_arena_printf(
             kg->arena, "time limit: the profile's %.3g s were used up before this table", b->timeout_ms / 1000.0);
         goto partial;
     }
-    int large = estimated_rows(con, m) > b->sample_above;
+    if (twin) { /* the relation's profile, taken: only the foreign keys are m's own */
+        m->rows = twin->rows;
+        m->dup_keys = twin->dup_keys;
+        m->dup_keys_unknown = twin->dup_keys_unknown;
+        for (size_t j = 0; j < m->ncolumns; j++)
+            m->columns[j].prof = twin->columns[j].prof;
+        agg_done = 1;
+        goto orphans;
+    }
+    /* DuckDB's count of the stored rows, read with the database's catalog */
+    int large = m->est_known && m->est_rows > b->sample_above;
     /* streaming aggregates of bounded memory: exact on every table; the
      * exact key count (a hash of every key) only below the sampling size */
     ac.key_col = large ? NULL : key;
     if ((rc = agg_sql(&sql, m, &ac, qt, err)))
         goto done;
-    if ((rc = dp_db_query(con, dp_buf_cstr(&sql), left_ms(b), agg_row, &ac, err)) && ac.key_col && rc == DP_EENGINE &&
-        strstr(err->message, "Out of Memory")) {
+    if (m->est_known && m->est_rows == 0) {
+        /* a table that never stored a row: what the query would answer
+         * (no rows, no values, no repeated key), without a statement */
+        rc = empty_row(&ac, err);
+    } else if ((rc = dp_db_query(con, dp_buf_cstr(&sql), left_ms(b), agg_row, &ac, err)) && ac.key_col &&
+               rc == DP_EENGINE && strstr(err->message, "Out of Memory")) {
         /* the exact key count is what needs memory per row: without it,
          * and with the key counted on a sample, the table is profiled */
         large = 1;
@@ -316,7 +400,6 @@ static int profile_model(dp_kg *kg, dp_model *m, duckdb_connection con, const bu
             goto partial;
     }
     /* frequent values of low-cardinality text columns, one query */
-    int ntop;
     ntop = 0;
     for (size_t i = 0; i < m->ncolumns; i++) {
         dp_column *c = &m->columns[i];
@@ -327,7 +410,7 @@ static int profile_model(dp_kg *kg, dp_model *m, duckdb_connection con, const bu
         dp_buf_printf(&tops,
                       "%s(SELECT %s AS col, CAST(%s AS VARCHAR) AS val, count(*) AS n FROM %s WHERE %s IS NOT NULL "
                       "GROUP BY 2 ORDER BY 3 DESC, 2 LIMIT %d)",
-                      ntop ? " UNION ALL " : "", lit, qc, from, qc, TOP_MAX);
+                      ntop ? " UNION ALL " : "", lit, qc, from, qc, DP_PROFILE_TOP_MAX);
         c->prof.all_values = !sampled; /* a sample may miss a rare value */
         ntop++;
     }
@@ -344,9 +427,10 @@ static int profile_model(dp_kg *kg, dp_model *m, duckdb_connection con, const bu
             if (m->columns[i].prof.all_values && m->columns[i].prof.distinct > (int64_t)m->columns[i].prof.ntop)
                 m->columns[i].prof.all_values = 0;
     }
+orphans:
     /* orphans: foreign keys without a parent row (on a sample: scaled to
      * the table's rows) */
-    for (size_t e = 0; e < m->nentities; e++) {
+    for (size_t e = 0; e < m->nentities && m->rows > 0; e++) {
         const dp_entity *en = &m->entities[e];
         if (en->type != DP_ENT_FOREIGN || en->off.reason || !dp_is_identifier(en->expr))
             continue;
@@ -382,7 +466,7 @@ partial:
     if (m->profile_partial && key && !(agg_done && ac.key_col) && m->dup_keys <= 0)
         m->dup_keys_unknown = 1; /* repeated keys not ruled out */
     if (agg_done) {
-        mark_profiled(kg, m);
+        dp_profile__mark(kg, m);
     }
 done:
     if (sampled) {
@@ -406,14 +490,26 @@ int dp_profile_models(dp_kg *kg, duckdb_connection con, const dp_profile_limits 
     b.end_all = dp_now_ms() + (double)b.timeout_ms;
     size_t left = 0;
     for (size_t i = 0; i < kg->nmodels; i++)
-        left += !kg->models[i].off.reason;
-    for (size_t i = 0; i < kg->nmodels; i++) {
+        left += !kg->models[i].off.reason && !kg->models[i].profiled;
+    twins tw = {0};
+    tw.cap = 16;
+    while (tw.cap < kg->nmodels * 2)
+        tw.cap *= 2;
+    if (!(tw.slot = calloc(tw.cap, sizeof(*tw.slot))))
+        tw.cap = 0; /* no sharing: each profiled on its own */
+    for (size_t i = 0; i < kg->nmodels; i++)
+        if (!kg->models[i].off.reason)
+            twin_add(&tw, kg, &kg->models[i]); /* those read from the cache */
+    int rc = 0;
+    for (size_t i = 0; i < kg->nmodels && !rc; i++) {
         dp_model *m = &kg->models[i];
-        if (m->off.reason)
-            continue; /* disabled: its table may not exist */
+        if (m->off.reason || m->profiled)
+            continue; /* disabled (its table may not exist), or read from the cache */
         m->profile_partial = NULL;
         m->profile_sample = 0;
         m->dup_keys_unknown = 0;
+        m->orphans = 0;
+        m->orphan_entity = NULL;
         /* an even share of what is left, so that one slow table cannot take
          * the others' time; at least 1 s of it, so that many small tables
          * are not cut by scheduling noise */
@@ -421,11 +517,11 @@ int dp_profile_models(dp_kg *kg, duckdb_connection con, const dp_profile_limits 
         if (share < 1000)
             share = rest < 1000 ? rest : 1000;
         b.end_table = now + share;
-        int rc = profile_model(kg, m, con, &b, err);
-        if (rc)
-            return rc;
+        if (!(rc = profile_model(kg, m, con, &b, twin_of(&tw, kg, m), err)))
+            twin_add(&tw, kg, m);
     }
-    return 0;
+    free(tw.slot);
+    return rc;
 }
 
 size_t dp_profile_partial_count(const dp_kg *kg)
@@ -434,106 +530,4 @@ size_t dp_profile_partial_count(const dp_kg *kg)
     for (size_t i = 0; i < kg->nmodels; i++)
         n += kg->models[i].profile_partial != NULL;
     return n;
-}
-
-char *dp_profile_to_json(const dp_kg *kg)
-{
-    json_t *root = json_object();
-    for (size_t i = 0; i < kg->nmodels; i++) {
-        const dp_model *m = &kg->models[i];
-        if (!m->profiled)
-            continue;
-        json_t *cols = json_object();
-        for (size_t j = 0; j < m->ncolumns; j++) {
-            const dp_col_profile *p = &m->columns[j].prof;
-            if (!p->done)
-                continue;
-            json_t *top = json_array();
-            for (size_t k = 0; k < p->ntop; k++)
-                json_array_append_new(top, json_pack("[s,I]", p->top_values[k], (json_int_t)p->top_counts[k]));
-            json_object_set_new(cols, m->columns[j].name,
-                                json_pack("{s:I,s:I,s:s?,s:s?,s:o,s:b}", "nulls", (json_int_t)p->nulls, "distinct",
-                                          (json_int_t)p->distinct, "min", p->min, "max", p->max, "top", top,
-                                          "all", p->all_values));
-        }
-        json_t *jm = json_pack("{s:s,s:s,s:I,s:I,s:I,s:s?,s:o}", "schema", m->schema, "table", m->table, "rows",
-                               (json_int_t)m->rows, "dup_keys", (json_int_t)m->dup_keys, "orphans",
-                               (json_int_t)m->orphans, "orphan_entity", m->orphan_entity, "columns", cols);
-        if (m->profile_sample > 0) /* only then: the cache of a table profiled whole is as it was */
-            json_object_set_new(jm, "sample_rows", json_integer((json_int_t)m->profile_sample));
-        if (m->dup_keys_unknown)
-            json_object_set_new(jm, "dup_keys_unknown", json_true());
-        if (m->profile_partial)
-            json_object_set_new(jm, "partial", json_string(m->profile_partial));
-        json_object_set_new(root, m->name, jm);
-    }
-    char *s = json_dumps(root, JSON_COMPACT);
-    json_decref(root);
-    return s;
-}
-
-int dp_profile_from_json(dp_kg *kg, const char *text, dp_error *err)
-{
-    json_error_t je;
-    json_t *root = json_loads(text, 0, &je);
-    if (!root)
-        return dp_error_set(err, DP_EINVALID, "cached profile: %s", je.text);
-    int rc = 0;
-    for (size_t i = 0; i < kg->nmodels; i++) {
-        dp_model *m = &kg->models[i];
-        if (m->off.reason)
-            continue; /* never profiled */
-        json_t *jm = json_object_get(root, m->name);
-        if (!jm || !m->table || strcmp(json_string_value(json_object_get(jm, "table")) ? json_string_value(json_object_get(jm, "table")) : "", m->table)) {
-            rc = dp_error_set(err, DP_ENOTFOUND, "cached profile lacks %s", m->name);
-            break;
-        }
-        m->rows = json_integer_value(json_object_get(jm, "rows"));
-        m->dup_keys = json_integer_value(json_object_get(jm, "dup_keys"));
-        m->orphans = json_integer_value(json_object_get(jm, "orphans"));
-        m->profile_sample = json_integer_value(json_object_get(jm, "sample_rows"));
-        m->dup_keys_unknown = json_is_true(json_object_get(jm, "dup_keys_unknown"));
-        if (json_object_get(jm, "partial")) { /* never cached so: a cache that says so is not used */
-            rc = dp_error_set(err, DP_EINVALID, "cached profile of %s is partial", m->name);
-            break;
-        }
-        const char *oe = json_string_value(json_object_get(jm, "orphan_entity"));
-        m->orphan_entity = oe ? dp_arena_strdup(kg->arena, oe) : NULL;
-        json_t *cols = json_object_get(jm, "columns");
-        for (size_t j = 0; j < m->ncolumns; j++) {
-            dp_column *c = &m->columns[j];
-            json_t *jc = json_object_get(cols, c->name);
-            if (!jc)
-                continue;
-            dp_col_profile *p = &c->prof;
-            p->done = 1;
-            p->nulls = json_integer_value(json_object_get(jc, "nulls"));
-            p->null_frac = m->rows ? (double)p->nulls / (double)m->rows : 0;
-            p->distinct = json_integer_value(json_object_get(jc, "distinct"));
-            const char *mn = json_string_value(json_object_get(jc, "min"));
-            const char *mx = json_string_value(json_object_get(jc, "max"));
-            p->min = mn ? dp_arena_strdup(kg->arena, mn) : NULL;
-            p->max = mx ? dp_arena_strdup(kg->arena, mx) : NULL;
-            p->nonneg = is_numeric(c->type) && p->min && strtod(p->min, NULL) >= 0;
-            p->all_values = json_is_true(json_object_get(jc, "all"));
-            json_t *top = json_object_get(jc, "top");
-            size_t nt = json_array_size(top);
-            if (nt > TOP_MAX)
-                nt = TOP_MAX;
-            if (nt) {
-                p->top_values = dp_arena_calloc(kg->arena, nt, sizeof(char *));
-                p->top_counts = dp_arena_calloc(kg->arena, nt, sizeof(int64_t));
-                for (size_t k = 0; k < nt; k++) {
-                    json_t *pair = json_array_get(top, k);
-                    const char *v = json_string_value(json_array_get(pair, 0));
-                    p->top_values[k] = dp_arena_strdup(kg->arena, v ? v : "");
-                    p->top_counts[k] = json_integer_value(json_array_get(pair, 1));
-                }
-                p->ntop = nt;
-            }
-        }
-        mark_profiled(kg, m);
-    }
-    json_decref(root);
-    return rc;
 }

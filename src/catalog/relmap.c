@@ -39,12 +39,16 @@ static int rel_row(void *p, size_t ncols, const char *const *names, const char *
         const char **nm = realloc(r->name, cap * sizeof(*nm));
         if (nm)
             r->name = nm;
-        if (!s || !nm)
+        int64_t *est = realloc(r->est_rows, cap * sizeof(*est));
+        if (est)
+            r->est_rows = est;
+        if (!s || !nm || !est)
             return l->oom = 1;
         l->cap = cap;
     }
     r->schema[r->n] = dp_arena_strdup(l->a, v[0] ? v[0] : "");
     r->name[r->n] = dp_arena_strdup(l->a, v[1] ? v[1] : "");
+    r->est_rows[r->n] = v[2] ? strtoll(v[2], NULL, 10) : -1;
     if (!r->schema[r->n] || !r->name[r->n])
         return l->oom = 1;
     r->n++;
@@ -267,8 +271,9 @@ int dp_relmap_load(dp_relmap *out, dp_arena *a, duckdb_connection con, dp_error 
     memset(out, 0, sizeof(*out));
     loader l = {out, a, 0, 0};
     int rc = dp_db_query(con,
-                         "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
-                         "UNION ALL SELECT schema_name, view_name FROM duckdb_views() "
+                         "SELECT schema_name, table_name, estimated_size FROM duckdb_tables() "
+                         "WHERE database_name = current_database() "
+                         "UNION ALL SELECT schema_name, view_name, NULL FROM duckdb_views() "
                          "WHERE database_name = current_database() AND NOT internal ORDER BY 1, 2",
                          0, rel_row, &l, err);
     if (!rc)
@@ -294,6 +299,7 @@ void dp_relmap_dispose(dp_relmap *r)
         return;
     free(r->schema);
     free(r->name);
+    free(r->est_rows);
     free(r->col_off);
     free(r->col_n);
     free(r->cols);

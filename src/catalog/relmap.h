@@ -5,6 +5,7 @@
 #ifndef DP_CATALOG_RELMAP_H
 #define DP_CATALOG_RELMAP_H
 #include <duckdb.h>
+#include <stdint.h>
 #include "kg/kg.h"
 
 typedef struct dp_relcol {
@@ -15,6 +16,7 @@ typedef struct dp_relcol {
 typedef struct dp_relmap {
     size_t n; /* relations, ordered by schema, name */
     const char **schema, **name;
+    int64_t *est_rows;       /* DuckDB's count of a table's stored rows (estimated_size); -1 for a view */
     size_t *col_off, *col_n; /* the relation's columns in cols, in column order */
     dp_relcol *cols;
     size_t ncols;

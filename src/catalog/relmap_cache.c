@@ -5,47 +5,38 @@
 #include "state/state.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/textrec.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define RELMAP_TEXT_MAX (1024u << 20) /* larger maps are not cached */
-#define RELMAP_HEAD "dpgen-relmap 1\n"
-
-static void put_field(dp_buf *b, const char *s)
-{
-    for (const char *p = s ? s : ""; *p; p++) {
-        const char *e = *p == '\\' ? "\\\\" : *p == '\t' ? "\\t" : *p == '\n' ? "\\n" : *p == '\r' ? "\\r" : NULL;
-        if (e)
-            dp_buf_puts(b, e);
-        else
-            dp_buf_putc(b, *p);
-    }
-}
+#define RELMAP_HEAD "dpgen-relmap 2\n"
 
 char *dp_relmap_to_text(const dp_relmap *r, const char *fingerprint)
 {
     dp_buf b;
     dp_buf_init(&b, RELMAP_TEXT_MAX);
     dp_buf_puts(&b, RELMAP_HEAD "F ");
-    put_field(&b, fingerprint);
+    dp_textrec_put(&b, fingerprint);
     dp_buf_printf(&b, "\nD %d ", r->def_schema != NULL);
-    put_field(&b, r->def_schema);
+    dp_textrec_put(&b, r->def_schema);
     dp_buf_puts(&b, "\n");
     for (size_t t = 0; t < r->n && !b.toobig; t++) {
-        dp_buf_printf(&b, "R %zu ", r->col_n[t]);
-        put_field(&b, r->schema[t]);
+        /* the row estimate + 1: a view's -1 is 0 */
+        dp_buf_printf(&b, "R %zu %lld ", r->col_n[t], (long long)(r->est_rows[t] + 1));
+        dp_textrec_put(&b, r->schema[t]);
         dp_buf_putc(&b, '\t');
-        put_field(&b, r->name[t]);
+        dp_textrec_put(&b, r->name[t]);
         dp_buf_putc(&b, '\n');
         for (size_t i = 0; i < r->col_n[t]; i++) {
             const dp_relcol *c = &r->cols[r->col_off[t] + i];
             dp_buf_printf(&b, "C %d ", c->is_key);
-            put_field(&b, c->name);
+            dp_textrec_put(&b, c->name);
             dp_buf_putc(&b, '\t');
-            put_field(&b, c->type);
+            dp_textrec_put(&b, c->type);
             dp_buf_putc(&b, '\t');
-            put_field(&b, c->comment);
+            dp_textrec_put(&b, c->comment);
             dp_buf_putc(&b, '\n');
         }
     }
@@ -56,36 +47,13 @@ char *dp_relmap_to_text(const dp_relmap *r, const char *fingerprint)
     return dp_buf_detach(&b);
 }
 
-/* One field at *p up to a tab or newline (not consumed), unescaped into a. */
-static const char *field(const char **p, dp_arena *a)
-{
-    const char *s = *p;
-    size_t n = strcspn(s, "\t\n");
-    char *o = dp_arena_alloc(a, n + 1), *w = o;
-    if (!o)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\\' && i + 1 < n) {
-            char c = s[++i];
-            *w++ = c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' : c;
-        } else {
-            *w++ = s[i];
-        }
-    }
-    *w = 0;
-    *p = s + n;
-    return o;
-}
-
 /* A non-negative number and the space after it. */
 static int number(const char **p, size_t *out)
 {
-    char *end;
-    unsigned long long v = strtoull(*p, &end, 10);
-    if (end == *p || *end != ' ')
+    int64_t v;
+    if (dp_textrec_int(p, &v) || v < 0)
         return -1;
     *out = (size_t)v;
-    *p = end + 1;
     return 0;
 }
 
@@ -95,14 +63,14 @@ static int parse(dp_relmap *r, dp_arena *a, const char *p, const char *fingerpri
     if (strncmp(p, RELMAP_HEAD, hl) || strncmp(p + hl, "F ", 2))
         return -1;
     p += hl + 2;
-    const char *fp = field(&p, a);
+    const char *fp = dp_textrec_field(&p, a);
     if (!fp || strcmp(fp, fingerprint) || *p++ != '\n' || strncmp(p, "D ", 2))
         return -1;
     p += 2;
     size_t has_def;
     if (number(&p, &has_def))
         return -1;
-    const char *def = field(&p, a);
+    const char *def = dp_textrec_field(&p, a);
     if (!def || *p++ != '\n')
         return -1;
     r->def_schema = has_def ? def : NULL;
@@ -116,23 +84,28 @@ static int parse(dp_relmap *r, dp_arena *a, const char *p, const char *fingerpri
     ncol += p[0] == 'C';
     r->schema = malloc((nrel ? nrel : 1) * sizeof(*r->schema));
     r->name = malloc((nrel ? nrel : 1) * sizeof(*r->name));
+    r->est_rows = malloc((nrel ? nrel : 1) * sizeof(*r->est_rows));
     r->cols = malloc((ncol ? ncol : 1) * sizeof(*r->cols));
     size_t *counts = malloc((nrel ? nrel : 1) * sizeof(size_t));
     int rc = -1;
-    if (!r->schema || !r->name || !r->cols || !counts)
+    if (!r->schema || !r->name || !r->est_rows || !r->cols || !counts)
         goto done;
     while (*p) {
         if (p[0] == 'R' && p[1] == ' ') {
             p += 2;
-            if (r->n >= nrel || number(&p, &counts[r->n]) || !(r->schema[r->n] = field(&p, a)) || *p++ != '\t' ||
-                !(r->name[r->n] = field(&p, a)) || *p++ != '\n')
+            size_t est;
+            if (r->n >= nrel || number(&p, &counts[r->n]) || number(&p, &est) ||
+                !(r->schema[r->n] = dp_textrec_field(&p, a)) || *p++ != '\t' ||
+                !(r->name[r->n] = dp_textrec_field(&p, a)) || *p++ != '\n')
                 goto done;
+            r->est_rows[r->n] = (int64_t)est - 1;
             r->n++;
         } else if (p[0] == 'C' && p[1] == ' ' && r->n) {
             p += 2;
             dp_relcol *c = &r->cols[r->ncols];
-            if (r->ncols >= ncol || number(&p, &key) || !(c->name = field(&p, a)) || *p++ != '\t' ||
-                !(c->type = field(&p, a)) || *p++ != '\t' || !(c->comment = field(&p, a)) || *p++ != '\n')
+            if (r->ncols >= ncol || number(&p, &key) || !(c->name = dp_textrec_field(&p, a)) || *p++ != '\t' ||
+                !(c->type = dp_textrec_field(&p, a)) || *p++ != '\t' || !(c->comment = dp_textrec_field(&p, a)) ||
+                *p++ != '\n')
                 goto done;
             if (!*c->comment)
                 c->comment = NULL;

@@ -2,106 +2,65 @@
  * model, its period and custom granularity columns, and the legacy
  * metricflow_time_spine relation when the YAML configures none. */
 #include "catalog/bind.h"
+#include "catalog/relmap.h"
 #include "util/error.h"
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 typedef struct hits {
-    dp_arena *a;
     const char *schema, *table;
     size_t n;
     char cands[400];
 } hits;
 
-static int rel_row(void *p, size_t ncols, const char *const *names, const char *const *v)
+static void add_hit(hits *h, const dp_relmap *t, size_t k)
 {
-    (void)names;
-    (void)ncols;
-    hits *h = p;
     if (!h->n) {
-        h->schema = dp_arena_strdup(h->a, v[0]);
-        h->table = dp_arena_strdup(h->a, v[1]);
+        h->schema = t->schema[k];
+        h->table = t->name[k];
     }
     size_t off = strlen(h->cands);
     if (off < sizeof(h->cands) - 80)
-        snprintf(h->cands + off, sizeof(h->cands) - off, "%s%s.%s", off ? ", " : "", v[0], v[1]);
+        snprintf(h->cands + off, sizeof(h->cands) - off, "%s%s.%s", off ? ", " : "", t->schema[k], t->name[k]);
     h->n++;
-    return 0;
 }
 
-typedef struct col_hit {
-    dp_arena *a;
-    const char *type;
-} col_hit;
-
-static int type_row(void *p, size_t ncols, const char *const *names, const char *const *v)
+/* The one relation called name (case aside): in schema when one is given
+ * (a relation a manifest names), else the target schema's, else the
+ * default schema's when several are. From the database's catalog as read
+ * for binding (relmap.h): no statement. */
+static void find_relation(const dp_kg *kg, const dp_relmap *t, const char *name, const char *in_schema, hits *h)
 {
-    (void)names;
-    (void)ncols;
-    col_hit *h = p;
-    h->type = dp_arena_strdup(h->a, v[0] ? v[0] : "VARCHAR");
-    return 0;
-}
-
-/* The one relation called name: in schema when one is given (a relation a
- * manifest names), else the target schema's, else the default schema's when
- * several are. */
-static int find_relation(dp_kg *kg, duckdb_connection con, const char *name, const char *in_schema, hits *h,
-                         dp_error *err)
-{
-    char qn[300], qs[300], sql[1200];
-    if (!dp_sql_quote_literal(name, qn, sizeof(qn)))
-        return dp_error_set(err, DP_EINVALID, "time spine name too long: %s", name);
+    memset(h, 0, sizeof(*h));
+    for (size_t k = dp_relmap_next_named(t, name, DP_RELMAP_NONE); k != DP_RELMAP_NONE;
+         k = dp_relmap_next_named(t, name, k))
+        add_hit(h, t, k);
+    if (h->n <= 1 && !in_schema)
+        return;
     /* several: the dbt target schema settles it, else the database's
      * default schema (what an unqualified name resolves to) */
-    const char *schema = in_schema ? in_schema : kg->target_schema;
-    snprintf(sql, sizeof(sql),
-             "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
-             "AND lower(table_name) = lower(%s) UNION ALL SELECT schema_name, view_name FROM duckdb_views() "
-             "WHERE database_name = current_database() AND NOT internal AND lower(view_name) = lower(%s) ORDER BY 1",
-             qn, qn);
-    memset(h, 0, sizeof(*h));
-    h->a = kg->arena;
-    int rc = dp_db_query(con, sql, 0, rel_row, h, err);
-    if (rc || (h->n <= 1 && !in_schema))
-        return rc;
-    if (!schema)
-        snprintf(qs, sizeof(qs), "current_schema()");
-    else if (!dp_sql_quote_literal(schema, qs, sizeof(qs)))
-        return 0;
+    const char *schema = in_schema ? in_schema : kg->target_schema ? kg->target_schema : t->def_schema;
     hits one = {0};
-    one.a = kg->arena;
-    snprintf(sql, sizeof(sql),
-             "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
-             "AND lower(table_name) = lower(%s) AND schema_name = %s UNION ALL SELECT schema_name, view_name "
-             "FROM duckdb_views() WHERE database_name = current_database() AND NOT internal "
-             "AND lower(view_name) = lower(%s) AND schema_name = %s",
-             qn, qs, qn, qs);
-    if ((rc = dp_db_query(con, sql, 0, rel_row, &one, err)))
-        return rc;
+    for (size_t k = dp_relmap_next_named(t, name, DP_RELMAP_NONE); schema && k != DP_RELMAP_NONE;
+         k = dp_relmap_next_named(t, name, k))
+        if (!strcmp(t->schema[k], schema))
+            add_hit(&one, t, k);
     if (one.n == 1 || in_schema)
         *h = one;
-    return 0;
 }
 
-/* *out: the type of column col of schema.table, NULL when it has none. */
-static int column_type(dp_arena *a, duckdb_connection con, const char *schema, const char *table, const char *col,
-                       const char **out, dp_error *err)
+/* The type of column col (its exact name) of schema.table, NULL when it
+ * has none. */
+static const char *column_type(const dp_relmap *t, const char *schema, const char *table, const char *col)
 {
-    char qs[300], qt[300], qc[300], sql[1200];
-    col_hit h = {a, NULL};
-    *out = NULL;
-    if (!dp_sql_quote_literal(schema, qs, sizeof(qs)) || !dp_sql_quote_literal(table, qt, sizeof(qt)) ||
-        !dp_sql_quote_literal(col, qc, sizeof(qc)))
-        return 0;
-    snprintf(sql, sizeof(sql),
-             "SELECT data_type FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = %s "
-             "AND table_name = %s AND column_name = %s",
-             qs, qt, qc);
-    int rc = dp_db_query(con, sql, 0, type_row, &h, err);
-    *out = h.type;
-    return rc;
+    size_t k = dp_relmap_find(t, schema, table);
+    if (k == DP_RELMAP_NONE)
+        return NULL;
+    for (size_t i = 0; i < t->col_n[k]; i++)
+        if (!strcmp(t->cols[t->col_off[k] + i].name, col))
+            return *t->cols[t->col_off[k] + i].type ? t->cols[t->col_off[k] + i].type : "VARCHAR";
+    return NULL;
 }
 
 static int problem(dp_kg *kg, const dp_time_spine *sp, const char *reason, const char *hint, dp_error *err)
@@ -112,17 +71,16 @@ static int problem(dp_kg *kg, const dp_time_spine *sp, const char *reason, const
     return 0;
 }
 
-int dp_bind_spines(dp_kg *kg, duckdb_connection con, dp_error *err)
+int dp_bind_spines(dp_kg *kg, const dp_relmap *map, dp_error *err)
 {
     int rc;
     if (!kg->nspines) {
         /* the legacy spine is a dbt model without YAML: its relation */
         hits h;
         const char *col = NULL;
-        if ((rc = find_relation(kg, con, "metricflow_time_spine", NULL, &h, err)))
-            return rc;
-        if (h.n == 1 && (rc = column_type(kg->arena, con, h.schema, h.table, "date_day", &col, err)))
-            return rc;
+        find_relation(kg, map, "metricflow_time_spine", NULL, &h);
+        if (h.n == 1)
+            col = column_type(map, h.schema, h.table, "date_day");
         if (h.n == 1 && col) {
             dp_time_spine sp = {0};
             sp.model = "metricflow_time_spine";
@@ -140,8 +98,7 @@ int dp_bind_spines(dp_kg *kg, duckdb_connection con, dp_error *err)
         hits h;
         char why[600] = "";
         /* a relation given by a manifest (schema and table set) is checked, not searched */
-        if ((rc = find_relation(kg, con, sp->table ? sp->table : sp->model, sp->table ? sp->schema : NULL, &h, err)))
-            return rc;
+        find_relation(kg, map, sp->table ? sp->table : sp->model, sp->table ? sp->schema : NULL, &h);
         if (h.n != 1) {
             if (h.n)
                 snprintf(why, sizeof(why), "time spine model '%s' is ambiguous (%s)", sp->model, h.cands);
@@ -151,14 +108,9 @@ int dp_bind_spines(dp_kg *kg, duckdb_connection con, dp_error *err)
                 return rc;
             continue;
         }
-        const char *ty = NULL;
-        int ok;
-        if ((rc = column_type(kg->arena, con, h.schema, h.table, sp->column, &ty, err)))
-            return rc;
-        ok = ty != NULL;
+        int ok = column_type(map, h.schema, h.table, sp->column) != NULL;
         for (size_t j = 0; ok && j < sp->ncustom; j++) {
-            if ((rc = column_type(kg->arena, con, h.schema, h.table, sp->custom[j].column, &sp->custom[j].type, err)))
-                return rc;
+            sp->custom[j].type = column_type(map, h.schema, h.table, sp->custom[j].column);
             ok = sp->custom[j].type != NULL;
             if (!ok)
                 snprintf(why, sizeof(why), "time spine '%s': custom granularity '%s' uses column '%s', which %s.%s does not have",

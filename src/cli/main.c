@@ -26,6 +26,8 @@ static const char *usage =
     "         --out DIR --dialect duckdb|postgres --as-of YYYY-MM-DD --owner NAME --trace --no-record\n"
     "         --columns wide|asked (default wide: attributes and component measures too)\n"
     "         --openlineage-url URL (posts the run's OpenLineage event, the one --out writes)\n"
+    "         --llm URL (an OpenAI-compatible model proposes readings of words the catalog lacks;\n"
+    "           or DPGEN_LLM_URL; DPGEN_LLM_MODEL, DPGEN_LLM_API_KEY[_FILE], DPGEN_LLM_TIMEOUT)\n"
     "         --timeout SECONDS (the test run and quality checks together; default 30)\n"
     "         --memory-limit SIZE (DuckDB's, e.g. 2GB; the default)\n"
     "         --choose \"phrase=name\" (repeatable: answers a clarification; learned unless --no-record)\n"
@@ -38,7 +40,7 @@ typedef struct args {
     size_t nchoose;
     const char *sql, *db, *models, *glossary, *state, *format, *out, *dialect, *as_of, *owner;
     const char *manifest, *schema, *saved_query;
-    const char *columns, *openlineage_url;
+    const char *columns, *openlineage_url, *llm;
     const char *timeout, *memory_limit; /* --timeout SECONDS, --memory-limit SIZE */
     long timeout_ms;
     double scale;
@@ -151,6 +153,8 @@ static int parse(args *a, int argc, char **argv)
         else if (!strcmp(s, "--saved-query")) slot = &a->saved_query;
         else if (!strcmp(s, "--columns")) slot = &a->columns;
         else if (!strcmp(s, "--openlineage-url")) slot = &a->openlineage_url;
+        else if (!strcmp(s, "--llm"))
+            slot = &a->llm;
         else if (!strcmp(s, "--timeout")) slot = &a->timeout;
         else if (!strcmp(s, "--memory-limit")) slot = &a->memory_limit;
         else if (!strcmp(s, "--choose")) {
@@ -230,6 +234,7 @@ static int cmd_generate(const args *a, int intent_only)
     dp_error err = {0};
     dp_catalog *cat = NULL;
     dp_result *res = NULL;
+    dp_llm *llm = NULL;
     int code = 0;
     if (!a->saved_query && (!a->text || !*a->text || strspn(a->text, " \t\r\n") == strlen(a->text))) {
         fputs("dpgen: empty request\n", stderr);
@@ -288,6 +293,13 @@ static int cmd_generate(const args *a, int intent_only)
         code = EXIT_USAGE;
         goto done;
     }
+    /* a language model only when asked (--llm or DPGEN_LLM_URL): no network otherwise */
+    if ((rc = dp_llm_open_env(&llm, a->llm, &err))) {
+        fprintf(stderr, "dpgen: --llm: %s\n", DP_SAFE(err.message));
+        code = EXIT_USAGE;
+        goto done;
+    }
+    go.llm = llm;
     rc = dp_generate(&res, cat, a->text, &go, &err);
     if (rc == DP_ENOTFOUND && a->saved_query) { /* a name the catalog lacks: usage */
         fprintf(stderr, "dpgen: --saved-query: %s\n", DP_SAFE(err.message));
@@ -306,6 +318,9 @@ static int cmd_generate(const args *a, int intent_only)
     /* a refusal is a result too: with --format json, what to answer */
     if (rc == DP_ECLARIFY && fmt == DP_FORMAT_JSON && dp_result_clarification_json(res))
         printf("%s\n", dp_result_clarification_json(res));
+    /* a question says what else was tried: a language model's readings that failed the checks */
+    for (size_t i = 0; rc == DP_ECLARIFY && llm && i < dp_result_warning_count(res); i++)
+        fprintf(stderr, "dpgen: warning: %s\n", DP_SAFE(dp_result_warning(res, i)));
     if (rc) {
         code = fail(&err, rc);
         goto done;
@@ -336,6 +351,7 @@ static int cmd_generate(const args *a, int intent_only)
         fputc('\n', stdout);
 done:
     dp_result_free(res);
+    dp_llm_free(llm);
     dp_catalog_free(cat);
     return code;
 }

@@ -105,6 +105,10 @@ typedef struct dp_model {
     dp_column *columns;
     size_t ncolumns;
     int64_t rows;
+    /* DuckDB's count of the bound table's stored rows, read with the
+     * database's catalog (est_known 0: a view, or not read) */
+    int64_t est_rows;
+    int est_known;
     const char *freshest;   /* newest value of the default time dimension */
     int profiled;
     int64_t dup_keys;       /* rows whose primary key repeats another row's */

@@ -361,15 +361,27 @@ int dp_lexicon_build(dp_kg *kg, dp_error *err)
     if (!lx->st)
         return dp_error_set(err, DP_ENOMEM, "cannot create the English stemmer");
     int rc = dp_lex__renew_scratch(lx) || dp_lex__build_phrases(lx, kg);
-    dp_lex_entry *built = lx->entries;
-    if (!rc) {
-        /* into the graph's arena, now that the count is known */
-        lx->entries = dp_arena_calloc(kg->arena, lx->n ? lx->n : 1, sizeof(dp_lex_entry));
-        if (lx->entries && lx->n)
-            memcpy(lx->entries, built, lx->n * sizeof(dp_lex_entry));
+    if (!rc && !lx->n) {
+        free(lx->entries);
+        lx->entries = dp_arena_calloc(kg->arena, 1, sizeof(dp_lex_entry));
         rc = !lx->entries || index_entries(lx);
+    } else if (!rc) {
+        /* cut to the count and owned by the graph's arena: no second copy
+         * (a catalog of 10,000 models has over a million entries) */
+        dp_lex_entry *fit = realloc(lx->entries, lx->n * sizeof(dp_lex_entry));
+        if (fit)
+            lx->entries = fit;
+        if (dp_arena_own(kg->arena, lx->entries)) {
+            free(lx->entries);
+            lx->entries = NULL;
+            rc = 1;
+        } else {
+            rc = index_entries(lx);
+        }
+    } else {
+        free(lx->entries);
+        lx->entries = NULL;
     }
-    free(built);
     lx->cap = lx->n;
     dp_stemmer_free(lx->st);
     lx->st = NULL;

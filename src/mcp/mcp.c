@@ -20,6 +20,7 @@ typedef struct mcp {
     dp_catalog *cat; /* NULL when it did not open: tools answer with the reason */
     char open_error[1024];
     FILE *out;
+    dp_llm *llm; /* --llm / DPGEN_LLM_URL; NULL: none */
 } mcp;
 
 static void send_msg(mcp *m, json_t *msg)
@@ -148,6 +149,7 @@ static json_t *generate(mcp *m, json_t *args)
     go.dialect = json_string_value(json_object_get(args, "dialect"));
     go.as_of = json_string_value(json_object_get(args, "as_of"));
     go.columns = json_string_value(json_object_get(args, "columns"));
+    go.llm = m->llm;
     if (choose) {
         size_t i;
         json_t *c;
@@ -305,13 +307,18 @@ static int read_line(FILE *in, char *buf, size_t cap)
 
 static const char *usage =
     "usage: dpgen mcp [--db PATH --models PATH] [--glossary PATH] [--state DIR] [--manifest FILE]"
-    " [--schema NAME]\n"
+    " [--schema NAME] [--llm URL]\n"
     "  the Model Context Protocol over stdio (JSON-RPC 2.0, one message per line)\n";
 
 int dp_mcp_main(int argc, char **argv)
 {
     dp_catalog_options co = DP_CATALOG_OPTIONS_INIT;
+    const char *llm_url = NULL;
     for (int i = 1; i < argc; i++) {
+        if (i + 1 < argc && !strcmp(argv[i], "--llm")) {
+            llm_url = argv[++i];
+            continue;
+        }
         if (i + 1 >= argc || !dp_srv_catalog_option(&co, argv[i], argv[i + 1])) {
             fprintf(stderr, "dpgen mcp: unknown option %s\n%s", argv[i], usage);
             return 2;
@@ -325,6 +332,11 @@ int dp_mcp_main(int argc, char **argv)
     }
     mcp m = {.out = stdout};
     dp_error err = {0};
+    /* a language model only when asked (--llm or DPGEN_LLM_URL) */
+    if (dp_llm_open_env(&m.llm, llm_url, &err)) {
+        fprintf(stderr, "dpgen mcp: --llm: %s\n", err.message);
+        return 2;
+    }
     if (dp_catalog_open(&m.cat, &co, &err)) {
         m.cat = NULL;
         snprintf(m.open_error, sizeof(m.open_error), "%s", err.message);
@@ -342,5 +354,6 @@ int dp_mcp_main(int argc, char **argv)
     }
     free(line);
     dp_catalog_free(m.cat);
+    dp_llm_free(m.llm);
     return 0;
 }

@@ -247,8 +247,16 @@ int dp_learn__entries(dp_run *r, dp_intent_opts *io, dp_error *err)
         out[at] = e;
         keys[at] = key;
         n += at == n;
-        dp_run_decision(r, "%s phrase '%s' read as %s %s", chosen ? "chosen" : "learned", phrase, kind, target);
-        if (chosen && r->opts.record && r->cat->state && key && *key) {
+        /* the model's readings come last: said as its, never learned */
+        int proposed = chosen && i - nrows >= r->opts.nchoose - r->nproposed;
+        if (proposed)
+            dp_run_decision(r,
+                            "phrase '%s' read as %s %s: proposed by the language model (%s), checked against the "
+                            "catalog; --choose \"%s=%s\" keeps it",
+                            phrase, kind, target, r->opts.llm->model, phrase, name);
+        else
+            dp_run_decision(r, "%s phrase '%s' read as %s %s", chosen ? "chosen" : "learned", phrase, kind, target);
+        if (chosen && !proposed && r->opts.record && r->cat->state && key && *key) {
             dp_error ignore = {0};
             dp_state_learn(r->cat->state, key, phrase, kind, target, &ignore);
         }

@@ -87,6 +87,7 @@ static void run_free(dp_run *r)
     json_decref(r->sql_assertions);
     json_decref(r->sla);
     json_decref(r->spec);
+    json_decref(r->llm.log);
     if (r->con)
         duckdb_disconnect(&r->con);
     dp_arena_free(r->a);
@@ -207,19 +208,10 @@ static void suggest(dp_run *r, dp_error *err)
 
 typedef int (*stage_fn)(dp_run *r, dp_error *err);
 
-static int st_intent(dp_run *r, dp_error *err)
+/* The request read against the catalog, with what users taught it and this
+ * run's answers; a disabled element refused with its reason. */
+static int read_request(dp_run *r, dp_error *err)
 {
-    if (r->opts.saved_query) {
-        int src = dp_intent_from_saved(&r->intent, r->kg, r->a, r->opts.saved_query, r->opts.as_of, err);
-        if (!src) /* a disabled query, metric or dimension is named with its reason */
-            src = dp_orch__refuse_disabled(r, err);
-        if (!src)
-            dp_run_decision(r, "saved query %s (%s:%d) read as the intent: %zu metric(s), %zu grouping(s), grain %s, "
-                            "%zu where filter(s)", r->intent.saved->name, r->intent.saved->pos.file,
-                            r->intent.saved->pos.line, r->intent.nmetrics, r->intent.ngroups,
-                            dp_grain_name(r->intent.grain), r->intent.nwhere);
-        return src;
-    }
     dp_intent_opts io = {0};
     io.as_of = r->opts.as_of;
     int rc = dp_learn__entries(r, &io, err);
@@ -238,6 +230,59 @@ static int st_intent(dp_run *r, dp_error *err)
         rc = dp_orch__refuse_disabled(r, err);
     if (lk.queries)
         dp_run_decision(r, "%u value look-up(s) in the data, %.0f ms", lk.queries, lk.spent_ms);
+    return rc;
+}
+
+static int st_intent(dp_run *r, dp_error *err)
+{
+    if (r->opts.saved_query) {
+        int src = dp_intent_from_saved(&r->intent, r->kg, r->a, r->opts.saved_query, r->opts.as_of, err);
+        if (!src) /* a disabled query, metric or dimension is named with its reason */
+            src = dp_orch__refuse_disabled(r, err);
+        if (!src)
+            dp_run_decision(r,
+                            "saved query %s (%s:%d) read as the intent: %zu metric(s), %zu grouping(s), grain %s, "
+                            "%zu where filter(s)",
+                            r->intent.saved->name, r->intent.saved->pos.file, r->intent.saved->pos.line,
+                            r->intent.nmetrics, r->intent.ngroups, dp_grain_name(r->intent.grain), r->intent.nwhere);
+        return src;
+    }
+    int rc = read_request(r, err);
+    if (rc == DP_ECLARIFY && r->opts.llm) {
+        /* the model may read what the catalog's words do not cover; its
+         * readings are checked, then the request is read again with them */
+        const char **prop;
+        size_t np;
+        if (!dp_orch__assist_intent(r, err->message, &prop, &np)) {
+            const char *const *had = r->opts.choose;
+            size_t nhad = r->opts.nchoose;
+            const char **all = dp_arena_calloc(r->a, nhad + np, sizeof(char *));
+            if (all) {
+                for (size_t i = 0; i < nhad; i++)
+                    all[i] = had[i];
+                for (size_t i = 0; i < np; i++)
+                    all[nhad + i] = prop[i];
+                r->opts.choose = all;
+                r->opts.nchoose = nhad + np;
+                r->nproposed = np;
+                dp_error e2 = {0};
+                if (!read_request(r, &e2)) {
+                    rc = 0;
+                    err->code = 0;
+                    err->message[0] = 0;
+                    dp_llm__outcome(&r->llm, "accepted", NULL);
+                } else { /* still not understood: the deterministic question, as without the model */
+                    dp_run_warning(r, "with the language model's readings the request was still not understood (%s)",
+                                   e2.message);
+                    dp_llm__outcome(&r->llm, "rejected", "the request was still not understood with its readings");
+                    r->opts.choose = had;
+                    r->opts.nchoose = nhad;
+                    r->nproposed = 0;
+                    rc = read_request(r, err);
+                }
+            }
+        }
+    }
     if (rc == DP_ECLARIFY) {
         suggest(r, err);
         dp_orch__measure_hint(r, err);
@@ -492,6 +537,9 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
                                       dp_kg_shown_path(r->kg, r->kg->glossary_path, r->a), "load_ms", cat->load_ms,
                                       "profile_cached", cat->profile_cached, "paths_relative_to",
                                       r->kg->path_root_kind ? r->kg->path_root_kind : "the folder of the catalog"));
+        json_t *llm = dp_orch__llm_record(r);
+        if (llm) /* which parts a language model proposed, and its calls */
+            json_object_set_new(exec, "llm", llm);
         json_object_set_new(r->spec, "execution", exec);
         /* no path of this machine in the spec: decisions and warnings
          * quote catalog files (file:line) as the catalog root has them */
@@ -532,11 +580,14 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
         }
         dp_state_run_docs(cat->state, r->run_id, res->json, res->yaml, res->md, res->trace, res->clarification,
                           cat->data_key, &ignore);
-        if (!rc || rc == DP_ECLARIFY) /* answers, not failures that may pass: a repeat may reuse them */
-            dp_repeat__store(cat, r->request, &r->opts, r->run_id);
+        if (!rc || rc == DP_ECLARIFY) {          /* answers, not failures that may pass: a repeat may reuse them */
+            dp_generate_options asked = r->opts; /* as asked: without the model's readings */
+            asked.nchoose -= r->nproposed;
+            dp_repeat__store(cat, r->request, &asked, r->run_id);
+        }
         if (began)
             dp_state_commit(cat->state, 1);
-        dp_state_run_prune(cat->state, cat->keep_runs, &ignore);
+        dp_state_run_prune(cat->state, cat->keep_runs, cat->keep_days, &ignore);
     }
     *out = res;
     return rc;

@@ -7,6 +7,7 @@
  * options with the as-of day resolved, and the request. */
 #include "orchestrator/repeat.h"
 #include "catalog/catalog.h"
+#include "llm/llm.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include <sqlite3.h>
@@ -61,6 +62,10 @@ char *dp_repeat__key(dp_catalog *cat, const char *request, const dp_generate_opt
     opt(&b, "owner", o->owner);
     opt(&b, "columns", o->columns);
     opt(&b, "saved_query", o->saved_query);
+    if (o->llm) { /* a model's readings are its own: another model, or none, is another request */
+        opt(&b, "llm_url", o->llm->url);
+        opt(&b, "llm_model", o->llm->model);
+    }
     for (size_t i = 0; i < o->nchoose; i++)
         opt(&b, "choose", o->choose[i]);
     opt(&b, "request", request);

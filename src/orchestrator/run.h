@@ -7,6 +7,7 @@
 #include "catalog/catalog.h"
 #include "discovery/discovery.h"
 #include "intent/intent.h"
+#include "llm/llm.h"
 #include "modeling/modeling.h"
 #include "transform/compile.h"
 
@@ -63,6 +64,8 @@ typedef struct dp_run {
     int cur;
     double total_ms;
     double deadline_ms; /* dp_now_ms() when the test run and quality budget ends; 0: not started */
+    dp_llm_usage llm;   /* the language model's calls in this run (opts.llm) */
+    size_t nproposed;   /* the last nproposed of opts.choose: the model's readings, checked, never learned */
 } dp_run;
 
 /* The run's time budget (deadline.c): opts.timeout_ms (0: 30 s) for the test
@@ -96,6 +99,13 @@ void dp_orch__disabled_joins(dp_run *r, dp_error *err);
  * candidates of the phrases that share a word with them (kind "measure",
  * with a hint). */
 void dp_orch__measure_hint(dp_run *r, dp_error *err);
+/* assist.c: asks opts.llm to read the phrases the clarification (message:
+ * its one line) could not place; *out: the checked readings as "phrase=name"
+ * answers (in r->a), 0; -1 when none (why in the run's warnings). */
+int dp_orch__assist_intent(dp_run *r, const char *message, const char ***out, size_t *nout);
+/* What a language model was asked in this run and what became of it
+ * ({model, calls, total_calls, total_tokens, proposed}); NULL when none. */
+json_t *dp_orch__llm_record(const dp_run *r);
 void dp_orch__measure_candidates(const dp_run *r, json_t *cands);
 
 #endif

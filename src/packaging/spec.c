@@ -280,9 +280,15 @@ json_t *dp_run_trace(const dp_run *r)
                                             (json_int_t)s->kg_queries, "decisions", s->decisions, "warnings", s->warnings,
                                             "error", str_or_null(s->error)));
     }
-    return json_pack("{s:s,s:s,s:s,s:f,s:o,s:f,s:b}", "run_id", r->run_id, "started_at", r->created_at, "request",
-                     r->request ? r->request : "", "total_ms", r->total_ms, "stages", st, "catalog_load_ms",
-                     r->cat->load_ms, "profile_cached", r->cat->profile_cached);
+    json_t *t = json_pack("{s:s,s:s,s:s,s:f,s:o,s:f,s:b}", "run_id", r->run_id, "started_at", r->created_at, "request",
+                          r->request ? r->request : "", "total_ms", r->total_ms, "stages", st, "catalog_load_ms",
+                          r->cat->load_ms, "profile_cached", r->cat->profile_cached);
+    json_t *llm = dp_orch__llm_record(r);
+    if (t && llm)
+        json_object_set_new(t, "llm", llm);
+    else
+        json_decref(llm);
+    return t;
 }
 
 int dp_stage_packaging(dp_run *r, dp_error *err)

@@ -102,6 +102,13 @@ void dp_srv_get_metrics(dp_srv *s, dp_srv_reply *r)
                 bad |= put(&b, &len, &cap, "dpgen_http_requests_total{route=\"%s\",code=\"%dxx\"} %ld\n",
                            dp_srv_route_name(i), c, n);
         }
+    pthread_mutex_lock(&s->slots_mu);
+    int waiting = s->waiting;
+    pthread_mutex_unlock(&s->slots_mu);
+    bad |= put(&b, &len, &cap,
+               "# HELP dpgen_runs_queued Requests waiting for a run slot.\n# TYPE dpgen_runs_queued gauge\n"
+               "dpgen_runs_queued %d\n",
+               waiting);
     bad |= put(&b, &len, &cap,
                "# HELP dpgen_runs_in_flight Runs executing now.\n# TYPE dpgen_runs_in_flight gauge\n"
                "dpgen_runs_in_flight %d\n"

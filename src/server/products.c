@@ -2,6 +2,8 @@
  * out (data_product_spec, yaml_output, execution_time_ms, agent_logs,
  * run_id), or the clarification (422), or an error body. */
 #include "server/server.h"
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +153,12 @@ static void answer(dp_srv *s, dp_catalog *cat, int rc, dp_result *res, const dp_
     if (r->status == 200 || r->status == 422) {
         /* a repeat is the stored run's answer: said, and timed as this call */
         json_object_set_new(r->body, "cached", json_boolean(cached));
+        /* the seed's token usage: a language model's, 0 when none was asked */
+        json_t *llm = json_object_get(trace, "llm");
+        json_object_set_new(r->body, "llm_tokens",
+                            json_integer(json_integer_value(json_object_get(llm, "total_tokens"))));
+        if (llm)
+            json_object_set(r->body, "llm", llm);
         if (cached)
             json_object_set_new(r->body, "execution_time_ms", json_real(wall_ms));
     }
@@ -164,6 +172,61 @@ static void answer(dp_srv *s, dp_catalog *cat, int rc, dp_result *res, const dp_
     json_decref(run_id);
     json_decref(logs);
     json_decref(trace);
+}
+
+/* A run slot: at most max_runs runs at once; past that a request waits, at
+ * most queue_wait_ms and with at most max_queue others, for one to come
+ * free, else it is answered 429. 0 with the slot taken, or -1 with r set. */
+static int slot_take(dp_srv *s, dp_srv_reply *r)
+{
+    int rc = 0;
+    pthread_mutex_lock(&s->slots_mu);
+    if (s->running >= s->cfg.max_runs) {
+        if (s->waiting >= s->cfg.max_queue) {
+            rc = -1;
+        } else {
+            struct timespec until;
+            clock_gettime(CLOCK_MONOTONIC, &until);
+            until.tv_sec += s->cfg.queue_wait_ms / 1000;
+            until.tv_nsec += (s->cfg.queue_wait_ms % 1000) * 1000000L;
+            if (until.tv_nsec >= 1000000000L) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000L;
+            }
+            s->waiting++;
+            while (s->running >= s->cfg.max_runs &&
+                   pthread_cond_timedwait(&s->slots_cv, &s->slots_mu, &until) != ETIMEDOUT)
+                ;
+            s->waiting--;
+            rc = s->running >= s->cfg.max_runs ? -2 : 0;
+        }
+    }
+    if (!rc) {
+        s->running++;
+        atomic_fetch_add(&s->in_flight, 1);
+    }
+    int running = s->running, waiting = s->waiting;
+    pthread_mutex_unlock(&s->slots_mu);
+    if (rc) {
+        r->retry_after = "1";
+        if (rc == -1)
+            dp_srv_reply_error(r, 429, "busy",
+                               "%d runs are in progress and %d waiting, the most at once; retry shortly", running,
+                               waiting);
+        else
+            dp_srv_reply_error(r, 429, "busy", "no run slot came free in %.3g s (%d runs in progress); retry shortly",
+                               (double)s->cfg.queue_wait_ms / 1000.0, running);
+    }
+    return rc ? -1 : 0;
+}
+
+static void slot_give(dp_srv *s)
+{
+    pthread_mutex_lock(&s->slots_mu);
+    s->running--;
+    atomic_fetch_sub(&s->in_flight, 1);
+    pthread_cond_signal(&s->slots_cv);
+    pthread_mutex_unlock(&s->slots_mu);
 }
 
 int dp_srv_run_prepare(dp_srv *s, const dp_srv_req *q, dp_srv_run *run, dp_srv_reply *r)
@@ -187,6 +250,7 @@ int dp_srv_run_prepare(dp_srv *s, const dp_srv_req *q, dp_srv_run *run, dp_srv_r
     }
     run->go.reuse = 1; /* a repeat is answered from the run store unless options.fresh */
     run->go.timeout_ms = s->cfg.timeout_ms;
+    run->go.llm = s->llm;
     run->go.memory_limit = s->cfg.memory_limit;
     if (read_options(json_object_get(run->body, "options"), &run->go, run->choose, r))
         goto fail;
@@ -205,12 +269,9 @@ int dp_srv_run_prepare(dp_srv *s, const dp_srv_req *q, dp_srv_run *run, dp_srv_r
         dp_srv_reply_error(r, 503, "loading", "the catalog is not loaded yet");
         goto fail;
     }
-    run->slot = 1;
-    if (atomic_fetch_add(&s->in_flight, 1) >= s->cfg.max_runs) {
-        r->retry_after = "1";
-        dp_srv_reply_error(r, 429, "busy", "%d runs are in progress, the most at once; retry shortly", s->cfg.max_runs);
+    if (slot_take(s, r))
         goto fail;
-    }
+    run->slot = 1;
     if (s->cfg.log_requests && text)
         r->log_text = strdup(text);
     return 0;
@@ -222,7 +283,7 @@ fail:
 void dp_srv_run_release(dp_srv *s, dp_srv_run *run)
 {
     if (run->slot)
-        atomic_fetch_sub(&s->in_flight, 1);
+        slot_give(s);
     if (run->g)
         dp_srv_gen_drop(s, run->g);
     json_decref(run->body);

@@ -23,10 +23,15 @@ static const char *usage =
     "                   [--manifest FILE] [--schema NAME] [--max-body BYTES] [--max-runs N]\n"
     "                   [--timeout SECONDS] [--memory-limit SIZE] [--api-keys FILE] [--rate N] [--burst N]\n"
     "                   [--cors ORIGIN] [--tls-cert FILE --tls-key FILE] [--log-requests] [--keep-runs N]\n"
+    "                   [--keep-days N] [--queue N] [--queue-wait SECONDS] [--llm URL]\n"
     "  --listen    default 127.0.0.1:8080; port 0 takes a free port (printed on stdout)\n"
     "  --max-body  request body limit, default 65536 bytes (413 past it)\n"
-    "  --max-runs  runs at once, default 2 per core (429 past it)\n"
+    "  --max-runs  runs at once, default 2 per core; more wait in the queue\n"
+    "  --queue     requests that may wait for a run slot, default 64 (429 past it)\n"
+    "  --queue-wait  how long one waits before it is answered 429, default 30 s\n"
     "  --keep-runs the newest runs the state keeps with their documents (default all)\n"
+    "  --keep-days runs older than this many days are removed (default: kept)\n"
+    "  --llm       an OpenAI-compatible model that may read words the catalog lacks (docs/llm.md)\n"
     "  --api-keys  a file of keys (one a line, or sha256:HEX): every route but the probes needs one\n"
     "  --rate      requests a second per client (its key, else its address); --burst the bucket, default 2x\n"
     "  --cors      the browser origin allowed to call (or *); none by default\n"
@@ -176,6 +181,23 @@ static int parse(dp_srv_config *c, int argc, char **argv)
             if (*end || n < 1)
                 return fprintf(stderr, "dpgen serve: --keep-runs is a number of runs above 0\n"), -1;
             c->co.keep_runs = n;
+        } else if (!strcmp(o, "--llm")) {
+            c->llm_url = v;
+        } else if (!strcmp(o, "--keep-days")) {
+            long n = strtol(v, &end, 10);
+            if (*end || n < 1 || n > 36500)
+                return fprintf(stderr, "dpgen serve: --keep-days is a number of days, 1..36500\n"), -1;
+            c->co.keep_days = n;
+        } else if (!strcmp(o, "--queue")) {
+            long n = strtol(v, &end, 10);
+            if (*end || n < 0 || n > 65536)
+                return fprintf(stderr, "dpgen serve: --queue is 0..65536 waiting requests\n"), -1;
+            c->max_queue = (int)n;
+        } else if (!strcmp(o, "--queue-wait")) {
+            double sec = strtod(v, &end);
+            if (*end || !(sec >= 0 && sec <= 3600))
+                return fprintf(stderr, "dpgen serve: --queue-wait is 0..3600 seconds\n"), -1;
+            c->queue_wait_ms = (long)(sec * 1000);
         } else if (!strcmp(o, "--max-runs")) {
             long n = strtol(v, &end, 10);
             if (*end || n < 1 || n > 1024)
@@ -245,6 +267,8 @@ int dp_serve_main(int argc, char **argv)
     s->cfg.max_body = DP_SRV_BODY_MAX_DEFAULT;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     s->cfg.max_runs = (int)(cores > 0 ? 2 * cores : 2);
+    s->cfg.max_queue = 64;
+    s->cfg.queue_wait_ms = 30000;
     struct sockaddr_storage addr;
     if (parse(&s->cfg, argc, argv)) {
         fputs(usage, stderr);
@@ -266,10 +290,17 @@ int dp_serve_main(int argc, char **argv)
         free(s);
         return 2;
     }
+    dp_error lerr = {0};
+    if (dp_llm_open_env(&s->llm, s->cfg.llm_url, &lerr)) {
+        fprintf(stderr, "dpgen serve: --llm: %s\n", lerr.message);
+        free(s);
+        return 2;
+    }
     if (s->cfg.tls_cert && (!(cert = read_pem(s->cfg.tls_cert)) || !(key = read_pem(s->cfg.tls_key)))) {
         fprintf(stderr, "dpgen serve: cannot read %s (a PEM file of at most 1 MiB)\n",
                 cert ? s->cfg.tls_key : s->cfg.tls_cert);
         free(cert);
+        dp_llm_free(s->llm);
         free(s);
         return 2;
     }
@@ -278,6 +309,12 @@ int dp_serve_main(int argc, char **argv)
     pthread_mutex_init(&s->guard.mu, NULL);
     pthread_mutex_init(&s->mu, NULL);
     pthread_mutex_init(&s->metrics_mu, NULL);
+    pthread_mutex_init(&s->slots_mu, NULL);
+    pthread_condattr_t ca; /* waits are timed on the monotonic clock */
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->slots_cv, &ca);
+    pthread_condattr_destroy(&ca);
     /* every thread started from here on inherits the blocked set: the
      * signals are taken by sigwait below, never by a request's thread */
     sigset_t set;
@@ -347,12 +384,15 @@ done:
     }
     pthread_mutex_destroy(&s->mu);
     pthread_mutex_destroy(&s->metrics_mu);
+    pthread_mutex_destroy(&s->slots_mu);
+    pthread_cond_destroy(&s->slots_cv);
     pthread_mutex_destroy(&s->guard.mu);
     if (key)
         explicit_bzero(key, strlen(key));
     free(key);
     free(cert);
     explicit_bzero(s->guard.keys, sizeof(s->guard.keys));
+    dp_llm_free(s->llm);
     free(s);
     return code;
 }

@@ -15,7 +15,9 @@
 typedef struct dp_srv_config {
     const char *listen;       /* "host:port"; default 127.0.0.1:8080, port 0: any free port */
     size_t max_body;          /* bytes of a request body; larger is 413 */
-    int max_runs;             /* runs at once; one more is 429 */
+    int max_runs;             /* runs at once; more wait in the queue */
+    int max_queue;            /* requests waiting for a run slot; one more is 429 */
+    long queue_wait_ms;       /* the longest one waits before it is answered 429 */
     long timeout_ms;          /* per-run budget (dp_generate_options.timeout_ms) */
     const char *memory_limit; /* DuckDB memory limit of each run */
     dp_catalog_options co;    /* the catalog, as `generate` opens it */
@@ -24,6 +26,7 @@ typedef struct dp_srv_config {
     const char *tls_cert, *tls_key; /* PEM files: HTTPS */
     const char *api_keys;     /* file of keys; NULL: none required */
     double rate, burst;       /* per-client requests a second and bucket; 0: no limit */
+    const char *llm_url;      /* --llm: a language model (else DPGEN_LLM_URL) */
 } dp_srv_config;
 
 /* One opened catalog with the requests using it: a reload opens a new one
@@ -51,10 +54,14 @@ typedef struct dp_srv {
     dp_srv_gen *gen;                        /* current generation; NULL until the first load */
     char load_error[512];                   /* the last failed load, for /readyz */
     atomic_int in_flight;                   /* runs executing */
+    pthread_mutex_t slots_mu;               /* guards running, waiting; slots_cv: a slot came free */
+    pthread_cond_t slots_cv;
+    int running, waiting;
     atomic_int active;                      /* requests begun and not yet answered in full */
     atomic_long requests[DP_SRV_ROUTES][6]; /* by route, status class 1xx..5xx (index 1-5), 0: all */
     atomic_long runs_total;
     dp_srv_guard guard;         /* API keys and rate limits */
+    dp_llm *llm;                /* --llm / DPGEN_LLM_URL; NULL: none */
     pthread_mutex_t metrics_mu; /* guards hist */
     dp_srv_hist hist[DP_SRV_STAGES];
 } dp_srv;

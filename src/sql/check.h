@@ -16,6 +16,20 @@ int dp_sql_check_select(const char *sql, dp_error *err);
  * or deep) with err->message a predicate of the expression: "calls
  * read_csv(), which is not one of ...". DP_ENOMEM. */
 int dp_sql_check_expr(const char *expr, dp_error *err);
+/* query_check.c: 0 when sql, a query written by someone else (a language
+ * model), is one SELECT reading only relations known(payload, schema, name)
+ * says are the catalog's (schema NULL: unqualified), or its own CTEs and
+ * subqueries, and calling only functions of the allow-list (plus window
+ * functions): never a table function (read_csv, glob, query...), a
+ * setting, a comment or a second statement. Else DP_EINVALID (DP_ELIMIT
+ * when too long or deep) with the reason. DP_ENOMEM. */
+int dp_sql_check_query(const char *sql, int (*known)(void *payload, const char *schema, const char *name),
+                       void *payload, dp_error *err);
+/* Shared by the checkers: an operator allowed; text the two parsers could
+ * split differently (comments, ';', dollar quotes, escape strings), what
+ * naming the text in the message. */
+int dp_sql__operator(const char *op);
+int dp_sql__lexical(const char *s, const char *what, dp_error *err);
 /* 1 when a catalog expression may call the function (any case). */
 int dp_sql_expr_function(const char *name);
 /* The i-th function of the list (sorted), NULL past its end. */

@@ -44,6 +44,14 @@ static const char *const value_functions[] = {
     "SVFOP_LOCALTIMESTAMP_N", NULL};
 /* clang-format on */
 
+int dp_sql__operator(const char *op)
+{
+    for (size_t i = 0; op && operators[i]; i++)
+        if (!strcmp(operators[i], op))
+            return 1;
+    return 0;
+}
+
 static int listed(const char *const *list, const char *s)
 {
     for (size_t i = 0; s && list[i]; i++)
@@ -189,7 +197,7 @@ static int check_value(walk *w, json_t *v)
 /* Text the two parsers (PostgreSQL's here, DuckDB's when it runs) might
  * split differently is refused before parsing: comments, ';', dollar
  * quotes, E'' and U&'' strings. Quoted text and names are skipped. */
-static int lexical(const char *s, dp_error *err)
+int dp_sql__lexical(const char *s, const char *what, dp_error *err)
 {
     for (const char *p = s; *p; p++) {
         if (*p == '\'' || *p == '"') {
@@ -198,8 +206,7 @@ static int lexical(const char *s, dp_error *err)
                 w--;
             if ((p - w == 1 && (*w | 32) == 'e') || (p - s >= 2 && p[-1] == '&' && (p[-2] | 32) == 'u'))
                 return dp_error_set(err, DP_EINVALID,
-                                    "has an escape string (E'...' or U&'...'), which is not allowed "
-                                    "in a catalog expression");
+                                    "has an escape string (E'...' or U&'...'), which is not allowed in %s", what);
             const char *close = strchr(p + 1, *p);
             if (!close)
                 return dp_error_set(err, DP_EINVALID, "has an unclosed quote");
@@ -207,9 +214,9 @@ static int lexical(const char *s, dp_error *err)
             continue;
         }
         if ((*p == '-' && p[1] == '-') || (*p == '/' && p[1] == '*'))
-            return dp_error_set(err, DP_EINVALID, "holds an SQL comment, which is not allowed in a catalog expression");
+            return dp_error_set(err, DP_EINVALID, "holds an SQL comment, which is not allowed in %s", what);
         if (*p == ';' || *p == '$' || *p == '\\')
-            return dp_error_set(err, DP_EINVALID, "holds '%c', which is not allowed in a catalog expression", *p);
+            return dp_error_set(err, DP_EINVALID, "holds '%c', which is not allowed in %s", *p, what);
     }
     return 0;
 }
@@ -225,7 +232,7 @@ int dp_sql_check_expr(const char *expr, dp_error *err)
      * even a word SQL reserves (offset, user) */
     if (dp_is_identifier(expr))
         return 0;
-    int rc = lexical(expr, err);
+    int rc = dp_sql__lexical(expr, "a catalog expression", err);
     if (rc)
         return rc;
     char *sql = malloc(len + 16);

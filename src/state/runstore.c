@@ -7,8 +7,10 @@
 #include <errno.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Runs sql with text parameters (NULL binds NULL); 0 or DP_ERROR. */
@@ -179,11 +181,24 @@ json_t *dp_state_run_record(dp_state *s, const char *run_id)
     return o;
 }
 
-int dp_state_run_prune(dp_state *s, long keep, dp_error *err)
+int dp_state_run_prune(dp_state *s, long keep, long days, dp_error *err)
 {
-    if (keep <= 0)
-        return 0;
     int rc = 0;
+    if (days > 0) {
+        /* created_at is ISO 8601 UTC text: the cut-off compares as text */
+        char cut[32];
+        time_t t = time(NULL) - (time_t)days * 86400;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(cut, sizeof(cut), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        const char *v[] = {cut};
+        rc = exec_text(s, "DELETE FROM run_docs WHERE run_id IN (SELECT run_id FROM runs WHERE created_at < ?)", v, 1,
+                       err);
+        if (!rc)
+            rc = exec_text(s, "DELETE FROM runs WHERE created_at < ?", v, 1, err);
+    }
+    if (rc || keep <= 0)
+        return rc;
     char n[32];
     snprintf(n, sizeof(n), "%ld", keep);
     const char *v[] = {n};

@@ -75,8 +75,9 @@ int dp_state_run_reap(dp_state *s, dp_error *err);
 char *dp_state_run_doc(dp_state *s, const char *run_id, const char *what);
 /* The run's record as JSON (new reference) or NULL. */
 json_t *dp_state_run_record(dp_state *s, const char *run_id);
-/* Keeps the newest keep runs (and their documents); 0 keeps all. */
-int dp_state_run_prune(dp_state *s, long keep, dp_error *err);
+/* Keeps the newest keep runs (and their documents; 0: any number) and
+ * those of the last days days (0: any age). */
+int dp_state_run_prune(dp_state *s, long keep, long days, dp_error *err);
 /* Transactions around a run's records: one commit for all of them. */
 int dp_state_begin(dp_state *s, dp_error *err);
 int dp_state_commit(dp_state *s, int ok);

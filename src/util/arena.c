@@ -11,9 +11,16 @@ typedef struct chunk {
     _Alignas(16) unsigned char data[];
 } chunk;
 
+/* A malloc'd block the arena frees with itself (dp_arena_own). */
+typedef struct owned {
+    struct owned *next;
+    void *p;
+} owned;
+
 struct dp_arena {
     chunk *head;
     size_t chunk_size, total;
+    owned *owned;
 };
 
 dp_arena *dp_arena_new(size_t chunk_size)
@@ -29,6 +36,8 @@ void dp_arena_free(dp_arena *a)
 {
     if (!a)
         return;
+    for (owned *o = a->owned; o; o = o->next)
+        free(o->p); /* the list itself lives in the chunks */
     chunk *c = a->head;
     while (c) {
         chunk *n = c->next;
@@ -36,6 +45,17 @@ void dp_arena_free(dp_arena *a)
         c = n;
     }
     free(a);
+}
+
+int dp_arena_own(dp_arena *a, void *p)
+{
+    owned *o = dp_arena_alloc(a, sizeof(*o));
+    if (!o)
+        return -1;
+    o->p = p;
+    o->next = a->owned;
+    a->owned = o;
+    return 0;
 }
 
 void *dp_arena_alloc(dp_arena *a, size_t n)
@@ -151,6 +171,13 @@ void dp_arena_adopt(dp_arena *dst, dp_arena *src)
         } else {
             dst->head = src->head;
         }
+    }
+    owned *ot = src->owned;
+    if (ot) {
+        while (ot->next)
+            ot = ot->next;
+        ot->next = dst->owned;
+        dst->owned = src->owned;
     }
     dst->total += src->total;
     free(src);

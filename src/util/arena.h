@@ -20,6 +20,9 @@ char *dp_arena_strndup(dp_arena *a, const char *s, size_t n);
 char *dp_arena_printf(dp_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *dp_arena_vprintf(dp_arena *a, const char *fmt, va_list ap);
 size_t dp_arena_used(const dp_arena *a);
+/* Makes a the owner of p (from malloc): freed with a. 0, or -1 when out
+ * of memory (p is then still the caller's). */
+int dp_arena_own(dp_arena *a, void *p);
 /* Moves every block of src into dst (freed with dst); frees src. */
 void dp_arena_adopt(dp_arena *dst, dp_arena *src);
 

@@ -316,7 +316,11 @@ check(st == 200 and b["runs"] and all("zorblax" in x["request"] for x in b["runs
 st, _, b = call(port, "GET", "/v1/runs?limit=0")
 check(st == 400, "limit=0 is 400", (st, b))
 
-# --- capacity: --max-runs 1, six at once
+# --- capacity: --max-runs 1 with no queue, six at once
+p.terminate()
+p.wait(60)
+p, port = start("--max-runs", "1", "--queue", "0", "--timeout", "60")
+wait_ready(port)
 results = []
 
 
@@ -336,6 +340,34 @@ codes = sorted(str(s) for s, _ in results)
 check(all(s in (200, 429) for s, _ in results) and any(s == 429 for s, _ in results)
       and any(s == 200 for s, _ in results), "six at once with --max-runs 1: 200s and 429s only", codes)
 check(all(ra == "1" for s, ra in results if s == 429), "429 carries Retry-After")
+p.terminate()
+p.wait(60)
+
+# --- the bounded queue: one run at a time, one may wait; four at once: two answered (the second
+# after waiting), the others 429 at once because the queue is full
+p, port = start("--max-runs", "1", "--queue", "1", "--queue-wait", "120", "--timeout", "60")
+wait_ready(port)
+results = []
+
+
+def fire_q():
+    try:
+        st, r, b = call(port, "POST", "/v1/data-products", {"request": SEED, "options": {"as_of": "2025-07-16",
+                                                                                          "fresh": True}})
+        results.append((st, b["error"]["message"] if st == 429 else ""))
+    except Exception as e:  # noqa
+        results.append(("exc", str(e)))
+
+
+ts = [threading.Thread(target=fire_q) for _ in range(4)]
+[t.start() for t in ts]
+[t.join() for t in ts]
+codes = sorted(str(s) for s, _ in results)
+check(all(s in (200, 429) for s, _ in results) and sum(s == 200 for s, _ in results) >= 2
+      and any(s == 429 and "waiting" in m for s, m in results),
+      "four at once, one slot and a queue of one: the queued one is answered, the rest 429 (queue full)", results)
+st, _, mt = call(port, "GET", "/metrics")
+check("dpgen_runs_queued 0" in mt, "/metrics has the queue's length")
 
 # --- 16 clients at once, a bounded mix (under ASan in make test-asan: no leak, no race report)
 p16, port16 = start("--max-runs", "16")
@@ -457,12 +489,24 @@ check(killed is not None, "a run was killed mid-way (kill -9)")
 db = sqlite3.connect(os.path.join(os.environ["DPGEN_STATE_DIR"], "state.db"))
 check(db.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "the state is intact after kill -9")
 db.close()
-p, port = start()
+p, port = start("--keep-days", "365")
 wait_ready(port)
 st, _, b = call(port, "GET", "/v1/runs?limit=100")
 rec = [x for x in b["runs"] if x["run_id"] == killed]
 check(rec and rec[0]["status"] == "failed" and "interrupted" in (rec[0]["message"] or ""),
       "the next start records the killed run as failed: interrupted", rec)
+
+# --- retention by age (--keep-days 365): a run dated 400 days back goes with the next run
+db = sqlite3.connect(os.path.join(os.environ["DPGEN_STATE_DIR"], "state.db"))
+db.execute("UPDATE runs SET created_at = '2000-01-01T00:00:00Z' WHERE run_id = ?", (killed,))
+db.commit()
+db.close()
+st, _, b = call(port, "POST", "/v1/data-products", {"request": SEED, "options": {"as_of": "2025-07-16", "fresh": True}})
+check(st == 200, "a run with --keep-days", st)
+st, _, b = call(port, "GET", "/v1/runs/" + killed, route="/v1/runs/{id}")
+check(st == 404, "the run older than --keep-days is removed", st)
+st, _, b = call(port, "GET", "/v1/runs?limit=5")
+check(st == 200 and b["runs"], "newer runs stay")
 p.terminate()
 p.wait(60)
 

@@ -391,7 +391,8 @@ static void the_cached_form_keeps_every_name(void **state)
     snprintf(path, sizeof(path), "%s/t.duckdb", dir);
     write_db(path,
              "CREATE SCHEMA \"s\tx\"; CREATE TABLE \"s\tx\".\"t\\n\" (\"a\nb\" INTEGER PRIMARY KEY, c VARCHAR); "
-             "COMMENT ON COLUMN \"s\tx\".\"t\\n\".c IS 'one\ttwo\nthree\\four'; CREATE TABLE plain (x INTEGER)",
+             "COMMENT ON COLUMN \"s\tx\".\"t\\n\".c IS 'one\ttwo\nthree\\four'; CREATE TABLE plain (x INTEGER); "
+             "INSERT INTO plain SELECT range FROM range(3); CREATE VIEW v AS SELECT x FROM plain",
              0);
     dp_db *db = NULL;
     dp_error err = {0};
@@ -412,6 +413,7 @@ static void the_cached_form_keeps_every_name(void **state)
         assert_string_equal(back.schema[t], live.schema[t]);
         assert_string_equal(back.name[t], live.name[t]);
         assert_int_equal(back.col_n[t], live.col_n[t]);
+        assert_int_equal(back.est_rows[t], live.est_rows[t]);
         for (size_t i = 0; i < live.col_n[t]; i++) {
             const dp_relcol *x = &live.cols[live.col_off[t] + i], *y = &back.cols[back.col_off[t] + i];
             assert_string_equal(x->name, y->name);
@@ -425,6 +427,10 @@ static void the_cached_form_keeps_every_name(void **state)
     assert_string_equal(back.cols[back.col_off[t]].name, "a\nb");
     assert_int_equal(back.cols[back.col_off[t]].is_key, 1);
     assert_string_equal(back.cols[back.col_off[t] + 1].comment, "one\ttwo\nthree\\four");
+    /* DuckDB's stored-row counts: an empty table 0, a view unknown (-1) */
+    assert_int_equal(back.est_rows[t], 0);
+    assert_int_equal(back.est_rows[dp_relmap_find(&back, "main", "plain")], 3);
+    assert_int_equal(back.est_rows[dp_relmap_find(&back, "main", "v")], -1);
     free(text);
     dp_relmap_dispose(&live);
     dp_relmap_dispose(&back);

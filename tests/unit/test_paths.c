@@ -12,7 +12,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "catalog/catalog.h"
 #include "catalog/paths.h"
+#include "dpgen/dpgen.h"
 
 static char tmp[PATH_MAX];
 
@@ -121,11 +123,43 @@ static void test_models_folder_relative(void **state)
     assert_int_equal(chdir(cwd), 0);
 }
 
+/* What a front end passes on to remote users: the catalog's paths as the
+ * spec shows them, and any other path of the machine (an engine's spill
+ * file, the state's folder) as its last part; text that only has slashes
+ * stays as it is. */
+static void test_shown_paths_hide_the_machine(void **state)
+{
+    (void)state;
+    touch("proj/dbt_project.yml");
+    char models[PATH_MAX + 32];
+    snprintf(models, sizeof(models), "%s/proj/models", tmp);
+    dp_kg *kg = kg_new(models, NULL);
+    dp_catalog *cat = calloc(1, sizeof(*cat));
+    assert_non_null(cat);
+    cat->kg = *kg;
+    dp_error err = {0};
+    char *t = NULL;
+    assert_true(asprintf(&t,
+                         "IO Error: could not write /root/.cache/dpgen/tmp/77-Ab9/duckdb_temp_storage-4.tmp "
+                         "(in /var/lib/x/); see %s/proj/models/a.yml:3",
+                         tmp) > 0);
+    assert_int_equal(dp_catalog_shown_paths(&t, cat, &err), 0);
+    assert_string_equal(t, "IO Error: could not write duckdb_temp_storage-4.tmp (in x); see models/a.yml:3");
+    free(t);
+    t = strdup("km/h, 1/2, /single, a/b/c and 2025/01/02 stay");
+    assert_int_equal(dp_catalog_shown_paths(&t, cat, &err), 0);
+    assert_string_equal(t, "km/h, 1/2, /single, a/b/c and 2025/01/02 stay");
+    free(t);
+    free(cat);
+    kg_free(kg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dbt_project_root),
         cmocka_unit_test(test_models_folder_relative),
+        cmocka_unit_test(test_shown_paths_hide_the_machine),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

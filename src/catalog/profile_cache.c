@@ -1,0 +1,173 @@
+/* The profiles kept in dpgen's state between loads (bind.h): line records
+ * (util/textrec.h), one per model, per column and per frequent value, read
+ * back without a parse tree (500,000 columns: JSON took 6.6 s and a tree
+ * of several hundred MB). Numbers first, then the text fields:
+ *   M rows dup_keys orphans sample flags ncols  name \t table \t orphan_entity
+ *   C nulls distinct flags ntop  name \t min \t max
+ *   T count  value
+ * flags: M 1 repeated keys not ruled out, 2 an orphan entity; C 1 min,
+ * 2 max, 4 the frequent values are all the values. */
+#include "catalog/bind.h"
+#include "util/buf.h"
+#include "util/textrec.h"
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define PROFILE_HEAD "dpgen-profile 1\n"
+#define PROFILE_TEXT_MAX (1024u << 20) /* larger profiles are not cached */
+
+char *dp_profile_to_text(const dp_kg *kg)
+{
+    dp_buf b;
+    dp_buf_init(&b, PROFILE_TEXT_MAX);
+    dp_buf_puts(&b, PROFILE_HEAD);
+    for (size_t i = 0; i < kg->nmodels && !b.toobig; i++) {
+        const dp_model *m = &kg->models[i];
+        if (!m->profiled || m->profile_partial || !m->table)
+            continue; /* only what is complete is kept: a partial table is redone */
+        size_t ncols = 0;
+        for (size_t j = 0; j < m->ncolumns; j++)
+            ncols += m->columns[j].prof.done != 0;
+        dp_buf_printf(&b, "M %lld %lld %lld %lld %d %zu ", (long long)m->rows, (long long)m->dup_keys,
+                      (long long)m->orphans, (long long)m->profile_sample,
+                      (m->dup_keys_unknown ? 1 : 0) | (m->orphan_entity ? 2 : 0), ncols);
+        dp_textrec_put(&b, m->name);
+        dp_buf_putc(&b, '\t');
+        dp_textrec_put(&b, m->table);
+        dp_buf_putc(&b, '\t');
+        dp_textrec_put(&b, m->orphan_entity);
+        dp_buf_putc(&b, '\n');
+        for (size_t j = 0; j < m->ncolumns; j++) {
+            const dp_col_profile *p = &m->columns[j].prof;
+            if (!p->done)
+                continue;
+            dp_buf_printf(&b, "C %lld %lld %d %zu ", (long long)p->nulls, (long long)p->distinct,
+                          (p->min ? 1 : 0) | (p->max ? 2 : 0) | (p->all_values ? 4 : 0), p->ntop);
+            dp_textrec_put(&b, m->columns[j].name);
+            dp_buf_putc(&b, '\t');
+            dp_textrec_put(&b, p->min);
+            dp_buf_putc(&b, '\t');
+            dp_textrec_put(&b, p->max);
+            dp_buf_putc(&b, '\n');
+            for (size_t k = 0; k < p->ntop; k++) {
+                dp_buf_printf(&b, "T %lld ", (long long)p->top_counts[k]);
+                dp_textrec_put(&b, p->top_values[k]);
+                dp_buf_putc(&b, '\n');
+            }
+        }
+    }
+    if (b.toobig) {
+        dp_buf_dispose(&b);
+        return NULL;
+    }
+    return dp_buf_detach(&b);
+}
+
+/* The model named name: the one after the last found (the text is written
+ * in the catalog's order), else a search; NULL when none. */
+static dp_model *model_named(dp_kg *kg, const char *name, size_t *cursor)
+{
+    for (size_t k = 0; k < kg->nmodels; k++) {
+        size_t i = (*cursor + k) % kg->nmodels;
+        if (!strcmp(kg->models[i].name, name)) {
+            *cursor = i + 1;
+            return &kg->models[i];
+        }
+    }
+    return NULL;
+}
+
+/* One column line and its frequent values, into m's column of that name
+ * (m NULL, or no such column: read and dropped). */
+static int read_column(const char **pp, dp_kg *kg, const dp_model *m, dp_arena *scratch)
+{
+    const char *p = *pp;
+    int64_t nulls, distinct, flags, ntop;
+    const char *name, *mn, *mx;
+    if (strncmp(p, "C ", 2))
+        return -1;
+    p += 2;
+    if (dp_textrec_int(&p, &nulls) || dp_textrec_int(&p, &distinct) || dp_textrec_int(&p, &flags) ||
+        dp_textrec_int(&p, &ntop) || ntop < 0 || ntop > DP_PROFILE_TOP_MAX || !(name = dp_textrec_field(&p, scratch)) ||
+        *p++ != '\t' || !(mn = dp_textrec_field(&p, kg->arena)) || *p++ != '\t' ||
+        !(mx = dp_textrec_field(&p, kg->arena)) || *p++ != '\n')
+        return -1;
+    dp_column *c = (dp_column *)(m ? dp_kg_model_column(m, name) : NULL);
+    dp_col_profile *pr = c ? &c->prof : NULL;
+    if (pr) {
+        pr->done = 1;
+        pr->nulls = nulls;
+        pr->null_frac = m->rows ? (double)nulls / (double)m->rows : 0;
+        pr->distinct = distinct;
+        pr->min = flags & 1 ? mn : NULL;
+        pr->max = flags & 2 ? mx : NULL;
+        pr->nonneg = dp_profile__numeric(c->type) && pr->min && strtod(pr->min, NULL) >= 0;
+        pr->all_values = (flags & 4) != 0;
+        pr->ntop = 0;
+        pr->top_values = NULL;
+        pr->top_counts = NULL;
+        if (ntop && (!(pr->top_values = dp_arena_calloc(kg->arena, (size_t)ntop, sizeof(char *))) ||
+                     !(pr->top_counts = dp_arena_calloc(kg->arena, (size_t)ntop, sizeof(int64_t)))))
+            return -1;
+    }
+    for (int64_t k = 0; k < ntop; k++) {
+        int64_t n;
+        const char *v;
+        if (strncmp(p, "T ", 2))
+            return -1;
+        p += 2;
+        if (dp_textrec_int(&p, &n) || !(v = dp_textrec_field(&p, pr ? kg->arena : scratch)) || *p++ != '\n')
+            return -1;
+        if (pr) {
+            pr->top_values[pr->ntop] = v;
+            pr->top_counts[pr->ntop++] = n;
+        }
+    }
+    *pp = p;
+    return 0;
+}
+
+int dp_profile_from_text(dp_kg *kg, const char *text)
+{
+    const char *p = text;
+    size_t cursor = 0;
+    int rc = -1;
+    dp_arena *scratch = dp_arena_new(4096); /* names only compared */
+    if (!scratch || strncmp(p, PROFILE_HEAD, strlen(PROFILE_HEAD)))
+        goto done;
+    p += strlen(PROFILE_HEAD);
+    while (*p) {
+        int64_t rows, dup, orph, sample, flags, ncols;
+        const char *name, *table, *oe;
+        if (strncmp(p, "M ", 2))
+            goto done;
+        p += 2;
+        if (dp_textrec_int(&p, &rows) || dp_textrec_int(&p, &dup) || dp_textrec_int(&p, &orph) ||
+            dp_textrec_int(&p, &sample) || dp_textrec_int(&p, &flags) || dp_textrec_int(&p, &ncols) || ncols < 0 ||
+            !(name = dp_textrec_field(&p, scratch)) || *p++ != '\t' || !(table = dp_textrec_field(&p, scratch)) ||
+            *p++ != '\t' || !(oe = dp_textrec_field(&p, kg->arena)) || *p++ != '\n')
+            goto done;
+        dp_model *m = model_named(kg, name, &cursor);
+        if (m && (m->off.reason || !m->table || strcmp(m->table, table)))
+            m = NULL; /* disabled, or now of another table: profiled anew */
+        if (m) {
+            m->rows = rows;
+            m->dup_keys = dup;
+            m->orphans = orph;
+            m->profile_sample = sample;
+            m->dup_keys_unknown = (flags & 1) != 0;
+            m->orphan_entity = flags & 2 ? oe : NULL;
+            m->profile_partial = NULL;
+        }
+        for (int64_t j = 0; j < ncols; j++)
+            if (read_column(&p, kg, m, scratch))
+                goto done;
+        if (m)
+            dp_profile__mark(kg, m);
+    }
+    rc = 0;
+done:
+    dp_arena_free(scratch);
+    return rc;
+}
