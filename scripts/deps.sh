@@ -2,6 +2,8 @@
 # Installs what dpgen needs to build and test, idempotently:
 #  - Debian packages (apt-get, only when one is missing);
 #  - the API tests' npm tools (tests/api, pinned by its package-lock.json);
+#  - the web page tests' npm tools (tests/web: playwright-core, axe-core) and
+#    Debian's chromium, which they drive;
 #  - DuckDB 1.4.4's C library and header, fetched pinned with `npm pack` from
 #    the npm packages that ship them, checked against third_party/duckdb.sha256,
 #    and unpacked into third_party/duckdb/ (git-ignored).
@@ -12,7 +14,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 pkgs=(build-essential cmake pkg-config libsqlite3-dev libpg-query-dev libmicrohttpd-dev libgnutls28-dev zlib1g-dev
       libcurl4-openssl-dev libjansson-dev libyaml-dev libcmocka-dev libstemmer-dev
-      json-schema-test-suite postgresql ca-certificates python3 python3-yaml python3-jinja2)
+      json-schema-test-suite postgresql ca-certificates python3 python3-yaml python3-jinja2 chromium)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 missing=()
 for p in "${pkgs[@]}"; do
@@ -33,6 +35,12 @@ api="$top/tests/api"
 if [ ! -f "$api/node_modules/.package-lock.json" ] || [ "$api/package-lock.json" -nt "$api/node_modules/.package-lock.json" ]; then
   echo "deps: installing the API test tools (npm ci in tests/api)"
   (cd "$api" && npm ci --no-audit --no-fund --silent)
+fi
+# The same for the web page's browser tests (tests/web/package-lock.json).
+web="$top/tests/web"
+if [ ! -f "$web/node_modules/.package-lock.json" ] || [ "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ]; then
+  echo "deps: installing the web test tools (npm ci in tests/web)"
+  (cd "$web" && npm ci --no-audit --no-fund --silent)
 fi
 
 if [ -n "${DUCKDB_DIR:-}" ] && [ "$DUCKDB_DIR" != "$top/third_party/duckdb" ]; then

@@ -6,6 +6,8 @@
 #include "kg/vindex.h"
 #include "kg/lexicon.h"
 #include "kg/text.h"
+#include "modeling/modeling.h"
+#include "util/arena.h"
 #include "util/error.h"
 #include <jansson.h>
 #include <stdlib.h>
@@ -117,9 +119,19 @@ int dp_catalog_show(char **out, dp_catalog *cat, const char *name, dp_error *err
         json_t *ds = json_array();
         for (size_t i = 0; i < n; i++)
             json_array_append_new(ds, json_string(mm[i]->name));
-        return out_json(out, json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "metric", me->name, "type", dp_metric_type_name(me->type),
-                                       "label", sn(me->label), "description", sn(me->description), "datasets", ds, "defined_in",
-                                       me->pos.line ? json_sprintf("%s:%d", me->pos.file, me->pos.line) : json_string(me->pos.file), "disabled", sn(me->off.reason)), err);
+        /* the formula as a spec states it; none for a disabled metric, whose
+         * parts may be missing */
+        dp_arena *a = me->off.reason ? NULL : dp_arena_new(4096);
+        json_t *formula = sn(a ? dp_metric_formula(kg, me, a, 0) : NULL);
+        dp_arena_free(a);
+        return out_json(
+            out,
+            json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o}", "metric", me->name, "type", dp_metric_type_name(me->type),
+                      "label", sn(me->label), "description", sn(me->description), "formula", formula, "datasets", ds,
+                      "defined_in",
+                      me->pos.line ? json_sprintf("%s:%d", me->pos.file, me->pos.line) : json_string(me->pos.file),
+                      "disabled", sn(me->off.reason)),
+            err);
     }
     json_t *cols = json_array();
     for (size_t i = 0; i < m->ncolumns; i++) {

@@ -29,6 +29,34 @@ static void json_body(dp_srv_reply *r, char *out, dp_catalog *cat)
     r->body = doc;
 }
 
+/* Adds the catalog's saved queries ("saved_queries", as `catalog list
+ * saved-queries` lists them) to the listing in *out: the page offers them
+ * as example requests. 0, or the library's code. */
+static int with_saved_queries(char **out, dp_catalog *cat, dp_error *err)
+{
+    char *sq = NULL, *merged = NULL;
+    int rc = dp_catalog_list_kind(&sq, cat, "saved-queries", DP_FORMAT_JSON, err);
+    json_t *doc = NULL, *extra = NULL;
+    if (rc)
+        goto done;
+    doc = json_loads(*out, 0, NULL);
+    extra = json_loads(sq, 0, NULL);
+    json_t *list = extra ? json_object_get(extra, "saved_queries") : NULL;
+    if (!doc || !json_is_array(list) || json_object_set(doc, "saved_queries", list) ||
+        !(merged = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER))) {
+        err->code = rc = DP_ENOMEM; /* the only way two library JSON texts fail to merge */
+        snprintf(err->message, sizeof(err->message), "out of memory");
+        goto done;
+    }
+    free(*out);
+    *out = merged;
+done:
+    json_decref(doc);
+    json_decref(extra);
+    free(sq);
+    return rc;
+}
+
 /* A whole number in [lo, hi] from the query, or def; -1 when malformed. */
 static long query_long(const dp_srv_req *q, const char *key, long def, long lo, long hi)
 {
@@ -53,6 +81,8 @@ void dp_srv_get_catalog(dp_srv *s, const dp_srv_req *q, const char *what, const 
     int rc = 0;
     if (!strcmp(what, "list")) {
         rc = dp_catalog_list(&out, g->cat, &err);
+        if (!rc)
+            rc = with_saved_queries(&out, g->cat, &err);
     } else if (!strcmp(what, "search")) {
         const char *text = q->query(q->conn, "q");
         long k = query_long(q, "limit", 10, 1, 100);

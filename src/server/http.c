@@ -41,6 +41,11 @@ static const char *query_get(void *conn, const char *key)
     return MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, key);
 }
 
+static const char *header_get(void *conn, const char *key)
+{
+    return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, key);
+}
+
 static double since_ms(const struct timespec *t0)
 {
     struct timespec t;
@@ -98,6 +103,21 @@ static enum MHD_Result send_stream(const dp_srv *s, struct MHD_Connection *c, dp
     return ret;
 }
 
+/* A page file's headers: revalidated by ETag each load (the names carry no
+ * version), and a policy that lets it load and call nothing but this server. */
+static void page_headers(struct MHD_Response *resp, const dp_srv_reply *r)
+{
+    MHD_add_response_header(resp, "Cache-Control", "no-cache");
+    MHD_add_response_header(resp, "ETag", r->etag);
+    MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+    if (r->gzip)
+        MHD_add_response_header(resp, "Content-Encoding", "gzip");
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                            "form-action 'self'; frame-ancestors 'none'");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+}
+
 static enum MHD_Result send_reply(const dp_srv *s, struct MHD_Connection *c, dp_srv_reply *r, size_t *bytes)
 {
     if (r->stream) {
@@ -128,7 +148,10 @@ static enum MHD_Result send_reply(const dp_srv *s, struct MHD_Connection *c, dp_
     }
     MHD_add_response_header(resp, "Content-Type", ct);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (r->page)
+        page_headers(resp, r);
+    else
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
     if (r->retry_after)
         MHD_add_response_header(resp, "Retry-After", r->retry_after);
     if (r->allow)
@@ -262,7 +285,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         /* 401 or 429 set */
     } else {
         const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
-        dp_srv_req q = {method, url, accept, x->body ? x->body : "", x->len, query_get, c};
+        dp_srv_req q = {method, url, accept, x->body ? x->body : "", x->len, query_get, c, header_get};
         route = dp_srv_route(s, &q, &r);
     }
     return finish(s, c, x, method, url, route, &r);

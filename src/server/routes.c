@@ -20,6 +20,7 @@ enum {
     R_SYNONYMS,
     R_RUN,
     R_RUN_DOC,
+    R_PAGE,
     R_COUNT
 };
 
@@ -42,6 +43,7 @@ static const struct route {
     [R_SYNONYMS] = {"/v1/catalog/synonyms", "POST"},
     [R_RUN] = {"/v1/runs/{id}", "GET"},
     [R_RUN_DOC] = {"/v1/runs/{id}/{document}", "GET"},
+    [R_PAGE] = {"/{page}", "GET"}, /* matched by dp_srv_page_path, not by the loop */
 };
 
 _Static_assert(R_COUNT <= DP_SRV_ROUTES, "route counters");
@@ -50,7 +52,9 @@ const char *dp_srv_route_name(int i) { return i >= 0 && i < R_COUNT ? routes[i].
 
 int dp_srv_route_public(const char *path)
 {
-    return !strcmp(path, "/healthz") || !strcmp(path, "/readyz") || !strcmp(path, "/openapi.json");
+    /* the page's files hold no data: a browser loads them before it has a key */
+    return !strcmp(path, "/healthz") || !strcmp(path, "/readyz") || !strcmp(path, "/openapi.json") ||
+           dp_srv_page_path(path);
 }
 
 /* path against a route's path, segment by segment: a "{...}" matches one
@@ -113,11 +117,13 @@ int dp_srv_route(dp_srv *s, const dp_srv_req *q, dp_srv_reply *r)
 {
     const char *p = q->path, *name = NULL, *doc = NULL;
     int route = R_NONE;
-    for (int i = 1; i < R_COUNT && route == R_NONE; i++) {
+    for (int i = 1; i < R_PAGE && route == R_NONE; i++) {
         name = doc = NULL;
         if (match(routes[i].path, p, &name, &doc))
             route = i;
     }
+    if (route == R_NONE && dp_srv_page_path(p))
+        route = R_PAGE;
     if (route == R_NONE) {
         dp_srv_reply_error(r, 404, "not_found", "no route %s %s (see /openapi.json)", q->method, p);
         return route;
@@ -168,6 +174,9 @@ int dp_srv_route(dp_srv *s, const dp_srv_req *q, dp_srv_reply *r)
         break;
     case R_RUN_DOC:
         dp_srv_get_run(s, name, doc, r);
+        break;
+    case R_PAGE:
+        dp_srv_get_page(q, r);
         break;
     }
     return route;

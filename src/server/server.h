@@ -89,6 +89,9 @@ typedef struct dp_srv_reply {
     int unauthorized;        /* 401: WWW-Authenticate */
     char *log_text;          /* malloc'd request text for the access log (--log-requests) */
     struct dp_srv_stream *stream; /* an event stream instead of a body (sse.c) */
+    int page;                     /* a file of the web page: its ETag, revalidation and CSP (page.c) */
+    int gzip;                     /* text is gzip-compressed: Content-Encoding */
+    char etag[40];                /* the page file's quoted ETag */
 } dp_srv_reply;
 
 void dp_srv_reply_error(dp_srv_reply *r, unsigned status, const char *code, const char *fmt, ...)
@@ -106,6 +109,7 @@ typedef struct dp_srv_req {
     size_t body_len;
     const char *(*query)(void *conn, const char *key); /* a query parameter or NULL */
     void *conn;
+    const char *(*header)(void *conn, const char *key); /* a request header or NULL */
 } dp_srv_req;
 
 /* Route table (routes.c): fills r; returns the route's index for metrics. */
@@ -155,6 +159,11 @@ void dp_srv_observe_trace(dp_srv *s, const char *trace_json);
 int dp_srv_route_public(const char *path);
 /* Names of the routes, for the metrics' labels (index as dp_srv_route returns). */
 const char *dp_srv_route_name(int i);
+
+/* The web page (page.c): 1 when path names one of its files ("/" is
+ * index.html); GET answers the file. */
+int dp_srv_page_path(const char *path);
+void dp_srv_get_page(const dp_srv_req *q, dp_srv_reply *r);
 
 /* Embedded files of src/server/assets/ (openapi.json, the page). */
 const char *dp_srv_asset_find(const char *name, size_t *len);
