@@ -3,6 +3,7 @@
  * one stable JSON document (docs/clarification.md) that the CLI prints and
  * an API or web page can show. */
 #include "orchestrator/run.h"
+#include "catalog/paths.h"
 #include "doc/emit.h"
 #include "kg/vindex.h"
 #include "util/buf.h"
@@ -165,6 +166,9 @@ char *dp_orch__clarification(const dp_run *r, const char *message)
     json_t *doc = json_pack("{s:{s:s,s:o,s:o,s:o}}", "clarification", "question", qs ? qs : "", "reading", reading(r),
                             "unplaced", unplaced, "candidates", cands);
     free(qs);
+    /* no path of this machine: catalog files as the spec shows them */
+    if (doc)
+        dp_kg_shown_json(r->kg, doc, r->a);
     char *out = doc ? dp_json_dump(doc) : NULL;
     json_decref(doc);
     return out;

@@ -134,4 +134,13 @@ expect_rc 0 "broken catalog --out" -- "$DPGEN" generate --db "$WORK/broken.duckd
   --no-record --as-of 2025-07-16 --out "$WORK/br" "monthly headcount by location"
 scan "$WORK/br" "catalog with disabled parts"
 grep -q "is disabled" "$WORK/br/spec.json" && ok "  its warning is in the spec" || bad "  no warning in the spec"
+# a question asked back (here a saved query dpgen does not support) names catalog files as the spec
+# does, in the clarification document too (the API's 422 and the stored run)
+SM="$DP_SOURCE_DIR/tests/data/smanifest"
+"$DPGEN" demo --sql "$SM/data.sql" --out "$WORK/sm.duckdb" >/dev/null 2>&1
+mkdir -p "$WORK/clar"
+"$DPGEN" generate --db "$WORK/sm.duckdb" --manifest "$SM/semantic_manifest.json" --saved-query revenue_by_region \
+  --format json --as-of 2025-07-16 >"$WORK/clar/clarification.json" 2>/dev/null
+[ $? = 3 ] && ok "the saved query is asked back (exit 3)" || bad "saved query: not a clarification"
+scan "$WORK/clar" "a clarification"
 finish
