@@ -25,6 +25,18 @@ int dp_sql_check_expr(const char *expr, dp_error *err);
  * when too long or deep) with the reason. DP_ENOMEM. */
 int dp_sql_check_query(const char *sql, int (*known)(void *payload, const char *schema, const char *name),
                        void *payload, dp_error *err);
+/* tree_walk.c: the parse-tree walk both checkers use; a checker's own
+ * state starts with a dp_sql_walker (node is called for each node). */
+#include <jansson.h>
+typedef struct dp_sql_walker {
+    int (*node)(struct dp_sql_walker *w, const char *type, json_t *body);
+    int depth, max_depth;
+    dp_error *err;
+} dp_sql_walker;
+int dp_sql__walk_value(dp_sql_walker *w, json_t *v);
+int dp_sql__walk_children(dp_sql_walker *w, json_t *body);
+/* The text of a String node, NULL when not one. */
+const char *dp_sql__sval(json_t *node);
 /* Shared by the checkers: an operator allowed; text the two parsers could
  * split differently (comments, ';', dollar quotes, escape strings), what
  * naming the text in the message. */

@@ -19,8 +19,8 @@
 #define MAX_DEPTH 2040 /* jansson stops at 2048; a sum of 500 terms nests about 4 a term */
 
 typedef struct walk {
+    dp_sql_walker base; /* first: the walk's callbacks get it */
     dp_error *err;
-    int depth;
 } walk;
 
 /* Node types whose every child is checked in turn (all others refused). */
@@ -67,24 +67,9 @@ static int refuse(walk *w, const char *fmt, const char *arg)
     return dp_error_set(w->err, DP_EINVALID, "%s", msg);
 }
 
-static const char *sval(json_t *node)
-{
-    return json_string_value(json_object_get(json_object_get(node, "String"), "sval"));
-}
-
-static int check_value(walk *w, json_t *v);
-
-static int check_children(walk *w, json_t *body)
-{
-    const char *k;
-    json_t *c;
-    json_object_foreach(body, k, c) {
-        int rc = check_value(w, c);
-        if (rc)
-            return rc;
-    }
-    return 0;
-}
+#define sval dp_sql__sval
+#define check_value(w, v) dp_sql__walk_value(&(w)->base, (v))
+#define check_children(w, body) dp_sql__walk_children(&(w)->base, (body))
 
 static int check_func(walk *w, json_t *f)
 {
@@ -165,34 +150,7 @@ static int check_node(walk *w, const char *type, json_t *body)
     return check_children(w, body);
 }
 
-/* A value of the tree: a node ({"Type": {...}}, its key capitalised), an
- * array, or a field's own object or scalar. */
-static int check_value(walk *w, json_t *v)
-{
-    if (++w->depth > MAX_DEPTH) {
-        w->depth--;
-        return dp_error_set(w->err, DP_ELIMIT, "nests deeper than %d levels", MAX_DEPTH);
-    }
-    int rc = 0;
-    if (json_is_array(v)) {
-        size_t i;
-        json_t *c;
-        json_array_foreach(v, i, c) {
-            if ((rc = check_value(w, c)))
-                break;
-        }
-    } else if (json_is_object(v)) {
-        const char *k;
-        json_t *c;
-        json_object_foreach(v, k, c) {
-            rc = *k >= 'A' && *k <= 'Z' ? check_node(w, k, c) : check_value(w, c);
-            if (rc)
-                break;
-        }
-    }
-    w->depth--;
-    return rc;
-}
+static int on_node(dp_sql_walker *b, const char *type, json_t *body) { return check_node((walk *)b, type, body); }
 
 /* Text the two parsers (PostgreSQL's here, DuckDB's when it runs) might
  * split differently is refused before parsing: comments, ';', dollar
@@ -276,7 +234,7 @@ int dp_sql_check_expr(const char *expr, dp_error *err)
         rc = dp_error_set(err, DP_EINVALID, "is not one expression (a clause, alias or list follows it)");
         goto done;
     }
-    walk w = {err, 0};
+    walk w = {{on_node, 0, MAX_DEPTH, err}, err};
     rc = check_value(&w, json_object_get(target, "val"));
 done:
     json_decref(tree);

@@ -19,11 +19,11 @@
 #define MAX_CTES 64
 
 typedef struct qwalk {
+    dp_sql_walker base; /* first: the walk's callbacks get it */
     int (*known)(void *, const char *, const char *);
     void *payload;
     const char *ctes[MAX_CTES];
     size_t nctes;
-    int depth;
     dp_error *err;
 } qwalk;
 
@@ -49,30 +49,15 @@ static int listed(const char *const *list, const char *s)
     return 0;
 }
 
-static const char *sval(json_t *node)
-{
-    return json_string_value(json_object_get(json_object_get(node, "String"), "sval"));
-}
+#define sval dp_sql__sval
+#define check_value(w, v) dp_sql__walk_value(&(w)->base, (v))
+#define children(w, body) dp_sql__walk_children(&(w)->base, (body))
 
 static int refuse(qwalk *w, const char *fmt, const char *arg)
 {
     char msg[400];
     snprintf(msg, sizeof(msg), fmt, arg ? arg : "");
     return dp_error_set(w->err, DP_EINVALID, "%s", msg);
-}
-
-static int check_value(qwalk *w, json_t *v);
-
-static int children(qwalk *w, json_t *body)
-{
-    const char *k;
-    json_t *c;
-    json_object_foreach(body, k, c) {
-        int rc = check_value(w, c);
-        if (rc)
-            return rc;
-    }
-    return 0;
 }
 
 static int is_cte(const qwalk *w, const char *name)
@@ -195,32 +180,7 @@ static int check_node(qwalk *w, const char *type, json_t *body)
     return children(w, body);
 }
 
-static int check_value(qwalk *w, json_t *v)
-{
-    if (++w->depth > MAX_DEPTH) {
-        w->depth--;
-        return dp_error_set(w->err, DP_ELIMIT, "nests deeper than %d levels", MAX_DEPTH);
-    }
-    int rc = 0;
-    if (json_is_array(v)) {
-        size_t i;
-        json_t *c;
-        json_array_foreach(v, i, c) {
-            if ((rc = check_value(w, c)))
-                break;
-        }
-    } else if (json_is_object(v)) {
-        const char *k;
-        json_t *c;
-        json_object_foreach(v, k, c) {
-            rc = *k >= 'A' && *k <= 'Z' ? check_node(w, k, c) : check_value(w, c);
-            if (rc)
-                break;
-        }
-    }
-    w->depth--;
-    return rc;
-}
+static int on_node(dp_sql_walker *b, const char *type, json_t *body) { return check_node((qwalk *)b, type, body); }
 
 int dp_sql_check_query(const char *sql, int (*known)(void *payload, const char *schema, const char *name),
                        void *payload, dp_error *err)
@@ -250,7 +210,7 @@ int dp_sql_check_query(const char *sql, int (*known)(void *payload, const char *
         rc = dp_error_set(err, DP_EINVALID, "is not one SELECT statement");
         goto done;
     }
-    qwalk w = {known, payload, {0}, 0, 0, err};
+    qwalk w = {{on_node, 0, MAX_DEPTH, err}, known, payload, {0}, 0, err};
     rc = check_value(&w, stmt);
 done:
     json_decref(tree);
