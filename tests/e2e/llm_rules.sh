@@ -87,6 +87,8 @@ grep -q "'conversions >= 0' names 'conversions', which is not a column of the pr
   ok "a condition naming a column the product lacks is dropped, with the reason" || bad "$(cat "$WORK/err")"
 grep -q "read_csv(), which is not one of the functions" "$WORK/err" &&
   ok "a condition calling read_csv is dropped, with the reason" || bad "$(cat "$WORK/err")"
+grep -q "'again' was dropped: the condition 'clicks <= impressions' repeats a rule already there" "$WORK/err" &&
+  ok "a condition proposed twice is kept once" || bad "$(cat "$WORK/err")"
 [ "$(js "any('was dropped' in w for s in d['execution']['stages'] if s['stage'] == 'quality' for w in s['warnings'])")" = True ] &&
   ok "the drops are the quality stage's warnings in the spec" || bad "no warnings in the spec"
 [ "$(js "[(c['purpose'], c['outcome'], c['prompt_tokens']) for c in d['execution']['llm']['calls']]")" = "[('rules', 'accepted in part', 900)]" ] &&
