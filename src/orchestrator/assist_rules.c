@@ -260,7 +260,10 @@ void dp_orch__assist_rules(qctx *q)
     call.user = user;
     call.schema_name = "rules";
     call.schema = schema;
-    call.time_left_ms = r->opts.timeout_ms > 0 ? r->opts.timeout_ms : 30000;
+    /* retries included, no longer than the model's own timeout or the run's
+     * budget, whichever is longer: a short --timeout is for the checks */
+    long budget = dp_run_budget_ms(r);
+    call.time_left_ms = r->opts.llm->timeout_ms > budget ? r->opts.llm->timeout_ms : budget;
     dp_error e = {0};
     double t0 = dp_now_ms();
     int rc = user && schema ? dp_llm__chat(r->opts.llm, &r->llm, &call, &e) : dp_error_set(&e, DP_ENOMEM, "out of memory");

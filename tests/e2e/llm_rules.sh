@@ -149,6 +149,12 @@ grep -q "drafted no rules or description (the language model's answer is not JSO
   ok "stderr says the answer was not JSON" || bad "$(cat "$WORK/err")"
 [ "$(js "len(d['quality']['rules'])")" = "$NRULES" ] && ok "no rule added" || bad "rules count"
 
+# 3b. the model's time is not taken from the test run's and checks' budget (--timeout 1, a model of 1.5 s)
+run rules_slow --llm-draft --timeout 1
+want 0 "$rc" "a model slower than --timeout: the run still answers"
+[ "$(js "[r['definition'] for r in d['quality']['rules'] if r.get('proposed_by')]")" = "['clicks <= impressions']" ] &&
+  ok "its rule is kept and run within the budget" || bad "rules: $(js "[r['definition'] for r in d['quality']['rules'] if r.get('proposed_by')]")"
+
 # 4. the server: options.llm_draft asks, a repeat without it is not the answer; 400 without a model
 DPGEN_LLM_MODEL=rules_good "$DPGEN" serve --listen 127.0.0.1:0 --llm "$URL" >"$WORK/serve.out" 2>"$WORK/serve.err" &
 api=$!
@@ -199,4 +205,13 @@ PY
 kill $api 2>/dev/null
 wait $api 2>/dev/null
 api=
+
+# 5. the model down: the product is answered, the drafts said unavailable
+kill $srv 2>/dev/null
+wait $srv 2>/dev/null
+DPGEN_LLM_RETRIES=0 run rules_good --llm-draft
+want 0 "$rc" "the model down: answered"
+grep -q "drafted no rules or description (the language model at .* is unavailable" "$WORK/err" &&
+  ok "stderr says the model was unavailable" || bad "$(cat "$WORK/err")"
+[ "$(js "len(d['quality']['rules'])")" = "$NRULES" ] && ok "dpgen's own rules, none of the model's" || bad "rules count"
 finish
