@@ -87,14 +87,14 @@ static char *prompt(const dp_run *r)
     json_array_foreach(r->rules, i, x) {
         if (i >= DRAFT_PROMPT_RULES)
             break;
-        json_array_append_new(rules, json_pack("{s:O,s:O,s:O,s:O}", "type", json_object_get(x, "type"), "column",
-                                               json_object_get(x, "column"), "description",
-                                               json_object_get(x, "description"), "definition",
-                                               json_object_get(x, "definition")));
+        json_array_append_new(rules,
+                              json_pack("{s:O,s:O,s:O,s:O}", "type", json_object_get(x, "type"), "column",
+                                        json_object_get(x, "column"), "description", json_object_get(x, "description"),
+                                        "definition", json_object_get(x, "definition")));
     }
-    json_t *msg = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "request", r->request, "product", dz->name, "grain",
-                            dz->grain_text, "description", dz->description ? dz->description : "", "columns", cols,
-                            "rules", rules);
+    json_t *msg =
+        json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "request", r->request, "product", dz->name, "grain", dz->grain_text,
+                  "description", dz->description ? dz->description : "", "columns", cols, "rules", rules);
     char *out = msg ? json_dumps(msg, JSON_INDENT(1)) : NULL;
     json_decref(msg);
     return out;
@@ -237,8 +237,8 @@ static int take_rule(qctx *q, json_t *p, const char **why)
     /* each row meets the condition; the failing rows are those that do not
      * (a NULL condition is not a failure, as in dbt's expression_is_true) */
     dp_quality__add_rule(q, "llm_condition", NULL, sev && !strcmp(sev, "error") ? "error" : "warn", "business_logic",
-                         ds, text, cond,
-                         dp_arena_printf(r->a, "SELECT * FROM %s WHERE NOT (%s)", r->exec.table, cond), NULL,
+                         ds, text, cond, dp_arena_printf(r->a, "SELECT * FROM %s WHERE NOT (%s)", r->exec.table, cond),
+                         NULL,
                          json_pack("{s:{s:{s:s}}}", "dbt_utils.expression_is_true", "arguments", "expression", cond));
     if (json_array_size(r->rules) == before)
         return *why = "repeats a rule already there", 0;
@@ -266,7 +266,8 @@ void dp_orch__assist_rules(qctx *q)
     call.time_left_ms = r->opts.llm->timeout_ms > budget ? r->opts.llm->timeout_ms : budget;
     dp_error e = {0};
     double t0 = dp_now_ms();
-    int rc = user && schema ? dp_llm__chat(r->opts.llm, &r->llm, &call, &e) : dp_error_set(&e, DP_ENOMEM, "out of memory");
+    int rc =
+        user && schema ? dp_llm__chat(r->opts.llm, &r->llm, &call, &e) : dp_error_set(&e, DP_ENOMEM, "out of memory");
     /* the model's time is its own (DPGEN_LLM_TIMEOUT), not the checks' budget */
     if (r->deadline_ms)
         r->deadline_ms += dp_now_ms() - t0;
@@ -282,17 +283,21 @@ void dp_orch__assist_rules(qctx *q)
         const char *cond = json_string_value(json_object_get(p, "condition"));
         if (take_rule(q, p, &why)) {
             kept++;
-            const char *id = json_string_value(json_object_get(json_array_get(r->rules, json_array_size(r->rules) - 1), "id"));
+            const char *id =
+                json_string_value(json_object_get(json_array_get(r->rules, json_array_size(r->rules) - 1), "id"));
             ids = dp_arena_printf(r->a, "%s%s%s", ids, *ids ? ", " : "", id ? id : "?");
-            dp_run_decision(r, "rule %s: the language model's condition %s kept (checked on the test result)", id ? id : "?",
-                            one_line(r, cond, 200));
+            dp_run_decision(r, "rule %s: the language model's condition %s kept (checked on the test result)",
+                            id ? id : "?", one_line(r, cond, 200));
             continue;
         }
         dropped++;
         last_why = dp_arena_printf(r->a, "'%s' %s", one_line(r, cond ? cond : "", 120), why ? why : "failed a check");
-        dp_run_warning(r, "the language model's rule '%s' was dropped: the condition %s",
-                       one_line(r, json_string_value(json_object_get(p, "name")) ? json_string_value(json_object_get(p, "name")) : "", 80),
-                       last_why);
+        dp_run_warning(
+            r, "the language model's rule '%s' was dropped: the condition %s",
+            one_line(r,
+                     json_string_value(json_object_get(p, "name")) ? json_string_value(json_object_get(p, "name")) : "",
+                     80),
+            last_why);
     }
     const char *d = json_string_value(json_object_get(call.answer, "description"));
     while (d && (*d == ' ' || *d == '\n' || *d == '\t'))
@@ -307,13 +312,13 @@ void dp_orch__assist_rules(qctx *q)
         dp_run_decision(r, "the language model drafted a description: business_context.description_draft "
                            "(the deterministic description is kept)");
     }
-    const char *detail = dp_arena_printf(r->a, "%zu rule(s) kept%s%s, %zu dropped%s%s%s", kept, kept ? ": " : "", ids,
-                                         dropped, last_why ? " (last: " : "", last_why ? last_why : "",
-                                         last_why ? ")" : "");
+    const char *detail =
+        dp_arena_printf(r->a, "%zu rule(s) kept%s%s, %zu dropped%s%s%s", kept, kept ? ": " : "", ids, dropped,
+                        last_why ? " (last: " : "", last_why ? last_why : "", last_why ? ")" : "");
     dp_llm__outcome(&r->llm,
                     kept || r->description_draft ? (dropped ? "accepted in part" : "accepted")
-                    : dropped                     ? "rejected"
-                                                  : "no reading",
+                    : dropped                    ? "rejected"
+                                                 : "no reading",
                     detail);
     json_decref(call.answer);
 done:
