@@ -209,6 +209,22 @@ static int runs_on_result(dp_run *r, const char *cond, const char **why)
     return 0;
 }
 
+/* The condition on one line: line breaks and tabs outside quotes are
+ * spaces (the same SQL; exports and tables show it on one line). */
+static const char *flat(dp_run *r, const char *cond)
+{
+    char *o = dp_arena_strdup(r->a, cond), quote = 0;
+    for (char *p = o; p && *p; p++) {
+        if (quote && *p == quote)
+            quote = 0;
+        else if (!quote && (*p == '\'' || *p == '"'))
+            quote = *p;
+        else if (!quote && (*p == '\n' || *p == '\r' || *p == '\t'))
+            *p = ' ';
+    }
+    return o ? o : cond;
+}
+
 /* One proposed rule: checked, then added to the stage's rules. 1 kept, 0
  * dropped (why set). */
 static int take_rule(qctx *q, json_t *p, const char **why)
@@ -225,6 +241,7 @@ static int take_rule(qctx *q, json_t *p, const char **why)
         return *why = "has no condition", 0;
     if (strlen(cond) > DRAFT_COND_MAX)
         return *why = dp_arena_printf(r->a, "is longer than %d bytes", DRAFT_COND_MAX), 0;
+    cond = flat(r, cond);
     if (dp_sql_check_expr(cond, &e))
         return *why = dp_arena_printf(r->a, "%s", one_line(r, e.message, 240)), 0;
     if (names_only_product(r, cond, why) || runs_on_result(r, cond, why))

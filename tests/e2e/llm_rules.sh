@@ -155,6 +155,17 @@ want 0 "$rc" "a model slower than --timeout: the run still answers"
 [ "$(js "[r['definition'] for r in d['quality']['rules'] if r.get('proposed_by')]")" = "['clicks <= impressions']" ] &&
   ok "its rule is kept and run within the budget" || bad "rules: $(js "[r['definition'] for r in d['quality']['rules'] if r.get('proposed_by')]")"
 
+# 3c. a condition over lines with a || : one line (inside quotes kept), and the README's table holds it
+run rules_text --llm-draft
+want 0 "$rc" "rules_text: answered"
+[ "$(js "[r['definition'] for r in d['quality']['rules'] if r.get('proposed_by')] == [\"campaign_id || '-x'   <> '-x\\ny'\"]")" = True ] &&
+  ok "the condition is on one line, its quoted text unchanged" ||
+  bad "definition: $(js "[r['definition'] for r in d['quality']['rules'] if r.get('proposed_by')]")"
+env DPGEN_LLM_MODEL=rules_text "$DPGEN" generate --llm "$URL" --llm-draft --as-of 2025-07-16 --format markdown "$REQ" \
+  >"$WORK/readme.md" 2>/dev/null
+grep -qF "| keyed: each row \\| has a key (proposed by the language model, checked on the test result) (\`campaign_id \\|\\| '-x'   <> '-x y'\`) | warn | business_logic | passed |" "$WORK/readme.md" &&
+  ok "README: the rule's row escapes its pipes and stays one row" || bad "README: $(grep -n "has a key" "$WORK/readme.md")"
+
 # 4. the server: options.llm_draft asks, a repeat without it is not the answer; 400 without a model
 DPGEN_LLM_MODEL=rules_good "$DPGEN" serve --listen 127.0.0.1:0 --llm "$URL" >"$WORK/serve.out" 2>"$WORK/serve.err" &
 api=$!
