@@ -87,10 +87,14 @@ static char *prompt(const dp_run *r)
     json_array_foreach(r->rules, i, x) {
         if (i >= DRAFT_PROMPT_RULES)
             break;
-        json_array_append_new(rules,
-                              json_pack("{s:O,s:O,s:O,s:O}", "type", json_object_get(x, "type"), "column",
-                                        json_object_get(x, "column"), "description", json_object_get(x, "description"),
-                                        "definition", json_object_get(x, "definition")));
+        /* the prompt stays small: a description's or definition's first bytes */
+        const char *rd = json_string_value(json_object_get(x, "description"));
+        const char *rf = json_string_value(json_object_get(x, "definition"));
+        rd = rd ? rd : "";
+        rf = rf ? rf : "";
+        json_array_append_new(rules, json_pack("{s:O,s:O,s:s%,s:s%}", "type", json_object_get(x, "type"), "column",
+                                               json_object_get(x, "column"), "description", rd, cut(rd, DRAFT_TEXT_MAX),
+                                               "definition", rf, cut(rf, DRAFT_TEXT_MAX)));
     }
     json_t *msg =
         json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "request", r->request, "product", dz->name, "grain", dz->grain_text,
