@@ -313,22 +313,20 @@ void dp_orch__assist_rules(qctx *q)
         }
         dropped++;
         last_why = dp_arena_printf(r->a, "'%s' %s", one_line(r, cond ? cond : "", 120), why ? why : "failed a check");
-        dp_run_warning(
-            r, "the language model's rule '%s' was dropped: the condition %s",
-            one_line(r,
-                     json_string_value(json_object_get(p, "name")) ? json_string_value(json_object_get(p, "name")) : "",
-                     80),
-            last_why);
+        const char *name = json_string_value(json_object_get(p, "name"));
+        dp_run_warning(r, "the language model's rule '%s' was dropped: the condition %s",
+                       one_line(r, name ? name : "", 80), last_why);
     }
     const char *d = json_string_value(json_object_get(call.answer, "description"));
     while (d && (*d == ' ' || *d == '\n' || *d == '\t'))
         d++;
     if (d && *d) {
-        size_t n = cut(d, DRAFT_DESC_MAX);
+        size_t n = cut(d, DRAFT_DESC_MAX), whole = strlen(d);
+        int was_cut = n < whole;
         while (n && (d[n - 1] == ' ' || d[n - 1] == '\n' || d[n - 1] == '\t'))
             n--;
         r->description_draft = dp_arena_printf(r->a, "%.*s", (int)n, d);
-        if (n < strlen(d))
+        if (was_cut)
             dp_run_warning(r, "the language model's description was cut at %d bytes", DRAFT_DESC_MAX);
         dp_run_decision(r, "the language model drafted a description: business_context.description_draft "
                            "(the deterministic description is kept)");
