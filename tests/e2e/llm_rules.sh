@@ -117,6 +117,8 @@ X="$WORK/export"
 grep -q "NOT (NOT (clicks <= impressions))" "$X/dbt/models/schema.yml" && ok "dbt: an expression_is_true test" ||
   bad "dbt: $(grep -n llm_condition "$X/dbt/models/schema.yml")"
 grep -q "WHERE NOT (clicks >= 50)" "$X/sql/assertions.sql" && ok "SQL assertions: the rule's query" || bad "assertions"
+[ "$(grep -A1 "property: dpgenProposedBy" "$X"/*.odcs.yaml | grep -c "value: llm")" = 2 ] &&
+  ok "ODCS: both kept rules, marked dpgenProposedBy llm" || bad "ODCS: $(grep -c dpgenProposedBy "$X"/*.odcs.yaml)"
 python3 - "$X"/gx/*_suite.json "$WORK/out" <<'PY' && ok "GX: an unexpected-rows expectation per kept rule" || bad "GX suite"
 import json, sys
 suite, spec = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
