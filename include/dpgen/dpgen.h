@@ -136,11 +136,17 @@ typedef struct dp_generate_options {
      * catalog and the data, and the spec says which parts it proposed.
      * NULL (default): no model, no network. Borrowed for the call. */
     const struct dp_llm *llm;
+    /* 1 (with llm): the model also drafts the product's description (kept
+     * beside the deterministic one, business_context.description_draft)
+     * and proposes business-logic rules, each checked and run on the test
+     * result like every rule, dropped with the reason when it fails. 0
+     * (default): the model is never asked for them. */
+    int llm_draft;
 } dp_generate_options;
 #define DP_GENERATE_OPTIONS_VERSION 1
 #define DP_GENERATE_OPTIONS_INIT                                                                                       \
     {                                                                                                                  \
-        DP_GENERATE_OPTIONS_VERSION, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0                                    \
+        DP_GENERATE_OPTIONS_VERSION, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0                                 \
     }
 
 /* ---- optional language-model assistance (docs/llm.md) ----------------- */

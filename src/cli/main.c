@@ -28,6 +28,8 @@ static const char *usage =
     "         --openlineage-url URL (posts the run's OpenLineage event, the one --out writes)\n"
     "         --llm URL (an OpenAI-compatible model proposes readings of words the catalog lacks;\n"
     "           or DPGEN_LLM_URL; DPGEN_LLM_MODEL, DPGEN_LLM_API_KEY[_FILE], DPGEN_LLM_TIMEOUT)\n"
+    "         --llm-draft (with --llm: the model also drafts the description and proposes checked rules;\n"
+    "           or DPGEN_LLM_DRAFT=1)\n"
     "         --timeout SECONDS (the test run and quality checks together; default 30)\n"
     "         --memory-limit SIZE (DuckDB's, e.g. 2GB; the default)\n"
     "         --choose \"phrase=name\" (repeatable: answers a clarification; learned unless --no-record)\n"
@@ -45,6 +47,7 @@ typedef struct args {
     long timeout_ms;
     double scale;
     int trace, no_record, limit, refresh;
+    int llm_draft; /* --llm-draft */
 } args;
 
 /* A calendar date written YYYY-MM-DD (year 1 on): a malformed --as-of is
@@ -167,6 +170,7 @@ static int parse(args *a, int argc, char **argv)
         }
         else if (!strcmp(s, "--trace")) { a->trace = 1; continue; }
         else if (!strcmp(s, "--no-record")) { a->no_record = 1; continue; }
+        else if (!strcmp(s, "--llm-draft")) { a->llm_draft = 1; continue; }
         else if (!strcmp(s, "--refresh")) { a->refresh = 1; continue; }
         else if (!strcmp(s, "--scale") || !strcmp(s, "--limit")) {
             if (i + 1 >= argc)
@@ -300,6 +304,14 @@ static int cmd_generate(const args *a, int intent_only)
         goto done;
     }
     go.llm = llm;
+    /* drafts only when asked, and only from a configured model */
+    const char *draft_env = getenv("DPGEN_LLM_DRAFT");
+    go.llm_draft = a->llm_draft || (draft_env && !strcmp(draft_env, "1"));
+    if (a->llm_draft && !llm) {
+        fputs("dpgen: --llm-draft needs a model (--llm URL or DPGEN_LLM_URL)\n", stderr);
+        code = EXIT_USAGE;
+        goto done;
+    }
     rc = dp_generate(&res, cat, a->text, &go, &err);
     if (rc == DP_ENOTFOUND && a->saved_query) { /* a name the catalog lacks: usage */
         fprintf(stderr, "dpgen: --saved-query: %s\n", DP_SAFE(err.message));

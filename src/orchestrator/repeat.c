@@ -65,6 +65,8 @@ char *dp_repeat__key(dp_catalog *cat, const char *request, const dp_generate_opt
     if (o->llm) { /* a model's readings are its own: another model, or none, is another request */
         opt(&b, "llm_url", o->llm->url);
         opt(&b, "llm_model", o->llm->model);
+        if (o->llm_draft) /* the model's rules and draft are part of the answer */
+            opt(&b, "llm_draft", "1");
     }
     for (size_t i = 0; i < o->nchoose; i++)
         opt(&b, "choose", o->choose[i]);

@@ -66,6 +66,7 @@ typedef struct dp_run {
     double deadline_ms; /* dp_now_ms() when the test run and quality budget ends; 0: not started */
     dp_llm_usage llm;   /* the language model's calls in this run (opts.llm) */
     size_t nproposed;   /* the last nproposed of opts.choose: the model's readings, checked, never learned */
+    const char *description_draft; /* the model's draft (opts.llm_draft), beside the deterministic one; NULL: none */
 } dp_run;
 
 /* The run's time budget (deadline.c): opts.timeout_ms (0: 30 s) for the test
@@ -107,5 +108,13 @@ int dp_orch__assist_intent(dp_run *r, const char *message, const char ***out, si
  * ({model, calls, total_calls, total_tokens, proposed}); NULL when none. */
 json_t *dp_orch__llm_record(const dp_run *r);
 void dp_orch__measure_candidates(const dp_run *r, json_t *cands);
+/* assist_rules.c: with opts.llm and opts.llm_draft, asks the model once for
+ * conditions every row of the product should meet and a draft of its
+ * description; each condition that passes the checks and runs on the test
+ * result is added to q's rules (proposed_by llm), the others are dropped
+ * with a warning saying why; the draft goes to r->description_draft.
+ * Called by the quality stage before its rules run. */
+struct qctx;
+void dp_orch__assist_rules(struct qctx *q);
 
 #endif

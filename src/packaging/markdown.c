@@ -300,7 +300,9 @@ char *dp_render_markdown(const json_t *spec)
         const json_t *res = json_object_get(c, "result");
         dp_buf_printf(&b, "| %s | ", s(c, "id"));
         cell(&b, s(c, "description"));
-        dp_buf_printf(&b, " (`%s`) | %s | %s | %s", s(c, "definition"), s(c, "severity"), s(c, "source"), s(res, "status"));
+        dp_buf_puts(&b, " (`"); /* a model's condition may hold || */
+        cell(&b, s(c, "definition"));
+        dp_buf_printf(&b, "`) | %s | %s | %s", s(c, "severity"), s(c, "source"), s(res, "status"));
         if (json_integer_value(json_object_get(res, "failing_rows")))
             dp_buf_printf(&b, " (%lld rows)", (long long)json_integer_value(json_object_get(res, "failing_rows")));
         dp_buf_puts(&b, " |\n");

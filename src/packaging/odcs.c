@@ -91,6 +91,9 @@ static json_t *odcs_rule(const json_t *spec, const json_t *rule, const char *tar
     json_array_append_new(cp, json_pack("{s:s,s:s}", "property", "dpgenDefinition", "value", str(rule, "definition")));
     if (*str(rule, "dataset"))
         json_array_append_new(cp, json_pack("{s:s,s:s}", "property", "dpgenDataset", "value", str(rule, "dataset")));
+    if (*str(rule, "proposed_by")) /* a language model's rule says so in the contract too */
+        json_array_append_new(cp,
+                              json_pack("{s:s,s:s}", "property", "dpgenProposedBy", "value", str(rule, "proposed_by")));
     json_object_set_new(q, "customProperties", cp);
     return q;
 }

@@ -332,6 +332,10 @@ int dp_stage_packaging(dp_run *r, dp_error *err)
                                                             "time_grain", r->intent.custom_grain ? r->intent.custom_grain
                                                             : r->intent.grain ? dp_grain_name(r->intent.grain) : NULL,
                                                             "stakeholders", owners));
+    if (r->description_draft) /* the model's draft, beside the deterministic description, never instead */
+        json_object_set_new(json_object_get(spec, "business_context"), "description_draft",
+                            json_pack("{s:s,s:s,s:s}", "text", r->description_draft, "proposed_by", "llm", "model",
+                                      r->opts.llm ? r->opts.llm->model : ""));
     json_t *intent = dp_intent_to_json(&r->intent);
     json_t *range = json_object_get(intent, "time_range");
     if (json_is_object(range) && r->range_relative >= 0) {

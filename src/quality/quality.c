@@ -494,6 +494,9 @@ int dp_stage_quality(dp_run *r, dp_error *err)
             json_decref(hist);
         }
     }
+    /* a language model's conditions, when asked (after dpgen's own rules, so
+     * their ids never move with the model's), run with the others */
+    dp_orch__assist_rules(&q);
     dp_quality__run_rules(r);
     /* SLA */
     static const char *fresh[] = {"refreshed on demand", "daily by 06:00 UTC for the previous day",

@@ -43,7 +43,7 @@ void dp_srv_reply_lib(dp_srv_reply *r, int rc, const dp_error *err, dp_catalog *
  * the body's JSON. */
 static int read_options(json_t *o, dp_generate_options *go, const char **choose, dp_srv_reply *r)
 {
-    static const char *const known = "dialect, as_of, owner, columns, choose, saved_query, record, fresh";
+    static const char *const known = "dialect, as_of, owner, columns, choose, saved_query, record, fresh, llm_draft";
     if (!o || json_is_null(o))
         return 0;
     if (!json_is_object(o)) {
@@ -65,6 +65,17 @@ static int read_options(json_t *o, dp_generate_options *go, const char **choose,
                 return -1;
             }
             *slot = json_string_value(v);
+        } else if (!strcmp(k, "llm_draft")) { /* the model drafts rules and a description: only when asked */
+            if (!json_is_boolean(v)) {
+                dp_srv_reply_error(r, 400, "invalid", "options.%s is true or false", k);
+                return -1;
+            }
+            if (json_is_true(v) && !go->llm) {
+                dp_srv_reply_error(r, 400, "invalid",
+                                   "options.llm_draft needs a language model: start the server with --llm URL");
+                return -1;
+            }
+            go->llm_draft = json_is_true(v);
         } else if (!strcmp(k, "record") || !strcmp(k, "fresh")) {
             if (!json_is_boolean(v)) {
                 dp_srv_reply_error(r, 400, "invalid", "options.%s is true or false", k);
