@@ -24,6 +24,7 @@
 #define SQL_SAMPLE_ROWS 1000 /* rows the test run reads at most */
 #define SQL_SAMPLE_KEEP 5    /* of those, kept in the clarification */
 #define SQL_MAX_LEN 20000    /* a longer answer is refused unread */
+#define SQL_PROMPT_COLUMNS 200 /* a table's columns shown at most */
 
 /* The missing kinds that are a calculation on a metric the request names
  * (share/calculations.tsv); other kinds are words the catalog lacks. */
@@ -121,7 +122,7 @@ static char *prompt(const dp_run *r, const base *b, const char *phrase, const ch
     for (size_t i = 0; i < b->disc.nselected; i++) {
         const dp_model *m = b->disc.selected[i];
         json_t *cols = json_array();
-        for (size_t k = 0; k < m->ncolumns; k++)
+        for (size_t k = 0; k < m->ncolumns && k < SQL_PROMPT_COLUMNS; k++)
             json_array_append_new(cols,
                                   json_pack("{s:s,s:s?}", "name", m->columns[k].name, "type", m->columns[k].type));
         json_array_append_new(tables, json_pack("{s:s,s:o}", "relation",
@@ -218,10 +219,32 @@ static char *recon_sql(const base *b, const char *sql, dp_arena *a)
     return out;
 }
 
-/* The checks of one answer, in order; 0 when it passed them all (sample
- * filled), else the error to feed back. */
-static int check_answer(dp_run *r, const base *b, const char *sql, sample *s, dp_error *err)
+/* What goes back to the model of an error the data raised (the test run,
+ * the reconciliation): its quoted literals masked, so that no value of the
+ * data is sent (docs/llm.md, "What is sent"); the user's warning keeps them. */
+static void mask_values(char *out, size_t n, const char *msg)
 {
+    size_t o = 0;
+    int quoted = 0;
+    for (const char *p = msg; *p && o + 2 < n; p++) {
+        if (*p == '\'') {
+            quoted = !quoted;
+            out[o++] = '\'';
+            if (quoted)
+                out[o++] = '?';
+        } else if (!quoted) {
+            out[o++] = *p;
+        }
+    }
+    out[o] = 0;
+}
+
+/* The checks of one answer, in order; 0 when it passed them all (sample
+ * filled), else err, and in told what the model is to be told when that
+ * is not err's message (an error the data raised, its values masked). */
+static int check_answer(dp_run *r, const base *b, const char *sql, sample *s, char *told, size_t ntold, dp_error *err)
+{
+    told[0] = 0;
     int rc = dp_sql_check_query(sql, known, (void *)r->kg, err);
     if (rc)
         return dp_error_prefix(err, "the query was refused");
@@ -229,32 +252,48 @@ static int check_answer(dp_run *r, const base *b, const char *sql, sample *s, dp
         return dp_error_prefix(err, "DuckDB cannot prepare it");
     dp_run_budget_start(r); /* the run's one time budget */
     const char *run = dp_arena_printf(r->a, "SELECT * FROM (\n%s\n) AS q LIMIT %d", sql, SQL_SAMPLE_ROWS);
-    if ((rc = dp_db_query(r->con, run, dp_run_remaining_ms(r), take_row, s, err)))
-        return rc == DP_ELIMIT && dp_run_over(r, err) ? DP_ELIMIT : dp_error_prefix(err, "its test run failed");
+    if ((rc = dp_db_query(r->con, run, dp_run_remaining_ms(r), take_row, s, err))) {
+        rc = rc == DP_ELIMIT && dp_run_over(r, err) ? DP_ELIMIT : dp_error_prefix(err, "its test run failed");
+        mask_values(told, ntold, err->message);
+        return rc;
+    }
     recon c = {0};
     const char *rq = recon_sql(b, sql, r->a);
-    if ((rc = dp_db_query(r->con, rq, dp_run_remaining_ms(r), take_recon, &c, err)))
-        return rc == DP_ELIMIT && dp_run_over(r, err) ? DP_ELIMIT
-                                                      : dp_error_prefix(err, "its base column could not be reconciled");
+    if ((rc = dp_db_query(r->con, rq, dp_run_remaining_ms(r), take_recon, &c, err))) {
+        rc = rc == DP_ELIMIT && dp_run_over(r, err) ? DP_ELIMIT
+                                                    : dp_error_prefix(err, "its base column could not be reconciled");
+        mask_values(told, ntold, err->message);
+        return rc;
+    }
     if (c.m_rows != c.m_keys)
         return dp_error_set(err, DP_EINVALID,
                             "reconciliation: it returns %lld rows for %lld grain values (one row per "
                             "grain value expected)",
                             c.m_rows, c.m_keys);
-    if (c.bad)
-        return dp_error_set(err, DP_EINVALID,
-                            "reconciliation: its %s differs from the compiler's on %lld of %lld rows (%lld from the "
-                            "compiler), e.g. %s",
-                            b->metric->name, c.bad, c.m_rows, c.d_rows, c.example);
-    return 0;
+    if (!c.bad)
+        return 0;
+    /* the model is told the counts; the user the row too */
+    snprintf(told, ntold,
+             "reconciliation: its %s differs from the compiler's on %lld of %lld rows (%lld from the compiler)",
+             b->metric->name, c.bad, c.m_rows, c.d_rows);
+    return dp_error_set(err, DP_EINVALID, "%s, e.g. %s", told, c.example);
 }
 
 void dp_orch__assist_sql(dp_run *r)
 {
     const dp_intent *in = &r->intent;
-    if (!r->opts.llm || !r->con || in->saved || in->nmissing != 1 || !dp_orch__calculation_kind(in->missing_kind[0]) ||
-        in->nmetrics != 1)
-        return; /* not one calculation on one metric the request names */
+    size_t ncalc = 0;
+    for (size_t i = 0; i < in->nmissing; i++)
+        ncalc += dp_orch__calculation_kind(in->missing_kind[i]) != 0;
+    if (!r->opts.llm || !r->con || in->saved || !ncalc)
+        return;
+    if (in->nmissing != 1 || in->nmetrics != 1) { /* said, so that the plain refusal is not taken for the model's */
+        dp_run_warning(r,
+                       "no SQL asked of the language model: it is asked for one calculation on one metric the "
+                       "request names, and this request has %zu item(s) the catalog lacks and %zu metric(s)",
+                       in->nmissing, in->nmetrics);
+        return;
+    }
     const char *phrase = in->missing[0], *kind = in->missing_kind[0];
     base *b = dp_arena_calloc(r->a, 1, sizeof(*b));
     dp_error e = {0};
@@ -267,7 +306,8 @@ void dp_orch__assist_sql(dp_run *r)
         base_dispose(b);
         return;
     }
-    char *last_sql = NULL, last_error[sizeof(e.message)] = "";
+    /* last_error: what the model is told; shown: what the user is */
+    char *last_sql = NULL, last_error[sizeof(e.message)] = "", shown[sizeof(e.message)] = "";
     int attempts = 0, passed = 0;
     sample s = {0, NULL};
     for (int k = 1; k <= SQL_ATTEMPTS && !passed; k++) {
@@ -286,7 +326,7 @@ void dp_orch__assist_sql(dp_run *r)
         free(user);
         json_decref(schema);
         if (rc) { /* unreachable, over budget, not JSON: no more attempts */
-            snprintf(last_error, sizeof(last_error), "the language model gave no SQL (%s)", e.message);
+            snprintf(shown, sizeof(shown), "the language model gave no SQL (%s)", e.message);
             break;
         }
         attempts = k;
@@ -295,24 +335,27 @@ void dp_orch__assist_sql(dp_run *r)
         json_decref(call.answer);
         json_decref(s.keep);
         s = (sample){0, json_array()};
+        last_error[0] = 0;
         if (!last_sql || strlen(last_sql) >= SQL_MAX_LEN - 1)
             rc = dp_error_set(&e, DP_EINVALID, "the answer has no SQL of at most %d bytes", SQL_MAX_LEN - 1);
         else
-            rc = check_answer(r, b, last_sql, &s, &e);
+            rc = check_answer(r, b, last_sql, &s, last_error, sizeof(last_error), &e);
         if (!rc) {
             passed = 1;
             dp_llm__outcome(&r->llm, "accepted", NULL);
             break;
         }
-        snprintf(last_error, sizeof(last_error), "%s", e.message);
+        if (!last_error[0])
+            snprintf(last_error, sizeof(last_error), "%s", e.message);
+        snprintf(shown, sizeof(shown), "%s", e.message);
         dp_llm__outcome(&r->llm, "rejected", e.message);
         dp_run_warning(r, "the language model's SQL for '%s', attempt %d, was refused: %s", phrase, k, e.message);
         if (rc == DP_ELIMIT)
             break; /* the run's time is spent */
     }
     if (!passed) {
-        dp_run_warning(r, "no SQL of the language model for '%s' passed the checks after %d attempt(s): %s", phrase,
-                       attempts, last_error[0] ? last_error : "no answer");
+        dp_run_warning(r, "no SQL of the language model for '%s' passed the checks (%d answer(s) checked): %s", phrase,
+                       attempts, shown[0] ? shown : "no answer");
         json_decref(s.keep);
         base_dispose(b);
         return;

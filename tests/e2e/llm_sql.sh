@@ -86,7 +86,7 @@ run sql_unsafe "$REQ"
 want 3 "$rc" "sql_unsafe: asked back"
 check "'secret.payroll' in w[0] and 'not a table of the catalog' in w[0]" "a table outside the catalog refused" "w"
 check "'table function' in w[1] and 'table function' in w[2]" "read_csv and glob refused" "w"
-check "'proposed_sql' not in d and 'after 3 attempt(s)' in w[3]" "nothing offered; the last error is a warning" "w"
+check "'proposed_sql' not in d and '(3 answer(s) checked)' in w[3]" "nothing offered; the last error is a warning" "w"
 grep -q "root:" "$WORK/out" "$WORK/err" && bad "a file was read" || ok "no file was read"
 
 # 3. a base column that does not reconcile with the compiler's
@@ -95,24 +95,59 @@ want 3 "$rc" "sql_mismatch: asked back"
 check "'reconciliation' in w[0] and 'differs from the compiler' in w[0] and 'on 6 of 6 rows' in w[0]" \
   "a base column 1% off is refused with the row it differs on" "w"
 check "'proposed_sql' not in d" "nothing offered" "d"
+# what the model is told of it: the counts, not the data's values
+python3 - "$LOG" <<'EOF' && ok "the reconciliation error goes back to the model with its values masked" || bad "values sent"
+import json, sys
+calls = [json.loads(l) for l in open(sys.argv[1]) if json.loads(l)["scenario"] == "sql_mismatch"]
+users = [json.loads(c["body"]["messages"][-1]["content"]) for c in calls]
+assert len(users) == 3
+e = users[1]["previous_error"]
+assert "differs from the compiler's on 6 of 6 rows" in e and e.endswith('(6 from the compiler)'), e
+EOF
 
 # 4. one row per grain value: the unaggregated rows refused
 run sql_dup "$REQ"
 want 3 "$rc" "sql_dup: asked back"
 check "'one row per grain value' in w[0]" "rows repeating a grain value refused" "w"
 
+# 4b. an error the data raises in the test run: the user sees it, the model gets it with the value masked
+run sql_convert "$REQ" DPGEN_LLM_MAX_CALLS=2
+want 3 "$rc" "sql_convert: asked back"
+check "'its test run failed' in w[0] and 'Conversion Error' in w[0]" "the test run's engine error refuses it" "w"
+python3 - "$LOG" "$WORK/out" <<'EOF' && ok "the model is told the engine error without the data's value" || bad "value sent"
+import json, sys
+calls = [json.loads(l) for l in open(sys.argv[1]) if json.loads(l)["scenario"] == "sql_convert"]
+e = json.loads(calls[1]["body"]["messages"][-1]["content"])["previous_error"]
+assert "Conversion Error" in e and "'?'" in e, e
+values = json.load(open(sys.argv[2]))["clarification"]["candidates"]  # any channel value must not appear
+for v in ("video", "display", "email", "social", "search"):
+    assert v not in e, (v, e)
+EOF
+
 # 5. the budget: two calls, then no more attempts
 run sql_bad "$REQ" DPGEN_LLM_MAX_CALLS=2
 want 3 "$rc" "sql_bad with a budget of 2 calls: asked back"
 check "t['llm']['total_calls'] == 2 and any('budget' in x for x in w)" "two calls made, then the budget said spent" "w"
 
-# 6. a median on another grain (an entity): proposed
+# 6. the run's time budget (--timeout 1) spent by the test run: no further attempt
+env DPGEN_LLM_MODEL=sql_slow "$DPGEN" generate --llm "$URL" --timeout 1 --as-of 2025-07-16 --no-record --trace \
+  --format json "$REQ" >"$WORK/out" 2>"$WORK/err"
+rc=$?
+python3 -c "
+import sys
+t = open(sys.argv[1]).read()
+open(sys.argv[2], 'w').write(t[t.index('{'):t.rindex('}') + 1])" "$WORK/err" "$WORK/trace"
+want 3 "$rc" "sql_slow: asked back"
+check "'time limit of 1 s' in w[0] and t['llm']['total_calls'] == 1 and 'proposed_sql' not in d" \
+  "a query past the run's time limit is stopped, refused, and not asked again" "w"
+
+# 7. a median on another grain (an entity): proposed
 run sql_median "median spend by campaign"
 want 3 "$rc" "sql_median: asked back with the SQL"
 check "d['proposed_sql']['attempts'] == 1 and 'median_spend' in d['proposed_sql']['sample'][0]" \
   "the median's SQL reconciled at the campaign grain and offered" "d.get('proposed_sql')"
 
-# 7. a request the catalog can answer asks nothing
+# 8. a request the catalog can answer asks nothing
 run sql_third "ad revenue by channel"
 want 0 "$rc" "a request the compiler answers: no SQL asked"
 [ "$(grep -c '"sql_third"' "$LOG")" = 3 ] && ok "no call for it" || bad "calls: $(grep -c '"sql_third"' "$LOG")"
