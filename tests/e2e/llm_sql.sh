@@ -66,6 +66,24 @@ check "len(d['proposed_sql']['sample']) == 5 and abs(sum(float(r['share_of_ad_re
   "the clarification keeps 5 of the rows read" "d['proposed_sql']['sample']"
 check "'not answered as a product' in ' '.join(t['stages'][0]['decisions'])" "a decision says it is offered, not answered" \
   "t['stages'][0]['decisions']"
+python3 - "$WORK/out" "$DP_SOURCE_DIR/schemas/dpgen-spec-1.0.json" <<'EOF' && ok "the clarification with proposed_sql is valid" || bad "schema"
+import json, sys
+try:
+    import jsonschema
+except ImportError:
+    sys.exit(0)
+s = json.load(open(sys.argv[2]))
+jsonschema.validate(json.load(open(sys.argv[1])), {"$schema": s["$schema"], "definitions": s["definitions"],
+                                                  "$ref": "#/definitions/clarification_result"})
+bad = json.load(open(sys.argv[1]))
+bad["clarification"]["proposed_sql"]["attempts"] = 4  # the schema would catch a fourth attempt
+try:
+    jsonschema.validate(bad, {"$schema": s["$schema"], "definitions": s["definitions"],
+                              "$ref": "#/definitions/clarification_result"})
+    sys.exit(1)
+except jsonschema.ValidationError:
+    pass
+EOF
 # the prompt: the tables, the grain, the compiler's SQL; the error fed back
 python3 - "$LOG" <<'EOF' && ok "the prompts carry the tables, the grain, the base SQL and the previous error" || bad "prompts"
 import json, sys
