@@ -372,9 +372,10 @@ void dp_orch__assist_sql(dp_run *r)
                   "sample_rows_read", (json_int_t)s.rows, "sample", s.keep, "status",
                   "proposed: checked, not run as a product (the product stages take the compiler's SQL only)");
     s.keep = NULL;
-    dp_run_decision(r,
-                    "the language model's SQL for '%s' passed every check on attempt %d: offered in the "
-                    "clarification (proposed_sql), not answered as a product",
-                    phrase, attempts);
+    /* a warning, so that stderr says it too: the refusal has an answer to look at */
+    dp_run_warning(r,
+                   "the language model's SQL for '%s' passed every check on attempt %d: offered in the "
+                   "clarification (proposed_sql, --format json), not answered as a product",
+                   phrase, attempts);
     base_dispose(b);
 }
