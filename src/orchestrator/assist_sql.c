@@ -285,8 +285,8 @@ void dp_orch__assist_sql(dp_run *r)
     size_t ncalc = 0;
     for (size_t i = 0; i < in->nmissing; i++)
         ncalc += dp_orch__calculation_kind(in->missing_kind[i]) != 0;
-    if (!r->opts.llm || !r->con || in->saved || !ncalc)
-        return;
+    if (!r->opts.llm || !r->con || in->saved || !ncalc || r->opts.intent_only)
+        return;                                   /* (dpgen intent says what was read: no SQL is written for it) */
     if (in->nmissing != 1 || in->nmetrics != 1) { /* said, so that the plain refusal is not taken for the model's */
         dp_run_warning(r,
                        "no SQL asked of the language model: it is asked for one calculation on one metric the "

@@ -171,6 +171,11 @@ want 3 "$rc" "sql_cumulative: asked back with the SQL"
 check "d['proposed_sql']['sample'][1]['cumulative_ad_revenue'] == '13500105.30' and d['proposed_sql']['sample_rows_read'] == 6" \
   "the cumulative SQL reconciled by month and offered" "d.get('proposed_sql')"
 
+# dpgen intent says what was read: no SQL asked
+DPGEN_LLM_MODEL=sql_intent_only "$DPGEN" intent --llm "$URL" --as-of 2025-07-16 --no-record "$REQ" >/dev/null 2>&1
+want 3 $? "dpgen intent of it: asked back"
+grep -q '"sql_intent_only"' "$LOG" && bad "dpgen intent asked the model" || ok "dpgen intent asks the model no SQL"
+
 # 8. a request the catalog can answer asks nothing
 run sql_third "ad revenue by channel"
 want 0 "$rc" "a request the compiler answers: no SQL asked"
