@@ -104,8 +104,10 @@ static int build(const dp_kg *kg, const json_t *clar, const char *request, char 
         json_t *list = ph ? json_object_get(cands, ph) : NULL;
         if (!ph || !json_array_size(list) || json_array_size(phrases) >= ASSIST_PHRASES)
             continue;
-        json_t *offered = json_array();
         const char *role = json_string_value(json_object_get(u, "role"));
+        if (role && dp_orch__calculation_kind(role))
+            continue; /* "share of x" is no name of the catalog, least of all x's */
+        json_t *offered = json_array();
         int value = role && strstr(role, "value");
         size_t k;
         json_t *c;

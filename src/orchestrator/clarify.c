@@ -166,6 +166,8 @@ char *dp_orch__clarification(const dp_run *r, const char *message)
     json_t *doc = json_pack("{s:{s:s,s:o,s:o,s:o}}", "clarification", "question", qs ? qs : "", "reading", reading(r),
                             "unplaced", unplaced, "candidates", cands);
     free(qs);
+    if (doc && r->proposed_sql) /* offered, checked, never the product's */
+        json_object_set(json_object_get(doc, "clarification"), "proposed_sql", r->proposed_sql);
     /* no path of this machine: catalog files as the spec shows them */
     if (doc)
         dp_kg_shown_json(r->kg, doc, r->a);

@@ -88,6 +88,7 @@ static void run_free(dp_run *r)
     json_decref(r->sla);
     json_decref(r->spec);
     json_decref(r->llm.log);
+    json_decref(r->proposed_sql);
     if (r->con)
         duckdb_disconnect(&r->con);
     dp_arena_free(r->a);
@@ -283,6 +284,8 @@ static int st_intent(dp_run *r, dp_error *err)
             }
         }
     }
+    if (rc == DP_ECLARIFY && r->opts.llm) /* a calculation the compiler lacks: the model's SQL, checked */
+        dp_orch__assist_sql(r);
     if (rc == DP_ECLARIFY) {
         suggest(r, err);
         dp_orch__measure_hint(r, err);

@@ -67,6 +67,7 @@ typedef struct dp_run {
     dp_llm_usage llm;   /* the language model's calls in this run (opts.llm) */
     size_t nproposed;   /* the last nproposed of opts.choose: the model's readings, checked, never learned */
     const char *description_draft; /* the model's draft (opts.llm_draft), beside the deterministic one; NULL: none */
+    json_t *proposed_sql; /* assist_sql.c: the model's checked SQL the clarification offers; NULL none */
 } dp_run;
 
 /* The run's time budget (deadline.c): opts.timeout_ms (0: 30 s) for the test
@@ -104,6 +105,14 @@ void dp_orch__measure_hint(dp_run *r, dp_error *err);
  * its one line) could not place; *out: the checked readings as "phrase=name"
  * answers (in r->a), 0; -1 when none (why in the run's warnings). */
 int dp_orch__assist_intent(dp_run *r, const char *message, const char ***out, size_t *nout);
+/* assist_sql.c: when the refused request asks one calculation the compiler
+ * does not do on one metric it read, asks opts.llm for SQL, checks,
+ * test-runs and reconciles it (three attempts); the SQL that passed is
+ * r->proposed_sql, for the clarification. The run stays refused. */
+void dp_orch__assist_sql(dp_run *r);
+/* 1 when a missing kind is a calculation on a metric ("share-of-total
+ * metric"): no catalog name means it, so the intent assistance never maps it. */
+int dp_orch__calculation_kind(const char *kind);
 /* What a language model was asked in this run and what became of it
  * ({model, calls, total_calls, total_tokens, proposed}); NULL when none. */
 json_t *dp_orch__llm_record(const dp_run *r);
