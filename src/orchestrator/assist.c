@@ -11,6 +11,7 @@
 #include "orchestrator/learn.h"
 #include "llm/llm.h"
 #include "util/error.h"
+#include "util/utf8.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,17 +25,6 @@ static const char *SYSTEM =
     "You map the words of a data request to the names of a data catalog. For each phrase listed, choose "
     "the one catalog name it means, from the names offered for that phrase, or \"none\" when no offered "
     "name means it. Never invent a name. Answer as JSON.";
-
-/* The length of s cut at n bytes, not inside a UTF-8 character. */
-static size_t utf8_cut(const char *s, size_t n)
-{
-    size_t l = strlen(s);
-    if (l <= n)
-        return l;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
-    return n;
-}
 
 /* Adds name to the answer's enum unless it is there. */
 static void add_name(json_t *names, const char *name)
@@ -126,7 +116,7 @@ static int build(const dp_kg *kg, const json_t *clar, const char *request, char 
             if (label)
                 json_object_set_new(o, "label", json_string(label));
             if (desc) /* the prompt stays small: a description's first 300 bytes, whole characters */
-                json_object_set_new(o, "description", json_stringn(desc, utf8_cut(desc, 300)));
+                json_object_set_new(o, "description", json_stringn(desc, dp_utf8_cut(desc, 300)));
             json_array_append_new(offered, o);
             add_name(names, name);
         }

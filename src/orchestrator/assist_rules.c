@@ -14,6 +14,7 @@
 #include "llm/llm.h"
 #include "sql/check.h"
 #include "util/error.h"
+#include "util/utf8.h"
 #include "util/fs.h"
 #include "util/ident.h"
 #include <pg_query.h>
@@ -36,21 +37,10 @@ static const char *SYSTEM =
     "no aggregate). Also draft a short description of the product (at most 3 sentences) for its "
     "documentation. Answer as JSON.";
 
-/* The length of s cut at n bytes, not inside a UTF-8 character. */
-static size_t cut(const char *s, size_t n)
-{
-    size_t l = strlen(s);
-    if (l <= n)
-        return l;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
-    return n;
-}
-
 /* s on one line, at most n bytes, in the run's arena (messages stay one line). */
 static const char *one_line(dp_run *r, const char *s, size_t n)
 {
-    char *o = dp_arena_printf(r->a, "%.*s", (int)cut(s, n), s);
+    char *o = dp_arena_printf(r->a, "%.*s", (int)dp_utf8_cut(s, n), s);
     for (char *p = o; p && *p; p++)
         if (*p == '\n' || *p == '\r' || *p == '\t')
             *p = ' ';
@@ -80,7 +70,7 @@ static char *prompt(const dp_run *r)
         const dp_target_col *c = &dz->cols[i];
         const char *d = c->description ? c->description : "";
         json_array_append_new(cols, json_pack("{s:s,s:s,s:s,s:s%}", "name", c->name, "type", c->type, "role",
-                                              roles[c->role], "description", d, cut(d, DRAFT_TEXT_MAX)));
+                                              roles[c->role], "description", d, dp_utf8_cut(d, DRAFT_TEXT_MAX)));
     }
     size_t i;
     json_t *x;
@@ -93,8 +83,9 @@ static char *prompt(const dp_run *r)
         rd = rd ? rd : "";
         rf = rf ? rf : "";
         json_array_append_new(rules, json_pack("{s:O,s:O,s:s%,s:s%}", "type", json_object_get(x, "type"), "column",
-                                               json_object_get(x, "column"), "description", rd, cut(rd, DRAFT_TEXT_MAX),
-                                               "definition", rf, cut(rf, DRAFT_TEXT_MAX)));
+                                               json_object_get(x, "column"), "description", rd,
+                                               dp_utf8_cut(rd, DRAFT_TEXT_MAX), "definition", rf,
+                                               dp_utf8_cut(rf, DRAFT_TEXT_MAX)));
     }
     json_t *msg =
         json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "request", r->request, "product", dz->name, "grain", dz->grain_text,
@@ -321,7 +312,7 @@ void dp_orch__assist_rules(qctx *q)
     while (d && (*d == ' ' || *d == '\n' || *d == '\t'))
         d++;
     if (d && *d) {
-        size_t n = cut(d, DRAFT_DESC_MAX), whole = strlen(d);
+        size_t n = dp_utf8_cut(d, DRAFT_DESC_MAX), whole = strlen(d);
         int was_cut = n < whole;
         while (n && (d[n - 1] == ' ' || d[n - 1] == '\n' || d[n - 1] == '\t'))
             n--;

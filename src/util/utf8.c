@@ -1,5 +1,6 @@
 /* UTF-8 validity (RFC 3629: no overlong forms, no surrogates, at most U+10FFFF). */
 #include "util/utf8.h"
+#include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -55,4 +56,14 @@ char *dp_utf8_json_c1(char *json)
     }
     free(json);
     return out;
+}
+
+size_t dp_utf8_cut(const char *s, size_t n)
+{
+    size_t l = strlen(s);
+    if (l <= n)
+        return l;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
 }

@@ -14,5 +14,7 @@ long dp_utf8_bad(const char *s);
  * Takes json (malloc'd, NULL allowed) and returns the new text (malloc'd;
  * json itself when it has none), NULL when out of memory. */
 char *dp_utf8_json_c1(char *json);
+/* The length of s cut at n bytes, never inside a UTF-8 character. */
+size_t dp_utf8_cut(const char *s, size_t n);
 
 #endif

@@ -8,13 +8,7 @@
 # output; 429 then success; a timeout; the budget spent; the server down;
 # the key sent and never shown. The demo catalog; "zorblax" is no word of it.
 . "$(dirname "$0")/lib.inc"
-FX="$DP_SOURCE_DIR/tests/data/llm/fixtures.json"
-LOG="$WORK/llm.log"
-python3 "$DP_SOURCE_DIR/tests/e2e/llm_server.py" "$FX" "$LOG" >"$WORK/port" 2>/dev/null &
-srv=$!
-trap 'kill $srv 2>/dev/null' EXIT
-for _ in $(seq 100); do [ -s "$WORK/port" ] && break; sleep 0.05; done
-URL="http://127.0.0.1:$(cat "$WORK/port")/v1"
+. "$(dirname "$0")/llm_server.inc"
 REQ="weekly zorblax by campaign"
 # run SCENARIO [extra env...]: generate with the model; exit code in $rc, spec in out, stderr in err
 run() {

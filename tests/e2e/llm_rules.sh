@@ -10,15 +10,7 @@
 # answer that is not JSON; the description drafted beside the
 # deterministic one, cut at 600 bytes.
 . "$(dirname "$0")/lib.inc"
-FX="$DP_SOURCE_DIR/tests/data/llm/fixtures.json"
-LOG="$WORK/llm.log"
-: >"$LOG"
-python3 "$DP_SOURCE_DIR/tests/e2e/llm_server.py" "$FX" "$LOG" >"$WORK/port" 2>/dev/null &
-srv=$!
-api=
-trap 'kill $srv $api 2>/dev/null; rm -rf "$WORK" "$DPGEN_STATE_DIR"' EXIT
-for _ in $(seq 100); do [ -s "$WORK/port" ] && break; sleep 0.05; done
-URL="http://127.0.0.1:$(cat "$WORK/port")/v1"
+. "$(dirname "$0")/llm_server.inc"
 "$DPGEN" demo --scale 0.05 --out "$WORK/demo.duckdb" >/dev/null 2>&1 || bad "build the demo database"
 export DPGEN_DEMO_DB="$WORK/demo.duckdb"
 REQ="weekly clicks and impressions by campaign"

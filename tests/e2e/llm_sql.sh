@@ -9,13 +9,7 @@
 # (exit 3): SQL that passed every check is offered in it, never answered as
 # the product. The demo catalog.
 . "$(dirname "$0")/lib.inc"
-FX="$DP_SOURCE_DIR/tests/data/llm/fixtures.json"
-LOG="$WORK/llm.log"
-python3 "$DP_SOURCE_DIR/tests/e2e/llm_server.py" "$FX" "$LOG" >"$WORK/port" 2>/dev/null &
-srv=$!
-trap 'kill $srv 2>/dev/null; rm -rf "$WORK" "$DPGEN_STATE_DIR"' EXIT
-for _ in $(seq 100); do [ -s "$WORK/port" ] && break; sleep 0.05; done
-URL="http://127.0.0.1:$(cat "$WORK/port")/v1"
+. "$(dirname "$0")/llm_server.inc"
 REQ="share of ad revenue by channel"
 # run SCENARIO REQUEST [extra env...]: exit code in $rc, the clarification in out, the trace in trace
 run() {
