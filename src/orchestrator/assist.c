@@ -183,7 +183,7 @@ int dp_orch__assist_intent(dp_run *r, const char *message, const char ***out, si
     call.user = user;
     call.schema_name = "choices";
     call.schema = schema;
-    call.time_left_ms = r->opts.timeout_ms > 0 ? r->opts.timeout_ms : 30000;
+    call.time_left_ms = dp_run_budget_ms(r);
     dp_error e = {0};
     if (dp_llm__chat(llm, &r->llm, &call, &e)) {
         dp_run_warning(r, "the language model gave no reading (%s): the request is asked back as without it",

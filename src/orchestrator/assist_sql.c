@@ -320,7 +320,7 @@ void dp_orch__assist_sql(dp_run *r)
         call.user = user;
         call.schema_name = "query";
         call.schema = schema;
-        call.time_left_ms = r->opts.timeout_ms > 0 ? r->opts.timeout_ms : 30000;
+        call.time_left_ms = dp_run_budget_ms(r);
         int rc = user && schema ? dp_llm__chat(r->opts.llm, &r->llm, &call, &e)
                                 : dp_error_set(&e, DP_ENOMEM, "out of memory");
         free(user);
