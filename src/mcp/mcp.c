@@ -70,12 +70,15 @@ static json_t *tool_list(void)
              "data, quality rules that were checked, SLA and lineage. When the catalog cannot place every word the "
              "answer is a clarification (status clarify) naming the words and the candidates: ask the user, then "
              "call again with choose [\"phrase=name\"].",
-             json_pack("{s:{s:s,s:s},s:{s:s,s:[s,s]},s:{s:s,s:s},s:{s:s,s:[s,s]},s:{s:s,s:{s:s},s:s}}", "request",
-                       "type", "string", "description", "The business request, e.g. measures, grouping and period.",
-                       "dialect", "type", "string", "enum", "duckdb", "postgres", "as_of", "type", "string",
-                       "description", "YYYY-MM-DD: the day relative periods count from (default today).", "columns",
-                       "type", "string", "enum", "wide", "asked", "choose", "type", "array", "items", "type", "string",
-                       "description", "Answers to a clarification, each \"phrase=name\"."),
+             json_pack(
+                 "{s:{s:s,s:s},s:{s:s,s:[s,s]},s:{s:s,s:s},s:{s:s,s:[s,s]},s:{s:s,s:{s:s},s:s},s:{s:s,s:s}}", "request",
+                 "type", "string", "description", "The business request, e.g. measures, grouping and period.",
+                 "dialect", "type", "string", "enum", "duckdb", "postgres", "as_of", "type", "string", "description",
+                 "YYYY-MM-DD: the day relative periods count from (default today).", "columns", "type", "string",
+                 "enum", "wide", "asked", "choose", "type", "array", "items", "type", "string", "description",
+                 "Answers to a clarification, each \"phrase=name\".", "llm_draft", "type", "boolean", "description",
+                 "With a language model configured (dpgen mcp --llm): it drafts the description and "
+                 "suggests rules, each checked and run like dpgen's own, marked proposed_by llm."),
              req_request));
     json_array_append_new(tools, tool("search_catalog", "Search the catalog",
                                       "Catalog objects (metrics, dimensions, datasets, glossary terms) ranked by "
@@ -150,6 +153,12 @@ static json_t *generate(mcp *m, json_t *args)
     go.as_of = json_string_value(json_object_get(args, "as_of"));
     go.columns = json_string_value(json_object_get(args, "columns"));
     go.llm = m->llm;
+    json_t *draft = json_object_get(args, "llm_draft");
+    if (draft && !json_is_boolean(draft))
+        return tool_error("%s", "llm_draft is true or false");
+    if (json_is_true(draft) && !m->llm)
+        return tool_error("%s", "llm_draft needs a language model: start dpgen mcp with --llm URL");
+    go.llm_draft = json_is_true(draft);
     if (choose) {
         size_t i;
         json_t *c;

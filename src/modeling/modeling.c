@@ -219,6 +219,16 @@ const char *dp_model_measure_type(const dp_measure *me)
 
 /* Ratios, derived and conversion metrics are DOUBLE (docs/spec.md, "Column
  * types"): a quotient has no scale a DECIMAL could keep. */
+void dp_model_compiled_part(const dp_design *in, dp_design *out)
+{
+    *out = *in;
+    size_t n = 0;
+    for (size_t i = 0; i < in->ncols; i++)
+        if (in->cols[i].role != DP_ROLE_CALCULATED)
+            out->cols[n++] = in->cols[i];
+    out->ncols = n;
+}
+
 const char *dp_model_metric_type(const dp_kg *kg, const dp_metric *m)
 {
     if (m->type == DP_METRIC_RATIO || m->type == DP_METRIC_DERIVED || m->type == DP_METRIC_CONVERSION)

@@ -9,6 +9,10 @@
 /* DP_ROLE_MEASURE: a component measure of a ratio or derived metric the
  * product carries beside it (the wide product), so a BI tool can
  * re-aggregate the metric. */
+/* DP_ROLE_CALCULATED: a calculation on a metric column that the compiler
+ * does not do ("share of", "median"), computed by SQL a language model
+ * wrote and dpgen checked (docs/llm.md); its metric is the base metric.
+ * The compiler never sees it (dp_model_compiled_part). */
 /* DP_ROLE_ATTRIBUTE: a descriptive attribute of an entity of the grain,
  * joined on the entity's key after aggregation (the wide product): it
  * never changes the grain. */
@@ -18,7 +22,8 @@ typedef enum {
     DP_ROLE_ENTITY,
     DP_ROLE_METRIC,
     DP_ROLE_MEASURE,
-    DP_ROLE_ATTRIBUTE
+    DP_ROLE_ATTRIBUTE,
+    DP_ROLE_CALCULATED
 } dp_role;
 
 typedef struct dp_target_col {
@@ -61,6 +66,9 @@ int dp_model_design(dp_design *out, const dp_kg *kg, const dp_intent *in, const 
  * (arena strings, at most max). */
 int dp_model_widen(dp_design *dz, const dp_kg *kg, const dp_intent *in, const dp_discovery *d, dp_arena *a,
                    const char **notes, size_t max, size_t *nnotes, dp_error *err);
+/* The design without its DP_ROLE_CALCULATED columns (the last ones), as
+ * the compiler takes it: *out is a copy. */
+void dp_model_compiled_part(const dp_design *in, dp_design *out);
 /* The designed type of a metric's column, or of a measure's value at the
  * grain (me: counts BIGINT, sums of DECIMAL(p, s) DECIMAL(38, s), ...). */
 const char *dp_model_metric_type(const dp_kg *kg, const dp_metric *m);

@@ -3,12 +3,14 @@
  * metric ("share of", "median"), the model is shown the request, the source
  * tables the metric reaches and the compiler's own SQL for the metric at the
  * grain, and writes one SELECT. dpgen checks it (one SELECT over catalog
- * relations only, dp_sql_check_query), prepares and test-runs it under the
- * run's time budget, and reconciles its base column with the compiler's at
- * the same grain; each failure is fed back, three attempts in all. The run
- * stays a clarification: the checked SQL is offered in it (proposed_sql),
- * never run as the product, since the modeling, quality and packaging
- * stages know only the compiler's columns. */
+ * relations only, dp_sql_check_query), prepares it, checks its columns (the
+ * grain and the base metric named as asked, the calculation's beside them),
+ * test-runs it under the run's time budget, and reconciles its base column
+ * with the compiler's at the same grain; each failure is fed back, three
+ * attempts in all. The SQL that passed is the run's transformation
+ * (r->llm_sql: the product stages take it, the spec says generator llm); in
+ * the PostgreSQL dialect, where it could not be tested, it is only offered
+ * in the clarification (proposed_sql). */
 #include "orchestrator/run.h"
 #include "catalog/db.h"
 #include "llm/llm.h"
@@ -25,6 +27,8 @@
 #define SQL_SAMPLE_KEEP 5    /* of those, kept in the clarification */
 #define SQL_MAX_LEN 20000    /* a longer answer is refused unread */
 #define SQL_PROMPT_COLUMNS 200 /* a table's columns shown at most */
+#define SQL_MAX_COLUMNS 32     /* columns of an answer's result read at most */
+#define SQL_NAME_MAX 63        /* a calculation column's name */
 
 /* The missing kinds that are a calculation on a metric the request names
  * (share/calculations.tsv); other kinds are words the catalog lacks. */
@@ -37,8 +41,9 @@ static const char *SYSTEM =
     "You write SQL for a data request that a metric compiler cannot express. Write ONE PostgreSQL-compatible "
     "SELECT (it runs on DuckDB) over the tables listed only, by their schema-qualified names: no other table, "
     "no table function, no file, no comment, no semicolon. It must return one row per grain value, the grain "
-    "columns named exactly as given, the requested calculation, and also the base metric's aggregate at the "
-    "same grain in a column named exactly as the base metric. Answer as JSON: {\"sql\": \"...\"}.";
+    "columns named exactly as given, the requested calculation in a column named in lower case letters, digits "
+    "and underscores, and also the base metric's aggregate at the same grain in a column named exactly as the "
+    "base metric. Answer as JSON: {\"sql\": \"...\"}.";
 
 int dp_orch__calculation_kind(const char *kind)
 {
@@ -148,6 +153,8 @@ typedef struct sample {
     json_t *keep;
 } sample;
 
+static const char *l_model(const dp_run *r) { return r->opts.llm->model ? r->opts.llm->model : ""; }
+
 static int take_row(void *p, size_t ncols, const char *const *names, const char *const *vals)
 {
     sample *s = p;
@@ -219,6 +226,90 @@ static char *recon_sql(const base *b, const char *sql, dp_arena *a)
     return out;
 }
 
+/* The columns of an answer's result, as DuckDB describes them. */
+typedef struct shape {
+    dp_arena *a;
+    size_t n;
+    int over;
+    const char *name[SQL_MAX_COLUMNS], *type[SQL_MAX_COLUMNS];
+} shape;
+
+static int take_col(void *p, size_t ncols, const char *const *names, const char *const *vals)
+{
+    (void)names;
+    shape *s = p;
+    if (ncols < 2 || !vals[0] || !vals[1])
+        return 0;
+    if (s->n == SQL_MAX_COLUMNS) {
+        s->over = 1;
+        return 1;
+    }
+    s->name[s->n] = dp_arena_strdup(s->a, vals[0]);
+    s->type[s->n] = dp_arena_strdup(s->a, vals[1]);
+    s->n += s->name[s->n] && s->type[s->n];
+    return 0;
+}
+
+/* A name a product column can have in every file it is written to. */
+static int plain_name(const char *s)
+{
+    size_t n = 0;
+    if (!(*s >= 'a' && *s <= 'z') && *s != '_')
+        return 0;
+    for (; *s; s++, n++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return 0;
+    return n <= SQL_NAME_MAX;
+}
+
+/* The answer's columns: each grain column and the base metric once, by the
+ * names asked, and one to DP_LLM_SQL_MAX_CALC columns of the calculation
+ * with plain names. */
+static int check_shape(const base *b, const shape *sh, dp_error *err)
+{
+    if (sh->over)
+        return dp_error_set(err, DP_EINVALID, "its result has more than %d columns", SQL_MAX_COLUMNS);
+    size_t ncalc = 0;
+    for (size_t i = 0; i < sh->n; i++) {
+        for (size_t k = 0; k < i; k++)
+            if (!strcasecmp(sh->name[i], sh->name[k]))
+                return dp_error_set(err, DP_EINVALID, "its result names the column %s twice", sh->name[i]);
+        int asked = !strcmp(sh->name[i], b->metric->name);
+        for (size_t g = 0; g < b->ngrain && !asked; g++)
+            asked = !strcmp(sh->name[i], b->grain[g]);
+        if (asked)
+            continue;
+        if (!plain_name(sh->name[i]))
+            return dp_error_set(err, DP_EINVALID,
+                                "its result has a column named '%.80s': the calculation's column is to be named in "
+                                "lower case letters, digits and underscores (at most %d), the others exactly as asked",
+                                sh->name[i], SQL_NAME_MAX);
+        if (!strcmp(dp_type_family(sh->type[i]), "other") || strchr(sh->type[i], '['))
+            return dp_error_set(err, DP_EINVALID,
+                                "its column %s is of type %.80s: a number, date, timestamp, text or boolean is "
+                                "expected",
+                                sh->name[i], sh->type[i]);
+        ncalc++;
+    }
+    for (size_t g = 0; g <= b->ngrain; g++) {
+        const char *want = g < b->ngrain ? b->grain[g] : b->metric->name;
+        int has = 0;
+        for (size_t i = 0; i < sh->n && !has; i++)
+            has = !strcmp(sh->name[i], want);
+        if (!has)
+            return dp_error_set(err, DP_EINVALID, "its result has no column named %s (%s)", want,
+                                g < b->ngrain ? "a grain column" : "the base metric");
+    }
+    if (!ncalc)
+        return dp_error_set(err, DP_EINVALID,
+                            "its result has the grain and the base metric only: no column of the calculation");
+    if (ncalc > DP_LLM_SQL_MAX_CALC)
+        return dp_error_set(err, DP_EINVALID,
+                            "its result has %zu columns beyond the grain and the base metric (at most %d)", ncalc,
+                            DP_LLM_SQL_MAX_CALC);
+    return 0;
+}
+
 /* What goes back to the model of an error the data raised (the test run,
  * the reconciliation): its quoted literals masked, so that no value of the
  * data is sent (docs/llm.md, "What is sent"); the user's warning keeps them. */
@@ -242,7 +333,8 @@ static void mask_values(char *out, size_t n, const char *msg)
 /* The checks of one answer, in order; 0 when it passed them all (sample
  * filled), else err, and in told what the model is to be told when that
  * is not err's message (an error the data raised, its values masked). */
-static int check_answer(dp_run *r, const base *b, const char *sql, sample *s, char *told, size_t ntold, dp_error *err)
+static int check_answer(dp_run *r, const base *b, const char *sql, sample *s, shape *sh, char *told, size_t ntold,
+                        dp_error *err)
 {
     told[0] = 0;
     int rc = dp_sql_check_query(sql, known, (void *)r->kg, err);
@@ -250,6 +342,12 @@ static int check_answer(dp_run *r, const base *b, const char *sql, sample *s, ch
         return dp_error_prefix(err, "the query was refused");
     if ((rc = dp_db_prepare_check(r->con, sql, err)))
         return dp_error_prefix(err, "DuckDB cannot prepare it");
+    const char *desc = dp_arena_printf(r->a, "DESCRIBE SELECT * FROM (\n%s\n) AS q", sql);
+    *sh = (shape){r->a, 0, 0, {0}, {0}};
+    if ((rc = dp_db_query(r->con, desc, 0, take_col, sh, err)))
+        return dp_error_prefix(err, "DuckDB cannot describe its result");
+    if ((rc = check_shape(b, sh, err)))
+        return rc;
     dp_run_budget_start(r); /* the run's one time budget */
     const char *run = dp_arena_printf(r->a, "SELECT * FROM (\n%s\n) AS q LIMIT %d", sql, SQL_SAMPLE_ROWS);
     if ((rc = dp_db_query(r->con, run, dp_run_remaining_ms(r), take_row, s, err))) {
@@ -279,37 +377,97 @@ static int check_answer(dp_run *r, const base *b, const char *sql, sample *s, ch
     return dp_error_set(err, DP_EINVALID, "%s, e.g. %s", told, c.example);
 }
 
-void dp_orch__assist_sql(dp_run *r)
+/* The product's SQL: the model's, its columns in the design's order, the
+ * grain and the base metric cast to the types the compiler gives them, the
+ * calculation to the type DuckDB described (the product's contract), ordered
+ * by the grain as the compiler orders. */
+static const char *product_sql(dp_run *r, const base *b, const dp_llm_sql *l)
+{
+    dp_buf out;
+    char q[300];
+    dp_buf_init(&out, 0);
+    dp_buf_puts(&out, "SELECT ");
+    for (size_t i = 0; i < b->design.ncols; i++) {
+        const dp_target_col *c = &b->design.cols[i];
+        dp_sql_quote_ident(c->name, q, sizeof(q));
+        dp_buf_printf(&out, "%sCAST(q.%s AS %s) AS %s", i ? ", " : "", q, c->type, q);
+    }
+    for (size_t i = 0; i < l->ncalc; i++) { /* its own types, stated: the contract */
+        dp_sql_quote_ident(l->calc[i], q, sizeof(q));
+        dp_buf_printf(&out, ", CAST(q.%s AS %s) AS %s", q, l->calc_type[i], q);
+    }
+    dp_buf_printf(&out, "\nFROM (\n%s\n) AS q", l->sql);
+    for (size_t i = 0; i < b->ngrain; i++)
+        dp_buf_printf(&out, "%s%zu NULLS LAST", i ? ", " : "\nORDER BY ", i + 1);
+    const char *s = dp_arena_strdup(r->a, dp_buf_cstr(&out));
+    dp_buf_dispose(&out);
+    return s;
+}
+
+/* The model's SQL that passed, as the run's transformation. */
+static dp_llm_sql *answer_with(dp_run *r, const base *b, const char *sql, const shape *sh, const char *phrase,
+                               const char *kind, int attempts, json_t *log)
+{
+    dp_llm_sql *l = dp_arena_calloc(r->a, 1, sizeof(*l));
+    if (!l)
+        return NULL;
+    l->sql = sql;
+    l->phrase = phrase;
+    l->kind = kind;
+    l->model = l_model(r);
+    l->attempts = attempts;
+    l->base_sql = b->comp.sql;
+    l->base_col = b->metric->name;
+    for (size_t i = 0; i < b->ngrain; i++)
+        l->grain[l->ngrain++] = b->grain[i];
+    for (size_t i = 0; i < sh->n; i++) {
+        int asked = !strcmp(sh->name[i], b->metric->name);
+        for (size_t g = 0; g < b->ngrain && !asked; g++)
+            asked = !strcmp(sh->name[i], b->grain[g]);
+        if (!asked && l->ncalc < DP_LLM_SQL_MAX_CALC) {
+            l->calc[l->ncalc] = sh->name[i];
+            l->calc_type[l->ncalc++] = sh->type[i];
+        }
+    }
+    if (!(l->product_sql = product_sql(r, b, l)))
+        return NULL;
+    l->log = json_incref(log);
+    return l;
+}
+
+int dp_orch__assist_sql(dp_run *r)
 {
     const dp_intent *in = &r->intent;
     size_t ncalc = 0;
     for (size_t i = 0; i < in->nmissing; i++)
         ncalc += dp_orch__calculation_kind(in->missing_kind[i]) != 0;
     if (!r->opts.llm || !r->con || in->saved || !ncalc || r->opts.intent_only)
-        return;                                   /* (dpgen intent says what was read: no SQL is written for it) */
+        return 0;                                 /* (dpgen intent says what was read: no SQL is written for it) */
     if (in->nmissing != 1 || in->nmetrics != 1) { /* said, so that the plain refusal is not taken for the model's */
         dp_run_warning(r,
                        "no SQL asked of the language model: it is asked for one calculation on one metric the "
                        "request names, and this request has %zu item(s) the catalog lacks and %zu metric(s)",
                        in->nmissing, in->nmetrics);
-        return;
+        return 0;
     }
     const char *phrase = in->missing[0], *kind = in->missing_kind[0];
     base *b = dp_arena_calloc(r->a, 1, sizeof(*b));
     dp_error e = {0};
     if (!b)
-        return;
+        return 0;
     if (base_compile(r, b, &e)) {
         dp_run_warning(r,
                        "no SQL asked of the language model for '%s': the compiler cannot compute %s at this grain (%s)",
                        phrase, in->metrics[0]->name, e.message);
         base_dispose(b);
-        return;
+        return 0;
     }
     /* last_error: what the model is told; shown: what the user is */
     char *last_sql = NULL, last_error[sizeof(e.message)] = "", shown[sizeof(e.message)] = "";
-    int attempts = 0, passed = 0;
+    int attempts = 0, passed = 0, went_on = 0;
     sample s = {0, NULL};
+    shape sh = {0};
+    json_t *log = json_array();
     for (int k = 1; k <= SQL_ATTEMPTS && !passed; k++) {
         char *user = prompt(r, b, phrase, kind, last_sql, last_error[0] ? last_error : NULL);
         json_t *schema = json_pack("{s:s,s:{s:{s:s}},s:[s],s:b}", "type", "object", "properties", "sql", "type",
@@ -339,7 +497,10 @@ void dp_orch__assist_sql(dp_run *r)
         if (!last_sql || strlen(last_sql) >= SQL_MAX_LEN - 1)
             rc = dp_error_set(&e, DP_EINVALID, "the answer has no SQL of at most %d bytes", SQL_MAX_LEN - 1);
         else
-            rc = check_answer(r, b, last_sql, &s, last_error, sizeof(last_error), &e);
+            rc = check_answer(r, b, last_sql, &s, &sh, last_error, sizeof(last_error), &e);
+        json_array_append_new(log, json_pack("{s:s,s:s,s:i,s:s,s:s?}", "generator", "language model", "dialect",
+                                             "duckdb", "attempt", k, "result", rc ? "rejected" : "valid", "error",
+                                             rc ? e.message : NULL));
         if (!rc) {
             passed = 1;
             dp_llm__outcome(&r->llm, "accepted", NULL);
@@ -356,26 +517,38 @@ void dp_orch__assist_sql(dp_run *r)
     if (!passed) {
         dp_run_warning(r, "no SQL of the language model for '%s' passed the checks (%d answer(s) checked): %s", phrase,
                        attempts, shown[0] ? shown : "no answer");
-        json_decref(s.keep);
-        base_dispose(b);
-        return;
+    } else if (r->dialect != DP_DIALECT_POSTGRES) {
+        /* the run goes on with it: the transformation, reconciled again by the quality stage */
+        r->llm_sql = answer_with(r, b, last_sql, &sh, phrase, kind, attempts, log);
+        went_on = r->llm_sql != NULL;
+        if (went_on)
+            dp_run_decision(r,
+                            "'%s' (%s of %s) is computed by the language model's SQL (%s), which passed every check "
+                            "on attempt %d: one SELECT over catalog relations, prepared, test-run, its %s equal to "
+                            "the compiler's at the same grain",
+                            phrase, kind, b->metric->name, l_model(r), attempts, b->metric->name);
+    } else {
+        json_decref(r->proposed_sql);
+        r->proposed_sql = json_pack(
+            "{s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:[ssss],s:I,s:o,s:s}", "sql", last_sql, "generator", "llm", "model",
+            l_model(r), "calculation", phrase, "base_metric", b->metric->name, "attempts", attempts, "dialect",
+            "duckdb", "checks",
+            "one SELECT over catalog relations only (libpg_query; no table function, setting or comment)",
+            "DuckDB prepared it against the source schema", "test-run read-only under the run's time budget",
+            dp_arena_printf(r->a, "its %s equals the compiler's at the same grain on every row (1e-6 relative)",
+                            b->metric->name),
+            "sample_rows_read", (json_int_t)s.rows, "sample", s.keep, "status",
+            "proposed: checked on DuckDB, not answered as a PostgreSQL product (it was not run on PostgreSQL)");
+        s.keep = NULL;
+        /* a warning, so that stderr says it too: the refusal has an answer to look at */
+        dp_run_warning(r,
+                       "the language model's SQL for '%s' passed every check on attempt %d, on DuckDB: offered in the "
+                       "clarification (proposed_sql, --format json), not answered in the PostgreSQL dialect "
+                       "(--dialect duckdb answers with it)",
+                       phrase, attempts);
     }
-    json_decref(r->proposed_sql);
-    r->proposed_sql =
-        json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:[ssss],s:I,s:o,s:s}", "sql", last_sql, "generator", "llm", "model",
-                  r->opts.llm->model ? r->opts.llm->model : "", "calculation", phrase, "base_metric", b->metric->name,
-                  "attempts", attempts, "dialect", "duckdb", "checks",
-                  "one SELECT over catalog relations only (libpg_query; no table function, setting or comment)",
-                  "DuckDB prepared it against the source schema", "test-run read-only under the run's time budget",
-                  dp_arena_printf(r->a, "its %s equals the compiler's at the same grain on every row (1e-6 relative)",
-                                  b->metric->name),
-                  "sample_rows_read", (json_int_t)s.rows, "sample", s.keep, "status",
-                  "proposed: checked, not run as a product (the product stages take the compiler's SQL only)");
-    s.keep = NULL;
-    /* a warning, so that stderr says it too: the refusal has an answer to look at */
-    dp_run_warning(r,
-                   "the language model's SQL for '%s' passed every check on attempt %d: offered in the "
-                   "clarification (proposed_sql, --format json), not answered as a product",
-                   phrase, attempts);
-    base_dispose(b);
+    json_decref(s.keep);
+    json_decref(log);
+    base_dispose(b); /* (the compiler's SQL is the arena's: it stays, for the reconciliation) */
+    return went_on;
 }

@@ -89,6 +89,8 @@ static void run_free(dp_run *r)
     json_decref(r->spec);
     json_decref(r->llm.log);
     json_decref(r->proposed_sql);
+    if (r->llm_sql)
+        json_decref(r->llm_sql->log);
     if (r->con)
         duckdb_disconnect(&r->con);
     dp_arena_free(r->a);
@@ -284,8 +286,18 @@ static int st_intent(dp_run *r, dp_error *err)
             }
         }
     }
-    if (rc == DP_ECLARIFY && r->opts.llm) /* a calculation the compiler lacks: the model's SQL, checked */
-        dp_orch__assist_sql(r);
+    if (rc == DP_ECLARIFY && r->opts.llm && dp_orch__assist_sql(r)) {
+        /* a calculation the compiler lacks, answered by the model's SQL that
+         * passed the checks: the rest of the request was read */
+        err->code = 0;
+        err->message[0] = 0;
+        r->intent.nmissing = 0;
+        r->intent.confidence *= DP_LLM_SQL_CONFIDENCE;
+        dp_run_decision(r,
+                        "confidence lowered by a factor %.1f: a column is the language model's SQL, not the compiler's",
+                        DP_LLM_SQL_CONFIDENCE);
+        rc = dp_orch__refuse_disabled(r, err);
+    }
     if (rc == DP_ECLARIFY) {
         suggest(r, err);
         dp_orch__measure_hint(r, err);
@@ -381,9 +393,61 @@ static int widen(dp_run *r, dp_error *err)
     return 0;
 }
 
+/* The columns of the model's calculation, after the compiler's (run.h,
+ * dp_llm_sql): the product is the model's SQL's columns, nothing wider. */
+static int add_calculated(dp_run *r, dp_error *err)
+{
+    const dp_llm_sql *l = r->llm_sql;
+    dp_design *dz = &r->design;
+    const dp_metric *base = r->intent.nmetrics ? r->intent.metrics[0] : NULL;
+    dp_run_decision(r,
+                    "only the columns asked: the language model's SQL gives the grain, %s and its calculation, no "
+                    "attribute or component measure",
+                    l->base_col);
+    for (size_t i = 0; i < l->ncalc; i++) {
+        if (dz->ncols == sizeof(dz->cols) / sizeof(*dz->cols))
+            return dp_error_set(err, DP_ELIMIT, "the product has more than %zu columns", dz->ncols);
+        dp_target_col *c = &dz->cols[dz->ncols++];
+        memset(c, 0, sizeof(*c));
+        c->name = l->calc[i];
+        c->type = l->calc_type[i];
+        c->role = DP_ROLE_CALCULATED;
+        c->metric = base;
+        c->formula = dp_arena_printf(r->a, "%s of %s, by the language model's SQL", l->kind, l->base_col);
+        c->description =
+            dp_arena_printf(r->a,
+                            "'%s': %s of %s at the grain, computed by SQL a language model (%s) wrote and dpgen "
+                            "checked, test-ran and reconciled",
+                            l->phrase, l->kind, l->base_col, l->model);
+        dp_run_decision(r, "column %s (%s): '%s', the language model's", c->name, c->type, l->phrase);
+    }
+    if (dz->description)
+        dz->description = dp_arena_printf(r->a, "%s Its %s ('%s') is computed by SQL a language model wrote.",
+                                          dz->description, l->kind, l->phrase);
+    /* named for what it computes: the base metric's name in the product's
+     * name becomes the calculation's ("x_by_y" -> "share_of_x_by_y") */
+    const char *at = dz->name ? strstr(dz->name, l->base_col) : NULL;
+    const char *tat = dz->table ? strstr(dz->table, l->base_col) : NULL;
+    if (at && tat && l->ncalc) {
+        size_t bl = strlen(l->base_col);
+        dz->name = dp_arena_printf(r->a, "%.*s%s%s", (int)(at - dz->name), dz->name, l->calc[0], at + bl);
+        dz->table = dp_arena_printf(r->a, "%.*s%s%s", (int)(tat - dz->table), dz->table, l->calc[0], tat + bl);
+        dz->name_reason = "named after the language model's calculation column in place of its base metric";
+    }
+    return 0;
+}
+
 static int st_modeling(dp_run *r, dp_error *err)
 {
     int rc = dp_model_design(&r->design, r->kg, &r->intent, &r->disc, r->a, err);
+    if (!rc && r->llm_sql) {
+        rc = add_calculated(r, err);
+        if (!rc)
+            dp_run_decision(r, "target %s, %s, %zu columns", r->design.table, r->design.grain_text, r->design.ncols);
+        if (!rc && r->design.name_reason)
+            dp_run_decision(r, "%s: %s", r->design.name, r->design.name_reason);
+        return rc;
+    }
     if (!rc && r->intent.saved) { /* the product the saved query's exports name */
         dp_intent_saved_product(r->intent.saved, r->a, &r->design.name, &r->design.table);
         r->design.name_reason = "named after the saved query's first export (its alias, else its name)";

@@ -36,6 +36,25 @@ typedef struct dp_exec_result {
     json_t *coverage;  /* [{dataset, time_dimension, first, last}] of the data the metrics use */
 } dp_exec_result;
 
+/* The language model's SQL a run answers with (assist_sql.c, docs/llm.md):
+ * a calculation on one metric the compiler does not do, checked, test-run
+ * and reconciled with the compiler's base metric at the grain. */
+#define DP_LLM_SQL_MAX_CALC 4
+#define DP_LLM_SQL_CONFIDENCE 0.8 /* the intent's confidence is multiplied by it */
+typedef struct dp_llm_sql {
+    const char *sql;         /* the model's SELECT as it passed the checks */
+    const char *product_sql; /* it, its columns in the design's order and types: the product's SQL */
+    const char *phrase, *kind, *model;
+    int attempts;
+    json_t *log;          /* [{attempt, result, error}] of each answer checked; owned */
+    const char *base_sql; /* the compiler's SQL of the base metric at the grain: the reconciliation's */
+    const char *base_col; /* the base metric's column */
+    const char *grain[DP_PLAN_MAX];
+    size_t ngrain;
+    const char *calc[DP_LLM_SQL_MAX_CALC], *calc_type[DP_LLM_SQL_MAX_CALC]; /* its columns beyond those */
+    size_t ncalc;
+} dp_llm_sql;
+
 typedef struct dp_run {
     dp_arena *a;
     dp_catalog *cat;
@@ -68,6 +87,7 @@ typedef struct dp_run {
     size_t nproposed;   /* the last nproposed of opts.choose: the model's readings, checked, never learned */
     const char *description_draft; /* the model's draft (opts.llm_draft), beside the deterministic one; NULL: none */
     json_t *proposed_sql; /* assist_sql.c: the model's checked SQL the clarification offers; NULL none */
+    dp_llm_sql *llm_sql;  /* assist_sql.c: the model's checked SQL the run answers with; NULL none */
 } dp_run;
 
 /* The run's time budget (deadline.c): opts.timeout_ms (0: 30 s) for the test
@@ -107,9 +127,11 @@ void dp_orch__measure_hint(dp_run *r, dp_error *err);
 int dp_orch__assist_intent(dp_run *r, const char *message, const char ***out, size_t *nout);
 /* assist_sql.c: when the refused request asks one calculation the compiler
  * does not do on one metric it read, asks opts.llm for SQL, checks,
- * test-runs and reconciles it (three attempts); the SQL that passed is
- * r->proposed_sql, for the clarification. The run stays refused. */
-void dp_orch__assist_sql(dp_run *r);
+ * test-runs and reconciles it (three attempts). The SQL that passed is
+ * r->llm_sql and 1 is returned: the run goes on with it as its
+ * transformation. In the PostgreSQL dialect (the SQL ran on DuckDB only) it
+ * is r->proposed_sql, for the clarification, and 0 is returned. */
+int dp_orch__assist_sql(dp_run *r);
 /* 1 when a missing kind is a calculation on a metric ("share-of-total
  * metric"): no catalog name means it, so the intent assistance never maps it. */
 int dp_orch__calculation_kind(const char *kind);

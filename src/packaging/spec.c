@@ -173,7 +173,7 @@ static json_t *model_json(dp_run *r)
 {
     const dp_design *dz = &r->design;
     json_t *cols = json_array(), *pk = json_array(), *cons = json_array(), *grain = json_array();
-    static const char *roles[] = {"time", "dimension", "entity", "metric", "measure", "attribute"};
+    static const char *roles[] = {"time", "dimension", "entity", "metric", "measure", "attribute", "calculated"};
     for (size_t i = 0; i < dz->ncols; i++) {
         const dp_target_col *c = &dz->cols[i];
         json_t *cc = json_array();
@@ -196,6 +196,10 @@ static json_t *model_json(dp_run *r)
         }
         if (c->role == DP_ROLE_MEASURE && c->metric)
             json_object_set_new(col, "component_of", json_string(c->metric->name));
+        if (c->role == DP_ROLE_CALCULATED && r->llm_sql) {
+            json_object_set_new(col, "proposed_by", json_string("llm"));
+            json_object_set_new(col, "calculation_of", json_string(r->llm_sql->base_col));
+        }
         json_array_append_new(cols, col);
         if (c->is_key)
             json_array_append_new(grain, json_string(c->name));
@@ -291,6 +295,27 @@ json_t *dp_run_trace(const dp_run *r)
     return t;
 }
 
+/* transformation.generator of a product whose SQL a language model wrote:
+ * who wrote it, in how many attempts, the checks it passed, and the
+ * compiler's SQL its base metric was reconciled with. */
+static json_t *llm_generator_json(dp_run *r)
+{
+    const dp_llm_sql *l = r->llm_sql;
+    json_t *cols = json_array();
+    for (size_t i = 0; i < l->ncalc; i++)
+        json_array_append_new(cols, json_string(l->calc[i]));
+    return json_pack("{s:s,s:s,s:i,s:f,s:s,s:s,s:s,s:o,s:s,s:[sssss],s:s}", "name", "llm", "model", l->model,
+                     "attempts", l->attempts, "confidence", (double)(long)(r->intent.confidence * 1000 + 0.5) / 1000.0,
+                     "calculation", l->phrase, "kind", l->kind, "base_metric", l->base_col, "columns", cols,
+                     "model_sql", l->sql, "checks",
+                     "one SELECT over catalog relations only (libpg_query; no table function, setting or comment)",
+                     "DuckDB prepared it against the source schema",
+                     "its columns: the grain and the base metric by name, the calculation's beside them",
+                     "test-run read-only under the run's time budget",
+                     "its base metric equals the compiler's at the same grain on every row (the reconciliation rule)",
+                     "compiler_sql", l->base_sql);
+}
+
 int dp_stage_packaging(dp_run *r, dp_error *err)
 {
     const dp_design *dz = &r->design;
@@ -306,7 +331,7 @@ int dp_stage_packaging(dp_run *r, dp_error *err)
         json_array_append_new(tags, json_string(dp_grain_name(r->intent.grain)));
     json_t *dims = json_array();
     for (size_t i = 0; i < dz->ncols; i++)
-        if (dz->cols[i].role != DP_ROLE_METRIC)
+        if (dz->cols[i].role != DP_ROLE_METRIC && dz->cols[i].role != DP_ROLE_CALCULATED)
             json_array_append_new(dims, json_string(dz->cols[i].name));
     json_t *owners = json_array();
     for (size_t i = 0; i < r->kg->nterms; i++)
@@ -323,10 +348,15 @@ int dp_stage_packaging(dp_run *r, dp_error *err)
     const char *owner = r->opts.owner ? r->opts.owner : json_array_size(owners) ? json_string_value(json_array_get(owners, 0)) : "data-platform";
     json_t *spec = json_object();
     json_object_set_new(spec, "spec_version", json_string("1.0"));
-    json_object_set_new(spec, "metadata", json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:s}", "name", dz->name, "version", "1.0.0",
-                                                    "description", dz->description, "owner", owner, "created_at",
-                                                    r->created_at, "tags", tags, "generator",
-                                                    dp_arena_printf(r->a, "dpgen %s (deterministic engine)", DP_VERSION)));
+    json_object_set_new(spec, "metadata",
+                        json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:s}", "name", dz->name, "version", "1.0.0", "description",
+                                  dz->description, "owner", owner, "created_at", r->created_at, "tags", tags,
+                                  "generator",
+                                  r->llm_sql ? dp_arena_printf(r->a,
+                                                               "dpgen %s (deterministic engine; SQL "
+                                                               "written by a language model, checked)",
+                                                               DP_VERSION)
+                                             : dp_arena_printf(r->a, "dpgen %s (deterministic engine)", DP_VERSION)));
     json_object_set_new(spec, "business_context", json_pack("{s:s,s:o,s:o,s:s,s:s?,s:o}", "request", r->request, "metrics",
                                                             metrics_json(r), "dimensions", dims, "grain", dz->grain_text,
                                                             "time_grain", r->intent.custom_grain ? r->intent.custom_grain
@@ -357,6 +387,8 @@ int dp_stage_packaging(dp_run *r, dp_error *err)
     if (r->dialect == DP_DIALECT_POSTGRES)
         json_object_set_new(tx, "duckdb_sql", json_string(r->compiled.sql));
     json_object_set_new(tx, "join_paths", join_paths_json(r));
+    if (r->llm_sql)
+        json_object_set_new(tx, "generator", llm_generator_json(r));
     json_object_set_new(tx, "test_run", json_pack("{s:s,s:b,s:I,s:f,s:O,s:O,s:O}", "engine", "duckdb (read-only)", "ran",
                                                   r->exec.ran, "rows", (json_int_t)r->exec.rows, "ms", r->exec.ms,
                                                   "result_schema", r->exec.schema ? r->exec.schema : json_null(),

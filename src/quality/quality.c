@@ -441,6 +441,7 @@ int dp_stage_quality(dp_run *r, dp_error *err)
     dp_quality__product_funnel(&q);
     dp_quality__measure_rules(&q);
     dp_quality__orphan_rules(&q);
+    dp_quality__reconcile_rule(&q);
     dp_quality__partial_period_rule(&q);
     /* history: rules earlier products adopted on the same datasets (after
      * this product's own rules, so their ids do not move with the history) */

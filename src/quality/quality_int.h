@@ -67,6 +67,10 @@ void dp_quality__measure_rules(qctx *q);
 /* Product rows whose entity key is missing from the entity's dataset. */
 void dp_quality__orphan_rules(qctx *q);
 
+/* reconcile_rule.c: with r->llm_sql, its base metric column against the
+ * compiler's on every grain value. */
+void dp_quality__reconcile_rule(qctx *q);
+
 /* period_rules.c */
 void dp_quality__row_count_rule(qctx *q);
 void dp_quality__freshness_rule(qctx *q);

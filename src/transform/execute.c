@@ -45,6 +45,34 @@ const dp_sql_generator *dp_generator_compiler(void)
     return &g;
 }
 
+/* The language model's SQL the intent stage checked (self: the dp_llm_sql):
+ * its product SQL, with the compiler's lineage and CTEs of the design's
+ * compiled part (what it reconciles with), and the calculation's columns
+ * drawn from the base metric's sources. */
+static int llm_generate(void *self, const dp_sql_request *q, dp_compiled *out, dp_error *err)
+{
+    const dp_llm_sql *l = self;
+    dp_design *part = dp_arena_alloc(q->a, sizeof(*part));
+    if (!part)
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
+    dp_model_compiled_part(q->design, part);
+    int rc = dp_compile(out, q->kg, q->intent, q->disc, part, q->dialect, q->a, err);
+    if (rc)
+        return rc;
+    json_t *sources = NULL, *lc;
+    size_t i;
+    json_array_foreach(out->lineage, i, lc)
+        if (!strcmp(json_string_value(json_object_get(lc, "column")), l->base_col))
+            sources = json_object_get(lc, "sources");
+    for (size_t k = 0; k < l->ncalc; k++)
+        json_array_append_new(
+            out->lineage,
+            json_pack("{s:s,s:O,s:s}", "column", l->calc[k], "sources", sources ? sources : json_null(), "expression",
+                      dp_arena_printf(q->a, "%s of %s: the language model's SQL", l->kind, l->base_col)));
+    out->sql = l->product_sql;
+    return 0;
+}
+
 /* The statement of the test run: the result kept in a temporary table. */
 static char *ctas_sql(const dp_run *r, const char *sql)
 {
@@ -84,8 +112,18 @@ static int validate_sql(dp_run *r, const char *sql, int prepare, duckdb_prepared
 static int generate_checked(dp_run *r, dp_dialect dialect, dp_compiled *out, json_t *attempts,
                             duckdb_prepared_statement *ctas, dp_error *err)
 {
-    const dp_sql_generator *gens[] = {dp_generator_compiler()};
+    /* a calculation the compiler does not do: the model's SQL, checked in
+     * the intent stage (its attempts there come first in the log) */
+    dp_sql_generator model = {"language model", 1, llm_generate, r->llm_sql};
+    const dp_sql_generator *gens[] = {r->llm_sql ? &model : dp_generator_compiler()};
     int rc = DP_ERROR;
+    if (r->llm_sql && dialect == DP_DIALECT_DUCKDB) {
+        size_t i;
+        json_t *a;
+        json_array_foreach(r->llm_sql->log, i, a)
+            if (json_integer_value(json_object_get(a, "attempt")) < r->llm_sql->attempts)
+                json_array_append(attempts, a);
+    }
     for (size_t g = 0; g < sizeof(gens) / sizeof(*gens); g++) {
         const char *feedback = NULL;
         for (int k = 1; k <= gens[g]->max_attempts; k++) {
@@ -99,10 +137,11 @@ static int generate_checked(dp_run *r, dp_dialect dialect, dp_compiled *out, jso
                 return rc;
             if (!rc)
                 rc = validate_sql(r, out->sql, dialect == DP_DIALECT_DUCKDB, ctas, err);
-            json_array_append_new(attempts, json_pack("{s:s,s:s,s:i,s:f,s:s,s:s?}", "generator", gens[g]->name, "dialect",
-                                                      dialect == DP_DIALECT_DUCKDB ? "duckdb" : "postgres", "attempt", k,
-                                                      "compile_us", us, "result", rc ? "rejected" : "valid", "error",
-                                                      rc ? err->message : NULL));
+            json_array_append_new(attempts,
+                                  json_pack("{s:s,s:s,s:i,s:f,s:s,s:s?}", "generator", gens[g]->name, "dialect",
+                                            dialect == DP_DIALECT_DUCKDB ? "duckdb" : "postgres", "attempt",
+                                            gens[g] == &model ? r->llm_sql->attempts : k, "compile_us", us, "result",
+                                            rc ? "rejected" : "valid", "error", rc ? err->message : NULL));
             if (!rc)
                 return 0;
             dp_run_warning(r, "%s, attempt %d: %s", gens[g]->name, k, err->message);
@@ -206,7 +245,12 @@ int dp_stage_transform(dp_run *r, dp_error *err)
         if (*p == '-')
             *p = '_';
     rc = generate_checked(r, DP_DIALECT_DUCKDB, &r->compiled, attempts, &ctas, err);
-    if (!rc)
+    if (!rc && r->llm_sql)
+        dp_run_decision(r,
+                        "the language model's SQL (attempt %d) is the transformation: its columns in the design's "
+                        "order, the grain and %s cast to the compiler's types",
+                        r->llm_sql->attempts, r->llm_sql->base_col);
+    else if (!rc)
         dp_run_decision(r, "compiled %zu CTE(s): each dataset aggregated at the grain before joining",
                         json_array_size(r->compiled.ctes));
     if (!rc && r->dialect == DP_DIALECT_POSTGRES)

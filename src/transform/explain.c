@@ -298,7 +298,11 @@ static long long variant_count(dp_run *r, int no_range, int skip, int no_conditi
     }
     dp_compiled out = {0};
     dp_error e = {0};
-    if (dp_compile(&out, r->kg, in, d, &r->design, DP_DIALECT_DUCKDB, r->a, &e))
+    dp_design *dz = dp_arena_alloc(r->a, sizeof(*dz)); /* a model's calculation is no compiler column */
+    if (!dz)
+        return -1;
+    dp_model_compiled_part(&r->design, dz);
+    if (dp_compile(&out, r->kg, in, d, dz, DP_DIALECT_DUCKDB, r->a, &e))
         return -1;
     json_decref(out.lineage);
     json_decref(out.ctes);

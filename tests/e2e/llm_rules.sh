@@ -211,6 +211,34 @@ kill $api 2>/dev/null
 wait $api 2>/dev/null
 api=
 
+# 4b. over MCP: generate_data_product's llm_draft asks the model; refused without one
+mcp_call() { # mcp_call ARGS_JSON [mcp options...]: the tools/call answer's result in $WORK/mcp.json
+  local args=$1
+  shift
+  printf '%s\n' \
+    '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}' \
+    '{"jsonrpc":"2.0","method":"notifications/initialized"}' \
+    "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"generate_data_product\",\"arguments\":$args}}" |
+    "$DPGEN" mcp "$@" 2>/dev/null | python3 -c "
+import json, sys
+for l in sys.stdin:
+    m = json.loads(l)
+    if m.get('id') == 2:
+        json.dump(m.get('result', m), open(sys.argv[1], 'w'))" "$WORK/mcp.json"
+}
+mj() { python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$WORK/mcp.json" "$1" 2>&1; }
+before=$(calls)
+DPGEN_LLM_MODEL=rules_good mcp_call "{\"request\":\"$REQ\",\"as_of\":\"2025-07-16\",\"llm_draft\":true}" --llm "$URL"
+[ "$(mj "r['isError'] == False and [x['definition'] for x in r['structuredContent']['data_product_spec']['quality']['rules'] if x.get('proposed_by')]")" = \
+  "['clicks <= impressions', 'clicks >= 50']" ] && ok "MCP llm_draft: the model's two rules kept, marked proposed_by" || bad "MCP: $(mj r)"
+[ "$(calls)" = $((before + 1)) ] && ok "MCP llm_draft: one call to the model" || bad "MCP calls: $(calls), before $before"
+mcp_call "{\"request\":\"$REQ\",\"as_of\":\"2025-07-16\",\"llm_draft\":true}"
+[ "$(mj "r['isError'] and 'needs a language model' in r['content'][0]['text']")" = True ] &&
+  ok "MCP llm_draft without --llm: the tool says a model is needed" || bad "MCP without a model: $(mj r)"
+mcp_call "{\"request\":\"$REQ\",\"as_of\":\"2025-07-16\",\"llm_draft\":\"yes\"}" --llm "$URL"
+[ "$(mj "r['isError'] and 'true or false' in r['content'][0]['text']")" = True ] &&
+  ok "MCP llm_draft of another type refused" || bad "MCP llm_draft type: $(mj r)"
+
 # 5. the model down: the product is answered, the drafts said unavailable
 kill $srv 2>/dev/null
 wait $srv 2>/dev/null
