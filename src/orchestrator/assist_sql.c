@@ -53,14 +53,25 @@ int dp_orch__calculation_kind(const char *kind)
     return 0;
 }
 
-/* A relation the query may read: a bound model of the catalog
- * (unqualified: the database's default schema, main). */
+/* A relation the query may read: a bound model of the catalog, named with
+ * its schema (the product's SQL then names it as dbt's sources do); the
+ * first unqualified name is kept to say so. */
+typedef struct relcheck {
+    const dp_kg *kg;
+    char unqualified[128]; /* (the parse tree's names die with it) */
+} relcheck;
+
 static int known(void *payload, const char *schema, const char *name)
 {
-    const dp_kg *kg = payload;
-    for (size_t i = 0; i < kg->nmodels; i++) {
-        const dp_model *m = &kg->models[i];
-        if (m->schema && m->table && !strcasecmp(m->schema, schema ? schema : "main") && !strcasecmp(m->table, name))
+    relcheck *c = payload;
+    if (!schema) {
+        if (!c->unqualified[0])
+            snprintf(c->unqualified, sizeof(c->unqualified), "%s", name);
+        return 0;
+    }
+    for (size_t i = 0; i < c->kg->nmodels; i++) {
+        const dp_model *m = &c->kg->models[i];
+        if (m->schema && m->table && !strcasecmp(m->schema, schema) && !strcasecmp(m->table, name))
             return 1;
     }
     return 0;
@@ -337,7 +348,13 @@ static int check_answer(dp_run *r, const base *b, const char *sql, sample *s, sh
                         dp_error *err)
 {
     told[0] = 0;
-    int rc = dp_sql_check_query(sql, known, (void *)r->kg, err);
+    relcheck rel = {r->kg, ""};
+    int rc = dp_sql_check_query(sql, known, &rel, err);
+    if (rc && rel.unqualified[0])
+        return dp_error_set(err, DP_EINVALID,
+                            "the query was refused: it reads %.120s without its schema (name each table as listed, "
+                            "schema.table)",
+                            rel.unqualified);
     if (rc)
         return dp_error_prefix(err, "the query was refused");
     if ((rc = dp_db_prepare_check(r->con, sql, err)))

@@ -138,6 +138,11 @@ check "'table function' in w[1] and 'table function' in w[2]" "read_csv and glob
 check "'proposed_sql' not in d and '(3 answer(s) checked)' in w[3]" "nothing offered; the last error is a warning" "w"
 grep -q "root:" "$WORK/out" "$WORK/err" && bad "a file was read" || ok "no file was read"
 
+# a table named without its schema: refused, the model told to qualify it (the dbt model names sources so)
+run sql_unqualified "$REQ" DPGEN_LLM_MAX_CALLS=1
+want 3 "$rc" "sql_unqualified: asked back"
+check "'reads marketing_events without its schema' in w[0]" "an unqualified table refused with what to do" "w"
+
 # 3. a base column that does not reconcile with the compiler's
 run sql_mismatch "$REQ"
 want 3 "$rc" "sql_mismatch: asked back"
