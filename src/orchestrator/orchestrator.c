@@ -420,6 +420,11 @@ static int add_calculated(dp_run *r, dp_error *err)
                             "checked, test-ran and reconciled",
                             l->phrase, l->kind, l->base_col, l->model);
         dp_run_decision(r, "column %s (%s): '%s', the language model's", c->name, c->type, l->phrase);
+        /* said where a user reads it: the base was reconciled, the calculation only run */
+        dp_run_warning(r,
+                       "column %s is the language model's calculation ('%s'): its SQL ran and its %s equals the "
+                       "compiler's, but the calculation itself is not checked against a catalog definition",
+                       c->name, l->phrase, l->base_col);
     }
     if (dz->description)
         dz->description = dp_arena_printf(r->a, "%s Its %s ('%s') is computed by SQL a language model wrote.",

@@ -79,6 +79,8 @@ pcheck "[(r['type'], r['column'], r['result']['status']) for r in s['quality']['
 pcheck "g['confidence'] == s['intent']['confidence'] and s['intent']['confidence'] < 1 and 'language model' in s['metadata']['generator']" \
   "its confidence is lowered; metadata.generator says a model wrote the SQL" "(g, s['intent']['confidence'])"
 pcheck "'share_of_ad_revenue' in [l['column'] for l in s['lineage']['columns']]" "the calculation has lineage" "s['lineage']"
+grep -q "column share_of_ad_revenue is the language model's calculation" "$WORK/err" &&
+  ok "stderr warns that the calculation is the model's, not checked against a definition" || bad "no warning: $(cat "$WORK/err")"
 # the compiler's own answer of the same request without the calculation: higher confidence, no generator
 "$DPGEN" generate --as-of 2025-07-16 --no-record --format json "ad revenue by channel" >"$WORK/base.json" 2>/dev/null
 python3 - "$WORK/out" "$WORK/base.json" <<'EOF' && ok "the compiler's confidence for the same reading is higher" || bad "confidence"
