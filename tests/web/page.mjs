@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const [BASE, SHOTS, SAVED_BASE, KEYED_BASE] = process.argv.slice(2);
+const [BASE, SHOTS, SAVED_BASE, KEYED_BASE, LLM_BASE] = process.argv.slice(2);
 const KEY = 'web-test-key-0123456789'; // run.sh writes it in the server's --api-keys file
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const DP_SOURCE = path.resolve(HERE, '../..');
@@ -508,6 +508,30 @@ try {
     const other5 = probs5.filter((x) => !/status of 401/.test(x));
     check(!other5.length, 'no error on the keyed server but the first 401s' + (other5.length ? ': ' + other5.join('; ') : ''));
     await p5.close();
+  }
+
+  // A server with a language model: a product whose SQL the model wrote says
+  // so before its SQL, and marks the model's column.
+  if (LLM_BASE) {
+    const p6 = await ctx.newPage();
+    const probs6 = watch(p6, 'llm');
+    await p6.goto(LLM_BASE + '/');
+    await p6.fill('#as-of', AS_OF);
+    await ask(p6, 'median spend by campaign');
+    await p6.waitForSelector('#review [data-run]', { timeout: T });
+    const lid = await p6.getAttribute('#review [data-run]', 'data-run');
+    const lspec = (await (await fetch(`${LLM_BASE}/v1/runs/${lid}`)).json()).data_product_spec;
+    const notice = await p6.textContent('#sql [data-generator="llm"]');
+    check(lspec.transformation.generator.name === 'llm' && notice.includes('written by a language model') &&
+      notice.includes(lspec.transformation.generator.model) && notice.includes('reconciled'),
+      'a product whose SQL the model wrote: the SQL section says so, with the model and the reconciliation');
+    check(await p6.textContent('#sql pre') === lspec.transformation.sql, 'its SQL shown is the spec\'s');
+    const roles = await p6.$$eval('#model tbody tr', (rs) => rs.map((r) => r.children[2].textContent));
+    check(roles.at(-1) === 'calculated (language model)', 'its column is marked as the language model\'s: ' + JSON.stringify(roles));
+    await axe(p6, 'a product whose SQL a model wrote');
+    await shot(p6, 'llm-product');
+    check(!probs6.length, 'no error on the model\'s server' + (probs6.length ? ': ' + probs6.join('; ') : ''));
+    await p6.close();
   }
 
   // Behind a proxy that serves the page under a prefix: every address the

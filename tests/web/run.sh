@@ -20,7 +20,9 @@ fi
 export DPGEN_STATE_DIR=$(mktemp -d)
 WORK=$(mktemp -d)
 servers=()
+llmpid=
 cleanup() {
+  [ -n "$llmpid" ] && kill "$llmpid" 2>/dev/null
   for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
   rm -rf "$WORK" "$DPGEN_STATE_DIR"
 }
@@ -51,13 +53,21 @@ saved_url=$url
 echo "web-test-key-0123456789" >"$WORK/keys"
 DPGEN_DEMO_DB="$WORK/demo.duckdb" DPGEN_STATE_DIR="$WORK/state3" start_server keyed --api-keys "$WORK/keys"
 keyed_url=$url
+# a server with a language model (the scripted one of tests/e2e): a product whose SQL the model wrote
+python3 "$DP_SOURCE_DIR/tests/e2e/llm_server.py" "$DP_SOURCE_DIR/tests/data/llm/fixtures.json" "$WORK/llm.log" \
+  >"$WORK/llm.port" 2>/dev/null &
+llmpid=$!
+for _ in $(seq 100); do [ -s "$WORK/llm.port" ] && break; sleep 0.05; done
+DPGEN_DEMO_DB="$WORK/demo.duckdb" DPGEN_STATE_DIR="$WORK/state4" DPGEN_LLM_MODEL=sql_median \
+  start_server llm --llm "http://127.0.0.1:$(cat "$WORK/llm.port")/v1"
+llm_url=$url
 shots="${DP_BUILD_DIR:-$WORK}/web-screenshots"
 mkdir -p "$shots"
-DP_CHROMIUM="$chromium" timeout 120 node "$here/page.mjs" "$demo_url" "$shots" "$saved_url" "$keyed_url"
+DP_CHROMIUM="$chromium" timeout 150 node "$here/page.mjs" "$demo_url" "$shots" "$saved_url" "$keyed_url" "$llm_url"
 rc=$?
 [ $rc -eq 0 ] || tail -20 "$WORK/demo.log"
 # each server stops cleanly on SIGTERM (under ASan: with no leak or error)
-names=(demo saved keyed)
+names=(demo saved keyed llm)
 for i in "${!servers[@]}"; do
   kill -TERM "${servers[$i]}" 2>/dev/null
   wait "${servers[$i]}"

@@ -73,7 +73,8 @@ function dataModel(spec) {
   const cols = (spec.data_model || {}).columns || [];
   return section('model', 'Data model',
     table(['Column', 'Type', 'Role', 'Description', 'Constraints'],
-      cols.map((c) => [el('code', { text: c.name }), c.type, c.role + (c.primary_key ? ' (key)' : ''),
+      cols.map((c) => [el('code', { text: c.name }), c.type,
+        c.role + (c.primary_key ? ' (key)' : '') + (c.proposed_by === 'llm' ? ' (language model)' : ''),
         c.description || '', (c.constraints || []).join(', ')]), 'Columns of ' + ((spec.data_model || {}).target_table || 'the target')),
     ((spec.data_model || {}).constraints || []).length
       ? el('p.small', {}, 'Table constraints: ', spec.data_model.constraints.map((c, i) => [i ? ', ' : '', el('code', { text: c })]))
@@ -81,8 +82,17 @@ function dataModel(spec) {
 }
 
 function sqlView(spec) {
-  const sql = (spec.transformation || {}).sql || '';
-  return section('sql', 'SQL', el('div.row', {}, copyButton(sql, 'SQL')), highlight(sqlTokens(sql), 'SQL'));
+  const tx = spec.transformation || {};
+  const sql = tx.sql || '';
+  const g = tx.generator;
+  // SQL a language model wrote is said before it is shown, with what it passed
+  const by = g ? el('div.notice', { 'data-generator': g.name },
+    el('p', {}, badge('warn', 'language model'), ' ',
+      `This SQL was written by a language model (${g.model || 'unnamed'}, attempt ${g.attempts}) for "${g.calculation}", ` +
+      `then checked by dpgen; confidence ${g.confidence}. Its ${g.base_metric} was reconciled with the compiler's; ` +
+      'the calculation itself was only run.'),
+    el('ul.small', {}, (g.checks || []).map((c) => el('li', { text: c })))) : null;
+  return section('sql', 'SQL', by, el('div.row', {}, copyButton(sql, 'SQL')), highlight(sqlTokens(sql), 'SQL'));
 }
 
 function sample(spec) {
