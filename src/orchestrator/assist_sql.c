@@ -17,6 +17,7 @@
 #include "sql/check.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -507,6 +508,9 @@ int dp_orch__assist_sql(dp_run *r)
         attempts = k;
         const char *sql = json_string_value(json_object_get(call.answer, "sql"));
         last_sql = sql ? dp_arena_strndup(r->a, sql, strlen(sql) < SQL_MAX_LEN ? strlen(sql) : SQL_MAX_LEN) : NULL;
+        if (last_sql) /* the statement's end, as models often write it: not a second statement */
+            for (size_t n = strlen(last_sql); n && (last_sql[n - 1] == ';' || isspace((unsigned char)last_sql[n - 1]));)
+                last_sql[--n] = 0;
         json_decref(call.answer);
         json_decref(s.keep);
         s = (sample){0, json_array()};

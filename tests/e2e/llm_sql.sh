@@ -205,7 +205,8 @@ want 3 "$rc" "sql_slow: asked back"
 check "'time limit of 1 s' in w[0] and t['llm']['total_calls'] == 1 and 'proposed_sql' not in d" \
   "a query past the run's time limit is stopped, refused, and not asked again" "w"
 
-# 7. a median on another grain (an entity): the product, its median typed as DuckDB described it
+# 7. a median on another grain (an entity): the product, its median typed as DuckDB described it (the
+# answer ends with " ;": the statement's end, taken off)
 run sql_median "median spend by campaign"
 want 0 "$rc" "sql_median: answered with the model's SQL"
 pcheck "g['attempts'] == 1 and [(c['name'], c['role'], c['type']) for c in s['data_model']['columns']][-1] == ('median_spend', 'calculated', 'DECIMAL(12,2)') and 'CAST(q.\"median_spend\" AS DECIMAL(12,2))' in s['transformation']['sql']" \
