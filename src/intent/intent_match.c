@@ -191,14 +191,39 @@ static int phrase_ends_at(parser *p, size_t i, unsigned kinds)
     return 0;
 }
 
+/* A passive's auxiliary: "tickets (were) opened", "orders (have been) shipped". */
+static int auxiliary(const char *w)
+{
+    static const char *const aux[] = {"was", "were", "is",   "are", "been", "being",
+                                      "be",  "has",  "have", "had", "got",  "get"};
+    for (size_t k = 0; k < sizeof(aux) / sizeof(*aux); k++)
+        if (!strcmp(w, aux[k]))
+            return 1;
+    return 0;
+}
+
 /* A value matched through another form of its word right after a metric
- * or entity phrase ("tickets opened"): a participle, not the value 'open'
- * (which comes before its noun: "open tickets"). */
+ * or entity phrase, or after it and a passive's auxiliaries ("tickets
+ * opened", "tickets were opened"): a participle, not the value 'open'
+ * (which comes before its noun: "open tickets", or as it is: "tickets that
+ * are open"). */
+/* Where the phrase before word i ends, past at most two auxiliaries
+ * ("tickets were opened": 1, the end of "tickets"); 0 when no matched
+ * phrase is there. */
+static size_t before_passive(parser *p, size_t i)
+{
+    size_t end = i;
+    while (end > 1 && i - end < 2 && p->used[end - 1] != U_MATCH && auxiliary(p->t[end - 1].low))
+        end--;
+    return end > 0 && p->used[end - 1] == U_MATCH ? end : 0;
+}
+
 static int participle(parser *p, size_t i, size_t len, const dp_lex_match *vm)
 {
-    if (len != 1 || !vm || !strcasecmp(vm->e->text, p->t[i].low) || i == 0 || p->used[i - 1] != U_MATCH)
+    if (len != 1 || !vm || !strcasecmp(vm->e->text, p->t[i].low) || i == 0)
         return 0;
-    return phrase_ends_at(p, i, 1u << DP_LEX_METRIC | 1u << DP_LEX_ENTITY);
+    size_t end = before_passive(p, i);
+    return end && phrase_ends_at(p, end, 1u << DP_LEX_METRIC | 1u << DP_LEX_ENTITY);
 }
 
 /* "orders that were cancelled", "tickets that were escalated": a relative
@@ -247,16 +272,25 @@ void dp_int__metric_verbs(parser *p)
 {
     dp_intent *in = p->in;
     for (size_t i = 1; i < p->n; i++) {
-        if (p->used[i] || p->used[i - 1] != U_MATCH || p->t[i].punct || p->t[i].is_num || strlen(p->t[i].stem) < 4 ||
-            dp_is_stopword(p->t[i].low) || !phrase_ends_at(p, i, 1u << DP_LEX_METRIC))
+        size_t end =
+            p->used[i] || p->t[i].punct || p->t[i].is_num || strlen(p->t[i].stem) < 4 || dp_is_stopword(p->t[i].low)
+                ? 0
+                : before_passive(p, i);
+        if (!end || !phrase_ends_at(p, end, 1u << DP_LEX_METRIC))
             continue;
         for (size_t k = 0; k < in->nmetrics; k++) {
             const dp_metric *m = in->metrics[k];
             const dp_measure *me = m->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, m->measure.name) : NULL;
-            if ((m->description && strcasestr(m->description, p->t[i].stem)) ||
-                (me && me->description && strcasestr(me->description, p->t[i].stem))) {
+            /* "tickets opened": the verb of the count's own date (opened_at) */
+            const char *why = (m->description && strcasestr(m->description, p->t[i].stem)) ||
+                                      (me && me->description && strcasestr(me->description, p->t[i].stem))
+                                  ? "the metric's description"
+                              : me && me->agg_time_dimension && strcasestr(me->agg_time_dimension, p->t[i].stem)
+                                  ? "the metric's time dimension"
+                                  : NULL;
+            if (why) {
                 dp_int__mark(p, i, 1, U_PATTERN);
-                dp_int__note(p, p->t[i].raw, "verb", m->name, "the metric's description", 1.0);
+                dp_int__note(p, p->t[i].raw, "verb", m->name, why, 1.0);
                 break;
             }
         }
