@@ -331,6 +331,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     }
     dp_int__settle_filter_metrics(&p);
     dp_int__metric_verbs(&p);
+    dp_int__time_dim_grains(&p);
     amount_of_count(&p);
     /* "cost per member by segment": "per <entity>" beside a grouping
      * said otherwise (a time grain aside: "weekly clicks per carrier" is

@@ -214,6 +214,10 @@ void dp_int__parse_ordering(parser *p);
 void dp_int__parse_time(parser *p, dp_date as_of);
 /* Grains: "weekly", "per month", "each quarter", "week by week". */
 void dp_int__grains(parser *p);
+/* "leavers by termination month": a time dimension grouped and a grain word
+ * right after its phrase, the dimension each metric's periods are counted
+ * on: the report's time grain instead of the grouping. */
+void dp_int__time_dim_grains(parser *p);
 /* After dp_int__attach_dates: the one range no entity owns is the
  * report's; a second is a comparison of periods (refused). */
 void dp_int__settle_ranges(parser *p);

@@ -222,3 +222,103 @@ void dp_int__grains(parser *p)
     if (over && p->in->grain == DP_GRAIN_NONE && !p->in->custom_grain)
         p->in->grain = over;
 }
+
+/* Is dim the time dimension every period of m is counted on (the agg
+ * time dimension of each measure m is computed from)? */
+static int counts_on(const dp_kg *kg, const dp_metric *m, const dp_model *dm, const dp_dimension *dim)
+{
+    const dp_metric *cl[DP_METRIC_CLOSURE_MAX];
+    size_t ncl = dp_kg_metric_closure(kg, m, cl, DP_METRIC_CLOSURE_MAX), nmeasures = 0;
+    for (size_t i = 0; i < ncl; i++) {
+        if (cl[i]->type != DP_METRIC_SIMPLE && cl[i]->type != DP_METRIC_CUMULATIVE)
+            continue;
+        const dp_measure *me = cl[i]->measure.name ? dp_kg_measure(kg, cl[i]->measure.name) : NULL;
+        if (!me || me->model != dm || !me->agg_time_dimension || strcmp(me->agg_time_dimension, dim->name))
+            return 0;
+        nmeasures++;
+    }
+    return nmeasures > 0;
+}
+
+/* The first metric's own date whose name is the words s..s+len joined by
+ * '_' and a date suffix ("termination" + "_date"), or NULL. */
+static const dp_dimension *date_named(parser *p, size_t s, size_t len, const dp_model **model)
+{
+    static const char *const suffix[] = {"_date", "_at", "_time", "_on", "_day", "_ts"};
+    char name[128];
+    size_t o = 0;
+    for (size_t k = s; k < s + len; k++) {
+        int n = snprintf(name + o, sizeof(name) - o, "%s%s", k > s ? "_" : "", p->t[k].low);
+        if (n < 0 || (size_t)n >= sizeof(name) - o)
+            return NULL;
+        o += (size_t)n;
+    }
+    const dp_metric *cl[DP_METRIC_CLOSURE_MAX];
+    size_t ncl = dp_kg_metric_closure(p->kg, p->in->metrics[0], cl, DP_METRIC_CLOSURE_MAX);
+    for (size_t i = 0; i < ncl; i++) {
+        const dp_measure *me = cl[i]->measure.name ? dp_kg_measure(p->kg, cl[i]->measure.name) : NULL;
+        const char *td = me ? me->agg_time_dimension : NULL;
+        for (size_t k = 0; td && k < sizeof(suffix) / sizeof(*suffix); k++)
+            if (!strncmp(td, name, o) && !strcmp(td + o, suffix[k])) {
+                *model = me->model;
+                return dp_kg_model_dim(me->model, td);
+            }
+    }
+    return NULL;
+}
+
+void dp_int__time_dim_grains(parser *p)
+{
+    dp_intent *in = p->in;
+    for (size_t i = 1; i < p->n && in->nmetrics; i++) {
+        int adj = 0;
+        dp_grain g = p->used[i] ? DP_GRAIN_NONE : dp_grain_word(p->t[i].low, &adj);
+        if (g == DP_GRAIN_NONE || adj || p->used[i - 1] != U_MATCH || (in->grain != DP_GRAIN_NONE && in->grain != g) ||
+            in->custom_grain)
+            continue;
+        /* the phrase that ends right before it: a time dimension of the
+         * catalog, read as a grouping or as a metric the request asks anyway
+         * ("termination", a synonym of leavers) */
+        for (size_t s = i; s-- > 0 && i - s <= 4 && p->used[s] == U_MATCH;) {
+            dp_lex_match m[32];
+            size_t nm = dp_int__match(p, s, m, 32), len = i - s;
+            const dp_lex_match *dm = NULL;
+            int asked = 0;
+            for (size_t k = 0; k < nm; k++) {
+                if (m[k].len != len)
+                    continue;
+                if (m[k].e->kind == DP_LEX_DIM && m[k].e->dim && m[k].e->dim->type == DP_DIM_TIME && !dm)
+                    dm = &m[k];
+                for (size_t q = 0; m[k].e->kind == DP_LEX_METRIC && q < in->nmetrics; q++)
+                    asked |= in->metrics[q] == m[k].e->metric;
+            }
+            const dp_model *dmodel = dm ? dm->e->model : NULL;
+            const dp_dimension *ddim = dm ? dm->e->dim : NULL;
+            if (!ddim) /* "termination month": the words of termination_date but its suffix */
+                ddim = date_named(p, s, len, &dmodel);
+            if (!ddim)
+                continue;
+            const char *phrase = dp_int__span_text(p, s, len);
+            size_t gi = in->ngroups;
+            for (size_t k = 0; k < in->ngroups && gi == in->ngroups; k++)
+                if (!in->groups[k].is_entity && in->groups[k].phrase && !strcmp(in->groups[k].phrase, phrase))
+                    gi = k;
+            if (gi == in->ngroups && !asked)
+                break; /* read as something else the request needs */
+            int all = 1;
+            for (size_t k = 0; k < in->nmetrics && all; k++)
+                all = counts_on(p->kg, in->metrics[k], dmodel, ddim);
+            if (!all)
+                break; /* another date than the metrics' own: a grouping the compiler does not truncate; asked */
+            in->grain = g;
+            if (gi < in->ngroups) {
+                memmove(&in->groups[gi], &in->groups[gi + 1], (in->ngroups - gi - 1) * sizeof(*in->groups));
+                in->ngroups--;
+            }
+            dp_int__mark(p, i, 1, U_PATTERN);
+            dp_int__note(p, dp_int__span_text(p, s, len + 1), "time_grain", dp_grain_name(g),
+                         "the metrics' own date at a calendar grain", 1.0);
+            break;
+        }
+    }
+}
