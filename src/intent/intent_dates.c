@@ -211,8 +211,11 @@ static void attach_one(parser *p, dp_range *rg)
     }
     const char *verb = dp_int__span_text(p, vs, r - vs);
     /* "shipments delivered in June": a value that names no date of the
-     * entity stays a value, and the range the report's */
-    if (!nhit && p->used[vs] == U_MATCH && value_span(p, vs, r) && !inflected_value(p, vs, r))
+     * entity stays a value, and the range the report's; so does one only a
+     * date's description mentions ("lost" in "empty while in transit, lost
+     * or returned"): a name or label says what a date is, a description
+     * may name what it is not */
+    if ((!nhit || best < 4) && p->used[vs] == U_MATCH && value_span(p, vs, r) && !inflected_value(p, vs, r))
         return;
     /* "shipments delivered in May" where delivery is the date the metrics
      * count by: the report's range, said with its verb */

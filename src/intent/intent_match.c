@@ -177,6 +177,56 @@ static void narrow_to_named(parser *p, size_t i, const dp_lex_entry *val)
     }
 }
 
+/* A dimension named for the receiving end ("destination_country",
+ * "to_city"): a part of its name, between '_', is a word of arrival. */
+static int names_destination(const char *name)
+{
+    static const char *const words[] = {"destination", "dest", "to", "arrival", "recipient", "receiver", "delivery"};
+    for (const char *s = name; *s;) {
+        size_t n = strcspn(s, "_");
+        for (size_t k = 0; k < sizeof(words) / sizeof(*words); k++)
+            if (strlen(words[k]) == n && !strncasecmp(s, words[k], n))
+                return 1;
+        s += n + (s[n] == '_');
+    }
+    return 0;
+}
+
+/* "shipments from Germany" never means their destination; "shipments to
+ * Germany" means it: the candidate dimensions of the value at token i
+ * (val's filter) keep the ends the preposition before it allows, when some
+ * are left. */
+static void by_direction(parser *p, size_t i, const dp_lex_entry *val)
+{
+    size_t b = i;
+    while (b > 0 && !strcmp(p->t[b - 1].low, "the"))
+        b--;
+    if (b == 0)
+        return;
+    int from = !strcmp(p->t[b - 1].low, "from"), to = !strcmp(p->t[b - 1].low, "to");
+    for (size_t f = p->in->nfilters; (from || to) && f-- > 0;) {
+        dp_target *t = &p->in->filters[f].target;
+        int holds = 0;
+        size_t keep = 0;
+        for (size_t d = 0; d < t->ndims; d++) {
+            holds |= t->dims[d] == val->dim;
+            keep += names_destination(t->dims[d]->name) == to;
+        }
+        if (!holds)
+            continue;
+        if (!keep || keep == t->ndims)
+            return; /* no end named, or none the preposition allows: as it was */
+        size_t n = 0;
+        for (size_t d = 0; d < t->ndims; d++)
+            if (names_destination(t->dims[d]->name) == to) {
+                t->dims[n] = t->dims[d];
+                t->dim_models[n++] = t->dim_models[d];
+            }
+        t->ndims = n;
+        return;
+    }
+}
+
 /* Does a placed catalog phrase of one of the kinds (bits of dp_lex_kind)
  * end right before token i? */
 static int phrase_ends_at(parser *p, size_t i, unsigned kinds)
@@ -485,6 +535,7 @@ void dp_int__parse_phrases(parser *p)
                          vm->e->conf);
             nvals = kept_vals < 4 && i > 0 && p->used[i - 1] == U_MATCH ? kept_vals : 0;
             vals[nvals++] = vm->e;
+            by_direction(p, i, vm->e);
             /* "warehouses in Germany", "carriers from Spain": the entity before
              * the preposition says whose value it is */
             size_t b = i;
