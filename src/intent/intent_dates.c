@@ -136,6 +136,44 @@ static void drop_filter(dp_intent *in, const char *text)
         }
 }
 
+/* The grouping read from the words [s, e) when it is a time dimension's
+ * ("started" beside the campaign, read as a word of start_date's name):
+ * before a range it is the verb that names that date. Its index, or
+ * in->ngroups. */
+static size_t time_group(parser *p, size_t s, size_t e)
+{
+    const char *text = dp_int__span_text(p, s, e - s);
+    dp_intent *in = p->in;
+    for (size_t g = 0; g < in->ngroups; g++) {
+        const dp_target *t = &in->groups[g];
+        int time = !t->is_entity && t->ndims > 0 && t->phrase && !strcmp(t->phrase, text);
+        for (size_t d = 0; time && d < t->ndims; d++)
+            time = t->dims[d]->type == DP_DIM_TIME;
+        if (time)
+            return g;
+    }
+    return in->ngroups;
+}
+
+/* Forgets the grouping read from the verb (time_group). */
+static void drop_time_group(parser *p, size_t s, size_t e)
+{
+    dp_intent *in = p->in;
+    size_t g = time_group(p, s, e);
+    if (g == in->ngroups)
+        return;
+    const char *text = in->groups[g].phrase;
+    memmove(&in->groups[g], &in->groups[g + 1], (in->ngroups - g - 1) * sizeof(*in->groups));
+    in->ngroups--;
+    /* and what the record said of it: the filter's note says it now */
+    size_t n = 0;
+    for (size_t k = 0; k < in->nnotes; k++)
+        if (strcmp(in->notes[k].text, text) ||
+            (strcmp(in->notes[k].kind, "dimension") && strcmp(in->notes[k].kind, "attribute")))
+            in->notes[n++] = in->notes[k];
+    in->nnotes = n;
+}
+
 /* How many metrics of the request were read from the words text? */
 static size_t verb_metrics(const dp_intent *in, const char *text)
 {
@@ -171,7 +209,8 @@ static void attach_one(parser *p, dp_range *rg)
         if (p->used[vs] == U_PATTERN || p->used[vs] == U_NOISE || !wordlike(&p->t[vs]) ||
             dp_is_stopword(p->t[vs].low))
             break;
-        if (p->used[vs] == U_MATCH && !metric_spans(p, vs, r) && !inflected_value(p, vs, r) && !value_span(p, vs, r))
+        if (p->used[vs] == U_MATCH && !metric_spans(p, vs, r) && !inflected_value(p, vs, r) && !value_span(p, vs, r) &&
+            time_group(p, vs, r) == p->in->ngroups)
             continue; /* part of a phrase: "up" of "signed up", or no verb ("carrier type") */
         ent_end = vs;
         while (ent_end > 0 && (!strcmp(p->t[ent_end - 1].low, "that") || !strcmp(p->t[ent_end - 1].low, "who") ||
@@ -229,6 +268,7 @@ static void attach_one(parser *p, dp_range *rg)
         if (me && me->model == home && me->agg_time_dimension && !strcmp(me->agg_time_dimension, hit->name)) {
             dp_int__note(p, verb, "time_range", hit->name, "the metrics' own date", 1.0);
             drop_filter(in, verb);
+            drop_time_group(p, vs, r);
             dp_int__mark(p, vs, r - vs, U_PATTERN);
             return;
         }
@@ -250,6 +290,7 @@ static void attach_one(parser *p, dp_range *rg)
     f.range_end = rg->end;
     f.phrase = dp_int__span_text(p, es, r + rg->len - es);
     drop_filter(in, verb);
+    drop_time_group(p, vs, r);
     in->filters[in->nfilters++] = f;
     /* "placed in May by members who registered in 2025": "by" after a
      * verb or a range names who did it, no grouping */
