@@ -318,6 +318,18 @@ static void relative_metrics(parser *p)
     }
 }
 
+/* Does the time dimension name the verb with stem (its name, label or
+ * description), and does every row have it (the profile found no NULL):
+ * then the verb holds for every row and filters nothing ("orders placed";
+ * not "orders delivered" where a delivery date can be missing)? */
+static int verb_of_date(const dp_dimension *d, const char *stem)
+{
+    if (!d || d->type != DP_DIM_TIME || !d->column || !d->column->prof.done || d->column->prof.nulls)
+        return 0;
+    return strcasestr(d->name, stem) || (d->label && strcasestr(d->label, stem)) ||
+           (d->description && strcasestr(d->description, stem));
+}
+
 void dp_int__metric_verbs(parser *p)
 {
     dp_intent *in = p->in;
@@ -326,18 +338,23 @@ void dp_int__metric_verbs(parser *p)
             p->used[i] || p->t[i].punct || p->t[i].is_num || strlen(p->t[i].stem) < 4 || dp_is_stopword(p->t[i].low)
                 ? 0
                 : before_passive(p, i);
-        if (!end || !phrase_ends_at(p, end, 1u << DP_LEX_METRIC))
+        if (!end)
+            continue;
+        if (!phrase_ends_at(p, end, 1u << DP_LEX_METRIC))
             continue;
         for (size_t k = 0; k < in->nmetrics; k++) {
             const dp_metric *m = in->metrics[k];
             const dp_measure *me = m->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, m->measure.name) : NULL;
-            /* "tickets opened": the verb of the count's own date (opened_at) */
-            const char *why = (m->description && strcasestr(m->description, p->t[i].stem)) ||
-                                      (me && me->description && strcasestr(me->description, p->t[i].stem))
+            /* "tickets opened", "orders placed": the verb of the count's own
+             * date (opened_at; order_date, "the day the order was placed") */
+            const dp_dimension *td =
+                me && me->agg_time_dimension ? dp_kg_model_dim(me->model, me->agg_time_dimension) : NULL;
+            const char *stem = p->t[i].stem;
+            const char *why = (m->description && strcasestr(m->description, stem)) ||
+                                      (me && me->description && strcasestr(me->description, stem))
                                   ? "the metric's description"
-                              : me && me->agg_time_dimension && strcasestr(me->agg_time_dimension, p->t[i].stem)
-                                  ? "the metric's time dimension"
-                                  : NULL;
+                              : verb_of_date(td, stem) ? "the metric's time dimension, which every row has"
+                                                       : NULL;
             if (why) {
                 dp_int__mark(p, i, 1, U_PATTERN);
                 dp_int__note(p, p->t[i].raw, "verb", m->name, why, 1.0);
