@@ -285,9 +285,11 @@ static void relative_metrics(parser *p)
 {
     dp_intent *in = p->in;
     for (size_t i = 1; i + 1 < p->n; i++) {
-        if (strcmp(p->t[i].low, "that") && strcmp(p->t[i].low, "which") && strcmp(p->t[i].low, "who"))
+        /* also the passive without them: "orders were cancelled" */
+        int passive = !strcmp(p->t[i].low, "were") || !strcmp(p->t[i].low, "was");
+        if (strcmp(p->t[i].low, "that") && strcmp(p->t[i].low, "which") && strcmp(p->t[i].low, "who") && !passive)
             continue;
-        size_t j = i + 1;
+        size_t j = i + !passive;
         while (j < p->n && (!strcmp(p->t[j].low, "were") || !strcmp(p->t[j].low, "was") || !strcmp(p->t[j].low, "are") ||
                             !strcmp(p->t[j].low, "is") || !strcmp(p->t[j].low, "have") || !strcmp(p->t[j].low, "had") ||
                             !strcmp(p->t[j].low, "been") || !strcmp(p->t[j].low, "got")))
