@@ -279,6 +279,30 @@ size_t dp_time_range_at(const dp_tok *t, size_t n, size_t i, dp_date as_of, dp_d
         *end = !strcmp(w, "before") ? s : e;
         return 1 + k;
     }
+    /* "the last two weeks of June 2025", "the first 10 days of May": N
+     * units at one end of a period, cut to it */
+    if (!strcmp(w, "last") || !strcmp(w, "final") || !strcmp(w, "first")) {
+        int num = 1;
+        size_t j = i + 1;
+        if (j < n && number_word(&t[j]) > 0) {
+            num = number_word(&t[j]);
+            j++;
+        }
+        dp_grain g = j < n ? dp_grain_word(t[j].low, NULL) : DP_GRAIN_NONE;
+        if (g != DP_GRAIN_NONE && num > 0 && num <= 5000 && is_word(t, n, j + 1, "of") &&
+            (k = period_at(t, n, j + 2, as_of, &s, &e))) {
+            int first = !strcmp(w, "first");
+            dp_date cut = add_grain(first ? s : e, g, first ? num : -num);
+            if (first) {
+                *start = s;
+                *end = dp_date_days(cut) < dp_date_days(e) ? cut : e;
+            } else {
+                *start = dp_date_days(cut) > dp_date_days(s) ? cut : s;
+                *end = e;
+            }
+            return j + 2 + k - i;
+        }
+    }
     /* last / past / previous N <grain>s, last <grain>, this <grain> */
     if (!strcmp(w, "last") || !strcmp(w, "past") || !strcmp(w, "previous") || !strcmp(w, "prior") ||
         !strcmp(w, "trailing") || !strcmp(w, "this") || !strcmp(w, "current")) {

@@ -117,6 +117,12 @@ static void time_ranges(void **state)
     assert_string_equal(range("year to date", "2025-06-11", b), "2025-01-01..2025-06-12");
     assert_string_equal(range("in November", "2025-03-01", b), "2024-11-01..2024-12-01");
     assert_string_equal(range("from 2025-02-03 to 2025-02-10", "2026-01-01", b), "2025-02-03..2025-02-11");
+    /* N units at one end of a period, cut to it */
+    assert_string_equal(range("for the last two weeks of June 2025", "2026-01-01", b), "2025-06-17..2025-07-01");
+    assert_string_equal(range("the first 10 days of May 2025", "2026-01-01", b), "2025-05-01..2025-05-11");
+    assert_string_equal(range("the last week of 2024", "2026-01-01", b), "2024-12-25..2025-01-01");
+    assert_string_equal(range("the first 3 months of 2025", "2026-01-01", b), "2025-01-01..2025-04-01");
+    assert_string_equal(range("the last 40 days of June 2025", "2026-01-01", b), "2025-06-01..2025-07-01");
     assert_string_equal(range("total revenue by region", "2026-01-01", b), "");
     dp_date d = {2024, 2, 29};
     assert_int_equal(dp_date_weekday(d), 3); /* Thursday */
