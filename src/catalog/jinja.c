@@ -430,7 +430,7 @@ int dp_jinja_render_doc(const dp_node **out, dp_arena *a, const dp_node *doc, co
                         const char *file, dp_error *err)
 {
     *out = doc;
-    if (!doc || doc->kind != DP_NODE_MAP)
+    if (!doc || doc->kind != DP_NODE_MAP || !doc->braces) /* no '{' anywhere: nothing to render */
         return 0;
     /* models: holds the latest spec's semantic models among dbt's own
      * properties, rendered as documentation but for metric filters */

@@ -14,6 +14,7 @@ typedef struct dp_node {
     int line, col;    /* 1-based */
     const char *value; /* scalar text (never NULL for scalars) */
     int plain;         /* scalar was unquoted (so "null"/"~" mean null) */
+    int braces;        /* a '{' is in its text or below it (what Jinja could need) */
     size_t n;
     const char **keys;      /* map keys, n of them */
     struct dp_node **items; /* map values or sequence items */
