@@ -108,20 +108,23 @@ static const struct {
 } questions[] = {
     {"conflicting values", "names two values of one column and no row has both",
      "join them with 'vs' to compare them, 'or' for either, or say what the words mean"},
-    {"one of several", "name several rows of the data",
-     "give the key of the one meant, or group by it to see each"},
+    {"one of several", "name several rows of the data", "give the key of the one meant, or group by it to see each"},
     {"amount of a count", "asks for an amount of a metric that counts",
      "name the metric of the amount (a sum), or ask for the count"},
     {"number", "is a number no part of the request reads",
-     "say what it is: a ranking ('top 5'), a period ('in 2025'), an amount compared ('above 500') or a key ('carrier 42')"},
+     "say what it is: a ranking ('top 5'), a period ('in 2025'), an amount compared ('above 500') or a key ('carrier "
+     "42')"},
     {"value of which column", "is a value of several columns, written differently in each",
      "name the column with it ('warehouse Singapore', 'shipped to Singapore')"},
-    {"ranking direction", "ranks by what is good, and whether more or less of the metric is good the catalog does not say",
+    {"ranking direction",
+     "ranks by what is good, and whether more or less of the metric is good the catalog does not say",
      "say 'top' or 'highest' for the largest values, 'bottom' or 'lowest' for the smallest"},
     {"ratio or grouping", "after 'per' beside another grouping may mean one row per item or an average per item",
      "say 'by <it>' for rows per item, or '<metric> divided by <count of them>' for the average"},
     {"filter or metric", "follows a filter word but is a metric whose condition is no simple filter",
      "ask for it as a metric ('... and <metric>') or name the filter's value"},
+    {"grouping by a value", "follows 'by' but is a value in the data, not a column to group by",
+     "group by its column ('by <column>'), or keep only it ('for <value>')"},
 };
 
 static int unsupported_at(const char *kind)

@@ -241,6 +241,21 @@ static int phrase_ends_at(parser *p, size_t i, unsigned kinds)
     return 0;
 }
 
+/* One value alone right after "by" or "per" ("revenue by store"): not
+ * contrasted with another ("by mobile vs desktop", "by web and store"),
+ * not followed by its column's name ("by store channel"). */
+static int by_value(parser *p, size_t i, size_t len, const dp_lex_match *vm)
+{
+    if (!vm || i == 0 || (strcmp(p->t[i - 1].low, "by") && strcmp(p->t[i - 1].low, "per")))
+        return 0;
+    size_t j = i + len;
+    if (j < p->n && (p->t[j].punct == ',' || p->t[j].punct == '&' || p->t[j].punct == '/' ||
+                     !strcmp(p->t[j].low, "vs") || !strcmp(p->t[j].low, "versus") || !strcmp(p->t[j].low, "and") ||
+                     !strcmp(p->t[j].low, "or") || !strcmp(p->t[j].low, "compared")))
+        return 0;
+    return dp_int__qualifier_len(p, j, vm->e) == 0;
+}
+
 /* A passive's auxiliary: "tickets (were) opened", "orders (have been) shipped". */
 static int auxiliary(const char *w)
 {
@@ -547,6 +562,12 @@ void dp_int__parse_phrases(parser *p)
             /* "tickets opened by ...": the verb, not status = 'open'; left
              * for the date and verb passes, else asked */
             continue;
+        } else if (val && mode == MODE_GROUP && by_value(p, i, len, dp_int__first_of(m, nm, DP_LEX_VALUE, len))) {
+            /* "revenue by store": a value right after "by" is no column to
+             * group by, and keeping only it would be a guess: asked */
+            dp_int__add_missing(p, dp_int__span_text(p, i, len), "grouping by a value");
+            dp_int__mark(p, i, len, U_MATCH);
+            i += len - 1;
         } else if (val) {
             const dp_lex_match *vm = dp_int__first_of(m, nm, DP_LEX_VALUE, len);
             dp_int__add_filter_value(p, m, nm, i, len, dp_int__prev_is_join(p, i));
