@@ -79,8 +79,9 @@ size_t dp_int__qualifier_len(parser *p, size_t j, const dp_lex_entry *val)
  * when there is none. */
 size_t dp_int__negation_before(const parser *p, size_t at)
 {
-    static const char *cues[] = {"excluding", "exclude", "excludes", "except", "not", "non", "without",
-                                 "outside", NULL};
+    static const char *cues[] = {"excluding", "exclude", "excludes", "except", "not",  "non",   "without", "isnt",
+                                 "arent",     "wasnt",   "werent",   "doesnt", "dont", "didnt", /* "isn't" as read */
+                                 "outside",   NULL};
     static const char *skip[] = {"the", "a", "an", "any", "in", "on", "for", "of", "at", "from", NULL};
     size_t j = at;
     for (int steps = 0; j > 0 && steps < 4; steps++) {

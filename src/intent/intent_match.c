@@ -387,12 +387,13 @@ static int names_value_next(parser *p, size_t j, const dp_target *t)
 {
     /* also "brands other than Acme", "devices except tablet": the values
      * excluded are still values of the dimension named */
-    while (j < p->n && (!strcmp(p->t[j].low, "is") || !strcmp(p->t[j].low, "was") || !strcmp(p->t[j].low, "are") ||
-                        !strcmp(p->t[j].low, "were") || !strcmp(p->t[j].low, "equals") ||
-                        !strcmp(p->t[j].low, "equal") || !strcmp(p->t[j].low, "to") || !strcmp(p->t[j].low, "of") ||
-                        !strcmp(p->t[j].low, "not") || !strcmp(p->t[j].low, "except") ||
-                        !strcmp(p->t[j].low, "excluding") || !strcmp(p->t[j].low, "other") ||
-                        !strcmp(p->t[j].low, "than") || !strcmp(p->t[j].low, "but")))
+    while (j < p->n &&
+           (!strcmp(p->t[j].low, "is") || !strcmp(p->t[j].low, "was") || !strcmp(p->t[j].low, "are") ||
+            !strcmp(p->t[j].low, "were") || !strcmp(p->t[j].low, "equals") || !strcmp(p->t[j].low, "equal") ||
+            !strcmp(p->t[j].low, "to") || !strcmp(p->t[j].low, "of") || !strcmp(p->t[j].low, "not") ||
+            !strcmp(p->t[j].low, "except") || !strcmp(p->t[j].low, "excluding") || !strcmp(p->t[j].low, "other") ||
+            !strcmp(p->t[j].low, "than") || !strcmp(p->t[j].low, "but") || !strcmp(p->t[j].low, "isnt") ||
+            !strcmp(p->t[j].low, "arent") || !strcmp(p->t[j].low, "wasnt") || !strcmp(p->t[j].low, "werent")))
         j++;
     if (j >= p->n)
         return 0;

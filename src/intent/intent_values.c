@@ -170,7 +170,9 @@ static int context_before(const parser *p, size_t at, size_t *from, size_t *to, 
  * token at (past articles and prepositions), or at. */
 static size_t negated_from(const parser *p, size_t at)
 {
-    static const char *cues[] = {"excluding", "exclude", "excludes", "except", "not", "non", "without", NULL};
+    static const char *cues[] = {"excluding", "exclude", "excludes", "except", "not",
+                                 "non",       "without", "isnt",     "arent",  "wasnt",
+                                 "werent",    "doesnt",  "dont",     "didnt",  /* "isn't" as read */ NULL};
     size_t j = at;
     for (int steps = 0; j > 0 && steps < 3; steps++, j--) {
         const char *w = p->t[j - 1].low;
