@@ -92,7 +92,13 @@ typedef struct dp_srv_reply {
     int page;                     /* a file of the web page: its ETag, revalidation and CSP (page.c) */
     int gzip;                     /* text is gzip-compressed: Content-Encoding */
     char etag[40];                /* the page file's quoted ETag */
+    char *raw_spec; /* malloc'd compact JSON of body's data_product_spec, which holds a placeholder (products.c) */
 } dp_srv_reply;
+
+/* The body as JSON text (json_dumps with flags, JSON_COMPACT among them),
+ * with the spec's text put where its placeholder is (a spec of 100 KB is
+ * not parsed and dumped again per answer); malloc'd, or NULL. */
+char *dp_srv_reply_json(dp_srv_reply *r, size_t flags);
 
 void dp_srv_reply_error(dp_srv_reply *r, unsigned status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
