@@ -420,6 +420,75 @@ static void watch_stop(watchdog *w, pthread_t th)
     pthread_cond_destroy(&w->cv);
 }
 
+const char *dp_db_type_name(duckdb_logical_type t, char *out, size_t n)
+{
+    static const struct {
+        duckdb_type id;
+        const char *name;
+    } plain[] = {{DUCKDB_TYPE_BOOLEAN, "BOOLEAN"},
+                 {DUCKDB_TYPE_TINYINT, "TINYINT"},
+                 {DUCKDB_TYPE_SMALLINT, "SMALLINT"},
+                 {DUCKDB_TYPE_INTEGER, "INTEGER"},
+                 {DUCKDB_TYPE_BIGINT, "BIGINT"},
+                 {DUCKDB_TYPE_HUGEINT, "HUGEINT"},
+                 {DUCKDB_TYPE_UTINYINT, "UTINYINT"},
+                 {DUCKDB_TYPE_USMALLINT, "USMALLINT"},
+                 {DUCKDB_TYPE_UINTEGER, "UINTEGER"},
+                 {DUCKDB_TYPE_UBIGINT, "UBIGINT"},
+                 {DUCKDB_TYPE_UHUGEINT, "UHUGEINT"},
+                 {DUCKDB_TYPE_FLOAT, "FLOAT"},
+                 {DUCKDB_TYPE_DOUBLE, "DOUBLE"},
+                 {DUCKDB_TYPE_DATE, "DATE"},
+                 {DUCKDB_TYPE_TIME, "TIME"},
+                 {DUCKDB_TYPE_TIMESTAMP, "TIMESTAMP"},
+                 {DUCKDB_TYPE_TIMESTAMP_S, "TIMESTAMP_S"},
+                 {DUCKDB_TYPE_TIMESTAMP_MS, "TIMESTAMP_MS"},
+                 {DUCKDB_TYPE_TIMESTAMP_NS, "TIMESTAMP_NS"},
+                 {DUCKDB_TYPE_TIMESTAMP_TZ, "TIMESTAMP WITH TIME ZONE"},
+                 {DUCKDB_TYPE_TIME_TZ, "TIME WITH TIME ZONE"},
+                 {DUCKDB_TYPE_INTERVAL, "INTERVAL"},
+                 {DUCKDB_TYPE_VARCHAR, "VARCHAR"},
+                 {DUCKDB_TYPE_BLOB, "BLOB"},
+                 {DUCKDB_TYPE_UUID, "UUID"}};
+    char *alias = duckdb_logical_type_get_alias(t);
+    duckdb_type id = duckdb_get_type_id(t);
+    const char *name = NULL;
+    if (alias) { /* JSON and other named types: their own name, left to the pragma */
+        duckdb_free(alias);
+        return NULL;
+    }
+    if (id == DUCKDB_TYPE_DECIMAL) {
+        snprintf(out, n, "DECIMAL(%u,%u)", (unsigned)duckdb_decimal_width(t), (unsigned)duckdb_decimal_scale(t));
+        return out;
+    }
+    for (size_t i = 0; i < sizeof(plain) / sizeof(*plain) && !name; i++)
+        if (plain[i].id == id)
+            name = plain[i].name;
+    if (!name)
+        return NULL;
+    snprintf(out, n, "%s", name);
+    return out;
+}
+
+/* The result's columns to cols: names and type names (none past the
+ * column cap: finish refuses the result). */
+static void columns(duckdb_result *res, dp_cols_fn cols, void *payload)
+{
+    idx_t ncols = duckdb_column_count(res);
+    if (ncols > DP_DB_MAX_COLS)
+        return;
+    const char *names[DP_DB_MAX_COLS], *types[DP_DB_MAX_COLS];
+    char(*tb)[48] = malloc(ncols ? ncols * sizeof(*tb) : 1);
+    for (idx_t c = 0; c < ncols; c++) {
+        duckdb_logical_type t = duckdb_column_logical_type(res, c);
+        names[c] = duckdb_column_name(res, c);
+        types[c] = tb && t ? dp_db_type_name(t, tb[c], sizeof(tb[c])) : NULL;
+        duckdb_destroy_logical_type(&t);
+    }
+    cols(payload, (size_t)ncols, names, types);
+    free(tb);
+}
+
 /* The result's rows to fn (as text), or the statement's error. */
 static int finish(duckdb_state st, duckdb_result *res, int fired, long timeout_ms, dp_row_fn fn, void *payload,
                   dp_error *err)
@@ -464,6 +533,23 @@ int dp_db_query(duckdb_connection con, const char *sql, long timeout_ms, dp_row_
     duckdb_state st = duckdb_query(con, sql, &res);
     if (have_th)
         watch_stop(&w, th);
+    int rc = finish(st, &res, have_th && w.fired, timeout_ms, fn, payload, err);
+    duckdb_destroy_result(&res);
+    return rc;
+}
+
+int dp_db_query_cols(duckdb_connection con, const char *sql, long timeout_ms, dp_cols_fn cols, dp_row_fn fn,
+                     void *payload, dp_error *err)
+{
+    duckdb_result res;
+    watchdog w;
+    pthread_t th;
+    int have_th = watch_start(&w, &th, con, timeout_ms);
+    duckdb_state st = duckdb_query(con, sql, &res);
+    if (have_th)
+        watch_stop(&w, th);
+    if (st != DuckDBError && cols)
+        columns(&res, cols, payload);
     int rc = finish(st, &res, have_th && w.fired, timeout_ms, fn, payload, err);
     duckdb_destroy_result(&res);
     return rc;

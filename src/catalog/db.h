@@ -54,6 +54,17 @@ typedef int (*dp_row_fn)(void *payload, size_t ncols, const char *const *names,
  * the statement when it runs longer. Engine errors -> DP_EENGINE. */
 int dp_db_query(duckdb_connection con, const char *sql, long timeout_ms, dp_row_fn fn,
                 void *payload, dp_error *err);
+/* Column callback: types[i] is the column's type as DuckDB names it in
+ * pragma_table_info ("DECIMAL(38,2)", "TIMESTAMP WITH TIME ZONE"), or NULL
+ * for one dp_db_type_name does not name (nested, enum, alias types). */
+typedef void (*dp_cols_fn)(void *payload, size_t ncols, const char *const *names, const char *const *types);
+/* dp_db_query that also calls cols (once, before the rows, rows or none)
+ * with the result's columns and their types. */
+int dp_db_query_cols(duckdb_connection con, const char *sql, long timeout_ms, dp_cols_fn cols, dp_row_fn fn,
+                     void *payload, dp_error *err);
+/* A type's name as pragma_table_info writes it, into out (size n), or NULL
+ * when it is not a plain type this names. */
+const char *dp_db_type_name(duckdb_logical_type t, char *out, size_t n);
 /* The same for one statement with ? parameters, each bound as text (values
  * are never pasted into SQL). */
 /* Runs a statement prepared on con, as dp_db_query runs SQL text (the same

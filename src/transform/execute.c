@@ -21,6 +21,8 @@
 typedef struct rows_ctx {
     json_t *arr;
     int as_objects;
+    json_t *schema; /* [{name, type}] of the result's columns */
+    int unnamed;    /* a column whose type dp_db_type_name does not name */
 } rows_ctx;
 
 static int collect(void *p, size_t ncols, const char *const *names, const char *const *vals)
@@ -31,6 +33,16 @@ static int collect(void *p, size_t ncols, const char *const *names, const char *
         json_object_set_new(o, names[i], vals[i] ? json_string(vals[i]) : json_null());
     json_array_append_new(c->arr, o);
     return 0;
+}
+
+static void sample_cols(void *p, size_t ncols, const char *const *names, const char *const *types)
+{
+    rows_ctx *c = p;
+    c->schema = json_array();
+    for (size_t i = 0; i < ncols; i++) {
+        c->unnamed |= !types[i];
+        json_array_append_new(c->schema, json_pack("{s:s,s:s}", "name", names[i], "type", types[i] ? types[i] : "?"));
+    }
 }
 
 static int compiler_generate(void *self, const dp_sql_request *q, dp_compiled *out, dp_error *err)
@@ -224,21 +236,29 @@ int dp_stage_transform(dp_run *r, dp_error *err)
     if (rc)
         return rc;
     char sql[256];
-    rows_ctx rs = {json_array(), 1};
-    /* this table only (duckdb_columns() lists every column of the catalog) */
-    snprintf(sql, sizeof(sql), "SELECT name, type FROM pragma_table_info('%s') ORDER BY cid", r->exec.table);
-    if ((rc = dp_db_query(r->con, sql, 0, collect, &rs, err))) {
-        json_decref(rs.arr);
-        return rc;
-    }
-    r->exec.schema = rs.arr;
-    rows_ctx sm = {json_array(), 1};
+    /* the sample, and the schema from its result's types: the table read
+     * once; the pragma only for a type not named from the C API */
+    rows_ctx sm = {json_array(), 1, NULL, 0};
     snprintf(sql, sizeof(sql), "SELECT * FROM %s LIMIT 5", r->exec.table);
-    if ((rc = dp_db_query(r->con, sql, 0, collect, &sm, err))) {
+    if ((rc = dp_db_query_cols(r->con, sql, 0, sample_cols, collect, &sm, err))) {
         json_decref(sm.arr);
+        json_decref(sm.schema);
         return rc;
     }
     r->exec.sample = sm.arr;
+    r->exec.schema = sm.schema;
+    if (!sm.schema || sm.unnamed) {
+        json_decref(sm.schema);
+        r->exec.schema = NULL;
+        rows_ctx rs = {json_array(), 1, NULL, 0};
+        /* this table only (duckdb_columns() lists every column of the catalog) */
+        snprintf(sql, sizeof(sql), "SELECT name, type FROM pragma_table_info('%s') ORDER BY cid", r->exec.table);
+        if ((rc = dp_db_query(r->con, sql, 0, collect, &rs, err))) {
+            json_decref(rs.arr);
+            return rc;
+        }
+        r->exec.schema = rs.arr;
+    }
     /* result schema against the target design: names and type families */
     json_t *diffs = json_array();
     size_t n = json_array_size(r->exec.schema);
