@@ -336,11 +336,28 @@ static int plain_date(const char *s)
     return s[sizeof(shape) - 1] == 0;
 }
 
-const char *dp_quality__source_date(dp_run *r, const char *subquery)
+/* An integer as DuckDB writes a BIGINT: digits, a minus first maybe. */
+static int plain_integer(const char *s)
+{
+    s += *s == '-';
+    if (!*s || strlen(s) > 19)
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
+}
+
+/* The value of a scalar subquery on the sources as a SQL literal of type
+ * (DATE or BIGINT), read once per data fingerprint and kept in the state;
+ * NULL when there is no state or the value is not a plain one of that type. */
+static const char *source_value(dp_run *r, const char *subquery, const char *type)
 {
     if (!r->cat->state)
         return NULL;
-    const char *key = cache_key(r, dp_arena_printf(r->a, "source value|%s", subquery));
+    int is_date = !strcmp(type, "DATE");
+    /* the dates' key as it always was: their cached values stay valid */
+    const char *key = cache_key(r, dp_arena_printf(r->a, "source value|%s%s", is_date ? "" : "BIGINT|", subquery));
     char *cached = dp_state_check_get(r->cat->state, key);
     json_t *doc = cached ? json_loads(cached, 0, NULL) : NULL;
     free(cached);
@@ -352,10 +369,12 @@ const char *dp_quality__source_date(dp_run *r, const char *subquery)
     date_ctx c = {"", "", 0};
     dp_error err = {0};
     const char *sql = dp_arena_printf(r->a, "SELECT typeof(v), CAST(v AS VARCHAR) FROM (SELECT %s AS v) AS s", subquery);
-    if (dp_db_query(r->con, sql, dp_run_remaining_ms(r), read_date, &c, &err) || !c.got || strcmp(c.type, "DATE") ||
-        (c.got == 1 && !plain_date(c.value)))
+    if (dp_db_query(r->con, sql, dp_run_remaining_ms(r), read_date, &c, &err) || !c.got || strcmp(c.type, type) ||
+        (c.got == 1 && !(is_date ? plain_date(c.value) : plain_integer(c.value))))
         return NULL; /* the subquery runs live, and says what is wrong if anything is */
-    lit = c.got == 2 ? "CAST(NULL AS DATE)" : dp_arena_printf(r->a, "DATE '%s'", c.value);
+    lit = c.got == 2 ? dp_arena_printf(r->a, "CAST(NULL AS %s)", type)
+          : is_date  ? dp_arena_printf(r->a, "DATE '%s'", c.value)
+                     : dp_arena_printf(r->a, "CAST(%s AS BIGINT)", c.value);
     json_t *o = json_pack("{s:s}", "literal", lit);
     char *js = o ? json_dumps(o, JSON_COMPACT) : NULL;
     dp_error ignore = {0};
@@ -364,6 +383,13 @@ const char *dp_quality__source_date(dp_run *r, const char *subquery)
     free(js);
     json_decref(o);
     return lit;
+}
+
+const char *dp_quality__source_date(dp_run *r, const char *subquery) { return source_value(r, subquery, "DATE"); }
+
+const char *dp_quality__source_count(dp_run *r, const char *expr)
+{
+    return source_value(r, dp_arena_printf(r->a, "(%s)", expr), "BIGINT");
 }
 
 /* The family the types rule's SQL gives a DuckDB type name (its CASE, word
