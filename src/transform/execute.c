@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <ctype.h>
+#include <pthread.h>
 #include <string.h>
 #include <time.h>
 
@@ -67,25 +68,65 @@ static char *ctas_sql(const dp_run *r, const char *sql)
     return s;
 }
 
+/* The CTAS text prepared when it is exactly one statement (never running
+ * a statement before it, as duckdb_prepare does with several); 0 or -1. */
+static int prepare_one(duckdb_connection con, const char *text, duckdb_prepared_statement *out)
+{
+    duckdb_extracted_statements ex = NULL;
+    int rc = -1;
+    if (duckdb_extract_statements(con, text, &ex) == 1)
+        rc = duckdb_prepare_extracted_statement(con, ex, 0, out) == DuckDBSuccess ? 0 : -1;
+    duckdb_destroy_extracted(&ex);
+    return rc;
+}
+
+typedef struct check_job {
+    const char *sql;
+    dp_error err;
+    int rc;
+} check_job;
+
+static void *check_main(void *p)
+{
+    check_job *j = p;
+    j->rc = dp_sql_check_select(j->sql, &j->err);
+    return NULL;
+}
+
 /* One read-only SELECT by PostgreSQL's parser; DuckDB prepares it against
  * the real schema. Prepared as the test run's statement (kept in *ctas, so
  * the run does not parse, bind and plan it a second time); when that fails,
- * the SELECT alone decides, with its own message. */
+ * the SELECT alone decides, with its own message. The parser checks on a
+ * thread of its own while DuckDB prepares (each takes about a millisecond
+ * and the prepare leaves the second core idle); what it refuses is refused,
+ * the statement prepared meanwhile thrown away unrun. */
 static int validate_sql(dp_run *r, const char *sql, int prepare, duckdb_prepared_statement *ctas, dp_error *err)
 {
-    int rc = dp_sql_check_select(sql, err);
-    if (rc || !prepare)
-        return rc;
-    char *c = ctas ? ctas_sql(r, sql) : NULL;
+    if (!prepare)
+        return dp_sql_check_select(sql, err);
+    check_job job = {sql, {0}, 0};
+    pthread_t th;
+    int threaded = pthread_create(&th, NULL, check_main, &job) == 0;
+    if (!threaded)
+        check_main(&job);
+    char *c = ctas && (threaded || !job.rc) ? ctas_sql(r, sql) : NULL; /* job.rc is the thread's until joined */
     if (ctas && *ctas)
         duckdb_destroy_prepare(ctas);
-    if (c && duckdb_prepare(r->con, c, ctas) == DuckDBSuccess) {
-        free(c);
-        return 0;
-    }
+    int prepared = c && prepare_one(r->con, c, ctas) == 0;
     free(c);
-    if (ctas)
-        duckdb_destroy_prepare(ctas);
+    if (threaded)
+        pthread_join(th, NULL);
+    if (job.rc || !prepared) {
+        if (ctas)
+            duckdb_destroy_prepare(ctas);
+    }
+    if (job.rc) {
+        *err = job.err;
+        return job.rc;
+    }
+    if (prepared)
+        return 0;
+    int rc;
     if ((rc = dp_db_prepare_check(r->con, sql, err)))
         dp_error_prefix(err, "DuckDB cannot prepare it");
     return rc;
