@@ -34,6 +34,10 @@ struct dp_db {
      * server's threads, and the opener's join */
     pthread_mutex_t mu;
     char memory_limit[64];
+    /* connections runs gave back (dp_db_run_release), already in src,
+     * handed to the next runs (under mu) */
+    duckdb_connection idle[DP_DB_IDLE_MAX];
+    size_t nidle;
 };
 
 static int exec(duckdb_connection con, const char *sql, dp_error *err)
@@ -308,6 +312,9 @@ void dp_db_close(dp_db *db)
     if (!db)
         return;
     dp_db_ready(db, NULL);
+    for (size_t i = 0; i < db->nidle; i++)
+        duckdb_disconnect(&db->idle[i]);
+    db->nidle = 0;
     if (db->cfg)
         duckdb_destroy_config(&db->cfg);
     if (db->db)
@@ -338,6 +345,40 @@ int dp_db_connect(duckdb_connection *out, dp_db *db, dp_error *err)
         return err ? err->code : DP_EENGINE;
     }
     return 0;
+}
+
+int dp_db_run_connect(duckdb_connection *out, dp_db *db, dp_error *err)
+{
+    int rc = dp_db_ready(db, err);
+    if (rc)
+        return rc;
+    pthread_mutex_lock(&db->mu);
+    *out = db->nidle ? db->idle[--db->nidle] : NULL;
+    pthread_mutex_unlock(&db->mu);
+    return *out ? 0 : dp_db_connect(out, db, err);
+}
+
+void dp_db_run_release(dp_db *db, duckdb_connection *con, const char *table)
+{
+    if (!*con)
+        return;
+    char sql[300];
+    dp_error ignore = {0};
+    /* a statement that fails here (an interrupt left behind, a broken
+     * connection) is a connection not kept */
+    int keep = !table || strlen(table) < 200;
+    if (keep && table) { /* the run's result, which a disconnect would have dropped */
+        snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS temp.main.\"%s\"", table);
+        keep = !strchr(table, '"') && dp_db_query(*con, sql, 0, NULL, NULL, &ignore) == 0;
+    }
+    pthread_mutex_lock(&db->mu);
+    if (keep && db->nidle < DP_DB_IDLE_MAX) {
+        db->idle[db->nidle++] = *con;
+        *con = NULL;
+    }
+    pthread_mutex_unlock(&db->mu);
+    if (*con)
+        duckdb_disconnect(con);
 }
 
 int dp_db_set_memory_limit(dp_db *db, duckdb_connection con, const char *limit, dp_error *err)

@@ -37,6 +37,15 @@ const char *dp_db_fingerprint(const dp_db *db);
  * before it costs nothing. Thread-safe. */
 int dp_db_set_memory_limit(dp_db *db, duckdb_connection con, const char *limit, dp_error *err);
 int dp_db_connect(duckdb_connection *out, dp_db *db, dp_error *err);
+/* A connection for a run: one an earlier run gave back (already in src),
+ * else a new one; give it back with dp_db_run_release. */
+#define DP_DB_IDLE_MAX 16
+int dp_db_run_connect(duckdb_connection *out, dp_db *db, dp_error *err);
+/* Gives a run's connection back (*con becomes NULL): kept for the next run
+ * when its temporary table (table, or NULL for none) is dropped, as a
+ * disconnect would have dropped it; else (or past DP_DB_IDLE_MAX kept)
+ * disconnected. */
+void dp_db_run_release(dp_db *db, duckdb_connection *con, const char *table);
 /* The temp_root the database was opened with (borrowed), NULL if none: a
  * second database on the same data (exports) spills there too. */
 const char *dp_db_temp_root(const dp_db *db);

@@ -90,8 +90,8 @@ static void run_free(dp_run *r)
     json_decref(r->spec);
     json_decref(r->llm.log);
     json_decref(r->proposed_sql);
-    if (r->con)
-        duckdb_disconnect(&r->con);
+    if (r->con) /* kept for the next run, its result dropped */
+        dp_db_run_release(r->cat->db, &r->con, r->exec.table);
     dp_arena_free(r->a);
     free(r);
 }
@@ -512,7 +512,7 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
             r->request = dp_arena_printf(r->a, "saved query %s", r->opts.saved_query);
     }
     if (!rc)
-        rc = dp_db_connect(&r->con, cat->db, err);
+        rc = dp_db_run_connect(&r->con, cat->db, err);
     if (!rc) {
         for (const char *p = r->opts.memory_limit; p && *p; p++)
             if (!strchr("0123456789.KMGTBkmgtib ", *p))
