@@ -596,6 +596,40 @@ int dp_db_query_cols(duckdb_connection con, const char *sql, long timeout_ms, dp
     return rc;
 }
 
+int dp_db_query_u64(duckdb_connection con, const char *sql, long timeout_ms, uint64_t *out, size_t cap, size_t *n,
+                    dp_error *err)
+{
+    duckdb_result res;
+    watchdog w;
+    pthread_t th;
+    *n = 0;
+    int have_th = watch_start(&w, &th, con, timeout_ms);
+    duckdb_state st = duckdb_query(con, sql, &res);
+    if (have_th)
+        watch_stop(&w, th);
+    int rc = finish(st, &res, have_th && w.fired, timeout_ms, NULL, NULL, err);
+    if (!rc && (duckdb_column_count(&res) != 1 || duckdb_column_type(&res, 0) != DUCKDB_TYPE_UBIGINT))
+        rc = dp_error_set(err, DP_EINVALID, "not one UBIGINT column");
+    duckdb_data_chunk ch;
+    while (!rc && (ch = duckdb_fetch_chunk(res))) {
+        idx_t size = duckdb_data_chunk_get_size(ch);
+        duckdb_vector v = duckdb_data_chunk_get_vector(ch, 0);
+        const uint64_t *data = duckdb_vector_get_data(v);
+        uint64_t *valid = duckdb_vector_get_validity(v);
+        if (*n + size > cap)
+            rc = dp_error_set(err, DP_ELIMIT, "more than %zu rows", cap);
+        for (idx_t i = 0; !rc && i < size; i++) {
+            if (valid && !duckdb_validity_row_is_valid(valid, i))
+                rc = dp_error_set(err, DP_EINVALID, "a NULL value");
+            else
+                out[(*n)++] = data[i];
+        }
+        duckdb_destroy_data_chunk(&ch);
+    }
+    duckdb_destroy_result(&res);
+    return rc;
+}
+
 int dp_db_query_params(duckdb_connection con, const char *sql, const char *const *params, size_t nparams,
                        long timeout_ms, dp_row_fn fn, void *payload, dp_error *err)
 {

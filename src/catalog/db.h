@@ -71,6 +71,12 @@ typedef void (*dp_cols_fn)(void *payload, size_t ncols, const char *const *names
  * with the result's columns and their types. */
 int dp_db_query_cols(duckdb_connection con, const char *sql, long timeout_ms, dp_cols_fn cols, dp_row_fn fn,
                      void *payload, dp_error *err);
+/* Runs sql, a query of one UBIGINT column (hash(...)), and copies its
+ * values into out (at most cap; *n of them): 0, DP_ELIMIT past cap,
+ * DP_EINVALID for another type or a NULL, or the statement's error. Read
+ * from DuckDB's vectors, not as text. */
+int dp_db_query_u64(duckdb_connection con, const char *sql, long timeout_ms, uint64_t *out, size_t cap, size_t *n,
+                    dp_error *err);
 /* A type's name as pragma_table_info writes it, into out (size n), or NULL
  * when it is not a plain type this names. */
 const char *dp_db_type_name(duckdb_logical_type t, char *out, size_t n);
