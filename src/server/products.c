@@ -188,7 +188,7 @@ static void answer(dp_srv *s, dp_catalog *cat, int rc, dp_result *res, const dp_
     const char *from = NULL;
     int cached = dp_result_cached(res, &from);
     if (res && !cached)
-        dp_srv_observe_trace(s, dp_result_trace_json(res));
+        dp_srv_observe_trace(s, trace);
     if (!rc) {
         r->status = 200;
         r->body = json_pack("{s:o*,s:s,s:o,s:s?,s:f,s:o,s:o}", "run_id", run_id, "status", "ok", "data_product_spec",

@@ -158,8 +158,9 @@ void dp_srv_get_exports(dp_srv *s, const char *run_id, dp_srv_reply *r);
 void dp_srv_get_metrics(dp_srv *s, dp_srv_reply *r);
 /* Counts one answered request of route (metrics.c). */
 void dp_srv_count(dp_srv *s, int route, unsigned status);
-/* Observes one finished run's trace (stage latencies, metrics.c). */
-void dp_srv_observe_trace(dp_srv *s, const char *trace_json);
+/* Observes one finished run's trace, parsed (stage latencies, metrics.c);
+ * anything but an object is nothing to observe. */
+void dp_srv_observe_trace(dp_srv *s, const json_t *trace);
 /* 1 for the routes open without a key and outside the rate limit: the
  * probes and the OpenAPI document. */
 int dp_srv_route_public(const char *path);
