@@ -1,8 +1,11 @@
 /* Per-stage timing of dpgen: runs one request many times on an opened
  * catalog and prints median and p95 per stage and end to end, against the
  * limit: DuckDB alone running the generated SQL on the same file.
- *   stage_bench [-n RUNS] [--db PATH --models PATH] [--as-of DATE] [--no-alone] ["request"]
+ *   stage_bench [-n RUNS] [--db PATH --models PATH] [--as-of DATE] [--state DIR] [--record] [--no-alone] ["request"]
  * --no-alone: dpgen only (to compare two builds of dpgen under the same load)
+ * --record: each run recorded in the state, as the server and the CLI do
+ * --state DIR: that state (a warm one, so a slow run such as valgrind's is
+ *   not cut short by the profile's time budget); by default a fresh one
  * --raw: also each run's transformation, quality and end-to-end ms */
 #include "dpgen/dpgen.h"
 #include <duckdb.h>
@@ -158,15 +161,18 @@ static void alone_close(alone *a)
 int main(int argc, char **argv)
 {
     int runs = 50;
-    const char *db = NULL, *models = NULL, *as_of = NULL;
-    int no_alone = 0, raw = 0;
+    const char *db = NULL, *models = NULL, *as_of = NULL, *state = NULL;
+    int no_alone = 0, raw = 0, record = 0;
     const char *request = "Create a weekly marketing performance report with CTR, CVR, CPA, and ROAS for each campaign.";
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-n") && i + 1 < argc) runs = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--db") && i + 1 < argc) db = argv[++i];
         else if (!strcmp(argv[i], "--models") && i + 1 < argc) models = argv[++i];
         else if (!strcmp(argv[i], "--as-of") && i + 1 < argc) as_of = argv[++i];
+        else if (!strcmp(argv[i], "--state") && i + 1 < argc) state = argv[++i];
         else if (!strcmp(argv[i], "--no-alone")) no_alone = 1;
+        else if (!strcmp(argv[i], "--record"))
+            record = 1;
         else if (!strcmp(argv[i], "--raw")) raw = 1;
         else request = argv[i];
     }
@@ -178,11 +184,11 @@ int main(int argc, char **argv)
     co.db_path = db;
     co.models_path = models;
     char state_dir[] = "/tmp/dpgen-bench-XXXXXX";
-    if (!mkdtemp(state_dir)) {
+    if (!state && !mkdtemp(state_dir)) {
         perror("mkdtemp");
         return 1;
     }
-    co.state_dir = state_dir; /* fresh state: the first run is cold */
+    co.state_dir = state ? state : state_dir; /* fresh state: the first run is cold */
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (dp_catalog_open(&cat, &co, &err)) {
@@ -196,7 +202,7 @@ int main(int argc, char **argv)
     for (int s = 0; s < 10; s++)
         v[s] = calloc((size_t)runs, sizeof(double));
     dp_generate_options go = DP_GENERATE_OPTIONS_INIT;
-    go.record = 0;
+    go.record = record;
     go.as_of = as_of;
     alone al = {0};
     int have_alone = 0;

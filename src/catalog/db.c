@@ -34,6 +34,10 @@ struct dp_db {
      * server's threads, and the opener's join */
     pthread_mutex_t mu;
     char memory_limit[64];
+    /* connections runs gave back (dp_db_run_release), already in src,
+     * handed to the next runs (under mu) */
+    duckdb_connection idle[DP_DB_IDLE_MAX];
+    size_t nidle;
 };
 
 static int exec(duckdb_connection con, const char *sql, dp_error *err)
@@ -308,6 +312,9 @@ void dp_db_close(dp_db *db)
     if (!db)
         return;
     dp_db_ready(db, NULL);
+    for (size_t i = 0; i < db->nidle; i++)
+        duckdb_disconnect(&db->idle[i]);
+    db->nidle = 0;
     if (db->cfg)
         duckdb_destroy_config(&db->cfg);
     if (db->db)
@@ -338,6 +345,40 @@ int dp_db_connect(duckdb_connection *out, dp_db *db, dp_error *err)
         return err ? err->code : DP_EENGINE;
     }
     return 0;
+}
+
+int dp_db_run_connect(duckdb_connection *out, dp_db *db, dp_error *err)
+{
+    int rc = dp_db_ready(db, err);
+    if (rc)
+        return rc;
+    pthread_mutex_lock(&db->mu);
+    *out = db->nidle ? db->idle[--db->nidle] : NULL;
+    pthread_mutex_unlock(&db->mu);
+    return *out ? 0 : dp_db_connect(out, db, err);
+}
+
+void dp_db_run_release(dp_db *db, duckdb_connection *con, const char *table)
+{
+    if (!*con)
+        return;
+    char sql[300];
+    dp_error ignore = {0};
+    /* a statement that fails here (an interrupt left behind, a broken
+     * connection) is a connection not kept */
+    int keep = !table || strlen(table) < 200;
+    if (keep && table) { /* the run's result, which a disconnect would have dropped */
+        snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS temp.main.\"%s\"", table);
+        keep = !strchr(table, '"') && dp_db_query(*con, sql, 0, NULL, NULL, &ignore) == 0;
+    }
+    pthread_mutex_lock(&db->mu);
+    if (keep && db->nidle < DP_DB_IDLE_MAX) {
+        db->idle[db->nidle++] = *con;
+        *con = NULL;
+    }
+    pthread_mutex_unlock(&db->mu);
+    if (*con)
+        duckdb_disconnect(con);
 }
 
 int dp_db_set_memory_limit(dp_db *db, duckdb_connection con, const char *limit, dp_error *err)
@@ -420,6 +461,75 @@ static void watch_stop(watchdog *w, pthread_t th)
     pthread_cond_destroy(&w->cv);
 }
 
+const char *dp_db_type_name(duckdb_logical_type t, char *out, size_t n)
+{
+    static const struct {
+        duckdb_type id;
+        const char *name;
+    } plain[] = {{DUCKDB_TYPE_BOOLEAN, "BOOLEAN"},
+                 {DUCKDB_TYPE_TINYINT, "TINYINT"},
+                 {DUCKDB_TYPE_SMALLINT, "SMALLINT"},
+                 {DUCKDB_TYPE_INTEGER, "INTEGER"},
+                 {DUCKDB_TYPE_BIGINT, "BIGINT"},
+                 {DUCKDB_TYPE_HUGEINT, "HUGEINT"},
+                 {DUCKDB_TYPE_UTINYINT, "UTINYINT"},
+                 {DUCKDB_TYPE_USMALLINT, "USMALLINT"},
+                 {DUCKDB_TYPE_UINTEGER, "UINTEGER"},
+                 {DUCKDB_TYPE_UBIGINT, "UBIGINT"},
+                 {DUCKDB_TYPE_UHUGEINT, "UHUGEINT"},
+                 {DUCKDB_TYPE_FLOAT, "FLOAT"},
+                 {DUCKDB_TYPE_DOUBLE, "DOUBLE"},
+                 {DUCKDB_TYPE_DATE, "DATE"},
+                 {DUCKDB_TYPE_TIME, "TIME"},
+                 {DUCKDB_TYPE_TIMESTAMP, "TIMESTAMP"},
+                 {DUCKDB_TYPE_TIMESTAMP_S, "TIMESTAMP_S"},
+                 {DUCKDB_TYPE_TIMESTAMP_MS, "TIMESTAMP_MS"},
+                 {DUCKDB_TYPE_TIMESTAMP_NS, "TIMESTAMP_NS"},
+                 {DUCKDB_TYPE_TIMESTAMP_TZ, "TIMESTAMP WITH TIME ZONE"},
+                 {DUCKDB_TYPE_TIME_TZ, "TIME WITH TIME ZONE"},
+                 {DUCKDB_TYPE_INTERVAL, "INTERVAL"},
+                 {DUCKDB_TYPE_VARCHAR, "VARCHAR"},
+                 {DUCKDB_TYPE_BLOB, "BLOB"},
+                 {DUCKDB_TYPE_UUID, "UUID"}};
+    char *alias = duckdb_logical_type_get_alias(t);
+    duckdb_type id = duckdb_get_type_id(t);
+    const char *name = NULL;
+    if (alias) { /* JSON and other named types: their own name, left to the pragma */
+        duckdb_free(alias);
+        return NULL;
+    }
+    if (id == DUCKDB_TYPE_DECIMAL) {
+        snprintf(out, n, "DECIMAL(%u,%u)", (unsigned)duckdb_decimal_width(t), (unsigned)duckdb_decimal_scale(t));
+        return out;
+    }
+    for (size_t i = 0; i < sizeof(plain) / sizeof(*plain) && !name; i++)
+        if (plain[i].id == id)
+            name = plain[i].name;
+    if (!name)
+        return NULL;
+    snprintf(out, n, "%s", name);
+    return out;
+}
+
+/* The result's columns to cols: names and type names (none past the
+ * column cap: finish refuses the result). */
+static void columns(duckdb_result *res, dp_cols_fn cols, void *payload)
+{
+    idx_t ncols = duckdb_column_count(res);
+    if (ncols > DP_DB_MAX_COLS)
+        return;
+    const char *names[DP_DB_MAX_COLS], *types[DP_DB_MAX_COLS];
+    char(*tb)[48] = malloc(ncols ? ncols * sizeof(*tb) : 1);
+    for (idx_t c = 0; c < ncols; c++) {
+        duckdb_logical_type t = duckdb_column_logical_type(res, c);
+        names[c] = duckdb_column_name(res, c);
+        types[c] = tb && t ? dp_db_type_name(t, tb[c], sizeof(tb[c])) : NULL;
+        duckdb_destroy_logical_type(&t);
+    }
+    cols(payload, (size_t)ncols, names, types);
+    free(tb);
+}
+
 /* The result's rows to fn (as text), or the statement's error. */
 static int finish(duckdb_state st, duckdb_result *res, int fired, long timeout_ms, dp_row_fn fn, void *payload,
                   dp_error *err)
@@ -465,6 +575,57 @@ int dp_db_query(duckdb_connection con, const char *sql, long timeout_ms, dp_row_
     if (have_th)
         watch_stop(&w, th);
     int rc = finish(st, &res, have_th && w.fired, timeout_ms, fn, payload, err);
+    duckdb_destroy_result(&res);
+    return rc;
+}
+
+int dp_db_query_cols(duckdb_connection con, const char *sql, long timeout_ms, dp_cols_fn cols, dp_row_fn fn,
+                     void *payload, dp_error *err)
+{
+    duckdb_result res;
+    watchdog w;
+    pthread_t th;
+    int have_th = watch_start(&w, &th, con, timeout_ms);
+    duckdb_state st = duckdb_query(con, sql, &res);
+    if (have_th)
+        watch_stop(&w, th);
+    if (st != DuckDBError && cols)
+        columns(&res, cols, payload);
+    int rc = finish(st, &res, have_th && w.fired, timeout_ms, fn, payload, err);
+    duckdb_destroy_result(&res);
+    return rc;
+}
+
+int dp_db_query_u64(duckdb_connection con, const char *sql, long timeout_ms, uint64_t *out, size_t cap, size_t *n,
+                    dp_error *err)
+{
+    duckdb_result res;
+    watchdog w;
+    pthread_t th;
+    *n = 0;
+    int have_th = watch_start(&w, &th, con, timeout_ms);
+    duckdb_state st = duckdb_query(con, sql, &res);
+    if (have_th)
+        watch_stop(&w, th);
+    int rc = finish(st, &res, have_th && w.fired, timeout_ms, NULL, NULL, err);
+    if (!rc && (duckdb_column_count(&res) != 1 || duckdb_column_type(&res, 0) != DUCKDB_TYPE_UBIGINT))
+        rc = dp_error_set(err, DP_EINVALID, "not one UBIGINT column");
+    duckdb_data_chunk ch;
+    while (!rc && (ch = duckdb_fetch_chunk(res))) {
+        idx_t size = duckdb_data_chunk_get_size(ch);
+        duckdb_vector v = duckdb_data_chunk_get_vector(ch, 0);
+        const uint64_t *data = duckdb_vector_get_data(v);
+        uint64_t *valid = duckdb_vector_get_validity(v);
+        if (*n + size > cap)
+            rc = dp_error_set(err, DP_ELIMIT, "more than %zu rows", cap);
+        for (idx_t i = 0; !rc && i < size; i++) {
+            if (valid && !duckdb_validity_row_is_valid(valid, i))
+                rc = dp_error_set(err, DP_EINVALID, "a NULL value");
+            else
+                out[(*n)++] = data[i];
+        }
+        duckdb_destroy_data_chunk(&ch);
+    }
     duckdb_destroy_result(&res);
     return rc;
 }

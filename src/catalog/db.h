@@ -37,6 +37,15 @@ const char *dp_db_fingerprint(const dp_db *db);
  * before it costs nothing. Thread-safe. */
 int dp_db_set_memory_limit(dp_db *db, duckdb_connection con, const char *limit, dp_error *err);
 int dp_db_connect(duckdb_connection *out, dp_db *db, dp_error *err);
+/* A connection for a run: one an earlier run gave back (already in src),
+ * else a new one; give it back with dp_db_run_release. */
+#define DP_DB_IDLE_MAX 16
+int dp_db_run_connect(duckdb_connection *out, dp_db *db, dp_error *err);
+/* Gives a run's connection back (*con becomes NULL): kept for the next run
+ * when its temporary table (table, or NULL for none) is dropped, as a
+ * disconnect would have dropped it; else (or past DP_DB_IDLE_MAX kept)
+ * disconnected. */
+void dp_db_run_release(dp_db *db, duckdb_connection *con, const char *table);
 /* The temp_root the database was opened with (borrowed), NULL if none: a
  * second database on the same data (exports) spills there too. */
 const char *dp_db_temp_root(const dp_db *db);
@@ -54,6 +63,23 @@ typedef int (*dp_row_fn)(void *payload, size_t ncols, const char *const *names,
  * the statement when it runs longer. Engine errors -> DP_EENGINE. */
 int dp_db_query(duckdb_connection con, const char *sql, long timeout_ms, dp_row_fn fn,
                 void *payload, dp_error *err);
+/* Column callback: types[i] is the column's type as DuckDB names it in
+ * pragma_table_info ("DECIMAL(38,2)", "TIMESTAMP WITH TIME ZONE"), or NULL
+ * for one dp_db_type_name does not name (nested, enum, alias types). */
+typedef void (*dp_cols_fn)(void *payload, size_t ncols, const char *const *names, const char *const *types);
+/* dp_db_query that also calls cols (once, before the rows, rows or none)
+ * with the result's columns and their types. */
+int dp_db_query_cols(duckdb_connection con, const char *sql, long timeout_ms, dp_cols_fn cols, dp_row_fn fn,
+                     void *payload, dp_error *err);
+/* Runs sql, a query of one UBIGINT column (hash(...)), and copies its
+ * values into out (at most cap; *n of them): 0, DP_ELIMIT past cap,
+ * DP_EINVALID for another type or a NULL, or the statement's error. Read
+ * from DuckDB's vectors, not as text. */
+int dp_db_query_u64(duckdb_connection con, const char *sql, long timeout_ms, uint64_t *out, size_t cap, size_t *n,
+                    dp_error *err);
+/* A type's name as pragma_table_info writes it, into out (size n), or NULL
+ * when it is not a plain type this names. */
+const char *dp_db_type_name(duckdb_logical_type t, char *out, size_t n);
 /* The same for one statement with ? parameters, each bound as text (values
  * are never pasted into SQL). */
 /* Runs a statement prepared on con, as dp_db_query runs SQL text (the same

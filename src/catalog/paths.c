@@ -166,6 +166,13 @@ const char *dp_kg_shown_text(const dp_kg *kg, const char *text, dp_arena *a)
 {
     if (!text || !kg->npath_maps)
         return text;
+    /* most texts (the spec's strings, walked one by one) hold no path: a
+     * match needs one of the paths somewhere, which strstr finds fast */
+    int any = 0;
+    for (size_t k = 0; k < kg->npath_maps && !any; k++)
+        any = strstr(text, kg->path_from[k]) != NULL;
+    if (!any)
+        return text;
     size_t n = strlen(text), cap = n + 1, off = 0;
     char *out = NULL;
     for (size_t i = 0; i < n;) {

@@ -987,16 +987,20 @@ static int v_schema(vctx *c, const json_t *sch, const json_t *inst, ann *out)
         if (!c->s->modern) /* draft-07: $ref replaces its siblings */
             goto done;
     }
-    STEP(v_generic(c, sch, inst));
-    if (json_is_number(inst))
+    /* only the groups of keywords the schema has (most have a type and a
+     * few more): each group is a handful of lookups in the schema object */
+    if (sn->kw & JS_KW_GENERIC)
+        STEP(v_generic(c, sch, inst));
+    if (json_is_number(inst) && (sn->kw & JS_KW_NUMBER))
         STEP(v_number(c, sch, inst));
-    else if (json_is_string(inst))
+    else if (json_is_string(inst) && (sn->kw & JS_KW_STRING))
         STEP(v_string(c, sn, inst));
-    else if (json_is_array(inst))
+    else if (json_is_array(inst) && (sn->kw & JS_KW_ARRAY))
         STEP(v_array(c, sch, inst, a));
-    else if (json_is_object(inst))
+    else if (json_is_object(inst) && (sn->kw & JS_KW_OBJECT))
         STEP(v_object(c, sn, inst, a));
-    STEP(v_combine(c, sch, inst, a));
+    if (sn->kw & JS_KW_COMBINE)
+        STEP(v_combine(c, sch, inst, a));
     if (sn->uneval)
         STEP(v_uneval(c, sch, inst, a));
 done:

@@ -28,6 +28,81 @@ static size_t slot_hash(const void *p, size_t mask)
     return (size_t)h & mask;
 }
 
+unsigned dp_js__kw_groups(const json_t *node)
+{
+    static const struct {
+        const char *kw;
+        unsigned group;
+    } known[] = {
+        {"type", JS_KW_GENERIC},
+        {"enum", JS_KW_GENERIC},
+        {"const", JS_KW_GENERIC},
+        {"minimum", JS_KW_NUMBER},
+        {"maximum", JS_KW_NUMBER},
+        {"exclusiveMinimum", JS_KW_NUMBER},
+        {"exclusiveMaximum", JS_KW_NUMBER},
+        {"multipleOf", JS_KW_NUMBER},
+        {"minLength", JS_KW_STRING},
+        {"maxLength", JS_KW_STRING},
+        {"pattern", JS_KW_STRING},
+        {"format", JS_KW_STRING},
+        {"items", JS_KW_ARRAY},
+        {"prefixItems", JS_KW_ARRAY},
+        {"additionalItems", JS_KW_ARRAY},
+        {"contains", JS_KW_ARRAY},
+        {"minContains", JS_KW_ARRAY},
+        {"maxContains", JS_KW_ARRAY},
+        {"minItems", JS_KW_ARRAY},
+        {"maxItems", JS_KW_ARRAY},
+        {"uniqueItems", JS_KW_ARRAY},
+        {"properties", JS_KW_OBJECT},
+        {"additionalProperties", JS_KW_OBJECT},
+        {"patternProperties", JS_KW_OBJECT},
+        {"required", JS_KW_OBJECT},
+        {"minProperties", JS_KW_OBJECT},
+        {"maxProperties", JS_KW_OBJECT},
+        {"propertyNames", JS_KW_OBJECT},
+        {"dependencies", JS_KW_OBJECT},
+        {"dependentRequired", JS_KW_OBJECT},
+        {"dependentSchemas", JS_KW_OBJECT},
+        {"allOf", JS_KW_COMBINE},
+        {"anyOf", JS_KW_COMBINE},
+        {"oneOf", JS_KW_COMBINE},
+        {"not", JS_KW_COMBINE},
+        {"if", JS_KW_COMBINE},
+        {"then", JS_KW_COMBINE},
+        {"else", JS_KW_COMBINE},
+        /* asserting nothing here ($ref and unevaluated* have their own fields) */
+        {"$ref", 0},
+        {"$schema", 0},
+        {"$id", 0},
+        {"id", 0},
+        {"$defs", 0},
+        {"definitions", 0},
+        {"$anchor", 0},
+        {"$comment", 0},
+        {"title", 0},
+        {"description", 0},
+        {"default", 0},
+        {"examples", 0},
+        {"readOnly", 0},
+        {"writeOnly", 0},
+        {"deprecated", 0},
+        {"unevaluatedProperties", 0},
+        {"unevaluatedItems", 0},
+    };
+    unsigned groups = 0;
+    const char *key;
+    const json_t *v;
+    json_object_foreach((json_t *)node, key, v) {
+        size_t i = 0;
+        while (i < sizeof(known) / sizeof(*known) && strcmp(known[i].kw, key))
+            i++;
+        groups |= i < sizeof(known) / sizeof(*known) ? known[i].group : JS_KW_ALL;
+    }
+    return groups;
+}
+
 const snode *dp_js__slot_get(const dp_jsonschema *s, const json_t *node)
 {
     if (!s->nslots)
@@ -385,6 +460,7 @@ static int walk(cctx *c, json_t *node, const char *base, int depth)
         return cerr(c, DP_EINVALID, "%s", "$recursiveRef/$dynamicRef are not supported");
     sn->uneval = json_object_get(node, "unevaluatedProperties") != NULL ||
                  json_object_get(node, "unevaluatedItems") != NULL;
+    sn->kw = dp_js__kw_groups(node);
     if ((rc = check_keywords(c, node)))
         return rc;
 

@@ -46,7 +46,23 @@ typedef struct snode {
     ppat *pp;
     size_t npp;
     int uneval; /* has unevaluatedProperties/unevaluatedItems */
+    unsigned kw; /* which groups of assertions its keywords ask for (JS_KW_*) */
 } snode;
+
+/* The keyword groups of a schema object, each checked by one function of
+ * jsonschema.c: a group none of whose keywords it has is not looked up
+ * (a keyword not known here asks for every group). */
+#define JS_KW_GENERIC 1u /* type enum const */
+#define JS_KW_NUMBER 2u  /* minimum maximum exclusiveMinimum exclusiveMaximum multipleOf */
+#define JS_KW_STRING 4u  /* minLength maxLength pattern format */
+#define JS_KW_ARRAY 8u   /* items prefixItems additionalItems contains min/maxContains min/maxItems uniqueItems */
+#define JS_KW_OBJECT                                                                                                   \
+    16u                   /* properties additionalProperties patternProperties required min/maxProperties              \
+                             propertyNames dependencies dependentRequired dependentSchemas */
+#define JS_KW_COMBINE 32u /* allOf anyOf oneOf not if then else */
+#define JS_KW_ALL 63u
+/* The groups a schema object's keywords ask for. */
+unsigned dp_js__kw_groups(const json_t *node);
 
 struct dp_jsonschema {
     json_t *root;

@@ -14,6 +14,7 @@
 #include "transform/explain.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,8 +92,8 @@ static void run_free(dp_run *r)
     json_decref(r->proposed_sql);
     if (r->llm_sql)
         json_decref(r->llm_sql->log);
-    if (r->con)
-        duckdb_disconnect(&r->con);
+    if (r->con) /* kept for the next run, its result dropped */
+        dp_db_run_release(r->cat->db, &r->con, r->exec.table);
     dp_arena_free(r->a);
     free(r);
 }
@@ -514,6 +515,23 @@ static int answer_repeat(dp_result *res, dp_catalog *cat, const char *request, c
     return 1;
 }
 
+/* The spec's YAML and Markdown, written beside its validation. */
+typedef struct render_job {
+    const json_t *spec;
+    char *yaml, *md;
+} render_job;
+
+static void *render_main(void *p)
+{
+    render_job *j = p;
+    dp_buf b;
+    dp_buf_init(&b, 0);
+    dp_yaml_emit(&b, j->spec);
+    j->yaml = dp_buf_detach(&b);
+    j->md = dp_render_markdown(j->spec);
+    return NULL;
+}
+
 int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_generate_options *opts, dp_error *err)
 {
     *out = NULL;
@@ -563,7 +581,7 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
             r->request = dp_arena_printf(r->a, "saved query %s", r->opts.saved_query);
     }
     if (!rc)
-        rc = dp_db_connect(&r->con, cat->db, err);
+        rc = dp_db_run_connect(&r->con, cat->db, err);
     if (!rc) {
         for (const char *p = r->opts.memory_limit; p && *p; p++)
             if (!strchr("0123456789.KMGTBkmgtib ", *p))
@@ -614,19 +632,34 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
         /* no path of this machine in the spec: decisions and warnings
          * quote catalog files (file:line) as the catalog root has them */
         dp_kg_shown_json(r->kg, r->spec, r->a);
-        /* the spec is complete only now: validate before rendering it */
+        /* the spec is complete only now: validated, and rendered only when
+         * valid; its YAML and Markdown are written on a thread of their own
+         * while it is validated and dumped as JSON (each only reads the
+         * tree). The decision the validation adds is in the spec they
+         * render, and taken back when it fails (strings, it cannot change
+         * what is valid). */
         r->cur = DP_STAGE_PACKAGING;
-        if ((rc = dp_packaging__spec_validate(r->spec, err))) {
+        dp_run_decision(r, "spec validated against %s", DP_SPEC_SCHEMA_NAME);
+        render_job job = {r->spec, NULL, NULL};
+        pthread_t th;
+        int threaded = pthread_create(&th, NULL, render_main, &job) == 0;
+        rc = dp_packaging__spec_validate(r->spec, err);
+        char *json = rc ? NULL : dp_json_dump(r->spec);
+        if (!threaded && !rc)
+            render_main(&job);
+        if (threaded)
+            pthread_join(th, NULL);
+        if (rc) {
+            json_t *d = r->stages[DP_STAGE_PACKAGING].decisions;
+            json_array_remove(d, json_array_size(d) - 1);
             r->stages[DP_STAGE_PACKAGING].status = "failed";
             r->stages[DP_STAGE_PACKAGING].error = dp_arena_strdup(r->a, err ? err->message : "invalid spec");
+            free(job.yaml);
+            free(job.md);
         } else {
-            dp_run_decision(r, "spec validated against %s", DP_SPEC_SCHEMA_NAME);
-            res->json = dp_json_dump(r->spec);
-            dp_buf b;
-            dp_buf_init(&b, 0);
-            dp_yaml_emit(&b, r->spec);
-            res->yaml = dp_buf_detach(&b);
-            res->md = dp_render_markdown(r->spec);
+            res->json = json;
+            res->yaml = job.yaml;
+            res->md = job.md;
         }
     }
     if (rc == DP_ECLARIFY)

@@ -34,6 +34,12 @@ typedef struct dp_exec_result {
     const char *table; /* temp table holding the result */
     json_t *warnings;  /* empty, partial or all-NULL answers, with their cause */
     json_t *coverage;  /* [{dataset, time_dimension, first, last}] of the data the metrics use */
+    /* the NULLs of each key column of the design (in column order), counted
+     * with the metrics' values when key_nulls_counted (explain.c), for the
+     * quality stage (dp_quality__key_nulls) */
+    long long key_nulls[DP_PLAN_MAX];
+    size_t nkey_nulls;
+    int key_nulls_counted;
 } dp_exec_result;
 
 /* The language model's SQL a run answers with (assist_sql.c, docs/llm.md):

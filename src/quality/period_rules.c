@@ -56,11 +56,16 @@ void dp_quality__row_count_rule(qctx *q)
                  dp_quality__gx_exp("expect_table_row_count_to_be_between", json_pack("{s:i}", "min_value", 1), "non-empty"), NULL);
         return;
     }
-    dp_quality__add_rule(q, "row_count", NULL, "error", "business_logic", ds,
-             "between 1 row and the number of source rows aggregated (each row of the product comes from at least one)",
-             dp_arena_printf(r->a, "count(*) BETWEEN 1 AND %s", bound),
-             dp_arena_printf(r->a, "SELECT count(*) AS row_count FROM %s HAVING count(*) < 1 OR count(*) > %s", t, bound),
-             dp_quality__gx_exp("expect_table_row_count_to_be_between", json_pack("{s:i}", "min_value", 1), "non-empty"), NULL);
+    /* as it runs: the sources' rows counted once per data fingerprint */
+    const char *fmt = "SELECT count(*) AS row_count FROM %s HAVING count(*) < 1 OR count(*) > %s";
+    const char *lit = dp_quality__source_count(r, bound);
+    q->run_sql = lit ? dp_arena_printf(r->a, fmt, t, lit) : NULL;
+    dp_quality__add_rule(
+        q, "row_count", NULL, "error", "business_logic", ds,
+        "between 1 row and the number of source rows aggregated (each row of the product comes from at least one)",
+        dp_arena_printf(r->a, "count(*) BETWEEN 1 AND %s", bound), dp_arena_printf(r->a, fmt, t, bound),
+        dp_quality__gx_exp("expect_table_row_count_to_be_between", json_pack("{s:i}", "min_value", 1), "non-empty"),
+        NULL);
 }
 
 /* The newest period of the product is the newest period of its sources,

@@ -64,8 +64,13 @@ void dp_quality__key_nulls(dp_run *r)
         return;
     nulls_ctx nc = {{0}, 0};
     dp_error err = {0};
-    const char *sql = dp_arena_printf(r->a, "SELECT %s FROM %s", sel, r->exec.table);
-    if (dp_db_query(r->con, sql, dp_run_remaining_ms(r), read_counts, &nc, &err) || nc.got != n) {
+    /* counted with the test run's other counts (transform/explain.c) */
+    if (r->exec.key_nulls_counted && r->exec.nkey_nulls == n) {
+        memcpy(nc.n, r->exec.key_nulls, n * sizeof(*nc.n));
+        nc.got = n;
+    }
+    const char *sql = nc.got ? NULL : dp_arena_printf(r->a, "SELECT %s FROM %s", sel, r->exec.table);
+    if ((sql && dp_db_query(r->con, sql, dp_run_remaining_ms(r), read_counts, &nc, &err)) || nc.got != n) {
         dp_run_warning(r, "the NULLs of the grain columns could not be counted (%s): constraints as designed",
                        err.message[0] ? err.message : "no row");
         return;

@@ -49,6 +49,10 @@ void dp_quality__types_from_schema(dp_run *r, const char *const *names, const ch
  * read once per data fingerprint and kept in the state; NULL when there is
  * no state or the value is not a plain date (the subquery then runs live). */
 const char *dp_quality__source_date(dp_run *r, const char *subquery);
+/* The same for a BIGINT expression of scalar subqueries on the sources
+ * (the row counts "(SELECT count(*) FROM a) + (SELECT count(*) FROM b)"):
+ * "CAST(n AS BIGINT)", or NULL. */
+const char *dp_quality__source_count(dp_run *r, const char *expr);
 /* The family ("number", "date", "timestamp", "text", "boolean", "other")
  * the types rule's SQL gives a DuckDB type name. */
 const char *dp_quality__sql_family(const char *type);

@@ -5,6 +5,7 @@
 #include "catalog/db.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,6 +280,66 @@ static void cache_put(dp_run *r, pending *p)
     json_decref(copy);
 }
 
+#define UNIQUE_HASH_MAX_ROWS 2000000
+
+/* The key list of "SELECT <k>, count(*) AS copies FROM <table> GROUP BY <k>
+ * HAVING count(*) > 1" (the unique_key rule), or NULL. */
+static const char *grouped_keys(dp_run *r, const char *sql, const char *table)
+{
+    const char *mid = dp_arena_printf(r->a, ", count(*) AS copies FROM %s GROUP BY ", table);
+    static const char tail[] = " HAVING count(*) > 1";
+    const char *m = strncmp(sql, "SELECT ", 7) ? NULL : strstr(sql + 7, mid);
+    if (!m)
+        return NULL;
+    size_t nk = (size_t)(m - (sql + 7)), rest = strlen(m + strlen(mid));
+    const char *k2 = m + strlen(mid);
+    if (!nk || rest != nk + sizeof(tail) - 1 || strncmp(k2, sql + 7, nk) || strcmp(k2 + nk, tail))
+        return NULL;
+    return dp_arena_printf(r->a, "%.*s", (int)nk, sql + 7);
+}
+
+/* The unique_key rule on the test result without its GROUP BY (a hash
+ * aggregate, the dearest term of the fused pass): the hash of each row's
+ * key, read as numbers, all different means no key has two rows, so no
+ * failing row; 1 when that decided it (recorded as passed), 0 when a hash
+ * repeats (a copy, or two keys with one hash) or it could not be read:
+ * then the rule's own SQL counts. */
+static int unique_by_hash(dp_run *r, pending *p)
+{
+    const char *keys = grouped_keys(r, p->sql, r->exec.table);
+    if (!keys || strcmp(json_string_value(json_object_get(p->rule, "type")), "unique_key") || r->exec.rows < 0 ||
+        r->exec.rows > UNIQUE_HASH_MAX_ROWS)
+        return 0;
+    size_t cap = (size_t)r->exec.rows + 1, n = 0, slots = 16;
+    while (slots < 2 * cap)
+        slots *= 2;
+    uint64_t *h = malloc(cap * sizeof(*h));
+    uint64_t *set = calloc(slots, sizeof(*set)); /* open addressing; 0 is empty, a hash 0 kept apart */
+    dp_error err = {0};
+    double t0 = dp_now_ms();
+    int decided = h && set &&
+                  !dp_db_query_u64(r->con, dp_arena_printf(r->a, "SELECT hash(%s) FROM %s", keys, r->exec.table),
+                                   dp_run_remaining_ms(r), h, cap, &n, &err);
+    int zero = 0;
+    for (size_t i = 0; decided && i < n; i++) {
+        if (!h[i]) {
+            decided = !zero++;
+            continue;
+        }
+        size_t k = (size_t)(h[i] ^ (h[i] >> 29)) & (slots - 1);
+        while (set[k] && set[k] != h[i])
+            k = (k + 1) & (slots - 1);
+        decided = !set[k];
+        set[k] = h[i];
+    }
+    free(h);
+    free(set);
+    if (!decided)
+        return 0;
+    json_object_set_new(p->rule, "result", result(dp_now_ms() - t0, 0, json_array()));
+    return 1;
+}
+
 /* Runs the group of rules that read one table, fused where they can be. */
 static void run_group(dp_run *r, pending **ps, size_t n, const char *table, int fuse_subqueries)
 {
@@ -336,11 +397,28 @@ static int plain_date(const char *s)
     return s[sizeof(shape) - 1] == 0;
 }
 
-const char *dp_quality__source_date(dp_run *r, const char *subquery)
+/* An integer as DuckDB writes a BIGINT: digits, a minus first maybe. */
+static int plain_integer(const char *s)
+{
+    s += *s == '-';
+    if (!*s || strlen(s) > 19)
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
+}
+
+/* The value of a scalar subquery on the sources as a SQL literal of type
+ * (DATE or BIGINT), read once per data fingerprint and kept in the state;
+ * NULL when there is no state or the value is not a plain one of that type. */
+static const char *source_value(dp_run *r, const char *subquery, const char *type)
 {
     if (!r->cat->state)
         return NULL;
-    const char *key = cache_key(r, dp_arena_printf(r->a, "source value|%s", subquery));
+    int is_date = !strcmp(type, "DATE");
+    /* the dates' key as it always was: their cached values stay valid */
+    const char *key = cache_key(r, dp_arena_printf(r->a, "source value|%s%s", is_date ? "" : "BIGINT|", subquery));
     char *cached = dp_state_check_get(r->cat->state, key);
     json_t *doc = cached ? json_loads(cached, 0, NULL) : NULL;
     free(cached);
@@ -352,10 +430,12 @@ const char *dp_quality__source_date(dp_run *r, const char *subquery)
     date_ctx c = {"", "", 0};
     dp_error err = {0};
     const char *sql = dp_arena_printf(r->a, "SELECT typeof(v), CAST(v AS VARCHAR) FROM (SELECT %s AS v) AS s", subquery);
-    if (dp_db_query(r->con, sql, dp_run_remaining_ms(r), read_date, &c, &err) || !c.got || strcmp(c.type, "DATE") ||
-        (c.got == 1 && !plain_date(c.value)))
+    if (dp_db_query(r->con, sql, dp_run_remaining_ms(r), read_date, &c, &err) || !c.got || strcmp(c.type, type) ||
+        (c.got == 1 && !(is_date ? plain_date(c.value) : plain_integer(c.value))))
         return NULL; /* the subquery runs live, and says what is wrong if anything is */
-    lit = c.got == 2 ? "CAST(NULL AS DATE)" : dp_arena_printf(r->a, "DATE '%s'", c.value);
+    lit = c.got == 2 ? dp_arena_printf(r->a, "CAST(NULL AS %s)", type)
+          : is_date  ? dp_arena_printf(r->a, "DATE '%s'", c.value)
+                     : dp_arena_printf(r->a, "CAST(%s AS BIGINT)", c.value);
     json_t *o = json_pack("{s:s}", "literal", lit);
     char *js = o ? json_dumps(o, JSON_COMPACT) : NULL;
     dp_error ignore = {0};
@@ -364,6 +444,13 @@ const char *dp_quality__source_date(dp_run *r, const char *subquery)
     free(js);
     json_decref(o);
     return lit;
+}
+
+const char *dp_quality__source_date(dp_run *r, const char *subquery) { return source_value(r, subquery, "DATE"); }
+
+const char *dp_quality__source_count(dp_run *r, const char *expr)
+{
+    return source_value(r, dp_arena_printf(r->a, "(%s)", expr), "BIGINT");
 }
 
 /* The family the types rule's SQL gives a DuckDB type name (its CASE, word
@@ -436,10 +523,11 @@ void dp_quality__run_rules(dp_run *r)
             }
         }
     }
-    /* the test result: every rule in one statement over it */
+    /* the test result: every rule in one statement over it (the grain's
+     * uniqueness first by its hashes, when they tell) */
     size_t ng = 0;
     for (size_t k = 0; k < np; k++)
-        if (strstr(all[k].sql, r->exec.table)) {
+        if (strstr(all[k].sql, r->exec.table) && !unique_by_hash(r, &all[k])) {
             if (all[k].table && strcmp(all[k].table, r->exec.table))
                 all[k].cond = NULL; /* a condition on another table: counted as a subquery */
             grp[ng++] = &all[k];

@@ -128,7 +128,7 @@ static enum MHD_Result send_reply(const dp_srv *s, struct MHD_Connection *c, dp_
     size_t len = 0;
     const char *ct = "application/json";
     if (r->body) {
-        buf = json_dumps(r->body, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+        buf = dp_srv_reply_json(r, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
         len = buf ? strlen(buf) : 0;
     } else if (r->text) {
         buf = r->text;
@@ -167,6 +167,7 @@ static enum MHD_Result send_reply(const dp_srv *s, struct MHD_Connection *c, dp_
 static void reply_free(dp_srv_reply *r)
 {
     json_decref(r->body);
+    free(r->raw_spec);
     free(r->text);
     free(r->log_text);
 }

@@ -45,10 +45,9 @@ static void observe(dp_srv *s, const char *name, double ms)
     h->sum_ms += ms;
 }
 
-void dp_srv_observe_trace(dp_srv *s, const char *trace_json)
+void dp_srv_observe_trace(dp_srv *s, const json_t *t)
 {
-    json_t *t = trace_json ? json_loads(trace_json, 0, NULL) : NULL;
-    if (!t)
+    if (!json_is_object(t))
         return;
     size_t i;
     json_t *st;
@@ -60,7 +59,6 @@ void dp_srv_observe_trace(dp_srv *s, const char *trace_json)
     }
     observe(s, "total", json_number_value(json_object_get(t, "total_ms")));
     pthread_mutex_unlock(&s->metrics_mu);
-    json_decref(t);
 }
 
 /* printf into a growing buffer; 0 or -1 (out of memory). */

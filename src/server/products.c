@@ -2,6 +2,7 @@
  * out (data_product_spec, yaml_output, execution_time_ms, agent_logs,
  * run_id), or the clarification (422), or an error body. */
 #include "server/server.h"
+#include "doc/emit.h"
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -117,6 +118,48 @@ static json_t *parsed(const char *text)
     return v ? v : json_null();
 }
 
+/* data_product_spec until the body is written: then the spec's own text,
+ * made compact, takes its place (dp_srv_reply_json) */
+#define RAW_MARK "\001dp-raw-spec"
+#define RAW_MARK_JSON "\"data_product_spec\":\"\\u0001dp-raw-spec\""
+
+/* The spec of a run for the body: a placeholder with its compact text in
+ * r->raw_spec, or (when that cannot be told without the tree) parsed. */
+static json_t *spec_value(const char *text, dp_srv_reply *r)
+{
+    free(r->raw_spec);
+    r->raw_spec = text ? dp_json_compact(text, NULL) : NULL;
+    return r->raw_spec ? json_string(RAW_MARK) : parsed(text);
+}
+
+char *dp_srv_reply_json(dp_srv_reply *r, size_t flags)
+{
+    json_t *spec = r->raw_spec ? json_object_get(r->body, "data_product_spec") : NULL;
+    char *s = json_dumps(r->body, flags);
+    if (!s || !spec || !json_is_string(spec) || strcmp(json_string_value(spec), RAW_MARK))
+        return s;
+    /* the first one: the keys before it are the run's id and status */
+    char *at = strstr(s, RAW_MARK_JSON);
+    if (!at) { /* not written as expected (other flags): the tree, as before */
+        free(s);
+        json_object_set_new(r->body, "data_product_spec", parsed(r->raw_spec));
+        free(r->raw_spec);
+        r->raw_spec = NULL;
+        return json_dumps(r->body, flags);
+    }
+    size_t key = strlen("\"data_product_spec\":"), head = (size_t)(at - s) + key;
+    const char *tail = at + strlen(RAW_MARK_JSON);
+    size_t nraw = strlen(r->raw_spec), ntail = strlen(tail);
+    char *out = malloc(head + nraw + ntail + 1);
+    if (out) {
+        memcpy(out, s, head);
+        memcpy(out + head, r->raw_spec, nraw);
+        memcpy(out + head + nraw, tail, ntail + 1);
+    }
+    free(s);
+    return out;
+}
+
 /* The trace's stages as the seed's agent_logs, and its total time. */
 static json_t *agent_logs(json_t *trace, double *total_ms)
 {
@@ -145,13 +188,13 @@ static void answer(dp_srv *s, dp_catalog *cat, int rc, dp_result *res, const dp_
     const char *from = NULL;
     int cached = dp_result_cached(res, &from);
     if (res && !cached)
-        dp_srv_observe_trace(s, dp_result_trace_json(res));
+        dp_srv_observe_trace(s, trace);
     if (!rc) {
         r->status = 200;
-        r->body =
-            json_pack("{s:o*,s:s,s:o,s:s?,s:f,s:o,s:o}", "run_id", run_id, "status", "ok", "data_product_spec",
-                      parsed(dp_result_spec(res, DP_FORMAT_JSON)), "yaml_output", dp_result_spec(res, DP_FORMAT_YAML),
-                      "execution_time_ms", ms, "agent_logs", logs, "warnings", warnings(res));
+        r->body = json_pack("{s:o*,s:s,s:o,s:s?,s:f,s:o,s:o}", "run_id", run_id, "status", "ok", "data_product_spec",
+                            spec_value(dp_result_spec(res, DP_FORMAT_JSON), r), "yaml_output",
+                            dp_result_spec(res, DP_FORMAT_YAML), "execution_time_ms", ms, "agent_logs", logs,
+                            "warnings", warnings(res));
         run_id = logs = NULL;
     } else if (rc == DP_ECLARIFY && res && dp_result_clarification_json(res)) {
         json_t *c = parsed(dp_result_clarification_json(res));

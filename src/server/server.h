@@ -92,7 +92,13 @@ typedef struct dp_srv_reply {
     int page;                     /* a file of the web page: its ETag, revalidation and CSP (page.c) */
     int gzip;                     /* text is gzip-compressed: Content-Encoding */
     char etag[40];                /* the page file's quoted ETag */
+    char *raw_spec; /* malloc'd compact JSON of body's data_product_spec, which holds a placeholder (products.c) */
 } dp_srv_reply;
+
+/* The body as JSON text (json_dumps with flags, JSON_COMPACT among them),
+ * with the spec's text put where its placeholder is (a spec of 100 KB is
+ * not parsed and dumped again per answer); malloc'd, or NULL. */
+char *dp_srv_reply_json(dp_srv_reply *r, size_t flags);
 
 void dp_srv_reply_error(dp_srv_reply *r, unsigned status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -152,8 +158,9 @@ void dp_srv_get_exports(dp_srv *s, const char *run_id, dp_srv_reply *r);
 void dp_srv_get_metrics(dp_srv *s, dp_srv_reply *r);
 /* Counts one answered request of route (metrics.c). */
 void dp_srv_count(dp_srv *s, int route, unsigned status);
-/* Observes one finished run's trace (stage latencies, metrics.c). */
-void dp_srv_observe_trace(dp_srv *s, const char *trace_json);
+/* Observes one finished run's trace, parsed (stage latencies, metrics.c);
+ * anything but an object is nothing to observe. */
+void dp_srv_observe_trace(dp_srv *s, const json_t *trace);
 /* 1 for the routes open without a key and outside the rate limit: the
  * probes and the OpenAPI document. */
 int dp_srv_route_public(const char *path);

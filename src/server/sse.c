@@ -67,7 +67,7 @@ static void *worker(void *p)
             free(text);
         }
     }
-    char *data = r.body ? json_dumps(r.body, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    char *data = r.body ? dp_srv_reply_json(&r, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     push(st,
          r.status == 200   ? "result"
          : r.status == 422 ? "clarification"
@@ -75,6 +75,7 @@ static void *worker(void *p)
          data ? data : "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}");
     free(data);
     json_decref(r.body);
+    free(r.raw_spec);
     free(r.text);
     free(r.log_text);
     pthread_mutex_lock(&st->mu);

@@ -235,6 +235,29 @@ static int exec_bind(dp_state *s, const char *sql, const char *const *vals, int 
     return rc;
 }
 
+/* exec_bind for a statement run once per row of a loop: prepared on the
+ * first row into *st, reset for the next; the caller finalizes *st. */
+static int exec_row(dp_state *s, sqlite3_stmt **st, const char *sql, const char *const *vals, int n, dp_error *err)
+{
+    if (*st) {
+        sqlite3_reset(*st);
+        sqlite3_clear_bindings(*st);
+    } else if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(*st);
+        *st = NULL;
+        return dp_error_set(err, DP_ERROR, "state: %s", sqlite3_errmsg(s->db));
+    }
+    for (int i = 0; i < n; i++) {
+        if (vals[i])
+            sqlite3_bind_text(*st, i + 1, vals[i], -1, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_null(*st, i + 1);
+    }
+    if (sqlite3_step(*st) != SQLITE_DONE)
+        return dp_error_set(err, DP_ERROR, "state: %s", sqlite3_errmsg(s->db));
+    return 0;
+}
+
 int dp_state_profile_put(dp_state *s, const char *key, const char *json, dp_error *err)
 {
     char now[32];
@@ -296,12 +319,16 @@ int dp_state_record_product(dp_state *s, const char *run_id, const char *product
     char now[32];
     now_iso(now);
     int rc = 0;
-    /* a savepoint: a transaction of its own, or a part of the run's */
+    /* a savepoint: a transaction of its own, or a part of the run's; each
+     * statement prepared once for all its rows */
+    sqlite3_stmt *pd = NULL, *ru = NULL;
     sqlite3_exec(s->db, "SAVEPOINT record_product", NULL, NULL, NULL);
     for (size_t i = 0; i < nd && !rc; i++) {
         const char *v[] = {product, datasets[i], run_id, now, s->catalog};
-        rc = exec_bind(s, "INSERT OR REPLACE INTO product_datasets(product, dataset, run_id, created_at, catalog) VALUES (?, ?, ?, ?, ?)",
-                       v, 5, 0, 0, err);
+        rc = exec_row(s, &pd,
+                      "INSERT OR REPLACE INTO product_datasets(product, dataset, run_id, created_at, catalog) VALUES "
+                      "(?, ?, ?, ?, ?)",
+                      v, 5, err);
     }
     size_t i;
     json_t *r;
@@ -316,9 +343,13 @@ int dp_state_record_product(dp_state *s, const char *run_id, const char *product
         if (!ds || !type || !def || !sev)
             continue;
         const char *v[] = {product, ds, type, col ? col : "", def, sev, now, s->catalog};
-        rc = exec_bind(s, "INSERT OR REPLACE INTO rules(product, dataset, rule_type, column_name, definition, severity, created_at, catalog) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       v, 8, 0, 0, err);
+        rc = exec_row(s, &ru,
+                      "INSERT OR REPLACE INTO rules(product, dataset, rule_type, column_name, definition, severity, "
+                      "created_at, catalog) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                      v, 8, err);
     }
+    sqlite3_finalize(pd);
+    sqlite3_finalize(ru);
     if (rc)
         sqlite3_exec(s->db, "ROLLBACK TO record_product", NULL, NULL, NULL);
     sqlite3_exec(s->db, "RELEASE record_product", NULL, NULL, NULL);

@@ -15,12 +15,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <ctype.h>
+#include <pthread.h>
 #include <string.h>
 #include <time.h>
 
 typedef struct rows_ctx {
     json_t *arr;
     int as_objects;
+    json_t *schema; /* [{name, type}] of the result's columns */
+    int unnamed;    /* a column whose type dp_db_type_name does not name */
 } rows_ctx;
 
 static int collect(void *p, size_t ncols, const char *const *names, const char *const *vals)
@@ -31,6 +34,16 @@ static int collect(void *p, size_t ncols, const char *const *names, const char *
         json_object_set_new(o, names[i], vals[i] ? json_string(vals[i]) : json_null());
     json_array_append_new(c->arr, o);
     return 0;
+}
+
+static void sample_cols(void *p, size_t ncols, const char *const *names, const char *const *types)
+{
+    rows_ctx *c = p;
+    c->schema = json_array();
+    for (size_t i = 0; i < ncols; i++) {
+        c->unnamed |= !types[i];
+        json_array_append_new(c->schema, json_pack("{s:s,s:s}", "name", names[i], "type", types[i] ? types[i] : "?"));
+    }
 }
 
 static int compiler_generate(void *self, const dp_sql_request *q, dp_compiled *out, dp_error *err)
@@ -83,25 +96,65 @@ static char *ctas_sql(const dp_run *r, const char *sql)
     return s;
 }
 
+/* The CTAS text prepared when it is exactly one statement (never running
+ * a statement before it, as duckdb_prepare does with several); 0 or -1. */
+static int prepare_one(duckdb_connection con, const char *text, duckdb_prepared_statement *out)
+{
+    duckdb_extracted_statements ex = NULL;
+    int rc = -1;
+    if (duckdb_extract_statements(con, text, &ex) == 1)
+        rc = duckdb_prepare_extracted_statement(con, ex, 0, out) == DuckDBSuccess ? 0 : -1;
+    duckdb_destroy_extracted(&ex);
+    return rc;
+}
+
+typedef struct check_job {
+    const char *sql;
+    dp_error err;
+    int rc;
+} check_job;
+
+static void *check_main(void *p)
+{
+    check_job *j = p;
+    j->rc = dp_sql_check_select(j->sql, &j->err);
+    return NULL;
+}
+
 /* One read-only SELECT by PostgreSQL's parser; DuckDB prepares it against
  * the real schema. Prepared as the test run's statement (kept in *ctas, so
  * the run does not parse, bind and plan it a second time); when that fails,
- * the SELECT alone decides, with its own message. */
+ * the SELECT alone decides, with its own message. The parser checks on a
+ * thread of its own while DuckDB prepares (each takes about a millisecond
+ * and the prepare leaves the second core idle); what it refuses is refused,
+ * the statement prepared meanwhile thrown away unrun. */
 static int validate_sql(dp_run *r, const char *sql, int prepare, duckdb_prepared_statement *ctas, dp_error *err)
 {
-    int rc = dp_sql_check_select(sql, err);
-    if (rc || !prepare)
-        return rc;
-    char *c = ctas ? ctas_sql(r, sql) : NULL;
+    if (!prepare)
+        return dp_sql_check_select(sql, err);
+    check_job job = {sql, {0}, 0};
+    pthread_t th;
+    int threaded = pthread_create(&th, NULL, check_main, &job) == 0;
+    if (!threaded)
+        check_main(&job);
+    char *c = ctas && (threaded || !job.rc) ? ctas_sql(r, sql) : NULL; /* job.rc is the thread's until joined */
     if (ctas && *ctas)
         duckdb_destroy_prepare(ctas);
-    if (c && duckdb_prepare(r->con, c, ctas) == DuckDBSuccess) {
-        free(c);
-        return 0;
-    }
+    int prepared = c && prepare_one(r->con, c, ctas) == 0;
     free(c);
-    if (ctas)
-        duckdb_destroy_prepare(ctas);
+    if (threaded)
+        pthread_join(th, NULL);
+    if (job.rc || !prepared) {
+        if (ctas)
+            duckdb_destroy_prepare(ctas);
+    }
+    if (job.rc) {
+        *err = job.err;
+        return job.rc;
+    }
+    if (prepared)
+        return 0;
+    int rc;
     if ((rc = dp_db_prepare_check(r->con, sql, err)))
         dp_error_prefix(err, "DuckDB cannot prepare it");
     return rc;
@@ -268,21 +321,29 @@ int dp_stage_transform(dp_run *r, dp_error *err)
     if (rc)
         return rc;
     char sql[256];
-    rows_ctx rs = {json_array(), 1};
-    /* this table only (duckdb_columns() lists every column of the catalog) */
-    snprintf(sql, sizeof(sql), "SELECT name, type FROM pragma_table_info('%s') ORDER BY cid", r->exec.table);
-    if ((rc = dp_db_query(r->con, sql, 0, collect, &rs, err))) {
-        json_decref(rs.arr);
-        return rc;
-    }
-    r->exec.schema = rs.arr;
-    rows_ctx sm = {json_array(), 1};
+    /* the sample, and the schema from its result's types: the table read
+     * once; the pragma only for a type not named from the C API */
+    rows_ctx sm = {json_array(), 1, NULL, 0};
     snprintf(sql, sizeof(sql), "SELECT * FROM %s LIMIT 5", r->exec.table);
-    if ((rc = dp_db_query(r->con, sql, 0, collect, &sm, err))) {
+    if ((rc = dp_db_query_cols(r->con, sql, 0, sample_cols, collect, &sm, err))) {
         json_decref(sm.arr);
+        json_decref(sm.schema);
         return rc;
     }
     r->exec.sample = sm.arr;
+    r->exec.schema = sm.schema;
+    if (!sm.schema || sm.unnamed) {
+        json_decref(sm.schema);
+        r->exec.schema = NULL;
+        rows_ctx rs = {json_array(), 1, NULL, 0};
+        /* this table only (duckdb_columns() lists every column of the catalog) */
+        snprintf(sql, sizeof(sql), "SELECT name, type FROM pragma_table_info('%s') ORDER BY cid", r->exec.table);
+        if ((rc = dp_db_query(r->con, sql, 0, collect, &rs, err))) {
+            json_decref(rs.arr);
+            return rc;
+        }
+        r->exec.schema = rs.arr;
+    }
     /* result schema against the target design: names and type families */
     json_t *diffs = json_array();
     size_t n = json_array_size(r->exec.schema);

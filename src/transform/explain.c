@@ -473,6 +473,45 @@ static void partial(ctx *x)
     }
 }
 
+/* The first row of a count query, up to the cap of its terms. */
+typedef struct counts_row {
+    char *vals[8 + DP_PLAN_MAX];
+    size_t n;
+} counts_row;
+
+static int read_counts_row(void *p, size_t ncols, const char *const *names, const char *const *vals)
+{
+    (void)names;
+    counts_row *c = p;
+    for (size_t i = 0; i < ncols && i < sizeof(c->vals) / sizeof(*c->vals); i++)
+        c->vals[i] = vals[i] ? strdup(vals[i]) : NULL;
+    c->n = ncols;
+    return 1;
+}
+
+static void counts_row_free(counts_row *c)
+{
+    for (size_t i = 0; i < sizeof(c->vals) / sizeof(*c->vals); i++)
+        free(c->vals[i]);
+}
+
+/* Appends to *sql (when not NULL) a count of the NULLs of each key column
+ * of the design, as dp_quality__key_nulls reads them; their number. */
+static size_t key_terms(dp_run *r, const char **sql, size_t nbefore)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->design.ncols && n < DP_PLAN_MAX; i++) {
+        if (!r->design.cols[i].is_key)
+            continue;
+        char qc[256];
+        if (sql)
+            *sql = dp_arena_printf(r->a, "%s%s count(*) FILTER (WHERE %s IS NULL)", *sql, nbefore + n ? "," : "",
+                                   dp_sql_quote_ident(r->design.cols[i].name, qc, sizeof(qc)));
+        r->exec.key_nulls[n++] = 0;
+    }
+    return n;
+}
+
 void dp_transform__explain(dp_run *r)
 {
     ctx *x = dp_arena_alloc(r->a, sizeof(*x));
@@ -501,6 +540,9 @@ void dp_transform__explain(dp_run *r)
         partial(x);
     }
     if (r->exec.rows == 0) {
+        /* no row: no NULL in any key column */
+        r->exec.nkey_nulls = key_terms(r, NULL, 0);
+        r->exec.key_nulls_counted = 1;
         const char *why = range_outside(x, all);
         if (!why)
             why = value_absent(x);
@@ -513,7 +555,8 @@ void dp_transform__explain(dp_run *r)
         warn(x, dp_arena_printf(r->a, "the test run returned no rows: %s", why));
         return;
     }
-    /* metric columns NULL on every row */
+    /* metric columns NULL on every row; with the NULLs of the key columns,
+     * which the quality stage needs (one pass over the result for both) */
     const char *sql = "SELECT";
     const dp_target_col *mcols[8];
     size_t nm = 0;
@@ -525,13 +568,22 @@ void dp_transform__explain(dp_run *r)
         sql = dp_arena_printf(r->a, "%s%s count(%s)", sql, nm ? "," : "", dp_sql_quote_ident(tc->name, qc, sizeof(qc)));
         mcols[nm++] = tc;
     }
-    if (!nm)
+    size_t nk = key_terms(r, &sql, nm);
+    if (!nm && !nk)
         return;
-    char *row[8];
-    if (query_row(r, dp_arena_printf(r->a, "%s FROM %s", sql, r->exec.table), row)) {
-        free_row(row);
+    counts_row cr = {{0}, 0};
+    dp_error e = {0};
+    if (dp_db_query(r->con, dp_arena_printf(r->a, "%s FROM %s", sql, r->exec.table), EXPLAIN_TIMEOUT_MS, read_counts_row,
+                    &cr, &e) ||
+        cr.n != nm + nk) {
+        counts_row_free(&cr);
         return;
     }
+    for (size_t k = 0; k < nk; k++)
+        r->exec.key_nulls[k] = cr.vals[nm + k] ? atoll(cr.vals[nm + k]) : 0;
+    r->exec.nkey_nulls = nk;
+    r->exec.key_nulls_counted = 1;
+    char **row = cr.vals;
     for (size_t k = 0; k < nm; k++) {
         const dp_metric *m = mcols[k]->metric;
         const char *why = range_outside(x, spans_of_metric(x, m));
@@ -559,5 +611,5 @@ void dp_transform__explain(dp_run *r)
             why = dp_arena_printf(r->a, "no data for it%s", *applied(x) ? applied(x) : "");
         warn(x, dp_arena_printf(r->a, "%s is NULL on every row: %s", mcols[k]->name, why));
     }
-    free_row(row);
+    counts_row_free(&cr);
 }

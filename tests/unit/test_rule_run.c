@@ -224,9 +224,50 @@ static void sources_cached_as_recorded(void **state)
     dp_arena_free(r2.a);
 }
 
+/* The grain's uniqueness on the test result, decided by the keys' hashes
+ * when they all differ, by the rule's own GROUP BY when one repeats: the
+ * result its own statement gives either way. */
+static void unique_key_by_hashes(void **state)
+{
+    fixture *f = *state;
+    const char *sqls[] = {
+        "SELECT n, count(*) AS copies FROM " T " GROUP BY n HAVING count(*) > 1",       /* unique */
+        "SELECT a, k, count(*) AS copies FROM " T " GROUP BY a, k HAVING count(*) > 1", /* 100 pairs */
+        "SELECT k, n, count(*) AS copies FROM " T " GROUP BY k, n HAVING count(*) > 1", /* unique */
+        "SELECT k, count(*) AS copies FROM " T " GROUP BY k HAVING count(*) > 2",       /* not its shape */
+        "SELECT * FROM " T " WHERE a < 0",
+    };
+    size_t n = sizeof(sqls) / sizeof(*sqls);
+    for (int rows = 0; rows < 2; rows++) {
+        dp_run r;
+        memset(&r, 0, sizeof(r));
+        r.a = dp_arena_new(0);
+        r.cat = &f->cat;
+        f->cat.state = NULL;
+        r.con = f->con;
+        r.exec.table = T;
+        r.exec.rows = rows ? 400 : 3; /* too few rows said: the hashes are not enough, the SQL counts */
+        r.rules = json_array();
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(r.rules,
+                                  json_pack("{s:s,s:s}", "type", i < 4 ? "unique_key" : "t", "dp_sql", sqls[i]));
+        dp_quality__run_rules(&r);
+        check_like_alone(f, &r, sqls, n, (size_t)-1);
+        assert_int_equal(
+            json_integer_value(json_object_get(json_object_get(json_array_get(r.rules, 1), "result"), "failing_rows")),
+            100);
+        assert_string_equal(
+            json_string_value(json_object_get(json_object_get(json_array_get(r.rules, 0), "result"), "status")),
+            "passed");
+        json_decref(r.rules);
+        dp_arena_free(r.a);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(unique_key_by_hashes, setup, teardown),
         cmocka_unit_test_setup_teardown(fused_equals_alone, setup, teardown),
         cmocka_unit_test_setup_teardown(failing_statement_falls_back, setup, teardown),
         cmocka_unit_test_setup_teardown(sources_cached_as_recorded, setup, teardown),
