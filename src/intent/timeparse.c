@@ -242,6 +242,20 @@ static int is_word(const dp_tok *t, size_t n, size_t i, const char *w)
     return i < n && !strcmp(t[i].low, w);
 }
 
+/* "two weeks", "10 days", "month" at *j: the grain, *num the count (1
+ * when none is said), *j at the grain word; DP_GRAIN_NONE when no grain
+ * word is there or the count is out of 1..5000. */
+static dp_grain count_of_grain(const dp_tok *t, size_t n, size_t *j, int *num)
+{
+    *num = 1;
+    if (*j < n && number_word(&t[*j]) > 0) {
+        *num = number_word(&t[*j]);
+        (*j)++;
+    }
+    dp_grain g = *j < n ? dp_grain_word(t[*j].low, NULL) : DP_GRAIN_NONE;
+    return *num > 0 && *num <= 5000 ? g : DP_GRAIN_NONE;
+}
+
 size_t dp_time_range_at(const dp_tok *t, size_t n, size_t i, dp_date as_of, dp_date *start, dp_date *end)
 {
     dp_date s, e, s2, e2;
@@ -282,15 +296,10 @@ size_t dp_time_range_at(const dp_tok *t, size_t n, size_t i, dp_date as_of, dp_d
     /* "the last two weeks of June 2025", "the first 10 days of May": N
      * units at one end of a period, cut to it */
     if (!strcmp(w, "last") || !strcmp(w, "final") || !strcmp(w, "first")) {
-        int num = 1;
+        int num;
         size_t j = i + 1;
-        if (j < n && number_word(&t[j]) > 0) {
-            num = number_word(&t[j]);
-            j++;
-        }
-        dp_grain g = j < n ? dp_grain_word(t[j].low, NULL) : DP_GRAIN_NONE;
-        if (g != DP_GRAIN_NONE && num > 0 && num <= 5000 && is_word(t, n, j + 1, "of") &&
-            (k = period_at(t, n, j + 2, as_of, &s, &e))) {
+        dp_grain g = count_of_grain(t, n, &j, &num);
+        if (g != DP_GRAIN_NONE && is_word(t, n, j + 1, "of") && (k = period_at(t, n, j + 2, as_of, &s, &e))) {
             int first = !strcmp(w, "first");
             dp_date cut = add_grain(first ? s : e, g, first ? num : -num);
             if (first) {
@@ -306,14 +315,10 @@ size_t dp_time_range_at(const dp_tok *t, size_t n, size_t i, dp_date as_of, dp_d
     /* last / past / previous N <grain>s, last <grain>, this <grain> */
     if (!strcmp(w, "last") || !strcmp(w, "past") || !strcmp(w, "previous") || !strcmp(w, "prior") ||
         !strcmp(w, "trailing") || !strcmp(w, "this") || !strcmp(w, "current")) {
-        int num = 1;
+        int num;
         size_t j = i + 1;
-        if (j < n && number_word(&t[j]) > 0) {
-            num = number_word(&t[j]);
-            j++;
-        }
-        dp_grain g = j < n ? dp_grain_word(t[j].low, NULL) : DP_GRAIN_NONE;
-        if (g != DP_GRAIN_NONE && num > 0 && num <= 5000) {
+        dp_grain g = count_of_grain(t, n, &j, &num);
+        if (g != DP_GRAIN_NONE) {
             dp_date cur = dp_date_trunc(as_of, g);
             if (!strcmp(w, "this") || !strcmp(w, "current")) {
                 *start = cur;
