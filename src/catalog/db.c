@@ -567,16 +567,7 @@ static int finish(duckdb_state st, duckdb_result *res, int fired, long timeout_m
 int dp_db_query(duckdb_connection con, const char *sql, long timeout_ms, dp_row_fn fn,
                 void *payload, dp_error *err)
 {
-    duckdb_result res;
-    watchdog w;
-    pthread_t th;
-    int have_th = watch_start(&w, &th, con, timeout_ms);
-    duckdb_state st = duckdb_query(con, sql, &res);
-    if (have_th)
-        watch_stop(&w, th);
-    int rc = finish(st, &res, have_th && w.fired, timeout_ms, fn, payload, err);
-    duckdb_destroy_result(&res);
-    return rc;
+    return dp_db_query_cols(con, sql, timeout_ms, NULL, fn, payload, err);
 }
 
 int dp_db_query_cols(duckdb_connection con, const char *sql, long timeout_ms, dp_cols_fn cols, dp_row_fn fn,
