@@ -118,6 +118,37 @@ static json_t *alone(fixture *f, const char *sql)
     return res;
 }
 
+static int collect_all(void *p, size_t ncols, const char *const *names, const char *const *vals)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; i < ncols; i++)
+        json_object_set_new(o, names[i], vals[i] ? json_string(vals[i]) : json_null());
+    json_array_append_new(p, o);
+    return 0;
+}
+
+/* The rule's examples: as many as its own statement gives, each one of its
+ * failing rows. Which five of more rows come first is DuckDB's to say (a
+ * parallel GROUP BY has no order), so they are compared as members. */
+static int same_examples(fixture *f, const char *sql, const json_t *got, const json_t *want)
+{
+    if (json_array_size(got) != json_array_size(want))
+        return 0;
+    json_t *all = json_array();
+    dp_error err = {0};
+    int ok = !dp_db_query(f->con, sql, 0, collect_all, all, &err);
+    size_t i, k;
+    json_t *e, *a;
+    json_array_foreach(got, i, e) {
+        int found = 0;
+        json_array_foreach(all, k, a)
+            found |= json_equal(e, a);
+        ok &= found;
+    }
+    json_decref(all);
+    return ok;
+}
+
 static void run(fixture *f, dp_run *r, const char *const *sqls, size_t n, int with_state)
 {
     struct dp_catalog *cat = &f->cat;
@@ -148,7 +179,7 @@ static void check_like_alone(fixture *f, dp_run *r, const char *const *sqls, siz
         json_t *want = alone(f, sqls[i]);
         if (strcmp(st, json_string_value(json_object_get(want, "status"))) ||
             !json_equal(json_object_get(got, "failing_rows"), json_object_get(want, "failing_rows")) ||
-            !json_equal(json_object_get(got, "examples"), json_object_get(want, "examples")))
+            !same_examples(f, sqls[i], json_object_get(got, "examples"), json_object_get(want, "examples")))
             fail_msg("rule %zu (%s): %s, alone %s", i, sqls[i], json_dumps(got, JSON_COMPACT),
                      json_dumps(want, JSON_COMPACT));
         assert_true(json_real_value(json_object_get(got, "ms")) >= 0);
