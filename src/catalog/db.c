@@ -570,19 +570,28 @@ int dp_db_query(duckdb_connection con, const char *sql, long timeout_ms, dp_row_
     return dp_db_query_cols(con, sql, timeout_ms, NULL, fn, payload, err);
 }
 
+/* duckdb_query under the watchdog of timeout_ms; *fired: it interrupted. */
+static duckdb_state timed_query(duckdb_connection con, const char *sql, long timeout_ms, duckdb_result *res, int *fired)
+{
+    watchdog w;
+    pthread_t th;
+    int have_th = watch_start(&w, &th, con, timeout_ms);
+    duckdb_state st = duckdb_query(con, sql, res);
+    if (have_th)
+        watch_stop(&w, th);
+    *fired = have_th && w.fired;
+    return st;
+}
+
 int dp_db_query_cols(duckdb_connection con, const char *sql, long timeout_ms, dp_cols_fn cols, dp_row_fn fn,
                      void *payload, dp_error *err)
 {
     duckdb_result res;
-    watchdog w;
-    pthread_t th;
-    int have_th = watch_start(&w, &th, con, timeout_ms);
-    duckdb_state st = duckdb_query(con, sql, &res);
-    if (have_th)
-        watch_stop(&w, th);
+    int fired;
+    duckdb_state st = timed_query(con, sql, timeout_ms, &res, &fired);
     if (st != DuckDBError && cols)
         columns(&res, cols, payload);
-    int rc = finish(st, &res, have_th && w.fired, timeout_ms, fn, payload, err);
+    int rc = finish(st, &res, fired, timeout_ms, fn, payload, err);
     duckdb_destroy_result(&res);
     return rc;
 }
@@ -591,14 +600,10 @@ int dp_db_query_u64(duckdb_connection con, const char *sql, long timeout_ms, uin
                     dp_error *err)
 {
     duckdb_result res;
-    watchdog w;
-    pthread_t th;
+    int fired;
     *n = 0;
-    int have_th = watch_start(&w, &th, con, timeout_ms);
-    duckdb_state st = duckdb_query(con, sql, &res);
-    if (have_th)
-        watch_stop(&w, th);
-    int rc = finish(st, &res, have_th && w.fired, timeout_ms, NULL, NULL, err);
+    duckdb_state st = timed_query(con, sql, timeout_ms, &res, &fired);
+    int rc = finish(st, &res, fired, timeout_ms, NULL, NULL, err);
     if (!rc && (duckdb_column_count(&res) != 1 || duckdb_column_type(&res, 0) != DUCKDB_TYPE_UBIGINT))
         rc = dp_error_set(err, DP_EINVALID, "not one UBIGINT column");
     duckdb_data_chunk ch;
