@@ -262,6 +262,15 @@ static int take_col(void *p, size_t ncols, const char *const *names, const char 
     return 0;
 }
 
+/* Is name a grain column or the base metric (the columns asked by name)? */
+static int asked_column(const base *b, const char *name)
+{
+    for (size_t g = 0; g < b->ngrain; g++)
+        if (!strcmp(name, b->grain[g]))
+            return 1;
+    return !strcmp(name, b->metric->name);
+}
+
 /* A name a product column can have in every file it is written to. */
 static int plain_name(const char *s)
 {
@@ -286,10 +295,7 @@ static int check_shape(const base *b, const shape *sh, dp_error *err)
         for (size_t k = 0; k < i; k++)
             if (!strcasecmp(sh->name[i], sh->name[k]))
                 return dp_error_set(err, DP_EINVALID, "its result names the column %s twice", sh->name[i]);
-        int asked = !strcmp(sh->name[i], b->metric->name);
-        for (size_t g = 0; g < b->ngrain && !asked; g++)
-            asked = !strcmp(sh->name[i], b->grain[g]);
-        if (asked)
+        if (asked_column(b, sh->name[i]))
             continue;
         if (!plain_name(sh->name[i]))
             return dp_error_set(err, DP_EINVALID,
@@ -439,10 +445,7 @@ static dp_llm_sql *answer_with(dp_run *r, const base *b, const char *sql, const 
     for (size_t i = 0; i < b->ngrain; i++)
         l->grain[l->ngrain++] = b->grain[i];
     for (size_t i = 0; i < sh->n; i++) {
-        int asked = !strcmp(sh->name[i], b->metric->name);
-        for (size_t g = 0; g < b->ngrain && !asked; g++)
-            asked = !strcmp(sh->name[i], b->grain[g]);
-        if (!asked && l->ncalc < DP_LLM_SQL_MAX_CALC) {
+        if (!asked_column(b, sh->name[i]) && l->ncalc < DP_LLM_SQL_MAX_CALC) {
             l->calc[l->ncalc] = sh->name[i];
             l->calc_type[l->ncalc++] = sh->type[i];
         }
