@@ -145,6 +145,19 @@ static int of_qualifies(parser *p, const dp_lex_match *m, size_t nm, size_t i, s
     return 0;
 }
 
+/* The target of the last filter that holds val's dimension (the one the
+ * value just read went to), or NULL. */
+static dp_target *value_target(parser *p, const dp_lex_entry *val)
+{
+    for (size_t f = p->in->nfilters; f-- > 0;) {
+        dp_target *t = &p->in->filters[f].target;
+        for (size_t d = 0; d < t->ndims; d++)
+            if (t->dims[d] == val->dim)
+                return t;
+    }
+    return NULL;
+}
+
 /* Keeps, of the filter on value val (the last one holding it), the
  * candidate columns of the dataset the phrase at token i names ("Spanish
  * warehouses", "carriers from Germany"): the country of the warehouses, not
@@ -158,23 +171,15 @@ static void narrow_to_named(parser *p, size_t i, const dp_lex_entry *val)
         home = m[k].e->kind == DP_LEX_ENTITY ? dp_kg_entity_home(p->kg, m[k].e->entity->name)
                : m[k].e->kind == DP_LEX_MODEL ? m[k].e->model
                                                : NULL;
-    for (size_t f = p->in->nfilters; home && f-- > 0;) {
-        dp_target *t = &p->in->filters[f].target;
-        int holds = 0;
-        for (size_t d = 0; d < t->ndims; d++)
-            holds |= t->dims[d] == val->dim;
-        if (!holds)
-            continue;
-        size_t n = 0;
-        for (size_t d = 0; d < t->ndims; d++)
-            if (t->dim_models[d] == home) {
-                t->dims[n] = t->dims[d];
-                t->dim_models[n++] = t->dim_models[d];
-            }
-        if (n)
-            t->ndims = n;
-        return;
-    }
+    dp_target *t = home ? value_target(p, val) : NULL;
+    size_t n = 0;
+    for (size_t d = 0; t && d < t->ndims; d++)
+        if (t->dim_models[d] == home) {
+            t->dims[n] = t->dims[d];
+            t->dim_models[n++] = t->dim_models[d];
+        }
+    if (n)
+        t->ndims = n;
 }
 
 /* A dimension named for the receiving end ("destination_country",
@@ -204,27 +209,19 @@ static void by_direction(parser *p, size_t i, const dp_lex_entry *val)
     if (b == 0)
         return;
     int from = !strcmp(p->t[b - 1].low, "from"), to = !strcmp(p->t[b - 1].low, "to");
-    for (size_t f = p->in->nfilters; (from || to) && f-- > 0;) {
-        dp_target *t = &p->in->filters[f].target;
-        int holds = 0;
-        size_t keep = 0;
-        for (size_t d = 0; d < t->ndims; d++) {
-            holds |= t->dims[d] == val->dim;
-            keep += names_destination(t->dims[d]->name) == to;
+    dp_target *t = from || to ? value_target(p, val) : NULL;
+    size_t keep = 0;
+    for (size_t d = 0; t && d < t->ndims; d++)
+        keep += names_destination(t->dims[d]->name) == to;
+    if (!t || !keep || keep == t->ndims)
+        return; /* no end named, or none the preposition allows: as it was */
+    size_t n = 0;
+    for (size_t d = 0; d < t->ndims; d++)
+        if (names_destination(t->dims[d]->name) == to) {
+            t->dims[n] = t->dims[d];
+            t->dim_models[n++] = t->dim_models[d];
         }
-        if (!holds)
-            continue;
-        if (!keep || keep == t->ndims)
-            return; /* no end named, or none the preposition allows: as it was */
-        size_t n = 0;
-        for (size_t d = 0; d < t->ndims; d++)
-            if (names_destination(t->dims[d]->name) == to) {
-                t->dims[n] = t->dims[d];
-                t->dim_models[n++] = t->dim_models[d];
-            }
-        t->ndims = n;
-        return;
-    }
+    t->ndims = n;
 }
 
 /* Does a placed catalog phrase of one of the kinds (bits of dp_lex_kind)
