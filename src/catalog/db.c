@@ -626,6 +626,16 @@ int dp_db_query_u64(duckdb_connection con, const char *sql, long timeout_ms, uin
     return rc;
 }
 
+int dp_db_query_result(duckdb_connection con, const char *sql, long timeout_ms, duckdb_result *res, dp_error *err)
+{
+    int fired;
+    duckdb_state st = timed_query(con, sql, timeout_ms, res, &fired);
+    int rc = finish(st, res, fired, timeout_ms, NULL, NULL, err);
+    if (rc)
+        duckdb_destroy_result(res);
+    return rc;
+}
+
 int dp_db_query_params(duckdb_connection con, const char *sql, const char *const *params, size_t nparams,
                        long timeout_ms, dp_row_fn fn, void *payload, dp_error *err)
 {
@@ -669,6 +679,21 @@ int dp_db_execute_prepared(duckdb_connection con, duckdb_prepared_statement ps, 
         watch_stop(&w, th);
     int rc = finish(st, &res, have_th && w.fired, timeout_ms, fn, payload, err);
     duckdb_destroy_result(&res);
+    return rc;
+}
+
+int dp_db_execute_prepared_result(duckdb_connection con, duckdb_prepared_statement ps, long timeout_ms,
+                                  duckdb_result *res, dp_error *err)
+{
+    watchdog w;
+    pthread_t th;
+    int have_th = watch_start(&w, &th, con, timeout_ms);
+    duckdb_state st = duckdb_execute_prepared(ps, res);
+    if (have_th)
+        watch_stop(&w, th);
+    int rc = finish(st, res, have_th && w.fired, timeout_ms, NULL, NULL, err);
+    if (rc)
+        duckdb_destroy_result(res);
     return rc;
 }
 

@@ -77,6 +77,9 @@ int dp_db_query_cols(duckdb_connection con, const char *sql, long timeout_ms, dp
  * from DuckDB's vectors, not as text. */
 int dp_db_query_u64(duckdb_connection con, const char *sql, long timeout_ms, uint64_t *out, size_t cap, size_t *n,
                     dp_error *err);
+/* Runs sql under the time limit and leaves its whole result in *res for
+ * the caller (who destroys it; nothing to destroy on an error). */
+int dp_db_query_result(duckdb_connection con, const char *sql, long timeout_ms, duckdb_result *res, dp_error *err);
 /* A type's name as pragma_table_info writes it, into out (size n), or NULL
  * when it is not a plain type this names. */
 const char *dp_db_type_name(duckdb_logical_type t, char *out, size_t n);
@@ -86,6 +89,10 @@ const char *dp_db_type_name(duckdb_logical_type t, char *out, size_t n);
  * time limit, rows and errors); ps stays the caller's. */
 int dp_db_execute_prepared(duckdb_connection con, duckdb_prepared_statement ps, long timeout_ms, dp_row_fn fn,
                            void *payload, dp_error *err);
+/* dp_db_execute_prepared keeping the whole result in *res for the caller
+ * (who destroys it; nothing to destroy on an error). */
+int dp_db_execute_prepared_result(duckdb_connection con, duckdb_prepared_statement ps, long timeout_ms,
+                                  duckdb_result *res, dp_error *err);
 int dp_db_query_params(duckdb_connection con, const char *sql, const char *const *params, size_t nparams,
                        long timeout_ms, dp_row_fn fn, void *payload, dp_error *err);
 /* First column of the first row as text into out (size n); "" for NULL. */

@@ -9,6 +9,7 @@
  * dropped one is a warning with its reason. The draft never replaces the
  * deterministic description. */
 #include "orchestrator/run.h"
+#include "transform/result_table.h"
 #include "quality/quality_int.h"
 #include "catalog/db.h"
 #include "llm/llm.h"
@@ -262,8 +263,10 @@ static int take_rule(qctx *q, json_t *p, const char **why)
 void dp_orch__assist_rules(qctx *q)
 {
     dp_run *r = q->r;
-    if (!r->opts.llm || !r->opts.llm_draft || !r->exec.table)
-        return; /* only when a model is configured and asked for drafts */
+    dp_error terr = {0};
+    if (!r->opts.llm || !r->opts.llm_draft || !r->exec.table || dp_transform_result_table(r, &terr))
+        return; /* only when a model is configured and asked for drafts (and the result is a table its
+                 * conditions are tried on) */
     char *user = prompt(r);
     json_t *schema = answer_schema();
     dp_llm_call call = {0};

@@ -7,6 +7,7 @@
 #include "catalog/paths.h"
 #include "doc/emit.h"
 #include "catalog/lookup.h"
+#include "catalog/rowset.h"
 #include "kg/vindex.h"
 #include "orchestrator/learn.h"
 #include "packaging/render.h"
@@ -77,6 +78,7 @@ static void run_free(dp_run *r)
     json_decref(r->compiled_target.lineage);
     json_decref(r->compiled_target.ctes);
     json_decref(r->validation);
+    dp_rowset_free(r->exec.rowset);
     json_decref(r->exec.schema);
     json_decref(r->exec.sample);
     json_decref(r->exec.schema_check);
@@ -93,7 +95,7 @@ static void run_free(dp_run *r)
     if (r->llm_sql)
         json_decref(r->llm_sql->log);
     if (r->con) /* kept for the next run, its result dropped */
-        dp_db_run_release(r->cat->db, &r->con, r->exec.table);
+        dp_db_run_release(r->cat->db, &r->con, r->exec.table_made ? r->exec.table : NULL);
     dp_arena_free(r->a);
     free(r);
 }

@@ -24,6 +24,10 @@ typedef struct dp_stage_log {
     const char *error;
 } dp_stage_log;
 
+/* The test result is read into C (dp_exec_result.rowset) up to this many
+ * rows and bytes; a larger one stays in DuckDB, checked with SQL. */
+#define DP_ROWSET_MAX_ROWS 100000LL
+#define DP_ROWSET_MAX_BYTES ((size_t)64 << 20)
 typedef struct dp_exec_result {
     int ran;
     long long rows;
@@ -32,6 +36,11 @@ typedef struct dp_exec_result {
     json_t *sample;  /* [{col: val}] up to 5 */
     json_t *schema_check; /* {matches, differences[]} */
     const char *table; /* temp table holding the result */
+    /* the result read into C when it is small (DP_ROWSET_MAX_ROWS): the
+     * sample, the counts and the quality rules read it without a statement
+     * each; NULL when it stayed in DuckDB only */
+    struct dp_rowset *rowset;
+    int table_made;    /* table exists on the run's connection */
     json_t *warnings;  /* empty, partial or all-NULL answers, with their cause */
     json_t *coverage;  /* [{dataset, time_dimension, first, last}] of the data the metrics use */
     /* the NULLs of each key column of the design (in column order), counted

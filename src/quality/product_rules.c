@@ -2,6 +2,7 @@
  * hold, the funnel and the signs of its component measure columns, and its
  * rows whose entity is missing from the entity's dataset. */
 #include "quality/quality_int.h"
+#include "transform/result_table.h"
 #include "catalog/db.h"
 #include "discovery/discovery.h"
 #include "util/error.h"
@@ -70,7 +71,9 @@ void dp_quality__key_nulls(dp_run *r)
         nc.got = n;
     }
     const char *sql = nc.got ? NULL : dp_arena_printf(r->a, "SELECT %s FROM %s", sel, r->exec.table);
-    if ((sql && dp_db_query(r->con, sql, dp_run_remaining_ms(r), read_counts, &nc, &err)) || nc.got != n) {
+    if ((sql && (dp_transform_result_table(r, &err) ||
+                 dp_db_query(r->con, sql, dp_run_remaining_ms(r), read_counts, &nc, &err))) ||
+        nc.got != n) {
         dp_run_warning(r, "the NULLs of the grain columns could not be counted (%s): constraints as designed",
                        err.message[0] ? err.message : "no row");
         return;

@@ -29,6 +29,9 @@ const char *dp_quality__table(dp_run *r, const dp_model *m);
 const char *dp_quality__ident(dp_run *r, const char *name);
 
 /* rule_run.c */
+/* A rule's recorded result {ms, status, failing_rows, examples} (takes
+ * examples). */
+json_t *dp_quality__result(double ms, long long count, json_t *examples);
 /* Runs every rule of r->rules that has no result yet and records it: the
  * rules on the test result in one statement, each source table's uncached
  * rules in one pass; examples only for the rules that fail. */
@@ -53,9 +56,33 @@ const char *dp_quality__source_date(dp_run *r, const char *subquery);
  * (the row counts "(SELECT count(*) FROM a) + (SELECT count(*) FROM b)"):
  * "CAST(n AS BIGINT)", or NULL. */
 const char *dp_quality__source_count(dp_run *r, const char *expr);
+/* The state's key of a result that depends only on the sources (sql) and
+ * the data: the database fingerprint and a hash of sql. */
+const char *dp_quality__cache_key(dp_run *r, const char *sql);
+/* source_values.c: the distinct non-NULL values of column of schema.table (a
+ * source; names unquoted) as DuckDB writes them, sorted, with their type
+ * (*type: "BIGINT", "VARCHAR"...), read once per data fingerprint and kept
+ * in the state: their number, or -1 when there is no state, more than
+ * DP_SOURCE_LIST_MAX values, or the read failed. */
+#define DP_SOURCE_LIST_MAX 10000
+long dp_quality__source_values(dp_run *r, const char *schema, const char *table, const char *column, const char ***vals,
+                               const char **type);
 /* The family ("number", "date", "timestamp", "text", "boolean", "other")
  * the types rule's SQL gives a DuckDB type name. */
 const char *dp_quality__sql_family(const char *type);
+
+/* rule_native.c: on the result read into C (r->exec.rowset). */
+/* The failing-rows SQL of n rules compiled for rule_eval.c (one parse):
+ * out[i] NULL for a rule it does not evaluate (or no rowset). */
+struct dp_rule_eval;
+void dp_quality__native_compile(dp_run *r, const char *const *sqls, size_t n, struct dp_rule_eval **out);
+/* Decides a rule by its compiled e (NULL: not one), recording its result:
+ * 1; 0 when it was not decided (its one failing row is an aggregate's,
+ * which its SQL reads). */
+int dp_quality__native_rule(dp_run *r, json_t *rule, const struct dp_rule_eval *e);
+/* The unique_key rule on keys (its SQL's key list): 1 and passed when no
+ * two rows have one key; 0 when two do or it cannot tell. */
+int dp_quality__native_unique(dp_run *r, json_t *rule, const char *keys);
 
 /* product_rules.c */
 /* Counts the NULLs of each grain column in the test result: a column that has

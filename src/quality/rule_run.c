@@ -3,6 +3,7 @@
  * one pass over it; example rows are read only for the rules that fail. */
 #include "quality/quality_int.h"
 #include "catalog/db.h"
+#include "transform/result_table.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include <stdint.h>
@@ -107,7 +108,7 @@ static int read_failing(void *payload, size_t ncols, const char *const *names, c
 }
 
 /* The recorded result, its members in the order the spec has always shown. */
-static json_t *result(double ms, long long count, json_t *examples)
+json_t *dp_quality__result(double ms, long long count, json_t *examples)
 {
     return json_pack("{s:f,s:s,s:I,s:o}", "ms", ms, "status", count ? "failed" : "passed", "failing_rows",
                      (json_int_t)count, "examples", examples);
@@ -135,7 +136,7 @@ static void run_alone(dp_run *r, pending *p)
         return;
     }
     p->count = c.count;
-    json_object_set_new(p->rule, "result", result(ms, c.count, c.examples));
+    json_object_set_new(p->rule, "result", dp_quality__result(ms, c.count, c.examples));
 }
 
 /* A rule the fused pass counted: passed, or failed with its first rows. */
@@ -155,7 +156,7 @@ static void finish_counted(dp_run *r, pending *p, double share_ms)
             return;
         }
     }
-    json_object_set_new(p->rule, "result", result(ms, p->count, ex));
+    json_object_set_new(p->rule, "result", dp_quality__result(ms, p->count, ex));
 }
 
 typedef struct union_ctx {
@@ -218,7 +219,8 @@ static int examples_together(dp_run *r, pending **ps, size_t n, double share_ms)
     }
     for (size_t i = 0; i < nf; i++) {
         if (!rc)
-            json_object_set_new(f[i]->rule, "result", result(share_ms + ms, f[i]->count, json_incref(ex[i])));
+            json_object_set_new(f[i]->rule, "result",
+                                dp_quality__result(share_ms + ms, f[i]->count, json_incref(ex[i])));
         json_decref(ex[i]);
     }
     return rc ? -1 : 0;
@@ -255,7 +257,7 @@ static int fused_pass(dp_run *r, pending **ps, size_t n, const char *table, cons
 /* Rules on the source tables (not on this run's result) depend only on the
  * database contents: their results are cached in the state under the
  * database fingerprint, with the time they were checked. */
-static const char *cache_key(dp_run *r, const char *sql)
+const char *dp_quality__cache_key(dp_run *r, const char *sql)
 {
     unsigned long long h = 1469598103934665603ull;
     for (const char *p = sql; *p; p++)
@@ -310,6 +312,8 @@ static int unique_by_hash(dp_run *r, pending *p)
     if (!keys || strcmp(json_string_value(json_object_get(p->rule, "type")), "unique_key") || r->exec.rows < 0 ||
         r->exec.rows > UNIQUE_HASH_MAX_ROWS)
         return 0;
+    if (r->exec.rowset) /* sorted in C; a copy found there is the SQL's to list */
+        return dp_quality__native_unique(r, p->rule, keys);
     size_t cap = (size_t)r->exec.rows + 1, n = 0, slots = 16;
     while (slots < 2 * cap)
         slots *= 2;
@@ -336,7 +340,7 @@ static int unique_by_hash(dp_run *r, pending *p)
     free(set);
     if (!decided)
         return 0;
-    json_object_set_new(p->rule, "result", result(dp_now_ms() - t0, 0, json_array()));
+    json_object_set_new(p->rule, "result", dp_quality__result(dp_now_ms() - t0, 0, json_array()));
     return 1;
 }
 
@@ -418,7 +422,8 @@ static const char *source_value(dp_run *r, const char *subquery, const char *typ
         return NULL;
     int is_date = !strcmp(type, "DATE");
     /* the dates' key as it always was: their cached values stay valid */
-    const char *key = cache_key(r, dp_arena_printf(r->a, "source value|%s%s", is_date ? "" : "BIGINT|", subquery));
+    const char *key =
+        dp_quality__cache_key(r, dp_arena_printf(r->a, "source value|%s%s", is_date ? "" : "BIGINT|", subquery));
     char *cached = dp_state_check_get(r->cat->state, key);
     json_t *doc = cached ? json_loads(cached, 0, NULL) : NULL;
     free(cached);
@@ -489,7 +494,7 @@ void dp_quality__types_from_schema(dp_run *r, const char *const *names, const ch
         if (!type || strcmp(dp_quality__sql_family(type), fams[i]))
             return; /* a failing row: the SQL finds them all, with its examples */
     }
-    json_object_set_new(rule, "result", result(0, 0, json_array()));
+    json_object_set_new(rule, "result", dp_quality__result(0, 0, json_array()));
 }
 
 void dp_quality__run_rules(dp_run *r)
@@ -512,7 +517,7 @@ void dp_quality__run_rules(dp_run *r)
         p->sql = sql;
         classify(r, p);
         if (r->cat->state && !strstr(sql, r->exec.table)) {
-            p->key = cache_key(r, sql);
+            p->key = dp_quality__cache_key(r, sql);
             char *cached = dp_state_check_get(r->cat->state, p->key);
             json_t *res = cached ? json_loads(cached, 0, NULL) : NULL;
             free(cached);
@@ -523,16 +528,30 @@ void dp_quality__run_rules(dp_run *r)
             }
         }
     }
-    /* the test result: every rule in one statement over it (the grain's
-     * uniqueness first by its hashes, when they tell) */
-    size_t ng = 0;
-    for (size_t k = 0; k < np; k++)
-        if (strstr(all[k].sql, r->exec.table) && !unique_by_hash(r, &all[k])) {
+    /* the test result: each rule in C when the result was read into C and
+     * the rule is one rule_eval.c evaluates; the others in one statement
+     * over it (the grain's uniqueness first by its hashes, when they tell) */
+    size_t ng = 0, nr = 0;
+    const char **rsql = dp_arena_calloc(r->a, np ? np : 1, sizeof(*rsql));
+    struct dp_rule_eval **ev = dp_arena_calloc(r->a, np ? np : 1, sizeof(*ev));
+    for (size_t k = 0; rsql && k < np; k++)
+        if (strstr(all[k].sql, r->exec.table))
+            rsql[nr++] = all[k].sql;
+    if (ev && rsql)
+        dp_quality__native_compile(r, rsql, nr, ev);
+    for (size_t k = 0, j = 0; k < np; k++)
+        if (strstr(all[k].sql, r->exec.table) &&
+            !dp_quality__native_rule(r, all[k].rule, ev && rsql ? ev[j++] : NULL) && !unique_by_hash(r, &all[k])) {
             if (all[k].table && strcmp(all[k].table, r->exec.table))
                 all[k].cond = NULL; /* a condition on another table: counted as a subquery */
             grp[ng++] = &all[k];
         }
-    run_group(r, grp, ng, r->exec.table, 1);
+    dp_error terr = {0};
+    if (ng && dp_transform_result_table(r, &terr)) /* a rule not evaluated in C reads the table */
+        for (size_t k = 0; k < ng; k++)
+            json_object_set_new(grp[k]->rule, "result", error_result(0, terr.message));
+    else
+        run_group(r, grp, ng, r->exec.table, 1);
     /* the sources: one pass per table for its row conditions */
     for (size_t k = 0; k < np; k++) {
         if (all[k].grouped || strstr(all[k].sql, r->exec.table))

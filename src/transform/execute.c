@@ -1,16 +1,21 @@
 /* Transformation stage: compile, check (libpg_query, DuckDB prepare), run
  * read-only with time and memory limits into a temporary table, record rows,
  * time, result schema against the target, and a sample. The rows stay in
- * DuckDB (what exceeds the memory limit spills into the state's tmp/): only
+ * DuckDB (what exceeds the memory limit spills into the state's tmp/); a
+ * small result (DP_ROWSET_MAX_ROWS) is also read into C once, where the
+ * sample, the counts and most quality rules read it; of a larger one only
  * the count, the schema and 5 sample rows are read into C, and the quality
  * checks run against the table in DuckDB. */
 #define DP_LARGE_RESULT_ROWS 1000000LL
+#define SAMPLE_ROWS 5
 #include "util/fs.h"
 #include "orchestrator/run.h"
 #include "catalog/db.h"
+#include "catalog/rowset.h"
 #include "sql/check.h"
 #include "transform/explain.h"
 #include "transform/generator.h"
+#include "transform/result_table.h"
 #include "util/error.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,8 +101,8 @@ static char *ctas_sql(const dp_run *r, const char *sql)
     return s;
 }
 
-/* The CTAS text prepared when it is exactly one statement (never running
- * a statement before it, as duckdb_prepare does with several); 0 or -1. */
+/* The text prepared when it is exactly one statement (never running a
+ * statement before it, as duckdb_prepare does with several); 0 or -1. */
 static int prepare_one(duckdb_connection con, const char *text, duckdb_prepared_statement *out)
 {
     duckdb_extracted_statements ex = NULL;
@@ -122,13 +127,12 @@ static void *check_main(void *p)
 }
 
 /* One read-only SELECT by PostgreSQL's parser; DuckDB prepares it against
- * the real schema. Prepared as the test run's statement (kept in *ctas, so
- * the run does not parse, bind and plan it a second time); when that fails,
- * the SELECT alone decides, with its own message. The parser checks on a
- * thread of its own while DuckDB prepares (each takes about a millisecond
- * and the prepare leaves the second core idle); what it refuses is refused,
- * the statement prepared meanwhile thrown away unrun. */
-static int validate_sql(dp_run *r, const char *sql, int prepare, duckdb_prepared_statement *ctas, dp_error *err)
+ * the real schema (kept in *ps, so the test run does not parse, bind and
+ * plan it a second time). The parser checks on a thread of its own while
+ * DuckDB prepares (each takes about a millisecond and the prepare leaves
+ * the second core idle); what it refuses is refused, the statement
+ * prepared meanwhile thrown away unrun. */
+static int validate_sql(dp_run *r, const char *sql, int prepare, duckdb_prepared_statement *ps, dp_error *err)
 {
     if (!prepare)
         return dp_sql_check_select(sql, err);
@@ -137,17 +141,14 @@ static int validate_sql(dp_run *r, const char *sql, int prepare, duckdb_prepared
     int threaded = pthread_create(&th, NULL, check_main, &job) == 0;
     if (!threaded)
         check_main(&job);
-    char *c = ctas && (threaded || !job.rc) ? ctas_sql(r, sql) : NULL; /* job.rc is the thread's until joined */
-    if (ctas && *ctas)
-        duckdb_destroy_prepare(ctas);
-    int prepared = c && prepare_one(r->con, c, ctas) == 0;
-    free(c);
+    if (ps && *ps)
+        duckdb_destroy_prepare(ps);
+    int prepared =
+        ps && (threaded || !job.rc) && prepare_one(r->con, sql, ps) == 0; /* job.rc is the thread's until joined */
     if (threaded)
         pthread_join(th, NULL);
-    if (job.rc || !prepared) {
-        if (ctas)
-            duckdb_destroy_prepare(ctas);
-    }
+    if ((job.rc || !prepared) && ps)
+        duckdb_destroy_prepare(ps);
     if (job.rc) {
         *err = job.err;
         return job.rc;
@@ -163,7 +164,7 @@ static int validate_sql(dp_run *r, const char *sql, int prepare, duckdb_prepared
 /* Tries each generator in turn, each up to its attempts with the last error
  * as feedback; every attempt is logged. */
 static int generate_checked(dp_run *r, dp_dialect dialect, dp_compiled *out, json_t *attempts,
-                            duckdb_prepared_statement *ctas, dp_error *err)
+                            duckdb_prepared_statement *ps, dp_error *err)
 {
     /* a calculation the compiler does not do: the model's SQL, checked in
      * the intent stage (its attempts there come first in the log) */
@@ -189,7 +190,7 @@ static int generate_checked(dp_run *r, dp_dialect dialect, dp_compiled *out, jso
             if (rc == DP_ECLARIFY) /* the catalog cannot answer: no generator can */
                 return rc;
             if (!rc)
-                rc = validate_sql(r, out->sql, dialect == DP_DIALECT_DUCKDB, ctas, err);
+                rc = validate_sql(r, out->sql, dialect == DP_DIALECT_DUCKDB, ps, err);
             json_array_append_new(attempts,
                                   json_pack("{s:s,s:s,s:i,s:f,s:s,s:s?}", "generator", gens[g]->name, "dialect",
                                             dialect == DP_DIALECT_DUCKDB ? "duckdb" : "postgres", "attempt",
@@ -250,21 +251,45 @@ static int read_count(void *p, size_t ncols, const char *const *names, const cha
     return 1;
 }
 
-/* 3. runs it, read-only, with a time limit, into the result's table: the
- * statement the check prepared when there is one */
-static int test_run(dp_run *r, duckdb_prepared_statement ctas, dp_error *err)
+/* Every column of the prepared SELECT of a type the rowset reads. */
+static int plain_columns(duckdb_prepared_statement ps)
+{
+    idx_t n = duckdb_prepared_statement_column_count(ps);
+    int plain = n > 0;
+    for (idx_t c = 0; plain && c < n; c++) {
+        duckdb_logical_type t = duckdb_prepared_statement_column_logical_type(ps, c);
+        plain = dp_rowset_plain_type(t);
+        duckdb_destroy_logical_type(&t);
+    }
+    return plain;
+}
+
+/* 3. runs it, read-only, with a time limit: the statement the check
+ * prepared, its rows kept in C when they are few (the result's table is
+ * made from them only if a check needs it), else in the result's table;
+ * a result of other types (or none prepared) into the table by CTAS */
+static int test_run(dp_run *r, duckdb_prepared_statement ps, dp_error *err)
 {
     int rc;
     dp_run_budget_start(r); /* the test run and the quality checks share one budget */
     long timeout = dp_run_remaining_ms(r);
-    char *create = ctas ? NULL : ctas_sql(r, r->compiled.sql);
-    if (!ctas && !create)
-        return dp_error_set(err, DP_ENOMEM, "out of memory");
     long long rows = -1;
     double t0 = dp_now_ms();
-    rc = ctas ? dp_db_execute_prepared(r->con, ctas, timeout, read_count, &rows, err)
-              : dp_db_query(r->con, create, timeout, read_count, &rows, err);
-    free(create);
+    if (ps && plain_columns(ps)) {
+        duckdb_result res;
+        rc = dp_db_execute_prepared_result(r->con, ps, timeout, &res, err);
+        if (!rc)
+            rc = dp_rowset_take(&r->exec.rowset, r->con, &res, DP_ROWSET_MAX_ROWS, DP_ROWSET_MAX_BYTES, r->exec.table,
+                                &rows, err);
+        r->exec.table_made = !r->exec.rowset; /* or part of it, on an error: dropped with the run */
+    } else {
+        char *create = ctas_sql(r, r->compiled.sql);
+        if (!create)
+            return dp_error_set(err, DP_ENOMEM, "out of memory");
+        rc = dp_db_query(r->con, create, timeout, read_count, &rows, err);
+        free(create);
+        r->exec.table_made = 1;
+    }
     r->exec.ms = dp_now_ms() - t0;
     if (rc) {
         dp_run_warning(r, "test run failed: %s", err->message);
@@ -284,47 +309,42 @@ static int test_run(dp_run *r, duckdb_prepared_statement ctas, dp_error *err)
     return 0;
 }
 
-int dp_stage_transform(dp_run *r, dp_error *err)
+int dp_transform_result_table(dp_run *r, dp_error *err)
 {
-    int rc;
-    r->validation = json_object();
-    json_t *attempts = json_array();
-    json_object_set_new(r->validation, "attempts", attempts);
-    duckdb_prepared_statement ctas = NULL;
-    /* the result's table is named before the SQL is checked: the check
-     * prepares the statement that fills it */
-    r->exec.table = dp_arena_printf(r->a, "dp_result_%s", r->run_id);
-    for (char *p = (char *)r->exec.table; *p; p++)
-        if (*p == '-')
-            *p = '_';
-    rc = generate_checked(r, DP_DIALECT_DUCKDB, &r->compiled, attempts, &ctas, err);
-    if (!rc && r->llm_sql)
-        dp_run_decision(r,
-                        "the language model's SQL (attempt %d) is the transformation: its columns in the design's "
-                        "order, the grain and %s cast to the compiler's types",
-                        r->llm_sql->attempts, r->llm_sql->base_col);
-    else if (!rc)
-        dp_run_decision(r, "compiled %zu CTE(s): each dataset aggregated at the grain before joining",
-                        json_array_size(r->compiled.ctes));
-    if (!rc && r->dialect == DP_DIALECT_POSTGRES)
-        rc = generate_checked(r, DP_DIALECT_POSTGRES, &r->compiled_target, attempts, NULL, err);
-    if (!rc) {
-        json_object_set_new(r->validation, "parser",
-                            json_string("libpg_query: one SELECT statement, no INTO, no locking"));
-        json_object_set_new(r->validation, "engine",
-                            json_string("DuckDB prepared the statement against the source schema"));
-        json_object_set_new(r->validation, "is_valid", json_true());
-        rc = test_run(r, ctas, err);
+    if (r->exec.table_made)
+        return 0;
+    if (!r->exec.rowset)
+        return dp_error_set(err, DP_EINVALID, "the test run has no result");
+    int rc = dp_rowset_to_table(r->exec.rowset, r->con, r->exec.table, err);
+    r->exec.table_made = !rc;
+    return rc;
+}
+
+/* The sample and the schema from the result kept in C. */
+static void rowset_sample(dp_run *r)
+{
+    dp_rowset *rs = r->exec.rowset;
+    r->exec.sample = json_array();
+    r->exec.schema = json_array();
+    for (size_t i = 0; i < dp_rowset_rows(rs) && i < SAMPLE_ROWS; i++)
+        json_array_append_new(r->exec.sample, dp_rowset_row_json(rs, i));
+    for (size_t c = 0; c < dp_rowset_cols(rs); c++)
+        json_array_append_new(r->exec.schema,
+                              json_pack("{s:s,s:s}", "name", dp_rowset_name(rs, c), "type", dp_rowset_type(rs, c)));
+}
+
+/* The sample, and the schema from its result's types: the table read once;
+ * the pragma only for a type not named from the C API. */
+static int read_sample(dp_run *r, dp_error *err)
+{
+    if (r->exec.rowset) {
+        rowset_sample(r);
+        return 0;
     }
-    if (ctas)
-        duckdb_destroy_prepare(&ctas);
-    if (rc)
-        return rc;
     char sql[256];
-    /* the sample, and the schema from its result's types: the table read
-     * once; the pragma only for a type not named from the C API */
+    int rc;
     rows_ctx sm = {json_array(), 1, NULL, 0};
-    snprintf(sql, sizeof(sql), "SELECT * FROM %s LIMIT 5", r->exec.table);
+    snprintf(sql, sizeof(sql), "SELECT * FROM %s LIMIT %d", r->exec.table, SAMPLE_ROWS);
     if ((rc = dp_db_query_cols(r->con, sql, 0, sample_cols, collect, &sm, err))) {
         json_decref(sm.arr);
         json_decref(sm.schema);
@@ -344,6 +364,47 @@ int dp_stage_transform(dp_run *r, dp_error *err)
         }
         r->exec.schema = rs.arr;
     }
+    return 0;
+}
+
+int dp_stage_transform(dp_run *r, dp_error *err)
+{
+    int rc;
+    r->validation = json_object();
+    json_t *attempts = json_array();
+    json_object_set_new(r->validation, "attempts", attempts);
+    duckdb_prepared_statement ps = NULL;
+    /* the result's table is named before the test run: the run or a check
+     * that reads it fills it */
+    r->exec.table = dp_arena_printf(r->a, "dp_result_%s", r->run_id);
+    for (char *p = (char *)r->exec.table; *p; p++)
+        if (*p == '-')
+            *p = '_';
+    rc = generate_checked(r, DP_DIALECT_DUCKDB, &r->compiled, attempts, &ps, err);
+    if (!rc && r->llm_sql)
+        dp_run_decision(r,
+                        "the language model's SQL (attempt %d) is the transformation: its columns in the design's "
+                        "order, the grain and %s cast to the compiler's types",
+                        r->llm_sql->attempts, r->llm_sql->base_col);
+    else if (!rc)
+        dp_run_decision(r, "compiled %zu CTE(s): each dataset aggregated at the grain before joining",
+                        json_array_size(r->compiled.ctes));
+    if (!rc && r->dialect == DP_DIALECT_POSTGRES)
+        rc = generate_checked(r, DP_DIALECT_POSTGRES, &r->compiled_target, attempts, NULL, err);
+    if (!rc) {
+        json_object_set_new(r->validation, "parser",
+                            json_string("libpg_query: one SELECT statement, no INTO, no locking"));
+        json_object_set_new(r->validation, "engine",
+                            json_string("DuckDB prepared the statement against the source schema"));
+        json_object_set_new(r->validation, "is_valid", json_true());
+        rc = test_run(r, ps, err);
+    }
+    if (ps)
+        duckdb_destroy_prepare(&ps);
+    if (rc)
+        return rc;
+    if ((rc = read_sample(r, err)))
+        return rc;
     /* result schema against the target design: names and type families */
     json_t *diffs = json_array();
     size_t n = json_array_size(r->exec.schema);

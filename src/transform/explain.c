@@ -5,6 +5,7 @@
  * result looks like an answer; these warnings say it is not one. */
 #include "transform/explain.h"
 #include "orchestrator/run.h"
+#include "catalog/rowset.h"
 #include "catalog/db.h"
 #include "intent/timeparse.h"
 #include "kg/text.h"
@@ -495,6 +496,43 @@ static void counts_row_free(counts_row *c)
         free(c->vals[i]);
 }
 
+/* The same counts from the result read into C: each metric column's
+ * values, each key column's NULLs; 0 when every column was found. */
+static int rowset_counts(dp_run *r, const dp_target_col *const *mcols, size_t nm, counts_row *cr)
+{
+    const dp_rowset *rs = r->exec.rowset;
+    const char *names[8 + DP_PLAN_MAX];
+    int nulls[8 + DP_PLAN_MAX];
+    size_t n = 0;
+    for (size_t k = 0; k < nm; k++, n++) {
+        names[n] = mcols[k]->name;
+        nulls[n] = 0;
+    }
+    for (size_t i = 0; i < r->design.ncols && n < nm + DP_PLAN_MAX; i++)
+        if (r->design.cols[i].is_key) {
+            names[n] = r->design.cols[i].name;
+            nulls[n++] = 1;
+        }
+    for (size_t k = 0; k < n; k++) {
+        int c = dp_rowset_find(rs, names[k]);
+        if (c < 0)
+            return -1;
+        long long count = 0;
+        dp_val v;
+        for (size_t ch = 0; ch < dp_rowset_nchunks(rs); ch++)
+            for (size_t i = 0, size = dp_rowset_chunk_rows(rs, ch); i < size; i++) {
+                dp_rowset_get_at(rs, (size_t)c, ch, i, &v);
+                count += (v.kind == DP_VAL_NULL) == nulls[k];
+            }
+        char buf[32];
+        snprintf(buf, sizeof(buf), "%lld", count);
+        if (!(cr->vals[k] = strdup(buf)))
+            return -1;
+    }
+    cr->n = n;
+    return 0;
+}
+
 /* Appends to *sql (when not NULL) a count of the NULLs of each key column
  * of the design, as dp_quality__key_nulls reads them; their number. */
 static size_t key_terms(dp_run *r, const char **sql, size_t nbefore)
@@ -573,8 +611,13 @@ void dp_transform__explain(dp_run *r)
         return;
     counts_row cr = {{0}, 0};
     dp_error e = {0};
-    if (dp_db_query(r->con, dp_arena_printf(r->a, "%s FROM %s", sql, r->exec.table), EXPLAIN_TIMEOUT_MS, read_counts_row,
-                    &cr, &e) ||
+    int native = r->exec.rowset && !rowset_counts(r, mcols, nm, &cr);
+    if (!native) {
+        counts_row_free(&cr);
+        memset(&cr, 0, sizeof(cr));
+    }
+    if ((!native && dp_db_query(r->con, dp_arena_printf(r->a, "%s FROM %s", sql, r->exec.table), EXPLAIN_TIMEOUT_MS,
+                                read_counts_row, &cr, &e)) ||
         cr.n != nm + nk) {
         counts_row_free(&cr);
         return;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include "catalog/catalog.h"
 #include "catalog/db.h"
+#include "catalog/rowset.h"
 #include "quality/quality_int.h"
 #include "state/state.h"
 #include "testutil.h"
@@ -158,6 +159,7 @@ static void run(fixture *f, dp_run *r, const char *const *sqls, size_t n, int wi
     r->cat = cat;
     r->con = f->con;
     r->exec.table = T;
+    r->exec.table_made = 1;
     snprintf(r->created_at, sizeof(r->created_at), "2025-07-16T00:00:00Z");
     r->rules = json_array();
     for (size_t i = 0; i < n; i++)
@@ -277,6 +279,7 @@ static void unique_key_by_hashes(void **state)
         f->cat.state = NULL;
         r.con = f->con;
         r.exec.table = T;
+        r.exec.table_made = 1;
         r.exec.rows = rows ? 400 : 3; /* too few rows said: the hashes are not enough, the SQL counts */
         r.rules = json_array();
         for (size_t i = 0; i < n; i++)
@@ -295,6 +298,62 @@ static void unique_key_by_hashes(void **state)
     }
 }
 
+/* The rules on a test result read into C are decided there: the same
+ * results as their own statements gave, even once the table is emptied
+ * (so no statement read it). */
+static void decided_in_c(void **state)
+{
+    fixture *f = *state;
+    const char *sqls[] = {
+        "SELECT * FROM " T " WHERE a < 0",
+        "SELECT * FROM " T " WHERE a IS NULL",
+        "SELECT * FROM " T " WHERE a > 1000 OR (k = 'k3' AND NOT a >= 2)",
+        "SELECT p.* FROM " T " AS p WHERE p.k IS NOT NULL AND p.k NOT IN (SELECT e.k FROM main.h AS e WHERE e.k IS "
+        "NOT NULL)",
+        "SELECT n, count(*) AS copies FROM " T " GROUP BY n HAVING count(*) > 1",
+        "SELECT count(*) AS row_count FROM " T " HAVING count(*) < 1 OR count(*) > CAST(1000 AS BIGINT)",
+    };
+    size_t n = sizeof(sqls) / sizeof(*sqls);
+    json_t *want[8];
+    for (size_t i = 0; i < n; i++)
+        want[i] = alone(f, sqls[i]);
+    dp_run r;
+    memset(&r, 0, sizeof(r));
+    r.a = dp_arena_new(0);
+    r.cat = &f->cat;
+    f->cat.state = f->st;
+    r.con = f->con;
+    r.exec.table = T;
+    r.exec.table_made = 1;
+    r.exec.rows = 400;
+    snprintf(r.created_at, sizeof(r.created_at), "2025-07-16T00:00:00Z");
+    dp_error err = {0};
+    assert_int_equal(dp_rowset_read(&r.exec.rowset, f->con, "SELECT * FROM " T, 0, 1000, 1 << 20, &err), 0);
+    assert_int_equal(dp_db_query(f->con, "DELETE FROM " T, 0, NULL, NULL, &err), 0);
+    r.rules = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(r.rules, json_pack("{s:s,s:s}", "type", i == 4 ? "unique_key" : "t", "dp_sql", sqls[i]));
+    dp_quality__run_rules(&r);
+    for (size_t i = 0; i < n; i++) {
+        json_t *got = json_object_get(json_array_get(r.rules, i), "result");
+        if (!json_equal(json_object_get(got, "failing_rows"), json_object_get(want[i], "failing_rows")) ||
+            !json_equal(json_object_get(got, "examples"), json_object_get(want[i], "examples")) ||
+            strcmp(json_string_value(json_object_get(got, "status")),
+                   json_string_value(json_object_get(want[i], "status"))))
+            fail_msg("rule %zu (%s): %s, alone %s", i, sqls[i], json_dumps(got, JSON_COMPACT),
+                     json_dumps(want[i], JSON_COMPACT));
+        json_decref(want[i]);
+    }
+    /* not vacuous: failures with examples, and passes */
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(json_array_get(r.rules, 0), "result"), "failing_rows")), 24);
+    assert_true(
+        json_integer_value(json_object_get(json_object_get(json_array_get(r.rules, 3), "result"), "failing_rows")) > 0);
+    dp_rowset_free(r.exec.rowset);
+    json_decref(r.rules);
+    dp_arena_free(r.a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -302,6 +361,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(fused_equals_alone, setup, teardown),
         cmocka_unit_test_setup_teardown(failing_statement_falls_back, setup, teardown),
         cmocka_unit_test_setup_teardown(sources_cached_as_recorded, setup, teardown),
+        cmocka_unit_test_setup_teardown(decided_in_c, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

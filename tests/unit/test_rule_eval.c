@@ -1,0 +1,325 @@
+/* Unit tests: a rule evaluated in C (rule_eval.c over a dp_rowset) gives
+ * exactly what DuckDB gives for the same SQL: the number of failing rows
+ * and the first five of them, each value written as DuckDB writes it.
+ * Differential: thousands of conditions, built from every column, literals
+ * of each family at the edges (NULL, NaN, infinities, -0.0, decimals of
+ * another scale, dates, bytes past ASCII), combined with AND, OR and NOT,
+ * each run both ways. What the evaluator must not take (a function on a
+ * column, arithmetic on columns, another table, a FLOAT, a string against
+ * a date) is refused, so that DuckDB runs it. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <duckdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "catalog/db.h"
+#include "catalog/rowset.h"
+#include "quality/rule_eval.h"
+#include "util/arena.h"
+#include "util/error.h"
+
+typedef struct fixture {
+    duckdb_database db;
+    duckdb_connection con;
+    dp_rowset *rs;
+    dp_arena *a;
+    size_t compiled, refused;
+} fixture;
+
+static const char *table_sql =
+    "CREATE TABLE t AS SELECT * FROM (VALUES "
+    "(1, 1, 0.5::DOUBLE, 12.50::DECIMAL(18,2), 123456789012345678901234.5678::DECIMAL(38,4), "
+    " 170141183460469231731687303715884105727::HUGEINT, 'alpha', DATE '2025-01-06', TIMESTAMP '2025-01-06 10:00:00', "
+    " true, 3::TINYINT, 18446744073709551615::UBIGINT, 0.1::FLOAT),"
+    "(2, -5, 'nan'::DOUBLE, -0.01::DECIMAL(18,2), -1.0000::DECIMAL(38,4), -3::HUGEINT, '', DATE '1970-01-01', "
+    " TIMESTAMP '1970-01-01 00:00:00', false, (-128)::TINYINT, 0::UBIGINT, -0.0::FLOAT),"
+    "(3, NULL, 'inf'::DOUBLE, 0::DECIMAL(18,2), NULL, NULL, 'Zeta', DATE '2024-02-29', NULL, NULL, NULL, 7::UBIGINT, "
+    "NULL),"
+    "(4, 0, -0.0::DOUBLE, NULL, 0::DECIMAL(38,4), 0::HUGEINT, NULL, NULL, TIMESTAMP '2024-02-29 23:59:59.999999', "
+    " true, 127::TINYINT, NULL, 1.5::FLOAT),"
+    "(5, 9007199254740993, '-inf'::DOUBLE, 99999999.99::DECIMAL(18,2), 0.0001::DECIMAL(38,4), 1::HUGEINT, "
+    " 'caf\xc3\xa9', DATE '2025-06-30', TIMESTAMP '2025-06-30 00:00:00', false, 0::TINYINT, 1::UBIGINT, 0::FLOAT),"
+    "(6, 1, NULL, 1::DECIMAL(18,2), 12.5::DECIMAL(38,4), 2::HUGEINT, 'alpha', DATE '2025-01-12', "
+    " TIMESTAMP '2025-01-12 00:00:01', NULL, 1::TINYINT, 2::UBIGINT, 2::FLOAT),"
+    "(7, 1, 1.0::DOUBLE, 0.50::DECIMAL(18,2), 0.5::DECIMAL(38,4), 5::HUGEINT, 'beta', DATE '2025-01-12', "
+    " TIMESTAMP '2025-01-13 00:00:00', true, 1::TINYINT, 3::UBIGINT, 0.5::FLOAT),"
+    "(8, 12, 12.5::DOUBLE, 12.49::DECIMAL(18,2), 12.5001::DECIMAL(38,4), 12::HUGEINT, 'alpha ', DATE '2025-03-31', "
+    " TIMESTAMP '2025-03-31 12:00:00', false, 12::TINYINT, 12::UBIGINT, 12::FLOAT)"
+    ") v(id, i, d, m, w, h, s, dt, ts, b, ti, ub, f); "
+    "CREATE SCHEMA src; CREATE TABLE src.keys AS SELECT * FROM (VALUES ('alpha', 1, DATE '2025-01-12'), "
+    "('beta', 12, DATE '1970-01-01'), (NULL, NULL, NULL), ('caf\xc3\xa9', -5, DATE '2025-06-30')) v(k, n, day)";
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    duckdb_config cfg;
+    duckdb_create_config(&cfg);
+    duckdb_set_config(cfg, "threads", "1"); /* rows in table order, as the examples are */
+    assert_int_equal(duckdb_open_ext(NULL, &f->db, cfg, NULL), DuckDBSuccess);
+    duckdb_destroy_config(&cfg);
+    assert_int_equal(duckdb_connect(f->db, &f->con), DuckDBSuccess);
+    duckdb_result res;
+    if (duckdb_query(f->con, table_sql, &res) == DuckDBError)
+        fail_msg("%s", duckdb_result_error(&res));
+    duckdb_destroy_result(&res);
+    dp_error err = {0};
+    if (dp_rowset_read(&f->rs, f->con, "SELECT * FROM t", 0, 1000, 1 << 20, &err))
+        fail_msg("%s", err.message);
+    f->a = dp_arena_new(0);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    dp_rowset_free(f->rs);
+    dp_arena_free(f->a);
+    duckdb_disconnect(&f->con);
+    duckdb_close(&f->db);
+    free(f);
+    return 0;
+}
+
+typedef struct rows {
+    json_t *arr;
+} rows;
+
+static int collect(void *p, size_t ncols, const char *const *names, const char *const *vals)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; i < ncols; i++)
+        json_object_set_new(o, names[i], vals[i] ? json_string(vals[i]) : json_null());
+    json_array_append_new(p, o);
+    return 0;
+}
+
+/* The provider of a subquery's values: DuckDB's own, as the quality stage
+ * reads them (distinct, non-NULL, as text, one type). */
+static long values(void *payload, const char *schema, const char *table, const char *column, const char ***vals,
+                   const char **type)
+{
+    fixture *f = payload;
+    char sql[512];
+    snprintf(sql, sizeof(sql),
+             "SELECT typeof(x), CAST(x AS VARCHAR) FROM (SELECT DISTINCT \"%s\" AS x FROM \"%s\".\"%s\" WHERE \"%s\" "
+             "IS NOT NULL) s",
+             column, schema, table, column);
+    json_t *all = json_array();
+    dp_error err = {0};
+    if (dp_db_query(f->con, sql, 0, collect, all, &err)) {
+        json_decref(all);
+        return -1;
+    }
+    size_t n = json_array_size(all);
+    const char **v = dp_arena_calloc(f->a, n ? n : 1, sizeof(*v));
+    *type = "VARCHAR";
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = json_array_get(all, i);
+        void *it = json_object_iter(o);
+        *type = dp_arena_strdup(f->a, json_string_value(json_object_iter_value(it)));
+        v[i] = dp_arena_strdup(f->a, json_string_value(json_object_iter_value(json_object_iter_next(o, it))));
+    }
+    json_decref(all);
+    *vals = v;
+    return (long)n;
+}
+
+/* sql run both ways: the same failing rows, the same first five. 1 when
+ * the evaluator took it, 0 when it left it to DuckDB. */
+static int same_both_ways(fixture *f, const char *sql)
+{
+    dp_rule_eval *e = dp_rule_eval_compile(sql, "t", f->rs, values, f, f->a);
+    if (!e) {
+        f->refused++;
+        return 0;
+    }
+    f->compiled++;
+    size_t first[5], nf = 0;
+    long long n = dp_rule_eval_count(e, f->rs, first, 5, &nf);
+    json_t *want = json_array();
+    dp_error err = {0};
+    char *q = malloc(strlen(sql) + 64);
+    sprintf(q, "SELECT * FROM (%s) AS failing", sql);
+    if (dp_db_query(f->con, q, 0, collect, want, &err)) {
+        /* DuckDB refuses it (a type it will not compare): so must we */
+        fail_msg("evaluated in C, but DuckDB says: %s\n%s", err.message, sql);
+    }
+    free(q);
+    if ((long long)json_array_size(want) != n)
+        fail_msg("%lld rows in C, %zu in DuckDB: %s", n, json_array_size(want), sql);
+    if (dp_rule_eval_row_form(e)) {
+        assert_int_equal(nf, n < 5 ? (size_t)n : 5);
+        for (size_t i = 0; i < nf; i++) {
+            json_t *got = dp_rowset_row_json(f->rs, first[i]);
+            if (!json_equal(got, json_array_get(want, i)))
+                fail_msg("example %zu differs: %s vs %s\n%s", i, json_dumps(got, JSON_COMPACT),
+                         json_dumps(json_array_get(want, i), JSON_COMPACT), sql);
+            json_decref(got);
+        }
+    }
+    json_decref(want);
+    return 1;
+}
+
+static const char *columns[] = {"i", "d", "m", "w", "h", "s", "dt", "ts", "b", "ti", "ub", "id"};
+static const char *literals[] = {"0",
+                                 "1",
+                                 "-5",
+                                 "12.5",
+                                 "12.50",
+                                 "-0.01",
+                                 "0.5",
+                                 "1e0",
+                                 "9007199254740992",
+                                 "99999999.99",
+                                 "'alpha'",
+                                 "''",
+                                 "'caf\xc3\xa9'",
+                                 "'alpha '",
+                                 "DATE '2025-01-12'",
+                                 "DATE '1970-01-01'",
+                                 "CAST('2025-06-30' AS DATE)",
+                                 "CAST(date_trunc('week', DATE '2025-01-08') AS DATE)",
+                                 "CAST(date_trunc('month', DATE '2025-03-31') AS DATE)",
+                                 "CAST(date_trunc('quarter', DATE '2025-06-30' + 1) AS DATE)",
+                                 "DATE '2025-01-13' - 1",
+                                 "true",
+                                 "NULL",
+                                 "CAST(12 AS BIGINT)"};
+static const char *ops[] = {"=", "<>", "<", "<=", ">", ">=", "!="};
+
+static void compare_with_duckdb(void **state)
+{
+    fixture *f = *state;
+    char sql[1024];
+    size_t nc = sizeof(columns) / sizeof(*columns), nl = sizeof(literals) / sizeof(*literals);
+    /* the single comparisons the evaluator took, combined below */
+    size_t ntook = 0, captook = nc * nl * 7;
+    char(*took)[160] = calloc(captook, sizeof(*took));
+    /* every column against every literal, every operator, both sides */
+    for (size_t c = 0; c < nc; c++)
+        for (size_t l = 0; l < nl; l++)
+            for (size_t o = 0; o < sizeof(ops) / sizeof(*ops); o++) {
+                snprintf(sql, sizeof(sql), "SELECT * FROM t WHERE \"%s\" %s %s", columns[c], ops[o], literals[l]);
+                if (same_both_ways(f, sql))
+                    snprintf(took[ntook++], sizeof(*took), "\"%s\" %s %s", columns[c], ops[o], literals[l]);
+                snprintf(sql, sizeof(sql), "SELECT p.* FROM t AS p WHERE %s %s p.\"%s\"", literals[l], ops[o],
+                         columns[c]);
+                same_both_ways(f, sql);
+            }
+    /* columns against columns */
+    for (size_t c = 0; c < nc; c++)
+        for (size_t k = 0; k < nc; k++) {
+            snprintf(sql, sizeof(sql), "SELECT * FROM t WHERE %s > %s", columns[c], columns[k]);
+            same_both_ways(f, sql);
+            snprintf(sql, sizeof(sql), "SELECT * FROM t WHERE %s = %s", columns[c], columns[k]);
+            same_both_ways(f, sql);
+        }
+    /* NULL tests, IN lists, and combinations of random pairs (a fixed seed) */
+    for (size_t c = 0; c < nc; c++) {
+        snprintf(sql, sizeof(sql), "SELECT * FROM t WHERE %s IS NULL", columns[c]);
+        assert_true(same_both_ways(f, sql));
+        snprintf(sql, sizeof(sql), "SELECT * FROM t WHERE NOT (%s IS NOT NULL)", columns[c]);
+        assert_true(same_both_ways(f, sql));
+    }
+    static const char *lists[] = {"('alpha', 'beta')",
+                                  "('alpha', NULL)",
+                                  "(1, 12, -5)",
+                                  "(1, NULL)",
+                                  "(DATE '2025-01-12', DATE '1970-01-01')",
+                                  "('a0','a1','a2','a3','a4','a5','a6','a7','a8','a9','alpha','zz')",
+                                  "(0,2,3,4,5,6,7,8,9,10,11,12,13)",
+                                  "(0.5, 12.5, 1)"};
+    for (size_t c = 0; c < nc; c++)
+        for (size_t l = 0; l < sizeof(lists) / sizeof(*lists); l++) {
+            snprintf(sql, sizeof(sql), "SELECT * FROM t WHERE %s IN %s", columns[c], lists[l]);
+            same_both_ways(f, sql);
+            snprintf(sql, sizeof(sql), "SELECT * FROM t WHERE %s NOT IN %s", columns[c], lists[l]);
+            same_both_ways(f, sql);
+        }
+    assert_true(ntook > 500);
+    unsigned seed = 12345;
+    for (int k = 0; k < 3000; k++) {
+        const char *parts[3];
+        for (int j = 0; j < 3; j++) {
+            seed = seed * 1103515245u + 12345u;
+            parts[j] = took[(seed >> 8) % ntook];
+        }
+        static const char *shapes[] = {"(%s) AND (%s) OR (%s)", "NOT ((%s) OR (%s)) AND (%s)",
+                                       "(%s) OR NOT (%s) OR (%s)", "((%s) AND (%s)) AND NOT (%s)"};
+        char cond[800];
+        snprintf(cond, sizeof(cond), shapes[k % 4], parts[0], parts[1], parts[2]);
+        snprintf(sql, sizeof(sql), "SELECT * FROM t WHERE %s", cond);
+        assert_true(same_both_ways(f, sql));
+    }
+    free(took);
+    /* subqueries on a source column */
+    static const char *subs[] = {
+        "s IN (SELECT e.k FROM src.keys AS e WHERE e.k IS NOT NULL)",
+        "s NOT IN (SELECT e.k FROM src.keys AS e WHERE e.k IS NOT NULL)",
+        "i NOT IN (SELECT n FROM src.keys WHERE n IS NOT NULL)",
+        "dt IN (SELECT e.day FROM src.keys AS e WHERE e.day IS NOT NULL)",
+        "p.i IS NOT NULL AND p.i NOT IN (SELECT e.n FROM src.keys AS e WHERE e.n IS NOT NULL)"};
+    for (size_t s = 0; s < sizeof(subs) / sizeof(*subs); s++) {
+        snprintf(sql, sizeof(sql), "SELECT p.* FROM t AS p WHERE %s", subs[s]);
+        assert_true(same_both_ways(f, sql));
+    }
+    /* whole-table conditions (HAVING) */
+    static const char *aggs[] = {
+        "SELECT count(*) AS row_count FROM t HAVING count(*) < 1 OR count(*) > CAST(7 AS BIGINT)",
+        "SELECT count(*) AS row_count FROM t HAVING count(*) < 1 OR count(*) > CAST(8 AS BIGINT)",
+        "SELECT max(\"dt\") AS newest FROM t HAVING max(\"dt\") IS NULL OR max(\"dt\") < DATE '2025-06-30'",
+        "SELECT max(\"dt\") AS newest FROM t HAVING max(\"dt\") IS NULL OR max(\"dt\") < DATE '2025-07-01'",
+        "SELECT min(s) AS first FROM t HAVING min(s) = ''",
+        "SELECT max(d) AS top FROM t HAVING max(d) > 1e308",
+        "SELECT min(w) AS low FROM t HAVING min(w) < 0"};
+    for (size_t s = 0; s < sizeof(aggs) / sizeof(*aggs); s++)
+        assert_true(same_both_ways(f, aggs[s]));
+    /* not vacuous: most were evaluated in C */
+    assert_true(f->compiled > 4000);
+    printf("# %zu conditions evaluated in C and by DuckDB alike, %zu left to DuckDB\n", f->compiled, f->refused);
+}
+
+static void refuses_what_it_does_not_know(void **state)
+{
+    fixture *f = *state;
+    static const char *sqls[] = {
+        "SELECT * FROM t WHERE lower(s) = 'alpha'",              /* a function on a column */
+        "SELECT * FROM t WHERE i + 1 > 2",                       /* arithmetic on a column */
+        "SELECT * FROM u WHERE i > 2",                           /* another table */
+        "SELECT * FROM main.t WHERE i > 2",                      /* a schema: not the run's table */
+        "SELECT * FROM t WHERE f > 0.1",                         /* FLOAT: DuckDB casts the literal */
+        "SELECT * FROM t WHERE dt = '2025-01-12'",               /* a string against a date */
+        "SELECT * FROM t WHERE s = 1",                           /* text against a number */
+        "SELECT i FROM t WHERE i > 2",                           /* not the whole row */
+        "SELECT * FROM t WHERE i > 2 LIMIT 1",                   /* a limit */
+        "SELECT * FROM t WHERE i > 2 ORDER BY i",                /* an order */
+        "SELECT * FROM t WHERE s IN (SELECT k FROM src.keys)",   /* NULLs in the subquery */
+        "SELECT * FROM t WHERE EXISTS (SELECT 1 FROM src.keys)", /* another subquery */
+        "SELECT * FROM t WHERE i BETWEEN 1 AND 3",
+        "SELECT * FROM t WHERE w > 0.00001", /* DECIMAL(38,4) against scale 5 */
+        "SELECT * FROM t WHERE q.i > 2",     /* an unknown qualifier */
+        "SELECT * FROM t WHERE nope > 2",    /* an unknown column */
+        "SELECT count(*) AS n FROM t GROUP BY i HAVING count(*) > 1",
+        "SELECT sum(i) AS n FROM t HAVING sum(i) > 1",
+        "SELECT * FROM t WHERE i > 2; SELECT 1",
+        "SELECT * FROM t WHERE date_trunc('hour', DATE '2025-01-01') = ts",
+    };
+    for (size_t i = 0; i < sizeof(sqls) / sizeof(*sqls); i++)
+        if (dp_rule_eval_compile(sqls[i], "t", f->rs, values, f, f->a))
+            fail_msg("took %s", sqls[i]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(compare_with_duckdb, setup, teardown),
+        cmocka_unit_test_setup_teardown(refuses_what_it_does_not_know, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
