@@ -682,18 +682,41 @@ int dp_db_execute_prepared(duckdb_connection con, duckdb_prepared_statement ps, 
     return rc;
 }
 
-int dp_db_execute_prepared_result(duckdb_connection con, duckdb_prepared_statement ps, long timeout_ms,
-                                  duckdb_result *res, dp_error *err)
+int dp_db_stream_prepared(duckdb_connection con, duckdb_prepared_statement ps, long timeout_ms, dp_chunk_fn fn,
+                          void *payload, dp_error *err)
 {
     watchdog w;
     pthread_t th;
-    int have_th = watch_start(&w, &th, con, timeout_ms);
-    duckdb_state st = duckdb_execute_prepared(ps, res);
+    int have_th = watch_start(&w, &th, con, timeout_ms), rc = 0;
+    duckdb_pending_result pend = NULL;
+    duckdb_result res;
+    int have_res = 0;
+    if (duckdb_pending_prepared_streaming(ps, &pend) == DuckDBError) {
+        const char *msg = pend ? duckdb_pending_error(pend) : NULL;
+        rc = dp_error_set(err, DP_EENGINE, "%s", msg ? msg : "query failed");
+    } else {
+        duckdb_state st = duckdb_execute_pending(pend, &res);
+        have_res = 1;
+        if (st == DuckDBError) {
+            const char *msg = duckdb_result_error(&res);
+            rc = dp_error_set(err, DP_EENGINE, "%s", msg ? msg : "query failed");
+        }
+    }
+    if (pend)
+        duckdb_destroy_pending(&pend);
+    if (!rc)
+        rc = fn(payload, &res, NULL, err); /* the columns, before any row */
+    duckdb_data_chunk ch;
+    while (!rc && (ch = duckdb_fetch_chunk(res)))
+        rc = fn(payload, &res, ch, err);
+    if (!rc && have_res && duckdb_result_error(&res)) /* the stream stopped on an error */
+        rc = dp_error_set(err, DP_EENGINE, "%s", duckdb_result_error(&res));
     if (have_th)
         watch_stop(&w, th);
-    int rc = finish(st, res, have_th && w.fired, timeout_ms, NULL, NULL, err);
-    if (rc)
-        duckdb_destroy_result(res);
+    if (rc == DP_EENGINE && have_th && w.fired)
+        rc = dp_error_set(err, DP_ELIMIT, "query stopped after the %ld ms time limit", timeout_ms);
+    if (have_res)
+        duckdb_destroy_result(&res);
     return rc;
 }
 

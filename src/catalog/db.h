@@ -89,10 +89,15 @@ const char *dp_db_type_name(duckdb_logical_type t, char *out, size_t n);
  * time limit, rows and errors); ps stays the caller's. */
 int dp_db_execute_prepared(duckdb_connection con, duckdb_prepared_statement ps, long timeout_ms, dp_row_fn fn,
                            void *payload, dp_error *err);
-/* dp_db_execute_prepared keeping the whole result in *res for the caller
- * (who destroys it; nothing to destroy on an error). */
-int dp_db_execute_prepared_result(duckdb_connection con, duckdb_prepared_statement ps, long timeout_ms,
-                                  duckdb_result *res, dp_error *err);
+/* A chunk of a streamed result to its reader, who takes it (chunk NULL:
+ * once, before any row, for res's columns): 0 to go on, else an error
+ * code (err set) that stops the stream. */
+typedef int (*dp_chunk_fn)(void *payload, duckdb_result *res, duckdb_data_chunk chunk, dp_error *err);
+/* Runs ps streaming, under the time limit for the whole of it: the rows
+ * are never all held by DuckDB at once. 0, the reader's error, or the
+ * statement's (DP_ELIMIT past the time limit). */
+int dp_db_stream_prepared(duckdb_connection con, duckdb_prepared_statement ps, long timeout_ms, dp_chunk_fn fn,
+                          void *payload, dp_error *err);
 int dp_db_query_params(duckdb_connection con, const char *sql, const char *const *params, size_t nparams,
                        long timeout_ms, dp_row_fn fn, void *payload, dp_error *err);
 /* First column of the first row as text into out (size n); "" for NULL. */

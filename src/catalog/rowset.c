@@ -23,6 +23,7 @@ typedef struct rs_chunk {
 
 struct dp_rowset {
     duckdb_result res;
+    int has_res; /* res is to be destroyed with the rowset */
     size_t nrows, ncols, nchunks;
     rs_col *cols;
     rs_chunk *chunks;
@@ -131,6 +132,8 @@ static int keep_chunk(dp_rowset *rs, duckdb_data_chunk ch, size_t *cap, size_t m
 static int read_types(dp_rowset *rs, dp_error *err)
 {
     rs->ncols = (size_t)duckdb_column_count(&rs->res);
+    if (rs->ncols > 4096)
+        return dp_error_set(err, DP_ELIMIT, "more than 4096 columns");
     rs->cols = calloc(rs->ncols ? rs->ncols : 1, sizeof(*rs->cols));
     if (!rs->cols)
         return dp_error_set(err, DP_ENOMEM, "out of memory");
@@ -152,6 +155,7 @@ int dp_rowset_read(dp_rowset **out, duckdb_connection con, const char *sql, long
         free(rs);
         return rc;
     }
+    rs->has_res = 1;
     rc = read_types(rs, err);
     size_t cap = 0, bytes = 0;
     duckdb_data_chunk ch;
@@ -222,52 +226,63 @@ static int finish_table(duckdb_appender *app, int rc, dp_error *err)
     return rc;
 }
 
-int dp_rowset_take(dp_rowset **out, duckdb_connection con, duckdb_result *res, size_t max_rows, size_t max_bytes,
-                   const char *table, long long *rows, dp_error *err)
+typedef struct stream_ctx {
+    dp_rowset *rs;
+    size_t max_rows, max_bytes, cap, bytes;
+    dp_rowset_spill_fn spill;
+    void *spill_payload;
+    const char *table;
+    duckdb_appender app; /* once over the caps: every row goes here */
+    long long rows;
+} stream_ctx;
+
+static int take_chunk(void *payload, duckdb_result *res, duckdb_data_chunk ch, dp_error *err)
+{
+    stream_ctx *c = payload;
+    dp_rowset *rs = c->rs;
+    if (!ch) { /* the columns */
+        rs->res = *res;
+        int rc = read_types(rs, err);
+        memset(&rs->res, 0, sizeof(rs->res)); /* the stream's, not the rowset's */
+        return rc;
+    }
+    c->rows += (long long)duckdb_data_chunk_get_size(ch);
+    if (c->app) {
+        int rc = append(c->app, ch, err);
+        duckdb_destroy_data_chunk(&ch);
+        return rc;
+    }
+    int rc = keep_chunk(rs, ch, &c->cap, (size_t)-1, (size_t)-1, &c->bytes, err);
+    if (rc || (rs->nrows <= c->max_rows && c->bytes <= c->max_bytes))
+        return rc;
+    /* too large to keep in C: the table, on the connection the spill gives
+     * (not the streaming one, which runs no other statement meanwhile) */
+    duckdb_connection con;
+    if ((rc = c->spill(c->spill_payload, &con, err)) || (rc = make_table(rs, con, c->table, &c->app, err)))
+        return rc;
+    for (size_t k = 0; !rc && k < rs->nchunks; k++)
+        rc = append(c->app, rs->chunks[k].chunk, err);
+    return rc;
+}
+
+int dp_rowset_stream(dp_rowset **out, duckdb_connection con, duckdb_prepared_statement ps, long timeout_ms,
+                     size_t max_rows, size_t max_bytes, dp_rowset_spill_fn spill, void *spill_payload,
+                     const char *table, long long *rows, dp_error *err)
 {
     *out = NULL;
     *rows = 0;
-    dp_rowset *rs = calloc(1, sizeof(*rs));
-    if (!rs) {
-        duckdb_destroy_result(res);
+    stream_ctx c = {calloc(1, sizeof(dp_rowset)), max_rows, max_bytes, 0, 0, spill, spill_payload, table, NULL, 0};
+    if (!c.rs)
         return dp_error_set(err, DP_ENOMEM, "out of memory");
-    }
-    rs->res = *res;
-    int rc = read_types(rs, err);
-    size_t cap = 0, bytes = 0;
-    duckdb_data_chunk ch = NULL;
-    dp_error over = {0};
-    while (!rc && (ch = duckdb_fetch_chunk(rs->res))) {
-        if ((rc = keep_chunk(rs, ch, &cap, (size_t)-1, (size_t)-1, &bytes, err)))
-            break;
-        if (rs->nrows > max_rows || bytes > max_bytes) {
-            dp_error_set(&over, DP_ELIMIT, "over the cap");
-            break;
-        }
-    }
-    if (!rc && over.code) { /* too large to keep in C: all of it into the table */
-        duckdb_appender app = NULL;
-        rc = make_table(rs, con, table, &app, err);
-        for (size_t k = 0; !rc && k < rs->nchunks; k++)
-            rc = append(app, rs->chunks[k].chunk, err);
-        long long n = (long long)rs->nrows;
-        while (!rc && (ch = duckdb_fetch_chunk(rs->res))) {
-            n += (long long)duckdb_data_chunk_get_size(ch);
-            rc = append(app, ch, err);
-            duckdb_destroy_data_chunk(&ch);
-        }
-        if (app)
-            rc = finish_table(&app, rc, err);
-        dp_rowset_free(rs);
-        *rows = n;
+    int rc = dp_db_stream_prepared(con, ps, timeout_ms, take_chunk, &c, err);
+    if (c.app)
+        rc = finish_table(&c.app, rc, err);
+    *rows = c.rows;
+    if (rc || c.rows > (long long)c.rs->nrows || c.rs->nrows > max_rows || c.bytes > max_bytes) {
+        dp_rowset_free(c.rs); /* an error, or the rows are in the table */
         return rc;
     }
-    if (rc) {
-        dp_rowset_free(rs);
-        return rc;
-    }
-    *rows = (long long)rs->nrows;
-    *out = rs;
+    *out = c.rs;
     return 0;
 }
 
@@ -294,7 +309,8 @@ void dp_rowset_free(dp_rowset *rs)
     free(rs->chunks);
     free(rs->data);
     free(rs->valid);
-    duckdb_destroy_result(&rs->res);
+    if (rs->has_res)
+        duckdb_destroy_result(&rs->res);
     free(rs);
 }
 

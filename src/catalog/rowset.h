@@ -54,14 +54,18 @@ int dp_rowset_read(dp_rowset **out, duckdb_connection con, const char *sql, long
                    size_t max_bytes, dp_error *err);
 void dp_rowset_free(dp_rowset *rs);
 /* 1 when a column of type t is read here (so a result of such columns can
- * be taken by dp_rowset_take). */
+ * be read by dp_rowset_stream). */
 int dp_rowset_plain_type(duckdb_logical_type t);
-/* Takes *res (a whole result of plain types): its rows into *out when at
- * most max_rows and max_bytes; else every row into a new temporary table
- * named table (an SQL name, quoted as needed) and *out NULL. *rows: the
- * result's rows. The statement's or DuckDB's error; res is always taken. */
-int dp_rowset_take(dp_rowset **out, duckdb_connection con, duckdb_result *res, size_t max_rows, size_t max_bytes,
-                   const char *table, long long *rows, dp_error *err);
+/* The connection a result too large for C goes to, as a table (*out: the
+ * caller's from then on); 0 or an error. */
+typedef int (*dp_rowset_spill_fn)(void *payload, duckdb_connection *out, dp_error *err);
+/* Runs ps (its columns of plain types) streaming on con under the time
+ * limit: its rows into *out when at most max_rows and max_bytes; else
+ * every row into a new temporary table named table (an SQL name) on the
+ * connection spill gives, and *out NULL. *rows: the result's rows. */
+int dp_rowset_stream(dp_rowset **out, duckdb_connection con, duckdb_prepared_statement ps, long timeout_ms,
+                     size_t max_rows, size_t max_bytes, dp_rowset_spill_fn spill, void *spill_payload,
+                     const char *table, long long *rows, dp_error *err);
 /* The rows into a new temporary table named table (the SQL of a check that
  * is not evaluated in C then reads it). */
 int dp_rowset_to_table(const dp_rowset *rs, duckdb_connection con, const char *table, dp_error *err);

@@ -94,6 +94,8 @@ static void run_free(dp_run *r)
     json_decref(r->proposed_sql);
     if (r->llm_sql)
         json_decref(r->llm_sql->log);
+    if (r->exec.stream_con)
+        dp_db_run_release(r->cat->db, &r->exec.stream_con, NULL);
     if (r->con) /* kept for the next run, its result dropped */
         dp_db_run_release(r->cat->db, &r->con, r->exec.table_made ? r->exec.table : NULL);
     dp_arena_free(r->a);

@@ -41,6 +41,9 @@ typedef struct dp_exec_result {
      * each; NULL when it stayed in DuckDB only */
     struct dp_rowset *rowset;
     int table_made;    /* table exists on the run's connection */
+    /* the connection the test run streamed on, when a large result went
+     * to a table on another (released once its statement is destroyed) */
+    duckdb_connection stream_con;
     json_t *warnings;  /* empty, partial or all-NULL answers, with their cause */
     json_t *coverage;  /* [{dataset, time_dimension, first, last}] of the data the metrics use */
     /* the NULLs of each key column of the design (in column order), counted

@@ -264,10 +264,90 @@ static int plain_columns(duckdb_prepared_statement ps)
     return plain;
 }
 
+/* Days of a profile's "YYYY-MM-DD..." value since 1970-01-01; -1 if none. */
+static long day_number(const char *s)
+{
+    int y, m, d;
+    if (!s || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
+        return -1;
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400, doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+/* Periods of the run's time grain in the data's span (the request's range,
+ * else the widest span of the selected datasets' measures' time
+ * dimensions); -1 when unknown. */
+static double periods(const dp_run *r)
+{
+    static const double days[] = {0, 1, 7, 28, 90, 365};
+    if (r->intent.grain <= DP_GRAIN_NONE || r->intent.grain > DP_GRAIN_YEAR || r->intent.custom_grain)
+        return -1;
+    long span = -1;
+    if (r->intent.range_start && r->intent.range_end)
+        span = day_number(r->intent.range_end) - day_number(r->intent.range_start);
+    for (size_t i = 0; span < 0 && i < r->disc.nselected; i++)
+        for (size_t k = 0; k < r->disc.selected[i]->nmeasures; k++) {
+            const dp_measure *me = &r->disc.selected[i]->measures[k];
+            const dp_dimension *d =
+                me->agg_time_dimension ? dp_kg_model_dim(r->disc.selected[i], me->agg_time_dimension) : NULL;
+            long lo = d && d->column ? day_number(d->column->prof.min) : -1;
+            long hi = d && d->column ? day_number(d->column->prof.max) : -1;
+            if (lo >= 0 && hi >= lo && hi - lo > span)
+                span = hi - lo;
+        }
+    return span < 0 ? -1 : span / days[r->intent.grain] + 2;
+}
+
+/* A bound on the result's rows from the profile: the product of its grain
+ * columns' distinct values (the time column's periods); -1 when one is not
+ * known. It only chooses how the test run keeps its rows. */
+static double estimated_rows(const dp_run *r)
+{
+    double est = 1;
+    for (size_t i = 0; i < r->design.ncols; i++) {
+        const dp_target_col *c = &r->design.cols[i];
+        const dp_grain_col *g = c->grain;
+        if (!c->is_key || !g)
+            continue;
+        double n = -1;
+        if (g->kind == DP_COL_TIME) {
+            n = periods(r);
+        } else if (g->kind == DP_COL_DIM) {
+            n = g->dim && g->dim->column && g->dim->column->prof.done ? (double)g->dim->column->prof.distinct + 1 : -1;
+        } else if (g->dim_model) {
+            const dp_entity *e = dp_kg_model_entity(g->dim_model, g->entity);
+            const dp_column *col = e ? dp_kg_model_column(g->dim_model, e->expr) : NULL;
+            n = col && col->prof.done ? (double)col->prof.distinct + 1 : -1;
+        }
+        if (n <= 0)
+            return -1;
+        est *= n;
+    }
+    return est;
+}
+
+typedef struct spill_ctx {
+    dp_run *r;
+    duckdb_connection *second;
+} spill_ctx;
+
+/* A second connection of the run's pool, for a result too large for C. */
+static int second_connection(void *payload, duckdb_connection *out, dp_error *err)
+{
+    spill_ctx *s = payload;
+    int rc = dp_db_run_connect(s->second, s->r->cat->db, err);
+    *out = *s->second;
+    return rc;
+}
+
 /* 3. runs it, read-only, with a time limit: the statement the check
- * prepared, its rows kept in C when they are few (the result's table is
- * made from them only if a check needs it), else in the result's table;
- * a result of other types (or none prepared) into the table by CTAS */
+ * prepared, streamed, its rows kept in C when they are few (the result's
+ * table is made from them only if a check needs it), else appended to the
+ * result's table on a second connection (the streaming one runs nothing
+ * else meanwhile), which the run then goes on with; a result of other
+ * types (or none prepared) into the table by CTAS */
 static int test_run(dp_run *r, duckdb_prepared_statement ps, dp_error *err)
 {
     int rc;
@@ -275,12 +355,17 @@ static int test_run(dp_run *r, duckdb_prepared_statement ps, dp_error *err)
     long timeout = dp_run_remaining_ms(r);
     long long rows = -1;
     double t0 = dp_now_ms();
-    if (ps && plain_columns(ps)) {
-        duckdb_result res;
-        rc = dp_db_execute_prepared_result(r->con, ps, timeout, &res, err);
-        if (!rc)
-            rc = dp_rowset_take(&r->exec.rowset, r->con, &res, DP_ROWSET_MAX_ROWS, DP_ROWSET_MAX_BYTES, r->exec.table,
-                                &rows, err);
+    /* a result the profile says is large goes straight into the table
+     * (DuckDB writes it there faster than C can append it) */
+    double est = ps ? estimated_rows(r) : -1;
+    if (ps && plain_columns(ps) && est <= (double)DP_ROWSET_MAX_ROWS) {
+        duckdb_connection second = NULL;
+        rc = dp_rowset_stream(&r->exec.rowset, r->con, ps, timeout, DP_ROWSET_MAX_ROWS, DP_ROWSET_MAX_BYTES,
+                              second_connection, &(spill_ctx){r, &second}, r->exec.table, &rows, err);
+        if (second) { /* the table is there: the run goes on on that connection */
+            r->exec.stream_con = r->con;
+            r->con = second;
+        }
         r->exec.table_made = !r->exec.rowset; /* or part of it, on an error: dropped with the run */
     } else {
         char *create = ctas_sql(r, r->compiled.sql);
@@ -289,6 +374,11 @@ static int test_run(dp_run *r, duckdb_prepared_statement ps, dp_error *err)
         rc = dp_db_query(r->con, create, timeout, read_count, &rows, err);
         free(create);
         r->exec.table_made = 1;
+        /* smaller than the profile said: read into C all the same */
+        dp_error ignore = {0};
+        if (!rc && rows >= 0 && rows <= DP_ROWSET_MAX_ROWS)
+            dp_rowset_read(&r->exec.rowset, r->con, dp_arena_printf(r->a, "SELECT * FROM %s", r->exec.table),
+                           dp_run_remaining_ms(r), DP_ROWSET_MAX_ROWS, DP_ROWSET_MAX_BYTES, &ignore);
     }
     r->exec.ms = dp_now_ms() - t0;
     if (rc) {
@@ -401,6 +491,8 @@ int dp_stage_transform(dp_run *r, dp_error *err)
     }
     if (ps)
         duckdb_destroy_prepare(&ps);
+    if (r->exec.stream_con) /* the statement it ran is gone: back to the pool */
+        dp_db_run_release(r->cat->db, &r->exec.stream_con, NULL);
     if (rc)
         return rc;
     if ((rc = read_sample(r, err)))

@@ -6,7 +6,8 @@
  * another scale, dates, bytes past ASCII), combined with AND, OR and NOT,
  * each run both ways. What the evaluator must not take (a function on a
  * column, arithmetic on columns, another table, a FLOAT, a string against
- * a date) is refused, so that DuckDB runs it. */
+ * a date) is refused, so that DuckDB runs it. And the test run's stream
+ * keeps a small result in C and puts a large one in a table. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -84,10 +85,6 @@ static int teardown(void **state)
     free(f);
     return 0;
 }
-
-typedef struct rows {
-    json_t *arr;
-} rows;
 
 static int collect(void *p, size_t ncols, const char *const *names, const char *const *vals)
 {
@@ -315,11 +312,78 @@ static void refuses_what_it_does_not_know(void **state)
             fail_msg("took %s", sqls[i]);
 }
 
+typedef struct spill_to {
+    duckdb_database db;
+    duckdb_connection con;
+    int calls;
+} spill_to;
+
+static int second(void *payload, duckdb_connection *out, dp_error *err)
+{
+    spill_to *s = payload;
+    (void)err;
+    s->calls++;
+    assert_int_equal(duckdb_connect(s->db, &s->con), DuckDBSuccess);
+    *out = s->con;
+    return 0;
+}
+
+static long long scalar(duckdb_connection con, const char *sql)
+{
+    duckdb_result res;
+    if (duckdb_query(con, sql, &res) == DuckDBError)
+        fail_msg("%s: %s", sql, duckdb_result_error(&res));
+    long long v = duckdb_value_int64(&res, 0, 0);
+    duckdb_destroy_result(&res);
+    return v;
+}
+
+/* The test run's stream: a result within the caps is kept in C (every
+ * row, in order); past them, every row goes into the table on the second
+ * connection the caller gives, none lost or doubled. */
+static void stream_keeps_or_spills(void **state)
+{
+    fixture *f = *state;
+    duckdb_prepared_statement ps;
+    assert_int_equal(duckdb_prepare(f->con, "SELECT range AS n, 'v' || range AS s FROM range(5000) ORDER BY n", &ps),
+                     DuckDBSuccess);
+    for (int spill = 0; spill < 2; spill++) {
+        spill_to to = {f->db, NULL, 0};
+        dp_rowset *rs = NULL;
+        long long rows = -1;
+        dp_error err = {0};
+        int rc = dp_rowset_stream(&rs, f->con, ps, 10000, spill ? 1000 : 10000, 1 << 20, second, &to,
+                                  "dp_result_spilled", &rows, &err);
+        if (rc)
+            fail_msg("%s", err.message);
+        assert_int_equal(rows, 5000);
+        assert_int_equal(to.calls, spill);
+        if (!spill) {
+            assert_non_null(rs);
+            assert_int_equal(dp_rowset_rows(rs), 5000);
+            dp_val v;
+            dp_rowset_get(rs, 0, 4321, &v);
+            assert_true(v.kind == DP_VAL_EXACT && v.u.i == 4321);
+            dp_rowset_free(rs);
+            continue;
+        }
+        assert_null(rs);
+        /* the table is the second connection's (temporary), with every row once */
+        assert_int_equal(scalar(to.con, "SELECT count(*) FROM dp_result_spilled"), 5000);
+        assert_int_equal(scalar(to.con, "SELECT count(DISTINCT n) FROM dp_result_spilled"), 5000);
+        assert_int_equal(scalar(to.con, "SELECT sum(n) FROM dp_result_spilled"), 4999LL * 5000 / 2);
+        assert_int_equal(scalar(to.con, "SELECT count(*) FROM dp_result_spilled WHERE s <> 'v' || n"), 0);
+        duckdb_disconnect(&to.con);
+    }
+    duckdb_destroy_prepare(&ps);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(compare_with_duckdb, setup, teardown),
         cmocka_unit_test_setup_teardown(refuses_what_it_does_not_know, setup, teardown),
+        cmocka_unit_test_setup_teardown(stream_keeps_or_spills, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
