@@ -114,10 +114,10 @@ static int keep_chunk(dp_rowset *rs, duckdb_data_chunk ch, size_t *cap, size_t m
         rs->data[rs->nchunks * rs->ncols + c] = data;
         rs->valid[rs->nchunks * rs->ncols + c] = valid;
         *bytes += size * 16;
-        if (rs->cols[c].kind == DP_VAL_TEXT)
+        if (rs->cols[c].kind == DP_VAL_TEXT) /* the length field of duckdb_string_t, read in place */
             for (size_t i = 0; i < size; i++)
-                if (!valid || duckdb_validity_row_is_valid(valid, i))
-                    *bytes += duckdb_string_t_length(((duckdb_string_t *)data)[i]);
+                if (!valid || ((valid[i >> 6] >> (i & 63)) & 1))
+                    *bytes += ((const duckdb_string_t *)data)[i].value.inlined.length;
     }
     rs->nchunks++;
     rs->nrows += size;
@@ -417,9 +417,9 @@ void dp_rowset_get_at(const dp_rowset *rs, size_t col, size_t k, size_t i, dp_va
         v->u.micros = ((const duckdb_timestamp *)data)[i].micros;
         break;
     case DUCKDB_TYPE_VARCHAR: {
-        duckdb_string_t *s = (duckdb_string_t *)data + i;
-        v->u.s.n = duckdb_string_t_length(*s);
-        v->u.s.p = duckdb_string_t_data(s);
+        const duckdb_string_t *s = (const duckdb_string_t *)data + i; /* read in place: inlined up to 12 bytes */
+        v->u.s.n = s->value.inlined.length;
+        v->u.s.p = v->u.s.n <= 12 ? s->value.inlined.inlined : s->value.pointer.ptr;
         break;
     }
     default:
