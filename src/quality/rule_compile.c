@@ -712,8 +712,54 @@ static int aggregate_target(cctx *x, json_t *sel)
 
 /* One parsed statement (sel) compiled; x->sql is the text it was parsed
  * from. */
+/* "SELECT <literal> AS name WHERE NOT EXISTS (SELECT <literal> FROM
+ * table)": one failing row when the table has none; the condition (no
+ * rows) is a constant of the rowset. */
+static node *empty_table(cctx *x, json_t *sel, const char *table)
+{
+    json_t *tl = json_object_get(sel, "targetList"), *b, *nb, *sb, *vb;
+    const char *t = json_array_size(tl) == 1 ? node_type(json_array_get(tl, 0), &b) : NULL;
+    if (!t || strcmp(t, "ResTarget") || !json_object_get(b, "name") || json_object_get(b, "indirection") ||
+        json_object_get(sel, "fromClause") || json_object_get(sel, "havingClause"))
+        return NULL;
+    const char *vt = node_type(json_object_get(b, "val"), &vb);
+    const char *nt = node_type(json_object_get(sel, "whereClause"), &nb);
+    json_t *args = nt && !strcmp(nt, "BoolExpr") ? json_object_get(nb, "args") : NULL;
+    const char *op = nt ? json_string_value(json_object_get(nb, "boolop")) : NULL;
+    const char *st = json_array_size(args) == 1 ? node_type(json_array_get(args, 0), &sb) : NULL;
+    const char *kind = st ? json_string_value(json_object_get(sb, "subLinkType")) : NULL;
+    json_t *sub = st && !strcmp(st, "SubLink") ? json_object_get(json_object_get(sb, "subselect"), "SelectStmt") : NULL;
+    const char *qual;
+    if (!vt || strcmp(vt, "A_Const") || !op || strcmp(op, "NOT_EXPR") || !kind || strcmp(kind, "EXISTS_SUBLINK") ||
+        !sub || !plain_select(sub) || json_object_get(sub, "whereClause") || json_object_get(sub, "havingClause") ||
+        from_table(sub, table, &qual))
+        return NULL;
+    json_t *stl = json_object_get(sub, "targetList"), *rb;
+    const char *rt = json_array_size(stl) == 1 ? node_type(json_array_get(stl, 0), &rb) : NULL;
+    const char *rvt = rt && !strcmp(rt, "ResTarget") ? node_type(json_object_get(rb, "val"), &vb) : NULL;
+    if (!rvt || strcmp(rvt, "A_Const"))
+        return NULL;
+    dp_val v;
+    memset(&v, 0, sizeof(v));
+    v.kind = DP_VAL_BOOL;
+    v.u.b = dp_rowset_rows(x->rs) == 0;
+    node *c = constant(x, v), *n = c ? new_node(x, N_BOOLVAL) : NULL;
+    if (!n || !(n->kids = dp_arena_calloc(x->a, 1, sizeof(*n->kids))))
+        return NULL;
+    n->kids[0] = c;
+    n->nkids = 1;
+    return n;
+}
+
 static dp_rule_eval *compile_select(cctx *x, json_t *sel, const char *table)
 {
+    node *empty = sel && plain_select(sel) ? empty_table(x, sel, table) : NULL;
+    if (empty) { /* the whole-table form: its one row is its literal's */
+        dp_rule_eval *e = dp_arena_alloc(x->a, sizeof(*e));
+        if (e)
+            e->cond = empty;
+        return e;
+    }
     if (!sel || !plain_select(sel) || from_table(sel, table, &x->qual))
         return NULL;
     json_t *where = json_object_get(sel, "whereClause"), *having = json_object_get(sel, "havingClause");

@@ -4,6 +4,7 @@
  * write on the result:
  *   SELECT * FROM T WHERE cond          SELECT p.* FROM T AS p WHERE cond
  *   SELECT agg AS name FROM T HAVING cond    (one row when cond holds)
+ *   SELECT 1 AS name WHERE NOT EXISTS (SELECT 1 FROM T)   (one row when T is empty)
  * where cond has columns, literals (DATE '...', CAST, date_trunc and date
  * arithmetic on literals), comparisons, IS [NOT] NULL, [NOT] IN (list),
  * AND, OR, NOT, and in HAVING count(*), min(col), max(col); and

@@ -274,9 +274,25 @@ static void compare_with_duckdb(void **state)
         "SELECT max(\"dt\") AS newest FROM t HAVING max(\"dt\") IS NULL OR max(\"dt\") < DATE '2025-07-01'",
         "SELECT min(s) AS first FROM t HAVING min(s) = ''",
         "SELECT max(d) AS top FROM t HAVING max(d) > 1e308",
-        "SELECT min(w) AS low FROM t HAVING min(w) < 0"};
+        "SELECT min(w) AS low FROM t HAVING min(w) < 0",
+        "SELECT 1 AS empty WHERE NOT EXISTS (SELECT 1 FROM t)"};
     for (size_t s = 0; s < sizeof(aggs) / sizeof(*aggs); s++)
         assert_true(same_both_ways(f, aggs[s]));
+    /* on no rows: the empty-product rule fails (its one row is its SQL's to
+     * read), the row count's holds */
+    dp_rowset *none = NULL;
+    dp_error err = {0};
+    assert_int_equal(dp_rowset_read(&none, f->con, "SELECT * FROM t WHERE false", 0, 10, 1 << 20, &err), 0);
+    size_t first[5], nf = 0;
+    dp_rule_eval *e =
+        dp_rule_eval_compile("SELECT 1 AS empty WHERE NOT EXISTS (SELECT 1 FROM t)", "t", none, NULL, NULL, f->a);
+    assert_non_null(e);
+    assert_int_equal(dp_rule_eval_row_form(e), 0);
+    assert_int_equal(dp_rule_eval_count(e, none, first, 5, &nf), 1);
+    e = dp_rule_eval_compile("SELECT count(*) AS row_count FROM t HAVING count(*) < 1", "t", none, NULL, NULL, f->a);
+    assert_non_null(e);
+    assert_int_equal(dp_rule_eval_count(e, none, first, 5, &nf), 1);
+    dp_rowset_free(none);
     /* not vacuous: most were evaluated in C */
     assert_true(f->compiled > 4000);
     printf("# %zu conditions evaluated in C and by DuckDB alike, %zu left to DuckDB\n", f->compiled, f->refused);
@@ -306,6 +322,9 @@ static void refuses_what_it_does_not_know(void **state)
         "SELECT sum(i) AS n FROM t HAVING sum(i) > 1",
         "SELECT * FROM t WHERE i > 2; SELECT 1",
         "SELECT * FROM t WHERE date_trunc('hour', DATE '2025-01-01') = ts",
+        "SELECT 1 AS empty WHERE NOT EXISTS (SELECT 1 FROM t WHERE i > 2)", /* a condition inside */
+        "SELECT 1 AS empty WHERE NOT EXISTS (SELECT 1 FROM u)",             /* another table */
+        "SELECT 1 AS empty WHERE EXISTS (SELECT 1 FROM t)",
     };
     for (size_t i = 0; i < sizeof(sqls) / sizeof(*sqls); i++)
         if (dp_rule_eval_compile(sqls[i], "t", f->rs, values, f, f->a))
