@@ -435,13 +435,13 @@ void dp_rowset_get(const dp_rowset *rs, size_t col, size_t row, dp_val *v)
 }
 
 /* A value of column c (not NULL) as DuckDB's cast to VARCHAR writes it. */
-static json_t *text_of(const rs_col *c, const dp_val *v, const dp_rowset *rs, size_t col, size_t row)
+static json_t *text_of(const rs_col *c, const dp_val *v)
 {
     if (v->kind == DP_VAL_TEXT)
         return json_stringn(v->u.s.p, v->u.s.n);
     duckdb_value dv = NULL;
-    size_t k = chunk_of(rs, row), i = row - rs->chunks[k].start;
-    const void *data = rs->data[k * rs->ncols + col];
+    dp_u128 u = (dp_u128)v->u.i;
+    duckdb_hugeint h = {(uint64_t)u, (int64_t)(u >> 64)};
     switch (c->id) {
     case DUCKDB_TYPE_BOOLEAN:
         dv = duckdb_create_bool(v->u.b);
@@ -471,11 +471,11 @@ static json_t *text_of(const rs_col *c, const dp_val *v, const dp_rowset *rs, si
         dv = duckdb_create_uint64((uint64_t)v->u.i);
         break;
     case DUCKDB_TYPE_HUGEINT:
-        dv = duckdb_create_hugeint(((const duckdb_hugeint *)data)[i]);
+        dv = duckdb_create_hugeint(h);
         break;
     case DUCKDB_TYPE_FLOAT:
-        dv = duckdb_create_float(((const float *)data)[i]);
-        break;
+        dv = duckdb_create_float((float)v->u.d);
+        break; /* exact: read from a float */
     case DUCKDB_TYPE_DOUBLE:
         dv = duckdb_create_double(v->u.d);
         break;
@@ -485,12 +485,9 @@ static json_t *text_of(const rs_col *c, const dp_val *v, const dp_rowset *rs, si
     case DUCKDB_TYPE_TIMESTAMP:
         dv = duckdb_create_timestamp((duckdb_timestamp){v->u.micros});
         break;
-    case DUCKDB_TYPE_DECIMAL: {
-        dp_u128 u = (dp_u128)v->u.i;
-        duckdb_decimal d = {(uint8_t)c->width, (uint8_t)c->scale, {(uint64_t)u, (int64_t)(u >> 64)}};
-        dv = duckdb_create_decimal(d);
+    case DUCKDB_TYPE_DECIMAL:
+        dv = duckdb_create_decimal((duckdb_decimal){(uint8_t)c->width, (uint8_t)c->scale, h});
         break;
-    }
     default:
         break;
     }
@@ -507,7 +504,7 @@ json_t *dp_rowset_row_json(const dp_rowset *rs, size_t row)
     for (size_t c = 0; o && c < rs->ncols; c++) {
         dp_val v;
         dp_rowset_get(rs, c, row, &v);
-        json_t *t = v.kind == DP_VAL_NULL ? json_null() : text_of(&rs->cols[c], &v, rs, c, row);
+        json_t *t = v.kind == DP_VAL_NULL ? json_null() : text_of(&rs->cols[c], &v);
         if (!t || json_object_set_new(o, rs->cols[c].name, t)) {
             json_decref(o);
             return NULL;

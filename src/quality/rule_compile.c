@@ -11,6 +11,7 @@
 
 static node *compile_bool(cctx *x, json_t *j, int depth);
 static node *compile_value(cctx *x, json_t *j, int depth);
+static int plain_select(json_t *sel);
 
 static node *new_node(cctx *x, nkind k)
 {
@@ -501,18 +502,10 @@ static int typed_value(cctx *x, const char *type, const char *text, dp_val *v)
  * (schema, table, column into the out names); 0 when it is that. */
 static int source_column(json_t *sel, const char **schema, const char **table, const char **column)
 {
-    json_t *from = json_object_get(sel, "fromClause"), *rb, *tb, *cb, *nb, *ab;
+    json_t *from = json_object_get(sel, "fromClause"), *rb, *tb, *cb, *nb;
     const char *t = json_array_size(from) == 1 ? node_type(json_array_get(from, 0), &rb) : NULL;
-    static const char *ok[] = {"targetList", "fromClause", "whereClause", "limitOption", "op"};
-    const char *key;
-    json_t *v;
-    json_object_foreach(sel, key, v) {
-        int known = 0;
-        for (size_t i = 0; i < sizeof(ok) / sizeof(*ok); i++)
-            known |= !strcmp(key, ok[i]);
-        if (!known)
-            return -1;
-    }
+    if (!plain_select(sel) || json_object_get(sel, "havingClause"))
+        return -1;
     if (!t || strcmp(t, "RangeVar") || json_object_get(rb, "catalogname") ||
         json_object_get(json_object_get(rb, "alias"), "colnames"))
         return -1;
@@ -544,7 +537,6 @@ static int source_column(json_t *sel, const char **schema, const char **table, c
             return -1;
         *(i ? &c2 : &c1) = sval(json_array_get(f, n - 1));
     }
-    (void)ab;
     if (!c1 || !c2 || strcmp(c1, c2))
         return -1;
     *column = c1;

@@ -3,6 +3,7 @@
  * and timestamps, text by bytes), which pairs compare without a cast, and
  * the date arithmetic the rules' literals use. */
 #include "quality/rule_eval_int.h"
+#include "intent/timeparse.h"
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -114,67 +115,37 @@ int dp_rule__comparable(const node *a, const node *b)
 
 /* ---- dates ---- */
 
-static int32_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (int32_t)(era * 146097 + (int64_t)doe - 719468);
-}
-
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
-/* 'YYYY-MM-DD', a real day of years 1..9999; -1 otherwise. */
+/* 'YYYY-MM-DD' exactly (digits where digits go), a real day; -1 otherwise. */
 int dp_rule__parse_date(const char *s, int32_t *out)
 {
-    unsigned y, m, d;
-    char tail;
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || sscanf(s, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3 || !y ||
-        m < 1 || m > 12 || d < 1)
-        return -1;
-    static const unsigned mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    unsigned leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > mdays[m - 1] + (m == 2 && leap))
+    dp_date d;
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || dp_date_parse(s, &d))
         return -1;
     for (int i = 0; i < 10; i++)
         if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
             return -1;
-    *out = days_from_civil(y, m, d);
+    *out = (int32_t)dp_date_days(d);
     return 0;
 }
 
 /* date_trunc(part, day) for the parts of a DATE this knows; -1 else. */
 int dp_rule__trunc_date(const char *part, int32_t days, int32_t *out)
 {
-    int64_t y;
-    unsigned m, d;
-    civil_from_days(days, &y, &m, &d);
-    if (!strcasecmp(part, "day"))
-        *out = days;
-    else if (!strcasecmp(part, "week")) /* ISO weeks start on Monday; 1970-01-01 was a Thursday */
-        *out = days - (int32_t)(((int64_t)days % 7 + 7 + 3) % 7);
-    else if (!strcasecmp(part, "month"))
-        *out = days_from_civil(y, m, 1);
-    else if (!strcasecmp(part, "quarter"))
-        *out = days_from_civil(y, (m - 1) / 3 * 3 + 1, 1);
-    else if (!strcasecmp(part, "year"))
-        *out = days_from_civil(y, 1, 1);
-    else
-        return -1;
-    return 0;
+    static const struct {
+        const char *name;
+        dp_grain grain;
+    } parts[] = {{"day", DP_GRAIN_DAY},
+                 {"week", DP_GRAIN_WEEK}, /* ISO weeks, from Monday */
+                 {"month", DP_GRAIN_MONTH},
+                 {"quarter", DP_GRAIN_QUARTER},
+                 {"year", DP_GRAIN_YEAR}};
+    for (size_t i = 0; i < sizeof(parts) / sizeof(*parts); i++)
+        if (!strcasecmp(part, parts[i].name)) {
+            dp_date day = dp_date_add_days((dp_date){1970, 1, 1}, days);
+            *out = (int32_t)dp_date_days(dp_date_trunc(day, parts[i].grain));
+            return 0;
+        }
+    return -1;
 }
 
 uint64_t dp_rule__val_hash(const dp_val *v)

@@ -12,6 +12,7 @@
 #include "orchestrator/run.h"
 #include "catalog/db.h"
 #include "catalog/rowset.h"
+#include "intent/timeparse.h"
 #include "sql/check.h"
 #include "transform/explain.h"
 #include "transform/generator.h"
@@ -264,16 +265,17 @@ static int plain_columns(duckdb_prepared_statement ps)
     return plain;
 }
 
-/* Days of a profile's "YYYY-MM-DD..." value since 1970-01-01; -1 if none. */
+/* Days of a profile's "YYYY-MM-DD..." value (a date, or a timestamp's
+ * day) since 1970-01-01; -1 if none. */
 static long day_number(const char *s)
 {
-    int y, m, d;
-    if (!s || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
+    char day[11];
+    dp_date d;
+    if (!s || strlen(s) < 10)
         return -1;
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400, doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+    memcpy(day, s, 10);
+    day[10] = 0;
+    return dp_date_parse(day, &d) ? -1 : dp_date_days(d);
 }
 
 /* Periods of the run's time grain in the data's span (the request's range,
