@@ -28,13 +28,7 @@ static void set_only_when_it_changes(void **state)
     char top[] = "/tmp/dp-memlimit-XXXXXX", path[300], before[64], after[64], other[64];
     assert_non_null(mkdtemp(top));
     snprintf(path, sizeof(path), "%s/t.duckdb", top);
-    duckdb_database wdb;
-    duckdb_connection wcon;
-    assert_int_equal(duckdb_open(path, &wdb), DuckDBSuccess);
-    assert_int_equal(duckdb_connect(wdb, &wcon), DuckDBSuccess);
-    assert_int_equal(duckdb_query(wcon, "CREATE TABLE t AS SELECT 1 AS x", NULL), DuckDBSuccess);
-    duckdb_disconnect(&wcon);
-    duckdb_close(&wdb);
+    assert_int_equal(tu_write_db(path, "CREATE TABLE t AS SELECT 1 AS x"), 0);
 
     dp_db *db = NULL;
     duckdb_connection con = NULL;

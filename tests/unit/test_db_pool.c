@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "catalog/db.h"
 #include "util/error.h"
+#include "testutil.h"
 
 static void reuse_drops_the_result(void **state)
 {
@@ -21,13 +22,7 @@ static void reuse_drops_the_result(void **state)
     char top[] = "/tmp/dp-pool-XXXXXX", path[300], out[64];
     assert_non_null(mkdtemp(top));
     snprintf(path, sizeof(path), "%s/t.duckdb", top);
-    duckdb_database wdb;
-    duckdb_connection wcon;
-    assert_int_equal(duckdb_open(path, &wdb), DuckDBSuccess);
-    assert_int_equal(duckdb_connect(wdb, &wcon), DuckDBSuccess);
-    assert_int_equal(duckdb_query(wcon, "CREATE TABLE t AS SELECT 1 AS x", NULL), DuckDBSuccess);
-    duckdb_disconnect(&wcon);
-    duckdb_close(&wdb);
+    assert_int_equal(tu_write_db(path, "CREATE TABLE t AS SELECT 1 AS x"), 0);
 
     dp_db *db = NULL;
     dp_error err = {0};

@@ -4,6 +4,7 @@
 #include "dpgen/dpgen.h"
 #include "util/fs.h"
 #include <dirent.h>
+#include <duckdb.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,4 +86,26 @@ int tu_open_demo(dp_catalog **cat, const char *db_path, double scale)
         return -1;
     }
     return 0;
+}
+
+int tu_write_db(const char *path, const char *sql)
+{
+    duckdb_database db;
+    duckdb_connection con;
+    duckdb_result res;
+    if (duckdb_open(path, &db) == DuckDBError) {
+        fprintf(stderr, "cannot open %s\n", path);
+        return -1;
+    }
+    int rc = duckdb_connect(db, &con) == DuckDBError ? -1 : 0;
+    if (!rc) {
+        if (duckdb_query(con, sql, &res) == DuckDBError) {
+            fprintf(stderr, "%s: %s\n", sql, duckdb_result_error(&res));
+            rc = -1;
+        }
+        duckdb_destroy_result(&res);
+        duckdb_disconnect(&con);
+    }
+    duckdb_close(&db);
+    return rc;
 }

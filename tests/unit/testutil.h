@@ -20,6 +20,9 @@ int tu_open_demo(struct dp_catalog **cat, const char *db_path, double scale);
  * counted in *unreadable, a folder it cannot read is printed and gives 0. */
 typedef void (*tu_corpus_fn)(const char *name, unsigned char *data, size_t len, void *payload);
 size_t tu_corpus_each(const char *dir, tu_corpus_fn fn, void *payload, size_t *unreadable);
+/* Writes a DuckDB file at path holding what sql creates; 0, or -1 after
+ * printing why. */
+int tu_write_db(const char *path, const char *sql);
 /* Removes a folder and everything under it (symbolic links not followed). */
 void tu_rm_tree(const char *path);
 
