@@ -240,19 +240,25 @@ int main(int argc, char **argv)
         if (i == 0)
             printf("first run (cold: source checks not cached yet): %.1f ms\n", v[6][0]);
     }
-    printf("request: %s\nruns: %d\n", request, runs);
+    /* on a fresh state the first run is cold (printed above): the figures
+     * are those of the warm runs after it */
+    int first = !state && runs > 1;
+    int n = runs - first;
+    printf("request: %s\nruns: %d%s\n", request, n, first ? " (warm; the cold first run apart)" : "");
     for (int s = 0; s < 6; s++)
-        report(stages[s], v[s], runs);
-    report("end to end", v[6], runs);
+        report(stages[s], v[s] + first, n);
+    report("end to end", v[6] + first, n);
     if (have_alone) {
         /* the limit, per stage: the transformation against the SQL alone,
          * the quality stage against its rules on the result alone */
-        report("alone: SQL", v[7], runs);
-        report("alone: rules", v[8], runs);
-        report("alone: both", v[9], runs);
+        report("alone: SQL", v[7] + first, n);
+        report("alone: rules", v[8] + first, n);
+        report("alone: both", v[9] + first, n);
+        double *m[10];
+        for (int s = 0; s < 10; s++)
+            m[s] = v[s] + first + n / 2; /* medians: report() sorted them */
         printf("ratio            transformation %.2fx   quality %.2fx   end to end %.2fx (of SQL alone %.2fx)\n",
-               v[3][runs / 2] / v[7][runs / 2], v[4][runs / 2] / v[8][runs / 2], v[6][runs / 2] / v[9][runs / 2],
-               v[6][runs / 2] / v[7][runs / 2]);
+               *m[3] / *m[7], *m[4] / *m[8], *m[6] / *m[9], *m[6] / *m[7]);
     }
     alone_close(&al);
     for (int s = 0; s < 10; s++)

@@ -20,6 +20,7 @@
 #define DP_STATE_MAX_TEXT DP_INTENT_MAX_REQUEST
 #define DP_STATE_PRINT_MAX "500"
 #define DP_STATE_MAX_RUNS 1000
+#define DP_STATE_STMTS 16 /* prepared statements kept */
 #define DP_STATE_PRINT_CUT(col)                                                                                        \
     "CASE WHEN length(" col ") > " DP_STATE_PRINT_MAX " THEN substr(" col ", 1, " DP_STATE_PRINT_MAX                   \
     ") || '... (cut)' ELSE " col " END AS " col
@@ -28,6 +29,13 @@ struct dp_state {
     sqlite3 *db;
     char path[4096];
     char catalog[40]; /* the catalog runs are recorded for and read from ("" none) */
+    /* the reads a run makes a dozen of, prepared once and kept (each use
+     * under the connection's mutex: requests share the connection) */
+    struct {
+        const char *sql; /* a string literal of this file */
+        sqlite3_stmt *st;
+    } stmts[DP_STATE_STMTS];
+    size_t nstmts;
 };
 
 /* WAL with synchronous=NORMAL: a commit is not fsynced, the checkpoint is;
@@ -149,6 +157,8 @@ void dp_state_close(dp_state *s)
 {
     if (!s)
         return;
+    for (size_t i = 0; i < s->nstmts; i++)
+        sqlite3_finalize(s->stmts[i].st);
     sqlite3_close(s->db);
     free(s);
 }
@@ -193,19 +203,54 @@ static void now_iso(char out[32])
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* The prepared statement of sql (a string literal), kept after its first
+ * use while there is room; NULL when it cannot be prepared. The caller
+ * holds the connection's mutex and hands it back with stmt_done. */
+static sqlite3_stmt *stmt_get(dp_state *s, const char *sql)
+{
+    for (size_t i = 0; i < s->nstmts; i++)
+        if (s->stmts[i].sql == sql || !strcmp(s->stmts[i].sql, sql))
+            return s->stmts[i].st;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    if (s->nstmts < DP_STATE_STMTS) {
+        s->stmts[s->nstmts].sql = sql;
+        s->stmts[s->nstmts++].st = st;
+    }
+    return st;
+}
+
+/* Resets a statement of stmt_get (its bindings are the caller's), or
+ * finalizes it when it was not kept. */
+static void stmt_done(dp_state *s, sqlite3_stmt *st)
+{
+    if (!st)
+        return;
+    for (size_t i = 0; i < s->nstmts; i++)
+        if (s->stmts[i].st == st) {
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            return;
+        }
+    sqlite3_finalize(st);
+}
+
 /* The JSON stored under key in a (key, json, created_at) table, or NULL. */
 static char *keyed_get(dp_state *s, const char *sql, const char *key)
 {
-    sqlite3_stmt *st = NULL;
     char *out = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return NULL;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    sqlite3_mutex *m = sqlite3_db_mutex(s->db);
+    sqlite3_mutex_enter(m);
+    sqlite3_stmt *st = stmt_get(s, sql);
+    if (st && sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
         const char *j = (const char *)sqlite3_column_text(st, 0);
         out = j ? strdup(j) : NULL;
     }
-    sqlite3_finalize(st);
+    stmt_done(s, st);
+    sqlite3_mutex_leave(m);
     return out;
 }
 
@@ -358,24 +403,32 @@ int dp_state_record_product(dp_state *s, const char *run_id, const char *product
 
 int dp_state_popularity(dp_state *s, const char *dataset, double *out)
 {
-    sqlite3_stmt *st = NULL;
     *out = 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM product_datasets WHERE dataset = ? AND catalog = ?", -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_text(st, 1, dataset, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, s->catalog, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *out = sqlite3_column_double(st, 0);
-    sqlite3_finalize(st);
-    return 0;
+    sqlite3_mutex *m = sqlite3_db_mutex(s->db);
+    sqlite3_mutex_enter(m);
+    sqlite3_stmt *st = stmt_get(s, "SELECT count(*) FROM product_datasets WHERE dataset = ? AND catalog = ?");
+    int rc = st ? 0 : -1;
+    if (st) {
+        sqlite3_bind_text(st, 1, dataset, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, s->catalog, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            *out = sqlite3_column_double(st, 0);
+    }
+    stmt_done(s, st);
+    sqlite3_mutex_leave(m);
+    return rc;
 }
 
 static json_t *query_json(dp_state *s, const char *sql, const char *arg, int limit)
 {
-    sqlite3_stmt *st = NULL;
     json_t *arr = json_array();
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    sqlite3_mutex *m = sqlite3_db_mutex(s->db);
+    sqlite3_mutex_enter(m);
+    sqlite3_stmt *st = stmt_get(s, sql);
+    if (!st) {
+        sqlite3_mutex_leave(m);
         return arr;
+    }
     if (arg)
         sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
     else
@@ -396,7 +449,8 @@ static json_t *query_json(dp_state *s, const char *sql, const char *arg, int lim
         }
         json_array_append_new(arr, o);
     }
-    sqlite3_finalize(st);
+    stmt_done(s, st);
+    sqlite3_mutex_leave(m);
     return arr;
 }
 
