@@ -704,6 +704,7 @@ int dp_jsonschema__new_with(dp_jsonschema **out, json_t *schema, json_t *resourc
     s->root = json_incref(schema);
     s->resources = json_incref(resources);
     s->loc = utf8_locale();
+    s->cloc = s->loc ? newlocale(LC_CTYPE_MASK, "C", (locale_t)0) : (locale_t)0;
     const json_t *ver = json_is_object(schema) ? json_object_get(schema, "$schema") : NULL;
     if (json_is_string(ver))
         s->modern = strstr(json_string_value(ver), "2020-12") ? 2
@@ -751,11 +752,15 @@ void dp_jsonschema_free(dp_jsonschema *s)
         rx *r = s->rxs[i];
         if (r->body_ok)
             regfree(&r->body);
+        if (r->body_c_ok)
+            regfree(&r->body_c);
         for (size_t k = 0; k < r->nlook_ok; k++)
             regfree(&r->look[k]);
     }
     if (s->loc)
         freelocale(s->loc);
+    if (s->cloc)
+        freelocale(s->cloc);
     free(s->slots);
     json_decref(s->ids);
     json_decref(s->root);

@@ -22,6 +22,8 @@
 typedef struct rx {
     regex_t body;
     int body_ok;
+    regex_t body_c; /* the body in the C locale, for ASCII text (faster) */
+    int body_c_ok;
     int anchored; /* "^" before the lookaheads: only position 0 can match */
     size_t nlook, nlook_ok;
     regex_t *look;
@@ -73,7 +75,8 @@ struct dp_jsonschema {
     size_t nslots, nused;
     void **rxs; /* every pattern (rx *), for regfree */
     size_t nrx, caprx;
-    locale_t loc; /* UTF-8 LC_CTYPE for regcomp/regexec, or 0 */
+    locale_t loc;  /* UTF-8 LC_CTYPE for regcomp/regexec, or 0 */
+    locale_t cloc; /* the C LC_CTYPE: an ASCII pattern on ASCII text, or 0 */
     int modern;   /* 1: 2019-09, 2: 2020-12 ($ref beside its siblings) */
     int formats;  /* 1: "format" is an assertion (dp_jsonschema__assert_formats) */
 };

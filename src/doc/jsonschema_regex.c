@@ -24,6 +24,15 @@
 /* ------------------------------------------------------------------------ */
 /* Small helpers                                                            */
 
+/* 1 when s[0..n) is 7-bit ASCII with no NUL. */
+static int ascii(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] - 1u >= 0x7Fu)
+            return 0;
+    return 1;
+}
+
 /* Decodes one UTF-8 sequence (input is valid UTF-8: jansson checks it). */
 static size_t utf8_dec(const char *s, size_t n, uint32_t *cp)
 {
@@ -594,6 +603,13 @@ int dp_js__rx_compile(dp_jsonschema *s, rx **out, const char *pat, size_t len, c
             goto fail;
         r->body_ok = 1;
         rc = 0;
+        /* an ASCII expression matches ASCII text alike in the C locale,
+         * where glibc's matcher reads bytes, not characters */
+        if (s->cloc && ascii(dp_buf_cstr(&x.out), strlen(dp_buf_cstr(&x.out)))) {
+            locale_t old = uselocale(s->cloc);
+            r->body_c_ok = regcomp(&r->body_c, dp_buf_cstr(&x.out), REG_EXTENDED | REG_NOSUB) == 0;
+            uselocale(old);
+        }
         goto done;
     }
     r->anchored = i == 1;
@@ -656,6 +672,12 @@ static long rx_exec(const regex_t *re, const char *s, size_t n, int notbol)
 /* 1 when the pattern matches somewhere in s[0..n), 0 when not, <0 on error. */
 int dp_js__rx_match(const dp_jsonschema *s, const rx *r, const char *str, size_t n)
 {
+    if (r->body_c_ok && ascii(str, n)) {
+        locale_t old = uselocale(s->cloc);
+        long off = rx_exec(&r->body_c, str, n, 0);
+        uselocale(old);
+        return off >= 0 ? 1 : off == -1 ? 0 : DP_ERROR;
+    }
     locale_t old = s->loc ? uselocale(s->loc) : (locale_t)0;
     int result = 0;
     if (!r->nlook) {

@@ -476,6 +476,17 @@ static void test_patterns(void **state)
     VALID("{\"pattern\":\"^[^\\\\d\\\\s]+$\"}", "\"ab\xc3\xa9\"");
     INVALID("{\"pattern\":\"^[^\\\\d\\\\s]+$\"}", "\"a b\"");
     VALID("{\"pattern\":\"^.$\"}", "\"\xc3\xa9\""); /* one code point */
+    /* an ASCII pattern reads ASCII text byte by byte and other text by
+     * code point: the same counts and classes either way */
+    VALID("{\"pattern\":\"^.{2}$\"}", "\"ab\"");
+    VALID("{\"pattern\":\"^.{2}$\"}", "\"\xc3\xa9\xc3\xa8\"");
+    INVALID("{\"pattern\":\"^.{2}$\"}", "\"abc\"");
+    INVALID("{\"pattern\":\"^.{3}$\"}", "\"\xc3\xa9\xc3\xa8\"");
+    VALID("{\"pattern\":\"^[^a-z]{1,2}$\"}", "\"\xc3\xa9\"");
+    INVALID("{\"pattern\":\"^[^\\\\n]*$\"}", "\"a\\nb\"");
+    VALID("{\"pattern\":\"^[^\\\\n]*$\"}", "\"a b\"");
+    VALID("{\"pattern\":\"^[a-z_]{1,3}$\"}", "\"a_b\"");
+    INVALID("{\"pattern\":\"^[a-z_]{1,3}$\"}", "\"a_b_\"");
     INVALID("{\"pattern\":\"^.$\"}", "\"\\n\"");
     VALID("{\"pattern\":\"^[\\\\]\\\\-^\\\\[]+$\"}", "\"]-^[\"");
     VALID("{\"pattern\":\"^[\xc3\xa0-\xc3\xbf]+$\"}", "\"\xc3\xa9\xc3\xa8\"");
