@@ -204,16 +204,18 @@ static void now_iso(char out[32])
 }
 
 /* The prepared statement of sql (a string literal), kept after its first
- * use while there is room; NULL when it cannot be prepared. The caller
- * holds the connection's mutex and hands it back with stmt_done. */
+ * use while there is room, with the connection's mutex held until
+ * stmt_done; NULL (the mutex not held) when it cannot be prepared. */
 static sqlite3_stmt *stmt_get(dp_state *s, const char *sql)
 {
+    sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
     for (size_t i = 0; i < s->nstmts; i++)
         if (s->stmts[i].sql == sql || !strcmp(s->stmts[i].sql, sql))
             return s->stmts[i].st;
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
         sqlite3_finalize(st);
+        sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
         return NULL;
     }
     if (s->nstmts < DP_STATE_STMTS) {
@@ -224,33 +226,33 @@ static sqlite3_stmt *stmt_get(dp_state *s, const char *sql)
 }
 
 /* Resets a statement of stmt_get (its bindings are the caller's), or
- * finalizes it when it was not kept. */
+ * finalizes it when it was not kept, and releases the mutex. */
 static void stmt_done(dp_state *s, sqlite3_stmt *st)
 {
     if (!st)
         return;
-    for (size_t i = 0; i < s->nstmts; i++)
-        if (s->stmts[i].st == st) {
-            sqlite3_reset(st);
-            sqlite3_clear_bindings(st);
-            return;
-        }
-    sqlite3_finalize(st);
+    size_t i = 0;
+    while (i < s->nstmts && s->stmts[i].st != st)
+        i++;
+    if (i < s->nstmts) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+    } else {
+        sqlite3_finalize(st);
+    }
+    sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
 }
 
 /* The JSON stored under key in a (key, json, created_at) table, or NULL. */
 static char *keyed_get(dp_state *s, const char *sql, const char *key)
 {
     char *out = NULL;
-    sqlite3_mutex *m = sqlite3_db_mutex(s->db);
-    sqlite3_mutex_enter(m);
     sqlite3_stmt *st = stmt_get(s, sql);
     if (st && sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
         const char *j = (const char *)sqlite3_column_text(st, 0);
         out = j ? strdup(j) : NULL;
     }
     stmt_done(s, st);
-    sqlite3_mutex_leave(m);
     return out;
 }
 
@@ -404,8 +406,6 @@ int dp_state_record_product(dp_state *s, const char *run_id, const char *product
 int dp_state_popularity(dp_state *s, const char *dataset, double *out)
 {
     *out = 0;
-    sqlite3_mutex *m = sqlite3_db_mutex(s->db);
-    sqlite3_mutex_enter(m);
     sqlite3_stmt *st = stmt_get(s, "SELECT count(*) FROM product_datasets WHERE dataset = ? AND catalog = ?");
     int rc = st ? 0 : -1;
     if (st) {
@@ -415,20 +415,15 @@ int dp_state_popularity(dp_state *s, const char *dataset, double *out)
             *out = sqlite3_column_double(st, 0);
     }
     stmt_done(s, st);
-    sqlite3_mutex_leave(m);
     return rc;
 }
 
 static json_t *query_json(dp_state *s, const char *sql, const char *arg, int limit)
 {
     json_t *arr = json_array();
-    sqlite3_mutex *m = sqlite3_db_mutex(s->db);
-    sqlite3_mutex_enter(m);
     sqlite3_stmt *st = stmt_get(s, sql);
-    if (!st) {
-        sqlite3_mutex_leave(m);
+    if (!st)
         return arr;
-    }
     if (arg)
         sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
     else
@@ -450,7 +445,6 @@ static json_t *query_json(dp_state *s, const char *sql, const char *arg, int lim
         json_array_append_new(arr, o);
     }
     stmt_done(s, st);
-    sqlite3_mutex_leave(m);
     return arr;
 }
 
