@@ -577,7 +577,7 @@ done:
 
 /* In a child process (argv: --load-one DB|- MODELS GLOSSARY STATE): one
  * load, printed as "<ms> <peak RSS kB> <cached 0/1>". */
-static int load_one(const char *db, const char *models, const char *glossary, const char *state)
+static int load_one(const char *db, const char *models, const char *glossary, const char *state, int ready)
 {
     dp_error err = {0};
     double t0 = now_ms();
@@ -598,7 +598,8 @@ static int load_one(const char *db, const char *models, const char *glossary, co
     co.models_path = models;
     co.glossary_path = glossary;
     co.state_dir = state;
-    if (dp_catalog_open(&cat, &co, &err)) {
+    co.defer_db = !ready;
+    if (dp_catalog_open(&cat, &co, &err) || (ready && dp_db_ready(cat->db, &err))) {
         fprintf(stderr, "catalog_scale: %s\n", err.message);
         return 1;
     }
@@ -610,8 +611,8 @@ static int load_one(const char *db, const char *models, const char *glossary, co
 
 /* Runs load_one in a fresh process (its RSS is its own); 0 and the figures,
  * or -1. */
-static int measure(const char *db, const char *models, const char *glossary, const char *state, double *ms, long *kb,
-                   int *cached, double *prof_ms)
+static int measure(const char *db, const char *models, const char *glossary, const char *state, int ready, double *ms,
+                   long *kb, int *cached, double *prof_ms)
 {
     int fd[2];
     if (pipe(fd))
@@ -623,7 +624,8 @@ static int measure(const char *db, const char *models, const char *glossary, con
     if (pid == 0) {
         dup2(fd[1], 1);
         close(fd[0]);
-        execl("/proc/self/exe", "catalog_scale", "--load-one", db, models, glossary, state, (char *)NULL);
+        execl("/proc/self/exe", "catalog_scale", ready ? "--load-ready" : "--load-one", db, models, glossary, state,
+              (char *)NULL);
         _exit(127);
     }
     close(fd[1]);
@@ -750,8 +752,8 @@ int main(int argc, char **argv)
     size_t nreq = 50, seed = 42;
     const char *keep = NULL;
     int quiet = 0, rc = 1, with_db = 0, load_only = 0, legacy = 0;
-    if (argc == 6 && !strcmp(argv[1], "--load-one"))
-        return load_one(argv[2], argv[3], argv[4], argv[5]);
+    if (argc == 6 && (!strcmp(argv[1], "--load-one") || !strcmp(argv[1], "--load-ready")))
+        return load_one(argv[2], argv[3], argv[4], argv[5], !strcmp(argv[1], "--load-ready"));
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         size_t *dst = !strcmp(o, "--models") ? &g.nmodels : !strcmp(o, "--columns") ? &g.ncolumns
@@ -824,7 +826,7 @@ int main(int argc, char **argv)
         int cached;
         snprintf(dbp, sizeof(dbp), "%s/db.duckdb", dir);
         snprintf(state, sizeof(state), "%s/state", dir);
-        if (measure("-", models, glossary, state, &ms, &kb, &cached, &prof)) {
+        if (measure("-", models, glossary, state, 0, &ms, &kb, &cached, &prof)) {
             fprintf(stderr, "catalog_scale: the load with no database failed\n");
             goto done;
         }
@@ -835,17 +837,29 @@ int main(int argc, char **argv)
             if (write_db(&g, dbp, legacy))
                 goto done;
             printf("DuckDB file with %zu tables written in %.0f ms\n", g.nmodels, now_ms() - t0);
+            /* cold: a fresh state; warm: the state of the cold load. A
+             * catalog command (catalog check) defers the engine, which a
+             * warm load then never opens; a run needs it open ("ready":
+             * dp_catalog_open, then the engine's open and attach waited) */
             const char *what[] = {"cold (fresh state)", "warm (state of the cold load)"};
-            for (int k = 0; k < 2; k++) {
-                if (measure(dbp, models, glossary, state, &ms, &kb, &cached, &prof)) {
+            const char *how[] = {"catalog check", "ready to run"};
+            for (int k = 0; k < 4; k++) {
+                int warm = k % 2, ready = k / 2;
+                if (k == 2) { /* the state again as fresh */
+                    char cmd[4300];
+                    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", state);
+                    if (system(cmd) != 0)
+                        goto done;
+                }
+                if (measure(dbp, models, glossary, state, ready, &ms, &kb, &cached, &prof)) {
                     fprintf(stderr, "catalog_scale: the load against %s failed\n", dbp);
                     goto done;
                 }
-                printf(
-                    "database, %-30s dp_catalog_open %.0f ms (target < %d ms: %s), peak RSS %.1f MB (target < 300 MB: "
-                    "%s); profile %.0f ms%s\n",
-                    what[k], ms, k ? 500 : 2000, ms < (k ? 500 : 2000) ? "met" : "MISSED", (double)kb / 1024,
-                    kb < 300 * 1024 ? "met" : "MISSED", prof, k && !cached ? " (NOT cached)" : "");
+                printf("database, %-30s %-13s %.0f ms (target < %d ms: %s), peak RSS %.1f MB (target < 300 MB: "
+                       "%s); profile %.0f ms%s\n",
+                       what[warm], how[ready], ms, warm ? 500 : 2000, ms < (warm ? 500 : 2000) ? "met" : "MISSED",
+                       (double)kb / 1024, kb < 300 * 1024 ? "met" : "MISSED", prof,
+                       warm && !cached ? " (NOT cached)" : "");
                 fflush(stdout);
             }
         }

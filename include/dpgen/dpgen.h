@@ -81,11 +81,16 @@ typedef struct dp_catalog_options {
      * "2GB". What exceeds it spills into the state folder's tmp/ (never the
      * current folder); with no_state, nothing spills. */
     const char *memory_limit;
+    /* 1: DuckDB opens the database only when a statement needs it, so a
+     * load whose binding, expression checks and profile all come from the
+     * state opens none (catalog check, search); 0: it opens on a thread of
+     * its own while the catalog files load, and what needs it waits. */
+    int defer_db;
 } dp_catalog_options;
 #define DP_CATALOG_OPTIONS_VERSION 1
 #define DP_CATALOG_OPTIONS_INIT                                                                                        \
     {                                                                                                                  \
-        DP_CATALOG_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0                                                 \
+        DP_CATALOG_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0                                              \
     }
 
 typedef struct dp_generate_options {

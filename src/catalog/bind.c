@@ -146,12 +146,14 @@ int dp_bind_models(dp_kg *kg, duckdb_connection con, dp_error *err)
     int rc = dp_relmap_load(&t, kg->arena, con, err);
     if (rc)
         return rc;
-    rc = dp_bind_models_map(kg, con, &t, err);
+    dp_exprprobe *probe = dp_exprprobe_new(NULL, con, NULL, 0);
+    rc = probe ? dp_bind_models_map(kg, probe, &t, err) : dp_error_set(err, DP_ENOMEM, "out of memory");
+    dp_exprprobe_free(probe);
     dp_relmap_dispose(&t);
     return rc;
 }
 
-int dp_bind_models_map(dp_kg *kg, duckdb_connection con, const dp_relmap *map, dp_error *err)
+int dp_bind_models_map(dp_kg *kg, dp_exprprobe *probe, const dp_relmap *map, dp_error *err)
 {
     const dp_relmap *t = map;
     int rc = 0;
@@ -178,27 +180,23 @@ int dp_bind_models_map(dp_kg *kg, duckdb_connection con, const dp_relmap *map, d
         }
         for (size_t j = 0; j < m->nentities; j++) {
             dp_entity *e = &m->entities[j];
-            if (dp_bind__check_expr(kg, con, m, "entity", e->name, e->expr, e->pos, &e->off, &prepares, NULL)) {
-                rc = dp_error_set(err, DP_ENOMEM, "out of memory");
+            if ((rc = dp_bind__check_expr(kg, probe, m, "entity", e->name, e->expr, e->pos, &e->off, &prepares, NULL,
+                                          err)))
                 goto done;
-            }
         }
         for (size_t j = 0; j < m->ndims; j++) {
             dp_dimension *d = &m->dims[j];
-            if (dp_bind__check_expr(kg, con, m, "dimension", d->name, d->expr, d->pos, &d->off, &prepares, NULL)) {
-                rc = dp_error_set(err, DP_ENOMEM, "out of memory");
+            if ((rc = dp_bind__check_expr(kg, probe, m, "dimension", d->name, d->expr, d->pos, &d->off, &prepares, NULL,
+                                          err)))
                 goto done;
-            }
             if (dp_is_identifier(d->expr))
                 d->column = dp_kg_model_column(m, d->expr);
         }
         for (size_t j = 0; j < m->nmeasures; j++) {
             dp_measure *me = &m->measures[j];
-            if (dp_bind__check_expr(kg, con, m, "measure", me->name, me->expr, me->pos, &me->off, &prepares,
-                                    &me->expr_type)) {
-                rc = dp_error_set(err, DP_ENOMEM, "out of memory");
+            if ((rc = dp_bind__check_expr(kg, probe, m, "measure", me->name, me->expr, me->pos, &me->off, &prepares,
+                                          &me->expr_type, err)))
                 goto done;
-            }
         }
     }
     /* what uses a disabled element is switched off too */

@@ -3,6 +3,7 @@
 #ifndef DP_CATALOG_BIND_H
 #define DP_CATALOG_BIND_H
 #include "catalog/db.h"
+#include "catalog/exprprobe.h"
 #include "kg/kg.h"
 #include "util/ident.h"
 
@@ -13,10 +14,10 @@
  * expressions exist. */
 int dp_bind_models(dp_kg *kg, duckdb_connection con, dp_error *err);
 /* The same from a map of the database's catalog read before (relmap.h:
- * cached in the state); con prepares expressions that are not bare
- * columns and binds the time spines. */
+ * cached in the state), and the time spines; probe (exprprobe.h) checks
+ * expressions that are not bare columns. */
 struct dp_relmap;
-int dp_bind_models_map(dp_kg *kg, duckdb_connection con, const struct dp_relmap *map, dp_error *err);
+int dp_bind_models_map(dp_kg *kg, dp_exprprobe *probe, const struct dp_relmap *map, dp_error *err);
 /* Why model m has no relation in the database (looked_for: the relation
  * looked for, NULL: its ref) and what settles it (reason may be NULL when
  * out of memory); a's strings, or static. */

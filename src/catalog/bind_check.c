@@ -48,41 +48,9 @@ static const char *closest_column(const dp_model *m, const char *name)
  * name the table lacks, or an expression DuckDB cannot prepare over the
  * table. One prepare per expression, at most DP_EXPR_PREPARE_MAX per
  * catalog (problems.h; the rest are left to the compiler's own checks). */
-/* DuckDB's name of the type of a prepared statement's first column, for
- * the types a product column can have (arena string; NULL otherwise). */
-static const char *result_type(dp_kg *kg, duckdb_prepared_statement ps)
-{
-    duckdb_logical_type lt = duckdb_prepared_statement_column_logical_type(ps, 0);
-    if (!lt)
-        return NULL;
-    const char *name = NULL;
-    switch (duckdb_get_type_id(lt)) {
-    case DUCKDB_TYPE_BOOLEAN: name = "BOOLEAN"; break;
-    case DUCKDB_TYPE_TINYINT: name = "TINYINT"; break;
-    case DUCKDB_TYPE_SMALLINT: name = "SMALLINT"; break;
-    case DUCKDB_TYPE_INTEGER: name = "INTEGER"; break;
-    case DUCKDB_TYPE_BIGINT: name = "BIGINT"; break;
-    case DUCKDB_TYPE_HUGEINT: name = "HUGEINT"; break;
-    case DUCKDB_TYPE_UTINYINT: name = "UTINYINT"; break;
-    case DUCKDB_TYPE_USMALLINT: name = "USMALLINT"; break;
-    case DUCKDB_TYPE_UINTEGER: name = "UINTEGER"; break;
-    case DUCKDB_TYPE_UBIGINT: name = "UBIGINT"; break;
-    case DUCKDB_TYPE_FLOAT: name = "FLOAT"; break;
-    case DUCKDB_TYPE_DOUBLE: name = "DOUBLE"; break;
-    case DUCKDB_TYPE_DATE: name = "DATE"; break;
-    case DUCKDB_TYPE_TIMESTAMP: name = "TIMESTAMP"; break;
-    case DUCKDB_TYPE_VARCHAR: name = "VARCHAR"; break;
-    case DUCKDB_TYPE_DECIMAL:
-        name = dp_arena_printf(kg->arena, "DECIMAL(%d,%d)", (int)duckdb_decimal_width(lt), (int)duckdb_decimal_scale(lt));
-        break;
-    default: break;
-    }
-    duckdb_destroy_logical_type(&lt);
-    return name;
-}
-
-int dp_bind__check_expr(dp_kg *kg, duckdb_connection con, const dp_model *m, const char *kind, const char *name,
-                      const char *expr, dp_src_pos pos, dp_disabled *off, size_t *prepares, const char **type_out)
+int dp_bind__check_expr(dp_kg *kg, dp_exprprobe *probe, const dp_model *m, const char *kind, const char *name,
+                        const char *expr, dp_src_pos pos, dp_disabled *off, size_t *prepares, const char **type_out,
+                        dp_error *err)
 {
     char why[900], hint[700] = "";
     if (off->reason)
@@ -100,27 +68,26 @@ int dp_bind__check_expr(dp_kg *kg, duckdb_connection con, const dp_model *m, con
         }
         snprintf(why, sizeof(why), "uses column '%s', which table %s.%s does not have", expr, m->schema, m->table);
     } else {
-        if (!con || ++*prepares > DP_EXPR_PREPARE_MAX)
+        if (!probe || ++*prepares > DP_EXPR_PREPARE_MAX)
             return 0;
-        char qs[300], qt[300], sql[4096];
+        char qs[300], qt[300], sql[4096], msg[400] = "", type[64] = "";
         if (!dp_sql_quote_ident(m->schema, qs, sizeof(qs)) || !dp_sql_quote_ident(m->table, qt, sizeof(qt)) ||
             (size_t)snprintf(sql, sizeof(sql), "SELECT %s FROM %s.%s LIMIT 0", expr, qs, qt) >= sizeof(sql))
             return 0;
-        duckdb_prepared_statement ps = NULL;
-        int bad = duckdb_prepare(con, sql, &ps) == DuckDBError;
-        const char *msg = bad ? duckdb_prepare_error(ps) : NULL;
-        /* DuckDB's first line says it; the rest quotes our probe */
-        size_t len = msg ? strcspn(msg, "\n") : 0;
-        snprintf(why, sizeof(why), "has expr '%.200s', which does not run on table %s.%s: %.*s", expr, m->schema,
-                 m->table, (int)(len < 300 ? len : 300), msg ? msg : "");
-        if (!bad && type_out)
-            *type_out = result_type(kg, ps);
-        duckdb_destroy_prepare(&ps);
-        if (!bad)
+        int bad = 0;
+        if (dp_exprprobe_run(probe, sql, &bad, msg, sizeof(msg), type, sizeof(type), err))
+            return err ? err->code : DP_EENGINE;
+        if (!bad) {
+            if (type_out)
+                *type_out = type[0] ? dp_arena_strdup(kg->arena, type) : NULL;
             return 0;
+        }
+        snprintf(why, sizeof(why), "has expr '%.200s', which does not run on table %s.%s: %s", expr, m->schema,
+                 m->table, msg);
     }
     const char *full = dp_arena_printf(kg->arena, "%s.%s", m->name, name);
-    return full ? dp_catalog__disable(kg, off, kind, full, why, hint[0] ? hint : NULL, pos) : DP_ENOMEM;
+    int rc = full ? dp_catalog__disable(kg, off, kind, full, why, hint[0] ? hint : NULL, pos) : DP_ENOMEM;
+    return rc == DP_ENOMEM ? dp_error_set(err, DP_ENOMEM, "out of memory") : rc;
 }
 
 /* A model whose relation the database does not have is disabled with all

@@ -3,6 +3,7 @@
 #include "util/fs.h"
 #include "catalog/catalog.h"
 #include "catalog/bind.h"
+#include "catalog/exprprobe.h"
 #include "catalog/load.h"
 #include "catalog/paths.h"
 #include "catalog/relmap.h"
@@ -53,18 +54,24 @@ static void catalog_key(char *out, size_t n, const dp_db *db, const dp_kg *kg)
 }
 
 /* Binds the models from the database's catalog, read in bulk or, when the
- * database has not changed since (its fingerprint), from the state. */
-static int bind_models(dp_catalog *cat, duckdb_connection con, int refresh, dp_error *err)
+ * database has not changed since (its fingerprint), from the state (*map,
+ * read before the catalog files so that a warm load need not start the
+ * engine); *con is connected only when something is not in the state. */
+static int bind_models(dp_catalog *cat, dp_relmap *map, int have_map, duckdb_connection *con, int refresh,
+                       dp_error *err)
 {
-    dp_relmap map;
-    int cached = 0;
-    int rc = dp_relmap_load_cached(&map, cat->kg.arena, con, refresh ? NULL : cat->state, dp_db_path(cat->db),
-                                   dp_db_fingerprint(cat->db), &cached, err);
-    if (rc)
-        return rc;
-    cat->relmap_cached = cached;
-    rc = dp_bind_models_map(&cat->kg, con, &map, err);
-    dp_relmap_dispose(&map);
+    int rc = 0;
+    dp_exprprobe *probe = NULL;
+    if (!have_map) {
+        if ((rc = dp_db_connect(con, cat->db, err)) || (rc = dp_relmap_load(map, cat->kg.arena, *con, err)))
+            return rc;
+        dp_relmap_keep(map, cat->state, dp_db_path(cat->db), dp_db_fingerprint(cat->db));
+    }
+    cat->relmap_cached = have_map;
+    if (!(probe = dp_exprprobe_new(cat->db, *con, cat->state, refresh)))
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
+    rc = dp_bind_models_map(&cat->kg, probe, map, err);
+    dp_exprprobe_free(probe);
     return rc;
 }
 
@@ -96,7 +103,8 @@ static int open_db(dp_catalog *cat, const char *db_path, const dp_catalog_option
     for (const char *p = opts->memory_limit; p && *p; p++)
         if (!strchr("0123456789.KMGTBkmgtib ", *p))
             return dp_error_set(err, DP_EINVALID, "memory limit '%s' is not like 2GB", opts->memory_limit);
-    dp_db_options dbo = {.memory_limit = opts->memory_limit, .temp_root = root[0] ? root : NULL, .background = 1};
+    dp_db_options dbo = {
+        .memory_limit = opts->memory_limit, .temp_root = root[0] ? root : NULL, .background = DP_DB_OPEN_DEFERRED};
     /* DuckDB sorts and hashes with memory per thread: under a tight limit
      * two threads run out where one spills (a 2M-row result in 150 MB
      * failed one time in five) */
@@ -135,6 +143,8 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
     duckdb_connection con = NULL;
     dp_catalog *cat = NULL;
     char *cached = NULL;
+    dp_relmap map = {0};
+    int have_map = 0;
     *out = NULL;
     dp_catalog_options def = DP_CATALOG_OPTIONS_INIT;
     if (!opts)
@@ -180,15 +190,20 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
         goto done;
     if ((rc = open_db(cat, db_path, opts, err)))
         goto done;
+    /* the database's catalog kept in the state: with it a deferred load
+     * may never open the engine; without it the engine opens beside the
+     * reading of the catalog files */
+    have_map = !opts->refresh_profile &&
+               dp_relmap_kept(&map, cat->kg.arena, cat->state, dp_db_path(cat->db), dp_db_fingerprint(cat->db)) == 0;
+    if (!have_map || !opts->defer_db)
+        dp_db_start(cat->db);
     if ((rc = dp_kg__set_root(&cat->kg, demo, err)) || (rc = dp_dbt_load_catalog(&cat->kg, models, err)))
         goto done;
     if (glossary && (rc = dp_glossary_load_path(&cat->kg, glossary, err)))
         goto done;
-    if ((rc = dp_db_connect(&con, cat->db, err)))
-        goto done;
     cat->keep_runs = opts->keep_runs;
     cat->keep_days = opts->keep_days;
-    if ((rc = bind_models(cat, con, opts->refresh_profile, err)))
+    if ((rc = bind_models(cat, &map, have_map, &con, opts->refresh_profile, err)))
         goto done;
     if (cat->state) {
         dp_error ignore = {0}; /* runs a crash interrupted are recorded failed */
@@ -220,7 +235,7 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
     cat->profile_cached = cached && !missing;
     if (missing) {
         dp_profile_limits pl = {opts->timeout_ms, 0, 0};
-        if ((rc = dp_profile_models(&cat->kg, con, &pl, err)))
+        if ((!con && (rc = dp_db_connect(&con, cat->db, err))) || (rc = dp_profile_models(&cat->kg, con, &pl, err)))
             goto done;
         if (cat->state) {
             char *js = dp_profile_to_text(&cat->kg);
@@ -236,6 +251,7 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
     cat->load_ms = dp_now_ms() - t0;
 done:
     free(cached);
+    dp_relmap_dispose(&map);
     if (con)
         duckdb_disconnect(&con);
     if (rc) {

@@ -21,9 +21,10 @@ struct dp_db {
     char *write_dir;   /* dp_db_options.write_dir, copied */
     duckdb_config cfg; /* until the engine is open */
     /* the engine opens on a thread of its own when asked (background):
-     * dp_db_ready joins it, once, and reports how it went (under mu) */
+     * dp_db_ready joins it, once, and reports how it went (under mu);
+     * deferred: not started until dp_db_start or dp_db_ready */
     pthread_t opener;
-    int opening, ready_rc;
+    int deferred, opening, ready_rc;
     dp_error ready_err;
     char fingerprint[600];
     char *temp_root;     /* as opened with; NULL: no spilling */
@@ -231,9 +232,35 @@ static void *opener_main(void *p)
     return NULL;
 }
 
+void dp_db_start(dp_db *db)
+{
+    pthread_mutex_lock(&db->mu);
+    if (db->deferred) {
+        db->deferred = 0;
+        if (pthread_create(&db->opener, NULL, opener_main, db) == 0)
+            db->opening = 1;
+        else
+            db->ready_rc = open_engine(db, &db->ready_err);
+    }
+    pthread_mutex_unlock(&db->mu);
+}
+
+int dp_db_started(const dp_db *db)
+{
+    dp_db *m = (dp_db *)db; /* the lock only */
+    pthread_mutex_lock(&m->mu);
+    int started = !m->deferred;
+    pthread_mutex_unlock(&m->mu);
+    return started;
+}
+
 int dp_db_ready(dp_db *db, dp_error *err)
 {
     pthread_mutex_lock(&db->mu);
+    if (db->deferred) {
+        db->deferred = 0;
+        db->ready_rc = open_engine(db, &db->ready_err);
+    }
     if (db->opening) {
         pthread_join(db->opener, NULL);
         db->opening = 0;
@@ -294,7 +321,9 @@ int dp_db_open(dp_db **out, const char *path, const dp_db_options *opts, dp_erro
     }
     /* "": DuckDB spills nowhere (never into ./.tmp of the current folder) */
     duckdb_set_config(db->cfg, "temp_directory", db->temp_dir);
-    if (opts && opts->background && pthread_create(&db->opener, NULL, opener_main, db) == 0)
+    if (opts && opts->background == DP_DB_OPEN_DEFERRED)
+        db->deferred = 1;
+    else if (opts && opts->background && pthread_create(&db->opener, NULL, opener_main, db) == 0)
         db->opening = 1;
     else
         rc = open_engine(db, err);
@@ -311,7 +340,8 @@ void dp_db_close(dp_db *db)
 {
     if (!db)
         return;
-    dp_db_ready(db, NULL);
+    if (!db->deferred) /* never started: nothing to wait for */
+        dp_db_ready(db, NULL);
     for (size_t i = 0; i < db->nidle; i++)
         duckdb_disconnect(&db->idle[i]);
     db->nidle = 0;

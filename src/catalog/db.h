@@ -18,17 +18,30 @@ typedef struct dp_db_options {
      * are removed here); NULL: no spilling (a statement over the limit fails)
      * -- never DuckDB's default, ./.tmp of the current folder. */
     const char *temp_root;
-    /* 1: DuckDB opens and attaches on a thread of its own (for a large file
-     * that takes a while, which the caller spends reading its catalog
-     * files); dp_db_connect and dp_db_ready wait for it */
+    /* DP_DB_OPEN_BACKGROUND: DuckDB opens and attaches on a thread of its
+     * own (for a large file that takes a while, which the caller spends
+     * reading its catalog files); DP_DB_OPEN_DEFERRED: not until
+     * dp_db_start or the first dp_db_ready (a warm catalog load whose
+     * binding and profile come from the state needs no engine at all);
+     * dp_db_connect and dp_db_ready wait for it */
     int background;
 } dp_db_options;
 
+#define DP_DB_OPEN_BACKGROUND 1
+#define DP_DB_OPEN_DEFERRED 2
+
 int dp_db_open(dp_db **out, const char *path, const dp_db_options *opts, dp_error *err);
+/* Closes; a deferred engine never started is never opened. */
 void dp_db_close(dp_db *db);
-/* Waits for a background open (once; safe from any thread): 0, or the
- * error of opening the engine or attaching the file. */
+/* Waits for a background open, or opens a deferred one now (once; safe
+ * from any thread): 0, or the error of opening the engine or attaching the
+ * file. */
 int dp_db_ready(dp_db *db, dp_error *err);
+/* Starts a deferred open on a thread of its own (nothing when it started
+ * already); dp_db_ready waits for it. */
+void dp_db_start(dp_db *db);
+/* Whether the engine was asked to open (started, opening or open). */
+int dp_db_started(const dp_db *db);
 const char *dp_db_path(const dp_db *db);
 /* Identity of the data for profile caching: path, size and mtime. */
 const char *dp_db_fingerprint(const dp_db *db);

@@ -5,6 +5,7 @@
 #define DP_CATALOG_PROBLEMS_H
 #include <jansson.h>
 #include "catalog/db.h"
+#include "catalog/exprprobe.h"
 #include "kg/kg.h"
 
 /* Expressions that are not bare columns are checked by preparing
@@ -17,10 +18,12 @@
  * over it; *prepares counts them against DP_EXPR_PREPARE_MAX) is disabled;
  * kind "entity", "dimension" or "measure". An expression that prepares
  * gives its result type in *type_out when type_out is not NULL (DuckDB's
- * name, kg arena; NULL for types a product column does not take). 0 or
- * DP_ENOMEM. */
-int dp_bind__check_expr(dp_kg *kg, duckdb_connection con, const dp_model *m, const char *kind, const char *name,
-                        const char *expr, dp_src_pos pos, dp_disabled *off, size_t *prepares, const char **type_out);
+ * name, kg arena; NULL for types a product column does not take). probe
+ * (exprprobe.h) prepares, or answers from the state; NULL: expressions are
+ * not checked. 0, or an error in err (out of memory, no engine). */
+int dp_bind__check_expr(dp_kg *kg, dp_exprprobe *probe, const dp_model *m, const char *kind, const char *name,
+                        const char *expr, dp_src_pos pos, dp_disabled *off, size_t *prepares, const char **type_out,
+                        dp_error *err);
 /* A model whose relation the database does not have is disabled with all
  * of it (reason, hint: dp_bind_missing_relation's); 0 or DP_ENOMEM. */
 int dp_bind__missing_relation(dp_kg *kg, dp_model *m, const char *reason, const char *hint);

@@ -43,11 +43,12 @@ int dp_relmap_columns(const dp_relmap *r, size_t t, dp_arena *a, dp_column **out
 /* relmap_cache.c: the map kept in dpgen's state, keyed by the database
  * path and checked against its fingerprint (dp_db_fingerprint: changes with
  * every committed write, the WAL's too), so a warm load reads no catalog
- * of the database. state may be NULL (no cache). *cached says whether the
- * map came from the state. 0 or dp_relmap_load's errors. */
+ * of the database. kept: 0 with *out read from the state, -1 when the
+ * state has none for this fingerprint (*out empty). keep: writes r there
+ * (a cache that cannot be written is not an error). */
 struct dp_state;
-int dp_relmap_load_cached(dp_relmap *out, dp_arena *a, duckdb_connection con, struct dp_state *state,
-                          const char *db_path, const char *fingerprint, int *cached, dp_error *err);
+int dp_relmap_kept(dp_relmap *out, dp_arena *a, struct dp_state *state, const char *db_path, const char *fingerprint);
+void dp_relmap_keep(const dp_relmap *r, struct dp_state *state, const char *db_path, const char *fingerprint);
 /* Text form of a map (malloc'd; NULL when out of memory or too large) and
  * back (0; -1 when the text is not one this version wrote). */
 char *dp_relmap_to_text(const dp_relmap *r, const char *fingerprint);

@@ -139,28 +139,32 @@ int dp_relmap_from_text(dp_relmap *out, dp_arena *a, const char *text, const cha
     return -1;
 }
 
-int dp_relmap_load_cached(dp_relmap *out, dp_arena *a, duckdb_connection con, dp_state *state, const char *db_path,
-                          const char *fingerprint, int *cached, dp_error *err)
+/* The state's key of a database's map (malloc'd; NULL when out of memory). */
+static char *key_of(const char *db_path)
 {
-    *cached = 0;
-    char *key = NULL, *text = NULL;
     size_t kn = strlen(db_path) + 16;
-    if (state && (key = malloc(kn)) != NULL) {
-        /* one entry per database: a newer fingerprint replaces it */
+    char *key = malloc(kn);
+    if (key) /* one entry per database: a newer fingerprint replaces it */
         snprintf(key, kn, "relmap|%s", db_path);
-        text = dp_state_profile_get(state, key);
-        if (text && dp_relmap_from_text(out, a, text, fingerprint) == 0)
-            *cached = 1;
-        free(text);
-    }
-    int rc = 0;
-    if (!*cached && !(rc = dp_relmap_load(out, a, con, err)) && key) {
-        char *put = dp_relmap_to_text(out, fingerprint);
-        dp_error ignore = {0}; /* a cache that cannot be written is not an error */
-        if (put)
-            dp_state_profile_put(state, key, put, &ignore);
-        free(put);
-    }
+    return key;
+}
+
+int dp_relmap_kept(dp_relmap *out, dp_arena *a, dp_state *state, const char *db_path, const char *fingerprint)
+{
+    memset(out, 0, sizeof(*out));
+    char *key = state ? key_of(db_path) : NULL, *text = key ? dp_state_profile_get(state, key) : NULL;
+    int rc = text ? dp_relmap_from_text(out, a, text, fingerprint) : -1;
+    free(text);
     free(key);
     return rc;
+}
+
+void dp_relmap_keep(const dp_relmap *r, dp_state *state, const char *db_path, const char *fingerprint)
+{
+    char *key = state ? key_of(db_path) : NULL, *put = key ? dp_relmap_to_text(r, fingerprint) : NULL;
+    dp_error ignore = {0};
+    if (put)
+        dp_state_profile_put(state, key, put, &ignore);
+    free(put);
+    free(key);
 }

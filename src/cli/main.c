@@ -220,6 +220,9 @@ static int open_catalog(dp_catalog **cat, const args *a, dp_error *err)
     co.schema = a->schema;
     co.timeout_ms = a->timeout_ms; /* profiling has its own budget of the same size */
     co.memory_limit = a->memory_limit;
+    /* catalog commands mostly read what the load built: the database opens
+     * only if one of them runs a statement (a warm check opens none) */
+    co.defer_db = !strcmp(a->cmd, "catalog");
     return dp_catalog_open(cat, &co, err);
 }
 

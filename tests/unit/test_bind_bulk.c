@@ -155,6 +155,7 @@ static int open_case(dp_catalog **cat, const bcase *c, const char *dir, const ch
     co.schema = c->schema;
     co.state_dir = state;
     co.no_state = state == NULL;
+    co.defer_db = state != NULL; /* a warm load must then open no engine */
     return dp_catalog_open(cat, &co, err);
 }
 
@@ -200,6 +201,9 @@ static void binds_as_before(int runs)
         int rc = open_case(&cat, &CASES[i], dir, runs > 1 ? st : NULL, &err);
         if (!rc && runs > 1 && k % 2 == 1 && !cat->relmap_cached)
             fail_msg("%s: the second load read the database's catalog again", CASES[i].name);
+        /* binding, expression checks and profile all from the state */
+        if (!rc && runs > 1 && k % 2 == 1 && dp_db_started(cat->db))
+            fail_msg("%s: the second load opened the database", CASES[i].name);
         char *got = NULL;
         if (rc) {
             dp_buf b;
@@ -287,8 +291,9 @@ static const char MODELS[] = "semantic_models:\n"
                              "        type: categorical\n";
 
 /* Opens dir/t.duckdb with dir/models.yml and state dir/state; the dump, and
- * whether the database's catalog came from the state. */
-static char *open_dump(const char *dir, int *cached)
+ * whether the database's catalog came from the state (and, when started is
+ * not NULL, with the engine deferred: whether it was opened). */
+static char *open_dump_as(const char *dir, int *cached, int *started)
 {
     char db[300], models[300], st[300];
     snprintf(db, sizeof(db), "%s/t.duckdb", dir);
@@ -298,14 +303,81 @@ static char *open_dump(const char *dir, int *cached)
     co.db_path = db;
     co.models_path = models;
     co.state_dir = st;
+    co.defer_db = started != NULL;
     dp_catalog *cat = NULL;
     dp_error err = {0};
     if (dp_catalog_open(&cat, &co, &err))
         fail_msg("open: %s", err.message);
     char *d = dump(&cat->kg);
     *cached = cat->relmap_cached;
+    if (started)
+        *started = dp_db_started(cat->db);
     dp_catalog_free(cat);
     return d;
+}
+
+static char *open_dump(const char *dir, int *cached) { return open_dump_as(dir, cached, NULL); }
+
+static const char MODELS_EXPR[] = "semantic_models:\n"
+                                  "  - name: rows_a\n"
+                                  "    model: ref('t')\n"
+                                  "    entities:\n"
+                                  "      - name: row_a\n"
+                                  "        type: primary\n"
+                                  "        expr: a\n"
+                                  "    dimensions:\n"
+                                  "      - name: b_upper\n"
+                                  "        type: categorical\n"
+                                  "        expr: upper(b)\n"
+                                  "      - name: b_broken\n"
+                                  "        type: categorical\n"
+                                  "        expr: b || c\n"
+                                  "    measures:\n"
+                                  "      - name: a_scaled\n"
+                                  "        agg: sum\n"
+                                  "        expr: a * 1.5\n";
+
+/* A warm load with the engine deferred opens none: the map, the outcome of
+ * every expression (the type of one that runs, DuckDB's reason for one
+ * that does not) and the profile come from the state, and bind exactly as
+ * the cold load did; a write only the WAL holds makes the next load open
+ * the engine and prepare again (b || c then runs). */
+static void a_warm_deferred_load_opens_no_engine(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/dp-binddefer-XXXXXX", path[300];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/t.duckdb", dir);
+    write_db(path, "CREATE TABLE t (a INTEGER, b VARCHAR); INSERT INTO t VALUES (1, 'x'), (2, 'y')", 0);
+    snprintf(path, sizeof(path), "%s/models.yml", dir);
+    write_text(path, MODELS_EXPR);
+    int cached = -1, started = -1;
+    char *cold = open_dump_as(dir, &cached, &started);
+    assert_int_equal(cached, 0);
+    assert_int_equal(started, 1);
+    assert_non_null(strstr(cold, "dimension b_broken column - off has expr 'b || c', which does not run"));
+    assert_non_null(strstr(cold, "measure a_scaled type DECIMAL(12,1) off -"));
+    char *warm = open_dump_as(dir, &cached, &started);
+    assert_int_equal(cached, 1);
+    assert_int_equal(started, 0);
+    assert_string_equal(cold, warm);
+    free(warm);
+    /* the same load not deferred opens the engine beside the files, and
+     * binds the same */
+    warm = open_dump(dir, &cached);
+    assert_int_equal(cached, 1);
+    assert_string_equal(cold, warm);
+    free(warm);
+
+    snprintf(path, sizeof(path), "%s/t.duckdb", dir);
+    write_db(path, "ALTER TABLE t ADD COLUMN c VARCHAR", 1);
+    char *after = open_dump_as(dir, &cached, &started);
+    assert_int_equal(cached, 0);
+    assert_int_equal(started, 1);
+    assert_non_null(strstr(after, "dimension b_broken column - off -\n"));
+    free(after);
+    free(cold);
+    tu_rm_tree(dir);
 }
 
 /* The cached catalog of the database is never used once the database has
@@ -447,6 +519,7 @@ int main(void)
         cmocka_unit_test(demo_binds_as_before),
         cmocka_unit_test(every_catalog_binds_as_before_from_the_cache),
         cmocka_unit_test(a_changed_database_or_catalog_is_bound_afresh),
+        cmocka_unit_test(a_warm_deferred_load_opens_no_engine),
         cmocka_unit_test(the_cached_form_keeps_every_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
