@@ -10,12 +10,17 @@
 #include "kg/indexes.h"
 #include "kg/lexicon.h"
 #include "kg/vindex.h"
+#include "sql/parse_memo.h"
 #include "util/error.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+
+/* Parse trees kept (sql/parse_memo.h): a run's rules are one text. */
+#define PARSE_MEMO_ENTRIES 256
+#define PARSE_MEMO_BYTES (16u << 20)
 
 const char *dp_demo_catalog_dir(void)
 {
@@ -174,7 +179,10 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
                                                                   : "give both --db and --models (or neither, for the demo)");
     }
     cat = calloc(1, sizeof(*cat));
-    if (!cat || !(cat->kg.arena = dp_arena_new(256 * 1024))) {
+    if (!cat || !(cat->kg.arena = dp_arena_new(256 * 1024)) ||
+        !(cat->parses = dp_parse_memo_new(PARSE_MEMO_ENTRIES, PARSE_MEMO_BYTES))) {
+        if (cat)
+            dp_arena_free(cat->kg.arena);
         free(cat);
         return dp_error_set(err, DP_ENOMEM, "out of memory");
     }
@@ -268,6 +276,7 @@ void dp_catalog_free(dp_catalog *cat)
         return;
     dp_db_close(cat->db);
     dp_state_close(cat->state);
+    dp_parse_memo_free(cat->parses);
     dp_arena_free(cat->kg.arena);
     free(cat);
 }

@@ -16,6 +16,9 @@ struct dp_catalog {
     char files_key[64];  /* the catalog files' fingerprint alone ("" when too many to take) */
     int relmap_cached; /* the database's catalog came from the state (relmap.h) */
     double load_ms, profile_ms;
+    /* parse trees runs ask for again (sql/parse_memo.h: the quality rules'
+     * text is the same for the same product); thread-safe, owned */
+    struct dp_parse_memo *parses;
 };
 
 #endif

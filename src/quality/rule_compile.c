@@ -3,7 +3,10 @@
  * the SQL runs in DuckDB), constants folded (literals, CAST, date_trunc,
  * date arithmetic, comparisons of constants, HAVING's aggregates). */
 #include "quality/rule_eval_int.h"
+#include "sql/parse_memo.h"
+#include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <pg_query.h>
 #include <stdlib.h>
 #include <string.h>
@@ -800,8 +803,45 @@ dp_rule_eval *dp_rule_eval_compile(const char *sql, const char *table, const dp_
     return e;
 }
 
+/* The run's own name for the table (dp_result_<run id>) as one of the
+ * same length every run spells alike, so the rules' text, and its parse
+ * tree in the memo, are the same from run to run (the trees' locations
+ * still point at the same characters). Occurrences are whole identifiers;
+ * n bytes of out. */
+static void same_name(const char *table, char *out, size_t n)
+{
+    static const char pat[] = "zz_dp_rule_table_";
+    size_t l = strlen(table);
+    if (l < 8) { /* a short name is kept: a short stand-in could be another name of the rules */
+        snprintf(out, n, "%s", table);
+        return;
+    }
+    for (size_t i = 0; i < l && i + 1 < n; i++)
+        out[i] = i + 1 == l ? 'z' : pat[i % (sizeof(pat) - 1)];
+    out[l < n ? l : n - 1] = 0;
+}
+
+static int ident_char(char c) { return isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80; }
+
+/* sql appended at p with table's occurrences spelled as name; p after. */
+static char *put_renamed(char *p, const char *sql, const char *table, const char *name)
+{
+    size_t tl = strlen(table);
+    for (const char *s = sql; *s;) {
+        if (tl && !strncmp(s, table, tl) && (s == sql || !ident_char(s[-1])) && !ident_char(s[tl])) {
+            memcpy(p, name, tl);
+            p += tl;
+            s += tl;
+        } else {
+            *p++ = *s++;
+        }
+    }
+    return p;
+}
+
 size_t dp_rule_eval_compile_all(const char *const *sqls, size_t n, const char *table, const dp_rowset *rs,
-                                dp_rule_values_fn values, void *payload, dp_arena *a, dp_rule_eval **out)
+                                dp_rule_values_fn values, void *payload, dp_parse_memo *memo, dp_arena *a,
+                                dp_rule_eval **out)
 {
     size_t len = 1, got = 0;
     for (size_t i = 0; i < n; i++) {
@@ -810,26 +850,26 @@ size_t dp_rule_eval_compile_all(const char *const *sqls, size_t n, const char *t
             return 0;
         len += strlen(sqls[i]) + 2;
     }
-    if (!n || !table || !rs)
+    if (!n || !table || !rs || strlen(table) >= 256)
         return 0;
+    char name[256];
+    same_name(table, name, sizeof(name));
     char *text = dp_arena_alloc(a, len), *p = text;
     if (!text)
         return 0;
     for (size_t i = 0; i < n; i++) {
-        size_t l = strlen(sqls[i]);
-        memcpy(p, sqls[i], l);
-        p += l;
+        p = put_renamed(p, sqls[i], table, name);
         *p++ = ';';
         *p++ = '\n';
     }
     *p = 0;
-    /* one parse for them all; a text that splits otherwise (a ';' of its
-     * own) is parsed alone */
-    json_t *tree, *stmts = parse(text, &tree);
+    /* one parse for them all (kept for the next run); a text that splits
+     * otherwise (a ';' of its own) is parsed alone */
+    json_t *tree = dp_parse_memo_get(memo, text), *stmts = json_object_get(tree, "stmts");
     int together = json_array_size(stmts) == n;
     for (size_t i = 0; i < n; i++) {
         cctx x = {rs, values, payload, a, text, NULL, 0, 0};
-        out[i] = together ? compile_select(&x, select_of(stmts, i), table)
+        out[i] = together ? compile_select(&x, select_of(stmts, i), name)
                           : dp_rule_eval_compile(sqls[i], table, rs, values, payload, a);
         got += out[i] != NULL;
     }

@@ -4,6 +4,7 @@
  * their key. What it cannot decide is left to the SQL runner. */
 #include "quality/quality_int.h"
 #include "quality/rule_eval.h"
+#include "catalog/catalog.h"
 #include "catalog/rowset.h"
 #include "util/fs.h"
 #include <stdint.h>
@@ -21,7 +22,7 @@ static long source_values(void *payload, const char *schema, const char *table, 
 void dp_quality__native_compile(dp_run *r, const char *const *sqls, size_t n, dp_rule_eval **out)
 {
     if (r->exec.rowset)
-        dp_rule_eval_compile_all(sqls, n, r->exec.table, r->exec.rowset, source_values, r, r->a, out);
+        dp_rule_eval_compile_all(sqls, n, r->exec.table, r->exec.rowset, source_values, r, r->cat->parses, r->a, out);
     else
         memset(out, 0, n * sizeof(*out));
 }

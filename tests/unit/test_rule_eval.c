@@ -20,6 +20,7 @@
 #include "catalog/db.h"
 #include "catalog/rowset.h"
 #include "quality/rule_eval.h"
+#include "sql/parse_memo.h"
 #include "util/arena.h"
 #include "util/error.h"
 
@@ -360,6 +361,62 @@ static long long scalar(duckdb_connection con, const char *sql)
 /* The test run's stream: a result within the caps is kept in C (every
  * row, in order); past them, every row goes into the table on the second
  * connection the caller gives, none lost or doubled. */
+/* A run's rules compiled at once under the run's own table name, then
+ * under another run's name from the parse memo: every rule compiles or
+ * not as it does alone, and counts the same failing rows and examples; the
+ * second run parses nothing. */
+static void rules_compile_the_same_through_the_memo(void **state)
+{
+    fixture *f = *state;
+    static const char *const tmpl[] = {
+        "SELECT * FROM %s WHERE i > 1",
+        "SELECT p.* FROM %s AS p WHERE p.s IN ('alpha', 'beta') OR p.d IS NULL",
+        "SELECT count(*) AS row_count FROM %s HAVING count(*) < 100",
+        "SELECT * FROM %s WHERE s NOT IN (SELECT e.k FROM src.keys AS e WHERE e.k IS NOT NULL)",
+        "SELECT * FROM %s WHERE dt < DATE '2025-01-12' AND m >= 0",
+        "SELECT * FROM %s WHERE lower(s) = 'alpha'", /* a function on a column: left to DuckDB */
+        "SELECT 1 AS empty WHERE NOT EXISTS (SELECT 1 FROM %s)",
+    };
+    enum { N = sizeof(tmpl) / sizeof(*tmpl) };
+    const char *names[] = {"dp_result_aaaa1111", "dp_result_bbbb2222"};
+    dp_parse_memo *memo = dp_parse_memo_new(8, 1 << 20);
+    assert_non_null(memo);
+    for (int run = 0; run < 2; run++) {
+        char text[N][256];
+        const char *sqls[N];
+        for (size_t i = 0; i < N; i++) {
+            snprintf(text[i], sizeof(text[i]), tmpl[i], names[run]);
+            sqls[i] = text[i];
+        }
+        dp_rule_eval *all[N];
+        dp_rule_eval_compile_all(sqls, N, names[run], f->rs, values, f, memo, f->a, all);
+        for (size_t i = 0; i < N; i++) {
+            char alone_sql[256];
+            snprintf(alone_sql, sizeof(alone_sql), tmpl[i], "t");
+            dp_rule_eval *alone = dp_rule_eval_compile(alone_sql, "t", f->rs, values, f, f->a);
+            if (!alone != !all[i])
+                fail_msg("run %d: '%s' compiled %s alone, %s together", run, sqls[i], alone ? "" : "not",
+                         all[i] ? "" : "not");
+            if (!alone)
+                continue;
+            size_t fa[5], fb[5], na = 0, nb = 0;
+            long long ca = dp_rule_eval_count(alone, f->rs, fa, 5, &na);
+            long long cb = dp_rule_eval_count(all[i], f->rs, fb, 5, &nb);
+            assert_true(ca == cb);
+            assert_int_equal(na, nb);
+            assert_memory_equal(fa, fb, na * sizeof(*fa));
+            assert_int_equal(dp_rule_eval_row_form(alone), dp_rule_eval_row_form(all[i]));
+        }
+        assert_null(all[5]);
+        assert_non_null(all[0]);
+    }
+    size_t hits = 0, misses = 0;
+    dp_parse_memo_counts(memo, &hits, &misses);
+    assert_int_equal(misses, 1);
+    assert_int_equal(hits, 1);
+    dp_parse_memo_free(memo);
+}
+
 static void stream_keeps_or_spills(void **state)
 {
     fixture *f = *state;
@@ -403,6 +460,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(compare_with_duckdb, setup, teardown),
         cmocka_unit_test_setup_teardown(refuses_what_it_does_not_know, setup, teardown),
         cmocka_unit_test_setup_teardown(stream_keeps_or_spills, setup, teardown),
+        cmocka_unit_test_setup_teardown(rules_compile_the_same_through_the_memo, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
