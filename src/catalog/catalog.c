@@ -10,7 +10,7 @@
 #include "kg/indexes.h"
 #include "kg/lexicon.h"
 #include "kg/vindex.h"
-#include "sql/parse_memo.h"
+#include "util/json_memo.h"
 #include "util/error.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,9 +18,12 @@
 #include <sys/stat.h>
 #include <time.h>
 
-/* Parse trees kept (sql/parse_memo.h): a run's rules are one text. */
+/* Documents kept (util/json_memo.h): a run's rules are one text; a run
+ * reads a dozen source checks. */
 #define PARSE_MEMO_ENTRIES 256
 #define PARSE_MEMO_BYTES (16u << 20)
+#define CHECK_MEMO_ENTRIES 4096
+#define CHECK_MEMO_BYTES (4u << 20)
 
 const char *dp_demo_catalog_dir(void)
 {
@@ -180,9 +183,12 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
     }
     cat = calloc(1, sizeof(*cat));
     if (!cat || !(cat->kg.arena = dp_arena_new(256 * 1024)) ||
-        !(cat->parses = dp_parse_memo_new(PARSE_MEMO_ENTRIES, PARSE_MEMO_BYTES))) {
-        if (cat)
+        !(cat->parses = dp_json_memo_new(PARSE_MEMO_ENTRIES, PARSE_MEMO_BYTES)) ||
+        !(cat->checks = dp_json_memo_new(CHECK_MEMO_ENTRIES, CHECK_MEMO_BYTES))) {
+        if (cat) {
             dp_arena_free(cat->kg.arena);
+            dp_json_memo_free(cat->parses);
+        }
         free(cat);
         return dp_error_set(err, DP_ENOMEM, "out of memory");
     }
@@ -276,7 +282,8 @@ void dp_catalog_free(dp_catalog *cat)
         return;
     dp_db_close(cat->db);
     dp_state_close(cat->state);
-    dp_parse_memo_free(cat->parses);
+    dp_json_memo_free(cat->parses);
+    dp_json_memo_free(cat->checks);
     dp_arena_free(cat->kg.arena);
     free(cat);
 }

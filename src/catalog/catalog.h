@@ -16,9 +16,11 @@ struct dp_catalog {
     char files_key[64];  /* the catalog files' fingerprint alone ("" when too many to take) */
     int relmap_cached; /* the database's catalog came from the state (relmap.h) */
     double load_ms, profile_ms;
-    /* parse trees runs ask for again (sql/parse_memo.h: the quality rules'
-     * text is the same for the same product); thread-safe, owned */
-    struct dp_parse_memo *parses;
+    /* documents runs ask for again (util/json_memo.h), thread-safe, owned:
+     * parse trees (the quality rules' text is the same for the same
+     * product) and the source checks the state holds under the data's
+     * fingerprint, which a catalog generation does not change */
+    struct dp_json_memo *parses, *checks;
 };
 
 #endif

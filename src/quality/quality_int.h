@@ -56,6 +56,12 @@ const char *dp_quality__source_date(dp_run *r, const char *subquery);
  * (the row counts "(SELECT count(*) FROM a) + (SELECT count(*) FROM b)"):
  * "CAST(n AS BIGINT)", or NULL. */
 const char *dp_quality__source_count(dp_run *r, const char *expr);
+/* The state's record of a source check under key (a cache key), kept by
+ * the catalog for the runs after it (the key holds the data's fingerprint,
+ * which a catalog generation does not change): a new reference to a shared
+ * document, to read or copy, never to change; NULL when the state has
+ * none. */
+json_t *dp_quality__kept_check(dp_run *r, const char *key);
 /* The state's key of a result that depends only on the sources (sql) and
  * the data: the database fingerprint and a hash of sql. */
 const char *dp_quality__cache_key(dp_run *r, const char *sql);

@@ -3,7 +3,7 @@
  * the SQL runs in DuckDB), constants folded (literals, CAST, date_trunc,
  * date arithmetic, comparisons of constants, HAVING's aggregates). */
 #include "quality/rule_eval_int.h"
-#include "sql/parse_memo.h"
+#include "sql/parse_kept.h"
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -840,7 +840,7 @@ static char *put_renamed(char *p, const char *sql, const char *table, const char
 }
 
 size_t dp_rule_eval_compile_all(const char *const *sqls, size_t n, const char *table, const dp_rowset *rs,
-                                dp_rule_values_fn values, void *payload, dp_parse_memo *memo, dp_arena *a,
+                                dp_rule_values_fn values, void *payload, dp_json_memo *memo, dp_arena *a,
                                 dp_rule_eval **out)
 {
     size_t len = 1, got = 0;
@@ -865,7 +865,7 @@ size_t dp_rule_eval_compile_all(const char *const *sqls, size_t n, const char *t
     *p = 0;
     /* one parse for them all (kept for the next run); a text that splits
      * otherwise (a ';' of its own) is parsed alone */
-    json_t *tree = dp_parse_memo_get(memo, text), *stmts = json_object_get(tree, "stmts");
+    json_t *tree = dp_sql_parse_kept(memo, text), *stmts = json_object_get(tree, "stmts");
     int together = json_array_size(stmts) == n;
     for (size_t i = 0; i < n; i++) {
         cctx x = {rs, values, payload, a, text, NULL, 0, 0};

@@ -34,9 +34,9 @@ dp_rule_eval *dp_rule_eval_compile(const char *sql, const char *table, const dp_
 /* The same for n statements at once (one parse, its tree kept in memo,
  * which may be NULL, for the next run asking the same): out[i] for
  * sqls[i], NULL for those it does not evaluate; how many it compiled. */
-struct dp_parse_memo;
+struct dp_json_memo;
 size_t dp_rule_eval_compile_all(const char *const *sqls, size_t n, const char *table, const dp_rowset *rs,
-                                dp_rule_values_fn values, void *payload, struct dp_parse_memo *memo, dp_arena *a,
+                                dp_rule_values_fn values, void *payload, struct dp_json_memo *memo, dp_arena *a,
                                 dp_rule_eval **out);
 /* 1 when the failing rows are rows of the table (the examples are read
  * from the rowset); 0 for the whole-table form (its one row is the

@@ -2,6 +2,7 @@
  * one SELECT (one count per rule), the uncached rules on each source table in
  * one pass over it; example rows are read only for the rules that fail. */
 #include "quality/quality_int.h"
+#include "util/json_memo.h"
 #include "catalog/db.h"
 #include "transform/result_table.h"
 #include "util/error.h"
@@ -265,6 +266,19 @@ const char *dp_quality__cache_key(dp_run *r, const char *sql)
     return dp_arena_printf(r->a, "%s|%016llx", dp_db_fingerprint(r->cat->db), h);
 }
 
+static json_t *load_check(void *payload, const char *key)
+{
+    char *text = dp_state_check_get(payload, key);
+    json_t *doc = text ? json_loads(text, 0, NULL) : NULL;
+    free(text);
+    return doc;
+}
+
+json_t *dp_quality__kept_check(dp_run *r, const char *key)
+{
+    return r->cat->state ? dp_json_memo_get(r->cat->checks, key, load_check, r->cat->state) : NULL;
+}
+
 static void cache_put(dp_run *r, pending *p)
 {
     json_t *res = json_object_get(p->rule, "result");
@@ -424,9 +438,7 @@ static const char *source_value(dp_run *r, const char *subquery, const char *typ
     /* the dates' key as it always was: their cached values stay valid */
     const char *key =
         dp_quality__cache_key(r, dp_arena_printf(r->a, "source value|%s%s", is_date ? "" : "BIGINT|", subquery));
-    char *cached = dp_state_check_get(r->cat->state, key);
-    json_t *doc = cached ? json_loads(cached, 0, NULL) : NULL;
-    free(cached);
+    json_t *doc = dp_quality__kept_check(r, key);
     const char *lit = json_string_value(json_object_get(doc, "literal"));
     lit = lit ? dp_arena_strdup(r->a, lit) : NULL;
     json_decref(doc);
@@ -518,9 +530,9 @@ void dp_quality__run_rules(dp_run *r)
         classify(r, p);
         if (r->cat->state && !strstr(sql, r->exec.table)) {
             p->key = dp_quality__cache_key(r, sql);
-            char *cached = dp_state_check_get(r->cat->state, p->key);
-            json_t *res = cached ? json_loads(cached, 0, NULL) : NULL;
-            free(cached);
+            json_t *kept = dp_quality__kept_check(r, p->key);
+            json_t *res = kept ? json_deep_copy(kept) : NULL; /* the run adds to its own */
+            json_decref(kept);
             if (res) {
                 json_object_set_new(res, "cached", json_true());
                 json_object_set_new(rule, "result", res);

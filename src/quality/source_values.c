@@ -57,9 +57,7 @@ long dp_quality__source_values(dp_run *r, const char *schema, const char *table,
     const char *sub =
         dp_arena_printf(r->a, "SELECT DISTINCT e.%s AS x FROM %s.%s AS e WHERE e.%s IS NOT NULL", qc, qs, qt, qc);
     const char *key = dp_quality__cache_key(r, dp_arena_printf(r->a, "source values|%s", sub));
-    char *cached = dp_state_check_get(r->cat->state, key);
-    json_t *doc = cached ? json_loads(cached, 0, NULL) : NULL;
-    free(cached);
+    json_t *doc = dp_quality__kept_check(r, key);
     if (doc) {
         long n = unpack(r, doc, vals, type); /* -1 too when recorded as too many */
         json_decref(doc);

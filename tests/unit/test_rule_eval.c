@@ -20,7 +20,7 @@
 #include "catalog/db.h"
 #include "catalog/rowset.h"
 #include "quality/rule_eval.h"
-#include "sql/parse_memo.h"
+#include "util/json_memo.h"
 #include "util/arena.h"
 #include "util/error.h"
 
@@ -379,7 +379,7 @@ static void rules_compile_the_same_through_the_memo(void **state)
     };
     enum { N = sizeof(tmpl) / sizeof(*tmpl) };
     const char *names[] = {"dp_result_aaaa1111", "dp_result_bbbb2222"};
-    dp_parse_memo *memo = dp_parse_memo_new(8, 1 << 20);
+    dp_json_memo *memo = dp_json_memo_new(8, 1 << 20);
     assert_non_null(memo);
     for (int run = 0; run < 2; run++) {
         char text[N][256];
@@ -411,10 +411,10 @@ static void rules_compile_the_same_through_the_memo(void **state)
         assert_non_null(all[0]);
     }
     size_t hits = 0, misses = 0;
-    dp_parse_memo_counts(memo, &hits, &misses);
+    dp_json_memo_counts(memo, &hits, &misses);
     assert_int_equal(misses, 1);
     assert_int_equal(hits, 1);
-    dp_parse_memo_free(memo);
+    dp_json_memo_free(memo);
 }
 
 static void stream_keeps_or_spills(void **state)

@@ -20,6 +20,7 @@
 #include "quality/quality_int.h"
 #include "state/state.h"
 #include "testutil.h"
+#include "util/json_memo.h"
 #include "util/error.h"
 
 #define T "dp_result_t"
@@ -257,6 +258,55 @@ static void sources_cached_as_recorded(void **state)
     dp_arena_free(r2.a);
 }
 
+/* A long-lived catalog keeps the source checks it read from the state: the
+ * third run reads none of them (the memo answers) and gets what the second
+ * got; a run's own result is a copy (marking it cached leaves the kept
+ * document as the state holds it). */
+static void sources_kept_by_the_catalog(void **state)
+{
+    fixture *f = *state;
+    f->cat.checks = dp_json_memo_new(64, 1 << 20);
+    dp_run r[3];
+    size_t hits[3], misses[3];
+    for (int k = 0; k < 3; k++) {
+        run(f, &r[k], rules_sql, NRULES, 1);
+        check_like_alone(f, &r[k], rules_sql, NRULES, (size_t)-1);
+        dp_json_memo_counts(f->cat.checks, &hits[k], &misses[k]);
+    }
+    size_t nsource = 0;
+    for (size_t i = 0; i < NRULES; i++)
+        nsource += !strstr(rules_sql[i], T);
+    assert_true(nsource >= 5);
+    assert_int_equal(hits[0], 0);
+    assert_int_equal(hits[1], 0);           /* read from the state, then kept */
+    assert_int_equal(misses[2], misses[1]); /* nothing read again */
+    assert_int_equal(hits[2] - hits[1], nsource);
+    for (size_t i = 0; i < NRULES; i++) {
+        json_t *b = json_object_get(json_array_get(r[1].rules, i), "result");
+        json_t *c = json_object_get(json_array_get(r[2].rules, i), "result");
+        if (strstr(rules_sql[i], T))
+            continue;
+        assert_true(json_is_true(json_object_get(c, "cached")));
+        /* the same but for the time it took this run */
+        json_t *bb = json_deep_copy(b), *cc = json_deep_copy(c);
+        json_object_del(bb, "ms");
+        json_object_del(cc, "ms");
+        assert_true(json_equal(bb, cc));
+        json_decref(bb);
+        json_decref(cc);
+        json_t *kept = dp_quality__kept_check(&r[2], dp_quality__cache_key(&r[2], rules_sql[i]));
+        assert_non_null(kept);
+        assert_null(json_object_get(kept, "cached"));
+        json_decref(kept);
+    }
+    for (int k = 0; k < 3; k++) {
+        json_decref(r[k].rules);
+        dp_arena_free(r[k].a);
+    }
+    dp_json_memo_free(f->cat.checks);
+    f->cat.checks = NULL;
+}
+
 /* The grain's uniqueness on the test result, decided by the keys' hashes
  * when they all differ, by the rule's own GROUP BY when one repeats: the
  * result its own statement gives either way. */
@@ -361,6 +411,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(fused_equals_alone, setup, teardown),
         cmocka_unit_test_setup_teardown(failing_statement_falls_back, setup, teardown),
         cmocka_unit_test_setup_teardown(sources_cached_as_recorded, setup, teardown),
+        cmocka_unit_test_setup_teardown(sources_kept_by_the_catalog, setup, teardown),
         cmocka_unit_test_setup_teardown(decided_in_c, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,8 +1,7 @@
-/* Kept parse trees (parse_memo.h): a list in use order, the newest first,
- * searched by hash then text; a run asks for a handful of texts, so a short
- * list is enough. */
-#include "sql/parse_memo.h"
-#include <pg_query.h>
+/* Kept documents (json_memo.h): a list in use order, the newest first,
+ * searched by hash then key; a run asks for a dozen keys and the list is
+ * capped, so a list is enough. */
+#include "util/json_memo.h"
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,7 +15,7 @@ typedef struct entry {
     struct entry *next;
 } entry;
 
-struct dp_parse_memo {
+struct dp_json_memo {
     pthread_mutex_t mu;
     entry *head; /* most recently used first */
     size_t n, bytes, max_n, max_bytes;
@@ -33,17 +32,9 @@ static uint64_t hash(const char *s, size_t *len)
     return h;
 }
 
-static json_t *parse(const char *text)
+dp_json_memo *dp_json_memo_new(size_t max_entries, size_t max_text_bytes)
 {
-    PgQueryParseResult pr = pg_query_parse(text);
-    json_t *tree = pr.error ? NULL : json_loads(pr.parse_tree, 0, NULL);
-    pg_query_free_parse_result(pr);
-    return tree;
-}
-
-dp_parse_memo *dp_parse_memo_new(size_t max_entries, size_t max_text_bytes)
-{
-    dp_parse_memo *m = calloc(1, sizeof(*m));
+    dp_json_memo *m = calloc(1, sizeof(*m));
     if (!m)
         return NULL;
     pthread_mutex_init(&m->mu, NULL);
@@ -59,7 +50,7 @@ static void drop(entry *e)
     free(e);
 }
 
-void dp_parse_memo_free(dp_parse_memo *m)
+void dp_json_memo_free(dp_json_memo *m)
 {
     if (!m)
         return;
@@ -73,7 +64,7 @@ void dp_parse_memo_free(dp_parse_memo *m)
 
 /* Drops the least recently used until n and bytes are within the caps
  * (under mu). */
-static void trim(dp_parse_memo *m)
+static void trim(dp_json_memo *m)
 {
     while (m->head && (m->n > m->max_n || m->bytes > m->max_bytes)) {
         entry **pp = &m->head;
@@ -86,12 +77,12 @@ static void trim(dp_parse_memo *m)
     }
 }
 
-json_t *dp_parse_memo_get(dp_parse_memo *m, const char *text)
+json_t *dp_json_memo_get(dp_json_memo *m, const char *text, dp_json_memo_load_fn load, void *payload)
 {
     size_t len;
     uint64_t h = hash(text, &len);
     if (!m || len > m->max_bytes)
-        return parse(text);
+        return load(payload, text);
     pthread_mutex_lock(&m->mu);
     for (entry **pp = &m->head; *pp; pp = &(*pp)->next) {
         entry *e = *pp;
@@ -107,7 +98,7 @@ json_t *dp_parse_memo_get(dp_parse_memo *m, const char *text)
     }
     m->misses++;
     pthread_mutex_unlock(&m->mu);
-    json_t *tree = parse(text); /* outside the lock: parses run side by side */
+    json_t *tree = load(payload, text); /* outside the lock: loads run side by side */
     entry *e = tree ? calloc(1, sizeof(*e)) : NULL;
     if (!e || !(e->text = malloc(len + 1))) {
         free(e);
@@ -118,7 +109,7 @@ json_t *dp_parse_memo_get(dp_parse_memo *m, const char *text)
     e->hash = h;
     e->tree = json_incref(tree);
     pthread_mutex_lock(&m->mu);
-    e->next = m->head; /* a text two runs parsed at once is kept twice: harmless, trimmed in time */
+    e->next = m->head; /* a key two runs loaded at once is kept twice: harmless, trimmed in time */
     m->head = e;
     m->n++;
     m->bytes += len;
@@ -127,7 +118,7 @@ json_t *dp_parse_memo_get(dp_parse_memo *m, const char *text)
     return tree;
 }
 
-void dp_parse_memo_counts(dp_parse_memo *m, size_t *hits, size_t *misses)
+void dp_json_memo_counts(dp_json_memo *m, size_t *hits, size_t *misses)
 {
     pthread_mutex_lock(&m->mu);
     *hits = m->hits;
