@@ -90,6 +90,14 @@ static const char *migrate_v1 =
 static const char *migrate_v2 = "ALTER TABLE run_docs ADD COLUMN data_key TEXT;"
                                 "PRAGMA user_version = 2;";
 
+/* Version 3: what each run asks of the history (the rules earlier products
+ * adopted on a dataset, the products using it) is found by dataset, not by
+ * reading every product's rows (their primary keys lead with the product). */
+static const char *migrate_v3 =
+    "CREATE INDEX IF NOT EXISTS rules_by_dataset ON rules(catalog, dataset);"
+    "CREATE INDEX IF NOT EXISTS product_datasets_by_dataset ON product_datasets(catalog, dataset, product, created_at);"
+    "PRAGMA user_version = 3;";
+
 static int user_version(sqlite3 *db)
 {
     sqlite3_stmt *st = NULL;
@@ -105,7 +113,7 @@ static int user_version(sqlite3 *db)
  * migrate it once. */
 static int migrate(sqlite3 *db, char **msg)
 {
-    if (user_version(db) >= 2)
+    if (user_version(db) >= 3)
         return SQLITE_OK;
     int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, msg);
     if (rc != SQLITE_OK)
@@ -114,6 +122,8 @@ static int migrate(sqlite3 *db, char **msg)
     rc = v < 0 ? SQLITE_ERROR : v < 1 ? sqlite3_exec(db, migrate_v1, NULL, NULL, msg) : SQLITE_OK;
     if (rc == SQLITE_OK && v < 2)
         rc = sqlite3_exec(db, migrate_v2, NULL, NULL, msg);
+    if (rc == SQLITE_OK && v < 3)
+        rc = sqlite3_exec(db, migrate_v3, NULL, NULL, msg);
     sqlite3_exec(db, rc == SQLITE_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
     return rc;
 }

@@ -385,6 +385,30 @@ static void old_state_migrates(void **state)
     assert_int_equal(json_array_size(l), 1);
     json_decref(l);
     dp_state_close(s);
+    /* the history a run asks for is found by dataset, through the indexes
+     * version 3 adds, not by reading every product's rows */
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    static const char *const plans[][2] = {
+        {"EXPLAIN QUERY PLAN SELECT rule_type, column_name, definition, severity, count(*) FROM rules WHERE "
+         "dataset = 'ds' AND catalog = 'c' GROUP BY 1, 2, 3, 4 ORDER BY 5 DESC, 1, 2 LIMIT 50",
+         "rules_by_dataset"},
+        {"EXPLAIN QUERY PLAN SELECT product, max(created_at) FROM product_datasets WHERE dataset = 'ds' AND "
+         "catalog = 'c' GROUP BY 1 ORDER BY 2 DESC LIMIT 100",
+         "product_datasets_by_dataset"},
+        {"PRAGMA user_version", "3"}};
+    for (size_t i = 0; i < sizeof(plans) / sizeof(*plans); i++) {
+        sqlite3_stmt *st = NULL;
+        int found = 0;
+        assert_int_equal(sqlite3_prepare_v2(db, plans[i][0], -1, &st, NULL), SQLITE_OK);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            const char *d = (const char *)sqlite3_column_text(st, sqlite3_column_count(st) - 1);
+            found |= d && strstr(d, plans[i][1]) != NULL;
+        }
+        sqlite3_finalize(st);
+        if (!found)
+            fail_msg("%s: no %s", plans[i][0], plans[i][1]);
+    }
+    sqlite3_close(db);
 }
 
 int main(void)
