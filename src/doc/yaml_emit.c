@@ -221,8 +221,3 @@ int dp_yaml_emit(dp_buf *out, const json_t *v)
         return dp_buf_puts(out, json_is_object(v) ? "{}\n" : "[]\n");
     return node(out, v, 0);
 }
-
-char *dp_json_dump(const json_t *v)
-{
-    return dp_utf8_json_c1(json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)));
-}
