@@ -9,42 +9,53 @@
 
 static int indent(dp_buf *b, int n)
 {
-    for (int i = 0; i < n; i++)
-        if (dp_buf_putc(b, ' '))
+    static const char spaces[] = "                                                                ";
+    for (; n > 0; n -= (int)sizeof(spaces) - 1)
+        if (dp_buf_add(b, spaces, n < (int)sizeof(spaces) - 1 ? (size_t)n : sizeof(spaces) - 1))
             return -1;
     return 0;
 }
 
-static int looks_special(const char *s)
+/* A word YAML 1.1 or 1.2 reads as a boolean, null or special number, in
+ * any case ("True", "NO", "~"); len is s's. */
+static int special_word(const char *s, size_t len)
 {
-    static const char *words[] = {"true", "false", "yes", "no", "on", "off", "null", "~", "y",
-                                  "n", ".nan", ".inf", "-.inf"};
+    static const char *words[] = {"true", "false", "yes", "no",   "on",   "off",  "null",
+                                  "~",    "y",     "n",   ".nan", ".inf", "-.inf"};
+    if (len > 5 || !strchr("tfynoTFYNO~.-", s[0]))
+        return 0;
     char low[8];
-    size_t len = strlen(s);
-    if (len < sizeof(low)) {
-        for (size_t i = 0; i < len; i++)
-            low[i] = (char)tolower((unsigned char)s[i]);
-        low[len] = 0;
-        for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
-            if (!strcmp(low, words[i]))
-                return 1;
-    }
+    for (size_t i = 0; i < len; i++)
+        low[i] = (char)tolower((unsigned char)s[i]);
+    low[len] = 0;
+    for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
+        if (!strcmp(low, words[i]))
+            return 1;
+    return 0;
+}
+
+static int looks_special(const char *s, size_t len)
+{
+    if (special_word(s, len))
+        return 1;
     /* anything a YAML 1.1/1.2 reader could take as a number or date */
     const char *p = s;
     if (*p == '-' || *p == '+' || *p == '.')
         p++;
-    if (isdigit((unsigned char)*p))
-        return 1;
-    return 0;
+    return isdigit((unsigned char)*p) != 0;
 }
+
+/* The characters a plain scalar may not start with. */
+static const unsigned char LEAD[256] = {['!'] = 1, ['&'] = 1, ['*'] = 1,  ['-'] = 1, ['?'] = 1, ['{'] = 1, ['}'] = 1,
+                                        ['['] = 1, [']'] = 1, [','] = 1,  ['#'] = 1, ['|'] = 1, ['>'] = 1, ['@'] = 1,
+                                        ['`'] = 1, ['"'] = 1, ['\''] = 1, ['%'] = 1, [':'] = 1, ['='] = 1, [' '] = 1};
 
 static int needs_quotes(const char *s)
 {
-    if (!*s || looks_special(s))
+    if (!*s || LEAD[(unsigned char)s[0]])
         return 1;
-    if (strchr("!&*-?{}[],#|>@`\"'%:= ", s[0]) || isspace((unsigned char)s[strlen(s) - 1]))
-        return 1;
-    for (const char *p = s; *p; p++) {
+    const char *p = s;
+    for (; *p; p++) {
         unsigned char c = (unsigned char)*p;
         if (c < 0x20 || c == 0x7f)
             return 1;
@@ -53,7 +64,7 @@ static int needs_quotes(const char *s)
         if (c == '#' && p > s && p[-1] == ' ')
             return 1;
     }
-    return 0;
+    return isspace((unsigned char)p[-1]) || looks_special(s, (size_t)(p - s));
 }
 
 static int quoted(dp_buf *b, const char *s)
@@ -61,6 +72,14 @@ static int quoted(dp_buf *b, const char *s)
     if (dp_buf_putc(b, '"'))
         return -1;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        const unsigned char *run = p; /* what needs no escape, at once */
+        while (*run >= 0x20 && *run != 0x7f && *run != '"' && *run != '\\')
+            run++;
+        if (run > p && dp_buf_add(b, (const char *)p, (size_t)(run - p)))
+            return -1;
+        if (!*run)
+            break;
+        p = run;
         int rc;
         switch (*p) {
         case '"': rc = dp_buf_puts(b, "\\\""); break;
@@ -127,13 +146,18 @@ static int scalar(dp_buf *b, const json_t *v, int ind)
     case JSON_REAL: {
         double d = json_real_value(v);
         char tmp[64];
-        snprintf(tmp, sizeof(tmp), "%.17g", d);
-        /* shortest round-trip form */
-        for (int prec = 1; prec <= 17; prec++) {
-            snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
+        /* the shortest round-trip form: the fewest digits that read back
+         * as d (more digits read back too: a binary search finds it) */
+        int lo = 1, hi = 17;
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            snprintf(tmp, sizeof(tmp), "%.*g", mid, d);
             if (strtod(tmp, NULL) == d)
-                break;
+                hi = mid;
+            else
+                lo = mid + 1;
         }
+        snprintf(tmp, sizeof(tmp), "%.*g", lo, d);
         size_t l = strlen(tmp);
         if (!strpbrk(tmp, ".eEn") && l + 3 <= sizeof(tmp))
             memcpy(tmp + l, ".0", 3);

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <ctype.h>
+#include <math.h>
 #include <string.h>
 #include "doc/emit.h"
 #include "doc/node.h"
@@ -79,6 +81,150 @@ static void yaml_emit_roundtrip(void **state)
     dp_buf_dispose(&b);
     dp_arena_free(a);
     json_decref(v);
+}
+
+/* Whether a YAML 1.1 or 1.2 reader could take plain text for something
+ * other than a string: a boolean, null, a number or a date. */
+static int not_a_string_when_plain(const char *t)
+{
+    static const char *const words[] = {"true", "false", "yes",  "no",   "on",    "off",   "null", "~",
+                                        "y",    "n",     ".nan", ".inf", "-.inf", "+.inf", ""};
+    char low[16];
+    size_t n = strlen(t);
+    for (size_t i = 0; i < n && i < sizeof(low) - 1; i++)
+        low[i] = (char)tolower((unsigned char)t[i]);
+    low[n < sizeof(low) - 1 ? n : sizeof(low) - 1] = 0;
+    for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
+        if (n < sizeof(low) && !strcmp(low, words[i]))
+            return 1;
+    char *end; /* a number (C's "nan" and "inf" are YAML's .nan and .inf) */
+    strtod(t, &end);
+    if (end != t && !*end && !isalpha((unsigned char)t[0]))
+        return 1;
+    return strlen(t) >= 10 && isdigit((unsigned char)t[0]) && t[4] == '-' && t[7] == '-';
+}
+
+/* Every string the emitter writes reads back as the same string (quoted
+ * where a reader would take it for something else: YAML's special words in
+ * any case, numbers, leading indicators, ': ' and ' #', edge spaces,
+ * control bytes), and every real as the same double. */
+static void yaml_emit_tricky_scalars(void **state)
+{
+    (void)state;
+    static const char *const strs[] = {"true",
+                                       "False",
+                                       "YES",
+                                       "no",
+                                       "On",
+                                       "OFF",
+                                       "null",
+                                       "Null",
+                                       "~",
+                                       "y",
+                                       "N",
+                                       ".nan",
+                                       ".inf",
+                                       "-.inf",
+                                       ".NaN",
+                                       "truth",
+                                       "nothing",
+                                       "yesterday",
+                                       "12",
+                                       "-3.5",
+                                       "+1",
+                                       ".5",
+                                       "1e3",
+                                       "2025-01-06",
+                                       "0x1F",
+                                       "-",
+                                       "- a",
+                                       "? x",
+                                       ":x",
+                                       "a:b",
+                                       "a: b",
+                                       "a:",
+                                       "a #b",
+                                       "a#b",
+                                       "#x",
+                                       "!tag",
+                                       "&anchor",
+                                       "*alias",
+                                       "{x}",
+                                       "[1]",
+                                       ",",
+                                       "|",
+                                       ">",
+                                       "@x",
+                                       "`x",
+                                       "%x",
+                                       "=x",
+                                       "'q'",
+                                       "\"dq\"",
+                                       " lead",
+                                       "trail ",
+                                       "tab\tin",
+                                       "nl\nin",
+                                       "cr\rx",
+                                       "bell\x07x",
+                                       "del\x7fx",
+                                       "back\\slash and \"quote\" mixed",
+                                       "caf\xc3\xa9",
+                                       "\xe2\x82\xac 5",
+                                       "plain words here",
+                                       "SELECT 1\nFROM t",
+                                       "x\n",
+                                       "x\n\n",
+                                       "\nlead",
+                                       "  ",
+                                       "a b  ",
+                                       "-.5",
+                                       "+",
+                                       "~x",
+                                       "o",
+                                       "nan"};
+    json_t *o = json_object(), *reals = json_array();
+    for (size_t i = 0; i < sizeof(strs) / sizeof(*strs); i++) {
+        char k[16];
+        snprintf(k, sizeof(k), "s%zu", i);
+        json_object_set_new(o, k, json_string(strs[i]));
+        json_object_set_new(o, strs[i], json_integer((json_int_t)i)); /* as keys too */
+    }
+    const double rv[] = {100.0, 0.1, 1e-7, 123.456, 1.0 / 3, 2.5, -0.0, 1e21, 5e-324, 1.7976931348623157e308, 42.0};
+    for (size_t i = 0; i < sizeof(rv) / sizeof(*rv); i++)
+        json_array_append_new(reals, json_real(rv[i]));
+    json_object_set_new(o, "reals", reals);
+    dp_buf b;
+    dp_buf_init(&b, 0);
+    assert_int_equal(dp_yaml_emit(&b, o), 0);
+    dp_arena *a = dp_arena_new(0);
+    dp_node *doc;
+    dp_error err = {0};
+    if (dp_yaml_parse(&doc, a, "emitted", b.ptr, b.len, &err))
+        fail_msg("%s\n%s", err.message, b.ptr);
+    for (size_t i = 0; i < sizeof(strs) / sizeof(*strs); i++) {
+        char k[16];
+        snprintf(k, sizeof(k), "s%zu", i);
+        const dp_node *v = dp_node_get(doc, k);
+        assert_non_null(v);
+        if (!dp_node_str(doc, k) || strcmp(dp_node_str(doc, k), strs[i]))
+            fail_msg("'%s' read back as '%s'", strs[i], dp_node_str(doc, k) ? dp_node_str(doc, k) : "(none)");
+        if (v->plain && not_a_string_when_plain(strs[i]))
+            fail_msg("'%s' written plain: a reader takes it for another type", strs[i]);
+        const dp_node *kv = dp_node_get(doc, strs[i]);
+        if (!kv)
+            fail_msg("key '%s' not read back", strs[i]);
+    }
+    const dp_node *rl = dp_node_get(doc, "reals");
+    assert_int_equal(rl->n, sizeof(rv) / sizeof(*rv));
+    for (size_t i = 0; i < rl->n; i++) {
+        assert_true(rl->items[i]->plain);
+        double d = strtod(rl->items[i]->value, NULL);
+        if (d != rv[i] || signbit(d) != signbit(rv[i]))
+            fail_msg("%.17g read back as %s", rv[i], rl->items[i]->value);
+    }
+    dp_buf_dispose(&b);
+    dp_arena_free(a);
+    json_decref(o);
 }
 
 static const char *range(const char *text, const char *as_of, char *out)
@@ -166,8 +312,10 @@ static void text_tools(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(yaml_positions), cmocka_unit_test(yaml_merge_keys), cmocka_unit_test(yaml_emit_roundtrip), cmocka_unit_test(time_ranges),
-        cmocka_unit_test(sql_check), cmocka_unit_test(text_tools),
+        cmocka_unit_test(yaml_positions),      cmocka_unit_test(yaml_merge_keys),
+        cmocka_unit_test(yaml_emit_roundtrip), cmocka_unit_test(yaml_emit_tricky_scalars),
+        cmocka_unit_test(time_ranges),         cmocka_unit_test(sql_check),
+        cmocka_unit_test(text_tools),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
