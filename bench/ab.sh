@@ -19,7 +19,10 @@ def load(p):
     rows = [l.split() for l in open(p)]
     # the first run of each batch is cold (source checks not cached): left out
     rows = [r for r in rows if r[1] != "0"]
-    return {k: [float(r[i]) for r in rows] for k, i in (("transformation", 3), ("quality", 5), ("end to end", 7))}
+    d = {k: [float(r[i]) for r in rows] for k, i in (("transformation", 3), ("quality", 5), ("end to end", 7))}
+    # what dpgen adds to the test run, run by run (less noisy than either)
+    d["e2e - transform"] = [e - t for e, t in zip(d["end to end"], d["transformation"])]
+    return d
 o, n = load(sys.argv[1]), load(sys.argv[2])
 print(f"{'':16} {'old median':>11} {'new median':>11}   (warm runs: {len(o['quality'])} each, alternating batches)")
 for k in o:

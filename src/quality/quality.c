@@ -276,6 +276,41 @@ static void type_rule(qctx *q)
         dp_quality__types_from_schema(r, cn, cf, nc);
 }
 
+/* The fields of the run's rules the history is matched on, read once (and
+ * for the rules added since, when asked again) instead of per history row:
+ * column (NULL when not a text), type, dataset, definition. */
+typedef struct rule_field {
+    json_t *rule;
+    const char *col, *type, *dataset, *def;
+} rule_field;
+
+typedef struct rule_fields {
+    rule_field *f;
+    size_t n;
+} rule_fields;
+
+static int fields_of(dp_run *r, rule_fields *rf)
+{
+    size_t n = json_array_size(r->rules);
+    if (n <= rf->n)
+        return 0;
+    rule_field *f = dp_arena_alloc(r->a, n * sizeof(*f));
+    if (!f)
+        return -1;
+    if (rf->n)
+        memcpy(f, rf->f, rf->n * sizeof(*f));
+    for (size_t j = rf->n; j < n; j++) {
+        json_t *x = json_array_get(r->rules, j), *xc = json_object_get(x, "column");
+        const char *type = json_string_value(json_object_get(x, "type"));
+        const char *ds = json_string_value(json_object_get(x, "dataset"));
+        f[j] = (rule_field){x, json_is_string(xc) ? json_string_value(xc) : NULL, type ? type : "", ds ? ds : "",
+                            json_string_value(json_object_get(x, "definition"))};
+    }
+    rf->f = f;
+    rf->n = n;
+    return 0;
+}
+
 int dp_stage_quality(dp_run *r, dp_error *err)
 {
     (void)err;
@@ -446,6 +481,7 @@ int dp_stage_quality(dp_run *r, dp_error *err)
     /* history: rules earlier products adopted on the same datasets (after
      * this product's own rules, so their ids do not move with the history) */
     if (r->cat->state) {
+        rule_fields rf = {0};
         for (size_t i = 0; i < r->disc.nselected; i++) {
             json_t *hist = dp_state_rules_for(r->cat->state, r->disc.selected[i]->name);
             size_t k;
@@ -453,24 +489,21 @@ int dp_stage_quality(dp_run *r, dp_error *err)
             json_array_foreach(hist, k, h) {
                 const char *type = json_string_value(json_object_get(h, "type"));
                 const char *col = json_string_value(json_object_get(h, "column"));
-                if (!type || !col)
+                const char *hd = json_string_value(json_object_get(h, "definition"));
+                if (!type || !col || fields_of(r, &rf))
                     continue;
                 /* a rule this product has too: say earlier products adopted it */
                 int already = 0;
-                size_t j;
-                json_t *x;
-                json_array_foreach(r->rules, j, x) {
-                    json_t *xc = json_object_get(x, "column");
-                    const char *xcs = json_is_string(xc) ? json_string_value(xc) : "";
-                    const char *hd = json_string_value(json_object_get(h, "definition"));
-                    const char *xd = json_string_value(json_object_get(x, "definition"));
-                    if (!strcmp(xcs, col) && !strcmp(json_string_value(json_object_get(x, "type")), type) &&
-                        !strcmp(json_string_value(json_object_get(x, "dataset")), r->disc.selected[i]->name) &&
-                        (*col || (hd && xd && !strcmp(hd, xd)))) {
+                for (size_t j = 0; j < rf.n; j++) {
+                    const rule_field *x = &rf.f[j];
+                    if (!strcmp(x->col ? x->col : "", col) && !strcmp(x->type, type) &&
+                        !strcmp(x->dataset, r->disc.selected[i]->name) &&
+                        (*col || (hd && x->def && !strcmp(hd, x->def)))) {
                         already = 1;
-                        json_object_set_new(x, "history", json_pack("{s:f,s:s}", "adopted_by_earlier_products",
-                                                                     json_real_value(json_object_get(h, "adopted_by")),
-                                                                     "definition", json_string_value(json_object_get(h, "definition"))));
+                        json_object_set_new(x->rule, "history",
+                                            json_pack("{s:f,s:s}", "adopted_by_earlier_products",
+                                                      json_real_value(json_object_get(h, "adopted_by")), "definition",
+                                                      hd));
                     }
                 }
                 if (already || !*col || (strcmp(type, "non_negative") && strcmp(type, "not_null") && strcmp(type, "range")))
@@ -478,19 +511,18 @@ int dp_stage_quality(dp_run *r, dp_error *err)
                 int present = 0;
                 for (size_t c = 0; c < dz->ncols; c++)
                     present |= !strcmp(dz->cols[c].name, col) && !(dz->cols[c].key_note && !strcmp(type, "not_null"));
-                json_array_foreach(r->rules, j, x) already |= json_object_get(x, "column") &&
-                                                              json_is_string(json_object_get(x, "column")) &&
-                                                              !strcmp(json_string_value(json_object_get(x, "column")), col) &&
-                                                              !strcmp(json_string_value(json_object_get(x, "type")), type);
+                for (size_t j = 0; j < rf.n; j++)
+                    already |= rf.f[j].col && !strcmp(rf.f[j].col, col) && !strcmp(rf.f[j].type, type);
                 if (!present || already)
                     continue;
                 const char *fail = !strcmp(type, "not_null") ? dp_arena_printf(r->a, "SELECT * FROM %s WHERE %s IS NULL", t, q_ident(r, col))
                                    : !strcmp(type, "range") ? dp_arena_printf(r->a, "SELECT * FROM %s WHERE %s < 0 OR %s > 1", t, q_ident(r, col), q_ident(r, col))
                                                             : dp_arena_printf(r->a, "SELECT * FROM %s WHERE %s < 0", t, q_ident(r, col));
-                add_rule(&q, type, col, json_string_value(json_object_get(h, "severity")), "history", r->disc.selected[i]->name,
+                add_rule(&q, type, col, json_string_value(json_object_get(h, "severity")), "history",
+                         r->disc.selected[i]->name,
                          dp_arena_printf(r->a, "adopted by %g earlier product(s) on %s, adapted to this grain",
                                          json_real_value(json_object_get(h, "adopted_by")), r->disc.selected[i]->name),
-                         json_string_value(json_object_get(h, "definition")), fail, NULL, NULL);
+                         hd, fail, NULL, NULL);
             }
             json_decref(hist);
         }
