@@ -174,7 +174,7 @@ int dp_bind_models_map(dp_kg *kg, dp_exprprobe *probe, const dp_relmap *map, dp_
         m->table = t->name[hit];
         m->est_known = t->est_rows[hit] >= 0;
         m->est_rows = t->est_rows[hit];
-        if (dp_relmap_columns(t, hit, kg->arena, &m->columns, &m->ncolumns)) {
+        if (dp_relmap_columns(t, hit, kg->arena, &m->columns, &m->ncolumns) || dp_kg_index_columns(kg->arena, m)) {
             rc = dp_error_set(err, DP_ENOMEM, "out of memory");
             goto done;
         }

@@ -292,8 +292,52 @@ const dp_entity *dp_kg_model_entity(const dp_model *m, const char *name)
     return NULL;
 }
 
+/* FNV-1a over the name in ASCII lower case (strcasecmp's folding in the
+ * C and UTF-8 locales), mixed so that the low bits spread. */
+static uint64_t name_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        h = (h ^ (c >= 'A' && c <= 'Z' ? c + 32u : c)) * 1099511628211ull;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    return h ^ (h >> 33);
+}
+
+int dp_kg_index_columns(dp_arena *a, dp_model *m)
+{
+    m->colx = NULL;
+    m->ncolx = 0;
+    if (m->ncolumns < 8 || m->ncolumns >= UINT32_MAX / 4)
+        return 0;
+    size_t n = 16;
+    while (n < m->ncolumns * 2)
+        n *= 2;
+    uint32_t *x = dp_arena_calloc(a, n, sizeof(*x));
+    if (!x)
+        return -1;
+    for (size_t i = 0; i < m->ncolumns; i++) {
+        size_t at = (size_t)name_hash(m->columns[i].name) & (n - 1);
+        while (x[at] && strcasecmp(m->columns[x[at] - 1].name, m->columns[i].name))
+            at = (at + 1) & (n - 1);
+        if (!x[at]) /* a name seen before keeps its first column, as the search in order finds */
+            x[at] = (uint32_t)i + 1;
+    }
+    m->colx = x;
+    m->ncolx = n;
+    return 0;
+}
+
 const dp_column *dp_kg_model_column(const dp_model *m, const char *name)
 {
+    if (m->colx) {
+        for (size_t at = (size_t)name_hash(name) & (m->ncolx - 1); m->colx[at]; at = (at + 1) & (m->ncolx - 1))
+            if (!strcasecmp(m->columns[m->colx[at] - 1].name, name))
+                return &m->columns[m->colx[at] - 1];
+        return NULL;
+    }
     for (size_t i = 0; i < m->ncolumns; i++)
         if (!strcasecmp(m->columns[i].name, name))
             return &m->columns[i];

@@ -290,12 +290,55 @@ static void glossary_terms(void **state)
     remove_dir(dir);
 }
 
+/* A model's column index finds what the search in order finds: any case,
+ * the first of two names that differ only in case, nothing for names it
+ * lacks, and names past ASCII compared byte for byte. */
+static void column_index_as_search(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"id", "Amount", "amount", "event_date", "REGION", "caf\xc3\xa9", "x1",
+                                        "x2", "x3",     "x4",     "x5",         "x6",     "x7",          "x8",
+                                        "x9", "x10",    "Zeta",   "zeta_2",     "_u",     "a b"};
+    enum { N = sizeof(names) / sizeof(*names) };
+    dp_arena *a = dp_arena_new(0);
+    dp_model m;
+    memset(&m, 0, sizeof(m));
+    m.columns = dp_arena_calloc(a, N, sizeof(dp_column));
+    for (size_t i = 0; i < N; i++)
+        m.columns[i].name = names[i];
+    m.ncolumns = N;
+    static const char *const asked[] = {"id",     "ID",          "amount",      "AMOUNT",      "Amount",  "event_DATE",
+                                        "region", "caf\xc3\xa9", "CAF\xc3\xa9", "caf\xc3\x89", "x10",     "X9",
+                                        "zeta",   "ZETA_2",      "_U",          "A B",         "missing", "",
+                                        "x11",    "amoun"};
+    const dp_column *want[sizeof(asked) / sizeof(*asked)];
+    for (size_t i = 0; i < sizeof(asked) / sizeof(*asked); i++)
+        want[i] = dp_kg_model_column(&m, asked[i]);
+    assert_int_equal(dp_kg_index_columns(a, &m), 0);
+    assert_non_null(m.colx);
+    for (size_t i = 0; i < sizeof(asked) / sizeof(*asked); i++)
+        if (dp_kg_model_column(&m, asked[i]) != want[i])
+            fail_msg("'%s': the index finds %s, the search %s", asked[i],
+                     dp_kg_model_column(&m, asked[i]) ? dp_kg_model_column(&m, asked[i])->name : "nothing",
+                     want[i] ? want[i]->name : "nothing");
+    assert_ptr_equal(dp_kg_model_column(&m, "AMOUNT"), &m.columns[1]); /* the first of the two */
+    assert_null(dp_kg_model_column(&m, "missing"));
+    /* a few columns: no index, the search in order */
+    m.ncolumns = 4;
+    assert_int_equal(dp_kg_index_columns(a, &m), 0);
+    assert_null(m.colx);
+    assert_null(dp_kg_model_column(&m, "region")); /* past the four */
+    assert_ptr_equal(dp_kg_model_column(&m, "ID"), &m.columns[0]);
+    dp_arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(yaml_files_in_order),
         cmocka_unit_test(search_features),
         cmocka_unit_test(glossary_terms),
+        cmocka_unit_test(column_index_as_search),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
