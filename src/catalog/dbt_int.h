@@ -21,6 +21,9 @@ int dp_dbt__parse_input(dp_kg *kg, const char *file, const dp_node *n, dp_metric
  * "file:line:col: metric 'x': 'filter' is a mapping; expected text or a
  * list of text" (the first few; a count for the rest). */
 int dp_dbt__check_types(const dp_node *doc, dp_error *err);
+/* The same without the quick pass that lets a valid file through (tests
+ * compare the two). */
+int dp_dbt__check_types_full(const dp_node *doc, dp_error *err);
 
 /* dbt_latest.c */
 /* 1 when the element's config says enabled: false (dbt leaves it out). */

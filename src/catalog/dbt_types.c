@@ -4,6 +4,7 @@
  * unfiltered metric or a window over all time. */
 #include "catalog/dbt_int.h"
 #include "util/error.h"
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -265,7 +266,156 @@ static void check_list(chk *k, const dp_node *doc, const char *key, const char *
 
 #define N(t) (sizeof(t) / sizeof(*(t)))
 
+/* ---- the quick pass ----
+ * The tables above walked path by path visit a model's dimension list once
+ * per dimension field (a tenth of a 10,000-model catalog's load). A valid
+ * file is the common case: the tables are merged once into a tree of keys,
+ * walked once over each element, and only when it finds a field of the
+ * wrong kind are the tables walked for the message (in their order). */
+
+#define TREE_NODES 512
+
+typedef struct tnode {
+    const char *key;
+    size_t keylen;
+    unsigned want, want_each; /* "key" and "key[]" leaf kinds; 0: none */
+    int kids, each_kids;      /* first child under "key." and "key[]." (-1: none) */
+    int next;                 /* next sibling (-1: none) */
+} tnode;
+
+enum { TREE_MODEL, TREE_METRIC, TREE_SAVED, TREE_LATEST, NTREES };
+
+static struct {
+    tnode n[TREE_NODES];
+    int used, root[NTREES], ok;
+} tree;
+static pthread_once_t tree_once = PTHREAD_ONCE_INIT;
+
+/* The child of the list at *first named key (added when absent); -1 when
+ * the pool is full. */
+static int child(int *first, const char *key, size_t len)
+{
+    int *at = first;
+    for (; *at >= 0; at = &tree.n[*at].next)
+        if (tree.n[*at].keylen == len && !strncmp(tree.n[*at].key, key, len))
+            return *at;
+    if (tree.used >= TREE_NODES)
+        return -1;
+    int i = tree.used++;
+    tree.n[i] = (tnode){key, len, 0, 0, -1, -1, -1};
+    *at = i;
+    return i;
+}
+
+static int add_path(int *root, const char *path, unsigned want)
+{
+    int *list = root;
+    for (const char *p = path;;) {
+        const char *dot = strchr(p, '.');
+        size_t seg = dot ? (size_t)(dot - p) : strlen(p);
+        int each = seg > 2 && !strncmp(p + seg - 2, "[]", 2);
+        int i = child(list, p, each ? seg - 2 : seg);
+        if (i < 0)
+            return -1;
+        if (!dot) {
+            if (each)
+                tree.n[i].want_each = want;
+            else
+                tree.n[i].want = want;
+            return 0;
+        }
+        list = each ? &tree.n[i].each_kids : &tree.n[i].kids;
+        p = dot + 1;
+    }
+}
+
+static void build_tree(void)
+{
+    const field *t[NTREES] = {model_fields, metric_fields, saved_fields, latest_fields};
+    size_t nt[NTREES] = {N(model_fields), N(metric_fields), N(saved_fields), N(latest_fields)};
+    for (int k = 0; k < NTREES; k++) {
+        tree.root[k] = -1;
+        for (size_t i = 0; i < nt[k]; i++)
+            if (add_path(&tree.root[k], t[k][i].path, t[k][i].want))
+                return; /* ok stays 0: the tables alone decide */
+    }
+    tree.ok = 1;
+}
+
+/* 1 when a field under the map n (the children at first) is of the wrong
+ * kind, as walk() would find it. */
+static int wrong(const dp_node *n, int first, int depth)
+{
+    if (!n || n->kind != DP_NODE_MAP || depth >= PATH_PARTS)
+        return 0;
+    for (int i = first; i >= 0; i = tree.n[i].next) {
+        const tnode *t = &tree.n[i];
+        char key[96];
+        if (t->keylen >= sizeof(key))
+            continue;
+        memcpy(key, t->key, t->keylen);
+        key[t->keylen] = 0;
+        const dp_node *v = dp_node_get(n, key);
+        if (!v || dp_node_is_null(v))
+            continue;
+        if (t->want && !kind_ok(v, t->want))
+            return 1;
+        if (t->kids >= 0 && wrong(v, t->kids, depth + 1))
+            return 1;
+        if ((t->want_each || t->each_kids >= 0) && v->kind == DP_NODE_SEQ)
+            for (size_t j = 0; j < v->n; j++) {
+                const dp_node *it = v->items[j];
+                if (t->want_each && !dp_node_is_null(it) && !kind_ok(it, t->want_each))
+                    return 1;
+                if (t->each_kids >= 0 && wrong(it, t->each_kids, depth + 1))
+                    return 1;
+            }
+    }
+    return 0;
+}
+
+static int wrong_list(const dp_node *doc, const char *key, int root)
+{
+    const dp_node *l = dp_node_get(doc, key);
+    for (size_t i = 0; l && l->kind == DP_NODE_SEQ && i < l->n; i++)
+        if (wrong(l->items[i], root, 0))
+            return 1;
+    return 0;
+}
+
+/* 1 when the tables would find something (or the tree could not be made). */
+static int quick_wrong(const dp_node *doc)
+{
+    pthread_once(&tree_once, build_tree);
+    if (!tree.ok)
+        return 1;
+    if (wrong_list(doc, "semantic_models", tree.root[TREE_MODEL]) ||
+        wrong_list(doc, "metrics", tree.root[TREE_METRIC]) || wrong_list(doc, "saved_queries", tree.root[TREE_SAVED]))
+        return 1;
+    const dp_node *ms = dp_node_get(doc, "models");
+    for (size_t i = 0; ms && ms->kind == DP_NODE_SEQ && i < ms->n; i++) {
+        const dp_node *m = ms->items[i];
+        const dp_node *sm = m && m->kind == DP_NODE_MAP ? dp_node_get(m, "semantic_model") : NULL;
+        if (!sm || dp_node_is_null(sm))
+            continue;
+        if (wrong(m, tree.root[TREE_LATEST], 0) || wrong_list(m, "metrics", tree.root[TREE_METRIC]))
+            return 1;
+        const dp_node *cols = dp_node_get(m, "columns");
+        for (size_t j = 0; cols && cols->kind == DP_NODE_SEQ && j < cols->n; j++)
+            if (cols->items[j]->kind == DP_NODE_MAP && wrong_list(cols->items[j], "metrics", tree.root[TREE_METRIC]))
+                return 1;
+    }
+    return 0;
+}
+
 int dp_dbt__check_types(const dp_node *doc, dp_error *err)
+{
+    if (!doc || doc->kind != DP_NODE_MAP || !quick_wrong(doc))
+        return 0;
+    return dp_dbt__check_types_full(doc, err);
+}
+
+int dp_dbt__check_types_full(const dp_node *doc, dp_error *err)
 {
     chk k = {.len = 0};
     if (!doc || doc->kind != DP_NODE_MAP)
