@@ -8,12 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* jansson's real at its default precision (17 digits): "%.17g", with ".0"
- * when it has neither a dot nor an exponent, and the exponent without its
- * '+' and leading zeros (jsonp_dtostr). 0 on success. */
-static int real_text(double v, char *out, size_t n)
+int dp_json_real_text(double v, int precision, char *out, size_t n)
 {
-    int len = snprintf(out, n, "%.17g", v);
+    int len = snprintf(out, n, "%.*g", precision, v);
     if (len < 0 || (size_t)len + 3 >= n)
         return -1;
     if (!strchr(out, '.') && !strchr(out, 'e')) {
@@ -30,8 +27,9 @@ static int real_text(double v, char *out, size_t n)
             end++;
         if (end != start)
             memmove(start, end, strlen(end) + 1);
+        len = (int)strlen(out);
     }
-    return 0;
+    return len;
 }
 
 /* "\u00XX": the value of its hex digits, or -1. */
@@ -113,7 +111,8 @@ char *dp_json_compact(const char *text, size_t *len_out)
                 num[e - i] = 0;
                 char *end;
                 double v = strtod(num, &end);
-                if (*end || isinf(v) || real_text(v, buf, sizeof(buf))) /* overflow: jansson refuses it */
+                if (*end || isinf(v) ||
+                    dp_json_real_text(v, 17, buf, sizeof(buf)) < 0) /* overflow: jansson refuses it */
                     goto fail;
                 size_t bl = strlen(buf);
                 if (o + bl + (n - e) + 1 > cap) { /* the rest never grows but by its reals */

@@ -129,32 +129,14 @@ static void string(out *o, const char *s, size_t n)
     o->len = (size_t)(w - o->p);
 }
 
-/* jansson's real: "%.15g", ".0" when it has neither a dot nor an
- * exponent, the exponent without '+' and leading zeros. */
 static void real(out *o, double v)
 {
     char b[64];
-    int len = snprintf(b, sizeof(b), "%.15g", v);
-    if (len < 0 || (size_t)len + 3 >= sizeof(b)) {
+    int len = dp_json_real_text(v, 15, b, sizeof(b));
+    if (len < 0)
         o->bad = 1;
-        return;
-    }
-    if (!strchr(b, '.') && !strchr(b, 'e')) {
-        memcpy(b + len, ".0", 3);
-        len += 2;
-    }
-    char *e = strchr(b, 'e');
-    if (e) {
-        char *start = e + 1, *end = start + 1;
-        if (*start == '-')
-            start++;
-        while (*end == '0')
-            end++;
-        if (end != start)
-            memmove(start, end, strlen(end) + 1);
-        len = (int)strlen(b);
-    }
-    put(o, b, (size_t)len);
+    else
+        put(o, b, (size_t)len);
 }
 
 static void value(out *o, const json_t *v, int depth)
