@@ -140,19 +140,6 @@ static int resolve_relation(dp_kg *kg, dp_model *m, const dp_relmap *t, size_t *
     return 0;
 }
 
-int dp_bind_models(dp_kg *kg, duckdb_connection con, dp_error *err)
-{
-    dp_relmap t;
-    int rc = dp_relmap_load(&t, kg->arena, con, err);
-    if (rc)
-        return rc;
-    dp_exprprobe *probe = dp_exprprobe_new(NULL, con, NULL, 0);
-    rc = probe ? dp_bind_models_map(kg, probe, &t, err) : dp_error_set(err, DP_ENOMEM, "out of memory");
-    dp_exprprobe_free(probe);
-    dp_relmap_dispose(&t);
-    return rc;
-}
-
 int dp_bind_models_map(dp_kg *kg, dp_exprprobe *probe, const dp_relmap *map, dp_error *err)
 {
     const dp_relmap *t = map;

@@ -7,14 +7,12 @@
 #include "kg/kg.h"
 #include "util/ident.h"
 
-/* Resolves every model's ref to one table or view the way dbt built it
- * (target/manifest.json, --schema, the default schema, the only schema with
- * the name; the choice in bind_note; ambiguity and absence are errors naming
- * the candidates), loads its columns and checks that bare-column
- * expressions exist. */
-int dp_bind_models(dp_kg *kg, duckdb_connection con, dp_error *err);
-/* The same from a map of the database's catalog read before (relmap.h:
- * cached in the state), and the time spines; probe (exprprobe.h) checks
+/* Resolves every model's ref to one table or view of map (the database's
+ * catalog read in bulk or cached in the state, relmap.h) the way dbt built
+ * it (target/manifest.json, --schema, the default schema, the only schema
+ * with the name; the choice in bind_note; ambiguity and absence are errors
+ * naming the candidates), loads its columns, checks that bare-column
+ * expressions exist and binds the time spines; probe (exprprobe.h) checks
  * expressions that are not bare columns. */
 struct dp_relmap;
 int dp_bind_models_map(dp_kg *kg, dp_exprprobe *probe, const struct dp_relmap *map, dp_error *err);

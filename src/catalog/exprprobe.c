@@ -28,7 +28,7 @@ struct dp_exprprobe {
     dp_state *state;
     dp_arena *arena;
     outcome *bucket[PROBE_BUCKETS];
-    size_t prepared, added;
+    size_t added; /* outcomes prepared now, not read from the state */
     char key[4200];
 };
 
@@ -48,11 +48,14 @@ static outcome *find(dp_exprprobe *p, const char *sql)
     return NULL;
 }
 
+/* An outcome of sql and text, strings in p's arena. */
 static outcome *add(dp_exprprobe *p, const char *sql, int bad, const char *text)
 {
     outcome *o = dp_arena_calloc(p->arena, 1, sizeof(*o));
-    if (!o || !(o->sql = dp_arena_strdup(p->arena, sql)) || !(o->text = dp_arena_strdup(p->arena, text)))
+    if (!o)
         return NULL;
+    o->sql = sql;
+    o->text = text;
     o->bad = bad;
     size_t h = hash(sql);
     o->next = p->bucket[h];
@@ -190,8 +193,8 @@ int dp_exprprobe_run(dp_exprprobe *p, const char *sql, int *bad, char *why, size
             result_type(ps, text, sizeof(text));
         }
         duckdb_destroy_prepare(&ps);
-        p->prepared++;
-        if (!(o = add(p, sql, b, text))) {
+        const char *ks = dp_arena_strdup(p->arena, sql), *kt = dp_arena_strdup(p->arena, text);
+        if (!ks || !kt || !(o = add(p, ks, b, kt))) {
             dp_error_set(err, DP_ENOMEM, "out of memory");
             return -1;
         }
@@ -202,8 +205,6 @@ int dp_exprprobe_run(dp_exprprobe *p, const char *sql, int *bad, char *why, size
     snprintf(o->bad ? why : type, o->bad ? whyn : typen, "%s", o->text);
     return 0;
 }
-
-size_t dp_exprprobe_prepared(const dp_exprprobe *p) { return p->prepared; }
 
 static void keep(dp_exprprobe *p)
 {

@@ -25,8 +25,6 @@ dp_exprprobe *dp_exprprobe_new(dp_db *db, duckdb_connection con, struct dp_state
  * no connection could be had (err says why) or out of memory. */
 int dp_exprprobe_run(dp_exprprobe *p, const char *sql, int *bad, char *why, size_t whyn, char *type, size_t typen,
                      dp_error *err);
-/* Statements prepared (not answered from the state) so far. */
-size_t dp_exprprobe_prepared(const dp_exprprobe *p);
 /* Writes the outcomes used into the state when any was new; closes a
  * connection it took. */
 void dp_exprprobe_free(dp_exprprobe *p);
