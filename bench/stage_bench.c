@@ -7,8 +7,10 @@
  * --state DIR: that state (a warm one, so a slow run such as valgrind's is
  *   not cut short by the profile's time budget); by default a fresh one
  * --raw: also each run's transformation, quality and end-to-end ms */
+#define _XOPEN_SOURCE 700
 #include "dpgen/dpgen.h"
 #include <duckdb.h>
+#include <ftw.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,6 +160,15 @@ static void alone_close(alone *a)
         free(a->rules[i]);
 }
 
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    remove(path);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     int runs = 50;
@@ -193,6 +204,8 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (dp_catalog_open(&cat, &co, &err)) {
         fprintf(stderr, "stage_bench: %s\n", err.message);
+        if (!state)
+            nftw(state_dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
         return 1;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -213,6 +226,9 @@ int main(int argc, char **argv)
         clock_gettime(CLOCK_MONOTONIC, &t1);
         if (rc) {
             fprintf(stderr, "stage_bench: %s\n", err.message);
+            dp_catalog_free(cat);
+            if (!state)
+                nftw(state_dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
             return 1;
         }
         if (i == 0 && !no_alone) {
@@ -264,5 +280,7 @@ int main(int argc, char **argv)
     for (int s = 0; s < 10; s++)
         free(v[s]);
     dp_catalog_free(cat);
+    if (!state) /* the fresh state was ours: leave nothing in /tmp */
+        nftw(state_dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
     return 0;
 }
