@@ -16,6 +16,7 @@
 #ifndef DPGEN_H
 #define DPGEN_H
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -204,6 +205,12 @@ DP_EXTERN void dp_catalog_free(dp_catalog *cat);
  * changed since it was opened, so a long-lived process should open it again;
  * a few stat calls, no reading. */
 DP_EXTERN int dp_catalog_changed(dp_catalog *cat);
+/* The bytes the catalog's DuckDB engine holds by its own account (cached
+ * data blocks, the hash tables and results of runs in flight): 0 with
+ * *bytes set, DP_ENOTFOUND when no engine is open (no database, or a
+ * deferred one not started; none is started for this), or an engine error.
+ * Thread-safe: it runs a statement on a connection of its own. */
+DP_EXTERN int dp_catalog_engine_memory(dp_catalog *cat, int64_t *bytes, dp_error *err);
 
 /* Catalog inspection: each returns a JSON document the caller frees with free(). */
 DP_EXTERN int dp_catalog_list(char **out_json, dp_catalog *cat, dp_error *err);

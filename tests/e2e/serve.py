@@ -404,6 +404,14 @@ check(re.search(r'dpgen_http_requests_total\{route="/v1/data-products",code="4xx
 check(re.search(r'dpgen_stage_duration_seconds_bucket\{stage="quality",le="\+Inf"\} [1-9]', text)
       and 'dpgen_stage_duration_seconds_count{stage="total"}' in text, "stage latency histograms")
 check("dpgen_runs_in_flight 0" in text and "dpgen_catalog_generation 1" in text, "in-flight gauge and generation")
+# memory: the process's RSS as /proc tells it, the C heap, and DuckDB's own account (runs happened: its engine is open)
+rss = re.search(r"^process_resident_memory_bytes (\d+)$", text, re.M)
+heap = re.search(r'^dpgen_heap_bytes\{state="in_use"\} (\d+)$', text, re.M)
+eng = re.search(r"^dpgen_engine_memory_bytes (\d+)$", text, re.M)
+proc_kb = int(re.search(r"VmRSS:\s+(\d+) kB", open("/proc/%d/status" % p.pid).read()).group(1))
+check(rss and abs(int(rss.group(1)) / 1024 - proc_kb) < 0.5 * proc_kb, "/metrics has the server's RSS", (rss, proc_kb))
+check(heap and 0 < int(heap.group(1)) < int(rss.group(1)) * 4, "and its C heap in use", heap)
+check(eng and int(eng.group(1)) > 0, "and DuckDB's memory", eng)
 
 # --- SIGHUP reloads the catalog while requests go on
 stop = threading.Event()
