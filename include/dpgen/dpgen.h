@@ -246,6 +246,13 @@ DP_EXTERN int dp_catalog_check_choice(dp_catalog *cat, const char *choice, dp_er
  * result (spec, or the trace of the failed run); the caller frees it. */
 DP_EXTERN int dp_generate(dp_result **out, dp_catalog *cat, const char *request,
                           const dp_generate_options *opts, dp_error *err);
+/* The stored answer to a repeat (see reuse), without running anything or
+ * taking the engine: 0 with *out NULL when none is stored (dp_generate
+ * runs it), else what dp_generate with reuse returns for it (0, or
+ * DP_ECLARIFY with the clarification) with *out set, dp_result_cached 1.
+ * A server answers repeats with it before queueing for a run. */
+DP_EXTERN int dp_generate_stored(dp_result **out, dp_catalog *cat, const char *request, const dp_generate_options *opts,
+                                 dp_error *err);
 
 /* 1 when the result is a stored run's answer to the same request (reuse);
  * *run_id (may be NULL) gets that run's id, valid until dp_result_free. */

@@ -510,8 +510,13 @@ static int answer_repeat(dp_result *res, dp_catalog *cat, const char *request, c
         *rc = -1;
     }
     free(message);
-    if (*rc == -1) { /* not stored, or stored in part: run it */
+    if (*rc == -1) { /* not stored, or stored in part: run it (what was read goes) */
         res->cached_from[0] = 0;
+        free(res->json);
+        free(res->yaml);
+        free(res->md);
+        free(res->clarification);
+        res->json = res->yaml = res->md = res->clarification = NULL;
         return 0;
     }
     res->trace = dp_state_run_doc(cat->state, res->cached_from, "trace.json");
@@ -534,6 +539,24 @@ static void *render_main(void *p)
     j->yaml = dp_buf_detach(&b);
     j->md = dp_render_markdown(j->spec);
     return NULL;
+}
+
+int dp_generate_stored(dp_result **out, dp_catalog *cat, const char *request, const dp_generate_options *opts,
+                       dp_error *err)
+{
+    *out = NULL;
+    if (!cat || !cat->state || !opts || opts->intent_only)
+        return 0; /* nothing stored to answer from */
+    dp_result *res = calloc(1, sizeof(*res));
+    int rc;
+    if (!res)
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
+    if (!answer_repeat(res, cat, request, opts, &rc, err)) {
+        dp_result_free(res);
+        return 0;
+    }
+    *out = res;
+    return rc;
 }
 
 int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_generate_options *opts, dp_error *err)

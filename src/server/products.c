@@ -228,6 +228,30 @@ static void answer(dp_srv *s, dp_catalog *cat, int rc, dp_result *res, const dp_
     json_decref(trace);
 }
 
+/* A request waiting for a run slot, on its own thread's stack: a freed slot
+ * is handed to the oldest waiter (granted), so none is overtaken by later
+ * arrivals and the wait is bounded by the queue ahead of it. */
+struct dp_srv_waiter {
+    pthread_cond_t cv;
+    int granted;
+    struct dp_srv_waiter *next;
+};
+
+/* Under slots_mu: w out of the list (it timed out). */
+static void waiter_remove(dp_srv *s, struct dp_srv_waiter *w)
+{
+    struct dp_srv_waiter **p = &s->wait_head, *prev = NULL;
+    while (*p && *p != w) {
+        prev = *p;
+        p = &(*p)->next;
+    }
+    if (!*p)
+        return;
+    *p = w->next;
+    if (s->wait_tail == w)
+        s->wait_tail = prev;
+}
+
 /* A run slot: at most max_runs runs at once; past that a request waits, at
  * most queue_wait_ms and with at most max_queue others, for one to come
  * free, else it is answered 429. 0 with the slot taken, or -1 with r set. */
@@ -235,30 +259,41 @@ static int slot_take(dp_srv *s, dp_srv_reply *r)
 {
     int rc = 0;
     pthread_mutex_lock(&s->slots_mu);
-    if (s->running >= s->cfg.max_runs) {
-        if (s->waiting >= s->cfg.max_queue) {
-            rc = -1;
-        } else {
-            struct timespec until;
-            clock_gettime(CLOCK_MONOTONIC, &until);
-            until.tv_sec += s->cfg.queue_wait_ms / 1000;
-            until.tv_nsec += (s->cfg.queue_wait_ms % 1000) * 1000000L;
-            if (until.tv_nsec >= 1000000000L) {
-                until.tv_sec++;
-                until.tv_nsec -= 1000000000L;
-            }
-            s->waiting++;
-            while (s->running >= s->cfg.max_runs &&
-                   pthread_cond_timedwait(&s->slots_cv, &s->slots_mu, &until) != ETIMEDOUT)
-                ;
-            s->waiting--;
-            rc = s->running >= s->cfg.max_runs ? -2 : 0;
-        }
-    }
-    if (!rc) {
+    if (s->running < s->cfg.max_runs && !s->wait_head) {
         s->running++;
-        atomic_fetch_add(&s->in_flight, 1);
+    } else if (s->waiting >= s->cfg.max_queue) {
+        rc = -1;
+    } else {
+        struct dp_srv_waiter w = {.granted = 0, .next = NULL};
+        pthread_condattr_t ca; /* the wait is timed on the monotonic clock */
+        pthread_condattr_init(&ca);
+        pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+        pthread_cond_init(&w.cv, &ca);
+        pthread_condattr_destroy(&ca);
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_sec += s->cfg.queue_wait_ms / 1000;
+        until.tv_nsec += (s->cfg.queue_wait_ms % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        if (s->wait_tail)
+            s->wait_tail->next = &w;
+        else
+            s->wait_head = &w;
+        s->wait_tail = &w;
+        s->waiting++;
+        while (!w.granted && pthread_cond_timedwait(&w.cv, &s->slots_mu, &until) != ETIMEDOUT)
+            ;
+        if (!w.granted) /* timed out: out of the line (a grant takes it out) */
+            waiter_remove(s, &w);
+        s->waiting--;
+        pthread_cond_destroy(&w.cv);
+        rc = w.granted ? 0 : -2; /* granted: the giver's slot, running unchanged */
     }
+    if (!rc)
+        atomic_fetch_add(&s->in_flight, 1);
     int running = s->running, waiting = s->waiting;
     pthread_mutex_unlock(&s->slots_mu);
     if (rc) {
@@ -274,16 +309,25 @@ static int slot_take(dp_srv *s, dp_srv_reply *r)
     return rc ? -1 : 0;
 }
 
+/* The slot goes to the oldest waiter, else back to the pool. */
 static void slot_give(dp_srv *s)
 {
     pthread_mutex_lock(&s->slots_mu);
-    s->running--;
     atomic_fetch_sub(&s->in_flight, 1);
-    pthread_cond_signal(&s->slots_cv);
+    struct dp_srv_waiter *w = s->wait_head;
+    if (w) {
+        s->wait_head = w->next;
+        if (!s->wait_head)
+            s->wait_tail = NULL;
+        w->granted = 1;
+        pthread_cond_signal(&w->cv);
+    } else {
+        s->running--;
+    }
     pthread_mutex_unlock(&s->slots_mu);
 }
 
-int dp_srv_run_prepare(dp_srv *s, const dp_srv_req *q, dp_srv_run *run, dp_srv_reply *r)
+int dp_srv_run_prepare(dp_srv *s, const dp_srv_req *q, dp_srv_run *run, int take_slot, dp_srv_reply *r)
 {
     json_error_t je;
     dp_generate_options init = DP_GENERATE_OPTIONS_INIT;
@@ -323,9 +367,11 @@ int dp_srv_run_prepare(dp_srv *s, const dp_srv_req *q, dp_srv_run *run, dp_srv_r
         dp_srv_reply_error(r, 503, "loading", "the catalog is not loaded yet");
         goto fail;
     }
-    if (slot_take(s, r))
-        goto fail;
-    run->slot = 1;
+    if (take_slot) {
+        if (slot_take(s, r))
+            goto fail;
+        run->slot = 1;
+    }
     if (s->cfg.log_requests && text)
         r->log_text = strdup(text);
     return 0;
@@ -352,7 +398,17 @@ int dp_srv_run_execute(dp_srv *s, dp_srv_run *run, dp_srv_reply *r)
     dp_error err = {0};
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int rc = dp_generate(&res, run->g->cat, run->text, &run->go, &err);
+    int rc = 0;
+    /* a repeat is read from the run store first: it needs no slot */
+    if (!run->slot && run->go.reuse)
+        rc = dp_generate_stored(&res, run->g->cat, run->text, &run->go, &err);
+    if (!res && !rc && !run->slot) {
+        if (slot_take(s, r))
+            return DP_ELIMIT;
+        run->slot = 1;
+    }
+    if (!res && !rc)
+        rc = dp_generate(&res, run->g->cat, run->text, &run->go, &err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     atomic_fetch_add(&s->runs_total, 1);
     answer(s, run->g->cat, rc, res, &err,
@@ -378,7 +434,7 @@ void dp_srv_post_product(dp_srv *s, const dp_srv_req *q, dp_srv_reply *r)
         return;
     }
     dp_srv_run run;
-    if (dp_srv_run_prepare(s, q, &run, r))
+    if (dp_srv_run_prepare(s, q, &run, 0, r))
         return;
     dp_srv_run_execute(s, &run, r);
     dp_srv_run_release(s, &run);

@@ -310,11 +310,6 @@ int dp_serve_main(int argc, char **argv)
     pthread_mutex_init(&s->mu, NULL);
     pthread_mutex_init(&s->metrics_mu, NULL);
     pthread_mutex_init(&s->slots_mu, NULL);
-    pthread_condattr_t ca; /* waits are timed on the monotonic clock */
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&s->slots_cv, &ca);
-    pthread_condattr_destroy(&ca);
     /* every thread started from here on inherits the blocked set: the
      * signals are taken by sigwait below, never by a request's thread */
     sigset_t set;
@@ -385,7 +380,6 @@ done:
     pthread_mutex_destroy(&s->mu);
     pthread_mutex_destroy(&s->metrics_mu);
     pthread_mutex_destroy(&s->slots_mu);
-    pthread_cond_destroy(&s->slots_cv);
     pthread_mutex_destroy(&s->guard.mu);
     if (key)
         explicit_bzero(key, strlen(key));

@@ -54,9 +54,9 @@ typedef struct dp_srv {
     dp_srv_gen *gen;                        /* current generation; NULL until the first load */
     char load_error[512];                   /* the last failed load, for /readyz */
     atomic_int in_flight;                   /* runs executing */
-    pthread_mutex_t slots_mu;               /* guards running, waiting; slots_cv: a slot came free */
-    pthread_cond_t slots_cv;
+    pthread_mutex_t slots_mu;               /* guards running, waiting and the waiters (products.c) */
     int running, waiting;
+    struct dp_srv_waiter *wait_head, *wait_tail; /* first come, first given a freed slot */
     atomic_int active;                      /* requests begun and not yet answered in full */
     atomic_long requests[DP_SRV_ROUTES][6]; /* by route, status class 1xx..5xx (index 1-5), 0: all */
     atomic_long runs_total;
@@ -133,11 +133,13 @@ typedef struct dp_srv_run {
     int slot;
 } dp_srv_run;
 
-/* Reads and checks the body and takes a generation and a run slot: 0, or
- * -1 with the error (400, 413, 429, 503) in r and nothing held. */
-int dp_srv_run_prepare(dp_srv *s, const dp_srv_req *q, dp_srv_run *run, dp_srv_reply *r);
-/* Runs it: r gets the payload (200), the clarification (422) or the error;
- * returns the library's code. */
+/* Reads and checks the body and takes a generation, and a run slot when
+ * take_slot (else execute takes one if it runs): 0, or -1 with the error
+ * (400, 413, 429, 503) in r and nothing held. */
+int dp_srv_run_prepare(dp_srv *s, const dp_srv_req *q, dp_srv_run *run, int take_slot, dp_srv_reply *r);
+/* Runs it: r gets the payload (200), the clarification (422) or the error
+ * (429 when it needed a slot and none came); returns the library's code.
+ * A repeat the run store answers takes no slot: it waits behind no run. */
 int dp_srv_run_execute(dp_srv *s, dp_srv_run *run, dp_srv_reply *r);
 /* Gives back what prepare took. */
 void dp_srv_run_release(dp_srv *s, dp_srv_run *run);

@@ -340,6 +340,27 @@ codes = sorted(str(s) for s, _ in results)
 check(all(s in (200, 429) for s, _ in results) and any(s == 429 for s, _ in results)
       and any(s == 200 for s, _ in results), "six at once with --max-runs 1: 200s and 429s only", codes)
 check(all(ra == "1" for s, ra in results if s == 429), "429 carries Retry-After")
+# a repeat is answered from the run store without a run slot: while the one slot runs (and the queue
+# holds none) it is 200 and cached, where a run would be 429
+st, _, b = call(port, "POST", "/v1/data-products", {"request": SEED, "options": {"as_of": "2025-07-16"}})
+check(st == 200, "the repeat to come is stored", (st, b))
+during = None
+for attempt in range(8):
+    done = []
+    th = threading.Thread(target=lambda: done.append(call(port, "POST", "/v1/data-products", {
+        "request": SEED, "options": {"as_of": "2025-07-16", "fresh": True}})[0]))
+    th.start()
+    deadline = time.time() + 10
+    while time.time() < deadline and "dpgen_runs_in_flight 1" not in call(port, "GET", "/metrics")[2]:
+        time.sleep(0.002)
+    st, _, b = call(port, "POST", "/v1/data-products", {"request": SEED, "options": {"as_of": "2025-07-16"}})
+    busy = th.is_alive()  # the fresh run still held the slot when the repeat was answered
+    th.join(60)
+    if busy:
+        during = (st, b.get("cached") if isinstance(b, dict) else b, done)
+        break
+check(during is not None and during[0] == 200 and during[1] is True and during[2] == [200],
+      "a repeat while the only slot runs: 200 from the store, not 429", during)
 p.terminate()
 p.wait(60)
 

@@ -141,6 +141,64 @@ static void warm_state_sees_wal_row(void **state)
     tu_rm_tree(dir);
 }
 
+/* dp_generate_stored answers a repeat from the run store without running
+ * (a server answers it before queueing for a run slot): nothing before the
+ * first recorded run; then the stored spec, marked cached; a stored
+ * clarification as DP_ECLARIFY; an option that changes the answer is not a
+ * repeat. */
+static void stored_answer_without_running(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/dp-caches-XXXXXX", path[256], st[300];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/demo.duckdb", dir);
+    snprintf(st, sizeof(st), "%s/state", dir);
+    dp_error err = {0};
+    if (dp_demo_build(path, 0.05, &err))
+        fail_msg("demo: %s", err.message);
+    setenv("DPGEN_DEMO_DB", path, 1);
+    dp_catalog_options co = DP_CATALOG_OPTIONS_INIT;
+    co.state_dir = st;
+    dp_catalog *cat = NULL;
+    if (dp_catalog_open(&cat, &co, &err))
+        fail_msg("open: %s", err.message);
+    dp_generate_options go = DP_GENERATE_OPTIONS_INIT;
+    go.as_of = "2025-07-16";
+    go.record = 1;
+    go.reuse = 1;
+    const char *req = "monthly spend by channel", *odd = "weekly zorblax by campaign";
+    dp_result *res = NULL, *again = NULL;
+    assert_int_equal(dp_generate_stored(&res, cat, req, &go, &err), 0);
+    assert_null(res); /* nothing stored yet */
+    assert_int_equal(dp_generate(&res, cat, req, &go, &err), 0);
+    assert_int_equal(dp_result_cached(res, NULL), 0);
+    assert_int_equal(dp_generate_stored(&again, cat, req, &go, &err), 0);
+    assert_non_null(again);
+    const char *from = NULL;
+    assert_int_equal(dp_result_cached(again, &from), 1);
+    assert_non_null(from);
+    assert_string_equal(dp_result_spec(again, DP_FORMAT_JSON), dp_result_spec(res, DP_FORMAT_JSON));
+    dp_result_free(again);
+    again = NULL;
+    go.columns = "spend"; /* another answer: not a repeat */
+    assert_int_equal(dp_generate_stored(&again, cat, req, &go, &err), 0);
+    assert_null(again);
+    go.columns = NULL;
+    dp_result_free(res);
+    res = NULL;
+    assert_int_equal(dp_generate(&res, cat, odd, &go, &err), DP_ECLARIFY);
+    dp_result_free(res);
+    res = NULL;
+    assert_int_equal(dp_generate_stored(&res, cat, odd, &go, &err), DP_ECLARIFY);
+    assert_non_null(res);
+    assert_int_equal(dp_result_cached(res, NULL), 1);
+    assert_non_null(dp_result_clarification_json(res));
+    dp_result_free(res);
+    dp_catalog_free(cat);
+    unsetenv("DPGEN_DEMO_DB");
+    tu_rm_tree(dir);
+}
+
 static void fifo_refused(void **state)
 {
     (void)state;
@@ -267,6 +325,7 @@ int main(void)
         cmocka_unit_test(wal_write_changes_fingerprint),
         cmocka_unit_test(folder_file_change_changes_fingerprint),
         cmocka_unit_test(warm_state_sees_wal_row),
+        cmocka_unit_test(stored_answer_without_running),
         cmocka_unit_test(fifo_refused),
         cmocka_unit_test(symlink_leaving_folder_refused),
         cmocka_unit_test(error_quotes_its_own_buffer),
