@@ -109,11 +109,13 @@ static int put_memory(char **b, size_t *len, size_t *cap, dp_catalog *cat)
                    (long long)resident * sysconf(_SC_PAGESIZE));
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
     struct mallinfo2 mi = mallinfo2();
-    bad |= put(b, len, cap,
-               "# HELP dpgen_heap_bytes The C heap: bytes in live allocations, and bytes freed but kept.\n"
-               "# TYPE dpgen_heap_bytes gauge\ndpgen_heap_bytes{state=\"in_use\"} %zu\n"
-               "dpgen_heap_bytes{state=\"free\"} %zu\n",
-               mi.uordblks + mi.hblkhd, mi.fordblks);
+    /* all zero: the heap is not glibc's (a sanitizer's, a preloaded one) */
+    if (mi.arena || mi.hblkhd)
+        bad |= put(b, len, cap,
+                   "# HELP dpgen_heap_bytes The C heap: bytes in live allocations, and bytes freed but kept.\n"
+                   "# TYPE dpgen_heap_bytes gauge\ndpgen_heap_bytes{state=\"in_use\"} %zu\n"
+                   "dpgen_heap_bytes{state=\"free\"} %zu\n",
+                   mi.uordblks + mi.hblkhd, mi.fordblks);
 #endif
     int64_t engine = -1;
     dp_error ignore = {0};
