@@ -377,14 +377,17 @@ int dp_state_record_product(dp_state *s, const char *run_id, const char *product
     now_iso(now);
     int rc = 0;
     /* a savepoint: a transaction of its own, or a part of the run's; each
-     * statement prepared once for all its rows */
+     * statement prepared once for all its rows. A pair or rule already
+     * known keeps its first time: what runs taught (repeat.c keys answers
+     * on it) changes only when something new is learned, not with every
+     * run of a known product */
     sqlite3_stmt *pd = NULL, *ru = NULL;
     sqlite3_exec(s->db, "SAVEPOINT record_product", NULL, NULL, NULL);
     for (size_t i = 0; i < nd && !rc; i++) {
         const char *v[] = {product, datasets[i], run_id, now, s->catalog};
         rc = exec_row(s, &pd,
-                      "INSERT OR REPLACE INTO product_datasets(product, dataset, run_id, created_at, catalog) VALUES "
-                      "(?, ?, ?, ?, ?)",
+                      "INSERT INTO product_datasets(product, dataset, run_id, created_at, catalog) VALUES "
+                      "(?, ?, ?, ?, ?) ON CONFLICT(catalog, product, dataset) DO UPDATE SET run_id = excluded.run_id",
                       v, 5, err);
     }
     size_t i;
@@ -401,8 +404,10 @@ int dp_state_record_product(dp_state *s, const char *run_id, const char *product
             continue;
         const char *v[] = {product, ds, type, col ? col : "", def, sev, now, s->catalog};
         rc = exec_row(s, &ru,
-                      "INSERT OR REPLACE INTO rules(product, dataset, rule_type, column_name, definition, severity, "
-                      "created_at, catalog) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                      "INSERT INTO rules(product, dataset, rule_type, column_name, definition, severity, "
+                      "created_at, catalog) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(catalog, product, dataset, "
+                      "rule_type, column_name, definition) DO UPDATE SET severity = excluded.severity, created_at = "
+                      "CASE WHEN severity = excluded.severity THEN created_at ELSE excluded.created_at END",
                       v, 8, err);
     }
     sqlite3_finalize(pd);

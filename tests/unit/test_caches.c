@@ -194,6 +194,32 @@ static void stored_answer_without_running(void **state)
     assert_int_equal(dp_result_cached(res, NULL), 1);
     assert_non_null(dp_result_clarification_json(res));
     dp_result_free(res);
+    res = NULL;
+    /* another known product run again (fresh) teaches nothing new: the
+     * repeat stays (a server's other users keep their cached answers) */
+    const char *other = "Daily sales by region and product category";
+    go.reuse = 0;
+    assert_int_equal(dp_generate(&res, cat, other, &go, &err), 0);
+    dp_result_free(res);
+    res = NULL;
+    assert_int_equal(dp_generate(&res, cat, req, &go, &err), 0); /* filed after the other's writes */
+    dp_result_free(res);
+    res = NULL;
+    sleep(1); /* the state's times are to the second: the next run's is later */
+    assert_int_equal(dp_generate(&res, cat, other, &go, &err), 0);
+    dp_result_free(res);
+    res = NULL;
+    assert_int_equal(dp_generate_stored(&res, cat, req, &go, &err), 0);
+    assert_non_null(res);
+    dp_result_free(res);
+    res = NULL;
+    /* a new product on the same data changes what an answer says (its
+     * sibling products): no longer a repeat */
+    assert_int_equal(dp_generate(&res, cat, "weekly spend by channel", &go, &err), 0);
+    dp_result_free(res);
+    res = NULL;
+    assert_int_equal(dp_generate_stored(&res, cat, req, &go, &err), 0);
+    assert_null(res);
     dp_catalog_free(cat);
     unsetenv("DPGEN_DEMO_DB");
     tu_rm_tree(dir);
