@@ -327,7 +327,7 @@ static void slot_give(dp_srv *s)
     pthread_mutex_unlock(&s->slots_mu);
 }
 
-int dp_srv_run_prepare(dp_srv *s, const dp_srv_req *q, dp_srv_run *run, int take_slot, dp_srv_reply *r)
+int dp_srv_run_prepare(dp_srv *s, const dp_srv_req *q, dp_srv_run *run, dp_srv_reply *r)
 {
     json_error_t je;
     dp_generate_options init = DP_GENERATE_OPTIONS_INIT;
@@ -367,11 +367,6 @@ int dp_srv_run_prepare(dp_srv *s, const dp_srv_req *q, dp_srv_run *run, int take
         dp_srv_reply_error(r, 503, "loading", "the catalog is not loaded yet");
         goto fail;
     }
-    if (take_slot) {
-        if (slot_take(s, r))
-            goto fail;
-        run->slot = 1;
-    }
     if (s->cfg.log_requests && text)
         r->log_text = strdup(text);
     return 0;
@@ -380,8 +375,27 @@ fail:
     return -1;
 }
 
+int dp_srv_run_admit(dp_srv *s, dp_srv_run *run, dp_srv_reply *r)
+{
+    clock_gettime(CLOCK_MONOTONIC, &run->t0);
+    /* a repeat is read from the run store first: it needs no slot */
+    if (run->go.reuse) {
+        run->stored_rc = dp_generate_stored(&run->stored, run->g->cat, run->text, &run->go, &run->stored_err);
+        if (run->stored || run->stored_rc)
+            return 0;
+    }
+    if (slot_take(s, r)) {
+        dp_srv_run_release(s, run);
+        return -1;
+    }
+    run->slot = 1;
+    return 0;
+}
+
 void dp_srv_run_release(dp_srv *s, dp_srv_run *run)
 {
+    dp_result_free(run->stored);
+    run->stored = NULL;
     if (run->slot)
         slot_give(s);
     if (run->g)
@@ -394,23 +408,16 @@ void dp_srv_run_release(dp_srv *s, dp_srv_run *run)
 
 int dp_srv_run_execute(dp_srv *s, dp_srv_run *run, dp_srv_reply *r)
 {
-    dp_result *res = NULL;
-    dp_error err = {0};
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    int rc = 0;
-    /* a repeat is read from the run store first: it needs no slot */
-    if (!run->slot && run->go.reuse)
-        rc = dp_generate_stored(&res, run->g->cat, run->text, &run->go, &err);
-    if (!res && !rc && !run->slot) {
-        if (slot_take(s, r))
-            return DP_ELIMIT;
-        run->slot = 1;
-    }
-    if (!res && !rc)
+    dp_result *res = run->stored;
+    dp_error err = run->stored_err;
+    struct timespec t0 = run->t0, t1;
+    int rc = run->stored_rc;
+    run->stored = NULL;
+    if (!res && !rc) /* admitted with a slot */
         rc = dp_generate(&res, run->g->cat, run->text, &run->go, &err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    atomic_fetch_add(&s->runs_total, 1);
+    if (atomic_fetch_add(&s->runs_total, 1) % DP_SRV_TRIM_EVERY == DP_SRV_TRIM_EVERY - 1)
+        dp_srv_trim_heap();
     answer(s, run->g->cat, rc, res, &err,
            (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6, r);
     dp_result_free(res);
@@ -434,7 +441,7 @@ void dp_srv_post_product(dp_srv *s, const dp_srv_req *q, dp_srv_reply *r)
         return;
     }
     dp_srv_run run;
-    if (dp_srv_run_prepare(s, q, &run, 0, r))
+    if (dp_srv_run_prepare(s, q, &run, r) || dp_srv_run_admit(s, &run, r))
         return;
     dp_srv_run_execute(s, &run, r);
     dp_srv_run_release(s, &run);

@@ -134,7 +134,8 @@ void dp_srv_stream_product(dp_srv *s, const dp_srv_req *q, dp_srv_reply *r)
         dp_srv_reply_error(r, 503, "out_of_memory", "out of memory");
         return;
     }
-    if (dp_srv_run_prepare(s, q, &st->run, 1, r)) { /* 400, 413, 429, 503: a plain JSON answer */
+    /* 400, 413, 429, 503: a plain JSON answer; a repeat is read here */
+    if (dp_srv_run_prepare(s, q, &st->run, r) || dp_srv_run_admit(s, &st->run, r)) {
         free(st);
         return;
     }

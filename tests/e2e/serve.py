@@ -354,13 +354,16 @@ for attempt in range(8):
     while time.time() < deadline and "dpgen_runs_in_flight 1" not in call(port, "GET", "/metrics")[2]:
         time.sleep(0.002)
     st, _, b = call(port, "POST", "/v1/data-products", {"request": SEED, "options": {"as_of": "2025-07-16"}})
-    busy = th.is_alive()  # the fresh run still held the slot when the repeat was answered
+    sst, _, sev, _ = stream({"request": SEED, "options": {"as_of": "2025-07-16"}})
+    busy = th.is_alive()  # the fresh run still held the slot when both repeats were answered
     th.join(60)
     if busy:
-        during = (st, b.get("cached") if isinstance(b, dict) else b, done)
+        during = (st, b.get("cached") if isinstance(b, dict) else b, done, sst,
+                  sev[-1][0] if sev else None, sev[-1][1].get("cached") if sev else None)
         break
 check(during is not None and during[0] == 200 and during[1] is True and during[2] == [200],
       "a repeat while the only slot runs: 200 from the store, not 429", during)
+check(during is not None and during[3:] == (200, "result", True), "and its event stream too", during)
 p.terminate()
 p.wait(60)
 
