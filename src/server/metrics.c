@@ -87,13 +87,6 @@ static int put(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
     }
 }
 
-void dp_srv_trim_heap(void)
-{
-#if defined(__GLIBC__)
-    malloc_trim(0);
-#endif
-}
-
 /* The process's memory: resident set (as Prometheus' process collector
  * names it), the C heap's live and retained bytes (glibc's mallinfo2: what
  * dpgen and DuckDB's small objects hold, and what free() kept), and

@@ -416,8 +416,7 @@ int dp_srv_run_execute(dp_srv *s, dp_srv_run *run, dp_srv_reply *r)
     if (!res && !rc) /* admitted with a slot */
         rc = dp_generate(&res, run->g->cat, run->text, &run->go, &err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (atomic_fetch_add(&s->runs_total, 1) % DP_SRV_TRIM_EVERY == DP_SRV_TRIM_EVERY - 1)
-        dp_srv_trim_heap();
+    atomic_fetch_add(&s->runs_total, 1);
     answer(s, run->g->cat, rc, res, &err,
            (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6, r);
     dp_result_free(res);

@@ -119,14 +119,6 @@ typedef struct dp_srv_req {
     const char *(*header)(void *conn, const char *key); /* a request header or NULL */
 } dp_srv_req;
 
-/* Every DP_SRV_TRIM_EVERY runs, the C heap's free pages go back to the
- * system (glibc's malloc_trim; nothing elsewhere). Runs on many threads
- * free memory other threads allocated: without it the heap's free part
- * grew by ~25 MB over 60,000 requests while its live part stayed ~60 MB
- * (metrics.c reports both). */
-#define DP_SRV_TRIM_EVERY 256
-void dp_srv_trim_heap(void);
-
 /* Route table (routes.c): fills r; returns the route's index for metrics. */
 int dp_srv_route(dp_srv *s, const dp_srv_req *q, dp_srv_reply *r);
 /* One run of POST /v1/data-products: the body, its options, the
