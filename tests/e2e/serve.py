@@ -510,9 +510,13 @@ for attempt in range(5):
     deadline = time.time() + 10
     while time.time() < deadline and "dpgen_runs_in_flight 1" not in call(port, "GET", "/metrics")[2]:
         time.sleep(0.002)
-    time.sleep(0.02)
-    live = sqlite3.connect(os.path.join(os.environ["DPGEN_STATE_DIR"], "state.db")).execute(
-        "SELECT run_id FROM run_live").fetchall()
+    # the run's live row, once it is written (a loaded machine may take a while), while it runs
+    live, until = [], time.time() + 5
+    while not live and th.is_alive() and time.time() < until:
+        live = sqlite3.connect(os.path.join(os.environ["DPGEN_STATE_DIR"], "state.db")).execute(
+            "SELECT run_id FROM run_live").fetchall()
+        if not live:
+            time.sleep(0.002)
     if live:
         killed = live[0][0]
         p.kill()
