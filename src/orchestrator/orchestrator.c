@@ -510,15 +510,8 @@ static int answer_repeat(dp_result *res, dp_catalog *cat, const char *request, c
         *rc = -1;
     }
     free(message);
-    if (*rc == -1) { /* not stored, or stored in part: run it (what was read goes) */
-        res->cached_from[0] = 0;
-        free(res->json);
-        free(res->yaml);
-        free(res->md);
-        free(res->clarification);
-        res->json = res->yaml = res->md = res->clarification = NULL;
+    if (*rc == -1) /* not stored, or stored in part: run it (the caller frees what was read) */
         return 0;
-    }
     res->trace = dp_state_run_doc(cat->state, res->cached_from, "trace.json");
     res->trace_doc = res->trace ? json_loads(res->trace, 0, NULL) : NULL;
     return 1;
@@ -562,6 +555,11 @@ int dp_generate_stored(dp_result **out, dp_catalog *cat, const char *request, co
 int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_generate_options *opts, dp_error *err)
 {
     *out = NULL;
+    if (opts && opts->reuse) { /* a repeat: the stored run's answer */
+        int rc = dp_generate_stored(out, cat, request, opts, err);
+        if (*out || rc)
+            return rc;
+    }
     dp_generate_options def = DP_GENERATE_OPTIONS_INIT;
     dp_result *res = calloc(1, sizeof(*res));
     dp_run *r = calloc(1, sizeof(*r));
@@ -569,14 +567,6 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
         free(res);
         free(r);
         return dp_error_set(err, DP_ENOMEM, "out of memory");
-    }
-    int repeat_rc;
-    if (opts && opts->reuse && !opts->intent_only && cat->state &&
-        answer_repeat(res, cat, request, opts, &repeat_rc, err)) {
-        dp_arena_free(r->a);
-        free(r);
-        *out = res;
-        return repeat_rc;
     }
     res->run = r;
     r->cat = cat;

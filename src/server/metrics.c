@@ -95,14 +95,14 @@ static int put(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
 static int put_memory(char **b, size_t *len, size_t *cap, dp_catalog *cat)
 {
     int bad = 0;
-    long pages = 0, resident = 0;
+    long pages = 0, resident = -1;
     FILE *f = fopen("/proc/self/statm", "r");
     if (f) {
         if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
             resident = -1;
         fclose(f);
     }
-    if (f && resident >= 0)
+    if (resident >= 0)
         bad |= put(b, len, cap,
                    "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
                    "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes %lld\n",
