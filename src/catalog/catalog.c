@@ -111,8 +111,10 @@ static int open_db(dp_catalog *cat, const char *db_path, const dp_catalog_option
     for (const char *p = opts->memory_limit; p && *p; p++)
         if (!strchr("0123456789.KMGTBkmgtib ", *p))
             return dp_error_set(err, DP_EINVALID, "memory limit '%s' is not like 2GB", opts->memory_limit);
-    dp_db_options dbo = {
-        .memory_limit = opts->memory_limit, .temp_root = root[0] ? root : NULL, .background = DP_DB_OPEN_DEFERRED};
+    dp_db_options dbo = {.memory_limit = opts->memory_limit,
+                         .temp_root = root[0] ? root : NULL,
+                         .background = DP_DB_OPEN_DEFERRED,
+                         .recycle_after = opts->engine_recycle_runs > 0 ? (unsigned long)opts->engine_recycle_runs : 0};
     /* DuckDB sorts and hashes with memory per thread: under a tight limit
      * two threads run out where one spills (a 2M-row result in 150 MB
      * failed one time in five) */

@@ -25,6 +25,14 @@ typedef struct dp_db_options {
      * binding and profile come from the state needs no engine at all);
      * dp_db_connect and dp_db_ready wait for it */
     int background;
+    /* A long-lived process: after this many connections lent to runs
+     * (dp_db_run_connect), the engine is opened again and the next runs
+     * use the new one, while runs in flight finish on the old one, which
+     * closes when the last of them gives its connection back. DuckDB 1.4
+     * keeps every freed block's handle in its eviction queues until a queue
+     * passes 32,768 entries, ~40 MB of heap that only a close gives back.
+     * 0: never. */
+    unsigned long recycle_after;
 } dp_db_options;
 
 #define DP_DB_OPEN_BACKGROUND 1
@@ -59,6 +67,9 @@ int dp_db_run_connect(duckdb_connection *out, dp_db *db, dp_error *err);
  * disconnect would have dropped it; else (or past DP_DB_IDLE_MAX kept)
  * disconnected. */
 void dp_db_run_release(dp_db *db, duckdb_connection *con, const char *table);
+/* How many times the engine was opened again (recycle_after), and how many
+ * recycled engines runs still use. */
+void dp_db_engines(dp_db *db, unsigned long *recycled, size_t *in_use);
 /* The temp_root the database was opened with (borrowed), NULL if none: a
  * second database on the same data (exports) spills there too. */
 const char *dp_db_temp_root(const dp_db *db);

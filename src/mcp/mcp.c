@@ -322,6 +322,7 @@ static const char *usage =
 int dp_mcp_main(int argc, char **argv)
 {
     dp_catalog_options co = DP_CATALOG_OPTIONS_INIT;
+    co.engine_recycle_runs = 2048; /* a long-lived process, as the server */
     const char *llm_url = NULL;
     for (int i = 1; i < argc; i++) {
         if (i + 1 < argc && !strcmp(argv[i], "--llm")) {

@@ -125,6 +125,16 @@ static int put_memory(char **b, size_t *len, size_t *cap, dp_catalog *cat)
                    "hash tables and results).\n"
                    "# TYPE dpgen_engine_memory_bytes gauge\ndpgen_engine_memory_bytes %lld\n",
                    (long long)engine);
+    unsigned long recycled;
+    size_t old_in_use;
+    if (cat && dp_catalog_engine_recycles(cat, &recycled, &old_in_use) == 0)
+        bad |= put(b, len, cap,
+                   "# HELP dpgen_engine_recycles_total Times the catalog's engine was opened again "
+                   "(--engine-recycle).\n"
+                   "# TYPE dpgen_engine_recycles_total counter\ndpgen_engine_recycles_total %lu\n"
+                   "# HELP dpgen_engines_retiring Recycled engines that runs in flight still use.\n"
+                   "# TYPE dpgen_engines_retiring gauge\ndpgen_engines_retiring %zu\n",
+                   recycled, old_in_use);
     return bad;
 }
 

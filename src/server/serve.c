@@ -23,7 +23,7 @@ static const char *usage =
     "                   [--manifest FILE] [--schema NAME] [--max-body BYTES] [--max-runs N]\n"
     "                   [--timeout SECONDS] [--memory-limit SIZE] [--api-keys FILE] [--rate N] [--burst N]\n"
     "                   [--cors ORIGIN] [--tls-cert FILE --tls-key FILE] [--log-requests] [--keep-runs N]\n"
-    "                   [--keep-days N] [--queue N] [--queue-wait SECONDS] [--llm URL]\n"
+    "                   [--keep-days N] [--queue N] [--queue-wait SECONDS] [--engine-recycle N] [--llm URL]\n"
     "  --listen    default 127.0.0.1:8080; port 0 takes a free port (printed on stdout)\n"
     "  --max-body  request body limit, default 65536 bytes (413 past it)\n"
     "  --max-runs  runs at once, default 2 per core; more wait in the queue\n"
@@ -31,6 +31,8 @@ static const char *usage =
     "  --queue-wait  how long one waits before it is answered 429, default 30 s\n"
     "  --keep-runs the newest runs the state keeps with their documents (default all)\n"
     "  --keep-days runs older than this many days are removed (default: kept)\n"
+    "  --engine-recycle  DuckDB is opened again after this many runs, default 2048 (0: never);\n"
+    "              runs in flight finish on the old engine (bounds what DuckDB 1.4 keeps)\n"
     "  --llm       an OpenAI-compatible model that may read words the catalog lacks (docs/llm.md)\n"
     "  --api-keys  a file of keys (one a line, or sha256:HEX): every route but the probes needs one\n"
     "  --rate      requests a second per client (its key, else its address); --burst the bucket, default 2x\n"
@@ -181,6 +183,11 @@ static int parse(dp_srv_config *c, int argc, char **argv)
             if (*end || n < 1)
                 return fprintf(stderr, "dpgen serve: --keep-runs is a number of runs above 0\n"), -1;
             c->co.keep_runs = n;
+        } else if (!strcmp(o, "--engine-recycle")) {
+            long n = strtol(v, &end, 10);
+            if (*end || n < 0)
+                return fprintf(stderr, "dpgen serve: --engine-recycle is a number of runs (0: never)\n"), -1;
+            c->co.engine_recycle_runs = n;
         } else if (!strcmp(o, "--llm")) {
             c->llm_url = v;
         } else if (!strcmp(o, "--keep-days")) {
@@ -268,6 +275,7 @@ int dp_serve_main(int argc, char **argv)
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     s->cfg.max_runs = (int)(cores > 0 ? 2 * cores : 2);
     s->cfg.max_queue = 64;
+    s->cfg.co.engine_recycle_runs = 2048;
     s->cfg.queue_wait_ms = 30000;
     struct sockaddr_storage addr;
     if (parse(&s->cfg, argc, argv)) {

@@ -393,8 +393,9 @@ check(all(s in (200, 429) for s, _ in results) and sum(s == 200 for s, _ in resu
 st, _, mt = call(port, "GET", "/metrics")
 check("dpgen_runs_queued 0" in mt, "/metrics has the queue's length")
 
-# --- 16 clients at once, a bounded mix (under ASan in make test-asan: no leak, no race report)
-p16, port16 = start("--max-runs", "16")
+# --- 16 clients at once, a bounded mix (under ASan in make test-asan: no leak, no race report), while
+# the engine is opened again every 5 runs (runs in flight finish on the old one)
+p16, port16 = start("--max-runs", "16", "--engine-recycle", "5")
 wait_ready(port16)
 mix = [{"request": SEED, "options": {"as_of": "2025-07-16", "fresh": True}},
        {"request": SEED, "options": {"as_of": "2025-07-16"}},
@@ -416,6 +417,17 @@ ts = [threading.Thread(target=client, args=(k,)) for k in range(16)]
 [t.join() for t in ts]
 check(len(got) == 64 and all(g in (200, 422) for g in got), "16 clients, 64 requests: only 200 and 422",
       sorted(set(map(str, got))))
+_, _, mt16 = call(port16, "GET", "/metrics")
+rec = re.search(r"^dpgen_engine_recycles_total (\d+)$", mt16, re.M)
+check(rec and int(rec.group(1)) >= 2, "the engine was opened again while they ran", rec and rec.group(0))
+deadline = time.time() + 30
+while time.time() < deadline and "dpgen_engines_retiring 0" not in mt16:
+    time.sleep(0.1)  # the last recycle may still be opening; its old engine closes once nothing uses it
+    _, _, mt16 = call(port16, "GET", "/metrics")
+check("dpgen_engines_retiring 0" in mt16, "and every old engine was closed once its runs were done")
+st, _, b = call(port16, "POST", "/v1/data-products", {"request": SEED, "options": {"as_of": "2025-07-16", "fresh": True}})
+check(st == 200 and b["data_product_spec"]["metadata"]["name"] == seed_body["data_product_spec"]["metadata"]["name"],
+      "a run after the recycles answers as before", st)
 p16.terminate()
 check(p16.wait(60) == 0, "that server drains and exits 0 too")
 
