@@ -206,6 +206,11 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
         goto done;
     if ((rc = open_db(cat, db_path, opts, err)))
         goto done;
+    if (cat->state) { /* a catalog file parsed before is read from here, not parsed again */
+        const char *sp = dp_state_path(cat->state), *slash = strrchr(sp, '/');
+        if (slash)
+            cat->kg.yaml_cache = dp_arena_printf(cat->kg.arena, "%.*s/cache/yaml", (int)(slash - sp), sp);
+    }
     /* the database's catalog kept in the state: with it a deferred load
      * may never open the engine; without it the engine opens beside the
      * reading of the catalog files */

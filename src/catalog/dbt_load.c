@@ -625,7 +625,7 @@ int dp_dbt_load_files(dp_kg *kg, const char *const *files, size_t n, const dp_ji
     /* parsed side by side, loaded in file order; each tree is only read
      * while loading and goes with its batch */
     load_files lf = {kg, err, files, jinja};
-    int rc = dp_yaml_load_files(files, n, 0, load_file, &lf, err);
+    int rc = dp_yaml_load_files(files, n, 0, kg->yaml_cache, load_file, &lf, err);
     if (rc)
         return rc;
     if (kg->nmodels == 0)

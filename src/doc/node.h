@@ -31,15 +31,19 @@ int dp_yaml_parse(dp_node **out, dp_arena *a, const char *file, const char *text
                   dp_error *err);
 /* Reads and parses a file. */
 int dp_yaml_load_file(dp_node **out, dp_arena *a, const char *path, dp_error *err);
+/* The same, with the trees kept in cache_dir (NULL: none; yaml_cache.h):
+ * a file whose content was parsed before is not parsed again; *stored
+ * (may be NULL) says a new tree was kept. */
+int dp_yaml_load_file_cached(dp_node **out, dp_arena *a, const char *path, const char *cache_dir, int *stored,
+                             dp_error *err);
 
 /* Reads and parses files[0..n) on up to threads threads (0: one per
- * processor) and hands each tree to visit(ctx, i, tree) on the calling
- * thread, in file order; a tree lives until visit returns. Stops at the
- * first file (in order) that fails to parse or that visit refuses (its
- * non-zero code is returned, err set by visit). */
+ * processor), with their trees kept in cache_dir (NULL: none), and hands each tree to visit(ctx, i, tree) on the
+ * calling thread, in file order; a tree lives until visit returns. Stops at the first file (in order) that fails to
+ * parse or that visit refuses (its non-zero code is returned, err set by visit). */
 typedef int (*dp_yaml_visit)(void *ctx, size_t i, const dp_node *tree);
-int dp_yaml_load_files(const char *const *files, size_t n, unsigned threads, dp_yaml_visit visit, void *ctx,
-                       dp_error *err);
+int dp_yaml_load_files(const char *const *files, size_t n, unsigned threads, const char *cache_dir, dp_yaml_visit visit,
+                       void *ctx, dp_error *err);
 
 /* Map lookup (NULL when absent or not a map). */
 const dp_node *dp_node_get(const dp_node *map, const char *key);

@@ -4,6 +4,7 @@
  * the trees are visited in order once the batch is parsed, then freed, so
  * only a batch of trees is alive at a time. */
 #include "doc/node.h"
+#include "doc/yaml_cache.h"
 #include "util/error.h"
 #include <pthread.h>
 #include <stdatomic.h>
@@ -22,9 +23,11 @@ typedef struct parsed {
 
 typedef struct batch {
     const char *const *files;
+    const char *cache_dir;
     parsed *out;
     size_t n;
     atomic_size_t next;
+    atomic_int stored; /* a tree was kept in cache_dir */
 } batch;
 
 static void *parse_some(void *p)
@@ -38,8 +41,12 @@ static void *parse_some(void *p)
         o->err = (dp_error){0, ""};
         if (!(o->tree = dp_arena_new(1 << 20)))
             o->rc = dp_error_set(&o->err, DP_ENOMEM, "out of memory");
-        else
-            o->rc = dp_yaml_load_file(&o->doc, o->tree, b->files[i], &o->err);
+        else {
+            int stored = 0;
+            o->rc = dp_yaml_load_file_cached(&o->doc, o->tree, b->files[i], b->cache_dir, &stored, &o->err);
+            if (stored)
+                atomic_store(&b->stored, 1);
+        }
     }
     return NULL;
 }
@@ -53,17 +60,17 @@ static unsigned thread_count(unsigned want)
     return want > MAX_THREADS ? MAX_THREADS : want;
 }
 
-int dp_yaml_load_files(const char *const *files, size_t n, unsigned threads, dp_yaml_visit visit, void *ctx,
-                       dp_error *err)
+int dp_yaml_load_files(const char *const *files, size_t n, unsigned threads, const char *cache_dir, dp_yaml_visit visit,
+                       void *ctx, dp_error *err)
 {
     unsigned nt = thread_count(threads);
     size_t per = (size_t)nt * FILES_PER_THREAD;
     parsed *out = calloc(per, sizeof(*out));
-    int rc = 0;
+    int rc = 0, stored = 0;
     if (!out)
         return dp_error_set(err, DP_ENOMEM, "out of memory");
     for (size_t first = 0; first < n && !rc; first += per) {
-        batch b = {files + first, out, n - first < per ? n - first : per, 0};
+        batch b = {files + first, cache_dir, out, n - first < per ? n - first : per, 0, 0};
         pthread_t th[MAX_THREADS];
         unsigned started = 0;
         for (unsigned t = 1; t < nt && t < b.n; t++)
@@ -83,7 +90,10 @@ int dp_yaml_load_files(const char *const *files, size_t n, unsigned threads, dp_
             dp_arena_free(out[i].tree);
             out[i].tree = NULL;
         }
+        stored |= atomic_load(&b.stored);
     }
     free(out);
+    if (stored) /* the files changed: what no load used for a month goes */
+        dp_yaml_cache_prune(cache_dir);
     return rc;
 }

@@ -1,5 +1,6 @@
 /* YAML (libyaml event parser) -> dp_node tree with positions. */
 #include "doc/node.h"
+#include "doc/yaml_cache.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include <errno.h>
@@ -312,10 +313,13 @@ done:
     return rc;
 }
 
-int dp_yaml_load_file(dp_node **out, dp_arena *a, const char *path, dp_error *err)
+int dp_yaml_load_file_cached(dp_node **out, dp_arena *a, const char *path, const char *cache_dir, int *stored,
+                             dp_error *err)
 {
     int rc = 0;
     char *text = NULL;
+    if (stored)
+        *stored = 0;
     FILE *f = dp_fs_open_read(path);
     if (!f)
         return dp_error_set(err, errno == ENOENT ? DP_ENOTFOUND : DP_EINVALID, "%s: %s", path,
@@ -344,11 +348,21 @@ int dp_yaml_load_file(dp_node **out, dp_arena *a, const char *path, dp_error *er
         goto done;
     }
     text[sz] = 0;
+    /* parsed before: the tree kept for this very content */
+    if (cache_dir && dp_yaml_cache_get(cache_dir, path, text, (size_t)sz, a, out) == 0)
+        goto done;
     rc = dp_yaml_parse(out, a, path, text, (size_t)sz, err);
+    if (!rc && cache_dir && dp_yaml_cache_put(cache_dir, text, (size_t)sz, *out) == 0 && stored)
+        *stored = 1;
 done:
     free(text);
     fclose(f);
     return rc;
+}
+
+int dp_yaml_load_file(dp_node **out, dp_arena *a, const char *path, dp_error *err)
+{
+    return dp_yaml_load_file_cached(out, a, path, NULL, NULL, err);
 }
 
 /* YAML's merge key (`<<: *anchor`, `<<: [*a, *b]`), which dbt's YAML

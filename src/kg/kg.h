@@ -257,6 +257,9 @@ typedef struct dp_kg {
     dp_vindex *vec;   /* vectors for semantic search */
     dp_kg_index *index; /* name lookups (dp_kg_index_build); NULL: linear scans */
     const char *models_path, *glossary_path, *db_path;
+    /* where parsed catalog files are kept (the state's cache/yaml; NULL:
+     * every load parses them) */
+    const char *yaml_cache;
     dp_time_spine *spines;
     size_t nspines, spines_cap;
     dp_saved_query *saved;

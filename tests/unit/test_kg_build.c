@@ -80,7 +80,7 @@ static void yaml_files_in_order(void **state)
     for (size_t t = 0; t < sizeof(threads) / sizeof(*threads); t++) {
         seen s = {.refuse_at = (size_t)-1};
         dp_error err = {0};
-        assert_int_equal(dp_yaml_load_files(files, NFILES, threads[t], record, &s, &err), 0);
+        assert_int_equal(dp_yaml_load_files(files, NFILES, threads[t], NULL, record, &s, &err), 0);
         assert_int_equal(s.n, NFILES);
         for (size_t i = 0; i < NFILES; i++) {
             assert_int_equal(s.index[i], i);
@@ -88,7 +88,7 @@ static void yaml_files_in_order(void **state)
         }
         /* the visitor's refusal stops the walk there */
         seen r = {.refuse_at = 9};
-        assert_int_equal(dp_yaml_load_files(files, NFILES, threads[t], record, &r, &err), DP_EINVALID);
+        assert_int_equal(dp_yaml_load_files(files, NFILES, threads[t], NULL, record, &r, &err), DP_EINVALID);
         assert_int_equal(r.n, 10);
     }
     /* two broken files: the error is the first one's, whatever parsed first */
@@ -97,7 +97,7 @@ static void yaml_files_in_order(void **state)
     for (size_t t = 0; t < sizeof(threads) / sizeof(*threads); t++) {
         seen s = {.refuse_at = (size_t)-1};
         dp_error err = {0};
-        assert_int_equal(dp_yaml_load_files(files, NFILES, threads[t], record, &s, &err), DP_EINVALID);
+        assert_int_equal(dp_yaml_load_files(files, NFILES, threads[t], NULL, record, &s, &err), DP_EINVALID);
         assert_int_equal(s.n, 5);
         assert_non_null(strstr(err.message, "f05.yml:"));
     }
@@ -105,7 +105,7 @@ static void yaml_files_in_order(void **state)
     const char *missing[] = {files[0], "/nonexistent/dir/x.yml", files[1]};
     seen s = {.refuse_at = (size_t)-1};
     dp_error err = {0};
-    assert_int_equal(dp_yaml_load_files(missing, 3, 2, record, &s, &err), DP_ENOTFOUND);
+    assert_int_equal(dp_yaml_load_files(missing, 3, 2, NULL, record, &s, &err), DP_ENOTFOUND);
     assert_int_equal(s.n, 1);
     assert_non_null(strstr(err.message, "/nonexistent/dir/x.yml"));
     for (int i = 0; i < NFILES; i++)
