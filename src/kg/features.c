@@ -1,4 +1,5 @@
 /* Word features for semantic search, remembered per word. */
+#include "util/mem.h"
 #include "kg/features.h"
 #include "kg/text.h"
 #include "util/arena.h"
@@ -107,7 +108,7 @@ static int word_features(dp_featurizer *fz, const char *low, size_t len, dp_feat
 static int memo_grow(dp_featurizer *fz)
 {
     size_t ncap = fz->cap ? fz->cap * 2 : 4096;
-    word *t = calloc(ncap, sizeof(*t));
+    word *t = dp_calloc_written(ncap, sizeof(*t));
     if (!t)
         return -1;
     for (size_t i = 0; i < fz->cap; i++)

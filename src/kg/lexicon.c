@@ -1,6 +1,7 @@
 /* Phrase index over the knowledge graph: entries, their deduplication and
  * interned words, the first-stem index, matching. Which phrases the catalog
  * offers is lexicon_phrases.c's. */
+#include "util/mem.h"
 #include "kg/lexicon.h"
 #include "kg/lexicon_int.h"
 #include "util/error.h"
@@ -117,7 +118,7 @@ static const char *intern(dp_lexicon *lx, const char *s)
 {
     if ((lx->sused + 1) * 2 > lx->scap) {
         size_t ncap = lx->scap ? lx->scap * 2 : 4096;
-        const char **t = calloc(ncap, sizeof(*t));
+        const char **t = dp_calloc_written(ncap, sizeof(*t));
         if (!t)
             return NULL;
         for (size_t i = 0; i < lx->scap; i++)
@@ -178,7 +179,7 @@ static seen_slot_t *seen_slot(dp_lexicon *lx, const dp_lex_entry *proto)
         size_t ncap = lx->seencap ? lx->seencap * 2 : 4096;
         if (ncap > UINT32_MAX)
             return NULL;
-        seen_slot_t *t = calloc(ncap, sizeof(*t));
+        seen_slot_t *t = dp_calloc_written(ncap, sizeof(*t));
         if (!t)
             return NULL;
         for (size_t i = 0; i < lx->seencap; i++)
@@ -232,7 +233,7 @@ static const lexword *word_forms(dp_lexicon *lx, const char *low)
 {
     if ((lx->wused + 1) * 2 > lx->wcap) {
         size_t ncap = lx->wcap ? lx->wcap * 2 : 4096;
-        lexword *t = calloc(ncap, sizeof(*t));
+        lexword *t = dp_calloc_written(ncap, sizeof(*t));
         if (!t)
             return NULL;
         for (size_t i = 0; i < lx->wcap; i++)

@@ -1,4 +1,5 @@
 /* Tokenizer and Snowball stemming. */
+#include "util/mem.h"
 #include "kg/text.h"
 #include <ctype.h>
 #include <libstemmer.h>
@@ -46,7 +47,7 @@ static void memo_put(dp_stemmer *s, const char *low, const char *stem)
         return;
     if ((s->used + 1) * 2 > s->cap) {
         size_t ncap = s->cap ? s->cap * 2 : 256;
-        stem_memo *t = calloc(ncap, sizeof(*t));
+        stem_memo *t = dp_calloc_written(ncap, sizeof(*t));
         if (!t)
             return;
         for (size_t i = 0; i < s->cap; i++)

@@ -1,4 +1,5 @@
 /* Sparse vectors over hashed features, inverted index, cosine top-k. */
+#include "util/mem.h"
 #include "kg/vindex.h"
 #include "kg/features.h"
 #include "kg/text.h"
@@ -162,7 +163,7 @@ int dp_vindex_build_into(const dp_kg *kg, dp_arena *dst, dp_vindex **out, dp_err
     const dp_term **terms = calloc(kg->nterms ? kg->nterms : 1, sizeof(*terms));
     size_t nterms = 0;
     int rc = 0;
-    if (!v || !fz || !terms || !(v->lists = calloc(NBUCKETS, sizeof(plist)))) {
+    if (!v || !fz || !terms || !(v->lists = dp_calloc_written(NBUCKETS, sizeof(plist)))) {
         rc = dp_error_set(err, DP_ENOMEM, "out of memory");
         goto done;
     }
@@ -200,7 +201,7 @@ size_t dp_vindex_search(const dp_kg *kg, const char *text, dp_vhit *out, size_t 
     if (k > 64)
         k = 64;
     dp_featurizer *fz = dp_featurizer_new();
-    float *score = calloc(v->ndocs, sizeof(float));
+    float *score = dp_calloc_written(v->ndocs, sizeof(float));
     size_t cnt = 0;
     dp_feat f[DP_FEAT_MAX];
     size_t nf = 0;
