@@ -84,6 +84,22 @@ static void setting(duckdb_connection con, char *out, size_t n)
     assert_int_equal(dp_db_scalar(con, "SELECT current_setting('memory_limit')", out, n, &err), 0);
 }
 
+/* A database of one table under a fresh folder top (its spill root
+ * top/tmp into tmp), opened to recycle its engine after `after` runs. */
+static dp_db *open_recycling(char *top, char *tmp, size_t tmpn, unsigned long after)
+{
+    char path[300];
+    dp_db *db = NULL;
+    dp_error err = {0};
+    assert_non_null(mkdtemp(top));
+    snprintf(path, sizeof(path), "%s/t.duckdb", top);
+    snprintf(tmp, tmpn, "%s/tmp", top);
+    assert_int_equal(tu_write_db(path, "CREATE TABLE t AS SELECT 1 AS x"), 0);
+    dp_db_options o = {.temp_root = tmp, .recycle_after = after};
+    assert_int_equal(dp_db_open(&db, path, &o, &err), 0);
+    return db;
+}
+
 /* After recycle_after lent connections the engine is opened again: the
  * runs in flight go on on the old one (their data, their settings), which
  * is closed with its spill folder when the last gives its connection back;
@@ -92,15 +108,9 @@ static void setting(duckdb_connection con, char *out, size_t n)
 static void engine_recycles_without_stopping_runs(void **state)
 {
     (void)state;
-    char top[] = "/tmp/dp-recycle-XXXXXX", path[300], tmp[300], out[64], lim_old[64], lim_new[64];
-    assert_non_null(mkdtemp(top));
-    snprintf(path, sizeof(path), "%s/t.duckdb", top);
-    snprintf(tmp, sizeof(tmp), "%s/tmp", top);
-    assert_int_equal(tu_write_db(path, "CREATE TABLE t AS SELECT 1 AS x"), 0);
-    dp_db *db = NULL;
+    char top[] = "/tmp/dp-recycle-XXXXXX", tmp[300], out[64], lim_old[64], lim_new[64];
+    dp_db *db = open_recycling(top, tmp, sizeof(tmp), 3);
     dp_error err = {0};
-    dp_db_options o = {.temp_root = tmp, .recycle_after = 3};
-    assert_int_equal(dp_db_open(&db, path, &o, &err), 0);
     unsigned long recycled = 9;
     size_t in_use = 9;
     dp_db_engines(db, &recycled, &in_use);
@@ -143,9 +153,7 @@ static void engine_recycles_without_stopping_runs(void **state)
     dp_db_run_release(db, &d, NULL);
     dp_db_close(db);
     assert_int_equal(count_dirs(tmp), 0);
-    char cmd[400];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
-    assert_int_equal(system(cmd), 0);
+    tu_rm_tree(top);
 }
 
 /* Many runs at once while the engine recycles again and again: each gets
@@ -176,15 +184,8 @@ static void *churn(void *p)
 static void engine_recycles_under_concurrent_runs(void **state)
 {
     (void)state;
-    char top[] = "/tmp/dp-recycle-XXXXXX", path[300], tmp[300];
-    assert_non_null(mkdtemp(top));
-    snprintf(path, sizeof(path), "%s/t.duckdb", top);
-    snprintf(tmp, sizeof(tmp), "%s/tmp", top);
-    assert_int_equal(tu_write_db(path, "CREATE TABLE t AS SELECT 1 AS x"), 0);
-    dp_db *db = NULL;
-    dp_error err = {0};
-    dp_db_options o = {.temp_root = tmp, .recycle_after = 7};
-    assert_int_equal(dp_db_open(&db, path, &o, &err), 0);
+    char top[] = "/tmp/dp-recycle-XXXXXX", tmp[300];
+    dp_db *db = open_recycling(top, tmp, sizeof(tmp), 7);
     pthread_t th[6];
     churn_arg args[6];
     for (int i = 0; i < 6; i++) {
@@ -207,9 +208,7 @@ static void engine_recycles_under_concurrent_runs(void **state)
     assert_int_equal(in_use, 0);
     dp_db_close(db);
     assert_int_equal(count_dirs(tmp), 0);
-    char cmd[400];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
-    assert_int_equal(system(cmd), 0);
+    tu_rm_tree(top);
 }
 
 int main(void)
