@@ -9,6 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A new connection starts in the default catalog: make it the source. On
+ * an error *con is left to the caller. */
+static int use_src(const dp_db *db, duckdb_connection con, dp_error *err)
+{
+    if (db->attached && dp_db_query(con, "USE src", 0, NULL, NULL, err) != 0)
+        return err ? err->code : DP_EENGINE;
+    return 0;
+}
+
 int dp_db_connect(duckdb_connection *out, dp_db *db, dp_error *err)
 {
     int rc = dp_db_ready(db, err);
@@ -19,12 +28,9 @@ int dp_db_connect(duckdb_connection *out, dp_db *db, dp_error *err)
     pthread_mutex_unlock(&db->mu);
     if (st == DuckDBError)
         return dp_error_set(err, DP_EENGINE, "duckdb: cannot connect");
-    /* a new connection starts in the default catalog; make it the source */
-    if (db->attached && dp_db_query(*out, "USE src", 0, NULL, NULL, err) != 0) {
+    if ((rc = use_src(db, *out, err)))
         duckdb_disconnect(out);
-        return err ? err->code : DP_EENGINE;
-    }
-    return 0;
+    return rc;
 }
 
 /* An engine nobody uses any more: closed, then its spill folder removed
@@ -36,26 +42,25 @@ static void old_close(dp_db_old *o)
     free(o);
 }
 
+/* Under mu: con's record among the lent ones, or NULL (not lent). */
+static dp_db_lent *lent_find(const dp_db *db, duckdb_connection con)
+{
+    for (size_t i = 0; i < db->nlent; i++)
+        if (db->lent[i].con == con)
+            return &db->lent[i];
+    return NULL;
+}
+
 /* Under mu: takes con's record out of the lent ones; the recycled engine
  * it came from, or NULL (the current one, or not lent). */
 static dp_db_old *lent_take(dp_db *db, duckdb_connection con)
 {
-    for (size_t i = 0; i < db->nlent; i++)
-        if (db->lent[i].con == con) {
-            dp_db_old *o = db->lent[i].old;
-            db->lent[i] = db->lent[--db->nlent];
-            return o;
-        }
-    return NULL;
-}
-
-/* Under mu: whether con came from a recycled engine. */
-static int lent_old(const dp_db *db, duckdb_connection con)
-{
-    for (size_t i = 0; i < db->nlent; i++)
-        if (db->lent[i].con == con)
-            return db->lent[i].old != NULL;
-    return 0;
+    dp_db_lent *l = lent_find(db, con);
+    if (!l)
+        return NULL;
+    dp_db_old *o = l->old;
+    *l = db->lent[--db->nlent];
+    return o;
 }
 
 /* Opens the next engine and makes it the current one: the connections lent
@@ -125,10 +130,12 @@ static void recycle_due(dp_db *db)
         db->recycler_joinable = 0;
     }
     db->recycling = 1;
-    if (pthread_create(&db->recycler, NULL, recycle_main, db) == 0)
+    if (pthread_create(&db->recycler, NULL, recycle_main, db) == 0) {
         db->recycler_joinable = 1;
-    else
-        db->recycling = 0, db->served = 0;
+    } else { /* tried again after another recycle_after */
+        db->recycling = 0;
+        db->served = 0;
+    }
 }
 
 /* Ends a lending: con back to the pool when keep and it is of the
@@ -192,11 +199,8 @@ int dp_db_run_connect(duckdb_connection *out, dp_db *db, dp_error *err)
     else if (db->recycle_after)
         recycle_due(db);
     pthread_mutex_unlock(&db->mu);
-    /* a new connection starts in the default catalog; make it the source */
-    if (!rc && made && db->attached && dp_db_query(*out, "USE src", 0, NULL, NULL, err) != 0) {
-        rc = err ? err->code : DP_EENGINE;
+    if (!rc && made && (rc = use_src(db, *out, err)))
         give_back(db, out, 0);
-    }
     if (rc && *out) {
         duckdb_disconnect(out);
         *out = NULL;
@@ -239,7 +243,8 @@ int dp_db_set_memory_limit(dp_db *db, duckdb_connection con, const char *limit, 
         return dp_error_set(err, DP_EINVALID, "memory limit '%s' is not like 2GB", limit);
     snprintf(sql, sizeof(sql), "SET memory_limit = '%s'", limit);
     pthread_mutex_lock(&db->mu);
-    if (lent_old(db, con)) /* a recycled engine's: set there, and not what the current one has */
+    const dp_db_lent *l = lent_find(db, con);
+    if (l && l->old) /* a recycled engine's: set there, and not what the current one has */
         rc = dp_db_query(con, sql, 0, NULL, NULL, err);
     else if (strcmp(db->memory_limit, limit) && !(rc = dp_db_query(con, sql, 0, NULL, NULL, err)))
         snprintf(db->memory_limit, sizeof(db->memory_limit), "%s", limit);
