@@ -56,7 +56,7 @@ static uint64_t fmix(uint64_t k)
 
 /* Two independent 64-bit lanes over 8-byte words: ~1 GB/s, so hashing a
  * catalog costs a small part of reading it. */
-void dp_yaml_cache_hash(const char *text, size_t len, uint64_t *h1, uint64_t *h2)
+static void hash128(const char *text, size_t len, uint64_t *h1, uint64_t *h2)
 {
     uint64_t a = 0x9e3779b97f4a7c15ull ^ len, b = 0x6a09e667f3bcc909ull + len;
     const unsigned char *p = (const unsigned char *)text;
@@ -75,34 +75,38 @@ void dp_yaml_cache_hash(const char *text, size_t len, uint64_t *h1, uint64_t *h2
     *h2 = b;
 }
 
-static void entry_path(char *out, size_t n, const char *dir, uint64_t h1, uint64_t h2)
+void dp_yaml_cache_key_of(const char *text, size_t len, dp_yaml_cache_key *k)
 {
-    snprintf(out, n, "%s/%016llx%016llx.yt", dir, (unsigned long long)h1, (unsigned long long)h2);
+    hash128(text, len, &k->h1, &k->h2);
+    k->len = len;
 }
 
-int dp_yaml_cache_get(const char *dir, const char *file, const char *text, size_t len, dp_arena *a, dp_node **out)
+static void entry_path(char *out, size_t n, const char *dir, const dp_yaml_cache_key *k)
+{
+    snprintf(out, n, "%s/%016llx%016llx.yt", dir, (unsigned long long)k->h1, (unsigned long long)k->h2);
+}
+
+int dp_yaml_cache_get(const char *dir, const dp_yaml_cache_key *k, const char *file, dp_arena *a, dp_node **out)
 {
     char path[4300];
-    uint64_t h1, h2;
     char *buf = NULL;
     size_t n = 0;
     int rc = -1;
     *out = NULL;
-    dp_yaml_cache_hash(text, len, &h1, &h2);
-    entry_path(path, sizeof(path), dir, h1, h2);
+    entry_path(path, sizeof(path), dir, k);
     if (dp_fs_read_file(path, (size_t)DP_YAML_MAX_BYTES * 8, &buf, &n))
         return -1;
     header h;
     if (n < sizeof(h))
         goto done;
     memcpy(&h, buf, sizeof(h));
-    if (memcmp(h.magic, MAGIC, 8) || h.bom != BOM || h.len != len || h.h1 != h1 || h.h2 != h2 || h.nnodes == 0 ||
+    if (memcmp(h.magic, MAGIC, 8) || h.bom != BOM || h.len != k->len || h.h1 != k->h1 || h.h2 != k->h2 || h.nnodes == 0 ||
         h.nnodes > DP_YAML_MAX_NODES || h.strbytes == 0 || h.strbytes > n || h.nedges > n ||
         sizeof(h) + h.strbytes + (uint64_t)h.nnodes * sizeof(rec) + h.nedges * 4 != n)
         goto done;
     const char *strs0 = buf + sizeof(h);
     uint64_t body, ignore;
-    dp_yaml_cache_hash(strs0, n - sizeof(h), &body, &ignore);
+    hash128(strs0, n - sizeof(h), &body, &ignore);
     if (body != h.body)
         goto done;
     if (strs0[h.strbytes - 1] != 0)
@@ -153,16 +157,16 @@ int dp_yaml_cache_get(const char *dir, const char *file, const char *text, size_
         } else {
             nd->items = (dp_node **)slot;
         }
-        for (uint32_t k = 0; k < r.n; k++) {
+        for (uint32_t j = 0; j < r.n; j++) {
             uint32_t child, key = 0;
-            memcpy(&child, edges0 + ((size_t)r.edge + (width == 2 ? r.n : 0) + k) * 4, 4);
+            memcpy(&child, edges0 + ((size_t)r.edge + (width == 2 ? r.n : 0) + j) * 4, 4);
             if (width == 2)
-                memcpy(&key, edges0 + ((size_t)r.edge + k) * 4, 4);
+                memcpy(&key, edges0 + ((size_t)r.edge + j) * 4, 4);
             if (child >= i || key >= h.strbytes) /* children come first: no cycle, no forward reference */
                 goto done;
             if (width == 2)
-                nd->keys[k] = strs + key;
-            nd->items[k] = &nodes[child];
+                nd->keys[j] = strs + key;
+            nd->items[j] = &nodes[child];
         }
         next_edge += used;
     }
@@ -326,7 +330,7 @@ static int write_all(int fd, const void *p, size_t n)
     return 0;
 }
 
-int dp_yaml_cache_put(const char *dir, const char *text, size_t len, const dp_node *tree)
+int dp_yaml_cache_put(const char *dir, const dp_yaml_cache_key *k, const dp_node *tree)
 {
     enc E = {0};
     int rc = -1, fd = -1;
@@ -338,7 +342,7 @@ int dp_yaml_cache_put(const char *dir, const char *text, size_t len, const dp_no
         return -1;
     for (E.seen_cap = 16; E.seen_cap < total * 2; E.seen_cap *= 2)
         ;
-    E.str_cap = E.seen_cap;
+    E.str_cap = E.seen_cap * 2; /* scalars and map keys: at most two strings a node */
     E.seen = calloc(E.seen_cap, sizeof(*E.seen));
     E.seen_id = calloc(E.seen_cap, sizeof(*E.seen_id));
     E.str_slot = calloc(E.str_cap, sizeof(*E.str_slot));
@@ -348,9 +352,8 @@ int dp_yaml_cache_put(const char *dir, const char *text, size_t len, const dp_no
     put_node(&E, tree, 0);
     if (E.bad)
         goto done;
-    header h = {{0}, BOM, (uint32_t)E.nrecs, len, 0, 0, E.nstrs, E.nedges, 0};
+    header h = {{0}, BOM, (uint32_t)E.nrecs, k->len, k->h1, k->h2, E.nstrs, E.nedges, 0};
     memcpy(h.magic, MAGIC, 8);
-    dp_yaml_cache_hash(text, len, &h.h1, &h.h2);
     size_t size = sizeof(h) + E.nstrs + E.nrecs * sizeof(rec) + E.nedges * 4;
     if (!(out = malloc(size)))
         goto done;
@@ -360,11 +363,11 @@ int dp_yaml_cache_put(const char *dir, const char *text, size_t len, const dp_no
     if (E.nedges)
         memcpy(body + E.nstrs + E.nrecs * sizeof(rec), E.edges, E.nedges * 4);
     uint64_t ignore;
-    dp_yaml_cache_hash(body, size - sizeof(h), &h.body, &ignore);
+    hash128(body, size - sizeof(h), &h.body, &ignore);
     memcpy(out, &h, sizeof(h));
     if (dp_mkdirs(dir, 0))
         goto done;
-    entry_path(path, sizeof(path), dir, h.h1, h.h2);
+    entry_path(path, sizeof(path), dir, k);
     snprintf(tmp, sizeof(tmp), "%s/.tmp-%ld-XXXXXX", dir, (long)getpid());
     if ((fd = mkstemp(tmp)) < 0)
         goto done;

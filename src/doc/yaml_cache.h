@@ -7,17 +7,22 @@
 #include <stdint.h>
 #include "doc/node.h"
 
-/* The tree of text (len bytes, read from file, which its nodes name) as
- * kept in dir, allocated in a: 0, or -1 when dir has none for this content
- * (or a damaged one). */
-int dp_yaml_cache_get(const char *dir, const char *file, const char *text, size_t len, dp_arena *a, dp_node **out);
-/* Keeps tree, parsed from text, in dir (made if missing), written
- * atomically: 0, or -1 when it could not (nothing is left behind). */
-int dp_yaml_cache_put(const char *dir, const char *text, size_t len, const dp_node *tree);
+/* What names an entry: the content's length and 128-bit hash (computed
+ * once per file, for the read and, on a miss, the write). */
+typedef struct dp_yaml_cache_key {
+    uint64_t h1, h2;
+    size_t len;
+} dp_yaml_cache_key;
+void dp_yaml_cache_key_of(const char *text, size_t len, dp_yaml_cache_key *k);
+/* The tree of the content k names as kept in dir, allocated in a, its
+ * nodes naming file: 0, or -1 when dir has none for this content (or a
+ * damaged one). */
+int dp_yaml_cache_get(const char *dir, const dp_yaml_cache_key *k, const char *file, dp_arena *a, dp_node **out);
+/* Keeps tree, parsed from the content k names, in dir (made if missing),
+ * written atomically: 0, or -1 when it could not (nothing is left behind). */
+int dp_yaml_cache_put(const char *dir, const dp_yaml_cache_key *k, const dp_node *tree);
 /* Removes entries of dir unused for 30 days, and temporary files of
  * writes that died. */
 void dp_yaml_cache_prune(const char *dir);
-/* The content hash entries are named by. */
-void dp_yaml_cache_hash(const char *text, size_t len, uint64_t *h1, uint64_t *h2);
 
 #endif

@@ -349,10 +349,14 @@ int dp_yaml_load_file_cached(dp_node **out, dp_arena *a, const char *path, const
     }
     text[sz] = 0;
     /* parsed before: the tree kept for this very content */
-    if (cache_dir && dp_yaml_cache_get(cache_dir, path, text, (size_t)sz, a, out) == 0)
-        goto done;
+    dp_yaml_cache_key key;
+    if (cache_dir) {
+        dp_yaml_cache_key_of(text, (size_t)sz, &key);
+        if (dp_yaml_cache_get(cache_dir, &key, path, a, out) == 0)
+            goto done;
+    }
     rc = dp_yaml_parse(out, a, path, text, (size_t)sz, err);
-    if (!rc && cache_dir && dp_yaml_cache_put(cache_dir, text, (size_t)sz, *out) == 0 && stored)
+    if (!rc && cache_dir && dp_yaml_cache_put(cache_dir, &key, *out) == 0 && stored)
         *stored = 1;
 done:
     free(text);

@@ -47,13 +47,15 @@ static void roundtrip(const char *name, unsigned char *data, size_t len, void *p
     dp_arena *a = dp_arena_new(1 << 16), *b = dp_arena_new(1 << 16);
     dp_node *parsed = NULL, *read = NULL;
     dp_error err = {0};
+    dp_yaml_cache_key k;
+    dp_yaml_cache_key_of((const char *)data, len, &k);
     if (a && b && dp_yaml_parse(&parsed, a, name, (const char *)data, len, &err) == 0) {
         c->parsed++;
-        if (dp_yaml_cache_put(c->dir, (const char *)data, len, parsed) != 0)
+        if (dp_yaml_cache_put(c->dir, &k, parsed) != 0)
             fprintf(stderr, "%s: not kept\n", name);
         else {
             c->kept++;
-            if (dp_yaml_cache_get(c->dir, name, (const char *)data, len, b, &read) == 0 && same(parsed, read, 0))
+            if (dp_yaml_cache_get(c->dir, &k, name, b, &read) == 0 && same(parsed, read, 0))
                 c->equal++;
             else
                 fprintf(stderr, "%s: not read back equal\n", name);
@@ -97,8 +99,10 @@ static void anchors_stay_shared(void **state)
     dp_node *t = NULL, *r = NULL;
     dp_error err = {0};
     assert_int_equal(dp_yaml_parse(&t, a, "one.yml", ANCHORED, strlen(ANCHORED), &err), 0);
-    assert_int_equal(dp_yaml_cache_put(dir, ANCHORED, strlen(ANCHORED), t), 0);
-    assert_int_equal(dp_yaml_cache_get(dir, "two.yml", ANCHORED, strlen(ANCHORED), a, &r), 0);
+    dp_yaml_cache_key k;
+    dp_yaml_cache_key_of(ANCHORED, strlen(ANCHORED), &k);
+    assert_int_equal(dp_yaml_cache_put(dir, &k, t), 0);
+    assert_int_equal(dp_yaml_cache_get(dir, &k, "two.yml", a, &r), 0);
     const dp_node *dims = dp_node_get(r, "dims");
     assert_non_null(dims);
     assert_int_equal(dims->n, 4);
@@ -112,10 +116,12 @@ static void anchors_stay_shared(void **state)
     /* one byte more is other content: a miss */
     char *edited = malloc(strlen(ANCHORED) + 2);
     snprintf(edited, strlen(ANCHORED) + 2, "%s ", ANCHORED);
-    assert_int_equal(dp_yaml_cache_get(dir, "one.yml", edited, strlen(edited), a, &r), -1);
+    dp_yaml_cache_key_of(edited, strlen(edited), &k);
+    assert_int_equal(dp_yaml_cache_get(dir, &k, "one.yml", a, &r), -1);
     edited[strlen(ANCHORED)] = 0;
     edited[5] = 'X'; /* same length, one byte changed */
-    assert_int_equal(dp_yaml_cache_get(dir, "one.yml", edited, strlen(edited), a, &r), -1);
+    dp_yaml_cache_key_of(edited, strlen(edited), &k);
+    assert_int_equal(dp_yaml_cache_get(dir, &k, "one.yml", a, &r), -1);
     free(edited);
     dp_arena_free(a);
     tu_rm_tree(dir);
@@ -155,7 +161,9 @@ static void damaged_entries_are_misses(void **state)
     dp_error err = {0};
     size_t len = strlen(ANCHORED);
     assert_int_equal(dp_yaml_parse(&t, a, "f.yml", ANCHORED, len, &err), 0);
-    assert_int_equal(dp_yaml_cache_put(dir, ANCHORED, len, t), 0);
+    dp_yaml_cache_key k;
+    dp_yaml_cache_key_of(ANCHORED, len, &k);
+    assert_int_equal(dp_yaml_cache_put(dir, &k, t), 0);
     only_entry(dir, entry, sizeof(entry));
     size_t n = 0;
     unsigned char *good = (unsigned char *)tu_read_text(entry, &n);
@@ -168,18 +176,18 @@ static void damaged_entries_are_misses(void **state)
         bad[i] ^= 0x5a;
         write_bytes(entry, bad, n);
         dp_arena *b = dp_arena_new(1 << 12);
-        misses += dp_yaml_cache_get(dir, "f.yml", ANCHORED, len, b, &r) == -1;
+        misses += dp_yaml_cache_get(dir, &k, "f.yml", b, &r) == -1;
         dp_arena_free(b);
     }
     assert_int_equal(misses, n);
     for (size_t cut = 0; cut < n; cut += 7) {
         write_bytes(entry, good, cut);
         dp_arena *b = dp_arena_new(1 << 12);
-        assert_int_equal(dp_yaml_cache_get(dir, "f.yml", ANCHORED, len, b, &r), -1);
+        assert_int_equal(dp_yaml_cache_get(dir, &k, "f.yml", b, &r), -1);
         dp_arena_free(b);
     }
     write_bytes(entry, good, n); /* whole again: read */
-    assert_int_equal(dp_yaml_cache_get(dir, "f.yml", ANCHORED, len, a, &r), 0);
+    assert_int_equal(dp_yaml_cache_get(dir, &k, "f.yml", a, &r), 0);
     assert_true(same(t, r, 0));
     free(good);
     free(bad);
@@ -230,9 +238,9 @@ static void load_files_keeps_and_reads(void **state)
         closedir(d);
     assert_int_equal(entries, 4);
     /* an entry changed by hand: the next load must not read it (the body's hash) */
-    uint64_t h1, h2;
-    dp_yaml_cache_hash("name: file0\n", 12, &h1, &h2);
-    snprintf(entry, sizeof(entry), "%s/%016llx%016llx.yt", cache, (unsigned long long)h1, (unsigned long long)h2);
+    dp_yaml_cache_key k;
+    dp_yaml_cache_key_of("name: file0\n", 12, &k);
+    snprintf(entry, sizeof(entry), "%s/%016llx%016llx.yt", cache, (unsigned long long)k.h1, (unsigned long long)k.h2);
     size_t n = 0;
     char *bytes = tu_read_text(entry, &n);
     assert_non_null(bytes);
