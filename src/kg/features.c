@@ -1,8 +1,8 @@
 /* Word features for semantic search, remembered per word. */
-#include "util/mem.h"
 #include "kg/features.h"
 #include "kg/text.h"
 #include "util/arena.h"
+#include "util/mem.h"
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>

@@ -1,10 +1,10 @@
 /* Phrase index over the knowledge graph: entries, their deduplication and
  * interned words, the first-stem index, matching. Which phrases the catalog
  * offers is lexicon_phrases.c's. */
-#include "util/mem.h"
 #include "kg/lexicon.h"
 #include "kg/lexicon_int.h"
 #include "util/error.h"
+#include "util/mem.h"
 #include <ctype.h>
 #include <stdint.h>
 #include <string.h>

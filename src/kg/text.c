@@ -1,6 +1,6 @@
 /* Tokenizer and Snowball stemming. */
-#include "util/mem.h"
 #include "kg/text.h"
+#include "util/mem.h"
 #include <ctype.h>
 #include <libstemmer.h>
 #include <stdint.h>

@@ -1,9 +1,9 @@
 /* Sparse vectors over hashed features, inverted index, cosine top-k. */
-#include "util/mem.h"
 #include "kg/vindex.h"
 #include "kg/features.h"
 #include "kg/text.h"
 #include "util/error.h"
+#include "util/mem.h"
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
