@@ -434,11 +434,76 @@ void dp_rowset_get(const dp_rowset *rs, size_t col, size_t row, dp_val *v)
     dp_rowset_get_at(rs, col, k, row - rs->chunks[k].start, v);
 }
 
+/* The digits of u written backwards before end ("0" for 0); the first. */
+static char *digits_back(char *end, dp_u128 u)
+{
+    char *p = end;
+    do {
+        *--p = (char)('0' + (int)(u % 10));
+        u /= 10;
+    } while (u);
+    return p;
+}
+
+/* An exact number (an integer when scale is 0) as DuckDB writes it: a minus
+ * first when negative, then the integer part, then '.' and scale digits. */
+static size_t exact_text(dp_i128 x, int scale, char *buf, size_t cap)
+{
+    char tmp[48], *end = tmp + sizeof(tmp), *p;
+    dp_u128 u = x < 0 ? -(dp_u128)x : (dp_u128)x;
+    if (scale <= 0) {
+        p = digits_back(end, u);
+    } else {
+        dp_u128 pow = 1;
+        for (int i = 0; i < scale; i++)
+            pow *= 10;
+        char *f = end;
+        dp_u128 frac = u % pow;
+        for (int i = 0; i < scale; i++, frac /= 10)
+            *--f = (char)('0' + (int)(frac % 10));
+        *--f = '.';
+        p = digits_back(f, u / pow);
+    }
+    if (x < 0)
+        *--p = '-';
+    size_t n = (size_t)(end - p);
+    if (n >= cap)
+        return 0;
+    memcpy(buf, p, n);
+    buf[n] = 0;
+    return n;
+}
+
+/* A date of the years 1-9999 as DuckDB writes it (YYYY-MM-DD); 0 for the
+ * others (BC, five-digit years, infinities), which DuckDB writes itself.
+ * Days since 1970-01-01 to the civil calendar (proleptic Gregorian). */
+static size_t date_text(int32_t days, char *buf, size_t cap)
+{
+    int64_t z = (int64_t)days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9, y = yoe + era * 400 + (m <= 2);
+    if (y < 1 || y > 9999 || cap < 11)
+        return 0;
+    return (size_t)snprintf(buf, cap, "%04d-%02d-%02d", (int)y, (int)m, (int)d);
+}
+
 /* A value of column c (not NULL) as DuckDB's cast to VARCHAR writes it. */
 static json_t *text_of(const rs_col *c, const dp_val *v)
 {
     if (v->kind == DP_VAL_TEXT)
         return json_stringn(v->u.s.p, v->u.s.n);
+    /* the plain ones written here (a DuckDB value costs microseconds) */
+    char text[64];
+    size_t tn = 0;
+    if (c->id == DUCKDB_TYPE_BOOLEAN)
+        return json_string(v->u.b ? "true" : "false");
+    if (v->kind == DP_VAL_EXACT)
+        tn = exact_text(v->u.i, c->id == DUCKDB_TYPE_DECIMAL ? c->scale : 0, text, sizeof(text));
+    else if (c->id == DUCKDB_TYPE_DATE)
+        tn = date_text(v->u.days, text, sizeof(text));
+    if (tn)
+        return json_stringn(text, tn);
     duckdb_value dv = NULL;
     dp_u128 u = (dp_u128)v->u.i;
     duckdb_hugeint h = {(uint64_t)u, (int64_t)(u >> 64)};

@@ -454,6 +454,75 @@ static void stream_keeps_or_spills(void **state)
     duckdb_destroy_prepare(&ps);
 }
 
+/* Example rows are written in C for the plain types (integers of every
+ * width, decimals of every storage and scale, dates, booleans): each value
+ * must be the text DuckDB's cast to VARCHAR gives, at the edges of each
+ * type, and a date C does not write (BC, a five-digit year, infinity) is
+ * left to DuckDB, which still writes it. */
+static void examples_written_as_duckdb_writes_them(void **state)
+{
+    fixture *f = *state;
+    static const char *sql =
+        "CREATE TABLE e AS SELECT * FROM (VALUES "
+        "((-128)::TINYINT, (-32768)::SMALLINT, (-2147483648)::INTEGER, (-9223372036854775808)::BIGINT, "
+        " (-170141183460469231731687303715884105728)::HUGEINT, 0::UTINYINT, 0::USMALLINT, 0::UINTEGER, 0::UBIGINT, "
+        " (-9.9)::DECIMAL(2,1), (-9999.9999)::DECIMAL(8,4), (-0.000000001)::DECIMAL(18,9), "
+        " (-99999999999999999999999999999999999999)::DECIMAL(38,0), "
+        " (-0.1234567890123456789012345678901234567)::DECIMAL(38,37), DATE '0001-01-01', false),"
+        "(127::TINYINT, 32767::SMALLINT, 2147483647::INTEGER, 9223372036854775807::BIGINT, "
+        " 170141183460469231731687303715884105727::HUGEINT, 255::UTINYINT, 65535::USMALLINT, 4294967295::UINTEGER, "
+        " 18446744073709551615::UBIGINT, 9.9::DECIMAL(2,1), 0.0001::DECIMAL(8,4), 123456789.000000001::DECIMAL(18,9), "
+        " 0::DECIMAL(38,0), 0.0000000000000000000000000000000000001::DECIMAL(38,37), DATE '9999-12-31', true),"
+        "(0::TINYINT, (-1)::SMALLINT, 0::INTEGER, (-1)::BIGINT, 0::HUGEINT, 1::UTINYINT, 1::USMALLINT, 1::UINTEGER, "
+        " 1::UBIGINT, 0::DECIMAL(2,1), (-0.5)::DECIMAL(8,4), 0::DECIMAL(18,9), 10::DECIMAL(38,0), "
+        " 0::DECIMAL(38,37), DATE '1970-01-01', NULL),"
+        "(NULL, 10::SMALLINT, 100::INTEGER, 1000::BIGINT, 10000::HUGEINT, 10::UTINYINT, 100::USMALLINT, "
+        " 1000::UINTEGER, 10000::UBIGINT, (-0.1)::DECIMAL(2,1), 1000::DECIMAL(8,4), (-1)::DECIMAL(18,9), "
+        " (-10)::DECIMAL(38,0), (-1.5)::DECIMAL(38,37), DATE '2024-02-29', true),"
+        "(1::TINYINT, 2::SMALLINT, 3::INTEGER, 4::BIGINT, 5::HUGEINT, 6::UTINYINT, 7::USMALLINT, 8::UINTEGER, "
+        " 9::UBIGINT, 0.1::DECIMAL(2,1), 0.05::DECIMAL(8,4), 0.5::DECIMAL(18,9), 7::DECIMAL(38,0), "
+        " 1.0::DECIMAL(38,37), DATE '1900-03-01', false),"
+        "(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+        " DATE '0001-01-01' - 1, NULL),"
+        "(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+        " DATE '9999-12-31' + 1, NULL),"
+        "(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+        " 'infinity'::DATE, NULL),"
+        "(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+        " '-infinity'::DATE, NULL),"
+        "(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+        " DATE '1600-02-29', NULL)"
+        ") v(ti, si, ii, bi, hi, uti, usi, ui, ubi, d2, d8, d18, d38, d38s, dt, b); "
+        /* every day of four years across a century's leap rule, and the first of each month far out */
+        "CREATE TABLE days AS SELECT (DATE '1899-12-01' + i::INTEGER)::DATE AS dt FROM range(0, 1600) r(i) "
+        "UNION ALL SELECT (DATE '0001-01-01' + to_months(i::INTEGER))::DATE FROM range(0, 119988, 97) r(i)";
+    duckdb_result res;
+    if (duckdb_query(f->con, sql, &res) == DuckDBError)
+        fail_msg("%s", duckdb_result_error(&res));
+    duckdb_destroy_result(&res);
+    const char *tables[] = {"SELECT * FROM e", "SELECT * FROM days"};
+    for (size_t t = 0; t < 2; t++) {
+        dp_rowset *rs = NULL;
+        dp_error err = {0};
+        if (dp_rowset_read(&rs, f->con, tables[t], 0, 100000, 1 << 24, &err))
+            fail_msg("%s", err.message);
+        json_t *want = json_array();
+        if (dp_db_query(f->con, tables[t], 0, collect, want, &err))
+            fail_msg("%s", err.message);
+        assert_int_equal(json_array_size(want), dp_rowset_rows(rs));
+        assert_true(dp_rowset_rows(rs) >= 10);
+        for (size_t i = 0; i < dp_rowset_rows(rs); i++) {
+            json_t *got = dp_rowset_row_json(rs, i);
+            if (!json_equal(got, json_array_get(want, i)))
+                fail_msg("row %zu: %s in C, %s in DuckDB", i, json_dumps(got, JSON_COMPACT),
+                         json_dumps(json_array_get(want, i), JSON_COMPACT));
+            json_decref(got);
+        }
+        json_decref(want);
+        dp_rowset_free(rs);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -461,6 +530,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(refuses_what_it_does_not_know, setup, teardown),
         cmocka_unit_test_setup_teardown(stream_keeps_or_spills, setup, teardown),
         cmocka_unit_test_setup_teardown(rules_compile_the_same_through_the_memo, setup, teardown),
+        cmocka_unit_test_setup_teardown(examples_written_as_duckdb_writes_them, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
