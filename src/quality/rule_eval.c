@@ -202,7 +202,10 @@ static void load_side(vbuf *b, int s, const node *v, const dp_rowset *rs, size_t
     case DUCKDB_TYPE_UBIGINT:
         LOAD(uint64_t, xi[i] = d[i]);
         break;
-    default: /* HUGEINT */
+    case DUCKDB_TYPE_HUGEINT: /* a wide DECIMAL's storage too */
+        LOAD(duckdb_hugeint, xi[i] = (dp_i128)(((dp_u128)(uint64_t)d[i].upper << 64) | d[i].lower));
+        break;
+    default:
         for (size_t i = 0; i < size; i++) {
             dp_val x;
             dp_rowset_get_at(rs, (size_t)v->col, k, i, &x);
@@ -223,15 +226,25 @@ static void load_side(vbuf *b, int s, const node *v, const dp_rowset *rs, size_t
 
 static const uint8_t want[6][3] = {{0, 1, 0}, {1, 0, 1}, {1, 0, 0}, {1, 1, 0}, {0, 0, 1}, {0, 1, 1}};
 
-/* out[i] for x (the left value) against y, NULL when either side is. */
+/* out[i] for x (the left value) against y, every row (a NULL row's value
+ * is whatever its vector holds); null_out then makes those rows NULL. */
 #define CMP_LOOP(X, Y, ORDER)                                                                                          \
-    for (size_t i = 0; i < size; i++) {                                                                                \
-        if (!IS_VALID(sa.valid, i) || !IS_VALID(sb.valid, i)) {                                                        \
-            out[i] = T_NULL;                                                                                           \
-            continue;                                                                                                  \
-        }                                                                                                              \
-        out[i] = w[ORDER(X, Y) + 1];                                                                                   \
+    for (size_t i = 0; i < size; i++)                                                                                  \
+        out[i] = w[ORDER(X, Y) + 1];
+
+/* The rows where either validity mask says NULL set to T_NULL, 64 at a time. */
+static void null_out(const uint64_t *va, const uint64_t *vb, size_t size, uint8_t *out)
+{
+    if (!va && !vb)
+        return;
+    for (size_t wd = 0; wd * 64 < size; wd++) {
+        uint64_t m = (va ? va[wd] : ~0ull) & (vb ? vb[wd] : ~0ull);
+        for (size_t i = wd * 64; m != ~0ull && i < size && i < wd * 64 + 64; i++)
+            if (!((m >> (i & 63)) & 1))
+                out[i] = T_NULL;
     }
+}
+
 #define ORDER_PLAIN(x, y) (((x) > (y)) - ((x) < (y)))
 /* NaN equal to itself, above every number */
 #define ORDER_DOUBLE(x, y) (isnan(x) || isnan(y) ? isnan(x) - isnan(y) : ORDER_PLAIN(x, y))
@@ -245,6 +258,78 @@ static const uint8_t want[6][3] = {{0, 1, 0}, {1, 0, 1}, {1, 0, 0}, {1, 1, 0}, {
             CMP_LOOP(b->ARR[0][i], b->ARR[1][i], ORDER)                                                                \
     } while (0)
 
+/* 1 when v's values at the comparison's scale are int64s as they stand: a
+ * constant small enough, or a column of a signed type up to BIGINT (or an
+ * unsigned one up to UINTEGER, a DECIMAL stored in one) at that scale. */
+static int i64_side(const node *v, const dp_rowset *rs, size_t k, int scale)
+{
+    if (v->k == N_CONST)
+        return v->c.u.i >= -(dp_i128)INT64_MAX && v->c.u.i <= (dp_i128)INT64_MAX &&
+               dp_rule__digits(v->c.u.i) + (scale - v->c.scale) <= 18;
+    duckdb_type st;
+    dp_rowset_data(rs, (size_t)v->col, k, &st);
+    return v->scale == scale && (st == DUCKDB_TYPE_TINYINT || st == DUCKDB_TYPE_SMALLINT || st == DUCKDB_TYPE_INTEGER ||
+                                 st == DUCKDB_TYPE_BIGINT || st == DUCKDB_TYPE_UTINYINT ||
+                                 st == DUCKDB_TYPE_USMALLINT || st == DUCKDB_TYPE_UINTEGER);
+}
+
+/* v's int64s in chunk k (a BIGINT vector as it is; another type widened
+ * into buf), or NULL with *c the constant's. */
+static const int64_t *i64_values(const node *v, const dp_rowset *rs, size_t k, size_t size, int scale, int64_t *buf,
+                                 int64_t *c, const uint64_t **valid)
+{
+    *valid = NULL;
+    if (v->k == N_CONST) {
+        *c = (int64_t)(v->c.u.i * dp_rule__pow10(scale - v->c.scale));
+        return NULL;
+    }
+    duckdb_type stored;
+    const void *data = dp_rowset_data(rs, (size_t)v->col, k, &stored);
+    *valid = dp_rowset_validity(rs, (size_t)v->col, k);
+    switch (stored) {
+    case DUCKDB_TYPE_BIGINT:
+        return data;
+    case DUCKDB_TYPE_TINYINT:
+        LOAD(int8_t, buf[i] = d[i]);
+        break;
+    case DUCKDB_TYPE_SMALLINT:
+        LOAD(int16_t, buf[i] = d[i]);
+        break;
+    case DUCKDB_TYPE_INTEGER:
+        LOAD(int32_t, buf[i] = d[i]);
+        break;
+    case DUCKDB_TYPE_UTINYINT:
+        LOAD(uint8_t, buf[i] = d[i]);
+        break;
+    case DUCKDB_TYPE_USMALLINT:
+        LOAD(uint16_t, buf[i] = d[i]);
+        break;
+    default: /* UINTEGER, as i64_side allows */
+        LOAD(uint32_t, buf[i] = d[i]);
+        break;
+    }
+    return buf;
+}
+
+/* An exact comparison whose sides are all int64s: read in place. */
+static void cmp_i64(const node *n, vbuf *b, const dp_rowset *rs, size_t k, size_t size, int scale, uint8_t *out)
+{
+    int64_t ca = 0, cb = 0;
+    const uint64_t *va, *vb;
+    const int64_t *pa = i64_values(n->kids[0], rs, k, size, scale, (int64_t *)(void *)b->xi[0], &ca, &va);
+    const int64_t *pb = i64_values(n->kids[1], rs, k, size, scale, (int64_t *)(void *)b->xi[1], &cb, &vb);
+    const uint8_t *w = want[n->op];
+    if (pa && pb)
+        CMP_LOOP(pa[i], pb[i], ORDER_PLAIN)
+    else if (pa)
+        CMP_LOOP(pa[i], cb, ORDER_PLAIN)
+    else if (pb)
+        CMP_LOOP(ca, pb[i], ORDER_PLAIN)
+    else
+        memset(out, w[ORDER_PLAIN(ca, cb) + 1], size);
+    null_out(va, vb, size, out);
+}
+
 static void cmp_chunk(const node *n, vbuf *b, const dp_rowset *rs, size_t k, size_t size, uint8_t *out)
 {
     int dom = domain(n);
@@ -254,6 +339,10 @@ static void cmp_chunk(const node *n, vbuf *b, const dp_rowset *rs, size_t k, siz
         return;
     }
     int scale = n->kids[0]->scale > n->kids[1]->scale ? n->kids[0]->scale : n->kids[1]->scale;
+    if (dom == D_EXACT && i64_side(n->kids[0], rs, k, scale) && i64_side(n->kids[1], rs, k, scale)) {
+        cmp_i64(n, b, rs, k, size, scale, out);
+        return;
+    }
     side sa, sb;
     load_side(b, 0, n->kids[0], rs, k, size, dom, scale, &sa);
     load_side(b, 1, n->kids[1], rs, k, size, dom, scale, &sb);
@@ -264,6 +353,7 @@ static void cmp_chunk(const node *n, vbuf *b, const dp_rowset *rs, size_t k, siz
         CMP_SIDES(xdays, cdays, ORDER_PLAIN);
     else
         CMP_SIDES(xd, cd, ORDER_DOUBLE);
+    null_out(sa.valid, sb.valid, size, out);
 }
 
 static const uint8_t and3[3][3] = {{0, 0, 0}, {0, 1, 2}, {0, 2, 2}};
@@ -312,7 +402,7 @@ static void eval_chunk(const node *n, vbuf *b, int depth, const dp_rowset *rs, s
                 int found = 0;
                 for (size_t at = (size_t)dp_rule__val_hash(&a) & (n->nslots - 1); n->slots[at] && !found;
                      at = (at + 1) & (n->nslots - 1))
-                    found = dp_rule_eval_compare(&a, n->slots[at]) == 0;
+                    found = n->slots[at]->u.s.n == a.u.s.n && !memcmp(n->slots[at]->u.s.p, a.u.s.p, a.u.s.n);
                 out[i] = (uint8_t)(n->k == N_IN ? found : !found);
             }
             return;

@@ -3,7 +3,7 @@
  * failing rows as examples; the grain's uniqueness by sorting the rows on
  * their key. What it cannot decide is left to the SQL runner. */
 #include "quality/quality_int.h"
-#include "quality/rule_eval.h"
+#include "quality/rule_eval_int.h"
 #include "catalog/catalog.h"
 #include "catalog/rowset.h"
 #include "util/fs.h"
@@ -80,42 +80,71 @@ static uint64_t mix(uint64_t h, uint64_t x)
     return h * 0xff51afd7ed558ccdull;
 }
 
-/* A hash of row i of chunk k's key: equal keys (key_cmp 0) hash alike. */
-static uint64_t key_hash(const keyset *ks, size_t k, size_t i)
+/* h with one value of a key mixed in (equal values mix alike). */
+static uint64_t mix_val(uint64_t h, const dp_val *v)
 {
-    uint64_t h = 0x84222325cbf29ce4ull;
-    for (size_t c = 0; c < ks->ncols; c++) {
-        dp_val v;
-        dp_rowset_get_at(ks->rs, (size_t)ks->cols[c], k, i, &v);
-        switch (v.kind) {
-        case DP_VAL_NULL:
-            h = mix(h, 0x6e756c6cull);
-            break;
-        case DP_VAL_EXACT:
-            h = mix(mix(h, (uint64_t)v.u.i), (uint64_t)(v.u.i >> 64));
-            break;
-        case DP_VAL_DATE:
-            h = mix(h, (uint64_t)(int64_t)v.u.days);
-            break;
-        case DP_VAL_TIMESTAMP:
-            h = mix(h, (uint64_t)v.u.micros);
-            break;
-        case DP_VAL_BOOL:
-            h = mix(h, (uint64_t)(v.u.b != 0));
-            break;
-        case DP_VAL_TEXT: {
-            uint64_t t = 1469598103934665603ull;
-            for (uint32_t j = 0; j < v.u.s.n; j++)
-                t = (t ^ (unsigned char)v.u.s.p[j]) * 1099511628211ull;
-            h = mix(h, t ^ v.u.s.n);
-            break;
-        }
-        default:
-            h = mix(h, 0);
-            break; /* not a key kind here */
-        }
+    switch (v->kind) {
+    case DP_VAL_NULL:
+        return mix(h, 0x6e756c6cull);
+    case DP_VAL_EXACT:
+        return mix(mix(h, (uint64_t)v->u.i), (uint64_t)(v->u.i >> 64));
+    case DP_VAL_DATE:
+        return mix(h, (uint64_t)(int64_t)v->u.days);
+    case DP_VAL_TIMESTAMP:
+        return mix(h, (uint64_t)v->u.micros);
+    case DP_VAL_BOOL:
+        return mix(h, (uint64_t)(v->u.b != 0));
+    case DP_VAL_TEXT:
+        return mix(h, dp_rule__val_hash(v));
+    default:
+        return mix(h, 0); /* not a key kind here */
     }
-    return h;
+}
+
+#define VALID(v, i) (!(v) || (((v)[(i) >> 6] >> ((i)&63)) & 1))
+#define MIX_COLUMN(T, X)                                                                                               \
+    do {                                                                                                               \
+        const T *d = data;                                                                                             \
+        for (size_t i = 0; i < size; i++)                                                                              \
+            hs[i] = VALID(valid, i) ? mix(mix(hs[i], (uint64_t)(X)), (uint64_t)((dp_i128)(X) >> 64))                   \
+                                    : mix(hs[i], 0x6e756c6cull);                                                       \
+    } while (0)
+
+/* The hashes of the size rows of chunk k's key into hs, a column at a time
+ * from its vector: row by row, the same as mix_val over the row's values. */
+static void chunk_hashes(const keyset *ks, size_t k, size_t size, uint64_t *hs)
+{
+    for (size_t i = 0; i < size; i++)
+        hs[i] = 0x84222325cbf29ce4ull;
+    for (size_t c = 0; c < ks->ncols; c++) {
+        size_t col = (size_t)ks->cols[c];
+        duckdb_type stored;
+        const void *data = dp_rowset_data(ks->rs, col, k, &stored);
+        const uint64_t *valid = dp_rowset_validity(ks->rs, col, k);
+        dp_val_kind kind = dp_rowset_kind(ks->rs, col);
+        if (kind == DP_VAL_EXACT && stored == DUCKDB_TYPE_INTEGER)
+            MIX_COLUMN(int32_t, d[i]);
+        else if (kind == DP_VAL_EXACT && stored == DUCKDB_TYPE_BIGINT)
+            MIX_COLUMN(int64_t, d[i]);
+        else if (kind == DP_VAL_TEXT && stored == DUCKDB_TYPE_VARCHAR) /* read in place, as dp_rowset_get_at does */
+            for (size_t i = 0; i < size; i++) {
+                const duckdb_string_t *str = (const duckdb_string_t *)data + i;
+                dp_val v = {.kind = DP_VAL_TEXT};
+                v.u.s.n = str->value.inlined.length;
+                v.u.s.p = v.u.s.n <= 12 ? str->value.inlined.inlined : str->value.pointer.ptr;
+                hs[i] = VALID(valid, i) ? mix(hs[i], dp_rule__val_hash(&v)) : mix(hs[i], 0x6e756c6cull);
+            }
+        else if (kind == DP_VAL_DATE) /* a date mixes its days once, as mix_val */
+            for (size_t i = 0; i < size; i++)
+                hs[i] = VALID(valid, i) ? mix(hs[i], (uint64_t)(int64_t)((const duckdb_date *)data)[i].days)
+                                        : mix(hs[i], 0x6e756c6cull);
+        else
+            for (size_t i = 0; i < size; i++) {
+                dp_val v;
+                dp_rowset_get_at(ks->rs, col, k, i, &v);
+                hs[i] = mix_val(hs[i], &v);
+            }
+    }
 }
 
 /* The columns of a key list as the unique_key rule writes it ("a", "b c");
@@ -164,24 +193,27 @@ int dp_quality__native_unique(dp_run *r, json_t *rule, const char *keys)
         return 0;
     double t0 = dp_now_ms();
     size_t n = dp_rowset_rows(rs), slots = 16;
-    while (slots < 2 * n)
+    while (slots < n + n / 2)
         slots *= 2;
     /* open addressing on the key's hash; a slot holds row + 1 (0: empty) */
-    size_t *slot = calloc(slots, sizeof(*slot));
+    uint32_t *slot = n < UINT32_MAX ? calloc(slots, sizeof(*slot)) : NULL;
     uint64_t *hs = malloc((n ? n : 1) * sizeof(*hs));
     int unique = slot && hs;
     keyset ks = {rs, cols, nc};
-    for (size_t k = 0, row = 0; unique && k < dp_rowset_nchunks(rs); k++)
-        for (size_t i = 0, size = dp_rowset_chunk_rows(rs, k); unique && i < size; i++, row++) {
-            uint64_t h = hs[row] = key_hash(&ks, k, i);
+    for (size_t k = 0, row = 0; unique && k < dp_rowset_nchunks(rs); k++) {
+        size_t size = dp_rowset_chunk_rows(rs, k);
+        chunk_hashes(&ks, k, size, hs + row);
+        for (size_t i = 0; unique && i < size; i++, row++) {
+            uint64_t h = hs[row];
             size_t at = (size_t)(h ^ (h >> 31)) & (slots - 1);
             for (; slot[at]; at = (at + 1) & (slots - 1))
                 if (hs[slot[at] - 1] == h && !key_cmp(&ks, slot[at] - 1, row)) {
                     unique = 0; /* two rows, one key */
                     break;
                 }
-            slot[at] = row + 1;
+            slot[at] = (uint32_t)row + 1;
         }
+    }
     free(slot);
     free(hs);
     if (!unique)

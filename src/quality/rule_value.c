@@ -150,11 +150,24 @@ int dp_rule__trunc_date(const char *part, int32_t days, int32_t *out)
 
 uint64_t dp_rule__val_hash(const dp_val *v)
 {
-    uint64_t h = 1469598103934665603ull;
-    if (v->kind == DP_VAL_TEXT) {
-        for (uint32_t i = 0; i < v->u.s.n; i++)
-            h = (h ^ (unsigned char)v->u.s.p[i]) * 1099511628211ull;
-        return h ^ (h >> 29);
+    if (v->kind == DP_VAL_TEXT) { /* eight bytes a step: a key of up to 16 bytes is two multiplies */
+        uint32_t n = v->u.s.n, i = 0;
+        uint64_t h = 0x84222325cbf29ce4ull ^ n, w;
+        for (; i + 8 <= n; i += 8) {
+            memcpy(&w, v->u.s.p + i, 8);
+            h = (h ^ w) * 0xff51afd7ed558ccdull;
+            h ^= h >> 29;
+        }
+        if (i < n) {
+            w = 0;
+            memcpy(&w, v->u.s.p + i, n - i);
+            h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+            h ^= h >> 29;
+        }
+        h ^= h >> 33; /* every byte into the low bits the slots use */
+        h *= 0xc4ceb9fe1a85ec53ull;
+        h ^= h >> 33;
+        return h;
     }
     uint64_t x = v->kind == DP_VAL_DATE ? (uint64_t)(int64_t)v->u.days : (uint64_t)v->u.i ^ (uint64_t)(v->u.i >> 64);
     x *= 0x9e3779b97f4a7c15ull;

@@ -404,6 +404,66 @@ static void decided_in_c(void **state)
     dp_arena_free(r.a);
 }
 
+/* The grain's uniqueness decided in C over keys of every kind a grain has
+ * (integers of two widths, dates, short and long text, decimals, booleans,
+ * NULLs), over several chunks: a key C calls unique is one the rule's own
+ * statement finds no copy of, and a key with copies gets the statement's
+ * result (C leaves it to the SQL). */
+static void unique_keys_of_every_kind(void **state)
+{
+    fixture *f = *state;
+    dp_error err = {0};
+    assert_int_equal(
+        dp_db_query(f->con,
+                    "CREATE TEMPORARY TABLE dp_result_u AS SELECT i::INTEGER AS i32, (i * 7919)::BIGINT AS i64, "
+                    "(DATE '2024-01-01' + (i % 400)::INTEGER) AS d, "
+                    "CASE WHEN i % 97 = 0 THEN NULL ELSE 'id-' || (i % 300) END AS s, "
+                    "'a much longer text key than twelve bytes ' || (i % 7) AS ls, "
+                    "((i % 50) / 4)::DECIMAL(18,2) AS m, i % 2 = 0 AS b, "
+                    "CASE WHEN i % 11 = 0 THEN NULL ELSE i % 13 END AS n FROM range(0, 5000) t(i)",
+                    0, NULL, NULL, &err),
+        0);
+    const char *keys[] = {"i32",      "i64",  "d, s", "s, d", "d, ls", "i32, s", "ls, m, b",
+                          "d, ls, s", "n, d", "m",    "b, d", "s",     "n, i64", "d, n, ls"};
+    size_t n = sizeof(keys) / sizeof(*keys);
+    const char **sqls = calloc(n, sizeof(*sqls));
+    dp_run r;
+    memset(&r, 0, sizeof(r));
+    r.a = dp_arena_new(0);
+    r.cat = &f->cat;
+    f->cat.state = NULL;
+    r.con = f->con;
+    r.exec.table = "dp_result_u";
+    r.exec.table_made = 1;
+    r.exec.rows = 5000;
+    assert_int_equal(dp_rowset_read(&r.exec.rowset, f->con, "SELECT * FROM dp_result_u", 0, 10000, 1 << 24, &err), 0);
+    assert_true(dp_rowset_nchunks(r.exec.rowset) > 1);
+    r.rules = json_array();
+    for (size_t i = 0; i < n; i++) {
+        sqls[i] = dp_arena_printf(r.a, "SELECT %s, count(*) AS copies FROM dp_result_u GROUP BY %s HAVING count(*) > 1",
+                                  keys[i], keys[i]);
+        json_array_append_new(r.rules, json_pack("{s:s,s:s}", "type", "unique_key", "dp_sql", sqls[i]));
+    }
+    dp_quality__run_rules(&r);
+    size_t passed = 0, failed = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_t *got = json_object_get(json_array_get(r.rules, i), "result");
+        json_t *want = alone(f, sqls[i]);
+        if (!json_equal(json_object_get(got, "failing_rows"), json_object_get(want, "failing_rows")) ||
+            strcmp(json_string_value(json_object_get(got, "status")),
+                   json_string_value(json_object_get(want, "status"))))
+            fail_msg("key (%s): %s, alone %s", keys[i], json_dumps(got, JSON_COMPACT), json_dumps(want, JSON_COMPACT));
+        passed += !strcmp(json_string_value(json_object_get(got, "status")), "passed");
+        failed += !strcmp(json_string_value(json_object_get(got, "status")), "failed");
+        json_decref(want);
+    }
+    assert_true(passed >= 4 && failed >= 4); /* not vacuous either way */
+    dp_rowset_free(r.exec.rowset);
+    json_decref(r.rules);
+    dp_arena_free(r.a);
+    free(sqls);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -413,6 +473,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(sources_cached_as_recorded, setup, teardown),
         cmocka_unit_test_setup_teardown(sources_kept_by_the_catalog, setup, teardown),
         cmocka_unit_test_setup_teardown(decided_in_c, setup, teardown),
+        cmocka_unit_test_setup_teardown(unique_keys_of_every_kind, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
