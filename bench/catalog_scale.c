@@ -599,6 +599,7 @@ static int load_one(const char *db, const char *models, const char *glossary, co
     co.glossary_path = glossary;
     co.state_dir = state;
     co.defer_db = !ready;
+    co.defer_indexes = !ready;
     if (dp_catalog_open(&cat, &co, &err) || (ready && dp_db_ready(cat->db, &err))) {
         fprintf(stderr, "catalog_scale: %s\n", err.message);
         return 1;

@@ -94,11 +94,16 @@ typedef struct dp_catalog_options {
      * 32,768 entries, so a process that runs for ever holds ~40 MB more
      * than one that recycles. 0: never. */
     long engine_recycle_runs;
+    /* 1: the lexicon and the vector index (what reads requests and searches
+     * the catalog) are built when a call first needs them, once, by
+     * whichever thread asks first; a command that only lists or checks the
+     * catalog never builds them. 0: built by the load. */
+    int defer_indexes;
 } dp_catalog_options;
 #define DP_CATALOG_OPTIONS_VERSION 1
 #define DP_CATALOG_OPTIONS_INIT                                                                                        \
     {                                                                                                                  \
-        DP_CATALOG_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0                                           \
+        DP_CATALOG_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0                                        \
     }
 
 typedef struct dp_generate_options {

@@ -194,6 +194,7 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
         free(cat);
         return dp_error_set(err, DP_ENOMEM, "out of memory");
     }
+    pthread_mutex_init(&cat->indexes_mu, NULL);
     cat->kg.models_path = dp_arena_strdup(cat->kg.arena, models);
     cat->kg.db_path = dp_arena_strdup(cat->kg.arena, db_path);
     cat->kg.glossary_path = glossary ? dp_arena_strdup(cat->kg.arena, glossary) : NULL;
@@ -267,7 +268,7 @@ int dp_catalog_open(dp_catalog **out, const dp_catalog_options *opts, dp_error *
         }
     }
     cat->profile_ms = dp_now_ms() - t1;
-    if ((rc = dp_glossary_check(&cat->kg, err)) || (rc = dp_kg_build_indexes(&cat->kg, err)))
+    if ((rc = dp_glossary_check(&cat->kg, err)) || (!opts->defer_indexes && (rc = dp_catalog__indexes(cat, err))))
         goto done;
     cat->load_ms = dp_now_ms() - t0;
 done:
@@ -292,5 +293,18 @@ void dp_catalog_free(dp_catalog *cat)
     dp_json_memo_free(cat->parses);
     dp_json_memo_free(cat->checks);
     dp_arena_free(cat->kg.arena);
+    pthread_mutex_destroy(&cat->indexes_mu);
     free(cat);
+}
+
+int dp_catalog__indexes(dp_catalog *cat, dp_error *err)
+{
+    int rc = 0;
+    if (__atomic_load_n(&cat->indexes_built, __ATOMIC_ACQUIRE))
+        return 0;
+    pthread_mutex_lock(&cat->indexes_mu);
+    if (!cat->indexes_built && !(rc = dp_kg_build_indexes(&cat->kg, err)))
+        __atomic_store_n(&cat->indexes_built, 1, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&cat->indexes_mu);
+    return rc;
 }

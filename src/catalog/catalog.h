@@ -4,6 +4,7 @@
 #include "catalog/db.h"
 #include "kg/kg.h"
 #include "state/state.h"
+#include <pthread.h>
 
 struct dp_catalog {
     dp_kg kg;
@@ -21,6 +22,14 @@ struct dp_catalog {
      * product) and the source checks the state holds under the data's
      * fingerprint, which a catalog generation does not change */
     struct dp_json_memo *parses, *checks;
+    /* the lexicon and the vector index built (dp_catalog__indexes) */
+    int indexes_built;
+    pthread_mutex_t indexes_mu;
 };
+
+/* Builds the catalog's lexicon and vector index if the load deferred them
+ * (dp_catalog_options.defer_indexes); 0 when they are there. Thread-safe:
+ * the first caller builds, the others wait for it. */
+int dp_catalog__indexes(dp_catalog *cat, dp_error *err);
 
 #endif

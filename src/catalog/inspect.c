@@ -70,6 +70,9 @@ int dp_catalog_search(char **out, dp_catalog *cat, const char *text, int k, dp_e
 {
     if (!text || !*text)
         return dp_error_set(err, DP_EINVALID, "empty search text");
+    int rc = dp_catalog__indexes(cat, err);
+    if (rc)
+        return rc;
     dp_vhit hits[64];
     size_t n = dp_vindex_search(&cat->kg, text, hits, k > 0 && k <= 64 ? (size_t)k : 10, 7);
     json_t *arr = json_array();

@@ -223,6 +223,9 @@ static int open_catalog(dp_catalog **cat, const args *a, dp_error *err)
     /* catalog commands mostly read what the load built: the database opens
      * only if one of them runs a statement (a warm check opens none) */
     co.defer_db = !strcmp(a->cmd, "catalog");
+    /* and the lexicon and the vector index are built only by the commands
+     * that read words (search, learn): a check or a listing never needs them */
+    co.defer_indexes = !strcmp(a->cmd, "catalog");
     return dp_catalog_open(cat, &co, err);
 }
 

@@ -278,9 +278,11 @@ static int resolve_scratch(dp_catalog *cat, const char *phrase, const char *name
                            int (*then)(dp_catalog *, const char *, const char *, const char *, const char *, dp_error *),
                            dp_error *err)
 {
+    int rc = dp_catalog__indexes(cat, err);
+    if (rc)
+        return rc;
     dp_arena *a = dp_arena_new(16384);
     dp_stemmer *st = dp_stemmer_new();
-    int rc = 0;
     if (!a || !st) {
         rc = dp_error_set(err, DP_ENOMEM, "out of memory");
         goto done;

@@ -560,6 +560,9 @@ int dp_generate(dp_result **out, dp_catalog *cat, const char *request, const dp_
         if (*out || rc)
             return rc;
     }
+    int irc = cat ? dp_catalog__indexes(cat, err) : 0; /* a load that deferred them: built by the first run */
+    if (irc)
+        return irc;
     dp_generate_options def = DP_GENERATE_OPTIONS_INIT;
     dp_result *res = calloc(1, sizeof(*res));
     dp_run *r = calloc(1, sizeof(*r));
