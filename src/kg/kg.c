@@ -3,12 +3,14 @@
  * by scans before that. */
 #include "kg/kg.h"
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 typedef struct slot {
     const char *key;
     const void *val;
+    uint64_t hash; /* of key: a probe compares it before the text */
 } slot;
 
 typedef struct table {
@@ -43,34 +45,60 @@ static uint64_t hash(const char *s)
     return h ^ (h >> 33);
 }
 
-static int table_init(table *t, dp_arena *a, size_t n)
+static size_t table_cap(size_t n)
 {
     size_t cap = 16;
     while (cap < n * 2) {
         if (cap > SIZE_MAX / (4 * sizeof(slot)))
-            return -1;
+            return 0;
         cap *= 2;
     }
-    t->s = dp_arena_calloc(a, cap, sizeof(slot));
+    return cap;
+}
+
+/* A table for n keys in a, or (a NULL) malloc'd, for table_compact. */
+static int table_init(table *t, dp_arena *a, size_t n)
+{
+    size_t cap = table_cap(n);
+    t->s = !cap ? NULL : a ? dp_arena_calloc(a, cap, sizeof(slot)) : calloc(cap, sizeof(slot));
     t->cap = cap;
     return t->s ? 0 : -1;
 }
 
 /* The slot of key: its own, or the empty one where it would go. */
-static slot *table_slot(const table *t, const char *key)
+static slot *table_slot_h(const table *t, const char *key, uint64_t h)
 {
-    size_t i = hash(key) & (t->cap - 1);
-    while (t->s[i].key && strcmp(t->s[i].key, key))
+    size_t i = h & (t->cap - 1);
+    while (t->s[i].key && (t->s[i].hash != h || strcmp(t->s[i].key, key)))
         i = (i + 1) & (t->cap - 1);
     return &t->s[i];
+}
+
+static slot *table_slot(const table *t, const char *key) { return table_slot_h(t, key, hash(key)); }
+
+/* t (malloc'd, sized for an upper bound of its keys) moved into a table
+ * in a sized for the keys it holds; 0, or -1 with t freed. */
+static int table_compact(table *t, dp_arena *a)
+{
+    table old = *t;
+    size_t n = 0;
+    for (size_t i = 0; i < old.cap; i++)
+        n += old.s[i].key != NULL;
+    int rc = table_init(t, a, n);
+    for (size_t i = 0; !rc && i < old.cap; i++)
+        if (old.s[i].key)
+            *table_slot_h(t, old.s[i].key, old.s[i].hash) = old.s[i];
+    free(old.s);
+    return rc;
 }
 
 /* First one wins, as with a scan. */
 static void table_put(table *t, const char *key, const void *val)
 {
-    slot *s = table_slot(t, key);
+    uint64_t h = hash(key);
+    slot *s = table_slot_h(t, key, h);
     if (!s->key)
-        *s = (slot){key, val};
+        *s = (slot){key, val, h};
 }
 
 static const void *table_get(const table *t, const char *key)
@@ -92,12 +120,13 @@ static const dp_kg_index *current(const dp_kg *kg)
  * (fill 1) stores. */
 static int list_model(table *t, dp_arena *a, const char *key, const dp_model *m, int fill)
 {
-    slot *s = table_slot(t, key);
+    uint64_t kh = hash(key);
+    slot *s = table_slot_h(t, key, kh);
     if (!s->key) {
-        model_list *h = fill ? NULL : dp_arena_alloc(a, sizeof(*h));
+        model_list *h = fill ? NULL : dp_arena_calloc(a, 1, sizeof(*h));
         if (!h)
             return -1;
-        *s = (slot){key, h};
+        *s = (slot){key, h, kh};
     }
     model_list *h = (model_list *)s->val;
     if (h->last == m)
@@ -158,9 +187,17 @@ static const dp_model *const *models_of(const table *t, const char *key, size_t 
     return h ? h->v : none;
 }
 
+/* The counting tables (malloc'd) of an index that failed to build. */
+static void free_counting(dp_kg_index *x)
+{
+    free(x->home.s);
+    free(x->with_entity.s);
+    free(x->with_dim.s);
+}
+
 int dp_kg_index_build(dp_kg *kg)
 {
-    dp_kg_index *x = dp_arena_alloc(kg->arena, sizeof(*x));
+    dp_kg_index *x = dp_arena_calloc(kg->arena, 1, sizeof(*x));
     size_t nmeasures = 0, nentities = 0, ndims = 0;
     if (!x)
         return DP_ENOMEM;
@@ -171,18 +208,30 @@ int dp_kg_index_build(dp_kg *kg)
         ndims += kg->models[i].ndims;
         kg->nscd += dp_kg_model_validity(&kg->models[i], NULL, NULL) != 0;
     }
+    /* the lists' tables are sized for every name that could be a key while
+     * their first pass counts, then for the names there are (dimensions
+     * share names across models: a tenth of the slots, or less) */
     if (table_init(&x->model, kg->arena, kg->nmodels) || table_init(&x->metric, kg->arena, kg->nmetrics) ||
-        table_init(&x->measure, kg->arena, nmeasures) || table_init(&x->home, kg->arena, nentities) ||
-        table_init(&x->with_entity, kg->arena, nentities) || table_init(&x->with_dim, kg->arena, ndims * 2))
+        table_init(&x->measure, kg->arena, nmeasures) || table_init(&x->home, NULL, nentities) ||
+        table_init(&x->with_entity, NULL, nentities) || table_init(&x->with_dim, NULL, ndims * 2)) {
+        free_counting(x);
         return DP_ENOMEM;
+    }
     for (size_t i = 0; i < kg->nmodels; i++) {
         const dp_model *m = &kg->models[i];
         table_put(&x->model, m->name, m);
         for (size_t j = 0; j < m->nmeasures; j++)
             table_put(&x->measure, m->measures[j].name, &m->measures[j]);
     }
-    if (list_models(x, kg->arena, kg, 0) || size_lists(&x->with_dim, kg->arena) ||
-        size_lists(&x->with_entity, kg->arena) || size_lists(&x->home, kg->arena) || list_models(x, kg->arena, kg, 1))
+    if (list_models(x, kg->arena, kg, 0)) {
+        free_counting(x);
+        return DP_ENOMEM;
+    }
+    int bad = table_compact(&x->with_dim, kg->arena);
+    bad |= table_compact(&x->with_entity, kg->arena);
+    bad |= table_compact(&x->home, kg->arena);
+    if (bad || size_lists(&x->with_dim, kg->arena) || size_lists(&x->with_entity, kg->arena) ||
+        size_lists(&x->home, kg->arena) || list_models(x, kg->arena, kg, 1))
         return DP_ENOMEM;
     for (size_t i = 0; i < kg->nmetrics; i++)
         table_put(&x->metric, kg->metrics[i].name, &kg->metrics[i]);
