@@ -58,16 +58,21 @@ int dp_arena_own(dp_arena *a, void *p)
     return 0;
 }
 
-void *dp_arena_alloc(dp_arena *a, size_t n)
+/* n bytes at an offset that is a multiple of align (16, or 1 for text,
+ * which packs: a short name no longer takes 16 bytes). Large requests get
+ * their own chunk. */
+static void *bump(dp_arena *a, size_t n, size_t align)
 {
     if (!a)
         return NULL;
-    n = (n + 15) & ~(size_t)15;
     if (n == 0)
-        n = 16;
+        n = 1;
+    if (n > SIZE_MAX - 16)
+        return NULL;
     chunk *c = a->head;
-    if (!c || c->size - c->used < n) {
-        size_t sz = n > a->chunk_size / 4 ? n : a->chunk_size;
+    size_t off = c ? (c->used + align - 1) & ~(align - 1) : 0;
+    if (!c || off > c->size || c->size - off < n) {
+        size_t sz = n > a->chunk_size / 4 ? (n + 15) & ~(size_t)15 : a->chunk_size;
         if (sz > SIZE_MAX - sizeof(chunk))
             return NULL;
         chunk *nc = malloc(sizeof(chunk) + sz);
@@ -75,7 +80,7 @@ void *dp_arena_alloc(dp_arena *a, size_t n)
             return NULL;
         nc->size = sz;
         nc->used = 0;
-        if (c && sz == n && c->size - c->used >= 16) {
+        if (c && sz != a->chunk_size && c->size - c->used >= 16) {
             /* keep the current chunk as head: it still has room */
             nc->next = c->next;
             c->next = nc;
@@ -84,13 +89,23 @@ void *dp_arena_alloc(dp_arena *a, size_t n)
             a->head = nc;
         }
         c = nc;
+        off = 0;
         a->total += sz;
     }
-    void *p = c->data + c->used;
-    c->used += n;
-    memset(p, 0, n);
+    void *p = c->data + off;
+    c->used = off + n;
     return p;
 }
+
+void *dp_arena_alloc(dp_arena *a, size_t n)
+{
+    void *p = bump(a, (n + 15) & ~(size_t)15, 16);
+    if (p)
+        memset(p, 0, n ? (n + 15) & ~(size_t)15 : 1);
+    return p;
+}
+
+char *dp_arena_alloc_text(dp_arena *a, size_t n) { return bump(a, n, 1); }
 
 void *dp_arena_calloc(dp_arena *a, size_t n, size_t sz)
 {
@@ -111,7 +126,7 @@ char *dp_arena_strndup(dp_arena *a, const char *s, size_t n)
 {
     if (!s)
         return NULL;
-    char *p = dp_arena_alloc(a, n + 1);
+    char *p = dp_arena_alloc_text(a, n + 1);
     if (p) {
         memcpy(p, s, n);
         p[n] = 0;
@@ -132,7 +147,7 @@ char *dp_arena_vprintf(dp_arena *a, const char *fmt, va_list ap)
     va_end(cp);
     if (n < 0)
         return NULL;
-    char *p = dp_arena_alloc(a, (size_t)n + 1);
+    char *p = dp_arena_alloc_text(a, (size_t)n + 1);
     if (p)
         vsnprintf(p, (size_t)n + 1, fmt, ap);
     return p;
@@ -141,7 +156,7 @@ char *dp_arena_vprintf(dp_arena *a, const char *fmt, va_list ap)
 char *dp_arena_join(dp_arena *a, const char *x, char sep, const char *y)
 {
     size_t lx = x ? strlen(x) : 0, ly = y ? strlen(y) : 0;
-    char *p = dp_arena_alloc(a, lx + ly + 2);
+    char *p = dp_arena_alloc_text(a, lx + ly + 2);
     if (!p)
         return NULL;
     memcpy(p, x ? x : "", lx);

@@ -22,7 +22,9 @@ const char *dp_textrec_field(const char **p, dp_arena *a)
 {
     const char *s = *p;
     size_t n = strcspn(s, "\t\n");
-    char *o = dp_arena_alloc(a, n + 1), *w = o;
+    if (!n)
+        return ""; /* an empty field (an absent min or max) takes no room */
+    char *o = dp_arena_alloc_text(a, n + 1), *w = o;
     if (!o)
         return NULL;
     for (size_t i = 0; i < n; i++) {
