@@ -493,6 +493,7 @@ int dp_comp__compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, con
     if (wrapped && ranked < 0)
         emit_kept(c, &b, design);
     const char *outer_order = "";
+    size_t plain_order = 0; /* where the product's own ORDER BY of its keys starts (no LIMIT), or 0 */
     if (ranked >= 0) {
         emit_ranked(c, &b, design, ranked);
         outer_order = "ORDER BY ";
@@ -518,6 +519,7 @@ int dp_comp__compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, con
         outer_order = "ORDER BY ";
         for (size_t k = 0; k < nkeys; k++)
             outer_order = dp_arena_printf(c->a, "%s%s%zu", outer_order, k ? ", " : "", k + 1);
+        plain_order = b.len;
         dp_buf_puts(&b, outer_order);
     }
     /* the attributes joined to the finished product, ordered as it is */
@@ -526,10 +528,17 @@ int dp_comp__compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, con
         size_t cend = final_pos;
         while (cend > with_pos && (all[cend - 1] == '\n' || all[cend - 1] == ','))
             cend--;
+        /* the outer SELECT sorts by the same keys: the product's own sort
+         * would be undone by the join and done again (a sort of every row) */
+        size_t fend = strlen(all);
+        if (plain_order > final_pos)
+            for (fend = plain_order; fend > final_pos && all[fend - 1] == '\n'; fend--)
+                ;
         dp_buf_clear(&b);
         if ((rc = dp_comp__wrap_attributes(c, &b, wide, dp_arena_printf(a, "%.*s", (int)with_pos, all),
                                            dp_arena_printf(a, "%.*s", (int)(cend - with_pos), all + with_pos),
-                                           all + final_pos, outer_order, out->lineage)))
+                                           dp_arena_printf(a, "%.*s", (int)(fend - final_pos), all + final_pos),
+                                           outer_order, out->lineage)))
             goto done;
     }
     if (b.toobig) {

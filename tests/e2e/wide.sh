@@ -55,6 +55,10 @@ src = {s["name"]: s for s in d["source_datasets"]}
 assert "campaign_name" in src["marketing_campaigns"]["columns_used"], src.keys()
 lin = {c["column"]: c for c in d["lineage"]["columns"]}
 assert lin["campaign_name"]["sources"] == ["marketing_campaigns.campaign_name"], lin["campaign_name"]
+# the product is sorted once, after the attributes' join (its own sort by
+# the same keys would be undone by the join)
+sql = d["transformation"]["sql"]
+assert sql.count("ORDER BY") == 1 and sql.rstrip().endswith("ORDER BY 1, 2"), sql
 assert lin["clicks"]["sources"] == ["marketing_events.clicks"], lin["clicks"]
 PY
 "$DPGEN" generate --db "$WORK/demo.duckdb" --models "$S/catalog/demo/semantic_models.yml" --glossary "$S/catalog/demo/glossary.yml" --as-of 2025-07-16 --format json --no-record --columns asked "$SEED" >"$WORK/asked.json" 2>"$WORK/err"
