@@ -307,6 +307,21 @@ static void sources_kept_by_the_catalog(void **state)
     f->cat.checks = NULL;
 }
 
+/* A run over table (rows of it said) on the fixture's connection, its
+ * catalog's state st (NULL: none); the caller frees r->a and r->rules. */
+static void bare_run(fixture *f, dp_run *r, const char *table, long long rows, dp_state *st)
+{
+    memset(r, 0, sizeof(*r));
+    r->a = dp_arena_new(0);
+    r->cat = &f->cat;
+    f->cat.state = st;
+    r->con = f->con;
+    r->exec.table = table;
+    r->exec.table_made = 1;
+    r->exec.rows = rows;
+    r->rules = json_array();
+}
+
 /* The grain's uniqueness on the test result, decided by the keys' hashes
  * when they all differ, by the rule's own GROUP BY when one repeats: the
  * result its own statement gives either way. */
@@ -323,15 +338,7 @@ static void unique_key_by_hashes(void **state)
     size_t n = sizeof(sqls) / sizeof(*sqls);
     for (int rows = 0; rows < 2; rows++) {
         dp_run r;
-        memset(&r, 0, sizeof(r));
-        r.a = dp_arena_new(0);
-        r.cat = &f->cat;
-        f->cat.state = NULL;
-        r.con = f->con;
-        r.exec.table = T;
-        r.exec.table_made = 1;
-        r.exec.rows = rows ? 400 : 3; /* too few rows said: the hashes are not enough, the SQL counts */
-        r.rules = json_array();
+        bare_run(f, &r, T, rows ? 400 : 3, NULL); /* too few rows said: the hashes are not enough, the SQL counts */
         for (size_t i = 0; i < n; i++)
             json_array_append_new(r.rules,
                                   json_pack("{s:s,s:s}", "type", i < 4 ? "unique_key" : "t", "dp_sql", sqls[i]));
@@ -368,19 +375,11 @@ static void decided_in_c(void **state)
     for (size_t i = 0; i < n; i++)
         want[i] = alone(f, sqls[i]);
     dp_run r;
-    memset(&r, 0, sizeof(r));
-    r.a = dp_arena_new(0);
-    r.cat = &f->cat;
-    f->cat.state = f->st;
-    r.con = f->con;
-    r.exec.table = T;
-    r.exec.table_made = 1;
-    r.exec.rows = 400;
+    bare_run(f, &r, T, 400, f->st);
     snprintf(r.created_at, sizeof(r.created_at), "2025-07-16T00:00:00Z");
     dp_error err = {0};
     assert_int_equal(dp_rowset_read(&r.exec.rowset, f->con, "SELECT * FROM " T, 0, 1000, 1 << 20, &err), 0);
     assert_int_equal(dp_db_query(f->con, "DELETE FROM " T, 0, NULL, NULL, &err), 0);
-    r.rules = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(r.rules, json_pack("{s:s,s:s}", "type", i == 4 ? "unique_key" : "t", "dp_sql", sqls[i]));
     dp_quality__run_rules(&r);
@@ -428,17 +427,9 @@ static void unique_keys_of_every_kind(void **state)
     size_t n = sizeof(keys) / sizeof(*keys);
     const char **sqls = calloc(n, sizeof(*sqls));
     dp_run r;
-    memset(&r, 0, sizeof(r));
-    r.a = dp_arena_new(0);
-    r.cat = &f->cat;
-    f->cat.state = NULL;
-    r.con = f->con;
-    r.exec.table = "dp_result_u";
-    r.exec.table_made = 1;
-    r.exec.rows = 5000;
+    bare_run(f, &r, "dp_result_u", 5000, NULL);
     assert_int_equal(dp_rowset_read(&r.exec.rowset, f->con, "SELECT * FROM dp_result_u", 0, 10000, 1 << 24, &err), 0);
     assert_true(dp_rowset_nchunks(r.exec.rowset) > 1);
-    r.rules = json_array();
     for (size_t i = 0; i < n; i++) {
         sqls[i] = dp_arena_printf(r.a, "SELECT %s, count(*) AS copies FROM dp_result_u GROUP BY %s HAVING count(*) > 1",
                                   keys[i], keys[i]);
