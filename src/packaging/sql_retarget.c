@@ -16,17 +16,14 @@ static int ident_char(unsigned char c) { return isalnum(c) || c == '_' || c == '
  * expressions so dbt prints them instead of evaluating them. */
 static int put_text(dp_buf *b, const char *s, size_t n, int dbt)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (dbt && s[i] == '{' && i + 1 < n && strchr("{%#", s[i + 1])) {
-            if (dp_buf_printf(b, "{{ '{%c' }}", s[i + 1]))
+    size_t run = 0; /* the start of the text not yet copied */
+    for (size_t i = 0; dbt && i < n; i++)
+        if (s[i] == '{' && i + 1 < n && strchr("{%#", s[i + 1])) {
+            if (dp_buf_add(b, s + run, i - run) || dp_buf_printf(b, "{{ '{%c' }}", s[i + 1]))
                 return -1;
-            i++;
-            continue;
+            run = ++i + 1;
         }
-        if (dp_buf_putc(b, s[i]))
-            return -1;
-    }
-    return 0;
+    return dp_buf_add(b, s + run, n - run);
 }
 
 /* One identifier at *pp (bare or "quoted"); its value (unquoted) goes to

@@ -60,6 +60,11 @@ int dp_buf_puts(dp_buf *b, const char *s)
 
 int dp_buf_putc(dp_buf *b, char c)
 {
+    if (!b->toobig && b->len < b->max && b->len + 2 <= b->cap) { /* room: no reserve */
+        b->ptr[b->len++] = c;
+        b->ptr[b->len] = 0;
+        return 0;
+    }
     return dp_buf_add(b, &c, 1);
 }
 
