@@ -182,7 +182,10 @@ static char *retarget(const char *sql, const dp_sql_target *t, const json_t *ren
                 *top = !qa && (!strcasecmp(a, "select") || !strcasecmp(a, "with")) ? PAREN_QUERY : PAREN_OTHER;
             after_from =
                 !qa && in_query && ((!strcasecmp(a, "from") && strcasecmp(prev, "distinct")) || !strcasecmp(a, "join"));
-            snprintf(prev, sizeof(prev), "%s", qa ? "" : a);
+            /* the word before (only "distinct" is asked for): cut to fit */
+            size_t pl = qa ? 0 : strnlen(a, sizeof(prev) - 1);
+            memcpy(prev, a, pl);
+            prev[pl] = 0;
             continue;
         }
         if (*p == '(') {
