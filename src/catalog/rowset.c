@@ -116,7 +116,7 @@ static int keep_chunk(dp_rowset *rs, duckdb_data_chunk ch, size_t *cap, size_t m
         *bytes += size * 16;
         if (rs->cols[c].kind == DP_VAL_TEXT) /* the length field of duckdb_string_t, read in place */
             for (size_t i = 0; i < size; i++)
-                if (!valid || ((valid[i >> 6] >> (i & 63)) & 1))
+                if (dp_rowset_valid_at(valid, i))
                     *bytes += ((const duckdb_string_t *)data)[i].value.inlined.length;
     }
     rs->nchunks++;
@@ -416,12 +416,9 @@ void dp_rowset_get_at(const dp_rowset *rs, size_t col, size_t k, size_t i, dp_va
     case DUCKDB_TYPE_TIMESTAMP:
         v->u.micros = ((const duckdb_timestamp *)data)[i].micros;
         break;
-    case DUCKDB_TYPE_VARCHAR: {
-        const duckdb_string_t *s = (const duckdb_string_t *)data + i; /* read in place: inlined up to 12 bytes */
-        v->u.s.n = s->value.inlined.length;
-        v->u.s.p = v->u.s.n <= 12 ? s->value.inlined.inlined : s->value.pointer.ptr;
+    case DUCKDB_TYPE_VARCHAR:
+        dp_rowset_text_at(data, i, v);
         break;
-    }
     default:
         v->kind = DP_VAL_NULL;
         break; /* not reached: read_type refuses it */

@@ -96,6 +96,20 @@ void dp_rowset_get_at(const dp_rowset *rs, size_t col, size_t k, size_t i, dp_va
  * loops over a whole chunk. */
 const void *dp_rowset_data(const dp_rowset *rs, size_t col, size_t k, duckdb_type *stored);
 const uint64_t *dp_rowset_validity(const dp_rowset *rs, size_t col, size_t k);
+/* Row i of such a validity mask (NULL: every row valid) is not NULL. */
+static inline int dp_rowset_valid_at(const uint64_t *valid, size_t i)
+{
+    return !valid || ((valid[i >> 6] >> (i & 63)) & 1);
+}
+/* Value i of such a VARCHAR vector as text, read in place (DuckDB inlines
+ * up to 12 bytes). */
+static inline void dp_rowset_text_at(const void *data, size_t i, dp_val *v)
+{
+    const duckdb_string_t *s = (const duckdb_string_t *)data + i;
+    v->kind = DP_VAL_TEXT;
+    v->u.s.n = s->value.inlined.length;
+    v->u.s.p = v->u.s.n <= 12 ? s->value.inlined.inlined : s->value.pointer.ptr;
+}
 /* Row row as {column: text or null}, each value as DuckDB casts it to
  * VARCHAR (what a query's text result shows); NULL on no memory. */
 json_t *dp_rowset_row_json(const dp_rowset *rs, size_t row);

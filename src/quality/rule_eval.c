@@ -137,8 +137,6 @@ static int domain(const node *n)
             EXPR;                                                                                                      \
     } while (0)
 
-#define IS_VALID(v, i) (!(v) || (((v)[(i) >> 6] >> ((i)&63)) & 1))
-
 /* One side of a comparison in a chunk: a constant (in the domain's
  * numbers) or a column loaded into the vbuf's arrays (exact ones at the
  * comparison's scale), with its validity. */
@@ -388,17 +386,15 @@ static void eval_chunk(const node *n, vbuf *b, int depth, const dp_rowset *rs, s
         if (n->slots && n->kids[0]->k == N_COL && n->kids[0]->vk == DP_VAL_TEXT && n->kids[1]->c.kind == DP_VAL_TEXT) {
             /* a text column against a hashed list: the strings read in place */
             duckdb_type stored;
-            const duckdb_string_t *str = dp_rowset_data(rs, (size_t)n->kids[0]->col, k, &stored);
+            const void *str = dp_rowset_data(rs, (size_t)n->kids[0]->col, k, &stored);
             const uint64_t *valid = dp_rowset_validity(rs, (size_t)n->kids[0]->col, k);
             for (size_t i = 0; i < size; i++) {
-                if (!IS_VALID(valid, i)) {
+                if (!dp_rowset_valid_at(valid, i)) {
                     out[i] = T_NULL;
                     continue;
                 }
                 dp_val a;
-                a.kind = DP_VAL_TEXT;
-                a.u.s.n = str[i].value.inlined.length;
-                a.u.s.p = a.u.s.n <= 12 ? str[i].value.inlined.inlined : str[i].value.pointer.ptr;
+                dp_rowset_text_at(str, i, &a);
                 int found = 0;
                 for (size_t at = (size_t)dp_rule__val_hash(&a) & (n->nslots - 1); n->slots[at] && !found;
                      at = (at + 1) & (n->nslots - 1))
@@ -421,7 +417,7 @@ static void eval_chunk(const node *n, vbuf *b, int depth, const dp_rowset *rs, s
             const uint64_t *valid = dp_rowset_validity(rs, (size_t)n->kids[0]->col, k);
             int want_null = n->k == N_ISNULL;
             for (size_t i = 0; i < size; i++)
-                out[i] = (uint8_t)((!IS_VALID(valid, i)) == want_null);
+                out[i] = (uint8_t)((!dp_rowset_valid_at(valid, i)) == want_null);
             return;
         }
         break;

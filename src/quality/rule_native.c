@@ -101,13 +101,12 @@ static uint64_t mix_val(uint64_t h, const dp_val *v)
     }
 }
 
-#define VALID(v, i) (!(v) || (((v)[(i) >> 6] >> ((i)&63)) & 1))
 #define MIX_COLUMN(T, X)                                                                                               \
     do {                                                                                                               \
         const T *d = data;                                                                                             \
         for (size_t i = 0; i < size; i++)                                                                              \
-            hs[i] = VALID(valid, i) ? mix(mix(hs[i], (uint64_t)(X)), (uint64_t)((dp_i128)(X) >> 64))                   \
-                                    : mix(hs[i], 0x6e756c6cull);                                                       \
+            hs[i] = dp_rowset_valid_at(valid, i) ? mix(mix(hs[i], (uint64_t)(X)), (uint64_t)((dp_i128)(X) >> 64))      \
+                                                 : mix(hs[i], 0x6e756c6cull);                                          \
     } while (0)
 
 /* The hashes of the size rows of chunk k's key into hs, a column at a time
@@ -128,16 +127,15 @@ static void chunk_hashes(const keyset *ks, size_t k, size_t size, uint64_t *hs)
             MIX_COLUMN(int64_t, d[i]);
         else if (kind == DP_VAL_TEXT && stored == DUCKDB_TYPE_VARCHAR) /* read in place, as dp_rowset_get_at does */
             for (size_t i = 0; i < size; i++) {
-                const duckdb_string_t *str = (const duckdb_string_t *)data + i;
-                dp_val v = {.kind = DP_VAL_TEXT};
-                v.u.s.n = str->value.inlined.length;
-                v.u.s.p = v.u.s.n <= 12 ? str->value.inlined.inlined : str->value.pointer.ptr;
-                hs[i] = VALID(valid, i) ? mix(hs[i], dp_rule__val_hash(&v)) : mix(hs[i], 0x6e756c6cull);
+                dp_val v;
+                dp_rowset_text_at(data, i, &v);
+                hs[i] = dp_rowset_valid_at(valid, i) ? mix(hs[i], dp_rule__val_hash(&v)) : mix(hs[i], 0x6e756c6cull);
             }
         else if (kind == DP_VAL_DATE) /* a date mixes its days once, as mix_val */
             for (size_t i = 0; i < size; i++)
-                hs[i] = VALID(valid, i) ? mix(hs[i], (uint64_t)(int64_t)((const duckdb_date *)data)[i].days)
-                                        : mix(hs[i], 0x6e756c6cull);
+                hs[i] = dp_rowset_valid_at(valid, i)
+                            ? mix(hs[i], (uint64_t)(int64_t)((const duckdb_date *)data)[i].days)
+                            : mix(hs[i], 0x6e756c6cull);
         else
             for (size_t i = 0; i < size; i++) {
                 dp_val v;
