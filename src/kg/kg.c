@@ -123,7 +123,7 @@ static int list_model(table *t, dp_arena *a, const char *key, const dp_model *m,
     uint64_t kh = hash(key);
     slot *s = table_slot_h(t, key, kh);
     if (!s->key) {
-        model_list *h = fill ? NULL : dp_arena_calloc(a, 1, sizeof(*h));
+        model_list *h = fill ? NULL : dp_arena_alloc(a, sizeof(*h));
         if (!h)
             return -1;
         *s = (slot){key, h, kh};
@@ -197,7 +197,8 @@ static void free_counting(dp_kg_index *x)
 
 int dp_kg_index_build(dp_kg *kg)
 {
-    dp_kg_index *x = dp_arena_calloc(kg->arena, 1, sizeof(*x));
+    dp_kg_index *x =
+        dp_arena_alloc(kg->arena, sizeof(*x)); /* zeroed: free_counting may run before every table is made */
     size_t nmeasures = 0, nentities = 0, ndims = 0;
     if (!x)
         return DP_ENOMEM;

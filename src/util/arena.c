@@ -99,9 +99,12 @@ static void *bump(dp_arena *a, size_t n, size_t align)
 
 void *dp_arena_alloc(dp_arena *a, size_t n)
 {
-    void *p = bump(a, (n + 15) & ~(size_t)15, 16);
+    if (n > SIZE_MAX - 16)
+        return NULL;
+    n = n ? (n + 15) & ~(size_t)15 : 16;
+    void *p = bump(a, n, 16);
     if (p)
-        memset(p, 0, n ? (n + 15) & ~(size_t)15 : 1);
+        memset(p, 0, n);
     return p;
 }
 
