@@ -62,7 +62,7 @@ size_t dp_profile_partial_count(const dp_kg *kg);
 char *dp_profile_to_text(const dp_kg *kg);
 int dp_profile_from_text(dp_kg *kg, const char *text);
 /* A model's profile is complete: freshness, profiled, quality score. */
-void dp_profile__mark(dp_kg *kg, dp_model *m);
+void dp_profile__mark(dp_model *m);
 /* 1 when a column type is numeric. */
 int dp_profile__numeric(const char *type);
 

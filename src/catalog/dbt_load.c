@@ -704,13 +704,15 @@ int dp_dbt_check(dp_kg *kg, dp_error *err)
                 me->agg_time_dimension = m->default_time_dim;
             if (me->agg_time_dimension) {
                 const dp_dimension *d = dp_kg_model_dim(m, me->agg_time_dimension);
-                char why[400];
-                snprintf(why, sizeof(why), "has agg_time_dimension '%s', which is not a time dimension of semantic model '%s'",
-                         me->agg_time_dimension, m->name);
-                if ((!d || d->type != DP_DIM_TIME) &&
-                    dp_catalog__disable(kg, &me->off, "measure", dp_arena_printf(kg->arena, "%s.%s", m->name, me->name),
-                                        why, NULL, me->pos))
-                    return dp_error_set(err, DP_ENOMEM, "out of memory");
+                if (!d || d->type != DP_DIM_TIME) {
+                    char why[400];
+                    snprintf(why, sizeof(why),
+                             "has agg_time_dimension '%s', which is not a time dimension of semantic model '%s'",
+                             me->agg_time_dimension, m->name);
+                    if (dp_catalog__disable(kg, &me->off, "measure",
+                                            dp_arena_printf(kg->arena, "%s.%s", m->name, me->name), why, NULL, me->pos))
+                        return dp_error_set(err, DP_ENOMEM, "out of memory");
+                }
             }
             dp_measure *other = (dp_measure *)dp_kg_measure(kg, me->name);
             if (other && other != me && twice(kg, &me->off, "measure", me->name, me->pos, &other->off, other->pos))

@@ -342,12 +342,33 @@ static void build_tree(void)
     tree.ok = 1;
 }
 
-/* 1 when a field under the map n (the children at first) is of the wrong
- * kind, as walk() would find it. */
-static int wrong(const dp_node *n, int first, int depth)
+static int wrong(const dp_node *n, int first, int depth);
+
+/* 1 when the value v of a field (the tree node t) is of the wrong kind, or
+ * a field under it is. */
+static int wrong_value(const tnode *t, const dp_node *v, int depth)
 {
-    if (!n || n->kind != DP_NODE_MAP || depth >= PATH_PARTS)
+    if (!v || dp_node_is_null(v))
         return 0;
+    if (t->want && !kind_ok(v, t->want))
+        return 1;
+    if (t->kids >= 0 && wrong(v, t->kids, depth + 1))
+        return 1;
+    if ((t->want_each || t->each_kids >= 0) && v->kind == DP_NODE_SEQ)
+        for (size_t j = 0; j < v->n; j++) {
+            const dp_node *it = v->items[j];
+            if (t->want_each && !dp_node_is_null(it) && !kind_ok(it, t->want_each))
+                return 1;
+            if (t->each_kids >= 0 && wrong(it, t->each_kids, depth + 1))
+                return 1;
+        }
+    return 0;
+}
+
+/* With a merge key (`<<`) a field may come from a merged map: each field of
+ * the tree looked up as the loader looks it up. */
+static int wrong_merged(const dp_node *n, int first, int depth)
+{
     for (int i = first; i >= 0; i = tree.n[i].next) {
         const tnode *t = &tree.n[i];
         char key[96];
@@ -355,21 +376,35 @@ static int wrong(const dp_node *n, int first, int depth)
             continue;
         memcpy(key, t->key, t->keylen);
         key[t->keylen] = 0;
-        const dp_node *v = dp_node_get(n, key);
-        if (!v || dp_node_is_null(v))
-            continue;
-        if (t->want && !kind_ok(v, t->want))
+        if (wrong_value(t, dp_node_get(n, key), depth))
             return 1;
-        if (t->kids >= 0 && wrong(v, t->kids, depth + 1))
-            return 1;
-        if ((t->want_each || t->each_kids >= 0) && v->kind == DP_NODE_SEQ)
-            for (size_t j = 0; j < v->n; j++) {
-                const dp_node *it = v->items[j];
-                if (t->want_each && !dp_node_is_null(it) && !kind_ok(it, t->want_each))
+    }
+    return 0;
+}
+
+/* 1 when a field under the map n (the children at first) is of the wrong
+ * kind, as walk() would find it. The map's own keys are walked (a handful)
+ * and each found among the tree's; keys are unique (the reader refuses a
+ * duplicate), so each field is met once. */
+static int wrong(const dp_node *n, int first, int depth)
+{
+    if (!n || n->kind != DP_NODE_MAP || depth >= PATH_PARTS)
+        return 0;
+    for (size_t k = 0; k < n->n; k++) {
+        const char *key = n->keys[k];
+        if (key[0] == '<' && key[1] == '<' && !key[2])
+            return wrong_merged(n, first, depth);
+    }
+    for (size_t k = 0; k < n->n; k++) {
+        const char *key = n->keys[k];
+        for (int i = first; i >= 0; i = tree.n[i].next) {
+            const tnode *t = &tree.n[i];
+            if (t->key[0] == key[0] && !strncmp(t->key, key, t->keylen) && !key[t->keylen]) {
+                if (wrong_value(t, n->items[k], depth))
                     return 1;
-                if (t->each_kids >= 0 && wrong(it, t->each_kids, depth + 1))
-                    return 1;
+                break;
             }
+        }
     }
     return 0;
 }

@@ -63,11 +63,18 @@ static int table(char **out, json_t *rows, const char *const *keys, const char *
     return *out ? 0 : dp_error_set(err, DP_ENOMEM, "out of memory");
 }
 
-static void add_disabled(json_t *arr, const dp_kg *kg, const char *kind, const char *name, const dp_disabled *off,
-                         dp_src_pos pos)
+/* owner: NULL, or the model an element belongs to ("model.element"); the
+ * name is formatted only for an element that is disabled (most are not) */
+static void add_disabled(json_t *arr, const dp_kg *kg, const char *kind, const char *owner, const char *name,
+                         const dp_disabled *off, dp_src_pos pos)
 {
     if (!off->reason)
         return;
+    char full[600];
+    if (owner) {
+        snprintf(full, sizeof(full), "%s.%s", owner, name);
+        name = full;
+    }
     const dp_problem *p = dp_catalog__root(kg, off);
     json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:o,s:o}", "kind", kind, "name", name, "reason", off->reason,
                                          "hint", sn(p ? p->hint : NULL), "defined_in", where(pos)));
@@ -76,27 +83,20 @@ static void add_disabled(json_t *arr, const dp_kg *kg, const char *kind, const c
 json_t *dp_catalog__disabled_json(const dp_kg *kg)
 {
     json_t *arr = json_array();
-    char name[600];
     for (size_t i = 0; i < kg->nmodels; i++) {
         const dp_model *m = &kg->models[i];
-        add_disabled(arr, kg, "semantic_model", m->name, &m->off, m->pos);
-        for (size_t j = 0; j < m->nentities; j++) {
-            snprintf(name, sizeof(name), "%s.%s", m->name, m->entities[j].name);
-            add_disabled(arr, kg, "entity", name, &m->entities[j].off, m->entities[j].pos);
-        }
-        for (size_t j = 0; j < m->ndims; j++) {
-            snprintf(name, sizeof(name), "%s.%s", m->name, m->dims[j].name);
-            add_disabled(arr, kg, "dimension", name, &m->dims[j].off, m->dims[j].pos);
-        }
-        for (size_t j = 0; j < m->nmeasures; j++) {
-            snprintf(name, sizeof(name), "%s.%s", m->name, m->measures[j].name);
-            add_disabled(arr, kg, "measure", name, &m->measures[j].off, m->measures[j].pos);
-        }
+        add_disabled(arr, kg, "semantic_model", NULL, m->name, &m->off, m->pos);
+        for (size_t j = 0; j < m->nentities; j++)
+            add_disabled(arr, kg, "entity", m->name, m->entities[j].name, &m->entities[j].off, m->entities[j].pos);
+        for (size_t j = 0; j < m->ndims; j++)
+            add_disabled(arr, kg, "dimension", m->name, m->dims[j].name, &m->dims[j].off, m->dims[j].pos);
+        for (size_t j = 0; j < m->nmeasures; j++)
+            add_disabled(arr, kg, "measure", m->name, m->measures[j].name, &m->measures[j].off, m->measures[j].pos);
     }
     for (size_t i = 0; i < kg->nmetrics; i++)
-        add_disabled(arr, kg, "metric", kg->metrics[i].name, &kg->metrics[i].off, kg->metrics[i].pos);
+        add_disabled(arr, kg, "metric", NULL, kg->metrics[i].name, &kg->metrics[i].off, kg->metrics[i].pos);
     for (size_t i = 0; i < kg->nsaved; i++)
-        add_disabled(arr, kg, "saved_query", kg->saved[i].name, &kg->saved[i].off, kg->saved[i].pos);
+        add_disabled(arr, kg, "saved_query", NULL, kg->saved[i].name, &kg->saved[i].off, kg->saved[i].pos);
     return arr;
 }
 

@@ -9,6 +9,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include <stdio.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -31,10 +32,15 @@ static int is_text(const char *type)
 
 int dp_profile__numeric(const char *type)
 {
-    static const char *num[] = {"INTEGER", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "DOUBLE",
-                                "FLOAT", "DECIMAL", "UBIGINT", "UINTEGER", "USMALLINT", "UTINYINT", "REAL"};
+    static const struct {
+        const char *name;
+        size_t len;
+    } num[] = {{"INTEGER", 7},   {"BIGINT", 6},   {"SMALLINT", 8}, {"TINYINT", 7}, {"HUGEINT", 7},
+               {"DOUBLE", 6},    {"FLOAT", 5},    {"DECIMAL", 7},  {"UBIGINT", 7}, {"UINTEGER", 8},
+               {"USMALLINT", 9}, {"UTINYINT", 8}, {"REAL", 4}};
+    int first = toupper((unsigned char)type[0]);
     for (size_t i = 0; i < sizeof(num) / sizeof(*num); i++)
-        if (!strncasecmp(type, num[i], strlen(num[i])))
+        if (num[i].name[0] == first && !strncasecmp(type, num[i].name, num[i].len))
             return 1;
     return 0;
 }
@@ -129,7 +135,7 @@ static int first_value(void *p, size_t ncols, const char *const *names, const ch
     return 1;
 }
 
-static void quality_of(dp_kg *kg, dp_model *m)
+static void quality_of(dp_model *m)
 {
     double nullsum = 0;
     size_t n = 0;
@@ -143,9 +149,6 @@ static void quality_of(dp_kg *kg, dp_model *m)
     double orph = m->rows ? (double)m->orphans / (double)m->rows : 0;
     double q = 1.0 - nullfrac - 10 * dup - 10 * orph;
     m->quality = q < 0 ? 0 : q > 1 ? 1 : q;
-    m->quality_note = dp_arena_printf(kg->arena,
-                                      "1 - mean null fraction %.4f - 10 x duplicate-key rate %.4f - 10 x orphan-key rate %.4f",
-                                      nullfrac, dup, orph);
 }
 
 /* The time of one table: its share of what is left of the profile's. */
@@ -157,7 +160,7 @@ typedef struct budget {
 
 /* A model whose profile is complete (run or read from the cache): its
  * freshness from the default time dimension, and its quality score. */
-void dp_profile__mark(dp_kg *kg, dp_model *m)
+void dp_profile__mark(dp_model *m)
 {
     if (m->default_time_dim) {
         const dp_dimension *d = dp_kg_model_dim(m, m->default_time_dim);
@@ -165,7 +168,7 @@ void dp_profile__mark(dp_kg *kg, dp_model *m)
             m->freshest = d->column->prof.max;
     }
     m->profiled = 1;
-    quality_of(kg, m);
+    quality_of(m);
 }
 
 static long left_ms(const budget *b)
@@ -466,7 +469,7 @@ partial:
     if (m->profile_partial && key && !(agg_done && ac.key_col) && m->dup_keys <= 0)
         m->dup_keys_unknown = 1; /* repeated keys not ruled out */
     if (agg_done) {
-        dp_profile__mark(kg, m);
+        dp_profile__mark(m);
     }
 done:
     if (sampled) {

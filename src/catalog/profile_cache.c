@@ -79,8 +79,9 @@ static dp_model *model_named(dp_kg *kg, const char *name, size_t *cursor)
 }
 
 /* One column line and its frequent values, into m's column of that name
- * (m NULL, or no such column: read and dropped). */
-static int read_column(const char **pp, dp_kg *kg, const dp_model *m, dp_arena *scratch)
+ * (m NULL, or no such column: read and dropped). *next: the column after
+ * the last one found (the text is written in the model's column order). */
+static int read_column(const char **pp, dp_kg *kg, const dp_model *m, size_t *next, dp_arena *scratch)
 {
     const char *p = *pp;
     int64_t nulls, distinct, flags, ntop;
@@ -93,7 +94,13 @@ static int read_column(const char **pp, dp_kg *kg, const dp_model *m, dp_arena *
         *p++ != '\t' || !(mn = dp_textrec_field(&p, kg->arena)) || *p++ != '\t' ||
         !(mx = dp_textrec_field(&p, kg->arena)) || *p++ != '\n')
         return -1;
-    dp_column *c = (dp_column *)(m ? dp_kg_model_column(m, name) : NULL);
+    dp_column *c = NULL;
+    if (m && *next < m->ncolumns && !strcmp(m->columns[*next].name, name))
+        c = &m->columns[*next];
+    else if (m)
+        c = (dp_column *)dp_kg_model_column(m, name);
+    if (c)
+        *next = (size_t)(c - m->columns) + 1;
     dp_col_profile *pr = c ? &c->prof : NULL;
     if (pr) {
         pr->done = 1;
@@ -102,7 +109,7 @@ static int read_column(const char **pp, dp_kg *kg, const dp_model *m, dp_arena *
         pr->distinct = distinct;
         pr->min = flags & 1 ? mn : NULL;
         pr->max = flags & 2 ? mx : NULL;
-        pr->nonneg = dp_profile__numeric(c->type) && pr->min && strtod(pr->min, NULL) >= 0;
+        pr->nonneg = pr->min && dp_profile__numeric(c->type) && strtod(pr->min, NULL) >= 0;
         pr->all_values = (flags & 4) != 0;
         pr->ntop = 0;
         pr->top_values = NULL;
@@ -160,11 +167,12 @@ int dp_profile_from_text(dp_kg *kg, const char *text)
             m->orphan_entity = flags & 2 ? oe : NULL;
             m->profile_partial = NULL;
         }
+        size_t next = 0;
         for (int64_t j = 0; j < ncols; j++)
-            if (read_column(&p, kg, m, scratch))
+            if (read_column(&p, kg, m, &next, scratch))
                 goto done;
         if (m)
-            dp_profile__mark(kg, m);
+            dp_profile__mark(m);
     }
     rc = 0;
 done:

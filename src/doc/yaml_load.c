@@ -405,9 +405,23 @@ const dp_node *dp_node_get(const dp_node *map, const char *key)
 
 int dp_node_is_null(const dp_node *n)
 {
-    return !n || (n->kind == DP_NODE_SCALAR && n->plain &&
-                  (!n->value[0] || !strcmp(n->value, "~") || !strcmp(n->value, "null") ||
-                   !strcmp(n->value, "Null") || !strcmp(n->value, "NULL")));
+    if (!n)
+        return 1;
+    if (n->kind != DP_NODE_SCALAR || !n->plain)
+        return 0;
+    const char *v = n->value; /* YAML's nulls: "", ~, null, Null, NULL */
+    switch (v[0]) {
+    case 0:
+        return 1;
+    case '~':
+        return !v[1];
+    case 'n':
+        return !strcmp(v, "null");
+    case 'N':
+        return !strcmp(v, "Null") || !strcmp(v, "NULL");
+    default:
+        return 0;
+    }
 }
 
 const char *dp_node_str(const dp_node *map, const char *key)

@@ -125,7 +125,6 @@ typedef struct dp_model {
     int64_t profile_sample; /* > 0: key, value and orphan counts from a sample of this many rows */
     int dup_keys_unknown;   /* the profile could not rule out repeated keys (sampled or partial) */
     double quality;         /* 0..1 from the profile */
-    const char *quality_note;
     dp_src_pos pos;
     dp_disabled off;
     const char *primary_entity; /* primary_entity: when no entity is primary */

@@ -312,7 +312,7 @@ static int record(dp_catalog *cat, const char *key, const char *phrase, const ch
 int dp_catalog_check_choice(dp_catalog *cat, const char *choice, dp_error *err)
 {
     dp_arena *a = dp_arena_new(4096);
-    const char *phrase, *name;
+    const char *phrase = NULL, *name = NULL;
     char key[DP_LEARN_MAX_PHRASE + 1];
     int rc = a ? dp_learn__split(&phrase, &name, a, choice, err) : dp_error_set(err, DP_ENOMEM, "out of memory");
     if (!rc)

@@ -60,9 +60,12 @@ int dp_arena_own(dp_arena *a, void *p)
 
 /* n bytes at an offset that is a multiple of align (16, or 1 for text,
  * which packs: a short name no longer takes 16 bytes). Large requests get
- * their own chunk. */
-static void *bump(dp_arena *a, size_t n, size_t align)
+ * their own chunk; with zeroed set, such a chunk comes from calloc (fresh
+ * pages are zero already) and *zeroed says so (else it is cleared). */
+static void *bump(dp_arena *a, size_t n, size_t align, int *zeroed)
 {
+    if (zeroed)
+        *zeroed = 0;
     if (!a)
         return NULL;
     if (n == 0)
@@ -75,9 +78,12 @@ static void *bump(dp_arena *a, size_t n, size_t align)
         size_t sz = n > a->chunk_size / 4 ? (n + 15) & ~(size_t)15 : a->chunk_size;
         if (sz > SIZE_MAX - sizeof(chunk))
             return NULL;
-        chunk *nc = malloc(sizeof(chunk) + sz);
+        int big = sz != a->chunk_size;
+        chunk *nc = big && zeroed ? calloc(1, sizeof(chunk) + sz) : malloc(sizeof(chunk) + sz);
         if (!nc)
             return NULL;
+        if (big && zeroed)
+            *zeroed = 1;
         nc->size = sz;
         nc->used = 0;
         if (c && sz != a->chunk_size && c->size - c->used >= 16) {
@@ -102,13 +108,21 @@ void *dp_arena_alloc(dp_arena *a, size_t n)
     if (n > SIZE_MAX - 16)
         return NULL;
     n = n ? (n + 15) & ~(size_t)15 : 16;
-    void *p = bump(a, n, 16);
-    if (p)
+    int zeroed;
+    void *p = bump(a, n, 16, &zeroed);
+    if (p && !zeroed)
         memset(p, 0, n);
     return p;
 }
 
-char *dp_arena_alloc_text(dp_arena *a, size_t n) { return bump(a, n, 1); }
+void *dp_arena_alloc_uninit(dp_arena *a, size_t n)
+{
+    if (n > SIZE_MAX - 16)
+        return NULL;
+    return bump(a, n ? (n + 15) & ~(size_t)15 : 16, 16, NULL);
+}
+
+char *dp_arena_alloc_text(dp_arena *a, size_t n) { return bump(a, n, 1, NULL); }
 
 void *dp_arena_calloc(dp_arena *a, size_t n, size_t sz)
 {

@@ -11,6 +11,8 @@ dp_arena *dp_arena_new(size_t chunk_size);
 void dp_arena_free(dp_arena *a);
 /* Zeroed, 16-byte aligned memory owned by the arena. */
 void *dp_arena_alloc(dp_arena *a, size_t n);
+/* 16-byte aligned memory, not zeroed: for arrays the caller fills whole. */
+void *dp_arena_alloc_uninit(dp_arena *a, size_t n);
 /* n bytes for text, neither aligned nor zeroed: strings pack one after the
  * other (the string functions below allocate this way). */
 char *dp_arena_alloc_text(dp_arena *a, size_t n);

@@ -1,7 +1,8 @@
 /* Unit tests: the profile cache's line records keep every value (NULL
  * apart from "", tabs, newlines, backslashes in values), only complete
  * profiles are written, models whose table changed are left to profile,
- * and a text of another format is refused whole. */
+ * and a text of another format is refused whole; the records' numbers
+ * and fields read back exactly, and what is not one is refused. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include "catalog/bind.h"
 #include "kg/kg.h"
+#include "util/textrec.h"
 
 static dp_model *add_model(dp_kg *kg, const char *name, const char *table)
 {
@@ -138,8 +140,66 @@ static void the_text_keeps_every_value(void **state)
     dp_arena_free(dst.arena);
 }
 
+/* Every number a record can hold, its edges included, reads back; what is
+ * not one (out of range, no digits, no space after) is refused and leaves
+ * the cursor where it was. */
+static void numbers_and_fields_read_back(void **state)
+{
+    (void)state;
+    static const char *const good[] = {
+        "0 ", "-0 ", "7 ", "-7 ", "9223372036854775807 ", "-9223372036854775808 ", "1234567890123 "};
+    static const int64_t want[] = {0, 0, 7, -7, INT64_MAX, INT64_MIN, 1234567890123LL};
+    for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++) {
+        const char *p = good[i];
+        int64_t v = 42;
+        assert_int_equal(dp_textrec_int(&p, &v), 0);
+        assert_true(v == want[i]);
+        assert_int_equal(*p, 0);
+    }
+    static const char *const bad[] = {"9223372036854775808 ",
+                                      "-9223372036854775809 ",
+                                      "99999999999999999999 ",
+                                      "",
+                                      "- ",
+                                      " 1 ",
+                                      "1",
+                                      "1\t",
+                                      "x1 ",
+                                      "12a "};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+        const char *p = bad[i];
+        int64_t v = 42;
+        assert_int_equal(dp_textrec_int(&p, &v), -1);
+        assert_ptr_equal(p, bad[i]);
+        assert_true(v == 42);
+    }
+    /* fields: escapes undone, empty ones "", the cursor on the separator */
+    dp_arena *a = dp_arena_new(256);
+    dp_buf b;
+    dp_buf_init(&b, 1 << 16);
+    static const char *const texts[] = {"plain", "tab\there", "a\\b", "line\nbreak\r", "\\", "", "x"};
+    for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++) {
+        dp_textrec_put(&b, texts[i]);
+        dp_buf_putc(&b, i + 1 < sizeof(texts) / sizeof(*texts) ? '\t' : '\n');
+    }
+    char *rec = dp_buf_detach(&b);
+    const char *p = rec;
+    for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++) {
+        const char *f = dp_textrec_field(&p, a);
+        assert_non_null(f);
+        assert_string_equal(f, texts[i]);
+        assert_int_equal(*p, i + 1 < sizeof(texts) / sizeof(*texts) ? '\t' : '\n');
+        p++;
+    }
+    assert_int_equal(*p, 0);
+    free(rec);
+    dp_buf_dispose(&b);
+    dp_arena_free(a);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(the_text_keeps_every_value)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(the_text_keeps_every_value),
+                                       cmocka_unit_test(numbers_and_fields_read_back)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
