@@ -293,18 +293,19 @@ static int plan(gen *g)
         x->a = (int)(a - g->metrics);
         x->b = (int)bi;
         x->model = a->model;
-        char al[200];
+        char al[200], an[sizeof(a->name)]; /* copies: x is another element of the same array */
         snprintf(al, sizeof(al), "%s", a->label);
+        snprintf(an, sizeof(an), "%s", a->name);
         char *paren = strchr(al, '(');
         if (paren && paren > al)
             paren[-1] = 0;
         if (i < nsimple + nratio) {
             x->type = 1;
-            snprintf(x->name, sizeof(x->name), "%s_per_%s_%s", a->name, bmod, bqty);
+            snprintf(x->name, sizeof(x->name), "%s_per_%s_%s", an, bmod, bqty);
             snprintf(x->label, sizeof(x->label), "%s to %c%s %s Ratio", al, toupper((unsigned char)bmod[0]), bmod + 1, bqty);
         } else {
             x->type = 2;
-            snprintf(x->name, sizeof(x->name), "%s_net_of_%s_%s", a->name, bmod, bqty);
+            snprintf(x->name, sizeof(x->name), "%s_net_of_%s_%s", an, bmod, bqty);
             snprintf(x->label, sizeof(x->label), "%s Net of %c%s %s", al, toupper((unsigned char)bmod[0]), bmod + 1, bqty);
         }
     }

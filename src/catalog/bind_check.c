@@ -52,7 +52,8 @@ int dp_bind__check_expr(dp_kg *kg, dp_exprprobe *probe, const dp_model *m, const
                         const char *expr, dp_src_pos pos, dp_disabled *off, size_t *prepares, const char **type_out,
                         dp_error *err)
 {
-    char why[900], hint[700] = "";
+    char why[900], hint[700];
+    hint[0] = 0; /* not "" in the declaration: that clears 700 bytes, per column */
     if (off->reason)
         return 0; /* never prepared: an expr refused when the catalog loaded (expr_check.c) */
     if (dp_is_identifier(expr)) {

@@ -601,19 +601,70 @@ typedef struct load_files {
     const dp_jinja_ctx *jinja;
 } load_files;
 
-static int load_file(void *p, size_t i, const dp_node *doc)
+/* A file's elements, loaded on a worker thread into a graph of the file's
+ * own (its arena, its arrays): loading only appends, so files are
+ * independent until they are merged. */
+static int load_part(void *p, size_t i, const dp_node *doc, void **result, dp_error *err)
 {
     load_files *lf = p;
-    ctx c = {lf->kg, lf->err, lf->files[i]};
+    dp_kg *part = calloc(1, sizeof(*part));
+    if (!part || !(part->arena = dp_arena_new(64 * 1024))) {
+        free(part);
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
+    }
+    *result = part;
+    ctx c = {part, err, lf->files[i]};
     /* the Jinja dbt would render: the rendered copy lives while loading */
     dp_arena *tmp = dp_arena_new(16 * 1024);
     if (!tmp)
-        return dp_error_set(lf->err, DP_ENOMEM, "out of memory");
+        return dp_error_set(err, DP_ENOMEM, "out of memory");
     const dp_node *rendered;
-    int rc = dp_jinja_render_doc(&rendered, tmp, doc, lf->jinja, lf->files[i], lf->err);
+    int rc = dp_jinja_render_doc(&rendered, tmp, doc, lf->jinja, lf->files[i], err);
     if (!rc)
         rc = load_doc(&c, rendered);
     dp_arena_free(tmp);
+    return rc;
+}
+
+static void drop_part(void *p, void *result)
+{
+    (void)p;
+    dp_kg *part = result;
+    dp_arena_free(part->arena);
+    free(part);
+}
+
+/* part's items appended to kg's (rc set when out of memory) */
+#define APPEND(items, n, cap)                                                                                          \
+    for (size_t k_ = 0; !rc && k_ < part->n; k_++)                                                                     \
+        if (DP_VEC_PUSH(kg->arena, kg->items, kg->n, kg->cap, part->items[k_]))                                        \
+            rc = dp_error_set(lf->err, DP_ENOMEM, "out of memory");
+
+/* A file's elements appended to the graph, in file order (the calling
+ * thread); its arena joins the graph's. A saved query's name is the one
+ * thing checked across files here (the rest is dp_dbt_check's). */
+static int merge_part(void *p, size_t i, const dp_node *tree, void *result)
+{
+    (void)i;
+    (void)tree;
+    load_files *lf = p;
+    dp_kg *kg = lf->kg, *part = result;
+    int rc = 0;
+    for (size_t k = 0; !rc && k < part->nsaved; k++) {
+        const dp_saved_query *q = &part->saved[k];
+        for (size_t j = 0; !rc && j < kg->nsaved; j++)
+            if (!strcmp(kg->saved[j].name, q->name))
+                rc = dp_error_set(lf->err, DP_EINVALID, "%s:%d:%d: saved query '%s' is also defined at %s:%d",
+                                  q->pos.file, q->pos.line, q->pos.col, q->name, kg->saved[j].pos.file,
+                                  kg->saved[j].pos.line);
+    }
+    APPEND(models, nmodels, models_cap)
+    APPEND(metrics, nmetrics, metrics_cap)
+    APPEND(spines, nspines, spines_cap)
+    APPEND(problems, nproblems, problems_cap)
+    APPEND(saved, nsaved, saved_cap)
+    dp_arena_adopt(kg->arena, part->arena); /* the elements' text and arrays live there */
+    free(part);
     return rc;
 }
 
@@ -622,10 +673,11 @@ int dp_dbt_load_files(dp_kg *kg, const char *const *files, size_t n, const dp_ji
 {
     if (n == 0)
         return dp_error_set(err, DP_ENOTFOUND, "%s: no .yml or .yaml files", what);
-    /* parsed side by side, loaded in file order; each tree is only read
-     * while loading and goes with its batch */
+    /* read and loaded side by side, each file into a graph of its own,
+     * merged in file order; each tree is only read while loading */
     load_files lf = {kg, err, files, jinja};
-    int rc = dp_yaml_load_files(files, n, 0, kg->yaml_cache, load_file, &lf, err);
+    dp_yaml_steps steps = {load_part, merge_part, drop_part};
+    int rc = dp_yaml_load_files_steps(files, n, 0, kg->yaml_cache, &steps, &lf, err);
     if (rc)
         return rc;
     if (kg->nmodels == 0)

@@ -289,7 +289,10 @@ static struct {
     tnode n[TREE_NODES];
     int used, root[NTREES], ok;
 } tree;
-static pthread_once_t tree_once = PTHREAD_ONCE_INIT;
+/* built once, under a lock (also what a race checker sees: pthread_once's
+ * fast path is invisible to helgrind), then only read */
+static pthread_mutex_t tree_mu = PTHREAD_MUTEX_INITIALIZER;
+static int tree_built;
 
 /* The child of the list at *first named key (added when absent); -1 when
  * the pool is full. */
@@ -421,7 +424,12 @@ static int wrong_list(const dp_node *doc, const char *key, int root)
 /* 1 when the tables would find something (or the tree could not be made). */
 static int quick_wrong(const dp_node *doc)
 {
-    pthread_once(&tree_once, build_tree);
+    pthread_mutex_lock(&tree_mu);
+    if (!tree_built) {
+        build_tree();
+        tree_built = 1;
+    }
+    pthread_mutex_unlock(&tree_mu);
     if (!tree.ok)
         return 1;
     if (wrong_list(doc, "semantic_models", tree.root[TREE_MODEL]) ||

@@ -102,7 +102,9 @@ static int check(dp_kg *kg, dp_disabled *off, const char *kind, const char *owne
 {
     if (!text || off->reason)
         return 0; /* one cause is enough to list */
-    dp_error e = {0};
+    dp_error e;   /* not = {0}: that clears its 1 KB message, per element */
+    e.code = 0;
+    e.message[0] = 0;
     int rc = templated ? dp_catalog__check_filter_text(text, &e) : dp_sql_check_expr(text, &e);
     if (!rc)
         return 0;

@@ -57,8 +57,38 @@ static int number(const char **p, size_t *out)
     return 0;
 }
 
+/* Column types repeat (a few dozen kinds among 500,000 columns): a type
+ * read before is shared, not copied again. */
+#define TYPE_POOL 64
+typedef struct type_pool {
+    const char *s[TYPE_POOL];
+    size_t len[TYPE_POOL], n;
+} type_pool;
+
+static const char *type_field(const char **p, dp_arena *a, type_pool *tp)
+{
+    const char *s = *p;
+    size_t n = 0;
+    while (s[n] && s[n] != '\t' && s[n] != '\n' && s[n] != '\\')
+        n++;
+    if (s[n] == '\\') /* escaped: read as any field */
+        return dp_textrec_field(p, a);
+    for (size_t i = 0; i < tp->n; i++)
+        if (tp->len[i] == n && !memcmp(tp->s[i], s, n)) {
+            *p = s + n;
+            return tp->s[i];
+        }
+    const char *f = dp_textrec_field(p, a);
+    if (f && tp->n < TYPE_POOL) {
+        tp->s[tp->n] = f;
+        tp->len[tp->n++] = n;
+    }
+    return f;
+}
+
 static int parse(dp_relmap *r, dp_arena *a, const char *p, const char *fingerprint)
 {
+    type_pool types = {.n = 0};
     size_t hl = strlen(RELMAP_HEAD), nrel = 0, ncol = 0, key;
     if (strncmp(p, RELMAP_HEAD, hl) || strncmp(p + hl, "F ", 2))
         return -1;
@@ -75,13 +105,11 @@ static int parse(dp_relmap *r, dp_arena *a, const char *p, const char *fingerpri
         return -1;
     r->def_schema = has_def ? def : NULL;
     /* count first: the arrays are sized once */
-    for (const char *q = p; *q; q++)
-        if (q[0] == '\n' && q[1]) {
-            nrel += q[1] == 'R';
-            ncol += q[1] == 'C';
-        }
-    nrel += p[0] == 'R';
-    ncol += p[0] == 'C';
+    const char *end = p + strlen(p);
+    for (const char *q = p; q && q < end; q = memchr(q, '\n', (size_t)(end - q)), q = q ? q + 1 : NULL) {
+        nrel += q[0] == 'R';
+        ncol += q[0] == 'C';
+    }
     r->schema = malloc((nrel ? nrel : 1) * sizeof(*r->schema));
     r->name = malloc((nrel ? nrel : 1) * sizeof(*r->name));
     r->est_rows = malloc((nrel ? nrel : 1) * sizeof(*r->est_rows));
@@ -104,7 +132,7 @@ static int parse(dp_relmap *r, dp_arena *a, const char *p, const char *fingerpri
             p += 2;
             dp_relcol *c = &r->cols[r->ncols];
             if (r->ncols >= ncol || number(&p, &key) || !(c->name = dp_textrec_field(&p, a)) || *p++ != '\t' ||
-                !(c->type = dp_textrec_field(&p, a)) || *p++ != '\t' || !(c->comment = dp_textrec_field(&p, a)) ||
+                !(c->type = type_field(&p, a, &types)) || *p++ != '\t' || !(c->comment = dp_textrec_field(&p, a)) ||
                 *p++ != '\n')
                 goto done;
             if (!*c->comment)

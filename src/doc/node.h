@@ -45,6 +45,20 @@ typedef int (*dp_yaml_visit)(void *ctx, size_t i, const dp_node *tree);
 int dp_yaml_load_files(const char *const *files, size_t n, unsigned threads, const char *cache_dir, dp_yaml_visit visit,
                        void *ctx, dp_error *err);
 
+/* The same with work on the worker threads: work(ctx, i, tree, &result,
+ * err) runs on each file's tree as soon as it is read (on any thread, so it
+ * must touch nothing shared but what it only reads; the tree is freed after
+ * it), then visit(ctx, i, NULL, result) on the calling thread in file order
+ * (the result is then the visit's); drop(ctx, result) frees the result of a
+ * file read past a stop. Without work, visit gets the tree (result NULL). */
+typedef struct dp_yaml_steps {
+    int (*work)(void *ctx, size_t i, const dp_node *tree, void **result, dp_error *err);
+    int (*visit)(void *ctx, size_t i, const dp_node *tree, void *result);
+    void (*drop)(void *ctx, void *result);
+} dp_yaml_steps;
+int dp_yaml_load_files_steps(const char *const *files, size_t n, unsigned threads, const char *cache_dir,
+                             const dp_yaml_steps *steps, void *ctx, dp_error *err);
+
 /* Map lookup (NULL when absent or not a map). */
 const dp_node *dp_node_get(const dp_node *map, const char *key);
 /* Scalar value of map[key], NULL when absent, null, or not a scalar. */

@@ -15,6 +15,7 @@
 #include "doc/node.h"
 #include "kg/features.h"
 #include "kg/lexicon.h"
+#include "util/error.h"
 
 static char *temp_dir(void)
 {
@@ -108,6 +109,90 @@ static void yaml_files_in_order(void **state)
     assert_int_equal(dp_yaml_load_files(missing, 3, 2, NULL, record, &s, &err), DP_ENOTFOUND);
     assert_int_equal(s.n, 1);
     assert_non_null(strstr(err.message, "/nonexistent/dir/x.yml"));
+    for (int i = 0; i < NFILES; i++)
+        free(paths[i]);
+    remove_dir(dir);
+}
+
+/* ---- dp_yaml_load_files_steps: work on the workers, visits in order ---- */
+
+typedef struct steps_seen {
+    size_t n, index[NFILES];
+    int value[NFILES];
+    size_t fail_work_at, refuse_at;
+    _Atomic long made, freed; /* results: work makes them, visit or drop frees them */
+} steps_seen;
+
+static int work_value(void *p, size_t i, const dp_node *tree, void **result, dp_error *err)
+{
+    steps_seen *s = p;
+    int *v = malloc(sizeof(int));
+    assert_non_null(v);
+    *v = atoi(dp_node_str(tree, "v"));
+    *result = v;
+    s->made++;
+    return i == s->fail_work_at ? dp_error_set(err, DP_EINVALID, "work refused file %zu", i) : 0;
+}
+
+static int visit_value(void *p, size_t i, const dp_node *tree, void *result)
+{
+    steps_seen *s = p;
+    assert_null(tree); /* freed after the work */
+    s->index[s->n] = i;
+    s->value[s->n++] = *(int *)result;
+    free(result);
+    s->freed++;
+    return i == s->refuse_at ? DP_EINVALID : 0;
+}
+
+static void drop_value(void *p, void *result)
+{
+    steps_seen *s = p;
+    free(result);
+    s->freed++;
+}
+
+static void yaml_files_worked_then_visited_in_order(void **state)
+{
+    (void)state;
+    char *dir = temp_dir();
+    const char *files[NFILES];
+    char *paths[NFILES];
+    for (int i = 0; i < NFILES; i++) {
+        char name[32], text[64];
+        snprintf(name, sizeof(name), "f%02d.yml", i);
+        snprintf(text, sizeof(text), "v: %d\n", i * 11);
+        write_file(dir, name, text);
+        paths[i] = malloc(strlen(dir) + 40);
+        sprintf(paths[i], "%s/%s", dir, name);
+        files[i] = paths[i];
+    }
+    const dp_yaml_steps steps = {work_value, visit_value, drop_value};
+    unsigned threads[] = {1, 2, 3, 8, 0};
+    for (size_t t = 0; t < sizeof(threads) / sizeof(*threads); t++) {
+        steps_seen s = {.fail_work_at = (size_t)-1, .refuse_at = (size_t)-1};
+        dp_error err = {0};
+        assert_int_equal(dp_yaml_load_files_steps(files, NFILES, threads[t], NULL, &steps, &s, &err), 0);
+        assert_int_equal(s.n, NFILES);
+        for (size_t i = 0; i < NFILES; i++) {
+            assert_int_equal(s.index[i], i);
+            assert_int_equal(s.value[i], (int)i * 11);
+        }
+        assert_int_equal(s.made, NFILES);
+        assert_int_equal(s.freed, NFILES);
+        /* the work's error is the file's: the visits stop before it, every
+         * result made is freed (visited or dropped) */
+        steps_seen w = {.fail_work_at = 13, .refuse_at = (size_t)-1};
+        assert_int_equal(dp_yaml_load_files_steps(files, NFILES, threads[t], NULL, &steps, &w, &err), DP_EINVALID);
+        assert_int_equal(w.n, 13);
+        assert_string_equal(err.message, "work refused file 13");
+        assert_int_equal(w.made, w.freed);
+        /* a visit's refusal stops there too */
+        steps_seen r = {.fail_work_at = (size_t)-1, .refuse_at = 4};
+        assert_int_equal(dp_yaml_load_files_steps(files, NFILES, threads[t], NULL, &steps, &r, &err), DP_EINVALID);
+        assert_int_equal(r.n, 5);
+        assert_int_equal(r.made, r.freed);
+    }
     for (int i = 0; i < NFILES; i++)
         free(paths[i]);
     remove_dir(dir);
@@ -335,9 +420,8 @@ static void column_index_as_search(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(yaml_files_in_order),
-        cmocka_unit_test(search_features),
-        cmocka_unit_test(glossary_terms),
+        cmocka_unit_test(yaml_files_in_order),    cmocka_unit_test(yaml_files_worked_then_visited_in_order),
+        cmocka_unit_test(search_features),        cmocka_unit_test(glossary_terms),
         cmocka_unit_test(column_index_as_search),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

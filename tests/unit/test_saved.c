@@ -6,7 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "catalog/load.h"
 #include "doc/node.h"
 #include "intent/intent.h"
@@ -197,13 +200,68 @@ static void saved_query_load_errors(void **state)
     }
 }
 
+/* Files load side by side, each into its own part, merged in file order:
+ * elements keep the files' order, and a saved query named in two files is
+ * refused with both places, whichever file was read first. */
+static void files_merged_in_order(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/dp_saved_files_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    const char *texts[] = {
+        base,
+        "semantic_models:\n  - name: more_a\n    model: ref('more_a')\n    entities: [{name: a_id, type: primary}]\n",
+        "saved_queries:\n  - name: s\n    query_params: {metrics: [rows_m]}\n",
+        "semantic_models:\n  - name: more_b\n    model: ref('more_b')\n    entities: [{name: b_id, type: primary}]\n"
+        "metrics:\n  - {name: rows_b, type: simple, type_params: {measure: n_rows}}\n",
+        "saved_queries:\n  - name: s\n    query_params: {metrics: [rows_b]}\n",
+    };
+    enum { NF = sizeof(texts) / sizeof(*texts) };
+    char paths[NF][128];
+    const char *files[NF];
+    for (size_t i = 0; i < NF; i++) {
+        snprintf(paths[i], sizeof(paths[i]), "%s/f%zu.yml", dir, i);
+        FILE *fp = fopen(paths[i], "w");
+        assert_non_null(fp);
+        fputs(texts[i], fp);
+        fclose(fp);
+        files[i] = paths[i];
+    }
+    for (int round = 0; round < 3; round++) {
+        fx f;
+        memset(&f, 0, sizeof(f));
+        f.a = dp_arena_new(64 * 1024);
+        f.kg.arena = f.a;
+        /* without the last file: loaded, in order */
+        assert_int_equal(dp_dbt_load_files(&f.kg, files, NF - 1, NULL, dir, &f.err), 0);
+        assert_int_equal(f.kg.nmodels, 4);
+        assert_string_equal(f.kg.models[0].name, "hist");
+        assert_string_equal(f.kg.models[2].name, "more_a");
+        assert_string_equal(f.kg.models[3].name, "more_b");
+        assert_int_equal(f.kg.nsaved, 1);
+        assert_non_null(dp_kg_metric(&f.kg, "rows_b"));
+        dp_arena_free(f.a);
+        /* with it: the second s is refused, naming the first */
+        memset(&f, 0, sizeof(f));
+        f.a = dp_arena_new(64 * 1024);
+        f.kg.arena = f.a;
+        assert_int_equal(dp_dbt_load_files(&f.kg, files, NF, NULL, dir, &f.err), DP_EINVALID);
+        if (!strstr(f.err.message, "f4.yml:2:") || !strstr(f.err.message, "saved query 's' is also defined at") ||
+            !strstr(f.err.message, "f2.yml:2"))
+            fail_msg("%s", f.err.message);
+        dp_arena_free(f.a);
+    }
+    for (size_t i = 0; i < NF; i++)
+        unlink(paths[i]);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(validity_parsed),
-        cmocka_unit_test(saved_query_loaded),
-        cmocka_unit_test(saved_query_refusals),
-        cmocka_unit_test(saved_query_load_errors),
+        cmocka_unit_test(validity_parsed),       cmocka_unit_test(saved_query_loaded),
+        cmocka_unit_test(saved_query_refusals),  cmocka_unit_test(saved_query_load_errors),
+        cmocka_unit_test(files_merged_in_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
