@@ -623,6 +623,10 @@ static int load_part(void *p, size_t i, const dp_node *doc, void **result, dp_er
     if (!rc)
         rc = load_doc(&c, rendered);
     dp_arena_free(tmp);
+    /* the models' exprs checked here, side by side; dp_dbt_check applies */
+    for (size_t k = 0; !rc && k < part->nmodels; k++)
+        if (dp_catalog__precheck_exprs(part, &part->models[k]))
+            rc = dp_error_set(err, DP_ENOMEM, "out of memory");
     return rc;
 }
 

@@ -6,6 +6,7 @@
 #include "catalog/problems.h"
 #include "sql/check.h"
 #include "util/error.h"
+#include "util/ident.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,9 +95,33 @@ done:
     return rc;
 }
 
-/* 0, or disables off with why (kind and owner.name, or name alone when
- * owner is NULL, as dp_catalog__disable takes them; the name is built only
- * then); DP_ENOMEM. what: "expr", "filter" or "where". */
+/* Disables off with why: its text (what: "expr", "filter" or "where") was
+ * refused with message; kind and owner.name, or name alone when owner is
+ * NULL, as dp_catalog__disable takes them (the name is built only here).
+ * 0 or DP_ENOMEM. */
+static int refuse(dp_kg *kg, dp_disabled *off, const char *kind, const char *owner, const char *name, dp_src_pos pos,
+                  const char *what, const char *text, const char *message)
+{
+    if (owner && !(name = dp_arena_join(kg->arena, owner, '.', name)))
+        return DP_ENOMEM;
+    char why[900], shown[200]; /* a multi-line expr is shown on one line */
+    dp_escape_line(text, shown, sizeof(shown));
+    snprintf(why, sizeof(why), "has %s '%.160s%s' that %s", what, shown, strlen(shown) > 160 ? "..." : "", message);
+    return dp_catalog__disable(kg, off, kind, name, why,
+                               "a catalog expression may use its table's columns, literals, operators, CASE, CAST and "
+                               "the functions listed in docs/catalog-expressions.md",
+                               pos);
+}
+
+/* 0 when text passes (or is NULL); else its code, err set */
+static int run_check(const char *text, int templated, dp_error *err)
+{
+    if (!text)
+        return 0;
+    return templated ? dp_catalog__check_filter_text(text, err) : dp_sql_check_expr(text, err);
+}
+
+/* 0, or disables off with why (refuse()); DP_ENOMEM. */
 static int check(dp_kg *kg, dp_disabled *off, const char *kind, const char *owner, const char *name, dp_src_pos pos,
                  const char *what, const char *text, int templated)
 {
@@ -105,20 +130,32 @@ static int check(dp_kg *kg, dp_disabled *off, const char *kind, const char *owne
     dp_error e;   /* not = {0}: that clears its 1 KB message, per element */
     e.code = 0;
     e.message[0] = 0;
-    int rc = templated ? dp_catalog__check_filter_text(text, &e) : dp_sql_check_expr(text, &e);
+    int rc = run_check(text, templated, &e);
     if (!rc)
         return 0;
     if (rc == DP_ENOMEM)
         return rc;
-    if (owner && !(name = dp_arena_join(kg->arena, owner, '.', name)))
-        return DP_ENOMEM;
-    char why[900], shown[200]; /* a multi-line expr is shown on one line */
-    dp_escape_line(text, shown, sizeof(shown));
-    snprintf(why, sizeof(why), "has %s '%.160s%s' that %s", what, shown, strlen(shown) > 160 ? "..." : "", e.message);
-    return dp_catalog__disable(kg, off, kind, name, why,
-                               "a catalog expression may use its table's columns, literals, operators, CASE, CAST and "
-                               "the functions listed in docs/catalog-expressions.md",
-                               pos);
+    return refuse(kg, off, kind, owner, name, pos, what, text, e.message);
+}
+
+/* An element expr of a model checked when its file loaded: its recorded
+ * refusal applied, as check() would. */
+static int check_pre(dp_kg *kg, const dp_model *m, dp_disabled *off, const char *kind, const char *name, dp_src_pos pos,
+                     const char *text)
+{
+    if (!text || off->reason)
+        return 0;
+    for (size_t k = 0; k < m->nexpr_refusals; k++)
+        if (m->expr_refusals[k].off == off)
+            return refuse(kg, off, kind, m->name, name, pos, "expr", text, m->expr_refusals[k].why);
+    return 0;
+}
+
+static int check_element(dp_kg *kg, const dp_model *m, dp_disabled *off, const char *kind, const char *name,
+                         dp_src_pos pos, const char *text)
+{
+    return m->exprs_checked ? check_pre(kg, m, off, kind, name, pos, text)
+                            : check(kg, off, kind, m->name, name, pos, "expr", text, 0);
 }
 
 static int check_model(dp_kg *kg, dp_model *m)
@@ -126,16 +163,52 @@ static int check_model(dp_kg *kg, dp_model *m)
     int rc = 0;
     for (size_t j = 0; !rc && j < m->nentities; j++) {
         dp_entity *e = &m->entities[j];
-        rc = check(kg, &e->off, "entity", m->name, e->name, e->pos, "expr", e->expr, 0);
+        rc = check_element(kg, m, &e->off, "entity", e->name, e->pos, e->expr);
     }
     for (size_t j = 0; !rc && j < m->ndims; j++) {
         dp_dimension *d = &m->dims[j];
-        rc = check(kg, &d->off, "dimension", m->name, d->name, d->pos, "expr", d->expr, 0);
+        rc = check_element(kg, m, &d->off, "dimension", d->name, d->pos, d->expr);
     }
     for (size_t j = 0; !rc && j < m->nmeasures; j++) {
         dp_measure *me = &m->measures[j];
-        rc = check(kg, &me->off, "measure", m->name, me->name, me->pos, "expr", me->expr, 0);
+        rc = check_element(kg, m, &me->off, "measure", me->name, me->pos, me->expr);
     }
+    return rc;
+}
+
+/* one element's expr, into the model's refusals when refused */
+static int precheck(dp_kg *kg, dp_model *m, const dp_disabled *off, const char *text)
+{
+    m->nexprs += text && !dp_is_identifier(text);
+    dp_error e;
+    e.code = 0;
+    e.message[0] = 0;
+    int rc = run_check(text, 0, &e);
+    if (!rc)
+        return 0;
+    if (rc == DP_ENOMEM)
+        return rc;
+    dp_expr_refusal r = {off, dp_arena_strdup(kg->arena, e.message)};
+    size_t cap = m->nexpr_refusals; /* grown one at a time: refusals are rare */
+    dp_expr_refusal *v = r.why ? dp_arena_grow(kg->arena, m->expr_refusals, cap, cap + 1, sizeof(*v)) : NULL;
+    if (!v)
+        return DP_ENOMEM;
+    v[m->nexpr_refusals++] = r;
+    m->expr_refusals = v;
+    return 0;
+}
+
+int dp_catalog__precheck_exprs(dp_kg *kg, dp_model *m)
+{
+    int rc = 0;
+    m->nexprs = 0;
+    for (size_t j = 0; !rc && j < m->nentities; j++)
+        rc = precheck(kg, m, &m->entities[j].off, m->entities[j].expr);
+    for (size_t j = 0; !rc && j < m->ndims; j++)
+        rc = precheck(kg, m, &m->dims[j].off, m->dims[j].expr);
+    for (size_t j = 0; !rc && j < m->nmeasures; j++)
+        rc = precheck(kg, m, &m->measures[j].off, m->measures[j].expr);
+    m->exprs_checked = !rc;
     return rc;
 }
 

@@ -150,17 +150,25 @@ static int check_text(char **out, const dp_kg *kg, const dp_problem **sorted, dp
                       p->reason, p->hint ? " [" : "", p->hint ? p->hint : "", p->hint ? "]" : "");
     }
     size_t nd = 0;
-    json_t *d = dp_catalog__disabled_json(kg);
-    nd = json_array_size(d);
-    json_decref(d);
+    if (kg->nproblems) { /* an element is only disabled with a problem */
+        json_t *d = dp_catalog__disabled_json(kg);
+        nd = json_array_size(d);
+        json_decref(d);
+    }
     size_t nexpr = 0; /* expressions bind.c prepares, in the same order */
     for (size_t i = 0; i < kg->nmodels; i++) {
         const dp_model *m = &kg->models[i];
-        for (size_t j = 0; m->table && j < m->nentities; j++)
+        if (!m->table)
+            continue;
+        if (m->exprs_checked) { /* counted when its file loaded */
+            nexpr += m->nexprs;
+            continue;
+        }
+        for (size_t j = 0; j < m->nentities; j++)
             nexpr += !dp_is_identifier(m->entities[j].expr);
-        for (size_t j = 0; m->table && j < m->ndims; j++)
+        for (size_t j = 0; j < m->ndims; j++)
             nexpr += !dp_is_identifier(m->dims[j].expr);
-        for (size_t j = 0; m->table && j < m->nmeasures; j++)
+        for (size_t j = 0; j < m->nmeasures; j++)
             nexpr += !dp_is_identifier(m->measures[j].expr);
     }
     if (nexpr > DP_EXPR_PREPARE_MAX)

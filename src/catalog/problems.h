@@ -51,6 +51,14 @@ int dp_catalog__check_metrics(dp_kg *kg);
  * catalog SQL (dp_sql_check_expr); a refused one disables its element with
  * why. Needs no database. 0 or DP_ENOMEM. */
 int dp_catalog__check_exprs(dp_kg *kg);
+/* The check of m's element exprs alone (kg: where m's memory is), which
+ * dp_catalog__check_exprs then applies as if it had run it: files check
+ * their models side by side. 0 or DP_ENOMEM. */
+typedef struct dp_expr_refusal {
+    const dp_disabled *off; /* the element's */
+    const char *why;        /* the check's message */
+} dp_expr_refusal;
+int dp_catalog__precheck_exprs(dp_kg *kg, dp_model *m);
 /* A filter (or where) text, each {{ ... }} template taken as the column it
  * renders to, against dp_sql_check_expr; a template inside quotes or glued
  * to other text is refused too. 0, or dp_sql_check_expr's codes. */

@@ -15,7 +15,8 @@ typedef struct slot {
 
 typedef struct table {
     slot *s;
-    size_t cap; /* power of two, at least twice the keys */
+    size_t cap;  /* power of two, at least twice the keys */
+    size_t used; /* keys, in a counting table (which grows) */
 } table;
 
 typedef struct model_list {
@@ -62,6 +63,7 @@ static int table_init(table *t, dp_arena *a, size_t n)
     size_t cap = table_cap(n);
     t->s = !cap ? NULL : a ? dp_arena_calloc(a, cap, sizeof(slot)) : calloc(cap, sizeof(slot));
     t->cap = cap;
+    t->used = 0;
     return t->s ? 0 : -1;
 }
 
@@ -90,6 +92,50 @@ static int table_compact(table *t, dp_arena *a)
             *table_slot_h(t, old.s[i].key, old.s[i].hash) = old.s[i];
     free(old.s);
     return rc;
+}
+
+/* A counting table (malloc'd) with room for one more key: doubled when
+ * half full. It starts small: sized for every name that could be a key
+ * (dimensions share names across models) it was tens of MB of slots,
+ * touched at random. 0 or -1 (t unchanged). */
+static int table_room(table *t)
+{
+    if ((t->used + 1) * 2 <= t->cap)
+        return 0;
+    table old = *t;
+    if (old.cap > SIZE_MAX / (4 * sizeof(slot)) || !(t->s = calloc(old.cap * 2, sizeof(slot)))) {
+        *t = old;
+        return -1;
+    }
+    t->cap = old.cap * 2;
+    for (size_t i = 0; i < old.cap; i++)
+        if (old.s[i].key)
+            *table_slot_h(t, old.s[i].key, old.s[i].hash) = old.s[i];
+    free(old.s);
+    return 0;
+}
+
+/* n keys at *key0, key0 + stride, ... (each the first field of its value
+ * at val0, val0 + stride, ...) put in order, first one winning: the hashes
+ * of a batch first and their slots prefetched, as the slots of a table of
+ * 100,000s of keys are each a cache miss. */
+static void puts_batched(table *t, const char *const *key0, size_t stride, const void *val0, size_t n)
+{
+    enum { BATCH = 16 };
+    uint64_t h[BATCH];
+    for (size_t at = 0; at < n; at += BATCH) {
+        size_t b = n - at < BATCH ? n - at : BATCH;
+        for (size_t k = 0; k < b; k++) {
+            h[k] = hash(*(const char *const *)((const char *)key0 + (at + k) * stride));
+            __builtin_prefetch(&t->s[h[k] & (t->cap - 1)]);
+        }
+        for (size_t k = 0; k < b; k++) {
+            const char *key = *(const char *const *)((const char *)key0 + (at + k) * stride);
+            slot *s = table_slot_h(t, key, h[k]);
+            if (!s->key)
+                *s = (slot){key, (const char *)val0 + (at + k) * stride, h[k]};
+        }
+    }
 }
 
 /* First one wins, as with a scan. */
@@ -121,12 +167,15 @@ static const dp_kg_index *current(const dp_kg *kg)
 static int list_model(table *t, dp_arena *a, const char *key, const dp_model *m, int fill)
 {
     uint64_t kh = hash(key);
+    if (!fill && table_room(t))
+        return -1;
     slot *s = table_slot_h(t, key, kh);
     if (!s->key) {
         model_list *h = fill ? NULL : dp_arena_alloc(a, sizeof(*h));
         if (!h)
             return -1;
         *s = (slot){key, h, kh};
+        t->used++;
     }
     model_list *h = (model_list *)s->val;
     if (h->last == m)
@@ -199,30 +248,26 @@ int dp_kg_index_build(dp_kg *kg)
 {
     dp_kg_index *x =
         dp_arena_alloc(kg->arena, sizeof(*x)); /* zeroed: free_counting may run before every table is made */
-    size_t nmeasures = 0, nentities = 0, ndims = 0;
+    size_t nmeasures = 0;
     if (!x)
         return DP_ENOMEM;
     kg->nscd = 0;
     for (size_t i = 0; i < kg->nmodels; i++) {
         nmeasures += kg->models[i].nmeasures;
-        nentities += kg->models[i].nentities;
-        ndims += kg->models[i].ndims;
         kg->nscd += dp_kg_model_validity(&kg->models[i], NULL, NULL) != 0;
     }
-    /* the lists' tables are sized for every name that could be a key while
-     * their first pass counts, then for the names there are (dimensions
-     * share names across models: a tenth of the slots, or less) */
+    /* the lists' tables grow while their first pass counts, then move
+     * into the arena at the size of the names there are */
     if (table_init(&x->model, kg->arena, kg->nmodels) || table_init(&x->metric, kg->arena, kg->nmetrics) ||
-        table_init(&x->measure, kg->arena, nmeasures) || table_init(&x->home, NULL, nentities) ||
-        table_init(&x->with_entity, NULL, nentities) || table_init(&x->with_dim, NULL, ndims * 2)) {
+        table_init(&x->measure, kg->arena, nmeasures) || table_init(&x->home, NULL, 64) ||
+        table_init(&x->with_entity, NULL, 64) || table_init(&x->with_dim, NULL, 64)) {
         free_counting(x);
         return DP_ENOMEM;
     }
     for (size_t i = 0; i < kg->nmodels; i++) {
         const dp_model *m = &kg->models[i];
         table_put(&x->model, m->name, m);
-        for (size_t j = 0; j < m->nmeasures; j++)
-            table_put(&x->measure, m->measures[j].name, &m->measures[j]);
+        puts_batched(&x->measure, &m->measures[0].name, sizeof(dp_measure), m->measures, m->nmeasures);
     }
     if (list_models(x, kg->arena, kg, 0)) {
         free_counting(x);

@@ -130,6 +130,13 @@ typedef struct dp_model {
     const char *primary_entity; /* primary_entity: when no entity is primary */
     const char *ref_package; /* the package of ref('package', 'name'), else NULL */
     const char *ref_version; /* the version of ref('name', v=2), else NULL */
+    /* its elements' exprs checked when its file loaded (on a loader
+     * thread, dp_catalog__precheck_exprs): the ones refused, with why,
+     * for dp_catalog__check_exprs to disable in its order */
+    int exprs_checked;
+    struct dp_expr_refusal *expr_refusals;
+    size_t nexpr_refusals;
+    size_t nexprs; /* with exprs_checked: its element exprs that are not a bare column name */
 } dp_model;
 
 /* A metric input: measure or metric reference with optional filter, alias,

@@ -75,4 +75,24 @@ import json, sys
 rows = json.load(open(sys.argv[1]))["transformation"]["test_run"]["sample_rows"]
 assert sorted(r["amount_band"] for r in rows) == ["high", "low", "mid"], rows
 PY
+# Past DP_EXPR_PREPARE_MAX (2000) expressions the check says how many the
+# database checked; the count comes from the load of each file (the file
+# loaders count them side by side), over two files here.
+mkdir -p "$WORK/many"
+for part in 0 1; do
+  {
+    echo "semantic_models:"
+    echo "  - name: many_$part"
+    echo "    model: ref('events')"
+    echo "    defaults: {agg_time_dimension: created_at}"
+    echo "    entities: [{name: ev_$part, type: primary, expr: event_id}]"
+    echo "    dimensions: [{name: created_at, type: time, type_params: {time_granularity: day}}]"
+    echo "    measures:"
+    for i in $(seq 1 1001); do echo "      - {name: m${part}_$i, agg: sum, expr: amount + $i}"; done
+    echo "      - {name: plain_$part, agg: sum, expr: amount}"
+  } > "$WORK/many/m$part.yml"
+done
+expect_rc 0 "catalog check of 2,002 expressions" -- "$DPGEN" catalog check --db "$WORK/eg.duckdb" --models "$WORK/many"
+grep -q "^note: 2002 expressions; the first 2000 were checked against the database" "$WORK/out" \
+  && ok "the note counts every expression of both files" || bad "note: $(cat "$WORK/out")"
 finish
