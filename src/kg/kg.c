@@ -2,6 +2,7 @@
  * loading is over (10,000 models and 500,000 columns make scans quadratic),
  * by scans before that. */
 #include "kg/kg.h"
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,43 +245,81 @@ static void free_counting(dp_kg_index *x)
     free(x->with_dim.s);
 }
 
+/* The lists of models by dimension, entity and home: a first pass counts
+ * into tables that grow, which then move into a at the size of the names
+ * there are, and a second pass fills the lists. 0, or -1 (the counting
+ * tables freed). */
+static int build_lists(dp_kg_index *x, dp_arena *a, const dp_kg *kg)
+{
+    if (list_models(x, a, kg, 0)) {
+        free_counting(x);
+        return -1;
+    }
+    int bad = table_compact(&x->with_dim, a);
+    bad |= table_compact(&x->with_entity, a);
+    bad |= table_compact(&x->home, a);
+    if (bad || size_lists(&x->with_dim, a) || size_lists(&x->with_entity, a) || size_lists(&x->home, a) ||
+        list_models(x, a, kg, 1))
+        return -1;
+    return 0;
+}
+
+typedef struct lists_job {
+    dp_kg_index *x;
+    dp_arena *a; /* its own: the arena is not shared between threads */
+    const dp_kg *kg;
+    int rc;
+} lists_job;
+
+static void *lists_main(void *p)
+{
+    lists_job *j = p;
+    j->rc = build_lists(j->x, j->a, j->kg);
+    return NULL;
+}
+
+/* Elements past which the lists are built on a thread of their own while
+ * this one fills the name tables (each is tens of ms at 10,000 models). */
+#define LISTS_THREAD_ELEMENTS 20000
+
 int dp_kg_index_build(dp_kg *kg)
 {
     dp_kg_index *x =
         dp_arena_alloc(kg->arena, sizeof(*x)); /* zeroed: free_counting may run before every table is made */
-    size_t nmeasures = 0;
+    size_t nmeasures = 0, nelements = 0;
     if (!x)
         return DP_ENOMEM;
     kg->nscd = 0;
     for (size_t i = 0; i < kg->nmodels; i++) {
         nmeasures += kg->models[i].nmeasures;
+        nelements += kg->models[i].nmeasures + kg->models[i].ndims + kg->models[i].nentities;
         kg->nscd += dp_kg_model_validity(&kg->models[i], NULL, NULL) != 0;
     }
-    /* the lists' tables grow while their first pass counts, then move
-     * into the arena at the size of the names there are */
     if (table_init(&x->model, kg->arena, kg->nmodels) || table_init(&x->metric, kg->arena, kg->nmetrics) ||
         table_init(&x->measure, kg->arena, nmeasures) || table_init(&x->home, NULL, 64) ||
         table_init(&x->with_entity, NULL, 64) || table_init(&x->with_dim, NULL, 64)) {
         free_counting(x);
         return DP_ENOMEM;
     }
+    lists_job job = {x, NULL, kg, 0};
+    pthread_t th;
+    int threaded = nelements > LISTS_THREAD_ELEMENTS && (job.a = dp_arena_new(256 * 1024)) &&
+                   pthread_create(&th, NULL, lists_main, &job) == 0;
     for (size_t i = 0; i < kg->nmodels; i++) {
         const dp_model *m = &kg->models[i];
         table_put(&x->model, m->name, m);
-        puts_batched(&x->measure, &m->measures[0].name, sizeof(dp_measure), m->measures, m->nmeasures);
+        if (m->nmeasures)
+            puts_batched(&x->measure, &m->measures[0].name, sizeof(dp_measure), m->measures, m->nmeasures);
     }
-    if (list_models(x, kg->arena, kg, 0)) {
-        free_counting(x);
-        return DP_ENOMEM;
-    }
-    int bad = table_compact(&x->with_dim, kg->arena);
-    bad |= table_compact(&x->with_entity, kg->arena);
-    bad |= table_compact(&x->home, kg->arena);
-    if (bad || size_lists(&x->with_dim, kg->arena) || size_lists(&x->with_entity, kg->arena) ||
-        size_lists(&x->home, kg->arena) || list_models(x, kg->arena, kg, 1))
-        return DP_ENOMEM;
     for (size_t i = 0; i < kg->nmetrics; i++)
         table_put(&x->metric, kg->metrics[i].name, &kg->metrics[i]);
+    if (threaded)
+        pthread_join(th, NULL);
+    else
+        job.rc = build_lists(x, kg->arena, kg);
+    dp_arena_adopt(kg->arena, job.a); /* the lists live there */
+    if (job.rc)
+        return DP_ENOMEM;
     x->models = kg->models;
     x->nmodels = kg->nmodels;
     x->metrics = kg->metrics;

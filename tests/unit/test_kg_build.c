@@ -14,6 +14,7 @@
 #include "catalog/offline.h"
 #include "doc/node.h"
 #include "kg/features.h"
+#include "kg/kg.h"
 #include "kg/lexicon.h"
 #include "util/error.h"
 
@@ -196,6 +197,117 @@ static void yaml_files_worked_then_visited_in_order(void **state)
     for (int i = 0; i < NFILES; i++)
         free(paths[i]);
     remove_dir(dir);
+}
+
+/* ---- dp_kg_index_build at size (its lists built on a thread of their own
+ * past 20,000 elements) against scans of the models ---- */
+
+static int lists_model(const dp_model *const *v, size_t n, const dp_model *m)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] == m)
+            return 1;
+    return 0;
+}
+
+static void index_at_size_equals_scans(void **state)
+{
+    (void)state;
+    static const char *const words[] = {"alpha", "beta",   "gamma", "delta", "eps", "zeta",    "eta", "theta", "iota",
+                                        "kappa", "lambda", "mu",    "nu",    "xi",  "omicron", "pi",  "rho",   "sigma"};
+    enum { NW = sizeof(words) / sizeof(*words), NM = 600, ND = 40 };
+    for (int round = 0; round < 2; round++) {
+        size_t nmodels = round ? NM : 20; /* past the thread's threshold, then below it */
+        dp_kg kg;
+        memset(&kg, 0, sizeof(kg));
+        kg.arena = dp_arena_new(1 << 20);
+        kg.models = dp_arena_calloc(kg.arena, nmodels, sizeof(dp_model));
+        kg.nmodels = kg.models_cap = nmodels;
+        for (size_t i = 0; i < nmodels; i++) {
+            dp_model *m = &kg.models[i];
+            m->name = dp_arena_printf(kg.arena, "model_%zu", i);
+            m->off.reason = i % 97 == 5 ? "disabled" : NULL;
+            m->ndims = ND;
+            m->dims = dp_arena_calloc(kg.arena, ND, sizeof(dp_dimension));
+            for (size_t j = 0; j < ND; j++) {
+                dp_dimension *d = &m->dims[j];
+                d->name = dp_arena_printf(kg.arena, "%s_%zu", words[(i * 7 + j) % NW], j % 5);
+                d->expr = j % 3 ? d->name : dp_arena_printf(kg.arena, "col_%zu", (i + j) % 50);
+                d->off.reason = (i + j) % 41 == 0 ? "off" : NULL;
+            }
+            m->nentities = 3;
+            m->entities = dp_arena_calloc(kg.arena, 3, sizeof(dp_entity));
+            for (size_t j = 0; j < 3; j++) {
+                dp_entity *e = &m->entities[j];
+                e->name = dp_arena_printf(kg.arena, "%s_key", words[(i + j * 5) % NW]);
+                e->expr = e->name;
+                e->type = j == 0 ? DP_ENT_PRIMARY : j == 1 ? DP_ENT_FOREIGN : (i % 2 ? DP_ENT_UNIQUE : DP_ENT_NATURAL);
+            }
+            m->nmeasures = 2;
+            m->measures = dp_arena_calloc(kg.arena, 2, sizeof(dp_measure));
+            for (size_t j = 0; j < 2; j++)
+                m->measures[j].name = dp_arena_printf(kg.arena, "measure_%zu", (i * 2 + j) % (nmodels + 3));
+        }
+        assert_int_equal(dp_kg_index_build(&kg), 0);
+        /* every name asked, against a scan of the models in order */
+        for (size_t w = 0; w < NW; w++)
+            for (size_t k = 0; k < 6; k++) {
+                char dim[64], col[64], ent[64];
+                snprintf(dim, sizeof(dim), "%s_%zu", words[w], k % 5);
+                snprintf(col, sizeof(col), "col_%zu", w * 3 + k);
+                snprintf(ent, sizeof(ent), "%s_key", words[w]);
+                const char *asks[] = {dim, col};
+                for (size_t a = 0; a < 2; a++) {
+                    size_t n;
+                    const dp_model *const *v = dp_kg_models_with_dim(&kg, asks[a], &n);
+                    size_t want = 0;
+                    for (size_t i = 0; i < nmodels; i++) {
+                        const dp_model *m = &kg.models[i];
+                        int has = 0;
+                        for (size_t j = 0; !m->off.reason && j < ND; j++)
+                            has |= !m->dims[j].off.reason &&
+                                   (!strcmp(m->dims[j].name, asks[a]) || !strcmp(m->dims[j].expr, asks[a]));
+                        want += has;
+                        assert_int_equal(lists_model(v, n, m), has);
+                    }
+                    assert_int_equal(n, want);
+                    for (size_t i = 1; i < n; i++) /* in the models' order */
+                        assert_true(v[i - 1] < v[i]);
+                }
+                size_t nw, nh;
+                const dp_model *const *with = dp_kg_models_with_entity(&kg, ent, &nw);
+                const dp_model *const *homes = dp_kg_entity_homes(&kg, ent, &nh);
+                size_t want_w = 0, want_h = 0;
+                for (size_t i = 0; i < nmodels; i++) {
+                    const dp_model *m = &kg.models[i];
+                    int has = 0, home = 0;
+                    for (size_t j = 0; !m->off.reason && j < 3; j++)
+                        if (!strcmp(m->entities[j].name, ent)) {
+                            has = 1;
+                            home |= m->entities[j].type == DP_ENT_PRIMARY || m->entities[j].type == DP_ENT_UNIQUE;
+                        }
+                    want_w += has;
+                    want_h += home;
+                    assert_int_equal(lists_model(with, nw, m), has);
+                    assert_int_equal(lists_model(homes, nh, m), home);
+                }
+                assert_int_equal(nw, want_w);
+                assert_int_equal(nh, want_h);
+            }
+        /* names: the first one wins, as a scan finds it */
+        for (size_t i = 0; i < nmodels; i++) {
+            assert_ptr_equal(dp_kg_model(&kg, kg.models[i].name), &kg.models[i]);
+            for (size_t j = 0; j < 2; j++) {
+                const dp_measure *first = NULL;
+                for (size_t a = 0; !first && a < nmodels; a++)
+                    for (size_t b = 0; !first && b < 2; b++)
+                        if (!strcmp(kg.models[a].measures[b].name, kg.models[i].measures[j].name))
+                            first = &kg.models[a].measures[b];
+                assert_ptr_equal(dp_kg_measure(&kg, kg.models[i].measures[j].name), first);
+            }
+        }
+        dp_arena_free(kg.arena);
+    }
 }
 
 /* ---- dp_featurizer ---- */
@@ -422,7 +534,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(yaml_files_in_order),    cmocka_unit_test(yaml_files_worked_then_visited_in_order),
         cmocka_unit_test(search_features),        cmocka_unit_test(glossary_terms),
-        cmocka_unit_test(column_index_as_search),
+        cmocka_unit_test(column_index_as_search), cmocka_unit_test(index_at_size_equals_scans),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
