@@ -10,6 +10,8 @@
 #include "catalog/bind.h"
 #include "util/buf.h"
 #include "util/textrec.h"
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -81,7 +83,7 @@ static dp_model *model_named(dp_kg *kg, const char *name, size_t *cursor)
 /* One column line and its frequent values, into m's column of that name
  * (m NULL, or no such column: read and dropped). *next: the column after
  * the last one found (the text is written in the model's column order). */
-static int read_column(const char **pp, dp_kg *kg, const dp_model *m, size_t *next, dp_arena *scratch)
+static int read_column(const char **pp, dp_arena *into, const dp_model *m, size_t *next, dp_arena *scratch)
 {
     const char *p = *pp;
     int64_t nulls, distinct, flags, ntop;
@@ -91,8 +93,8 @@ static int read_column(const char **pp, dp_kg *kg, const dp_model *m, size_t *ne
     p += 2;
     if (dp_textrec_int(&p, &nulls) || dp_textrec_int(&p, &distinct) || dp_textrec_int(&p, &flags) ||
         dp_textrec_int(&p, &ntop) || ntop < 0 || ntop > DP_PROFILE_TOP_MAX || !(name = dp_textrec_field(&p, scratch)) ||
-        *p++ != '\t' || !(mn = dp_textrec_field(&p, kg->arena)) || *p++ != '\t' ||
-        !(mx = dp_textrec_field(&p, kg->arena)) || *p++ != '\n')
+        *p++ != '\t' || !(mn = dp_textrec_field(&p, into)) || *p++ != '\t' || !(mx = dp_textrec_field(&p, into)) ||
+        *p++ != '\n')
         return -1;
     dp_column *c = NULL;
     if (m && *next < m->ncolumns && !strcmp(m->columns[*next].name, name))
@@ -114,8 +116,8 @@ static int read_column(const char **pp, dp_kg *kg, const dp_model *m, size_t *ne
         pr->ntop = 0;
         pr->top_values = NULL;
         pr->top_counts = NULL;
-        if (ntop && (!(pr->top_values = dp_arena_calloc(kg->arena, (size_t)ntop, sizeof(char *))) ||
-                     !(pr->top_counts = dp_arena_calloc(kg->arena, (size_t)ntop, sizeof(int64_t)))))
+        if (ntop && (!(pr->top_values = dp_arena_calloc(into, (size_t)ntop, sizeof(char *))) ||
+                     !(pr->top_counts = dp_arena_calloc(into, (size_t)ntop, sizeof(int64_t)))))
             return -1;
     }
     for (int64_t k = 0; k < ntop; k++) {
@@ -124,7 +126,7 @@ static int read_column(const char **pp, dp_kg *kg, const dp_model *m, size_t *ne
         if (strncmp(p, "T ", 2))
             return -1;
         p += 2;
-        if (dp_textrec_int(&p, &n) || !(v = dp_textrec_field(&p, pr ? kg->arena : scratch)) || *p++ != '\n')
+        if (dp_textrec_int(&p, &n) || !(v = dp_textrec_field(&p, pr ? into : scratch)) || *p++ != '\n')
             return -1;
         if (pr) {
             pr->top_values[pr->ntop] = v;
@@ -135,16 +137,28 @@ static int read_column(const char **pp, dp_kg *kg, const dp_model *m, size_t *ne
     return 0;
 }
 
-int dp_profile_from_text(dp_kg *kg, const char *text)
+/* A part of the text (whole model records, from p to end), read into
+ * the models it names; what it allocates goes to into. Models are claimed
+ * (claimed[i]): a model a damaged text names twice is read once. */
+typedef struct text_part {
+    dp_kg *kg;
+    const char *p, *end;
+    dp_arena *into;
+    _Atomic unsigned char *claimed;
+    size_t cursor; /* where model_named starts */
+    int rc;
+} text_part;
+
+static int read_part(text_part *t)
 {
-    const char *p = text;
-    size_t cursor = 0;
+    dp_kg *kg = t->kg;
+    const char *p = t->p;
+    size_t cursor = t->cursor;
     int rc = -1;
     dp_arena *scratch = dp_arena_new(4096); /* names only compared */
-    if (!scratch || strncmp(p, PROFILE_HEAD, strlen(PROFILE_HEAD)))
-        goto done;
-    p += strlen(PROFILE_HEAD);
-    while (*p) {
+    if (!scratch)
+        return -1;
+    while (p < t->end) {
         int64_t rows, dup, orph, sample, flags, ncols;
         const char *name, *table, *oe;
         if (strncmp(p, "M ", 2))
@@ -153,11 +167,13 @@ int dp_profile_from_text(dp_kg *kg, const char *text)
         if (dp_textrec_int(&p, &rows) || dp_textrec_int(&p, &dup) || dp_textrec_int(&p, &orph) ||
             dp_textrec_int(&p, &sample) || dp_textrec_int(&p, &flags) || dp_textrec_int(&p, &ncols) || ncols < 0 ||
             !(name = dp_textrec_field(&p, scratch)) || *p++ != '\t' || !(table = dp_textrec_field(&p, scratch)) ||
-            *p++ != '\t' || !(oe = dp_textrec_field(&p, kg->arena)) || *p++ != '\n')
+            *p++ != '\t' || !(oe = dp_textrec_field(&p, t->into)) || *p++ != '\n')
             goto done;
         dp_model *m = model_named(kg, name, &cursor);
         if (m && (m->off.reason || !m->table || strcmp(m->table, table)))
             m = NULL; /* disabled, or now of another table: profiled anew */
+        if (m && atomic_exchange(&t->claimed[m - kg->models], 1))
+            m = NULL; /* named twice: the first record read */
         if (m) {
             m->rows = rows;
             m->dup_keys = dup;
@@ -169,13 +185,54 @@ int dp_profile_from_text(dp_kg *kg, const char *text)
         }
         size_t next = 0;
         for (int64_t j = 0; j < ncols; j++)
-            if (read_column(&p, kg, m, &next, scratch))
+            if (read_column(&p, t->into, m, &next, scratch))
                 goto done;
         if (m)
             dp_profile__mark(m);
     }
-    rc = 0;
+    rc = p == t->end ? 0 : -1;
 done:
     dp_arena_free(scratch);
     return rc;
+}
+
+static void *part_main(void *arg)
+{
+    text_part *t = arg;
+    t->rc = read_part(t);
+    return NULL;
+}
+
+/* Texts past this size are read in two parts side by side. */
+#define PROFILE_SPLIT_BYTES (4u << 20)
+
+int dp_profile_from_text(dp_kg *kg, const char *text)
+{
+    size_t hl = strlen(PROFILE_HEAD);
+    if (strncmp(text, PROFILE_HEAD, hl))
+        return -1;
+    const char *body = text + hl, *end = body + strlen(body);
+    _Atomic unsigned char *claimed = calloc(kg->nmodels ? kg->nmodels : 1, sizeof(*claimed));
+    if (!claimed)
+        return -1;
+    /* the second part starts at a model record past the middle */
+    const char *split = end;
+    if ((size_t)(end - body) > PROFILE_SPLIT_BYTES)
+        for (const char *q = body + (end - body) / 2; q && q < end; q = memchr(q + 1, '\n', (size_t)(end - q - 1)))
+            if (q[0] == '\n' && q[1] == 'M' && q[2] == ' ') {
+                split = q + 1;
+                break;
+            }
+    text_part parts[2] = {{kg, body, split, kg->arena, claimed, 0, 0},
+                          {kg, split, end, dp_arena_new(256 * 1024), claimed, kg->nmodels / 2, 0}};
+    pthread_t th;
+    int threaded = split < end && parts[1].into && pthread_create(&th, NULL, part_main, &parts[1]) == 0;
+    parts[0].rc = read_part(&parts[0]);
+    if (threaded)
+        pthread_join(th, NULL);
+    else if (split < end)
+        parts[1].rc = parts[1].into ? read_part(&parts[1]) : -1;
+    dp_arena_adopt(kg->arena, parts[1].into); /* its values live there */
+    free(claimed);
+    return parts[0].rc || parts[1].rc ? -1 : 0;
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "catalog/bind.h"
@@ -140,6 +141,62 @@ static void the_text_keeps_every_value(void **state)
     dp_arena_free(dst.arena);
 }
 
+/* A text past 4 MB is read in two parts side by side: every model of both
+ * parts read back, in a catalog listed in another order; a model named
+ * twice (a damaged text) read once; a part cut short refuses the whole. */
+static void a_large_text_read_in_two_parts(void **state)
+{
+    (void)state;
+    enum { NM = 3000 };
+    dp_kg src = {0}, dst = {0};
+    src.arena = dp_arena_new(1 << 20);
+    dst.arena = dp_arena_new(1 << 20);
+    src.models = dp_arena_calloc(src.arena, NM, sizeof(dp_model));
+    dst.models = dp_arena_calloc(dst.arena, NM, sizeof(dp_model));
+    char name[32], table[32];
+    for (size_t i = 0; i < NM; i++) {
+        snprintf(name, sizeof(name), "model_%zu", i);
+        snprintf(table, sizeof(table), "table_%zu", i);
+        dp_model *m = add_model(&src, dp_arena_strdup(src.arena, name), dp_arena_strdup(src.arena, table));
+        fill(&src, m);
+        m->rows = (int64_t)i * 31;
+        /* long values: the text passes 4 MB */
+        m->columns[0].prof.min = dp_arena_printf(src.arena, "%0600zu", i);
+        m->columns[0].prof.max = dp_arena_printf(src.arena, "%0900zu", i * 7);
+    }
+    for (size_t k = 0; k < NM; k++) { /* listed backwards */
+        size_t i = NM - 1 - k;
+        snprintf(name, sizeof(name), "model_%zu", i);
+        snprintf(table, sizeof(table), "table_%zu", i);
+        add_model(&dst, dp_arena_strdup(dst.arena, name), dp_arena_strdup(dst.arena, table));
+    }
+    char *text = dp_profile_to_text(&src);
+    assert_non_null(text);
+    assert_true(strlen(text) > (4u << 20));
+    assert_int_equal(dp_profile_from_text(&dst, text), 0);
+    for (size_t i = 0; i < NM; i++)
+        same_profile(&src.models[i], &dst.models[NM - 1 - i]);
+    /* the last model's record again at the end: read once, the first one */
+    const char *last = strstr(text, "M 92969 "); /* model_2999's rows: 2999 x 31 */
+    assert_non_null(last);
+    size_t len = strlen(text);
+    char *twice = malloc(len + (len - (size_t)(last - text)) + 1);
+    memcpy(twice, text, len);
+    strcpy(twice + len, last);
+    twice[len + strlen(last)] = 0;
+    for (size_t i = 0; i < NM; i++)
+        dst.models[i].profiled = 0;
+    assert_int_equal(dp_profile_from_text(&dst, twice), 0);
+    same_profile(&src.models[NM - 1], &dst.models[0]);
+    /* cut in the second part: refused */
+    twice[len - 3] = 0;
+    assert_int_equal(dp_profile_from_text(&dst, twice), -1);
+    free(twice);
+    free(text);
+    dp_arena_free(src.arena);
+    dp_arena_free(dst.arena);
+}
+
 /* Every number a record can hold, its edges included, reads back; what is
  * not one (out of range, no digits, no space after) is refused and leaves
  * the cursor where it was. */
@@ -200,6 +257,7 @@ static void numbers_and_fields_read_back(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(the_text_keeps_every_value),
-                                       cmocka_unit_test(numbers_and_fields_read_back)};
+                                       cmocka_unit_test(numbers_and_fields_read_back),
+                                       cmocka_unit_test(a_large_text_read_in_two_parts)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
