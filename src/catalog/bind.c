@@ -4,7 +4,11 @@
 #include "catalog/problems.h"
 #include "catalog/relmap.h"
 #include "util/error.h"
+#include "util/ident.h"
 #include <ctype.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -140,11 +144,112 @@ static int resolve_relation(dp_kg *kg, dp_model *m, const dp_relmap *t, size_t *
     return 0;
 }
 
+/* What binding a model will find, worked out ahead on two threads for a
+ * large catalog (its columns, their index, which element exprs that are
+ * bare names name one of them): resolved on a scratch copy of the model
+ * and of the graph, so nothing the serial pass does is done ahead or out
+ * of order; the serial pass takes it when its own resolution agrees. */
+typedef struct bind_pre {
+    size_t hit; /* the relation; DP_RELMAP_NONE: nothing ahead */
+    dp_column *cols;
+    size_t ncols;
+    uint32_t *colx;
+    size_t ncolx;
+    const dp_column **dimcol; /* per dimension: the column its bare-name expr names, else NULL */
+    int names_found;          /* every bare-name expr of its entities and measures names a column */
+} bind_pre;
+
+typedef struct pre_job {
+    const dp_kg *kg;
+    const dp_relmap *t;
+    bind_pre *pre;
+    size_t from, to;
+    dp_arena *a; /* what the models keep (adopted by the graph's arena) */
+} pre_job;
+
+static void prebind_one(dp_kg *scratch, const dp_relmap *t, const dp_model *m, dp_arena *a, bind_pre *p)
+{
+    p->hit = DP_RELMAP_NONE;
+    if (m->off.reason)
+        return;
+    dp_model c = *m; /* resolution may write a note or disable: on the copy */
+    dp_error e;
+    size_t hit;
+    e.code = 0;
+    if (resolve_relation(scratch, &c, t, &hit, &e))
+        return;
+    if (dp_relmap_columns(t, hit, a, &c.columns, &c.ncolumns) || dp_kg_index_columns(a, &c))
+        return;
+    if (c.ndims && !(p->dimcol = dp_arena_calloc(a, c.ndims, sizeof(*p->dimcol))))
+        return;
+    int found = 1;
+    for (size_t j = 0; j < c.nentities; j++)
+        found &= !dp_is_identifier(c.entities[j].expr) || dp_kg_model_column(&c, c.entities[j].expr) != NULL;
+    for (size_t j = 0; j < c.nmeasures; j++)
+        found &= !dp_is_identifier(c.measures[j].expr) || dp_kg_model_column(&c, c.measures[j].expr) != NULL;
+    for (size_t j = 0; j < c.ndims; j++)
+        p->dimcol[j] = dp_is_identifier(c.dims[j].expr) ? dp_kg_model_column(&c, c.dims[j].expr) : NULL;
+    p->cols = c.columns;
+    p->ncols = c.ncolumns;
+    p->colx = c.colx;
+    p->ncolx = c.ncolx;
+    p->names_found = found;
+    p->hit = hit;
+}
+
+static void prebind(pre_job *j)
+{
+    dp_kg scratch = *j->kg; /* its problems and text go to a scratch arena */
+    scratch.arena = dp_arena_new(64 * 1024);
+    scratch.problems = NULL;
+    scratch.nproblems = scratch.problems_cap = 0;
+    for (size_t i = j->from; i < j->to; i++) {
+        j->pre[i].hit = DP_RELMAP_NONE;
+        if (scratch.arena && j->a)
+            prebind_one(&scratch, j->t, &j->kg->models[i], j->a, &j->pre[i]);
+    }
+    dp_arena_free(scratch.arena);
+}
+
+static void *prebind_main(void *p)
+{
+    prebind(p);
+    return NULL;
+}
+
+/* Models past which binding is worked out ahead on two threads. */
+#define PREBIND_MODELS 256
+
+/* pre for every model (NULL: none, a small catalog or no memory); the
+ * arenas it used are adopted by kg's. */
+static bind_pre *prebind_all(dp_kg *kg, const dp_relmap *t)
+{
+    if (kg->nmodels < PREBIND_MODELS)
+        return NULL;
+    bind_pre *pre = calloc(kg->nmodels, sizeof(*pre));
+    if (!pre)
+        return NULL;
+    size_t half = kg->nmodels / 2;
+    pre_job jobs[2] = {{kg, t, pre, 0, half, dp_arena_new(256 * 1024)},
+                       {kg, t, pre, half, kg->nmodels, dp_arena_new(256 * 1024)}};
+    pthread_t th;
+    int threaded = pthread_create(&th, NULL, prebind_main, &jobs[1]) == 0;
+    prebind(&jobs[0]);
+    if (threaded)
+        pthread_join(th, NULL);
+    else
+        prebind(&jobs[1]);
+    dp_arena_adopt(kg->arena, jobs[0].a);
+    dp_arena_adopt(kg->arena, jobs[1].a);
+    return pre;
+}
+
 int dp_bind_models_map(dp_kg *kg, dp_exprprobe *probe, const dp_relmap *map, dp_error *err)
 {
     const dp_relmap *t = map;
     int rc = 0;
     size_t prepares = 0;
+    bind_pre *pre = prebind_all(kg, t);
     for (size_t i = 0; i < kg->nmodels; i++) {
         dp_model *m = &kg->models[i];
         if (m->off.reason)
@@ -161,18 +266,32 @@ int dp_bind_models_map(dp_kg *kg, dp_exprprobe *probe, const dp_relmap *map, dp_
         m->table = t->name[hit];
         m->est_known = t->est_rows[hit] >= 0;
         m->est_rows = t->est_rows[hit];
-        if (dp_relmap_columns(t, hit, kg->arena, &m->columns, &m->ncolumns) || dp_kg_index_columns(kg->arena, m)) {
+        const bind_pre *p = pre && pre[i].hit == hit ? &pre[i] : NULL; /* ahead, and the same relation */
+        if (p) {
+            m->columns = p->cols;
+            m->ncolumns = p->ncols;
+            m->colx = p->colx;
+            m->ncolx = p->ncolx;
+        } else if (dp_relmap_columns(t, hit, kg->arena, &m->columns, &m->ncolumns) ||
+                   dp_kg_index_columns(kg->arena, m)) {
             rc = dp_error_set(err, DP_ENOMEM, "out of memory");
             goto done;
         }
+        /* a bare name found ahead passes: check_expr would return 0 for it */
         for (size_t j = 0; j < m->nentities; j++) {
             dp_entity *e = &m->entities[j];
+            if (p && p->names_found && dp_is_identifier(e->expr))
+                continue;
             if ((rc = dp_bind__check_expr(kg, probe, m, "entity", e->name, e->expr, e->pos, &e->off, &prepares, NULL,
                                           err)))
                 goto done;
         }
         for (size_t j = 0; j < m->ndims; j++) {
             dp_dimension *d = &m->dims[j];
+            if (p && p->dimcol[j]) {
+                d->column = p->dimcol[j];
+                continue;
+            }
             if ((rc = dp_bind__check_expr(kg, probe, m, "dimension", d->name, d->expr, d->pos, &d->off, &prepares, NULL,
                                           err)))
                 goto done;
@@ -181,6 +300,8 @@ int dp_bind_models_map(dp_kg *kg, dp_exprprobe *probe, const dp_relmap *map, dp_
         }
         for (size_t j = 0; j < m->nmeasures; j++) {
             dp_measure *me = &m->measures[j];
+            if (p && p->names_found && dp_is_identifier(me->expr))
+                continue;
             if ((rc = dp_bind__check_expr(kg, probe, m, "measure", me->name, me->expr, me->pos, &me->off, &prepares,
                                           &me->expr_type, err)))
                 goto done;
@@ -193,5 +314,6 @@ int dp_bind_models_map(dp_kg *kg, dp_exprprobe *probe, const dp_relmap *map, dp_
     }
     rc = dp_bind_spines(kg, map, err);
 done:
+    free(pre);
     return rc;
 }
