@@ -51,6 +51,53 @@ static int need_str(ctx *c, const dp_node *map, const char *key, const char *wha
     return 0;
 }
 
+/* The values of keys[0..n) in the map (NULL where absent), in one pass
+ * over its keys (an element's parser asks for a dozen: a scan each was
+ * most of loading 500,000 of them); a map with a merge key (<<) is asked
+ * key by key, as dp_node_get finds them. */
+static void pick(const dp_node *map, const char *const *keys, size_t n, const dp_node **out)
+{
+    for (size_t j = 0; j < n; j++)
+        out[j] = NULL;
+    for (size_t i = 0; i < map->n; i++) {
+        const char *k = map->keys[i];
+        if (k[0] == '<' && k[1] == '<' && !k[2]) {
+            for (size_t j = 0; j < n; j++)
+                out[j] = dp_node_get(map, keys[j]);
+            return;
+        }
+        for (size_t j = 0; j < n; j++)
+            if (keys[j][0] == k[0] && !strcmp(keys[j], k)) {
+                out[j] = map->items[i];
+                break;
+            }
+    }
+}
+
+/* dp_node_str of a picked value: its text when a scalar that is not null */
+static const char *text_of(const dp_node *v)
+{
+    return v && v->kind == DP_NODE_SCALAR && !dp_node_is_null(v) ? v->value : NULL;
+}
+
+/* str() of a picked value */
+static const char *str_of(ctx *c, const dp_node *v)
+{
+    const char *s = text_of(v);
+    return s ? dp_arena_strdup(c->kg->arena, s) : NULL;
+}
+
+/* need_str() of a picked value v of key in map */
+static int need_of(ctx *c, const dp_node *map, const dp_node *v, const char *key, const char *what, const char **out)
+{
+    if (!v || dp_node_is_null(v))
+        return fail_at(c, map, "%s has no '%s'", what, key);
+    if (v->kind != DP_NODE_SCALAR)
+        return fail_at(c, v, "%s: '%s' must be text", what, key);
+    *out = dp_arena_strdup(c->kg->arena, v->value);
+    return 0;
+}
+
 static int expect(ctx *c, const dp_node *n, dp_node_kind kind, const char *what)
 {
     static const char *names[] = {"a value", "a mapping", "a list"};
@@ -100,46 +147,60 @@ static const char *filter_text(ctx *c, const dp_node *n)
 
 static int parse_entity(ctx *c, const dp_node *n, dp_entity *e)
 {
+    enum { NAME, TYPE, EXPR, DESC, LABEL, NK };
+    static const char *const keys[NK] = {"name", "type", "expr", "description", "label"};
+    const dp_node *v[NK];
     int rc;
-    if ((rc = expect(c, n, DP_NODE_MAP, "an entity")) || (rc = need_str(c, n, "name", "entity", &e->name)))
+    if ((rc = expect(c, n, DP_NODE_MAP, "an entity")))
         return rc;
-    const char *type = dp_node_str(n, "type");
+    pick(n, keys, NK, v);
+    if ((rc = need_of(c, n, v[NAME], "name", "entity", &e->name)))
+        return rc;
+    const char *type = text_of(v[TYPE]);
     if (!type)
         return fail_at(c, n, "entity '%s' has no type", e->name);
     if (!strcmp(type, "primary")) e->type = DP_ENT_PRIMARY;
     else if (!strcmp(type, "unique")) e->type = DP_ENT_UNIQUE;
     else if (!strcmp(type, "foreign")) e->type = DP_ENT_FOREIGN;
     else if (!strcmp(type, "natural")) e->type = DP_ENT_NATURAL;
-    else return fail_at(c, dp_node_get(n, "type"), "entity '%s': unknown type '%s' (primary, unique, foreign, natural)", e->name, type);
-    e->expr = str(c, n, "expr");
+    else
+        return fail_at(c, v[TYPE], "entity '%s': unknown type '%s' (primary, unique, foreign, natural)", e->name, type);
+    e->expr = str_of(c, v[EXPR]);
     if (!e->expr)
         e->expr = e->name;
-    e->description = str(c, n, "description");
-    e->label = str(c, n, "label");
+    e->description = str_of(c, v[DESC]);
+    e->label = str_of(c, v[LABEL]);
     e->pos = POS(n);
     return 0;
 }
 
 static int parse_dimension(ctx *c, const dp_node *n, dp_dimension *d)
 {
+    enum { NAME, TYPE, EXPR, DESC, LABEL, PART, PARAMS, NK };
+    static const char *const keys[NK] = {"name", "type", "expr", "description", "label", "is_partition", "type_params"};
+    const dp_node *v[NK];
     int rc;
-    if ((rc = expect(c, n, DP_NODE_MAP, "a dimension")) || (rc = need_str(c, n, "name", "dimension", &d->name)))
+    if ((rc = expect(c, n, DP_NODE_MAP, "a dimension")))
         return rc;
-    const char *type = dp_node_str(n, "type");
+    pick(n, keys, NK, v);
+    if ((rc = need_of(c, n, v[NAME], "name", "dimension", &d->name)))
+        return rc;
+    const char *type = text_of(v[TYPE]);
     if (!type)
         return fail_at(c, n, "dimension '%s' has no type", d->name);
     if (!strcasecmp(type, "categorical")) d->type = DP_DIM_CATEGORICAL;
     else if (!strcasecmp(type, "time")) d->type = DP_DIM_TIME;
-    else return fail_at(c, dp_node_get(n, "type"), "dimension '%s': unknown type '%s' (categorical, time)", d->name, type);
-    d->expr = str(c, n, "expr");
+    else
+        return fail_at(c, v[TYPE], "dimension '%s': unknown type '%s' (categorical, time)", d->name, type);
+    d->expr = str_of(c, v[EXPR]);
     if (!d->expr)
         d->expr = d->name;
-    d->description = str(c, n, "description");
-    d->label = str(c, n, "label");
-    const char *part = dp_node_str(n, "is_partition");
+    d->description = str_of(c, v[DESC]);
+    d->label = str_of(c, v[LABEL]);
+    const char *part = text_of(v[PART]);
     d->is_partition = part && !strcasecmp(part, "true");
     d->granularity = DP_GRAIN_DAY;
-    const dp_node *tp = dp_node_get(n, "type_params");
+    const dp_node *tp = v[PARAMS];
     const char *g = tp ? dp_node_str(tp, "time_granularity") : NULL;
     if (g && dp_grain_parse(g, &d->granularity) && strcasecmp(g, "hour") && strcasecmp(g, "minute") &&
         strcasecmp(g, "second") && strcasecmp(g, "millisecond") && strcasecmp(g, "nanosecond") &&
@@ -152,8 +213,6 @@ static int parse_dimension(ctx *c, const dp_node *n, dp_dimension *d)
         const char *st = dp_node_str(vp, "is_start"), *en = dp_node_str(vp, "is_end");
         d->validity = st && !strcasecmp(st, "true") ? 1 : en && !strcasecmp(en, "true") ? 2 : 0;
     }
-    if (d->type == DP_DIM_TIME && !tp && 0)
-        return fail_at(c, n, "time dimension '%s' needs type_params.time_granularity", d->name);
     d->pos = POS(n);
     return 0;
 }
@@ -175,23 +234,34 @@ static int parse_agg(const char *s, dp_agg *out)
 
 static int parse_measure(ctx *c, const dp_node *n, dp_measure *m)
 {
+    enum { NAME, AGG, EXPR, DESC, LABEL, ATD, PARAMS, NONADD, CREATE, NK };
+    static const char *const keys[NK] = {"name",         "agg",
+                                         "expr",         "description",
+                                         "label",        "agg_time_dimension",
+                                         "agg_params",   "non_additive_dimension",
+                                         "create_metric"};
+    const dp_node *v[NK];
     int rc;
-    if ((rc = expect(c, n, DP_NODE_MAP, "a measure")) || (rc = need_str(c, n, "name", "measure", &m->name)))
+    if ((rc = expect(c, n, DP_NODE_MAP, "a measure")))
         return rc;
-    const char *agg = dp_node_str(n, "agg");
+    pick(n, keys, NK, v);
+    if ((rc = need_of(c, n, v[NAME], "name", "measure", &m->name)))
+        return rc;
+    const char *agg = text_of(v[AGG]);
     if (!agg)
         return fail_at(c, n, "measure '%s' has no agg", m->name);
     if (parse_agg(agg, &m->agg))
-        return fail_at(c, dp_node_get(n, "agg"),
-                       "measure '%s': unknown agg '%s' (sum, count, count_distinct, sum_boolean, average, min, max, median, percentile)",
+        return fail_at(c, v[AGG],
+                       "measure '%s': unknown agg '%s' (sum, count, count_distinct, sum_boolean, average, min, max, "
+                       "median, percentile)",
                        m->name, agg);
-    m->expr = str(c, n, "expr");
+    m->expr = str_of(c, v[EXPR]);
     if (!m->expr)
         m->expr = m->name;
-    m->description = str(c, n, "description");
-    m->label = str(c, n, "label");
-    m->agg_time_dimension = str(c, n, "agg_time_dimension");
-    const dp_node *ap = dp_node_get(n, "agg_params");
+    m->description = str_of(c, v[DESC]);
+    m->label = str_of(c, v[LABEL]);
+    m->agg_time_dimension = str_of(c, v[ATD]);
+    const dp_node *ap = v[PARAMS];
     if (m->agg == DP_AGG_MEDIAN)
         m->percentile = 0.5;
     if (ap) {
@@ -207,7 +277,7 @@ static int parse_measure(ctx *c, const dp_node *n, dp_measure *m)
     }
     if (m->agg == DP_AGG_PERCENTILE && !(ap && dp_node_str(ap, "percentile")))
         return fail_at(c, n, "measure '%s': agg percentile needs agg_params.percentile", m->name);
-    const dp_node *na = dp_node_get(n, "non_additive_dimension");
+    const dp_node *na = v[NONADD];
     if (na && !dp_node_is_null(na)) {
         m->non_additive_dim = na->kind == DP_NODE_SCALAR ? dp_arena_strdup(c->kg->arena, na->value) : str(c, na, "name");
         const char *wc = dp_node_str(na, "window_choice");
@@ -226,7 +296,7 @@ static int parse_measure(ctx *c, const dp_node *n, dp_measure *m)
             }
         }
     }
-    const char *cm = dp_node_str(n, "create_metric");
+    const char *cm = text_of(v[CREATE]);
     m->create_metric = cm && !strcasecmp(cm, "true");
     m->pos = POS(n);
     return 0;

@@ -13,6 +13,7 @@
 #include "intent/timeparse.h"
 #include "kg/text.h"
 #include "sql/check.h"
+#include "util/ident.h"
 
 static void yaml_positions(void **state)
 {
@@ -293,6 +294,21 @@ static void sql_check(void **state)
 static void text_tools(void **state)
 {
     (void)state;
+    /* identifiers: ASCII letters, digits, '_', not a digit first */
+    static const char *const idents[] = {"a", "_", "amount_usd", "Col9", "_x_1", "Z"};
+    static const char *const not_idents[] = {
+        "", "9a", "a b", "a-b", "a.b", "caf\xc3\xa9", "a\x7f", "\xc3\xa9t\xc3\xa9", "(a)", "a+1", "`a`"};
+    for (size_t i = 0; i < sizeof(idents) / sizeof(*idents); i++)
+        assert_true(dp_is_identifier(idents[i]));
+    for (size_t i = 0; i < sizeof(not_idents) / sizeof(*not_idents); i++)
+        assert_false(dp_is_identifier(not_idents[i]));
+    assert_false(dp_is_identifier(NULL));
+    for (int c = 1; c < 256; c++) { /* each byte alone and after a letter, against the C locale's ctype */
+        char one[2] = {(char)c, 0}, two[3] = {'a', (char)c, 0};
+        int word = c < 128 && (isalnum(c) || c == '_');
+        assert_int_equal(dp_is_identifier(one), c < 128 && (isalpha(c) || c == '_'));
+        assert_int_equal(dp_is_identifier(two), word);
+    }
     assert_int_equal(dp_edit_distance("revenue", "revenu", 1), 1);
     assert_int_equal(dp_edit_distance("campaign", "campiagn", 1), 1); /* transposition */
     assert_true(dp_edit_distance("spend", "trend", 1) > 1);
