@@ -1,0 +1,381 @@
+/* Lookups over the knowledge graph: by name through a hash index built once
+ * loading is over (10,000 models and 500,000 columns make scans quadratic),
+ * by scans before that. */
+#include "kg/kg.h"
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct slot {
+    const char *key;
+    const void *val;
+    uint64_t hash; /* of key: a probe compares it before the text */
+} slot;
+
+typedef struct table {
+    slot *s;
+    size_t cap;  /* power of two, at least twice the keys */
+    size_t used; /* keys, in a counting table (which grows) */
+} table;
+
+typedef struct model_list {
+    const dp_model **v;
+    size_t n, cap;
+    const dp_model *last; /* while building: the model listed last */
+} model_list;
+
+struct dp_kg_index {
+    const dp_model *models; /* the arrays it was built over */
+    size_t nmodels;
+    const dp_metric *metrics;
+    size_t nmetrics;
+    table model, metric, measure;
+    table home;        /* entity -> models where it is primary or unique */
+    table with_entity; /* entity -> models that have it (any type) */
+    table with_dim;    /* dimension name or expression -> models that have it */
+};
+
+static uint64_t hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    h ^= h >> 33; /* tables take the low bits: mix the high ones in */
+    h *= 0xff51afd7ed558ccdull;
+    return h ^ (h >> 33);
+}
+
+static size_t table_cap(size_t n)
+{
+    size_t cap = 16;
+    while (cap < n * 2) {
+        if (cap > SIZE_MAX / (4 * sizeof(slot)))
+            return 0;
+        cap *= 2;
+    }
+    return cap;
+}
+
+/* A table for n keys in a, or (a NULL) malloc'd, for table_compact. */
+static int table_init(table *t, dp_arena *a, size_t n)
+{
+    size_t cap = table_cap(n);
+    t->s = !cap ? NULL : a ? dp_arena_calloc(a, cap, sizeof(slot)) : calloc(cap, sizeof(slot));
+    t->cap = cap;
+    t->used = 0;
+    return t->s ? 0 : -1;
+}
+
+/* The slot of key: its own, or the empty one where it would go. */
+static slot *table_slot_h(const table *t, const char *key, uint64_t h)
+{
+    size_t i = h & (t->cap - 1);
+    while (t->s[i].key && (t->s[i].hash != h || strcmp(t->s[i].key, key)))
+        i = (i + 1) & (t->cap - 1);
+    return &t->s[i];
+}
+
+static slot *table_slot(const table *t, const char *key) { return table_slot_h(t, key, hash(key)); }
+
+/* t (malloc'd, sized for an upper bound of its keys) moved into a table
+ * in a sized for the keys it holds; 0, or -1 with t freed. */
+static int table_compact(table *t, dp_arena *a)
+{
+    table old = *t;
+    size_t n = 0;
+    for (size_t i = 0; i < old.cap; i++)
+        n += old.s[i].key != NULL;
+    int rc = table_init(t, a, n);
+    for (size_t i = 0; !rc && i < old.cap; i++)
+        if (old.s[i].key)
+            *table_slot_h(t, old.s[i].key, old.s[i].hash) = old.s[i];
+    free(old.s);
+    return rc;
+}
+
+/* A counting table (malloc'd) with room for one more key: doubled when
+ * half full. It starts small: sized for every name that could be a key
+ * (dimensions share names across models) it was tens of MB of slots,
+ * touched at random. 0 or -1 (t unchanged). */
+static int table_room(table *t)
+{
+    if ((t->used + 1) * 2 <= t->cap)
+        return 0;
+    table old = *t;
+    if (old.cap > SIZE_MAX / (4 * sizeof(slot)) || !(t->s = calloc(old.cap * 2, sizeof(slot)))) {
+        *t = old;
+        return -1;
+    }
+    t->cap = old.cap * 2;
+    for (size_t i = 0; i < old.cap; i++)
+        if (old.s[i].key)
+            *table_slot_h(t, old.s[i].key, old.s[i].hash) = old.s[i];
+    free(old.s);
+    return 0;
+}
+
+/* n keys at *key0, key0 + stride, ... (each the first field of its value
+ * at val0, val0 + stride, ...) put in order, first one winning: the hashes
+ * of a batch first and their slots prefetched, as the slots of a table of
+ * 100,000s of keys are each a cache miss. */
+static void puts_batched(table *t, const char *const *key0, size_t stride, const void *val0, size_t n)
+{
+    enum { BATCH = 16 };
+    uint64_t h[BATCH];
+    for (size_t at = 0; at < n; at += BATCH) {
+        size_t b = n - at < BATCH ? n - at : BATCH;
+        for (size_t k = 0; k < b; k++) {
+            h[k] = hash(*(const char *const *)((const char *)key0 + (at + k) * stride));
+            __builtin_prefetch(&t->s[h[k] & (t->cap - 1)]);
+        }
+        for (size_t k = 0; k < b; k++) {
+            const char *key = *(const char *const *)((const char *)key0 + (at + k) * stride);
+            slot *s = table_slot_h(t, key, h[k]);
+            if (!s->key)
+                *s = (slot){key, (const char *)val0 + (at + k) * stride, h[k]};
+        }
+    }
+}
+
+/* First one wins, as with a scan. */
+static void table_put(table *t, const char *key, const void *val)
+{
+    uint64_t h = hash(key);
+    slot *s = table_slot_h(t, key, h);
+    if (!s->key)
+        *s = (slot){key, val, h};
+}
+
+static const void *table_get(const table *t, const char *key) { return t->s ? table_slot(t, key)->val : NULL; }
+
+static const dp_kg_index *current(const dp_kg *kg)
+{
+    const dp_kg_index *x = kg->index;
+    return x && x->models == kg->models && x->nmodels == kg->nmodels && x->metrics == kg->metrics &&
+                   x->nmetrics == kg->nmetrics
+               ? x
+               : NULL;
+}
+
+/* Lists m under key, once (models come in order): a first pass counts
+ * (fill 0), size_lists gives each list its exact room, a second pass
+ * (fill 1) stores. */
+static int list_model(table *t, dp_arena *a, const char *key, const dp_model *m, int fill)
+{
+    uint64_t kh = hash(key);
+    if (!fill && table_room(t))
+        return -1;
+    slot *s = table_slot_h(t, key, kh);
+    if (!s->key) {
+        model_list *h = fill ? NULL : dp_arena_alloc(a, sizeof(*h));
+        if (!h)
+            return -1;
+        *s = (slot){key, h, kh};
+        t->used++;
+    }
+    model_list *h = (model_list *)s->val;
+    if (h->last == m)
+        return 0;
+    h->last = m;
+    if (!fill)
+        h->cap++;
+    else if (h->n < h->cap)
+        h->v[h->n++] = m;
+    return 0;
+}
+
+static int size_lists(table *t, dp_arena *a)
+{
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->s[i].key) {
+            model_list *h = (model_list *)t->s[i].val;
+            if (!(h->v = dp_arena_calloc(a, h->cap, sizeof(*h->v))))
+                return -1;
+            h->n = 0;
+            h->last = NULL;
+        }
+    return 0;
+}
+
+/* Lists each model under its dimensions and entities. */
+static int list_models(dp_kg_index *x, dp_arena *a, const dp_kg *kg, int fill)
+{
+    for (size_t i = 0; i < kg->nmodels; i++) {
+        const dp_model *m = &kg->models[i];
+        if (m->off.reason)
+            continue; /* disabled: no join or dimension home leads to it */
+        for (size_t j = 0; j < m->ndims; j++) {
+            const dp_dimension *d = &m->dims[j];
+            if (d->off.reason)
+                continue;
+            if (list_model(&x->with_dim, a, d->name, m, fill) ||
+                (d->expr && strcmp(d->expr, d->name) && list_model(&x->with_dim, a, d->expr, m, fill)))
+                return -1;
+        }
+        for (size_t j = 0; j < m->nentities; j++) {
+            const dp_entity *e = &m->entities[j];
+            if (e->off.reason)
+                continue;
+            if (list_model(&x->with_entity, a, e->name, m, fill) ||
+                ((e->type == DP_ENT_PRIMARY || e->type == DP_ENT_UNIQUE) && list_model(&x->home, a, e->name, m, fill)))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static const dp_model *const *models_of(const table *t, const char *key, size_t *n)
+{
+    static const dp_model *const none[1] = {NULL};
+    const model_list *h = table_get(t, key);
+    *n = h ? h->n : 0;
+    return h ? h->v : none;
+}
+
+/* The counting tables (malloc'd) of an index that failed to build. */
+static void free_counting(dp_kg_index *x)
+{
+    free(x->home.s);
+    free(x->with_entity.s);
+    free(x->with_dim.s);
+}
+
+/* The lists of models by dimension, entity and home: a first pass counts
+ * into tables that grow, which then move into a at the size of the names
+ * there are, and a second pass fills the lists. 0, or -1 (the counting
+ * tables freed). */
+static int build_lists(dp_kg_index *x, dp_arena *a, const dp_kg *kg)
+{
+    if (list_models(x, a, kg, 0)) {
+        free_counting(x);
+        return -1;
+    }
+    int bad = table_compact(&x->with_dim, a);
+    bad |= table_compact(&x->with_entity, a);
+    bad |= table_compact(&x->home, a);
+    if (bad || size_lists(&x->with_dim, a) || size_lists(&x->with_entity, a) || size_lists(&x->home, a) ||
+        list_models(x, a, kg, 1))
+        return -1;
+    return 0;
+}
+
+typedef struct lists_job {
+    dp_kg_index *x;
+    dp_arena *a; /* its own: the arena is not shared between threads */
+    const dp_kg *kg;
+    int rc;
+} lists_job;
+
+static void *lists_main(void *p)
+{
+    lists_job *j = p;
+    j->rc = build_lists(j->x, j->a, j->kg);
+    return NULL;
+}
+
+/* Elements past which the lists are built on a thread of their own while
+ * this one fills the name tables (each is tens of ms at 10,000 models). */
+#define LISTS_THREAD_ELEMENTS 20000
+
+int dp_kg_index_build(dp_kg *kg)
+{
+    dp_kg_index *x =
+        dp_arena_alloc(kg->arena, sizeof(*x)); /* zeroed: free_counting may run before every table is made */
+    size_t nmeasures = 0, nelements = 0;
+    if (!x)
+        return DP_ENOMEM;
+    kg->nscd = 0;
+    for (size_t i = 0; i < kg->nmodels; i++) {
+        nmeasures += kg->models[i].nmeasures;
+        nelements += kg->models[i].nmeasures + kg->models[i].ndims + kg->models[i].nentities;
+        kg->nscd += dp_kg_model_validity(&kg->models[i], NULL, NULL) != 0;
+    }
+    if (table_init(&x->model, kg->arena, kg->nmodels) || table_init(&x->metric, kg->arena, kg->nmetrics) ||
+        table_init(&x->measure, kg->arena, nmeasures) || table_init(&x->home, NULL, 64) ||
+        table_init(&x->with_entity, NULL, 64) || table_init(&x->with_dim, NULL, 64)) {
+        free_counting(x);
+        return DP_ENOMEM;
+    }
+    lists_job job = {x, NULL, kg, 0};
+    pthread_t th;
+    int threaded = nelements > LISTS_THREAD_ELEMENTS && (job.a = dp_arena_new(256 * 1024)) &&
+                   pthread_create(&th, NULL, lists_main, &job) == 0;
+    for (size_t i = 0; i < kg->nmodels; i++) {
+        const dp_model *m = &kg->models[i];
+        table_put(&x->model, m->name, m);
+        if (m->nmeasures)
+            puts_batched(&x->measure, &m->measures[0].name, sizeof(dp_measure), m->measures, m->nmeasures);
+    }
+    for (size_t i = 0; i < kg->nmetrics; i++)
+        table_put(&x->metric, kg->metrics[i].name, &kg->metrics[i]);
+    if (threaded)
+        pthread_join(th, NULL);
+    else
+        job.rc = build_lists(x, kg->arena, kg);
+    dp_arena_adopt(kg->arena, job.a); /* the lists live there */
+    if (job.rc)
+        return DP_ENOMEM;
+    x->models = kg->models;
+    x->nmodels = kg->nmodels;
+    x->metrics = kg->metrics;
+    x->nmetrics = kg->nmetrics;
+    kg->index = x;
+    return 0;
+}
+
+const dp_model *const *dp_kg_entity_homes(const dp_kg *kg, const char *entity, size_t *n)
+{
+    const dp_kg_index *x = current(kg);
+    *n = 0;
+    return x ? models_of(&x->home, entity, n) : NULL;
+}
+
+const dp_model *const *dp_kg_models_with_entity(const dp_kg *kg, const char *entity, size_t *n)
+{
+    const dp_kg_index *x = current(kg);
+    *n = 0;
+    return x ? models_of(&x->with_entity, entity, n) : NULL;
+}
+
+const dp_model *const *dp_kg_models_with_dim(const dp_kg *kg, const char *dim, size_t *n)
+{
+    const dp_kg_index *x = current(kg);
+    *n = 0;
+    return x ? models_of(&x->with_dim, dim, n) : NULL;
+}
+
+const dp_model *dp_kg_model(const dp_kg *kg, const char *name)
+{
+    const dp_kg_index *x = current(kg);
+    if (x)
+        return table_get(&x->model, name);
+    for (size_t i = 0; i < kg->nmodels; i++)
+        if (!strcmp(kg->models[i].name, name))
+            return &kg->models[i];
+    return NULL;
+}
+
+const dp_metric *dp_kg_metric(const dp_kg *kg, const char *name)
+{
+    const dp_kg_index *x = current(kg);
+    if (x)
+        return table_get(&x->metric, name);
+    for (size_t i = 0; i < kg->nmetrics; i++)
+        if (!strcmp(kg->metrics[i].name, name))
+            return &kg->metrics[i];
+    return NULL;
+}
+
+const dp_measure *dp_kg_measure(const dp_kg *kg, const char *name)
+{
+    const dp_kg_index *x = current(kg);
+    if (x)
+        return table_get(&x->measure, name);
+    for (size_t i = 0; i < kg->nmodels; i++)
+        for (size_t j = 0; j < kg->models[i].nmeasures; j++)
+            if (!strcmp(kg->models[i].measures[j].name, name))
+                return &kg->models[i].measures[j];
+    return NULL;
+}
