@@ -737,6 +737,8 @@ static int merge_part(void *p, size_t i, const dp_node *tree, void *result)
     APPEND(spines, nspines, spines_cap)
     APPEND(problems, nproblems, problems_cap)
     APPEND(saved, nsaved, saved_cap)
+    if (!rc) /* the index's costly part, while the readers work */
+        dp_kg_draft_add(kg->draft, kg);
     dp_arena_adopt(kg->arena, part->arena); /* the elements' text and arrays live there */
     free(part);
     return rc;
@@ -751,12 +753,16 @@ int dp_dbt_load_files(dp_kg *kg, const char *const *files, size_t n, const dp_ji
      * merged in file order; each tree is only read while loading */
     load_files lf = {kg, err, files, jinja};
     dp_yaml_steps steps = {load_part, merge_part, drop_part};
+    if (kg->nmodels == 0 && !kg->draft) /* drafted as the files merge; else built at the check */
+        kg->draft = dp_kg_draft_new();
     int rc = dp_yaml_load_files_steps(files, n, 0, kg->yaml_cache, &steps, &lf, err);
-    if (rc)
-        return rc;
-    if (kg->nmodels == 0)
-        return dp_error_set(err, DP_ENOTFOUND, "%s: no semantic_models (nor models with a semantic_model) found", what);
-    return dp_dbt_check(kg, err);
+    if (!rc && kg->nmodels == 0)
+        rc = dp_error_set(err, DP_ENOTFOUND, "%s: no semantic_models (nor models with a semantic_model) found", what);
+    if (!rc)
+        rc = dp_dbt_check(kg, err); /* the index is built first there (with the draft) */
+    dp_kg_draft_free(kg->draft);    /* when the check did not get to it */
+    kg->draft = NULL;
+    return rc;
 }
 
 int dp_dbt_load_path(dp_kg *kg, const char *path, dp_error *err)

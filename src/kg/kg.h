@@ -262,6 +262,7 @@ typedef struct dp_kg {
     dp_lexicon *lex;  /* phrase index for intent and search */
     dp_vindex *vec;   /* vectors for semantic search */
     dp_kg_index *index; /* name lookups (dp_kg_index_build); NULL: linear scans */
+    struct dp_kg_draft *draft; /* the index drafted while loading (dp_kg_draft_add), for dp_kg_index_build */
     const char *models_path, *glossary_path, *db_path;
     /* where parsed catalog files are kept (the state's cache/yaml; NULL:
      * every load parses them) */
@@ -317,6 +318,15 @@ const dp_model *const *dp_kg_models_with_dim(const dp_kg *kg, const char *dim, s
  * is over (dp_dbt_check does); lookups fall back to scans if models or
  * metrics are added later. Returns 0 or DP_ENOMEM. */
 int dp_kg_index_build(dp_kg *kg);
+/* The costly part of the index drafted while a loader appends models (in
+ * order, to a graph that had none): dp_kg_draft_add after each append
+ * takes the models added since; dp_kg_index_build then uses (and frees)
+ * kg->draft when it covers every model and nothing was disabled since,
+ * else builds anew. A draft that runs out of memory is only not used. */
+typedef struct dp_kg_draft dp_kg_draft;
+dp_kg_draft *dp_kg_draft_new(void);
+void dp_kg_draft_add(dp_kg_draft *d, const dp_kg *kg);
+void dp_kg_draft_free(dp_kg_draft *d);
 
 /* An SCD type 2 dataset (validity_params): 1 with *start and *end (either
  * may be NULL) when m has a dimension marked is_start and one marked

@@ -279,7 +279,210 @@ static void *lists_main(void *p)
  * this one fills the name tables (each is tens of ms at 10,000 models). */
 #define LISTS_THREAD_ELEMENTS 20000
 
+static int build_index(dp_kg *kg);
+
+/* ---- the draft: the costly part of the index built while a loader
+ * merges files (its calling thread waits on the file readers then), by
+ * model number since the models array still moves ---- */
+
+typedef struct draft_list {
+    uint32_t *v; /* model numbers, in order, each once (malloc'd) */
+    size_t n, cap;
+} draft_list;
+
+struct dp_kg_draft {
+    table measure;                     /* malloc'd, grows; measures stay where they are */
+    table home, with_entity, with_dim; /* malloc'd, grow; values: draft_list in a */
+    dp_arena *a;
+    size_t nmodels, nproblems; /* what it covers: models [0, nmodels), taken with nproblems problems */
+    int bad;                   /* out of memory: not used */
+};
+
+dp_kg_draft *dp_kg_draft_new(void)
+{
+    dp_kg_draft *d = calloc(1, sizeof(*d));
+    if (!d || !(d->a = dp_arena_new(64 * 1024)) || table_init(&d->measure, NULL, 64) ||
+        table_init(&d->home, NULL, 64) || table_init(&d->with_entity, NULL, 64) || table_init(&d->with_dim, NULL, 64)) {
+        dp_kg_draft_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+static void free_lists(table *t)
+{
+    for (size_t i = 0; t->s && i < t->cap; i++)
+        if (t->s[i].key)
+            free(((draft_list *)t->s[i].val)->v);
+    free(t->s);
+    t->s = NULL;
+}
+
+void dp_kg_draft_free(dp_kg_draft *d)
+{
+    if (!d)
+        return;
+    free(d->measure.s);
+    free_lists(&d->home);
+    free_lists(&d->with_entity);
+    free_lists(&d->with_dim);
+    dp_arena_free(d->a);
+    free(d);
+}
+
+/* model number i under key, once */
+static int draft_list_add(dp_kg_draft *d, table *t, const char *key, uint32_t i)
+{
+    uint64_t h = hash(key);
+    if (table_room(t))
+        return -1;
+    slot *s = table_slot_h(t, key, h);
+    if (!s->key) {
+        draft_list *l = dp_arena_alloc(d->a, sizeof(*l));
+        if (!l)
+            return -1;
+        *s = (slot){key, l, h};
+        t->used++;
+    }
+    draft_list *l = (draft_list *)s->val;
+    if (l->n && l->v[l->n - 1] == i)
+        return 0;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 4;
+        uint32_t *v = realloc(l->v, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = i;
+    return 0;
+}
+
+/* table_put into a growing table */
+static int draft_put(table *t, const char *key, const void *val)
+{
+    if (table_room(t))
+        return -1;
+    uint64_t h = hash(key);
+    slot *s = table_slot_h(t, key, h);
+    if (!s->key) {
+        *s = (slot){key, val, h};
+        t->used++;
+    }
+    return 0;
+}
+
+void dp_kg_draft_add(dp_kg_draft *d, const dp_kg *kg)
+{
+    if (!d || d->bad)
+        return;
+    if (kg->nmodels > UINT32_MAX) {
+        d->bad = 1;
+        return;
+    }
+    for (size_t i = d->nmodels; i < kg->nmodels && !d->bad; i++) {
+        const dp_model *m = &kg->models[i];
+        for (size_t j = 0; j < m->nmeasures && !d->bad; j++) /* every model's, as the build puts them */
+            d->bad = draft_put(&d->measure, m->measures[j].name, &m->measures[j]);
+        if (m->off.reason)
+            continue; /* as list_models */
+        for (size_t j = 0; j < m->ndims && !d->bad; j++) {
+            const dp_dimension *dm = &m->dims[j];
+            if (dm->off.reason)
+                continue;
+            d->bad = draft_list_add(d, &d->with_dim, dm->name, (uint32_t)i) ||
+                     (dm->expr && strcmp(dm->expr, dm->name) && draft_list_add(d, &d->with_dim, dm->expr, (uint32_t)i));
+        }
+        for (size_t j = 0; j < m->nentities && !d->bad; j++) {
+            const dp_entity *e = &m->entities[j];
+            if (e->off.reason)
+                continue;
+            d->bad = draft_list_add(d, &d->with_entity, e->name, (uint32_t)i) ||
+                     ((e->type == DP_ENT_PRIMARY || e->type == DP_ENT_UNIQUE) &&
+                      draft_list_add(d, &d->home, e->name, (uint32_t)i));
+        }
+    }
+    d->nmodels = kg->nmodels;
+    d->nproblems = kg->nproblems;
+}
+
+/* The draft's lists as the index's (in a, model numbers made pointers
+ * into the final array); 0 or -1. The draft's table is emptied. */
+static int lists_from_draft(table *out, table *draft, dp_arena *a, const dp_kg *kg)
+{
+    table t = *draft;
+    size_t n = 0;
+    for (size_t i = 0; i < t.cap; i++)
+        n += t.s[i].key != NULL;
+    if (table_init(out, a, n))
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; !rc && i < t.cap; i++) {
+        if (!t.s[i].key)
+            continue;
+        const draft_list *dl = t.s[i].val;
+        model_list *l = dp_arena_alloc(a, sizeof(*l));
+        if (!l || !(l->v = dp_arena_alloc_uninit(a, dl->n * sizeof(*l->v)))) {
+            rc = -1;
+            break;
+        }
+        for (size_t k = 0; k < dl->n; k++)
+            l->v[k] = &kg->models[dl->v[k]];
+        l->n = l->cap = dl->n;
+        *table_slot_h(out, t.s[i].key, t.s[i].hash) = (slot){t.s[i].key, l, t.s[i].hash};
+    }
+    return rc;
+}
+
+/* The index from the draft: the name tables of models and metrics made
+ * now, the measures and lists taken from it. 0, or -1 (build anew). */
+static int index_from_draft(dp_kg *kg, dp_kg_draft *d)
+{
+    dp_kg_index *x = dp_arena_alloc(kg->arena, sizeof(*x));
+    if (!x || table_init(&x->model, kg->arena, kg->nmodels) || table_init(&x->metric, kg->arena, kg->nmetrics))
+        return -1;
+    kg->nscd = 0;
+    for (size_t i = 0; i < kg->nmodels; i++) {
+        table_put(&x->model, kg->models[i].name, &kg->models[i]);
+        kg->nscd += dp_kg_model_validity(&kg->models[i], NULL, NULL) != 0;
+    }
+    for (size_t i = 0; i < kg->nmetrics; i++)
+        table_put(&x->metric, kg->metrics[i].name, &kg->metrics[i]);
+    table m = d->measure;
+    if (table_compact(&m, kg->arena)) { /* frees the draft's table either way */
+        d->measure.s = NULL;
+        return -1;
+    }
+    d->measure.s = NULL;
+    x->measure = m;
+    if (lists_from_draft(&x->home, &d->home, kg->arena, kg) ||
+        lists_from_draft(&x->with_entity, &d->with_entity, kg->arena, kg) ||
+        lists_from_draft(&x->with_dim, &d->with_dim, kg->arena, kg))
+        return -1;
+    x->models = kg->models;
+    x->nmodels = kg->nmodels;
+    x->metrics = kg->metrics;
+    x->nmetrics = kg->nmetrics;
+    kg->index = x;
+    return 0;
+}
+
 int dp_kg_index_build(dp_kg *kg)
+{
+    dp_kg_draft *d = kg->draft;
+    kg->draft = NULL;
+    /* the draft covers every model, and nothing was disabled since (a
+     * disable always adds a problem) */
+    int usable = d && !d->bad && d->nmodels == kg->nmodels && d->nproblems == kg->nproblems;
+    int rc = usable ? index_from_draft(kg, d) : -1;
+    dp_kg_draft_free(d);
+    if (!rc)
+        return 0;
+    return build_index(kg);
+}
+
+static int build_index(dp_kg *kg)
 {
     dp_kg_index *x =
         dp_arena_alloc(kg->arena, sizeof(*x)); /* zeroed: free_counting may run before every table is made */

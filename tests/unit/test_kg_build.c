@@ -210,9 +210,11 @@ static int lists_model(const dp_model *const *v, size_t n, const dp_model *m)
     return 0;
 }
 
-static void index_at_size_equals_scans(void **state)
+/* mode 0: built at once; 1: drafted as models are appended in chunks;
+ * 2: drafted, then a model disabled after the last chunk (the draft is not
+ * used: built anew) */
+static void index_checked(int mode)
 {
-    (void)state;
     static const char *const words[] = {"alpha", "beta",   "gamma", "delta", "eps", "zeta",    "eta", "theta", "iota",
                                         "kappa", "lambda", "mu",    "nu",    "xi",  "omicron", "pi",  "rho",   "sigma"};
     enum { NW = sizeof(words) / sizeof(*words), NM = 600, ND = 40 };
@@ -248,7 +250,23 @@ static void index_at_size_equals_scans(void **state)
             for (size_t j = 0; j < 2; j++)
                 m->measures[j].name = dp_arena_printf(kg.arena, "measure_%zu", (i * 2 + j) % (nmodels + 3));
         }
+        if (mode) { /* appended in chunks of 37 models, drafted after each */
+            size_t total = kg.nmodels;
+            kg.draft = dp_kg_draft_new();
+            assert_non_null(kg.draft);
+            for (size_t at = 0; at < total;) {
+                at = at + 37 < total ? at + 37 : total;
+                kg.nmodels = at;
+                dp_kg_draft_add(kg.draft, &kg);
+            }
+            if (mode == 2) { /* disabled after the draft: a problem says so */
+                kg.models[1].off.reason = "disabled later";
+                kg.nproblems = 1;
+                kg.problems = dp_arena_calloc(kg.arena, 1, sizeof(dp_problem));
+            }
+        }
         assert_int_equal(dp_kg_index_build(&kg), 0);
+        assert_null(kg.draft);
         /* every name asked, against a scan of the models in order */
         for (size_t w = 0; w < NW; w++)
             for (size_t k = 0; k < 6; k++) {
@@ -308,6 +326,14 @@ static void index_at_size_equals_scans(void **state)
         }
         dp_arena_free(kg.arena);
     }
+}
+
+static void index_at_size_equals_scans(void **state)
+{
+    (void)state;
+    index_checked(0);
+    index_checked(1);
+    index_checked(2);
 }
 
 /* ---- dp_featurizer ---- */
