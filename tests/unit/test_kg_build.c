@@ -63,21 +63,27 @@ static int record(void *p, size_t i, const dp_node *tree)
     return i == s->refuse_at ? DP_EINVALID : 0;
 }
 
+/* NFILES files f00.yml.. in dir, each "v: i * mult"; paths malloc'd */
+static void numbered_files(const char *dir, const char **files, char **paths, int mult)
+{
+    for (int i = 0; i < NFILES; i++) {
+        char name[32], text[64];
+        snprintf(name, sizeof(name), "f%02d.yml", i);
+        snprintf(text, sizeof(text), "v: %d\n", i * mult);
+        write_file(dir, name, text);
+        paths[i] = malloc(strlen(dir) + 40);
+        sprintf(paths[i], "%s/%s", dir, name);
+        files[i] = paths[i];
+    }
+}
+
 static void yaml_files_in_order(void **state)
 {
     (void)state;
     char *dir = temp_dir();
     const char *files[NFILES];
     char *paths[NFILES];
-    for (int i = 0; i < NFILES; i++) {
-        char name[32], text[64];
-        snprintf(name, sizeof(name), "f%02d.yml", i);
-        snprintf(text, sizeof(text), "v: %d\n", i * 7);
-        write_file(dir, name, text);
-        paths[i] = malloc(strlen(dir) + 40);
-        sprintf(paths[i], "%s/%s", dir, name);
-        files[i] = paths[i];
-    }
+    numbered_files(dir, files, paths, 7);
     unsigned threads[] = {1, 3, 8, 0};
     for (size_t t = 0; t < sizeof(threads) / sizeof(*threads); t++) {
         seen s = {.refuse_at = (size_t)-1};
@@ -159,15 +165,7 @@ static void yaml_files_worked_then_visited_in_order(void **state)
     char *dir = temp_dir();
     const char *files[NFILES];
     char *paths[NFILES];
-    for (int i = 0; i < NFILES; i++) {
-        char name[32], text[64];
-        snprintf(name, sizeof(name), "f%02d.yml", i);
-        snprintf(text, sizeof(text), "v: %d\n", i * 11);
-        write_file(dir, name, text);
-        paths[i] = malloc(strlen(dir) + 40);
-        sprintf(paths[i], "%s/%s", dir, name);
-        files[i] = paths[i];
-    }
+    numbered_files(dir, files, paths, 11);
     const dp_yaml_steps steps = {work_value, visit_value, drop_value};
     unsigned threads[] = {1, 2, 3, 8, 0};
     for (size_t t = 0; t < sizeof(threads) / sizeof(*threads); t++) {
