@@ -34,23 +34,6 @@ static int fail_at(ctx *c, const dp_node *n, const char *fmt, ...)
     return dp_error_set(c->err, DP_EINVALID, "%s:%d:%d: %s", n->file, n->line, n->col, msg);
 }
 
-static const char *str(ctx *c, const dp_node *map, const char *key)
-{
-    const char *s = dp_node_str(map, key);
-    return s ? dp_arena_strdup(c->kg->arena, s) : NULL;
-}
-
-static int need_str(ctx *c, const dp_node *map, const char *key, const char *what, const char **out)
-{
-    const dp_node *n = dp_node_get(map, key);
-    if (!n || dp_node_is_null(n))
-        return fail_at(c, map, "%s has no '%s'", what, key);
-    if (n->kind != DP_NODE_SCALAR)
-        return fail_at(c, n, "%s: '%s' must be text", what, key);
-    *out = dp_arena_strdup(c->kg->arena, n->value);
-    return 0;
-}
-
 /* The values of keys[0..n) in the map (NULL where absent), in one pass
  * over its keys (an element's parser asks for a dozen: a scan each was
  * most of loading 500,000 of them); a map with a merge key (<<) is asked
@@ -96,6 +79,13 @@ static int need_of(ctx *c, const dp_node *map, const dp_node *v, const char *key
         return fail_at(c, v, "%s: '%s' must be text", what, key);
     *out = dp_arena_strdup(c->kg->arena, v->value);
     return 0;
+}
+
+static const char *str(ctx *c, const dp_node *map, const char *key) { return str_of(c, dp_node_get(map, key)); }
+
+static int need_str(ctx *c, const dp_node *map, const char *key, const char *what, const char **out)
+{
+    return need_of(c, map, dp_node_get(map, key), key, what, out);
 }
 
 static int expect(ctx *c, const dp_node *n, dp_node_kind kind, const char *what)

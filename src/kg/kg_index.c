@@ -116,36 +116,15 @@ static int table_room(table *t)
     return 0;
 }
 
-/* n keys at *key0, key0 + stride, ... (each the first field of its value
- * at val0, val0 + stride, ...) put in order, first one winning: the hashes
- * of a batch first and their slots prefetched, as the slots of a table of
- * 100,000s of keys are each a cache miss. */
-static void puts_batched(table *t, const char *const *key0, size_t stride, const void *val0, size_t n)
-{
-    enum { BATCH = 16 };
-    uint64_t h[BATCH];
-    for (size_t at = 0; at < n; at += BATCH) {
-        size_t b = n - at < BATCH ? n - at : BATCH;
-        for (size_t k = 0; k < b; k++) {
-            h[k] = hash(*(const char *const *)((const char *)key0 + (at + k) * stride));
-            __builtin_prefetch(&t->s[h[k] & (t->cap - 1)]);
-        }
-        for (size_t k = 0; k < b; k++) {
-            const char *key = *(const char *const *)((const char *)key0 + (at + k) * stride);
-            slot *s = table_slot_h(t, key, h[k]);
-            if (!s->key)
-                *s = (slot){key, (const char *)val0 + (at + k) * stride, h[k]};
-        }
-    }
-}
-
 /* First one wins, as with a scan. */
 static void table_put(table *t, const char *key, const void *val)
 {
     uint64_t h = hash(key);
     slot *s = table_slot_h(t, key, h);
-    if (!s->key)
+    if (!s->key) {
         *s = (slot){key, val, h};
+        t->used++;
+    }
 }
 
 static const void *table_get(const table *t, const char *key) { return t->s ? table_slot(t, key)->val : NULL; }
@@ -359,20 +338,6 @@ static int draft_list_add(dp_kg_draft *d, table *t, const char *key, uint32_t i)
     return 0;
 }
 
-/* table_put into a growing table */
-static int draft_put(table *t, const char *key, const void *val)
-{
-    if (table_room(t))
-        return -1;
-    uint64_t h = hash(key);
-    slot *s = table_slot_h(t, key, h);
-    if (!s->key) {
-        *s = (slot){key, val, h};
-        t->used++;
-    }
-    return 0;
-}
-
 void dp_kg_draft_add(dp_kg_draft *d, const dp_kg *kg)
 {
     if (!d || d->bad)
@@ -384,7 +349,8 @@ void dp_kg_draft_add(dp_kg_draft *d, const dp_kg *kg)
     for (size_t i = d->nmodels; i < kg->nmodels && !d->bad; i++) {
         const dp_model *m = &kg->models[i];
         for (size_t j = 0; j < m->nmeasures && !d->bad; j++) /* every model's, as the build puts them */
-            d->bad = draft_put(&d->measure, m->measures[j].name, &m->measures[j]);
+            if (!(d->bad = table_room(&d->measure)))
+                table_put(&d->measure, m->measures[j].name, &m->measures[j]);
         if (m->off.reason)
             continue; /* as list_models */
         for (size_t j = 0; j < m->ndims && !d->bad; j++) {
@@ -508,8 +474,8 @@ static int build_index(dp_kg *kg)
     for (size_t i = 0; i < kg->nmodels; i++) {
         const dp_model *m = &kg->models[i];
         table_put(&x->model, m->name, m);
-        if (m->nmeasures)
-            puts_batched(&x->measure, &m->measures[0].name, sizeof(dp_measure), m->measures, m->nmeasures);
+        for (size_t j = 0; j < m->nmeasures; j++)
+            table_put(&x->measure, m->measures[j].name, &m->measures[j]);
     }
     for (size_t i = 0; i < kg->nmetrics; i++)
         table_put(&x->metric, kg->metrics[i].name, &kg->metrics[i]);
