@@ -237,20 +237,36 @@ static int sample_keys(dp_kg *kg, dp_model *m, duckdb_connection con, const budg
 /* The one aggregate query of a table: its rows, and each orderable
  * column's non-NULL count, distinct estimate, min and max; with
  * ac->key_col, the exact count of its distinct keys. */
-static int agg_sql(dp_buf *sql, dp_model *m, agg_ctx *ac, const char *qt, dp_error *err)
+/* The profiled columns into ac (orderable ones whose name quotes), and with
+ * write the one aggregate query over them into sql (a table known empty
+ * needs none). */
+static int agg_sql(dp_buf *sql, dp_model *m, agg_ctx *ac, const char *qt, int write, dp_error *err)
 {
     char qc[300];
     dp_buf_clear(sql);
     ac->n = 0;
-    dp_buf_puts(sql, "SELECT count(*)");
+    if (write)
+        dp_buf_puts(sql, "SELECT count(*)");
     for (size_t i = 0; i < m->ncolumns; i++) {
         const dp_column *c = &m->columns[i];
         if (!orderable(c->type) || !dp_sql_quote_ident(c->name, qc, sizeof(qc)))
             continue;
         ac->colidx[ac->n++] = (int)i;
-        dp_buf_printf(sql, ", count(%s), approx_count_distinct(%s), CAST(min(%s) AS VARCHAR), CAST(max(%s) AS VARCHAR)",
-                      qc, qc, qc, qc);
+        if (!write)
+            continue;
+        size_t n = strlen(qc);
+        dp_buf_puts(sql, ", count(");
+        dp_buf_add(sql, qc, n);
+        dp_buf_puts(sql, "), approx_count_distinct(");
+        dp_buf_add(sql, qc, n);
+        dp_buf_puts(sql, "), CAST(min(");
+        dp_buf_add(sql, qc, n);
+        dp_buf_puts(sql, ") AS VARCHAR), CAST(max(");
+        dp_buf_add(sql, qc, n);
+        dp_buf_puts(sql, ") AS VARCHAR)");
     }
+    if (!write)
+        return 0;
     if (ac->key_col) {
         dp_sql_quote_ident(ac->key_col, qc, sizeof(qc));
         dp_buf_printf(sql, ", count(DISTINCT %s) + count(*) - count(%s)", qc, qc);
@@ -371,9 +387,10 @@ static int profile_model(dp_kg *kg, dp_model *m, duckdb_connection con, const bu
     /* streaming aggregates of bounded memory: exact on every table; the
      * exact key count (a hash of every key) only below the sampling size */
     ac.key_col = large ? NULL : key;
-    if ((rc = agg_sql(&sql, m, &ac, qt, err)))
+    int empty = m->est_known && m->est_rows == 0;
+    if ((rc = agg_sql(&sql, m, &ac, qt, !empty, err)))
         goto done;
-    if (m->est_known && m->est_rows == 0) {
+    if (empty) {
         /* a table that never stored a row: what the query would answer
          * (no rows, no values, no repeated key), without a statement */
         rc = empty_row(&ac, err);
@@ -383,7 +400,7 @@ static int profile_model(dp_kg *kg, dp_model *m, duckdb_connection con, const bu
          * and with the key counted on a sample, the table is profiled */
         large = 1;
         ac.key_col = NULL;
-        if ((rc = agg_sql(&sql, m, &ac, qt, err)))
+        if ((rc = agg_sql(&sql, m, &ac, qt, 1, err)))
             goto done;
         rc = dp_db_query(con, dp_buf_cstr(&sql), left_ms(b), agg_row, &ac, err);
     }

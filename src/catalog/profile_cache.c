@@ -19,6 +19,15 @@
 #define PROFILE_HEAD "dpgen-profile 1\n"
 #define PROFILE_TEXT_MAX (1024u << 20) /* larger profiles are not cached */
 
+/* n numbers, each followed by a space (what "%lld " wrote, per number) */
+static void put_ints(dp_buf *b, const long long *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        dp_buf_put_i64(b, v[i]);
+        dp_buf_putc(b, ' ');
+    }
+}
+
 char *dp_profile_to_text(const dp_kg *kg)
 {
     dp_buf b;
@@ -31,9 +40,10 @@ char *dp_profile_to_text(const dp_kg *kg)
         size_t ncols = 0;
         for (size_t j = 0; j < m->ncolumns; j++)
             ncols += m->columns[j].prof.done != 0;
-        dp_buf_printf(&b, "M %lld %lld %lld %lld %d %zu ", (long long)m->rows, (long long)m->dup_keys,
-                      (long long)m->orphans, (long long)m->profile_sample,
-                      (m->dup_keys_unknown ? 1 : 0) | (m->orphan_entity ? 2 : 0), ncols);
+        dp_buf_puts(&b, "M ");
+        put_ints(&b, (long long[]){m->rows, m->dup_keys, m->orphans, m->profile_sample,
+                                   (m->dup_keys_unknown ? 1 : 0) | (m->orphan_entity ? 2 : 0), (long long)ncols},
+                 6);
         dp_textrec_put(&b, m->name);
         dp_buf_putc(&b, '\t');
         dp_textrec_put(&b, m->table);
@@ -44,8 +54,10 @@ char *dp_profile_to_text(const dp_kg *kg)
             const dp_col_profile *p = &m->columns[j].prof;
             if (!p->done)
                 continue;
-            dp_buf_printf(&b, "C %lld %lld %d %zu ", (long long)p->nulls, (long long)p->distinct,
-                          (p->min ? 1 : 0) | (p->max ? 2 : 0) | (p->all_values ? 4 : 0), p->ntop);
+            dp_buf_puts(&b, "C ");
+            put_ints(&b, (long long[]){p->nulls, p->distinct,
+                                       (p->min ? 1 : 0) | (p->max ? 2 : 0) | (p->all_values ? 4 : 0), (long long)p->ntop},
+                     4);
             dp_textrec_put(&b, m->columns[j].name);
             dp_buf_putc(&b, '\t');
             dp_textrec_put(&b, p->min);
@@ -53,7 +65,8 @@ char *dp_profile_to_text(const dp_kg *kg)
             dp_textrec_put(&b, p->max);
             dp_buf_putc(&b, '\n');
             for (size_t k = 0; k < p->ntop; k++) {
-                dp_buf_printf(&b, "T %lld ", (long long)p->top_counts[k]);
+                dp_buf_puts(&b, "T ");
+                put_ints(&b, (long long[]){p->top_counts[k]}, 1);
                 dp_textrec_put(&b, p->top_values[k]);
                 dp_buf_putc(&b, '\n');
             }

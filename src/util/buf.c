@@ -83,6 +83,18 @@ int dp_buf_printf(dp_buf *b, const char *fmt, ...)
     return 0;
 }
 
+int dp_buf_put_i64(dp_buf *b, long long v)
+{
+    char tmp[24], *e = tmp + sizeof(tmp), *p = e;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--p = '-';
+    return dp_buf_add(b, p, (size_t)(e - p));
+}
+
 char *dp_buf_detach(dp_buf *b)
 {
     char *p = b->ptr ? b->ptr : calloc(1, 1);

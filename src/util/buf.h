@@ -16,6 +16,8 @@ void dp_buf_dispose(dp_buf *b);
 int dp_buf_add(dp_buf *b, const char *s, size_t n);
 int dp_buf_puts(dp_buf *b, const char *s);
 int dp_buf_putc(dp_buf *b, char c);
+/* v in decimal, as printf's %lld writes it, without printf's cost. */
+int dp_buf_put_i64(dp_buf *b, long long v);
 int dp_buf_printf(dp_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Returns the string (never NULL) and gives ownership to the caller. */
 char *dp_buf_detach(dp_buf *b);

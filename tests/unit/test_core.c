@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
 #include <math.h>
 #include <string.h>
 #include "doc/emit.h"
@@ -325,13 +327,37 @@ static void text_tools(void **state)
     dp_arena_free(a);
 }
 
+/* dp_buf_put_i64 writes what printf's %lld writes, at the edges too */
+static void buf_integers(void **state)
+{
+    (void)state;
+    const long long v[] = {0, 7, -7, 10, -10, 1234567890123LL, LLONG_MAX, LLONG_MIN, LLONG_MIN + 1};
+    for (size_t i = 0; i < sizeof(v) / sizeof(*v); i++) {
+        char want[32];
+        snprintf(want, sizeof(want), "%lld", v[i]);
+        dp_buf b;
+        dp_buf_init(&b, 0);
+        dp_buf_puts(&b, "x");
+        assert_int_equal(dp_buf_put_i64(&b, v[i]), 0);
+        assert_string_equal(b.ptr + 1, want);
+        assert_int_equal(b.len, 1 + strlen(want));
+        dp_buf_dispose(&b);
+    }
+    dp_buf b; /* over the cap: refused, marked */
+    dp_buf_init(&b, 4);
+    assert_int_equal(dp_buf_put_i64(&b, 1234), 0);
+    assert_int_not_equal(dp_buf_put_i64(&b, 5), 0);
+    assert_true(b.toobig);
+    dp_buf_dispose(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(yaml_positions),      cmocka_unit_test(yaml_merge_keys),
         cmocka_unit_test(yaml_emit_roundtrip), cmocka_unit_test(yaml_emit_tricky_scalars),
         cmocka_unit_test(time_ranges),         cmocka_unit_test(sql_check),
-        cmocka_unit_test(text_tools),
+        cmocka_unit_test(text_tools),          cmocka_unit_test(buf_integers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
