@@ -125,13 +125,19 @@ static int value_span(parser *p, size_t s, size_t e)
     return dp_int__has_kind(m, nm, DP_LEX_VALUE, e - s);
 }
 
-/* Forgets the filter read from the words text (the verb, read as a value). */
+/* Forgets the filter read from the words text (the verb, read as a value),
+ * and the record's note of it. */
 static void drop_filter(dp_intent *in, const char *text)
 {
     for (size_t j = 0; j < in->nfilters; j++)
         if (in->filters[j].phrase && !strcmp(in->filters[j].phrase, text) && !in->filters[j].range_start) {
             memmove(&in->filters[j], &in->filters[j + 1], (in->nfilters - j - 1) * sizeof(*in->filters));
             in->nfilters--;
+            size_t n = 0;
+            for (size_t k = 0; k < in->nnotes; k++)
+                if (strcmp(in->notes[k].text, text) || strcmp(in->notes[k].kind, "filter"))
+                    in->notes[n++] = in->notes[k];
+            in->nnotes = n;
             return;
         }
 }
@@ -193,6 +199,71 @@ static int read_from(const dp_intent *in, const dp_metric *m, const char *text)
     return 0;
 }
 
+/* The time dimension of home the verb in tokens [vs, r) names best: its
+ * own word before a synonym ("hired": hire_date over a termination date
+ * "while employed"), a name before a description. *nhit: how many share the
+ * best score *best (0: none names it). */
+static const dp_dimension *verb_dim(parser *p, const dp_model *home, size_t vs, size_t r, int *nhit, int *best)
+{
+    const dp_dimension *hit = NULL;
+    *nhit = *best = 0;
+    for (size_t d = 0; d < home->ndims; d++) {
+        if (home->dims[d].type != DP_DIM_TIME)
+            continue;
+        int score = 0;
+        for (size_t k = vs; k < r; k++) {
+            if (dp_is_stopword(p->t[k].low))
+                continue;
+            char verbs[16][24];
+            size_t nv = same_verbs(p->t[k].stem, verbs, 16);
+            for (size_t v = 0; v < nv; v++) {
+                int sc = dim_says(&home->dims[d], verbs[v]) * 2 + (v == 0);
+                score = sc > score && dim_says(&home->dims[d], verbs[v]) ? sc : score;
+            }
+        }
+        if (score > *best) {
+            *best = score;
+            hit = &home->dims[d];
+            *nhit = 1;
+        } else if (score && score == *best) {
+            (*nhit)++;
+        }
+    }
+    return hit;
+}
+
+/* "support tickets by priority opened this year": no entity stands before
+ * the verb, but the verb, matched as another form of a filter value
+ * ("opened" for the status 'open'), names the date the metrics count by:
+ * it says the report's range, it is no filter. Nonzero when so read. */
+static int verb_of_own_date(parser *p, dp_range *rg)
+{
+    dp_intent *in = p->in;
+    size_t r = rg->at, vs = r - 1;
+    if (r == 0 || p->used[vs] != U_MATCH || !wordlike(&p->t[vs]) || !inflected_value(p, vs, r) || !in->nmetrics)
+        return 0;
+    const dp_model *home = NULL;
+    const char *date = NULL;
+    for (size_t k = 0; k < in->nmetrics; k++) { /* every metric counts by one date of one model */
+        const dp_metric *m = in->metrics[k];
+        const dp_measure *me = m->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, m->measure.name) : NULL;
+        if (!me || !me->model || !me->agg_time_dimension ||
+            (home && (home != me->model || strcmp(date, me->agg_time_dimension))))
+            return 0;
+        home = me->model;
+        date = me->agg_time_dimension;
+    }
+    int nhit, best;
+    const dp_dimension *hit = verb_dim(p, home, vs, r, &nhit, &best);
+    if (nhit != 1 || best < 4 || strcmp(hit->name, date))
+        return 0; /* named by a description only, or another date: the value stays */
+    const char *verb = dp_int__span_text(p, vs, 1);
+    dp_int__note(p, verb, "time_range", hit->name, "the metrics' own date", 1.0);
+    drop_filter(in, verb);
+    dp_int__mark(p, vs, 1, U_PATTERN);
+    return 1;
+}
+
 /* Range r: owned by the entity before it when an entity phrase, a relative
  * word and a verb stand before it; the verb picks the time dimension. */
 static void attach_one(parser *p, dp_range *rg)
@@ -219,35 +290,15 @@ static void attach_one(parser *p, dp_range *rg)
             ent_end--;
         ent = entity_before(p, ent_end, &es, &home);
     }
-    if (!ent)
-        return; /* no entity and verb before it: the range is the report's */
+    if (!ent) {
+        verb_of_own_date(p, rg); /* no entity and verb before it: the range is the report's */
+        return;
+    }
     /* the dimension the verb names best: its own word before a synonym
      * ("hired": hire_date over a termination date "while employed"), a
      * name before a description */
-    const dp_dimension *hit = NULL;
     int nhit = 0, best = 0;
-    for (size_t d = 0; d < home->ndims; d++) {
-        if (home->dims[d].type != DP_DIM_TIME)
-            continue;
-        int score = 0;
-        for (size_t k = vs; k < r; k++) {
-            if (dp_is_stopword(p->t[k].low))
-                continue;
-            char verbs[16][24];
-            size_t nv = same_verbs(p->t[k].stem, verbs, 16);
-            for (size_t v = 0; v < nv; v++) {
-                int sc = dim_says(&home->dims[d], verbs[v]) * 2 + (v == 0);
-                score = sc > score && dim_says(&home->dims[d], verbs[v]) ? sc : score;
-            }
-        }
-        if (score > best) {
-            best = score;
-            hit = &home->dims[d];
-            nhit = 1;
-        } else if (score && score == best) {
-            nhit++;
-        }
-    }
+    const dp_dimension *hit = verb_dim(p, home, vs, r, &nhit, &best);
     const char *verb = dp_int__span_text(p, vs, r - vs);
     /* "shipments delivered in June": a value that names no date of the
      * entity stays a value, and the range the report's; so does one only a
