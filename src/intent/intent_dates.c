@@ -232,36 +232,99 @@ static const dp_dimension *verb_dim(parser *p, const dp_model *home, size_t vs, 
     return hit;
 }
 
-/* "support tickets by priority opened this year": no entity stands before
- * the verb, but the verb, matched as another form of a filter value
- * ("opened" for the status 'open'), names the date the metrics count by:
- * it says the report's range, it is no filter. Nonzero when so read. */
-static int verb_of_own_date(parser *p, dp_range *rg)
+/* Range rg as a filter of home's time dimension hit, read from the words
+ * [ps, rg) whose verb [vs, rg) it replaces (the verb's value filter and
+ * grouping go). Its phrase, or NULL when the intent has no room. */
+static const char *add_range_filter(parser *p, dp_range *rg, const dp_model *home, const dp_dimension *hit, size_t ps,
+                                    size_t vs)
+{
+    dp_intent *in = p->in;
+    size_t r = rg->at;
+    if (in->nfilters >= DP_INTENT_MAX_ITEMS)
+        return NULL;
+    dp_filter f = {0};
+    f.target.dims[0] = hit;
+    f.target.dim_models[0] = home;
+    f.target.ndims = 1;
+    f.range_start = rg->start;
+    f.range_end = rg->end;
+    f.phrase = dp_int__span_text(p, ps, r + rg->len - ps);
+    drop_filter(in, dp_int__span_text(p, vs, r - vs));
+    drop_time_group(p, vs, r);
+    in->filters[in->nfilters++] = f;
+    return f.phrase;
+}
+
+/* "support tickets by priority opened this year", "delivery days by
+ * destination shipped in 2025": no entity stands before the verb, but the
+ * verb (a word nothing else read, or one read only as another form of a
+ * filter value: "opened" for the status 'open') names, by its name or label,
+ * a date of the one model every metric measures. The date the metrics count
+ * by: the report's range, said with its verb; another date of that model:
+ * the range filters it. Else nothing changes. */
+static void verb_of_metrics_date(parser *p, dp_range *rg)
 {
     dp_intent *in = p->in;
     size_t r = rg->at, vs = r - 1;
-    if (r == 0 || p->used[vs] != U_MATCH || !wordlike(&p->t[vs]) || !inflected_value(p, vs, r) || !in->nmetrics)
-        return 0;
+    if (r == 0 || !in->nmetrics || !wordlike(&p->t[vs]) || dp_is_stopword(p->t[vs].low))
+        return;
+    const char *verb = dp_int__span_text(p, vs, 1);
+    /* the verb read as a metric beside others ("loans by genre returned in
+     * 2025": returned_loans): the verb, when it names a date */
+    size_t nverb = p->used[vs] == U_MATCH && metric_spans(p, vs, r) ? verb_metrics(in, verb) : 0;
+    if (!(p->used[vs] == U_FREE || (p->used[vs] == U_MATCH && inflected_value(p, vs, r)) ||
+          (nverb && in->nmetrics > nverb)))
+        return;
     const dp_model *home = NULL;
-    const char *date = NULL;
-    for (size_t k = 0; k < in->nmetrics; k++) { /* every metric counts by one date of one model */
+    const char *date = NULL; /* the date every metric counts by, or NULL when they differ */
+    for (size_t k = 0, first = 1; k < in->nmetrics; k++) {
         const dp_metric *m = in->metrics[k];
+        if (nverb && read_from(in, m, verb)) {
+            size_t notes = 0; /* read from other words too: asked for, not the verb's */
+            for (size_t j = 0; j < in->nnotes; j++)
+                notes += !strcmp(in->notes[j].kind, "metric") && !strcmp(in->notes[j].target, m->name);
+            if (notes > 1)
+                return;
+            continue;
+        }
         const dp_measure *me = m->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, m->measure.name) : NULL;
-        if (!me || !me->model || !me->agg_time_dimension ||
-            (home && (home != me->model || strcmp(date, me->agg_time_dimension))))
-            return 0;
+        if (!me || !me->model || (home && home != me->model))
+            return;
+        if (first)
+            date = me->agg_time_dimension;
+        else if (date && (!me->agg_time_dimension || strcmp(date, me->agg_time_dimension)))
+            date = NULL;
         home = me->model;
-        date = me->agg_time_dimension;
+        first = 0;
     }
     int nhit, best;
-    const dp_dimension *hit = verb_dim(p, home, vs, r, &nhit, &best);
-    if (nhit != 1 || best < 4 || strcmp(hit->name, date))
-        return 0; /* named by a description only, or another date: the value stays */
-    const char *verb = dp_int__span_text(p, vs, 1);
-    dp_int__note(p, verb, "time_range", hit->name, "the metrics' own date", 1.0);
-    drop_filter(in, verb);
-    dp_int__mark(p, vs, 1, U_PATTERN);
-    return 1;
+    const dp_dimension *hit = home ? verb_dim(p, home, vs, r, &nhit, &best) : NULL;
+    if (!hit || nhit != 1 || best < 4)
+        return;  /* no date, two, or one a description only mentions: as it was */
+    if (nverb) { /* the verb's metric goes, and its note */
+        size_t n = 0;
+        for (size_t j = 0; j < in->nnotes; j++) {
+            if (strcmp(in->notes[j].kind, "metric") || strcmp(in->notes[j].text, verb))
+                in->notes[n++] = in->notes[j];
+            else
+                dp_int__drop_metric(p, in->notes[j].target, NULL);
+        }
+        in->nnotes = n;
+    }
+    if (date && !strcmp(hit->name, date)) {
+        dp_int__note(p, verb, "time_range", hit->name, "the metrics' own date", 1.0);
+        drop_filter(in, verb);
+        dp_int__mark(p, vs, 1, U_PATTERN);
+        return;
+    }
+    const char *phrase = add_range_filter(p, rg, home, hit, vs, vs);
+    if (!phrase)
+        return;
+    rg->owned = 1; /* the report's range is not this one */
+    dp_int__note(p, phrase, "filter",
+                 dp_arena_printf(p->a, "%s.%s in [%s, %s)", home->name, hit->name, rg->start, rg->end),
+                 "the verb's date", 1.0);
+    dp_int__mark(p, vs, 1, U_MATCH);
 }
 
 /* Range r: owned by the entity before it when an entity phrase, a relative
@@ -291,7 +354,7 @@ static void attach_one(parser *p, dp_range *rg)
         ent = entity_before(p, ent_end, &es, &home);
     }
     if (!ent) {
-        verb_of_own_date(p, rg); /* no entity and verb before it: the range is the report's */
+        verb_of_metrics_date(p, rg); /* no entity before the verb */
         return;
     }
     /* the dimension the verb names best: its own word before a synonym
@@ -331,18 +394,9 @@ static void attach_one(parser *p, dp_range *rg)
         dp_int__mark(p, vs, r - vs, U_PATTERN);
         return;
     }
-    if (in->nfilters >= DP_INTENT_MAX_ITEMS)
+    const char *phrase = add_range_filter(p, rg, home, hit, es, vs);
+    if (!phrase)
         return;
-    dp_filter f = {0};
-    f.target.dims[0] = hit;
-    f.target.dim_models[0] = home;
-    f.target.ndims = 1;
-    f.range_start = rg->start;
-    f.range_end = rg->end;
-    f.phrase = dp_int__span_text(p, es, r + rg->len - es);
-    drop_filter(in, verb);
-    drop_time_group(p, vs, r);
-    in->filters[in->nfilters++] = f;
     /* "placed in May by members who registered in 2025": "by" after a
      * verb or a range names who did it, no grouping */
     size_t b = es;
@@ -357,7 +411,7 @@ static void attach_one(parser *p, dp_range *rg)
                 break;
             }
     }
-    dp_int__note(p, f.phrase, "filter",
+    dp_int__note(p, phrase, "filter",
                  dp_arena_printf(p->a, "%s.%s in [%s, %s)", home->name, hit->name, rg->start, rg->end),
                  "entity's own date", 1.0);
     dp_int__mark(p, vs, r - vs, U_MATCH);
