@@ -255,6 +255,23 @@ static const char *add_range_filter(parser *p, dp_range *rg, const dp_model *hom
     return f.phrase;
 }
 
+/* Does a metric read from the words text have them, as written, in its
+ * name or label ("returned" in returned_loans; not "borrowed" in
+ * borrowers)? */
+static int verbatim_metric(parser *p, const dp_intent *in, const char *text)
+{
+    for (size_t k = 0; k < in->nnotes; k++) {
+        if (strcmp(in->notes[k].kind, "metric") || strcmp(in->notes[k].text, text))
+            continue;
+        const dp_metric *m = dp_kg_metric(p->kg, in->notes[k].target);
+        const char *texts[] = {m ? m->name : NULL, m ? m->label : NULL};
+        for (size_t j = 0; j < 2; j++)
+            if (texts[j] && strcasestr(texts[j], text))
+                return 1;
+    }
+    return 0;
+}
+
 /* "support tickets by priority opened this year", "delivery days by
  * destination shipped in 2025": no entity stands before the verb, but the
  * verb (a word nothing else read, or one read only as another form of a
@@ -299,8 +316,16 @@ static void verb_of_metrics_date(parser *p, dp_range *rg)
     }
     int nhit, best;
     const dp_dimension *hit = home ? verb_dim(p, home, vs, r, &nhit, &best) : NULL;
-    if (!hit || nhit != 1 || best < 4)
-        return;  /* no date, two, or one a description only mentions: as it was */
+    if (!hit || nhit != 1 || best < 4) {
+        /* "loans by format borrowed in 2025" (borrowers): a past participle
+         * read as a metric only through another form of its word, beside
+         * the metrics asked for, is a verb whose date nothing names: asked,
+         * not answered with a metric nobody asked for */
+        size_t vl = strlen(p->t[vs].low);
+        if (nverb && vl > 3 && !strcmp(p->t[vs].low + vl - 2, "ed") && !verbatim_metric(p, in, verb))
+            dp_int__add_missing(p, dp_int__span_text(p, vs, 1 + rg->len), "time dimension");
+        return; /* no date, two, or one a description only mentions: as it was */
+    }
     if (nverb) { /* the verb's metric goes, and its note */
         size_t n = 0;
         for (size_t j = 0; j < in->nnotes; j++) {
