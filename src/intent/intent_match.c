@@ -145,6 +145,33 @@ static int of_qualifies(parser *p, const dp_lex_match *m, size_t nm, size_t i, s
     return 0;
 }
 
+/* The words at token i, matches m, right after the value val: a column of
+ * val's dataset other than val's own (no dimension of that name holds val
+ * there)? Then the value and the words are a filter value the catalog lacks
+ * ("engineering division"), and 0 is returned; else 1. */
+static int wrong_column(parser *p, const dp_lex_entry *val, const dp_lex_match *m, size_t nm, size_t i)
+{
+    if (!val->model || !val->dim)
+        return 1;
+    const dp_lex_entry *other = NULL;
+    for (size_t k = 0; k < nm; k++) {
+        const dp_lex_entry *e = m[k].e;
+        if (m[k].len != m[0].len)
+            continue;
+        if (e->kind != DP_LEX_DIM || !e->dim)
+            return 1; /* a metric, an entity, a value too: read as it is */
+        if (e->dim == val->dim)
+            return 1;
+        if (e->model == val->model && e->dim->type != DP_DIM_TIME)
+            other = e;
+    }
+    if (!other)
+        return 1;
+    dp_int__add_missing(p, dp_int__span_text(p, i - 1, 1 + m[0].len), "filter value");
+    dp_int__mark(p, i, m[0].len, U_MATCH);
+    return 0;
+}
+
 /* The target of the last filter that holds val's dimension (the one the
  * value just read went to), or NULL. */
 static dp_target *value_target(parser *p, const dp_lex_entry *val)
@@ -478,6 +505,14 @@ void dp_int__parse_phrases(parser *p)
                 nvals = 0;
                 continue;
             }
+        }
+        /* "for the engineering division" where Engineering is a department
+         * and division another column of its dataset: the value called by
+         * a column that does not hold it is asked about, not grouped by */
+        if (nvals && i > 0 && p->used[i - 1] == U_MATCH && !wrong_column(p, vals[nvals - 1], m, nm, i)) {
+            nvals = 0;
+            i += m[0].len - 1;
+            continue;
         }
         size_t kept_vals = nvals;
         nvals = 0;
