@@ -245,13 +245,17 @@ static int is_word(const dp_tok *t, size_t n, size_t i, const char *w)
 /* "two weeks", "10 days", "month" at *j: the grain, *num the count (1
  * when none is said), *j at the grain word; DP_GRAIN_NONE when no grain
  * word is there or the count is out of 1..5000. */
-static dp_grain count_of_grain(const dp_tok *t, size_t n, size_t *j, int *num)
+static dp_grain count_of_grain(const dp_tok *t, size_t n, size_t *j, int *num, int whole)
 {
     *num = 1;
     if (*j < n && number_word(&t[*j]) > 0) {
         *num = number_word(&t[*j]);
         (*j)++;
     }
+    /* "last 2 full months": the periods counted back are whole ones anyway */
+    if (whole && *j + 1 < n &&
+        (!strcmp(t[*j].low, "full") || !strcmp(t[*j].low, "complete") || !strcmp(t[*j].low, "whole")))
+        (*j)++;
     dp_grain g = *j < n ? dp_grain_word(t[*j].low, NULL) : DP_GRAIN_NONE;
     return *num > 0 && *num <= 5000 ? g : DP_GRAIN_NONE;
 }
@@ -298,7 +302,7 @@ size_t dp_time_range_at(const dp_tok *t, size_t n, size_t i, dp_date as_of, dp_d
     if (!strcmp(w, "last") || !strcmp(w, "final") || !strcmp(w, "first")) {
         int num;
         size_t j = i + 1;
-        dp_grain g = count_of_grain(t, n, &j, &num);
+        dp_grain g = count_of_grain(t, n, &j, &num, 0);
         if (g != DP_GRAIN_NONE && is_word(t, n, j + 1, "of") && (k = period_at(t, n, j + 2, as_of, &s, &e))) {
             int first = !strcmp(w, "first");
             dp_date cut = add_grain(first ? s : e, g, first ? num : -num);
@@ -317,10 +321,11 @@ size_t dp_time_range_at(const dp_tok *t, size_t n, size_t i, dp_date as_of, dp_d
         !strcmp(w, "trailing") || !strcmp(w, "this") || !strcmp(w, "current")) {
         int num;
         size_t j = i + 1;
-        dp_grain g = count_of_grain(t, n, &j, &num);
+        int now = !strcmp(w, "this") || !strcmp(w, "current");
+        dp_grain g = count_of_grain(t, n, &j, &num, !now);
         if (g != DP_GRAIN_NONE) {
             dp_date cur = dp_date_trunc(as_of, g);
-            if (!strcmp(w, "this") || !strcmp(w, "current")) {
+            if (now) {
                 *start = cur;
                 *end = tomorrow;
             } else if (g == DP_GRAIN_DAY) {

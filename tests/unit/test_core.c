@@ -273,6 +273,10 @@ static void time_ranges(void **state)
     assert_string_equal(range("the first 3 months of 2025", "2026-01-01", b), "2025-01-01..2025-04-01");
     assert_string_equal(range("the last 40 days of June 2025", "2026-01-01", b), "2025-06-01..2025-07-01");
     assert_string_equal(range("total revenue by region", "2026-01-01", b), "");
+    /* "full", "complete", "whole" after the count: the same complete periods */
+    assert_string_equal(range("for the last 2 full months", "2025-07-16", b), "2025-05-01..2025-07-01");
+    assert_string_equal(range("past 3 complete weeks", "2025-06-11", b), "2025-05-19..2025-06-09");
+    assert_string_equal(range("last whole quarter", "2025-06-11", b), "2025-01-01..2025-04-01");
     dp_date d = {2024, 2, 29};
     assert_int_equal(dp_date_weekday(d), 3); /* Thursday */
     dp_date m = dp_date_add_months(d, 12);
