@@ -145,11 +145,12 @@ static int of_qualifies(parser *p, const dp_lex_match *m, size_t nm, size_t i, s
     return 0;
 }
 
-/* The words at token i, matches m, right after the value val: a column of
- * val's dataset other than val's own (no dimension of that name holds val
- * there)? Then the value and the words are a filter value the catalog lacks
- * ("engineering division"), and 0 is returned; else 1. */
-static int wrong_column(parser *p, const dp_lex_entry *val, const dp_lex_match *m, size_t nm, size_t i)
+/* Do the words at token i (matches m), right after the value val, agree
+ * with it? 0 when they name only another column of val's dataset than the
+ * one holding val ("engineering division" where Engineering is a
+ * department): the value and the words are then recorded as a filter value
+ * the catalog lacks. 1 otherwise (its own column, or anything else). */
+static int column_agrees(parser *p, const dp_lex_entry *val, const dp_lex_match *m, size_t nm, size_t i)
 {
     if (!val->model || !val->dim)
         return 1;
@@ -509,7 +510,7 @@ void dp_int__parse_phrases(parser *p)
         /* "for the engineering division" where Engineering is a department
          * and division another column of its dataset: the value called by
          * a column that does not hold it is asked about, not grouped by */
-        if (nvals && i > 0 && p->used[i - 1] == U_MATCH && !wrong_column(p, vals[nvals - 1], m, nm, i)) {
+        if (nvals && i > 0 && p->used[i - 1] == U_MATCH && !column_agrees(p, vals[nvals - 1], m, nm, i)) {
             nvals = 0;
             i += m[0].len - 1;
             continue;
