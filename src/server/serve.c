@@ -261,29 +261,18 @@ static char *read_pem(const char *path)
 
 /* glibc gives each thread that meets a locked arena a new one, up to 8 per
  * core: a server whose runs move between threads spreads its freed memory
- * over all of them and its RSS creeps up request after request (+20 MB
- * over 20k requests measured, +29 MB over 100k). Two arenas per core, as
- * many as the default run slots, bound that; and memory freed by a burst is
- * given back once the server is idle. */
+ * over all of them, and its RSS sits higher and creeps (the mix, 64
+ * clients, 5,000-request steps: 221, 228, 235, 239, 241 MB by default; 197,
+ * 213, 211, 210, 205 MB with 2 arenas; bench/README.md). Two arenas per
+ * core, as many as the default run slots, bound that. (malloc_trim was
+ * measured before and not kept: within noise at idle, up to ~250 ms with
+ * the arenas locked.) */
 static void malloc_tune(long cores)
 {
 #ifdef __GLIBC__
     mallopt(M_ARENA_MAX, (int)(cores > 0 && cores < 64 ? 2 * cores : 16));
 #else
     (void)cores;
-#endif
-}
-
-static void malloc_give_back(dp_srv *s, long *seen)
-{
-#ifdef __GLIBC__
-    long runs = atomic_load(&s->runs_total);
-    if (runs != *seen && atomic_load(&s->active) == 0) {
-        *seen = runs;
-        malloc_trim(0);
-    }
-#else
-    (void)s, (void)seen;
 #endif
 }
 
@@ -376,14 +365,12 @@ int dp_serve_main(int argc, char **argv)
     fflush(stdout);
     pthread_t loader;
     int loading = pthread_create(&loader, NULL, load_thread, s) == 0;
-    long trimmed_at = 0; /* runs_total when memory was last given back */
     for (;;) {
         /* a signal, or every DP_SRV_WATCH_S a look at the catalog's files
          * and data: changed ones are opened again as SIGHUP would */
         struct timespec tick = {DP_SRV_WATCH_S, 0};
         int sig = sigtimedwait(&set, NULL, &tick);
         if (sig < 0) {
-            malloc_give_back(s, &trimmed_at);
             dp_srv_gen *g = dp_srv_gen_take(s);
             int changed = g && dp_catalog_changed(g->cat);
             if (g)
