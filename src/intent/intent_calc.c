@@ -758,6 +758,22 @@ static int in_label(const parser *p, int q)
     return 0;
 }
 
+/* Were the words text read as ratio m's numerator metric, and as nothing
+ * else? */
+static int numerator_alone(const parser *p, const dp_metric *m, const char *text)
+{
+    int num = 0;
+    for (size_t k = 0; k < p->in->nnotes; k++) {
+        const dp_match_note *nt = &p->in->notes[k];
+        if (strcmp(nt->text, text))
+            continue;
+        if (strcmp(nt->kind, "metric") || !m->numerator.name || strcmp(nt->target, m->numerator.name))
+            return 0;
+        num = 1;
+    }
+    return num;
+}
+
 void dp_int__check_percent(parser *p)
 {
     static const char *words[] = {"percent", "percentage", "pct", "share", "proportion", NULL};
@@ -808,6 +824,12 @@ void dp_int__check_percent(parser *p)
                 nfound++;
             }
         }
+        /* "share of clicks" is no click-through rate: the words after "of"
+         * name the whole, and a ratio whose numerator they are alone (its
+         * denominator unsaid) is a share of something else */
+        if (nfound == 1 && found->type == DP_METRIC_RATIO && bs == at && ae > at + len + 1 &&
+            numerator_alone(p, found, dp_int__span_text(p, at + len + 1, ae - at - len - 1)))
+            nfound = 0;
         const char *phrase = bs < ae ? dp_int__span_text(p, bs, ae - bs) : "%";
         if (len == 0 && bs == at && ae == at)
             phrase = dp_arena_printf(p->a, "%s%%", bs ? p->t[bs - 1].raw : "");
