@@ -41,8 +41,9 @@ char *dp_profile_to_text(const dp_kg *kg)
         for (size_t j = 0; j < m->ncolumns; j++)
             ncols += m->columns[j].prof.done != 0;
         dp_buf_puts(&b, "M ");
-        put_ints(&b, (long long[]){m->rows, m->dup_keys, m->orphans, m->profile_sample,
-                                   (m->dup_keys_unknown ? 1 : 0) | (m->orphan_entity ? 2 : 0), (long long)ncols},
+        put_ints(&b,
+                 (long long[]){m->rows, m->dup_keys, m->orphans, m->profile_sample,
+                               (m->dup_keys_unknown ? 1 : 0) | (m->orphan_entity ? 2 : 0), (long long)ncols},
                  6);
         dp_textrec_put(&b, m->name);
         dp_buf_putc(&b, '\t');
@@ -55,8 +56,9 @@ char *dp_profile_to_text(const dp_kg *kg)
             if (!p->done)
                 continue;
             dp_buf_puts(&b, "C ");
-            put_ints(&b, (long long[]){p->nulls, p->distinct,
-                                       (p->min ? 1 : 0) | (p->max ? 2 : 0) | (p->all_values ? 4 : 0), (long long)p->ntop},
+            put_ints(&b,
+                     (long long[]){p->nulls, p->distinct, (p->min ? 1 : 0) | (p->max ? 2 : 0) | (p->all_values ? 4 : 0),
+                                   (long long)p->ntop},
                      4);
             dp_textrec_put(&b, m->columns[j].name);
             dp_buf_putc(&b, '\t');
