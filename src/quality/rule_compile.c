@@ -560,7 +560,9 @@ static node *compile_sublink(cctx *x, json_t *b, int depth)
     node *l = compile_value(x, json_object_get(b, "testexpr"), depth + 1);
     const char **vals;
     long nv = l ? x->values(x->payload, schema, table, column, &vals, &vt) : -1;
-    if (nv < 0 || nv > 1000000)
+    /* a long list for a short result: the anti join in SQL costs less
+     * than compiling the list */
+    if (nv < 0 || nv > 1000000 || (nv > 10000 && (size_t)nv / 4 > dp_rowset_rows(x->rs)))
         return NULL;
     node *n = new_node(x, N_IN);
     if (!n || !(n->kids = dp_arena_calloc(x->a, (size_t)nv + 1, sizeof(*n->kids))))

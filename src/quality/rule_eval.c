@@ -68,13 +68,15 @@ int dp_rule__eval(const node *n, const dp_rowset *rs, size_t k, size_t i)
         a = value(n->kids[0], rs, k, i, &ba);
         if (a->kind == DP_VAL_NULL)
             return T_NULL;
-        int any_null = 0, found = 0;
+        int any_null = 0, found = 0, searched = 0; /* hashed or sorted lists hold no NULL */
         const dp_val *k1 = n->nkids > 1 ? &n->kids[1]->c : NULL;
         if (n->slots && a->kind == k1->kind && a->scale == k1->scale) { /* equal values hash alike */
+            searched = 1;
             for (size_t at = (size_t)dp_rule__val_hash(a) & (n->nslots - 1); n->slots[at] && !found;
                  at = (at + 1) & (n->nslots - 1))
                 found = dp_rule_eval_compare(a, n->slots[at]) == 0;
         } else if (n->op == 1) { /* sorted, no NULL */
+            searched = 1;
             size_t lo = 1, hi = n->nkids;
             while (lo < hi && !found) {
                 size_t mid = lo + (hi - lo) / 2;
@@ -86,7 +88,7 @@ int dp_rule__eval(const node *n, const dp_rowset *rs, size_t k, size_t i)
                     lo = mid + 1;
             }
         }
-        for (size_t j = 1; n->op != 1 && j < n->nkids && !found; j++) {
+        for (size_t j = 1; !searched && j < n->nkids && !found; j++) {
             if (n->kids[j]->c.kind == DP_VAL_NULL)
                 any_null = 1;
             else

@@ -53,7 +53,12 @@ static const char *table_sql =
     " TIMESTAMP '2025-03-31 12:00:00', false, 12::TINYINT, 12::UBIGINT, 12::FLOAT)"
     ") v(id, i, d, m, w, h, s, dt, ts, b, ti, ub, f); "
     "CREATE SCHEMA src; CREATE TABLE src.keys AS SELECT * FROM (VALUES ('alpha', 1, DATE '2025-01-12'), "
-    "('beta', 12, DATE '1970-01-01'), (NULL, NULL, NULL), ('caf\xc3\xa9', -5, DATE '2025-06-30')) v(k, n, day)";
+    "('beta', 12, DATE '1970-01-01'), (NULL, NULL, NULL), ('caf\xc3\xa9', -5, DATE '2025-06-30')) v(k, n, day); "
+    /* lists long enough to be hashed (or sorted, against another kind) */
+    "CREATE TABLE src.many AS SELECT x::INTEGER AS n, CASE x WHEN 5 THEN 'alpha' WHEN 6 THEN 'caf\xc3\xa9' "
+    "ELSE 'k' || x END AS k, DATE '2025-01-01' + x::INTEGER AS day FROM range(-3, 40) r(x); "
+    /* a list too long for a result of eight rows */
+    "CREATE TABLE src.huge AS SELECT x AS n FROM range(0, 10050) r(x)";
 
 static int setup(void **state)
 {
@@ -262,7 +267,15 @@ static void compare_with_duckdb(void **state)
         "s NOT IN (SELECT e.k FROM src.keys AS e WHERE e.k IS NOT NULL)",
         "i NOT IN (SELECT n FROM src.keys WHERE n IS NOT NULL)",
         "dt IN (SELECT e.day FROM src.keys AS e WHERE e.day IS NOT NULL)",
-        "p.i IS NOT NULL AND p.i NOT IN (SELECT e.n FROM src.keys AS e WHERE e.n IS NOT NULL)"};
+        "p.i IS NOT NULL AND p.i NOT IN (SELECT e.n FROM src.keys AS e WHERE e.n IS NOT NULL)",
+        /* hashed lists, values found and missed */
+        "s IN (SELECT e.k FROM src.many AS e WHERE e.k IS NOT NULL)",
+        "s NOT IN (SELECT e.k FROM src.many AS e WHERE e.k IS NOT NULL)",
+        "i NOT IN (SELECT n FROM src.many WHERE n IS NOT NULL)",
+        "p.i IS NOT NULL AND p.i NOT IN (SELECT e.n FROM src.many AS e WHERE e.n IS NOT NULL)",
+        "dt NOT IN (SELECT e.day FROM src.many AS e WHERE e.day IS NOT NULL)",
+        /* sorted: a double against integers */
+        "d NOT IN (SELECT e.n FROM src.many AS e WHERE e.n IS NOT NULL)"};
     for (size_t s = 0; s < sizeof(subs) / sizeof(*subs); s++) {
         snprintf(sql, sizeof(sql), "SELECT p.* FROM t AS p WHERE %s", subs[s]);
         assert_true(same_both_ways(f, sql));
@@ -326,6 +339,8 @@ static void refuses_what_it_does_not_know(void **state)
         "SELECT 1 AS empty WHERE NOT EXISTS (SELECT 1 FROM t WHERE i > 2)", /* a condition inside */
         "SELECT 1 AS empty WHERE NOT EXISTS (SELECT 1 FROM u)",             /* another table */
         "SELECT 1 AS empty WHERE EXISTS (SELECT 1 FROM t)",
+        /* 10,050 keys against eight rows: the anti join is DuckDB's */
+        "SELECT * FROM t WHERE i NOT IN (SELECT n FROM src.huge WHERE n IS NOT NULL)",
     };
     for (size_t i = 0; i < sizeof(sqls) / sizeof(*sqls); i++)
         if (dp_rule_eval_compile(sqls[i], "t", f->rs, values, f, f->a))
