@@ -254,6 +254,32 @@ static void emit_ranked(comp *c, dp_buf *b, const dp_design *design, int ranked)
     dp_buf_puts(b, "dp_rank");
 }
 
+/* dp_compiled.max_rows: the stored rows of the datasets the joined CTEs
+ * aggregate, summed (DuckDB's count of a table's rows, else a complete
+ * profile's); -1 when one is unknown or a CTE makes rows of its own. It
+ * only chooses how the test run keeps its result. */
+static double max_rows(const comp *c)
+{
+    double sum = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < c->nctes; i++) {
+        const cte *t = &c->ctes[i];
+        if (t->helper)
+            continue;
+        if (t->spine_of || t->body || t->shift || t->daily || t->nsubjoins)
+            return -1;
+        const dp_model *m = t->model;
+        if (m->est_known)
+            sum += (double)m->est_rows;
+        else if (m->profiled && !m->profile_partial && m->profile_sample == 0)
+            sum += (double)m->rows;
+        else
+            return -1;
+        n++;
+    }
+    return n ? sum : -1;
+}
+
 int dp_compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_discovery *d,
                const dp_design *design, dp_dialect dialect, dp_arena *a, dp_error *err)
 {
@@ -267,6 +293,7 @@ int dp_comp__compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, con
     if (!c)
         return dp_error_set(err, DP_ENOMEM, "out of memory");
     memset(c, 0, sizeof(*c));
+    out->max_rows = -1;
     c->depth = depth;
     c->kg = kg;
     c->in = in;
@@ -550,6 +577,7 @@ int dp_comp__compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, con
         goto done;
     }
     out->sql = dp_arena_strdup(a, dp_buf_cstr(&b));
+    out->max_rows = max_rows(c);
     out->ctes = json_array();
     for (size_t i = 0; i < c->nctes; i++) {
         json_t *ms = json_array();

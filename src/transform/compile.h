@@ -11,6 +11,11 @@ typedef struct dp_compiled {
     const char *sql;
     json_t *lineage; /* [{column, sources: ["model.column"], expression}] */
     json_t *ctes;    /* [{name, dataset, grain, measures}] */
+    /* A bound on the result's rows: the sum of the stored rows of the
+     * datasets its CTEs aggregate (a GROUP BY has no more groups than
+     * rows; the CTEs are joined on the grain), -1 when one is not known
+     * or a CTE makes rows of its own (a time spine, a window body). */
+    double max_rows;
 } dp_compiled;
 
 int dp_compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, const dp_discovery *d,

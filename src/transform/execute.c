@@ -89,6 +89,7 @@ static int llm_generate(void *self, const dp_sql_request *q, dp_compiled *out, d
             json_pack("{s:s,s:O,s:s}", "column", l->calc[k], "sources", sources ? sources : json_null(), "expression",
                       dp_arena_printf(q->a, "%s of %s: the language model's SQL", l->kind, l->base_col)));
     out->sql = l->product_sql;
+    out->max_rows = -1; /* the model's SQL is not the compiled part's */
     return 0;
 }
 
@@ -303,8 +304,9 @@ static double periods(const dp_run *r)
 }
 
 /* A bound on the result's rows from the profile: the product of its grain
- * columns' distinct values (the time column's periods); -1 when one is not
- * known. It only chooses how the test run keeps its rows. */
+ * columns' distinct values (the time column's periods), or the rows of the
+ * datasets it aggregates when fewer; -1 when neither is known. It only
+ * chooses how the test run keeps its rows. */
 static double estimated_rows(const dp_run *r)
 {
     double est = 1;
@@ -323,10 +325,16 @@ static double estimated_rows(const dp_run *r)
             const dp_column *col = e ? dp_kg_model_column(g->dim_model, e->expr) : NULL;
             n = col && col->prof.done ? (double)col->prof.distinct + 1 : -1;
         }
-        if (n <= 0)
-            return -1;
+        if (n <= 0) {
+            est = -1;
+            break;
+        }
         est *= n;
     }
+    /* no more groups than the rows they aggregate */
+    double bound = r->compiled.max_rows;
+    if (bound >= 0 && (est < 0 || bound < est))
+        est = bound;
     return est;
 }
 
