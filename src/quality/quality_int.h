@@ -70,7 +70,7 @@ const char *dp_quality__cache_key(dp_run *r, const char *sql);
  * (*type: "BIGINT", "VARCHAR"...), read once per data fingerprint and kept
  * in the state: their number, or -1 when there is no state, more than
  * DP_SOURCE_LIST_MAX values, or the read failed. */
-#define DP_SOURCE_LIST_MAX 100000
+#define DP_SOURCE_LIST_MAX 250000
 long dp_quality__source_values(dp_run *r, const char *schema, const char *table, const char *column, const char ***vals,
                                const char **type);
 /* The family ("number", "date", "timestamp", "text", "boolean", "other")

@@ -561,8 +561,9 @@ static node *compile_sublink(cctx *x, json_t *b, int depth)
     const char **vals;
     long nv = l ? x->values(x->payload, schema, table, column, &vals, &vt) : -1;
     /* a long list for a short result: the anti join in SQL costs less
-     * than compiling the list */
-    if (nv < 0 || nv > 1000000 || (nv > 10000 && (size_t)nv / 4 > dp_rowset_rows(x->rs)))
+     * than compiling the list; with keys and rows alike (200,000 keys,
+     * 195,000 rows) the list took 39 ms, the table and SQL 116 ms */
+    if (nv < 0 || nv > 1000000 || (nv > 10000 && (size_t)nv / 2 > dp_rowset_rows(x->rs)))
         return NULL;
     node *n = new_node(x, N_IN);
     if (!n || !(n->kids = dp_arena_calloc(x->a, (size_t)nv + 1, sizeof(*n->kids))))
