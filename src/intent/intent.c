@@ -125,6 +125,9 @@ static const struct {
      "ask for it as a metric ('... and <metric>') or name the filter's value"},
     {"grouping by a value", "follows 'by' but is a value in the data, not a column to group by",
      "group by its column ('by <column>'), or keep only it ('for <value>')"},
+    {"date of the verb",
+     "names a date other than the one its metric counts by, so which date the time grain groups is unclear",
+     "drop the verb to count by the metric's own date, or name a period of the verb's date ('returned in 2025')"},
 };
 
 static int unsupported_at(const char *kind)

@@ -232,6 +232,13 @@ static const dp_dimension *verb_dim(parser *p, const dp_model *home, size_t vs, 
     return hit;
 }
 
+const dp_dimension *dp_int__verb_date(parser *p, const dp_model *home, size_t vs, size_t ve)
+{
+    int nhit, best;
+    const dp_dimension *hit = verb_dim(p, home, vs, ve, &nhit, &best);
+    return hit && nhit == 1 && best >= 4 ? hit : NULL;
+}
+
 /* Range rg as a filter of home's time dimension hit, read from the words
  * [ps, rg) whose verb [vs, rg) it replaces (the verb's value filter and
  * grouping go). Its phrase, or NULL when the intent has no room. */

@@ -227,6 +227,9 @@ void dp_int__settle_ranges(parser *p);
  * after an entity and a verb filters that entity's own time dimension the
  * verb names, not the metrics' event dates. */
 void dp_int__attach_dates(parser *p);
+/* The one time dimension of home that the verb in tokens [vs, ve) names by
+ * its name or label ("returned": return_date), else NULL. */
+const dp_dimension *dp_int__verb_date(parser *p, const dp_model *home, size_t vs, size_t ve);
 
 /* intent_title.c: the request's name for the product (in->title); a free
  * number inside it is part of the name, no longer unplaced. */

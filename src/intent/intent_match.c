@@ -316,20 +316,52 @@ static int participle(parser *p, size_t i, size_t len, const dp_lex_match *vm)
     return end && phrase_ends_at(p, end, 1u << DP_LEX_METRIC | 1u << DP_LEX_ENTITY);
 }
 
+/* A past participle: a word in -ed, or one of the irregular ones a report
+ * says of its rows ("deals won", "items sold"). */
+static int past_participle(const char *w)
+{
+    static const char *const irregular[] = {"sold", "paid",   "won",   "lost",    "sent", "spent", "bought",
+                                            "made", "taken",  "given", "written", "held", "kept",  "built",
+                                            "left", "broken", "drawn", "chosen",  "shown", "done"};
+    size_t n = strlen(w);
+    if (n > 4 && !strcmp(w + n - 2, "ed"))
+        return 1;
+    for (size_t k = 0; k < sizeof(irregular) / sizeof(*irregular); k++)
+        if (!strcmp(w, irregular[k]))
+            return 1;
+    return 0;
+}
+
+/* Was word w read as the verb of a date ("employees hired in 2024": the
+ * range of hire_date)? */
+static int read_as_date(const dp_intent *in, const char *w)
+{
+    for (size_t k = 0; k < in->nnotes; k++)
+        if ((!strcmp(in->notes[k].kind, "time_range") || !strcmp(in->notes[k].kind, "filter")) &&
+            strcasestr(in->notes[k].text, w))
+            return 1;
+    return 0;
+}
+
 /* "orders that were cancelled", "tickets that were escalated": a relative
  * clause after an entity whose metric counts some of the entity's rows.
  * Alone, that metric is what is asked and the entity's own count goes;
  * beside another metric it says which rows (dp_int__settle_filter_metrics
- * turns it into a filter or asks). */
+ * turns it into a filter or asks). Also the clause without its pronoun and
+ * auxiliary: "orders cancelled per week", "number of employees hired" (the
+ * entity's count read from "number of employees"). */
 static void relative_metrics(parser *p)
 {
     dp_intent *in = p->in;
-    for (size_t i = 1; i + 1 < p->n; i++) {
+    for (size_t i = 1; i < p->n; i++) {
         /* also the passive without them: "orders were cancelled" */
         int passive = !strcmp(p->t[i].low, "were") || !strcmp(p->t[i].low, "was");
-        if (strcmp(p->t[i].low, "that") && strcmp(p->t[i].low, "which") && strcmp(p->t[i].low, "who") && !passive)
+        int reduced = !passive && p->used[i] == U_MATCH && p->used[i - 1] == U_MATCH && past_participle(p->t[i].low) &&
+                      !read_as_date(p->in, p->t[i].raw);
+        if (strcmp(p->t[i].low, "that") && strcmp(p->t[i].low, "which") && strcmp(p->t[i].low, "who") && !passive &&
+            !reduced)
             continue;
-        size_t j = i + !passive;
+        size_t j = reduced ? i : i + !passive;
         while (j < p->n && (!strcmp(p->t[j].low, "were") || !strcmp(p->t[j].low, "was") || !strcmp(p->t[j].low, "are") ||
                             !strcmp(p->t[j].low, "is") || !strcmp(p->t[j].low, "have") || !strcmp(p->t[j].low, "had") ||
                             !strcmp(p->t[j].low, "been") || !strcmp(p->t[j].low, "got")))
@@ -339,17 +371,36 @@ static void relative_metrics(parser *p)
         const dp_lex_match *mm = nm ? dp_int__first_of(m, nm, DP_LEX_METRIC, m[0].len) : NULL;
         const dp_metric *second = mm ? mm->e->metric : NULL, *first = NULL;
         const dp_entity *ent = NULL;
-        for (size_t s = i; s-- > 0 && i - s <= 4 && !ent && p->used[s] == U_MATCH;) {
+        /* the phrase that ends before the clause, the longest: the entity,
+         * or a count of it ("number of employees": headcount) */
+        for (size_t s = i; s-- > 0 && i - s <= 4 && p->used[s] == U_MATCH;) {
             size_t nf = dp_int__match(p, s, m, 32);
-            if (!nf || s + m[0].len != i || !dp_int__has_kind(m, nf, DP_LEX_ENTITY, m[0].len))
+            if (!nf || s + m[0].len != i)
                 continue;
-            ent = dp_int__first_of(m, nf, DP_LEX_ENTITY, m[0].len)->e->entity;
             const dp_lex_match *fm = dp_int__first_of(m, nf, DP_LEX_METRIC, m[0].len);
-            first = fm ? fm->e->metric : NULL;
+            const char *counted = dp_int__counted_entity(p, fm);
+            if (dp_int__has_kind(m, nf, DP_LEX_ENTITY, m[0].len)) {
+                const dp_entity *e = dp_int__first_of(m, nf, DP_LEX_ENTITY, m[0].len)->e->entity;
+                if (ent && strcmp(ent->name, e->name))
+                    break;
+                ent = e;
+                first = fm ? fm->e->metric : first;
+            } else if (counted && (!ent || !strcmp(counted, ent->name))) {
+                const dp_model *home = dp_kg_entity_home(p->kg, counted);
+                ent = ent ? ent : home ? dp_kg_model_entity(home, counted) : NULL;
+                first = ent ? fm->e->metric : NULL;
+            }
         }
         const dp_measure *b = second && second->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, second->measure.name) : NULL;
         if (!ent || !b || !dp_kg_model_entity(b->model, ent->name) || first == second)
             continue;
+        /* "loans returned per month" where returns count by the loan's
+         * date: the month of the verb's date or of the metric's? */
+        const dp_dimension *vd = in->grain != DP_GRAIN_NONE || in->custom_grain ? dp_int__verb_date(p, b->model, j, j + 1) : NULL;
+        if (vd && b->agg_time_dimension && strcmp(vd->name, b->agg_time_dimension)) {
+            dp_int__add_missing(p, dp_int__span_text(p, j, 1), "date of the verb");
+            continue;
+        }
         if (first && dp_int__drop_metric(p, first->name, NULL))
             dp_int__note(p, p->t[i - 1].raw, "context", second->name, "counted by the clause after it", 1.0);
         size_t others = 0;
