@@ -320,8 +320,8 @@ static int participle(parser *p, size_t i, size_t len, const dp_lex_match *vm)
  * says of its rows ("deals won", "items sold"). */
 static int past_participle(const char *w)
 {
-    static const char *const irregular[] = {"sold", "paid",   "won",   "lost",    "sent", "spent", "bought",
-                                            "made", "taken",  "given", "written", "held", "kept",  "built",
+    static const char *const irregular[] = {"sold", "paid",   "won",   "lost",    "sent",  "spent", "bought",
+                                            "made", "taken",  "given", "written", "held",  "kept",  "built",
                                             "left", "broken", "drawn", "chosen",  "shown", "done"};
     size_t n = strlen(w);
     if (n > 4 && !strcmp(w + n - 2, "ed"))
@@ -396,7 +396,8 @@ static void relative_metrics(parser *p)
             continue;
         /* "loans returned per month" where returns count by the loan's
          * date: the month of the verb's date or of the metric's? */
-        const dp_dimension *vd = in->grain != DP_GRAIN_NONE || in->custom_grain ? dp_int__verb_date(p, b->model, j, j + 1) : NULL;
+        const dp_dimension *vd =
+            in->grain != DP_GRAIN_NONE || in->custom_grain ? dp_int__verb_date(p, b->model, j, j + 1) : NULL;
         if (vd && b->agg_time_dimension && strcmp(vd->name, b->agg_time_dimension)) {
             dp_int__add_missing(p, dp_int__span_text(p, j, 1), "date of the verb");
             continue;
