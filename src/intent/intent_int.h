@@ -82,6 +82,9 @@ void dp_int__add_metric(parser *p, const dp_metric *m, size_t at);
 int dp_int__drop_metric(parser *p, const char *name, const dp_metric *keep);
 /* Adds phrase (once) to what the catalog lacks, as kind. */
 void dp_int__add_missing(parser *p, const char *phrase, const char *kind);
+/* A past participle: a word in -ed, or one of the irregular ones a report
+ * says of its rows ("deals won", "items sold"). */
+int dp_int__past_participle(const char *w);
 
 /* intent_calc.c: words that ask for a calculation on top of a metric */
 /* Finds them (share/calculations.tsv) before any other pass claims tokens. */

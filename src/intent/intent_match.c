@@ -316,9 +316,7 @@ static int participle(parser *p, size_t i, size_t len, const dp_lex_match *vm)
     return end && phrase_ends_at(p, end, 1u << DP_LEX_METRIC | 1u << DP_LEX_ENTITY);
 }
 
-/* A past participle: a word in -ed, or one of the irregular ones a report
- * says of its rows ("deals won", "items sold"). */
-static int past_participle(const char *w)
+int dp_int__past_participle(const char *w)
 {
     static const char *const irregular[] = {"sold", "paid",   "won",   "lost",    "sent",  "spent", "bought",
                                             "made", "taken",  "given", "written", "held",  "kept",  "built",
@@ -356,7 +354,7 @@ static void relative_metrics(parser *p)
     for (size_t i = 1; i < p->n; i++) {
         /* also the passive without them: "orders were cancelled" */
         int passive = !strcmp(p->t[i].low, "were") || !strcmp(p->t[i].low, "was");
-        int reduced = !passive && p->used[i] == U_MATCH && p->used[i - 1] == U_MATCH && past_participle(p->t[i].low) &&
+        int reduced = !passive && p->used[i] == U_MATCH && p->used[i - 1] == U_MATCH && dp_int__past_participle(p->t[i].low) &&
                       !read_as_date(p->in, p->t[i].raw);
         if (strcmp(p->t[i].low, "that") && strcmp(p->t[i].low, "which") && strcmp(p->t[i].low, "who") && !passive &&
             !reduced)

@@ -12,6 +12,8 @@ int dp_int__is_noise(const char *w)
         "create", "build", "make", "generate", "produce", "give", "show", "list", "get", "need", "want",
         "like", "would", "could", "please", "can", "report", "reports", "dashboard", "dashboards", "table",
         "tables", "view", "overview", "summary", "summarize", "breakdown", "analysis", "metrics", "metric",
+        /* the pro-form of the noun before it: "excluding planned ones" */
+        "ones",
         "kpi", "kpis", "performance", "dataset", "what", "which", "who", "how", "much", "many",
         "has", "have", "had", "total", "overall", "number", "count", "amount", "sum", "figures",
         "numbers", "stats", "statistics", "trend", "trends", "including", "include", "includes",

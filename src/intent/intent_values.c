@@ -488,6 +488,10 @@ static int names_one(const parser *p, size_t ctx_from, size_t s, size_t vs, size
     int cued = marker_before(p, ctx_from) || vs > s;
     if (numbers)
         return cued;
+    /* "number of meters installed": a verb after the entity, no name,
+     * unless a cue says one follows ("meter named ...") */
+    if (vs == s && ve == vs + 1 && !p->t[vs].is_upper && dp_int__past_participle(p->t[vs].low))
+        return 0;
     return cued || id_like(text) || proper_name(p, vs, ve);
 }
 
