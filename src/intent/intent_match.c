@@ -281,6 +281,49 @@ static int by_value(parser *p, size_t i, size_t len, const dp_lex_match *vm)
     return dp_int__qualifier_len(p, j, vm->e) == 0;
 }
 
+/* "outages caused by storms": before "by", a participle no other pass read
+ * that names the value's column ("caused": cause) makes the value its
+ * agent, a filter, not a grouping. The participle's index, else 0. */
+static size_t agent_verb(parser *p, size_t i, const dp_lex_match *vm)
+{
+    if (!vm || i < 2 || strcmp(p->t[i - 1].low, "by") || !vm->e->dim)
+        return 0;
+    size_t v = i - 2;
+    const char *stem = p->t[v].stem;
+    const dp_dimension *d = vm->e->dim;
+    if (!dp_int__past_participle(p->t[v].low) || strlen(stem) < 4)
+        return 0;
+    if (p->used[v] == U_MATCH) { /* read as the column itself ("caused": cause) */
+        dp_lex_match m[32];
+        size_t nm = dp_int__match(p, v, m, 32);
+        const dp_lex_match *dm = nm && m[0].len == 1 ? dp_int__first_of(m, nm, DP_LEX_DIM, 1) : NULL;
+        if (!dm || dm->e->dim != d)
+            return 0;
+    } else if (p->used[v]) {
+        return 0;
+    }
+    return strcasestr(d->name, stem) || (d->label && strcasestr(d->label, stem)) ? v : 0;
+}
+
+/* Forgets the grouping read from the words phrase, and its note. */
+static void unread_group(parser *p, const char *phrase)
+{
+    dp_intent *in = p->in;
+    for (size_t j = 0; j < in->ngroups; j++)
+        if (in->groups[j].phrase && !strcmp(in->groups[j].phrase, phrase) && !(in->ranked && in->ranked_group == j)) {
+            memmove(&in->groups[j], &in->groups[j + 1], (in->ngroups - j - 1) * sizeof(*in->groups));
+            in->ngroups--;
+            if (in->ranked && in->ranked_group > j)
+                in->ranked_group--;
+            break;
+        }
+    size_t n = 0;
+    for (size_t k = 0; k < in->nnotes; k++)
+        if (strcmp(in->notes[k].text, phrase) || strcmp(in->notes[k].kind, "dimension"))
+            in->notes[n++] = in->notes[k];
+    in->nnotes = n;
+}
+
 /* A passive's auxiliary: "tickets (were) opened", "orders (have been) shipped". */
 static int auxiliary(const char *w)
 {
@@ -646,7 +689,8 @@ void dp_int__parse_phrases(parser *p)
             /* "tickets opened by ...": the verb, not status = 'open'; left
              * for the date and verb passes, else asked */
             continue;
-        } else if (val && mode == MODE_GROUP && by_value(p, i, len, dp_int__first_of(m, nm, DP_LEX_VALUE, len))) {
+        } else if (val && mode == MODE_GROUP && by_value(p, i, len, dp_int__first_of(m, nm, DP_LEX_VALUE, len)) &&
+                   !agent_verb(p, i, dp_int__first_of(m, nm, DP_LEX_VALUE, len))) {
             /* "revenue by store": a value right after "by" is no column to
              * group by, and keeping only it would be a guess: asked */
             dp_int__add_missing(p, dp_int__span_text(p, i, len), "grouping by a value");
@@ -654,6 +698,12 @@ void dp_int__parse_phrases(parser *p)
             i += len - 1;
         } else if (val) {
             const dp_lex_match *vm = dp_int__first_of(m, nm, DP_LEX_VALUE, len);
+            size_t agent = mode == MODE_GROUP ? agent_verb(p, i, vm) : 0;
+            if (agent) {
+                unread_group(p, dp_int__span_text(p, agent, 1));
+                dp_int__mark(p, agent, 1, U_PATTERN);
+                dp_int__note(p, p->t[agent].raw, "verb", vm->e->dim->name, "the value's column", 1.0);
+            }
             dp_int__add_filter_value(p, m, nm, i, len, dp_int__prev_is_join(p, i));
             dp_int__note(p, dp_int__span_text(p, i, len), "filter", target_name(p, vm->e), "profile value",
                          vm->e->conf);
