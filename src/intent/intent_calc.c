@@ -511,8 +511,28 @@ static int condition_on_other_entity(parser *p, size_t cue)
     return 0;
 }
 
+/* "revenue by region for orders over 100": a count of an entity right
+ * after "for", compared, says which of the entity's rows (each order's
+ * amount, which the words do not name), not how many of them per row. */
+static int rows_compared(parser *p, size_t cue)
+{
+    size_t j = cue;
+    while (j > 0 && p->kind[j - 1] == DP_LEX_METRIC)
+        j--;
+    size_t f = j;
+    while (f > 0 && (!strcmp(p->t[f - 1].low, "the") || !strcmp(p->t[f - 1].low, "all")))
+        f--;
+    if (j == cue || f == 0 || strcmp(p->t[f - 1].low, "for"))
+        return 0;
+    dp_lex_match m[32];
+    size_t nm = dp_int__match(p, j, m, 32);
+    return nm && dp_int__counted_entity(p, dp_int__first_of(m, nm, DP_LEX_METRIC, m[0].len)) != NULL;
+}
+
 static int add_condition(parser *p, size_t cue, size_t num, size_t e, const char *phrase)
 {
+    if (rows_compared(p, cue))
+        return 0;
     const char *op = cue_operator(p, cue, num);
     const dp_metric *m = op ? compared_metric(p, cue, e) : NULL;
     dp_intent *in = p->in;

@@ -250,8 +250,9 @@ void dp_int__group_words(parser *p)
     for (size_t i = 1; i < p->n; i++) {
         const dp_tok *t = &p->t[i];
         size_t ml;
+        /* framing ("vs total orders") is no part of a column's name */
         if (p->used[i] || t->punct || t->is_num || strlen(t->low) < 3 || dp_is_stopword(t->low) ||
-            !(p->used[i - 1] == U_PATTERN && dp_int__is_group_marker(p, i - 1, &ml)) ||
+            dp_int__is_noise(t->low) || !(p->used[i - 1] == U_PATTERN && dp_int__is_group_marker(p, i - 1, &ml)) ||
             (i + 1 < p->n && !p->used[i + 1] && !p->t[i + 1].punct && !dp_is_stopword(p->t[i + 1].low)))
             continue;
         const dp_dimension *hit = NULL;

@@ -11,7 +11,7 @@
 D="$DP_SOURCE_DIR/tests/data/jaffle"
 MIRROR=${DPGEN_JAFFLE_MIRROR:-}
 if [ -z "$MIRROR" ]; then # the nearest .mirror above the source
-  d=$DP_SOURCE_DIR
+  d=$(cd "$DP_SOURCE_DIR" && pwd) # absolute: dirname of "." is "." for ever
   while [ "$d" != "/" ] && [ -z "$MIRROR" ]; do
     d=$(dirname "$d")
     [ -d "$d/.mirror/dbt-labs+jaffle-sl-template/repo" ] && MIRROR="$d/.mirror/dbt-labs+jaffle-sl-template/repo"
@@ -135,7 +135,9 @@ cat > "$WORK/cases.json" <<'JSON'
  {"request": "revenue by order_id__customer__customer_type", "gold": "SELECT c.customer_type, sum(i.product_price) AS revenue FROM order_items i LEFT JOIN orders o USING (order_id) LEFT JOIN customers c ON c.customer_id = o.customer_id GROUP BY 1"},
  {"request": "average_revenue", "gold": "SELECT avg(product_price) AS average_revenue FROM order_items"},
  {"request": "average_revenue by month", "gold": "SELECT CAST(date_trunc('month', CAST(ordered_at AS DATE)) AS DATE) AS month, avg(product_price) AS average_revenue FROM order_items GROUP BY 1"},
- {"request": "average_revenue by product__product_type", "gold": "SELECT p.product_type, avg(i.product_price) AS average_revenue FROM order_items i LEFT JOIN stg_products p USING (product_id) GROUP BY 1"}
+ {"request": "average_revenue by product__product_type", "gold": "SELECT p.product_type, avg(i.product_price) AS average_revenue FROM order_items i LEFT JOIN stg_products p USING (product_id) GROUP BY 1"},
+
+ {"request": "food orders vs total orders by month", "gold": "SELECT CAST(date_trunc('month', CAST(ordered_at AS DATE)) AS DATE) AS month, sum(1) FILTER (WHERE is_food_order = true) AS food_orders, sum(1) AS orders FROM orders GROUP BY 1"}
 ]
 JSON
 python3 "$DP_SOURCE_DIR/tests/e2e/sqlcompare.py" "$DPGEN" "$WORK/j.duckdb" "$M" "$WORK/cases.json" "$WORK" \
