@@ -137,6 +137,7 @@ cat > "$WORK/cases.json" <<'JSON'
  {"request": "average_revenue by month", "gold": "SELECT CAST(date_trunc('month', CAST(ordered_at AS DATE)) AS DATE) AS month, avg(product_price) AS average_revenue FROM order_items GROUP BY 1"},
  {"request": "average_revenue by product__product_type", "gold": "SELECT p.product_type, avg(i.product_price) AS average_revenue FROM order_items i LEFT JOIN stg_products p USING (product_id) GROUP BY 1"},
 
+ {"request": "weekly revenue for food items", "gold": "SELECT CAST(date_trunc('week', CAST(ordered_at AS DATE)) AS DATE) AS week, sum(product_price) AS revenue FROM order_items WHERE is_food_item = 1 GROUP BY 1"},
  {"request": "food orders vs total orders by month", "gold": "SELECT CAST(date_trunc('month', CAST(ordered_at AS DATE)) AS DATE) AS month, sum(1) FILTER (WHERE is_food_order = true) AS food_orders, sum(1) AS orders FROM orders GROUP BY 1"}
 ]
 JSON
