@@ -296,7 +296,10 @@ static void verb_of_metrics_date(parser *p, dp_range *rg)
     /* the verb read as a metric beside others ("loans by genre returned in
      * 2025": returned_loans): the verb, when it names a date */
     size_t nverb = p->used[vs] == U_MATCH && metric_spans(p, vs, r) ? verb_metrics(in, verb) : 0;
-    if (!(p->used[vs] == U_FREE || (p->used[vs] == U_MATCH && inflected_value(p, vs, r)) ||
+    /* also a value as it is ("parcels delivered in June" where delivered
+     * is a status): the verb, when it names a date below */
+    if (!(p->used[vs] == U_FREE ||
+          (p->used[vs] == U_MATCH && (inflected_value(p, vs, r) || value_span(p, vs, r))) ||
           (nverb && in->nmetrics > nverb)))
         return;
     const dp_model *home = NULL;
