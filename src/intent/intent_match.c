@@ -324,6 +324,38 @@ static void unread_group(parser *p, const char *phrase)
     in->nnotes = n;
 }
 
+/* "bookings cancelled by time slot": right after a phrase of the value's
+ * own dataset (the entity it is home to, or a metric measured there), a value written as
+ * it is ('cancelled', a booking status) is that value, not a metric of
+ * another dataset with the same word (members' cancellations). */
+static int own_value_after(parser *p, size_t i, size_t len, const dp_lex_match *vm, const dp_lex_match *mm)
+{
+    const dp_model *vmod = vm ? vm->e->model : NULL;
+    const dp_metric *other = mm ? mm->e->metric : NULL;
+    const dp_measure *ome =
+        other && other->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, other->measure.name) : NULL;
+    if (!vmod || !ome || ome->model == vmod || len != 1 || i == 0 || p->used[i - 1] != U_MATCH ||
+        strcasecmp(vm->e->text, p->t[i].low))
+        return 0;
+    dp_lex_match m[32];
+    for (size_t s = i; s-- > 0 && i - s <= 4 && p->used[s] == U_MATCH;) {
+        size_t nf = dp_int__match(p, s, m, 32);
+        if (!nf || s + m[0].len != i)
+            continue;
+        for (size_t k = 0; k < nf; k++) {
+            if (m[k].len != m[0].len)
+                continue;
+            const dp_lex_entry *e = m[k].e;
+            const dp_measure *me = e->kind == DP_LEX_METRIC && e->metric->type == DP_METRIC_SIMPLE
+                                       ? dp_kg_measure(p->kg, e->metric->measure.name)
+                                       : NULL;
+            if ((me && me->model == vmod) || (e->kind == DP_LEX_ENTITY && dp_kg_entity_home(p->kg, e->entity->name) == vmod))
+                return 1;
+        }
+    }
+    return 0;
+}
+
 /* A passive's auxiliary: "tickets (were) opened", "orders (have been) shipped". */
 static int auxiliary(const char *w)
 {
@@ -648,7 +680,8 @@ void dp_int__parse_phrases(parser *p)
         if (val && metric) {
             const dp_lex_match *vm = dp_int__first_of(m, nm, DP_LEX_VALUE, len);
             if (!((mode == MODE_FILTER && !after_of) || (mode == MODE_VALUE && dp_int__prev_is_join(p, i)) ||
-                  dp_int__qualifier_len(p, i + len, vm->e)))
+                  dp_int__qualifier_len(p, i + len, vm->e) ||
+                  own_value_after(p, i, len, vm, dp_int__first_of(m, nm, DP_LEX_METRIC, len))))
                 val = 0;
         }
         /* "region of carrier": the entity or dataset after "of" says
