@@ -446,14 +446,15 @@ static void relative_metrics(parser *p)
         const dp_entity *ent = NULL;
         /* the phrase that ends before the clause, the longest: the entity,
          * or a count of it ("number of employees": headcount) */
+        dp_lex_match q[32]; /* m holds the clause's matches (mm) */
         for (size_t s = i; s-- > 0 && i - s <= 4 && p->used[s] == U_MATCH;) {
-            size_t nf = dp_int__match(p, s, m, 32);
-            if (!nf || s + m[0].len != i)
+            size_t nf = dp_int__match(p, s, q, 32);
+            if (!nf || s + q[0].len != i)
                 continue;
-            const dp_lex_match *fm = dp_int__first_of(m, nf, DP_LEX_METRIC, m[0].len);
+            const dp_lex_match *fm = dp_int__first_of(q, nf, DP_LEX_METRIC, q[0].len);
             const char *counted = dp_int__counted_entity(p, fm);
-            if (dp_int__has_kind(m, nf, DP_LEX_ENTITY, m[0].len)) {
-                const dp_entity *e = dp_int__first_of(m, nf, DP_LEX_ENTITY, m[0].len)->e->entity;
+            if (dp_int__has_kind(q, nf, DP_LEX_ENTITY, q[0].len)) {
+                const dp_entity *e = dp_int__first_of(q, nf, DP_LEX_ENTITY, q[0].len)->e->entity;
                 if (ent && strcmp(ent->name, e->name))
                     break;
                 ent = e;
@@ -467,6 +468,18 @@ static void relative_metrics(parser *p)
         const dp_measure *b = second && second->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, second->measure.name) : NULL;
         if (!ent || !b || !dp_kg_model_entity(b->model, ent->name) || first == second)
             continue;
+        /* "number of books borrowed" read as borrowers: in the passive the
+         * entity is what the verb was done to, and a count of another
+         * entity (the members who borrowed) is no count of these ("customers
+         * who ordered" is active: the customers did it) */
+        const char *counts = reduced || passive || j > i + 1 ? dp_int__counted_entity(p, mm) : NULL;
+        if (counts && strcmp(counts, ent->name)) {
+            size_t s0 = i;
+            while (s0 > 0 && p->used[s0 - 1] == U_MATCH && i - s0 < 4)
+                s0--;
+            dp_int__add_missing(p, dp_int__span_text(p, s0, j + mm->len - s0), "metric");
+            continue;
+        }
         /* "loans returned per month" where returns count by the loan's
          * date: the month of the verb's date or of the metric's? */
         const dp_dimension *vd =
