@@ -356,6 +356,23 @@ static int own_value_after(parser *p, size_t i, size_t len, const dp_lex_match *
     return 0;
 }
 
+/* "absences approved by month", "outages caused by storms": outside a
+ * grouping, an entity word that is also a metric, then a yes/no column or
+ * a participle naming a column of its dataset, is the metric and then that
+ * word, not the column qualified by the entity ("absence approved"). The
+ * length of the match at token i to read. */
+static size_t split_qualified(parser *p, size_t i, const dp_lex_match *m, size_t nm, int grouping)
+{
+    size_t len = m[0].len;
+    const dp_lex_match *dm = dp_int__first_of(m, nm, DP_LEX_DIM, len);
+    if (grouping || len != 2 || !dm || strcmp(dm->e->source, "qualified name") ||
+        !dp_int__has_kind(m, nm, DP_LEX_METRIC, 1))
+        return len;
+    const dp_dimension *d = dm->e->dim;
+    int flag = d && d->column && d->column->type && !strcasecmp(d->column->type, "BOOLEAN");
+    return flag || dp_int__past_participle(p->t[i + 1].low) ? 1 : len;
+}
+
 /* A passive's auxiliary: "tickets (were) opened", "orders (have been) shipped". */
 static int auxiliary(const char *w)
 {
@@ -670,7 +687,7 @@ void dp_int__parse_phrases(parser *p)
                 mode = mode == MODE_GROUP ? MODE_GROUP : MODE_NONE;
             continue;
         }
-        size_t len = m[0].len;
+        size_t len = split_qualified(p, i, m, nm, mode == MODE_GROUP);
         int metric = dp_int__has_kind(m, nm, DP_LEX_METRIC, len);
         int dim = dp_int__has_kind(m, nm, DP_LEX_DIM, len);
         int ent = dp_int__has_kind(m, nm, DP_LEX_ENTITY, len);
