@@ -488,10 +488,6 @@ static int names_one(const parser *p, size_t ctx_from, size_t s, size_t vs, size
     int cued = marker_before(p, ctx_from) || vs > s;
     if (numbers)
         return cued;
-    /* "number of meters installed": a verb after the entity, no name,
-     * unless a cue says one follows ("meter named ...") */
-    if (vs == s && ve == vs + 1 && !p->t[vs].is_upper && dp_int__past_participle(p->t[vs].low))
-        return 0;
     return cued || id_like(text) || proper_name(p, vs, ve);
 }
 
@@ -575,6 +571,12 @@ static int resolve(parser *p, size_t s, size_t e, size_t ctx_from, size_t ctx_to
     size_t from = s;
     vcols v = {0};
     if (ctx && !title && !names_one(p, after ? s : ctx_from, s, vs, ve, text)) {
+        return 0;
+    } else if (ctx && ctx->kind == DP_LEX_ENTITY && !title && vs == s && ve == vs + 1 && !p->t[vs].is_upper &&
+               dp_int__past_participle(p->t[vs].low)) {
+        /* "number of meters installed": a verb after the entity, no name,
+         * unless a cue says one follows ("meter named ..."); after a
+         * column ("status shipped") a value all the same */
         return 0;
     } else if (ctx && ctx->kind == DP_LEX_ENTITY) {
         from = after ? vs : ctx_from;
