@@ -1040,9 +1040,63 @@ static void entity_conditions(parser *p)
     }
 }
 
+/* "employees who left by department": the entity's word, "who" or
+ * "that", and a verb no pass read, said word for word by the description
+ * of one count of that entity or of its measure ("Employees who left the
+ * company": leavers), ask for that count. */
+static void described_clauses(parser *p)
+{
+    dp_intent *in = p->in;
+    for (size_t i = 1; i + 1 < p->n && in->nmetrics < DP_INTENT_MAX_ITEMS; i++) {
+        size_t v = i + 1;
+        /* the verb free, or read as the date of a range while nothing is
+         * measured ("employees who left in 2024": termination_date) */
+        int free_verb = !p->used[v] || (p->used[v] == U_MATCH && !in->nmetrics && read_as_date(in, p->t[v].raw));
+        if ((strcmp(p->t[i].low, "who") && strcmp(p->t[i].low, "that")) || p->used[i - 1] != U_MATCH || !free_verb ||
+            p->t[v].punct || p->t[v].is_num || dp_is_stopword(p->t[v].low))
+            continue;
+        dp_lex_match m[32];
+        size_t nm = dp_int__match(p, i - 1, m, 32);
+        const dp_lex_match *em = nm ? dp_int__first_of(m, nm, DP_LEX_ENTITY, 1) : NULL;
+        if (!em)
+            continue;
+        const char *phrase = dp_int__span_text(p, i - 1, v + 1 - (i - 1));
+        const dp_metric *hit = NULL;
+        int nhit = 0;
+        for (size_t k = 0; k < p->kg->nmetrics && nhit < 2; k++) {
+            const dp_metric *mt = &p->kg->metrics[k];
+            const dp_measure *me =
+                mt->type == DP_METRIC_SIMPLE && !mt->filter ? dp_kg_measure(p->kg, mt->measure.name) : NULL;
+            if (!me || !dp_kg_model_entity(me->model, em->e->entity->name) ||
+                !((mt->description && strcasestr(mt->description, phrase)) ||
+                  (me->description && strcasestr(me->description, phrase))))
+                continue;
+            if (hit != mt)
+                nhit++;
+            hit = mt;
+        }
+        if (nhit != 1)
+            continue;
+        /* the entity's own count before the clause ("number of employees":
+         * headcount) goes: the clause says which of them are counted */
+        for (size_t s0 = i; s0-- > 0 && i - s0 <= 4 && p->used[s0] == U_MATCH;) {
+            dp_lex_match q[32];
+            size_t nq = dp_int__match(p, s0, q, 32);
+            const dp_lex_match *fm = nq && s0 + q[0].len == i ? dp_int__first_of(q, nq, DP_LEX_METRIC, q[0].len) : NULL;
+            const char *counted = dp_int__counted_entity(p, fm);
+            if (counted && !strcmp(counted, em->e->entity->name) && dp_int__drop_metric(p, fm->e->metric->name, NULL))
+                dp_int__note(p, p->t[i - 1].raw, "context", hit->name, "counted by the clause after it", 1.0);
+        }
+        dp_int__add_metric(p, hit, v);
+        dp_int__note(p, phrase, "metric", hit->name, "the metric's description", 0.9);
+        dp_int__mark(p, v, 1, U_MATCH);
+    }
+}
+
 void dp_int__settle_filter_metrics(parser *p)
 {
     dp_intent *in = p->in;
+    described_clauses(p);
     entity_conditions(p);
     relative_metrics(p);
     for (size_t k = 0; k < p->nfm && in->nmetrics > 1; k++) {
