@@ -298,8 +298,7 @@ static void verb_of_metrics_date(parser *p, dp_range *rg)
     size_t nverb = p->used[vs] == U_MATCH && metric_spans(p, vs, r) ? verb_metrics(in, verb) : 0;
     /* also a value as it is ("parcels delivered in June" where delivered
      * is a status): the verb, when it names a date below */
-    if (!(p->used[vs] == U_FREE ||
-          (p->used[vs] == U_MATCH && (inflected_value(p, vs, r) || value_span(p, vs, r))) ||
+    if (!(p->used[vs] == U_FREE || (p->used[vs] == U_MATCH && (inflected_value(p, vs, r) || value_span(p, vs, r))) ||
           (nverb && in->nmetrics > nverb)))
         return;
     const dp_model *home = NULL;

@@ -332,8 +332,7 @@ static int own_value_after(parser *p, size_t i, size_t len, const dp_lex_match *
 {
     const dp_model *vmod = vm ? vm->e->model : NULL;
     const dp_metric *other = mm ? mm->e->metric : NULL;
-    const dp_measure *ome =
-        other && other->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, other->measure.name) : NULL;
+    const dp_measure *ome = other && other->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, other->measure.name) : NULL;
     if (!vmod || !ome || ome->model == vmod || len != 1 || i == 0 || p->used[i - 1] != U_MATCH ||
         strcasecmp(vm->e->text, p->t[i].low))
         return 0;
@@ -349,7 +348,8 @@ static int own_value_after(parser *p, size_t i, size_t len, const dp_lex_match *
             const dp_measure *me = e->kind == DP_LEX_METRIC && e->metric->type == DP_METRIC_SIMPLE
                                        ? dp_kg_measure(p->kg, e->metric->measure.name)
                                        : NULL;
-            if ((me && me->model == vmod) || (e->kind == DP_LEX_ENTITY && dp_kg_entity_home(p->kg, e->entity->name) == vmod))
+            if ((me && me->model == vmod) ||
+                (e->kind == DP_LEX_ENTITY && dp_kg_entity_home(p->kg, e->entity->name) == vmod))
                 return 1;
         }
     }
@@ -446,8 +446,8 @@ static void relative_metrics(parser *p)
     for (size_t i = 1; i < p->n; i++) {
         /* also the passive without them: "orders were cancelled" */
         int passive = !strcmp(p->t[i].low, "were") || !strcmp(p->t[i].low, "was");
-        int reduced = !passive && p->used[i] == U_MATCH && p->used[i - 1] == U_MATCH && dp_int__past_participle(p->t[i].low) &&
-                      !read_as_date(p->in, p->t[i].raw);
+        int reduced = !passive && p->used[i] == U_MATCH && p->used[i - 1] == U_MATCH &&
+                      dp_int__past_participle(p->t[i].low) && !read_as_date(p->in, p->t[i].raw);
         if (strcmp(p->t[i].low, "that") && strcmp(p->t[i].low, "which") && strcmp(p->t[i].low, "who") && !passive &&
             !reduced)
             continue;
