@@ -69,10 +69,11 @@ const char *dp_quality__cache_key(dp_run *r, const char *sql);
  * source; names unquoted) as DuckDB writes them, sorted, with their type
  * (*type: "BIGINT", "VARCHAR"...), read once per data fingerprint and kept
  * in the state: their number, or -1 when there is no state, more than
- * DP_SOURCE_LIST_MAX values, or the read failed. */
+ * DP_SOURCE_LIST_MAX values (none kept), more than max (none copied into
+ * the run), or the read failed. */
 #define DP_SOURCE_LIST_MAX 250000
-long dp_quality__source_values(dp_run *r, const char *schema, const char *table, const char *column, const char ***vals,
-                               const char **type);
+long dp_quality__source_values(dp_run *r, const char *schema, const char *table, const char *column, long max,
+                               const char ***vals, const char **type);
 /* The family ("number", "date", "timestamp", "text", "boolean", "other")
  * the types rule's SQL gives a DuckDB type name. */
 const char *dp_quality__sql_family(const char *type);

@@ -22,8 +22,9 @@ typedef struct dp_rule_eval dp_rule_eval;
 
 /* The distinct non-NULL values of column of schema.table (names as the
  * SQL spells them, unquoted) as DuckDB writes them, all of one type (*type
- * as typeof() names it): their number, or -1 when the caller has none. */
-typedef long (*dp_rule_values_fn)(void *payload, const char *schema, const char *table, const char *column,
+ * as typeof() names it): their number, or -1 when the caller has none or
+ * more than max (then none is copied). */
+typedef long (*dp_rule_values_fn)(void *payload, const char *schema, const char *table, const char *column, long max,
                                   const char ***vals, const char **type);
 
 /* sql compiled against table (the rowset's rows) in a; values (may be

@@ -13,10 +13,10 @@
 
 #define EXAMPLES 5
 
-static long source_values(void *payload, const char *schema, const char *table, const char *column, const char ***vals,
-                          const char **type)
+static long source_values(void *payload, const char *schema, const char *table, const char *column, long max,
+                          const char ***vals, const char **type)
 {
-    return dp_quality__source_values(payload, schema, table, column, vals, type);
+    return dp_quality__source_values(payload, schema, table, column, max, vals, type);
 }
 
 void dp_quality__native_compile(dp_run *r, const char *const *sqls, size_t n, dp_rule_eval **out)

@@ -27,14 +27,15 @@ static int add_value(void *p, size_t ncols, const char *const *names, const char
     return 0;
 }
 
-/* The values of doc {type, values} into the arena; their number or -1. */
-static long unpack(dp_run *r, json_t *doc, const char ***vals, const char **type)
+/* The values of doc {type, values} into the arena; their number, or -1
+ * (none copied) when there are more than max. */
+static long unpack(dp_run *r, json_t *doc, long max, const char ***vals, const char **type)
 {
     json_t *arr = json_object_get(doc, "values");
     const char *t = json_string_value(json_object_get(doc, "type"));
-    if (!json_is_array(arr) || !t)
-        return -1;
     size_t n = json_array_size(arr);
+    if (!json_is_array(arr) || !t || n > (size_t)max)
+        return -1;
     const char **v = dp_arena_calloc(r->a, n ? n : 1, sizeof(*v));
     if (!v || !(*type = dp_arena_strdup(r->a, t)))
         return -1;
@@ -47,8 +48,8 @@ static long unpack(dp_run *r, json_t *doc, const char ***vals, const char **type
     return (long)n;
 }
 
-long dp_quality__source_values(dp_run *r, const char *schema, const char *table, const char *column, const char ***vals,
-                               const char **type)
+long dp_quality__source_values(dp_run *r, const char *schema, const char *table, const char *column, long max,
+                               const char ***vals, const char **type)
 {
     char qs[300], qt[300], qc[300];
     if (!r->cat->state || !dp_sql_quote_ident(schema, qs, sizeof(qs)) || !dp_sql_quote_ident(table, qt, sizeof(qt)) ||
@@ -59,7 +60,7 @@ long dp_quality__source_values(dp_run *r, const char *schema, const char *table,
     const char *key = dp_quality__cache_key(r, dp_arena_printf(r->a, "source values|%s", sub));
     json_t *doc = dp_quality__kept_check(r, key);
     if (doc) {
-        long n = unpack(r, doc, vals, type); /* -1 too when recorded as too many */
+        long n = unpack(r, doc, max, vals, type); /* -1 too when recorded as too many */
         json_decref(doc);
         return n;
     }
@@ -83,7 +84,7 @@ long dp_quality__source_values(dp_run *r, const char *schema, const char *table,
     if (js)
         dp_state_check_put(r->cat->state, key, js, &ignore);
     free(js);
-    long n = o ? unpack(r, o, vals, type) : -1;
+    long n = o ? unpack(r, o, max, vals, type) : -1;
     json_decref(o);
     return n;
 }

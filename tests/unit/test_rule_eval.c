@@ -103,8 +103,8 @@ static int collect(void *p, size_t ncols, const char *const *names, const char *
 
 /* The provider of a subquery's values: DuckDB's own, as the quality stage
  * reads them (distinct, non-NULL, as text, one type). */
-static long values(void *payload, const char *schema, const char *table, const char *column, const char ***vals,
-                   const char **type)
+static long values(void *payload, const char *schema, const char *table, const char *column, long max,
+                   const char ***vals, const char **type)
 {
     fixture *f = payload;
     char sql[512];
@@ -119,6 +119,10 @@ static long values(void *payload, const char *schema, const char *table, const c
         return -1;
     }
     size_t n = json_array_size(all);
+    if (n > (size_t)max) {
+        json_decref(all);
+        return -1;
+    }
     const char **v = dp_arena_calloc(f->a, n ? n : 1, sizeof(*v));
     *type = "VARCHAR";
     for (size_t i = 0; i < n; i++) {
