@@ -47,6 +47,19 @@ void dp_int__add_group(parser *p, const dp_target *t)
         in->groups[in->ngroups++] = *t;
 }
 
+int dp_int__drop_group(dp_intent *in, const char *phrase)
+{
+    for (size_t j = 0; j < in->ngroups; j++)
+        if (in->groups[j].phrase && !strcmp(in->groups[j].phrase, phrase) && !(in->ranked && in->ranked_group == j)) {
+            memmove(&in->groups[j], &in->groups[j + 1], (in->ngroups - j - 1) * sizeof(*in->groups));
+            in->ngroups--;
+            if (in->ranked && in->ranked_group > j)
+                in->ranked_group--;
+            return 1;
+        }
+    return 0;
+}
+
 /* "gym location" where gym names the club entity: the entity right before a
  * dimension of its home dataset says whose dimension it is (one grouping,
  * as "club location" would be), not a grouping of its own. */

@@ -191,6 +191,9 @@ size_t dp_int__grouping_keys(const dp_intent *in);
 void dp_int__target_from(dp_target *t, const dp_lex_match *m, size_t nm, dp_lex_kind kind, size_t len);
 /* Adds grouping t unless the same target is grouped already. */
 void dp_int__add_group(parser *p, const dp_target *t);
+/* Forgets the grouping read from the words phrase, unless it is the one
+ * ranked: 1 when one went. */
+int dp_int__drop_group(dp_intent *in, const char *phrase);
 
 /* intent_arith.c: arithmetic over catalog metrics the request spells out */
 /* "X divided by Y", "X per Y" (Y a metric and no grouping), "ratio of X to

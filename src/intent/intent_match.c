@@ -309,14 +309,7 @@ static size_t agent_verb(parser *p, size_t i, const dp_lex_match *vm)
 static void unread_group(parser *p, const char *phrase)
 {
     dp_intent *in = p->in;
-    for (size_t j = 0; j < in->ngroups; j++)
-        if (in->groups[j].phrase && !strcmp(in->groups[j].phrase, phrase) && !(in->ranked && in->ranked_group == j)) {
-            memmove(&in->groups[j], &in->groups[j + 1], (in->ngroups - j - 1) * sizeof(*in->groups));
-            in->ngroups--;
-            if (in->ranked && in->ranked_group > j)
-                in->ranked_group--;
-            break;
-        }
+    dp_int__drop_group(in, phrase);
     size_t n = 0;
     for (size_t k = 0; k < in->nnotes; k++)
         if (strcmp(in->notes[k].text, phrase) || strcmp(in->notes[k].kind, "dimension"))
@@ -736,6 +729,8 @@ void dp_int__parse_phrases(parser *p)
         if (mode == MODE_GROUP && metric && !was_fresh && (dim || ent) &&
             (i == 0 || p->t[i - 1].punct == ','))
             dim = ent = 0;
+        /* "caused by storms": the value after "by" is the participle's agent */
+        size_t agent = val && mode == MODE_GROUP ? agent_verb(p, i, dp_int__first_of(m, nm, DP_LEX_VALUE, len)) : 0;
         if (mode == MODE_GROUP && (dim || ent) && !(metric && !was_fresh && p->t[i - 1].punct == ',')) {
             dp_target tg;
             dp_int__target_from(&tg, m, nm, dim ? DP_LEX_DIM : DP_LEX_ENTITY, len);
@@ -753,7 +748,7 @@ void dp_int__parse_phrases(parser *p)
              * for the date and verb passes, else asked */
             continue;
         } else if (val && mode == MODE_GROUP && by_value(p, i, len, dp_int__first_of(m, nm, DP_LEX_VALUE, len)) &&
-                   !agent_verb(p, i, dp_int__first_of(m, nm, DP_LEX_VALUE, len))) {
+                   !agent) {
             /* "revenue by store": a value right after "by" is no column to
              * group by, and keeping only it would be a guess: asked */
             dp_int__add_missing(p, dp_int__span_text(p, i, len), "grouping by a value");
@@ -761,7 +756,6 @@ void dp_int__parse_phrases(parser *p)
             i += len - 1;
         } else if (val) {
             const dp_lex_match *vm = dp_int__first_of(m, nm, DP_LEX_VALUE, len);
-            size_t agent = mode == MODE_GROUP ? agent_verb(p, i, vm) : 0;
             if (agent) {
                 unread_group(p, dp_int__span_text(p, agent, 1));
                 dp_int__mark(p, agent, 1, U_PATTERN);

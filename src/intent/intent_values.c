@@ -225,15 +225,7 @@ static void unread_entity_words(parser *p, size_t from, size_t to, const char *f
             if (!elsewhere)
                 dp_int__drop_metric(p, nt->target, NULL);
         } else if (!strcmp(nt->kind, "entity") || !strcmp(nt->kind, "dimension")) {
-            for (size_t j = 0; j < in->ngroups; j++)
-                if (in->groups[j].phrase && !strcmp(in->groups[j].phrase, words) &&
-                    !(in->ranked && in->ranked_group == j)) {
-                    memmove(&in->groups[j], &in->groups[j + 1], (in->ngroups - j - 1) * sizeof(*in->groups));
-                    in->ngroups--;
-                    if (in->ranked && in->ranked_group > j)
-                        in->ranked_group--;
-                    break;
-                }
+            dp_int__drop_group(in, words);
         } else {
             continue;
         }
