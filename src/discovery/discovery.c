@@ -431,6 +431,52 @@ static void widen_range(const dp_kg *kg, dp_intent *in, dp_arena *a, json_t *dec
     in->range_end = dp_arena_strdup(a, eb);
 }
 
+/* "budget of order items by channel", "the premium amount of all policies":
+ * a dataset the request names must be one the answer reads, or one the
+ * metrics' rows belong to ("revenue of customers" from the orders that lead
+ * to them); otherwise its words are not in the answer and it would be
+ * another question's. */
+static int check_context(const dp_kg *kg, const dp_intent *in, const dp_discovery *d, const dp_model *const *mm,
+                         size_t nmm, dp_arena *a, dp_error *err)
+{
+    for (size_t c = 0; c < in->ncontext && nmm; c++) {
+        const dp_model *m = dp_kg_model(kg, in->context_models[c]);
+        const char *ent = in->context_entities[c];
+        int ok = !m;
+        for (size_t i = 0; i < d->nselected && !ok; i++)
+            ok = d->selected[i] == m;
+        for (size_t i = 0; i < nmm && !ok; i++) {
+            dp_path p;
+            int amb;
+            ok = mm[i] == m || (ent && dp_kg_model_entity(mm[i], ent)) || !dp_join_path(&p, kg, mm[i], m, &amb);
+        }
+        if (ok)
+            continue;
+        /* what the named dataset can answer, for the user to choose */
+        const char *names = NULL;
+        size_t nn = 0;
+        for (size_t k = 0; k < kg->nmetrics && nn < 5; k++) {
+            const dp_model *tmp[DP_PLAN_MAX];
+            size_t n = dp_metric_models(kg, &kg->metrics[k], tmp, DP_PLAN_MAX, 0);
+            if (n == 1 && tmp[0] == m && !kg->metrics[k].off.reason) {
+                names = names ? dp_arena_printf(a, "%s, %s", names, kg->metrics[k].name) : kg->metrics[k].name;
+                nn++;
+            }
+        }
+        const char *metrics = NULL;
+        for (size_t i = 0; i < in->nmetrics; i++)
+            metrics = metrics ? dp_arena_printf(a, "%s, %s", metrics, in->metrics[i]->name) : in->metrics[i]->name;
+        return dp_error_set(err, DP_ECLARIFY,
+                            "'%s' names dataset %s, which the answer for %s (dataset %s) neither reads nor "
+                            "belongs to; %s%s%s",
+                            in->context_phrases[c] ? in->context_phrases[c] : m->name, m->name,
+                            metrics ? metrics : "the metrics", mm[0]->name,
+                            names ? "metrics of " : "no metric is defined on it: name the metric you mean",
+                            names ? dp_arena_printf(a, "%s: %s", m->name, names) : "", names ? " (name one, or drop the words)" : "");
+    }
+    return 0;
+}
+
 int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp_popularity_fn pop,
                 void *pl, json_t *decisions, unsigned *kgq, dp_error *err)
 {
@@ -600,6 +646,9 @@ int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp
             if (!dp_kg_model_entity(mm[i], d->cols[k].entity) && d->cols[k].dim_model)
                 add_joins(d, kg, mm[i], d->cols[k].dim_model, a);
     }
+    int rc = check_context(kg, in, d, mm, nmm, a, err);
+    if (rc)
+        return rc;
     /* candidates: every dataset the request touched, ranked */
     const dp_model *cands[64];
     size_t nc = 0;

@@ -84,7 +84,9 @@ typedef struct dp_intent {
     const char *missing_choices[16][DP_VALUE_HITS_MAX]; /* the same as --choose names, "model.dim=value" */
     double missing_choice_scores[16][DP_VALUE_HITS_MAX];
     size_t nmissing;
-    const char *context_models[8]; /* datasets the request named */
+    const char *context_models[8];   /* datasets the request named */
+    const char *context_phrases[8];  /* the words that named each */
+    const char *context_entities[8]; /* the entity those words named; NULL: the dataset's own name */
     size_t ncontext;
     double confidence;
     const char *as_of;

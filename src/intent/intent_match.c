@@ -186,6 +186,19 @@ static dp_target *value_target(parser *p, const dp_lex_entry *val)
     return NULL;
 }
 
+/* A dataset the request names as the subject ("customers' revenue", "budget
+ * of order items"), with its words and the entity they named (NULL: the
+ * dataset's own name); discovery checks the answer reads it. */
+static void add_context(parser *p, const char *model, const char *phrase, const char *entity)
+{
+    dp_intent *in = p->in;
+    if (in->ncontext >= sizeof(in->context_models) / sizeof(*in->context_models))
+        return;
+    in->context_models[in->ncontext] = model;
+    in->context_phrases[in->ncontext] = phrase;
+    in->context_entities[in->ncontext++] = entity;
+}
+
 /* Keeps, of the filter on value val (the last one holding it), the
  * candidate columns of the dataset the phrase at token i names ("Spanish
  * warehouses", "carriers from Germany"): the country of the warehouses, not
@@ -836,14 +849,12 @@ void dp_int__parse_phrases(parser *p)
             } else {
                 /* an entity word alone names the subject, not a grouping */
                 dp_int__note(p, tg.phrase, "context", tg.entity, mm->e->source, mm->e->conf);
-                if (p->in->ncontext < 8)
-                    p->in->context_models[p->in->ncontext++] = mm->e->model->name;
+                add_context(p, mm->e->model->name, tg.phrase, tg.entity);
             }
         } else if (model) {
             const dp_lex_match *mm = dp_int__first_of(m, nm, DP_LEX_MODEL, len);
             dp_int__note(p, dp_int__span_text(p, i, len), "context", mm->e->model->name, "dataset name", mm->e->conf);
-            if (p->in->ncontext < 8)
-                p->in->context_models[p->in->ncontext++] = mm->e->model->name;
+            add_context(p, mm->e->model->name, dp_int__span_text(p, i, len), NULL);
         }
         dp_int__mark(p, i, len, U_MATCH);
         i += len - 1;
