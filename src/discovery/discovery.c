@@ -136,10 +136,12 @@ static int pick_dim(const dp_kg *kg, const dp_target *t, const dp_model *const *
 }
 
 /* Another candidate of t, a different column, as near to the metrics as
- * the chosen one c (hops joins): its index, else -1. Candidates that are
- * the same column seen from two datasets (same name, a key and its
- * reference) are one. */
-static int equal_rival(const dp_kg *kg, const dp_target *t, const dp_model *const *mm, size_t nmm, int c, int hops)
+ * the chosen one c (hops joins; any reachable one when hops is -1): its
+ * index, else -1, with its joins in *rival_hops. Candidates that are the
+ * same column seen from two datasets (same name, a key and its reference)
+ * are one. */
+static int equal_rival(const dp_kg *kg, const dp_target *t, const dp_model *const *mm, size_t nmm, int c, int hops,
+                       int *rival_hops)
 {
     if (t->ndims < 2 || t->qualifier)
         return -1;
@@ -147,8 +149,10 @@ static int equal_rival(const dp_kg *kg, const dp_target *t, const dp_model *cons
         if ((int)k == c || !strcmp(t->dims[k]->name, t->dims[c]->name))
             continue;
         int total, amb;
-        if (!joins_to(kg, mm, nmm, t->dim_models[k], &total, &amb) && total == hops)
+        if (!joins_to(kg, mm, nmm, t->dim_models[k], &total, &amb) && (total == hops || hops < 0)) {
+            *rival_hops = total;
             return (int)k;
+        }
     }
     return -1;
 }
@@ -588,7 +592,8 @@ int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp
                                     p1.steps[k].entity, t->phrase, p2.steps[k].entity, t->phrase);
             }
         }
-        int other = equal_rival(kg, t, mm, nmm, c, hops);
+        int rival_hops = 0;
+        int other = equal_rival(kg, t, mm, nmm, c, hops, &rival_hops);
         if (other >= 0)
             /* "shipments by country": the warehouse's country and the
              * destination country are both a join away; either answer is
@@ -619,15 +624,18 @@ int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp
         if (c < 0)
             return dp_error_set(err, DP_ECLARIFY, "filter '%s' (%s.%s) cannot be applied to dataset %s of the metrics",
                                 fl->phrase, fl->target.dim_models[0]->name, fl->target.dims[0]->name, nmm ? mm[0]->name : "?");
-        int other = fl->range_start ? -1 : equal_rival(kg, &fl->target, mm, nmm, c, hops);
+        /* "loans in the North district": the branch's district and the
+         * member's home district both hold North; "enterprise billings":
+         * the account's segment a join away and the plan's tier two joins
+         * away both hold enterprise, and the nearer is no likelier meant */
+        int rival_hops = 0;
+        int other = fl->range_start ? -1 : equal_rival(kg, &fl->target, mm, nmm, c, -1, &rival_hops);
         if (other >= 0)
-            /* "loans in the North district": the branch's district and the
-             * member's home district both hold North, as near as each other */
             return dp_error_set(err, DP_ECLARIFY,
-                                "'%s' is a value of %s.%s and of %s.%s, both %d join(s) from the metrics: name the one "
-                                "meant (for instance '%s %s')",
-                                fl->phrase, fl->target.dim_models[c]->name, fl->target.dims[c]->name,
-                                fl->target.dim_models[other]->name, fl->target.dims[other]->name, hops,
+                                "'%s' is a value of %s.%s (%d join(s) from the metrics) and of %s.%s (%d join(s)): name "
+                                "the one meant (for instance '%s %s')",
+                                fl->phrase, fl->target.dim_models[c]->name, fl->target.dims[c]->name, hops,
+                                fl->target.dim_models[other]->name, fl->target.dims[other]->name, rival_hops,
                                 fl->target.dim_models[other]->name, fl->target.dims[other]->name);
         if (fl->target.ndims > 1 && decisions)
             json_array_append_new(decisions, json_sprintf("value '%s' occurs in %zu dimensions; chose %s.%s (%d join(s) from the metric datasets)",

@@ -125,6 +125,8 @@ static const struct {
      "ask for it as a metric ('... and <metric>') or name the filter's value"},
     {"grouping by a value", "follows 'by' but is a value in the data, not a column to group by",
      "group by its column ('by <column>'), or keep only it ('for <value>')"},
+    {"value of the other end", "names one end of a journey, and the value is only at the other",
+     "name the column the value is of, or give a value of the end asked"},
     {"date of the verb",
      "names a date other than the one its metric counts by, so which date the time grain groups is unclear",
      "drop the verb to count by the metric's own date, or name a period of the verb's date ('returned in 2025')"},

@@ -729,44 +729,66 @@ static void unread(parser *p, size_t s, size_t e, const dp_metric *keep)
         }
 }
 
-/* Does every word of the metric's name (but share words) begin like one of
- * the request's stems ("loss_rate" for "lost": three letters in common)? */
-static int name_said(const char *name, const char *const *stems, size_t ns)
+/* Does every word of a name (but share words), split at any of seps, begin
+ * like one of the request's stems ("loss_rate" for "lost": three letters in
+ * common)? */
+static int words_said(const char *name, const char *seps, const char *const *stems, size_t ns)
 {
-    static const char *skip[] = {"share", "rate", "pct", "percent", "percentage", "proportion", "ratio", NULL};
-    char buf[128];
+    static const char *skip[] = {"share", "rate", "pct", "percent", "percentage", "proportion", "ratio", "the", "of", NULL};
+    char buf[256];
     snprintf(buf, sizeof(buf), "%s", name);
     char *save = NULL;
-    for (char *w = strtok_r(buf, "_", &save); w; w = strtok_r(NULL, "_", &save)) {
+    for (char *w = strtok_r(buf, seps, &save); w; w = strtok_r(NULL, seps, &save)) {
         int skipped = strlen(w) < 3;
         for (int k = 0; skip[k] && !skipped; k++)
-            skipped = !strcmp(w, skip[k]);
+            skipped = !strcasecmp(w, skip[k]);
         if (skipped)
             continue;
         int said = 0;
         for (size_t s = 0; s < ns && !said; s++)
-            said = !strncmp(w, stems[s], 3) && (strlen(stems[s]) < 4 || !strncmp(w, stems[s], 3));
+            said = !strncasecmp(w, stems[s], 3);
         if (!said)
             return 0;
     }
     return 1;
 }
 
-/* Do the stems all stand in the synonyms the description gives ("also
- * called on-time rate or OTD" for "on time %")? */
+static int name_said(const char *name, const char *const *stems, size_t ns)
+{
+    return words_said(name, "_", stems, ns);
+}
+
+/* Is one of the synonyms the description gives ("also called on-time rate
+ * or OTD") the request's words: every stem in it, and every word of it said
+ * ("virtual visit share" is not "percentage of visits")? */
 static int synonym_said(const dp_metric *m, const char *const *stems, size_t ns)
 {
     const char *also = m->description ? strcasestr(m->description, "also called") : NULL;
     if (!also || !ns)
         return 0;
     char low[512];
-    snprintf(low, sizeof(low), "%s", also);
+    snprintf(low, sizeof(low), "%s", also + strlen("also called"));
+    low[strcspn(low, ".;()")] = 0;
     for (char *q = low; *q; q++)
         *q = (char)tolower((unsigned char)*q);
-    for (size_t s = 0; s < ns; s++)
-        if (!strstr(low, stems[s]))
-            return 0;
-    return 1;
+    /* the alternatives: "a, b or c" */
+    for (char *alt = low; alt && *alt;) {
+        char *next = NULL, *comma = strchr(alt, ','), *or = strstr(alt, " or ");
+        if (or && (!comma || or < comma)) {
+            *or = 0;
+            next = or + 4;
+        } else if (comma) {
+            *comma = 0;
+            next = comma + 1;
+        }
+        int all = 1;
+        for (size_t s = 0; s < ns && all; s++)
+            all = strstr(alt, stems[s]) != NULL;
+        if (all && words_said(alt, " -", stems, ns))
+            return 1;
+        alt = next;
+    }
+    return 0;
 }
 
 /* Is byte q of the request inside a whole metric label the request wrote? */

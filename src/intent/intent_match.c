@@ -199,6 +199,29 @@ static void add_context(parser *p, const char *model, const char *phrase, const 
     in->context_entities[in->ncontext++] = entity;
 }
 
+/* Keeps, of the filter on value val, the candidate columns the words at
+ * token i (ql of them, val's qualifier) name too ("the enterprise segment":
+ * the accounts' segment, not the plan tier that also holds enterprise;
+ * "the North district" keeps every district), when one is. */
+static void narrow_to_column(parser *p, size_t i, size_t ql, const dp_lex_entry *val)
+{
+    dp_target *t = value_target(p, val);
+    if (!t || t->ndims < 2)
+        return;
+    size_t n = 0;
+    for (size_t d = 0; d < t->ndims; d++) {
+        dp_lex_entry alt = *val;
+        alt.dim = t->dims[d];
+        alt.model = t->dim_models[d];
+        if (dp_int__qualifier_len(p, i, &alt) == ql) {
+            t->dims[n] = t->dims[d];
+            t->dim_models[n++] = t->dim_models[d];
+        }
+    }
+    if (n)
+        t->ndims = n;
+}
+
 /* Keeps, of the filter on value val (the last one holding it), the
  * candidate columns of the dataset the phrase at token i names ("Spanish
  * warehouses", "carriers from Germany"): the country of the warehouses, not
@@ -238,23 +261,80 @@ static int names_destination(const char *name)
     return 0;
 }
 
+/* The end of a journey the words before token b name: 1 where it starts
+ * ("from", "out of", "leaving", "departing from"), 2 where it arrives ("to",
+ * "into", "bound for", "arriving in", "destined for"), else 0. */
+static int direction_before(const parser *p, size_t b, size_t *words)
+{
+    const char *w1 = b > 0 ? p->t[b - 1].low : "", *w2 = b > 1 ? p->t[b - 2].low : "";
+    *words = 1;
+    if (!strcmp(w1, "from") || !strcmp(w1, "leaving") || !strcmp(w1, "departing") || !strcmp(w1, "exiting"))
+        return 1;
+    if (!strcmp(w1, "to") || !strcmp(w1, "into") || !strcmp(w1, "towards"))
+        return 2;
+    *words = 2;
+    if (!strcmp(w1, "of") && !strcmp(w2, "out"))
+        return 1;
+    if ((!strcmp(w1, "for") && (!strcmp(w2, "bound") || !strcmp(w2, "destined") || !strcmp(w2, "headed"))) ||
+        ((!strcmp(w1, "in") || !strcmp(w1, "at")) && !strcmp(w2, "arriving")))
+        return 2;
+    return 0;
+}
+
+/* The last '_'-separated part of a column name ("home_country": "country"). */
+static const char *name_kind(const char *name)
+{
+    const char *u = strrchr(name, '_');
+    return u ? u + 1 : name;
+}
+
+/* A dimension of the catalog of the same kind as dim ("country", "city")
+ * that names the other end: the arrival when to is 1, else the start. */
+static const dp_dimension *other_end(const dp_kg *kg, const dp_dimension *dim, int to, const dp_model **model)
+{
+    const char *kind = name_kind(dim->name);
+    for (size_t m = 0; m < kg->nmodels; m++)
+        for (size_t d = 0; d < kg->models[m].ndims; d++) {
+            const dp_dimension *o = &kg->models[m].dims[d];
+            if (o->type != DP_DIM_TIME && names_destination(o->name) == to && !strcasecmp(name_kind(o->name), kind)) {
+                *model = &kg->models[m];
+                return o;
+            }
+        }
+    return NULL;
+}
+
 /* "shipments from Germany" never means their destination; "shipments to
  * Germany" means it: the candidate dimensions of the value at token i
  * (val's filter) keep the ends the preposition before it allows, when some
- * are left. */
-static void by_direction(parser *p, size_t i, const dp_lex_entry *val)
+ * are left. When none is left and the catalog has a column of that kind
+ * for the end named ("passengers flown to Germany": the routes'
+ * destination country, where only the passengers' home country holds
+ * Germany), the end asked lacks the value: asked, not answered with
+ * another end's. */
+static void by_direction(parser *p, size_t i, size_t len, const dp_lex_entry *val)
 {
     size_t b = i;
     while (b > 0 && !strcmp(p->t[b - 1].low, "the"))
         b--;
-    if (b == 0)
-        return;
-    int from = !strcmp(p->t[b - 1].low, "from"), to = !strcmp(p->t[b - 1].low, "to");
-    dp_target *t = from || to ? value_target(p, val) : NULL;
+    size_t words = 0;
+    int dir = direction_before(p, b, &words), to = dir == 2;
+    dp_target *t = dir ? value_target(p, val) : NULL;
     size_t keep = 0;
     for (size_t d = 0; t && d < t->ndims; d++)
         keep += names_destination(t->dims[d]->name) == to;
-    if (!t || !keep || keep == t->ndims)
+    if (t && t->ndims && !keep) {
+        const dp_model *om = NULL;
+        const dp_dimension *o = other_end(p->kg, t->dims[0], to, &om);
+        if (o)
+            dp_int__add_missing(p,
+                                dp_arena_printf(p->a, "%s (a value of %s.%s, not of %s.%s)",
+                                                dp_int__span_text(p, b - words, i + len - (b - words)),
+                                                t->dim_models[0]->name, t->dims[0]->name, om->name, o->name),
+                                "value of the other end");
+        return;
+    }
+    if (!t || keep == t->ndims)
         return; /* no end named, or none the preposition allows: as it was */
     size_t n = 0;
     for (size_t d = 0; d < t->ndims; d++)
@@ -663,6 +743,7 @@ void dp_int__parse_phrases(parser *p)
                 }
                 dp_int__note(p, dp_int__span_text(p, i, q), "qualifier", last_value->dim->name, "context", 1.0);
                 narrow_to_named(p, i, last_value); /* "Spanish warehouses": the warehouses' country */
+                narrow_to_column(p, i, q, last_value); /* "the enterprise segment": the segment's */
                 i += q - 1;
                 nvals = 0;
                 continue;
@@ -682,10 +763,12 @@ void dp_int__parse_phrases(parser *p)
             if (dp_int__is_filter_marker(t->low) && (mode != MODE_GROUP || dp_int__ends_grouping(t->low))) {
                 mode = MODE_FILTER;
                 /* "total of clicks": what follows is measured; "satisfaction
-                 * of escalated tickets": whose */
+                 * of escalated tickets", "on-time performance of flights"
+                 * (the generic word is the metric's own): whose */
                 after_with = !strcmp(t->low, "with"); /* "a report with OTD, cost": what it holds */
                 after_of = !strcmp(t->low, "of") &&
-                           (i == 0 || generic_word(p->t[i - 1].low) || dp_int__is_noise(p->t[i - 1].low));
+                           (i == 0 || (p->used[i - 1] != U_MATCH &&
+                                       (generic_word(p->t[i - 1].low) || dp_int__is_noise(p->t[i - 1].low))));
             }
             else if (!strcmp(t->low, "and") || !strcmp(t->low, "or") || dp_is_stopword(t->low))
                 ;
@@ -779,7 +862,7 @@ void dp_int__parse_phrases(parser *p)
                          vm->e->conf);
             nvals = kept_vals < 4 && i > 0 && p->used[i - 1] == U_MATCH ? kept_vals : 0;
             vals[nvals++] = vm->e;
-            by_direction(p, i, vm->e);
+            by_direction(p, i, len, vm->e);
             /* "warehouses in Germany", "carriers from Spain": the entity before
              * the preposition says whose value it is */
             size_t b = i;
@@ -817,13 +900,13 @@ void dp_int__parse_phrases(parser *p)
             tg.phrase = dp_int__span_text(p, i, len);
             const dp_lex_match *mm = dp_int__first_of(m, nm, dim ? DP_LEX_DIM : DP_LEX_ENTITY, len);
             const dp_dimension *flag = dim && tg.ndims == 1 ? tg.dims[0] : NULL;
-            if (flag && flag->column && flag->column->type && !strcasecmp(flag->column->type, "BOOLEAN") &&
-                p->in->nfilters < DP_INTENT_MAX_ITEMS) {
-                /* "approved absences": a true/false dimension said as an
-                 * adjective keeps the rows where it is true */
+            const char *yes = flag ? dp_kg_flag_true(flag->column) : NULL;
+            if (yes && p->in->nfilters < DP_INTENT_MAX_ITEMS) {
+                /* "approved absences": a true/false (or 0/1) dimension said
+                 * as an adjective keeps the rows where it is true */
                 dp_filter f = {0};
                 f.target = tg;
-                f.values[0] = "true";
+                f.values[0] = yes;
                 f.nvalues = 1;
                 f.phrase = tg.phrase;
                 size_t cue = dp_int__negation_before(p, i);
@@ -835,7 +918,7 @@ void dp_int__parse_phrases(parser *p)
                     dp_int__mark(p, cue, i - cue, U_PATTERN);
                 }
                 p->in->filters[p->in->nfilters++] = f;
-                dp_int__note(p, tg.phrase, "filter", dp_arena_printf(p->a, "%s = true", target_name(p, mm->e)),
+                dp_int__note(p, tg.phrase, "filter", dp_arena_printf(p->a, "%s = %s", target_name(p, mm->e), yes),
                              "true/false dimension", 1.0);
             } else if (dim && names_value_next(p, i + len, &tg)) {
                 /* "whose objective is awareness", "with status done": the

@@ -50,6 +50,23 @@ const dp_entity *dp_kg_model_entity(const dp_model *m, const char *name)
     return NULL;
 }
 
+const char *dp_kg_flag_true(const dp_column *c)
+{
+    static const char *const ints[] = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
+                                       "USMALLINT", "UINTEGER", "UBIGINT", "INT", NULL};
+    if (!c || !c->type)
+        return NULL;
+    if (!strcasecmp(c->type, "BOOLEAN"))
+        return "true";
+    int integer = 0;
+    for (int i = 0; ints[i] && !integer; i++)
+        integer = !strcasecmp(c->type, ints[i]);
+    if (integer && c->prof.done && c->prof.distinct <= 2 && c->prof.min && c->prof.max && !strcmp(c->prof.min, "0") &&
+        !strcmp(c->prof.max, "1"))
+        return "1";
+    return NULL;
+}
+
 /* FNV-1a over the name in ASCII lower case (strcasecmp's folding in the
  * C and UTF-8 locales), mixed so that the low bits spread. */
 static uint64_t name_hash(const char *s)

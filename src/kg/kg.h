@@ -297,6 +297,9 @@ size_t dp_kg_metric_closure(const dp_kg *kg, const dp_metric *m, const dp_metric
 /* A model's dimension / entity by name; disabled ones are not found. */
 const dp_dimension *dp_kg_model_dim(const dp_model *m, const char *name);
 const dp_entity *dp_kg_model_entity(const dp_model *m, const char *name);
+/* A yes/no column: "true" for a BOOLEAN, "1" for an integer column the
+ * profile found only 0 and 1 in; NULL for any other. */
+const char *dp_kg_flag_true(const dp_column *c);
 const dp_column *dp_kg_model_column(const dp_model *m, const char *name);
 /* Indexes m's columns by name for dp_kg_model_column (a binding calls it
  * once the columns are final: a model of 50 columns and 50 elements asked

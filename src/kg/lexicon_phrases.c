@@ -297,17 +297,6 @@ static int add_country_names(dp_lexicon *lx, const dp_model *m, const dp_dimensi
     return 0;
 }
 
-/* DuckDB's integer type names (a 0/1 flag column is one of them). */
-static int is_integer_type(const char *t)
-{
-    static const char *const names[] = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
-                                        "USMALLINT", "UINTEGER", "UBIGINT", "INT", NULL};
-    for (int i = 0; names[i]; i++)
-        if (!strcasecmp(t, names[i]))
-            return 1;
-    return 0;
-}
-
 static int build_models(dp_lexicon *lx, const dp_kg *kg)
 {
     country *cs = NULL;
@@ -365,11 +354,9 @@ static int build_models(dp_lexicon *lx, const dp_kg *kg)
             size_t pre = !strncmp(d->name, "is_", 3) ? 3 : !strncmp(d->name, "has_", 4) ? 4 : 0;
             /* also a 0/1 integer column so named (the profile found only 0
              * and 1): its words are the value 1 */
-            int flag01 = c && c->type && is_integer_type(c->type) && c->prof.done && c->prof.distinct <= 2 &&
-                         c->prof.min && c->prof.max && !strcmp(c->prof.min, "0") && !strcmp(c->prof.max, "1");
-            if (d->type == DP_DIM_CATEGORICAL && c && c->type && (!strcasecmp(c->type, "BOOLEAN") || flag01) && pre &&
-                d->name[pre]) {
-                dp_lex_entry pv = {.kind = DP_LEX_VALUE, .model = m, .dim = d, .value = flag01 ? "1" : "true",
+            const char *yes = dp_kg_flag_true(c);
+            if (d->type == DP_DIM_CATEGORICAL && yes && pre && d->name[pre]) {
+                dp_lex_entry pv = {.kind = DP_LEX_VALUE, .model = m, .dim = d, .value = yes,
                                    .source = "yes/no column", .conf = 0.9};
                 if (dp_lex__add(lx, pv, spaced(dp_lex__scratch(lx), d->name + pre)))
                     return -1;
