@@ -63,14 +63,66 @@ void dp_int__parse_time(parser *p, dp_date as_of)
     dp_int__grains(p);
 }
 
+/* The grain of a to-date phrase ("year-to-date", "ytd", "quarter to date"),
+ * else DP_GRAIN_NONE. */
+static dp_grain to_date_grain(const parser *p, const dp_range *r)
+{
+    const char *w = p->t[r->at].low;
+    if (r->len == 1 && strlen(w) == 3 && !strcmp(w + 1, "td"))
+        return w[0] == 'y' ? DP_GRAIN_YEAR : w[0] == 'q' ? DP_GRAIN_QUARTER : w[0] == 'm' ? DP_GRAIN_MONTH : DP_GRAIN_NONE;
+    if (r->len == 3 && !strcmp(p->t[r->at + 1].low, "to") && !strcmp(p->t[r->at + 2].low, "date"))
+        return dp_grain_word(w, NULL);
+    return DP_GRAIN_NONE;
+}
+
+/* "year-to-date billings by month for 2025": beside another period of the
+ * report, a to-date phrase is no second period but the one catalog metric
+ * that is the named metric to date (cumulative over its measure, from the
+ * start of each year), which replaces it; 1 when it did. */
+static int to_date_metric(parser *p, const dp_range *r)
+{
+    dp_grain g = to_date_grain(p, r);
+    dp_intent *in = p->in;
+    for (size_t k = 0; g != DP_GRAIN_NONE && k < in->nmetrics; k++) {
+        const dp_metric *base = in->metrics[k], *found = NULL;
+        int nfound = 0;
+        if (base->type != DP_METRIC_SIMPLE || !base->measure.name)
+            continue;
+        for (size_t j = 0; j < p->kg->nmetrics; j++) {
+            const dp_metric *m = &p->kg->metrics[j];
+            if (m->type == DP_METRIC_CUMULATIVE && !m->window && m->grain_to_date && !m->off.reason &&
+                dp_grain_word(m->grain_to_date, NULL) == g && m->measure.name &&
+                !strcmp(m->measure.name, base->measure.name) &&
+                (m->filter ? base->filter && !strcmp(m->filter, base->filter) : !base->filter)) {
+                found = m;
+                nfound++;
+            }
+        }
+        if (nfound != 1)
+            continue;
+        in->metrics[k] = found;
+        dp_int__note(p, r->text, "metric", found->name,
+                     dp_arena_printf(p->a, "the catalog's %s to date of %s", dp_grain_name(g), base->name), 0.9);
+        return 1;
+    }
+    return 0;
+}
+
 void dp_int__settle_ranges(parser *p)
 {
     dp_intent *in = p->in;
     in->range_start = in->range_end = in->range_text = NULL;
+    size_t nreport = 0;
+    for (size_t k = 0; k < p->nranges; k++)
+        nreport += !p->ranges[k].owned;
     for (size_t k = 0; k < p->nranges; k++) {
         const dp_range *r = &p->ranges[k];
         if (r->owned)
             continue;
+        if (nreport > 1 && to_date_metric(p, r)) {
+            nreport--;
+            continue;
+        }
         if (in->range_start) {
             /* a second period of the report: "this year compared to last year" */
             dp_int__add_missing(p, r->text, "period comparison");

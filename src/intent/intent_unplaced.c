@@ -2,7 +2,57 @@
  * the rest is reported as unplaced, and a phrase in the place of a metric,
  * grouping or filter becomes a question back. */
 #include "intent/intent_int.h"
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
+
+/* "appointments by status" where no dimension is called status but the
+ * metrics' own dataset has appointment_status: words that end the name of
+ * exactly one dimension of the datasets the metrics are measured on (a
+ * claim's status, another dataset's, is no candidate) are that grouping;
+ * 1 when they were read so. */
+static int own_dimension(parser *p, size_t s, size_t e, const char *phrase)
+{
+    char tail[128];
+    size_t n = (size_t)snprintf(tail, sizeof(tail), "_%s", phrase);
+    if (n >= sizeof(tail) || p->in->nmetrics == 0)
+        return 0;
+    for (char *q = tail; *q; q++)
+        *q = *q == ' ' ? '_' : (char)tolower((unsigned char)*q);
+    const dp_dimension *hit = NULL;
+    const dp_model *home = NULL;
+    for (size_t k = 0; k < p->in->nmetrics; k++) {
+        const dp_metric *sub[DP_METRIC_CLOSURE_MAX];
+        size_t ns = dp_kg_metric_closure(p->kg, p->in->metrics[k], sub, DP_METRIC_CLOSURE_MAX);
+        for (size_t j = 0; j < ns; j++) {
+            const dp_measure *me = sub[j]->measure.name ? dp_kg_measure(p->kg, sub[j]->measure.name) : NULL;
+            if (!me || !me->model)
+                continue;
+            for (size_t d = 0; d < me->model->ndims; d++) {
+                const dp_dimension *dim = &me->model->dims[d];
+                size_t ln = strlen(dim->name);
+                if (dim->off.reason || ln <= n || strcasecmp(dim->name + ln - n, tail) || dim == hit)
+                    continue;
+                if (hit && strcmp(hit->name, dim->name))
+                    return 0; /* two of them: which one is asked */
+                hit = dim;
+                home = me->model;
+            }
+        }
+    }
+    if (!hit || p->in->ngroups >= DP_INTENT_MAX_ITEMS)
+        return 0;
+    dp_target t = {0};
+    t.dims[0] = hit;
+    t.dim_models[0] = home;
+    t.ndims = 1;
+    t.phrase = phrase;
+    dp_int__add_group(p, &t);
+    dp_int__note(p, phrase, "dimension", dp_arena_printf(p->a, "%s.%s", home->name, hit->name),
+                 "the end of a dimension name of the metric's dataset", 0.8);
+    dp_int__mark(p, s, e - s, U_MATCH);
+    return 1;
+}
 
 /* Report framing and filler: ignored without lowering confidence. Only
  * consulted for words the catalog did not claim. */
@@ -146,6 +196,10 @@ void dp_int__classify_unplaced(parser *p)
         const char *phrase = dp_int__span_text(p, s, e - s);
         if (e <= colon && colon < p->n && mode == MODE_NONE) {
             dp_int__note(p, phrase, "title", "the product's name", "request", 1.0);
+            i = j - 1;
+            continue;
+        }
+        if (mode == MODE_GROUP && own_dimension(p, s, e, phrase)) {
             i = j - 1;
             continue;
         }
