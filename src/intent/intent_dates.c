@@ -62,6 +62,18 @@ static int metric_spans(parser *p, size_t s, size_t e)
                                                             !dp_int__first_of(m, nm, DP_LEX_METRIC, e - s)->fuzzy);
 }
 
+/* Is the verb at [vs, r) the end of a metric phrase that starts with an
+ * entity ("routes launched" of "on routes launched in 2024": the routes,
+ * and the date they were launched)? */
+static int entity_headed(parser *p, size_t vs, size_t r)
+{
+    size_t es = 0;
+    const dp_model *home = NULL;
+    if (!entity_before(p, vs, &es, &home))
+        return 0;
+    return metric_spans(p, es, r);
+}
+
 /* The stems of the verbs that mean the same as the one with stem (from
  * share/date_verbs.tsv), into out (at most max, stem itself first). */
 static size_t same_verbs(const char *stem, char out[][24], size_t max)
@@ -378,7 +390,7 @@ static void attach_one(parser *p, dp_range *rg)
             dp_is_stopword(p->t[vs].low))
             break;
         if (p->used[vs] == U_MATCH && !metric_spans(p, vs, r) && !inflected_value(p, vs, r) && !value_span(p, vs, r) &&
-            time_group(p, vs, r) == p->in->ngroups)
+            time_group(p, vs, r) == p->in->ngroups && !entity_headed(p, vs, r))
             continue; /* part of a phrase: "up" of "signed up", or no verb ("carrier type") */
         ent_end = vs;
         while (ent_end > 0 && (!strcmp(p->t[ent_end - 1].low, "that") || !strcmp(p->t[ent_end - 1].low, "who") ||
@@ -406,12 +418,12 @@ static void attach_one(parser *p, dp_range *rg)
         return;
     /* "shipments delivered in May" where delivery is the date the metrics
      * count by: the report's range, said with its verb */
-    const char *words = dp_int__span_text(p, es, ent_end - es);
+    const char *words = dp_int__span_text(p, es, ent_end - es), *both = dp_int__span_text(p, es, r - es);
     for (size_t k = 0; nhit == 1 && k < in->nmetrics; k++) {
         const dp_metric *m = in->metrics[k];
         if ((read_from(in, m, verb) && in->nmetrics > verb_metrics(in, verb)) ||
-            (read_from(in, m, words) && in->nmetrics > 1))
-            continue; /* the verb or the entity read as a metric beside others: not what is counted */
+            ((read_from(in, m, words) || read_from(in, m, both)) && in->nmetrics > 1))
+            continue; /* the verb or the entity ("routes launched" too) read as a metric beside others: not what is counted */
         const dp_measure *me = m->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, m->measure.name) : NULL;
         if (me && me->model == home && me->agg_time_dimension && !strcmp(me->agg_time_dimension, hit->name)) {
             dp_int__note(p, verb, "time_range", hit->name, "the metrics' own date", 1.0);
@@ -454,7 +466,7 @@ static void attach_one(parser *p, dp_range *rg)
      * date */
     for (size_t k = 0; k < in->nnotes; k++) {
         dp_match_note *nt = &in->notes[k];
-        if (strcmp(nt->kind, "metric") || (strcmp(nt->text, words) && strcmp(nt->text, verb)))
+        if (strcmp(nt->kind, "metric") || (strcmp(nt->text, words) && strcmp(nt->text, verb) && strcmp(nt->text, both)))
             continue;
         /* "shipments delivered in June": the count of the entity is what is
          * asked when nothing else is (the verb's metric is gone first) */

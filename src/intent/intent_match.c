@@ -4,6 +4,7 @@
 #include "intent/intent_int.h"
 #include "util/ident.h"
 #include <stdint.h>
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -1022,14 +1023,28 @@ static int metric_condition(parser *p, const dp_metric *m, dp_filter *f)
         r++;
         while (*r == ' ')
             r++;
-        if (*r != '\'' || !strchr(r + 1, '\''))
-            return 0;
-        const char *ve = strchr(r + 1, '\'');
-        if ((size_t)(ve - r - 1) >= sizeof(val))
-            return 0;
-        snprintf(val, sizeof(val), "%.*s", (int)(ve - r - 1), r + 1);
+        const char *ve;
+        if (*r == '\'' && strchr(r + 1, '\'')) {
+            ve = strchr(r + 1, '\'');
+            if ((size_t)(ve - r - 1) >= sizeof(val))
+                return 0;
+            snprintf(val, sizeof(val), "%.*s", (int)(ve - r - 1), r + 1);
+        } else {
+            /* an unquoted literal: "= true", "= 1" */
+            size_t vl = strspn(r, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-");
+            if (!vl || vl >= sizeof(val))
+                return 0;
+            snprintf(val, sizeof(val), "%.*s", (int)vl, r);
+            for (char *z = val; *z; z++)
+                *z = (char)tolower((unsigned char)*z);
+            char *num_end = NULL;
+            (void)strtod(val, &num_end);
+            if (strcmp(val, "true") && strcmp(val, "false") && (!num_end || *num_end))
+                return 0;
+            ve = r + vl - 1;
+        }
         for (const char *z = ve + 1; *z; z++)
-            if (*z != ' ')
+            if (!isspace((unsigned char)*z))
                 return 0;
         const dp_model *home = dp_kg_entity_home(p->kg, ent);
         const dp_dimension *d = home ? dp_kg_model_dim(home, dim) : NULL;
