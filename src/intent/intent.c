@@ -93,6 +93,8 @@ static const struct {
     {"amount comparison", "this comparison of amounts",
      "compare a metric of the request per grouping, as in 'cost by carrier above 500'"},
     {"period comparison", "comparing periods", "ask for one period, or group by a time grain"},
+    {"value at period end", "a metric's value at the end of each period (the catalog gives this only for a cumulative metric with period_agg: last)",
+     "ask for the metric per period, or define such a cumulative metric"},
     {"second time grain", "a second time grain", "ask for one time grain"},
     {"key filter", "filtering on one key of something that is no entity", "group by it instead"},
     {"ranking within groups", "ranking within each group or period", "rank over one grouping, or drop the ranking"},
@@ -338,6 +340,15 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
         dp_int__add_missing(&p, at < p.n ? dp_int__span_text(&p, at, len) : "top", "ranked nothing");
     }
     dp_int__settle_filter_metrics(&p);
+    /* "registered patients at the end of each month": each period's value is
+     * its last day's only for a running total the catalog says so of */
+    for (size_t k = 0; p.period_end && k < in->nmetrics; k++) {
+        const dp_metric *m = in->metrics[k];
+        if (m->type != DP_METRIC_CUMULATIVE || !m->period_agg || strcasecmp(m->period_agg, "last")) {
+            dp_int__add_missing(&p, dp_arena_printf(a, "%s %s", m->name, p.period_end), "value at period end");
+            break;
+        }
+    }
     dp_int__metric_verbs(&p);
     dp_int__time_dim_grains(&p);
     amount_of_count(&p);

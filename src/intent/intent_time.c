@@ -270,6 +270,20 @@ void dp_int__grains(parser *p)
         p->in->grain = g;
         dp_int__note(p, dp_int__span_text(p, start, len), "time_grain", dp_grain_name(g), "calendar", 1.0);
         dp_int__mark(p, start, len, U_PATTERN);
+        /* "at the end of each month", "at the close of every quarter" */
+        size_t b = start;
+        if (b > 0 && (!strcmp(p->t[b - 1].low, "each") || !strcmp(p->t[b - 1].low, "every")))
+            b--;
+        if (b >= 3 && !strcmp(p->t[b - 1].low, "of") &&
+            (!strcmp(p->t[b - 2].low, "end") || !strcmp(p->t[b - 2].low, "close"))) {
+            size_t a = b - 2;
+            if (a > 0 && !strcmp(p->t[a - 1].low, "the"))
+                a--;
+            if (a > 0 && !strcmp(p->t[a - 1].low, "at"))
+                a--;
+            p->period_end = dp_int__span_text(p, a, start + len - a);
+            dp_int__mark(p, a, start - a, U_PATTERN);
+        }
     }
     if (over && p->in->grain == DP_GRAIN_NONE && !p->in->custom_grain)
         p->in->grain = over;
