@@ -300,6 +300,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     dp_int__parse_time(&p, as_of);
     dp_int__parse_ranking(&p, as_of);
     dp_int__parse_ordering(&p);
+    dp_int__flag_clauses(&p);
     dp_int__parse_phrases(&p);
     dp_int__parse_reordered(&p);
     dp_int__parse_arithmetic(&p);

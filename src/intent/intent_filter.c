@@ -215,3 +215,92 @@ int dp_int__prev_is_join(parser *p, size_t i)
         return DP_JOIN_AND;
     return DP_JOIN_NONE;
 }
+
+/* Does token t say word w ("reminders" for "reminder")? */
+static int says_word(const dp_tok *t, const char *w, size_t wl)
+{
+    size_t tl = strlen(t->low);
+    return (tl == wl && !strncmp(t->low, w, wl)) || (strlen(t->stem) == wl && !strncmp(t->stem, w, wl)) ||
+           (tl == wl + 1 && t->low[wl] == 's' && !strncmp(t->low, w, wl));
+}
+
+/* Tokens from i that say the words of name (split at '_') with "was",
+ * "were", "is", "are", "has been", "have been", "not" before the last one
+ * ("reminder was sent", "reminder was not sent"): the number of tokens,
+ * and whether "not" was among them, else 0. */
+static size_t flag_clause_at(const parser *p, size_t i, const char *name, int *negated)
+{
+    static const char *const aux[] = {"was", "were", "is", "are", "has", "have", "been", "be", "got", "not",
+                                      "wasnt", "werent", "isnt", "arent", "hasnt", "havent", NULL};
+    const char *w = name;
+    size_t j = i, nwords = 0, saw_aux = 0;
+    *negated = 0;
+    while (*w) {
+        size_t wl = strcspn(w, "_");
+        const char *next = w + wl + (w[wl] == '_');
+        int last = !*next;
+        if (last && nwords) /* the auxiliaries stand before the last word */
+            for (; j < p->n && !p->used[j]; j++) {
+                int k = 0;
+                while (aux[k] && strcmp(p->t[j].low, aux[k]))
+                    k++;
+                if (!aux[k])
+                    break;
+                saw_aux++;
+                size_t al = strlen(aux[k]);
+                *negated |= !strcmp(aux[k], "not") || (al > 3 && !strcmp(aux[k] + al - 2, "nt")); /* "wasn't" */
+            }
+        if (j >= p->n || p->used[j] || !says_word(&p->t[j], w, wl))
+            return 0;
+        j++;
+        nwords++;
+        w = next;
+    }
+    return nwords >= 2 && saw_aux ? j - i : 0;
+}
+
+void dp_int__flag_clauses(parser *p)
+{
+    const dp_kg *kg = p->kg;
+    dp_intent *in = p->in;
+    for (size_t m = 0; m < kg->nmodels; m++)
+        for (size_t d = 0; d < kg->models[m].ndims; d++) {
+            const dp_dimension *dim = &kg->models[m].dims[d];
+            const char *yes = dim->type == DP_DIM_CATEGORICAL && !dim->off.reason ? dp_kg_flag_true(dim->column) : NULL;
+            if (!yes || !strchr(dim->name, '_'))
+                continue;
+            const char *name = dim->name;
+            if (!strncmp(name, "is_", 3) || !strncmp(name, "has_", 4))
+                name = strchr(name, '_') + 1;
+            for (size_t i = 0; i < p->n && in->nfilters < DP_INTENT_MAX_ITEMS; i++) {
+                int negated = 0;
+                size_t len = flag_clause_at(p, i, name, &negated);
+                if (!len)
+                    continue;
+                size_t s = i;
+                if (s > 0 && !p->used[s - 1] && !strcmp(p->t[s - 1].low, "no")) { /* "no reminder was sent" */
+                    s--;
+                    negated = !negated;
+                }
+                size_t cue = dp_int__negation_before(p, s);
+                if (cue < s) { /* "excluding ..." */
+                    negated = !negated;
+                    s = cue;
+                }
+                dp_filter f = {0};
+                f.target.dims[0] = dim;
+                f.target.dim_models[0] = &kg->models[m];
+                f.target.ndims = 1;
+                f.values[0] = yes;
+                f.nvalues = 1;
+                f.negate = negated;
+                f.phrase = dp_int__span_text(p, s, i + len - s);
+                in->filters[in->nfilters++] = f;
+                dp_int__note(p, f.phrase, "filter",
+                             dp_arena_printf(p->a, "%s.%s %s %s", kg->models[m].name, dim->name, negated ? "!=" : "=", yes),
+                             "yes/no column said as a clause", 1.0);
+                dp_int__mark(p, s, i + len - s, U_MATCH);
+                i += len - 1;
+            }
+        }
+}

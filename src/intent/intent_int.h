@@ -164,6 +164,10 @@ size_t dp_int__qualifier_len(parser *p, size_t j, const dp_lex_entry *val);
  * holding it), negated after "excluding", "other than", "non", "not"...;
  * joined to the previous filter's dimension it extends that list. */
 void dp_int__add_filter_value(parser *p, const dp_lex_match *m, size_t nm, size_t at, size_t len, int joined);
+/* "where no reminder was sent": a yes/no column named by a participle
+ * ("reminder_sent") said as a clause, with "was", "were", "is", "not"...
+ * between its words, is a filter (false when negated). Before the phrases. */
+void dp_int__flag_clauses(parser *p);
 /* The first token of the words that negate what starts at token at
  * ("excluding", "not in", "other than", "non"), or at when none does. */
 size_t dp_int__negation_before(const parser *p, size_t at);
