@@ -414,8 +414,8 @@ static void attach_one(parser *p, dp_range *rg)
      * date's description mentions ("lost" in "empty while in transit, lost
      * or returned"): a name or label says what a date is, a description
      * may name what it is not */
-    if ((!nhit || best < 4) && p->used[vs] == U_MATCH && value_span(p, vs, r) && !inflected_value(p, vs, r))
-        return;
+    if ((!nhit || best < 4) && p->used[vs] == U_MATCH && value_span(p, vs, r) && (!inflected_value(p, vs, r) || !nhit))
+        return; /* "invoices voided in 2025" with no date of voiding: the value 'void', the report's range */
     /* "shipments delivered in May" where delivery is the date the metrics
      * count by: the report's range, said with its verb */
     const char *words = dp_int__span_text(p, es, ent_end - es), *both = dp_int__span_text(p, es, r - es);

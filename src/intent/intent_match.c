@@ -492,7 +492,10 @@ static int participle(parser *p, size_t i, size_t len, const dp_lex_match *vm)
     if (len != 1 || !vm || !strcasecmp(vm->e->text, p->t[i].low) || i == 0)
         return 0;
     size_t end = before_passive(p, i);
-    return end && phrase_ends_at(p, end, 1u << DP_LEX_METRIC | 1u << DP_LEX_ENTITY);
+    /* "invoices voided" where invoices have no date of voiding: the verb
+     * can only say the state, the value 'void' */
+    return end && phrase_ends_at(p, end, 1u << DP_LEX_METRIC | 1u << DP_LEX_ENTITY) && vm->e->model &&
+           dp_int__verb_date(p, vm->e->model, i, i + 1);
 }
 
 int dp_int__past_participle(const char *w)
