@@ -676,6 +676,24 @@ static int names_value_next(parser *p, size_t j, const dp_target *t)
     return 0;
 }
 
+/* Tokens from i written as one code with '-' or '_' between them and no
+ * space ("OSL-TOS", "EU-WEST-1"), capitals or digits in each part: how
+ * many, else 0. */
+static size_t glued_code(const parser *p, size_t i)
+{
+    const char *r = p->in->request;
+    size_t j = i;
+    while (j + 1 < p->n && p->t[j].end + 1 == p->t[j + 1].start &&
+           (r[p->t[j].end] == '-' || r[p->t[j].end] == '_') && !p->t[j + 1].punct)
+        j++;
+    if (j == i)
+        return 0;
+    for (size_t k = i; k <= j; k++)
+        if (!p->t[k].is_upper && !p->t[k].is_num)
+            return 0;
+    return j - i + 1;
+}
+
 void dp_int__parse_phrases(parser *p)
 {
     int mode = MODE_NONE, fresh = 0, after_of = 0, after_with = 0, per = 0, each = 0;
@@ -702,6 +720,13 @@ void dp_int__parse_phrases(parser *p)
         size_t nm = dp_int__match(p, i, m, 32);
         if (p->kgq)
             (*p->kgq)++;
+        size_t glued = glued_code(p, i);
+        if (glued && (!nm || m[0].len < glued)) {
+            /* "OSL-TOS", a route's key: one code, not the airport OSL then
+             * TOS; left whole to the key lookup */
+            i += glued - 1;
+            continue;
+        }
         /* grammar words win over catalog phrases only when nothing longer matched */
         if (dp_int__is_group_marker(p, i, &ml) && (!nm || m[0].len <= ml)) {
             mode = MODE_GROUP;
