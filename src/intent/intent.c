@@ -25,8 +25,10 @@ const char *dp_int__span_text(parser *p, size_t i, size_t len)
 {
     if (!len)
         return "";
-    return dp_arena_strndup(p->a, p->in->request + p->t[i].start,
-                            (size_t)(p->t[i + len - 1].end - p->t[i].start));
+    int end = p->t[i + len - 1].end;
+    if (p->t[i + len - 1].is_num && p->in->request[end] == '%')
+        end++; /* "above 10%": the sign is the number's */
+    return dp_arena_strndup(p->a, p->in->request + p->t[i].start, (size_t)(end - p->t[i].start));
 }
 
 void dp_int__mark(parser *p, size_t i, size_t len, int how)
