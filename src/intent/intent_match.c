@@ -676,6 +676,23 @@ static int names_value_next(parser *p, size_t j, const dp_target *t)
     return 0;
 }
 
+/* Past the values of val's column that follow token j ("billing outage
+ * cases": "outage" after "billing"): the token after them. */
+static size_t values_after(parser *p, size_t j, const dp_lex_entry *val)
+{
+    for (int steps = 0; j < p->n && steps < 4; steps++) {
+        dp_lex_match m[32];
+        size_t nm = dp_int__match(p, j, m, 32), len = 0;
+        for (size_t k = 0; k < nm && !len; k++)
+            if (m[k].e->kind == DP_LEX_VALUE && m[k].e->dim == val->dim)
+                len = m[k].len;
+        if (!len)
+            break;
+        j += len;
+    }
+    return j;
+}
+
 /* Tokens from i written as one code with '-' or '_' between them and no
  * space ("OSL-TOS", "EU-WEST-1"), capitals or digits in each part: how
  * many, else 0. */
@@ -828,7 +845,7 @@ void dp_int__parse_phrases(parser *p)
         if (val && metric) {
             const dp_lex_match *vm = dp_int__first_of(m, nm, DP_LEX_VALUE, len);
             if (!((mode == MODE_FILTER && !after_of) || (mode == MODE_VALUE && dp_int__prev_is_join(p, i)) ||
-                  dp_int__qualifier_len(p, i + len, vm->e) ||
+                  dp_int__qualifier_len(p, values_after(p, i + len, vm->e), vm->e) ||
                   own_value_after(p, i, len, vm, dp_int__first_of(m, nm, DP_LEX_METRIC, len))))
                 val = 0;
         }
