@@ -38,6 +38,9 @@ typedef struct dp_filter {
                                             started in 2025"), half-open; values unused */
     int negate; /* "excluding", "other than", "non-", "not": every row whose value is not
                    one of values, NULL included (so "x" and "excluding x" add up to all) */
+    int matched; /* with negate, said of the thing ("providers not accepting new patients"):
+                    only rows that have the column's dataset row (an appointment with no
+                    provider is no provider's) */
     const char *phrase;
 } dp_filter;
 

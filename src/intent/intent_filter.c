@@ -77,6 +77,15 @@ size_t dp_int__qualifier_len(parser *p, size_t j, const dp_lex_entry *val)
  * past articles and prepositions ("not in Berlin", "other than express",
  * "non-US", "excluding", "apart from"): the first negating token, or at
  * when there is none. */
+int dp_int__negation_is_not(const parser *p, size_t cue)
+{
+    static const char *nots[] = {"not", "non", "no", "isnt", "arent", "wasnt", "werent", "doesnt", "dont", "didnt", NULL};
+    for (int k = 0; cue < p->n && nots[k]; k++)
+        if (!strcmp(p->t[cue].low, nots[k]))
+            return 1;
+    return 0;
+}
+
 size_t dp_int__negation_before(const parser *p, size_t at)
 {
     static const char *cues[] = {"excluding", "exclude", "excludes", "except", "not",  "non",   "without", "isnt",
@@ -282,22 +291,32 @@ void dp_int__flag_clauses(parser *p)
                     s--;
                     negated = !negated;
                 }
+                int except = 0;
                 size_t cue = dp_int__negation_before(p, s);
-                if (cue < s) { /* "excluding ..." */
-                    negated = !negated;
+                if (cue < s) {
+                    if (dp_int__negation_is_not(p, cue))
+                        negated = !negated;
+                    else
+                        except = 1; /* "excluding ...": every other row */
                     s = cue;
                 }
+                if (negated && except)
+                    negated = except = 0; /* "excluding the ones where no reminder was sent" */
                 dp_filter f = {0};
                 f.target.dims[0] = dim;
                 f.target.dim_models[0] = &kg->models[m];
                 f.target.ndims = 1;
+                /* "no reminder was sent": every row but those that say yes,
+                 * of the rows that have the column's dataset row */
                 f.values[0] = yes;
                 f.nvalues = 1;
-                f.negate = negated;
+                f.negate = except || negated;
+                f.matched = negated;
                 f.phrase = dp_int__span_text(p, s, i + len - s);
                 in->filters[in->nfilters++] = f;
                 dp_int__note(p, f.phrase, "filter",
-                             dp_arena_printf(p->a, "%s.%s %s %s", kg->models[m].name, dim->name, negated ? "!=" : "=", yes),
+                             dp_arena_printf(p->a, "%s.%s %s %s", kg->models[m].name, dim->name, f.negate ? "!=" : "=",
+                                             f.values[0]),
                              "yes/no column said as a clause", 1.0);
                 dp_int__mark(p, s, i + len - s, U_MATCH);
                 i += len - 1;

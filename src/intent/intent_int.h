@@ -168,6 +168,9 @@ void dp_int__add_filter_value(parser *p, const dp_lex_match *m, size_t nm, size_
  * ("reminder_sent") said as a clause, with "was", "were", "is", "not"...
  * between its words, is a filter (false when negated). Before the phrases. */
 void dp_int__flag_clauses(parser *p);
+/* Is the negation word at cue one that says no ("not", "non", "wasn't")
+ * rather than every other row ("excluding", "without", "except")? */
+int dp_int__negation_is_not(const parser *p, size_t cue);
 /* The first token of the words that negate what starts at token at
  * ("excluding", "not in", "other than", "non"), or at when none does. */
 size_t dp_int__negation_before(const parser *p, size_t at);

@@ -958,13 +958,18 @@ void dp_int__parse_phrases(parser *p)
                 size_t cue = dp_int__negation_before(p, i);
                 if (cue == i && i > 0 && !p->used[i - 1] && !strcmp(p->t[i - 1].low, "non"))
                     cue = i - 1; /* "non-renewed": true/false has no third reading */
-                if (cue < i) { /* "excluding renewed loans": the rows where it is not true */
+                if (cue < i) {
+                    /* "excluding renewed loans": every row where it is not
+                     * true; "providers not accepting new patients": of the
+                     * rows that have a provider */
                     f.negate = 1;
+                    f.matched = dp_int__negation_is_not(p, cue);
                     f.phrase = dp_int__span_text(p, cue, i + len - cue);
                     dp_int__mark(p, cue, i - cue, U_PATTERN);
                 }
                 p->in->filters[p->in->nfilters++] = f;
-                dp_int__note(p, tg.phrase, "filter", dp_arena_printf(p->a, "%s = %s", target_name(p, mm->e), yes),
+                dp_int__note(p, tg.phrase, "filter",
+                             dp_arena_printf(p->a, "%s %s %s", target_name(p, mm->e), f.negate ? "!=" : "=", f.values[0]),
                              "true/false dimension", 1.0);
             } else if (dim && names_value_next(p, i + len, &tg)) {
                 /* "whose objective is awareness", "with status done": the
