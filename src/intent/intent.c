@@ -405,7 +405,13 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     double mean = p.conf_n ? p.conf_sum / p.conf_n : 0;
     in->confidence = content ? mean * (double)placed / (double)content : 0;
 
-    if (!in->nmetrics && !in->nmissing)
+    if (!in->nmetrics && !in->nmissing && in->ncontext) {
+        /* "the loss payment, loss reserve amounts by claim": datasets named,
+         * no metric of them: the words that named them are the metrics to
+         * ask about (each with its closest metrics), not the whole request */
+        for (size_t k = 0; k < in->ncontext; k++)
+            dp_int__add_missing(&p, in->context_phrases[k], "metric");
+    } else if (!in->nmetrics && !in->nmissing)
         dp_int__add_missing(&p, in->request, "metric");
     if (in->nmissing) {
         /* what the catalog lacks, then what dpgen cannot do yet */

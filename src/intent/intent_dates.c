@@ -69,8 +69,8 @@ static int entity_headed(parser *p, size_t vs, size_t r)
 {
     size_t es = 0;
     const dp_model *home = NULL;
-    if (!entity_before(p, vs, &es, &home))
-        return 0;
+    if (r != vs + 1 || !dp_int__past_participle(p->t[vs].low) || !entity_before(p, vs, &es, &home))
+        return 0; /* "sales growth in April": no verb */
     return metric_spans(p, es, r);
 }
 

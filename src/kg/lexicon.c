@@ -434,6 +434,11 @@ static int tok_eq(const dp_tok *t, const dp_lex_entry *e, size_t k, int *fuzzy)
     return 0;
 }
 
+static int is_article(const char *w)
+{
+    return !strcmp(w, "a") || !strcmp(w, "an") || !strcmp(w, "the");
+}
+
 static size_t try_bucket(const dp_lexicon *lx, const bucket *b, const dp_tok *toks, size_t n, size_t i,
                          dp_lex_match *out, size_t cnt, size_t max)
 {
@@ -448,16 +453,25 @@ static size_t try_bucket(const dp_lexicon *lx, const bucket *b, const dp_tok *to
                 continue;
         }
         int fuzzy = 0;
-        size_t k = 0;
-        while (k < e->ntok && tok_eq(&toks[i + k], e, k, &fuzzy))
-            k++;
+        size_t k = 0, at = i, skipped = 0;
+        while (k < e->ntok && at < n) {
+            if (tok_eq(&toks[at], e, k, &fuzzy)) {
+                k++;
+                at++;
+            } else if (k > 0 && skipped < 2 && is_article(toks[at].low) && at + 1 < n) {
+                at++; /* "time to settle a claim" for "time to settle claim" */
+                skipped++;
+            } else {
+                break;
+            }
+        }
         if (k < e->ntok)
             continue;
         int dup = 0;
         for (size_t q = 0; q < cnt && !dup; q++)
             dup = out[q].e == e;
         if (!dup)
-            out[cnt++] = (dp_lex_match){e, e->ntok, fuzzy};
+            out[cnt++] = (dp_lex_match){e, at - i, fuzzy};
     }
     return cnt;
 }

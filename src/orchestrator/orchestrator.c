@@ -161,6 +161,16 @@ static size_t list_dims(const dp_run *r, char *add, size_t cap, size_t off, size
     return off;
 }
 
+/* Is name one of the ", "-separated names of list? */
+static int said_already(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *s = list; (s = strstr(s, name)); s += n)
+        if ((s == list || (s >= list + 2 && s[-2] == ',' && s[-1] == ' ')) && (s[n] == ',' || !s[n]))
+            return 1;
+    return 0;
+}
+
 /* "did you mean": semantic search over what the request could not place;
  * with nothing close, what the catalog has instead. */
 static void suggest(dp_run *r, dp_error *err)
@@ -186,7 +196,8 @@ static void suggest(dp_run *r, dp_error *err)
             if (hits[k].score < SUGGEST_MIN_SCORE || (hits[k].metric && hits[k].metric->off.reason))
                 continue; /* a disabled metric is no answer */
             json_array_append_new(sug, json_pack("{s:s,s:f}", "name", hits[k].name, "score", hits[k].score));
-            off += (size_t)snprintf(add + off, sizeof(add) - off, "%s%s", off ? ", " : "", hits[k].name);
+            if (!said_already(add, hits[k].name)) /* one name once, whichever phrase found it */
+                off += (size_t)snprintf(add + off, sizeof(add) - off, "%s%s", off ? ", " : "", hits[k].name);
         }
         char *list = json_array_size(sug) ? json_dumps(sug, JSON_COMPACT) : NULL;
         dp_run_decision(r, "closest catalog entries to '%s': %s", r->intent.missing[i], list ? list : "none");
