@@ -71,7 +71,9 @@ static int entity_headed(parser *p, size_t vs, size_t r)
     const dp_model *home = NULL;
     if (r != vs + 1 || !dp_int__past_participle(p->t[vs].low) || !entity_before(p, vs, &es, &home))
         return 0; /* "sales growth in April": no verb */
-    return metric_spans(p, es, r);
+    /* beside another metric only: "leases signed in Q2" alone is the
+     * metric asked, counted by its own date */
+    return metric_spans(p, es, r) && p->in->nmetrics > 1;
 }
 
 /* The stems of the verbs that mean the same as the one with stem (from

@@ -676,6 +676,32 @@ static int names_value_next(parser *p, size_t j, const dp_target *t)
     return 0;
 }
 
+/* "criticality A machines", "grade B": a one-letter value (no phrase of its
+ * own: "a" is an article elsewhere) written as a capital right after its
+ * column's name is that column's filter; 1 when read so. */
+static int letter_value_next(parser *p, size_t j, const dp_target *t)
+{
+    if (j >= p->n || p->used[j] || t->ndims != 1 || strlen(p->t[j].raw) != 1 ||
+        !isupper((unsigned char)p->t[j].raw[0]) || p->in->nfilters >= DP_INTENT_MAX_ITEMS)
+        return 0;
+    const dp_column *c = t->dims[0]->column;
+    int held = 0;
+    for (size_t k = 0; c && k < c->prof.ntop && !held; k++)
+        held = !strcmp(c->prof.top_values[k], p->t[j].raw);
+    if (!held)
+        return 0;
+    dp_filter f = {0};
+    f.target = *t;
+    f.values[0] = p->t[j].raw;
+    f.nvalues = 1;
+    f.phrase = dp_int__span_text(p, j, 1);
+    p->in->filters[p->in->nfilters++] = f;
+    dp_int__note(p, f.phrase, "filter", dp_arena_printf(p->a, "%s.%s = %s", t->dim_models[0]->name, t->dims[0]->name, f.values[0]),
+                 "profile value after its column", 0.95);
+    dp_int__mark(p, j, 1, U_MATCH);
+    return 1;
+}
+
 /* Past the values of val's column that follow token j ("billing outage
  * cases": "outage" after "billing"): the token after them. */
 static size_t values_after(parser *p, size_t j, const dp_lex_entry *val)
@@ -779,6 +805,10 @@ void dp_int__parse_phrases(parser *p)
                     last_value = alt;
             }
         }
+        /* "plumbing maintenance cost", "new leases signed": the words after
+         * the value begin a longer metric phrase, which they are */
+        if (last_value && nm && m[0].len > ql && dp_int__first_of(m, nm, DP_LEX_METRIC, m[0].len))
+            last_value = NULL;
         if (last_value) {
             {
                 size_t q = ql;
@@ -971,6 +1001,8 @@ void dp_int__parse_phrases(parser *p)
                 dp_int__note(p, tg.phrase, "filter",
                              dp_arena_printf(p->a, "%s %s %s", target_name(p, mm->e), f.negate ? "!=" : "=", f.values[0]),
                              "true/false dimension", 1.0);
+            } else if (dim && letter_value_next(p, i + len, &tg)) {
+                /* "criticality A machines": read there */
             } else if (dim && names_value_next(p, i + len, &tg)) {
                 /* "whose objective is awareness", "with status done": the
                  * dimension says what the value after it is, no grouping */

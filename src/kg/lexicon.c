@@ -423,8 +423,25 @@ static int tok_eq(const dp_tok *t, const dp_lex_entry *e, size_t k, int *fuzzy)
         return 0;
     if (e->case_sensitive)
         return !strcmp(t->raw, e->text) || (e->ntok > 1 && !strcasecmp(t->low, e->words[k]) && t->is_upper);
-    if (!strcmp(t->stem, e->stems[k]) || !strcmp(t->low, e->words[k]))
+    if (!strcmp(t->low, e->words[k]))
         return 1;
+    if (!strcmp(t->stem, e->stems[k])) {
+        /* a value is said by another form of its word ("voided" for
+         * 'void', "cancelled" for 'canceled'), not by another word of the
+         * same stem ("machines" is not 'machining') */
+        const char *a = t->low, *b = e->words[k];
+        size_t la = strlen(a), lb = strlen(b);
+        if (la < lb) { /* the shorter first */
+            const char *x = a;
+            a = b;
+            b = x;
+            size_t lx = la;
+            la = lb;
+            lb = lx;
+        }
+        return e->kind != DP_LEX_VALUE || !strncmp(a, b, lb) || dp_edit_distance(a, b, 1) <= 1 ||
+               (lb > 1 && la == lb + 2 && b[lb - 1] == 'y' && !strcmp(a + lb - 1, "ies") && !strncmp(a, b, lb - 1));
+    }
     size_t lw = strlen(e->words[k]), lt = strlen(t->low);
     if (lw >= 5 && lt >= 5 && e->kind != DP_LEX_VALUE && t->low[0] == e->words[k][0] &&
         !t->is_num && dp_edit_distance(t->low, e->words[k], 1) <= 1) {
