@@ -2,6 +2,7 @@
  * among the candidates (metric, grouping, filter value, qualifier, dataset)
  * by the grammar around them; metric phrases with their words reordered. */
 #include "intent/intent_int.h"
+#include "discovery/discovery.h"
 #include "util/ident.h"
 #include <stdint.h>
 #include <ctype.h>
@@ -523,6 +524,20 @@ static int read_as_date(const dp_intent *in, const char *w)
     return 0;
 }
 
+/* Does measure me count rows (a count, a sum of a yes/no column or of
+ * "CASE WHEN ... THEN 1 ELSE 0 END", a sum of 1) rather than add amounts? */
+static int counts_rows(const dp_measure *me)
+{
+    if (me->agg == DP_AGG_COUNT || me->agg == DP_AGG_COUNT_DISTINCT || me->agg == DP_AGG_SUM_BOOLEAN)
+        return 1;
+    if (me->agg != DP_AGG_SUM || !me->expr)
+        return 0;
+    if (!strcmp(me->expr, "1") || (strcasestr(me->expr, "then 1") && strcasestr(me->expr, "else 0")))
+        return 1;
+    const dp_column *c = dp_is_identifier(me->expr) ? dp_kg_model_column(me->model, me->expr) : NULL;
+    return dp_kg_flag_true(c) != NULL;
+}
+
 /* "orders that were cancelled", "tickets that were escalated": a relative
  * clause after an entity whose metric counts some of the entity's rows.
  * Alone, that metric is what is asked and the entity's own count goes;
@@ -580,7 +595,11 @@ static void relative_metrics(parser *p)
          * entity (the members who borrowed) is no count of these ("customers
          * who ordered" is active: the customers did it) */
         const char *counts = reduced || passive || j > i + 1 ? dp_int__counted_entity(p, mm) : NULL;
-        if (counts && strcmp(counts, ent->name)) {
+        /* "how many batches were scrapped" read as the scrapped units: a
+         * clause's metric that counts nothing (a sum of units) is no count
+         * of the batches either */
+        int uncounted = (reduced || passive) && !counts && !counts_rows(b);
+        if ((counts && strcmp(counts, ent->name)) || uncounted) {
             size_t s0 = i;
             while (s0 > 0 && p->used[s0 - 1] == U_MATCH && i - s0 < 4)
                 s0--;
@@ -674,6 +693,31 @@ static int names_value_next(parser *p, size_t j, const dp_target *t)
             if (m[k].e->dim == t->dims[d])
                 return 1;
     return 0;
+}
+
+/* "enrollments from paid learners" where 'paid' is the courses' pricing:
+ * the value before an entity word describes something the entity's rows
+ * do not lead to (no candidate column on its dataset or reached from it),
+ * so the words are asked about rather than read as the courses' filter. */
+static void value_of_other(parser *p, size_t i, size_t len, const dp_lex_entry *val, const char *entity)
+{
+    const dp_model *home = dp_kg_entity_home(p->kg, entity);
+    const dp_target *t = value_target(p, val);
+    if (!home || !t)
+        return;
+    for (size_t d = 0; d < t->ndims; d++) {
+        dp_path path;
+        int amb;
+        if (t->dim_models[d] == home || !dp_join_path(&path, p->kg, home, t->dim_models[d], &amb))
+            return;
+    }
+    size_t s = i - 1;
+    while (s > 0 && p->used[s - 1] == U_MATCH && i - s < 3)
+        s--;
+    dp_int__add_missing(p,
+                        dp_arena_printf(p->a, "%s (a value of %s.%s, which %s do not have)", dp_int__span_text(p, s, i + len - s),
+                                        t->dim_models[0]->name, t->dims[0]->name, dp_int__span_text(p, i, len)),
+                        "value of another thing");
 }
 
 /* "criticality A machines", "grade B": a one-letter value (no phrase of its
@@ -1016,6 +1060,8 @@ void dp_int__parse_phrases(parser *p)
                 /* an entity word alone names the subject, not a grouping */
                 dp_int__note(p, tg.phrase, "context", tg.entity, mm->e->source, mm->e->conf);
                 add_context(p, mm->e->model->name, tg.phrase, tg.entity);
+                if (kept_vals && i > 0 && p->used[i - 1] == U_MATCH)
+                    value_of_other(p, i, len, vals[kept_vals - 1], tg.entity);
             }
         } else if (model) {
             const dp_lex_match *mm = dp_int__first_of(m, nm, DP_LEX_MODEL, len);
