@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Trap suite of issue 10: requests phrased as users phrase them, over the demo,
 # the hr/logistics/compiler test catalogs, the fitness catalog and a library
-# catalog and three more (saas, clinic, airline) written by someone who had
+# catalog and six more (saas, clinic, airline, mfg, elearn, property) written by someone who had
 # not read the code, each with the
 # answer a user must get (tests/traps/*.txt, format in tests/traps/README.md).
 # TRAPS_ONLY=<class or substring> runs a subset.
 . "$(dirname "$0")/lib.inc"
 S=$DP_SOURCE_DIR
 "$DPGEN" demo --out "$WORK/demo.duckdb" >/dev/null 2>&1 || { bad "build demo"; finish; exit 1; }
-for d in hr logistics compiler fitness library saas clinic airline; do
+for d in hr logistics compiler fitness library saas clinic airline mfg elearn property; do
   "$DPGEN" demo --sql "$S/tests/data/$d/data.sql" --out "$WORK/$d.duckdb" >/dev/null 2>&1 || { bad "build $d"; finish; exit 1; }
 done
 # the runner itself: a right gold passes, each wrong expectation fails
@@ -27,4 +27,7 @@ python3 "$S/tests/traps/run.py" "$DPGEN" "$S/tests/traps" "$WORK" \
   "library=$WORK/library.duckdb,$S/tests/data/library/semantic_models.yml" \
   "saas=$WORK/saas.duckdb,$S/tests/data/saas/semantic_models.yml,$S/tests/data/saas/glossary.yml" \
   "clinic=$WORK/clinic.duckdb,$S/tests/data/clinic/semantic_models.yml,$S/tests/data/clinic/glossary.yml" \
-  "airline=$WORK/airline.duckdb,$S/tests/data/airline/semantic_models.yml,$S/tests/data/airline/glossary.yml"
+  "airline=$WORK/airline.duckdb,$S/tests/data/airline/semantic_models.yml,$S/tests/data/airline/glossary.yml" \
+  "mfg=$WORK/mfg.duckdb,$S/tests/data/mfg/semantic_models.yml,$S/tests/data/mfg/glossary.yml" \
+  "elearn=$WORK/elearn.duckdb,$S/tests/data/elearn/semantic_models.yml,$S/tests/data/elearn/glossary.yml" \
+  "property=$WORK/property.duckdb,$S/tests/data/property/semantic_models.yml,$S/tests/data/property/glossary.yml"
