@@ -224,16 +224,21 @@ static const dp_dimension *verb_dim(parser *p, const dp_model *home, size_t vs, 
     for (size_t d = 0; d < home->ndims; d++) {
         if (home->dims[d].type != DP_DIM_TIME)
             continue;
+        /* each word's best, added up: "moved out" says move_out_date
+         * with both words, move_in_date with one */
         int score = 0;
         for (size_t k = vs; k < r; k++) {
-            if (dp_is_stopword(p->t[k].low))
+            if (dp_is_stopword(p->t[k].low) && strcmp(p->t[k].low, "out") && strcmp(p->t[k].low, "in") &&
+                strcmp(p->t[k].low, "up") && strcmp(p->t[k].low, "off"))
                 continue;
             char verbs[16][24];
             size_t nv = same_verbs(p->t[k].stem, verbs, 16);
+            int word = 0;
             for (size_t v = 0; v < nv; v++) {
                 int sc = dim_says(&home->dims[d], verbs[v]) * 2 + (v == 0);
-                score = sc > score && dim_says(&home->dims[d], verbs[v]) ? sc : score;
+                word = sc > word && dim_says(&home->dims[d], verbs[v]) ? sc : word;
             }
+            score += word;
         }
         if (score > *best) {
             *best = score;
