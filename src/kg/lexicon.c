@@ -478,6 +478,9 @@ static size_t try_bucket(const dp_lexicon *lx, const bucket *b, const dp_tok *to
             } else if (k > 0 && skipped < 2 && is_article(toks[at].low) && at + 1 < n) {
                 at++; /* "time to settle a claim" for "time to settle claim" */
                 skipped++;
+            } else if (k > 0 && (toks[at].punct == '&' || toks[at].punct == '/') && at + 1 < n &&
+                       toks[at].start == toks[at - 1].end && toks[at + 1].start == toks[at].end) {
+                at++; /* "R&M" written as one word: the phrase's "r m" */
             } else {
                 break;
             }
