@@ -720,6 +720,16 @@ static void value_of_other(parser *p, size_t i, size_t len, const dp_lex_entry *
                         "value of another thing");
 }
 
+/* Is metric mt a plain count of the rows of the value's dataset (no filter
+ * of its own)? */
+static int counts_value_rows(parser *p, const dp_metric *mt, const dp_lex_entry *val)
+{
+    const dp_measure *me = mt->type == DP_METRIC_SIMPLE && !mt->filter && mt->measure.name
+                               ? dp_kg_measure(p->kg, mt->measure.name)
+                               : NULL;
+    return me && val->model && me->model == val->model && counts_rows(me);
+}
+
 /* "criticality A machines", "grade B": a one-letter value (no phrase of its
  * own: "a" is an article elsewhere) written as a capital right after its
  * column's name is that column's filter; 1 when read so. */
@@ -1001,6 +1011,14 @@ void dp_int__parse_phrases(parser *p)
                     }
                 }
             mode = MODE_VALUE; /* a list of values may go on: "search, social and display" */
+        } else if (metric && p->in->nmetrics && kept_vals && i > 0 && p->used[i - 1] == U_MATCH &&
+                   counts_value_rows(p, dp_int__first_of(m, nm, DP_LEX_METRIC, len)->e->metric, vals[kept_vals - 1])) {
+            /* "average days to close emergency work orders": after another
+             * metric, the count of the value's rows right after the value
+             * names whose rows they are, no second metric */
+            const dp_lex_match *mm = dp_int__first_of(m, nm, DP_LEX_METRIC, len);
+            dp_int__note(p, dp_int__span_text(p, i, len), "context", mm->e->metric->name, "the rows the value is of", 1.0);
+            add_context(p, vals[kept_vals - 1]->model->name, dp_int__span_text(p, i, len), NULL);
         } else if (metric) {
             const dp_lex_match *mm = dp_int__first_of(m, nm, DP_LEX_METRIC, len);
             /* "absences for sick leave": after a filter word, a metric that
