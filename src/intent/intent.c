@@ -130,7 +130,7 @@ static const struct {
     {"grouping by a value", "follows 'by' but is a value in the data, not a column to group by",
      "group by its column ('by <column>'), or keep only it ('for <value>')"},
     {"value of another thing", "describes something the noun after it has no path to",
-     "say whose value it is ('enrollments in paid courses'), or name the noun's own column"},
+     "say whose value it is (the noun it describes after 'of' or 'in'), or name the noun's own column"},
     {"value of the other end", "names one end of a journey, and the value is only at the other",
      "name the column the value is of, or give a value of the end asked"},
     {"date of the verb",
