@@ -470,13 +470,13 @@ static int check_context(const dp_kg *kg, const dp_intent *in, const dp_discover
         const char *metrics = NULL;
         for (size_t i = 0; i < in->nmetrics; i++)
             metrics = metrics ? dp_arena_printf(a, "%s, %s", metrics, in->metrics[i]->name) : in->metrics[i]->name;
-        return dp_error_set(err, DP_ECLARIFY,
-                            "'%s' names dataset %s, which the answer for %s (dataset %s) neither reads nor "
-                            "belongs to; %s%s%s",
-                            in->context_phrases[c] ? in->context_phrases[c] : m->name, m->name,
-                            metrics ? metrics : "the metrics", mm[0]->name,
-                            names ? "metrics of " : "no metric is defined on it: name the metric you mean",
-                            names ? dp_arena_printf(a, "%s: %s", m->name, names) : "", names ? " (name one, or drop the words)" : "");
+        return dp_error_set(
+            err, DP_ECLARIFY,
+            "'%s' names dataset %s, which the answer for %s (dataset %s) neither reads nor "
+            "belongs to; %s%s%s",
+            in->context_phrases[c] ? in->context_phrases[c] : m->name, m->name, metrics ? metrics : "the metrics",
+            mm[0]->name, names ? "metrics of " : "no metric is defined on it: name the metric you mean",
+            names ? dp_arena_printf(a, "%s: %s", m->name, names) : "", names ? " (name one, or drop the words)" : "");
     }
     return 0;
 }
@@ -631,18 +631,20 @@ int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp
         int rival_hops = 0;
         int other = fl->range_start ? -1 : equal_rival(kg, &fl->target, mm, nmm, c, -1, &rival_hops);
         if (other >= 0)
-            return dp_error_set(err, DP_ECLARIFY,
-                                "'%s' is a value of %s.%s (%d join(s) from the metrics) and of %s.%s (%d join(s)): name "
-                                "the one meant (for instance '%s %s')",
-                                fl->phrase, fl->target.dim_models[c]->name, fl->target.dims[c]->name, hops,
-                                fl->target.dim_models[other]->name, fl->target.dims[other]->name, rival_hops,
-                                fl->target.dim_models[other]->name, fl->target.dims[other]->name);
+            return dp_error_set(
+                err, DP_ECLARIFY,
+                "'%s' is a value of %s.%s (%d join(s) from the metrics) and of %s.%s (%d join(s)): name "
+                "the one meant (for instance '%s %s')",
+                fl->phrase, fl->target.dim_models[c]->name, fl->target.dims[c]->name, hops,
+                fl->target.dim_models[other]->name, fl->target.dims[other]->name, rival_hops,
+                fl->target.dim_models[other]->name, fl->target.dims[other]->name);
         if (fl->target.ndims > 1 && decisions)
             json_array_append_new(decisions, json_sprintf("value '%s' occurs in %zu dimensions; chose %s.%s (%d join(s) from the metric datasets)",
                                                           fl->values[0], fl->target.ndims, fl->target.dim_models[c]->name,
                                                           fl->target.dims[c]->name, hops));
-        d->filters[d->nfilters++] = (dp_plan_filter){fl->target.dims[c], fl->target.dim_models[c], fl->values, fl->nvalues,
-                                                      fl->negate, fl->matched, fl->range_start, fl->range_end};
+        d->filters[d->nfilters++] =
+            (dp_plan_filter){fl->target.dims[c], fl->target.dim_models[c], fl->values,   fl->nvalues, fl->negate,
+                             fl->matched,        fl->range_start,          fl->range_end};
         for (size_t i = 0; i < nmm; i++)
             add_joins(d, kg, mm[i], fl->target.dim_models[c], a);
     }

@@ -42,7 +42,7 @@ typedef struct dp_plan_filter {
     const char *const *values;
     size_t nvalues;
     int negate; /* rows whose value is none of values, NULL included */
-    int matched; /* with negate: only rows with a row of model (dp_filter.matched) */
+    int matched;                         /* with negate: only rows with a row of model (dp_filter.matched) */
     const char *range_start, *range_end; /* a range of a time dimension instead of values */
 } dp_plan_filter;
 

@@ -95,7 +95,9 @@ static const struct {
     {"amount comparison", "this comparison of amounts",
      "compare a metric of the request per grouping, as in 'cost by carrier above 500'"},
     {"period comparison", "comparing periods", "ask for one period, or group by a time grain"},
-    {"value at period end", "a metric's value at the end of each period (the catalog gives this only for a cumulative metric with period_agg: last)",
+    {"value at period end",
+     "a metric's value at the end of each period (the catalog gives this only for a cumulative metric with period_agg: "
+     "last)",
      "ask for the metric per period, or define such a cumulative metric"},
     {"second time grain", "a second time grain", "ask for one time grain"},
     {"key filter", "filtering on one key of something that is no entity", "group by it instead"},

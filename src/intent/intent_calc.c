@@ -734,7 +734,8 @@ static void unread(parser *p, size_t s, size_t e, const dp_metric *keep)
  * common)? */
 static int words_said(const char *name, const char *seps, const char *const *stems, size_t ns)
 {
-    static const char *skip[] = {"share", "rate", "pct", "percent", "percentage", "proportion", "ratio", "the", "of", NULL};
+    static const char *skip[] = {"share",      "rate",  "pct", "percent", "percentage",
+                                 "proportion", "ratio", "the", "of",      NULL};
     char buf[256];
     snprintf(buf, sizeof(buf), "%s", name);
     char *save = NULL;
@@ -753,10 +754,7 @@ static int words_said(const char *name, const char *seps, const char *const *ste
     return 1;
 }
 
-static int name_said(const char *name, const char *const *stems, size_t ns)
-{
-    return words_said(name, "_", stems, ns);
-}
+static int name_said(const char *name, const char *const *stems, size_t ns) { return words_said(name, "_", stems, ns); }
 
 /* Is one of the synonyms the description gives ("also called on-time rate
  * or OTD") the request's words: every stem in it, and every word of it said
@@ -773,10 +771,10 @@ static int synonym_said(const dp_metric *m, const char *const *stems, size_t ns)
         *q = (char)tolower((unsigned char)*q);
     /* the alternatives: "a, b or c" */
     for (char *alt = low; alt && *alt;) {
-        char *next = NULL, *comma = strchr(alt, ','), *or = strstr(alt, " or ");
-        if (or && (!comma || or < comma)) {
-            *or = 0;
-            next = or + 4;
+        char *next = NULL, *comma = strchr(alt, ','), * or = strstr(alt, " or ");
+        if (or &&(!comma || or < comma)) {
+            * or = 0;
+            next = or +4;
         } else if (comma) {
             *comma = 0;
             next = comma + 1;

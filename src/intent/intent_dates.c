@@ -430,7 +430,8 @@ static void attach_one(parser *p, dp_range *rg)
         const dp_metric *m = in->metrics[k];
         if ((read_from(in, m, verb) && in->nmetrics > verb_metrics(in, verb)) ||
             ((read_from(in, m, words) || read_from(in, m, both)) && in->nmetrics > 1))
-            continue; /* the verb or the entity ("routes launched" too) read as a metric beside others: not what is counted */
+            continue; /* the verb or the entity ("routes launched" too) read as a metric beside others: not what is
+                         counted */
         const dp_measure *me = m->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, m->measure.name) : NULL;
         if (me && me->model == home && me->agg_time_dimension && !strcmp(me->agg_time_dimension, hit->name)) {
             dp_int__note(p, verb, "time_range", hit->name, "the metrics' own date", 1.0);

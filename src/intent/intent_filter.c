@@ -79,7 +79,8 @@ size_t dp_int__qualifier_len(parser *p, size_t j, const dp_lex_entry *val)
  * when there is none. */
 int dp_int__negation_is_not(const parser *p, size_t cue)
 {
-    static const char *nots[] = {"not", "non", "no", "isnt", "arent", "wasnt", "werent", "doesnt", "dont", "didnt", NULL};
+    static const char *nots[] = {"not",    "non",    "no",   "isnt",  "arent", "wasnt",
+                                 "werent", "doesnt", "dont", "didnt", NULL};
     for (int k = 0; cue < p->n && nots[k]; k++)
         if (!strcmp(p->t[cue].low, nots[k]))
             return 1;
@@ -239,8 +240,8 @@ static int says_word(const dp_tok *t, const char *w, size_t wl)
  * and whether "not" was among them, else 0. */
 static size_t flag_clause_at(const parser *p, size_t i, const char *name, int *negated)
 {
-    static const char *const aux[] = {"was", "were", "is", "are", "has", "have", "been", "be", "got", "not",
-                                      "wasnt", "werent", "isnt", "arent", "hasnt", "havent", NULL};
+    static const char *const aux[] = {"was", "were",  "is",     "are",  "has",   "have",  "been",   "be", "got",
+                                      "not", "wasnt", "werent", "isnt", "arent", "hasnt", "havent", NULL};
     const char *w = name;
     size_t j = i, nwords = 0, saw_aux = 0;
     *negated = 0;

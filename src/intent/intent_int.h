@@ -49,7 +49,7 @@ typedef struct parser {
     dp_range ranges[4];                     /* every time range named, in order */
     const char *per_entity;                 /* "per order": an entity grouping said with "per" */
     size_t other_groups;                    /* groupings said otherwise ("by segment") */
-    const char *period_end;                 /* "at the end of each month": the words, checked once the metrics are known */
+    const char *period_end; /* "at the end of each month": the words, checked once the metrics are known */
     dp_fm fm[4];                            /* metric phrases after a filter word */
     size_t nfm;
     size_t nranges;

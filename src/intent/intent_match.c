@@ -715,8 +715,9 @@ static void value_of_other(parser *p, size_t i, size_t len, const dp_lex_entry *
     while (s > 0 && p->used[s - 1] == U_MATCH && i - s < 3)
         s--;
     dp_int__add_missing(p,
-                        dp_arena_printf(p->a, "%s (a value of %s.%s, which %s do not have)", dp_int__span_text(p, s, i + len - s),
-                                        t->dim_models[0]->name, t->dims[0]->name, dp_int__span_text(p, i, len)),
+                        dp_arena_printf(p->a, "%s (a value of %s.%s, which %s do not have)",
+                                        dp_int__span_text(p, s, i + len - s), t->dim_models[0]->name, t->dims[0]->name,
+                                        dp_int__span_text(p, i, len)),
                         "value of another thing");
 }
 
@@ -724,9 +725,8 @@ static void value_of_other(parser *p, size_t i, size_t len, const dp_lex_entry *
  * of its own)? */
 static int counts_value_rows(parser *p, const dp_metric *mt, const dp_lex_entry *val)
 {
-    const dp_measure *me = mt->type == DP_METRIC_SIMPLE && !mt->filter && mt->measure.name
-                               ? dp_kg_measure(p->kg, mt->measure.name)
-                               : NULL;
+    const dp_measure *me =
+        mt->type == DP_METRIC_SIMPLE && !mt->filter && mt->measure.name ? dp_kg_measure(p->kg, mt->measure.name) : NULL;
     return me && val->model && me->model == val->model && counts_rows(me);
 }
 
@@ -750,7 +750,8 @@ static int letter_value_next(parser *p, size_t j, const dp_target *t)
     f.nvalues = 1;
     f.phrase = dp_int__span_text(p, j, 1);
     p->in->filters[p->in->nfilters++] = f;
-    dp_int__note(p, f.phrase, "filter", dp_arena_printf(p->a, "%s.%s = %s", t->dim_models[0]->name, t->dims[0]->name, f.values[0]),
+    dp_int__note(p, f.phrase, "filter",
+                 dp_arena_printf(p->a, "%s.%s = %s", t->dim_models[0]->name, t->dims[0]->name, f.values[0]),
                  "profile value after its column", 0.95);
     dp_int__mark(p, j, 1, U_MATCH);
     return 1;
@@ -780,8 +781,8 @@ static size_t glued_code(const parser *p, size_t i)
 {
     const char *r = p->in->request;
     size_t j = i;
-    while (j + 1 < p->n && p->t[j].end + 1 == p->t[j + 1].start &&
-           (r[p->t[j].end] == '-' || r[p->t[j].end] == '_') && !p->t[j + 1].punct)
+    while (j + 1 < p->n && p->t[j].end + 1 == p->t[j + 1].start && (r[p->t[j].end] == '-' || r[p->t[j].end] == '_') &&
+           !p->t[j + 1].punct)
         j++;
     if (j == i)
         return 0;
@@ -1017,7 +1018,8 @@ void dp_int__parse_phrases(parser *p)
              * metric, the count of the value's rows right after the value
              * names whose rows they are, no second metric */
             const dp_lex_match *mm = dp_int__first_of(m, nm, DP_LEX_METRIC, len);
-            dp_int__note(p, dp_int__span_text(p, i, len), "context", mm->e->metric->name, "the rows the value is of", 1.0);
+            dp_int__note(p, dp_int__span_text(p, i, len), "context", mm->e->metric->name, "the rows the value is of",
+                         1.0);
             add_context(p, vals[kept_vals - 1]->model->name, dp_int__span_text(p, i, len), NULL);
         } else if (metric) {
             const dp_lex_match *mm = dp_int__first_of(m, nm, DP_LEX_METRIC, len);
@@ -1060,9 +1062,10 @@ void dp_int__parse_phrases(parser *p)
                     dp_int__mark(p, cue, i - cue, U_PATTERN);
                 }
                 p->in->filters[p->in->nfilters++] = f;
-                dp_int__note(p, tg.phrase, "filter",
-                             dp_arena_printf(p->a, "%s %s %s", target_name(p, mm->e), f.negate ? "!=" : "=", f.values[0]),
-                             "true/false dimension", 1.0);
+                dp_int__note(
+                    p, tg.phrase, "filter",
+                    dp_arena_printf(p->a, "%s %s %s", target_name(p, mm->e), f.negate ? "!=" : "=", f.values[0]),
+                    "true/false dimension", 1.0);
             } else if (dim && letter_value_next(p, i + len, &tg)) {
                 /* "criticality A machines": read there */
             } else if (dim && names_value_next(p, i + len, &tg)) {

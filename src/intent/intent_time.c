@@ -69,7 +69,10 @@ static dp_grain to_date_grain(const parser *p, const dp_range *r)
 {
     const char *w = p->t[r->at].low;
     if (r->len == 1 && strlen(w) == 3 && !strcmp(w + 1, "td"))
-        return w[0] == 'y' ? DP_GRAIN_YEAR : w[0] == 'q' ? DP_GRAIN_QUARTER : w[0] == 'm' ? DP_GRAIN_MONTH : DP_GRAIN_NONE;
+        return w[0] == 'y'   ? DP_GRAIN_YEAR
+               : w[0] == 'q' ? DP_GRAIN_QUARTER
+               : w[0] == 'm' ? DP_GRAIN_MONTH
+                             : DP_GRAIN_NONE;
     if (r->len == 3 && !strcmp(p->t[r->at + 1].low, "to") && !strcmp(p->t[r->at + 2].low, "date"))
         return dp_grain_word(w, NULL);
     return DP_GRAIN_NONE;

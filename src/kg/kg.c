@@ -52,8 +52,8 @@ const dp_entity *dp_kg_model_entity(const dp_model *m, const char *name)
 
 const char *dp_kg_flag_true(const dp_column *c)
 {
-    static const char *const ints[] = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
-                                       "USMALLINT", "UINTEGER", "UBIGINT", "INT", NULL};
+    static const char *const ints[] = {"TINYINT",   "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
+                                       "USMALLINT", "UINTEGER", "UBIGINT", "INT",    NULL};
     if (!c || !c->type)
         return NULL;
     if (!strcasecmp(c->type, "BOOLEAN"))

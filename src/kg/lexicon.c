@@ -451,10 +451,7 @@ static int tok_eq(const dp_tok *t, const dp_lex_entry *e, size_t k, int *fuzzy)
     return 0;
 }
 
-static int is_article(const char *w)
-{
-    return !strcmp(w, "a") || !strcmp(w, "an") || !strcmp(w, "the");
-}
+static int is_article(const char *w) { return !strcmp(w, "a") || !strcmp(w, "an") || !strcmp(w, "the"); }
 
 static size_t try_bucket(const dp_lexicon *lx, const bucket *b, const dp_tok *toks, size_t n, size_t i,
                          dp_lex_match *out, size_t cnt, size_t max)

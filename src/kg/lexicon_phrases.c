@@ -356,8 +356,8 @@ static int build_models(dp_lexicon *lx, const dp_kg *kg)
              * and 1): its words are the value 1 */
             const char *yes = dp_kg_flag_true(c);
             if (d->type == DP_DIM_CATEGORICAL && yes && pre && d->name[pre]) {
-                dp_lex_entry pv = {.kind = DP_LEX_VALUE, .model = m, .dim = d, .value = yes,
-                                   .source = "yes/no column", .conf = 0.9};
+                dp_lex_entry pv = {
+                    .kind = DP_LEX_VALUE, .model = m, .dim = d, .value = yes, .source = "yes/no column", .conf = 0.9};
                 if (dp_lex__add(lx, pv, spaced(dp_lex__scratch(lx), d->name + pre)))
                     return -1;
             }

@@ -58,11 +58,13 @@ const char *dp_comp__filter_cond(comp *c, const dp_plan_filter *f)
     const char *has = "";
     for (size_t e = 0; f->negate && f->matched && e < f->model->nentities; e++)
         if (f->model->entities[e].type == DP_ENT_PRIMARY && f->model->entities[e].expr)
-            has = dp_arena_printf(c->a, "%s IS NOT NULL AND ",
-                                  dp_comp__qualify(c, f->model->entities[e].expr, dp_comp__qi(c, f->model->name), f->model, NULL));
+            has = dp_arena_printf(
+                c->a, "%s IS NOT NULL AND ",
+                dp_comp__qualify(c, f->model->entities[e].expr, dp_comp__qi(c, f->model->name), f->model, NULL));
     if (f->nvalues == 1)
         return *has ? dp_arena_printf(c->a, "(%s%s IS DISTINCT FROM %s)", has, x, literal(c, f->values[0]))
-                    : dp_arena_printf(c->a, "%s %s %s", x, f->negate ? "IS DISTINCT FROM" : "=", literal(c, f->values[0]));
+                    : dp_arena_printf(c->a, "%s %s %s", x, f->negate ? "IS DISTINCT FROM" : "=",
+                                      literal(c, f->values[0]));
     const char *list = "";
     for (size_t v = 0; v < f->nvalues; v++)
         list = dp_arena_printf(c->a, "%s%s%s", list, v ? ", " : "", literal(c, f->values[v]));
