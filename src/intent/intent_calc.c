@@ -734,8 +734,7 @@ static void unread(parser *p, size_t s, size_t e, const dp_metric *keep)
  * common)? */
 static int words_said(const char *name, const char *seps, const char *const *stems, size_t ns)
 {
-    static const char *skip[] = {"share",      "rate",  "pct", "percent", "percentage",
-                                 "proportion", "ratio", "the", "of",      NULL};
+    static const char *skip[] = {"share", "rate", "pct", "percent", "percentage", "proportion", "ratio", "the", NULL};
     char buf[256];
     snprintf(buf, sizeof(buf), "%s", name);
     char *save = NULL;
@@ -771,10 +770,10 @@ static int synonym_said(const dp_metric *m, const char *const *stems, size_t ns)
         *q = (char)tolower((unsigned char)*q);
     /* the alternatives: "a, b or c" */
     for (char *alt = low; alt && *alt;) {
-        char *next = NULL, *comma = strchr(alt, ','), * or = strstr(alt, " or ");
-        if (or &&(!comma || or < comma)) {
-            * or = 0;
-            next = or +4;
+        char *next = NULL, *comma = strchr(alt, ','), *either = strstr(alt, " or ");
+        if (either && (!comma || either < comma)) {
+            *either = 0;
+            next = either + 4;
         } else if (comma) {
             *comma = 0;
             next = comma + 1;

@@ -73,34 +73,38 @@ size_t dp_int__qualifier_len(parser *p, size_t j, const dp_lex_entry *val)
     return 0;
 }
 
-/* The words that negate the value after them, looking back from token at
- * past articles and prepositions ("not in Berlin", "other than express",
- * "non-US", "excluding", "apart from"): the first negating token, or at
- * when there is none. */
-int dp_int__negation_is_not(const parser *p, size_t cue)
+/* Negating words: those that say no of the thing ("isn't" as read), and
+ * those that keep every other row. */
+static const char *const not_cues[] = {"not", "non", "isnt", "arent", "wasnt", "werent", "doesnt", "dont", "didnt", NULL};
+static const char *const except_cues[] = {"excluding", "exclude", "excludes", "except", "without", "outside", NULL};
+
+static int in_list(const char *w, const char *const *list)
 {
-    static const char *nots[] = {"not",    "non",    "no",   "isnt",  "arent", "wasnt",
-                                 "werent", "doesnt", "dont", "didnt", NULL};
-    for (int k = 0; cue < p->n && nots[k]; k++)
-        if (!strcmp(p->t[cue].low, nots[k]))
+    for (int k = 0; list[k]; k++)
+        if (!strcmp(w, list[k]))
             return 1;
     return 0;
 }
 
+int dp_int__negation_is_not(const parser *p, size_t cue)
+{
+    return cue < p->n && in_list(p->t[cue].low, not_cues);
+}
+
+/* The words that negate the value after them, looking back from token at
+ * past articles and prepositions ("not in Berlin", "other than express",
+ * "non-US", "excluding", "apart from"): the first negating token, or at
+ * when there is none. */
 size_t dp_int__negation_before(const parser *p, size_t at)
 {
-    static const char *cues[] = {"excluding", "exclude", "excludes", "except", "not",  "non",   "without", "isnt",
-                                 "arent",     "wasnt",   "werent",   "doesnt", "dont", "didnt", /* "isn't" as read */
-                                 "outside",   NULL};
     static const char *skip[] = {"the", "a", "an", "any", "in", "on", "for", "of", "at", "from", NULL};
     size_t j = at;
     for (int steps = 0; j > 0 && steps < 4; steps++) {
         const dp_tok *t = &p->t[j - 1];
         if (t->punct || p->used[j - 1] == U_MATCH)
             break;
-        for (int k = 0; cues[k]; k++)
-            if (!strcmp(t->low, cues[k]))
-                return j - 1;
+        if (in_list(t->low, not_cues) || in_list(t->low, except_cues))
+            return j - 1;
         if (j > 1 && ((!strcmp(t->low, "than") && !strcmp(p->t[j - 2].low, "other")) ||
                       (!strcmp(t->low, "from") && !strcmp(p->t[j - 2].low, "apart"))))
             return j - 2;
@@ -234,14 +238,16 @@ static int says_word(const dp_tok *t, const char *w, size_t wl)
            (tl == wl + 1 && t->low[wl] == 's' && !strncmp(t->low, w, wl));
 }
 
+static const char *const clause_aux[] = {"was", "were",  "is",     "are",  "has",   "have",  "been",   "be", "got",
+                                         "not", "wasnt", "werent", "isnt", "arent", "hasnt", "havent", NULL};
+
 /* Tokens from i that say the words of name (split at '_') with "was",
  * "were", "is", "are", "has been", "have been", "not" before the last one
  * ("reminder was sent", "reminder was not sent"): the number of tokens,
  * and whether "not" was among them, else 0. */
 static size_t flag_clause_at(const parser *p, size_t i, const char *name, int *negated)
 {
-    static const char *const aux[] = {"was", "were",  "is",     "are",  "has",   "have",  "been",   "be", "got",
-                                      "not", "wasnt", "werent", "isnt", "arent", "hasnt", "havent", NULL};
+    const char *const *aux = clause_aux;
     const char *w = name;
     size_t j = i, nwords = 0, saw_aux = 0;
     *negated = 0;
@@ -273,6 +279,11 @@ void dp_int__flag_clauses(parser *p)
 {
     const dp_kg *kg = p->kg;
     dp_intent *in = p->in;
+    int aux = 0; /* most requests have no auxiliary verb: then no clause, and no walk over the catalog's columns */
+    for (size_t i = 0; i < p->n && !aux; i++)
+        aux = in_list(p->t[i].low, clause_aux);
+    if (!aux)
+        return;
     for (size_t m = 0; m < kg->nmodels; m++)
         for (size_t d = 0; d < kg->models[m].ndims; d++) {
             const dp_dimension *dim = &kg->models[m].dims[d];

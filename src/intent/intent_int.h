@@ -166,7 +166,8 @@ size_t dp_int__qualifier_len(parser *p, size_t j, const dp_lex_entry *val);
 void dp_int__add_filter_value(parser *p, const dp_lex_match *m, size_t nm, size_t at, size_t len, int joined);
 /* "where no reminder was sent": a yes/no column named by a participle
  * ("reminder_sent") said as a clause, with "was", "were", "is", "not"...
- * between its words, is a filter (false when negated). Before the phrases. */
+ * between its words, is a filter (negated, of the rows that have the
+ * column's dataset row, when "no" or "not" says so). Before the phrases. */
 void dp_int__flag_clauses(parser *p);
 /* Is the negation word at cue one that says no ("not", "non", "wasn't")
  * rather than every other row ("excluding", "without", "except")? */

@@ -417,6 +417,12 @@ size_t dp_lexicon_multiword_metrics(const dp_lexicon *lx, const size_t **out)
     return lx ? lx->nmulti : 0;
 }
 
+/* Is pl the "-ies" plural of y ("agencies" of "agency")? */
+static int ies_of(const char *pl, size_t lpl, const char *y, size_t ly)
+{
+    return ly > 1 && lpl == ly + 2 && y[ly - 1] == 'y' && !strcmp(pl + ly - 1, "ies") && !strncmp(pl, y, ly - 1);
+}
+
 static int tok_eq(const dp_tok *t, const dp_lex_entry *e, size_t k, int *fuzzy)
 {
     if (t->punct)
@@ -431,16 +437,8 @@ static int tok_eq(const dp_tok *t, const dp_lex_entry *e, size_t k, int *fuzzy)
          * same stem ("machines" is not 'machining') */
         const char *a = t->low, *b = e->words[k];
         size_t la = strlen(a), lb = strlen(b);
-        if (la < lb) { /* the shorter first */
-            const char *x = a;
-            a = b;
-            b = x;
-            size_t lx = la;
-            la = lb;
-            lb = lx;
-        }
-        return e->kind != DP_LEX_VALUE || !strncmp(a, b, lb) || dp_edit_distance(a, b, 1) <= 1 ||
-               (lb > 1 && la == lb + 2 && b[lb - 1] == 'y' && !strcmp(a + lb - 1, "ies") && !strncmp(a, b, lb - 1));
+        return e->kind != DP_LEX_VALUE || !strncmp(a, b, la < lb ? la : lb) || dp_edit_distance(a, b, 1) <= 1 ||
+               ies_of(a, la, b, lb) || ies_of(b, lb, a, la);
     }
     size_t lw = strlen(e->words[k]), lt = strlen(t->low);
     if (lw >= 5 && lt >= 5 && e->kind != DP_LEX_VALUE && t->low[0] == e->words[k][0] &&

@@ -61,14 +61,15 @@ const char *dp_comp__filter_cond(comp *c, const dp_plan_filter *f)
             has = dp_arena_printf(
                 c->a, "%s IS NOT NULL AND ",
                 dp_comp__qualify(c, f->model->entities[e].expr, dp_comp__qi(c, f->model->name), f->model, NULL));
-    if (f->nvalues == 1)
-        return *has ? dp_arena_printf(c->a, "(%s%s IS DISTINCT FROM %s)", has, x, literal(c, f->values[0]))
-                    : dp_arena_printf(c->a, "%s %s %s", x, f->negate ? "IS DISTINCT FROM" : "=",
-                                      literal(c, f->values[0]));
-    const char *list = "";
-    for (size_t v = 0; v < f->nvalues; v++)
-        list = dp_arena_printf(c->a, "%s%s%s", list, v ? ", " : "", literal(c, f->values[v]));
-    return f->negate ? *has ? dp_arena_printf(c->a, "(%s(%s IS NULL OR %s NOT IN (%s)))", has, x, x, list)
-                            : dp_arena_printf(c->a, "(%s IS NULL OR %s NOT IN (%s))", x, x, list)
-                     : dp_arena_printf(c->a, "%s IN (%s)", x, list);
+    const char *cond;
+    if (f->nvalues == 1) {
+        cond = dp_arena_printf(c->a, "%s %s %s", x, f->negate ? "IS DISTINCT FROM" : "=", literal(c, f->values[0]));
+    } else {
+        const char *list = "";
+        for (size_t v = 0; v < f->nvalues; v++)
+            list = dp_arena_printf(c->a, "%s%s%s", list, v ? ", " : "", literal(c, f->values[v]));
+        cond = f->negate ? dp_arena_printf(c->a, "(%s IS NULL OR %s NOT IN (%s))", x, x, list)
+                         : dp_arena_printf(c->a, "%s IN (%s)", x, list);
+    }
+    return *has ? dp_arena_printf(c->a, "(%s%s)", has, cond) : cond;
 }
