@@ -75,7 +75,8 @@ size_t dp_int__qualifier_len(parser *p, size_t j, const dp_lex_entry *val)
 
 /* Negating words: those that say no of the thing ("isn't" as read), and
  * those that keep every other row. */
-static const char *const not_cues[] = {"not", "non", "isnt", "arent", "wasnt", "werent", "doesnt", "dont", "didnt", NULL};
+static const char *const not_cues[] = {"not",    "non",    "isnt", "arent", "wasnt",
+                                       "werent", "doesnt", "dont", "didnt", NULL};
 static const char *const except_cues[] = {"excluding", "exclude", "excludes", "except", "without", "outside", NULL};
 
 static int in_list(const char *w, const char *const *list)
@@ -86,10 +87,7 @@ static int in_list(const char *w, const char *const *list)
     return 0;
 }
 
-int dp_int__negation_is_not(const parser *p, size_t cue)
-{
-    return cue < p->n && in_list(p->t[cue].low, not_cues);
-}
+int dp_int__negation_is_not(const parser *p, size_t cue) { return cue < p->n && in_list(p->t[cue].low, not_cues); }
 
 /* The words that negate the value after them, looking back from token at
  * past articles and prepositions ("not in Berlin", "other than express",
