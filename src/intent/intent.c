@@ -104,6 +104,8 @@ static const struct {
     {"ranking within groups", "ranking within each group or period", "rank over one grouping, or drop the ranking"},
     {"ranked nothing", "a ranking with no grouping to rank (the catalog has nothing this names to group by)",
      "name a dimension or entity to rank, as in 'top 3 <dimension> by <metric>'"},
+    {"metric twice", "one metric said twice, once of only some rows (a report's filters hold for every column)",
+     "ask for the rows of one ('<value> <metric> by month'), or group by the value's column to see each"},
     {"entity condition", "keeping only the ones that have some of a metric",
      "group by them and compare the metric, as in '... by carrier with shipments above 0'"},
 };

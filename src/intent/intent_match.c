@@ -412,34 +412,44 @@ static void unread_group(parser *p, const char *phrase)
     in->nnotes = n;
 }
 
+/* Does lexicon entry e name the rows of model vmod: a simple metric
+ * measured there, or an entity at home there? */
+static int names_rows_of(parser *p, const dp_lex_entry *e, const dp_model *vmod)
+{
+    const dp_measure *me = e->kind == DP_LEX_METRIC && e->metric->type == DP_METRIC_SIMPLE
+                               ? dp_kg_measure(p->kg, e->metric->measure.name)
+                               : NULL;
+    return (me && me->model == vmod) ||
+           (e->kind == DP_LEX_ENTITY && dp_kg_entity_home(p->kg, e->entity->name) == vmod);
+}
+
 /* "bookings cancelled by time slot": right after a phrase of the value's
  * own dataset (the entity it is home to, or a metric measured there), a value written as
  * it is ('cancelled', a booking status) is that value, not a metric of
- * another dataset with the same word (members' cancellations). */
-static int own_value_after(parser *p, size_t i, size_t len, const dp_lex_match *vm, const dp_lex_match *mm)
+ * another dataset with the same word (members' cancellations). "billing
+ * tickets": right before such a phrase, likewise (a topic of the tickets,
+ * not the billings, read through the word's plural). */
+static int own_value_beside(parser *p, size_t i, size_t len, const dp_lex_match *vm, const dp_lex_match *mm)
 {
     const dp_model *vmod = vm ? vm->e->model : NULL;
     const dp_metric *other = mm ? mm->e->metric : NULL;
     const dp_measure *ome = other && other->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, other->measure.name) : NULL;
-    if (!vmod || !ome || ome->model == vmod || len != 1 || i == 0 || p->used[i - 1] != U_MATCH ||
-        strcasecmp(vm->e->text, p->t[i].low))
+    if (!vmod || !ome || ome->model == vmod || len != 1 || strcasecmp(vm->e->text, p->t[i].low))
         return 0;
     dp_lex_match m[32];
+    size_t nf = i + 1 < p->n && !p->t[i + 1].punct ? dp_int__match(p, i + 1, m, 32) : 0;
+    for (size_t k = 0; k < nf; k++)
+        if (m[k].len == m[0].len && names_rows_of(p, m[k].e, vmod))
+            return 1;
+    if (i == 0 || p->used[i - 1] != U_MATCH)
+        return 0;
     for (size_t s = i; s-- > 0 && i - s <= 4 && p->used[s] == U_MATCH;) {
-        size_t nf = dp_int__match(p, s, m, 32);
+        nf = dp_int__match(p, s, m, 32);
         if (!nf || s + m[0].len != i)
             continue;
-        for (size_t k = 0; k < nf; k++) {
-            if (m[k].len != m[0].len)
-                continue;
-            const dp_lex_entry *e = m[k].e;
-            const dp_measure *me = e->kind == DP_LEX_METRIC && e->metric->type == DP_METRIC_SIMPLE
-                                       ? dp_kg_measure(p->kg, e->metric->measure.name)
-                                       : NULL;
-            if ((me && me->model == vmod) ||
-                (e->kind == DP_LEX_ENTITY && dp_kg_entity_home(p->kg, e->entity->name) == vmod))
+        for (size_t k = 0; k < nf; k++)
+            if (m[k].len == m[0].len && names_rows_of(p, m[k].e, vmod))
                 return 1;
-        }
     }
     return 0;
 }
@@ -792,11 +802,45 @@ static size_t glued_code(const parser *p, size_t i)
     return j - i + 1;
 }
 
+/* A metric said in the request, and the words that said it of only some
+ * rows ("billing tickets"), NULL when said of all. */
+typedef struct {
+    const dp_metric *metric;
+    const char *valued;
+} mention;
+
+/* Records that metric mm is said at i (right after a value of some of its
+ * rows when now_valued); when it was said before and only one of the two
+ * mentions is of some rows ("tickets and billing tickets"), the request
+ * asks for the metric twice with different rows, which one column cannot
+ * hold: asked, and 1 returned. */
+static int said_twice(parser *p, mention *said, size_t *nsaid, const dp_lex_match *mm, int now_valued, size_t i,
+                      size_t len)
+{
+    size_t from = i; /* a valued mention starts at its values */
+    while (now_valued && from > 0 && i - from < 3 && p->used[from - 1] == U_MATCH)
+        from--;
+    const char *valued = now_valued ? dp_int__span_text(p, from, i + len - from) : NULL;
+    for (size_t k = 0; k < *nsaid; k++)
+        if (said[k].metric == mm->e->metric) {
+            if (!said[k].valued == !valued)
+                return 0;
+            dp_int__add_missing(p, valued ? valued : said[k].valued, "metric twice");
+            dp_int__mark(p, i, len, U_MATCH);
+            return 1;
+        }
+    if (*nsaid < 8)
+        said[(*nsaid)++] = (mention){mm->e->metric, valued};
+    return 0;
+}
+
 void dp_int__parse_phrases(parser *p)
 {
     int mode = MODE_NONE, fresh = 0, after_of = 0, after_with = 0, per = 0, each = 0;
     const dp_lex_entry *vals[4]; /* the values just read ("express parcel"), any may be qualified */
     size_t nvals = 0;
+    mention said[8]; /* each metric said so far */
+    size_t nsaid = 0;
     for (size_t i = 0; i < p->n; i++) {
         const dp_tok *t = &p->t[i];
         int was_fresh = fresh;
@@ -931,7 +975,7 @@ void dp_int__parse_phrases(parser *p)
             const dp_lex_match *vm = dp_int__first_of(m, nm, DP_LEX_VALUE, len);
             if (!((mode == MODE_FILTER && !after_of) || (mode == MODE_VALUE && dp_int__prev_is_join(p, i)) ||
                   dp_int__qualifier_len(p, values_after(p, i + len, vm->e), vm->e) ||
-                  own_value_after(p, i, len, vm, dp_int__first_of(m, nm, DP_LEX_METRIC, len))))
+                  own_value_beside(p, i, len, vm, dp_int__first_of(m, nm, DP_LEX_METRIC, len))))
                 val = 0;
         }
         /* "region of carrier": the entity or dataset after "of" says
@@ -1012,6 +1056,10 @@ void dp_int__parse_phrases(parser *p)
                     }
                 }
             mode = MODE_VALUE; /* a list of values may go on: "search, social and display" */
+        } else if (metric && said_twice(p, said, &nsaid, dp_int__first_of(m, nm, DP_LEX_METRIC, len),
+                                        kept_vals && i > 0 && p->used[i - 1] == U_MATCH, i, len)) {
+            /* "tickets and billing tickets": one metric said twice, once of
+             * some rows: the filter is of one column only, asked */
         } else if (metric && p->in->nmetrics && kept_vals && i > 0 && p->used[i - 1] == U_MATCH &&
                    counts_value_rows(p, dp_int__first_of(m, nm, DP_LEX_METRIC, len)->e->metric, vals[kept_vals - 1])) {
             /* "average days to close emergency work orders": after another

@@ -89,10 +89,22 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
         dp_buf_printf(b, "        %s AS %s,\n", expr, dp_comp__qi(c, tc->name));
         ng++;
     }
-    for (size_t i = 0; i < t->n; i++) {
-        const char *agg = agg_sql(c, &t->cols[i], alias);
-        dp_buf_printf(b, "        %s AS %s%s\n", agg, dp_comp__qi(c, t->cols[i].name), i + 1 < t->n ? "," : "");
-    }
+    /* per day, a distinct count keeps its values as a grouping column: the
+     * window counts them again over its days (a sum of daily counts would
+     * count a value once per day it occurs) */
+    size_t emitted = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < t->n; i++) {
+            const mcol *mc = &t->cols[i];
+            int values = t->daily && mc->me->agg == DP_AGG_COUNT_DISTINCT;
+            if (values != !pass)
+                continue;
+            const char *x = values ? dp_comp__qualify(c, mc->me->expr, alias, mc->me->model, NULL) : agg_sql(c, mc, alias);
+            if (values && mc->filter)
+                x = dp_arena_printf(c->a, "CASE WHEN %s THEN %s END", mc->filter, x);
+            dp_buf_printf(b, "        %s AS %s%s\n", x, dp_comp__qi(c, mc->name), ++emitted < t->n ? "," : "");
+            ng += values;
+        }
     dp_buf_printf(b, "    FROM %s AS %s\n", table_ref(c, t->model), alias);
     for (size_t j = 0; j < t->njoins; j++) {
         const dp_join_step *s = &t->steps[j];

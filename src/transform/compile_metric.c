@@ -137,8 +137,8 @@ static const char *cumulative_sql(comp *c, const dp_metric *m, const char *filte
         dp_error_set(c->err, DP_ECLARIFY, "metric '%s' is cumulative: ask for it by day, week, month, quarter or year", m->name);
         return NULL;
     }
-    if (me->agg != DP_AGG_SUM && me->agg != DP_AGG_COUNT && me->agg != DP_AGG_SUM_BOOLEAN) {
-        dp_error_set(c->err, DP_ECLARIFY, "cumulative metric '%s' aggregates with %s, which cannot be summed over a window yet",
+    if (me->agg == DP_AGG_AVERAGE || me->agg == DP_AGG_MEDIAN || me->agg == DP_AGG_PERCENTILE) {
+        dp_error_set(c->err, DP_ECLARIFY, "cumulative metric '%s' aggregates with %s, which cannot be taken over a window yet",
                      m->name, dp_agg_name(me->agg));
         return NULL;
     }
@@ -224,13 +224,17 @@ static const char *cumulative_sql(comp *c, const dp_metric *m, const char *filte
                        : m->grain_to_date ? dp_arena_printf(c->a, "%s to date", m->grain_to_date) : "all history";
     const char *period = dp_arena_printf(c->a, "CAST(date_trunc('%s', spine.metric_day) AS DATE)", g);
     const char *qm = dp_comp__qi(c, m->name);
+    /* over the window's days: the daily sums summed, the daily extremes
+     * compared, the distinct values of its days counted once */
+    const char *window_agg = me->agg == DP_AGG_MIN ? "min" : me->agg == DP_AGG_MAX ? "max"
+                             : me->agg == DP_AGG_COUNT_DISTINCT ? "count" : "sum";
     const char *per_day = dp_arena_printf(c->a,
-        "        SELECT\n            %s AS %s,\n%s            sum(daily.%s) AS %s%s\n"
+        "        SELECT\n            %s AS %s,\n%s            %s(%sdaily.%s) AS %s%s\n"
         "        FROM (\n            SELECT %s AS metric_day\n"
         "            FROM (SELECT %s AS lo, %s AS hi%s) AS bounds\n        ) AS spine\n"
         "        JOIN %s AS daily\n            ON daily.metric_day <= spine.metric_day%s\n"
         "        GROUP BY spine.metric_day%s",
-        period, tname, keys, dp_comp__qi(c, col), qm,
+        period, tname, keys, window_agg, me->agg == DP_AGG_COUNT_DISTINCT ? "DISTINCT " : "", dp_comp__qi(c, col), qm,
         avg ? "" : dp_arena_printf(c->a, ",\n            row_number() OVER (PARTITION BY %s%s ORDER BY spine.metric_day%s) AS day_rank",
                                    period, keys_part, last ? " DESC" : ""),
         series, lo, hi,
