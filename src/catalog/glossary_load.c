@@ -75,14 +75,29 @@ int dp_glossary_load_doc(dp_kg *kg, const dp_node *doc, dp_error *err)
         const dp_node *mt = dp_node_get(n, "maps_to");
         if (mt && !dp_node_is_null(mt)) {
             static const char *kinds[] = {"metric", "dimension", "entity", "column"};
-            if (mt->kind != DP_NODE_MAP || mt->n != 1)
-                return fail_at(err, mt, "maps_to needs exactly one of metric, dimension, entity, column", NULL);
+            const dp_node *val = mt->kind == DP_NODE_MAP ? dp_node_get(mt, "value") : NULL;
+            if (mt->kind != DP_NODE_MAP || mt->n != 1 + (val != NULL))
+                return fail_at(err, mt,
+                               "maps_to needs exactly one of metric, dimension, entity, column (and a value with a "
+                               "dimension or column)",
+                               NULL);
+            size_t at = val && !strcmp(mt->keys[0], "value") ? 1 : 0;
             for (size_t k = 0; k < 4; k++)
-                if (!strcmp(mt->keys[0], kinds[k]))
+                if (!strcmp(mt->keys[at], kinds[k]))
                     t.maps_kind = kinds[k];
-            if (!t.maps_kind || mt->items[0]->kind != DP_NODE_SCALAR)
-                return fail_at(err, mt, "maps_to needs exactly one of metric, dimension, entity, column; got", mt->keys[0]);
-            t.maps_to = dp_arena_strdup(kg->arena, mt->items[0]->value);
+            if (!t.maps_kind || mt->items[at]->kind != DP_NODE_SCALAR)
+                return fail_at(err, mt, "maps_to needs exactly one of metric, dimension, entity, column; got",
+                               mt->keys[at]);
+            t.maps_to = dp_arena_strdup(kg->arena, mt->items[at]->value);
+            if (val) {
+                if (strcmp(t.maps_kind, "dimension") && strcmp(t.maps_kind, "column"))
+                    return fail_at(err, val, "maps_to: a value goes with a dimension or a column, not with",
+                                   t.maps_kind);
+                if (val->kind != DP_NODE_SCALAR || !val->value || !*val->value)
+                    return fail_at(
+                        err, val, "maps_to: value must be one value of the column (text, number, true or false)", NULL);
+                t.maps_value = dp_arena_strdup(kg->arena, val->value);
+            }
         }
         if ((rc = add_term(kg, &t, err)))
             return rc;

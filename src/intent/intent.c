@@ -96,9 +96,9 @@ static const struct {
      "compare a metric of the request per grouping, as in 'cost by carrier above 500'"},
     {"period comparison", "comparing periods", "ask for one period, or group by a time grain"},
     {"value at period end",
-     "a metric's value at the end of each period (the catalog gives this only for a cumulative metric with period_agg: "
-     "last)",
-     "ask for the metric per period, or define such a cumulative metric"},
+     "a metric's value at the end of a period (the catalog gives this only for a cumulative metric with period_agg: "
+     "last, or a balance whose non_additive_dimension on its own date takes the last: window_choice max)",
+     "ask for the metric per period, or define such a metric"},
     {"second time grain", "a second time grain", "ask for one time grain"},
     {"key filter", "filtering on one key of something that is no entity", "group by it instead"},
     {"ranking within groups", "ranking within each group or period", "rank over one grouping, or drop the ranking"},
@@ -131,6 +131,9 @@ static const struct {
      "say 'by <it>' for rows per item, or '<metric> divided by <count of them>' for the average"},
     {"filter or metric", "follows a filter word but is a metric whose condition is no simple filter",
      "ask for it as a metric ('... and <metric>') or name the filter's value"},
+    {"value of a term",
+     "is a glossary term for a yes/no column, and which of its values it means the glossary does not say",
+     "say 'where <column> is true' (or false), or give the term its value (maps_to: {column: ..., value: false})"},
     {"grouping by a value", "follows 'by' but is a value in the data, not a column to group by",
      "group by its column ('by <column>'), or keep only it ('for <value>')"},
     {"value of another thing", "describes something the noun after it has no path to",
@@ -186,6 +189,16 @@ static dp_grain recorded_grain(const dp_kg *kg, dp_arena *a, const dp_metric *m,
     return g;
 }
 
+/* Is m a balance read at each period's last snapshot: a simple metric
+ * whose measure is non-additive over its own time dimension, taking the
+ * latest (window_choice max)? */
+static int last_snapshot(const dp_kg *kg, const dp_metric *m)
+{
+    const dp_measure *me = m->type == DP_METRIC_SIMPLE && m->measure.name ? dp_kg_measure(kg, m->measure.name) : NULL;
+    return me && me->non_additive_dim && me->non_additive_max && me->agg_time_dimension &&
+           !strcmp(me->non_additive_dim, me->agg_time_dimension);
+}
+
 /* "fine amount", "amount of fines", "order value": an amount asked of a
  * metric that counts rows (the count of fines) is another number; asked. */
 static void amount_of_count(parser *p)
@@ -212,6 +225,22 @@ static void amount_of_count(parser *p)
         if (me && (me->agg == DP_AGG_COUNT || me->agg == DP_AGG_COUNT_DISTINCT))
             dp_int__add_missing(p, dp_arena_printf(p->a, "%s (%s counts rows)", p->t[i].raw, mm->e->metric->name),
                                 "amount of a count");
+    }
+    /* "how much did corporate donors give": a quantity of something
+     * measured, and every metric read counts rows */
+    for (size_t i = 0; i + 1 < p->n; i++) {
+        if (strcmp(p->t[i].low, "how") || strcmp(p->t[i + 1].low, "much") || !p->in->nmetrics)
+            continue;
+        size_t counts = 0;
+        for (size_t k = 0; k < p->in->nmetrics; k++) {
+            const dp_metric *m = p->in->metrics[k];
+            const dp_measure *me = m->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, m->measure.name) : NULL;
+            counts += me && (me->agg == DP_AGG_COUNT || me->agg == DP_AGG_COUNT_DISTINCT);
+        }
+        if (counts == p->in->nmetrics)
+            dp_int__add_missing(p, dp_arena_printf(p->a, "how much (%s counts rows)", p->in->metrics[0]->name),
+                                "amount of a count");
+        break;
     }
 }
 
@@ -353,7 +382,8 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
      * its last day's only for a running total the catalog says so of */
     for (size_t k = 0; p.period_end && k < in->nmetrics; k++) {
         const dp_metric *m = in->metrics[k];
-        if (m->type != DP_METRIC_CUMULATIVE || !m->period_agg || strcasecmp(m->period_agg, "last")) {
+        if ((m->type != DP_METRIC_CUMULATIVE || !m->period_agg || strcasecmp(m->period_agg, "last")) &&
+            !last_snapshot(p.kg, m)) {
             dp_int__add_missing(&p, dp_arena_printf(a, "%s %s", m->name, p.period_end), "value at period end");
             break;
         }

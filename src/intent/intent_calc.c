@@ -154,9 +154,10 @@ static int metric_is_aggregation(parser *p, size_t s, size_t e)
         /* a rate is an average already: "average loss rate by carrier" is
          * each carrier's loss rate, the ratio of the sums */
         if ((x->dropped && family && !strcmp(x->dropped, family)) || (me && (int)me->agg == agg) ||
-            (agg == DP_AGG_AVERAGE && (x->metric->type == DP_METRIC_RATIO ||
-                                       (x->metric->type == DP_METRIC_DERIVED && x->metric->expr &&
-                                        strchr(x->metric->expr, '/')))))
+            (me && agg == DP_AGG_MEDIAN && me->agg == DP_AGG_PERCENTILE && me->percentile == 0.5) ||
+            (agg == DP_AGG_AVERAGE &&
+             (x->metric->type == DP_METRIC_RATIO ||
+              (x->metric->type == DP_METRIC_DERIVED && x->metric->expr && strchr(x->metric->expr, '/')))))
             is = x->metric;
     }
     if (!is)

@@ -25,6 +25,49 @@ int dp_int__ends_grouping(const char *w)
 
 /* Does the token at j name the value's dimension, its model or one of the
  * model's entities ("express shipments", "app channel", "urgent requests")? */
+/* Is word w (of a glossary phrase) token j, as written or stemmed? */
+static int word_is_token(const char *w, size_t wl, const dp_tok *t)
+{
+    return wl >= 3 && ((strlen(t->low) == wl && !strncasecmp(w, t->low, wl)) ||
+                       (strlen(t->stem) == wl && !strncasecmp(w, t->stem, wl)));
+}
+
+/* Is token j a word of a glossary term for val's column ("members" of the
+ * term Loyalty Tier, also called "member level": "Gold members")? */
+static int term_word_of(parser *p, size_t j, const dp_lex_entry *val)
+{
+    for (size_t k = 0; k < p->kg->nterms; k++) {
+        const dp_term *t = &p->kg->terms[k];
+        if (!t->maps_kind || !t->maps_to || (strcmp(t->maps_kind, "dimension") && strcmp(t->maps_kind, "column")))
+            continue;
+        const char *sep = strstr(t->maps_to, "__"), *dot = strchr(t->maps_to, '.');
+        const char *dim = !strcmp(t->maps_kind, "column") ? (dot ? dot + 1 : t->maps_to) : sep ? sep + 2 : t->maps_to;
+        if (strcmp(dim, val->dim->name))
+            continue;
+        if (!strcmp(t->maps_kind, "column") && dot &&
+            ((size_t)(dot - t->maps_to) != strlen(val->model->name) ||
+             strncmp(t->maps_to, val->model->name, (size_t)(dot - t->maps_to))))
+            continue;
+        if (!strcmp(t->maps_kind, "dimension") && sep) {
+            char ent[128];
+            snprintf(ent, sizeof(ent), "%.*s", (int)(sep - t->maps_to), t->maps_to);
+            if (dp_kg_entity_home(p->kg, ent) != val->model)
+                continue;
+        }
+        for (size_t q = 0; q <= t->nsynonyms; q++) {
+            const char *ph = q ? t->synonyms[q - 1] : t->name;
+            for (const char *w = ph; *w;) {
+                size_t wl = strcspn(w, " -_/");
+                if (word_is_token(w, wl, &p->t[j]))
+                    return 1;
+                w += wl;
+                w += *w != 0;
+            }
+        }
+    }
+    return 0;
+}
+
 size_t dp_int__qualifier_len(parser *p, size_t j, const dp_lex_entry *val)
 {
     if (j >= p->n || p->t[j].punct)
@@ -58,6 +101,8 @@ size_t dp_int__qualifier_len(parser *p, size_t j, const dp_lex_entry *val)
             if (texts[k] && strcasestr(texts[k], want))
                 return 1;
     }
+    if (term_word_of(p, j, val))
+        return 1;
     /* one word of the dimension's name: "channel" for sales_channel */
     const char *dn = val->dim->name;
     const char *w = p->t[j].low;
@@ -156,8 +201,10 @@ void dp_int__add_filter_value(parser *p, const dp_lex_match *m, size_t nm, size_
     const dp_lex_match *vm0 = first;
     const dp_column *col = vm0->e->dim->column;
     const char *dn = vm0->e->dim->name;
-    int names = col && (strstr(dn, "name") || strstr(dn, "title") || col->prof.distinct * 2 >= vm0->e->model->rows);
-    if (names && vm0->e->model->rows >= 20)
+    int named =
+        strstr(dn, "name") || strstr(dn, "title"); /* a name column: however few rows ("Downtown", two stores) */
+    int names = col && (named || col->prof.distinct * 2 >= vm0->e->model->rows);
+    if (names && (named || vm0->e->model->rows >= 20))
         for (size_t k = 0; k < col->prof.ntop; k++)
             if (col->prof.top_counts && col->prof.top_counts[k] > 1 && !strcmp(col->prof.top_values[k], value)) {
                 dp_int__add_missing(p, dp_arena_printf(p->a, "%s (%lld of them)", f.phrase, (long long)col->prof.top_counts[k]),

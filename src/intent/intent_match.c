@@ -802,6 +802,49 @@ static size_t glued_code(const parser *p, size_t i)
     return j - i + 1;
 }
 
+/* A word of change over time, after which "in" names what changed
+ * ("growth in data usage"), not where. */
+static int change_word(const char *w)
+{
+    static const char *const words[] = {"growth",    "change", "changes", "increase", "increases", "decrease",
+                                        "decreases", "drop",   "rise",    "decline",  "uplift",    NULL};
+    for (int k = 0; words[k]; k++)
+        if (!strcmp(w, words[k]))
+            return 1;
+    return 0;
+}
+
+/* Do the words i..i+len say yes/no column d's own words ("award" of
+ * is_award), so that the glossary phrase holding them means it true? */
+static int says_column(parser *p, size_t i, size_t len, const dp_dimension *d)
+{
+    const char *n = d->name;
+    n += !strncmp(n, "is_", 3) ? 3 : !strncmp(n, "has_", 4) ? 4 : 0;
+    while (*n) {
+        size_t wl = strcspn(n, "_");
+        int found = 0;
+        for (size_t k = i; k < i + len && !found; k++)
+            found = (strlen(p->t[k].low) == wl && !strncmp(p->t[k].low, n, wl)) ||
+                    (strlen(p->t[k].stem) <= wl && strlen(p->t[k].stem) >= 3 &&
+                     !strncmp(p->t[k].stem, n, strlen(p->t[k].stem)));
+        if (!found && wl > 2)
+            return 0;
+        n += wl;
+        n += *n == '_';
+    }
+    return 1;
+}
+
+/* Are the metric readings of the first len words only items of a list in
+ * a description? */
+static int only_listed(const dp_lex_match *m, size_t nm, size_t len)
+{
+    for (size_t k = 0; k < nm; k++)
+        if (m[k].len == len && m[k].e->kind == DP_LEX_METRIC && strcmp(m[k].e->source, "description list"))
+            return 0;
+    return 1;
+}
+
 /* A metric said in the request, and the words that said it of only some
  * rows ("billing tickets"), NULL when said of all. */
 typedef struct {
@@ -941,9 +984,11 @@ void dp_int__parse_phrases(parser *p)
                  * of escalated tickets", "on-time performance of flights"
                  * (the generic word is the metric's own): whose */
                 after_with = !strcmp(t->low, "with"); /* "a report with OTD, cost": what it holds */
-                after_of = !strcmp(t->low, "of") &&
-                           (i == 0 || (p->used[i - 1] != U_MATCH &&
-                                       (generic_word(p->t[i - 1].low) || dp_int__is_noise(p->t[i - 1].low))));
+                after_of =
+                    (!strcmp(t->low, "of") &&
+                     (i == 0 || (p->used[i - 1] != U_MATCH &&
+                                 (generic_word(p->t[i - 1].low) || dp_int__is_noise(p->t[i - 1].low))))) ||
+                    (!strcmp(t->low, "in") && i > 0 && change_word(p->t[i - 1].low)); /* "growth in data usage" */
             }
             else if (!strcmp(t->low, "and") || !strcmp(t->low, "or") || dp_is_stopword(t->low))
                 ;
@@ -960,7 +1005,7 @@ void dp_int__parse_phrases(parser *p)
         /* "for urgent tickets": after a filter word, a metric phrase that is
          * a value and its qualifier ("urgent" + "tickets") is the user's
          * filter, not a metric that carries the same filter */
-        if (metric && !val && mode == MODE_FILTER)
+        if (metric && !val && mode == MODE_FILTER && !after_of)
             for (size_t q = 0; q < nm; q++)
                 if (m[q].e->kind == DP_LEX_VALUE && m[q].len < len &&
                     dp_int__qualifier_len(p, i + m[q].len, m[q].e) == len - m[q].len) {
@@ -971,6 +1016,11 @@ void dp_int__parse_phrases(parser *p)
                 }
         /* a value is a filter after a filter word or before its qualifier;
          * otherwise a metric of the same words wins ("hires and leavers") */
+        /* "parking revenue" where total revenue is "All charges (room, spa,
+         * parking)": a list in a description that the data holds as values
+         * enumerates parts of the metric, it does not name it */
+        if (val && metric && only_listed(m, nm, len))
+            metric = 0;
         if (val && metric) {
             const dp_lex_match *vm = dp_int__first_of(m, nm, DP_LEX_VALUE, len);
             if (!((mode == MODE_FILTER && !after_of) || (mode == MODE_VALUE && dp_int__prev_is_join(p, i)) ||
@@ -1089,7 +1139,11 @@ void dp_int__parse_phrases(parser *p)
             const dp_lex_match *mm = dp_int__first_of(m, nm, dim ? DP_LEX_DIM : DP_LEX_ENTITY, len);
             const dp_dimension *flag = dim && tg.ndims == 1 ? tg.dims[0] : NULL;
             const char *yes = flag ? dp_kg_flag_true(flag->column) : NULL;
-            if (yes && p->in->nfilters < DP_INTENT_MAX_ITEMS) {
+            if (yes && mm->e->term && !says_column(p, i, len, flag)) {
+                /* "non-residents", a glossary term for a yes/no column:
+                 * which of its values the term means the words do not say */
+                dp_int__add_missing(p, tg.phrase, "value of a term");
+            } else if (yes && p->in->nfilters < DP_INTENT_MAX_ITEMS) {
                 /* "approved absences": a true/false (or 0/1) dimension said
                  * as an adjective keeps the rows where it is true */
                 dp_filter f = {0};

@@ -47,6 +47,31 @@ static int which_superlative(parser *p, size_t i)
     return 1;
 }
 
+/* "top 5 sites with the highest dropped call rate": after the ranked
+ * thing, a superlative after "with the" or "by the" says which way and,
+ * through the metric after it, by what. */
+static void later_superlative(parser *p)
+{
+    static const char *high[] = {"highest", "most", "largest", "biggest", "greatest", NULL};
+    static const char *low[] = {"lowest", "least", "fewest", "smallest", NULL};
+    for (size_t k = p->rank_to; k + 1 < p->n; k++) {
+        if (p->used[k] || k < 2 || strcmp(p->t[k - 1].low, "the") ||
+            (strcmp(p->t[k - 2].low, "with") && strcmp(p->t[k - 2].low, "by") && strcmp(p->t[k - 2].low, "having")))
+            continue;
+        int d = -1;
+        for (int q = 0; high[q] && d < 0; q++)
+            d = strcmp(p->t[k].low, high[q]) ? -1 : 1;
+        for (int q = 0; low[q] && d < 0; q++)
+            d = strcmp(p->t[k].low, low[q]) ? -1 : 0;
+        if (d < 0)
+            continue;
+        dp_int__mark(p, k, 1, U_PATTERN);
+        p->in->order_desc = d;
+        p->rank_at = k;
+        return;
+    }
+}
+
 /* Ranking: "top 5 X", "bottom 10 X", "5 best X", "which 3 X had the lowest M". */
 void dp_int__parse_ranking(parser *p, dp_date as_of)
 {
@@ -120,12 +145,29 @@ void dp_int__parse_ranking(parser *p, dp_date as_of)
             dp_int__note(p, dp_int__span_text(p, j, 1), "time_grain", dp_grain_name(g), "calendar", 1.0);
             dp_int__mark(p, j, 1, U_PATTERN);
             p->rank_to = j + 1;
+            later_superlative(p);
             return;
         }
         dp_lex_match m[32];
         size_t nm = dp_int__match(p, j, m, 32);
         if (p->kgq)
             (*p->kgq)++;
+        /* "top 5 Platinum guests": values first, then the ranked thing,
+         * left unread here for the values' pass to take as their noun */
+        int after_values = 0;
+        for (size_t k = j; nm && dp_int__has_kind(m, nm, DP_LEX_VALUE, m[0].len) &&
+                           !dp_int__has_kind(m, nm, DP_LEX_ENTITY, m[0].len) &&
+                           !dp_int__has_kind(m, nm, DP_LEX_DIM, m[0].len) && k - j < 6;) {
+            k += m[0].len;
+            while (k < p->n && (!strcmp(p->t[k].low, "and") || !strcmp(p->t[k].low, "or") || p->t[k].punct == ','))
+                k++;
+            nm = k < p->n && !p->used[k] ? dp_int__match(p, k, m, 32) : 0;
+            after_values = 1;
+            j = k;
+        }
+        if (after_values && nm && !dp_int__has_kind(m, nm, DP_LEX_ENTITY, m[0].len) &&
+            !dp_int__has_kind(m, nm, DP_LEX_DIM, m[0].len))
+            nm = 0;
         if (nm) {
             size_t len = m[0].len;
             dp_target tg;
@@ -154,9 +196,12 @@ void dp_int__parse_ranking(parser *p, dp_date as_of)
                 }
             dp_int__note(p, tg.phrase, tg.is_entity ? "entity" : "dimension",
                          tg.is_entity ? tg.entity : tg.dims[0]->name, m[0].e->source, m[0].fuzzy ? 0.8 : m[0].e->conf);
-            dp_int__mark(p, j, len, U_MATCH);
-            p->rank_to = j + len;
+            if (!after_values) {
+                dp_int__mark(p, j, len, U_MATCH);
+                p->rank_to = j + len;
+            }
         }
+        later_superlative(p);
         return;
     }
 }

@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 /* One group_by or order_by entry: Fn('arg', 'arg2'), with or without
@@ -335,4 +336,96 @@ json_t *dp_intent__saved_json(const dp_intent *in)
     return json_pack("{s:s,s:s?,s:s?,s:s,s:i,s:o,s:o}", "name", q->name, "label", q->label, "description",
                      q->description, "file", q->pos.file ? q->pos.file : "", "line", q->pos.line, "where", wh,
                      "exports", ex);
+}
+
+/* Does text start with phrase (case folded; '_' and '-' in phrase read as
+ * a blank, blanks collapsed)? The length of text it covers, else 0. */
+static size_t says_name(const char *text, const char *phrase)
+{
+    const char *t = text, *q = phrase;
+    while (*q) {
+        int qs = *q == ' ' || *q == '_' || *q == '-';
+        int ts = *t == ' ' || *t == '_' || *t == '-';
+        if (qs && ts) {
+            while (*q == ' ' || *q == '_' || *q == '-')
+                q++;
+            while (*t == ' ' || *t == '_' || *t == '-')
+                t++;
+            continue;
+        }
+        if (!*t || tolower((unsigned char)*t) != tolower((unsigned char)*q))
+            return 0;
+        t++;
+        q++;
+    }
+    return isalnum((unsigned char)*t) || *t == '_' ? 0 : (size_t)(t - text);
+}
+
+int dp_intent_saved_in_words(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *text, const char *as_of,
+                             dp_error *err)
+{
+    static const char *const lead[] = {"run the ",     "run ",     "show me the ", "show me ",     "show the ", "show ",
+                                       "give me the ", "give me ", "the ",         "saved query ", NULL};
+    if (!kg->nsaved || !text)
+        return 0;
+    const char *s = text + strspn(text, " \t");
+    for (int again = 1; again;) {
+        again = 0;
+        for (size_t k = 0; lead[k]; k++)
+            if (!strncasecmp(s, lead[k], strlen(lead[k]))) {
+                s += strlen(lead[k]);
+                again = 1;
+            }
+    }
+    const dp_saved_query *q = NULL;
+    size_t used = 0;
+    for (size_t i = 0; i < kg->nsaved; i++) {
+        size_t n = says_name(s, kg->saved[i].name);
+        size_t l = kg->saved[i].label ? says_name(s, kg->saved[i].label) : 0;
+        if ((n > used || l > used) && !kg->saved[i].off.reason) {
+            q = &kg->saved[i];
+            used = n > l ? n : l;
+        }
+    }
+    if (!q)
+        return 0;
+    /* what follows: nothing, "saved query", or one period ("for Q2 2025") */
+    const char *rest = s + used;
+    rest += strspn(rest, " \t");
+    if (!strncasecmp(rest, "saved query", 11))
+        rest += 11;
+    rest += strspn(rest, " \t.,");
+    dp_date d0, d1;
+    int ranged = 0;
+    if (*rest) {
+        dp_stemmer *st = dp_stemmer_new();
+        dp_tok *t = NULL;
+        size_t nt = 0;
+        dp_date asof = {0, 0, 0};
+        time_t now = time(NULL);
+        struct tm tm;
+        if (!as_of && gmtime_r(&now, &tm))
+            asof = (dp_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+        int ok = st && !dp_tokenize(&t, &nt, a, st, rest) && (as_of ? !dp_date_parse(as_of, &asof) : asof.y > 0);
+        if (st)
+            dp_stemmer_free(st);
+        while (ok && nt && t[nt - 1].punct)
+            nt--;
+        if (!ok || !nt || dp_time_range_at(t, nt, 0, asof, &d0, &d1) != nt)
+            return 0; /* other words: read as a request */
+        ranged = 1;
+    }
+    int rc = dp_intent_from_saved(in, kg, a, q->name, as_of, err);
+    if (rc)
+        return rc;
+    if (ranged) {
+        char b0[11], b1[11];
+        dp_date_format(d0, b0);
+        dp_date_format(d1, b1);
+        in->range_start = dp_arena_strdup(a, b0);
+        in->range_end = dp_arena_strdup(a, b1);
+        in->range_text = dp_arena_strdup(a, rest);
+    }
+    in->request = dp_arena_strdup(a, text);
+    return 1;
 }

@@ -78,6 +78,18 @@ static dp_grain to_date_grain(const parser *p, const dp_range *r)
     return DP_GRAIN_NONE;
 }
 
+static int same_text(const char *a, const char *b) { return a ? b && !strcmp(a, b) : !b; }
+
+/* Do metrics a and b over one measure keep the same rows: the same filter,
+ * written on the metric or on its measure input? */
+static int same_rows(const dp_metric *a, const dp_metric *b)
+{
+    const char *fa = a->filter ? a->filter : a->measure.filter, *fb = b->filter ? b->filter : b->measure.filter;
+    if ((a->filter && a->measure.filter) || (b->filter && b->measure.filter))
+        return same_text(a->filter, b->filter) && same_text(a->measure.filter, b->measure.filter);
+    return same_text(fa, fb);
+}
+
 /* "year-to-date billings by month for 2025": beside another period of the
  * report, a to-date phrase is no second period but the one catalog metric
  * that is the named metric to date (cumulative over its measure, from the
@@ -86,6 +98,12 @@ static int to_date_metric(parser *p, const dp_range *r)
 {
     dp_grain g = to_date_grain(p, r);
     dp_intent *in = p->in;
+    /* "gross revenue MTD in June 2025" where "Gross Revenue MTD" is the
+     * metric's label: the phrase was the metric's own words */
+    for (size_t k = 0; g != DP_GRAIN_NONE && k < in->nmetrics; k++)
+        if (in->metrics[k]->type == DP_METRIC_CUMULATIVE && in->metrics[k]->grain_to_date &&
+            dp_grain_word(in->metrics[k]->grain_to_date, NULL) == g)
+            return 1;
     for (size_t k = 0; g != DP_GRAIN_NONE && k < in->nmetrics; k++) {
         const dp_metric *base = in->metrics[k], *found = NULL;
         int nfound = 0;
@@ -95,8 +113,7 @@ static int to_date_metric(parser *p, const dp_range *r)
             const dp_metric *m = &p->kg->metrics[j];
             if (m->type == DP_METRIC_CUMULATIVE && !m->window && m->grain_to_date && !m->off.reason &&
                 dp_grain_word(m->grain_to_date, NULL) == g && m->measure.name &&
-                !strcmp(m->measure.name, base->measure.name) &&
-                (m->filter ? base->filter && !strcmp(m->filter, base->filter) : !base->filter)) {
+                !strcmp(m->measure.name, base->measure.name) && same_rows(m, base)) {
                 found = m;
                 nfound++;
             }
@@ -106,6 +123,49 @@ static int to_date_metric(parser *p, const dp_range *r)
         in->metrics[k] = found;
         dp_int__note(p, r->text, "metric", found->name,
                      dp_arena_printf(p->a, "the catalog's %s to date of %s", dp_grain_name(g), base->name), 0.9);
+        return 1;
+    }
+    return 0;
+}
+
+/* "boxes shipped over the trailing 7 days, for each day in June": beside
+ * another period of the report, "trailing" (or "rolling", "last",
+ * "past") N units is the window of the one catalog metric that sums the
+ * named metric's rows over that window, which replaces it; 1 when it did. */
+static int window_metric(parser *p, const dp_range *r)
+{
+    size_t i = r->at, end = r->at + r->len;
+    while (i < end && (!strcmp(p->t[i].low, "over") || !strcmp(p->t[i].low, "the") || !strcmp(p->t[i].low, "for")))
+        i++;
+    if (i + 2 >= end + 1 || (strcmp(p->t[i].low, "trailing") && strcmp(p->t[i].low, "rolling") &&
+                             strcmp(p->t[i].low, "last") && strcmp(p->t[i].low, "past")))
+        return 0;
+    long num = i + 1 < end && p->t[i + 1].is_num ? atol(p->t[i + 1].low) : 0;
+    dp_grain g = i + 2 < end ? dp_grain_word(p->t[i + 2].low, NULL) : DP_GRAIN_NONE;
+    if (num <= 0 || g == DP_GRAIN_NONE)
+        return 0;
+    dp_intent *in = p->in;
+    for (size_t k = 0; k < in->nmetrics; k++) {
+        const dp_metric *base = in->metrics[k], *found = NULL;
+        int nfound = 0;
+        if (base->type != DP_METRIC_SIMPLE || !base->measure.name)
+            continue;
+        for (size_t j = 0; j < p->kg->nmetrics; j++) {
+            const dp_metric *m = &p->kg->metrics[j];
+            long wn = 0;
+            char unit[32] = "";
+            if (m->type != DP_METRIC_CUMULATIVE || !m->window || m->off.reason || !m->measure.name ||
+                strcmp(m->measure.name, base->measure.name) || !same_rows(m, base) ||
+                sscanf(m->window, "%ld %31s", &wn, unit) != 2 || wn != num || dp_grain_word(unit, NULL) != g)
+                continue;
+            found = m;
+            nfound++;
+        }
+        if (nfound != 1)
+            continue;
+        in->metrics[k] = found;
+        dp_int__note(p, r->text, "metric", found->name,
+                     dp_arena_printf(p->a, "the catalog's %s over a window of %s", base->name, found->window), 0.9);
         return 1;
     }
     return 0;
@@ -122,7 +182,7 @@ void dp_int__settle_ranges(parser *p)
         const dp_range *r = &p->ranges[k];
         if (r->owned)
             continue;
-        if (nreport > 1 && to_date_metric(p, r)) {
+        if (nreport > 1 && (to_date_metric(p, r) || window_metric(p, r))) {
             nreport--;
             continue;
         }
@@ -215,6 +275,47 @@ static void custom_grains(parser *p)
     }
 }
 
+/* Is the grain adjective at i a word inside a metric's name, label or
+ * synonym, after its first ("average monthly pledge", a mean of the
+ * pledges' monthly amounts), and the metric no running total (whose
+ * name's grain is the one it is reported by)? A first word stays the
+ * grain too ("monthly revenue" for a metric so named). */
+static int in_metric_name(parser *p, size_t i)
+{
+    for (size_t s = i; s-- > 0 && i - s <= 3;) {
+        dp_lex_match m[32];
+        size_t nm = dp_int__match(p, s, m, 32);
+        for (size_t k = 0; k < nm; k++) {
+            const dp_lex_entry *e = m[k].e;
+            if (e->kind == DP_LEX_METRIC && m[k].len >= 2 && s + m[k].len > i && !m[k].fuzzy &&
+                strncmp(e->source, "description ", 12) && e->metric->type != DP_METRIC_CUMULATIVE)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* Do "end of" or "close of" stand right before token i (an article
+ * between them allowed: "the end of the quarter")? */
+static int end_of_before(parser *p, size_t i)
+{
+    size_t b = i;
+    if (b > 0 &&
+        (!strcmp(p->t[b - 1].low, "each") || !strcmp(p->t[b - 1].low, "every") || !strcmp(p->t[b - 1].low, "the")))
+        b--;
+    return b >= 2 && !strcmp(p->t[b - 1].low, "of") && !p->used[b - 1] &&
+           (!strcmp(p->t[b - 2].low, "end") || !strcmp(p->t[b - 2].low, "close")) && !p->used[b - 2];
+}
+
+/* The length of the time range of the request that starts at token i, or 0. */
+static size_t in_range(const parser *p, size_t i)
+{
+    for (size_t k = 0; k < p->nranges; k++)
+        if (p->ranges[k].at == i)
+            return p->ranges[k].len;
+    return 0;
+}
+
 void dp_int__grains(parser *p)
 {
     custom_grains(p);
@@ -230,6 +331,8 @@ void dp_int__grains(parser *p)
             continue;
         if (adj && grain_is_value(p, i))
             continue; /* "for annual members": a value of a column, no grain */
+        if (adj && in_metric_name(p, i))
+            continue; /* "average monthly pledge": the metric's own word */
         size_t start = i, len = 1;
         if (!adj) {
             size_t ml;
@@ -253,6 +356,8 @@ void dp_int__grains(parser *p)
             } else if (i > 0 && (!strcmp(p->t[i - 1].low, "and") || p->t[i - 1].punct == ',')) {
                 /* "by region and month": grouping list continues */
                 start = i;
+            } else if (end_of_before(p, i)) {
+                start = i; /* "end of month units on hand": each month, at its end (below) */
             } else {
                 continue;
             }
@@ -275,9 +380,10 @@ void dp_int__grains(parser *p)
         dp_int__mark(p, start, len, U_PATTERN);
         /* "at the end of each month", "at the close of every quarter" */
         size_t b = start;
-        if (b > 0 && (!strcmp(p->t[b - 1].low, "each") || !strcmp(p->t[b - 1].low, "every")))
+        if (b > 0 &&
+            (!strcmp(p->t[b - 1].low, "each") || !strcmp(p->t[b - 1].low, "every") || !strcmp(p->t[b - 1].low, "the")))
             b--;
-        if (b >= 3 && !strcmp(p->t[b - 1].low, "of") &&
+        if (b >= 2 && !strcmp(p->t[b - 1].low, "of") &&
             (!strcmp(p->t[b - 2].low, "end") || !strcmp(p->t[b - 2].low, "close"))) {
             size_t a = b - 2;
             if (a > 0 && !strcmp(p->t[a - 1].low, "the"))
@@ -290,6 +396,24 @@ void dp_int__grains(parser *p)
     }
     if (over && p->in->grain == DP_GRAIN_NONE && !p->in->custom_grain)
         p->in->grain = over;
+    /* "at the end of June 2025": the range's last day ("of" may open the
+     * range's own words) */
+    for (size_t r = 1; r < p->n && !p->period_end; r++) {
+        if (p->used[r] != U_PATTERN || !in_range(p, r))
+            continue;
+        size_t e = r;
+        if (!strcmp(p->t[r].low, "of"))
+            e = r - 1;
+        else if (end_of_before(p, r))
+            e = r - 2 - !strcmp(p->t[r - 1].low, "the");
+        if (e == r || p->used[e] || (strcmp(p->t[e].low, "end") && strcmp(p->t[e].low, "close")))
+            continue;
+        size_t a = e;
+        while (a > 0 && !p->used[a - 1] && (!strcmp(p->t[a - 1].low, "the") || !strcmp(p->t[a - 1].low, "at")))
+            a--;
+        p->period_end = dp_int__span_text(p, a, r - a + in_range(p, r));
+        dp_int__mark(p, a, r - a, U_PATTERN);
+    }
 }
 
 /* Is dim the time dimension every period of m is counted on (the agg

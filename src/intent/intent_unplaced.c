@@ -54,6 +54,27 @@ static int own_dimension(parser *p, size_t s, size_t e, const char *phrase)
     return 1;
 }
 
+/* Is the catalog phrase at i a metric whose name, label or description
+ * says "new" ("sign-ups" of New Customers)? */
+static int new_metric_at(parser *p, size_t i)
+{
+    dp_lex_match m[32];
+    size_t nm = dp_int__match(p, i, m, 32);
+    for (size_t k = 0; k < nm; k++) {
+        const dp_metric *mt = m[k].e->kind == DP_LEX_METRIC ? m[k].e->metric : NULL;
+        const char *texts[] = {mt ? mt->name : NULL, mt ? mt->label : NULL, mt ? mt->description : NULL};
+        for (size_t q = 0; q < 3; q++) {
+            const char *h = texts[q];
+            while (h && (h = strcasestr(h, "new"))) {
+                if ((h == texts[q] || !isalpha((unsigned char)h[-1])) && !isalpha((unsigned char)h[3]))
+                    return 1;
+                h += 3;
+            }
+        }
+    }
+    return 0;
+}
+
 /* Report framing and filler: ignored without lowering confidence. Only
  * consulted for words the catalog did not claim. */
 int dp_int__is_noise(const char *w)
@@ -164,6 +185,15 @@ void dp_int__classify_unplaced(parser *p)
         }
         if (dp_int__is_filter_marker(t->low) && (mode != MODE_GROUP || dp_int__ends_grouping(t->low))) {
             mode = MODE_FILTER;
+            continue;
+        }
+        if (!strcmp(t->low, "new") && i + 1 < p->n && p->used[i + 1] == U_MATCH && !new_metric_at(p, i + 1) &&
+            p->in->nunplaced < 64) {
+            /* "top-ups from new subscribers": which are new the catalog
+             * does not say ("a new report" is framing, "new sign-ups"
+             * where sign-ups are the New Customers metric says it twice) */
+            p->in->unplaced[p->in->nunplaced++] = t->raw;
+            dp_int__add_missing(p, t->raw, "term");
             continue;
         }
         if (dp_is_stopword(t->low) || dp_int__is_noise(t->low)) {

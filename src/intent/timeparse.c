@@ -1,5 +1,6 @@
 /* Calendar arithmetic and English time phrases. */
 #include "intent/timeparse.h"
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,11 +163,69 @@ static int month_prep(const dp_tok *t, size_t i)
     return 0;
 }
 
+/* A day of the month written as a number 1..31 ("17", or "17th" when the
+ * tokenizer keeps the suffix), else 0. */
+static int day_tok(const dp_tok *t)
+{
+    size_t l = strlen(t->low);
+    int d = atoi(t->low);
+    if (d < 1 || d > 31 || !isdigit((unsigned char)t->low[0]))
+        return 0;
+    size_t digits = strspn(t->low, "0123456789");
+    if (digits > 2)
+        return 0;
+    const char *sfx = t->low + digits;
+    if (*sfx && strcmp(sfx, "st") && strcmp(sfx, "nd") && strcmp(sfx, "rd") && strcmp(sfx, "th"))
+        return 0;
+    (void)l;
+    return d;
+}
+
+/* "June 17", "June 17, 2025", "17 June 2025": one day; tokens consumed. A
+ * day without a year is the last one not after as_of. */
+static size_t day_at(const dp_tok *t, size_t n, size_t i, dp_date as_of, dp_date *s, dp_date *e)
+{
+    int m = 0, d = 0;
+    size_t used = 0;
+    if (i + 1 < n && (m = month_word(t[i].low)) && (d = day_tok(&t[i + 1])))
+        used = 2;
+    else if (i + 1 < n && (d = day_tok(&t[i])) && (m = month_word(t[i + 1].low)))
+        used = 2;
+    if (!used)
+        return 0;
+    size_t j = i + used;
+    if (j < n && t[j].punct == ',' && j + 1 < n && year_tok(&t[j + 1]))
+        j++;
+    int y = j < n ? year_tok(&t[j]) : 0;
+    if (y)
+        used = j + 1 - i;
+    else
+        y = m > as_of.m || (m == as_of.m && d > as_of.d) ? as_of.y - 1 : as_of.y;
+    char buf[16];
+    snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y, m, d);
+    if (dp_date_parse(buf, s))
+        return 0; /* "February 30" */
+    *e = dp_date_add_days(*s, 1);
+    return used;
+}
+
+/* Does any of the k tokens from i name a year? */
+static int says_year(const dp_tok *t, size_t i, size_t k)
+{
+    for (size_t j = i; j < i + k; j++)
+        if (year_tok(&t[j]))
+            return 1;
+    return 0;
+}
+
 static size_t period_at(const dp_tok *t, size_t n, size_t i, dp_date as_of, dp_date *s, dp_date *e)
 {
     if (i >= n)
         return 0;
     int y, m;
+    size_t dk = day_at(t, n, i, as_of, s, e);
+    if (dk)
+        return dk;
     /* ISO date: 2025 - 03 - 01 (the tokenizer dropped the hyphens) */
     if ((y = year_tok(&t[i])) && i + 2 < n && t[i + 1].is_num && t[i + 2].is_num &&
         t[i + 1].start == t[i].end + 1 && t[i + 2].start == t[i + 1].end + 1) {
@@ -273,9 +332,13 @@ size_t dp_time_range_at(const dp_tok *t, size_t n, size_t i, dp_date as_of, dp_d
                       !strcmp(t[j].low, "until") || t[j].punct == '/')) {
             size_t k2 = period_at(t, n, j + 1, as_of, &s2, &e2);
             if (k2) {
-                /* "March to May 2025": the first month takes the later year */
-                if (k == 1 && month_word(t[i + 1].low) && k2 == 2)
+                /* "March to May 2025", "June 17 to June 30 2025": the first
+                 * takes the later one's year */
+                if (!says_year(t, i + 1, k) && says_year(t, j + 1, k2)) {
                     s.y = s2.y;
+                    if (dp_date_days(s) >= dp_date_days(e2))
+                        s.y--; /* "December 5 to January 10 2025" */
+                }
                 *start = s;
                 *end = e2;
                 return 1 + k + 1 + k2;

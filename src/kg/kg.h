@@ -243,6 +243,7 @@ typedef struct dp_term {
     size_t nabbreviations;
     const char *maps_kind;   /* "metric", "dimension", "entity", "column" or NULL */
     const char *maps_to;     /* name (metric), entity__dim, model.column */
+    const char *maps_value;  /* with a dimension or column: the one value the term means, else NULL */
     dp_src_pos pos;
 } dp_term;
 

@@ -121,6 +121,11 @@ static int add_description_synonyms(dp_lexicon *lx, dp_lex_entry proto, const ch
         if (!close)
             break;
         size_t len = (size_t)(close - open - 1);
+        /* one item alone ("completed (closed)") glosses the metric's word;
+         * several ("(room, spa, parking)") enumerate its parts */
+        const char *in = dp_arena_strndup(dp_lex__scratch(lx), open + 1, len);
+        proto.source = in && (strchr(in, ',') || strstr(in, " or ") || strstr(in, " and ")) ? "description list"
+                                                                                            : "description aside";
         if (len && len < 120 && add_list(lx, proto, open + 1, len))
             return -1;
         open = strchr(close, '(');
@@ -212,15 +217,18 @@ static int build_metrics(dp_lexicon *lx, const dp_kg *kg)
 
 /* World knowledge, not business knowledge: country names, demonyms and
  * ISO codes (share/countries.tsv), so "French members" finds FR in a column
- * of ISO codes and "DE" finds Germany in a column of names. */
+ * of ISO codes and "DE" finds Germany in a column of names; the same for
+ * US states and Canadian provinces (share/subdivisions.tsv: "Texas donors"
+ * finds TX). Each list is read alone: CA is Canada among countries and
+ * California among states. */
 typedef struct country {
-    const char *f[5]; /* iso2, iso3, name, demonym, aliases */
+    const char *f[5]; /* code, second code, name, demonym, aliases */
 } country;
 
-static size_t load_countries(dp_arena *a, country **out)
+static size_t load_countries(dp_arena *a, const char *file, country **out)
 {
     size_t len;
-    const char *txt = dp_embedded_find("countries.tsv", &len);
+    const char *txt = dp_embedded_find(file, &len);
     size_t n = 0, cap = 0;
     country *arr = NULL;
     if (!txt)
@@ -253,14 +261,15 @@ static const country *find_country(const country *cs, size_t n, const char *v, i
 {
     for (size_t i = 0; i < n; i++)
         for (int k = 0; k < 3; k++)
-            if (cs[i].f[k] && (k < 2 ? !strcmp(cs[i].f[k], v) : !strcasecmp(cs[i].f[k], v))) {
+            if (cs[i].f[k] && *cs[i].f[k] && (k < 2 ? !strcmp(cs[i].f[k], v) : !strcasecmp(cs[i].f[k], v))) {
                 *field = k;
                 return &cs[i];
             }
     return NULL;
 }
 
-static int add_country_names(dp_lexicon *lx, const dp_model *m, const dp_dimension *d, const country *cs, size_t ncs)
+static int add_country_names(dp_lexicon *lx, const dp_model *m, const dp_dimension *d, const country *cs, size_t ncs,
+                             const char *source)
 {
     const dp_col_profile *pr = &d->column->prof;
     size_t hits = 0;
@@ -279,8 +288,8 @@ static int add_country_names(dp_lexicon *lx, const dp_model *m, const dp_dimensi
         const country *c = find_country(cs, ncs, pr->top_values[k], &f);
         if (!c)
             continue;
-        dp_lex_entry pv = {.kind = DP_LEX_VALUE, .model = m, .dim = d, .value = pr->top_values[k],
-                           .source = "world knowledge (country)", .conf = 0.9};
+        dp_lex_entry pv = {
+            .kind = DP_LEX_VALUE, .model = m, .dim = d, .value = pr->top_values[k], .source = source, .conf = 0.9};
         for (int j = 0; j < 5; j++) {
             if (!c->f[j] || !*c->f[j] || j == field)
                 continue;
@@ -299,8 +308,9 @@ static int add_country_names(dp_lexicon *lx, const dp_model *m, const dp_dimensi
 
 static int build_models(dp_lexicon *lx, const dp_kg *kg)
 {
-    country *cs = NULL;
-    size_t ncs = load_countries(dp_lex__arena(lx), &cs);
+    country *cs = NULL, *ss = NULL;
+    size_t ncs = load_countries(dp_lex__arena(lx), "countries.tsv", &cs);
+    size_t nss = load_countries(dp_lex__arena(lx), "subdivisions.tsv", &ss);
     for (size_t i = 0; i < kg->nmodels; i++) {
         const dp_model *m = &kg->models[i];
         dp_lex_entry p = {.kind = DP_LEX_MODEL, .model = m, .source = "name", .conf = 0.8};
@@ -363,7 +373,8 @@ static int build_models(dp_lexicon *lx, const dp_kg *kg)
             }
             if (d->type != DP_DIM_CATEGORICAL || !c || !c->prof.ntop)
                 continue;
-            if (ncs && add_country_names(lx, m, d, cs, ncs))
+            if ((ncs && add_country_names(lx, m, d, cs, ncs, "world knowledge (country)")) ||
+                (nss && add_country_names(lx, m, d, ss, nss, "world knowledge (state or province)")))
                 return -1;
             for (size_t k = 0; k < c->prof.ntop; k++) {
                 const char *v = c->prof.top_values[k];
@@ -395,6 +406,20 @@ static int add_term_phrases(dp_lexicon *lx, dp_lex_entry p, const dp_term *t, co
         if (dp_lex__add(lx, p, t->abbreviations[k]))
             return -1;
     return 0;
+}
+
+/* A glossary term's value of dimension d as the column holds it: true and
+ * false (yes/no, 1/0) as a yes/no column writes them, else as given. */
+static const char *term_value(const dp_dimension *d, const char *v)
+{
+    const char *yes = dp_kg_flag_true(d->column);
+    if (!yes)
+        return v;
+    if (!strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcmp(v, "1"))
+        return yes;
+    if (!strcasecmp(v, "false") || !strcasecmp(v, "no") || !strcmp(v, "0"))
+        return strcmp(yes, "1") ? "false" : "0";
+    return v;
 }
 
 static int build_terms(dp_lexicon *lx, const dp_kg *kg)
@@ -459,6 +484,10 @@ static int build_terms(dp_lexicon *lx, const dp_kg *kg)
             p.kind = DP_LEX_DIM;
             p.model = mo;
             p.dim = d;
+            if (t->maps_value) { /* "non-residents": posted_to_room = false */
+                p.kind = DP_LEX_VALUE;
+                p.value = term_value(d, t->maps_value);
+            }
             if (add_term_phrases(lx, p, t, NULL))
                 return -1;
         }

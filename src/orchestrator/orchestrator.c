@@ -254,16 +254,24 @@ static int read_request(dp_run *r, dp_error *err)
 
 static int st_intent(dp_run *r, dp_error *err)
 {
-    if (r->opts.saved_query) {
-        int src = dp_intent_from_saved(&r->intent, r->kg, r->a, r->opts.saved_query, r->opts.as_of, err);
+    /* "US Fulfillment Scorecard for Q2 2025": a saved query named by the
+     * words, alone or with a period */
+    int named = r->opts.saved_query || !r->request
+                    ? 0
+                    : dp_intent_saved_in_words(&r->intent, r->kg, r->a, r->request, r->opts.as_of, err);
+    if (named < 0)
+        return named;
+    if (r->opts.saved_query || named) {
+        int src = named ? 0 : dp_intent_from_saved(&r->intent, r->kg, r->a, r->opts.saved_query, r->opts.as_of, err);
         if (!src) /* a disabled query, metric or dimension is named with its reason */
             src = dp_orch__refuse_disabled(r, err);
         if (!src)
             dp_run_decision(r,
-                            "saved query %s (%s:%d) read as the intent: %zu metric(s), %zu grouping(s), grain %s, "
+                            "saved query %s (%s:%d) read as the intent%s: %zu metric(s), %zu grouping(s), grain %s, "
                             "%zu where filter(s)",
                             r->intent.saved->name, r->intent.saved->pos.file, r->intent.saved->pos.line,
-                            r->intent.nmetrics, r->intent.ngroups, dp_grain_name(r->intent.grain), r->intent.nwhere);
+                            named ? " (the request names it)" : "", r->intent.nmetrics, r->intent.ngroups,
+                            dp_grain_name(r->intent.grain), r->intent.nwhere);
         return src;
     }
     int rc = read_request(r, err);

@@ -15,6 +15,8 @@ static const char *table_ref(comp *c, const dp_model *m)
     return dp_arena_printf(c->a, "%s.%s", dp_comp__qi(c, m->schema), dp_comp__qi(c, m->table));
 }
 
+static int is_ranked_key(const dp_intent *in, const dp_target_col *col);
+
 static const char *agg_sql(comp *c, const mcol *mc, const char *alias)
 {
     const dp_measure *me = mc->me;
@@ -65,6 +67,7 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
         dp_buf_printf(b, ", each %s moved %s later to meet the period it is compared with", dp_grain_name(c->in->grain), t->shift);
     dp_buf_puts(b, "\n    SELECT\n");
     size_t ng = 0;
+    const char *ranked_keys = NULL; /* "x IS NOT NULL AND ...": no row without what is ranked is ranked */
     for (size_t k = 0; k < dz->ncols; k++) {
         const dp_target_col *tc = &dz->cols[k];
         const char *expr = NULL;
@@ -83,6 +86,9 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
         } else if (tc->role == DP_ROLE_DIMENSION || tc->role == DP_ROLE_ENTITY) {
             if (!(expr = dp_comp__key_expr(c, t, tc)))
                 return c->err->code;
+            if (is_ranked_key(c->in, tc))
+                ranked_keys = dp_arena_printf(c->a, "%s%s%s IS NOT NULL", ranked_keys ? ranked_keys : "",
+                                              ranked_keys ? " AND " : "", expr);
         } else {
             continue;
         }
@@ -144,6 +150,10 @@ static int emit_cte(comp *c, dp_buf *b, cte *t)
         dp_buf_printf(b, "%s(%s)\n", sep, where[k]);
         sep = "      AND ";
     }
+    if (ranked_keys) { /* "top 3 appeals": the gifts of no appeal are no appeal */
+        dp_buf_printf(b, "%s%s -- a row with no key of what is ranked is not ranked\n", sep, ranked_keys);
+        sep = "      AND ";
+    }
     /* every measure filtered: only rows some filter keeps make groups
      * (MetricFlow filters each metric's rows before grouping) */
     int all_filtered = t->n > 0;
@@ -182,6 +192,25 @@ static int is_attribute(const dp_target_col *col)
     return col->grain && col->grain->attribute;
 }
 
+/* Is col the key of what a "top N" ranks: the grouping named after the
+ * number, or with none named any key but the time? */
+static int is_ranked_key(const dp_intent *in, const dp_target_col *col)
+{
+    const dp_grain_col *g = col->grain;
+    if (in->limit <= 0 || !in->order_metric || col->role == DP_ROLE_METRIC || col->role == DP_ROLE_TIME || !g ||
+        is_attribute(col))
+        return 0;
+    if (!in->ranked)
+        return 1;
+    const dp_target *t = &in->groups[in->ranked_group];
+    if (t->is_entity)
+        return g->kind == DP_COL_ENTITY && !strcmp(g->entity, t->entity);
+    for (size_t d = 0; d < t->ndims; d++)
+        if (g->kind == DP_COL_DIM && g->dim == t->dims[d])
+            return 1;
+    return 0;
+}
+
 /* With a limit, a ranked thing and other keys beside it, the key column of
  * the ranked thing (*out); else -1. */
 static int ranked_column(comp *c, const dp_design *design, int *out)
@@ -194,21 +223,11 @@ static int ranked_column(comp *c, const dp_design *design, int *out)
     if (in->limit <= 0 || !in->order_metric || !in->ranked || nkeys < 2)
         return 0;
     const dp_target *t = &in->groups[in->ranked_group];
-    for (size_t k = 0; k < design->ncols; k++) {
-        const dp_grain_col *g = design->cols[k].grain;
-        if (design->cols[k].role == DP_ROLE_METRIC || !g)
-            continue;
-        int hit = 0;
-        if (t->is_entity)
-            hit = g->kind == DP_COL_ENTITY && !strcmp(g->entity, t->entity);
-        else
-            for (size_t d = 0; d < t->ndims && !hit; d++)
-                hit = g->kind == DP_COL_DIM && g->dim == t->dims[d];
-        if (hit) {
+    for (size_t k = 0; k < design->ncols; k++)
+        if (is_ranked_key(in, &design->cols[k])) {
             *out = (int)k;
             return 0;
         }
-    }
     return dp_error_set(c->err, DP_ECLARIFY, "the ranked '%s' is not a column of the result", t->phrase ? t->phrase : "?");
 }
 

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Trap suite of issue 10: requests phrased as users phrase them, over the demo,
 # the hr/logistics/compiler test catalogs, the fitness catalog and a library
-# catalog and six more (saas, clinic, airline, mfg, elearn, property) written by someone who had
+# catalog and ten more (saas, clinic, airline, mfg, elearn, property, hotel, nonprofit, telecom,
+# restaurant) and a dbt project (subbox, read from its folder) written by someone who had
 # not read the code, each with the
 # answer a user must get (tests/traps/*.txt, format in tests/traps/README.md).
 # TRAPS_ONLY=<class or substring> runs a subset.
 . "$(dirname "$0")/lib.inc"
 S=$DP_SOURCE_DIR
 "$DPGEN" demo --out "$WORK/demo.duckdb" >/dev/null 2>&1 || { bad "build demo"; finish; exit 1; }
-for d in hr logistics compiler fitness library saas clinic airline mfg elearn property; do
+for d in hr logistics compiler fitness library saas clinic airline mfg elearn property hotel nonprofit telecom restaurant subbox; do
   "$DPGEN" demo --sql "$S/tests/data/$d/data.sql" --out "$WORK/$d.duckdb" >/dev/null 2>&1 || { bad "build $d"; finish; exit 1; }
 done
 # the runner itself: a right gold passes, each wrong expectation fails
@@ -30,4 +31,9 @@ python3 "$S/tests/traps/run.py" "$DPGEN" "$S/tests/traps" "$WORK" \
   "airline=$WORK/airline.duckdb,$S/tests/data/airline/semantic_models.yml,$S/tests/data/airline/glossary.yml" \
   "mfg=$WORK/mfg.duckdb,$S/tests/data/mfg/semantic_models.yml,$S/tests/data/mfg/glossary.yml" \
   "elearn=$WORK/elearn.duckdb,$S/tests/data/elearn/semantic_models.yml,$S/tests/data/elearn/glossary.yml" \
-  "property=$WORK/property.duckdb,$S/tests/data/property/semantic_models.yml,$S/tests/data/property/glossary.yml"
+  "property=$WORK/property.duckdb,$S/tests/data/property/semantic_models.yml,$S/tests/data/property/glossary.yml" \
+  "hotel=$WORK/hotel.duckdb,$S/tests/data/hotel/semantic_models.yml,$S/tests/data/hotel/glossary.yml" \
+  "nonprofit=$WORK/nonprofit.duckdb,$S/tests/data/nonprofit/semantic_models.yml,$S/tests/data/nonprofit/glossary.yml" \
+  "telecom=$WORK/telecom.duckdb,$S/tests/data/telecom/semantic_models.yml,$S/tests/data/telecom/glossary.yml" \
+  "restaurant=$WORK/restaurant.duckdb,$S/tests/data/restaurant/semantic_models.yml,$S/tests/data/restaurant/glossary.yml" \
+  "subbox=$WORK/subbox.duckdb,$S/tests/data/subbox/project"

@@ -277,6 +277,16 @@ static void time_ranges(void **state)
     assert_string_equal(range("for the last 2 full months", "2025-07-16", b), "2025-05-01..2025-07-01");
     assert_string_equal(range("past 3 complete weeks", "2025-06-11", b), "2025-05-19..2025-06-09");
     assert_string_equal(range("last whole quarter", "2025-06-11", b), "2025-01-01..2025-04-01");
+    /* days of a month: the later date's year for the first, a day with no
+     * year the last one not after as-of, a day that does not exist none */
+    assert_string_equal(range("from June 17 to June 30 2025", "2026-01-01", b), "2025-06-17..2025-07-01");
+    assert_string_equal(range("from March 3 to March 9, 2025", "2026-01-01", b), "2025-03-03..2025-03-10");
+    assert_string_equal(range("between December 5 and January 10 2025", "2026-01-01", b), "2024-12-05..2025-01-11");
+    assert_string_equal(range("on 17 June 2025", "2026-01-01", b), "2025-06-17..2025-06-18");
+    assert_string_equal(range("on June 17th", "2025-07-16", b), "2025-06-17..2025-06-18");
+    assert_string_equal(range("since December 3", "2025-07-16", b), "2024-12-03..2025-07-17");
+    assert_string_equal(range("in June 2025", "2026-01-01", b), "2025-06-01..2025-07-01");
+    assert_string_equal(range("on February 30 2025", "2026-01-01", b), "2025-02-01..2025-03-01");
     dp_date d = {2024, 2, 29};
     assert_int_equal(dp_date_weekday(d), 3); /* Thursday */
     dp_date m = dp_date_add_months(d, 12);

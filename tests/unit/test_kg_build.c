@@ -445,22 +445,25 @@ static const char *const models_yml =
     "    dimensions:\n"
     "      - {name: depot, type: categorical}\n";
 
-static const char *const glossary_yml =
-    "version: 1\n"
-    "terms:\n"
-    "  - name: Handling Phase\n"
-    "    definition: Where a parcel is in its journey.\n"
-    "    synonyms: [transit step]\n"
-    "    maps_to:\n"
-    "      dimension: stage\n"
-    "  - name: Consignment\n"
-    "    definition: One parcel sent.\n"
-    "    maps_to:\n"
-    "      entity: parcel\n"
-    "  - name: Hub\n"
-    "    definition: A sorting depot.\n"
-    "    maps_to:\n"
-    "      column: scans.depot\n";
+static const char *const glossary_yml = "version: 1\n"
+                                        "terms:\n"
+                                        "  - name: Handling Phase\n"
+                                        "    definition: Where a parcel is in its journey.\n"
+                                        "    synonyms: [transit step]\n"
+                                        "    maps_to:\n"
+                                        "      dimension: stage\n"
+                                        "  - name: Consignment\n"
+                                        "    definition: One parcel sent.\n"
+                                        "    maps_to:\n"
+                                        "      entity: parcel\n"
+                                        "  - name: Hub\n"
+                                        "    definition: A sorting depot.\n"
+                                        "    maps_to:\n"
+                                        "      column: scans.depot\n"
+                                        "  - name: Final Leg\n"
+                                        "    definition: Parcels out for delivery.\n"
+                                        "    synonyms: [last mile]\n"
+                                        "    maps_to: {value: out_for_delivery, column: scans.stage}\n";
 
 /* The glossary entries of kind with text: for each, its model's name and,
  * for a dimension, the dimension's name, into names; returns how many names. */
@@ -507,7 +510,35 @@ static void glossary_terms(void **state)
     assert_int_equal(glossary_entries(kg, DP_LEX_DIM, "Hub", got), 2);
     assert_string_equal(got[0], "scans");
     assert_string_equal(got[1], "depot");
+    /* a column term with a value: that value of it, no grouping */
+    assert_int_equal(glossary_entries(kg, DP_LEX_DIM, "last mile", got), 0);
+    size_t nv = 0;
+    for (size_t i = 0; i < dp_lexicon_size(kg->lex); i++) {
+        const dp_lex_entry *e = dp_lexicon_entry(kg->lex, i);
+        if (e->kind == DP_LEX_VALUE && !strcmp(e->source, "glossary") && !strcmp(e->text, "last mile")) {
+            assert_string_equal(e->model->name, "scans");
+            assert_string_equal(e->dim->name, "stage");
+            assert_string_equal(e->value, "out_for_delivery");
+            nv++;
+        }
+    }
+    assert_int_equal(nv, 1);
     dp_kg_free_offline(kg);
+    /* a value with an entity or a metric, or a value that is a list, is refused */
+    static const char *const bad[] = {
+        "    maps_to: {entity: parcel, value: x}\n",
+        "    maps_to: {column: scans.stage, value: [a, b]}\n",
+        "    maps_to: {column: scans.stage, dimension: stage}\n",
+    };
+    for (size_t k = 0; k < sizeof(bad) / sizeof(*bad); k++) {
+        char text[512];
+        snprintf(text, sizeof(text), "version: 1\nterms:\n  - name: T\n    definition: d.\n%s", bad[k]);
+        write_file(dir, "glossary.yml", text);
+        dp_error e2 = {0};
+        kg = NULL;
+        assert_int_not_equal(dp_kg_open_offline(&kg, mpath, gpath, &e2), 0);
+        assert_non_null(strstr(e2.message, "maps_to"));
+    }
     remove_dir(dir);
 }
 
