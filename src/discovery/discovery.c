@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static size_t metric_models(const dp_kg *kg, const dp_metric *m, const dp_model **out, size_t max, int depth, int base_only);
 
@@ -140,13 +141,26 @@ static int pick_dim(const dp_kg *kg, const dp_target *t, const dp_model *const *
  * index, else -1, with its joins in *rival_hops. Candidates that are the
  * same column seen from two datasets (same name, a key and its reference)
  * are one. */
+/* Is column name a key of model m (an entity's column)? */
+static int names_key(const dp_model *m, const char *name)
+{
+    for (size_t e = 0; e < m->nentities; e++)
+        if ((m->entities[e].expr && !strcmp(m->entities[e].expr, name)) || !strcmp(m->entities[e].name, name))
+            return 1;
+    return 0;
+}
+
 static int equal_rival(const dp_kg *kg, const dp_target *t, const dp_model *const *mm, size_t nmm, int c, int hops,
                        int *rival_hops)
 {
     if (t->ndims < 2 || t->qualifier)
         return -1;
     for (size_t k = 0; k < t->ndims; k++) {
-        if ((int)k == c || !strcmp(t->dims[k]->name, t->dims[c]->name))
+        /* the same key seen from two datasets is one column; two columns
+         * of one name are two ("country" of the buyer and of the supplier) */
+        if ((int)k == c || (!strcmp(t->dims[k]->name, t->dims[c]->name) &&
+                            (names_key(t->dim_models[k], t->dims[k]->name) ||
+                             names_key(t->dim_models[c], t->dims[c]->name) || t->dim_models[k] == t->dim_models[c])))
             continue;
         int total, amb;
         if (!joins_to(kg, mm, nmm, t->dim_models[k], &total, &amb) && (total == hops || hops < 0)) {
@@ -330,6 +344,30 @@ static int metric_reaches_groups(const dp_kg *kg, const dp_metric *m, const dp_i
  * used for the metric it replaces. */
 #define FIT_MIN_SCORE 0.3
 
+/* Does every word of phrase (3 letters or more) begin a word of m's name or
+ * label ("revenue" of ad_revenue; not "loss ratio" of Non-Cat Incurred
+ * Losses, which semantic search finds close)? */
+static int says_every_word(const dp_metric *m, const char *phrase)
+{
+    for (const char *w = phrase; *w;) {
+        size_t wl = strcspn(w, " -_/");
+        int found = wl < 3;
+        const char *texts[] = {m->name, m->label};
+        for (size_t t = 0; t < 2 && !found; t++)
+            for (const char *x = texts[t]; x && *x && !found;) {
+                size_t xl = strcspn(x, " -_/()");
+                found = xl >= wl && !strncasecmp(x, w, wl);
+                x += xl;
+                x += *x != 0;
+            }
+        if (!found)
+            return 0;
+        w += wl;
+        w += *w != 0;
+    }
+    return 1;
+}
+
 /* A metric named in words that cannot be grouped as asked ("views" per user
  * and product when the metric named views counts page loads) is replaced by the closest metric,
  * by semantic search over the phrase and the groupings, that can. */
@@ -363,7 +401,8 @@ static void fit_metrics_to_groups(const dp_kg *kg, dp_intent *in, dp_arena *a, j
                 dup |= in->metrics[j] == alt;
             for (size_t j = 0; j < nown; j++)
                 close |= own[j].metric == alt && own[j].score >= FIT_MIN_SCORE;
-            if (!alt || alt->off.reason || dup || !close || !metric_reaches_groups(kg, alt, in))
+            if (!alt || alt->off.reason || dup || !close || !says_every_word(alt, phrase) ||
+                !metric_reaches_groups(kg, alt, in))
                 continue;
             if (decisions)
                 json_array_append_new(decisions, json_sprintf("'%s' read as metric %s, whose data cannot be grouped as asked; chose %s (semantic score %.2f) instead",

@@ -388,6 +388,18 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
             break;
         }
     }
+    /* "DAU from June 1 to June 7": the grain the metric's name says;
+     * "DAU by month" says two */
+    if (p.named_grain != DP_GRAIN_NONE && !in->custom_grain) {
+        if (in->grain == DP_GRAIN_NONE) {
+            in->grain = p.named_grain;
+            dp_int__note(&p, p.named_grain_phrase, "time_grain", dp_grain_name(p.named_grain), "the metric's name",
+                         0.9);
+        } else if (in->grain != p.named_grain) {
+            dp_int__add_missing(&p, dp_arena_printf(a, "%s by %s", p.named_grain_phrase, dp_grain_name(in->grain)),
+                                "second time grain");
+        }
+    }
     dp_int__metric_verbs(&p);
     dp_int__time_dim_grains(&p);
     amount_of_count(&p);

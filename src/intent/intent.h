@@ -169,13 +169,14 @@ json_t *dp_intent_to_json(const dp_intent *in);
  * as_of: YYYY-MM-DD, NULL for today. Arena-owned. */
 int dp_intent_from_saved(dp_intent *out, const dp_kg *kg, dp_arena *a, const char *name, const char *as_of,
                          dp_error *err);
-/* A request that names a saved query of kg by its name or label, alone or
- * with one period after it ("US Fulfillment Scorecard for Q2 2025"): that
- * saved query as the intent, the period its range; returns 1. 0 when the
- * words say more (read as a request), else the error of
- * dp_intent_from_saved. as_of: YYYY-MM-DD (a period needs it). */
-int dp_intent_saved_in_words(dp_intent *out, const dp_kg *kg, dp_arena *a, const char *text, const char *as_of,
-                             dp_error *err);
+/* A request that names a saved query of kg by its name as written
+ * ("monthly_revenue_by_plan"), or by its label when labels, alone or with
+ * one period after it ("US Fulfillment Scorecard for Q2 2025"): that saved
+ * query as the intent, the period its range; returns 1. 0 when the words
+ * say more (read as a request), else the error of dp_intent_from_saved.
+ * as_of: YYYY-MM-DD, NULL for today. */
+int dp_intent_saved_in_words(dp_intent *out, const dp_kg *kg, dp_arena *a, const char *text, int labels,
+                             const char *as_of, dp_error *err);
 /* The product a saved query's exports name: the first export's alias, else
  * its name, else the saved query's, as an identifier (*name), and the
  * table it is written to, schema.name (*table; "gold" without a schema). */

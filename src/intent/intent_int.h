@@ -50,6 +50,8 @@ typedef struct parser {
     const char *per_entity;                 /* "per order": an entity grouping said with "per" */
     size_t other_groups;                    /* groupings said otherwise ("by segment") */
     const char *period_end; /* "at the end of each month": the words, checked once the metrics are known */
+    dp_grain named_grain;   /* "DAU": the grain a metric's term or label says (Daily Active Users) */
+    const char *named_grain_phrase;
     dp_fm fm[4];                            /* metric phrases after a filter word */
     size_t nfm;
     size_t nranges;
@@ -146,6 +148,8 @@ void dp_int__settle_filter_metrics(parser *p);
  * uses ("tickets opened" for "Support tickets opened", "orders placed") is
  * the metric's own verb: placed, nothing to filter. */
 void dp_int__metric_verbs(parser *p);
+/* Is m a plain count of entity's key ("number of employees" for employees)? */
+int dp_int__counted_entity_metric(const parser *p, const dp_metric *m, const char *entity);
 /* The entity a count metric counts ("borrowers": a count of distinct
  * member_id, the key of member), or NULL. */
 const char *dp_int__counted_entity(const parser *p, const dp_lex_match *mm);

@@ -94,12 +94,32 @@ static size_t all_matches(const parser *p, size_t i, dp_lex_match *out, size_t m
     return n;
 }
 
+/* Is token j, read as a typo in the fuzzy match m, a word the catalog
+ * knows as written ("player" read as "payer" where player is an entity)? */
+static int typo_of_known_word(const parser *p, const dp_lex_match *m, size_t i)
+{
+    for (size_t j = i; j < i + m->len && j < p->n; j++) {
+        int in_entry = 0;
+        for (size_t k = 0; k < m->e->ntok && !in_entry; k++)
+            in_entry = !strcmp(p->t[j].low, m->e->words[k]) || !strcmp(p->t[j].stem, m->e->stems[k]);
+        if (in_entry || p->t[j].punct)
+            continue;
+        dp_lex_match q[32];
+        size_t nq = all_matches(p, j, q, 32);
+        for (size_t k = 0; k < nq; k++)
+            if (!q[k].fuzzy)
+                return 1;
+    }
+    return 0;
+}
+
 size_t dp_int__match(const parser *p, size_t i, dp_lex_match *out, size_t max)
 {
     size_t n = all_matches(p, i, out, max), k = 0;
     for (size_t j = 0; j < n; j++)
         if (!(out[j].len == 1 && out[j].e->kind == DP_LEX_METRIC && generic_word(p->t[i].low) &&
-              (out[j].fuzzy || strcasecmp(out[j].e->text, p->t[i].low))))
+              (out[j].fuzzy || strcasecmp(out[j].e->text, p->t[i].low))) &&
+            !(out[j].fuzzy && typo_of_known_word(p, &out[j], i)))
             out[k++] = out[j];
     return k;
 }
@@ -845,6 +865,105 @@ static int only_listed(const dp_lex_match *m, size_t nm, size_t len)
     return 1;
 }
 
+static int list_joint(const dp_tok *t)
+{
+    return t->punct == ',' || t->punct == '&' || !strcmp(t->low, "and") || !strcmp(t->low, "vs") ||
+           !strcmp(t->low, "versus");
+}
+
+/* Is the phrase at i..i+len an item of a list with a metric phrase right
+ * beside it ("claims and CAT claims", "revenue, orders")? */
+static int listed_beside_metric(parser *p, size_t i, size_t len)
+{
+    dp_lex_match m[32];
+    size_t j = i + len;
+    if (j + 1 < p->n && list_joint(&p->t[j])) {
+        size_t nm = dp_int__match(p, j + 1, m, 32);
+        for (size_t k = 0; k < nm; k++)
+            if (m[k].e->kind == DP_LEX_METRIC && m[k].len == m[0].len)
+                return 1;
+    }
+    if (i < 2 || !list_joint(&p->t[i - 1]))
+        return 0;
+    /* the item before: placed words, one of them a metric ("CAT claims") */
+    for (size_t s = i - 1; s-- > 0 && i - 1 - s <= 4 && p->used[s] == U_MATCH;) {
+        size_t nm = dp_int__match(p, s, m, 32);
+        for (size_t k = 0; k < nm; k++)
+            if (m[k].e->kind == DP_LEX_METRIC && s + m[k].len <= i - 1)
+                return 1;
+    }
+    return 0;
+}
+
+/* The one plain count of entity (a simple metric with no filter counting
+ * the key of the entity's home dataset), else NULL. */
+static const dp_metric *entity_count(parser *p, const char *entity)
+{
+    const dp_model *home = dp_kg_entity_home(p->kg, entity);
+    const dp_metric *found = NULL;
+    for (size_t k = 0; home && k < p->kg->nmetrics; k++) {
+        const dp_metric *m = &p->kg->metrics[k];
+        const dp_measure *me = m->type == DP_METRIC_SIMPLE && !m->filter && !m->measure.filter && !m->off.reason
+                                   ? dp_kg_measure(p->kg, m->measure.name)
+                                   : NULL;
+        if (!me || me->model != home || (me->agg != DP_AGG_COUNT && me->agg != DP_AGG_COUNT_DISTINCT))
+            continue;
+        const dp_entity *e = dp_kg_model_entity(home, entity);
+        if (!e || !e->expr || !me->expr || strcmp(e->expr, me->expr))
+            continue;
+        if (found)
+            return NULL; /* two counts of it: which one the words do not say */
+        found = m;
+    }
+    return found;
+}
+
+/* Are the metric readings of the first len words only items of a
+ * description's parentheses (a list or a gloss)? */
+static int only_described(const dp_lex_match *m, size_t nm, size_t len)
+{
+    for (size_t k = 0; k < nm; k++)
+        if (m[k].len == len && m[k].e->kind == DP_LEX_METRIC && strncmp(m[k].e->source, "description ", 12))
+            return 0;
+    return 1;
+}
+
+/* "DAU" for the glossary's Daily Active Users over a count of distinct
+ * players: a count of distinct things per day is the daily one only by
+ * day, so the name's grain is the report's (recorded for dp_intent_parse
+ * to apply or to ask about beside another grain). Only daily, weekly and
+ * monthly, and only for distinct counts and windows: "Monthly Recurring
+ * Revenue" sums, and its name says how it is normalised, not how it is
+ * reported. */
+static void names_grain(parser *p, const dp_lex_match *mm, const char *phrase)
+{
+    const dp_metric *m = mm->e->metric;
+    const char *text = mm->e->term ? mm->e->term->name : !strcmp(mm->e->source, "label") ? m->label : NULL;
+    const dp_measure *me = m->measure.name ? dp_kg_measure(p->kg, m->measure.name) : NULL;
+    int distinct = (m->type == DP_METRIC_SIMPLE && me && me->agg == DP_AGG_COUNT_DISTINCT) ||
+                   (m->type == DP_METRIC_CUMULATIVE && m->window);
+    if (!text || !distinct || p->named_grain != DP_GRAIN_NONE)
+        return;
+    char w[32];
+    for (const char *q = text; *q;) {
+        size_t l = strcspn(q, " -_/()");
+        if (l && l < sizeof(w)) {
+            for (size_t k = 0; k < l; k++)
+                w[k] = (char)tolower((unsigned char)q[k]);
+            w[l] = 0;
+            int adj = 0;
+            dp_grain g = dp_grain_word(w, &adj);
+            if (adj && (g == DP_GRAIN_DAY || g == DP_GRAIN_WEEK || g == DP_GRAIN_MONTH)) {
+                p->named_grain = g;
+                p->named_grain_phrase = phrase;
+                return;
+            }
+        }
+        q += l;
+        q += *q != 0;
+    }
+}
+
 /* A metric said in the request, and the words that said it of only some
  * rows ("billing tickets"), NULL when said of all. */
 typedef struct {
@@ -1021,6 +1140,10 @@ void dp_int__parse_phrases(parser *p)
          * enumerates parts of the metric, it does not name it */
         if (val && metric && only_listed(m, nm, len))
             metric = 0;
+        /* "how many drivers" where a rate's description says "(by riders or
+         * drivers)": the entity, not the rate */
+        if (metric && (ent || dim || model) && only_described(m, nm, len))
+            metric = 0;
         if (val && metric) {
             const dp_lex_match *vm = dp_int__first_of(m, nm, DP_LEX_VALUE, len);
             if (!((mode == MODE_FILTER && !after_of) || (mode == MODE_VALUE && dp_int__prev_is_join(p, i)) ||
@@ -1129,8 +1252,14 @@ void dp_int__parse_phrases(parser *p)
             dp_int__add_metric(p, mm->e->metric, i);
             dp_int__note(p, dp_int__span_text(p, i, len), "metric", mm->e->metric->name, mm->e->source,
                          mm->fuzzy ? 0.8 : mm->e->conf);
+            names_grain(p, mm, dp_int__span_text(p, i, len));
             mode = MODE_NONE;
         } else if (dim || ent) {
+            /* "GMV from suppliers in Italy" where Supplier also labels the
+             * supplier's name: after a filter word the entity's word is the
+             * subject, not a grouping */
+            if (dim && ent && mode == MODE_FILTER)
+                dim = 0;
             /* a dimension named outside a grouping phrase ("OTD by carrier" has
              * "by"; "carrier OTD" has not): still a grouping */
             dp_target tg;
@@ -1179,6 +1308,12 @@ void dp_int__parse_phrases(parser *p)
                 p->other_groups++;
                 dp_int__note(p, tg.phrase, "dimension", target_name(p, mm->e), mm->e->source,
                              mm->fuzzy ? 0.8 : mm->e->conf);
+            } else if (listed_beside_metric(p, i, len) && entity_count(p, tg.entity)) {
+                /* "claims and CAT claims by quarter": an entity listed with
+                 * a metric is its one plain count */
+                const dp_metric *cm = entity_count(p, tg.entity);
+                dp_int__add_metric(p, cm, i);
+                dp_int__note(p, tg.phrase, "metric", cm->name, "the count of the entity, listed beside a metric", 0.9);
             } else {
                 /* an entity word alone names the subject, not a grouping */
                 dp_int__note(p, tg.phrase, "context", tg.entity, mm->e->source, mm->e->conf);
@@ -1337,6 +1472,15 @@ static int conditional(parser *p, const dp_metric *m)
     return me && (me->agg == DP_AGG_SUM_BOOLEAN || (me->expr && strcasestr(me->expr, "case ")));
 }
 
+int dp_int__counted_entity_metric(const parser *p, const dp_metric *m, const char *entity)
+{
+    const dp_measure *me = m && m->type == DP_METRIC_SIMPLE ? dp_kg_measure(p->kg, m->measure.name) : NULL;
+    if (!me || !me->expr || (me->agg != DP_AGG_COUNT && me->agg != DP_AGG_COUNT_DISTINCT) || m->filter)
+        return 0;
+    const dp_entity *e = dp_kg_model_entity(me->model, entity);
+    return e && e->expr && !strcmp(e->expr, me->expr);
+}
+
 const char *dp_int__counted_entity(const parser *p, const dp_lex_match *mm)
 {
     const dp_metric *m = mm ? mm->e->metric : NULL;
@@ -1431,6 +1575,21 @@ static void described_clauses(parser *p)
         }
         if (nhit != 1)
             continue;
+        /* "written premium for policies that had a claim": after a filter
+         * word, beside another metric, the clause keeps some rows of the
+         * other metric, which is no count beside it: asked */
+        if (i >= 2 && dp_int__is_filter_marker(p->t[i - 2].low) && in->nmetrics &&
+            !(in->nmetrics == 1 && dp_int__counted_entity_metric(p, in->metrics[0], em->e->entity->name))) {
+            size_t end = v + 1; /* the clause's object too ("had a claim") */
+            while (end < p->n && dp_is_stopword(p->t[end].low))
+                end++;
+            dp_lex_match q[32];
+            size_t nq = end < p->n ? dp_int__match(p, end, q, 32) : 0;
+            end = nq ? end + q[0].len : v + 1;
+            dp_int__add_missing(p, dp_int__span_text(p, i - 2, end - (i - 2)), "entity condition");
+            dp_int__mark(p, v, 1, U_MATCH);
+            continue;
+        }
         /* the entity's own count before the clause ("number of employees":
          * headcount) goes: the clause says which of them are counted */
         for (size_t s0 = i; s0-- > 0 && i - s0 <= 4 && p->used[s0] == U_MATCH;) {

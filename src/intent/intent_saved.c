@@ -339,9 +339,14 @@ json_t *dp_intent__saved_json(const dp_intent *in)
 }
 
 /* Does text start with phrase (case folded; '_' and '-' in phrase read as
- * a blank, blanks collapsed)? The length of text it covers, else 0. */
-static size_t says_name(const char *text, const char *phrase)
+ * a blank, blanks collapsed, unless exact: then as written)? The length of
+ * text it covers, else 0. */
+static size_t says_name(const char *text, const char *phrase, int exact)
 {
+    if (exact) {
+        size_t n = strlen(phrase);
+        return !strncasecmp(text, phrase, n) && !isalnum((unsigned char)text[n]) && text[n] != '_' ? n : 0;
+    }
     const char *t = text, *q = phrase;
     while (*q) {
         int qs = *q == ' ' || *q == '_' || *q == '-';
@@ -361,8 +366,8 @@ static size_t says_name(const char *text, const char *phrase)
     return isalnum((unsigned char)*t) || *t == '_' ? 0 : (size_t)(t - text);
 }
 
-int dp_intent_saved_in_words(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *text, const char *as_of,
-                             dp_error *err)
+int dp_intent_saved_in_words(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *text, int labels,
+                             const char *as_of, dp_error *err)
 {
     static const char *const lead[] = {"run the ",     "run ",     "show me the ", "show me ",     "show the ", "show ",
                                        "give me the ", "give me ", "the ",         "saved query ", NULL};
@@ -380,8 +385,10 @@ int dp_intent_saved_in_words(dp_intent *in, const dp_kg *kg, dp_arena *a, const 
     const dp_saved_query *q = NULL;
     size_t used = 0;
     for (size_t i = 0; i < kg->nsaved; i++) {
-        size_t n = says_name(s, kg->saved[i].name);
-        size_t l = kg->saved[i].label ? says_name(s, kg->saved[i].label) : 0;
+        /* the name as the identifier it is ("visits by tier" is words, not
+         * visits_by_tier), the label as its words */
+        size_t n = says_name(s, kg->saved[i].name, 1);
+        size_t l = labels && kg->saved[i].label ? says_name(s, kg->saved[i].label, 0) : 0;
         if ((n > used || l > used) && !kg->saved[i].off.reason) {
             q = &kg->saved[i];
             used = n > l ? n : l;

@@ -258,7 +258,7 @@ static int st_intent(dp_run *r, dp_error *err)
      * words, alone or with a period */
     int named = r->opts.saved_query || !r->request
                     ? 0
-                    : dp_intent_saved_in_words(&r->intent, r->kg, r->a, r->request, r->opts.as_of, err);
+                    : dp_intent_saved_in_words(&r->intent, r->kg, r->a, r->request, 0, r->opts.as_of, err);
     if (named < 0)
         return named;
     if (r->opts.saved_query || named) {
@@ -275,6 +275,23 @@ static int st_intent(dp_run *r, dp_error *err)
         return src;
     }
     int rc = read_request(r, err);
+    if (rc == DP_ECLARIFY && r->request) {
+        /* words that read as no request may be a saved query's label ("US
+         * Fulfillment Scorecard for Q2 2025"); a label that reads as a
+         * request ("Revenue by region") stays the request it says */
+        dp_intent *sv = dp_arena_calloc(r->a, 1, sizeof(*sv));
+        dp_error e2 = {0};
+        if (sv && dp_intent_saved_in_words(sv, r->kg, r->a, r->request, 1, r->opts.as_of, &e2) == 1) {
+            r->intent = *sv;
+            err->code = 0;
+            err->message[0] = 0;
+            rc = dp_orch__refuse_disabled(r, err);
+            if (!rc)
+                dp_run_decision(r, "saved query %s (%s:%d) read as the intent: the request is its label",
+                                r->intent.saved->name, r->intent.saved->pos.file, r->intent.saved->pos.line);
+            return rc;
+        }
+    }
     if (rc == DP_ECLARIFY && r->opts.llm) {
         /* the model may read what the catalog's words do not cover; its
          * readings are checked, then the request is read again with them */

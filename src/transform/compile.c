@@ -198,7 +198,7 @@ static int is_ranked_key(const dp_intent *in, const dp_target_col *col)
 {
     const dp_grain_col *g = col->grain;
     if (in->limit <= 0 || !in->order_metric || col->role == DP_ROLE_METRIC || col->role == DP_ROLE_TIME || !g ||
-        is_attribute(col))
+        is_attribute(col) || in->saved) /* a saved query's order_by and limit are MetricFlow's: NULL groups rank */
         return 0;
     if (!in->ranked)
         return 1;

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Trap suite of issue 10: requests phrased as users phrase them, over the demo,
 # the hr/logistics/compiler test catalogs, the fitness catalog and a library
-# catalog and ten more (saas, clinic, airline, mfg, elearn, property, hotel, nonprofit, telecom,
-# restaurant) and a dbt project (subbox, read from its folder) written by someone who had
+# catalog and thirteen more (saas, clinic, airline, mfg, elearn, property, hotel, nonprofit,
+# telecom, restaurant, game, insurance, rides) and two dbt projects (subbox, and parts in dbt's
+# latest YAML spec, read from their folders) written by someone who had
 # not read the code, each with the
 # answer a user must get (tests/traps/*.txt, format in tests/traps/README.md).
 # TRAPS_ONLY=<class or substring> runs a subset.
 . "$(dirname "$0")/lib.inc"
 S=$DP_SOURCE_DIR
 "$DPGEN" demo --out "$WORK/demo.duckdb" >/dev/null 2>&1 || { bad "build demo"; finish; exit 1; }
-for d in hr logistics compiler fitness library saas clinic airline mfg elearn property hotel nonprofit telecom restaurant subbox; do
+for d in hr logistics compiler fitness library saas clinic airline mfg elearn property hotel nonprofit telecom restaurant subbox game insurance rides parts; do
   "$DPGEN" demo --sql "$S/tests/data/$d/data.sql" --out "$WORK/$d.duckdb" >/dev/null 2>&1 || { bad "build $d"; finish; exit 1; }
 done
 # the runner itself: a right gold passes, each wrong expectation fails
@@ -36,4 +37,8 @@ python3 "$S/tests/traps/run.py" "$DPGEN" "$S/tests/traps" "$WORK" \
   "nonprofit=$WORK/nonprofit.duckdb,$S/tests/data/nonprofit/semantic_models.yml,$S/tests/data/nonprofit/glossary.yml" \
   "telecom=$WORK/telecom.duckdb,$S/tests/data/telecom/semantic_models.yml,$S/tests/data/telecom/glossary.yml" \
   "restaurant=$WORK/restaurant.duckdb,$S/tests/data/restaurant/semantic_models.yml,$S/tests/data/restaurant/glossary.yml" \
-  "subbox=$WORK/subbox.duckdb,$S/tests/data/subbox/project"
+  "subbox=$WORK/subbox.duckdb,$S/tests/data/subbox/project" \
+  "game=$WORK/game.duckdb,$S/tests/data/game/semantic_models.yml,$S/tests/data/game/glossary.yml" \
+  "insurance=$WORK/insurance.duckdb,$S/tests/data/insurance/semantic_models.yml,$S/tests/data/insurance/glossary.yml" \
+  "rides=$WORK/rides.duckdb,$S/tests/data/rides/semantic_models.yml,$S/tests/data/rides/glossary.yml" \
+  "parts=$WORK/parts.duckdb,$S/tests/data/parts/project"
