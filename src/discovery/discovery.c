@@ -136,11 +136,6 @@ static int pick_dim(const dp_kg *kg, const dp_target *t, const dp_model *const *
     return best;
 }
 
-/* Another candidate of t, a different column, as near to the metrics as
- * the chosen one c (hops joins; any reachable one when hops is -1): its
- * index, else -1, with its joins in *rival_hops. Candidates that are the
- * same column seen from two datasets (same name, a key and its reference)
- * are one. */
 /* Is column name a key of model m (an entity's column)? */
 static int names_key(const dp_model *m, const char *name)
 {
@@ -150,17 +145,25 @@ static int names_key(const dp_model *m, const char *name)
     return 0;
 }
 
+/* Another candidate of t, a different column, as near to the metrics as
+ * the chosen one c (hops joins; any reachable one when hops is -1): its
+ * index, else -1, with its joins in *rival_hops. Candidates that are the
+ * same column seen from two datasets (same name, a key and its reference)
+ * are one; values says t holds a filter value. */
 static int equal_rival(const dp_kg *kg, const dp_target *t, const dp_model *const *mm, size_t nmm, int c, int hops,
-                       int *rival_hops)
+                       int values, int *rival_hops)
 {
     if (t->ndims < 2 || t->qualifier)
         return -1;
     for (size_t k = 0; k < t->ndims; k++) {
-        /* the same key seen from two datasets is one column; two columns
-         * of one name are two ("country" of the buyer and of the supplier) */
-        if ((int)k == c || (!strcmp(t->dims[k]->name, t->dims[c]->name) &&
-                            (names_key(t->dim_models[k], t->dims[k]->name) ||
-                             names_key(t->dim_models[c], t->dims[c]->name) || t->dim_models[k] == t->dim_models[c])))
+        /* the same key seen from two datasets is one column; for a value,
+         * two columns of one name are two ("orders from Germany": the
+         * buyer's country and the supplier's keep other rows), while a
+         * grouping by a name two datasets share is left to their ranking */
+        if ((int)k == c ||
+            (!strcmp(t->dims[k]->name, t->dims[c]->name) &&
+             (!values || names_key(t->dim_models[k], t->dims[k]->name) ||
+              names_key(t->dim_models[c], t->dims[c]->name) || t->dim_models[k] == t->dim_models[c])))
             continue;
         int total, amb;
         if (!joins_to(kg, mm, nmm, t->dim_models[k], &total, &amb) && (total == hops || hops < 0)) {
@@ -632,7 +635,7 @@ int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp
             }
         }
         int rival_hops = 0;
-        int other = equal_rival(kg, t, mm, nmm, c, hops, &rival_hops);
+        int other = equal_rival(kg, t, mm, nmm, c, hops, 0, &rival_hops);
         if (other >= 0)
             /* "shipments by country": the warehouse's country and the
              * destination country are both a join away; either answer is
@@ -668,7 +671,7 @@ int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp
          * the account's segment a join away and the plan's tier two joins
          * away both hold enterprise, and the nearer is no likelier meant */
         int rival_hops = 0;
-        int other = fl->range_start ? -1 : equal_rival(kg, &fl->target, mm, nmm, c, -1, &rival_hops);
+        int other = fl->range_start ? -1 : equal_rival(kg, &fl->target, mm, nmm, c, -1, 1, &rival_hops);
         if (other >= 0)
             return dp_error_set(
                 err, DP_ECLARIFY,

@@ -855,15 +855,6 @@ static int says_column(parser *p, size_t i, size_t len, const dp_dimension *d)
     return 1;
 }
 
-/* Are the metric readings of the first len words only items of a list in
- * a description? */
-static int only_listed(const dp_lex_match *m, size_t nm, size_t len)
-{
-    for (size_t k = 0; k < nm; k++)
-        if (m[k].len == len && m[k].e->kind == DP_LEX_METRIC && strcmp(m[k].e->source, "description list"))
-            return 0;
-    return 1;
-}
 
 static int list_joint(const dp_tok *t)
 {
@@ -918,15 +909,6 @@ static const dp_metric *entity_count(parser *p, const char *entity)
     return found;
 }
 
-/* Are the metric readings of the first len words only items of a
- * description's parentheses (a list or a gloss)? */
-static int only_described(const dp_lex_match *m, size_t nm, size_t len)
-{
-    for (size_t k = 0; k < nm; k++)
-        if (m[k].len == len && m[k].e->kind == DP_LEX_METRIC && strncmp(m[k].e->source, "description ", 12))
-            return 0;
-    return 1;
-}
 
 /* "DAU" for the glossary's Daily Active Users over a count of distinct
  * players: a count of distinct things per day is the daily one only by
@@ -962,6 +944,17 @@ static void names_grain(parser *p, const dp_lex_match *mm, const char *phrase)
         q += l;
         q += *q != 0;
     }
+}
+
+/* Are all the metric readings of the first len words from a source that
+ * begins with src (n characters compared: "description list" with its
+ * terminator, a list of parts; "description " any parenthesised text)? */
+static int metric_only_from(const dp_lex_match *m, size_t nm, size_t len, const char *src, size_t n)
+{
+    for (size_t k = 0; k < nm; k++)
+        if (m[k].len == len && m[k].e->kind == DP_LEX_METRIC && strncmp(m[k].e->source, src, n))
+            return 0;
+    return 1;
 }
 
 /* A metric said in the request, and the words that said it of only some
@@ -1138,11 +1131,11 @@ void dp_int__parse_phrases(parser *p)
         /* "parking revenue" where total revenue is "All charges (room, spa,
          * parking)": a list in a description that the data holds as values
          * enumerates parts of the metric, it does not name it */
-        if (val && metric && only_listed(m, nm, len))
+        if (val && metric && metric_only_from(m, nm, len, "description list", sizeof("description list")))
             metric = 0;
         /* "how many drivers" where a rate's description says "(by riders or
          * drivers)": the entity, not the rate */
-        if (metric && (ent || dim || model) && only_described(m, nm, len))
+        if (metric && (ent || dim || model) && metric_only_from(m, nm, len, "description ", 12))
             metric = 0;
         if (val && metric) {
             const dp_lex_match *vm = dp_int__first_of(m, nm, DP_LEX_VALUE, len);

@@ -90,6 +90,57 @@ static int same_rows(const dp_metric *a, const dp_metric *b)
     return same_text(fa, fb);
 }
 
+/* Which cumulative metrics a period phrase names: grain_to_date of a
+ * grain, or a window of num units of a grain. */
+struct window {
+    long num;
+    dp_grain g;
+};
+
+static int to_date_fits(const dp_metric *m, const void *arg)
+{
+    return !m->window && m->grain_to_date && dp_grain_word(m->grain_to_date, NULL) == *(const dp_grain *)arg;
+}
+
+static int window_fits(const dp_metric *m, const void *arg)
+{
+    const struct window *w = arg;
+    long wn = 0;
+    char unit[32] = "";
+    return m->window && sscanf(m->window, "%ld %31s", &wn, unit) == 2 && wn == w->num &&
+           dp_grain_word(unit, NULL) == w->g;
+}
+
+/* Replaces a simple metric of the request by the one cumulative metric
+ * over the same measure and rows that fits the period phrase r; 1 when it
+ * did. */
+static int replace_by_cumulative(parser *p, const dp_range *r, int (*fits)(const dp_metric *, const void *),
+                                 const void *arg)
+{
+    dp_intent *in = p->in;
+    for (size_t k = 0; k < in->nmetrics; k++) {
+        const dp_metric *base = in->metrics[k], *found = NULL;
+        int nfound = 0;
+        if (base->type != DP_METRIC_SIMPLE || !base->measure.name)
+            continue;
+        for (size_t j = 0; j < p->kg->nmetrics; j++) {
+            const dp_metric *m = &p->kg->metrics[j];
+            if (m->type == DP_METRIC_CUMULATIVE && !m->off.reason && m->measure.name &&
+                !strcmp(m->measure.name, base->measure.name) && same_rows(m, base) && fits(m, arg)) {
+                found = m;
+                nfound++;
+            }
+        }
+        if (nfound != 1)
+            continue;
+        in->metrics[k] = found;
+        dp_int__note(p, r->text, "metric", found->name,
+                     dp_arena_printf(p->a, "the catalog's cumulative metric over the rows of %s", base->name), 0.9);
+        return 1;
+    }
+    return 0;
+}
+
 /* "year-to-date billings by month for 2025": beside another period of the
  * report, a to-date phrase is no second period but the one catalog metric
  * that is the named metric to date (cumulative over its measure, from the
@@ -104,28 +155,7 @@ static int to_date_metric(parser *p, const dp_range *r)
         if (in->metrics[k]->type == DP_METRIC_CUMULATIVE && in->metrics[k]->grain_to_date &&
             dp_grain_word(in->metrics[k]->grain_to_date, NULL) == g)
             return 1;
-    for (size_t k = 0; g != DP_GRAIN_NONE && k < in->nmetrics; k++) {
-        const dp_metric *base = in->metrics[k], *found = NULL;
-        int nfound = 0;
-        if (base->type != DP_METRIC_SIMPLE || !base->measure.name)
-            continue;
-        for (size_t j = 0; j < p->kg->nmetrics; j++) {
-            const dp_metric *m = &p->kg->metrics[j];
-            if (m->type == DP_METRIC_CUMULATIVE && !m->window && m->grain_to_date && !m->off.reason &&
-                dp_grain_word(m->grain_to_date, NULL) == g && m->measure.name &&
-                !strcmp(m->measure.name, base->measure.name) && same_rows(m, base)) {
-                found = m;
-                nfound++;
-            }
-        }
-        if (nfound != 1)
-            continue;
-        in->metrics[k] = found;
-        dp_int__note(p, r->text, "metric", found->name,
-                     dp_arena_printf(p->a, "the catalog's %s to date of %s", dp_grain_name(g), base->name), 0.9);
-        return 1;
-    }
-    return 0;
+    return g != DP_GRAIN_NONE && replace_by_cumulative(p, r, to_date_fits, &g);
 }
 
 /* "boxes shipped over the trailing 7 days, for each day in June": beside
@@ -137,38 +167,15 @@ static int window_metric(parser *p, const dp_range *r)
     size_t i = r->at, end = r->at + r->len;
     while (i < end && (!strcmp(p->t[i].low, "over") || !strcmp(p->t[i].low, "the") || !strcmp(p->t[i].low, "for")))
         i++;
-    if (i + 2 >= end + 1 || (strcmp(p->t[i].low, "trailing") && strcmp(p->t[i].low, "rolling") &&
+    if (i >= end || (strcmp(p->t[i].low, "trailing") && strcmp(p->t[i].low, "rolling") &&
                              strcmp(p->t[i].low, "last") && strcmp(p->t[i].low, "past")))
         return 0;
     long num = i + 1 < end && p->t[i + 1].is_num ? atol(p->t[i + 1].low) : 0;
     dp_grain g = i + 2 < end ? dp_grain_word(p->t[i + 2].low, NULL) : DP_GRAIN_NONE;
     if (num <= 0 || g == DP_GRAIN_NONE)
         return 0;
-    dp_intent *in = p->in;
-    for (size_t k = 0; k < in->nmetrics; k++) {
-        const dp_metric *base = in->metrics[k], *found = NULL;
-        int nfound = 0;
-        if (base->type != DP_METRIC_SIMPLE || !base->measure.name)
-            continue;
-        for (size_t j = 0; j < p->kg->nmetrics; j++) {
-            const dp_metric *m = &p->kg->metrics[j];
-            long wn = 0;
-            char unit[32] = "";
-            if (m->type != DP_METRIC_CUMULATIVE || !m->window || m->off.reason || !m->measure.name ||
-                strcmp(m->measure.name, base->measure.name) || !same_rows(m, base) ||
-                sscanf(m->window, "%ld %31s", &wn, unit) != 2 || wn != num || dp_grain_word(unit, NULL) != g)
-                continue;
-            found = m;
-            nfound++;
-        }
-        if (nfound != 1)
-            continue;
-        in->metrics[k] = found;
-        dp_int__note(p, r->text, "metric", found->name,
-                     dp_arena_printf(p->a, "the catalog's %s over a window of %s", base->name, found->window), 0.9);
-        return 1;
-    }
-    return 0;
+    struct window w = {num, g};
+    return replace_by_cumulative(p, r, window_fits, &w);
 }
 
 void dp_int__settle_ranges(parser *p)
