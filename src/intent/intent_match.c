@@ -855,7 +855,7 @@ static int says_column(parser *p, size_t i, size_t len, const dp_dimension *d)
     return 1;
 }
 
-
+/* A word or mark that joins the items of a list (',', '&', and, vs). */
 static int list_joint(const dp_tok *t)
 {
     return t->punct == ',' || t->punct == '&' || !strcmp(t->low, "and") || !strcmp(t->low, "vs") ||

@@ -167,7 +167,6 @@ static int month_prep(const dp_tok *t, size_t i)
  * tokenizer keeps the suffix), else 0. */
 static int day_tok(const dp_tok *t)
 {
-    size_t l = strlen(t->low);
     int d = atoi(t->low);
     if (d < 1 || d > 31 || !isdigit((unsigned char)t->low[0]))
         return 0;
@@ -177,7 +176,6 @@ static int day_tok(const dp_tok *t)
     const char *sfx = t->low + digits;
     if (*sfx && strcmp(sfx, "st") && strcmp(sfx, "nd") && strcmp(sfx, "rd") && strcmp(sfx, "th"))
         return 0;
-    (void)l;
     return d;
 }
 
