@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 void dp_int__note(parser *p, const char *text, const char *kind, const char *target, const char *source, double conf)
@@ -247,6 +248,34 @@ static void amount_of_count(parser *p)
 /* MetricFlow's own names for the report's time, as a dbt user writes them in
  * a group by: "metric_time__month" is the month, "metric_time" the day.
  * Rewritten in place with blanks so every word keeps its offset. */
+/* Does a metric's name or label say only the entity and a count word
+ * ("claim_count", "Number of Claims", "orders")? A count named otherwise
+ * ("drivers_onboarded", "grant_applications", "new_members") is one of the
+ * ways to count the thing, and the thing named alone does not choose it. */
+static int says_only_count(const char *name, const char *entity)
+{
+    static const char *const counting[] = {"count", "number", "num", "total", "of", "nb", "no", NULL};
+    char want[128] = "";
+    size_t wl = 0;
+    for (const char *w = name; *w;) {
+        size_t n = strcspn(w, " _-");
+        int skip = 0;
+        for (int k = 0; counting[k] && !skip; k++)
+            skip = strlen(counting[k]) == n && !strncasecmp(w, counting[k], n);
+        if (!skip && n) {
+            if (wl + n + 2 >= sizeof(want))
+                return 0;
+            wl += (size_t)snprintf(want + wl, sizeof(want) - wl, "%s%.*s", wl ? "_" : "", (int)n, w);
+        }
+        w += n;
+        w += *w != 0;
+    }
+    size_t el = strlen(entity);
+    return wl && !strncasecmp(want, entity, el) &&
+           (wl == el || (wl == el + 1 && tolower((unsigned char)want[el]) == 's') ||
+            (wl == el + 2 && !strcasecmp(want + el, "es")));
+}
+
 static void metric_time_words(char *text)
 {
     static const char mt[] = "metric_time";
@@ -338,6 +367,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     dp_int__parse_ranking(&p, as_of);
     dp_int__parse_ordering(&p);
     dp_int__flag_clauses(&p);
+    dp_int__presence_filters(&p);
     dp_int__parse_phrases(&p);
     dp_int__parse_reordered(&p);
     dp_int__parse_arithmetic(&p);
@@ -355,6 +385,19 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
             dp_int__add_metric(&p, mm->e->metric, p.qual_at[k]);
             dp_int__note(&p, dp_int__span_text(&p, p.qual_at[k], p.qual_len[k]), "metric", mm->e->metric->name,
                          mm->e->source, mm->e->conf);
+        }
+    }
+    /* "claims by month in 2025": the one thing named, with no metric, is
+     * counted when the catalog has one plain count of it */
+    if (!in->nmetrics && in->ncontext) {
+        const char *ent = in->context_entities[0];
+        for (size_t k = 1; ent && k < in->ncontext; k++)
+            if (!in->context_entities[k] || strcmp(in->context_entities[k], ent))
+                ent = NULL;
+        const dp_metric *cm = ent ? dp_int__entity_count(&p, ent) : NULL;
+        if (cm && (says_only_count(cm->name, ent) || (cm->label && says_only_count(cm->label, ent)))) {
+            dp_int__add_metric(&p, cm, p.n);
+            dp_int__note(&p, in->context_phrases[0], "metric", cm->name, "the count of the thing named alone", 0.9);
         }
     }
     dp_int__compute_kinds(&p);
@@ -539,6 +582,7 @@ json_t *dp_intent_to_json(const dp_intent *in)
         json_array_append_new(fs, json_pack("{s:s,s:o,s:s,s:o}", "phrase", f->phrase ? f->phrase : "",
                                             "dimension_candidates", c, "operator",
                                             f->range_start ? "range"
+                                            : f->presence  ? (f->presence == DP_PRESENCE_EMPTY ? "is null" : "is not null")
                                             : f->negate    ? (f->nvalues > 1 ? "not in" : "!=")
                                             : f->nvalues > 1 ? "in"
                                                              : "=",

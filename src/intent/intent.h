@@ -30,6 +30,9 @@ typedef struct dp_target {
                                       attribute of that entity, same grain ("carriers with their region") */
 } dp_target;
 
+/* A filter on whether a column holds a value at all (dp_filter.presence). */
+enum { DP_PRESENCE_NONE = 0, DP_PRESENCE_EMPTY, DP_PRESENCE_SET };
+
 typedef struct dp_filter {
     dp_target target;
     const char *values[8];
@@ -41,6 +44,8 @@ typedef struct dp_filter {
     int matched; /* with negate, said of the thing ("providers not accepting new patients"):
                     only rows that have the column's dataset row (an appointment with no
                     provider is no provider's) */
+    int presence; /* DP_PRESENCE_*: "without a promo code" (the column is empty), "with an
+                     adjuster" (it is not); values unused */
     const char *phrase;
 } dp_filter;
 

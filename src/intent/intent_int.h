@@ -173,6 +173,14 @@ void dp_int__add_filter_value(parser *p, const dp_lex_match *m, size_t nm, size_
  * between its words, is a filter (negated, of the rows that have the
  * column's dataset row, when "no" or "not" says so). Before the phrases. */
 void dp_int__flag_clauses(parser *p);
+/* "orders without a promo code", "claims with no adjuster", "tickets with an
+ * agent": a column or a reference said after "without", "with no" or "with
+ * a/an" is a filter on whether it holds a value (intent_presence.c). Before
+ * the phrases. */
+void dp_int__presence_filters(parser *p);
+/* The one plain count of entity (a simple metric with no filter counting
+ * the key of the entity's home dataset), else NULL. */
+const dp_metric *dp_int__entity_count(parser *p, const char *entity);
 /* Is the negation word at cue one that says no ("not", "non", "wasn't")
  * rather than every other row ("excluding", "without", "except")? */
 int dp_int__negation_is_not(const parser *p, size_t cue);

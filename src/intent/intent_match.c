@@ -888,7 +888,7 @@ static int listed_beside_metric(parser *p, size_t i, size_t len)
 
 /* The one plain count of entity (a simple metric with no filter counting
  * the key of the entity's home dataset), else NULL. */
-static const dp_metric *entity_count(parser *p, const char *entity)
+const dp_metric *dp_int__entity_count(parser *p, const char *entity)
 {
     const dp_model *home = dp_kg_entity_home(p->kg, entity);
     const dp_metric *found = NULL;
@@ -1301,10 +1301,10 @@ void dp_int__parse_phrases(parser *p)
                 p->other_groups++;
                 dp_int__note(p, tg.phrase, "dimension", target_name(p, mm->e), mm->e->source,
                              mm->fuzzy ? 0.8 : mm->e->conf);
-            } else if (listed_beside_metric(p, i, len) && entity_count(p, tg.entity)) {
+            } else if (listed_beside_metric(p, i, len) && dp_int__entity_count(p, tg.entity)) {
                 /* "claims and CAT claims by quarter": an entity listed with
                  * a metric is its one plain count */
-                const dp_metric *cm = entity_count(p, tg.entity);
+                const dp_metric *cm = dp_int__entity_count(p, tg.entity);
                 dp_int__add_metric(p, cm, i);
                 dp_int__note(p, tg.phrase, "metric", cm->name, "the count of the entity, listed beside a metric", 0.9);
             } else {

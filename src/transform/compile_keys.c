@@ -5,6 +5,7 @@
 #include "catalog/db.h"
 #include "util/error.h"
 #include <string.h>
+#include <strings.h>
 
 int dp_comp__join_for_request(comp *c, cte *t, int keys, int filters)
 {
@@ -53,6 +54,18 @@ const char *dp_comp__filter_cond(comp *c, const dp_plan_filter *f)
     const char *x = dp_comp__qualify(c, f->dim->expr, dp_comp__qi(c, f->model->name), f->model, NULL);
     if (f->range_start)
         return dp_arena_printf(c->a, "%s >= DATE '%s' AND %s < DATE '%s'", x, f->range_start, x, f->range_end);
+    if (f->presence) {
+        /* "without a promo code": no value; a text column whose data
+         * writes none as '' holds nothing there either */
+        const dp_column *col = f->dim->column;
+        int blank = 0;
+        for (size_t k = 0; col && col->type && !strncasecmp(col->type, "VARCHAR", 7) && k < col->prof.ntop; k++)
+            blank |= col->prof.top_values[k] && !col->prof.top_values[k][0];
+        if (f->presence == DP_PRESENCE_EMPTY)
+            return blank ? dp_arena_printf(c->a, "(%s IS NULL OR %s = '')", x, x) : dp_arena_printf(c->a, "%s IS NULL", x);
+        return blank ? dp_arena_printf(c->a, "(%s IS NOT NULL AND %s <> '')", x, x)
+                     : dp_arena_printf(c->a, "%s IS NOT NULL", x);
+    }
     /* "excluding x": everything else, rows without a value too; "providers
      * not accepting": of the rows that have a provider (its key) */
     const char *has = "";

@@ -226,6 +226,8 @@ static const char *range_outside(ctx *x, unsigned mask)
 /* "status 'void'", "region one of 'a', 'b'", "region other than 'x'" */
 static const char *filter_text(dp_run *r, const dp_plan_filter *f)
 {
+    if (f->presence)
+        return dp_arena_printf(r->a, "%s %s", f->dim->name, f->presence == DP_PRESENCE_EMPTY ? "empty" : "not empty");
     const char *list = "";
     for (size_t i = 0; i < f->nvalues; i++)
         list = dp_arena_printf(r->a, "%s%s'%s'", list, i ? ", " : "", f->values[i]);

@@ -167,6 +167,13 @@ def check_intent(c, intent):
         if len(filters) != len(c["filter"]):
             return f"{len(filters)} filters {json.dumps(filters)}, want {len(c['filter'])}: {c['filter']}"
         for f in c["filter"]:
+            m = re.match(r"(\S+)\s+(is null|is not null)$", f)
+            if m:
+                if not [x for x in filters
+                        if name_hit(m.group(1), [str(v).lower() for v in (x.get("dimension_candidates") or [])])
+                        and str(x.get("operator", "")).lower() == m.group(2)]:
+                    return f"no filter {f} in {json.dumps(filters)}"
+                continue
             m = re.match(r"(\S+)\s+(=|!=|<>|in|not in)\s+(.*)$", f)
             if not m:
                 return f"bad filter line {f!r}"

@@ -57,6 +57,17 @@ static const icase cases[] = {
     {"demo", "views and purchases per product", 0, "product_views,purchases", "product", NULL, NULL, NULL, NULL},
     {"demo", "billing tickets per week", 0, "tickets", "", "week", NULL, "support_tickets.category=billing", NULL},
     {"demo", "Monthly inventory turnover by warehouse", 1, NULL, NULL, NULL, NULL, NULL, NULL},
+    /* whether a column holds a value: a column after "without", "with no",
+     * "with a"; a value after "without" stays an exclusion */
+    {"demo", "clicks of campaigns without an end date", 0, "clicks", "", NULL, NULL, "marketing_campaigns.end_date is null", NULL},
+    {"demo", "weekly clicks for campaigns with no end date", 0, "clicks", "", "week", NULL, "marketing_campaigns.end_date is null", NULL},
+    {"demo", "clicks of campaigns with an end date by channel", 0, "clicks", "marketing_campaigns.channel", NULL, NULL,
+     "marketing_campaigns.end_date is not null", NULL},
+    {"demo", "spend without mobile", 0, "spend", "", NULL, NULL, "marketing_events.device!=mobile", NULL},
+    /* a thing named alone is counted by the one count named for it; a
+     * thing counted several ways (new customers, buyers) is asked */
+    {"demo", "campaigns by channel", 0, "campaign_count", "marketing_campaigns.channel", NULL, NULL, NULL, NULL},
+    {"demo", "customers by region", 1, NULL, NULL, NULL, NULL, NULL, NULL},
     /* negated filters */
     {"demo", "clicks by device except mobile", 0, "clicks", "marketing_events.device", NULL, NULL,
      "marketing_events.device!=mobile", NULL},
@@ -206,7 +217,10 @@ static void one(world *w, const icase *c)
         const char *op = json_string_value(json_object_get(g, "operator"));
         off += (size_t)snprintf(filters + off, sizeof(filters) - off, "%s%s%s", i ? ";" : "",
                                 json_string_value(json_array_get(json_object_get(g, "dimension_candidates"), 0)),
-                                !strcmp(op, "!=") || !strcmp(op, "not in") ? "!=" : "=");
+                                !strcmp(op, "!=") || !strcmp(op, "not in") ? "!="
+                                : !strcmp(op, "is null")                   ? " is null"
+                                : !strcmp(op, "is not null")               ? " is not null"
+                                                                           : "=");
         size_t k;
         json_t *v;
         json_array_foreach(json_object_get(g, "values"), k, v) off +=
