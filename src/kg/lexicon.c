@@ -470,6 +470,11 @@ static size_t try_bucket(const dp_lexicon *lx, const bucket *b, const dp_tok *to
             if (tok_eq(&toks[at], e, k, &fuzzy)) {
                 k++;
                 at++;
+            } else if (toks[at].join_low && at + 1 < n &&
+                       (!strcmp(toks[at].join_low, e->words[k]) ||
+                        (toks[at].join_stem && !strcmp(toks[at].join_stem, e->stems[k])))) {
+                k++;
+                at += 2; /* "top-up" where the catalog writes "topup" */
             } else if (k > 0 && skipped < 2 && is_article(toks[at].low) && at + 1 < n) {
                 at++; /* "time to settle a claim" for "time to settle claim" */
                 skipped++;
@@ -513,6 +518,13 @@ size_t dp_lexicon_match(const dp_lexicon *lx, const dp_tok *toks, size_t n, size
     if (strcmp(toks[i].stem, toks[i].low)) {
         b = slot(lx, toks[i].low);
         if (b && b->stem)
+            cnt = try_bucket(lx, b, toks, n, i, out, cnt, max);
+    }
+    if (toks[i].join_stem) { /* "top-up channel" for "topup channel" */
+        b = slot(lx, toks[i].join_stem);
+        if (b && b->stem)
+            cnt = try_bucket(lx, b, toks, n, i, out, cnt, max);
+        if (strcmp(toks[i].join_stem, toks[i].join_low) && (b = slot(lx, toks[i].join_low)) && b->stem)
             cnt = try_bucket(lx, b, toks, n, i, out, cnt, max);
     }
     if (cnt == 0 && strlen(toks[i].low) >= 5 && !toks[i].is_num) {

@@ -181,6 +181,21 @@ int dp_tokenize(dp_tok **out, size_t *n, dp_arena *a, dp_stemmer *st, const char
             t.end = t.start + 1;
             p++;
         } else {
+            /* "top-up": the two words also as one */
+            if (*p == '-' && cnt && toks[cnt - 1].end == (int)(p - text) && !toks[cnt - 1].punct &&
+                is_word_byte((unsigned char)p[1])) {
+                dp_tok *prev = &toks[cnt - 1];
+                const char *e = dp_word_end(p + 1);
+                size_t l1 = strlen(prev->low), l2 = (size_t)(e - p - 1);
+                char *jl = l1 + l2 < 64 ? dp_arena_alloc(a, l1 + l2 + 1) : NULL;
+                if (jl) {
+                    memcpy(jl, prev->low, l1);
+                    size_t nl = dp_word_lower(p + 1, l2, jl + l1);
+                    jl[l1 + nl] = 0;
+                    prev->join_low = jl;
+                    prev->join_stem = dp_stem(st, a, jl);
+                }
+            }
             p++;
             continue;
         }

@@ -13,6 +13,10 @@ typedef struct dp_tok {
     int is_num;       /* all digits */
     int is_upper;     /* written in capitals (2+ letters), e.g. US, MTTR */
     int punct;        /* ',', ';', ':', '?', '!', '.', '&', '(', ')', '/' */
+    /* the word and the next written with a hyphen between ("top-up"): the
+     * two as one word ("topup") and its stem, for a catalog that writes
+     * them so; NULL otherwise */
+    const char *join_low, *join_stem;
 } dp_tok;
 
 typedef struct dp_stemmer dp_stemmer;
