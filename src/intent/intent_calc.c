@@ -814,6 +814,123 @@ static int numerator_alone(const parser *p, const dp_metric *m, const char *text
     return num;
 }
 
+static int in_words(const char *w, const char *const *list)
+{
+    for (int k = 0; list[k]; k++)
+        if (!strcmp(w, list[k]))
+            return 1;
+    return 0;
+}
+
+/* Words that link a share's whole to its part ("were", "came from"). */
+static const char *const share_links[] = {"was",   "were", "is",  "are", "that", "which", "who", "came", "come",
+                                          "comes", "would", "will", "got", "had", "have",  "has", "did",  NULL};
+
+/* Appends text, lowercase, to buf (at *off, within cap). */
+static void add_text(char *buf, size_t cap, size_t *off, const char *text)
+{
+    if (!text || *off + 2 >= cap)
+        return;
+    int w = snprintf(buf + *off, cap - *off, " %s", text);
+    size_t end = w < 0 ? *off : *off + (size_t)w < cap ? *off + (size_t)w : cap - 1;
+    for (size_t q = *off; q < end; q++)
+        buf[q] = (char)tolower((unsigned char)buf[q]);
+    *off = end;
+}
+
+/* Do the whole's words at [s, e) name metric d: one phrase of the catalog
+ * for it covers them (articles aside), or every word of its name is said
+ * and every word said is in its name, label or description? */
+static int names_whole(parser *p, size_t s, size_t e, const dp_metric *d)
+{
+    while (s < e && (!strcmp(p->t[s].low, "the") || !strcmp(p->t[s].low, "all")))
+        s++;
+    if (s >= e)
+        return 0;
+    dp_lex_match m[32];
+    size_t nm = dp_int__match(p, s, m, 32);
+    for (size_t k = 0; k < nm; k++)
+        if (m[k].e->kind == DP_LEX_METRIC && m[k].e->metric == d && !m[k].fuzzy && s + m[k].len == e)
+            return 1;
+    const char *stems[8];
+    size_t ns = 0;
+    char text[1024];
+    size_t off = 0;
+    text[0] = 0;
+    add_text(text, sizeof(text), &off, d->name);
+    add_text(text, sizeof(text), &off, d->label);
+    add_text(text, sizeof(text), &off, d->description);
+    for (size_t k = s; k < e && ns < 8; k++) {
+        if (!share_content(p, k))
+            continue;
+        if (!strstr(text, p->t[k].stem))
+            return 0;
+        stems[ns++] = p->t[k].stem;
+    }
+    return ns && name_said(d->name, stems, ns);
+}
+
+/* "what percent of funds raised was restricted", "what share of new
+ * activations were prepaid", "what % of installs came from paid campaigns":
+ * the whole after "of", a linking verb, then the part. The one ratio of
+ * the catalog whose denominator the whole names and whose part the words
+ * say (its numerator's name, label, description or filter, or its own
+ * name, label or description); NULL when none or several. *end: the token
+ * after the part. */
+static const dp_metric *share_by_parts(parser *p, size_t of, size_t *end)
+{
+    static const char *const leads[] = {"from", "through", "via", "as", "be", "been", NULL};
+    size_t link = of + 1;
+    while (link < p->n && link - of <= 6 && !p->t[link].punct && !in_words(p->t[link].low, share_links))
+        link++;
+    if (link >= p->n || link == of + 1 || !in_words(p->t[link].low, share_links))
+        return NULL;
+    size_t v = link;
+    while (v < p->n && (in_words(p->t[v].low, share_links) || in_words(p->t[v].low, leads)))
+        v++;
+    size_t ve = v;
+    while (ve < p->n && ve - v < 5 && !share_stop(p, ve))
+        ve++;
+    const char *part[6];
+    size_t np = 0;
+    for (size_t k = v; k < ve && np < 6; k++)
+        if (share_content(p, k))
+            part[np++] = p->t[k].stem;
+    if (!np)
+        return NULL;
+    const dp_metric *found = NULL;
+    for (size_t k = 0; k < p->kg->nmetrics; k++) {
+        const dp_metric *r = &p->kg->metrics[k];
+        const dp_metric *d = r->type == DP_METRIC_RATIO && !r->off.reason && r->denominator.name && !r->denominator.filter
+                                 ? dp_kg_metric(p->kg, r->denominator.name)
+                                 : NULL;
+        const dp_metric *n = d && r->numerator.name ? dp_kg_metric(p->kg, r->numerator.name) : NULL;
+        if (!n || !names_whole(p, of + 1, link, d))
+            continue;
+        char text[2048];
+        size_t off = 0;
+        text[0] = 0;
+        add_text(text, sizeof(text), &off, r->name);
+        add_text(text, sizeof(text), &off, r->label);
+        add_text(text, sizeof(text), &off, r->description);
+        add_text(text, sizeof(text), &off, r->numerator.filter);
+        add_text(text, sizeof(text), &off, n->name);
+        add_text(text, sizeof(text), &off, n->label);
+        add_text(text, sizeof(text), &off, n->description);
+        add_text(text, sizeof(text), &off, n->filter);
+        int all = 1;
+        for (size_t w = 0; w < np && all; w++)
+            all = strstr(text, part[w]) != NULL;
+        if (!all)
+            continue;
+        if (found && found != r)
+            return NULL;
+        found = r;
+    }
+    *end = ve;
+    return found;
+}
+
 void dp_int__check_percent(parser *p)
 {
     static const char *words[] = {"percent", "percentage", "pct", "share", "proportion", NULL};
@@ -867,9 +984,23 @@ void dp_int__check_percent(parser *p)
         /* "share of clicks" is no click-through rate: the words after "of"
          * name the whole, and a ratio whose numerator they are alone (its
          * denominator unsaid) is a share of something else */
-        if (nfound == 1 && found->type == DP_METRIC_RATIO && bs == at && ae > at + len + 1 &&
-            numerator_alone(p, found, dp_int__span_text(p, at + len + 1, ae - at - len - 1)))
+        size_t we = ae; /* the whole's words, a linking verb after them aside ("clicks were") */
+        while (we > at + len + 2 && (dp_is_stopword(p->t[we - 1].low) || in_words(p->t[we - 1].low, share_links)))
+            we--;
+        int said_before = 0; /* "returns %": words of the share before it ("what share" says none) */
+        for (size_t k = bs; k < at; k++)
+            said_before |= share_content(p, k);
+        if (nfound == 1 && found->type == DP_METRIC_RATIO && !said_before && we > at + len + 1 &&
+            numerator_alone(p, found, dp_int__span_text(p, at + len + 1, we - at - len - 1)))
             nfound = 0;
+        size_t pe = 0;
+        const dp_metric *by_parts =
+            !nfound && at + len < p->n && !strcmp(p->t[at + len].low, "of") ? share_by_parts(p, at + len, &pe) : NULL;
+        if (by_parts) {
+            found = by_parts;
+            nfound = 1;
+            ae = pe > ae ? pe : ae;
+        }
         const char *phrase = bs < ae ? dp_int__span_text(p, bs, ae - bs) : "%";
         if (len == 0 && bs == at && ae == at)
             phrase = dp_arena_printf(p->a, "%s%%", bs ? p->t[bs - 1].raw : "");

@@ -64,6 +64,10 @@ static const icase cases[] = {
     {"demo", "clicks of campaigns with an end date by channel", 0, "clicks", "marketing_campaigns.channel", NULL, NULL,
      "marketing_campaigns.end_date is not null", NULL},
     {"demo", "spend without mobile", 0, "spend", "", NULL, NULL, "marketing_events.device!=mobile", NULL},
+    /* a share said in parts: the whole after "of", then what the part is;
+     * "share of clicks" is no click-through rate (clicks are its part) */
+    {"demo", "what share of clicks were on mobile", 1, NULL, NULL, NULL, NULL, NULL, NULL},
+    {"demo", "share of impressions that were clicked, by channel", 0, "ctr", "marketing_campaigns.channel", NULL, NULL, NULL, NULL},
     /* a thing named alone is counted by the one count named for it; a
      * thing counted several ways (new customers, buyers) is asked */
     {"demo", "campaigns by channel", 0, "campaign_count", "marketing_campaigns.channel", NULL, NULL, NULL, NULL},
