@@ -276,6 +276,14 @@ static int says_only_count(const char *name, const char *entity)
             (wl == el + 2 && !strcasecmp(want + el, "es")));
 }
 
+/* The one plain count of entity whose name or label says only the entity
+ * and a count word, else NULL. */
+static const dp_metric *named_count(parser *p, const char *entity)
+{
+    const dp_metric *cm = dp_int__entity_count(p, entity);
+    return cm && (says_only_count(cm->name, entity) || (cm->label && says_only_count(cm->label, entity))) ? cm : NULL;
+}
+
 static void metric_time_words(char *text)
 {
     static const char mt[] = "metric_time";
@@ -387,20 +395,37 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
                          mm->e->source, mm->e->conf);
         }
     }
+    /* "auto claims by month": with no metric, the thing a value qualified
+     * is counted by the one count named for it */
+    for (size_t k = 0; k < p.nquals && !in->nmetrics; k++) {
+        dp_lex_match m[32];
+        size_t nm = dp_int__match(&p, p.qual_at[k], m, 32);
+        for (size_t j = 0; j < nm && !in->nmetrics; j++) {
+            const dp_metric *cm = m[j].len == p.qual_len[k] && m[j].e->kind == DP_LEX_ENTITY && !m[j].fuzzy
+                                      ? named_count(&p, m[j].e->entity->name)
+                                      : NULL;
+            if (cm) {
+                dp_int__add_metric(&p, cm, p.qual_at[k]);
+                dp_int__note(&p, dp_int__span_text(&p, p.qual_at[k], p.qual_len[k]), "metric", cm->name,
+                             "the count of the thing a value qualified", 0.9);
+            }
+        }
+    }
     /* "claims by month in 2025": the one thing named, with no metric, is
-     * counted when the catalog has one plain count of it */
+     * counted the same way */
     if (!in->nmetrics && in->ncontext) {
         const char *ent = in->context_entities[0];
         for (size_t k = 1; ent && k < in->ncontext; k++)
             if (!in->context_entities[k] || strcmp(in->context_entities[k], ent))
                 ent = NULL;
-        const dp_metric *cm = ent ? dp_int__entity_count(&p, ent) : NULL;
-        if (cm && (says_only_count(cm->name, ent) || (cm->label && says_only_count(cm->label, ent)))) {
+        const dp_metric *cm = ent ? named_count(&p, ent) : NULL;
+        if (cm) {
             dp_int__add_metric(&p, cm, p.n);
             dp_int__note(&p, in->context_phrases[0], "metric", cm->name, "the count of the thing named alone", 0.9);
         }
     }
     dp_int__compute_kinds(&p);
+    dp_int__dimension_words(&p);
     dp_int__check_percent(&p);
     dp_int__check_calculations(&p);
     dp_int__check_comparisons(&p);

@@ -380,3 +380,43 @@ void dp_int__flag_clauses(parser *p)
             }
         }
 }
+
+/* Is token t a word of the dimension's name ("status" of claim_status)? */
+static int word_of_name(const dp_tok *t, const char *name)
+{
+    for (const char *w = name; *w;) {
+        size_t wl = strcspn(w, "_");
+        if (word_is_token(w, wl, t))
+            return 1;
+        w += wl;
+        w += *w != 0;
+    }
+    return 0;
+}
+
+void dp_int__dimension_words(parser *p)
+{
+    static const char *const links[] = {"is", "=", "equal", "equals", "being", "of", NULL};
+    for (size_t j = 1; j < p->n; j++) {
+        if (p->used[j] != U_MATCH || p->kind[j] != DP_LEX_VALUE)
+            continue;
+        size_t i = j;
+        while (i > 0 && i + 2 > j && !p->used[i - 1] && in_list(p->t[i - 1].low, links))
+            i--;
+        if (i == 0 || p->used[i - 1] || p->t[i - 1].punct)
+            continue;
+        dp_lex_match m[32];
+        size_t nm = dp_int__match(p, j, m, 32);
+        for (size_t k = 0; k < nm; k++) {
+            const dp_lex_entry *e = m[k].e;
+            if (e->kind != DP_LEX_VALUE || !e->dim || !word_of_name(&p->t[i - 1], e->dim->name))
+                continue;
+            /* "with status open": the column's word before its value */
+            dp_int__note(p, dp_int__span_text(p, i - 1, 1), "qualifier", e->dim->name, "the value after it", 1.0);
+            dp_int__mark(p, i - 1, 1, U_MATCH);
+            if (i < j)
+                dp_int__mark(p, i, j - i, U_PATTERN);
+            break;
+        }
+    }
+}

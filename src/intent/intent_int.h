@@ -178,6 +178,10 @@ void dp_int__flag_clauses(parser *p);
  * a/an" is a filter on whether it holds a value (intent_presence.c). Before
  * the phrases. */
 void dp_int__presence_filters(parser *p);
+/* "claims with status open": an unplaced word of a column's name right
+ * before a value of that column (past "is", "=") says whose value it is;
+ * placed. After the kinds are known. */
+void dp_int__dimension_words(parser *p);
 /* The one plain count of entity (a simple metric with no filter counting
  * the key of the entity's home dataset), else NULL. */
 const dp_metric *dp_int__entity_count(parser *p, const char *entity);

@@ -1296,6 +1296,10 @@ void dp_int__parse_phrases(parser *p)
                 /* "whose objective is awareness", "with status done": the
                  * dimension says what the value after it is, no grouping */
                 dp_int__note(p, tg.phrase, "qualifier", target_name(p, mm->e), "the value after it", 1.0);
+                /* "whose status is returned": the value, not the metric of
+                 * the same word */
+                mode = MODE_FILTER;
+                after_of = 0;
             } else if (dim) {
                 dp_int__add_group(p, &tg);
                 p->other_groups++;

@@ -64,6 +64,11 @@ static const icase cases[] = {
     {"demo", "clicks of campaigns with an end date by channel", 0, "clicks", "marketing_campaigns.channel", NULL, NULL,
      "marketing_campaigns.end_date is not null", NULL},
     {"demo", "spend without mobile", 0, "spend", "", NULL, NULL, "marketing_events.device!=mobile", NULL},
+    /* a column named before its value says what the word is: the value,
+     * not the metric of the same word; "status" alone is placed */
+    {"demo", "orders whose status is returned by month", 0, "order_count", "", "month", NULL, "orders.status=returned", NULL},
+    {"demo", "tickets with status open by priority", 0, "tickets", "support_tickets.priority", NULL, NULL,
+     "support_tickets.status=open", NULL},
     /* a share said in parts: the whole after "of", then what the part is;
      * "share of clicks" is no click-through rate (clicks are its part) */
     {"demo", "what share of clicks were on mobile", 1, NULL, NULL, NULL, NULL, NULL, NULL},
@@ -72,6 +77,9 @@ static const icase cases[] = {
      * thing counted several ways (new customers, buyers) is asked */
     {"demo", "campaigns by channel", 0, "campaign_count", "marketing_campaigns.channel", NULL, NULL, NULL, NULL},
     {"demo", "customers by region", 1, NULL, NULL, NULL, NULL, NULL, NULL},
+    {"demo", "search campaigns by region", 0, "campaign_count", "marketing_campaigns.region", NULL, NULL,
+     "marketing_campaigns.channel=search", NULL},
+    {"demo", "enterprise customers by region", 1, NULL, NULL, NULL, NULL, NULL, NULL},
     /* negated filters */
     {"demo", "clicks by device except mobile", 0, "clicks", "marketing_events.device", NULL, NULL,
      "marketing_events.device!=mobile", NULL},
