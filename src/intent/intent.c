@@ -276,6 +276,27 @@ static int says_only_count(const char *name, const char *entity)
             (wl == el + 2 && !strcasecmp(want + el, "es")));
 }
 
+/* Does the request say the thing named by later after first and after a
+ * preposition ("claims from policyholders living in Florida": whose
+ * claims, not a second thing to count)? */
+static int whose_words(const dp_intent *in, const char *first, const char *later)
+{
+    static const char *const preps[] = {"from", "of", "for", "by", "with", "among", "to", "at", NULL};
+    const char *f = strcasestr(in->request, first), *l = f ? strcasestr(f + strlen(first), later) : NULL;
+    if (!l)
+        return 0;
+    const char *e = l;
+    while (e > in->request && e[-1] == ' ')
+        e--;
+    const char *b = e;
+    while (b > in->request && isalpha((unsigned char)b[-1]))
+        b--;
+    for (int k = 0; preps[k]; k++)
+        if ((size_t)(e - b) == strlen(preps[k]) && !strncasecmp(b, preps[k], (size_t)(e - b)))
+            return 1;
+    return 0;
+}
+
 /* The one plain count of entity whose name or label says only the entity
  * and a count word, else NULL. */
 static const dp_metric *named_count(parser *p, const char *entity)
@@ -416,7 +437,8 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     if (!in->nmetrics && in->ncontext) {
         const char *ent = in->context_entities[0];
         for (size_t k = 1; ent && k < in->ncontext; k++)
-            if (!in->context_entities[k] || strcmp(in->context_entities[k], ent))
+            if (!in->context_entities[k] ||
+                (strcmp(in->context_entities[k], ent) && !whose_words(in, in->context_phrases[0], in->context_phrases[k])))
                 ent = NULL;
         const dp_metric *cm = ent ? named_count(&p, ent) : NULL;
         if (cm) {
@@ -426,6 +448,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     }
     dp_int__compute_kinds(&p);
     dp_int__dimension_words(&p);
+    dp_int__linking_verbs(&p);
     dp_int__check_percent(&p);
     dp_int__check_calculations(&p);
     dp_int__check_comparisons(&p);

@@ -182,6 +182,10 @@ void dp_int__presence_filters(parser *p);
  * before a value of that column (past "is", "=") says whose value it is;
  * placed. After the kinds are known. */
 void dp_int__dimension_words(parser *p);
+/* "orders placed through the app", "policyholders living in Florida": a
+ * verb between a thing and a value read after a preposition is placed as
+ * grammar (intent_linking.c). After the values are read. */
+void dp_int__linking_verbs(parser *p);
 /* The one plain count of entity (a simple metric with no filter counting
  * the key of the entity's home dataset), else NULL. */
 const dp_metric *dp_int__entity_count(parser *p, const char *entity);

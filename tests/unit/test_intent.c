@@ -69,6 +69,10 @@ static const icase cases[] = {
     {"demo", "orders whose status is returned by month", 0, "order_count", "", "month", NULL, "orders.status=returned", NULL},
     {"demo", "tickets with status open by priority", 0, "tickets", "support_tickets.priority", NULL, NULL,
      "support_tickets.status=open", NULL},
+    /* a verb linking a thing to a value ("living in", "placed through")
+     * is grammar; negated, it is asked */
+    {"demo", "revenue from customers living in France by month", 0, "revenue", "", "month", NULL, "customers.country=FR", NULL},
+    {"demo", "revenue from customers not living in France", 1, NULL, NULL, NULL, NULL, NULL, NULL},
     /* a share said in parts: the whole after "of", then what the part is;
      * "share of clicks" is no click-through rate (clicks are its part) */
     {"demo", "what share of clicks were on mobile", 1, NULL, NULL, NULL, NULL, NULL, NULL},
