@@ -170,6 +170,27 @@ const char *dp_intent_unsupported(const char *kind)
 
 /* The coarsest time granularity of the dates metric m is counted by (a
  * payroll recorded by month), DP_GRAIN_NONE when unknown; *dim_out names it. */
+/* Does the data hold a date column's values at month ends (or month
+ * starts) only, as balance snapshots do: the first and the last both so,
+ * and about a month between dates on average? The catalog may still
+ * call the column daily. */
+static int monthly_snapshots(const dp_column *c)
+{
+    dp_date lo, hi;
+    char a[11], b[11];
+    if (!c || !c->prof.done || c->prof.distinct < 3 || !c->prof.min || !c->prof.max || strlen(c->prof.min) < 10 ||
+        strlen(c->prof.max) < 10)
+        return 0;
+    snprintf(a, sizeof(a), "%.10s", c->prof.min);
+    snprintf(b, sizeof(b), "%.10s", c->prof.max);
+    if (dp_date_parse(a, &lo) || dp_date_parse(b, &hi))
+        return 0;
+    int ends = dp_date_add_days(lo, 1).d == 1 && dp_date_add_days(hi, 1).d == 1;
+    int starts = lo.d == 1 && hi.d == 1;
+    long span = dp_date_days(hi) - dp_date_days(lo);
+    return (ends || starts) && span >= 25 * (long)(c->prof.distinct - 1); /* distinct is approximate */
+}
+
 static dp_grain recorded_grain(const dp_kg *kg, dp_arena *a, const dp_metric *m, int depth, const char **dim_out)
 {
     (void)depth; /* each metric it is computed from once: shared inputs do not multiply the walk */
@@ -182,9 +203,12 @@ static dp_grain recorded_grain(const dp_kg *kg, dp_arena *a, const dp_metric *m,
             continue;
         const dp_measure *me = x->measure.name ? dp_kg_measure(kg, x->measure.name) : NULL;
         const dp_dimension *d = me && me->agg_time_dimension ? dp_kg_model_dim(me->model, me->agg_time_dimension) : NULL;
-        if (!d || d->granularity == DP_GRAIN_NONE || d->granularity < g)
+        dp_grain dg = d ? d->granularity : DP_GRAIN_NONE;
+        if (d && dg <= DP_GRAIN_DAY && monthly_snapshots(d->column))
+            dg = DP_GRAIN_MONTH;
+        if (!d || dg == DP_GRAIN_NONE || dg < g)
             continue;
-        g = d->granularity;
+        g = dg;
         *dim_out = dp_arena_printf(a, "%s.%s", me->model->name, d->name);
     }
     return g;
@@ -450,9 +474,22 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     dp_int__dimension_words(&p);
     dp_int__linking_verbs(&p);
     dp_int__check_percent(&p);
+    dp_int__read_reordered(&p);
     dp_int__check_calculations(&p);
     dp_int__check_comparisons(&p);
     dp_int__lookup_values(&p);
+    /* "for Fall 2025 entry": a value whose words hold the period's ("Fall
+     * 2025", a term) is that value, not also the calendar year */
+    for (size_t k = 0; in->range_text && k < in->nfilters; k++) {
+        const dp_filter *f = &in->filters[k];
+        if (f->nvalues && !f->negate && f->phrase && strlen(f->phrase) > strlen(in->range_text) &&
+            strcasestr(f->phrase, in->range_text)) {
+            for (size_t q = 0; q < in->nnotes; q++)
+                if (!strcmp(in->notes[q].kind, "time_range") && !strcmp(in->notes[q].text, in->range_text))
+                    in->notes[q].kind = "part of a value";
+            in->range_start = in->range_end = in->range_text = NULL;
+        }
+    }
     /* "best 3 channels by cost per click", "worst 5 carriers by loss rate":
      * whether higher is better depends on the metric, which the catalog does
      * not say; asked rather than ranked the wrong way round */
@@ -502,7 +539,7 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     int per_grouped = 0;
     for (size_t g = 0; p.per_entity && g < in->ngroups; g++)
         per_grouped |= in->groups[g].is_entity && in->groups[g].phrase && !strcmp(in->groups[g].phrase, p.per_entity);
-    if (per_grouped && p.other_groups && !in->limit)
+    if (per_grouped && (p.other_groups || in->ngroups > 1) && !in->limit) /* an attribute beside it too */
         dp_int__add_missing(&p, p.per_entity, "ratio or grouping");
     dp_int__find_title(&p);
     dp_int__classify_unplaced(&p);

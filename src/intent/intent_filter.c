@@ -194,6 +194,20 @@ void dp_int__add_filter_value(parser *p, const dp_lex_match *m, size_t nm, size_
             f.target.dim_models[f.target.ndims++] = m[k].e->model;
         }
     }
+    /* "with status open": of the columns holding it, the one named */
+    if (p->nnamed && at >= p->named_at && at <= p->named_at + 3) {
+        size_t w = 0;
+        for (size_t d = 0; d < f.target.ndims; d++)
+            for (size_t k = 0; k < p->nnamed; k++)
+                if (f.target.dims[d] == p->named_dims[k]) {
+                    f.target.dims[w] = f.target.dims[d];
+                    f.target.dim_models[w++] = f.target.dim_models[d];
+                    break;
+                }
+        if (w)
+            f.target.ndims = w;
+        p->nnamed = 0;
+    }
     const char *value = first->e->value;
     /* "Maria Costa" where three employees have that name: a column that
      * names rows (nearly one value per row) holding the value more than once
@@ -411,7 +425,25 @@ void dp_int__dimension_words(parser *p)
             const dp_lex_entry *e = m[k].e;
             if (e->kind != DP_LEX_VALUE || !e->dim || !word_of_name(&p->t[i - 1], e->dim->name))
                 continue;
-            /* "with status open": the column's word before its value */
+            /* "with status open": the column's word before its value; of
+             * the columns holding the value, the one named so exactly
+             * ("status", not outage_status) */
+            for (size_t f = 0; f < p->in->nfilters; f++) {
+                dp_target *t = &p->in->filters[f].target;
+                if (!p->in->filters[f].phrase || !strstr(p->in->filters[f].phrase, p->t[j].raw) || t->ndims < 2)
+                    continue;
+                size_t n = 0;
+                for (size_t d = 0; d < t->ndims; d++)
+                    n += !strcmp(t->dims[d]->name, p->t[i - 1].low);
+                if (!n || n == t->ndims)
+                    continue;
+                for (size_t d = 0, w = 0; d < t->ndims; d++)
+                    if (!strcmp(t->dims[d]->name, p->t[i - 1].low)) {
+                        t->dims[w] = t->dims[d];
+                        t->dim_models[w++] = t->dim_models[d];
+                    }
+                t->ndims = n;
+            }
             dp_int__note(p, dp_int__span_text(p, i - 1, 1), "qualifier", e->dim->name, "the value after it", 1.0);
             dp_int__mark(p, i - 1, 1, U_MATCH);
             if (i < j)

@@ -26,6 +26,8 @@ typedef struct dp_range {
 typedef struct dp_fm {
     const dp_metric *metric;
     size_t at, len;
+    int agent; /* after "<participle> by" ("customers affected by unplanned outages"):
+                  its filter when it has one, else the metric it is */
 } dp_fm;
 
 typedef struct parser {
@@ -52,6 +54,8 @@ typedef struct parser {
     const char *period_end; /* "at the end of each month": the words, checked once the metrics are known */
     dp_grain named_grain;   /* "DAU": the grain a metric's term or label says (Daily Active Users) */
     const char *named_grain_phrase;
+    const dp_dimension *named_dims[8];      /* "with status open": the columns named before a value */
+    size_t nnamed, named_at;                /* how many, and the token after the column's words */
     dp_fm fm[4];                            /* metric phrases after a filter word */
     size_t nfm;
     size_t nranges;
@@ -186,6 +190,10 @@ void dp_int__dimension_words(parser *p);
  * verb between a thing and a value read after a preposition is placed as
  * grammar (intent_linking.c). After the values are read. */
 void dp_int__linking_verbs(parser *p);
+/* "work orders completed per week": a metric phrase and the value word
+ * beside it that are together another metric's words in another order are
+ * that metric. After the shares are read. */
+void dp_int__read_reordered(parser *p);
 /* The one plain count of entity (a simple metric with no filter counting
  * the key of the entity's home dataset), else NULL. */
 const dp_metric *dp_int__entity_count(parser *p, const char *entity);

@@ -650,7 +650,7 @@ static void relative_metrics(parser *p)
         for (size_t k = 0; k < in->nmetrics; k++)
             others += in->metrics[k] != second;
         if (others && p->nfm < sizeof(p->fm) / sizeof(*p->fm))
-            p->fm[p->nfm++] = (dp_fm){second, j, mm->len};
+            p->fm[p->nfm++] = (dp_fm){second, j, mm->len, 0};
     }
 }
 
@@ -758,6 +758,19 @@ static int counts_value_rows(parser *p, const dp_metric *mt, const dp_lex_entry 
     const dp_measure *me =
         mt->type == DP_METRIC_SIMPLE && !mt->filter && mt->measure.name ? dp_kg_measure(p->kg, mt->measure.name) : NULL;
     return me && val->model && me->model == val->model && counts_rows(me);
+}
+
+/* "yield for in-state admits": is mt the denominator of a ratio already
+ * read (its rows are the ratio's, no second metric)? */
+static int denominator_read(parser *p, const dp_metric *mt)
+{
+    for (size_t k = 0; k < p->in->nmetrics; k++) {
+        const dp_metric *r = p->in->metrics[k];
+        if (r != mt && r->type == DP_METRIC_RATIO && r->denominator.name && !r->denominator.filter &&
+            !strcmp(r->denominator.name, mt->name))
+            return 1;
+    }
+    return 0;
 }
 
 /* "criticality A machines", "grade B": a one-letter value (no phrase of its
@@ -1227,21 +1240,28 @@ void dp_int__parse_phrases(parser *p)
             /* "tickets and billing tickets": one metric said twice, once of
              * some rows: the filter is of one column only, asked */
         } else if (metric && p->in->nmetrics && kept_vals && i > 0 && p->used[i - 1] == U_MATCH &&
-                   counts_value_rows(p, dp_int__first_of(m, nm, DP_LEX_METRIC, len)->e->metric, vals[kept_vals - 1])) {
+                   (counts_value_rows(p, dp_int__first_of(m, nm, DP_LEX_METRIC, len)->e->metric, vals[kept_vals - 1]) ||
+                    denominator_read(p, dp_int__first_of(m, nm, DP_LEX_METRIC, len)->e->metric))) {
             /* "average days to close emergency work orders": after another
              * metric, the count of the value's rows right after the value
              * names whose rows they are, no second metric */
             const dp_lex_match *mm = dp_int__first_of(m, nm, DP_LEX_METRIC, len);
             dp_int__note(p, dp_int__span_text(p, i, len), "context", mm->e->metric->name, "the rows the value is of",
                          1.0);
-            add_context(p, vals[kept_vals - 1]->model->name, dp_int__span_text(p, i, len), NULL);
+            if (!denominator_read(p, mm->e->metric))
+                add_context(p, vals[kept_vals - 1]->model->name, dp_int__span_text(p, i, len), NULL);
         } else if (metric) {
             const dp_lex_match *mm = dp_int__first_of(m, nm, DP_LEX_METRIC, len);
             /* "absences for sick leave": after a filter word, a metric that
              * only counts some rows may be the user's filter; settled once
              * every metric is known (dp_int__settle_filter_metrics) */
             if (mode == MODE_FILTER && !after_of && !after_with && p->nfm < sizeof(p->fm) / sizeof(*p->fm))
-                p->fm[p->nfm++] = (dp_fm){mm->e->metric, i, len};
+                p->fm[p->nfm++] = (dp_fm){mm->e->metric, i, len, 0};
+            /* "customers affected by unplanned outages": the agent of a
+             * participle after another metric says which rows */
+            else if (mode == MODE_GROUP && p->in->nmetrics && i >= 2 && !strcmp(p->t[i - 1].low, "by") &&
+                     dp_int__past_participle(p->t[i - 2].low) && p->nfm < sizeof(p->fm) / sizeof(*p->fm))
+                p->fm[p->nfm++] = (dp_fm){mm->e->metric, i, len, 1};
             dp_int__add_metric(p, mm->e->metric, i);
             dp_int__note(p, dp_int__span_text(p, i, len), "metric", mm->e->metric->name, mm->e->source,
                          mm->fuzzy ? 0.8 : mm->e->conf);
@@ -1297,9 +1317,13 @@ void dp_int__parse_phrases(parser *p)
                  * dimension says what the value after it is, no grouping */
                 dp_int__note(p, tg.phrase, "qualifier", target_name(p, mm->e), "the value after it", 1.0);
                 /* "whose status is returned": the value, not the metric of
-                 * the same word */
+                 * the same word, and of that column */
                 mode = MODE_FILTER;
                 after_of = 0;
+                p->nnamed = 0;
+                for (size_t d = 0; d < tg.ndims && d < 8; d++)
+                    p->named_dims[p->nnamed++] = tg.dims[d];
+                p->named_at = i + len;
             } else if (dim) {
                 dp_int__add_group(p, &tg);
                 p->other_groups++;
@@ -1330,16 +1354,86 @@ void dp_int__parse_phrases(parser *p)
 
 /* "which products sold the most units": a metric phrase whose words all
  * appear, unplaced and close together, in another order ("units sold"). */
+/* "work orders completed per week" where the catalog has Completed Work
+ * Orders (counted on the completion day): a metric phrase and the value
+ * word beside it, read as the metric of those rows, are together the words
+ * of another metric in another order, which they are. */
+/* The time dimension a simple metric's rows are counted on, else NULL. */
+static const char *metric_time(parser *p, const dp_metric *m)
+{
+    const dp_measure *me = m && m->type == DP_METRIC_SIMPLE && m->measure.name ? dp_kg_measure(p->kg, m->measure.name) : NULL;
+    return me ? me->agg_time_dimension : NULL;
+}
+
+void dp_int__read_reordered(parser *p)
+{
+    dp_intent *in = p->in;
+    /* only where the date matters: "shipments delivered to Germany" keeps
+     * the status as written */
+    if (in->grain == DP_GRAIN_NONE && !in->range_start)
+        return;
+    const size_t *idx;
+    size_t ne = dp_lexicon_multiword_metrics(p->kg->lex, &idx);
+    for (size_t k = 0; k < ne && in->nfilters; k++) {
+        const dp_lex_entry *e = dp_lexicon_entry(p->kg->lex, idx[k]);
+        if (e->kind != DP_LEX_METRIC || e->ntok < 2 || e->ntok > 4 || e->case_sensitive)
+            continue;
+        for (size_t i = 0; i + e->ntok <= p->n; i++) {
+            int all = 1, in_order = 1;
+            unsigned hit = 0;
+            for (size_t q = i; q < i + e->ntok && all; q++) {
+                all = p->used[q] == U_MATCH && !p->t[q].punct;
+                in_order &= !strcmp(p->t[q].stem, e->stems[q - i]);
+                int found = 0;
+                for (size_t w = 0; w < e->ntok && !found && all; w++)
+                    if (!(hit & (1u << w)) && !strcmp(p->t[q].stem, e->stems[w]))
+                        hit |= 1u << w, found = 1;
+                all &= found;
+            }
+            if (!all || in_order)
+                continue;
+            /* one metric and one value filter read in these words, nothing else */
+            const char *span = dp_int__span_text(p, i, e->ntok);
+            const char *metric = NULL;
+            size_t nmet = 0, filt = SIZE_MAX, nfilt = 0;
+            for (size_t q = 0; q < in->nnotes; q++)
+                if (!strcmp(in->notes[q].kind, "metric") && strstr(span, in->notes[q].text))
+                    metric = in->notes[q].target, nmet++;
+            for (size_t f = 0; f < in->nfilters; f++)
+                if (in->filters[f].phrase && in->filters[f].nvalues == 1 && !in->filters[f].negate &&
+                    strstr(span, in->filters[f].phrase))
+                    filt = f, nfilt++;
+            /* "shipments delivered in June": the words are the thing's own
+             * date already (a range of its delivery date) */
+            int dated = 0;
+            for (size_t f = 0; f < in->nfilters; f++)
+                dated |= in->filters[f].range_start && in->filters[f].phrase && strstr(in->filters[f].phrase, span);
+            const char *t1 = metric ? metric_time(p, dp_kg_metric(p->kg, metric)) : NULL, *t2 = metric_time(p, e->metric);
+            if (nmet != 1 || nfilt != 1 || !metric || !strcmp(metric, e->metric->name) || dated || !t1 || !t2 ||
+                !strcmp(t1, t2))
+                continue;
+            dp_int__drop_metric(p, metric, NULL);
+            memmove(&in->filters[filt], &in->filters[filt + 1], (in->nfilters - filt - 1) * sizeof(*in->filters));
+            in->nfilters--;
+            for (size_t q = 0; q < in->nnotes; q++)
+                if ((!strcmp(in->notes[q].kind, "metric") || !strcmp(in->notes[q].kind, "filter")) &&
+                    strstr(span, in->notes[q].text))
+                    in->notes[q].kind = "part of a metric";
+            dp_int__add_metric(p, e->metric, i);
+            dp_int__note(p, span, "metric", e->metric->name, "words of its name in another order", 0.85);
+            break;
+        }
+    }
+}
+
 void dp_int__parse_reordered(parser *p)
 {
     size_t nfree = 0;
     for (size_t i = 0; i < p->n; i++)
         nfree += !p->used[i] && !p->t[i].punct && !dp_is_stopword(p->t[i].low);
-    if (nfree < 2)
-        return;
     const size_t *idx;
     size_t ne = dp_lexicon_multiword_metrics(p->kg->lex, &idx);
-    for (size_t k = 0; k < ne; k++) {
+    for (size_t k = 0; k < ne && nfree >= 2; k++) {
         const dp_lex_entry *e = dp_lexicon_entry(p->kg->lex, idx[k]);
         if (e->kind != DP_LEX_METRIC || e->ntok < 2 || e->ntok > 4 || e->case_sensitive)
             continue;
@@ -1623,7 +1717,10 @@ void dp_int__settle_filter_metrics(parser *p)
             continue;
         dp_filter f;
         const char *phrase = dp_int__span_text(p, fm->at, fm->len);
-        if (!metric_condition(p, fm->metric, &f)) {
+        int has_condition = metric_condition(p, fm->metric, &f);
+        if (!has_condition && fm->agent)
+            continue; /* "ranked by cost": the metric it is */
+        if (!has_condition) {
             dp_lex_match m[32];
             size_t nm = dp_int__match(p, fm->at, m, 32);
             if (dp_int__has_kind(m, nm, DP_LEX_ENTITY, fm->len)) {

@@ -101,6 +101,16 @@ static int add_description_synonyms(dp_lexicon *lx, dp_lex_entry proto, const ch
                                  "known as ", "or simply ", NULL};
     proto.source = "synonym";
     proto.conf = 0.9;
+    /* "TTH: average days from ...": a description that opens with an
+     * abbreviation and a colon names the metric by it */
+    {
+        size_t n = 0;
+        while (desc[n] && n < 8 && (isupper((unsigned char)desc[n]) || isdigit((unsigned char)desc[n]) || desc[n] == '&'))
+            n++;
+        if (n >= 2 && n <= 6 && desc[n] == ':' && add_list(lx, proto, desc, n))
+            return -1;
+    }
+    int cued = 0;
     for (int i = 0; cues[i]; i++) {
         const char *p = strcasestr(desc, cues[i]);
         if (!p)
@@ -108,6 +118,25 @@ static int add_description_synonyms(dp_lexicon *lx, dp_lex_entry proto, const ch
         p += strlen(cues[i]);
         size_t len = strcspn(p, ".;)");
         if (add_list(lx, proto, p, len))
+            return -1;
+        cued = 1;
+        break;
+    }
+    /* "...; also declines.", "..., also purchase volume": "also" alone
+     * after a clause names the metric too (not "also includes refunds") */
+    static const char *const verbs[] = {"includes", "including", "counts", "counted", "excludes", "covers",
+                                        "contains", "used", "the", "a", "an", "for", "in", "on", NULL};
+    for (const char *p = desc; !cued && (p = strcasestr(p, "also ")); p += 5) {
+        if (p - desc < 2 || p[-1] != ' ' || (p[-2] != ';' && p[-2] != ','))
+            continue;
+        const char *w = p + 5;
+        size_t wl = strcspn(w, " .;,)");
+        int verb = 0;
+        for (int k = 0; verbs[k] && !verb; k++)
+            verb = strlen(verbs[k]) == wl && !strncasecmp(w, verbs[k], wl);
+        if (verb)
+            continue;
+        if (add_list(lx, proto, w, strcspn(w, ".;)")))
             return -1;
         break;
     }

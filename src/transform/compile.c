@@ -373,10 +373,10 @@ int dp_comp__compile(dp_compiled *out, const dp_kg *kg, const dp_intent *in, con
         goto done;
     }
     /* header comment: grain and definitions */
-    dp_buf_printf(&b, "-- %s\n-- grain: %s\n", design->table, design->grain_text);
+    dp_buf_printf(&b, "-- %s\n-- grain: %s\n", design->table, dp_comp__one_line(c, design->grain_text));
     for (size_t k = 0; k < design->ncols; k++)
         if (design->cols[k].role == DP_ROLE_METRIC)
-            dp_buf_printf(&b, "-- %s = %s\n", design->cols[k].name, design->cols[k].formula);
+            dp_buf_printf(&b, "-- %s = %s\n", design->cols[k].name, dp_comp__one_line(c, design->cols[k].formula));
     if (in->range_start)
         dp_buf_printf(&b, "-- time range: [%s, %s)\n", in->range_start, in->range_end);
     /* "top 3 carriers ... for each region": the ranked column, ranked

@@ -180,3 +180,23 @@ const char *dp_comp__interval_sql(comp *c, const char *window)
         return NULL;
     return dp_comp__interval_of(c, n, unit);
 }
+
+const char *dp_comp__one_line(comp *c, const char *text)
+{
+    if (!text || !strpbrk(text, "\r\n"))
+        return text ? text : "";
+    char *out = dp_arena_strdup(c->a, text);
+    if (!out)
+        return "";
+    char *w = out;
+    for (const char *r = text; *r; r++) {
+        int space = *r == '\n' || *r == '\r' || *r == '\t' || *r == ' ';
+        if (space && (w == out || w[-1] == ' '))
+            continue;
+        *w++ = space ? ' ' : *r;
+    }
+    while (w > out && w[-1] == ' ')
+        w--;
+    *w = 0;
+    return out;
+}

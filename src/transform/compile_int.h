@@ -87,6 +87,9 @@ typedef struct comp {
 /* name as an identifier: as it is when plain lowercase and not reserved,
  * else double-quoted. */
 const char *dp_comp__qi(comp *c, const char *name);
+/* text on one line (runs of spaces and line breaks as one space), for a
+ * SQL comment: a catalog's multi-line filter would end the comment */
+const char *dp_comp__one_line(comp *c, const char *text);
 /* sql with date_diff/datediff rewritten for PostgreSQL; as it is for DuckDB. */
 const char *dp_comp__pg_functions(comp *c, const char *sql);
 /* INTERVAL 'n unit(s)' for days, weeks, months, years (quarters as months),

@@ -190,7 +190,7 @@ int dp_comp__wrap_attributes(comp *c, dp_buf *b, const dp_design *wide, const ch
     dp_buf_puts(b, head);
     for (size_t k = 0; k < wide->ncols; k++) /* beside the metrics' definitions */
         if (wide->cols[k].role == DP_ROLE_ATTRIBUTE)
-            dp_buf_printf(b, "-- %s = %s\n", wide->cols[k].name, wide->cols[k].formula);
+            dp_buf_printf(b, "-- %s = %s\n", wide->cols[k].name, dp_comp__one_line(c, wide->cols[k].formula));
     dp_buf_puts(b, ctes);
     dp_buf_printf(b, ",\ndp_product AS (\n%s\n)", final);
     const char *cname[DP_PLAN_MAX * 2 + DP_INTENT_MAX_ITEMS] = {0};

@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.inc"
 S=$DP_SOURCE_DIR
 "$DPGEN" demo --out "$WORK/demo.duckdb" >/dev/null 2>&1 || { bad "build demo"; finish; exit 1; }
-for d in hr logistics compiler fitness library saas clinic airline mfg elearn property hotel nonprofit telecom restaurant subbox game insurance rides parts; do
+for d in hr logistics compiler fitness library saas clinic airline mfg elearn property hotel nonprofit telecom restaurant subbox game insurance rides parts bank utility university recruit; do
   "$DPGEN" demo --sql "$S/tests/data/$d/data.sql" --out "$WORK/$d.duckdb" >/dev/null 2>&1 || { bad "build $d"; finish; exit 1; }
 done
 # the runner itself: a right gold passes, each wrong expectation fails
@@ -41,4 +41,8 @@ python3 "$S/tests/traps/run.py" "$DPGEN" "$S/tests/traps" "$WORK" \
   "game=$WORK/game.duckdb,$S/tests/data/game/semantic_models.yml,$S/tests/data/game/glossary.yml" \
   "insurance=$WORK/insurance.duckdb,$S/tests/data/insurance/semantic_models.yml,$S/tests/data/insurance/glossary.yml" \
   "rides=$WORK/rides.duckdb,$S/tests/data/rides/semantic_models.yml,$S/tests/data/rides/glossary.yml" \
-  "parts=$WORK/parts.duckdb,$S/tests/data/parts/project"
+  "parts=$WORK/parts.duckdb,$S/tests/data/parts/project" \
+  "bank=$WORK/bank.duckdb,$S/tests/data/bank/semantic_models.yml,$S/tests/data/bank/glossary.yml" \
+  "utility=$WORK/utility.duckdb,$S/tests/data/utility/semantic_models.yml,$S/tests/data/utility/glossary.yml" \
+  "university=$WORK/university.duckdb,$S/tests/data/university/semantic_models.yml,$S/tests/data/university/glossary.yml" \
+  "recruit=$WORK/recruit.duckdb,$S/tests/data/recruit/project"

@@ -73,6 +73,10 @@ static const icase cases[] = {
      * is grammar; negated, it is asked */
     {"demo", "revenue from customers living in France by month", 0, "revenue", "", "month", NULL, "customers.country=FR", NULL},
     {"demo", "revenue from customers not living in France", 1, NULL, NULL, NULL, NULL, NULL, NULL},
+    /* "customers affected by unplanned outages": a metric after a
+     * participle's "by" is its filter when it has one; "ranked by" is no
+     * agent */
+    {"demo", "top 5 campaigns ranked by spend", 0, "spend", "campaign", NULL, NULL, NULL, "spend desc 5"},
     /* a share said in parts: the whole after "of", then what the part is;
      * "share of clicks" is no click-through rate (clicks are its part) */
     {"demo", "what share of clicks were on mobile", 1, NULL, NULL, NULL, NULL, NULL, NULL},
