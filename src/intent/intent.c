@@ -539,7 +539,10 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     int per_grouped = 0;
     for (size_t g = 0; p.per_entity && g < in->ngroups; g++)
         per_grouped |= in->groups[g].is_entity && in->groups[g].phrase && !strcmp(in->groups[g].phrase, p.per_entity);
-    if (per_grouped && (p.other_groups || in->ngroups > 1) && !in->limit) /* an attribute beside it too */
+    size_t attrs = 0; /* "per customer by segment": the entity's own attribute is another grouping too */
+    for (size_t g = 0; per_grouped && g < in->ngroups; g++)
+        attrs += in->groups[g].attribute_of != NULL;
+    if (per_grouped && (p.other_groups || attrs) && !in->limit)
         dp_int__add_missing(&p, p.per_entity, "ratio or grouping");
     dp_int__find_title(&p);
     dp_int__classify_unplaced(&p);
