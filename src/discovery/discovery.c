@@ -685,9 +685,8 @@ int dp_discover(dp_discovery *d, const dp_kg *kg, dp_intent *in, dp_arena *a, dp
                                                           fl->values[0], fl->target.ndims, fl->target.dim_models[c]->name,
                                                           fl->target.dims[c]->name, hops));
         d->filters[d->nfilters++] =
-            (dp_plan_filter){fl->target.dims[c], fl->target.dim_models[c], fl->values,   fl->nvalues, fl->negate,
-                             fl->matched,        fl->range_start,          fl->range_end,
-                             fl->presence};
+            (dp_plan_filter){fl->target.dims[c], fl->target.dim_models[c], fl->values,    fl->nvalues, fl->negate,
+                             fl->matched,        fl->range_start,          fl->range_end, fl->presence};
         for (size_t i = 0; i < nmm; i++)
             add_joins(d, kg, mm[i], fl->target.dim_models[c], a);
     }

@@ -44,7 +44,7 @@ typedef struct dp_plan_filter {
     int negate; /* rows whose value is none of values, NULL included */
     int matched;                         /* with negate: only rows with a row of model (dp_filter.matched) */
     const char *range_start, *range_end; /* a range of a time dimension instead of values */
-    int presence; /* DP_PRESENCE_EMPTY / _SET: whether the column holds a value, no values */
+    int presence;                        /* DP_PRESENCE_EMPTY / _SET: whether the column holds a value, no values */
 } dp_plan_filter;
 
 typedef struct dp_ranked {

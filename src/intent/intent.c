@@ -461,8 +461,8 @@ int dp_intent_parse(dp_intent *in, const dp_kg *kg, dp_arena *a, const char *req
     if (!in->nmetrics && in->ncontext) {
         const char *ent = in->context_entities[0];
         for (size_t k = 1; ent && k < in->ncontext; k++)
-            if (!in->context_entities[k] ||
-                (strcmp(in->context_entities[k], ent) && !whose_words(in, in->context_phrases[0], in->context_phrases[k])))
+            if (!in->context_entities[k] || (strcmp(in->context_entities[k], ent) &&
+                                             !whose_words(in, in->context_phrases[0], in->context_phrases[k])))
                 ent = NULL;
         const dp_metric *cm = ent ? named_count(&p, ent) : NULL;
         if (cm) {
@@ -667,14 +667,15 @@ json_t *dp_intent_to_json(const dp_intent *in)
         }
         for (size_t k = 0; k < f->target.ndims; k++)
             json_array_append_new(c, json_sprintf("%s.%s", f->target.dim_models[k]->name, f->target.dims[k]->name));
-        json_array_append_new(fs, json_pack("{s:s,s:o,s:s,s:o}", "phrase", f->phrase ? f->phrase : "",
-                                            "dimension_candidates", c, "operator",
-                                            f->range_start ? "range"
-                                            : f->presence  ? (f->presence == DP_PRESENCE_EMPTY ? "is null" : "is not null")
-                                            : f->negate    ? (f->nvalues > 1 ? "not in" : "!=")
-                                            : f->nvalues > 1 ? "in"
-                                                             : "=",
-                                            "values", vals));
+        json_array_append_new(fs,
+                              json_pack("{s:s,s:o,s:s,s:o}", "phrase", f->phrase ? f->phrase : "",
+                                        "dimension_candidates", c, "operator",
+                                        f->range_start ? "range"
+                                        : f->presence  ? (f->presence == DP_PRESENCE_EMPTY ? "is null" : "is not null")
+                                        : f->negate    ? (f->nvalues > 1 ? "not in" : "!=")
+                                        : f->nvalues > 1 ? "in"
+                                                         : "=",
+                                        "values", vals));
     }
     json_object_set_new(o, "filters", fs);
     json_t *cs = json_array();

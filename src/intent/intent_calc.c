@@ -823,8 +823,8 @@ static int in_words(const char *w, const char *const *list)
 }
 
 /* Words that link a share's whole to its part ("were", "came from"). */
-static const char *const share_links[] = {"was",   "were", "is",  "are", "that", "which", "who", "came", "come",
-                                          "comes", "would", "will", "got", "had", "have",  "has", "did",  NULL};
+static const char *const share_links[] = {"was",   "were",  "is",   "are", "that", "which", "who", "came", "come",
+                                          "comes", "would", "will", "got", "had",  "have",  "has", "did",  NULL};
 
 /* Appends text, lowercase, to buf (at *off, within cap). */
 static void add_text(char *buf, size_t cap, size_t *off, const char *text)
@@ -901,9 +901,10 @@ static const dp_metric *share_by_parts(parser *p, size_t of, size_t *end)
     const dp_metric *found = NULL;
     for (size_t k = 0; k < p->kg->nmetrics; k++) {
         const dp_metric *r = &p->kg->metrics[k];
-        const dp_metric *d = r->type == DP_METRIC_RATIO && !r->off.reason && r->denominator.name && !r->denominator.filter
-                                 ? dp_kg_metric(p->kg, r->denominator.name)
-                                 : NULL;
+        const dp_metric *d =
+            r->type == DP_METRIC_RATIO && !r->off.reason && r->denominator.name && !r->denominator.filter
+                ? dp_kg_metric(p->kg, r->denominator.name)
+                : NULL;
         const dp_metric *n = d && r->numerator.name ? dp_kg_metric(p->kg, r->numerator.name) : NULL;
         if (!n || !names_whole(p, of + 1, link, d))
             continue;

@@ -76,8 +76,8 @@ void dp_int__linking_verbs(parser *p)
     static const char *const relative[] = {"who", "that", "which", NULL};
     static const char *const particles[] = {"in", "up", "out", "on", "back", "off", NULL};
     static const char *const preps[] = {"through", "via", "in", "at", "from", "on", "with", "into", "under", NULL};
-    static const char *const negations[] = {"not", "never", "didnt", "dont", "doesnt", "wasnt", "werent", "isnt",
-                                            "arent", "havent", "hasnt", "no", NULL};
+    static const char *const negations[] = {"not",  "never", "didnt",  "dont",  "doesnt", "wasnt", "werent",
+                                            "isnt", "arent", "havent", "hasnt", "no",     NULL};
     for (size_t i = 1; i + 2 < p->n; i++) {
         if (p->used[i] || p->t[i].punct || !verb_form(p->t[i].low))
             continue;

@@ -1361,7 +1361,8 @@ void dp_int__parse_phrases(parser *p)
 /* The time dimension a simple metric's rows are counted on, else NULL. */
 static const char *metric_time(parser *p, const dp_metric *m)
 {
-    const dp_measure *me = m && m->type == DP_METRIC_SIMPLE && m->measure.name ? dp_kg_measure(p->kg, m->measure.name) : NULL;
+    const dp_measure *me =
+        m && m->type == DP_METRIC_SIMPLE && m->measure.name ? dp_kg_measure(p->kg, m->measure.name) : NULL;
     return me ? me->agg_time_dimension : NULL;
 }
 
@@ -1408,7 +1409,8 @@ void dp_int__read_reordered(parser *p)
             int dated = 0;
             for (size_t f = 0; f < in->nfilters; f++)
                 dated |= in->filters[f].range_start && in->filters[f].phrase && strstr(in->filters[f].phrase, span);
-            const char *t1 = metric ? metric_time(p, dp_kg_metric(p->kg, metric)) : NULL, *t2 = metric_time(p, e->metric);
+            const char *t1 = metric ? metric_time(p, dp_kg_metric(p->kg, metric)) : NULL,
+                       *t2 = metric_time(p, e->metric);
             if (nmet != 1 || nfilt != 1 || !metric || !strcmp(metric, e->metric->name) || dated || !t1 || !t2 ||
                 !strcmp(t1, t2))
                 continue;

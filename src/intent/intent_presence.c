@@ -18,11 +18,10 @@ static int in_list(const char *w, const char *const *list)
 }
 
 /* Words that may follow the column's words: where the phrase ends. */
-static const char *const phrase_ends[] = {"by",     "per",   "each",  "every", "in",      "for",    "from",
-                                          "during", "over",  "since", "between", "before", "after", "until",
-                                          "last",   "this",  "and",   "or",    "on",      "at",     "across",
-                                          "grouped", "broken", "split", "with", "without", "that",  "which",
-                                          "who",    "where", "whose", "vs",    "versus",  NULL};
+static const char *const phrase_ends[] = {
+    "by",    "per",     "each", "every", "in",  "for",   "from",  "during", "over",   "since",   "between", "before",
+    "after", "until",   "last", "this",  "and", "or",    "on",    "at",     "across", "grouped", "broken",  "split",
+    "with",  "without", "that", "which", "who", "where", "whose", "vs",     "versus", NULL};
 
 /* A yes/no column or expression ("promo_id IS NOT NULL", "surge > 1"):
  * "without" it says its value, not its absence. */

@@ -403,6 +403,17 @@ void dp_int__grains(parser *p)
     }
     if (over && p->in->grain == DP_GRAIN_NONE && !p->in->custom_grain)
         p->in->grain = over;
+    /* "month-end balances", "quarter end headcount": each period's last day */
+    for (size_t i = 0; i + 1 < p->n && !p->period_end && p->in->grain == DP_GRAIN_NONE && !p->in->custom_grain; i++) {
+        dp_grain g = p->used[i] || p->used[i + 1] || strcmp(p->t[i + 1].low, "end") ? DP_GRAIN_NONE
+                                                                                    : dp_grain_word(p->t[i].low, NULL);
+        if (g != DP_GRAIN_MONTH && g != DP_GRAIN_QUARTER && g != DP_GRAIN_YEAR && g != DP_GRAIN_WEEK)
+            continue;
+        p->in->grain = g;
+        p->period_end = dp_int__span_text(p, i, 2);
+        dp_int__note(p, p->period_end, "time_grain", dp_grain_name(g), "each period's end", 1.0);
+        dp_int__mark(p, i, 2, U_PATTERN);
+    }
     /* "at the end of June 2025": the range's last day ("of" may open the
      * range's own words) */
     for (size_t r = 1; r < p->n && !p->period_end; r++) {

@@ -105,7 +105,8 @@ static int add_description_synonyms(dp_lexicon *lx, dp_lex_entry proto, const ch
      * abbreviation and a colon names the metric by it */
     {
         size_t n = 0;
-        while (desc[n] && n < 8 && (isupper((unsigned char)desc[n]) || isdigit((unsigned char)desc[n]) || desc[n] == '&'))
+        while (desc[n] && n < 8 &&
+               (isupper((unsigned char)desc[n]) || isdigit((unsigned char)desc[n]) || desc[n] == '&'))
             n++;
         if (n >= 2 && n <= 6 && desc[n] == ':' && add_list(lx, proto, desc, n))
             return -1;
@@ -124,8 +125,9 @@ static int add_description_synonyms(dp_lexicon *lx, dp_lex_entry proto, const ch
     }
     /* "...; also declines.", "..., also purchase volume": "also" alone
      * after a clause names the metric too (not "also includes refunds") */
-    static const char *const verbs[] = {"includes", "including", "counts", "counted", "excludes", "covers",
-                                        "contains", "used", "the", "a", "an", "for", "in", "on", NULL};
+    static const char *const verbs[] = {"includes", "including", "counts", "counted", "excludes",
+                                        "covers",   "contains",  "used",   "the",     "a",
+                                        "an",       "for",       "in",     "on",      NULL};
     for (const char *p = desc; !cued && (p = strcasestr(p, "also ")); p += 5) {
         if (p - desc < 2 || p[-1] != ' ' || (p[-2] != ';' && p[-2] != ','))
             continue;
@@ -234,6 +236,13 @@ static int build_metrics(dp_lexicon *lx, const dp_kg *kg)
             return -1;
         if (dp_lex__add(lx, p, spaced(dp_lex__scratch(lx), m->name)))
             return -1;
+        /* "moveouts" for move_outs: a two-word name also written as one */
+        const char *us = strchr(m->name, '_');
+        if (us && !strchr(us + 1, '_') && us - m->name >= 2 && strlen(us + 1) >= 2 && strlen(m->name) >= 7) {
+            char *joined = dp_arena_printf(dp_lex__scratch(lx), "%.*s%s", (int)(us - m->name), m->name, us + 1);
+            if (!joined || dp_lex__add(lx, p, joined))
+                return -1;
+        }
         p.source = "label";
         if (add_label(lx, p, m->label) || add_description_synonyms(lx, p, m->description))
             return -1;

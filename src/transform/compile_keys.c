@@ -62,7 +62,8 @@ const char *dp_comp__filter_cond(comp *c, const dp_plan_filter *f)
         for (size_t k = 0; col && col->type && !strncasecmp(col->type, "VARCHAR", 7) && k < col->prof.ntop; k++)
             blank |= col->prof.top_values[k] && !col->prof.top_values[k][0];
         if (f->presence == DP_PRESENCE_EMPTY)
-            return blank ? dp_arena_printf(c->a, "(%s IS NULL OR %s = '')", x, x) : dp_arena_printf(c->a, "%s IS NULL", x);
+            return blank ? dp_arena_printf(c->a, "(%s IS NULL OR %s = '')", x, x)
+                         : dp_arena_printf(c->a, "%s IS NULL", x);
         return blank ? dp_arena_printf(c->a, "(%s IS NOT NULL AND %s <> '')", x, x)
                      : dp_arena_printf(c->a, "%s IS NOT NULL", x);
     }

@@ -30,21 +30,25 @@ static const icase cases[] = {
     /* demo: marketing */
     {"demo", "Create a weekly marketing performance report with CTR, CVR, CPA, and ROAS for each campaign.", 0,
      "ctr,cvr,cpa,roas", "campaign", "week", NULL, NULL, NULL},
-    {"demo", "show me clcks and impresions by device", 0, "clicks,impressions", "marketing_events.device", NULL, NULL, NULL, NULL},
+    {"demo", "show me clcks and impresions by device", 0, "clicks,impressions", "marketing_events.device", NULL, NULL,
+     NULL, NULL},
     {"demo", "I need a view of CTR split by channel", 0, "ctr", "marketing_campaigns.channel", NULL, NULL, NULL, NULL},
     {"demo", "which 3 campaigns had the lowest ROAS", 0, "roas", "campaign", NULL, NULL, NULL, "roas asc 3"},
-    {"demo", "WEEKLY ROAS IN THE FIRST HALF OF 2025 FOR SEARCH AND SOCIAL CAMPAIGNS", 0, "roas", "marketing_campaigns.channel", "week",
-     "2025-01-01..2025-07-01", "marketing_campaigns.channel=search|social", NULL},
+    {"demo", "WEEKLY ROAS IN THE FIRST HALF OF 2025 FOR SEARCH AND SOCIAL CAMPAIGNS", 0, "roas",
+     "marketing_campaigns.channel", "week", "2025-01-01..2025-07-01", "marketing_campaigns.channel=search|social",
+     NULL},
     {"demo", "How much did we spend on mobile since April?", 0, "spend", "", NULL, "2025-04-01..2025-07-16",
      "marketing_events.device=mobile", NULL},
-    {"demo", "ad spend by country last 12 weeks", 0, "spend", "marketing_events.country", NULL, "2025-04-21..2025-07-14", NULL, NULL},
+    {"demo", "ad spend by country last 12 weeks", 0, "spend", "marketing_events.country", NULL,
+     "2025-04-21..2025-07-14", NULL, NULL},
     {"demo", "Monthly customer lifetime value by campaign", 1, NULL, NULL, NULL, NULL, NULL, NULL},
     /* demo: commerce and support */
     /* "customers" says whose country: the customers' */
     {"demo", "French customers revenue by month", 0, "revenue", "", "month", NULL, "customers.country=FR", NULL},
     {"demo", "Average order value for enterprise customers by quarter", 0, "average_order_value", "", "quarter", NULL,
      "customers.segment=enterprise", NULL},
-    {"demo", "GMV per category year to date", 0, "revenue", "products.category", NULL, "2025-01-01..2025-07-16", NULL, NULL},
+    {"demo", "GMV per category year to date", 0, "revenue", "products.category", NULL, "2025-01-01..2025-07-16", NULL,
+     NULL},
     {"demo", "which 5 products sold the most units", 0, "units_sold", "product", NULL, NULL, NULL, "units_sold desc 5"},
     {"demo", "bottom 10 products by units sold", 0, "units_sold", "product", NULL, NULL, NULL, "units_sold asc 10"},
     {"demo", "top 5 days by revenue", 0, "revenue", "", "day", NULL, NULL, "revenue desc 5"},
@@ -59,19 +63,23 @@ static const icase cases[] = {
     {"demo", "Monthly inventory turnover by warehouse", 1, NULL, NULL, NULL, NULL, NULL, NULL},
     /* whether a column holds a value: a column after "without", "with no",
      * "with a"; a value after "without" stays an exclusion */
-    {"demo", "clicks of campaigns without an end date", 0, "clicks", "", NULL, NULL, "marketing_campaigns.end_date is null", NULL},
-    {"demo", "weekly clicks for campaigns with no end date", 0, "clicks", "", "week", NULL, "marketing_campaigns.end_date is null", NULL},
+    {"demo", "clicks of campaigns without an end date", 0, "clicks", "", NULL, NULL,
+     "marketing_campaigns.end_date is null", NULL},
+    {"demo", "weekly clicks for campaigns with no end date", 0, "clicks", "", "week", NULL,
+     "marketing_campaigns.end_date is null", NULL},
     {"demo", "clicks of campaigns with an end date by channel", 0, "clicks", "marketing_campaigns.channel", NULL, NULL,
      "marketing_campaigns.end_date is not null", NULL},
     {"demo", "spend without mobile", 0, "spend", "", NULL, NULL, "marketing_events.device!=mobile", NULL},
     /* a column named before its value says what the word is: the value,
      * not the metric of the same word; "status" alone is placed */
-    {"demo", "orders whose status is returned by month", 0, "order_count", "", "month", NULL, "orders.status=returned", NULL},
+    {"demo", "orders whose status is returned by month", 0, "order_count", "", "month", NULL, "orders.status=returned",
+     NULL},
     {"demo", "tickets with status open by priority", 0, "tickets", "support_tickets.priority", NULL, NULL,
      "support_tickets.status=open", NULL},
     /* a verb linking a thing to a value ("living in", "placed through")
      * is grammar; negated, it is asked */
-    {"demo", "revenue from customers living in France by month", 0, "revenue", "", "month", NULL, "customers.country=FR", NULL},
+    {"demo", "revenue from customers living in France by month", 0, "revenue", "", "month", NULL,
+     "customers.country=FR", NULL},
     {"demo", "revenue from customers not living in France", 1, NULL, NULL, NULL, NULL, NULL, NULL},
     /* "customers affected by unplanned outages": a metric after a
      * participle's "by" is its filter when it has one; "ranked by" is no
@@ -80,7 +88,8 @@ static const icase cases[] = {
     /* a share said in parts: the whole after "of", then what the part is;
      * "share of clicks" is no click-through rate (clicks are its part) */
     {"demo", "what share of clicks were on mobile", 1, NULL, NULL, NULL, NULL, NULL, NULL},
-    {"demo", "share of impressions that were clicked, by channel", 0, "ctr", "marketing_campaigns.channel", NULL, NULL, NULL, NULL},
+    {"demo", "share of impressions that were clicked, by channel", 0, "ctr", "marketing_campaigns.channel", NULL, NULL,
+     NULL, NULL},
     /* a thing named alone is counted by the one count named for it; a
      * thing counted several ways (new customers, buyers) is asked */
     {"demo", "campaigns by channel", 0, "campaign_count", "marketing_campaigns.channel", NULL, NULL, NULL, NULL},
@@ -98,7 +107,8 @@ static const icase cases[] = {
     {"hr", "average salary per division", 0, "avg_salary", "departments.division", NULL, NULL, NULL, NULL},
     {"hr", "Total absence days by reason each quarter in 2025", 0, "absence_days", "absences.reason", "quarter",
      "2025-01-01..2026-01-01", NULL, NULL},
-    {"hr", "Top 5 departments by overtime hours", 0, "overtime_hours", "department", NULL, NULL, NULL, "overtime_hours desc 5"},
+    {"hr", "Top 5 departments by overtime hours", 0, "overtime_hours", "department", NULL, NULL, NULL,
+     "overtime_hours desc 5"},
     {"hr", "atrition rate by job level", 0, "attrition_rate", "employees.job_level", NULL, NULL, NULL, NULL},
     {"hr", "total salary by division", 0, "total_salary", "departments.division", NULL, NULL, NULL, NULL},
     {"hr", "Employee engagement survey score by manager", 1, NULL, NULL, NULL, NULL, NULL, NULL},
@@ -109,11 +119,12 @@ static const icase cases[] = {
     {"hr", "headcount for locations other than London and Berlin", 0, "headcount", "", NULL, NULL,
      "employees.location!=London|Berlin", NULL},
     /* logistics */
-    {"logistics", "Weekly on-time delivery rate by carrier", 0, "on_time_delivery_rate", "carrier", "week", NULL, NULL, NULL},
-    {"logistics", "OTD and shipping cost per carrier type between March and May 2025", 0, "on_time_delivery_rate,shipping_cost",
-     "carriers.carrier_type", NULL, "2025-03-01..2025-06-01", NULL, NULL},
-    {"logistics", "which 3 carriers had the highest cost per shipment", 0, "cost_per_shipment", "carrier", NULL, NULL, NULL,
-     "cost_per_shipment desc 3"},
+    {"logistics", "Weekly on-time delivery rate by carrier", 0, "on_time_delivery_rate", "carrier", "week", NULL, NULL,
+     NULL},
+    {"logistics", "OTD and shipping cost per carrier type between March and May 2025", 0,
+     "on_time_delivery_rate,shipping_cost", "carriers.carrier_type", NULL, "2025-03-01..2025-06-01", NULL, NULL},
+    {"logistics", "which 3 carriers had the highest cost per shipment", 0, "cost_per_shipment", "carrier", NULL, NULL,
+     NULL, "cost_per_shipment desc 3"},
     {"logistics", "Fuel consumption per truck by route", 1, NULL, NULL, NULL, NULL, NULL, NULL},
     /* an aggregation word the metric already is: "mean" for Average Delivery Days */
     {"logistics", "mean delivery days by carrier", 0, "avg_delivery_days", "carrier", NULL, NULL, NULL, NULL},
