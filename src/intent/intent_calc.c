@@ -218,20 +218,30 @@ static int share_content(const parser *p, size_t k);
 static int share_stop(const parser *p, size_t k);
 static void unread(parser *p, size_t s, size_t e, const dp_metric *keep);
 
+/* The words from token s to the first that ends a share's words (at most
+ * span of them): the stems of those that say something, in out (up to
+ * cap); their count, and in *end the token after them. */
+static size_t words_from(parser *p, size_t s, size_t span, const char **out, size_t cap, size_t *end)
+{
+    size_t e = s, n = 0;
+    while (e < p->n && e - s < span && !share_stop(p, e))
+        e++;
+    for (size_t k = s; k < e && n < cap; k++)
+        if (share_content(p, k))
+            out[n++] = p->t[k].stem;
+    *end = e;
+    return n;
+}
+
 /* "number of distinct members who ordered": the one count-distinct metric
  * of the catalog whose name, label or description holds every word after
  * "distinct" reads them (a metric described as "Distinct members who
  * placed an order"); 1 when it did. */
 static int distinct_described(parser *p, size_t s, size_t e)
 {
-    size_t ae = e;
-    while (ae < p->n && ae - e < 8 && !share_stop(p, ae))
-        ae++;
+    size_t ae;
     const char *stems[12];
-    size_t ns = 0;
-    for (size_t k = e; k < ae && ns < 12; k++)
-        if (share_content(p, k))
-            stems[ns++] = p->t[k].stem;
+    size_t ns = words_from(p, e, 8, stems, 12, &ae);
     const dp_metric *found = NULL;
     int nfound = 0;
     for (size_t k = 0; ns && k < p->kg->nmetrics; k++) {
@@ -888,14 +898,9 @@ static const dp_metric *share_by_parts(parser *p, size_t of, size_t *end)
     size_t v = link;
     while (v < p->n && (in_words(p->t[v].low, share_links) || in_words(p->t[v].low, leads)))
         v++;
-    size_t ve = v;
-    while (ve < p->n && ve - v < 5 && !share_stop(p, ve))
-        ve++;
+    size_t ve;
     const char *part[6];
-    size_t np = 0;
-    for (size_t k = v; k < ve && np < 6; k++)
-        if (share_content(p, k))
-            part[np++] = p->t[k].stem;
+    size_t np = words_from(p, v, 5, part, 6, &ve);
     if (!np)
         return NULL;
     const dp_metric *found = NULL;
