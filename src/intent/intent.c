@@ -168,8 +168,6 @@ const char *dp_intent_unsupported(const char *kind)
     return i < 0 ? NULL : unsupported[i].what;
 }
 
-/* The coarsest time granularity of the dates metric m is counted by (a
- * payroll recorded by month), DP_GRAIN_NONE when unknown; *dim_out names it. */
 /* Does the data hold a date column's values at month ends (or month
  * starts) only, as balance snapshots do: the first and the last both so,
  * and about a month between dates on average? The catalog may still
@@ -191,6 +189,8 @@ static int monthly_snapshots(const dp_column *c)
     return (ends || starts) && span >= 25 * (long)(c->prof.distinct - 1); /* distinct is approximate */
 }
 
+/* The coarsest time granularity of the dates metric m is counted by (a
+ * payroll recorded by month), DP_GRAIN_NONE when unknown; *dim_out names it. */
 static dp_grain recorded_grain(const dp_kg *kg, dp_arena *a, const dp_metric *m, int depth, const char **dim_out)
 {
     (void)depth; /* each metric it is computed from once: shared inputs do not multiply the walk */
@@ -269,9 +269,6 @@ static void amount_of_count(parser *p)
     }
 }
 
-/* MetricFlow's own names for the report's time, as a dbt user writes them in
- * a group by: "metric_time__month" is the month, "metric_time" the day.
- * Rewritten in place with blanks so every word keeps its offset. */
 /* Does a metric's name or label say only the entity and a count word
  * ("claim_count", "Number of Claims", "orders")? A count named otherwise
  * ("drivers_onboarded", "grant_applications", "new_members") is one of the
@@ -329,6 +326,9 @@ static const dp_metric *named_count(parser *p, const char *entity)
     return cm && (says_only_count(cm->name, entity) || (cm->label && says_only_count(cm->label, entity))) ? cm : NULL;
 }
 
+/* MetricFlow's own names for the report's time, as a dbt user writes them in
+ * a group by: "metric_time__month" is the month, "metric_time" the day.
+ * Rewritten in place with blanks so every word keeps its offset. */
 static void metric_time_words(char *text)
 {
     static const char mt[] = "metric_time";

@@ -1352,12 +1352,6 @@ void dp_int__parse_phrases(parser *p)
     }
 }
 
-/* "which products sold the most units": a metric phrase whose words all
- * appear, unplaced and close together, in another order ("units sold"). */
-/* "work orders completed per week" where the catalog has Completed Work
- * Orders (counted on the completion day): a metric phrase and the value
- * word beside it, read as the metric of those rows, are together the words
- * of another metric in another order, which they are. */
 /* The time dimension a simple metric's rows are counted on, else NULL. */
 static const char *metric_time(parser *p, const dp_metric *m)
 {
@@ -1366,6 +1360,10 @@ static const char *metric_time(parser *p, const dp_metric *m)
     return me ? me->agg_time_dimension : NULL;
 }
 
+/* "work orders completed per week" where the catalog has Completed Work
+ * Orders (counted on the completion day): a metric phrase and the value
+ * word beside it, read as the metric of those rows, are together the words
+ * of another metric in another order, which they are. */
 void dp_int__read_reordered(parser *p)
 {
     dp_intent *in = p->in;
@@ -1428,6 +1426,8 @@ void dp_int__read_reordered(parser *p)
     }
 }
 
+/* "which products sold the most units": a metric phrase whose words all
+ * appear, unplaced and close together, in another order ("units sold"). */
 void dp_int__parse_reordered(parser *p)
 {
     size_t nfree = 0;
