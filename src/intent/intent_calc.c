@@ -824,14 +824,6 @@ static int numerator_alone(const parser *p, const dp_metric *m, const char *text
     return num;
 }
 
-static int in_words(const char *w, const char *const *list)
-{
-    for (int k = 0; list[k]; k++)
-        if (!strcmp(w, list[k]))
-            return 1;
-    return 0;
-}
-
 /* Words that link a share's whole to its part ("were", "came from"). */
 static const char *const share_links[] = {"was",   "were",  "is",   "are", "that", "which", "who", "came", "come",
                                           "comes", "would", "will", "got", "had",  "have",  "has", "did",  NULL};
@@ -891,12 +883,12 @@ static const dp_metric *share_by_parts(parser *p, size_t of, size_t *end)
 {
     static const char *const leads[] = {"from", "through", "via", "as", "be", "been", NULL};
     size_t link = of + 1;
-    while (link < p->n && link - of <= 6 && !p->t[link].punct && !in_words(p->t[link].low, share_links))
+    while (link < p->n && link - of <= 6 && !p->t[link].punct && !dp_int__in_list(p->t[link].low, share_links))
         link++;
-    if (link >= p->n || link == of + 1 || !in_words(p->t[link].low, share_links))
+    if (link >= p->n || link == of + 1 || !dp_int__in_list(p->t[link].low, share_links))
         return NULL;
     size_t v = link;
-    while (v < p->n && (in_words(p->t[v].low, share_links) || in_words(p->t[v].low, leads)))
+    while (v < p->n && (dp_int__in_list(p->t[v].low, share_links) || dp_int__in_list(p->t[v].low, leads)))
         v++;
     size_t ve;
     const char *part[6];
@@ -991,7 +983,7 @@ void dp_int__check_percent(parser *p)
          * name the whole, and a ratio whose numerator they are alone (its
          * denominator unsaid) is a share of something else */
         size_t we = ae; /* the whole's words, a linking verb after them aside ("clicks were") */
-        while (we > at + len + 2 && (dp_is_stopword(p->t[we - 1].low) || in_words(p->t[we - 1].low, share_links)))
+        while (we > at + len + 2 && (dp_is_stopword(p->t[we - 1].low) || dp_int__in_list(p->t[we - 1].low, share_links)))
             we--;
         int said_before = 0; /* "returns %": words of the share before it ("what share" says none) */
         for (size_t k = bs; k < at; k++)

@@ -124,7 +124,7 @@ static const char *const not_cues[] = {"not",    "non",    "isnt", "arent", "was
                                        "werent", "doesnt", "dont", "didnt", NULL};
 static const char *const except_cues[] = {"excluding", "exclude", "excludes", "except", "without", "outside", NULL};
 
-static int in_list(const char *w, const char *const *list)
+int dp_int__in_list(const char *w, const char *const *list)
 {
     for (int k = 0; list[k]; k++)
         if (!strcmp(w, list[k]))
@@ -132,7 +132,7 @@ static int in_list(const char *w, const char *const *list)
     return 0;
 }
 
-int dp_int__negation_is_not(const parser *p, size_t cue) { return cue < p->n && in_list(p->t[cue].low, not_cues); }
+int dp_int__negation_is_not(const parser *p, size_t cue) { return cue < p->n && dp_int__in_list(p->t[cue].low, not_cues); }
 
 /* The words that negate the value after them, looking back from token at
  * past articles and prepositions ("not in Berlin", "other than express",
@@ -146,7 +146,7 @@ size_t dp_int__negation_before(const parser *p, size_t at)
         const dp_tok *t = &p->t[j - 1];
         if (t->punct || p->used[j - 1] == U_MATCH)
             break;
-        if (in_list(t->low, not_cues) || in_list(t->low, except_cues))
+        if (dp_int__in_list(t->low, not_cues) || dp_int__in_list(t->low, except_cues))
             return j - 1;
         if (j > 1 && ((!strcmp(t->low, "than") && !strcmp(p->t[j - 2].low, "other")) ||
                       (!strcmp(t->low, "from") && !strcmp(p->t[j - 2].low, "apart"))))
@@ -340,7 +340,7 @@ void dp_int__flag_clauses(parser *p)
     dp_intent *in = p->in;
     int aux = 0; /* most requests have no auxiliary verb: then no clause, and no walk over the catalog's columns */
     for (size_t i = 0; i < p->n && !aux; i++)
-        aux = in_list(p->t[i].low, clause_aux);
+        aux = dp_int__in_list(p->t[i].low, clause_aux);
     if (!aux)
         return;
     for (size_t m = 0; m < kg->nmodels; m++)
@@ -415,7 +415,7 @@ void dp_int__dimension_words(parser *p)
         if (p->used[j] != U_MATCH || p->kind[j] != DP_LEX_VALUE)
             continue;
         size_t i = j;
-        while (i > 0 && i + 2 > j && !p->used[i - 1] && in_list(p->t[i - 1].low, links))
+        while (i > 0 && i + 2 > j && !p->used[i - 1] && dp_int__in_list(p->t[i - 1].low, links))
             i--;
         if (i == 0 || p->used[i - 1] || p->t[i - 1].punct)
             continue;

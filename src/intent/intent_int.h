@@ -163,6 +163,8 @@ void dp_int__parse_reordered(parser *p);
 /* intent_filter.c: filters from values */
 /* Filtering marker ("for", "in", "only", "excluding"...)? */
 int dp_int__is_filter_marker(const char *w);
+/* Is w one of the words of list (NULL-terminated)? */
+int dp_int__in_list(const char *w, const char *const *list);
 /* A filtering marker that ends a list of groupings ("by category for
  * urgent tickets")? */
 int dp_int__ends_grouping(const char *w);

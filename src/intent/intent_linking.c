@@ -10,26 +10,18 @@
 #include <string.h>
 #include <strings.h>
 
-static int in_list(const char *w, const char *const *list)
-{
-    for (int k = 0; list[k]; k++)
-        if (!strcmp(w, list[k]))
-            return 1;
-    return 0;
-}
-
 static int verb_form(const char *w)
 {
     static const char *const past[] = {"came", "went", "got", "joined", NULL};
     size_t n = strlen(w);
-    return dp_int__past_participle(w) || in_list(w, past) || (n > 5 && !strcmp(w + n - 3, "ing"));
+    return dp_int__past_participle(w) || dp_int__in_list(w, past) || (n > 5 && !strcmp(w + n - 3, "ing"));
 }
 
 /* The filter read from the value at token k (past articles), else NULL. */
 static dp_filter *value_at(parser *p, size_t k)
 {
     static const char *const articles[] = {"the", "a", "an", "our", "their", NULL};
-    while (k < p->n && !p->used[k] && in_list(p->t[k].low, articles))
+    while (k < p->n && !p->used[k] && dp_int__in_list(p->t[k].low, articles))
         k++;
     if (k >= p->n || p->used[k] != U_MATCH)
         return 0;
@@ -86,16 +78,16 @@ void dp_int__linking_verbs(parser *p)
             continue;
         /* the thing: placed words right before, or before "who" */
         size_t s = i;
-        if (!p->used[s - 1] && in_list(p->t[s - 1].low, relative) && s >= 2)
+        if (!p->used[s - 1] && dp_int__in_list(p->t[s - 1].low, relative) && s >= 2)
             s--;
         if (p->used[s - 1] != U_MATCH)
             continue;
-        if (s >= 2 && in_list(p->t[s - 2].low, negations))
+        if (s >= 2 && dp_int__in_list(p->t[s - 2].low, negations))
             continue;
         size_t j = i + 1;
-        if (j + 1 < p->n && !p->used[j] && in_list(p->t[j].low, particles) && in_list(p->t[j + 1].low, preps))
+        if (j + 1 < p->n && !p->used[j] && dp_int__in_list(p->t[j].low, particles) && dp_int__in_list(p->t[j + 1].low, preps))
             j++;
-        dp_filter *f = p->used[j] || !in_list(p->t[j].low, preps) ? NULL : value_at(p, j + 1);
+        dp_filter *f = p->used[j] || !dp_int__in_list(p->t[j].low, preps) ? NULL : value_at(p, j + 1);
         if (!f)
             continue;
         narrow_to_thing(p, s, f);

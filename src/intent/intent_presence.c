@@ -9,14 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-static int in_list(const char *w, const char *const *list)
-{
-    for (int k = 0; list[k]; k++)
-        if (!strcmp(w, list[k]))
-            return 1;
-    return 0;
-}
-
 /* Words that may follow the column's words: where the phrase ends. */
 static const char *const phrase_ends[] = {
     "by",    "per",     "each", "every", "in",  "for",   "from",  "during", "over",   "since",   "between", "before",
@@ -91,7 +83,7 @@ void dp_int__presence_filters(parser *p)
         int kind;
         if (!strcmp(w, "without")) {
             kind = DP_PRESENCE_EMPTY;
-            j += !p->used[j] && in_list(p->t[j].low, articles);
+            j += !p->used[j] && dp_int__in_list(p->t[j].low, articles);
         } else if (!strcmp(w, "with") && !p->used[j] && !strcmp(p->t[j].low, "no")) {
             kind = DP_PRESENCE_EMPTY;
             j++;
@@ -110,7 +102,7 @@ void dp_int__presence_filters(parser *p)
                 len = m[k].len;
         size_t end = j + len;
         if (!len || dp_int__has_kind(m, nm, DP_LEX_VALUE, len) || dp_int__has_kind(m, nm, DP_LEX_METRIC, len) ||
-            (end < p->n && !p->t[end].punct && !in_list(p->t[end].low, phrase_ends)))
+            (end < p->n && !p->t[end].punct && !dp_int__in_list(p->t[end].low, phrase_ends)))
             continue;
         int open = 1;
         for (size_t k = j; k < end; k++)

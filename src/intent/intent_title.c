@@ -41,20 +41,12 @@ static const char *const trimmed[] = {
     "details", "level",    "high",     NULL};
 static const char *const periods[] = {"daily", "weekly", "monthly", "quarterly", "yearly", "annual", NULL};
 
-static int in_list(const char *w, const char *const *list)
-{
-    for (size_t i = 0; list[i]; i++)
-        if (!strcmp(w, list[i]))
-            return 1;
-    return 0;
-}
-
 /* A word of the catalog ("views" as a metric) is no deliverable noun. */
 static int deliverable(const parser *p, size_t i)
 {
     if (p->t[i].punct || p->used[i] == U_MATCH)
         return 0;
-    if (in_list(p->t[i].low, deliverables))
+    if (dp_int__in_list(p->t[i].low, deliverables))
         return 1;
     return i > 0 && !strcmp(p->t[i - 1].low, "data") &&
            (!strcmp(p->t[i].low, "product") || !strcmp(p->t[i].low, "products") || !strcmp(p->t[i].low, "set"));
@@ -72,13 +64,13 @@ static int has_letter(const char *w)
  * is a number ("a 360 view of x"). */
 static int trim(const parser *p, size_t *s, size_t *e)
 {
-    while (*s < *e && in_list(p->t[*s].low, trimmed))
+    while (*s < *e && dp_int__in_list(p->t[*s].low, trimmed))
         (*s)++;
-    while (*e > *s && in_list(p->t[*e - 1].low, trimmed))
+    while (*e > *s && dp_int__in_list(p->t[*e - 1].low, trimmed))
         (*e)--;
     int content = 0, numbers = *e > *s;
     for (size_t i = *s; i < *e; i++) {
-        content |= has_letter(p->t[i].low) && !in_list(p->t[i].low, periods);
+        content |= has_letter(p->t[i].low) && !dp_int__in_list(p->t[i].low, periods);
         numbers &= p->t[i].is_num;
     }
     return content || numbers;
@@ -89,11 +81,11 @@ static int trim(const parser *p, size_t *s, size_t *e)
 static int before_noun(const parser *p, size_t i, size_t *s, size_t *e)
 {
     size_t end = i;
-    if (!in_list(p->t[i].low, deliverables))
+    if (!dp_int__in_list(p->t[i].low, deliverables))
         end = i - 1; /* "data product" */
     size_t b = end;
-    while (b > 0 && !p->t[b - 1].punct && !in_list(p->t[b - 1].low, boundaries)) {
-        if (in_list(p->t[b - 1].low, joiners) || deliverable(p, b - 1) || end - b >= TITLE_MAX_WORDS)
+    while (b > 0 && !p->t[b - 1].punct && !dp_int__in_list(p->t[b - 1].low, boundaries)) {
+        if (dp_int__in_list(p->t[b - 1].low, joiners) || deliverable(p, b - 1) || end - b >= TITLE_MAX_WORDS)
             return 0;
         b--;
     }
@@ -112,10 +104,10 @@ static int before_colon(const parser *p, size_t *s, size_t *e)
     if (colon == p->n)
         return 0;
     size_t b = 0;
-    while (b < colon && in_list(p->t[b].low, boundaries))
+    while (b < colon && dp_int__in_list(p->t[b].low, boundaries))
         b++;
     size_t end = b;
-    while (end < colon && !p->t[end].punct && !in_list(p->t[end].low, joiners) && !in_list(p->t[end].low, boundaries) &&
+    while (end < colon && !p->t[end].punct && !dp_int__in_list(p->t[end].low, joiners) && !dp_int__in_list(p->t[end].low, boundaries) &&
            !deliverable(p, end) && end - b < TITLE_MAX_WORDS)
         end++;
     *s = b;
@@ -175,9 +167,9 @@ void dp_int__find_title(parser *p)
     size_t lead = s;
     while (lead < e && p->t[lead].is_num)
         lead++;
-    if (numbers && noun + 2 < p->n && in_list(p->t[noun + 1].low, joiners))
-        for (size_t j = noun + 2; j < p->n && j < noun + 5 && !p->t[j].punct && !in_list(p->t[j].low, joiners) &&
-                                  !in_list(p->t[j].low, boundaries);
+    if (numbers && noun + 2 < p->n && dp_int__in_list(p->t[noun + 1].low, joiners))
+        for (size_t j = noun + 2; j < p->n && j < noun + 5 && !p->t[j].punct && !dp_int__in_list(p->t[j].low, joiners) &&
+                                  !dp_int__in_list(p->t[j].low, boundaries);
              j++)
             append(name, sizeof(name), &off, name_word(p, j));
     if (numbers && !off && noun < p->n)
