@@ -983,7 +983,8 @@ void dp_int__check_percent(parser *p)
          * name the whole, and a ratio whose numerator they are alone (its
          * denominator unsaid) is a share of something else */
         size_t we = ae; /* the whole's words, a linking verb after them aside ("clicks were") */
-        while (we > at + len + 2 && (dp_is_stopword(p->t[we - 1].low) || dp_int__in_list(p->t[we - 1].low, share_links)))
+        while (we > at + len + 2 &&
+               (dp_is_stopword(p->t[we - 1].low) || dp_int__in_list(p->t[we - 1].low, share_links)))
             we--;
         int said_before = 0; /* "returns %": words of the share before it ("what share" says none) */
         for (size_t k = bs; k < at; k++)

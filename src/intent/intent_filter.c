@@ -132,7 +132,10 @@ int dp_int__in_list(const char *w, const char *const *list)
     return 0;
 }
 
-int dp_int__negation_is_not(const parser *p, size_t cue) { return cue < p->n && dp_int__in_list(p->t[cue].low, not_cues); }
+int dp_int__negation_is_not(const parser *p, size_t cue)
+{
+    return cue < p->n && dp_int__in_list(p->t[cue].low, not_cues);
+}
 
 /* The words that negate the value after them, looking back from token at
  * past articles and prepositions ("not in Berlin", "other than express",

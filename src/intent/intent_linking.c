@@ -85,7 +85,8 @@ void dp_int__linking_verbs(parser *p)
         if (s >= 2 && dp_int__in_list(p->t[s - 2].low, negations))
             continue;
         size_t j = i + 1;
-        if (j + 1 < p->n && !p->used[j] && dp_int__in_list(p->t[j].low, particles) && dp_int__in_list(p->t[j + 1].low, preps))
+        if (j + 1 < p->n && !p->used[j] && dp_int__in_list(p->t[j].low, particles) &&
+            dp_int__in_list(p->t[j + 1].low, preps))
             j++;
         dp_filter *f = p->used[j] || !dp_int__in_list(p->t[j].low, preps) ? NULL : value_at(p, j + 1);
         if (!f)

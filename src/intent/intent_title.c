@@ -107,8 +107,8 @@ static int before_colon(const parser *p, size_t *s, size_t *e)
     while (b < colon && dp_int__in_list(p->t[b].low, boundaries))
         b++;
     size_t end = b;
-    while (end < colon && !p->t[end].punct && !dp_int__in_list(p->t[end].low, joiners) && !dp_int__in_list(p->t[end].low, boundaries) &&
-           !deliverable(p, end) && end - b < TITLE_MAX_WORDS)
+    while (end < colon && !p->t[end].punct && !dp_int__in_list(p->t[end].low, joiners) &&
+           !dp_int__in_list(p->t[end].low, boundaries) && !deliverable(p, end) && end - b < TITLE_MAX_WORDS)
         end++;
     *s = b;
     *e = end;
@@ -168,8 +168,8 @@ void dp_int__find_title(parser *p)
     while (lead < e && p->t[lead].is_num)
         lead++;
     if (numbers && noun + 2 < p->n && dp_int__in_list(p->t[noun + 1].low, joiners))
-        for (size_t j = noun + 2; j < p->n && j < noun + 5 && !p->t[j].punct && !dp_int__in_list(p->t[j].low, joiners) &&
-                                  !dp_int__in_list(p->t[j].low, boundaries);
+        for (size_t j = noun + 2; j < p->n && j < noun + 5 && !p->t[j].punct &&
+                                  !dp_int__in_list(p->t[j].low, joiners) && !dp_int__in_list(p->t[j].low, boundaries);
              j++)
             append(name, sizeof(name), &off, name_word(p, j));
     if (numbers && !off && noun < p->n)
